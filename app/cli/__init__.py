@@ -1,0 +1,59 @@
+"""The `weaver` command: one sub-command per capability.
+
+Sub-commands live in their own modules and are imported lazily, so `weaver --help` stays fast and a
+broken optional dependency of one command cannot break the others.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+import click
+
+# name -> "module:attribute" of a click command or group.
+COMMANDS: dict[str, str] = {
+    "db": "app.cli.db:db",
+    "backtest": "app.cli.backtest:backtest",
+    "bars": "app.cli.bars:bars",
+    "runs": "app.cli.runs:runs",
+    "exchange": "app.exchange.cli:exchange",
+    "standalone": "app.cli.standalone:standalone",
+    "web": "app.cli.processes:web",
+    "worker": "app.cli.processes:worker",
+    "scheduler": "app.cli.processes:scheduler",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose sub-commands are imported only when used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(name for name in COMMANDS if self._importable(name))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attribute = target.split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name and module_name.startswith(exc.name):
+                return None  # that capability has not been built yet
+            raise
+        return getattr(module, attribute)
+
+    @staticmethod
+    def _importable(name: str) -> bool:
+        module_name = COMMANDS[name].split(":")[0]
+        try:
+            return importlib.util.find_spec(module_name) is not None
+        except ModuleNotFoundError:
+            return False
+
+
+@click.group(cls=LazyGroup)
+@click.version_option(package_name="weaver")
+def main() -> None:
+    """Weaver: backtest and trade the same strategy code."""

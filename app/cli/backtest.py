@@ -1,0 +1,183 @@
+"""`weaver backtest`: run a strategy over CSV or synthetic bars, print the metrics, write the result JSON.
+
+    weaver backtest --strategy sma_cross --param fast=10 --param slow=20 --data GOOG.csv --cash 10000 \\
+        --fees alpaca --slippage 5bp --json out.json
+
+A thin entry point: it parses and validates, then calls Greta. Storing results in the database is a
+hook (`store_result`) the composition root wires; the command calls it only when a database is
+configured.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from app.clock.timeframes import TimeframeError
+from app.greta.data import load_csv, parse_synthetic
+from app.greta.engine import BacktestConfig, run_backtest
+from app.greta.fees import FeeSpecError, parse_fees
+from app.greta.lookahead import LookaheadReport, check_lookahead
+from app.greta.records import BacktestResult
+from app.greta.serialize import plain, result_to_dict
+from app.greta.slippage import SlippageSpecError, parse_slippage
+from app.marvin import BarFrame, DataError, ParamError, StrategyError, StrategyLoadError, get_strategy
+from app.marvin.orders import OrderError
+
+USER_ERRORS = (ParamError, DataError, StrategyLoadError, FeeSpecError, SlippageSpecError, TimeframeError, OrderError,
+               StrategyError)
+METRIC_LABELS = {
+    "total_return_pct": "Total return %", "cagr_pct": "CAGR %", "volatility_pct": "Volatility (ann.) %",
+    "sharpe": "Sharpe", "sortino": "Sortino", "calmar": "Calmar", "max_drawdown_pct": "Max drawdown %",
+    "max_drawdown_bars": "Max drawdown bars", "max_drawdown_seconds": "Max drawdown duration",
+    "trades": "Trades", "win_rate_pct": "Win rate %", "profit_factor": "Profit factor", "expectancy": "Expectancy",
+    "avg_trade_pct": "Avg trade %", "best_trade_pct": "Best trade %", "worst_trade_pct": "Worst trade %",
+    "exposure_pct": "Exposure %", "fees_total": "Fees", "benchmark_return_pct": "Buy & hold return %",
+    "final_equity": "Final equity",
+}
+
+
+def database_configured() -> bool:
+    """Whether results should also go to the database (the same variable the settings read)."""
+    return bool(os.environ.get("WEAVER_DATABASE_URL"))
+
+
+def store_result(result: BacktestResult) -> str | None:
+    """Hook: persist a finished run (run row, orders, fills, trades, equity points, metrics) and return
+    its run id. Wired by the composition root through walle's unit of work; until then it stores
+    nothing. The record field names mirror the walle tables (Order, Fill, Trade, EquityPoint, RunMetric)."""
+    return None
+
+
+@click.command()
+@click.option("--strategy", "strategy_name", required=True, help="Built-in name (sma_cross) or package.module:Class.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Strategy parameter (repeatable).")
+@click.option("--data", "data_files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV of bars (Yahoo Date,Open,... or timestamp,open,...); repeat for more symbols.")
+@click.option("--symbol", "symbols", multiple=True, help="Symbol of each --data file, in order (default: file name).")
+@click.option("--synthetic", "synthetic", multiple=True, metavar="SYMBOL:BARS[:SEED]",
+              help="Synthetic GBM bars instead of (or besides) files.")
+@click.option("--timeframe", default=None, help="Bar timeframe, e.g. 1Day, 1Min (default: from the data).")
+@click.option("--cash", default="10000", show_default=True, help="Starting cash.")
+@click.option("--fees", default="none", show_default=True, help="none | alpaca | per_share:<rate> | percent:<pct>")
+@click.option("--slippage", default="none", show_default=True, help="none | <n>bp | range:<fraction>")
+@click.option("--fractional", is_flag=True, help="Allow fractional shares.")
+@click.option("--allow-short", is_flag=True, help="Allow short selling.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the full result.")
+@click.option("--check-lookahead", "lookahead", is_flag=True, help="Re-run on truncated data to detect lookahead bias.")
+@click.option("--quiet", is_flag=True, help="No progress bar and no table; one summary line.")
+def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path, ...], symbols: tuple[str, ...],
+             synthetic: tuple[str, ...], timeframe: str | None, cash: str, fees: str, slippage: str, fractional: bool,
+             allow_short: bool, json_path: Path | None, lookahead: bool, quiet: bool) -> None:
+    """Backtest a strategy on historical or synthetic bars."""
+    console = Console()
+    try:
+        config, frames = _prepare(strategy_name, params, data_files, symbols, synthetic, timeframe, cash, fees,
+                                  slippage, fractional, allow_short)
+        result = _run(config, frames, console, show_progress=not quiet and sys.stdout.isatty())
+        report = check_lookahead(config, frames) if lookahead else None
+    except USER_ERRORS as exc:
+        raise click.UsageError(str(exc)) from exc
+    if json_path is not None:
+        json_path.write_text(_json(result, report), encoding="utf-8")
+    if quiet:
+        click.echo(f"{config.strategy}: total return {_fmt(result.metrics.get('total_return_pct'))}% over "
+                   f"{result.bars} bars, {result.metrics.get('trades')} trades")
+    else:
+        console.print(_table(result))
+    if report is not None:
+        click.echo(report.summary(), err=report.biased)
+    if database_configured():
+        run_id = store_result(result)
+        if run_id:
+            click.echo(f"stored as run {run_id}")
+    if report is not None and report.biased:
+        sys.exit(1)
+
+
+def _prepare(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path, ...], symbols: tuple[str, ...],
+             synthetic: tuple[str, ...], timeframe: str | None, cash: str, fees: str, slippage: str,
+             fractional: bool, allow_short: bool) -> tuple[BacktestConfig, list[BarFrame]]:
+    strategy = get_strategy(strategy_name)
+    texts: dict[str, str] = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise click.UsageError(f"--param takes NAME=VALUE, got {item!r}")
+        texts[name.strip()] = value
+    values = strategy.parse_params(texts)
+    parse_fees(fees)  # fail on a bad cost model before loading any data
+    parse_slippage(slippage)
+    try:
+        money = Decimal(cash)
+    except InvalidOperation:
+        raise click.UsageError(f"--cash must be a number, got {cash!r}") from None
+    if not money.is_finite() or money <= 0:
+        raise click.UsageError(f"--cash must be positive, got {cash!r}")
+    if len(symbols) > len(data_files):
+        raise click.UsageError("more --symbol options than --data files")
+    frames = [load_csv(path, symbols[i] if i < len(symbols) else None, timeframe) for i, path in enumerate(data_files)]
+    frames += [parse_synthetic(spec, timeframe or "1Day") for spec in synthetic]
+    if not frames:
+        raise click.UsageError("give bars with --data FILE or --synthetic SYMBOL:BARS[:SEED]")
+    config = BacktestConfig(strategy=strategy_name, params=values, cash=money.quantize(Decimal("0.01")), fees=fees,
+                            slippage=slippage, fractional=fractional, allow_short=allow_short)
+    return config, frames
+
+
+def _run(config: BacktestConfig, frames: list[BarFrame], console: Console, show_progress: bool) -> BacktestResult:
+    if not show_progress:
+        return run_backtest(config, frames)
+    progress = Progress(TextColumn("backtest"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,} bars"),
+                        TimeRemainingColumn(), console=console, transient=True)
+    task: list[TaskID] = []
+
+    def on_progress(done: int, total: int) -> None:
+        # The bar appears only once a run lasts longer than the first callback period.
+        if not task:
+            progress.start()
+            task.append(progress.add_task("backtest", total=total))
+        progress.update(task[0], completed=done)
+
+    try:
+        return run_backtest(config, frames, progress=on_progress)
+    finally:
+        progress.stop()
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.4f}".rstrip("0").rstrip(".") if abs(value) < 1e6 else f"{value:,.0f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _table(result: BacktestResult) -> Table:
+    table = Table(title=f"{result.config['strategy']} on {', '.join(result.symbols)} ({result.timeframe}, "
+                        f"{result.bars:,} bars, {result.start:%Y-%m-%d} → {result.end:%Y-%m-%d})")
+    table.add_column("Metric")
+    table.add_column("Value", justify="right")
+    for key, label in METRIC_LABELS.items():
+        value = result.metrics.get(key)
+        if key == "max_drawdown_seconds" and value is not None:
+            table.add_row(label, f"{value / 86_400:,.1f} days")
+        else:
+            table.add_row(label, _fmt(value))
+    return table
+
+
+def _json(result: BacktestResult, report: LookaheadReport | None) -> str:
+    document = result_to_dict(result)
+    if report is not None:
+        document["lookahead"] = plain(report)
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), allow_nan=False)

@@ -1,0 +1,109 @@
+"""`weaver bars import|fetch|list`: market data in, stored once for every run."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from app.bootstrap import bootstrap
+from app.cli.common import fail, settings_or_exit
+from app.cli.progress import progress_bar
+from app.services.bars import BarService, ImportRejected
+from app.services.errors import ValidationFailed
+from app.walle import migrate
+from app.walle.repositories import BarRepository
+
+
+@click.group()
+def bars() -> None:
+    """Import, download and list stored bars."""
+
+
+def _container():  # type: ignore[no-untyped-def]
+    settings = settings_or_exit(require_token=False, embedded_fallback=True, needs_broker=False)
+    migrate.upgrade(settings.database_url)
+    return bootstrap(settings, listen=False)
+
+
+@bars.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--symbol", required=True, help="ticker, e.g. AAPL")
+@click.option("--timeframe", default="1Day", show_default=True, help="1Min, 5Min, 15Min, 30Min, 1Hour, 1Day")
+@click.option("--keep-good-rows", is_flag=True, help="store the good rows even if some are bad (default: none)")
+@click.option("--quiet", is_flag=True, help="no progress bar")
+def import_(file: Path, symbol: str, timeframe: str, keep_good_rows: bool, quiet: bool) -> None:
+    """Validate FILE (CSV: timestamp/date, open, high, low, close, volume) and store its bars."""
+    container = _container()
+    started = datetime.now(UTC)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+        with progress_bar(f"import {symbol.upper()} {timeframe}", None, unit="bars", quiet=quiet) as bar:
+            result = BarService(container.uow).import_csv(
+                text, symbol, timeframe, keep_good_rows=keep_good_rows, progress=lambda d, t: bar.update(d, t))
+    except ImportRejected as exc:
+        click.echo(f"rejected {file}: {exc.rejected.error_count} bad row(s); nothing was stored", err=True)
+        for error in exc.rejected.errors[:50]:
+            click.echo(f"  line {error.line}: {error.reason}", err=True)
+        if exc.rejected.error_count > 50:
+            click.echo(f"  … and {exc.rejected.error_count - 50} more", err=True)
+        container.close()
+        raise SystemExit(1) from None
+    except ValidationFailed as exc:
+        container.close()
+        fail(exc.message, 2)
+    container.close()
+    seconds = max((datetime.now(UTC) - started).total_seconds(), 1e-9)
+    click.echo(f"{result.symbol} {result.timeframe}: {result.rows:,} rows read, {result.inserted:,} stored, "
+               f"{result.skipped:,} already present" + (f", {result.error_count} bad rows skipped"
+                                                        if result.error_count else "")
+               + f" ({result.rows / seconds:,.0f} rows/s)")
+
+
+@bars.command("fetch")
+@click.option("--symbol", "symbols", multiple=True, required=True, help="repeat for several symbols")
+@click.option("--timeframe", default="1Day", show_default=True)
+@click.option("--start", required=True, type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]), help="UTC")
+@click.option("--end", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]), help="UTC (default: now)")
+@click.option("--account", type=click.Choice(["paper", "live"]), default="paper", show_default=True,
+              help="whose Alpaca data keys to use")
+@click.option("--quiet", is_flag=True)
+def fetch(symbols: tuple[str, ...], timeframe: str, start: datetime, end: datetime | None, account: str,
+          quiet: bool) -> None:
+    """Download bars from Alpaca (resumes after the last stored bar of each series)."""
+    from app.services.fetch import BarFetcher
+    from app.veda.alpaca import AlpacaBroker
+
+    container = _container()
+    credentials = container.settings.alpaca(account)  # type: ignore[arg-type]
+    if credentials is None:
+        container.close()
+        fail(f"no {account} Alpaca keys: set WEAVER_ALPACA_{account.upper()}_KEY_ID and _SECRET_KEY", 2)
+    broker = AlpacaBroker(credentials)
+    fetcher = BarFetcher(container.uow, broker.data_page)
+    try:
+        for symbol in symbols:
+            with progress_bar(f"fetch {symbol.upper()} {timeframe}", None, unit="bars", quiet=quiet) as bar:
+                result = fetcher.fetch(symbol, timeframe, start.replace(tzinfo=UTC),
+                                       end.replace(tzinfo=UTC) if end else None, progress=bar.update)
+            click.echo(f"{result.symbol} {result.timeframe}: {result.fetched:,} bars downloaded, "
+                       f"{result.inserted:,} new")
+    finally:
+        container.close()
+
+
+@bars.command("list")
+def list_() -> None:
+    """Stored series: symbol, timeframe, range, count and source."""
+    container = _container()
+    with container.read_session() as session:
+        found = BarRepository(session).series()
+    container.close()
+    if not found:
+        click.echo("no bars stored yet: `weaver bars import FILE.csv --symbol X` or `weaver bars fetch`")
+        return
+    for s in found:
+        first = f"{s.first_ts:%Y-%m-%d %H:%M}" if s.first_ts else "-"
+        last = f"{s.last_ts:%Y-%m-%d %H:%M}" if s.last_ts else "-"
+        click.echo(f"{s.symbol:<8} {s.timeframe:<6} {first} → {last}  {s.count:>10,} bars  {s.source}")

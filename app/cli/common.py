@@ -1,0 +1,48 @@
+"""Helpers shared by CLI commands: settings that fail with a readable message, not a traceback.
+
+Commands that only need the database (imports, reports, migrations) fall back to the embedded
+default (`./data/weaver.db`, the file `weaver standalone` uses) when WEAVER_DATABASE_URL is unset.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+
+import click
+
+from app.config import Settings, SettingsError, load_settings
+
+DEFAULT_DATA_DIR = Path("data")
+
+
+def embedded_database_url(data_dir: Path) -> str:
+    return f"sqlite:///{(data_dir / 'weaver.db').resolve()}"
+
+
+def settings_or_exit(*, require_token: bool = True, embedded_fallback: bool = False, needs_broker: bool = True,
+                     **overrides: object) -> Settings:
+    """Load settings or print which variables are wrong and exit 2. Commands that only touch the
+    database (`needs_broker=False`) do not ask for a Redis URL."""
+    if not needs_broker:
+        overrides["broker"] = "memory"
+    if not require_token:
+        # Commands that serve no API (migrations, imports) must not demand the API token.
+        overrides.setdefault("api_token", os.environ.get("WEAVER_API_TOKEN") or secrets.token_urlsafe(24))
+    if embedded_fallback and not os.environ.get("WEAVER_DATABASE_URL"):
+        data_dir = Path(os.environ.get("WEAVER_DATA_DIR", DEFAULT_DATA_DIR))
+        data_dir.mkdir(parents=True, exist_ok=True)
+        overrides.setdefault("database_url", embedded_database_url(data_dir))
+        overrides.setdefault("broker", "memory")
+    try:
+        return load_settings(**overrides)
+    except SettingsError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+
+
+def fail(message: str, code: int = 1) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)

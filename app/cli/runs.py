@@ -1,0 +1,95 @@
+"""`weaver runs list|show|export`: results out, in the terminal or as files."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from app.bootstrap import bootstrap
+from app.cli.common import fail, settings_or_exit
+from app.services import exports
+from app.services.errors import NotFound, ValidationFailed
+from app.walle.repositories import RunFilter, RunRecords, RunRepository
+
+
+@click.group()
+def runs() -> None:
+    """List runs, show one's metrics, export its records."""
+
+
+def _container():  # type: ignore[no-untyped-def]
+    return bootstrap(settings_or_exit(require_token=False, embedded_fallback=True, needs_broker=False), listen=False)
+
+
+@runs.command("list")
+@click.option("--mode", type=click.Choice(["backtest", "paper", "live"]))
+@click.option("--status")
+@click.option("--limit", default=20, show_default=True)
+def list_(mode: str | None, status: str | None, limit: int) -> None:
+    """The newest runs."""
+    container = _container()
+    with container.read_session() as session:
+        found, total = RunRepository(session).list(RunFilter(mode=mode, status=status), limit=limit)
+        metrics = RunRepository(session).metrics([r.id for r in found])
+        table = Table("id", "mode", "strategy", "symbols", "status", "return %", "sharpe", title=f"{total} run(s)")
+        for run in found:
+            m = metrics.get(run.id, {})
+            table.add_row(run.id, run.mode, run.strategy, ",".join(run.symbols), run.status,
+                          _number(m.get("total_return_pct")), _number(m.get("sharpe")))
+    container.close()
+    Console().print(table)
+
+
+@runs.command()
+@click.argument("run_id")
+def show(run_id: str) -> None:
+    """A run's settings and its metrics table."""
+    container = _container()
+    with container.read_session() as session:
+        run = RunRepository(session).get(run_id)
+        if run is None:
+            container.close()
+            fail(f"no run with id {run_id}", 2)
+        metrics = RunRecords(session).metrics(run_id)
+        console = Console()
+        console.print(f"[bold]{run.strategy}[/bold] {run.mode} on {', '.join(run.symbols)} {run.timeframe} — "
+                      f"{run.status}" + (f" ({run.error})" if run.error else ""))
+        console.print(f"params {run.params}  cash {run.cash}  fees {run.fees}  slippage {run.slippage}")
+        table = Table("metric", "value", title="metrics")
+        for name, value in sorted(metrics.items()):
+            table.add_row(name, _number(value))
+        console.print(table)
+    container.close()
+
+
+@runs.command()
+@click.argument("run_id")
+@click.option("--what", "kind", type=click.Choice(list(exports.KINDS)), default="trades", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(list(exports.FORMATS)), default="csv", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="file to write (default: stdout)")
+def export(run_id: str, kind: str, fmt: str, out: Path | None) -> None:
+    """Write a run's trades, orders, fills or equity curve as CSV or JSON."""
+    container = _container()
+    try:
+        with container.read_session() as session:
+            target = out.open("w") if out else sys.stdout
+            try:
+                for chunk in exports.render(session, run_id, kind, fmt):
+                    target.write(chunk)
+            finally:
+                if out:
+                    target.close()
+    except (NotFound, ValidationFailed) as exc:
+        fail(exc.message, 2)
+    finally:
+        container.close()
+    if out:
+        click.echo(f"wrote {out}", err=True)
+
+
+def _number(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.4f}".rstrip("0").rstrip(".")

@@ -1,0 +1,46 @@
+"""`weaver standalone`: all of Weaver in one process, for a laptop or a small server."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from pathlib import Path
+
+import click
+
+from app.logs import configure_logging
+
+
+@click.command()
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("data"), show_default=True,
+              help="where the database, token and exchange state live")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int, help="0 picks a free port")
+@click.option("--no-exchange", is_flag=True, help="do not start the local Alpaca-compatible exchange")
+@click.option("--backtest-threads", default=2, show_default=True, type=int)
+def standalone(data_dir: Path, host: str, port: int, no_exchange: bool, backtest_threads: int) -> None:
+    """Start Weaver on a SQLite file with in-process workers, the scheduler, the local exchange
+    (offline paper trading) and the UI. Ctrl-C stops it; the next start keeps every run."""
+    from app.standalone.embedded import Embedded
+    from app.standalone.home import Home
+
+    configure_logging("INFO", "console")
+    embedded = Embedded(Home(data_dir), host=host, port=port, exchange_enabled=not no_exchange,
+                        backtest_threads=backtest_threads)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        url = embedded.start()
+    except OSError as exc:
+        embedded.stop()
+        raise click.ClickException(f"could not start: {exc} (is port {port} in use? try --port 0)") from exc
+    if embedded.first_start:
+        click.echo("First start: created the database and loaded SYNTHETIC demo bars "
+                   "(AAPL, MSFT, SPY, NVDA, TSLA; daily and one-minute).")
+    click.echo(f"Weaver is running (data in {data_dir.resolve()}). Open:\n\n    {url}\n\nPress Ctrl-C to stop.",
+               nl=True)
+    stop.wait()
+    click.echo("Stopping…")
+    embedded.stop()
+    click.echo("Stopped.")

@@ -1,0 +1,120 @@
+"""Every event type Weaver emits, with its thin payload. Past tense: they say what happened."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.events.registry import EventRegistry
+
+
+class Thin(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RunStatusChanged(Thin):
+    run_id: str
+    status: str
+    previous: str | None = None
+    mode: str | None = None
+    error: str | None = None
+
+
+class BacktestProgressed(Thin):
+    run_id: str
+    progress: float = Field(ge=0.0, le=1.0)
+    bars_done: int = Field(ge=0)
+    bars_total: int = Field(ge=0)
+
+
+class OrderChanged(Thin):
+    run_id: str
+    order_id: str
+    client_order_id: str
+    symbol: str
+    status: str
+    reason: str | None = None
+
+
+class PositionChanged(Thin):
+    run_id: str
+    symbol: str
+    qty: str
+
+
+class SweepChanged(Thin):
+    sweep_id: str
+    status: str
+    done: int = Field(ge=0)
+    total: int = Field(ge=0)
+
+
+class RiskBreached(Thin):
+    run_id: str
+    rule: str
+    detail: str
+
+
+class Reconciled(Thin):
+    run_id: str | None = None
+    subject: str  # order | position
+    key: str
+    action: str
+    detail: str
+
+
+class TickHandled(Thin):
+    run_id: str
+    bar_ts: str
+    status: str
+    orders: int = 0
+
+
+class BarsImported(Thin):
+    symbol: str
+    timeframe: str
+    rows: int
+    source: str
+
+
+class KillSwitchActivated(Thin):
+    runs: int
+    orders: int
+
+
+# The event a run's arrival in each status emits (past tense: it says what happened).
+RUN_STATUS_EVENTS = {
+    "created": "run.created",
+    "queued": "run.queued",
+    "running": "run.started",
+    "completed": "run.completed",
+    "failed": "run.failed",
+    "cancelled": "run.cancelled",
+    "stopping": "run.stopping",
+    "stopped": "run.stopped",
+    "error": "run.error",
+}
+ORDER_STATUSES = (
+    "submitted", "accepted", "partially_filled", "filled", "canceled", "expired", "rejected", "unknown",
+)
+
+
+def build_registry() -> EventRegistry:
+    registry = EventRegistry()
+    registry.register("run.deleted", RunStatusChanged)
+    for event_type in RUN_STATUS_EVENTS.values():
+        registry.register(event_type, RunStatusChanged)
+    for status in ORDER_STATUSES:
+        registry.register(f"order.{status}", OrderChanged)
+    registry.register("backtest.progress", BacktestProgressed)
+    registry.register("position.changed", PositionChanged)
+    for status in ("created", "progress", "completed", "cancelled"):
+        registry.register(f"sweep.{status}", SweepChanged)
+    registry.register("risk.breached", RiskBreached)
+    registry.register("reconcile.repaired", Reconciled)
+    registry.register("live.tick", TickHandled)
+    registry.register("bars.imported", BarsImported)
+    registry.register("kill.activated", KillSwitchActivated)
+    return registry
+
+
+REGISTRY = build_registry()

@@ -1,0 +1,59 @@
+"""`weaver exchange`: run the local Alpaca-compatible exchange in the foreground until Ctrl-C."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from pathlib import Path
+
+import click
+
+from app.exchange.config import ConfigError, ExchangeConfig, parse_account_spec, parse_symbols_spec
+from app.exchange.server import ExchangeServer
+
+
+@click.command("exchange")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5055, show_default=True, help="0 picks a free port.")
+@click.option("--bar-seconds", default=60.0, show_default=True, help="Base bar of the price process.")
+@click.option("--seed", default=7, show_default=True)
+@click.option("--symbols", default="AAPL=190,MSFT=410,SPY=520", show_default=True,
+              help="Comma-separated SYMBOL[=start price].")
+@click.option("--account", "accounts", multiple=True, metavar="NAME:KEY:SECRET[:CASH[:short]]",
+              help="Repeatable. Default: paper:PAPERKEY:PAPERSECRET:100000.")
+@click.option("--hours", type=click.Choice(["always", "nyse"]), default="always", show_default=True)
+@click.option("--state", "state_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="JSON file keeping accounts, positions and orders across restarts.")
+@click.option("--admin-token", envvar="WEAVER_EXCHANGE_ADMIN_TOKEN", default=None,
+              help="Token for /_exchange admin endpoints (default: random, printed).")
+@click.option("--verbose", is_flag=True, help="Log every request.")
+def exchange(host: str, port: int, bar_seconds: float, seed: int, symbols: str, accounts: tuple[str, ...],
+             hours: str, state_file: Path | None, admin_token: str | None, verbose: bool) -> None:
+    """Run the local Alpaca-compatible exchange (REST, market data and the trade_updates stream)."""
+    try:
+        config_kwargs: dict = {
+            "symbols": parse_symbols_spec(symbols), "seed": seed, "bar_seconds": bar_seconds,
+            "hours": hours, "state_file": state_file, "admin_token": admin_token,
+        }
+        if accounts:
+            config_kwargs["accounts"] = tuple(parse_account_spec(spec) for spec in accounts)
+        config = ExchangeConfig(**config_kwargs)
+    except (ConfigError, ValueError) as exc:
+        raise click.BadParameter(str(exc)) from exc
+    server = ExchangeServer(config, host=host, port=port, verbose=verbose).start()
+    click.echo(f"exchange listening on {server.url}  (stream: {server.stream_url})")
+    for account in config.accounts:
+        click.echo(f"  account {account.name}: key {account.key}, cash {account.cash}"
+                   + (", shorting" if account.shorting else ""))
+    click.echo(f"  admin token: {server.admin_token}  (header X-Exchange-Admin-Token)")
+    click.echo("Ctrl-C to stop", err=True)
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    try:
+        while not stopped.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+        click.echo("exchange stopped", err=True)

@@ -1,0 +1,146 @@
+"""The synthetic market: per-symbol price processes in real time, plus the pins tests put on them.
+
+Inside a bar the price walks open -> low -> high -> close (or open -> high -> low -> close when the
+bar falls) in thirds of the bar, so every price a bar reports is actually traded through, and a
+resting order is filled exactly when the path crosses it.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+
+import numpy as np
+
+from app.exchange.config import SymbolConfig
+from app.exchange.overlay import Ohlc, Overlay
+from app.exchange.series import Bars, SymbolSeries
+
+FRACTIONS = (0.0, 1 / 3, 2 / 3, 1.0)
+
+
+def round_bars(bars: Bars) -> Bars:
+    """Prices to the cent, with wicks still enclosing open and close after rounding."""
+    o, c = np.round(bars.o, 2), np.round(bars.c, 2)
+    h = np.maximum(np.round(bars.h, 2), np.maximum(o, c))
+    low = np.maximum(np.minimum(np.round(bars.low, 2), np.minimum(o, c)), 0.01)
+    o, c, h = np.maximum(o, 0.01), np.maximum(c, 0.01), np.maximum(h, 0.01)
+    return Bars(bars.k, o, h, low, c, bars.v, bars.n)
+
+
+def _path(ohlc: Ohlc) -> tuple[float, float, float, float]:
+    o, h, low, c = ohlc
+    return (o, low, h, c) if c >= o else (o, h, low, c)
+
+
+class Market:
+    """Prices of every configured symbol; thread-safe."""
+
+    def __init__(
+        self, symbols: tuple[SymbolConfig, ...], seed: int, bar_ms: int, anchor_ms: int
+    ) -> None:
+        self.bar_ms = bar_ms
+        self.anchor_ms = anchor_ms
+        self.configs = {s.symbol: s for s in symbols}
+        self._series = {s.symbol: SymbolSeries(s, seed, bar_ms, anchor_ms // bar_ms) for s in symbols}
+        self._overlays: dict[str, Overlay] = {s.symbol: Overlay() for s in symbols}
+        self._lock = threading.RLock()
+
+    def has(self, symbol: str) -> bool:
+        return symbol in self._series
+
+    def bar_index(self, ms: int) -> int:
+        return ms // self.bar_ms
+
+    def bars(self, symbol: str, k0: int, k1: int) -> Bars:
+        """Bars k0 .. k1 - 1 as the exchange reports them: pins applied, prices in cents."""
+        raw = self._series[symbol].bars(k0, k1)
+        with self._lock:
+            overlay = copy.deepcopy(self._overlays[symbol])
+        o, h, low, c = (np.array(getattr(raw, f), dtype=float) for f in ("o", "h", "low", "c"))
+        overlay.apply(raw.k, o, h, low, c)
+        return round_bars(Bars(raw.k, o, h, low, c, raw.v, raw.n))
+
+    def price_at(self, symbol: str, ms: int) -> float:
+        """The last trade price at `ms`, in cents."""
+        with self._lock:
+            return round(self._price_at(symbol, ms), 2)
+
+    def last_close(self, symbol: str, ms: int) -> float:
+        """The close of the last bar that ended at or before `ms`."""
+        with self._lock:
+            return round(float(self._ohlc(symbol, ms // self.bar_ms - 1)[3]), 2)
+
+    def sweep(self, symbol: str, t1: int, t2: int) -> tuple[float, float, float, float]:
+        """(first, low, high, last) of the price path over [t1, t2]: what a resting order could hit."""
+        with self._lock:
+            first, last = self._price_at(symbol, t1), self._price_at(symbol, t2)
+            values = [first, last]
+            k1, k2 = t1 // self.bar_ms, t2 // self.bar_ms
+            for k in {k1, k2}:
+                values.extend(self._vertices_within(symbol, k, t1, t2))
+        if k2 - k1 >= 2:
+            inner = self.bars(symbol, k1 + 1, k2)
+            values.extend((float(inner.low.min()), float(inner.h.max())))
+        return tuple(round(float(v), 2) for v in (first, min(values), max(values), last))  # type: ignore[return-value]
+
+    def pin(self, symbol: str, price: float, ms: int) -> None:
+        """Hold the price at `price` from `ms` until released."""
+        with self._lock:
+            k = ms // self.bar_ms
+            overlay = self._overlays[symbol]
+            fixed = overlay.fixed_close(k)
+            if k in overlay.rewritten:
+                so_far = overlay.rewritten[k][:3]
+            elif fixed is not None:
+                so_far = (fixed, fixed, fixed)
+            else:
+                bar_open = self._ohlc(symbol, k)[0]
+                values = [bar_open, self._price_at(symbol, ms)]
+                values.extend(self._vertices_within(symbol, k, k * self.bar_ms, ms))
+                so_far = (bar_open, max(values), min(values))
+            overlay.set_pin(k, so_far, price)
+
+    def release(self, symbol: str, ms: int) -> None:
+        with self._lock:
+            k = ms // self.bar_ms
+            self._overlays[symbol].release(k, self._series[symbol].open_price(k + 1))
+
+    def pins(self) -> dict[str, float]:
+        with self._lock:
+            return {s: o.pin for s, o in self._overlays.items() if o.pin is not None}
+
+    def reset(self) -> None:
+        """Forget every pin: history is the pure process again."""
+        with self._lock:
+            self._overlays = {s: Overlay() for s in self._series}
+
+    def _ohlc(self, symbol: str, k: int) -> Ohlc:
+        overlay = self._overlays[symbol]
+        if k in overlay.rewritten:
+            return overlay.rewritten[k]
+        fixed = overlay.fixed_close(k)
+        if fixed is not None:
+            return (fixed, fixed, fixed, fixed)
+        raw = self._series[symbol].bars(k, k + 1)
+        scale = overlay.factor(k)
+        return tuple(float(getattr(raw, f)[0]) * scale for f in ("o", "h", "low", "c"))  # type: ignore[return-value]
+
+    def _price_at(self, symbol: str, ms: int) -> float:
+        k = ms // self.bar_ms
+        fixed = self._overlays[symbol].fixed_close(k)
+        if fixed is not None:
+            return fixed
+        fraction = (ms - k * self.bar_ms) / self.bar_ms
+        return float(np.interp(fraction, FRACTIONS, _path(self._ohlc(symbol, k))))
+
+    def _vertices_within(self, symbol: str, k: int, t1: int, t2: int) -> list[float]:
+        if self._overlays[symbol].fixed_close(k) is not None:
+            return []
+        path = _path(self._ohlc(symbol, k))
+        start = k * self.bar_ms
+        return [
+            value
+            for fraction, value in zip(FRACTIONS, path, strict=True)
+            if t1 < start + fraction * self.bar_ms < t2
+        ]

@@ -1,0 +1,73 @@
+"""The shared state the trading and matching functions work on, and how they report changes."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from app.exchange.accounts import Account
+from app.exchange.events import EventHub
+from app.exchange.hours import MarketHours
+from app.exchange.market import Market
+from app.exchange.numbers import fmt, price_decimal
+from app.exchange.orders import Order
+from app.exchange.timefmt import iso
+
+
+@dataclass
+class Venue:
+    """Accounts, market and event hub; every method runs under the exchange lock."""
+
+    market: Market
+    hours: MarketHours
+    hub: EventHub
+    accounts: dict[str, Account]
+    half_spread_bps: float = 0.0
+    on_change: Callable[[], None] = lambda: None
+
+    def price(self, symbol: str, now_ms: int) -> Decimal:
+        return price_decimal(self.market.price_at(symbol, now_ms))
+
+    def price_of(self, now_ms: int) -> Callable[[str], Decimal]:
+        cache: dict[str, Decimal] = {}
+
+        def lookup(symbol: str) -> Decimal:
+            if symbol not in cache:
+                cache[symbol] = self.price(symbol, now_ms)
+            return cache[symbol]
+
+        return lookup
+
+    def order_json(self, account: Account, order: Order, nested: bool = True) -> dict[str, object]:
+        legs = None
+        if nested and order.leg_ids:
+            legs = [account.orders[leg].to_json() for leg in order.leg_ids]
+        return order.to_json(legs)
+
+    def set_status(self, account: Account, order: Order, status: str, now_ms: int) -> None:
+        """Move an order to a final or resting status and tell its account's stream."""
+        order.status = status
+        order.updated_ms = now_ms
+        if status == "canceled":
+            order.canceled_ms = now_ms
+        elif status == "expired":
+            order.expired_ms = now_ms
+        elif status == "rejected":
+            order.failed_ms = now_ms
+        event = {"held": None}.get(status, status)
+        if event:
+            self.publish(account, order, event, now_ms)
+        self.on_change()
+
+    def publish(self, account: Account, order: Order, event: str, now_ms: int, **fill: Decimal) -> None:
+        data: dict[str, object] = {
+            "event": event,
+            "timestamp": iso(now_ms),
+            "order": self.order_json(account, order),
+        }
+        if fill:
+            data["execution_id"] = str(uuid.uuid4())
+            data.update({name: fmt(value) for name, value in fill.items()})
+        self.hub.publish(account.name, {"stream": "trade_updates", "data": data})

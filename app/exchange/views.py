@@ -1,0 +1,173 @@
+"""The trading API's read side: account, positions, order lists, clock and calendar in Alpaca's JSON."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from app.exchange.accounts import Account, Position
+from app.exchange.errors import invalid, not_found
+from app.exchange.numbers import ZERO, cents, fmt, price_decimal, ratio
+from app.exchange.orders import asset_id
+from app.exchange.timefmt import iso, iso_new_york, ny_date, parse_time
+from app.exchange.venue import Venue
+
+CLOSED = frozenset({"filled", "canceled", "expired", "rejected", "replaced", "done_for_day"})
+
+
+def account_json(venue: Venue, account: Account, now_ms: int) -> dict[str, object]:
+    price_of = venue.price_of(now_ms)
+    long_value, short_value = account.market_values(price_of)
+    equity = account.cash + long_value + short_value
+    last_equity = account.cash + sum(
+        (p.qty * _lastday(venue, p.symbol, now_ms) for p in account.positions.values()), ZERO)
+    buying_power = account.buying_power(price_of)
+    margin = cents(long_value - short_value) if account.config.shorting else ZERO
+    return {
+        "id": account.id,
+        "account_number": account.number,
+        "status": "ACTIVE",
+        "crypto_status": "INACTIVE",
+        "currency": "USD",
+        "cash": fmt(cents(account.cash)),
+        "buying_power": fmt(buying_power),
+        "regt_buying_power": fmt(buying_power),
+        "daytrading_buying_power": fmt(buying_power),
+        "non_marginable_buying_power": fmt(buying_power),
+        "effective_buying_power": fmt(buying_power),
+        "options_buying_power": "0",
+        "accrued_fees": "0",
+        "pending_transfer_in": "0",
+        "pending_transfer_out": "0",
+        "portfolio_value": fmt(cents(equity)),
+        "equity": fmt(cents(equity)),
+        "last_equity": fmt(cents(last_equity)),
+        "long_market_value": fmt(long_value),
+        "short_market_value": fmt(short_value),
+        "position_market_value": fmt(cents(long_value - short_value)),
+        "initial_margin": fmt(margin),
+        "maintenance_margin": fmt(margin),
+        "last_maintenance_margin": fmt(margin),
+        "sma": "0",
+        "multiplier": "1",
+        "daytrade_count": 0,
+        "pattern_day_trader": False,
+        "shorting_enabled": account.config.shorting,
+        "trading_blocked": False,
+        "transfers_blocked": False,
+        "account_blocked": False,
+        "trade_suspended_by_user": False,
+        "created_at": iso(account.created_ms),
+        "options_approved_level": 0,
+        "options_trading_level": 0,
+    }
+
+
+def _lastday(venue: Venue, symbol: str, now_ms: int) -> Decimal:
+    return price_decimal(venue.market.last_close(symbol, venue.hours.previous_close(now_ms)))
+
+
+def position_json(venue: Venue, account: Account, position: Position, now_ms: int) -> dict[str, object]:
+    config = venue.market.configs[position.symbol]
+    current = venue.price(position.symbol, now_ms)
+    lastday = _lastday(venue, position.symbol, now_ms)
+    qty = position.qty
+    market_value = cents(qty * current)
+    cost_basis = cents(qty * position.avg_entry_price)
+    day_start = venue.hours.current_or_next(now_ms).open_ms
+    reference = lastday if position.opened_ms < day_start else position.avg_entry_price
+    intraday_basis = cents(qty * reference)
+    held = account.held_for_sale(position.symbol) if qty > 0 else ZERO
+    return {
+        "asset_id": asset_id(position.symbol),
+        "symbol": position.symbol,
+        "exchange": config.exchange,
+        "asset_class": "us_equity",
+        "asset_marginable": config.marginable,
+        "qty": fmt(qty),
+        "qty_available": fmt(qty - held),
+        "avg_entry_price": fmt(position.avg_entry_price.quantize(Decimal("0.0001"))),
+        "side": "long" if qty > 0 else "short",
+        "market_value": fmt(market_value),
+        "cost_basis": fmt(cost_basis),
+        "unrealized_pl": fmt(market_value - cost_basis),
+        "unrealized_plpc": fmt(ratio(market_value - cost_basis, abs(cost_basis))),
+        "unrealized_intraday_pl": fmt(market_value - intraday_basis),
+        "unrealized_intraday_plpc": fmt(ratio(market_value - intraday_basis, abs(intraday_basis))),
+        "current_price": fmt(current),
+        "lastday_price": fmt(lastday),
+        "change_today": fmt(ratio(current - lastday, lastday)),
+    }
+
+
+def positions_json(venue: Venue, account: Account, now_ms: int) -> list[dict[str, object]]:
+    return [position_json(venue, account, p, now_ms) for _, p in sorted(account.positions.items())]
+
+
+def one_position_json(venue: Venue, account: Account, symbol: str, now_ms: int) -> dict[str, object]:
+    position = account.positions.get(symbol.upper())
+    if position is None:
+        raise not_found("position does not exist")
+    return position_json(venue, account, position, now_ms)
+
+
+def orders_json(venue: Venue, account: Account, args: dict[str, str]) -> list[dict[str, object]]:
+    """GET /v2/orders with Alpaca's filters and defaults (open, 50, newest first)."""
+    status = args.get("status", "open")
+    if status not in ("open", "closed", "all"):
+        raise invalid("status must be open, closed or all")
+    try:
+        limit = int(args.get("limit", 50))
+        after = parse_time(args["after"]) if args.get("after") else None
+        until = parse_time(args["until"]) if args.get("until") else None
+    except ValueError as exc:
+        raise invalid("invalid limit, after or until") from exc
+    limit = max(1, min(limit, 500))
+    nested = args.get("nested", "false").lower() == "true"
+    symbols = {s.strip().upper() for s in args.get("symbols", "").split(",") if s.strip()}
+    side = args.get("side")
+    selected = []
+    for order in account.orders.values():
+        if nested and order.parent_id is not None:
+            continue  # nested: legs appear inside their parent only
+        if status == "open" and not order.is_open or status == "closed" and order.status not in CLOSED:
+            continue
+        if symbols and order.symbol not in symbols or side and order.side != side:
+            continue
+        if after is not None and order.created_ms <= after or until is not None and order.created_ms > until:
+            continue
+        selected.append(order)
+    selected.sort(key=lambda o: o.created_ms, reverse=args.get("direction", "desc") != "asc")
+    return [venue.order_json(account, o, nested=nested) for o in selected[:limit]]
+
+
+def clock_json(venue: Venue, now_ms: int) -> dict[str, object]:
+    return {
+        "timestamp": iso_new_york(now_ms),
+        "is_open": venue.hours.is_open(now_ms),
+        "next_open": iso_new_york(venue.hours.next_open(now_ms)),
+        "next_close": iso_new_york(venue.hours.next_close(now_ms)),
+    }
+
+
+def calendar_json(venue: Venue, args: dict[str, str], now_ms: int) -> list[dict[str, object]]:
+    """Trading days between start and end (default: the previous year to the end of the next)."""
+    today = ny_date(now_ms)
+    try:
+        first = ny_date(parse_time(args["start"])) if args.get("start") else date(today.year - 1, 1, 1)
+        last = ny_date(parse_time(args["end"])) if args.get("end") else date(today.year + 1, 12, 31)
+    except ValueError as exc:
+        raise invalid("start and end must be dates") from exc
+    if (last - first) > timedelta(days=366 * 60):
+        raise invalid("calendar range is limited to 60 years")
+    return [
+        {
+            "date": s.day.isoformat(),
+            "open": s.open_hm,
+            "close": s.close_hm,
+            "session_open": s.ext_open_hm,
+            "session_close": s.ext_close_hm,
+            "settlement_date": venue.hours.settlement_date(s).isoformat(),
+        }
+        for s in venue.hours.sessions(first, last)
+    ]

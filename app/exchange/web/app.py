@@ -1,0 +1,43 @@
+"""Flask application factory: one blueprint per resource, the guards, and Alpaca-shaped errors."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, jsonify
+from werkzeug.exceptions import HTTPException
+
+from app.exchange.errors import ExchangeError
+from app.exchange.exchange import Exchange
+
+
+def exchange_of_app() -> Exchange:
+    return current_app.extensions["weaver_exchange"]
+
+
+def create_app(exchange: Exchange, admin_token: str) -> Flask:
+    """An app serving one exchange; several apps (servers) can live in one process."""
+    from app.exchange.web import admin, data, guards, orders, positions, stream, trading
+
+    app = Flask("weaver_exchange")
+    app.extensions["weaver_exchange"] = exchange
+    app.config["EXCHANGE_ADMIN_TOKEN"] = admin_token
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.compact = True  # type: ignore[attr-defined]
+    guards.init_app(app)
+    for module in (trading, orders, positions, data, admin, stream):
+        app.register_blueprint(module.bp)
+
+    @app.errorhandler(ExchangeError)
+    def exchange_error(error: ExchangeError):  # noqa: ANN202 - Flask response tuple
+        return jsonify(error.body()), error.status
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):  # noqa: ANN202
+        status = error.code or 500
+        return jsonify(ExchangeError.for_status(status).body()), status
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):  # noqa: ANN202
+        current_app.logger.exception("exchange error")
+        return jsonify(ExchangeError.for_status(500).body()), 500
+
+    return app

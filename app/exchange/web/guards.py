@@ -1,0 +1,91 @@
+"""What runs around every request: API-key and admin-token checks, rate limit and injected faults."""
+
+from __future__ import annotations
+
+import collections
+import hmac
+import threading
+import time
+
+from flask import Flask, Response, current_app, g, jsonify, request
+
+from app.exchange.errors import ExchangeError
+from app.exchange.faults import FaultRule
+from app.exchange.web.app import exchange_of_app
+
+ADMIN_PREFIX = "/_exchange"
+PUBLIC = frozenset({"/_exchange/health"})
+
+
+def error_response(status: int, message: str | None = None) -> tuple[Response, int]:
+    return jsonify(ExchangeError.for_status(status, message).body()), status
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["weaver_exchange_rate"] = (threading.Lock(), collections.defaultdict(collections.deque))
+    app.before_request(_before)
+    app.after_request(_after)
+
+
+def _before() -> tuple[Response, int] | None:
+    path = request.path
+    if path.startswith(ADMIN_PREFIX):
+        return None if path in PUBLIC or _admin_ok() else error_response(401, "admin token required")
+    exchange = exchange_of_app()
+    account = None
+    if path != "/stream":  # the stream authenticates in-band, as Alpaca's does
+        account = exchange.authenticate(request.headers.get("APCA-API-KEY-ID"),
+                                        request.headers.get("APCA-API-SECRET-KEY"))
+        if account is None:
+            return error_response(401)
+        g.account = account
+        if _rate_limited(account.name):
+            return error_response(429)
+    rule = exchange.faults.take(request.method, path, account.name if account else None)
+    if rule is None:
+        return None
+    if rule.after_commit:
+        g.fault = rule
+        return None
+    if rule.delay_ms:
+        time.sleep(rule.delay_ms / 1000)
+    return error_response(rule.status, rule.message) if rule.status else None
+
+
+def _after(response: Response) -> Response:
+    rule: FaultRule | None = g.pop("fault", None)
+    if rule is None:
+        return response
+    if rule.delay_ms:
+        time.sleep(rule.delay_ms / 1000)
+    if rule.status:
+        body, status = error_response(rule.status, rule.message)
+        body.status_code = status
+        return body
+    return response
+
+
+def _admin_ok() -> bool:
+    expected = current_app.config["EXCHANGE_ADMIN_TOKEN"]
+    given = request.headers.get("X-Exchange-Admin-Token") or ""
+    bearer = request.headers.get("Authorization", "")
+    if bearer.startswith("Bearer "):
+        given = given or bearer[len("Bearer "):]
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+def _rate_limited(account: str) -> bool:
+    """Alpaca's 200 requests per minute per account, when the config turns it on."""
+    limit = exchange_of_app().config.rate_limit_per_minute
+    if limit is None:
+        return False
+    lock, windows = current_app.extensions["weaver_exchange_rate"]
+    now = time.monotonic()
+    with lock:
+        window = windows[account]
+        while window and now - window[0] >= 60:
+            window.popleft()
+        if len(window) >= limit:
+            return True
+        window.append(now)
+        return False

@@ -1,0 +1,1 @@
+"""GLaDOS: the control plane and Weaver's only northbound API (`create_app`)."""

@@ -1,0 +1,132 @@
+"""Declare an endpoint once: its route, its request/response models and its OpenAPI entry.
+
+pydantic validates (and describes) every body and query string, so the OpenAPI document is
+generated from the same schemas that validate requests and cannot drift from them.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+from pydantic import BaseModel, ValidationError
+
+from app.glados.errors import ApiError
+
+View = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str  # OpenAPI style: /runs/{run_id}
+    summary: str
+    tag: str
+    body: type[BaseModel] | None
+    query: type[BaseModel] | None
+    response: Any  # a model class, [model] for a list, or None (no body)
+    status: int
+    errors: tuple[int, ...]
+    content_type: str | None = None
+    description: str = ""
+
+
+@dataclass
+class EndpointRegistry:
+    operations: list[Operation] = field(default_factory=list)
+
+    def endpoint(
+        self, bp: Blueprint, rule: str, method: str = "GET", *, summary: str, body: type[BaseModel] | None = None,
+        query: type[BaseModel] | None = None, response: Any = None, status: int = 200,
+        errors: tuple[int, ...] = (), content_type: str | None = None,
+    ) -> Callable[[View], View]:
+        def decorate(view: View) -> View:
+            prefix = bp.url_prefix or ""
+            self.operations.append(
+                Operation(method.lower(), re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", prefix + rule), summary,
+                          bp.name, body, query, response, status, errors, content_type,
+                          (view.__doc__ or "").strip())
+            )
+
+            @functools.wraps(view)
+            def wrapper(**path: Any) -> Any:
+                kwargs: dict[str, Any] = dict(path)
+                if body is not None:
+                    kwargs["body"] = parse_body(body)
+                if query is not None:
+                    kwargs["query"] = parse_query(query)
+                return render(view(**kwargs), status)
+
+            bp.add_url_rule(rule, view.__name__, wrapper, methods=[method])
+            return wrapper
+
+        return decorate
+
+
+def document(bp: Blueprint, rule: str, method: str, *, summary: str, query: type[BaseModel] | None = None,
+             status: int = 200, description: str = "") -> None:
+    """Describe a route another extension serves (the flask-sock WebSocket) in the OpenAPI document."""
+    REGISTRY.operations.append(Operation(method.lower(), (bp.url_prefix or "") + rule, summary, bp.name, None, query,
+                                         None, status, (), None, description))
+
+
+def parse_body(model: type[BaseModel]) -> BaseModel:
+    raw = request.get_data(cache=True)
+    if raw and not (request.mimetype or "").endswith("json"):
+        raise ApiError(415, "unsupported_media_type", "send the body as JSON (Content-Type: application/json)")
+    try:
+        data = json.loads(raw or b"{}")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(400, "malformed_json", f"the request body is not valid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, "malformed_json", "the request body must be a JSON object")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(exc) from None
+
+
+def parse_query(model: type[BaseModel]) -> BaseModel:
+    values = {key: request.args.get(key) for key in request.args}
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        raise validation_error(exc, location="query") from None
+
+
+def validation_error(exc: ValidationError, location: str = "body") -> ApiError:
+    fields: dict[str, str] = {}
+    for error in exc.errors():
+        path = ".".join(str(part) for part in error["loc"]) or location
+        fields[path] = str(error["msg"]).removeprefix("Value error, ")
+    summary = "; ".join(f"{name}: {why}" for name, why in fields.items())
+    return ApiError(422, "validation_failed", f"invalid {location}: {summary}", {"fields": fields})
+
+
+def render(result: Any, status: int) -> Response:
+    if isinstance(result, Response):
+        return result
+    if result is None:
+        return Response(status=204 if status == 200 else status)
+    response = jsonify(to_json(result))
+    response.status_code = status
+    return response
+
+
+def to_json(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, list):
+        return [to_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_json(v) for k, v in value.items()}
+    return value
+
+
+REGISTRY = EndpointRegistry()
+endpoint = REGISTRY.endpoint

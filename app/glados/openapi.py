@@ -1,0 +1,122 @@
+"""The OpenAPI 3.1 document, assembled from the registered endpoints and their pydantic models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from app.glados.api import REGISTRY, Operation
+from app.glados.errors import ErrorBody
+
+REF = "#/components/schemas/{model}"
+ERROR_TEXT = {
+    400: "Malformed request (e.g. invalid JSON)", 401: "Missing or wrong API token", 404: "Not found",
+    409: "Illegal state transition or conflict", 413: "Body too large", 415: "Body is not JSON",
+    422: "Validation failed; details.fields names each field",
+}
+
+
+def build_document(version: str = "1.0.0") -> dict[str, Any]:
+    models = _models()
+    _, definitions = models_json_schema([(m, "validation") for m in models], ref_template=REF)
+    paths: dict[str, dict[str, Any]] = {}
+    for op in REGISTRY.operations:
+        paths.setdefault(op.path, {})[op.method] = _operation(op)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Weaver API",
+            "version": version,
+            "description": "GLaDOS, Weaver's only northbound API. Times are UTC (ISO 8601); money and prices are "
+                           "decimal strings. Every error is {code, message, details, correlation_id}.",
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"bearer": []}],
+        "paths": paths,
+        "components": {
+            "schemas": definitions.get("$defs", {}),
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "token": {"type": "apiKey", "in": "query", "name": "token"},
+            },
+        },
+    }
+
+
+def _models() -> list[type[BaseModel]]:
+    found: dict[str, type[BaseModel]] = {"ErrorBody": ErrorBody}
+    for op in REGISTRY.operations:
+        for candidate in (op.body, op.query, _inner(op.response)):
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                found[candidate.__name__] = candidate
+    return list(found.values())
+
+
+def _inner(response: Any) -> Any:
+    return response[0] if isinstance(response, list) else response
+
+
+def _ref(model: type[BaseModel]) -> dict[str, str]:
+    return {"$ref": REF.format(model=model.__name__)}
+
+
+def _operation(op: Operation) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "operationId": f"{op.method}_{op.path.strip('/').replace('/', '_').replace('{', '').replace('}', '')}",
+        "summary": op.summary,
+        "tags": [op.tag],
+        "parameters": _path_parameters(op.path) + _query_parameters(op.query),
+        "responses": {str(op.status): _success(op)},
+    }
+    if op.description:
+        operation["description"] = op.description
+    if op.path.endswith("/stream") or op.path.endswith("/ws"):
+        operation["security"] = [{"bearer": []}, {"token": []}]
+    if op.path.endswith("/health") or op.path.endswith("/openapi.json"):
+        operation["security"] = [{"bearer": []}]
+    if op.body is not None:
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(op.body)}}}
+    codes = set(op.errors) | {401}
+    if op.body is not None:
+        codes |= {400, 413, 415, 422}
+    if op.query is not None:
+        codes.add(422)
+    if "{" in op.path:
+        codes.add(404)
+    error_content = {"application/json": {"schema": _ref(ErrorBody)}}
+    for code in sorted(codes):
+        operation["responses"][str(code)] = {"description": ERROR_TEXT.get(code, "Error"), "content": error_content}
+    return operation
+
+
+def _success(op: Operation) -> dict[str, Any]:
+    if op.response is None:
+        return {"description": {204: "No content", 101: "Switching protocols"}.get(op.status, "Accepted")}
+    if op.content_type:
+        return {"description": "OK", "content": {op.content_type: {"schema": {"type": "string"}}}}
+    if isinstance(op.response, list):
+        schema: dict[str, Any] = {"type": "array", "items": _ref(op.response[0])}
+    elif isinstance(op.response, dict):
+        schema = op.response
+    else:
+        schema = _ref(op.response)
+    return {"description": "OK", "content": {"application/json": {"schema": schema}}}
+
+
+def _path_parameters(path: str) -> list[dict[str, Any]]:
+    names = [part[1:-1] for part in path.split("/") if part.startswith("{")]
+    return [{"name": n, "in": "path", "required": True, "schema": {"type": "string"}} for n in names]
+
+
+def _query_parameters(model: type[BaseModel] | None) -> list[dict[str, Any]]:
+    if model is None:
+        return []
+    schema = model.model_json_schema(ref_template=REF)
+    required = set(schema.get("required", []))
+    return [
+        {"name": name, "in": "query", "required": name in required, "schema": prop,
+         **({"description": prop["description"]} if "description" in prop else {})}
+        for name, prop in schema.get("properties", {}).items()
+    ]

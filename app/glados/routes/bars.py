@@ -1,0 +1,113 @@
+"""Market data: stored series, bars for charts, and CSV import."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from flask import Blueprint, request
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from app.glados.api import endpoint
+from app.glados.context import services
+from app.glados.errors import ApiError
+from app.glados.schemas.common import Out
+from app.services.bars import BarService
+from app.services.specs import Timeframe, as_utc
+from app.walle.repositories import BarRepository
+
+bp = Blueprint("bars", __name__, url_prefix="/api/v1/bars")
+IMPORT_LIMIT_BYTES = 512 * 1024 * 1024
+
+
+class SeriesOut(Out):
+    symbol: str
+    timeframe: str
+    first_ts: datetime | None
+    last_ts: datetime | None
+    count: int
+    source: str
+    description: str | None
+
+
+class BarOut(Out):
+    ts: datetime
+    open: Decimal
+    high: Decimal
+    low: Decimal
+    close: Decimal
+    volume: Decimal
+
+
+class BarQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    symbol: str = Field(min_length=1, max_length=32)
+    timeframe: Timeframe = "1Day"
+    start: datetime | None = None
+    end: datetime | None = None
+    limit: int = Field(5000, ge=1, le=100_000, description="the most recent bars of the window, at most")
+
+    @field_validator("start", "end")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        return as_utc(value)
+
+
+class ImportOut(Out):
+    symbol: str
+    timeframe: str
+    rows: int
+    inserted: int
+    skipped: int
+    error_count: int
+    errors: list[dict[str, object]]
+
+
+@endpoint(bp, "/series", summary="Stored symbols and timeframes with their ranges", response=[SeriesOut])
+def series() -> list[SeriesOut]:
+    with services().container.read_session() as session:
+        return [SeriesOut.model_validate(s) for s in BarRepository(session).series()]
+
+
+@endpoint(bp, "", summary="Bars of one series (the most recent `limit` in the window)", query=BarQuery,
+          response=[BarOut])
+def bars(query: BarQuery) -> list[BarOut]:
+    with services().container.read_session() as session:
+        loaded = BarRepository(session).load(query.symbol.upper(), query.timeframe, query.start, query.end)
+    first = max(0, len(loaded) - query.limit)
+    return [
+        BarOut(ts=datetime.fromtimestamp(int(t) / 1e9, UTC), open=_d(o), high=_d(h), low=_d(lo), close=_d(c),
+               volume=_d(v))
+        for t, o, h, lo, c, v in zip(loaded.ts[first:].tolist(), loaded.open[first:].tolist(),
+                                     loaded.high[first:].tolist(), loaded.low[first:].tolist(),
+                                     loaded.close[first:].tolist(), loaded.volume[first:].tolist(), strict=True)
+    ]
+
+
+def _d(value: float) -> Decimal:
+    return Decimal(repr(value))
+
+
+@endpoint(bp, "/import", "POST", summary="Import a CSV of bars (multipart: file, symbol, timeframe)",
+          response=ImportOut, status=201, errors=(400, 413, 422))
+def import_csv() -> ImportOut:
+    """Rows are validated first (monotonic timestamps, high ≥ max(open, close), low ≤ min(open, close),
+    no negative volume, no duplicates); a file with any bad row stores nothing and the 422 lists
+    them by line (`details.errors`), unless `keep_good_rows=true`."""
+    request.max_content_length = IMPORT_LIMIT_BYTES
+    upload = request.files.get("file")
+    if upload is None:
+        raise ApiError(400, "missing_file", "send the CSV as a multipart form field named 'file'")
+    try:
+        text = upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ApiError(422, "validation_failed", "the file is not UTF-8 text",
+                       {"fields": {"file": "not UTF-8 text"}}) from None
+    keep = request.form.get("keep_good_rows", "false").lower() in ("1", "true", "yes")
+    result = BarService(services().container.uow).import_csv(
+        text, request.form.get("symbol", ""), request.form.get("timeframe", "1Day"), keep_good_rows=keep
+    )
+    return ImportOut(symbol=result.symbol, timeframe=result.timeframe, rows=result.rows, inserted=result.inserted,
+                     skipped=result.skipped, error_count=result.error_count,
+                     errors=[{"line": e.line, "reason": e.reason} for e in result.errors])

@@ -1,0 +1,52 @@
+"""The live panel: account views per credential set, and the kill switch."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint
+
+from app.glados.api import endpoint
+from app.glados.context import services
+from app.glados.schemas.common import Out
+from app.services.live_control import LiveControl
+
+bp = Blueprint("live", __name__, url_prefix="/api/v1")
+
+
+class AccountOut(Out):
+    kind: str
+    configured: bool
+    captured_at: datetime | None
+    account: dict[str, Any] | None
+    positions: list[dict[str, Any]]
+    open_orders: list[dict[str, Any]]
+    error: str | None
+
+
+class KillOut(Out):
+    runs_stopping: int
+    message: str
+
+
+def _control() -> LiveControl:
+    weaver = services()
+    settings = weaver.container.settings
+    return LiveControl(weaver.container.uow, weaver.commands, lambda kind: settings.alpaca(kind) is not None)
+
+
+@endpoint(bp, "/accounts", summary="Paper and live accounts: balances, positions, open orders", response=[AccountOut])
+def accounts() -> list[AccountOut]:
+    """Captured by the live worker (it owns every broker call); a view older than 10 s triggers a refresh."""
+    return [AccountOut(**view) for view in _control().accounts()]
+
+
+@endpoint(bp, "/kill", "POST", summary="Kill switch: cancel every open order and stop every paper/live run",
+          response=KillOut, status=202)
+def kill() -> KillOut:
+    """Runs go to `stopping` at once; the live worker cancels the orders and emits `kill.activated`
+    with the number of runs stopped and orders cancelled."""
+    result = _control().kill()
+    return KillOut(runs_stopping=result["runs_stopping"],
+                   message="cancelling every open order; watch for the kill.activated event")

@@ -1,0 +1,116 @@
+"""A run's records: orders, fills, trades, positions, equity curve and events (always run-scoped)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, stream_with_context
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.events.reader import read_events
+from app.glados.api import endpoint
+from app.glados.context import services
+from app.glados.schemas.common import EventOut, PageQuery, page, page_of_cache
+from app.glados.schemas.runs import EquityPointOut, EquityQuery, EventQuery, FillOut, OrderOut, PositionOut, TradeOut
+from app.services import exports
+from app.services.downsample import min_max_buckets
+from app.services.errors import NotFound
+from app.walle.repositories import RunRecords, RunRepository
+
+bp = Blueprint("records", __name__, url_prefix="/api/v1/runs")
+
+
+def _records(session, run_id: str) -> RunRecords:  # type: ignore[no-untyped-def]
+    if RunRepository(session).get(run_id) is None:
+        raise NotFound(f"no run with id {run_id}")
+    return RunRecords(session)
+
+
+@endpoint(bp, "/<run_id>/orders", summary="The run's orders, every state with its time", query=PageQuery,
+          response=page_of_cache(OrderOut))
+def orders(run_id: str, query: PageQuery):  # type: ignore[no-untyped-def]
+    with services().container.read_session() as session:
+        rows, total = _records(session, run_id).orders(run_id, limit=query.per_page, offset=query.offset)
+        return page(OrderOut, rows, total, query)
+
+
+@endpoint(bp, "/<run_id>/fills", summary="The run's fills", query=PageQuery, response=page_of_cache(FillOut))
+def fills(run_id: str, query: PageQuery):  # type: ignore[no-untyped-def]
+    with services().container.read_session() as session:
+        rows, total = _records(session, run_id).fills(run_id, limit=query.per_page, offset=query.offset)
+        return page(FillOut, rows, total, query)
+
+
+@endpoint(bp, "/<run_id>/trades", summary="The run's closed round trips", query=PageQuery,
+          response=page_of_cache(TradeOut))
+def trades(run_id: str, query: PageQuery):  # type: ignore[no-untyped-def]
+    with services().container.read_session() as session:
+        rows, total = _records(session, run_id).trades(run_id, limit=query.per_page, offset=query.offset)
+        return page(TradeOut, rows, total, query)
+
+
+@endpoint(bp, "/<run_id>/positions", summary="The run's positions, marked", response=[PositionOut])
+def positions(run_id: str) -> list[PositionOut]:
+    with services().container.read_session() as session:
+        found = []
+        for row in _records(session, run_id).positions(run_id):
+            out = PositionOut.model_validate(row)
+            if row.mark_price is not None:
+                out.market_value = (row.qty * row.mark_price).quantize(row.mark_price.__class__("0.01"))
+                out.unrealized_pl = ((row.mark_price - row.avg_price) * row.qty).quantize(
+                    row.mark_price.__class__("0.01"))
+            found.append(out)
+        return found
+
+
+@endpoint(bp, "/<run_id>/equity", summary="The equity curve with drawdown (downsampled with ?points=N)",
+          query=EquityQuery, response=[EquityPointOut])
+def equity(run_id: str, query: EquityQuery) -> list[EquityPointOut]:
+    with services().container.read_session() as session:
+        rows = _records(session, run_id).equity(run_id)
+    points, peak = [], None
+    for row in rows:
+        value = float(row.equity)
+        peak = value if peak is None or value > peak else peak
+        point = EquityPointOut.model_validate(row)
+        point.drawdown = value / peak - 1 if peak else 0.0
+        points.append(point)
+    if query.points:
+        points = min_max_buckets(points, query.points, lambda p: float(p.equity))
+    return points
+
+
+@endpoint(bp, "/<run_id>/events", summary="The run's events in seq order", query=EventQuery, response=[EventOut])
+def events(run_id: str, query: EventQuery) -> list[EventOut]:
+    with services().container.read_session() as session:
+        _records(session, run_id)
+        return [EventOut(**e.to_dict()) for e in read_events(session, query.after, run_id=run_id, limit=query.limit)]
+
+
+class ExportQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    format: str = Field("csv", pattern="^(csv|json)$")
+
+
+@endpoint(bp, "/<run_id>/export/<kind>", summary="Download trades, orders, fills or the equity curve (CSV or JSON)",
+          query=ExportQuery, content_type="text/csv", response=str)
+def export(run_id: str, kind: str, query: ExportQuery) -> Response:
+    """`kind` is trades, orders, fills or equity; the file is streamed, so long curves export fine."""
+    exports.check(kind, query.format)
+    session = services().container.read_session()
+    chunks = exports.render(session, run_id, kind, query.format)
+    try:
+        first = next(chunks)  # raises NotFound now, while an error response can still be sent
+    except Exception:
+        session.close()
+        raise
+
+    def body():  # type: ignore[no-untyped-def]
+        try:
+            yield first
+            yield from chunks
+        finally:
+            session.close()
+
+    mimetype = "application/json" if query.format == "json" else "text/csv"
+    return Response(stream_with_context(body()), mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="run-{run_id[:8]}-{kind}.{query.format}"'})

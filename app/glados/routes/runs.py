@@ -1,0 +1,73 @@
+"""The runs resource: create, list, read, start, stop, delete."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from app.glados.api import endpoint
+from app.glados.context import services
+from app.glados.schemas.common import page, page_of_cache
+from app.glados.schemas.runs import RunOut, RunQuery
+from app.services.errors import NotFound
+from app.services.specs import RunCreate, RunStop
+from app.walle.repositories import RunFilter, RunRecords, RunRepository
+
+bp = Blueprint("runs", __name__, url_prefix="/api/v1/runs")
+
+
+def run_out(run_id: str) -> RunOut:
+    with services().container.read_session() as session:
+        run = RunRepository(session).get(run_id)
+        if run is None:
+            raise NotFound(f"no run with id {run_id}")
+        out = RunOut.model_validate(run)
+        out.metrics = RunRecords(session).metrics(run_id)
+        return out
+
+
+@endpoint(bp, "", "POST", summary="Create a run", body=RunCreate, response=RunOut, status=201, errors=(422,))
+def create_run(body: RunCreate) -> RunOut:
+    """Validates the strategy parameters against the strategy's schema; a backtest also needs stored
+    bars for every symbol. With `start_now`, the run is queued at once."""
+    run = services().runs.create(body)
+    return run_out(run.id)
+
+
+@endpoint(bp, "", summary="List runs, newest first", query=RunQuery, response=page_of_cache(RunOut))
+def list_runs(query: RunQuery):  # type: ignore[no-untyped-def]
+    with services().container.read_session() as session:
+        repo = RunRepository(session)
+        rows, total = repo.list(
+            RunFilter(mode=query.mode, status=query.status, strategy=query.strategy, sweep_id=query.sweep_id),
+            limit=query.per_page, offset=query.offset,
+        )
+        result = page(RunOut, list(rows), total, query)
+        metrics = repo.metrics([r.id for r in rows])
+    for item in result.items:  # type: ignore[attr-defined]
+        item.metrics = metrics.get(item.id, {})
+    return result
+
+
+@endpoint(bp, "/<run_id>", summary="One run with its metrics", response=RunOut)
+def get_run(run_id: str) -> RunOut:
+    return run_out(run_id)
+
+
+@endpoint(bp, "/<run_id>/start", "POST", summary="Start (queue) a run", response=RunOut, status=202, errors=(409,))
+def start_run(run_id: str) -> RunOut:
+    services().runs.start(run_id)
+    return run_out(run_id)
+
+
+@endpoint(bp, "/<run_id>/stop", "POST", summary="Stop or cancel a run", body=RunStop, response=RunOut, status=202,
+          errors=(409,))
+def stop_run(run_id: str, body: RunStop) -> RunOut:
+    """A running backtest is cancelled within 2 s; a paper or live run stops ticking and, with
+    `cancel_orders`, cancels its open orders at the broker."""
+    services().runs.stop(run_id, body)
+    return run_out(run_id)
+
+
+@endpoint(bp, "/<run_id>", "DELETE", summary="Delete a finished run and its records", status=204, errors=(409,))
+def delete_run(run_id: str) -> None:
+    services().runs.delete(run_id)

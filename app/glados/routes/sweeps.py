@@ -1,0 +1,115 @@
+"""Parameter sweeps: launch a grid, watch progress, sort the results by any metric."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.glados.api import endpoint
+from app.glados.context import services
+from app.glados.schemas.common import Out, PageQuery, page_of_cache
+from app.services.errors import NotFound
+from app.services.specs import SweepCreate
+from app.services.sweeps import SweepService, progress_of
+from app.walle.models import Sweep
+from app.walle.repositories import RunFilter, RunRepository, SweepRepository
+
+bp = Blueprint("sweeps", __name__, url_prefix="/api/v1/sweeps")
+
+
+class SweepOut(Out):
+    id: str
+    name: str | None
+    strategy: str
+    grid: dict[str, list[Any]]
+    settings: dict[str, Any]
+    status: str
+    created_at: datetime
+    total: int = 0
+    done: int = 0
+    failed: int = 0
+    progress: float = 0.0
+    skipped: list[dict[str, Any]] = Field(default_factory=list, description="grid cells with invalid parameters")
+
+
+class SweepResultOut(Out):
+    run_id: str
+    params: dict[str, Any]
+    status: str
+    metrics: dict[str, float | None]
+
+
+class ResultQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    sort: str = Field("sharpe", max_length=64, description="any metric name, or a parameter name")
+    order: str = Field("desc", pattern="^(asc|desc)$")
+
+
+def _sweeps() -> SweepService:
+    weaver = services()
+    return SweepService(weaver.container.uow, weaver.commands, weaver.runs)
+
+
+def sweep_out(session: Any, sweep: Sweep) -> SweepOut:
+    progress = progress_of(SweepRepository(session).status_counts(sweep.id))
+    finished = progress.done + progress.failed + progress.cancelled
+    return SweepOut.model_validate(sweep).model_copy(update={
+        "total": progress.total, "done": progress.done, "failed": progress.failed,
+        "progress": finished / progress.total if progress.total else 0.0,
+    })
+
+
+@endpoint(bp, "", "POST", summary="Launch a sweep: one backtest per grid cell", body=SweepCreate, response=SweepOut,
+          status=201, errors=(422,))
+def create_sweep(body: SweepCreate) -> SweepOut:
+    sweep, skipped = _sweeps().create(body)
+    with services().container.read_session() as session:
+        return sweep_out(session, SweepRepository(session).get(sweep.id)).model_copy(update={"skipped": skipped})
+
+
+@endpoint(bp, "", summary="List sweeps, newest first", query=PageQuery, response=page_of_cache(SweepOut))
+def list_sweeps(query: PageQuery):  # type: ignore[no-untyped-def]
+    with services().container.read_session() as session:
+        rows, total = SweepRepository(session).list(limit=query.per_page, offset=query.offset)
+        items = [sweep_out(session, s) for s in rows]
+    return page_of_cache(SweepOut)(items=items, total=total, page=query.page, per_page=query.per_page)
+
+
+@endpoint(bp, "/<sweep_id>", summary="One sweep with its progress", response=SweepOut)
+def get_sweep(sweep_id: str) -> SweepOut:
+    with services().container.read_session() as session:
+        sweep = SweepRepository(session).get(sweep_id)
+        if sweep is None:
+            raise NotFound(f"no sweep with id {sweep_id}")
+        return sweep_out(session, sweep)
+
+
+@endpoint(bp, "/<sweep_id>/results", summary="Every cell with its metrics, sorted by any metric", query=ResultQuery,
+          response=[SweepResultOut])
+def results(sweep_id: str, query: ResultQuery) -> list[SweepResultOut]:
+    with services().container.read_session() as session:
+        if SweepRepository(session).get(sweep_id) is None:
+            raise NotFound(f"no sweep with id {sweep_id}")
+        repo = RunRepository(session)
+        runs, _ = repo.list(RunFilter(sweep_id=sweep_id), limit=100_000)
+        metrics = repo.metrics([r.id for r in runs])
+        rows = [SweepResultOut(run_id=r.id, params=r.params, status=r.status, metrics=metrics.get(r.id, {}))
+                for r in runs]
+
+    def value(row: SweepResultOut) -> Any:
+        found = row.metrics.get(query.sort, row.params.get(query.sort))
+        return None if isinstance(found, float) and math.isnan(found) else found
+
+    present = sorted((r for r in rows if value(r) is not None), key=value, reverse=query.order == "desc")
+    return present + [r for r in rows if value(r) is None]  # runs without the figure go last
+
+
+@endpoint(bp, "/<sweep_id>/cancel", "POST", summary="Cancel every unfinished cell", response=SweepOut, status=202)
+def cancel_sweep(sweep_id: str) -> SweepOut:
+    _sweeps().cancel(sweep_id)
+    return get_sweep.__wrapped__(sweep_id)  # type: ignore[attr-defined]

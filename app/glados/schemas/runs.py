@@ -1,0 +1,128 @@
+"""Responses of the runs resource and its records."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.glados.schemas.common import Out, PageQuery
+
+
+class RunOut(Out):
+    id: str
+    mode: str
+    name: str | None
+    strategy: str
+    params: dict[str, Any]
+    symbols: list[str]
+    timeframe: str
+    start_at: datetime | None
+    end_at: datetime | None
+    cash: Decimal
+    fees: dict[str, Any]
+    slippage: dict[str, Any]
+    options: dict[str, Any]
+    status: str
+    error: str | None
+    progress: float
+    sweep_id: str | None
+    created_at: datetime
+    updated_at: datetime
+    queued_at: datetime | None
+    started_at: datetime | None
+    finished_at: datetime | None
+    metrics: dict[str, float | None] = Field(default_factory=dict)
+
+
+class RunQuery(PageQuery):
+    mode: str | None = Field(None, pattern="^(backtest|paper|live)$")
+    status: str | None = Field(None, max_length=20)
+    strategy: str | None = Field(None, max_length=200)
+    sweep_id: str | None = Field(None, max_length=36)
+
+
+class OrderOut(Out):
+    id: str
+    client_order_id: str
+    broker_order_id: str | None
+    parent_id: str | None
+    symbol: str
+    side: str
+    type: str
+    order_class: str
+    time_in_force: str
+    qty: Decimal | None
+    notional: Decimal | None
+    percent: Decimal | None
+    limit_price: Decimal | None
+    stop_price: Decimal | None
+    status: str
+    filled_qty: Decimal
+    filled_avg_price: Decimal | None
+    reject_reason: str | None
+    bar_ts: datetime | None
+    submitted_at: datetime
+    filled_at: datetime | None
+    updated_at: datetime
+    history: list[dict[str, Any]]
+
+
+class FillOut(Out):
+    id: str
+    order_id: str
+    symbol: str
+    side: str
+    qty: Decimal
+    price: Decimal
+    fee: Decimal
+    ts: datetime
+
+
+class TradeOut(Out):
+    id: str
+    symbol: str
+    direction: str
+    qty: Decimal
+    entry_ts: datetime
+    entry_price: Decimal
+    exit_ts: datetime
+    exit_price: Decimal
+    pnl: Decimal
+    return_pct: Decimal
+    fees: Decimal
+    bars_held: int
+
+
+class PositionOut(Out):
+    symbol: str
+    qty: Decimal
+    avg_price: Decimal
+    mark_price: Decimal | None
+    market_value: Decimal | None = None
+    unrealized_pl: Decimal | None = None
+    realized_pl: Decimal
+    updated_at: datetime
+
+
+class EquityPointOut(Out):
+    ts: datetime
+    equity: Decimal
+    cash: Decimal
+    benchmark: Decimal | None
+    drawdown: float | None = None
+
+
+class EquityQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    points: int | None = Field(None, ge=2, le=100_000, description="downsample to at most this many points")
+
+
+class EventQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    after: int = Field(0, ge=0, description="only events with seq greater than this")
+    limit: int = Field(500, ge=1, le=5000)

@@ -1,0 +1,267 @@
+"""SimBroker: Greta's OrderGateway (what the strategy calls) and BarListener (what the loop calls).
+
+It does work only when orders are working (`pending`), and keeps money in integers (cents, price
+units; app/greta/money.py), answering the strategy in Decimal. Order lifecycle: new (or held, for bracket legs) → filled | canceled | expired | rejected,
+each change stamped with the bar step it happened on. Fill prices: app/greta/orders.py. Sizing and
+buying power: app/greta/sizing.py. Time in force `day`: an order may fill until the end of the
+trading session of the first bar after it was placed (for daily bars: that next bar only).
+Fills are always complete (no partial fills, no volume limit).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import cached_property
+from typing import Protocol
+
+import numpy as np
+
+from app.clock.sessions import session_dates, session_ends
+from app.clock.timeframes import Timeframe
+from app.greta.book import Book
+from app.greta.fees import FeeModel, NoFees
+from app.greta.money import PRICE, ZERO, Quantities, cents_up, price_units, to_cash, to_price
+from app.greta.orders import SimOrder, match, match_exits
+from app.greta.sizing import Sizer
+from app.greta.slippage import NoSlippage, SlippageModel
+from app.marvin.gateway import OpenOrder, OrderRequest
+from app.marvin.market import Market
+
+
+class Cursor(Protocol):
+    index: int  # the bar step the strategy is deciding on
+
+
+class _Start:
+    index = 0
+
+
+# (order id, symbol index, side, qty units, price units, fee cents, step); the fill id is f-{position + 1:06d}
+FillRow = tuple[str, int, str, int, int, int, int]
+
+
+class SimBroker:
+    """One run's simulated account and order book; `on_bar` is called before the strategy sees a bar."""
+
+    def __init__(self, market: Market, *, cash: Decimal, fees: FeeModel, slippage: SlippageModel,
+                 fractional: bool, allow_short: bool, timeframe: Timeframe, cursor: Cursor | None = None):
+        self.market = market
+        self.units = Quantities(fractional)
+        self.book = Book(int(cash.scaleb(2)), len(market.symbols))
+        self.fees, self.slippage = fees, slippage
+        self.fractional, self.allow_short = fractional, allow_short
+        self.timeframe = timeframe
+        # Whatever knows the current step (the StrategyRunner): it stamps submits and cancels.
+        self.cursor: Cursor = cursor if cursor is not None else _Start()
+        self.pending = False
+        self.orders: list[SimOrder] = []  # every order, in id order (id o-000001 is orders[0])
+        self.fills: list[FillRow] = []
+        self.bars = [(f.open, f.high, f.low, f.close) for f in market.frames]
+        self.sizer = Sizer(self)
+        self._active: list[SimOrder] = []  # working orders not held (held legs hang off their parent)
+        self._index = {symbol: k for k, symbol in enumerate(market.symbols)}
+        self._rows = None if market.aligned else [market.rows(k) for k in range(len(market.symbols))]
+        self._free = isinstance(fees, NoFees)  # skip the fee call per fill when there are none
+        self._value_unit = self.units.scale * 100  # qty units × price units per cent
+        self._slips = not isinstance(slippage, NoSlippage)
+
+    @cached_property
+    def trade_days(self) -> np.ndarray:
+        """Each bar's trading date (days since 1970), for dated fees; worked out only if needed."""
+        return session_dates(self.market.timeline, self.timeframe)
+
+    @cached_property
+    def session_ends(self) -> np.ndarray:
+        """Each bar's last step of its trading date, for day orders; worked out only if needed."""
+        return session_ends(self.trade_days)
+
+    # --- OrderGateway ----------------------------------------------------------------------
+    def submit(self, request: OrderRequest) -> str:
+        step = self.cursor.index
+        k = self._index.get(request.symbol)
+        if k is None:
+            k = self.market.index_of(request.symbol)  # raises, naming the run's symbols
+        qty = None if request.qty is None else self.units.units(request.qty)
+        order = SimOrder(f"o-{len(self.orders) + 1:06d}", request, k, step, qty)
+        self.orders.append(order)
+        if qty is None and request.qty is not None:
+            order.history.clear()
+            reason = "more than 9 decimals" if self.fractional else "fractional shares are disabled for this run"
+            order.set_status("rejected", step, f"{reason} (qty {request.qty})")
+            return order.id
+        if request.time_in_force == "day":
+            order.expires = self._day_end(step + 1)
+        if request.take_profit is not None or request.stop_loss is not None:
+            self._attach_legs(order, request)
+        self._active.append(order)
+        self.pending = True
+        return order.id
+
+    def cancel(self, order_id: str) -> None:
+        order = self._find(order_id)
+        if order.is_open:
+            self._close(order, "canceled", self.cursor.index)
+
+    def position(self, symbol: str) -> Decimal:
+        k = self._index.get(symbol)
+        qty = self.book.positions[self.market.index_of(symbol) if k is None else k].qty
+        return self.units.decimal(qty) if qty else ZERO
+
+    def cash(self) -> Decimal:
+        return to_cash(self.book.cash)
+
+    def equity(self) -> Decimal:
+        """Cash plus positions marked at their latest close as of the strategy's current bar ($0.0001)."""
+        step = self.cursor.index
+        total = self.book.cash * 100 * self.units.scale
+        for k, position in self.book.held.items():
+            total += position.qty * price_units(self.bars[k][3].item(self.market.last_row(k, step)))
+        return (Decimal(total) / (self.units.scale * 10_000)).quantize(PRICE)
+
+    def open_orders(self, symbol: str | None = None) -> list[OpenOrder]:
+        working = [leg for o in self._active for leg in (o, *o.legs) if leg.is_open]
+        return [
+            OpenOrder(o.id, o.symbol, o.side, o.type, o.status, None if o.qty is None else self.units.decimal(o.qty),
+                      o.request.notional if o.request else None,
+                      o.request.percent if o.request else None, o.limit_price, o.stop_price, o.time_in_force,
+                      o.request.seq if o.request else None, o.parent.id if o.parent else None)
+            for o in dict.fromkeys(working) if symbol is None or o.symbol == symbol
+        ]
+
+    # --- BarListener -----------------------------------------------------------------------
+    def on_bar(self, step: int) -> None:
+        """Match working orders against bar `step` (placed on an earlier bar), then expire day orders."""
+        active, self._active = self._active, []
+        rows = self._rows
+        for order in active:
+            if not order.is_open:
+                continue  # canceled, or the other leg of a bracket filled earlier in this loop
+            row = step if rows is None else int(rows[order.k][step])
+            if row >= 0 and order.submitted < step:
+                if order.type == "market":  # the common case, without the general matcher
+                    self._fill(order, self.bars[order.k][0].item(row), True, step, row)
+                else:
+                    self._match(order, step, row)
+            if order.is_open:
+                if order.expires is not None and step >= order.expires:
+                    self._close(order, "expired", step)
+                else:
+                    self._active.append(order)
+        self.pending = bool(self._active)
+
+    # --- internals --------------------------------------------------------------------------
+    def _next_id(self) -> str:
+        return f"o-{len(self.orders) + 1:06d}"
+
+    def _find(self, order_id: str) -> SimOrder:
+        try:
+            order = self.orders[int(order_id[2:]) - 1] if order_id.startswith("o-") else None
+        except (ValueError, IndexError):
+            order = None
+        if order is None or order.id != order_id:
+            raise KeyError(f"unknown order id {order_id!r}")
+        return order
+
+    def _attach_legs(self, order: SimOrder, request: OrderRequest) -> None:
+        legs = []
+        for leg, price in (("tp", request.take_profit), ("sl", request.stop_loss)):
+            if price is not None:
+                legs.append(SimOrder.leg_of(order, self._next_id(), leg, price))
+                self.orders.append(legs[-1])
+        if len(legs) == 2:
+            legs[0].oco, legs[1].oco = legs[1], legs[0]
+        order.legs = tuple(legs)
+
+    def _day_end(self, step: int) -> int | None:
+        return int(self.session_ends[step]) if step < len(self.session_ends) else None
+
+    def _close(self, order: SimOrder, status: str, step: int, reason: str | None = None) -> None:
+        """Finish an order that did not fill; a parent takes its unfilled bracket legs with it."""
+        order.set_status(status, step, reason)
+        if order in self._active:
+            self._active.remove(order)
+        for leg in order.legs:
+            if leg.is_open:
+                self._close(leg, "canceled", step)
+        self.pending = bool(self._active)
+
+    def _match(self, order: SimOrder, step: int, row: int) -> None:
+        bars = self.bars[order.k]
+        o, h, lo = bars[0].item(row), bars[1].item(row), bars[2].item(row)
+        sibling = order.oco
+        if sibling is not None and sibling.is_open:
+            take_profit, stop_loss = (order, sibling) if order.leg == "tp" else (sibling, order)
+            exit_hit = match_exits(take_profit, stop_loss, o, h, lo)
+            if exit_hit is not None:
+                self._fill(exit_hit[0], exit_hit[1], exit_hit[2], step, row)
+            return
+        hit = match(order, o, h, lo)
+        if hit is not None:
+            self._fill(order, hit[0], hit[1], step, row)
+
+    def fee_cents(self, order: SimOrder, qty: int, price: int, value: int, step: int) -> int:
+        """The fee model's answer in whole cents (the models speak Decimal; only called when there are fees)."""
+        if self._free:
+            return 0
+        fee = self.fees.fee(order.side, self.units.decimal(qty), to_price(price), to_cash(value),
+                            int(self.trade_days[step]))
+        return int(cents_up(fee).scaleb(2))  # a custom model might return fractions of a cent
+
+    def _fill(self, order: SimOrder, raw: float, market_like: bool, step: int, row: int) -> None:
+        slipped = raw
+        if market_like and self._slips:
+            bars = self.bars[order.k]
+            slipped = self.slippage.adjust(order.sign, raw, bars[1].item(row), bars[2].item(row))
+        price = round(round(slipped, 4) * 10_000)  # money.price_units, inlined: this runs once per fill
+        if price <= 0:
+            self._close(order, "rejected", step, f"fill price {slipped!r} rounds to zero")
+            return
+        qty = order.qty
+        if order.close_position:  # reduce-only: what is still held, never more
+            held = self.book.positions[order.k].qty
+            if not held or (held > 0) == (order.sign > 0):
+                self._close(order, "rejected", step, "no position to close")
+                return
+            qty = min(qty, abs(held))  # type: ignore[type-var]
+        elif qty is None:
+            qty, reason = self.sizer.size(order, price, step)
+            if not qty:
+                self._close(order, "rejected", step, reason)
+                return
+        # qty × price in cents, half-even (money.Quantities.value_cents, inlined)
+        value, remainder = divmod(qty * price, self._value_unit)  # type: ignore[operator]
+        if remainder * 2 > self._value_unit or (remainder * 2 == self._value_unit and value & 1):
+            value += 1
+        fee = 0 if self._free else self.fee_cents(order, qty, price, value, step)  # type: ignore[arg-type]
+        if order.qty is not None and not order.close_position:  # sized orders were fitted already
+            reason = self.sizer.refusal(order, qty, price, value, fee, step)  # type: ignore[arg-type]
+            if reason is not None:
+                self._close(order, "rejected", step, reason)
+                return
+        self.book.apply(order.k, order.sign, qty, price, value, fee, step, order.id)  # type: ignore[arg-type]
+        self.fills.append((order.id, order.k, order.side, qty, price, fee, step))  # type: ignore[arg-type]
+        order.filled_qty, order.fill_price, order.filled_step = qty, price, step
+        order.status, order.is_open = "filled", False
+        order.history.append(("filled", step))
+        if order.oco is not None and order.oco.is_open:
+            self._close(order.oco, "canceled", step)
+        if order.legs:
+            self._activate_legs(order, step, row, at_open=raw == self.bars[order.k][0].item(row))
+
+    def _activate_legs(self, parent: SimOrder, step: int, row: int, at_open: bool) -> None:
+        """Bracket legs go live once the entry filled. After a fill at the open the rest of that bar
+        happened after the entry, so the legs are matched on it; after a fill inside the bar the
+        order of events is unknown, so they wait for the next bar."""
+        legs = [leg for leg in parent.legs if leg.is_open]  # a leg cancelled while held stays cancelled
+        for leg in legs:
+            leg.qty = parent.filled_qty
+            leg.submitted = step  # on_bar matches them from the next bar on
+            leg.set_status("new", step)
+            if parent.time_in_force == "day":
+                leg.expires = self._day_end(step)
+        if at_open and legs:
+            self._match(legs[0], step, row)
+        for leg in legs:
+            if leg.is_open:
+                self._active.append(leg)
+        self.pending = bool(self._active)

@@ -1,0 +1,83 @@
+"""The equity curve, derived after the run from the fills (vectorised), never accumulated per bar.
+
+Cash and positions change only at fills, so each is a step function of the bar index: counting the
+fills at or before each bar (bincount + cumsum) picks the cash and each position at every bar.
+Equity = cash + Σ qty × mark, where the mark is the symbol's close at that bar (its last close when
+it has none), rounded to 4 decimals. The sum is done in integers of $0.0001: exact for whole
+shares; fractional quantities (9 decimals) are rounded half-even to $0.0001 per symbol. Python
+integers take over if int64 could overflow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from app.greta.broker import FillRow
+from app.greta.records import EquityCurve
+from app.marvin.market import Market
+
+_SAFE = 2**62
+
+
+def _last_change(change_steps: np.ndarray, length: int) -> np.ndarray:
+    """For each bar, the index of the last change at or before it (-1 before the first)."""
+    return np.cumsum(np.bincount(change_steps, minlength=length)[:length]) - 1
+
+
+def _round_div(x: np.ndarray, divisor: int) -> np.ndarray:
+    """x / divisor rounded half-even, for integer (or Python-int object) arrays."""
+    quotient = x // divisor
+    remainder2 = (x - quotient * divisor) * 2
+    up = (remainder2 > divisor) | ((remainder2 == divisor) & (quotient % 2 == 1))
+    return quotient + up.astype(np.int64)
+
+
+def equity_curve(market: Market, fills: Sequence[FillRow], cash_after: Sequence[int], initial_cents: int,
+                 scale: int) -> tuple[EquityCurve, np.ndarray]:
+    """The curve, and a bool per bar: was any position open at that bar's close (for exposure).
+    `fills` are the broker's rows in time order (integer units), `cash_after` the cash in cents after
+    each, `scale` the run's quantity units per share (1, or 10**9 for fractional shares)."""
+    length = len(market.timeline)
+    columns = list(zip(*fills, strict=True)) or [()] * 7  # one tuple per field, transposed in C
+    steps = np.array(columns[6], dtype=np.int64)
+    symbols = np.array(columns[1], dtype=np.int64)
+    buys = np.array(columns[2], dtype=object) == "buy"
+    try:
+        signed = np.where(buys, 1, -1) * np.array(columns[3], dtype=np.int64)
+    except OverflowError:  # fractional quantities past int64 (9.2 billion shares): exact Python ints
+        signed = np.where(buys, 1, -1).astype(object) * np.array(columns[3], dtype=object)
+    cash_cents = np.array([initial_cents, *cash_after], dtype=np.int64)
+    cash = cash_cents[_last_change(steps, length) + 1] * 100
+    equity = cash.copy()
+    exposed = np.zeros(length, dtype=bool)
+    for k in range(len(market.symbols)):
+        mine = symbols == k
+        if not mine.any():
+            continue
+        marks = np.nan_to_num(np.rint(market.closes_on_timeline(k) * 10_000)).astype(np.int64)
+        deltas = signed[mine]
+        widest = int(np.abs(marks).max(initial=0)) * int(np.abs(deltas).sum())
+        if widest >= _SAFE:  # a product could pass int64: exact Python ints instead
+            deltas, marks = deltas.astype(object), marks.astype(object)
+        held = np.concatenate(([0], np.cumsum(deltas)))[_last_change(steps[mine], length) + 1]
+        exposed |= held != 0
+        value = held * marks
+        equity = equity + (_round_div(value, scale) if scale != 1 else value)
+    curve = EquityCurve(market.timeline, equity.astype(np.int64), cash, benchmark_e4(market, initial_cents))
+    return curve, exposed
+
+
+def benchmark_e4(market: Market, initial_cents: int) -> np.ndarray:
+    """Equal-weight buy and hold: each symbol gets cash/n at its first close and is held (fractional,
+    free of costs, the usual idealised benchmark). Float maths, rounded to $0.0001."""
+    share = initial_cents / 100 / len(market.symbols)
+    total = np.zeros(len(market.timeline))
+    for k, frame in enumerate(market.frames):
+        if len(frame) == 0:
+            total += share
+            continue
+        closes = market.closes_on_timeline(k)
+        total += np.where(np.isnan(closes), share, share * closes / frame.close[0])
+    return np.rint(total * 10_000).astype(np.int64)

@@ -1,0 +1,133 @@
+"""Fee models: none, per share, percent of notional, and the Alpaca preset.
+
+Alpaca charges no commission but passes through regulatory fees on sells (reference:
+/work/shared/reference/alpaca-costs-and-rules.md): the SEC Section 31 fee on the sale's value and
+FINRA's Trading Activity Fee per share with a per-trade cap. Rates change on dated notices, so they
+live in dated, replaceable tables, never in the arithmetic. A date before a table's first entry
+uses that first entry (add older rows for older history). The CAT fee is left at zero: published
+per-share rates disagree.
+
+Rounding (chosen; Alpaca's pages disagree between per fill and per day): each fill's fee is
+computed exactly, components summed, and the sum rounded UP to the cent. Versus a daily total this
+can overcharge by under a cent per fill; it keeps every fill's fee a whole-cent amount.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Protocol
+
+from app.clock.sessions import day_number
+from app.greta.money import ZERO, cents_up
+
+
+class FeeModel(Protocol):
+    spec: str  # the text form, e.g. "per_share:0.005", round-trips through parse_fees
+
+    def fee(self, side: str, qty: Decimal, price: Decimal, notional: Decimal, trade_day: int) -> Decimal:
+        """Fee in whole cents for one fill; `trade_day` is days since 1970-01-01 (trading date)."""
+        ...
+
+
+@dataclass(frozen=True)
+class NoFees:
+    spec: str = "none"
+
+    def fee(self, side: str, qty: Decimal, price: Decimal, notional: Decimal, trade_day: int) -> Decimal:
+        return ZERO
+
+
+@dataclass(frozen=True)
+class PerShareFee:
+    rate: Decimal  # currency per share, both sides
+
+    @property
+    def spec(self) -> str:
+        return f"per_share:{self.rate}"
+
+    def fee(self, side: str, qty: Decimal, price: Decimal, notional: Decimal, trade_day: int) -> Decimal:
+        return cents_up(qty * self.rate)
+
+
+@dataclass(frozen=True)
+class PercentFee:
+    percent: Decimal  # of the fill's value, both sides: 0.1 means 0.1 %
+
+    @property
+    def spec(self) -> str:
+        return f"percent:{self.percent}"
+
+    def fee(self, side: str, qty: Decimal, price: Decimal, notional: Decimal, trade_day: int) -> Decimal:
+        return cents_up(notional * self.percent / 100)
+
+
+@dataclass(frozen=True)
+class SecRate:
+    since: date
+    per_million: Decimal  # dollars per $1,000,000 of sale value
+
+
+@dataclass(frozen=True)
+class TafRate:
+    since: date
+    per_share: Decimal
+    max_per_trade: Decimal
+
+
+SEC_RATES: tuple[SecRate, ...] = (
+    SecRate(date(2024, 5, 22), Decimal("27.80")),
+    SecRate(date(2025, 5, 14), Decimal("0.00")),
+    SecRate(date(2026, 4, 4), Decimal("20.60")),  # unconfirmed (secondary sources)
+)
+TAF_RATES: tuple[TafRate, ...] = (
+    TafRate(date(2024, 1, 1), Decimal("0.000166"), Decimal("8.30")),
+    TafRate(date(2026, 1, 1), Decimal("0.000195"), Decimal("9.79")),  # unconfirmed
+)
+
+
+def _in_force(table: Sequence[SecRate] | Sequence[TafRate], trade_day: int) -> int:
+    days = [day_number(row.since) for row in table]
+    return max(0, bisect.bisect_right(days, trade_day) - 1)
+
+
+@dataclass(frozen=True)
+class AlpacaFees:
+    """$0 commission; SEC fee and FINRA TAF on sells, by trade date, rounded up to the cent per fill."""
+
+    sec_rates: tuple[SecRate, ...] = SEC_RATES
+    taf_rates: tuple[TafRate, ...] = TAF_RATES
+    spec: str = "alpaca"
+
+    def fee(self, side: str, qty: Decimal, price: Decimal, notional: Decimal, trade_day: int) -> Decimal:
+        if side != "sell":
+            return ZERO
+        sec = self.sec_rates[_in_force(self.sec_rates, trade_day)]
+        taf = self.taf_rates[_in_force(self.taf_rates, trade_day)]
+        sec_fee = notional * sec.per_million / 1_000_000
+        taf_fee = min(qty * taf.per_share, taf.max_per_trade)
+        return cents_up(sec_fee + taf_fee)
+
+
+class FeeSpecError(ValueError):
+    pass
+
+
+def parse_fees(spec: str) -> FeeModel:
+    """`none` | `alpaca` | `per_share:0.005` | `percent:0.1` (percent of the fill's value)."""
+    text = spec.strip().lower()
+    if text in ("", "none", "zero"):
+        return NoFees()
+    if text == "alpaca":
+        return AlpacaFees()
+    kind, _, value = text.partition(":")
+    try:
+        amount = Decimal(value)
+    except ArithmeticError:
+        amount = Decimal(-1)
+    if kind in ("per_share", "percent") and amount.is_finite() and amount >= 0:
+        return PerShareFee(amount) if kind == "per_share" else PercentFee(amount)
+    raise FeeSpecError(f"invalid fee model {spec!r}: use none, alpaca, per_share:<rate> or percent:<pct>")

@@ -1,0 +1,101 @@
+"""Performance metrics from the equity curve and the closed trades (floats; None when undefined).
+
+Definitions (percentages are in percent, ratios plain; risk-free rate 0):
+- returns are simple per-bar returns of equity; annualisation uses the timeframe's bars per year
+  (252 days, 390 minutes a day intraday), and CAGR uses the bar count too, so all three agree.
+- sharpe = mean / sample std × √bars_per_year; sortino = mean / downside deviation × √bars_per_year,
+  the downside deviation being √(mean of min(r, 0)²) over all bars.
+- max drawdown: largest fall from a running peak, in percent; its duration is the longest stretch
+  from a peak to the bar that regained it (or the end), in bars and in seconds of bar time.
+- calmar = CAGR / max drawdown. profit factor = gross profit / gross loss. expectancy = mean trade
+  P&L in currency; avg/best/worst trade are trade returns in percent.
+- exposure: share of bars with any position open at the bar's close.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from app.greta.records import EquityCurve
+
+Metrics = dict[str, float | int | None]
+
+
+def _clean(value: float | None) -> float | None:
+    return None if value is None or not math.isfinite(value) else float(value)
+
+
+def compute_metrics(curve: EquityCurve, trade_pnl: np.ndarray, trade_pct: np.ndarray, initial_cash: float,
+                    bars_per_year: float, exposed: np.ndarray) -> Metrics:
+    """`trade_pnl` (currency) and `trade_pct` (percent): one value per closed trade."""
+    equity = curve.equity
+    bars = len(equity)
+    final = float(equity[-1]) if bars else initial_cash
+    out: Metrics = {"bars": bars, "start_equity": initial_cash, "final_equity": final}
+    out["total_return_pct"] = _clean((final / initial_cash - 1.0) * 100.0)
+    periods = bars - 1
+    cagr = None
+    if periods > 0 and final > 0:
+        cagr = (final / initial_cash) ** (bars_per_year / periods) - 1.0
+    elif periods > 0:
+        cagr = -1.0
+    out["cagr_pct"] = _clean(cagr * 100.0) if cagr is not None else None
+    out.update(_risk(equity, bars_per_year))
+    max_dd = out["max_drawdown_pct"]
+    out["calmar"] = _clean(cagr / (max_dd / 100.0)) if cagr is not None and max_dd else None
+    out.update(_drawdown_duration(equity, curve.ts))
+    out.update(_trade_stats(trade_pnl, trade_pct))
+    out["exposure_pct"] = _clean(float(exposed.mean()) * 100.0) if bars else None
+    benchmark = curve.benchmark_e4
+    out["benchmark_return_pct"] = _clean((benchmark[-1] / 10_000.0 / initial_cash - 1.0) * 100.0) if bars else None
+    return out
+
+
+def _risk(equity: np.ndarray, bars_per_year: float) -> Metrics:
+    if len(equity) < 3 or np.any(equity[:-1] <= 0):
+        peak = np.maximum.accumulate(equity) if len(equity) else equity
+        worst = float(np.max(1.0 - equity / peak)) * 100.0 if len(equity) and np.all(peak > 0) else None
+        return {"volatility_pct": None, "sharpe": None, "sortino": None, "max_drawdown_pct": _clean(worst)}
+    r = np.diff(equity) / equity[:-1]
+    mean, std = float(r.mean()), float(r.std(ddof=1))
+    root = math.sqrt(bars_per_year)
+    downside = math.sqrt(float(np.mean(np.minimum(r, 0.0) ** 2)))
+    peak = np.maximum.accumulate(equity)
+    return {
+        "volatility_pct": _clean(std * root * 100.0),
+        "sharpe": _clean(mean / std * root) if std > 0 else None,
+        "sortino": _clean(mean / downside * root) if downside > 0 else None,
+        "max_drawdown_pct": _clean(float(np.max(1.0 - equity / peak)) * 100.0),
+    }
+
+
+def _drawdown_duration(equity: np.ndarray, ts: np.ndarray) -> Metrics:
+    if len(equity) == 0:
+        return {"max_drawdown_bars": 0, "max_drawdown_seconds": 0.0}
+    peak = np.maximum.accumulate(equity)
+    at_peak = np.flatnonzero(equity >= peak)  # bars that set or match the running high
+    # A drawdown runs from one peak bar to the next one (or to the end when never regained).
+    ends = np.append(at_peak[1:], len(equity) - 1)
+    lengths = ends - at_peak
+    longest = int(np.argmax(lengths))
+    start, end = int(at_peak[longest]), int(ends[longest])
+    return {"max_drawdown_bars": int(lengths[longest]), "max_drawdown_seconds": float(ts[end] - ts[start]) / 1e9}
+
+
+def _trade_stats(pnl: np.ndarray, pct: np.ndarray) -> Metrics:
+    count = len(pnl)
+    if not count:
+        return {"trades": 0, "win_rate_pct": None, "profit_factor": None, "expectancy": None,
+                "avg_trade_pct": None, "best_trade_pct": None, "worst_trade_pct": None}
+    wins, losses = pnl[pnl > 0].sum(), -pnl[pnl < 0].sum()
+    return {
+        "trades": count,
+        "win_rate_pct": float((pnl > 0).mean() * 100.0),
+        "profit_factor": _clean(float(wins / losses)) if losses > 0 else None,
+        "expectancy": float(pnl.mean()),
+        "avg_trade_pct": float(pct.mean()),
+        "best_trade_pct": float(pct.max()),
+        "worst_trade_pct": float(pct.min()),
+    }

@@ -1,0 +1,117 @@
+"""Assemble a BacktestResult from the broker's state once the loop has finished."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+from app.greta.book import TradeRow
+from app.greta.broker import FillRow, SimBroker
+from app.greta.equity import equity_curve
+from app.greta.metrics import compute_metrics
+from app.greta.money import PRICE, Quantities, price_units, to_cash, to_price
+from app.greta.orders import SimOrder
+from app.greta.records import (
+    BacktestResult,
+    FillRecord,
+    OrderEvent,
+    OrderRecord,
+    PositionRecord,
+    TradeRecord,
+    maker,
+)
+from app.marvin.bars import ns_to_datetime
+from app.marvin.gateway import client_order_id
+
+_LEGS = {"tp": "take_profit", "sl": "stop_loss"}
+PCT = Decimal("0.000001")
+
+
+class RunLedger:
+    """The broker's raw rows (tuples and order states), turned into frozen records on request."""
+
+    def __init__(self, run_id: str, timeline: np.ndarray, symbols: tuple[str, ...], units: Quantities,
+                 orders: list[SimOrder], fills: list[FillRow], trades: list[TradeRow]):
+        self.run_id, self.timeline, self.symbols, self.units = run_id, timeline, symbols, units
+        self._orders, self._fills, self._trades = orders, fills, trades
+        self._times: dict[int, datetime] = {}
+        self._make_order, self._make_event = maker(OrderRecord), maker(OrderEvent)
+
+    def at(self, step: int) -> datetime:
+        """Bar step → datetime, cached: many records share a bar."""
+        moment = self._times.get(step)
+        if moment is None:
+            moment = self._times[step] = ns_to_datetime(int(self.timeline[step]))
+        return moment
+
+    def orders(self) -> tuple[OrderRecord, ...]:
+        return tuple(self._order(o) for o in self._orders)
+
+    def fills(self) -> tuple[FillRecord, ...]:
+        at, symbols, shares, make = self.at, self.symbols, self.units.decimal, maker(FillRecord)
+        return tuple(
+            make(f"f-{n:06d}", oid, symbols[k], side, shares(qty), to_price(price), to_cash(fee), at(step))
+            for n, (oid, k, side, qty, price, fee, step) in enumerate(self._fills, start=1)
+        )
+
+    def trades(self) -> tuple[TradeRecord, ...]:
+        at, symbols, shares, make = self.at, self.symbols, self.units.decimal, maker(TradeRecord)
+        return tuple(
+            make(f"t-{n:06d}", symbols[k], direction, shares(qty), at(entry), to_price(entry_price), at(exit_),
+                 to_price(exit_price), to_cash(pnl), return_pct(pnl, value), to_cash(fees), exit_ - entry,
+                 entry_order, exit_order)
+            for n, (k, direction, qty, entry, entry_price, exit_, exit_price, pnl, fees, value, entry_order,
+                    exit_order) in enumerate(self._trades, start=1)
+        )
+
+    def _order(self, order: SimOrder) -> OrderRecord:
+        own = order.request
+        request = own if own is not None else order.parent.request  # type: ignore[union-attr]
+        assert request is not None
+        at, shares = self.at, self.units.decimal
+        filled = order.filled_step is not None
+        return self._make_order(
+            order.id, client_order_id(self.run_id, request, order.leg), own.seq if own else None,
+            order.parent.id if order.parent else None, order.symbol, order.side, order.type, request.order_class,
+            _LEGS.get(order.leg), order.time_in_force, None if order.qty is None else shares(order.qty),
+            own.notional if own else None, own.percent if own else None, order.limit_price, order.stop_price,
+            own.take_profit if own else None, own.stop_loss if own else None, order.status, shares(order.filled_qty),
+            to_price(order.fill_price) if filled else None, order.reason, at(order.history[0][1]),
+            at(order.filled_step) if filled else None,  # type: ignore[arg-type]
+            tuple(self._make_event(status, at(step)) for status, step in order.history),
+        )
+
+
+def return_pct(pnl_cents: int, entry_cents: int) -> Decimal:
+    """A trade's P&L as a percentage of its entry value, to 6 decimals."""
+    return (Decimal(pnl_cents * 100) / Decimal(entry_cents)).quantize(PCT) if entry_cents else Decimal(0)
+
+
+def build_result(config: dict[str, Any], broker: SimBroker, bars_per_year: float) -> BacktestResult:
+    market, book, units = broker.market, broker.book, broker.units
+    symbols = market.symbols
+    ledger = RunLedger(str(config.get("run_id") or "backtest"), market.timeline, symbols, units, broker.orders,
+                       broker.fills, book.trades)
+    cash = Decimal(config["cash"])
+    curve, exposed = equity_curve(market, broker.fills, book.cash_after, int(cash.scaleb(2)), units.scale)
+    last = len(market.timeline) - 1
+    positions = []
+    for k, position in sorted(book.held.items()):
+        mark = price_units(market.frames[k].close.item(market.last_row(k, last)))
+        value = (Decimal(position.qty * mark) / (units.scale * 10_000)).quantize(PRICE)
+        qty, cost = units.decimal(position.qty), to_cash(position.cost)
+        positions.append(PositionRecord(symbols[k], qty, (abs(cost) / abs(qty)).quantize(PRICE), to_price(mark), value,
+                                        cost, value - cost, to_cash(position.realized)))
+    pnl = np.array([row[7] for row in book.trades], dtype=np.float64)
+    entry = np.array([row[9] for row in book.trades], dtype=np.float64)
+    pct = np.divide(pnl * 100.0, entry, out=np.zeros_like(pnl), where=entry != 0)
+    metrics = compute_metrics(curve, pnl / 100.0, pct, float(cash), bars_per_year, exposed)
+    metrics["fees_total"] = book.fees / 100
+    return BacktestResult(
+        config=config, symbols=symbols, timeframe=market.timeframe, start=ledger.at(0), end=ledger.at(last),
+        bars=len(market), positions=tuple(positions), equity=curve, metrics=metrics, final_cash=to_cash(book.cash),
+        final_equity=Decimal(int(curve.equity_e4[-1])).scaleb(-4), ledger=ledger,
+    )

@@ -1,0 +1,204 @@
+"""Technical indicators over whole numpy series, computed once per run (never bar by bar).
+
+Every function is causal (the value at t uses inputs up to t only), returns float64 arrays as long
+as its input, and is NaN during warm-up. Definitions follow the textbook ones (Wilder for RSI and
+ATR, StockCharts for EMA seeding and Bollinger's population deviation), so results can be checked
+by hand and against other tools.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+Array = np.ndarray
+
+
+def _series(values: object) -> Array:
+    array = np.asarray(values, dtype=np.float64)
+    if array.ndim != 1:
+        raise ValueError("indicators take one-dimensional series")
+    return array
+
+
+def _period(n: int, name: str = "period") -> int:
+    if isinstance(n, bool) or int(n) != n or n < 1:
+        raise ValueError(f"{name} must be a positive integer, got {n!r}")
+    return int(n)
+
+
+def _windows(x: Array, n: int) -> Array | None:
+    return sliding_window_view(x, n) if len(x) >= n else None
+
+
+def sma(values: object, n: int) -> Array:
+    """Simple moving average. Window sums (not a running cumsum) keep long series exact to 1e-12."""
+    x, n = _series(values), _period(n)
+    out = np.full(len(x), np.nan)
+    windows = _windows(x, n)
+    if windows is not None:
+        out[n - 1:] = windows.sum(axis=1) / n
+    return out
+
+
+def _recursive(x: Array, alpha: float, n: int) -> Array:
+    """y[t] = y[t-1] + alpha * (x[t] - y[t-1]), seeded with the mean of the first n valid values.
+
+    The recursion is inherently sequential, so it runs as a tight loop over Python floats; the
+    seed is StockCharts' (an SMA), which is what makes published EMA/RSI/ATR tables reproducible.
+    """
+    out = np.full(len(x), np.nan)
+    valid = np.flatnonzero(~np.isnan(x))
+    if len(valid) < n:
+        return out
+    start = int(valid[0])
+    if np.isnan(x[start:]).any():
+        raise ValueError("series has gaps (NaN after its first value)")
+    seed_end = start + n - 1
+    level = float(np.mean(x[start:seed_end + 1]))
+    values = [level]
+    append = values.append
+    keep = 1.0 - alpha
+    for value in x[seed_end + 1:].tolist():
+        level = level * keep + value * alpha
+        append(level)
+    out[seed_end:] = values
+    return out
+
+
+def ema(values: object, n: int) -> Array:
+    """Exponential moving average, alpha = 2/(n+1), seeded with the SMA of the first n values."""
+    n = _period(n)
+    return _recursive(_series(values), 2.0 / (n + 1), n)
+
+
+def wilder(values: object, n: int) -> Array:
+    """Wilder's smoothing (an EMA with alpha = 1/n), seeded with an SMA: the basis of RSI and ATR."""
+    n = _period(n)
+    return _recursive(_series(values), 1.0 / n, n)
+
+
+def rsi(values: object, n: int = 14) -> Array:
+    """Wilder's Relative Strength Index: first value at index n; 100 when there were no losses."""
+    x, n = _series(values), _period(n)
+    out = np.full(len(x), np.nan)
+    if len(x) <= n:
+        return out
+    change = np.diff(x)
+    gain = wilder(np.maximum(change, 0.0), n)
+    loss = wilder(np.maximum(-change, 0.0), n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = 100.0 - 100.0 / (1.0 + gain / loss)
+    value = np.where(loss == 0.0, np.where(gain == 0.0, 50.0, 100.0), value)
+    value[np.isnan(gain)] = np.nan
+    out[1:] = value
+    return out
+
+
+def macd(values: object, fast: int = 12, slow: int = 26, signal: int = 9) -> tuple[Array, Array, Array]:
+    """(MACD line, signal line, histogram): EMA(fast) - EMA(slow), its EMA(signal), and their gap."""
+    x = _series(values)
+    if _period(fast, "fast") >= _period(slow, "slow"):
+        raise ValueError("fast must be shorter than slow")
+    line = ema(x, fast) - ema(x, slow)
+    signal_line = ema(line, _period(signal, "signal"))
+    return line, signal_line, line - signal_line
+
+
+def bollinger(values: object, n: int = 20, k: float = 2.0) -> tuple[Array, Array, Array]:
+    """(upper, middle, lower): SMA(n) ± k population standard deviations (StockCharts' definition)."""
+    x, n = _series(values), _period(n)
+    middle = sma(x, n)
+    width = np.full(len(x), np.nan)
+    windows = _windows(x, n)
+    if windows is not None:
+        width[n - 1:] = windows.std(axis=1) * k
+    return middle + width, middle, middle - width
+
+
+def true_range(high: object, low: object, close: object) -> Array:
+    """max(high - low, |high - previous close|, |low - previous close|); the first bar is high - low."""
+    h, lo, c = _series(high), _series(low), _series(close)
+    out = h - lo
+    if len(out) > 1:
+        previous = c[:-1]
+        out[1:] = np.maximum(out[1:], np.maximum(np.abs(h[1:] - previous), np.abs(lo[1:] - previous)))
+    return out
+
+
+def atr(high: object, low: object, close: object, n: int = 14) -> Array:
+    """Wilder's Average True Range: the first value (index n-1) is the mean of the first n true ranges."""
+    return wilder(true_range(high, low, close), n)
+
+
+def highest(values: object, n: int) -> Array:
+    """Rolling highest value over the last n bars (the current one included)."""
+    x, n = _series(values), _period(n)
+    out = np.full(len(x), np.nan)
+    windows = _windows(x, n)
+    if windows is not None:
+        out[n - 1:] = windows.max(axis=1)
+    return out
+
+
+def lowest(values: object, n: int) -> Array:
+    """Rolling lowest value over the last n bars (the current one included)."""
+    x, n = _series(values), _period(n)
+    out = np.full(len(x), np.nan)
+    windows = _windows(x, n)
+    if windows is not None:
+        out[n - 1:] = windows.min(axis=1)
+    return out
+
+
+def returns(values: object, periods: int = 1) -> Array:
+    """Simple return over `periods` bars: x[t] / x[t - periods] - 1."""
+    x, p = _series(values), _period(periods, "periods")
+    out = np.full(len(x), np.nan)
+    if len(x) > p:
+        out[p:] = x[p:] / x[:-p] - 1.0
+    return out
+
+
+def log_returns(values: object, periods: int = 1) -> Array:
+    """Log return over `periods` bars: ln(x[t] / x[t - periods])."""
+    x, p = _series(values), _period(periods, "periods")
+    out = np.full(len(x), np.nan)
+    if len(x) > p:
+        out[p:] = np.log(x[p:] / x[:-p])
+    return out
+
+
+def crossover(a: object, b: object) -> Array:
+    """+1 where `a` crosses above `b` at t (a < b at t-1, a > b at t), -1 where it crosses below, else 0.
+
+    Strict on both bars, like backtesting.py's `crossover`, so touching without crossing is no signal.
+    """
+    x, y = _series(a), _series(b)
+    out = np.zeros(len(x))
+    if len(x) > 1:
+        up = (x[:-1] < y[:-1]) & (x[1:] > y[1:])
+        down = (x[:-1] > y[:-1]) & (x[1:] < y[1:])
+        out[1:] = up.astype(np.float64) - down.astype(np.float64)
+    return out
+
+
+def crossed_above(a: list[float], b: list[float]) -> bool:
+    """Bar-by-bar form of `crossover` for use inside `next()`: did `a` just cross above `b`?"""
+    try:
+        return a[-2] < b[-2] and a[-1] > b[-1]
+    except IndexError:
+        return False
+
+
+def crossed_below(a: list[float], b: list[float]) -> bool:
+    try:
+        return a[-2] > b[-2] and a[-1] < b[-1]
+    except IndexError:
+        return False
+
+
+def is_nan(value: float) -> bool:
+    return math.isnan(value)

@@ -1,0 +1,92 @@
+"""Turn a strategy's order verb into a checked OrderRequest.
+
+Mistakes in how an order is asked for (two sizes, a negative price, a take-profit below the stop)
+are programming errors and raise OrderError at once, in backtests and live alike. Whether the
+account can afford the order is the broker's business: it rejects with a reason and the run goes on.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from app.marvin.gateway import TIME_IN_FORCE, OrderRequest
+
+Number = int | float | Decimal
+PRICE_QUANTUM = Decimal("0.0001")  # prices carry at most 4 decimals
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
+_KINDS = {(False, False): "market", (True, False): "limit", (False, True): "stop", (True, True): "stop_limit"}
+# Strategies repeat the same few sizes (percent=100, size=10): converting each once saves the hot loop.
+_DECIMALS: dict[tuple[type, Number], Decimal] = {}
+
+
+class OrderError(ValueError):
+    """An order was asked for in a way no broker could accept."""
+
+
+def to_decimal(value: Number, what: str) -> Decimal:
+    """Exact decimal of a strategy-supplied positive number; floats go through their shortest repr."""
+    key = (type(value), value)
+    cached = _DECIMALS.get(key)
+    if cached is not None:
+        return cached
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise OrderError(f"{what} must be a number, got {value!r}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise OrderError(f"{what} must be finite, got {value!r}")
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if not number.is_finite() or number <= 0:
+        raise OrderError(f"{what} must be positive, got {value!r}")
+    if len(_DECIMALS) > 4096:
+        _DECIMALS.clear()
+    _DECIMALS[key] = number
+    return number
+
+
+def to_price(value: Number | None, what: str) -> Decimal | None:
+    if value is None:
+        return None
+    price = to_decimal(value, what).quantize(PRICE_QUANTUM, rounding=ROUND_HALF_EVEN)
+    if price <= 0:
+        raise OrderError(f"{what} rounds to zero at 4 decimals: {value!r}")
+    return price
+
+
+def build_request(seq: int, bar_ts: int, side: str, symbol: str, size: Number | None, value: Number | None,
+                  percent: Number | None, limit: Number | None, stop: Number | None, time_in_force: str,
+                  take_profit: Number | None, stop_loss: Number | None) -> OrderRequest:
+    if (size is not None) + (value is not None) + (percent is not None) != 1:
+        raise OrderError("give exactly one of size (shares), value (currency) or percent (of equity); "
+                         f"got size={size!r}, value={value!r}, percent={percent!r}")
+    if time_in_force not in TIME_IN_FORCE:
+        raise OrderError(f"time_in_force must be one of {TIME_IN_FORCE}, got {time_in_force!r}")
+    qty = notional = share = None
+    if size is not None:
+        qty = to_decimal(size, "size")
+    elif value is not None:
+        notional = to_decimal(value, "value").quantize(CENT)
+        if not notional:
+            raise OrderError(f"value rounds to zero cents: {value!r}")
+    else:
+        share = to_decimal(percent, "percent")  # type: ignore[arg-type]
+        if share > HUNDRED:
+            raise OrderError(f"percent is of equity, at most 100; got {percent!r}")
+    if limit is None and stop is None and take_profit is None and stop_loss is None:  # plain market order
+        return OrderRequest(seq, symbol, side, "market", qty, notional, share, None, None, time_in_force, None, None,
+                            False, bar_ts)
+    limit_price, stop_price = to_price(limit, "limit"), to_price(stop, "stop")
+    tp, sl = to_price(take_profit, "take_profit"), to_price(stop_loss, "stop_loss")
+    if tp is not None and sl is not None and (tp <= sl if side == "buy" else tp >= sl):
+        relation = "above" if side == "buy" else "below"
+        raise OrderError(f"a {side} bracket needs its take_profit {relation} its stop_loss (got {tp} and {sl})")
+    kind = _KINDS[limit_price is not None, stop_price is not None]
+    return OrderRequest(seq, symbol, side, kind, qty, notional, share, limit_price, stop_price, time_in_force, tp, sl,
+                        False, bar_ts)
+
+
+def close_request(seq: int, bar_ts: int, symbol: str, position: Decimal) -> OrderRequest:
+    """A market order for the whole position, reduce-only so it can never flip the position."""
+    side = "sell" if position > 0 else "buy"
+    return OrderRequest(seq, symbol, side, "market", abs(position), None, None, None, None, "gtc", None, None, True,
+                        bar_ts)

@@ -1,0 +1,169 @@
+"""Strategy parameters: declared on the strategy class, validated before a run, rendered as JSON Schema.
+
+Declared objects rather than bare class attributes because the REST API and the UI build forms from
+the types, bounds and descriptions, and a bad value must fail before the run starts, with a message
+per field, not halfway through a backtest.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+_JSON_TYPES = {"int": "integer", "float": "number", "bool": "boolean", "choice": "string"}
+_TRUE = {"true", "1", "yes", "on"}
+_FALSE = {"false", "0", "no", "off"}
+
+
+class ParamError(ValueError):
+    """Parameters were refused; `errors` maps each offending field to a readable reason."""
+
+    def __init__(self, errors: Mapping[str, str]):
+        self.errors = dict(sorted(errors.items()))
+        super().__init__("invalid parameters: " + "; ".join(f"{k}: {v}" for k, v in self.errors.items()))
+
+
+@dataclass(frozen=True)
+class Param:
+    """One typed parameter; `default=None` makes it required."""
+
+    kind: str  # "int" | "float" | "bool" | "choice"
+    default: Any = None
+    min: float | None = None
+    max: float | None = None
+    choices: tuple[str, ...] = ()
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in _JSON_TYPES:
+            raise TypeError(f"unknown parameter kind {self.kind!r}")
+        if self.kind == "choice" and not self.choices:
+            raise TypeError("a choice parameter needs choices")
+        if self.default is not None:
+            _, problem = self.check(self.default)
+            if problem:
+                raise TypeError(f"default {self.default!r} is invalid: {problem}")
+
+    def check(self, value: Any) -> tuple[Any, str | None]:
+        """(normalised value, None) or (None, reason)."""
+        checker: Callable[[Any], tuple[Any, str | None]] = getattr(self, f"_check_{self.kind}")
+        value, problem = checker(value)
+        if problem is None and self.min is not None and value < self.min:
+            problem = f"must be >= {_number(self.min)}"
+        if problem is None and self.max is not None and value > self.max:
+            problem = f"must be <= {_number(self.max)}"
+        return (None, problem) if problem else (value, None)
+
+    def _check_int(self, value: Any) -> tuple[Any, str | None]:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None, "must be an integer"
+        if isinstance(value, float) and not value.is_integer():  # JSON may send 10.0
+            return None, "must be an integer"
+        return int(value), None
+
+    def _check_float(self, value: Any) -> tuple[Any, str | None]:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None, "must be a number"
+        if not math.isfinite(value):
+            return None, "must be a finite number"
+        return float(value), None
+
+    def _check_bool(self, value: Any) -> tuple[Any, str | None]:
+        return (value, None) if isinstance(value, bool) else (None, "must be true or false")
+
+    def _check_choice(self, value: Any) -> tuple[Any, str | None]:
+        if value in self.choices:
+            return value, None
+        return None, "must be one of " + ", ".join(self.choices)
+
+    def parse(self, text: str) -> Any:
+        """Text from a command line or query string → a typed value (then `check` it)."""
+        raw = text.strip()
+        try:
+            if self.kind == "int":
+                return int(raw)
+            if self.kind == "float":
+                return float(raw)
+        except ValueError:
+            return raw  # `check` reports the type error with the usual wording
+        if self.kind == "bool" and raw.lower() in _TRUE | _FALSE:
+            return raw.lower() in _TRUE
+        return raw
+
+    def schema(self) -> dict[str, Any]:
+        """This parameter as a JSON Schema property."""
+        out: dict[str, Any] = {"type": _JSON_TYPES[self.kind]}
+        if self.kind == "choice":
+            out["enum"] = list(self.choices)
+        if self.default is not None:
+            out["default"] = self.default
+        if self.min is not None:
+            out["minimum"] = self.min
+        if self.max is not None:
+            out["maximum"] = self.max
+        if self.description:
+            out["description"] = self.description
+        return out
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def Int(default: int | None = None, *, min: int | None = None, max: int | None = None,  # noqa: N802
+        description: str = "") -> Any:
+    return Param("int", default, min, max, (), description)
+
+
+def Float(default: float | None = None, *, min: float | None = None, max: float | None = None,  # noqa: N802
+          description: str = "") -> Any:
+    return Param("float", default, min, max, (), description)
+
+
+def Bool(default: bool | None = None, *, description: str = "") -> Any:  # noqa: N802
+    return Param("bool", default, None, None, (), description)
+
+
+def Choice(choices: tuple[str, ...] | list[str], default: str | None = None, *,  # noqa: N802
+           description: str = "") -> Any:
+    return Param("choice", default, None, None, tuple(choices), description)
+
+
+def validate(specs: Mapping[str, Param], params: Mapping[str, Any],
+             cross_check: Callable[[dict[str, Any]], Mapping[str, str]] | None = None) -> dict[str, Any]:
+    """Typed values for every declared parameter (defaults filled in), or ParamError with every problem."""
+    errors: dict[str, str] = {name: "unknown parameter" for name in params if name not in specs}
+    values: dict[str, Any] = {}
+    for name, spec in specs.items():
+        if name in params:
+            value, problem = spec.check(params[name])
+            if problem:
+                errors[name] = problem
+            else:
+                values[name] = value
+        elif spec.default is None:
+            errors[name] = "required"
+        else:
+            values[name] = spec.default
+    if not errors and cross_check is not None:
+        errors.update(cross_check(values))
+    if errors:
+        raise ParamError(errors)
+    return values
+
+
+def schema(specs: Mapping[str, Param], title: str = "", description: str = "") -> dict[str, Any]:
+    """JSON Schema for a parameter set: the UI renders a form from it, the API validates against it."""
+    out: dict[str, Any] = {
+        "type": "object",
+        "properties": {name: spec.schema() for name, spec in specs.items()},
+        "required": [name for name, spec in specs.items() if spec.default is None],
+        "additionalProperties": False,
+    }
+    if title:
+        out["title"] = title
+    if description:
+        out["description"] = description
+    return out

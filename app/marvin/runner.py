@@ -1,0 +1,262 @@
+"""StrategyRunner: drives one strategy instance over bars, in a backtest or live, the same way.
+
+Two ways in:
+- batch (Greta): `start(market, venue)` then `run_range(start, stop)` over the BacktestClock's
+  chunks. Indicators are computed once over the whole series; the hot loop appends one value per
+  bar to each Line the strategy can still reach and calls `next()`.
+- incremental (live): `on_bar(history)` with a history one bar longer each call. Indicators are
+  recomputed from the specs recorded in `init()` (init runs only once), the Lines are refilled, and
+  `next()` runs for the newest bar only.
+
+Both make the same gateway calls for the same bars: tests/unit/marvin/test_portability.py.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, Protocol
+
+import numpy as np
+
+from app.marvin.bars import COLUMNS, BarFrame, ns_to_datetime
+from app.marvin.gateway import OrderGateway
+from app.marvin.lines import ColumnRef, Feed, IndicatorSpec, Line, OutputRef, Ref, StrategyError, compute, spec_name
+from app.marvin.market import Market
+from app.marvin.orders import OrderError, build_request, close_request
+from app.marvin.stepper import compile_stepper
+from app.marvin.strategy import Strategy
+
+History = Market | BarFrame | Sequence[BarFrame] | Mapping[str, BarFrame]
+
+
+class BarListener(Protocol):
+    """A venue that must see each bar before the strategy does: Greta's simulated broker fills the
+    orders placed on the previous bar. `pending` is read every bar, so it is a plain attribute."""
+
+    pending: bool
+
+    def on_bar(self, index: int) -> None: ...
+
+
+class StrategyRunner:
+    """One strategy instance, its Lines and indicator specs, and the order verbs' path to the gateway."""
+
+    def __init__(self, strategy: type[Strategy], gateway: OrderGateway, params: Mapping[str, Any] | None = None,
+                 *, first_seq: int = 1):
+        self.strategy_cls = strategy
+        self.params = strategy.validate_params(params or {})
+        self.gateway = gateway
+        self.index = -1  # current step of the timeline; read by the strategy and the venue
+        self.dirty = False  # a Line was added mid-run: the batch stepper must be rebuilt
+        self.next_seq = first_seq
+        self.market: Market | None = None
+        self.strategy: Strategy | None = None
+        self.venue: BarListener | None = None
+        self._feeds: dict[str, Feed] = {}
+        self._specs: list[IndicatorSpec] = []
+        self._values: list[list[np.ndarray]] = []  # each spec's outputs over the current market
+        self._lines: list[Line] = []  # Lines the strategy can still reach
+        self._initialising = False
+        self._stepper: Callable[[int, int], int] | None = None
+        self._primary = ""
+
+    # --- batch ------------------------------------------------------------------------------
+    def start(self, data: History, venue: BarListener | None = None) -> Strategy:
+        """Create the strategy and run its init() over the whole series; no bar is seen yet."""
+        self.market = Market.of(data)
+        self.venue = venue
+        return self._create()
+
+    def run_range(self, start: int, stop: int) -> None:
+        """Step bars [start, stop): venue first, then the Lines grow, then next()."""
+        while start < stop:
+            if self._stepper is None:
+                self._stepper = self._compile()
+            start = self._stepper(start, stop)
+            if self.dirty:
+                self.dirty = False
+                self._stepper = None
+
+    # --- incremental ------------------------------------------------------------------------
+    def on_bar(self, history: History) -> None:
+        """Live: the history now ends with a newly closed bar; run next() for that bar only."""
+        market = Market.of(history)
+        if self.market is not None and len(self.market) and market.timeline[-1] <= self.market.timeline[-1]:
+            raise StrategyError("on_bar needs a history ending with a bar newer than the last one seen")
+        self.market = market
+        if self.strategy is None:
+            self._create()
+        else:
+            self._values = []  # filled in order: a spec may read the outputs of earlier specs
+            for spec in self._specs:
+                self._values.append(self._compute(spec))
+        self.index = len(market) - 1
+        for line in self._lines:
+            line[:] = self._array(line.ref)[: self._upto(line.symbol)].tolist()
+        assert self.strategy is not None
+        self.strategy.next()
+
+    # --- what the strategy sees -------------------------------------------------------------
+    @property
+    def time(self) -> datetime:
+        assert self.market is not None
+        return ns_to_datetime(int(self.market.timeline[max(self.index, 0)]))
+
+    def indicator_values(self) -> dict[str, tuple[str, np.ndarray]]:
+        """Every declared indicator output over the current market: name → (symbol, values)."""
+        out: dict[str, tuple[str, np.ndarray]] = {}
+        for spec, values in zip(self._specs, self._values, strict=True):
+            for position, array in enumerate(values):
+                out[spec.name if spec.outputs == 1 else f"{spec.name}[{position}]"] = (spec.symbol, array)
+        return out
+
+    # --- internals used by Strategy and Feed --------------------------------------------------
+    def _create(self) -> Strategy:
+        assert self.market is not None
+        strategy = self.strategy_cls(self.params)
+        self._primary = self.market.symbols[0]
+        self._feeds = {symbol: Feed(self, symbol) for symbol in self.market.symbols}
+        strategy._attach(self, self.gateway, self._feeds)
+        self.strategy = strategy
+        self._initialising = True
+        try:
+            strategy.init()
+        finally:
+            self._initialising = False
+        self._drop_unreachable_lines()
+        return strategy
+
+    def _drop_unreachable_lines(self) -> None:
+        """Forget Lines only init() used (e.g. the close an SMA was computed from): appending to
+        them would cost every bar for nothing. Weak references tell which ones the strategy kept."""
+        refs = [weakref.ref(line) for line in self._lines]
+        self._lines = []
+        for feed in self._feeds.values():
+            for column in COLUMNS:
+                feed.__dict__.pop(column, None)
+        for ref in refs:
+            line = ref()
+            if line is not None:
+                self._lines.append(line)
+                if isinstance(line.ref, ColumnRef):
+                    self._feeds[line.symbol].__dict__[line.ref.column] = line
+
+    def _declare(self, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
+                 name: str | None) -> Line | tuple[Line, ...]:
+        if not self._initialising:
+            raise StrategyError("declare indicators with self.I() in init(), not in next()")
+        symbols: list[str] = []
+        ref_args = tuple(self._as_ref(a, symbols) for a in args)
+        ref_kwargs = tuple((k, self._as_ref(v, symbols)) for k, v in kwargs.items())
+        if not symbols:
+            raise StrategyError("an indicator needs a data line (self.data.close) or another indicator as input")
+        owner = symbols[0]
+        self._check_same_bars(owner, symbols)
+        label = spec_name(func, args, name)
+        taken = {spec.name for spec in self._specs}
+        unique, count = label, 2
+        while unique in taken:
+            unique, count = f"{label}#{count}", count + 1
+        spec = IndicatorSpec(unique, func, ref_args, ref_kwargs, owner)
+        values = self._compute(spec, check_outputs=False)
+        spec = replace(spec, outputs=len(values))
+        position = len(self._specs)
+        self._specs.append(spec)
+        self._values.append(values)
+        upto = self._upto(owner)
+        lines = tuple(
+            Line(unique if len(values) == 1 else f"{unique}[{j}]", owner, OutputRef(position, j),
+                 array[:upto].tolist())
+            for j, array in enumerate(values)
+        )
+        self._lines.extend(lines)
+        return lines[0] if len(lines) == 1 else lines
+
+    def _as_ref(self, value: Any, symbols: list[str]) -> Any:
+        if isinstance(value, Line):
+            symbols.append(value.symbol)
+            return value.ref
+        if isinstance(value, np.ndarray):
+            raise StrategyError(
+                "pass Lines (self.data.close, other indicators) or constants to self.I(), not arrays: "
+                "compute derived series inside the indicator function so it can be recomputed live"
+            )
+        return value
+
+    def _check_same_bars(self, owner: str, symbols: list[str]) -> None:
+        assert self.market is not None
+        base = self.market.frames[self.market.index_of(owner)].ts
+        for symbol in set(symbols) - {owner}:
+            if not np.array_equal(self.market.frames[self.market.index_of(symbol)].ts, base):
+                raise StrategyError(f"an indicator mixes {owner} and {symbol}, whose bars have different timestamps")
+
+    def _compute(self, spec: IndicatorSpec, check_outputs: bool = True) -> list[np.ndarray]:
+        assert self.market is not None
+        length = len(self.market.frames[self.market.index_of(spec.symbol)])
+        values = compute(spec, self._array, length)
+        if check_outputs and spec.outputs != len(values):
+            raise StrategyError(f"indicator {spec.name!r} changed its number of outputs")
+        return values
+
+    def _array(self, ref: Ref) -> np.ndarray:
+        assert self.market is not None
+        if isinstance(ref, ColumnRef):
+            return self.market.frames[self.market.index_of(ref.symbol)].column(ref.column)
+        return self._values[ref.indicator][ref.output]
+
+    def _upto(self, symbol: str) -> int:
+        """How many of the symbol's bars are visible at the current step."""
+        assert self.market is not None
+        if self.index < 0:
+            return 0
+        return self.market.last_row(self.market.index_of(symbol), self.index) + 1
+
+    def _bars_seen(self, symbol: str) -> int:
+        return self._upto(symbol)
+
+    def _column_line(self, symbol: str, column: str) -> Line:
+        assert self.market is not None
+        self.market.index_of(symbol)  # a clear error for unknown symbols
+        ref = ColumnRef(symbol, column)
+        line = Line(f"{symbol}.{column}", symbol, ref, self._array(ref)[: self._upto(symbol)].tolist())
+        self._lines.append(line)
+        if not self._initialising:
+            self.dirty = True
+        return line
+
+    def _compile(self) -> Callable[[int, int], int]:
+        assert self.market is not None and self.strategy is not None
+        market, sources = self.market, {}
+        groups: dict[int, list[tuple[Callable[[Any], None], list[Any]]]] = {}
+        for line in self._lines:
+            if line.ref not in sources:
+                sources[line.ref] = self._array(line.ref).tolist()
+            groups.setdefault(market.index_of(line.symbol), []).append((line.append, sources[line.ref]))
+        rows = None if market.aligned else {k: market.rows(k).tolist() for k in groups}
+        return compile_stepper(self, self.venue, self.strategy.next, groups, rows)
+
+    def _submit(self, side: str, symbol: str | None, size: Any, value: Any, percent: Any, limit: Any, stop: Any,
+                time_in_force: str, take_profit: Any, stop_loss: Any) -> str:
+        if self.index < 0 or self._initialising:
+            raise OrderError("orders are placed from next(), once a bar has closed")
+        if symbol is None:
+            symbol = self._primary
+        else:
+            self.market.index_of(symbol)  # type: ignore[union-attr]  # a clear error for unknown symbols
+        request = build_request(self.next_seq, self.market.timeline.item(self.index), side, symbol,  # type: ignore
+                                size, value, percent, limit, stop, time_in_force, take_profit, stop_loss)
+        self.next_seq += 1
+        return self.gateway.submit(request)
+
+    def _close(self, symbol: str) -> str | None:
+        if self.index < 0 or self._initialising:
+            raise OrderError("orders are placed from next(), once a bar has closed")
+        position = self.gateway.position(symbol)
+        if not position:
+            return None
+        request = close_request(self.next_seq, self.market.timeline.item(self.index), symbol, position)  # type: ignore
+        self.next_seq += 1
+        return self.gateway.submit(request)

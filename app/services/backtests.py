@@ -1,0 +1,175 @@
+"""Execute one backtest run: the use case behind the `backtest` queue's actor.
+
+Idempotent: a redelivered message for a finished run does nothing, and one for a run another
+worker is still executing (fresh heartbeat) does nothing either. Results and the `completed`
+transition are written in one transaction, so a worker killed mid-run leaves the run re-runnable,
+never half-written.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.greta.engine import BacktestCancelled, BacktestConfig, run_backtest
+from app.marvin.bars import BarFrame, DataError
+from app.marvin.params import ParamError
+from app.marvin.registry import StrategyLoadError
+from app.services.results import write_result
+from app.services.runs import transition
+from app.services.sweeps import record_cell_finished
+from app.walle.models import Run
+from app.walle.repositories import BarRepository
+from app.walle.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+STALE_AFTER = timedelta(seconds=30)
+PROGRESS_EVERY_SECONDS = 0.5
+CANCEL_POLL_SECONDS = 0.25
+USER_ERRORS = (DataError, ParamError, StrategyLoadError, ValueError)
+
+
+def fee_spec(fees: dict[str, Any]) -> str:
+    model = fees.get("model", "none")
+    return model if model in ("none", "alpaca") else f"{model}:{fees['rate']}"
+
+
+def slippage_spec(slippage: dict[str, Any]) -> str:
+    model = slippage.get("model", "none")
+    if model == "none":
+        return "none"
+    return f"{slippage['value']}bp" if model == "bps" else f"range:{slippage['value']}"
+
+
+class BacktestService:
+    def __init__(self, uow: Callable[[], UnitOfWork], read_session: Callable[[], Session],
+                 stale_after: timedelta = STALE_AFTER):
+        self.uow = uow
+        self.read_session = read_session
+        self.stale_after = stale_after
+
+    def execute(self, run_id: str) -> str:
+        """Run the backtest if this worker should; returns what happened (for logs and tests)."""
+        claimed = self._claim(run_id)
+        if isinstance(claimed, str):
+            return claimed
+        run, frames = claimed
+        config = BacktestConfig(
+            strategy=run.strategy, params=run.params, cash=Decimal(run.cash), fees=fee_spec(run.fees),
+            slippage=slippage_spec(run.slippage), fractional=bool(run.options.get("fractional")),
+            allow_short=bool(run.options.get("allow_short")), run_id=run.id,
+        )
+        started = time.perf_counter()
+        try:
+            result = run_backtest(config, frames, progress=self._progress(run_id), cancel=self._cancelled(run_id))
+        except BacktestCancelled as stop:
+            log.info("backtest %s cancelled after %d of %d bars", run_id, stop.bars_done, stop.total)
+            return "cancelled"
+        except USER_ERRORS as exc:
+            self._fail(run_id, f"{exc}")
+            return "failed"
+        except Exception as exc:  # a bug or a broken strategy: readable reason, traceback in the log
+            log.exception("backtest %s crashed", run_id)
+            self._fail(run_id, f"the backtest stopped with an internal error ({exc.__class__.__name__}: {exc})")
+            return "failed"
+        return self._finish(run_id, result, time.perf_counter() - started)
+
+    def _claim(self, run_id: str) -> tuple[Run, list[BarFrame]] | str:
+        """The run and its bars when this worker should execute it; otherwise why not: `skipped`
+        (finished or unknown: nothing to do) or `busy` (another worker is beating on it)."""
+        with self.uow() as uow:
+            run = uow.runs.get(run_id, for_update=True)
+            if run is None or run.mode != "backtest":
+                return "skipped"
+            now = datetime.now(UTC)
+            if run.status == "running" and run.heartbeat_at and now - run.heartbeat_at < self.stale_after:
+                return "busy"
+            if run.status == "running":
+                log.warning("taking over backtest %s: its worker stopped beating", run_id)
+                transition(uow, run, "queued")
+            if run.status != "queued":
+                return "skipped"  # finished, cancelled, or never started: a redelivery does nothing
+            transition(uow, run, "running")
+            run.heartbeat_at = now
+            uow.commit()
+        try:
+            frames = self._load(run)
+        except USER_ERRORS as exc:
+            self._fail(run_id, str(exc))
+            return "failed"
+        return run, frames
+
+    def _load(self, run: Run) -> list[BarFrame]:
+        frames = []
+        with self.read_session() as session:
+            bars = BarRepository(session)
+            for symbol in run.symbols:
+                loaded = bars.load(symbol, run.timeframe, run.start_at, run.end_at)
+                if not len(loaded):
+                    raise DataError(f"no {run.timeframe} bars for {symbol} between {run.start_at} and {run.end_at}")
+                frames.append(BarFrame(symbol, run.timeframe, loaded.ts, loaded.open, loaded.high, loaded.low,
+                                       loaded.close, loaded.volume))
+        return frames
+
+    def _progress(self, run_id: str) -> Callable[[int, int], None]:
+        last = [0.0]
+
+        def report(done: int, total: int) -> None:
+            now = time.monotonic()
+            if now - last[0] < PROGRESS_EVERY_SECONDS and done < total:
+                return
+            last[0] = now
+            with self.uow() as uow:
+                run = uow.runs.get(run_id)
+                if run is None or run.status != "running":
+                    return
+                run.progress, run.heartbeat_at = done / total if total else 1.0, datetime.now(UTC)
+                uow.outbox.emit("backtest.progress", {"run_id": run_id, "progress": round(run.progress, 4),
+                                                      "bars_done": done, "bars_total": total}, run_id=run_id)
+                uow.commit()
+
+        return report
+
+    def _cancelled(self, run_id: str) -> Callable[[], bool]:
+        last, answer = [0.0], [False]
+
+        def check() -> bool:
+            now = time.monotonic()
+            if now - last[0] >= CANCEL_POLL_SECONDS:
+                last[0] = now
+                with self.read_session() as session:
+                    run = session.get(Run, run_id)
+                    answer[0] = run is None or run.status != "running"
+            return answer[0]
+
+        return check
+
+    def _finish(self, run_id: str, result: Any, seconds: float) -> str:
+        with self.uow() as uow:
+            run = uow.runs.get(run_id, for_update=True)
+            if run is None or run.status != "running":
+                return "cancelled"  # stopped while the last bars ran: keep nothing
+            write_result(uow, run_id, result)
+            run.progress = 1.0
+            transition(uow, run, "completed")
+            if run.sweep_id:
+                record_cell_finished(uow, run.sweep_id)
+            uow.commit()
+        log.info("backtest %s completed: %d bars in %.2fs", run_id, result.bars, seconds)
+        return "completed"
+
+    def _fail(self, run_id: str, reason: str) -> None:
+        with self.uow() as uow:
+            run = uow.runs.get(run_id, for_update=True)
+            if run is None or run.status not in ("running", "queued"):
+                return
+            transition(uow, run, "failed", error=reason[:2000])
+            if run.sweep_id:
+                record_cell_finished(uow, run.sweep_id)
+            uow.commit()

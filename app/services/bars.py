@@ -1,0 +1,92 @@
+"""Market data in: CSV import and broker download, stored once and shared by every run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.services.csv_bars import CsvRejected, ParsedBars, RowError, parse_bars_csv
+from app.services.errors import ValidationFailed
+from app.services.specs import SYMBOL_PATTERN
+from app.walle.uow import UnitOfWork
+
+Progress = Callable[[int, int], None]
+CHUNK = 100_000
+TIMEFRAMES = ("1Min", "5Min", "15Min", "30Min", "1Hour", "1Day")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    symbol: str
+    timeframe: str
+    rows: int
+    inserted: int
+    skipped: int
+    error_count: int
+    errors: list[RowError]
+
+
+class ImportRejected(ValidationFailed):
+    """A file with bad rows: nothing was stored; `errors` lists them by line number."""
+
+    def __init__(self, rejected: CsvRejected):
+        super().__init__({"file": str(rejected)}, message=f"nothing was imported: {rejected}")
+        self.details["errors"] = [{"line": e.line, "reason": e.reason} for e in rejected.errors]
+        self.details["error_count"] = rejected.error_count
+        self.rejected = rejected
+
+
+def check_series(symbol: str, timeframe: str) -> str:
+    import re
+
+    symbol = symbol.strip().upper()
+    problems = {}
+    if not re.match(SYMBOL_PATTERN, symbol):
+        problems["symbol"] = f"not a ticker symbol: {symbol!r}"
+    if timeframe not in TIMEFRAMES:
+        problems["timeframe"] = f"one of {', '.join(TIMEFRAMES)}"
+    if problems:
+        raise ValidationFailed(problems)
+    return symbol
+
+
+class BarService:
+    def __init__(self, uow: Callable[[], UnitOfWork]):
+        self.uow = uow
+
+    def import_csv(self, text: str, symbol: str, timeframe: str, *, keep_good_rows: bool = False,
+                   source: str = "csv", progress: Progress | None = None) -> ImportResult:
+        symbol = check_series(symbol, timeframe)
+        try:
+            parsed = parse_bars_csv(text, keep_good_rows=keep_good_rows)
+        except CsvRejected as exc:
+            raise ImportRejected(exc) from None
+        inserted = self.store(symbol, timeframe, parsed, source=source, progress=progress)
+        return ImportResult(symbol, timeframe, len(parsed), inserted, len(parsed) - inserted, parsed.error_count,
+                            parsed.errors)
+
+    def store(self, symbol: str, timeframe: str, parsed: ParsedBars, *, source: str,
+              description: str | None = None, progress: Progress | None = None) -> int:
+        """All rows in one transaction (an import is all or nothing), written in chunks for progress."""
+        total, inserted = len(parsed), 0
+        with self.uow() as uow:
+            for first in range(0, max(total, 1), CHUNK):
+                part = slice(first, first + CHUNK)
+                inserted += uow.bars.insert_columns(
+                    symbol, timeframe, parsed.ts[part], *(parsed.columns[c][part] for c in
+                                                         ("open", "high", "low", "close", "volume")),
+                    source=source, description=description,
+                )
+                if progress:
+                    progress(min(first + CHUNK, total), total)
+            uow.outbox.emit("bars.imported", {"symbol": symbol, "timeframe": timeframe, "rows": inserted,
+                                              "source": source})
+            uow.commit()
+        return inserted
+
+    def store_arrays(self, symbol: str, timeframe: str, ts: np.ndarray, columns: dict[str, object], *,
+                     source: str, description: str | None = None) -> int:
+        parsed = ParsedBars(ts=ts, columns=columns)  # type: ignore[arg-type]
+        return self.store(symbol, timeframe, parsed, source=source, description=description)

@@ -1,0 +1,57 @@
+"""Live-side use cases the API triggers: the kill switch and account views. The API never calls the
+broker: it changes run states (with their events) and hands the broker work to the live queue."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from app.services.ports import CommandBus
+from app.services.runs import transition
+from app.walle.models import AccountSnapshot, Run
+from app.walle.uow import UnitOfWork
+
+SNAPSHOT_MAX_AGE = timedelta(seconds=10)
+
+
+class LiveControl:
+    def __init__(self, uow: Callable[[], UnitOfWork], commands: CommandBus, configured: Callable[[str], bool]):
+        self.uow = uow
+        self.commands = commands
+        self.configured = configured
+
+    def kill(self) -> dict[str, int]:
+        """Every running paper/live run goes to `stopping` now; the live worker then cancels every
+        open order on both accounts and marks the runs stopped (event `kill.activated`)."""
+        with self.uow() as uow:
+            runs = uow.session.scalars(select(Run).where(Run.mode.in_(("paper", "live")), Run.status == "running"))
+            stopping = 0
+            for run in runs:
+                transition(uow, run, "stopping")
+                stopping += 1
+            uow.commit()
+        self.commands.live("kill")
+        return {"runs_stopping": stopping}
+
+    def accounts(self) -> list[dict[str, Any]]:
+        """The last account views the live worker captured; asks for a fresh one when stale."""
+        views = []
+        with self.uow() as uow:
+            for kind in ("paper", "live"):
+                snapshot = uow.session.get(AccountSnapshot, kind)
+                configured = self.configured(kind)
+                stale = snapshot is None or datetime.now(UTC) - snapshot.captured_at > SNAPSHOT_MAX_AGE
+                if configured and stale:
+                    self.commands.live("refresh", kind=kind)
+                views.append({
+                    "kind": kind, "configured": configured,
+                    "captured_at": snapshot.captured_at if snapshot else None,
+                    "account": snapshot.account if snapshot else None,
+                    "positions": snapshot.positions if snapshot else [],
+                    "open_orders": snapshot.open_orders if snapshot else [],
+                    "error": snapshot.error if snapshot else (None if configured else "not configured"),
+                })
+        return views

@@ -1,0 +1,104 @@
+"""Write a finished backtest's results through WallE in one transaction, in bulk.
+
+Orders, fills, trades, positions, metrics and the equity curve (one point per bar) go in with a
+handful of bulk statements (COPY on Postgres), never one INSERT per row.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+from app.greta.records import BacktestResult
+from app.walle.bulk import bulk_insert
+from app.walle.models import EquityPoint, Fill, Order, Position, RunMetric, Trade
+from app.walle.uow import UnitOfWork
+
+E4 = Decimal("0.0001")
+
+
+def row_id(run_id: str, local_id: str) -> str:
+    """A global, deterministic id for one of a run's records (`o-000001` → a uuid)."""
+    return str(uuid.uuid5(uuid.UUID(run_id), local_id))
+
+
+def write_result(uow: UnitOfWork, run_id: str, result: BacktestResult) -> None:
+    """Replace the run's records with `result` (a rerun leaves no trace of an earlier attempt)."""
+    uow.records.clear(run_id)
+    session = uow.session
+    ids = {o.id: row_id(run_id, o.id) for o in result.orders}
+    orders = [
+        {"id": ids[o.id], "run_id": run_id, "client_order_id": o.client_order_id, "broker_order_id": None,
+         "parent_id": ids.get(o.parent_id) if o.parent_id else None, "symbol": o.symbol, "side": o.side,
+         "type": o.type, "order_class": o.order_class, "time_in_force": o.time_in_force, "qty": o.qty,
+         "notional": o.notional, "percent": o.percent, "limit_price": o.limit_price, "stop_price": o.stop_price,
+         "status": o.status, "filled_qty": o.filled_qty, "filled_avg_price": o.filled_avg_price,
+         "reject_reason": o.reject_reason, "bar_ts": o.submitted_at, "submitted_at": o.submitted_at,
+         "filled_at": o.filled_at, "updated_at": o.history[-1].ts if o.history else o.submitted_at,
+         "history": [{"status": e.status, "ts": _iso(e.ts)} for e in o.history]}
+        for o in result.orders
+    ]
+    # Parents before children: the foreign key is checked row by row on SQLite.
+    orders.sort(key=lambda row: row["parent_id"] is not None)
+    bulk_insert(session, Order.__table__, orders)  # type: ignore[arg-type]
+    bulk_insert(session, Fill.__table__, [  # type: ignore[arg-type]
+        {"id": row_id(run_id, f.id), "run_id": run_id, "order_id": ids[f.order_id], "broker_fill_id": None,
+         "symbol": f.symbol, "side": f.side, "qty": f.qty, "price": f.price, "fee": f.fee, "ts": f.ts}
+        for f in result.fills
+    ])
+    bulk_insert(session, Trade.__table__, [  # type: ignore[arg-type]
+        {"id": row_id(run_id, t.id), "run_id": run_id, "symbol": t.symbol, "direction": t.direction, "qty": t.qty,
+         "entry_ts": t.entry_ts, "entry_price": t.entry_price, "exit_ts": t.exit_ts, "exit_price": t.exit_price,
+         "pnl": t.pnl, "return_pct": t.return_pct, "fees": t.fees, "bars_held": t.bars_held}
+        for t in result.trades
+    ])
+    bulk_insert(session, Position.__table__, [  # type: ignore[arg-type]
+        {"id": row_id(run_id, f"p-{p.symbol}"), "run_id": run_id, "symbol": p.symbol, "qty": p.qty,
+         "avg_price": p.avg_price, "mark_price": p.mark_price, "realized_pl": p.realized_pl,
+         "updated_at": result.end}
+        for p in result.positions if p.qty != 0
+    ])
+    bulk_insert(session, RunMetric.__table__, [  # type: ignore[arg-type]
+        {"run_id": run_id, "name": name, "value": None if value is None else float(value)}
+        for name, value in sorted(result.metrics.items())
+    ])
+    _write_equity(uow, run_id, result)
+
+
+def _write_equity(uow: UnitOfWork, run_id: str, result: BacktestResult) -> None:
+    curve = result.equity
+    if not len(curve):
+        return
+    if uow.session.get_bind().dialect.name != "postgresql":
+        rows = [{"run_id": run_id, "ts": p.ts, "equity": p.equity, "cash": p.cash, "benchmark": p.benchmark}
+                for p in curve.points()]
+        bulk_insert(uow.session, EquityPoint.__table__, rows)  # type: ignore[arg-type]
+        return
+    # A million points: format the exact e4 integers as decimal text in numpy and COPY them.
+    stamps = (np.datetime_as_string((curve.ts // 1000).astype("datetime64[us]"), unit="us") + "Z").tolist()
+    columns = [e4_text(curve.equity_e4), e4_text(curve.cash_e4), e4_text(curve.benchmark_e4)]
+    lines = zip([run_id] * len(stamps), stamps, *columns, strict=True)
+    payload = ("\n".join(map("\t".join, lines)) + "\n").encode()
+    cursor = uow.session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy("COPY equity_points (run_id, ts, equity, cash, benchmark) FROM STDIN") as copy:
+        copy.write(payload)
+
+
+def e4_text(values: np.ndarray) -> list[str]:
+    """int64 amounts in units of $0.0001 → exact decimal strings ("-12.3400")."""
+    whole, frac = np.divmod(np.abs(values), 10_000)
+    sign = np.where(values < 0, "-", "")
+    return [f"{s}{w}.{f:04d}" for s, w, f in zip(sign.tolist(), whole.tolist(), frac.tolist(), strict=True)]
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def metrics_summary(metrics: dict[str, Any]) -> str:
+    keys = ("total_return_pct", "sharpe", "max_drawdown_pct", "trades")
+    return ", ".join(f"{k}={metrics.get(k)}" for k in keys)

@@ -1,0 +1,164 @@
+"""Run use cases: create, start, stop, delete. Every status change writes its event in the same
+transaction (the outbox); commands reach the workers only after that transaction commits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from app.events.types import RUN_STATUS_EVENTS
+from app.services import lifecycle, strategies
+from app.services.errors import Conflict, NotConfigured, NotFound, ValidationFailed
+from app.services.ports import CommandBus
+from app.services.specs import RunCreate, RunStop
+from app.walle.models import Run
+from app.walle.uow import UnitOfWork
+
+UowFactory = Callable[[], UnitOfWork]
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def transition(uow: UnitOfWork, run: Run, target: str, *, error: str | None = None) -> None:
+    """Move `run` to `target` (or raise InvalidTransition) and record the event with it."""
+    lifecycle.check(run.id, run.mode, run.status, target)
+    previous, run.status = run.status, target
+    stamp = now()
+    run.updated_at = stamp
+    if target == "queued":
+        run.queued_at, run.error, run.progress = stamp, None, 0.0
+    elif target == "running":
+        run.started_at, run.finished_at = stamp, None
+    elif lifecycle.is_finished(target):
+        run.finished_at = stamp
+    if error is not None:
+        run.error = error
+    payload: dict[str, Any] = {"run_id": run.id, "status": target, "previous": previous, "mode": run.mode}
+    if error:
+        payload["error"] = error[:500]
+    uow.outbox.emit(RUN_STATUS_EVENTS[target], payload, run_id=run.id)
+
+
+class RunService:
+    def __init__(self, uow: UowFactory, commands: CommandBus, live_accounts: Callable[[str], bool] | None = None,
+                 is_real_alpaca: Callable[[str], bool] | None = None):
+        self.uow = uow
+        self.commands = commands
+        self.live_accounts = live_accounts or (lambda kind: False)
+        self.is_real_alpaca = is_real_alpaca or (lambda kind: True)
+
+    def create(self, spec: RunCreate) -> Run:
+        cls = strategies.resolve(spec.strategy)
+        params = strategies.validate_params(cls, spec.params)
+        if spec.mode != "backtest" and not self.live_accounts(spec.mode):
+            raise NotConfigured(
+                f"{spec.mode} trading is not configured: set WEAVER_ALPACA_{spec.mode.upper()}_KEY_ID and "
+                f"WEAVER_ALPACA_{spec.mode.upper()}_SECRET_KEY",
+                {"fields": {"mode": f"no {spec.mode} Alpaca account is configured"}},
+            )
+        if spec.mode != "backtest" and spec.timeframe.endswith("Sec") and self.is_real_alpaca(spec.mode):
+            raise ValidationFailed({"timeframe": "Alpaca's data API has no second bars; use 1Min or longer "
+                                                 "(second bars are for the local exchange)"})
+        with self.uow() as uow:
+            start, end = spec.start, spec.end
+            if spec.mode == "backtest":
+                start, end = self.check_data(uow, spec)
+            run = uow.runs.add(
+                Run(
+                    mode=spec.mode, name=spec.name, strategy=spec.strategy, params=params, symbols=spec.symbols,
+                    timeframe=spec.timeframe, start_at=start, end_at=end, cash=spec.cash,
+                    fees=spec.fees.model_dump(mode="json"), slippage=spec.slippage.model_dump(mode="json"),
+                    options={"fractional": spec.fractional, "allow_short": spec.allow_short,
+                             "risk": spec.risk.model_dump(mode="json") if spec.risk else None},
+                    status="created", created_at=now(), updated_at=now(),
+                )
+            )
+            uow.outbox.emit("run.created", {"run_id": run.id, "status": "created", "mode": run.mode}, run_id=run.id)
+            if spec.start_now:
+                self._begin(uow, run)
+            uow.commit()
+        if spec.start_now:
+            self._dispatch(run)
+        return run
+
+    def check_data(self, uow: UnitOfWork, spec: RunCreate) -> tuple[datetime | None, datetime | None]:
+        """A backtest needs stored bars for every symbol; the window defaults to the data's range."""
+        missing, firsts, lasts = [], [], []
+        for symbol in spec.symbols:
+            first, last, count = uow.bars.range(symbol, spec.timeframe)
+            if not count:
+                missing.append(symbol)
+            else:
+                firsts.append(first)
+                lasts.append(last)
+        if missing:
+            raise ValidationFailed(
+                {"symbols": f"no {spec.timeframe} bars stored for {', '.join(missing)}; import or fetch them first"}
+            )
+        start, end = spec.start or min(firsts), spec.end or max(lasts)
+        if start > max(lasts) or end < min(firsts):
+            raise ValidationFailed(
+                {"start": f"the window has no data: stored bars span {min(firsts):%Y-%m-%d} to {max(lasts):%Y-%m-%d}"}
+            )
+        return start, end
+
+    def start(self, run_id: str) -> Run:
+        with self.uow() as uow:
+            run = self._get(uow, run_id, for_update=True)
+            self._begin(uow, run)
+            uow.commit()
+        self._dispatch(run)
+        return run
+
+    def _begin(self, uow: UnitOfWork, run: Run) -> None:
+        if run.mode == "backtest":
+            transition(uow, run, "queued")
+        else:
+            transition(uow, run, "running")
+
+    def _dispatch(self, run: Run) -> None:
+        if run.mode == "backtest":
+            self.commands.run_backtest(run.id)
+        else:
+            self.commands.live("start", run.id)
+
+    def stop(self, run_id: str, request: RunStop | None = None) -> Run:
+        request = request or RunStop()
+        with self.uow() as uow:
+            run = self._get(uow, run_id, for_update=True)
+            if run.mode == "backtest":
+                # The worker polls the status while it runs and abandons the run once it sees this.
+                transition(uow, run, "cancelled", error="cancelled by the user")
+                if run.sweep_id:
+                    from app.services.sweeps import record_cell_finished  # sweeps builds on runs
+
+                    record_cell_finished(uow, run.sweep_id)
+            else:
+                transition(uow, run, "stopping")
+            uow.commit()
+        if run.mode != "backtest":
+            self.commands.live("stop", run.id, cancel_orders=request.cancel_orders)
+        return run
+
+    def delete(self, run_id: str) -> None:
+        with self.uow() as uow:
+            run = self._get(uow, run_id, for_update=True)
+            if not lifecycle.is_finished(run.status) and run.status != "created":
+                raise Conflict(
+                    f"run {run_id} is {run.status}; stop it before deleting it",
+                    {"status": run.status},
+                )
+            uow.runs.delete(run_id)
+            uow.outbox.emit("run.deleted", {"run_id": run_id, "status": "deleted", "previous": run.status},
+                            run_id=run_id)
+            uow.commit()
+
+    @staticmethod
+    def _get(uow: UnitOfWork, run_id: str, *, for_update: bool = False) -> Run:
+        run = uow.runs.get(run_id, for_update=for_update)
+        if run is None:
+            raise NotFound(f"no run with id {run_id}")
+        return run

@@ -1,0 +1,138 @@
+"""What a user may ask for: request models shared by the REST API, the CLI and the services.
+
+These pydantic models are the single source of truth: GLaDOS validates bodies with them and
+publishes their JSON schema in the OpenAPI document.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Mode = Literal["backtest", "paper", "live"]
+# Second bars exist only on the local exchange (Alpaca's data API starts at minutes).
+Timeframe = Literal["1Sec", "5Sec", "15Sec", "30Sec", "1Min", "5Min", "15Min", "30Min", "1Hour", "1Day"]
+SYMBOL_PATTERN = r"^[A-Z][A-Z0-9.\-]{0,15}$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class FeeSpec(Strict):
+    """none | per_share (rate $/share) | percent (rate % of notional) | alpaca (SEC fee + FINRA TAF)."""
+
+    model: Literal["none", "per_share", "percent", "alpaca"] = "none"
+    rate: Decimal | None = Field(None, ge=0, le=100, description="$/share for per_share, % for percent")
+
+    @model_validator(mode="after")
+    def _rate_when_needed(self) -> FeeSpec:
+        if self.model in ("per_share", "percent") and self.rate is None:
+            raise ValueError(f"rate is required for the {self.model} fee model")
+        return self
+
+
+class SlippageSpec(Strict):
+    """none | bps (fixed basis points against you) | range (fraction of the bar's high-low range)."""
+
+    model: Literal["none", "bps", "range"] = "none"
+    value: Decimal | None = Field(None, ge=0, le=10_000)
+
+    @model_validator(mode="after")
+    def _value_when_needed(self) -> SlippageSpec:
+        if self.model != "none" and self.value is None:
+            raise ValueError(f"value is required for the {self.model} slippage model")
+        if self.model == "range" and self.value is not None and self.value > 1:
+            raise ValueError("range slippage is a fraction of the bar's range, between 0 and 1")
+        return self
+
+
+class RiskLimits(Strict):
+    """Per-run limits for paper and live trading; a breach rejects the order (loss: halts the run)."""
+
+    max_position_value: Decimal | None = Field(None, gt=0)
+    max_order_value: Decimal | None = Field(None, gt=0)
+    max_orders_per_day: int | None = Field(None, gt=0)
+    max_daily_loss: Decimal | None = Field(None, gt=0)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """The API speaks UTC: a time without an offset is taken as UTC, others are converted."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class RunSettings(Strict):
+    """Everything about a run except what it trades with (shared by runs and sweeps)."""
+
+    symbols: list[str] = Field(min_length=1, max_length=50)
+    timeframe: Timeframe = "1Day"
+    start: datetime | None = Field(None, description="Backtest window start (UTC); default: first stored bar")
+    end: datetime | None = Field(None, description="Backtest window end (UTC); default: last stored bar")
+    cash: Decimal = Field(Decimal("100000"), gt=0, le=Decimal("1000000000000"), decimal_places=2)
+    fees: FeeSpec = Field(default_factory=FeeSpec)
+    slippage: SlippageSpec = Field(default_factory=SlippageSpec)
+    fractional: bool = False
+    allow_short: bool = False
+
+    @field_validator("symbols")
+    @classmethod
+    def _symbols(cls, symbols: list[str]) -> list[str]:
+        import re
+
+        cleaned = [s.strip().upper() for s in symbols]
+        bad = [s for s in cleaned if not re.match(SYMBOL_PATTERN, s)]
+        if bad:
+            raise ValueError(f"not a ticker symbol: {', '.join(bad)}")
+        if len(set(cleaned)) != len(cleaned):
+            raise ValueError("symbols must not repeat")
+        return cleaned
+
+    @field_validator("start", "end")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        return as_utc(value)
+
+    @model_validator(mode="after")
+    def _window(self) -> RunSettings:
+        if self.start and self.end and self.start >= self.end:
+            raise ValueError("start must be before end")
+        return self
+
+
+class RunCreate(RunSettings):
+    mode: Mode = "backtest"
+    name: str | None = Field(None, max_length=200)
+    strategy: str = Field(min_length=1, max_length=200)
+    params: dict[str, Any] = Field(default_factory=dict)
+    risk: RiskLimits | None = None
+    start_now: bool = Field(False, description="Queue the run at once instead of waiting for a start")
+
+
+class RunStop(Strict):
+    cancel_orders: bool = Field(False, description="Paper/live: also cancel the run's open orders")
+
+
+class SweepCreate(RunSettings):
+    name: str | None = Field(None, max_length=200)
+    strategy: str = Field(min_length=1, max_length=200)
+    grid: dict[str, list[Any]] = Field(description="parameter name → values; one backtest per combination")
+    params: dict[str, Any] = Field(default_factory=dict, description="fixed parameters for every cell")
+
+    @field_validator("grid")
+    @classmethod
+    def _grid(cls, grid: dict[str, list[Any]]) -> dict[str, list[Any]]:
+        if not grid:
+            raise ValueError("the grid needs at least one parameter")
+        cells = 1
+        for name, values in grid.items():
+            if not values:
+                raise ValueError(f"{name}: give at least one value")
+            cells *= len(values)
+        if cells > 2000:
+            raise ValueError(f"the grid has {cells} cells; the limit is 2000")
+        return grid

@@ -1,0 +1,46 @@
+"""The strategy catalog as services and the API see it: names, descriptions, parameter schemas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.marvin import registry
+from app.marvin.params import ParamError
+from app.services.errors import NotFound, ValidationFailed
+
+
+def catalog() -> list[dict[str, Any]]:
+    return [describe(cls) for cls in registry.list_strategies()]
+
+
+def describe(cls: Any) -> dict[str, Any]:
+    return {
+        "name": cls.name,
+        "description": cls.description,
+        "params_schema": cls.param_schema(),
+        "multi_symbol": bool(getattr(cls, "multi_symbol", False)),
+    }
+
+
+def resolve(name: str, *, field: str = "strategy") -> Any:
+    """The strategy class for a registry name or a `package.module:Class` path."""
+    try:
+        return registry.get_strategy(name)
+    except registry.StrategyLoadError as exc:
+        raise ValidationFailed({field: str(exc)}) from None
+
+
+def find(name: str) -> Any:
+    try:
+        return registry.get_strategy(name)
+    except registry.StrategyLoadError as exc:
+        raise NotFound(str(exc)) from None
+
+
+def validate_params(cls: Any, params: dict[str, Any], *, field: str = "params") -> dict[str, Any]:
+    """Params checked against the strategy's schema (defaults filled in), or per-field errors."""
+    try:
+        return cls.validate_params(params)
+    except ParamError as exc:
+        problems = exc.errors or {"": str(exc)}
+        raise ValidationFailed({f"{field}.{name}" if name else field: why for name, why in problems.items()}) from None

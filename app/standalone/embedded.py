@@ -1,0 +1,136 @@
+"""Wire and run every part of Weaver in one process: the same application code as the Procfile
+deployment, with the embedded adapters (SQLite, Dramatiq's in-memory broker, threads)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import dramatiq
+from sqlalchemy import select
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from app.bootstrap import Container, bootstrap
+from app.config import Settings, load_settings
+from app.exchange import AccountConfig, ExchangeConfig, ExchangeServer, SymbolConfig
+from app.glados.app import create_app
+from app.services.bars import BarService
+from app.standalone.demo import DEMO_SYMBOLS, load_demo_data
+from app.standalone.home import Home
+from app.walle import migrate
+from app.walle.models import BarSeries, Run
+from scheduler.ticks import TickScheduler
+from workers import runtime as worker_runtime
+from workers.actors import declare_actors
+from workers.broker import build_broker
+from workers.bus import DramatiqCommandBus
+from workers.live_boot import LiveBoot
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Embedded:
+    home: Home
+    host: str = "127.0.0.1"
+    port: int = 8000
+    exchange_enabled: bool = True
+    backtest_threads: int = 2
+    first_start: bool = False
+    settings_overrides: dict[str, Any] = field(default_factory=dict)  # e.g. Postgres + Redis for e2e tests
+    queue_namespace: str | None = None
+    settings: Settings | None = None
+    container: Container | None = None
+    server: BaseWSGIServer | None = None
+    parts: list[Any] = field(default_factory=list)
+
+    def start(self) -> str:
+        """Bring everything up; returns the ready-to-click URL (it carries the API token)."""
+        self.home.prepare()
+        exchange = self._start_exchange() if self.exchange_enabled else None
+        self.settings = self._settings(exchange)
+        migrate.upgrade(self.settings.database_url)
+        self.container = bootstrap(self.settings)
+        with self.container.read_session() as session:
+            self.first_start = not session.scalar(select(BarSeries.id).limit(1))
+        if self.first_start:
+            stored = load_demo_data(BarService(self.container.uow))
+            log.info("loaded %d synthetic demo bars", sum(stored.values()))
+        broker, heartbeats = build_broker(self.settings, namespace=self.queue_namespace)
+        bus = DramatiqCommandBus(declare_actors(broker))
+        broker.add_middleware(LiveBoot(self.settings, lambda order: bus.live("update", order=order)))
+        worker_runtime.install(worker_runtime.build_runtime(self.settings, container=self.container))
+        for queues, threads in (({"backtest"}, self.backtest_threads), ({"live"}, 1)):
+            worker = dramatiq.Worker(broker, queues=queues, worker_threads=threads, worker_timeout=250)
+            worker.start()
+            self.parts.append(worker)
+        self._requeue_interrupted(bus)
+        scheduler = TickScheduler(self.container.session_factory, bus,
+                                  settle=timedelta(milliseconds=self.settings.settle_delay_ms))
+        scheduler.start()
+        self.parts.append(scheduler)
+        app = create_app({"SETTINGS": self.settings, "CONTAINER": self.container, "COMMANDS": bus,
+                          "HEALTH_PROBES": {"broker": heartbeats.ping, "workers": heartbeats.alive}})
+        self.parts.append(app.extensions["weaver"].broadcaster)
+        self.server = make_server(self.host, self.port, app, threaded=True)
+        threading.Thread(target=self.server.serve_forever, name="web", daemon=True).start()
+        self.parts.append(broker)
+        token = self.settings.api_token.get_secret_value()
+        shown_host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
+        return f"http://{shown_host}:{self.server.server_port}/?token={token}"
+
+    def _start_exchange(self) -> ExchangeServer:
+        key, secret = self.home.exchange_keys()
+        config = ExchangeConfig(
+            symbols=tuple(SymbolConfig(symbol, price) for symbol, price in DEMO_SYMBOLS.items()),
+            accounts=(AccountConfig("paper", key, secret, "100000"),), bar_seconds=60, hours="always",
+            state_file=self.home.exchange_state,
+        )
+        server = ExchangeServer(config).start()
+        self.parts.append(server)
+        return server
+
+    def _settings(self, exchange: ExchangeServer | None) -> Settings:
+        values: dict[str, Any] = {
+            "database_url": self.home.database_url, "broker": "memory", "api_token": self.home.api_token(),
+            "data_dir": self.home.root,
+        }
+        if exchange is not None:
+            key, secret = self.home.exchange_keys()
+            values.update(alpaca_paper_key_id=key, alpaca_paper_secret_key=secret, alpaca_paper_base_url=exchange.url,
+                          alpaca_paper_data_url=exchange.url, alpaca_paper_stream_url=exchange.stream_url)
+        values.update(self.settings_overrides)
+        return load_settings(**values)
+
+    def _requeue_interrupted(self, bus: DramatiqCommandBus) -> None:
+        """The in-memory queue died with the last process: queue its unfinished backtests again."""
+        assert self.container is not None
+        with self.container.read_session() as session:
+            pending = session.scalars(select(Run.id).where(Run.mode == "backtest",
+                                                           Run.status.in_(("queued", "running")))).all()
+        for run_id in pending:
+            bus.run_backtest(run_id)
+        if pending:
+            log.info("queued %d interrupted backtest(s) again", len(pending))
+
+    def stop(self) -> None:
+        """Stop accepting requests, then stop every part in reverse order of starting."""
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+        for part in reversed(self.parts):
+            try:
+                if isinstance(part, dramatiq.Worker):
+                    part.stop(timeout=10_000)
+                elif isinstance(part, dramatiq.Broker):
+                    part.close()
+                else:
+                    part.stop()
+            except Exception:  # keep shutting the rest down
+                log.exception("error while stopping %s", part)
+        worker_runtime.install(None)
+        if self.container is not None:
+            self.container.close()

@@ -1,0 +1,47 @@
+"""The standalone data directory: the database, the API token and the local exchange's keys and
+state, created on first start and reused after (a second start keeps everything)."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Home:
+    root: Path
+
+    @property
+    def database_url(self) -> str:
+        return f"sqlite:///{(self.root / 'weaver.db').resolve()}"
+
+    @property
+    def exchange_state(self) -> Path:
+        return self.root / "exchange-state.json"
+
+    def prepare(self) -> bool:
+        """Create the directory; True when this is the first start."""
+        first = not (self.root / "weaver.db").exists()
+        self.root.mkdir(parents=True, exist_ok=True)
+        return first
+
+    def api_token(self) -> str:
+        return self._secret("api-token", lambda: secrets.token_urlsafe(24))
+
+    def exchange_keys(self) -> tuple[str, str]:
+        raw = self._secret("exchange-keys.json", lambda: json.dumps(
+            {"key": "PK" + secrets.token_hex(8).upper(), "secret": secrets.token_urlsafe(30)}))
+        keys = json.loads(raw)
+        return keys["key"], keys["secret"]
+
+    def _secret(self, name: str, make: object) -> str:
+        path = self.root / name
+        if path.exists():
+            return path.read_text().strip()
+        value = make()  # type: ignore[operator]
+        path.write_text(value)
+        os.chmod(path, 0o600)  # secrets readable by their owner only
+        return value

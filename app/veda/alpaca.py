@@ -1,0 +1,188 @@
+"""The one adapter to Alpaca: alpaca-py's REST clients for one credential set (paper or live).
+
+Every broker call of Weaver goes through here, on the pinned live worker. alpaca-py's own retry
+(a fixed 3 s sleep, 429/504 only) is switched off; this adapter retries 429 and 5xx with capped
+exponential backoff inside a time budget, and never submits an order twice: before a retry it asks
+the broker whether the `client_order_id` already exists.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import requests
+from alpaca.common.exceptions import APIError
+from alpaca.data.historical import StockHistoricalDataClient
+from alpaca.trading.client import TradingClient
+
+from app.config import AlpacaCredentials
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+RETRYABLE = {429, 500, 502, 503, 504}
+REQUEST_TIMEOUT_SECONDS = 10
+
+
+class BrokerError(Exception):
+    """The broker said no, or could not be reached within the retry budget."""
+
+    def __init__(self, message: str, status: int | None = None, code: int | None = None, retryable: bool = False):
+        super().__init__(message)
+        self.status, self.code, self.message, self.retryable = status, code, message, retryable
+
+
+class BrokerRejected(BrokerError):
+    """A 4xx: the order (or request) is refused for good; its message is shown on the run."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 5
+    first_wait: float = 0.2
+    max_wait: float = 2.0
+    budget_seconds: float = 8.0  # keep one run's trouble from starving other runs' ticks
+
+
+def _error_of(exc: Exception) -> BrokerError:
+    if isinstance(exc, APIError):
+        status = exc.status_code
+        try:
+            body = json.loads(str(exc))
+            code, message = body.get("code"), body.get("message", str(exc))
+        except (ValueError, AttributeError):
+            code, message = None, str(exc)
+        cls = BrokerError if status in RETRYABLE or status is None else BrokerRejected
+        return cls(message, status=status, code=code, retryable=status in RETRYABLE)
+    return BrokerError(f"{exc.__class__.__name__}: {exc}", retryable=True)  # network trouble
+
+
+class AlpacaBroker:
+    def __init__(self, credentials: AlpacaCredentials, policy: RetryPolicy | None = None,
+                 sleep: Callable[[float], None] = time.sleep):
+        self.kind = credentials.kind
+        self.policy = policy or RetryPolicy()
+        self.sleep = sleep
+        secret = credentials.secret_key.get_secret_value()
+        self.trading = TradingClient(credentials.key_id, secret, paper=credentials.kind == "paper",
+                                     raw_data=True, url_override=credentials.base_url)
+        self.data = StockHistoricalDataClient(credentials.key_id, secret, raw_data=True,
+                                              url_override=credentials.data_url)
+        for client in (self.trading, self.data):
+            client._retry = 0  # we retry, with backoff and idempotency (see module docstring)
+            session: requests.Session = client._session
+            session.request = functools.partial(session.request, timeout=REQUEST_TIMEOUT_SECONDS)  # type: ignore
+
+    def call(self, what: str, fn: Callable[[], T]) -> T:
+        """Run one read-only or idempotent broker call with retries on 429/5xx/network errors."""
+        deadline = time.monotonic() + self.policy.budget_seconds
+        wait = self.policy.first_wait
+        for attempt in range(1, self.policy.attempts + 1):
+            try:
+                return fn()
+            except (APIError, requests.RequestException) as exc:
+                error = _error_of(exc)
+                if not error.retryable or attempt == self.policy.attempts or time.monotonic() + wait > deadline:
+                    raise error from exc
+                log.warning("%s: broker answered %s (%s); retry %d in %.2fs", what, error.status or "no response",
+                            error.message, attempt, wait)
+                self.sleep(wait)
+                wait = min(wait * 2, self.policy.max_wait)
+        raise AssertionError("unreachable")
+
+    def submit_order(self, order: Any) -> dict[str, Any]:
+        """Submit an alpaca-py order request once, whatever happens on the wire: a retry first looks
+        the order up by its client_order_id, so an order that reached the broker but whose answer was
+        lost is found, not placed again."""
+        client_order_id = order.client_order_id
+        submitted = False
+
+        def attempt() -> dict[str, Any]:
+            nonlocal submitted
+            if submitted:
+                existing = self.order_by_client_id(client_order_id, retry=False)
+                if existing is not None:
+                    return existing
+            submitted = True
+            return self.trading.submit_order(order)  # type: ignore[return-value]
+
+        try:
+            return self.call(f"submit {client_order_id}", attempt)
+        except BrokerRejected as exc:
+            if exc.status == 422 and "client_order_id" in exc.message:
+                existing = self.order_by_client_id(client_order_id)
+                if existing is not None:
+                    return existing
+            raise
+
+    def order_by_client_id(self, client_order_id: str, retry: bool = True) -> dict[str, Any] | None:
+        def fetch() -> dict[str, Any] | None:
+            try:
+                return self.trading.get("/orders:by_client_order_id", {"client_order_id": client_order_id})
+            except APIError as exc:
+                if exc.status_code == 404:
+                    return None
+                raise
+
+        return self.call(f"find {client_order_id}", fetch) if retry else fetch()
+
+    def cancel_all(self) -> int:
+        """Cancel every open order of the account; returns how many the broker accepted to cancel."""
+        answers = self.call("cancel all", lambda: self.trading.delete("/orders")) or []
+        return sum(1 for a in answers if int(a.get("status", 200)) < 300)
+
+    def cancel_order(self, broker_order_id: str) -> bool:
+        """True when a cancel was accepted; False when the order was no longer cancelable."""
+        try:
+            self.call(f"cancel {broker_order_id}", lambda: self.trading.delete(f"/orders/{broker_order_id}"))
+            return True
+        except BrokerRejected as exc:
+            if exc.status in (404, 422):
+                return False
+            raise
+
+    def open_orders(self) -> list[dict[str, Any]]:
+        return self.call("list open orders", lambda: self.trading.get(
+            "/orders", {"status": "open", "limit": 500, "nested": True, "direction": "asc"}))
+
+    def orders_since(self, after_iso: str) -> list[dict[str, Any]]:
+        return self.call("list orders", lambda: self.trading.get(
+            "/orders", {"status": "all", "limit": 500, "after": after_iso, "direction": "asc", "nested": True}))
+
+    def positions(self) -> list[dict[str, Any]]:
+        return self.call("list positions", lambda: self.trading.get("/positions"))
+
+    def account(self) -> dict[str, Any]:
+        return self.call("account", lambda: self.trading.get("/account"))
+
+    def clock(self) -> dict[str, Any]:
+        return self.call("clock", lambda: self.trading.get("/clock"))
+
+    def calendar(self, start: str, end: str) -> list[dict[str, Any]]:
+        return self.call("calendar", lambda: self.trading.get("/calendar", {"start": start, "end": end}))
+
+    def data_page(self, path: str, params: dict[str, Any]) -> dict[str, Any]:
+        """One raw page of the market data API (the caller follows next_page_token)."""
+        return self.call(f"data {path}", lambda: self.data.get(path, params))
+
+    def bars(self, symbols: list[str], timeframe: str, start_iso: str, end_iso: str | None = None,
+             limit: int = 10_000) -> dict[str, list[dict[str, Any]]]:
+        """Bars per symbol, every page (the data API pages with next_page_token)."""
+        params: dict[str, Any] = {"symbols": ",".join(symbols), "timeframe": timeframe, "start": start_iso,
+                                  "limit": limit, "adjustment": "raw", "feed": "iex"}
+        if end_iso:
+            params["end"] = end_iso
+        found: dict[str, list[dict[str, Any]]] = {s: [] for s in symbols}
+        while True:
+            page = self.call("bars", lambda p=dict(params): self.data.get("/stocks/bars", p))
+            for symbol, rows in (page.get("bars") or {}).items():
+                found.setdefault(symbol, []).extend(rows)
+            token = page.get("next_page_token")
+            if not token:
+                return found
+            params["page_token"] = token

@@ -1,0 +1,122 @@
+"""A run's book of live orders: records each order before it is sent, then applies the broker's
+snapshots of it. Fills are derived from cumulative filled quantity, so applying the same
+snapshot twice (stream and polling both saw it) changes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from app.veda.positions import ZERO, Holding, apply_fill
+from app.veda.statuses import FINAL, weaver_status
+from app.walle.models import Fill, Order, Position, Run
+from app.walle.uow import UnitOfWork
+
+PRICE = Decimal("0.000001")
+
+
+def parse_ts(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def _dec(value: Any) -> Decimal | None:
+    return None if value in (None, "") else Decimal(str(value))
+
+
+@dataclass(frozen=True)
+class Applied:
+    changed: bool
+    new_fill_qty: Decimal = ZERO
+
+
+class Ledger:
+    def __init__(self, uow: UnitOfWork):
+        self.uow = uow
+
+    def record_intent(self, run: Run, values: dict[str, Any]) -> Order:
+        """The order as we are about to send it (status `submitted`), committed before the broker
+        hears of it: a crash after the send is then found again by its client_order_id."""
+        order = Order(run_id=run.id, status="submitted", submitted_at=datetime.now(UTC),
+                      history=[{"status": "submitted", "ts": datetime.now(UTC).isoformat()}], **values)
+        self.uow.session.add(order)
+        self.uow.session.flush()
+        self._event(order, "order.submitted")
+        return order
+
+    def reject(self, order: Order, reason: str) -> None:
+        self._set_status(order, "rejected", reason=reason)
+
+    def mark_unknown(self, order: Order, reason: str) -> None:
+        self._set_status(order, "unknown", reason=reason)
+
+    def apply(self, order: Order, snapshot: dict[str, Any]) -> Applied:
+        """Bring `order` to the broker's `snapshot`; book any new fill into fills and positions."""
+        order.broker_order_id = order.broker_order_id or str(snapshot.get("id") or "") or None
+        filled_total = _dec(snapshot.get("filled_qty")) or ZERO
+        new_qty = filled_total - (order.filled_qty or ZERO)
+        if new_qty > 0:
+            self._book_fill(order, snapshot, filled_total, new_qty)
+        status = weaver_status(str(snapshot.get("status", "")))
+        changed = new_qty > 0
+        if status != order.status and not (order.status in FINAL and status != "filled"):
+            self._set_status(order, status, at=parse_ts(snapshot.get("updated_at")))
+            changed = True
+        return Applied(changed, max(new_qty, ZERO))
+
+    def _book_fill(self, order: Order, snapshot: dict[str, Any], filled_total: Decimal, qty: Decimal) -> None:
+        avg_total = _dec(snapshot.get("filled_avg_price")) or ZERO
+        paid_before = (order.filled_avg_price or ZERO) * (order.filled_qty or ZERO)
+        price = ((avg_total * filled_total - paid_before) / qty).quantize(PRICE)
+        ts = parse_ts(snapshot.get("filled_at")) or parse_ts(snapshot.get("updated_at")) or datetime.now(UTC)
+        self.uow.session.add(Fill(
+            run_id=order.run_id, order_id=order.id, symbol=order.symbol, side=order.side, qty=qty, price=price,
+            fee=ZERO, ts=ts, broker_fill_id=f"{order.broker_order_id}:{filled_total}",
+        ))
+        order.filled_qty, order.filled_avg_price, order.filled_at = filled_total, avg_total.quantize(PRICE), ts
+        position = self.uow.session.scalar(
+            select(Position).where(Position.run_id == order.run_id, Position.symbol == order.symbol))
+        before = Holding(position.qty, position.avg_price, position.realized_pl) if position else Holding()
+        after = apply_fill(before, order.side, qty, price)
+        if position is None:
+            position = Position(run_id=order.run_id, symbol=order.symbol, qty=after.qty, avg_price=after.avg_price,
+                                realized_pl=after.realized_pl, mark_price=price)
+            self.uow.session.add(position)
+        else:
+            position.qty, position.avg_price, position.realized_pl = after.qty, after.avg_price, after.realized_pl
+            position.mark_price = price
+        self.uow.outbox.emit("position.changed", {"run_id": order.run_id, "symbol": order.symbol,
+                                                  "qty": str(after.qty)}, run_id=order.run_id)
+
+    def _set_status(self, order: Order, status: str, *, reason: str | None = None,
+                    at: datetime | None = None) -> None:
+        stamp = at or datetime.now(UTC)
+        order.status, order.updated_at = status, datetime.now(UTC)
+        if reason:
+            order.reject_reason = reason[:1000]
+        order.history = [*order.history, {"status": status, "ts": stamp.isoformat(),
+                                          **({"reason": reason} if reason else {})}]
+        self._event(order, f"order.{status}", reason)
+
+    def _event(self, order: Order, kind: str, reason: str | None = None) -> None:
+        payload = {"run_id": order.run_id, "order_id": order.id, "client_order_id": order.client_order_id,
+                   "symbol": order.symbol, "status": order.status}
+        if reason:
+            payload["reason"] = reason[:500]
+        self.uow.outbox.emit(kind, payload, run_id=order.run_id)
+
+
+def run_cash(uow: UnitOfWork, run: Run) -> Decimal:
+    """Starting cash minus what the run's buys cost plus what its sells brought, less fees."""
+    cash = run.cash  # summed in Python: exact decimals on SQLite too (it stores them as text)
+    for side, qty, price, fee in uow.session.execute(
+        select(Fill.side, Fill.qty, Fill.price, Fill.fee).where(Fill.run_id == run.id)
+    ):
+        cash += qty * price if side == "sell" else -(qty * price)
+        cash -= fee
+    return cash

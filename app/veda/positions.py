@@ -1,0 +1,41 @@
+"""Average-cost position bookkeeping for one run and one symbol (pure, exact decimals)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Holding:
+    qty: Decimal = ZERO  # negative when short
+    avg_price: Decimal = ZERO
+    realized_pl: Decimal = ZERO
+
+
+def apply_fill(holding: Holding, side: str, qty: Decimal, price: Decimal, fee: Decimal = ZERO) -> Holding:
+    """The holding after a fill: adding keeps an average cost, reducing books realised P&L,
+    crossing through zero opens the other side at the fill price."""
+    signed = qty if side == "buy" else -qty
+    old = holding.qty
+    new = old + signed
+    realized = holding.realized_pl - fee
+    if old == 0 or (old > 0) == (signed > 0):  # opening or adding
+        avg = (holding.avg_price * abs(old) + price * qty) / abs(new) if new != 0 else ZERO
+        return Holding(new, avg.quantize(Decimal("0.000001")), realized)
+    closing = min(abs(signed), abs(old))
+    direction = Decimal(1) if old > 0 else Decimal(-1)
+    realized += (price - holding.avg_price) * closing * direction
+    if new == 0:
+        return Holding(ZERO, ZERO, realized)
+    if (new > 0) == (old > 0):  # partly closed
+        return Holding(new, holding.avg_price, realized)
+    return Holding(new, price, realized)  # flipped through zero
+
+
+def cash_after(cash: Decimal, side: str, qty: Decimal, price: Decimal, fee: Decimal = ZERO) -> Decimal:
+    notional = qty * price
+    return cash - notional - fee if side == "buy" else cash + notional - fee

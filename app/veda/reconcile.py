@@ -1,0 +1,83 @@
+"""Start-up reconciliation ("crash-only design"): what the broker says wins, and every repair is an
+event. An order the broker does not know is marked `unknown`, never assumed filled."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from app.veda.alpaca import AlpacaBroker
+from app.veda.ledger import Ledger
+from app.veda.statuses import OPEN
+from app.walle.models import Order, Position, Run
+from app.walle.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Report:
+    checked: int = 0
+    repaired: list[str] = field(default_factory=list)
+
+
+def reconcile_account(uow: UnitOfWork, broker: AlpacaBroker, kind: str) -> Report:
+    """Compare the open orders and positions Weaver believes in for `kind` runs with the broker's."""
+    report = Report()
+    ledger = Ledger(uow)
+    runs = {r.id: r for r in uow.session.scalars(select(Run).where(Run.mode == kind))}
+    ours = list(uow.session.scalars(
+        select(Order).where(Order.run_id.in_(list(runs)), Order.status.in_(list(OPEN))).order_by(Order.submitted_at)))
+    for order in ours:
+        report.checked += 1
+        before = order.status
+        snapshot = broker.order_by_client_id(order.client_order_id)
+        if snapshot is None:
+            ledger.mark_unknown(order, "the broker has no order with this client_order_id")
+            _repaired(uow, report, order.run_id, "order", order.client_order_id, "marked_unknown",
+                      f"was {before}; the broker does not know it")
+            continue
+        if ledger.apply(order, snapshot).changed:
+            _repaired(uow, report, order.run_id, "order", order.client_order_id, "synced",
+                      f"{before} → {order.status} (filled {order.filled_qty})")
+    known = {o.client_order_id for o in uow.session.scalars(select(Order).where(Order.run_id.in_(list(runs))))}
+    for snapshot in broker.open_orders():
+        cid = snapshot.get("client_order_id")
+        run_id = run_of(cid)
+        if run_id and cid not in known:
+            _repaired(uow, report, run_id if run_id in runs else None, "order", cid, "untracked",
+                      "open at the broker but not in Weaver's records; cancel it from the broker if unwanted")
+    _compare_positions(uow, broker, runs, report)
+    return report
+
+
+def run_of(client_order_id: str | None) -> str | None:
+    """The run id that starts one of Weaver's client_order_ids (see app.marvin.gateway), if any."""
+    if not client_order_id or len(client_order_id) < 37 or client_order_id[36] != "-":
+        return None
+    candidate = client_order_id[:36]
+    return candidate if candidate.count("-") == 4 else None
+
+
+def _compare_positions(uow: UnitOfWork, broker: AlpacaBroker, runs: dict[str, Run], report: Report) -> None:
+    believed: dict[str, Decimal] = {}
+    for position in uow.session.scalars(select(Position).where(Position.run_id.in_(list(runs)))):
+        believed[position.symbol] = believed.get(position.symbol, Decimal(0)) + position.qty
+    actual = {p["symbol"]: Decimal(str(p["qty"])) * (-1 if p.get("side") == "short" else 1)
+              for p in broker.positions()}
+    for symbol in sorted(set(believed) | set(actual)):
+        mine, theirs = believed.get(symbol, Decimal(0)), actual.get(symbol, Decimal(0))
+        if mine != theirs:
+            _repaired(uow, report, None, "position", symbol, "mismatch",
+                      f"Weaver's runs hold {mine}, the account holds {theirs} (other activity on the account?)")
+
+
+def _repaired(uow: UnitOfWork, report: Report, run_id: str | None, subject: str, key: str, action: str,
+              detail: str) -> None:
+    report.repaired.append(f"{subject} {key}: {action} ({detail})")
+    log.warning("reconciliation: %s %s %s: %s", subject, key, action, detail)
+    uow.outbox.emit("reconcile.repaired", {"run_id": run_id, "subject": subject, "key": key, "action": action,
+                                           "detail": detail}, run_id=run_id)

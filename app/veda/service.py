@@ -1,0 +1,285 @@
+"""LiveService: the pinned live worker's one entry point (`live.start|tick|stop|kill|update|refresh`).
+
+It owns every broker call and keeps each running strategy in memory between ticks (a restart
+re-creates it from the warm-up history). Ticks are idempotent on (run, bar): a tick seen before is
+skipped, a tick that crashed half-way is run again and its orders dedupe by client_order_id.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from app.clock.realtime import NEW_YORK, is_daily
+from app.marvin.registry import get_strategy
+from app.marvin.runner import StrategyRunner
+from app.services.runs import transition
+from app.veda.alpaca import AlpacaBroker, BrokerError
+from app.veda.gateway import LiveGateway
+from app.veda.history import fetch_history
+from app.veda.ledger import Ledger, run_cash
+from app.veda.reconcile import reconcile_account
+from app.veda.risk import Breach, RiskState, check_loss
+from app.veda.snapshots import record_snapshot
+from app.veda.statuses import OPEN
+from app.walle.models import EquityPoint, LiveTick, Order, Position, Run
+from app.walle.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunContext:
+    runner: StrategyRunner
+    gateway: LiveGateway
+
+
+class LiveService:
+    def __init__(self, uow: Callable[[], UnitOfWork], brokers: dict[str, AlpacaBroker]):
+        self.uow = uow
+        self.brokers = brokers  # "paper" / "live" → the adapter for that credential set
+        self.contexts: dict[str, RunContext] = {}
+        self.reconciled: set[str] = set()
+
+    def handle(self, command: str, run_id: str | None = None, **kwargs: Any) -> Any:
+        handler = getattr(self, f"_{command}", None)
+        if handler is None:
+            raise ValueError(f"unknown live command {command!r}")
+        return handler(run_id, **kwargs)
+
+    # --- start-up ---------------------------------------------------------------------------
+    def reconcile(self) -> dict[str, list[str]]:
+        """Compare every configured account with Weaver's records (the live worker's first act)."""
+        found: dict[str, list[str]] = {}
+        for kind, broker in self.brokers.items():
+            with self.uow() as uow:
+                report = reconcile_account(uow, broker, kind)
+                uow.commit()
+            found[kind] = report.repaired
+            self.reconciled.add(kind)
+            self._refresh(None, kind=kind)
+        return found
+
+    def _broker(self, run: Run) -> AlpacaBroker:
+        broker = self.brokers.get(run.mode)
+        if broker is None:
+            raise BrokerError(f"no {run.mode} Alpaca account is configured")
+        if run.mode not in self.reconciled:
+            with self.uow() as uow:
+                reconcile_account(uow, broker, run.mode)
+                uow.commit()
+            self.reconciled.add(run.mode)
+        return broker
+
+    # --- commands ---------------------------------------------------------------------------
+    def _start(self, run_id: str, **_: Any) -> None:
+        with self.uow() as uow:
+            run = uow.runs.get(run_id)
+            if run is None or run.status != "running":
+                return
+            try:
+                self._broker(run)
+                get_strategy(run.strategy)
+            except Exception as exc:
+                transition(uow, run, "error", error=f"cannot start: {exc}")
+                uow.commit()
+                return
+            log.info("live run %s is running (%s, %s)", run_id, run.mode, run.timeframe)
+
+    def _tick(self, run_id: str, bar_ts: str, **_: Any) -> str:
+        moment = datetime.fromisoformat(bar_ts).astimezone(UTC)
+        with self.uow() as uow:
+            run = uow.runs.get(run_id)
+            if run is None or run.status != "running":
+                return "not running"
+            seen = uow.session.get(LiveTick, (run_id, moment))
+            if seen is not None and seen.status in ("done", "skipped"):
+                return "duplicate"
+            if seen is None:
+                uow.session.add(LiveTick(run_id=run_id, bar_ts=moment, status="started"))
+            uow.commit()
+        try:
+            outcome = self._run_tick(run_id, moment)
+        except BrokerError as exc:
+            outcome = f"skipped: broker unavailable ({exc.message})"
+        except Exception as exc:
+            log.exception("tick %s %s failed", run_id, bar_ts)
+            with self.uow() as uow:
+                run = uow.runs.get(run_id)
+                transition(uow, run, "error", error=f"the strategy failed on the bar {bar_ts}: "
+                                                   f"{exc.__class__.__name__}: {exc}")
+                uow.commit()
+            self.contexts.pop(run_id, None)
+            outcome = "error"
+        self._finish_tick(run_id, moment, outcome)
+        return outcome
+
+    def _run_tick(self, run_id: str, bar_ts: datetime) -> str:
+        with self.uow() as uow:
+            run = uow.runs.get(run_id)
+            broker = self._broker(run)
+            symbols, timeframe = list(run.symbols), run.timeframe
+        if not is_daily(timeframe) and not broker.clock().get("is_open", True):
+            return "skipped: market closed"
+        context = self.contexts.get(run_id) or self._context(run_id, broker)
+        context.gateway.sync_open_orders()
+        frames = fetch_history(broker, symbols, timeframe, bar_ts)
+        if any(not len(f) or int(f.ts[-1]) != int(bar_ts.timestamp() * 1_000_000) * 1000 for f in frames):
+            return "skipped: the bar is not available from the broker yet"
+        marks = {f.symbol: Decimal(repr(float(f.close[-1]))) for f in frames}
+        day_start = datetime.combine(bar_ts.astimezone(NEW_YORK).date(), datetime.min.time(), NEW_YORK)
+        context.gateway.begin_tick(bar_ts, marks, day_start.astimezone(UTC), self._day_start_equity(run_id, day_start))
+        context.runner.next_seq = 1  # seq counts within a bar, so a replayed bar makes the same ids
+        context.runner.on_bar(frames)
+        equity = self._mark(run_id, bar_ts, marks)
+        if context.gateway.halt is None:  # a run that lost too much halts even when it did not trade
+            context.gateway.halt = self._loss_breach(run_id, equity, context.gateway.start_of_day_equity)
+        if context.gateway.halt is not None:
+            with self.uow() as uow:
+                transition(uow, uow.runs.get(run_id), "stopped", error=context.gateway.halt.detail)
+                uow.commit()
+            self.contexts.pop(run_id, None)
+            return "halted"
+        return f"done: {context.gateway.submitted} order(s)"
+
+    def _context(self, run_id: str, broker: AlpacaBroker) -> RunContext:
+        with self.uow() as uow:
+            run = uow.runs.get(run_id)
+            gateway = LiveGateway(self.uow, broker, run_id)
+            runner = StrategyRunner(get_strategy(run.strategy), gateway, run.params)
+        context = RunContext(runner, gateway)
+        self.contexts[run_id] = context
+        return context
+
+    def _day_start_equity(self, run_id: str, day_start: datetime) -> Decimal:
+        with self.uow() as uow:
+            first = uow.session.scalar(select(EquityPoint.equity).where(
+                EquityPoint.run_id == run_id, EquityPoint.ts < day_start).order_by(EquityPoint.ts.desc()).limit(1))
+            return first if first is not None else uow.runs.get(run_id).cash
+
+    def _loss_breach(self, run_id: str, equity: Decimal, start_of_day: Decimal) -> Breach | None:
+        with self.uow() as uow:
+            run = uow.runs.get(run_id)
+            breach = check_loss(run.options.get("risk"), RiskState(Decimal(0), Decimal(0), 0, equity, start_of_day))
+            if breach is not None:
+                uow.outbox.emit("risk.breached", {"run_id": run_id, "rule": breach.rule, "detail": breach.detail},
+                                run_id=run_id)
+                uow.commit()
+        return breach
+
+    def _mark(self, run_id: str, bar_ts: datetime, marks: dict[str, Decimal]) -> Decimal:
+        """Mark positions at the bar's close and record the run's equity point for the bar."""
+        with self.uow() as uow:
+            run = uow.runs.get(run_id)
+            cash = run_cash(uow, run)
+            equity = cash
+            for position in uow.session.scalars(select(Position).where(Position.run_id == run_id)):
+                position.mark_price = marks.get(position.symbol, position.mark_price)
+                equity += position.qty * (position.mark_price or Decimal(0))
+            point = uow.session.get(EquityPoint, (run_id, bar_ts))
+            if point is None:
+                uow.session.add(EquityPoint(run_id=run_id, ts=bar_ts, equity=equity, cash=cash))
+            else:
+                point.equity, point.cash = equity, cash
+            uow.commit()
+        return equity
+
+    def _finish_tick(self, run_id: str, bar_ts: datetime, outcome: str) -> None:
+        with self.uow() as uow:
+            tick = uow.session.get(LiveTick, (run_id, bar_ts))
+            if tick is not None:
+                tick.status = "skipped" if outcome.startswith("skipped") else "done"
+                tick.detail = outcome
+            orders = int(outcome.split()[1]) if outcome.startswith("done:") else 0
+            uow.outbox.emit("live.tick", {"run_id": run_id, "bar_ts": bar_ts.isoformat(), "status": outcome[:60],
+                                          "orders": orders}, run_id=run_id)
+            uow.commit()
+
+    def _stop(self, run_id: str, cancel_orders: bool = False, **_: Any) -> None:
+        with self.uow() as uow:
+            run = uow.runs.get(run_id)
+            if run is None or run.status != "stopping":
+                return
+            broker = self.brokers.get(run.mode)
+        if cancel_orders and broker is not None:
+            self._cancel_run_orders(run_id, broker)
+        self.contexts.pop(run_id, None)
+        with self.uow() as uow:
+            run = uow.runs.get(run_id)
+            if run is not None and run.status == "stopping":
+                transition(uow, run, "stopped")
+                uow.commit()
+
+    def _cancel_run_orders(self, run_id: str, broker: AlpacaBroker) -> int:
+        with self.uow() as uow:
+            open_orders = [(o.id, o.broker_order_id) for o in uow.session.scalars(
+                select(Order).where(Order.run_id == run_id, Order.status.in_(list(OPEN))))]
+        cancelled = 0
+        for order_id, broker_id in open_orders:
+            if broker_id and broker.cancel_order(broker_id):
+                cancelled += 1
+            with self.uow() as uow:
+                order = uow.session.get(Order, order_id)
+                snapshot = broker.order_by_client_id(order.client_order_id)
+                if snapshot is not None:
+                    Ledger(uow).apply(order, snapshot)
+                uow.commit()
+        return cancelled
+
+    def _kill(self, _run_id: str | None = None, **_: Any) -> dict[str, int]:
+        """The kill switch: cancel every open order on every account, stop every paper/live run."""
+        cancelled = 0
+        for kind, broker in self.brokers.items():
+            try:
+                cancelled += broker.cancel_all()
+            except BrokerError as exc:
+                log.error("kill switch: could not cancel %s orders: %s", kind, exc.message)
+        stopped = 0
+        with self.uow() as uow:
+            runs = uow.session.scalars(select(Run).where(Run.mode.in_(("paper", "live")),
+                                                         Run.status.in_(("running", "stopping")))).all()
+            for run in runs:
+                transition(uow, run, "stopped", error="stopped by the kill switch")
+                stopped += 1
+            uow.commit()
+        for kind, broker in self.brokers.items():
+            with self.uow() as uow:
+                for order in uow.session.scalars(select(Order).join(Run).where(
+                        Run.mode == kind, Order.status.in_(list(OPEN)))):
+                    snapshot = broker.order_by_client_id(order.client_order_id)
+                    if snapshot is not None:
+                        Ledger(uow).apply(order, snapshot)
+                uow.commit()
+            self._refresh(None, kind=kind)
+        self.contexts.clear()
+        with self.uow() as uow:
+            uow.outbox.emit("kill.activated", {"runs": stopped, "orders": cancelled})
+            uow.commit()
+        return {"runs": stopped, "orders": cancelled}
+
+    def _update(self, _run_id: str | None = None, order: dict[str, Any] | None = None, **_: Any) -> None:
+        """A trade_updates event relayed by the stream thread: apply it to the order it is about."""
+        if not order or not order.get("client_order_id"):
+            return
+        with self.uow() as uow:
+            mine = uow.records.order_by_client_id(order["client_order_id"])
+            if mine is not None:
+                Ledger(uow).apply(mine, order)
+                uow.commit()
+
+    def _refresh(self, _run_id: str | None = None, kind: str | None = None, **_: Any) -> None:
+        for name, broker in self.brokers.items():
+            if kind is None or kind == name:
+                with self.uow() as uow:
+                    record_snapshot(uow, name, broker)
+                    uow.commit()
+
+
+def recent(moment: datetime | None, seconds: float) -> bool:
+    return moment is not None and datetime.now(UTC) - moment < timedelta(seconds=seconds)

@@ -1,0 +1,65 @@
+"""Relay Alpaca's trade_updates stream (alpaca-py's TradingStream) into the live queue.
+
+The stream runs in its own thread, but it never touches Weaver's records: each update becomes a
+`live.update` message, so the one live worker thread applies it in order with everything else.
+If the stream drops, alpaca-py reconnects; the tick-time polling of open orders covers the gap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from alpaca.trading.stream import TradingStream
+
+from app.config import AlpacaCredentials
+
+log = logging.getLogger(__name__)
+
+
+def stream_url(credentials: AlpacaCredentials) -> str:
+    if credentials.stream_url:
+        return credentials.stream_url
+    base = credentials.base_url.replace("https://", "wss://").replace("http://", "ws://")
+    return f"{base}/stream"
+
+
+class TradeUpdatesRelay:
+    def __init__(self, credentials: AlpacaCredentials, on_update: Callable[[dict[str, Any]], None]):
+        self.credentials = credentials
+        self.on_update = on_update
+        self._stream: TradingStream | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        secret = self.credentials.secret_key.get_secret_value()
+        self._stream = TradingStream(self.credentials.key_id, secret, paper=self.credentials.kind == "paper",
+                                     raw_data=True, url_override=stream_url(self.credentials))
+        self._stream.subscribe_trade_updates(self._handle)
+        self._thread = threading.Thread(target=self._run, name=f"trade-updates-{self.credentials.kind}",
+                                        daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        assert self._stream is not None
+        try:
+            self._stream.run()
+        except Exception:  # never take the worker down with the stream
+            log.exception("%s trade_updates stream stopped", self.credentials.kind)
+
+    async def _handle(self, update: dict[str, Any]) -> None:
+        order = update.get("order") if isinstance(update, dict) else None
+        if order:
+            await asyncio.to_thread(self.on_update, order)
+
+    def stop(self) -> None:
+        if self._stream is not None:
+            try:
+                self._stream.stop()
+            except Exception:  # already stopped or never connected
+                pass
+        if self._thread is not None:
+            self._thread.join(timeout=5)

@@ -1,0 +1,27 @@
+"""Every table Weaver stores; importing this module registers them all on `Base.metadata`."""
+
+from app.walle.models.bars import Bar, BarSeries
+from app.walle.models.base import Base
+from app.walle.models.events import ConsumerOffset, OutboxEvent, ProcessedEvent
+from app.walle.models.live import AccountSnapshot, LiveTick
+from app.walle.models.runs import Run, RunMetric, Sweep
+from app.walle.models.trading import EquityPoint, Fill, Order, Position, Trade
+
+__all__ = [
+    "AccountSnapshot",
+    "Bar",
+    "BarSeries",
+    "Base",
+    "ConsumerOffset",
+    "EquityPoint",
+    "Fill",
+    "LiveTick",
+    "Order",
+    "OutboxEvent",
+    "Position",
+    "ProcessedEvent",
+    "Run",
+    "RunMetric",
+    "Sweep",
+    "Trade",
+]

@@ -1,0 +1,44 @@
+"""Market bars, stored once and shared by every run (seed: BarRepository is immutable data).
+
+Bars hang off a `bar_series` row (one per symbol and timeframe), so the bars table's key is a small
+integer plus a timestamp: cheaper to index and to bulk-load than repeating the symbol text.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.walle.models.base import Base, utcnow
+from app.walle.types import Exact, Price, UTCDateTime
+
+
+class BarSeries(Base):
+    """One symbol at one timeframe, and where its bars came from (csv, alpaca, synthetic)."""
+
+    __tablename__ = "bar_series"
+    __table_args__ = (UniqueConstraint("symbol", "timeframe", name="uq_bar_series_symbol_timeframe"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    symbol: Mapped[str] = mapped_column(String(32))
+    timeframe: Mapped[str] = mapped_column(String(10))
+    source: Mapped[str] = mapped_column(String(32))
+    description: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class Bar(Base):
+    __tablename__ = "bars"
+
+    # No foreign key on purpose: Postgres checks one per row through a trigger, which made bulk
+    # loads three times slower. Bars are written only by BarRepository, after it made the series.
+    series_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    ts: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)  # bar start, UTC
+    open: Mapped[Decimal] = mapped_column(Price())
+    high: Mapped[Decimal] = mapped_column(Price())
+    low: Mapped[Decimal] = mapped_column(Price())
+    close: Mapped[Decimal] = mapped_column(Price())
+    volume: Mapped[Decimal] = mapped_column(Exact(24, 4))

@@ -1,0 +1,73 @@
+"""Runs (one backtest, paper or live strategy instance) and the sweeps that group backtests."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.walle.models.base import Base, EagerId, new_id, utcnow
+from app.walle.types import Money, UTCDateTime
+
+
+class Sweep(EagerId, Base):
+    """A grid of parameter values for one strategy; each cell is a backtest run."""
+
+    __tablename__ = "sweeps"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    name: Mapped[str | None] = mapped_column(String(200))
+    strategy: Mapped[str] = mapped_column(String(200))
+    grid: Mapped[dict[str, Any]] = mapped_column(JSON)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class Run(EagerId, Base):
+    __tablename__ = "runs"
+    __table_args__ = (
+        Index("ix_runs_status_created", "status", "created_at"),
+        Index("ix_runs_mode_created", "mode", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    mode: Mapped[str] = mapped_column(String(10))  # backtest | paper | live
+    name: Mapped[str | None] = mapped_column(String(200))
+    strategy: Mapped[str] = mapped_column(String(200), index=True)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    symbols: Mapped[list[str]] = mapped_column(JSON)
+    timeframe: Mapped[str] = mapped_column(String(10))
+    start_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    end_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cash: Mapped[Decimal] = mapped_column(Money())
+    fees: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    slippage: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # fractional, shorting, risk
+    status: Mapped[str] = mapped_column(String(20), default="created")
+    error: Mapped[str | None] = mapped_column(Text)
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    sweep_id: Mapped[str | None] = mapped_column(ForeignKey("sweeps.id", ondelete="CASCADE"), index=True)
+    corr_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Refreshed by the worker executing a backtest; a redelivered message takes over a run whose
+    # heartbeat went stale (its worker died), and leaves alone one that is still beating.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class RunMetric(Base):
+    """One named figure of a finished run (return, Sharpe, …); a table so sweeps can sort by any."""
+
+    __tablename__ = "run_metrics"
+
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[float | None] = mapped_column(Float)

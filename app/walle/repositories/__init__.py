@@ -1,0 +1,8 @@
+from app.walle.repositories.bars import BarArrays, BarRepository, SeriesInfo
+from app.walle.repositories.runs import RunFilter, RunRepository, SweepRepository
+from app.walle.repositories.trading import OPEN_ORDER_STATUSES, RunRecords
+
+__all__ = [
+    "BarArrays", "BarRepository", "OPEN_ORDER_STATUSES", "RunFilter", "RunRecords", "RunRepository", "SeriesInfo",
+    "SweepRepository",
+]

@@ -1,0 +1,212 @@
+"""Bars: columnar bulk load, ranges per series, and a one-query read into numpy arrays.
+
+The backtest engine wants arrays, and an import wants throughput, so neither path goes through
+ORM objects: writes are COPY (Postgres) or one executemany (SQLite); reads cast in SQL and land
+straight in numpy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+from sqlalchemy import exists, func, insert, select
+from sqlalchemy.orm import Session
+
+from app.walle.models import Bar, BarSeries
+
+Number = Decimal | str | int
+
+
+@dataclass(frozen=True)
+class SeriesInfo:
+    symbol: str
+    timeframe: str
+    first_ts: datetime | None
+    last_ts: datetime | None
+    count: int
+    source: str
+    description: str | None
+
+
+@dataclass(frozen=True)
+class BarArrays:
+    """One series' bars as arrays: `ts` is int64 nanoseconds since the epoch (UTC), prices float64."""
+
+    symbol: str
+    timeframe: str
+    ts: np.ndarray
+    open: np.ndarray
+    high: np.ndarray
+    low: np.ndarray
+    close: np.ndarray
+    volume: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.ts)
+
+
+class BarRepository:
+    """Shared, immutable market data: stored once, read by every run."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    @property
+    def _postgres(self) -> bool:
+        return self.session.get_bind().dialect.name == "postgresql"
+
+    def series_id(self, symbol: str, timeframe: str, *, source: str | None = None,
+                  description: str | None = None) -> int:
+        """The id of a symbol/timeframe series, created on first use (with its source label)."""
+        series = self.session.scalar(
+            select(BarSeries).where(BarSeries.symbol == symbol, BarSeries.timeframe == timeframe)
+        )
+        if series is None:
+            series = BarSeries(symbol=symbol, timeframe=timeframe, source=source or "unknown", description=description)
+            self.session.add(series)
+            self.session.flush()
+        elif source is not None:
+            series.source, series.description = source, description
+        return series.id
+
+    def insert_columns(
+        self, symbol: str, timeframe: str, ts: Timestamps, open: Values, high: Values, low: Values, close: Values,
+        volume: Values, *, source: str = "unknown", description: str | None = None,
+    ) -> int:
+        """Store bars given as columns; bars whose (series, ts) already exist are kept unchanged.
+
+        `ts`: aware UTC datetimes, or an int64 array of epoch nanoseconds. Values: Decimal, str or
+        int (exact), or a float64 numpy array, which is rounded to the column's 6 decimal places.
+        Returns how many bars were new.
+        """
+        count = len(ts)
+        sid = self.series_id(symbol, timeframe, source=source, description=description)
+        if count == 0:
+            return 0
+        columns = (open, high, low, close, volume)
+        _check_exact(ts, columns)
+        if not self._postgres:
+            times = _as_datetimes(ts)
+            texts = [_as_text(c) for c in columns]
+            rows = [
+                {"series_id": sid, "ts": t, "open": o, "high": h, "low": lo, "close": c, "volume": v}
+                for t, o, h, lo, c, v in zip(times, *texts, strict=True)
+            ]
+            # Core insert (not ORM) so rowcount is sqlite's count of rows actually inserted.
+            result = self.session.connection().execute(insert(Bar.__table__).prefix_with("OR IGNORE"), rows)
+            return result.rowcount
+        ns = _as_epoch_ns(ts)
+        overlaps = self.session.scalar(
+            select(exists().where(Bar.series_id == sid, Bar.ts >= _ns_to_datetime(int(ns.min())),
+                                  Bar.ts <= _ns_to_datetime(int(ns.max()))))
+        )
+        cursor = self.session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+        target = "bars" if not overlaps else "_bars_in"  # no overlap (the usual case): straight in
+        if overlaps:
+            cursor.execute("CREATE TEMP TABLE IF NOT EXISTS _bars_in (LIKE bars) ON COMMIT DROP")
+        with cursor.copy(f"COPY {target} (series_id, ts, open, high, low, close, volume) FROM STDIN") as copy:
+            # Format and send in chunks, so Postgres parses one chunk while we format the next.
+            for first in range(0, count, _CHUNK):
+                part = slice(first, first + _CHUNK)
+                stamps = (np.datetime_as_string((ns[part] // 1000).astype("datetime64[us]"), unit="us") + "Z").tolist()
+                texts = [_as_text(c[part]) for c in columns]
+                lines = zip([str(sid)] * len(stamps), stamps, *texts, strict=True)
+                copy.write("\n".join(map("\t".join, lines)) + "\n")
+        if not overlaps:
+            return count
+        cursor.execute("INSERT INTO bars SELECT * FROM _bars_in ON CONFLICT DO NOTHING")
+        inserted = cursor.rowcount
+        cursor.execute("TRUNCATE _bars_in")
+        return inserted
+
+    def series(self) -> list[SeriesInfo]:
+        query = (
+            select(BarSeries.symbol, BarSeries.timeframe, func.min(Bar.ts), func.max(Bar.ts), func.count(Bar.ts),
+                   BarSeries.source, BarSeries.description)
+            .outerjoin(Bar, Bar.series_id == BarSeries.id)
+            .group_by(BarSeries.id)
+            .order_by(BarSeries.symbol, BarSeries.timeframe)
+        )
+        return [SeriesInfo(*row) for row in self.session.execute(query)]
+
+    def range(self, symbol: str, timeframe: str) -> tuple[datetime | None, datetime | None, int]:
+        row = self.session.execute(
+            select(func.min(Bar.ts), func.max(Bar.ts), func.count(Bar.ts))
+            .join(BarSeries, Bar.series_id == BarSeries.id)
+            .where(BarSeries.symbol == symbol, BarSeries.timeframe == timeframe)
+        ).one()
+        return row[0], row[1], row[2]
+
+    def last_ts(self, symbol: str, timeframe: str) -> datetime | None:
+        return self.range(symbol, timeframe)[1]
+
+    def symbols(self) -> list[str]:
+        return list(self.session.scalars(select(BarSeries.symbol).distinct().order_by(BarSeries.symbol)))
+
+    def load(self, symbol: str, timeframe: str, start: datetime | None = None,
+             end: datetime | None = None) -> BarArrays:
+        """One query → arrays. Prices are cast to float in SQL (the engine computes in floats and
+        converts to Decimal only where money is booked)."""
+        if self._postgres:
+            ts_sql, price = "(extract(epoch FROM b.ts) * 1000000)::int8", "b.{}::float8"
+            placeholder = "%s"
+        else:
+            ts_sql, price = "CAST(strftime('%s', b.ts) AS INTEGER) * 1000000", "CAST(b.{} AS REAL)"
+            placeholder = "?"
+        prices = ", ".join(price.format(name) for name in ("open", "high", "low", "close", "volume"))
+        sql = (
+            f"SELECT {ts_sql}, {prices} FROM bars b JOIN bar_series s ON s.id = b.series_id "
+            f"WHERE s.symbol = {placeholder} AND s.timeframe = {placeholder}"
+        )
+        params: list[Any] = [symbol, timeframe]
+        for bound, op in ((start, ">="), (end, "<=")):
+            if bound is not None:
+                sql += f" AND b.ts {op} {placeholder}"
+                params.append(bound if self._postgres else f"{bound.astimezone(UTC):%Y-%m-%d %H:%M:%S.%f}")
+        cursor = self.session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor.execute(sql + " ORDER BY b.ts", params)
+        rows = cursor.fetchall()
+        table = np.array(rows, dtype=np.float64).reshape(len(rows), 6)
+        ts = np.array([r[0] for r in rows], dtype=np.int64) * 1000
+        return BarArrays(symbol, timeframe, ts, *(np.ascontiguousarray(table[:, i]) for i in range(1, 6)))
+
+
+_CHUNK = 50_000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+Timestamps = Sequence[datetime] | np.ndarray
+Values = Sequence[Decimal | str | int] | np.ndarray
+
+
+def _check_exact(ts: Timestamps, columns: tuple[Values, ...]) -> None:
+    if not isinstance(ts, np.ndarray) and ts[0].tzinfo is None:
+        raise ValueError(f"naive datetime {ts[0]!r}: Weaver stores only timezone-aware UTC times")
+    for column in columns:
+        if not isinstance(column, np.ndarray) and isinstance(column[0], float):
+            raise TypeError("bar prices must be exact (Decimal, str or int), or a float64 array to round")
+
+
+def _as_text(values: Values) -> list[str]:
+    if isinstance(values, np.ndarray):
+        return list(map("{:.6f}".format, values.tolist()))
+    return list(map(str, values))
+
+
+def _as_epoch_ns(ts: Timestamps) -> np.ndarray:
+    if isinstance(ts, np.ndarray):
+        return ts.astype(np.int64)
+    return np.array([round(t.timestamp() * 1_000_000) for t in ts], dtype=np.int64) * 1000
+
+
+def _ns_to_datetime(ns: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=ns // 1000)
+
+
+def _as_datetimes(ts: Timestamps) -> Sequence[datetime]:
+    if isinstance(ts, np.ndarray):
+        return [_EPOCH + timedelta(microseconds=int(n) // 1000) for n in ts]
+    return ts

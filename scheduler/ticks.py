@@ -1,0 +1,109 @@
+"""Bar-aligned ticks for every active paper and live run, with APScheduler.
+
+The scheduler only enqueues `live.tick(run_id, bar_ts)`: the pinned live worker does everything
+else (market hours from the broker's clock, the strategy, orders). Runs started or stopped through
+the API are picked up by a sync job every half second, without a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.base import BaseTrigger
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.clock.realtime import RealtimeClock
+from app.services.ports import CommandBus
+from app.walle.models import Run
+
+log = logging.getLogger(__name__)
+SYNC_JOB = "weaver-sync-runs"
+
+
+class BarTrigger(BaseTrigger):
+    """Fires at every bar boundary of a timeframe plus the settle delay."""
+
+    def __init__(self, clock: RealtimeClock):
+        self.clock = clock
+
+    def get_next_fire_time(self, previous_fire_time: datetime | None, now: datetime) -> datetime:
+        after = max(now, previous_fire_time) if previous_fire_time else now
+        return self.clock.next_tick(after).fire_at
+
+    def __str__(self) -> str:
+        return f"bar[{self.clock.timeframe}+{self.clock.settle.total_seconds()}s]"
+
+
+@dataclass(frozen=True)
+class Fired:
+    run_id: str
+    bar_ts: datetime
+    due: datetime
+    fired: datetime
+
+    @property
+    def late_ms(self) -> float:
+        return (self.fired - self.due).total_seconds() * 1000
+
+
+class TickScheduler:
+    def __init__(self, session_factory: Callable[[], Session], commands: CommandBus, settle: timedelta,
+                 sync_seconds: float = 0.5):
+        self.session_factory = session_factory
+        self.commands = commands
+        self.settle = settle
+        self.sync_seconds = sync_seconds
+        self.scheduler = BackgroundScheduler(timezone=UTC, job_defaults={
+            "coalesce": True, "max_instances": 1, "misfire_grace_time": 30,
+        })
+        self.fired: deque[Fired] = deque(maxlen=10_000)
+        self._jobs: dict[str, str] = {}  # run id -> timeframe
+        self._lock = threading.Lock()
+        self.alive_at: datetime | None = None
+
+    def start(self) -> None:
+        self.scheduler.add_job(self.sync, "interval", seconds=self.sync_seconds, id=SYNC_JOB,
+                               next_run_time=datetime.now(UTC))
+        self.scheduler.start()
+
+    def stop(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=True)
+
+    def sync(self) -> None:
+        """Add a trigger for every running paper/live run, drop those of runs no longer running."""
+        self.alive_at = datetime.now(UTC)
+        with self.session_factory() as session:
+            active = {run_id: timeframe for run_id, timeframe in session.execute(
+                select(Run.id, Run.timeframe).where(Run.mode.in_(("paper", "live")), Run.status == "running"))}
+        with self._lock:
+            for run_id in set(self._jobs) - set(active):
+                self.scheduler.remove_job(run_id)
+                del self._jobs[run_id]
+                log.info("stopped ticking run %s", run_id)
+            for run_id, timeframe in active.items():
+                if self._jobs.get(run_id) == timeframe:
+                    continue
+                clock = RealtimeClock(timeframe, self.settle)
+                self.scheduler.add_job(self._fire, BarTrigger(clock), args=(run_id, clock), id=run_id,
+                                       replace_existing=True)
+                self._jobs[run_id] = timeframe
+                log.info("ticking run %s every %s (+%s settle)", run_id, timeframe, self.settle)
+
+    @property
+    def active_runs(self) -> dict[str, str]:
+        with self._lock:
+            return dict(self._jobs)
+
+    def _fire(self, run_id: str, clock: RealtimeClock) -> None:
+        now = datetime.now(UTC)
+        tick = clock.last_tick(now)
+        self.fired.append(Fired(run_id, tick.bar_ts, tick.fire_at, now))
+        self.commands.live("tick", run_id, bar_ts=tick.bar_ts.isoformat())

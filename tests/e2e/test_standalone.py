@@ -1,0 +1,75 @@
+"""The README's first command: `weaver standalone` comes up from nothing, answers, stops cleanly,
+and a second start keeps every run."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+WEAVER = Path(sys.executable).parent / "weaver"
+URL = re.compile(r"(http://127\.0\.0\.1:\d+)/\?token=(\S+)")
+
+
+def start(data_dir: Path) -> tuple[subprocess.Popen[str], str, dict[str, str], list[str]]:
+    process = subprocess.Popen([str(WEAVER), "standalone", "--data-dir", str(data_dir), "--port", "0"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: list[str] = []
+    deadline = time.monotonic() + 90
+    assert process.stdout is not None
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        found = URL.search(line)
+        if found:
+            return process, found.group(1), {"Authorization": f"Bearer {found.group(2)}"}, lines
+    process.kill()
+    raise AssertionError("weaver standalone printed no URL:\n" + "".join(lines))
+
+
+def stop(process: subprocess.Popen[str]) -> tuple[int, str]:
+    process.send_signal(signal.SIGINT)
+    out, _ = process.communicate(timeout=30)
+    return process.returncode, out
+
+
+def test_standalone_starts_from_nothing_answers_and_stops_cleanly(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    process, base, auth, lines = start(data_dir)
+    try:
+        assert any("SYNTHETIC demo bars" in line for line in lines)
+        health = requests.get(f"{base}/api/v1/health", headers=auth, timeout=10).json()
+        assert health["status"] == "ok" and health["database"]["backend"] == "sqlite"
+        assert health["workers"] == {"backtest": 1, "live": 1}
+        names = {s["name"] for s in requests.get(f"{base}/api/v1/strategies", headers=auth, timeout=10).json()}
+        assert {"sma_cross", "rsi_reversion", "bollinger_breakout", "buy_and_hold", "momentum_rotation"} <= names
+        series = requests.get(f"{base}/api/v1/bars/series", headers=auth, timeout=10).json()
+        assert {s["source"] for s in series} == {"synthetic"} and len(series) == 10
+        assert requests.get(f"{base}/api/v1/runs", timeout=10).status_code == 401
+        run = requests.post(f"{base}/api/v1/runs", headers=auth, timeout=10, json={
+            "strategy": "sma_cross", "symbols": ["SPY"], "timeframe": "1Day", "start_now": True}).json()
+        deadline = time.monotonic() + 30
+        while requests.get(f"{base}/api/v1/runs/{run['id']}", headers=auth, timeout=10).json()["status"] != "completed":
+            assert time.monotonic() < deadline, "the demo backtest did not complete"
+            time.sleep(0.2)
+    finally:
+        code, out = stop(process)
+    assert code == 0, out
+    assert "Stopped." in out
+    assert (data_dir / "weaver.db").exists() and (data_dir / "api-token").stat().st_mode & 0o077 == 0
+
+    again, base, auth, lines = start(data_dir)  # a second start keeps every run and loads nothing twice
+    try:
+        assert not any("SYNTHETIC demo bars" in line for line in lines)
+        runs = requests.get(f"{base}/api/v1/runs", headers=auth, timeout=10).json()
+        assert [r["id"] for r in runs["items"]] == [run["id"]] and runs["items"][0]["status"] == "completed"
+    finally:
+        code, out = stop(again)
+    assert code == 0, out

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import requests
+from flask import Flask
+from simple_websocket import Client as WsClient
+
+from app.bootstrap import Container
+from app.events import Event
+from tests.conftest import TEST_TOKEN
+from tests.sse_client import frames, serve
+
+
+def emit(container: Container, run_id: str, count: int, start: int = 0) -> None:
+    with container.uow() as uow:
+        for i in range(start, start + count):
+            uow.outbox.append(Event(type="backtest.progress", run_id=run_id,
+                                    payload={"run_id": run_id, "progress": 0.0, "bars_done": i, "bars_total": 100}))
+        uow.commit()
+
+
+def open_stream(base: str, **params: str | int) -> requests.Response:
+    query = {"token": TEST_TOKEN, **params}
+    response = requests.get(f"{base}/api/v1/stream", params=query, stream=True, timeout=10,
+                            headers=params.pop("headers", None) if "headers" in params else None)
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/event-stream")
+    return response
+
+
+def test_reconnecting_with_last_event_id_gets_exactly_the_missed_events_in_order(app: Flask, pg: Container) -> None:
+    with serve(app) as base:
+        first = open_stream(base, run_id="run-a")
+        reader = frames(first)
+        time.sleep(0.2)
+        emit(pg, "run-a", 5)
+        emit(pg, "run-b", 3)  # another run's events never reach a run-filtered client
+        seen = [next(reader) for _ in range(5)]
+        assert [f.data["payload"]["bars_done"] for f in seen] == [0, 1, 2, 3, 4]
+        assert all(f.event == "backtest.progress" and f.data["run_id"] == "run-a" for f in seen)
+        first.close()  # the client drops mid-run
+        emit(pg, "run-a", 4, start=5)  # … while the run goes on
+        resumed = requests.get(f"{base}/api/v1/stream", params={"token": TEST_TOKEN, "run_id": "run-a"},
+                               headers={"Last-Event-ID": str(seen[-1].id)}, stream=True, timeout=10)
+        again = frames(resumed)
+        missed = [next(again) for _ in range(4)]
+        emit(pg, "run-a", 1, start=9)
+        live = next(again)
+        resumed.close()
+    assert [f.data["payload"]["bars_done"] for f in missed] == [5, 6, 7, 8]
+    assert live.data["payload"]["bars_done"] == 9
+    ids = [f.id for f in seen + missed + [live]]
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+
+
+def test_stream_sends_heartbeats_when_idle(app: Flask) -> None:
+    app.config["WEAVER_HEARTBEAT_SECONDS"] = 0.2
+    with serve(app) as base:
+        response = open_stream(base)
+        lines = []
+        for raw in response.iter_lines(decode_unicode=True, chunk_size=1):
+            lines.append(raw)
+            if raw == ": heartbeat":
+                break
+        response.close()
+    assert ": heartbeat" in lines
+
+
+def test_websocket_carries_the_same_events(app: Flask, pg: Container) -> None:
+    with serve(app) as base:
+        ws = WsClient.connect(f"{base.replace('http', 'ws')}/api/v1/ws?token={TEST_TOKEN}&after=0")
+        try:
+            emit(pg, "run-w", 2)
+            received = [json.loads(ws.receive(timeout=5)) for _ in range(2)]
+        finally:
+            ws.close()
+    assert [m["payload"]["bars_done"] for m in received] == [0, 1]
+    assert received[0]["type"] == "backtest.progress" and received[0]["seq"] < received[1]["seq"]
+
+
+def test_websocket_handshake_with_a_wrong_token_is_refused_with_401(app: Flask) -> None:
+    upgrade = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
+               "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+    with serve(app) as base:
+        response = requests.get(f"{base}/api/v1/ws?token=wrong", headers=upgrade, timeout=5)
+    assert response.status_code == 401 and response.json()["code"] == "unauthorized"
+
+
+def test_many_clients_each_get_every_event(app: Flask, pg: Container) -> None:
+    results: dict[int, list[int]] = {}
+    with serve(app) as base:
+        responses = [open_stream(base) for _ in range(10)]
+        time.sleep(0.3)
+
+        def read(index: int, response: requests.Response) -> None:
+            reader = frames(response)
+            results[index] = [next(reader).data["payload"]["bars_done"] for _ in range(20)]
+            response.close()
+
+        threads = [threading.Thread(target=read, args=(i, r)) for i, r in enumerate(responses)]
+        for thread in threads:
+            thread.start()
+        emit(pg, "run-m", 20)
+        for thread in threads:
+            thread.join(10)
+    assert all(results[i] == list(range(20)) for i in range(10))

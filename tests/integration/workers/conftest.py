@@ -1,0 +1,120 @@
+"""Real Dramatiq on real Redis: a broker per test (its own namespace), workers as threads of this
+process or as separate `dramatiq` processes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import dramatiq
+import pytest
+import redis
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app.bootstrap import Container
+from app.glados.app import create_app
+from tests.conftest import TEST_TOKEN
+from workers import runtime as worker_runtime
+from workers.actors import declare_actors
+from workers.broker import build_broker
+from workers.bus import DramatiqCommandBus
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@dataclass
+class Stack:
+    namespace: str
+    broker: dramatiq.Broker
+    bus: DramatiqCommandBus
+    app: Flask
+    client: FlaskClient
+
+
+@pytest.fixture
+def stack(pg: Container, redis_url: str) -> Iterator[Stack]:
+    namespace = f"weaver-test-{uuid.uuid4().hex[:8]}"
+    broker, heartbeats = build_broker(pg.settings, namespace=namespace)
+    bus = DramatiqCommandBus(declare_actors(broker))
+    app = create_app({"SETTINGS": pg.settings, "CONTAINER": pg, "COMMANDS": bus,
+                      "HEALTH_PROBES": {"broker": heartbeats.ping, "workers": heartbeats.alive}})
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {TEST_TOKEN}"
+    yield Stack(namespace, broker, bus, app, client)
+    app.extensions["weaver"].broadcaster.stop()
+    broker.close()
+    keys = redis.Redis.from_url(redis_url).keys(f"{namespace}*")
+    if keys:
+        redis.Redis.from_url(redis_url).delete(*keys)
+
+
+@pytest.fixture
+def thread_workers(stack: Stack, pg: Container) -> Iterator[dramatiq.Worker]:
+    """Workers as threads of this process, running the same actors against the test database."""
+    worker_runtime.install(worker_runtime.build_runtime(pg.settings, container=pg))
+    worker = dramatiq.Worker(stack.broker, queues={"backtest"}, worker_threads=2, worker_timeout=100)
+    worker.start()
+    yield worker
+    worker.stop(timeout=10_000)
+    worker_runtime.install(None)
+
+
+@dataclass
+class WorkerProcesses:
+    """`dramatiq workers.entry` as a real process group; its log goes to a file for post-mortems."""
+
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    log_file: Any
+
+    def kill(self) -> None:
+        """SIGKILL the whole group: the workers vanish without a goodbye."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self.log_file.close()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")[-5000:]
+
+
+def spawn_workers(pg: Container, stack: Stack, processes: int, queues: str = "backtest") -> WorkerProcesses:
+    """Worker processes configured only through WEAVER_* variables, like the Procfile starts them."""
+    env = {**os.environ, "WEAVER_DATABASE_URL": pg.settings.database_url, "WEAVER_BROKER": "redis",
+           "WEAVER_REDIS_URL": pg.settings.redis_url or "", "WEAVER_API_TOKEN": TEST_TOKEN,
+           "WEAVER_QUEUE_NAMESPACE": stack.namespace, "WEAVER_LOG_FORMAT": "console", "PYTHONPATH": str(ROOT)}
+    log_path = Path(tempfile.mkstemp(prefix="weaver-workers-", suffix=".log")[1])
+    log_file = log_path.open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dramatiq", "workers.entry", "--processes", str(processes), "--threads", "1",
+         "--queues", queues],
+        cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    return WorkerProcesses(process, log_path, log_file)
+
+
+def wait_for(predicate: Callable[[], Any], timeout: float, what: str, every: float = 0.1) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")

@@ -1,0 +1,124 @@
+"""Indicators against textbook tables and hand-computed values (expected numbers written out)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from app.marvin.indicators import (
+    atr,
+    bollinger,
+    crossed_above,
+    crossed_below,
+    crossover,
+    ema,
+    highest,
+    log_returns,
+    lowest,
+    macd,
+    returns,
+    rsi,
+    sma,
+    true_range,
+)
+
+nan = math.nan
+
+
+def same(actual, expected, places: int = 6) -> None:
+    np.testing.assert_allclose(np.asarray(actual), np.asarray(expected, dtype=float), atol=10**-places, rtol=0,
+                               equal_nan=True)
+
+
+def test_sma_is_nan_during_warm_up_then_the_window_mean():
+    same(sma([1, 2, 3, 4, 5], 3), [nan, nan, 2, 3, 4])
+
+
+def test_sma_of_a_series_shorter_than_its_window_is_all_nan():
+    same(sma([1, 2], 3), [nan, nan])
+
+
+def test_ema_is_seeded_with_the_sma_then_smoothed_with_two_over_n_plus_one():
+    # alpha = 0.5: seed mean(2, 4, 6) = 4; 4 + 0.5 × (8 - 4) = 6; 6 + 0.5 × (12 - 6) = 9
+    same(ema([2, 4, 6, 8, 12], 3), [nan, nan, 4, 6, 9])
+
+
+def test_rsi_matches_wilders_worked_example_from_stockcharts():
+    closes = [44.34, 44.09, 44.15, 43.61, 44.33, 44.83, 45.10, 45.42, 45.84, 46.08, 45.89, 46.03, 45.61, 46.28,
+              46.28, 46.00, 46.03, 46.41, 46.22, 45.64, 46.21, 46.25, 45.71, 46.45, 45.78, 45.35, 44.03, 44.18,
+              44.22, 44.57, 43.42, 42.66, 43.13]
+    # StockCharts' spreadsheet shows 70.53, 66.32, ... because it rounds the averages to 2 places at each
+    # step; with exact arithmetic Wilder's method gives these (as TA-Lib does).
+    expected = [70.46, 66.25, 66.48, 69.35, 66.29, 57.92, 62.88, 63.21, 56.01, 62.34, 54.67, 50.39, 40.02, 41.49,
+                41.90, 45.50, 37.32, 33.09, 37.79]
+    values = rsi(closes, 14)
+    assert np.isnan(values[:14]).all()
+    same(np.round(values[14:], 2), expected, places=9)
+
+
+def test_rsi_is_100_without_losses_and_50_on_a_flat_series():
+    assert rsi(list(range(1, 20)), 14)[-1] == 100.0
+    assert rsi([5.0] * 20, 14)[-1] == 50.0
+
+
+def test_macd_line_signal_and_histogram_by_hand():
+    # fast EMA(2) of [1,3,2,5,4,6]: 2, 2, 4, 4, 5.333333 (from index 1)
+    # slow EMA(3): 2, 3.5, 3.75, 4.875 (from index 2); line = fast - slow: 0, 0.5, 0.25, 0.458333
+    # signal EMA(2) of the line: seed mean(0, 0.5) = 0.25, then 0.25, 0.388889
+    line, signal, histogram = macd([1, 3, 2, 5, 4, 6], fast=2, slow=3, signal=2)
+    same(line, [nan, nan, 0, 0.5, 0.25, 0.458333])
+    same(signal, [nan, nan, nan, 0.25, 0.25, 0.388889])
+    same(histogram, [nan, nan, nan, 0.25, 0.0, 0.069444])
+
+
+def test_bollinger_bands_use_the_population_standard_deviation():
+    upper, middle, lower = bollinger([1, 2, 3, 4, 6], 3, 2.0)
+    same(middle, [nan, nan, 2, 3, 4.333333])
+    same(upper, [nan, nan, 3.632993, 4.632993, 6.827772])
+    same(lower, [nan, nan, 0.367007, 1.367007, 1.838895])
+
+
+def test_atr_is_wilders_smoothing_of_the_true_range():
+    high, low, close = [10, 11, 12, 13, 12], [8, 9, 10, 10.5, 9], [9, 10.5, 11, 12.5, 9.5]
+    same(true_range(high, low, close), [2, 2, 2, 2.5, 3.5])  # the last bar's range reaches back to 12.5
+    same(atr(high, low, close, 3), [nan, nan, 2, 2.166667, 2.611111])
+
+
+def test_rolling_highest_high_and_lowest_low():
+    same(highest([1, 3, 2, 5, 4], 3), [nan, nan, 3, 5, 5])
+    same(lowest([1, 3, 2, 5, 4], 3), [nan, nan, 1, 2, 2])
+
+
+def test_simple_and_log_returns():
+    same(returns([100, 110, 99]), [nan, 0.1, -0.1])
+    same(returns([100, 110, 99], 2), [nan, nan, -0.01])
+    same(log_returns([100, 110, 99]), [nan, math.log(1.1), math.log(0.9)])
+
+
+def test_crossover_marks_strict_crossings_only():
+    same(crossover([1, 2, 3, 2, 1], [1.5] * 5), [0, 1, 0, 0, -1])
+    same(crossover([1, 1.5, 2], [1.5] * 3), [0, 0, 0])  # touching is not crossing
+    same(crossover([nan, 2, 3], [1.5] * 3), [0, 0, 0])
+
+
+def test_bar_by_bar_cross_helpers_agree_with_the_vectorised_one():
+    a, b = [1.0, 2.0, 3.0, 2.0, 1.0], [1.5] * 5
+    assert [crossed_above(a[: i + 1], b[: i + 1]) for i in range(5)] == [False, True, False, False, False]
+    assert [crossed_below(a[: i + 1], b[: i + 1]) for i in range(5)] == [False, False, False, False, True]
+
+
+def test_indicators_are_causal_values_do_not_change_when_later_bars_are_added():
+    rng = np.random.default_rng(5)
+    x = 100 + np.cumsum(rng.normal(size=200))
+    for func in (lambda v: sma(v, 10), lambda v: ema(v, 10), lambda v: rsi(v, 14), lambda v: macd(v)[2],
+                 lambda v: bollinger(v)[0]):
+        np.testing.assert_array_equal(func(x[:120]), func(x)[:120])
+
+
+def test_indicators_refuse_nonsense_periods():
+    with pytest.raises(ValueError):
+        sma([1, 2, 3], 0)
+    with pytest.raises(ValueError):
+        macd([1, 2, 3], fast=5, slow=3)

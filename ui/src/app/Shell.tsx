@@ -1,0 +1,38 @@
+import { NavLink, Outlet } from 'react-router-dom';
+import { Button } from '@/components/ui/Button';
+import { ConnectionIndicator } from '@/components/ui/ConnectionIndicator';
+import { HealthIndicator } from '@/components/ui/HealthIndicator';
+import { TimeZoneToggle } from '@/components/ui/Time';
+import { clearToken } from '@/lib/auth/token';
+
+const LINKS: Array<[string, string, boolean]> = [
+  ['/', 'Runs', true],
+  ['/runs/new', 'New run', false],
+  ['/sweeps', 'Sweeps', false],
+  ['/live', 'Live', false],
+  ['/data', 'Data', false],
+];
+
+export function Shell() {
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <span className="brand">HARO<small className="hide-narrow">Weaver</small></span>
+        <nav className="nav" aria-label="Main">
+          {LINKS.map(([to, label, end]) => (
+            <NavLink key={to} to={to} end={end} data-testid={`nav-${label.toLowerCase().replace(/\s+/g, '-')}`}
+              className={({ isActive }) => (isActive ? 'active' : undefined)}>{label}</NavLink>
+          ))}
+        </nav>
+        <div className="topbar-right">
+          <ConnectionIndicator />
+          <HealthIndicator />
+          <TimeZoneToggle />
+          <Button size="sm" variant="ghost" onClick={() => clearToken('logout')} title="Forget the token in this tab"
+            data-testid="logout">Log out</Button>
+        </div>
+      </header>
+      <main className="main"><Outlet /></main>
+    </div>
+  );
+}

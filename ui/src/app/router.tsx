@@ -1,0 +1,36 @@
+import { createBrowserRouter, Link } from 'react-router-dom';
+import { EmptyState } from '@/components/ui/Feedback';
+import { DataPage } from '@/features/data/components/DataPage';
+import { LivePanel } from '@/features/live/components/LivePanel';
+import { NewRunPage } from '@/features/new-run/components/NewRunPage';
+import { RunDetailPage } from '@/features/run-detail/components/RunDetailPage';
+import { RunsDashboard } from '@/features/runs/components/RunsDashboard';
+import { NewSweepPage } from '@/features/sweeps/components/NewSweepPage';
+import { SweepDetailPage } from '@/features/sweeps/components/SweepDetailPage';
+import { SweepsPage } from '@/features/sweeps/components/SweepsPage';
+import { RouteError } from './RouteError';
+import { Shell } from './Shell';
+
+function NotFound() {
+  return <EmptyState title="No page here"><Link to="/">Back to the runs</Link></EmptyState>;
+}
+
+export function createRouter() {
+  return createBrowserRouter([
+    {
+      element: <Shell />,
+      errorElement: <RouteError />,
+      children: [
+        { path: '/', element: <RunsDashboard /> },
+        { path: '/runs/new', element: <NewRunPage /> },
+        { path: '/runs/:runId', element: <RunDetailPage /> },
+        { path: '/sweeps', element: <SweepsPage /> },
+        { path: '/sweeps/new', element: <NewSweepPage /> },
+        { path: '/sweeps/:sweepId', element: <SweepDetailPage /> },
+        { path: '/live', element: <LivePanel /> },
+        { path: '/data', element: <DataPage /> },
+        { path: '*', element: <NotFound /> },
+      ].map((route) => ({ ...route, errorElement: <RouteError /> })),
+    },
+  ]);
+}

@@ -1,0 +1,91 @@
+/** The settings every run and sweep shares, as a form draft, and their conversion to the request body. */
+import { isDecimal, sign } from '@/lib/decimal';
+import type { FeeModel, Fees, IsoTime, Series, Slippage, SlippageModel, Timeframe } from '@/lib/api/types';
+
+export interface SettingsDraft {
+  symbols: string[];
+  timeframe: Timeframe;
+  /** UTC ISO instants (inputs show them in the chosen zone). */
+  start: IsoTime | null;
+  end: IsoTime | null;
+  cash: string;
+  feeModel: FeeModel;
+  feeRate: string;
+  slippageModel: SlippageModel;
+  slippageValue: string;
+  fractional: boolean;
+  allowShort: boolean;
+}
+
+export interface SettingsBody {
+  symbols: string[];
+  timeframe: Timeframe;
+  start?: IsoTime;
+  end?: IsoTime;
+  cash: string;
+  fees: Fees;
+  slippage: Slippage;
+  fractional: boolean;
+  allow_short: boolean;
+}
+
+/** The settings paths that have a visible field (for errors no field shows); `exact` ones show only their own. */
+export function settingsPaths(d: SettingsDraft, showWindow: boolean): { paths: string[]; exact: string[] } {
+  const paths = ['symbols', 'timeframe', 'cash', 'fees.model', 'slippage.model', 'fractional', 'allow_short'];
+  if (showWindow) paths.push('start', 'end');
+  if (d.feeModel === 'per_share' || d.feeModel === 'percent') paths.push('fees.rate');
+  if (d.slippageModel !== 'none') paths.push('slippage.value');
+  return { paths, exact: ['fees', 'slippage'] };
+}
+
+export function defaultSettings(): SettingsDraft {
+  return {
+    symbols: [], timeframe: '1Day', start: null, end: null, cash: '100000', feeModel: 'none', feeRate: '',
+    slippageModel: 'none', slippageValue: '', fractional: false, allowShort: false,
+  };
+}
+
+export function settingsBody(d: SettingsDraft, needsWindow: boolean):
+  { body: SettingsBody; errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  if (d.symbols.length === 0) errors.symbols = 'add at least one symbol';
+  const cash = d.cash.replace(/[,_\s]/g, '');
+  if (!isDecimal(cash) || sign(cash) <= 0) errors.cash = 'a positive amount, e.g. 100000';
+  if ((d.feeModel === 'per_share' || d.feeModel === 'percent') && !isDecimal(d.feeRate.trim())) {
+    errors['fees.rate'] = `a rate is required for the ${d.feeModel} model`;
+  }
+  if (d.slippageModel !== 'none' && !isDecimal(d.slippageValue.trim())) {
+    errors['slippage.value'] = `a value is required for the ${d.slippageModel} model`;
+  }
+  if (needsWindow && d.start && d.end && d.start >= d.end) errors.end = 'must be after the start';
+  const body: SettingsBody = {
+    symbols: d.symbols, timeframe: d.timeframe, cash,
+    fees: d.feeModel === 'per_share' || d.feeModel === 'percent' ? { model: d.feeModel, rate: d.feeRate.trim() } : { model: d.feeModel },
+    slippage: d.slippageModel === 'none' ? { model: 'none' } : { model: d.slippageModel, value: d.slippageValue.trim() },
+    fractional: d.fractional, allow_short: d.allowShort,
+  };
+  if (needsWindow && d.start) body.start = d.start;
+  if (needsWindow && d.end) body.end = d.end;
+  return { body, errors };
+}
+
+export interface DataRange { first: IsoTime | null; last: IsoTime | null; missing: string[]; synthetic: string[] }
+
+/** The window every chosen symbol has bars for at the timeframe, and which symbols have none. */
+export function commonRange(series: Series[], symbols: string[], timeframe: string): DataRange {
+  let first: string | null = null;
+  let last: string | null = null;
+  const missing: string[] = [];
+  const synthetic: string[] = [];
+  for (const symbol of symbols) {
+    const s = series.find((x) => x.symbol === symbol && x.timeframe === timeframe);
+    if (!s || !s.first_ts || !s.last_ts) {
+      missing.push(symbol);
+      continue;
+    }
+    if (s.source === 'synthetic') synthetic.push(symbol);
+    if (first === null || Date.parse(s.first_ts) > Date.parse(first)) first = s.first_ts;
+    if (last === null || Date.parse(s.last_ts) < Date.parse(last)) last = s.last_ts;
+  }
+  return { first, last, missing, synthetic };
+}

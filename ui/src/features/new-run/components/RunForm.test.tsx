@@ -1,0 +1,154 @@
+import { fireEvent, render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import { ApiError } from '@/lib/api/client';
+import type { RunCreate, Series, Strategy } from '@/lib/api/types';
+import { RunForm } from './RunForm';
+
+const STRATEGIES: Strategy[] = [
+  {
+    name: 'sma_cross', description: 'Buy when the fast SMA crosses above the slow SMA.', multi_symbol: false,
+    params_schema: {
+      type: 'object', required: [],
+      properties: {
+        fast: { type: 'integer', default: 10, minimum: 2, maximum: 500, description: 'Bars in the fast SMA' },
+        slow: { type: 'integer', default: 20, minimum: 3, maximum: 2000, description: 'Bars in the slow SMA' },
+        percent: { type: 'number', default: 100, minimum: 1, maximum: 100, description: 'Share of equity per entry' },
+        allow_short: { type: 'boolean', default: false, description: 'Sell short on a down-cross' },
+        mode: { type: 'string', enum: ['close', 'open'], default: 'close', description: 'Which price' },
+      },
+    },
+  },
+  {
+    name: 'buy_and_hold', description: 'Buy and hold.', multi_symbol: true,
+    params_schema: { type: 'object', properties: { percent: { type: 'number', default: 50, minimum: 1, maximum: 100 } } },
+  },
+];
+
+const SERIES: Series[] = [
+  { symbol: 'AAPL', timeframe: '1Day', first_ts: '2020-01-02T05:00:00Z', last_ts: '2021-12-01T05:00:00Z', count: 500,
+    source: 'synthetic', description: null },
+  { symbol: 'MSFT', timeframe: '1Day', first_ts: '2020-03-02T05:00:00Z', last_ts: '2021-06-01T05:00:00Z', count: 300,
+    source: 'csv', description: null },
+];
+
+function renderForm(props: Partial<Parameters<typeof RunForm>[0]> = {}) {
+  const onSubmit = vi.fn<(body: RunCreate) => void>();
+  const utils = render(<RunForm strategies={STRATEGIES} series={SERIES} zone="UTC" zoneLabel="UTC" onSubmit={onSubmit}
+    {...props} />);
+  return { ...utils, onSubmit };
+}
+
+const field = (path: string) => screen.getByTestId(`field-${path}`);
+
+async function addSymbol(symbol: string) {
+  await userEvent.type(screen.getByTestId('symbol-input'), `${symbol}{Enter}`);
+}
+
+describe('RunForm', () => {
+  it('renders one input per schema property with its default, range and description', () => {
+    renderForm();
+    const fast = screen.getByTestId('param-fast');
+    expect(fast).toHaveAttribute('type', 'number');
+    expect(fast).toHaveValue(10);
+    expect(fast).toHaveAttribute('min', '2');
+    expect(fast).toHaveAttribute('max', '500');
+    expect(fast).toHaveAttribute('step', '1');
+    expect(within(field('params.fast')).getByText(/Bars in the fast SMA · range 2 ≤ x ≤ 500 · default 10/)).toBeInTheDocument();
+    expect(screen.getByTestId('param-percent')).toHaveAttribute('step', 'any');
+    expect(screen.getByTestId('param-allow_short')).not.toBeChecked();
+    expect(screen.getByTestId('param-mode')).toHaveValue('close');
+    expect(within(screen.getByTestId('param-mode')).getAllByRole('option').map((o) => o.textContent)).toEqual(['close', 'open']);
+  });
+
+  it('resets the parameters to the new defaults when the strategy changes', () => {
+    renderForm();
+    fireEvent.change(screen.getByTestId('strategy-select'), { target: { value: 'buy_and_hold' } });
+    expect(screen.queryByTestId('param-fast')).not.toBeInTheDocument();
+    expect(screen.getByTestId('param-percent')).toHaveValue(50);
+  });
+
+  it('submits typed params and settings', async () => {
+    const { onSubmit } = renderForm();
+    await addSymbol('aapl');
+    fireEvent.change(screen.getByTestId('param-fast'), { target: { value: '5' } });
+    fireEvent.click(screen.getByTestId('submit-run'));
+    expect(onSubmit).toHaveBeenCalledTimes(1);
+    const body = onSubmit.mock.calls[0]![0];
+    expect(body).toMatchObject({
+      mode: 'backtest', strategy: 'sma_cross', symbols: ['AAPL'], timeframe: '1Day', cash: '100000',
+      params: { fast: 5, slow: 20, percent: 100, allow_short: false, mode: 'close' },
+      fees: { model: 'none' }, slippage: { model: 'none' }, start_now: true,
+    });
+  });
+
+  it('shows the stored data range for the chosen symbols', async () => {
+    renderForm();
+    await addSymbol('AAPL');
+    await addSymbol('MSFT');
+    const range = screen.getByTestId('data-range');
+    expect(range).toHaveTextContent('2020-03-02 → 2021-06-01');
+    expect(range).toHaveTextContent('synthetic');
+  });
+
+  it('checks ranges before sending and shows the message at the field', async () => {
+    const { onSubmit } = renderForm();
+    await addSymbol('AAPL');
+    fireEvent.change(screen.getByTestId('param-fast'), { target: { value: '1' } });
+    fireEvent.click(screen.getByTestId('submit-run'));
+    expect(onSubmit).not.toHaveBeenCalled();
+    expect(within(field('params.fast')).getByRole('alert')).toHaveTextContent('must be ≥ 2');
+    expect(screen.getByTestId('param-fast')).toHaveAttribute('aria-invalid', 'true');
+  });
+
+  it('shows API validation errors at the fields they concern', () => {
+    const error = new ApiError(422, 'validation_failed', 'invalid body', {
+      fields: {
+        'params.fast': 'must be less than slow', symbols: 'not a ticker symbol: ZZ Z', start: 'start must be before end',
+        cash: 'Input should be greater than 0', 'fees.rate': 'rate is required', 'body.timeframe': 'bad timeframe',
+      },
+    }, 'corr-1');
+    renderForm({ serverError: error });
+    expect(screen.getByTestId('error-params.fast')).toHaveTextContent('must be less than slow');
+    expect(within(field('params.fast')).getByRole('alert')).toBeInTheDocument();
+    expect(within(field('symbols')).getByRole('alert')).toHaveTextContent('not a ticker symbol: ZZ Z');
+    expect(within(field('start')).getByRole('alert')).toHaveTextContent('start must be before end');
+    expect(within(field('cash')).getByRole('alert')).toHaveTextContent('greater than 0');
+    expect(within(field('timeframe')).getByRole('alert')).toHaveTextContent('bad timeframe');
+    expect(within(field('params.slow')).queryByRole('alert')).not.toBeInTheDocument();
+    // fees.rate has no rendered input (model is none), so it is listed above the form instead of being lost
+    expect(screen.getByTestId('form-errors')).toHaveTextContent('fees.rate: rate is required');
+    expect(screen.queryByTestId('error-banner')).not.toBeInTheDocument();
+  });
+
+  it('shows an account error at the mode switch (paper/live not configured)', () => {
+    renderForm({ initialMode: 'paper', serverError: new ApiError(422, 'not_configured', 'paper trading is not configured', {
+      fields: { mode: 'no paper Alpaca account is configured' } }) });
+    expect(screen.getByTestId('error-mode')).toHaveTextContent('no paper Alpaca account is configured');
+    expect(screen.queryByTestId('form-errors')).not.toBeInTheDocument();
+  });
+
+  it('shows a non-field API error as a banner with its correlation id', () => {
+    renderForm({ serverError: new ApiError(409, 'conflict', 'no bars stored for AAPL', {}, 'corr-9') });
+    expect(screen.getByTestId('error-banner')).toHaveTextContent('no bars stored for AAPL');
+    expect(screen.getByTestId('error-banner')).toHaveTextContent('corr-9');
+  });
+
+  it('asks to type LIVE before creating a live run', async () => {
+    const { onSubmit } = renderForm({ initialMode: 'live' });
+    expect(screen.getByTestId('live-warning')).toBeInTheDocument();
+    expect(screen.queryByTestId('date-window')).not.toBeInTheDocument();
+    await addSymbol('AAPL');
+    fireEvent.click(screen.getByTestId('submit-run'));
+    expect(onSubmit).not.toHaveBeenCalled();
+    const dialog = screen.getByTestId('live-confirm');
+    expect(within(dialog).getByTestId('confirm-button')).toBeDisabled();
+    await userEvent.type(within(dialog).getByTestId('confirm-word'), 'live');
+    expect(within(dialog).getByTestId('confirm-button')).toBeDisabled();
+    await userEvent.clear(within(dialog).getByTestId('confirm-word'));
+    await userEvent.type(within(dialog).getByTestId('confirm-word'), 'LIVE');
+    fireEvent.click(within(dialog).getByTestId('confirm-button'));
+    expect(onSubmit).toHaveBeenCalledWith(expect.objectContaining({ mode: 'live', symbols: ['AAPL'] }));
+    expect(onSubmit.mock.calls[0]![0].start).toBeUndefined();
+  });
+});

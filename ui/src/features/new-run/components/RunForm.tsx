@@ -1,0 +1,201 @@
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { errorAt, normaliseFieldErrors, unclaimed, type FieldErrors } from '@/components/form/errors';
+import { Field } from '@/components/form/Field';
+import { RunSettingsFields } from '@/components/form/RunSettingsFields';
+import { SchemaFields } from '@/components/form/SchemaFields';
+import { coerceParams, defaultsFor, properties, type RawParams } from '@/components/form/schema';
+import { defaultSettings, settingsBody, settingsPaths, type SettingsDraft } from '@/components/form/settings';
+import { Button } from '@/components/ui/Button';
+import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
+import { ErrorBanner } from '@/components/ui/Feedback';
+import { isApiError } from '@/lib/api/client';
+import type { Mode, RiskLimits, RunCreate, Series, Strategy } from '@/lib/api/types';
+import { isDecimal } from '@/lib/decimal';
+import { EMPTY_RISK, RiskFields, type RiskDraft } from './RiskFields';
+
+export interface RunFormProps {
+  strategies: Strategy[];
+  series: Series[];
+  initialMode?: Mode;
+  zone: string;
+  zoneLabel: string;
+  submitting?: boolean;
+  /** The last submit's failure: a 422's `details.fields` are shown at their fields. */
+  serverError?: unknown;
+  onSubmit: (body: RunCreate) => void;
+}
+
+const MODES: Array<[Mode, string]> = [['backtest', 'Backtest'], ['paper', 'Paper'], ['live', 'Live']];
+
+function riskBody(risk: RiskDraft): { risk?: RiskLimits; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const out: RiskLimits = {};
+  for (const [key, raw] of Object.entries(risk) as Array<[keyof RiskDraft, string]>) {
+    const text = raw.trim();
+    if (!text) continue;
+    if (key === 'max_orders_per_day') {
+      if (!/^\d+$/.test(text) || Number(text) <= 0) errors[`risk.${key}`] = 'a positive whole number';
+      else out[key] = Number(text);
+    } else if (!isDecimal(text)) errors[`risk.${key}`] = 'a positive amount';
+    else out[key] = text;
+  }
+  return { risk: Object.keys(out).length ? out : undefined, errors };
+}
+
+export function RunForm({ strategies, series, initialMode = 'backtest', zone, zoneLabel, submitting = false,
+  serverError, onSubmit }: RunFormProps) {
+  const [mode, setMode] = useState<Mode>(initialMode);
+  const [name, setName] = useState('');
+  const [strategyName, setStrategyName] = useState(strategies[0]?.name ?? '');
+  const strategy = strategies.find((s) => s.name === strategyName);
+  const [params, setParams] = useState<RawParams>(() => defaultsFor(strategy?.params_schema));
+  const [settings, setSettings] = useState<SettingsDraft>(defaultSettings);
+  const [risk, setRisk] = useState<RiskDraft>(EMPTY_RISK);
+  const [startNow, setStartNow] = useState(true);
+  const [clientErrors, setClientErrors] = useState<FieldErrors>({});
+  const [pending, setPending] = useState<RunCreate | null>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  useEffect(() => setMode(initialMode), [initialMode]);
+  useEffect(() => {
+    if (!strategyName && strategies[0]) setStrategyName(strategies[0].name);
+  }, [strategies, strategyName]);
+
+  const serverFields = useMemo(
+    () => (isApiError(serverError) ? normaliseFieldErrors(serverError.fieldErrors) : {}), [serverError]);
+  const errors: FieldErrors = { ...serverFields, ...clientErrors };
+  const rendered = ['mode', 'name', 'strategy', ...settingsPaths(settings, mode === 'backtest').paths, 'risk', 'start_now',
+    ...properties(strategy?.params_schema).map(([p]) => `params.${p}`)];
+  const leftover = unclaimed(errors, rendered, settingsPaths(settings, mode === 'backtest').exact);
+
+  useEffect(() => {
+    if (Object.keys(serverFields).length === 0) return;
+    setClientErrors({});
+    formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [serverFields]);
+
+  const chooseStrategy = (next: string) => {
+    setStrategyName(next);
+    setParams(defaultsFor(strategies.find((s) => s.name === next)?.params_schema));
+    setClientErrors({});
+  };
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const coerced = coerceParams(strategy?.params_schema, params);
+    const built = settingsBody(settings, mode === 'backtest');
+    const limits = mode === 'backtest' ? { errors: {} } : riskBody(risk);
+    const found: FieldErrors = { ...coerced.errors, ...built.errors, ...limits.errors };
+    if (!strategy) found.strategy = 'pick a strategy';
+    setClientErrors(found);
+    if (Object.keys(found).length) {
+      requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+      return;
+    }
+    const body: RunCreate = { mode, strategy: strategyName, params: coerced.params, ...built.body, start_now: startNow };
+    if (name.trim()) body.name = name.trim();
+    if ('risk' in limits && limits.risk) body.risk = limits.risk;
+    if (mode === 'live') setPending(body);
+    else onSubmit(body);
+  };
+
+  const generalError = serverError && !(isApiError(serverError) && Object.keys(serverFields).length) ? serverError : null;
+
+  return (
+    <form ref={formRef} className="form" onSubmit={submit} noValidate data-testid="run-form">
+      <div className="field" data-field="mode" data-testid="field-mode">
+        <div className="seg" role="group" aria-label="Mode" data-testid="mode-switch" style={{ alignSelf: 'flex-start' }}>
+          {MODES.map(([value, label]) => (
+            <button key={value} type="button" aria-pressed={mode === value} onClick={() => setMode(value)}
+              aria-invalid={!!errorAt(errors, 'mode') && mode === value} data-testid={`mode-${value}`}>{label}</button>
+          ))}
+        </div>
+        {errorAt(errors, 'mode') ? <span className="error" role="alert" data-testid="error-mode">{errorAt(errors, 'mode')}</span> : null}
+      </div>
+      {mode === 'live' ? (
+        <div className="banner error" data-testid="live-warning">
+          <strong>Live trading uses real money</strong> on your Alpaca live account. You will be asked to type LIVE to confirm.
+        </div>
+      ) : null}
+      {mode === 'paper' ? (
+        <div className="banner info">Paper trading on the Alpaca paper account: orders are simulated by the broker.</div>
+      ) : null}
+
+      <ErrorBanner error={generalError} title="The run was not created" />
+      {leftover.length ? (
+        <div className="banner error" role="alert" data-testid="form-errors">
+          {leftover.map(([path, message]) => <div key={path}><code>{path || 'request'}</code>: {message}</div>)}
+        </div>
+      ) : null}
+
+      <fieldset className="fieldset">
+        <legend>Strategy</legend>
+        <div className="fields">
+          <Field label="Strategy" path="strategy" error={errorAt(errors, 'strategy')} required>
+            {(id, describedBy, invalid) => (
+              <select id={id} className="select" value={strategyName} aria-invalid={invalid} aria-describedby={describedBy}
+                onChange={(e) => chooseStrategy(e.target.value)} data-testid="strategy-select">
+                {strategies.map((s) => <option key={s.name} value={s.name}>{s.name}</option>)}
+              </select>
+            )}
+          </Field>
+          <Field label="Name" path="name" error={errorAt(errors, 'name')} hint="Optional label">
+            {(id, describedBy, invalid) => (
+              <input id={id} className="input" value={name} maxLength={200} aria-invalid={invalid}
+                aria-describedby={describedBy} onChange={(e) => setName(e.target.value)} data-testid="run-name" />
+            )}
+          </Field>
+          {strategy ? (
+            <div className="field wide">
+              <span className="hint" data-testid="strategy-description">
+                {strategy.description}{strategy.multi_symbol ? ' · trades several symbols together' : ''}
+              </span>
+            </div>
+          ) : null}
+        </div>
+      </fieldset>
+
+      <fieldset className="fieldset" data-testid="params-fieldset">
+        <legend>Parameters</legend>
+        <SchemaFields schema={strategy?.params_schema} values={params} errors={errors}
+          onChange={(key, value) => setParams((p) => ({ ...p, [key]: value }))} />
+      </fieldset>
+
+      <fieldset className="fieldset">
+        <legend>{mode === 'backtest' ? 'Market, window and costs' : 'Market and costs'}</legend>
+        <RunSettingsFields draft={settings} onChange={(patch) => setSettings((s) => ({ ...s, ...patch }))} errors={errors}
+          series={series} showWindow={mode === 'backtest'} zone={zone} zoneLabel={zoneLabel} />
+      </fieldset>
+
+      {mode !== 'backtest' ? (
+        <fieldset className="fieldset">
+          <legend>Risk limits</legend>
+          <RiskFields value={risk} errors={errors} onChange={(patch) => setRisk((r) => ({ ...r, ...patch }))} />
+        </fieldset>
+      ) : null}
+
+      <div className="page-head">
+        <label className="check">
+          <input type="checkbox" checked={startNow} onChange={(e) => setStartNow(e.target.checked)} data-testid="start-now" />
+          {mode === 'backtest' ? 'Queue at once' : 'Start trading at once'}
+        </label>
+        <span className="spacer" />
+        <Button type="submit" variant={mode === 'live' ? 'danger' : 'primary'} busy={submitting} data-testid="submit-run">
+          {mode === 'backtest' ? 'Create backtest' : mode === 'paper' ? 'Create paper run' : 'Create LIVE run'}
+        </Button>
+      </div>
+
+      <ConfirmDialog open={pending !== null} title="Start a LIVE run?" confirmLabel="Create live run" requireWord="LIVE"
+        danger busy={submitting} testId="live-confirm" onCancel={() => setPending(null)}
+        onConfirm={() => {
+          if (pending) onSubmit(pending);
+          setPending(null);
+        }}>
+        <p style={{ margin: 0 }}>
+          <strong>{strategyName}</strong> on <span className="mono">{settings.symbols.join(', ')}</span> will place real
+          orders with real money on the Alpaca live account.
+        </p>
+      </ConfirmDialog>
+    </form>
+  );
+}

@@ -1,0 +1,110 @@
+import { useState } from 'react';
+import { DataTable } from '@/components/ui/DataTable';
+import { Button } from '@/components/ui/Button';
+import { saveCsv, toCsv } from '@/components/ui/csv';
+import { EmptyState, ErrorBanner, Loading } from '@/components/ui/Feedback';
+import { Tabs } from '@/components/ui/Tabs';
+import type { Run } from '@/lib/api/types';
+import { exportOrFallback } from '../api/export';
+import { usePositions, useRecords } from '../api/run';
+import { FILL_COLUMNS, ORDER_COLUMNS, POSITION_COLUMNS, TRADE_COLUMNS } from './columns';
+import { EventLog } from './EventLog';
+
+type Tab = 'trades' | 'orders' | 'fills' | 'positions' | 'events';
+
+function ExportButton({ onClick, testId }: { onClick: () => void | Promise<void>; testId: string }) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const run = async () => {
+    setError(null);
+    setBusy(true);
+    try {
+      await onClick();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <Button size="sm" onClick={() => void run()} busy={busy} data-testid={testId}>Export CSV</Button>
+      {error ? <span className="neg" role="alert">{error}</span> : null}
+    </>
+  );
+}
+
+export function RecordsTabs({ run }: { run: Run }) {
+  const [tab, setTab] = useState<Tab>('trades');
+  const trades = useRecords(run.id, 'trades');
+  const orders = useRecords(run.id, 'orders');
+  const fills = useRecords(run.id, 'fills');
+  const positions = usePositions(run.id);
+  const slug = run.id.slice(0, 8);
+  const empty = (what: string) => (
+    <EmptyState title={`No ${what}`}>
+      {run.status === 'created' ? 'Start the run to trade.' : run.status === 'queued' || run.status === 'running'
+        ? 'They appear here as the run trades.' : null}
+    </EmptyState>
+  );
+
+  return (
+    <section className="panel" data-testid="records">
+      <Tabs<Tab> active={tab} onChange={setTab} tabs={[
+        { key: 'trades', label: 'Trades', count: trades.data?.total },
+        { key: 'orders', label: 'Orders', count: orders.data?.total },
+        { key: 'fills', label: 'Fills', count: fills.data?.total },
+        { key: 'positions', label: 'Positions', count: positions.data?.length },
+        { key: 'events', label: 'Event log' },
+      ]} />
+      {tab === 'trades' ? (
+        <>
+          <ErrorBanner error={trades.error} />
+          {trades.isPending ? <Loading /> : (
+            <DataTable testId="trades-table" rows={trades.data?.items ?? []} total={trades.data?.total}
+              columns={TRADE_COLUMNS} rowKey={(t) => t.id} initialSort={{ key: 'entry_ts', dir: 'asc' }}
+              empty={empty('closed trades')}
+              footer={<ExportButton testId="export-trades" onClick={() => exportOrFallback(run.id, 'trades', trades.data?.items ?? [])} />} />
+          )}
+        </>
+      ) : null}
+      {tab === 'orders' ? (
+        <>
+          <ErrorBanner error={orders.error} />
+          {orders.isPending ? <Loading /> : (
+            <DataTable testId="orders-table" rows={orders.data?.items ?? []} total={orders.data?.total}
+              columns={ORDER_COLUMNS} rowKey={(o) => o.id} initialSort={{ key: 'submitted_at', dir: 'desc' }}
+              empty={empty('orders')}
+              footer={<ExportButton testId="export-orders" onClick={() => exportOrFallback(run.id, 'orders', orders.data?.items ?? [])} />} />
+          )}
+        </>
+      ) : null}
+      {tab === 'fills' ? (
+        <>
+          <ErrorBanner error={fills.error} />
+          {fills.isPending ? <Loading /> : (
+            <DataTable testId="fills-table" rows={fills.data?.items ?? []} total={fills.data?.total}
+              columns={FILL_COLUMNS} rowKey={(f) => f.id} initialSort={{ key: 'ts', dir: 'desc' }} empty={empty('fills')}
+              footer={<ExportButton testId="export-fills" onClick={() => saveCsv(`run-${slug}-fills.csv`, toCsv(
+                ['id', 'order_id', 'symbol', 'side', 'qty', 'price', 'fee', 'ts'],
+                (fills.data?.items ?? []).map((f) => [f.id, f.order_id, f.symbol, f.side, f.qty, f.price, f.fee, f.ts])))} />} />
+          )}
+        </>
+      ) : null}
+      {tab === 'positions' ? (
+        <>
+          <ErrorBanner error={positions.error} />
+          {positions.isPending ? <Loading /> : (
+            <DataTable testId="positions-table" rows={positions.data ?? []} columns={POSITION_COLUMNS}
+              rowKey={(p) => p.symbol} empty={empty('positions')}
+              footer={<ExportButton testId="export-positions" onClick={() => saveCsv(`run-${slug}-positions.csv`, toCsv(
+                ['symbol', 'qty', 'avg_price', 'mark_price', 'market_value', 'unrealized_pl', 'realized_pl', 'updated_at'],
+                (positions.data ?? []).map((p) => [p.symbol, p.qty, p.avg_price, p.mark_price, p.market_value,
+                  p.unrealized_pl, p.realized_pl, p.updated_at])))} />} />
+          )}
+        </>
+      ) : null}
+      {tab === 'events' ? <EventLog runId={run.id} /> : null}
+    </section>
+  );
+}

@@ -1,0 +1,46 @@
+import { Link, useParams } from 'react-router-dom';
+import { EmptyState, ErrorBanner, Loading, Panel } from '@/components/ui/Feedback';
+import { isApiError } from '@/lib/api/client';
+import { useRun } from '../api/run';
+import { EquityPanel } from './EquityPanel';
+import { MetricsGrid } from './MetricsGrid';
+import { PriceChartPanel } from './PriceChartPanel';
+import { RecordsTabs } from './RecordsTabs';
+import { RunHeader } from './RunHeader';
+
+function Params({ params }: { params: Record<string, unknown> }) {
+  const entries = Object.entries(params);
+  if (!entries.length) return <p className="muted">Default parameters.</p>;
+  return (
+    <table className="table" data-testid="run-params">
+      <tbody>
+        {entries.map(([k, v]) => <tr key={k}><td className="muted">{k}</td><td className="num">{String(v)}</td></tr>)}
+      </tbody>
+    </table>
+  );
+}
+
+export function RunDetailPage() {
+  const { runId = '' } = useParams();
+  const run = useRun(runId);
+
+  if (run.isPending) return <Loading />;
+  if (run.error) {
+    return isApiError(run.error) && run.error.status === 404 ? (
+      <EmptyState title="This run does not exist (or was deleted)"><Link to="/">Back to the runs</Link></EmptyState>
+    ) : <ErrorBanner error={run.error} title="The run could not be loaded" />;
+  }
+  const data = run.data;
+  return (
+    <div className="page" data-testid="run-detail" data-run-id={data.id} data-status={data.status}>
+      <RunHeader run={data} />
+      <MetricsGrid run={data} />
+      <div className="grid-detail">
+        <PriceChartPanel run={data} />
+        <Panel title="Parameters" testId="params-panel"><Params params={data.params} /></Panel>
+      </div>
+      <EquityPanel run={data} />
+      <RecordsTabs run={data} />
+    </div>
+  );
+}

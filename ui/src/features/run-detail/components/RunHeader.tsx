@@ -1,0 +1,91 @@
+import { useState } from 'react';
+import { useNavigate } from 'react-router-dom';
+import { ModeBadge, StatusBadge } from '@/components/ui/Badges';
+import { Button } from '@/components/ui/Button';
+import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
+import { ErrorBanner } from '@/components/ui/Feedback';
+import { ProgressBar } from '@/components/ui/ProgressBar';
+import { Time } from '@/components/ui/Time';
+import { canStart, canStop, isFinished, useRunActions } from '@/lib/api/runs';
+import type { Run } from '@/lib/api/types';
+import { formatMoney, formatPct } from '@/lib/format';
+
+export function RunHeader({ run }: { run: Run }) {
+  const { start, stop, remove } = useRunActions(run.id);
+  const navigate = useNavigate();
+  const [confirmStop, setConfirmStop] = useState(false);
+  const [cancelOrders, setCancelOrders] = useState(true);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const trading = run.mode !== 'backtest';
+  const running = run.status === 'running' || run.status === 'queued';
+
+  return (
+    <section className="panel" data-testid="run-header">
+      <div className="panel-head" style={{ gap: 10 }}>
+        <h1 data-testid="run-title">{run.name || `${run.strategy} · ${run.symbols.join(', ')}`}</h1>
+        <ModeBadge mode={run.mode} />
+        <StatusBadge status={run.status} testId="run-status" />
+        <span className="dim mono" title="run id">{run.id}</span>
+        <span className="spacer" />
+        {canStart(run) ? (
+          <Button variant="primary" onClick={() => start.mutate()} busy={start.isPending} data-testid="start-run">
+            {trading ? 'Start trading' : 'Start backtest'}
+          </Button>
+        ) : null}
+        {canStop(run) ? (
+          <Button variant={trading ? 'danger' : 'default'} busy={stop.isPending} data-testid="stop-run"
+            onClick={() => (trading ? setConfirmStop(true) : stop.mutate(false))}>
+            {trading ? 'Stop' : 'Cancel backtest'}
+          </Button>
+        ) : null}
+        {isFinished(run) ? (
+          <Button variant="ghost" onClick={() => setConfirmDelete(true)} data-testid="delete-run">Delete</Button>
+        ) : null}
+      </div>
+      <div className="panel-body" style={{ display: 'flex', flexDirection: 'column', gap: 8 }}>
+        <div className="indicator" style={{ flexWrap: 'wrap', gap: 14 }}>
+          <span>strategy <span className="mono">{run.strategy}</span></span>
+          <span>symbols <span className="mono">{run.symbols.join(', ')}</span></span>
+          <span>timeframe <span className="mono">{run.timeframe}</span></span>
+          {run.start_at || run.end_at ? (
+            <span>window <Time value={run.start_at} /> → <Time value={run.end_at} /></span>
+          ) : null}
+          <span>cash <span className="mono">{formatMoney(run.cash)}</span></span>
+          <span>fees <span className="mono">{run.fees.model}{run.fees.rate ? ` ${run.fees.rate}` : ''}</span></span>
+          <span>slippage <span className="mono">{run.slippage.model}{run.slippage.value ? ` ${run.slippage.value}` : ''}</span></span>
+          <span>created <Time value={run.created_at} /></span>
+          {run.started_at ? <span>started <Time value={run.started_at} style="seconds" /></span> : null}
+          {run.finished_at ? <span>finished <Time value={run.finished_at} style="seconds" /></span> : null}
+          {run.sweep_id ? <a href={`/sweeps/${run.sweep_id}`} onClick={(e) => { e.preventDefault(); navigate(`/sweeps/${run.sweep_id}`); }}>
+            part of a sweep</a> : null}
+        </div>
+        {run.mode === 'backtest' && running ? (
+          <div className="indicator" data-testid="run-progress">
+            <span style={{ flex: 1 }}><ProgressBar value={run.progress} large label="backtest progress" /></span>
+            <span className="mono">{formatPct(run.progress, 1, false)}</span>
+          </div>
+        ) : null}
+        {run.error ? (
+          <div className="banner error" role="alert" data-testid="run-error">
+            <strong>{run.status === 'failed' ? 'The backtest failed' : 'The run stopped with an error'}:</strong>{' '}
+            <span className="mono" style={{ whiteSpace: 'pre-wrap' }}>{run.error}</span>
+          </div>
+        ) : null}
+        <ErrorBanner error={start.error ?? stop.error ?? remove.error} />
+      </div>
+      <ConfirmDialog open={confirmStop} title={`Stop this ${run.mode} run?`} confirmLabel="Stop run" danger
+        busy={stop.isPending} onCancel={() => setConfirmStop(false)}
+        onConfirm={() => stop.mutate(cancelOrders, { onSettled: () => setConfirmStop(false) })}>
+        <label className="check">
+          <input type="checkbox" checked={cancelOrders} onChange={(e) => setCancelOrders(e.target.checked)} />
+          Also cancel its open orders at the broker
+        </label>
+      </ConfirmDialog>
+      <ConfirmDialog open={confirmDelete} title="Delete this run?" confirmLabel="Delete" danger busy={remove.isPending}
+        onCancel={() => setConfirmDelete(false)}
+        onConfirm={() => remove.mutate(undefined, { onSuccess: () => navigate('/') , onSettled: () => setConfirmDelete(false) })}>
+        <p className="muted" style={{ margin: 0 }}>Its orders, fills, trades, equity curve and events are deleted too.</p>
+      </ConfirmDialog>
+    </section>
+  );
+}

@@ -1,0 +1,29 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { api } from '@/lib/api/client';
+import { keys } from '@/lib/api/keys';
+import type { Page, Position, Run, RunFilters } from '@/lib/api/types';
+import { add } from '@/lib/decimal';
+
+export function useRuns(filters: RunFilters) {
+  return useQuery({
+    queryKey: keys.runs.list(filters),
+    queryFn: ({ signal }) => api.get<Page<Run>>('/runs', {
+      mode: filters.mode, status: filters.status, strategy: filters.strategy, page: filters.page ?? 1,
+      per_page: filters.per_page ?? 100,
+    }, signal),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** Open and closed P&L of a paper or live run: the sum of its positions' P&L, exactly. */
+export function useRunPnl(run: Pick<Run, 'id' | 'mode'>) {
+  return useQuery({
+    queryKey: keys.run.positions(run.id),
+    queryFn: ({ signal }) => api.get<Position[]>(`/runs/${run.id}/positions`, undefined, signal),
+    enabled: run.mode !== 'backtest',
+    select: (positions) => ({
+      total: add(...positions.flatMap((p) => [p.unrealized_pl, p.realized_pl])),
+      open: positions.filter((p) => p.qty !== '0' && !/^-?0(\.0*)?$/.test(p.qty)).length,
+    }),
+  });
+}

@@ -1,0 +1,61 @@
+import { Link } from 'react-router-dom';
+import { Button } from '@/components/ui/Button';
+import { EmptyState, ErrorBanner, Loading, Panel } from '@/components/ui/Feedback';
+import { useStrategies } from '@/lib/api/catalog';
+import { useRuns } from '../api/runs';
+import { useRunFilters } from '../hooks/useRunFilters';
+import { RunFiltersBar } from './RunFiltersBar';
+import { RunsTable } from './RunsTable';
+
+export function RunsDashboard() {
+  const [filters, setFilters] = useRunFilters();
+  const runs = useRuns(filters);
+  const strategies = useStrategies();
+  const filtered = !!(filters.mode || filters.status || filters.strategy);
+  const data = runs.data;
+  const pages = data ? Math.max(1, Math.ceil(data.total / data.per_page)) : 1;
+
+  return (
+    <div className="page" data-testid="runs-dashboard">
+      <div className="page-head">
+        <h1>Runs</h1>
+        {data ? <span className="muted mono" data-testid="runs-total">{data.total} total</span> : null}
+        <span className="spacer" />
+        <Link className="btn btn-primary" to="/runs/new?mode=backtest" data-testid="new-backtest">New backtest</Link>
+        <Link className="btn" to="/runs/new?mode=paper" data-testid="new-trading-run">New paper / live run</Link>
+      </div>
+      <RunFiltersBar filters={filters} strategies={(strategies.data ?? []).map((s) => s.name)} onChange={setFilters} />
+      <ErrorBanner error={runs.error} title="Runs could not be loaded" />
+      <Panel bodyClass="" testId="runs-panel">
+        {runs.isPending ? <Loading /> : data && data.items.length === 0 ? (
+          filtered ? (
+            <EmptyState title="No run matches these filters">
+              <Button onClick={() => setFilters({ mode: '', status: '', strategy: '' })}>Clear filters</Button>
+            </EmptyState>
+          ) : (
+            <EmptyState title="No runs yet" testId="runs-empty">
+              <p style={{ margin: 0 }}>Start with a backtest on the stored bars: pick a strategy, symbols and a window.</p>
+              <div className="indicator">
+                <Link className="btn btn-primary" to="/runs/new?mode=backtest">Create a backtest</Link>
+                <Link className="btn" to="/sweeps/new">Launch a parameter sweep</Link>
+                <Link className="btn" to="/data">Check the stored data</Link>
+              </div>
+            </EmptyState>
+          )
+        ) : data ? (
+          <>
+            <RunsTable runs={data.items} />
+            {pages > 1 ? (
+              <div className="table-foot">
+                <span className="muted">server page {data.page} of {pages}</span>
+                <span className="spacer" />
+                <Button size="sm" disabled={data.page <= 1} onClick={() => setFilters({ page: data.page - 1 })}>Newer</Button>
+                <Button size="sm" disabled={data.page >= pages} onClick={() => setFilters({ page: data.page + 1 })}>Older</Button>
+              </div>
+            ) : null}
+          </>
+        ) : null}
+      </Panel>
+    </div>
+  );
+}

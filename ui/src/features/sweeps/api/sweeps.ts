@@ -1,0 +1,53 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from '@/lib/api/client';
+import { keys } from '@/lib/api/keys';
+import type { Page, Sweep, SweepCreate, SweepResult } from '@/lib/api/types';
+
+export function useSweeps(page: number) {
+  return useQuery({
+    queryKey: keys.sweeps.list(page),
+    queryFn: ({ signal }) => api.get<Page<Sweep>>('/sweeps', { page, per_page: 50 }, signal),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** While the stream is down, a slow poll keeps a running sweep moving (events do it otherwise). */
+export function useSweep(id: string, poll: boolean) {
+  return useQuery({
+    queryKey: keys.sweep.detail(id),
+    queryFn: ({ signal }) => api.get<Sweep>(`/sweeps/${id}`, undefined, signal),
+    refetchInterval: (query) => (poll && query.state.data?.status === 'running' ? 10_000 : false),
+  });
+}
+
+export function useSweepResults(id: string, sort: string, order: 'asc' | 'desc', poll: boolean) {
+  return useQuery({
+    queryKey: keys.sweep.results(id, sort, order),
+    queryFn: ({ signal }) => api.get<SweepResult[]>(`/sweeps/${id}/results`, { sort, order }, signal),
+    placeholderData: keepPreviousData,
+    refetchInterval: poll ? 10_000 : false,
+  });
+}
+
+export function useCreateSweep() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: SweepCreate) => api.post<Sweep>('/sweeps', body),
+    onSuccess: (sweep) => {
+      queryClient.setQueryData(keys.sweep.detail(sweep.id), sweep);
+      void queryClient.invalidateQueries({ queryKey: keys.sweeps.all });
+    },
+  });
+}
+
+export function useCancelSweep(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.post<Sweep>(`/sweeps/${id}/cancel`),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: keys.sweep.all(id) });
+      void queryClient.invalidateQueries({ queryKey: keys.sweeps.all });
+      void queryClient.invalidateQueries({ queryKey: keys.runs.all });
+    },
+  });
+}

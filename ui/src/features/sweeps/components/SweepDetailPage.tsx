@@ -1,0 +1,139 @@
+import { useEffect, useMemo, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { StatusBadge } from '@/components/ui/Badges';
+import { Button } from '@/components/ui/Button';
+import { DataTable, type Column } from '@/components/ui/DataTable';
+import { EmptyState, ErrorBanner, Loading, Panel } from '@/components/ui/Feedback';
+import { ProgressBar } from '@/components/ui/ProgressBar';
+import { Time } from '@/components/ui/Time';
+import type { Metrics, ParamValue, SweepResult } from '@/lib/api/types';
+import { tone } from '@/lib/format';
+import { formatMetric, METRIC_DEFS, metricDef, readMetric, serverMetricName } from '@/lib/metrics';
+import { useStream } from '@/lib/stream/StreamProvider';
+import { useCancelSweep, useSweep, useSweepResults } from '../api/sweeps';
+import { Heatmap } from './Heatmap';
+import { rank } from './ranking';
+
+const TABLE_METRICS = ['total_return', 'sharpe', 'sortino', 'calmar', 'max_drawdown', 'cagr', 'win_rate',
+  'profit_factor', 'trades', 'exposure'];
+
+export function SweepDetailPage() {
+  const { sweepId = '' } = useParams();
+  const navigate = useNavigate();
+  const stream = useStream();
+  const poll = stream.state !== 'open';
+  const sweep = useSweep(sweepId, poll);
+  const [metric, setMetric] = useState('sharpe');
+  const [order, setOrder] = useState<'desc' | 'asc'>('desc');
+  const running = sweep.data?.status === 'running' || sweep.data?.status === 'created' || sweep.data?.status === 'queued';
+  const [sample, setSample] = useState<Metrics | null>(null);
+  const results = useSweepResults(sweepId, serverMetricName(sample, metric), 'desc', poll && running);
+  useEffect(() => {
+    const found = results.data?.find((r) => Object.keys(r.metrics ?? {}).length)?.metrics;
+    if (found && !sample) setSample(found);
+  }, [results.data, sample]);
+  const cancel = useCancelSweep(sweepId);
+
+  const gridParams = useMemo(() => Object.entries(sweep.data?.grid ?? {}), [sweep.data]);
+  const swept = gridParams.filter(([, values]) => values.length > 1);
+  const heat = swept.length === 2 ? swept : gridParams.length === 2 ? gridParams : null;
+  const ranked = useMemo(() => rank(results.data ?? [], metric, order), [results.data, metric, order]);
+  const best = ranked[0] && readMetric(ranked[0].metrics, metric) !== null ? ranked[0] : undefined;
+  const open = (runId: string) => navigate(`/runs/${runId}`);
+
+  const columns = useMemo<Column<SweepResult>[]>(() => [
+    ...gridParams.map(([param]): Column<SweepResult> => ({
+      key: `p:${param}`, header: <span className="mono">{param}</span>, numeric: true,
+      sortValue: (r) => r.params[param] as ParamValue, render: (r) => <span className="mono">{String(r.params[param] ?? '—')}</span>,
+    })),
+    { key: 'status', header: 'Status', sortValue: (r) => r.status, render: (r) => <StatusBadge status={r.status} /> },
+    ...TABLE_METRICS.map((m): Column<SweepResult> => {
+      const def = metricDef(m);
+      return {
+        key: m, header: def.label, numeric: true, sortValue: (r) => readMetric(r.metrics, m),
+        render: (r) => {
+          const v = readMetric(r.metrics, m);
+          return <span className={def.signed ? tone(v) : ''}>{formatMetric(m, v)}</span>;
+        },
+      };
+    }),
+    { key: 'open', header: '', render: (r) => <Link to={`/runs/${r.run_id}`} onClick={(e) => e.stopPropagation()}>open</Link> },
+  ], [gridParams]);
+
+  if (sweep.isPending) return <Loading />;
+  if (sweep.error) return <ErrorBanner error={sweep.error} title="The sweep could not be loaded" />;
+  const s = sweep.data;
+  const finished = s.done + s.failed;
+
+  return (
+    <div className="page" data-testid="sweep-detail" data-status={s.status}>
+      <section className="panel">
+        <div className="panel-head">
+          <h1>{s.name || `Sweep of ${s.strategy}`}</h1>
+          <StatusBadge status={s.status} testId="sweep-status" />
+          <span className="dim mono">{s.id}</span>
+          <span className="spacer" />
+          {running ? <Button variant="danger" busy={cancel.isPending} onClick={() => cancel.mutate()}
+            data-testid="cancel-sweep">Cancel remaining</Button> : null}
+        </div>
+        <div className="panel-body" style={{ display: 'flex', flexDirection: 'column', gap: 8 }}>
+          <div className="indicator" style={{ gap: 14, flexWrap: 'wrap' }}>
+            <span>strategy <span className="mono">{s.strategy}</span></span>
+            {gridParams.map(([p, v]) => <span key={p}><span className="mono">{p}</span> ∈ {'{'}{v.map(String).join(', ')}{'}'}</span>)}
+            <span>created <Time value={s.created_at} /></span>
+          </div>
+          <div className="indicator" data-testid="sweep-progress" data-done={s.done} data-total={s.total}>
+            <span style={{ flex: 1 }}><ProgressBar value={s.total ? finished / s.total : s.progress} large label="sweep progress" /></span>
+            <span className="mono">{finished}/{s.total} done{s.failed ? <span className="neg"> · {s.failed} failed</span> : null}</span>
+          </div>
+          {s.skipped?.length ? (
+            <div className="banner warn" data-testid="sweep-skipped">
+              {s.skipped.length} grid cell(s) were skipped (invalid parameters):
+              {s.skipped.slice(0, 10).map((cell, i) => (
+                <div key={i} className="mono">{JSON.stringify(cell.params ?? cell)}{cell.reason ? ` — ${String(cell.reason)}` : ''}</div>
+              ))}
+            </div>
+          ) : null}
+          <ErrorBanner error={cancel.error} />
+        </div>
+      </section>
+
+      <div className="page-head">
+        <label className="indicator">Rank by
+          <select className="select" style={{ width: 'auto' }} value={metric} onChange={(e) => setMetric(e.target.value)}
+            data-testid="rank-metric">
+            {METRIC_DEFS.map((m) => <option key={m.key} value={m.key}>{m.label}</option>)}
+          </select>
+        </label>
+        <span className="seg" role="group" aria-label="Order">
+          <button type="button" aria-pressed={order === 'desc'} onClick={() => setOrder('desc')}>best first</button>
+          <button type="button" aria-pressed={order === 'asc'} onClick={() => setOrder('asc')}>worst first</button>
+        </span>
+        <span className="spacer" />
+        {best ? (
+          <Button variant="primary" onClick={() => open(best.run_id)} data-testid="open-best" data-run-id={best.run_id}>
+            Open best ({metricDef(metric).label} {formatMetric(metric, readMetric(best.metrics, metric))})
+          </Button>
+        ) : null}
+      </div>
+
+      {heat ? (
+        <Panel title={`Heatmap · ${metricDef(metric).label}`} testId="heatmap-panel">
+          <Heatmap results={results.data ?? []} xParam={heat[0]![0]} xValues={heat[0]![1]} yParam={heat[1]![0]}
+            yValues={heat[1]![1]} metric={metric} onOpen={open} />
+          <p className="hint muted" style={{ margin: '6px 0 0' }}>Click a cell to open its backtest.</p>
+        </Panel>
+      ) : null}
+
+      <Panel title="Results" bodyClass="" testId="results-panel">
+        <ErrorBanner error={results.error} />
+        {results.isPending ? <Loading /> : (results.data ?? []).length === 0 ? (
+          <EmptyState title="No cells yet" />
+        ) : (
+          <DataTable testId="results-table" rows={ranked} columns={columns} rowKey={(r) => r.run_id}
+            pageSize={100} onRowClick={(r) => open(r.run_id)} />
+        )}
+      </Panel>
+    </div>
+  );
+}

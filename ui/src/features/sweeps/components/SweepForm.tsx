@@ -1,0 +1,186 @@
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { errorAt, normaliseFieldErrors, unclaimed, type FieldErrors } from '@/components/form/errors';
+import { Field } from '@/components/form/Field';
+import { RunSettingsFields } from '@/components/form/RunSettingsFields';
+import { SchemaFields } from '@/components/form/SchemaFields';
+import { coerceParams, defaultsFor, isNumeric, properties, type RawParams } from '@/components/form/schema';
+import { defaultSettings, settingsBody, settingsPaths, type SettingsDraft } from '@/components/form/settings';
+import { Button } from '@/components/ui/Button';
+import { ErrorBanner } from '@/components/ui/Feedback';
+import { isApiError } from '@/lib/api/client';
+import type { ParamValue, Series, Strategy, SweepCreate } from '@/lib/api/types';
+import { cellCount, parseGridValues } from './grid';
+
+export interface SweepFormProps {
+  strategies: Strategy[];
+  series: Series[];
+  zone: string;
+  zoneLabel: string;
+  submitting: boolean;
+  serverError: unknown;
+  onSubmit: (body: SweepCreate) => void;
+}
+
+/** Suggest a small grid around the default: "5, 10, 20" style values within the schema's range. */
+function suggestion(name: string, strategy: Strategy | undefined): string {
+  const prop = strategy?.params_schema.properties?.[name];
+  if (!prop) return '';
+  if (prop.type === 'boolean') return 'true, false';
+  if (prop.enum) return prop.enum.join(', ');
+  const d = typeof prop.default === 'number' ? prop.default : prop.minimum ?? 1;
+  const values = prop.type === 'integer' ? [Math.round(d / 2), d, d * 2] : [d / 2, d, d * 2];
+  return [...new Set(values.filter((v) => (prop.minimum === undefined || v >= prop.minimum)
+    && (prop.maximum === undefined || v <= prop.maximum)))].join(', ');
+}
+
+/** Start with two numeric parameters swept over three values each. */
+function initialGrid(strategy: Strategy | undefined): Record<string, string> {
+  const props = properties(strategy?.params_schema);
+  // integer parameters (windows, periods) first: they are what people sweep
+  const numeric = [...props.filter(([, p]) => p.type === 'integer'), ...props.filter(([, p]) => p.type === 'number')]
+    .filter(([, p]) => isNumeric(p)).slice(0, 2).map(([n]) => n);
+  return Object.fromEntries(numeric.map((n) => [n, suggestion(n, strategy)]));
+}
+
+export function SweepForm({ strategies, series, zone, zoneLabel, submitting, serverError, onSubmit }: SweepFormProps) {
+  const [name, setName] = useState('');
+  const [strategyName, setStrategyName] = useState(strategies[0]?.name ?? '');
+  const strategy = strategies.find((s) => s.name === strategyName);
+  const [params, setParams] = useState<RawParams>(() => defaultsFor(strategy?.params_schema));
+  const [grid, setGrid] = useState<Record<string, string>>(() => initialGrid(strategy));
+  const [settings, setSettings] = useState<SettingsDraft>(defaultSettings);
+  const [clientErrors, setClientErrors] = useState<FieldErrors>({});
+
+  useEffect(() => {
+    if (!strategyName && strategies[0]) setStrategyName(strategies[0].name);
+  }, [strategies, strategyName]);
+
+  const choose = (next: string) => {
+    const s = strategies.find((x) => x.name === next);
+    setStrategyName(next);
+    setParams(defaultsFor(s?.params_schema));
+    setGrid(initialGrid(s));
+    setClientErrors({});
+  };
+
+  const parsed = useMemo(() => {
+    const values: Record<string, ParamValue[]> = {};
+    const errors: FieldErrors = {};
+    for (const [param, text] of Object.entries(grid)) {
+      const prop = strategy?.params_schema.properties?.[param];
+      if (!prop) continue;
+      const result = parseGridValues(prop, text);
+      if (result.error) errors[`grid.${param}`] = result.error;
+      values[param] = result.values;
+    }
+    return { values, errors };
+  }, [grid, strategy]);
+  const cells = cellCount(parsed.values);
+
+  const serverFields = useMemo(
+    () => (isApiError(serverError) ? normaliseFieldErrors(serverError.fieldErrors) : {}), [serverError]);
+  const errors: FieldErrors = { ...serverFields, ...clientErrors };
+  const swept = Object.keys(grid);
+  const rendered = ['name', 'strategy', 'grid', ...settingsPaths(settings, true).paths, ...properties(strategy?.params_schema).map(([p]) => `params.${p}`)];
+  const leftover = unclaimed(errors, rendered, settingsPaths(settings, true).exact);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const fixed = coerceParams(strategy?.params_schema, params, swept);
+    const built = settingsBody(settings, true);
+    const found: FieldErrors = { ...fixed.errors, ...built.errors, ...parsed.errors };
+    if (swept.length === 0) found.grid = 'sweep at least one parameter';
+    if (cells > 2000) found.grid = `${cells} cells; the limit is 2000`;
+    setClientErrors(found);
+    if (Object.keys(found).length) return;
+    const body: SweepCreate = { strategy: strategyName, params: fixed.params, grid: parsed.values, ...built.body };
+    if (name.trim()) body.name = name.trim();
+    onSubmit(body);
+  };
+
+  const toggle = (param: string) => setGrid((g) => {
+    const next = { ...g };
+    if (param in next) delete next[param];
+    else next[param] = suggestion(param, strategy);
+    return next;
+  });
+
+  const generalError = serverError && !(isApiError(serverError) && Object.keys(serverFields).length) ? serverError : null;
+  return (
+    <form className="form" onSubmit={submit} noValidate data-testid="sweep-form">
+      <ErrorBanner error={generalError} title="The sweep was not launched" />
+      {leftover.length ? (
+        <div className="banner error" role="alert" data-testid="form-errors">
+          {leftover.map(([path, message]) => <div key={path}><code>{path || 'request'}</code>: {message}</div>)}
+        </div>
+      ) : null}
+      <fieldset className="fieldset">
+        <legend>Strategy</legend>
+        <div className="fields">
+          <Field label="Strategy" path="strategy" error={errorAt(errors, 'strategy')} required>
+            {(id) => (
+              <select id={id} className="select" value={strategyName} onChange={(e) => choose(e.target.value)}
+                data-testid="strategy-select">
+                {strategies.map((s) => <option key={s.name} value={s.name}>{s.name}</option>)}
+              </select>
+            )}
+          </Field>
+          <Field label="Name" path="name" error={errorAt(errors, 'name')} hint="Optional label">
+            {(id) => <input id={id} className="input" value={name} onChange={(e) => setName(e.target.value)}
+              data-testid="sweep-name" />}
+          </Field>
+        </div>
+      </fieldset>
+
+      <fieldset className="fieldset" data-testid="grid-fieldset">
+        <legend>Grid — {cells} cell{cells === 1 ? '' : 's'}</legend>
+        {errorAt(errors, 'grid') && !Object.keys(errors).some((k) => k.startsWith('grid.')) ? (
+          <div className="field-error" role="alert" data-testid="error-grid">{errors.grid}</div>
+        ) : null}
+        <div className="fields">
+          {properties(strategy?.params_schema).map(([param, prop]) => (
+            <div key={param} className="field" data-field={`grid.${param}`}>
+              <label className="check">
+                <input type="checkbox" checked={param in grid} onChange={() => toggle(param)}
+                  data-testid={`sweep-toggle-${param}`} />
+                sweep <span className="mono">{param}</span>
+              </label>
+              {param in grid ? (
+                <>
+                  <input className="input mono" value={grid[param]} aria-invalid={!!errorAt(errors, `grid.${param}`)}
+                    aria-label={`${param} values`} onChange={(e) => setGrid((g) => ({ ...g, [param]: e.target.value }))}
+                    data-testid={`grid-${param}`} />
+                  <span className="hint">
+                    {prop.type === 'integer' || prop.type === 'number' ? 'list "5, 10, 20" or range "5:50:5"' : 'comma-separated'}
+                    {parsed.values[param]?.length ? ` · ${parsed.values[param]?.length} values` : ''}
+                  </span>
+                  {errorAt(errors, `grid.${param}`) ? (
+                    <span className="error" role="alert" data-testid={`error-grid.${param}`}>{errorAt(errors, `grid.${param}`)}</span>
+                  ) : null}
+                </>
+              ) : <span className="hint">fixed (below)</span>}
+            </div>
+          ))}
+        </div>
+      </fieldset>
+
+      <fieldset className="fieldset">
+        <legend>Fixed parameters</legend>
+        <SchemaFields schema={strategy?.params_schema} values={params} errors={errors} hidden={swept}
+          onChange={(key, value) => setParams((p) => ({ ...p, [key]: value }))} />
+      </fieldset>
+
+      <fieldset className="fieldset">
+        <legend>Market, window and costs</legend>
+        <RunSettingsFields draft={settings} onChange={(patch) => setSettings((s) => ({ ...s, ...patch }))}
+          errors={errors} series={series} showWindow zone={zone} zoneLabel={zoneLabel} />
+      </fieldset>
+
+      <div className="page-head">
+        <span className="muted">{cells} backtest{cells === 1 ? '' : 's'} will be queued.</span>
+        <span className="spacer" />
+        <Button type="submit" variant="primary" busy={submitting} data-testid="submit-sweep">Launch sweep</Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,81 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { getToken, setToken, tokenWasRejected } from '@/lib/auth/token';
+import { ApiError, apiRequest, parseError } from './client';
+
+function respond(status: number, body: string, headers: Record<string, string> = {}) {
+  return vi.spyOn(globalThis, 'fetch').mockResolvedValue(new Response(status === 204 ? null : body, { status, headers }));
+}
+
+describe('the API client', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('sends the stored token as a Bearer header and parses JSON', async () => {
+    setToken('secret-token');
+    const fetch = respond(200, '{"status":"ok"}');
+    await expect(apiRequest('/health')).resolves.toEqual({ status: 'ok' });
+    const [url, init] = fetch.mock.calls[0]!;
+    expect(url).toBe('/api/v1/health');
+    expect((init?.headers as Record<string, string>).Authorization).toBe('Bearer secret-token');
+  });
+
+  it('encodes the query and sends JSON bodies', async () => {
+    const fetch = respond(201, '{"id":"r1"}');
+    await apiRequest('/runs', { method: 'POST', body: { a: 1 }, query: { page: 2, mode: '', x: undefined } });
+    const [url, init] = fetch.mock.calls[0]!;
+    expect(url).toBe('/api/v1/runs?page=2');
+    expect(init?.body).toBe('{"a":1}');
+    expect((init?.headers as Record<string, string>)['Content-Type']).toBe('application/json');
+  });
+
+  it('turns an error body into a typed ApiError with status, code, details and correlation id', async () => {
+    respond(422, JSON.stringify({
+      code: 'validation_failed', message: 'invalid body',
+      details: { fields: { 'params.fast': 'must be less than slow', cash: 'Input should be greater than 0' } },
+      correlation_id: 'abc123',
+    }));
+    const error = await apiRequest('/runs', { method: 'POST', body: {} }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    const api = error as ApiError;
+    expect(api.status).toBe(422);
+    expect(api.code).toBe('validation_failed');
+    expect(api.message).toBe('invalid body');
+    expect(api.correlationId).toBe('abc123');
+    expect(api.fieldErrors).toEqual({ 'params.fast': 'must be less than slow', cash: 'Input should be greater than 0' });
+  });
+
+  it('copes with a body that is not JSON, taking the correlation id from the header', async () => {
+    const error = await parseError(new Response('<html>Bad gateway</html>', {
+      status: 502, statusText: 'Bad Gateway', headers: { 'X-Correlation-ID': 'hdr-1' },
+    }));
+    expect(error.status).toBe(502);
+    expect(error.code).toBe('http_502');
+    expect(error.message).toContain('Bad gateway');
+    expect(error.correlationId).toBe('hdr-1');
+    expect(error.fieldErrors).toEqual({});
+  });
+
+  it('clears the token on a 401 so the login prompt shows', async () => {
+    setToken('stale');
+    respond(401, JSON.stringify({ code: 'unauthorized', message: 'a valid API token is required', details: {}, correlation_id: 'c' }));
+    await expect(apiRequest('/runs')).rejects.toMatchObject({ status: 401, code: 'unauthorized' });
+    expect(getToken()).toBeNull();
+    expect(tokenWasRejected()).toBe(true);
+  });
+
+  it('keeps the stored token when a candidate token is being checked', async () => {
+    setToken('good');
+    respond(401, '{"code":"unauthorized","message":"no"}');
+    await expect(apiRequest('/health', { token: 'candidate' })).rejects.toBeInstanceOf(ApiError);
+    expect(getToken()).toBe('good');
+  });
+
+  it('reports an unreachable server as a network error', async () => {
+    vi.spyOn(globalThis, 'fetch').mockRejectedValue(new TypeError('Failed to fetch'));
+    await expect(apiRequest('/health')).rejects.toMatchObject({ status: 0, code: 'network_error' });
+  });
+
+  it('returns undefined for 204 No Content', async () => {
+    respond(204, '');
+    await expect(apiRequest('/runs/x', { method: 'DELETE' })).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,42 @@
+/** Run lifecycle commands, used from the dashboard and the run page alike. */
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api } from './client';
+import { keys } from './keys';
+import type { Run } from './types';
+
+export function useRunActions(runId: string) {
+  const queryClient = useQueryClient();
+  const settle = (run?: Run) => {
+    if (run) queryClient.setQueryData(keys.run.detail(runId), run);
+    void queryClient.invalidateQueries({ queryKey: keys.runs.all });
+    void queryClient.invalidateQueries({ queryKey: keys.run.all(runId) });
+  };
+  const start = useMutation({
+    mutationFn: () => api.post<Run>(`/runs/${runId}/start`),
+    onSuccess: settle,
+  });
+  const stop = useMutation({
+    mutationFn: (cancelOrders: boolean) => api.post<Run>(`/runs/${runId}/stop`, { cancel_orders: cancelOrders }),
+    onSuccess: settle,
+  });
+  const remove = useMutation({
+    mutationFn: () => api.delete(`/runs/${runId}`),
+    onSuccess: () => {
+      queryClient.removeQueries({ queryKey: keys.run.all(runId) });
+      void queryClient.invalidateQueries({ queryKey: keys.runs.all });
+    },
+  });
+  return { start, stop, remove };
+}
+
+export function canStart(run: Pick<Run, 'status'>): boolean {
+  return run.status === 'created';
+}
+
+export function canStop(run: Pick<Run, 'status'>): boolean {
+  return run.status === 'queued' || run.status === 'running';
+}
+
+export function isFinished(run: Pick<Run, 'status'>): boolean {
+  return ['completed', 'failed', 'cancelled', 'stopped', 'error'].includes(run.status);
+}

@@ -1,0 +1,364 @@
+/** Shapes of the Weaver API (base /api/v1). Money and prices are decimal strings; metrics are numbers. */
+
+export type Mode = 'backtest' | 'paper' | 'live';
+export type Timeframe = '1Min' | '5Min' | '15Min' | '30Min' | '1Hour' | '1Day';
+export const TIMEFRAMES: readonly Timeframe[] = ['1Min', '5Min', '15Min', '30Min', '1Hour', '1Day'];
+
+export type BacktestStatus = 'created' | 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+export type LiveStatus = 'created' | 'running' | 'stopping' | 'stopped' | 'error';
+export type RunStatus = BacktestStatus | LiveStatus;
+export const RUN_STATUSES: readonly RunStatus[] = [
+  'created', 'queued', 'running', 'completed', 'failed', 'cancelled', 'stopping', 'stopped', 'error',
+];
+/** Statuses after which a run changes no more (it can be deleted). */
+export const FINISHED_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'stopped', 'error'];
+
+export type Decimal = string;
+export type IsoTime = string;
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  per_page: number;
+}
+
+export type FeeModel = 'none' | 'per_share' | 'percent' | 'alpaca';
+export type SlippageModel = 'none' | 'bps' | 'range';
+
+export interface Fees { model: FeeModel; rate?: Decimal | null }
+export interface Slippage { model: SlippageModel; value?: Decimal | null }
+export interface RiskLimits {
+  max_position_value?: Decimal | null;
+  max_order_value?: Decimal | null;
+  max_orders_per_day?: number | null;
+  max_daily_loss?: Decimal | null;
+}
+
+export type Metrics = Record<string, number | null | undefined> & {
+  total_return?: number | null;
+  cagr?: number | null;
+  volatility?: number | null;
+  sharpe?: number | null;
+  sortino?: number | null;
+  calmar?: number | null;
+  max_drawdown?: number | null;
+  max_drawdown_duration_bars?: number | null;
+  win_rate?: number | null;
+  profit_factor?: number | null;
+  expectancy?: number | null;
+  avg_trade?: number | null;
+  best_trade?: number | null;
+  worst_trade?: number | null;
+  exposure?: number | null;
+  trades?: number | null;
+  benchmark_return?: number | null;
+};
+
+export type ParamValue = string | number | boolean | null;
+
+export interface Run {
+  id: string;
+  mode: Mode;
+  name: string | null;
+  strategy: string;
+  params: Record<string, ParamValue>;
+  symbols: string[];
+  timeframe: Timeframe;
+  start_at: IsoTime | null;
+  end_at: IsoTime | null;
+  cash: Decimal;
+  fees: Fees;
+  slippage: Slippage;
+  options: Record<string, unknown>;
+  status: RunStatus;
+  error: string | null;
+  progress: number;
+  sweep_id: string | null;
+  created_at: IsoTime;
+  updated_at: IsoTime;
+  queued_at: IsoTime | null;
+  started_at: IsoTime | null;
+  finished_at: IsoTime | null;
+  metrics: Metrics;
+}
+
+export interface RunCreate {
+  mode: Mode;
+  name?: string;
+  strategy: string;
+  params: Record<string, ParamValue>;
+  symbols: string[];
+  timeframe: Timeframe;
+  start?: IsoTime;
+  end?: IsoTime;
+  cash: Decimal;
+  fees: Fees;
+  slippage: Slippage;
+  fractional: boolean;
+  allow_short: boolean;
+  risk?: RiskLimits;
+  start_now: boolean;
+}
+
+export interface RunFilters {
+  mode?: Mode | '';
+  status?: RunStatus | '';
+  strategy?: string;
+  sweep_id?: string;
+  page?: number;
+  per_page?: number;
+}
+
+export interface OrderHistoryEntry { status: string; ts: IsoTime }
+
+export interface Order {
+  id: string;
+  client_order_id: string;
+  symbol: string;
+  side: 'buy' | 'sell' | string;
+  type: string;
+  order_class: string;
+  time_in_force: string;
+  qty: Decimal | null;
+  notional: Decimal | null;
+  /** Sized as a share of equity (the engine's `percent` orders), when neither qty nor notional is set. */
+  percent?: Decimal | null;
+  limit_price: Decimal | null;
+  stop_price: Decimal | null;
+  status: string;
+  filled_qty: Decimal;
+  filled_avg_price: Decimal | null;
+  reject_reason: string | null;
+  submitted_at: IsoTime;
+  filled_at: IsoTime | null;
+  history: OrderHistoryEntry[];
+}
+
+export interface Fill {
+  id: string;
+  order_id: string;
+  symbol: string;
+  side: 'buy' | 'sell' | string;
+  qty: Decimal;
+  price: Decimal;
+  fee: Decimal;
+  ts: IsoTime;
+}
+
+export interface Trade {
+  id: string;
+  symbol: string;
+  direction: 'long' | 'short' | string;
+  qty: Decimal;
+  entry_ts: IsoTime;
+  entry_price: Decimal;
+  exit_ts: IsoTime;
+  exit_price: Decimal;
+  pnl: Decimal;
+  return_pct: Decimal;
+  fees: Decimal;
+  bars_held: number;
+}
+
+export interface Position {
+  symbol: string;
+  qty: Decimal;
+  avg_price: Decimal;
+  mark_price: Decimal | null;
+  market_value: Decimal | null;
+  unrealized_pl: Decimal | null;
+  realized_pl: Decimal | null;
+  updated_at: IsoTime;
+}
+
+export interface EquityPoint {
+  ts: IsoTime;
+  equity: Decimal;
+  cash: Decimal;
+  benchmark: Decimal | null;
+  drawdown: number | null;
+}
+
+export interface WeaverEvent<P = Record<string, unknown>> {
+  id: string;
+  seq: number;
+  type: string;
+  run_id: string | null;
+  ts: IsoTime;
+  payload: P;
+}
+
+export interface Sweep {
+  id: string;
+  name: string | null;
+  strategy: string;
+  grid: Record<string, ParamValue[]>;
+  settings: Record<string, unknown>;
+  status: string;
+  created_at: IsoTime;
+  total: number;
+  done: number;
+  failed: number;
+  progress: number;
+  skipped?: Array<Record<string, unknown>>;
+}
+
+export interface SweepCreate {
+  name?: string;
+  strategy: string;
+  params: Record<string, ParamValue>;
+  grid: Record<string, ParamValue[]>;
+  symbols: string[];
+  timeframe: Timeframe;
+  start?: IsoTime;
+  end?: IsoTime;
+  cash: Decimal;
+  fees: Fees;
+  slippage: Slippage;
+  fractional: boolean;
+  allow_short: boolean;
+}
+
+export interface SweepResult {
+  run_id: string;
+  params: Record<string, ParamValue>;
+  status: RunStatus;
+  metrics: Metrics;
+}
+
+export interface JsonSchemaProperty {
+  type?: 'integer' | 'number' | 'string' | 'boolean' | 'array' | string;
+  title?: string;
+  description?: string;
+  default?: ParamValue;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  multipleOf?: number;
+  enum?: ParamValue[];
+  minLength?: number;
+  maxLength?: number;
+}
+
+export interface ParamsSchema {
+  type?: 'object';
+  properties?: Record<string, JsonSchemaProperty>;
+  required?: string[];
+}
+
+export interface Strategy {
+  name: string;
+  description: string;
+  params_schema: ParamsSchema;
+  multi_symbol: boolean;
+}
+
+export interface Series {
+  symbol: string;
+  timeframe: Timeframe;
+  first_ts: IsoTime | null;
+  last_ts: IsoTime | null;
+  count: number;
+  source: string;
+  description: string | null;
+}
+
+export interface Bar {
+  ts: IsoTime;
+  open: Decimal;
+  high: Decimal;
+  low: Decimal;
+  close: Decimal;
+  volume: Decimal;
+}
+
+export interface ImportResult {
+  symbol: string;
+  timeframe: string;
+  rows: number;
+  inserted: number;
+  skipped: number;
+  error_count?: number;
+  errors?: ImportRowError[];
+}
+
+export interface ImportRowError { line: number; reason: string }
+
+export interface BrokerAccount {
+  cash: Decimal;
+  equity: Decimal;
+  buying_power: Decimal;
+  last_equity: Decimal;
+  status: string;
+}
+
+export interface BrokerPosition {
+  symbol: string;
+  qty: Decimal;
+  avg_entry_price?: Decimal | null;
+  avg_price?: Decimal | null;
+  current_price?: Decimal | null;
+  market_value?: Decimal | null;
+  unrealized_pl?: Decimal | null;
+  unrealized_intraday_pl?: Decimal | null;
+  side?: string;
+  [key: string]: unknown;
+}
+
+export interface BrokerOrder {
+  id?: string;
+  client_order_id?: string;
+  symbol: string;
+  side: string;
+  type?: string;
+  qty?: Decimal | null;
+  notional?: Decimal | null;
+  filled_qty?: Decimal | null;
+  limit_price?: Decimal | null;
+  stop_price?: Decimal | null;
+  status: string;
+  submitted_at?: IsoTime | null;
+  created_at?: IsoTime | null;
+  [key: string]: unknown;
+}
+
+export interface Account {
+  kind: 'paper' | 'live';
+  configured: boolean;
+  /** When the live worker last read the broker (the view refreshes when older than 10 s). */
+  captured_at?: IsoTime | null;
+  account: BrokerAccount | null;
+  positions: BrokerPosition[];
+  open_orders: BrokerOrder[];
+  error: string | null;
+}
+
+/** POST /kill answers at once (202) with the runs set to stopping; the live worker then cancels
+ *  the orders and emits `kill.activated`. Older drafts answered with final counts. */
+export interface KillResult {
+  runs_stopping?: number;
+  message?: string;
+  runs_stopped?: number;
+  orders_cancelled?: number;
+}
+
+export interface Health {
+  status: string;
+  database: { ok: boolean; [key: string]: unknown };
+  broker: { ok: boolean; [key: string]: unknown };
+  workers: Record<string, number | unknown>;
+  version: string;
+}
+
+export interface ApiErrorBody {
+  code: string;
+  message: string;
+  details?: {
+    fields?: Record<string, string>;
+    errors?: ImportRowError[];
+    [key: string]: unknown;
+  };
+  correlation_id?: string;
+}

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { EVENT_TYPES, routeEvent } from './routing';
+
+describe('event routing', () => {
+  it('knows every event type the stream sends', () => {
+    for (const type of ['run.created', 'run.deleted', 'backtest.progress', 'order.partially_filled', 'position.changed',
+      'sweep.completed', 'risk.breached', 'reconcile.repaired', 'live.tick', 'bars.imported', 'kill.activated']) {
+      expect(EVENT_TYPES).toContain(type);
+    }
+  });
+
+  it('routes a paper run status change to the accounts too', () => {
+    const r = routeEvent({ type: 'run.stopped', run_id: 'r', payload: { run_id: 'r', status: 'stopped', mode: 'paper' } });
+    expect(r.invalidate).toContainEqual(['accounts']);
+  });
+
+  it('routes a live tick to the run equity, positions and the dashboard P&L', () => {
+    const r = routeEvent({ type: 'live.tick', run_id: 'r', payload: { run_id: 'r', bar_ts: 'x', status: 'ok' } });
+    expect(r.invalidate).toEqual(expect.arrayContaining([['run', 'r', 'positions'], ['run', 'r', 'equity'], ['runs']]));
+  });
+
+  it('routes the kill switch to every run and the accounts', () => {
+    const r = routeEvent({ type: 'kill.activated', run_id: null, payload: { runs: 2 } });
+    expect(r.invalidate).toEqual([['runs'], ['run'], ['accounts']]);
+  });
+});

@@ -1,0 +1,159 @@
+/**
+ * The one SSE hook. It opens /api/v1/stream?token=…, and for each thin event invalidates the
+ * TanStack Query keys the event concerns (batched, deduplicated). It reports its state
+ * (connecting, open, down) and reconnects by itself with exponential backoff, resuming after the
+ * last seen seq (`&after=`), so no event is missed across a drop.
+ */
+import { hashKey, type QueryClient, type QueryKey } from '@tanstack/react-query';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { apiUrl } from '@/lib/api/client';
+import type { WeaverEvent } from '@/lib/api/types';
+import { EVENT_TYPES, routeEvent } from './routing';
+
+export type StreamState = 'connecting' | 'open' | 'down';
+
+/** The part of EventSource the hook uses (a fake implements it in tests). */
+export interface EventSourceLike {
+  readonly readyState: number;
+  onopen: ((this: EventSourceLike, ev: Event) => unknown) | null;
+  onerror: ((this: EventSourceLike, ev: Event) => unknown) | null;
+  onmessage: ((this: EventSourceLike, ev: MessageEvent) => unknown) | null;
+  addEventListener(type: string, listener: (ev: MessageEvent) => void): void;
+  close(): void;
+}
+export type EventSourceFactory = new (url: string) => EventSourceLike;
+
+export interface EventStreamOptions {
+  token: string | null;
+  queryClient: QueryClient;
+  /** Defaults to the browser's EventSource. */
+  EventSourceImpl?: EventSourceFactory;
+  /** Invalidations are gathered for this long, then sent once each (0: at once). */
+  flushMs?: number;
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** Called when the stream drops (the app probes the API, which turns a 401 into the login prompt). */
+  onDown?: () => void;
+}
+
+export interface EventStream {
+  state: StreamState;
+  lastSeq: number | null;
+  /** Seconds until the next reconnect attempt, while down. */
+  retryInMs: number | null;
+  reconnect: () => void;
+}
+
+export function streamUrl(token: string, after: number | null): string {
+  return apiUrl('/stream', { token, after: after ?? undefined });
+}
+
+export function useEventStream(options: EventStreamOptions): EventStream {
+  const { token, queryClient, EventSourceImpl, flushMs = 250, initialBackoffMs = 1000, maxBackoffMs = 30_000 } = options;
+  const [state, setState] = useState<StreamState>('connecting');
+  const [retryInMs, setRetryInMs] = useState<number | null>(null);
+  const [lastSeq, setLastSeq] = useState<number | null>(null);
+  const seqRef = useRef<number | null>(null);
+  const onDownRef = useRef(options.onDown);
+  onDownRef.current = options.onDown;
+  const [generation, setGeneration] = useState(0);
+
+  const pending = useRef(new Map<string, QueryKey>());
+  const removals = useRef(new Map<string, QueryKey>());
+  const flushTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  const flush = useCallback(() => {
+    flushTimer.current = null;
+    const toRemove = [...removals.current.values()];
+    const toInvalidate = [...pending.current.values()];
+    removals.current.clear();
+    pending.current.clear();
+    toRemove.forEach((queryKey) => queryClient.removeQueries({ queryKey }));
+    toInvalidate.forEach((queryKey) => void queryClient.invalidateQueries({ queryKey }));
+  }, [queryClient]);
+
+  const handle = useCallback((message: MessageEvent) => {
+    let event: WeaverEvent;
+    try {
+      event = JSON.parse(String(message.data)) as WeaverEvent;
+    } catch {
+      return; // not one of ours
+    }
+    const seq = Number(message.lastEventId || event.seq);
+    if (Number.isFinite(seq) && seq > 0) {
+      if (seqRef.current !== null && seq <= seqRef.current) return; // replayed twice: already handled
+      seqRef.current = seq;
+      setLastSeq(seq);
+    }
+    const routing = routeEvent({ ...event, type: event.type || message.type });
+    routing.remove.forEach((k) => removals.current.set(hashKey(k), k));
+    routing.invalidate.forEach((k) => pending.current.set(hashKey(k), k));
+    if (flushMs <= 0) flush();
+    else flushTimer.current ??= setTimeout(flush, flushMs);
+  }, [flush, flushMs]);
+
+  useEffect(() => {
+    if (!token) {
+      setState('down');
+      return undefined;
+    }
+    const Impl = EventSourceImpl ?? (window.EventSource as unknown as EventSourceFactory | undefined);
+    if (!Impl) {
+      setState('down');
+      return undefined;
+    }
+    let source: EventSourceLike | null = null;
+    let retryTimer: ReturnType<typeof setTimeout> | null = null;
+    let attempt = 0;
+    let failed = false;
+    let disposed = false;
+
+    const connect = () => {
+      if (disposed) return;
+      setState('connecting');
+      setRetryInMs(null);
+      const es = new Impl(streamUrl(token, seqRef.current));
+      source = es;
+      es.onopen = () => {
+        if (disposed || source !== es) return;
+        attempt = 0;
+        setState('open');
+        if (failed) {
+          // Replay (after=seq) covers events; refetch anyway for changes made before the first event was seen.
+          failed = false;
+          void queryClient.invalidateQueries();
+        }
+      };
+      es.onerror = () => {
+        if (disposed || source !== es) return;
+        // Close and reconnect ourselves: the browser's own retry has no backoff and gives up on HTTP errors.
+        es.close();
+        source = null;
+        failed = true;
+        const delay = Math.min(maxBackoffMs, initialBackoffMs * 2 ** attempt);
+        attempt += 1;
+        setState('down');
+        setRetryInMs(delay);
+        onDownRef.current?.();
+        retryTimer = setTimeout(connect, delay);
+      };
+      es.onmessage = handle;
+      EVENT_TYPES.forEach((type) => es.addEventListener(type, handle));
+    };
+    connect();
+
+    return () => {
+      disposed = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      source?.close();
+      source = null;
+    };
+  }, [token, EventSourceImpl, initialBackoffMs, maxBackoffMs, handle, queryClient, generation]);
+
+  useEffect(() => () => {
+    if (flushTimer.current) clearTimeout(flushTimer.current);
+  }, []);
+
+  const reconnect = useCallback(() => setGeneration((g) => g + 1), []);
+  return { state, lastSeq, retryInMs, reconnect };
+}

@@ -1,0 +1,44 @@
+"""What the live worker does when it boots: reconcile every account with Weaver's records, then
+listen to each account's trade_updates stream (relayed into the live queue)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import dramatiq
+from dramatiq.middleware import Middleware
+
+from app.veda.stream import TradeUpdatesRelay
+from workers.runtime import runtime
+
+log = logging.getLogger(__name__)
+
+
+class LiveBoot(Middleware):
+    def __init__(self, settings: Any, send_update: Any):
+        self.settings = settings
+        self.send_update = send_update
+        self.relays: list[TradeUpdatesRelay] = []
+
+    def after_worker_boot(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        queues = worker.consumer_whitelist
+        if queues is not None and "live" not in queues:
+            return
+        try:
+            repaired = runtime().live.reconcile()
+            for kind, lines in repaired.items():
+                log.info("reconciled the %s account: %d repair(s)", kind, len(lines))
+        except Exception:
+            log.exception("start-up reconciliation failed; runs will reconcile on their first tick")
+        for kind in ("paper", "live"):
+            credentials = self.settings.alpaca(kind)
+            if credentials is not None:
+                relay = TradeUpdatesRelay(credentials, self.send_update)
+                relay.start()
+                self.relays.append(relay)
+
+    def before_worker_shutdown(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        for relay in self.relays:
+            relay.stop()
+        self.relays.clear()
