@@ -1,0 +1,46 @@
+"""Market data over HTTP: CSV import refuses a file with a bad row by line (storing nothing), stores a clean
+one exactly, and the series and bars endpoints show what is stored."""
+
+from __future__ import annotations
+
+import io
+
+HEADER = "timestamp,open,high,low,close,volume\n"
+ROWS = ["2024-03-01T00:00:00Z,50.00,51.00,49.50,50.75,1200", "2024-03-04T00:00:00Z,50.75,52.10,50.50,52.00,900"]
+
+
+def upload(client, text: str, **form: str):
+    data = {"file": (io.BytesIO(text.encode()), "bars.csv"), **form}
+    return client.post("/api/v1/bars/import", data=data, content_type="multipart/form-data")
+
+
+def test_a_bad_row_is_named_by_line_and_nothing_is_stored(client):
+    bad = HEADER + "\n".join([ROWS[0], "2024-03-02T00:00:00Z,50,49,49.5,50,10", ROWS[1]]) + "\n"
+    response = upload(client, bad, symbol="IMPX", timeframe="1Day")
+    assert response.status_code == 422
+    body = response.get_json()
+    assert body["code"] == "validation_failed"
+    assert body["details"]["errors"] == [{"line": 3, "reason": "high is below open or close"}]
+    assert "nothing was imported" in body["message"]
+    assert [s for s in client.get("/api/v1/bars/series").get_json() if s["symbol"] == "IMPX"] == []
+
+
+def test_a_clean_file_is_stored_and_listed(client):
+    response = upload(client, HEADER + "\n".join(ROWS) + "\n", symbol="impx", timeframe="1Day")
+    assert response.status_code == 201
+    assert response.get_json() == {"symbol": "IMPX", "timeframe": "1Day", "rows": 2, "inserted": 2, "skipped": 0,
+                                   "error_count": 0, "errors": []}
+    (series,) = [s for s in client.get("/api/v1/bars/series").get_json() if s["symbol"] == "IMPX"]
+    assert (series["first_ts"], series["last_ts"], series["count"], series["source"]) == (
+        "2024-03-01T00:00:00Z", "2024-03-04T00:00:00Z", 2, "csv")
+    bars = client.get("/api/v1/bars?symbol=IMPX&timeframe=1Day").get_json()
+    assert [(b["ts"], b["open"], b["high"], b["close"]) for b in bars] == [
+        ("2024-03-01T00:00:00Z", "50.0", "51.0", "50.75"), ("2024-03-04T00:00:00Z", "50.75", "52.1", "52.0")]
+
+
+def test_missing_file_and_bad_series_are_4xx_with_the_error_body(client):
+    missing = client.post("/api/v1/bars/import", data={"symbol": "X"}, content_type="multipart/form-data")
+    assert missing.status_code == 400 and missing.get_json()["code"] == "missing_file"
+    wrong = upload(client, HEADER + ROWS[0] + "\n", symbol="not a symbol!", timeframe="7Min")
+    assert wrong.status_code == 422
+    assert set(wrong.get_json()["details"]["fields"]) == {"symbol", "timeframe"}

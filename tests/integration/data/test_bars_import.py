@@ -1,0 +1,95 @@
+"""`weaver bars import` and `weaver bars list`: bad rows are named by line and nothing partial is stored;
+a clean million-row file imports in one go (the rate is printed for the record)."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import select
+
+from app.bootstrap import Container
+from app.walle.models import Bar, BarSeries
+from app.walle.repositories import BarRepository
+from tests.integration.data.conftest import weaver
+
+HEADER = "timestamp,open,high,low,close,volume\n"
+GOOD = [
+    "2024-01-02T14:30:00Z,10.00,10.50,9.90,10.25,1000",
+    "2024-01-02T14:31:00Z,10.25,10.40,10.10,10.30,800",
+    "2024-01-02T14:33:00Z,10.30,10.35,10.20,10.21,600",
+]
+
+
+def series(pg: Container, symbol: str) -> list:
+    with pg.read_session() as session:
+        return [s for s in BarRepository(session).series() if s.symbol == symbol]
+
+
+def write(tmp_path: Path, rows: list[str]) -> Path:
+    path = tmp_path / "bars.csv"
+    path.write_text(HEADER + "\n".join(rows) + "\n")
+    return path
+
+
+def test_a_file_with_a_bad_row_is_rejected_with_its_line_number_and_stores_nothing(pg, cli_env, tmp_path):
+    rows = [*GOOD[:2], "2024-01-02T14:32:00Z,10.30,10.10,10.20,10.25,500", GOOD[2]]  # line 4: high < low
+    done = weaver("bars", "import", str(write(tmp_path, rows)), "--symbol", "BADR", "--timeframe", "1Min",
+                  env=cli_env)
+    assert done.returncode == 1, done.stderr
+    assert "1 bad row(s); nothing was stored" in done.stderr
+    assert "line 4: high is below" in done.stderr
+    assert series(pg, "BADR") == []
+
+
+def test_keep_good_rows_stores_the_rest_and_says_how_many_were_skipped(pg, cli_env, tmp_path):
+    rows = [*GOOD[:2], "2024-01-02T14:32:00Z,10.30,10.40,10.20,10.25,-1", GOOD[2]]
+    done = weaver("bars", "import", str(write(tmp_path, rows)), "--symbol", "part", "--timeframe", "1Min",
+                  "--keep-good-rows", env=cli_env)
+    assert done.returncode == 0, done.stderr
+    assert "PART 1Min: 3 rows read, 3 stored, 0 already present, 1 bad rows skipped" in done.stdout
+    (stored,) = series(pg, "PART")
+    assert stored.count == 3
+
+
+def test_import_stores_exact_prices_and_a_second_import_adds_nothing(pg, cli_env, tmp_path):
+    path = write(tmp_path, GOOD)
+    first = weaver("bars", "import", str(path), "--symbol", "EXCT", "--timeframe", "1Min", env=cli_env)
+    assert first.returncode == 0, first.stderr
+    again = weaver("bars", "import", str(path), "--symbol", "EXCT", "--timeframe", "1Min", env=cli_env)
+    assert "3 rows read, 0 stored, 3 already present" in again.stdout
+    with pg.read_session() as session:
+        closes = session.scalars(select(Bar.close).join(BarSeries, Bar.series_id == BarSeries.id)
+                                 .where(BarSeries.symbol == "EXCT").order_by(Bar.ts)).all()
+    assert closes == [Decimal("10.25"), Decimal("10.30"), Decimal("10.21")]  # NUMERIC, exact as written
+    listing = weaver("bars", "list", env=cli_env)
+    assert re.search(r"EXCT\s+1Min\s+2024-01-02 14:30 → 2024-01-02 14:33\s+3 bars\s+csv", listing.stdout)
+
+
+def test_a_clean_million_row_file_imports_completely(pg, cli_env, tmp_path):
+    count = 1_000_000
+    start = int(datetime(2020, 1, 1, tzinfo=UTC).timestamp())
+    stamps = np.datetime_as_string((start + 60 * np.arange(count)).astype("datetime64[s]"), unit="s")
+    closes = 100 + (np.arange(count) % 500) / 100
+    path = tmp_path / "million.csv"
+    with path.open("w") as handle:
+        handle.write(HEADER)
+        handle.writelines(f"{t}Z,{c:.2f},{c + 0.5:.2f},{c - 0.5:.2f},{c:.2f},{i % 1000}\n"
+                          for i, (t, c) in enumerate(zip(stamps.tolist(), closes.tolist(), strict=True)))
+    began = time.perf_counter()
+    done = weaver("bars", "import", str(path), "--symbol", "MILL", "--timeframe", "1Min", env=cli_env)
+    seconds = time.perf_counter() - began
+    assert done.returncode == 0, done.stderr
+    assert "MILL 1Min: 1,000,000 rows read, 1,000,000 stored" in done.stdout
+    print(f"\n1,000,000-row CSV import end to end: {seconds:.1f} s = {count / seconds:,.0f} rows/s ({done.stdout.strip()})")
+    (stored,) = series(pg, "MILL")
+    assert stored.count == count
+    assert stored.first_ts == datetime(2020, 1, 1, tzinfo=UTC)
+    assert stored.last_ts == datetime.fromtimestamp(start + 60 * (count - 1), UTC)
+    with pg.read_session() as session:
+        tail = BarRepository(session).load("MILL", "1Min")
+    assert len(tail.close) == count and tail.close[-1] == closes[-1].round(2)
