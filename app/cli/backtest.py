@@ -3,9 +3,8 @@
     weaver backtest --strategy sma_cross --param fast=10 --param slow=20 --data GOOG.csv --cash 10000 \\
         --fees alpaca --slippage 5bp --json out.json
 
-A thin entry point: it parses and validates, then calls Greta. Storing results in the database is a
-hook (`store_result`) the composition root wires; the command calls it only when a database is
-configured.
+A thin entry point: it parses and validates, then calls Greta. With WEAVER_DATABASE_URL set it also
+stores the run (as a completed backtest, visible in the API and UI).
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import uuid
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -51,11 +51,24 @@ def database_configured() -> bool:
     return bool(os.environ.get("WEAVER_DATABASE_URL"))
 
 
-def store_result(result: BacktestResult) -> str | None:
-    """Hook: persist a finished run (run row, orders, fills, trades, equity points, metrics) and return
-    its run id. Wired by the composition root through walle's unit of work; until then it stores
-    nothing. The record field names mirror the walle tables (Order, Fill, Trade, EquityPoint, RunMetric)."""
-    return None
+def store_result(result: BacktestResult, run_id: str) -> str:
+    """Persist a finished run (run row, lifecycle events, orders, fills, trades, equity, metrics) in one
+    transaction, so it shows in the API and the UI beside the runs the workers made."""
+    from app.bootstrap import bootstrap
+    from app.cli.common import settings_or_exit
+    from app.services.results import record_backtest
+    from app.walle import migrate
+
+    settings = settings_or_exit(require_token=False, needs_broker=False)
+    migrate.upgrade(settings.database_url)
+    container = bootstrap(settings, listen=False)
+    try:
+        with container.uow() as uow:
+            record_backtest(uow, run_id, result)
+            uow.commit()
+    finally:
+        container.close()
+    return run_id
 
 
 @click.command()
@@ -97,9 +110,7 @@ def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
     if report is not None:
         click.echo(report.summary(), err=report.biased)
     if database_configured():
-        run_id = store_result(result)
-        if run_id:
-            click.echo(f"stored as run {run_id}")
+        click.echo(f"stored as run {store_result(result, config.run_id)}")
     if report is not None and report.biased:
         sys.exit(1)
 
@@ -130,7 +141,8 @@ def _prepare(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
     if not frames:
         raise click.UsageError("give bars with --data FILE or --synthetic SYMBOL:BARS[:SEED]")
     config = BacktestConfig(strategy=strategy_name, params=values, cash=money.quantize(Decimal("0.01")), fees=fees,
-                            slippage=slippage, fractional=fractional, allow_short=allow_short)
+                            slippage=slippage, fractional=fractional, allow_short=allow_short,
+                            run_id=str(uuid.uuid4()) if database_configured() else "backtest")
     return config, frames
 
 

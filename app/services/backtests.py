@@ -47,6 +47,22 @@ def slippage_spec(slippage: dict[str, Any]) -> str:
     return f"{slippage['value']}bp" if model == "bps" else f"range:{slippage['value']}"
 
 
+def fee_fields(spec: str) -> dict[str, Any]:
+    """`per_share:0.005` → {"model": "per_share", "rate": "0.005"}: the runs table's form of a CLI fee spec."""
+    model, _, rate = spec.strip().lower().partition(":")
+    return {"model": model or "none", "rate": rate or None}
+
+
+def slippage_fields(spec: str) -> dict[str, Any]:
+    """`5bp` → {"model": "bps", "value": "5"}; `range:0.1` → {"model": "range", "value": "0.1"}."""
+    text = spec.strip().lower()
+    if text in ("", "none", "zero"):
+        return {"model": "none", "value": None}
+    if text.startswith("range:"):
+        return {"model": "range", "value": text.removeprefix("range:")}
+    return {"model": "bps", "value": text.removesuffix("s").removesuffix("bp")}
+
+
 class BacktestService:
     def __init__(self, uow: Callable[[], UnitOfWork], read_session: Callable[[], Session],
                  stale_after: timedelta = STALE_AFTER):

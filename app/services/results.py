@@ -15,7 +15,7 @@ import numpy as np
 
 from app.greta.records import BacktestResult
 from app.walle.bulk import bulk_insert
-from app.walle.models import EquityPoint, Fill, Order, Position, RunMetric, Trade
+from app.walle.models import EquityPoint, Fill, Order, Position, Run, RunMetric, Trade
 from app.walle.uow import UnitOfWork
 
 E4 = Decimal("0.0001")
@@ -67,6 +67,31 @@ def write_result(uow: UnitOfWork, run_id: str, result: BacktestResult) -> None:
         for name, value in sorted(result.metrics.items())
     ])
     _write_equity(uow, run_id, result)
+
+
+def record_backtest(uow: UnitOfWork, run_id: str, result: BacktestResult, *, name: str | None = None) -> Run:
+    """Store a backtest that ran outside the workers (`weaver backtest`) as a completed run: the run row,
+    its lifecycle events and every record, in the caller's transaction."""
+    from app.services.backtests import fee_fields, slippage_fields
+    from app.services.runs import now, transition
+
+    config = result.config
+    run = uow.runs.add(Run(
+        id=run_id, mode="backtest", name=name, strategy=config["strategy"], params=dict(config["params"]),
+        symbols=list(result.symbols), timeframe=result.timeframe, start_at=result.start, end_at=result.end,
+        cash=Decimal(config["cash"]), fees=fee_fields(config["fees"]), slippage=slippage_fields(config["slippage"]),
+        options={"fractional": config["fractional"], "allow_short": config["allow_short"], "risk": None,
+                 "source": "cli"},
+        status="created", created_at=now(), updated_at=now(),
+    ))
+    uow.outbox.emit("run.created", {"run_id": run.id, "status": "created", "mode": run.mode}, run_id=run.id)
+    for status in ("queued", "running"):
+        transition(uow, run, status)
+    uow.session.flush()  # the run row must exist before the records' bulk COPY refers to it
+    write_result(uow, run_id, result)
+    run.progress = 1.0
+    transition(uow, run, "completed")
+    return run
 
 
 def _write_equity(uow: UnitOfWork, run_id: str, result: BacktestResult) -> None:

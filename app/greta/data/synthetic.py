@@ -16,7 +16,7 @@ import numpy as np
 
 from app.clock.sessions import NS_PER_DAY, NS_PER_SECOND, day_number, new_york_ns, trading_days
 from app.clock.timeframes import SESSION_MINUTES, parse_timeframe
-from app.marvin.bars import BarFrame
+from app.marvin.bars import BarFrame, DataError
 
 DEFAULT_FIRST_DAY = date(2024, 1, 2)
 SESSION_SECONDS = SESSION_MINUTES * 60
@@ -68,5 +68,5 @@ def parse_synthetic(spec: str, timeframe: str = "1Day") -> BarFrame:
         count = int(parts[1])
         seed = int(parts[2]) if len(parts) == 3 else 0
     except ValueError:
-        raise ValueError(f"synthetic data {spec!r}: use SYMBOL:BARS or SYMBOL:BARS:SEED, e.g. AAPL:1000:7") from None
+        raise DataError(f"synthetic data {spec!r}: use SYMBOL:BARS or SYMBOL:BARS:SEED, e.g. AAPL:1000:7") from None
     return synthetic_bars(parts[0], count, seed=seed, timeframe=timeframe)

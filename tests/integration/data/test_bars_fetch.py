@@ -16,7 +16,7 @@ from app.exchange import AccountConfig, ExchangeConfig, ExchangeServer, SymbolCo
 from app.services.fetch import BarFetcher
 from app.veda.alpaca import AlpacaBroker
 from app.walle.repositories import BarRepository
-from tests.integration.data.conftest import weaver
+from tests.integration.conftest import weaver
 
 ACCOUNT = AccountConfig("paper", "PK-DATA", "data-secret")
 PAGE_SIZE = 50

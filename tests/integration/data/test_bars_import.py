@@ -15,7 +15,7 @@ from sqlalchemy import select
 from app.bootstrap import Container
 from app.walle.models import Bar, BarSeries
 from app.walle.repositories import BarRepository
-from tests.integration.data.conftest import weaver
+from tests.integration.conftest import weaver
 
 HEADER = "timestamp,open,high,low,close,volume\n"
 GOOD = [

@@ -1,4 +1,4 @@
-"""Market-data tests run the real `weaver` command in a subprocess against the run's Postgres database."""
+"""CLI tests run the real `weaver` command in a subprocess against the run's Postgres database."""
 
 from __future__ import annotations
 

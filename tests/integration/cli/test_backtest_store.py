@@ -1,0 +1,61 @@
+"""`weaver backtest` with a database configured stores the run: a completed backtest whose records and
+metrics are the ones the command printed and wrote as JSON, visible through the API."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+from flask.testing import FlaskClient
+
+from app.bootstrap import Container
+from app.glados.app import create_app
+from tests.conftest import TEST_TOKEN
+from tests.integration.conftest import weaver
+
+
+@pytest.fixture
+def api(pg: Container) -> Iterator[FlaskClient]:
+    app = create_app({"SETTINGS": pg.settings, "CONTAINER": pg, "COMMANDS": object()})
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {TEST_TOKEN}"
+    yield client
+    app.extensions["weaver"].broadcaster.stop()
+
+
+def test_backtest_command_stores_the_run_when_a_database_is_configured(api, cli_env, tmp_path):
+    out = tmp_path / "result.json"
+    done = weaver("backtest", "--strategy", "sma_cross", "--param", "fast=5", "--param", "slow=20", "--synthetic",
+                  "QQQ:400:4", "--cash", "25000", "--fees", "per_share:0.005", "--slippage", "5bp", "--json", str(out),
+                  env=cli_env)
+    assert done.returncode == 0, done.stderr
+    run_id = done.stdout.strip().splitlines()[-1].removeprefix("stored as run ")
+    document = json.loads(out.read_text())
+
+    client = api
+    run = client.get(f"/api/v1/runs/{run_id}").get_json()
+    assert (run["mode"], run["status"], run["strategy"], run["symbols"], Decimal(run["cash"])) == (
+        "backtest", "completed", "sma_cross", ["QQQ"], Decimal(25000))
+    assert run["fees"] == {"model": "per_share", "rate": "0.005"} and run["slippage"] == {"model": "bps", "value": "5"}
+    assert run["metrics"]["trades"] == document["metrics"]["trades"] > 0
+    assert run["metrics"]["total_return_pct"] == document["metrics"]["total_return_pct"]
+
+    trades = client.get(f"/api/v1/runs/{run_id}/trades?per_page=500").get_json()
+    assert trades["total"] == len(document["trades"])
+    assert [Decimal(t["pnl"]) for t in trades["items"]] == [Decimal(t["pnl"]) for t in document["trades"]]
+    fills = client.get(f"/api/v1/runs/{run_id}/fills?per_page=500").get_json()
+    assert fills["total"] == len(document["fills"])
+    equity = client.get(f"/api/v1/runs/{run_id}/equity").get_json()
+    assert len(equity) == 400
+    assert Decimal(equity[-1]["equity"]) == Decimal(document["equity"][-1]["equity"])
+    events = [e["type"] for e in client.get(f"/api/v1/runs/{run_id}/events").get_json()]
+    assert events == ["run.created", "run.queued", "run.started", "run.completed"]
+
+
+def test_without_a_database_nothing_is_stored(cli_env):
+    env = {k: v for k, v in cli_env.items() if k != "WEAVER_DATABASE_URL"}
+    done = weaver("backtest", "--strategy", "buy_and_hold", "--synthetic", "QQQ:50", "--quiet", env=env)
+    assert done.returncode == 0, done.stderr
+    assert "stored as run" not in done.stdout
