@@ -1,11 +1,12 @@
 """SimBroker: Greta's OrderGateway (what the strategy calls) and BarListener (what the loop calls).
 
 It does work only when orders are working (`pending`), and keeps money in integers (cents, price
-units; app/greta/money.py), answering the strategy in Decimal. Order lifecycle: new (or held, for bracket legs) → filled | canceled | expired | rejected,
-each change stamped with the bar step it happened on. Fill prices: app/greta/orders.py. Sizing and
-buying power: app/greta/sizing.py. Time in force `day`: an order may fill until the end of the
-trading session of the first bar after it was placed (for daily bars: that next bar only).
-Fills are always complete (no partial fills, no volume limit).
+units; app/greta/money.py), answering the strategy in Decimal. Order lifecycle: new (or held, for
+bracket legs) → filled | canceled | expired | rejected, each change stamped with the bar step it
+happened on. Fill prices: app/greta/orders.py. Sizing and buying power: app/greta/sizing.py.
+Time in force `day`: an order may fill until the end of the trading session of the first bar after
+it was placed (for daily bars: that next bar only). Fills are always complete (no partial fills,
+no volume limit).
 """
 
 from __future__ import annotations

@@ -85,7 +85,8 @@ def test_a_clean_million_row_file_imports_completely(pg, cli_env, tmp_path):
     seconds = time.perf_counter() - began
     assert done.returncode == 0, done.stderr
     assert "MILL 1Min: 1,000,000 rows read, 1,000,000 stored" in done.stdout
-    print(f"\n1,000,000-row CSV import end to end: {seconds:.1f} s = {count / seconds:,.0f} rows/s ({done.stdout.strip()})")
+    print(f"\n1,000,000-row CSV import end to end: {seconds:.1f} s = {count / seconds:,.0f} rows/s "
+          f"({done.stdout.strip()})")
     (stored,) = series(pg, "MILL")
     assert stored.count == count
     assert stored.first_ts == datetime(2020, 1, 1, tzinfo=UTC)
