@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 
 scripts/setup.sh --dev
 
+echo "==> lint (ruff)"
+.venv/bin/ruff check app workers scheduler tests benchmarks migrations
+
 echo "==> import contract (domain core imports no framework)"
 .venv/bin/lint-imports --no-cache
 
