@@ -101,11 +101,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--runs", type=int, default=500)
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     args = parser.parse_args()
     with scratch_postgres() as url:
         seed_runs(url, args.runs)
         port = free_port()
-        web = start_web(url, port, TOKEN, workers=2, threads=16)
+        web = start_web(url, port, TOKEN, workers=args.workers, threads=args.threads)
         try:
             (with_wrk if shutil.which("wrk") else with_python)(port, args.seconds, args.connections)
         finally:

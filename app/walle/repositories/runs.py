@@ -57,9 +57,11 @@ class RunRepository:
         if not run_ids:
             return {}
         found: dict[str, dict[str, float | None]] = {run_id: {} for run_id in run_ids}
-        rows = self.session.execute(select(RunMetric).where(RunMetric.run_id.in_(list(run_ids))))
-        for (metric,) in rows:
-            found[metric.run_id][metric.name] = metric.value
+        # Plain columns, not ORM objects: a page of 50 runs carries about a thousand metric rows.
+        rows = self.session.execute(select(RunMetric.run_id, RunMetric.name, RunMetric.value)
+                                    .where(RunMetric.run_id.in_(list(run_ids))))
+        for run_id, name, value in rows:
+            found[run_id][name] = value
         return found
 
 
