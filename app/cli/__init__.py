@@ -15,6 +15,7 @@ import click
 COMMANDS: dict[str, str] = {
     "db": "app.cli.db:db",
     "backtest": "app.cli.backtest:backtest",
+    "sweep": "app.cli.sweep:sweep",
     "bars": "app.cli.bars:bars",
     "runs": "app.cli.runs:runs",
     "exchange": "app.exchange.cli:exchange",

@@ -1,0 +1,116 @@
+"""`weaver sweep`: backtest every cell of a parameter grid on CSV or synthetic bars, ranked by a metric.
+
+    weaver sweep --strategy sma_cross --grid fast=5,10,20 --grid slow=30,50,100 --data GOOG.csv --sort sharpe
+
+The local twin of `POST /api/v1/sweeps` (which fans cells out to the backtest workers): one process,
+a progress bar over the cells, a ranked table, and `--json` for every cell's metrics. Cells whose
+parameters break the strategy's rules (fast ≥ slow) are skipped and listed with the reason.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from app.cli.backtest import USER_ERRORS, _fmt, _prepare
+from app.cli.progress import progress_bar
+from app.greta.engine import run_backtest
+from app.marvin import ParamError, get_strategy
+
+COLUMNS = ("total_return_pct", "sharpe", "max_drawdown_pct", "trades", "win_rate_pct")
+
+
+def _grid(items: tuple[str, ...]) -> dict[str, list[str]]:
+    grid: dict[str, list[str]] = {}
+    for item in items:
+        name, sep, values = item.partition("=")
+        choices = [v.strip() for v in values.split(",") if v.strip()]
+        if not sep or not name.strip() or not choices:
+            raise click.UsageError(f"--grid takes NAME=V1,V2,..., got {item!r}")
+        grid[name.strip()] = choices
+    return grid
+
+
+@click.command()
+@click.option("--strategy", "strategy_name", required=True, help="Built-in name (sma_cross) or package.module:Class.")
+@click.option("--grid", "grid_items", multiple=True, required=True, metavar="NAME=V1,V2,...",
+              help="Values of one parameter to try (repeat for each swept parameter).")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter held fixed (repeatable).")
+@click.option("--data", "data_files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV of bars; repeat for more symbols.")
+@click.option("--symbol", "symbols", multiple=True, help="Symbol of each --data file, in order.")
+@click.option("--synthetic", multiple=True, metavar="SYMBOL:BARS[:SEED]", help="Synthetic GBM bars.")
+@click.option("--timeframe", default=None, help="Bar timeframe (default: from the data).")
+@click.option("--cash", default="10000", show_default=True)
+@click.option("--fees", default="none", show_default=True, help="none | alpaca | per_share:<rate> | percent:<pct>")
+@click.option("--slippage", default="none", show_default=True, help="none | <n>bp | range:<fraction>")
+@click.option("--fractional", is_flag=True)
+@click.option("--allow-short", is_flag=True)
+@click.option("--sort", "sort_by", default="sharpe", show_default=True, help="Metric to rank cells by (best first).")
+@click.option("--ascending", is_flag=True, help="Rank smallest first (e.g. for max_drawdown_pct).")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Write every cell.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def sweep(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ...], data_files: tuple[Path, ...],
+          symbols: tuple[str, ...], synthetic: tuple[str, ...], timeframe: str | None, cash: str, fees: str,
+          slippage: str, fractional: bool, allow_short: bool, sort_by: str, ascending: bool, json_path: Path | None,
+          quiet: bool) -> None:
+    """Backtest every combination of the --grid values and rank the results."""
+    grid = _grid(grid_items)
+    fixed = dict(p.partition("=")[::2] for p in params)
+    try:
+        config, frames = _prepare(strategy_name, (), data_files, symbols, synthetic, timeframe, cash, fees, slippage,
+                                  fractional, allow_short)
+        strategy = get_strategy(strategy_name)
+        cells, skipped = [], []
+        for combo in itertools.product(*grid.values()):
+            texts = {**fixed, **dict(zip(grid, combo, strict=True))}
+            try:
+                cells.append(strategy.parse_params(texts))
+            except ParamError as exc:
+                skipped.append((texts, "; ".join(f"{k}: {v}" for k, v in exc.errors.items())))
+        if not cells:
+            raise click.UsageError("no valid cell in the grid: " + "; ".join(reason for _, reason in skipped))
+        results: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        with progress_bar(f"sweep {strategy_name}", len(cells), unit="runs", quiet=quiet) as bar:
+            for done, values in enumerate(cells, start=1):
+                results.append((values, run_backtest(replace(config, params=values), frames).metrics))
+                bar.update(done)
+    except USER_ERRORS as exc:
+        raise click.UsageError(str(exc)) from exc
+    if sort_by not in results[0][1]:
+        raise click.UsageError(f"--sort: no metric {sort_by!r}; choose from {', '.join(sorted(results[0][1]))}")
+    ranked = _rank(results, sort_by, ascending)
+    Console().print(_table(strategy_name, grid, ranked, sort_by))
+    for texts, reason in skipped:
+        click.echo(f"skipped {', '.join(f'{k}={v}' for k, v in texts.items())}: {reason}")
+    if json_path is not None:
+        document = {"strategy": strategy_name, "grid": grid, "sort": sort_by,
+                    "cells": [{"params": values, "metrics": metrics} for values, metrics in ranked],
+                    "skipped": [{"params": texts, "reason": reason} for texts, reason in skipped]}
+        json_path.write_text(json.dumps(document, sort_keys=True, allow_nan=False), encoding="utf-8")
+
+
+def _rank(results: list[tuple[dict[str, Any], dict[str, Any]]], metric: str,
+          ascending: bool) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Best first; cells without a value for the metric (no trades, say) go last either way."""
+    known = [r for r in results if r[1].get(metric) is not None]
+    unknown = [r for r in results if r[1].get(metric) is None]
+    return sorted(known, key=lambda r: r[1][metric], reverse=not ascending) + unknown
+
+
+def _table(strategy: str, grid: dict[str, list[str]], ranked: list[tuple[dict[str, Any], dict[str, Any]]],
+           sort_by: str) -> Table:
+    table = Table(title=f"{strategy}: {len(ranked)} cells ranked by {sort_by}")
+    columns = [sort_by, *(c for c in COLUMNS if c != sort_by)]
+    for name in [*grid, *columns]:
+        table.add_column(name, justify="right")
+    for values, metrics in ranked:
+        table.add_row(*(str(values[name]) for name in grid), *(_fmt(metrics.get(c)) for c in columns))
+    return table

@@ -1,0 +1,44 @@
+"""`weaver sweep`: every valid cell of the grid is backtested, ranked by the chosen metric; invalid cells
+are skipped with the reason; the JSON holds each cell's metrics, identical to a single backtest's."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from click.testing import CliRunner
+
+from app.cli import main
+from app.greta.data import parse_synthetic
+from app.greta.engine import BacktestConfig, run_backtest
+
+
+def test_sweep_ranks_every_valid_cell_and_skips_the_invalid_ones(tmp_path):
+    out = tmp_path / "sweep.json"
+    result = CliRunner().invoke(main, ["sweep", "--strategy", "sma_cross", "--grid", "fast=5,10,30",
+                                       "--grid", "slow=20,40", "--synthetic", "AAA:400:2", "--sort", "sharpe",
+                                       "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "sma_cross: 5 cells ranked by sharpe" in result.output
+    assert "skipped fast=30, slow=20: fast: must be less than slow" in result.output
+    document = json.loads(out.read_text())
+    cells = document["cells"]
+    assert {(c["params"]["fast"], c["params"]["slow"]) for c in cells} == {(5, 20), (10, 20), (5, 40), (10, 40),
+                                                                           (30, 40)}
+    sharpes = [c["metrics"]["sharpe"] for c in cells if c["metrics"]["sharpe"] is not None]
+    assert sharpes == sorted(sharpes, reverse=True)
+    best = cells[0]
+    alone = run_backtest(BacktestConfig("sma_cross", best["params"], cash=Decimal("10000.00")),
+                         [parse_synthetic("AAA:400:2")])
+    assert best["metrics"] == json.loads(json.dumps(alone.metrics))
+
+
+def test_sweep_refuses_a_bad_grid_or_an_unknown_metric():
+    bad = CliRunner().invoke(main, ["sweep", "--strategy", "sma_cross", "--grid", "fast", "--synthetic", "A:50"])
+    assert bad.exit_code == 2 and "--grid takes NAME=V1,V2" in bad.output
+    none_valid = CliRunner().invoke(main, ["sweep", "--strategy", "sma_cross", "--grid", "fast=50",
+                                           "--grid", "slow=20", "--synthetic", "A:80"])
+    assert none_valid.exit_code == 2 and "no valid cell in the grid" in none_valid.output
+    metric = CliRunner().invoke(main, ["sweep", "--strategy", "sma_cross", "--grid", "fast=5", "--synthetic", "A:80",
+                                       "--sort", "luck"])
+    assert metric.exit_code == 2 and "no metric 'luck'" in metric.output
