@@ -1,0 +1,76 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { ApiError, uploadWithProgress } from '@/lib/api/client';
+import { keys } from '@/lib/api/keys';
+import { ImportForm } from './ImportForm';
+
+vi.mock('@/lib/api/client', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('@/lib/api/client')>()),
+  uploadWithProgress: vi.fn(),
+}));
+const upload = vi.mocked(uploadWithProgress);
+
+function renderForm() {
+  const client = new QueryClient({ defaultOptions: { mutations: { retry: false } } });
+  const invalidate = vi.spyOn(client, 'invalidateQueries');
+  render(<QueryClientProvider client={client}><ImportForm /></QueryClientProvider>);
+  return { invalidate };
+}
+
+async function fillAndSubmit() {
+  const file = new File(['timestamp,open,high,low,close,volume\n'], 'bars.csv', { type: 'text/csv' });
+  await userEvent.upload(screen.getByTestId('import-file'), file);
+  await userEvent.type(screen.getByTestId('import-symbol'), 'aapl');
+  await userEvent.selectOptions(screen.getByTestId('import-timeframe'), '1Min');
+  await userEvent.click(screen.getByTestId('import-submit'));
+  return file;
+}
+
+describe('ImportForm', () => {
+  beforeEach(() => {
+    upload.mockReset();
+  });
+
+  it('sends the file, symbol and timeframe, shows what was stored and refreshes the series list', async () => {
+    upload.mockImplementation(async (_path, _form, onProgress) => {
+      onProgress(0.5);
+      return { symbol: 'AAPL', timeframe: '1Min', rows: 1200, inserted: 1150, skipped: 50, error_count: 0, errors: [] };
+    });
+    const { invalidate } = renderForm();
+    const file = await fillAndSubmit();
+    expect(await screen.findByTestId('import-result')).toHaveTextContent(
+      'AAPL 1Min: 1,200 rows read, 1,150 stored, 50 already present.');
+    const [path, form] = upload.mock.calls[0] ?? [];
+    expect(path).toBe('/bars/import');
+    expect((form as FormData).get('file')).toBe(file);
+    expect((form as FormData).get('symbol')).toBe('AAPL');
+    expect((form as FormData).get('timeframe')).toBe('1Min');
+    expect((form as FormData).get('keep_good_rows')).toBe('false');
+    expect(invalidate).toHaveBeenCalledWith({ queryKey: keys.series });
+  });
+
+  it('lists every bad row by line number when the API refuses the file', async () => {
+    upload.mockRejectedValue(new ApiError(422, 'validation_failed', 'nothing was imported: 2 bad rows', {
+      fields: { file: '2 bad rows' }, error_count: 2,
+      errors: [{ line: 3, reason: 'high is below open or close' }, { line: 7, reason: 'duplicate timestamp' }],
+    }));
+    const { invalidate } = renderForm();
+    await fillAndSubmit();
+    const rows = await screen.findAllByTestId('import-error-row');
+    expect(rows.map((r) => within(r).getAllByRole('cell').map((c) => c.textContent))).toEqual([
+      ['3', 'high is below open or close'], ['7', 'duplicate timestamp']]);
+    expect(screen.getByTestId('error-banner')).toHaveTextContent('nothing was imported: 2 bad rows');
+    expect(screen.queryByTestId('import-result')).toBeNull();
+    expect(invalidate).not.toHaveBeenCalled();
+  });
+
+  it('shows a field error from the API at its field', async () => {
+    upload.mockRejectedValue(new ApiError(422, 'validation_failed', 'invalid input', {
+      fields: { symbol: "not a ticker symbol: 'AAPL!'" } }));
+    renderForm();
+    await fillAndSubmit();
+    expect(await screen.findByTestId('error-symbol')).toHaveTextContent("not a ticker symbol: 'AAPL!'");
+  });
+});
