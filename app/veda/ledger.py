@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Numeric, case, func, select, type_coerce
 
 from app.veda.positions import ZERO, Holding, apply_fill
 from app.veda.statuses import FINAL, weaver_status
@@ -113,6 +113,15 @@ class Ledger:
 
 def run_cash(uow: UnitOfWork, run: Run) -> Decimal:
     """Starting cash minus what the run's buys cost plus what its sells brought, less fees."""
+    if uow.session.get_bind().dialect.name == "postgresql":
+        # NUMERIC arithmetic in the database: exact, and one row back however many fills a long run has.
+        # type_coerce: read the sum as plain NUMERIC, not through the Money column type's rounding.
+        flow = uow.session.scalar(
+            select(type_coerce(func.coalesce(func.sum(case((Fill.side == "sell", Fill.qty * Fill.price),
+                                                           else_=-(Fill.qty * Fill.price)) - Fill.fee), 0),
+                               Numeric(asdecimal=True)))
+            .where(Fill.run_id == run.id))
+        return run.cash + Decimal(flow)
     cash = run.cash  # summed in Python: exact decimals on SQLite too (it stores them as text)
     for side, qty, price, fee in uow.session.execute(
         select(Fill.side, Fill.qty, Fill.price, Fill.fee).where(Fill.run_id == run.id)
