@@ -33,13 +33,28 @@ def _windows(x: Array, n: int) -> Array | None:
     return sliding_window_view(x, n) if len(x) >= n else None
 
 
+_SIGNIFICANT_DIGITS = 12
+
+
+def _settled(x: Array) -> Array:
+    """`x` rounded to 12 significant digits, far below any price's precision but above float error.
+
+    Averages that are equal in exact arithmetic (a 10- and a 20-bar SMA of two-decimal prices both
+    at 118.096) come out of float sums an ulp apart; left so, a tie reads as a cross one bar early.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        magnitude = np.floor(np.log10(np.abs(x)))
+    scale = 10.0 ** (_SIGNIFICANT_DIGITS - 1 - np.where(np.isfinite(magnitude), magnitude, 0.0))
+    return np.round(x * scale) / scale
+
+
 def sma(values: object, n: int) -> Array:
     """Simple moving average. Window sums (not a running cumsum) keep long series exact to 1e-12."""
     x, n = _series(values), _period(n)
     out = np.full(len(x), np.nan)
     windows = _windows(x, n)
     if windows is not None:
-        out[n - 1:] = windows.sum(axis=1) / n
+        out[n - 1:] = _settled(windows.sum(axis=1) / n)
     return out
 
 
