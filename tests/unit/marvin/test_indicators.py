@@ -40,6 +40,17 @@ def test_sma_of_a_series_shorter_than_its_window_is_all_nan():
     same(sma([1, 2], 3), [nan, nan])
 
 
+def test_averages_equal_in_exact_arithmetic_are_equal_floats_so_a_tie_is_not_a_cross():
+    # Bar 19: mean of the last 10 closes = mean of all 20 = 118.096 exactly; a plain float sum gives
+    # 118.09599999999998 for the 20-bar one. Bar 20: fast 118.118 < slow 118.1945, but from a tie.
+    closes = [116.39, 115.85, 119.31, 118.26, 116.45, 117.19, 119.15, 119.82, 120.56, 117.98, 118.14, 117.25,
+              119.18, 119.36, 120.17, 117.66, 116.36, 118.91, 116.99, 116.94, 118.36]
+    fast, slow = sma(closes, 10), sma(closes, 20)
+    assert fast[19] == slow[19] == 118.096
+    assert (fast[20], slow[20]) == (118.118, 118.1945)
+    assert crossover(fast, slow)[20] == 0.0
+
+
 def test_ema_is_seeded_with_the_sma_then_smoothed_with_two_over_n_plus_one():
     # alpha = 0.5: seed mean(2, 4, 6) = 4; 4 + 0.5 × (8 - 4) = 6; 6 + 0.5 × (12 - 6) = 9
     same(ema([2, 4, 6, 8, 12], 3), [nan, nan, 4, 6, 9])
