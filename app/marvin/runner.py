@@ -251,12 +251,24 @@ class StrategyRunner:
         self.next_seq += 1
         return self.gateway.submit(request)
 
+    def _cancel_exits(self, symbol: str) -> None:
+        """Closing a position retires the bracket exits that protected it (legs whose entry filled):
+        left working, a later stop-loss would sell shares no longer held and open a short."""
+        working = self.gateway.open_orders(symbol)
+        if not working:
+            return
+        open_ids = {o.id for o in working}
+        for order in working:
+            if order.parent_id is not None and order.parent_id not in open_ids:
+                self.gateway.cancel(order.id)
+
     def _close(self, symbol: str) -> str | None:
         if self.index < 0 or self._initialising:
             raise OrderError("orders are placed from next(), once a bar has closed")
         position = self.gateway.position(symbol)
         if not position:
             return None
+        self._cancel_exits(symbol)
         request = close_request(self.next_seq, self.market.timeline.item(self.index), symbol, position)  # type: ignore
         self.next_seq += 1
         return self.gateway.submit(request)

@@ -67,7 +67,31 @@ class Ledger:
         if status != order.status and not (order.status in FINAL and status != "filled"):
             self._set_status(order, status, at=parse_ts(snapshot.get("updated_at")))
             changed = True
+        for leg in snapshot.get("legs") or ():
+            changed = self.apply(self._leg(order, leg), leg).changed or changed
         return Applied(changed, max(new_qty, ZERO))
+
+    def _leg(self, parent: Order, snapshot: dict[str, Any]) -> Order:
+        """A bracket exit the broker created with `parent`, recorded under the broker's own
+        client_order_id: the stream, polling and reconciliation then find it like any other order,
+        and its fill moves the run's position."""
+        cid = str(snapshot["client_order_id"])
+        leg = self.uow.records.order_by_client_id(cid)
+        if leg is not None:
+            return leg
+        leg = Order(run_id=parent.run_id, parent_id=parent.id, client_order_id=cid,
+                    broker_order_id=str(snapshot.get("id") or "") or None, symbol=parent.symbol,
+                    side=str(snapshot.get("side") or ("sell" if parent.side == "buy" else "buy")),
+                    type=str(snapshot.get("type") or snapshot.get("order_type") or "market"), order_class="bracket",
+                    time_in_force=str(snapshot.get("time_in_force") or parent.time_in_force),
+                    qty=_dec(snapshot.get("qty")), limit_price=_dec(snapshot.get("limit_price")),
+                    stop_price=_dec(snapshot.get("stop_price")), bar_ts=parent.bar_ts, status="submitted",
+                    submitted_at=parse_ts(snapshot.get("submitted_at")) or parent.submitted_at,
+                    history=[{"status": "submitted", "ts": datetime.now(UTC).isoformat()}])
+        self.uow.session.add(leg)
+        self.uow.session.flush()
+        self._event(leg, "order.submitted")
+        return leg
 
     def _book_fill(self, order: Order, snapshot: dict[str, Any], filled_total: Decimal, qty: Decimal) -> None:
         avg_total = _dec(snapshot.get("filled_avg_price")) or ZERO

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from tests.unit.greta.helpers import fill_prices, run
 
 D = Decimal
@@ -230,3 +232,24 @@ def test_cancel_all_cancels_working_bracket_legs_and_held_ones_with_their_parent
                             lambda s: s.buy(size=1, limit=50, take_profit=60, stop_loss=40)],
                         1: lambda s: s.cancel_all()})
     assert [o.status for o in result.orders] == ["filled", "canceled", "canceled", "canceled", "canceled", "canceled"]
+
+
+@pytest.mark.parametrize("allow_short", [True, False])
+def test_closing_a_bracketed_position_cancels_its_exits_so_a_later_stop_never_opens_a_short(allow_short):
+    rows = [FLAT, FLAT, FLAT, (100.0, 101.0, 90.0, 92.0), FLAT]
+    result = run(rows, {0: lambda s: s.buy(size=10, take_profit=110, stop_loss=95), 1: lambda s: s.close()},
+                 allow_short=allow_short)
+    parent, take_profit, stop_loss, close = result.orders
+    assert (take_profit.leg, stop_loss.leg) == ("take_profit", "stop_loss")
+    assert (parent.status, take_profit.status, stop_loss.status, close.status) == (
+        "filled", "canceled", "canceled", "filled")
+    assert stop_loss.reject_reason is None
+    assert fill_prices(result) == [("buy", D(10), D("100.0000"), 1), ("sell", D(10), D("100.0000"), 2)]
+    assert result.positions == ()  # bar 3 fell through 95: nothing left to trigger
+
+
+def test_close_leaves_an_unfilled_bracket_entry_and_its_held_legs_alone():
+    rows = [FLAT, FLAT, FLAT]
+    result = run(rows, {0: [lambda s: s.buy(size=5), lambda s: s.buy(size=1, limit=50, take_profit=60, stop_loss=40)],
+                        1: lambda s: s.close()})
+    assert [o.status for o in result.orders] == ["filled", "new", "held", "held", "filled"]
