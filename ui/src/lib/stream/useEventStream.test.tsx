@@ -1,5 +1,5 @@
-import { QueryClient } from '@tanstack/react-query';
-import { act, renderHook } from '@testing-library/react';
+import { QueryClient, QueryObserver } from '@tanstack/react-query';
+import { act, renderHook, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeEventSource } from '@/testing/fakeEventSource';
 import { useEventStream } from './useEventStream';
@@ -79,6 +79,32 @@ describe('useEventStream', () => {
     const { remove } = setup();
     act(() => FakeEventSource.last().emit('run.deleted', 5, { run_id: 'r3', status: 'deleted' }, 'r3'));
     expect(remove).toHaveBeenCalledWith({ queryKey: ['run', 'r3'] });
+  });
+
+  it('refetches a first fetch that was already in flight when its event arrived', async () => {
+    vi.useRealTimers();
+    const queryClient = new QueryClient();
+    const answers = ['from before the run completed', 'after'];
+    const calls: string[] = [];
+    let release: (() => void) | null = null;
+    const observer = new QueryObserver(queryClient, {
+      queryKey: ['run', 'r1', 'trades', 'all'],
+      queryFn: ({ signal }) => new Promise<string>((resolve, reject) => {
+        const answer = answers[calls.length];
+        calls.push(answer);
+        signal.addEventListener('abort', () => reject(new Error('aborted')));
+        if (calls.length === 1) release = () => resolve(answer);
+        else resolve(answer);
+      }),
+    });
+    const unsubscribe = observer.subscribe(() => undefined);
+    await waitFor(() => expect(calls).toHaveLength(1));
+    renderHook(() => useEventStream({ token: 't', queryClient, EventSourceImpl: FakeEventSource, flushMs: 0 }));
+    act(() => FakeEventSource.last().emit('run.completed', 7, { run_id: 'r1', status: 'completed', mode: 'backtest' }, 'r1'));
+    release?.();
+    await waitFor(() => expect(observer.getCurrentResult().data).toBe('after'));
+    expect(calls).toEqual(['from before the run completed', 'after']);
+    unsubscribe();
   });
 
   it('batches and deduplicates invalidations within the flush window', () => {

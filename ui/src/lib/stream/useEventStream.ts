@@ -48,6 +48,22 @@ export function streamUrl(token: string, after: number | null): string {
   return apiUrl('/stream', { token, after: after ?? undefined });
 }
 
+/**
+ * TanStack keeps a query's *first* fetch when the query is invalidated while that fetch is in flight
+ * (there is no data to fall back on), but the request may predate the change the event announces:
+ * seen as a trades table stuck at "0 rows" after its backtest completed. Cancel such requests and
+ * fetch again, so every event is followed by a read that starts after it.
+ */
+function refetchFirstFetchesInFlight(queryClient: QueryClient, queryKey: QueryKey): void {
+  const inFlight = queryClient.getQueryCache().findAll({
+    queryKey, predicate: (query) => query.state.fetchStatus === 'fetching' && query.state.data === undefined,
+  });
+  inFlight.forEach((query) => {
+    void queryClient.cancelQueries({ queryKey: query.queryKey, exact: true })
+      .then(() => queryClient.invalidateQueries({ queryKey: query.queryKey, exact: true }));
+  });
+}
+
 export function useEventStream(options: EventStreamOptions): EventStream {
   const { token, queryClient, EventSourceImpl, flushMs = 250, initialBackoffMs = 1000, maxBackoffMs = 30_000 } = options;
   const [state, setState] = useState<StreamState>('connecting');
@@ -69,7 +85,10 @@ export function useEventStream(options: EventStreamOptions): EventStream {
     removals.current.clear();
     pending.current.clear();
     toRemove.forEach((queryKey) => queryClient.removeQueries({ queryKey }));
-    toInvalidate.forEach((queryKey) => void queryClient.invalidateQueries({ queryKey }));
+    toInvalidate.forEach((queryKey) => {
+      void queryClient.invalidateQueries({ queryKey });
+      refetchFirstFetchesInFlight(queryClient, queryKey);
+    });
   }, [queryClient]);
 
   const handle = useCallback((message: MessageEvent) => {
