@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.clock.realtime import NEW_YORK, is_daily
+from app.clock.realtime import NEW_YORK
 from app.marvin.registry import get_strategy
 from app.marvin.runner import StrategyRunner
 from app.services.runs import transition
@@ -26,6 +26,7 @@ from app.veda.history import fetch_history
 from app.veda.ledger import Ledger, run_cash
 from app.veda.reconcile import reconcile_account
 from app.veda.risk import Breach, RiskState, check_loss
+from app.veda.sessions import SessionCalendar
 from app.veda.snapshots import record_snapshot
 from app.veda.statuses import OPEN
 from app.walle.models import EquityPoint, LiveTick, Order, Position, Run
@@ -46,6 +47,7 @@ class LiveService:
         self.brokers = brokers  # "paper" / "live" → the adapter for that credential set
         self.contexts: dict[str, RunContext] = {}
         self.reconciled: set[str] = set()
+        self.calendars: dict[str, SessionCalendar] = {}
 
     def handle(self, command: str, run_id: str | None = None, **kwargs: Any) -> Any:
         handler = getattr(self, f"_{command}", None)
@@ -65,6 +67,12 @@ class LiveService:
             self.reconciled.add(kind)
             self._refresh(None, kind=kind)
         return found
+
+    def _calendar(self, mode: str, broker: AlpacaBroker) -> SessionCalendar:
+        calendar = self.calendars.get(mode)
+        if calendar is None or calendar.broker is not broker:
+            calendar = self.calendars[mode] = SessionCalendar(broker)
+        return calendar
 
     def _broker(self, run: Run) -> AlpacaBroker:
         broker = self.brokers.get(run.mode)
@@ -101,6 +109,14 @@ class LiveService:
             seen = uow.session.get(LiveTick, (run_id, moment))
             if seen is not None and seen.status in ("done", "skipped"):
                 return "duplicate"
+            mode, timeframe = run.mode, run.timeframe
+        broker = self.brokers.get(mode)
+        try:
+            if broker is not None and not self._calendar(mode, broker).trades(timeframe, moment):
+                return "closed"  # outside the broker's session: nothing recorded, no event
+        except BrokerError:
+            pass  # the tick itself meets the same broker and records why it was skipped
+        with self.uow() as uow:
             if seen is None:
                 uow.session.add(LiveTick(run_id=run_id, bar_ts=moment, status="started"))
             uow.commit()
@@ -124,8 +140,8 @@ class LiveService:
         with self.uow() as uow:
             run = uow.runs.get(run_id)
             broker = self._broker(run)
-            symbols, timeframe = list(run.symbols), run.timeframe
-        if not is_daily(timeframe) and not broker.clock().get("is_open", True):
+            symbols, timeframe, mode = list(run.symbols), run.timeframe, run.mode
+        if not self._calendar(mode, broker).trades(timeframe, bar_ts):
             return "skipped: market closed"
         context = self.contexts.get(run_id) or self._context(run_id, broker)
         context.gateway.sync_open_orders()
