@@ -33,13 +33,16 @@ def create_run(body: RunCreate) -> RunOut:
     return run_out(run.id)
 
 
-@endpoint(bp, "", summary="List runs, newest first", query=RunQuery, response=page_of_cache(RunOut))
+@endpoint(bp, "", summary="List runs, newest first unless sorted otherwise", query=RunQuery,
+          response=page_of_cache(RunOut))
 def list_runs(query: RunQuery):  # type: ignore[no-untyped-def]
+    """`sort` orders every matching run before paginating, so pages follow on; runs without the
+    sorted metric come last in either order."""
     with services().container.read_session() as session:
         repo = RunRepository(session)
         rows, total = repo.list(
             RunFilter(mode=query.mode, status=query.status, strategy=query.strategy, sweep_id=query.sweep_id),
-            limit=query.per_page, offset=query.offset,
+            limit=query.per_page, offset=query.offset, sort=query.sort, descending=query.order == "desc",
         )
         result = page(RunOut, list(rows), total, query)
         metrics = repo.metrics([r.id for r in rows])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -37,11 +37,17 @@ class RunOut(Out):
     metrics: dict[str, float | None] = Field(default_factory=dict)
 
 
+RunSort = Literal["created_at", "name", "mode", "strategy", "symbols", "status",
+                  "total_return_pct", "sharpe", "max_drawdown_pct", "trades"]
+
+
 class RunQuery(PageQuery):
     mode: str | None = Field(None, pattern="^(backtest|paper|live)$")
     status: str | None = Field(None, max_length=20)
     strategy: str | None = Field(None, max_length=200)
     sweep_id: str | None = Field(None, max_length=36)
+    sort: RunSort = Field("created_at", description="a run column or a metric name; runs without the metric go last")
+    order: Literal["asc", "desc"] = "desc"
 
 
 class OrderOut(Out):

@@ -1,12 +1,14 @@
-"""Runs and sweeps: create, find, list (filtered, paginated, newest first), delete."""
+"""Runs and sweeps: create, find, list (filtered, sorted, paginated; newest first by default), delete."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import String, and_, cast, delete, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from app.walle.models import Run, RunMetric, Sweep
 
@@ -17,6 +19,17 @@ class RunFilter:
     status: str | None = None
     strategy: str | None = None
     sweep_id: str | None = None
+
+
+# The run columns a list can sort by; any other sort key names a metric (run_metrics.name).
+RUN_COLUMNS: dict[str, ColumnElement[Any] | InstrumentedAttribute[Any]] = {
+    "created_at": Run.created_at,
+    "name": func.coalesce(Run.name, Run.strategy),  # what the dashboard shows for an unnamed run
+    "mode": Run.mode,
+    "strategy": Run.strategy,
+    "symbols": cast(Run.symbols, String),
+    "status": Run.status,
+}
 
 
 class RunRepository:
@@ -30,7 +43,10 @@ class RunRepository:
     def get(self, run_id: str, *, for_update: bool = False) -> Run | None:
         return self.session.get(Run, run_id, with_for_update=for_update or None)
 
-    def list(self, filters: RunFilter, *, limit: int = 50, offset: int = 0) -> tuple[Sequence[Run], int]:
+    def list(self, filters: RunFilter, *, limit: int = 50, offset: int = 0, sort: str = "created_at",
+             descending: bool = True) -> tuple[Sequence[Run], int]:
+        """`sort` is a run column (`RUN_COLUMNS`) or else a metric name; runs without the value go last
+        either way, and ties keep the newest first so pages never overlap."""
         query = select(Run)
         for column, value in (
             (Run.mode, filters.mode),
@@ -41,7 +57,12 @@ class RunRepository:
             if value is not None:
                 query = query.where(column == value)
         total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        page = self.session.scalars(query.order_by(Run.created_at.desc(), Run.id).limit(limit).offset(offset))
+        key = RUN_COLUMNS.get(sort)
+        if key is None:
+            query = query.outerjoin(RunMetric, and_(RunMetric.run_id == Run.id, RunMetric.name == sort))
+            key = RunMetric.value
+        first = (key.desc() if descending else key.asc()).nulls_last()
+        page = self.session.scalars(query.order_by(first, Run.created_at.desc(), Run.id).limit(limit).offset(offset))
         return page.all(), total
 
     def with_status(self, statuses: Sequence[str], modes: Sequence[str] | None = None) -> Sequence[Run]:

@@ -13,13 +13,11 @@ export interface TradeMark {
   price: string;
 }
 
-/** The bar at or before `t` (fills happen inside a bar): binary search over sorted bar times. */
+/** The bar at or before `t` (fills happen inside a bar): binary search over sorted bar times; null before the first. */
 export function snapToBar(times: number[], t: number): number | null {
-  if (times.length === 0) return null;
+  if (times.length === 0 || t < (times[0] ?? 0)) return null;
   let lo = 0;
   let hi = times.length - 1;
-  const first = times[0] ?? 0;
-  if (t < first) return first;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
     if ((times[mid] ?? 0) <= t) lo = mid;
@@ -28,8 +26,36 @@ export function snapToBar(times: number[], t: number): number | null {
   return times[lo] ?? null;
 }
 
-export function CandleChart({ bars, marks = [], zone, intraday, height = 360, testId = 'candle-chart' }:
-  { bars: Bar[]; marks?: TradeMark[]; zone: string; intraday: boolean; height?: number; testId?: string }) {
+export interface MarkPlacement<M> {
+  /** Marks inside the loaded bars, each with the time of the bar it happened in. */
+  placed: Array<{ mark: M; time: number }>;
+  /** Marks before the first loaded bar (the chart loads only the most recent bars). */
+  earlier: number;
+  /** Marks after the last loaded bar ended (bars not stored yet). */
+  later: number;
+}
+
+/**
+ * Put each mark on its bar. Marks outside the loaded bars are left out and counted, never drawn on
+ * the nearest bar at a wrong time. `barSeconds` (the timeframe) says when the last bar ends; without
+ * it a mark after the last bar's open stays on the last bar.
+ */
+export function placeMarks<M extends { ts: string }>(times: number[], marks: M[], barSeconds?: number): MarkPlacement<M> {
+  const result: MarkPlacement<M> = { placed: [], earlier: 0, later: 0 };
+  const end = barSeconds && times.length ? (times[times.length - 1] ?? 0) + barSeconds : Infinity;
+  for (const mark of marks) {
+    const t = toSeconds(mark.ts);
+    const time = t < end ? snapToBar(times, t) : null;
+    if (time !== null) result.placed.push({ mark, time });
+    else if (t < end) result.earlier += 1;
+    else result.later += 1;
+  }
+  return result;
+}
+
+export function CandleChart({ bars, marks = [], barSeconds, zone, intraday, height = 360, testId = 'candle-chart' }:
+  { bars: Bar[]; marks?: TradeMark[]; barSeconds?: number; zone: string; intraday: boolean; height?: number;
+    testId?: string }) {
   const { ref, chart } = useChart(height);
 
   const data = useMemo(() => bars.map((b) => ({
@@ -38,21 +64,18 @@ export function CandleChart({ bars, marks = [], zone, intraday, height = 360, te
   })), [bars]);
 
   const markers = useMemo(() => {
-    const times = data.map((d) => d.time as number);
-    const withText = marks.length <= 60;
-    return marks
-      .map((m): SeriesMarker<UTCTimestamp> | null => {
-        const time = snapToBar(times, toSeconds(m.ts));
-        if (time === null) return null;
+    const { placed } = placeMarks(data.map((d) => d.time as number), marks, barSeconds);
+    const withText = placed.length <= 60;
+    return placed
+      .map(({ mark: m, time }): SeriesMarker<UTCTimestamp> => {
         const buy = m.side === 'buy';
         return {
           time: time as UTCTimestamp, position: buy ? 'belowBar' : 'aboveBar', shape: buy ? 'arrowUp' : 'arrowDown',
           color: buy ? COLORS.up : COLORS.down, text: withText ? `${buy ? 'B' : 'S'} ${formatQty(m.qty)}` : undefined,
         };
       })
-      .filter((m): m is SeriesMarker<UTCTimestamp> => m !== null)
       .sort((a, b) => (a.time as number) - (b.time as number));
-  }, [marks, data]);
+  }, [marks, data, barSeconds]);
 
   useEffect(() => {
     if (!chart) return undefined;

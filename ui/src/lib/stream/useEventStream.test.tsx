@@ -86,14 +86,14 @@ describe('useEventStream', () => {
     const queryClient = new QueryClient();
     const answers = ['from before the run completed', 'after'];
     const calls: string[] = [];
-    let release: (() => void) | null = null;
+    const gate: { release?: () => void } = {};
     const observer = new QueryObserver(queryClient, {
       queryKey: ['run', 'r1', 'trades', 'all'],
       queryFn: ({ signal }) => new Promise<string>((resolve, reject) => {
-        const answer = answers[calls.length];
+        const answer = answers[calls.length] ?? 'unexpected';
         calls.push(answer);
         signal.addEventListener('abort', () => reject(new Error('aborted')));
-        if (calls.length === 1) release = () => resolve(answer);
+        if (calls.length === 1) gate.release = () => resolve(answer);
         else resolve(answer);
       }),
     });
@@ -101,7 +101,7 @@ describe('useEventStream', () => {
     await waitFor(() => expect(calls).toHaveLength(1));
     renderHook(() => useEventStream({ token: 't', queryClient, EventSourceImpl: FakeEventSource, flushMs: 0 }));
     act(() => FakeEventSource.last().emit('run.completed', 7, { run_id: 'r1', status: 'completed', mode: 'backtest' }, 'r1'));
-    release?.();
+    gate.release?.();
     await waitFor(() => expect(observer.getCurrentResult().data).toBe('after'));
     expect(calls).toEqual(['from before the run completed', 'after']);
     unsubscribe();

@@ -1,12 +1,20 @@
 import { useMemo, useState } from 'react';
-import { CandleChart } from '@/components/charts/CandleChart';
+import { CandleChart, placeMarks } from '@/components/charts/CandleChart';
+import { toSeconds } from '@/components/charts/chartTheme';
 import { ErrorBanner, Loading, Panel } from '@/components/ui/Feedback';
 import { useBars } from '@/lib/api/catalog';
-import type { Run } from '@/lib/api/types';
+import type { Run, Timeframe } from '@/lib/api/types';
 import { useTimeZone } from '@/lib/time/useTimeZone';
 import { useRecords } from '../api/run';
 
-/** Candles of one traded symbol at the run's timeframe, with a marker at every fill. */
+const BAR_SECONDS: Record<Timeframe, number> = {
+  '1Min': 60, '5Min': 300, '15Min': 900, '30Min': 1800, '1Hour': 3600, '1Day': 86_400,
+};
+
+/**
+ * Candles of one traded symbol at the run's timeframe, with a marker at every fill on them. Only the
+ * most recent bars are loaded: fills outside them are left out, and the panel says how many.
+ */
 export function PriceChartPanel({ run }: { run: Run }) {
   const [symbol, setSymbol] = useState(run.symbols[0] ?? '');
   const { zone } = useTimeZone();
@@ -15,8 +23,11 @@ export function PriceChartPanel({ run }: { run: Run }) {
     : { limit: 2000 };
   const bars = useBars(symbol, run.timeframe, window);
   const fills = useRecords(run.id, 'fills');
+  const barSeconds = BAR_SECONDS[run.timeframe];
   const marks = useMemo(() => (fills.data?.items ?? []).filter((f) => f.symbol === symbol)
     .map((f) => ({ ts: f.ts, side: f.side, qty: f.qty, price: f.price })), [fills.data, symbol]);
+  const placement = useMemo(() => placeMarks((bars.data ?? []).map((b) => toSeconds(b.ts)), marks, barSeconds),
+    [bars.data, marks, barSeconds]);
 
   return (
     <Panel testId="price-panel" bodyClass="" title={
@@ -29,15 +40,32 @@ export function PriceChartPanel({ run }: { run: Run }) {
           </select>
         ) : <span className="mono">{symbol}</span>}
         <span className="dim mono">{run.timeframe}</span>
-        <span className="dim">{marks.length} fills marked</span>
+        <span className="dim">{placement.placed.length} fills marked</span>
       </div>
     }>
       <ErrorBanner error={bars.error} title="Bars could not be loaded" />
       {bars.isPending ? <Loading /> : bars.data && bars.data.length === 0 ? (
         <p className="muted panel-body">No stored bars for {symbol} at {run.timeframe} in this window.</p>
       ) : bars.data ? (
-        <CandleChart bars={bars.data} marks={marks} zone={zone} intraday={run.timeframe !== '1Day'} />
+        <>
+          <CandleChart bars={bars.data} marks={marks} barSeconds={barSeconds} zone={zone}
+            intraday={run.timeframe !== '1Day'} />
+          {placement.earlier || placement.later ? (
+            <p className="muted panel-body" style={{ margin: 0, paddingTop: 4 }} data-testid="fills-not-shown">
+              {outsideNote(placement.earlier, placement.later, bars.data.length)}
+            </p>
+          ) : null}
+        </>
       ) : null}
     </Panel>
   );
+}
+
+/** "3 earlier fills not shown (chart shows the last 20,000 bars)", and likewise for fills after the last bar. */
+function outsideNote(earlier: number, later: number, bars: number): string {
+  const count = (n: number, what: string) => `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`;
+  return [
+    earlier ? `${count(earlier, 'earlier fill')} not shown (chart shows the last ${count(bars, 'bar')})` : '',
+    later ? `${count(later, 'fill')} after the last stored bar not shown` : '',
+  ].filter(Boolean).join('; ');
 }

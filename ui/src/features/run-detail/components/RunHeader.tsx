@@ -16,7 +16,9 @@ export function RunHeader({ run }: { run: Run }) {
   const [confirmStop, setConfirmStop] = useState(false);
   const [cancelOrders, setCancelOrders] = useState(true);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [confirmStart, setConfirmStart] = useState(false);
   const trading = run.mode !== 'backtest';
+  const live = run.mode === 'live';
   const running = run.status === 'running' || run.status === 'queued';
 
   return (
@@ -28,8 +30,9 @@ export function RunHeader({ run }: { run: Run }) {
         <span className="dim mono" title="run id">{run.id}</span>
         <span className="spacer" />
         {canStart(run) ? (
-          <Button variant="primary" onClick={() => start.mutate()} busy={start.isPending} data-testid="start-run">
-            {trading ? 'Start trading' : 'Start backtest'}
+          <Button variant={live ? 'danger' : 'primary'} busy={start.isPending} data-testid="start-run"
+            onClick={() => (live ? setConfirmStart(true) : start.mutate())}>
+            {live ? 'Start LIVE trading' : trading ? 'Start trading' : 'Start backtest'}
           </Button>
         ) : null}
         {canStop(run) ? (
@@ -73,6 +76,14 @@ export function RunHeader({ run }: { run: Run }) {
         ) : null}
         <ErrorBanner error={start.error ?? stop.error ?? remove.error} />
       </div>
+      <ConfirmDialog open={confirmStart} title="Start a LIVE run?" confirmLabel="Start live trading" requireWord="LIVE"
+        danger busy={start.isPending} testId="live-start-confirm" onCancel={() => setConfirmStart(false)}
+        onConfirm={() => start.mutate(undefined, { onSettled: () => setConfirmStart(false) })}>
+        <p style={{ margin: 0 }}>
+          <strong>{run.strategy}</strong> on <span className="mono">{run.symbols.join(', ')}</span> will place real
+          orders with real money on the Alpaca live account.
+        </p>
+      </ConfirmDialog>
       <ConfirmDialog open={confirmStop} title={`Stop this ${run.mode} run?`} confirmLabel="Stop run" danger
         busy={stop.isPending} onCancel={() => setConfirmStop(false)}
         onConfirm={() => stop.mutate(cancelOrders, { onSettled: () => setConfirmStop(false) })}>

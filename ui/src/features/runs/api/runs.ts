@@ -4,12 +4,23 @@ import { keys } from '@/lib/api/keys';
 import type { Page, Position, Run, RunFilters } from '@/lib/api/types';
 import { add } from '@/lib/decimal';
 
-export function useRuns(filters: RunFilters) {
+/** What GET /runs sorts by (a run column or a metric name), across all runs, before paginating. */
+export const RUN_SORTS = ['created_at', 'name', 'mode', 'strategy', 'symbols', 'status', 'total_return_pct', 'sharpe',
+  'max_drawdown_pct', 'trades'] as const;
+export type RunSort = (typeof RUN_SORTS)[number];
+export type SortOrder = 'asc' | 'desc';
+
+export interface RunListQuery extends RunFilters {
+  sort?: RunSort;
+  order?: SortOrder;
+}
+
+export function useRuns(filters: RunListQuery) {
   return useQuery({
     queryKey: keys.runs.list(filters),
     queryFn: ({ signal }) => api.get<Page<Run>>('/runs', {
       mode: filters.mode, status: filters.status, strategy: filters.strategy, page: filters.page ?? 1,
-      per_page: filters.per_page ?? 100,
+      per_page: filters.per_page ?? 100, sort: filters.sort, order: filters.order,
     }, signal),
     placeholderData: keepPreviousData,
   });

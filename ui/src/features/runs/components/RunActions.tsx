@@ -4,15 +4,18 @@ import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { canStart, canStop, useRunActions } from '@/lib/api/runs';
 import type { Run } from '@/lib/api/types';
 
-/** Start and stop from the dashboard row (stopping a paper or live run asks first). */
+/** Start and stop from the dashboard row (starting a live run, and stopping a paper or live one, ask first). */
 export function RunActions({ run }: { run: Run }) {
   const { start, stop } = useRunActions(run.id);
   const [confirm, setConfirm] = useState(false);
+  const [confirmStart, setConfirmStart] = useState(false);
   const trading = run.mode !== 'backtest';
+  const live = run.mode === 'live';
   return (
     <span onClick={(e) => e.stopPropagation()} className="indicator">
       {canStart(run) ? (
-        <Button size="sm" onClick={() => start.mutate()} busy={start.isPending} data-testid="row-start">Start</Button>
+        <Button size="sm" variant={live ? 'danger' : 'default'} busy={start.isPending} data-testid="row-start"
+          onClick={() => (live ? setConfirmStart(true) : start.mutate())}>Start</Button>
       ) : null}
       {canStop(run) ? (
         <Button size="sm" variant={trading ? 'danger' : 'default'} busy={stop.isPending} data-testid="row-stop"
@@ -23,6 +26,14 @@ export function RunActions({ run }: { run: Run }) {
         busy={stop.isPending} onCancel={() => setConfirm(false)}
         onConfirm={() => stop.mutate(true, { onSettled: () => setConfirm(false) })}>
         <p className="muted">The run stops ticking and its open orders are cancelled at the broker.</p>
+      </ConfirmDialog>
+      <ConfirmDialog open={confirmStart} title="Start a LIVE run?" confirmLabel="Start live trading" requireWord="LIVE"
+        danger busy={start.isPending} testId="live-start-confirm" onCancel={() => setConfirmStart(false)}
+        onConfirm={() => start.mutate(undefined, { onSettled: () => setConfirmStart(false) })}>
+        <p style={{ margin: 0 }}>
+          <strong>{run.strategy}</strong> on <span className="mono">{run.symbols.join(', ')}</span> will place real
+          orders with real money on the Alpaca live account.
+        </p>
       </ConfirmDialog>
     </span>
   );

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { ModeBadge, StatusBadge } from '@/components/ui/Badges';
 import { DataTable, type Column } from '@/components/ui/DataTable';
@@ -7,6 +7,8 @@ import { Time } from '@/components/ui/Time';
 import type { Run } from '@/lib/api/types';
 import { formatNumber, formatPct, tone } from '@/lib/format';
 import { readMetric } from '@/lib/metrics';
+import type { RunSort, SortOrder } from '../api/runs';
+import { useRunFilters } from '../hooks/useRunFilters';
 import { RunActions } from './RunActions';
 import { RunPnl } from './RunPnl';
 
@@ -16,25 +18,68 @@ export function runLabel(run: Run): string {
   return run.name || `${run.strategy} ${run.symbols.join(',')}`;
 }
 
+interface ServerSort {
+  /** The server's sort key for this column. */
+  key: RunSort;
+  /** The column shows the value negated (drawdowns are stored positive, shown ≤ 0): flip the order. */
+  flip?: boolean;
+}
+
+/** Which server sort each sortable column stands for. */
+const SORTS: Record<string, ServerSort> = {
+  name: { key: 'name' }, mode: { key: 'mode' }, strategy: { key: 'strategy' }, symbols: { key: 'symbols' },
+  status: { key: 'status' }, return: { key: 'total_return_pct' }, sharpe: { key: 'sharpe' },
+  max_drawdown: { key: 'max_drawdown_pct', flip: true }, trades: { key: 'trades' }, created: { key: 'created_at' },
+};
+
+const flipped = (order: SortOrder): SortOrder => (order === 'asc' ? 'desc' : 'asc');
+
+/** A header that asks the server to sort (every run, not just this page); the table itself never reorders. */
+function SortHeader({ column, children, sort, order, onSort }: {
+  column: string; children: ReactNode; sort: RunSort; order: SortOrder;
+  onSort: (sort: RunSort, order: SortOrder) => void;
+}) {
+  const target = SORTS[column];
+  if (!target) return <>{children}</>;
+  const shown = target.key === sort ? (target.flip ? flipped(order) : order) : null;
+  const toggle = () => {
+    const next: SortOrder = shown === 'desc' ? 'asc' : 'desc'; // a new column starts descending
+    onSort(target.key, target.flip ? flipped(next) : next);
+  };
+  return (
+    <button type="button" onClick={toggle} data-testid={`sort-${column}`} data-sorted={shown ?? undefined}
+      title={shown ? `sorted ${shown === 'asc' ? 'ascending' : 'descending'} across all runs` : 'sort all runs'}>
+      {children}
+      <span className="dim">{shown === 'asc' ? '▲' : shown === 'desc' ? '▼' : ''}</span>
+    </button>
+  );
+}
+
+function withHeaders(columns: Column<Run>[], header: (column: Column<Run>) => ReactNode): Column<Run>[] {
+  return columns.map((c) => ({ ...c, header: header(c) }));
+}
+
+/** The runs of one server page, in the server's order; the headers change that order for all runs. */
 export function RunsTable({ runs }: { runs: Run[] }) {
   const navigate = useNavigate();
-  const columns = useMemo<Column<Run>[]>(() => [
-    { key: 'name', header: 'Run', sortValue: runLabel, render: (r) => (<>
+  const [{ sort, order }, update] = useRunFilters();
+  const columns = useMemo(() => withHeaders([
+    { key: 'name', header: 'Run', render: (r) => (<>
       <Link to={`/runs/${r.id}`} onClick={(e) => e.stopPropagation()} data-testid="run-link" title={r.id}>
         {runLabel(r)}<span className="dim mono hide-narrow"> {r.id.slice(0, 8)}</span>
       </Link>
       {r.sweep_id ? <Link to={`/sweeps/${r.sweep_id}`} onClick={(e) => e.stopPropagation()} className="badge plain"
         style={{ marginLeft: 6 }} title="a cell of a parameter sweep">sweep</Link> : null}
     </>) },
-    { key: 'mode', header: 'Mode', hideNarrow: true, sortValue: (r) => r.mode, render: (r) => <ModeBadge mode={r.mode} /> },
-    { key: 'strategy', header: 'Strategy', hideNarrow: true, sortValue: (r) => r.strategy, render: (r) => <span className="mono">{r.strategy}</span> },
-    { key: 'symbols', header: 'Symbols', sortValue: (r) => r.symbols.join(','), render: (r) => (
+    { key: 'mode', header: 'Mode', hideNarrow: true, render: (r) => <ModeBadge mode={r.mode} /> },
+    { key: 'strategy', header: 'Strategy', hideNarrow: true, render: (r) => <span className="mono">{r.strategy}</span> },
+    { key: 'symbols', header: 'Symbols', render: (r) => (
       <span className="mono" title={r.symbols.join(', ')}>
         {r.symbols.slice(0, 3).join(' ')}{r.symbols.length > 3 ? ` +${r.symbols.length - 3}` : ''}
         <span className="dim"> {r.timeframe}</span>
       </span>
     ) },
-    { key: 'status', header: 'Status', sortValue: (r) => r.status, render: (r) => (
+    { key: 'status', header: 'Status', render: (r) => (
       <span className="indicator" data-testid="run-status" data-status={r.status}>
         <StatusBadge status={r.status} />
         {r.status === 'running' && r.mode === 'backtest' ? (
@@ -42,18 +87,19 @@ export function RunsTable({ runs }: { runs: Run[] }) {
         ) : null}
       </span>
     ) },
-    { key: 'return', header: 'Return', numeric: true, sortValue: (r) => metric(r, 'total_return'),
+    { key: 'return', header: 'Return', numeric: true,
       render: (r) => <span className={tone(metric(r, 'total_return'))}>{formatPct(metric(r, 'total_return'))}</span> },
-    { key: 'sharpe', header: 'Sharpe', numeric: true, hideNarrow: true, sortValue: (r) => metric(r, 'sharpe'),
+    { key: 'sharpe', header: 'Sharpe', numeric: true, hideNarrow: true,
       render: (r) => formatNumber(metric(r, 'sharpe')) },
-    { key: 'max_drawdown', header: 'Max DD', numeric: true, sortValue: (r) => metric(r, 'max_drawdown'),
+    { key: 'max_drawdown', header: 'Max DD', numeric: true,
       render: (r) => <span className={metric(r, 'max_drawdown') ? 'neg' : ''}>{formatPct(metric(r, 'max_drawdown'), 2, false)}</span> },
-    { key: 'trades', header: 'Trades', numeric: true, hideNarrow: true, sortValue: (r) => metric(r, 'trades'),
+    { key: 'trades', header: 'Trades', numeric: true, hideNarrow: true,
       render: (r) => formatNumber(metric(r, 'trades'), 0) },
     { key: 'pnl', header: 'Live P&L', numeric: true, render: (r) => <RunPnl run={r} /> },
-    { key: 'created', header: 'Created', hideNarrow: true, sortValue: (r) => r.created_at, render: (r) => <Time value={r.created_at} /> },
+    { key: 'created', header: 'Created', hideNarrow: true, render: (r) => <Time value={r.created_at} /> },
     { key: 'actions', header: '', render: (r) => <RunActions run={r} /> },
-  ], []);
+  ], (c) => <SortHeader column={c.key} sort={sort} order={order}
+    onSort={(key, dir) => update({ sort: key, order: dir })}>{c.header}</SortHeader>), [sort, order, update]);
 
   return (
     <DataTable testId="runs-table" rows={runs} columns={columns} rowKey={(r) => r.id} pageSize={100}

@@ -1,0 +1,57 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { MemoryRouter } from 'react-router-dom';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { api } from '@/lib/api/client';
+import type { Mode, Run } from '@/lib/api/types';
+import { RunHeader } from './RunHeader';
+
+vi.mock('@/lib/api/client', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('@/lib/api/client')>();
+  return { ...actual, api: { ...actual.api, post: vi.fn() } };
+});
+const post = vi.mocked(api.post);
+
+function makeRun(mode: Mode): Run {
+  return {
+    id: `run-${mode}`, mode, name: null, strategy: 'sma_cross', params: {}, symbols: ['AAPL'], timeframe: '1Min',
+    start_at: null, end_at: null, cash: '10000', fees: { model: 'none' }, slippage: { model: 'none' }, options: {},
+    status: 'created', error: null, progress: 0, sweep_id: null, created_at: '2024-01-02T15:00:00Z',
+    updated_at: '2024-01-02T15:00:00Z', queued_at: null, started_at: null, finished_at: null, metrics: {},
+  };
+}
+
+function renderHeader(run: Run) {
+  const client = new QueryClient({ defaultOptions: { mutations: { retry: false } } });
+  render(<QueryClientProvider client={client}><MemoryRouter><RunHeader run={run} /></MemoryRouter></QueryClientProvider>);
+}
+
+describe('RunHeader start button', () => {
+  beforeEach(() => {
+    post.mockReset();
+    post.mockImplementation(async () => ({ ...makeRun('live'), status: 'running' }));
+  });
+
+  it('asks to type LIVE before starting a live run', async () => {
+    renderHeader(makeRun('live'));
+    fireEvent.click(screen.getByTestId('start-run'));
+    expect(post).not.toHaveBeenCalled();
+    const dialog = screen.getByTestId('live-start-confirm');
+    await userEvent.type(within(dialog).getByTestId('confirm-word'), 'live');
+    expect(within(dialog).getByTestId('confirm-button')).toBeDisabled();
+    await userEvent.clear(within(dialog).getByTestId('confirm-word'));
+    await userEvent.type(within(dialog).getByTestId('confirm-word'), 'LIVE');
+    expect(post).not.toHaveBeenCalled();
+    fireEvent.click(within(dialog).getByTestId('confirm-button'));
+    await waitFor(() => expect(post).toHaveBeenCalledWith('/runs/run-live/start'));
+  });
+
+  it('starts a paper run at once', async () => {
+    renderHeader(makeRun('paper'));
+    expect(screen.getByTestId('start-run')).toHaveTextContent('Start trading');
+    fireEvent.click(screen.getByTestId('start-run'));
+    expect(screen.queryByTestId('live-start-confirm')).not.toBeInTheDocument();
+    await waitFor(() => expect(post).toHaveBeenCalledWith('/runs/run-paper/start'));
+  });
+});

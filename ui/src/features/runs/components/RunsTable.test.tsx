@@ -1,0 +1,86 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { MemoryRouter, useLocation } from 'react-router-dom';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { api } from '@/lib/api/client';
+import type { Page, Run } from '@/lib/api/types';
+import { RunsDashboard } from './RunsDashboard';
+
+vi.mock('@/lib/api/client', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('@/lib/api/client')>();
+  return { ...actual, api: { ...actual.api, get: vi.fn() } };
+});
+const get = vi.mocked(api.get);
+
+function run(name: string, totalReturnPct: number | null, maxDrawdownPct = 5): Run {
+  return {
+    id: `id-${name}`, mode: 'backtest', name, strategy: 'sma_cross', params: {}, symbols: ['AAPL'], timeframe: '1Day',
+    start_at: null, end_at: null, cash: '10000', fees: { model: 'none' }, slippage: { model: 'none' }, options: {},
+    status: 'completed', error: null, progress: 1, sweep_id: null, created_at: '2024-01-02T15:00:00Z',
+    updated_at: '2024-01-02T15:00:00Z', queued_at: null, started_at: null, finished_at: null,
+    metrics: { total_return_pct: totalReturnPct, max_drawdown_pct: maxDrawdownPct },
+  };
+}
+
+// The server's answer, whatever it was asked: the table must show it in this order, as it came.
+const SERVER_ORDER = [run('low', -4), run('none', null), run('high', 30), run('mid', 2)];
+
+function Url() {
+  const location = useLocation();
+  return <span data-testid="url">{location.search}</span>;
+}
+
+function renderDashboard(url = '/') {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(<QueryClientProvider client={client}><MemoryRouter initialEntries={[url]}><RunsDashboard /><Url /></MemoryRouter>
+  </QueryClientProvider>);
+}
+
+const listCalls = () => get.mock.calls.filter(([path]) => path === '/runs').map(([, query]) => query);
+const names = () => screen.getAllByTestId('run-link').map((a) => a.textContent?.replace(/ id-.*$/, ''));
+
+describe('RunsTable sorting', () => {
+  beforeEach(() => {
+    get.mockReset();
+    get.mockImplementation(async (path: string) => (path === '/runs'
+      ? { items: SERVER_ORDER, total: 250, page: 1, per_page: 100 } satisfies Page<Run> : []) as never);
+  });
+
+  it('asks the server for newest first by default and shows rows in the order received', async () => {
+    renderDashboard();
+    await waitFor(() => expect(names()).toEqual(['low', 'none', 'high', 'mid']));
+    expect(listCalls()[0]).toMatchObject({ sort: 'created_at', order: 'desc', page: 1 });
+    expect(screen.getByTestId('sort-created')).toHaveAttribute('data-sorted', 'desc');
+  });
+
+  it('sends the sort to the server on a header click, back to page 1, and never reorders the page itself', async () => {
+    renderDashboard('/?page=2');
+    fireEvent.click(await screen.findByTestId('sort-return'));
+    expect(listCalls()[0]).toMatchObject({ page: 2 });
+    await waitFor(() => expect(listCalls().at(-1)).toMatchObject({ sort: 'total_return_pct', order: 'desc', page: 1 }));
+    expect(screen.getByTestId('url')).toHaveTextContent('?sort=total_return_pct');
+    expect(screen.getByTestId('sort-return')).toHaveAttribute('data-sorted', 'desc');
+    expect(names()).toEqual(['low', 'none', 'high', 'mid']);
+    fireEvent.click(screen.getByTestId('sort-return'));
+    await waitFor(() => expect(listCalls().at(-1)).toMatchObject({ sort: 'total_return_pct', order: 'asc' }));
+    expect(within(screen.getByTestId('runs-table')).getByTestId('sort-return')).toHaveTextContent('▲');
+  });
+
+  it('sorts drawdowns by the value shown (≤ 0): descending on screen is the smallest drawdown first', async () => {
+    renderDashboard();
+    fireEvent.click(await screen.findByTestId('sort-max_drawdown'));
+    await waitFor(() => expect(listCalls().at(-1)).toMatchObject({ sort: 'max_drawdown_pct', order: 'asc' }));
+    expect(screen.getByTestId('sort-max_drawdown')).toHaveAttribute('data-sorted', 'desc');
+  });
+
+  it('reads the sort from the URL', async () => {
+    renderDashboard('/?sort=sharpe&order=asc');
+    await waitFor(() => expect(listCalls()[0]).toMatchObject({ sort: 'sharpe', order: 'asc' }));
+    expect(await screen.findByTestId('sort-sharpe')).toHaveAttribute('data-sorted', 'asc');
+  });
+
+  it('falls back to newest first when the URL names an unknown sort', async () => {
+    renderDashboard('/?sort=password&order=sideways');
+    await waitFor(() => expect(listCalls()[0]).toMatchObject({ sort: 'created_at', order: 'desc' }));
+  });
+});
