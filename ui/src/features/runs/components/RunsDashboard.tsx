@@ -49,8 +49,8 @@ export function RunsDashboard() {
               <div className="table-foot">
                 <span className="muted">server page {data.page} of {pages}</span>
                 <span className="spacer" />
-                <Button size="sm" disabled={data.page <= 1} onClick={() => setFilters({ page: data.page - 1 })}>Newer</Button>
-                <Button size="sm" disabled={data.page >= pages} onClick={() => setFilters({ page: data.page + 1 })}>Older</Button>
+                <Button size="sm" disabled={data.page <= 1} onClick={() => setFilters({ page: data.page - 1 })}>Previous</Button>
+                <Button size="sm" disabled={data.page >= pages} onClick={() => setFilters({ page: data.page + 1 })}>Next</Button>
               </div>
             ) : null}
           </>
