@@ -14,7 +14,11 @@ def min_max_buckets(points: Sequence[T], limit: int, value: Callable[[T], float]
     if limit < 2 or len(points) <= limit:
         return list(points)
     inner = points[1:-1]
-    buckets = max(1, (limit - 2) // 2)
+    buckets = (limit - 2) // 2
+    if buckets == 0:  # room for one inner point at most: the one farthest from the start
+        start = value(points[0])
+        middle = [max(inner, key=lambda p: abs(value(p) - start))] if limit == 3 else []
+        return [points[0], *middle, points[-1]]
     size = len(inner) / buckets
     kept: list[T] = [points[0]]
     for b in range(buckets):
