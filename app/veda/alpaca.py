@@ -131,6 +131,18 @@ class AlpacaBroker:
 
         return self.call(f"find {client_order_id}", fetch) if retry else fetch()
 
+    def asset(self, symbol: str) -> dict[str, Any] | None:
+        """The broker's asset record for `symbol`, or None when it has none."""
+        def fetch() -> dict[str, Any] | None:
+            try:
+                return self.trading.get(f"/assets/{symbol}")
+            except APIError as exc:
+                if exc.status_code == 404:
+                    return None
+                raise
+
+        return self.call(f"asset {symbol}", fetch)
+
     def cancel_all(self) -> int:
         """Cancel every open order of the account; returns how many the broker accepted to cancel."""
         answers = self.call("cancel all", lambda: self.trading.delete("/orders")) or []

@@ -92,8 +92,11 @@ class LiveService:
             if run is None or run.status != "running":
                 return
             try:
-                self._broker(run)
+                broker = self._broker(run)
                 get_strategy(run.strategy)
+                untradable = [s for s in run.symbols if not (broker.asset(s) or {}).get("tradable")]
+                if untradable:
+                    raise BrokerError(f"{', '.join(untradable)}: not a tradable asset at the {run.mode} broker")
             except Exception as exc:
                 transition(uow, run, "error", error=f"cannot start: {exc}")
                 uow.commit()

@@ -69,3 +69,4 @@ def test_a_tick_for_a_bar_outside_the_session_records_nothing(pg: Container, nys
     assert runtime.live.handle("tick", run_id, bar_ts="2024-07-06T15:00:00+00:00") == "closed"
     with pg.read_session() as session:
         assert session.scalars(select(LiveTick).where(LiveTick.run_id == run_id)).all() == []
+
