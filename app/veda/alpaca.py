@@ -12,7 +12,8 @@ import functools
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 RETRYABLE = {429, 500, 502, 503, 504}
 REQUEST_TIMEOUT_SECONDS = 10
+MIN_TIMEOUT_SECONDS = 0.5
 
 
 class BrokerError(Exception):
@@ -73,14 +75,38 @@ class AlpacaBroker:
                                      raw_data=True, url_override=credentials.base_url)
         self.data = StockHistoricalDataClient(credentials.key_id, secret, raw_data=True,
                                               url_override=credentials.data_url)
+        self.tick_deadline: float | None = None  # time.monotonic() by which the current tick must be done
         for client in (self.trading, self.data):
             client._retry = 0  # we retry, with backoff and idempotency (see module docstring)
             session: requests.Session = client._session
-            session.request = functools.partial(session.request, timeout=REQUEST_TIMEOUT_SECONDS)  # type: ignore
+            session.request = functools.partial(self._request, session.request)  # type: ignore
+
+    def _request(self, send: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        kwargs["timeout"] = self._timeout()
+        return send(*args, **kwargs)
+
+    def _timeout(self) -> float:
+        if self.tick_deadline is None:
+            return REQUEST_TIMEOUT_SECONDS
+        return max(MIN_TIMEOUT_SECONDS, min(REQUEST_TIMEOUT_SECONDS, self.tick_deadline - time.monotonic()))
+
+    @contextmanager
+    def deadline(self, seconds: float) -> Iterator[None]:
+        """Bound every call (retries and request timeouts) to `seconds` from now: one run's trouble
+        with the broker then delays the other runs' ticks by at most this much (one bar)."""
+        self.tick_deadline = time.monotonic() + seconds
+        try:
+            yield
+        finally:
+            self.tick_deadline = None
 
     def call(self, what: str, fn: Callable[[], T]) -> T:
         """Run one read-only or idempotent broker call with retries on 429/5xx/network errors."""
         deadline = time.monotonic() + self.policy.budget_seconds
+        if self.tick_deadline is not None:
+            if time.monotonic() >= self.tick_deadline:
+                raise BrokerError(f"{what}: no time left in this tick (its bar is over)", retryable=True)
+            deadline = min(deadline, self.tick_deadline)
         wait = self.policy.first_wait
         for attempt in range(1, self.policy.attempts + 1):
             try:

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.clock.realtime import NEW_YORK
+from app.clock.timeframes import parse_timeframe
 from app.marvin.registry import get_strategy
 from app.marvin.runner import StrategyRunner
 from app.services.runs import transition
@@ -33,6 +34,9 @@ from app.walle.models import EquityPoint, LiveTick, Order, Position, Run
 from app.walle.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
+STALE_BARS = 2  # an intraday tick this many bars late (and STALE_MIN_SECONDS) is skipped, not traded
+STALE_MIN_SECONDS = 10
+DAILY_TICK_SECONDS = 60  # the broker time a daily run's tick may take
 
 
 @dataclass
@@ -144,6 +148,16 @@ class LiveService:
             run = uow.runs.get(run_id)
             broker = self._broker(run)
             symbols, timeframe, mode = list(run.symbols), run.timeframe, run.mode
+        frame = parse_timeframe(timeframe)
+        if frame.seconds is not None:
+            late = (datetime.now(UTC) - (bar_ts + frame.delta)).total_seconds()
+            if late > max(STALE_BARS * frame.seconds, STALE_MIN_SECONDS):
+                return f"skipped: stale (the bar closed {late:.0f}s ago)"  # a backlog is not traded late
+        with broker.deadline(frame.seconds or DAILY_TICK_SECONDS):
+            return self._trade_bar(run_id, broker, symbols, timeframe, mode, bar_ts)
+
+    def _trade_bar(self, run_id: str, broker: AlpacaBroker, symbols: list[str], timeframe: str, mode: str,
+                   bar_ts: datetime) -> str:
         if not self._calendar(mode, broker).trades(timeframe, bar_ts):
             return "skipped: market closed"
         context = self.contexts.get(run_id) or self._context(run_id, broker)
@@ -226,6 +240,8 @@ class LiveService:
             if run is None or run.status != "stopping":
                 return
             broker = self.brokers.get(run.mode)
+        if broker is not None:  # settle what is still in flight, so a stopped run's books are final
+            LiveGateway(self.uow, broker, run_id).sync_open_orders()
         if cancel_orders and broker is not None:
             self._cancel_run_orders(run_id, broker)
         self.contexts.pop(run_id, None)
