@@ -1,4 +1,5 @@
-"""Outbox: events/s written in batches of 100, and commit→listener delivery latency at 1,000 events/s.
+"""Outbox: events/s written in batches of 100, events/s delivered to a listener, and commit→listener
+delivery latency at 1,000 events/s.
 
 Usage: .venv/bin/python -m benchmarks.outbox_throughput [--events 50000]
 """
@@ -28,6 +29,39 @@ def write_throughput(container, total: int, batch: int = 100) -> float:
             uow.outbox.append_many(make_event(i) for i in range(first, first + batch))
             uow.commit()
     return total / (time.perf_counter() - started)
+
+
+def delivery_throughput(container, total: int, batch: int = 100) -> float:
+    """Events/s from the first commit until a LISTENing reader has read all `total`, writing flat out."""
+    assert container.notifier.wait_until_listening(5)
+    with container.read_session() as session:
+        start_seq = last_seq(session)
+    seen = threading.Event()
+
+    def listen() -> None:
+        seq, count, version = start_seq, 0, container.notifier.version
+        while count < total:
+            version = container.notifier.wait(version, timeout=0.2)
+            with container.read_session() as session:
+                events = read_events(session, seq, limit=5000)
+            while events:
+                count += len(events)
+                seq = events[-1].seq
+                with container.read_session() as session:
+                    events = read_events(session, seq, limit=5000)
+        seen.set()
+
+    listener = threading.Thread(target=listen)
+    listener.start()
+    started = time.perf_counter()
+    for first in range(0, total, batch):
+        with container.uow() as uow:
+            uow.outbox.append_many(make_event(i) for i in range(first, first + batch))
+            uow.commit()
+    seen.wait(60)
+    elapsed = time.perf_counter() - started
+    listener.join(5)
+    return total / elapsed
 
 
 def delivery_latency(container, rate: int, seconds: float) -> list[float]:
@@ -88,6 +122,9 @@ def main() -> None:
         try:
             rate = write_throughput(container, args.events)
             print(f"outbox write: {rate:,.0f} events/s ({args.events:,} events, batches of 100, one commit each)")
+            delivered = delivery_throughput(container, args.events)
+            print(f"written and delivered to a LISTENing reader: {delivered:,.0f} events/s "
+                  f"(first commit → last event read, {args.events:,} events)")
             latencies = delivery_latency(container, args.rate, args.seconds)
             ms = [x * 1000 for x in latencies]
             print(
