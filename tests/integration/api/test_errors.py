@@ -52,6 +52,7 @@ def test_bad_run_requests_are_refused_at_the_field_and_write_nothing(
     client: FlaskClient, pg: Container, bus: RecordingBus, payload: dict[str, Any], field: str, text: str
 ) -> None:
     store_daily_bars(pg, "AAPL")
+    events_before = _events(pg)
     response = client.post("/api/v1/runs", json=payload)
     assert response.status_code == 422, response.get_json()
     fields = response.get_json()["details"]["fields"]
@@ -61,7 +62,13 @@ def test_bad_run_requests_are_refused_at_the_field_and_write_nothing(
     assert_error(response, 422, response.get_json()["code"])
     with pg.read_session() as session:
         assert session.scalar(select(func.count()).select_from(Run)) == 0
+    assert _events(pg) == events_before
     assert bus.sent == []
+
+
+def _events(pg: Container) -> int:
+    with pg.read_session() as session:
+        return session.scalar(select(func.count()).select_from(OutboxEvent)) or 0
 
 
 def test_malformed_json_is_a_400(client: FlaskClient, pg: Container) -> None:
