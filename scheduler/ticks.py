@@ -87,7 +87,7 @@ class TickScheduler:
             for run_id in set(self._jobs) - set(active):
                 self.scheduler.remove_job(run_id)
                 del self._jobs[run_id]
-                log.info("stopped ticking run %s", run_id)
+                log.info("stopped ticking run", extra={"run_id": run_id})
             for run_id, timeframe in active.items():
                 if self._jobs.get(run_id) == timeframe:
                     continue
@@ -95,7 +95,7 @@ class TickScheduler:
                 self.scheduler.add_job(self._fire, BarTrigger(clock), args=(run_id, clock), id=run_id,
                                        replace_existing=True)
                 self._jobs[run_id] = timeframe
-                log.info("ticking run %s every %s (+%s settle)", run_id, timeframe, self.settle)
+                log.info("ticking run every %s (+%s settle)", timeframe, self.settle, extra={"run_id": run_id})
 
     @property
     def active_runs(self) -> dict[str, str]:

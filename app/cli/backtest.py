@@ -3,14 +3,16 @@
     weaver backtest --strategy sma_cross --param fast=10 --param slow=20 --data GOOG.csv --cash 10000 \\
         --fees alpaca --slippage 5bp --json out.json
 
-A thin entry point: it parses and validates, then calls Greta. With WEAVER_DATABASE_URL set it also
-stores the run (as a completed backtest, visible in the API and UI).
+A thin entry point: it parses and validates, then calls Greta. With a database configured
+(WEAVER_DATABASE_URL in the environment or in `.env`, read by the settings like every other command)
+it also stores the run (as a completed backtest, visible in the API and UI). The progress bar (bars/s
+and ETA) goes to stderr, on a terminal only; stdout carries the table or the summary line.
 """
 
 from __future__ import annotations
 
 import json
-import os
+import secrets
 import sys
 import uuid
 from decimal import Decimal, InvalidOperation
@@ -19,10 +21,11 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from app.cli.progress import progress_bar
 from app.clock.timeframes import TimeframeError
+from app.config import SettingsError, load_settings
 from app.greta.data import load_csv, parse_synthetic
 from app.greta.engine import BacktestConfig, run_backtest
 from app.greta.fees import FeeSpecError, parse_fees
@@ -47,8 +50,14 @@ METRIC_LABELS = {
 
 
 def database_configured() -> bool:
-    """Whether results should also go to the database (the same variable the settings read)."""
-    return bool(os.environ.get("WEAVER_DATABASE_URL"))
+    """Whether results should also go to the database: WEAVER_DATABASE_URL as the settings read it,
+    from the environment or `.env`. A malformed value counts as configured, so that `store_result`
+    reports it instead of the run silently not being stored."""
+    try:
+        load_settings(broker="memory", api_token=secrets.token_urlsafe(24))
+    except SettingsError as exc:
+        return exc.problems.get("WEAVER_DATABASE_URL") != "missing"
+    return True
 
 
 def store_result(result: BacktestResult, run_id: str) -> str:
@@ -96,7 +105,7 @@ def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
     try:
         config, frames = _prepare(strategy_name, params, data_files, symbols, synthetic, timeframe, cash, fees,
                                   slippage, fractional, allow_short)
-        result = _run(config, frames, console, show_progress=not quiet and sys.stdout.isatty())
+        result = _run(config, frames, quiet)
         report = check_lookahead(config, frames) if lookahead else None
     except USER_ERRORS as exc:
         raise click.UsageError(str(exc)) from exc
@@ -146,24 +155,10 @@ def _prepare(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
     return config, frames
 
 
-def _run(config: BacktestConfig, frames: list[BarFrame], console: Console, show_progress: bool) -> BacktestResult:
-    if not show_progress:
-        return run_backtest(config, frames)
-    progress = Progress(TextColumn("backtest"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,} bars"),
-                        TimeRemainingColumn(), console=console, transient=True)
-    task: list[TaskID] = []
-
-    def on_progress(done: int, total: int) -> None:
-        # The bar appears only once a run lasts longer than the first callback period.
-        if not task:
-            progress.start()
-            task.append(progress.add_task("backtest", total=total))
-        progress.update(task[0], completed=done)
-
-    try:
-        return run_backtest(config, frames, progress=on_progress)
-    finally:
-        progress.stop()
+def _run(config: BacktestConfig, frames: list[BarFrame], quiet: bool) -> BacktestResult:
+    # Transient: the bar (stderr) gives way to the metrics table once the run is done.
+    with progress_bar("backtest", None, unit="bars", quiet=quiet, transient=True) as bar:
+        return run_backtest(config, frames, progress=bar.update)
 
 
 def _fmt(value: Any) -> str:

@@ -1,15 +1,21 @@
-"""`weaver bars import|fetch|list`: market data in, stored once for every run."""
+"""`weaver bars import|fetch|list`: market data in, stored once for every run.
+
+On a terminal, import shows three lines on stderr: reading (bytes of the file), validating, storing
+(rows), each with its rate and ETA; fetch shows bars downloaded against an estimated total.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TextIO
 
 import click
 
 from app.bootstrap import bootstrap
 from app.cli.common import fail, settings_or_exit
-from app.cli.progress import progress_bar
+from app.cli.progress import Tracker, progress_bar
 from app.services.bars import BarService, ImportRejected
 from app.services.errors import ValidationFailed
 from app.walle import migrate
@@ -37,11 +43,17 @@ def import_(file: Path, symbol: str, timeframe: str, keep_good_rows: bool, quiet
     """Validate FILE (CSV: timestamp/date, open, high, low, close, volume) and store its bars."""
     container = _container()
     started = datetime.now(UTC)
+    label = f"{symbol.strip().upper()} {timeframe}"
     try:
-        text = file.read_text(encoding="utf-8-sig")
-        with progress_bar(f"import {symbol.upper()} {timeframe}", None, unit="bars", quiet=quiet) as bar:
+        with progress_bar(f"read {label}", file.stat().st_size, unit="bytes", quiet=quiet) as bar, \
+                file.open(encoding="utf-8-sig", newline="") as handle:
+            storing = _StoreStage(bar, f"store {label}")
             result = BarService(container.uow).import_csv(
-                text, symbol, timeframe, keep_good_rows=keep_good_rows, progress=lambda d, t: bar.update(d, t))
+                _reading(handle, bar, f"validate {label}"), symbol, timeframe, keep_good_rows=keep_good_rows,
+                progress=storing.update)
+    except UnicodeDecodeError:
+        container.close()
+        fail(f"{file} is not UTF-8 text", 2)
     except ImportRejected as exc:
         click.echo(f"rejected {file}: {exc.rejected.error_count} bad row(s); nothing was stored", err=True)
         for error in exc.rejected.errors[:50]:
@@ -59,6 +71,33 @@ def import_(file: Path, symbol: str, timeframe: str, keep_good_rows: bool, quiet
                f"{result.skipped:,} already present" + (f", {result.error_count} bad rows skipped"
                                                         if result.error_count else "")
                + f" ({result.rows / seconds:,.0f} rows/s)")
+
+
+def _reading(handle: TextIO, bar: Tracker, validating: str, every: int = 20_000) -> Iterator[str]:
+    """The file's lines, moving the bar by characters read (bytes, for the ASCII of a CSV); when the
+    last line is read the parser validates every row at once, shown as its own stage."""
+    read = lines = 0
+    for line in handle:
+        read += len(line)
+        lines += 1
+        if lines % every == 0:
+            bar.update(read)
+        yield line
+    bar.update(read)
+    bar.stage(validating, max(lines - 1, 0), unit="rows")
+
+
+class _StoreStage:
+    """Turns the service's (rows stored, rows) reports into the bar's last stage."""
+
+    def __init__(self, bar: Tracker, description: str):
+        self.bar, self.description, self.started = bar, description, False
+
+    def update(self, done: int, total: int) -> None:
+        if not self.started:
+            self.bar.stage(self.description, total, unit="rows")
+            self.started = True
+        self.bar.update(done, total)
 
 
 @bars.command("fetch")
@@ -84,7 +123,9 @@ def fetch(symbols: tuple[str, ...], timeframe: str, start: datetime, end: dateti
     fetcher = BarFetcher(container.uow, broker.data_page)
     try:
         for symbol in symbols:
-            with progress_bar(f"fetch {symbol.upper()} {timeframe}", None, unit="bars", quiet=quiet) as bar:
+            # The total is estimated from the part of the window covered so far (see BarFetcher.fetch).
+            with progress_bar(f"fetch {symbol.upper()} {timeframe}", None, unit="bars", quiet=quiet,
+                              estimated=True) as bar:
                 result = fetcher.fetch(symbol, timeframe, start.replace(tzinfo=UTC),
                                        end.replace(tzinfo=UTC) if end else None, progress=bar.update)
             click.echo(f"{result.symbol} {result.timeframe}: {result.fetched:,} bars downloaded, "

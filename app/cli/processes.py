@@ -1,4 +1,9 @@
-"""Entry points of the production processes (one Procfile line and one compose service each)."""
+"""Entry points of the production processes (one Procfile line and one compose service each).
+
+Every process logs through app.logs: gunicorn's master, workers and access lines (its logger class
+is ours), the Dramatiq parent (it runs here, with our handler, and `--skip-logging`), and the
+scheduler. The log format is resolved once here and handed down to child processes.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,16 @@ import sys
 import click
 
 from app.cli.common import settings_or_exit
+from app.config import Settings
+from app.logs import configure_logging, resolve_format
+
+
+def _hand_down_logging(settings: Settings) -> str:
+    """Resolve `auto` against this process's stderr and export it, so children (gunicorn workers,
+    Dramatiq processes whose stderr is a pipe) log in the same format."""
+    fmt = resolve_format(settings.log_format)
+    os.environ["WEAVER_LOG_FORMAT"] = fmt
+    return fmt
 
 
 @click.command()
@@ -18,11 +33,14 @@ from app.cli.common import settings_or_exit
               help="threads per process (each open SSE/WebSocket client holds one)")
 def web(host: str, port: int, workers: int, threads: int) -> None:
     """GLaDOS under gunicorn with threaded workers: REST API, SSE, WebSocket and the built UI."""
-    settings_or_exit()  # fail here, with the variable names, rather than inside every gunicorn worker
+    settings = settings_or_exit()  # fail here, with the variable names, rather than inside every gunicorn worker
+    _hand_down_logging(settings)
     os.execvp(sys.executable, [
         sys.executable, "-m", "gunicorn", "--worker-class", "gthread", "--workers", str(workers),
         "--threads", str(threads), "--bind", f"{host}:{port}", "--timeout", "0", "--graceful-timeout", "20",
-        "--access-logfile", "-", "app.glados.wsgi:app",
+        # access lines on, written by our logger class (to stderr, structured), not to stdout
+        "--access-logfile", "-", "--logger-class", "app.logs.gunicorn_logger",
+        "--log-level", settings.log_level.lower(), "app.glados.wsgi:app",
     ])
 
 
@@ -33,7 +51,7 @@ def web(host: str, port: int, workers: int, threads: int) -> None:
 @click.option("--threads", "-t", default=None, type=int, help="threads per process (default: 1 per CPU)")
 def worker(queues: str, processes: int | None, threads: int | None) -> None:
     """A Dramatiq worker on the given queues (Dramatiq's own process manager, restarts included)."""
-    settings_or_exit(require_token=False)
+    settings = settings_or_exit(require_token=False)
     wanted = [q.strip() for q in queues.split(",") if q.strip()]
     unknown = set(wanted) - {"backtest", "live"}
     if unknown:
@@ -42,9 +60,15 @@ def worker(queues: str, processes: int | None, threads: int | None) -> None:
         raise click.BadParameter("the live queue is owned by exactly one process with one thread")
     if "live" in wanted:
         processes, threads = 1, 1
-    args = [sys.executable, "-m", "dramatiq", "workers.entry", "--queues", *wanted]
-    args += ["--processes", str(processes or os.cpu_count() or 1), "--threads", str(threads or 1)]
-    os.execvp(sys.executable, args)
+    from dramatiq.cli import main as dramatiq_main
+    from dramatiq.cli import make_argument_parser
+
+    # Dramatiq's parent runs in this process (as `python -m dramatiq` would) so that it logs through
+    # our handler; the worker processes configure theirs when they import workers.entry.
+    configure_logging(settings.log_level, _hand_down_logging(settings))
+    args = ["workers.entry", "--queues", *wanted, "--processes", str(processes or os.cpu_count() or 1),
+            "--threads", str(threads or 1), "--skip-logging"]
+    sys.exit(dramatiq_main(make_argument_parser().parse_args(args)))
 
 
 @click.command()

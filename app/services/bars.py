@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,7 +12,7 @@ from app.services.errors import ValidationFailed
 from app.services.specs import SYMBOL_PATTERN
 from app.walle.uow import UnitOfWork
 
-Progress = Callable[[int, int], None]
+Progress = Callable[[int, int], None]  # (rows stored, rows to store); first called with 0 before any is written
 CHUNK = 100_000
 TIMEFRAMES = ("1Min", "5Min", "15Min", "30Min", "1Hour", "1Day")
 
@@ -56,11 +56,13 @@ class BarService:
     def __init__(self, uow: Callable[[], UnitOfWork]):
         self.uow = uow
 
-    def import_csv(self, text: str, symbol: str, timeframe: str, *, keep_good_rows: bool = False,
+    def import_csv(self, text: str | Iterable[str], symbol: str, timeframe: str, *, keep_good_rows: bool = False,
                    source: str = "csv", progress: Progress | None = None) -> ImportResult:
+        """`text` is the whole file or its lines (an open file, or a generator that reports how far
+        reading got); `progress` follows the storing."""
         symbol = check_series(symbol, timeframe)
         try:
-            parsed = parse_bars_csv(text, keep_good_rows=keep_good_rows)
+            parsed = parse_bars_csv(text, keep_good_rows=keep_good_rows)  # type: ignore[arg-type]
         except CsvRejected as exc:
             raise ImportRejected(exc) from None
         inserted = self.store(symbol, timeframe, parsed, source=source, progress=progress)
@@ -71,6 +73,8 @@ class BarService:
               description: str | None = None, progress: Progress | None = None) -> int:
         """All rows in one transaction (an import is all or nothing), written in chunks for progress."""
         total, inserted = len(parsed), 0
+        if progress:
+            progress(0, total)
         with self.uow() as uow:
             for first in range(0, max(total, 1), CHUNK):
                 part = slice(first, first + CHUNK)

@@ -2,6 +2,11 @@
 
 Each page is committed as it arrives, so an interrupted download keeps what it got, and the next
 call resumes after the last stored bar of each series: a second call fetches nothing new.
+
+How many bars a window holds is not known before it is downloaded (market hours, holidays, halts,
+thin IEX minutes), and `window / timeframe` overcounts intraday bars about fourfold. So progress
+reports an estimate instead: the bars so far, scaled by how much of the window they cover. It is
+exact for evenly spaced bars, refines with every page, and becomes the true count at the end.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from app.services.bars import check_series
 from app.walle.uow import UnitOfWork
 
 PAGE = 10_000
+Progress = Callable[[int, int | None], None]  # (bars fetched, estimated total)
 
 
 @dataclass(frozen=True)
@@ -38,7 +44,7 @@ class BarFetcher:
         self.data_get = data_get  # alpaca-py StockHistoricalDataClient.get (raw JSON)
 
     def fetch(self, symbol: str, timeframe: str, start: datetime, end: datetime | None = None,
-              progress: Callable[[int], None] | None = None) -> FetchResult:
+              progress: Progress | None = None) -> FetchResult:
         symbol = check_series(symbol, timeframe)
         with self.uow() as uow:
             last = uow.bars.last_ts(symbol, timeframe)
@@ -51,6 +57,7 @@ class BarFetcher:
         if end is not None:
             params["end"] = _iso(end)
         fetched = inserted = 0
+        span = _Span(start, end or datetime.now(UTC), bar_seconds(timeframe))
         while True:
             page = self.data_get("/stocks/bars", dict(params))
             rows = (page.get("bars") or {}).get(symbol, [])
@@ -58,9 +65,11 @@ class BarFetcher:
                 inserted += self._store(symbol, timeframe, rows)
                 fetched += len(rows)
                 if progress:
-                    progress(fetched)
+                    progress(fetched, span.estimate(fetched, _ns(rows[-1]["t"])))
             token = page.get("next_page_token")
             if not token:
+                if progress:
+                    progress(fetched, fetched)
                 return FetchResult(symbol, timeframe, fetched, inserted, start)
             params["page_token"] = token
 
@@ -73,6 +82,21 @@ class BarFetcher:
                                               "source": "alpaca"})
             uow.commit()
         return inserted
+
+
+@dataclass(frozen=True)
+class _Span:
+    """The requested window, to estimate how many bars it holds from how much of it is covered."""
+
+    start: datetime
+    end: datetime
+    step: float  # seconds per bar
+
+    def estimate(self, fetched: int, last_ns: int) -> int:
+        # Bars are labelled by their start, so a bar at `end` still covers one more step.
+        covered = last_ns / 1e9 - self.start.timestamp() + self.step
+        whole = max(self.end.timestamp() - self.start.timestamp() + self.step, covered)
+        return max(fetched, round(fetched * whole / covered)) if covered > 0 else fetched
 
 
 def _iso(moment: datetime) -> str:

@@ -20,7 +20,6 @@ from app.marvin.bars import BarFrame, DataError, find_problem
 
 TIME_COLUMNS = ("timestamp", "date", "datetime", "time", "ts", "t")
 VALUE_COLUMNS = ("open", "high", "low", "close", "volume")
-FIRST_DATA_LINE = 2
 
 
 def load_csv(path: str | Path, symbol: str | None = None, timeframe: str | None = None) -> BarFrame:
@@ -35,10 +34,15 @@ def load_csv(path: str | Path, symbol: str | None = None, timeframe: str | None 
             raise DataError(f"{path.name} is empty: expected a header line")
         positions = _positions(header)
         ts: list[int] = []
+        lines: list[int] = []  # the physical line of each kept row, for errors found after reading
         values: list[list[float]] = [[] for _ in VALUE_COLUMNS]
-        for line, row in enumerate(reader, start=FIRST_DATA_LINE):
+        end = reader.line_num
+        for row in reader:
+            # The physical line the record starts on: blank lines and quoted line breaks count.
+            line, end = end + 1, reader.line_num
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
+            lines.append(line)
             if len(row) != len(header):
                 raise DataError(f"line {line}: expected {len(header)} fields, found {len(row)}", row=line)
             ts.append(_timestamp(row[positions["time"]], line))
@@ -48,13 +52,20 @@ def load_csv(path: str | Path, symbol: str | None = None, timeframe: str | None 
     problem = find_problem(frame)
     if problem is not None:
         row, reason = problem
-        line = None if row is None else row + FIRST_DATA_LINE - _skipped_before(row)
-        raise DataError(f"line {line}: {reason}" if line is not None else reason, row=line)
+        if row is None:
+            raise DataError(reason)
+        if reason.startswith("timestamp ") and row > 0:
+            reason = f"timestamp {_iso(frame.ts[row])} is not after the previous one ({_iso(frame.ts[row - 1])})"
+        raise DataError(f"line {lines[row]}: {reason}", row=lines[row])
     return frame
 
 
-def _skipped_before(row: int) -> int:
-    return 0  # blank lines are rare; line numbers assume none precede the bad row
+def _iso(ns: int) -> str:
+    """Epoch nanoseconds as ISO-8601 UTC, to the second unless there is more: 2024-01-02T14:30:00Z."""
+    moment = datetime.fromtimestamp(int(ns) // 1_000_000_000, UTC)
+    rest = int(ns) % 1_000_000_000
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    return text + (f".{rest:09d}".rstrip("0") if rest else "") + "Z"
 
 
 def _positions(header: list[str]) -> dict[str, int]:

@@ -56,6 +56,23 @@ def test_bad_csv_rows_are_refused_naming_line_and_reason(tmp_path, row, reason):
     assert caught.value.row == 3
 
 
+def test_a_bad_row_after_blank_lines_is_named_by_its_physical_line(tmp_path):
+    text = ("Date,Open,High,Low,Close,Adj Close,Volume\n2024-01-02,100,101,99,100,100,10\n\n\n"
+            "2024-01-03,101,100,100.5,101,101,10\n")  # lines 3 and 4 are blank: the bad row is line 5
+    with pytest.raises(DataError) as caught:
+        load_csv(write(tmp_path, text))
+    assert str(caught.value) == "line 5: high 100 is below low 100.5"
+    assert caught.value.row == 5
+
+
+def test_timestamps_out_of_order_are_shown_as_iso_utc_times_on_their_real_line(tmp_path):
+    text = (PLAIN + "\n" + "2024-01-02T14:30:00Z,10.5,10.75,10.25,10.5,80\n")  # line 4 is blank
+    with pytest.raises(DataError) as caught:
+        load_csv(write(tmp_path, text))
+    assert str(caught.value) == ("line 5: timestamp 2024-01-02T14:30:00Z is not after the previous one "
+                                 "(2024-01-02T14:31:00Z)")
+
+
 def test_missing_columns_are_named(tmp_path):
     with pytest.raises(DataError, match="missing columns volume"):
         load_csv(write(tmp_path, "Date,Open,High,Low,Close\n2024-01-02,1,1,1,1\n"))
