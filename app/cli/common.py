@@ -1,7 +1,8 @@
 """Helpers shared by CLI commands: settings that fail with a readable message, not a traceback.
 
 Commands that only need the database (imports, reports, migrations) fall back to the embedded
-default (`./data/weaver.db`, the file `weaver standalone` uses) when WEAVER_DATABASE_URL is unset.
+default (`./data/weaver.db`, the file `weaver standalone` uses) when WEAVER_DATABASE_URL is set
+neither in the environment nor in `.env`.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ import sys
 from pathlib import Path
 
 import click
+from dotenv import dotenv_values
 
 from app.config import Settings, SettingsError, load_settings
 
 DEFAULT_DATA_DIR = Path("data")
+ENV_FILE = ".env"  # as app.config.Settings reads it
 
 
 def embedded_database_url(data_dir: Path) -> str:
@@ -31,8 +34,8 @@ def settings_or_exit(*, require_token: bool = True, embedded_fallback: bool = Fa
     if not require_token:
         # Commands that serve no API (migrations, imports) must not demand the API token.
         overrides.setdefault("api_token", os.environ.get("WEAVER_API_TOKEN") or secrets.token_urlsafe(24))
-    if embedded_fallback and not os.environ.get("WEAVER_DATABASE_URL"):
-        data_dir = Path(os.environ.get("WEAVER_DATA_DIR", DEFAULT_DATA_DIR))
+    if embedded_fallback and not configured("WEAVER_DATABASE_URL"):
+        data_dir = Path(configured("WEAVER_DATA_DIR") or DEFAULT_DATA_DIR)
         data_dir.mkdir(parents=True, exist_ok=True)
         overrides.setdefault("database_url", embedded_database_url(data_dir))
         overrides.setdefault("broker", "memory")
@@ -41,6 +44,11 @@ def settings_or_exit(*, require_token: bool = True, embedded_fallback: bool = Fa
     except SettingsError as exc:
         click.echo(str(exc), err=True)
         sys.exit(2)
+
+
+def configured(name: str) -> str | None:
+    """A setting's raw value as the settings object would find it: the environment, then `.env`."""
+    return os.environ.get(name) or dotenv_values(ENV_FILE).get(name) or None
 
 
 def fail(message: str, code: int = 1) -> None:
