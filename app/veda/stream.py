@@ -50,7 +50,9 @@ class TradeUpdatesRelay:
         except Exception:  # never take the worker down with the stream
             log.exception("%s trade_updates stream stopped", self.credentials.kind)
 
-    async def _handle(self, update: dict[str, Any]) -> None:
+    async def _handle(self, frame: dict[str, Any]) -> None:
+        # With raw_data, alpaca-py hands over the whole frame: {"stream": "trade_updates", "data": {"event", "order"}}.
+        update = frame.get("data") if isinstance(frame, dict) else None
         order = update.get("order") if isinstance(update, dict) else None
         if order:
             await asyncio.to_thread(self.on_update, order)
