@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from decimal import Decimal
 
+from alpaca.trading.requests import LimitOrderRequest
 from sqlalchemy import select
 
 from app.bootstrap import Container
@@ -14,7 +15,7 @@ from app.config import Settings
 from app.exchange import ExchangeServer
 from app.veda.stream import TradeUpdatesRelay
 from app.walle.models import Order, Position
-from tests.integration.live.conftest import last_closed_bar, running_run
+from tests.integration.live.conftest import PAPER, last_closed_bar, running_run, trading_client
 from workers.runtime import Runtime
 
 
@@ -54,6 +55,16 @@ def test_a_fill_reported_by_the_stream_books_the_order_and_position(
         assert _eventually(lambda: hub.count("paper", listening=True) == 1), "the stream never subscribed"
         exchange.force_fill(resting.broker_order_id, price=resting.limit_price)
         assert _eventually(lambda: _order(pg, run_id).status == "filled"), updates
+
+        # A dropped connection (no close frame, as on a network failure): alpaca-py reconnects.
+        assert exchange.drop_streams("paper") == 1
+        assert _eventually(lambda: hub.count("paper") == 0), "the dropped connection was not closed"
+        assert _eventually(lambda: hub.count("paper", listening=True) == 1, 15), "the stream never came back"
+        other = trading_client(exchange, PAPER).submit_order(
+            LimitOrderRequest(symbol="AAPL", qty=1, side="buy", time_in_force="gtc", limit_price=50))
+        exchange.force_fill(str(other.id), price=Decimal(50))
+        assert _eventually(lambda: any(u.get("id") == str(other.id) and u.get("status") == "filled"
+                                       for u in updates)), updates
     finally:
         relay.stop()
     filled = _order(pg, run_id)
