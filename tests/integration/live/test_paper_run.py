@@ -137,6 +137,8 @@ def test_a_paper_run_trades_and_its_books_match_the_exchange_to_the_cent(
     frame = BarFrame("AAPL", "1Sec", [int(datetime.fromisoformat(b["t"].replace("Z", "+00:00")).timestamp() * 1e9)
                                       for b in raw], *([b[k] for b in raw] for k in ("o", "h", "l", "c", "v")))
     result = run_backtest(BacktestConfig(strategy="sma_cross", params=PARAMS, cash=Decimal("100000")), [frame])
-    backtest_decisions = [(o.submitted_at, o.side) for o in result.orders if o.submitted_at >= bars[0]]
-    live_decisions = [(o.bar_ts, o.side) for o in orders]
+    # Same bar, side, order type and sizing request (percent of equity, or a close of the position).
+    backtest_decisions = [(o.submitted_at, o.side, o.type, o.percent, o.time_in_force)
+                          for o in result.orders if o.submitted_at >= bars[0]]
+    live_decisions = [(o.bar_ts, o.side, o.type, o.percent, o.time_in_force) for o in orders]
     assert live_decisions == backtest_decisions
