@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { ModeBadge, StatusBadge } from '@/components/ui/Badges';
 import { Button } from '@/components/ui/Button';
+import { LiveStartDialog } from '@/components/runs/LiveStartDialog';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { ErrorBanner } from '@/components/ui/Feedback';
 import { ProgressBar } from '@/components/ui/ProgressBar';
@@ -76,14 +77,8 @@ export function RunHeader({ run }: { run: Run }) {
         ) : null}
         <ErrorBanner error={start.error ?? stop.error ?? remove.error} />
       </div>
-      <ConfirmDialog open={confirmStart} title="Start a LIVE run?" confirmLabel="Start live trading" requireWord="LIVE"
-        danger busy={start.isPending} testId="live-start-confirm" onCancel={() => setConfirmStart(false)}
-        onConfirm={() => start.mutate(undefined, { onSettled: () => setConfirmStart(false) })}>
-        <p style={{ margin: 0 }}>
-          <strong>{run.strategy}</strong> on <span className="mono">{run.symbols.join(', ')}</span> will place real
-          orders with real money on the Alpaca live account.
-        </p>
-      </ConfirmDialog>
+      <LiveStartDialog run={run} open={confirmStart} busy={start.isPending} onCancel={() => setConfirmStart(false)}
+        onConfirm={() => start.mutate(undefined, { onSettled: () => setConfirmStart(false) })} />
       <ConfirmDialog open={confirmStop} title={`Stop this ${run.mode} run?`} confirmLabel="Stop run" danger
         busy={stop.isPending} onCancel={() => setConfirmStop(false)}
         onConfirm={() => stop.mutate(cancelOrders, { onSettled: () => setConfirmStop(false) })}>

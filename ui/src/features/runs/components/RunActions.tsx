@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Button } from '@/components/ui/Button';
+import { LiveStartDialog } from '@/components/runs/LiveStartDialog';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { canStart, canStop, useRunActions } from '@/lib/api/runs';
 import type { Run } from '@/lib/api/types';
@@ -27,14 +28,8 @@ export function RunActions({ run }: { run: Run }) {
         onConfirm={() => stop.mutate(true, { onSettled: () => setConfirm(false) })}>
         <p className="muted">The run stops ticking and its open orders are cancelled at the broker.</p>
       </ConfirmDialog>
-      <ConfirmDialog open={confirmStart} title="Start a LIVE run?" confirmLabel="Start live trading" requireWord="LIVE"
-        danger busy={start.isPending} testId="live-start-confirm" onCancel={() => setConfirmStart(false)}
-        onConfirm={() => start.mutate(undefined, { onSettled: () => setConfirmStart(false) })}>
-        <p style={{ margin: 0 }}>
-          <strong>{run.strategy}</strong> on <span className="mono">{run.symbols.join(', ')}</span> will place real
-          orders with real money on the Alpaca live account.
-        </p>
-      </ConfirmDialog>
+      <LiveStartDialog run={run} open={confirmStart} busy={start.isPending} onCancel={() => setConfirmStart(false)}
+        onConfirm={() => start.mutate(undefined, { onSettled: () => setConfirmStart(false) })} />
     </span>
   );
 }
