@@ -21,6 +21,7 @@ from app.greta.engine import BacktestCancelled, BacktestConfig, run_backtest
 from app.marvin.bars import BarFrame, DataError
 from app.marvin.params import ParamError
 from app.marvin.registry import StrategyLoadError
+from app.services.bar_cache import shared_bars
 from app.services.results import write_result
 from app.services.runs import transition
 from app.services.sweeps import record_cell_finished
@@ -126,11 +127,10 @@ class BacktestService:
         with self.read_session() as session:
             bars = BarRepository(session)
             for symbol in run.symbols:
-                loaded = bars.load(symbol, run.timeframe, run.start_at, run.end_at)
-                if not len(loaded):
+                frame = shared_bars.load(bars, symbol, run.timeframe, run.start_at, run.end_at)
+                if not len(frame):
                     raise DataError(f"no {run.timeframe} bars for {symbol} between {run.start_at} and {run.end_at}")
-                frames.append(BarFrame(symbol, run.timeframe, loaded.ts, loaded.open, loaded.high, loaded.low,
-                                       loaded.close, loaded.volume))
+                frames.append(frame)
         return frames
 
     def _progress(self, run_id: str) -> Callable[[int, int], None]:

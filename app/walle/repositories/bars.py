@@ -142,6 +142,16 @@ class BarRepository:
         ).one()
         return row[0], row[1], row[2]
 
+    def count(self, symbol: str, timeframe: str, start: datetime | None = None, end: datetime | None = None) -> int:
+        """How many bars a window of a series holds (an index range count)."""
+        query = (select(func.count(Bar.ts)).join(BarSeries, Bar.series_id == BarSeries.id)
+                 .where(BarSeries.symbol == symbol, BarSeries.timeframe == timeframe))
+        if start is not None:
+            query = query.where(Bar.ts >= start)
+        if end is not None:
+            query = query.where(Bar.ts <= end)
+        return self.session.scalar(query) or 0
+
     def last_ts(self, symbol: str, timeframe: str) -> datetime | None:
         return self.range(symbol, timeframe)[1]
 

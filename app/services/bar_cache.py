@@ -1,0 +1,52 @@
+"""Bars read once per process, shared by every later run (seed: the BarRepository is a singleton of
+immutable data).
+
+Stored bars never change: imports keep an existing (series, ts) as it is and nothing deletes bars.
+So a window of a series, once read, stays right for as long as no bar has been added inside it,
+which one count in the database proves. A sweep's cells, which all read the same window, then
+pay for the read once per worker process instead of once per cell.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from datetime import datetime
+
+from app.marvin.bars import BarFrame
+from app.walle.repositories.bars import BarRepository
+
+Key = tuple[str, str, datetime | None, datetime | None]
+MAX_BARS = 2_000_000  # about 100 MB of float64 columns per process
+
+
+class BarCache:
+    def __init__(self, max_bars: int = MAX_BARS):
+        self.max_bars = max_bars
+        self._frames: OrderedDict[Key, BarFrame] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def load(self, bars: BarRepository, symbol: str, timeframe: str, start: datetime | None,
+             end: datetime | None) -> BarFrame:
+        key = (symbol, timeframe, start, end)
+        with self._lock:
+            cached = self._frames.get(key)
+        if cached is not None and len(cached) == bars.count(symbol, timeframe, start, end):
+            with self._lock:
+                self._frames.move_to_end(key)
+                self.hits += 1
+            return cached
+        loaded = bars.load(symbol, timeframe, start, end)
+        frame = BarFrame(symbol, timeframe, loaded.ts, loaded.open, loaded.high, loaded.low, loaded.close,
+                         loaded.volume)
+        with self._lock:
+            self.misses += 1
+            self._frames[key] = frame
+            self._frames.move_to_end(key)
+            while sum(len(f) for f in self._frames.values()) > self.max_bars and len(self._frames) > 1:
+                self._frames.popitem(last=False)
+        return frame
+
+
+shared_bars = BarCache()
