@@ -32,8 +32,9 @@ class Operation:
     response: Any  # a model class, [model] for a list, or None (no body)
     status: int
     errors: tuple[int, ...]
-    content_type: str | None = None
+    content_type: str | tuple[str, ...] | None = None  # a non-JSON success body (one type, or a choice)
     description: str = ""
+    form: dict[str, Any] | None = None  # JSON schema of a multipart/form-data body the view reads itself
 
 
 @dataclass
@@ -43,14 +44,15 @@ class EndpointRegistry:
     def endpoint(
         self, bp: Blueprint, rule: str, method: str = "GET", *, summary: str, body: type[BaseModel] | None = None,
         query: type[BaseModel] | None = None, response: Any = None, status: int = 200,
-        errors: tuple[int, ...] = (), content_type: str | None = None,
+        errors: tuple[int, ...] = (), content_type: str | tuple[str, ...] | None = None,
+        form: dict[str, Any] | None = None,
     ) -> Callable[[View], View]:
         def decorate(view: View) -> View:
             prefix = bp.url_prefix or ""
             self.operations.append(
                 Operation(method.lower(), re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", prefix + rule), summary,
                           bp.name, body, query, response, status, errors, content_type,
-                          (view.__doc__ or "").strip())
+                          (view.__doc__ or "").strip(), form)
             )
 
             @functools.wraps(view)

@@ -78,6 +78,8 @@ def _operation(op: Operation) -> dict[str, Any]:
         operation["security"] = [{"bearer": []}]
     if op.body is not None:
         operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(op.body)}}}
+    if op.form is not None:
+        operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": op.form}}}
     codes = set(op.errors) | {401}
     if op.body is not None:
         codes |= {400, 413, 415, 422}
@@ -95,7 +97,8 @@ def _success(op: Operation) -> dict[str, Any]:
     if op.response is None:
         return {"description": {204: "No content", 101: "Switching protocols"}.get(op.status, "Accepted")}
     if op.content_type:
-        return {"description": "OK", "content": {op.content_type: {"schema": {"type": "string"}}}}
+        types = (op.content_type,) if isinstance(op.content_type, str) else op.content_type
+        return {"description": "OK", "content": {t: {"schema": {"type": "string"}} for t in types}}
     if isinstance(op.response, list):
         schema: dict[str, Any] = {"type": "array", "items": _ref(op.response[0])}
     elif isinstance(op.response, dict):

@@ -89,8 +89,20 @@ def _d(value: float) -> Decimal:
     return Decimal(repr(value))
 
 
+IMPORT_FORM = {
+    "type": "object", "required": ["file", "symbol"],
+    "properties": {
+        "file": {"type": "string", "format": "binary", "description": "the CSV (Yahoo-style or timestamp,open,…)"},
+        "symbol": {"type": "string", "description": "ticker the bars belong to, e.g. AAPL"},
+        "timeframe": {"type": "string", "default": "1Day", "description": "1Min, 5Min, 1Hour, 1Day, …"},
+        "keep_good_rows": {"type": "string", "enum": ["true", "false"], "default": "false",
+                           "description": "store the valid rows of a file that has bad ones"},
+    },
+}
+
+
 @endpoint(bp, "/import", "POST", summary="Import a CSV of bars (multipart: file, symbol, timeframe)",
-          response=ImportOut, status=201, errors=(400, 413, 422))
+          response=ImportOut, status=201, errors=(400, 413, 422), form=IMPORT_FORM)
 def import_csv() -> ImportOut:
     """Rows are validated first (monotonic timestamps, high ≥ max(open, close), low ≤ min(open, close),
     no negative volume, no duplicates); a file with any bad row stores nothing and the 422 lists

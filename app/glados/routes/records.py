@@ -92,7 +92,7 @@ class ExportQuery(BaseModel):
 
 
 @endpoint(bp, "/<run_id>/export/<kind>", summary="Download trades, orders, fills or the equity curve (CSV or JSON)",
-          query=ExportQuery, content_type="text/csv", response=str)
+          query=ExportQuery, content_type=("text/csv", "application/json"), response=str)
 def export(run_id: str, kind: str, query: ExportQuery) -> Response:
     """`kind` is trades, orders, fills or equity; the file is streamed, so long curves export fine."""
     exports.check(kind, query.format)

@@ -31,6 +31,12 @@ def test_the_openapi_document_validates_and_covers_every_route(client: FlaskClie
     create = doc["paths"]["/api/v1/runs"]["post"]
     assert create["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/RunCreate"}
     assert {"201", "401", "422", "400", "413"} <= set(create["responses"])
+    upload = doc["paths"]["/api/v1/bars/import"]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert upload["properties"]["file"] == {"type": "string", "format": "binary",
+                                            "description": "the CSV (Yahoo-style or timestamp,open,…)"}
+    assert set(upload["required"]) == {"file", "symbol"}
+    export = doc["paths"]["/api/v1/runs/{run_id}/export/{kind}"]["get"]["responses"]["200"]["content"]
+    assert set(export) == {"text/csv", "application/json"}
 
 
 def test_no_request_the_document_allows_causes_a_server_error(client: FlaskClient, app: Flask,
