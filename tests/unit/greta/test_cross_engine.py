@@ -1,4 +1,5 @@
-"""Greta against an established engine: the same SMA crossover in backtesting.py, trade by trade.
+"""Greta against an established engine: the same strategies in backtesting.py, trade by trade
+(market orders, bracket stop-loss/take-profit exits, limit and stop entries).
 
 Both engines fill market orders at the next bar's open, size "all in" from the equity at the fill,
 in whole shares, and use strict crossovers. backtesting.py cannot buy with a fraction of exactly 1,
@@ -21,6 +22,9 @@ from backtesting.lib import crossover
 
 from app.greta import BacktestConfig, run_backtest
 from app.greta.data import synthetic_bars
+from app.marvin import Strategy
+from app.marvin.indicators import crossover as cross_signal
+from app.marvin.indicators import sma
 
 FRACTION = 0.9999
 
@@ -96,3 +100,76 @@ def test_sma_crossover_matches_backtesting_py_trade_by_trade(seed, fast, slow, a
         assert trade.entry_price == Decimal(str(expected.EntryPrice)).quantize(trade.entry_price)
         assert trade.exit_price == Decimal(str(expected.ExitPrice)).quantize(trade.exit_price)
         assert abs(trade.pnl - Decimal(str(expected.PnL))) < Decimal("0.000001")
+
+
+# --- Entry order types: bracket exits, limit and stop entries -------------------------------------
+
+class GretaEntries(Strategy):
+    """On an up-cross while flat, enter with `kind`; on a down-cross cancel what waits and go flat."""
+
+    name = "entries"
+    kind = "bracket"
+
+    def init(self) -> None:
+        self.signal = self.I(cross_signal, self.I(sma, self.data.close, 10), self.I(sma, self.data.close, 20))
+
+    def next(self) -> None:
+        signal, close = self.signal[-1], self.data.close[-1]
+        if signal > 0 and not self.position and not self.open_orders():
+            percent = FRACTION * 100
+            if self.kind == "bracket":
+                self.buy(percent=percent, stop_loss=round(close * 0.97, 2), take_profit=round(close * 1.05, 2))
+            elif self.kind == "limit":
+                self.buy(percent=percent, limit=round(close * 0.99, 2))
+            else:
+                self.buy(percent=percent, stop=round(close * 1.01, 2))
+        elif signal < 0:
+            self.cancel_all()
+            if self.position:
+                self.close()
+
+
+class ReferenceEntries(ReferenceStrategy):
+    kind = "bracket"
+
+    def init(self) -> None:
+        self.fast_sma = self.I(_exact_sma, self.data.Close, 10)
+        self.slow_sma = self.I(_exact_sma, self.data.Close, 20)
+
+    def next(self) -> None:
+        close = float(self.data.Close[-1])  # Python's round(), as in Greta's next(), not numpy's
+        if crossover(self.fast_sma, self.slow_sma) and not self.position and not self.orders:
+            if self.kind == "bracket":
+                self.buy(size=FRACTION, sl=round(close * 0.97, 2), tp=round(close * 1.05, 2))
+            elif self.kind == "limit":
+                self.buy(size=FRACTION, limit=round(close * 0.99, 2))
+            else:
+                self.buy(size=FRACTION, stop=round(close * 1.01, 2))
+        elif crossover(self.slow_sma, self.fast_sma):
+            for order in self.orders:
+                order.cancel()
+            if self.position:
+                self.position.close()
+
+
+@pytest.mark.filterwarnings("ignore:Some trades remain open:UserWarning")
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning",
+                            "ignore::pandas.errors.Pandas4Warning")
+@pytest.mark.parametrize("kind", ["bracket", "limit", "stop"])
+@pytest.mark.parametrize("seed", [2, 11])
+def test_bracket_exits_and_limit_and_stop_entries_match_backtesting_py(kind, seed):
+    bars = synthetic_bars("AAA", 1500, seed=seed, volatility=0.35)
+    strategy = type("Entries", (GretaEntries,), {"kind": kind})
+    ours = run_backtest(BacktestConfig("entries", cash=Decimal("100000")), bars, strategy=strategy)
+    engine = ReferenceBacktest(_frame(bars), ReferenceEntries, cash=100_000, commission=0.0, trade_on_close=False,
+                               exclusive_orders=False, finalize_trades=False)
+    reference = engine.run(kind=kind)["_trades"].sort_values("EntryBar").reset_index(drop=True)
+
+    bar_of = {ts: i for i, ts in enumerate(pd.to_datetime(bars.ts, utc=True))}
+    assert len(ours.trades) == len(reference) > 10
+    for trade, (_, expected) in zip(ours.trades, reference.iterrows(), strict=True):
+        assert (bar_of[pd.Timestamp(trade.entry_ts)], bar_of[pd.Timestamp(trade.exit_ts)]) == (
+            expected.EntryBar, expected.ExitBar)
+        assert trade.qty == expected.Size
+        assert trade.entry_price == Decimal(str(expected.EntryPrice)).quantize(trade.entry_price)
+        assert trade.exit_price == Decimal(str(expected.ExitPrice)).quantize(trade.exit_price)
