@@ -173,3 +173,46 @@ def test_bracket_exits_and_limit_and_stop_entries_match_backtesting_py(kind, see
         assert trade.qty == expected.Size
         assert trade.entry_price == Decimal(str(expected.EntryPrice)).quantize(trade.entry_price)
         assert trade.exit_price == Decimal(str(expected.ExitPrice)).quantize(trade.exit_price)
+
+
+class GretaFixedSize(Strategy):
+    name = "fixed_size"
+
+    def init(self) -> None:
+        self.signal = self.I(cross_signal, self.I(sma, self.data.close, 10), self.I(sma, self.data.close, 20))
+
+    def next(self) -> None:
+        if self.signal[-1] > 0 and not self.position:
+            self.buy(size=100)
+        elif self.signal[-1] < 0 and self.position:
+            self.close()
+
+
+class ReferenceFixedSize(ReferenceStrategy):
+    def init(self) -> None:
+        self.fast_sma = self.I(_exact_sma, self.data.Close, 10)
+        self.slow_sma = self.I(_exact_sma, self.data.Close, 20)
+
+    def next(self) -> None:
+        if crossover(self.fast_sma, self.slow_sma) and not self.position:
+            self.buy(size=100)
+        elif crossover(self.slow_sma, self.fast_sma) and self.position:
+            self.position.close()
+
+
+@pytest.mark.filterwarnings("ignore:Some trades remain open:UserWarning")
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning",
+                            "ignore::pandas.errors.Pandas4Warning")
+def test_a_percent_commission_costs_what_backtesting_py_charges_rounded_up_to_the_cent_per_fill():
+    bars = synthetic_bars("AAA", 1500, seed=4, volatility=0.35)
+    ours = run_backtest(BacktestConfig("fixed_size", cash=Decimal("100000"), fees="percent:0.1"), bars,
+                        strategy=GretaFixedSize)
+    engine = ReferenceBacktest(_frame(bars), ReferenceFixedSize, cash=100_000, commission=0.001,
+                               trade_on_close=False, finalize_trades=False)
+    reference = engine.run()["_trades"].sort_values("EntryBar").reset_index(drop=True)
+    assert len(ours.trades) == len(reference) > 10
+    for trade, (_, expected) in zip(ours.trades, reference.iterrows(), strict=True):
+        exact_fees = Decimal(str(expected.EntryPrice + expected.ExitPrice)) * 100 * Decimal("0.001")
+        # Greta books each fill's fee rounded UP to the cent (app/greta/fees.py): two fills, under 2 cents.
+        assert exact_fees <= trade.fees < exact_fees + Decimal("0.02")
+        assert Decimal(0) <= Decimal(str(expected.PnL)) - trade.pnl < Decimal("0.02")
