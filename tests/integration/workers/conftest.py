@@ -95,11 +95,13 @@ class WorkerProcesses:
         return self.log_path.read_text(errors="replace")[-5000:]
 
 
-def spawn_workers(pg: Container, stack: Stack, processes: int, queues: str = "backtest") -> WorkerProcesses:
+def spawn_workers(pg: Container, stack: Stack, processes: int, queues: str = "backtest",
+                  extra_env: dict[str, str] | None = None) -> WorkerProcesses:
     """Worker processes configured only through WEAVER_* variables, like the Procfile starts them."""
     env = {**os.environ, "WEAVER_DATABASE_URL": pg.settings.database_url, "WEAVER_BROKER": "redis",
            "WEAVER_REDIS_URL": pg.settings.redis_url or "", "WEAVER_API_TOKEN": TEST_TOKEN,
-           "WEAVER_QUEUE_NAMESPACE": stack.namespace, "WEAVER_LOG_FORMAT": "console", "PYTHONPATH": str(ROOT)}
+           "WEAVER_QUEUE_NAMESPACE": stack.namespace, "WEAVER_LOG_FORMAT": "console", "PYTHONPATH": str(ROOT),
+           **(extra_env or {})}
     log_path = Path(tempfile.mkstemp(prefix="weaver-workers-", suffix=".log")[1])
     log_file = log_path.open("wb")
     process = subprocess.Popen(
