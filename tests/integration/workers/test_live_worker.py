@@ -1,6 +1,6 @@
-"""The pinned live worker killed (SIGKILL) after it sent an order and before it heard back: the
-order reached the exchange, the DB holds only the intent. A new worker reconciles at boot and the
-redelivered tick dedupes: one order, recorded once, filled."""
+"""The pinned live worker as a real process on Redis: killed (SIGKILL) after it sent an order and
+before it heard back, a new worker reconciles into one order, recorded once; and the kill switch
+goes from the API through Redis to the worker and the exchange."""
 
 from __future__ import annotations
 
@@ -16,6 +16,12 @@ from tests.integration.workers.conftest import Stack, spawn_workers, wait_for
 __all__ = ["exchange"]  # the live tests' local exchange fixture, used here too
 
 
+def _paper_account(exchange: ExchangeServer) -> dict[str, str]:
+    return {"WEAVER_ALPACA_PAPER_KEY_ID": PAPER.key, "WEAVER_ALPACA_PAPER_SECRET_KEY": PAPER.secret,
+            "WEAVER_ALPACA_PAPER_BASE_URL": exchange.url, "WEAVER_ALPACA_PAPER_DATA_URL": exchange.url,
+            "WEAVER_ALPACA_PAPER_STREAM_URL": exchange.stream_url}
+
+
 def _orders(pg: Container, run_id: str) -> list[Order]:
     with pg.read_session() as session:
         return list(session.scalars(select(Order).where(Order.run_id == run_id)))
@@ -26,9 +32,7 @@ def test_a_live_worker_killed_mid_submit_leaves_one_order_after_restart(
 ) -> None:
     monkeypatch.setenv("WEAVER_WORKER_HEARTBEAT_TIMEOUT_MS", "3000")  # the dead worker's message comes back fast
     monkeypatch.setenv("WEAVER_QUEUE_MAINTENANCE_CHANCE", "1000000")
-    alpaca = {"WEAVER_ALPACA_PAPER_KEY_ID": PAPER.key, "WEAVER_ALPACA_PAPER_SECRET_KEY": PAPER.secret,
-              "WEAVER_ALPACA_PAPER_BASE_URL": exchange.url, "WEAVER_ALPACA_PAPER_DATA_URL": exchange.url,
-              "WEAVER_ALPACA_PAPER_STREAM_URL": exchange.stream_url}
+    alpaca = _paper_account(exchange)
     run_id = running_run(pg, strategy="tests.fixtures.strategies:BuyEveryBar", params={"size": 1})
     # The exchange takes the order only after 3 s; the worker is killed while it waits for the answer.
     exchange.add_fault(method="POST", path="/v2/orders", delay_ms=3000, count=1)
@@ -54,3 +58,30 @@ def test_a_live_worker_killed_mid_submit_leaves_one_order_after_restart(
     (order,) = _orders(pg, run_id)
     (theirs,) = client.get_orders(GetOrdersRequest(status="all"))
     assert theirs.client_order_id == order.client_order_id and str(theirs.id) == order.broker_order_id
+
+
+def test_the_kill_switch_through_the_api_and_redis_cancels_at_the_exchange_and_stops_the_runs(
+    stack: Stack, pg: Container, exchange: ExchangeServer
+) -> None:
+    alpaca = _paper_account(exchange)
+    runs = [running_run(pg, strategy="tests.fixtures.strategies:RestingLimit", params={}, symbols=[symbol])
+            for symbol in ("AAPL", "MSFT")]
+    worker = spawn_workers(pg, stack, processes=1, queues="live", extra_env=alpaca)
+    client = trading_client(exchange, PAPER)
+    try:
+        bar = last_closed_bar()
+        for run_id in runs:
+            stack.bus.live("tick", run_id, bar_ts=bar.isoformat())
+        wait_for(lambda: len(client.get_orders()) == 2, 30, "a resting order per run at the exchange")
+        killed = stack.client.post("/api/v1/kill", json={})
+        assert killed.status_code == 202 and killed.get_json()["runs_stopping"] == 2
+        wait_for(lambda: client.get_orders() == [], 30, "the orders to be cancelled at the exchange")
+        wait_for(lambda: all(stack.client.get(f"/api/v1/runs/{r}").get_json()["status"] == "stopped" for r in runs),
+                 30, "the runs to stop")
+    except AssertionError:
+        print(worker.log())
+        raise
+    finally:
+        worker.stop()
+    for run_id in runs:
+        assert [o.status for o in _orders(pg, run_id)] == ["canceled"]
