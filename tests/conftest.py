@@ -17,8 +17,10 @@ from sqlalchemy import text
 
 from app.bootstrap import Container, bootstrap
 from app.config import Settings, load_settings
-from app.walle import migrate
+from app.walle import migrate, uow
 from app.walle.models import Base
+
+uow.STRICT = True  # a unit of work opened inside another fails the test, on Postgres as on SQLite
 
 PG_ADMIN_DSN = os.environ.get("WEAVER_TEST_PG_ADMIN", "postgresql://root@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("WEAVER_TEST_REDIS", "redis://127.0.0.1:6379/0")

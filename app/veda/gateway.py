@@ -49,8 +49,11 @@ class LiveGateway:
     # --- what the strategy reads ------------------------------------------------------------
     def position(self, symbol: str) -> Decimal:
         with self.uow() as uow:
-            qty = uow.session.scalar(select(Position.qty).where(Position.run_id == self.run_id,
-                                                                Position.symbol == symbol))
+            return self._position(uow, symbol)
+
+    def _position(self, uow: UnitOfWork, symbol: str) -> Decimal:
+        qty = uow.session.scalar(select(Position.qty).where(Position.run_id == self.run_id,
+                                                            Position.symbol == symbol))
         return qty if qty is not None else ZERO
 
     def cash(self) -> Decimal:
@@ -82,12 +85,17 @@ class LiveGateway:
         with self.uow() as uow:
             existing = uow.records.order_by_client_id(cid)
             if existing is not None:  # the same tick again (a retry or a restart): never a second order
-                if existing.status == "submitted":
-                    self._sync(existing.id)
-                return existing.id
+                known, in_doubt = existing.id, existing.status == "submitted"
+            else:
+                known = in_doubt = None
+        if known is not None:
+            if in_doubt:
+                self._sync(known)
+            return known
+        with self.uow() as uow:
             run = uow.runs.get(self.run_id)
             price = self.marks.get(request.symbol)
-            position = self.position(request.symbol)
+            position = self._position(uow, request.symbol)
             equity = self._equity(uow)
             qty = size_order(request, price, equity, fractional=bool(run.options.get("fractional"))) if price else ZERO
             if request.close_position:

@@ -78,15 +78,17 @@ class LiveService:
             calendar = self.calendars[mode] = SessionCalendar(broker)
         return calendar
 
-    def _broker(self, run: Run) -> AlpacaBroker:
-        broker = self.brokers.get(run.mode)
+    def _broker(self, mode: str) -> AlpacaBroker:
+        """The adapter for `mode`, reconciled with Weaver's records on first use (its own unit of
+        work: call it with none open)."""
+        broker = self.brokers.get(mode)
         if broker is None:
-            raise BrokerError(f"no {run.mode} Alpaca account is configured")
-        if run.mode not in self.reconciled:
+            raise BrokerError(f"no {mode} Alpaca account is configured")
+        if mode not in self.reconciled:
             with self.uow() as uow:
-                reconcile_account(uow, broker, run.mode)
+                reconcile_account(uow, broker, mode)
                 uow.commit()
-            self.reconciled.add(run.mode)
+            self.reconciled.add(mode)
         return broker
 
     # --- commands ---------------------------------------------------------------------------
@@ -95,17 +97,21 @@ class LiveService:
             run = uow.runs.get(run_id)
             if run is None or run.status != "running":
                 return
-            try:
-                broker = self._broker(run)
-                get_strategy(run.strategy)
-                untradable = [s for s in run.symbols if not (broker.asset(s) or {}).get("tradable")]
-                if untradable:
-                    raise BrokerError(f"{', '.join(untradable)}: not a tradable asset at the {run.mode} broker")
-            except Exception as exc:
-                transition(uow, run, "error", error=f"cannot start: {exc}")
-                uow.commit()
-                return
-            log.info("live run %s is running (%s, %s)", run_id, run.mode, run.timeframe)
+            mode, strategy, symbols, timeframe = run.mode, run.strategy, list(run.symbols), run.timeframe
+        try:
+            broker = self._broker(mode)
+            get_strategy(strategy)
+            untradable = [s for s in symbols if not (broker.asset(s) or {}).get("tradable")]
+            if untradable:
+                raise BrokerError(f"{', '.join(untradable)}: not a tradable asset at the {mode} broker")
+        except Exception as exc:
+            with self.uow() as uow:
+                run = uow.runs.get(run_id)
+                if run is not None and run.status == "running":
+                    transition(uow, run, "error", error=f"cannot start: {exc}")
+                    uow.commit()
+            return
+        log.info("live run %s is running (%s, %s)", run_id, mode, timeframe)
 
     def _tick(self, run_id: str, bar_ts: str, **_: Any) -> str:
         moment = datetime.fromisoformat(bar_ts).astimezone(UTC)
@@ -146,8 +152,8 @@ class LiveService:
     def _run_tick(self, run_id: str, bar_ts: datetime) -> str:
         with self.uow() as uow:
             run = uow.runs.get(run_id)
-            broker = self._broker(run)
             symbols, timeframe, mode = list(run.symbols), run.timeframe, run.mode
+        broker = self._broker(mode)
         frame = parse_timeframe(timeframe)
         if frame.seconds is not None:
             late = (datetime.now(UTC) - (bar_ts + frame.delta)).total_seconds()

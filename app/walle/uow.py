@@ -6,6 +6,8 @@ so every business change and the events describing it are committed together.
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
@@ -13,6 +15,17 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.walle.repositories import BarRepository, RunRecords, RunRepository, SweepRepository
+
+log = logging.getLogger(__name__)
+_open = threading.local()  # units of work open in this thread
+STRICT = False  # the test suite sets it: nesting is then an error on Postgres too
+
+
+class NestedUnitOfWork(RuntimeError):
+    """A unit of work was opened while another was open in the same thread. On SQLite (the embedded
+    default) each one takes the database's write lock, so the inner one would wait for the outer
+    one forever (until busy_timeout: "database is locked"); on Postgres they would be two separate
+    transactions that cannot see each other's changes. Pass the open one down instead."""
 
 
 class UnitOfWork:
@@ -34,7 +47,18 @@ class UnitOfWork:
         self._session_info = session_info or {}
 
     def __enter__(self) -> UnitOfWork:
-        self.session = self._session_factory()
+        depth = getattr(_open, "depth", 0)
+        if depth:
+            bind = self._session_factory.kw.get("bind")
+            if STRICT or (bind is not None and bind.dialect.name == "sqlite"):
+                raise NestedUnitOfWork("a unit of work is already open in this thread")
+            log.warning("nested unit of work (works on Postgres, would deadlock on SQLite)", stack_info=True)
+        _open.depth = depth + 1
+        try:
+            self.session = self._session_factory()
+        except BaseException:
+            _open.depth = depth
+            raise
         self.session.info.update(self._session_info)
         self.runs = RunRepository(self.session)
         self.sweeps = SweepRepository(self.session)
@@ -49,6 +73,7 @@ class UnitOfWork:
         try:
             self.session.rollback()  # anything not committed explicitly is discarded
         finally:
+            _open.depth = max(getattr(_open, "depth", 1) - 1, 0)
             self.session.close()
 
     def commit(self) -> None:
