@@ -18,7 +18,10 @@ from app.logs import configure_logging
 @click.option("--port", default=8000, show_default=True, type=int, help="0 picks a free port")
 @click.option("--no-exchange", is_flag=True, help="do not start the local Alpaca-compatible exchange")
 @click.option("--backtest-threads", default=2, show_default=True, type=int)
-def standalone(data_dir: Path, host: str, port: int, no_exchange: bool, backtest_threads: int) -> None:
+@click.option("--exchange-bar-seconds", default=60, show_default=True, type=click.IntRange(1, 60),
+              help="the local exchange's shortest bar; 1 allows paper runs on second bars (1Sec)")
+def standalone(data_dir: Path, host: str, port: int, no_exchange: bool, backtest_threads: int,
+               exchange_bar_seconds: int) -> None:
     """Start Weaver on a SQLite file with in-process workers, the scheduler, the local exchange
     (offline paper trading) and the UI. Ctrl-C stops it; the next start keeps every run."""
     from app.standalone.embedded import Embedded
@@ -26,7 +29,7 @@ def standalone(data_dir: Path, host: str, port: int, no_exchange: bool, backtest
 
     configure_logging("INFO", "console")
     embedded = Embedded(Home(data_dir), host=host, port=port, exchange_enabled=not no_exchange,
-                        backtest_threads=backtest_threads)
+                        backtest_threads=backtest_threads, exchange_bar_seconds=exchange_bar_seconds)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())

@@ -39,6 +39,7 @@ class Embedded:
     port: int = 8000
     exchange_enabled: bool = True
     backtest_threads: int = 2
+    exchange_bar_seconds: int = 60  # the local exchange's shortest bar (1: second bars, for quick tests)
     first_start: bool = False
     settings_overrides: dict[str, Any] = field(default_factory=dict)  # e.g. Postgres + Redis for e2e tests
     queue_namespace: str | None = None
@@ -86,7 +87,8 @@ class Embedded:
         key, secret = self.home.exchange_keys()
         config = ExchangeConfig(
             symbols=tuple(SymbolConfig(symbol, price) for symbol, price in DEMO_SYMBOLS.items()),
-            accounts=(AccountConfig("paper", key, secret, "100000"),), bar_seconds=60, hours="always",
+            accounts=(AccountConfig("paper", key, secret, "100000"),), bar_seconds=self.exchange_bar_seconds,
+            hours="always",
             state_file=self.home.exchange_state,
         )
         server = ExchangeServer(config).start()

@@ -3,22 +3,27 @@ and a second start keeps every run."""
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import subprocess
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import requests
+
+ROOT = Path(__file__).resolve().parents[2]
 
 WEAVER = Path(sys.executable).parent / "weaver"
 URL = re.compile(r"(http://127\.0\.0\.1:\d+)/\?token=(\S+)")
 
 
-def start(data_dir: Path) -> tuple[subprocess.Popen[str], str, dict[str, str], list[str]]:
-    process = subprocess.Popen([str(WEAVER), "standalone", "--data-dir", str(data_dir), "--port", "0"],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+def start(data_dir: Path, *extra: str, env: dict[str, str] | None = None
+          ) -> tuple[subprocess.Popen[str], str, dict[str, str], list[str]]:
+    process = subprocess.Popen([str(WEAVER), "standalone", "--data-dir", str(data_dir), "--port", "0", *extra],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     lines: list[str] = []
     deadline = time.monotonic() + 90
     assert process.stdout is not None
@@ -73,3 +78,39 @@ def test_standalone_starts_from_nothing_answers_and_stops_cleanly(tmp_path: Path
     finally:
         code, out = stop(again)
     assert code == 0, out
+
+
+def test_standalone_paper_trades_offline_on_its_own_exchange(tmp_path: Path) -> None:
+    """The embedded default's offline paper trading end to end: SQLite, in-process live worker and
+    scheduler, the local exchange; second bars so that it takes seconds, not minutes."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # the test strategies live in tests/fixtures
+    process, base, auth, _ = start(tmp_path / "data", "--exchange-bar-seconds", "1", env=env)
+    try:
+        run = requests.post(f"{base}/api/v1/runs", headers=auth, timeout=10, json={
+            "mode": "paper", "strategy": "tests.fixtures.strategies:BuyEveryBar", "params": {"size": 1},
+            "symbols": ["AAPL"], "timeframe": "1Sec", "cash": "10000", "start_now": True}).json()
+        assert run["status"] == "running", run
+
+        def filled() -> list[dict]:
+            orders = requests.get(f"{base}/api/v1/runs/{run['id']}/orders", headers=auth, timeout=10).json()
+            return [o for o in orders["items"] if o["status"] == "filled"]
+
+        deadline = time.monotonic() + 45
+        while len(filled()) < 3:
+            detail = requests.get(f"{base}/api/v1/runs/{run['id']}", headers=auth, timeout=10).json()
+            assert detail["status"] == "running", detail["error"]
+            assert time.monotonic() < deadline, "the paper run did not trade three bars"
+            time.sleep(0.5)
+        stopped = requests.post(f"{base}/api/v1/runs/{run['id']}/stop", headers=auth, timeout=10, json={})
+        assert stopped.status_code == 202
+        deadline = time.monotonic() + 15
+        while requests.get(f"{base}/api/v1/runs/{run['id']}", headers=auth, timeout=10).json()["status"] != "stopped":
+            assert time.monotonic() < deadline, "the paper run did not stop"
+            time.sleep(0.2)
+        orders = filled()
+        (position,) = requests.get(f"{base}/api/v1/runs/{run['id']}/positions", headers=auth, timeout=10).json()
+        assert Decimal(position["qty"]) == len(orders)  # one share per filled order, nothing lost
+    finally:
+        code, out = stop(process)
+    assert code == 0, out
+    assert "database is locked" not in out
