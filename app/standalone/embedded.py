@@ -87,8 +87,9 @@ class Embedded:
         key, secret = self.home.exchange_keys()
         config = ExchangeConfig(
             symbols=tuple(SymbolConfig(symbol, price) for symbol, price in DEMO_SYMBOLS.items()),
-            accounts=(AccountConfig("paper", key, secret, "100000"),), bar_seconds=self.exchange_bar_seconds,
-            hours="always",
+            # shorting: like Alpaca's paper accounts (margin accounts), so allow_short runs can trade
+            accounts=(AccountConfig("paper", key, secret, "100000", shorting=True),),
+            bar_seconds=self.exchange_bar_seconds, hours="always",
             state_file=self.home.exchange_state,
         )
         server = ExchangeServer(config).start()

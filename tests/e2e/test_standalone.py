@@ -90,6 +90,10 @@ def test_standalone_paper_trades_offline_on_its_own_exchange(tmp_path: Path) -> 
             "mode": "paper", "strategy": "tests.fixtures.strategies:BuyEveryBar", "params": {"size": 1},
             "symbols": ["AAPL"], "timeframe": "1Sec", "cash": "10000", "start_now": True}).json()
         assert run["status"] == "running", run
+        short = requests.post(f"{base}/api/v1/runs", headers=auth, timeout=10, json={
+            "mode": "paper", "strategy": "tests.fixtures.strategies:ShortOnce", "params": {"size": 2},
+            "symbols": ["MSFT"], "timeframe": "1Sec", "cash": "10000", "allow_short": True,
+            "start_now": True}).json()
 
         def filled() -> list[dict]:
             orders = requests.get(f"{base}/api/v1/runs/{run['id']}/orders", headers=auth, timeout=10).json()
@@ -110,6 +114,10 @@ def test_standalone_paper_trades_offline_on_its_own_exchange(tmp_path: Path) -> 
         orders = filled()
         (position,) = requests.get(f"{base}/api/v1/runs/{run['id']}/positions", headers=auth, timeout=10).json()
         assert Decimal(position["qty"]) == len(orders)  # one share per filled order, nothing lost
+        # The paper account is a margin account, as Alpaca's are: a run that may short, can.
+        (short_position,) = requests.get(f"{base}/api/v1/runs/{short['id']}/positions", headers=auth,
+                                         timeout=10).json()
+        assert (short_position["symbol"], Decimal(short_position["qty"])) == ("MSFT", Decimal(-2))
     finally:
         code, out = stop(process)
     assert code == 0, out
