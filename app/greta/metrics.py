@@ -53,6 +53,14 @@ def compute_metrics(curve: EquityCurve, trade_pnl: np.ndarray, trade_pct: np.nda
     return out
 
 
+def equity_metrics(equity: np.ndarray, initial_cash: float, bars_per_year: float) -> Metrics:
+    """The figures an equity curve alone gives (a live run's, bar by bar): return, volatility,
+    Sharpe, Sortino, max drawdown, computed as for a backtest."""
+    final = float(equity[-1]) if len(equity) else initial_cash
+    return {"bars": len(equity), "final_equity": final,
+            "total_return_pct": _clean((final / initial_cash - 1.0) * 100.0), **_risk(equity, bars_per_year)}
+
+
 def _risk(equity: np.ndarray, bars_per_year: float) -> Metrics:
     if len(equity) < 3 or np.any(equity[:-1] <= 0):
         peak = np.maximum.accumulate(equity) if len(equity) else equity

@@ -14,10 +14,12 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 from sqlalchemy import select
 
 from app.clock.realtime import NEW_YORK
 from app.clock.timeframes import parse_timeframe
+from app.greta.metrics import equity_metrics
 from app.marvin.registry import get_strategy
 from app.marvin.runner import StrategyRunner
 from app.services.runs import transition
@@ -30,7 +32,7 @@ from app.veda.risk import Breach, RiskState, check_loss
 from app.veda.sessions import SessionCalendar
 from app.veda.snapshots import record_snapshot
 from app.veda.statuses import OPEN
-from app.walle.models import EquityPoint, LiveTick, Order, Position, Run
+from app.walle.models import EquityPoint, LiveTick, Order, Position, Run, RunMetric
 from app.walle.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -226,8 +228,25 @@ class LiveService:
                 uow.session.add(EquityPoint(run_id=run_id, ts=bar_ts, equity=equity, cash=cash))
             else:
                 point.equity, point.cash = equity, cash
+            uow.session.flush()
+            self._live_metrics(uow, run)
             uow.commit()
         return equity
+
+    @staticmethod
+    def _live_metrics(uow: UnitOfWork, run: Run) -> None:
+        """Return, Sharpe, drawdown… from the run's equity points so far, so the dashboard shows and
+        sorts live and paper runs by the same figures as backtests."""
+        curve = np.array([float(e) for e in uow.session.scalars(
+            select(EquityPoint.equity).where(EquityPoint.run_id == run.id).order_by(EquityPoint.ts))])
+        figures = equity_metrics(curve, float(run.cash), parse_timeframe(run.timeframe).periods_per_year)
+        stored = {m.name: m for m in uow.session.scalars(select(RunMetric).where(RunMetric.run_id == run.id))}
+        for name, value in figures.items():
+            value = None if value is None else float(value)
+            if name in stored:
+                stored[name].value = value
+            else:
+                uow.session.add(RunMetric(run_id=run.id, name=name, value=value))
 
     def _finish_tick(self, run_id: str, bar_ts: datetime, outcome: str) -> None:
         with self.uow() as uow:

@@ -8,12 +8,13 @@ import time
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 
 from app.bootstrap import Container
 from app.exchange import ExchangeServer
 from app.services.runs import transition
-from app.walle.models import Order, Position, Run
+from app.walle.models import EquityPoint, Order, Position, Run, RunMetric
 from tests.integration.live.conftest import last_closed_bar, live_settings, running_run
 from workers.runtime import build_runtime
 
@@ -44,7 +45,13 @@ def test_paper_trading_on_sqlite_ticks_trades_and_stops(lite: Container, exchang
     assert statuses == ["canceled", "canceled", "filled", "filled"]  # entry and close; both exits cancelled
     with lite.read_session() as session:
         held = {p.run_id: p.qty for p in session.scalars(select(Position))}
+        last = session.scalar(select(EquityPoint).where(EquityPoint.run_id == buyer).order_by(EquityPoint.ts.desc()))
+        metrics = {m.name: m.value for m in session.scalars(select(RunMetric).where(RunMetric.run_id == buyer))}
     assert held == {buyer: Decimal(4), bracket: Decimal(0)}
+    # Live figures, as a backtest has them: from the equity points so far (two bars).
+    assert metrics["bars"] == 2 and metrics["final_equity"] == float(last.equity)
+    assert metrics["total_return_pct"] == pytest.approx((float(last.equity) / 100_000 - 1) * 100)
+    assert metrics["max_drawdown_pct"] is not None
 
     with lite.uow() as uow:
         transition(uow, uow.runs.get(buyer), "stopping")
