@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 RETRYABLE = {429, 500, 502, 503, 504}
 REQUEST_TIMEOUT_SECONDS = 10
-MIN_TIMEOUT_SECONDS = 0.5
+MIN_TIMEOUT_SECONDS = 2.0  # past the tick's deadline a call still gets this long (it is not retried)
 
 
 class BrokerError(Exception):
@@ -92,8 +92,9 @@ class AlpacaBroker:
 
     @contextmanager
     def deadline(self, seconds: float) -> Iterator[None]:
-        """Bound every call (retries and request timeouts) to `seconds` from now: one run's trouble
-        with the broker then delays the other runs' ticks by at most this much (one bar)."""
+        """No retry starts later than `seconds` from now, and request timeouts shrink towards it: one
+        run's trouble with the broker then delays the other runs' ticks by about one bar, while a
+        merely slow tick still makes each of its calls once."""
         self.tick_deadline = time.monotonic() + seconds
         try:
             yield
@@ -103,9 +104,7 @@ class AlpacaBroker:
     def call(self, what: str, fn: Callable[[], T]) -> T:
         """Run one read-only or idempotent broker call with retries on 429/5xx/network errors."""
         deadline = time.monotonic() + self.policy.budget_seconds
-        if self.tick_deadline is not None:
-            if time.monotonic() >= self.tick_deadline:
-                raise BrokerError(f"{what}: no time left in this tick (its bar is over)", retryable=True)
+        if self.tick_deadline is not None:  # a slow tick still makes each call once; it does not retry late
             deadline = min(deadline, self.tick_deadline)
         wait = self.policy.first_wait
         for attempt in range(1, self.policy.attempts + 1):
