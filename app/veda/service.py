@@ -54,6 +54,7 @@ class LiveService:
         self.contexts: dict[str, RunContext] = {}
         self.reconciled: set[str] = set()
         self.calendars: dict[str, SessionCalendar] = {}
+        self.curves: dict[str, tuple[list[datetime], list[float]]] = {}  # run → (bar times, equity)
 
     def handle(self, command: str, run_id: str | None = None, **kwargs: Any) -> Any:
         handler = getattr(self, f"_{command}", None)
@@ -147,6 +148,7 @@ class LiveService:
                                                    f"{exc.__class__.__name__}: {exc}")
                 uow.commit()
             self.contexts.pop(run_id, None)
+            self.curves.pop(run_id, None)
             outcome = "error"
         self._finish_tick(run_id, moment, outcome)
         return outcome
@@ -186,6 +188,7 @@ class LiveService:
                 transition(uow, uow.runs.get(run_id), "stopped", error=context.gateway.halt.detail)
                 uow.commit()
             self.contexts.pop(run_id, None)
+            self.curves.pop(run_id, None)
             return "halted"
         return f"done: {context.gateway.submitted} order(s)"
 
@@ -229,16 +232,29 @@ class LiveService:
             else:
                 point.equity, point.cash = equity, cash
             uow.session.flush()
-            self._live_metrics(uow, run)
+            self._live_metrics(uow, run, self._curve(uow, run_id, bar_ts, equity))
             uow.commit()
         return equity
 
+    def _curve(self, uow: UnitOfWork, run_id: str, bar_ts: datetime, equity: Decimal) -> np.ndarray:
+        """The run's equity curve, read from the database once per worker and then kept up to date
+        here: a tick's cost must not grow with the length of the run."""
+        cached = self.curves.get(run_id)
+        if cached is None or (cached[0] and bar_ts < cached[0][-1]):
+            rows = uow.session.execute(select(EquityPoint.ts, EquityPoint.equity)
+                                       .where(EquityPoint.run_id == run_id).order_by(EquityPoint.ts)).all()
+            cached = self.curves[run_id] = ([ts for ts, _ in rows], [float(e) for _, e in rows])
+        elif cached[0] and cached[0][-1] == bar_ts:
+            cached[1][-1] = float(equity)  # the same bar again
+        else:
+            cached[0].append(bar_ts)
+            cached[1].append(float(equity))
+        return np.array(cached[1])
+
     @staticmethod
-    def _live_metrics(uow: UnitOfWork, run: Run) -> None:
+    def _live_metrics(uow: UnitOfWork, run: Run, curve: np.ndarray) -> None:
         """Return, Sharpe, drawdown… from the run's equity points so far, so the dashboard shows and
         sorts live and paper runs by the same figures as backtests."""
-        curve = np.array([float(e) for e in uow.session.scalars(
-            select(EquityPoint.equity).where(EquityPoint.run_id == run.id).order_by(EquityPoint.ts))])
         figures = equity_metrics(curve, float(run.cash), parse_timeframe(run.timeframe).periods_per_year)
         stored = {m.name: m for m in uow.session.scalars(select(RunMetric).where(RunMetric.run_id == run.id))}
         for name, value in figures.items():
@@ -270,6 +286,7 @@ class LiveService:
         if cancel_orders and broker is not None:
             self._cancel_run_orders(run_id, broker)
         self.contexts.pop(run_id, None)
+        self.curves.pop(run_id, None)
         with self.uow() as uow:
             run = uow.runs.get(run_id)
             if run is not None and run.status == "stopping":

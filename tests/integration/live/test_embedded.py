@@ -53,6 +53,17 @@ def test_paper_trading_on_sqlite_ticks_trades_and_stops(lite: Container, exchang
     assert metrics["total_return_pct"] == pytest.approx((float(last.equity) / 100_000 - 1) * 100)
     assert metrics["max_drawdown_pct"] is not None
 
+    # A restarted worker reads the curve back once and goes on from there.
+    restarted = build_runtime(live_settings(lite, exchange), container=lite)
+    time.sleep(1.0)
+    third = (bar + timedelta(seconds=2)).isoformat()
+    assert restarted.live.handle("tick", buyer, bar_ts=third) == "done: 1 order(s)"
+    with lite.read_session() as session:
+        points = session.scalars(select(EquityPoint.equity).where(EquityPoint.run_id == buyer)
+                                 .order_by(EquityPoint.ts)).all()
+        metrics = {m.name: m.value for m in session.scalars(select(RunMetric).where(RunMetric.run_id == buyer))}
+    assert metrics["bars"] == 3 and metrics["final_equity"] == float(points[-1])
+
     with lite.uow() as uow:
         transition(uow, uow.runs.get(buyer), "stopping")
         uow.commit()
