@@ -1,7 +1,7 @@
 """`weaver backtest`: run a strategy over CSV or synthetic bars, print the metrics, write the result JSON.
 
     weaver backtest --strategy sma_cross --param fast=10 --param slow=20 --data GOOG.csv --cash 10000 \\
-        --fees alpaca --slippage 5bp --json out.json
+        --fees alpaca --slippage 5bp --json out.json --check-lookahead=500
 
 A thin entry point: it parses and validates, then calls Greta. With a database configured
 (WEAVER_DATABASE_URL in the environment or in `.env`, read by the settings like every other command)
@@ -27,9 +27,10 @@ from app.cli.progress import progress_bar
 from app.clock.timeframes import TimeframeError
 from app.config import SettingsError, load_settings
 from app.greta.data import load_csv, parse_synthetic
+from app.greta.data.splits import split_warnings
 from app.greta.engine import BacktestConfig, run_backtest
 from app.greta.fees import FeeSpecError, parse_fees
-from app.greta.lookahead import LookaheadReport, check_lookahead
+from app.greta.lookahead import DEFAULT_BUDGET, LookaheadReport, check_lookahead
 from app.greta.records import BacktestResult
 from app.greta.serialize import plain, result_to_dict
 from app.greta.slippage import SlippageSpecError, parse_slippage
@@ -95,20 +96,24 @@ def store_result(result: BacktestResult, run_id: str) -> str:
 @click.option("--fractional", is_flag=True, help="Allow fractional shares.")
 @click.option("--allow-short", is_flag=True, help="Allow short selling.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the full result.")
-@click.option("--check-lookahead", "lookahead", is_flag=True, help="Re-run on truncated data to detect lookahead bias.")
+@click.option("--check-lookahead", "lookahead", type=click.IntRange(min=1), is_flag=False, flag_value=DEFAULT_BUDGET,
+              default=None, metavar="[N]", help="Re-run on data truncated at up to N bars with orders (and N/4 "
+              f"without) to detect lookahead bias; alone, N={DEFAULT_BUDGET}.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no table; one summary line.")
 def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path, ...], symbols: tuple[str, ...],
              synthetic: tuple[str, ...], timeframe: str | None, cash: str, fees: str, slippage: str, fractional: bool,
-             allow_short: bool, json_path: Path | None, lookahead: bool, quiet: bool) -> None:
+             allow_short: bool, json_path: Path | None, lookahead: int | None, quiet: bool) -> None:
     """Backtest a strategy on historical or synthetic bars."""
     console = Console()
     try:
         config, frames = _prepare(strategy_name, params, data_files, symbols, synthetic, timeframe, cash, fees,
                                   slippage, fractional, allow_short)
         result = _run(config, frames, quiet)
-        report = check_lookahead(config, frames) if lookahead else None
+        report = _check(config, frames, lookahead, quiet) if lookahead is not None else None
     except USER_ERRORS as exc:
         raise click.UsageError(str(exc)) from exc
+    for warning in split_warnings(frames):
+        click.echo(f"warning: {warning}", err=True)
     if json_path is not None:
         json_path.write_text(_json(result, report), encoding="utf-8")
     if quiet:
@@ -159,6 +164,11 @@ def _run(config: BacktestConfig, frames: list[BarFrame], quiet: bool) -> Backtes
     # Transient: the bar (stderr) gives way to the metrics table once the run is done.
     with progress_bar("backtest", None, unit="bars", quiet=quiet, transient=True) as bar:
         return run_backtest(config, frames, progress=bar.update)
+
+
+def _check(config: BacktestConfig, frames: list[BarFrame], budget: int, quiet: bool) -> LookaheadReport:
+    with progress_bar("lookahead check", None, unit="bars", quiet=quiet, transient=True) as bar:
+        return check_lookahead(config, frames, budget=budget, progress=bar.update)
 
 
 def _fmt(value: Any) -> str:
