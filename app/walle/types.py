@@ -8,7 +8,7 @@ while Postgres gets real NUMERIC and timestamptz columns.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Any
 
 from sqlalchemy import DateTime, Numeric, String
@@ -37,7 +37,13 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 class Exact(TypeDecorator[Decimal]):
-    """NUMERIC(precision, scale) on Postgres, decimal text on SQLite; values quantized to scale."""
+    """NUMERIC(precision, scale) on Postgres, decimal text on SQLite; values quantized to scale.
+
+    On SQLite the column is a plain VARCHAR with no length: SQLite ignores declared lengths, so a
+    length would only be a second, untrue statement of the precision, and changing it would make
+    a migration rebuild every table holding the column (databases made before revision 0002 say
+    VARCHAR(precision + 2); Alembic's type comparison accepts both).
+    """
 
     impl = Numeric
     cache_ok = True
@@ -47,10 +53,12 @@ class Exact(TypeDecorator[Decimal]):
         self.precision = precision
         self.scale = scale
         self._quantum = Decimal(1).scaleb(-scale)
+        # Enough digits for any value the column holds (the default context stops at 28).
+        self._context = Context(prec=max(precision, 28), rounding=ROUND_HALF_EVEN)
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "sqlite":
-            return dialect.type_descriptor(String(self.precision + 2))
+            return dialect.type_descriptor(String())
         return dialect.type_descriptor(Numeric(self.precision, self.scale, asdecimal=True))
 
     def process_bind_param(self, value: Decimal | int | str | None, dialect: Dialect) -> Any:
@@ -58,13 +66,13 @@ class Exact(TypeDecorator[Decimal]):
             return None
         if isinstance(value, float):
             raise TypeError("floats are not exact; pass Decimal, int or str for money and prices")
-        quantized = Decimal(value).quantize(self._quantum)
+        quantized = Decimal(value).quantize(self._quantum, context=self._context)
         return str(quantized) if dialect.name == "sqlite" else quantized
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
-        return Decimal(value).quantize(self._quantum)
+        return Decimal(value).quantize(self._quantum, context=self._context)
 
 
 def Money() -> Exact:  # noqa: N802 - reads like a type in column declarations
@@ -73,7 +81,9 @@ def Money() -> Exact:  # noqa: N802 - reads like a type in column declarations
 
 
 def Price() -> Exact:  # noqa: N802
-    return Exact(20, 6)
+    """Prices of any asset, exactly as the data or the broker gives them: 12 decimal places hold a
+    sub-cent token at 0.0000123 or a 1e-9 crypto increment, 18 integer digits any price at all."""
+    return Exact(30, 12)
 
 
 def Quantity() -> Exact:  # noqa: N802

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.walle.repositories import BarRepository, RunRecords, RunRepository, SweepRepository
+from app.walle.repositories import BarRepository, InstrumentRepository, RunRecords, RunRepository, SweepRepository
 
 log = logging.getLogger(__name__)
 _open = threading.local()  # units of work open in this thread
@@ -34,6 +34,7 @@ class UnitOfWork:
     sweeps: SweepRepository
     records: RunRecords
     bars: BarRepository
+    instruments: InstrumentRepository
     outbox: Any
 
     def __init__(
@@ -64,6 +65,7 @@ class UnitOfWork:
         self.sweeps = SweepRepository(self.session)
         self.records = RunRecords(self.session)
         self.bars = BarRepository(self.session)
+        self.instruments = InstrumentRepository(self.session)
         self.outbox = self._outbox_factory(self.session) if self._outbox_factory else None
         return self
 

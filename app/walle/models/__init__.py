@@ -3,6 +3,7 @@
 from app.walle.models.bars import Bar, BarSeries
 from app.walle.models.base import Base
 from app.walle.models.events import ConsumerOffset, OutboxEvent, ProcessedEvent
+from app.walle.models.instruments import InstrumentRow
 from app.walle.models.live import AccountSnapshot, LiveTick
 from app.walle.models.runs import Run, RunMetric, Sweep
 from app.walle.models.trading import EquityPoint, Fill, Order, Position, Trade
@@ -15,6 +16,7 @@ __all__ = [
     "ConsumerOffset",
     "EquityPoint",
     "Fill",
+    "InstrumentRow",
     "LiveTick",
     "Order",
     "OutboxEvent",

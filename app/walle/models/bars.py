@@ -13,7 +13,11 @@ from sqlalchemy import Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.walle.models.base import Base, utcnow
-from app.walle.types import Exact, Price, UTCDateTime
+from app.walle.types import Price, Quantity, UTCDateTime
+
+# How a series' bars were adjusted for corporate actions: not at all, for splits, or for splits
+# and dividends (Alpaca's `adjustment` parameter).
+ADJUSTMENTS = ("raw", "split", "all")
 
 
 class BarSeries(Base):
@@ -27,6 +31,7 @@ class BarSeries(Base):
     timeframe: Mapped[str] = mapped_column(String(10))
     source: Mapped[str] = mapped_column(String(32))
     description: Mapped[str | None] = mapped_column(Text)
+    adjustment: Mapped[str] = mapped_column(String(8), default="raw", server_default="raw")  # ADJUSTMENTS
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
@@ -41,4 +46,4 @@ class Bar(Base):
     high: Mapped[Decimal] = mapped_column(Price())
     low: Mapped[Decimal] = mapped_column(Price())
     close: Mapped[Decimal] = mapped_column(Price())
-    volume: Mapped[Decimal] = mapped_column(Exact(24, 4))
+    volume: Mapped[Decimal] = mapped_column(Quantity())  # crypto volumes are fractional to 1e-9

@@ -18,6 +18,7 @@ from sqlalchemy import exists, func, insert, select
 from sqlalchemy.orm import Session
 
 from app.walle.models import Bar, BarSeries
+from app.walle.models.bars import ADJUSTMENTS
 
 Number = Decimal | str | int
 
@@ -31,6 +32,7 @@ class SeriesInfo:
     count: int
     source: str
     description: str | None
+    adjustment: str = "raw"  # raw | split | all: how the bars were adjusted for splits and dividends
 
 
 @dataclass(frozen=True)
@@ -61,31 +63,42 @@ class BarRepository:
         return self.session.get_bind().dialect.name == "postgresql"
 
     def series_id(self, symbol: str, timeframe: str, *, source: str | None = None,
-                  description: str | None = None) -> int:
-        """The id of a symbol/timeframe series, created on first use (with its source label)."""
+                  description: str | None = None, adjustment: str | None = None) -> int:
+        """The id of a symbol/timeframe series, created on first use (with its source label and
+        adjustment, "raw" unless given); a given source or adjustment replaces the stored one."""
+        if adjustment is not None and adjustment not in ADJUSTMENTS:
+            raise ValueError(f"unknown adjustment {adjustment!r}: expected one of {', '.join(ADJUSTMENTS)}")
         series = self.session.scalar(
             select(BarSeries).where(BarSeries.symbol == symbol, BarSeries.timeframe == timeframe)
         )
         if series is None:
-            series = BarSeries(symbol=symbol, timeframe=timeframe, source=source or "unknown", description=description)
+            series = BarSeries(symbol=symbol, timeframe=timeframe, source=source or "unknown", description=description,
+                               adjustment=adjustment or "raw")
             self.session.add(series)
             self.session.flush()
-        elif source is not None:
-            series.source, series.description = source, description
+        else:
+            if source is not None:
+                series.source, series.description = source, description
+            if adjustment is not None:
+                series.adjustment = adjustment
         return series.id
 
     def insert_columns(
         self, symbol: str, timeframe: str, ts: Timestamps, open: Values, high: Values, low: Values, close: Values,
         volume: Values, *, source: str = "unknown", description: str | None = None,
+        adjustment: str | None = None,
     ) -> int:
         """Store bars given as columns; bars whose (series, ts) already exist are kept unchanged.
 
         `ts`: aware UTC datetimes, or an int64 array of epoch nanoseconds. Values: Decimal, str or
-        int (exact), or a float64 numpy array, which is rounded to the column's 6 decimal places.
+        int (exact), or a float64 numpy array, stored as the decimal it was parsed from (15
+        significant digits, all a float64 holds) within the column's scale. `adjustment` (raw |
+        split | all) says how the bars were adjusted, stored on the series (None: a new series is
+        "raw", an existing one keeps its own).
         Returns how many bars were new.
         """
         count = len(ts)
-        sid = self.series_id(symbol, timeframe, source=source, description=description)
+        sid = self.series_id(symbol, timeframe, source=source, description=description, adjustment=adjustment)
         if count == 0:
             return 0
         columns = (open, high, low, close, volume)
@@ -127,7 +140,7 @@ class BarRepository:
     def series(self) -> list[SeriesInfo]:
         query = (
             select(BarSeries.symbol, BarSeries.timeframe, func.min(Bar.ts), func.max(Bar.ts), func.count(Bar.ts),
-                   BarSeries.source, BarSeries.description)
+                   BarSeries.source, BarSeries.description, BarSeries.adjustment)
             .outerjoin(Bar, Bar.series_id == BarSeries.id)
             .group_by(BarSeries.id)
             .order_by(BarSeries.symbol, BarSeries.timeframe)
@@ -202,7 +215,9 @@ def _check_exact(ts: Timestamps, columns: tuple[Values, ...]) -> None:
 
 def _as_text(values: Values) -> list[str]:
     if isinstance(values, np.ndarray):
-        return list(map("{:.6f}".format, values.tolist()))
+        # "%.15g" gives back the decimal text a float64 was parsed from ("1.23e-05" for 0.0000123),
+        # without the binary noise "%.12f" would add; the column rounds it to its scale.
+        return list(map("%.15g".__mod__, values.tolist()))
     return list(map(str, values))
 
 
