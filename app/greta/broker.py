@@ -11,6 +11,7 @@ no volume limit).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from functools import cached_property
 from typing import Protocol
@@ -19,13 +20,16 @@ import numpy as np
 
 from app.clock.sessions import session_dates, session_ends
 from app.clock.timeframes import Timeframe
+from app.greta.account_view import AccountView
 from app.greta.book import Book
 from app.greta.fees import FeeModel, NoFees
-from app.greta.money import PRICE, ZERO, Quantities, cents_up, price_units, to_cash, to_price
+from app.greta.money import E4, PRICE_SCALE, Quantities, cents_up, mark_e4, price_units, to_cash, to_price
 from app.greta.orders import SimOrder, match, match_exits
 from app.greta.sizing import Sizer
 from app.greta.slippage import NoSlippage, SlippageModel
+from app.marvin.account import Event, OrderInfo, Position, PositionDetail, Trade
 from app.marvin.gateway import OpenOrder, OrderRequest
+from app.marvin.instruments import Instrument, round_order_price
 from app.marvin.market import Market
 
 
@@ -45,9 +49,18 @@ class SimBroker:
     """One run's simulated account and order book; `on_bar` is called before the strategy sees a bar."""
 
     def __init__(self, market: Market, *, cash: Decimal, fees: FeeModel, slippage: SlippageModel,
-                 fractional: bool, allow_short: bool, timeframe: Timeframe, cursor: Cursor | None = None):
+                 fractional: bool, allow_short: bool, timeframe: Timeframe, cursor: Cursor | None = None,
+                 instruments: Sequence[Instrument] | None = None):
         self.market = market
-        self.units = Quantities(fractional)
+        self.instruments = tuple(instruments or (Instrument(s) for s in market.symbols))
+        # Crypto trades fractions whatever the run says, so one crypto symbol makes the units fine.
+        self.units = Quantities(fractional or any(i.is_crypto for i in self.instruments))
+        # Per symbol: the quantity step in units (a whole share is `scale` units in a mixed run).
+        self.qty_steps = [self.units.units(i.qty_step(fractional)) or 1 for i in self.instruments]
+        # Short sales open in whole shares (Alpaca has no fractional shorts); crypto in its own steps.
+        self.short_steps = [step if i.is_crypto else self.units.scale for step, i in zip(self.qty_steps,
+                                                                                         self.instruments, strict=True)]
+        self._rounds = any(i.price_step(Decimal(1)) is not None for i in self.instruments)
         self.book = Book(int(cash.scaleb(2)), len(market.symbols))
         self.fees, self.slippage = fees, slippage
         self.fractional, self.allow_short = fractional, allow_short
@@ -59,11 +72,12 @@ class SimBroker:
         self.fills: list[FillRow] = []
         self.bars = [(f.open, f.high, f.low, f.close) for f in market.frames]
         self.sizer = Sizer(self)
+        self.account = AccountView(self)
         self._active: list[SimOrder] = []  # working orders not held (held legs hang off their parent)
         self._index = {symbol: k for k, symbol in enumerate(market.symbols)}
         self._rows = None if market.aligned else [market.rows(k) for k in range(len(market.symbols))]
         self._free = isinstance(fees, NoFees)  # skip the fee call per fill when there are none
-        self._value_unit = self.units.scale * 100  # qty units × price units per cent
+        self._value_unit = self.units.scale * PRICE_SCALE // 100  # qty units × price units per cent
         self._slips = not isinstance(slippage, NoSlippage)
 
     @cached_property
@@ -83,12 +97,18 @@ class SimBroker:
         if k is None:
             k = self.market.index_of(request.symbol)  # raises, naming the run's symbols
         qty = None if request.qty is None else self.units.units(request.qty)
+        reason = None
+        if request.qty is not None and (qty is None or not qty or qty % self.qty_steps[k]):
+            reason = self._qty_refusal(request, qty, k)
+        if self._rounds and (request.type != "market" or request.order_class == "bracket"):
+            request = self._on_steps(request, self.instruments[k])
+            reason = reason or self._price_refusal(request)
         order = SimOrder(f"o-{len(self.orders) + 1:06d}", request, k, step, qty)
         self.orders.append(order)
-        if qty is None and request.qty is not None:
+        if reason is not None:
             order.history.clear()
-            reason = "more than 9 decimals" if self.fractional else "fractional shares are disabled for this run"
-            order.set_status("rejected", step, f"{reason} (qty {request.qty})")
+            order.set_status("rejected", step, reason)
+            self.account.on_status(order)
             return order.id
         if request.time_in_force == "day":
             order.expires = self._day_end(step + 1)
@@ -98,26 +118,69 @@ class SimBroker:
         self.pending = True
         return order.id
 
+    def _on_steps(self, request: OrderRequest, instrument: Instrument) -> OrderRequest:
+        """The request with its prices on the instrument's steps (the order records the prices used)."""
+        if instrument.price_step(Decimal(1)) is None:
+            return request
+        exit_side = "sell" if request.side == "buy" else "buy"
+        own = {name: round_order_price(getattr(request, name), request.side, instrument)
+               for name in ("limit_price", "stop_price") if getattr(request, name) is not None}
+        legs = {name: round_order_price(getattr(request, name), exit_side, instrument)
+                for name in ("take_profit", "stop_loss") if getattr(request, name) is not None}
+        return request.with_prices(**own, **legs)
+
+    def _price_refusal(self, request: OrderRequest) -> str | None:
+        """Why the asset cannot carry the order's prices: one rounded to zero on its step."""
+        for name in ("limit_price", "stop_price", "take_profit", "stop_loss"):
+            price = getattr(request, name)
+            if price is not None and price <= 0:
+                return f"{name.replace('_price', '')} rounds to 0 on the price increment of {request.symbol}"
+        return None
+
+    def _qty_refusal(self, request: OrderRequest, qty: int | None, k: int) -> str:
+        """Why a size is not a quantity of this asset: below, or off, its quantity step."""
+        increment = self.units.decimal(self.qty_steps[k])
+        if qty == 0 or (qty is None and request.qty < increment):  # type: ignore[operator]
+            return f"qty {request.qty} is below the smallest quantity of {request.symbol} ({increment})"
+        if increment == 1:
+            return f"fractional shares are disabled for this run (qty {request.qty})"
+        return f"qty {request.qty} is not a multiple of {request.symbol}'s quantity increment {increment}"
+
     def cancel(self, order_id: str) -> None:
         order = self._find(order_id)
         if order.is_open:
             self._close(order, "canceled", self.cursor.index)
 
-    def position(self, symbol: str) -> Decimal:
+    def position(self, symbol: str) -> Position:
         k = self._index.get(symbol)
-        qty = self.book.positions[self.market.index_of(symbol) if k is None else k].qty
-        return self.units.decimal(qty) if qty else ZERO
+        return self.account.position(self.market.index_of(symbol) if k is None else k)
+
+    def position_detail(self, symbol: str) -> PositionDetail:
+        return self.account.detail(self.market.index_of(symbol))
+
+    def order(self, order_id: str) -> OrderInfo:
+        return self.account.order(self._find(order_id))
+
+    def trades(self, closed: bool) -> list[Trade]:
+        return self.account.closed_trades() if closed else self.account.open_trades()
+
+    def listen(self) -> None:
+        if self.account.events is None:
+            self.account.events = []
+
+    def take_events(self) -> list[Event]:
+        return self.account.take()
 
     def cash(self) -> Decimal:
         return to_cash(self.book.cash)
 
     def equity(self) -> Decimal:
         """Cash plus positions marked at their latest close as of the strategy's current bar ($0.0001)."""
-        step = self.cursor.index
-        total = self.book.cash * 100 * self.units.scale
+        step, scale = self.cursor.index, self.units.scale
+        total = self.book.cash * 100
         for k, position in self.book.held.items():
-            total += position.qty * price_units(self.bars[k][3].item(self.market.last_row(k, step)))
-        return (Decimal(total) / (self.units.scale * 10_000)).quantize(PRICE)
+            total += mark_e4(position.qty, self.bars[k][3].item(self.market.last_row(k, step)), scale)
+        return Decimal(total).scaleb(-4).quantize(E4)
 
     def open_orders(self, symbol: str | None = None) -> list[OpenOrder]:
         working = [leg for o in self._active for leg in (o, *o.legs) if leg.is_open]
@@ -179,6 +242,7 @@ class SimBroker:
     def _close(self, order: SimOrder, status: str, step: int, reason: str | None = None) -> None:
         """Finish an order that did not fill; a parent takes its unfilled bracket legs with it."""
         order.set_status(status, step, reason)
+        self.account.on_status(order)
         if order in self._active:
             self._active.remove(order)
         for leg in order.legs:
@@ -213,9 +277,9 @@ class SimBroker:
         if market_like and self._slips:
             bars = self.bars[order.k]
             slipped = self.slippage.adjust(order.sign, raw, bars[1].item(row), bars[2].item(row))
-        price = round(round(slipped, 4) * 10_000)  # money.price_units, inlined: this runs once per fill
+        price = price_units(slipped)  # exactly the price printed (or slipped to)
         if price <= 0:
-            self._close(order, "rejected", step, f"fill price {slipped!r} rounds to zero")
+            self._close(order, "rejected", step, f"fill price {slipped!r} is not positive (slippage)")
             return
         qty = order.qty
         if order.close_position:  # reduce-only: what is still held, never more
@@ -244,6 +308,7 @@ class SimBroker:
         order.filled_qty, order.fill_price, order.filled_step = qty, price, step
         order.status, order.is_open = "filled", False
         order.history.append(("filled", step))
+        self.account.on_fill(order, qty, price, fee, step)  # type: ignore[arg-type]
         if order.oco is not None and order.oco.is_open:
             self._close(order.oco, "canceled", step)
         if order.legs:

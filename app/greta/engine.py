@@ -20,12 +20,14 @@ from typing import Any
 
 from app.clock.backtest import BacktestClock
 from app.clock.timeframes import parse_timeframe
+from app.greta.annualise import annualisation
 from app.greta.broker import SimBroker
 from app.greta.fees import parse_fees
 from app.greta.records import BacktestResult
 from app.greta.results import build_result
 from app.greta.slippage import parse_slippage
 from app.marvin.bars import BarFrame
+from app.marvin.instruments import Instrument, instruments_for
 from app.marvin.market import Market
 from app.marvin.registry import get_strategy
 from app.marvin.runner import StrategyRunner
@@ -58,6 +60,7 @@ class BacktestConfig:
     fractional: bool = False
     allow_short: bool = False
     run_id: str = "backtest"  # prefix of every order's client_order_id
+    asset_class: str | None = None  # us_equity | crypto | other, for symbols with no known instrument
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -68,16 +71,19 @@ class BacktestConfig:
 class Backtest:
     """One run. After `run()`, `broker` and `runner` stay available (the lookahead check reads them)."""
 
-    def __init__(self, config: BacktestConfig, data: Data, *, strategy: type[Strategy] | None = None):
+    def __init__(self, config: BacktestConfig, data: Data, *, strategy: type[Strategy] | None = None,
+                 instruments: Mapping[str, Instrument] | None = None):
         self.strategy_cls = strategy or get_strategy(config.strategy)
         params = self.strategy_cls.validate_params(config.params)
         self.config = config
         self.market = Market.of(data)
         self.timeframe = parse_timeframe(self.market.timeframe)
+        self.instruments = instruments_for(self.market.symbols, config.asset_class, instruments)
         self.broker = SimBroker(
             self.market, cash=Decimal(config.cash), fees=parse_fees(config.fees),
             slippage=parse_slippage(config.slippage), fractional=config.fractional,
             allow_short=config.allow_short, timeframe=self.timeframe,
+            instruments=[self.instruments[s] for s in self.market.symbols],
         )
         self.runner = StrategyRunner(self.strategy_cls, self.broker, params)
         self.broker.cursor = self.runner  # orders are stamped with the runner's current step
@@ -122,12 +128,15 @@ class Backtest:
         config = self.config.to_dict()
         config["strategy"] = self.config.strategy
         config["params"] = dict(self.params)
-        return build_result(config, self.broker, self.timeframe.periods_per_year)
+        year = annualisation(self.market.timeline, self.timeframe, self.instruments[self.market.symbols[0]])
+        return build_result(config, self.broker, year)
 
 
 def run_backtest(config: BacktestConfig, data: Data, *, progress: Progress | None = None,
                  cancel: CancelCheck | None = None, chunk: int | None = None,
-                 strategy: type[Strategy] | None = None) -> BacktestResult:
+                 strategy: type[Strategy] | None = None,
+                 instruments: Mapping[str, Instrument] | None = None) -> BacktestResult:
     """Run one backtest. `progress(done, total)` is called a few times a second at most; `cancel()` is
     polled between chunks and raises BacktestCancelled when it returns True."""
-    return Backtest(config, data, strategy=strategy).run(progress=progress, cancel=cancel, chunk=chunk)
+    backtest = Backtest(config, data, strategy=strategy, instruments=instruments)
+    return backtest.run(progress=progress, cancel=cancel, chunk=chunk)

@@ -3,9 +3,9 @@
 Cash and positions change only at fills, so each is a step function of the bar index: counting the
 fills at or before each bar (bincount + cumsum) picks the cash and each position at every bar.
 Equity = cash + Σ qty × mark, where the mark is the symbol's close at that bar (its last close when
-it has none), rounded to 4 decimals. The sum is done in integers of $0.0001: exact for whole
-shares; fractional quantities (9 decimals) are rounded half-even to $0.0001 per symbol. Python
-integers take over if int64 could overflow.
+it has none), exactly as the data printed it. Each position's value is rounded once, to $0.0001
+(`money.mark_e4`, the same float operations the broker's live `equity()` does), and the sum is kept
+in integers of $0.0001.
 """
 
 from __future__ import annotations
@@ -18,20 +18,10 @@ from app.greta.broker import FillRow
 from app.greta.records import EquityCurve
 from app.marvin.market import Market
 
-_SAFE = 2**62
-
 
 def _last_change(change_steps: np.ndarray, length: int) -> np.ndarray:
     """For each bar, the index of the last change at or before it (-1 before the first)."""
     return np.cumsum(np.bincount(change_steps, minlength=length)[:length]) - 1
-
-
-def _round_div(x: np.ndarray, divisor: int) -> np.ndarray:
-    """x / divisor rounded half-even, for integer (or Python-int object) arrays."""
-    quotient = x // divisor
-    remainder2 = (x - quotient * divisor) * 2
-    up = (remainder2 > divisor) | ((remainder2 == divisor) & (quotient % 2 == 1))
-    return quotient + up.astype(np.int64)
 
 
 def equity_curve(market: Market, fills: Sequence[FillRow], cash_after: Sequence[int], initial_cents: int,
@@ -56,15 +46,10 @@ def equity_curve(market: Market, fills: Sequence[FillRow], cash_after: Sequence[
         mine = symbols == k
         if not mine.any():
             continue
-        marks = np.nan_to_num(np.rint(market.closes_on_timeline(k) * 10_000)).astype(np.int64)
-        deltas = signed[mine]
-        widest = int(np.abs(marks).max(initial=0)) * int(np.abs(deltas).sum())
-        if widest >= _SAFE:  # a product could pass int64: exact Python ints instead
-            deltas, marks = deltas.astype(object), marks.astype(object)
-        held = np.concatenate(([0], np.cumsum(deltas)))[_last_change(steps[mine], length) + 1]
+        marks = np.nan_to_num(market.closes_on_timeline(k))
+        held = np.concatenate(([0], np.cumsum(signed[mine])))[_last_change(steps[mine], length) + 1]
         exposed |= held != 0
-        value = held * marks
-        equity = equity + (_round_div(value, scale) if scale != 1 else value)
+        equity = equity + np.rint(held.astype(np.float64) * marks * 1e4 / scale).astype(np.int64)
     curve = EquityCurve(market.timeline, equity.astype(np.int64), cash, benchmark_e4(market, initial_cents))
     return curve, exposed
 

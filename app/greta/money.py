@@ -1,13 +1,14 @@
 """Exact money as integers inside the broker; Decimal at every boundary (records, gateway answers).
 
 Units (integers, so a fill costs a few integer operations instead of a few dozen Decimal ones):
-- prices in 1/10,000 of a dollar: a fill price is the bar's float rounded to 4 decimals, half-even
-  on its exact binary value (`price_units`, the same digits as f"{x:.4f}");
+- prices in 1e-12 of a dollar (the stored precision, NUMERIC(30,12)): a price is exactly the data's
+  value, its float's shortest decimal (`price_units`: 1.06956 is 1069560000000), so nothing is put
+  on a grid the data did not use; only order prices sit on an instrument's step (app/marvin/instruments.py);
 - quantities in 1/QS of a share: QS = 1 for whole-share runs, 10**9 for fractional ones (Alpaca
-  allows 9 decimals);
+  allows 9 decimals, and crypto always trades them);
 - cash, fill values and fees in cents: a fill's value qty × price is rounded to the cent half-even,
-  and fees are rounded up to the cent per fill (app/greta/fees.py);
-- "vq" units, 1/(10,000 × QS) of a dollar, where qty × price is exact: equity and market values.
+  as a broker settles it, and fees are rounded up to the cent per fill (app/greta/fees.py);
+- "vq" units, 1/(10**12 × QS) of a dollar, where qty × price is exact: sizing and buying power.
 Floats appear only inside vectorised maths (indicators, the equity curve's marks, metrics).
 """
 
@@ -15,20 +16,38 @@ from __future__ import annotations
 
 from decimal import ROUND_CEILING, Decimal
 
-PRICE_SCALE = 10_000
+PRICE_PLACES = 12
+PRICE_SCALE = 10**PRICE_PLACES
 FRACTIONAL_SCALE = 10**9
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
-PRICE = Decimal("0.0001")
+E4 = Decimal("0.0001")
+_UNIQUE = 8192 * PRICE_SCALE  # below $8,192 a float's spacing is under 1e-12: one 12-place decimal at most
+_SHORT: dict[float, int] = {}
 
 
 def price_units(value: float) -> int:
-    """Correctly rounded 4-decimal price in units of $0.0001 (round(x, 4) is exact decimal rounding)."""
-    return round(round(value, 4) * PRICE_SCALE)
+    """The price in units of 1e-12 dollar: the float's shortest decimal (what the data said), or,
+    past 12 decimals (float noise of computed prices), that decimal rounded half-even."""
+    units = round(value * 1e12)
+    if units < _UNIQUE and units / 1e12 == value:  # the only 12-place decimal of this float
+        return units
+    cached = _SHORT.get(value)
+    if cached is None:
+        if len(_SHORT) > 65536:
+            _SHORT.clear()
+        cached = _SHORT[value] = int(Decimal(repr(value)).scaleb(PRICE_PLACES).to_integral_value())
+    return cached
 
 
 def price_units_of(price: Decimal) -> int:
-    return int(price.scaleb(4))
+    return int(price.scaleb(PRICE_PLACES).to_integral_value())
+
+
+def mark_e4(qty_units: int, close: float, scale: int) -> int:
+    """A position's value at a mark, in $0.0001: qty × the exact close, rounded once (the equity curve
+    does the same float operations, vectorised, so the two always agree)."""
+    return round(qty_units * close * 1e4 / scale)
 
 
 def round_half_even(numerator: int, denominator: int) -> int:
@@ -50,7 +69,10 @@ def ceil_div(numerator: int, denominator: int) -> int:
 
 
 def to_price(units: int) -> Decimal:
-    return Decimal(units).scaleb(-4)
+    """Price units as a Decimal with no trailing zeros past the cent (98.0486411, 1.50, 0.0000123)."""
+    price = Decimal(units).scaleb(-PRICE_PLACES)
+    cents = price.quantize(CENT)
+    return cents if cents == price else price.normalize()
 
 
 def to_cash(cents: int) -> Decimal:
@@ -78,4 +100,4 @@ class Quantities:
 
     def value_cents(self, units: int, price: int) -> int:
         """qty × price rounded to the cent, half-even."""
-        return round_half_even(units * price, self.scale * 100)
+        return round_half_even(units * price, self.scale * PRICE_SCALE // 100)

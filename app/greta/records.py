@@ -9,6 +9,7 @@ point per bar: `EquityCurve.points()` builds per-point records only when someone
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from decimal import Decimal
@@ -193,6 +194,10 @@ class BacktestResult:
     def trades(self) -> tuple[TradeRecord, ...]:
         return self.ledger.trades()
 
+    def rejections(self) -> dict[str, int]:
+        """Rejected orders by reason (the reason's words before any figures), most frequent first."""
+        return rejection_counts(order.reject_reason for order in self.orders if order.status == "rejected")
+
     def to_dict(self) -> dict[str, Any]:
         from app.greta.serialize import result_to_dict
 
@@ -203,3 +208,22 @@ class BacktestResult:
         from app.greta.serialize import result_to_json
 
         return result_to_json(self)
+
+
+def rejection_counts(reasons: Iterable[str | None]) -> dict[str, int]:
+    """Group reject reasons by their kind: "insufficient buying power: the fill needs 10.00, …" → the
+    part before the colon (or before the first parenthesis)."""
+    counts: dict[str, int] = {}
+    for reason in reasons:
+        kind = (reason or "no reason given").split(":")[0].split(" (")[0].strip()
+        counts[kind] = counts.get(kind, 0) + 1
+    return dict(sorted(counts.items(), key=lambda item: -item[1]))
+
+
+def rejection_summary(counts: dict[str, int]) -> str | None:
+    """ "3 orders rejected: insufficient buying power ×2, shorting is disabled ×1", or None."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    kinds = ", ".join(f"{kind} ×{n}" for kind, n in counts.items())
+    return f"{total} order{'s' if total != 1 else ''} rejected: {kinds}"

@@ -8,11 +8,12 @@ from typing import Any
 
 import numpy as np
 
-from app.greta.book import TradeRow
+from app.greta.annualise import Annualisation
+from app.greta.book import Position, TradeRow
 from app.greta.broker import FillRow, SimBroker
 from app.greta.equity import equity_curve
 from app.greta.metrics import compute_metrics
-from app.greta.money import PRICE, Quantities, price_units, to_cash, to_price
+from app.greta.money import E4, Quantities, mark_e4, price_units, round_half_even, to_cash, to_price
 from app.greta.orders import SimOrder
 from app.greta.records import (
     BacktestResult,
@@ -85,12 +86,19 @@ class RunLedger:
         )
 
 
+def avg_price(position: Position) -> Decimal:
+    """The open lots' quantity-weighted entry price (exact to 1e-12, as prices are kept)."""
+    qty = sum(lot.qty for lot in position.lots)
+    weighted = sum(lot.qty * lot.price for lot in position.lots)
+    return to_price(round_half_even(weighted, qty)) if qty else Decimal(0)
+
+
 def return_pct(pnl_cents: int, entry_cents: int) -> Decimal:
     """A trade's P&L as a percentage of its entry value, to 6 decimals."""
     return (Decimal(pnl_cents * 100) / Decimal(entry_cents)).quantize(PCT) if entry_cents else Decimal(0)
 
 
-def build_result(config: dict[str, Any], broker: SimBroker, bars_per_year: float) -> BacktestResult:
+def build_result(config: dict[str, Any], broker: SimBroker, year: Annualisation) -> BacktestResult:
     market, book, units = broker.market, broker.book, broker.units
     symbols = market.symbols
     ledger = RunLedger(str(config.get("run_id") or "backtest"), market.timeline, symbols, units, broker.orders,
@@ -100,15 +108,17 @@ def build_result(config: dict[str, Any], broker: SimBroker, bars_per_year: float
     last = len(market.timeline) - 1
     positions = []
     for k, position in sorted(book.held.items()):
-        mark = price_units(market.frames[k].close.item(market.last_row(k, last)))
-        value = (Decimal(position.qty * mark) / (units.scale * 10_000)).quantize(PRICE)
+        close = market.frames[k].close.item(market.last_row(k, last))
+        value = Decimal(mark_e4(position.qty, close, units.scale)).scaleb(-4).quantize(E4)
         qty, cost = units.decimal(position.qty), to_cash(position.cost)
-        positions.append(PositionRecord(symbols[k], qty, (abs(cost) / abs(qty)).quantize(PRICE), to_price(mark), value,
+        positions.append(PositionRecord(symbols[k], qty, avg_price(position), to_price(price_units(close)), value,
                                         cost, value - cost, to_cash(position.realized)))
     pnl = np.array([row[7] for row in book.trades], dtype=np.float64)
     entry = np.array([row[9] for row in book.trades], dtype=np.float64)
     pct = np.divide(pnl * 100.0, entry, out=np.zeros_like(pnl), where=entry != 0)
-    metrics = compute_metrics(curve, pnl / 100.0, pct, float(cash), bars_per_year, exposed)
+    metrics = compute_metrics(curve, pnl / 100.0, pct, float(cash), year.bars_per_year, exposed)
+    metrics["bars_per_year"] = year.bars_per_year
+    config = {**config, "annualisation": year.basis}
     metrics["fees_total"] = book.fees / 100
     return BacktestResult(
         config=config, symbols=symbols, timeframe=market.timeframe, start=ledger.at(0), end=ledger.at(last),

@@ -9,7 +9,8 @@
   minus gross exposure). Reducing a position is always allowed and frees its value first; only the
   opening part of a fill, plus the fee, must fit. Short sales need the run's allow_short and whole
   shares (Alpaca has no fractional shorts).
-All arithmetic is in integers (app/greta/money.py): "vq" units of 1/(10,000 × QS) dollar.
+Sizes are floored to the symbol's quantity step (whole shares, or the crypto asset's increment).
+All arithmetic is in integers (app/greta/money.py): "vq" units of 1/(10**12 × QS) dollar.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from app.greta.money import ceil_div, price_units, to_cash, to_price
+from app.greta.money import PRICE_SCALE, ceil_div, price_units, to_cash, to_price
 from app.greta.orders import SimOrder
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 class Sizer:
     def __init__(self, broker: SimBroker):
         self.broker = broker
-        self.vq_per_cent = 100 * broker.units.scale
+        self.vq_per_cent = PRICE_SCALE // 100 * broker.units.scale
         self._ratios: dict[Decimal, tuple[int, int]] = {}
 
     def size(self, order: SimOrder, price: int, step: int) -> tuple[int, str]:
@@ -45,10 +46,14 @@ class Sizer:
             equity = self.equity(step, order.k, price) if book.held else book.cash * self.vq_per_cent
             target = equity * ratio[0] // (ratio[1] * 100)
         qty = max(target, 0) // price
+        step = broker.qty_steps[order.k]
+        if step != 1:
+            qty -= qty % step
         if broker._free and order.sign > 0 and held >= 0 and not book.shorts:
             # No fees, no shorts, buying: buying power is cash, and qty × price <= cash needs no
             # further check (cash is whole cents; rounding the value to cents cannot pass it).
-            qty = min(qty, book.cash * self.vq_per_cent // price)
+            affordable = book.cash * self.vq_per_cent // price
+            qty = min(qty, affordable - affordable % step)
         else:
             qty = self._fit(order, qty, price, held, step)
         if qty <= 0:
@@ -67,7 +72,7 @@ class Sizer:
         units = broker.units
         if order.sign < 0 and not broker.allow_short:
             return f"shorting is disabled: selling {units.decimal(qty)} with {units.decimal(held)} shares held"
-        if order.sign < 0 and opening % units.scale:
+        if order.sign < 0 and opening % broker.short_steps[order.k]:
             return f"fractional short sales are not allowed (would open {units.decimal(opening)} short)"
         room = self._headroom(order, qty, price, value, fee, held, step)
         if room < 0:
@@ -117,7 +122,7 @@ class Sizer:
         broker = self.broker
         if order.sign < 0 and not broker.allow_short:
             return min(qty, max(held, 0))
-        scale = broker.units.scale
+        step, scale = broker.qty_steps[order.k], broker.short_steps[order.k]
         if order.sign < 0:  # shorting allowed: the opening part in whole shares
             reducing = self._reducing(order, qty, held)
             qty = reducing + (qty - reducing) // scale * scale
@@ -130,6 +135,7 @@ class Sizer:
             if room >= 0:
                 return qty
             qty -= max(ceil_div(-room, price), 1)
+            qty -= qty % step
             if order.sign < 0:  # keep the short part whole
                 reducing = self._reducing(order, qty, held)
                 qty = reducing + (qty - reducing) // scale * scale

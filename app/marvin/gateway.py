@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from app.marvin.account import Event, OrderInfo, PositionDetail, Trade
 
 SIDES = ("buy", "sell")
 ORDER_TYPES = ("market", "limit", "stop", "stop_limit")
@@ -53,6 +56,11 @@ class OrderRequest:
         d["limit_price"], d["stop_price"], d["time_in_force"] = limit_price, stop_price, time_in_force
         d["take_profit"], d["stop_loss"] = take_profit, stop_loss
         d["close_position"], d["bar_ts"] = close_position, bar_ts
+
+    def with_prices(self, **prices: Decimal) -> OrderRequest:
+        """A copy with some of limit_price / stop_price / take_profit / stop_loss replaced (put on a step)."""
+        fields = {**self.__dict__, **prices}
+        return OrderRequest(**fields)
 
     @property
     def order_class(self) -> str:
@@ -101,6 +109,27 @@ class OrderGateway(Protocol):
         ...
 
     def open_orders(self, symbol: str | None = None) -> list[OpenOrder]: ...
+
+    def position_detail(self, symbol: str) -> PositionDetail:
+        """Quantity, average entry price of what is held, and the mark it is valued at."""
+        ...
+
+    def order(self, order_id: str) -> OrderInfo:
+        """The order's latest state (status, filled quantity, average fill price, reject reason)."""
+        ...
+
+    def trades(self, closed: bool) -> list[Trade]:
+        """Closed round trips (closed=True) or the open lots, oldest first."""
+        ...
+
+    def listen(self) -> None:
+        """From now on, keep the fills and order status changes for `take_events`."""
+        ...
+
+    def take_events(self) -> list[Event]:
+        """Fills and order status changes (filled, partially filled, canceled, expired, rejected)
+        since the last call, in the order they happened."""
+        ...
 
 
 def client_order_id(run_id: str, request: OrderRequest, leg: str = "") -> str:

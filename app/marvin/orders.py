@@ -8,12 +8,11 @@ account can afford the order is the broker's business: it rejects with a reason 
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 
 from app.marvin.gateway import TIME_IN_FORCE, OrderRequest
 
 Number = int | float | Decimal
-PRICE_QUANTUM = Decimal("0.0001")  # prices carry at most 4 decimals
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 _KINDS = {(False, False): "market", (True, False): "limit", (False, True): "stop", (True, True): "stop_limit"}
@@ -45,12 +44,8 @@ def to_decimal(value: Number, what: str) -> Decimal:
 
 
 def to_price(value: Number | None, what: str) -> Decimal | None:
-    if value is None:
-        return None
-    price = to_decimal(value, what).quantize(PRICE_QUANTUM, rounding=ROUND_HALF_EVEN)
-    if price <= 0:
-        raise OrderError(f"{what} rounds to zero at 4 decimals: {value!r}")
-    return price
+    """The price exactly as asked; the venue puts it on the instrument's step (app/marvin/instruments.py)."""
+    return None if value is None else to_decimal(value, what)
 
 
 def build_request(seq: int, bar_ts: int, side: str, symbol: str, size: Number | None, value: Number | None,

@@ -62,6 +62,7 @@ class StrategyRunner:
         self._initialising = False
         self._stepper: Callable[[int, int], int] | None = None
         self._primary = ""
+        self._next: Callable[[], None] = lambda: None  # the strategy's next(), with its callbacks first
 
     # --- batch ------------------------------------------------------------------------------
     def start(self, data: History, venue: BarListener | None = None) -> Strategy:
@@ -97,7 +98,7 @@ class StrategyRunner:
         for line in self._lines:
             line[:] = self._array(line.ref)[: self._upto(line.symbol)].tolist()
         assert self.strategy is not None
-        self.strategy.next()
+        self._next()
 
     # --- what the strategy sees -------------------------------------------------------------
     @property
@@ -127,7 +128,24 @@ class StrategyRunner:
         finally:
             self._initialising = False
         self._drop_unreachable_lines()
+        kind = type(strategy)
+        if kind.on_fill is not Strategy.on_fill or kind.on_order is not Strategy.on_order:
+            self.gateway.listen()
+            self._next = self._next_with_events
+        else:
+            self._next = strategy.next
         return strategy
+
+    def _next_with_events(self) -> None:
+        """Tell the strategy what happened to its orders since its last bar, then let it decide."""
+        strategy = self.strategy
+        assert strategy is not None
+        for kind, payload in self.gateway.take_events():
+            if kind == "fill":
+                strategy.on_fill(payload)
+            else:
+                strategy.on_order(payload)
+        strategy.next()
 
     def _drop_unreachable_lines(self) -> None:
         """Forget Lines only init() used (e.g. the close an SMA was computed from): appending to
@@ -236,7 +254,7 @@ class StrategyRunner:
                 sources[line.ref] = self._array(line.ref).tolist()
             groups.setdefault(market.index_of(line.symbol), []).append((line.append, sources[line.ref]))
         rows = None if market.aligned else {k: market.rows(k).tolist() for k in groups}
-        return compile_stepper(self, self.venue, self.strategy.next, groups, rows)
+        return compile_stepper(self, self.venue, self._next, groups, rows)
 
     def _submit(self, side: str, symbol: str | None, size: Any, value: Any, percent: Any, limit: Any, stop: Any,
                 time_in_force: str, take_profit: Any, stop_loss: Any) -> str:

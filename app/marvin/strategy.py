@@ -28,6 +28,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from app.marvin import params as P
+from app.marvin.account import Fill, OrderInfo, Position, Trade
 from app.marvin.gateway import OpenOrder, OrderGateway
 from app.marvin.lines import Feed
 
@@ -98,6 +99,13 @@ class Strategy:
     def next(self) -> None:
         """Decide on the current bar (called once per bar, after it closed)."""
 
+    def on_fill(self, fill: Fill) -> None:
+        """Optional: one of the strategy's orders (partly) filled; called before the next `next()`."""
+
+    def on_order(self, order: OrderInfo) -> None:
+        """Optional: an order filled, partly filled, was canceled, expired or was rejected (read
+        `order.reject_reason`); called before the next `next()`, after the fill's `on_fill`."""
+
     # --- indicators -------------------------------------------------------------------------
     def indicator(self, func: Callable[..., Any], *args: Any, name: str | None = None,
                   **kwargs: Any) -> Any:
@@ -143,12 +151,28 @@ class Strategy:
 
     # --- account ----------------------------------------------------------------------------
     @property
-    def position(self) -> Decimal:
-        """Signed shares of the primary symbol (negative when short)."""
-        return self._gateway.position(self.data.symbol)
+    def position(self) -> Position:
+        """The primary symbol's position: signed shares (negative when short) that compare and count
+        like a number, with `avg_price`, `market_value`, `unrealized_pnl`, `unrealized_pnl_pct`."""
+        return self.position_of(self.data.symbol)
 
-    def position_of(self, symbol: str) -> Decimal:
-        return self._gateway.position(symbol)
+    def position_of(self, symbol: str) -> Position:
+        held = self._gateway.position(symbol)
+        return held if type(held) is Position else Position(held, symbol, self._gateway)
+
+    @property
+    def trades(self) -> list[Trade]:
+        """Open lots, oldest first (a trade per entry fill still held)."""
+        return self._gateway.trades(closed=False)
+
+    @property
+    def closed_trades(self) -> list[Trade]:
+        """Finished round trips, with entry and exit times and prices, size and P&L net of fees."""
+        return self._gateway.trades(closed=True)
+
+    def order(self, order_id: str) -> OrderInfo:
+        """An order's status, filled quantity, average fill price and reject reason."""
+        return self._gateway.order(order_id)
 
     @property
     def cash(self) -> Decimal:
