@@ -19,6 +19,7 @@ from app.cli.progress import Tracker, progress_bar
 from app.services.bars import BarService, ImportRejected
 from app.services.errors import ValidationFailed
 from app.walle import migrate
+from app.walle.models.bars import ADJUSTMENTS
 from app.walle.repositories import BarRepository
 
 
@@ -71,6 +72,8 @@ def import_(file: Path, symbol: str, timeframe: str, keep_good_rows: bool, quiet
                f"{result.skipped:,} already present" + (f", {result.error_count} bad rows skipped"
                                                         if result.error_count else "")
                + f" ({result.rows / seconds:,.0f} rows/s)")
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
 
 
 def _reading(handle: TextIO, bar: Tracker, validating: str, every: int = 20_000) -> Iterator[str]:
@@ -107,9 +110,11 @@ class _StoreStage:
 @click.option("--end", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]), help="UTC (default: now)")
 @click.option("--account", type=click.Choice(["paper", "live"]), default="paper", show_default=True,
               help="whose Alpaca data keys to use")
+@click.option("--adjustment", type=click.Choice(ADJUSTMENTS), default="split", show_default=True,
+              help="prices adjusted for splits (split), splits and dividends (all), or as traded (raw)")
 @click.option("--quiet", is_flag=True)
 def fetch(symbols: tuple[str, ...], timeframe: str, start: datetime, end: datetime | None, account: str,
-          quiet: bool) -> None:
+          adjustment: str, quiet: bool) -> None:
     """Download bars from Alpaca (resumes after the last stored bar of each series)."""
     from app.services.fetch import BarFetcher
     from app.veda.alpaca import AlpacaBroker
@@ -127,16 +132,19 @@ def fetch(symbols: tuple[str, ...], timeframe: str, start: datetime, end: dateti
             with progress_bar(f"fetch {symbol.upper()} {timeframe}", None, unit="bars", quiet=quiet,
                               estimated=True) as bar:
                 result = fetcher.fetch(symbol, timeframe, start.replace(tzinfo=UTC),
-                                       end.replace(tzinfo=UTC) if end else None, progress=bar.update)
+                                       end.replace(tzinfo=UTC) if end else None, progress=bar.update,
+                                       adjustment=adjustment)
             click.echo(f"{result.symbol} {result.timeframe}: {result.fetched:,} bars downloaded, "
-                       f"{result.inserted:,} new")
+                       f"{result.inserted:,} new (adjustment: {result.adjustment})")
+    except ValidationFailed as exc:
+        fail(exc.message, 2)
     finally:
         container.close()
 
 
 @bars.command("list")
 def list_() -> None:
-    """Stored series: symbol, timeframe, range, count and source."""
+    """Stored series: symbol, timeframe, range, count, source and price adjustment."""
     container = _container()
     with container.read_session() as session:
         found = BarRepository(session).series()
@@ -147,4 +155,5 @@ def list_() -> None:
     for s in found:
         first = f"{s.first_ts:%Y-%m-%d %H:%M}" if s.first_ts else "-"
         last = f"{s.last_ts:%Y-%m-%d %H:%M}" if s.last_ts else "-"
-        click.echo(f"{s.symbol:<8} {s.timeframe:<6} {first} → {last}  {s.count:>10,} bars  {s.source}")
+        click.echo(f"{s.symbol:<8} {s.timeframe:<6} {first} → {last}  {s.count:>10,} bars  {s.source}, "
+                   f"adjustment {s.adjustment}")

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.greta.data.splits import split_warnings
 from app.greta.engine import BacktestCancelled, BacktestConfig, run_backtest
 from app.marvin.bars import BarFrame, DataError
 from app.marvin.params import ParamError
@@ -77,6 +78,8 @@ class BacktestService:
         if isinstance(claimed, str):
             return claimed
         run, frames = claimed
+        for warning in split_warnings(frames):  # no store for run notes yet: the worker's log says it
+            log.warning("backtest %s: %s", run_id, warning)
         config = BacktestConfig(
             strategy=run.strategy, params=run.params, cash=Decimal(run.cash), fees=fee_spec(run.fees),
             slippage=slippage_spec(run.slippage), fractional=bool(run.options.get("fractional")),

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from app.greta.data.splits import find_split_suspects, format_split_warning
 from app.services.csv_bars import CsvRejected, ParsedBars, RowError, parse_bars_csv
 from app.services.errors import ValidationFailed
 from app.services.specs import SYMBOL_PATTERN
@@ -26,6 +27,7 @@ class ImportResult:
     skipped: int
     error_count: int
     errors: list[RowError]
+    warnings: list[str] = field(default_factory=list)  # e.g. a suspected split in unadjusted bars
 
 
 class ImportRejected(ValidationFailed):
@@ -67,7 +69,7 @@ class BarService:
             raise ImportRejected(exc) from None
         inserted = self.store(symbol, timeframe, parsed, source=source, progress=progress)
         return ImportResult(symbol, timeframe, len(parsed), inserted, len(parsed) - inserted, parsed.error_count,
-                            parsed.errors)
+                            parsed.errors, _split_warnings(symbol, parsed))
 
     def store(self, symbol: str, timeframe: str, parsed: ParsedBars, *, source: str,
               description: str | None = None, progress: Progress | None = None) -> int:
@@ -94,3 +96,12 @@ class BarService:
                      source: str, description: str | None = None) -> int:
         parsed = ParsedBars(ts=ts, columns=columns)  # type: ignore[arg-type]
         return self.store(symbol, timeframe, parsed, source=source, description=description)
+
+
+def _split_warnings(symbol: str, parsed: ParsedBars) -> list[str]:
+    """Suspected splits in the file's bars (a 4:1 jump close → open), for the importer to show."""
+    if len(parsed) < 2:
+        return []
+    opens, closes = (np.asarray(parsed.columns[c], dtype=np.float64) for c in ("open", "close"))
+    suspects = find_split_suspects(parsed.ts, opens, closes)
+    return [format_split_warning(symbol, suspects)] if suspects else []

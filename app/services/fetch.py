@@ -7,6 +7,10 @@ How many bars a window holds is not known before it is downloaded (market hours,
 thin IEX minutes), and `window / timeframe` overcounts intraday bars about fourfold. So progress
 reports an estimate instead: the bars so far, scaled by how much of the window they cover. It is
 exact for evenly spaced bars, refines with every page, and becomes the true count at the end.
+
+Bars are split-adjusted by default (`adjustment="split"`): raw bars show each split as a crash
+(a 4:1 split quarters the price overnight). The adjustment is stored with
+the series, and a series is only ever extended with bars of its own adjustment.
 """
 
 from __future__ import annotations
@@ -18,9 +22,13 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
+from sqlalchemy import select
 
 from app.clock.realtime import bar_seconds
 from app.services.bars import check_series
+from app.services.errors import ValidationFailed
+from app.walle.models import BarSeries
+from app.walle.models.bars import ADJUSTMENTS
 from app.walle.uow import UnitOfWork
 
 PAGE = 10_000
@@ -34,6 +42,7 @@ class FetchResult:
     fetched: int
     inserted: int
     start: datetime | None
+    adjustment: str = "split"
 
 
 class BarFetcher:
@@ -44,16 +53,19 @@ class BarFetcher:
         self.data_get = data_get  # alpaca-py StockHistoricalDataClient.get (raw JSON)
 
     def fetch(self, symbol: str, timeframe: str, start: datetime, end: datetime | None = None,
-              progress: Progress | None = None) -> FetchResult:
+              progress: Progress | None = None, adjustment: str = "split") -> FetchResult:
         symbol = check_series(symbol, timeframe)
+        if adjustment not in ADJUSTMENTS:
+            raise ValidationFailed({"adjustment": f"one of {', '.join(ADJUSTMENTS)}"})
         with self.uow() as uow:
             last = uow.bars.last_ts(symbol, timeframe)
+            _check_same_adjustment(uow, symbol, timeframe, adjustment, last)
         if last is not None and last >= start:
             start = last + timedelta(seconds=bar_seconds(timeframe))  # resume after what we have
         if end is not None and start > end:
-            return FetchResult(symbol, timeframe, 0, 0, None)
+            return FetchResult(symbol, timeframe, 0, 0, None, adjustment)
         params: dict[str, Any] = {"symbols": symbol, "timeframe": timeframe, "start": _iso(start), "limit": PAGE,
-                                  "adjustment": "raw", "feed": "iex"}
+                                  "adjustment": adjustment, "feed": "iex"}
         if end is not None:
             params["end"] = _iso(end)
         fetched = inserted = 0
@@ -62,7 +74,7 @@ class BarFetcher:
             page = self.data_get("/stocks/bars", dict(params))
             rows = (page.get("bars") or {}).get(symbol, [])
             if rows:
-                inserted += self._store(symbol, timeframe, rows)
+                inserted += self._store(symbol, timeframe, rows, adjustment)
                 fetched += len(rows)
                 if progress:
                     progress(fetched, span.estimate(fetched, _ns(rows[-1]["t"])))
@@ -70,14 +82,14 @@ class BarFetcher:
             if not token:
                 if progress:
                     progress(fetched, fetched)
-                return FetchResult(symbol, timeframe, fetched, inserted, start)
+                return FetchResult(symbol, timeframe, fetched, inserted, start, adjustment)
             params["page_token"] = token
 
-    def _store(self, symbol: str, timeframe: str, rows: list[dict[str, Any]]) -> int:
+    def _store(self, symbol: str, timeframe: str, rows: list[dict[str, Any]], adjustment: str) -> int:
         ts = np.array([_ns(r["t"]) for r in rows], dtype=np.int64)
         columns = [[_exact(r[key]) for r in rows] for key in ("o", "h", "l", "c", "v")]
         with self.uow() as uow:
-            inserted = uow.bars.insert_columns(symbol, timeframe, ts, *columns, source="alpaca")
+            inserted = uow.bars.insert_columns(symbol, timeframe, ts, *columns, source="alpaca", adjustment=adjustment)
             uow.outbox.emit("bars.imported", {"symbol": symbol, "timeframe": timeframe, "rows": inserted,
                                               "source": "alpaca"})
             uow.commit()
@@ -97,6 +109,18 @@ class _Span:
         covered = last_ns / 1e9 - self.start.timestamp() + self.step
         whole = max(self.end.timestamp() - self.start.timestamp() + self.step, covered)
         return max(fetched, round(fetched * whole / covered)) if covered > 0 else fetched
+
+
+def _check_same_adjustment(uow: UnitOfWork, symbol: str, timeframe: str, adjustment: str,
+                           last: datetime | None) -> None:
+    """Refuse to extend stored bars with bars adjusted another way: the seam would be a fake jump."""
+    if last is None:
+        return
+    stored = uow.session.scalar(select(BarSeries.adjustment).where(BarSeries.symbol == symbol,
+                                                                     BarSeries.timeframe == timeframe))
+    if stored is not None and stored != adjustment:
+        raise ValidationFailed({"adjustment": f"{symbol} {timeframe} is stored with adjustment {stored}: fetch "
+                                              f"with --adjustment {stored} to extend it"})
 
 
 def _iso(moment: datetime) -> str:

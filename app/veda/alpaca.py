@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 import requests
 from alpaca.common.exceptions import APIError
+from alpaca.data.enums import Adjustment
 from alpaca.data.historical import StockHistoricalDataClient
 from alpaca.trading.client import TradingClient
 
@@ -208,10 +209,11 @@ class AlpacaBroker:
         return self.call(f"data {path}", lambda: self.data.get(path, params))
 
     def bars(self, symbols: list[str], timeframe: str, start_iso: str, end_iso: str | None = None,
-             limit: int = 10_000) -> dict[str, list[dict[str, Any]]]:
-        """Bars per symbol, every page (the data API pages with next_page_token)."""
+             limit: int = 10_000, adjustment: str = "split") -> dict[str, list[dict[str, Any]]]:
+        """Bars per symbol, every page (the data API pages with next_page_token). Split-adjusted by
+        default, so a split inside the window is not a crash to the strategy's indicators."""
         params: dict[str, Any] = {"symbols": ",".join(symbols), "timeframe": timeframe, "start": start_iso,
-                                  "limit": limit, "adjustment": "raw", "feed": "iex"}
+                                  "limit": limit, "adjustment": Adjustment(adjustment).value, "feed": "iex"}
         if end_iso:
             params["end"] = end_iso
         found: dict[str, list[dict[str, Any]]] = {s: [] for s in symbols}

@@ -62,6 +62,7 @@ class ImportOut(Out):
     skipped: int
     error_count: int
     errors: list[dict[str, object]]
+    warnings: list[str] = Field(description="e.g. a suspected split: the bars look unadjusted")
 
 
 @endpoint(bp, "/series", summary="Stored symbols and timeframes with their ranges", response=[SeriesOut])
@@ -122,4 +123,4 @@ def import_csv() -> ImportOut:
     )
     return ImportOut(symbol=result.symbol, timeframe=result.timeframe, rows=result.rows, inserted=result.inserted,
                      skipped=result.skipped, error_count=result.error_count,
-                     errors=[{"line": e.line, "reason": e.reason} for e in result.errors])
+                     errors=[{"line": e.line, "reason": e.reason} for e in result.errors], warnings=result.warnings)

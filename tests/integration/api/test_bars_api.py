@@ -29,7 +29,7 @@ def test_a_clean_file_is_stored_and_listed(client):
     response = upload(client, HEADER + "\n".join(ROWS) + "\n", symbol="impx", timeframe="1Day")
     assert response.status_code == 201
     assert response.get_json() == {"symbol": "IMPX", "timeframe": "1Day", "rows": 2, "inserted": 2, "skipped": 0,
-                                   "error_count": 0, "errors": []}
+                                   "error_count": 0, "errors": [], "warnings": []}
     (series,) = [s for s in client.get("/api/v1/bars/series").get_json() if s["symbol"] == "IMPX"]
     assert (series["first_ts"], series["last_ts"], series["count"], series["source"]) == (
         "2024-03-01T00:00:00Z", "2024-03-04T00:00:00Z", 2, "csv")
@@ -44,3 +44,12 @@ def test_missing_file_and_bad_series_are_4xx_with_the_error_body(client):
     wrong = upload(client, HEADER + ROWS[0] + "\n", symbol="not a symbol!", timeframe="7Min")
     assert wrong.status_code == 422
     assert set(wrong.get_json()["details"]["fields"]) == {"symbol", "timeframe"}
+
+
+def test_an_unadjusted_file_is_stored_with_a_split_warning(client):
+    rows = ["2020-08-28T00:00:00Z,499,505,498,500,100", "2020-08-31T00:00:00Z,125.10,127,124,126.5,400"]
+    response = upload(client, HEADER + "\n".join(rows) + "\n", symbol="SPLT", timeframe="1Day")
+    assert response.status_code == 201
+    assert response.get_json()["warnings"] == [
+        "SPLT: a 4:1 split? close 500.00 → open 125.10 on 2020-08-31; the bars look unadjusted "
+        "(fetch with --adjustment split, or adjust the CSV)"]

@@ -1,5 +1,6 @@
 """`weaver bars fetch` against the local Alpaca-compatible exchange (real alpaca-py over HTTP): every page
-is fetched, prices arrive exact, and a second call resumes after the last stored bar and gets nothing new."""
+is fetched, prices arrive exact, and a second call resumes after the last stored bar and gets nothing new.
+Bars are asked for split-adjusted unless `--adjustment` says otherwise, and the series remembers which."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from alpaca.data.enums import Adjustment
 from pydantic import SecretStr
 
 from app.bootstrap import Container
@@ -15,6 +17,7 @@ from app.config import AlpacaCredentials
 from app.exchange import AccountConfig, ExchangeConfig, ExchangeServer, SymbolConfig
 from app.services.fetch import BarFetcher
 from app.veda.alpaca import AlpacaBroker
+from app.walle.models.bars import ADJUSTMENTS
 from app.walle.repositories import BarRepository
 from tests.integration.conftest import weaver
 
@@ -49,7 +52,7 @@ def test_fetch_gets_every_page_and_a_second_call_fetches_nothing_new(pg, cli_env
             "--end", f"{end:%Y-%m-%dT%H:%M:%S}")
     first = weaver(*args, env=env)
     assert first.returncode == 0, first.stderr
-    assert f"AAPL 1Min: {MINUTES} bars downloaded, {MINUTES} new" in first.stdout
+    assert f"AAPL 1Min: {MINUTES} bars downloaded, {MINUTES} new (adjustment: split)" in first.stdout
     assert stored(pg, "AAPL") == (start, end, MINUTES)  # one bar a minute, none missing, none twice
 
     second = weaver(*args, env=env)
@@ -79,3 +82,35 @@ def test_fetcher_follows_next_page_tokens_and_resumes_after_an_interruption(pg, 
     assert (resumed.fetched, resumed.inserted) == (MINUTES // 2, MINUTES // 2)
     assert len(pages) == 3 and pages[-1]["next_page_token"] is None
     assert stored(pg, "MSFT") == (start, end, MINUTES)
+
+
+def adjustment_of(pg: Container, symbol: str) -> str:
+    with pg.read_session() as session:
+        (series,) = [s for s in BarRepository(session).series() if s.symbol == symbol]
+    return series.adjustment
+
+
+def test_fetch_asks_for_the_adjustment_stores_it_and_will_not_mix_two(pg, cli_env, exchange):
+    assert set(ADJUSTMENTS) <= {a.value for a in Adjustment}  # every choice is one alpaca-py knows
+    credentials = AlpacaCredentials("paper", ACCOUNT.key, SecretStr(ACCOUNT.secret), exchange.url, exchange.url)
+    broker = AlpacaBroker(credentials)
+    asked: list[str] = []
+
+    def recording(path: str, params: dict[str, Any]) -> dict[str, Any]:
+        asked.append(params["adjustment"])
+        return broker.data_page(path, params)
+
+    start, end = window()
+    BarFetcher(pg.uow, recording).fetch("MSFT", "1Min", start, end)
+    pages = len(asked)
+    raw = BarFetcher(pg.uow, recording).fetch("AAPL", "1Min", start, end, adjustment="raw")
+    assert asked == ["split"] * pages + ["raw"] * pages and raw.adjustment == "raw"
+    assert (adjustment_of(pg, "MSFT"), adjustment_of(pg, "AAPL")) == ("split", "raw")
+
+    env = {**cli_env, "WEAVER_ALPACA_PAPER_KEY_ID": ACCOUNT.key, "WEAVER_ALPACA_PAPER_SECRET_KEY": ACCOUNT.secret,
+           "WEAVER_ALPACA_PAPER_BASE_URL": exchange.url, "WEAVER_ALPACA_PAPER_DATA_URL": exchange.url}
+    mixed = weaver("bars", "fetch", "--symbol", "AAPL", "--timeframe", "1Min", "--start", f"{start:%Y-%m-%d}", env=env)
+    assert mixed.returncode == 2
+    assert "AAPL 1Min is stored with adjustment raw: fetch with --adjustment raw to extend it" in mixed.stderr
+    listing = weaver("bars", "list", env=env)
+    assert "alpaca, adjustment raw" in listing.stdout and "alpaca, adjustment split" in listing.stdout
