@@ -29,11 +29,10 @@ from app.config import SettingsError, load_settings
 from app.greta.data import load_csv, parse_synthetic
 from app.greta.data.splits import split_warnings
 from app.greta.engine import BacktestConfig, run_backtest
-from app.greta.fees import FeeSpecError, parse_fees
 from app.greta.lookahead import DEFAULT_BUDGET, LookaheadReport, check_lookahead
 from app.greta.records import BacktestResult
 from app.greta.serialize import plain, result_to_dict
-from app.greta.slippage import SlippageSpecError, parse_slippage
+from app.greta.specs import FeeSpec, FeeSpecError, SlippageSpec, SlippageSpecError
 from app.marvin import BarFrame, DataError, ParamError, StrategyError, StrategyLoadError, get_strategy
 from app.marvin.orders import OrderError
 
@@ -140,8 +139,8 @@ def _prepare(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
             raise click.UsageError(f"--param takes NAME=VALUE, got {item!r}")
         texts[name.strip()] = value
     values = strategy.parse_params(texts)
-    parse_fees(fees)  # fail on a bad cost model before loading any data
-    parse_slippage(slippage)
+    fee_spec = FeeSpec.parse(fees)  # a bad cost model fails before any data loads
+    slippage_spec = SlippageSpec.parse(slippage)
     try:
         money = Decimal(cash)
     except InvalidOperation:
@@ -154,8 +153,8 @@ def _prepare(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
     frames += [parse_synthetic(spec, timeframe or "1Day") for spec in synthetic]
     if not frames:
         raise click.UsageError("give bars with --data FILE or --synthetic SYMBOL:BARS[:SEED]")
-    config = BacktestConfig(strategy=strategy_name, params=values, cash=money.quantize(Decimal("0.01")), fees=fees,
-                            slippage=slippage, fractional=fractional, allow_short=allow_short,
+    config = BacktestConfig(strategy=strategy_name, params=values, cash=money.quantize(Decimal("0.01")),
+                            fees=fee_spec, slippage=slippage_spec, fractional=fractional, allow_short=allow_short,
                             run_id=str(uuid.uuid4()) if database_configured() else "backtest")
     return config, frames
 

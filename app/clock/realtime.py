@@ -7,26 +7,29 @@ closed is the one stamped 09:31. Intraday bars align to multiples of their lengt
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from app.clock.timeframes import Timeframe, TimeframeError, parse_timeframe
+
 NEW_YORK = ZoneInfo("America/New_York")
 SESSION_CLOSE = time(16, 0)
-_UNITS = {"Sec": 1, "Min": 60, "Hour": 3600, "Day": 86400}
-_PATTERN = re.compile(r"^(\d+)(Sec|Min|Hour|Day)$")
 
 
-def bar_seconds(timeframe: str) -> int:
-    match = _PATTERN.match(timeframe)
-    if not match:
-        raise ValueError(f"unknown timeframe {timeframe!r}; use e.g. 1Sec, 1Min, 5Min, 1Hour, 1Day")
-    return int(match.group(1)) * _UNITS[match.group(2)]
+def live_timeframe(timeframe: str | Timeframe) -> Timeframe:
+    """The timeframe a live clock can tick on: seconds up to one day (no week or month bars)."""
+    try:
+        frame = parse_timeframe(timeframe)
+    except TimeframeError:
+        frame = None
+    if frame is None or not (frame.intraday or frame.daily):
+        raise TimeframeError(f"unknown timeframe {timeframe!r}; use e.g. 1Sec, 1Min, 5Min, 1Hour, 1Day")
+    return frame
 
 
-def is_daily(timeframe: str) -> bool:
-    return timeframe.endswith("Day")
+def bar_seconds(timeframe: str | Timeframe) -> int:
+    return int(live_timeframe(timeframe).delta.total_seconds())
 
 
 @dataclass(frozen=True)
@@ -41,14 +44,15 @@ class Tick:
 class RealtimeClock:
     def __init__(self, timeframe: str, settle: timedelta = timedelta(0)):
         self.timeframe = timeframe
-        self.length = bar_seconds(timeframe)
+        self.frame = live_timeframe(timeframe)
+        self.length = bar_seconds(self.frame)
         self.settle = settle
 
     def next_tick(self, now: datetime) -> Tick:
         """The first tick whose fire time is strictly after `now`."""
         if now.tzinfo is None:
             raise ValueError("RealtimeClock needs timezone-aware times")
-        if is_daily(self.timeframe):
+        if self.frame.daily:
             return self._next_daily(now)
         step = timedelta(seconds=self.length)
         epoch = datetime(1970, 1, 1, tzinfo=UTC)
@@ -58,7 +62,7 @@ class RealtimeClock:
 
     def last_tick(self, now: datetime) -> Tick:
         """The most recent tick whose fire time is at or before `now` (what a late job processes)."""
-        if is_daily(self.timeframe):
+        if self.frame.daily:
             probe = self.next_tick(now - timedelta(days=4))
             while True:
                 following = self.next_tick(probe.fire_at)

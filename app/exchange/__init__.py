@@ -1,7 +1,7 @@
 """Weaver's local Alpaca-compatible exchange: a fake of Alpaca that alpaca-py talks to over HTTP/WS.
 
-It stands alone (imports no other Weaver package). Start it embedded with `ExchangeServer`, or in the
-foreground with `weaver exchange`.
+It stands alone: of Weaver it imports only the clock's timeframe parser (a lint contract keeps it so).
+Start it embedded with `ExchangeServer`, or in the foreground with `weaver exchange`.
 """
 
 from app.exchange.config import AccountConfig, ConfigError, ExchangeConfig, SymbolConfig

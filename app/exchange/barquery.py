@@ -20,7 +20,7 @@ from app.exchange.errors import bad_request
 from app.exchange.hours import MarketHours
 from app.exchange.market import Market
 from app.exchange.timefmt import iso_bar, ny_date
-from app.exchange.timeframes import Timeframe
+from app.exchange.timeframes import Timeframe, calendar_bucket
 
 CHUNK_BARS = 65_536
 
@@ -124,24 +124,24 @@ class BarReader:
         return pieces, None
 
     def _first_bucket(self, tf: Timeframe, start: int) -> int:
-        fixed = tf.fixed_ms
+        fixed = tf.milliseconds
         if fixed is not None:
             return -(-start // fixed) * fixed
         day = ny_date(start)
-        while tf.calendar_bucket(day) < start:
+        while calendar_bucket(tf, day) < start:
             day += timedelta(days=1)
-        return tf.calendar_bucket(day)
+        return calendar_bucket(tf, day)
 
     def _bucket_end(self, tf: Timeframe, t: int) -> int:
         """End (exclusive) of the bucket holding time t."""
-        fixed = tf.fixed_ms
+        fixed = tf.milliseconds
         if fixed is not None:
             return t // fixed * fixed + fixed
         day = ny_date(t)
-        bucket = tf.calendar_bucket(day)
-        while tf.calendar_bucket(day) == bucket:
+        bucket = calendar_bucket(tf, day)
+        while calendar_bucket(tf, day) == bucket:
             day += timedelta(days=1)
-        return tf.calendar_bucket(day)
+        return calendar_bucket(tf, day)
 
     def _chunks(self, symbol: str, tf: Timeframe, lo: int, hi: int, descending: bool) -> Iterator[list[Piece]]:
         if hi <= lo:
@@ -157,11 +157,11 @@ class BarReader:
                 continue
             k_a, k_b = -(-seg_lo // self.bar_ms), -(-seg_hi // self.bar_ms)
             for c_a, c_b in self._spans(tf, k_a, k_b, descending):
-                pieces = self._aggregate(symbol, tf, c_a, c_b, tf.calendar_bucket(day))
+                pieces = self._aggregate(symbol, tf, c_a, c_b, calendar_bucket(tf, day))
                 yield pieces[::-1] if descending else pieces
 
     def _spans(self, tf: Timeframe, k_a: int, k_b: int, descending: bool) -> Iterator[tuple[int, int]]:
-        fixed = tf.fixed_ms
+        fixed = tf.milliseconds
         if fixed is None:
             yield k_a, k_b
             return
@@ -185,7 +185,7 @@ class BarReader:
             raise bad_request("request needs too many bars; ask for a shorter range")
         bars = self.market.bars(symbol, k_a, k_b)
         self.generated += len(bars)
-        fixed = tf.fixed_ms
+        fixed = tf.milliseconds
         if fixed is not None:
             stamps = bars.k // (fixed // self.bar_ms) * fixed
         else:

@@ -22,10 +22,9 @@ from app.clock.backtest import BacktestClock
 from app.clock.timeframes import parse_timeframe
 from app.greta.annualise import annualisation
 from app.greta.broker import SimBroker
-from app.greta.fees import parse_fees
 from app.greta.records import BacktestResult
 from app.greta.results import build_result
-from app.greta.slippage import parse_slippage
+from app.greta.specs import FeeSpec, SlippageSpec
 from app.marvin.bars import BarFrame
 from app.marvin.instruments import Instrument, instruments_for
 from app.marvin.market import Market
@@ -55,16 +54,21 @@ class BacktestConfig:
     strategy: str  # registry name ("sma_cross") or "package.module:Class"
     params: Mapping[str, Any] = field(default_factory=dict)
     cash: Decimal = Decimal("10000")
-    fees: str = "none"  # none | alpaca | per_share:<rate> | percent:<pct>
-    slippage: str = "none"  # none | <n>bp | range:<fraction>
+    fees: FeeSpec = FeeSpec()  # given as FeeSpec, text ("per_share:0.005") or its dict form
+    slippage: SlippageSpec = SlippageSpec()  # given as SlippageSpec, text ("5bp") or its dict form
     fractional: bool = False
     allow_short: bool = False
     run_id: str = "backtest"  # prefix of every order's client_order_id
     asset_class: str | None = None  # us_equity | crypto | other, for symbols with no known instrument
 
+    def __post_init__(self) -> None:  # held as the typed values, whichever form was given
+        object.__setattr__(self, "fees", FeeSpec.parse(self.fees))
+        object.__setattr__(self, "slippage", SlippageSpec.parse(self.slippage))
+
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["params"], out["cash"] = dict(self.params), str(self.cash)
+        out["fees"], out["slippage"] = self.fees.to_text(), self.slippage.to_text()
         return out
 
 
@@ -80,8 +84,8 @@ class Backtest:
         self.timeframe = parse_timeframe(self.market.timeframe)
         self.instruments = instruments_for(self.market.symbols, config.asset_class, instruments)
         self.broker = SimBroker(
-            self.market, cash=Decimal(config.cash), fees=parse_fees(config.fees),
-            slippage=parse_slippage(config.slippage), fractional=config.fractional,
+            self.market, cash=Decimal(config.cash), fees=config.fees.model(),
+            slippage=config.slippage.model(), fractional=config.fractional,
             allow_short=config.allow_short, timeframe=self.timeframe,
             instruments=[self.instruments[s] for s in self.market.symbols],
         )

@@ -1,4 +1,4 @@
-"""Fee models: none, per share, percent of notional, and the Alpaca preset.
+"""Fee models: none, per share, percent of notional, and the Alpaca preset (a run names one with a FeeSpec).
 
 Alpaca charges no commission but passes through regulatory fees on sells (reference:
 /work/shared/reference/alpaca-costs-and-rules.md): the SEC Section 31 fee on the sale's value and
@@ -26,8 +26,6 @@ from app.greta.money import ZERO, cents_up
 
 
 class FeeModel(Protocol):
-    spec: str  # the text form, e.g. "per_share:0.005", round-trips through parse_fees
-
     def fee(self, side: str, qty: Decimal, price: Decimal, notional: Decimal, trade_day: int) -> Decimal:
         """Fee in whole cents for one fill; `trade_day` is days since 1970-01-01 (trading date)."""
         ...
@@ -35,8 +33,6 @@ class FeeModel(Protocol):
 
 @dataclass(frozen=True)
 class NoFees:
-    spec: str = "none"
-
     def fee(self, side: str, qty: Decimal, price: Decimal, notional: Decimal, trade_day: int) -> Decimal:
         return ZERO
 
@@ -45,10 +41,6 @@ class NoFees:
 class PerShareFee:
     rate: Decimal  # currency per share, both sides
 
-    @property
-    def spec(self) -> str:
-        return f"per_share:{self.rate}"
-
     def fee(self, side: str, qty: Decimal, price: Decimal, notional: Decimal, trade_day: int) -> Decimal:
         return cents_up(qty * self.rate)
 
@@ -56,10 +48,6 @@ class PerShareFee:
 @dataclass(frozen=True)
 class PercentFee:
     percent: Decimal  # of the fill's value, both sides: 0.1 means 0.1 %
-
-    @property
-    def spec(self) -> str:
-        return f"percent:{self.percent}"
 
     def fee(self, side: str, qty: Decimal, price: Decimal, notional: Decimal, trade_day: int) -> Decimal:
         return cents_up(notional * self.percent / 100)
@@ -100,7 +88,6 @@ class AlpacaFees:
 
     sec_rates: tuple[SecRate, ...] = SEC_RATES
     taf_rates: tuple[TafRate, ...] = TAF_RATES
-    spec: str = "alpaca"
 
     def fee(self, side: str, qty: Decimal, price: Decimal, notional: Decimal, trade_day: int) -> Decimal:
         if side != "sell":
@@ -110,24 +97,3 @@ class AlpacaFees:
         sec_fee = notional * sec.per_million / 1_000_000
         taf_fee = min(qty * taf.per_share, taf.max_per_trade)
         return cents_up(sec_fee + taf_fee)
-
-
-class FeeSpecError(ValueError):
-    pass
-
-
-def parse_fees(spec: str) -> FeeModel:
-    """`none` | `alpaca` | `per_share:0.005` | `percent:0.1` (percent of the fill's value)."""
-    text = spec.strip().lower()
-    if text in ("", "none", "zero"):
-        return NoFees()
-    if text == "alpaca":
-        return AlpacaFees()
-    kind, _, value = text.partition(":")
-    try:
-        amount = Decimal(value)
-    except ArithmeticError:
-        amount = Decimal(-1)
-    if kind in ("per_share", "percent") and amount.is_finite() and amount >= 0:
-        return PerShareFee(amount) if kind == "per_share" else PercentFee(amount)
-    raise FeeSpecError(f"invalid fee model {spec!r}: use none, alpaca, per_share:<rate> or percent:<pct>")

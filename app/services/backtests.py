@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.greta.data.splits import split_warnings
 from app.greta.engine import BacktestCancelled, BacktestConfig, run_backtest
+from app.greta.specs import FeeSpec, SlippageSpec
 from app.marvin.bars import BarFrame, DataError
 from app.marvin.params import ParamError
 from app.marvin.registry import StrategyLoadError
@@ -37,34 +37,6 @@ CANCEL_POLL_SECONDS = 0.25
 USER_ERRORS = (DataError, ParamError, StrategyLoadError, ValueError)
 
 
-def fee_spec(fees: dict[str, Any]) -> str:
-    model = fees.get("model", "none")
-    return model if model in ("none", "alpaca") else f"{model}:{fees['rate']}"
-
-
-def slippage_spec(slippage: dict[str, Any]) -> str:
-    model = slippage.get("model", "none")
-    if model == "none":
-        return "none"
-    return f"{slippage['value']}bp" if model == "bps" else f"range:{slippage['value']}"
-
-
-def fee_fields(spec: str) -> dict[str, Any]:
-    """`per_share:0.005` → {"model": "per_share", "rate": "0.005"}: the runs table's form of a CLI fee spec."""
-    model, _, rate = spec.strip().lower().partition(":")
-    return {"model": model or "none", "rate": rate or None}
-
-
-def slippage_fields(spec: str) -> dict[str, Any]:
-    """`5bp` → {"model": "bps", "value": "5"}; `range:0.1` → {"model": "range", "value": "0.1"}."""
-    text = spec.strip().lower()
-    if text in ("", "none", "zero"):
-        return {"model": "none", "value": None}
-    if text.startswith("range:"):
-        return {"model": "range", "value": text.removeprefix("range:")}
-    return {"model": "bps", "value": text.removesuffix("s").removesuffix("bp")}
-
-
 class BacktestService:
     def __init__(self, uow: Callable[[], UnitOfWork], read_session: Callable[[], Session],
                  stale_after: timedelta = STALE_AFTER):
@@ -78,15 +50,13 @@ class BacktestService:
         if isinstance(claimed, str):
             return claimed
         run, frames = claimed
-        for warning in split_warnings(frames):  # no store for run notes yet: the worker's log says it
-            log.warning("backtest %s: %s", run_id, warning)
-        config = BacktestConfig(
-            strategy=run.strategy, params=run.params, cash=Decimal(run.cash), fees=fee_spec(run.fees),
-            slippage=slippage_spec(run.slippage), fractional=bool(run.options.get("fractional")),
-            allow_short=bool(run.options.get("allow_short")), run_id=run.id,
-        )
         started = time.perf_counter()
-        try:
+        try:  # a stored cost setting that no longer parses fails the run, like any bad setting
+            config = BacktestConfig(
+                strategy=run.strategy, params=run.params, cash=Decimal(run.cash), fees=FeeSpec.parse(run.fees),
+                slippage=SlippageSpec.parse(run.slippage), fractional=bool(run.options.get("fractional")),
+                allow_short=bool(run.options.get("allow_short")), run_id=run.id,
+            )
             result = run_backtest(config, frames, progress=self._progress(run_id), cancel=self._cancelled(run_id))
         except BacktestCancelled as stop:
             log.info("backtest %s cancelled after %d of %d bars", run_id, stop.bars_done, stop.total)

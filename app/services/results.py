@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from app.greta.records import BacktestResult
+from app.greta.specs import FeeSpec, SlippageSpec
 from app.walle.bulk import bulk_insert
 from app.walle.models import EquityPoint, Fill, Order, Position, Run, RunMetric, Trade
 from app.walle.uow import UnitOfWork
@@ -72,15 +73,16 @@ def write_result(uow: UnitOfWork, run_id: str, result: BacktestResult) -> None:
 def record_backtest(uow: UnitOfWork, run_id: str, result: BacktestResult, *, name: str | None = None) -> Run:
     """Store a backtest that ran outside the workers (`weaver backtest`) as a completed run: the run row,
     its lifecycle events and every record, in the caller's transaction."""
-    from app.services.backtests import fee_fields, slippage_fields
     from app.services.runs import now, transition
 
     config = result.config
     run = uow.runs.add(Run(
         id=run_id, mode="backtest", name=name, strategy=config["strategy"], params=dict(config["params"]),
         symbols=list(result.symbols), timeframe=result.timeframe, start_at=result.start, end_at=result.end,
-        cash=Decimal(config["cash"]), fees=fee_fields(config["fees"]), slippage=slippage_fields(config["slippage"]),
+        cash=Decimal(config["cash"]), fees=FeeSpec.parse(config["fees"]).to_dict(),
+        slippage=SlippageSpec.parse(config["slippage"]).to_dict(),
         options={"fractional": config["fractional"], "allow_short": config["allow_short"], "risk": None,
+                 "asset_class": config.get("asset_class"), "annualisation": config.get("annualisation"),
                  "source": "cli"},
         status="created", created_at=now(), updated_at=now(),
     ))

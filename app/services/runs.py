@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from app.clock.timeframes import parse_timeframe
 from app.events.types import RUN_STATUS_EVENTS
 from app.services import lifecycle, strategies
 from app.services.errors import Conflict, NotConfigured, NotFound, ValidationFailed
@@ -59,7 +60,8 @@ class RunService:
                 f"WEAVER_ALPACA_{spec.mode.upper()}_SECRET_KEY",
                 {"fields": {"mode": f"no {spec.mode} Alpaca account is configured"}},
             )
-        if spec.mode != "backtest" and spec.timeframe.endswith("Sec") and self.is_real_alpaca(spec.mode):
+        second_bars = parse_timeframe(spec.timeframe).unit == "Sec"
+        if spec.mode != "backtest" and second_bars and self.is_real_alpaca(spec.mode):
             raise ValidationFailed({"timeframe": "Alpaca's data API has no second bars; use 1Min or longer "
                                                  "(second bars are for the local exchange)"})
         with self.uow() as uow:
@@ -70,7 +72,7 @@ class RunService:
                 Run(
                     mode=spec.mode, name=spec.name, strategy=spec.strategy, params=params, symbols=spec.symbols,
                     timeframe=spec.timeframe, start_at=start, end_at=end, cash=spec.cash,
-                    fees=spec.fees.model_dump(mode="json"), slippage=spec.slippage.model_dump(mode="json"),
+                    fees=spec.fees.to_dict(), slippage=spec.slippage.to_dict(),
                     options={"fractional": spec.fractional, "allow_short": spec.allow_short,
                              "risk": spec.risk.model_dump(mode="json") if spec.risk else None},
                     status="created", created_at=now(), updated_at=now(),

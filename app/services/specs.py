@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, field_validator, model_validator
+
+from app.greta.specs import FeeSpec, SlippageSpec
 
 Mode = Literal["backtest", "paper", "live"]
 # Second bars exist only on the local exchange (Alpaca's data API starts at minutes).
@@ -22,32 +24,44 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class FeeSpec(Strict):
+class FeesIn(Strict):
     """none | per_share (rate $/share) | percent (rate % of notional) | alpaca (SEC fee + FINRA TAF)."""
 
     model: Literal["none", "per_share", "percent", "alpaca"] = "none"
     rate: Decimal | None = Field(None, ge=0, le=100, description="$/share for per_share, % for percent")
 
     @model_validator(mode="after")
-    def _rate_when_needed(self) -> FeeSpec:
+    def _rate_when_needed(self) -> FeesIn:
         if self.model in ("per_share", "percent") and self.rate is None:
             raise ValueError(f"rate is required for the {self.model} fee model")
         return self
 
+    def spec(self) -> FeeSpec:
+        return FeeSpec(self.model, self.rate if self.model in ("per_share", "percent") else None)
 
-class SlippageSpec(Strict):
+
+class SlippageIn(Strict):
     """none | bps (fixed basis points against you) | range (fraction of the bar's high-low range)."""
 
     model: Literal["none", "bps", "range"] = "none"
     value: Decimal | None = Field(None, ge=0, le=10_000)
 
     @model_validator(mode="after")
-    def _value_when_needed(self) -> SlippageSpec:
+    def _value_when_needed(self) -> SlippageIn:
         if self.model != "none" and self.value is None:
             raise ValueError(f"value is required for the {self.model} slippage model")
         if self.model == "range" and self.value is not None and self.value > 1:
             raise ValueError("range slippage is a fraction of the bar's range, between 0 and 1")
         return self
+
+    def spec(self) -> SlippageSpec:
+        return SlippageSpec(self.model, None if self.model == "none" else self.value)
+
+
+# A body's `fees` and `slippage` are validated as the models above (their schema and error messages),
+# then held as the engine's typed values, and written back in the same JSON shape.
+Fees = Annotated[FeesIn, AfterValidator(FeesIn.spec), PlainSerializer(FeeSpec.to_dict)]
+Slippage = Annotated[SlippageIn, AfterValidator(SlippageIn.spec), PlainSerializer(SlippageSpec.to_dict)]
 
 
 class RiskLimits(Strict):
@@ -74,8 +88,8 @@ class RunSettings(Strict):
     start: datetime | None = Field(None, description="Backtest window start (UTC); default: first stored bar")
     end: datetime | None = Field(None, description="Backtest window end (UTC); default: last stored bar")
     cash: Decimal = Field(Decimal("100000"), gt=0, le=Decimal("1000000000000"), decimal_places=2)
-    fees: FeeSpec = Field(default_factory=FeeSpec)
-    slippage: SlippageSpec = Field(default_factory=SlippageSpec)
+    fees: Fees = Field(default_factory=FeeSpec)
+    slippage: Slippage = Field(default_factory=SlippageSpec)
     fractional: bool = False
     allow_short: bool = False
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from app.clock.realtime import bar_seconds, is_daily
+from app.clock.realtime import live_timeframe
 from app.marvin.bars import BarFrame
 from app.veda.alpaca import AlpacaBroker
 
@@ -17,8 +17,8 @@ def fetch_history(broker: AlpacaBroker, symbols: list[str], timeframe: str, bar_
                   warmup: int = WARMUP_BARS) -> list[BarFrame]:
     """The last `warmup` bars up to and including `bar_ts`, per symbol. The window asked for is
     wider than `warmup` bars of wall time, because markets close at night and at weekends."""
-    length = bar_seconds(timeframe)
-    span = warmup * length * (1.6 if is_daily(timeframe) else 1 if timeframe.endswith("Sec") else 4)
+    frame = live_timeframe(timeframe)
+    span = warmup * frame.delta.total_seconds() * (1.6 if frame.daily else 1 if frame.unit == "Sec" else 4)
     start = bar_ts - timedelta(seconds=span)
     found = broker.bars(symbols, timeframe, _iso(start), _iso(bar_ts))
     frames = []

@@ -5,10 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-import pytest
-
 from app.clock.sessions import day_number
-from app.greta.fees import AlpacaFees, FeeSpecError, NoFees, PercentFee, PerShareFee, SecRate, TafRate, parse_fees
+from app.greta.fees import AlpacaFees, PercentFee, PerShareFee, SecRate, TafRate
 from tests.unit.greta.helpers import daily, run
 
 D = Decimal
@@ -60,17 +58,6 @@ def test_per_share_fee_rounds_up_to_the_cent():
 
 def test_percent_fee_is_a_percentage_of_the_fill_value_rounded_up():
     assert PercentFee(D("0.1")).fee("sell", D(1), D("1234.56"), D("1234.56"), 0) == D("1.24")
-
-
-def test_fee_specs_parse_and_refuse_nonsense():
-    assert isinstance(parse_fees("none"), NoFees)
-    assert isinstance(parse_fees("alpaca"), AlpacaFees)
-    assert parse_fees("per_share:0.005") == PerShareFee(D("0.005"))
-    assert parse_fees("percent:0.1").spec == "percent:0.1"
-    with pytest.raises(FeeSpecError):
-        parse_fees("per_share:-1")
-    with pytest.raises(FeeSpecError):
-        parse_fees("ibkr")
 
 
 def test_backtest_charges_alpaca_fees_on_the_sell_by_its_new_york_trade_date():
