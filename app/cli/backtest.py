@@ -15,6 +15,7 @@ import json
 import secrets
 import sys
 import uuid
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -30,10 +31,11 @@ from app.greta.data import load_csv, parse_synthetic
 from app.greta.data.splits import split_warnings
 from app.greta.engine import BacktestConfig, run_backtest
 from app.greta.lookahead import DEFAULT_BUDGET, LookaheadReport, check_lookahead
-from app.greta.records import BacktestResult
+from app.greta.records import BacktestResult, rejection_summary
 from app.greta.serialize import plain, result_to_dict
 from app.greta.specs import FeeSpec, FeeSpecError, SlippageSpec, SlippageSpecError
 from app.marvin import BarFrame, DataError, ParamError, StrategyError, StrategyLoadError, get_strategy
+from app.marvin.instruments import ASSET_CLASSES
 from app.marvin.orders import OrderError
 
 USER_ERRORS = (ParamError, DataError, StrategyLoadError, FeeSpecError, SlippageSpecError, TimeframeError, OrderError,
@@ -94,6 +96,9 @@ def store_result(result: BacktestResult, run_id: str) -> str:
 @click.option("--slippage", default="none", show_default=True, help="none | <n>bp | range:<fraction>")
 @click.option("--fractional", is_flag=True, help="Allow fractional shares.")
 @click.option("--allow-short", is_flag=True, help="Allow short selling.")
+@click.option("--asset-class", type=click.Choice(ASSET_CLASSES), default="other", show_default=True,
+              help="us_equity: Alpaca's price increments and the exchange session; crypto: 1e-9 steps, 24/7; "
+                   "other: the data's own precision, years as the data holds them.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the full result.")
 @click.option("--check-lookahead", "lookahead", type=click.IntRange(min=1), is_flag=False, flag_value=DEFAULT_BUDGET,
               default=None, metavar="[N]", help="Re-run on data truncated at up to N bars with orders (and N/4 "
@@ -101,12 +106,14 @@ def store_result(result: BacktestResult, run_id: str) -> str:
 @click.option("--quiet", is_flag=True, help="No progress bar and no table; one summary line.")
 def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path, ...], symbols: tuple[str, ...],
              synthetic: tuple[str, ...], timeframe: str | None, cash: str, fees: str, slippage: str, fractional: bool,
-             allow_short: bool, json_path: Path | None, lookahead: int | None, quiet: bool) -> None:
+             allow_short: bool, asset_class: str, json_path: Path | None, lookahead: int | None,
+             quiet: bool) -> None:
     """Backtest a strategy on historical or synthetic bars."""
     console = Console()
     try:
         config, frames = _prepare(strategy_name, params, data_files, symbols, synthetic, timeframe, cash, fees,
                                   slippage, fractional, allow_short)
+        config = replace(config, asset_class=asset_class)
         result = _run(config, frames, quiet)
         report = _check(config, frames, lookahead, quiet) if lookahead is not None else None
     except USER_ERRORS as exc:
@@ -115,6 +122,8 @@ def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
         click.echo(f"warning: {warning}", err=True)
     if json_path is not None:
         json_path.write_text(_json(result, report), encoding="utf-8")
+    for line in _notes(result):
+        click.echo(line, err=True)
     if quiet:
         click.echo(f"{config.strategy}: total return {_fmt(result.metrics.get('total_return_pct'))}% over "
                    f"{result.bars} bars, {result.metrics.get('trades')} trades")
@@ -170,6 +179,12 @@ def _check(config: BacktestConfig, frames: list[BarFrame], budget: int, quiet: b
         return check_lookahead(config, frames, budget=budget, progress=bar.update)
 
 
+def _notes(result: BacktestResult) -> list[str]:
+    """What a user must not miss: orders the broker refused, by reason."""
+    refused = rejection_summary(result.rejections())
+    return [f"warning: {refused}"] if refused else []
+
+
 def _fmt(value: Any) -> str:
     if value is None:
         return "—"
@@ -181,6 +196,7 @@ def _fmt(value: Any) -> str:
 def _table(result: BacktestResult) -> Table:
     table = Table(title=f"{result.config['strategy']} on {', '.join(result.symbols)} ({result.timeframe}, "
                         f"{result.bars:,} bars, {result.start:%Y-%m-%d} → {result.end:%Y-%m-%d})")
+    table.caption = f"annualised by {result.config['annualisation']}"
     table.add_column("Metric")
     table.add_column("Value", justify="right")
     for key, label in METRIC_LABELS.items():

@@ -140,10 +140,10 @@ class SimBroker:
     def _qty_refusal(self, request: OrderRequest, qty: int | None, k: int) -> str:
         """Why a size is not a quantity of this asset: below, or off, its quantity step."""
         increment = self.units.decimal(self.qty_steps[k])
-        if qty == 0 or (qty is None and request.qty < increment):  # type: ignore[operator]
-            return f"qty {request.qty} is below the smallest quantity of {request.symbol} ({increment})"
         if increment == 1:
             return f"fractional shares are disabled for this run (qty {request.qty})"
+        if qty == 0 or (qty is None and request.qty < increment):  # type: ignore[operator]
+            return f"qty {request.qty} is below the smallest quantity of {request.symbol} ({increment})"
         return f"qty {request.qty} is not a multiple of {request.symbol}'s quantity increment {increment}"
 
     def cancel(self, order_id: str) -> None:

@@ -118,6 +118,7 @@ def build_result(config: dict[str, Any], broker: SimBroker, year: Annualisation)
     pct = np.divide(pnl * 100.0, entry, out=np.zeros_like(pnl), where=entry != 0)
     metrics = compute_metrics(curve, pnl / 100.0, pct, float(cash), year.bars_per_year, exposed)
     metrics["bars_per_year"] = year.bars_per_year
+    metrics["orders_rejected"] = sum(1 for order in broker.orders if order.status == "rejected")
     config = {**config, "annualisation": year.basis}
     metrics["fees_total"] = book.fees / 100
     return BacktestResult(

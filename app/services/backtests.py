@@ -17,12 +17,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.greta.data.splits import split_warnings
 from app.greta.engine import BacktestCancelled, BacktestConfig, run_backtest
 from app.greta.specs import FeeSpec, SlippageSpec
 from app.marvin.bars import BarFrame, DataError
 from app.marvin.params import ParamError
 from app.marvin.registry import StrategyLoadError
 from app.services.bar_cache import shared_bars
+from app.services.instruments import known_instruments
 from app.services.results import write_result
 from app.services.runs import transition
 from app.services.sweeps import record_cell_finished
@@ -50,14 +52,20 @@ class BacktestService:
         if isinstance(claimed, str):
             return claimed
         run, frames = claimed
+        for warning in split_warnings(frames):  # no store for run notes yet: the worker's log says it
+            log.warning("backtest %s: %s", run_id, warning)
         started = time.perf_counter()
         try:  # a stored cost setting that no longer parses fails the run, like any bad setting
             config = BacktestConfig(
                 strategy=run.strategy, params=run.params, cash=Decimal(run.cash), fees=FeeSpec.parse(run.fees),
                 slippage=SlippageSpec.parse(run.slippage), fractional=bool(run.options.get("fractional")),
                 allow_short=bool(run.options.get("allow_short")), run_id=run.id,
+                asset_class=run.options.get("asset_class"),
             )
-            result = run_backtest(config, frames, progress=self._progress(run_id), cancel=self._cancelled(run_id))
+            with self.uow() as uow:
+                known = known_instruments(uow, run.symbols)
+            result = run_backtest(config, frames, progress=self._progress(run_id), cancel=self._cancelled(run_id),
+                                  instruments=known)
         except BacktestCancelled as stop:
             log.info("backtest %s cancelled after %d of %d bars", run_id, stop.bars_done, stop.total)
             return "cancelled"

@@ -74,6 +74,7 @@ class RunService:
                     timeframe=spec.timeframe, start_at=start, end_at=end, cash=spec.cash,
                     fees=spec.fees.to_dict(), slippage=spec.slippage.to_dict(),
                     options={"fractional": spec.fractional, "allow_short": spec.allow_short,
+                             "asset_class": spec.asset_class,
                              "risk": spec.risk.model_dump(mode="json") if spec.risk else None},
                     status="created", created_at=now(), updated_at=now(),
                 )

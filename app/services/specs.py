@@ -92,6 +92,10 @@ class RunSettings(Strict):
     slippage: Slippage = Field(default_factory=SlippageSpec)
     fractional: bool = False
     allow_short: bool = False
+    asset_class: Literal["us_equity", "crypto", "other"] | None = Field(
+        None, description="For symbols Weaver has no instrument for: us_equity (Alpaca's price increments, "
+                          "the exchange session), crypto (1e-9 steps, 24/7) or other (the data's own precision; "
+                          "years as the data holds them). Default: the stored instrument, else other.")
 
     @field_validator("symbols")
     @classmethod

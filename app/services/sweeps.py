@@ -16,7 +16,8 @@ from app.walle.models import Run, Sweep
 from app.walle.repositories import RunFilter
 from app.walle.uow import UnitOfWork
 
-SETTINGS_FIELDS = ("symbols", "timeframe", "start", "end", "cash", "fees", "slippage", "fractional", "allow_short")
+SETTINGS_FIELDS = ("symbols", "timeframe", "start", "end", "cash", "fees", "slippage", "fractional", "allow_short",
+                   "asset_class")
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,8 @@ class SweepService:
                     mode="backtest", name=f"{spec.name or spec.strategy} #{index + 1}", strategy=spec.strategy,
                     params=params, symbols=spec.symbols, timeframe=spec.timeframe, start_at=start, end_at=end,
                     cash=spec.cash, fees=settings["fees"], slippage=settings["slippage"],
-                    options={"fractional": spec.fractional, "allow_short": spec.allow_short},
+                    options={"fractional": spec.fractional, "allow_short": spec.allow_short,
+                             "asset_class": spec.asset_class},
                     status="created", sweep_id=sweep.id, created_at=now(), updated_at=now(),
                 ))
                 transition(uow, run, "queued")
