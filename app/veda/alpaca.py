@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import requests
@@ -24,6 +25,7 @@ from alpaca.data.historical import StockHistoricalDataClient
 from alpaca.trading.client import TradingClient
 
 from app.config import AlpacaCredentials
+from app.marvin.instruments import Instrument
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -65,6 +67,30 @@ def _error_of(exc: Exception) -> BrokerError:
     return BrokerError(f"{exc.__class__.__name__}: {exc}", retryable=True)  # network trouble
 
 
+def instrument_of(symbol: str, asset: dict[str, Any]) -> Instrument:
+    """An Alpaca asset record as an Instrument. Crypto states its own `price_increment` and
+    `min_trade_increment`; a US equity follows the class's price rule and trades whole shares only
+    when the asset is not fractionable."""
+    asset_class = asset.get("class") or asset.get("asset_class")
+    if asset_class == "crypto":
+        return Instrument(symbol, "crypto", _increment(asset.get("price_increment")),
+                          _increment(asset.get("min_trade_increment")))
+    if asset_class == "us_equity":
+        return Instrument(symbol, "us_equity", None, None if asset.get("fractionable", True) else Decimal(1))
+    return Instrument(symbol, "other")
+
+
+def _increment(value: Any) -> Decimal | None:
+    """A stated increment, or None when absent or not a positive number (the class's rule applies)."""
+    if value in (None, ""):
+        return None
+    try:
+        step = Decimal(str(value))
+    except ArithmeticError:
+        return None
+    return step if step.is_finite() and step > 0 else None
+
+
 class AlpacaBroker:
     def __init__(self, credentials: AlpacaCredentials, policy: RetryPolicy | None = None,
                  sleep: Callable[[float], None] = time.sleep):
@@ -77,6 +103,7 @@ class AlpacaBroker:
         self.data = StockHistoricalDataClient(credentials.key_id, secret, raw_data=True,
                                               url_override=credentials.data_url)
         self.tick_deadline: float | None = None  # time.monotonic() by which the current tick must be done
+        self.instruments: dict[str, Instrument] = {}  # symbol → what the asset list said, asked once
         for client in (self.trading, self.data):
             client._retry = 0  # we retry, with backoff and idempotency (see module docstring)
             session: requests.Session = client._session
@@ -168,6 +195,17 @@ class AlpacaBroker:
                 raise
 
         return self.call(f"asset {symbol}", fetch)
+
+    def instrument(self, symbol: str) -> Instrument | None:
+        """The symbol's asset class and increments from the broker's asset list (asked once per symbol
+        for the life of the worker), or None when the broker does not list it."""
+        known = self.instruments.get(symbol)
+        if known is None:
+            asset = self.asset(symbol)
+            if asset is None:
+                return None
+            known = self.instruments[symbol] = instrument_of(symbol, asset)
+        return known
 
     def cancel_all(self) -> int:
         """Cancel every open order of the account; returns how many the broker accepted to cancel."""

@@ -16,7 +16,7 @@ from app.veda.statuses import FINAL, weaver_status
 from app.walle.models import Fill, Order, Position, Run
 from app.walle.uow import UnitOfWork
 
-PRICE = Decimal("0.000001")
+PRICE = Decimal("1e-12")  # prices are stored as NUMERIC(30,12)
 
 
 def parse_ts(value: str | None) -> datetime | None:
@@ -103,6 +103,7 @@ class Ledger:
             fee=ZERO, ts=ts, broker_fill_id=f"{order.broker_order_id}:{filled_total}",
         ))
         order.filled_qty, order.filled_avg_price, order.filled_at = filled_total, avg_total.quantize(PRICE), ts
+        order.updated_at = datetime.now(UTC)  # a fill is a change the strategy hears of (LiveGateway.take_events)
         position = self.uow.session.scalar(
             select(Position).where(Position.run_id == order.run_id, Position.symbol == order.symbol))
         before = Holding(position.qty, position.avg_price, position.realized_pl) if position else Holding()

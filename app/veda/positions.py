@@ -7,6 +7,7 @@ from decimal import Decimal
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
+PRICE = Decimal("1e-12")  # prices are stored as NUMERIC(30,12)
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ def apply_fill(holding: Holding, side: str, qty: Decimal, price: Decimal, fee: D
     realized = holding.realized_pl - fee
     if old == 0 or (old > 0) == (signed > 0):  # opening or adding
         avg = (holding.avg_price * abs(old) + price * qty) / abs(new) if new != 0 else ZERO
-        return Holding(new, avg.quantize(Decimal("0.000001")), realized)
+        return Holding(new, avg.quantize(PRICE), realized)
     closing = min(abs(signed), abs(old))
     direction = Decimal(1) if old > 0 else Decimal(-1)
     realized += (price - holding.avg_price) * closing * direction

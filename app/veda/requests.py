@@ -1,8 +1,14 @@
-"""A strategy's OrderRequest as an alpaca-py order request (typed models, sent as Alpaca's JSON)."""
+"""A strategy's OrderRequest as an alpaca-py order request (typed models, sent as Alpaca's JSON).
+
+Before anything is sent the request is put on its instrument's steps: prices with the one rounding
+rule Greta uses too (`app.marvin.instruments.round_order_price`; a bracket's exits with the exit
+side), sizes on the quantity step. What cannot be put there (a price that rounds to 0, a quantity
+below or off the step) is refused with a reason the strategy reads, never sent.
+"""
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
 from alpaca.trading.requests import (
     LimitOrderRequest,
@@ -17,21 +23,57 @@ from alpaca.trading.requests import (
 )
 
 from app.marvin.gateway import OrderRequest
+from app.marvin.instruments import Instrument, round_order_price
 
-WHOLE = Decimal(1)
-FRACTION = Decimal("0.000000001")  # Alpaca allows 9 decimal places
+ZERO = Decimal(0)
+PRICES = ("limit_price", "stop_price", "take_profit", "stop_loss")
 
 
-def size_order(request: OrderRequest, price: Decimal, equity: Decimal, *, fractional: bool) -> Decimal:
-    """Shares for a request sized by value or percent: priced at the last close, whole shares unless
-    the run trades fractions (Alpaca sizes notional orders itself, but only fractionally)."""
+def on_step(qty: Decimal, step: Decimal) -> Decimal:
+    """`qty` rounded down to a whole number of `step`s."""
+    return (qty // step) * step if qty > 0 else ZERO
+
+
+def size_order(request: OrderRequest, price: Decimal, equity: Decimal, step: Decimal) -> Decimal:
+    """Shares for a request sized by value or percent: priced at the last close, rounded down to the
+    instrument's quantity step (whole shares unless the run or the asset trades fractions; Alpaca
+    sizes notional orders itself, but only fractionally)."""
     if request.qty is not None:
         return request.qty
     budget = request.notional if request.notional is not None else equity * (request.percent or 0) / 100
-    return (budget / price).quantize(FRACTION if fractional else WHOLE, rounding=ROUND_DOWN)
+    return on_step(budget / price, step)
+
+
+def on_instrument(request: OrderRequest, instrument: Instrument) -> OrderRequest:
+    """The request with its prices on the instrument's price step, each on the side never worse for
+    the user: the entry's prices with the entry's side, take-profit and stop-loss with the exit's."""
+    exit_side = "sell" if request.side == "buy" else "buy"
+    prices = {name: round_order_price(getattr(request, name), request.side if name.endswith("_price") else exit_side,
+                                      instrument)
+              for name in PRICES if getattr(request, name) is not None}
+    return request.with_prices(**prices) if prices else request
+
+
+def refusal(request: OrderRequest, qty: Decimal, step: Decimal) -> str | None:
+    """Why the instrument cannot carry the (rounded) request: a price of 0, or a quantity below or off
+    the quantity step. The same words as Greta's simulated broker."""
+    for name in PRICES:
+        price = getattr(request, name)
+        if price is not None and price <= 0:
+            return f"{name.replace('_price', '')} rounds to 0 on the price increment of {request.symbol}"
+    if qty <= 0:
+        return None  # sized to nothing: the gateway says so in its own words
+    if qty >= step and not qty % step:
+        return None
+    if step == 1:
+        return f"fractional shares are disabled for this run (qty {qty})"
+    if qty < step:
+        return f"qty {qty} is below the smallest quantity of {request.symbol} ({step})"
+    return f"qty {qty} is not a multiple of {request.symbol}'s quantity increment {step}"
 
 
 def to_alpaca(request: OrderRequest, qty: Decimal, client_order_id: str) -> AlpacaOrder:
+    """The alpaca-py request for an OrderRequest already on its instrument's steps (`on_instrument`)."""
     common = {
         "symbol": request.symbol, "qty": float(qty), "side": request.side,
         "time_in_force": request.time_in_force, "client_order_id": client_order_id,

@@ -1,0 +1,88 @@
+"""A live run's round trips from its fills: FIFO lots, as Greta's book pairs them (app/greta/book.py).
+
+Each opening fill is a lot; a closing fill consumes lots first in, first out, and every lot (or part
+of one) it consumes is one closed trade. Values and fees are split across lots in cents, half-even,
+so the trades' P&L adds up to the cash the fills moved.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from app.marvin.account import Trade
+
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True, slots=True)
+class FillRow:
+    symbol: str
+    side: str
+    qty: Decimal
+    price: Decimal
+    fee: Decimal
+    ts: datetime
+
+
+@dataclass(slots=True)
+class _Lot:
+    qty: Decimal
+    price: Decimal
+    value: Decimal  # cents of qty × price
+    fee: Decimal
+    ts: datetime
+
+
+def _cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_EVEN)
+
+
+def fifo(fills: Iterable[FillRow]) -> tuple[list[Trade], dict[str, tuple[bool, list[_Lot]]]]:
+    """Closed trades (oldest exit first) and, per symbol still held, (long?, open lots oldest first)."""
+    closed: list[Trade] = []
+    books: dict[str, tuple[int, deque[_Lot]]] = {}  # symbol → (sign of the holding, lots)
+    for fill in fills:
+        sign = 1 if fill.side == "buy" else -1
+        held, lots = books.get(fill.symbol, (0, deque()))
+        left, left_value, left_fee = fill.qty, _cents(fill.qty * fill.price), fill.fee
+        if held and held != sign:
+            long = held > 0
+            while left and lots:
+                lot = lots[0]
+                if lot.qty <= left:
+                    take, entry_value, entry_fee = lot.qty, lot.value, lot.fee
+                    lots.popleft()
+                else:
+                    take = left
+                    entry_value, entry_fee = _cents(lot.value * take / lot.qty), _cents(lot.fee * take / lot.qty)
+                    lot.qty, lot.value, lot.fee = lot.qty - take, lot.value - entry_value, lot.fee - entry_fee
+                if take == left:
+                    exit_value, exit_fee = left_value, left_fee
+                else:
+                    exit_value, exit_fee = _cents(left_value * take / left), _cents(left_fee * take / left)
+                pnl = (exit_value - entry_value if long else entry_value - exit_value) - entry_fee - exit_fee
+                closed.append(Trade(fill.symbol, "long" if long else "short", take, lot.ts, lot.price, fill.ts,
+                                    fill.price, pnl))
+                left, left_value, left_fee = left - take, left_value - exit_value, left_fee - exit_fee
+            held = 0 if not lots else held
+        if left:
+            lots.append(_Lot(left, fill.price, left_value, left_fee, fill.ts))
+            held = sign
+        books[fill.symbol] = (held, lots)
+    return closed, {symbol: (held > 0, list(lots)) for symbol, (held, lots) in books.items() if lots}
+
+
+def open_trades(books: dict[str, tuple[bool, list[_Lot]]], marks: dict[str, Decimal]) -> list[Trade]:
+    """The open lots as trades with their P&L unrealised at the mark (symbols in name order)."""
+    out = []
+    for symbol, (long, lots) in sorted(books.items()):
+        mark = marks.get(symbol)
+        for lot in lots:
+            pnl = ZERO if mark is None else (mark - lot.price) * lot.qty * (1 if long else -1)
+            out.append(Trade(symbol, "long" if long else "short", lot.qty, lot.ts, lot.price, None, None, pnl))
+    return out
