@@ -41,10 +41,8 @@ class AccountView:
         position = broker.book.positions[k]
         if not position.qty:
             return PositionDetail(ZERO, ZERO, self.mark(k))
-        units = sum(lot.qty for lot in position.lots)
-        weighted = sum(lot.qty * lot.price for lot in position.lots)
-        return PositionDetail(broker.units.decimal(position.qty), to_price(round_half_even(weighted, units)),
-                              self.mark(k))
+        avg = round_half_even(position.basis, abs(position.qty))
+        return PositionDetail(broker.units.decimal(position.qty), to_price(avg), self.mark(k))
 
     def mark(self, k: int) -> Decimal:
         """The symbol's latest close as of the strategy's current bar."""

@@ -21,12 +21,15 @@ class Lot:
 
 
 class Position:
-    __slots__ = ("qty", "lots", "realized")
+    __slots__ = ("qty", "lots", "realized", "basis")
 
     def __init__(self) -> None:
         self.qty = 0  # signed units: negative when short
         self.lots: deque[Lot] = deque()
         self.realized = 0  # cents
+        # Σ qty × price (units × price units) of what is held, at the average cost: adds raise it,
+        # exits take it down pro rata, so basis / |qty| is the average entry price a broker reports.
+        self.basis = 0
 
     @property
     def cost(self) -> int:
@@ -59,8 +62,14 @@ class Book:
         if not held or (held > 0) == (sign > 0):  # opening or adding: the usual case, one lot
             position.lots.append(Lot(qty, price, value, fee, step, order_id))
             position.qty = held + qty if sign > 0 else held - qty
+            position.basis += qty * price
         else:
             self._reduce(position, k, sign, qty, price, value, fee, step, order_id)
+            after = abs(position.qty)
+            if (position.qty > 0) != (held > 0) or not after:  # reversed or flat: what is held is new
+                position.basis = after * price
+            else:
+                position.basis = round_half_even(position.basis * after, abs(held))
         if position.qty:
             self.held[k] = position
         else:

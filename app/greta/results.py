@@ -87,10 +87,8 @@ class RunLedger:
 
 
 def avg_price(position: Position) -> Decimal:
-    """The open lots' quantity-weighted entry price (exact to 1e-12, as prices are kept)."""
-    qty = sum(lot.qty for lot in position.lots)
-    weighted = sum(lot.qty * lot.price for lot in position.lots)
-    return to_price(round_half_even(weighted, qty)) if qty else Decimal(0)
+    """Average cost of what is held, as a broker reports it: adds average in, exits leave it unchanged."""
+    return to_price(round_half_even(position.basis, abs(position.qty))) if position.qty else Decimal(0)
 
 
 def return_pct(pnl_cents: int, entry_cents: int) -> Decimal:

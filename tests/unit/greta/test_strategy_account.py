@@ -65,8 +65,9 @@ def test_avg_price_and_unrealized_pnl_after_adds_partial_exits_and_reversals():
     assert seen[1] == (10, D("12.00"), D("130.00"), D("10.00"), D("8.333333"), 1, 0)
     # bar 2: added 10 at 14 → avg (120 + 140) / 20 = 13, mark 12 → -20
     assert seen[2] == (20, D("13.00"), D("240.00"), D("-20.00"), D("-7.692308"), 2, 0)
-    # bar 3: sold 15 at 11 (FIFO: the 10 at 12 and 5 of the 14s) → 5 left at 14, mark 10
-    assert seen[3] == (5, D("14.00"), D("50.00"), D("-20.00"), D("-28.571429"), 1, 2)
+    # bar 3: sold 15 at 11 (trades pair FIFO: the 10 at 12 and 5 of the 14s); the average cost a broker
+    # reports is unchanged by an exit: 5 left at 13, mark 10 → -15
+    assert seen[3] == (5, D("13.00"), D("50.00"), D("-15.00"), D("-23.076923"), 1, 2)
     # bar 4: sold 15 at 9: closes the 5, opens a short of 10 at 9; mark 8.5 → +5
     assert seen[4] == (-10, D("9.00"), D("-85.00"), D("5.00"), D("5.555556"), 1, 3)
     # bar 5: covered 10 at 8: flat again, four round trips
