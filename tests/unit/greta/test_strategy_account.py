@@ -49,16 +49,21 @@ def _run(strategy: type[Strategy] = Recorder, **config):
     return result, result.ledger
 
 
-def test_avg_price_and_unrealized_pnl_after_adds_partial_exits_and_reversals():
-    strategy = None
+def _recorded() -> Recorder:
+    """The Recorder instance after a run, to read what it saw."""
+    kept: list[Recorder] = []
 
     class Keep(Recorder):
         def init(self) -> None:
-            nonlocal strategy
             super().init()
-            strategy = self
+            kept.append(self)
 
     _run(Keep)
+    return kept[0]
+
+
+def test_avg_price_and_unrealized_pnl_after_adds_partial_exits_and_reversals():
+    strategy = _recorded()
     seen = {row[0]: row[1:] for row in strategy.seen}
     assert seen[0] == (0, 0, 0, 0, 0, 0, 0)  # flat
     # bar 1: bought 10 at the open of 12, marked at the close of 13
@@ -84,15 +89,7 @@ def test_closed_trades_carry_entry_exit_times_prices_size_and_pnl():
 
 
 def test_fill_and_order_callbacks_come_before_the_next_bar_in_the_order_things_happened():
-    strategy = None
-
-    class Keep(Recorder):
-        def init(self) -> None:
-            nonlocal strategy
-            super().init()
-            strategy = self
-
-    _run(Keep)
+    strategy = _recorded()
     assert strategy.log[:10] == ["next 0", "fill buy 10@12.00", "order o-000001 filled", "next 1",
                                  "fill buy 10@14.00", "order o-000002 filled", "next 2",
                                  "fill sell 15@11.00", "order o-000003 filled", "next 3"]
