@@ -16,6 +16,7 @@ import click
 from app.bootstrap import bootstrap
 from app.cli.common import fail, settings_or_exit
 from app.cli.progress import Tracker, progress_bar
+from app.marvin.instruments import ASSET_CLASSES
 from app.services.bars import BarService, ImportRejected
 from app.services.errors import ValidationFailed
 from app.walle import migrate
@@ -39,8 +40,11 @@ def _container():  # type: ignore[no-untyped-def]
 @click.option("--symbol", required=True, help="ticker, e.g. AAPL")
 @click.option("--timeframe", default="1Day", show_default=True, help="1Min, 5Min, 15Min, 30Min, 1Hour, 1Day")
 @click.option("--keep-good-rows", is_flag=True, help="store the good rows even if some are bad (default: none)")
+@click.option("--asset-class", type=click.Choice(ASSET_CLASSES), default=None,
+              help="store the symbol as us_equity, crypto or other (its backtests' price steps and calendar)")
 @click.option("--quiet", is_flag=True, help="no progress bar")
-def import_(file: Path, symbol: str, timeframe: str, keep_good_rows: bool, quiet: bool) -> None:
+def import_(file: Path, symbol: str, timeframe: str, keep_good_rows: bool, asset_class: str | None,
+            quiet: bool) -> None:
     """Validate FILE (CSV: timestamp/date, open, high, low, close, volume) and store its bars."""
     container = _container()
     started = datetime.now(UTC)
@@ -51,7 +55,7 @@ def import_(file: Path, symbol: str, timeframe: str, keep_good_rows: bool, quiet
             storing = _StoreStage(bar, f"store {label}")
             result = BarService(container.uow).import_csv(
                 _reading(handle, bar, f"validate {label}"), symbol, timeframe, keep_good_rows=keep_good_rows,
-                progress=storing.update)
+                progress=storing.update, asset_class=asset_class)
     except UnicodeDecodeError:
         container.close()
         fail(f"{file} is not UTF-8 text", 2)

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from app.exchange.errors import invalid
 from app.exchange.numbers import QTY_STEP, to_decimal
+from app.marvin.instruments import Instrument
 
 TYPES = ("market", "limit", "stop", "stop_limit")
 TIME_IN_FORCE = ("day", "gtc", "ioc", "fok")
@@ -51,14 +52,17 @@ def _decimal(body: dict, name: str) -> Decimal | None:
         raise invalid(f"invalid {name}") from exc
 
 
+US_EQUITY = Instrument("", "us_equity")
+
+
 def _price(body: dict, name: str) -> Decimal | None:
     value = _decimal(body, name)
     if value is None:
         return None
     if value <= 0:
         raise invalid(f"{name} must be > 0")
-    places = 2 if value >= 1 else 4
-    if value != value.quantize(Decimal(1).scaleb(-places)):
+    step = US_EQUITY.price_step(value)  # the same rule Greta and Veda round to
+    if step is not None and value != value.quantize(step):
         raise invalid(f"invalid {name} {value}. sub-penny increment does not fulfill minimum pricing criteria")
     return value
 

@@ -153,6 +153,9 @@ class BacktestService:
             if run is None or run.status != "running":
                 return "cancelled"  # stopped while the last bars ran: keep nothing
             write_result(uow, run_id, result)
+            # Say how the run was judged: the year its ratios were annualised by, what was refused.
+            run.options = {**run.options, "annualisation": result.config.get("annualisation"),
+                           "rejections": result.rejections()}
             run.progress = 1.0
             transition(uow, run, "completed")
             if run.sweep_id:

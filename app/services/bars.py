@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from app.greta.data.splits import find_split_suspects, format_split_warning
+from app.marvin.instruments import ASSET_CLASSES
 from app.services.csv_bars import CsvRejected, ParsedBars, RowError, parse_bars_csv
 from app.services.errors import ValidationFailed
 from app.services.specs import SYMBOL_PATTERN
@@ -59,15 +60,23 @@ class BarService:
         self.uow = uow
 
     def import_csv(self, text: str | Iterable[str], symbol: str, timeframe: str, *, keep_good_rows: bool = False,
-                   source: str = "csv", progress: Progress | None = None) -> ImportResult:
+                   source: str = "csv", progress: Progress | None = None,
+                   asset_class: str | None = None) -> ImportResult:
         """`text` is the whole file or its lines (an open file, or a generator that reports how far
-        reading got); `progress` follows the storing."""
+        reading got); `progress` follows the storing. An `asset_class` is stored as the symbol's
+        instrument, so its backtests use that class's price steps and calendar."""
         symbol = check_series(symbol, timeframe)
+        if asset_class is not None and asset_class not in ASSET_CLASSES:
+            raise ValidationFailed({"asset_class": f"one of {', '.join(ASSET_CLASSES)}"})
         try:
             parsed = parse_bars_csv(text, keep_good_rows=keep_good_rows)  # type: ignore[arg-type]
         except CsvRejected as exc:
             raise ImportRejected(exc) from None
         inserted = self.store(symbol, timeframe, parsed, source=source, progress=progress)
+        if asset_class is not None:
+            with self.uow() as uow:
+                uow.instruments.upsert(symbol, asset_class, None, None, source="user")
+                uow.commit()
         return ImportResult(symbol, timeframe, len(parsed), inserted, len(parsed) - inserted, parsed.error_count,
                             parsed.errors, _split_warnings(symbol, parsed))
 

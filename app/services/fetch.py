@@ -90,6 +90,8 @@ class BarFetcher:
         columns = [[_exact(r[key]) for r in rows] for key in ("o", "h", "l", "c", "v")]
         with self.uow() as uow:
             inserted = uow.bars.insert_columns(symbol, timeframe, ts, *columns, source="alpaca", adjustment=adjustment)
+            if uow.instruments.get(symbol) is None:  # Alpaca's stock bars: a US equity (the broker's
+                uow.instruments.upsert(symbol, "us_equity", None, None, source="alpaca")  # own record wins)
             uow.outbox.emit("bars.imported", {"symbol": symbol, "timeframe": timeframe, "rows": inserted,
                                               "source": "alpaca"})
             uow.commit()

@@ -19,7 +19,9 @@ from sqlalchemy import select
 
 from app.clock.realtime import NEW_YORK
 from app.clock.timeframes import parse_timeframe
+from app.greta.annualise import annualisation
 from app.greta.metrics import equity_metrics
+from app.marvin.instruments import Instrument
 from app.marvin.registry import get_strategy
 from app.marvin.runner import StrategyRunner
 from app.services.runs import transition
@@ -255,7 +257,10 @@ class LiveService:
     def _live_metrics(uow: UnitOfWork, run: Run, curve: np.ndarray) -> None:
         """Return, Sharpe, drawdown… from the run's equity points so far, so the dashboard shows and
         sorts live and paper runs by the same figures as backtests."""
-        figures = equity_metrics(curve, float(run.cash), parse_timeframe(run.timeframe).periods_per_year)
+        known = uow.instruments.get(run.symbols[0])  # crypto annualises by 365 × 24 h, stocks by the session
+        instrument = Instrument(run.symbols[0], known.asset_class if known else "us_equity")
+        year = annualisation(np.empty(0, dtype=np.int64), parse_timeframe(run.timeframe), instrument)
+        figures = equity_metrics(curve, float(run.cash), year.bars_per_year)
         stored = {m.name: m for m in uow.session.scalars(select(RunMetric).where(RunMetric.run_id == run.id))}
         for name, value in figures.items():
             value = None if value is None else float(value)
