@@ -29,12 +29,15 @@ from app.greta.sizing import Sizer
 from app.greta.slippage import NoSlippage, SlippageModel
 from app.marvin.account import Event, OrderInfo, Position, PositionDetail, Trade
 from app.marvin.gateway import OpenOrder, OrderRequest
-from app.marvin.instruments import Instrument, round_order_price
+from app.marvin.instruments import Instrument, price_refusal, quantity_refusal, round_order_price
 from app.marvin.market import Market
 
 
 class Cursor(Protocol):
     index: int  # the bar step the strategy is deciding on
+
+
+_PRICES = ("limit_price", "stop_price", "take_profit", "stop_loss")
 
 
 class _Start:
@@ -60,7 +63,6 @@ class SimBroker:
         # Short sales open in whole shares (Alpaca has no fractional shorts); crypto in its own steps.
         self.short_steps = [step if i.is_crypto else self.units.scale for step, i in zip(self.qty_steps,
                                                                                          self.instruments, strict=True)]
-        self._rounds = any(i.price_step(Decimal(1)) is not None for i in self.instruments)
         self.book = Book(int(cash.scaleb(2)), len(market.symbols))
         self.fees, self.slippage = fees, slippage
         self.fractional, self.allow_short = fractional, allow_short
@@ -100,9 +102,9 @@ class SimBroker:
         reason = None
         if request.qty is not None and (qty is None or not qty or qty % self.qty_steps[k]):
             reason = self._qty_refusal(request, qty, k)
-        if self._rounds and (request.type != "market" or request.order_class == "bracket"):
+        if request.type != "market" or request.order_class == "bracket":
             request = self._on_steps(request, self.instruments[k])
-            reason = reason or self._price_refusal(request)
+            reason = reason or price_refusal({name: getattr(request, name) for name in _PRICES}, request.symbol)
         order = SimOrder(f"o-{len(self.orders) + 1:06d}", request, k, step, qty)
         self.orders.append(order)
         if reason is not None:
@@ -120,8 +122,6 @@ class SimBroker:
 
     def _on_steps(self, request: OrderRequest, instrument: Instrument) -> OrderRequest:
         """The request with its prices on the instrument's steps (the order records the prices used)."""
-        if instrument.price_step(Decimal(1)) is None:
-            return request
         exit_side = "sell" if request.side == "buy" else "buy"
         own = {name: round_order_price(getattr(request, name), request.side, instrument)
                for name in ("limit_price", "stop_price") if getattr(request, name) is not None}
@@ -129,22 +129,10 @@ class SimBroker:
                 for name in ("take_profit", "stop_loss") if getattr(request, name) is not None}
         return request.with_prices(**own, **legs)
 
-    def _price_refusal(self, request: OrderRequest) -> str | None:
-        """Why the asset cannot carry the order's prices: one rounded to zero on its step."""
-        for name in ("limit_price", "stop_price", "take_profit", "stop_loss"):
-            price = getattr(request, name)
-            if price is not None and price <= 0:
-                return f"{name.replace('_price', '')} rounds to 0 on the price increment of {request.symbol}"
-        return None
-
     def _qty_refusal(self, request: OrderRequest, qty: int | None, k: int) -> str:
         """Why a size is not a quantity of this asset: below, or off, its quantity step."""
-        increment = self.units.decimal(self.qty_steps[k])
-        if increment == 1:
-            return f"fractional shares are disabled for this run (qty {request.qty})"
-        if qty == 0 or (qty is None and request.qty < increment):  # type: ignore[operator]
-            return f"qty {request.qty} is below the smallest quantity of {request.symbol} ({increment})"
-        return f"qty {request.qty} is not a multiple of {request.symbol}'s quantity increment {increment}"
+        step = self.units.decimal(self.qty_steps[k])
+        return quantity_refusal(request.symbol, request.qty, step) or f"qty {request.qty} has more than 9 decimals"
 
     def cancel(self, order_id: str) -> None:
         order = self._find(order_id)

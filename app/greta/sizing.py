@@ -59,7 +59,7 @@ class Sizer:
         if qty <= 0:
             what = f"value {request.notional}" if request.notional is not None else f"{request.percent}% of equity"
             bp = to_cash(self.buying_power(step, order.k, price) // self.vq_per_cent)
-            return 0, f"{what} buys no shares at {to_price(price)} (buying power {bp})"
+            return 0, f"sized to no shares: {what} buys none at {to_price(price)} (buying power {bp})"
         return qty, ""
 
     def refusal(self, order: SimOrder, qty: int, price: int, value: int, fee: int, step: int) -> str | None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 ASSET_CLASSES = ("us_equity", "crypto", "other")
+FINEST = Decimal("1e-12")  # prices are kept (and stored, NUMERIC(30,12)) to 12 places at most
 NANO = Decimal("1e-9")
 ONE = Decimal(1)
 _CENT, _SUB_PENNY = Decimal("0.01"), Decimal("0.0001")
@@ -73,18 +74,49 @@ def round_order_price(price: Decimal, side: str, instrument: Instrument) -> Deci
     later; a sell limit up never receives less, a sell stop up triggers no later. Prices already on
     the step come back unchanged.
     """
-    step = instrument.price_step(price)
-    if step is None:
+    step = instrument.price_step(price) or FINEST  # `other`: only what 12 places cannot hold
+    places = step.as_tuple()
+    if places.digits == (1,) and price.as_tuple().exponent >= places.exponent:  # a power of ten it already sits on
         return price
-    rounded = price.quantize(step, rounding=ROUND_FLOOR if side == "buy" else ROUND_CEILING)
+    steps = (price / step).to_integral_value(rounding=ROUND_FLOOR if side == "buy" else ROUND_CEILING)
+    rounded = steps * step  # a multiple of the step (quantize would only cut decimals: 0.5 steps need this)
     if instrument.asset_class == "us_equity" and rounded >= ONE > price:
         rounded = rounded.quantize(_CENT)  # rounded up across $1: the cent step applies there
     return rounded
 
 
+def price_refusal(prices: Mapping[str, Decimal | None], symbol: str) -> str | None:
+    """Why an order's (rounded) prices cannot be sent: one came to 0 on the instrument's step."""
+    for name, price in prices.items():
+        if price is not None and price <= 0:
+            return f"price rounds to 0: {name.replace('_price', '')} on the price increment of {symbol}"
+    return None
+
+
+def quantity_refusal(symbol: str, qty: Decimal, step: Decimal) -> str | None:
+    """Why `qty` is not a quantity of the instrument (below, or off, its step), or None. The reason
+    starts with its kind, then a colon, so refusals can be counted by kind."""
+    if qty >= step and not qty % step:
+        return None
+    if step == ONE:
+        return f"fractional shares are disabled for this run (qty {qty})"
+    if qty < step:
+        return f"quantity below the smallest step: {qty} {symbol} (step {step})"
+    return f"quantity off the step: {qty} {symbol} is not a multiple of {step}"
+
+
 def instruments_for(symbols: tuple[str, ...] | list[str], asset_class: str | None = None,
                     known: Mapping[str, Instrument] | None = None) -> dict[str, Instrument]:
-    """An Instrument per symbol: the known one (the broker's asset list, fetched metadata), else
-    `asset_class` if given, else `other`."""
+    """An Instrument per symbol: an `asset_class` the user gave wins (keeping a known instrument's own
+    increments when it is of that class), else the known one (the broker's asset list, fetched or
+    imported metadata), else `other`."""
     known = known or {}
-    return {s: known.get(s) or Instrument(s, asset_class or "other") for s in symbols}
+    out = {}
+    for symbol in symbols:
+        stored = known.get(symbol)
+        if asset_class is None:
+            out[symbol] = stored or Instrument(symbol)
+        else:
+            out[symbol] = stored if stored is not None and stored.asset_class == asset_class \
+                else Instrument(symbol, asset_class)
+    return out

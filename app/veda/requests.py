@@ -23,7 +23,7 @@ from alpaca.trading.requests import (
 )
 
 from app.marvin.gateway import OrderRequest
-from app.marvin.instruments import Instrument, round_order_price
+from app.marvin.instruments import Instrument, price_refusal, quantity_refusal, round_order_price
 
 ZERO = Decimal(0)
 PRICES = ("limit_price", "stop_price", "take_profit", "stop_loss")
@@ -56,20 +56,11 @@ def on_instrument(request: OrderRequest, instrument: Instrument) -> OrderRequest
 
 def refusal(request: OrderRequest, qty: Decimal, step: Decimal) -> str | None:
     """Why the instrument cannot carry the (rounded) request: a price of 0, or a quantity below or off
-    the quantity step. The same words as Greta's simulated broker."""
-    for name in PRICES:
-        price = getattr(request, name)
-        if price is not None and price <= 0:
-            return f"{name.replace('_price', '')} rounds to 0 on the price increment of {request.symbol}"
-    if qty <= 0:
-        return None  # sized to nothing: the gateway says so in its own words
-    if qty >= step and not qty % step:
-        return None
-    if step == 1:
-        return f"fractional shares are disabled for this run (qty {qty})"
-    if qty < step:
-        return f"qty {qty} is below the smallest quantity of {request.symbol} ({step})"
-    return f"qty {qty} is not a multiple of {request.symbol}'s quantity increment {step}"
+    the quantity step. The same function, so the same words, as Greta's simulated broker."""
+    reason = price_refusal({name: getattr(request, name) for name in PRICES}, request.symbol)
+    if reason is not None or qty <= 0:  # sized to nothing: the gateway says so in its own words
+        return reason
+    return quantity_refusal(request.symbol, qty, step)
 
 
 def to_alpaca(request: OrderRequest, qty: Decimal, client_order_id: str) -> AlpacaOrder:

@@ -64,7 +64,7 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Decimal], dict[str, Decimal]]] 
 ]
 REFUSED = [
     ("a buy limit that rounds to 0", {"side": "buy", "type": "limit", "limit_price": D("0.00004"), "qty": D(10)},
-     "limit rounds to 0 on the price increment of XYZ"),
+     "price rounds to 0: limit on the price increment of XYZ"),
     ("half a share in a whole-share run", {"side": "buy", "type": "market", "qty": D("0.5")},
      "fractional shares are disabled for this run (qty 0.5)"),
     ("a share and a half", {"side": "buy", "type": "limit", "limit_price": D("12.345"), "qty": D("1.5")},

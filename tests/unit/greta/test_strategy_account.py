@@ -117,9 +117,9 @@ def test_rejections_reach_the_callback_the_order_lookup_and_the_summary():
     reasons = [o.reject_reason for o in result.orders]
     assert reasons[0].startswith("insufficient buying power")
     assert reasons[1] == "fractional shares are disabled for this run (qty 0.5)"
-    assert reasons[2] == "limit rounds to 0 on the price increment of AAA"
+    assert reasons[2] == "price rounds to 0: limit on the price increment of AAA"
     assert result.rejections() == {"insufficient buying power": 1, "fractional shares are disabled for this run": 1,
-                                   "limit rounds to 0 on the price increment of AAA": 1}
+                                   "price rounds to 0": 1}
     assert strategy is not None
 
 
@@ -138,8 +138,7 @@ def test_the_order_lookup_reports_status_fill_and_reason():
     assert second.status == third.status == "rejected"
     # the two refused at submit come first, then the one the account could not pay for at the fill
     assert [reason.split(" (")[0].split(":")[0] for _, reason in s.orders_seen] == [
-        "fractional shares are disabled for this run", "limit rounds to 0 on the price increment of AAA",
-        "insufficient buying power"]
+        "fractional shares are disabled for this run", "price rounds to 0", "insufficient buying power"]
 
 
 class OldStyle(Strategy):
