@@ -38,17 +38,17 @@ def _container():  # type: ignore[no-untyped-def]
 @bars.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--symbol", required=True, help="ticker, e.g. AAPL")
-@click.option("--timeframe", default="1Day", show_default=True, help="1Min, 5Min, 15Min, 30Min, 1Hour, 1Day")
+@click.option("--timeframe", default=None, help="1Min, 5Min, 1Hour, 1Day, … (default: the file's own spacing)")
 @click.option("--keep-good-rows", is_flag=True, help="store the good rows even if some are bad (default: none)")
 @click.option("--asset-class", type=click.Choice(ASSET_CLASSES), default=None,
               help="store the symbol as us_equity, crypto or other (its backtests' price steps and calendar)")
 @click.option("--quiet", is_flag=True, help="no progress bar")
-def import_(file: Path, symbol: str, timeframe: str, keep_good_rows: bool, asset_class: str | None,
+def import_(file: Path, symbol: str, timeframe: str | None, keep_good_rows: bool, asset_class: str | None,
             quiet: bool) -> None:
     """Validate FILE (CSV: timestamp/date, open, high, low, close, volume) and store its bars."""
     container = _container()
     started = datetime.now(UTC)
-    label = f"{symbol.strip().upper()} {timeframe}"
+    label = f"{symbol.strip().upper()} {timeframe or ''}".strip()
     try:
         with progress_bar(f"read {label}", file.stat().st_size, unit="bytes", quiet=quiet) as bar, \
                 file.open(encoding="utf-8-sig", newline="") as handle:

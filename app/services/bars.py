@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from app.clock.timeframes import infer_timeframe, parse_timeframe
 from app.greta.data.splits import find_split_suspects, format_split_warning
 from app.marvin.instruments import ASSET_CLASSES
 from app.services.csv_bars import CsvRejected, ParsedBars, RowError, parse_bars_csv
@@ -59,19 +60,20 @@ class BarService:
     def __init__(self, uow: Callable[[], UnitOfWork]):
         self.uow = uow
 
-    def import_csv(self, text: str | Iterable[str], symbol: str, timeframe: str, *, keep_good_rows: bool = False,
+    def import_csv(self, text: str | Iterable[str], symbol: str, timeframe: str | None, *, keep_good_rows: bool = False,
                    source: str = "csv", progress: Progress | None = None,
                    asset_class: str | None = None) -> ImportResult:
         """`text` is the whole file or its lines (an open file, or a generator that reports how far
         reading got); `progress` follows the storing. An `asset_class` is stored as the symbol's
         instrument, so its backtests use that class's price steps and calendar."""
-        symbol = check_series(symbol, timeframe)
+        symbol = check_series(symbol, timeframe or "1Day")
         if asset_class is not None and asset_class not in ASSET_CLASSES:
             raise ValidationFailed({"asset_class": f"one of {', '.join(ASSET_CLASSES)}"})
         try:
             parsed = parse_bars_csv(text, keep_good_rows=keep_good_rows)  # type: ignore[arg-type]
         except CsvRejected as exc:
             raise ImportRejected(exc) from None
+        timeframe = timeframe_of(parsed.ts, timeframe)
         inserted = self.store(symbol, timeframe, parsed, source=source, progress=progress)
         if asset_class is not None:
             with self.uow() as uow:
@@ -105,6 +107,22 @@ class BarService:
                      source: str, description: str | None = None) -> int:
         parsed = ParsedBars(ts=ts, columns=columns)  # type: ignore[arg-type]
         return self.store(symbol, timeframe, parsed, source=source, description=description)
+
+
+def timeframe_of(ts: np.ndarray, given: str | None) -> str:
+    """The timeframe to store the bars under: the one given, checked against the file's own spacing (an
+    hourly file stored as 1Day would be a silent lie), or, when none is given, the one the data has."""
+    if len(ts) < 2:
+        return given or "1Day"
+    gap = float(np.median(np.diff(ts))) / 1e9
+    found = infer_timeframe(gap)
+    if given is None:
+        return str(found)
+    nominal = parse_timeframe(given).delta.total_seconds()
+    if gap < nominal * 0.5:  # bars much closer together than the timeframe says
+        raise ValidationFailed({"timeframe": f"the file's bars are {found} apart, not {given}: import it as "
+                                             f"{found} (or leave the timeframe out to use the file's own)"})
+    return given
 
 
 def _split_warnings(symbol: str, parsed: ParsedBars) -> list[str]:

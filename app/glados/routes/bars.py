@@ -97,7 +97,7 @@ IMPORT_FORM = {
         "symbol": {"type": "string", "description": "ticker the bars belong to, e.g. AAPL"},
         "asset_class": {"type": "string", "enum": ["us_equity", "crypto", "other"],
                         "description": "store the symbol as this asset class (price steps, calendar)"},
-        "timeframe": {"type": "string", "default": "1Day", "description": "1Min, 5Min, 1Hour, 1Day, …"},
+        "timeframe": {"type": "string", "description": "1Min, 5Min, 1Hour, 1Day, … (default: the file's own spacing)"},
         "keep_good_rows": {"type": "string", "enum": ["true", "false"], "default": "false",
                            "description": "store the valid rows of a file that has bad ones"},
     },
@@ -121,7 +121,7 @@ def import_csv() -> ImportOut:
                        {"fields": {"file": "not UTF-8 text"}}) from None
     keep = request.form.get("keep_good_rows", "false").lower() in ("1", "true", "yes")
     result = BarService(services().container.uow).import_csv(
-        text, request.form.get("symbol", ""), request.form.get("timeframe", "1Day"), keep_good_rows=keep,
+        text, request.form.get("symbol", ""), request.form.get("timeframe") or None, keep_good_rows=keep,
         asset_class=request.form.get("asset_class") or None,
     )
     return ImportOut(symbol=result.symbol, timeframe=result.timeframe, rows=result.rows, inserted=result.inserted,

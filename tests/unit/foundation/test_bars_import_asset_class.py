@@ -48,3 +48,15 @@ def test_an_unknown_asset_class_is_refused_and_nothing_is_stored(database, tmp_p
     done = _import(tmp_path, "--asset-class", "forex")
     assert done.exit_code == 2
     assert "'forex' is not one of 'us_equity', 'crypto', 'other'" in done.output
+
+
+def test_the_timeframe_comes_from_the_file_and_a_wrong_one_is_refused(database, tmp_path):
+    hourly = [f"2024-01-02T{h:02d}:00:00Z,1.0{h:02d},1.1,0.9,1.0,5" for h in range(10)]
+    path = tmp_path / "fx.csv"
+    path.write_text("timestamp,open,high,low,close,volume\n" + "\n".join(hourly) + "\n")
+    as_day = CliRunner().invoke(main, ["bars", "import", str(path), "--symbol", "FX", "--timeframe", "1Day", "--quiet"])
+    assert as_day.exit_code == 2
+    assert "the file's bars are 1Hour apart, not 1Day" in as_day.output
+    inferred = CliRunner().invoke(main, ["bars", "import", str(path), "--symbol", "FX", "--quiet"])
+    assert inferred.exit_code == 0, inferred.output
+    assert "FX 1Hour: 10 rows read, 10 stored" in inferred.stdout
