@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.events.commands import COMMANDS, payload_schema
 from app.events.registry import EventRegistry
 
 
@@ -135,6 +136,8 @@ def build_registry() -> EventRegistry:
     registry.register("run.bars_missed", BarsMissed)
     registry.register("bars.imported", BarsImported)
     registry.register("kill.activated", KillSwitchActivated)
+    for command_type, command in COMMANDS.items():  # commands share the outbox (never shown on SSE)
+        registry.register(command_type, payload_schema(command))
     return registry
 
 

@@ -55,7 +55,12 @@ class LiveService:
         self.curves: dict[str, tuple[list[datetime], list[float]]] = {}  # run → (bar times, equity)
 
     def handle(self, command: str, run_id: str | None = None, **kwargs: Any) -> Any:
-        handler = getattr(self, f"_{command}", None)
+        """One handler map: the live worker's commands and nothing else (no name lookup on self)."""
+        handlers: dict[str, Callable[..., Any]] = {
+            "start": self._start, "tick": self._tick, "stop": self._stop, "kill": self._kill,
+            "update": self._update, "refresh": self._refresh,
+        }
+        handler = handlers.get(command)
         if handler is None:
             raise ValueError(f"unknown live command {command!r}")
         return handler(run_id, **kwargs)
