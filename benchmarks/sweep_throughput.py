@@ -21,11 +21,15 @@ from pathlib import Path
 import numpy as np
 import redis
 
-from app.bootstrap import build_services
+from app.bootstrap import bootstrap
 from app.config import load_settings
 from app.glados.app import create_app
 from app.greta.data import synthetic_bars
+from app.services.bars import BarService
 from benchmarks.common import scratch_postgres
+from workers.actors import declare_actors
+from workers.broker import build_broker
+from workers.bus import DramatiqCommandBus
 
 TOKEN = "benchmark-token-0123456789"
 REDIS_URL = os.environ.get("WEAVER_TEST_REDIS", "redis://127.0.0.1:6379/0")
@@ -42,14 +46,14 @@ def round_with(processes: int, cells: int, bars: int) -> float:
     with scratch_postgres() as url:
         settings = load_settings(_env_file=None, database_url=url, broker="redis", redis_url=REDIS_URL,
                                  api_token=TOKEN)
-        services = build_services(settings, namespace=namespace)  # the scheduler's relay runs here
+        container = bootstrap(settings)
         frame = synthetic_bars("SYN", bars, seed=3, timeframe="1Min")
-        services.bars.store_arrays("SYN", "1Min", np.asarray(frame.ts), {
+        BarService(container.uow).store_arrays("SYN", "1Min", np.asarray(frame.ts), {
             name: [f"{v:.2f}" for v in getattr(frame, name).tolist()] for name in ("open", "high", "low", "close")
         } | {"volume": [str(int(v)) for v in frame.volume.tolist()]}, source="synthetic")
-        heartbeats = services.queue.heartbeats
-        services.relay.start()
-        app = create_app({"SETTINGS": settings, "SERVICES": services})
+        broker, heartbeats = build_broker(settings, namespace=namespace)
+        app = create_app({"SETTINGS": settings, "CONTAINER": container,
+                          "COMMANDS": DramatiqCommandBus(declare_actors(broker))})
         client = app.test_client()
         client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {TOKEN}"
         env = {**os.environ, "WEAVER_DATABASE_URL": url, "WEAVER_BROKER": "redis", "WEAVER_REDIS_URL": REDIS_URL,
@@ -77,7 +81,8 @@ def round_with(processes: int, cells: int, bars: int) -> float:
             os.killpg(workers.pid, 15)
             workers.wait(60)
             app.extensions["weaver"].broadcaster.stop()
-            services.close()
+            broker.close()
+            container.close()
             keys = redis.Redis.from_url(REDIS_URL).keys(f"{namespace}*")
             if keys:
                 redis.Redis.from_url(REDIS_URL).delete(*keys)

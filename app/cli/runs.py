@@ -1,7 +1,8 @@
-"""`weaver runs list|show|export`: results out, in the terminal or as files."""
+"""`weaver runs list|show|export|drift`: results out, in the terminal or as files."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from rich.table import Table
 from app.bootstrap import bootstrap
 from app.cli.common import fail, settings_or_exit
 from app.services import exports
+from app.services.drift import DriftReport, drift_report, report_json
 from app.services.errors import NotFound, ValidationFailed
 from app.walle.repositories import RunFilter, RunRecords, RunRepository
 
@@ -89,6 +91,60 @@ def export(run_id: str, kind: str, fmt: str, out: Path | None) -> None:
         container.close()
     if out:
         click.echo(f"wrote {out}", err=True)
+
+
+@runs.command()
+@click.argument("run_id")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Replay with this parameter (repeatable).")
+@click.option("--against", metavar="RUN_ID", help="Compare with this completed backtest run instead of a replay.")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole report as JSON.")
+def drift(run_id: str, params: tuple[str, ...], against: str | None, as_json: bool) -> None:
+    """Where a paper or live run differed from the backtest of the same bars."""
+    texts = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise click.UsageError(f"--param takes NAME=VALUE, got {item!r}")
+        texts[name.strip()] = value.strip()
+    container = _container()
+    try:
+        with container.read_session() as session:
+            report = drift_report(session, run_id, param_texts=texts, against=against)
+    except (NotFound, ValidationFailed) as exc:
+        fail(exc.message, 2)
+    finally:
+        container.close()
+    if as_json:
+        click.echo(json.dumps(report_json(report), default=str, indent=2))
+        return
+    _print_drift(report)
+
+
+def _print_drift(report: DriftReport) -> None:
+    s, console = report.summary, Console()
+    versus = f"backtest run {report.against}" if report.against else f"a replay of {report.bars} bars " \
+        f"({report.warmup} warm-up, from {report.source})"
+    console.print(f"[bold]{report.run_id}[/bold] vs {versus}, params {report.params}")
+    table = Table("measure", "value", title="live vs backtest")
+    for name, value in (
+        ("decisions identical", f"{s.identical} of {s.decisions} ({s.identical_pct:.1f} %)"),
+        ("only live / only backtest", f"{s.only_live} / {s.only_backtest}"),
+        ("slippage avg / worst (bps)", f"{_number(s.avg_slippage_bps)} / {_number(s.worst_slippage_bps)}"),
+        ("P&L live / backtest", f"{s.live_pnl} / {s.backtest_pnl}"),
+        ("difference", str(s.difference)), ("  from execution", str(s.execution)), ("  from signal", str(s.signal)),
+        ("partial fills", str(s.partial_fills)),
+    ):
+        table.add_row(name, value)
+    console.print(table)
+    differing = [r for r in report.rows if r.status != "identical" or (r.live and r.live.partial)]
+    if differing:
+        rows = Table("bar", "symbol", "side", "type", "status", "slippage bps", "delay s", "live fills",
+                     title="decisions that differ")
+        for r in differing:
+            fills = ", ".join(f"{f.qty}@{f.price}" for f in r.live.fills) if r.live else "–"
+            rows.add_row(r.bar_ts.isoformat(), r.symbol, r.side, r.type, r.status, _number(r.slippage_bps),
+                         _number(r.fill_delay_s), fills)
+        console.print(rows)
 
 
 def _number(value: float | None) -> str:

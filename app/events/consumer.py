@@ -26,7 +26,9 @@ class OffsetConsumer:
         self.handler = handler
 
     def offset(self) -> int:
-        return read_offset(self.session_factory, self.name)
+        with self.session_factory() as session:
+            row = session.get(ConsumerOffset, self.name)
+            return row.last_seq if row else 0
 
     def poll(self, limit: int = 100, run_id: str | None = None) -> int:
         """Handle the next batch after the stored offset; return how many events were new."""
@@ -51,20 +53,9 @@ class OffsetConsumer:
         return True
 
     def _advance(self, seq: int) -> None:
-        advance_offset(self.session_factory, self.name, seq)
-
-
-def read_offset(session_factory: sessionmaker[Session], name: str) -> int:
-    with session_factory() as session:
-        row = session.get(ConsumerOffset, name)
-        return row.last_seq if row else 0
-
-
-def advance_offset(session_factory: sessionmaker[Session], name: str, seq: int) -> None:
-    """Move the consumer's offset forward to `seq` (never backward: a slower twin cannot rewind it)."""
-    with session_factory() as session, session.begin():
-        row = session.get(ConsumerOffset, name, with_for_update=True)
-        if row is None:
-            session.add(ConsumerOffset(consumer=name, last_seq=seq))
-        elif seq > row.last_seq:
-            row.last_seq = seq
+        with self.session_factory() as session, session.begin():
+            row = session.get(ConsumerOffset, self.name, with_for_update=True)
+            if row is None:
+                session.add(ConsumerOffset(consumer=self.name, last_seq=seq))
+            elif seq > row.last_seq:
+                row.last_seq = seq

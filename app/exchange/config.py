@@ -87,6 +87,7 @@ class ExchangeConfig:
     admin_token: str | None = None  # None: a random token, readable from ExchangeServer.admin_token
     tick_seconds: float = 0.02  # how often resting orders are checked against the moving price
     half_spread_bps: float = 0.0  # market orders pay this much over the last price
+    partial_fill: float = 1.0  # share of a market order filled on arrival; the rest at the next pass
     max_page_size: int = 10_000  # Alpaca's page cap for /v2/stocks/bars; tests lower it to page
     max_bars_per_request: int = 1_000_000  # base bars one data request may synthesise
     rate_limit_per_minute: int | None = None  # Alpaca's is 200; None turns the limit off

@@ -46,7 +46,7 @@ class Exchange:
         self.market = Market(config.symbols, config.seed, config.bar_ms, self.anchor_ms)
         self._account_configs = list(config.accounts)
         self.venue = Venue(self.market, MarketHours(config.hours), self.hub, {}, config.half_spread_bps,
-                           self._changed)
+                           self._changed, config.partial_fill)
         self._open_accounts(now)
         for name, data in (saved or {}).get("accounts", {}).items():
             if name in self.venue.accounts:
@@ -110,6 +110,19 @@ class Exchange:
     def drop_streams(self, account: str | None = None) -> int:
         return self.hub.drop(account)
 
+    def set_execution(self, half_spread_bps: object = None, partial_fill: object = None) -> dict[str, float]:
+        """Change how market orders execute from now on: the half spread paid, the share filled on arrival."""
+        with self.session() as (venue, _):
+            if half_spread_bps is not None:
+                if not isinstance(half_spread_bps, int | float) or not 0 <= half_spread_bps <= 10_000:
+                    raise ValueError("half_spread_bps must be a number within [0, 10000]")
+                venue.half_spread_bps = float(half_spread_bps)
+            if partial_fill is not None:
+                if not isinstance(partial_fill, int | float) or not 0 < partial_fill <= 1:
+                    raise ValueError("partial_fill must be a number within (0, 1]")
+                venue.partial_fill = float(partial_fill)
+            return {"half_spread_bps": venue.half_spread_bps, "partial_fill": venue.partial_fill}
+
     # -- forcing outcomes ---------------------------------------------------------------------
     def force_fill(self, order_id: str, qty: object = None, price: object = None) -> dict[str, object]:
         """Fill (part of) an open order now, at `price` or the last price."""
@@ -156,6 +169,7 @@ class Exchange:
             self._account_configs = list(self.config.accounts)
             self.market.reset()
             self.faults.clear()
+            self.venue.half_spread_bps, self.venue.partial_fill = self.config.half_spread_bps, self.config.partial_fill
             self._open_accounts(self.clock())
             self._changed()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from app.exchange.accounts import Account
 from app.exchange.fills import Stretch, execution_price
@@ -58,6 +58,23 @@ def try_execute(venue: Venue, account: Account, order: Order, stretch: Stretch, 
     if price is None:
         return False
     fill(venue, account, order, order.remaining_qty or ZERO, price, now_ms)
+    return True
+
+
+def execute_on_arrival(venue: Venue, account: Account, order: Order, stretch: Stretch, now_ms: int) -> bool:
+    """A new order meets the market: a market order fills only `venue.partial_fill` of its qty at once
+    (whole shares when it asked for whole shares) and rests for the next pass; anything else as usual."""
+    qty = order.qty
+    if order.type != "market" or venue.partial_fill >= 1 or not qty:
+        return try_execute(venue, account, order, stretch, now_ms)
+    part = qty * Decimal(str(venue.partial_fill))
+    part = part.to_integral_value(ROUND_DOWN) if qty == qty.to_integral_value() else floor_qty(part)
+    if part <= 0 or part >= qty:
+        return try_execute(venue, account, order, stretch, now_ms)
+    price = execution_price(order, stretch, venue.half_spread_bps)
+    order.checked_ms = now_ms
+    assert price is not None  # a market order always has a price
+    fill(venue, account, order, part, price, now_ms)
     return True
 
 

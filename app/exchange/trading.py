@@ -16,7 +16,7 @@ from app.exchange.errors import (
     not_found,
 )
 from app.exchange.fills import Stretch
-from app.exchange.matching import cancel_siblings, try_execute
+from app.exchange.matching import cancel_siblings, execute_on_arrival
 from app.exchange.numbers import ZERO, floor_qty, fmt, to_decimal
 from app.exchange.order_input import OrderInput, check_bracket_base, parse_order
 from app.exchange.orders import Order
@@ -74,7 +74,7 @@ def _place(venue: Venue, account: Account, spec: OrderInput, now_ms: int) -> Ord
         _add_legs(venue, account, order, spec, now_ms)
     venue.publish(account, order, order.status, now_ms)
     if tradable:
-        filled = try_execute(venue, account, order, Stretch.point(venue.price(spec.symbol, now_ms)), now_ms)
+        filled = execute_on_arrival(venue, account, order, Stretch.point(venue.price(spec.symbol, now_ms)), now_ms)
         if not filled and spec.time_in_force in ("ioc", "fok"):
             venue.set_status(account, order, "canceled", now_ms)
     venue.on_change()

@@ -26,6 +26,7 @@ class Venue:
     accounts: dict[str, Account]
     half_spread_bps: float = 0.0
     on_change: Callable[[], None] = lambda: None
+    partial_fill: float = 1.0  # share of a market order filled on arrival (tests of partial fills)
 
     def price(self, symbol: str, now_ms: int) -> Decimal:
         return price_decimal(self.market.price_at(symbol, now_ms))

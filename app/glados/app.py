@@ -6,27 +6,26 @@ from typing import Any
 
 from flask import Flask
 
-from app.bootstrap import Services as AppServices
-from app.bootstrap import build_services
+from app.bootstrap import bootstrap
 from app.config import Settings, load_settings
 from app.glados.auth import init_auth
 from app.glados.broadcaster import Broadcaster
 from app.glados.context import Services
 from app.glados.correlation import init_correlation
 from app.glados.errors import register_error_handlers
+from app.services.runs import RunService
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the app. `test_config` may carry SETTINGS, SERVICES (the composition root's bundle) or
-    CONTAINER (a bundle is built on it), HEALTH_PROBES and EXTRA_SERVICES, so tests and the embedded
-    default wire their own adapters. The web process only writes commands to the outbox: it never
-    needs the queue to answer (the scheduler's relay delivers them)."""
+    """Build the app. `test_config` may carry SETTINGS, CONTAINER, COMMANDS (a CommandBus),
+    HEALTH_PROBES and EXTRA_SERVICES, so tests and the embedded default wire their own adapters."""
     config = dict(test_config or {})
-    given: AppServices | None = config.pop("SERVICES", None)
-    settings: Settings = config.pop("SETTINGS", None) or (given.settings if given else load_settings())
-    container = config.pop("CONTAINER", None)
-    bundle = given or (build_services(settings, container=container) if container else build_services(settings))
-    probes = config.pop("HEALTH_PROBES", None) or _queue_probes(bundle)
+    settings: Settings = config.pop("SETTINGS", None) or load_settings()
+    container = config.pop("CONTAINER", None) or bootstrap(settings)
+    commands = config.pop("COMMANDS", None)
+    probes = config.pop("HEALTH_PROBES", None)
+    if commands is None:
+        commands, probes = _dramatiq_adapters(settings)
 
     app = Flask(__name__, static_folder=None)
     app.config.update(
@@ -37,9 +36,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(config)
 
-    broadcaster = Broadcaster(bundle.container)
+    broadcaster = Broadcaster(container)
+    runs = RunService(
+        container.uow, commands, live_accounts=lambda kind: settings.alpaca(kind) is not None,
+        is_real_alpaca=lambda kind: "alpaca.markets" in (getattr(settings.alpaca(kind), "base_url", "") or ""),
+    )
     app.extensions["weaver"] = Services(
-        app=bundle, broadcaster=broadcaster, health_probes=probes, extras=config.pop("EXTRA_SERVICES", {}),
+        container=container, commands=commands, runs=runs, broadcaster=broadcaster, health_probes=probes or {},
+        extras=config.pop("EXTRA_SERVICES", {}),
     )
     broadcaster.start()
 
@@ -60,13 +64,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app.glados.routes import bars, live, meta, records, runs, strategies, stream, sweeps
+    from app.glados.routes import bars, drift, live, meta, records, runs, strategies, stream, sweeps
 
-    for module in (meta, strategies, runs, records, sweeps, bars, live, stream):
+    for module in (meta, strategies, runs, records, drift, sweeps, bars, live, stream):
         app.register_blueprint(module.bp)
     stream.sock.init_app(app)
 
 
-def _queue_probes(bundle: AppServices) -> dict[str, Any]:
-    """Health probes of the queue, built on the first health request (not to answer commands)."""
-    return {"broker": lambda: bundle.queue.heartbeats.ping(), "workers": lambda: bundle.queue.heartbeats.alive()}
+def _dramatiq_adapters(settings: Settings) -> tuple[Any, dict[str, Any]]:
+    from workers.actors import declare_actors
+    from workers.broker import build_broker
+    from workers.bus import DramatiqCommandBus
+
+    broker, heartbeats = build_broker(settings)
+    bus = DramatiqCommandBus(declare_actors(broker))
+    return bus, {"broker": heartbeats.ping, "workers": heartbeats.alive}

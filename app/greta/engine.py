@@ -76,7 +76,8 @@ class Backtest:
     """One run. After `run()`, `broker` and `runner` stay available (the lookahead check reads them)."""
 
     def __init__(self, config: BacktestConfig, data: Data, *, strategy: type[Strategy] | None = None,
-                 instruments: Mapping[str, Instrument] | None = None):
+                 instruments: Mapping[str, Instrument] | None = None, warmup: int = 0):
+        self.warmup = warmup  # leading bars the indicators see and the strategy does not trade on
         self.strategy_cls = strategy or get_strategy(config.strategy)
         params = self.strategy_cls.validate_params(config.params)
         self.config = config
@@ -112,6 +113,9 @@ class Backtest:
             raise RuntimeError("a Backtest runs once; make a new one to run again")
         self.runner.start(self.market, venue=self.broker)
         clock = BacktestClock(self.market.timeline, self.timeframe)
+        if self.warmup > 0:  # no order can exist yet, so the broker has nothing to do on these bars
+            self.runner.fast_forward(self.warmup)
+            clock.position = min(self.warmup, len(clock))
         size = chunk or 256  # small first chunk: a slow strategy still reports (and can stop) early
         last_report = started = time.perf_counter()
         while not clock.done:
@@ -139,8 +143,9 @@ class Backtest:
 def run_backtest(config: BacktestConfig, data: Data, *, progress: Progress | None = None,
                  cancel: CancelCheck | None = None, chunk: int | None = None,
                  strategy: type[Strategy] | None = None,
-                 instruments: Mapping[str, Instrument] | None = None) -> BacktestResult:
+                 instruments: Mapping[str, Instrument] | None = None, warmup: int = 0) -> BacktestResult:
     """Run one backtest. `progress(done, total)` is called a few times a second at most; `cancel()` is
-    polled between chunks and raises BacktestCancelled when it returns True."""
-    backtest = Backtest(config, data, strategy=strategy, instruments=instruments)
+    polled between chunks and raises BacktestCancelled when it returns True. The first `warmup` bars
+    only give the indicators their history: `next()` is not called on them."""
+    backtest = Backtest(config, data, strategy=strategy, instruments=instruments, warmup=warmup)
     return backtest.run(progress=progress, cancel=cancel, chunk=chunk)

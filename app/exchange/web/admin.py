@@ -100,6 +100,16 @@ def remove_fault(rule_id: int):
     return "", 204
 
 
+@bp.post("/execution")
+def execution():
+    """{"half_spread_bps": 25, "partial_fill": 0.5}, both optional: how market orders execute from now on."""
+    body = _body()
+    try:
+        return jsonify(exchange_of_app().set_execution(body.get("half_spread_bps"), body.get("partial_fill")))
+    except ValueError as exc:
+        raise invalid(str(exc)) from exc
+
+
 @bp.post("/orders/<order_id>/fill")
 def force_fill(order_id: str):
     """{"qty": "3", "price": "101.5"}, both optional: fill (part of) an open order now."""

@@ -31,7 +31,9 @@ class KillOut(Out):
 
 
 def _control() -> LiveControl:
-    return services().live_control
+    weaver = services()
+    settings = weaver.container.settings
+    return LiveControl(weaver.container.uow, weaver.commands, lambda kind: settings.alpaca(kind) is not None)
 
 
 @endpoint(bp, "/accounts", summary="Paper and live accounts: balances, positions, open orders", response=[AccountOut])

@@ -51,7 +51,8 @@ class ResultQuery(BaseModel):
 
 
 def _sweeps() -> SweepService:
-    return services().sweeps
+    weaver = services()
+    return SweepService(weaver.container.uow, weaver.commands, weaver.runs)
 
 
 def sweep_out(session: Any, sweep: Sweep) -> SweepOut:

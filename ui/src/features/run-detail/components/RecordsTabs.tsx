@@ -8,9 +8,10 @@ import type { Run } from '@/lib/api/types';
 import { exportOrFallback } from '../api/export';
 import { usePositions, useRecords } from '../api/run';
 import { FILL_COLUMNS, ORDER_COLUMNS, POSITION_COLUMNS, TRADE_COLUMNS } from './columns';
+import { DriftTab } from './DriftTab';
 import { EventLog } from './EventLog';
 
-type Tab = 'trades' | 'orders' | 'fills' | 'positions' | 'events';
+type Tab = 'trades' | 'orders' | 'fills' | 'positions' | 'events' | 'drift';
 
 function ExportButton({ onClick, testId }: { onClick: () => void | Promise<void>; testId: string }) {
   const [error, setError] = useState<string | null>(null);
@@ -56,6 +57,7 @@ export function RecordsTabs({ run }: { run: Run }) {
         { key: 'fills', label: 'Fills', count: fills.data?.total },
         { key: 'positions', label: 'Positions', count: positions.data?.length },
         { key: 'events', label: 'Event log' },
+        ...(run.mode === 'backtest' ? [] : [{ key: 'drift' as const, label: 'Live vs backtest' }]),
       ]} />
       {tab === 'trades' ? (
         <>
@@ -105,6 +107,7 @@ export function RecordsTabs({ run }: { run: Run }) {
         </>
       ) : null}
       {tab === 'events' ? <EventLog runId={run.id} /> : null}
+      {tab === 'drift' ? <DriftTab run={run} /> : null}
     </section>
   );
 }

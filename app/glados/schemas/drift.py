@@ -1,0 +1,102 @@
+"""The drift report's query and response (app/services/drift.py builds the values)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.glados.schemas.common import Out
+
+
+class DriftQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    params: str | None = Field(None, max_length=10_000,
+                               description='parameters replacing the run\'s, as a JSON object: {"fast": 5}')
+    param: str | None = Field(None, max_length=1000,
+                              description="one parameter as name=value; repeat it for several")
+    against: str | None = Field(None, max_length=36, description="compare with this completed backtest run")
+
+
+class DriftFillOut(Out):
+    qty: Decimal
+    price: Decimal
+    fee: Decimal
+    ts: datetime
+
+
+class DriftOrderOut(Out):
+    client_order_id: str
+    bar_ts: datetime
+    symbol: str
+    side: str
+    type: str
+    qty: Decimal | None
+    notional: Decimal | None
+    percent: Decimal | None
+    limit_price: Decimal | None
+    stop_price: Decimal | None
+    time_in_force: str
+    status: str
+    filled_qty: Decimal
+    avg_price: Decimal | None
+    fees: Decimal
+    fills: list[DriftFillOut]
+
+
+class DriftDecisionOut(Out):
+    status: str = Field(description="identical | different | only_live | only_backtest")
+    bar_ts: datetime
+    symbol: str
+    side: str
+    type: str
+    live: DriftOrderOut | None
+    backtest: DriftOrderOut | None
+    slippage_bps: float | None = Field(description="positive: live filled worse than the backtest")
+    fill_delay_s: float | None = Field(description="live's first fill after the backtest's, in seconds")
+    execution: Decimal = Field(description="this decision's share of the P&L difference from fills and fees")
+    partial: bool
+
+
+class DriftSummaryOut(Out):
+    decisions: int
+    identical: int
+    identical_pct: float
+    matched: int
+    only_live: int
+    only_backtest: int
+    avg_slippage_bps: float | None
+    worst_slippage_bps: float | None
+    live_pnl: Decimal
+    backtest_pnl: Decimal
+    difference: Decimal = Field(description="live P&L minus backtest P&L = execution + signal")
+    execution: Decimal
+    signal: Decimal
+    partial_fills: int
+
+
+class DriftPointOut(Out):
+    ts: datetime
+    equity: float
+
+
+class DriftCurvesOut(Out):
+    live: list[DriftPointOut]
+    backtest: list[DriftPointOut]
+
+
+class DriftOut(Out):
+    run_id: str
+    against: str | None
+    strategy: str
+    params: dict[str, Any]
+    bars: int
+    warmup: int
+    source: str = Field(description="where the replayed bars came from: live_bars | bars | backtest run")
+    summary: DriftSummaryOut
+    decisions: list[DriftDecisionOut]
+    partial_fills: list[DriftOrderOut]
+    equity: DriftCurvesOut

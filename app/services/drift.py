@@ -1,0 +1,181 @@
+"""The drift report: where a paper or live run differed from the backtest of the same bars.
+
+Greta replays the bars the run saw (app/services/drift_bars.py) with the run's strategy, cash, fees
+and slippage (or parameters the user gives), the warm-up only feeding the indicators; or the user
+names a backtest run to compare with. The decisions are lined up and the P&L difference split in
+app/services/drift_match.py. One query per table, one backtest: the report costs a backtest.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.greta.engine import BacktestConfig, run_backtest
+from app.greta.specs import FeeSpec, SlippageSpec
+from app.marvin.bars import DataError, ns_to_datetime
+from app.marvin.instruments import Instrument
+from app.marvin.market import Market
+from app.marvin.params import ParamError
+from app.marvin.registry import StrategyLoadError, get_strategy
+from app.services.drift_bars import bars_seen, warmup_steps
+from app.services.drift_match import Decision, DriftRow, DriftSummary, FillLine, line_up, summarise
+from app.services.errors import NotFound, ValidationFailed
+from app.walle.models import EquityPoint, Fill, Order, Run
+from app.walle.repositories import InstrumentRepository
+
+Curve = list[tuple[datetime, float]]
+
+
+@dataclass(frozen=True)
+class DriftReport:
+    run_id: str
+    against: str | None  # the backtest run compared with, or None for a replay
+    strategy: str
+    params: dict[str, Any]
+    bars: int
+    warmup: int
+    source: str  # where the bars came from: live_bars | bars | a backtest run
+    summary: DriftSummary
+    rows: list[DriftRow]
+    live_equity: Curve = field(default_factory=list)
+    backtest_equity: Curve = field(default_factory=list)
+
+    @property
+    def partial_fills(self) -> list[Decision]:
+        return [r.live for r in self.rows if r.live is not None and r.live.partial]
+
+
+def drift_report(session: Session, run_id: str, *, params: Mapping[str, Any] | None = None,
+                 param_texts: Mapping[str, str] | None = None, against: str | None = None) -> DriftReport:
+    """Compare run `run_id` with a replay through Greta (default) or with the backtest run `against`.
+    `params` (typed) and `param_texts` (name=value text) override the run's parameters."""
+    run = session.get(Run, run_id)
+    if run is None:
+        raise NotFound(f"no run with id {run_id}")
+    if run.mode == "backtest":
+        raise ValidationFailed({"run_id": "the drift report compares a paper or live run with a backtest; "
+                                          "this run is a backtest"})
+    if against and (params or param_texts):
+        raise ValidationFailed({"against": "compare with a backtest run or with parameters, not both"})
+    live = _decisions(session, run_id)
+    live_curve, last = _equity(session, run_id)
+    live_pnl = last - run.cash if last is not None else Decimal(0)
+    if against:
+        return _against(session, run, against, live, live_curve, live_pnl)
+    chosen = _params(run, params or {}, param_texts or {})
+    try:
+        seen = bars_seen(session, run)
+        config = BacktestConfig(
+            strategy=run.strategy, params=chosen, cash=Decimal(run.cash), fees=FeeSpec.parse(run.fees),
+            slippage=SlippageSpec.parse(run.slippage), fractional=bool(run.options.get("fractional")),
+            allow_short=bool(run.options.get("allow_short")), run_id=run.id,
+            asset_class=run.options.get("asset_class"))
+        market = Market.of(seen.frames)
+        warmup = warmup_steps(market.timeline, seen.first_traded)
+        result = run_backtest(config, market, warmup=warmup, instruments=_instruments(session, run.symbols))
+    except (DataError, ParamError, StrategyLoadError, ValueError) as exc:
+        raise ValidationFailed({"run": str(exc)}, f"cannot replay the run: {exc}") from None
+    fills: dict[str, list[FillLine]] = defaultdict(list)
+    for f in result.fills:
+        fills[f.order_id].append(FillLine(f.qty, f.price, f.fee, f.ts))
+    backtest = [Decision(o.client_order_id, o.submitted_at, o.symbol, o.side, o.type, o.qty, o.notional, o.percent,
+                         o.limit_price, o.stop_price, o.time_in_force, o.status, tuple(fills[o.id]))
+                for o in result.orders if o.parent_id is None]
+    curve = result.equity
+    backtest_curve = [(ns_to_datetime(t), e) for t, e in zip(curve.ts[warmup:].tolist(),
+                                                             curve.equity[warmup:].tolist(), strict=True)]
+    rows = line_up(live, backtest)
+    summary = summarise(rows, live_pnl, result.final_equity - Decimal(run.cash))
+    return DriftReport(run.id, None, run.strategy, dict(result.config["params"]), len(market), warmup, seen.source,
+                       summary, rows, live_curve, backtest_curve)
+
+
+def _against(session: Session, run: Run, other_id: str, live: list[Decision], live_curve: Curve,
+             live_pnl: Decimal) -> DriftReport:
+    other = session.get(Run, other_id)
+    if other is None:
+        raise NotFound(f"no run with id {other_id}")
+    if other.mode != "backtest" or other.status != "completed":
+        raise ValidationFailed({"against": f"run {other_id} is not a completed backtest"})
+    curve, last = _equity(session, other_id)
+    pnl = last - other.cash if last is not None else Decimal(0)
+    rows = line_up(live, _decisions(session, other_id))
+    return DriftReport(run.id, other_id, other.strategy, dict(other.params), len(curve), 0, "backtest run",
+                       summarise(rows, live_pnl, pnl), rows, live_curve, curve)
+
+
+def _params(run: Run, given: Mapping[str, Any], texts: Mapping[str, str]) -> dict[str, Any]:
+    try:
+        cls = get_strategy(run.strategy)
+        typed = cls.parse_params(texts) if texts else {}
+        return cls.validate_params({**run.params, **given, **typed})
+    except ParamError as exc:
+        raise ValidationFailed({f"params.{k}": v for k, v in exc.errors.items()}) from None
+    except StrategyLoadError as exc:
+        raise ValidationFailed({"strategy": str(exc)}) from None
+
+
+def _decisions(session: Session, run_id: str) -> list[Decision]:
+    """A run's decisions (orders that are not bracket legs) with their fills, in submission order."""
+    fills: dict[str, list[FillLine]] = defaultdict(list)
+    for f in session.scalars(select(Fill).where(Fill.run_id == run_id).order_by(Fill.ts, Fill.id)):
+        fills[f.order_id].append(FillLine(f.qty, f.price, f.fee, f.ts))
+    orders = session.scalars(select(Order).where(Order.run_id == run_id, Order.parent_id.is_(None))
+                             .order_by(Order.submitted_at, Order.client_order_id))
+    return [Decision(o.client_order_id, o.bar_ts or o.submitted_at, o.symbol, o.side, o.type, o.qty, o.notional,
+                     o.percent, o.limit_price, o.stop_price, o.time_in_force, o.status, tuple(fills[o.id]))
+            for o in orders]
+
+
+def _equity(session: Session, run_id: str) -> tuple[Curve, Decimal | None]:
+    """The run's equity curve (floats, for charts) and its last point (exact, for P&L)."""
+    rows = session.execute(select(EquityPoint.ts, EquityPoint.equity).where(EquityPoint.run_id == run_id)
+                           .order_by(EquityPoint.ts)).all()
+    return [(ts, float(equity)) for ts, equity in rows], (rows[-1][1] if rows else None)
+
+
+def _instruments(session: Session, symbols: list[str]) -> dict[str, Instrument]:
+    repository, out = InstrumentRepository(session), {}
+    for symbol in symbols:
+        row = repository.get(symbol)
+        if row is not None:
+            out[symbol] = Instrument(symbol, row.asset_class, row.price_increment, row.qty_increment)
+    return out
+
+
+def report_json(report: DriftReport) -> dict[str, Any]:
+    """The report as plain values (Decimals kept exact): the API's response and `runs drift --json`."""
+    return {
+        "run_id": report.run_id, "against": report.against, "strategy": report.strategy, "params": report.params,
+        "bars": report.bars, "warmup": report.warmup, "source": report.source,
+        "summary": vars(report.summary).copy(),
+        "decisions": [_row_json(r) for r in report.rows],
+        "partial_fills": [_decision_json(d) for d in report.partial_fills],
+        "equity": {"live": [{"ts": ts, "equity": e} for ts, e in report.live_equity],
+                   "backtest": [{"ts": ts, "equity": e} for ts, e in report.backtest_equity]},
+    }
+
+
+def _row_json(row: DriftRow) -> dict[str, Any]:
+    return {"status": row.status, "bar_ts": row.bar_ts, "symbol": row.symbol, "side": row.side, "type": row.type,
+            "live": _decision_json(row.live), "backtest": _decision_json(row.backtest),
+            "slippage_bps": row.slippage_bps, "fill_delay_s": row.fill_delay_s, "execution": row.execution,
+            "partial": bool(row.live and row.live.partial)}
+
+
+def _decision_json(d: Decision | None) -> dict[str, Any] | None:
+    if d is None:
+        return None
+    out = {name: getattr(d, name) for name in ("client_order_id", "bar_ts", "symbol", "side", "type", "qty",
+                                                "notional", "percent", "limit_price", "stop_price", "time_in_force",
+                                                "status", "filled_qty", "avg_price", "fees")}
+    out["fills"] = [vars(f).copy() for f in d.fills]
+    return out

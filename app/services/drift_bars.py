@@ -1,0 +1,80 @@
+"""The bars a paper or live run saw, for the drift report to replay through Greta.
+
+Runs record what they saw in `live_bars` (warm-up rows flagged). Runs from before that table, or
+whose rows are missing, fall back to the stored bars between the run's first and last tick plus
+the warm-up bars before them. `bars_seen` is the one place that chooses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+from sqlalchemy import func, inspect, select, text
+from sqlalchemy.orm import Session
+
+from app.clock.backtest import datetime_to_ns
+from app.marvin.bars import BarFrame, DataError
+from app.veda.history import WARMUP_BARS
+from app.walle.models import LiveTick, Run
+from app.walle.models.bars import Bar, BarSeries
+from app.walle.repositories.bars import BarRepository
+
+
+@dataclass(frozen=True)
+class SeenBars:
+    frames: list[BarFrame]
+    first_traded: datetime  # the first bar the run traded on; earlier bars are warm-up
+    source: str  # live_bars | bars
+
+
+def bars_seen(session: Session, run: Run) -> SeenBars:
+    """The run's bars: recorded ones when there are any, else the stored bars over its ticks."""
+    return _recorded(session, run) or _stored(session, run)
+
+
+def _recorded(session: Session, run: Run) -> SeenBars | None:
+    if not inspect(session.get_bind()).has_table("live_bars"):
+        return None
+    rows = session.execute(text(
+        "SELECT symbol, ts, open, high, low, close, volume, warmup FROM live_bars WHERE run_id = :run "
+        "ORDER BY symbol, ts"), {"run": run.id}).all()
+    traded = [_utc(r[1]) for r in rows if not r[7]]
+    if not traded:
+        return None
+    frames = []
+    for symbol in run.symbols:
+        mine = [r for r in rows if r[0] == symbol]
+        frames.append(BarFrame(symbol, run.timeframe, [datetime_to_ns(_utc(r[1])) for r in mine],
+                               *([float(r[k]) for r in mine] for k in range(2, 7))))
+    return SeenBars(frames, min(traded), "live_bars")
+
+
+def _stored(session: Session, run: Run) -> SeenBars:
+    first, last = session.execute(select(func.min(LiveTick.bar_ts), func.max(LiveTick.bar_ts))
+                                  .where(LiveTick.run_id == run.id, LiveTick.status == "done")).one()
+    if first is None:
+        raise DataError("the run has not traded a bar yet: there is nothing to compare")
+    repository, frames = BarRepository(session), []
+    for symbol in run.symbols:
+        start = session.scalar(
+            select(Bar.ts).join(BarSeries, BarSeries.id == Bar.series_id)
+            .where(BarSeries.symbol == symbol, BarSeries.timeframe == run.timeframe, Bar.ts < first)
+            .order_by(Bar.ts.desc()).offset(WARMUP_BARS - 1).limit(1))
+        loaded = repository.load(symbol, run.timeframe, start, last)
+        if not len(loaded):
+            raise DataError(f"no stored {run.timeframe} bars of {symbol} between {first} and {last}")
+        frames.append(BarFrame(symbol, run.timeframe, loaded.ts, loaded.open, loaded.high, loaded.low,
+                               loaded.close, loaded.volume))
+    return SeenBars(frames, _utc(first), "bars")
+
+
+def warmup_steps(timeline: np.ndarray, first_traded: datetime) -> int:
+    """How many steps of the replay's timeline come before the first traded bar."""
+    return int(np.searchsorted(timeline, datetime_to_ns(first_traded)))
+
+
+def _utc(value: datetime | str) -> datetime:
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

@@ -1,0 +1,159 @@
+"""Line up a live run's decisions with a backtest's, and split the P&L difference.
+
+Pure functions over plain records, so the rules are unit-tested without a database. A decision is
+an order the strategy asked for (bracket legs follow their entry and are not decisions). Two
+decisions match on (bar, symbol, side, type, place among such orders in that bar): live numbers its
+orders per bar, Greta per run, so the place in the bar is what both share. A matched pair is
+identical when the request agrees too (sizing asked for, limit and stop, time in force); the
+quantity is shown, not matched, because it follows from fills (a close sells what was bought).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+PRICE = Decimal("1e-12")  # prices are stored to 12 decimals
+
+
+@dataclass(frozen=True)
+class FillLine:
+    qty: Decimal
+    price: Decimal
+    fee: Decimal
+    ts: datetime
+
+
+@dataclass(frozen=True)
+class Decision:
+    client_order_id: str
+    bar_ts: datetime
+    symbol: str
+    side: str
+    type: str
+    qty: Decimal | None
+    notional: Decimal | None
+    percent: Decimal | None
+    limit_price: Decimal | None
+    stop_price: Decimal | None
+    time_in_force: str
+    status: str
+    fills: tuple[FillLine, ...] = ()
+
+    @property
+    def filled_qty(self) -> Decimal:
+        return sum((f.qty for f in self.fills), ZERO)
+
+    @property
+    def avg_price(self) -> Decimal | None:
+        qty = self.filled_qty
+        return (sum((f.qty * f.price for f in self.fills), ZERO) / qty).quantize(PRICE) if qty else None
+
+    @property
+    def fees(self) -> Decimal:
+        return sum((f.fee for f in self.fills), ZERO)
+
+    @property
+    def partial(self) -> bool:
+        """Filled in more than one piece, or only in part."""
+        return len(self.fills) > 1 or (self.qty is not None and ZERO < self.filled_qty < self.qty)
+
+    def request(self) -> tuple[object, ...]:
+        return (self.notional, self.percent, self.limit_price, self.stop_price, self.time_in_force)
+
+
+@dataclass(frozen=True)
+class DriftRow:
+    status: str  # identical | different | only_live | only_backtest
+    bar_ts: datetime
+    symbol: str
+    side: str
+    type: str
+    live: Decision | None
+    backtest: Decision | None
+    slippage_bps: float | None = None  # positive: live filled worse than the backtest
+    fill_delay_s: float | None = None  # live's first fill after the backtest's
+    execution: Decimal = ZERO  # this pair's share of the P&L difference due to fills and fees
+
+
+@dataclass(frozen=True)
+class DriftSummary:
+    decisions: int
+    identical: int
+    identical_pct: float
+    matched: int
+    only_live: int
+    only_backtest: int
+    avg_slippage_bps: float | None
+    worst_slippage_bps: float | None
+    live_pnl: Decimal
+    backtest_pnl: Decimal
+    difference: Decimal
+    execution: Decimal
+    signal: Decimal
+    partial_fills: int
+
+
+def _keyed(decisions: Iterable[Decision]) -> dict[tuple[object, ...], Decision]:
+    seen: dict[tuple[object, ...], int] = defaultdict(int)
+    out = {}
+    for d in decisions:
+        base = (d.bar_ts, d.symbol, d.side, d.type)
+        out[(*base, seen[base])] = d
+        seen[base] += 1
+    return out
+
+
+def line_up(live: Sequence[Decision], backtest: Sequence[Decision]) -> list[DriftRow]:
+    """Every decision once: matched pairs, then what only one side decided, in bar order."""
+    mine, theirs = _keyed(live), _keyed(backtest)
+    rows = []
+    for key in sorted(set(mine) | set(theirs), key=lambda k: (k[0], k[4], k[1], k[2], k[3])):
+        a, b = mine.get(key), theirs.get(key)
+        if a is None or b is None:
+            one = a or b
+            assert one is not None
+            rows.append(DriftRow("only_live" if b is None else "only_backtest", one.bar_ts, one.symbol, one.side,
+                                 one.type, a, b))
+            continue
+        rows.append(_pair(a, b))
+    return rows
+
+
+def _pair(live: Decision, backtest: Decision) -> DriftRow:
+    status = "identical" if live.request() == backtest.request() else "different"
+    sign = 1 if live.side == "buy" else -1
+    slippage = delay = None
+    execution = backtest.fees - live.fees
+    p_live, p_test = live.avg_price, backtest.avg_price
+    if p_live is not None and p_test is not None:
+        slippage = float(sign * (p_live - p_test) / p_test * 10_000)
+        execution += sign * (p_test - p_live) * min(live.filled_qty, backtest.filled_qty)
+        delay = (live.fills[0].ts - backtest.fills[0].ts).total_seconds()
+    return DriftRow(status, live.bar_ts, live.symbol, live.side, live.type, live, backtest, slippage, delay,
+                    execution)
+
+
+def summarise(rows: Sequence[DriftRow], live_pnl: Decimal, backtest_pnl: Decimal) -> DriftSummary:
+    """Execution is what the matched decisions' fills and fees explain; signal is the rest."""
+    matched = [r for r in rows if r.live is not None and r.backtest is not None]
+    identical = sum(1 for r in matched if r.status == "identical")
+    slips = [r.slippage_bps for r in matched if r.slippage_bps is not None]
+    execution = sum((r.execution for r in matched), ZERO)
+    difference = live_pnl - backtest_pnl
+    return DriftSummary(
+        decisions=len(rows), identical=identical, identical_pct=100.0 * identical / len(rows) if rows else 100.0,
+        matched=len(matched), only_live=sum(1 for r in rows if r.backtest is None),
+        only_backtest=sum(1 for r in rows if r.live is None),
+        avg_slippage_bps=sum(slips) / len(slips) if slips else None,
+        worst_slippage_bps=max(slips) if slips else None,
+        live_pnl=live_pnl.quantize(CENT), backtest_pnl=backtest_pnl.quantize(CENT),
+        difference=difference.quantize(CENT), execution=execution.quantize(CENT),
+        signal=(difference - execution).quantize(CENT),
+        partial_fills=sum(1 for r in rows if r.live is not None and r.live.partial),
+    )

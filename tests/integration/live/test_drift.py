@@ -1,0 +1,120 @@
+"""The drift report on real paper runs: Veda ticks against the local exchange over alpaca-py, then
+Greta replays the bars the run saw. Clean fills give identical decisions; a spread and partial fills
+are execution; other parameters are signal. The API and the CLI show the same report."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import numpy as np
+import requests
+from alpaca.data.historical import StockHistoricalDataClient
+
+from app.bootstrap import Container
+from app.exchange import ExchangeServer
+from app.glados.app import create_app
+from app.services.drift import drift_report
+from app.services.runs import transition
+from tests.conftest import TEST_TOKEN
+from tests.integration.conftest import weaver
+from tests.integration.live.conftest import PAPER, last_closed_bar, running_run
+from workers.runtime import Runtime
+
+PARAMS = {"fast": 2, "slow": 3, "percent": 20.0, "allow_short": False}  # crosses every few bars
+TICKS = 20
+
+
+def paper_run(pg: Container, exchange: ExchangeServer, runtime: Runtime) -> str:
+    """A paper sma_cross run ticked bar by bar as each one-second bar closes, then stopped; the
+    exchange's bars are stored too (the report's fallback when the run recorded none)."""
+    run_id = running_run(pg, params=PARAMS)
+    bars = []
+    for _ in range(TICKS):
+        bar = last_closed_bar()
+        outcome = runtime.live.handle("tick", run_id, bar_ts=bar.isoformat())
+        assert outcome.startswith("done"), outcome
+        bars.append(bar)
+        time.sleep(1.15 - datetime.now(UTC).microsecond / 1e6)  # until the next bar has closed
+    time.sleep(0.1)  # the exchange fills a remainder on its next pass; stopping books it
+    with pg.uow() as uow:
+        transition(uow, uow.runs.get(run_id), "stopping")
+        uow.commit()
+    runtime.live.handle("stop", run_id)
+    _store_bars(pg, exchange, bars[0], bars[-1])
+    return run_id
+
+
+def _store_bars(pg: Container, exchange: ExchangeServer, first: datetime, last: datetime) -> None:
+    data = StockHistoricalDataClient(PAPER.key, PAPER.secret, url_override=exchange.url, raw_data=True)
+    start = datetime.fromtimestamp(first.timestamp() - 400, UTC)
+    raw = data.get("/stocks/bars", {"symbols": "AAPL", "timeframe": "1Sec", "start": start.isoformat(),
+                                    "end": last.isoformat(), "limit": 10000})["bars"]["AAPL"]
+    ts = np.array([int(datetime.fromisoformat(b["t"].replace("Z", "+00:00")).timestamp()) * 10**9 for b in raw])
+    with pg.uow() as uow:
+        uow.bars.insert_columns("AAPL", "1Sec", ts, *(np.array([float(b[k]) for b in raw]) for k in "ohlcv"),
+                                source="exchange")
+        uow.commit()
+
+
+def test_a_clean_paper_run_makes_the_backtests_decisions_and_the_api_and_cli_say_so(
+    pg: Container, exchange: ExchangeServer, live_runtime: Runtime, cli_env: dict[str, str]
+) -> None:
+    run_id = paper_run(pg, exchange, live_runtime)
+    with pg.read_session() as session:
+        report = drift_report(session, run_id)
+    summary = report.summary
+    assert summary.decisions >= 2, "the strategy should have traded on a volatile symbol"
+    assert (summary.identical_pct, summary.only_live, summary.only_backtest) == (100.0, 0, 0)
+    assert summary.partial_fills == 0 and report.warmup > 0
+    assert summary.difference == summary.execution + summary.signal
+
+    app = create_app({"SETTINGS": pg.settings, "CONTAINER": pg})
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {TEST_TOKEN}"
+    try:
+        body = client.get(f"/api/v1/runs/{run_id}/drift").get_json()
+    finally:
+        app.extensions["weaver"].broadcaster.stop()
+    assert body["summary"]["identical_pct"] == 100.0 and len(body["decisions"]) == summary.decisions
+    assert Decimal(body["summary"]["difference"]) == summary.difference
+    assert body["equity"]["live"] and body["equity"]["backtest"]
+
+    shown = weaver("runs", "drift", run_id, env=cli_env)
+    assert shown.returncode == 0, shown.stderr
+    assert f"{summary.decisions} of {summary.decisions} (100.0 %)" in shown.stdout
+    as_json = weaver("runs", "drift", run_id, "--json", env=cli_env)
+    assert json.loads(as_json.stdout)["summary"]["identical"] == summary.decisions
+
+
+def test_a_spread_and_partial_fills_are_execution_and_the_partial_fills_are_listed(
+    pg: Container, exchange: ExchangeServer, live_runtime: Runtime
+) -> None:
+    set_to = requests.post(f"{exchange.url}/_exchange/execution", json={"half_spread_bps": 40, "partial_fill": 0.5},
+                           headers={"X-Exchange-Admin-Token": exchange.admin_token}, timeout=5)
+    assert set_to.status_code == 200
+    run_id = paper_run(pg, exchange, live_runtime)
+    with pg.read_session() as session:
+        report = drift_report(session, run_id)
+    summary = report.summary
+    assert summary.identical_pct == 100.0, "a spread and partial fills change no decision"
+    assert summary.partial_fills == summary.decisions >= 2
+    assert all(len(order.fills) == 2 for order in report.partial_fills)
+    assert summary.worst_slippage_bps is not None and summary.worst_slippage_bps > 20
+    assert summary.execution < 0 and abs(summary.signal) < abs(summary.execution) / 3
+    assert summary.difference == summary.execution + summary.signal
+
+
+def test_other_parameters_make_other_decisions_and_the_difference_is_signal(
+    pg: Container, exchange: ExchangeServer, live_runtime: Runtime
+) -> None:
+    run_id = paper_run(pg, exchange, live_runtime)
+    with pg.read_session() as session:
+        report = drift_report(session, run_id, params={"fast": 3, "slow": 8, "percent": 60.0})
+    summary = report.summary
+    assert (report.params["slow"], report.params["percent"]) == (8, 60.0)
+    assert summary.identical == 0, "every decision asks for another size, at other bars or both"
+    assert summary.difference != 0 and abs(summary.signal) > abs(summary.execution)
+    assert summary.difference == summary.execution + summary.signal

@@ -1,0 +1,59 @@
+"""Lining up live and backtest decisions, and splitting the P&L difference into execution and signal."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from app.services.drift_match import Decision, FillLine, line_up, summarise
+
+D = Decimal
+T0 = datetime(2024, 6, 3, 14, 30, tzinfo=UTC)
+
+
+def order(bar: int, side: str, fills: list[tuple[str, str]] | None = None, *, qty: str = "10",
+          percent: str | None = None, fee: str = "0", delay: float = 1.0, cid: str = "x") -> Decision:
+    at = T0 + timedelta(minutes=bar)
+    lines = tuple(FillLine(D(q), D(p), D(fee), at + timedelta(minutes=1, seconds=delay + n))
+                  for n, (q, p) in enumerate(fills or []))
+    return Decision(cid, at, "AAPL", side, "market", D(qty), None, None if percent is None else D(percent), None, None,
+                    "day", "filled" if fills else "new", lines)
+
+
+def test_same_decisions_at_the_same_prices_are_identical_with_no_drift():
+    live = [order(0, "buy", [("10", "100")]), order(5, "sell", [("10", "110")])]
+    backtest = [order(0, "buy", [("10", "100")], delay=0), order(5, "sell", [("10", "110")], delay=0)]
+    rows = line_up(live, backtest)
+    summary = summarise(rows, D(100), D(100))
+    assert [r.status for r in rows] == ["identical", "identical"]
+    assert (summary.identical_pct, summary.execution, summary.signal) == (100.0, D("0.00"), D("0.00"))
+    assert rows[0].fill_delay_s == 1.0
+
+
+def test_worse_fills_and_fees_are_execution_with_slippage_in_bps():
+    live = [order(0, "buy", [("4", "100.10"), ("6", "100.10")], fee="0.5"), order(5, "sell", [("10", "109.89")])]
+    backtest = [order(0, "buy", [("10", "100")]), order(5, "sell", [("10", "110")])]
+    rows = line_up(live, backtest)
+    live_pnl, backtest_pnl = D("109.89") * 10 - D("100.10") * 10 - 1, D(100)
+    summary = summarise(rows, live_pnl, backtest_pnl)
+    assert summary.execution == D("-3.10") == summary.difference and summary.signal == D("0.00")
+    assert rows[0].slippage_bps == 10.0 and round(rows[1].slippage_bps, 6) == 10.0
+    assert summary.worst_slippage_bps is not None and summary.partial_fills == 1 and rows[0].live.partial
+
+
+def test_decisions_only_one_side_made_are_signal():
+    live = [order(0, "buy", [("10", "100")])]
+    backtest = [order(0, "buy", [("10", "100")]), order(3, "sell", [("10", "95")])]
+    rows = line_up(live, backtest)
+    summary = summarise(rows, D(0), D(-50))
+    assert [r.status for r in rows] == ["identical", "only_backtest"]
+    assert (summary.only_backtest, summary.execution, summary.signal) == (1, D("0.00"), D("50.00"))
+    assert round(summary.identical_pct, 2) == 50.0
+
+
+def test_orders_pair_by_their_place_in_the_bar_and_a_different_request_is_not_identical():
+    live = [order(0, "buy", cid="a", percent="10"), order(0, "buy", cid="b", percent="20")]
+    backtest = [order(0, "buy", cid="c", percent="10"), order(0, "buy", cid="d", percent="25")]
+    rows = line_up(live, backtest)
+    assert [(r.live.client_order_id, r.backtest.client_order_id, r.status) for r in rows] == [
+        ("a", "c", "identical"), ("b", "d", "different")]

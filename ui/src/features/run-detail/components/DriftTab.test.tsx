@@ -1,0 +1,74 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { render, screen, within } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import { api } from '@/lib/api/client';
+import type { Run } from '@/lib/api/types';
+import type { DriftDecision, DriftOrder, DriftReport } from '../api/drift';
+import { DriftTab } from './DriftTab';
+
+vi.mock('@/lib/api/client', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('@/lib/api/client')>();
+  return { ...actual, api: { ...actual.api, get: vi.fn() } };
+});
+// The canvas chart cannot draw in jsdom: a stand-in shows what it was given.
+vi.mock('@/components/charts/OverlayEquityChart', () => ({
+  OverlayEquityChart: ({ live, backtest }: { live: unknown[]; backtest: unknown[] }) => (
+    <div data-testid="drift-chart" data-live={live.length} data-backtest={backtest.length} />
+  ),
+}));
+const get = vi.mocked(api.get);
+
+const RUN = { id: 'r1', mode: 'paper', symbols: ['AAPL'], timeframe: '1Min', status: 'running' } as Run;
+const order = (cid: string, side: string, fills: [string, string][] = []): DriftOrder => ({
+  client_order_id: cid, bar_ts: '2024-06-03T14:30:00Z', symbol: 'AAPL', side, type: 'market', qty: '10',
+  notional: null, percent: null, limit_price: null, stop_price: null, time_in_force: 'day', status: 'filled',
+  filled_qty: '10', avg_price: '100', fees: '0', fills: fills.map(([qty, price]) => ({ qty, price, fee: '0',
+    ts: '2024-06-03T14:31:00Z' })),
+});
+const decision = (status: DriftDecision['status'], live: DriftOrder | null, backtest: DriftOrder | null): DriftDecision => ({
+  status, bar_ts: (live ?? backtest)!.bar_ts, symbol: 'AAPL', side: (live ?? backtest)!.side, type: 'market', live,
+  backtest, slippage_bps: null, fill_delay_s: null, execution: '0', partial: false,
+});
+
+function report(decisions: DriftDecision[], partial: DriftOrder[] = []): DriftReport {
+  return {
+    run_id: 'r1', against: null, strategy: 'sma_cross', params: {}, bars: 100, warmup: 20, source: 'live_bars',
+    summary: { decisions: decisions.length, identical: decisions.filter((d) => d.status === 'identical').length,
+      identical_pct: 50, matched: 1, only_live: 1, only_backtest: 0, avg_slippage_bps: 4.5, worst_slippage_bps: 9,
+      live_pnl: '90', backtest_pnl: '100', difference: '-10', execution: '-8', signal: '-2', partial_fills: partial.length },
+    decisions, partial_fills: partial,
+    equity: { live: [{ ts: '2024-06-03T14:30:00Z', equity: 1 }], backtest: [{ ts: '2024-06-03T14:30:00Z', equity: 1 },
+      { ts: '2024-06-03T14:31:00Z', equity: 2 }] },
+  };
+}
+
+function renderTab(body: DriftReport) {
+  get.mockResolvedValue(body as never);
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(<QueryClientProvider client={client}><DriftTab run={RUN} /></QueryClientProvider>);
+}
+
+describe('DriftTab', () => {
+  it('shows the split of the P&L difference, both curves and only the unmatched decisions', async () => {
+    const identical = decision('identical', order('a', 'buy'), order('b', 'buy'));
+    const onlyLive = decision('only_live', order('c', 'sell'), null);
+    const partial = order('a', 'buy', [['4', '100.1'], ['6', '100.2']]);
+    renderTab(report([identical, onlyLive], [partial]));
+    expect(await screen.findByTestId('drift-identical')).toHaveTextContent('1 of 2 (50.0 %)');
+    expect(screen.getByTestId('drift-execution')).toHaveTextContent('−8.00');
+    expect(screen.getByTestId('drift-signal')).toHaveTextContent('−2.00');
+    expect(screen.getByTestId('drift-chart')).toHaveAttribute('data-live', '1');
+    expect(screen.getByTestId('drift-chart')).toHaveAttribute('data-backtest', '2');
+    const unmatched = screen.getByTestId('drift-unmatched');
+    expect(within(unmatched).getByText('only live')).toBeInTheDocument();
+    expect(within(unmatched).queryByText('identical')).not.toBeInTheDocument();
+    expect(screen.getByTestId('drift-partial-fills')).toHaveTextContent('4 @ 100.10, 6 @ 100.20');
+    expect(get).toHaveBeenCalledWith('/runs/r1/drift', undefined, expect.anything());
+  });
+
+  it('says when every decision is identical', async () => {
+    renderTab(report([decision('identical', order('a', 'buy'), order('b', 'buy'))]));
+    expect(await screen.findByTestId('drift-all-identical')).toBeInTheDocument();
+    expect(screen.queryByTestId('drift-partial-fills')).not.toBeInTheDocument();
+  });
+});

@@ -1,0 +1,71 @@
+import { OverlayEquityChart } from '@/components/charts/OverlayEquityChart';
+import { DataTable, type Column } from '@/components/ui/DataTable';
+import { EmptyState, ErrorBanner, Loading, MetricCard } from '@/components/ui/Feedback';
+import { Time } from '@/components/ui/Time';
+import type { Run } from '@/lib/api/types';
+import { formatMoney, formatNumber, formatPrice, formatQty, tone } from '@/lib/format';
+import { useTimeZone } from '@/lib/time/useTimeZone';
+import { useDrift, type DriftDecision, type DriftOrder } from '../api/drift';
+
+const WHO: Record<string, string> = { only_live: 'only live', only_backtest: 'only backtest', different: 'different' };
+
+const size = (o: DriftOrder | null) => (!o ? '—' : o.percent ? `${formatQty(o.percent)}% eq`
+  : o.notional ? `$${formatMoney(o.notional)}` : formatQty(o.qty));
+
+const UNMATCHED: Column<DriftDecision>[] = [
+  { key: 'bar_ts', header: 'Bar', sortValue: (d) => d.bar_ts, render: (d) => <Time value={d.bar_ts} style="seconds" /> },
+  { key: 'status', header: 'Decided by', sortValue: (d) => d.status, render: (d) => WHO[d.status] ?? d.status },
+  { key: 'symbol', header: 'Symbol', render: (d) => <span className="mono">{d.symbol}</span> },
+  { key: 'side', header: 'Side', render: (d) => <span className={d.side === 'buy' ? 'pos' : 'neg'}>{d.side}</span> },
+  { key: 'type', header: 'Type', render: (d) => <span className="mono">{d.type}</span> },
+  { key: 'live', header: 'Live size', numeric: true, render: (d) => size(d.live) },
+  { key: 'backtest', header: 'Backtest size', numeric: true, render: (d) => size(d.backtest) },
+];
+
+const PARTIAL: Column<DriftOrder>[] = [
+  { key: 'bar_ts', header: 'Bar', sortValue: (o) => o.bar_ts, render: (o) => <Time value={o.bar_ts} style="seconds" /> },
+  { key: 'symbol', header: 'Symbol', render: (o) => <span className="mono">{o.symbol}</span> },
+  { key: 'side', header: 'Side', render: (o) => o.side },
+  { key: 'filled', header: 'Filled / qty', numeric: true, render: (o) => `${formatQty(o.filled_qty)} / ${formatQty(o.qty)}` },
+  { key: 'fills', header: 'Fills', render: (o) => (
+    <span className="mono">{o.fills.map((f) => `${formatQty(f.qty)} @ ${formatPrice(f.price)}`).join(', ')}</span>
+  ) },
+];
+
+/** Live vs backtest: the run's equity beside Greta's over the same bars, and the decisions that differ. */
+export function DriftTab({ run }: { run: Run }) {
+  const drift = useDrift(run.id);
+  const { zone } = useTimeZone();
+  if (drift.isPending) return <Loading label="Replaying the run's bars…" />;
+  if (drift.error) return <ErrorBanner error={drift.error} title="The drift report could not be made" />;
+  const { summary: s, equity, decisions, partial_fills: partial } = drift.data;
+  const unmatched = decisions.filter((d) => d.status !== 'identical');
+  return (
+    <div className="panel-body" data-testid="drift-tab">
+      <div className="cards">
+        <MetricCard label="Decisions identical" testId="drift-identical"
+          value={`${s.identical} of ${s.decisions} (${formatNumber(s.identical_pct, 1)} %)`} />
+        <MetricCard label="P&L live − backtest" value={formatMoney(s.difference, true)} tone={tone(s.difference)}
+          testId="drift-difference" />
+        <MetricCard label="from execution" value={formatMoney(s.execution, true)} tone={tone(s.execution)}
+          title="matched decisions: fill price difference × quantity, plus the fee difference" testId="drift-execution" />
+        <MetricCard label="from signal" value={formatMoney(s.signal, true)} tone={tone(s.signal)}
+          title="everything else: decisions only one side made, and their consequences" testId="drift-signal" />
+        <MetricCard label="Slippage avg / worst" testId="drift-slippage"
+          value={`${formatNumber(s.avg_slippage_bps, 1)} / ${formatNumber(s.worst_slippage_bps, 1)} bps`} />
+        <MetricCard label="Partial fills" value={s.partial_fills} testId="drift-partials" />
+      </div>
+      <OverlayEquityChart live={equity.live} backtest={equity.backtest} zone={zone} intraday={run.timeframe !== '1Day'} />
+      <h3>Decisions that differ</h3>
+      <DataTable testId="drift-unmatched" rows={unmatched} columns={UNMATCHED} rowKey={(d) => `${d.status}-${d.bar_ts}-${
+        (d.live ?? d.backtest)?.client_order_id}`} initialSort={{ key: 'bar_ts', dir: 'asc' }}
+        empty={<EmptyState title="Every decision is identical" testId="drift-all-identical" />} />
+      {partial.length ? (
+        <>
+          <h3>Partial fills</h3>
+          <DataTable testId="drift-partial-fills" rows={partial} columns={PARTIAL} rowKey={(o) => o.client_order_id} />
+        </>
+      ) : null}
+    </div>
+  );
+}
