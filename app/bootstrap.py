@@ -1,17 +1,35 @@
-"""The composition root: settings in, wired infrastructure out. Nothing connects at import time."""
+"""The composition root: settings in, wired infrastructure and services out. Nothing connects at
+import time, and nothing is built before a process asks for it (a web process never builds Veda,
+a worker process builds its database engine after the fork)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.clock.system import Clock, SystemClock
 from app.config import Settings
 from app.events.notifier import LocalNotifier, PostgresNotifier
 from app.events.outbox import NOTIFIER_KEY, OutboxWriter, install_session_hooks
 from app.walle.db import make_engine, make_session_factory
 from app.walle.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from app.events.relay import CommandRelay
+    from app.services.backtests import BacktestService
+    from app.services.bars import BarService
+    from app.services.commands import CommandHandlers
+    from app.services.live_control import LiveControl
+    from app.services.runs import RunService
+    from app.services.sweeps import SweepService
+    from app.veda.alpaca import AlpacaBroker
+    from app.veda.service import LiveService
+    from workers.bus import DramatiqQueue
 
 
 @dataclass
@@ -57,3 +75,116 @@ def bootstrap(settings: Settings, *, listen: bool = True) -> Container:
         read_session_factory=make_session_factory(read_engine),
         notifier=notifier,
     )
+
+
+class Services:
+    """Every service of one process, each built once, on first use. Any attribute may be given as
+    an override (tests: a container on the test database, a queue in its own namespace, a fake)."""
+
+    def __init__(self, settings: Settings, *, listen: bool = True, namespace: str | None = None,
+                 **overrides: Any):
+        unknown = [name for name in overrides if not isinstance(getattr(type(self), name, None), cached_property)]
+        if unknown:
+            raise TypeError(f"unknown service override(s): {', '.join(unknown)}")
+        self.settings = settings
+        self.listen = listen
+        self.namespace = namespace  # the Dramatiq queue namespace (tests isolate theirs)
+        self._given = set(overrides)
+        self.__dict__.update(overrides)  # a cached_property reads the instance dict first
+
+    # --- infrastructure ---------------------------------------------------------------------
+    @cached_property
+    def container(self) -> Container:
+        return bootstrap(self.settings, listen=self.listen)
+
+    @cached_property
+    def clock(self) -> Clock:
+        return SystemClock()
+
+    def uow(self) -> UnitOfWork:
+        return self.container.uow()
+
+    @cached_property
+    def brokers(self) -> dict[str, AlpacaBroker]:
+        """The Alpaca adapter per configured credential set ("paper", "live")."""
+        from app.veda.alpaca import AlpacaBroker
+
+        return {kind: AlpacaBroker(creds) for kind in ("paper", "live") if (creds := self.settings.alpaca(kind))}
+
+    @cached_property
+    def queue(self) -> DramatiqQueue:
+        from workers.bus import build_queue
+
+        return build_queue(self.settings, namespace=self.namespace)
+
+    @cached_property
+    def relay(self) -> CommandRelay:
+        """Outbox commands to the queue: started by the scheduler process and standalone only."""
+        from app.events.relay import CommandRelay
+
+        return CommandRelay(self.container.session_factory, self.queue.deliver, self.container.notifier)
+
+    # --- use cases --------------------------------------------------------------------------
+    @cached_property
+    def runs(self) -> RunService:
+        from app.services.runs import RunService
+
+        settings = self.settings
+        return RunService(
+            self.uow, live_accounts=lambda kind: settings.alpaca(kind) is not None,  # type: ignore[arg-type]
+            is_real_alpaca=lambda kind: "alpaca.markets" in (
+                getattr(settings.alpaca(kind), "base_url", "") or ""),  # type: ignore[arg-type]
+        )
+
+    @cached_property
+    def sweeps(self) -> SweepService:
+        from app.services.sweeps import SweepService
+
+        return SweepService(self.uow, self.runs)
+
+    @cached_property
+    def live_control(self) -> LiveControl:
+        from app.services.live_control import LiveControl
+
+        return LiveControl(self.uow, lambda kind: self.settings.alpaca(kind) is not None)  # type: ignore[arg-type]
+
+    @cached_property
+    def bars(self) -> BarService:
+        from app.services.bars import BarService
+
+        return BarService(self.uow)
+
+    @cached_property
+    def backtests(self) -> BacktestService:
+        from app.services.backtests import BacktestService
+
+        return BacktestService(self.uow, self.container.read_session,
+                               stale_after=timedelta(seconds=self.settings.backtest_stale_seconds))
+
+    @cached_property
+    def live(self) -> LiveService:
+        from app.veda.service import LiveService
+
+        return LiveService(self.uow, self.brokers)
+
+    @cached_property
+    def commands(self) -> CommandHandlers:
+        """What a worker does with each command (one handler map, idempotent)."""
+        from app.services.commands import CommandHandlers
+
+        return CommandHandlers(self.uow, lambda: self.backtests, lambda: self.live)
+
+    def close(self) -> None:
+        """Stop what this bundle started; a container or queue passed in belongs to the caller."""
+        built = self.__dict__
+        if "relay" in built and "relay" not in self._given:
+            built["relay"].stop()
+        if "queue" in built and "queue" not in self._given:
+            built["queue"].close()
+        if "container" in built and "container" not in self._given:
+            built["container"].close()
+
+
+def build_services(settings: Settings, **overrides: Any) -> Services:
+    """The services of one process (see Services for the overrides)."""
+    return Services(settings, **overrides)

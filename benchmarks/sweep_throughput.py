@@ -21,15 +21,11 @@ from pathlib import Path
 import numpy as np
 import redis
 
-from app.bootstrap import bootstrap
+from app.bootstrap import build_services
 from app.config import load_settings
 from app.glados.app import create_app
 from app.greta.data import synthetic_bars
-from app.services.bars import BarService
 from benchmarks.common import scratch_postgres
-from workers.actors import declare_actors
-from workers.broker import build_broker
-from workers.bus import DramatiqCommandBus
 
 TOKEN = "benchmark-token-0123456789"
 REDIS_URL = os.environ.get("WEAVER_TEST_REDIS", "redis://127.0.0.1:6379/0")
@@ -46,14 +42,14 @@ def round_with(processes: int, cells: int, bars: int) -> float:
     with scratch_postgres() as url:
         settings = load_settings(_env_file=None, database_url=url, broker="redis", redis_url=REDIS_URL,
                                  api_token=TOKEN)
-        container = bootstrap(settings)
+        services = build_services(settings, namespace=namespace)  # the scheduler's relay runs here
         frame = synthetic_bars("SYN", bars, seed=3, timeframe="1Min")
-        BarService(container.uow).store_arrays("SYN", "1Min", np.asarray(frame.ts), {
+        services.bars.store_arrays("SYN", "1Min", np.asarray(frame.ts), {
             name: [f"{v:.2f}" for v in getattr(frame, name).tolist()] for name in ("open", "high", "low", "close")
         } | {"volume": [str(int(v)) for v in frame.volume.tolist()]}, source="synthetic")
-        broker, heartbeats = build_broker(settings, namespace=namespace)
-        app = create_app({"SETTINGS": settings, "CONTAINER": container,
-                          "COMMANDS": DramatiqCommandBus(declare_actors(broker))})
+        heartbeats = services.queue.heartbeats
+        services.relay.start()
+        app = create_app({"SETTINGS": settings, "SERVICES": services})
         client = app.test_client()
         client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {TOKEN}"
         env = {**os.environ, "WEAVER_DATABASE_URL": url, "WEAVER_BROKER": "redis", "WEAVER_REDIS_URL": REDIS_URL,
@@ -81,8 +77,7 @@ def round_with(processes: int, cells: int, bars: int) -> float:
             os.killpg(workers.pid, 15)
             workers.wait(60)
             app.extensions["weaver"].broadcaster.stop()
-            broker.close()
-            container.close()
+            services.close()
             keys = redis.Redis.from_url(REDIS_URL).keys(f"{namespace}*")
             if keys:
                 redis.Redis.from_url(REDIS_URL).delete(*keys)

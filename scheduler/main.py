@@ -1,4 +1,5 @@
-"""The scheduler process (`weaver scheduler`): one per deployment."""
+"""The scheduler process (`weaver scheduler`): one per deployment. It records bar-aligned ticks and
+runs the command relay, which hands every command in the outbox (the API's too) to Dramatiq."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import threading
 from datetime import timedelta
 from pathlib import Path
 
-from app.bootstrap import bootstrap
+from app.bootstrap import build_services
 from app.config import Settings
 from app.logs import configure_logging
 from scheduler.ticks import TickScheduler
@@ -18,18 +19,14 @@ ALIVE_FILE = Path("/tmp/weaver-scheduler.alive")
 
 
 def run_scheduler(settings: Settings) -> None:
-    from workers.actors import declare_actors
-    from workers.broker import build_broker
-    from workers.bus import DramatiqCommandBus
-
     configure_logging(settings.log_level, settings.log_format)
-    container = bootstrap(settings, listen=False)
-    broker, _ = build_broker(settings)
-    ticks = TickScheduler(container.session_factory, DramatiqCommandBus(declare_actors(broker)),
+    services = build_services(settings)  # listens: commits in the web processes wake the relay
+    ticks = TickScheduler(services.container.read_session, services.uow,
                           timedelta(milliseconds=settings.settle_delay_ms))
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
+    services.relay.start()
     ticks.start()
     log.info("scheduler started (settle delay %d ms)", settings.settle_delay_ms)
     try:
@@ -37,5 +34,5 @@ def run_scheduler(settings: Settings) -> None:
             ALIVE_FILE.touch()  # read by the container healthcheck
     finally:
         ticks.stop()
-        container.close()
+        services.close()
         log.info("scheduler stopped")

@@ -1,8 +1,9 @@
 """Bar-aligned ticks for every active paper and live run, with APScheduler.
 
-The scheduler only enqueues `live.tick(run_id, bar_ts)`: the pinned live worker does everything
-else (market hours from the broker's clock, the strategy, orders). Runs started or stopped through
-the API are picked up by a sync job every half second, without a restart.
+The scheduler only records a `TickLive(run_id, bar_ts)` command in the outbox (the command relay in
+this same process hands it to the live queue): the pinned live worker does everything else (market
+hours from the broker's clock, the strategy, orders). Runs started or stopped through the API are
+picked up by a sync job every half second, without a restart.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.clock.realtime import RealtimeClock
-from app.services.ports import CommandBus
+from app.events.commands import TickLive, issue
 from app.walle.models import Run
+from app.walle.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 SYNC_JOB = "weaver-sync-runs"
@@ -54,10 +56,10 @@ class Fired:
 
 
 class TickScheduler:
-    def __init__(self, session_factory: Callable[[], Session], commands: CommandBus, settle: timedelta,
+    def __init__(self, read_session: Callable[[], Session], uow: Callable[[], UnitOfWork], settle: timedelta,
                  sync_seconds: float = 0.5):
-        self.session_factory = session_factory
-        self.commands = commands
+        self.read_session = read_session
+        self.uow = uow
         self.settle = settle
         self.sync_seconds = sync_seconds
         self.scheduler = BackgroundScheduler(timezone=UTC, job_defaults={
@@ -80,7 +82,7 @@ class TickScheduler:
     def sync(self) -> None:
         """Add a trigger for every running paper/live run, drop those of runs no longer running."""
         self.alive_at = datetime.now(UTC)
-        with self.session_factory() as session:
+        with self.read_session() as session:
             active = {run_id: timeframe for run_id, timeframe in session.execute(
                 select(Run.id, Run.timeframe).where(Run.mode.in_(("paper", "live")), Run.status == "running"))}
         with self._lock:
@@ -106,4 +108,6 @@ class TickScheduler:
         now = datetime.now(UTC)
         tick = clock.last_tick(now)
         self.fired.append(Fired(run_id, tick.bar_ts, tick.fire_at, now))
-        self.commands.live("tick", run_id, bar_ts=tick.bar_ts.isoformat())
+        with self.uow() as uow:
+            issue(uow.outbox, TickLive(run_id, tick.bar_ts.isoformat()))
+            uow.commit()

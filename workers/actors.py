@@ -1,4 +1,5 @@
-"""Dramatiq actors: thin, fed ids only, idempotent (a redelivered message does no harm).
+"""Dramatiq actors: thin, fed a command's type, id and primitive payload; idempotent (a redelivered
+message does no harm: see app/services/commands.py).
 
 They are declared on a given broker (not the global one), so a process can build its broker
 from settings first and tests can use several brokers.
@@ -11,6 +12,7 @@ from typing import Any
 
 import dramatiq
 
+from app.events.commands import decode
 from app.events.context import correlated
 from app.logs import bind_context, clear_context
 from workers.runtime import runtime
@@ -21,31 +23,31 @@ BACKTEST_TIME_LIMIT_MS = 6 * 60 * 60 * 1000
 LIVE_TIME_LIMIT_MS = 5 * 60 * 1000
 
 
-def declare_actors(broker: dramatiq.Broker) -> dict[str, dramatiq.Actor]:
-    def run_backtest(run_id: str, corr_id: str | None = None) -> None:
-        bind_context(run_id=run_id, correlation_id=corr_id)
-        try:
-            with correlated(corr_id):
-                outcome = runtime().backtests.execute(run_id)
-            if outcome == "busy":
-                # Another worker is executing it, or did until it died: look again once its
-                # heartbeat would have gone stale, so a dead worker's run is always taken over.
-                delay_ms = int(runtime().backtests.stale_after.total_seconds() * 1000) + 1000
-                actors["run_backtest"].send_with_options(args=(run_id,), kwargs={"corr_id": corr_id}, delay=delay_ms)
-        finally:
-            clear_context()
+def handle(message: dict[str, Any]) -> Any:
+    """Decode the command and run its handler in the command's correlation (its events are caused by it)."""
+    command = decode(message["type"], message["payload"])
+    bind_context(run_id=message.get("run_id"), correlation_id=message.get("corr_id"))
+    try:
+        with correlated(message.get("corr_id"), message.get("trace_id"), causation_id=message["id"]):
+            return runtime().commands.handle(command, message["id"])
+    finally:
+        clear_context()
 
-    def live_command(command: str, run_id: str | None = None, corr_id: str | None = None, **kwargs: Any) -> None:
-        bind_context(run_id=run_id, correlation_id=corr_id)
-        try:
-            with correlated(corr_id):
-                runtime().live.handle(command, run_id, **kwargs)
-        finally:
-            clear_context()
+
+def declare_actors(broker: dramatiq.Broker) -> dict[str, dramatiq.Actor]:
+    def backtest_command(message: dict[str, Any]) -> None:
+        if handle(message) == "busy":
+            # Another worker is executing it, or did until it died: look again once its
+            # heartbeat would have gone stale, so a dead worker's run is always taken over.
+            delay_ms = int(runtime().backtests.stale_after.total_seconds() * 1000) + 1000
+            actors["backtest"].send_with_options(args=(message,), delay=delay_ms)
+
+    def live_command(message: dict[str, Any]) -> None:
+        handle(message)
 
     actors = {
-        "run_backtest": dramatiq.actor(
-            run_backtest, broker=broker, actor_name="run_backtest", queue_name="backtest", max_retries=0,
+        "backtest": dramatiq.actor(
+            backtest_command, broker=broker, actor_name="backtest_command", queue_name="backtest", max_retries=0,
             time_limit=BACKTEST_TIME_LIMIT_MS,
         ),
         "live": dramatiq.actor(

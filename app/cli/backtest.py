@@ -65,20 +65,20 @@ def database_configured() -> bool:
 def store_result(result: BacktestResult, run_id: str) -> str:
     """Persist a finished run (run row, lifecycle events, orders, fills, trades, equity, metrics) in one
     transaction, so it shows in the API and the UI beside the runs the workers made."""
-    from app.bootstrap import bootstrap
+    from app.bootstrap import build_services
     from app.cli.common import settings_or_exit
     from app.services.results import record_backtest
     from app.walle import migrate
 
     settings = settings_or_exit(require_token=False, needs_broker=False)
     migrate.upgrade(settings.database_url)
-    container = bootstrap(settings, listen=False)
+    services = build_services(settings, listen=False)
     try:
-        with container.uow() as uow:
+        with services.uow() as uow:
             record_backtest(uow, run_id, result)
             uow.commit()
     finally:
-        container.close()
+        services.close()
     return run_id
 
 

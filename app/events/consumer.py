@@ -26,9 +26,7 @@ class OffsetConsumer:
         self.handler = handler
 
     def offset(self) -> int:
-        with self.session_factory() as session:
-            row = session.get(ConsumerOffset, self.name)
-            return row.last_seq if row else 0
+        return read_offset(self.session_factory, self.name)
 
     def poll(self, limit: int = 100, run_id: str | None = None) -> int:
         """Handle the next batch after the stored offset; return how many events were new."""
@@ -53,9 +51,20 @@ class OffsetConsumer:
         return True
 
     def _advance(self, seq: int) -> None:
-        with self.session_factory() as session, session.begin():
-            row = session.get(ConsumerOffset, self.name, with_for_update=True)
-            if row is None:
-                session.add(ConsumerOffset(consumer=self.name, last_seq=seq))
-            elif seq > row.last_seq:
-                row.last_seq = seq
+        advance_offset(self.session_factory, self.name, seq)
+
+
+def read_offset(session_factory: sessionmaker[Session], name: str) -> int:
+    with session_factory() as session:
+        row = session.get(ConsumerOffset, name)
+        return row.last_seq if row else 0
+
+
+def advance_offset(session_factory: sessionmaker[Session], name: str, seq: int) -> None:
+    """Move the consumer's offset forward to `seq` (never backward: a slower twin cannot rewind it)."""
+    with session_factory() as session, session.begin():
+        row = session.get(ConsumerOffset, name, with_for_update=True)
+        if row is None:
+            session.add(ConsumerOffset(consumer=name, last_seq=seq))
+        elif seq > row.last_seq:
+            row.last_seq = seq

@@ -1,4 +1,8 @@
-"""Read committed events strictly in `seq` order, optionally for one run."""
+"""Read committed events strictly in `seq` order, optionally for one run.
+
+Commands (`command.*`) share the outbox but are not events anyone watches: readers get events only,
+unless they ask for the commands (the relay does).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.events.commands import PREFIX
 from app.events.envelope import Event
 from app.walle.models import OutboxEvent
 
@@ -18,8 +23,11 @@ def read_events(
     run_id: str | None = None,
     types: Sequence[str] | None = None,
     limit: int = 1000,
+    commands: bool = False,
 ) -> list[Event]:
     query = select(OutboxEvent).where(OutboxEvent.seq > after_seq).order_by(OutboxEvent.seq).limit(limit)
+    is_command = OutboxEvent.type.startswith(PREFIX, autoescape=True)
+    query = query.where(is_command if commands else ~is_command)
     if run_id is not None:
         query = query.where(OutboxEvent.run_id == run_id)
     if types:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.events.commands import COMMANDS, payload_schema
 from app.events.registry import EventRegistry
 
 
@@ -69,6 +70,25 @@ class TickHandled(Thin):
     orders: int = 0
 
 
+class ReplayMismatched(Thin):
+    """A restarted run's replay would have ordered differently from what it recorded (nothing was sent)."""
+
+    run_id: str
+    client_order_id: str
+    kind: str  # unrecorded | differs | not_replayed
+    bar_ts: str | None = None
+    detail: str
+
+
+class BarsMissed(Thin):
+    """Bars a live run never ran on (its ticks were skipped while it was down)."""
+
+    run_id: str
+    count: int = Field(ge=1)
+    first: str
+    last: str
+
+
 class BarsImported(Thin):
     symbol: str
     timeframe: str
@@ -112,8 +132,12 @@ def build_registry() -> EventRegistry:
     registry.register("risk.breached", RiskBreached)
     registry.register("reconcile.repaired", Reconciled)
     registry.register("live.tick", TickHandled)
+    registry.register("run.replay_mismatch", ReplayMismatched)
+    registry.register("run.bars_missed", BarsMissed)
     registry.register("bars.imported", BarsImported)
     registry.register("kill.activated", KillSwitchActivated)
+    for command_type, command in COMMANDS.items():  # commands share the outbox (never shown on SSE)
+        registry.register(command_type, payload_schema(command))
     return registry
 
 

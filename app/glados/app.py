@@ -6,26 +6,27 @@ from typing import Any
 
 from flask import Flask
 
-from app.bootstrap import bootstrap
+from app.bootstrap import Services as AppServices
+from app.bootstrap import build_services
 from app.config import Settings, load_settings
 from app.glados.auth import init_auth
 from app.glados.broadcaster import Broadcaster
 from app.glados.context import Services
 from app.glados.correlation import init_correlation
 from app.glados.errors import register_error_handlers
-from app.services.runs import RunService
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the app. `test_config` may carry SETTINGS, CONTAINER, COMMANDS (a CommandBus),
-    HEALTH_PROBES and EXTRA_SERVICES, so tests and the embedded default wire their own adapters."""
+    """Build the app. `test_config` may carry SETTINGS, SERVICES (the composition root's bundle) or
+    CONTAINER (a bundle is built on it), HEALTH_PROBES and EXTRA_SERVICES, so tests and the embedded
+    default wire their own adapters. The web process only writes commands to the outbox: it never
+    needs the queue to answer (the scheduler's relay delivers them)."""
     config = dict(test_config or {})
-    settings: Settings = config.pop("SETTINGS", None) or load_settings()
-    container = config.pop("CONTAINER", None) or bootstrap(settings)
-    commands = config.pop("COMMANDS", None)
-    probes = config.pop("HEALTH_PROBES", None)
-    if commands is None:
-        commands, probes = _dramatiq_adapters(settings)
+    given: AppServices | None = config.pop("SERVICES", None)
+    settings: Settings = config.pop("SETTINGS", None) or (given.settings if given else load_settings())
+    container = config.pop("CONTAINER", None)
+    bundle = given or (build_services(settings, container=container) if container else build_services(settings))
+    probes = config.pop("HEALTH_PROBES", None) or _queue_probes(bundle)
 
     app = Flask(__name__, static_folder=None)
     app.config.update(
@@ -36,14 +37,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(config)
 
-    broadcaster = Broadcaster(container)
-    runs = RunService(
-        container.uow, commands, live_accounts=lambda kind: settings.alpaca(kind) is not None,
-        is_real_alpaca=lambda kind: "alpaca.markets" in (getattr(settings.alpaca(kind), "base_url", "") or ""),
-    )
+    broadcaster = Broadcaster(bundle.container)
     app.extensions["weaver"] = Services(
-        container=container, commands=commands, runs=runs, broadcaster=broadcaster, health_probes=probes or {},
-        extras=config.pop("EXTRA_SERVICES", {}),
+        app=bundle, broadcaster=broadcaster, health_probes=probes, extras=config.pop("EXTRA_SERVICES", {}),
     )
     broadcaster.start()
 
@@ -71,11 +67,6 @@ def _register_blueprints(app: Flask) -> None:
     stream.sock.init_app(app)
 
 
-def _dramatiq_adapters(settings: Settings) -> tuple[Any, dict[str, Any]]:
-    from workers.actors import declare_actors
-    from workers.broker import build_broker
-    from workers.bus import DramatiqCommandBus
-
-    broker, heartbeats = build_broker(settings)
-    bus = DramatiqCommandBus(declare_actors(broker))
-    return bus, {"broker": heartbeats.ping, "workers": heartbeats.alive}
+def _queue_probes(bundle: AppServices) -> dict[str, Any]:
+    """Health probes of the queue, built on the first health request (not to answer commands)."""
+    return {"broker": lambda: bundle.queue.heartbeats.ping(), "workers": lambda: bundle.queue.heartbeats.alive()}

@@ -1,4 +1,5 @@
-"""What a request handler can reach: the process's services, attached to the Flask app."""
+"""What a request handler can reach: the process's services (from the composition root) and the
+web-only parts (the SSE broadcaster, health probes), attached to the Flask app."""
 
 from __future__ import annotations
 
@@ -8,19 +9,35 @@ from typing import Any
 from flask import current_app
 
 from app.bootstrap import Container
+from app.bootstrap import Services as AppServices
 from app.glados.broadcaster import Broadcaster
-from app.services.ports import CommandBus
+from app.services.live_control import LiveControl
 from app.services.runs import RunService
+from app.services.sweeps import SweepService
 
 
 @dataclass
 class Services:
-    container: Container
-    commands: CommandBus
-    runs: RunService
+    app: AppServices
     broadcaster: Broadcaster
     health_probes: dict[str, Any] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def container(self) -> Container:
+        return self.app.container
+
+    @property
+    def runs(self) -> RunService:
+        return self.app.runs
+
+    @property
+    def sweeps(self) -> SweepService:
+        return self.app.sweeps
+
+    @property
+    def live_control(self) -> LiveControl:
+        return self.app.live_control
 
 
 def services() -> Services:

@@ -63,6 +63,7 @@ class StrategyRunner:
         self._stepper: Callable[[int, int], int] | None = None
         self._primary = ""
         self._next: Callable[[], None] = lambda: None  # the strategy's next(), with its callbacks first
+        self.listening = False  # the strategy has on_fill/on_order: the gateway keeps events for it
 
     # --- batch ------------------------------------------------------------------------------
     def start(self, data: History, venue: BarListener | None = None) -> Strategy:
@@ -111,6 +112,31 @@ class StrategyRunner:
         assert self.strategy is not None
         self._next()
 
+    def resume(self, history: History, state: dict[str, Any]) -> Strategy:
+        """Live, after a restart: create the strategy over the history, run init(), then hand it the
+        state its `on_save()` returned on the history's last bar (next() does not run on that bar)."""
+        self.market = Market.of(history)
+        strategy = self._create()
+        self.index = len(self.market) - 1
+        for line in self._lines:
+            line[:] = self._array(line.ref)[: self._upto(line.symbol)].tolist()
+        strategy.on_load(state)
+        return strategy
+
+    def use_gateway(self, gateway: OrderGateway) -> None:
+        """Carry on with another gateway (a replayed strategy goes live)."""
+        self.gateway = gateway
+        if self.strategy is not None:
+            self.strategy._gateway = gateway
+
+    @property
+    def saves_state(self) -> bool:
+        return self.strategy_cls.on_save is not Strategy.on_save
+
+    def saved_state(self) -> dict[str, Any] | None:
+        """What the strategy's optional `on_save()` returns now; None when it defines none."""
+        return self.strategy.on_save() if self.saves_state and self.strategy is not None else None
+
     # --- what the strategy sees -------------------------------------------------------------
     @property
     def time(self) -> datetime:
@@ -142,6 +168,7 @@ class StrategyRunner:
         kind = type(strategy)
         if kind.on_fill is not Strategy.on_fill or kind.on_order is not Strategy.on_order:
             self.gateway.listen()
+            self.listening = True
             self._next = self._next_with_events
         else:
             self._next = strategy.next

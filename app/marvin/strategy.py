@@ -106,6 +106,15 @@ class Strategy:
         """Optional: an order filled, partly filled, was canceled, expired or was rejected (read
         `order.reject_reason`); called before the next `next()`, after the fill's `on_fill`."""
 
+    def on_save(self) -> dict[str, Any]:
+        """Optional: state to keep across a live worker's restart, as JSON-able values; stored after
+        every live bar. Without it, a restart rebuilds the strategy by replaying every bar."""
+        raise NotImplementedError  # never called unless overridden (StrategyRunner.saves_state)
+
+    def on_load(self, state: dict[str, Any]) -> None:
+        """Optional: take back what `on_save()` returned; called after init(), instead of replaying
+        the bars up to the one the state was saved on."""
+
     # --- indicators -------------------------------------------------------------------------
     def indicator(self, func: Callable[..., Any], *args: Any, name: str | None = None,
                   **kwargs: Any) -> Any:

@@ -1,5 +1,6 @@
 """Live-side use cases the API triggers: the kill switch and account views. The API never calls the
-broker: it changes run states (with their events) and hands the broker work to the live queue."""
+broker: it changes run states (with their events) and writes the command for the live worker in the
+same transaction, so a web process that cannot reach the queue still records the kill switch."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.services.ports import CommandBus
+from app.events.commands import KillSwitch, RefreshAccount, issue
 from app.services.runs import transition
 from app.walle.models import AccountSnapshot, Run
 from app.walle.uow import UnitOfWork
@@ -18,9 +19,8 @@ SNAPSHOT_MAX_AGE = timedelta(seconds=10)
 
 
 class LiveControl:
-    def __init__(self, uow: Callable[[], UnitOfWork], commands: CommandBus, configured: Callable[[str], bool]):
+    def __init__(self, uow: Callable[[], UnitOfWork], configured: Callable[[str], bool]):
         self.uow = uow
-        self.commands = commands
         self.configured = configured
 
     def kill(self) -> dict[str, int]:
@@ -32,20 +32,21 @@ class LiveControl:
             for run in runs:
                 transition(uow, run, "stopping")
                 stopping += 1
+            issue(uow.outbox, KillSwitch())
             uow.commit()
-        self.commands.live("kill")
         return {"runs_stopping": stopping}
 
     def accounts(self) -> list[dict[str, Any]]:
         """The last account views the live worker captured; asks for a fresh one when stale."""
-        views = []
+        views, refresh = [], False
         with self.uow() as uow:
             for kind in ("paper", "live"):
                 snapshot = uow.session.get(AccountSnapshot, kind)
                 configured = self.configured(kind)
                 stale = snapshot is None or datetime.now(UTC) - snapshot.captured_at > SNAPSHOT_MAX_AGE
                 if configured and stale:
-                    self.commands.live("refresh", kind=kind)
+                    issue(uow.outbox, RefreshAccount(kind))
+                    refresh = True
                 views.append({
                     "kind": kind, "configured": configured,
                     "captured_at": snapshot.captured_at if snapshot else None,
@@ -54,4 +55,6 @@ class LiveControl:
                     "open_orders": snapshot.open_orders if snapshot else [],
                     "error": snapshot.error if snapshot else (None if configured else "not configured"),
                 })
+            if refresh:
+                uow.commit()
         return views

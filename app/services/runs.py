@@ -1,5 +1,6 @@
-"""Run use cases: create, start, stop, delete. Every status change writes its event in the same
-transaction (the outbox); commands reach the workers only after that transaction commits."""
+"""Run use cases: create, start, stop, delete. Every status change writes its event, and the
+command to the workers it calls for, in the same transaction (the outbox): the relay delivers the
+command once it is committed, so a queue outage delays a run and never strands it."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.clock.timeframes import parse_timeframe
+from app.events.commands import Command, StartBacktest, StartLive, StopRun, issue
 from app.events.types import RUN_STATUS_EVENTS
 from app.services import lifecycle, strategies
 from app.services.errors import Conflict, NotConfigured, NotFound, ValidationFailed
-from app.services.ports import CommandBus
 from app.services.specs import RunCreate, RunStop
 from app.walle.models import Run
 from app.walle.uow import UnitOfWork
@@ -44,10 +45,9 @@ def transition(uow: UnitOfWork, run: Run, target: str, *, error: str | None = No
 
 
 class RunService:
-    def __init__(self, uow: UowFactory, commands: CommandBus, live_accounts: Callable[[str], bool] | None = None,
+    def __init__(self, uow: UowFactory, live_accounts: Callable[[str], bool] | None = None,
                  is_real_alpaca: Callable[[str], bool] | None = None):
         self.uow = uow
-        self.commands = commands
         self.live_accounts = live_accounts or (lambda kind: False)
         self.is_real_alpaca = is_real_alpaca or (lambda kind: True)
 
@@ -83,8 +83,6 @@ class RunService:
             if spec.start_now:
                 self._begin(uow, run)
             uow.commit()
-        if spec.start_now:
-            self._dispatch(run)
         return run
 
     def check_data(self, uow: UnitOfWork, spec: RunCreate) -> tuple[datetime | None, datetime | None]:
@@ -113,20 +111,18 @@ class RunService:
             run = self._get(uow, run_id, for_update=True)
             self._begin(uow, run)
             uow.commit()
-        self._dispatch(run)
         return run
 
     def _begin(self, uow: UnitOfWork, run: Run) -> None:
+        """The status change and the command that carries it out, in one transaction."""
+        command: Command
         if run.mode == "backtest":
             transition(uow, run, "queued")
+            command = StartBacktest(run.id)
         else:
             transition(uow, run, "running")
-
-    def _dispatch(self, run: Run) -> None:
-        if run.mode == "backtest":
-            self.commands.run_backtest(run.id)
-        else:
-            self.commands.live("start", run.id)
+            command = StartLive(run.id)
+        issue(uow.outbox, command)
 
     def stop(self, run_id: str, request: RunStop | None = None) -> Run:
         request = request or RunStop()
@@ -141,9 +137,8 @@ class RunService:
                     record_cell_finished(uow, run.sweep_id)
             else:
                 transition(uow, run, "stopping")
+                issue(uow.outbox, StopRun(run.id, cancel_orders=request.cancel_orders))
             uow.commit()
-        if run.mode != "backtest":
-            self.commands.live("stop", run.id, cancel_orders=request.cancel_orders)
         return run
 
     def delete(self, run_id: str) -> None:

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from app.events.commands import StartBacktest, issue
 from app.services import strategies
 from app.services.errors import NotFound, ValidationFailed
-from app.services.ports import CommandBus
 from app.services.runs import RunService, now, transition
 from app.services.specs import RunCreate, SweepCreate
 from app.walle.models import Run, Sweep
@@ -47,9 +47,8 @@ def progress_of(counts: dict[str, int]) -> SweepProgress:
 
 
 class SweepService:
-    def __init__(self, uow: Callable[[], UnitOfWork], commands: CommandBus, runs: RunService):
+    def __init__(self, uow: Callable[[], UnitOfWork], runs: RunService):
         self.uow = uow
-        self.commands = commands
         self.runs = runs
 
     def create(self, spec: SweepCreate) -> tuple[Sweep, list[dict[str, Any]]]:
@@ -82,12 +81,11 @@ class SweepService:
                     status="created", sweep_id=sweep.id, created_at=now(), updated_at=now(),
                 ))
                 transition(uow, run, "queued")
+                issue(uow.outbox, StartBacktest(run.id))
                 run_ids.append(run.id)
             uow.outbox.emit("sweep.created", {"sweep_id": sweep.id, "status": "running", "done": 0,
                                               "total": len(run_ids)})
             uow.commit()
-        for run_id in run_ids:
-            self.commands.run_backtest(run_id)
         return sweep, skipped
 
     def cancel(self, sweep_id: str) -> Sweep:

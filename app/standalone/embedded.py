@@ -13,20 +13,17 @@ import dramatiq
 from sqlalchemy import select
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from app.bootstrap import Container, bootstrap
+from app.bootstrap import Container, Services, build_services
 from app.config import Settings, load_settings
+from app.events.commands import ApplyTradeUpdate, StartBacktest, issue
 from app.exchange import AccountConfig, ExchangeConfig, ExchangeServer, SymbolConfig
 from app.glados.app import create_app
-from app.services.bars import BarService
 from app.standalone.demo import DEMO_SYMBOLS, load_demo_data
 from app.standalone.home import Home
 from app.walle import migrate
 from app.walle.models import BarSeries, Run
 from scheduler.ticks import TickScheduler
 from workers import runtime as worker_runtime
-from workers.actors import declare_actors
-from workers.broker import build_broker
-from workers.bus import DramatiqCommandBus
 from workers.live_boot import LiveBoot
 
 log = logging.getLogger(__name__)
@@ -45,6 +42,7 @@ class Embedded:
     queue_namespace: str | None = None
     settings: Settings | None = None
     container: Container | None = None
+    services: Services | None = None
     server: BaseWSGIServer | None = None
     parts: list[Any] = field(default_factory=list)
 
@@ -54,31 +52,31 @@ class Embedded:
         exchange = self._start_exchange() if self.exchange_enabled else None
         self.settings = self._settings(exchange)
         migrate.upgrade(self.settings.database_url)
-        self.container = bootstrap(self.settings)
+        services = self.services = build_services(self.settings, namespace=self.queue_namespace)
+        self.container = services.container
         with self.container.read_session() as session:
             self.first_start = not session.scalar(select(BarSeries.id).limit(1))
         if self.first_start:
-            stored = load_demo_data(BarService(self.container.uow))
+            stored = load_demo_data(services.bars)
             log.info("loaded %d synthetic demo bars", sum(stored.values()))
-        broker, heartbeats = build_broker(self.settings, namespace=self.queue_namespace)
-        bus = DramatiqCommandBus(declare_actors(broker))
-        broker.add_middleware(LiveBoot(self.settings, lambda order: bus.live("update", order=order)))
-        worker_runtime.install(worker_runtime.build_runtime(self.settings, container=self.container))
+        queue = services.queue
+        queue.broker.add_middleware(LiveBoot(self.settings, lambda order: queue.send(ApplyTradeUpdate(order))))
+        worker_runtime.install(services)
         for queues, threads in (({"backtest"}, self.backtest_threads), ({"live"}, 1)):
-            worker = dramatiq.Worker(broker, queues=queues, worker_threads=threads, worker_timeout=250)
+            worker = dramatiq.Worker(queue.broker, queues=queues, worker_threads=threads, worker_timeout=250)
             worker.start()
             self.parts.append(worker)
-        self._requeue_interrupted(bus)
-        scheduler = TickScheduler(self.container.session_factory, bus,
+        self._requeue_interrupted()
+        services.relay.start()  # the scheduler's job in the Procfile deployment
+        self.parts.append(services.relay)
+        scheduler = TickScheduler(self.container.read_session, services.uow,
                                   settle=timedelta(milliseconds=self.settings.settle_delay_ms))
         scheduler.start()
         self.parts.append(scheduler)
-        app = create_app({"SETTINGS": self.settings, "CONTAINER": self.container, "COMMANDS": bus,
-                          "HEALTH_PROBES": {"broker": heartbeats.ping, "workers": heartbeats.alive}})
+        app = create_app({"SETTINGS": self.settings, "SERVICES": services})
         self.parts.append(app.extensions["weaver"].broadcaster)
         self.server = make_server(self.host, self.port, app, threaded=True)
         threading.Thread(target=self.server.serve_forever, name="web", daemon=True).start()
-        self.parts.append(broker)
         token = self.settings.api_token.get_secret_value()
         shown_host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
         return f"http://{shown_host}:{self.server.server_port}/?token={token}"
@@ -108,14 +106,16 @@ class Embedded:
         values.update(self.settings_overrides)
         return load_settings(**values)
 
-    def _requeue_interrupted(self, bus: DramatiqCommandBus) -> None:
-        """The in-memory queue died with the last process: queue its unfinished backtests again."""
-        assert self.container is not None
-        with self.container.read_session() as session:
-            pending = session.scalars(select(Run.id).where(Run.mode == "backtest",
-                                                           Run.status.in_(("queued", "running")))).all()
-        for run_id in pending:
-            bus.run_backtest(run_id)
+    def _requeue_interrupted(self) -> None:
+        """The in-memory queue died with the last process, with any command the relay had handed it:
+        command the unfinished backtests again (the handler skips any that needs nothing)."""
+        assert self.services is not None
+        with self.services.uow() as uow:
+            pending = uow.session.scalars(select(Run.id).where(Run.mode == "backtest",
+                                                               Run.status.in_(("queued", "running")))).all()
+            for run_id in pending:
+                issue(uow.outbox, StartBacktest(run_id))
+            uow.commit()
         if pending:
             log.info("queued %d interrupted backtest(s) again", len(pending))
 
@@ -135,5 +135,5 @@ class Embedded:
             except Exception:  # keep shutting the rest down
                 log.exception("error while stopping %s", part)
         worker_runtime.install(None)
-        if self.container is not None:
-            self.container.close()
+        if self.services is not None:
+            self.services.close()

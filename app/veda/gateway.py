@@ -143,6 +143,11 @@ class LiveGateway:
                                                     .where(Order.run_id == self.run_id))
         self._collect(deliver=False)
 
+    def listen_from(self, fills: set[str], orders: dict[str, tuple[str, Decimal]], since: datetime | None) -> None:
+        """Listen on from where a replay stopped (app/veda/resume.py): what it delivered to the rebuilt
+        strategy is not delivered again, what happened after it is."""
+        self._delivered_fills, self._delivered_orders, self._events_since = set(fills), dict(orders), since
+
     def take_events(self) -> list[Event]:
         """The fills and order status changes recorded for this run since the previous call, in the
         order they happened: a fill, then its order (filled or partially filled); a cancel, an

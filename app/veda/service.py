@@ -1,15 +1,15 @@
 """LiveService: the pinned live worker's one entry point (`live.start|tick|stop|kill|update|refresh`).
 
-It owns every broker call and keeps each running strategy in memory between ticks (a restart
-re-creates it from the warm-up history). Ticks are idempotent on (run, bar): a tick seen before is
-skipped, a tick that crashed half-way is run again and its orders dedupe by client_order_id.
+It owns every broker call and keeps each running strategy, with the bars it has seen, in memory
+between ticks (a restart rebuilds it by replaying what the run recorded: app/veda/resume.py).
+Ticks are idempotent on (run, bar): a tick seen before is skipped, a tick that crashed half-way is
+run again and its orders dedupe by client_order_id.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -21,15 +21,17 @@ from app.clock.realtime import NEW_YORK
 from app.clock.timeframes import parse_timeframe
 from app.greta.annualise import annualisation
 from app.greta.metrics import equity_metrics
+from app.marvin.bars import BarFrame, ns_to_datetime
 from app.marvin.instruments import Instrument
 from app.marvin.registry import get_strategy
-from app.marvin.runner import StrategyRunner
 from app.services.runs import transition
 from app.veda.alpaca import AlpacaBroker, BrokerError
 from app.veda.gateway import LiveGateway
-from app.veda.history import fetch_history
+from app.veda.history import fetch_rows, ns_of
 from app.veda.ledger import Ledger, run_cash
 from app.veda.reconcile import reconcile_account
+from app.veda.recording import record_bars, save_state
+from app.veda.resume import RunContext, resume_run
 from app.veda.risk import Breach, RiskState, check_loss
 from app.veda.sessions import SessionCalendar
 from app.veda.snapshots import record_snapshot
@@ -43,12 +45,6 @@ STALE_MIN_SECONDS = 10
 DAILY_TICK_SECONDS = 60  # the broker time a daily run's tick may take
 
 
-@dataclass
-class RunContext:
-    runner: StrategyRunner
-    gateway: LiveGateway
-
-
 class LiveService:
     def __init__(self, uow: Callable[[], UnitOfWork], brokers: dict[str, AlpacaBroker]):
         self.uow = uow
@@ -59,7 +55,12 @@ class LiveService:
         self.curves: dict[str, tuple[list[datetime], list[float]]] = {}  # run → (bar times, equity)
 
     def handle(self, command: str, run_id: str | None = None, **kwargs: Any) -> Any:
-        handler = getattr(self, f"_{command}", None)
+        """One handler map: the live worker's commands and nothing else (no name lookup on self)."""
+        handlers: dict[str, Callable[..., Any]] = {
+            "start": self._start, "tick": self._tick, "stop": self._stop, "kill": self._kill,
+            "update": self._update, "refresh": self._refresh,
+        }
+        handler = handlers.get(command)
         if handler is None:
             raise ValueError(f"unknown live command {command!r}")
         return handler(run_id, **kwargs)
@@ -172,17 +173,19 @@ class LiveService:
                    bar_ts: datetime) -> str:
         if not self._calendar(mode, broker).trades(timeframe, bar_ts):
             return "skipped: market closed"
-        context = self.contexts.get(run_id) or self._context(run_id, broker)
+        context = self.contexts.get(run_id) or self._context(run_id, broker, bar_ts)
+        if any((context.history.last(s) or 0) >= ns_of(bar_ts) for s in symbols):
+            return "skipped: the run has already seen this bar or a later one"
         context.gateway.sync_open_orders()
-        frames = fetch_history(broker, symbols, timeframe, bar_ts)
-        if any(not len(f) or int(f.ts[-1]) != int(bar_ts.timestamp() * 1_000_000) * 1000 for f in frames):
+        frames = self._new_bars(run_id, context, broker, mode, bar_ts)
+        if frames is None:
             return "skipped: the bar is not available from the broker yet"
         marks = {f.symbol: Decimal(repr(float(f.close[-1]))) for f in frames}
         day_start = datetime.combine(bar_ts.astimezone(NEW_YORK).date(), datetime.min.time(), NEW_YORK)
         context.gateway.begin_tick(bar_ts, marks, day_start.astimezone(UTC), self._day_start_equity(run_id, day_start))
         context.runner.next_seq = 1  # seq counts within a bar, so a replayed bar makes the same ids
         context.runner.on_bar(frames)
-        equity = self._mark(run_id, bar_ts, marks)
+        equity = self._mark(run_id, bar_ts, marks, context.runner.saved_state())
         if context.gateway.halt is None:  # a run that lost too much halts even when it did not trade
             context.gateway.halt = self._loss_breach(run_id, equity, context.gateway.start_of_day_equity)
         if context.gateway.halt is not None:
@@ -194,14 +197,29 @@ class LiveService:
             return "halted"
         return f"done: {context.gateway.submitted} order(s)"
 
-    def _context(self, run_id: str, broker: AlpacaBroker) -> RunContext:
-        with self.uow() as uow:
-            run = uow.runs.get(run_id)
-            gateway = LiveGateway(self.uow, broker, run_id)
-            runner = StrategyRunner(get_strategy(run.strategy), gateway, run.params)
-        context = RunContext(runner, gateway)
-        self.contexts[run_id] = context
+    def _context(self, run_id: str, broker: AlpacaBroker, bar_ts: datetime) -> RunContext:
+        """The run's strategy: new on its first tick, else rebuilt by replaying what it recorded."""
+        context = self.contexts[run_id] = resume_run(self.uow, broker, run_id, bar_ts)
         return context
+
+    def _new_bars(self, run_id: str, context: RunContext, broker: AlpacaBroker, mode: str,
+                  bar_ts: datetime) -> list[BarFrame] | None:
+        """The run's whole history ending with this tick's bar. Only the bars it lacks are fetched
+        (the warm-up on its first tick), and recorded before the strategy sees them; None when the
+        broker does not have the bar yet."""
+        history, bar_ns = context.history, ns_of(bar_ts)
+        lasts = {s: history.last(s) for s in history.symbols}
+        known = [last for last in lasts.values() if last is not None]
+        after = ns_to_datetime(min(known)) if known else None
+        rows = fetch_rows(broker, history.symbols, history.timeframe, bar_ts, after)
+        rows = {s: [r for r in found if lasts[s] is None or r[0] > lasts[s]] for s, found in rows.items()}
+        if any(not found or found[-1][0] != bar_ns for found in rows.values()):
+            return None
+        calendar = self._calendar(mode, broker)
+        with self.uow() as uow:
+            record_bars(uow, run_id, history, rows, bar_ns, lambda ts: calendar.trades(history.timeframe, ts))
+            uow.commit()
+        return history.frames()
 
     def _day_start_equity(self, run_id: str, day_start: datetime) -> Decimal:
         with self.uow() as uow:
@@ -219,9 +237,13 @@ class LiveService:
                 uow.commit()
         return breach
 
-    def _mark(self, run_id: str, bar_ts: datetime, marks: dict[str, Decimal]) -> Decimal:
-        """Mark positions at the bar's close and record the run's equity point for the bar."""
+    def _mark(self, run_id: str, bar_ts: datetime, marks: dict[str, Decimal],
+              state: dict[str, Any] | None = None) -> Decimal:
+        """Mark positions at the bar's close and record the run's equity point for the bar (and the
+        strategy's saved state, when it keeps one)."""
         with self.uow() as uow:
+            if state is not None:
+                save_state(uow, run_id, bar_ts, state)
             run = uow.runs.get(run_id)
             cash = run_cash(uow, run)
             equity = cash

@@ -31,9 +31,7 @@ class KillOut(Out):
 
 
 def _control() -> LiveControl:
-    weaver = services()
-    settings = weaver.container.settings
-    return LiveControl(weaver.container.uow, weaver.commands, lambda kind: settings.alpaca(kind) is not None)
+    return services().live_control
 
 
 @endpoint(bp, "/accounts", summary="Paper and live accounts: balances, positions, open orders", response=[AccountOut])

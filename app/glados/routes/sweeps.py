@@ -51,8 +51,7 @@ class ResultQuery(BaseModel):
 
 
 def _sweeps() -> SweepService:
-    weaver = services()
-    return SweepService(weaver.container.uow, weaver.commands, weaver.runs)
+    return services().sweeps
 
 
 def sweep_out(session: Any, sweep: Sweep) -> SweepOut:

@@ -4,7 +4,7 @@ from app.walle.models.bars import Bar, BarSeries
 from app.walle.models.base import Base
 from app.walle.models.events import ConsumerOffset, OutboxEvent, ProcessedEvent
 from app.walle.models.instruments import InstrumentRow
-from app.walle.models.live import AccountSnapshot, LiveTick
+from app.walle.models.live import AccountSnapshot, LiveBar, LiveState, LiveTick
 from app.walle.models.runs import Run, RunMetric, Sweep
 from app.walle.models.trading import EquityPoint, Fill, Order, Position, Trade
 
@@ -17,6 +17,8 @@ __all__ = [
     "EquityPoint",
     "Fill",
     "InstrumentRow",
+    "LiveBar",
+    "LiveState",
     "LiveTick",
     "Order",
     "OutboxEvent",

@@ -1,4 +1,5 @@
-"""An app on the run's Postgres database whose CommandBus records what it was asked to enqueue.
+"""An app on the run's Postgres database. Its commands stay in the outbox (no relay runs here), where
+`issued()` reads them back.
 
 These tests are about the HTTP contract; the tests that need real workers use the Redis broker
 (tests/integration/workers)."""
@@ -6,10 +7,8 @@ These tests are about the HTTP contract; the tests that need real workers use th
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 import numpy as np
 import pytest
@@ -17,29 +16,21 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app.bootstrap import Container
+from app.events.commands import Command, decode
+from app.events.reader import read_events
 from app.glados.app import create_app
 from tests.conftest import TEST_TOKEN
 
 
-@dataclass
-class RecordingBus:
-    sent: list[tuple[Any, ...]] = field(default_factory=list)
-
-    def run_backtest(self, run_id: str) -> None:
-        self.sent.append(("backtest", run_id))
-
-    def live(self, command: str, run_id: str | None = None, **kwargs: object) -> None:
-        self.sent.append((command, run_id, kwargs))
+def issued(container: Container) -> list[Command]:
+    """Every command written to the outbox so far, in order."""
+    with container.read_session() as session:
+        return [decode(e.type, e.payload) for e in read_events(session, 0, commands=True, limit=100_000)]
 
 
 @pytest.fixture
-def bus() -> RecordingBus:
-    return RecordingBus()
-
-
-@pytest.fixture
-def app(pg: Container, bus: RecordingBus) -> Iterator[Flask]:
-    flask_app = create_app({"SETTINGS": pg.settings, "CONTAINER": pg, "COMMANDS": bus})
+def app(pg: Container) -> Iterator[Flask]:
+    flask_app = create_app({"SETTINGS": pg.settings, "CONTAINER": pg})
     yield flask_app
     flask_app.extensions["weaver"].broadcaster.stop()
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.bootstrap import Container
 from app.walle.models import OutboxEvent, Run
-from tests.integration.api.conftest import RecordingBus, store_daily_bars
+from tests.integration.api.conftest import issued, store_daily_bars
 
 GOOD: dict[str, Any] = {"strategy": "sma_cross", "symbols": ["AAPL"], "timeframe": "1Day",
                         "params": {"fast": 5, "slow": 20}, "cash": "10000"}
@@ -49,7 +49,7 @@ def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
     ({**GOOD, "fees": {"model": "percent"}}, "fees", "rate is required"),
 ])
 def test_bad_run_requests_are_refused_at_the_field_and_write_nothing(
-    client: FlaskClient, pg: Container, bus: RecordingBus, payload: dict[str, Any], field: str, text: str
+    client: FlaskClient, pg: Container, payload: dict[str, Any], field: str, text: str
 ) -> None:
     store_daily_bars(pg, "AAPL")
     events_before = _events(pg)
@@ -63,7 +63,7 @@ def test_bad_run_requests_are_refused_at_the_field_and_write_nothing(
     with pg.read_session() as session:
         assert session.scalar(select(func.count()).select_from(Run)) == 0
     assert _events(pg) == events_before
-    assert bus.sent == []
+    assert issued(pg) == []
 
 
 def _events(pg: Container) -> int:

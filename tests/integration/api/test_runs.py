@@ -5,8 +5,9 @@ from typing import Any
 from flask.testing import FlaskClient
 
 from app.bootstrap import Container
+from app.events.commands import StartBacktest
 from app.events.reader import read_events
-from tests.integration.api.conftest import RecordingBus, store_daily_bars
+from tests.integration.api.conftest import issued, store_daily_bars
 
 SPEC: dict[str, Any] = {"strategy": "sma_cross", "symbols": ["AAPL"], "timeframe": "1Day",
                         "params": {"fast": 5, "slow": 20}, "cash": "10000.50"}
@@ -30,12 +31,12 @@ def test_create_fills_defaults_and_the_data_window_and_records_an_event(client: 
     assert event.type == "run.created" and event.payload["status"] == "created"
 
 
-def test_lifecycle_start_then_illegal_moves_are_409(client: FlaskClient, pg: Container, bus: RecordingBus) -> None:
+def test_lifecycle_start_then_illegal_moves_are_409(client: FlaskClient, pg: Container) -> None:
     store_daily_bars(pg, "AAPL")
     run = create(client)
     started = client.post(f"/api/v1/runs/{run['id']}/start")
     assert started.status_code == 202 and started.get_json()["status"] == "queued"
-    assert bus.sent == [("backtest", run["id"])]
+    assert issued(pg) == [StartBacktest(run["id"])]
     again = client.post(f"/api/v1/runs/{run['id']}/start")
     assert again.status_code == 409
     body = again.get_json()
@@ -51,10 +52,10 @@ def test_lifecycle_start_then_illegal_moves_are_409(client: FlaskClient, pg: Con
     assert types == ["run.created", "run.queued", "run.cancelled", "run.queued"]
 
 
-def test_start_now_queues_at_once(client: FlaskClient, pg: Container, bus: RecordingBus) -> None:
+def test_start_now_queues_at_once(client: FlaskClient, pg: Container) -> None:
     store_daily_bars(pg, "AAPL")
     run = create(client, start_now=True)
-    assert run["status"] == "queued" and bus.sent == [("backtest", run["id"])]
+    assert run["status"] == "queued" and issued(pg) == [StartBacktest(run["id"])]
 
 
 def test_delete_a_finished_run(client: FlaskClient, pg: Container) -> None:

@@ -18,7 +18,7 @@ from tests.integration.conftest import weaver
 
 @pytest.fixture
 def api(pg: Container) -> Iterator[FlaskClient]:
-    app = create_app({"SETTINGS": pg.settings, "CONTAINER": pg, "COMMANDS": object()})
+    app = create_app({"SETTINGS": pg.settings, "CONTAINER": pg})
     client = app.test_client()
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {TEST_TOKEN}"
     yield client

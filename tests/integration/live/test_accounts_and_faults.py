@@ -6,7 +6,9 @@ from alpaca.trading.requests import GetOrdersRequest
 from sqlalchemy import select
 
 from app.bootstrap import Container
+from app.events.commands import decode
 from app.events.reader import read_events
+from app.events.relay import CommandRelay
 from app.exchange import ExchangeServer
 from app.services.live_control import LiveControl
 from app.walle.models import Order, Position
@@ -116,15 +118,11 @@ def test_the_kill_switch_cancels_every_open_order_and_stops_every_live_run(
     for account in (PAPER, LIVE):
         assert len(trading_client(exchange, account).get_orders()) == 1  # one resting order each
 
-    class Inline:  # hands the command straight to the live service (the queue is tested elsewhere)
-        def live(self, command: str, run_id: str | None = None, **kwargs: object) -> None:
-            live_runtime.live.handle(command, run_id, **kwargs)
-
-        def run_backtest(self, run_id: str) -> None:
-            raise AssertionError("not here")
-
-    result = LiveControl(pg.uow, Inline(), lambda kind: True).kill()
+    result = LiveControl(pg.uow, lambda kind: True).kill()
     assert result == {"runs_stopping": 2}
+    # The relay hands the command straight to the live worker's handlers (the queue is tested elsewhere).
+    inline = CommandRelay(pg.session_factory, lambda c: live_runtime.commands.handle(decode(c.type, c.payload), c.id))
+    assert inline.poll() == 1
     for account in (PAPER, LIVE):
         assert trading_client(exchange, account).get_orders() == []
     for run_id in runs:

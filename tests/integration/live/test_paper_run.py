@@ -17,8 +17,9 @@ from alpaca.trading.requests import GetOrdersRequest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from app.bootstrap import Container
+from app.bootstrap import Container, build_services
 from app.config import Settings
+from app.events.commands import ApplyTradeUpdate
 from app.exchange import ExchangeServer
 from app.glados.app import create_app
 from app.greta.engine import BacktestConfig, run_backtest
@@ -30,9 +31,6 @@ from tests.conftest import TEST_TOKEN
 from tests.integration.live.conftest import PAPER, trading_client
 from tests.integration.workers.conftest import wait_for
 from workers import runtime as worker_runtime
-from workers.actors import declare_actors
-from workers.broker import build_broker
-from workers.bus import DramatiqCommandBus
 from workers.live_boot import LiveBoot
 
 PARAMS = {"fast": 2, "slow": 4, "percent": 20.0, "allow_short": False}
@@ -47,18 +45,18 @@ class LiveStack:
 @pytest.fixture
 def live_stack(pg: Container, settings: Settings, redis_url: str) -> Iterator[LiveStack]:
     namespace = f"weaver-test-{uuid.uuid4().hex[:8]}"
-    broker, _ = build_broker(settings, namespace=namespace)
-    bus = DramatiqCommandBus(declare_actors(broker))
-    broker.add_middleware(LiveBoot(settings, lambda order: bus.live("update", order=order)))
-    runtime = worker_runtime.build_runtime(settings, container=pg)
-    for adapter in runtime.live.brokers.values():
+    services = build_services(settings, container=pg, namespace=namespace)
+    broker = services.queue.broker
+    broker.add_middleware(LiveBoot(settings, lambda order: services.queue.send(ApplyTradeUpdate(order))))
+    for adapter in services.live.brokers.values():
         adapter.policy = RetryPolicy(attempts=5, first_wait=0.01, max_wait=0.05, budget_seconds=2)
-    worker_runtime.install(runtime)
+    worker_runtime.install(services)
     worker = dramatiq.Worker(broker, queues={"live"}, worker_threads=1, worker_timeout=100)
     worker.start()
-    scheduler = TickScheduler(pg.session_factory, bus, settle=timedelta(milliseconds=300), sync_seconds=0.25)
+    services.relay.start()
+    scheduler = TickScheduler(pg.read_session, pg.uow, settle=timedelta(milliseconds=300), sync_seconds=0.25)
     scheduler.start()
-    app = create_app({"SETTINGS": settings, "CONTAINER": pg, "COMMANDS": bus})
+    app = create_app({"SETTINGS": settings, "SERVICES": services})
     client = app.test_client()
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {TEST_TOKEN}"
     try:
@@ -71,7 +69,7 @@ def live_stack(pg: Container, settings: Settings, redis_url: str) -> Iterator[Li
                 middleware.before_worker_shutdown(broker, worker)
         app.extensions["weaver"].broadcaster.stop()
         worker_runtime.install(None)
-        broker.close()
+        services.close()
         keys = redis.Redis.from_url(redis_url).keys(f"{namespace}*")
         if keys:
             redis.Redis.from_url(redis_url).delete(*keys)

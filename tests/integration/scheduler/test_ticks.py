@@ -7,13 +7,10 @@ from datetime import timedelta
 
 import redis
 
-from app.bootstrap import Container
+from app.bootstrap import Container, build_services
 from scheduler.ticks import TickScheduler
 from tests.conftest import make_settings
 from tests.integration.foundation.factories import make_run
-from workers.actors import declare_actors
-from workers.broker import build_broker
-from workers.bus import DramatiqCommandBus
 
 
 def queued_ticks(client: redis.Redis, namespace: str) -> list[dict]:
@@ -23,13 +20,13 @@ def queued_ticks(client: redis.Redis, namespace: str) -> list[dict]:
 
 def test_ticks_are_bar_aligned_and_follow_runs_started_and_stopped(pg: Container, redis_url: str) -> None:
     namespace = f"weaver-test-{uuid.uuid4().hex[:8]}"
-    broker, _ = build_broker(make_settings(pg.settings.database_url), namespace=namespace)
-    bus = DramatiqCommandBus(declare_actors(broker))
+    services = build_services(make_settings(pg.settings.database_url), container=pg, namespace=namespace)
+    services.relay.start()  # the scheduler process relays the ticks it records
     client = redis.Redis.from_url(redis_url)
     with pg.uow() as uow:
         steady = uow.runs.add(make_run(mode="paper", timeframe="1Sec", status="running"))
         uow.commit()
-    ticks = TickScheduler(pg.session_factory, bus, settle=timedelta(milliseconds=200), sync_seconds=0.5)
+    ticks = TickScheduler(pg.read_session, pg.uow, settle=timedelta(milliseconds=200), sync_seconds=0.5)
     ticks.start()
     try:
         time.sleep(2.2)
@@ -52,7 +49,9 @@ def test_ticks_are_bar_aligned_and_follow_runs_started_and_stopped(pg: Container
         time.sleep(2.0)
     finally:
         ticks.stop()
-        broker.close()
+        services.relay.stop()
+        services.relay.poll()  # whatever the last tick recorded
+        services.close()
     fired = list(ticks.fired)
     assert sum(1 for f in fired if f.run_id == steady.id) == count_after_stop
     assert sum(1 for f in fired if f.run_id == late.id) >= 4
@@ -63,7 +62,7 @@ def test_ticks_are_bar_aligned_and_follow_runs_started_and_stopped(pg: Container
         assert f.due - f.bar_ts == timedelta(seconds=1, milliseconds=200)
     messages = queued_ticks(client, namespace)
     assert len(messages) == len(fired)
-    sent = sorted((m["args"][1], m["kwargs"]["bar_ts"]) for m in messages)
+    sent = sorted((m["args"][0]["payload"]["run_id"], m["args"][0]["payload"]["bar_ts"]) for m in messages)
     assert sent == sorted((f.run_id, f.bar_ts.isoformat()) for f in fired)
     print(f"tick lateness over {len(lateness)} ticks: p50 {lateness[len(lateness) // 2]:.1f} ms, "
           f"max {lateness[-1]:.1f} ms")

@@ -1,5 +1,5 @@
-"""Real Dramatiq on real Redis: a broker per test (its own namespace), workers as threads of this
-process or as separate `dramatiq` processes."""
+"""Real Dramatiq on real Redis: a broker per test (its own namespace), the command relay as a thread
+(the scheduler's job), workers as threads of this process or as separate `dramatiq` processes."""
 
 from __future__ import annotations
 
@@ -21,13 +21,11 @@ import redis
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.bootstrap import Container
+from app.bootstrap import Container, Services, build_services
 from app.glados.app import create_app
 from tests.conftest import TEST_TOKEN
 from workers import runtime as worker_runtime
-from workers.actors import declare_actors
-from workers.broker import build_broker
-from workers.bus import DramatiqCommandBus
+from workers.bus import DramatiqQueue
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -35,24 +33,27 @@ ROOT = Path(__file__).resolve().parents[3]
 @dataclass
 class Stack:
     namespace: str
-    broker: dramatiq.Broker
-    bus: DramatiqCommandBus
+    services: Services
+    queue: DramatiqQueue
     app: Flask
     client: FlaskClient
+
+    @property
+    def broker(self) -> dramatiq.Broker:
+        return self.queue.broker
 
 
 @pytest.fixture
 def stack(pg: Container, redis_url: str) -> Iterator[Stack]:
     namespace = f"weaver-test-{uuid.uuid4().hex[:8]}"
-    broker, heartbeats = build_broker(pg.settings, namespace=namespace)
-    bus = DramatiqCommandBus(declare_actors(broker))
-    app = create_app({"SETTINGS": pg.settings, "CONTAINER": pg, "COMMANDS": bus,
-                      "HEALTH_PROBES": {"broker": heartbeats.ping, "workers": heartbeats.alive}})
+    services = build_services(pg.settings, container=pg, namespace=namespace)
+    services.relay.start()
+    app = create_app({"SETTINGS": pg.settings, "SERVICES": services})
     client = app.test_client()
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {TEST_TOKEN}"
-    yield Stack(namespace, broker, bus, app, client)
+    yield Stack(namespace, services, services.queue, app, client)
     app.extensions["weaver"].broadcaster.stop()
-    broker.close()
+    services.close()
     keys = redis.Redis.from_url(redis_url).keys(f"{namespace}*")
     if keys:
         redis.Redis.from_url(redis_url).delete(*keys)

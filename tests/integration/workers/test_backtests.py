@@ -8,6 +8,7 @@ import dramatiq
 from sqlalchemy import select
 
 from app.bootstrap import Container
+from app.events.commands import StartBacktest
 from app.events.reader import read_events
 from app.walle.models import EquityPoint, Fill, Order, Position, Trade
 from tests.integration.api.conftest import store_daily_bars
@@ -84,7 +85,7 @@ def test_a_redelivered_message_for_a_finished_run_does_nothing(stack: Stack, pg:
     wait_for(lambda: status(stack, run["id"]) == "completed", 30, "completion")
     with pg.read_session() as session:
         events_before = len(read_events(session, 0, run_id=run["id"]))
-    stack.bus.run_backtest(run["id"])  # the same message again
+    stack.queue.send(StartBacktest(run["id"]))  # the same command again (a new id: the run state tells)
     time.sleep(1.5)
     with pg.read_session() as session:
         assert len(read_events(session, 0, run_id=run["id"])) == events_before

@@ -8,6 +8,7 @@ from alpaca.trading.requests import GetOrdersRequest
 from sqlalchemy import select
 
 from app.bootstrap import Container
+from app.events.commands import TickLive
 from app.exchange import ExchangeServer
 from app.walle.models import Order
 from tests.integration.live.conftest import PAPER, exchange, last_closed_bar, running_run, trading_client
@@ -38,7 +39,7 @@ def test_a_live_worker_killed_mid_submit_leaves_one_order_after_restart(
     exchange.add_fault(method="POST", path="/v2/orders", delay_ms=3000, count=1)
     first = spawn_workers(pg, stack, processes=1, queues="live", extra_env=alpaca)
     try:
-        stack.bus.live("tick", run_id, bar_ts=last_closed_bar().isoformat())
+        stack.queue.send(TickLive(run_id, last_closed_bar().isoformat()))
         wait_for(lambda: [o.status for o in _orders(pg, run_id)] == ["submitted"], 30, "the order's intent")
     finally:
         first.kill()
@@ -71,7 +72,7 @@ def test_the_kill_switch_through_the_api_and_redis_cancels_at_the_exchange_and_s
     try:
         bar = last_closed_bar()
         for run_id in runs:
-            stack.bus.live("tick", run_id, bar_ts=bar.isoformat())
+            stack.queue.send(TickLive(run_id, bar.isoformat()))
         wait_for(lambda: len(client.get_orders()) == 2, 30, "a resting order per run at the exchange")
         killed = stack.client.post("/api/v1/kill", json={})
         assert killed.status_code == 202 and killed.get_json()["runs_stopping"] == 2

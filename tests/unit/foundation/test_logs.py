@@ -28,7 +28,7 @@ def scheduler_for(runs: dict[str, str]) -> TickScheduler:
     def session_factory() -> Any:
         yield FakeSession(runs)
 
-    return TickScheduler(session_factory, commands=None, settle=timedelta(milliseconds=500))  # type: ignore[arg-type]
+    return TickScheduler(session_factory, uow=None, settle=timedelta(milliseconds=500))  # type: ignore[arg-type]
 
 
 def json_lines(records: list[logging.LogRecord]) -> list[dict[str, Any]]:
@@ -47,7 +47,7 @@ def test_the_scheduler_logs_the_run_id_as_a_field(caplog):
     ticks = scheduler_for({"run-a": "1Min"})
     with caplog.at_level(logging.INFO, logger="scheduler.ticks"):
         ticks.sync()
-        ticks.session_factory = scheduler_for({}).session_factory
+        ticks.read_session = scheduler_for({}).read_session
         ticks.sync()
     started, stopped = json_lines(caplog.records)
     assert started["run_id"] == stopped["run_id"] == "run-a"
