@@ -134,6 +134,7 @@ class Services:
             self.uow, live_accounts=lambda kind: settings.alpaca(kind) is not None,  # type: ignore[arg-type]
             is_real_alpaca=lambda kind: "alpaca.markets" in (
                 getattr(settings.alpaca(kind), "base_url", "") or ""),  # type: ignore[arg-type]
+            clock=self.clock,
         )
 
     @cached_property
@@ -165,7 +166,7 @@ class Services:
     def live(self) -> LiveService:
         from app.veda.service import LiveService
 
-        return LiveService(self.uow, self.brokers)
+        return LiveService(self.uow, self.brokers, self.clock)  # type: ignore[arg-type]
 
     @cached_property
     def commands(self) -> CommandHandlers:

@@ -22,7 +22,7 @@ def run_scheduler(settings: Settings) -> None:
     configure_logging(settings.log_level, settings.log_format)
     services = build_services(settings)  # listens: commits in the web processes wake the relay
     ticks = TickScheduler(services.container.read_session, services.uow,
-                          timedelta(milliseconds=settings.settle_delay_ms))
+                          timedelta(milliseconds=settings.settle_delay_ms), clock=services.clock)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.clock.realtime import RealtimeClock
+from app.clock.system import Clock, SystemClock
 from app.events.commands import TickLive, issue
 from app.walle.models import Run
 from app.walle.uow import UnitOfWork
@@ -57,9 +58,10 @@ class Fired:
 
 class TickScheduler:
     def __init__(self, read_session: Callable[[], Session], uow: Callable[[], UnitOfWork], settle: timedelta,
-                 sync_seconds: float = 0.5):
+                 sync_seconds: float = 0.5, clock: Clock | None = None):
         self.read_session = read_session
         self.uow = uow
+        self.clock = clock or SystemClock()  # which bar a firing belongs to: tests inject their own
         self.settle = settle
         self.sync_seconds = sync_seconds
         self.scheduler = BackgroundScheduler(timezone=UTC, job_defaults={
@@ -72,7 +74,7 @@ class TickScheduler:
 
     def start(self) -> None:
         self.scheduler.add_job(self.sync, "interval", seconds=self.sync_seconds, id=SYNC_JOB,
-                               next_run_time=datetime.now(UTC))
+                               next_run_time=self.clock.now())
         self.scheduler.start()
 
     def stop(self) -> None:
@@ -81,7 +83,7 @@ class TickScheduler:
 
     def sync(self) -> None:
         """Add a trigger for every running paper/live run, drop those of runs no longer running."""
-        self.alive_at = datetime.now(UTC)
+        self.alive_at = self.clock.now()
         with self.read_session() as session:
             active = {run_id: timeframe for run_id, timeframe in session.execute(
                 select(Run.id, Run.timeframe).where(Run.mode.in_(("paper", "live")), Run.status == "running"))}
@@ -105,7 +107,7 @@ class TickScheduler:
             return dict(self._jobs)
 
     def _fire(self, run_id: str, clock: RealtimeClock) -> None:
-        now = datetime.now(UTC)
+        now = self.clock.now()
         tick = clock.last_tick(now)
         self.fired.append(Fired(run_id, tick.bar_ts, tick.fire_at, now))
         with self.uow() as uow:

@@ -9,7 +9,8 @@ in-process notifier is signalled after commit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from psycopg.types.json import Jsonb
 from sqlalchemy import event as sa_event
@@ -40,6 +41,22 @@ class OutboxWriter:
     def __init__(self, session: Session, registry: EventRegistry | None = None):
         self.session = session
         self.registry = registry or default_registry()
+        self._batch: list[Event] | None = None
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Write the events emitted inside the block as one insert when it ends (a hot path that
+        emits several events per transaction); events emitted inside get no `seq` back."""
+        if self._batch is not None:  # already batching: the outer block writes them
+            yield
+            return
+        self._batch = []
+        try:
+            yield
+            events = self._batch
+        finally:
+            self._batch = None
+        self.append_many(events)
 
     def emit(
         self, type: str, payload: dict[str, object], *, run_id: str | None = None, causation_id: str | None = None
@@ -58,6 +75,10 @@ class OutboxWriter:
         )
 
     def append(self, event: Event) -> Event:
+        if self._batch is not None:
+            self.registry.validate(event.type, event.payload)  # refused now, not at the end of the block
+            self._batch.append(event)
+            return event
         return self.append_many([event])[0]
 
     def append_many(self, events: Iterable[Event]) -> list[Event]:
@@ -101,8 +122,9 @@ class OutboxWriter:
         if self.session.info.get(_PENDING):
             return
         if self.session.get_bind().dialect.name == "postgresql":
-            self.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _OUTBOX_LOCK_KEY})
-            self.session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
+            # One round trip: the lock and the notify (delivered at commit) are both transaction-scoped.
+            self.session.execute(text("SELECT pg_advisory_xact_lock(:key), pg_notify(:channel, '')"),
+                                 {"key": _OUTBOX_LOCK_KEY, "channel": CHANNEL})
         self.session.info[_PENDING] = True
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from app.clock.system import Clock, SystemClock
 from app.clock.timeframes import parse_timeframe
 from app.events.commands import Command, StartBacktest, StartLive, StopRun, issue
 from app.events.types import RUN_STATUS_EVENTS
@@ -24,11 +25,13 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def transition(uow: UnitOfWork, run: Run, target: str, *, error: str | None = None) -> None:
-    """Move `run` to `target` (or raise InvalidTransition) and record the event with it."""
+def transition(uow: UnitOfWork, run: Run, target: str, *, error: str | None = None,
+               at: datetime | None = None) -> None:
+    """Move `run` to `target` (or raise InvalidTransition) and record the event with it; `at` is
+    the caller's clock (the system clock when not given)."""
     lifecycle.check(run.id, run.mode, run.status, target)
     previous, run.status = run.status, target
-    stamp = now()
+    stamp = at or now()
     run.updated_at = stamp
     if target == "queued":
         run.queued_at, run.error, run.progress = stamp, None, 0.0
@@ -46,8 +49,9 @@ def transition(uow: UnitOfWork, run: Run, target: str, *, error: str | None = No
 
 class RunService:
     def __init__(self, uow: UowFactory, live_accounts: Callable[[str], bool] | None = None,
-                 is_real_alpaca: Callable[[str], bool] | None = None):
+                 is_real_alpaca: Callable[[str], bool] | None = None, clock: Clock | None = None):
         self.uow = uow
+        self.clock = clock or SystemClock()
         self.live_accounts = live_accounts or (lambda kind: False)
         self.is_real_alpaca = is_real_alpaca or (lambda kind: True)
 
@@ -76,7 +80,7 @@ class RunService:
                     options={"fractional": spec.fractional, "allow_short": spec.allow_short,
                              "asset_class": spec.asset_class,
                              "risk": spec.risk.model_dump(mode="json") if spec.risk else None},
-                    status="created", created_at=now(), updated_at=now(),
+                    status="created", created_at=self.clock.now(), updated_at=self.clock.now(),
                 )
             )
             uow.outbox.emit("run.created", {"run_id": run.id, "status": "created", "mode": run.mode}, run_id=run.id)
@@ -117,10 +121,10 @@ class RunService:
         """The status change and the command that carries it out, in one transaction."""
         command: Command
         if run.mode == "backtest":
-            transition(uow, run, "queued")
+            transition(uow, run, "queued", at=self.clock.now())
             command = StartBacktest(run.id)
         else:
-            transition(uow, run, "running")
+            transition(uow, run, "running", at=self.clock.now())
             command = StartLive(run.id)
         issue(uow.outbox, command)
 
@@ -130,13 +134,13 @@ class RunService:
             run = self._get(uow, run_id, for_update=True)
             if run.mode == "backtest":
                 # The worker polls the status while it runs and abandons the run once it sees this.
-                transition(uow, run, "cancelled", error="cancelled by the user")
+                transition(uow, run, "cancelled", error="cancelled by the user", at=self.clock.now())
                 if run.sweep_id:
                     from app.services.sweeps import record_cell_finished  # sweeps builds on runs
 
                     record_cell_finished(uow, run.sweep_id)
             else:
-                transition(uow, run, "stopping")
+                transition(uow, run, "stopping", at=self.clock.now())
                 issue(uow.outbox, StopRun(run.id, cancel_orders=request.cancel_orders))
             uow.commit()
         return run

@@ -62,15 +62,17 @@ class Embedded:
         queue = services.queue
         queue.broker.add_middleware(LiveBoot(self.settings, lambda order: queue.send(ApplyTradeUpdate(order))))
         worker_runtime.install(services)
-        for queues, threads in (({"backtest"}, self.backtest_threads), ({"live"}, 1)):
-            worker = dramatiq.Worker(queue.broker, queues=queues, worker_threads=threads, worker_timeout=250)
+        # An idle consumer polls its queue with a backoff up to worker_timeout: the live queue's tick is due
+        # at once (a bar's ticks act within its settle delay), so it polls at most 20 ms apart.
+        for queues, threads, idle_ms in (({"backtest"}, self.backtest_threads, 250), ({"live"}, 1, 20)):
+            worker = dramatiq.Worker(queue.broker, queues=queues, worker_threads=threads, worker_timeout=idle_ms)
             worker.start()
             self.parts.append(worker)
         self._requeue_interrupted()
         services.relay.start()  # the scheduler's job in the Procfile deployment
         self.parts.append(services.relay)
         scheduler = TickScheduler(self.container.read_session, services.uow,
-                                  settle=timedelta(milliseconds=self.settings.settle_delay_ms))
+                                  settle=timedelta(milliseconds=self.settings.settle_delay_ms), clock=services.clock)
         scheduler.start()
         self.parts.append(scheduler)
         app = create_app({"SETTINGS": self.settings, "SERVICES": services})

@@ -3,7 +3,8 @@
 Every broker call of Weaver goes through here, on the pinned live worker. alpaca-py's own retry
 (a fixed 3 s sleep, 429/504 only) is switched off; this adapter retries 429 and 5xx with capped
 exponential backoff inside a time budget, and never submits an order twice: before a retry it asks
-the broker whether the `client_order_id` already exists.
+the broker whether the `client_order_id` already exists. It implements the broker port
+(app/veda/ports.py): Alpaca's JSON becomes typed, frozen snapshots here, at the edge.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from alpaca.trading.client import TradingClient
 
 from app.config import AlpacaCredentials
 from app.marvin.instruments import Instrument
+from app.veda.ports import Account, Asset, BarRow, BrokerOrder, BrokerPosition, MarketClock, SessionDay
+from app.veda.wire import account_of, asset_of, bar_of, order_of, position_of, session_of, ts_of
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -67,28 +70,15 @@ def _error_of(exc: Exception) -> BrokerError:
     return BrokerError(f"{exc.__class__.__name__}: {exc}", retryable=True)  # network trouble
 
 
-def instrument_of(symbol: str, asset: dict[str, Any]) -> Instrument:
-    """An Alpaca asset record as an Instrument. Crypto states its own `price_increment` and
+def instrument_of(symbol: str, asset: Asset) -> Instrument:
+    """An asset record as an Instrument. Crypto states its own `price_increment` and
     `min_trade_increment`; a US equity follows the class's price rule and trades whole shares only
     when the asset is not fractionable."""
-    asset_class = asset.get("class") or asset.get("asset_class")
-    if asset_class == "crypto":
-        return Instrument(symbol, "crypto", _increment(asset.get("price_increment")),
-                          _increment(asset.get("min_trade_increment")))
-    if asset_class == "us_equity":
-        return Instrument(symbol, "us_equity", None, None if asset.get("fractionable", True) else Decimal(1))
+    if asset.asset_class == "crypto":
+        return Instrument(symbol, "crypto", asset.price_increment, asset.min_trade_increment)
+    if asset.asset_class == "us_equity":
+        return Instrument(symbol, "us_equity", None, None if asset.fractionable else Decimal(1))
     return Instrument(symbol, "other")
-
-
-def _increment(value: Any) -> Decimal | None:
-    """A stated increment, or None when absent or not a positive number (the class's rule applies)."""
-    if value in (None, ""):
-        return None
-    try:
-        step = Decimal(str(value))
-    except ArithmeticError:
-        return None
-    return step if step.is_finite() and step > 0 else None
 
 
 class AlpacaBroker:
@@ -148,21 +138,21 @@ class AlpacaBroker:
                 wait = min(wait * 2, self.policy.max_wait)
         raise AssertionError("unreachable")
 
-    def submit_order(self, order: Any) -> dict[str, Any]:
+    def submit_order(self, order: Any) -> BrokerOrder:
         """Submit an alpaca-py order request once, whatever happens on the wire: a retry first looks
         the order up by its client_order_id, so an order that reached the broker but whose answer was
         lost is found, not placed again."""
         client_order_id = order.client_order_id
         submitted = False
 
-        def attempt() -> dict[str, Any]:
+        def attempt() -> BrokerOrder:
             nonlocal submitted
             if submitted:
                 existing = self.order_by_client_id(client_order_id, retry=False)
                 if existing is not None:
                     return existing
             submitted = True
-            return self.trading.submit_order(order)  # type: ignore[return-value]
+            return order_of(self.trading.submit_order(order))  # type: ignore[arg-type]
 
         try:
             return self.call(f"submit {client_order_id}", attempt)
@@ -173,10 +163,11 @@ class AlpacaBroker:
                     return existing
             raise
 
-    def order_by_client_id(self, client_order_id: str, retry: bool = True) -> dict[str, Any] | None:
-        def fetch() -> dict[str, Any] | None:
+    def order_by_client_id(self, client_order_id: str, retry: bool = True) -> BrokerOrder | None:
+        def fetch() -> BrokerOrder | None:
             try:
-                return self.trading.get("/orders:by_client_order_id", {"client_order_id": client_order_id})
+                return order_of(self.trading.get("/orders:by_client_order_id",  # type: ignore[arg-type]
+                                                 {"client_order_id": client_order_id}))
             except APIError as exc:
                 if exc.status_code == 404:
                     return None
@@ -184,11 +175,11 @@ class AlpacaBroker:
 
         return self.call(f"find {client_order_id}", fetch) if retry else fetch()
 
-    def asset(self, symbol: str) -> dict[str, Any] | None:
+    def asset(self, symbol: str) -> Asset | None:
         """The broker's asset record for `symbol`, or None when it has none."""
-        def fetch() -> dict[str, Any] | None:
+        def fetch() -> Asset | None:
             try:
-                return self.trading.get(f"/assets/{symbol}")
+                return asset_of(self.trading.get(f"/assets/{symbol}"))  # type: ignore[arg-type]
             except APIError as exc:
                 if exc.status_code == 404:
                     return None
@@ -222,44 +213,44 @@ class AlpacaBroker:
                 return False
             raise
 
-    def open_orders(self) -> list[dict[str, Any]]:
-        return self.call("list open orders", lambda: self.trading.get(
+    def open_orders(self) -> list[BrokerOrder]:
+        found = self.call("list open orders", lambda: self.trading.get(
             "/orders", {"status": "open", "limit": 500, "nested": True, "direction": "asc"}))
+        return [order_of(o) for o in found or ()]  # type: ignore[union-attr]
 
-    def orders_since(self, after_iso: str) -> list[dict[str, Any]]:
-        return self.call("list orders", lambda: self.trading.get(
-            "/orders", {"status": "all", "limit": 500, "after": after_iso, "direction": "asc", "nested": True}))
+    def positions(self) -> list[BrokerPosition]:
+        return [position_of(p) for p in self.call("list positions", lambda: self.trading.get("/positions")) or ()]
 
-    def positions(self) -> list[dict[str, Any]]:
-        return self.call("list positions", lambda: self.trading.get("/positions"))
+    def account(self) -> Account:
+        return account_of(self.call("account", lambda: self.trading.get("/account")))  # type: ignore[arg-type]
 
-    def account(self) -> dict[str, Any]:
-        return self.call("account", lambda: self.trading.get("/account"))
+    def clock(self) -> MarketClock:
+        found: dict[str, Any] = self.call("clock", lambda: self.trading.get("/clock"))  # type: ignore[assignment]
+        return MarketClock(ts_of(found["timestamp"]), bool(found["is_open"]),  # type: ignore[arg-type]
+                           ts_of(found.get("next_open")), ts_of(found.get("next_close")))
 
-    def clock(self) -> dict[str, Any]:
-        return self.call("clock", lambda: self.trading.get("/clock"))
-
-    def calendar(self, start: str, end: str) -> list[dict[str, Any]]:
-        return self.call("calendar", lambda: self.trading.get("/calendar", {"start": start, "end": end}))
+    def calendar(self, start: str, end: str) -> list[SessionDay]:
+        found = self.call("calendar", lambda: self.trading.get("/calendar", {"start": start, "end": end}))
+        return [session_of(day) for day in found or ()]  # type: ignore[union-attr]
 
     def data_page(self, path: str, params: dict[str, Any]) -> dict[str, Any]:
         """One raw page of the market data API (the caller follows next_page_token)."""
         return self.call(f"data {path}", lambda: self.data.get(path, params))
 
     def bars(self, symbols: list[str], timeframe: str, start_iso: str, end_iso: str | None = None,
-             limit: int = 10_000, adjustment: str = "split") -> dict[str, list[dict[str, Any]]]:
+             limit: int = 10_000, adjustment: str = "split") -> dict[str, list[BarRow]]:
         """Bars per symbol, every page (the data API pages with next_page_token). Split-adjusted by
         default, so a split inside the window is not a crash to the strategy's indicators."""
         params: dict[str, Any] = {"symbols": ",".join(symbols), "timeframe": timeframe, "start": start_iso,
                                   "limit": limit, "adjustment": Adjustment(adjustment).value, "feed": "iex"}
         if end_iso:
             params["end"] = end_iso
-        found: dict[str, list[dict[str, Any]]] = {s: [] for s in symbols}
+        found: dict[str, list[BarRow]] = {s: [] for s in symbols}
         while True:
             page = self.call("bars", lambda p=dict(params): self.data.get("/stocks/bars", p))
-            for symbol, rows in (page.get("bars") or {}).items():
-                found.setdefault(symbol, []).extend(rows)
-            token = page.get("next_page_token")
+            for symbol, rows in (page.get("bars") or {}).items():  # type: ignore[union-attr]
+                found.setdefault(symbol, []).extend(bar_of(r) for r in rows)
+            token = page.get("next_page_token")  # type: ignore[union-attr]
             if not token:
                 return found
             params["page_token"] = token

@@ -15,7 +15,7 @@ import numpy as np
 
 from app.clock.realtime import live_timeframe
 from app.marvin.bars import BarFrame
-from app.veda.alpaca import AlpacaBroker
+from app.veda.ports import Broker
 
 WARMUP_BARS = 300
 PRICE = Decimal("1e-12")  # live_bars keep prices as NUMERIC(30,12), volumes as NUMERIC(28,9)
@@ -69,7 +69,7 @@ class RunHistory:
         return marks
 
 
-def fetch_rows(broker: AlpacaBroker, symbols: list[str], timeframe: str, bar_ts: datetime,
+def fetch_rows(broker: Broker, symbols: list[str], timeframe: str, bar_ts: datetime,
                after: datetime | None, warmup: int = WARMUP_BARS) -> dict[str, list[Row]]:
     """Per symbol, the bars after `after` up to and including `bar_ts`; without `after`, the last
     `warmup` of them. The window asked for is wider than `warmup` bars of wall time, because markets
@@ -84,10 +84,9 @@ def fetch_rows(broker: AlpacaBroker, symbols: list[str], timeframe: str, bar_ts:
     found = broker.bars(symbols, timeframe, _iso(start), _iso(bar_ts))
     out = {}
     for symbol in symbols:
-        rows = [r for r in found.get(symbol, []) if (after is None or _parse(r["t"]) > after)
-                and _parse(r["t"]) <= bar_ts]
-        rows.sort(key=lambda r: r["t"])
-        out[symbol] = [stored_row(_ns(_parse(r["t"])), *(r[k] for k in ("o", "h", "l", "c", "v")))
+        rows = [r for r in found.get(symbol, []) if (after is None or r.ts > after) and r.ts <= bar_ts]
+        rows.sort(key=lambda r: r.ts)
+        out[symbol] = [stored_row(_ns(r.ts), r.open, r.high, r.low, r.close, r.volume)
                        for r in (rows if after is not None else rows[-warmup:])]
     return out
 
@@ -116,6 +115,3 @@ def _ns(moment: datetime) -> int:
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
-
-def _parse(stamp: str) -> datetime:
-    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(UTC)

@@ -4,13 +4,15 @@ snapshot twice (stream and polling both saw it) changes nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Numeric, case, func, select, type_coerce
 
+from app.veda.ports import BrokerOrder, Clock
 from app.veda.positions import ZERO, Holding, apply_fill
 from app.veda.statuses import FINAL, weaver_status
 from app.walle.models import Fill, Order, Position, Run
@@ -18,15 +20,6 @@ from app.walle.uow import UnitOfWork
 
 PRICE = Decimal("1e-12")  # prices are stored as NUMERIC(30,12)
 
-
-def parse_ts(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
-
-
-def _dec(value: Any) -> Decimal | None:
-    return None if value in (None, "") else Decimal(str(value))
 
 
 @dataclass(frozen=True)
@@ -36,14 +29,23 @@ class Applied:
 
 
 class Ledger:
-    def __init__(self, uow: UnitOfWork):
-        self.uow = uow
+    """`positions` (optional) are the run's Position rows already loaded by the caller, by symbol: a
+    fill then updates them without reading them again; `on_fill` hears of each fill booked."""
 
-    def record_intent(self, run: Run, values: dict[str, Any]) -> Order:
+    def __init__(self, uow: UnitOfWork, clock: Clock, positions: dict[str, Position] | None = None,
+                 on_fill: Callable[[Fill], None] | None = None):
+        self.uow = uow
+        self.clock = clock
+        self.positions = positions
+        self.on_fill = on_fill
+        self.applied: list[Order] = []  # every order a snapshot was applied to, bracket legs included
+
+    def record_intent(self, run: Run | Any, values: dict[str, Any]) -> Order:
         """The order as we are about to send it (status `submitted`), committed before the broker
         hears of it: a crash after the send is then found again by its client_order_id."""
-        order = Order(run_id=run.id, status="submitted", submitted_at=datetime.now(UTC),
-                      history=[{"status": "submitted", "ts": datetime.now(UTC).isoformat()}], **values)
+        now = self.clock.now()
+        order = Order(run_id=run.id, status="submitted", submitted_at=now,
+                      history=[{"status": "submitted", "ts": now.isoformat()}], **values)
         self.uow.session.add(order)
         self.uow.session.flush()
         self._event(order, "order.submitted")
@@ -55,73 +57,86 @@ class Ledger:
     def mark_unknown(self, order: Order, reason: str) -> None:
         self._set_status(order, "unknown", reason=reason)
 
-    def apply(self, order: Order, snapshot: dict[str, Any]) -> Applied:
+    def withdraw(self, order: Order, reason: str) -> None:
+        """Cancel an order the broker never heard of (decided and withdrawn within one bar)."""
+        self._set_status(order, "canceled", reason=reason)
+
+    def apply(self, order: Order, snapshot: BrokerOrder) -> Applied:
         """Bring `order` to the broker's `snapshot`; book any new fill into fills and positions."""
-        order.broker_order_id = order.broker_order_id or str(snapshot.get("id") or "") or None
-        filled_total = _dec(snapshot.get("filled_qty")) or ZERO
+        order.broker_order_id = order.broker_order_id or snapshot.id or None
+        self.applied.append(order)
+        filled_total = snapshot.filled_qty
         new_qty = filled_total - (order.filled_qty or ZERO)
         if new_qty > 0:
             self._book_fill(order, snapshot, filled_total, new_qty)
-        status = weaver_status(str(snapshot.get("status", "")))
+        status = weaver_status(snapshot.status)
         changed = new_qty > 0
         if status != order.status and not (order.status in FINAL and status != "filled"):
-            self._set_status(order, status, at=parse_ts(snapshot.get("updated_at")))
+            self._set_status(order, status, at=snapshot.updated_at)
             changed = True
-        for leg in snapshot.get("legs") or ():
+        for leg in snapshot.legs:
             changed = self.apply(self._leg(order, leg), leg).changed or changed
         return Applied(changed, max(new_qty, ZERO))
 
-    def _leg(self, parent: Order, snapshot: dict[str, Any]) -> Order:
+    def _leg(self, parent: Order, snapshot: BrokerOrder) -> Order:
         """A bracket exit the broker created with `parent`, recorded under the broker's own
         client_order_id: the stream, polling and reconciliation then find it like any other order,
         and its fill moves the run's position."""
-        cid = str(snapshot["client_order_id"])
+        cid = snapshot.client_order_id
         leg = self.uow.records.order_by_client_id(cid)
         if leg is not None:
             return leg
         leg = Order(run_id=parent.run_id, parent_id=parent.id, client_order_id=cid,
-                    broker_order_id=str(snapshot.get("id") or "") or None, symbol=parent.symbol,
-                    side=str(snapshot.get("side") or ("sell" if parent.side == "buy" else "buy")),
-                    type=str(snapshot.get("type") or snapshot.get("order_type") or "market"), order_class="bracket",
-                    time_in_force=str(snapshot.get("time_in_force") or parent.time_in_force),
-                    qty=_dec(snapshot.get("qty")), limit_price=_dec(snapshot.get("limit_price")),
-                    stop_price=_dec(snapshot.get("stop_price")), bar_ts=parent.bar_ts, status="submitted",
-                    submitted_at=parse_ts(snapshot.get("submitted_at")) or parent.submitted_at,
-                    history=[{"status": "submitted", "ts": datetime.now(UTC).isoformat()}])
+                    broker_order_id=snapshot.id or None, symbol=parent.symbol,
+                    side=snapshot.side or ("sell" if parent.side == "buy" else "buy"),
+                    type=snapshot.type or "market", order_class="bracket",
+                    time_in_force=snapshot.time_in_force or parent.time_in_force,
+                    qty=snapshot.qty, limit_price=snapshot.limit_price,
+                    stop_price=snapshot.stop_price, bar_ts=parent.bar_ts, status="submitted",
+                    submitted_at=snapshot.submitted_at or parent.submitted_at,
+                    history=[{"status": "submitted", "ts": self.clock.now().isoformat()}])
         self.uow.session.add(leg)
         self.uow.session.flush()
         self._event(leg, "order.submitted")
         return leg
 
-    def _book_fill(self, order: Order, snapshot: dict[str, Any], filled_total: Decimal, qty: Decimal) -> None:
-        avg_total = _dec(snapshot.get("filled_avg_price")) or ZERO
+    def _book_fill(self, order: Order, snapshot: BrokerOrder, filled_total: Decimal, qty: Decimal) -> None:
+        avg_total = snapshot.filled_avg_price or ZERO
         paid_before = (order.filled_avg_price or ZERO) * (order.filled_qty or ZERO)
         price = ((avg_total * filled_total - paid_before) / qty).quantize(PRICE)
-        ts = parse_ts(snapshot.get("filled_at")) or parse_ts(snapshot.get("updated_at")) or datetime.now(UTC)
-        self.uow.session.add(Fill(
-            run_id=order.run_id, order_id=order.id, symbol=order.symbol, side=order.side, qty=qty, price=price,
-            fee=ZERO, ts=ts, broker_fill_id=f"{order.broker_order_id}:{filled_total}",
-        ))
+        ts = snapshot.filled_at or snapshot.updated_at or self.clock.now()
+        fill = Fill(run_id=order.run_id, order_id=order.id, symbol=order.symbol, side=order.side, qty=qty, price=price,
+                    fee=ZERO, ts=ts, broker_fill_id=f"{order.broker_order_id}:{filled_total}")
+        self.uow.session.add(fill)
         order.filled_qty, order.filled_avg_price, order.filled_at = filled_total, avg_total.quantize(PRICE), ts
-        order.updated_at = datetime.now(UTC)  # a fill is a change the strategy hears of (LiveGateway.take_events)
-        position = self.uow.session.scalar(
-            select(Position).where(Position.run_id == order.run_id, Position.symbol == order.symbol))
+        order.updated_at = self.clock.now()  # a fill is a change the strategy hears of (LiveGateway.take_events)
+        position = self._position(order.run_id, order.symbol)
         before = Holding(position.qty, position.avg_price, position.realized_pl) if position else Holding()
         after = apply_fill(before, order.side, qty, price)
         if position is None:
             position = Position(run_id=order.run_id, symbol=order.symbol, qty=after.qty, avg_price=after.avg_price,
                                 realized_pl=after.realized_pl, mark_price=price)
             self.uow.session.add(position)
+            if self.positions is not None:
+                self.positions[order.symbol] = position
         else:
             position.qty, position.avg_price, position.realized_pl = after.qty, after.avg_price, after.realized_pl
             position.mark_price = price
         self.uow.outbox.emit("position.changed", {"run_id": order.run_id, "symbol": order.symbol,
                                                   "qty": str(after.qty)}, run_id=order.run_id)
+        if self.on_fill is not None:
+            self.on_fill(fill)
+
+    def _position(self, run_id: str, symbol: str) -> Position | None:
+        if self.positions is not None:
+            return self.positions.get(symbol)
+        return self.uow.session.scalar(select(Position).where(Position.run_id == run_id, Position.symbol == symbol))
 
     def _set_status(self, order: Order, status: str, *, reason: str | None = None,
                     at: datetime | None = None) -> None:
-        stamp = at or datetime.now(UTC)
-        order.status, order.updated_at = status, datetime.now(UTC)
+        now = self.clock.now()
+        stamp = at or now
+        order.status, order.updated_at = status, now
         if reason:
             order.reject_reason = reason[:1000]
         order.history = [*order.history, {"status": status, "ts": stamp.isoformat(),
@@ -136,7 +151,7 @@ class Ledger:
         self.uow.outbox.emit(kind, payload, run_id=order.run_id)
 
 
-def run_cash(uow: UnitOfWork, run: Run) -> Decimal:
+def run_cash(uow: UnitOfWork, run: Run | Any) -> Decimal:
     """Starting cash minus what the run's buys cost plus what its sells brought, less fees."""
     if uow.session.get_bind().dialect.name == "postgresql":
         # NUMERIC arithmetic in the database: exact, and one row back however many fills a long run has.

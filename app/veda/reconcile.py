@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from app.veda.alpaca import AlpacaBroker
 from app.veda.ledger import Ledger
+from app.veda.ports import Broker, Clock
 from app.veda.statuses import OPEN
 from app.walle.models import Order, Position, Run
 from app.walle.uow import UnitOfWork
@@ -24,10 +24,10 @@ class Report:
     repaired: list[str] = field(default_factory=list)
 
 
-def reconcile_account(uow: UnitOfWork, broker: AlpacaBroker, kind: str) -> Report:
+def reconcile_account(uow: UnitOfWork, broker: Broker, kind: str, clock: Clock) -> Report:
     """Compare the open orders and positions Weaver believes in for `kind` runs with the broker's."""
     report = Report()
-    ledger = Ledger(uow)
+    ledger = Ledger(uow, clock)
     runs = {r.id: r for r in uow.session.scalars(select(Run).where(Run.mode == kind))}
     ours = list(uow.session.scalars(
         select(Order).where(Order.run_id.in_(list(runs)), Order.status.in_(list(OPEN))).order_by(Order.submitted_at)))
@@ -45,7 +45,7 @@ def reconcile_account(uow: UnitOfWork, broker: AlpacaBroker, kind: str) -> Repor
                       f"{before} → {order.status} (filled {order.filled_qty})")
     known = {o.client_order_id for o in uow.session.scalars(select(Order).where(Order.run_id.in_(list(runs))))}
     for snapshot in broker.open_orders():
-        cid = snapshot.get("client_order_id")
+        cid = snapshot.client_order_id
         run_id = run_of(cid)
         if run_id and cid not in known:
             _repaired(uow, report, run_id if run_id in runs else None, "order", cid, "untracked",
@@ -62,12 +62,11 @@ def run_of(client_order_id: str | None) -> str | None:
     return candidate if candidate.count("-") == 4 else None
 
 
-def _compare_positions(uow: UnitOfWork, broker: AlpacaBroker, runs: dict[str, Run], report: Report) -> None:
+def _compare_positions(uow: UnitOfWork, broker: Broker, runs: dict[str, Run], report: Report) -> None:
     believed: dict[str, Decimal] = {}
     for position in uow.session.scalars(select(Position).where(Position.run_id.in_(list(runs)))):
         believed[position.symbol] = believed.get(position.symbol, Decimal(0)) + position.qty
-    actual = {p["symbol"]: Decimal(str(p["qty"])) * (-1 if p.get("side") == "short" else 1)
-              for p in broker.positions()}
+    actual = {p.symbol: p.signed_qty for p in broker.positions()}
     for symbol in sorted(set(believed) | set(actual)):
         mine, theirs = believed.get(symbol, Decimal(0)), actual.get(symbol, Decimal(0))
         if mine != theirs:

@@ -21,16 +21,18 @@ from app.walle.uow import UnitOfWork
 
 
 def record_bars(uow: UnitOfWork, run_id: str, history: RunHistory, rows: dict[str, list[Row]], bar_ns: int,
-                in_session: Callable[[datetime], bool]) -> int:
+                in_session: Callable[[datetime], bool], check_known: bool = True) -> int:
     """Record the new rows (the tick's bar processed, every earlier one history only), append them to
     the run's history in memory, and return how many bars the run missed: bars between its last
     bar and this one inside a trading session, on which it never ran (ticks skipped while it was
-    down). Those are announced once as `run.bars_missed`. Rows already on record are not written twice."""
+    down). Those are announced once as `run.bars_missed`. Rows already on record are not written
+    twice; `check_known=False` when the caller knows none can be (its history in memory holds every
+    row it recorded, and these are all newer)."""
     first_tick = history.empty
     if any(rows.values()):
         earliest = ns_to_datetime(min(r[0] for symbol_rows in rows.values() for r in symbol_rows))
         known = set(uow.session.execute(select(LiveBar.symbol, LiveBar.ts).where(
-            LiveBar.run_id == run_id, LiveBar.ts >= earliest)).all())
+            LiveBar.run_id == run_id, LiveBar.ts >= earliest)).all()) if check_known else set()
         values = [_values(run_id, symbol, row, row[0] != bar_ns) for symbol, symbol_rows in rows.items()
                   for row in symbol_rows if (symbol, ns_to_datetime(row[0])) not in known]
         if values:

@@ -23,9 +23,9 @@ from app.clock.timeframes import parse_timeframe
 from app.marvin.bars import ns_to_datetime
 from app.marvin.registry import get_strategy
 from app.marvin.runner import StrategyRunner
-from app.veda.alpaca import AlpacaBroker
 from app.veda.gateway import LiveGateway
 from app.veda.history import RunHistory, ns_of, stored_row
+from app.veda.ports import Broker, Clock
 from app.veda.replay import Mismatch, RecordedFill, RecordedOrder, ReplayGateway
 from app.walle.models import Fill, LiveBar, LiveState, LiveTick, Order
 from app.walle.uow import UnitOfWork
@@ -38,6 +38,7 @@ class RunContext:
     runner: StrategyRunner
     gateway: LiveGateway
     history: RunHistory
+    ticks: int = 0  # ticks traded by this context: on its first, what a crashed attempt left is looked for
 
 
 @dataclass
@@ -55,13 +56,13 @@ class Records:
     state: tuple[datetime, dict[str, Any]] | None
 
 
-def resume_run(uow_factory: Callable[[], UnitOfWork], broker: AlpacaBroker, run_id: str,
-               before: datetime) -> RunContext:
+def resume_run(uow_factory: Callable[[], UnitOfWork], broker: Broker, run_id: str,
+               before: datetime, clock: Clock) -> RunContext:
     """The run's strategy as it stood after its last processed bar before `before` (the tick about to
     run, which is traded live even when it was recorded by a tick that died half-way)."""
     with uow_factory() as uow:
         records = load_records(uow, run_id, before)
-    gateway = LiveGateway(uow_factory, broker, run_id)
+    gateway = LiveGateway(uow_factory, broker, run_id, clock)
     runner = StrategyRunner(get_strategy(records.strategy), gateway, records.params)
     if records.history.processed:
         replay = ReplayGateway(run_id, records.cash, records.orders, records.fills)
@@ -98,7 +99,7 @@ def replay_bars(runner: StrategyRunner, replay: ReplayGateway, records: Records)
     for bar_ns in bars:
         bar_ts = ns_to_datetime(bar_ns)
         replay.begin_bar(bar_ts, records.tick_starts.get(bar_ts, bar_ts + delta), history.marks(bar_ns))
-        runner.next_seq = 1  # as _trade_bar does: the same ids as the run made
+        runner.next_seq = 1  # as the tick does: the same ids as the run made
         runner.on_bar(history.frames(bar_ns))
         replayed.append(bar_ts)
     return replay.mismatches + replay.unmatched(replayed)

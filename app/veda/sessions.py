@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from app.clock.realtime import NEW_YORK
 from app.clock.timeframes import parse_timeframe
-from app.veda.alpaca import AlpacaBroker
+from app.veda.ports import Broker
 
 Hours = tuple[datetime, datetime] | None  # regular session [open, close), or None: no session that day
 _FETCH_DAYS = 7
@@ -19,7 +19,7 @@ _KEEP_DAYS = 400
 
 
 class SessionCalendar:
-    def __init__(self, broker: AlpacaBroker):
+    def __init__(self, broker: Broker):
         self.broker = broker
         self._days: dict[date, Hours] = {}
 
@@ -41,11 +41,11 @@ class SessionCalendar:
             if len(self._days) > _KEEP_DAYS:
                 self._days.clear()
             last = day + timedelta(days=_FETCH_DAYS - 1)
-            found = {entry["date"]: entry for entry in self.broker.calendar(day.isoformat(), last.isoformat())}
+            found = {entry.date: entry for entry in self.broker.calendar(day.isoformat(), last.isoformat())}
             for offset in range(_FETCH_DAYS):
                 each = day + timedelta(days=offset)
-                entry = found.get(each.isoformat())
-                self._days[each] = None if entry is None else _session(each, entry["open"], entry["close"])
+                entry = found.get(each)
+                self._days[each] = None if entry is None else _session(each, entry.open, entry.close)
         return self._days[day]
 
 

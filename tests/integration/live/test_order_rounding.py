@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from app.bootstrap import Container
+from app.clock.system import SystemClock
 from app.greta.engine import Backtest, BacktestConfig
 from app.marvin.bars import BarFrame
 from app.marvin.gateway import OrderRequest
@@ -25,6 +26,7 @@ from app.marvin.instruments import Instrument
 from app.marvin.strategy import Strategy
 from app.services.runs import transition
 from app.veda.gateway import LiveGateway
+from app.veda.ports import BrokerOrder
 from app.walle.models import Order
 from tests.integration.foundation.factories import make_run
 
@@ -107,9 +109,9 @@ class FakeBroker:
     def instrument(self, symbol: str) -> Instrument:
         return Instrument(symbol, "us_equity")
 
-    def submit_order(self, order: Any) -> dict[str, Any]:
+    def submit_order(self, order: Any) -> BrokerOrder:
         self.sent.append(order)
-        return {"id": f"b-{len(self.sent)}", "status": "new", "filled_qty": "0"}
+        return BrokerOrder(f"b-{len(self.sent)}", order.client_order_id, order.symbol, str(order.side.value), "new")
 
 
 def _gateway(pg: Container) -> tuple[LiveGateway, FakeBroker]:
@@ -119,7 +121,7 @@ def _gateway(pg: Container) -> tuple[LiveGateway, FakeBroker]:
         uow.commit()
         run_id = run.id
     broker = FakeBroker()
-    gateway = LiveGateway(pg.uow, broker, run_id)  # type: ignore[arg-type]
+    gateway = LiveGateway(pg.uow, broker, run_id, SystemClock())  # type: ignore[arg-type]
     gateway.begin_tick(BAR, {SYMBOL: D("12.00")}, BAR.replace(hour=5), D("100000"))
     return gateway, broker
 

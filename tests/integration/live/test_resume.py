@@ -137,7 +137,7 @@ def test_a_recorded_order_altered_is_a_replay_mismatch_and_nothing_is_sent(
 def test_bars_missed_while_the_run_was_down_are_listed_once(
     pg: Container, exchange: ExchangeServer, live_runtime: Runtime, settings: Settings, monkeypatch
 ) -> None:
-    monkeypatch.setattr("app.veda.service.STALE_MIN_SECONDS", 0)  # late by two one-second bars is stale
+    monkeypatch.setattr("app.veda.tick.STALE_MIN_SECONDS", 0)  # late by two one-second bars is stale
     run_id = running_run(pg, strategy=CROSS, params={"size": 5})
     bars = tick_bars(2, [(live_runtime, run_id)])
     worker = restarted(settings, pg)

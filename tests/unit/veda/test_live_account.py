@@ -10,6 +10,7 @@ from app.marvin.instruments import Instrument
 from app.veda.alpaca import instrument_of
 from app.veda.positions import Holding, apply_fill
 from app.veda.trades import FillRow, fifo, open_trades
+from app.veda.wire import asset_of
 
 D = Decimal
 T0 = datetime(2024, 5, 1, 14, 30, tzinfo=UTC)
@@ -49,9 +50,10 @@ def test_the_booked_average_keeps_twelve_decimals() -> None:
     assert held.avg_price == D("0.000012325000")
 
 
-def test_alpaca_assets_become_instruments() -> None:
-    assert instrument_of("AAPL", {"class": "us_equity", "fractionable": True}) == Instrument("AAPL", "us_equity")
-    assert instrument_of("BRK.A", {"class": "us_equity", "fractionable": False}).qty_step(True) == 1
-    btc = instrument_of("BTC/USD", {"class": "crypto", "min_trade_increment": 0.0001, "price_increment": 1})
+def test_alpaca_assets_become_instruments() -> None:  # at the adapter's edge: JSON, Asset, Instrument
+    apple = instrument_of("AAPL", asset_of({"class": "us_equity", "fractionable": True}))
+    assert apple == Instrument("AAPL", "us_equity")
+    assert instrument_of("BRK.A", asset_of({"class": "us_equity", "fractionable": False})).qty_step(True) == 1
+    btc = instrument_of("BTC/USD", asset_of({"class": "crypto", "min_trade_increment": 0.0001, "price_increment": 1}))
     assert (btc.asset_class, btc.qty_increment, btc.price_increment) == ("crypto", D("0.0001"), D(1))
-    assert instrument_of("ETH/USD", {"class": "crypto"}).qty_step(False) == D("1e-9")
+    assert instrument_of("ETH/USD", asset_of({"class": "crypto"})).qty_step(False) == D("1e-9")

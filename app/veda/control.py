@@ -1,0 +1,158 @@
+"""The live worker's commands other than the tick: start, stop, the kill switch, trade updates from
+the stream, account refreshes, and reconciliation with the broker at start-up."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import select
+
+from app.marvin.registry import get_strategy
+from app.services.runs import transition
+from app.veda.alpaca import BrokerError
+from app.veda.desk import Desk
+from app.veda.ledger import Ledger
+from app.veda.ports import Broker, BrokerOrder
+from app.veda.reconcile import reconcile_account, run_of
+from app.veda.snapshots import record_snapshot
+from app.veda.statuses import OPEN
+from app.veda.wire import order_of
+from app.walle.models import Order, Run
+
+log = logging.getLogger(__name__)
+
+
+class Control:
+    def __init__(self, desk: Desk):
+        self.desk = desk
+
+    def reconcile(self) -> dict[str, list[str]]:
+        """Compare every configured account with Weaver's records (the live worker's first act)."""
+        found: dict[str, list[str]] = {}
+        for kind, broker in self.desk.brokers.items():
+            with self.desk.uow() as uow:
+                report = reconcile_account(uow, broker, kind, self.desk.clock)
+                uow.commit()
+            found[kind] = report.repaired
+            self.desk.reconciled.add(kind)
+            self.refresh(None, kind=kind)
+        return found
+
+    def start(self, run_id: str, **_: Any) -> None:
+        with self.desk.uow() as uow:
+            run = uow.runs.get(run_id)
+            if run is None or run.status != "running":
+                return
+            mode, strategy, symbols, timeframe = run.mode, run.strategy, list(run.symbols), run.timeframe
+        try:
+            broker = self.desk.broker(mode)
+            get_strategy(strategy)
+            untradable = [s for s in symbols if not getattr(broker.asset(s), "tradable", False)]
+            if untradable:
+                raise BrokerError(f"{', '.join(untradable)}: not a tradable asset at the {mode} broker")
+        except Exception as exc:
+            with self.desk.uow() as uow:
+                run = uow.runs.get(run_id)
+                if run is not None and run.status == "running":
+                    transition(uow, run, "error", error=f"cannot start: {exc}", at=self.desk.clock.now())
+                    uow.commit()
+            return
+        log.info("live run %s is running (%s, %s)", run_id, mode, timeframe)
+
+    def stop(self, run_id: str, cancel_orders: bool = False, **_: Any) -> None:
+        with self.desk.uow() as uow:
+            run = uow.runs.get(run_id)
+            if run is None or run.status != "stopping":
+                return
+            broker = self.desk.brokers.get(run.mode)
+        if broker is not None:  # settle what is still in flight, so a stopped run's books are final
+            self.desk.gateway(run_id, broker).sync_open_orders()
+        if cancel_orders and broker is not None:
+            self._cancel_run_orders(run_id, broker)
+        self.desk.forget(run_id)
+        with self.desk.uow() as uow:
+            run = uow.runs.get(run_id)
+            if run is not None and run.status == "stopping":
+                transition(uow, run, "stopped", at=self.desk.clock.now())
+                uow.commit()
+
+    def _cancel_run_orders(self, run_id: str, broker: Broker) -> int:
+        with self.desk.uow() as uow:
+            open_orders = [(o.id, o.broker_order_id) for o in uow.session.scalars(
+                select(Order).where(Order.run_id == run_id, Order.status.in_(list(OPEN))))]
+        cancelled = 0
+        for order_id, broker_id in open_orders:
+            if broker_id and broker.cancel_order(broker_id):
+                cancelled += 1
+            with self.desk.uow() as uow:
+                order = uow.session.get(Order, order_id)
+                snapshot = broker.order_by_client_id(order.client_order_id)
+                if snapshot is not None:
+                    Ledger(uow, self.desk.clock).apply(order, snapshot)
+                uow.commit()
+        return cancelled
+
+    def kill(self, _run_id: str | None = None, **_: Any) -> dict[str, int]:
+        """The kill switch: cancel every open order on every account, stop every paper/live run."""
+        cancelled = 0
+        for kind, broker in self.desk.brokers.items():
+            try:
+                cancelled += broker.cancel_all()
+            except BrokerError as exc:
+                log.error("kill switch: could not cancel %s orders: %s", kind, exc.message)
+        stopped = 0
+        with self.desk.uow() as uow:
+            runs = uow.session.scalars(select(Run).where(Run.mode.in_(("paper", "live")),
+                                                         Run.status.in_(("running", "stopping")))).all()
+            for run in runs:
+                transition(uow, run, "stopped", error="stopped by the kill switch", at=self.desk.clock.now())
+                stopped += 1
+            uow.commit()
+        for kind, broker in self.desk.brokers.items():
+            with self.desk.uow() as uow:
+                for order in uow.session.scalars(select(Order).join(Run).where(
+                        Run.mode == kind, Order.status.in_(list(OPEN)))):
+                    try:
+                        snapshot = broker.order_by_client_id(order.client_order_id)
+                    except BrokerError as exc:
+                        log.error("kill switch: could not read order %s: %s", order.client_order_id, exc.message)
+                        continue
+                    if snapshot is not None:
+                        Ledger(uow, self.desk.clock).apply(order, snapshot)
+                uow.commit()
+            self.refresh(None, kind=kind)
+        self.desk.forget_all()
+        with self.desk.uow() as uow:
+            uow.outbox.emit("kill.activated", {"runs": stopped, "orders": cancelled})
+            uow.commit()
+        return {"runs": stopped, "orders": cancelled}
+
+    def update(self, _run_id: str | None = None, order: dict[str, Any] | BrokerOrder | None = None,
+               **_: Any) -> None:
+        """A trade_updates event relayed by the stream thread: apply it to the order it is about."""
+        snapshot = order_of(order) if isinstance(order, dict) else order
+        if snapshot is None or not snapshot.client_order_id:
+            return
+        run_id = run_of(snapshot.client_order_id)
+        running = self.desk.contexts.get(run_id) if run_id else None
+        if running is not None and running.gateway.knows(snapshot):
+            return  # the stream's echo of what a tick booked already
+        with self.desk.uow() as uow:
+            mine = uow.records.order_by_client_id(snapshot.client_order_id)
+            if mine is None:
+                return
+            ledger = Ledger(uow, self.desk.clock)
+            ledger.apply(mine, snapshot)
+            uow.commit()
+        context = self.desk.contexts.get(mine.run_id)
+        if context is not None:  # the run's open orders, as its next tick will poll them
+            for touched in ledger.applied:
+                context.gateway.track(touched)
+
+    def refresh(self, _run_id: str | None = None, kind: str | None = None, **_: Any) -> None:
+        for name, broker in self.desk.brokers.items():
+            if kind is None or kind == name:
+                with self.desk.uow() as uow:
+                    record_snapshot(uow, name, broker, self.desk.clock)
+                    uow.commit()

@@ -1,0 +1,103 @@
+"""Marking a live run at each bar: positions at the bar's close, the equity point, the run's metrics.
+
+What a tick's cost must not grow with is kept here per run: the equity curve (read once, then
+appended), the start-of-day equity (read once a day), the metric rows already stored and the
+run's annualisation. Nothing here opens a unit of work: the tick hands its own in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+import numpy as np
+from sqlalchemy import select, update
+
+from app.clock.timeframes import parse_timeframe
+from app.greta.annualise import annualisation
+from app.greta.metrics import equity_metrics
+from app.marvin.instruments import Instrument
+from app.veda.book import Book, RunFacts
+from app.walle.models import EquityPoint, RunMetric
+from app.walle.uow import UnitOfWork
+
+
+@dataclass
+class Curve:
+    """One run's equity curve and what its metrics need, kept between ticks."""
+
+    ts: list[datetime] = field(default_factory=list)
+    equity: list[float] = field(default_factory=list)
+    metrics: set[str] | None = None  # names already stored (None: not read yet)
+    bars_per_year: float | None = None
+    day: tuple[datetime, Decimal] | None = None  # (day start, equity at it)
+
+
+class Marking:
+    def __init__(self) -> None:
+        self.curves: dict[str, Curve] = {}
+
+    def forget(self, run_id: str) -> None:
+        self.curves.pop(run_id, None)
+
+    def day_start_equity(self, uow: UnitOfWork, run: RunFacts, day_start: datetime) -> Decimal:
+        """The run's equity when its trading day began (its last point before), read once a day."""
+        curve = self.curves.setdefault(run.id, Curve())
+        if curve.day is None or curve.day[0] != day_start:
+            first = uow.session.scalar(select(EquityPoint.equity).where(
+                EquityPoint.run_id == run.id, EquityPoint.ts < day_start).order_by(EquityPoint.ts.desc()).limit(1))
+            curve.day = (day_start, first if first is not None else run.cash)
+        return curve.day[1]
+
+    def mark(self, uow: UnitOfWork, run: RunFacts, bar_ts: datetime, marks: dict[str, Decimal], book: Book) -> Decimal:
+        """Mark positions at the bar's close and record the run's equity point and metrics for the bar."""
+        equity = book.cash
+        for symbol, position in book.positions.items():
+            mark = marks.get(symbol, position.mark_price)
+            if mark != position.mark_price:
+                position.mark_price = mark
+            equity += position.qty * (mark or Decimal(0))
+        curve = self._curve(uow, run.id, bar_ts)
+        if curve.ts and curve.ts[-1] == bar_ts:  # the same bar again
+            point = uow.session.get(EquityPoint, (run.id, bar_ts))
+            if point is not None:
+                point.equity, point.cash = equity, book.cash
+            curve.equity[-1] = float(equity)
+        else:
+            uow.session.add(EquityPoint(run_id=run.id, ts=bar_ts, equity=equity, cash=book.cash))
+            curve.ts.append(bar_ts)
+            curve.equity.append(float(equity))
+        self._metrics(uow, run, curve)
+        return equity
+
+    def _curve(self, uow: UnitOfWork, run_id: str, bar_ts: datetime) -> Curve:
+        curve = self.curves.setdefault(run_id, Curve())
+        if not curve.ts or bar_ts < curve.ts[-1]:  # first tick of this worker, or time went back: read it
+            rows = uow.session.execute(select(EquityPoint.ts, EquityPoint.equity)
+                                       .where(EquityPoint.run_id == run_id).order_by(EquityPoint.ts)).all()
+            curve.ts, curve.equity = [ts for ts, _ in rows], [float(e) for _, e in rows]
+        return curve
+
+    @staticmethod
+    def _metrics(uow: UnitOfWork, run: RunFacts, curve: Curve) -> None:
+        """Return, Sharpe, drawdown… from the run's equity points so far, so the dashboard shows and
+        sorts live and paper runs by the same figures as backtests."""
+        if curve.bars_per_year is None:
+            known = uow.instruments.get(run.symbols[0])  # crypto annualises by 365 × 24 h, stocks by the session
+            instrument = Instrument(run.symbols[0], known.asset_class if known else "us_equity")
+            year = annualisation(np.empty(0, dtype=np.int64), parse_timeframe(run.timeframe), instrument)
+            curve.bars_per_year = year.bars_per_year
+        if curve.metrics is None:
+            curve.metrics = set(uow.session.scalars(select(RunMetric.name).where(RunMetric.run_id == run.id)))
+        figures = equity_metrics(np.array(curve.equity), float(run.cash), curve.bars_per_year)
+        changed = []
+        for name, value in figures.items():
+            value = None if value is None else float(value)
+            if name in curve.metrics:
+                changed.append({"run_id": run.id, "name": name, "value": value})
+            else:
+                uow.session.add(RunMetric(run_id=run.id, name=name, value=value))
+                curve.metrics.add(name)
+        if changed:  # one statement for every figure (an executemany by primary key)
+            uow.session.execute(update(RunMetric), changed)

@@ -1,0 +1,198 @@
+"""One live tick: run the strategy on a closed bar and send what it decided. Three units of work.
+
+1. Check: is the run running, is this (run, bar) new? (one statement)
+2. Decide: book what the broker said about open orders, record the new bars, run the strategy; its
+   orders are recorded here and committed before the broker hears of them.
+3. Settle: book the broker's answers, mark the run at the bar's close, record the tick as done.
+
+Between them, and never inside one, the broker is called: the open orders polled and the new bars
+fetched before 2, the orders sent after it. Ticks are idempotent on (run, bar): a tick seen before
+is skipped; one that died half-way runs again, and its orders dedupe by client_order_id.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from sqlalchemy import and_, select
+
+from app.clock.realtime import NEW_YORK
+from app.clock.timeframes import parse_timeframe
+from app.marvin.bars import ns_to_datetime
+from app.services.runs import transition
+from app.veda.alpaca import BrokerError
+from app.veda.book import RunFacts, load_book
+from app.veda.desk import Desk
+from app.veda.gateway import Answer
+from app.veda.history import Row, fetch_rows, ns_of
+from app.veda.ports import Broker
+from app.veda.recording import record_bars, save_state
+from app.veda.resume import RunContext
+from app.veda.risk import RiskState, check_loss
+from app.walle.models import LiveTick, Run
+from app.walle.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+STALE_BARS = 2  # an intraday tick this many bars late (and STALE_MIN_SECONDS) is skipped, not traded
+STALE_MIN_SECONDS = 10
+DAILY_TICK_SECONDS = 60  # the broker time a daily run's tick may take
+
+
+class Ticker:
+    def __init__(self, desk: Desk):
+        self.desk = desk
+
+    def tick(self, run_id: str, bar_ts: str, **_: object) -> str:
+        moment = datetime.fromisoformat(bar_ts).astimezone(UTC)
+        with self.desk.uow() as uow:  # 1. check
+            row = uow.session.execute(select(Run, LiveTick.status).outerjoin(
+                LiveTick, and_(LiveTick.run_id == Run.id, LiveTick.bar_ts == moment)).where(Run.id == run_id)).first()
+            run, seen = (RunFacts.of(row[0]), row[1]) if row is not None else (None, None)
+        if run is None or run.status != "running":
+            return "not running"
+        if seen in ("done", "skipped"):
+            return "duplicate"
+        broker = self.desk.brokers.get(run.mode)
+        try:
+            if broker is not None and not self.desk.calendar(run.mode, broker).trades(run.timeframe, moment):
+                return "closed"  # outside the broker's session: nothing recorded, no event
+        except BrokerError:
+            pass  # the tick itself meets the same broker and records why it was skipped
+        started = self.desk.clock.now()
+        try:
+            outcome, finished = self._run(run, moment, seen is not None, started)
+        except BrokerError as exc:
+            outcome, finished = f"skipped: broker unavailable ({exc.message})", False
+        except Exception as exc:
+            log.exception("tick %s %s failed", run_id, bar_ts)
+            self.desk.forget(run_id)
+            with self.desk.uow() as uow:
+                transition(uow, uow.runs.get(run_id), "error", at=self.desk.clock.now(),
+                           error=f"the strategy failed on the bar {bar_ts}: {exc.__class__.__name__}: {exc}")
+                finish(uow, run_id, moment, "error", started, seen is not None)
+                uow.commit()
+            return "error"
+        if not finished:
+            with self.desk.uow() as uow:
+                finish(uow, run_id, moment, outcome, started, seen is not None)
+                uow.commit()
+        return outcome
+
+    def _run(self, run: RunFacts, bar_ts: datetime, retried: bool, started: datetime) -> tuple[str, bool]:
+        """The tick's outcome, and whether it is recorded already (a tick that settled)."""
+        frame = parse_timeframe(run.timeframe)
+        if frame.seconds is not None:
+            late = (self.desk.clock.now() - (bar_ts + frame.delta)).total_seconds()
+            if late > max(STALE_BARS * frame.seconds, STALE_MIN_SECONDS):
+                return f"skipped: stale (the bar closed {late:.0f}s ago)", False  # a backlog is not traded late
+        broker = self.desk.broker(run.mode)
+        with broker.deadline(frame.seconds or DAILY_TICK_SECONDS):
+            return self._trade(run, broker, bar_ts, retried, started)
+
+    def _trade(self, run: RunFacts, broker: Broker, bar_ts: datetime, retried: bool,
+               started: datetime) -> tuple[str, bool]:
+        if not self.desk.calendar(run.mode, broker).trades(run.timeframe, bar_ts):
+            return "skipped: market closed", False
+        context = self.desk.context(run.id, broker, bar_ts)
+        if any((context.history.last(s) or 0) >= ns_of(bar_ts) for s in context.history.symbols):
+            return "skipped: the run has already seen this bar or a later one", False
+        gateway = context.gateway
+        if gateway.open_ids is None:
+            with self.desk.uow() as uow:
+                gateway.load_open(uow)
+        assert gateway.open_ids is not None
+        polled = [a for order_id, cid in list(gateway.open_ids.items()) for a in gateway.poll(order_id, cid)]
+        rows = self._new_rows(context, broker, bar_ts)
+        if rows is None:
+            return "skipped: the bar is not available from the broker yet", False
+        first = context.ticks == 0 or retried
+        with self.desk.uow() as uow:  # 2. decide
+            gateway.work, gateway.run, gateway.book, gateway.fresh = uow, run, None, not first
+            try:
+                with uow.outbox.batch():
+                    marks = self._decide(uow, run, context, broker, polled, rows, bar_ts, check=first)
+                uow.commit()
+            finally:
+                gateway.work = None
+        context.ticks += 1
+        answers = gateway.dispatch()
+        with self.desk.uow() as uow:  # 3. settle
+            with uow.outbox.batch():  # its events (fills, positions, the tick) in one insert
+                gateway.settle(uow, answers)
+                outcome = self._settle(uow, run, context, bar_ts, marks)
+                finish(uow, run.id, bar_ts, outcome, started, retried)
+            uow.commit()
+        gateway.book = None
+        if outcome == "halted":
+            self.desk.forget(run.id)
+        return outcome, True
+
+    def _decide(self, uow: UnitOfWork, run: RunFacts, context: RunContext, broker: Broker, polled: list[Answer],
+                rows: dict[str, list[Row]], bar_ts: datetime, check: bool) -> dict[str, Decimal]:
+        """Book the polled answers, record the new bars and run the strategy on them; returns the marks."""
+        gateway = context.gateway
+        gateway.settle(uow, polled)
+        calendar, history = self.desk.calendar(run.mode, broker), context.history
+        record_bars(uow, run.id, history, rows, ns_of(bar_ts), lambda ts: calendar.trades(history.timeframe, ts),
+                    check_known=check)
+        frames = history.frames()
+        marks = {f.symbol: Decimal(repr(float(f.close[-1]))) for f in frames}
+        day = datetime.combine(bar_ts.astimezone(NEW_YORK).date(), datetime.min.time(), NEW_YORK)
+        gateway.begin_tick(bar_ts, marks, day.astimezone(UTC), self.desk.marking.day_start_equity(uow, run, day))
+        context.runner.next_seq = 1  # seq counts within a bar, so a replayed bar makes the same ids
+        context.runner.on_bar(frames)
+        state = context.runner.saved_state()
+        if state is not None:
+            save_state(uow, run.id, bar_ts, state)
+        return marks
+
+    def _settle(self, uow: UnitOfWork, run: RunFacts, context: RunContext, bar_ts: datetime,
+                marks: dict[str, Decimal]) -> str:
+        gateway = context.gateway
+        book = gateway.book if gateway.book is not None else load_book(uow, run)
+        gateway.book = book
+        equity = self.desk.marking.mark(uow, run, bar_ts, marks, book)
+        if gateway.halt is None:  # a run that lost too much halts even when it did not trade
+            gateway.halt = check_loss(run.options.get("risk"), RiskState(Decimal(0), Decimal(0), 0, equity,
+                                                                          gateway.start_of_day_equity))
+            if gateway.halt is not None:
+                uow.outbox.emit("risk.breached", {"run_id": run.id, "rule": gateway.halt.rule,
+                                                  "detail": gateway.halt.detail}, run_id=run.id)
+        if gateway.halt is not None:
+            transition(uow, uow.runs.get(run.id), "stopped", error=gateway.halt.detail, at=self.desk.clock.now())
+            return "halted"
+        return f"done: {gateway.submitted} order(s)"
+
+    def _new_rows(self, context: RunContext, broker: Broker, bar_ts: datetime) -> dict[str, list[Row]] | None:
+        """The bars the run lacks up to this tick's (the warm-up on its first tick); None when the
+        broker does not have the bar yet."""
+        history, bar_ns = context.history, ns_of(bar_ts)
+        lasts = {s: history.last(s) for s in history.symbols}
+        known = [last for last in lasts.values() if last is not None]
+        after = ns_to_datetime(min(known)) if known else None
+        if after is None:  # the run's first tick: its own warm-up
+            rows = fetch_rows(broker, history.symbols, history.timeframe, bar_ts, after)
+        else:
+            also = {s for c in self.desk.contexts.values() if c.gateway.broker is broker
+                    and c.history.timeframe == history.timeframe for s in c.history.symbols}
+            rows = self.desk.bars.new_rows(broker, history.symbols, history.timeframe, bar_ts, after, also)
+        rows = {s: [r for r in found if lasts[s] is None or r[0] > lasts[s]] for s, found in rows.items()}
+        if any(not found or found[-1][0] != bar_ns for found in rows.values()):
+            return None
+        return rows
+
+
+def finish(uow: UnitOfWork, run_id: str, bar_ts: datetime, outcome: str, started: datetime, retried: bool) -> None:
+    """Record the tick (as done or skipped) and announce it. A first attempt adds its row; a retried
+    one finds the row its earlier attempt left."""
+    status = "skipped" if outcome.startswith("skipped") else "done"
+    tick = uow.session.get(LiveTick, (run_id, bar_ts)) if retried else None
+    if tick is None:
+        uow.session.add(LiveTick(run_id=run_id, bar_ts=bar_ts, status=status, detail=outcome, created_at=started))
+    else:
+        tick.status, tick.detail = status, outcome
+    orders = int(outcome.split()[1]) if outcome.startswith("done:") else 0
+    uow.outbox.emit("live.tick", {"run_id": run_id, "bar_ts": bar_ts.isoformat(), "status": outcome[:60],
+                                  "orders": orders}, run_id=run_id)
