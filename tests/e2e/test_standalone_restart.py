@@ -191,7 +191,11 @@ def test_a_sigkilled_standalone_restarted_goes_on_with_its_paper_runs(tmp_path: 
         assert [hold["status"], cross["status"]] == ["running", "running"], (hold, cross)
         wait_until(lambda: all(len(processed(app, r)) >= 6 for r in runs), 25, "six bars processed by each run")
         wait_until(lambda: orders(app, hold["id"]), 10, "buy_and_hold's order")
-        for _ in range(10):  # kill between two ticks, once the exchange has saved every order
+        # Kill between two ticks, once the exchange has saved every order. The in-process exchange
+        # writes its state file at most every 0.5 s (SAVE_INTERVAL_MS in app/exchange/exchange.py),
+        # so a SIGKILL within 0.5 s of a second fill loses orders, fills and positions Weaver has
+        # recorded: a known gap, reported with issue 13's tests, not what this test is about.
+        for _ in range(10):
             between_ticks()
             if persisted(app, data_dir, runs):
                 break
