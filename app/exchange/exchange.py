@@ -25,8 +25,6 @@ from app.exchange.timefmt import from_datetime, wall_clock_ms
 from app.exchange.venue import Venue
 from app.exchange.views import account_json, positions_json
 
-SAVE_INTERVAL_MS = 500
-
 
 class Exchange:
     """One running exchange; thread-safe."""
@@ -194,11 +192,11 @@ class Exchange:
     def save(self) -> None:
         if self.config.state_file is None:
             return
-        with self.lock:
+        with self.lock:  # written under the lock, so no later change can be confirmed before it is on disk
             data = state.snapshot(self.venue.accounts, self.anchor_ms)
             self._dirty = False
             self._saved_ms = self.clock()
-        state.save(self.config.state_file, data)
+            state.save(self.config.state_file, data)
 
     # -- ticker ------------------------------------------------------------------------------
     def start(self) -> None:
@@ -218,12 +216,14 @@ class Exchange:
     def _run(self) -> None:
         while not self._stop.wait(self.config.tick_seconds):
             self.tick()
-            if self._dirty and self.clock() - self._saved_ms >= SAVE_INTERVAL_MS:
-                self.save()
 
     # -- helpers -----------------------------------------------------------------------------
     def _changed(self) -> None:
+        """Saved at once, under the lock, before the change is answered: a broker never forgets an
+        order or a fill it has confirmed, even when its process is killed the next moment."""
         self._dirty = True
+        if self.config.state_file is not None:
+            self.save()
 
     def _open_accounts(self, now: int) -> None:
         self.venue.accounts.clear()
