@@ -1,8 +1,9 @@
 """Bar-aligned ticks for every active paper and live run, with APScheduler.
 
-The scheduler only records a `TickLive(run_id, bar_ts)` command in the outbox (the command relay in
-this same process hands it to the live queue): the pinned live worker does everything else (market
-hours from the broker's clock, the strategy, orders). Runs started or stopped through the API are
+The scheduler only records, at each bar of a timeframe, one `TickBar(timeframe, bar_ts, run_ids)`
+command for all the runs on it in the outbox (the command relay in this same process hands it to the
+live queue): the pinned live worker does everything else (market hours from the broker's clock, the
+strategies, orders), for the bar's runs together. Runs started or stopped through the API are
 picked up by a sync job every half second, without a restart.
 """
 
@@ -22,12 +23,13 @@ from sqlalchemy.orm import Session
 
 from app.clock.realtime import RealtimeClock
 from app.clock.system import Clock, SystemClock
-from app.events.commands import TickLive, issue
+from app.events.commands import TickBar, issue
 from app.walle.models import Run
 from app.walle.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 SYNC_JOB = "weaver-sync-runs"
+BAR_JOB = "weaver-bar"
 
 
 class BarTrigger(BaseTrigger):
@@ -69,6 +71,7 @@ class TickScheduler:
         })
         self.fired: deque[Fired] = deque(maxlen=10_000)
         self._jobs: dict[str, str] = {}  # run id -> timeframe
+        self._frames: dict[str, str] = {}  # timeframe -> its bar job's id
         self._lock = threading.Lock()
         self.alive_at: datetime | None = None
 
@@ -82,34 +85,42 @@ class TickScheduler:
             self.scheduler.shutdown(wait=True)
 
     def sync(self) -> None:
-        """Add a trigger for every running paper/live run, drop those of runs no longer running."""
+        """Follow the running paper/live runs: one trigger per timeframe in use, ticking all its runs."""
         self.alive_at = self.clock.now()
         with self.read_session() as session:
             active = {run_id: timeframe for run_id, timeframe in session.execute(
                 select(Run.id, Run.timeframe).where(Run.mode.in_(("paper", "live")), Run.status == "running"))}
         with self._lock:
             for run_id in set(self._jobs) - set(active):
-                self.scheduler.remove_job(run_id)
                 del self._jobs[run_id]
                 log.info("stopped ticking run", extra={"run_id": run_id})
             for run_id, timeframe in active.items():
-                if self._jobs.get(run_id) == timeframe:
-                    continue
+                if self._jobs.get(run_id) != timeframe:
+                    self._jobs[run_id] = timeframe
+                    log.info("ticking run every %s (+%s settle)", timeframe, self.settle, extra={"run_id": run_id})
+            timeframes = set(self._jobs.values())
+            for timeframe in set(self._frames) - timeframes:
+                self.scheduler.remove_job(self._frames.pop(timeframe))
+            for timeframe in timeframes - set(self._frames):
                 clock = RealtimeClock(timeframe, self.settle)
-                self.scheduler.add_job(self._fire, BarTrigger(clock), args=(run_id, clock), id=run_id,
+                job_id = self._frames[timeframe] = f"{BAR_JOB}-{timeframe}"
+                self.scheduler.add_job(self._fire, BarTrigger(clock), args=(timeframe, clock), id=job_id,
                                        replace_existing=True)
-                self._jobs[run_id] = timeframe
-                log.info("ticking run every %s (+%s settle)", timeframe, self.settle, extra={"run_id": run_id})
 
     @property
     def active_runs(self) -> dict[str, str]:
         with self._lock:
             return dict(self._jobs)
 
-    def _fire(self, run_id: str, clock: RealtimeClock) -> None:
+    def _fire(self, timeframe: str, clock: RealtimeClock) -> None:
+        """One command for the bar of every run on `timeframe`: the live worker ticks them together."""
         now = self.clock.now()
         tick = clock.last_tick(now)
-        self.fired.append(Fired(run_id, tick.bar_ts, tick.fire_at, now))
+        with self._lock:
+            run_ids = sorted(run_id for run_id, frame in self._jobs.items() if frame == timeframe)
+        if not run_ids:
+            return
+        self.fired.extend(Fired(run_id, tick.bar_ts, tick.fire_at, now) for run_id in run_ids)
         with self.uow() as uow:
-            issue(uow.outbox, TickLive(run_id, tick.bar_ts.isoformat()))
+            issue(uow.outbox, TickBar(timeframe, tick.bar_ts.isoformat(), run_ids))
             uow.commit()

@@ -62,6 +62,18 @@ class TickLive(Command):
 
 
 @dataclass(frozen=True)
+class TickBar(Command):
+    """One bar for every run the scheduler ticks on that timeframe: the live worker checks, decides
+    and settles them together (app/veda/tick.py). Idempotent by (run, bar) like TickLive."""
+
+    name: ClassVar[str] = "tick_bar"
+    recorded: ClassVar[bool] = False
+    timeframe: str
+    bar_ts: str
+    run_ids: list[str]
+
+
+@dataclass(frozen=True)
 class StopRun(Command):
     name: ClassVar[str] = "stop_run"
     run_id: str
@@ -93,7 +105,7 @@ class ApplyTradeUpdate(Command):
 
 
 COMMANDS: dict[str, type[Command]] = {cls.type(): cls for cls in (
-    StartBacktest, StartLive, TickLive, StopRun, KillSwitch, RefreshAccount, ApplyTradeUpdate)}
+    StartBacktest, StartLive, TickLive, TickBar, StopRun, KillSwitch, RefreshAccount, ApplyTradeUpdate)}
 
 
 class _Payload(BaseModel):

@@ -23,6 +23,7 @@ from app.events.commands import (
     StartBacktest,
     StartLive,
     StopRun,
+    TickBar,
     TickLive,
 )
 from app.walle.models import ProcessedEvent
@@ -49,6 +50,7 @@ class CommandHandlers:
             StartBacktest: lambda c: backtests().execute(c.run_id),
             StartLive: lambda c: live().handle("start", c.run_id),
             TickLive: lambda c: live().handle("tick", c.run_id, bar_ts=c.bar_ts),
+            TickBar: lambda c: live().handle("tick_bar", bar_ts=c.bar_ts, run_ids=list(c.run_ids)),
             StopRun: lambda c: live().handle("stop", c.run_id, cancel_orders=c.cancel_orders),
             KillSwitch: lambda c: live().handle("kill"),
             RefreshAccount: lambda c: live().handle("refresh", kind=c.kind),

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.veda.ledger import run_cash
+from app.veda.ledger import run_cash, runs_cash
 from app.walle.models import Fill, Position, Run
 from app.walle.uow import UnitOfWork
 
@@ -59,3 +59,11 @@ class Book:
 def load_book(uow: UnitOfWork, run: Run | RunFacts) -> Book:
     positions = uow.session.scalars(select(Position).where(Position.run_id == run.id))
     return Book(run_cash(uow, run), {p.symbol: p for p in positions})
+
+
+def load_books(uow: UnitOfWork, runs: list[RunFacts]) -> dict[str, Book]:
+    """load_book for several runs in two statements, whatever their number."""
+    books = {run_id: Book(cash) for run_id, cash in runs_cash(uow, runs).items()}
+    for position in uow.session.scalars(select(Position).where(Position.run_id.in_(list(books)))):
+        books[position.run_id].positions[position.symbol] = position
+    return books

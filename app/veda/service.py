@@ -1,4 +1,4 @@
-"""LiveService: the pinned live worker's one entry point (`live.start|tick|stop|kill|update|refresh`).
+"""LiveService: the pinned live worker's one entry point (`live.start|tick|tick_bar|stop|kill|update|refresh`).
 
 A thin facade over the tick (app/veda/tick.py), the marking it ends with (app/veda/marking.py) and
 the other commands (app/veda/control.py); what they share between commands is the Desk
@@ -26,7 +26,8 @@ class LiveService:
         self.ticker = Ticker(self.desk)
         self.control = Control(self.desk)
         self.handlers: dict[str, Callable[..., Any]] = {
-            "start": self.control.start, "tick": self.ticker.tick, "stop": self.control.stop,
+            "start": self.control.start, "tick": self.ticker.tick, "tick_bar": self.ticker.tick_bar,
+            "stop": self.control.stop,
             "kill": self.control.kill, "update": self.control.update, "refresh": self.control.refresh,
         }
 

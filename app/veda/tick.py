@@ -8,11 +8,20 @@
 Between them, and never inside one, the broker is called: the open orders polled and the new bars
 fetched before 2, the orders sent after it. Ticks are idempotent on (run, bar): a tick seen before
 is skipped; one that died half-way runs again, and its orders dedupe by client_order_id.
+
+A bar of several runs (`tick_bar`, the scheduler's one command per timeframe and bar) goes through
+the same three phases once for all of them: one check, the broker read (open orders, the bar cache's
+one bar request) for each, every run decided in one unit of work, every order sent, all settled in
+one. A run that is not in its steady state (no strategy in memory yet, a retried tick, a stale or
+unavailable bar, a broker in trouble) or whose batch failed ticks on its own, as above.
 """
 
 from __future__ import annotations
 
+import contextvars
 import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -23,7 +32,7 @@ from app.clock.timeframes import parse_timeframe
 from app.marvin.bars import ns_to_datetime
 from app.services.runs import transition
 from app.veda.alpaca import BrokerError
-from app.veda.book import RunFacts, load_book
+from app.veda.book import Book, RunFacts, load_book, load_books
 from app.veda.desk import Desk
 from app.veda.gateway import Answer
 from app.veda.history import Row, fetch_rows, ns_of
@@ -38,11 +47,195 @@ log = logging.getLogger(__name__)
 STALE_BARS = 2  # an intraday tick this many bars late (and STALE_MIN_SECONDS) is skipped, not traded
 STALE_MIN_SECONDS = 10
 DAILY_TICK_SECONDS = 60  # the broker time a daily run's tick may take
+SENDERS = 8  # the broker calls a bar of several runs makes at once (within the HTTP pool's 10 connections)
+
+
+@dataclass
+class Step:
+    """One run's share of a bar ticked with others: what was read before deciding, and what came of it."""
+
+    run: RunFacts
+    context: RunContext
+    polled: list[Answer]
+    rows: dict[str, list[Row]]
+    first: bool
+    marks: dict[str, Decimal] = field(default_factory=dict)
+    answers: list[Answer] = field(default_factory=list)
+    outcome: str = ""
 
 
 class Ticker:
     def __init__(self, desk: Desk):
         self.desk = desk
+        self.senders: ThreadPoolExecutor | None = None  # a bar's runs send their orders side by side
+
+    def tick_bar(self, _: str | None = None, *, bar_ts: str, run_ids: list[str], **__: object) -> dict[str, str]:
+        """One bar for several runs; each run's outcome, as `tick` would give it."""
+        moment = datetime.fromisoformat(bar_ts).astimezone(UTC)
+        with self.desk.uow() as uow:  # 1. check, every run at once
+            rows = uow.session.execute(select(Run, LiveTick.status).outerjoin(
+                LiveTick, and_(LiveTick.run_id == Run.id, LiveTick.bar_ts == moment)).where(
+                Run.id.in_(run_ids))).all()
+            facts = {row[0].id: (RunFacts.of(row[0]), row[1]) for row in rows}
+        outcomes: dict[str, str] = {}
+        steady: dict[tuple[str, str], list[RunFacts]] = {}
+        alone: list[str] = []
+        for run_id in dict.fromkeys(run_ids):
+            run, seen = facts.get(run_id, (None, None))
+            if run is None or run.status != "running":
+                outcomes[run_id] = "not running"
+            elif seen in ("done", "skipped"):
+                outcomes[run_id] = "duplicate"
+            elif seen is not None:  # an attempt died half-way: it looks for what that one left
+                alone.append(run_id)
+            else:
+                steady.setdefault((run.mode, run.timeframe), []).append(run)
+        for (mode, timeframe), runs in steady.items():
+            done = self._together(mode, timeframe, runs, moment)
+            outcomes.update(done)
+            alone.extend(run.id for run in runs if run.id not in done)
+        for run_id in alone:
+            outcomes[run_id] = self.tick(run_id, bar_ts)
+        return outcomes
+
+    def _together(self, mode: str, timeframe: str, runs: list[RunFacts], bar_ts: datetime) -> dict[str, str]:
+        """Tick the steady runs of one account and timeframe together; the outcomes of those it ticked
+        (the others tick alone)."""
+        broker = self.desk.brokers.get(mode)
+        frame = parse_timeframe(timeframe)
+        try:
+            if broker is None or not self.desk.calendar(mode, broker).trades(timeframe, bar_ts):
+                return {}  # closed, or no account: each tick says so
+            broker = self.desk.broker(mode)
+        except BrokerError:
+            return {}
+        if frame.seconds is not None:
+            late = (self.desk.clock.now() - (bar_ts + frame.delta)).total_seconds()
+            if late > max(STALE_BARS * frame.seconds, STALE_MIN_SECONDS):
+                return {}
+        started = self.desk.clock.now()
+        steps: list[Step] = []
+        with broker.deadline(frame.seconds or DAILY_TICK_SECONDS):
+            try:
+                contexts = [(run, self._context(run, broker, bar_ts)) for run in runs]
+                unknown = [c.gateway for _, c in contexts if c is not None and c.gateway.open_ids is None]
+                if unknown:  # a strategy new in memory: its open orders, as the tick alone reads them
+                    with self.desk.uow() as uow:
+                        for gateway in unknown:
+                            gateway.load_open(uow)
+                for run, context in contexts:
+                    step = self._prepare(run, context, broker, bar_ts) if context is not None else None
+                    if step is not None:
+                        steps.append(step)
+            except Exception as exc:  # nothing is recorded yet: each run meets it alone, and records it
+                log.warning("bar %s: reading for %d runs together failed (%s); each ticks alone", bar_ts, len(runs),
+                            exc.message if isinstance(exc, BrokerError) else repr(exc))
+                return {}
+            if not steps:
+                return {}
+            with self.desk.uow() as uow:  # 2. decide, every run
+                try:
+                    with uow.outbox.batch():
+                        books = load_books(uow, [step.run for step in steps]) if len(steps) > 1 else {}
+                        for step in steps:  # no read between them: their rows are written together
+                            self._decide_step(uow, step, broker, bar_ts, books.get(step.run.id))
+                    uow.commit()
+                except Exception:  # nothing of this bar is recorded: each run starts it again alone
+                    log.exception("bar %s: deciding %d runs together failed; each ticks alone", bar_ts, len(steps))
+                    for step in steps:
+                        self.desk.forget(step.run.id)
+                    return {}
+            for step in steps:
+                step.context.ticks += 1
+            self._dispatch(steps)
+        try:
+            with self.desk.uow() as uow:  # 3. settle, every run
+                with uow.outbox.batch():
+                    for step in steps:
+                        self._settle_step(uow, step, bar_ts, started, False)
+                uow.commit()
+        except Exception:
+            log.exception("bar %s: settling %d runs together failed; settling each alone", bar_ts, len(steps))
+            for step in steps:
+                self._settle_alone(step, bar_ts, started)
+        outcomes = {}
+        for step in steps:
+            step.context.gateway.book = None
+            if step.outcome == "halted":
+                self.desk.forget(step.run.id)
+            outcomes[step.run.id] = step.outcome
+        return outcomes
+
+    def _dispatch(self, steps: list[Step]) -> None:
+        """Send every run's orders, the runs side by side (each run's own orders in their order)."""
+        if len(steps) == 1 or not any(s.context.gateway.to_send or s.context.gateway.to_cancel
+                                      or s.context.gateway.to_check for s in steps):
+            for step in steps:
+                step.answers = step.context.gateway.dispatch()
+            return
+        if self.senders is None:
+            self.senders = ThreadPoolExecutor(max_workers=SENDERS, thread_name_prefix="tick-send")
+        sent = [self.senders.submit(contextvars.copy_context().run, s.context.gateway.dispatch) for s in steps]
+        for step, answers in zip(steps, sent, strict=True):
+            step.answers = answers.result()
+
+    def _context(self, run: RunFacts, broker: Broker, bar_ts: datetime) -> RunContext | None:
+        """The run's strategy in memory, else rebuilt (as `desk.context`); None when it must tick alone."""
+        context = self.desk.contexts.get(run.id)
+        if context is None:
+            try:
+                context = self.desk.context(run.id, broker, bar_ts)
+            except Exception:  # the tick alone meets the same trouble and records it
+                log.warning("run %s: no strategy to tick with the others; it ticks alone", run.id, exc_info=True)
+                self.desk.forget(run.id)
+                return None
+        return context if context.gateway.broker is broker else None
+
+    def _prepare(self, run: RunFacts, context: RunContext, broker: Broker, bar_ts: datetime) -> Step | None:
+        """What a run reads from the broker before deciding; None when it must tick alone."""
+        if context.gateway.open_ids is None:
+            return None
+        if any((context.history.last(s) or 0) >= ns_of(bar_ts) for s in context.history.symbols):
+            return None
+        gateway = context.gateway
+        polled = [a for order_id, cid in list(gateway.open_ids.items()) for a in gateway.poll(order_id, cid)]
+        rows = self._new_rows(context, broker, bar_ts)
+        if rows is None:
+            return None
+        return Step(run, context, polled, rows, context.ticks == 0)
+
+    def _decide_step(self, uow: UnitOfWork, step: Step, broker: Broker, bar_ts: datetime, book: Book | None) -> None:
+        gateway = step.context.gateway
+        gateway.work, gateway.run, gateway.book, gateway.fresh = uow, step.run, book, not step.first
+        try:
+            step.marks = self._decide(uow, step.run, step.context, broker, step.polled, step.rows, bar_ts,
+                                      check=step.first)
+        finally:
+            gateway.work = None
+
+    def _settle_step(self, uow: UnitOfWork, step: Step, bar_ts: datetime, started: datetime, retried: bool) -> None:
+        step.context.gateway.settle(uow, step.answers)
+        step.outcome = self._settle(uow, step.run, step.context, bar_ts, step.marks)
+        finish(uow, step.run.id, bar_ts, step.outcome, started, retried)
+
+    def _settle_alone(self, step: Step, bar_ts: datetime, started: datetime) -> None:
+        """A run's settle in its own unit of work, after the batch's failed: its failure is the run's error."""
+        step.context.gateway.book = None
+        try:
+            with self.desk.uow() as uow:
+                with uow.outbox.batch():
+                    self._settle_step(uow, step, bar_ts, started, False)
+                uow.commit()
+        except Exception as exc:
+            log.exception("tick %s %s failed", step.run.id, bar_ts)
+            self.desk.forget(step.run.id)
+            with self.desk.uow() as uow:
+                transition(uow, uow.runs.get(step.run.id), "error", at=self.desk.clock.now(),
+                           error=f"the strategy failed on the bar {bar_ts.isoformat()}: "
+                                 f"{exc.__class__.__name__}: {exc}")
+                finish(uow, step.run.id, bar_ts, "error", started, True)
+                uow.commit()
+            step.outcome = "error"
 
     def tick(self, run_id: str, bar_ts: str, **_: object) -> str:
         moment = datetime.fromisoformat(bar_ts).astimezone(UTC)

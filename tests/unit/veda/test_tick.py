@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.walle.models import EquityPoint, Fill, LiveTick, Order, OutboxEvent, Position
-from tests.unit.veda.conftest import FIRST_BAR, MINUTE, Desk
+from tests.unit.veda.conftest import FIRST_BAR, MINUTE, SETTLE, Desk
 
 D = Decimal
 
@@ -132,3 +132,48 @@ def test_ticks_in_a_row_keep_the_history_in_memory_and_fetch_only_the_new_bar(de
     assert len(_rows(desk, EquityPoint, run_id)) == 3
     (position,) = _rows(desk, Position, run_id)
     assert position.qty == D(3)
+
+
+def _bar(desk: Desk, run_ids: list[str], bar: int) -> dict[str, str]:
+    """The scheduler's one command for the `bar`-th bar of every run in `run_ids`."""
+    bar_ts = FIRST_BAR + bar * MINUTE
+    desk.clock.set(bar_ts + MINUTE + SETTLE)
+    return desk.live.handle("tick_bar", bar_ts=bar_ts.isoformat(), run_ids=run_ids)
+
+
+def test_a_bar_of_several_runs_is_ticked_together_like_each_run_alone(desk: Desk, monkeypatch) -> None:
+    buyer, resting, stopped = desk.start(), desk.start("tests.fixtures.strategies:RestingLimit"), desk.start()
+    with desk.db.uow() as uow:
+        uow.runs.get(stopped).status = "stopped"
+        uow.commit()
+    first = _bar(desk, [buyer, resting, stopped], 0)  # no strategy in memory yet: each warms up alone
+    assert first == {buyer: "done: 1 order(s)", resting: "done: 1 order(s)", stopped: "not running"}
+    units = []
+    factory = desk.live.desk.uow
+    monkeypatch.setattr(desk.live.desk, "uow", lambda: units.append(1) or factory())
+    assert _bar(desk, [buyer, resting], 1) == {buyer: "done: 1 order(s)", resting: "done: 0 order(s)"}
+    assert len(units) == 3  # check, decide, settle: for both runs at once
+    assert _bar(desk, [buyer, resting], 1) == {buyer: "duplicate", resting: "duplicate"}
+    assert len(desk.broker.requests) == 3
+    (position,) = _rows(desk, Position, buyer)
+    assert position.qty == D(2)
+    assert [t.status for t in _rows(desk, LiveTick, buyer)] == ["done", "done"]
+    assert len(_rows(desk, EquityPoint, resting)) == 2
+    (order,) = _rows(desk, Order, resting)
+    desk.broker.fill(order.client_order_id, "1", "50.0")
+    assert _bar(desk, [buyer, resting], 2) == {buyer: "done: 1 order(s)", resting: "done: 0 order(s)"}
+    (order,) = _rows(desk, Order, resting)
+    assert order.status == "filled"  # polled with the bar, booked in its decide
+
+
+def test_a_strategy_failing_in_a_bar_of_several_runs_errs_its_run_only(desk: Desk) -> None:
+    good, bad = desk.start(), desk.start("tests.fixtures.strategies:Broken")
+    for bar in range(9):
+        assert _bar(desk, [good, bad], bar) == {good: "done: 1 order(s)", bad: "done: 0 order(s)"}
+    # Broken raises on its tenth bar: nothing of the bar is recorded, each run ticks it again alone.
+    assert _bar(desk, [good, bad], 9) == {good: "done: 1 order(s)", bad: "error"}
+    assert desk.run(bad).status == "error" and desk.run(good).status == "running"
+    (position,) = _rows(desk, Position, good)
+    assert position.qty == D(10)
+    assert len(_rows(desk, LiveTick, good)) == 10
+    assert _bar(desk, [good, bad], 10) == {good: "done: 1 order(s)", bad: "not running"}
