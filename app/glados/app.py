@@ -14,6 +14,7 @@ from app.glados.broadcaster import Broadcaster
 from app.glados.context import Services
 from app.glados.correlation import init_correlation
 from app.glados.errors import register_error_handlers
+from app.glados.security import init_security_headers
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -44,6 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     broadcaster.start()
 
     init_correlation(app)
+    init_security_headers(app)
     init_auth(app)
     register_error_handlers(app)
     _register_blueprints(app)

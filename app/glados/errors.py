@@ -77,7 +77,11 @@ def register_error_handlers(app: Flask) -> None:
         if status == 413:
             limit = app.config.get("MAX_CONTENT_LENGTH")
             message = f"the request body is larger than the {limit:,}-byte limit" if limit else message
-        return error_response(status, HTTP_CODES.get(status, "http_error"), message)
+        response = error_response(status, HTTP_CODES.get(status, "http_error"), message)
+        for name, value in exc.get_headers():  # e.g. Allow on a 405, Retry-After on a 429
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:

@@ -23,9 +23,15 @@ class Home:
         return self.root / "exchange-state.json"
 
     def prepare(self) -> bool:
-        """Create the directory; True when this is the first start."""
-        first = not (self.root / "weaver.db").exists()
+        """Create the directory and the database file, readable by their owner only (SQLite gives its
+        -wal, -shm and -journal files the database's mode); True when this is the first start."""
+        database = self.root / "weaver.db"
+        first = not database.exists()
         self.root.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT, 0o600))  # an empty file is an empty database
+        for path in (database, *(self.root / f"weaver.db{suffix}" for suffix in ("-wal", "-shm", "-journal"))):
+            if path.exists():
+                os.chmod(path, 0o600)  # also tightens a database an earlier version left 0644
         return first
 
     def api_token(self) -> str:

@@ -68,7 +68,7 @@ def test_standalone_starts_from_nothing_answers_and_stops_cleanly(tmp_path: Path
         code, out = stop(process)
     assert code == 0, out
     assert "Stopped." in out
-    assert (data_dir / "weaver.db").exists() and (data_dir / "api-token").stat().st_mode & 0o077 == 0
+    assert all((data_dir / name).stat().st_mode & 0o077 == 0 for name in ("weaver.db", "api-token"))  # owner only
 
     again, base, auth, lines = start(data_dir)  # a second start keeps every run and loads nothing twice
     try:
