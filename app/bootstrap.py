@@ -16,6 +16,7 @@ from app.clock.system import Clock, SystemClock
 from app.config import Settings
 from app.events.notifier import LocalNotifier, PostgresNotifier
 from app.events.outbox import NOTIFIER_KEY, OutboxWriter, install_session_hooks
+from app.marvin import registry
 from app.walle.db import make_engine, make_session_factory
 from app.walle.uow import UnitOfWork
 
@@ -62,6 +63,7 @@ class Container:
 def bootstrap(settings: Settings, *, listen: bool = True) -> Container:
     """Wire the database, the outbox hooks and the notifier for one process."""
     install_session_hooks()
+    registry.configure_sources(settings.strategy_paths)
     engine = make_engine(settings.database_url)
     read_engine = make_engine(settings.database_url, sqlite_immediate=False) if settings.is_sqlite else engine
     notifier: LocalNotifier = LocalNotifier() if settings.is_sqlite else PostgresNotifier(settings.database_url)
@@ -87,6 +89,7 @@ class Services:
         if unknown:
             raise TypeError(f"unknown service override(s): {', '.join(unknown)}")
         self.settings = settings
+        registry.configure_sources(settings.strategy_paths)  # before any request or message names a strategy
         self.listen = listen
         self.namespace = namespace  # the Dramatiq queue namespace (tests isolate theirs)
         self._given = set(overrides)

@@ -7,12 +7,13 @@ logs and API output.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 AccountKind = Literal["paper", "live"]
 
@@ -90,6 +91,25 @@ class Settings(BaseSettings):
     worker_heartbeat_timeout_ms: int = Field(15_000, ge=1000)
     queue_maintenance_chance: int = Field(10_000, ge=1, le=1_000_000)
     backtest_stale_seconds: float = Field(30.0, gt=0)
+    # Where user strategies may come from, besides the built-ins: package names or folders of .py
+    # files, separated by commas or the OS path separator. Requests can name nothing else.
+    strategy_paths: Annotated[tuple[str, ...], NoDecode] = ()
+
+    @field_validator("strategy_paths", mode="before")
+    @classmethod
+    def _split_paths(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.replace(os.pathsep, ",").split(",") if part.strip())
+        return value
+
+    @field_validator("strategy_paths")
+    @classmethod
+    def _valid_paths(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for entry in value:
+            is_folder = "/" in entry or os.sep in entry or Path(entry).expanduser().is_dir()
+            if not is_folder and not all(part.isidentifier() for part in entry.split(".")):
+                raise ValueError(f"{entry!r} is neither a folder nor a package name")
+        return value
 
     @field_validator("database_url")
     @classmethod

@@ -17,9 +17,16 @@ from sqlalchemy import text
 
 from app.bootstrap import Container, bootstrap
 from app.config import Settings, load_settings
+from app.marvin import registry
 from app.walle import migrate, uow
 from app.walle.models import Base
 
+# The fixture strategies (tests/fixtures) are named by module path through the API and in the workers:
+# the test processes, and the Weaver processes they start, configure them as the strategy path.
+os.environ.setdefault("WEAVER_STRATEGY_PATHS", "tests.fixtures")
+FIXTURE_STRATEGY_PATHS = ("tests.fixtures",)
+
+registry.configure_sources(FIXTURE_STRATEGY_PATHS)  # for tests that resolve a strategy without Services
 uow.STRICT = True  # a unit of work opened inside another fails the test, on Postgres as on SQLite
 
 PG_ADMIN_DSN = os.environ.get("WEAVER_TEST_PG_ADMIN", "postgresql://root@127.0.0.1:5432/postgres")

@@ -34,7 +34,7 @@ from app.greta.lookahead import DEFAULT_BUDGET, LookaheadReport, check_lookahead
 from app.greta.records import BacktestResult, rejection_summary
 from app.greta.serialize import plain, result_to_dict
 from app.greta.specs import FeeSpec, FeeSpecError, SlippageSpec, SlippageSpecError
-from app.marvin import BarFrame, DataError, ParamError, StrategyError, StrategyLoadError, get_strategy
+from app.marvin import BarFrame, DataError, ParamError, StrategyError, StrategyLoadError, get_strategy, load_strategy
 from app.marvin.instruments import ASSET_CLASSES
 from app.marvin.orders import OrderError
 
@@ -140,7 +140,7 @@ def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
 def _prepare(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path, ...], symbols: tuple[str, ...],
              synthetic: tuple[str, ...], timeframe: str | None, cash: str, fees: str, slippage: str,
              fractional: bool, allow_short: bool) -> tuple[BacktestConfig, list[BarFrame]]:
-    strategy = get_strategy(strategy_name)
+    strategy = load_strategy(strategy_name) if ":" in strategy_name else get_strategy(strategy_name)
     texts: dict[str, str] = {}
     for item in params:
         name, sep, value = item.partition("=")

@@ -22,7 +22,7 @@ from rich.table import Table
 from app.cli.backtest import USER_ERRORS, _fmt, _prepare
 from app.cli.progress import progress_bar
 from app.greta.engine import run_backtest
-from app.marvin import ParamError, get_strategy
+from app.marvin import ParamError, get_strategy, load_strategy
 
 COLUMNS = ("total_return_pct", "sharpe", "max_drawdown_pct", "trades", "win_rate_pct")
 
@@ -67,7 +67,7 @@ def sweep(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ..
     try:
         config, frames = _prepare(strategy_name, (), data_files, symbols, synthetic, timeframe, cash, fees, slippage,
                                   fractional, allow_short)
-        strategy = get_strategy(strategy_name)
+        strategy = load_strategy(strategy_name) if ":" in strategy_name else get_strategy(strategy_name)
         cells, skipped = [], []
         for combo in itertools.product(*grid.values()):
             texts = {**fixed, **dict(zip(grid, combo, strict=True))}

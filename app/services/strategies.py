@@ -23,11 +23,15 @@ def describe(cls: Any) -> dict[str, Any]:
 
 
 def resolve(name: str, *, field: str = "strategy") -> Any:
-    """The strategy class for a registry name or a `package.module:Class` path."""
+    """The strategy class for a built-in name or a `package.module:Class` from a configured strategy path;
+    anything else is a 422 listing the available names, and nothing is imported."""
     try:
         return registry.get_strategy(name)
     except registry.StrategyLoadError as exc:
-        raise ValidationFailed({field: str(exc)}) from None
+        error = ValidationFailed({field: str(exc)})
+        if exc.available is not None:
+            error.details["available"] = exc.available
+        raise error from None
 
 
 def find(name: str) -> Any:

@@ -7,6 +7,7 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import dramatiq
@@ -39,6 +40,7 @@ class Embedded:
     exchange_bar_seconds: int = 60  # the local exchange's shortest bar (1: second bars, for quick tests)
     first_start: bool = False
     settings_overrides: dict[str, Any] = field(default_factory=dict)  # e.g. Postgres + Redis for e2e tests
+    strategy_paths: tuple[str, ...] = ()  # --strategy-path: added to WEAVER_STRATEGY_PATHS
     queue_namespace: str | None = None
     settings: Settings | None = None
     container: Container | None = None
@@ -106,7 +108,11 @@ class Embedded:
             values.update(alpaca_paper_key_id=key, alpaca_paper_secret_key=secret, alpaca_paper_base_url=exchange.url,
                           alpaca_paper_data_url=exchange.url, alpaca_paper_stream_url=exchange.stream_url)
         values.update(self.settings_overrides)
-        return load_settings(**values)
+        settings = load_settings(**values)
+        if self.strategy_paths:
+            given = tuple(str(Path(p).resolve()) if Path(p).is_dir() else p for p in self.strategy_paths)
+            settings = load_settings(**{**values, "strategy_paths": (*settings.strategy_paths, *given)})
+        return settings
 
     def _requeue_interrupted(self) -> None:
         """The in-memory queue died with the last process, with any command the relay had handed it:

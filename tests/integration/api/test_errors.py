@@ -38,7 +38,7 @@ def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
     ({**GOOD, "symbols": ["not a ticker"]}, "symbols", "not a ticker"),
     ({**GOOD, "start": "2024-05-01T00:00:00Z", "end": "2024-01-01T00:00:00Z"}, "", "start must be before end"),
     ({**GOOD, "strategy": "no_such_strategy"}, "strategy", "unknown strategy"),
-    ({**GOOD, "strategy": "nowhere.module:Thing"}, "strategy", "cannot import module"),
+    ({**GOOD, "strategy": "nowhere.module:Thing"}, "strategy", "unknown strategy"),
     ({**GOOD, "params": {"fast": "ten"}}, "params.fast", "integer"),
     ({**GOOD, "params": {"fast": 1}}, "params.fast", ">= 2"),
     ({**GOOD, "params": {"fast": 30, "slow": 20}}, "params.fast", "less than slow"),

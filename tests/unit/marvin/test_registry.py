@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import textwrap
 
 import pytest
@@ -47,9 +48,56 @@ def user_module(tmp_path, monkeypatch):
     return "my_pkg"
 
 
-def test_user_strategy_loads_by_module_path(user_module):
+@pytest.fixture
+def sources():
+    """Configure strategy paths for one test; the test suite's own come back afterwards."""
+    from app.marvin import registry
+    before = registry.configured_sources()
+    yield registry.configure_sources
+    registry.configure_sources(before)
+    registry._trusted.clear()
+
+
+def test_user_strategy_loads_by_module_path_from_a_configured_package(user_module, sources):
+    sources(["my_pkg"])
     cls = get_strategy("my_pkg.my_module:MyStrategy")
     assert issubclass(cls, Strategy) and cls.name == "mine"
+
+
+def test_a_module_outside_the_configured_paths_is_refused_unimported(user_module, sources):
+    sources(["tests.fixtures"])
+    sys.modules.pop("my_pkg.my_module", None)
+    with pytest.raises(StrategyLoadError, match="unknown strategy") as caught:
+        get_strategy("my_pkg.my_module:MyStrategy")
+    assert "my_pkg.my_module" not in sys.modules
+    assert "sma_cross" in caught.value.available
+    assert "tests.fixtures.strategies:BuyEveryBar" in caught.value.available
+
+
+def test_a_configured_folder_gives_its_files_as_modules(tmp_path, sources):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "weaver_folder_strategy.py").write_text(textwrap.dedent("""
+        from app.marvin import Strategy
+
+        class FromFolder(Strategy):
+            name = "from_folder"
+            def on_bar(self, ctx):
+                pass
+    """))
+    sources([str(folder)])
+    try:
+        cls = get_strategy("weaver_folder_strategy:FromFolder")
+        assert cls.name == "from_folder"
+        assert get_strategy("weaver_folder_strategy:FromFolder") is cls
+    finally:
+        sys.modules.pop("weaver_folder_strategy", None)
+
+
+def test_the_command_line_may_load_any_module_and_then_resolve_it(user_module, sources):
+    sources([])
+    cls = load_strategy("my_pkg.my_module:MyStrategy")
+    assert get_strategy("my_pkg.my_module:MyStrategy") is cls
 
 
 def test_missing_module_is_named(user_module):
