@@ -6,20 +6,17 @@ from __future__ import annotations
 
 import sys
 import textwrap
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import dramatiq
 import pytest
-import redis
 
-from app.bootstrap import Container, bootstrap, build_services
-from app.glados.app import create_app
+from app.bootstrap import Container, bootstrap
 from app.marvin import registry
-from tests.conftest import FIXTURE_STRATEGY_PATHS, TEST_TOKEN, make_settings, truncate_all
+from tests.conftest import FIXTURE_STRATEGY_PATHS, make_settings, truncate_all
 from tests.integration.api.conftest import store_daily_bars
-from tests.integration.workers.conftest import Stack, wait_for
+from tests.integration.workers.conftest import Stack, open_stack, wait_for
 from workers import runtime as worker_runtime
 
 FOLDER_STRATEGY = """
@@ -70,18 +67,7 @@ def owned(pg_url: str, folder: Path) -> Iterator[Container]:
 
 @pytest.fixture
 def stack(owned: Container, redis_url: str) -> Iterator[Stack]:
-    namespace = f"weaver-test-{uuid.uuid4().hex[:8]}"
-    services = build_services(owned.settings, container=owned, namespace=namespace)
-    services.relay.start()
-    app = create_app({"SETTINGS": owned.settings, "SERVICES": services})
-    client = app.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {TEST_TOKEN}"
-    yield Stack(namespace, services, services.queue, app, client)
-    app.extensions["weaver"].broadcaster.stop()
-    services.close()
-    keys = redis.Redis.from_url(redis_url).keys(f"{namespace}*")
-    if keys:
-        redis.Redis.from_url(redis_url).delete(*keys)
+    yield from open_stack(owned, redis_url)
 
 
 BODY = {"mode": "backtest", "symbols": ["AAPL"], "timeframe": "1Day", "cash": "10000"}

@@ -43,12 +43,12 @@ class Stack:
         return self.queue.broker
 
 
-@pytest.fixture
-def stack(pg: Container, redis_url: str) -> Iterator[Stack]:
+def open_stack(container: Container, redis_url: str) -> Iterator[Stack]:
+    """The API and the relay on `container`, in a Redis namespace of their own, removed afterwards."""
     namespace = f"weaver-test-{uuid.uuid4().hex[:8]}"
-    services = build_services(pg.settings, container=pg, namespace=namespace)
+    services = build_services(container.settings, container=container, namespace=namespace)
     services.relay.start()
-    app = create_app({"SETTINGS": pg.settings, "SERVICES": services})
+    app = create_app({"SETTINGS": container.settings, "SERVICES": services})
     client = app.test_client()
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {TEST_TOKEN}"
     yield Stack(namespace, services, services.queue, app, client)
@@ -57,6 +57,11 @@ def stack(pg: Container, redis_url: str) -> Iterator[Stack]:
     keys = redis.Redis.from_url(redis_url).keys(f"{namespace}*")
     if keys:
         redis.Redis.from_url(redis_url).delete(*keys)
+
+
+@pytest.fixture
+def stack(pg: Container, redis_url: str) -> Iterator[Stack]:
+    yield from open_stack(pg, redis_url)
 
 
 @pytest.fixture
