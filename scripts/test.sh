@@ -13,12 +13,21 @@ echo "==> lint (ruff)"
 echo "==> import contract (domain core imports no framework)"
 .venv/bin/lint-imports --no-cache
 
-echo "==> Python tests"
-.venv/bin/pytest -q -p no:cacheprovider "$@"
+if [ $# -gt 0 ]; then  # scripts/test.sh ARGS: just pytest with those arguments
+  .venv/bin/pytest -q -p no:cacheprovider "$@"
+  exit 0
+fi
 
+# Fast tiers first, so a broken build fails in seconds rather than after the slow suites.
+echo "==> Python unit tests"
+.venv/bin/pytest -q -p no:cacheprovider tests/unit
 if [ -f ui/package.json ]; then
   echo "==> UI unit tests (Vitest)"
   (cd ui && npm run -s test)
+fi
+echo "==> Python integration and end-to-end tests (Postgres, Redis, real processes)"
+.venv/bin/pytest -q -p no:cacheprovider tests/integration tests/e2e
+if [ -f ui/package.json ]; then
   echo "==> UI end-to-end tests (Playwright, headless Chromium)"
   (cd ui && npm run -s e2e)
 fi

@@ -34,6 +34,18 @@ REDIS_URL = os.environ.get("WEAVER_TEST_REDIS", "redis://127.0.0.1:6379/0")
 TEST_TOKEN = "test-token-0123456789abcdef"
 
 
+TIERS = {"integration": pytest.mark.integration, "e2e": pytest.mark.e2e}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test with its tier (its folder), so `-m "not e2e"` and friends select as declared."""
+    for item in items:
+        parts = Path(str(item.path)).parts
+        for folder, mark in TIERS.items():
+            if folder in parts:
+                item.add_marker(mark)
+
+
 def make_settings(database_url: str, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "_env_file": None,

@@ -14,7 +14,6 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -24,6 +23,7 @@ from typing import Any
 import requests
 
 from app.marvin.indicators import crossover, sma
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 WEAVER = Path(sys.executable).parent / "weaver"
@@ -93,16 +93,6 @@ class Standalone:
 
     def output(self) -> str:
         return "".join(self.lines)[-6000:]
-
-
-def wait_until(predicate: Any, timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 def processed(app: Standalone, run_id: str) -> list[str]:
@@ -183,8 +173,8 @@ def test_a_sigkilled_standalone_restarted_goes_on_with_its_paper_runs(tmp_path: 
                                           "params": {"fast": FAST, "slow": SLOW, "percent": 10.0}})
         runs = [hold["id"], cross["id"]]
         assert [hold["status"], cross["status"]] == ["running", "running"], (hold, cross)
-        wait_until(lambda: all(len(processed(app, r)) >= 6 for r in runs), 25, "six bars processed by each run")
-        wait_until(lambda: orders(app, hold["id"]), 10, "buy_and_hold's order")
+        wait_for(lambda: all(len(processed(app, r)) >= 6 for r in runs), 25, "six bars processed by each run")
+        wait_for(lambda: orders(app, hold["id"]), 10, "buy_and_hold's order")
         # Whatever the API shows as sent is already on the exchange's disk: it saves each change
         # before confirming it, so a SIGKILL right now loses nothing the runs recorded.
         assert persisted(app, data_dir, runs), "an order the exchange confirmed is not in its state file"
@@ -199,11 +189,11 @@ def test_a_sigkilled_standalone_restarted_goes_on_with_its_paper_runs(tmp_path: 
     try:
         detail = [app.get(f"/api/v1/runs/{r}") for r in runs]
         assert [d["status"] for d in detail] == ["running", "running"], detail
-        wait_until(lambda: all(len(processed(app, r)) >= len(before[r]) + 8 for r in runs), 25,
+        wait_for(lambda: all(len(processed(app, r)) >= len(before[r]) + 8 for r in runs), 25,
                    "eight more bars processed by each run after the restart")
         for run_id in runs:
             app.post(f"/api/v1/runs/{run_id}/stop", {})
-        wait_until(lambda: all(app.get(f"/api/v1/runs/{r}")["status"] == "stopped" for r in runs), 10,
+        wait_for(lambda: all(app.get(f"/api/v1/runs/{r}")["status"] == "stopped" for r in runs), 10,
                    "the runs to stop")
         recorded = {}
         for run_id in runs:

@@ -10,7 +10,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 import uuid
@@ -19,6 +18,7 @@ from typing import Any
 
 from tests.conftest import REDIS_URL, TEST_TOKEN
 from tests.integration.conftest import ROOT
+from tests.waiting import wait_for
 
 
 def free_port() -> int:
@@ -55,16 +55,6 @@ def json_lines(log: Path) -> list[dict[str, Any]]:
     return parsed
 
 
-def wait_until(predicate: Any, seconds: float, what: str) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {seconds}s waiting for {what}")
-
-
 def get(url: str) -> Any:
     """The response (an error status too), or None while the server is not listening yet."""
     try:
@@ -81,12 +71,12 @@ def test_web_logs_json_lines_and_the_access_line_carries_the_response_correlatio
     env = {**cli_env, "WEAVER_API_TOKEN": TEST_TOKEN, "WEAVER_LOG_FORMAT": "auto"}
     process = start(["web", "--host", "127.0.0.1", "--port", str(port), "--workers", "1", "--threads", "4"], env, log)
     try:
-        response = wait_until(lambda: get(f"http://127.0.0.1:{port}/api/v1/runs"), 60, "gunicorn")
+        response = wait_for(lambda: get(f"http://127.0.0.1:{port}/api/v1/runs"), 60, "gunicorn")
         assert response.status == 200
         correlation = response.headers["X-Correlation-ID"]
         assert correlation
         probe = get(f"http://127.0.0.1:{port}/healthz?token=secret-in-query")  # SSE clients send the token so
-        wait_until(lambda: probe.headers["X-Correlation-ID"] in log.read_text(), 10, "the access lines")
+        wait_for(lambda: probe.headers["X-Correlation-ID"] in log.read_text(), 10, "the access lines")
     finally:
         stop(process)
     lines = json_lines(log)
@@ -104,7 +94,7 @@ def test_worker_parent_and_children_log_json_lines(cli_env, tmp_path):
            "WEAVER_QUEUE_NAMESPACE": f"weaver-logs-{uuid.uuid4().hex[:8]}"}
     process = start(["worker", "--queues", "backtest", "--processes", "1", "--threads", "1"], env, log)
     try:
-        wait_until(lambda: "ready for action" in log.read_text(), 60, "the worker process")
+        wait_for(lambda: "ready for action" in log.read_text(), 60, "the worker process")
     finally:
         stop(process)
     lines = json_lines(log)

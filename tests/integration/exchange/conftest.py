@@ -20,6 +20,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
 from app.exchange import AccountConfig, ExchangeConfig, ExchangeServer, SymbolConfig
+from tests.waiting import wait_for as shared_wait_for
 
 REPO = Path(__file__).resolve().parents[3]
 PAPER = AccountConfig("paper", "PAPER-KEY", "PAPER-SECRET", "100000")
@@ -102,11 +103,7 @@ def data(server: ExchangeServer) -> StockHistoricalDataClient:
 
 
 def wait_for(condition: Callable[[], object], timeout: float = 5.0, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.01)
+    shared_wait_for(condition, timeout, what, every=0.01)
 
 
 class StreamRecorder:

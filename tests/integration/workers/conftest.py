@@ -8,9 +8,8 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from flask.testing import FlaskClient
 from app.bootstrap import Container, Services, build_services
 from app.glados.app import create_app
 from tests.conftest import TEST_TOKEN
+from tests.waiting import wait_for  # noqa: F401 - the workers tests import it from here
 from workers import runtime as worker_runtime
 from workers.bus import DramatiqQueue
 
@@ -118,11 +118,3 @@ def spawn_workers(pg: Container, stack: Stack, processes: int, queues: str = "ba
     return WorkerProcesses(process, log_path, log_file)
 
 
-def wait_for(predicate: Callable[[], Any], timeout: float, what: str, every: float = 0.1) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
