@@ -3,6 +3,7 @@
 from app.walle.models.bars import Bar, BarSeries
 from app.walle.models.base import Base
 from app.walle.models.events import ConsumerOffset, OutboxEvent, ProcessedEvent
+from app.walle.models.idempotency import IdempotencyKey
 from app.walle.models.instruments import InstrumentRow
 from app.walle.models.live import AccountSnapshot, LiveBar, LiveState, LiveTick
 from app.walle.models.runs import Run, RunMetric, Sweep
@@ -16,6 +17,7 @@ __all__ = [
     "ConsumerOffset",
     "EquityPoint",
     "Fill",
+    "IdempotencyKey",
     "InstrumentRow",
     "LiveBar",
     "LiveState",

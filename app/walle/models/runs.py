@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.walle.models.base import Base, EagerId, new_id, utcnow
@@ -14,7 +14,9 @@ from app.walle.types import Money, UTCDateTime
 
 
 class Sweep(EagerId, Base):
-    """A grid of parameter values for one strategy; each cell is a backtest run."""
+    """A grid of parameter values for one strategy; each cell is a backtest run. The request stores
+    the sweep `creating` with its cell count; a worker then creates every cell in one transaction
+    (status `running`), or marks it `failed` with the reason in `error`."""
 
     __tablename__ = "sweeps"
 
@@ -24,6 +26,10 @@ class Sweep(EagerId, Base):
     grid: Mapped[dict[str, Any]] = mapped_column(JSON)
     settings: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(20), default="queued")
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # fixed parameters of every cell
+    total: Mapped[int | None] = mapped_column(Integer)  # valid cells (None: a sweep from before 0004)
+    skipped: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)  # cells with invalid parameters
+    error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
