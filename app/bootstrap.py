@@ -22,6 +22,7 @@ from app.walle.uow import UnitOfWork
 
 if TYPE_CHECKING:
     from app.events.relay import CommandRelay
+    from app.notifications.service import NotificationService
     from app.services.backtests import BacktestService
     from app.services.bars import BarService
     from app.services.commands import CommandHandlers
@@ -127,6 +128,16 @@ class Services:
 
         return CommandRelay(self.container.session_factory, self.queue.deliver, self.container.notifier)
 
+    @cached_property
+    def notifications(self) -> NotificationService:
+        """The WEAVER_NOTIFY_URLS channels; their followers run in the scheduler process and standalone only."""
+        from app.notifications.channels import channels_of
+        from app.notifications.service import NotificationService
+
+        c = self.container
+        return NotificationService(channels_of(self.settings.notify_urls), c.session_factory, c.read_session,
+                                   c.uow, c.notifier)
+
     # --- use cases --------------------------------------------------------------------------
     @cached_property
     def runs(self) -> RunService:
@@ -183,6 +194,8 @@ class Services:
         built = self.__dict__
         if "relay" in built and "relay" not in self._given:
             built["relay"].stop()
+        if "notifications" in built and "notifications" not in self._given:
+            built["notifications"].stop()
         if "queue" in built and "queue" not in self._given:
             built["queue"].close()
         if "container" in built and "container" not in self._given:

@@ -94,6 +94,10 @@ class Settings(BaseSettings):
     # Where user strategies may come from, besides the built-ins: package names or folders of .py
     # files, separated by commas or the OS path separator. Requests can name nothing else.
     strategy_paths: Annotated[tuple[str, ...], NoDecode] = ()
+    # Where notifications go (fills, rejections, errors, the kill switch, outages, a daily summary):
+    # Apprise URLs such as tgram://bot_token/chat_id or json://host/path, separated by commas or
+    # spaces. Secrets: they are never shown whole (the UI shows them masked).
+    notify_urls: Annotated[tuple[SecretStr, ...], NoDecode] = ()
 
     @field_validator("strategy_paths", mode="before")
     @classmethod
@@ -109,6 +113,21 @@ class Settings(BaseSettings):
             is_folder = "/" in entry or os.sep in entry or Path(entry).expanduser().is_dir()
             if not is_folder and not all(part.isidentifier() for part in entry.split(".")):
                 raise ValueError(f"{entry!r} is neither a folder nor a package name")
+        return value
+
+    @field_validator("notify_urls", mode="before")
+    @classmethod
+    def _split_urls(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part for part in value.replace(",", " ").split() if part)
+        return value
+
+    @field_validator("notify_urls")
+    @classmethod
+    def _urls_with_scheme(cls, value: tuple[SecretStr, ...]) -> tuple[SecretStr, ...]:
+        for position, url in enumerate(value, 1):
+            if "://" not in url.get_secret_value():
+                raise ValueError(f"URL {position} has no scheme:// (an Apprise URL such as json://host/path)")
         return value
 
     @field_validator("database_url")

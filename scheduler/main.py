@@ -12,6 +12,7 @@ from pathlib import Path
 from app.bootstrap import build_services
 from app.config import Settings
 from app.logs import configure_logging
+from scheduler.notifications import NotificationJobs
 from scheduler.ticks import TickScheduler
 
 log = logging.getLogger(__name__)
@@ -28,11 +29,14 @@ def run_scheduler(settings: Settings) -> None:
         signal.signal(sig, lambda *_: stop.set())
     services.relay.start()
     ticks.start()
+    notifying = NotificationJobs(services)  # channel followers, the daily summary, the worker watch
+    notifying.start()
     log.info("scheduler started (settle delay %d ms)", settings.settle_delay_ms)
     try:
         while not stop.wait(5):
             ALIVE_FILE.touch()  # read by the container healthcheck
     finally:
+        notifying.stop()
         ticks.stop()
         services.close()
         log.info("scheduler stopped")

@@ -101,6 +101,34 @@ class KillSwitchActivated(Thin):
     orders: int
 
 
+class WorkerChanged(Thin):
+    """A worker queue lost its last live worker (`worker.down`) or got one back (`worker.up`)."""
+
+    queue: str
+    workers: int = Field(ge=0)
+
+
+class DailySummarised(Thin):
+    """A paper or live run's day after the US close: its equity, the day's P&L and fills."""
+
+    run_id: str
+    mode: str
+    date: str
+    equity: str
+    day_pl: str
+    trades: int = Field(ge=0)
+
+
+class NotificationSent(Thin):
+    """What became of one notification on one channel (the channel's id, never its URL)."""
+
+    channel: str
+    status: str  # delivered | failed
+    attempts: int = Field(ge=1)
+    subject: str  # the event type it told of, or "test"
+    detail: str | None = None
+
+
 # The event a run's arrival in each status emits (past tense: it says what happened).
 RUN_STATUS_EVENTS = {
     "created": "run.created",
@@ -136,6 +164,10 @@ def build_registry() -> EventRegistry:
     registry.register("run.bars_missed", BarsMissed)
     registry.register("bars.imported", BarsImported)
     registry.register("kill.activated", KillSwitchActivated)
+    registry.register("worker.down", WorkerChanged)
+    registry.register("worker.up", WorkerChanged)
+    registry.register("run.daily_summary", DailySummarised)
+    registry.register("notification.sent", NotificationSent)
     for command_type, command in COMMANDS.items():  # commands share the outbox (never shown on SSE)
         registry.register(command_type, payload_schema(command))
     return registry

@@ -62,9 +62,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app.glados.routes import bars, drift, live, meta, records, runs, strategies, stream, sweeps
+    from app.glados.routes import bars, drift, live, meta, notifications, records, runs, strategies, stream, sweeps
 
-    for module in (meta, strategies, runs, records, drift, sweeps, bars, live, stream):
+    for module in (meta, strategies, runs, records, drift, sweeps, bars, live, notifications, stream):
         app.register_blueprint(module.bp)
     stream.sock.init_app(app)
 

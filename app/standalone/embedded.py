@@ -23,6 +23,7 @@ from app.standalone.demo import DEMO_SYMBOLS, load_demo_data
 from app.standalone.home import Home
 from app.walle import migrate
 from app.walle.models import BarSeries, Run
+from scheduler.notifications import NotificationJobs
 from scheduler.ticks import TickScheduler
 from workers import runtime as worker_runtime
 from workers.live_boot import LiveBoot
@@ -77,6 +78,9 @@ class Embedded:
                                   settle=timedelta(milliseconds=self.settings.settle_delay_ms), clock=services.clock)
         scheduler.start()
         self.parts.append(scheduler)
+        notifying = NotificationJobs(services)  # the scheduler process's notifications too
+        notifying.start()
+        self.parts.append(notifying)
         app = create_app({"SETTINGS": self.settings, "SERVICES": services})
         self.parts.append(app.extensions["weaver"].broadcaster)
         self.server = make_server(self.host, self.port, app, threaded=True)
