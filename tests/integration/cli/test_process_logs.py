@@ -1,5 +1,5 @@
 """`weaver web` and `weaver worker` log structured lines only: gunicorn's boot and access lines and the
-Dramatiq parent's lines go through app.logs, JSON when stderr is not a terminal; the access line
+worker supervisor's lines go through app.logs, JSON when stderr is not a terminal; the access line
 carries the correlation id the response returned."""
 
 from __future__ import annotations
@@ -98,6 +98,7 @@ def test_worker_parent_and_children_log_json_lines(cli_env, tmp_path):
     finally:
         stop(process)
     lines = json_lines(log)
-    assert any(line["logger"] == "dramatiq.MainProcess" and "booting up" in line["message"] for line in lines)
-    assert any("WorkerProcess" in line["logger"] for line in lines)
+    assert any(line["logger"] == "workers.supervisor" and "started" in line["message"] for line in lines)
+    assert any(line["logger"] == "workers.process" and "ready for action" in line["message"] for line in lines)
+    assert any(line["logger"].startswith("dramatiq.") for line in lines)  # Dramatiq's own lines, in JSON too
     assert os.path.getsize(log) > 0

@@ -102,17 +102,20 @@ class WorkerProcesses:
 
 
 def spawn_workers(pg: Container, stack: Stack, processes: int, queues: str = "backtest",
-                  extra_env: dict[str, str] | None = None) -> WorkerProcesses:
-    """Worker processes configured only through WEAVER_* variables, like the Procfile starts them."""
+                  extra_env: dict[str, str] | None = None, *, weaver: bool = False) -> WorkerProcesses:
+    """Worker processes configured only through WEAVER_* variables, like the Procfile starts them:
+    Dramatiq's command line, or with `weaver=True` the Procfile's own `weaver worker` (a supervisor
+    whose children are the worker processes)."""
     env = {**os.environ, "WEAVER_DATABASE_URL": pg.settings.database_url, "WEAVER_BROKER": "redis",
            "WEAVER_REDIS_URL": pg.settings.redis_url or "", "WEAVER_API_TOKEN": TEST_TOKEN,
            "WEAVER_QUEUE_NAMESPACE": stack.namespace, "WEAVER_LOG_FORMAT": "console", "PYTHONPATH": str(ROOT),
            **(extra_env or {})}
     log_path = Path(tempfile.mkstemp(prefix="weaver-workers-", suffix=".log")[1])
     log_file = log_path.open("wb")
+    command = ([sys.executable, "-c", "from app.cli import main; main()", "worker"] if weaver
+               else [sys.executable, "-m", "dramatiq", "workers.entry"])
     process = subprocess.Popen(
-        [sys.executable, "-m", "dramatiq", "workers.entry", "--processes", str(processes), "--threads", "1",
-         "--queues", queues],
+        [*command, "--processes", str(processes), "--threads", "1", "--queues", queues],
         cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
     )
     return WorkerProcesses(process, log_path, log_file)
