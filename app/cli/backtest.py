@@ -11,7 +11,6 @@ and ETA) goes to stderr, on a terminal only; stdout carries the table or the sum
 
 from __future__ import annotations
 
-import json
 import secrets
 import sys
 import uuid
@@ -27,12 +26,13 @@ from rich.table import Table
 from app.cli.progress import progress_bar
 from app.clock.timeframes import TimeframeError
 from app.config import SettingsError, load_settings
+from app.greta.columns import write_result_parquet
 from app.greta.data import load_csv, parse_synthetic
 from app.greta.data.splits import split_warnings
 from app.greta.engine import BacktestConfig, run_backtest
 from app.greta.lookahead import DEFAULT_BUDGET, LookaheadReport, check_lookahead
 from app.greta.records import BacktestResult, rejection_summary
-from app.greta.serialize import plain, result_to_dict
+from app.greta.serialize import plain, write_result_json
 from app.greta.specs import FeeSpec, FeeSpecError, SlippageSpec, SlippageSpecError
 from app.marvin import BarFrame, DataError, ParamError, StrategyError, StrategyLoadError, get_strategy, load_strategy
 from app.marvin.instruments import ASSET_CLASSES
@@ -100,13 +100,17 @@ def store_result(result: BacktestResult, run_id: str) -> str:
               help="us_equity: Alpaca's price increments and the exchange session; crypto: 1e-9 steps, 24/7; "
                    "other: the data's own precision, years as the data holds them.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the full result.")
+@click.option("--parquet", "parquet_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write the full result as Parquet files in this folder (orders, fills, trades, equity; "
+                   "result.json for the rest), for results too large to read as JSON.")
 @click.option("--check-lookahead", "lookahead", type=click.IntRange(min=1), is_flag=False, flag_value=DEFAULT_BUDGET,
               default=None, metavar="[N]", help="Re-run on data truncated at up to N bars with orders (and N/4 "
               f"without) to detect lookahead bias; alone, N={DEFAULT_BUDGET}.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no table; one summary line.")
 def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path, ...], symbols: tuple[str, ...],
              synthetic: tuple[str, ...], timeframe: str | None, cash: str, fees: str, slippage: str, fractional: bool,
-             allow_short: bool, asset_class: str, json_path: Path | None, lookahead: int | None,
+             allow_short: bool, asset_class: str, json_path: Path | None, parquet_dir: Path | None,
+             lookahead: int | None,
              quiet: bool) -> None:
     """Backtest a strategy on historical or synthetic bars."""
     console = Console()
@@ -121,7 +125,9 @@ def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
     for warning in split_warnings(frames):
         click.echo(f"warning: {warning}", err=True)
     if json_path is not None:
-        json_path.write_text(_json(result, report), encoding="utf-8")
+        _write_json(json_path, result, report)
+    if parquet_dir is not None:
+        write_result_parquet(result, parquet_dir)
     for line in _notes(result):
         click.echo(line, err=True)
     if quiet:
@@ -208,8 +214,6 @@ def _table(result: BacktestResult) -> Table:
     return table
 
 
-def _json(result: BacktestResult, report: LookaheadReport | None) -> str:
-    document = result_to_dict(result)
-    if report is not None:
-        document["lookahead"] = plain(report)
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), allow_nan=False)
+def _write_json(path: Path, result: BacktestResult, report: LookaheadReport | None) -> None:
+    with path.open("wb") as out:
+        write_result_json(result, out, {"lookahead": plain(report)} if report is not None else None)

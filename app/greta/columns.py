@@ -1,0 +1,63 @@
+"""A BacktestResult as Parquet files, for results too large to read as JSON (`weaver backtest --parquet`).
+
+One file per record kind (orders, fills, trades, equity) and result.json for the rest (config,
+metrics, positions, final cash and equity). Money keeps its exact decimals: the equity curve's
+$0.0001 integer columns become decimal128(24, 4) without a Decimal object per point (the integers
+are the decimals' unscaled values), and records keep the scale of their Decimal fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from app.greta.records import BacktestResult, EquityCurve
+from app.greta.serialize import OPTIONS, plain
+
+MONEY_E4 = pa.decimal128(24, 4)
+
+
+def write_result_parquet(result: BacktestResult, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    pq.write_table(equity_table(result.equity), folder / "equity.parquet")
+    pq.write_table(records_table(result.orders, nested={"history"}), folder / "orders.parquet")
+    pq.write_table(records_table(result.fills), folder / "fills.parquet")
+    pq.write_table(records_table(result.trades), folder / "trades.parquet")
+    rest = {f.name: plain(getattr(result, f.name)) for f in fields(result)
+            if f.name not in ("equity", "ledger", "orders", "fills", "trades")}
+    (folder / "result.json").write_bytes(orjson.dumps(rest, option=OPTIONS))
+
+
+def equity_table(curve: EquityCurve) -> pa.Table:
+    return pa.table({
+        "ts": pa.array(curve.ts, pa.timestamp("ns", tz="UTC")),
+        "equity": e4_decimals(curve.equity_e4),
+        "cash": e4_decimals(curve.cash_e4),
+        "benchmark": e4_decimals(curve.benchmark_e4),
+    })
+
+
+def e4_decimals(units: np.ndarray) -> pa.Array:
+    """int64 $0.0001 units → decimal128(24, 4), exactly: each value's 128-bit two's complement is its
+    unscaled decimal (low word the value, high word its sign)."""
+    words = np.empty((len(units), 2), dtype=np.int64)
+    words[:, 0] = units
+    words[:, 1] = units >> 63
+    return pa.Array.from_buffers(MONEY_E4, len(units), [None, pa.py_buffer(words.tobytes())])
+
+
+def records_table(records: tuple[Any, ...], nested: frozenset[str] | set[str] = frozenset()) -> pa.Table:
+    """Frozen records → a table with their field names; `nested` fields hold tuples of records."""
+    rows = []
+    for record in records:
+        row = dict(record.__dict__)
+        for name in nested:
+            row[name] = [dict(item.__dict__) for item in row[name]]
+        rows.append(row)
+    return pa.Table.from_pylist(rows) if rows else pa.table({})
