@@ -23,6 +23,7 @@ from app.walle.uow import UnitOfWork
 if TYPE_CHECKING:
     from app.events.relay import CommandRelay
     from app.notifications.service import NotificationService
+    from app.observability.broker_contacts import BrokerContacts
     from app.services.backtests import BacktestService
     from app.services.bars import BarService
     from app.services.commands import CommandHandlers
@@ -111,15 +112,25 @@ class Services:
     @cached_property
     def brokers(self) -> dict[str, AlpacaBroker]:
         """The Alpaca adapter per configured credential set ("paper", "live")."""
+        from app.observability.broker_contacts import watch_sessions
         from app.veda.alpaca import AlpacaBroker
 
-        return {kind: AlpacaBroker(creds) for kind in ("paper", "live") if (creds := self.settings.alpaca(kind))}
+        return {kind: watch_sessions(AlpacaBroker(creds), kind, self.broker_contacts)
+                for kind in ("paper", "live") if (creds := self.settings.alpaca(kind))}
+
+    @cached_property
+    def broker_contacts(self) -> BrokerContacts:
+        """What this process last saw of each broker account (the live worker's heartbeat carries it)."""
+        from app.observability.broker_contacts import BrokerContacts
+
+        return BrokerContacts()
 
     @cached_property
     def queue(self) -> DramatiqQueue:
         from workers.bus import build_queue
 
-        return build_queue(self.settings, namespace=self.namespace)
+        return build_queue(self.settings, namespace=self.namespace,
+                           live_info=lambda: {"broker": self.broker_contacts.snapshot()})
 
     @cached_property
     def relay(self) -> CommandRelay:

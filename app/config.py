@@ -85,6 +85,8 @@ class Settings(BaseSettings):
     settle_delay_ms: int = Field(500, ge=0, le=60_000)
     ui_dist: Path | None = None
     max_request_bytes: int = Field(2 * 1024 * 1024, gt=0)
+    # GET /metrics (Prometheus) takes the API token like /api/v1; true serves it to anyone who can reach it.
+    metrics_public: bool = False
     # Worker failure detection: a worker silent this long is dead and its messages are redelivered
     # (checked on `queue_maintenance_chance` of every million queue commands); a backtest whose
     # heartbeat is older than `backtest_stale_seconds` is taken over by the redelivered message.

@@ -12,6 +12,7 @@ from pathlib import Path
 from app.bootstrap import build_services
 from app.config import Settings
 from app.logs import configure_logging
+from scheduler.heartbeat import SchedulerHeartbeat
 from scheduler.notifications import NotificationJobs
 from scheduler.ticks import TickScheduler
 
@@ -31,12 +32,14 @@ def run_scheduler(settings: Settings) -> None:
     ticks.start()
     notifying = NotificationJobs(services)  # channel followers, the daily summary, the worker watch
     notifying.start()
+    beating = SchedulerHeartbeat(services.queue.heartbeats).start()  # read by /health and the healthcheck
     log.info("scheduler started (settle delay %d ms)", settings.settle_delay_ms)
     try:
         while not stop.wait(5):
             ALIVE_FILE.touch()  # read by the container healthcheck
     finally:
         notifying.stop()
+        beating.stop()
         ticks.stop()
         services.close()
         log.info("scheduler stopped")

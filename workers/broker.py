@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Callable
+from typing import Any
 
 import dramatiq
 from dramatiq.brokers.redis import RedisBroker
@@ -19,7 +21,9 @@ from workers.heartbeat import HeartbeatStore, MemoryHeartbeats, RedisHeartbeats,
 QUEUES = ("backtest", "live")
 
 
-def build_broker(settings: Settings, *, namespace: str | None = None) -> tuple[dramatiq.Broker, HeartbeatStore]:
+def build_broker(settings: Settings, *, namespace: str | None = None,
+                 live_info: Callable[[], dict[str, Any]] | None = None) -> tuple[dramatiq.Broker, HeartbeatStore]:
+    """`live_info`: what a live worker adds to its heartbeat (its last broker contact)."""
     namespace = namespace or os.environ.get("WEAVER_QUEUE_NAMESPACE", "weaver")
     store: HeartbeatStore
     if settings.broker == "redis":
@@ -34,7 +38,7 @@ def build_broker(settings: Settings, *, namespace: str | None = None) -> tuple[d
         broker = StubBroker()
         broker.emit_after("process_boot")
         store = MemoryHeartbeats()
-    broker.add_middleware(WorkerHeartbeat(store, f"{socket.gethostname()}:{os.getpid()}"))
+    broker.add_middleware(WorkerHeartbeat(store, f"{socket.gethostname()}:{os.getpid()}", live_info))
     for queue in QUEUES:
         broker.declare_queue(queue)
     return broker, store

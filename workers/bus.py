@@ -4,6 +4,7 @@ command's type, id and primitive payload, never objects."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +44,7 @@ class DramatiqQueue:
         self.broker.close()
 
 
-def build_queue(settings: Settings, *, namespace: str | None = None) -> DramatiqQueue:
-    broker, heartbeats = build_broker(settings, namespace=namespace)
+def build_queue(settings: Settings, *, namespace: str | None = None,
+                live_info: Callable[[], dict[str, Any]] | None = None) -> DramatiqQueue:
+    broker, heartbeats = build_broker(settings, namespace=namespace, live_info=live_info)
     return DramatiqQueue(broker, heartbeats, declare_actors(broker))

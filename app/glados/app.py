@@ -69,6 +69,9 @@ def _register_blueprints(app: Flask) -> None:
     stream.sock.init_app(app)
 
 
+    from app.glados.routes.metrics import bp as metrics_bp  # GET /metrics (Prometheus), outside /api/v1
+
+    app.register_blueprint(metrics_bp)
 def _queue_probes(bundle: AppServices) -> dict[str, Any]:
     """Health probes of the queue, built on the first health request (not to answer commands)."""
     return {"broker": lambda: bundle.queue.heartbeats.ping(), "workers": lambda: bundle.queue.heartbeats.alive()}

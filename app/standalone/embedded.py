@@ -23,6 +23,7 @@ from app.standalone.demo import DEMO_SYMBOLS, load_demo_data
 from app.standalone.home import Home
 from app.walle import migrate
 from app.walle.models import BarSeries, Run
+from scheduler.heartbeat import SchedulerHeartbeat
 from scheduler.notifications import NotificationJobs
 from scheduler.ticks import TickScheduler
 from workers import runtime as worker_runtime
@@ -78,6 +79,7 @@ class Embedded:
                                   settle=timedelta(milliseconds=self.settings.settle_delay_ms), clock=services.clock)
         scheduler.start()
         self.parts.append(scheduler)
+        self.parts.append(SchedulerHeartbeat(queue.heartbeats).start())  # /health: the in-process scheduler
         notifying = NotificationJobs(services)  # the scheduler process's notifications too
         notifying.start()
         self.parts.append(notifying)
