@@ -51,7 +51,8 @@ def test_standalone_starts_from_nothing_answers_and_stops_cleanly(tmp_path: Path
     try:
         assert any("SYNTHETIC demo bars" in line for line in lines)
         health = requests.get(f"{base}/api/v1/health", headers=auth, timeout=10).json()
-        assert health["status"] == "ok" and health["database"]["backend"] == "sqlite"
+        assert health["status"] == "ok" and health["components"]["database"]["backend"] == "sqlite"
+        assert health["components"]["scheduler"]["alive"] == 1  # the in-process scheduler beats too
         assert health["workers"] == {"backtest": 1, "live": 1}
         names = {s["name"] for s in requests.get(f"{base}/api/v1/strategies", headers=auth, timeout=10).json()}
         assert {"sma_cross", "rsi_reversion", "bollinger_breakout", "buy_and_hold", "momentum_rotation"} <= names
