@@ -87,6 +87,9 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(2 * 1024 * 1024, gt=0)
     # GET /metrics (Prometheus) takes the API token like /api/v1; true serves it to anyone who can reach it.
     metrics_public: bool = False
+    # A non-stream API request that has no response after this many seconds gets a 504 with the JSON
+    # error body (its handler finishes in the background, its answer dropped); 0 turns it off.
+    request_timeout_seconds: float = Field(30.0, ge=0)
     # Worker failure detection: a worker silent this long is dead and its messages are redelivered
     # (checked on `queue_maintenance_chance` of every million queue commands); a backtest whose
     # heartbeat is older than `backtest_stale_seconds` is taken over by the redelivered message.

@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from app.bootstrap import Container
@@ -106,13 +107,18 @@ class Broadcaster:
 
 
 def stream_events(
-    broadcaster: Broadcaster, after: int | None, run_id: str | None, heartbeat_seconds: float
+    broadcaster: Broadcaster, after: int | None, run_id: str | None, heartbeat_seconds: float,
+    client_gone: Callable[[], bool] = lambda: False, check_seconds: float = 1.0,
 ) -> Iterator[Event | None]:
     """Events for one client in seq order, resuming after `after` (None: from now on).
-    Yields None when a heartbeat is due. Ends when the broadcaster stops."""
+    Yields None when a heartbeat is due (after `heartbeat_seconds` without an event). Ends when the
+    broadcaster stops or, checked every `check_seconds` while idle, when `client_gone()` says the
+    client has disconnected: a closed stream gives its subscription (and its thread) back within
+    seconds, not at the next heartbeat's failed write."""
     sub = broadcaster.subscribe(run_id)  # subscribe first: the replay below covers everything older
     sent = sub.start_seq if after is None else after
     replay = after is not None
+    beat_due = time.monotonic() + heartbeat_seconds
     try:
         while True:
             if replay or sub.overflowed:
@@ -126,14 +132,19 @@ def stream_events(
                         sent = event.seq or sent
                         yield event
             try:
-                item = sub.queue.get(timeout=heartbeat_seconds)
+                item = sub.queue.get(timeout=max(0.0, min(check_seconds, beat_due - time.monotonic())))
             except queue.Empty:
-                yield None
+                if client_gone():
+                    return
+                if time.monotonic() >= beat_due:
+                    beat_due = time.monotonic() + heartbeat_seconds
+                    yield None
                 continue
             if item is _STOP:
                 return
             if item.seq > sent:  # already sent by the replay otherwise
                 sent = item.seq
+                beat_due = time.monotonic() + heartbeat_seconds
                 yield item
     finally:
         broadcaster.unsubscribe(sub)
