@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-
 from flask.testing import FlaskClient
 
 from app.bootstrap import Container
