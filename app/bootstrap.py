@@ -198,7 +198,7 @@ class Services:
         """What a worker does with each command (one handler map, idempotent)."""
         from app.services.commands import CommandHandlers
 
-        return CommandHandlers(self.uow, lambda: self.backtests, lambda: self.live)
+        return CommandHandlers(self.uow, lambda: self.backtests, lambda: self.live, lambda: self.sweeps)
 
     def close(self) -> None:
         """Stop what this bundle started; a container or queue passed in belongs to the caller."""

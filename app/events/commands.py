@@ -46,6 +46,17 @@ class StartBacktest(Command):
 
 
 @dataclass(frozen=True)
+class CreateSweepCells(Command):
+    """Create a sweep's backtests (one per cell) after its request answered; idempotent by the
+    sweep's status (only a `creating` sweep is acted on)."""
+
+    name: ClassVar[str] = "create_sweep_cells"
+    queue: ClassVar[str] = "backtest"
+    recorded: ClassVar[bool] = False
+    sweep_id: str
+
+
+@dataclass(frozen=True)
 class StartLive(Command):
     name: ClassVar[str] = "start_live"
     run_id: str
@@ -105,7 +116,8 @@ class ApplyTradeUpdate(Command):
 
 
 COMMANDS: dict[str, type[Command]] = {cls.type(): cls for cls in (
-    StartBacktest, StartLive, TickLive, TickBar, StopRun, KillSwitch, RefreshAccount, ApplyTradeUpdate)}
+    StartBacktest, CreateSweepCells, StartLive, TickLive, TickBar, StopRun, KillSwitch, RefreshAccount,
+    ApplyTradeUpdate)}
 
 
 class _Payload(BaseModel):

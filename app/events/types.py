@@ -155,7 +155,7 @@ def build_registry() -> EventRegistry:
         registry.register(f"order.{status}", OrderChanged)
     registry.register("backtest.progress", BacktestProgressed)
     registry.register("position.changed", PositionChanged)
-    for status in ("created", "progress", "completed", "cancelled"):
+    for status in ("created", "progress", "completed", "cancelled", "failed"):
         registry.register(f"sweep.{status}", SweepChanged)
     registry.register("risk.breached", RiskBreached)
     registry.register("reconcile.repaired", Reconciled)

@@ -35,6 +35,7 @@ class Operation:
     content_type: str | tuple[str, ...] | None = None  # a non-JSON success body (one type, or a choice)
     description: str = ""
     form: dict[str, Any] | None = None  # JSON schema of a multipart/form-data body the view reads itself
+    idempotent: bool = False  # takes an Idempotency-Key header (app/glados/idempotency.py)
 
 
 @dataclass
@@ -45,15 +46,22 @@ class EndpointRegistry:
         self, bp: Blueprint, rule: str, method: str = "GET", *, summary: str, body: type[BaseModel] | None = None,
         query: type[BaseModel] | None = None, response: Any = None, status: int = 200,
         errors: tuple[int, ...] = (), content_type: str | tuple[str, ...] | None = None,
-        form: dict[str, Any] | None = None,
+        form: dict[str, Any] | None = None, idempotent: Callable[[str], Any] | None = None,
     ) -> Callable[[View], View]:
+        """`idempotent`: the view creates a resource and honours Idempotency-Key; the callable renders
+        the resource from its id (for a replay whose first answer was never stored)."""
+
         def decorate(view: View) -> View:
             prefix = bp.url_prefix or ""
             self.operations.append(
                 Operation(method.lower(), re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", prefix + rule), summary,
                           bp.name, body, query, response, status, errors, content_type,
-                          (view.__doc__ or "").strip(), form)
+                          (view.__doc__ or "").strip(), form, idempotent is not None)
             )
+            if idempotent is not None:
+                from app.glados.idempotency import idempotent as with_key  # it builds on this module
+
+                view = with_key(view, f"{method.upper()} {prefix + rule}", status, idempotent, to_json)
 
             @functools.wraps(view)
             def wrapper(**path: Any) -> Any:

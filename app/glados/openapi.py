@@ -9,6 +9,7 @@ from pydantic.json_schema import models_json_schema
 
 from app.glados.api import REGISTRY, Operation
 from app.glados.errors import ErrorBody
+from app.glados.idempotency import DESCRIPTION, HEADER
 
 REF = "#/components/schemas/{model}"
 ERROR_TEXT = {
@@ -67,7 +68,7 @@ def _operation(op: Operation) -> dict[str, Any]:
         "operationId": f"{op.method}_{op.path.strip('/').replace('/', '_').replace('{', '').replace('}', '')}",
         "summary": op.summary,
         "tags": [op.tag],
-        "parameters": _path_parameters(op.path) + _query_parameters(op.query),
+        "parameters": _path_parameters(op.path) + _query_parameters(op.query) + _idempotency_header(op),
         "responses": {str(op.status): _success(op)},
     }
     if op.description:
@@ -87,6 +88,8 @@ def _operation(op: Operation) -> dict[str, Any]:
         codes.add(422)
     if "{" in op.path:
         codes.add(404)
+    if op.idempotent:
+        codes |= {400, 409, 422}
     error_content = {"application/json": {"schema": _ref(ErrorBody)}}
     for code in sorted(codes):
         operation["responses"][str(code)] = {"description": ERROR_TEXT.get(code, "Error"), "content": error_content}
@@ -111,6 +114,13 @@ def _success(op: Operation) -> dict[str, Any]:
 def _path_parameters(path: str) -> list[dict[str, Any]]:
     names = [part[1:-1] for part in path.split("/") if part.startswith("{")]
     return [{"name": n, "in": "path", "required": True, "schema": {"type": "string"}} for n in names]
+
+
+def _idempotency_header(op: Operation) -> list[dict[str, Any]]:
+    if not op.idempotent:
+        return []
+    return [{"name": HEADER, "in": "header", "required": False, "description": DESCRIPTION,
+             "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x21-\\x7e]+$"}}]
 
 
 def _query_parameters(model: type[BaseModel] | None) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from app.events.commands import (
     ApplyTradeUpdate,
     Command,
+    CreateSweepCells,
     KillSwitch,
     RefreshAccount,
     StartBacktest,
@@ -38,16 +39,22 @@ class Backtests(Protocol):
     def execute(self, run_id: str) -> str: ...
 
 
+class Sweeps(Protocol):
+    def create_cells(self, sweep_id: str) -> str: ...
+
+
 class Live(Protocol):
     def handle(self, command: str, run_id: str | None = None, **kwargs: Any) -> Any: ...
 
 
 class CommandHandlers:
-    def __init__(self, uow: Callable[[], UnitOfWork], backtests: Callable[[], Backtests], live: Callable[[], Live]):
+    def __init__(self, uow: Callable[[], UnitOfWork], backtests: Callable[[], Backtests], live: Callable[[], Live],
+                 sweeps: Callable[[], Sweeps]):
         self.uow = uow
         # Services are fetched when a command needs them: a backtest worker never builds Veda.
         self.handlers: dict[type[Command], Callable[[Any], Any]] = {
             StartBacktest: lambda c: backtests().execute(c.run_id),
+            CreateSweepCells: lambda c: sweeps().create_cells(c.sweep_id),
             StartLive: lambda c: live().handle("start", c.run_id),
             TickLive: lambda c: live().handle("tick", c.run_id, bar_ts=c.bar_ts),
             TickBar: lambda c: live().handle("tick_bar", bar_ts=c.bar_ts, run_ids=list(c.run_ids)),

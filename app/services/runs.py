@@ -12,7 +12,7 @@ from app.clock.system import Clock, SystemClock
 from app.clock.timeframes import parse_timeframe
 from app.events.commands import Command, StartBacktest, StartLive, StopRun, issue
 from app.events.types import RUN_STATUS_EVENTS
-from app.services import lifecycle, strategies
+from app.services import idempotency, lifecycle, strategies
 from app.services.errors import Conflict, NotConfigured, NotFound, ValidationFailed
 from app.services.specs import RunCreate, RunStop
 from app.walle.models import Run
@@ -55,7 +55,9 @@ class RunService:
         self.live_accounts = live_accounts or (lambda kind: False)
         self.is_real_alpaca = is_real_alpaca or (lambda kind: True)
 
-    def create(self, spec: RunCreate) -> Run:
+    def create(self, spec: RunCreate, claim: idempotency.Claim | None = None) -> Run:
+        """`claim`: the request's Idempotency-Key, bound to the run in its transaction (KeyTaken when
+        a twin request with that key committed first: then nothing is created)."""
         cls = strategies.resolve(spec.strategy)
         params = strategies.validate_params(cls, spec.params)
         if spec.mode != "backtest" and not self.live_accounts(spec.mode):
@@ -83,6 +85,8 @@ class RunService:
                     status="created", created_at=self.clock.now(), updated_at=self.clock.now(),
                 )
             )
+            if claim is not None:
+                idempotency.record(uow.session, claim, run.id)
             uow.outbox.emit("run.created", {"run_id": run.id, "status": "created", "mode": run.mode}, run_id=run.id)
             if spec.start_now:
                 self._begin(uow, run)

@@ -1,21 +1,31 @@
-"""Parameter sweeps: one backtest run per cell of a grid, fanned out to the backtest queue."""
+"""Parameter sweeps: one backtest run per cell of a grid, fanned out to the backtest queue.
+
+A request only validates the grid and stores the sweep `creating` with its cell count, then answers:
+a worker creates the cells (a CreateSweepCells command through the outbox), all in one transaction
+that also makes the sweep `running`, so no half-made sweep is ever visible. A creation that fails
+leaves no cell and marks the sweep `failed` with the reason.
+"""
 
 from __future__ import annotations
 
 import itertools
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from app.events.commands import StartBacktest, issue
-from app.services import strategies
-from app.services.errors import NotFound, ValidationFailed
+from sqlalchemy import update
+
+from app.events.commands import CreateSweepCells, StartBacktest, issue
+from app.services import idempotency, strategies
+from app.services.errors import NotFound, ServiceError, ValidationFailed
 from app.services.runs import RunService, now, transition
 from app.services.specs import RunCreate, SweepCreate
 from app.walle.models import Run, Sweep
 from app.walle.repositories import RunFilter
 from app.walle.uow import UnitOfWork
 
+log = logging.getLogger(__name__)
 SETTINGS_FIELDS = ("symbols", "timeframe", "start", "end", "cash", "fees", "slippage", "fractional", "allow_short",
                    "asset_class")
 
@@ -38,6 +48,28 @@ def cells(grid: dict[str, list[Any]]) -> list[dict[str, Any]]:
     return [dict(zip(names, values, strict=True)) for values in itertools.product(*(grid[n] for n in names))]
 
 
+def plan(strategy: str, grid: dict[str, list[Any]],
+         params: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every cell's validated parameters, and the cells skipped with the reason."""
+    cls = strategies.resolve(strategy)
+    valid: list[dict[str, Any]] = []
+    skipped: list[dict[str, Any]] = []
+    for cell in cells(grid):
+        try:
+            valid.append(strategies.validate_params(cls, {**params, **cell}))
+        except ValidationFailed as exc:
+            skipped.append({"params": cell, "reason": "; ".join(exc.fields.values())})
+    if not valid:
+        raise ValidationFailed({"grid": "no cell of the grid has valid parameters: "
+                                        + (skipped[0]["reason"] if skipped else "empty grid")})
+    return valid, skipped
+
+
+def window_of(strategy: str, settings: dict[str, Any]) -> RunCreate:
+    """The sweep's shared settings as one backtest's (what `check_data` and every cell need)."""
+    return RunCreate(mode="backtest", strategy=strategy, **settings)
+
+
 def progress_of(counts: dict[str, int]) -> SweepProgress:
     total = sum(counts.values())
     return SweepProgress(
@@ -51,42 +83,78 @@ class SweepService:
         self.uow = uow
         self.runs = runs
 
-    def create(self, spec: SweepCreate) -> tuple[Sweep, list[dict[str, Any]]]:
-        cls = strategies.resolve(spec.strategy)
-        valid: list[dict[str, Any]] = []
-        skipped: list[dict[str, Any]] = []
-        for cell in cells(spec.grid):
-            try:
-                valid.append(strategies.validate_params(cls, {**spec.params, **cell}))
-            except ValidationFailed as exc:
-                skipped.append({"params": cell, "reason": "; ".join(exc.fields.values())})
-        if not valid:
-            raise ValidationFailed({"grid": "no cell of the grid has valid parameters: "
-                                            + (skipped[0]["reason"] if skipped else "empty grid")})
+    def create(self, spec: SweepCreate, claim: idempotency.Claim | None = None) -> tuple[Sweep, list[dict[str, Any]]]:
+        """Validate and store the sweep `creating`; its cells are the worker's job (`create_cells`).
+        `claim`: the request's Idempotency-Key, bound to the sweep in the same transaction."""
+        valid, skipped = plan(spec.strategy, spec.grid, spec.params)
         settings = spec.model_dump(mode="json", include=set(SETTINGS_FIELDS))
         with self.uow() as uow:
-            window = RunCreate(mode="backtest", strategy=spec.strategy, **spec.model_dump(include=set(SETTINGS_FIELDS)))
-            start, end = self.runs.check_data(uow, window)
+            self.runs.check_data(uow, window_of(spec.strategy, settings))  # no data: a 422 now, not later
             sweep = uow.sweeps.add(Sweep(name=spec.name, strategy=spec.strategy, grid=spec.grid, settings=settings,
-                                         status="running", created_at=now(), updated_at=now()))
-            uow.session.flush()
-            run_ids = []
+                                         params=spec.params, total=len(valid), skipped=skipped, status="creating",
+                                         created_at=now(), updated_at=now()))
+            if claim is not None:
+                idempotency.record(uow.session, claim, sweep.id)
+            uow.outbox.emit("sweep.created", {"sweep_id": sweep.id, "status": "creating", "done": 0,
+                                              "total": len(valid)})
+            issue(uow.outbox, CreateSweepCells(sweep.id))
+            uow.commit()
+        return sweep, skipped
+
+    def create_cells(self, sweep_id: str) -> str:
+        """The worker's half: one queued backtest per valid cell, in one transaction that also moves
+        the sweep from `creating` to `running`. Idempotent: a sweep no longer `creating` (done, failed,
+        cancelled) is left alone. Returns the outcome."""
+        try:
+            with self.uow() as uow:
+                # The status change first: it takes the row (Postgres) or the database (SQLite) lock,
+                # so a redelivered twin waits here and then finds nothing to do.
+                claimed = uow.session.execute(update(Sweep).where(Sweep.id == sweep_id, Sweep.status == "creating")
+                                              .values(status="running", updated_at=now())).rowcount
+                if not claimed:
+                    return "skipped"
+                sweep = self._get(uow, sweep_id)
+                count = self._add_cells(uow, sweep)
+                uow.commit()
+        except Exception as exc:  # noqa: BLE001 - whatever it was, the sweep must not stay `creating`
+            reason = exc.message if isinstance(exc, ServiceError) else f"{exc.__class__.__name__}: {exc}"
+            log.warning("sweep %s could not create its cells: %s", sweep_id, reason, exc_info=True)
+            self._fail(sweep_id, reason)
+            return "failed"
+        log.info("sweep %s created its %d cells", sweep_id, count)
+        return "created"
+
+    def _add_cells(self, uow: UnitOfWork, sweep: Sweep) -> int:
+        valid, _ = plan(sweep.strategy, sweep.grid, sweep.params or {})
+        settings = sweep.settings
+        window = window_of(sweep.strategy, settings)
+        start, end = self.runs.check_data(uow, window)
+        options = {"fractional": window.fractional, "allow_short": window.allow_short,
+                   "asset_class": window.asset_class}
+        with uow.outbox.batch():  # one insert for every cell's events and commands
             for index, params in enumerate(valid):
                 run = uow.runs.add(Run(
-                    mode="backtest", name=f"{spec.name or spec.strategy} #{index + 1}", strategy=spec.strategy,
-                    params=params, symbols=spec.symbols, timeframe=spec.timeframe, start_at=start, end_at=end,
-                    cash=spec.cash, fees=settings["fees"], slippage=settings["slippage"],
-                    options={"fractional": spec.fractional, "allow_short": spec.allow_short,
-                             "asset_class": spec.asset_class},
+                    mode="backtest", name=f"{sweep.name or sweep.strategy} #{index + 1}", strategy=sweep.strategy,
+                    params=params, symbols=window.symbols, timeframe=window.timeframe, start_at=start, end_at=end,
+                    cash=window.cash, fees=settings["fees"], slippage=settings["slippage"], options=dict(options),
                     status="created", sweep_id=sweep.id, created_at=now(), updated_at=now(),
                 ))
                 transition(uow, run, "queued")
                 issue(uow.outbox, StartBacktest(run.id))
-                run_ids.append(run.id)
-            uow.outbox.emit("sweep.created", {"sweep_id": sweep.id, "status": "running", "done": 0,
-                                              "total": len(run_ids)})
+            uow.outbox.emit("sweep.progress", {"sweep_id": sweep.id, "status": "running", "done": 0,
+                                               "total": len(valid)})
+        sweep.total = len(valid)
+        return len(valid)
+
+    def _fail(self, sweep_id: str, reason: str) -> None:
+        with self.uow() as uow:
+            failed = uow.session.execute(update(Sweep).where(Sweep.id == sweep_id, Sweep.status == "creating")
+                                         .values(status="failed", error=reason[:2000], updated_at=now())).rowcount
+            if failed:
+                sweep = self._get(uow, sweep_id)
+                uow.outbox.emit("sweep.failed", {"sweep_id": sweep_id, "status": "failed", "done": 0,
+                                                 "total": sweep.total or 0})
             uow.commit()
-        return sweep, skipped
 
     def cancel(self, sweep_id: str) -> Sweep:
         with self.uow() as uow:

@@ -16,13 +16,13 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from app.bootstrap import Container, Services, build_services
 from app.config import Settings, load_settings
-from app.events.commands import ApplyTradeUpdate, StartBacktest, issue
+from app.events.commands import ApplyTradeUpdate, CreateSweepCells, StartBacktest, issue
 from app.exchange import AccountConfig, ExchangeConfig, ExchangeServer, SymbolConfig
 from app.glados.app import create_app
 from app.standalone.demo import DEMO_SYMBOLS, load_demo_data
 from app.standalone.home import Home
 from app.walle import migrate
-from app.walle.models import BarSeries, Run
+from app.walle.models import BarSeries, Run, Sweep
 from scheduler.heartbeat import SchedulerHeartbeat
 from scheduler.notifications import NotificationJobs
 from scheduler.ticks import TickScheduler
@@ -122,16 +122,20 @@ class Embedded:
 
     def _requeue_interrupted(self) -> None:
         """The in-memory queue died with the last process, with any command the relay had handed it:
-        command the unfinished backtests again (the handler skips any that needs nothing)."""
+        command the unfinished backtests, and the sweeps still creating their cells, again (the
+        handlers skip any that needs nothing)."""
         assert self.services is not None
         with self.services.uow() as uow:
             pending = uow.session.scalars(select(Run.id).where(Run.mode == "backtest",
                                                                Run.status.in_(("queued", "running")))).all()
             for run_id in pending:
                 issue(uow.outbox, StartBacktest(run_id))
+            creating = uow.session.scalars(select(Sweep.id).where(Sweep.status == "creating")).all()
+            for sweep_id in creating:
+                issue(uow.outbox, CreateSweepCells(sweep_id))
             uow.commit()
-        if pending:
-            log.info("queued %d interrupted backtest(s) again", len(pending))
+        if pending or creating:
+            log.info("queued %d interrupted backtest(s) and %d sweep(s) again", len(pending), len(creating))
 
     def stop(self) -> None:
         """Stop accepting requests, then stop every part in reverse order of starting."""

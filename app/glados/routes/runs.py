@@ -9,6 +9,7 @@ from app.glados.context import services
 from app.glados.schemas.common import page, page_of_cache
 from app.glados.schemas.runs import RunOut, RunQuery
 from app.services.errors import NotFound
+from app.services.idempotency import Claim
 from app.services.specs import RunCreate, RunStop
 from app.walle.repositories import RunFilter, RunRecords, RunRepository
 
@@ -25,11 +26,13 @@ def run_out(run_id: str) -> RunOut:
         return out
 
 
-@endpoint(bp, "", "POST", summary="Create a run", body=RunCreate, response=RunOut, status=201, errors=(422,))
-def create_run(body: RunCreate) -> RunOut:
+@endpoint(bp, "", "POST", summary="Create a run", body=RunCreate, response=RunOut, status=201, errors=(422,),
+          idempotent=run_out)
+def create_run(body: RunCreate, claim: Claim | None = None) -> RunOut:
     """Validates the strategy parameters against the strategy's schema; a backtest also needs stored
-    bars for every symbol. With `start_now`, the run is queued at once."""
-    run = services().runs.create(body)
+    bars for every symbol. With `start_now`, the run is queued at once. Retry safely with an
+    `Idempotency-Key` header."""
+    run = services().runs.create(body, claim)
     return run_out(run.id)
 
 

@@ -13,6 +13,7 @@ from app.glados.api import endpoint
 from app.glados.context import services
 from app.glados.schemas.common import Out, PageQuery, page_of_cache
 from app.services.errors import NotFound
+from app.services.idempotency import Claim
 from app.services.specs import SweepCreate
 from app.services.sweeps import SweepService, progress_of
 from app.walle.models import Sweep
@@ -27,13 +28,15 @@ class SweepOut(Out):
     strategy: str
     grid: dict[str, list[Any]]
     settings: dict[str, Any]
-    status: str
+    status: str = Field(description="creating (its cells are being made), running, completed, cancelled or failed")
+    error: str | None = Field(None, description="why a sweep failed")
     created_at: datetime
     total: int = 0
     done: int = 0
     failed: int = 0
     progress: float = 0.0
-    skipped: list[dict[str, Any]] = Field(default_factory=list, description="grid cells with invalid parameters")
+    skipped: list[dict[str, Any]] | None = Field(default_factory=list,
+                                                 description="grid cells with invalid parameters")
 
 
 class SweepResultOut(Out):
@@ -55,20 +58,32 @@ def _sweeps() -> SweepService:
 
 
 def sweep_out(session: Any, sweep: Sweep) -> SweepOut:
+    """The total is the sweep's cell count, known before its cells exist (older sweeps count them)."""
     progress = progress_of(SweepRepository(session).status_counts(sweep.id))
     finished = progress.done + progress.failed + progress.cancelled
+    total = sweep.total if sweep.total is not None else progress.total
     return SweepOut.model_validate(sweep).model_copy(update={
-        "total": progress.total, "done": progress.done, "failed": progress.failed,
-        "progress": finished / progress.total if progress.total else 0.0,
+        "total": total, "done": progress.done, "failed": progress.failed,
+        "progress": min(finished / total, 1.0) if total else 0.0, "skipped": sweep.skipped or [],
     })
 
 
-@endpoint(bp, "", "POST", summary="Launch a sweep: one backtest per grid cell", body=SweepCreate, response=SweepOut,
-          status=201, errors=(422,))
-def create_sweep(body: SweepCreate) -> SweepOut:
-    sweep, skipped = _sweeps().create(body)
+def sweep_by_id(sweep_id: str) -> SweepOut:
     with services().container.read_session() as session:
-        return sweep_out(session, SweepRepository(session).get(sweep.id)).model_copy(update={"skipped": skipped})
+        sweep = SweepRepository(session).get(sweep_id)
+        if sweep is None:
+            raise NotFound(f"no sweep with id {sweep_id}")
+        return sweep_out(session, sweep)
+
+
+@endpoint(bp, "", "POST", summary="Launch a sweep: one backtest per grid cell", body=SweepCreate, response=SweepOut,
+          status=201, errors=(422,), idempotent=sweep_by_id)
+def create_sweep(body: SweepCreate, claim: Claim | None = None) -> SweepOut:
+    """Answers at once with the sweep `creating` and its cell count; a worker then creates the cells
+    (status `running`, one `sweep.progress` event), or marks the sweep `failed` with the reason.
+    Retry safely with an `Idempotency-Key` header."""
+    sweep, _ = _sweeps().create(body, claim)
+    return sweep_by_id(sweep.id)
 
 
 @endpoint(bp, "", summary="List sweeps, newest first", query=PageQuery, response=page_of_cache(SweepOut))
@@ -81,11 +96,7 @@ def list_sweeps(query: PageQuery):  # type: ignore[no-untyped-def]
 
 @endpoint(bp, "/<sweep_id>", summary="One sweep with its progress", response=SweepOut)
 def get_sweep(sweep_id: str) -> SweepOut:
-    with services().container.read_session() as session:
-        sweep = SweepRepository(session).get(sweep_id)
-        if sweep is None:
-            raise NotFound(f"no sweep with id {sweep_id}")
-        return sweep_out(session, sweep)
+    return sweep_by_id(sweep_id)
 
 
 @endpoint(bp, "/<sweep_id>/results", summary="Every cell with its metrics, sorted by any metric", query=ResultQuery,
