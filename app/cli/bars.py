@@ -1,15 +1,13 @@
 """`weaver bars import|fetch|list`: market data in, stored once for every run.
 
-On a terminal, import shows three lines on stderr: reading (bytes of the file), validating, storing
-(rows), each with its rate and ETA; fetch shows bars downloaded against an estimated total.
+On a terminal, import shows three lines on stderr: reading and checking (bytes of the file), the
+rows checked, storing (rows), each with its rate and ETA; fetch shows bars downloaded against an estimated total.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
 
 import click
 
@@ -50,21 +48,18 @@ def import_(file: Path, symbol: str, timeframe: str | None, keep_good_rows: bool
     started = datetime.now(UTC)
     label = f"{symbol.strip().upper()} {timeframe or ''}".strip()
     try:
-        with progress_bar(f"read {label}", file.stat().st_size, unit="bytes", quiet=quiet) as bar, \
-                file.open(encoding="utf-8-sig", newline="") as handle:
+        with progress_bar(f"read {label}", file.stat().st_size, unit="bytes", quiet=quiet) as bar:
             storing = _StoreStage(bar, f"store {label}")
             result = BarService(container.uow).import_csv(
-                _reading(handle, bar, f"validate {label}"), symbol, timeframe, keep_good_rows=keep_good_rows,
-                progress=storing.update, asset_class=asset_class)
-    except UnicodeDecodeError:
-        container.close()
-        fail(f"{file} is not UTF-8 text", 2)
+                file, symbol, timeframe, keep_good_rows=keep_good_rows, progress=storing.update,
+                asset_class=asset_class, on_bytes=bar.update,
+                on_checked=lambda rows: bar.stage(f"validate {label}", rows, unit="rows"))
     except ImportRejected as exc:
-        click.echo(f"rejected {file}: {exc.rejected.error_count} bad row(s); nothing was stored", err=True)
-        for error in exc.rejected.errors[:50]:
+        click.echo(f"rejected {file}: {exc.error_count} bad row(s); nothing was stored", err=True)
+        for error in exc.errors[:50]:
             click.echo(f"  line {error.line}: {error.reason}", err=True)
-        if exc.rejected.error_count > 50:
-            click.echo(f"  … and {exc.rejected.error_count - 50} more", err=True)
+        if exc.error_count > 50:
+            click.echo(f"  … and {exc.error_count - 50} more", err=True)
         container.close()
         raise SystemExit(1) from None
     except ValidationFailed as exc:
@@ -78,20 +73,6 @@ def import_(file: Path, symbol: str, timeframe: str | None, keep_good_rows: bool
                + f" ({result.rows / seconds:,.0f} rows/s)")
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
-
-
-def _reading(handle: TextIO, bar: Tracker, validating: str, every: int = 20_000) -> Iterator[str]:
-    """The file's lines, moving the bar by characters read (bytes, for the ASCII of a CSV); when the
-    last line is read the parser validates every row at once, shown as its own stage."""
-    read = lines = 0
-    for line in handle:
-        read += len(line)
-        lines += 1
-        if lines % every == 0:
-            bar.update(read)
-        yield line
-    bar.update(read)
-    bar.stage(validating, max(lines - 1, 0), unit="rows")
 
 
 class _StoreStage:

@@ -107,21 +107,18 @@ IMPORT_FORM = {
 @endpoint(bp, "/import", "POST", summary="Import a CSV of bars (multipart: file, symbol, timeframe)",
           response=ImportOut, status=201, errors=(400, 413, 422), form=IMPORT_FORM)
 def import_csv() -> ImportOut:
-    """Rows are validated first (monotonic timestamps, high ≥ max(open, close), low ≤ min(open, close),
-    no negative volume, no duplicates); a file with any bad row stores nothing and the 422 lists
-    them by line (`details.errors`), unless `keep_good_rows=true`."""
+    """Rows are validated first (readable times from 1970 to 2100, strictly increasing; prices positive,
+    finite and within the price column; high ≥ max(open, close), low ≤ min(open, close); volume not
+    negative); a file with any bad row stores nothing and the 422 lists them by line
+    (`details.errors`), unless `keep_good_rows=true`. The upload is read from its temporary file in
+    batches, so a large file does not grow the server's memory."""
     request.max_content_length = IMPORT_LIMIT_BYTES
-    upload = request.files.get("file")
+    upload = request.files.get("file")  # werkzeug spools a large upload to a temporary file, not memory
     if upload is None:
         raise ApiError(400, "missing_file", "send the CSV as a multipart form field named 'file'")
-    try:
-        text = upload.read().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ApiError(422, "validation_failed", "the file is not UTF-8 text",
-                       {"fields": {"file": "not UTF-8 text"}}) from None
     keep = request.form.get("keep_good_rows", "false").lower() in ("1", "true", "yes")
     result = BarService(services().container.uow).import_csv(
-        text, request.form.get("symbol", ""), request.form.get("timeframe") or None, keep_good_rows=keep,
+        upload.stream, request.form.get("symbol", ""), request.form.get("timeframe") or None, keep_good_rows=keep,
         asset_class=request.form.get("asset_class") or None,
     )
     return ImportOut(symbol=result.symbol, timeframe=result.timeframe, rows=result.rows, inserted=result.inserted,

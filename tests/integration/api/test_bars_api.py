@@ -20,7 +20,7 @@ def test_a_bad_row_is_named_by_line_and_nothing_is_stored(client):
     assert response.status_code == 422
     body = response.get_json()
     assert body["code"] == "validation_failed"
-    assert body["details"]["errors"] == [{"line": 3, "reason": "high is below open or close"}]
+    assert body["details"]["errors"] == [{"line": 3, "reason": "high 49 is below low 49.5"}]
     assert "nothing was imported" in body["message"]
     assert [s for s in client.get("/api/v1/bars/series").get_json() if s["symbol"] == "IMPX"] == []
 

@@ -42,7 +42,7 @@ def test_a_file_with_a_bad_row_is_rejected_with_its_line_number_and_stores_nothi
                   env=cli_env)
     assert done.returncode == 1, done.stderr
     assert "1 bad row(s); nothing was stored" in done.stderr
-    assert "line 4: high is below" in done.stderr
+    assert "line 4: high 10.10 is below low 10.20" in done.stderr
     assert series(pg, "BADR") == []
 
 

@@ -44,8 +44,8 @@ def test_plain_csv_loads_utc_timestamps_and_infers_minute_bars(tmp_path):
     ("2024-01-03,101,103,100,nan,101,10", "line 3: close is not a number ('nan')"),
     ("2024-01-03,101,103,100,,101,10", "line 3: close is not a number ('')"),
     ("2024-01-03,101,103,100,102,101,-5", "line 3: volume -5 is negative"),
-    ("2024-01-02,101,103,100,102,101,10", "line 3: timestamp"),
-    ("2024-13-03,101,103,100,102,101,10", "line 3: unreadable date '2024-13-03'"),
+    ("2024-01-02,101,103,100,102,101,10", "line 3: duplicate timestamp 2024-01-02T00:00:00Z"),
+    ("2024-13-03,101,103,100,102,101,10", "line 3: unreadable timestamp '2024-13-03'"),
     ("2024-01-03,101,103,100,102,101", "line 3: expected 7 fields, found 6"),
 ])
 def test_bad_csv_rows_are_refused_naming_line_and_reason(tmp_path, row, reason):
@@ -74,7 +74,7 @@ def test_timestamps_out_of_order_are_shown_as_iso_utc_times_on_their_real_line(t
 
 
 def test_missing_columns_are_named(tmp_path):
-    with pytest.raises(DataError, match="missing columns volume"):
+    with pytest.raises(DataError, match=r"line 1: missing column\(s\): volume \(header: Date,Open,High,Low,Close\)"):
         load_csv(write(tmp_path, "Date,Open,High,Low,Close\n2024-01-02,1,1,1,1\n"))
 
 

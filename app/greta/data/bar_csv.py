@@ -1,0 +1,343 @@
+"""The one CSV bar reader: `weaver backtest --data`, `weaver bars import` and the API upload use it.
+
+pyarrow's streaming reader splits the file into record batches of a few MB, so memory stays flat
+however large the file; every batch is checked (app/greta/data/bar_checks.py) and only its good
+rows come out, each with its physical line in the file. Headers (case-insensitive):
+`timestamp|date|datetime|time|ts|t, open, high, low, close, volume`; other columns (Yahoo's `Adj
+Close`) are ignored. Times are UTC: ISO dates or date-times (a `Z` or an offset is honoured) or
+epoch seconds. Blank lines are skipped but still counted, so a line number is the editor's.
+
+Line numbers: Arrow reports the line of a row with the wrong number of fields only when it parses
+on one thread, so the reader parses on several and, the first time such a row appears, reads
+again on one thread from where it was (a bad file costs a second read; a good one does not).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
+
+from app.greta.data.bar_checks import NO_PREVIOUS, VALUE_COLUMNS, check_batch, is_epoch
+from app.marvin.bars import DataError
+
+TIME_COLUMNS = ("timestamp", "date", "datetime", "time", "ts", "t")
+MAX_REPORTED = 200
+BLOCK_BYTES = 4 << 20  # about 80,000 bars a batch
+
+
+class CsvFileError(DataError):
+    """The file as a whole can't be read (empty, missing columns, not UTF-8): no row is good."""
+
+    def __init__(self, reason: str, line: int | None = None):
+        super().__init__(f"line {line}: {reason}" if line else reason, row=line)
+        self.line, self.reason = line, reason
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class BarBatch:
+    """Good rows of one batch: float64 values for Greta, the text as written for exact storage."""
+
+    lines: np.ndarray
+    ts: np.ndarray  # int64 epoch ns, UTC, strictly increasing across the file
+    open: np.ndarray
+    high: np.ndarray
+    low: np.ndarray
+    close: np.ndarray
+    volume: np.ndarray
+    texts: tuple[pa.Array, ...]  # open, high, low, close, volume
+
+    def __len__(self) -> int:
+        return len(self.ts)
+
+    def text_columns(self) -> list[list[str]]:
+        return [column.to_pylist() for column in self.texts]
+
+
+class ErrorLog:
+    """How many rows were bad, and the first `limit` of them by line, in bounded memory."""
+
+    def __init__(self, limit: int = MAX_REPORTED):
+        self.limit, self.count, self._kept = limit, 0, []  # type: ignore[var-annotated]
+
+    def add(self, line: int, reason: str) -> None:
+        self.count += 1
+        self._kept.append(RowError(line, reason))
+        if len(self._kept) > 4 * self.limit:
+            self._kept = self.errors
+
+    @property
+    def errors(self) -> list[RowError]:
+        return sorted(self._kept, key=lambda e: e.line)[: self.limit]
+
+
+class BarCsvReader:
+    """Iterate for batches of good rows; afterwards `rows`, `good` and `errors` describe the file.
+
+    `source` is a path or a seekable binary file (read from where it stands); `on_bytes` hears how
+    many bytes have been read so far. Each iteration reads the file again from the start."""
+
+    def __init__(self, source: str | Path | IO[bytes], *, on_bytes: Callable[[int], None] | None = None,
+                 exact: bool = True, block_bytes: int = BLOCK_BYTES, threads: bool = True):
+        self.source, self.on_bytes, self.block_bytes = source, on_bytes, block_bytes
+        self._path = str(source) if isinstance(source, str | Path) else None
+        self.start = 0 if self._path else source.tell()  # type: ignore[union-attr]
+        # Arrow converts numbers itself when the text is not needed (Greta): twice as fast; the
+        # first value it can't convert sends the reader back to text, where every row is checked.
+        self._modes = list(dict.fromkeys([*([_Mode(True, threads)] if not exact else []), _Mode(False, threads),
+                                          _Mode(False, False)]))
+        self.rows = self.good = 0
+        self.errors = ErrorLog()
+
+    def __iter__(self) -> Iterator[BarBatch]:
+        self.rows = self.good = 0
+        self.errors = ErrorLog()
+        self._last_ts, self._epoch = NO_PREVIOUS, None
+        with self._opened() as file:
+            names = _header(file)
+            columns = _columns(names)
+            self._epoch, zoned = _first_time(file, columns[0])
+            handled = 0  # Arrow rows already checked, kept when the reader changes mode
+            modes = list(self._modes)
+            while modes:
+                mode = modes.pop(0)
+                file.seek(self.start)
+                lines = _LineCounter()
+                stream = (_Counted(file, self.on_bytes) if self.on_bytes or not self._path
+                          else pa.OSFile(self._path))
+                try:
+                    reader = self._arrow(stream, len(names), columns, mode, zoned, lines)
+                    while (batch := _next(reader, mode.typed)) is not None:
+                        if lines.unnumbered:  # a row with the wrong number of fields, and no line for it
+                            modes = [m for m in modes if not m.typed and not m.threads]
+                            break
+                        numbers = lines.number(batch.num_rows)
+                        skip = handled - numbers.offset
+                        if skip >= batch.num_rows:
+                            continue
+                        line_numbers = numbers.lines
+                        if skip > 0:
+                            batch, line_numbers = batch.slice(skip), line_numbers[skip:]
+                        handled = numbers.offset + numbers.count
+                        self._add_skipped(lines)
+                        found = self._check(batch, line_numbers)
+                        if found is not None:
+                            yield found
+                    else:
+                        self._add_skipped(lines)
+                        return
+                except _Unconverted:
+                    continue
+                finally:
+                    if stream is not file and hasattr(stream, "close"):
+                        stream.close()
+
+    def _add_skipped(self, lines: _LineCounter) -> None:
+        for line, reason in lines.take_errors():
+            self.errors.add(line, reason)
+            self.rows += 1
+
+    def _check(self, batch: pa.RecordBatch, lines: np.ndarray) -> BarBatch | None:
+        texts = batch.columns
+        if texts[1].type == pa.string() and pc.any(pc.equal(texts[1], "")).as_py():
+            # blank lines come through as rows of empty fields
+            blank = np.logical_and.reduce([pc.equal(t, "").to_numpy(zero_copy_only=False) for t in texts])
+            if blank.any():
+                keep = pa.array(~blank)
+                texts, lines = [pc.filter(t, keep) for t in texts], lines[~blank]
+        if len(lines) == 0:
+            return None
+        checked = check_batch(texts[0], list(texts[1:]), epoch=bool(self._epoch), last_ts=self._last_ts,
+                              limit=MAX_REPORTED)
+        self._last_ts = int(checked.last_ts)
+        self.rows += len(lines)
+        for row, reason in checked.reasons:
+            self.errors.add(int(lines[row]), reason)
+        bad_count = int(checked.bad.sum())
+        self.errors.count += bad_count - len(checked.reasons)
+        values, text_columns = checked.values, checked.texts
+        ts = checked.ts
+        if bad_count:
+            good = ~checked.bad
+            keep = pa.array(good)
+            values, text_columns = tuple(v[good] for v in values), tuple(pc.filter(t, keep) for t in text_columns)
+            ts, lines = ts[good], lines[good]
+        self.good += len(ts)
+        return BarBatch(lines, ts, *values, texts=text_columns) if len(ts) else None
+
+    def _arrow(self, stream: Any, width: int, columns: list[int], mode: _Mode, zoned: bool,
+               lines: _LineCounter) -> pcsv.CSVStreamingReader:
+        names = [f"c{i}" for i in range(width)]
+        wanted = [names[i] for i in columns]
+        types = dict.fromkeys(wanted, pa.float64() if mode.typed else pa.string())
+        if mode.typed and not self._epoch:
+            types[wanted[0]] = pa.timestamp("ns", "UTC") if zoned else pa.timestamp("ns")
+        try:
+            return pcsv.open_csv(
+                stream,
+                read_options=pcsv.ReadOptions(use_threads=mode.threads, block_size=self.block_bytes,
+                                              column_names=names, skip_rows=1),
+                parse_options=pcsv.ParseOptions(invalid_row_handler=lines.invalid_row, ignore_empty_lines=False),
+                convert_options=pcsv.ConvertOptions(include_columns=wanted, column_types=types, null_values=[],
+                                                    strings_can_be_null=False, quoted_strings_can_be_null=False),
+            )
+        except pa.ArrowInvalid as exc:
+            if mode.typed:
+                raise _Unconverted from None
+            raise _file_error(exc) from None
+
+    @contextmanager
+    def _opened(self) -> Iterator[IO[bytes]]:
+        if isinstance(self.source, str | Path):
+            with Path(self.source).open("rb") as file:
+                yield file
+        else:
+            yield self.source
+
+
+@dataclass(frozen=True)
+class _Mode:
+    typed: bool  # Arrow converts the numbers and times (no text kept)
+    threads: bool  # Arrow parses on several threads (no line numbers for rows it skips)
+
+
+class _Unconverted(Exception):
+    """Arrow met a value it could not convert: read that part again as text."""
+
+
+@dataclass(frozen=True)
+class _Numbered:
+    offset: int  # Arrow rows before this batch
+    lines: np.ndarray
+
+    @property
+    def count(self) -> int:
+        return len(self.lines)
+
+
+class _LineCounter:
+    """Physical lines of Arrow's rows: row k sits on line k + 2 plus the rows Arrow skipped before it
+    (wrong number of fields, or only spaces), which the invalid-row handler hears about in order."""
+
+    def __init__(self) -> None:
+        self.unnumbered = False
+        self.skipped = 0
+        self.delivered = 0
+        self.behind = 0  # skipped rows before the next batch
+        self._ahead: deque[int] = deque()  # for each skipped row not yet passed: Arrow rows before it
+        self._errors: list[tuple[int, str]] = []
+
+    def invalid_row(self, row: Any) -> str:
+        if row.number is None:
+            self.unnumbered = True
+            return "skip"
+        self._ahead.append(row.number - 2 - self.skipped)
+        self.skipped += 1
+        if row.text.strip():
+            self._errors.append((row.number, f"expected {row.expected_columns} fields, found {row.actual_columns}"))
+        return "skip"
+
+    def number(self, count: int) -> _Numbered:
+        first = self.delivered
+        rows = np.arange(first, first + count, dtype=np.int64)
+        passed = []
+        while self._ahead and self._ahead[0] < first + count:
+            passed.append(self._ahead.popleft())
+        lines = rows + 2 + self.behind + np.searchsorted(np.array(passed, dtype=np.int64), rows, side="right")
+        self.behind += len(passed)
+        self.delivered += count
+        return _Numbered(first, lines)
+
+    def take_errors(self) -> list[tuple[int, str]]:
+        errors, self._errors = self._errors, []
+        return errors
+
+
+class _Counted:
+    """The file as Arrow reads it, reporting the bytes read so far."""
+
+    def __init__(self, file: IO[bytes], on_bytes: Callable[[int], None] | None):
+        self.file, self.on_bytes, self.read_bytes = file, on_bytes, 0
+        self.closed = False
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.file.read(size)
+        self.read_bytes += len(data)
+        if self.on_bytes is not None:
+            self.on_bytes(self.read_bytes)
+        return data
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def _next(reader: pcsv.CSVStreamingReader, typed: bool) -> pa.RecordBatch | None:
+    try:
+        return reader.read_next_batch()
+    except StopIteration:
+        return None
+    except pa.ArrowInvalid as exc:
+        if typed:
+            raise _Unconverted from None
+        raise _file_error(exc) from None
+
+
+def _first_time(file: IO[bytes], column: int) -> tuple[bool, bool]:
+    """Whether the file's times are epoch seconds, and whether ISO times carry a zone, from the first
+    row with a time (a peek: the file is read again from the start)."""
+    for _ in range(100):
+        line = file.readline()
+        if not line:
+            break
+        fields = next(csv.reader([line.decode("utf-8", "replace").rstrip("\r\n")]), [])
+        if column < len(fields) and fields[column].strip():
+            text = fields[column].strip()
+            return is_epoch(text), text.endswith("Z") or len(text) > 10 and text[-6] in "+-"
+    return False, False
+
+
+def _file_error(exc: Exception) -> CsvFileError:
+    message = str(exc)
+    if "UTF8" in message or "UTF-8" in message:
+        return CsvFileError("the file is not UTF-8 text")
+    return CsvFileError(f"unreadable CSV ({message.splitlines()[0]})")
+
+
+def _header(file: IO[bytes]) -> list[str]:
+    first = file.readline()
+    try:
+        text = first.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CsvFileError("the file is not UTF-8 text") from None
+    if not text.strip():
+        raise CsvFileError("the file is empty: expected a header line", 1)
+    return next(csv.reader([text.rstrip("\r\n")]))
+
+
+def _columns(header: list[str]) -> list[int]:
+    """Positions of the time column and open … volume."""
+    names = [name.strip().lower() for name in header]
+    time_index = next((names.index(n) for n in TIME_COLUMNS if n in names), None)
+    missing = [] if time_index is not None else ["timestamp (or date)"]
+    missing += [c for c in VALUE_COLUMNS if c not in names]
+    if missing:
+        raise CsvFileError(f"missing column(s): {', '.join(missing)} (header: {','.join(header)})", 1)
+    return [time_index, *(names.index(c) for c in VALUE_COLUMNS)]  # type: ignore[list-item]
