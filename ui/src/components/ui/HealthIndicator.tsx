@@ -1,17 +1,31 @@
 import { useHealth } from '@/lib/api/catalog';
+import type { Health } from '@/lib/api/types';
+
+const LABELS: Record<string, string> = {
+  database: 'database', redis: 'queue', backtest_workers: 'backtest workers', live_worker: 'live worker',
+  scheduler: 'scheduler', broker: 'broker',
+};
+
+/** One line per component for the tooltip: "live worker ok" or "scheduler DOWN: no scheduler has…". */
+function describe(h: Health): string {
+  const lines = Object.entries(h.components ?? {}).map(([name, c]) =>
+    `${LABELS[name] ?? name} ${c.ok ? 'ok' : `DOWN${c.error ? `: ${c.error}` : ''}`}`);
+  return [...lines, `v${h.version}`].join('\n');
+}
 
 export function HealthIndicator() {
   const health = useHealth();
   const h = health.data;
   const ok = h?.status === 'ok';
-  const workers = h ? Object.entries(h.workers ?? {}).map(([k, v]) => `${k} ${String(v)}`).join(', ') : '';
-  const title = h
-    ? `database ${h.database.ok ? 'ok' : 'DOWN'} · broker ${h.broker.ok ? 'ok' : 'DOWN'} · workers ${workers || 'none'} · v${h.version}`
-    : health.error ? 'health check failed' : 'checking…';
+  const failing = h?.failing ?? [];
+  const title = h ? describe(h) : health.error ? 'health check failed' : 'checking…';
+  const label = h
+    ? (ok ? 'healthy' : `degraded: ${failing.map((name) => LABELS[name] ?? name).join(', ')}`)
+    : health.error ? 'unreachable' : '…';
   return (
     <span className="indicator hide-narrow" title={title} data-testid="health" data-status={h?.status ?? 'unknown'}>
       <span className={`dot ${h ? (ok ? 'ok' : 'bad') : health.error ? 'bad' : 'wait'}`} />
-      {h ? (ok ? 'healthy' : 'degraded') : health.error ? 'unreachable' : '…'}
+      {label}
     </span>
   );
 }

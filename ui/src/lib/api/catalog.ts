@@ -3,7 +3,7 @@
  * Feature-specific queries live in each feature's api/ folder.
  */
 import { useQuery } from '@tanstack/react-query';
-import { api } from './client';
+import { api, apiRequest } from './client';
 import { keys } from './keys';
 import type { Bar, Health, Series, Strategy } from './types';
 
@@ -40,7 +40,8 @@ export function useBars(symbol: string | null, timeframe: string, window: BarWin
 export function useHealth() {
   return useQuery({
     queryKey: keys.health,
-    queryFn: ({ signal }) => api.get<Health>('/health', undefined, signal),
+    // 503 answers with the same body, naming the failing components
+    queryFn: ({ signal }) => apiRequest<Health>('/health', { signal, acceptStatuses: [503] }),
     refetchInterval: 15_000,
     retry: false,
   });

@@ -74,6 +74,14 @@ describe('the API client', () => {
     await expect(apiRequest('/health')).rejects.toMatchObject({ status: 0, code: 'network_error' });
   });
 
+  it('answers with the body of a status the caller accepts (a degraded /health is 503)', async () => {
+    respond(503, '{"status":"degraded","failing":["scheduler"]}');
+    await expect(apiRequest('/health', { acceptStatuses: [503] }))
+      .resolves.toEqual({ status: 'degraded', failing: ['scheduler'] });
+    respond(503, '{"status":"degraded","failing":["scheduler"]}');
+    await expect(apiRequest('/health')).rejects.toMatchObject({ status: 503 });
+  });
+
   it('returns undefined for 204 No Content', async () => {
     respond(204, '');
     await expect(apiRequest('/runs/x', { method: 'DELETE' })).resolves.toBeUndefined();

@@ -45,6 +45,8 @@ export interface RequestOptions {
   token?: string;
   /** Don't clear the stored token on 401 (used by the login prompt). */
   keepTokenOn401?: boolean;
+  /** Non-2xx statuses whose body is the answer, not an error (GET /health's 503 when degraded). */
+  acceptStatuses?: number[];
 }
 
 export function apiUrl(path: string, query?: Query): string {
@@ -105,7 +107,7 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
     if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
     throw new ApiError(0, 'network_error', 'the Weaver server cannot be reached');
   }
-  if (!response.ok) {
+  if (!response.ok && !options.acceptStatuses?.includes(response.status)) {
     const error = await parseError(response);
     handleUnauthorized(error, options);
     throw error;

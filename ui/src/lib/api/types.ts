@@ -344,11 +344,20 @@ export interface KillResult {
   orders_cancelled?: number;
 }
 
+/** One part of the deployment as GET /health probed it; the rest says what was measured
+ *  (backend, latency_ms, alive, processes, accounts). */
+export interface HealthComponent {
+  ok: boolean;
+  error?: string;
+  [key: string]: unknown;
+}
+
+/** GET /health: 200 with status "ok", or 503 with status "degraded" and the failing components. */
 export interface Health {
-  status: string;
-  database: { ok: boolean; [key: string]: unknown };
-  broker: { ok: boolean; [key: string]: unknown };
-  workers: Record<string, number | unknown>;
+  status: 'ok' | 'degraded';
+  components: Record<string, HealthComponent>;
+  failing: string[];
+  workers: Record<string, number>;
   version: string;
 }
 

@@ -1,0 +1,33 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Health } from '@/lib/api/types';
+import { HealthIndicator } from './HealthIndicator';
+
+const up = { ok: true };
+function health(status: number, body: Health) {
+  vi.spyOn(globalThis, 'fetch').mockResolvedValue(new Response(JSON.stringify(body), { status }));
+  render(<QueryClientProvider client={new QueryClient()}><HealthIndicator /></QueryClientProvider>);
+}
+
+describe('the health indicator', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('names the failing components of a 503 instead of calling the server unreachable', async () => {
+    health(503, {
+      status: 'degraded', failing: ['backtest_workers'], workers: { live: 1 }, version: '0.1.0',
+      components: { database: up, redis: up, live_worker: up, scheduler: up, broker: up,
+        backtest_workers: { ok: false, error: 'no backtest worker has sent a heartbeat in the last 20 s' } },
+    });
+    const indicator = await screen.findByText('degraded: backtest workers');
+    expect(indicator.closest('[data-testid="health"]')).toHaveAttribute('data-status', 'degraded');
+    expect(indicator.closest('[data-testid="health"]')?.getAttribute('title'))
+      .toContain('backtest workers DOWN: no backtest worker has sent a heartbeat');
+  });
+
+  it('says healthy when every component is ok', async () => {
+    health(200, { status: 'ok', failing: [], workers: { backtest: 1, live: 1 }, version: '0.1.0',
+      components: { database: up, redis: up, backtest_workers: up, live_worker: up, scheduler: up, broker: up } });
+    expect(await screen.findByText('healthy')).toBeInTheDocument();
+  });
+});
