@@ -7,7 +7,6 @@ generated from the same schemas that validate requests and cannot drift from the
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from flask import Blueprint, Response, jsonify, request
 from pydantic import BaseModel, ValidationError
 
 from app.glados.errors import ApiError
+from app.glados.json_body import load_json
 
 View = Callable[..., Any]
 
@@ -89,10 +89,7 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
     raw = request.get_data(cache=True)
     if raw and not (request.mimetype or "").endswith("json"):
         raise ApiError(415, "unsupported_media_type", "send the body as JSON (Content-Type: application/json)")
-    try:
-        data = json.loads(raw or b"{}")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ApiError(400, "malformed_json", f"the request body is not valid JSON: {exc}") from None
+    data = load_json(raw or b"{}")
     if not isinstance(data, dict):
         raise ApiError(400, "malformed_json", "the request body must be a JSON object")
     try:

@@ -13,7 +13,8 @@ from app.glados.idempotency import DESCRIPTION, HEADER
 
 REF = "#/components/schemas/{model}"
 ERROR_TEXT = {
-    400: "Malformed request (e.g. invalid JSON)", 401: "Missing or wrong API token", 404: "Not found",
+    400: "Malformed request: invalid JSON, nesting deeper than 64, a non-finite number, or a NUL character in a "
+         "header, the path or the query", 401: "Missing or wrong API token", 404: "Not found",
     409: "Illegal state transition or conflict", 413: "Body too large", 415: "Body is not JSON",
     422: "Validation failed; details.fields names each field",
 }
@@ -77,11 +78,13 @@ def _operation(op: Operation) -> dict[str, Any]:
         operation["security"] = [{"bearer": []}, {"token": []}]
     if op.path.endswith("/health") or op.path.endswith("/openapi.json"):
         operation["security"] = [{"bearer": []}]
+    if op.path.endswith("/health"):
+        operation["responses"]["503"] = {**_success(op), "description": "Some component is not ok: the same report"}
     if op.body is not None:
         operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(op.body)}}}
     if op.form is not None:
         operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": op.form}}}
-    codes = set(op.errors) | {401}
+    codes = set(op.errors) | {400, 401}  # 400: any request can carry a NUL character (app/glados/input_guard.py)
     if op.body is not None:
         codes |= {400, 413, 415, 422}
     if op.query is not None:

@@ -18,6 +18,9 @@ Mode = Literal["backtest", "paper", "live"]
 # Second bars exist only on the local exchange (Alpaca's data API starts at minutes).
 Timeframe = Literal["1Sec", "5Sec", "15Sec", "30Sec", "1Min", "5Min", "15Min", "30Min", "1Hour", "1Day"]
 SYMBOL_PATTERN = r"^[A-Z][A-Z0-9.\-]{0,15}$"
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+END_OF_2100 = datetime(2101, 1, 1, tzinfo=UTC)
+MAX_MONEY = Decimal("1e15")  # amounts are stored as NUMERIC(20, 4): 16 integer digits
 
 
 class Strict(BaseModel):
@@ -67,17 +70,25 @@ Slippage = Annotated[SlippageIn, AfterValidator(SlippageIn.spec), PlainSerialize
 class RiskLimits(Strict):
     """Per-run limits for paper and live trading; a breach rejects the order (loss: halts the run)."""
 
-    max_position_value: Decimal | None = Field(None, gt=0)
-    max_order_value: Decimal | None = Field(None, gt=0)
-    max_orders_per_day: int | None = Field(None, gt=0)
-    max_daily_loss: Decimal | None = Field(None, gt=0)
+    max_position_value: Decimal | None = Field(None, gt=0, le=MAX_MONEY)
+    max_order_value: Decimal | None = Field(None, gt=0, le=MAX_MONEY)
+    max_orders_per_day: int | None = Field(None, gt=0, le=1_000_000)
+    max_daily_loss: Decimal | None = Field(None, gt=0, le=MAX_MONEY)
 
 
 def as_utc(value: datetime | None) -> datetime | None:
-    """The API speaks UTC: a time without an offset is taken as UTC, others are converted."""
+    """The API speaks UTC: a time without an offset is taken as UTC, others are converted. Times
+    outside 1970–2100 are refused (as a ValueError, so a 422): bar timestamps are epoch nanoseconds,
+    and a time near year 1 or 9999 overflows on conversion."""
     if value is None:
         return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    try:
+        utc = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:
+        utc = None
+    if utc is None or not EARLIEST <= utc < END_OF_2100:
+        raise ValueError("must be between 1970-01-01 and 2100-12-31 (UTC)")
+    return utc
 
 
 class RunSettings(Strict):
@@ -85,8 +96,9 @@ class RunSettings(Strict):
 
     symbols: list[str] = Field(min_length=1, max_length=50)
     timeframe: Timeframe = "1Day"
-    start: datetime | None = Field(None, description="Backtest window start (UTC); default: first stored bar")
-    end: datetime | None = Field(None, description="Backtest window end (UTC); default: last stored bar")
+    start: datetime | None = Field(None, description="Backtest window start (UTC, 1970–2100); default: first "
+                                                      "stored bar")
+    end: datetime | None = Field(None, description="Backtest window end (UTC, 1970–2100); default: last stored bar")
     cash: Decimal = Field(Decimal("100000"), gt=0, le=Decimal("1000000000000"), decimal_places=2)
     fees: Fees = Field(default_factory=FeeSpec)
     slippage: Slippage = Field(default_factory=SlippageSpec)
