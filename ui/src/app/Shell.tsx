@@ -11,6 +11,7 @@ const LINKS: Array<[string, string, boolean]> = [
   ['/sweeps', 'Sweeps', false],
   ['/live', 'Live', false],
   ['/data', 'Data', false],
+  ['/notifications', 'Notifications', false],
 ];
 
 export function Shell() {

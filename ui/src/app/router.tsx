@@ -3,6 +3,7 @@ import { EmptyState } from '@/components/ui/Feedback';
 import { DataPage } from '@/features/data/components/DataPage';
 import { LivePanel } from '@/features/live/components/LivePanel';
 import { NewRunPage } from '@/features/new-run/components/NewRunPage';
+import { NotificationsPage } from '@/features/notifications/components/NotificationsPage';
 import { RunDetailPage } from '@/features/run-detail/components/RunDetailPage';
 import { RunsDashboard } from '@/features/runs/components/RunsDashboard';
 import { NewSweepPage } from '@/features/sweeps/components/NewSweepPage';
@@ -29,6 +30,7 @@ export function createRouter() {
         { path: '/sweeps/:sweepId', element: <SweepDetailPage /> },
         { path: '/live', element: <LivePanel /> },
         { path: '/data', element: <DataPage /> },
+        { path: '/notifications', element: <NotificationsPage /> },
         { path: '*', element: <NotFound /> },
       ].map((route) => ({ ...route, errorElement: <RouteError /> })),
     },

@@ -16,6 +16,7 @@ export const keys = {
       ['bars', symbol, timeframe, window] as const,
   },
   accounts: ['accounts'] as const,
+  notifications: ['notifications'] as const,
   runs: {
     /** Every run list (dashboard, filters, sweep membership). */
     all: ['runs'] as const,

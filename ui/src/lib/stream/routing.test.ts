@@ -19,6 +19,12 @@ describe('event routing', () => {
     expect(r.invalidate).toEqual(expect.arrayContaining([['run', 'r', 'positions'], ['run', 'r', 'equity'], ['runs']]));
   });
 
+  it('routes a delivery result to the notifications page', () => {
+    expect(EVENT_TYPES).toContain('notification.sent');
+    const r = routeEvent({ type: 'notification.sent', run_id: null, payload: { channel: 'c', status: 'failed' } });
+    expect(r.invalidate).toEqual([['notifications']]);
+  });
+
   it('routes the kill switch to every run and the accounts', () => {
     const r = routeEvent({ type: 'kill.activated', run_id: null, payload: { runs: 2 } });
     expect(r.invalidate).toEqual([['runs'], ['run'], ['accounts']]);

@@ -17,7 +17,7 @@ export const ORDER_EVENTS = [
 export const SWEEP_EVENTS = ['sweep.created', 'sweep.progress', 'sweep.completed', 'sweep.cancelled'] as const;
 export const OTHER_EVENTS = [
   'backtest.progress', 'position.changed', 'risk.breached', 'reconcile.repaired', 'live.tick',
-  'bars.imported', 'kill.activated',
+  'bars.imported', 'kill.activated', 'run.daily_summary', 'worker.down', 'worker.up', 'notification.sent',
 ] as const;
 
 /** Every named event the stream sends (EventSource needs a listener per name). */
@@ -90,6 +90,12 @@ export function routeEvent(event: Pick<WeaverEvent, 'type' | 'run_id' | 'payload
       break;
     case 'kill':
       invalidate.push(keys.runs.all, ['run'], keys.accounts);
+      break;
+    case 'notification':
+      invalidate.push(keys.notifications);
+      break;
+    case 'worker':
+      invalidate.push(keys.health);
       break;
     default:
       if (runId) invalidate.push(keys.run.events(runId));
