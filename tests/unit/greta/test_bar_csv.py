@@ -1,0 +1,120 @@
+"""The one CSV bar reader: every check names the row's line, the good rows come out in batches with
+their exact text, and the fast (typed) path refuses exactly what the text path refuses."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from app.greta.data.bar_csv import BarCsvReader, CsvFileError
+
+HEADER = "timestamp,open,high,low,close,volume\n"
+GOOD = "2024-01-02T14:30:00Z,10,11,9,10.5,100"
+
+
+def read(text: str | bytes, **options):
+    reader = BarCsvReader(io.BytesIO(text.encode() if isinstance(text, str) else text), **options)
+    batches = list(reader)
+    return reader, batches
+
+
+def errors(text: str, **options) -> list[tuple[int, str]]:
+    reader, _ = read(text, **options)
+    return [(e.line, e.reason) for e in reader.errors.errors]
+
+
+@pytest.mark.parametrize("exact", [True, False])
+@pytest.mark.parametrize(("row", "reason"), [
+    ("2024-01-02T14:31:00Z,0,11,9,10.5,100", "open 0 is not positive"),
+    ("2024-01-02T14:31:00Z,10,11,-9,10.5,100", "low -9 is not positive"),
+    ("2024-01-02T14:31:00Z,10,inf,9,10.5,100", "high is not a finite number ('inf')"),
+    ("2024-01-02T14:31:00Z,10,11,9,nan,100", "close is not a number ('nan')"),
+    ("2024-01-02T14:31:00Z,10,11,9,,100", "close is not a number ('')"),
+    ("2024-01-02T14:31:00Z,10,1e308,9,10.5,100", "high 1e308 is too large (at most 18 digits before the point)"),
+    ("2024-01-02T14:31:00Z,10,11,9,10.5,1e19", "volume 1e19 is too large (at most 19 digits before the point)"),
+    ("2024-01-02T14:31:00Z,10,11,9,10.5,inf", "volume is not a finite number ('inf')"),
+    ("2024-01-02T14:31:00Z,10,11,9,10.5,-5", "volume -5 is negative"),
+    ("2024-01-02T14:31:00Z,10,eleven,9,10.5,5", "high is not a number ('eleven')"),
+    ("2024-01-02T14:31:00Z,101,100,100.5,101,10", "high 100 is below low 100.5"),
+    ("2024-01-02T14:31:00Z,101,101.2,100,102,10", "high 101.2 is below max(open, close) 102"),
+    ("2024-01-02T14:31:00Z,101,103,101.5,102,10", "low 101.5 is above min(open, close) 101"),
+    ("2024-01-02T14:30:00Z,10,11,9,10.5,5", "duplicate timestamp 2024-01-02T14:30:00Z (an earlier row has it)"),
+    ("2024-01-02T14:29:00Z,10,11,9,10.5,5",
+     "timestamp 2024-01-02T14:29:00Z is not after the previous one (2024-01-02T14:30:00Z)"),
+    ("2024-13-03T14:31:00Z,10,11,9,10.5,5", "unreadable timestamp '2024-13-03T14:31:00Z'"),
+    ("1969-12-31T23:59:00Z,10,11,9,10.5,5", "timestamp '1969-12-31T23:59:00Z' is outside 1970-01-01 … 2100-01-01"),
+    ("2100-01-01T00:00:00Z,10,11,9,10.5,5", "timestamp '2100-01-01T00:00:00Z' is outside 1970-01-01 … 2100-01-01"),
+    ("3000-01-01T00:00:00Z,10,11,9,10.5,5", "timestamp '3000-01-01T00:00:00Z' is outside 1970-01-01 … 2100-01-01"),
+    ("2024-01-02T14:31:00Z,10,11,9", "expected 6 fields, found 4"),
+])
+def test_each_bad_row_is_named_by_line_with_its_reason_and_left_out(row, reason, exact):
+    reader, batches = read(HEADER + GOOD + "\n" + row + "\n" + "2024-01-02T14:32:00Z,10,11,9,10.5,1\n", exact=exact)
+    found = [(e.line, e.reason) for e in reader.errors.errors]
+    expected_reason = reason if exact or "too large" not in reason else found[0][1]  # typed: Arrow's own digits
+    assert found == [(3, expected_reason)]
+    assert (reader.rows, reader.good, reader.errors.count) == (3, 2, 1)
+    assert [line for b in batches for line in b.lines.tolist()] == [2, 4]
+
+
+def test_the_typed_path_names_large_values_as_numbers():
+    assert errors(HEADER + "2024-01-02T14:31:00Z,10,1e308,9,10.5,100\n", exact=False) == [
+        (2, "high 1e+308 is too large (at most 18 digits before the point)")]
+
+
+def test_epoch_seconds_are_read_and_an_epoch_beyond_2100_is_refused_not_wrapped():
+    reader, batches = read(HEADER + "1704205800,10,11,9,10.5,1\n1704205860.5,10,11,9,10.5,1\n"
+                                    "99999999999,10,11,9,10,1\n")
+    assert batches[0].ts.tolist() == [1704205800 * 10**9, 1704205860_500_000_000]
+    assert [(e.line, e.reason) for e in reader.errors.errors] == [
+        (4, "timestamp '99999999999' is outside 1970-01-01 … 2100-01-01 (read as epoch seconds)")]
+
+
+def test_yahoo_files_zones_and_exact_text():
+    reader, (batch,) = read("Date,Open,High,Low,Close,Adj Close,Volume\n2024-01-02,10.10,11,9.95,10.55,10.5,100\n"
+                            "2024-01-03,10.55,11,9.95,10.60,10.6,100\n")
+    assert batch.ts.tolist() == [1704153600 * 10**9, 1704240000 * 10**9]
+    assert batch.text_columns()[3] == ["10.55", "10.60"]  # the raw Close as written, not Adj Close
+    _, (zoned,) = read(HEADER + "2024-01-02T15:30:00+01:00,1,2,0.5,1.5,7\n2024-01-02 14:31:00,1.5,2,1,1.8,9\n")
+    assert zoned.ts.tolist() == [1704205800 * 10**9, 1704205860 * 10**9]
+
+
+def test_blank_lines_are_skipped_but_counted_in_line_numbers():
+    text = HEADER + GOOD + "\n\n   \n" + "2024-01-02T14:31:00Z,10,9,9.5,10,1\n"
+    for exact in (True, False):
+        reader, _ = read(text, exact=exact)
+        assert [(e.line, e.reason) for e in reader.errors.errors] == [(5, "high 9 is below low 9.5")]
+        assert reader.rows == 2
+
+
+def test_line_numbers_hold_across_batches_and_rows_with_the_wrong_field_count():
+    rows = [f"{1_600_000_000 + 60 * i},10,11,9,10,5" for i in range(60_000)]
+    rows[10] = "1,2"  # line 12
+    rows[40_000] = ""  # line 40,002: blank
+    rows[50_000] = f"{1_600_000_000 + 60 * 50_000},10,9,9.5,10,5"  # line 50,002
+    rows[59_998] = "1,2,3,4,5,6,7"  # line 60,000
+    for exact in (True, False):
+        reader, batches = read(HEADER + "\n".join(rows) + "\n", block_bytes=1 << 16, exact=exact)
+        assert [(e.line, e.reason) for e in reader.errors.errors] == [
+            (12, "expected 6 fields, found 2"), (50_002, "high 9 is below low 9.5"),
+            (60_000, "expected 6 fields, found 7")]
+        assert len(batches) > 10
+        lines = [line for b in batches for line in b.lines.tolist()]
+        assert len(lines) == reader.good == 59_996 and lines[-1] == 60_001 and 50_002 not in lines
+
+
+def test_every_bad_row_is_counted_and_the_first_200_are_listed():
+    rows = [f"2024-01-{1 + i // 1440:02d}T{i // 60 % 24:02d}:{i % 60:02d}:00Z,10,11,9,10,-1" for i in range(1000)]
+    reader, batches = read(HEADER + "\n".join(rows) + "\n")
+    assert reader.errors.count == 1000 and batches == []
+    assert [e.line for e in reader.errors.errors] == list(range(2, 202))
+
+
+def test_files_that_are_not_a_csv_of_bars_are_refused_whole():
+    missing = r"^line 1: missing column\(s\): volume \(header: date,open,high,low,close\)"
+    with pytest.raises(CsvFileError, match=missing):
+        read("date,open,high,low,close\n2024-01-02,1,1,1,1\n")
+    with pytest.raises(CsvFileError, match="^line 1: the file is empty: expected a header line$"):
+        read("")
+    with pytest.raises(CsvFileError, match="^the file is not UTF-8 text$"):
+        read(HEADER.encode() + b"2024-01-02,1,1,1,1,\xff\xfe\n")
