@@ -1,5 +1,13 @@
 """Wire and run every part of Weaver in one process: the same application code as the Procfile
-deployment, with the embedded adapters (SQLite, Dramatiq's in-memory broker, threads)."""
+deployment, with the embedded adapters (SQLite, Dramatiq's in-memory broker, threads).
+
+DESIGN (serving): werkzeug's threaded server starts one thread per connection, with no pool to run
+out of, so idle SSE/WebSocket clients cannot starve other requests; gevent is not an option here
+because the in-process workers, relay and scheduler must stay real threads (monkey-patching is
+process-wide). A stream costs a sleeping thread (its stack is mostly untouched virtual memory) and
+ends within a second of its client leaving; non-stream requests get the same deadline as `weaver web`.
+The limit: thousands of streams mean thousands of threads, fine for a desktop's few tabs, while a
+deployment that expects many clients runs `weaver web`."""
 
 from __future__ import annotations
 
@@ -19,6 +27,7 @@ from app.config import Settings, load_settings
 from app.events.commands import ApplyTradeUpdate, CreateSweepCells, StartBacktest, issue
 from app.exchange import AccountConfig, ExchangeConfig, ExchangeServer, SymbolConfig
 from app.glados.app import create_app
+from app.glados.deadline import install_request_deadline
 from app.standalone.demo import DEMO_SYMBOLS, load_demo_data
 from app.standalone.home import Home
 from app.walle import migrate
@@ -79,12 +88,14 @@ class Embedded:
                                   settle=timedelta(milliseconds=self.settings.settle_delay_ms), clock=services.clock)
         scheduler.start()
         self.parts.append(scheduler)
-        self.parts.append(SchedulerHeartbeat(queue.heartbeats).start())  # /health: the in-process scheduler
         notifying = NotificationJobs(services)  # the scheduler process's notifications too
         notifying.start()
         self.parts.append(notifying)
+        self.parts.append(SchedulerHeartbeat(queue.heartbeats).start())  # /health: the in-process scheduler
         app = create_app({"SETTINGS": self.settings, "SERVICES": services})
         self.parts.append(app.extensions["weaver"].broadcaster)
+        install_request_deadline(app, self.settings.request_timeout_seconds)
+        # A thread per connection, not a pool (see the module docstring): streams cannot starve the API.
         self.server = make_server(self.host, self.port, app, threaded=True)
         threading.Thread(target=self.server.serve_forever, name="web", daemon=True).start()
         token = self.settings.api_token.get_secret_value()
