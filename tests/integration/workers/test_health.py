@@ -3,6 +3,10 @@ failing ones named otherwise, never a 500. Real Redis, real worker processes, no
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -14,8 +18,8 @@ from flask.testing import FlaskClient
 from app.bootstrap import Container, bootstrap, build_services
 from app.glados.app import create_app
 from scheduler.heartbeat import SchedulerHeartbeat
-from tests.conftest import TEST_TOKEN, make_settings
-from tests.integration.workers.conftest import Stack, open_stack, spawn_workers, wait_for
+from tests.conftest import REDIS_URL, TEST_TOKEN, make_settings
+from tests.integration.workers.conftest import ROOT, Stack, open_stack, spawn_workers, wait_for
 
 CLOSED_PORT_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1: connections are refused at once
 
@@ -57,7 +61,8 @@ def test_health_is_503_naming_the_backtest_workers_when_none_is_alive(stack: Sta
     live = dramatiq.Worker(stack.broker, queues={"live"}, worker_threads=1, worker_timeout=100)
     live.start()  # starts beating at boot
     try:
-        wait_for(lambda: health(stack.client)[1]["workers"].get("live"), what="the live worker's heartbeat")
+        wait_for(lambda: (seen := health(stack.client)[1])["workers"].get("live")
+                 and seen["components"]["scheduler"]["ok"], what="the live worker's and the scheduler's heartbeats")
         status, body = health(stack.client)
     finally:
         live.stop(timeout=10_000)
@@ -69,15 +74,26 @@ def test_health_is_503_naming_the_backtest_workers_when_none_is_alive(stack: Sta
     assert body["workers"] == {"live": 1}
 
 
+def container_healthcheck(stack: Stack) -> tuple[int, dict[str, Any]]:
+    """The worker containers' healthcheck, as docker-compose runs it on this host."""
+    env = {**os.environ, "WEAVER_REDIS_URL": REDIS_URL, "WEAVER_QUEUE_NAMESPACE": stack.namespace}
+    done = subprocess.run([sys.executable, "-m", "workers.healthcheck"], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=30)
+    return done.returncode, json.loads(done.stdout)
+
+
 def test_health_is_200_when_every_component_is_up(pg: Container, stack: Stack, scheduler_beating: None) -> None:
+    assert container_healthcheck(stack)[0] == 1  # no worker on this host yet
     backtest = spawn_workers(pg, stack, 1, "backtest")
     live = spawn_workers(pg, stack, 1, "live")
     try:
         wait_for(lambda: health(stack.client)[0] == 200, timeout=40, what="every component up")
         status, body = health(stack.client)
+        check, seen = container_healthcheck(stack)
     finally:
         backtest.stop()
         live.stop()
+    assert check == 0 and sorted(tuple(w["queues"]) for w in seen["workers"]) == [("backtest",), ("live",)]
     assert status == 200 and body["status"] == "ok" and body["failing"] == []
     assert body["workers"] == {"backtest": 1, "live": 1}
     components = body["components"]
