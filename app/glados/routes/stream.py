@@ -19,6 +19,7 @@ from app.events.envelope import Event
 from app.glados.api import document, endpoint
 from app.glados.broadcaster import stream_events
 from app.glados.context import services
+from app.glados.schemas.common import MAX_SEQ
 
 bp = Blueprint("stream", __name__, url_prefix="/api/v1")
 sock = Sock()
@@ -28,7 +29,7 @@ class StreamQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     run_id: str | None = Field(None, max_length=36, description="only this run's events")
-    after: int | None = Field(None, ge=0, description="replay events after this seq (like Last-Event-ID)")
+    after: int | None = Field(None, ge=0, le=MAX_SEQ, description="replay events after this seq (like Last-Event-ID)")
     token: str | None = Field(None, description="the API token, for clients that cannot set headers")
 
 
@@ -39,9 +40,9 @@ def thin(event: Event) -> dict[str, object]:
 
 def _resume_point(query: StreamQuery) -> int | None:
     header = request.headers.get("Last-Event-ID", "").strip()
-    if header.isdigit():
+    if header.isascii() and header.isdigit() and int(header) <= MAX_SEQ:
         return int(header)
-    return query.after
+    return query.after  # an id this API never sent is ignored, as EventSource expects
 
 
 def _disconnected(environ: dict) -> Callable[[], bool]:

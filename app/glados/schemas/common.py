@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+MAX_SEQ = 2**63 - 1  # the outbox's seq is a BIGINT: a larger position is no position at all
+
 
 class Out(BaseModel):
     """Response models read ORM rows directly and serialise Decimals as strings (exact)."""

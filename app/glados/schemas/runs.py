@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.glados.schemas.common import Out, PageQuery
+from app.glados.schemas.common import MAX_SEQ, Out, PageQuery
 
 
 class RunOut(Out):
@@ -130,5 +130,5 @@ class EquityQuery(BaseModel):
 class EventQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    after: int = Field(0, ge=0, description="only events with seq greater than this")
+    after: int = Field(0, ge=0, le=MAX_SEQ, description="only events with seq greater than this")
     limit: int = Field(500, ge=1, le=5000)

@@ -140,3 +140,24 @@ def test_a_wrong_method_names_the_allowed_ones(client: FlaskClient, pg: Containe
     response = client.put("/api/v1/runs")
     assert_refused(response, 405, "method_not_allowed", pg)
     assert {m.strip() for m in response.headers["Allow"].split(",")} >= {"GET", "POST"}
+
+
+def test_an_event_position_beyond_bigint_is_a_422(client: FlaskClient, pg: Container) -> None:
+    run_id = client.post("/api/v1/runs", json=RUN).get_json()["id"]
+    body = client.get(f"/api/v1/runs/{run_id}/events", query_string={"after": 2**63}).get_json()
+    assert body["code"] == "validation_failed" and "after" in body["details"]["fields"]
+    response = client.get("/api/v1/stream", query_string={"after": 2**63})
+    assert response.status_code == 422 and "after" in response.get_json()["details"]["fields"]
+
+
+@pytest.mark.parametrize("last_event_id", [str(2**63), "²"])
+def test_a_stream_resumed_from_a_bad_last_event_id_starts_from_now(client: FlaskClient, pg: Container,
+                                                                   last_event_id: str) -> None:
+    client.application.config["WEAVER_HEARTBEAT_SECONDS"] = 0.05
+    response = client.get("/api/v1/stream", headers={"Last-Event-ID": last_event_id}, buffered=False)
+    try:
+        assert response.status_code == 200
+        assert next(response.response) == b"retry: 2000\n\n"
+        assert next(response.response) == b": heartbeat\n\n"  # not a broken stream
+    finally:
+        response.close()
