@@ -24,6 +24,7 @@ from app.logs import configure_logging
 from app.standalone.embedded import Embedded
 from app.standalone.home import Home
 from tests.conftest import REDIS_URL, create_pg_database, drop_pg_database, pg_url_for
+from tests.integration.notifications.inbox import Inbox
 
 
 def main() -> int:
@@ -34,9 +35,11 @@ def main() -> int:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
+    inbox = Inbox()  # a local webhook: the notifications page's working channel (a closed port: its failing one)
     with tempfile.TemporaryDirectory(prefix="weaver-e2e-") as home:
         embedded = Embedded(Home(Path(home)), port=0, queue_namespace=namespace, settings_overrides={
             "database_url": pg_url_for(name), "broker": "redis", "redis_url": REDIS_URL,
+            "notify_urls": f"{inbox.url('e2e')}?token=e2e-secret json://127.0.0.1:9/closed",
         })
         try:
             url = embedded.start()
@@ -45,6 +48,7 @@ def main() -> int:
             stop.wait()
         finally:
             embedded.stop()
+            inbox.close()
             drop_pg_database(name)
             client = redis.Redis.from_url(REDIS_URL)
             keys = client.keys(f"{namespace}*")
