@@ -36,6 +36,7 @@ class Operation:
     description: str = ""
     form: dict[str, Any] | None = None  # JSON schema of a multipart/form-data body the view reads itself
     idempotent: bool = False  # takes an Idempotency-Key header (app/glados/idempotency.py)
+    also: tuple[tuple[int, str, Any], ...] = ()  # other answers with a body: (status, description, model)
 
 
 @dataclass
@@ -47,16 +48,18 @@ class EndpointRegistry:
         query: type[BaseModel] | None = None, response: Any = None, status: int = 200,
         errors: tuple[int, ...] = (), content_type: str | tuple[str, ...] | None = None,
         form: dict[str, Any] | None = None, idempotent: Callable[[str], Any] | None = None,
+        also: tuple[tuple[int, str, Any], ...] = (),
     ) -> Callable[[View], View]:
         """`idempotent`: the view creates a resource and honours Idempotency-Key; the callable renders
-        the resource from its id (for a replay whose first answer was never stored)."""
+        the resource from its id (for a replay whose first answer was never stored). `also`: other
+        statuses the view answers with a model's body, e.g. (503, "Degraded", HealthOut)."""
 
         def decorate(view: View) -> View:
             prefix = bp.url_prefix or ""
             self.operations.append(
                 Operation(method.lower(), re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", prefix + rule), summary,
                           bp.name, body, query, response, status, errors, content_type,
-                          (view.__doc__ or "").strip(), form, idempotent is not None)
+                          (view.__doc__ or "").strip(), form, idempotent is not None, also)
             )
             if idempotent is not None:
                 from app.glados.idempotency import idempotent as with_key  # it builds on this module

@@ -50,7 +50,7 @@ def build_document(version: str = "1.0.0") -> dict[str, Any]:
 def _models() -> list[type[BaseModel]]:
     found: dict[str, type[BaseModel]] = {"ErrorBody": ErrorBody}
     for op in REGISTRY.operations:
-        for candidate in (op.body, op.query, _inner(op.response)):
+        for candidate in (op.body, op.query, _inner(op.response), *(model for _, _, model in op.also)):
             if isinstance(candidate, type) and issubclass(candidate, BaseModel):
                 found[candidate.__name__] = candidate
     return list(found.values())
@@ -93,6 +93,9 @@ def _operation(op: Operation) -> dict[str, Any]:
         codes.add(404)
     if op.idempotent:
         codes |= {400, 409, 422}
+    for code, text, model in op.also:
+        operation["responses"][str(code)] = {"description": text,
+                                             "content": {"application/json": {"schema": _ref(model)}}}
     error_content = {"application/json": {"schema": _ref(ErrorBody)}}
     for code in sorted(codes):
         operation["responses"][str(code)] = {"description": ERROR_TEXT.get(code, "Error"), "content": error_content}

@@ -38,7 +38,7 @@ class HealthOut(Out):
 
 
 @endpoint(bp, "/health", summary="Readiness of every component: 200 when all are ok, 503 with the details when not",
-          response=HealthOut)
+          response=HealthOut, also=((503, "Degraded: `failing` names the components that are not ok", HealthOut),))
 def health() -> Response:
     """Each component is probed within a short timeout; a failing probe is reported, never raised.
     The broker is reported as the live worker last saw it (this process never calls it)."""
