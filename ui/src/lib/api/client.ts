@@ -47,6 +47,8 @@ export interface RequestOptions {
   keepTokenOn401?: boolean;
   /** Non-2xx statuses whose body is the answer, not an error (GET /health's 503 when degraded). */
   acceptStatuses?: number[];
+  /** Extra request headers (e.g. Idempotency-Key on a create). */
+  headers?: Record<string, string>;
 }
 
 export function apiUrl(path: string, query?: Query): string {
@@ -90,7 +92,9 @@ function handleUnauthorized(error: ApiError, options: RequestOptions): void {
 }
 
 export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json', ...authHeaders(options.token ?? getToken()) };
+  const headers: Record<string, string> = {
+    Accept: 'application/json', ...options.headers, ...authHeaders(options.token ?? getToken()),
+  };
   let body: BodyInit | undefined;
   if (options.body instanceof FormData) {
     body = options.body;
@@ -119,7 +123,8 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
 
 export const api = {
   get: <T>(path: string, query?: Query, signal?: AbortSignal) => apiRequest<T>(path, { query, signal }),
-  post: <T>(path: string, body?: unknown) => apiRequest<T>(path, { method: 'POST', body: body ?? {} }),
+  post: <T>(path: string, body?: unknown, headers?: Record<string, string>) =>
+    apiRequest<T>(path, { method: 'POST', body: body ?? {}, headers }),
   delete: <T = void>(path: string) => apiRequest<T>(path, { method: 'DELETE' }),
 };
 

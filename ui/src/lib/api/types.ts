@@ -195,7 +195,10 @@ export interface Sweep {
   strategy: string;
   grid: Record<string, ParamValue[]>;
   settings: Record<string, unknown>;
+  /** creating (its cells are being made), running, completed, cancelled or failed */
   status: string;
+  /** why a sweep failed */
+  error?: string | null;
   created_at: IsoTime;
   total: number;
   done: number;

@@ -14,7 +14,9 @@ export const ORDER_EVENTS = [
   'order.submitted', 'order.accepted', 'order.partially_filled', 'order.filled', 'order.canceled',
   'order.expired', 'order.rejected', 'order.unknown',
 ] as const;
-export const SWEEP_EVENTS = ['sweep.created', 'sweep.progress', 'sweep.completed', 'sweep.cancelled'] as const;
+export const SWEEP_EVENTS = [
+  'sweep.created', 'sweep.progress', 'sweep.completed', 'sweep.cancelled', 'sweep.failed',
+] as const;
 export const OTHER_EVENTS = [
   'backtest.progress', 'position.changed', 'risk.breached', 'reconcile.repaired', 'live.tick',
   'bars.imported', 'kill.activated', 'run.daily_summary', 'worker.down', 'worker.up', 'notification.sent',

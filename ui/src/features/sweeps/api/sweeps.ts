@@ -1,5 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { api } from '@/lib/api/client';
+import { CreationKeys } from '@/lib/api/idempotency';
 import { keys } from '@/lib/api/keys';
 import type { Page, Sweep, SweepCreate, SweepResult } from '@/lib/api/types';
 
@@ -31,9 +33,11 @@ export function useSweepResults(id: string, sort: string, order: 'asc' | 'desc',
 
 export function useCreateSweep() {
   const queryClient = useQueryClient();
+  const [creation] = useState(() => new CreationKeys());
   return useMutation({
-    mutationFn: (body: SweepCreate) => api.post<Sweep>('/sweeps', body),
+    mutationFn: (body: SweepCreate) => api.post<Sweep>('/sweeps', body, { 'Idempotency-Key': creation.keyFor(body) }),
     onSuccess: (sweep) => {
+      creation.succeeded();
       queryClient.setQueryData(keys.sweep.detail(sweep.id), sweep);
       void queryClient.invalidateQueries({ queryKey: keys.sweeps.all });
     },

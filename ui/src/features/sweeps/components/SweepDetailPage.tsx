@@ -25,7 +25,7 @@ export function SweepDetailPage() {
   const sweep = useSweep(sweepId, poll);
   const [metric, setMetric] = useState('sharpe');
   const [order, setOrder] = useState<'desc' | 'asc'>('desc');
-  const running = sweep.data?.status === 'running' || sweep.data?.status === 'created' || sweep.data?.status === 'queued';
+  const running = ['creating', 'running', 'created', 'queued'].includes(sweep.data?.status ?? '');
   const [sample, setSample] = useState<Metrics | null>(null);
   const results = useSweepResults(sweepId, serverMetricName(sample, metric), 'desc', poll && running);
   useEffect(() => {
@@ -86,6 +86,12 @@ export function SweepDetailPage() {
             <span style={{ flex: 1 }}><ProgressBar value={s.total ? finished / s.total : s.progress} large label="sweep progress" /></span>
             <span className="mono">{finished}/{s.total} done{s.failed ? <span className="neg"> · {s.failed} failed</span> : null}</span>
           </div>
+          {s.status === 'creating' ? (
+            <div className="hint muted" data-testid="sweep-creating">Creating its {s.total} backtests…</div>
+          ) : null}
+          {s.status === 'failed' ? (
+            <div className="banner error" data-testid="sweep-error">The sweep failed: {s.error ?? 'no reason given'}</div>
+          ) : null}
           {s.skipped?.length ? (
             <div className="banner warn" data-testid="sweep-skipped">
               {s.skipped.length} grid cell(s) were skipped (invalid parameters):
@@ -128,7 +134,7 @@ export function SweepDetailPage() {
       <Panel title="Results" bodyClass="" testId="results-panel">
         <ErrorBanner error={results.error} />
         {results.isPending ? <Loading /> : (results.data ?? []).length === 0 ? (
-          <EmptyState title="No cells yet" />
+          <EmptyState title={s.status === 'creating' ? `Creating ${s.total} cells…` : 'No cells yet'} />
         ) : (
           <DataTable testId="results-table" rows={ranked} columns={columns} rowKey={(r) => r.run_id}
             pageSize={100} onRowClick={(r) => open(r.run_id)} />

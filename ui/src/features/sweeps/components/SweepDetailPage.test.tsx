@@ -1,0 +1,53 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { render, screen } from '@testing-library/react';
+import { MemoryRouter, Route, Routes } from 'react-router-dom';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { api } from '@/lib/api/client';
+import type { Sweep } from '@/lib/api/types';
+import { SweepDetailPage } from './SweepDetailPage';
+
+vi.mock('@/lib/api/client', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('@/lib/api/client')>();
+  return { ...actual, api: { ...actual.api, get: vi.fn(), post: vi.fn() } };
+});
+const get = vi.mocked(api.get);
+
+const CREATING: Sweep = {
+  id: 's1', name: 'big grid', strategy: 'sma_cross', grid: { fast: [2, 3], slow: [50, 60] }, settings: {},
+  status: 'creating', error: null, created_at: '2026-12-02T21:00:00Z', total: 1000, done: 0, failed: 0,
+  progress: 0, skipped: [],
+};
+
+function renderPage(sweep: Sweep) {
+  get.mockImplementation(((path: string) => Promise.resolve(String(path).endsWith('/results') ? [] : sweep)) as never);
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(
+    <QueryClientProvider client={client}>
+      <MemoryRouter initialEntries={[`/sweeps/${sweep.id}`]}>
+        <Routes><Route path="/sweeps/:sweepId" element={<SweepDetailPage />} /></Routes>
+      </MemoryRouter>
+    </QueryClientProvider>,
+  );
+}
+
+describe('SweepDetailPage', () => {
+  beforeEach(() => get.mockReset());
+
+  it('shows a sweep whose cells do not exist yet: creating, its total, nothing done, cancellable', async () => {
+    renderPage(CREATING);
+    expect(await screen.findByTestId('sweep-status')).toHaveAttribute('data-status', 'creating');
+    expect(screen.getByTestId('sweep-creating')).toHaveTextContent('Creating its 1000 backtests');
+    expect(screen.getByTestId('sweep-progress')).toHaveAttribute('data-total', '1000');
+    expect(screen.getByTestId('sweep-progress')).toHaveTextContent('0/1000 done');
+    expect(await screen.findByText('Creating 1000 cells…')).toBeInTheDocument();
+    expect(screen.getByTestId('cancel-sweep')).toBeInTheDocument();
+    expect(screen.queryByTestId('sweep-error')).toBeNull();
+  });
+
+  it('shows why a sweep failed, and offers no cancel', async () => {
+    renderPage({ ...CREATING, status: 'failed', error: 'symbols: no 1Day bars stored for AAPL' });
+    expect(await screen.findByTestId('sweep-error')).toHaveTextContent('no 1Day bars stored for AAPL');
+    expect(screen.queryByTestId('cancel-sweep')).toBeNull();
+    expect(screen.queryByTestId('sweep-creating')).toBeNull();
+  });
+});
