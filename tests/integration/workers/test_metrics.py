@@ -3,6 +3,8 @@ heartbeats hold at scrape time (parsed with prometheus_client's own parser)."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -18,7 +20,7 @@ from app.walle.models import LiveTick, Order, Run
 from app.walle.models.events import ConsumerOffset, OutboxEvent
 from scheduler.heartbeat import SchedulerHeartbeat
 from tests.conftest import make_settings
-from tests.integration.workers.conftest import Stack, wait_for
+from tests.integration.workers.conftest import ROOT, Stack, wait_for
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 BAR = datetime(2026, 3, 2, 15, 30, tzinfo=UTC)
@@ -123,3 +125,13 @@ def test_metrics_want_the_api_token_unless_made_public(pg: Container, stack: Sta
     finally:
         public.extensions["weaver"].broadcaster.stop()
         services.close()
+
+
+def test_every_metric_the_grafana_dashboard_plots_is_served(stack: Stack) -> None:
+    dashboard = json.loads((ROOT / "deploy" / "grafana" / "weaver.json").read_text())
+    plotted = {name for panel in dashboard["panels"] for target in panel["targets"]
+               for name in re.findall(r"weaver_[a-z_]+", target["expr"])}
+    served = stack.client.get("/metrics").get_data(as_text=True)
+    families = list(text_string_to_metric_families(served))  # a counter's family drops its _total
+    names = {family.name + ("_total" if family.type == "counter" else "") for family in families}
+    assert len(plotted) >= 10 and plotted - names == set()
