@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from app.bootstrap import Container
 from app.events.envelope import Event
 from app.events.reader import last_seq, read_events
+from app.glados.departures import closed_sockets
 
 log = logging.getLogger(__name__)
 _STOP = object()
@@ -29,12 +31,16 @@ class Subscription:
     start_seq: int
     queue: queue.Queue = field(default_factory=lambda: queue.Queue(maxsize=20_000))
     overflowed: bool = False
+    connection: socket.socket | None = None  # the client's socket, swept for EOF (SSE)
+    connected: Callable[[], bool] | None = None  # or a liveness test (WebSocket)
+    left: bool = False  # the client has gone: the stream ends
 
 
 class Broadcaster:
-    def __init__(self, container: Container, poll_seconds: float = 1.0):
+    def __init__(self, container: Container, poll_seconds: float = 1.0, sweep_seconds: float = 1.0):
         self.container = container
         self.poll_seconds = poll_seconds
+        self.sweep_seconds = sweep_seconds  # how often the clients that left are looked for
         self._subscribers: set[Subscription] = set()
         self._lock = threading.Lock()
         self._seq = 0
@@ -63,9 +69,10 @@ class Broadcaster:
             for sub in self._subscribers:
                 sub.queue.put_nowait(_STOP)
 
-    def subscribe(self, run_id: str | None = None) -> Subscription:
+    def subscribe(self, run_id: str | None = None, connection: socket.socket | None = None,
+                  connected: Callable[[], bool] | None = None) -> Subscription:
         with self._lock:
-            sub = Subscription(run_id=run_id, start_seq=self._seq)
+            sub = Subscription(run_id=run_id, start_seq=self._seq, connection=connection, connected=connected)
             self._subscribers.add(sub)
             return sub
 
@@ -79,7 +86,11 @@ class Broadcaster:
 
     def _follow(self) -> None:
         version = self.container.notifier.version
+        swept = time.monotonic()
         while not self._stopping.is_set():
+            if time.monotonic() - swept >= self.sweep_seconds:
+                swept = time.monotonic()
+                self._end_departed()
             try:
                 while True:
                     with self.container.read_session() as session:
@@ -91,6 +102,23 @@ class Broadcaster:
                 log.exception("broadcaster could not read the outbox; retrying")
                 self._stopping.wait(1.0)
             version = self.container.notifier.wait(version, timeout=self.poll_seconds)
+
+    def _end_departed(self) -> None:
+        """End the streams whose clients have left, so each gives back its subscription and its thread
+        (or greenlet) within about `sweep_seconds`, not at the next heartbeat's failed write."""
+        with self._lock:
+            subscribers = list(self._subscribers)
+        try:
+            closed = closed_sockets(sub.connection for sub in subscribers if sub.connection is not None)
+            for sub in subscribers:
+                if sub.connection in closed or (sub.connected is not None and not sub.connected()):
+                    sub.left = True
+                    try:
+                        sub.queue.put_nowait(_STOP)
+                    except queue.Full:
+                        pass  # the stream is busy sending and sees `left` before it waits again
+        except Exception:  # never let the sweep stop the broadcaster
+            log.exception("could not check the stream clients")
 
     def _publish(self, events: list[Event]) -> None:
         with self._lock:
@@ -108,19 +136,16 @@ class Broadcaster:
 
 def stream_events(
     broadcaster: Broadcaster, after: int | None, run_id: str | None, heartbeat_seconds: float,
-    client_gone: Callable[[], bool] = lambda: False, check_seconds: float = 1.0,
+    connection: socket.socket | None = None, connected: Callable[[], bool] | None = None,
 ) -> Iterator[Event | None]:
     """Events for one client in seq order, resuming after `after` (None: from now on).
-    Yields None when a heartbeat is due (after `heartbeat_seconds` without an event). Ends when the
-    broadcaster stops or, checked every `check_seconds` while idle, when `client_gone()` says the
-    client has disconnected: a closed stream gives its subscription (and its thread) back within
-    seconds, not at the next heartbeat's failed write."""
-    sub = broadcaster.subscribe(run_id)  # subscribe first: the replay below covers everything older
+    Yields None when a heartbeat is due. Ends when the broadcaster stops, or when it finds that the
+    client has left (its `connection` closed, or `connected()` false)."""
+    sub = broadcaster.subscribe(run_id, connection, connected)  # first: the replay below covers everything older
     sent = sub.start_seq if after is None else after
     replay = after is not None
-    beat_due = time.monotonic() + heartbeat_seconds
     try:
-        while True:
+        while not sub.left:
             if replay or sub.overflowed:
                 replay, sub.overflowed = False, False
                 while True:
@@ -132,19 +157,14 @@ def stream_events(
                         sent = event.seq or sent
                         yield event
             try:
-                item = sub.queue.get(timeout=max(0.0, min(check_seconds, beat_due - time.monotonic())))
+                item = sub.queue.get(timeout=heartbeat_seconds)
             except queue.Empty:
-                if client_gone():
-                    return
-                if time.monotonic() >= beat_due:
-                    beat_due = time.monotonic() + heartbeat_seconds
-                    yield None
+                yield None
                 continue
             if item is _STOP:
                 return
             if item.seq > sent:  # already sent by the replay otherwise
                 sent = item.seq
-                beat_due = time.monotonic() + heartbeat_seconds
                 yield item
     finally:
         broadcaster.unsubscribe(sub)

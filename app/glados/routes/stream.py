@@ -7,9 +7,8 @@ exactly the events it missed, in order. Payloads are thin; clients fetch details
 from __future__ import annotations
 
 import json
-import select
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from flask import Blueprint, Response, current_app, request
 from flask_sock import Sock
@@ -45,35 +44,20 @@ def _resume_point(query: StreamQuery) -> int | None:
     return query.after  # an id this API never sent is ignored, as EventSource expects
 
 
-def _disconnected(environ: dict) -> Callable[[], bool]:
-    """Whether the client closed its connection: a stream's client sends nothing after its request,
-    so a socket that turns readable with no bytes to read (EOF) or reset means it is gone."""
-    conn = environ.get("gunicorn.socket") or environ.get("werkzeug.socket")
-    if conn is None:  # e.g. the test client: the stream ends when its reader closes it
-        return lambda: False
-
-    def gone() -> bool:
-        try:
-            readable, _, _ = select.select([conn], [], [], 0)
-            return bool(readable) and conn.recv(1, socket.MSG_PEEK) == b""
-        except (OSError, ValueError):  # reset, or already closed (fileno -1)
-            return True
-
-    return gone
-
-
-def _check_seconds() -> float:
-    return float(current_app.config.get("WEAVER_STREAM_CHECK_SECONDS", 1.0))
+def _connection(environ: dict) -> socket.socket | None:
+    """The client's socket (gunicorn or werkzeug), for the broadcaster to notice when it closes;
+    None under the test client, whose streams end when the reader closes them."""
+    return environ.get("gunicorn.socket") or environ.get("werkzeug.socket")
 
 
 @endpoint(bp, "/stream", summary="Server-sent events (thin; id = outbox seq)", query=StreamQuery,
           content_type="text/event-stream", response=str)
 def stream(query: StreamQuery) -> Response:
     """Heartbeat comments every 15 s keep proxies from closing an idle stream; a closed connection
-    ends the stream within WEAVER_STREAM_CHECK_SECONDS (1 s)."""
+    ends the stream within about a second (the broadcaster's sweep)."""
     heartbeat = current_app.config.get("WEAVER_HEARTBEAT_SECONDS", 15.0)
     events = stream_events(services().broadcaster, _resume_point(query), query.run_id, heartbeat,
-                           _disconnected(request.environ), _check_seconds())
+                           connection=_connection(request.environ))
 
     def body() -> Iterator[str]:
         yield "retry: 2000\n\n"
@@ -93,7 +77,7 @@ def websocket(ws) -> None:  # type: ignore[no-untyped-def]
     query = StreamQuery.model_validate({k: request.args.get(k) for k in request.args})
     heartbeat = current_app.config.get("WEAVER_HEARTBEAT_SECONDS", 15.0)
     events = stream_events(services().broadcaster, _resume_point(query), query.run_id, heartbeat,
-                           lambda: not ws.connected, _check_seconds())
+                           connected=lambda: ws.connected)
     for event in events:
         ws.send(json.dumps({"type": "heartbeat"} if event is None else thin(event)))
 
