@@ -50,6 +50,10 @@ class HeartbeatStore(Protocol):
         """Every live heartbeat (younger than the TTL)."""
         ...
 
+    def forget(self, name: str, role: str = WORKER) -> None:
+        """A process stopping cleanly: gone now, not when its heartbeat expires."""
+        ...
+
     def alive(self) -> dict[str, int]:
         """Live worker count per queue."""
         ...
@@ -66,6 +70,9 @@ class MemoryHeartbeats:
 
     def beats(self) -> list[Beat]:
         return [b for b in list(self._seen.values()) if b.age() < TTL_SECONDS]
+
+    def forget(self, name: str, role: str = WORKER) -> None:
+        self._seen.pop((role, name), None)
 
     def alive(self) -> dict[str, int]:
         return count_by_queue(self.beats())
@@ -96,6 +103,9 @@ class RedisHeartbeats:
                     found.append(_decode(role, key.decode().removeprefix(prefix), raw))
         return found
 
+    def forget(self, name: str, role: str = WORKER) -> None:
+        self.client.delete(self.key(role, name))
+
     def alive(self) -> dict[str, int]:
         return count_by_queue(self.beats())
 
@@ -118,8 +128,8 @@ def _decode(role: str, name: str, raw: bytes) -> Beat:
 
 def start_beating(store: HeartbeatStore, name: str, queues: list[str], info: Callable[[], dict[str, Any]],
                   role: str = WORKER) -> threading.Event:
-    """Beat from a daemon thread until the returned event is set; a failed beat (Redis restarting)
-    is skipped, the next one will do."""
+    """Beat from a daemon thread until the returned event is set, then forget the heartbeat; a failed
+    beat (Redis restarting) is skipped, the next one will do."""
     stop = threading.Event()
 
     def loop() -> None:
@@ -129,6 +139,10 @@ def start_beating(store: HeartbeatStore, name: str, queues: list[str], info: Cal
             except Exception:  # noqa: S110 - the next beat retries; health reports the silence
                 pass
             stop.wait(INTERVAL_SECONDS)
+        try:
+            store.forget(name, role)
+        except Exception:  # noqa: S110 - it expires on its own after TTL_SECONDS
+            pass
 
     threading.Thread(target=loop, name=f"{role}-heartbeat", daemon=True).start()
     return stop
