@@ -19,7 +19,7 @@ from app.glados.security import init_security_headers
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app. `test_config` may carry SETTINGS, SERVICES (the composition root's bundle) or
-    CONTAINER (a bundle is built on it), HEALTH_PROBES and EXTRA_SERVICES, so tests and the embedded
+    CONTAINER (a bundle is built on it) and EXTRA_SERVICES, so tests and the embedded
     default wire their own adapters. The web process only writes commands to the outbox: it never
     needs the queue to answer (the scheduler's relay delivers them)."""
     config = dict(test_config or {})
@@ -27,7 +27,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     settings: Settings = config.pop("SETTINGS", None) or (given.settings if given else load_settings())
     container = config.pop("CONTAINER", None)
     bundle = given or (build_services(settings, container=container) if container else build_services(settings))
-    probes = config.pop("HEALTH_PROBES", None) or _queue_probes(bundle)
 
     app = Flask(__name__, static_folder=None)
     app.config.update(
@@ -40,7 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     broadcaster = Broadcaster(bundle.container)
     app.extensions["weaver"] = Services(
-        app=bundle, broadcaster=broadcaster, health_probes=probes, extras=config.pop("EXTRA_SERVICES", {}),
+        app=bundle, broadcaster=broadcaster, extras=config.pop("EXTRA_SERVICES", {}),
     )
     broadcaster.start()
 
@@ -67,11 +66,6 @@ def _register_blueprints(app: Flask) -> None:
     for module in (meta, strategies, runs, records, drift, sweeps, bars, live, notifications, stream):
         app.register_blueprint(module.bp)
     stream.sock.init_app(app)
-
-
     from app.glados.routes.metrics import bp as metrics_bp  # GET /metrics (Prometheus), outside /api/v1
 
     app.register_blueprint(metrics_bp)
-def _queue_probes(bundle: AppServices) -> dict[str, Any]:
-    """Health probes of the queue, built on the first health request (not to answer commands)."""
-    return {"broker": lambda: bundle.queue.heartbeats.ping(), "workers": lambda: bundle.queue.heartbeats.alive()}

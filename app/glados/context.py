@@ -1,5 +1,5 @@
 """What a request handler can reach: the process's services (from the composition root) and the
-web-only parts (the SSE broadcaster, health probes), attached to the Flask app."""
+web-only parts (the SSE broadcaster), attached to the Flask app."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from app.services.sweeps import SweepService
 class Services:
     app: AppServices
     broadcaster: Broadcaster
-    health_probes: dict[str, Any] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
 
     @property
