@@ -1,8 +1,10 @@
 """The notification side of the scheduler process (and of standalone): the channel followers, the
-daily summary after the US close and the worker watch, on their own APScheduler."""
+daily summary after the US close and the worker watch, on their own APScheduler. With no channel
+configured none of it runs (nothing would be told)."""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -13,6 +15,7 @@ from app.clock.realtime import NEW_YORK
 from app.notifications.daily import SUMMARY_TIME, summarise_day
 from app.notifications.watch import WorkerWatch
 
+log = logging.getLogger(__name__)
 SUMMARY_JOB = "weaver-daily-summary"
 WATCH_JOB = "weaver-worker-watch"
 
@@ -27,6 +30,11 @@ class NotificationJobs:
         })
 
     def start(self) -> None:
+        channels = self.services.notifications.channels
+        if not channels:
+            log.info("notifications off (WEAVER_NOTIFY_URLS is empty)")
+            return
+        log.info("notifying %s", ", ".join(c.masked for c in channels))
         self.services.notifications.start()
         self.scheduler.add_job(self.summarise, CronTrigger(day_of_week="mon-fri", hour=SUMMARY_TIME.hour,
                                                            minute=SUMMARY_TIME.minute, timezone=NEW_YORK),
