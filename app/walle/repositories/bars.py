@@ -176,10 +176,13 @@ class BarRepository:
         """One query → arrays. Prices are cast to float in SQL (the engine computes in floats and
         converts to Decimal only where money is booked)."""
         if self._postgres:
-            ts_sql, price = "(extract(epoch FROM b.ts) * 1000000)::int8", "b.{}::float8"
+            ts_sql, price = "b.ts", "b.{}::float8"
             placeholder = "%s"
         else:
-            ts_sql, price = "CAST(strftime('%s', b.ts) AS INTEGER) * 1000000", "CAST(b.{} AS REAL)"
+            # Stored as text "YYYY-MM-DD HH:MM:SS.ffffff": whole seconds, plus the microseconds.
+            ts_sql = ("CAST(strftime('%s', substr(b.ts, 1, 19)) AS INTEGER) * 1000000"
+                      " + CAST(substr(b.ts, 21, 6) AS INTEGER)")
+            price = "CAST(b.{} AS REAL)"
             placeholder = "?"
         prices = ", ".join(price.format(name) for name in ("open", "high", "low", "close", "volume"))
         sql = (
@@ -192,6 +195,8 @@ class BarRepository:
                 sql += f" AND b.ts {op} {placeholder}"
                 params.append(bound if self._postgres else f"{bound.astimezone(UTC):%Y-%m-%d %H:%M:%S.%f}")
         cursor = self.session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+        if self._postgres:
+            return _binary_arrays(cursor, sql + " ORDER BY b.ts", params, symbol, timeframe)
         cursor.execute(sql + " ORDER BY b.ts", params)
         rows = cursor.fetchall()
         table = np.array(rows, dtype=np.float64).reshape(len(rows), 6)
@@ -200,6 +205,12 @@ class BarRepository:
 
 
 _CHUNK = 50_000
+# A row of `COPY (SELECT ts, open, high, low, close, volume …) TO STDOUT (FORMAT BINARY)`: its field
+# count, then each field's byte length and big-endian value (timestamptz: µs since 2000-01-01 UTC).
+_BINARY_ROW = np.dtype([("fields", ">i2"), ("ts_len", ">i4"), ("ts", ">i8")] + [
+    item for name in ("open", "high", "low", "close", "volume") for item in ((f"{name}_len", ">i4"), (name, ">f8"))])
+_BINARY_HEADER = b"PGCOPY\n\xff\r\n\x00"
+_PG_EPOCH_US = 946_684_800_000_000  # 2000-01-01 in µs since 1970-01-01
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 Timestamps = Sequence[datetime] | np.ndarray
 Values = Sequence[Decimal | str | int] | np.ndarray
@@ -235,3 +246,21 @@ def _as_datetimes(ts: Timestamps) -> Sequence[datetime]:
     if isinstance(ts, np.ndarray):
         return [_EPOCH + timedelta(microseconds=int(n) // 1000) for n in ts]
     return ts
+
+
+def _binary_arrays(cursor: Any, sql: str, params: list[Any], symbol: str, timeframe: str) -> BarArrays:
+    """Postgres: the bars as one binary COPY, viewed as numpy records with no Python object per value
+    (reading is then several times faster than the engine consumes bars)."""
+    data = bytearray()
+    with cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT BINARY)", params) as copy:
+        for block in copy:
+            data += block
+    if not data.startswith(_BINARY_HEADER):
+        raise ValueError("unexpected COPY BINARY header")
+    start = len(_BINARY_HEADER) + 4 + 4 + int.from_bytes(data[len(_BINARY_HEADER) + 4:len(_BINARY_HEADER) + 8], "big")
+    rows = np.frombuffer(memoryview(data)[start:len(data) - 2], dtype=_BINARY_ROW)
+    if len(rows) and not ((rows["fields"] == 6).all() and (rows["ts_len"] == 8).all()):
+        raise ValueError("unexpected COPY BINARY row layout")
+    ts = (rows["ts"].astype(np.int64) + _PG_EPOCH_US) * 1000
+    return BarArrays(symbol, timeframe, ts, *(rows[name].astype(np.float64)
+                                              for name in ("open", "high", "low", "close", "volume")))
