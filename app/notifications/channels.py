@@ -1,8 +1,9 @@
 """One configured Apprise URL: its stable id, a masked form safe to show, and one delivery attempt.
 
 The id is a hash of the URL, so a channel keeps its stored offset across restarts and a new URL
-starts fresh. The masked form is Apprise's own privacy rendering without its query string: tokens,
-passwords and keys never leave the process.
+starts fresh. The masked form is Apprise's own privacy rendering without its query string, and
+with any long path segment shortened too (a generic webhook's secret path): tokens, passwords and
+keys never leave the process.
 """
 
 from __future__ import annotations
@@ -66,11 +67,16 @@ def channels_of(urls: Iterable[SecretStr | str]) -> list[Channel]:
     return list(seen.values())
 
 
+SECRET_LENGTH = 16  # a path segment this long may be a token: shown as Apprise shows them (a...z)
+
+
 def mask_url(plugin: Any, url: str) -> str:
-    if plugin is not None:
-        return str(plugin.url(privacy=True)).split("?", 1)[0]
-    scheme = url.split("://", 1)[0]
-    return f"{scheme}://…"
+    if plugin is None:
+        return f"{url.split('://', 1)[0]}://…"
+    scheme, rest = str(plugin.url(privacy=True)).split("?", 1)[0].split("://", 1)
+    host, _, path = rest.partition("/")
+    segments = [f"{s[0]}...{s[-1]}" if len(s) >= SECRET_LENGTH else s for s in path.split("/")]
+    return f"{scheme}://{host}" + (f"/{'/'.join(segments)}" if path else "")
 
 
 class _ThreadCapture(logging.Handler):

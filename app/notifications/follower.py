@@ -88,8 +88,12 @@ class ChannelFollower:
         for event in events:
             if self._stopping.is_set():
                 return len(events)
-            with self.read_session() as session:
-                note = self.describer.describe(event, session)
+            try:
+                with self.read_session() as session:
+                    note = self.describer.describe(event, session)
+            except Exception:  # one event it cannot word must not hold the channel up
+                log.exception("cannot describe event %s (seq %s); not told", event.type, event.seq)
+                continue
             if note is None:
                 continue
             attempt = self.deliver(note)

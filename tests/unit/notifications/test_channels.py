@@ -28,6 +28,7 @@ def test_a_url_without_a_scheme_is_refused_at_start_up_naming_the_variable() -> 
     ("mailtos://owner:app-password@gmail.com", "app-password"),
     ("json://hooks.example.com/weaver?token=s3cret", "s3cret"),
     ("slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ", "TIiajkdnlazkcOXrIdevi7FQ"),
+    ("json://hooks.example.com/hooks/9f8e7d6c5b4a39281706", "9f8e7d6c5b4a39281706"),
 ])
 def test_a_channel_is_shown_without_its_secret(url: str, secret: str) -> None:
     channel = Channel(url)
