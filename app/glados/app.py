@@ -14,6 +14,7 @@ from app.glados.broadcaster import Broadcaster
 from app.glados.context import Services
 from app.glados.correlation import init_correlation
 from app.glados.errors import register_error_handlers
+from app.glados.input_guard import init_input_guard
 from app.glados.security import init_security_headers
 
 
@@ -46,6 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     init_correlation(app)
     init_security_headers(app)
     init_auth(app)
+    init_input_guard(app)
     register_error_handlers(app)
     _register_blueprints(app)
 

@@ -78,8 +78,6 @@ def _operation(op: Operation) -> dict[str, Any]:
         operation["security"] = [{"bearer": []}, {"token": []}]
     if op.path.endswith("/health") or op.path.endswith("/openapi.json"):
         operation["security"] = [{"bearer": []}]
-    if op.path.endswith("/health"):
-        operation["responses"]["503"] = {**_success(op), "description": "Some component is not ok: the same report"}
     if op.body is not None:
         operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(op.body)}}}
     if op.form is not None:

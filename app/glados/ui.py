@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, Response, abort, send_from_directory
+from flask import Flask, Response, abort, request, send_from_directory
+from werkzeug.exceptions import HTTPException
 
 DEFAULT_DIST = Path(__file__).resolve().parents[2] / "ui" / "dist"
 
@@ -16,6 +17,9 @@ def init_ui(app: Flask, dist: Path | None) -> None:
     @app.get("/<path:path>")
     def ui(path: str = "") -> Response:
         if path.startswith("api/"):
+            allowed = api_methods(app, "/" + path)
+            if allowed:  # a GET of a POST-only route reaches this catch-all: it is a 405, not a 404
+                abort(405, valid_methods=allowed)
             abort(404)
         if not (root / "index.html").is_file():
             return Response(
@@ -30,3 +34,17 @@ def init_ui(app: Flask, dist: Path | None) -> None:
                 response.cache_control.immutable = True
             return response
         return send_from_directory(root, "index.html")
+
+
+def api_methods(app: Flask, path: str) -> list[str]:
+    """The methods the API serves at `path` (empty: no API route there), the catch-all above not counted."""
+    adapter = app.url_map.bind(request.host, url_scheme=request.scheme)
+    allowed = []
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        try:
+            endpoint, _ = adapter.match(path, method=method)
+        except HTTPException:
+            continue
+        if endpoint != "ui":
+            allowed.append(method)
+    return allowed + (["HEAD"] if "GET" in allowed else []) + (["OPTIONS"] if allowed else [])

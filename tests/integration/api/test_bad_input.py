@@ -161,3 +161,13 @@ def test_a_stream_resumed_from_a_bad_last_event_id_starts_from_now(client: Flask
         assert next(response.response) == b": heartbeat\n\n"  # not a broken stream
     finally:
         response.close()
+
+
+@pytest.mark.parametrize("path, allowed", [("/api/v1/bars/import", {"POST", "OPTIONS"}),
+                                           ("/api/v1/runs/some-id/start", {"POST", "OPTIONS"})])
+def test_a_get_of_a_post_only_route_is_a_405_naming_the_allowed_methods(client: FlaskClient, pg: Container,
+                                                                      path: str, allowed: set[str]) -> None:
+    """The UI's catch-all serves every other GET: it must not turn these into a 404."""
+    response = client.get(path)
+    assert_refused(response, 405, "method_not_allowed", pg)
+    assert {m.strip() for m in response.headers["Allow"].split(",")} == allowed

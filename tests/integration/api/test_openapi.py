@@ -1,4 +1,5 @@
-"""The OpenAPI document is valid and truthful: a property-based fuzz run over it finds no 5xx."""
+"""The OpenAPI document is valid and truthful: whatever schemathesis sends, the answer is one the document
+declares (status, content type, headers, body), and never a 5xx."""
 
 from __future__ import annotations
 
@@ -11,11 +12,15 @@ from hypothesis import HealthCheck, given, settings
 from openapi_spec_validator import validate
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.generation.drivers import CoverageGenerator  # the coverage phase, without the CLI
+from schemathesis.generation.feedback import NO_FEEDBACK
+from schemathesis.generation.overrides import Override
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
+    unsupported_method,
 )
 
 from app.bootstrap import Container
@@ -47,51 +52,70 @@ def test_the_openapi_document_validates_and_covers_every_route(client: FlaskClie
 
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
-          response_schema_conformance]
+          response_schema_conformance, unsupported_method]
 RUN = {"strategy": "sma_cross", "symbols": ["AAPL"], "params": {"fast": 5, "slow": 20}, "cash": "10000"}
 
 
-def _schema(client: FlaskClient) -> Any:
-    return schemathesis.openapi.from_dict(client.get("/api/v1/openapi.json").get_json()).exclude(
+def _operations(app: Flask) -> list[Any]:
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, headers=AUTH).exclude(
         path_regex=r"/(stream|ws)$"  # endless streams; covered by tests/integration/api/test_stream.py
     )
-
-
-def test_every_answer_to_generated_requests_is_the_one_the_document_describes(client: FlaskClient, app: Flask,
-                                                                             pg: Container) -> None:
-    """Schemathesis generates requests from the document for every operation, both ones it allows and
-    ones it does not (wrong types, missing fields, out-of-range values, in bodies, queries and paths).
-    None may answer 5xx, and every answer's status, content type, headers and body must be the ones
-    the document declares for that operation: the UI's types are generated from it."""
-    store_daily_bars(pg, "AAPL", days=60)
-    operations = [result.ok() for result in _schema(client).get_all_operations()]
+    operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 15
-    for operation in operations:
-        # /health answers its documented 503 here (no workers run): conformance still checks that answer
-        checks = CHECKS[1:] if operation.path == "/api/v1/health" else CHECKS
+    return operations
+
+
+def _checks(operation: Any) -> list[Any]:
+    """/health answers its documented 503 here (no workers run); conformance still checks that answer."""
+    return CHECKS[1:] if operation.path == "/api/v1/health" else CHECKS
+
+
+def test_every_boundary_case_gets_the_answer_the_document_describes(app: Flask, pg: Container) -> None:
+    """Schemathesis's coverage phase: for every operation, the boundary and just-outside values of every
+    parameter and body field (year 1 and 9999 times, huge numbers, wrong types, missing fields, NUL
+    characters), undeclared methods and malformed content types. No answer may be a 5xx, and each
+    answer's status, content type, headers and body must be what the document declares: the UI's
+    types are generated from it. Deterministic, about a thousand requests."""
+    store_daily_bars(pg, "AAPL", days=60)
+    for operation in _operations(app):
+        generation = operation.schema.config.generation_for(operation=operation, phase="coverage")
+        cases = CoverageGenerator(operation=operation, generation_modes=list(GenerationMode),
+                                  generation_config=generation, auth_storage=None, override=Override(),
+                                  feedback=NO_FEEDBACK)
+        for case in cases:
+            case.call_and_validate(headers=AUTH, checks=_checks(operation))
+
+
+def test_every_answer_to_random_requests_is_the_one_the_document_describes(app: Flask, pg: Container) -> None:
+    """Schemathesis's fuzzing phase: random requests the document allows and ones it does not."""
+    store_daily_bars(pg, "AAPL", days=60)
+    for operation in _operations(app):
         for mode in GenerationMode:
-
-            @given(case=operation.as_strategy(generation_mode=mode))
-            @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True,
-                      database=None)
-            def call(case: Any, checks: list[Any] = checks) -> None:
-                case.call_and_validate(app=app, headers=AUTH, checks=checks)
-
-            call()
+            _fuzz(operation, mode)()
 
 
-def test_created_runs_and_sweeps_and_their_records_conform_to_the_document(client: FlaskClient, app: Flask,
-                                                                          pg: Container) -> None:
+def _fuzz(operation: Any, mode: GenerationMode) -> Any:
+    checks = _checks(operation)
+
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None)
+    def call(case: Any) -> None:
+        case.call_and_validate(headers=AUTH, checks=checks)
+
+    return call
+
+
+def test_created_runs_and_sweeps_and_their_records_conform_to_the_document(app: Flask, pg: Container) -> None:
     """Generated bodies rarely name a real strategy; these valid ones reach the success answers."""
     store_daily_bars(pg, "AAPL", days=60)
-    schema = _schema(client)
-    created = schema["/api/v1/runs"]["POST"].Case(body=RUN).call_and_validate(app=app, headers=AUTH, checks=CHECKS)
-    run_id = created.json()["id"]
+    schema = _operations(app)[0].schema
+    run_id = schema["/api/v1/runs"]["POST"].Case(body=RUN).call_and_validate(headers=AUTH, checks=CHECKS).json()["id"]
     sweep = {**RUN, "grid": {"fast": [5, 10]}, "params": {"slow": 20}}
     sweep_id = schema["/api/v1/sweeps"]["POST"].Case(body=sweep).call_and_validate(
-        app=app, headers=AUTH, checks=CHECKS).json()["id"]
+        headers=AUTH, checks=CHECKS).json()["id"]
     for path, parameters in (("/api/v1/runs/{run_id}", {"run_id": run_id}),
                              ("/api/v1/runs/{run_id}/equity", {"run_id": run_id}),
+                             ("/api/v1/runs/{run_id}/events", {"run_id": run_id}),
                              ("/api/v1/sweeps/{sweep_id}", {"sweep_id": sweep_id}),
                              ("/api/v1/sweeps/{sweep_id}/results", {"sweep_id": sweep_id})):
-        schema[path]["GET"].Case(path_parameters=parameters).call_and_validate(app=app, headers=AUTH, checks=CHECKS)
+        schema[path]["GET"].Case(path_parameters=parameters).call_and_validate(headers=AUTH, checks=CHECKS)
