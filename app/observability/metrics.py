@@ -31,7 +31,8 @@ from workers.queue_depths import queue_depths
 
 log = logging.getLogger(__name__)
 STATEMENT_TIMEOUT_MS = 2000
-RECENT_TICKS = 500  # tick latency is summarised over the newest ticks
+RECENT_TICKS = 50  # tick latency: the newest ticks of each running paper/live run
+MAX_RUNS = 200
 
 
 @dataclass
@@ -127,12 +128,18 @@ def ticks(session: Session) -> list[Metric]:
         total.add_metric([status], count)
     latency = GaugeMetricFamily(
         "weaver_live_tick_latency_seconds",
-        f"Delay from a bar's close to its tick's start, over the newest {RECENT_TICKS} ticks", labels=["stat"])
-    rows = session.execute(select(LiveTick.bar_ts, LiveTick.created_at, Run.timeframe).join(
-        Run, Run.id == LiveTick.run_id).order_by(LiveTick.created_at.desc()).limit(RECENT_TICKS)).all()
-    delays = sorted(max(0.0, (started - bar_ts).total_seconds() - _bar_seconds(timeframe))
-                    for bar_ts, started, timeframe in rows if started and bar_ts)
+        f"Delay from a bar's close to its tick's start, over the newest {RECENT_TICKS} ticks of each running "
+        "paper or live run", labels=["stat"])
+    running = session.execute(select(Run.id, Run.timeframe).where(
+        Run.status == "running", Run.mode.in_(("paper", "live"))).limit(MAX_RUNS)).all()
+    delays: list[float] = []
+    for run_id, timeframe in running:  # the newest ticks of a run come off its primary key's index
+        rows = session.execute(select(LiveTick.bar_ts, LiveTick.created_at).where(LiveTick.run_id == run_id)
+                               .order_by(LiveTick.bar_ts.desc()).limit(RECENT_TICKS)).all()
+        delays.extend(max(0.0, (started - bar_ts).total_seconds() - _bar_seconds(timeframe))
+                      for bar_ts, started in rows if started and bar_ts)
     if delays:
+        delays.sort()
         latency.add_metric(["p50"], statistics.median(delays))
         latency.add_metric(["p95"], delays[min(len(delays) - 1, int(len(delays) * 0.95))])
         latency.add_metric(["max"], delays[-1])
