@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import dramatiq
 import pytest
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 
 from app.bootstrap import Container, bootstrap, build_services
 from app.glados.app import create_app
@@ -129,3 +131,20 @@ def test_health_reports_the_broker_as_the_live_worker_last_saw_it(pg: Container,
     assert paper["ok"] is False and paper["last_ok_age_seconds"] is None
     assert "ConnectionError" in paper["last_error"]
     assert broker["error"].startswith("paper: ")
+
+
+def test_the_web_containers_readiness_check_exits_1_naming_what_fails(stack: Stack) -> None:
+    server = make_server("127.0.0.1", 0, stack.app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    env = {**os.environ, "WEAVER_API_TOKEN": TEST_TOKEN}
+    try:
+        ready = subprocess.run([sys.executable, "-m", "app.glados.healthcheck", "--ready", f"{base}/api/v1/health"],
+                               cwd=ROOT, env=env, capture_output=True, text=True, timeout=30)
+        alive = subprocess.run([sys.executable, "-m", "app.glados.healthcheck", f"{base}/healthz"],
+                               cwd=ROOT, env=env, capture_output=True, text=True, timeout=30)
+    finally:
+        server.shutdown()
+    assert ready.returncode == 1  # no worker and no scheduler in this stack
+    assert json.loads(ready.stdout)["failing"] == ["backtest_workers", "live_worker", "scheduler"]
+    assert alive.returncode == 0 and json.loads(alive.stdout)["status"] == 200  # liveness stays separate
