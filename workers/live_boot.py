@@ -21,9 +21,16 @@ class LiveBoot(Middleware):
         self.send_update = send_update
         self.relays: list[TradeUpdatesRelay] = []
 
-    def after_worker_boot(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+    @staticmethod
+    def _serves_live(worker: dramatiq.Worker) -> bool:
         queues = worker.consumer_whitelist
-        if queues is not None and "live" not in queues:
+        return queues is None or "live" in queues
+
+    def before_worker_boot(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        """Reconcile before the worker thread takes its first message: a process that replaces a
+        killed one gets that one's tick back, and the tick must not book a fill the reconciliation
+        is booking at the same moment (the live queue is one thread, this keeps it so)."""
+        if not self._serves_live(worker):
             return
         try:
             repaired = runtime().live.reconcile()
@@ -31,6 +38,10 @@ class LiveBoot(Middleware):
                 log.info("reconciled the %s account: %d repair(s)", kind, len(lines))
         except Exception:
             log.exception("start-up reconciliation failed; runs will reconcile on their first tick")
+
+    def after_worker_boot(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        if not self._serves_live(worker):
+            return
         for kind in ("paper", "live"):
             credentials = self.settings.alpaca(kind)
             if credentials is not None:
