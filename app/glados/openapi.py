@@ -17,6 +17,8 @@ ERROR_TEXT = {
          "header, the path or the query", 401: "Missing or wrong API token", 404: "Not found",
     409: "Illegal state transition or conflict", 413: "Body too large", 415: "Body is not JSON",
     422: "Validation failed; details.fields names each field",
+    500: "Unexpected error; the server log has the details under correlation_id",
+    504: "No answer within the request deadline (WEAVER_REQUEST_TIMEOUT_SECONDS); the work may still finish",
 }
 
 
@@ -82,7 +84,9 @@ def _operation(op: Operation) -> dict[str, Any]:
         operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(op.body)}}}
     if op.form is not None:
         operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": op.form}}}
-    codes = set(op.errors) | {400, 401}  # 400: any request can carry a NUL character (app/glados/input_guard.py)
+    codes = set(op.errors) | {400, 401, 500}  # 400: any request can carry a NUL character (input_guard.py)
+    if not (op.path.endswith("/stream") or op.path.endswith("/ws")):
+        codes.add(504)  # app/glados/deadline.py
     if op.body is not None:
         codes |= {400, 413, 415, 422}
     if op.query is not None:

@@ -51,6 +51,21 @@ def test_the_openapi_document_validates_and_covers_every_route(client: FlaskClie
     assert set(export) == {"text/csv", "application/json"}
 
 
+def test_every_operation_declares_the_errors_any_request_can_get(client: FlaskClient) -> None:
+    """A NUL character (400), a missing token (401) or a bug (500) can meet any request, and every 4xx/5xx
+    body is the ErrorBody: the UI's generated types must know all of them."""
+    doc = client.get("/api/v1/openapi.json").get_json()
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+    for path, operations in doc["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            assert {"400", "401", "500"} <= set(responses), (method, path)
+            assert path.endswith(("/stream", "/ws")) or "504" in responses, (method, path)
+            for status, response in responses.items():
+                if int(status) >= 400 and not (path.endswith("/health") and status == "503"):
+                    assert response["content"] == error, (method, path, status)
+
+
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
           response_schema_conformance, unsupported_method]
 RUN = {"strategy": "sma_cross", "symbols": ["AAPL"], "params": {"fast": 5, "slow": 20}, "cash": "10000"}
