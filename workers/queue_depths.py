@@ -4,6 +4,8 @@ and a dead-letter set per queue), or from the StubBroker's in-memory queues."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import dramatiq
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
@@ -12,17 +14,18 @@ from dramatiq.common import dq_name, xq_name
 from workers.broker import QUEUES
 
 
-def queue_depths(broker: dramatiq.Broker) -> dict[str, dict[str, int]]:
-    """{queue: {waiting, in_flight, delayed, dead}} for the backtest and live queues."""
+def queue_depths(broker: dramatiq.Broker, client: Any = None) -> dict[str, dict[str, int]]:
+    """{queue: {waiting, in_flight, delayed, dead}} for the backtest and live queues. `client`: a
+    Redis client with timeouts (the broker's own has none: a scrape must not hang on a lost Redis)."""
     if isinstance(broker, RedisBroker):
-        return _redis(broker)
+        return _redis(broker, client or broker.client)
     if isinstance(broker, StubBroker):
         return _stub(broker)
     return {}
 
 
-def _redis(broker: RedisBroker) -> dict[str, dict[str, int]]:
-    pipe = broker.client.pipeline(transaction=False)
+def _redis(broker: RedisBroker, client: Any) -> dict[str, dict[str, int]]:
+    pipe = client.pipeline(transaction=False)
     for queue in QUEUES:
         key = f"{broker.namespace}:{queue}"
         pipe.llen(key)

@@ -13,6 +13,7 @@ import logging
 import statistics
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -31,6 +32,7 @@ from workers.queue_depths import queue_depths
 
 log = logging.getLogger(__name__)
 STATEMENT_TIMEOUT_MS = 2000
+SOURCE_TIMEOUT_SECONDS = 5.0  # a source that has not answered by then is reported, not waited for
 RECENT_TICKS = 50  # tick latency: the newest ticks of each running paper/live run
 MAX_RUNS = 200
 
@@ -50,14 +52,20 @@ class WeaverCollector(Collector):
         started = time.perf_counter()
         errors = GaugeMetricFamily("weaver_scrape_error", "1 when a source could not be read in this scrape",
                                    labels=["source"])
-        for source, read in (("database", self._database), ("queue", self._queue),
-                             ("heartbeats", self._heartbeats)):
-            try:
-                yield from read()
-                errors.add_metric([source], 0)
-            except Exception as exc:  # one source down must not hide the others
-                log.warning("metrics: %s unreadable (%s: %s)", source, exc.__class__.__name__, exc)
-                errors.add_metric([source], 1)
+        queue = self.sources.queue()  # built here once (no connection yet), then read by two sources
+        sources = {"database": self._database, "queue": lambda: self._queue(queue),
+                   "heartbeats": lambda: self._heartbeats(queue)}
+        pool = ThreadPoolExecutor(max_workers=len(sources), thread_name_prefix="metrics")
+        futures = {name: pool.submit(lambda read=read: list(read())) for name, read in sources.items()}
+        wait(futures.values(), timeout=SOURCE_TIMEOUT_SECONDS)
+        pool.shutdown(wait=False, cancel_futures=True)  # a hung source finishes (or times out) on its own
+        for name, future in futures.items():
+            exc = future.exception() if future.done() else TimeoutError(f"no answer in {SOURCE_TIMEOUT_SECONDS} s")
+            if exc is None:
+                yield from future.result()
+            else:  # one source down must not hide the others
+                log.warning("metrics: %s unreadable (%s: %s)", name, exc.__class__.__name__, exc)
+            errors.add_metric([name], 0 if exc is None else 1)
         yield errors
         yield GaugeMetricFamily("weaver_sse_clients", "Open SSE and WebSocket streams of this web process",
                                 value=self.sources.sse_clients())
@@ -73,16 +81,16 @@ class WeaverCollector(Collector):
         yield from families
 
     # --- queue and heartbeats -----------------------------------------------------------------
-    def _queue(self) -> Iterator[Metric]:
+    def _queue(self, queue: Any) -> Iterator[Metric]:
         family = GaugeMetricFamily("weaver_queue_messages", "Messages in each Dramatiq queue, by state",
                                    labels=["queue", "state"])
-        for queue, states in queue_depths(self.sources.queue().broker).items():
+        for name, states in queue_depths(queue.broker, getattr(queue.heartbeats, "client", None)).items():
             for state, count in states.items():
-                family.add_metric([queue, state], count)
+                family.add_metric([name, state], count)
         yield family
 
-    def _heartbeats(self) -> Iterator[Metric]:
-        store: HeartbeatStore = self.sources.queue().heartbeats
+    def _heartbeats(self, queue: Any) -> Iterator[Metric]:
+        store: HeartbeatStore = queue.heartbeats
         beats = store.beats()
         now = time.time()
         age = GaugeMetricFamily("weaver_heartbeat_age_seconds", "Seconds since each process's last heartbeat",

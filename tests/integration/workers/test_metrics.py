@@ -135,3 +135,21 @@ def test_every_metric_the_grafana_dashboard_plots_is_served(stack: Stack) -> Non
     families = list(text_string_to_metric_families(served))  # a counter's family drops its _total
     names = {family.name + ("_total" if family.type == "counter" else "") for family in families}
     assert len(plotted) >= 10 and plotted - names == set()
+
+
+def test_metrics_still_answer_when_redis_is_away_and_say_which_source_failed(pg: Container, records: None) -> None:
+    settings = make_settings(pg.settings.database_url, redis_url="redis://127.0.0.1:1/0", metrics_public=True)
+    services = build_services(settings, container=pg, namespace="weaver-test-no-redis")
+    app = create_app({"SETTINGS": settings, "SERVICES": services})
+    try:
+        response = app.test_client().get("/metrics")
+    finally:
+        app.extensions["weaver"].broadcaster.stop()
+        services.close()
+    assert response.status_code == 200
+    samples = {(s.name, tuple(sorted(s.labels.items()))): s.value
+               for family in text_string_to_metric_families(response.get_data(as_text=True)) for s in family.samples}
+    assert sample(samples, "weaver_scrape_error", source="queue") == 1
+    assert sample(samples, "weaver_scrape_error", source="heartbeats") == 1
+    assert sample(samples, "weaver_scrape_error", source="database") == 0
+    assert sample(samples, "weaver_runs", mode="backtest", status="completed") == 2  # the database still counts
