@@ -108,7 +108,7 @@ def main() -> None:
         delivered = sum(1 for got in per_client for eid in committed if eid in got)
         expected = len(committed) * args.clients
         print(f"SSE fan-out: {args.clients} clients, {count:,} events at {count / args.seconds:,.0f} events/s "
-              f"under gunicorn (2 workers, gthread)")
+              f"under gunicorn (2 workers, gevent)")
         print(f"  delivered {delivered:,} of {expected:,} ({delivered / expected:.2%})")
         p50, p99 = percentile(latencies, 0.5), percentile(latencies, 0.99)
         print(f"  commit→client latency: p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {max(latencies):.1f} ms")

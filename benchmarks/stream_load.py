@@ -10,6 +10,7 @@ Usage: .venv/bin/python -m benchmarks.stream_load [--streams 1000] [--requests 4
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import subprocess
 import sys
@@ -66,6 +67,7 @@ def standalone(url: str) -> Iterator[str]:
     from app.standalone.embedded import Embedded
     from app.standalone.home import Home
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
     with tempfile.TemporaryDirectory(prefix="weaver-bench-") as home:
         embedded = Embedded(Home(Path(home)), port=0, exchange_enabled=False, settings_overrides={
             "database_url": url, "broker": "redis", "redis_url": "redis://127.0.0.1:6379/0", "api_token": TOKEN})

@@ -138,9 +138,22 @@ def stream_events(
     broadcaster: Broadcaster, after: int | None, run_id: str | None, heartbeat_seconds: float,
     connection: socket.socket | None = None, connected: Callable[[], bool] | None = None,
 ) -> Iterator[Event | None]:
-    """Events for one client in seq order, resuming after `after` (None: from now on).
-    Yields None when a heartbeat is due. Ends when the broadcaster stops, or when it finds that the
-    client has left (its `connection` closed, or `connected()` false)."""
+    """Events for one client in seq order, one at a time (None: a heartbeat is due); see `stream_batches`."""
+    for batch in stream_batches(broadcaster, after, run_id, heartbeat_seconds, connection, connected):
+        if batch:
+            yield from batch
+        else:
+            yield None
+
+
+def stream_batches(
+    broadcaster: Broadcaster, after: int | None, run_id: str | None, heartbeat_seconds: float,
+    connection: socket.socket | None = None, connected: Callable[[], bool] | None = None,
+) -> Iterator[list[Event]]:
+    """Events for one client in seq order, resuming after `after` (None: from now on), in batches of
+    whatever has arrived (one write per batch, not per event); an empty batch when a heartbeat is due.
+    Ends when the broadcaster stops, or when it finds that the client has left (its `connection`
+    closed, or `connected()` false)."""
     sub = broadcaster.subscribe(run_id, connection, connected)  # first: the replay below covers everything older
     sent = sub.start_seq if after is None else after
     replay = after is not None
@@ -153,18 +166,26 @@ def stream_events(
                         events = read_events(session, sent, run_id=run_id, limit=1000)
                     if not events:
                         break
-                    for event in events:
-                        sent = event.seq or sent
-                        yield event
+                    sent = events[-1].seq or sent
+                    yield events
             try:
-                item = sub.queue.get(timeout=heartbeat_seconds)
+                items = [sub.queue.get(timeout=heartbeat_seconds)]
             except queue.Empty:
-                yield None
+                yield []
                 continue
-            if item is _STOP:
-                return
-            if item.seq > sent:  # already sent by the replay otherwise
-                sent = item.seq
-                yield item
+            while len(items) < 1000:
+                try:
+                    items.append(sub.queue.get_nowait())
+                except queue.Empty:
+                    break
+            batch = []
+            for item in items:
+                if item is _STOP:
+                    return
+                if item.seq > sent:  # already sent by the replay otherwise
+                    sent = item.seq
+                    batch.append(item)
+            if batch:
+                yield batch
     finally:
         broadcaster.unsubscribe(sub)

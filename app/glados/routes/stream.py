@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.events.envelope import Event
 from app.glados.api import document, endpoint
-from app.glados.broadcaster import stream_events
+from app.glados.broadcaster import stream_batches, stream_events
 from app.glados.context import services
 from app.glados.schemas.common import MAX_SEQ
 
@@ -56,16 +56,17 @@ def stream(query: StreamQuery) -> Response:
     """Heartbeat comments every 15 s keep proxies from closing an idle stream; a closed connection
     ends the stream within about a second (the broadcaster's sweep)."""
     heartbeat = current_app.config.get("WEAVER_HEARTBEAT_SECONDS", 15.0)
-    events = stream_events(services().broadcaster, _resume_point(query), query.run_id, heartbeat,
-                           connection=_connection(request.environ))
+    batches = stream_batches(services().broadcaster, _resume_point(query), query.run_id, heartbeat,
+                             connection=_connection(request.environ))
 
     def body() -> Iterator[str]:
         yield "retry: 2000\n\n"
-        for event in events:
-            if event is None:
+        for batch in batches:
+            if not batch:
                 yield ": heartbeat\n\n"
             else:
-                yield f"id: {event.seq}\nevent: {event.type}\ndata: {json.dumps(thin(event))}\n\n"
+                yield "".join(f"id: {event.seq}\nevent: {event.type}\ndata: {json.dumps(thin(event))}\n\n"
+                              for event in batch)
 
     return Response(body(), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
