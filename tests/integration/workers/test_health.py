@@ -19,8 +19,9 @@ from werkzeug.serving import make_server
 
 from app.bootstrap import Container, bootstrap, build_services
 from app.glados.app import create_app
+from app.walle import migrate
 from scheduler.heartbeat import SchedulerHeartbeat
-from tests.conftest import REDIS_URL, TEST_TOKEN, make_settings
+from tests.conftest import REDIS_URL, TEST_TOKEN, create_pg_database, drop_pg_database, make_settings, pg_url_for
 from tests.integration.workers.conftest import ROOT, Stack, open_stack, spawn_workers, wait_for
 
 CLOSED_PORT_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1: connections are refused at once
@@ -148,3 +149,25 @@ def test_the_web_containers_readiness_check_exits_1_naming_what_fails(stack: Sta
     assert ready.returncode == 1  # no worker and no scheduler in this stack
     assert json.loads(ready.stdout)["failing"] == ["backtest_workers", "live_worker", "scheduler"]
     assert alive.returncode == 0 and json.loads(alive.stdout)["status"] == 200  # liveness stays separate
+
+
+
+def test_health_is_503_naming_the_database_when_it_goes_away(stack: Stack) -> None:
+    name = create_pg_database("weaver_health")
+    migrate.upgrade(pg_url_for(name))
+    settings = make_settings(pg_url_for(name))
+    services = build_services(settings, listen=False, namespace=stack.namespace)
+    app = create_app({"SETTINGS": settings, "SERVICES": services})
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {TEST_TOKEN}"
+    try:
+        assert health(client)[1]["components"]["database"]["ok"] is True
+        drop_pg_database(name)  # its connections are closed, and it no longer exists
+        status, body = health(client)
+    finally:
+        app.extensions["weaver"].broadcaster.stop()
+        services.close()
+        drop_pg_database(name)
+    assert status == 503 and "database" in body["failing"]
+    assert body["components"]["database"]["error"].startswith("OperationalError: ")
+    assert body["components"]["redis"]["ok"] is True
