@@ -12,6 +12,7 @@ work never yields to the waiting greenlet.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import uuid
@@ -23,6 +24,7 @@ from flask import Flask, g
 from app.glados.correlation import HEADER
 from app.glados.errors import error_response
 
+log = logging.getLogger(__name__)
 STREAM_PATHS = frozenset({"/api/v1/stream", "/api/v1/ws"})
 _SANE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 _HEADER_KEY = "HTTP_" + HEADER.upper().replace("-", "_")
@@ -61,6 +63,8 @@ class RequestDeadline:
 
     def _timed_out(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         offered = environ.get(_HEADER_KEY, "")
+        log.warning("%s %s had no response within %g s: answered 504, the handler goes on in the background",
+                    environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"), self.seconds)
         with self.flask_app.request_context(environ):
             g.correlation_id = offered if _SANE.match(offered) else uuid.uuid4().hex
             response = error_response(504, "request_timeout",
