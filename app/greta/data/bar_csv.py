@@ -15,6 +15,8 @@ again on one thread from where it was (a bad file costs a second read; a good on
 from __future__ import annotations
 
 import csv
+import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -103,12 +105,14 @@ class BarCsvReader:
                                           _Mode(False, False)]))
         self.rows = self.good = 0
         self.errors = ErrorLog()
+        self._lock = threading.Lock()
 
     def __iter__(self) -> Iterator[BarBatch]:
         self.rows = self.good = 0
         self.errors = ErrorLog()
         self._last_ts, self._epoch = NO_PREVIOUS, None
-        with self._opened() as file:
+        with self._opened() as file, _quiet_undecodable_rows():
+            file.seek(self.start)
             names = _header(file)
             columns = _columns(names)
             self._epoch, zoned = _first_time(file, columns[0])
@@ -116,9 +120,9 @@ class BarCsvReader:
             modes = list(self._modes)
             while modes:
                 mode = modes.pop(0)
-                file.seek(self.start)
                 lines = _LineCounter()
-                stream = (_Counted(file, self.on_bytes) if self.on_bytes or not self._path
+                # Each pass gets its own stream: an abandoned Arrow reader may still be reading ahead.
+                stream = (_Counted(file, self.start, self.on_bytes, self._lock) if self.on_bytes or not self._path
                           else pa.OSFile(self._path))
                 try:
                     reader = self._arrow(stream, len(names), columns, mode, zoned, lines)
@@ -144,8 +148,7 @@ class BarCsvReader:
                 except _Unconverted:
                     continue
                 finally:
-                    if stream is not file and hasattr(stream, "close"):
-                        stream.close()
+                    stream.close()
 
     def _add_skipped(self, lines: _LineCounter) -> None:
         for line, reason in lines.take_errors():
@@ -269,14 +272,21 @@ class _LineCounter:
 
 
 class _Counted:
-    """The file as Arrow reads it, reporting the bytes read so far."""
+    """The file as Arrow reads it from `start`, reporting the bytes read so far. It keeps its own
+    position, so two of them (one abandoned, still reading ahead) never move each other's."""
 
-    def __init__(self, file: IO[bytes], on_bytes: Callable[[int], None] | None):
-        self.file, self.on_bytes, self.read_bytes = file, on_bytes, 0
+    def __init__(self, file: IO[bytes], start: int, on_bytes: Callable[[int], None] | None, lock: threading.Lock):
+        self.file, self.position, self.on_bytes, self.lock = file, start, on_bytes, lock
+        self.read_bytes = 0
         self.closed = False
 
     def read(self, size: int = -1) -> bytes:
-        data = self.file.read(size)
+        with self.lock:
+            if self.closed:
+                return b""
+            self.file.seek(self.position)
+            data = self.file.read(size)
+        self.position += len(data)
         self.read_bytes += len(data)
         if self.on_bytes is not None:
             self.on_bytes(self.read_bytes)
@@ -286,7 +296,8 @@ class _Counted:
         return True
 
     def close(self) -> None:
-        self.closed = True
+        with self.lock:
+            self.closed = True
 
 
 def _next(reader: pcsv.CSVStreamingReader, typed: bool) -> pa.RecordBatch | None:
@@ -316,9 +327,26 @@ def _first_time(file: IO[bytes], column: int) -> tuple[bool, bool]:
 
 def _file_error(exc: Exception) -> CsvFileError:
     message = str(exc)
-    if "UTF8" in message or "UTF-8" in message:
+    if "UTF8" in message or "UTF-8" in message or "\ufffd" in message:  # \ufffd: a row Arrow could not decode
         return CsvFileError("the file is not UTF-8 text")
     return CsvFileError(f"unreadable CSV ({message.splitlines()[0]})")
+
+
+@contextmanager
+def _quiet_undecodable_rows() -> Iterator[None]:
+    """Arrow decodes a skipped row's text for the handler and, when that fails, prints the error as
+    'Exception ignored' before failing the read; the reader reports it as 'not UTF-8' instead."""
+    previous = sys.unraisablehook
+
+    def hook(report: Any) -> None:
+        if not isinstance(report.exc_value, UnicodeDecodeError):
+            previous(report)
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        sys.unraisablehook = previous
 
 
 def _header(file: IO[bytes]) -> list[str]:

@@ -94,3 +94,54 @@ def test_a_clean_million_row_file_imports_completely(pg, cli_env, tmp_path):
     with pg.read_session() as session:
         tail = BarRepository(session).load("MILL", "1Min")
     assert len(tail.close) == count and tail.close[-1] == closes[-1].round(2)
+
+
+def test_bad_prices_volumes_and_times_are_refused_by_line_and_nothing_is_stored(pg, cli_env, tmp_path):
+    rows = [
+        GOOD[0],
+        "2024-01-02T14:31:00Z,0,10.40,10.10,10.30,800",  # line 3: zero price
+        "2024-01-02T14:32:00Z,-10.25,10.40,10.10,10.30,800",  # line 4: negative price
+        "2024-01-02T14:33:00Z,10.25,inf,10.10,10.30,800",  # line 5
+        "2024-01-02T14:34:00Z,10.25,10.40,10.10,nan,800",  # line 6
+        "2024-01-02T14:35:00Z,10.25,1e308,10.10,10.30,800",  # line 7: overflows NUMERIC(30,12)
+        "2024-01-02T14:36:00Z,10.25,10.40,10.10,10.30,-1",  # line 8
+        "2100-01-02T14:37:00Z,10.25,10.40,10.10,10.30,800",  # line 9
+        "2024-01-02T14:38:00Z,10.25,10.40,10.10,10.30",  # line 10
+        "2024-01-02T14:30:00Z,10.25,10.40,10.10,10.30,800",  # line 11: before line 2's
+    ]
+    done = weaver("bars", "import", str(write(tmp_path, rows)), "--symbol", "NEWC", env=cli_env)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.splitlines()[1:] == [
+        "  line 3: open 0 is not positive",
+        "  line 4: open -10.25 is not positive",
+        "  line 5: high is not a finite number ('inf')",
+        "  line 6: close is not a number ('nan')",
+        "  line 7: high 1e308 is too large (at most 18 digits before the point)",
+        "  line 8: volume -1 is negative",
+        "  line 9: timestamp '2100-01-02T14:37:00Z' is outside 1970-01-01 … 2100-01-01",
+        "  line 10: expected 6 fields, found 5",
+        "  line 11: duplicate timestamp 2024-01-02T14:30:00Z (an earlier row has it)",
+    ]
+    assert "9 bad row(s); nothing was stored" in done.stderr
+    assert series(pg, "NEWC") == []
+
+
+def test_an_epoch_beyond_2100_is_refused_not_stored_as_1677(pg, cli_env, tmp_path):
+    path = tmp_path / "epoch.csv"
+    path.write_text(HEADER + "1704205800,10,11,9,10.5,1\n99999999999,10,11,9,10.5,1\n")
+    done = weaver("bars", "import", str(path), "--symbol", "EPCH", env=cli_env)
+    assert done.returncode == 1
+    assert ("line 3: timestamp '99999999999' is outside 1970-01-01 … 2100-01-01 (read as epoch seconds)"
+            in done.stderr)
+    assert series(pg, "EPCH") == []
+
+
+def test_a_file_that_is_not_utf8_or_has_no_volume_is_refused(pg, cli_env, tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(HEADER.encode() + "2024-01-02T14:30:00Z,10,11,9,10.5,1\n€".encode("cp1252") + b"\n")
+    done = weaver("bars", "import", str(path), "--symbol", "ENCD", env=cli_env)
+    assert (done.returncode, done.stderr.strip()) == (2, "error: the file is not UTF-8 text")
+    path.write_text("date,open,high,low,close\n2024-01-02,1,1,1,1\n")
+    done = weaver("bars", "import", str(path), "--symbol", "ENCD", env=cli_env)
+    assert done.returncode == 1
+    assert "line 1: missing column(s): volume (header: date,open,high,low,close)" in done.stderr

@@ -118,3 +118,5 @@ def test_files_that_are_not_a_csv_of_bars_are_refused_whole():
         read("")
     with pytest.raises(CsvFileError, match="^the file is not UTF-8 text$"):
         read(HEADER.encode() + b"2024-01-02,1,1,1,1,\xff\xfe\n")
+    with pytest.raises(CsvFileError, match="^the file is not UTF-8 text$"):  # a row Arrow must decode to skip
+        read(HEADER.encode() + b"2024-01-02,1,1,1,1,1\n\x80\n")
