@@ -53,3 +53,53 @@ def test_an_unadjusted_file_is_stored_with_a_split_warning(client):
     assert response.get_json()["warnings"] == [
         "SPLT: a 4:1 split? close 500.00 → open 125.10 on 2020-08-31; the bars look unadjusted "
         "(fetch with --adjustment split, or adjust the CSV)"]
+
+
+def test_prices_volumes_and_times_that_would_be_stored_wrong_are_a_422_by_line(client):
+    rows = [
+        ROWS[0],
+        "2024-03-02T00:00:00Z,0,51,49.5,50.75,10",  # line 3: a zero price was stored before
+        "2024-03-03T00:00:00Z,-50,51,49.5,50.75,10",  # line 4: so was a negative one
+        "2024-03-04T00:00:00Z,50,inf,49.5,50.75,10",  # line 5: a 500 before
+        "2024-03-05T00:00:00Z,50,1e308,49.5,50.75,10",  # line 6: a 500 before (NUMERIC overflow)
+        "2024-03-06T00:00:00Z,50,51,49.5,50.75,nan",  # line 7
+        "1969-12-31T00:00:00Z,50,51,49.5,50.75,10",  # line 8
+    ]
+    response = upload(client, HEADER + "\n".join(rows) + "\n", symbol="CHKS", timeframe="1Day")
+    assert response.status_code == 422
+    body = response.get_json()
+    assert body["code"] == "validation_failed"
+    assert body["details"]["error_count"] == 6
+    assert body["details"]["errors"] == [
+        {"line": 3, "reason": "open 0 is not positive"},
+        {"line": 4, "reason": "open -50 is not positive"},
+        {"line": 5, "reason": "high is not a finite number ('inf')"},
+        {"line": 6, "reason": "high 1e308 is too large (at most 18 digits before the point)"},
+        {"line": 7, "reason": "volume is not a number ('nan')"},
+        {"line": 8, "reason": "timestamp '1969-12-31T00:00:00Z' is outside 1970-01-01 … 2100-01-01"},
+    ]
+    assert [s for s in client.get("/api/v1/bars/series").get_json() if s["symbol"] == "CHKS"] == []
+
+
+def test_an_epoch_beyond_2100_is_a_422_not_a_bar_in_1677(client):
+    response = upload(client, HEADER + "1709251200,50,51,49.5,50.75,10\n99999999999,50,51,49.5,50.75,10\n",
+                      symbol="EPCA")
+    assert response.status_code == 422
+    assert response.get_json()["details"]["errors"] == [
+        {"line": 3, "reason": "timestamp '99999999999' is outside 1970-01-01 … 2100-01-01 (read as epoch seconds)"}]
+
+
+def test_keep_good_rows_stores_the_rest_and_lists_the_bad(client):
+    text = HEADER + "\n".join([ROWS[0], "2024-03-02T00:00:00Z,0,51,49.5,50.75,10", ROWS[1]]) + "\n"
+    response = upload(client, text, symbol="KEEPA", timeframe="1Day", keep_good_rows="true")
+    assert response.status_code == 201
+    assert response.get_json() == {"symbol": "KEEPA", "timeframe": "1Day", "rows": 2, "inserted": 2, "skipped": 0,
+                                   "error_count": 1, "errors": [{"line": 3, "reason": "open 0 is not positive"}],
+                                   "warnings": []}
+
+
+def test_a_file_that_is_not_utf8_is_a_422_on_the_file_field(client):
+    data = {"file": (io.BytesIO(HEADER.encode() + b"2024-03-01,1,1,1,1,1\n\xff\n"), "bars.csv"), "symbol": "UTFX"}
+    response = client.post("/api/v1/bars/import", data=data, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert response.get_json()["details"]["fields"] == {"file": "the file is not UTF-8 text"}
