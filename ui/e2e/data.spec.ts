@@ -31,7 +31,7 @@ test('a CSV with bad rows is refused with their line numbers and nothing is stor
   const rows = page.getByTestId('import-error-row');
   await expect(rows).toHaveCount(2);
   await expect(rows.nth(0)).toContainText('3');
-  await expect(rows.nth(0)).toContainText('high is below open or close');
+  await expect(rows.nth(0)).toContainText('high 20.00 is below low 20.10');
   await expect(rows.nth(1)).toContainText('5');
   await expect(rows.nth(1)).toContainText('duplicate timestamp');
   await expect(page.getByTestId('error-banner')).toContainText('nothing was imported');
