@@ -18,6 +18,7 @@ from app.events.commands import ApplyTradeUpdate
 from app.logs import configure_logging
 from workers import runtime
 from workers.live_boot import LiveBoot
+from workers.prompt_live import poll_live_promptly
 
 # A worker serves no API, so it does not demand the token (`weaver worker` does not either). The log
 # format arrives resolved in WEAVER_LOG_FORMAT from `weaver worker`: this process's stderr is a pipe.
@@ -26,5 +27,6 @@ configure_logging(settings.log_level, settings.log_format)
 services = build_services(settings)
 broker = services.queue.broker
 dramatiq.set_broker(broker)
+poll_live_promptly(broker)
 broker.add_middleware(LiveBoot(settings, lambda order: services.queue.send(ApplyTradeUpdate(order))))
 runtime.install(services)

@@ -213,6 +213,7 @@ class LiveGateway(OrderEvents, RunReads):
         limits = run.options.get("risk")
         orders_today = 1
         if limits and limits.get("max_orders_per_day") is not None:  # counted only when a limit asks
+            uow.session.flush()  # this bar's orders so far, this one included (the session does not autoflush)
             orders_today = uow.session.scalar(select(func.count()).where(
                 Order.run_id == self.run_id, Order.submitted_at >= self.day_start, Order.status != "rejected")) or 0
         breach = check_order(limits, request.side, qty, RiskState(position, price, orders_today - 1,  # minus this one

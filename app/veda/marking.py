@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 from sqlalchemy import select, update
@@ -29,7 +30,7 @@ class Curve:
 
     ts: list[datetime] = field(default_factory=list)
     equity: list[float] = field(default_factory=list)
-    metrics: set[str] | None = None  # names already stored (None: not read yet)
+    metrics: dict[str, float | None] | None = None  # each stored figure's value (None: not read yet)
     bars_per_year: float | None = None
     day: tuple[datetime, Decimal] | None = None  # (day start, equity at it)
 
@@ -50,8 +51,11 @@ class Marking:
             curve.day = (day_start, first if first is not None else run.cash)
         return curve.day[1]
 
-    def mark(self, uow: UnitOfWork, run: RunFacts, bar_ts: datetime, marks: dict[str, Decimal], book: Book) -> Decimal:
-        """Mark positions at the bar's close and record the run's equity point and metrics for the bar."""
+    def mark(self, uow: UnitOfWork, run: RunFacts, bar_ts: datetime, marks: dict[str, Decimal], book: Book,
+             pending: list[dict[str, Any]] | None = None) -> Decimal:
+        """Mark positions at the bar's close and record the run's equity point and metrics for the bar.
+        `pending`: the metrics' new values are added to it, for the caller to write with other runs'
+        in one statement (`write_metrics`) in the same unit of work."""
         equity = book.cash
         for symbol, position in book.positions.items():
             mark = marks.get(symbol, position.mark_price)
@@ -68,7 +72,11 @@ class Marking:
             uow.session.add(EquityPoint(run_id=run.id, ts=bar_ts, equity=equity, cash=book.cash))
             curve.ts.append(bar_ts)
             curve.equity.append(float(equity))
-        self._metrics(uow, run, curve)
+        changed = self._metrics(uow, run, curve)
+        if pending is not None:
+            pending.extend(changed)
+        else:
+            write_metrics(uow, changed)
         return equity
 
     def _curve(self, uow: UnitOfWork, run_id: str, bar_ts: datetime) -> Curve:
@@ -80,24 +88,32 @@ class Marking:
         return curve
 
     @staticmethod
-    def _metrics(uow: UnitOfWork, run: RunFacts, curve: Curve) -> None:
+    def _metrics(uow: UnitOfWork, run: RunFacts, curve: Curve) -> list[dict[str, Any]]:
         """Return, Sharpe, drawdown… from the run's equity points so far, so the dashboard shows and
-        sorts live and paper runs by the same figures as backtests."""
+        sorts live and paper runs by the same figures as backtests. New metrics are added to the
+        session; the stored ones whose value changed are returned, to be written by `write_metrics`
+        (a unit of work that fails must `forget` the run: its figures were not written)."""
         if curve.bars_per_year is None:
             known = uow.instruments.get(run.symbols[0])  # crypto annualises by 365 × 24 h, stocks by the session
             instrument = Instrument(run.symbols[0], known.asset_class if known else "us_equity")
             year = annualisation(np.empty(0, dtype=np.int64), parse_timeframe(run.timeframe), instrument)
             curve.bars_per_year = year.bars_per_year
         if curve.metrics is None:
-            curve.metrics = set(uow.session.scalars(select(RunMetric.name).where(RunMetric.run_id == run.id)))
+            curve.metrics = {name: None if value is None else float(value) for name, value in uow.session.execute(
+                select(RunMetric.name, RunMetric.value).where(RunMetric.run_id == run.id))}
         figures = equity_metrics(np.array(curve.equity), float(run.cash), curve.bars_per_year)
         changed = []
         for name, value in figures.items():
             value = None if value is None else float(value)
-            if name in curve.metrics:
-                changed.append({"run_id": run.id, "name": name, "value": value})
-            else:
+            if name not in curve.metrics:
                 uow.session.add(RunMetric(run_id=run.id, name=name, value=value))
-                curve.metrics.add(name)
-        if changed:  # one statement for every figure (an executemany by primary key)
-            uow.session.execute(update(RunMetric), changed)
+            elif curve.metrics[name] != value:  # a flat run's figures stay put: nothing to write
+                changed.append({"run_id": run.id, "name": name, "value": value})
+            curve.metrics[name] = value
+        return changed
+
+
+def write_metrics(uow: UnitOfWork, changed: list[dict[str, Any]]) -> None:
+    """One statement for every figure of every run given (an executemany by primary key)."""
+    if changed:
+        uow.session.execute(update(RunMetric), changed)

@@ -21,13 +21,15 @@ from app.walle.uow import UnitOfWork
 
 
 def record_bars(uow: UnitOfWork, run_id: str, history: RunHistory, rows: dict[str, list[Row]], bar_ns: int,
-                in_session: Callable[[datetime], bool], check_known: bool = True) -> int:
+                in_session: Callable[[datetime], bool], check_known: bool = True,
+                pending: list[dict[str, Any]] | None = None) -> int:
     """Record the new rows (the tick's bar processed, every earlier one history only), append them to
     the run's history in memory, and return how many bars the run missed: bars between its last
     bar and this one inside a trading session, on which it never ran (ticks skipped while it was
     down). Those are announced once as `run.bars_missed`. Rows already on record are not written
     twice; `check_known=False` when the caller knows none can be (its history in memory holds every
-    row it recorded, and these are all newer)."""
+    row it recorded, and these are all newer). `pending`: the rows are added to it, for the caller
+    to write with other runs' in one statement (`write_bars`) in the same unit of work."""
     first_tick = history.empty
     if any(rows.values()):
         earliest = ns_to_datetime(min(r[0] for symbol_rows in rows.values() for r in symbol_rows))
@@ -35,8 +37,10 @@ def record_bars(uow: UnitOfWork, run_id: str, history: RunHistory, rows: dict[st
             LiveBar.run_id == run_id, LiveBar.ts >= earliest)).all()) if check_known else set()
         values = [_values(run_id, symbol, row, row[0] != bar_ns) for symbol, symbol_rows in rows.items()
                   for row in symbol_rows if (symbol, ns_to_datetime(row[0])) not in known]
-        if values:
-            uow.session.execute(insert(LiveBar), values)
+        if pending is not None:
+            pending.extend(values)
+        else:
+            write_bars(uow, values)
     for symbol, symbol_rows in rows.items():
         history.extend(symbol, symbol_rows)
     history.processed.append(bar_ns)
@@ -48,6 +52,11 @@ def record_bars(uow: UnitOfWork, run_id: str, history: RunHistory, rows: dict[st
         uow.outbox.emit("run.bars_missed", {"run_id": run_id, "count": len(missed), "first": missed[0].isoformat(),
                                             "last": missed[-1].isoformat()}, run_id=run_id)
     return len(missed)
+
+
+def write_bars(uow: UnitOfWork, values: list[dict[str, Any]]) -> None:
+    if values:
+        uow.session.execute(insert(LiveBar), values)
 
 
 def _values(run_id: str, symbol: str, row: Row, warmup: bool) -> dict[str, Any]:

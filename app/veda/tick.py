@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import and_, select
 
@@ -36,8 +37,9 @@ from app.veda.book import Book, RunFacts, load_book, load_books
 from app.veda.desk import Desk
 from app.veda.gateway import Answer
 from app.veda.history import Row, fetch_rows, ns_of
+from app.veda.marking import write_metrics
 from app.veda.ports import Broker
-from app.veda.recording import record_bars, save_state
+from app.veda.recording import record_bars, save_state, write_bars
 from app.veda.resume import RunContext
 from app.veda.risk import RiskState, check_loss
 from app.walle.models import LiveTick, Run
@@ -137,8 +139,10 @@ class Ticker:
                 try:
                     with uow.outbox.batch():
                         books = load_books(uow, [step.run for step in steps]) if len(steps) > 1 else {}
-                        for step in steps:  # no read between them: their rows are written together
-                            self._decide_step(uow, step, broker, bar_ts, books.get(step.run.id))
+                        bars: list[dict[str, Any]] = []
+                        for step in steps:  # no write between them: every run's rows go in together
+                            self._decide_step(uow, step, broker, bar_ts, books.get(step.run.id), bars)
+                        write_bars(uow, bars)
                     uow.commit()
                 except Exception:  # nothing of this bar is recorded: each run starts it again alone
                     log.exception("bar %s: deciding %d runs together failed; each ticks alone", bar_ts, len(steps))
@@ -151,12 +155,15 @@ class Ticker:
         try:
             with self.desk.uow() as uow:  # 3. settle, every run
                 with uow.outbox.batch():
-                    for step in steps:
-                        self._settle_step(uow, step, bar_ts, started, False)
+                    metrics: list[dict[str, Any]] = []
+                    for step in steps:  # no write between them either: every run's metrics in one statement
+                        self._settle_step(uow, step, bar_ts, started, False, metrics)
+                    write_metrics(uow, metrics)
                 uow.commit()
         except Exception:
             log.exception("bar %s: settling %d runs together failed; settling each alone", bar_ts, len(steps))
             for step in steps:
+                self.desk.marking.forget(step.run.id)  # its equity point and figures were not written
                 self._settle_alone(step, bar_ts, started)
         outcomes = {}
         for step in steps:
@@ -204,18 +211,20 @@ class Ticker:
             return None
         return Step(run, context, polled, rows, context.ticks == 0)
 
-    def _decide_step(self, uow: UnitOfWork, step: Step, broker: Broker, bar_ts: datetime, book: Book | None) -> None:
+    def _decide_step(self, uow: UnitOfWork, step: Step, broker: Broker, bar_ts: datetime, book: Book | None,
+                     bars: list[dict[str, Any]]) -> None:
         gateway = step.context.gateway
         gateway.work, gateway.run, gateway.book, gateway.fresh = uow, step.run, book, not step.first
         try:
             step.marks = self._decide(uow, step.run, step.context, broker, step.polled, step.rows, bar_ts,
-                                      check=step.first)
+                                      check=step.first, bars=bars)
         finally:
             gateway.work = None
 
-    def _settle_step(self, uow: UnitOfWork, step: Step, bar_ts: datetime, started: datetime, retried: bool) -> None:
+    def _settle_step(self, uow: UnitOfWork, step: Step, bar_ts: datetime, started: datetime, retried: bool,
+                     metrics: list[dict[str, Any]] | None = None) -> None:
         step.context.gateway.settle(uow, step.answers)
-        step.outcome = self._settle(uow, step.run, step.context, bar_ts, step.marks)
+        step.outcome = self._settle(uow, step.run, step.context, bar_ts, step.marks, metrics)
         finish(uow, step.run.id, bar_ts, step.outcome, started, retried)
 
     def _settle_alone(self, step: Step, bar_ts: datetime, started: datetime) -> None:
@@ -323,13 +332,15 @@ class Ticker:
         return outcome, True
 
     def _decide(self, uow: UnitOfWork, run: RunFacts, context: RunContext, broker: Broker, polled: list[Answer],
-                rows: dict[str, list[Row]], bar_ts: datetime, check: bool) -> dict[str, Decimal]:
-        """Book the polled answers, record the new bars and run the strategy on them; returns the marks."""
+                rows: dict[str, list[Row]], bar_ts: datetime, check: bool,
+                bars: list[dict[str, Any]] | None = None) -> dict[str, Decimal]:
+        """Book the polled answers, record the new bars and run the strategy on them; returns the marks.
+        `bars`: the bars' rows are added to it, for the caller to write (a bar of several runs)."""
         gateway = context.gateway
         gateway.settle(uow, polled)
         calendar, history = self.desk.calendar(run.mode, broker), context.history
         record_bars(uow, run.id, history, rows, ns_of(bar_ts), lambda ts: calendar.trades(history.timeframe, ts),
-                    check_known=check)
+                    check_known=check, pending=bars)
         frames = history.frames()
         marks = {f.symbol: Decimal(repr(float(f.close[-1]))) for f in frames}
         day = datetime.combine(bar_ts.astimezone(NEW_YORK).date(), datetime.min.time(), NEW_YORK)
@@ -342,11 +353,11 @@ class Ticker:
         return marks
 
     def _settle(self, uow: UnitOfWork, run: RunFacts, context: RunContext, bar_ts: datetime,
-                marks: dict[str, Decimal]) -> str:
+                marks: dict[str, Decimal], metrics: list[dict[str, Any]] | None = None) -> str:
         gateway = context.gateway
         book = gateway.book if gateway.book is not None else load_book(uow, run)
         gateway.book = book
-        equity = self.desk.marking.mark(uow, run, bar_ts, marks, book)
+        equity = self.desk.marking.mark(uow, run, bar_ts, marks, book, metrics)
         if gateway.halt is None:  # a run that lost too much halts even when it did not trade
             gateway.halt = check_loss(run.options.get("risk"), RiskState(Decimal(0), Decimal(0), 0, equity,
                                                                           gateway.start_of_day_equity))
