@@ -17,7 +17,8 @@ from app.services.specs import Timeframe, as_utc
 from app.walle.repositories import BarRepository
 
 bp = Blueprint("bars", __name__, url_prefix="/api/v1/bars")
-IMPORT_LIMIT_BYTES = 512 * 1024 * 1024
+# Uploads are spooled to a temporary file and read in batches: the limit guards the disk, not memory.
+IMPORT_LIMIT_BYTES = 2 * 1024 * 1024 * 1024
 
 
 class SeriesOut(Out):
