@@ -110,7 +110,7 @@ class BarCsvReader:
     def __iter__(self) -> Iterator[BarBatch]:
         self.rows = self.good = 0
         self.errors = ErrorLog()
-        self._last_ts, self._epoch = NO_PREVIOUS, None
+        self._last_ts, self._epoch, self._skipped_through = NO_PREVIOUS, None, 0
         with self._opened() as file, _quiet_undecodable_rows():
             file.seek(self.start)
             names = _header(file)
@@ -151,9 +151,13 @@ class BarCsvReader:
                     stream.close()
 
     def _add_skipped(self, lines: _LineCounter) -> None:
+        """Rows Arrow skipped for their field count; a pass after a change of mode hears again of
+        those before where it resumed, which are already counted."""
         for line, reason in lines.take_errors():
-            self.errors.add(line, reason)
-            self.rows += 1
+            if line > self._skipped_through:
+                self.errors.add(line, reason)
+                self.rows += 1
+                self._skipped_through = line
 
     def _check(self, batch: pa.RecordBatch, lines: np.ndarray) -> BarBatch | None:
         texts = batch.columns

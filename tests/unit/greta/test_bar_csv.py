@@ -120,3 +120,13 @@ def test_files_that_are_not_a_csv_of_bars_are_refused_whole():
         read(HEADER.encode() + b"2024-01-02,1,1,1,1,\xff\xfe\n")
     with pytest.raises(CsvFileError, match="^the file is not UTF-8 text$"):  # a row Arrow must decode to skip
         read(HEADER.encode() + b"2024-01-02,1,1,1,1,1\n\x80\n")
+
+
+def test_a_single_threaded_typed_read_that_falls_back_to_text_counts_each_bad_row_once():
+    rows = [f"{1_600_000_000 + 60 * i},10,11,9,10,5" for i in range(30_000)]
+    rows[5] = "1,2"  # line 7: skipped by Arrow in the typed pass, heard of again in the text pass
+    rows[20_000] = f"{1_600_000_000 + 60 * 20_000},10,eleven,9,10,5"  # line 20,002: Arrow can't convert it
+    reader, _ = read(HEADER + "\n".join(rows) + "\n", block_bytes=1 << 16, exact=False, threads=False)
+    assert [(e.line, e.reason) for e in reader.errors.errors] == [
+        (7, "expected 6 fields, found 2"), (20_002, "high is not a number ('eleven')")]
+    assert (reader.rows, reader.good, reader.errors.count) == (30_000, 29_998, 2)
