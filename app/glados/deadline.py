@@ -26,6 +26,9 @@ from app.glados.errors import error_response
 
 log = logging.getLogger(__name__)
 STREAM_PATHS = frozenset({"/api/v1/stream", "/api/v1/ws"})
+# A bar upload's time grows with its file (a gigabyte is minutes of checking and storing): it answers
+# when the bars are stored, and a 504 midway would tell a user an import failed that then succeeds.
+UNBOUNDED_PATHS = STREAM_PATHS | {"/api/v1/bars/import"}
 _SANE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 _HEADER_KEY = "HTTP_" + HEADER.upper().replace("-", "_")
 
@@ -48,7 +51,7 @@ class RequestDeadline:
         self.flask_app, self.inner, self.seconds = flask_app, inner, seconds
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if is_stream(environ):
+        if is_stream(environ) or environ.get("PATH_INFO", "") in UNBOUNDED_PATHS:
             return self.inner(environ, start_response)
         call = _Call(self.inner, environ)
         worker = threading.Thread(target=call.run, name="request", daemon=True)
