@@ -15,6 +15,7 @@ again on one thread from where it was (a bad file costs a second read; a good on
 from __future__ import annotations
 
 import csv
+import os
 import sys
 import threading
 from collections import deque
@@ -277,19 +278,29 @@ class _LineCounter:
 
 class _Counted:
     """The file as Arrow reads it from `start`, reporting the bytes read so far. It keeps its own
-    position, so two of them (one abandoned, still reading ahead) never move each other's."""
+    position, so two of them (one abandoned, still reading ahead) never move each other's: a real
+    file is read with pread (no shared position, no lock, which under gevent would be a green one
+    taken from Arrow's threads); an in-memory one under a lock."""
 
     def __init__(self, file: IO[bytes], start: int, on_bytes: Callable[[int], None] | None, lock: threading.Lock):
         self.file, self.position, self.on_bytes, self.lock = file, start, on_bytes, lock
         self.read_bytes = 0
         self.closed = False
+        try:
+            self.fd: int | None = file.fileno()
+        except (OSError, AttributeError, ValueError):  # io.UnsupportedOperation is an OSError
+            self.fd = None
 
     def read(self, size: int = -1) -> bytes:
-        with self.lock:
-            if self.closed:
-                return b""
-            self.file.seek(self.position)
-            data = self.file.read(size)
+        if self.closed:
+            return b""
+        if self.fd is not None:
+            data = os.pread(self.fd, size if size >= 0 else max(os.fstat(self.fd).st_size - self.position, 0),
+                            self.position)
+        else:
+            with self.lock:
+                self.file.seek(self.position)
+                data = self.file.read(size)
         self.position += len(data)
         self.read_bytes += len(data)
         if self.on_bytes is not None:
@@ -300,8 +311,7 @@ class _Counted:
         return True
 
     def close(self) -> None:
-        with self.lock:
-            self.closed = True
+        self.closed = True
 
 
 def _next(reader: pcsv.CSVStreamingReader, typed: bool) -> pa.RecordBatch | None:
