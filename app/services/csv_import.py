@@ -8,6 +8,7 @@ good rows in one transaction, so an import is all or nothing. Neither pass holds
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -63,6 +64,7 @@ def survey(source: Source, *, on_bytes: Callable[[int], None] | None = None) -> 
         for batch in reader:
             gaps.add(batch.ts)
             splits.add(batch)
+            take_turns()
     except CsvFileError as exc:
         raise _rejected(exc) from None
     return FileSurvey(reader.rows, reader.good, reader.errors.count, reader.errors.errors, gaps.median(),
@@ -93,6 +95,7 @@ def store(source: Source, uow: Callable[[], UnitOfWork], symbol: str, timeframe:
                 if len(pending_texts[0]) >= WRITE_ROWS:  # one COPY per ~50,000 rows, not per small batch
                     write(pending_ts, pending_texts)
                     pending_ts, pending_texts = [], [[] for _ in range(5)]
+                take_turns()
         except CsvFileError as exc:  # the file changed between the passes
             raise _rejected(exc) from None
         if pending_ts:
@@ -103,6 +106,12 @@ def store(source: Source, uow: Callable[[], UnitOfWork], symbol: str, timeframe:
                                            "source": source_label})
         unit.commit()
     return inserted
+
+
+def take_turns() -> None:
+    """Between batches, let the process's other requests run: under gevent (`weaver web`) a request
+    holds its worker until it waits, and a gigabyte import would otherwise hold it for minutes."""
+    time.sleep(0)
 
 
 def _reader(source: Source, on_bytes: Callable[[int], None] | None) -> BarCsvReader:
