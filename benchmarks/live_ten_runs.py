@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -28,7 +29,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -288,7 +289,7 @@ def main() -> None:
     parser.add_argument("--counts", default="1,3,10")
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--settle-ms", type=int, default=500)
-    parser.add_argument("--keep-logs", action="store_true", help="print where each stack's logs are kept")
+    parser.add_argument("--keep-logs", action="store_true", help="keep each stack's logs and data, and say where")
     args = parser.parse_args()
     results = []
     for name in args.stacks.split(","):
@@ -296,13 +297,16 @@ def main() -> None:
             work = Path(tempfile.mkdtemp(prefix=f"weaver-livebench-{name}-{count}-"))
             starter = deploy_stack if name == "deploy" else standalone_stack
             symbols = tuple(SYMBOLS) if name == "deploy" else STANDALONE_SYMBOLS
-            with ExitStack() as stack:
-                started: AbstractContextManager[Stack] = starter(args.settle_ms, work)
-                figures = measure(name, stack.enter_context(started), count, args.seconds, args.settle_ms, symbols)
+            try:
+                with starter(args.settle_ms, work) as started:
+                    figures = measure(name, started, count, args.seconds, args.settle_ms, symbols)
+            finally:
+                if args.keep_logs:
+                    print(f"  logs: {work}", flush=True)
+                else:
+                    shutil.rmtree(work, ignore_errors=True)
             results.append(figures)
             print(_line(figures), flush=True)
-            if args.keep_logs:
-                print(f"  logs: {work}", flush=True)
     print(f"\nlive ticks on 1Sec bars over {args.seconds} s, settle delay {args.settle_ms} ms; on time = done "
           f"within {args.settle_ms + 1000} ms of the bar's close (before the next bar's tick is due)")
     print(f"{'stack':<11}{'runs':>5}{'due':>6}{'on time':>9}{'ratio':>7}{'late':>6}{'stale':>6}{'other':>6}"
