@@ -5,6 +5,7 @@ configured none of it runs (nothing would be told)."""
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -25,6 +26,7 @@ class NotificationJobs:
         self.services = services
         self.watch_seconds = watch_seconds
         self.watch = WorkerWatch(lambda: services.queue.heartbeats.alive(), services.uow) if watch_workers else None
+        self._summarising = threading.Lock()  # the start's catch-up and the daily job may meet
         self.scheduler = BackgroundScheduler(timezone=UTC, job_defaults={
             "coalesce": True, "max_instances": 1, "misfire_grace_time": 3600,
         })
@@ -53,7 +55,9 @@ class NotificationJobs:
         self.services.notifications.stop()
 
     def summarise(self) -> int:
-        return summarise_day(self.services.uow, self.services.clock.now())
+        """Once per run and day even when two calls meet: each checks what is recorded, one at a time."""
+        with self._summarising:
+            return summarise_day(self.services.uow, self.services.clock.now())
 
     def check_workers(self) -> list[str]:
         assert self.watch is not None
