@@ -29,7 +29,12 @@ def standalone(data_dir: Path, host: str, port: int, no_exchange: bool, backtest
     (offline paper trading) and the UI. Ctrl-C stops it; the next start keeps every run."""
     from app.standalone.embedded import Embedded
     from app.standalone.home import Home
+    from app.standalone.lock import DataDirInUse, claim
 
+    try:
+        lock = claim(data_dir)  # held until this process ends
+    except DataDirInUse as exc:
+        raise click.ClickException(str(exc)) from exc
     configure_logging("INFO", "console")
     embedded = Embedded(Home(data_dir), host=host, port=port, exchange_enabled=not no_exchange,
                         backtest_threads=backtest_threads, exchange_bar_seconds=exchange_bar_seconds,
@@ -50,4 +55,5 @@ def standalone(data_dir: Path, host: str, port: int, no_exchange: bool, backtest
     stop.wait()
     click.echo("Stopping…")
     embedded.stop()
+    lock.close()
     click.echo("Stopped.")
