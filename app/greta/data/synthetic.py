@@ -21,6 +21,7 @@ from app.marvin.bars import BarFrame, DataError
 DEFAULT_FIRST_DAY = date(2024, 1, 2)
 SESSION_SECONDS = SESSION_MINUTES * 60
 OPEN = time(9, 30)
+LAST_DAY_NUMBER = day_number(date(2100, 1, 1))  # synthetic bars end before it, as all of Weaver's times do
 
 
 def synthetic_bars(symbol: str, count: int, *, seed: int = 0, timeframe: str = "1Day", start: float = 100.0,
@@ -49,14 +50,27 @@ def _stamps(frame, count: int, first_day: date) -> np.ndarray:
     """Bar start times (UTC epoch ns): trading days at UTC midnight, or the session's intraday slots."""
     if frame.unit == "Week":
         monday = day_number(first_day) - first_day.weekday()
+        _within_range(monday + 7 * (count - 1), frame, count, first_day)
         return (monday + 7 * np.arange(count, dtype=np.int64)) * NS_PER_DAY
     if not frame.intraday:
-        return np.array([day_number(d) for d in trading_days(first_day, count)], dtype=np.int64) * NS_PER_DAY
+        days = trading_days(first_day, min(count, LAST_DAY_NUMBER))  # that many trading days pass 2100 anyway
+        if days:
+            _within_range(day_number(days[-1]), frame, count, first_day)
+        return np.array([day_number(d) for d in days], dtype=np.int64) * NS_PER_DAY
     per_session = -(-SESSION_SECONDS // frame.seconds)
     days = trading_days(first_day, -(-count // per_session))
+    if days:
+        _within_range(day_number(days[-1]), frame, count, first_day)
     opens = np.array([new_york_ns(d, OPEN) for d in days], dtype=np.int64)
     slots = np.arange(per_session, dtype=np.int64) * frame.seconds * NS_PER_SECOND
     return (opens[:, None] + slots[None, :]).ravel()[:count]
+
+
+def _within_range(last_day: int, frame, count: int, first_day: date) -> None:
+    """Bars are times Weaver accepts everywhere (before 2100), never an overflowing timestamp."""
+    if last_day >= LAST_DAY_NUMBER:
+        raise DataError(f"{count:,} synthetic {frame} bars from {first_day} would run past 2099: use fewer bars "
+                        "or a shorter timeframe (e.g. --timeframe 1Min)")
 
 
 def parse_synthetic(spec: str, timeframe: str = "1Day") -> BarFrame:

@@ -113,6 +113,14 @@ def test_synthetic_spec_from_the_command_line():
         parse_synthetic("MSFT")
 
 
+@pytest.mark.parametrize("timeframe", ["1Day", "1Week", "1Hour"])
+def test_synthetic_bars_that_would_run_past_2099_are_refused_with_the_way_out(timeframe):
+    with pytest.raises(DataError, match=rf"200,000 synthetic {timeframe} bars from 2024-01-02 would run past 2099: "
+                                        r"use fewer bars or a shorter timeframe"):
+        synthetic_bars("AAA", 200_000, timeframe=timeframe)
+    assert synthetic_bars("AAA", 19_000).ts[-1] < 4_102_444_800 * 10**9  # 2100-01-01
+
+
 def test_market_aligns_symbols_on_the_union_of_their_timestamps():
     a = BarFrame("A", "1Day", [1, 2, 3], [1, 1, 1], [1, 1, 1], [1, 1, 1], [1, 1, 1], [1, 1, 1])
     b = BarFrame("B", "1Day", [2, 4], [2, 2], [2, 2], [2, 2], [2, 2], [1, 1])
