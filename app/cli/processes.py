@@ -35,6 +35,7 @@ def _hand_down_logging(settings: Settings) -> str:
 def web(host: str, port: int, workers: int, connections: int, threads: int | None) -> None:
     """GLaDOS under gunicorn's gevent workers: REST API, SSE, WebSocket and the built UI.
 
+    \f
     DESIGN: every connection is a greenlet, so an idle stream costs a few KB, not one of a bounded
     pool of threads, and cannot starve the API. gunicorn patches the standard library (sockets,
     threading, select) before the app is imported, so the broadcaster, psycopg (it picks its

@@ -155,7 +155,7 @@ def ticks(session: Session) -> list[Metric]:
 
 
 def orders(session: Session) -> list[Metric]:
-    family = GaugeMetricFamily("weaver_orders", "Live and paper orders by run mode and status (their outcome)",
+    family = GaugeMetricFamily("weaver_orders", "Orders by run mode (backtest, paper, live) and status (their outcome)",
                                labels=["mode", "status"])
     for mode, status, count in session.execute(select(Run.mode, Order.status, func.count()).join(
             Run, Run.id == Order.run_id).group_by(Run.mode, Order.status)):
