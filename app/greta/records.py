@@ -162,6 +162,10 @@ class Ledger(Protocol):
 
     def trades(self) -> tuple[TradeRecord, ...]: ...
 
+    def reject_reasons(self) -> Iterable[str | None]:
+        """Why each rejected order was refused, without building every order record."""
+        ...
+
 
 @dataclass(frozen=True)
 class BacktestResult:
@@ -196,7 +200,7 @@ class BacktestResult:
 
     def rejections(self) -> dict[str, int]:
         """Rejected orders by reason (the reason's words before any figures), most frequent first."""
-        return rejection_counts(order.reject_reason for order in self.orders if order.status == "rejected")
+        return rejection_counts(self.ledger.reject_reasons())
 
     def to_dict(self) -> dict[str, Any]:
         from app.greta.serialize import result_to_dict

@@ -51,6 +51,9 @@ class RunLedger:
     def orders(self) -> tuple[OrderRecord, ...]:
         return tuple(self._order(o) for o in self._orders)
 
+    def reject_reasons(self) -> list[str | None]:
+        return [order.reason for order in self._orders if order.status == "rejected"]
+
     def fills(self) -> tuple[FillRecord, ...]:
         at, symbols, shares, make = self.at, self.symbols, self.units.decimal, maker(FillRecord)
         return tuple(

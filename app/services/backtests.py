@@ -25,7 +25,7 @@ from app.marvin.params import ParamError
 from app.marvin.registry import StrategyLoadError
 from app.services.bar_cache import shared_bars
 from app.services.instruments import known_instruments
-from app.services.results import write_result
+from app.services.results import write_result, write_summary
 from app.services.runs import transition
 from app.services.sweeps import record_cell_finished
 from app.walle.models import Run
@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 STALE_AFTER = timedelta(seconds=30)
 PROGRESS_EVERY_SECONDS = 0.5
 CANCEL_POLL_SECONDS = 0.25
+SUMMARY_ONLY = "summary"  # run.options["records"] of a sweep cell whose full records wait
 USER_ERRORS = (DataError, ParamError, StrategyLoadError, ValueError)
 
 
@@ -56,16 +57,7 @@ class BacktestService:
             log.warning("backtest %s: %s", run_id, warning)
         started = time.perf_counter()
         try:  # a stored cost setting that no longer parses fails the run, like any bad setting
-            config = BacktestConfig(
-                strategy=run.strategy, params=run.params, cash=Decimal(run.cash), fees=FeeSpec.parse(run.fees),
-                slippage=SlippageSpec.parse(run.slippage), fractional=bool(run.options.get("fractional")),
-                allow_short=bool(run.options.get("allow_short")), run_id=run.id,
-                asset_class=run.options.get("asset_class"),
-            )
-            with self.uow() as uow:
-                known = known_instruments(uow, run.symbols)
-            result = run_backtest(config, frames, progress=self._progress(run_id), cancel=self._cancelled(run_id),
-                                  instruments=known)
+            result = self._run(run, frames, progress=self._progress(run_id), cancel=self._cancelled(run_id))
         except BacktestCancelled as stop:
             log.info("backtest %s cancelled after %d of %d bars", run_id, stop.bars_done, stop.total)
             return "cancelled"
@@ -77,6 +69,36 @@ class BacktestService:
             self._fail(run_id, f"the backtest stopped with an internal error ({exc.__class__.__name__}: {exc})")
             return "failed"
         return self._finish(run_id, result, time.perf_counter() - started)
+
+    def complete_records(self, run_id: str) -> bool:
+        """Store the orders, fills and full equity curve of a sweep cell that kept only its summary,
+        by running the same backtest again on the same bars (deterministic: the records are the ones
+        it would have stored). Called before they are read; True when it wrote them."""
+        with self.read_session() as session:
+            run = session.get(Run, run_id)
+            if run is None or run.options.get("records") != SUMMARY_ONLY:
+                return False
+            session.expunge(run)
+        result = self._run(run, self._load(run))
+        with self.uow() as uow:
+            stored = uow.runs.get(run_id, for_update=True)  # a twin request waits here, then finds it done
+            if stored is None or stored.options.get("records") != SUMMARY_ONLY:
+                return False
+            write_result(uow, run_id, result)
+            stored.options = {k: v for k, v in stored.options.items() if k != "records"}
+            uow.commit()
+        log.info("backtest %s: orders, fills and equity rebuilt on demand", run_id)
+        return True
+
+    def _run(self, run: Run, frames: list[BarFrame], **hooks: Any) -> Any:
+        config = BacktestConfig(
+            strategy=run.strategy, params=run.params, cash=Decimal(run.cash), fees=FeeSpec.parse(run.fees),
+            slippage=SlippageSpec.parse(run.slippage), fractional=bool(run.options.get("fractional")),
+            allow_short=bool(run.options.get("allow_short")), run_id=run.id, asset_class=run.options.get("asset_class"),
+        )
+        with self.uow() as uow:
+            known = known_instruments(uow, run.symbols)
+        return run_backtest(config, frames, instruments=known, **hooks)
 
     def _claim(self, run_id: str) -> tuple[Run, list[BarFrame]] | str:
         """The run and its bars when this worker should execute it; otherwise why not: `skipped`
@@ -152,10 +174,14 @@ class BacktestService:
             run = uow.runs.get(run_id, for_update=True)
             if run is None or run.status != "running":
                 return "cancelled"  # stopped while the last bars ran: keep nothing
-            write_result(uow, run_id, result)
             # Say how the run was judged: the year its ratios were annualised by, what was refused.
-            run.options = {**run.options, "annualisation": result.config.get("annualisation"),
-                           "rejections": result.rejections()}
+            judged = {"annualisation": result.config.get("annualisation"), "rejections": result.rejections()}
+            if run.sweep_id:  # one of many cells: its orders, fills and full curve wait until it is opened
+                write_summary(uow, run_id, result)
+                judged["records"] = SUMMARY_ONLY
+            else:
+                write_result(uow, run_id, result)
+            run.options = {**run.options, **judged}
             run.progress = 1.0
             transition(uow, run, "completed")
             if run.sweep_id:

@@ -13,13 +13,14 @@ from typing import Any
 
 import numpy as np
 
-from app.greta.records import BacktestResult
+from app.greta.records import BacktestResult, EquityCurve
 from app.greta.specs import FeeSpec, SlippageSpec
 from app.walle.bulk import bulk_insert
 from app.walle.models import EquityPoint, Fill, Order, Position, Run, RunMetric, Trade
 from app.walle.uow import UnitOfWork
 
 E4 = Decimal("0.0001")
+SUMMARY_POINTS = 500
 
 
 def row_id(run_id: str, local_id: str) -> str:
@@ -30,6 +31,29 @@ def row_id(run_id: str, local_id: str) -> str:
 def write_result(uow: UnitOfWork, run_id: str, result: BacktestResult) -> None:
     """Replace the run's records with `result` (a rerun leaves no trace of an earlier attempt)."""
     uow.records.clear(run_id)
+    _write_orders(uow, run_id, result)
+    _write_outcome(uow, run_id, result)
+    _write_equity(uow, run_id, result)
+
+
+def write_summary(uow: UnitOfWork, run_id: str, result: BacktestResult) -> None:
+    """What a sweep's table and charts need of a cell: metrics, trades, positions and an equity curve
+    of at most SUMMARY_POINTS points. Its orders, fills and full curve are the same backtest's, rebuilt
+    on demand (BacktestService.complete_records): storing them for every cell would cost more than
+    running it."""
+    uow.records.clear(run_id)
+    _write_outcome(uow, run_id, result)
+    curve = result.equity
+    if len(curve):
+        picks = np.unique(np.linspace(0, len(curve) - 1, min(len(curve), SUMMARY_POINTS)).astype(np.int64))
+        bulk_insert(uow.session, EquityPoint.__table__, [  # type: ignore[arg-type]
+            {"run_id": run_id, "ts": p.ts, "equity": p.equity, "cash": p.cash, "benchmark": p.benchmark}
+            for p in EquityCurve(curve.ts[picks], curve.equity_e4[picks], curve.cash_e4[picks],
+                                 curve.benchmark_e4[picks]).points()
+        ])
+
+
+def _write_orders(uow: UnitOfWork, run_id: str, result: BacktestResult) -> None:
     session = uow.session
     ids = {o.id: row_id(run_id, o.id) for o in result.orders}
     orders = [
@@ -51,6 +75,10 @@ def write_result(uow: UnitOfWork, run_id: str, result: BacktestResult) -> None:
          "symbol": f.symbol, "side": f.side, "qty": f.qty, "price": f.price, "fee": f.fee, "ts": f.ts}
         for f in result.fills
     ])
+
+
+def _write_outcome(uow: UnitOfWork, run_id: str, result: BacktestResult) -> None:
+    session = uow.session
     bulk_insert(session, Trade.__table__, [  # type: ignore[arg-type]
         {"id": row_id(run_id, t.id), "run_id": run_id, "symbol": t.symbol, "direction": t.direction, "qty": t.qty,
          "entry_ts": t.entry_ts, "entry_price": t.entry_price, "exit_ts": t.exit_ts, "exit_price": t.exit_price,
@@ -67,7 +95,6 @@ def write_result(uow: UnitOfWork, run_id: str, result: BacktestResult) -> None:
         {"run_id": run_id, "name": name, "value": None if value is None else float(value)}
         for name, value in sorted(result.metrics.items())
     ])
-    _write_equity(uow, run_id, result)
 
 
 def record_backtest(uow: UnitOfWork, run_id: str, result: BacktestResult, *, name: str | None = None) -> Run:

@@ -24,9 +24,16 @@ def _records(session, run_id: str) -> RunRecords:  # type: ignore[no-untyped-def
     return RunRecords(session)
 
 
+def _full_records(run_id: str) -> None:
+    """A sweep cell keeps only its summary until opened: store its orders, fills and whole equity curve
+    first (before the read session starts, so it sees them), the same as the backtest run alone."""
+    services().app.backtests.complete_records(run_id)
+
+
 @endpoint(bp, "/<run_id>/orders", summary="The run's orders, every state with its time", query=PageQuery,
           response=page_of_cache(OrderOut))
 def orders(run_id: str, query: PageQuery):  # type: ignore[no-untyped-def]
+    _full_records(run_id)
     with services().container.read_session() as session:
         rows, total = _records(session, run_id).orders(run_id, limit=query.per_page, offset=query.offset)
         return page(OrderOut, rows, total, query)
@@ -34,6 +41,7 @@ def orders(run_id: str, query: PageQuery):  # type: ignore[no-untyped-def]
 
 @endpoint(bp, "/<run_id>/fills", summary="The run's fills", query=PageQuery, response=page_of_cache(FillOut))
 def fills(run_id: str, query: PageQuery):  # type: ignore[no-untyped-def]
+    _full_records(run_id)
     with services().container.read_session() as session:
         rows, total = _records(session, run_id).fills(run_id, limit=query.per_page, offset=query.offset)
         return page(FillOut, rows, total, query)
@@ -64,6 +72,7 @@ def positions(run_id: str) -> list[PositionOut]:
 @endpoint(bp, "/<run_id>/equity", summary="The equity curve with drawdown (downsampled with ?points=N)",
           query=EquityQuery, response=[EquityPointOut])
 def equity(run_id: str, query: EquityQuery) -> list[EquityPointOut]:
+    _full_records(run_id)
     with services().container.read_session() as session:
         rows = _records(session, run_id).equity(run_id)
     points, peak = [], None
@@ -96,6 +105,8 @@ class ExportQuery(BaseModel):
 def export(run_id: str, kind: str, query: ExportQuery) -> Response:
     """`kind` is trades, orders, fills or equity; the file is streamed, so long curves export fine."""
     exports.check(kind, query.format)
+    if kind != "trades":
+        _full_records(run_id)
     session = services().container.read_session()
     chunks = exports.render(session, run_id, kind, query.format)
     try:

@@ -1,0 +1,59 @@
+"""A sweep cell stores only its summary when it runs; opened in the API it shows exactly the orders,
+fills, equity curve and metrics of the same backtest run alone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dramatiq
+
+from app.bootstrap import Container
+from tests.integration.api.conftest import store_daily_bars
+from tests.integration.workers.conftest import Stack, wait_for
+
+SETTINGS = {"symbols": ["AAPL"], "timeframe": "1Day", "cash": "10000"}
+
+
+def without_ids(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A record as a user compares it: every field but the ids, which name the run it belongs to."""
+    return [{k: v for k, v in row.items() if k != "id" and not k.endswith("_id")} for row in rows]
+
+
+def all_items(stack: Stack, path: str) -> list[dict[str, Any]]:
+    body = stack.client.get(f"{path}?per_page=1000").get_json()
+    assert body["total"] == len(body["items"]), path
+    return body["items"]
+
+
+def test_a_sweep_cell_shows_the_same_orders_fills_equity_and_metrics_as_the_run_alone(
+        stack: Stack, pg: Container, thread_workers: dramatiq.Worker) -> None:
+    store_daily_bars(pg, "AAPL", days=400)
+    alone = stack.client.post("/api/v1/runs", json={**SETTINGS, "strategy": "sma_cross",
+                                                    "params": {"fast": 5, "slow": 20}, "start_now": True}).get_json()
+    sweep = stack.client.post("/api/v1/sweeps", json={**SETTINGS, "strategy": "sma_cross",
+                                                      "grid": {"fast": [5, 8], "slow": [20]}}).get_json()
+    wait_for(lambda: stack.client.get(f"/api/v1/sweeps/{sweep['id']}").get_json()["status"] == "completed", 60,
+             "the sweep to complete")
+    wait_for(lambda: stack.client.get(f"/api/v1/runs/{alone['id']}").get_json()["status"] == "completed", 60,
+             "the run to complete")
+    cells = stack.client.get(f"/api/v1/sweeps/{sweep['id']}/results").get_json()
+    cell_id = next(c["run_id"] for c in cells if c["params"]["fast"] == 5)
+    single, cell = (f"/api/v1/runs/{alone['id']}", f"/api/v1/runs/{cell_id}")
+
+    trades_before = all_items(stack, f"{cell}/trades")  # the summary a sweep table shows, before opening
+    assert trades_before and without_ids(trades_before) == without_ids(all_items(stack, f"{single}/trades"))
+    orders = all_items(stack, f"{single}/orders")
+    assert len(orders) >= 2 * len(trades_before)
+    assert without_ids(all_items(stack, f"{cell}/orders")) == without_ids(orders)
+    assert without_ids(all_items(stack, f"{cell}/fills")) == without_ids(all_items(stack, f"{single}/fills"))
+    equity = stack.client.get(f"{single}/equity").get_json()
+    assert len(equity) == 400
+    assert stack.client.get(f"{cell}/equity").get_json() == equity
+    assert stack.client.get(f"{cell}/equity?points=10").get_json() == \
+        stack.client.get(f"{single}/equity?points=10").get_json()
+    assert without_ids(all_items(stack, f"{cell}/trades")) == without_ids(trades_before)  # unchanged by opening
+    detail, cell_detail = stack.client.get(single).get_json(), stack.client.get(cell).get_json()
+    assert cell_detail["metrics"] == detail["metrics"] and detail["metrics"]["bars"] == 400
+    assert cell_detail["options"]["rejections"] == detail["options"]["rejections"]
+    exported = stack.client.get(f"{cell}/export/fills?format=csv").get_data(as_text=True)
+    assert exported.count("\n") == len(all_items(stack, f"{single}/fills")) + 1
