@@ -7,8 +7,10 @@ neither in the environment nor in `.env`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -26,9 +28,11 @@ def embedded_database_url(data_dir: Path) -> str:
 
 
 def settings_or_exit(*, require_token: bool = True, embedded_fallback: bool = False, needs_broker: bool = True,
-                     **overrides: object) -> Settings:
+                     creates_database: bool = False, **overrides: object) -> Settings:
     """Load settings or print which variables are wrong and exit 2. Commands that only touch the
-    database (`needs_broker=False`) do not ask for a Redis URL."""
+    database (`needs_broker=False`) do not ask for a Redis URL. With the embedded fallback the
+    command says which file it uses, and (unless it `creates_database`) refuses a file that holds no
+    Weaver database rather than creating an empty one and failing on its missing tables."""
     if not needs_broker:
         overrides["broker"] = "memory"
     if not require_token:
@@ -36,6 +40,12 @@ def settings_or_exit(*, require_token: bool = True, embedded_fallback: bool = Fa
         overrides.setdefault("api_token", os.environ.get("WEAVER_API_TOKEN") or secrets.token_urlsafe(24))
     if embedded_fallback and not configured("WEAVER_DATABASE_URL"):
         data_dir = Path(configured("WEAVER_DATA_DIR") or DEFAULT_DATA_DIR)
+        database = data_dir / "weaver.db"
+        if not creates_database and not holds_weaver(database):
+            fail(f"no Weaver database at {database.resolve()}: start `weaver standalone --data-dir DIR` once (or run "
+                 "`weaver db upgrade`), and point WEAVER_DATA_DIR at that DIR or WEAVER_DATABASE_URL at your "
+                 "database", code=2)
+        click.echo(f"using {database.resolve()} (set WEAVER_DATA_DIR or WEAVER_DATABASE_URL for another)", err=True)
         data_dir.mkdir(parents=True, exist_ok=True)
         overrides.setdefault("database_url", embedded_database_url(data_dir))
         overrides.setdefault("broker", "memory")
@@ -44,6 +54,17 @@ def settings_or_exit(*, require_token: bool = True, embedded_fallback: bool = Fa
     except SettingsError as exc:
         click.echo(str(exc), err=True)
         sys.exit(2)
+
+
+def holds_weaver(database: Path) -> bool:
+    """The SQLite file exists and has been migrated (it has Alembic's version table)."""
+    if not database.is_file():
+        return False
+    with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as conn:
+        try:
+            return conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'alembic_version'").fetchone() is not None
+        except sqlite3.DatabaseError:  # not a SQLite file at all
+            return False
 
 
 def configured(name: str) -> str | None:

@@ -19,7 +19,8 @@ def db() -> None:
 @db.command()
 def upgrade() -> None:
     """Apply every migration not yet applied (safe to run again)."""
-    settings = settings_or_exit(require_token=False, embedded_fallback=True, needs_broker=False)
+    settings = settings_or_exit(require_token=False, embedded_fallback=True, needs_broker=False,
+                                creates_database=True)
     migrate.upgrade(settings.database_url)
     click.echo(f"database at revision {migrate.head_revision(settings.database_url)}")
 
