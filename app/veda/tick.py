@@ -27,6 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.clock.realtime import NEW_YORK
 from app.clock.timeframes import parse_timeframe
@@ -240,8 +241,7 @@ class Ticker:
             self.desk.forget(step.run.id)
             with self.desk.uow() as uow:
                 transition(uow, uow.runs.get(step.run.id), "error", at=self.desk.clock.now(),
-                           error=f"the strategy failed on the bar {bar_ts.isoformat()}: "
-                                 f"{exc.__class__.__name__}: {exc}")
+                           error=failure_text(exc, bar_ts.isoformat()))
                 finish(uow, step.run.id, bar_ts, "error", started, True)
                 uow.commit()
             step.outcome = "error"
@@ -272,7 +272,7 @@ class Ticker:
             self.desk.forget(run_id)
             with self.desk.uow() as uow:
                 transition(uow, uow.runs.get(run_id), "error", at=self.desk.clock.now(),
-                           error=f"the strategy failed on the bar {bar_ts}: {exc.__class__.__name__}: {exc}")
+                           error=failure_text(exc, bar_ts))
                 finish(uow, run_id, moment, "error", started, seen is not None)
                 uow.commit()
             return "error"
@@ -400,3 +400,13 @@ def finish(uow: UnitOfWork, run_id: str, bar_ts: datetime, outcome: str, started
     orders = int(outcome.split()[1]) if outcome.startswith("done:") else 0
     uow.outbox.emit("live.tick", {"run_id": run_id, "bar_ts": bar_ts.isoformat(), "status": outcome[:60],
                                   "orders": orders}, run_id=run_id)
+
+
+def failure_text(exc: Exception, bar: str) -> str:
+    """Why a run stopped with an error, in words that blame the right party: the database's own error
+    (its first line, without the SQL) when the run's records could not be saved, else the strategy's."""
+    if isinstance(exc, SQLAlchemyError):
+        cause = getattr(exc, "orig", None) or exc
+        first_line = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
+        return f"the run's records could not be saved on the bar {bar}: {cause.__class__.__name__}: {first_line}"
+    return f"the strategy failed on the bar {bar}: {exc.__class__.__name__}: {exc}"
