@@ -39,6 +39,9 @@ from workers import runtime as worker_runtime
 from workers.live_boot import LiveBoot
 
 log = logging.getLogger(__name__)
+# Standalone runs a backtest and a live Dramatiq Worker on one broker, and each Worker adds its own
+# internal middleware to it: expected here, so Dramatiq's "same type twice" warning about it is noise.
+logging.getLogger("dramatiq.broker.StubBroker").addFilter(lambda record: "_WorkerMiddleware" not in record.getMessage())
 
 
 @dataclass
