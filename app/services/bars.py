@@ -68,6 +68,9 @@ class BarService:
             on_checked(found.rows)
         if found.error_count and not keep_good_rows:
             raise ImportRejected(found.errors, found.error_count)
+        if found.rows == 0:
+            raise ValidationFailed({"file": "the file holds no bars, only a header: nothing to import"})
+        given = timeframe
         timeframe = timeframe_of(found.median_gap_seconds, timeframe)
         inserted = csv_import.store(source, self.uow, symbol, timeframe, found.good, source_label=source_label,
                                     progress=progress)
@@ -76,6 +79,9 @@ class BarService:
                 uow.instruments.upsert(symbol, asset_class, None, None, source="user")
                 uow.commit()
         warnings = [format_split_warning(symbol, found.suspects)] if found.suspects else []
+        sparse = sparse_warning(found.median_gap_seconds, given)
+        if sparse:
+            warnings.append(sparse)
         return ImportResult(symbol, timeframe, found.good, inserted, found.good - inserted, found.error_count,
                             found.errors, warnings)
 
@@ -94,6 +100,18 @@ class BarService:
                                               "source": source})
             uow.commit()
         return inserted
+
+
+def sparse_warning(gap_seconds: float | None, given: str | None) -> str | None:
+    """A file whose bars are mostly far further apart than the timeframe it is stored under (a daily file
+    imported as 1Min) is stored as asked, since sparse data exists, but the user hears of it."""
+    if gap_seconds is None or given is None:
+        return None
+    nominal = parse_timeframe(given).delta.total_seconds()
+    if gap_seconds <= nominal * 20:
+        return None
+    return (f"the file's bars are mostly {infer_timeframe(gap_seconds)} apart but were stored as {given} bars, "
+            f"as asked: check the timeframe")
 
 
 def timeframe_of(gap_seconds: float | None, given: str | None) -> str:

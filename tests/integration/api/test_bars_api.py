@@ -103,3 +103,18 @@ def test_a_file_that_is_not_utf8_is_a_422_on_the_file_field(client):
     response = client.post("/api/v1/bars/import", data=data, content_type="multipart/form-data")
     assert response.status_code == 422
     assert response.get_json()["details"]["fields"] == {"file": "the file is not UTF-8 text"}
+
+
+def test_a_file_with_only_a_header_is_refused_and_makes_no_series(client):
+    response = upload(client, HEADER, symbol="EMPT", timeframe="1Day")
+    assert response.status_code == 422
+    assert response.get_json()["details"]["fields"] == {
+        "file": "the file holds no bars, only a header: nothing to import"}
+    assert [s for s in client.get("/api/v1/bars/series").get_json() if s["symbol"] == "EMPT"] == []
+
+
+def test_daily_bars_stored_as_minute_bars_as_asked_come_with_a_warning(client):
+    response = upload(client, HEADER + "\n".join(ROWS) + "\n", symbol="SPRS", timeframe="1Min")
+    assert response.status_code == 201
+    assert response.get_json()["warnings"] == [
+        "the file's bars are mostly 1Day apart but were stored as 1Min bars, as asked: check the timeframe"]
