@@ -48,6 +48,21 @@ class RunQuery(PageQuery):
     sweep_id: str | None = Field(None, max_length=36)
     sort: RunSort = Field("created_at", description="a run column or a metric name; runs without the metric go last")
     order: Literal["asc", "desc"] = "desc"
+    cursor: str | None = Field(None, max_length=2000, description=(
+        "the previous page's `next_cursor`: the page after it (`page` is then ignored). Unlike `page`, it costs "
+        "the same however deep, and runs added meanwhile neither repeat nor push runs off the next page"))
+
+
+class RunPage(Out):
+    """A page of runs. `total` is exact up to 10,000 matching runs; beyond that it is 10,000 and
+    `total_exact` is false (counting every run would cost more than the page)."""
+
+    items: list[RunOut]
+    total: int = Field(description="matching runs, counted up to 10,000 (see total_exact)")
+    total_exact: bool = Field(description="false when there are more than `total` matching runs")
+    page: int
+    per_page: int
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last page")
 
 
 class OrderOut(Out):

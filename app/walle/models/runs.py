@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.walle.models.base import Base, EagerId, new_id, utcnow
@@ -39,6 +39,17 @@ class Run(EagerId, Base):
     __table_args__ = (
         Index("ix_runs_status_created", "status", "created_at"),
         Index("ix_runs_mode_created", "mode", "created_at"),
+        # Keyset pages of the runs list (app/walle/repositories/run_pages.py): per sort key, one index
+        # read backwards for descending order, one with `created_at DESC` for ascending order.
+        Index("ix_runs_created_at", "created_at"),
+        Index("ix_runs_status_created_desc", "status", text("created_at DESC")),
+        Index("ix_runs_mode_created_desc", "mode", text("created_at DESC")),
+        Index("ix_runs_strategy_created", "strategy", "created_at"),
+        Index("ix_runs_strategy_created_desc", "strategy", text("created_at DESC")),
+        Index("ix_runs_label_created", text("coalesce(name, strategy)"), "created_at"),
+        Index("ix_runs_label_created_desc", text("coalesce(name, strategy)"), text("created_at DESC")),
+        Index("ix_runs_symbols_created", text("CAST(symbols AS VARCHAR)"), "created_at"),
+        Index("ix_runs_symbols_created_desc", text("CAST(symbols AS VARCHAR)"), text("created_at DESC")),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
@@ -73,6 +84,7 @@ class RunMetric(Base):
     """One named figure of a finished run (return, Sharpe, …); a table so sweeps can sort by any."""
 
     __tablename__ = "run_metrics"
+    __table_args__ = (Index("ix_run_metrics_name_value", "name", "value"),)  # sorting runs by a metric
 
     run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
