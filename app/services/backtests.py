@@ -71,7 +71,7 @@ class BacktestService:
         return self._finish(run_id, result, time.perf_counter() - started)
 
     def complete_records(self, run_id: str) -> bool:
-        """Store the orders, fills and full equity curve of a sweep cell that kept only its summary,
+        """Store the orders, fills, trades and full equity curve of a sweep cell that kept its summary,
         by running the same backtest again on the same bars (deterministic: the records are the ones
         it would have stored). Called before they are read; True when it wrote them."""
         with self.read_session() as session:
@@ -87,7 +87,7 @@ class BacktestService:
             write_result(uow, run_id, result)
             stored.options = {k: v for k, v in stored.options.items() if k != "records"}
             uow.commit()
-        log.info("backtest %s: orders, fills and equity rebuilt on demand", run_id)
+        log.info("backtest %s: orders, fills, trades and equity rebuilt on demand", run_id)
         return True
 
     def _run(self, run: Run, frames: list[BarFrame], **hooks: Any) -> Any:
@@ -137,11 +137,13 @@ class BacktestService:
         return frames
 
     def _progress(self, run_id: str) -> Callable[[int, int], None]:
-        last = [0.0]
+        """Every PROGRESS_EVERY_SECONDS of a run, never at its start or end: a sweep's cells are shorter
+        than that, and completion says 100 % (and commits) anyway."""
+        last = [time.monotonic()]
 
         def report(done: int, total: int) -> None:
             now = time.monotonic()
-            if now - last[0] < PROGRESS_EVERY_SECONDS and done < total:
+            if now - last[0] < PROGRESS_EVERY_SECONDS or done >= total:
                 return
             last[0] = now
             with self.uow() as uow:
@@ -156,7 +158,7 @@ class BacktestService:
         return report
 
     def _cancelled(self, run_id: str) -> Callable[[], bool]:
-        last, answer = [0.0], [False]
+        last, answer = [time.monotonic()], [False]  # just claimed `running`: the first look can wait
 
         def check() -> bool:
             now = time.monotonic()
@@ -176,7 +178,7 @@ class BacktestService:
                 return "cancelled"  # stopped while the last bars ran: keep nothing
             # Say how the run was judged: the year its ratios were annualised by, what was refused.
             judged = {"annualisation": result.config.get("annualisation"), "rejections": result.rejections()}
-            if run.sweep_id:  # one of many cells: its orders, fills and full curve wait until it is opened
+            if run.sweep_id:  # one of many cells: its ledger and full curve wait until it is opened
                 write_summary(uow, run_id, result)
                 judged["records"] = SUMMARY_ONLY
             else:

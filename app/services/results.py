@@ -20,7 +20,7 @@ from app.walle.models import EquityPoint, Fill, Order, Position, Run, RunMetric,
 from app.walle.uow import UnitOfWork
 
 E4 = Decimal("0.0001")
-SUMMARY_POINTS = 500
+SUMMARY_POINTS = 200
 
 
 def row_id(run_id: str, local_id: str) -> str:
@@ -31,17 +31,17 @@ def row_id(run_id: str, local_id: str) -> str:
 def write_result(uow: UnitOfWork, run_id: str, result: BacktestResult) -> None:
     """Replace the run's records with `result` (a rerun leaves no trace of an earlier attempt)."""
     uow.records.clear(run_id)
-    _write_orders(uow, run_id, result)
+    _write_ledger(uow, run_id, result)
     _write_outcome(uow, run_id, result)
     _write_equity(uow, run_id, result)
 
 
 def write_summary(uow: UnitOfWork, run_id: str, result: BacktestResult) -> None:
-    """What a sweep's table and charts need of a cell: metrics, trades, positions and an equity curve
-    of at most SUMMARY_POINTS points. Its orders, fills and full curve are the same backtest's, rebuilt
-    on demand (BacktestService.complete_records): storing them for every cell would cost more than
-    running it."""
-    uow.records.clear(run_id)
+    """What a sweep's table and charts need of a cell: metrics, positions and an equity curve of at
+    most SUMMARY_POINTS points. Its orders, fills, trades and full curve are the same backtest's,
+    rebuilt on demand (BacktestService.complete_records): storing a thousand trades and forty thousand
+    points for every cell would cost several times more than running it. Nothing to clear first:
+    a run has records only once completed, and a completed run never runs again."""
     _write_outcome(uow, run_id, result)
     curve = result.equity
     if len(curve):
@@ -53,7 +53,7 @@ def write_summary(uow: UnitOfWork, run_id: str, result: BacktestResult) -> None:
         ])
 
 
-def _write_orders(uow: UnitOfWork, run_id: str, result: BacktestResult) -> None:
+def _write_ledger(uow: UnitOfWork, run_id: str, result: BacktestResult) -> None:
     session = uow.session
     ids = {o.id: row_id(run_id, o.id) for o in result.orders}
     orders = [
@@ -75,16 +75,16 @@ def _write_orders(uow: UnitOfWork, run_id: str, result: BacktestResult) -> None:
          "symbol": f.symbol, "side": f.side, "qty": f.qty, "price": f.price, "fee": f.fee, "ts": f.ts}
         for f in result.fills
     ])
-
-
-def _write_outcome(uow: UnitOfWork, run_id: str, result: BacktestResult) -> None:
-    session = uow.session
     bulk_insert(session, Trade.__table__, [  # type: ignore[arg-type]
         {"id": row_id(run_id, t.id), "run_id": run_id, "symbol": t.symbol, "direction": t.direction, "qty": t.qty,
          "entry_ts": t.entry_ts, "entry_price": t.entry_price, "exit_ts": t.exit_ts, "exit_price": t.exit_price,
          "pnl": t.pnl, "return_pct": t.return_pct, "fees": t.fees, "bars_held": t.bars_held}
         for t in result.trades
     ])
+
+
+def _write_outcome(uow: UnitOfWork, run_id: str, result: BacktestResult) -> None:
+    session = uow.session
     bulk_insert(session, Position.__table__, [  # type: ignore[arg-type]
         {"id": row_id(run_id, f"p-{p.symbol}"), "run_id": run_id, "symbol": p.symbol, "qty": p.qty,
          "avg_price": p.avg_price, "mark_price": p.mark_price, "realized_pl": p.realized_pl,

@@ -25,8 +25,8 @@ def _records(session, run_id: str) -> RunRecords:  # type: ignore[no-untyped-def
 
 
 def _full_records(run_id: str) -> None:
-    """A sweep cell keeps only its summary until opened: store its orders, fills and whole equity curve
-    first (before the read session starts, so it sees them), the same as the backtest run alone."""
+    """A sweep cell keeps only its summary until opened: store its orders, fills, trades and whole
+    equity curve first (before the read session starts, so it sees them), the same as the backtest run alone."""
     services().app.backtests.complete_records(run_id)
 
 
@@ -50,6 +50,7 @@ def fills(run_id: str, query: PageQuery):  # type: ignore[no-untyped-def]
 @endpoint(bp, "/<run_id>/trades", summary="The run's closed round trips", query=PageQuery,
           response=page_of_cache(TradeOut))
 def trades(run_id: str, query: PageQuery):  # type: ignore[no-untyped-def]
+    _full_records(run_id)
     with services().container.read_session() as session:
         rows, total = _records(session, run_id).trades(run_id, limit=query.per_page, offset=query.offset)
         return page(TradeOut, rows, total, query)
@@ -105,8 +106,7 @@ class ExportQuery(BaseModel):
 def export(run_id: str, kind: str, query: ExportQuery) -> Response:
     """`kind` is trades, orders, fills or equity; the file is streamed, so long curves export fine."""
     exports.check(kind, query.format)
-    if kind != "trades":
-        _full_records(run_id)
+    _full_records(run_id)
     session = services().container.read_session()
     chunks = exports.render(session, run_id, kind, query.format)
     try:

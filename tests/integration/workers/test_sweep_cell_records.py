@@ -40,10 +40,11 @@ def test_a_sweep_cell_shows_the_same_orders_fills_equity_and_metrics_as_the_run_
     cell_id = next(c["run_id"] for c in cells if c["params"]["fast"] == 5)
     single, cell = (f"/api/v1/runs/{alone['id']}", f"/api/v1/runs/{cell_id}")
 
-    trades_before = all_items(stack, f"{cell}/trades")  # the summary a sweep table shows, before opening
-    assert trades_before and without_ids(trades_before) == without_ids(all_items(stack, f"{single}/trades"))
+    summary = stack.client.get(cell).get_json()  # what a sweep's table shows, before the cell is opened
+    trades = all_items(stack, f"{single}/trades")
+    assert trades and without_ids(all_items(stack, f"{cell}/trades")) == without_ids(trades)
     orders = all_items(stack, f"{single}/orders")
-    assert len(orders) >= 2 * len(trades_before)
+    assert len(orders) >= 2 * len(trades)
     assert without_ids(all_items(stack, f"{cell}/orders")) == without_ids(orders)
     assert without_ids(all_items(stack, f"{cell}/fills")) == without_ids(all_items(stack, f"{single}/fills"))
     equity = stack.client.get(f"{single}/equity").get_json()
@@ -51,9 +52,9 @@ def test_a_sweep_cell_shows_the_same_orders_fills_equity_and_metrics_as_the_run_
     assert stack.client.get(f"{cell}/equity").get_json() == equity
     assert stack.client.get(f"{cell}/equity?points=10").get_json() == \
         stack.client.get(f"{single}/equity?points=10").get_json()
-    assert without_ids(all_items(stack, f"{cell}/trades")) == without_ids(trades_before)  # unchanged by opening
     detail, cell_detail = stack.client.get(single).get_json(), stack.client.get(cell).get_json()
-    assert cell_detail["metrics"] == detail["metrics"] and detail["metrics"]["bars"] == 400
+    assert summary["metrics"] == cell_detail["metrics"] == detail["metrics"]  # opening changed none
+    assert detail["metrics"]["bars"] == 400 and detail["metrics"]["trades"] == len(trades)
     assert cell_detail["options"]["rejections"] == detail["options"]["rejections"]
     exported = stack.client.get(f"{cell}/export/fills?format=csv").get_data(as_text=True)
     assert exported.count("\n") == len(all_items(stack, f"{single}/fills")) + 1
