@@ -43,7 +43,8 @@ RunSort = Literal["created_at", "name", "mode", "strategy", "symbols", "status",
 
 class RunQuery(PageQuery):
     mode: str | None = Field(None, pattern="^(backtest|paper|live)$")
-    status: str | None = Field(None, max_length=20)
+    status: str | None = Field(
+        None, pattern="^(created|queued|running|completed|failed|cancelled|stopping|stopped|error)$")
     strategy: str | None = Field(None, max_length=200)
     sweep_id: str | None = Field(None, max_length=36)
     sort: RunSort = Field("created_at", description="a run column or a metric name; runs without the metric go last")

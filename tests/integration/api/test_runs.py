@@ -92,3 +92,11 @@ def test_strategies_endpoint_lists_schemas(client: FlaskClient) -> None:
     assert fast["type"] == "integer" and fast["default"] == 10 and fast["minimum"] == 2
     assert client.get("/api/v1/strategies/sma_cross").get_json()["name"] == "sma_cross"
     assert client.get("/api/v1/strategies/nope").status_code == 404
+
+
+def test_an_unknown_status_filter_is_a_422_like_an_unknown_mode(client: FlaskClient, pg: Container) -> None:
+    for query in ("status=bogus", "mode=bogus"):
+        answer = client.get(f"/api/v1/runs?{query}")
+        assert answer.status_code == 422, query
+        assert answer.get_json()["code"] == "validation_failed"
+    assert client.get("/api/v1/runs?status=stopped").status_code == 200
