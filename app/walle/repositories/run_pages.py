@@ -65,9 +65,19 @@ class RunPages:
                  descending: bool = True) -> list[tuple[Run, Any]]:
         """Page `offset // limit + 1` in the same order as `after`, counting past every earlier run."""
         query, key = keyed(filters, sort)
-        order = (key.desc() if descending else key.asc()).nulls_last()
-        rows = self.session.execute(query.order_by(order, *NEWEST_FIRST).limit(limit).offset(offset))
-        return [tuple(row) for row in rows]  # type: ignore[misc]
+        order = key.desc() if descending else key.asc()
+        if sort in RUN_COLUMNS:  # never NULL: the order is the index's
+            rows = self.session.execute(query.order_by(order, *NEWEST_FIRST).limit(limit).offset(offset))
+            return [tuple(row) for row in rows]  # type: ignore[misc]
+        # A metric: the runs with a value in the index's order, then (counting those) the runs without one.
+        valued = query.where(key.is_not(None))
+        found = [tuple(row) for row in self.session.execute(valued.order_by(order, *NEWEST_FIRST)
+                                                                  .limit(limit).offset(offset))]
+        if len(found) < limit:
+            skip = offset - (self.session.scalar(select(func.count()).select_from(valued.subquery())) or 0)
+            found += [tuple(row) for row in self.session.execute(
+                query.where(key.is_(None)).order_by(*NEWEST_FIRST).limit(limit - len(found)).offset(max(skip, 0)))]
+        return found  # type: ignore[return-value]
 
     def after(self, filters: RunFilter, *, limit: int, sort: str = "created_at", descending: bool = True,
               position: RunPosition | None = None) -> list[tuple[Run, Any]]:
