@@ -8,9 +8,11 @@ from typing import Any, get_args
 
 from flask.testing import FlaskClient
 
-from app.bootstrap import Container
+from app.bootstrap import Container, bootstrap
+from app.glados.app import create_app
 from app.glados.schemas.runs import RunSort
 from app.walle.models import Run, RunMetric
+from tests.conftest import TEST_TOKEN, make_settings
 
 SORTS: tuple[str, ...] = get_args(RunSort)
 START = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
@@ -97,3 +99,21 @@ def test_a_foreign_or_garbled_cursor_is_a_422_with_the_standard_error_body(clien
         assert response.status_code == 422, query
         body = response.get_json()
         assert body["code"] == "validation_failed" and "cursor" in body["details"]["fields"], query
+
+
+def test_cursor_pages_work_the_same_on_sqlite_for_weaver_standalone(sqlite_url: str) -> None:
+    container = bootstrap(make_settings(sqlite_url, broker="memory"), listen=False)
+    app = create_app({"SETTINGS": container.settings, "CONTAINER": container})
+    try:
+        client = app.test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {TEST_TOKEN}"
+        first = set(add_runs(container, 22, 0, START))
+        for sort in ("created_at", "name", "symbols", "sharpe"):
+            for order in ("desc", "asc"):
+                numbered = [item["id"] for page in range(1, 7)
+                            for item in get_page(client, f"sort={sort}&order={order}&per_page=4&page={page}")["items"]]
+                assert walk(client, container, sort, order, adding=False) == numbered, f"{sort} {order}"
+                assert set(numbered) == first
+    finally:
+        app.extensions["weaver"].broadcaster.stop()
+        container.close()
