@@ -46,6 +46,18 @@ class StartBacktest(Command):
 
 
 @dataclass(frozen=True)
+class StartBacktests(Command):
+    """Several of a sweep's cells in one message: each is claimed, run and stored as if it came alone
+    (idempotent by its run's state, so no processed record), but a short cell stops paying a
+    message's round trip of its own."""
+
+    name: ClassVar[str] = "start_backtests"
+    queue: ClassVar[str] = "backtest"
+    recorded: ClassVar[bool] = False
+    run_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class CreateSweepCells(Command):
     """Create a sweep's backtests (one per cell) after its request answered; idempotent by the
     sweep's status (only a `creating` sweep is acted on)."""
@@ -116,7 +128,7 @@ class ApplyTradeUpdate(Command):
 
 
 COMMANDS: dict[str, type[Command]] = {cls.type(): cls for cls in (
-    StartBacktest, CreateSweepCells, StartLive, TickLive, TickBar, StopRun, KillSwitch, RefreshAccount,
+    StartBacktest, StartBacktests, CreateSweepCells, StartLive, TickLive, TickBar, StopRun, KillSwitch, RefreshAccount,
     ApplyTradeUpdate)}
 
 

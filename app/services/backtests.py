@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -69,6 +69,13 @@ class BacktestService:
             self._fail(run_id, f"the backtest stopped with an internal error ({exc.__class__.__name__}: {exc})")
             return "failed"
         return self._finish(run_id, result, time.perf_counter() - started)
+
+    def execute_many(self, run_ids: Sequence[str]) -> str:
+        """Several cells of one message, one after the other; `busy` when any was (the message comes
+        back later and skips the ones done)."""
+        with shared_bars.one_batch():
+            outcomes = [self.execute(run_id) for run_id in run_ids]
+        return "busy" if "busy" in outcomes else "done"
 
     def complete_records(self, run_id: str) -> bool:
         """Store the orders, fills, trades and full equity curve of a sweep cell that kept its summary,

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from app.marvin.bars import BarFrame
@@ -25,17 +27,33 @@ class BarCache:
         self.max_bars = max_bars
         self._frames: OrderedDict[Key, BarFrame] = OrderedDict()
         self._lock = threading.Lock()
+        self._batch = threading.local()
         self.hits = self.misses = 0
+
+    @contextmanager
+    def one_batch(self) -> Iterator[None]:
+        """Runs that start together (a message's sweep cells) share one read: inside, a window counted
+        once is not counted again. Several short cells then pay for one count, not one each."""
+        self._batch.checked = set()
+        try:
+            yield
+        finally:
+            self._batch.checked = None
 
     def load(self, bars: BarRepository, symbol: str, timeframe: str, start: datetime | None,
              end: datetime | None) -> BarFrame:
         key = (symbol, timeframe, start, end)
         with self._lock:
             cached = self._frames.get(key)
+        checked: set[Key] | None = getattr(self._batch, "checked", None)
+        if cached is not None and checked is not None and key in checked:
+            return cached
         if cached is not None and len(cached) == bars.count(symbol, timeframe, start, end):
             with self._lock:
                 self._frames.move_to_end(key)
                 self.hits += 1
+            if checked is not None:
+                checked.add(key)
             return cached
         loaded = bars.load(symbol, timeframe, start, end)
         frame = BarFrame(symbol, timeframe, loaded.ts, loaded.open, loaded.high, loaded.low, loaded.close,
@@ -46,6 +64,8 @@ class BarCache:
             self._frames.move_to_end(key)
             while sum(len(f) for f in self._frames.values()) > self.max_bars and len(self._frames) > 1:
                 self._frames.popitem(last=False)
+        if checked is not None:
+            checked.add(key)
         return frame
 
 

@@ -9,7 +9,7 @@ redelivery is recognised and skipped.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from sqlalchemy import select
@@ -22,6 +22,7 @@ from app.events.commands import (
     KillSwitch,
     RefreshAccount,
     StartBacktest,
+    StartBacktests,
     StartLive,
     StopRun,
     TickBar,
@@ -37,6 +38,8 @@ NOT_DONE = ("busy",)  # outcomes that mean "ask again later": never recorded as 
 
 class Backtests(Protocol):
     def execute(self, run_id: str) -> str: ...
+
+    def execute_many(self, run_ids: Sequence[str]) -> str: ...
 
 
 class Sweeps(Protocol):
@@ -54,6 +57,7 @@ class CommandHandlers:
         # Services are fetched when a command needs them: a backtest worker never builds Veda.
         self.handlers: dict[type[Command], Callable[[Any], Any]] = {
             StartBacktest: lambda c: backtests().execute(c.run_id),
+            StartBacktests: lambda c: backtests().execute_many(c.run_ids),
             CreateSweepCells: lambda c: sweeps().create_cells(c.sweep_id),
             StartLive: lambda c: live().handle("start", c.run_id),
             TickLive: lambda c: live().handle("tick", c.run_id, bar_ts=c.bar_ts),

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import update
 
-from app.events.commands import CreateSweepCells, StartBacktest, issue
+from app.events.commands import CreateSweepCells, StartBacktests, issue
 from app.services import idempotency, strategies
 from app.services.errors import NotFound, ServiceError, ValidationFailed
 from app.services.runs import RunService, now, transition
@@ -26,6 +26,7 @@ from app.walle.repositories import RunFilter
 from app.walle.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
+MAX_CELLS_PER_MESSAGE = 8
 SETTINGS_FIELDS = ("symbols", "timeframe", "start", "end", "cash", "fees", "slippage", "fractional", "allow_short",
                    "asset_class")
 
@@ -63,6 +64,11 @@ def plan(strategy: str, grid: dict[str, list[Any]],
         raise ValidationFailed({"grid": "no cell of the grid has valid parameters: "
                                         + (skipped[0]["reason"] if skipped else "empty grid")})
     return valid, skipped
+
+
+def cells_per_message(cells: int) -> int:
+    """Cells sent together: up to 8, leaving at least 8 messages to share among the workers."""
+    return max(1, min(MAX_CELLS_PER_MESSAGE, cells // 8))
 
 
 def window_of(strategy: str, settings: dict[str, Any]) -> RunCreate:
@@ -131,6 +137,7 @@ class SweepService:
         start, end = self.runs.check_data(uow, window)
         options = {"fractional": window.fractional, "allow_short": window.allow_short,
                    "asset_class": window.asset_class}
+        run_ids: list[str] = []
         with uow.outbox.batch():  # one insert for every cell's events and commands
             for index, params in enumerate(valid):
                 run = uow.runs.add(Run(
@@ -140,7 +147,10 @@ class SweepService:
                     status="created", sweep_id=sweep.id, created_at=now(), updated_at=now(),
                 ))
                 transition(uow, run, "queued")
-                issue(uow.outbox, StartBacktest(run.id))
+                run_ids.append(run.id)
+            step = cells_per_message(len(run_ids))
+            for first in range(0, len(run_ids), step):
+                issue(uow.outbox, StartBacktests(tuple(run_ids[first:first + step])))
             uow.outbox.emit("sweep.progress", {"sweep_id": sweep.id, "status": "running", "done": 0,
                                                "total": len(valid)})
         sweep.total = len(valid)

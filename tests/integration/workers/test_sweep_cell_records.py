@@ -8,7 +8,8 @@ from typing import Any
 import dramatiq
 
 from app.bootstrap import Container
-from tests.integration.api.conftest import store_daily_bars
+from app.events.commands import StartBacktests
+from tests.integration.api.conftest import issued, store_daily_bars
 from tests.integration.workers.conftest import Stack, wait_for
 
 SETTINGS = {"symbols": ["AAPL"], "timeframe": "1Day", "cash": "10000"}
@@ -58,3 +59,31 @@ def test_a_sweep_cell_shows_the_same_orders_fills_equity_and_metrics_as_the_run_
     assert cell_detail["options"]["rejections"] == detail["options"]["rejections"]
     exported = stack.client.get(f"{cell}/export/fills?format=csv").get_data(as_text=True)
     assert exported.count("\n") == len(all_items(stack, f"{single}/fills")) + 1
+
+
+def test_a_sixteen_cell_sweep_sends_its_cells_two_per_message_and_each_completes_as_alone(
+        stack: Stack, pg: Container, thread_workers: dramatiq.Worker) -> None:
+    store_daily_bars(pg, "AAPL", days=300)
+    sweep = stack.client.post("/api/v1/sweeps", json={**SETTINGS, "strategy": "sma_cross",
+                                                      "grid": {"fast": [3, 5, 8, 10], "slow": [20, 30, 40, 50]}})
+    assert sweep.status_code == 201, sweep.get_json()
+    sweep_id = sweep.get_json()["id"]
+    done = wait_for(lambda: (s := stack.client.get(f"/api/v1/sweeps/{sweep_id}").get_json())["status"]
+                    == "completed" and s, 60, "the sweep to complete")
+    assert done["done"] == 16 and done["failed"] == 0
+    batches = [c.run_ids for c in issued(pg) if isinstance(c, StartBacktests)]
+    assert [len(b) for b in batches] == [2] * 8
+    rows = stack.client.get(f"/api/v1/sweeps/{sweep_id}/results").get_json()
+    assert sorted(r["run_id"] for r in rows) == sorted(run_id for b in batches for run_id in b)
+    for row in rows:
+        assert row["status"] == "completed" and row["metrics"]["bars"] == 300
+    last = rows[-1]  # one cell of a shared message: its records are those of the same run alone
+    alone = stack.client.post("/api/v1/runs", json={**SETTINGS, "strategy": "sma_cross", "params": last["params"],
+                                                    "start_now": True}).get_json()
+    wait_for(lambda: stack.client.get(f"/api/v1/runs/{alone['id']}").get_json()["status"] == "completed", 60,
+             "the run to complete")
+    for kind in ("orders", "fills", "trades"):
+        assert without_ids(all_items(stack, f"/api/v1/runs/{last['run_id']}/{kind}")) == \
+            without_ids(all_items(stack, f"/api/v1/runs/{alone['id']}/{kind}"))
+    assert stack.client.get(f"/api/v1/runs/{last['run_id']}").get_json()["metrics"] == \
+        stack.client.get(f"/api/v1/runs/{alone['id']}").get_json()["metrics"]
