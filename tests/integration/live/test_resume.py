@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from app.bootstrap import Container
 from app.config import Settings
 from app.events.reader import read_events
-from app.exchange import ExchangeServer
+from app.exchange import AccountConfig, ExchangeServer
 from app.greta.engine import Backtest, BacktestConfig
 from app.marvin.bars import BarFrame
 from app.veda.alpaca import RetryPolicy
@@ -48,9 +48,10 @@ def tick_bars(count: int, plan: list[tuple[Runtime, str]], first: datetime | Non
     return bars
 
 
-def exchange_orders(exchange: ExchangeServer, run_id: str) -> list[tuple[str, str, Decimal]]:
+def exchange_orders(exchange: ExchangeServer, run_id: str, account: AccountConfig = PAPER
+                    ) -> list[tuple[str, str, Decimal]]:
     """The run's orders at the exchange as (bar-seq, side, qty), the run id left out so twins compare."""
-    found = trading_client(exchange, PAPER).get_orders(GetOrdersRequest(status="all", limit=500))
+    found = trading_client(exchange, account).get_orders(GetOrdersRequest(status="all", limit=500))
     return sorted((o.client_order_id[len(run_id) + 1:], o.side.value, Decimal(o.qty)) for o in found
                   if o.client_order_id.startswith(run_id))
 

@@ -11,7 +11,7 @@ from app.bootstrap import Container
 from app.events.commands import TickLive
 from app.exchange import ExchangeServer
 from app.walle.models import LiveTick
-from tests.integration.live.conftest import exchange, live_settings, running_run
+from tests.integration.live.conftest import LIVE, exchange, live_settings, running_run
 from tests.integration.live.test_resume import CROSS, events, exchange_orders, restarted
 from tests.integration.workers.conftest import Stack, spawn_workers, wait_for
 from tests.integration.workers.test_live_worker import _paper_account
@@ -42,7 +42,10 @@ def test_a_sigkilled_live_worker_restarted_goes_on_like_an_uninterrupted_twin(
              {"strategy": CROSS, "params": {"fast": 2, "slow": 4, "size": 5}}]
     pairs = [(running_run(pg, **spec), running_run(pg, **spec)) for spec in specs]
     twins = restarted(live_settings(pg, exchange), pg)  # ticks the twins here, never restarted
-    alpaca = _paper_account(exchange)
+    # The worker trades on an account of its own: on one shared account each process's trade-update
+    # stream would also record the other's fills (one live worker per account is the deployment's rule).
+    alpaca = {**_paper_account(exchange), "WEAVER_ALPACA_PAPER_KEY_ID": LIVE.key,
+              "WEAVER_ALPACA_PAPER_SECRET_KEY": LIVE.secret}
     last: datetime | None = None
     done = 0
 
@@ -80,7 +83,7 @@ def test_a_sigkilled_live_worker_restarted_goes_on_like_an_uninterrupted_twin(
         second.stop()
 
     for resumed, twin in pairs:
-        assert exchange_orders(exchange, resumed) == exchange_orders(exchange, twin)
+        assert exchange_orders(exchange, resumed, LIVE) == exchange_orders(exchange, twin)
         assert events(pg, resumed, "run.replay_mismatch") == []
         assert events(pg, resumed, "run.bars_missed"), "the bars of the outage are listed as missed"
-    assert [side for _, side, _ in exchange_orders(exchange, pairs[0][0])] == ["buy"]
+    assert [side for _, side, _ in exchange_orders(exchange, pairs[0][0], LIVE)] == ["buy"]
