@@ -26,7 +26,7 @@ if [ -f ui/package.json ]; then
   (cd ui && npm run -s test)
 fi
 echo "==> Python integration and end-to-end tests (Postgres, Redis, real processes)"
-.venv/bin/pytest -q -p no:cacheprovider tests/integration tests/e2e
+.venv/bin/pytest -q -p no:cacheprovider --durations=15 tests/integration tests/e2e
 if [ -f ui/package.json ]; then
   echo "==> UI end-to-end tests (Playwright, headless Chromium)"
   (cd ui && npm run -s e2e)
