@@ -28,6 +28,11 @@ def start_web(database_url: str, port: int, token: str, workers: int = 2, thread
     process = subprocess.Popen([str(BIN / "weaver"), "web", "--port", str(port), "--host", "127.0.0.1",
                                 "--workers", str(workers), "--threads", str(threads)], env=environment,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return wait_healthy(process, port, "weaver web")
+
+
+def wait_healthy(process: subprocess.Popen[bytes], port: int, what: str) -> subprocess.Popen[bytes]:
+    """The process once its /healthz on `port` answers; killed, and an error, after 30 s."""
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -36,4 +41,4 @@ def start_web(database_url: str, port: int, token: str, workers: int = 2, thread
         except requests.RequestException:
             time.sleep(0.2)
     process.kill()
-    raise RuntimeError("weaver web did not start")
+    raise RuntimeError(f"{what} did not start")

@@ -20,11 +20,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import requests
-
 from benchmarks.common import percentile, scratch_postgres
 from benchmarks.idle_streams import close_all, open_sse, open_ws, timed_gets
-from benchmarks.server import free_port, start_web
+from benchmarks.server import free_port, start_web, wait_healthy
 
 TOKEN = "benchmark-token-0123456789"
 
@@ -51,15 +49,7 @@ def _start_gthread(url: str, port: int) -> subprocess.Popen[bytes]:
                                 "--threads", "64", "--bind", f"127.0.0.1:{port}", "--timeout", "0",
                                 "app.glados.wsgi:app"], env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
-                return process
-        except requests.RequestException:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("gunicorn gthread did not start")
+    return wait_healthy(process, port, "gunicorn gthread")
 
 
 @contextmanager
