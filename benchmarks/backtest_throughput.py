@@ -1,11 +1,14 @@
 """Backtest engine throughput: bars per second and peak memory, data already in memory (no database).
 
+0. Against backtesting.py's engine (benchmarks/peer_backtesting_py.py) on the same bars and SMA values,
+   alternating in the same minutes, best of `--repeat`: Greta's bars/s without and with every record
+   built, the peer's, and the ratios (targets: 25x and 12x).
 1. SMA crossover 10/20, all-in (percent=100), long only, market orders filled at the next open, no
    fees, on 1,000,000 synthetic 1-minute bars of one symbol. Target: >= 1,000,000 bars/s.
 2. Momentum rotation (lookback 20, every 20 bars, top 5) over 20 symbols on one clock.
 
 Usage: .venv/bin/python -m benchmarks.backtest_throughput [--bars 1000000] [--symbols 20]
-       [--rotation-bars 50000] [--repeat 3]
+       [--rotation-bars 50000] [--repeat 3] [--peer-only | --no-peer]
 
 The machine is shared, so each case runs `--repeat` times and the best and median are printed
 (wall time and this process's CPU time). Memory is measured in a separate run under tracemalloc,
@@ -82,18 +85,45 @@ def phases(config: BacktestConfig, data: list[BarFrame]) -> str:
             f"{bars / (materialised - started):,.0f} bars/s")
 
 
-def compare_with_peer(bars: int, repeat: int) -> None:
-    """Greta and backtesting.py on the same bars, one right after the other: the ratio is what holds."""
-    from benchmarks.peer_backtesting_py import peer_seconds
+def run_sma(config: BacktestConfig, frame: BarFrame, records: bool) -> BacktestResult:
+    """One run; with `records`, every order, fill and trade record built too (what the JSON, the
+    Parquet files and the database write read)."""
+    result = Backtest(config, [frame]).run()
+    if records:
+        result.orders, result.fills, result.trades  # noqa: B018 - built on first access
+    return result
 
-    frame = synthetic_bars("SYN", bars, seed=42, timeframe="1Min")
+
+def compare_with_peer(frame: BarFrame, repeat: int) -> None:
+    """Greta and backtesting.py's engine on the same bars and SMA values, alternating, best of `repeat`:
+    the ratio is what holds on a shared machine. Greta is timed twice per round: `run()` alone, and
+    `run()` with every order, fill and trade record built."""
+    from benchmarks.peer_backtesting_py import peer_frame, peer_run
+
     sma = BacktestConfig("sma_cross", {"fast": 10, "slow": 20, "percent": 99.99}, cash=Decimal("100000000"))
-    walls, _, result = timed(lambda: Backtest(sma, [frame]).run(), repeat)
-    peer, peer_trades = peer_seconds(frame, repeat)
-    ours = min(walls)
-    print(f"side by side on {bars:,} 1Min bars, SMA 10/20 all-in: Greta {bars / ours:,.0f} bars/s "
-          f"({len(result.trades):,} trades), backtesting.py {bars / peer:,.0f} bars/s ({peer_trades:,} trades): "
-          f"Greta is {peer / ours:.1f}x faster")
+    data = peer_frame(frame)
+    best = {"greta": float("inf"), "records": float("inf"), "peer": float("inf")}
+    trades = {}
+    for _ in range(repeat):
+        for name in ("greta", "records"):
+            started = time.perf_counter()
+            result = run_sma(sma, frame, records=name == "records")
+            best[name] = min(best[name], time.perf_counter() - started)
+            trades[name] = result.metrics["trades"]
+            del result
+        seconds, trades["peer"] = peer_run(data)
+        best["peer"] = min(best["peer"], seconds)
+    bars = len(frame)
+    rate = {name: bars / seconds for name, seconds in best.items()}
+    print(f"engine against backtesting.py's engine: {bars:,} 1Min bars, SMA 10/20 all-in, the same SMA values, "
+          f"alternating, best of {repeat}")
+    print(f"  backtesting.py Backtest.run():          {rate['peer']:>12,.0f} bars/s  ({trades['peer']:,} trades)")
+    print(f"  Greta run():                            {rate['greta']:>12,.0f} bars/s  ({trades['greta']:,} trades)  "
+          f"ratio {rate['greta'] / rate['peer']:.1f}x")
+    print(f"  Greta run() + every record built:       {rate['records']:>12,.0f} bars/s  "
+          f"({trades['records']:,} trades)  ratio {rate['records'] / rate['peer']:.1f}x")
+    if not trades["greta"] == trades["records"] == trades["peer"]:
+        print("  WARNING: the engines took different numbers of trades")
 
 
 def main() -> None:
@@ -102,13 +132,15 @@ def main() -> None:
     parser.add_argument("--symbols", type=int, default=20)
     parser.add_argument("--rotation-bars", type=int, default=50_000, help="bars per symbol in the rotation case")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--peer-bars", type=int, default=200_000,
-                        help="bars for the side-by-side run against backtesting.py (0: skip)")
+    parser.add_argument("--peer-only", action="store_true", help="only the side-by-side run against backtesting.py")
+    parser.add_argument("--no-peer", action="store_true", help="skip the side-by-side run against backtesting.py")
     args = parser.parse_args()
-    if args.peer_bars:
-        compare_with_peer(args.peer_bars, args.repeat)
-
     frame = synthetic_bars("SYN", args.bars, seed=42, timeframe="1Min")
+    if not args.no_peer:
+        compare_with_peer(frame, args.repeat)
+    if args.peer_only:
+        return
+
     sma = BacktestConfig("sma_cross", {"fast": 10, "slow": 20, "percent": 100.0}, cash=Decimal("100000"))
     walls, cpus, result = timed(lambda: Backtest(sma, [frame]).run(), args.repeat)
     report(f"sma_cross 10/20 on 1 symbol, 1Min bars ({len(result.orders):,} orders, {len(result.trades):,} trades)",

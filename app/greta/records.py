@@ -9,36 +9,68 @@ point per bar: `EquityCurve.points()` builds per-point records only when someone
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from decimal import Decimal
-from functools import cached_property
-from typing import Any, Protocol
+from functools import cached_property, wraps
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
 from app.marvin.bars import ns_to_datetime
 
 E4 = Decimal("0.0001")
+T = TypeVar("T")
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while records are built by the ten thousand.
+
+    Each batch of new objects triggers a collection, and the older generations' collections walk
+    every object alive (the records built so far included): with the collector on, a million-bar
+    run's 51,000 order records took four times as long to build. Records hold no cycles.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def without_collector(build: Callable[..., T]) -> Callable[..., T]:
+    """`build` run with the collector paused (see `collector_paused`)."""
+
+    @wraps(build)
+    def run(*args: Any, **kwargs: Any) -> T:
+        with collector_paused():
+            return build(*args, **kwargs)
+
+    return run
 
 
 def maker(cls: type) -> Any:
     """A positional constructor for a frozen record that skips the generated __init__.
 
     A frozen dataclass's __init__ sets each field through object.__setattr__, which made building
-    a million-bar run's records take seconds; filling the instance dict directly is twice as fast.
-    Only for values already checked (the broker's own state); instances are as frozen as ever.
+    a million-bar run's records take seconds; the constructor is written out for the class's fields
+    (as dataclasses writes its own methods), storing each straight into the instance dict, four
+    times faster. Only for values already checked (the broker's own state); instances are as
+    frozen as ever.
     """
-    names = tuple(f.name for f in fields(cls))
-    new = object.__new__
-
-    def make(*values: Any) -> Any:
-        record = new(cls)
-        record.__dict__.update(zip(names, values, strict=True))
-        return record
-
-    return make
+    names = [f.name for f in fields(cls)]
+    source = [f"def make({', '.join(names)}):", "    record = new(cls)", "    d = record.__dict__"]
+    source += [f"    d[{name!r}] = {name}" for name in names]
+    source.append("    return record")
+    namespace: dict[str, Any] = {}
+    exec(compile("\n".join(source), f"<maker {cls.__name__}>", "exec"),  # noqa: S102
+         {"new": object.__new__, "cls": cls}, namespace)
+    return namespace["make"]
 
 
 @dataclass(frozen=True)
@@ -144,6 +176,7 @@ class EquityCurve:
         """Equity as float64 dollars, for charts and metrics."""
         return self.equity_e4 / 10_000.0
 
+    @without_collector
     def points(self) -> list[EquityPoint]:
         point = maker(EquityPoint)
         return [

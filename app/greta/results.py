@@ -23,6 +23,7 @@ from app.greta.records import (
     PositionRecord,
     TradeRecord,
     maker,
+    without_collector,
 )
 from app.marvin.bars import ns_to_datetime
 from app.marvin.gateway import client_order_id
@@ -48,12 +49,14 @@ class RunLedger:
             moment = self._times[step] = ns_to_datetime(int(self.timeline[step]))
         return moment
 
+    @without_collector
     def orders(self) -> tuple[OrderRecord, ...]:
         return tuple(self._order(o) for o in self._orders)
 
     def reject_reasons(self) -> list[str | None]:
         return [order.reason for order in self._orders if order.status == "rejected"]
 
+    @without_collector
     def fills(self) -> tuple[FillRecord, ...]:
         at, symbols, shares, make = self.at, self.symbols, self.units.decimal, maker(FillRecord)
         return tuple(
@@ -61,6 +64,7 @@ class RunLedger:
             for n, (oid, k, side, qty, price, fee, step) in enumerate(self._fills, start=1)
         )
 
+    @without_collector
     def trades(self) -> tuple[TradeRecord, ...]:
         at, symbols, shares, make = self.at, self.symbols, self.units.decimal, maker(TradeRecord)
         return tuple(
