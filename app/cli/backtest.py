@@ -165,6 +165,8 @@ def _prepare(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
     if len(symbols) > len(data_files):
         raise click.UsageError("more --symbol options than --data files")
     frames = [load_csv(path, symbols[i] if i < len(symbols) else None, timeframe) for i, path in enumerate(data_files)]
+    if data_files:
+        _return_reader_memory()
     frames += [parse_synthetic(spec, timeframe or "1Day") for spec in synthetic]
     if not frames:
         raise click.UsageError("give bars with --data FILE or --synthetic SYMBOL:BARS[:SEED]")
@@ -172,6 +174,14 @@ def _prepare(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
                             fees=fee_spec, slippage=slippage_spec, fractional=fractional, allow_short=allow_short,
                             run_id=str(uuid.uuid4()) if database_configured() else "backtest")
     return config, frames
+
+
+def _return_reader_memory() -> None:
+    """Hand back to the system what the CSV reader's Arrow memory pool kept after reading: mimalloc
+    holds on to freed pages (about 90 MB after a 1M-bar file), which nothing else can reuse."""
+    import pyarrow
+
+    pyarrow.default_memory_pool().release_unused()
 
 
 def _run(config: BacktestConfig, frames: list[BarFrame], quiet: bool) -> BacktestResult:

@@ -148,4 +148,7 @@ def run_backtest(config: BacktestConfig, data: Data, *, progress: Progress | Non
     polled between chunks and raises BacktestCancelled when it returns True. The first `warmup` bars
     only give the indicators their history: `next()` is not called on them."""
     backtest = Backtest(config, data, strategy=strategy, instruments=instruments, warmup=warmup)
-    return backtest.run(progress=progress, cancel=cancel, chunk=chunk)
+    try:
+        return backtest.run(progress=progress, cancel=cancel, chunk=chunk)
+    finally:
+        backtest.runner.release()  # nobody else holds this Backtest: its per-bar lists can go now

@@ -41,6 +41,11 @@ class RunLedger:
         self._orders, self._fills, self._trades = orders, fills, trades
         self._times: dict[int, datetime] = {}
         self._make_order, self._make_event = maker(OrderRecord), maker(OrderEvent)
+        self._make_fill, self._make_trade = maker(FillRecord), maker(TradeRecord)
+
+    def count(self, kind: str) -> int:
+        """How many "orders", "fills" or "trades" records the run has (none of them built)."""
+        return len({"orders": self._orders, "fills": self._fills, "trades": self._trades}[kind])
 
     def at(self, step: int) -> datetime:
         """Bar step → datetime, cached: many records share a bar."""
@@ -50,29 +55,30 @@ class RunLedger:
         return moment
 
     @without_collector
-    def orders(self) -> tuple[OrderRecord, ...]:
-        return tuple(self._order(o) for o in self._orders)
+    def orders(self, start: int = 0, stop: int | None = None) -> tuple[OrderRecord, ...]:
+        """The orders [start, stop) as records (all by default; a writer may take them in chunks)."""
+        return tuple(self._order(o) for o in self._orders[start:stop])
 
     def reject_reasons(self) -> list[str | None]:
         return [order.reason for order in self._orders if order.status == "rejected"]
 
     @without_collector
-    def fills(self) -> tuple[FillRecord, ...]:
-        at, symbols, shares, make = self.at, self.symbols, self.units.decimal, maker(FillRecord)
+    def fills(self, start: int = 0, stop: int | None = None) -> tuple[FillRecord, ...]:
+        at, symbols, shares, make = self.at, self.symbols, self.units.decimal, self._make_fill
         return tuple(
             make(f"f-{n:06d}", oid, symbols[k], side, shares(qty), to_price(price), to_cash(fee), at(step))
-            for n, (oid, k, side, qty, price, fee, step) in enumerate(self._fills, start=1)
+            for n, (oid, k, side, qty, price, fee, step) in enumerate(self._fills[start:stop], start=start + 1)
         )
 
     @without_collector
-    def trades(self) -> tuple[TradeRecord, ...]:
-        at, symbols, shares, make = self.at, self.symbols, self.units.decimal, maker(TradeRecord)
+    def trades(self, start: int = 0, stop: int | None = None) -> tuple[TradeRecord, ...]:
+        at, symbols, shares, make = self.at, self.symbols, self.units.decimal, self._make_trade
         return tuple(
             make(f"t-{n:06d}", symbols[k], direction, shares(qty), at(entry), to_price(entry_price), at(exit_),
                  to_price(exit_price), to_cash(pnl), return_pct(pnl, value), to_cash(fees), exit_ - entry,
                  entry_order, exit_order)
             for n, (k, direction, qty, entry, entry_price, exit_, exit_price, pnl, fees, value, entry_order,
-                    exit_order) in enumerate(self._trades, start=1)
+                    exit_order) in enumerate(self._trades[start:stop], start=start + 1)
         )
 
     def _order(self, order: SimOrder) -> OrderRecord:

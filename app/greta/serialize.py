@@ -24,7 +24,10 @@ from app.greta.records import BacktestResult, EquityCurve
 
 OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
 CHUNK = 100_000  # equity points formatted and written at a time
-_EQUITY = "\x00equity\x00"  # stands in for the curve in the document, replaced by the streamed points
+RECORDS = 10_000  # orders, fills or trades built and written at a time
+_STREAMED = ("equity", "orders", "fills", "trades")
+_PLACES = {name: f"\x00{name}\x00" for name in _STREAMED}  # stand-ins in the document for the streamed lists
+_MARKS = {name: orjson.dumps(place) for name, place in _PLACES.items()}
 
 
 def iso(moment: datetime) -> str:
@@ -58,18 +61,38 @@ def result_to_dict(result: BacktestResult) -> dict[str, Any]:
 def write_result_json(result: BacktestResult, out: BinaryIO, extra: dict[str, Any] | None = None) -> None:
     """The result as one JSON document, equal once parsed to `result_to_dict` (plus `extra`'s keys).
 
+    The big lists are streamed: the equity curve in CHUNK points, the orders, fills and trades in
+    RECORDS records at a time (built from the run's ledger chunk by chunk unless the result already
+    holds them), so the peak memory is one chunk's, not the whole document's.
     Non-finite floats are written as null, as `plain` makes them."""
-    document = {f.name: getattr(result, f.name) for f in fields(result) if f.name not in ("equity", "ledger")}
-    document.update(orders=result.orders, fills=result.fills, trades=result.trades, equity=_EQUITY, **(extra or {}))
-    head, tail = orjson.dumps(document, default=_default, option=OPTIONS).split(orjson.dumps(_EQUITY))
-    out.write(head)
-    out.write(b"[")
-    for n, chunk in enumerate(equity_chunks(result.equity)):
-        if n:
-            out.write(b",")
-        out.write(chunk)
-    out.write(b"]")
-    out.write(tail)
+    document = {f.name: getattr(result, f.name) for f in fields(result) if f.name not in _STREAMED + ("ledger",)}
+    document.update({name: _PLACES[name] for name in _STREAMED}, **(extra or {}))
+    text = orjson.dumps(document, default=_default, option=OPTIONS)
+    marks = sorted((text.index(place), name, len(place)) for name, place in _MARKS.items())
+    position = 0
+    for at, name, length in marks:
+        out.write(text[position:at])
+        out.write(b"[")
+        pieces = equity_chunks(result.equity) if name == "equity" else record_chunks(result, name)
+        for n, piece in enumerate(pieces):
+            if n:
+                out.write(b",")
+            out.write(piece)
+        out.write(b"]")
+        position = at + length
+    out.write(text[position:])
+
+
+def record_chunks(result: BacktestResult, kind: str) -> Iterator[bytes]:
+    """One kind of record ("orders", "fills", "trades") as JSON objects, comma-joined, RECORDS at a time."""
+    built = result.__dict__.get(kind)  # the cached_property's value, when something read it already
+    if built is not None:
+        chunks: Iterator[tuple[Any, ...]] = (built[start:start + RECORDS] for start in range(0, len(built), RECORDS))
+    else:
+        build = getattr(result.ledger, kind)
+        chunks = (build(start, start + RECORDS) for start in range(0, result.ledger.count(kind), RECORDS))
+    for chunk in chunks:
+        yield orjson.dumps(chunk, default=_default, option=OPTIONS)[1:-1]
 
 
 def result_to_json(result: BacktestResult) -> str:

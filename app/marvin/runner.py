@@ -93,6 +93,13 @@ class StrategyRunner:
         for line in self._lines:
             line[:] = self._array(line.ref)[: self._upto(line.symbol)].tolist()
 
+    def release(self) -> None:
+        """After a batch run nobody reads the strategy of again: drop it, its Lines and the compiled
+        loop now. They reference each other (strategy ↔ runner ↔ loop), so otherwise their per-bar
+        lists (tens of MB over a million bars) would wait for a full garbage collection."""
+        self._stepper, self._next, self.strategy = None, lambda: None, None
+        self._lines, self._feeds = [], {}
+
     # --- incremental ------------------------------------------------------------------------
     def on_bar(self, history: History) -> None:
         """Live: the history now ends with a newly closed bar; run next() for that bar only."""
