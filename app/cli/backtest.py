@@ -2,6 +2,7 @@
 
     weaver backtest --strategy sma_cross --param fast=10 --param slow=20 --data GOOG.csv --cash 10000 \\
         --fees alpaca --slippage 5bp --json out.json --check-lookahead=500
+    weaver backtest ... --out result.parquet            # or --out DIR --format parquet; --out r.json
 
 A thin entry point: it parses and validates, then calls Greta. With a database configured
 (WEAVER_DATABASE_URL in the environment or in `.env`, read by the settings like every other command)
@@ -26,7 +27,6 @@ from rich.table import Table
 from app.cli.progress import progress_bar
 from app.clock.timeframes import TimeframeError
 from app.config import SettingsError, load_settings
-from app.greta.columns import write_result_parquet
 from app.greta.data import load_csv, parse_synthetic
 from app.greta.data.splits import split_warnings
 from app.greta.engine import BacktestConfig, run_backtest
@@ -38,6 +38,7 @@ from app.marvin import BarFrame, DataError, ParamError, StrategyError, StrategyL
 from app.marvin.instruments import ASSET_CLASSES
 from app.marvin.orders import OrderError
 
+OUT_FORMATS = ("json", "parquet")
 USER_ERRORS = (ParamError, DataError, StrategyLoadError, FeeSpecError, SlippageSpecError, TimeframeError, OrderError,
                StrategyError)
 METRIC_LABELS = {
@@ -103,6 +104,11 @@ def store_result(result: BacktestResult, run_id: str) -> str:
 @click.option("--parquet", "parquet_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write the full result as Parquet files in this folder (orders, fills, trades, equity; "
                    "result.json for the rest), for results too large to read as JSON.")
+@click.option("--out", "out_path", type=click.Path(path_type=Path),
+              help="Write the full result here, as --format says (a .json file or a .parquet folder).")
+@click.option("--format", "out_format", type=click.Choice(OUT_FORMATS), default=None,
+              help="Format of --out: json (one document) or parquet (a folder of files, for results too large to "
+                   "read as JSON). Default: from the suffix of --out (.json or .parquet).")
 @click.option("--check-lookahead", "lookahead", type=click.IntRange(min=1), is_flag=False, flag_value=DEFAULT_BUDGET,
               default=None, metavar="[N]", help="Re-run on data truncated at up to N bars with orders (and N/4 "
               f"without) to detect lookahead bias; alone, N={DEFAULT_BUDGET}.")
@@ -110,10 +116,14 @@ def store_result(result: BacktestResult, run_id: str) -> str:
 def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path, ...], symbols: tuple[str, ...],
              synthetic: tuple[str, ...], timeframe: str | None, cash: str, fees: str, slippage: str, fractional: bool,
              allow_short: bool, asset_class: str, json_path: Path | None, parquet_dir: Path | None,
-             lookahead: int | None,
-             quiet: bool) -> None:
+             out_path: Path | None, out_format: str | None, lookahead: int | None, quiet: bool) -> None:
     """Backtest a strategy on historical or synthetic bars."""
     console = Console()
+    json_paths, parquet_dirs = [p for p in (json_path,) if p], [p for p in (parquet_dir,) if p]
+    if out_path is not None:
+        (json_paths if _out_format(out_path, out_format) == "json" else parquet_dirs).append(out_path)
+    elif out_format is not None:
+        raise click.UsageError("--format says how to write --out: give --out PATH too")
     try:
         config, frames = _prepare(strategy_name, params, data_files, symbols, synthetic, timeframe, cash, fees,
                                   slippage, fractional, allow_short)
@@ -124,10 +134,13 @@ def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
         raise click.UsageError(str(exc)) from exc
     for warning in split_warnings(frames):
         click.echo(f"warning: {warning}", err=True)
-    if json_path is not None:
-        _write_json(json_path, result, report)
-    if parquet_dir is not None:
-        write_result_parquet(result, parquet_dir)
+    for path in json_paths:
+        _write_json(path, result, report)
+    if parquet_dirs:
+        from app.greta.columns import write_result_parquet  # pyarrow's Parquet module only when asked for
+
+        for folder in parquet_dirs:
+            write_result_parquet(result, folder)
     for line in _notes(result):
         click.echo(line, err=True)
     if quiet:
@@ -141,6 +154,16 @@ def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
         click.echo(f"stored as run {store_result(result, config.run_id)}")
     if report is not None and report.biased:
         sys.exit(1)
+
+
+def _out_format(path: Path, given: str | None) -> str:
+    """--format, or what the suffix of --out says."""
+    if given is not None:
+        return given
+    guessed = {f".{name}": name for name in OUT_FORMATS}.get(path.suffix.lower())
+    if guessed is None:
+        raise click.UsageError(f"--out {path}: give --format json|parquet (or name it *.json or *.parquet)")
+    return guessed
 
 
 def _prepare(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path, ...], symbols: tuple[str, ...],

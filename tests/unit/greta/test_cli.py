@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
+from decimal import Decimal
 
+import pyarrow.parquet as pq
 from click.testing import CliRunner
 
 from app.cli import main
 from app.cli.backtest import backtest
+from app.greta.serialize import iso
 
 CSV = "Date,Open,High,Low,Close,Adj Close,Volume\n" + "".join(
     f"2024-01-{day:02d},{100 + day},{102 + day},{99 + day},{101 + day},{101 + day},1000\n" for day in range(1, 29))
@@ -49,3 +53,51 @@ def test_backtest_command_checks_for_lookahead():
     result = CliRunner().invoke(backtest, ["--strategy", "sma_cross", "--synthetic", "AAA:200:3", "--quiet",
                                            "--check-lookahead"])
     assert result.exit_code == 0 and "no lookahead bias" in result.output
+
+
+def _same(from_json: object, from_parquet: object) -> bool:
+    """A JSON value (Decimals and times as text) and the Parquet one say the same thing: Parquet pads a
+    decimal column to one scale (1.5 next to 1.25 reads 1.50), so decimals compare by value."""
+    if isinstance(from_parquet, Decimal):
+        return Decimal(from_json) == from_parquet  # type: ignore[arg-type]
+    if isinstance(from_parquet, datetime):
+        return from_json == iso(from_parquet)
+    if isinstance(from_parquet, dict):
+        return isinstance(from_json, dict) and from_json.keys() == from_parquet.keys() and all(
+            _same(from_json[key], value) for key, value in from_parquet.items())
+    if isinstance(from_parquet, list):
+        return isinstance(from_json, list) and len(from_json) == len(from_parquet) and all(
+            _same(a, b) for a, b in zip(from_json, from_parquet, strict=True))
+    return from_json == from_parquet
+
+
+def test_backtest_out_as_parquet_holds_what_the_json_holds(tmp_path):
+    args = ["backtest", "--strategy", "sma_cross", "--param", "fast=5", "--param", "slow=20", "--param",
+            "allow_short=true", "--allow-short", "--synthetic", "AAA:400:2", "--fees", "alpaca", "--slippage", "5bp",
+            "--fractional", "--quiet"]
+    out = ["--json", str(tmp_path / "run.json"), "--out", str(tmp_path / "run.parquet")]
+    result = CliRunner().invoke(main, [*args, *out])
+    assert result.exit_code == 0, result.output
+    document = json.loads((tmp_path / "run.json").read_text())
+    assert len(document["trades"]) > 5 and len(document["equity"]) == 400
+    folder = tmp_path / "run.parquet"
+    for kind in ("orders", "fills", "trades", "equity"):
+        rows = pq.read_table(folder / f"{kind}.parquet").to_pylist()
+        assert _same(document[kind], rows), kind
+    rest = json.loads((folder / "result.json").read_text())
+    assert rest == {key: value for key, value in document.items() if key not in ("orders", "fills", "trades", "equity")}
+
+
+def test_backtest_out_format_comes_from_the_suffix_or_is_given(tmp_path):
+    args = ["backtest", "--strategy", "sma_cross", "--param", "fast=5", "--param", "slow=20", "--synthetic",
+            "AAA:300:1", "--quiet"]
+    given = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "folder"), "--format", "parquet"])
+    assert given.exit_code == 0, given.output
+    assert sorted(path.name for path in (tmp_path / "folder").iterdir()) == [
+        "equity.parquet", "fills.parquet", "orders.parquet", "result.json", "trades.parquet"]
+    as_json = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "result.txt"), "--format", "json"])
+    assert as_json.exit_code == 0 and len(json.loads((tmp_path / "result.txt").read_text())["equity"]) == 300
+    unknown = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "result")])
+    assert unknown.exit_code == 2 and "give --format json|parquet" in unknown.output
+    alone = CliRunner().invoke(main, [*args, "--format", "parquet"])
+    assert alone.exit_code == 2 and "give --out PATH too" in alone.output
