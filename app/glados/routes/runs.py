@@ -7,12 +7,13 @@ from flask import Blueprint, Response
 from app.glados import run_cursor
 from app.glados.api import endpoint
 from app.glados.context import services
+from app.glados.run_page_json import run_page_response
 from app.glados.schemas.runs import RunOut, RunPage, RunQuery
 from app.services.errors import NotFound
 from app.services.idempotency import Claim
 from app.services.specs import RunCreate, RunStop
 from app.walle.repositories import RunFilter, RunRecords, RunRepository
-from app.walle.repositories.run_pages import RunPages, RunPosition
+from app.walle.repositories.run_pages import RunPages, reading
 
 bp = Blueprint("runs", __name__, url_prefix="/api/v1/runs")
 
@@ -42,30 +43,20 @@ def list_runs(query: RunQuery) -> Response:
     """`sort` orders every matching run before paginating, so pages follow on; runs without the
     sorted metric come last in either order, and ties keep the newest first. Follow `next_cursor`
     (`?cursor=`) rather than `page` through many runs: each page then costs the same however deep.
-    `total` counts up to 10,000 runs (`total_exact` says whether there are more)."""
+    `total` counts up to 1,000 runs (`total_exact` false: there are more)."""
     filters = RunFilter(mode=query.mode, status=query.status, strategy=query.strategy, sweep_id=query.sweep_id)
     descending = query.order == "desc"
-    with services().container.read_session() as session:
-        pages = RunPages(session)
+    with reading(services().container.read_engine) as conn:
+        pages = RunPages(conn)
         if query.cursor is not None or query.page == 1:
             position = None if query.cursor is None else run_cursor.decode(query.cursor, query.sort, query.order)
-            keyed = pages.after(filters, limit=query.per_page, sort=query.sort, descending=descending,
+            found = pages.after(filters, limit=query.per_page, sort=query.sort, descending=descending,
                                 position=position)
-        else:  # a numbered page: the UI's pager; costs grow with the page number
-            keyed = pages.numbered(filters, limit=query.per_page, offset=query.offset, sort=query.sort,
+        else:  # a numbered page: costs grow with the page number
+            found = pages.numbered(filters, limit=query.per_page, offset=query.offset, sort=query.sort,
                                    descending=descending)
-        total, exact = pages.count(filters)
-        runs = [run for run, _ in keyed]
-        metrics = RunRepository(session).metrics([r.id for r in runs])
-        items = [RunOut.model_validate(r) for r in runs]
-    for item in items:
-        item.metrics = metrics.get(item.id, {})
-    last = keyed[-1] if len(keyed) == query.per_page else None
-    next_cursor = None if last is None else run_cursor.encode(
-        query.sort, query.order, RunPosition(last[1], last[0].created_at, last[0].id))
-    body = RunPage(items=items, total=total, total_exact=exact, page=query.page, per_page=query.per_page,
-                   next_cursor=next_cursor)
-    return Response(body.model_dump_json(), mimetype="application/json")  # pydantic's JSON: fastest
+    last = found.last if len(found.items) == query.per_page else None
+    return run_page_response(found, query, None if last is None else run_cursor.encode(query.sort, query.order, last))
 
 
 @endpoint(bp, "/<run_id>", summary="One run with its metrics", response=RunOut)

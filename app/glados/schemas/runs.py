@@ -55,12 +55,12 @@ class RunQuery(PageQuery):
 
 
 class RunPage(Out):
-    """A page of runs. `total` is exact up to 10,000 matching runs; beyond that it is 10,000 and
-    `total_exact` is false (counting every run would cost more than the page)."""
+    """A page of runs. `total` is exact up to 1,000 matching runs; beyond that it is 1,000 and
+    `total_exact` is false (counting every run would cost more than the page: follow `next_cursor`)."""
 
     items: list[RunOut]
-    total: int = Field(description="matching runs, counted up to 10,000 (see total_exact)")
-    total_exact: bool = Field(description="false when there are more than `total` matching runs")
+    total: int = Field(description="matching runs, counted up to 1,000 (see total_exact)")
+    total_exact: bool = Field(description="false when more than `total` runs match")
     page: int
     per_page: int
     next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last page")

@@ -84,8 +84,13 @@ class RunMetric(Base):
     """One named figure of a finished run (return, Sharpe, …); a table so sweeps can sort by any."""
 
     __tablename__ = "run_metrics"
-    __table_args__ = (Index("ix_run_metrics_name_value", "name", "value"),)  # sorting runs by a metric
+    __table_args__ = (  # sorting runs by a metric, ties newest first (migration 0007)
+        Index("ix_run_metrics_sort", "name", "value", "run_created_at", "run_id"),
+        Index("ix_run_metrics_sort_desc", "name", "value", text("run_created_at DESC"), text("run_id DESC")),
+    )
 
     run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[float | None] = mapped_column(Float)
+    # The run's created_at, copied by a database trigger on insert (0007): the tie-break of a metric sort.
+    run_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

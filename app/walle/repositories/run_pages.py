@@ -1,24 +1,57 @@
-"""Keyset pages of runs: each page starts after the last run of the previous one, so a page costs the
-same with 100,000 runs stored as with 100, and runs added meanwhile neither repeat nor push others out.
+"""Keyset pages of runs, each read in one statement: a page costs the same with 100,000 runs stored as
+with 100, and runs added meanwhile neither repeat nor push others out.
 
 The order is the sort key (runs without a value last), then newest first (`created_at`, `id`
-descending). A page is read in up to three index seeks: the runs tied with the last key, the runs
-after that key, then the runs without a value. Each seek matches an index of migration 0005.
+descending). A page after a position is up to three index seeks, run in turn in one `UNION ALL`
+under the page's `LIMIT` (an arm runs only while the page is short): the runs tied with the last
+key, the runs after that key, then the runs without a value. Each seek matches an index: migration
+0005's for run columns, 0007's `run_metrics(name, value, run_created_at, run_id)` for metrics, so
+ties on a metric (a trade count thousands of sweep cells share) are read in order, not sorted.
+
+The statement selects only what a list item shows, the run's metrics (as JSON text, on Postgres)
+and the matching runs counted up to `COUNT_CAP`: no ORM objects, and on Postgres one round trip in
+autocommit (no BEGIN or ROLLBACK).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, and_, func, literal, select, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Float,
+    Integer,
+    Select,
+    Text,
+    bindparam,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    null,
+    select,
+    tuple_,
+    union_all,
+)
 
 from app.walle.models import Run, RunMetric
-from app.walle.repositories.runs import RUN_COLUMNS, RunFilter
+from app.walle.repositories.runs import RUN_COLUMNS, RunFilter, RunRepository
 
-COUNT_CAP = 10_000  # counting beyond this costs as much as the rows it counts: report "at least"
+COUNT_CAP = 1_000  # counting further costs as much as the rows it counts: report "more than"
+# What a list item shows: every field of a run but its bookkeeping (corr_id, heartbeat_at), then metrics.
+LIST_COLUMNS = (Run.id, Run.mode, Run.name, Run.strategy, Run.params, Run.symbols, Run.timeframe, Run.start_at,
+                Run.end_at, Run.cash, Run.fees, Run.slippage, Run.options, Run.status, Run.error, Run.progress,
+                Run.sweep_id, Run.created_at, Run.updated_at, Run.queued_at, Run.started_at, Run.finished_at)
+FIELDS = tuple(column.key for column in LIST_COLUMNS)
+JSON_FIELDS = frozenset({"params", "symbols", "fees", "slippage", "options", "metrics"})
+LARGEST = 1.7976931348623157e308  # a metric beyond it (or NaN) is null in the JSON, as pydantic wrote it
 
 
 @dataclass(frozen=True)
@@ -30,79 +63,156 @@ class RunPosition:
     id: str
 
 
-def filtered(query: Select[Any], filters: RunFilter) -> Select[Any]:
-    for column, value in ((Run.mode, filters.mode), (Run.status, filters.status), (Run.strategy, filters.strategy),
-                          (Run.sweep_id, filters.sweep_id)):
-        if value is not None:
-            query = query.where(column == value)
+@dataclass(frozen=True)
+class RunRows:
+    """A page: each run as {field: value} (`FIELDS` and `metrics`), where the run after it starts, and the
+    matching runs counted up to `COUNT_CAP` (`exact` false: there are more). With `json_text`, the
+    `JSON_FIELDS` hold their JSON text as stored, to be written out unparsed."""
+
+    items: list[dict[str, Any]]
+    last: RunPosition | None
+    total: int
+    exact: bool
+    json_text: bool
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """A connection for pages; on Postgres in autocommit, so a page's one statement is one round trip."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+        yield conn
+
+
+FILTERS = {"mode": Run.mode, "status": Run.status, "strategy": Run.strategy, "sweep_id": Run.sweep_id}
+
+
+def filtered(query: Select[Any], filters: tuple[str, ...]) -> Select[Any]:
+    """`query` limited to runs whose named columns equal the bound `f_<name>`."""
+    for name in filters:
+        query = query.where(FILTERS[name] == bindparam(f"f_{name}"))
     return query
 
 
-NEWEST_FIRST = (Run.created_at.desc(), Run.id.desc())
+def filter_values(filters: RunFilter) -> dict[str, Any]:
+    return {f"f_{name}": value for name in FILTERS if (value := getattr(filters, name)) is not None}
 
 
-def keyed(filters: RunFilter, sort: str) -> tuple[Select[Any], Any]:
-    """The matching runs with their sort key as a second column, and that key."""
-    key = RUN_COLUMNS.get(sort)
-    query = filtered(select(Run), filters)
-    if key is None:
-        query = query.outerjoin(RunMetric, and_(RunMetric.run_id == Run.id, RunMetric.name == sort))
-        key = RunMetric.value
-    return query.add_columns(key.label("sort_key")), key
+def newer_than(created_at: Any, run_id: Any) -> Any:
+    """Rows after the bound position (`p_created`, `p_id`) in newest-first order."""
+    return tuple_(created_at, run_id) < tuple_(bindparam("p_created", type_=Run.created_at.type),
+                                               bindparam("p_id", type_=Run.id.type))
+
+
+@lru_cache(maxsize=256)
+def arms(postgres: bool, sort: str, descending: bool, start: str, filters: tuple[str, ...]) -> tuple[Select[Any], ...]:
+    """The seeks that, read in turn, give the runs in order from `start` (without `LIMIT`): "first"
+    (the first page), "key" (after a run with the bound sort key `p_key`) or "missing" (after a run
+    without one). Built once per shape, so SQLAlchemy compiles each shape once."""
+    columns = [cast(c, Text).label(c.key) if postgres and c.key in JSON_FIELDS else c for c in LIST_COLUMNS]
+    metric = sort not in RUN_COLUMNS
+    if metric:  # ties in the metric index's order: its run_created_at is the run's created_at
+        key, created_at, run_id = RunMetric.value, RunMetric.run_created_at, RunMetric.run_id
+        base = (select(*columns, key.label("sort_key")).select_from(RunMetric)
+                .join(Run, Run.id == RunMetric.run_id).where(RunMetric.name == sort, key.is_not(None)))
+    else:
+        key, created_at, run_id = RUN_COLUMNS[sort], Run.created_at, Run.id
+        base = select(*columns, key.label("sort_key"))
+    base = filtered(base, filters)
+    newest_first = (created_at.desc(), run_id.desc())
+    by_key = key.desc() if descending else key.asc()
+    found: list[Select[Any]] = []
+    if start == "first":
+        found.append(base.order_by(by_key, *newest_first))
+    elif start == "key":
+        position = bindparam("p_key", type_=key.type)
+        found.append(base.where(key == position, newer_than(created_at, run_id)).order_by(*newest_first))
+        found.append(base.where(key < position if descending else key > position).order_by(by_key, *newest_first))
+    if metric:
+        valued = exists().where(RunMetric.run_id == Run.id, RunMetric.name == sort, RunMetric.value.is_not(None))
+        missing = filtered(select(*columns, cast(null(), Float).label("sort_key")).where(~valued), filters)
+        if start == "missing":
+            missing = missing.where(newer_than(Run.created_at, Run.id))
+        found.append(missing.order_by(Run.created_at.desc(), Run.id.desc()))
+    return tuple(found)
+
+
+def counted(filters: tuple[str, ...]) -> Select[Any]:
+    """The number of matching runs, counted up to one past `COUNT_CAP`."""
+    capped = filtered(select(literal(1)).select_from(Run), filters).limit(COUNT_CAP + 1).subquery()
+    return select(func.count()).select_from(capped)
+
+
+@lru_cache(maxsize=256)
+def page_statement(postgres: bool, seeks: tuple[Select[Any], ...], filters: tuple[str, ...]) -> Select[Any]:
+    """The first `:limit` rows of `seeks` read in turn, each with its metrics, and the capped count."""
+    limit = bindparam("limit", type_=Integer)
+    if len(seeks) == 1:
+        page = seeks[0].limit(limit).subquery("page")
+    else:  # an arm runs only while the page is short (Append under Limit)
+        page = union_all(*(select(seek.limit(limit).subquery()) for seek in seeks)).subquery("page")
+    columns: list[Any] = [*page.c, counted(filters).scalar_subquery().label("total")]
+    if postgres:
+        metric = RunMetric.__table__.alias("metric")
+        finite = case((metric.c.value.between(-LARGEST, LARGEST), metric.c.value))
+        columns.append(select(func.coalesce(cast(func.json_object_agg(metric.c.name, finite), Text), "{}"))
+                       .where(metric.c.run_id == page.c.id).scalar_subquery().label("metrics"))
+    return select(*columns).limit(limit)
 
 
 class RunPages:
-    def __init__(self, session: Session):
-        self.session = session
+    def __init__(self, conn: Connection):
+        self.conn = conn
+        self.postgres = conn.dialect.name == "postgresql"  # JSON columns and metrics as JSON text
+
+    def after(self, filters: RunFilter, *, limit: int, sort: str = "created_at", descending: bool = True,
+              position: RunPosition | None = None) -> RunRows:
+        """Up to `limit` runs following `position` (from the start without one)."""
+        names = tuple(name for name in FILTERS if getattr(filters, name) is not None)
+        values = {**filter_values(filters), "limit": limit}
+        start = "first"
+        if position is not None:
+            start = "missing" if position.key is None else "key"
+            key = position.created_at if sort == "created_at" else position.key
+            values.update(p_key=key, p_created=position.created_at, p_id=position.id)
+        page = self.read(arms(self.postgres, sort, descending, start, names), values, names)
+        if not page.items and position is not None:  # past the end: the count had no row to ride on
+            return RunRows([], None, *self.count(filters), page.json_text)
+        return page
+
+    def numbered(self, filters: RunFilter, *, limit: int, offset: int, sort: str = "created_at",
+                 descending: bool = True) -> RunRows:
+        """Page `offset // limit + 1` in the same order as `after`, counting past every earlier run."""
+        names = tuple(name for name in FILTERS if getattr(filters, name) is not None)
+        values = filter_values(filters)
+        first, *rest = arms(self.postgres, sort, descending, "first", names)
+        page = self.read((first.offset(offset),), {**values, "limit": limit}, names)
+        if not rest or len(page.items) == limit:
+            return page if page.items else RunRows([], None, *self.count(filters), page.json_text)
+        # A metric: the runs with a value, then (counting those) the runs without one.
+        valued = self.conn.scalar(select(func.count()).select_from(first.order_by(None).subquery()), values) or 0
+        more = self.read((rest[0].offset(max(offset - valued, 0)),), {**values, "limit": limit - len(page.items)},
+                         names)
+        total, exact = (page.total, page.exact) if page.items else self.count(filters)
+        return RunRows(page.items + more.items, more.last or page.last, total, exact, page.json_text)
+
+    def read(self, seeks: tuple[Select[Any], ...], values: dict[str, Any], filters: tuple[str, ...]) -> RunRows:
+        rows = self.conn.execute(page_statement(self.postgres, seeks, filters), values).all()
+        items = [dict(zip(FIELDS, row, strict=False)) for row in rows]
+        if self.postgres:
+            for item, row in zip(items, rows, strict=True):
+                item["metrics"] = row.metrics
+        else:
+            metrics = RunRepository(self.conn).metrics([item["id"] for item in items])  # type: ignore[arg-type]
+            for item in items:
+                item["metrics"] = metrics.get(item["id"], {})
+        last = None if not rows else RunPosition(rows[-1].sort_key, rows[-1].created_at, rows[-1].id)
+        found = rows[0].total if rows else 0
+        return RunRows(items, last, min(found, COUNT_CAP), found <= COUNT_CAP, self.postgres)
 
     def count(self, filters: RunFilter) -> tuple[int, bool]:
         """The number of matching runs up to `COUNT_CAP`, and whether that is all of them."""
-        capped = filtered(select(literal(1)).select_from(Run), filters).limit(COUNT_CAP + 1).subquery()
-        found = self.session.scalar(select(func.count()).select_from(capped)) or 0
+        names = tuple(name for name in FILTERS if getattr(filters, name) is not None)
+        found = self.conn.scalar(counted(names), filter_values(filters)) or 0
         return min(found, COUNT_CAP), found <= COUNT_CAP
-
-    def numbered(self, filters: RunFilter, *, limit: int, offset: int, sort: str = "created_at",
-                 descending: bool = True) -> list[tuple[Run, Any]]:
-        """Page `offset // limit + 1` in the same order as `after`, counting past every earlier run."""
-        query, key = keyed(filters, sort)
-        order = key.desc() if descending else key.asc()
-        if sort in RUN_COLUMNS:  # never NULL: the order is the index's
-            rows = self.session.execute(query.order_by(order, *NEWEST_FIRST).limit(limit).offset(offset))
-            return [tuple(row) for row in rows]  # type: ignore[misc]
-        # A metric: the runs with a value in the index's order, then (counting those) the runs without one.
-        valued = query.where(key.is_not(None))
-        found = [tuple(row) for row in self.session.execute(valued.order_by(order, *NEWEST_FIRST)
-                                                                  .limit(limit).offset(offset))]
-        if len(found) < limit:
-            skip = offset - (self.session.scalar(select(func.count()).select_from(valued.subquery())) or 0)
-            found += [tuple(row) for row in self.session.execute(
-                query.where(key.is_(None)).order_by(*NEWEST_FIRST).limit(limit - len(found)).offset(max(skip, 0)))]
-        return found  # type: ignore[return-value]
-
-    def after(self, filters: RunFilter, *, limit: int, sort: str = "created_at", descending: bool = True,
-              position: RunPosition | None = None) -> list[tuple[Run, Any]]:
-        """Up to `limit` runs following `position` (from the start without one), each with its sort key."""
-        query, key = keyed(filters, sort)
-        newest_first = NEWEST_FIRST
-        rows: list[tuple[Run, Any]] = []
-
-        def take(seek: Select[Any]) -> None:
-            if len(rows) < limit:
-                rows.extend(tuple(row) for row in self.session.execute(seek.limit(limit - len(rows))))
-
-        if sort == "created_at" and position is not None:
-            position = RunPosition(position.created_at, position.created_at, position.id)
-        older = None if position is None else (
-            tuple_(Run.created_at, Run.id) < tuple_(literal(position.created_at, Run.created_at.type),
-                                                    literal(position.id, Run.id.type)))
-        if position is None:
-            take(query.where(key.is_not(None)).order_by(key.desc() if descending else key.asc(), *newest_first))
-        elif position.key is not None:
-            take(query.where(key == position.key, older).order_by(*newest_first))
-            beyond = key < position.key if descending else key > position.key
-            take(query.where(beyond).order_by(key.desc() if descending else key.asc(), *newest_first))
-        missing = query.where(key.is_(None))
-        if position is not None and position.key is None:
-            missing = missing.where(older)
-        take(missing.order_by(*newest_first))
-        return rows

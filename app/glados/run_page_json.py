@@ -1,0 +1,39 @@
+"""The runs list's JSON, written by orjson straight from the page's rows: the body `RunPage` documents,
+with each item what `RunOut` (GET /runs/{id}) says of the run, without building a model per run.
+
+On Postgres the JSON columns and the metrics arrive as JSON text and are written as they are.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import orjson
+from flask import Response
+
+from app.glados.schemas.runs import RunOut, RunPage, RunQuery
+from app.walle.repositories.run_pages import FIELDS, JSON_FIELDS, RunRows
+
+OPTIONS = orjson.OPT_UTC_Z  # datetimes as pydantic writes them: 2026-01-05T09:30:00Z
+
+if (*FIELDS, "metrics") != tuple(RunOut.model_fields) or set(RunPage.model_fields) != {
+        "items", "total", "total_exact", "page", "per_page", "next_cursor"}:
+    raise RuntimeError("the runs list's items must have RunOut's fields and the page RunPage's")
+
+
+def _decimal(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return str(value)  # exact, as pydantic writes a Decimal
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def run_page_response(found: RunRows, query: RunQuery, next_cursor: str | None) -> Response:
+    items = found.items
+    if found.json_text:
+        for item in items:
+            for name in JSON_FIELDS:
+                item[name] = orjson.Fragment(item[name])
+    body = {"items": items, "total": found.total, "total_exact": found.exact, "page": query.page,
+            "per_page": query.per_page, "next_cursor": next_cursor}
+    return Response(orjson.dumps(body, default=_decimal, option=OPTIONS), mimetype="application/json")

@@ -1,0 +1,95 @@
+"""GET /api/v1/runs writes its items straight from the database: each says what GET /runs/{id} says."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import psycopg
+from flask.testing import FlaskClient
+
+from app.bootstrap import Container, bootstrap
+from app.glados.app import create_app
+from app.walle.bulk import bulk_insert
+from app.walle.models import Run, RunMetric
+from tests.conftest import TEST_TOKEN, make_settings
+
+START = datetime(2026, 1, 5, 9, 30, 0, 250_000, tzinfo=UTC)
+
+
+def add_varied_runs(container: Container) -> list[str]:
+    """Runs with every kind of field: names and none, exact cash, nested options, dates and none, an
+    error, a sweep-less cell, metrics that are NaN, infinite or missing."""
+    ids = []
+    with container.uow() as uow:
+        for i in range(4):
+            run = uow.runs.add(Run(
+                mode=("backtest", "paper")[i % 2], name=None if i % 2 else f"cell {i} \"quoted\" ✓",
+                strategy="sma_cross", params={"fast": 5 + i, "slow": 20.5, "label": "a\u00e9\\b"},
+                symbols=["AAPL", "MSFT"][: 1 + i % 2], timeframe="1Day", cash=Decimal("10000.1234"),
+                fees={"model": "percent", "rate": "0.0005"}, slippage={"model": "bps", "value": "2"},
+                options={"fractional": True, "risk": {"max_daily_loss": "250.50"}}, status="completed",
+                error=None if i else "failed once", progress=0.5 * i, created_at=START + timedelta(seconds=i),
+                updated_at=START + timedelta(seconds=i, microseconds=7), start_at=START - timedelta(days=30),
+                end_at=None if i % 2 else START, finished_at=START + timedelta(minutes=i)))
+            uow.session.flush()
+            ids.append(run.id)
+        bulk_insert(uow.session, RunMetric.__table__, [  # type: ignore[arg-type]
+            {"run_id": ids[0], "name": "sharpe", "value": float("nan")},
+            {"run_id": ids[0], "name": "total_return_pct", "value": 12.345678901234567},
+            {"run_id": ids[1], "name": "sharpe", "value": float("inf")},
+            {"run_id": ids[1], "name": "trades", "value": 3.0},
+            {"run_id": ids[2], "name": "sharpe", "value": None},
+        ])
+        uow.commit()
+    return ids
+
+
+def assert_items_match_single_runs(client: FlaskClient, count: int) -> None:
+    for sort in ("created_at", "sharpe", "name"):
+        body = client.get(f"/api/v1/runs?per_page=10&sort={sort}").get_json()
+        assert len(body["items"]) == count
+        for item in body["items"]:
+            alone = client.get(f"/api/v1/runs/{item['id']}").get_json()
+            # A NaN or infinite metric is null in the list (valid JSON); the single run writes it bare.
+            alone["metrics"] = {k: v if v is None or math.isfinite(v) else None for k, v in alone["metrics"].items()}
+            assert item == alone, sort
+
+
+def test_each_list_item_equals_the_run_read_alone(client: FlaskClient, pg: Container) -> None:
+    ids = add_varied_runs(pg)
+    assert_items_match_single_runs(client, 4)
+    items = {item["id"]: item for item in client.get("/api/v1/runs").get_json()["items"]}
+    assert items[ids[0]]["metrics"] == {"sharpe": None, "total_return_pct": 12.345678901234567}
+    assert items[ids[1]]["metrics"] == {"sharpe": None, "trades": 3.0}  # infinite: null, as before
+    assert items[ids[3]]["metrics"] == {} and items[ids[0]]["cash"] == "10000.1234"
+    assert items[ids[0]]["created_at"] == "2026-01-05T09:30:00.250000Z"
+
+
+def test_each_list_item_equals_the_run_read_alone_on_sqlite(sqlite_url: str) -> None:
+    container = bootstrap(make_settings(sqlite_url, broker="memory"), listen=False)
+    app = create_app({"SETTINGS": container.settings, "CONTAINER": container})
+    try:
+        client = app.test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {TEST_TOKEN}"
+        add_varied_runs(container)
+        assert_items_match_single_runs(client, 4)
+    finally:
+        app.extensions["weaver"].broadcaster.stop()
+        container.close()
+
+
+def test_past_a_thousand_runs_the_total_says_more(client: FlaskClient, pg: Container, pg_url: str) -> None:
+    with psycopg.connect(pg_url.replace("postgresql+psycopg://", "postgresql://")) as conn, conn.cursor() as cur:
+        with cur.copy("COPY runs (id, mode, strategy, params, symbols, timeframe, cash, fees, slippage, options, "
+                      "status, progress, created_at, updated_at) FROM STDIN") as copy:
+            for i in range(1001):
+                at = START + timedelta(seconds=i)
+                copy.write_row((f"run-{i:05d}", "backtest" if i else "paper", "sma_cross", "{}", '["AAPL"]', "1Day",
+                                "10000", "{}", "{}", "{}", "completed", 1.0, at, at))
+    body = client.get("/api/v1/runs?per_page=2").get_json()
+    assert (body["total"], body["total_exact"], [i["id"] for i in body["items"]]) == (1000, False,
+                                                                                      ["run-01000", "run-00999"])
+    body = client.get("/api/v1/runs?per_page=2&mode=paper").get_json()
+    assert (body["total"], body["total_exact"], body["next_cursor"]) == (1, True, None)
