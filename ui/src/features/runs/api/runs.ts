@@ -10,6 +10,13 @@ export const RUN_SORTS = ['created_at', 'name', 'mode', 'strategy', 'symbols', '
 export type RunSort = (typeof RUN_SORTS)[number];
 export type SortOrder = 'asc' | 'desc';
 
+/** GET /runs' page: `total` counts up to 1,000 runs (`total_exact` false: more match); `next_cursor` is set
+ * while a further page may follow. */
+export interface RunPage extends Page<Run> {
+  total_exact: boolean;
+  next_cursor: string | null;
+}
+
 export interface RunListQuery extends RunFilters {
   sort?: RunSort;
   order?: SortOrder;
@@ -18,7 +25,7 @@ export interface RunListQuery extends RunFilters {
 export function useRuns(filters: RunListQuery) {
   return useQuery({
     queryKey: keys.runs.list(filters),
-    queryFn: ({ signal }) => api.get<Page<Run>>('/runs', {
+    queryFn: ({ signal }) => api.get<RunPage>('/runs', {
       mode: filters.mode, status: filters.status, strategy: filters.strategy, page: filters.page ?? 1,
       per_page: filters.per_page ?? 100, sort: filters.sort, order: filters.order,
     }, signal),

@@ -14,12 +14,15 @@ export function RunsDashboard() {
   const filtered = !!(filters.mode || filters.status || filters.strategy);
   const data = runs.data;
   const pages = data ? Math.max(1, Math.ceil(data.total / data.per_page)) : 1;
+  // Past 1,000 runs the server stops counting: the pager then follows its cursor, not the count.
+  const exact = data?.total_exact ?? true;
+  const hasNext = data ? (exact ? data.page < pages : data.next_cursor != null) : false;
 
   return (
     <div className="page" data-testid="runs-dashboard">
       <div className="page-head">
         <h1>Runs</h1>
-        {data ? <span className="muted mono" data-testid="runs-total">{data.total} total</span> : null}
+        {data ? <span className="muted mono" data-testid="runs-total">{data.total}{exact ? '' : '+'} total</span> : null}
         <span className="spacer" />
         <Link className="btn btn-primary" to="/runs/new?mode=backtest" data-testid="new-backtest">New backtest</Link>
         <Link className="btn" to="/runs/new?mode=paper" data-testid="new-trading-run">New paper / live run</Link>
@@ -45,12 +48,12 @@ export function RunsDashboard() {
         ) : data ? (
           <>
             <RunsTable runs={data.items} />
-            {pages > 1 ? (
+            {pages > 1 || hasNext ? (
               <div className="table-foot">
-                <span className="muted">server page {data.page} of {pages}</span>
+                <span className="muted">server page {data.page}{exact ? ` of ${pages}` : ''}</span>
                 <span className="spacer" />
                 <Button size="sm" disabled={data.page <= 1} onClick={() => setFilters({ page: data.page - 1 })}>Previous</Button>
-                <Button size="sm" disabled={data.page >= pages} onClick={() => setFilters({ page: data.page + 1 })}>Next</Button>
+                <Button size="sm" disabled={!hasNext} onClick={() => setFilters({ page: data.page + 1 })}>Next</Button>
               </div>
             ) : null}
           </>

@@ -4,6 +4,7 @@ import { MemoryRouter, useLocation } from 'react-router-dom';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { api } from '@/lib/api/client';
 import type { Page, Run } from '@/lib/api/types';
+import type { RunPage } from '../api/runs';
 import { RunsDashboard } from './RunsDashboard';
 
 vi.mock('@/lib/api/client', async (importOriginal) => {
@@ -82,5 +83,37 @@ describe('RunsTable sorting', () => {
   it('falls back to newest first when the URL names an unknown sort', async () => {
     renderDashboard('/?sort=password&order=sideways');
     await waitFor(() => expect(listCalls()[0]).toMatchObject({ sort: 'created_at', order: 'desc' }));
+  });
+});
+
+describe('RunsDashboard paging past the counted runs', () => {
+  const answer = (page: RunPage) => get.mockImplementation(async (path: string) => (path === '/runs' ? page : []) as never);
+  beforeEach(() => {
+    get.mockReset();
+  });
+
+  it('says the total is a lower bound and keeps Next while the server has a next page', async () => {
+    answer({ items: SERVER_ORDER, total: 1000, total_exact: false, page: 10, per_page: 100, next_cursor: 'abc' });
+    renderDashboard('/?page=10');
+    expect(await screen.findByTestId('runs-total')).toHaveTextContent('1000+ total');
+    expect(screen.getByText('server page 10')).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+    await waitFor(() => expect(listCalls().at(-1)).toMatchObject({ page: 11 }));
+  });
+
+  it('stops at the last page: no next cursor, Next disabled', async () => {
+    answer({ items: SERVER_ORDER, total: 1000, total_exact: false, page: 12, per_page: 100, next_cursor: null });
+    renderDashboard('/?page=12');
+    expect(await screen.findByTestId('runs-total')).toHaveTextContent('1000+ total');
+    expect(screen.getByRole('button', { name: 'Next' })).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Previous' })).toBeEnabled();
+  });
+
+  it('counts pages from an exact total', async () => {
+    answer({ items: SERVER_ORDER, total: 250, total_exact: true, page: 3, per_page: 100, next_cursor: null });
+    renderDashboard('/?page=3');
+    expect(await screen.findByText('server page 3 of 3')).toBeInTheDocument();
+    expect(screen.getByTestId('runs-total')).toHaveTextContent('250 total');
+    expect(screen.getByRole('button', { name: 'Next' })).toBeDisabled();
   });
 });
