@@ -63,6 +63,15 @@ class Book:
             position.lots.append(Lot(qty, price, value, fee, step, order_id))
             position.qty = held + qty if sign > 0 else held - qty
             position.basis += qty * price
+        elif len(position.lots) == 1 and position.lots[0].qty == qty:  # the usual exit: one lot, closed whole
+            lot = position.lots.popleft()  # (_reduce's arithmetic for this case, without its loop)
+            long = held > 0
+            fees = lot.fee + fee
+            pnl = (value - lot.value if long else lot.value - value) - fees
+            self.trades.append((k, "long" if long else "short", qty, lot.step, lot.price, step, price, pnl, fees,
+                                lot.value, lot.order_id, order_id))
+            position.realized += pnl
+            position.qty = position.basis = 0
         else:
             self._reduce(position, k, sign, qty, price, value, fee, step, order_id)
             after = abs(position.qty)

@@ -102,7 +102,8 @@ class SimBroker:
         reason = None
         if request.qty is not None and (qty is None or not qty or qty % self.qty_steps[k]):
             reason = self._qty_refusal(request, qty, k)
-        if request.type != "market" or request.order_class == "bracket":
+        bracket = request.take_profit is not None or request.stop_loss is not None
+        if bracket or request.type != "market":
             request = self._on_steps(request, self.instruments[k])
             reason = reason or price_refusal({name: getattr(request, name) for name in _PRICES}, request.symbol)
         order = SimOrder(f"o-{len(self.orders) + 1:06d}", request, k, step, qty)
@@ -114,7 +115,7 @@ class SimBroker:
             return order.id
         if request.time_in_force == "day":
             order.expires = self._day_end(step + 1)
-        if request.take_profit is not None or request.stop_loss is not None:
+        if bracket:
             self._attach_legs(order, request)
         self._active.append(order)
         self.pending = True
@@ -141,7 +142,10 @@ class SimBroker:
 
     def position(self, symbol: str) -> Position:
         k = self._index.get(symbol)
-        return self.account.position(self.market.index_of(symbol) if k is None else k)
+        if k is None:
+            k = self.market.index_of(symbol)
+        view = self.account.views[k]  # the AccountView's cached answer, read without a call
+        return view if view is not None else self.account.position(k)
 
     def position_detail(self, symbol: str) -> PositionDetail:
         return self.account.detail(self.market.index_of(symbol))
@@ -171,6 +175,8 @@ class SimBroker:
         return Decimal(total).scaleb(-4).quantize(E4)
 
     def open_orders(self, symbol: str | None = None) -> list[OpenOrder]:
+        if not self._active:  # nothing working (held legs hang off an active parent)
+            return []
         working = [leg for o in self._active for leg in (o, *o.legs) if leg.is_open]
         return [
             OpenOrder(o.id, o.symbol, o.side, o.type, o.status, None if o.qty is None else self.units.decimal(o.qty),
@@ -296,7 +302,10 @@ class SimBroker:
         order.filled_qty, order.fill_price, order.filled_step = qty, price, step
         order.status, order.is_open = "filled", False
         order.history.append(("filled", step))
-        self.account.on_fill(order, qty, price, fee, step)  # type: ignore[arg-type]
+        account = self.account
+        account.views[order.k] = None  # the position changed (AccountView.on_fill, inlined for the usual case)
+        if account.events is not None:
+            account.on_fill(order, qty, price, fee, step)  # type: ignore[arg-type]
         if order.oco is not None and order.oco.is_open:
             self._close(order.oco, "canceled", step)
         if order.legs:
