@@ -1,6 +1,6 @@
 """Every table Weaver stores; importing this module registers them all on `Base.metadata`."""
 
-from app.walle.models.bars import Bar, BarSeries
+from app.walle.models.bars import Bar, BarBlock, BarSeries
 from app.walle.models.base import Base
 from app.walle.models.events import ConsumerOffset, OutboxEvent, ProcessedEvent
 from app.walle.models.idempotency import IdempotencyKey
@@ -12,6 +12,7 @@ from app.walle.models.trading import EquityPoint, Fill, Order, Position, Trade
 __all__ = [
     "AccountSnapshot",
     "Bar",
+    "BarBlock",
     "BarSeries",
     "Base",
     "ConsumerOffset",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Integer, String, Text, UniqueConstraint
+from sqlalchemy import Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.walle.models.base import Base, utcnow
@@ -47,3 +47,23 @@ class Bar(Base):
     low: Mapped[Decimal] = mapped_column(Price())
     close: Mapped[Decimal] = mapped_column(Price())
     volume: Mapped[Decimal] = mapped_column(Quantity())  # crypto volumes are fractional to 1e-9
+
+
+class BarBlock(Base):
+    """Up to 65,536 bars of one series as little-endian byte columns (ts: int64 epoch ns; the rest
+    float64): what a backtest reads on Postgres, kept in step with `bars` by BarRepository
+    (app/walle/repositories/bar_blocks.py). `block_no` is the block's time slot in the series."""
+
+    __tablename__ = "bar_blocks"
+
+    series_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    block_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    first_ts: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_ts: Mapped[datetime] = mapped_column(UTCDateTime())
+    count: Mapped[int] = mapped_column(Integer)
+    ts: Mapped[bytes] = mapped_column(LargeBinary)
+    open: Mapped[bytes] = mapped_column(LargeBinary)
+    high: Mapped[bytes] = mapped_column(LargeBinary)
+    low: Mapped[bytes] = mapped_column(LargeBinary)
+    close: Mapped[bytes] = mapped_column(LargeBinary)
+    volume: Mapped[bytes] = mapped_column(LargeBinary)

@@ -1,8 +1,9 @@
 """Bars: columnar bulk load, ranges per series, and a one-query read into numpy arrays.
 
 The backtest engine wants arrays, and an import wants throughput, so neither path goes through
-ORM objects: writes are COPY (Postgres) or one executemany (SQLite); reads cast in SQL and land
-straight in numpy.
+ORM objects: writes are COPY (Postgres) or one executemany (SQLite). Reads land straight in numpy:
+on Postgres from the bar blocks (bar_blocks.py), the float columns written beside the bars when they
+are stored, so a read costs less than the engine's run over the bars; on SQLite one query casts.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.walle.models import Bar, BarSeries
 from app.walle.models.bars import ADJUSTMENTS
+from app.walle.repositories import bar_blocks
 
 Number = Decimal | str | int
 
@@ -114,11 +116,19 @@ class BarRepository:
             result = self.session.connection().execute(insert(Bar.__table__).prefix_with("OR IGNORE"), rows)
             return result.rowcount
         ns = _as_epoch_ns(ts)
+        cursor = self.session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+        bar_blocks.lock(cursor, sid)
+        inserted = self._copy_rows(cursor, sid, ns, columns)
+        bar_blocks.refresh(cursor, sid, timeframe, ns, inserted)
+        return inserted
+
+    def _copy_rows(self, cursor: Any, sid: int, ns: np.ndarray, columns: tuple[Values, ...]) -> int:
+        """Postgres: the bars into `bars` alone (blocks untouched); returns how many were new."""
+        count = len(ns)
         overlaps = self.session.scalar(
             select(exists().where(Bar.series_id == sid, Bar.ts >= _ns_to_datetime(int(ns.min())),
                                   Bar.ts <= _ns_to_datetime(int(ns.max()))))
         )
-        cursor = self.session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
         target = "bars" if not overlaps else "_bars_in"  # no overlap (the usual case): straight in
         if overlaps:
             cursor.execute("CREATE TEMP TABLE IF NOT EXISTS _bars_in (LIKE bars) ON COMMIT DROP")
@@ -173,30 +183,26 @@ class BarRepository:
 
     def load(self, symbol: str, timeframe: str, start: datetime | None = None,
              end: datetime | None = None) -> BarArrays:
-        """One query → arrays. Prices are cast to float in SQL (the engine computes in floats and
-        converts to Decimal only where money is booked)."""
+        """The bars of a window (inclusive bounds) as float arrays (the engine computes in floats and
+        converts to Decimal only where money is booked). Postgres: from the bar blocks, whose prices
+        were cast once when stored; SQLite: one query casting in SQL."""
         if self._postgres:
-            ts_sql, price = "b.ts", "b.{}::float8"
-            placeholder = "%s"
-        else:
-            # Stored as text "YYYY-MM-DD HH:MM:SS.ffffff": whole seconds, plus the microseconds.
-            ts_sql = ("CAST(strftime('%s', substr(b.ts, 1, 19)) AS INTEGER) * 1000000"
-                      " + CAST(substr(b.ts, 21, 6) AS INTEGER)")
-            price = "CAST(b.{} AS REAL)"
-            placeholder = "?"
-        prices = ", ".join(price.format(name) for name in ("open", "high", "low", "close", "volume"))
-        sql = (
-            f"SELECT {ts_sql}, {prices} FROM bars b JOIN bar_series s ON s.id = b.series_id "
-            f"WHERE s.symbol = {placeholder} AND s.timeframe = {placeholder}"
-        )
+            cursor = self.session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+            bounds = (None if t is None else (t.astimezone(UTC) - _EPOCH) // timedelta(microseconds=1) * 1000
+                      for t in (start, end))
+            return BarArrays(symbol, timeframe, *bar_blocks.read(cursor, symbol, timeframe, *bounds))
+        # Stored as text "YYYY-MM-DD HH:MM:SS.ffffff": whole seconds, plus the microseconds.
+        ts_sql = ("CAST(strftime('%s', substr(b.ts, 1, 19)) AS INTEGER) * 1000000"
+                  " + CAST(substr(b.ts, 21, 6) AS INTEGER)")
+        prices = ", ".join(f"CAST(b.{name} AS REAL)" for name in ("open", "high", "low", "close", "volume"))
+        sql = (f"SELECT {ts_sql}, {prices} FROM bars b JOIN bar_series s ON s.id = b.series_id "
+               "WHERE s.symbol = ? AND s.timeframe = ?")
         params: list[Any] = [symbol, timeframe]
         for bound, op in ((start, ">="), (end, "<=")):
             if bound is not None:
-                sql += f" AND b.ts {op} {placeholder}"
-                params.append(bound if self._postgres else f"{bound.astimezone(UTC):%Y-%m-%d %H:%M:%S.%f}")
+                sql += f" AND b.ts {op} ?"
+                params.append(f"{bound.astimezone(UTC):%Y-%m-%d %H:%M:%S.%f}")
         cursor = self.session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
-        if self._postgres:
-            return _binary_arrays(cursor, sql + " ORDER BY b.ts", params, symbol, timeframe)
         cursor.execute(sql + " ORDER BY b.ts", params)
         rows = cursor.fetchall()
         table = np.array(rows, dtype=np.float64).reshape(len(rows), 6)
@@ -205,12 +211,6 @@ class BarRepository:
 
 
 _CHUNK = 50_000
-# A row of `COPY (SELECT ts, open, high, low, close, volume …) TO STDOUT (FORMAT BINARY)`: its field
-# count, then each field's byte length and big-endian value (timestamptz: µs since 2000-01-01 UTC).
-_BINARY_ROW = np.dtype([("fields", ">i2"), ("ts_len", ">i4"), ("ts", ">i8")] + [
-    item for name in ("open", "high", "low", "close", "volume") for item in ((f"{name}_len", ">i4"), (name, ">f8"))])
-_BINARY_HEADER = b"PGCOPY\n\xff\r\n\x00"
-_PG_EPOCH_US = 946_684_800_000_000  # 2000-01-01 in µs since 1970-01-01
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 Timestamps = Sequence[datetime] | np.ndarray
 Values = Sequence[Decimal | str | int] | np.ndarray
@@ -246,21 +246,3 @@ def _as_datetimes(ts: Timestamps) -> Sequence[datetime]:
     if isinstance(ts, np.ndarray):
         return [_EPOCH + timedelta(microseconds=int(n) // 1000) for n in ts]
     return ts
-
-
-def _binary_arrays(cursor: Any, sql: str, params: list[Any], symbol: str, timeframe: str) -> BarArrays:
-    """Postgres: the bars as one binary COPY, viewed as numpy records with no Python object per value
-    (reading is then several times faster than the engine consumes bars)."""
-    data = bytearray()
-    with cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT BINARY)", params) as copy:
-        for block in copy:
-            data += block
-    if not data.startswith(_BINARY_HEADER):
-        raise ValueError("unexpected COPY BINARY header")
-    start = len(_BINARY_HEADER) + 4 + 4 + int.from_bytes(data[len(_BINARY_HEADER) + 4:len(_BINARY_HEADER) + 8], "big")
-    rows = np.frombuffer(memoryview(data)[start:len(data) - 2], dtype=_BINARY_ROW)
-    if len(rows) and not ((rows["fields"] == 6).all() and (rows["ts_len"] == 8).all()):
-        raise ValueError("unexpected COPY BINARY row layout")
-    ts = (rows["ts"].astype(np.int64) + _PG_EPOCH_US) * 1000
-    return BarArrays(symbol, timeframe, ts, *(rows[name].astype(np.float64)
-                                              for name in ("open", "high", "low", "close", "volume")))
