@@ -4,7 +4,9 @@ their exact text, and the fast (typed) path refuses exactly what the text path r
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pytest
 
 from app.greta.data.bar_csv import BarCsvReader, CsvFileError
@@ -13,8 +15,13 @@ HEADER = "timestamp,open,high,low,close,volume\n"
 GOOD = "2024-01-02T14:30:00Z,10,11,9,10.5,100"
 
 
-def read(text: str | bytes, **options):
-    reader = BarCsvReader(io.BytesIO(text.encode() if isinstance(text, str) else text), **options)
+def read(text: str | bytes, folder=None, **options):
+    """Read from memory, or from a file in `folder` (a file on disk is read on every core)."""
+    data = text.encode() if isinstance(text, str) else text
+    if folder is not None:
+        path = folder / "bars.csv"
+        path.write_bytes(data)
+    reader = BarCsvReader(io.BytesIO(data) if folder is None else path, **options)
     batches = list(reader)
     return reader, batches
 
@@ -48,8 +55,10 @@ def errors(text: str, **options) -> list[tuple[int, str]]:
     ("3000-01-01T00:00:00Z,10,11,9,10.5,5", "timestamp '3000-01-01T00:00:00Z' is outside 1970-01-01 … 2100-01-01"),
     ("2024-01-02T14:31:00Z,10,11,9", "expected 6 fields, found 4"),
 ])
-def test_each_bad_row_is_named_by_line_with_its_reason_and_left_out(row, reason, exact):
-    reader, batches = read(HEADER + GOOD + "\n" + row + "\n" + "2024-01-02T14:32:00Z,10,11,9,10.5,1\n", exact=exact)
+@pytest.mark.parametrize("on_disk", [False, True])
+def test_each_bad_row_is_named_by_line_with_its_reason_and_left_out(row, reason, exact, on_disk, tmp_path):
+    reader, batches = read(HEADER + GOOD + "\n" + row + "\n" + "2024-01-02T14:32:00Z,10,11,9,10.5,1\n",
+                           tmp_path if on_disk else None, exact=exact)
     found = [(e.line, e.reason) for e in reader.errors.errors]
     expected_reason = reason if exact or "too large" not in reason else found[0][1]  # typed: Arrow's own digits
     assert found == [(3, expected_reason)]
@@ -87,14 +96,16 @@ def test_blank_lines_are_skipped_but_counted_in_line_numbers():
         assert reader.rows == 2
 
 
-def test_line_numbers_hold_across_batches_and_rows_with_the_wrong_field_count():
+@pytest.mark.parametrize("on_disk", [False, True])
+def test_line_numbers_hold_across_batches_and_rows_with_the_wrong_field_count(on_disk, tmp_path):
     rows = [f"{1_600_000_000 + 60 * i},10,11,9,10,5" for i in range(60_000)]
     rows[10] = "1,2"  # line 12
     rows[40_000] = ""  # line 40,002: blank
     rows[50_000] = f"{1_600_000_000 + 60 * 50_000},10,9,9.5,10,5"  # line 50,002
     rows[59_998] = "1,2,3,4,5,6,7"  # line 60,000
     for exact in (True, False):
-        reader, batches = read(HEADER + "\n".join(rows) + "\n", block_bytes=1 << 16, exact=exact)
+        reader, batches = read(HEADER + "\n".join(rows) + "\n", tmp_path if on_disk else None, block_bytes=1 << 16,
+                               exact=exact)
         assert [(e.line, e.reason) for e in reader.errors.errors] == [
             (12, "expected 6 fields, found 2"), (50_002, "high 9 is below low 9.5"),
             (60_000, "expected 6 fields, found 7")]
@@ -130,3 +141,57 @@ def test_a_single_threaded_typed_read_that_falls_back_to_text_counts_each_bad_ro
     assert [(e.line, e.reason) for e in reader.errors.errors] == [
         (7, "expected 6 fields, found 2"), (20_002, "high is not a number ('eleven')")]
     assert (reader.rows, reader.good, reader.errors.count) == (30_000, 29_998, 2)
+
+
+def same_reading(text: str, folder, block_bytes: int = 1 << 12) -> tuple[BarCsvReader, list]:
+    """A file on disk read for Greta (typed, its blocks on every core) gives what the careful reader
+    (text, one thread, from memory) gives: the same errors, lines and float64 / int64 ns arrays."""
+    fast, fast_batches = read(text, folder, exact=False, block_bytes=block_bytes)
+    slow, slow_batches = read(text, exact=True, threads=False, block_bytes=block_bytes)
+    assert [(e.line, e.reason) for e in fast.errors.errors] == [(e.line, e.reason) for e in slow.errors.errors]
+    assert (fast.rows, fast.good, fast.errors.count) == (slow.rows, slow.good, slow.errors.count)
+    for name in ("lines", "ts", "open", "high", "low", "close", "volume"):
+        joined = [np.concatenate([getattr(b, name) for b in batches]) for batches in (fast_batches, slow_batches)]
+        assert joined[0].dtype == joined[1].dtype and np.array_equal(*joined), name
+    return fast, fast_batches
+
+
+def minute_rows(count: int) -> list[str]:
+    """Minute bars from 2024-01-02T00:00:00Z."""
+    start = datetime(2024, 1, 2, tzinfo=UTC)
+    return [f"{start + timedelta(minutes=i):%Y-%m-%dT%H:%M:%SZ},{100 + i % 7}.25,{101 + i % 7}.5,{99 + i % 7}.75,"
+            f"{100 + i % 7}.5,{i}" for i in range(count)]
+
+
+def test_errors_in_later_blocks_are_named_by_their_physical_line_on_every_core(tmp_path):
+    rows = [f"{1_700_000_000 + 60 * i},{10 + i % 9 / 8},11.5,9.25,10,{i}" for i in range(20_000)]
+    rows[3] = "1,2"  # line 5: a row Arrow skips, in the first block
+    rows[7_000] = f"{1_700_000_000 + 60 * 7_000},10,9,9.5,10,5"  # line 7,002: high below low, a later block
+    rows[12_345] = "1,2,3"  # line 12,347
+    rows[19_999] = f"{1_700_000_000 + 60 * 19_998},10,11,9,10,5"  # line 20,001: a duplicate, the last block
+    reader, batches = same_reading(HEADER + "\n".join(rows) + "\n", tmp_path)
+    assert [(e.line, e.reason) for e in reader.errors.errors] == [
+        (5, "expected 6 fields, found 2"), (7_002, "high 9 is below low 9.5"), (12_347, "expected 6 fields, found 3"),
+        (20_001, "duplicate timestamp 2023-11-28T19:31:20Z (an earlier row has it)")]
+    assert len(batches) > 50 and reader.good == 19_996
+
+
+def test_the_fast_path_reads_iso_times_and_a_form_only_python_reads_falls_back_with_the_same_arrays(tmp_path):
+    rows = minute_rows(3_000)
+    assert rows[2_500].startswith("2024-01-03T17:40:00Z")
+    _, batches = same_reading(HEADER + "\n".join(rows) + "\n", tmp_path)
+    expected = np.concatenate([b.ts for b in batches])
+    assert expected[2_500] == (1704153600 + 2_500 * 60) * 10**9
+    rows[2_500] = rows[2_500].replace("2024-01-03T17:40:00Z", "20240103T174000Z")  # ISO's basic form: not Arrow's
+    reader, batches = same_reading(HEADER + "\n".join(rows) + "\n", tmp_path)
+    assert np.array_equal(np.concatenate([b.ts for b in batches]), expected) and reader.errors.count == 0
+
+
+def test_quoted_fields_are_read_as_before_on_every_core(tmp_path):
+    header = "timestamp,open,high,low,close,volume,note\n"
+    rows = [f'{r},"plain"' for r in minute_rows(2_000)]
+    rows[1_500] = rows[1_500].replace('"plain"', '"a, b"')  # a quoted comma, in a later block
+    fields = rows[1_700].split(",")
+    rows[1_700] = ",".join([*fields[:2], f'"{fields[2]}"', *fields[3:]])  # a quoted high
+    reader, _ = same_reading(header + "\n".join(rows) + "\n", tmp_path)
+    assert reader.errors.count == 0 and reader.good == 2_000

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from app.greta.data import BarFrame, DataError, Market, load_csv, parse_synthetic, synthetic_bars
+from app.greta.data.csvfile import median_gap
 
 YAHOO = """Date,Open,High,Low,Close,Adj Close,Volume
 2024-01-02,100.0,101.5,99.0,101.0,100.2,1200
@@ -138,3 +139,24 @@ def test_market_refuses_mixed_timeframes_and_duplicate_symbols():
         Market([a, synthetic_bars("BBB", 5, timeframe="1Min")])
     with pytest.raises(DataError, match="given twice"):
         Market([a, a])
+
+
+@pytest.mark.parametrize("gaps", [
+    [60] * 999,  # regular minute bars: settled without sorting
+    [60] * 500 + [3600] * 10 + [60] * 490,  # overnight gaps
+    [86_400] * 4 + [3 * 86_400] + [86_400] * 4,  # daily bars and a weekend
+    [60, 120],  # an even count whose middle gaps differ: the mean of the two
+    list(range(1, 5001, 3))[::-1],  # all different, unsorted
+])
+def test_the_median_gap_is_numpys_median_exactly(gaps):
+    ts = np.concatenate([[1_700_000_000], 1_700_000_000 + np.cumsum(gaps)]).astype(np.int64) * 10**9
+    assert median_gap(ts) == float(np.median(np.diff(ts)))
+
+
+def test_a_file_whose_later_rows_are_shorter_than_its_first_loads_whole(tmp_path):
+    """Rows are estimated from the first 64 kB; a file that beats the estimate makes the arrays grow."""
+    rows = [f"{1_700_000_000 + 60 * i},10.5,11,10,10.25,{i},{'x' * (400 if i < 200 else 0)}" for i in range(20_000)]
+    bars = load_csv(write(tmp_path, "timestamp,open,high,low,close,volume,note\n" + "\n".join(rows) + "\n"))
+    assert len(bars) == 20_000 and bars.timeframe == "1Min"
+    assert bars.ts.tolist() == [(1_700_000_000 + 60 * i) * 10**9 for i in range(20_000)]
+    assert bars.volume.tolist() == list(map(float, range(20_000))) and set(bars.close.tolist()) == {10.25}
