@@ -1,20 +1,36 @@
 """`GET /api/v1/runs?per_page=50` with 100 runs stored and with 100,000: each sort's first page and a
-deep page (via `cursor`), against `/healthz`, in one process with the Flask test client.
+deep page (via `cursor`), against `/healthz` measured the same way in the same loop.
 
-Runs are bulk-loaded with COPY (95% with four metrics, like finished sweep cells). A deep page's
-cursor is the one the API returns after the run at 80% of the order. Each figure is the median of
-`--repeat` requests, the sorts interleaved so a slow moment of the machine hits them all alike.
+Two databases are loaded side by side (COPY; 95% of runs with four metrics, like finished sweep
+cells; the `trades` metric takes 60 values, so thousands of runs tie on each). A deep page's cursor
+is the one the API returns after the run at 80% of the order (with 100 runs: the 45th, so a full
+page of runs with metrics follows there too).
 
-Usage: .venv/bin/python -m benchmarks.runs_list [--sizes 100 100000] [--repeat 15] [--orders desc asc]
+- in process (default): one Flask test client per database in one process; every round asks every
+  path of both databases once, `/healthz` included, so a slow moment of the machine hits them all alike.
+- `--http`: `weaver web` (gunicorn, gevent) serves each database; a second process keeps
+  `--connections` keep-alive connections busy for `--seconds`, each cycling through every path of both
+  servers, so `/healthz` and the runs pages are measured under the same load.
+
+Each path's median and p95 are printed with the ratios page/healthz (same database, same loop) and
+100,000/100 (same path).
+
+Usage: .venv/bin/python -m benchmarks.runs_list [--sizes 100 100000] [--repeat 30] [--orders desc asc]
+       .venv/bin/python -m benchmarks.runs_list --http [--seconds 20] [--connections 6]
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import statistics
+import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime, timedelta
+from multiprocessing import Process, Queue
 from typing import Any, get_args
 
 import psycopg
@@ -24,11 +40,13 @@ from app.bootstrap import bootstrap
 from app.config import load_settings
 from app.glados.app import create_app
 from app.glados.schemas.runs import RunSort
-from benchmarks.common import scratch_postgres
+from benchmarks.common import percentile, scratch_postgres
+from benchmarks.server import free_port, start_web
 
 TOKEN = "benchmark-token-0123456789"
 SORTS: tuple[str, ...] = get_args(RunSort)
 METRICS = ("total_return_pct", "sharpe", "max_drawdown_pct", "trades")
+HEALTHZ = "healthz"
 
 
 def bulk_load(url: str, count: int) -> None:
@@ -54,9 +72,51 @@ def bulk_load(url: str, count: int) -> None:
                 for name, value in zip(METRICS, values, strict=True):
                     copy.write_row((run_id, name, value))
         conn.commit()
-        conn.execute("ANALYZE runs")
-        conn.execute("ANALYZE run_metrics")
-        conn.commit()
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE runs")  # as autovacuum leaves a settled table
+        conn.execute("VACUUM ANALYZE run_metrics")
+
+
+@contextmanager
+def loaded_database(count: int) -> Iterator[str]:
+    with scratch_postgres(f"weaver_bench_runs_list_{count}") as url:
+        began = time.perf_counter()
+        bulk_load(url, count)
+        print(f"{count:,} runs loaded in {time.perf_counter() - began:.1f} s", flush=True)
+        yield url
+
+
+@contextmanager
+def test_client(url: str) -> Iterator[FlaskClient]:
+    container = bootstrap(load_settings(_env_file=None, database_url=url, broker="memory", api_token=TOKEN),
+                          listen=False)
+    app = create_app({"SETTINGS": container.settings, "CONTAINER": container})
+    try:
+        client = app.test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {TOKEN}"
+        yield client
+    finally:
+        app.extensions["weaver"].broadcaster.stop()
+        container.close()
+
+
+def deep_position(count: int) -> int:
+    """Where a deep page starts: 80% of the way, or sooner so that a full page of runs with metrics
+    follows (the 5% without come last), the same work however many runs there are."""
+    return min(count * 4 // 5, count * 19 // 20 - 50)
+
+
+def paths_for(client: FlaskClient, count: int, orders: list[str]) -> dict[str, str]:
+    """/healthz, then each sort's first page and a deep page (the cursor after `deep_position`)."""
+    paths = {HEALTHZ: "/healthz"}
+    for sort in SORTS:
+        for order in orders:
+            base = f"/api/v1/runs?per_page=50&sort={sort}&order={order}"
+            paths[f"{sort} {order} page 1"] = base
+            body: dict[str, Any] = client.get(f"/api/v1/runs?per_page=1&sort={sort}&order={order}"
+                                              f"&page={deep_position(count)}").get_json()
+            paths[f"{sort} {order} deep"] = f"{base}&cursor={body['next_cursor']}"
+    return paths
 
 
 def timed(client: FlaskClient, path: str) -> float:
@@ -67,58 +127,133 @@ def timed(client: FlaskClient, path: str) -> float:
     return elapsed
 
 
-def deep_cursor(client: FlaskClient, sort: str, order: str, count: int) -> str:
-    body: dict[str, Any] = client.get(f"/api/v1/runs?sort={sort}&order={order}&per_page=1&page={count * 4 // 5}"
-                                      ).get_json()
-    return str(body["next_cursor"])
+def in_process(sizes: list[int], orders: list[str], repeat: int) -> dict[int, dict[str, list[float]]]:
+    samples: dict[int, dict[str, list[float]]] = {size: {} for size in sizes}
+    with ExitStack() as stack:
+        clients = {size: stack.enter_context(test_client(stack.enter_context(loaded_database(size))))
+                   for size in sizes}
+        paths = {size: paths_for(client, size, orders) for size, client in clients.items()}
+        for size, client in clients.items():  # warm up: connections, prepared statements, first-use imports
+            for path in paths[size].values():
+                for _ in range(6):
+                    timed(client, path)
+        labels = list(paths[sizes[0]])
+        for _ in range(repeat):  # every path of every size once a round, /healthz between the pages
+            for label in labels:
+                for size in sizes:
+                    samples[size].setdefault(label, []).append(timed(clients[size], paths[size][label]))
+                    samples[size].setdefault(HEALTHZ, []).append(timed(clients[size], "/healthz"))
+    return samples
 
 
-def measure(count: int, orders: list[str], repeat: int) -> dict[str, float]:
-    samples: dict[str, list[float]] = {}
-    with scratch_postgres("weaver_bench_runs_list") as url:
-        began = time.perf_counter()
-        bulk_load(url, count)
-        print(f"{count:,} runs loaded in {time.perf_counter() - began:.1f} s")
-        container = bootstrap(load_settings(_env_file=None, database_url=url, broker="memory", api_token=TOKEN),
-                              listen=False)
-        app = create_app({"SETTINGS": container.settings, "CONTAINER": container})
-        try:
-            client = app.test_client()
-            client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {TOKEN}"
-            paths = {"healthz": "/healthz"}
-            for sort in SORTS:
-                for order in orders:
-                    base = f"/api/v1/runs?per_page=50&sort={sort}&order={order}"
-                    paths[f"{sort} {order} page 1"] = base
-                    paths[f"{sort} {order} deep"] = f"{base}&cursor={deep_cursor(client, sort, order, count)}"
-            for path in paths.values():  # warm up: connections, caches, first-use imports
-                timed(client, path)
-            for _ in range(repeat):  # interleaved rounds; the median of each path's rounds
-                for label, path in paths.items():
-                    samples.setdefault(label, []).append(timed(client, path))
-        finally:
-            app.extensions["weaver"].broadcaster.stop()
-            container.close()
-    return {label: statistics.median(times) for label, times in samples.items()}
+def hammer(targets: list[tuple[int, str, str]], connections: int, seconds: float, out: Queue) -> None:
+    """Keep `connections` connections busy for `seconds`, each cycling through every target (from its
+    own starting point); put each target's latencies (ms) on `out`."""
+    latencies: dict[str, list[float]] = {}
+    lock = threading.Lock()
+    until = time.monotonic() + seconds
+
+    def loop(offset: int) -> None:
+        conns = {port: http.client.HTTPConnection("127.0.0.1", port) for port in {port for port, _, _ in targets}}
+        mine: list[tuple[str, float]] = []
+        i = offset
+        while time.monotonic() < until:
+            port, path, key = targets[i % len(targets)]
+            i += 1
+            began = time.perf_counter()
+            try:
+                conns[port].request("GET", path, headers={"Authorization": f"Bearer {TOKEN}"})
+                response = conns[port].getresponse()
+            except (http.client.RemoteDisconnected, ConnectionError):  # an idle keep-alive the server closed
+                conns[port].close()
+                continue
+            response.read()
+            if response.status != 200:
+                raise RuntimeError(f"{path}: {response.status}")
+            mine.append((key, (time.perf_counter() - began) * 1000))
+        with lock:
+            for key, ms in mine:
+                latencies.setdefault(key, []).append(ms)
+
+    threads = [threading.Thread(target=loop, args=(n * len(targets) // connections,)) for n in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    out.put(latencies)
+
+
+def over_http(sizes: list[int], orders: list[str], seconds: float,
+              connections: int) -> dict[int, dict[str, list[float]]]:
+    with ExitStack() as stack:
+        urls = {size: stack.enter_context(loaded_database(size)) for size in sizes}
+        targets: list[tuple[int, str, str]] = []
+        for size, url in urls.items():
+            with test_client(url) as client:
+                paths = paths_for(client, size, orders)
+            port = free_port()
+            web = start_web(url, port, TOKEN, workers=1)
+            stack.callback(lambda web=web: (web.terminate(), web.wait(30)))
+            for label, path in paths.items():
+                if label != HEALTHZ:  # /healthz between every two pages, as in process
+                    targets += [(port, path, f"{size}|{label}"), (port, "/healthz", f"{size}|{HEALTHZ}")]
+        out: Queue = Queue()
+        warm = Process(target=hammer, args=(targets, connections, min(5.0, seconds), out))
+        warm.start()
+        out.get(timeout=seconds + 120)
+        warm.join()
+        load = Process(target=hammer, args=(targets, connections, seconds, out))
+        load.start()
+        found: dict[str, list[float]] = out.get(timeout=seconds + 120)
+        load.join()
+    samples: dict[int, dict[str, list[float]]] = {size: {} for size in sizes}
+    for key, values in found.items():
+        size, label = key.split("|", 1)
+        samples[int(size)][label] = values
+    return samples
+
+
+def report(samples: dict[int, dict[str, list[float]]], sizes: list[int], how: str) -> None:
+    small, large = sizes
+    med = {size: {label: statistics.median(v) for label, v in samples[size].items()} for size in sizes}
+    p95 = {size: {label: percentile(v, 0.95) for label, v in samples[size].items()} for size in sizes}
+    count = min(len(v) for size in sizes for v in samples[size].values())
+    print(f"\n{how}; ms, median and p95 of at least {count} requests each")
+    print(f"{'request':<30}{'median':>9}{'p95':>8}{'median':>9}{'p95':>8}  {'/healthz (median, p95)':>24}  "
+          f"{large:,}/{small:,}")
+    print(f"{'':<30}{f'{small:,} runs':>17}{f'{large:,} runs':>17}  {f'at {small:,}':>11}{f'at {large:,}':>13}")
+    worst_growth = worst_health = worst_health_p95 = 0.0
+    for label in med[small]:
+        growth = med[large][label] / med[small][label]
+        health = [med[size][label] / med[size][HEALTHZ] for size in sizes]
+        health_p95 = [p95[size][label] / p95[size][HEALTHZ] for size in sizes]
+        if label != HEALTHZ:
+            worst_growth = max(worst_growth, growth)
+            worst_health, worst_health_p95 = max(worst_health, *health), max(worst_health_p95, *health_p95)
+        print(f"{label:<30}{med[small][label]:>9.2f}{p95[small][label]:>8.2f}{med[large][label]:>9.2f}"
+              f"{p95[large][label]:>8.2f}  {health[0]:>5.1f}×,{health_p95[0]:>4.1f}×{health[1]:>7.1f}×,"
+              f"{health_p95[1]:>4.1f}×{growth:>9.2f}×")
+    print(f"worst {large:,}/{small:,} (medians): {worst_growth:.2f}× (target ≤ 1.5×); worst page/healthz: "
+          f"{worst_health:.1f}× median, {worst_health_p95:.1f}× p95 (target ≤ 3×)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs=2, default=[100, 100_000])
-    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--repeat", type=int, default=30, help="rounds in process")
     parser.add_argument("--orders", nargs="+", default=["desc", "asc"])
+    parser.add_argument("--http", action="store_true", help="through `weaver web` under load from a second process")
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--connections", type=int, default=6)
     args = parser.parse_args()
-    small, large = (measure(size, args.orders, args.repeat) for size in args.sizes)
-    print(f"\nmedian ms of {args.repeat} requests (Flask test client, one process)")
-    print(f"{'request':<34}{args.sizes[0]:>10,}{args.sizes[1]:>10,}  large/small  large/healthz")
-    worst_growth = worst_health = 0.0
-    for label in small:
-        growth, health = large[label] / small[label], large[label] / large["healthz"]
-        if label != "healthz":
-            worst_growth, worst_health = max(worst_growth, growth), max(worst_health, health)
-        print(f"{label:<34}{small[label]:>10.2f}{large[label]:>10.2f}{growth:>12.2f}×{health:>13.2f}×")
-    print(f"\nworst large/small: {worst_growth:.2f}× (target ≤ 1.5×); worst vs /healthz: {worst_health:.2f}× "
-          f"(target ≤ 3×)")
+    if args.http:
+        samples = over_http(args.sizes, args.orders, args.seconds, args.connections)
+        how = (f"HTTP: weaver web (gunicorn, gevent, 1 worker per database), {args.connections} keep-alive "
+               f"connections from a second process for {args.seconds:g} s, every path in turn")
+    else:
+        samples = in_process(args.sizes, args.orders, args.repeat)
+        how = "in process: Flask test client per database, every path in turn, /healthz between pages"
+    report(samples, args.sizes, how)
 
 
 if __name__ == "__main__":
