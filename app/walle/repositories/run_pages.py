@@ -138,6 +138,13 @@ def arms(postgres: bool, sort: str, descending: bool, start: str, filters: tuple
     return tuple(found)
 
 
+@lru_cache(maxsize=128)
+def offset_arms(postgres: bool, sort: str, descending: bool, filters: tuple[str, ...]) -> tuple[Select[Any], ...]:
+    """The first page's seeks, each skipping the bound `offset` rows: numbered pages."""
+    return tuple(seek.offset(bindparam("offset", type_=Integer)) for seek in arms(postgres, sort, descending, "first",
+                                                                                   filters))
+
+
 def counted(filters: tuple[str, ...]) -> Select[Any]:
     """The number of matching runs, counted up to one past `COUNT_CAP`."""
     capped = filtered(select(literal(1)).select_from(Run), filters).limit(COUNT_CAP + 1).subquery()
@@ -186,13 +193,14 @@ class RunPages:
         """Page `offset // limit + 1` in the same order as `after`, counting past every earlier run."""
         names = tuple(name for name in FILTERS if getattr(filters, name) is not None)
         values = filter_values(filters)
-        first, *rest = arms(self.postgres, sort, descending, "first", names)
-        page = self.read((first.offset(offset),), {**values, "limit": limit}, names)
+        first, *rest = offset_arms(self.postgres, sort, descending, names)
+        page = self.read((first,), {**values, "limit": limit, "offset": offset}, names)
         if not rest or len(page.items) == limit:
             return page if page.items else RunRows([], None, *self.count(filters), page.json_text)
         # A metric: the runs with a value, then (counting those) the runs without one.
-        valued = self.conn.scalar(select(func.count()).select_from(first.order_by(None).subquery()), values) or 0
-        more = self.read((rest[0].offset(max(offset - valued, 0)),), {**values, "limit": limit - len(page.items)},
+        valued_runs = arms(self.postgres, sort, descending, "first", names)[0].order_by(None).subquery()
+        valued = self.conn.scalar(select(func.count()).select_from(valued_runs), values) or 0
+        more = self.read((rest[0],), {**values, "limit": limit - len(page.items), "offset": max(offset - valued, 0)},
                          names)
         total, exact = (page.total, page.exact) if page.items else self.count(filters)
         return RunRows(page.items + more.items, more.last or page.last, total, exact, page.json_text)

@@ -79,6 +79,23 @@ def test_cursor_pages_follow_the_same_order_as_numbered_pages(client: FlaskClien
             assert walk(client, pg, sort, order, adding=False) == numbered, f"{sort} {order}"
 
 
+def test_filtered_pages_follow_on_the_same_way(client: FlaskClient, pg: Container) -> None:
+    add_runs(pg, 30, 0, START)  # 10 of each mode
+    for sort in ("trades", "sharpe", "status", "created_at"):
+        for order in ("desc", "asc"):
+            query = f"mode=paper&sort={sort}&order={order}&per_page=3"
+            numbered = [item for page in range(1, 5) for item in get_page(client, f"{query}&page={page}")["items"]]
+            walked, body = [], get_page(client, query)
+            while True:
+                walked += body["items"]
+                if body["next_cursor"] is None:
+                    break
+                body = get_page(client, f"{query}&cursor={body['next_cursor']}")
+            assert [r["id"] for r in walked] == [r["id"] for r in numbered], f"{sort} {order}"
+            assert len(walked) == 10 and {r["mode"] for r in walked} == {"paper"}, f"{sort} {order}"
+            assert body["total"] == 10 and body["total_exact"]
+
+
 def test_a_page_says_how_many_runs_match_and_the_last_page_has_no_cursor(client: FlaskClient,
                                                                           pg: Container) -> None:
     add_runs(pg, 6, 0, START)
