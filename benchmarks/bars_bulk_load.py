@@ -59,7 +59,7 @@ def columns(count: int) -> dict[str, Any]:
 
 
 def store(container: Any, symbol: str, data: dict[str, Any], chunk: int, *, blocks: bool) -> float:
-    """Seconds to store the bars in one transaction, `chunk` at a time (blocks=False: rows only)."""
+    """Seconds to store the bars in one transaction, `chunk` at a time (blocks=False: rows only, as before)."""
     started = time.perf_counter()
     with container.uow() as uow:
         bars: BarRepository = uow.bars

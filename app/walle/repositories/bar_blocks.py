@@ -7,10 +7,13 @@ and volume: float64), made by the same cast query a read did before blocks (so t
 same to the bit), and a read fetches bytes and views them with numpy.
 
 Blocks are derived data, kept in step by the one writer of bars, `BarRepository.insert_columns`, in
-the same transaction as the bars (and under a lock per series): it casts again only the bars in the
-time range it wrote and splices them into the block. Bars written any other way (by hand in SQL) are
-not in the blocks until `rebuild` runs for their series. A block's number is its time slot,
-`epoch µs // span_us(timeframe)`, so the blocks a window needs are known before reading them.
+the same transaction as the bars (and under a lock per series): it notes the time range it wrote in
+each block (`Pending`), and at commit, or before a read in the same transaction, the bars in that
+range are cast again and spliced into the block. A splice puts in the range whatever the bars table
+holds there, so a write rolled back to a savepoint leaves no trace in the blocks either. Bars written
+any other way (by hand in SQL) are not in the blocks until `rebuild` runs for their series. A
+block's number is its time slot, `epoch µs // span_us(timeframe)`, so the blocks a window needs are
+known before reading them.
 """
 
 from __future__ import annotations
@@ -60,15 +63,27 @@ def lock(cursor: Any, series_id: int) -> None:
     cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", (_LOCK_CLASS, series_id))
 
 
-def refresh(cursor: Any, series_id: int, timeframe: str, ns: np.ndarray, inserted: int) -> None:
-    """Bring the blocks that `ns` (the times just written) falls in up to date with the bars table,
-    given that the write added `inserted` bars. Each block is handled alone, so memory stays at a
-    few blocks whatever the write's size."""
-    if inserted == 0 or not len(ns):
-        return  # every bar was there already, and so was every block
-    span = span_us(timeframe)
-    for block_no, first_us, last_us in _ranges(np.sort(ns // 1000), span):
-        _splice(cursor, series_id, span, block_no, first_us, last_us)
+class Pending:
+    """The blocks a transaction's writes touched, and the time range written in each, spliced once at
+    its commit: an import writes 10,000 bars at a time, and splicing each write would rewrite a
+    growing block several times over."""
+
+    def __init__(self) -> None:
+        self.series: dict[int, tuple[int, dict[int, list[int]]]] = {}  # id → (span, block → [first, last] µs)
+
+    def add(self, series_id: int, timeframe: str, ns: np.ndarray) -> None:
+        span, blocks = self.series.setdefault(series_id, (span_us(timeframe), {}))
+        for block_no, first_us, last_us in _ranges(np.sort(ns // 1000), span):
+            known = blocks.setdefault(block_no, [first_us, last_us])
+            known[0], known[1] = min(known[0], first_us), max(known[1], last_us)
+
+    def write(self, cursor: Any) -> None:
+        """Bring the touched blocks up to date with the bars table, a block at a time (so memory stays
+        at a few blocks whatever the transaction wrote)."""
+        for series_id, (span, blocks) in self.series.items():
+            for block_no, (first_us, last_us) in sorted(blocks.items()):
+                _splice(cursor, series_id, span, block_no, first_us, last_us)
+        self.series.clear()
 
 
 def rebuild(cursor: Any, series_id: int, timeframe: str) -> int:

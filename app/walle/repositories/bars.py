@@ -15,8 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from sqlalchemy import exists, func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, exists, func, insert, select
+from sqlalchemy.orm import Session, SessionTransaction
 
 from app.walle.models import Bar, BarSeries
 from app.walle.models.bars import ADJUSTMENTS
@@ -119,7 +119,8 @@ class BarRepository:
         cursor = self.session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
         bar_blocks.lock(cursor, sid)
         inserted = self._copy_rows(cursor, sid, ns, columns)
-        bar_blocks.refresh(cursor, sid, timeframe, ns, inserted)
+        if inserted:  # else every bar was there already, and so were its blocks
+            self.session.info.setdefault(_PENDING_BLOCKS, bar_blocks.Pending()).add(sid, timeframe, ns)
         return inserted
 
     def _copy_rows(self, cursor: Any, sid: int, ns: np.ndarray, columns: tuple[Values, ...]) -> int:
@@ -187,6 +188,7 @@ class BarRepository:
         converts to Decimal only where money is booked). Postgres: from the bar blocks, whose prices
         were cast once when stored; SQLite: one query casting in SQL."""
         if self._postgres:
+            write_pending_blocks(self.session)  # bars this transaction wrote
             cursor = self.session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
             bounds = (None if t is None else (t.astimezone(UTC) - _EPOCH) // timedelta(microseconds=1) * 1000
                       for t in (start, end))
@@ -210,6 +212,21 @@ class BarRepository:
         return BarArrays(symbol, timeframe, ts, *(np.ascontiguousarray(table[:, i]) for i in range(1, 6)))
 
 
+@event.listens_for(Session, "before_commit")
+def write_pending_blocks(session: Session) -> None:
+    """The bar blocks of the bars this session's transaction wrote, spliced before it commits."""
+    pending: bar_blocks.Pending | None = session.info.pop(_PENDING_BLOCKS, None)
+    if pending is not None and pending.series:
+        pending.write(session.connection().connection.driver_connection.cursor())  # type: ignore[union-attr]
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_pending_blocks(session: Session, previous: SessionTransaction) -> None:
+    if previous.parent is None:  # the whole transaction, not a savepoint: its bars are gone
+        session.info.pop(_PENDING_BLOCKS, None)
+
+
+_PENDING_BLOCKS = "weaver_bar_blocks_pending"  # session.info key: the blocks to splice at commit
 _CHUNK = 50_000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 Timestamps = Sequence[datetime] | np.ndarray

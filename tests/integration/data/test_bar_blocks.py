@@ -146,6 +146,28 @@ def test_bars_filled_in_between_stored_ones_land_in_their_place(pg: Container) -
         assert np.array_equal(np.delete(BarRepository(session).load("GAPS", "1Min").close, 1), loaded.close)
 
 
+def test_blocks_follow_the_transaction_of_their_bars(pg: Container) -> None:
+    bars = random_bars(1_000, seed=10)
+
+    def write(uow: Any, part: slice) -> int:
+        return uow.bars.insert_columns("TX", "1Min", *(bars[n][part] for n in NAMES), source="test")
+
+    with pg.uow() as uow:
+        write(uow, slice(0, 1_000))
+        in_transaction = uow.bars.load("TX", "1Min")
+        assert_same(in_transaction, cast_query(uow.session, "TX", "1Min"))
+        assert len(in_transaction) == 1_000
+        # not committed: rolled back
+    assert check(pg, "TX") == 0
+    with pg.uow() as uow:
+        write(uow, slice(0, 600))
+        savepoint = uow.session.begin_nested()
+        write(uow, slice(600, 1_000))
+        savepoint.rollback()
+        uow.commit()
+    assert check(pg, "TX") == 600
+
+
 def test_windows_mid_block_and_on_block_edges(pg: Container) -> None:
     count = 4 * BLOCK_BARS
     first_block = START_NS // BLOCK_NS + 1
