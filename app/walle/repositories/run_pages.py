@@ -51,7 +51,6 @@ LIST_COLUMNS = (Run.id, Run.mode, Run.name, Run.strategy, Run.params, Run.symbol
                 Run.sweep_id, Run.created_at, Run.updated_at, Run.queued_at, Run.started_at, Run.finished_at)
 FIELDS = tuple(column.key for column in LIST_COLUMNS)
 JSON_FIELDS = frozenset({"params", "symbols", "fees", "slippage", "options", "metrics"})
-LARGEST = 1.7976931348623157e308  # a metric beyond it (or NaN) is null in the JSON, as pydantic wrote it
 
 
 @dataclass(frozen=True)
@@ -88,6 +87,12 @@ def reading(engine: Engine) -> Iterator[Connection]:
 FILTERS = {"mode": Run.mode, "status": Run.status, "strategy": Run.strategy, "sweep_id": Run.sweep_id}
 
 
+def inline(value: Any) -> Any:
+    """A constant written into the SQL, not bound: a page's statement then has no parameters but its
+    filters and position, so Postgres plans it once (a generic plan) instead of at every request."""
+    return literal(value, literal_execute=True)
+
+
 def filtered(query: Select[Any], filters: tuple[str, ...]) -> Select[Any]:
     """`query` limited to runs whose named columns equal the bound `f_<name>`."""
     for name in filters:
@@ -115,7 +120,7 @@ def arms(postgres: bool, sort: str, descending: bool, start: str, filters: tuple
     if metric:  # ties in the metric index's order: its run_created_at is the run's created_at
         key, created_at, run_id = RunMetric.value, RunMetric.run_created_at, RunMetric.run_id
         base = (select(*columns, key.label("sort_key")).select_from(RunMetric)
-                .join(Run, Run.id == RunMetric.run_id).where(RunMetric.name == sort, key.is_not(None)))
+                .join(Run, Run.id == RunMetric.run_id).where(RunMetric.name == inline(sort), key.is_not(None)))
     else:
         key, created_at, run_id = RUN_COLUMNS[sort], Run.created_at, Run.id
         base = select(*columns, key.label("sort_key"))
@@ -130,7 +135,8 @@ def arms(postgres: bool, sort: str, descending: bool, start: str, filters: tuple
         found.append(base.where(key == position, newer_than(created_at, run_id)).order_by(*newest_first))
         found.append(base.where(key < position if descending else key > position).order_by(by_key, *newest_first))
     if metric:
-        valued = exists().where(RunMetric.run_id == Run.id, RunMetric.name == sort, RunMetric.value.is_not(None))
+        valued = exists().where(RunMetric.run_id == Run.id, RunMetric.name == inline(sort),
+                                RunMetric.value.is_not(None))
         missing = filtered(select(*columns, cast(null(), Float).label("sort_key")).where(~valued), filters)
         if start == "missing":
             missing = missing.where(newer_than(Run.created_at, Run.id))
@@ -147,14 +153,14 @@ def offset_arms(postgres: bool, sort: str, descending: bool, filters: tuple[str,
 
 def counted(filters: tuple[str, ...]) -> Select[Any]:
     """The number of matching runs, counted up to one past `COUNT_CAP`."""
-    capped = filtered(select(literal(1)).select_from(Run), filters).limit(COUNT_CAP + 1).subquery()
+    capped = filtered(select(inline(1)).select_from(Run), filters).limit(inline(COUNT_CAP + 1)).subquery()
     return select(func.count()).select_from(capped)
 
 
 @lru_cache(maxsize=256)
 def page_statement(postgres: bool, seeks: tuple[Select[Any], ...], filters: tuple[str, ...]) -> Select[Any]:
     """The first `:limit` rows of `seeks` read in turn, each with its metrics, and the capped count."""
-    limit = bindparam("limit", type_=Integer)
+    limit = bindparam("limit", type_=Integer, literal_execute=True)
     if len(seeks) == 1:
         page = seeks[0].limit(limit).subquery("page")
     else:  # an arm runs only while the page is short (Append under Limit)
@@ -162,8 +168,8 @@ def page_statement(postgres: bool, seeks: tuple[Select[Any], ...], filters: tupl
     columns: list[Any] = [*page.c, counted(filters).scalar_subquery().label("total")]
     if postgres:
         metric = RunMetric.__table__.alias("metric")
-        finite = case((metric.c.value.between(-LARGEST, LARGEST), metric.c.value))
-        columns.append(select(func.coalesce(cast(func.json_object_agg(metric.c.name, finite), Text), "{}"))
+        finite = case((metric.c.value - metric.c.value == inline(0.0), metric.c.value))  # NaN and ±inf: null
+        columns.append(select(func.coalesce(cast(func.json_object_agg(metric.c.name, finite), Text), inline("{}")))
                        .where(metric.c.run_id == page.c.id).scalar_subquery().label("metrics"))
     return select(*columns).limit(limit)
 
