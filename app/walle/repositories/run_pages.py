@@ -18,12 +18,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
     Connection,
+    Dialect,
     Engine,
     Float,
     Integer,
@@ -174,6 +175,19 @@ def page_statement(postgres: bool, seeks: tuple[Select[Any], ...], filters: tupl
     return select(*columns).limit(limit)
 
 
+SORT_KEY, TOTAL, METRICS = len(FIELDS), len(FIELDS) + 1, len(FIELDS) + 2  # after the fields in a page's rows
+CREATED_AT = FIELDS.index("created_at")
+
+
+@lru_cache(maxsize=512)
+def psycopg_sql(statement: Select[Any], limit: int, dialect: Dialect) -> tuple[str, dict[str, Any]]:
+    """`statement` as psycopg runs it, with its page size written in, and its constant parameters."""
+    unbound = {name: None for name, bind in statement.compile(dialect=dialect).binds.items() if bind.required}
+    compiled = statement.params({**unbound, "limit": limit}).compile(
+        dialect=dialect, compile_kwargs={"render_postcompile": True})
+    return str(compiled), {name: value for name, value in compiled.params.items() if name not in unbound}
+
+
 class RunPages:
     def __init__(self, conn: Connection):
         self.conn = conn
@@ -212,18 +226,30 @@ class RunPages:
         return RunRows(page.items + more.items, more.last or page.last, total, exact, page.json_text)
 
     def read(self, seeks: tuple[Select[Any], ...], values: dict[str, Any], filters: tuple[str, ...]) -> RunRows:
-        rows = self.conn.execute(page_statement(self.postgres, seeks, filters), values).all()
-        items = [dict(zip(FIELDS, row, strict=False)) for row in rows]
+        statement = page_statement(self.postgres, seeks, filters)
         if self.postgres:
-            for item, row in zip(items, rows, strict=True):
-                item["metrics"] = row.metrics
+            rows, last = self._read_postgres(statement, values)
         else:
-            metrics = RunRepository(self.conn).metrics([item["id"] for item in items])  # type: ignore[arg-type]
-            for item in items:
-                item["metrics"] = metrics.get(item["id"], {})
-        last = None if not rows else RunPosition(rows[-1].sort_key, rows[-1].created_at, rows[-1].id)
-        found = rows[0].total if rows else 0
-        return RunRows(items, last, min(found, COUNT_CAP), found <= COUNT_CAP, self.postgres)
+            found = self.conn.execute(statement, values).all()
+            metrics = RunRepository(self.conn).metrics([row.id for row in found])  # type: ignore[arg-type]
+            rows = [(*row[:SORT_KEY], row.sort_key, row.total, metrics.get(row.id, {})) for row in found]
+            last = None if not found else RunPosition(found[-1].sort_key, found[-1].created_at, found[-1].id)
+        items = [dict(zip(FIELDS, row, strict=False)) for row in rows]
+        for item, row in zip(items, rows, strict=True):
+            item["metrics"] = row[METRICS]
+        total = rows[0][TOTAL] if rows else 0
+        return RunRows(items, last, min(total, COUNT_CAP), total <= COUNT_CAP, self.postgres)
+
+    def _read_postgres(self, statement: Select[Any], values: dict[str, Any]) -> tuple[list[tuple[Any, ...]],
+                                                                                      RunPosition | None]:
+        """The rows straight from psycopg, datetimes in UTC (what UTCDateTime returns): SQLAlchemy's
+        execution and row processing cost as much as the statement itself."""
+        sql, constants = psycopg_sql(statement, values["limit"], self.conn.dialect)
+        driver = self.conn.connection.driver_connection
+        found = driver.execute(sql, {**constants, **values}).fetchall()  # type: ignore[union-attr]
+        rows = [tuple(v.astimezone(UTC) if isinstance(v, datetime) else v for v in row) for row in found]
+        last = None if not rows else RunPosition(rows[-1][SORT_KEY], rows[-1][CREATED_AT], rows[-1][0])
+        return rows, last
 
     def count(self, filters: RunFilter) -> tuple[int, bool]:
         """The number of matching runs up to `COUNT_CAP`, and whether that is all of them."""
