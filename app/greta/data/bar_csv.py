@@ -287,11 +287,12 @@ class _LineCounter:
 
     def number(self, count: int) -> _Numbered:
         first = self.delivered
-        rows = np.arange(first, first + count, dtype=np.int64)
         passed = []
         while self._ahead and self._ahead[0] < first + count:
             passed.append(self._ahead.popleft())
-        lines = rows + 2 + self.behind + np.searchsorted(np.array(passed, dtype=np.int64), rows, side="right")
+        lines = np.arange(first + 2 + self.behind, first + 2 + self.behind + count, dtype=np.int64)
+        if passed:
+            lines += np.searchsorted(np.array(passed, dtype=np.int64), lines - 2 - self.behind, side="right")
         self.behind += len(passed)
         self.delivered += count
         return _Numbered(first, lines)

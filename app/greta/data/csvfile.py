@@ -17,6 +17,7 @@ from app.greta.data.bar_csv import BarBatch, BarCsvReader
 from app.marvin.bars import BarFrame, DataError
 
 SHOWN_LINES = 5
+GAP_CHUNK = 1 << 16
 COLUMNS = (("ts", np.int64), ("open", np.float64), ("high", np.float64), ("low", np.float64),
            ("close", np.float64), ("volume", np.float64))
 
@@ -26,7 +27,7 @@ def load_csv(path: str | Path, symbol: str | None = None, timeframe: str | None 
     one closest to the typical gap between rows."""
     path = Path(path)
     reader = BarCsvReader(path, exact=False)  # Greta needs the numbers, not the text
-    columns = _Columns(path)
+    columns = _Columns(path, GapMedian() if not timeframe else None)
     for batch in reader:
         columns.add(batch)
     if reader.errors.count:
@@ -36,15 +37,16 @@ def load_csv(path: str | Path, symbol: str | None = None, timeframe: str | None 
         suffix = f" (and {more} more bad row(s): line {listed}{', …' if more > len(others[:SHOWN_LINES - 1]) else ''})"
         raise DataError(f"line {first.line}: {first.reason}" + (suffix if more else ""), row=first.line)
     arrays = columns.arrays()
-    return BarFrame((symbol or path.stem).upper(), _timeframe(arrays[0], timeframe), *arrays, check=False)
+    return BarFrame((symbol or path.stem).upper(), _timeframe(arrays[0], timeframe, columns.gaps), *arrays,
+                    check=False)
 
 
 class _Columns:
     """The good rows' columns, filled batch by batch as the reader hands them over (while it parses
     the next blocks) rather than joined at the end: one copy, overlapped, and batches freed early."""
 
-    def __init__(self, path: Path):
-        self.count = 0
+    def __init__(self, path: Path, gaps: GapMedian | None):
+        self.count, self.gaps = 0, gaps
         self._arrays = [np.empty(_likely_rows(path), dtype) for _, dtype in COLUMNS]
 
     def add(self, batch: BarBatch) -> None:
@@ -56,6 +58,8 @@ class _Columns:
         for array, (name, _) in zip(self._arrays, COLUMNS, strict=True):
             array[self.count : end] = getattr(batch, name)
         self.count = end
+        if self.gaps is not None:
+            self.gaps.add(self._arrays[0], end)
 
     def arrays(self) -> list[np.ndarray]:
         return [array[: self.count] for array in self._arrays]
@@ -72,21 +76,47 @@ def _likely_rows(path: Path) -> int:
     return int(path.stat().st_size * lines / len(sample) * 1.25) + 1024
 
 
+class GapMedian:
+    """np.median(np.diff(ts)) exactly, counted as the times arrive instead of sorted at the end: the
+    median of the first thousand gaps is checked against every gap (two counts, a piece at a time
+    in cache), which for bars at a regular spacing settles it; otherwise numpy's median decides."""
+
+    def __init__(self) -> None:
+        self.guess: np.int64 | None = None
+        self.below = self.up_to = 0
+        self._done = 1  # ts[i] - ts[i - 1] is counted for 0 < i < _done
+        self._gaps = np.empty(GAP_CHUNK, dtype=np.int64)
+
+    def add(self, ts: np.ndarray, end: int) -> None:
+        """Count the gaps up to ts[end - 1]; the times before were given before."""
+        if self.guess is None:
+            if end < 2:
+                return
+            sample = np.diff(ts[: min(end, 1000)])
+            self.guess = np.partition(sample, len(sample) // 2)[len(sample) // 2]
+        for start in range(self._done, end, GAP_CHUNK):
+            stop = min(start + GAP_CHUNK, end)
+            gaps = np.subtract(ts[start:stop], ts[start - 1 : stop - 1], out=self._gaps[: stop - start])
+            self.below += int(np.count_nonzero(gaps < self.guess))
+            self.up_to += int(np.count_nonzero(gaps <= self.guess))
+        self._done = max(self._done, end)
+
+    def value(self, ts: np.ndarray) -> float:
+        count = len(ts) - 1
+        if self.guess is not None and self.below <= (count - 1) // 2 and count // 2 < self.up_to:
+            return float(self.guess)  # both middle gaps are the guess
+        return float(np.median(np.diff(ts)))
+
+
 def median_gap(ts: np.ndarray) -> float:
-    """np.median(np.diff(ts)), exactly, usually without sorting: the median of a sample is checked
-    against every gap (two counts), which for bars at a regular spacing settles it."""
-    gaps = np.diff(ts)
-    sample = gaps[:: max(len(gaps) // 999, 1)]
-    guess = np.partition(sample, len(sample) // 2)[len(sample) // 2]
-    below, up_to = np.count_nonzero(gaps < guess), np.count_nonzero(gaps <= guess)
-    if below <= (len(gaps) - 1) // 2 and len(gaps) // 2 < up_to:  # both middle gaps are the guess
-        return float(guess)
-    return float(np.median(gaps))
+    gaps = GapMedian()
+    gaps.add(ts, len(ts))
+    return gaps.value(ts)
 
 
-def _timeframe(ts: np.ndarray, given: str | None) -> str:
-    if given:
+def _timeframe(ts: np.ndarray, given: str | None, gaps: GapMedian | None) -> str:
+    if given or gaps is None:
         return str(parse_timeframe(given))
     if len(ts) < 2:
         return "1Day"
-    return str(infer_timeframe(median_gap(ts) / 1e9))
+    return str(infer_timeframe(gaps.value(ts) / 1e9))

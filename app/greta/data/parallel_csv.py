@@ -13,6 +13,7 @@ skipped rows, which says where the next block starts.
 from __future__ import annotations
 
 import os
+import threading
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -23,6 +24,7 @@ import pyarrow as pa
 import pyarrow.csv as pcsv
 
 EDGE_BYTES = 1 << 16  # read at a time when looking for the end of the line a block's edge falls in
+SMALL_BLOCK_BYTES = 256 << 10  # below this a block costs more to hand over than to parse
 
 
 @dataclass(frozen=True)
@@ -53,13 +55,16 @@ class ParallelCsvReader:
     def __init__(self, path: str, start: int, *, first_line: int, block_bytes: int, column_names: list[str],
                  parse_options: pcsv.ParseOptions, convert_options: pcsv.ConvertOptions,
                  invalid_row: Callable[[Any], str], workers: int | None = None):
-        self.invalid_row, self.block_bytes = invalid_row, block_bytes
-        self._column_names, self._parse, self._convert = column_names, parse_options, convert_options
+        workers = workers or pa.cpu_count()
         self._fd = os.open(path, os.O_RDONLY)
         self._size = os.fstat(self._fd).st_size
+        # a small file in a couple of blocks a worker, so that every core has some of it
+        block_bytes = min(block_bytes, max(SMALL_BLOCK_BYTES, (self._size - start) // (2 * workers) + 1))
+        self.invalid_row, self.block_bytes = invalid_row, block_bytes
+        self._column_names, self._parse, self._convert = column_names, parse_options, convert_options
         self._edges = iter(range(start, self._size, block_bytes))
         self._line = first_line
-        workers = workers or pa.cpu_count()
+        self._buffers = threading.local()
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="csv-block")
         self._pending: deque[Future[_Block]] = deque()
         self._ready: deque[pa.RecordBatch] = deque()
@@ -125,11 +130,16 @@ class ParallelCsvReader:
             at += len(window)
         return self._size
 
-    def _read(self, start: int, count: int) -> bytes:
-        data = os.pread(self._fd, count, start)
-        while len(data) < count:  # a short read: the file ended early (it shrank) or a signal came
-            more = os.pread(self._fd, count - len(data), start + len(data))
-            if not more:
+    def _read(self, start: int, count: int) -> memoryview:
+        """The bytes, in this thread's own buffer, used again for its next block: fresh memory for
+        every block cost more in page faults than Arrow took to parse it (Arrow copies what it keeps)."""
+        buffer = getattr(self._buffers, "buffer", None)
+        if buffer is None or len(buffer) < count:
+            buffer = self._buffers.buffer = bytearray(max(count, self.block_bytes + EDGE_BYTES))
+        view, done = memoryview(buffer), 0
+        while done < count:  # a short read: a signal came, or the file ended early (it shrank)
+            read = os.preadv(self._fd, [view[done:count]], start + done)
+            if read == 0:
                 break
-            data += more
-        return data
+            done += read
+        return view[:done]

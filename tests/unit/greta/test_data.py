@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from app.greta.data import BarFrame, DataError, Market, load_csv, parse_synthetic, synthetic_bars
-from app.greta.data.csvfile import median_gap
+from app.greta.data.csvfile import GapMedian, median_gap
 
 YAHOO = """Date,Open,High,Low,Close,Adj Close,Volume
 2024-01-02,100.0,101.5,99.0,101.0,100.2,1200
@@ -151,6 +151,10 @@ def test_market_refuses_mixed_timeframes_and_duplicate_symbols():
 def test_the_median_gap_is_numpys_median_exactly(gaps):
     ts = np.concatenate([[1_700_000_000], 1_700_000_000 + np.cumsum(gaps)]).astype(np.int64) * 10**9
     assert median_gap(ts) == float(np.median(np.diff(ts)))
+    counted = GapMedian()  # as load_csv counts them, batch by batch
+    for end in [1, *range(2, len(ts), 97), len(ts)]:
+        counted.add(ts, end)
+    assert counted.value(ts) == float(np.median(np.diff(ts)))
 
 
 def test_a_file_whose_later_rows_are_shorter_than_its_first_loads_whole(tmp_path):
