@@ -131,10 +131,15 @@ def arms(postgres: bool, sort: str, descending: bool, start: str, filters: tuple
     found: list[Select[Any]] = []
     if start == "first":
         found.append(base.order_by(by_key, *newest_first))
-    elif start == "key":
+    elif start == "key" and descending:  # one seek: the whole order runs one way
+        after = tuple_(key, created_at, run_id) < tuple_(bindparam("p_key", type_=key.type),
+                                                         bindparam("p_created", type_=Run.created_at.type),
+                                                         bindparam("p_id", type_=Run.id.type))
+        found.append(base.where(after).order_by(by_key, *newest_first))
+    elif start == "key":  # ascending keys, newest first among ties: the ties, then the greater keys
         position = bindparam("p_key", type_=key.type)
         found.append(base.where(key == position, newer_than(created_at, run_id)).order_by(*newest_first))
-        found.append(base.where(key < position if descending else key > position).order_by(by_key, *newest_first))
+        found.append(base.where(key > position).order_by(by_key, *newest_first))
     if metric:
         valued = exists().where(RunMetric.run_id == Run.id, RunMetric.name == inline(sort),
                                 RunMetric.value.is_not(None))
