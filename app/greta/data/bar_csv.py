@@ -7,9 +7,15 @@ rows come out, each with its physical line in the file. Headers (case-insensitiv
 Close`) are ignored. Times are UTC: ISO dates or date-times (a `Z` or an offset is honoured) or
 epoch seconds. Blank lines are skipped but still counted, so a line number is the editor's.
 
-Line numbers: Arrow reports the line of a row with the wrong number of fields only when it parses
-on one thread, so the reader parses on several and, the first time such a row appears, reads
-again on one thread from where it was (a bad file costs a second read; a good one does not).
+Greta's pass over a file on disk (typed: Arrow converts numbers and times) goes through
+app/greta/data/parallel_csv.py, which parses the file's blocks on every core; Arrow's own streaming
+reader parses on one whatever `use_threads` says. Anything it can't convert sends the reader to the
+text pass, which checks every value itself and names it as written.
+
+Line numbers: Arrow's streaming reader reports the line of a row with the wrong number of fields
+only when it parses on one thread, so it parses on several and, the first time such a row appears,
+reads again on one thread from where it was (a bad file costs a second read; a good one does not).
+The parallel reader parses each block on one thread and so knows every line.
 """
 
 from __future__ import annotations

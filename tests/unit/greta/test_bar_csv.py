@@ -121,16 +121,20 @@ def test_every_bad_row_is_counted_and_the_first_200_are_listed():
     assert [e.line for e in reader.errors.errors] == list(range(2, 202))
 
 
-def test_files_that_are_not_a_csv_of_bars_are_refused_whole():
+@pytest.mark.parametrize(("on_disk", "exact"), [(False, True), (False, False), (True, False)])
+def test_files_that_are_not_a_csv_of_bars_are_refused_whole(on_disk, exact, tmp_path):
+    def read_it(text):
+        return read(text, tmp_path if on_disk else None, exact=exact)
+
     missing = r"^line 1: missing column\(s\): volume \(header: date,open,high,low,close\)"
     with pytest.raises(CsvFileError, match=missing):
-        read("date,open,high,low,close\n2024-01-02,1,1,1,1\n")
+        read_it("date,open,high,low,close\n2024-01-02,1,1,1,1\n")
     with pytest.raises(CsvFileError, match="^line 1: the file is empty: expected a header line$"):
-        read("")
+        read_it("")
     with pytest.raises(CsvFileError, match="^the file is not UTF-8 text$"):
-        read(HEADER.encode() + b"2024-01-02,1,1,1,1,\xff\xfe\n")
+        read_it(HEADER.encode() + b"2024-01-02,1,1,1,1,\xff\xfe\n")
     with pytest.raises(CsvFileError, match="^the file is not UTF-8 text$"):  # a row Arrow must decode to skip
-        read(HEADER.encode() + b"2024-01-02,1,1,1,1,1\n\x80\n")
+        read_it(HEADER.encode() + b"2024-01-02,1,1,1,1,1\n\x80\n")
 
 
 def test_a_single_threaded_typed_read_that_falls_back_to_text_counts_each_bad_row_once():
