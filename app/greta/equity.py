@@ -11,6 +11,7 @@ in integers of $0.0001.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import itemgetter
 
 import numpy as np
 
@@ -29,17 +30,19 @@ def equity_curve(market: Market, fills: Sequence[FillRow], cash_after: Sequence[
     """The curve, and a bool per bar: was any position open at that bar's close (for exposure).
     `fills` are the broker's rows in time order (integer units), `cash_after` the cash in cents after
     each, `scale` the run's quantity units per share (1, or 10**9 for fractional shares)."""
-    length = len(market.timeline)
-    columns = list(zip(*fills, strict=True)) or [()] * 7  # one tuple per field, transposed in C
-    steps = np.array(columns[6], dtype=np.int64)
-    symbols = np.array(columns[1], dtype=np.int64)
-    buys = np.array(columns[2], dtype=object) == "buy"
+    length, count = len(market.timeline), len(fills)
+    steps = np.fromiter(map(itemgetter(6), fills), dtype=np.int64, count=count)  # only the fields needed
+    symbols = np.fromiter(map(itemgetter(1), fills), dtype=np.int64, count=count)
+    buys = np.array(list(map(itemgetter(2), fills)), dtype=object) == "buy"
+    quantities = list(map(itemgetter(3), fills))
     try:
-        signed = np.where(buys, 1, -1) * np.array(columns[3], dtype=np.int64)
+        signed = np.where(buys, 1, -1) * np.array(quantities, dtype=np.int64)
     except OverflowError:  # fractional quantities past int64 (9.2 billion shares): exact Python ints
-        signed = np.where(buys, 1, -1).astype(object) * np.array(columns[3], dtype=object)
-    cash_cents = np.array([initial_cents, *cash_after], dtype=np.int64)
-    cash = cash_cents[_last_change(steps, length) + 1] * 100
+        signed = np.where(buys, 1, -1).astype(object) * np.array(quantities, dtype=object)
+    cash_cents = np.empty(count + 1, dtype=np.int64)
+    cash_cents[0], cash_cents[1:] = initial_cents, cash_after
+    changes = _last_change(steps, length) + 1
+    cash = cash_cents[changes] * 100
     equity = cash.copy()
     exposed = np.zeros(length, dtype=bool)
     for k in range(len(market.symbols)):
@@ -47,7 +50,9 @@ def equity_curve(market: Market, fills: Sequence[FillRow], cash_after: Sequence[
         if not mine.any():
             continue
         marks = np.nan_to_num(market.closes_on_timeline(k))
-        held = np.concatenate(([0], np.cumsum(signed[mine])))[_last_change(steps[mine], length) + 1]
+        every = mine.all()  # one symbol traded: its changes are the fills' (no second bincount)
+        held = np.concatenate(([0], np.cumsum(signed if every else signed[mine])))[
+            changes if every else _last_change(steps[mine], length) + 1]
         exposed |= held != 0
         equity = equity + np.rint(held.astype(np.float64) * marks * 1e4 / scale).astype(np.int64)
     curve = EquityCurve(market.timeline, equity.astype(np.int64), cash, benchmark_e4(market, initial_cents))

@@ -13,6 +13,7 @@ Both make the same gateway calls for the same bars: tests/unit/marvin/test_porta
 
 from __future__ import annotations
 
+import math
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -26,7 +27,7 @@ from app.marvin.gateway import OrderGateway
 from app.marvin.lines import ColumnRef, Feed, IndicatorSpec, Line, OutputRef, Ref, StrategyError, compute, spec_name
 from app.marvin.market import Market
 from app.marvin.orders import OrderError, build_request, close_request
-from app.marvin.stepper import compile_stepper
+from app.marvin.stepper import compile_sparse_stepper, compile_stepper
 from app.marvin.strategy import Strategy
 
 History = Market | BarFrame | Sequence[BarFrame] | Mapping[str, BarFrame]
@@ -64,6 +65,7 @@ class StrategyRunner:
         self._primary = ""
         self._next: Callable[[], None] = lambda: None  # the strategy's next(), with its callbacks first
         self.listening = False  # the strategy has on_fill/on_order: the gateway keeps events for it
+        self._wake: Ref | None = None  # next_only_when: next() runs only where this line is non-zero
 
     # --- batch ------------------------------------------------------------------------------
     def start(self, data: History, venue: BarListener | None = None) -> Strategy:
@@ -117,7 +119,8 @@ class StrategyRunner:
         for line in self._lines:
             line[:] = self._array(line.ref)[: self._upto(line.symbol)].tolist()
         assert self.strategy is not None
-        self._next()
+        if self._wakes_now():
+            self._next()
 
     def resume(self, history: History, state: dict[str, Any]) -> Strategy:
         """Live, after a restart: create the strategy over the history, run init(), then hand it the
@@ -171,6 +174,7 @@ class StrategyRunner:
             strategy.init()
         finally:
             self._initialising = False
+        self._wake = self._wake_ref(strategy)
         self._drop_unreachable_lines()
         kind = type(strategy)
         if kind.on_fill is not Strategy.on_fill or kind.on_order is not Strategy.on_order:
@@ -298,8 +302,36 @@ class StrategyRunner:
             if line.ref not in sources:
                 sources[line.ref] = self._array(line.ref).tolist()
             groups.setdefault(market.index_of(line.symbol), []).append((line.append, sources[line.ref]))
+        if self._wake is not None and market.aligned and not self.listening:
+            values = self._array(self._wake)
+            wake = np.flatnonzero((values != 0.0) & ~np.isnan(values)).tolist()
+            return compile_sparse_stepper(self, self.venue, self._next, [s for g in groups.values() for s in g], wake)
         rows = None if market.aligned else {k: market.rows(k).tolist() for k in groups}
         return compile_stepper(self, self.venue, self._next, groups, rows)
+
+    def _wake_ref(self, strategy: Strategy) -> Ref | None:
+        """The line of `next_only_when`, if it holds: declared by the class whose next() runs."""
+        kind = type(strategy)
+        name = kind.next_only_when
+        if name is None:
+            return None
+        owner = next(c for c in kind.__mro__ if "next_only_when" in vars(c))
+        if vars(owner).get("next") is not kind.next:
+            return None  # a subclass wrote its own next(): it may act on any bar
+        line = getattr(strategy, name, None)
+        if not isinstance(line, Line):
+            raise StrategyError(f"next_only_when names {name!r}: set self.{name} to a Line (self.I(...)) in init()")
+        return line.ref
+
+    def _wakes_now(self) -> bool:
+        """Live: whether next() runs on the newest bar (always, unless next_only_when says it has nothing to do)."""
+        if self._wake is None or self.listening:
+            return True
+        assert self.market is not None
+        symbol = self._wake.symbol if isinstance(self._wake, ColumnRef) else self._specs[self._wake.indicator].symbol
+        seen = self._upto(symbol)
+        value = float(self._array(self._wake)[seen - 1]) if seen else math.nan
+        return value != 0.0 and not math.isnan(value)
 
     def _submit(self, side: str, symbol: str | None, size: Any, value: Any, percent: Any, limit: Any, stop: Any,
                 time_in_force: str, take_profit: Any, stop_loss: Any) -> str:

@@ -7,10 +7,15 @@ local (default arguments), the way `dataclasses` and `namedtuple` generate their
 2. appends this bar's value to each Line (symbols without a bar at this step are skipped);
 3. sets the runner's index and calls `next()`;
 4. returns early when the strategy subscribed a new Line, so the runner can rebuild the loop.
+
+A strategy with `next_only_when` (a signal Line) gets the sparse loop (`compile_sparse_stepper`): next() only
+on the bars where that line is non-zero, the Lines brought up to date in one slice just before, and
+the broker on every bar while it has orders working.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable
 from typing import Any
 
@@ -42,4 +47,47 @@ def compile_stepper(runner: Any, venue: Any, next_bar: Callable[[], None], group
               "    return stop"]
     namespace: dict[str, Any] = {}
     exec(compile("\n".join(lines), "<marvin.stepper>", "exec"), dict(bound), namespace)  # noqa: S102
+    return namespace["step"]
+
+
+def compile_sparse_stepper(runner: Any, venue: Any, next_bar: Callable[[], None], sources: list[Source],
+                           wake: list[int]) -> Callable[[int, int], int]:
+    """`sources`: (append, source values) per Line, every symbol with a bar at every step; `wake`: the
+    sorted steps on which next() runs. Between them the Lines are not touched (nothing reads them)
+    and only the venue works, bar by bar, while `venue.pending`; at a wake step, and at the end of the
+    range, each Line is extended to the step in one slice, so next() and whoever reads the Lines after
+    the run see what the dense loop leaves."""
+    bound: dict[str, Any] = {"runner": runner, "venue": venue, "next_bar": next_bar, "wake": wake,
+                             "bisect_left": bisect_left}
+    for j, (append, values) in enumerate(sources):
+        bound[f"l{j}"], bound[f"s{j}"] = append.__self__, values  # type: ignore[attr-defined]
+
+    def catch_up(upto: str, indent: str) -> list[str]:
+        return [f"{indent}l{j}.extend(s{j}[len(l{j}):{upto}])" for j in range(len(sources))]
+
+    lines = [f"def step(start, stop, {', '.join(f'{name}={name}' for name in bound)}):",
+             "    pos, last, i = bisect_left(wake, start), len(wake), start",
+             "    while i < stop:",
+             "        due = wake[pos] if pos < last and wake[pos] < stop else stop",
+             *(["        while i < due and venue.pending:",
+                "            venue.on_bar(i)",
+                "            i += 1"] if venue is not None else []),
+             "        if due == stop:",
+             "            break",
+             "        i = due",
+             *(["        if venue.pending:",
+                "            venue.on_bar(i)"] if venue is not None else []),
+             *catch_up("i + 1", "        "),
+             "        runner.index = i",
+             "        next_bar()",
+             "        pos += 1",
+             "        i += 1",
+             "        if runner.dirty:",
+             "            return i",
+             *catch_up("stop", "    "),
+             "    if stop > start:",
+             "        runner.index = stop - 1",
+             "    return stop"]
+    namespace: dict[str, Any] = {}
+    exec(compile("\n".join(lines), "<marvin.sparse_stepper>", "exec"), dict(bound), namespace)  # noqa: S102
     return namespace["step"]

@@ -43,6 +43,13 @@ class Strategy:
     name: ClassVar[str] = ""  # registry key, e.g. "sma_cross"
     description: ClassVar[str] = ""
     param_specs: ClassVar[dict[str, P.Param]] = {}
+    # The name of a Line attribute set in init() (e.g. a crossover signal) on whose 0 (or NaN) bars
+    # next() does nothing. next() may then be skipped on those bars: live trading skips them, and a
+    # backtest whose symbols share every bar skips them in bulk (the broker still fills orders on
+    # every bar); results are the same, only faster. It holds only with the next() written beside
+    # it: a subclass that writes its own next() is called on every bar unless it says so again. Not
+    # for strategies with on_fill or on_order, which hear about their orders at every bar.
+    next_only_when: ClassVar[str | None] = None
 
     # Wired by the StrategyRunner before init().
     data: Feed

@@ -15,6 +15,7 @@ class SmaCross(Strategy):
     slow = Int(20, min=3, max=2000, description="Bars in the slow simple moving average")
     percent = Float(100.0, min=1.0, max=100.0, description="Share of equity per entry, in percent")
     allow_short = Bool(False, description="Sell short on a downward cross instead of only exiting")
+    next_only_when = "signal"  # next() has nothing to do on a bar without a cross: those bars are skipped
 
     @classmethod
     def check_params(cls, values: dict) -> dict[str, str]:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from app.marvin import BarFrame, OrderError, Strategy, StrategyError, StrategyRunner
-from app.marvin.indicators import sma
+from app.marvin.indicators import crossover, sma
 from tests.unit.marvin.fakes import RecordingGateway
 
 NS_DAY = 86_400 * 10**9
@@ -204,3 +204,58 @@ def test_close_without_a_position_places_no_order():
     gateway = RecordingGateway()
     runner = run_batch(Closer, frame([1, 2]), gateway)
     assert runner.strategy.result is None and gateway.submitted() == []
+
+
+class CrossWatcher(Strategy):
+    """Wakes only when the close crosses its 2-bar average."""
+
+    name = "cross_watcher"
+    next_only_when = "signal"
+
+    def init(self):
+        self.signal = self.I(crossover, self.data.close, self.I(sma, self.data.close, 2))
+        self.seen = []
+
+    def next(self):
+        self.seen.append((self.index, self.signal[-1], len(self.data.close)))
+
+
+def test_next_only_when_calls_next_on_signal_bars_only_in_batch_and_live_alike():
+    data = frame([10, 12, 11, 9, 13, 14, 12, 10, 15])
+    signal = crossover(data.close, sma(data.close, 2))
+    expected = [(i, signal[i], i + 1) for i in range(len(data)) if signal[i] != 0]
+    assert 2 < len(expected) < len(data)
+    live = StrategyRunner(CrossWatcher, RecordingGateway())
+    for end in range(1, len(data) + 1):
+        live.on_bar(data.head(end))
+    assert live.strategy.seen == expected
+    assert run_batch(CrossWatcher, data).strategy.seen == expected
+
+
+def test_next_only_when_holds_only_with_the_next_written_beside_it():
+    class OwnNext(CrossWatcher):  # its own next() may act on any bar: called on every one
+        def next(self):
+            self.seen.append(self.index)
+
+    class SameNext(CrossWatcher):  # only init changed: the declaration still holds
+        def init(self):
+            super().init()
+            self.extra = True
+
+    data = frame([10, 12, 11, 9, 13, 14, 12, 10, 15])
+    assert run_batch(OwnNext, data).strategy.seen == list(range(len(data)))
+    assert len(run_batch(SameNext, data).strategy.seen) < len(data)
+
+
+def test_next_only_when_names_a_line_set_in_init():
+    class NotALine(Strategy):
+        next_only_when = "signal"
+
+        def init(self):
+            self.signal = [1.0, 0.0]
+
+        def next(self):
+            pass
+
+    with pytest.raises(StrategyError, match="set self.signal to a Line"):
+        run_batch(NotALine, frame([1, 2, 3]))
