@@ -2,15 +2,17 @@
 with 100, and runs added meanwhile neither repeat nor push others out.
 
 The order is the sort key (runs without a value last), then newest first (`created_at`, `id`
-descending). A page after a position is up to three index seeks, run in turn in one `UNION ALL`
-under the page's `LIMIT` (an arm runs only while the page is short): the runs tied with the last
-key, the runs after that key, then the runs without a value. Each seek matches an index: migration
-0005's for run columns, 0007's `run_metrics(name, value, run_created_at, run_id)` for metrics, so
-ties on a metric (a trade count thousands of sweep cells share) are read in order, not sorted.
+descending). A page is index seeks read in turn in one `UNION ALL` under the page's `LIMIT` (an arm
+runs only while the page is short): descending, the runs after the position, `(key, created_at, id)
+< (…)`; ascending, the runs tied with the last key then the greater keys; for a metric, then the
+runs without a value. Each seek matches an index: migration 0005's for run columns, 0007's
+`run_metrics(name, value, run_created_at, run_id)` for metrics, so ties on a metric (a trade count
+thousands of sweep cells share) are read in order, not sorted.
 
 The statement selects only what a list item shows, the run's metrics (as JSON text, on Postgres)
-and the matching runs counted up to `COUNT_CAP`: no ORM objects, and on Postgres one round trip in
-autocommit (no BEGIN or ROLLBACK).
+and the matching runs counted up to `COUNT_CAP`: no ORM objects. On Postgres it is one round trip in
+autocommit (no BEGIN or ROLLBACK), planned once per shape (its constants are written in), and run on
+the psycopg connection itself.
 """
 
 from __future__ import annotations
