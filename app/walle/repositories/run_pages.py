@@ -3,9 +3,8 @@ with 100, and runs added meanwhile neither repeat nor push others out.
 
 The order is the sort key (runs without a value last), then newest first (`created_at`, `id`
 descending). A page is index seeks read in turn in one `UNION ALL` under the page's `LIMIT` (an arm
-runs only while the page is short): descending, the runs after the position, `(key, created_at, id)
-< (…)`; ascending, the runs tied with the last key then the greater keys; for a metric, then the
-runs without a value. Each seek matches an index: migration 0005's for run columns, 0007's
+runs only while the page is short): the runs tied with the last key, the runs after that key, then
+(for a metric) the runs without a value. Each seek matches an index: migration 0005's for run columns, 0007's
 `run_metrics(name, value, run_created_at, run_id)` for metrics, so ties on a metric (a trade count
 thousands of sweep cells share) are read in order, not sorted.
 
@@ -133,15 +132,11 @@ def arms(postgres: bool, sort: str, descending: bool, start: str, filters: tuple
     found: list[Select[Any]] = []
     if start == "first":
         found.append(base.order_by(by_key, *newest_first))
-    elif start == "key" and descending:  # one seek: the whole order runs one way
-        after = tuple_(key, created_at, run_id) < tuple_(bindparam("p_key", type_=key.type),
-                                                         bindparam("p_created", type_=Run.created_at.type),
-                                                         bindparam("p_id", type_=Run.id.type))
-        found.append(base.where(after).order_by(by_key, *newest_first))
-    elif start == "key":  # ascending keys, newest first among ties: the ties, then the greater keys
+    elif start == "key":  # the ties, then the keys beyond: one row comparison `(key, created_at, id) < (…)`
+        # would do descending, but the planner then guesses from the key alone (none below the least status)
         position = bindparam("p_key", type_=key.type)
         found.append(base.where(key == position, newer_than(created_at, run_id)).order_by(*newest_first))
-        found.append(base.where(key > position).order_by(by_key, *newest_first))
+        found.append(base.where(key < position if descending else key > position).order_by(by_key, *newest_first))
     if metric:
         valued = exists().where(RunMetric.run_id == Run.id, RunMetric.name == inline(sort),
                                 RunMetric.value.is_not(None))
