@@ -135,6 +135,7 @@ class BarCsvReader:
                 parallel = mode.typed and mode.threads and self._path and not self.on_bytes and _one_line(first)
                 stream = (_Counted(file, self.start, self.on_bytes, self._lock) if self.on_bytes or not self._path
                           else pa.OSFile(self._path) if not parallel else None)
+                reader: ParallelCsvReader | pcsv.CSVStreamingReader | None = None
                 try:
                     reader = (self._parallel(data_start, len(names), columns, zoned, lines) if parallel
                               else self._arrow(stream, len(names), columns, mode, zoned, lines))
@@ -160,7 +161,10 @@ class BarCsvReader:
                 except _Unconverted:
                     continue
                 finally:
-                    (reader if parallel else stream).close()
+                    if stream is not None:
+                        stream.close()
+                    if isinstance(reader, ParallelCsvReader):
+                        reader.close()
 
     def _add_skipped(self, lines: _LineCounter) -> None:
         """Rows Arrow skipped for their field count; a pass after a change of mode hears again of
@@ -227,7 +231,7 @@ class BarCsvReader:
             return lines.invalid_row(row)
 
         return ParallelCsvReader(
-            self._path, data_start, first_line=2, block_bytes=self.block_bytes, column_names=_names(width),  # type: ignore[arg-type]
+            str(self._path), data_start, first_line=2, block_bytes=self.block_bytes, column_names=_names(width),
             parse_options=pcsv.ParseOptions(quote_char=False, ignore_empty_lines=False),
             convert_options=self._conversion(width, columns, True, zoned), invalid_row=skipped)
 

@@ -85,9 +85,12 @@ class ParallelCsvReader:
         return self._ready.popleft()
 
     def close(self) -> None:
+        """Stop: blocks not begun are dropped, those being parsed are waited for (they read the file)."""
         self._pool.shutdown(wait=True, cancel_futures=True)
         self._pending.clear()
-        os.close(self._fd)
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
 
     def _submit(self) -> None:
         edge = next(self._edges, None)
