@@ -45,6 +45,7 @@ from sqlalchemy import (
 
 from app.walle.models import Run, RunMetric
 from app.walle.repositories.runs import RUN_COLUMNS, RunFilter, RunRepository
+from app.walle.types import UTCDateTime
 
 COUNT_CAP = 1_000  # counting further costs as much as the rows it counts: report "more than"
 # What a list item shows: every field of a run but its bookkeeping (corr_id, heartbeat_at), then metrics.
@@ -179,6 +180,7 @@ def page_statement(postgres: bool, seeks: tuple[Select[Any], ...], filters: tupl
 
 SORT_KEY, TOTAL, METRICS = len(FIELDS), len(FIELDS) + 1, len(FIELDS) + 2  # after the fields in a page's rows
 CREATED_AT = FIELDS.index("created_at")
+DATETIMES = tuple(i for i, column in enumerate(LIST_COLUMNS) if isinstance(column.type, UTCDateTime))
 
 
 @lru_cache(maxsize=512)
@@ -242,14 +244,20 @@ class RunPages:
         total = rows[0][TOTAL] if rows else 0
         return RunRows(items, last, min(total, COUNT_CAP), total <= COUNT_CAP, self.postgres)
 
-    def _read_postgres(self, statement: Select[Any], values: dict[str, Any]) -> tuple[list[tuple[Any, ...]],
+    def _read_postgres(self, statement: Select[Any], values: dict[str, Any]) -> tuple[list[list[Any]],
                                                                                       RunPosition | None]:
         """The rows straight from psycopg, datetimes in UTC (what UTCDateTime returns): SQLAlchemy's
         execution and row processing cost as much as the statement itself."""
         sql, constants = psycopg_sql(statement, values["limit"], self.conn.dialect)
         driver = self.conn.connection.driver_connection
         found = driver.execute(sql, {**constants, **values}).fetchall()  # type: ignore[union-attr]
-        rows = [tuple(v.astimezone(UTC) if isinstance(v, datetime) else v for v in row) for row in found]
+        rows = [list(row) for row in found]
+        for row in rows:
+            for i in DATETIMES:
+                if row[i] is not None:
+                    row[i] = row[i].astimezone(UTC)
+            if isinstance(row[SORT_KEY], datetime):
+                row[SORT_KEY] = row[SORT_KEY].astimezone(UTC)
         last = None if not rows else RunPosition(rows[-1][SORT_KEY], rows[-1][CREATED_AT], rows[-1][0])
         return rows, last
 
