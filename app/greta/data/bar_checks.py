@@ -107,13 +107,12 @@ def _all_good(ts: np.ndarray, ts_bad: np.ndarray, out_of_range: np.ndarray, valu
     rows every price and volume check lets through (NaN fails every comparison), and times that
     are readable, in range and each after the one before pass the time checks."""
     o, h, lo, c, v = values
-    with np.errstate(invalid="ignore"):
-        fine = lo > 0
-        for left, right in ((lo, o), (lo, c), (o, h), (c, h)):
+    with np.errstate(invalid="ignore"):  # min and max are NaN if any value is
+        if not (lo.min() > 0 and h.max() < TOO_LARGE["high"] and v.min() >= 0 and v.max() < TOO_LARGE["volume"]):
+            return False
+        fine = lo <= o
+        for left, right in ((lo, c), (o, h), (c, h)):
             fine &= left <= right
-        fine &= h < TOO_LARGE["high"]
-        fine &= v >= 0
-        fine &= v < TOO_LARGE["volume"]
     if not fine.all() or ts_bad.any() or out_of_range.any() or ts[0] <= last_ts:
         return False
     return bool((ts[1:] > ts[:-1]).all())
