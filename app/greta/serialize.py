@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import fields, is_dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -101,27 +101,49 @@ def result_to_json(result: BacktestResult) -> str:
     return buffer.getvalue().decode()
 
 
+_POINT = '{"benchmark":"%d.%04d","cash":"%d.%04d","equity":"%d.%04d","ts":"%s"}'
+
+
 def equity_chunks(curve: EquityCurve) -> Iterator[bytes]:
     """The curve's points as JSON objects, comma-joined, CHUNK points per piece: `EquityPoint` fields,
-    money as Decimal text with four places (as str(Decimal) prints $0.0001 units), times as `iso`."""
+    money as Decimal text with four places (as str(Decimal) prints $0.0001 units), times as `iso`.
+    One %-format per point from integer columns split by numpy (negative money takes the slower path)."""
     for start in range(0, len(curve), CHUNK):
         end = start + CHUNK
         stamps = _stamps(curve.ts[start:end])
-        money = [_e4_texts(column[start:end]) for column in (curve.benchmark_e4, curve.cash_e4, curve.equity_e4)]
-        yield ",".join(
-            f'{{"benchmark":"{b}","cash":"{c}","equity":"{e}","ts":"{t}"}}'
-            for b, c, e, t in zip(*money, stamps, strict=True)
-        ).encode()
+        columns = (curve.benchmark_e4[start:end], curve.cash_e4[start:end], curve.equity_e4[start:end])
+        if any(column.size and int(column.min()) < 0 for column in columns):
+            money = [_e4_texts(column) for column in columns]
+            yield ",".join(
+                f'{{"benchmark":"{b}","cash":"{c}","equity":"{e}","ts":"{t}"}}'
+                for b, c, e, t in zip(*money, stamps, strict=True)
+            ).encode()
+            continue
+        parts: list[list[int]] = []
+        for column in columns:
+            whole, fraction = np.divmod(column, 10_000)
+            parts += [whole.tolist(), fraction.tolist()]
+        yield ",".join(map(_POINT.__mod__, zip(*parts, stamps, strict=True))).encode()
 
 
 def _stamps(ns: np.ndarray) -> list[str]:
-    """Epoch ns → ISO text with `Z`, microseconds only where there are any (as `iso` writes them)."""
+    """Epoch ns → ISO text with `Z`, microseconds only where there are any (as `iso` writes them).
+    Whole seconds (bars) are written as day + time of day, each distinct one formatted once."""
     micros = ns // 1000
     if not (micros % 1_000_000).any():
-        seconds = micros.astype("datetime64[us]").astype("datetime64[s]")
-        return [f"{text}Z" for text in np.datetime_as_string(seconds, unit="s").tolist()]
+        days, seconds = np.divmod(micros // 1_000_000, 86_400)
+        dates = _each_distinct(days, lambda d: np.datetime_as_string(d.astype("datetime64[D]"), unit="D").tolist())
+        times = _each_distinct(seconds, lambda s: [f"T{v // 3600:02d}:{v // 60 % 60:02d}:{v % 60:02d}Z"
+                                                   for v in s.tolist()])
+        return list(map(str.__add__, dates, times))
     texts = np.datetime_as_string(micros.astype("datetime64[us]"), unit="us").tolist()
     return [f"{text[:-7]}Z" if text.endswith(".000000") else f"{text}Z" for text in texts]
+
+
+def _each_distinct(values: np.ndarray, texts: Callable[[np.ndarray], list[str]]) -> list[str]:
+    """texts() of each value, worked out once per distinct value (bars share days and times of day)."""
+    distinct, position = np.unique(values, return_inverse=True)
+    return list(map(texts(distinct).__getitem__, position.tolist()))
 
 
 def _e4_texts(units: np.ndarray) -> list[str]:
