@@ -25,6 +25,7 @@ import pyarrow.csv as pcsv
 
 EDGE_BYTES = 1 << 16  # read at a time when looking for the end of the line a block's edge falls in
 SMALL_BLOCK_BYTES = 256 << 10  # below this a block costs more to hand over than to parse
+MAX_WORKERS = 8  # each holds a block or two: memory grows with them, and the disk is read no faster
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class ParallelCsvReader:
     def __init__(self, path: str, start: int, *, first_line: int, block_bytes: int, column_names: list[str],
                  parse_options: pcsv.ParseOptions, convert_options: pcsv.ConvertOptions,
                  invalid_row: Callable[[Any], str], workers: int | None = None):
-        workers = workers or pa.cpu_count()
+        workers = workers or min(pa.cpu_count(), MAX_WORKERS)
         self._fd = os.open(path, os.O_RDONLY)
         self._size = os.fstat(self._fd).st_size
         # a small file in a couple of blocks a worker, so that every core has some of it
