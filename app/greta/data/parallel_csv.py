@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -56,20 +56,18 @@ class ParallelCsvReader:
     def __init__(self, path: str, start: int, *, first_line: int, block_bytes: int, column_names: list[str],
                  parse_options: pcsv.ParseOptions, convert_options: pcsv.ConvertOptions,
                  invalid_row: Callable[[Any], str], workers: int | None = None):
-        workers = workers or min(pa.cpu_count(), MAX_WORKERS)
+        self._workers = workers or min(pa.cpu_count(), MAX_WORKERS)
         self._fd = os.open(path, os.O_RDONLY)
         self._size = os.fstat(self._fd).st_size
-        # a small file in a couple of blocks a worker, so that every core has some of it
-        block_bytes = min(block_bytes, max(SMALL_BLOCK_BYTES, (self._size - start) // (2 * workers) + 1))
         self.invalid_row, self.block_bytes = invalid_row, block_bytes
         self._column_names, self._parse, self._convert = column_names, parse_options, convert_options
-        self._edges = iter(range(start, self._size, block_bytes))
+        self._edges = _edges(start, self._size, block_bytes, self._workers)
         self._line = first_line
         self._buffers = threading.local()
-        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="csv-block")
+        self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="csv-block")
         self._pending: deque[Future[_Block]] = deque()
         self._ready: deque[pa.RecordBatch] = deque()
-        for _ in range(workers + 1):  # each worker busy, and one block parsed ahead of the consumer
+        for _ in range(self._workers + 1):  # each worker busy, and one block parsed ahead of the consumer
             self._submit()
 
     def read_next_batch(self) -> pa.RecordBatch:
@@ -96,7 +94,7 @@ class ParallelCsvReader:
     def _submit(self) -> None:
         edge = next(self._edges, None)
         if edge is not None:
-            self._pending.append(self._pool.submit(self._parse_block, edge, edge + self.block_bytes))
+            self._pending.append(self._pool.submit(self._parse_block, *edge))
 
     def _parse_block(self, begin: int, end: int) -> _Block:
         start, stop = self._line_start(begin), self._line_start(end)
@@ -147,3 +145,16 @@ class ParallelCsvReader:
                 break
             done += read
         return view[:done]
+
+
+def _edges(start: int, end: int, block_bytes: int, workers: int) -> Iterator[tuple[int, int]]:
+    """Blocks of at most `block_bytes` (give or take a line), as many as a multiple of the workers so
+    that none idles while another parses the last one, and a small file in a couple a worker (but
+    none under SMALL_BLOCK_BYTES) so that it too is read on every core."""
+    total = end - start
+    if total <= 0:
+        return iter(())
+    count = max(-(-total // block_bytes), min(2 * workers, -(-total // SMALL_BLOCK_BYTES)))
+    count = -(-count // workers) * workers
+    size = -(-total // count)
+    return ((begin, min(begin + size, end)) for begin in range(start, end, size))
