@@ -94,3 +94,14 @@ def test_a_conversion_error_reaches_the_consumer_at_its_block_not_before(tmp_pat
     finally:
         reader.close()
     assert 100 < seen <= 150  # the rows before the bad one came out first
+
+
+@pytest.mark.parametrize(("rows", "block_bytes", "blocks"), [
+    (100_000, 4 << 20, 4),  # 1.4 MB: two blocks a worker though it would fit one
+    (300, 1_000, 4),  # ~3.5 kB in blocks of 1 kB: four, not three, so both workers finish together
+    (10, 4 << 20, 2),  # a tiny file: one line or more a worker
+])
+def test_the_file_is_shared_out_in_equal_blocks_every_worker_has_some(tmp_path, rows, block_bytes, blocks):
+    path, start = write(tmp_path, [f"{i},{i * 7},{i % 3}" for i in range(rows)])
+    data, _, batches = read_all(path, start, block_bytes, workers=2)
+    assert batches == blocks and data["c0"] == list(range(rows))
