@@ -150,9 +150,9 @@ def arms(postgres: bool, sort: str, descending: bool, start: str, filters: tuple
 
 @lru_cache(maxsize=128)
 def offset_arms(postgres: bool, sort: str, descending: bool, filters: tuple[str, ...]) -> tuple[Select[Any], ...]:
-    """The first page's seeks, each skipping the bound `offset` rows: numbered pages."""
-    return tuple(seek.offset(bindparam("offset", type_=Integer)) for seek in arms(postgres, sort, descending, "first",
-                                                                                   filters))
+    """The first page's seeks, each skipping `offset` rows (written in): numbered pages."""
+    offset = bindparam("offset", type_=Integer, literal_execute=True)
+    return tuple(seek.offset(offset) for seek in arms(postgres, sort, descending, "first", filters))
 
 
 def counted(filters: tuple[str, ...]) -> Select[Any]:
@@ -183,11 +183,16 @@ CREATED_AT = FIELDS.index("created_at")
 DATETIMES = tuple(i for i, column in enumerate(LIST_COLUMNS) if isinstance(column.type, UTCDateTime))
 
 
+WRITTEN_IN = ("limit", "offset")  # the parameters a page's SQL has written in (literal_execute)
+
+
 @lru_cache(maxsize=512)
-def psycopg_sql(statement: Select[Any], limit: int, dialect: Dialect) -> tuple[str, dict[str, Any]]:
-    """`statement` as psycopg runs it, with its page size written in, and its constant parameters."""
+def psycopg_sql(statement: Select[Any], written_in: tuple[tuple[str, int], ...],
+                dialect: Dialect) -> tuple[str, dict[str, Any]]:
+    """`statement` as psycopg runs it, with its page size (and offset) written in, and its constant
+    parameters."""
     unbound = {name: None for name, bind in statement.compile(dialect=dialect).binds.items() if bind.required}
-    compiled = statement.params({**unbound, "limit": limit}).compile(
+    compiled = statement.params({**unbound, **dict(written_in)}).compile(
         dialect=dialect, compile_kwargs={"render_postcompile": True})
     return str(compiled), {name: value for name, value in compiled.params.items() if name not in unbound}
 
@@ -248,7 +253,8 @@ class RunPages:
                                                                                       RunPosition | None]:
         """The rows straight from psycopg, datetimes in UTC (what UTCDateTime returns): SQLAlchemy's
         execution and row processing cost as much as the statement itself."""
-        sql, constants = psycopg_sql(statement, values["limit"], self.conn.dialect)
+        written_in = tuple((name, values[name]) for name in WRITTEN_IN if name in values)
+        sql, constants = psycopg_sql(statement, written_in, self.conn.dialect)
         driver = self.conn.connection.driver_connection
         found = driver.execute(sql, {**constants, **values}).fetchall()  # type: ignore[union-attr]
         rows = [list(row) for row in found]
