@@ -6,9 +6,10 @@ times), the same in Yahoo's style (`Date,Open,High,Low,Close,Adj Close,Volume`, 
 times, six decimals) and Yahoo daily bars (every day 1970–2099: a daily file can't hold a million).
 Weaver's figure includes every check (positive finite prices, high/low against open/close, times
 in order and range) and the BarFrame; pandas' is `pd.read_csv(path)` as a user would call it (the
-times left as text), and with `parse_dates` for reference. Runs alternate, so each side sees the
-same machine load; best of N. Peak memory: each reader alone in a fresh interpreter, its peak RSS
-and how far the read took it above the interpreter with its imports.
+times left as text), and with `parse_dates` for reference; `pyarrow.csv.read_csv(path)` (Arrow's own
+reader on every core, types inferred, nothing checked) shows what the parse alone costs. Runs
+alternate, so each side sees the same machine load; best of N. Peak memory: each reader alone in a
+fresh interpreter, its peak RSS and how far the read took it above the interpreter with its imports.
 
 Usage: .venv/bin/python -m benchmarks.csv_read [--bars 1000000] [--repeat 5]
 """
@@ -26,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.csv as pcsv
 
 from app.greta.data import load_csv
 
@@ -37,6 +39,7 @@ READERS = {
     "weaver": "from app.greta.data import load_csv\nread = lambda path: load_csv(path)",
     "pandas": "import pandas as pd\nread = lambda path: pd.read_csv(path)",
     "pandas_dates": "import pandas as pd\nread = lambda path: pd.read_csv(path, parse_dates=[0])",
+    "arrow": "import pyarrow.csv as pcsv\nread = lambda path: pcsv.read_csv(path)",
 }
 MEASURE = """import sys, json
 import numpy, pandas, pyarrow, pyarrow.csv, app.greta.data
@@ -92,6 +95,7 @@ def compare(path: Path, rows: int, repeat: int) -> dict[str, float]:
         "weaver": lambda: load_csv(path),
         "pandas": lambda: pd.read_csv(path),
         "pandas_dates": lambda: pd.read_csv(path, parse_dates=[0]),
+        "arrow": lambda: pcsv.read_csv(path),
     }
     assert len(load_csv(path)) == rows
     for read in reads.values():  # warmed up: imports, first-use set-up and the page cache are not timed
@@ -110,13 +114,14 @@ def report(title: str, path: Path, rows: int, repeat: int) -> None:
     print(f"\n{title}: {rows:,} bars, {path.stat().st_size / 1e6:.0f} MB, best of {repeat} "
           f"({time.strftime('%H:%M:%S')})")
     labels = {"weaver": "weaver load_csv (checked BarFrame)", "pandas": "pandas.read_csv(path)",
-              "pandas_dates": "pandas.read_csv(path, parse_dates)"}
+              "pandas_dates": "pandas.read_csv(path, parse_dates)", "arrow": "pyarrow.csv.read_csv(path)"}
     for name, seconds in best.items():
         peak, added = peak_memory(name, path)
         print(f"  {labels[name]:36s} {seconds:.3f} s = {rows / seconds:>12,.0f} bars/s   "
               f"peak {peak:4.0f} MB RSS (+{added:.0f} MB for the read)")
     print(f"  ratio weaver/pandas time: {best['weaver'] / best['pandas']:.2f}   "
-          f"(weaver/pandas with parse_dates: {best['weaver'] / best['pandas_dates']:.2f})")
+          f"(weaver/pandas with parse_dates: {best['weaver'] / best['pandas_dates']:.2f}; "
+          f"pyarrow.csv.read_csv/pandas: {best['arrow'] / best['pandas']:.2f})")
 
 
 def main() -> None:

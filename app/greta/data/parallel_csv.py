@@ -137,7 +137,7 @@ class ParallelCsvReader:
         every block cost more in page faults than Arrow took to parse it (Arrow copies what it keeps)."""
         buffer = getattr(self._buffers, "buffer", None)
         if buffer is None or len(buffer) < count:
-            buffer = self._buffers.buffer = bytearray(max(count, self.block_bytes + EDGE_BYTES))
+            buffer = self._buffers.buffer = bytearray(count + EDGE_BYTES)  # blocks are alike, give or take a line
         view, done = memoryview(buffer), 0
         while done < count:  # a short read: a signal came, or the file ended early (it shrank)
             read = os.preadv(self._fd, [view[done:count]], start + done)
