@@ -24,6 +24,7 @@ class AccountView:
     def __init__(self, broker: SimBroker):
         self.broker = broker
         self.views: list[Position | None] = [None] * len(broker.market.symbols)
+        self.flat: list[Position | None] = [None] * len(broker.market.symbols)
         self.events: list[Event] | None = None
         self._closed: list[Trade] = []
 
@@ -32,8 +33,14 @@ class AccountView:
         view = self.views[k]
         if view is None:
             broker = self.broker
-            view = self.views[k] = Position(broker.units.decimal(broker.book.positions[k].qty),
-                                            broker.market.symbols[k], broker)
+            qty = broker.book.positions[k].qty
+            if not qty:  # flat, as after every exit: one view per symbol, made once
+                view = self.flat[k]
+                if view is None:
+                    view = self.flat[k] = Position(ZERO, broker.market.symbols[k], broker)
+            else:
+                view = Position(broker.units.decimal(qty), broker.market.symbols[k], broker)
+            self.views[k] = view
         return view
 
     def detail(self, k: int) -> PositionDetail:

@@ -170,7 +170,9 @@ class Strategy:
     def position(self) -> Position:
         """The primary symbol's position: signed shares (negative when short) that compare and count
         like a number, with `avg_price`, `market_value`, `unrealized_pnl`, `unrealized_pnl_pct`."""
-        return self.position_of(self.data.symbol)
+        symbol = self.data.symbol  # position_of, inlined: strategies read this on every signal
+        held = self._gateway.position(symbol)
+        return held if type(held) is Position else Position(held, symbol, self._gateway)
 
     def position_of(self, symbol: str) -> Position:
         held = self._gateway.position(symbol)
