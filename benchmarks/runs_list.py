@@ -223,7 +223,7 @@ def report(samples: dict[int, dict[str, list[float]]], sizes: list[int], how: st
           f"{large:,}/{small:,}")
     print(f"{'':<30}{f'{small:,} runs':>17}{f'{large:,} runs':>17}  {f'at {small:,}':>11}{f'at {large:,}':>13}")
     worst_growth = worst_health = worst_health_p95 = 0.0
-    for label in med[small]:
+    for label in sorted(med[small], key=lambda label: label != HEALTHZ):  # /healthz first, then as measured
         growth = med[large][label] / med[small][label]
         health = [med[size][label] / med[size][HEALTHZ] for size in sizes]
         health_p95 = [p95[size][label] / p95[size][HEALTHZ] for size in sizes]
