@@ -20,7 +20,7 @@ from typing import Any, BinaryIO
 import numpy as np
 import orjson
 
-from app.greta.records import BacktestResult, EquityCurve
+from app.greta.records import BacktestResult, EquityCurve, collector_paused
 
 OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
 CHUNK = 100_000  # equity points formatted and written at a time
@@ -65,6 +65,11 @@ def write_result_json(result: BacktestResult, out: BinaryIO, extra: dict[str, An
     RECORDS records at a time (built from the run's ledger chunk by chunk unless the result already
     holds them), so the peak memory is one chunk's, not the whole document's.
     Non-finite floats are written as null, as `plain` makes them."""
+    with collector_paused():  # each chunk's records are freed by reference counting; nothing to collect
+        _write_document(result, out, extra)
+
+
+def _write_document(result: BacktestResult, out: BinaryIO, extra: dict[str, Any] | None) -> None:
     document = {f.name: getattr(result, f.name) for f in fields(result) if f.name not in _STREAMED + ("ledger",)}
     document.update({name: _PLACES[name] for name in _STREAMED}, **(extra or {}))
     text = orjson.dumps(document, default=_default, option=OPTIONS)
