@@ -199,3 +199,16 @@ def test_quoted_fields_are_read_as_before_on_every_core(tmp_path):
     rows[1_700] = ",".join([*fields[:2], f'"{fields[2]}"', *fields[3:]])  # a quoted high
     reader, _ = same_reading(header + "\n".join(rows) + "\n", tmp_path)
     assert reader.errors.count == 0 and reader.good == 2_000
+
+
+@pytest.mark.parametrize("times", [
+    [f"{datetime(1990, 1, 1) + timedelta(days=i):%Y-%m-%d}" for i in range(3_000)],  # daily
+    [f"{datetime(2024, 1, 2, 9, 30) + timedelta(minutes=i):%Y-%m-%d %H:%M:%S}-05:00" for i in range(3_000)],
+])
+def test_yahoo_style_files_read_on_every_core_give_the_same_arrays(times, tmp_path):
+    rows = [f"{t},{100 + i % 9 / 7:.6f},{102 + i % 9 / 7:.6f},{99 + i % 9 / 7:.6f},{101 + i % 9 / 7:.6f},"
+            f"{100.5 + i % 9 / 7:.6f},{1000 + i}" for i, t in enumerate(times)]
+    reader, batches = same_reading("Date,Open,High,Low,Close,Adj Close,Volume\n" + "\n".join(rows) + "\n", tmp_path)
+    assert reader.good == 3_000 and len(batches) > 4
+    close = np.concatenate([b.close for b in batches])
+    assert close[5] == float(f"{101 + 5 / 7:.6f}")  # the raw Close, not Adj Close
