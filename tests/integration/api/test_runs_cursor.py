@@ -104,6 +104,9 @@ def test_a_page_says_how_many_runs_match_and_the_last_page_has_no_cursor(client:
     body = get_page(client, "per_page=4")
     assert body["total"] == 6 and body["next_cursor"] is not None
     assert len(get_page(client, f"per_page=4&cursor={body['next_cursor']}")["items"]) == 2
+    # The dashboard sends the page number it shows beside the cursor: the cursor decides, the number comes back.
+    shown = get_page(client, f"per_page=4&page=2&cursor={body['next_cursor']}")
+    assert (shown["page"], len(shown["items"]), shown["total"]) == (2, 2, 6)
 
 
 def test_a_foreign_or_garbled_cursor_is_a_422_with_the_standard_error_body(client: FlaskClient,

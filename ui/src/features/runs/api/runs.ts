@@ -20,6 +20,9 @@ export interface RunPage extends Page<Run> {
 export interface RunListQuery extends RunFilters {
   sort?: RunSort;
   order?: SortOrder;
+  /** The previous page's `next_cursor`: the server seeks there (`page` is then only shown), so a deep
+   * page costs what the first does. */
+  cursor?: string;
 }
 
 export function useRuns(filters: RunListQuery) {
@@ -27,7 +30,7 @@ export function useRuns(filters: RunListQuery) {
     queryKey: keys.runs.list(filters),
     queryFn: ({ signal }) => api.get<RunPage>('/runs', {
       mode: filters.mode, status: filters.status, strategy: filters.strategy, page: filters.page ?? 1,
-      per_page: filters.per_page ?? 100, sort: filters.sort, order: filters.order,
+      per_page: filters.per_page ?? 100, sort: filters.sort, order: filters.order, cursor: filters.cursor,
     }, signal),
     placeholderData: keepPreviousData,
   });

@@ -15,6 +15,7 @@ export function RunsDashboard() {
   const data = runs.data;
   const pages = data ? Math.max(1, Math.ceil(data.total / data.per_page)) : 1;
   // Past 1,000 runs the server stops counting: the pager then follows its cursor, not the count.
+  // Next always seeks from the server's cursor (as cheap deep as on page 1); Previous counts back by number.
   const exact = data?.total_exact ?? true;
   const hasNext = data ? (exact ? data.page < pages : data.next_cursor != null) : false;
 
@@ -53,7 +54,8 @@ export function RunsDashboard() {
                 <span className="muted">server page {data.page}{exact ? ` of ${pages}` : ''}</span>
                 <span className="spacer" />
                 <Button size="sm" disabled={data.page <= 1} onClick={() => setFilters({ page: data.page - 1 })}>Previous</Button>
-                <Button size="sm" disabled={!hasNext} onClick={() => setFilters({ page: data.page + 1 })}>Next</Button>
+                <Button size="sm" disabled={!hasNext}
+                  onClick={() => setFilters({ page: data.page + 1, cursor: data.next_cursor ?? undefined })}>Next</Button>
               </div>
             ) : null}
           </>

@@ -98,7 +98,19 @@ describe('RunsDashboard paging past the counted runs', () => {
     expect(await screen.findByTestId('runs-total')).toHaveTextContent('1000+ total');
     expect(screen.getByText('server page 10')).toBeInTheDocument();
     fireEvent.click(screen.getByRole('button', { name: 'Next' }));
-    await waitFor(() => expect(listCalls().at(-1)).toMatchObject({ page: 11 }));
+    await waitFor(() => expect(listCalls().at(-1)).toMatchObject({ page: 11, cursor: 'abc' }));
+    expect(screen.getByTestId('url')).toHaveTextContent('?page=11&cursor=abc');
+  });
+
+  it('goes back by number, and a new sort starts again at page 1 without the cursor', async () => {
+    answer({ items: SERVER_ORDER, total: 1000, total_exact: false, page: 11, per_page: 100, next_cursor: 'def' });
+    renderDashboard('/?page=11&cursor=abc');
+    await waitFor(() => expect(listCalls()[0]).toMatchObject({ page: 11, cursor: 'abc' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Previous' }));
+    await waitFor(() => expect(listCalls().at(-1)).toMatchObject({ page: 10, cursor: undefined }));
+    fireEvent.click(screen.getByTestId('sort-return'));
+    await waitFor(() => expect(listCalls().at(-1)).toMatchObject({ sort: 'total_return_pct', page: 1, cursor: undefined }));
+    expect(screen.getByTestId('url')).toHaveTextContent('?sort=total_return_pct');
   });
 
   it('stops at the last page: no next cursor, Next disabled', async () => {

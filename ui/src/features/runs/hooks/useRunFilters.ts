@@ -29,12 +29,14 @@ export function useRunFilters(): [RunView, (patch: Partial<RunListQuery>) => voi
       per_page: 100,
       sort: sort && RUN_SORTS.includes(sort) ? sort : DEFAULT_SORT.sort,
       order: order === 'asc' || order === 'desc' ? order : DEFAULT_SORT.order,
+      cursor: params.get('cursor') || undefined,
     };
   }, [params]);
   const update = useCallback((patch: Partial<RunListQuery>) => {
     setParams((prev) => {
       const next = new URLSearchParams(prev);
-      for (const [k, v] of Object.entries({ page: 1, ...patch })) {
+      // Any change but a page turn starts again at page 1, without a cursor.
+      for (const [k, v] of Object.entries({ page: 1, cursor: undefined, ...patch })) {
         const isDefault = (k === 'page' && v === 1) || (k === 'sort' && v === DEFAULT_SORT.sort)
           || (k === 'order' && v === DEFAULT_SORT.order);
         if (v === '' || v === undefined || v === null || isDefault) next.delete(k);
