@@ -3,7 +3,8 @@
 Two ways in:
 - batch (Greta): `start(market, venue)` then `run_range(start, stop)` over the BacktestClock's
   chunks. Indicators are computed once over the whole series; the hot loop appends one value per
-  bar to each Line the strategy can still reach and calls `next()`.
+  bar to each Line the strategy can still reach and calls `next()` (a strategy with
+  `next_only_when` gets a sparse loop that calls it only on its signal's bars).
 - incremental (live): `on_bar(history)` with a history one bar longer each call. Indicators are
   recomputed from the specs recorded in `init()` (init runs only once), the Lines are refilled, and
   `next()` runs for the newest bar only.
