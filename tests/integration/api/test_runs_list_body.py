@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import math
+import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -46,14 +46,18 @@ def add_varied_runs(container: Container) -> list[str]:
     return ids
 
 
+def reject_constant(name: str) -> None:
+    raise AssertionError(f"{name} is not JSON")
+
+
 def assert_items_match_single_runs(client: FlaskClient, count: int) -> None:
     for sort in ("created_at", "sharpe", "name"):
         body = client.get(f"/api/v1/runs?per_page=10&sort={sort}").get_json()
         assert len(body["items"]) == count
         for item in body["items"]:
-            alone = client.get(f"/api/v1/runs/{item['id']}").get_json()
-            # A NaN or infinite metric is null in the list (valid JSON); the single run writes it bare.
-            alone["metrics"] = {k: v if v is None or math.isfinite(v) else None for k, v in alone["metrics"].items()}
+            response = client.get(f"/api/v1/runs/{item['id']}")
+            # A NaN or infinite metric is null in both (strict JSON: no bare NaN or Infinity).
+            alone = json.loads(response.data, parse_constant=reject_constant)
             assert item == alone, sort
 
 
