@@ -67,3 +67,37 @@ def test_next_runs_on_the_signal_bars_only_and_the_lines_are_whole_then_and_afte
         (frame.close[i], frame.close[i - 1]) for i in wakes]
     assert list(strategy.signal) == signal.tolist() and len(strategy.data.close) == len(frame)
     assert backtest.runner.index == len(frame) - 1
+
+
+class PairWatcher(Strategy):
+    """Wakes on AAA's cross and reads BBB's close then: every symbol's Lines must be caught up."""
+
+    name = "pair_watcher"
+    next_only_when = "signal"
+
+    def init(self) -> None:
+        close = self.datas["AAA"].close
+        self.signal = self.I(crossover, close, self.I(sma, close, 4))
+        self.other = self.datas["BBB"].close
+        self.seen: list[tuple[int, int, float]] = []
+
+    def next(self) -> None:
+        self.seen.append((self.index, len(self.other), self.other[-1]))
+        if self.signal[-1] > 0:
+            self.buy("BBB", size=1)
+        elif self.position_of("BBB"):
+            self.close("BBB")
+
+
+def test_every_symbols_lines_are_caught_up_when_next_wakes() -> None:
+    frames = [synthetic_bars(symbol, 800, seed=seed, timeframe="1Min") for symbol, seed in (("AAA", 1), ("BBB", 2))]
+    backtest = Backtest(BacktestConfig("pair_watcher", cash=Decimal("100000")), frames, strategy=PairWatcher)
+    result = backtest.run(chunk=64)
+    signal = crossover(frames[0].close, sma(frames[0].close, 4))
+    wakes = [i for i in range(800) if signal[i] != 0]
+    assert [(i, length, close) for i, length, close in backtest.runner.strategy.seen] == [
+        (i, i + 1, frames[1].close[i]) for i in wakes]
+    assert len(result.trades) > 20 and {t.symbol for t in result.trades} == {"BBB"}
+    every_bar = type("PairEveryBar", (PairWatcher,), {"next_only_when": None})
+    dense = Backtest(BacktestConfig("pair_watcher", cash=Decimal("100000")), frames, strategy=every_bar).run(chunk=64)
+    assert result_to_json(result) == result_to_json(dense)
