@@ -70,7 +70,8 @@ def test_next_runs_on_the_signal_bars_only_and_the_lines_are_whole_then_and_afte
 
 
 class PairWatcher(Strategy):
-    """Wakes on AAA's cross and reads BBB's close then: every symbol's Lines must be caught up."""
+    """Wakes on AAA's cross (and does nothing without one) and reads BBB's close then: every symbol's
+    Lines must be caught up."""
 
     name = "pair_watcher"
     next_only_when = "signal"
@@ -83,9 +84,10 @@ class PairWatcher(Strategy):
 
     def next(self) -> None:
         self.seen.append((self.index, len(self.other), self.other[-1]))
-        if self.signal[-1] > 0:
+        signal = self.signal[-1]
+        if signal > 0:
             self.buy("BBB", size=1)
-        elif self.position_of("BBB"):
+        elif signal < 0 and self.position_of("BBB"):
             self.close("BBB")
 
 
