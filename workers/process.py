@@ -55,6 +55,10 @@ def serve(queues: list[str], threads: int) -> int:
     broker = entry.broker
     broker.emit_after("process_boot")
     worker = dramatiq.Worker(broker, queues=set(queues), worker_threads=threads)
+    # Dramatiq holds two messages per thread; a message held behind a busy thread is one another
+    # process cannot take, so the last of a sweep's messages sat in one process while the other
+    # idled. Hold no more than the threads can start.
+    worker.queue_prefetch = threads
     try:
         worker.start()
     except dramatiq.BrokerConnectionError:

@@ -10,10 +10,11 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from app.bootstrap import bootstrap
+from app.bootstrap import Container, bootstrap
 from app.cli.common import fail, settings_or_exit
 from app.services import exports
-from app.services.drift import DriftReport, drift_report, report_json
+from app.services.backtests import USER_ERRORS, BacktestService
+from app.services.drift import DriftReport, open_drift_report, report_json
 from app.services.errors import NotFound, ValidationFailed
 from app.walle.repositories import RunFilter, RunRecords, RunRepository
 
@@ -25,6 +26,19 @@ def runs() -> None:
 
 def _container():  # type: ignore[no-untyped-def]
     return bootstrap(settings_or_exit(require_token=False, embedded_fallback=True, needs_broker=False), listen=False)
+
+
+def _backtests(container: Container) -> BacktestService:
+    """What rebuilds a sweep cell's orders, fills, trades and equity curve before they are read (a
+    cell stores only its summary when it runs: app/services/results.py)."""
+    return BacktestService(container.uow, container.read_session)
+
+
+def _complete_records(container: Container, run_id: str) -> None:
+    try:
+        _backtests(container).complete_records(run_id)
+    except USER_ERRORS as exc:  # the cell's bars or strategy are gone: its records cannot be rebuilt
+        raise ValidationFailed({"run_id": str(exc)}, f"cannot rebuild the records of run {run_id}: {exc}") from None
 
 
 @runs.command("list")
@@ -77,6 +91,7 @@ def export(run_id: str, kind: str, fmt: str, out: Path | None) -> None:
     """Write a run's trades, orders, fills or equity curve as CSV or JSON."""
     container = _container()
     try:
+        _complete_records(container, run_id)
         with container.read_session() as session:
             target = out.open("w") if out else sys.stdout
             try:
@@ -108,8 +123,7 @@ def drift(run_id: str, params: tuple[str, ...], against: str | None, as_json: bo
         texts[name.strip()] = value.strip()
     container = _container()
     try:
-        with container.read_session() as session:
-            report = drift_report(session, run_id, param_texts=texts, against=against)
+        report = open_drift_report(_backtests(container), run_id, param_texts=texts, against=against)
     except (NotFound, ValidationFailed) as exc:
         fail(exc.message, 2)
     finally:

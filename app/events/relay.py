@@ -11,17 +11,21 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.events.consumer import advance_offset, read_offset
 from app.events.envelope import Event
 from app.events.notifier import LocalNotifier
-from app.events.reader import last_seq, read_events
+from app.events.reader import read_events
+from app.walle.models import ConsumerOffset, OutboxEvent
 
 log = logging.getLogger(__name__)
 RELAY_NAME = "command-relay"
+SKIP_EVERY_SECONDS = 1.0
 
 
 class CommandRelay:
@@ -37,18 +41,26 @@ class CommandRelay:
         self.name = name
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
+        self._skipped_at = float("-inf")  # when the offset last moved (monotonic seconds)
 
     def offset(self) -> int:
         return read_offset(self.session_factory, self.name)
 
     def poll(self) -> int:
         """Hand over every command committed after the offset; returns how many were handed over.
-        Raises the queue's error when it is away (the offset then covers only what was handed over)."""
-        offset = self.offset()
+        Raises the queue's error when it is away (the offset then covers only what was handed over).
+
+        Every commit that writes events wakes the relay, and most carry no command (a sweep's cells
+        finishing): such a wake costs one read, and the offset moves past events that are not
+        commands only once SKIP_EVERY_SECONDS (a write and a commit per wake cost the database as
+        much as the commit that woke it)."""
         with self.session_factory() as session:
-            # Seqs are committed in order (the outbox lock), so everything up to `newest` is visible now.
-            newest = last_seq(session)
-            commands = read_events(session, offset, commands=True, limit=self.batch)
+            offset, newest = session.execute(select(  # seqs commit in order: all up to `newest` is visible now
+                select(ConsumerOffset.last_seq).where(ConsumerOffset.consumer == self.name).scalar_subquery(),
+                select(func.max(OutboxEvent.seq)).scalar_subquery(),
+            )).one()
+            offset, newest = offset or 0, newest or 0
+            commands = read_events(session, offset, commands=True, limit=self.batch) if newest > offset else []
         delivered = offset
         try:
             for command in commands:
@@ -58,8 +70,10 @@ class CommandRelay:
             # All handed over and no more to read: skip the events in between too.
             complete = len(commands) < self.batch and (not commands or delivered == commands[-1].seq)
             done = max(delivered, newest) if complete else delivered
-            if done > offset:
+            now = time.monotonic()
+            if delivered > offset or (done > offset and now - self._skipped_at >= SKIP_EVERY_SECONDS):
                 advance_offset(self.session_factory, self.name, done)
+                self._skipped_at = now
         return len(commands)
 
     def start(self) -> None:

@@ -1,9 +1,10 @@
-"""Execute one backtest run: the use case behind the `backtest` queue's actor.
+"""Execute backtest runs: the use case behind the `backtest` queue's actor.
 
 Idempotent: a redelivered message for a finished run does nothing, and one for a run another
 worker is still executing (fresh heartbeat) does nothing either. Results and the `completed`
 transition are written in one transaction, so a worker killed mid-run leaves the run re-runnable,
-never half-written.
+never half-written. Runs of one message go in turn, and a run's results are stored in the
+transaction that claims the next one: a sweep cell costs one commit, not two.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -19,8 +21,10 @@ from sqlalchemy.orm import Session
 
 from app.greta.data.splits import split_warnings
 from app.greta.engine import BacktestCancelled, BacktestConfig, run_backtest
+from app.greta.records import BacktestResult
 from app.greta.specs import FeeSpec, SlippageSpec
 from app.marvin.bars import BarFrame, DataError
+from app.marvin.instruments import Instrument
 from app.marvin.params import ParamError
 from app.marvin.registry import StrategyLoadError
 from app.services.bar_cache import shared_bars
@@ -38,6 +42,25 @@ PROGRESS_EVERY_SECONDS = 0.5
 CANCEL_POLL_SECONDS = 0.25
 SUMMARY_ONLY = "summary"  # run.options["records"] of a sweep cell whose full records wait
 USER_ERRORS = (DataError, ParamError, StrategyLoadError, ValueError)
+Instruments = dict[str, Instrument]
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A run this worker moved to `running`, with what it runs on."""
+
+    run: Run
+    frames: list[BarFrame]
+    instruments: Instruments
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A run's result, waiting for the transaction that stores it."""
+
+    run_id: str
+    result: BacktestResult
+    seconds: float
 
 
 class BacktestService:
@@ -49,33 +72,12 @@ class BacktestService:
 
     def execute(self, run_id: str) -> str:
         """Run the backtest if this worker should; returns what happened (for logs and tests)."""
-        claimed = self._claim(run_id)
-        if isinstance(claimed, str):
-            return claimed
-        run, frames = claimed
-        for warning in split_warnings(frames):  # no store for run notes yet: the worker's log says it
-            log.warning("backtest %s: %s", run_id, warning)
-        started = time.perf_counter()
-        try:  # a stored cost setting that no longer parses fails the run, like any bad setting
-            result = self._run(run, frames, progress=self._progress(run_id), cancel=self._cancelled(run_id))
-        except BacktestCancelled as stop:
-            log.info("backtest %s cancelled after %d of %d bars", run_id, stop.bars_done, stop.total)
-            return "cancelled"
-        except USER_ERRORS as exc:
-            self._fail(run_id, f"{exc}")
-            return "failed"
-        except Exception as exc:  # a bug or a broken strategy: readable reason, traceback in the log
-            log.exception("backtest %s crashed", run_id)
-            self._fail(run_id, f"the backtest stopped with an internal error ({exc.__class__.__name__}: {exc})")
-            return "failed"
-        return self._finish(run_id, result, time.perf_counter() - started)
+        return self._in_turn([run_id])[0]
 
     def execute_many(self, run_ids: Sequence[str]) -> str:
         """Several cells of one message, one after the other; `busy` when any was (the message comes
         back later and skips the ones done)."""
-        with shared_bars.one_batch():
-            outcomes = [self.execute(run_id) for run_id in run_ids]
-        return "busy" if "busy" in outcomes else "done"
+        return "busy" if "busy" in self._in_turn(run_ids) else "done"
 
     def complete_records(self, run_id: str) -> bool:
         """Store the orders, fills, trades and full equity curve of a sweep cell that kept its summary,
@@ -86,7 +88,10 @@ class BacktestService:
             if run is None or run.options.get("records") != SUMMARY_ONLY:
                 return False
             session.expunge(run)
-        result = self._run(run, self._load(run))
+            frames = self._load(BarRepository(session), run)
+        with self.uow() as uow:
+            instruments = known_instruments(uow, run.symbols)
+        result = self._run(Claimed(run, frames, instruments))
         with self.uow() as uow:
             stored = uow.runs.get(run_id, for_update=True)  # a twin request waits here, then finds it done
             if stored is None or stored.options.get("records") != SUMMARY_ONLY:
@@ -97,50 +102,102 @@ class BacktestService:
         log.info("backtest %s: orders, fills, trades and equity rebuilt on demand", run_id)
         return True
 
-    def _run(self, run: Run, frames: list[BarFrame], **hooks: Any) -> Any:
+    def _in_turn(self, run_ids: Sequence[str]) -> list[str]:
+        """Claim, run and store each run in turn; each one's outcome, in order. One transaction both
+        stores a run's results and claims the next run, so only one run at a time is `running` here."""
+        outcomes: list[str] = []
+        finished: Finished | None = None
+        instruments: dict[tuple[str, ...], Instruments] = {}  # the message's runs share their symbols
+        with shared_bars.one_batch():
+            for run_id in [*run_ids, None]:
+                if finished is None and run_id is None:
+                    break
+                with self.uow() as uow:
+                    locked = uow.runs.lock([i for i in (finished and finished.run_id, run_id) if i])
+                    with uow.outbox.batch(quiet=True):  # one insert; wakes the readers a few times a second
+                        stored = self._store(uow, locked.get(finished.run_id), finished) if finished else None
+                        claimed = self._claim(uow, locked.get(run_id), instruments) if run_id else None
+                    uow.commit()
+                if finished is not None and stored is not None:
+                    outcomes.append(stored)
+                    if stored == "completed":
+                        log.info("backtest %s completed: %d bars in %.2fs", finished.run_id, finished.result.bars,
+                                 finished.seconds)
+                finished = None
+                if isinstance(claimed, str):
+                    outcomes.append(claimed)
+                elif claimed is not None:
+                    ran = self._execute(claimed)
+                    if isinstance(ran, Finished):
+                        finished = ran
+                    else:
+                        outcomes.append(ran)
+        return outcomes
+
+    def _claim(self, uow: UnitOfWork, run: Run | None, instruments: dict[tuple[str, ...], Instruments]
+               ) -> Claimed | str:
+        """Move the run to `running` when this worker should execute it, with its bars; otherwise why
+        not: `skipped` (finished or unknown: nothing to do), `busy` (another worker is beating on it)
+        or `failed` (its bars are missing)."""
+        if run is None or run.mode != "backtest":
+            return "skipped"
+        now = datetime.now(UTC)
+        if run.status == "running" and run.heartbeat_at and now - run.heartbeat_at < self.stale_after:
+            return "busy"
+        if run.status == "running":
+            log.warning("taking over backtest %s: its worker stopped beating", run.id)
+            transition(uow, run, "queued")
+        if run.status != "queued":
+            return "skipped"  # finished, cancelled, or never started: a redelivery does nothing
+        transition(uow, run, "running")
+        run.heartbeat_at = now
+        try:
+            frames = self._load(uow.bars, run)
+        except USER_ERRORS as exc:
+            self._mark_failed(uow, run, str(exc))
+            return "failed"
+        symbols = tuple(run.symbols)
+        if symbols not in instruments:
+            instruments[symbols] = known_instruments(uow, symbols)
+        return Claimed(run, frames, instruments[symbols])
+
+    def _execute(self, claimed: Claimed) -> Finished | str:
+        run_id = claimed.run.id
+        for warning in split_warnings(claimed.frames):  # no store for run notes yet: the worker's log says it
+            log.warning("backtest %s: %s", run_id, warning)
+        started = time.perf_counter()
+        try:  # a stored cost setting that no longer parses fails the run, like any bad setting
+            result = self._run(claimed, progress=self._progress(run_id), cancel=self._cancelled(run_id))
+        except BacktestCancelled as stop:
+            log.info("backtest %s cancelled after %d of %d bars", run_id, stop.bars_done, stop.total)
+            return "cancelled"
+        except USER_ERRORS as exc:
+            self._fail(run_id, f"{exc}")
+            return "failed"
+        except Exception as exc:  # a bug or a broken strategy: readable reason, traceback in the log
+            log.exception("backtest %s crashed", run_id)
+            self._fail(run_id, f"the backtest stopped with an internal error ({exc.__class__.__name__}: {exc})")
+            return "failed"
+        return Finished(run_id, result, time.perf_counter() - started)
+
+    @staticmethod
+    def _run(claimed: Claimed, **hooks: Any) -> BacktestResult:
+        run = claimed.run
         config = BacktestConfig(
             strategy=run.strategy, params=run.params, cash=Decimal(run.cash), fees=FeeSpec.parse(run.fees),
             slippage=SlippageSpec.parse(run.slippage), fractional=bool(run.options.get("fractional")),
             allow_short=bool(run.options.get("allow_short")), run_id=run.id, asset_class=run.options.get("asset_class"),
         )
-        with self.uow() as uow:
-            known = known_instruments(uow, run.symbols)
-        return run_backtest(config, frames, instruments=known, **hooks)
+        return run_backtest(config, claimed.frames, instruments=claimed.instruments, **hooks)
 
-    def _claim(self, run_id: str) -> tuple[Run, list[BarFrame]] | str:
-        """The run and its bars when this worker should execute it; otherwise why not: `skipped`
-        (finished or unknown: nothing to do) or `busy` (another worker is beating on it)."""
-        with self.uow() as uow:
-            run = uow.runs.get(run_id, for_update=True)
-            if run is None or run.mode != "backtest":
-                return "skipped"
-            now = datetime.now(UTC)
-            if run.status == "running" and run.heartbeat_at and now - run.heartbeat_at < self.stale_after:
-                return "busy"
-            if run.status == "running":
-                log.warning("taking over backtest %s: its worker stopped beating", run_id)
-                transition(uow, run, "queued")
-            if run.status != "queued":
-                return "skipped"  # finished, cancelled, or never started: a redelivery does nothing
-            transition(uow, run, "running")
-            run.heartbeat_at = now
-            uow.commit()
-        try:
-            frames = self._load(run)
-        except USER_ERRORS as exc:
-            self._fail(run_id, str(exc))
-            return "failed"
-        return run, frames
-
-    def _load(self, run: Run) -> list[BarFrame]:
+    @staticmethod
+    def _load(bars: BarRepository, run: Run) -> list[BarFrame]:
         frames = []
-        with self.read_session() as session:
-            bars = BarRepository(session)
-            for symbol in run.symbols:
-                frame = shared_bars.load(bars, symbol, run.timeframe, run.start_at, run.end_at)
-                if not len(frame):
-                    raise DataError(f"no {run.timeframe} bars for {symbol} between {run.start_at} and {run.end_at}")
-                frames.append(frame)
+        for symbol in run.symbols:
+            frame = shared_bars.load(bars, symbol, run.timeframe, run.start_at, run.end_at)
+            if not len(frame):
+                raise DataError(f"no {run.timeframe} bars for {symbol} between {run.start_at} and {run.end_at}")
+            frames.append(frame)
         return frames
 
     def _progress(self, run_id: str) -> Callable[[int, int], None]:
@@ -178,33 +235,37 @@ class BacktestService:
 
         return check
 
-    def _finish(self, run_id: str, result: Any, seconds: float) -> str:
-        with self.uow() as uow:
-            run = uow.runs.get(run_id, for_update=True)
-            if run is None or run.status != "running":
-                return "cancelled"  # stopped while the last bars ran: keep nothing
-            # Say how the run was judged: the year its ratios were annualised by, what was refused.
-            judged = {"annualisation": result.config.get("annualisation"), "rejections": result.rejections()}
-            if run.sweep_id:  # one of many cells: its ledger and full curve wait until it is opened
-                write_summary(uow, run_id, result)
-                judged["records"] = SUMMARY_ONLY
-            else:
-                write_result(uow, run_id, result)
-            run.options = {**run.options, **judged}
-            run.progress = 1.0
-            transition(uow, run, "completed")
-            if run.sweep_id:
-                record_cell_finished(uow, run.sweep_id)
-            uow.commit()
-        log.info("backtest %s completed: %d bars in %.2fs", run_id, result.bars, seconds)
+    @staticmethod
+    def _store(uow: UnitOfWork, run: Run | None, finished: Finished) -> str:
+        """Write a finished run's results and complete it, in the caller's transaction."""
+        if run is None or run.status != "running":
+            return "cancelled"  # stopped while the last bars ran: keep nothing
+        result = finished.result
+        # Say how the run was judged: the year its ratios were annualised by, what was refused.
+        judged = {"annualisation": result.config.get("annualisation"), "rejections": result.rejections()}
+        if run.sweep_id:  # one of many cells: its ledger and full curve wait until it is opened
+            write_summary(uow, run.id, result)
+            judged["records"] = SUMMARY_ONLY
+        else:
+            write_result(uow, run.id, result)
+        run.options = {**run.options, **judged}
+        run.progress = 1.0
+        transition(uow, run, "completed")
+        if run.sweep_id:
+            record_cell_finished(uow, run.sweep_id)
         return "completed"
 
     def _fail(self, run_id: str, reason: str) -> None:
         with self.uow() as uow:
             run = uow.runs.get(run_id, for_update=True)
-            if run is None or run.status not in ("running", "queued"):
-                return
-            transition(uow, run, "failed", error=reason[:2000])
-            if run.sweep_id:
-                record_cell_finished(uow, run.sweep_id)
+            if run is not None:
+                self._mark_failed(uow, run, reason)
             uow.commit()
+
+    @staticmethod
+    def _mark_failed(uow: UnitOfWork, run: Run, reason: str) -> None:
+        if run.status not in ("running", "queued"):
+            return
+        transition(uow, run, "failed", error=reason[:2000])
+        if run.sweep_id:
+            record_cell_finished(uow, run.sweep_id)

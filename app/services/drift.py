@@ -25,6 +25,7 @@ from app.marvin.instruments import Instrument
 from app.marvin.market import Market
 from app.marvin.params import ParamError
 from app.marvin.registry import StrategyLoadError, get_strategy
+from app.services.backtests import BacktestService
 from app.services.drift_bars import bars_seen, warmup_steps
 from app.services.drift_match import Decision, DriftRow, DriftSummary, FillLine, line_up, summarise
 from app.services.errors import NotFound, ValidationFailed
@@ -51,6 +52,21 @@ class DriftReport:
     @property
     def partial_fills(self) -> list[Decision]:
         return [r.live for r in self.rows if r.live is not None and r.live.partial]
+
+
+def open_drift_report(backtests: BacktestService, run_id: str, *, params: Mapping[str, Any] | None = None,
+                      param_texts: Mapping[str, str] | None = None, against: str | None = None) -> DriftReport:
+    """The drift report in a read session of its own, once the backtest compared with has all its
+    records: a sweep cell keeps only its summary until it is opened (BacktestService.complete_records),
+    and its orders, fills and equity curve are what the report lines up. They are rebuilt before the
+    session starts, so it sees them (a SQLite reader sees what was committed when it began)."""
+    if against:
+        try:
+            backtests.complete_records(against)
+        except (DataError, ParamError, StrategyLoadError, ValueError) as exc:
+            raise ValidationFailed({"against": f"cannot rebuild the records of run {against}: {exc}"}) from None
+    with backtests.read_session() as session:
+        return drift_report(session, run_id, params=params, param_texts=param_texts, against=against)
 
 
 def drift_report(session: Session, run_id: str, *, params: Mapping[str, Any] | None = None,

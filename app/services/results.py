@@ -41,16 +41,53 @@ def write_summary(uow: UnitOfWork, run_id: str, result: BacktestResult) -> None:
     most SUMMARY_POINTS points. Its orders, fills, trades and full curve are the same backtest's,
     rebuilt on demand (BacktestService.complete_records): storing a thousand trades and forty thousand
     points for every cell would cost several times more than running it. Nothing to clear first:
-    a run has records only once completed, and a completed run never runs again."""
-    _write_outcome(uow, run_id, result)
+    a run has records only once completed, and a completed run never runs again. On Postgres the
+    three inserts travel together (one round trip): a short cell's time goes to the engine."""
     curve = result.equity
-    if len(curve):
-        picks = np.unique(np.linspace(0, len(curve) - 1, min(len(curve), SUMMARY_POINTS)).astype(np.int64))
+    picks = np.unique(np.linspace(0, len(curve) - 1, min(len(curve), SUMMARY_POINTS)).astype(np.int64))
+    summary = EquityCurve(curve.ts[picks], curve.equity_e4[picks], curve.cash_e4[picks], curve.benchmark_e4[picks])
+    if uow.session.get_bind().dialect.name != "postgresql":
+        _write_outcome(uow, run_id, result)
         bulk_insert(uow.session, EquityPoint.__table__, [  # type: ignore[arg-type]
             {"run_id": run_id, "ts": p.ts, "equity": p.equity, "cash": p.cash, "benchmark": p.benchmark}
-            for p in EquityCurve(curve.ts[picks], curve.equity_e4[picks], curve.cash_e4[picks],
-                                 curve.benchmark_e4[picks]).points()
+            for p in summary.points()
         ])
+        return
+    positions = [p for p in result.positions if p.qty != 0]
+    metrics = sorted(result.metrics.items())
+    connection = uow.session.connection().connection.driver_connection  # type: ignore[union-attr]
+    with connection.pipeline(), connection.cursor() as cursor:
+        if positions:
+            cursor.execute(_PG_POSITIONS, [
+                run_id, result.end, [row_id(run_id, f"p-{p.symbol}") for p in positions],
+                [p.symbol for p in positions], [p.qty for p in positions], [p.avg_price for p in positions],
+                [p.mark_price for p in positions], [p.realized_pl for p in positions]], prepare=True)
+        if metrics:
+            cursor.execute(_PG_METRICS, [run_id, [name for name, _ in metrics],
+                                         [None if value is None else float(value) for _, value in metrics]],
+                           prepare=True)
+        if len(summary):
+            cursor.execute(_PG_EQUITY, [run_id, _stamps(summary.ts), e4_text(summary.equity_e4),
+                                        e4_text(summary.cash_e4), e4_text(summary.benchmark_e4)], prepare=True)
+
+
+# A sweep cell's summary as three fixed statements over arrays (prepared once per connection).
+_PG_POSITIONS = (
+    "INSERT INTO positions (id, run_id, symbol, qty, avg_price, mark_price, realized_pl, updated_at) "
+    "SELECT id, %s, symbol, qty, avg_price, mark_price, realized_pl, %s FROM unnest(%s::text[], %s::text[], "
+    "%s::numeric[], %s::numeric[], %s::numeric[], %s::numeric[]) AS t(id, symbol, qty, avg_price, mark_price, "
+    "realized_pl)"
+)
+_PG_METRICS = "INSERT INTO run_metrics (run_id, name, value) SELECT %s, * FROM unnest(%s::text[], %s::float8[])"
+_PG_EQUITY = (
+    "INSERT INTO equity_points (run_id, ts, equity, cash, benchmark) "
+    "SELECT %s, * FROM unnest(%s::timestamptz[], %s::numeric[], %s::numeric[], %s::numeric[])"
+)
+
+
+def _stamps(ts: np.ndarray) -> list[str]:
+    """Epoch nanoseconds → ISO text in UTC, to the microsecond (what timestamptz keeps)."""
+    return (np.datetime_as_string((ts // 1000).astype("datetime64[us]"), unit="us") + "Z").tolist()
 
 
 def _write_ledger(uow: UnitOfWork, run_id: str, result: BacktestResult) -> None:
@@ -134,7 +171,7 @@ def _write_equity(uow: UnitOfWork, run_id: str, result: BacktestResult) -> None:
         bulk_insert(uow.session, EquityPoint.__table__, rows)  # type: ignore[arg-type]
         return
     # A million points: format the exact e4 integers as decimal text in numpy and COPY them.
-    stamps = (np.datetime_as_string((curve.ts // 1000).astype("datetime64[us]"), unit="us") + "Z").tolist()
+    stamps = _stamps(curve.ts)
     columns = [e4_text(curve.equity_e4), e4_text(curve.cash_e4), e4_text(curve.benchmark_e4)]
     lines = zip([run_id] * len(stamps), stamps, *columns, strict=True)
     payload = ("\n".join(map("\t".join, lines)) + "\n").encode()

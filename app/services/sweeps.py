@@ -189,8 +189,10 @@ class SweepService:
 
 
 def record_cell_finished(uow: UnitOfWork, sweep_id: str) -> None:
-    """Called in the transaction that finishes one cell: emits progress, and completion at the end."""
-    sweep = uow.sweeps.get(sweep_id)
+    """Called in the transaction that finishes one cell: emits progress, and completion at the end.
+    The sweep's row is locked first, so two cells finishing at once count one after the other: the
+    later count sees the earlier cell, and the last cell always completes the sweep."""
+    sweep = uow.sweeps.get(sweep_id, for_update=True)
     if sweep is None or sweep.status == "cancelled":
         return
     uow.session.flush()
@@ -198,6 +200,7 @@ def record_cell_finished(uow: UnitOfWork, sweep_id: str) -> None:
     if progress.finished:
         sweep.status = "completed"
         kind = "sweep.completed"
+        uow.outbox.wake()  # whoever watches hears of it now, even from a quiet batch
     else:
         kind = "sweep.progress"
     uow.outbox.emit(kind, {"sweep_id": sweep_id, "status": sweep.status, "done": progress.done + progress.failed

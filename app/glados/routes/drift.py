@@ -9,7 +9,7 @@ from flask import Blueprint, request
 from app.glados.api import endpoint
 from app.glados.context import services
 from app.glados.schemas.drift import DriftOut, DriftQuery
-from app.services.drift import drift_report, report_json
+from app.services.drift import open_drift_report, report_json
 from app.services.errors import ValidationFailed
 
 bp = Blueprint("drift", __name__, url_prefix="/api/v1/runs")
@@ -28,8 +28,8 @@ def drift(run_id: str, query: DriftQuery) -> DriftOut:
         if not sep or not name.strip():
             raise ValidationFailed({"param": f"expected name=value, got {item!r}"})
         texts[name.strip()] = value.strip()
-    with services().container.read_session() as session:
-        report = drift_report(session, run_id, params=given, param_texts=texts, against=query.against)
+    report = open_drift_report(services().app.backtests, run_id, params=given, param_texts=texts,
+                               against=query.against)
     return DriftOut.model_validate(report_json(report))
 
 

@@ -43,6 +43,14 @@ class RunRepository:
     def get(self, run_id: str, *, for_update: bool = False) -> Run | None:
         return self.session.get(Run, run_id, with_for_update=for_update or None)
 
+    def lock(self, run_ids: Sequence[str]) -> dict[str, Run]:
+        """The runs that exist among `run_ids`, each row locked until the transaction ends; one query,
+        locking in id order so two transactions never wait on each other in a circle."""
+        if not run_ids:
+            return {}
+        query = select(Run).where(Run.id.in_(list(run_ids))).order_by(Run.id).with_for_update()
+        return {run.id: run for run in self.session.scalars(query)}
+
     def list(self, filters: RunFilter, *, limit: int = 50, offset: int = 0, sort: str = "created_at",
              descending: bool = True) -> tuple[Sequence[Run], int]:
         """`sort` is a run column (`RUN_COLUMNS`) or else a metric name; runs without the value go last
@@ -94,8 +102,8 @@ class SweepRepository:
         self.session.add(sweep)
         return sweep
 
-    def get(self, sweep_id: str) -> Sweep | None:
-        return self.session.get(Sweep, sweep_id)
+    def get(self, sweep_id: str, *, for_update: bool = False) -> Sweep | None:
+        return self.session.get(Sweep, sweep_id, with_for_update=for_update or None)
 
     def list(self, *, limit: int = 50, offset: int = 0) -> tuple[Sequence[Sweep], int]:
         total = self.session.scalar(select(func.count()).select_from(Sweep)) or 0

@@ -11,6 +11,7 @@ from app.bootstrap import Container
 from app.events.commands import StartBacktests
 from tests.integration.api.conftest import issued, store_daily_bars
 from tests.integration.workers.conftest import Stack, wait_for
+from tests.integration.workers.paper_twin import paper_twin, without_client_ids
 
 SETTINGS = {"symbols": ["AAPL"], "timeframe": "1Day", "cash": "10000"}
 
@@ -87,3 +88,29 @@ def test_a_sixteen_cell_sweep_sends_its_cells_two_per_message_and_each_completes
             without_ids(all_items(stack, f"/api/v1/runs/{alone['id']}/{kind}"))
     assert stack.client.get(f"/api/v1/runs/{last['run_id']}").get_json()["metrics"] == \
         stack.client.get(f"/api/v1/runs/{alone['id']}").get_json()["metrics"]
+
+
+def test_a_drift_report_against_a_sweep_cell_lines_up_its_decisions_as_against_the_run_alone(
+        stack: Stack, pg: Container, thread_workers: dramatiq.Worker) -> None:
+    store_daily_bars(pg, "AAPL", days=300)
+    alone = stack.client.post("/api/v1/runs", json={**SETTINGS, "strategy": "sma_cross",
+                                                    "params": {"fast": 5, "slow": 20}, "start_now": True}).get_json()
+    sweep = stack.client.post("/api/v1/sweeps", json={**SETTINGS, "strategy": "sma_cross",
+                                                      "grid": {"fast": [5, 8], "slow": [20]}}).get_json()
+    wait_for(lambda: stack.client.get(f"/api/v1/sweeps/{sweep['id']}").get_json()["status"] == "completed", 60,
+             "the sweep to complete")
+    wait_for(lambda: stack.client.get(f"/api/v1/runs/{alone['id']}").get_json()["status"] == "completed", 60,
+             "the run to complete")
+    cell_id = next(c["run_id"] for c in stack.client.get(f"/api/v1/sweeps/{sweep['id']}/results").get_json()
+                   if c["params"]["fast"] == 5)
+    assert stack.client.get(f"/api/v1/runs/{cell_id}").get_json()["options"]["records"] == "summary"
+    paper = paper_twin(pg, alone["id"])
+
+    versus_cell = stack.client.get(f"/api/v1/runs/{paper}/drift?against={cell_id}")
+    assert versus_cell.status_code == 200, versus_cell.get_json()
+    report = versus_cell.get_json()
+    assert report["summary"]["decisions"] > 2 and report["summary"]["identical"] == report["summary"]["decisions"]
+    versus_alone = stack.client.get(f"/api/v1/runs/{paper}/drift?against={alone['id']}").get_json()
+    assert without_client_ids({**report, "against": None}) == without_client_ids({**versus_alone, "against": None})
+    assert len(report["equity"]["backtest"]) == 300  # the whole curve, not the cell's summary of it
+    assert "records" not in stack.client.get(f"/api/v1/runs/{cell_id}").get_json()["options"]
