@@ -38,6 +38,7 @@ _LOCK = "SELECT pg_advisory_xact_lock(%s)"
 _NOTIFY = "SELECT pg_notify(%s, '')"
 _PENDING = "weaver_outbox_pending"
 _NOTIFIED = "weaver_outbox_notified"
+_LOCKED = "weaver_outbox_locked"
 NOTIFIER_KEY = "weaver_notifier"
 QUIET_SECONDS = 0.25  # a quiet transaction wakes the listeners only if this process woke none for that long
 _last_notify = [float("-inf")]  # when this process last sent a NOTIFY (monotonic seconds)
@@ -69,10 +70,10 @@ class OutboxWriter:
         self._batch, self._quiet = [], quiet
         try:
             yield
-            events = self._batch
+            events, self._batch = self._batch, None
+            self.append_many(events)
         finally:
             self._batch, self._quiet = None, False
-        self.append_many(events, quiet=quiet)
 
     def wake(self) -> None:
         """The events of this transaction matter now (a sweep's completion): its commit wakes the
@@ -102,36 +103,37 @@ class OutboxWriter:
             return event
         return self.append_many([event])[0]
 
-    def append_many(self, events: Iterable[Event], *, quiet: bool = False) -> list[Event]:
+    def append_many(self, events: Iterable[Event]) -> list[Event]:
         events = list(events)
         if not events:
             return []
         rows = [self._row(e) for e in events]
-        first = not self.session.info.get(_PENDING)
         self.session.info[_PENDING] = True
         if self.session.get_bind().dialect.name == "postgresql":
-            seqs = self._insert_pipelined(rows, lock=first, notify=self._notifies(rows, quiet))
+            seqs = self._insert_pipelined(rows)
         else:
             statement = insert(OutboxEvent).returning(OutboxEvent.seq, sort_by_parameter_order=True)
             seqs = list(self.session.execute(statement, rows).scalars())
         return [e.with_seq(seq) for e, seq in zip(events, seqs, strict=True)]
 
-    def _notifies(self, rows: list[dict[str, object]], quiet: bool) -> bool:
+    def _notifies(self, rows: list[dict[str, object]]) -> bool:
         """Whether this write queues the transaction's NOTIFY (once per transaction)."""
         if self.session.info.get(_NOTIFIED):
             return False
-        if quiet and not self._wake and time.monotonic() - _last_notify[0] < QUIET_SECONDS \
+        if self._quiet and not self._wake and time.monotonic() - _last_notify[0] < QUIET_SECONDS \
                 and not any(is_command(str(r["type"])) for r in rows):
             return False
         self.session.info[_NOTIFIED] = True
         _last_notify[0] = time.monotonic()
         return True
 
-    def _insert_pipelined(self, rows: list[dict[str, object]], *, lock: bool, notify: bool) -> list[int]:
+    def _insert_pipelined(self, rows: list[dict[str, object]]) -> list[int]:
         # One fixed statement over arrays (unnest): its text never changes with the batch size, so it
         # is prepared once. Arrays go in binary (%b), which skips psycopg's per-element text quoting.
         # The transaction's first write sends the lock and the notify (both transaction-scoped: the
         # notify is delivered at commit) in the same pipeline: one round trip either way.
+        lock, notify = not self.session.info.get(_LOCKED), self._notifies(rows)
+        self.session.info[_LOCKED] = True
         connection = self.session.connection().connection.driver_connection  # type: ignore[union-attr]
         columns = [[r[c] for r in rows] for c in _COLUMNS[:-1]]
         payloads = [Jsonb(r["payload"]) for r in rows]
@@ -161,6 +163,7 @@ class OutboxWriter:
 
 def _after_commit(session: Session) -> None:
     session.info.pop(_NOTIFIED, None)
+    session.info.pop(_LOCKED, None)
     if session.info.pop(_PENDING, False):
         notifier = session.info.get(NOTIFIER_KEY)
         if notifier is not None:
@@ -168,8 +171,8 @@ def _after_commit(session: Session) -> None:
 
 
 def _after_rollback(session: Session) -> None:
-    session.info.pop(_PENDING, None)
-    session.info.pop(_NOTIFIED, None)
+    for key in (_PENDING, _NOTIFIED, _LOCKED):
+        session.info.pop(key, None)
 
 
 def install_session_hooks() -> None:
