@@ -27,7 +27,20 @@ COMMANDS: dict[str, str] = {
 
 
 class LazyGroup(click.Group):
-    """A group whose sub-commands are imported only when used."""
+    """A group whose sub-commands are imported only when used, and whose commands' database errors
+    end in one line on stderr (which database, why) and exit 1 rather than a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            from app.cli.common import database_failure
+
+            message = database_failure(exc)
+            if message is None:
+                raise
+            click.echo(f"error: {message}", err=True)
+            ctx.exit(1)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(name for name in COMMANDS if self._importable(name))

@@ -24,6 +24,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from app.cli.common import if_database_fails
+from app.cli.outputs import check_file_target, check_folder_target, check_suffix, wrote_file, wrote_folder
 from app.cli.progress import progress_bar
 from app.clock.timeframes import TimeframeError
 from app.config import SettingsError, load_settings
@@ -124,6 +126,10 @@ def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
         (json_paths if _out_format(out_path, out_format) == "json" else parquet_dirs).append(out_path)
     elif out_format is not None:
         raise click.UsageError("--format says how to write --out: give --out PATH too")
+    for path in json_paths:
+        check_file_target(path, "--out" if path is out_path else "--json")
+    for path in parquet_dirs:
+        check_folder_target(path, "--out" if path is out_path else "--parquet")
     try:
         config, frames = _prepare(strategy_name, params, data_files, symbols, synthetic, timeframe, cash, fees,
                                   slippage, fractional, allow_short)
@@ -136,11 +142,13 @@ def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
         click.echo(f"warning: {warning}", err=True)
     for path in json_paths:
         _write_json(path, result, report)
+        wrote_file(path)
     if parquet_dirs:
         from app.greta.columns import write_result_parquet  # pyarrow's Parquet module only when asked for
 
         for folder in parquet_dirs:
             write_result_parquet(result, folder)
+            wrote_folder(folder)
     for line in _notes(result):
         click.echo(line, err=True)
     if quiet:
@@ -151,14 +159,18 @@ def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
     if report is not None:
         click.echo(report.summary(), err=report.biased)
     if database_configured():
-        click.echo(f"stored as run {store_result(result, config.run_id)}")
+        written = [str(p) for p in (*json_paths, *parquet_dirs)]
+        with if_database_fails("the run was not stored" + (f" (the result is in {', '.join(written)})"
+                                                           if written else "")):
+            click.echo(f"stored as run {store_result(result, config.run_id)}")
     if report is not None and report.biased:
         sys.exit(1)
 
 
 def _out_format(path: Path, given: str | None) -> str:
-    """--format, or what the suffix of --out says."""
+    """--format (if the suffix of --out does not contradict it), or what the suffix says."""
     if given is not None:
+        check_suffix(path, given)
         return given
     guessed = {f".{name}": name for name in OUT_FORMATS}.get(path.suffix.lower())
     if guessed is None:
@@ -187,7 +199,7 @@ def _prepare(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
         raise click.UsageError(f"--cash must be positive, got {cash!r}")
     if len(symbols) > len(data_files):
         raise click.UsageError("more --symbol options than --data files")
-    frames = [load_csv(path, symbols[i] if i < len(symbols) else None, timeframe) for i, path in enumerate(data_files)]
+    frames = [_load(path, symbols[i] if i < len(symbols) else None, timeframe) for i, path in enumerate(data_files)]
     if data_files:
         _return_reader_memory()
     frames += [parse_synthetic(spec, timeframe or "1Day") for spec in synthetic]
@@ -197,6 +209,14 @@ def _prepare(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
                             fees=fee_spec, slippage=slippage_spec, fractional=fractional, allow_short=allow_short,
                             run_id=str(uuid.uuid4()) if database_configured() else "backtest")
     return config, frames
+
+
+def _load(path: Path, symbol: str | None, timeframe: str | None) -> BarFrame:
+    """One --data file; its errors name it, since with several files `line 402` alone says not which."""
+    try:
+        return load_csv(path, symbol, timeframe)
+    except DataError as exc:
+        raise DataError(f"{path}: {exc}", row=exc.row) from exc
 
 
 def _return_reader_memory() -> None:

@@ -1,4 +1,4 @@
-"""Helpers shared by CLI commands: settings that fail with a readable message, not a traceback.
+"""Helpers shared by CLI commands: settings and databases that fail with a readable message, not a traceback.
 
 Commands that only need the database (imports, reports, migrations) fall back to the embedded
 default (`./data/weaver.db`, the file `weaver standalone` uses) when WEAVER_DATABASE_URL is set
@@ -12,6 +12,7 @@ import os
 import secrets
 import sqlite3
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -21,6 +22,7 @@ from app.config import Settings, SettingsError, load_settings
 
 DEFAULT_DATA_DIR = Path("data")
 ENV_FILE = ".env"  # as app.config.Settings reads it
+_database_in_use: list[str] = []  # the URL of the last settings loaded, for database_failure to name
 
 
 def embedded_database_url(data_dir: Path) -> str:
@@ -50,10 +52,12 @@ def settings_or_exit(*, require_token: bool = True, embedded_fallback: bool = Fa
         overrides.setdefault("database_url", embedded_database_url(data_dir))
         overrides.setdefault("broker", "memory")
     try:
-        return load_settings(**overrides)
+        settings = load_settings(**overrides)
     except SettingsError as exc:
         click.echo(str(exc), err=True)
         sys.exit(2)
+    _database_in_use[:] = [settings.database_url]
+    return settings
 
 
 def holds_weaver(database: Path) -> bool:
@@ -75,3 +79,44 @@ def configured(name: str) -> str | None:
 def fail(message: str, code: int = 1) -> None:
     click.echo(f"error: {message}", err=True)
     sys.exit(code)
+
+
+@contextlib.contextmanager
+def if_database_fails(consequence: str) -> Iterator[None]:
+    """Add what a database failure inside the block left undone to the one line the group prints."""
+    try:
+        yield
+    except Exception as exc:
+        if database_failure(exc) is not None:
+            exc.add_note(consequence)
+        raise
+
+
+def database_failure(exc: BaseException) -> str | None:
+    """One line for a database error (which database, masked, and why), or None for any other error.
+    SQLAlchemy is looked at only if a command has imported it: no database error without it."""
+    errors = sys.modules.get("sqlalchemy.exc")
+    if errors is None or not isinstance(exc, errors.DBAPIError):
+        return None
+    url = _database_in_use[0] if _database_in_use else configured("WEAVER_DATABASE_URL") or "(unknown)"
+    cause = (str(exc.orig).strip() or type(exc.orig).__name__).splitlines()[0]
+    for marker in ("FATAL:", "failed: "):  # psycopg: "connection … port 5432 failed: FATAL:  why" or "…failed: why"
+        if marker in cause:
+            cause = cause.rpartition(marker)[2].strip()
+            break
+    what = "cannot reach the database" if isinstance(exc, errors.OperationalError | errors.InterfaceError) \
+        else "the database failed"
+    notes = "".join(f"; {note}" for note in getattr(exc, "__notes__", ()))
+    return f"{what} at {masked(url)}: {cause}{notes}"
+
+
+def masked(url: str) -> str:
+    """The URL without its password or driver name (postgresql+psycopg://u:pw@h/db → postgresql://u:***@h/db)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return "(a malformed URL)"
+    return parsed.set(drivername=parsed.get_backend_name()).render_as_string(hide_password=True)

@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from app.cli.backtest import USER_ERRORS, _fmt, _prepare
+from app.cli.outputs import check_file_target, wrote_file
 from app.cli.progress import progress_bar
 from app.greta.engine import run_backtest
 from app.marvin import ParamError, get_strategy, load_strategy
@@ -63,6 +64,8 @@ def sweep(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ..
           quiet: bool) -> None:
     """Backtest every combination of the --grid values and rank the results."""
     grid = _grid(grid_items)
+    if json_path is not None:
+        check_file_target(json_path, "--json")
     fixed = dict(p.partition("=")[::2] for p in params)
     try:
         config, frames = _prepare(strategy_name, (), data_files, symbols, synthetic, timeframe, cash, fees, slippage,
@@ -95,6 +98,7 @@ def sweep(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ..
                     "cells": [{"params": values, "metrics": metrics} for values, metrics in ranked],
                     "skipped": [{"params": texts, "reason": reason} for texts, reason in skipped]}
         json_path.write_text(json.dumps(document, sort_keys=True, allow_nan=False), encoding="utf-8")
+        wrote_file(json_path)
 
 
 def _rank(results: list[tuple[dict[str, Any], dict[str, Any]]], metric: str,

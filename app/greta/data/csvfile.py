@@ -17,6 +17,7 @@ from app.greta.data.bar_csv import BarBatch, BarCsvReader
 from app.marvin.bars import BarFrame, DataError
 
 SHOWN_LINES = 5
+NO_BARS = "the file holds no bars, only a header: nothing to backtest"  # as `weaver bars import` words it
 GAP_CHUNK = 1 << 16
 COLUMNS = (("ts", np.int64), ("open", np.float64), ("high", np.float64), ("low", np.float64),
            ("close", np.float64), ("volume", np.float64))
@@ -36,6 +37,8 @@ def load_csv(path: str | Path, symbol: str | None = None, timeframe: str | None 
         listed = ", ".join(str(e.line) for e in others[: SHOWN_LINES - 1])
         suffix = f" (and {more} more bad row(s): line {listed}{', …' if more > len(others[:SHOWN_LINES - 1]) else ''})"
         raise DataError(f"line {first.line}: {first.reason}" + (suffix if more else ""), row=first.line)
+    if not columns.count:
+        raise DataError(NO_BARS)
     arrays = columns.arrays()
     return BarFrame((symbol or path.stem).upper(), _timeframe(arrays[0], timeframe, columns.gaps), *arrays,
                     check=False)
