@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import math
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +14,7 @@ import orjson
 
 from app.glados.errors import ApiError
 from app.walle.repositories.run_pages import RunPosition
+from app.walle.repositories.runs import RUN_COLUMNS
 
 
 def encode(sort: str, order: str, position: RunPosition) -> str:
@@ -21,26 +24,57 @@ def encode(sort: str, order: str, position: RunPosition) -> str:
 
 
 def decode(token: str, sort: str, order: str) -> RunPosition:
-    """The position in `token`; a 422 if it is not one of ours or belongs to another sort or order."""
+    """The position in `token`; a 422 if it is not one of ours or belongs to another sort or order.
+
+    Each part is checked against what `encode` writes for `sort`, so a hand-edited cursor is a 422, never a
+    value the database refuses (a 500)."""
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         token_sort, token_order, key, created_at, run_id = orjson.loads(raw)
-        position = RunPosition(_key(key), datetime.fromisoformat(created_at), str(run_id))
     except (binascii.Error, ValueError, TypeError, orjson.JSONDecodeError):
-        raise _invalid("cursor", "not a cursor this API returned") from None
+        raise _invalid("cursor", NOT_OURS) from None
     if (token_sort, token_order) != (sort, order):
         raise _invalid("cursor", f"the cursor continues sort={token_sort}&order={token_order}; ask with those")
-    if position.created_at.tzinfo is None:
-        raise _invalid("cursor", "not a cursor this API returned")
-    return position
+    try:
+        return RunPosition(_key(sort, key), _datetime(created_at), _uuid(run_id))
+    except (ValueError, TypeError, OverflowError):
+        raise _invalid("cursor", NOT_OURS) from None
 
 
-def _key(value: Any) -> Any:
-    if value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        return value
-    raise ValueError("a cursor key is a string, a number or null")
+NOT_OURS = "not a cursor this API returned"
+
+
+def _key(sort: str, value: Any) -> Any:
+    """The sort key as `encode` writes it: a datetime for created_at, a string for the other run columns,
+    a finite number or null (the run had no value) for a metric."""
+    if sort == "created_at":
+        return _datetime(value)
+    if sort in RUN_COLUMNS:
+        return _text(value)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError("a metric cursor key is a finite number or null")
+    return float(value)
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or "\x00" in value:  # Postgres text holds no NUL
+        raise ValueError("a cursor key for a run column is a string")
+    return value
+
+
+def _datetime(value: Any) -> datetime:
+    moment = datetime.fromisoformat(_text(value))
+    if moment.tzinfo is None:
+        raise ValueError("a cursor's time carries its offset")
+    return moment
+
+
+def _uuid(value: Any) -> str:
+    if str(uuid.UUID(_text(value))) != value:
+        raise ValueError("a run id is a UUID in its canonical form")
+    return value
 
 
 def _invalid(field: str, why: str) -> ApiError:

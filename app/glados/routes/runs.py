@@ -55,7 +55,7 @@ def list_runs(query: RunQuery) -> Response:
         else:  # a numbered page: costs grow with the page number
             found = pages.numbered(filters, limit=query.per_page, offset=query.offset, sort=query.sort,
                                    descending=descending)
-    last = found.last if len(found.items) == query.per_page else None
+    last = found.last if found.more else None  # a full last page has no next page: no cursor to an empty one
     return run_page_response(found, query, None if last is None else run_cursor.encode(query.sort, query.order, last))
 
 

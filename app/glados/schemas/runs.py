@@ -61,9 +61,12 @@ class RunPage(Out):
     items: list[RunOut]
     total: int = Field(description="matching runs, counted up to 1,000 (see total_exact)")
     total_exact: bool = Field(description="false when more than `total` runs match")
-    page: int
+    page: int = Field(description=(
+        "the page number asked for; on a cursor page the cursor decides which runs come and `page` is the "
+        "number the client sent beside it (1 if none), echoed so a pager can show where it is"))
     per_page: int
-    next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last page")
+    next_cursor: str | None = Field(description=(
+        "pass as `cursor` for the next page; null on the last page (a full last page too: no empty page follows)"))
 
 
 class OrderOut(Out):

@@ -67,12 +67,14 @@ class RunPosition:
 
 @dataclass(frozen=True)
 class RunRows:
-    """A page: each run as {field: value} (`FIELDS` and `metrics`), where the run after it starts, and the
-    matching runs counted up to `COUNT_CAP` (`exact` false: there are more). With `json_text`, the
+    """A page: each run as {field: value} (`FIELDS` and `metrics`), where its last run stands, whether
+    another run follows (`more`: the page read one row past its size, so a full last page says no), and
+    the matching runs counted up to `COUNT_CAP` (`exact` false: there are more). With `json_text`, the
     `JSON_FIELDS` hold their JSON text as stored, to be written out unparsed."""
 
     items: list[dict[str, Any]]
     last: RunPosition | None
+    more: bool
     total: int
     exact: bool
     json_text: bool
@@ -206,15 +208,15 @@ class RunPages:
               position: RunPosition | None = None) -> RunRows:
         """Up to `limit` runs following `position` (from the start without one)."""
         names = tuple(name for name in FILTERS if getattr(filters, name) is not None)
-        values = {**filter_values(filters), "limit": limit}
+        values = filter_values(filters)
         start = "first"
         if position is not None:
             start = "missing" if position.key is None else "key"
             key = position.created_at if sort == "created_at" else position.key
             values.update(p_key=key, p_created=position.created_at, p_id=position.id)
-        page = self.read(arms(self.postgres, sort, descending, start, names), values, names)
+        page = self.read(arms(self.postgres, sort, descending, start, names), values, names, limit)
         if not page.items and position is not None:  # past the end: the count had no row to ride on
-            return RunRows([], None, *self.count(filters), page.json_text)
+            return RunRows([], None, False, *self.count(filters), page.json_text)
         return page
 
     def numbered(self, filters: RunFilter, *, limit: int, offset: int, sort: str = "created_at",
@@ -223,34 +225,37 @@ class RunPages:
         names = tuple(name for name in FILTERS if getattr(filters, name) is not None)
         values = filter_values(filters)
         first, *rest = offset_arms(self.postgres, sort, descending, names)
-        page = self.read((first,), {**values, "limit": limit, "offset": offset}, names)
-        if not rest or len(page.items) == limit:
-            return page if page.items else RunRows([], None, *self.count(filters), page.json_text)
+        page = self.read((first,), {**values, "offset": offset}, names, limit)
+        if not rest or page.more:
+            return page if page.items else RunRows([], None, False, *self.count(filters), page.json_text)
         # A metric: the runs with a value, then (counting those) the runs without one.
         valued_runs = arms(self.postgres, sort, descending, "first", names)[0].order_by(None).subquery()
         valued = self.conn.scalar(select(func.count()).select_from(valued_runs), values) or 0
-        more = self.read((rest[0],), {**values, "limit": limit - len(page.items), "offset": max(offset - valued, 0)},
-                         names)
+        more = self.read((rest[0],), {**values, "offset": max(offset - valued, 0)}, names, limit - len(page.items))
         total, exact = (page.total, page.exact) if page.items else self.count(filters)
-        return RunRows(page.items + more.items, more.last or page.last, total, exact, page.json_text)
+        return RunRows(page.items + more.items, more.last or page.last, more.more, total, exact, page.json_text)
 
-    def read(self, seeks: tuple[Select[Any], ...], values: dict[str, Any], filters: tuple[str, ...]) -> RunRows:
+    def read(self, seeks: tuple[Select[Any], ...], values: dict[str, Any], filters: tuple[str, ...],
+             size: int) -> RunRows:
+        """Up to `size` rows of `seeks`, reading one more (in the same statement) to know whether any follow."""
         statement = page_statement(self.postgres, seeks, filters)
+        values = {**values, "limit": size + 1}
         if self.postgres:
-            rows, last = self._read_postgres(statement, values)
+            rows = self._read_postgres(statement, values)
         else:
             found = self.conn.execute(statement, values).all()
-            metrics = RunRepository(self.conn).metrics([row.id for row in found])  # type: ignore[arg-type]
-            rows = [(*row[:SORT_KEY], row.sort_key, row.total, metrics.get(row.id, {})) for row in found]
-            last = None if not found else RunPosition(found[-1].sort_key, found[-1].created_at, found[-1].id)
+            metrics = RunRepository(self.conn).metrics([row.id for row in found[:size]])  # type: ignore[arg-type]
+            rows = [[*row[:SORT_KEY], row.sort_key, row.total, metrics.get(row.id, {})] for row in found]
+        total = rows[0][TOTAL] if rows else 0
+        more = len(rows) > size
+        del rows[size:]
+        last = RunPosition(rows[-1][SORT_KEY], rows[-1][CREATED_AT], rows[-1][0]) if rows else None
         items = [dict(zip(FIELDS, row, strict=False)) for row in rows]
         for item, row in zip(items, rows, strict=True):
             item["metrics"] = row[METRICS]
-        total = rows[0][TOTAL] if rows else 0
-        return RunRows(items, last, min(total, COUNT_CAP), total <= COUNT_CAP, self.postgres)
+        return RunRows(items, last, more, min(total, COUNT_CAP), total <= COUNT_CAP, self.postgres)
 
-    def _read_postgres(self, statement: Select[Any], values: dict[str, Any]) -> tuple[list[list[Any]],
-                                                                                      RunPosition | None]:
+    def _read_postgres(self, statement: Select[Any], values: dict[str, Any]) -> list[list[Any]]:
         """The rows straight from psycopg, datetimes in UTC (what UTCDateTime returns): SQLAlchemy's
         execution and row processing cost as much as the statement itself."""
         written_in = tuple((name, values[name]) for name in WRITTEN_IN if name in values)
@@ -264,8 +269,7 @@ class RunPages:
                     row[i] = row[i].astimezone(UTC)
             if isinstance(row[SORT_KEY], datetime):
                 row[SORT_KEY] = row[SORT_KEY].astimezone(UTC)
-        last = None if not rows else RunPosition(rows[-1][SORT_KEY], rows[-1][CREATED_AT], rows[-1][0])
-        return rows, last
+        return rows
 
     def count(self, filters: RunFilter) -> tuple[int, bool]:
         """The number of matching runs up to `COUNT_CAP`, and whether that is all of them."""
