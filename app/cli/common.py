@@ -106,6 +106,8 @@ def database_failure(exc: BaseException) -> str | None:
             break
     what = "cannot reach the database" if isinstance(exc, errors.OperationalError | errors.InterfaceError) \
         else "the database failed"
+    if cause.startswith("no such table") or (cause.startswith("relation ") and cause.endswith("does not exist")):
+        what, cause = "the database failed", f"{cause} (run `weaver db upgrade`)"  # not migrated yet
     notes = "".join(f"; {note}" for note in getattr(exc, "__notes__", ()))
     return f"{what} at {masked(url)}: {cause}{notes}"
 

@@ -40,3 +40,13 @@ def test_backtest_writes_its_result_then_says_the_run_was_not_stored(missing_db_
     assert done.stderr.splitlines() == [f"wrote {out}", f"{UNREACHABLE}; the run was not stored (the result is in "
                                                         f"{out})"]
     assert done.stdout.startswith("sma_cross: total return") and json.loads(out.read_text())["bars"] == 300
+
+
+def test_a_database_without_the_schema_says_to_upgrade_it(tmp_path):
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WEAVER_")}
+    env["WEAVER_DATABASE_URL"] = f"sqlite:///{empty}"
+    done = weaver("runs", "list", env=env, timeout=60)
+    assert (done.returncode, done.stderr) == (
+        1, f"error: the database failed at sqlite:///{empty}: no such table: runs (run `weaver db upgrade`)\n")
