@@ -18,6 +18,9 @@ export function RunsDashboard() {
   // Next always seeks from the server's cursor (as cheap deep as on page 1); Previous counts back by number.
   const exact = data?.total_exact ?? true;
   const hasNext = data ? (exact ? data.page < pages : data.next_cursor != null) : false;
+  // An empty page after page 1 (an old link, or runs deleted meanwhile) is the end of the list, not an empty one.
+  const shownPage = filters.page ?? 1;
+  const pastTheEnd = shownPage > 1 || filters.cursor !== undefined;
 
   return (
     <div className="page" data-testid="runs-dashboard">
@@ -32,7 +35,15 @@ export function RunsDashboard() {
       <ErrorBanner error={runs.error} title="Runs could not be loaded" />
       <Panel bodyClass="" testId="runs-panel">
         {runs.isPending ? <Loading /> : data && data.items.length === 0 ? (
-          filtered ? (
+          pastTheEnd ? (
+            <EmptyState title="No more runs" testId="runs-past-end">
+              <p style={{ margin: 0 }}>This page is past the last run.</p>
+              <div className="indicator">
+                <Button onClick={() => setFilters({ page: Math.max(1, shownPage - 1) })}>Previous</Button>
+                <Button onClick={() => setFilters({ page: 1 })}>First page</Button>
+              </div>
+            </EmptyState>
+          ) : filtered ? (
             <EmptyState title="No run matches these filters">
               <Button onClick={() => setFilters({ mode: '', status: '', strategy: '' })}>Clear filters</Button>
             </EmptyState>

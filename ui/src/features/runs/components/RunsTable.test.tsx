@@ -121,6 +121,34 @@ describe('RunsDashboard paging past the counted runs', () => {
     expect(screen.getByRole('button', { name: 'Previous' })).toBeEnabled();
   });
 
+  it('shows an empty page reached by cursor as the end of the list, with the way back, not as "No runs yet"', async () => {
+    answer({ items: [], total: 1000, total_exact: false, page: 14, per_page: 100, next_cursor: null });
+    renderDashboard('/?page=14&cursor=abc');
+    expect(await screen.findByTestId('runs-past-end')).toHaveTextContent('No more runs');
+    expect(screen.queryByTestId('runs-empty')).not.toBeInTheDocument();
+    expect(screen.queryByText('No runs yet')).not.toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Previous' }));
+    await waitFor(() => expect(listCalls().at(-1)).toMatchObject({ page: 13, cursor: undefined }));
+    expect(screen.getByTestId('url')).toHaveTextContent('?page=13');
+  });
+
+  it('goes back to the first page from an empty numbered page, filters kept', async () => {
+    answer({ items: [], total: 40, total_exact: true, page: 3, per_page: 100, next_cursor: null });
+    renderDashboard('/?mode=paper&page=3');
+    expect(await screen.findByTestId('runs-past-end')).toHaveTextContent('No more runs');
+    expect(screen.queryByText('No run matches these filters')).not.toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'First page' }));
+    await waitFor(() => expect(listCalls().at(-1)).toMatchObject({ mode: 'paper', page: 1, cursor: undefined }));
+    expect(screen.getByTestId('url')).toHaveTextContent('?mode=paper');
+  });
+
+  it('still says "No runs yet" when page 1 is empty', async () => {
+    answer({ items: [], total: 0, total_exact: true, page: 1, per_page: 100, next_cursor: null });
+    renderDashboard();
+    expect(await screen.findByTestId('runs-empty')).toHaveTextContent('No runs yet');
+    expect(screen.queryByTestId('runs-past-end')).not.toBeInTheDocument();
+  });
+
   it('counts pages from an exact total', async () => {
     answer({ items: SERVER_ORDER, total: 250, total_exact: true, page: 3, per_page: 100, next_cursor: null });
     renderDashboard('/?page=3');
