@@ -3,8 +3,9 @@ immutable data).
 
 Stored bars never change: imports keep an existing (series, ts) as it is and nothing deletes bars.
 So a window of a series, once read, stays right for as long as no bar has been added inside it,
-which one count in the database proves. A sweep's cells, which all read the same window, then
-pay for the read once per worker process instead of once per cell.
+which one cheap query proves (`BarRepository.stamp` grows whenever a bar is added in the window).
+A sweep's cells, which all read the same window, then pay for the read once per worker process
+instead of once per cell.
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ from app.marvin.bars import BarFrame
 from app.walle.repositories.bars import BarRepository
 
 Key = tuple[str, str, datetime | None, datetime | None]
+Entry = tuple[BarFrame, int]  # the bars, and the window's stamp when they were read
 MAX_BARS = 2_000_000  # about 100 MB of float64 columns per process
 
 
 class BarCache:
     def __init__(self, max_bars: int = MAX_BARS):
         self.max_bars = max_bars
-        self._frames: OrderedDict[Key, BarFrame] = OrderedDict()
+        self._frames: OrderedDict[Key, Entry] = OrderedDict()
         self._lock = threading.Lock()
         self._batch = threading.local()
         self.hits = self.misses = 0
@@ -44,25 +46,26 @@ class BarCache:
              end: datetime | None) -> BarFrame:
         key = (symbol, timeframe, start, end)
         with self._lock:
-            cached = self._frames.get(key)
+            entry = self._frames.get(key)
         checked: set[Key] | None = getattr(self._batch, "checked", None)
-        if cached is not None and checked is not None and key in checked:
-            return cached
-        if cached is not None and len(cached) == bars.count(symbol, timeframe, start, end):
+        if entry is not None and checked is not None and key in checked:
+            return entry[0]
+        stamp = bars.stamp(symbol, timeframe, start, end)
+        if entry is not None and entry[1] == stamp:
             with self._lock:
                 self._frames.move_to_end(key)
                 self.hits += 1
             if checked is not None:
                 checked.add(key)
-            return cached
+            return entry[0]
         loaded = bars.load(symbol, timeframe, start, end)
         frame = BarFrame(symbol, timeframe, loaded.ts, loaded.open, loaded.high, loaded.low, loaded.close,
                          loaded.volume)
         with self._lock:
             self.misses += 1
-            self._frames[key] = frame
+            self._frames[key] = (frame, stamp)
             self._frames.move_to_end(key)
-            while sum(len(f) for f in self._frames.values()) > self.max_bars and len(self._frames) > 1:
+            while sum(len(f) for f, _ in self._frames.values()) > self.max_bars and len(self._frames) > 1:
                 self._frames.popitem(last=False)
         if checked is not None:
             checked.add(key)

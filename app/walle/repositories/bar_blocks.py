@@ -119,6 +119,23 @@ def read(cursor: Any, symbol: str, timeframe: str, start_ns: int | None, end_ns:
     return tuple(c[first:stop].astype(native, copy=not whole) for c, native in zip(columns, _NATIVE, strict=True))
 
 
+def stored_count(cursor: Any, symbol: str, timeframe: str, start_ns: int | None, end_ns: int | None) -> int:
+    """How many bars the blocks overlapping a window hold: grows whenever a bar is added inside the
+    window (bars are only ever added), at the cost of a few index rows instead of counting every bar."""
+    span = span_us(timeframe)
+    sql = ("SELECT coalesce(sum(k.count), 0) FROM bar_blocks k JOIN bar_series s ON s.id = k.series_id"
+           " WHERE s.symbol = %s AND s.timeframe = %s")
+    params: list[Any] = [symbol, timeframe]
+    if start_ns is not None:
+        sql += " AND k.block_no >= %s"
+        params.append(start_ns // 1000 // span)
+    if end_ns is not None:
+        sql += " AND k.block_no <= %s"
+        params.append(end_ns // 1000 // span)
+    cursor.execute(sql, params)
+    return int(cursor.fetchone()[0])
+
+
 def cast_rows(cursor: Any, series_id: int, first_us: int, last_us: int) -> Columns:
     """Bars of a series with first_us <= ts <= last_us, cast to float8 by Postgres. Each column comes
     back as one array in its binary form (not a message per row, which cost more in Python than

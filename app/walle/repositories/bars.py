@@ -176,6 +176,16 @@ class BarRepository:
             query = query.where(Bar.ts <= end)
         return self.session.scalar(query) or 0
 
+    def stamp(self, symbol: str, timeframe: str, start: datetime | None = None, end: datetime | None = None) -> int:
+        """A number that changes whenever a bar is added inside the window, for caches of its bars.
+        Postgres: the bars of the blocks overlapping the window (a few index rows; counting 39,000 bars
+        cost more than reading them from the blocks); SQLite: the window's count."""
+        if not self._postgres:
+            return self.count(symbol, timeframe, start, end)
+        write_pending_blocks(self.session)
+        cursor = self.session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+        return bar_blocks.stored_count(cursor, symbol, timeframe, *_window_ns(start, end))
+
     def last_ts(self, symbol: str, timeframe: str) -> datetime | None:
         return self.range(symbol, timeframe)[1]
 
@@ -190,9 +200,7 @@ class BarRepository:
         if self._postgres:
             write_pending_blocks(self.session)  # bars this transaction wrote
             cursor = self.session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
-            bounds = (None if t is None else (t.astimezone(UTC) - _EPOCH) // timedelta(microseconds=1) * 1000
-                      for t in (start, end))
-            return BarArrays(symbol, timeframe, *bar_blocks.read(cursor, symbol, timeframe, *bounds))
+            return BarArrays(symbol, timeframe, *bar_blocks.read(cursor, symbol, timeframe, *_window_ns(start, end)))
         # Stored as text "YYYY-MM-DD HH:MM:SS.ffffff": whole seconds, plus the microseconds.
         ts_sql = ("CAST(strftime('%s', substr(b.ts, 1, 19)) AS INTEGER) * 1000000"
                   " + CAST(substr(b.ts, 21, 6) AS INTEGER)")
@@ -210,6 +218,11 @@ class BarRepository:
         table = np.array(rows, dtype=np.float64).reshape(len(rows), 6)
         ts = np.array([r[0] for r in rows], dtype=np.int64) * 1000
         return BarArrays(symbol, timeframe, ts, *(np.ascontiguousarray(table[:, i]) for i in range(1, 6)))
+
+
+def _window_ns(start: datetime | None, end: datetime | None) -> tuple[int | None, int | None]:
+    return tuple(None if t is None else (t.astimezone(UTC) - _EPOCH) // timedelta(microseconds=1) * 1000
+                 for t in (start, end))  # type: ignore[return-value]
 
 
 @event.listens_for(Session, "before_commit")
