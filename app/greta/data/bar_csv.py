@@ -43,6 +43,7 @@ from app.marvin.bars import DataError
 TIME_COLUMNS = ("timestamp", "date", "datetime", "time", "ts", "t")
 MAX_REPORTED = 200
 BLOCK_BYTES = 4 << 20  # about 80,000 bars a batch
+NOT_UTF8 = "the file is not UTF-8 text"
 
 
 class CsvFileError(DataError):
@@ -116,6 +117,15 @@ class BarCsvReader:
         self._lock = threading.Lock()
 
     def __iter__(self) -> Iterator[BarBatch]:
+        try:
+            yield from self._batches()
+        except CsvFileError as exc:
+            if exc.line is not None or exc.reason != NOT_UTF8:
+                raise
+            with self._opened() as file:
+                raise CsvFileError(NOT_UTF8, undecodable_line(file, self.start)) from None
+
+    def _batches(self) -> Iterator[BarBatch]:
         self.rows = self.good = 0
         self.errors = ErrorLog()
         self._last_ts, self._epoch, self._skipped_through = NO_PREVIOUS, None, 0
@@ -375,10 +385,32 @@ def _first_time(file: IO[bytes], column: int) -> tuple[bool, bool]:
     return False, False
 
 
+def undecodable_line(file: IO[bytes], start: int, chunk_bytes: int = 1 << 20) -> int | None:
+    """The line (1: the header) holding the first byte that is not UTF-8, read again from `start` a
+    chunk at a time (Arrow says only that the file is not UTF-8, not where)."""
+    file.seek(start)
+    newlines, carry = 0, b""
+    while True:
+        chunk = file.read(chunk_bytes)
+        data = carry + chunk
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if chunk and exc.reason == "unexpected end of data":  # a character cut by the chunk's end
+                newlines += data.count(b"\n", 0, exc.start)
+                carry = data[exc.start:]
+                continue
+            return newlines + data.count(b"\n", 0, exc.start) + 1
+        if not chunk:
+            return None
+        newlines += data.count(b"\n")
+        carry = b""
+
+
 def _file_error(exc: Exception) -> CsvFileError:
     message = str(exc)
     if "UTF8" in message or "UTF-8" in message or "\ufffd" in message:  # \ufffd: a row Arrow could not decode
-        return CsvFileError("the file is not UTF-8 text")
+        return CsvFileError(NOT_UTF8)
     return CsvFileError(f"unreadable CSV ({message.splitlines()[0]})")
 
 
@@ -412,7 +444,7 @@ def _header(first: bytes) -> list[str]:
     try:
         text = first.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise CsvFileError("the file is not UTF-8 text") from None
+        raise CsvFileError(NOT_UTF8) from None
     if not text.strip():
         raise CsvFileError("the file is empty: expected a header line", 1)
     return next(csv.reader([text.rstrip("\r\n")]))

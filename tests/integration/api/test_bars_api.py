@@ -102,7 +102,9 @@ def test_a_file_that_is_not_utf8_is_a_422_on_the_file_field(client):
     data = {"file": (io.BytesIO(HEADER.encode() + b"2024-03-01,1,1,1,1,1\n\xff\n"), "bars.csv"), "symbol": "UTFX"}
     response = client.post("/api/v1/bars/import", data=data, content_type="multipart/form-data")
     assert response.status_code == 422
-    assert response.get_json()["details"]["fields"] == {"file": "the file is not UTF-8 text"}
+    body = response.get_json()  # refused whole, with the line of the first byte that is not UTF-8
+    assert body["details"]["errors"] == [{"line": 3, "reason": "the file is not UTF-8 text"}]
+    assert body["details"]["fields"] == {"file": "1 bad row(s); first: line 3: the file is not UTF-8 text"}
 
 
 def test_a_file_with_only_a_header_is_refused_and_makes_no_series(client):

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from app.greta.data.bar_csv import BarCsvReader, CsvFileError
+from app.greta.data.bar_csv import BarCsvReader, CsvFileError, undecodable_line
 
 HEADER = "timestamp,open,high,low,close,volume\n"
 GOOD = "2024-01-02T14:30:00Z,10,11,9,10.5,100"
@@ -131,10 +131,21 @@ def test_files_that_are_not_a_csv_of_bars_are_refused_whole(on_disk, exact, tmp_
         read_it("date,open,high,low,close\n2024-01-02,1,1,1,1\n")
     with pytest.raises(CsvFileError, match="^line 1: the file is empty: expected a header line$"):
         read_it("")
-    with pytest.raises(CsvFileError, match="^the file is not UTF-8 text$"):
+    with pytest.raises(CsvFileError, match="^line 2: the file is not UTF-8 text$"):
         read_it(HEADER.encode() + b"2024-01-02,1,1,1,1,\xff\xfe\n")
-    with pytest.raises(CsvFileError, match="^the file is not UTF-8 text$"):  # a row Arrow must decode to skip
+    with pytest.raises(CsvFileError, match="^line 3: the file is not UTF-8 text$"):  # a row Arrow must decode to skip
         read_it(HEADER.encode() + b"2024-01-02,1,1,1,1,1\n\x80\n")
+    with pytest.raises(CsvFileError, match="^line 1: the file is not UTF-8 text$"):
+        read_it(b"date,op\xe9n,high,low,close,volume\n2024-01-02,1,1,1,1,1\n")
+
+
+def test_the_first_byte_that_is_not_utf8_is_found_on_its_line_across_chunk_edges():
+    rows = b"".join(b"2024-01-02,1,1,1,1,1\n" for _ in range(200))
+    text = HEADER.encode() + "2024-01-02,1,1,1,1,\u00e9\u20ac\n".encode() * 3 + rows + b"2024-01-03,1,1,1,1,\xe9\n"
+    for chunk in (1, 2, 3, 7, 64, 1 << 20):  # every cut, including inside the two- and three-byte characters
+        assert undecodable_line(io.BytesIO(text), 0, chunk) == 205
+    assert undecodable_line(io.BytesIO(text[:-3] + b"\n"), 0, 5) is None
+    assert undecodable_line(io.BytesIO(b"a\nb\xe2\x82"), 0, 3) == 2  # cut short at the end
 
 
 def test_a_single_threaded_typed_read_that_falls_back_to_text_counts_each_bad_row_once():
