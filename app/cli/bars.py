@@ -15,7 +15,7 @@ from app.bootstrap import bootstrap
 from app.cli.common import fail, settings_or_exit
 from app.cli.progress import Tracker, progress_bar
 from app.marvin.instruments import ASSET_CLASSES
-from app.services.bars import BarService, ImportRejected
+from app.services.bars import BarService, ImportRejected, ImportResult
 from app.services.errors import ValidationFailed
 from app.walle import migrate
 from app.walle.models.bars import ADJUSTMENTS
@@ -71,8 +71,19 @@ def import_(file: Path, symbol: str, timeframe: str | None, keep_good_rows: bool
                f"{result.skipped:,} already present" + (f", {result.error_count} bad rows skipped"
                                                         if result.error_count else "")
                + f" ({result.rows / seconds:,.0f} rows/s)")
+    if result.conflicts.count:
+        click.echo(f"warning: {conflict_summary(result)}", err=True)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
+
+
+def conflict_summary(result: ImportResult) -> str:
+    """Already-present rows whose prices differ: stored bars never change, so the user hears the file
+    disagrees, with the first difference."""
+    first = result.conflicts.examples[0]
+    return (f"{result.conflicts.count:,} of the {result.skipped:,} rows already present differ from the stored "
+            f"bars, which were kept: first {first.ts:%Y-%m-%dT%H:%M:%SZ} {first.column} {first.stored} stored, "
+            f"{first.given} in the file")
 
 
 class _StoreStage:

@@ -15,6 +15,7 @@ from app.services import csv_import
 from app.services.csv_import import ImportRejected, Progress, Source
 from app.services.errors import ValidationFailed
 from app.services.specs import SYMBOL_PATTERN
+from app.walle.repositories.bar_conflicts import BarConflicts
 from app.walle.uow import UnitOfWork
 
 __all__ = ["BarService", "ImportRejected", "ImportResult", "check_series", "timeframe_of"]
@@ -32,6 +33,8 @@ class ImportResult:
     error_count: int
     errors: list[RowError]
     warnings: list[str] = field(default_factory=list)  # e.g. a suspected split in unadjusted bars
+    # rows already present whose prices differ from the stored bars (which were kept)
+    conflicts: BarConflicts = field(default_factory=BarConflicts)
 
 
 def check_series(symbol: str, timeframe: str) -> str:
@@ -72,8 +75,9 @@ class BarService:
             raise ValidationFailed({"file": "the file holds no bars, only a header: nothing to import"})
         given = timeframe
         timeframe = timeframe_of(found.median_gap_seconds, timeframe)
+        conflicts = BarConflicts()
         inserted = csv_import.store(source, self.uow, symbol, timeframe, found.good, source_label=source_label,
-                                    progress=progress)
+                                    progress=progress, conflicts=conflicts)
         if asset_class is not None:
             with self.uow() as uow:
                 uow.instruments.upsert(symbol, asset_class, None, None, source="user")
@@ -83,7 +87,7 @@ class BarService:
         if sparse:
             warnings.append(sparse)
         return ImportResult(symbol, timeframe, found.good, inserted, found.good - inserted, found.error_count,
-                            found.errors, warnings)
+                            found.errors, warnings, conflicts)
 
     def store_arrays(self, symbol: str, timeframe: str, ts: np.ndarray, columns: dict[str, object], *,
                      source: str, description: str | None = None) -> int:

@@ -20,6 +20,7 @@ import numpy as np
 from app.greta.data.bar_csv import BarBatch, BarCsvReader, CsvFileError, RowError
 from app.greta.data.splits import SplitSuspect, find_split_suspects
 from app.services.errors import ValidationFailed
+from app.walle.repositories.bar_conflicts import BarConflicts
 from app.walle.uow import UnitOfWork
 
 Progress = Callable[[int, int], None]  # (rows stored, rows to store); first called with 0 before any is written
@@ -72,15 +73,17 @@ def survey(source: Source, *, on_bytes: Callable[[int], None] | None = None) -> 
 
 
 def store(source: Source, uow: Callable[[], UnitOfWork], symbol: str, timeframe: str, total: int, *,
-          source_label: str, progress: Progress | None = None) -> int:
-    """Pass two: the file's good rows in one transaction, a batch at a time. Returns how many were new."""
+          source_label: str, progress: Progress | None = None, conflicts: BarConflicts | None = None) -> int:
+    """Pass two: the file's good rows in one transaction, a batch at a time. Returns how many were new;
+    `conflicts` hears of rows whose time is stored with other prices (the stored bars are kept)."""
     inserted = done = 0
     if progress:
         progress(0, total)
     with uow() as unit:
         def write(ts: list[np.ndarray], texts: list[list[str]]) -> None:
             nonlocal inserted, done
-            inserted += unit.bars.insert_columns(symbol, timeframe, np.concatenate(ts), *texts, source=source_label)
+            inserted += unit.bars.insert_columns(symbol, timeframe, np.concatenate(ts), *texts, source=source_label,
+                                                conflicts=conflicts)
             done += sum(len(t) for t in ts)
             if progress:
                 progress(done, total)

@@ -55,6 +55,18 @@ class BarQuery(BaseModel):
         return as_utc(value)
 
 
+class ConflictOut(Out):
+    ts: datetime
+    column: str = Field(description="open, high, low, close or volume")
+    stored: str = Field(description="the stored value, which was kept (decimal text)")
+    file: str = Field(description="the file's value, which was not stored (decimal text)")
+
+
+class ConflictsOut(Out):
+    count: int = Field(description="rows already present whose prices differ from the stored bars")
+    examples: list[ConflictOut] = Field(description="the first few differing prices, earliest first")
+
+
 class ImportOut(Out):
     symbol: str
     timeframe: str
@@ -64,6 +76,8 @@ class ImportOut(Out):
     error_count: int
     errors: list[dict[str, object]]
     warnings: list[str] = Field(description="e.g. a suspected split: the bars look unadjusted")
+    conflicts: ConflictsOut = Field(description="stored bars never change: file rows for times already stored "
+                                                "with other prices were not stored")
 
 
 @endpoint(bp, "/series", summary="Stored symbols and timeframes with their ranges", response=[SeriesOut])
@@ -112,7 +126,8 @@ def import_csv() -> ImportOut:
     finite and within the price column; high ≥ max(open, close), low ≤ min(open, close); volume not
     negative); a file with any bad row stores nothing and the 422 lists them by line
     (`details.errors`), unless `keep_good_rows=true`. The upload is read from its temporary file in
-    batches, so a large file does not grow the server's memory."""
+    batches, so a large file does not grow the server's memory. Stored bars never change: rows for times
+    already stored are skipped, and those whose prices differ are counted in `conflicts`."""
     request.max_content_length = IMPORT_LIMIT_BYTES
     upload = request.files.get("file")  # werkzeug spools a large upload to a temporary file, not memory
     if upload is None:
@@ -124,4 +139,7 @@ def import_csv() -> ImportOut:
     )
     return ImportOut(symbol=result.symbol, timeframe=result.timeframe, rows=result.rows, inserted=result.inserted,
                      skipped=result.skipped, error_count=result.error_count,
-                     errors=[{"line": e.line, "reason": e.reason} for e in result.errors], warnings=result.warnings)
+                     errors=[{"line": e.line, "reason": e.reason} for e in result.errors], warnings=result.warnings,
+                     conflicts=ConflictsOut(count=result.conflicts.count, examples=[
+                         ConflictOut(ts=c.ts, column=c.column, stored=c.stored, file=c.given)
+                         for c in result.conflicts.examples]))

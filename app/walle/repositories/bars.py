@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from app.walle.models import Bar, BarSeries
 from app.walle.models.bars import ADJUSTMENTS
 from app.walle.repositories import bar_blocks
+from app.walle.repositories.bar_conflicts import INCOMING, BarConflicts
 
 Number = Decimal | str | int
 
@@ -88,7 +89,7 @@ class BarRepository:
     def insert_columns(
         self, symbol: str, timeframe: str, ts: Timestamps, open: Values, high: Values, low: Values, close: Values,
         volume: Values, *, source: str = "unknown", description: str | None = None,
-        adjustment: str | None = None,
+        adjustment: str | None = None, conflicts: BarConflicts | None = None,
     ) -> int:
         """Store bars given as columns; bars whose (series, ts) already exist are kept unchanged.
 
@@ -96,7 +97,8 @@ class BarRepository:
         int (exact), or a float64 numpy array, stored as the decimal it was parsed from (15
         significant digits, all a float64 holds) within the column's scale. `adjustment` (raw |
         split | all) says how the bars were adjusted, stored on the series (None: a new series is
-        "raw", an existing one keeps its own).
+        "raw", an existing one keeps its own). `conflicts`, if given, hears of the given bars whose
+        time is stored with other prices (looked for only when the bars overlap stored ones).
         Returns how many bars were new.
         """
         count = len(ts)
@@ -112,24 +114,37 @@ class BarRepository:
                 {"series_id": sid, "ts": t, "open": o, "high": h, "low": lo, "close": c, "volume": v}
                 for t, o, h, lo, c, v in zip(times, *texts, strict=True)
             ]
+            if conflicts is not None and self._overlaps(sid, min(times), max(times)):
+                self._sqlite_conflicts(sid, rows, conflicts)
             # Core insert (not ORM) so rowcount is sqlite's count of rows actually inserted.
             result = self.session.connection().execute(insert(Bar.__table__).prefix_with("OR IGNORE"), rows)
             return result.rowcount
         ns = _as_epoch_ns(ts)
         cursor = self.session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
         bar_blocks.lock(cursor, sid)
-        inserted = self._copy_rows(cursor, sid, ns, columns)
+        inserted = self._copy_rows(cursor, sid, ns, columns, conflicts)
         if inserted:  # else every bar was there already, and so were its blocks
             self.session.info.setdefault(_PENDING_BLOCKS, bar_blocks.Pending()).add(sid, timeframe, ns)
         return inserted
 
-    def _copy_rows(self, cursor: Any, sid: int, ns: np.ndarray, columns: tuple[Values, ...]) -> int:
+    def _overlaps(self, sid: int, first: datetime, last: datetime) -> bool:
+        """Whether the series has a stored bar between two times (inclusive)."""
+        return bool(self.session.scalar(select(exists().where(Bar.series_id == sid, Bar.ts >= first, Bar.ts <= last))))
+
+    def _sqlite_conflicts(self, sid: int, rows: list[dict[str, Any]], conflicts: BarConflicts) -> None:
+        """SQLite: the rows through a temp table (same column affinities as `bars`, so values compare
+        as stored) to find those that differ from the stored bars, before INSERT OR IGNORE drops them."""
+        connection = self.session.connection()
+        connection.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS _bars_in AS SELECT * FROM bars WHERE 0")
+        connection.execute(insert(INCOMING), rows)
+        conflicts.collect(connection, sid)
+        connection.exec_driver_sql("DELETE FROM _bars_in")
+
+    def _copy_rows(self, cursor: Any, sid: int, ns: np.ndarray, columns: tuple[Values, ...],
+                   conflicts: BarConflicts | None) -> int:
         """Postgres: the bars into `bars` alone (blocks untouched); returns how many were new."""
         count = len(ns)
-        overlaps = self.session.scalar(
-            select(exists().where(Bar.series_id == sid, Bar.ts >= _ns_to_datetime(int(ns.min())),
-                                  Bar.ts <= _ns_to_datetime(int(ns.max()))))
-        )
+        overlaps = self._overlaps(sid, _ns_to_datetime(int(ns.min())), _ns_to_datetime(int(ns.max())))
         target = "bars" if not overlaps else "_bars_in"  # no overlap (the usual case): straight in
         if overlaps:
             cursor.execute("CREATE TEMP TABLE IF NOT EXISTS _bars_in (LIKE bars) ON COMMIT DROP")
@@ -143,6 +158,8 @@ class BarRepository:
                 copy.write("\n".join(map("\t".join, lines)) + "\n")
         if not overlaps:
             return count
+        if conflicts is not None:
+            conflicts.collect(self.session.connection(), sid)
         cursor.execute("INSERT INTO bars SELECT * FROM _bars_in ON CONFLICT DO NOTHING")
         inserted = cursor.rowcount
         cursor.execute("TRUNCATE _bars_in")

@@ -13,6 +13,7 @@ import numpy as np
 from sqlalchemy import select
 
 from app.bootstrap import Container
+from app.services.bars import BarService
 from app.walle.models import Bar, BarSeries
 from app.walle.repositories import BarRepository
 from tests.integration.conftest import weaver
@@ -146,3 +147,53 @@ def test_a_file_that_is_not_utf8_or_has_no_volume_is_refused(pg, cli_env, tmp_pa
     done = weaver("bars", "import", str(path), "--symbol", "ENCD", env=cli_env)
     assert done.returncode == 1
     assert "line 1: missing column(s): volume (header: date,open,high,low,close)" in done.stderr
+
+
+def stored_bars(container: Container, symbol: str) -> list[tuple]:
+    with container.read_session() as session:
+        return session.execute(select(Bar.ts, Bar.high, Bar.close).join(BarSeries, Bar.series_id == BarSeries.id)
+                               .where(BarSeries.symbol == symbol).order_by(Bar.ts)).all()
+
+
+def minute_rows(count: int, *, high: str, close: str) -> list[str]:
+    return [f"2024-01-02T14:{30 + i:02d}:00Z,10.00,{high},9.90,{close},1000" for i in range(count)]
+
+
+def test_a_reimport_whose_prices_differ_keeps_the_stored_bars_and_says_which_differ(pg, cli_env, tmp_path):
+    stored = write(tmp_path, minute_rows(11, high="10.60", close="10.50"))
+    assert weaver("bars", "import", str(stored), "--symbol", "MIN", "--timeframe", "1Min", env=cli_env).returncode == 0
+    before = stored_bars(pg, "MIN")
+    # one new bar after the 11 stored ones; every stored time has another high and close in this file
+    conflict = tmp_path / "conflict.csv"
+    conflict.write_text(HEADER + "\n".join([*minute_rows(11, high="10.65", close="10.55"),
+                                            "2024-01-02T14:41:00Z,10.00,10.65,9.90,10.55,1000"]) + "\n")
+    done = weaver("bars", "import", str(conflict), "--symbol", "MIN", "--timeframe", "1Min", env=cli_env)
+    assert done.returncode == 0, done.stderr
+    assert "MIN 1Min: 12 rows read, 1 stored, 11 already present (" in done.stdout
+    assert ("warning: 11 of the 11 rows already present differ from the stored bars, which were kept: first "
+            "2024-01-02T14:30:00Z high 10.6 stored, 10.65 in the file") in done.stderr
+    after = stored_bars(pg, "MIN")
+    assert after[:11] == before
+    assert after[11] == (datetime(2024, 1, 2, 14, 41, tzinfo=UTC), Decimal("10.65"), Decimal("10.55"))
+
+    same = weaver("bars", "import", str(stored), "--symbol", "MIN", "--timeframe", "1Min", env=cli_env)
+    assert "11 rows read, 0 stored, 11 already present" in same.stdout
+    assert "differ" not in same.stderr
+
+
+def test_conflicts_are_counted_exactly_on_both_databases(any_db, tmp_path):
+    service = BarService(any_db.uow)
+    service.import_csv(write(tmp_path, [*minute_rows(3, high="10.60", close="10.50"),
+                                        "2024-01-02T14:33:00Z,10.00,10.60,9.90,10.500000000001,1000"]), "BOTH", "1Min")
+    rows = [*minute_rows(3, high="10.60", close="10.5"),  # the same prices, written differently
+            "2024-01-02T14:33:00Z,10.00,10.60,9.90,10.5,1000",  # differs in the 12th decimal
+            "2024-01-02T14:34:00Z,10.00,10.60,9.90,10.50,1000"]
+    rows[1] = "2024-01-02T14:31:00Z,10.01,10.70,9.90,10.50,1000"
+    result = service.import_csv(write(tmp_path, rows), "BOTH", "1Min")
+    assert (result.inserted, result.skipped, result.conflicts.count) == (1, 4, 2)
+    assert [(c.ts.isoformat(), c.column, c.stored, c.given) for c in result.conflicts.examples] == [
+        ("2024-01-02T14:31:00+00:00", "open", "10", "10.01"), ("2024-01-02T14:31:00+00:00", "high", "10.6", "10.7"),
+        ("2024-01-02T14:33:00+00:00", "close", "10.500000000001", "10.5")]
+    assert [row[1:] for row in stored_bars(any_db, "BOTH")][1] == (Decimal("10.6"), Decimal("10.5"))
+    again = service.import_csv(write(tmp_path, rows), "BOTH", "1Min")
+    assert (again.inserted, again.conflicts.count) == (0, 2)
