@@ -29,7 +29,8 @@ def test_a_clean_file_is_stored_and_listed(client):
     response = upload(client, HEADER + "\n".join(ROWS) + "\n", symbol="impx", timeframe="1Day")
     assert response.status_code == 201
     assert response.get_json() == {"symbol": "IMPX", "timeframe": "1Day", "rows": 2, "inserted": 2, "skipped": 0,
-                                   "error_count": 0, "errors": [], "warnings": []}
+                                   "error_count": 0, "errors": [], "warnings": [],
+                                   "conflicts": {"count": 0, "examples": []}}
     (series,) = [s for s in client.get("/api/v1/bars/series").get_json() if s["symbol"] == "IMPX"]
     assert (series["first_ts"], series["last_ts"], series["count"], series["source"]) == (
         "2024-03-01T00:00:00Z", "2024-03-04T00:00:00Z", 2, "csv")
@@ -95,7 +96,7 @@ def test_keep_good_rows_stores_the_rest_and_lists_the_bad(client):
     assert response.status_code == 201
     assert response.get_json() == {"symbol": "KEEPA", "timeframe": "1Day", "rows": 2, "inserted": 2, "skipped": 0,
                                    "error_count": 1, "errors": [{"line": 3, "reason": "open 0 is not positive"}],
-                                   "warnings": []}
+                                   "warnings": [], "conflicts": {"count": 0, "examples": []}}
 
 
 def test_a_file_that_is_not_utf8_is_a_422_on_the_file_field(client):
@@ -120,3 +121,23 @@ def test_daily_bars_stored_as_minute_bars_as_asked_come_with_a_warning(client):
     assert response.status_code == 201
     assert response.get_json()["warnings"] == [
         "the file's bars are mostly 1Day apart but were stored as 1Min bars, as asked: check the timeframe"]
+
+
+def test_a_reupload_with_other_prices_keeps_the_stored_bars_and_lists_the_differences(client):
+    assert upload(client, HEADER + "\n".join(ROWS) + "\n", symbol="CONF", timeframe="1Day").status_code == 201
+    changed = [ROWS[0], "2024-03-04T00:00:00Z,50.75,52.15,50.50,52.05,900", "2024-03-05T00:00:00Z,52,53,51,52.5,700"]
+    response = upload(client, HEADER + "\n".join(changed) + "\n", symbol="CONF", timeframe="1Day")
+    assert response.status_code == 201
+    body = response.get_json()
+    assert (body["rows"], body["inserted"], body["skipped"]) == (3, 1, 2)
+    assert body["conflicts"] == {"count": 1, "examples": [
+        {"ts": "2024-03-04T00:00:00Z", "column": "high", "stored": "52.1", "file": "52.15"},
+        {"ts": "2024-03-04T00:00:00Z", "column": "close", "stored": "52", "file": "52.05"}]}
+    bars = client.get("/api/v1/bars?symbol=CONF&timeframe=1Day").get_json()
+    assert [(b["ts"], b["high"], b["close"]) for b in bars] == [
+        ("2024-03-01T00:00:00Z", "51.0", "50.75"), ("2024-03-04T00:00:00Z", "52.1", "52.0"),
+        ("2024-03-05T00:00:00Z", "53.0", "52.5")]
+    same = upload(client, HEADER + "\n".join(changed) + "\n", symbol="CONF", timeframe="1Day").get_json()
+    assert (same["inserted"], same["conflicts"]["count"]) == (0, 1)
+    original = upload(client, HEADER + "\n".join(ROWS) + "\n", symbol="CONF", timeframe="1Day").get_json()
+    assert (original["inserted"], original["skipped"], original["conflicts"]) == (0, 2, {"count": 0, "examples": []})
