@@ -8,6 +8,12 @@ import { uploadWithProgress } from '@/lib/api/client';
 import { keys } from '@/lib/api/keys';
 import type { ImportResult, ImportRowError } from '@/lib/api/types';
 
+/** A price the file gave for a time already stored with another value (the stored one was kept). */
+export interface ImportConflict { ts: string; column: string; stored: string; file: string }
+
+/** The import's answer: stored bars never change, so `conflicts` counts the file's rows that disagree. */
+export type ImportOutcome = ImportResult & { conflicts?: { count: number; examples: ImportConflict[] } };
+
 export interface ImportRequest {
   file: File;
   symbol: string;
@@ -26,7 +32,7 @@ export function useImportBars() {
       form.append('timeframe', timeframe);
       form.append('keep_good_rows', keepGoodRows ? 'true' : 'false');
       setProgress(0);
-      return uploadWithProgress<ImportResult>('/bars/import', form, setProgress);
+      return uploadWithProgress<ImportOutcome>('/bars/import', form, setProgress);
     },
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: keys.series });

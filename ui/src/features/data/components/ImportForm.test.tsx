@@ -51,6 +51,31 @@ describe('ImportForm', () => {
     expect(invalidate).toHaveBeenCalledWith({ queryKey: keys.series });
   });
 
+  it('says how many already-present rows differ from the stored bars, which were kept', async () => {
+    upload.mockResolvedValue({
+      symbol: 'MIN', timeframe: '1Min', rows: 11, inserted: 0, skipped: 11, error_count: 0, errors: [],
+      conflicts: { count: 11, examples: [
+        { ts: '2024-01-02T14:31:00Z', column: 'close', stored: '10.5', file: '10.55' },
+        { ts: '2024-01-02T14:32:00Z', column: 'close', stored: '10.6', file: '10.65' }] },
+    });
+    renderForm();
+    await fillAndSubmit();
+    expect(await screen.findByTestId('import-result')).toHaveTextContent(
+      'MIN 1Min: 11 rows read, 0 stored, 11 already present.');
+    expect(screen.getByTestId('import-conflicts')).toHaveTextContent(
+      '11 of the 11 rows already present differ from the stored bars, which were kept: '
+      + 'first 2024-01-02T14:31:00Z close 10.5 stored, 10.55 in the file.');
+  });
+
+  it('shows no conflict line when the file agrees with the stored bars', async () => {
+    upload.mockResolvedValue({ symbol: 'MIN', timeframe: '1Min', rows: 11, inserted: 0, skipped: 11, error_count: 0,
+      errors: [], conflicts: { count: 0, examples: [] } });
+    renderForm();
+    await fillAndSubmit();
+    expect(await screen.findByTestId('import-result')).toHaveTextContent('11 already present.');
+    expect(screen.queryByTestId('import-conflicts')).toBeNull();
+  });
+
   it('lists every bad row by line number when the API refuses the file', async () => {
     upload.mockRejectedValue(new ApiError(422, 'validation_failed', 'nothing was imported: 2 bad rows', {
       fields: { file: '2 bad rows' }, error_count: 2,

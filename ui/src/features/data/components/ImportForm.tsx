@@ -4,7 +4,7 @@ import { Button } from '@/components/ui/Button';
 import { ErrorBanner } from '@/components/ui/Feedback';
 import { ProgressBar } from '@/components/ui/ProgressBar';
 import { isApiError } from '@/lib/api/client';
-import { rowErrors, useImportBars } from '../api/importBars';
+import { rowErrors, useImportBars, type ImportConflict } from '../api/importBars';
 
 const TIMEFRAMES = ['1Day', '1Hour', '30Min', '15Min', '5Min', '1Min'];
 const SHOWN_ERRORS = 100;
@@ -78,6 +78,9 @@ export function ImportForm() {
           {upload.data.error_count ? `, ${upload.data.error_count.toLocaleString()} bad rows skipped` : ''}.
         </div>
       ) : null}
+      {upload.isSuccess && upload.data.conflicts?.count ? (
+        <ConflictBanner skipped={upload.data.skipped} conflicts={upload.data.conflicts} />
+      ) : null}
       {error ? <ErrorBanner error={error} title="Import refused" /> : null}
       {badRows.length ? (
         <div className="table-wrap" style={{ maxWidth: 720 }} data-testid="import-errors">
@@ -95,5 +98,20 @@ export function ImportForm() {
         </div>
       ) : null}
     </form>
+  );
+}
+
+/** Rows already present whose prices differ: the stored bars were kept (they never change), the file's ignored. */
+function ConflictBanner({ skipped, conflicts }: {
+  skipped: number;
+  conflicts: { count: number; examples: ImportConflict[] };
+}) {
+  const first = conflicts.examples[0];
+  return (
+    <div className="banner warn" role="status" data-testid="import-conflicts">
+      {conflicts.count.toLocaleString()} of the {skipped.toLocaleString()} rows already present differ from the
+      stored bars, which were kept
+      {first ? `: first ${first.ts} ${first.column} ${first.stored} stored, ${first.file} in the file` : ''}.
+    </div>
   );
 }
