@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
+
+# A pooled connection back in use within this many seconds is taken as alive without a ping: a sweep's
+# worker checks one out per cell, tens of times a second, and the ping was a round trip each time.
+PING_AFTER_IDLE_SECONDS = 2.0
 
 
 def make_engine(url: str, *, sqlite_immediate: bool = True, **kwargs: Any) -> Engine:
@@ -28,8 +34,31 @@ def make_engine(url: str, *, sqlite_immediate: bool = True, **kwargs: Any) -> En
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
-    kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    ping_when_idle = "pool_pre_ping" not in kwargs
+    engine = create_engine(url, **kwargs)
+    if ping_when_idle:
+        _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Pessimistic disconnect handling, like `pool_pre_ping`, but only for a connection idle in the
+    pool for PING_AFTER_IDLE_SECONDS or more (or never used): a dead one is replaced before use."""
+
+    def checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info["checked_in_at"] = time.monotonic()
+
+    def checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        last = record.info.get("checked_in_at")
+        if last is not None and time.monotonic() - last < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # noqa: BLE001 - any failure means a dead connection: the pool reconnects
+            raise DisconnectionError(f"pooled connection failed its ping: {exc}") from exc
+
+    event.listen(engine, "checkin", checked_in)
+    event.listen(engine, "checkout", checked_out)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
