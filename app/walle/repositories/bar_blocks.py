@@ -98,17 +98,8 @@ def rebuild(cursor: Any, series_id: int, timeframe: str) -> int:
 
 def read(cursor: Any, symbol: str, timeframe: str, start_ns: int | None, end_ns: int | None) -> Columns:
     """The bars of a series between two times (inclusive, None: open-ended) as fresh arrays."""
-    span = span_us(timeframe)
-    sql = (f"SELECT {', '.join('k.' + c for c in COLUMNS)} FROM bar_blocks k JOIN bar_series s ON s.id = k.series_id"
-           " WHERE s.symbol = %s AND s.timeframe = %s")
-    params: list[Any] = [symbol, timeframe]
-    if start_ns is not None:
-        sql += " AND k.block_no >= %s"
-        params.append(start_ns // 1000 // span)
-    if end_ns is not None:
-        sql += " AND k.block_no <= %s"
-        params.append(end_ns // 1000 // span)
-    cursor.execute(sql + " ORDER BY k.block_no", params, binary=True)
+    where, params = _window_blocks(symbol, timeframe, start_ns, end_ns)
+    cursor.execute(f"SELECT {', '.join('k.' + c for c in COLUMNS)} {where} ORDER BY k.block_no", params, binary=True)
     blocks = cursor.fetchall()
     columns = tuple(np.concatenate([np.frombuffer(b[i], dtype=d) for b in blocks]) if blocks else
                     np.empty(0, dtype=d) for i, d in enumerate(_DTYPES))
@@ -122,9 +113,15 @@ def read(cursor: Any, symbol: str, timeframe: str, start_ns: int | None, end_ns:
 def stored_count(cursor: Any, symbol: str, timeframe: str, start_ns: int | None, end_ns: int | None) -> int:
     """How many bars the blocks overlapping a window hold: grows whenever a bar is added inside the
     window (bars are only ever added), at the cost of a few index rows instead of counting every bar."""
+    where, params = _window_blocks(symbol, timeframe, start_ns, end_ns)
+    cursor.execute(f"SELECT coalesce(sum(k.count), 0) {where}", params)
+    return int(cursor.fetchone()[0])
+
+
+def _window_blocks(symbol: str, timeframe: str, start_ns: int | None, end_ns: int | None) -> tuple[str, list[Any]]:
+    """FROM … WHERE of the blocks of a series that overlap a window, and its parameters."""
     span = span_us(timeframe)
-    sql = ("SELECT coalesce(sum(k.count), 0) FROM bar_blocks k JOIN bar_series s ON s.id = k.series_id"
-           " WHERE s.symbol = %s AND s.timeframe = %s")
+    sql = "FROM bar_blocks k JOIN bar_series s ON s.id = k.series_id WHERE s.symbol = %s AND s.timeframe = %s"
     params: list[Any] = [symbol, timeframe]
     if start_ns is not None:
         sql += " AND k.block_no >= %s"
@@ -132,8 +129,7 @@ def stored_count(cursor: Any, symbol: str, timeframe: str, start_ns: int | None,
     if end_ns is not None:
         sql += " AND k.block_no <= %s"
         params.append(end_ns // 1000 // span)
-    cursor.execute(sql, params)
-    return int(cursor.fetchone()[0])
+    return sql, params
 
 
 def cast_rows(cursor: Any, series_id: int, first_us: int, last_us: int) -> Columns:
