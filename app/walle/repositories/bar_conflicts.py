@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import MetaData, Table, func, or_, select
+from sqlalchemy import MetaData, Table, func, or_, select, true
 from sqlalchemy.engine import Connection
 
 from app.walle.models import Bar
@@ -43,12 +43,20 @@ class BarConflicts:
 
     def collect(self, connection: Connection, series_id: int, incoming: Table = INCOMING) -> None:
         """The rows of `incoming` that differ from the stored bar at the same time."""
-        stored = Bar.__table__
+        bars = Bar.__table__
+        same_bar = (bars.c.series_id == incoming.c.series_id) & (bars.c.ts == incoming.c.ts)
+        if connection.dialect.name == "postgresql":
+            # A primary-key lookup per incoming row, whatever the planner guesses: the temp table has no
+            # statistics, and a hash or nested-loop join over the whole series took minutes.
+            stored: Any = select(*(bars.c[c] for c in COLUMNS)).where(same_bar).limit(1).lateral("stored")
+            joined = incoming.join(stored, true())
+        else:
+            stored, joined = bars, incoming.join(bars, same_bar)
         differs = or_(*(stored.c[c].is_distinct_from(incoming.c[c]) for c in COLUMNS))
         query = (
             select(incoming.c.ts, *(stored.c[c] for c in COLUMNS), *(incoming.c[c] for c in COLUMNS),
                    func.count().over())
-            .join(stored, (stored.c.series_id == incoming.c.series_id) & (stored.c.ts == incoming.c.ts))
+            .select_from(joined)
             .where(incoming.c.series_id == series_id, differs)
             .order_by(incoming.c.ts)
             .limit(MAX_EXAMPLES)
