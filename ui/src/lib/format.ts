@@ -49,6 +49,15 @@ export function formatCount(value: number | null | undefined): string {
   return Math.round(value).toLocaleString('en-US');
 }
 
+/** A metric Haro has no definition for: counts as counts ("526,000"), other numbers to four significant
+ * digits with separators ("1,234.57", "0.01235") — never in exponent notation a trader has to decode. */
+export function formatPlainMetric(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
+  if (Number.isInteger(value)) return `${value < 0 ? '−' : ''}${formatCount(Math.abs(value))}`;
+  const magnitude = Math.floor(Math.log10(Math.abs(value)));
+  return formatNumber(value, Math.min(Math.max(3 - magnitude, 2), 8));
+}
+
 /** CSS class for a signed value: number or decimal string. */
 export function tone(value: number | string | null | undefined): 'pos' | 'neg' | '' {
   if (typeof value === 'number') return value > 0 ? 'pos' : value < 0 ? 'neg' : '';

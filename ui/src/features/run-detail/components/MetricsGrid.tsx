@@ -1,6 +1,6 @@
 import { MetricCard } from '@/components/ui/Feedback';
 import type { Run } from '@/lib/api/types';
-import { tone } from '@/lib/format';
+import { formatPlainMetric, tone } from '@/lib/format';
 import { formatMetric, KNOWN_RAW, METRIC_DEFS, readMetric } from '@/lib/metrics';
 
 export function MetricsGrid({ run }: { run: Run }) {
@@ -20,7 +20,7 @@ export function MetricsGrid({ run }: { run: Run }) {
       })}
       {extra.map((k) => {
         const v = metrics[k];
-        return <MetricCard key={k} label={k.replace(/_/g, ' ')} value={typeof v === 'number' ? v.toPrecision(4) : '—'} />;
+        return <MetricCard key={k} label={k.replace(/_/g, ' ')} value={formatPlainMetric(typeof v === 'number' ? v : null)} />;
       })}
     </div>
   );
