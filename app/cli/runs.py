@@ -51,7 +51,10 @@ def list_(mode: str | None, status: str | None, limit: int) -> None:
     with container.read_session() as session:
         found, total = RunRepository(session).list(RunFilter(mode=mode, status=status), limit=limit)
         metrics = RunRepository(session).metrics([r.id for r in found])
-        table = Table("id", "mode", "strategy", "symbols", "status", "return %", "sharpe", title=f"{total} run(s)")
+        table = Table(title=f"{total} run(s)")
+        table.add_column("id", no_wrap=True, min_width=36)  # an id is for copying: never cut, even on a narrow terminal
+        for heading in ("mode", "strategy", "symbols", "status", "return %", "sharpe"):
+            table.add_column(heading)
         for run in found:
             m = metrics.get(run.id, {})
             table.add_row(run.id, run.mode, run.strategy, ",".join(run.symbols), run.status,
