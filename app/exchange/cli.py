@@ -26,14 +26,18 @@ from app.exchange.server import ExchangeServer
               help="JSON file keeping accounts, positions and orders across restarts.")
 @click.option("--admin-token", envvar="WEAVER_EXCHANGE_ADMIN_TOKEN", default=None,
               help="Token for /_exchange admin endpoints (default: random, printed).")
+@click.option("--rate-limit", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Requests per minute per API key, answered 429 beyond (Alpaca's is 200). Default: off.")
 @click.option("--verbose", is_flag=True, help="Log every request.")
 def exchange(host: str, port: int, bar_seconds: float, seed: int, symbols: str, accounts: tuple[str, ...],
-             hours: str, state_file: Path | None, admin_token: str | None, verbose: bool) -> None:
+             hours: str, state_file: Path | None, admin_token: str | None, rate_limit: int | None,
+             verbose: bool) -> None:
     """Run the local Alpaca-compatible exchange (REST, market data and the trade_updates stream)."""
     try:
         config_kwargs: dict = {
             "symbols": parse_symbols_spec(symbols), "seed": seed, "bar_seconds": bar_seconds,
             "hours": hours, "state_file": state_file, "admin_token": admin_token,
+            "rate_limit_per_minute": rate_limit,
         }
         if accounts:
             config_kwargs["accounts"] = tuple(parse_account_spec(spec) for spec in accounts)
@@ -46,6 +50,8 @@ def exchange(host: str, port: int, bar_seconds: float, seed: int, symbols: str, 
         click.echo(f"  account {account.name}: key {account.key}, cash {account.cash}"
                    + (", shorting" if account.shorting else ""))
     click.echo(f"  admin token: {server.admin_token}  (header X-Exchange-Admin-Token)")
+    if rate_limit is not None:
+        click.echo(f"  rate limit: {rate_limit} requests per minute per key (429 beyond)")
     click.echo("Ctrl-C to stop", err=True)
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import hmac
+import math
 import threading
 import time
 
@@ -39,8 +40,9 @@ def _before() -> tuple[Response, int] | None:
         if account is None:
             return error_response(401)
         g.account = account
-        if _rate_limited(account.name):
-            return error_response(429)
+        g.rate = _take_request(account.name)
+        if g.rate is not None and g.rate[1] < 0:
+            return error_response(429, "rate limit exceeded")  # _after adds the rate headers
     rule = exchange.faults.take(request.method, path, account.name if account else None)
     if rule is None:
         return None
@@ -53,6 +55,7 @@ def _before() -> tuple[Response, int] | None:
 
 
 def _after(response: Response) -> Response:
+    _with_rate_headers(response)
     rule: FaultRule | None = g.pop("fault", None)
     if rule is None:
         return response
@@ -74,18 +77,31 @@ def _admin_ok() -> bool:
     return hmac.compare_digest(given.encode(), expected.encode())
 
 
-def _rate_limited(account: str) -> bool:
-    """Alpaca's 200 requests per minute per account, when the config turns it on."""
+def _take_request(account: str) -> tuple[int, int, int] | None:
+    """Alpaca's per-account limit (200 requests a minute), when `--rate-limit` turns it on: the limit,
+    the requests left in the sliding minute (-1: this one is refused, and not counted) and the Unix
+    second at which the oldest counted request leaves the window."""
     limit = exchange_of_app().config.rate_limit_per_minute
     if limit is None:
-        return False
+        return None
     lock, windows = current_app.extensions["weaver_exchange_rate"]
     now = time.monotonic()
     with lock:
         window = windows[account]
         while window and now - window[0] >= 60:
             window.popleft()
-        if len(window) >= limit:
-            return True
-        window.append(now)
-        return False
+        refused = len(window) >= limit
+        if not refused:
+            window.append(now)
+        reset = time.time() + (60 - (now - window[0]) if window else 60)
+        return limit, -1 if refused else limit - len(window), math.ceil(reset)
+
+
+def _with_rate_headers(response: Response) -> None:
+    """`X-RateLimit-Limit`, `-Remaining` and `-Reset` on every answer to an account, as Alpaca sends them."""
+    rate = g.get("rate")
+    if rate is not None:
+        limit, remaining, reset = rate
+        response.headers["X-RateLimit-Limit"] = str(limit)
+        response.headers["X-RateLimit-Remaining"] = str(max(remaining, 0))
+        response.headers["X-RateLimit-Reset"] = str(reset)
