@@ -1,11 +1,12 @@
-"""Market data: historical bars (paged), latest bar, latest trade."""
+"""Market data: historical bars (paged), latest bar, latest trade — for many symbols (`?symbols=`) and
+for one (`/v2/stocks/{symbol}/…`, the routes Alpaca's JavaScript SDK calls)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
 from app.exchange.barquery import BarReader
-from app.exchange.errors import bad_request
+from app.exchange.errors import bad_request, not_found
 from app.exchange.timefmt import iso, ny_date, ny_midnight, parse_time
 from app.exchange.timeframes import parse_timeframe
 from app.exchange.web.app import exchange_of_app
@@ -20,8 +21,28 @@ def _symbols() -> list[str]:
     return symbols
 
 
+def _symbol(symbol: str) -> str:
+    """The path's symbol, which the exchange must list (Alpaca: 404 for an unknown one)."""
+    symbol = symbol.strip().upper()
+    if not exchange_of_app().market.has(symbol):
+        raise not_found(f"symbol {symbol!r} not found")
+    return symbol
+
+
 @bp.get("/v2/stocks/bars")
 def bars():
+    page, token = _bars_page(_symbols())
+    return jsonify({"bars": page, "next_page_token": token})
+
+
+@bp.get("/v2/stocks/<symbol>/bars")
+def symbol_bars(symbol: str):
+    symbol = _symbol(symbol)
+    page, token = _bars_page([symbol])
+    return jsonify({"bars": page.get(symbol, []), "symbol": symbol, "next_page_token": token})
+
+
+def _bars_page(symbols: list[str]) -> tuple[dict[str, list[dict]], str | None]:
     exchange = exchange_of_app()
     now = exchange.clock()
     args = request.args
@@ -38,29 +59,43 @@ def bars():
     if sort not in ("asc", "desc"):
         raise bad_request("sort must be asc or desc")
     reader = BarReader(exchange.market, exchange.venue.hours, now, exchange.config.max_bars_per_request)
-    page, token = reader.page(_symbols(), timeframe, start, end, min(limit, exchange.config.max_page_size),
-                              args.get("page_token") or None, sort == "desc")
-    return jsonify({"bars": page, "next_page_token": token})
+    return reader.page(symbols, timeframe, start, end, min(limit, exchange.config.max_page_size),
+                       args.get("page_token") or None, sort == "desc")
 
 
 @bp.get("/v2/stocks/bars/latest")
 def latest_bars():
+    reader = _latest_reader()
+    return jsonify({"bars": {s: reader.latest(s) for s in _symbols() if exchange_of_app().market.has(s)}})
+
+
+@bp.get("/v2/stocks/<symbol>/bars/latest")
+def symbol_latest_bar(symbol: str):
+    symbol = _symbol(symbol)
+    return jsonify({"symbol": symbol, "bar": _latest_reader().latest(symbol)})
+
+
+def _latest_reader() -> BarReader:
     exchange = exchange_of_app()
-    reader = BarReader(exchange.market, exchange.venue.hours, exchange.clock(),
-                       exchange.config.max_bars_per_request)
-    return jsonify({"bars": {s: reader.latest(s) for s in _symbols() if exchange.market.has(s)}})
+    return BarReader(exchange.market, exchange.venue.hours, exchange.clock(), exchange.config.max_bars_per_request)
 
 
 @bp.get("/v2/stocks/trades/latest")
 def latest_trades():
+    return jsonify({"trades": {s: _latest_trade(s) for s in _symbols() if exchange_of_app().market.has(s)}})
+
+
+@bp.get("/v2/stocks/<symbol>/trades/latest")
+def symbol_latest_trade(symbol: str):
+    symbol = _symbol(symbol)
+    return jsonify({"symbol": symbol, "trade": _latest_trade(symbol)})
+
+
+def _latest_trade(symbol: str) -> dict[str, object]:
+    """The trade at the last price; outside the session, the one at the previous close."""
     exchange = exchange_of_app()
     now = exchange.clock()
     hours = exchange.venue.hours
-    # Outside the session the last trade is the one at the previous close.
     at = now if hours.is_open(now) else hours.previous_close(now) - 1
-    trades = {
-        s: {"t": iso(at), "x": "V", "p": exchange.market.price_at(s, at), "s": 100, "c": ["@"],
-            "i": at, "z": "C"}
-        for s in _symbols() if exchange.market.has(s)
-    }
-    return jsonify({"trades": trades})
+    return {"t": iso(at), "x": "V", "p": exchange.market.price_at(symbol, at), "s": 100, "c": ["@"], "i": at,
+            "z": "C"}

@@ -86,6 +86,26 @@ def test_market_data_matches_alpacas_data_schemas(server: ExchangeServer, contra
     assert empty == {"bars": {}, "next_page_token": None}
 
 
+def test_single_symbol_data_routes_match_the_multi_symbol_ones(server: ExchangeServer, contract: Contract) -> None:
+    """The routes Alpaca's JavaScript SDK calls (getBarsV2, getLatestBar, getLatestTrade)."""
+    params = {"timeframe": "1Min", "start": (datetime.now(UTC) - timedelta(minutes=5)).isoformat(), "limit": 3}
+    one = call(server, "GET", "/v2/stocks/AAPL/bars", params=params).json()
+    many = call(server, "GET", "/v2/stocks/bars", params={**params, "symbols": "AAPL"}).json()
+    contract.check("data", "BarsResponse", one)
+    assert one["symbol"] == "AAPL" and len(one["bars"]) == 3 and one["bars"] == many["bars"]["AAPL"]
+    assert one["next_page_token"] == many["next_page_token"] is not None
+    rest = call(server, "GET", "/v2/stocks/AAPL/bars", params={**params, "page_token": one["next_page_token"]})
+    assert rest.json()["bars"][0]["t"] > one["bars"][-1]["t"]
+    latest = call(server, "GET", "/v2/stocks/AAPL/bars/latest").json()
+    contract.check("data", "LatestBarResponse", latest)
+    assert latest["symbol"] == "AAPL" and latest["bar"]["t"] >= one["bars"][-1]["t"]
+    trade = call(server, "GET", "/v2/stocks/aapl/trades/latest").json()
+    contract.check("data", "LatestTradeResponse", trade)
+    assert trade["symbol"] == "AAPL" and trade["trade"]["p"] > 0
+    unknown = call(server, "GET", "/v2/stocks/NOPE/bars/latest")
+    assert unknown.status_code == 404 and unknown.json()["message"] == "symbol 'NOPE' not found"
+
+
 @pytest.mark.parametrize(
     ("method", "path", "kwargs", "status"),
     [
