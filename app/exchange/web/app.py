@@ -25,6 +25,9 @@ def create_app(exchange: Exchange, admin_token: str) -> Flask:
     guards.init_app(app)
     for module in (trading, orders, positions, data, admin, stream):
         app.register_blueprint(module.bp)
+    from app.exchange.web import datastream, quotes, snapshots, trades  # market data beyond bars
+    for module in (quotes, trades, snapshots, datastream):
+        app.register_blueprint(module.bp)
 
     @app.errorhandler(ExchangeError)
     def exchange_error(error: ExchangeError):  # noqa: ANN202 - Flask response tuple

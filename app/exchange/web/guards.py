@@ -16,6 +16,7 @@ from app.exchange.web.app import exchange_of_app
 
 ADMIN_PREFIX = "/_exchange"
 PUBLIC = frozenset({"/_exchange/health"})
+IN_BAND_AUTH = frozenset({"/stream", "/v2/iex", "/v2/sip", "/v2/delayed_sip", "/v2/test"})
 
 
 def error_response(status: int, message: str | None = None) -> tuple[Response, int]:
@@ -34,7 +35,7 @@ def _before() -> tuple[Response, int] | None:
         return None if path in PUBLIC or _admin_ok() else error_response(401, "admin token required")
     exchange = exchange_of_app()
     account = None
-    if path != "/stream":  # the stream authenticates in-band, as Alpaca's does
+    if path not in IN_BAND_AUTH:  # the streams authenticate in-band, as Alpaca's do
         account = exchange.authenticate(request.headers.get("APCA-API-KEY-ID"),
                                         request.headers.get("APCA-API-SECRET-KEY"))
         if account is None:

@@ -1,0 +1,70 @@
+"""What the quotes, trades and snapshot routes share: parsing symbols and windows, and the exchange's tape.
+
+`feed`, `asof`, `adjustment` and `currency` are accepted and have no effect: the exchange has one feed,
+no corporate actions and prices in USD.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, request
+
+from app.exchange.errors import bad_request, not_found
+from app.exchange.tickquery import TickReader
+from app.exchange.timefmt import ny_date, ny_midnight, parse_time
+from app.exchange.trades import Tape
+from app.exchange.web.app import exchange_of_app
+
+FEEDS = ("iex", "sip", "otc", "delayed_sip", "boats", "overnight")
+
+
+def symbols() -> list[str]:
+    names = [s.strip().upper() for s in request.args.get("symbols", "").split(",") if s.strip()]
+    if not names:
+        raise bad_request("symbols is required")
+    return names
+
+
+def symbol(name: str) -> str:
+    """The path's symbol, which the exchange must list (Alpaca: 404 for an unknown one)."""
+    name = name.strip().upper()
+    if not exchange_of_app().market.has(name):
+        raise not_found(f"symbol {name!r} not found")
+    return name
+
+
+def tape_of_app() -> Tape:
+    """One tape per app, so its caches serve every request."""
+    tape = current_app.extensions.get("weaver_exchange_tape")
+    if tape is None:
+        exchange = exchange_of_app()
+        tape = current_app.extensions.setdefault("weaver_exchange_tape",
+                                                 Tape(exchange.market, exchange.config.seed))
+    return tape
+
+
+def tick_reader() -> TickReader:
+    exchange = exchange_of_app()
+    feed = request.args.get("feed")
+    if feed and feed not in FEEDS:
+        raise bad_request(f"invalid feed {feed!r}")
+    return TickReader(tape_of_app(), exchange.venue.hours, exchange.clock(), exchange.venue.half_spread_bps)
+
+
+def tick_page(names: list[str], kind: str) -> tuple[dict[str, list[dict]], str | None]:
+    """One page of trades or quotes, from the request's start, end, limit, sort and page_token."""
+    exchange = exchange_of_app()
+    reader = tick_reader()
+    args = request.args
+    try:
+        start = parse_time(args["start"]) if args.get("start") else ny_midnight(ny_date(reader.now_ms))
+        end = parse_time(args["end"]) if args.get("end") else reader.now_ms
+        limit = int(args.get("limit") or 1000)
+    except ValueError as exc:
+        raise bad_request("invalid start, end or limit") from exc
+    if not 1 <= limit <= 10_000:
+        raise bad_request("limit must be within [1, 10000]")
+    sort = args.get("sort", "asc")
+    if sort not in ("asc", "desc"):
+        raise bad_request("sort must be asc or desc")
+    return reader.page(names, kind, start, end, min(limit, exchange.config.max_page_size),
+                       args.get("page_token") or None, sort == "desc")
