@@ -187,7 +187,7 @@ class EquityCurve:
 
 
 class Ledger(Protocol):
-    """Where a result's per-order records come from (results.RunLedger): built on first access, all
+    """Where a result's per-order records come from (ledger.RunLedger): built on first access, all
     of them or [start, stop) (a writer streams a large run's records in chunks)."""
 
     def count(self, kind: str) -> int:

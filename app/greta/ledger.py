@@ -1,0 +1,147 @@
+"""RunLedger: the broker's raw rows (order states, fill and trade tuples of integers), turned into the
+frozen records of app/greta/records.py only when a caller asks for them (all, or [start, stop)).
+
+A million-bar run has tens of thousands of orders, and building their records used to cost as much
+as the run. The builders here do the per-record work once per distinct value instead of once per
+record: each bar's datetime (converted in one numpy pass), each price and quantity as a Decimal,
+each record's fields stored in one dict display handed to the instance (`records.maker`).
+The records are the same values, field for field, as `plain` dataclass construction would give:
+tests/unit/greta/test_lazy_records.py holds them to a straightforward reference builder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import numpy as np
+
+from app.greta.book import TradeRow
+from app.greta.broker import FillRow
+from app.greta.money import Quantities, to_cash, to_price
+from app.greta.orders import SimOrder
+from app.greta.records import FillRecord, OrderEvent, OrderRecord, TradeRecord, maker, without_collector
+from app.marvin.bars import ns_to_datetime
+
+LEGS = {"tp": "take_profit", "sl": "stop_loss"}
+PCT = Decimal("0.000001")
+_LONGEST_ID = 128  # Alpaca's limit on client_order_id (app/marvin/gateway.py refuses longer ones)
+
+
+def return_pct(pnl_cents: int, entry_cents: int) -> Decimal:
+    """A trade's P&L as a percentage of its entry value, to 6 decimals."""
+    return (Decimal(pnl_cents * 100) / Decimal(entry_cents)).quantize(PCT) if entry_cents else Decimal(0)
+
+
+class RunLedger:
+    def __init__(self, run_id: str, timeline: np.ndarray, symbols: tuple[str, ...], units: Quantities,
+                 orders: list[SimOrder], fills: list[FillRow], trades: list[TradeRow]):
+        self.run_id, self.timeline, self.symbols, self.units = run_id, timeline, symbols, units
+        self._orders, self._fills, self._trades = orders, fills, trades
+        self._times: dict[int, datetime] = {}
+        self._prices: dict[int, Decimal] = {}
+        self._shares: dict[int, Decimal] = {}
+        self._cash: dict[int, Decimal] = {}
+        self._make_order, self._make_event = maker(OrderRecord), maker(OrderEvent)
+        self._make_fill, self._make_trade = maker(FillRecord), maker(TradeRecord)
+
+    def count(self, kind: str) -> int:
+        """How many "orders", "fills" or "trades" records the run has (none of them built)."""
+        return len({"orders": self._orders, "fills": self._fills, "trades": self._trades}[kind])
+
+    def at(self, step: int) -> datetime:
+        """Bar step → datetime, cached: many records share a bar."""
+        moment = self._times.get(step)
+        if moment is None:
+            moment = self._times[step] = ns_to_datetime(int(self.timeline[step]))
+        return moment
+
+    # --- caches: each distinct value converted once per run -------------------------------------
+    def _times_of(self, steps: Iterable[int]) -> dict[int, datetime]:
+        """The cache of bar datetimes, holding those of `steps` (made in one numpy pass: epoch
+        microseconds, floored as ns_to_datetime floors them, → naive datetimes → UTC)."""
+        times = self._times
+        missing = np.unique(np.fromiter(steps, dtype=np.int64))
+        if len(times):
+            missing = np.array([step for step in missing.tolist() if step not in times], dtype=np.int64)
+        if len(missing):
+            micros = self.timeline[missing] // 1000
+            naive = micros.astype("datetime64[us]").astype(object).tolist()
+            if any(type(moment) is not datetime for moment in naive):  # out of datetime's range: let it say so
+                naive = [ns_to_datetime(int(ns)).replace(tzinfo=None) for ns in self.timeline[missing].tolist()]
+            times.update(zip(missing.tolist(), [moment.replace(tzinfo=UTC) for moment in naive], strict=True))
+        return times
+
+    def _decimals(self, cache: dict[int, Decimal], values: Iterable[int], convert) -> dict[int, Decimal]:  # noqa: ANN001
+        for value in set(values).difference(cache):
+            cache[value] = convert(value)
+        return cache
+
+    # --- builders ---------------------------------------------------------------------------------
+    @without_collector
+    def orders(self, start: int = 0, stop: int | None = None) -> tuple[OrderRecord, ...]:
+        """The orders [start, stop) as records (all by default; a writer may take them in chunks)."""
+        chunk = self._orders[start:stop]
+        times = self._times_of(step for order in chunk for _, step in order.history)
+        prices = self._decimals(self._prices, (o.fill_price for o in chunk if o.filled_step is not None), to_price)
+        shares = self._decimals(self._shares, (q for o in chunk for q in (o.qty or 0, o.filled_qty)),
+                                self.units.decimal)
+        make, event, run_id = self._make_order, self._make_event, self.run_id
+        checked = len(run_id) + 48 <= _LONGEST_ID  # bar seconds and seq cannot make such an id too long
+        records = []
+        append = records.append
+        for order in chunk:
+            own = order.request
+            request = own if own is not None else order.parent.request  # type: ignore[union-attr]
+            leg = order.leg
+            client_id = f"{run_id}-{request.bar_ts // 1_000_000_000}-{request.seq}{'-' + leg if leg else ''}"
+            if not checked and len(client_id) > _LONGEST_ID:
+                raise ValueError(f"client_order_id longer than 128 characters: {client_id!r}")
+            parent, filled, qty = order.parent, order.filled_step, order.qty
+            history = order.history
+            append(make(
+                order.id, client_id, own.seq if own is not None else None, parent.id if parent is not None else None,
+                order.symbol, order.side, order.type,
+                "simple" if request.take_profit is None and request.stop_loss is None else "bracket",
+                LEGS[leg] if leg else None, order.time_in_force, None if qty is None else shares[qty],
+                own.notional if own is not None else None, own.percent if own is not None else None,
+                order.limit_price, order.stop_price, own.take_profit if own is not None else None,
+                own.stop_loss if own is not None else None, order.status, shares[order.filled_qty],
+                prices[order.fill_price] if filled is not None else None, order.reason, times[history[0][1]],
+                times[filled] if filled is not None else None,
+                tuple([event(status, times[step]) for status, step in history]),
+            ))
+        return tuple(records)
+
+    def reject_reasons(self) -> list[str | None]:
+        return [order.reason for order in self._orders if order.status == "rejected"]
+
+    @without_collector
+    def fills(self, start: int = 0, stop: int | None = None) -> tuple[FillRecord, ...]:
+        chunk = self._fills[start:stop]
+        times = self._times_of(row[6] for row in chunk)
+        prices = self._decimals(self._prices, (row[4] for row in chunk), to_price)
+        shares = self._decimals(self._shares, (row[3] for row in chunk), self.units.decimal)
+        cash = self._decimals(self._cash, (row[5] for row in chunk), to_cash)
+        symbols, make = self.symbols, self._make_fill
+        return tuple([
+            make(f"f-{n:06d}", oid, symbols[k], side, shares[qty], prices[price], cash[fee], times[step])
+            for n, (oid, k, side, qty, price, fee, step) in enumerate(chunk, start=start + 1)
+        ])
+
+    @without_collector
+    def trades(self, start: int = 0, stop: int | None = None) -> tuple[TradeRecord, ...]:
+        chunk = self._trades[start:stop]
+        times = self._times_of(step for row in chunk for step in (row[3], row[5]))
+        prices = self._decimals(self._prices, (price for row in chunk for price in (row[4], row[6])), to_price)
+        shares = self._decimals(self._shares, (row[2] for row in chunk), self.units.decimal)
+        cash = self._decimals(self._cash, (row[8] for row in chunk), to_cash)  # fees: a few distinct values
+        symbols, make = self.symbols, self._make_trade
+        return tuple([
+            make(f"t-{n:06d}", symbols[k], direction, shares[qty], times[entry], prices[entry_price], times[exit_],
+                 prices[exit_price], to_cash(pnl), return_pct(pnl, value), cash[fees], exit_ - entry,
+                 entry_order, exit_order)
+            for n, (k, direction, qty, entry, entry_price, exit_, exit_price, pnl, fees, value, entry_order,
+                    exit_order) in enumerate(chunk, start=start + 1)
+        ])
