@@ -15,9 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from app.exchange.activities import FillActivity
 from app.exchange.config import AccountConfig
 from app.exchange.numbers import ZERO, cents
 from app.exchange.orders import Order
+from app.exchange.settings import AccountSettings
+from app.exchange.watchlists import Watchlist
 
 ACCOUNT_NAMESPACE = uuid.UUID("0f8b8a9e-3c7d-4d9e-8f31-2b7e1c5d9a40")
 PriceOf = Callable[[str], Decimal]
@@ -54,12 +57,16 @@ class Account:
     positions: dict[str, Position] = field(default_factory=dict)
     orders: dict[str, Order] = field(default_factory=dict)
     by_client_id: dict[str, str] = field(default_factory=dict)
+    activities: list[FillActivity] = field(default_factory=list)  # oldest first
+    watchlists: dict[str, Watchlist] = field(default_factory=dict)
+    settings: AccountSettings = field(default_factory=AccountSettings)
 
     @classmethod
     def open(cls, config: AccountConfig, now_ms: int) -> Account:
         account_id = str(uuid.uuid5(ACCOUNT_NAMESPACE, config.name))
         number = f"PA{zlib.crc32(config.name.encode()) % 10**10:010d}"
-        return cls(config, account_id, number, now_ms, Decimal(config.cash))
+        return cls(config, account_id, number, now_ms, Decimal(config.cash),
+                   settings=AccountSettings.default(config.shorting))
 
     @property
     def name(self) -> str:

@@ -1,4 +1,5 @@
-"""The optional state file: a JSON snapshot of accounts, positions and orders (and the price anchor).
+"""The optional state file: a JSON snapshot of accounts (positions, orders, activities, watchlists,
+configurations) and the price anchor.
 
 Written atomically (temp file + rename) so a crash never leaves half a snapshot; the embedded mode
 keeps its paper account across restarts through it. Pins and faults are not saved.
@@ -12,7 +13,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from app.exchange.accounts import Account, Position
+from app.exchange.activities import FillActivity
 from app.exchange.orders import Order
+from app.exchange.settings import AccountSettings
+from app.exchange.watchlists import Watchlist
 
 VERSION = 1
 
@@ -28,6 +32,9 @@ def snapshot(accounts: dict[str, Account], anchor_ms: int) -> dict[str, object]:
                 "realized_pl": str(a.realized_pl),
                 "positions": [p.to_state() for p in a.positions.values()],
                 "orders": [o.to_state() for o in a.orders.values()],
+                "activities": [x.to_state() for x in a.activities],
+                "watchlists": [w.to_state() for w in a.watchlists.values()],
+                "settings": a.settings.to_json(),
             }
             for name, a in accounts.items()
         },
@@ -44,6 +51,10 @@ def restore(account: Account, data: dict) -> None:
     account.by_client_id.clear()
     for raw in data["orders"]:
         account.add_order(Order.from_state(raw))
+    account.activities = [FillActivity.from_state(raw) for raw in data.get("activities", [])]
+    account.watchlists = {w.id: w for w in map(Watchlist.from_state, data.get("watchlists", []))}
+    if "settings" in data:
+        account.settings = AccountSettings.from_state(data["settings"])
 
 
 def load(path: Path | None) -> dict | None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from app.exchange.accounts import Account
+from app.exchange.activities import FillActivity
 from app.exchange.events import EventHub
 from app.exchange.hours import MarketHours
 from app.exchange.market import Market
@@ -69,6 +70,8 @@ class Venue:
             "order": self.order_json(account, order),
         }
         if fill:
+            if event in ("fill", "partial_fill"):  # the account's FILL activity, as Alpaca lists it
+                account.activities.append(FillActivity.of(order, event, fill["price"], fill["qty"], now_ms))
             data["execution_id"] = str(uuid.uuid4())
             data.update({name: fmt(value) for name, value in fill.items()})
         self.hub.publish(account.name, {"stream": "trade_updates", "data": data})

@@ -15,7 +15,20 @@ def exchange_of_app() -> Exchange:
 
 def create_app(exchange: Exchange, admin_token: str) -> Flask:
     """An app serving one exchange; several apps (servers) can live in one process."""
-    from app.exchange.web import admin, data, guards, orders, positions, stream, trading
+    from app.exchange.web import (
+        activities,
+        admin,
+        assets,
+        configurations,
+        data,
+        guards,
+        orders,
+        portfolio,
+        positions,
+        stream,
+        trading,
+        watchlists,
+    )
 
     app = Flask("weaver_exchange")
     app.extensions["weaver_exchange"] = exchange
@@ -23,7 +36,8 @@ def create_app(exchange: Exchange, admin_token: str) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.compact = True  # type: ignore[attr-defined]
     guards.init_app(app)
-    for module in (trading, orders, positions, data, admin, stream):
+    for module in (trading, orders, positions, data, admin, stream, assets, activities, portfolio,
+                   configurations, watchlists):
         app.register_blueprint(module.bp)
     from app.exchange.web import datastream, quotes, snapshots, trades  # market data beyond bars
     for module in (quotes, trades, snapshots, datastream):
