@@ -93,3 +93,30 @@ def test_daily_points_and_a_date_before_the_account(hand_server: ExchangeServer,
     assert daily.base_value == 100_000
     earlier = client.get_portfolio_history(GetPortfolioHistoryRequest(period="1W", date_end=datetime(2026, 2, 1)))
     assert (earlier.timestamp, earlier.equity) == ([], [])
+
+
+def test_intraday_points_follow_nyse_hours_and_daily_points_its_sessions() -> None:
+    """Pure computation (no server): which windows a history reports under `--hours nyse`."""
+    from app.exchange.hours import MarketHours
+    from app.exchange.portfolio import Book, history, parse_query
+    from app.exchange.timefmt import NEW_YORK
+
+    hours = MarketHours("nyse")
+    now = int(datetime(2026, 3, 4, 17, 0, tzinfo=NEW_YORK).timestamp() * 1000)  # a Wednesday, after the close
+    book = Book(Decimal("1000"), {"AAPL": Decimal("2")}, (), created_ms=0)
+
+    def body(**args: str) -> dict:
+        return history(book, parse_query(args, hours, now), hours, lambda symbol, ms: Decimal("10.5"))
+
+    regular = body(period="1D", timeframe="15Min")
+    stamps = [datetime.fromtimestamp(s, NEW_YORK).strftime("%H:%M") for s in regular["timestamp"]]
+    assert (len(stamps), stamps[0], stamps[-1]) == (26, "09:30", "15:45")
+    assert set(regular["equity"]) == {1021.0} and regular["base_value"] == 1021.0
+    extended = body(period="1D", timeframe="15Min", extended_hours="true")
+    assert len(extended["timestamp"]) == 52  # 04:00 to 16:45: the 17:00 window has not begun
+    daily = body(period="1W", timeframe="1D")
+    days = [datetime.fromtimestamp(s, NEW_YORK) for s in daily["timestamp"]]
+    assert [d.strftime("%a %H:%M") for d in days] == ["Thu 00:00", "Fri 00:00", "Mon 00:00", "Tue 00:00",
+                                                     "Wed 00:00"]
+    assert body(period="2D", timeframe="1H")["timestamp"][0] == int(
+        datetime(2026, 3, 3, 9, 0, tzinfo=NEW_YORK).timestamp())  # two trading days: Tuesday's first hour
