@@ -29,7 +29,7 @@ def activity_types(text: str | None) -> set[str] | None:
 
 def select(activities: list[FillActivity], args: dict[str, str], types: set[str] | None) -> list[FillActivity]:
     """One page of `activities` (held oldest first) as the query asks for it."""
-    if types is not None and "FILL" not in types:
+    if types is not None and "FILL" not in types or args.get("category") == "non_trade_activity":
         return []
     direction = args.get("direction", "desc").lower()
     if direction not in ("asc", "desc"):

@@ -100,6 +100,7 @@ def test_date_after_until_and_types_filter_the_feed(server: ExchangeServer, trad
     assert activities(server, activity_types="FILL,DIV") == [only]
     assert activities(server, activity_types="DIV") == []
     assert activities(server, "/v2/account/activities/DIV") == []
+    assert activities(server, category="non_trade_activity") == [] != activities(server, category="trade_activity")
 
 
 @pytest.mark.parametrize("params", [{"activity_types": "NOPE"}, {"page_size": 0}, {"page_size": 101},

@@ -1,4 +1,5 @@
-"""Assets: one by symbol or by id, and the list filtered by status, asset class and exchange."""
+"""Assets: one by symbol or by id, and the list filtered by status, asset class and exchange; positions
+by asset id."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ import pytest
 import requests
 from alpaca.common.exceptions import APIError
 from alpaca.trading.client import TradingClient
-from alpaca.trading.enums import AssetClass, AssetExchange, AssetStatus
-from alpaca.trading.requests import GetAssetsRequest
+from alpaca.trading.enums import AssetClass, AssetExchange, AssetStatus, OrderSide, TimeInForce
+from alpaca.trading.requests import ClosePositionRequest, GetAssetsRequest, MarketOrderRequest
 
 from app.exchange import ExchangeServer
 from tests.integration.exchange.conftest import PAPER, Contract
@@ -41,3 +42,14 @@ def test_the_asset_list_honours_alpacas_filters(server: ExchangeServer, trading:
     contract.check("trading", "Assets", body.json(), array=True)
     bad = requests.get(f"{server.url}/v2/assets", headers=HEADERS, params={"status": "dormant"}, timeout=10)
     assert bad.status_code == 422
+
+
+def test_a_position_is_found_and_closed_by_its_asset_id(server: ExchangeServer, trading: TradingClient) -> None:
+    trading.submit_order(MarketOrderRequest(symbol="SPY", qty=4, side=OrderSide.BUY, time_in_force=TimeInForce.DAY))
+    spy = trading.get_asset("SPY").id
+    assert trading.get_open_position(spy).qty == "4"
+    assert trading.close_position(spy, ClosePositionRequest(qty="1")).filled_qty == "1"
+    assert trading.get_open_position("SPY").qty == "3"
+    with pytest.raises(APIError) as none:
+        trading.get_open_position(trading.get_asset("AAPL").id)
+    assert none.value.status_code == 404
