@@ -86,7 +86,7 @@ class TickReader:
         at = self.now_ms if self.hours.is_open(self.now_ms) else self.hours.previous_close(self.now_ms) - 1
         k = at // self.bar_ms
         prints = self.tape.prints(symbol, k - 1, k + 1)
-        prints = prints.take(prints.t_us <= at * 1000)
+        prints = prints.take(prints.t_us < (at + 1) * 1000)  # every print within the millisecond `at`
         last = prints.take(np.arange(len(prints) - 1, len(prints)))
         trade = self.format(symbol, "trades", last)[0]
         price = self.tape.market.price_at(symbol, at)
@@ -107,7 +107,7 @@ class TickReader:
         for open_ms, close_ms, a, b in self._chunks(k_lo, k_hi, descending):
             prints = self.tape.prints(symbol, a, b)
             t = prints.t_us
-            keep = (t >= max(start, open_ms) * 1000) & (t <= hi_ms * 1000) & (t < close_ms * 1000)
+            keep = (t >= max(start, open_ms) * 1000) & (t < (hi_ms + 1) * 1000) & (t < close_ms * 1000)
             if resume is not None:
                 keep &= prints.id <= resume if descending else prints.id >= resume
             chosen = prints.take(np.flatnonzero(keep)[::-1] if descending else keep)

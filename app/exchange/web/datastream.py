@@ -13,12 +13,14 @@ from __future__ import annotations
 import json
 import queue
 import threading
+import time
 
 import msgpack
 from flask import Blueprint, current_app, request
 from flask_sock import Sock
 
 from app.exchange.datafeed import CHANNELS, DataFeed, DataSubscriber
+from app.exchange.exchange import Exchange
 from app.exchange.tickquery import iso_us
 from app.exchange.web.app import exchange_of_app
 from app.exchange.web.marketdata import tape_of_app
@@ -72,19 +74,37 @@ def market_data(ws) -> None:  # noqa: ANN001
     wire = _Wire(ws, "msgpack" in request.headers.get("Content-Type", ""))
     wire.send([{"T": "success", "msg": "connected"}])
     exchange = exchange_of_app()
-    message = wire.receive(AUTH_TIMEOUT_S)
-    key, secret = message.get("key"), message.get("secret")
-    if message.get("action") != "auth" or not (key and secret and exchange.authenticate(key, secret)):
-        wire.send([{"T": "error", "code": 402, "msg": "auth failed"}])
-        ws.close(reason=1008, message="auth failed")
+    if not _authenticate(ws, wire, exchange):
         return
-    wire.send([{"T": "success", "msg": "authenticated"}])
     feed = feed_of_app()
     subscriber = feed.subscribe()
     try:
         _serve(ws, wire, exchange.hub.closing, subscriber)
     finally:
         feed.unsubscribe(subscriber)
+
+
+def _authenticate(ws, wire: _Wire, exchange: Exchange) -> bool:  # noqa: ANN001
+    """Alpaca's answers: 401 for anything before auth, 402 for wrong keys, 404 when none come in time."""
+    deadline = time.monotonic() + AUTH_TIMEOUT_S
+    while ws.connected and time.monotonic() < deadline:
+        message = wire.receive(max(deadline - time.monotonic(), 0))
+        if not message:
+            continue
+        if message.get("action") != "auth":
+            wire.send([{"T": "error", "code": 401, "msg": "not authenticated"}])
+            continue
+        key, secret = message.get("key"), message.get("secret")
+        if key and secret and exchange.authenticate(key, secret):
+            wire.send([{"T": "success", "msg": "authenticated"}])
+            return True
+        wire.send([{"T": "error", "code": 402, "msg": "auth failed"}])
+        ws.close(reason=1008, message="auth failed")
+        return False
+    if ws.connected:
+        wire.send([{"T": "error", "code": 404, "msg": "auth timeout"}])
+        ws.close(reason=1008, message="auth timeout")
+    return False
 
 
 for _path in PATHS:
@@ -94,7 +114,8 @@ for _path in PATHS:
 def _serve(ws, wire: _Wire, closing: threading.Event, subscriber: DataSubscriber) -> None:  # noqa: ANN001
     while ws.connected:
         if subscriber.dropped.is_set():
-            ws.close(reason=1011, message="too slow")
+            wire.send([{"T": "error", "code": 407, "msg": "slow client"}])
+            ws.close(reason=1011, message="slow client")
             return
         if closing.is_set():
             ws.close(reason=1001, message="server shutting down")
@@ -111,6 +132,9 @@ def _serve(ws, wire: _Wire, closing: threading.Event, subscriber: DataSubscriber
 
 def _handle(wire: _Wire, subscriber: DataSubscriber, message: dict) -> None:
     action = message.get("action")
+    if action == "auth":
+        wire.send([{"T": "error", "code": 403, "msg": "already authenticated"}])
+        return
     if action not in ("subscribe", "unsubscribe"):
         wire.send([{"T": "error", "code": 400, "msg": "invalid syntax"}])
         return

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 import pytest
 from alpaca.data.historical import StockHistoricalDataClient
 from alpaca.data.live import StockDataStream
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from app.exchange import ExchangeServer
@@ -74,6 +75,10 @@ def test_stream_bars_equal_the_rest_bars_of_the_same_second(
                                          "start": second.isoformat(), "end": second.isoformat()})
         (bar,) = rest["bars"][trade.symbol]
         assert bar["l"] <= trade.price <= bar["h"]
+        last_ms = second + timedelta(milliseconds=999)
+        printed = data.get("/stocks/trades", {"symbols": trade.symbol, "start": second.isoformat(),
+                                              "end": last_ms.isoformat()})["trades"][trade.symbol]
+        assert (trade.id, trade.price, trade.size) in [(p["i"], p["p"], p["s"]) for p in printed]
     quotes = list(recorder.received["quotes"])
     assert quotes and all(q.bid_price < q.ask_price for q in quotes)
 
@@ -102,8 +107,12 @@ def test_subscription_lists_what_is_subscribed_and_unsubscribe_stops_bars(server
             ws.recv(timeout=1.5)
 
 
-def test_wrong_keys_are_refused_with_alpacas_error(server: ExchangeServer) -> None:
+def test_subscribing_before_auth_and_wrong_keys_get_alpacas_errors(server: ExchangeServer) -> None:
     with connect(data_stream_url(server)) as ws:
         ws.recv()
+        ws.send(json.dumps({"action": "subscribe", "bars": ["AAPL"]}))
+        assert json.loads(ws.recv()) == [{"T": "error", "code": 401, "msg": "not authenticated"}]
         ws.send(json.dumps({"action": "auth", "key": PAPER.key, "secret": "wrong"}))
         assert json.loads(ws.recv()) == [{"T": "error", "code": 402, "msg": "auth failed"}]
+        with pytest.raises(ConnectionClosed):
+            ws.recv(timeout=2)
