@@ -52,12 +52,14 @@ class Query:
 
 
 def parse_query(args: dict[str, str], hours: MarketHours, now_ms: int) -> Query:
-    """Alpaca's parameters: period (1M), timeframe (by period), date_end or start/end, extended_hours."""
-    match = PERIOD.match(args.get("period") or "1M")
-    if not match or int(match[1]) < 1:
-        raise invalid("period must be a number and a unit of D, W, M or A, e.g. 1M")
-    amount, unit = int(match[1]), match[2]
-    days = amount * {"D": 1, "W": 7, "M": 30, "A": 365}[unit]
+    """Alpaca's parameters: period (1M, or all), timeframe (by period), date_end or start/end, extended_hours;
+    intraday_reporting, pnl_reset and cashflow_types are accepted and change nothing (no cash flows here)."""
+    period = args.get("period") or "1M"
+    match = PERIOD.match(period)
+    if period != "all" and (not match or int(match[1]) < 1):
+        raise invalid("period must be all, or a number and a unit of D, W, M or A, e.g. 1M")
+    amount, unit = (int(match[1]), match[2]) if match else (0, "all")  # all: since the account opened
+    days = amount * {"D": 1, "W": 7, "M": 30, "A": 365}[unit] if match else 365
     timeframe = args.get("timeframe") or ("1Min" if days < 7 else "15Min" if days < 30 else "1D")
     if timeframe not in TIMEFRAMES:
         raise invalid(f"timeframe must be one of {', '.join(TIMEFRAMES)}")
@@ -77,6 +79,8 @@ def parse_query(args: dict[str, str], hours: MarketHours, now_ms: int) -> Query:
 
 def _period_start(hours: MarketHours, last: date, amount: int, unit: str) -> int:
     """D counts trading days back from `last` (inclusive); W, M and A count calendar time."""
+    if unit == "all":
+        return 0  # the account's opening bounds it
     if unit == "D":
         sessions = hours.sessions(last - timedelta(days=amount * 2 + 12), last)[-amount:]
         return ny_midnight(sessions[0].day if sessions else last)
@@ -94,7 +98,7 @@ def windows(query: Query, hours: MarketHours, created_ms: int) -> list[tuple[int
     step = TIMEFRAMES[query.timeframe]
     points: list[tuple[int, int]] = []
     if step is None:
-        for session in hours.sessions(ny_date(query.start_ms), ny_date(query.end_ms - 1)):
+        for session in hours.sessions(ny_date(first), ny_date(query.end_ms - 1)):
             if session.close_ms > first and session.open_ms < query.end_ms:
                 points.append((ny_midnight(session.day), min(session.close_ms, query.end_ms)))
         return points

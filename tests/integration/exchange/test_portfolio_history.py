@@ -91,6 +91,8 @@ def test_daily_points_and_a_date_before_the_account(hand_server: ExchangeServer,
     assert len(daily.timestamp) == 2 and daily.timeframe == "1D"
     assert daily.equity[-1] == 95_000 + 100 * 51.5 == float(client.get_account().equity)
     assert daily.base_value == 100_000
+    since_opening = client.get_portfolio_history(GetPortfolioHistoryRequest(period="all"))
+    assert (since_opening.timestamp, since_opening.equity) == (daily.timestamp, daily.equity)
     earlier = client.get_portfolio_history(GetPortfolioHistoryRequest(period="1W", date_end=datetime(2026, 2, 1)))
     assert (earlier.timestamp, earlier.equity) == ([], [])
 
