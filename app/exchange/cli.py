@@ -45,7 +45,8 @@ def exchange(host: str, port: int, bar_seconds: float, seed: int, symbols: str, 
     except (ConfigError, ValueError) as exc:
         raise click.BadParameter(str(exc)) from exc
     server = ExchangeServer(config, host=host, port=port, verbose=verbose).start()
-    click.echo(f"exchange listening on {server.url}  (stream: {server.stream_url})")
+    click.echo(f"exchange listening on {server.url}  (stream: {server.stream_url}, "
+               f"data stream: {server.data_stream_url})")
     for account in config.accounts:
         click.echo(f"  account {account.name}: key {account.key}, cash {account.cash}"
                    + (", shorting" if account.shorting else ""))

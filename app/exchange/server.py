@@ -146,6 +146,11 @@ class ExchangeServer:
         """What TradingStream's `url_override` takes."""
         return f"ws://{self._host}:{self.port}/stream"
 
+    @property
+    def data_stream_url(self) -> str:
+        """What StockDataStream's `url_override` takes."""
+        return f"ws://{self._host}:{self.port}/v2/iex"
+
     # -- the Python admin API (the same verbs as /_exchange) ---------------------------------
     def pin_price(self, symbol: str, price: object) -> None:
         self.exchange.pin_price(symbol, price)

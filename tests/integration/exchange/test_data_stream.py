@@ -21,16 +21,12 @@ from app.exchange.timefmt import to_datetime
 from tests.integration.exchange.conftest import PAPER, wait_for
 
 
-def data_stream_url(server: ExchangeServer) -> str:
-    return server.url.replace("http://", "ws://") + "/v2/iex"
-
-
 class DataRecorder:
     """StockDataStream in a thread, recording every parsed message by kind."""
 
     def __init__(self, server: ExchangeServer) -> None:
         self.received: dict[str, list] = {"bars": [], "quotes": [], "trades": []}
-        self.stream = StockDataStream(PAPER.key, PAPER.secret, url_override=data_stream_url(server))
+        self.stream = StockDataStream(PAPER.key, PAPER.secret, url_override=server.data_stream_url)
         self.thread = threading.Thread(target=self.stream.run, name="data-stream", daemon=True)
 
     def recorder(self, kind: str):  # noqa: ANN201 - an async handler
@@ -88,7 +84,7 @@ def server_now(server: ExchangeServer) -> datetime:
 
 
 def test_subscription_lists_what_is_subscribed_and_unsubscribe_stops_bars(server: ExchangeServer) -> None:
-    with connect(data_stream_url(server)) as ws:
+    with connect(server.data_stream_url) as ws:
         assert json.loads(ws.recv()) == [{"T": "success", "msg": "connected"}]
         ws.send(json.dumps({"action": "auth", "key": PAPER.key, "secret": PAPER.secret}))
         assert json.loads(ws.recv()) == [{"T": "success", "msg": "authenticated"}]
@@ -108,7 +104,7 @@ def test_subscription_lists_what_is_subscribed_and_unsubscribe_stops_bars(server
 
 
 def test_subscribing_before_auth_and_wrong_keys_get_alpacas_errors(server: ExchangeServer) -> None:
-    with connect(data_stream_url(server)) as ws:
+    with connect(server.data_stream_url) as ws:
         ws.recv()
         ws.send(json.dumps({"action": "subscribe", "bars": ["AAPL"]}))
         assert json.loads(ws.recv()) == [{"T": "error", "code": 401, "msg": "not authenticated"}]
