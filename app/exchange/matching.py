@@ -1,10 +1,12 @@
-"""Executing orders: fills, bracket legs, the periodic check of resting orders and expiry."""
+"""Executing orders: fills, contingent legs (bracket, OCO, OTO), auctions, the periodic check of
+resting orders and expiry."""
 
 from __future__ import annotations
 
 from decimal import ROUND_DOWN, Decimal
 
 from app.exchange.accounts import Account
+from app.exchange.auctions import auction_price, crosses
 from app.exchange.fills import Stretch, execution_price
 from app.exchange.numbers import ZERO, floor_qty, price_decimal
 from app.exchange.orders import Order
@@ -27,19 +29,21 @@ def fill(venue: Venue, account: Account, order: Order, qty: Decimal, price: Deci
     order.status = "filled" if done else "partially_filled"
     event = "fill" if done else "partial_fill"
     venue.publish(account, order, event, now_ms, price=price, qty=qty, position_qty=position_qty)
+    if order.order_class == "oco":  # the first execution on one side cancels the other
+        cancel_other_side(venue, account, order, now_ms)
     if done:
         _after_complete(venue, account, order, now_ms)
     venue.on_change()
 
 
 def _after_complete(venue: Venue, account: Account, order: Order, now_ms: int) -> None:
-    if order.leg_ids:  # a bracket entry filled: its exits go live
+    if order.leg_ids and order.order_class != "oco":  # a bracket/OTO entry filled: its exits go live
         for leg_id in order.leg_ids:
             leg = account.orders[leg_id]
             if leg.status == "held":
                 leg.checked_ms = now_ms
                 venue.set_status(account, leg, "new", now_ms)
-    elif order.parent_id is not None:  # an exit filled: the other one is canceled
+    elif order.parent_id is not None:  # a bracket exit filled: the other one is canceled
         cancel_siblings(venue, account, order, now_ms)
 
 
@@ -49,6 +53,16 @@ def cancel_siblings(venue: Venue, account: Account, leg: Order, now_ms: int) -> 
         sibling = account.orders[sibling_id]
         if sibling_id != leg.id and sibling.is_open:
             venue.set_status(account, sibling, "canceled", now_ms)
+
+
+def cancel_other_side(venue: Venue, account: Account, order: Order, now_ms: int) -> None:
+    """OCO: the take-profit (the parent) and the stop-loss (its leg) cancel each other."""
+    others = [account.orders[leg_id] for leg_id in order.leg_ids]
+    if order.parent_id is not None:
+        others.append(account.orders[order.parent_id])
+    for other in others:
+        if other.is_open:
+            venue.set_status(account, other, "canceled", now_ms)
 
 
 def try_execute(venue: Venue, account: Account, order: Order, stretch: Stretch, now_ms: int) -> bool:
@@ -104,7 +118,10 @@ def tick(venue: Venue, now_ms: int) -> None:
     symbols: set[str] = set()
     for account in list(venue.accounts.values()):
         for order in account.open_orders():
-            if order.expires_ms is not None and order.expires_ms <= now_ms:
+            if order.auction_ms is not None:
+                if order.auction_ms <= now_ms:
+                    run_auction(venue, account, order, now_ms)
+            elif order.expires_ms is not None and order.expires_ms <= now_ms:
                 expire(venue, account, order, now_ms)
             elif order.status == "accepted" and venue.hours.is_tradable(now_ms, order.extended_hours):
                 order.checked_ms = now_ms
@@ -114,6 +131,16 @@ def tick(venue: Venue, now_ms: int) -> None:
                 symbols.add(order.symbol)
     for symbol in sorted(symbols):
         match_symbol(venue, symbol, now_ms)
+
+
+def run_auction(venue: Venue, account: Account, order: Order, now_ms: int) -> None:
+    """An `opg`/`cls` order meets its auction: filled in full at the auction price, or canceled."""
+    price = auction_price(venue.market, order)
+    if not crosses(order, price):
+        venue.set_status(account, order, "canceled", now_ms)
+        return
+    order.status = "new"
+    fill(venue, account, order, order.remaining_qty or ZERO, price, now_ms)
 
 
 def expire(venue: Venue, account: Account, order: Order, now_ms: int) -> None:

@@ -13,8 +13,9 @@ from app.exchange.errors import invalid
 from app.exchange.numbers import QTY_STEP, to_decimal
 from app.marvin.instruments import Instrument
 
-TYPES = ("market", "limit", "stop", "stop_limit")
-TIME_IN_FORCE = ("day", "gtc", "ioc", "fok")
+TYPES = ("market", "limit", "stop", "stop_limit", "trailing_stop")
+TIME_IN_FORCE = ("day", "gtc", "opg", "cls", "ioc", "fok")
+AUCTIONS = ("opg", "cls")
 MAX_CLIENT_ORDER_ID = 128
 
 
@@ -36,6 +37,8 @@ class OrderInput:
     take_profit: Decimal | None = None
     stop_loss: Decimal | None = None
     stop_loss_limit: Decimal | None = None
+    trail_price: Decimal | None = None
+    trail_percent: Decimal | None = None
 
     @property
     def fractional(self) -> bool:
@@ -93,14 +96,19 @@ def parse_order(body: object, known_symbol: bool, fractionable: bool) -> OrderIn
     if notional is not None and (notional < 1 or notional != notional.quantize(Decimal("0.01"))):
         raise invalid("notional must be at least 1 and in whole cents")
     limit_price, stop_price = _price(body, "limit_price"), _price(body, "stop_price")
+    if body.get("order_class") == "oco" and limit_price is None:  # an oco's own limit is its take-profit
+        limit_price = _exit_prices(body)[0]
     if kind in ("limit", "stop_limit") and limit_price is None:
         raise invalid("limit_price is required for limit orders")
     if kind in ("stop", "stop_limit") and stop_price is None:
         raise invalid("stop_price is required for stop orders")
-    if kind in ("market", "stop") and limit_price is not None:
+    if kind in ("market", "stop", "trailing_stop") and limit_price is not None:
         raise invalid(f"limit_price must not be set for {kind} orders")
-    if kind in ("market", "limit") and stop_price is not None:
+    if kind in ("market", "limit", "trailing_stop") and stop_price is not None:
         raise invalid(f"stop_price must not be set for {kind} orders")
+    trail_price, trail_percent = _trail(body, kind)
+    if tif in AUCTIONS and kind not in ("market", "limit"):
+        raise invalid(f"{tif} orders must be market or limit orders")
     client_order_id = body.get("client_order_id")
     if client_order_id is not None:
         client_order_id = str(client_order_id)
@@ -111,7 +119,7 @@ def parse_order(body: object, known_symbol: bool, fractionable: bool) -> OrderIn
         raise invalid("extended hours order must be DAY limit orders")
     order_class = body.get("order_class") or "simple"
     result = OrderInput(symbol, side, kind, tif, qty, notional, limit_price, stop_price,
-                        client_order_id, extended, order_class)
+                        client_order_id, extended, order_class, trail_price=trail_price, trail_percent=trail_percent)
     if result.fractional:
         if not fractionable:
             raise invalid(f"asset {symbol} is not fractionable")
@@ -119,19 +127,86 @@ def parse_order(body: object, known_symbol: bool, fractionable: bool) -> OrderIn
             raise invalid("fractional orders must be DAY orders")
         if notional is not None and kind not in ("market", "limit"):
             raise invalid("notional orders must be market or limit orders")
+        if kind == "trailing_stop":
+            raise invalid("fractional orders cannot be trailing stop orders")
+    if order_class != "simple" and tif in AUCTIONS:
+        raise invalid(f"{tif} orders must be simple orders")
     if order_class == "bracket":
         return _bracket(body, result)
+    if order_class == "oco":
+        return _oco(body, result)
+    if order_class == "oto":
+        return _oto(body, result)
     if order_class != "simple":
         raise invalid(f"order_class {order_class!r} is not supported by the local exchange")
     return result
 
 
-def _bracket(body: dict, order: OrderInput) -> OrderInput:
+def _trail(body: dict, kind: str) -> tuple[Decimal | None, Decimal | None]:
+    """A trailing stop's distance: `trail_price` dollars or `trail_percent` percent, exactly one."""
+    price, percent = _decimal(body, "trail_price"), _decimal(body, "trail_percent")
+    if kind != "trailing_stop":
+        if price is not None or percent is not None:
+            raise invalid(f"trail_price and trail_percent must not be set for {kind} orders")
+        return None, None
+    if (price is None) == (percent is None):
+        raise invalid("trailing stop orders need either trail_price or trail_percent")
+    if price is not None and (price <= 0 or price != price.quantize(Decimal("0.01"))):
+        raise invalid("trail_price must be > 0 in whole cents")
+    if percent is not None and not 0 < percent < 100:
+        raise invalid("trail_percent must be within (0, 100)")
+    if body.get("time_in_force") not in ("day", "gtc"):
+        raise invalid("trailing stop orders must be day or gtc orders")
+    return price, percent
+
+
+def _exit_prices(body: dict) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
     take_profit, stop_loss = body.get("take_profit") or {}, body.get("stop_loss") or {}
     if not isinstance(take_profit, dict) or not isinstance(stop_loss, dict):
         raise invalid("take_profit and stop_loss must be objects")
-    tp, sl = _price(take_profit, "limit_price"), _price(stop_loss, "stop_price")
-    sl_limit = _price(stop_loss, "limit_price")
+    return _price(take_profit, "limit_price"), _price(stop_loss, "stop_price"), _price(stop_loss, "limit_price")
+
+
+def _check_contingent(order: OrderInput, what: str) -> None:
+    if order.fractional:
+        raise invalid(f"fractional orders cannot be {what} orders")
+    if order.time_in_force not in ("day", "gtc"):
+        raise invalid(f"{what} orders must be day or gtc orders")
+    if order.extended_hours:
+        raise invalid(f"{what} orders cannot be extended hours orders")
+
+
+def _oco(body: dict, order: OrderInput) -> OrderInput:
+    """One-cancels-other: a take-profit limit (the order itself) and a stop-loss, both live at once, to
+    exit a position already held; the first to fill cancels the other."""
+    tp, sl, sl_limit = _exit_prices(body)
+    if tp is None or sl is None:
+        raise invalid("oco orders require take_profit.limit_price and stop_loss.stop_price")
+    _check_contingent(order, "oco")
+    if order.type != "limit":
+        raise invalid("oco orders must be limit orders")
+    if order.limit_price is not None and order.limit_price != tp:
+        raise invalid("limit_price of an oco order must equal take_profit.limit_price")
+    sell = order.side == "sell"
+    if (tp <= sl) if sell else (tp >= sl):
+        raise invalid("take_profit.limit_price must be " + ("above" if sell else "below") + " stop_loss.stop_price")
+    return OrderInput(**{**order.__dict__, "limit_price": tp, "take_profit": tp, "stop_loss": sl,
+                         "stop_loss_limit": sl_limit})
+
+
+def _oto(body: dict, order: OrderInput) -> OrderInput:
+    """One-triggers-other: an entry and one exit (take-profit or stop-loss) that goes live once the entry fills."""
+    tp, sl, sl_limit = _exit_prices(body)
+    if (tp is None) == (sl is None):
+        raise invalid("oto orders require either take_profit.limit_price or stop_loss.stop_price")
+    _check_contingent(order, "oto")
+    if order.type == "trailing_stop":
+        raise invalid("oto orders cannot be trailing stop orders")
+    return OrderInput(**{**order.__dict__, "take_profit": tp, "stop_loss": sl, "stop_loss_limit": sl_limit})
+
+
+def _bracket(body: dict, order: OrderInput) -> OrderInput:
+    tp, sl, sl_limit = _exit_prices(body)
     if tp is None:
         raise invalid("bracket orders require take_profit.limit_price")
     if sl is None:

@@ -1,9 +1,9 @@
 """The order record and its Alpaca JSON form.
 
 Every field alpaca-py's `Order` model or the OpenAPI `Order` schema knows is sent; money and
-quantities as strings, as Alpaca does. `hwm`, `trail_price` and `trail_percent` are left out: the
-OpenAPI schema types them as non-nullable strings while Alpaca sends null for non-trailing orders,
-and alpaca-py treats them as optional, so omitting them satisfies both.
+quantities as strings, as Alpaca does. `hwm`, `trail_price` and `trail_percent` are sent for trailing
+stops only: the OpenAPI schema types them as non-nullable strings while Alpaca sends null for other
+orders, and alpaca-py treats them as optional, so omitting them satisfies both.
 """
 
 from __future__ import annotations
@@ -56,6 +56,13 @@ class Order:
     leg_ids: list[str] = field(default_factory=list)
     leg_role: str | None = None  # "take_profit" or "stop_loss"
     triggered: bool = False  # a stop_limit whose stop has been hit
+    trail_price: Decimal | None = None  # trailing stops: the stop follows hwm by this amount …
+    trail_percent: Decimal | None = None  # … or by this percentage of it
+    hwm: Decimal | None = None  # the best price since submission (highest for a sell, lowest for a buy)
+    auction_ms: int | None = None  # opg/cls: the opening or closing auction this order waits for
+    replaced_ms: int | None = None
+    replaced_by: str | None = None
+    replaces: str | None = None
     checked_ms: int = 0  # resting orders are matched against the price path from here on
 
     @property
@@ -75,7 +82,7 @@ class Order:
 
     def to_json(self, legs: list[dict] | None = None) -> dict[str, object]:
         created = iso(self.created_ms)
-        return {
+        body: dict[str, object] = {
             "id": self.id,
             "client_order_id": self.client_order_id,
             "created_at": created,
@@ -86,9 +93,9 @@ class Order:
             "expires_at": iso(self.expires_ms),
             "canceled_at": iso(self.canceled_ms),
             "failed_at": iso(self.failed_ms),
-            "replaced_at": None,
-            "replaced_by": None,
-            "replaces": None,
+            "replaced_at": iso(self.replaced_ms),
+            "replaced_by": self.replaced_by,
+            "replaces": self.replaces,
             "asset_id": asset_id(self.symbol),
             "symbol": self.symbol,
             "asset_class": "us_equity",
@@ -108,6 +115,10 @@ class Order:
             "extended_hours": self.extended_hours,
             "legs": legs,
         }
+        if self.type == "trailing_stop":
+            trail = {"trail_price": self.trail_price, "trail_percent": self.trail_percent, "hwm": self.hwm}
+            body.update({name: fmt(value) for name, value in trail.items() if value is not None})
+        return body
 
     def to_state(self) -> dict[str, object]:
         data = asdict(self)

@@ -1,4 +1,4 @@
-"""Submitting, canceling and closing: the trading API's write side, with Alpaca's refusals."""
+"""Submitting, replacing, canceling and closing: the trading API's write side, with Alpaca's refusals."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import uuid
 from decimal import Decimal
 
 from app.exchange.accounts import Account
+from app.exchange.auctions import auction_time
 from app.exchange.errors import (
     NOT_CANCELABLE,
     ExchangeError,
@@ -15,10 +16,10 @@ from app.exchange.errors import (
     invalid,
     not_found,
 )
-from app.exchange.fills import Stretch
-from app.exchange.matching import cancel_siblings, execute_on_arrival
+from app.exchange.fills import Stretch, trail_stop
+from app.exchange.matching import cancel_other_side, cancel_siblings, execute_on_arrival
 from app.exchange.numbers import ZERO, floor_qty, fmt, to_decimal
-from app.exchange.order_input import OrderInput, check_bracket_base, parse_order
+from app.exchange.order_input import AUCTIONS, OrderInput, check_bracket_base, parse_order
 from app.exchange.orders import Order
 from app.exchange.venue import Venue
 
@@ -33,12 +34,14 @@ def submit(venue: Venue, account: Account, body: object, now_ms: int) -> dict[st
     last = venue.price(spec.symbol, now_ms)
     if spec.order_class == "bracket":
         check_bracket_base(spec, spec.limit_price or last)
-    _check_affordable(venue, account, spec, last, now_ms)
+    if spec.order_class == "oco":
+        _check_oco_exits(account, spec)
+    check_affordable(venue, account, spec, last, now_ms)
     order = _place(venue, account, spec, now_ms)
     return venue.order_json(account, order)
 
 
-def _check_affordable(venue: Venue, account: Account, spec: OrderInput, last: Decimal, now_ms: int) -> None:
+def check_affordable(venue: Venue, account: Account, spec: OrderInput, last: Decimal, now_ms: int) -> None:
     held = account.position_qty(spec.symbol)
     qty = spec.qty if spec.qty is not None else floor_qty((spec.notional or ZERO) / last)
     price_of = venue.price_of(now_ms)
@@ -63,15 +66,32 @@ def _check_affordable(venue: Venue, account: Account, spec: OrderInput, last: De
         raise insufficient_buying_power()
 
 
+def _check_oco_exits(account: Account, spec: OrderInput) -> None:
+    """An OCO exits a position already held: a sell for a long, a buy for a short."""
+    held = account.position_qty(spec.symbol)
+    if (held <= 0) if spec.side == "sell" else (held >= 0):
+        raise invalid("oco orders exit an existing position: " +
+                      ("sell needs a long position" if spec.side == "sell" else "buy needs a short position"))
+
+
 def _place(venue: Venue, account: Account, spec: OrderInput, now_ms: int) -> Order:
-    tradable = venue.hours.is_tradable(now_ms, spec.extended_hours)
+    auction_ms = auction_time(venue.hours, spec.time_in_force, now_ms) if spec.time_in_force in AUCTIONS else None
+    tradable = auction_ms is None and venue.hours.is_tradable(now_ms, spec.extended_hours)
     order = new_order(venue, account, spec.symbol, spec.side, spec.type, spec.time_in_force, now_ms,
                       qty=spec.qty, notional=spec.notional, limit_price=spec.limit_price,
                       stop_price=spec.stop_price, client_order_id=spec.client_order_id,
                       extended_hours=spec.extended_hours, order_class=spec.order_class,
+                      trail_price=spec.trail_price, trail_percent=spec.trail_percent, auction_ms=auction_ms,
                       status="new" if tradable else "accepted")
+    if spec.type == "trailing_stop":
+        order.hwm = venue.price(spec.symbol, now_ms)
+        order.stop_price = trail_stop(order, order.hwm)
     if spec.order_class == "bracket":
         _add_legs(venue, account, order, spec, now_ms)
+    elif spec.order_class == "oco":
+        _add_stop_leg(venue, account, order, spec, now_ms, "new" if tradable else "accepted")
+    elif spec.order_class == "oto":
+        _add_oto_leg(venue, account, order, spec, now_ms)
     venue.publish(account, order, order.status, now_ms)
     if tradable:
         filled = execute_on_arrival(venue, account, order, Stretch.point(venue.price(spec.symbol, now_ms)), now_ms)
@@ -90,7 +110,7 @@ def new_order(venue: Venue, account: Account, symbol: str, side: str, kind: str,
     fields.setdefault("client_order_id", None)
     fields["client_order_id"] = fields["client_order_id"] or str(uuid.uuid4())
     fields.setdefault("status", "new")
-    for name in ("qty", "notional", "limit_price", "stop_price"):
+    for name in ("qty", "notional", "limit_price", "stop_price", "trail_price", "trail_percent", "auction_ms"):
         fields.setdefault(name, None)
     order = Order(id=str(uuid.uuid4()), account=account.name, symbol=symbol, side=side, type=kind,
                   time_in_force=tif, created_ms=now_ms, updated_ms=now_ms, checked_ms=now_ms,
@@ -117,6 +137,34 @@ def _add_legs(venue: Venue, account: Account, parent: Order, spec: OrderInput, n
         parent.leg_ids.append(leg.id)
 
 
+def _add_stop_leg(venue: Venue, account: Account, parent: Order, spec: OrderInput, now_ms: int,
+                  status: str) -> None:
+    """An OCO's stop-loss: the same side as its take-profit parent, live at once beside it."""
+    kind = "stop_limit" if spec.stop_loss_limit is not None else "stop"
+    leg = new_order(venue, account, spec.symbol, spec.side, kind, spec.time_in_force, now_ms, qty=spec.qty,
+                    order_class=spec.order_class, status=status, stop_price=spec.stop_loss,
+                    limit_price=spec.stop_loss_limit)
+    leg.parent_id, leg.leg_role, leg.position_intent = parent.id, "stop_loss", parent.position_intent
+    parent.leg_ids.append(leg.id)
+
+
+def _add_oto_leg(venue: Venue, account: Account, parent: Order, spec: OrderInput, now_ms: int) -> None:
+    """An OTO's one exit (take-profit limit or stop-loss), held until the entry fills."""
+    exit_side = "sell" if spec.side == "buy" else "buy"
+    if spec.take_profit is not None:
+        role, kind, prices = "take_profit", "limit", {"limit_price": spec.take_profit}
+    else:
+        role = "stop_loss"
+        kind = "stop_limit" if spec.stop_loss_limit is not None else "stop"
+        prices = {"stop_price": spec.stop_loss, "limit_price": spec.stop_loss_limit}
+    leg = new_order(venue, account, spec.symbol, exit_side, kind, spec.time_in_force, now_ms, qty=spec.qty,
+                    order_class="oto", status="held", **prices)
+    leg.parent_id, leg.leg_role = parent.id, role
+    leg.position_intent = "sell_to_close" if exit_side == "sell" else "buy_to_close"
+    leg.expires_ms = parent.expires_ms
+    parent.leg_ids.append(leg.id)
+
+
 def find_order(account: Account, order_id: str) -> Order:
     order = account.orders.get(order_id)
     if order is None:
@@ -130,6 +178,9 @@ def cancel(venue: Venue, account: Account, order_id: str, now_ms: int) -> None:
     if not order.is_open:
         raise ExchangeError(422, NOT_CANCELABLE, f'order is already in "{order.status}" state')
     venue.set_status(account, order, "canceled", now_ms)
+    if order.order_class == "oco":
+        cancel_other_side(venue, account, order, now_ms)
+        return
     for leg_id in order.leg_ids:
         if account.orders[leg_id].is_open:
             venue.set_status(account, account.orders[leg_id], "canceled", now_ms)

@@ -1,10 +1,10 @@
-"""Orders: submit, list, get (by id and by client order id), cancel one, cancel all."""
+"""Orders: submit, list, get (by id and by client order id), replace, cancel one, cancel all."""
 
 from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
 
-from app.exchange import trading
+from app.exchange import replacing, trading
 from app.exchange.errors import invalid, not_found
 from app.exchange.views import orders_json
 from app.exchange.web.app import exchange_of_app
@@ -49,6 +49,15 @@ def get_order(order_id: str):
     with exchange_of_app().session() as (venue, _):
         order = trading.find_order(g.account, order_id)
         return jsonify(venue.order_json(g.account, order, nested=nested))
+
+
+@bp.patch("/v2/orders/<order_id>")
+def replace(order_id: str):
+    body = request.get_json(silent=True)
+    if body is None:
+        raise invalid("request body must be JSON")
+    with exchange_of_app().session() as (venue, now):
+        return jsonify(replacing.replace(venue, g.account, order_id, body, now))
 
 
 @bp.delete("/v2/orders/<order_id>")
