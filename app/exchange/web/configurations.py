@@ -41,7 +41,8 @@ def order_rules() -> None:
         raise forbidden("new orders are blocked: the account's trading is suspended (suspend_trade)")
     if not settings.fractional_trading and (body.get("notional") is not None or _fractional(body.get("qty"))):
         raise forbidden("fractional trading is disabled for this account (fractional_trading)")
-    if settings.no_shorting and str(body.get("side")).lower() == "sell":
+    if settings.no_shorting and g.account.config.shorting and str(body.get("side")).lower() == "sell":
+        # (a cash account is refused by the order path itself, with the qty a notional sale would be)
         with exchange_of_app().session():
             held = g.account.position_qty(str(body.get("symbol") or "").upper())
         if held <= 0:
