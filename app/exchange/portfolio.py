@@ -70,8 +70,10 @@ def parse_query(args: dict[str, str], hours: MarketHours, now_ms: int) -> Query:
             day_after = date.fromisoformat(args["date_end"][:10]) + timedelta(days=1)
             end_ms = min(end_ms, ny_midnight(day_after))
         start_ms = parse_time(args["start"]) if args.get("start") else None
+        if args.get("date_start"):  # the JS SDK's (older API) form of start: a New York date
+            start_ms = ny_midnight(date.fromisoformat(args["date_start"][:10]))
     except ValueError as exc:
-        raise invalid("date_end must be YYYY-MM-DD; start and end RFC 3339 times") from exc
+        raise invalid("date_start and date_end must be YYYY-MM-DD; start and end RFC 3339 times") from exc
     if start_ms is None:
         start_ms = _period_start(hours, ny_date(end_ms - 1), amount, unit)
     return Query(timeframe, start_ms, end_ms, extended)

@@ -120,5 +120,6 @@ def test_intraday_points_follow_nyse_hours_and_daily_points_its_sessions() -> No
     days = [datetime.fromtimestamp(s, NEW_YORK) for s in daily["timestamp"]]
     assert [d.strftime("%a %H:%M") for d in days] == ["Thu 00:00", "Fri 00:00", "Mon 00:00", "Tue 00:00",
                                                      "Wed 00:00"]
+    assert body(date_start="2026-03-03", timeframe="1D")["timestamp"] == daily["timestamp"][-2:]  # the JS SDK's
     assert body(period="2D", timeframe="1H")["timestamp"][0] == int(
         datetime(2026, 3, 3, 9, 0, tzinfo=NEW_YORK).timestamp())  # two trading days: Tuesday's first hour
