@@ -75,17 +75,21 @@ def parse_query(args: dict[str, str], hours: MarketHours, now_ms: int) -> Query:
     except ValueError as exc:
         raise invalid("date_start and date_end must be YYYY-MM-DD; start and end RFC 3339 times") from exc
     if start_ms is None:
-        start_ms = _period_start(hours, ny_date(end_ms - 1), amount, unit)
+        start_ms = _period_start(hours, end_ms, extended, amount, unit)
     return Query(timeframe, start_ms, end_ms, extended)
 
 
-def _period_start(hours: MarketHours, last: date, amount: int, unit: str) -> int:
-    """D counts trading days back from `last` (inclusive); W, M and A count calendar time."""
+def _period_start(hours: MarketHours, end_ms: int, extended: bool, amount: int, unit: str) -> int:
+    """D counts trading days back to the one ending at `end_ms`, a day that starts at its open (04:00 with
+    extended hours), as Alpaca's market date rolls over; W, M and A count calendar time."""
+    last = ny_date(end_ms - 1)
     if unit == "all":
         return 0  # the account's opening bounds it
     if unit == "D":
-        sessions = hours.sessions(last - timedelta(days=amount * 2 + 12), last)[-amount:]
-        return ny_midnight(sessions[0].day if sessions else last)
+        sessions = hours.sessions(last - timedelta(days=amount * 2 + 12), last)
+        if sessions and (sessions[-1].ext_open_ms if extended else sessions[-1].open_ms) >= end_ms:
+            sessions.pop()  # today's session has not begun: the market date is still the last one
+        return ny_midnight(sessions[-amount:][0].day if sessions else last)
     if unit == "W":
         return ny_midnight(last - timedelta(days=7 * amount - 1))
     months = amount * (12 if unit == "A" else 1)

@@ -121,5 +121,9 @@ def test_intraday_points_follow_nyse_hours_and_daily_points_its_sessions() -> No
     assert [d.strftime("%a %H:%M") for d in days] == ["Thu 00:00", "Fri 00:00", "Mon 00:00", "Tue 00:00",
                                                      "Wed 00:00"]
     assert body(date_start="2026-03-03", timeframe="1D")["timestamp"] == daily["timestamp"][-2:]  # the JS SDK's
+    before_open = int(datetime(2026, 3, 4, 8, 0, tzinfo=NEW_YORK).timestamp() * 1000)
+    rolled = history(book, parse_query({"period": "1D", "timeframe": "15Min"}, hours, before_open), hours,
+                     lambda symbol, ms: Decimal("10.5"))
+    assert len(rolled["timestamp"]) == 26 and rolled["timestamp"][0] == regular["timestamp"][0] - 86_400
     assert body(period="2D", timeframe="1H")["timestamp"][0] == int(
         datetime(2026, 3, 3, 9, 0, tzinfo=NEW_YORK).timestamp())  # two trading days: Tuesday's first hour
