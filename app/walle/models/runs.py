@@ -87,6 +87,8 @@ class RunMetric(Base):
     __table_args__ = (  # sorting runs by a metric, ties newest first (migration 0007)
         Index("ix_run_metrics_sort", "name", "value", "run_created_at", "run_id"),
         Index("ix_run_metrics_sort_desc", "name", "value", text("run_created_at DESC"), text("run_id DESC")),
+        # a run's metrics read from the index alone, for each item of the runs list (migration 0008)
+        Index("ix_run_metrics_run_values", "run_id", postgresql_include=["name", "value"]),
     )
 
     run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
