@@ -31,6 +31,11 @@ def iso_us(us: int) -> str:
     return datetime.fromtimestamp(whole, UTC).strftime("%Y-%m-%dT%H:%M:%S") + f".{rest:06d}Z"
 
 
+def iso_us_many(us: np.ndarray) -> list[str]:
+    """iso_us of a column, in one numpy pass (a page holds up to 10,000 stamps)."""
+    return np.char.add(np.datetime_as_string(us.astype("datetime64[us]"), unit="us"), "Z").tolist()
+
+
 def encode_token(symbol: str, print_id: int) -> str:
     return base64.urlsafe_b64encode(f"{symbol}|{print_id}".encode()).decode()
 
@@ -72,7 +77,7 @@ class TickReader:
 
     def format(self, symbol: str, kind: str, prints: Prints) -> list[dict]:
         tape = TAPES.get(self.tape.market.configs[symbol].exchange, "B")
-        stamps = [iso_us(t) for t in prints.t_us.tolist()]
+        stamps = iso_us_many(prints.t_us)
         if kind == "trades":
             return [{"t": t, "x": VENUE, "p": p, "s": s, "c": ["@"], "i": i, "z": tape} for t, p, s, i in
                     zip(stamps, prints.price.tolist(), prints.size.tolist(), prints.id.tolist(), strict=True)]
