@@ -20,6 +20,7 @@ from app.config import Settings, load_settings
 from app.marvin import registry
 from app.walle import migrate, uow
 from app.walle.models import Base
+from tests import run_order
 
 # The fixture strategies (tests/fixtures) are named by module path through the API and in the workers:
 # the test processes, and the Weaver processes they start, configure them as the strategy path.
@@ -30,20 +31,32 @@ registry.configure_sources(FIXTURE_STRATEGY_PATHS)  # for tests that resolve a s
 uow.STRICT = True  # a unit of work opened inside another fails the test, on Postgres as on SQLite
 
 PG_ADMIN_DSN = os.environ.get("WEAVER_TEST_PG_ADMIN", "postgresql://root@127.0.0.1:5432/postgres")
-REDIS_URL = os.environ.get("WEAVER_TEST_REDIS", "redis://127.0.0.1:6379/0")
+
+
+def _redis_database() -> int:
+    """Database 0 for a plain run; under pytest-xdist, worker gwN uses database N + 1, so the queues,
+    heartbeats and keys of tests running side by side never meet even outside their namespaces."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return 1 + int(worker.removeprefix("gw")) % 15 if worker.startswith("gw") else 0
+
+
+REDIS_URL = os.environ.get("WEAVER_TEST_REDIS", f"redis://127.0.0.1:6379/{_redis_database()}")
 TEST_TOKEN = "test-token-0123456789abcdef"
 
 
 TIERS = {"integration": pytest.mark.integration, "e2e": pytest.mark.e2e}
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the marks to group tests
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark each test with its tier (its folder), so `-m "not e2e"` and friends select as declared."""
+    """Mark each test with its tier (its folder), so `-m "not e2e"` and friends select as declared;
+    start the slowest first and mark the timing-bound ones (tests/run_order.py)."""
     for item in items:
         parts = Path(str(item.path)).parts
         for folder, mark in TIERS.items():
             if folder in parts:
                 item.add_marker(mark)
+    run_order.arrange(items)
 
 
 def make_settings(database_url: str, **overrides: object) -> Settings:
