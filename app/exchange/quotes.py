@@ -1,16 +1,20 @@
 """Quotes: a bid and an ask around the path price, a few basis points apart, wider when the bar is volatile.
 
 The half spread is max(the venue's `half_spread_bps`, QUOTE_FLOOR_BPS) of the price, scaled by how wide
-the bar's range is against the symbol's typical bar range (0.5x for a quiet bar up to 4x for a wild
-one), and at least a cent; prices are in cents, so bid < ask always. One quote stands at each print
+the previous bar's range was against the symbol's typical bar range (0.5x after a quiet bar, up to 4x
+after a wild one), and at least a cent; prices are in cents, so bid < ask always. One quote stands at each print
 (the quote the print traded inside); sizes are round lots (1 to 10), drawn with the tape.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from app.exchange.trades import Prints
+from app.exchange.config import SymbolConfig
+from app.exchange.series import MS_PER_YEAR, Bars
+from app.exchange.trades import TYPICAL_RANGE, Prints
 
 QUOTE_FLOOR_BPS = 1.0
 MIN_WIDEN, MAX_WIDEN = 0.5, 4.0
@@ -32,3 +36,10 @@ def quote_at(price: float, base_bps: float, range_ratio: float) -> tuple[float, 
     """The quote around one price (the latest quote, around the last price)."""
     half = float(half_spread(np.array([price]), base_bps, np.array([range_ratio]))[0])
     return max(round(price - half, 2), 0.0), round(price + half, 2)
+
+
+def range_ratio(config: SymbolConfig, bar_ms: int, bars: Bars) -> np.ndarray:
+    """Each bar's high-low range against the symbol's typical bar range: how much wider its quotes are."""
+    sigma = config.volatility * math.sqrt(bar_ms / MS_PER_YEAR)
+    typical = max(TYPICAL_RANGE * sigma, 1e-9)
+    return (bars.h - bars.low) / np.maximum(bars.c, 0.01) / typical

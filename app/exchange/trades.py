@@ -5,7 +5,8 @@ The prints follow the bar's price path (market.py: open -> low -> high -> close,
 -> close): with two prints or more the first is at the open and the last at the close, with four or more
 two more sit on the path's turning points, so the prints reproduce the bar's open, high, low and close.
 Every print lies within [low, high] and inside the bar's time span. Each print also carries the quote
-sizes (round lots) and how volatile its bar was, which quotes.py turns into a bid and an ask.
+sizes (round lots) and how volatile the bar before it was (known by then, so a quote never tells what
+the rest of its own bar will do), which quotes.py turns into a bid and an ask.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ class Prints:
     id: np.ndarray
     bid_lots: np.ndarray
     ask_lots: np.ndarray
-    range_ratio: np.ndarray  # the bar's (high - low) / close over its typical value
+    range_ratio: np.ndarray  # the previous bar's (high - low) / close over its typical value
 
     def __len__(self) -> int:
         return len(self.t_us)
@@ -56,9 +57,10 @@ class Tape:
 
     def prints(self, symbol: str, k0: int, k1: int) -> Prints:
         """Prints of bars k0 .. k1 - 1."""
-        bars = self.market.bars(symbol, k0, k1)
-        if not len(bars):
+        if k1 <= k0:
             return _empty()
+        with_previous = self.market.bars(symbol, k0 - 1, k1)
+        bars = Bars(*(getattr(with_previous, f)[1:] for f in Bars.__dataclass_fields__))
         u, w, lots = self._draws_for(symbol, k0, k1)
         count = np.clip(np.minimum(np.minimum(bars.n, bars.v), MAX_PRINTS), 1, None).astype(np.int64)
         columns = np.arange(MAX_PRINTS)
@@ -73,7 +75,7 @@ class Tape:
         k = bars.k.astype(np.int64)[:, None]
         t_us = k * self.bar_us + np.floor(np.minimum(frac, 1.0) * self.bar_us).astype(np.int64)
         ids = k * MAX_PRINTS + columns[None, :]
-        ratio = np.broadcast_to((self._range_ratio(symbol, bars))[:, None], active.shape)
+        ratio = np.broadcast_to(self._range_ratio(symbol, with_previous)[:-1, None], active.shape)
         return Prints(t_us[active], price[active], size[active], ids[active], lots[..., 0][active],
                       lots[..., 1][active], ratio[active])
 
