@@ -23,7 +23,17 @@ from app.clock.timeframes import Timeframe
 from app.greta.account_view import AccountView
 from app.greta.book import Book
 from app.greta.fees import FeeModel, NoFees
-from app.greta.money import E4, PRICE_SCALE, Quantities, cents_up, mark_e4, price_units, to_cash, to_price
+from app.greta.money import (
+    E4,
+    PRICE_SCALE,
+    UNIQUE_UNITS,
+    Quantities,
+    cents_up,
+    mark_e4,
+    price_units,
+    to_cash,
+    to_price,
+)
 from app.greta.orders import SimOrder, match, match_exits
 from app.greta.sizing import Sizer
 from app.greta.slippage import NoSlippage, SlippageModel
@@ -271,13 +281,15 @@ class SimBroker:
         if market_like and self._slips:
             bars = self.bars[order.k]
             slipped = self.slippage.adjust(order.sign, raw, bars[1].item(row), bars[2].item(row))
-        price = price_units(slipped)  # exactly the price printed (or slipped to)
+        price = round(slipped * 1e12)  # money.price_units, its usual case inlined: the float's only 12-place decimal
+        if price >= UNIQUE_UNITS or price / 1e12 != slipped:
+            price = price_units(slipped)  # exactly the price printed (or slipped to)
         if price <= 0:
             self._close(order, "rejected", step, f"fill price {slipped!r} is not positive (slippage)")
             return
-        qty = order.qty
+        qty, k, book = order.qty, order.k, self.book
         if order.close_position:  # reduce-only: what is still held, never more
-            held = self.book.positions[order.k].qty
+            held = book.positions[k].qty
             if not held or (held > 0) == (order.sign > 0):
                 self._close(order, "rejected", step, "no position to close")
                 return
@@ -288,28 +300,32 @@ class SimBroker:
                 self._close(order, "rejected", step, reason)
                 return
         # qty × price in cents, half-even (money.Quantities.value_cents, inlined)
-        value, remainder = divmod(qty * price, self._value_unit)  # type: ignore[operator]
-        if remainder * 2 > self._value_unit or (remainder * 2 == self._value_unit and value & 1):
+        unit = self._value_unit
+        value, remainder = divmod(qty * price, unit)  # type: ignore[operator]
+        if remainder * 2 > unit or (remainder * 2 == unit and value & 1):
             value += 1
-        fee = 0 if self._free else self.fee_cents(order, qty, price, value, step)  # type: ignore[arg-type]
+        if self._free:
+            fee = 0
+        else:
+            fee = self.fee_cents(order, qty, price, value, step)  # type: ignore[arg-type]
         if order.qty is not None and not order.close_position:  # sized orders were fitted already
             reason = self.sizer.refusal(order, qty, price, value, fee, step)  # type: ignore[arg-type]
             if reason is not None:
                 self._close(order, "rejected", step, reason)
                 return
-        self.book.apply(order.k, order.sign, qty, price, value, fee, step, order.id)  # type: ignore[arg-type]
-        self.fills.append((order.id, order.k, order.side, qty, price, fee, step))  # type: ignore[arg-type]
+        book.apply(k, order.sign, qty, price, value, fee, step, order.id)  # type: ignore[arg-type]
+        self.fills.append((order.id, k, order.side, qty, price, fee, step))  # type: ignore[arg-type]
         order.filled_qty, order.fill_price, order.filled_step = qty, price, step
         order.status, order.is_open = "filled", False
         order.history.append(("filled", step))
         account = self.account
-        account.views[order.k] = None  # the position changed (AccountView.on_fill, inlined for the usual case)
+        account.views[k] = None  # the position changed (AccountView.on_fill, inlined for the usual case)
         if account.events is not None:
             account.on_fill(order, qty, price, fee, step)  # type: ignore[arg-type]
         if order.oco is not None and order.oco.is_open:
             self._close(order.oco, "canceled", step)
         if order.legs:
-            self._activate_legs(order, step, row, at_open=raw == self.bars[order.k][0].item(row))
+            self._activate_legs(order, step, row, at_open=raw == self.bars[k][0].item(row))
 
     def _activate_legs(self, parent: SimOrder, step: int, row: int, at_open: bool) -> None:
         """Bracket legs go live once the entry filled. After a fill at the open the rest of that bar

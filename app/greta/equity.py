@@ -20,16 +20,17 @@ from app.greta.records import EquityCurve
 from app.marvin.market import Market
 
 
-def _last_change(change_steps: np.ndarray, length: int) -> np.ndarray:
-    """For each bar, the index of the last change at or before it (-1 before the first)."""
-    return np.cumsum(np.bincount(change_steps, minlength=length)[:length]) - 1
+def _changes_upto(change_steps: np.ndarray, length: int) -> np.ndarray:
+    """For each bar, how many changes happened at or before it (an index into [start, *after each])."""
+    return np.cumsum(np.bincount(change_steps, minlength=length)[:length])
 
 
 def equity_curve(market: Market, fills: Sequence[FillRow], cash_after: Sequence[int], initial_cents: int,
                  scale: int) -> tuple[EquityCurve, np.ndarray]:
     """The curve, and a bool per bar: was any position open at that bar's close (for exposure).
     `fills` are the broker's rows in time order (integer units), `cash_after` the cash in cents after
-    each, `scale` the run's quantity units per share (1, or 10**9 for fractional shares)."""
+    each, `scale` the run's quantity units per share (1, or 10**9 for fractional shares).
+    Per-bar arrays are a million long in a minute-bar run, so each is made once and then worked in place."""
     length, count = len(market.timeline), len(fills)
     steps = np.fromiter(map(itemgetter(6), fills), dtype=np.int64, count=count)  # only the fields needed
     symbols = np.fromiter(map(itemgetter(1), fills), dtype=np.int64, count=count)
@@ -39,23 +40,32 @@ def equity_curve(market: Market, fills: Sequence[FillRow], cash_after: Sequence[
         signed = np.where(buys, 1, -1) * np.array(quantities, dtype=np.int64)
     except OverflowError:  # fractional quantities past int64 (9.2 billion shares): exact Python ints
         signed = np.where(buys, 1, -1).astype(object) * np.array(quantities, dtype=object)
-    cash_cents = np.empty(count + 1, dtype=np.int64)
-    cash_cents[0], cash_cents[1:] = initial_cents, cash_after
-    changes = _last_change(steps, length) + 1
-    cash = cash_cents[changes] * 100
+    cash_e4 = np.empty(count + 1, dtype=np.int64)
+    cash_e4[0], cash_e4[1:] = initial_cents, cash_after
+    cash_e4 *= 100
+    changes = _changes_upto(steps, length)
+    cash = cash_e4[changes]
     equity = cash.copy()
     exposed = np.zeros(length, dtype=bool)
     for k in range(len(market.symbols)):
         mine = symbols == k
         if not mine.any():
             continue
-        marks = np.nan_to_num(market.closes_on_timeline(k))
+        marks = market.closes_on_timeline(k)
+        if not np.isfinite(marks).all():
+            marks = np.nan_to_num(marks)
         every = mine.all()  # one symbol traded: its changes are the fills' (no second bincount)
         held = np.concatenate(([0], np.cumsum(signed if every else signed[mine])))[
-            changes if every else _last_change(steps[mine], length) + 1]
+            changes if every else _changes_upto(steps[mine], length)]
         exposed |= held != 0
-        equity = equity + np.rint(held.astype(np.float64) * marks * 1e4 / scale).astype(np.int64)
-    curve = EquityCurve(market.timeline, equity.astype(np.int64), cash, benchmark_e4(market, initial_cents))
+        value = held.astype(np.float64)  # value = rint(held × mark × 1e4 / scale), the same float steps in place
+        value *= marks
+        value *= 1e4
+        if scale != 1:
+            value /= scale
+        np.rint(value, out=value)
+        equity += value.astype(np.int64)
+    curve = EquityCurve(market.timeline, equity, cash, benchmark_e4(market, initial_cents))
     return curve, exposed
 
 
@@ -69,5 +79,11 @@ def benchmark_e4(market: Market, initial_cents: int) -> np.ndarray:
             total += share
             continue
         closes = market.closes_on_timeline(k)
-        total += np.where(np.isnan(closes), share, share * closes / frame.close[0])
-    return np.rint(total * 10_000).astype(np.int64)
+        held = share * closes
+        held /= frame.close[0]
+        gaps = np.isnan(closes)
+        if gaps.any():
+            held[gaps] = share
+        total += held
+    total *= 10_000
+    return np.rint(total, out=total).astype(np.int64)

@@ -100,6 +100,11 @@ class RunLedger:
                 raise ValueError(f"client_order_id longer than 128 characters: {client_id!r}")
             parent, filled, qty = order.parent, order.filled_step, order.qty
             history = order.history
+            if len(history) == 2:  # new → filled (or canceled, …): most orders, without a comprehension
+                (first, at_first), (then, at_then) = history
+                events = (event(first, times[at_first]), event(then, times[at_then]))
+            else:
+                events = tuple([event(status, times[step]) for status, step in history])
             append(make(
                 order.id, client_id, own.seq if own is not None else None, parent.id if parent is not None else None,
                 order.symbol, order.side, order.type,
@@ -109,8 +114,7 @@ class RunLedger:
                 order.limit_price, order.stop_price, own.take_profit if own is not None else None,
                 own.stop_loss if own is not None else None, order.status, shares[order.filled_qty],
                 prices[order.fill_price] if filled is not None else None, order.reason, times[history[0][1]],
-                times[filled] if filled is not None else None,
-                tuple([event(status, times[step]) for status, step in history]),
+                times[filled] if filled is not None else None, events,
             ))
         return tuple(records)
 

@@ -22,7 +22,7 @@ FRACTIONAL_SCALE = 10**9
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
 E4 = Decimal("0.0001")
-_UNIQUE = 8192 * PRICE_SCALE  # below $8,192 a float's spacing is under 1e-12: one 12-place decimal at most
+UNIQUE_UNITS = 8192 * PRICE_SCALE  # below $8,192 a float's spacing is under 1e-12: one 12-place decimal at most
 _SHORT: dict[float, int] = {}
 
 
@@ -30,7 +30,7 @@ def price_units(value: float) -> int:
     """The price in units of 1e-12 dollar: the float's shortest decimal (what the data said), or,
     past 12 decimals (float noise of computed prices), that decimal rounded half-even."""
     units = round(value * 1e12)
-    if units < _UNIQUE and units / 1e12 == value:  # the only 12-place decimal of this float
+    if units < UNIQUE_UNITS and units / 1e12 == value:  # the only 12-place decimal of this float
         return units
     cached = _SHORT.get(value)
     if cached is None:
