@@ -11,6 +11,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
+from app.exchange.execution import Execution, FillMode
+
 HoursMode = Literal["always", "nyse"]
 SYMBOL_PATTERN = re.compile(r"^[A-Z][A-Z0-9.]{0,9}$")
 EXCHANGES = ("AMEX", "ARCA", "BATS", "NYSE", "NASDAQ", "NYSEARCA", "OTC")  # the OpenAPI `Exchange` enum
@@ -91,6 +93,10 @@ class ExchangeConfig:
     max_page_size: int = 10_000  # Alpaca's page cap for /v2/stocks/bars; tests lower it to page
     max_bars_per_request: int = 1_000_000  # base bars one data request may synthesise
     rate_limit_per_minute: int | None = None  # Alpaca's is 200; None turns the limit off
+    fills: FillMode = "ideal"  # "realistic": latency, quotes, volume share (app/exchange/execution.py)
+    volume_share: float = 0.1  # realistic: the most of a bar's volume one order takes within that bar
+    fill_latency_ms: int = 50  # realistic: from accept to reaching the market
+    random_partials: float = 0.0  # realistic: the share of fills cut short at random (Alpaca paper: ~0.1)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "symbols", tuple(self.symbols))
@@ -105,6 +111,14 @@ class ExchangeConfig:
             raise ConfigError("tick_seconds must be within [0.001, 1]")
         if self.max_page_size < 1:
             raise ConfigError("max_page_size must be positive")
+        try:
+            _ = self.execution
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from exc
+
+    @property
+    def execution(self) -> Execution:
+        return Execution(self.fills, self.volume_share, self.fill_latency_ms, self.random_partials, self.seed)
 
     @property
     def bar_ms(self) -> int:

@@ -6,6 +6,7 @@ every `tick_seconds`, so a crossing price fills within a tick; pinning a price m
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -44,7 +45,7 @@ class Exchange:
         self.market = Market(config.symbols, config.seed, config.bar_ms, self.anchor_ms)
         self._account_configs = list(config.accounts)
         self.venue = Venue(self.market, MarketHours(config.hours), self.hub, {}, config.half_spread_bps,
-                           self._changed, config.partial_fill)
+                           self._changed, config.partial_fill, config.execution)
         self._open_accounts(now)
         for name, data in (saved or {}).get("accounts", {}).items():
             if name in self.venue.accounts:
@@ -108,8 +109,10 @@ class Exchange:
     def drop_streams(self, account: str | None = None) -> int:
         return self.hub.drop(account)
 
-    def set_execution(self, half_spread_bps: object = None, partial_fill: object = None) -> dict[str, float]:
-        """Change how market orders execute from now on: the half spread paid, the share filled on arrival."""
+    def set_execution(self, half_spread_bps: object = None, partial_fill: object = None,
+                      **model: object) -> dict[str, object]:
+        """Change how orders execute from now on: the half spread, the share of an ideal market order filled
+        on arrival, and the execution model (`fills`, `volume_share`, `latency_ms`, `random_partials`)."""
         with self.session() as (venue, _):
             if half_spread_bps is not None:
                 if not isinstance(half_spread_bps, int | float) or not 0 <= half_spread_bps <= 10_000:
@@ -119,7 +122,17 @@ class Exchange:
                 if not isinstance(partial_fill, int | float) or not 0 < partial_fill <= 1:
                     raise ValueError("partial_fill must be a number within (0, 1]")
                 venue.partial_fill = float(partial_fill)
-            return {"half_spread_bps": venue.half_spread_bps, "partial_fill": venue.partial_fill}
+            changes = {name: value for name, value in model.items() if value is not None}
+            unknown = sorted(set(changes) - {"fills", "volume_share", "latency_ms", "random_partials"})
+            if unknown:
+                raise ValueError(f"unknown execution setting(s): {', '.join(unknown)}")
+            try:
+                venue.execution = dataclasses.replace(venue.execution, **changes)  # type: ignore[arg-type]
+            except TypeError as exc:  # a setting of the wrong type
+                raise ValueError(f"invalid execution setting: {exc}") from exc
+            e = venue.execution
+            return {"half_spread_bps": venue.half_spread_bps, "partial_fill": venue.partial_fill, "fills": e.fills,
+                    "volume_share": e.volume_share, "latency_ms": e.latency_ms, "random_partials": e.random_partials}
 
     # -- forcing outcomes ---------------------------------------------------------------------
     def force_fill(self, order_id: str, qty: object = None, price: object = None) -> dict[str, object]:
@@ -168,6 +181,7 @@ class Exchange:
             self.market.reset()
             self.faults.clear()
             self.venue.half_spread_bps, self.venue.partial_fill = self.config.half_spread_bps, self.config.partial_fill
+            self.venue.execution = self.config.execution
             self._open_accounts(self.clock())
             self._changed()
 

@@ -7,6 +7,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from app.exchange.accounts import Account
 from app.exchange.auctions import auction_price, crosses
+from app.exchange.execution import adverse, bar_budget, random_cut
 from app.exchange.fills import Stretch, execution_price
 from app.exchange.numbers import ZERO, floor_qty, price_decimal
 from app.exchange.orders import Order
@@ -67,6 +68,8 @@ def cancel_other_side(venue: Venue, account: Account, order: Order, now_ms: int)
 
 def try_execute(venue: Venue, account: Account, order: Order, stretch: Stretch, now_ms: int) -> bool:
     """Fill the order's remainder if the stretch reaches it; True when something filled."""
+    if venue.execution.realistic:
+        return _realistic(venue, account, order, stretch, now_ms)
     price = execution_price(order, stretch, venue.half_spread_bps)
     order.checked_ms = now_ms
     if price is None:
@@ -76,8 +79,12 @@ def try_execute(venue: Venue, account: Account, order: Order, stretch: Stretch, 
 
 
 def execute_on_arrival(venue: Venue, account: Account, order: Order, stretch: Stretch, now_ms: int) -> bool:
-    """A new order meets the market: a market order fills only `venue.partial_fill` of its qty at once
+    """A new order meets the market: with realistic fills it is on its way for `latency_ms` and the
+    ticker's passes execute it; ideally a market order fills `venue.partial_fill` of its qty at once
     (whole shares when it asked for whole shares) and rests for the next pass; anything else as usual."""
+    if venue.execution.realistic:
+        order.not_before_ms = order.checked_ms = now_ms + venue.execution.latency_ms
+        return venue.execution.latency_ms == 0 and _realistic(venue, account, order, stretch, now_ms)
     qty = order.qty
     if order.type != "market" or venue.partial_fill >= 1 or not qty:
         return try_execute(venue, account, order, stretch, now_ms)
@@ -90,6 +97,60 @@ def execute_on_arrival(venue: Venue, account: Account, order: Order, stretch: St
     assert price is not None  # a market order always has a price
     fill(venue, account, order, part, price, now_ms)
     return True
+
+
+def _realistic(venue: Venue, account: Account, order: Order, stretch: Stretch, now_ms: int) -> bool:
+    """One pass of the realistic model (app/exchange/execution.py) over an order that has reached the market."""
+    if order.not_before_ms is not None and now_ms < order.not_before_ms:
+        return False
+    arriving, order.not_before_ms, order.checked_ms = order.not_before_ms is not None, None, now_ms
+    bid, ask = venue.quote(order.symbol, now_ms)
+    price = _realistic_price(order, stretch, bid, ask, arriving)
+    impatient = arriving and order.time_in_force in ("ioc", "fok")
+    if price is None:
+        if impatient:
+            venue.set_status(account, order, "canceled", now_ms)
+        return False
+    if order.qty is None:  # notional: the qty is what the money buys at this price
+        order.qty = floor_qty(order.notional / price) if order.notional else ZERO
+    remaining = order.remaining_qty or ZERO
+    whole = order.qty == order.qty.to_integral_value()
+    k = venue.market.bar_index(now_ms)
+    if order.budget_bar != k:
+        order.budget_bar, order.budget_used = k, ZERO
+    volume = float(venue.market.bars(order.symbol, k, k + 1).v[0])
+    qty = min(remaining, bar_budget(volume, venue.execution.volume_share, whole) - order.budget_used)
+    if order.time_in_force == "fok" and qty < remaining or qty <= 0:
+        if impatient:
+            venue.set_status(account, order, "canceled", now_ms)
+        return False
+    qty = random_cut(venue.execution, order.client_order_id, order.filled_qty, qty, whole)
+    order.budget_used += qty
+    fill(venue, account, order, qty, price, now_ms)
+    if order.time_in_force == "ioc" and order.is_open:
+        venue.set_status(account, order, "canceled", now_ms)
+    return True
+
+
+def _realistic_price(order: Order, stretch: Stretch, bid: Decimal, ask: Decimal, arriving: bool) -> Decimal | None:
+    """Market orders at the quote; stops, once touched, at the quote's side of the trigger; a limit at the
+    quote when marketable on arrival, later only when trades go through it."""
+    buy = order.side == "buy"
+    if order.type == "market":
+        return ask if buy else bid
+    if order.type in ("stop", "trailing_stop"):
+        trigger = execution_price(order, stretch, 0.0)
+        return None if trigger is None else adverse(trigger, (ask - bid) / 2, buy)
+    if order.type == "stop_limit" and not order.triggered:
+        return execution_price(order, stretch, 0.0)  # triggers, then fills as a limit at the trigger's point
+    limit = order.limit_price
+    assert limit is not None
+    quote = ask if buy else bid
+    marketable = quote <= limit if buy else quote >= limit
+    if marketable and (arriving or (stretch.low < limit if buy else stretch.high > limit)):
+        return quote
+    through = stretch.low < limit if buy else stretch.high > limit
+    return limit if through else None
 
 
 def match_symbol(venue: Venue, symbol: str, now_ms: int, point: Decimal | None = None) -> None:

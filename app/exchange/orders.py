@@ -61,6 +61,9 @@ class Order:
     hwm: Decimal | None = None  # the best price since submission (highest for a sell, lowest for a buy)
     auction_ms: int | None = None  # opg/cls: the opening or closing auction this order waits for
     replaced_ms: int | None = None
+    not_before_ms: int | None = None  # realistic fills: when the order reaches the market (accept + latency)
+    budget_bar: int | None = None  # realistic fills: the bar whose volume share this order is using …
+    budget_used: Decimal = ZERO  # … and how much of it it has taken
     replaced_by: str | None = None
     replaces: str | None = None
     checked_ms: int = 0  # resting orders are matched against the price path from here on

@@ -47,7 +47,7 @@ def replace(venue: Venue, account: Account, order_id: str, body: object, now_ms:
         venue.publish(account, new, new.status, now_ms)
     if new.status == "new":
         filled = execute_on_arrival(venue, account, new, Stretch.point(venue.price(new.symbol, now_ms)), now_ms)
-        if not filled and new.time_in_force in ("ioc", "fok"):
+        if not filled and new.time_in_force in ("ioc", "fok") and not venue.execution.realistic:
             venue.set_status(account, new, "canceled", now_ms)
     venue.on_change()
     return venue.order_json(account, new)

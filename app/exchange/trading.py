@@ -95,7 +95,7 @@ def _place(venue: Venue, account: Account, spec: OrderInput, now_ms: int) -> Ord
     venue.publish(account, order, order.status, now_ms)
     if tradable:
         filled = execute_on_arrival(venue, account, order, Stretch.point(venue.price(spec.symbol, now_ms)), now_ms)
-        if not filled and spec.time_in_force in ("ioc", "fok"):
+        if not filled and spec.time_in_force in ("ioc", "fok") and not venue.execution.realistic:
             venue.set_status(account, order, "canceled", now_ms)
     venue.on_change()
     return order

@@ -10,10 +10,12 @@ from decimal import Decimal
 from app.exchange.accounts import Account
 from app.exchange.activities import FillActivity
 from app.exchange.events import EventHub
+from app.exchange.execution import Execution
 from app.exchange.hours import MarketHours
 from app.exchange.market import Market
 from app.exchange.numbers import fmt, price_decimal
 from app.exchange.orders import Order
+from app.exchange.quotes import quote_at, range_ratio
 from app.exchange.timefmt import iso
 
 
@@ -28,9 +30,20 @@ class Venue:
     half_spread_bps: float = 0.0
     on_change: Callable[[], None] = lambda: None
     partial_fill: float = 1.0  # share of a market order filled on arrival (tests of partial fills)
+    execution: Execution = Execution()  # ideal or realistic fills (app/exchange/execution.py)
 
     def price(self, symbol: str, now_ms: int) -> Decimal:
         return price_decimal(self.market.price_at(symbol, now_ms))
+
+    def quote(self, symbol: str, now_ms: int) -> tuple[Decimal, Decimal]:
+        """(bid, ask) now: the latest-quote route's model around the current trade price, a few basis
+        points apart, wider after a volatile bar (the previous bar's range: a quote does not know how
+        its own bar will move)."""
+        k = self.market.bar_index(now_ms)
+        bar = self.market.bars(symbol, k - 1, k)
+        ratio = float(range_ratio(self.market.configs[symbol], self.market.bar_ms, bar)[0])
+        bid, ask = quote_at(self.market.price_at(symbol, now_ms), self.half_spread_bps, ratio)
+        return price_decimal(max(bid, 0.01)), price_decimal(ask)
 
     def price_of(self, now_ms: int) -> Callable[[str], Decimal]:
         cache: dict[str, Decimal] = {}

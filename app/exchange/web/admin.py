@@ -102,10 +102,12 @@ def remove_fault(rule_id: int):
 
 @bp.post("/execution")
 def execution():
-    """{"half_spread_bps": 25, "partial_fill": 0.5}, both optional: how market orders execute from now on."""
+    """{"half_spread_bps": 25, "partial_fill": 0.5, "fills": "realistic", "volume_share": 0.1, "latency_ms": 50,
+    "random_partials": 0.1}, all optional: how orders execute from now on."""
     body = _body()
     try:
-        return jsonify(exchange_of_app().set_execution(body.get("half_spread_bps"), body.get("partial_fill")))
+        model = {k: v for k, v in body.items() if k not in ("half_spread_bps", "partial_fill")}
+        return jsonify(exchange_of_app().set_execution(body.get("half_spread_bps"), body.get("partial_fill"), **model))
     except ValueError as exc:
         raise invalid(str(exc)) from exc
 

@@ -22,8 +22,8 @@ def _execution(server: ExchangeServer, **body: object) -> requests.Response:
 def test_a_market_order_fills_half_at_once_and_the_rest_on_the_next_pass_paying_the_spread(
     server: ExchangeServer, trading: TradingClient
 ) -> None:
-    assert _execution(server, half_spread_bps=50, partial_fill=0.5).json() == {"half_spread_bps": 50.0,
-                                                                              "partial_fill": 0.5}
+    answer = _execution(server, half_spread_bps=50, partial_fill=0.5).json()
+    assert (answer["half_spread_bps"], answer["partial_fill"], answer["fills"]) == (50.0, 0.5, "ideal")
     server.exchange.pin_price("AAPL", "200")
     order = trading.submit_order(MarketOrderRequest(symbol="AAPL", qty=7, side=OrderSide.BUY,
                                                     time_in_force=TimeInForce.DAY, client_order_id="half-1"))
@@ -41,4 +41,5 @@ def test_bad_execution_settings_are_refused_and_reset_restores_the_configured_on
     assert _execution(server, half_spread_bps=-1).status_code == 422
     _execution(server, half_spread_bps=10, partial_fill=0.25)
     server.reset()
-    assert _execution(server).json() == {"half_spread_bps": 0.0, "partial_fill": 1.0}
+    assert _execution(server).json() == {"half_spread_bps": 0.0, "partial_fill": 1.0, "fills": "ideal",
+                                         "volume_share": 0.1, "latency_ms": 50, "random_partials": 0.0}
