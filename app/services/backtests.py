@@ -32,6 +32,7 @@ from app.services.instruments import known_instruments
 from app.services.results import write_result, write_summary
 from app.services.runs import transition
 from app.services.sweeps import record_cell_finished
+from app.services.write_behind import write_behind
 from app.walle.models import Run
 from app.walle.repositories import BarRepository
 from app.walle.uow import UnitOfWork
@@ -61,6 +62,9 @@ class Finished:
     run_id: str
     result: BacktestResult
     seconds: float
+
+
+Step = tuple[str | None, Claimed | str | None]  # what one transaction stored and claimed
 
 
 class BacktestService:
@@ -104,35 +108,62 @@ class BacktestService:
 
     def _in_turn(self, run_ids: Sequence[str]) -> list[str]:
         """Claim, run and store each run in turn; each one's outcome, in order. One transaction both
-        stores a run's results and claims the next run, so only one run at a time is `running` here."""
+        stores a finished run and claims a later one (a cell costs one commit), and it goes on in the
+        background while the run in between works (write_behind): a cell's wait on the database
+        overlaps the next cell's engine, so up to two runs of a message are `running` at once."""
         outcomes: list[str] = []
-        finished: Finished | None = None
+        todo = list(run_ids)
         instruments: dict[tuple[str, ...], Instruments] = {}  # the message's runs share their symbols
-        with shared_bars.one_batch():
-            for run_id in [*run_ids, None]:
-                if finished is None and run_id is None:
-                    break
-                with self.uow() as uow:
-                    locked = uow.runs.lock([i for i in (finished and finished.run_id, run_id) if i])
-                    with uow.outbox.batch(quiet=True):  # one insert; wakes the readers a few times a second
-                        stored = self._store(uow, locked.get(finished.run_id), finished) if finished else None
-                        claimed = self._claim(uow, locked.get(run_id), instruments) if run_id else None
-                    uow.commit()
-                if finished is not None and stored is not None:
-                    outcomes.append(stored)
-                    if stored == "completed":
-                        log.info("backtest %s completed: %d bars in %.2fs", finished.run_id, finished.result.bars,
-                                 finished.seconds)
-                finished = None
-                if isinstance(claimed, str):
-                    outcomes.append(claimed)
-                elif claimed is not None:
-                    ran = self._execute(claimed)
-                    if isinstance(ran, Finished):
-                        finished = ran
-                    else:
-                        outcomes.append(ran)
-        return outcomes
+        with shared_bars.one_batch() as batch:
+
+            def step(finished: Finished | None, run_id: str | None) -> Callable[[], Step]:
+                def work() -> Step:
+                    with shared_bars.one_batch(batch):
+                        return self._step(finished, run_id, instruments)
+                return work
+
+            finished: Finished | None = None
+            claimed: Claimed | None = None
+            while True:
+                while claimed is None and (todo or finished):  # nothing in hand: claim now
+                    stored, next_claim = step(finished, todo.pop(0) if todo else None)()
+                    claimed = self._settle(outcomes, finished, stored, None, next_claim)
+                    finished = None
+                if claimed is None:
+                    return outcomes
+                ahead = write_behind(step(finished, todo.pop(0) if todo else None)) if todo or finished else None
+                ran, stored_before = self._execute(claimed), finished
+                finished = ran if isinstance(ran, Finished) else None
+                stored, next_claim = ahead.result() if ahead is not None else (None, None)
+                claimed = self._settle(outcomes, stored_before, stored, None if finished else str(ran), next_claim)
+
+    def _step(self, finished: Finished | None, run_id: str | None,
+              instruments: dict[tuple[str, ...], Instruments]) -> Step:
+        """One transaction: store `finished` and claim `run_id` (either may be None)."""
+        with self.uow() as uow:
+            locked = uow.runs.lock([i for i in (finished and finished.run_id, run_id) if i])
+            with uow.outbox.batch(quiet=True):  # one insert; wakes the readers a few times a second
+                stored = self._store(uow, locked.get(finished.run_id), finished) if finished else None
+                claimed = self._claim(uow, locked.get(run_id), instruments) if run_id else None
+            uow.commit()
+        return stored, claimed
+
+    @staticmethod
+    def _settle(outcomes: list[str], finished: Finished | None, stored: str | None, ran: str | None,
+                claimed: Claimed | str | None) -> Claimed | None:
+        """Note the outcomes in order (the stored run, the one that ended without a result, the one
+        that could not be claimed); the claimed run to execute next, if any."""
+        if finished is not None and stored is not None:
+            outcomes.append(stored)
+            if stored == "completed":
+                log.info("backtest %s completed: %d bars in %.2fs", finished.run_id, finished.result.bars,
+                         finished.seconds)
+        if ran is not None:
+            outcomes.append(ran)
+        if isinstance(claimed, str):
+            outcomes.append(claimed)
+            return None
+        return claimed
 
     def _claim(self, uow: UnitOfWork, run: Run | None, instruments: dict[tuple[str, ...], Instruments]
                ) -> Claimed | str:
@@ -258,8 +289,11 @@ class BacktestService:
     def _fail(self, run_id: str, reason: str) -> None:
         with self.uow() as uow:
             run = uow.runs.get(run_id, for_update=True)
-            if run is not None:
-                self._mark_failed(uow, run, reason)
+            # The events go in last, after the sweep's row is locked: the outbox lock is always the
+            # last one a transaction takes, so a cell's store beside it cannot wait in a circle.
+            with uow.outbox.batch():
+                if run is not None:
+                    self._mark_failed(uow, run, reason)
             uow.commit()
 
     @staticmethod

@@ -33,14 +33,16 @@ class BarCache:
         self.hits = self.misses = 0
 
     @contextmanager
-    def one_batch(self) -> Iterator[None]:
+    def one_batch(self, checked: set[Key] | None = None) -> Iterator[set[Key]]:
         """Runs that start together (a message's sweep cells) share one read: inside, a window counted
-        once is not counted again. Several short cells then pay for one count, not one each."""
-        self._batch.checked = set()
+        once is not counted again. Several short cells then pay for one count, not one each. Another
+        thread working for the same message joins its batch by passing the set this one yields."""
+        previous = getattr(self._batch, "checked", None)
+        self._batch.checked = set() if checked is None else checked
         try:
-            yield
+            yield self._batch.checked
         finally:
-            self._batch.checked = None
+            self._batch.checked = previous
 
     def load(self, bars: BarRepository, symbol: str, timeframe: str, start: datetime | None,
              end: datetime | None) -> BarFrame:

@@ -170,13 +170,17 @@ class SweepService:
         with self.uow() as uow:
             sweep = self._get(uow, sweep_id)
             runs, _ = uow.runs.list(RunFilter(sweep_id=sweep_id), limit=100_000)
-            for run in runs:
-                if run.status in ("created", "queued", "running"):
-                    transition(uow, run, "cancelled", error="sweep cancelled")
-            sweep.status = "cancelled"
-            progress = progress_of(uow.sweeps.status_counts(sweep_id))
-            uow.outbox.emit("sweep.cancelled", {"sweep_id": sweep_id, "status": "cancelled",
-                                                "done": progress.done, "total": progress.total})
+            # Events last, in one insert: the outbox lock after the runs' and the sweep's rows, in the
+            # order a worker storing a cell takes them (the other order could wait in a circle).
+            with uow.outbox.batch():
+                for run in runs:
+                    if run.status in ("created", "queued", "running"):
+                        transition(uow, run, "cancelled", error="sweep cancelled")
+                sweep.status = "cancelled"
+                uow.session.flush()
+                progress = progress_of(uow.sweeps.status_counts(sweep_id))
+                uow.outbox.emit("sweep.cancelled", {"sweep_id": sweep_id, "status": "cancelled",
+                                                    "done": progress.done, "total": progress.total})
             uow.commit()
             return sweep
 
