@@ -50,6 +50,9 @@ def is_epoch(text: str) -> bool:
 def check_batch(ts_text: pa.Array, value_texts: list[pa.Array], *, epoch: bool, last_ts: int = NO_PREVIOUS,
                 limit: int = 200) -> CheckedBatch:
     count = len(ts_text)
+    fast = _converted_and_good(ts_text, value_texts, last_ts) if count else None
+    if fast is not None:
+        return CheckedBatch(fast[0], fast[1], tuple(value_texts), np.zeros(count, dtype=bool), [], int(fast[0][-1]))
     ts, ts_bad, out_of_range = _times(ts_text, epoch)
     texts, values = [], []
     for column in value_texts:
@@ -100,12 +103,35 @@ def check_batch(ts_text: pa.Array, value_texts: list[pa.Array], *, epoch: bool, 
     return CheckedBatch(ts, tuple(values), tuple(texts), bad, reasons, last_ts)
 
 
+def _converted_and_good(ts_column: pa.Array, value_columns: list[pa.Array],
+                        last_ts: int) -> tuple[np.ndarray, tuple[np.ndarray, ...]] | None:
+    """The times and values of a batch Arrow converted (times in ns, numbers as float64, none
+    missing) when no row breaks a check; None sends the batch through the checks one by one.
+    Strictly increasing times are in range when the first and last are."""
+    if not (pa.types.is_timestamp(ts_column.type) and ts_column.type.unit == "ns" and ts_column.null_count == 0):
+        return None
+    if not all(pa.types.is_float64(c.type) and c.null_count == 0 for c in value_columns):
+        return None
+    ts = _numpy(ts_column, np.int64)
+    if not (ts[0] > last_ts and ts[0] >= FIRST_NS and ts[-1] < END_NS and (ts[1:] > ts[:-1]).all()):
+        return None
+    values = tuple(_numpy(c, np.float64) for c in value_columns)
+    return (ts, values) if _values_good(values) else None
+
+
 def _all_good(ts: np.ndarray, ts_bad: np.ndarray, out_of_range: np.ndarray, values: list[np.ndarray],
               last_ts: int) -> bool:
-    """Whether no row breaks a check, in a few passes over the batch (the checks one by one take
-    a dozen): low > 0, low ≤ open, close ≤ high < 1e18 and 0 ≤ volume < 1e19 hold for exactly the
-    rows every price and volume check lets through (NaN fails every comparison), and times that
-    are readable, in range and each after the one before pass the time checks."""
+    """Whether no row breaks a check: times that are readable, in range and each after the one
+    before pass the time checks."""
+    if not _values_good(values) or ts_bad.any() or out_of_range.any() or ts[0] <= last_ts:
+        return False
+    return bool((ts[1:] > ts[:-1]).all())
+
+
+def _values_good(values: tuple[np.ndarray, ...] | list[np.ndarray]) -> bool:
+    """Whether no price or volume breaks a check, in a few passes over the batch (the checks one by
+    one take a dozen): low > 0, low ≤ open, close ≤ high < 1e18 and 0 ≤ volume < 1e19 hold for
+    exactly the rows every price and volume check lets through (NaN fails every comparison)."""
     o, h, lo, c, v = values
     with np.errstate(invalid="ignore"):  # min and max are NaN if any value is
         if not (lo.min() > 0 and h.max() < TOO_LARGE["high"] and v.min() >= 0 and v.max() < TOO_LARGE["volume"]):
@@ -113,9 +139,7 @@ def _all_good(ts: np.ndarray, ts_bad: np.ndarray, out_of_range: np.ndarray, valu
         fine = lo <= o
         for left, right in ((lo, c), (o, h), (c, h)):
             fine &= left <= right
-    if not fine.all() or ts_bad.any() or out_of_range.any() or ts[0] <= last_ts:
-        return False
-    return bool((ts[1:] > ts[:-1]).all())
+    return bool(fine.all())
 
 
 def iso(ns: int) -> str:

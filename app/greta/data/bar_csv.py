@@ -60,11 +60,33 @@ class RowError:
     reason: str
 
 
+class Lines:
+    """The physical lines of a batch's rows, worked out when first asked for (a bad row's message,
+    an import's error list): a batch of good rows read for Greta never needs them."""
+
+    def __init__(self, make: Callable[[], np.ndarray]):
+        self._make: Callable[[], np.ndarray] | None = make
+        self._array: np.ndarray | None = None
+
+    @classmethod
+    def of(cls, array: np.ndarray) -> Lines:
+        lines = cls(lambda: array)
+        lines._array, lines._make = array, None
+        return lines
+
+    @property
+    def array(self) -> np.ndarray:
+        if self._array is None:
+            self._array = self._make()  # type: ignore[misc]
+            self._make = None
+        return self._array
+
+
 @dataclass(frozen=True)
 class BarBatch:
     """Good rows of one batch: float64 values for Greta, the text as written for exact storage."""
 
-    lines: np.ndarray
+    line_numbers: Lines
     ts: np.ndarray  # int64 epoch ns, UTC, strictly increasing across the file
     open: np.ndarray
     high: np.ndarray
@@ -75,6 +97,10 @@ class BarBatch:
 
     def __len__(self) -> int:
         return len(self.ts)
+
+    @property
+    def lines(self) -> np.ndarray:
+        return self.line_numbers.array
 
     def text_columns(self) -> list[list[str]]:
         return [column.to_pylist() for column in self.texts]
@@ -159,7 +185,7 @@ class BarCsvReader:
                             continue
                         line_numbers = numbers.lines
                         if skip > 0:
-                            batch, line_numbers = batch.slice(skip), line_numbers[skip:]
+                            batch, line_numbers = batch.slice(skip), Lines.of(line_numbers.array[skip:])
                         handled = numbers.offset + numbers.count
                         self._add_skipped(lines)
                         found = self._check(batch, line_numbers)
@@ -185,22 +211,22 @@ class BarCsvReader:
                 self.rows += 1
                 self._skipped_through = line
 
-    def _check(self, batch: pa.RecordBatch, lines: np.ndarray) -> BarBatch | None:
+    def _check(self, batch: pa.RecordBatch, lines: Lines) -> BarBatch | None:
         texts = batch.columns
         if texts[1].type == pa.string() and pc.any(pc.equal(texts[1], "")).as_py():
             # blank lines come through as rows of empty fields
             blank = np.logical_and.reduce([pc.equal(t, "").to_numpy(zero_copy_only=False) for t in texts])
             if blank.any():
                 keep = pa.array(~blank)
-                texts, lines = [pc.filter(t, keep) for t in texts], lines[~blank]
-        if len(lines) == 0:
+                texts, lines = [pc.filter(t, keep) for t in texts], Lines.of(lines.array[~blank])
+        if len(texts[0]) == 0:
             return None
         checked = check_batch(texts[0], list(texts[1:]), epoch=bool(self._epoch), last_ts=self._last_ts,
                               limit=MAX_REPORTED)
         self._last_ts = int(checked.last_ts)
-        self.rows += len(lines)
+        self.rows += len(texts[0])
         for row, reason in checked.reasons:
-            self.errors.add(int(lines[row]), reason)
+            self.errors.add(int(lines.array[row]), reason)
         bad_count = int(checked.bad.sum())
         self.errors.count += bad_count - len(checked.reasons)
         values, text_columns = checked.values, checked.texts
@@ -209,7 +235,7 @@ class BarCsvReader:
             good = ~checked.bad
             keep = pa.array(good)
             values, text_columns = tuple(v[good] for v in values), tuple(pc.filter(t, keep) for t in text_columns)
-            ts, lines = ts[good], lines[good]
+            ts, lines = ts[good], Lines.of(lines.array[good])
         self.good += len(ts)
         return BarBatch(lines, ts, *values, texts=text_columns) if len(ts) else None
 
@@ -276,11 +302,8 @@ class _Unconverted(Exception):
 @dataclass(frozen=True)
 class _Numbered:
     offset: int  # Arrow rows before this batch
-    lines: np.ndarray
-
-    @property
-    def count(self) -> int:
-        return len(self.lines)
+    count: int
+    lines: Lines
 
 
 class _LineCounter:
@@ -306,16 +329,20 @@ class _LineCounter:
         return "skip"
 
     def number(self, count: int) -> _Numbered:
-        first = self.delivered
+        first, behind = self.delivered, self.behind
         passed = []
         while self._ahead and self._ahead[0] < first + count:
             passed.append(self._ahead.popleft())
-        lines = np.arange(first + 2 + self.behind, first + 2 + self.behind + count, dtype=np.int64)
-        if passed:
-            lines += np.searchsorted(np.array(passed, dtype=np.int64), lines - 2 - self.behind, side="right")
+
+        def lines() -> np.ndarray:
+            numbers = np.arange(first + 2 + behind, first + 2 + behind + count, dtype=np.int64)
+            if passed:
+                numbers += np.searchsorted(np.array(passed, dtype=np.int64), numbers - 2 - behind, side="right")
+            return numbers
+
         self.behind += len(passed)
         self.delivered += count
-        return _Numbered(first, lines)
+        return _Numbered(first, count, Lines(lines))
 
     def take_errors(self) -> list[tuple[int, str]]:
         errors, self._errors = self._errors, []
