@@ -1,7 +1,8 @@
 """The runs list's JSON, written by orjson straight from the page's rows: the body `RunPage` documents,
 with each item what `RunOut` (GET /runs/{id}) says of the run, without building a model per run.
 
-On Postgres the JSON columns and the metrics arrive as JSON text and are written as they are.
+On Postgres the JSON columns and the metrics arrive as JSON text and are written as they are (Postgres
+writes a whole float8 without a fraction: `"trades": 58`); elsewhere `metric_numbers` writes them alike.
 """
 
 from __future__ import annotations
@@ -22,6 +23,15 @@ if (*FIELDS, "metrics") != tuple(RunOut.model_fields) or set(RunPage.model_field
     raise RuntimeError("the runs list's items must have RunOut's fields and the page RunPage's")
 
 
+WHOLE_LIMIT = 2.0**53  # beyond it a float's integer part is no longer exact
+
+
+def metric_numbers(metrics: dict[str, float | None]) -> dict[str, int | float | None]:
+    """Metrics with whole values as integers (a trade count is 58, not 58.0), as Postgres writes them."""
+    return {name: int(value) if isinstance(value, float) and value.is_integer() and abs(value) < WHOLE_LIMIT else value
+            for name, value in metrics.items()}
+
+
 def _decimal(value: Any) -> str:
     if isinstance(value, Decimal):
         return str(value)  # exact, as pydantic writes a Decimal
@@ -34,6 +44,9 @@ def run_page_response(found: RunRows, query: RunQuery, next_cursor: str | None) 
         for item in items:
             for name in JSON_FIELDS:
                 item[name] = orjson.Fragment(item[name])
+    else:
+        for item in items:
+            item["metrics"] = metric_numbers(item["metrics"])
     body = {"items": items, "total": found.total, "total_exact": found.exact, "page": query.page,
             "per_page": query.per_page, "next_cursor": next_cursor}
     return Response(orjson.dumps(body, default=_decimal, option=OPTIONS), mimetype="application/json")

@@ -7,7 +7,7 @@ from flask import Blueprint, Response
 from app.glados import run_cursor
 from app.glados.api import endpoint
 from app.glados.context import services
-from app.glados.run_page_json import run_page_response
+from app.glados.run_page_json import metric_numbers, run_page_response
 from app.glados.schemas.runs import RunOut, RunPage, RunQuery
 from app.services.errors import NotFound
 from app.services.idempotency import Claim
@@ -24,7 +24,7 @@ def run_out(run_id: str) -> RunOut:
         if run is None:
             raise NotFound(f"no run with id {run_id}")
         out = RunOut.model_validate(run)
-        out.metrics = RunRecords(session).metrics(run_id)
+        out.metrics = metric_numbers(RunRecords(session).metrics(run_id))
         return out
 
 

@@ -34,7 +34,8 @@ class RunOut(Out):
     queued_at: datetime | None
     started_at: datetime | None
     finished_at: datetime | None
-    metrics: dict[str, float | None] = Field(default_factory=dict)
+    metrics: dict[str, int | float | None] = Field(default_factory=dict, description=(
+        "figures by name; a whole number (a count such as `trades`) is an integer, a NaN or infinite one null"))
 
 
 RunSort = Literal["created_at", "name", "mode", "strategy", "symbols", "status",
