@@ -12,10 +12,13 @@ const python = path.join(repoRoot, ".venv", "bin", "python");
 export const KEY = "PAPERKEY";
 export const SECRET = "PAPERSECRET";
 
-/** Launch the exchange with 1-second bars; resolves to { url, dataStreamUrl, adminToken, stop }. */
+/**
+ * Launch the exchange with 1-second bars on a 24/7 market (the tests trade at any hour of the day);
+ * resolves to { url, adminToken, stop }.
+ */
 export function startExchange(extraArgs = []) {
   const args = ["-c", "from app.cli import main; main()", "exchange", "--port", "0",
-    "--bar-seconds", "1", ...extraArgs];
+    "--bar-seconds", "1", "--hours", "always", ...extraArgs];
   const child = spawn(python, args, { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   return new Promise((resolve, reject) => {
