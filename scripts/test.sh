@@ -27,6 +27,8 @@ if [ -f ui/package.json ]; then
 fi
 echo "==> Python integration and end-to-end tests (Postgres, Redis, real processes)"
 .venv/bin/pytest -q -p no:cacheprovider --durations=15 tests/integration tests/e2e
+echo "==> Alpaca's JS SDK against a real weaver exchange (node:test)"
+(cd tests/js-sdk && npm ci --no-audit --no-fund && npm test)
 if [ -f ui/package.json ]; then
   echo "==> UI end-to-end tests (Playwright, headless Chromium)"
   (cd ui && npm run -s e2e)
