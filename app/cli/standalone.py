@@ -20,11 +20,14 @@ from app.logs import configure_logging
 @click.option("--backtest-threads", default=2, show_default=True, type=int)
 @click.option("--exchange-bar-seconds", default=60, show_default=True, type=click.IntRange(1, 60),
               help="the local exchange's shortest bar; 1 allows paper runs on second bars (1Sec)")
+@click.option("--exchange-fills", type=click.Choice(["realistic", "ideal"]), default="realistic", show_default=True,
+              help="how the local exchange fills orders: with latency, the spread and a share of each bar's "
+                   "volume, or in full at once at the last trade")
 @click.option("--strategy-path", "strategy_paths", multiple=True, metavar="PACKAGE_OR_FOLDER",
               help="where your strategies are: a package name or a folder of .py files (repeatable; "
                    "adds to WEAVER_STRATEGY_PATHS)")
 def standalone(data_dir: Path, host: str, port: int, no_exchange: bool, backtest_threads: int,
-               exchange_bar_seconds: int, strategy_paths: tuple[str, ...]) -> None:
+               exchange_bar_seconds: int, exchange_fills: str, strategy_paths: tuple[str, ...]) -> None:
     """Start Weaver on a SQLite file with in-process workers, the scheduler, the local exchange
     (offline paper trading) and the UI. Ctrl-C stops it; the next start keeps every run."""
     from app.standalone.embedded import Embedded
@@ -38,7 +41,7 @@ def standalone(data_dir: Path, host: str, port: int, no_exchange: bool, backtest
     configure_logging("INFO", "console")
     embedded = Embedded(Home(data_dir), host=host, port=port, exchange_enabled=not no_exchange,
                         backtest_threads=backtest_threads, exchange_bar_seconds=exchange_bar_seconds,
-                        strategy_paths=strategy_paths)
+                        exchange_fills=exchange_fills, strategy_paths=strategy_paths)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())

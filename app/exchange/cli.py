@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from app.exchange.config import ConfigError, ExchangeConfig, parse_account_spec, parse_symbols_spec
+from app.exchange.execution import REALISTIC_HALF_SPREAD_BPS
 from app.exchange.server import ExchangeServer
 
 
@@ -21,7 +22,20 @@ from app.exchange.server import ExchangeServer
               help="Comma-separated SYMBOL[=start price].")
 @click.option("--account", "accounts", multiple=True, metavar="NAME:KEY:SECRET[:CASH[:short]]",
               help="Repeatable. Default: paper:PAPERKEY:PAPERSECRET:100000.")
-@click.option("--hours", type=click.Choice(["always", "nyse"]), default="always", show_default=True)
+@click.option("--hours", type=click.Choice(["nyse", "always"]), default="nyse", show_default=True,
+              help="nyse: NYSE sessions and holidays; always: a 24/7 demo market.")
+@click.option("--fills", type=click.Choice(["realistic", "ideal"]), default="realistic", show_default=True,
+              help="realistic: latency, the spread, a share of each bar's volume; ideal: every order fills in "
+                   "full at once at the last trade.")
+@click.option("--half-spread-bps", default=None, type=click.FloatRange(0, 10_000),
+              help="Half the quoted spread, in basis points, wider after a volatile bar (default: 2 with realistic "
+                   "fills; 0 with ideal fills, which then trade at the last price).")
+@click.option("--volume-share", default=0.1, show_default=True, type=click.FloatRange(0, 1, min_open=True),
+              help="realistic: the most of a bar's volume one order takes within that bar.")
+@click.option("--fill-latency-ms", default=50, show_default=True, type=click.IntRange(0, 60_000),
+              help="realistic: from accept to reaching the market.")
+@click.option("--random-partials", default=0.0, show_default=True, type=click.FloatRange(0, 1),
+              help="realistic: the share of fills cut short at random (Alpaca's paper engine: about 0.1).")
 @click.option("--state", "state_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="JSON file keeping accounts, positions and orders across restarts.")
 @click.option("--admin-token", envvar="WEAVER_EXCHANGE_ADMIN_TOKEN", default=None,
@@ -30,14 +44,18 @@ from app.exchange.server import ExchangeServer
               help="Requests per minute per API key, answered 429 beyond (Alpaca's is 200). Default: off.")
 @click.option("--verbose", is_flag=True, help="Log every request.")
 def exchange(host: str, port: int, bar_seconds: float, seed: int, symbols: str, accounts: tuple[str, ...],
-             hours: str, state_file: Path | None, admin_token: str | None, rate_limit: int | None,
+             hours: str, fills: str, half_spread_bps: float | None, volume_share: float, fill_latency_ms: int,
+             random_partials: float, state_file: Path | None, admin_token: str | None, rate_limit: int | None,
              verbose: bool) -> None:
     """Run the local Alpaca-compatible exchange (REST, market data and the trade_updates stream)."""
+    if half_spread_bps is None:
+        half_spread_bps = REALISTIC_HALF_SPREAD_BPS if fills == "realistic" else 0.0
     try:
         config_kwargs: dict = {
             "symbols": parse_symbols_spec(symbols), "seed": seed, "bar_seconds": bar_seconds,
             "hours": hours, "state_file": state_file, "admin_token": admin_token,
-            "rate_limit_per_minute": rate_limit,
+            "rate_limit_per_minute": rate_limit, "fills": fills, "half_spread_bps": half_spread_bps,
+            "volume_share": volume_share, "fill_latency_ms": fill_latency_ms, "random_partials": random_partials,
         }
         if accounts:
             config_kwargs["accounts"] = tuple(parse_account_spec(spec) for spec in accounts)
@@ -50,6 +68,8 @@ def exchange(host: str, port: int, bar_seconds: float, seed: int, symbols: str, 
     for account in config.accounts:
         click.echo(f"  account {account.name}: key {account.key}, cash {account.cash}"
                    + (", shorting" if account.shorting else ""))
+    click.echo(f"  hours: {hours}; fills: {fills}" + (f" (latency {fill_latency_ms} ms, half spread {half_spread_bps} "
+               f"bps, at most {volume_share:.0%} of a bar's volume per order)" if fills == "realistic" else ""))
     click.echo(f"  admin token: {server.admin_token}  (header X-Exchange-Admin-Token)")
     if rate_limit is not None:
         click.echo(f"  rate limit: {rate_limit} requests per minute per key (429 beyond)")

@@ -25,6 +25,7 @@ from typing import Literal
 from app.exchange.numbers import ZERO, floor_qty, price_decimal
 
 FillMode = Literal["ideal", "realistic"]
+REALISTIC_HALF_SPREAD_BPS = 2.0  # a liquid US stock's quoted half spread, roughly: the commands' default
 
 
 @dataclass(frozen=True)

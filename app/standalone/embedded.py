@@ -26,6 +26,7 @@ from app.bootstrap import Container, Services, build_services
 from app.config import Settings, load_settings
 from app.events.commands import ApplyTradeUpdate, CreateSweepCells, StartBacktest, issue
 from app.exchange import AccountConfig, ExchangeConfig, ExchangeServer, SymbolConfig
+from app.exchange.execution import REALISTIC_HALF_SPREAD_BPS
 from app.glados.app import create_app
 from app.glados.deadline import install_request_deadline
 from app.standalone.demo import DEMO_SYMBOLS, load_demo_data
@@ -52,6 +53,7 @@ class Embedded:
     exchange_enabled: bool = True
     backtest_threads: int = 2
     exchange_bar_seconds: int = 60  # the local exchange's shortest bar (1: second bars, for quick tests)
+    exchange_fills: str = "realistic"  # how the local exchange fills orders (app/exchange/execution.py)
     first_start: bool = False
     settings_overrides: dict[str, Any] = field(default_factory=dict)  # e.g. Postgres + Redis for e2e tests
     strategy_paths: tuple[str, ...] = ()  # --strategy-path: added to WEAVER_STRATEGY_PATHS
@@ -112,7 +114,8 @@ class Embedded:
             # shorting: like Alpaca's paper accounts (margin accounts), so allow_short runs can trade
             accounts=(AccountConfig("paper", key, secret, "100000", shorting=True),),
             bar_seconds=self.exchange_bar_seconds, hours="always",
-            state_file=self.home.exchange_state,
+            state_file=self.home.exchange_state, fills=self.exchange_fills,  # type: ignore[arg-type]
+            half_spread_bps=REALISTIC_HALF_SPREAD_BPS if self.exchange_fills == "realistic" else 0.0,
         )
         server = ExchangeServer(config).start()
         self.parts.append(server)

@@ -28,8 +28,10 @@ def limited_exchange() -> Iterator[str]:
         assert process.stdout is not None
         first = process.stdout.readline()
         assert first.startswith("exchange listening on "), first
-        lines = [process.stdout.readline() for _ in range(3)]
+        lines = [process.stdout.readline() for _ in range(4)]  # account, hours and fills, admin token, rate limit
         assert any("rate limit: 3 requests per minute per key" in line for line in lines), lines
+        assert any(line.startswith("  hours: nyse; fills: realistic (latency 50 ms, half spread 2.0 bps")
+                   for line in lines), lines  # the command's defaults: a market that behaves like one
         yield first.split()[3]
     finally:
         process.send_signal(signal.SIGTERM)
