@@ -17,7 +17,7 @@ import numpy as np
 
 from app.exchange.errors import bad_request
 from app.exchange.hours import MarketHours
-from app.exchange.quotes import bid_ask, quote_at
+from app.exchange.quotes import bid_ask, quote_at, range_ratio
 from app.exchange.timefmt import ny_date
 from app.exchange.trades import MAX_PRINTS, Prints, Tape
 
@@ -94,8 +94,9 @@ class TickReader:
         prints = prints.take(prints.t_us < (at + 1) * 1000)  # every print within the millisecond `at`
         last = prints.take(np.arange(len(prints) - 1, len(prints)))
         trade = self.format(symbol, "trades", last)[0]
-        price = self.tape.market.price_at(symbol, at)
-        bid, ask = quote_at(price, self.base_bps, float(last.range_ratio[0]))
+        market = self.tape.market
+        ratio = float(range_ratio(market.configs[symbol], self.bar_ms, market.bars(symbol, k - 1, k))[0])
+        bid, ask = quote_at(market.price_at(symbol, at), self.base_bps, ratio)  # the quote orders meet
         quote = self.format(symbol, "quotes", last)[0]
         quote.update({"t": iso_us(at * 1000), "bp": bid, "ap": ask})
         return trade, quote

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from app.exchange.config import SymbolConfig
 from app.exchange.market import Market
 from app.exchange.pricepath import BRANCH, symbol_key
 from app.exchange.series import MS_PER_YEAR, Bars
@@ -75,15 +76,10 @@ class Tape:
         k = bars.k.astype(np.int64)[:, None]
         t_us = k * self.bar_us + np.floor(np.minimum(frac, 1.0) * self.bar_us).astype(np.int64)
         ids = k * MAX_PRINTS + columns[None, :]
-        ratio = np.broadcast_to(self._range_ratio(symbol, with_previous)[:-1, None], active.shape)
+        ratio = range_ratio(self.market.configs[symbol], self.market.bar_ms, with_previous)[:-1]
+        ratio = np.broadcast_to(ratio[:, None], active.shape)
         return Prints(t_us[active], price[active], size[active], ids[active], lots[..., 0][active],
                       lots[..., 1][active], ratio[active])
-
-    def _range_ratio(self, symbol: str, bars: Bars) -> np.ndarray:
-        config = self.market.configs[symbol]
-        sigma = config.volatility * math.sqrt(self.market.bar_ms / MS_PER_YEAR)
-        typical = max(TYPICAL_RANGE * sigma, 1e-9)
-        return (bars.h - bars.low) / np.maximum(bars.c, 0.01) / typical
 
     def _draws_for(self, symbol: str, k0: int, k1: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         parts = []
@@ -102,6 +98,13 @@ class Tape:
         for array in (u, w, lots):
             array.setflags(write=False)
         return u, w, lots
+
+
+def range_ratio(config: SymbolConfig, bar_ms: int, bars: Bars) -> np.ndarray:
+    """Each bar's high-low range against the symbol's typical bar range: how much wider the next quotes are."""
+    sigma = config.volatility * math.sqrt(bar_ms / MS_PER_YEAR)
+    typical = max(TYPICAL_RANGE * sigma, 1e-9)
+    return (bars.h - bars.low) / np.maximum(bars.c, 0.01) / typical
 
 
 def _empty() -> Prints:

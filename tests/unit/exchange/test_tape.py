@@ -4,10 +4,12 @@ under the seed, a spread that widens with the bar's range, and nothing printed o
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import numpy as np
 
-from app.exchange.config import SymbolConfig
+from app.exchange.config import ExchangeConfig, SymbolConfig
+from app.exchange.exchange import Exchange
 from app.exchange.hours import MarketHours
 from app.exchange.market import Market
 from app.exchange.quotes import bid_ask
@@ -72,3 +74,14 @@ def test_nothing_prints_outside_nyse_hours_and_latest_is_the_close() -> None:
     trade, quote = reader.latest("AAPL")
     assert trade == page["AAPL"][-1]
     assert quote["t"] == "2026-03-06T20:59:59.999000Z" and quote["bp"] < quote["ap"]
+
+
+def test_the_latest_quote_is_the_quote_market_orders_meet() -> None:
+    now = ANCHOR + 3 * 86_400_000 + 123_456
+    exchange = Exchange(ExchangeConfig(symbols=SYMBOLS, seed=5, anchor=datetime(2026, 3, 2, 14, 30, tzinfo=UTC),
+                                       half_spread_bps=2.0), clock=lambda: now)
+    reader = TickReader(Tape(exchange.market, 5), exchange.venue.hours, now, exchange.venue.half_spread_bps)
+    for symbol in ("AAPL", "SPY"):
+        _, quote = reader.latest(symbol)
+        bid, ask = exchange.venue.quote(symbol, now)
+        assert (Decimal(str(quote["bp"])), Decimal(str(quote["ap"]))) == (bid, ask)
