@@ -116,10 +116,11 @@ class DataFeed:
             for i, k in enumerate(bars.k.tolist()):
                 if k in open_bars:
                     messages.append(_bar_message("b", symbol, k * bar_ms, bars, i))
-        if (k1 * bar_ms) % 60_000 == 0:
-            for symbol in self._symbols(subscribers, ("dailyBars",)):
-                messages.extend(self._daily(symbol, k1 * bar_ms))
-        self._deliver(subscribers, messages, {"b": "bars", "d": "dailyBars"})
+        self._deliver(subscribers, messages, {"b": "bars"})
+        if (k1 * bar_ms) % 60_000 == 0:  # after the bars, which must not wait for a day's aggregation
+            symbols = self._symbols(subscribers, ("dailyBars",))
+            daily = [m for symbol in symbols for m in self._daily(symbol, k1 * bar_ms)]
+            self._deliver(subscribers, daily, {"d": "dailyBars"})
 
     def _daily(self, symbol: str, now_ms: int) -> list[dict]:
         reader = BarReader(self.market, self.hours, now_ms, self.max_bars)
