@@ -148,3 +148,13 @@ def test_single_symbol_trades_validate_and_unknown_symbols_are_404(data: StockHi
         with pytest.raises(APIError) as refused:
             data.get(path, {})
         assert refused.value.status_code == 404
+
+
+def test_feed_is_checked_and_asof_and_adjustment_are_accepted(data: StockHistoricalDataClient) -> None:
+    start, end = seconds_window(3)
+    params = {"symbols": "AAPL", "start": start.isoformat(), "end": end.isoformat()}
+    sip = data.get("/stocks/trades", {**params, "feed": "sip", "asof": "2026-01-02", "adjustment": "all"})
+    assert sip == data.get("/stocks/trades", params)
+    with pytest.raises(APIError) as refused:
+        data.get("/stocks/quotes", {**params, "feed": "nasdaq"})
+    assert refused.value.status_code == 400
