@@ -43,7 +43,7 @@ class Backtests(Protocol):
 
 
 class Sweeps(Protocol):
-    def create_cells(self, sweep_id: str) -> str: ...
+    def create_cells(self, sweep_id: str, *, run_now: Callable[[Sequence[str]], object] | None = None) -> str: ...
 
 
 class Live(Protocol):
@@ -58,7 +58,7 @@ class CommandHandlers:
         self.handlers: dict[type[Command], Callable[[Any], Any]] = {
             StartBacktest: lambda c: backtests().execute(c.run_id),
             StartBacktests: lambda c: backtests().execute_many(c.run_ids),
-            CreateSweepCells: lambda c: sweeps().create_cells(c.sweep_id),
+            CreateSweepCells: lambda c: sweeps().create_cells(c.sweep_id, run_now=backtests().execute_many),
             StartLive: lambda c: live().handle("start", c.run_id),
             TickLive: lambda c: live().handle("tick", c.run_id, bar_ts=c.bar_ts),
             TickBar: lambda c: live().handle("tick_bar", bar_ts=c.bar_ts, run_ids=list(c.run_ids)),

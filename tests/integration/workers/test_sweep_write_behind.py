@@ -1,6 +1,7 @@
 """A message's sweep cells store each result while the next cell runs (write-behind): every cell still
 runs once, completes once with its own events in order, a redelivery does nothing, and cancelling the
-sweep mid-message stops the cells not yet run."""
+sweep mid-message stops the cells not yet run. The worker that creates the cells starts on the last
+message's cells at once."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ import threading
 from sqlalchemy import select
 
 from app.bootstrap import Container, Services, build_services
+from app.events.commands import CreateSweepCells, StartBacktests
 from app.events.reader import read_events
 from app.services.specs import SweepCreate
 from app.walle.models import Run, Sweep
-from tests.integration.api.conftest import store_daily_bars
+from tests.integration.api.conftest import issued, store_daily_bars
 from tests.waiting import wait_for
 
 GRID = {"fast": [3, 5, 8], "slow": [20, 30]}
@@ -77,3 +79,25 @@ def test_cancelling_the_sweep_mid_message_stops_the_cells_not_yet_run(pg: Contai
     assert statuses[ids[0]] == "completed"
     assert all(statuses[run_id] == "cancelled" for run_id in ids[1:])
     assert all(run_statuses(pg, run_id)[-1] == "cancelled" for run_id in ids[1:])
+
+
+def test_the_worker_that_creates_the_cells_runs_the_last_message_at_once_and_that_message_finds_them_done(
+        pg: Container) -> None:
+    store_daily_bars(pg, "AAPL", days=300)
+    services = build_services(pg.settings, container=pg)
+    grid = {"fast": [3, 5, 8, 10], "slow": [20, 30, 40, 50]}  # 16 cells: 2 per message
+    sweep, _ = services.sweeps.create(SweepCreate(strategy="sma_cross", symbols=["AAPL"], timeframe="1Day",
+                                                  cash="10000", grid=grid))
+    assert services.commands.handle(CreateSweepCells(sweep.id), "create-cells-1") == "created"
+    batches = [c.run_ids for c in issued(pg) if isinstance(c, StartBacktests)]
+    assert [len(b) for b in batches] == [2] * 8  # every message still goes
+    with pg.read_session() as session:
+        statuses = {r.id: r.status for r in session.scalars(select(Run).where(Run.sweep_id == sweep.id))}
+    assert {statuses[run_id] for run_id in batches[-1]} == {"completed"}
+    assert {statuses[run_id] for batch in batches[:-1] for run_id in batch} == {"queued"}
+    assert services.backtests._in_turn(batches[-1]) == ["skipped", "skipped"]  # its message, delivered last
+    for batch in batches[:-1]:
+        assert services.backtests.execute_many(batch) == "done"
+    with pg.read_session() as session:
+        assert session.get(Sweep, sweep.id).status == "completed"
+    assert all(run_statuses(pg, run_id) == ["queued", "running", "completed"] for batch in batches for run_id in batch)
