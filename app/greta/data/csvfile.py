@@ -50,7 +50,8 @@ class _Columns:
 
     def __init__(self, path: Path, gaps: GapMedian | None):
         self.count, self.gaps = 0, gaps
-        self._arrays = [np.empty(_likely_rows(path), dtype) for _, dtype in COLUMNS]
+        rows = _likely_rows(path)
+        self._arrays = [np.empty(rows, dtype) for _, dtype in COLUMNS]
 
     def add(self, batch: BarBatch) -> None:
         end = self.count + len(batch)
