@@ -23,6 +23,7 @@ from app.exchange.trades import Tape
 
 CHANNELS = ("trades", "quotes", "bars", "updatedBars", "dailyBars", "statuses", "lulds", "corrections",
             "cancelErrors")
+CHANNEL_OF = {"b": "bars", "d": "dailyBars", "q": "quotes", "t": "trades"}
 POLL_S = 0.05
 MAX_CATCH_UP_BARS = 100  # after a stall, publish at most this many missed bars
 
@@ -38,6 +39,10 @@ class DataSubscriber:
     def wants(self, channel: str, symbol: str) -> bool:
         names = self.channels[channel]
         return symbol in names or "*" in names
+
+    def still_wanted(self, batch: list[dict]) -> list[dict]:
+        """What of a queued batch is still subscribed: nothing goes out after an unsubscribe's answer."""
+        return [m for m in batch if self.wants(CHANNEL_OF[m["T"]], m["S"])]
 
 
 class DataFeed:
@@ -116,11 +121,11 @@ class DataFeed:
             for i, k in enumerate(bars.k.tolist()):
                 if k in open_bars:
                     messages.append(_bar_message("b", symbol, k * bar_ms, bars, i))
-        self._deliver(subscribers, messages, {"b": "bars"})
+        self._deliver(subscribers, messages)
         if (k1 * bar_ms) % 60_000 == 0:  # after the bars, which must not wait for a day's aggregation
             symbols = self._symbols(subscribers, ("dailyBars",))
             daily = [m for symbol in symbols for m in self._daily(symbol, k1 * bar_ms)]
-            self._deliver(subscribers, daily, {"d": "dailyBars"})
+            self._deliver(subscribers, daily)
 
     def _daily(self, symbol: str, now_ms: int) -> list[dict]:
         reader = BarReader(self.market, self.hours, now_ms, self.max_bars)
@@ -150,13 +155,13 @@ class DataFeed:
                                  "as": int(prints.ask_lots[j]), "c": ["R"], "z": tape})
                 messages.append({"T": "t", "S": symbol, "t": t_ns, "i": int(prints.id[j]), "x": VENUE,
                                  "p": float(prints.price[j]), "s": int(prints.size[j]), "c": ["@"], "z": tape})
-        self._deliver(subscribers, messages, {"q": "quotes", "t": "trades"})
+        self._deliver(subscribers, messages)
 
-    def _deliver(self, subscribers: list[DataSubscriber], messages: list[dict], channels: dict[str, str]) -> None:
+    def _deliver(self, subscribers: list[DataSubscriber], messages: list[dict]) -> None:
         if not messages:
             return
         for subscriber in subscribers:
-            batch = [m for m in messages if subscriber.wants(channels[m["T"]], m["S"])]
+            batch = subscriber.still_wanted(messages)
             if not batch:
                 continue
             try:

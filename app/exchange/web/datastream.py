@@ -124,10 +124,11 @@ def _serve(ws, wire: _Wire, closing: threading.Event, subscriber: DataSubscriber
         if message:
             _handle(wire, subscriber, message)
         try:
-            batch = subscriber.batches.get(timeout=POLL_S)
+            batch = subscriber.still_wanted(subscriber.batches.get(timeout=POLL_S))
         except queue.Empty:
             continue
-        wire.send(batch)
+        if batch:
+            wire.send(batch)
 
 
 def _handle(wire: _Wire, subscriber: DataSubscriber, message: dict) -> None:
