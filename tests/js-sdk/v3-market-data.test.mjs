@@ -110,7 +110,7 @@ test("getQuotesV2 and getTradesV2 page through a minute of ticks in time order",
   assert.ok(trades.length > 0);
   const tradeTimes = trades.map((t) => Date.parse(t.Timestamp));
   assert.deepEqual(tradeTimes, [...tradeTimes].sort((a, b) => a - b));
-  assert.ok(tradeTimes.every((t) => t >= Date.parse(start) && t < Date.parse(end)));
+  assert.ok(tradeTimes.every((t) => t >= Date.parse(start) && t <= Date.parse(end)));
   const volume = trades.reduce((sum, t) => sum + t.Size, 0);
   const bars = await collect(alpaca.getBarsV2("AAPL", { start, end, timeframe: "1Min" }));
   assert.equal(volume, bars.reduce((sum, b) => sum + b.Volume, 0), "trades' sizes do not add up to the bar volume");
