@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from app.exchange.barquery import BarReader
 from app.exchange.hours import MarketHours
 from app.exchange.quotes import bid_ask
+from app.exchange.series import Bars
 from app.exchange.tickquery import TAPES, VENUE
 from app.exchange.timefmt import ny_date, ny_midnight, parse_time
 from app.exchange.timeframes import parse_timeframe
@@ -120,7 +121,7 @@ class DataFeed:
             bars = self.market.bars(symbol, open_bars[0], open_bars[-1] + 1)
             for i, k in enumerate(bars.k.tolist()):
                 if k in open_bars:
-                    messages.append(_bar_message("b", symbol, k * bar_ms, bars, i))
+                    messages.append(_bar_message(symbol, k * bar_ms, bars, i))
         self._deliver(subscribers, messages)
         if (k1 * bar_ms) % 60_000 == 0:  # after the bars, which must not wait for a day's aggregation
             symbols = self._symbols(subscribers, ("dailyBars",))
@@ -171,11 +172,11 @@ class DataFeed:
         self.published += len(messages)
 
 
-def _bar_message(kind: str, symbol: str, t_ms: int, bars: object, i: int) -> dict:
+def _bar_message(symbol: str, t_ms: int, bars: Bars, i: int) -> dict:
     o, h, low, c = (float(getattr(bars, f)[i]) for f in ("o", "h", "low", "c"))
-    v, n = int(bars.v[i]), int(bars.n[i])  # type: ignore[attr-defined]
+    v, n = int(bars.v[i]), int(bars.n[i])
     vw = round(min(max((h + low + c) / 3, low), h), 4)  # the same typical price REST bars use
-    return {"T": kind, "S": symbol, "t": t_ms * 1_000_000, "o": o, "h": h, "l": low, "c": c, "v": v, "n": n,
+    return {"T": "b", "S": symbol, "t": t_ms * 1_000_000, "o": o, "h": h, "l": low, "c": c, "v": v, "n": n,
             "vw": vw}
 
 
