@@ -116,6 +116,18 @@ test("getQuotesV2 and getTradesV2 page through a minute of ticks in time order",
   assert.equal(volume, bars.reduce((sum, b) => sum + b.Volume, 0), "trades' sizes do not add up to the bar volume");
 });
 
+test("getMultiQuotesV2 and getMultiTradesV2 answer each symbol's ticks of a past minute under its name", async () => {
+  const minute = Math.floor(Date.now() / 60_000) * 60_000 - 900_000;
+  const options = () => ({ start: new Date(minute).toISOString(), end: new Date(minute + 59_999).toISOString() });
+  const quotes = await alpaca.getMultiQuotesV2(["AAPL", "MSFT"], options());
+  const trades = await alpaca.getMultiTradesV2(["AAPL", "MSFT"], options());
+  for (const bySymbol of [quotes, trades]) assert.deepEqual([...bySymbol.keys()].sort(), ["AAPL", "MSFT"]);
+  assert.ok(quotes.get("MSFT").every((q) => q.Symbol === "MSFT" && q.BidPrice <= q.AskPrice));
+  const single = await collect(alpaca.getTradesV2("MSFT", options()));
+  assert.deepEqual(trades.get("MSFT").map((t) => [t.Timestamp, t.Price, t.Size]),
+    single.map((t) => [t.Timestamp, t.Price, t.Size]));
+});
+
 test("getSnapshot and getSnapshots hold the latest trade, quote and bars of each symbol", async () => {
   const snapshot = await alpaca.getSnapshot("AAPL");
   assert.ok(snapshot.LatestTrade.Price > 0, JSON.stringify(snapshot));

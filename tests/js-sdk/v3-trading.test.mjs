@@ -228,16 +228,19 @@ describe("account configurations and watchlists", () => {
     await alpaca.updateAccountConfigurations({ fractional_trading: true });
   });
 
-  test("a watchlist is created, read, grown, shrunk and deleted", async () => {
+  test("a watchlist is created, read, grown, replaced, shrunk and deleted", async () => {
     const created = await alpaca.addWatchlist("js-tech", ["AAPL"]);
     assert.deepEqual(created.assets.map((a) => a.symbol), ["AAPL"]);
     const grown = await alpaca.addToWatchlist(created.id, "MSFT");
     assert.deepEqual(grown.assets.map((a) => a.symbol), ["AAPL", "MSFT"]);
     const all = await alpaca.getWatchlists();
     assert.deepEqual(all.map((w) => w.name), ["js-tech"]);
+    const renamed = await alpaca.updateWatchlist(created.id, { name: "js-tech-2", symbols: ["SPY", "AAPL", "MSFT"] });
+    assert.equal(renamed.name, "js-tech-2");
+    assert.deepEqual(renamed.assets.map((a) => a.symbol), ["SPY", "AAPL", "MSFT"]);
     const shrunk = await alpaca.deleteFromWatchlist(created.id, "AAPL");
-    assert.deepEqual(shrunk.assets.map((a) => a.symbol), ["MSFT"]);
-    assert.deepEqual((await alpaca.getWatchlist(created.id)).assets.map((a) => a.symbol), ["MSFT"]);
+    assert.deepEqual(shrunk.assets.map((a) => a.symbol), ["SPY", "MSFT"]);
+    assert.deepEqual((await alpaca.getWatchlist(created.id)).assets.map((a) => a.symbol), ["SPY", "MSFT"]);
     await alpaca.deleteWatchlist(created.id);
     assert.deepEqual(await alpaca.getWatchlists(), []);
   });
