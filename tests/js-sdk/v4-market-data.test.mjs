@@ -126,6 +126,21 @@ test("trading.stream reports a market order's fill at the order's fill price", a
   }
 });
 
+test("trading.submitAndWait returns the order once the stream reports it filled", async () => {
+  const stream = alpaca.trading.stream({ url: `${exchange.url.replace(/^http/, "ws")}/stream`, reconnect: false });
+  stream.connect(); // submitAndWait connects only a stream it opens itself
+  try {
+    const order = await alpaca.trading.submitAndWait({ type: "market", symbol: "SPY", qty: 3, side: "buy" },
+      { stream, timeoutMs: 15_000 });
+    assert.equal(order.status, "filled");
+    assert.equal(Number(order.filledQty), 3);
+    const position = await alpaca.trading.positions.getOpenPosition({ symbolOrAssetId: "SPY" });
+    assert.equal(Number(position.qty), 3);
+  } finally {
+    stream.disconnect();
+  }
+});
+
 test("marketData.stockStream delivers AAPL trades, quotes and bars once subscribed", async () => {
   const stream = marketData.stockStream({ url: `${exchange.url.replace(/^http/, "ws")}/v2/iex`, reconnect: false });
   const trades = firstEvents((push) => stream.onTrade(push), 3);
