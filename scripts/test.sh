@@ -20,13 +20,17 @@ fi
 
 # Fast tiers first, so a broken build fails in seconds rather than after the slow suites.
 echo "==> Python unit tests"
-.venv/bin/pytest -q -p no:cacheprovider tests/unit
+.venv/bin/pytest -q -p no:cacheprovider -n 2 tests/unit
 if [ -f ui/package.json ]; then
   echo "==> UI unit tests (Vitest)"
   (cd ui && npm run -s test)
 fi
 echo "==> Python integration and end-to-end tests (Postgres, Redis, real processes)"
-.venv/bin/pytest -q -p no:cacheprovider --durations=15 tests/integration tests/e2e
+# Most of these tests wait on processes, sockets and clocks rather than compute, so three workers
+# share two cores well: each has its own Postgres database and Redis database (tests/conftest.py),
+# and the slowest tests start first (tests/run_order.py).
+.venv/bin/pytest -q -p no:cacheprovider --durations=15 -n "${WEAVER_TEST_WORKERS:-3}" --dist loadgroup \
+  --no-loadscope-reorder tests/integration tests/e2e
 echo "==> Alpaca's JS SDK against a real weaver exchange (node:test)"
 (cd tests/js-sdk && npm ci --no-audit --no-fund && npm test)
 if [ -f ui/package.json ]; then
