@@ -54,6 +54,8 @@ LIST_COLUMNS = (Run.id, Run.mode, Run.name, Run.strategy, Run.params, Run.symbol
                 Run.sweep_id, Run.created_at, Run.updated_at, Run.queued_at, Run.started_at, Run.finished_at)
 FIELDS = tuple(column.key for column in LIST_COLUMNS)
 JSON_FIELDS = frozenset({"params", "symbols", "fees", "slippage", "options", "metrics"})
+# On Postgres read as text, as written out: NUMERIC's text is what str(Decimal) gives (exact, e.g. "10000.0000").
+TEXT_FIELDS = JSON_FIELDS | {"cash"}
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ class RunRows:
     """A page: each run as {field: value} (`FIELDS` and `metrics`), where its last run stands, whether
     another run follows (`more`: the page read one row past its size, so a full last page says no), and
     the matching runs counted up to `COUNT_CAP` (`exact` false: there are more). With `json_text`, the
-    `JSON_FIELDS` hold their JSON text as stored, to be written out unparsed."""
+    `JSON_FIELDS` hold their JSON text as stored, to be written out unparsed, and `cash` its decimal text."""
 
     items: list[dict[str, Any]]
     last: RunPosition | None
@@ -120,7 +122,7 @@ def arms(postgres: bool, sort: str, descending: bool, start: str, filters: tuple
     """The seeks that, read in turn, give the runs in order from `start` (without `LIMIT`): "first"
     (the first page), "key" (after a run with the bound sort key `p_key`) or "missing" (after a run
     without one). Built once per shape, so SQLAlchemy compiles each shape once."""
-    columns = [cast(c, Text).label(c.key) if postgres and c.key in JSON_FIELDS else c for c in LIST_COLUMNS]
+    columns = [cast(c, Text).label(c.key) if postgres and c.key in TEXT_FIELDS else c for c in LIST_COLUMNS]
     metric = sort not in RUN_COLUMNS
     if metric:  # ties in the metric index's order: its run_created_at is the run's created_at
         key, created_at, run_id = RunMetric.value, RunMetric.run_created_at, RunMetric.run_id
