@@ -154,7 +154,7 @@ describe("orders and positions", () => {
     await alpaca.cancelOrder(order.id);
   });
 
-  test("an OCO sell places a take-profit and a stop-loss; cancelling one leg's parent cancels both", async () => {
+  test("an OCO sell rests a take-profit and a stop-loss; cancelling the order cancels both", async () => {
     const price = await lastPrice("AAPL");
     const order = await alpaca.createOrder({ symbol: "AAPL", qty: 5, side: "sell", type: "limit",
       time_in_force: "gtc", order_class: "oco",
@@ -167,6 +167,21 @@ describe("orders and positions", () => {
     await waitFor(() => alpaca.getOrder(order.legs[0].id), (o) => o.status === "canceled");
   });
 
+  test("an OCO whose take-profit is marketable fills it and cancels the stop-loss", async () => {
+    const price = await lastPrice("AAPL");
+    const order = await alpaca.createOrder({ symbol: "AAPL", qty: 2, side: "sell", type: "limit",
+      time_in_force: "gtc", order_class: "oco",
+      take_profit: { limit_price: (price * 0.98).toFixed(2) },
+      stop_loss: { stop_price: (price * 0.5).toFixed(2) } });
+    const takeProfit = await waitFor(() => alpaca.getOrder(order.id), filled);
+    assert.ok(Number(takeProfit.filled_avg_price) >= Number(takeProfit.limit_price), JSON.stringify(takeProfit));
+    await waitFor(() => alpaca.getOrder(order.legs[0].id), (o) => o.status === "canceled");
+    const position = await alpaca.getPosition("AAPL");
+    assert.equal(Number(position.qty), 8);
+    const refill = await alpaca.createOrder({ symbol: "AAPL", qty: 2, side: "buy", type: "market", time_in_force: "day" });
+    await waitFilled(refill.id); // back to 10 shares, which closePosition sells below
+  });
+
   test("an OTO limit buy rests with its stop-loss leg held behind it", async () => {
     const price = await lastPrice("MSFT");
     const order = await alpaca.createOrder({ symbol: "MSFT", qty: 1, side: "buy", type: "limit",
@@ -177,7 +192,7 @@ describe("orders and positions", () => {
     await alpaca.cancelOrder(order.id);
   });
 
-  test("getAccountActivities' FILLs of the buy add up to its quantity at its average price", async () => {
+  test("getAccountActivities' FILLs of the buy add up to its quantity at its average price; date and after filter", async () => {
     const fills = await alpaca.getAccountActivities({ activityTypes: "FILL", direction: "asc" });
     const ofBuy = fills.filter((f) => f.order_id === buy.id); // realistic fills may come in parts
     assert.ok(ofBuy.length >= 1);
@@ -189,15 +204,22 @@ describe("orders and positions", () => {
     assert.equal(ofBuy[ofBuy.length - 1].type, "fill");
     const page = await alpaca.getAccountActivities({ activityTypes: ["FILL"], pageSize: 1 });
     assert.equal(page.length, 1);
+    const today = new Date().toLocaleDateString("en-CA", { timeZone: "America/New_York" });
+    assert.equal((await alpaca.getAccountActivities({ activityTypes: "FILL", date: today })).length, fills.length);
+    const later = new Date(Date.now() + 60_000).toISOString();
+    assert.deepEqual(await alpaca.getAccountActivities({ activityTypes: "FILL", after: later }), []);
   });
 
-  test("getPortfolioHistory ends at the account's equity", async () => {
+  test("getPortfolioHistory (by period and by date_start) ends at the account's equity", async () => {
     const history = await alpaca.getPortfolioHistory({ period: "1D", timeframe: "1Min" });
     assert.equal(history.timestamp.length, history.equity.length);
     const account = await alpaca.getAccount();
     const last = history.equity[history.equity.length - 1];
     assert.ok(Math.abs(last - Number(account.equity)) < 5, `history ${last}, account ${account.equity}`);
     assert.equal(history.base_value, 100000);
+    const today = new Date().toLocaleDateString("en-CA", { timeZone: "America/New_York" });
+    const sinceToday = await alpaca.getPortfolioHistory({ date_start: today, timeframe: "1Min" });
+    assert.ok(Math.abs(sinceToday.equity.at(-1) - last) < 5, `date_start ${sinceToday.equity.at(-1)}, 1D ${last}`);
   });
 
   test("closePosition sells the whole AAPL position; closeAllPositions flattens the rest", async () => {
