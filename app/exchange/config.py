@@ -29,8 +29,8 @@ class SymbolConfig:
     symbol: str
     price: float = 100.0  # price at the anchor time
     volatility: float = 0.30  # annualised, on calendar time (the process runs 24/7, bars may not)
-    drift: float = 0.0  # annualised
-    volume_per_second: float = 50.0  # mean shares traded per second, sets bar volumes
+    drift: float = 0.07  # annualised: the trend prices grow by (history lies below today's price)
+    volume_per_second: float = 1000.0  # mean shares traded per second in the regular session, sets bar volumes
     exchange: str = "NASDAQ"
     fractionable: bool = True
     shortable: bool = True
@@ -93,6 +93,7 @@ class ExchangeConfig:
     max_page_size: int = 10_000  # Alpaca's page cap for /v2/stocks/bars; tests lower it to page
     max_bars_per_request: int = 1_000_000  # base bars one data request may synthesise
     rate_limit_per_minute: int | None = None  # Alpaca's is 200; None turns the limit off
+    correlation: float = 0.6  # between any two symbols' returns: they share a common market walk
     fills: FillMode = "ideal"  # "realistic": latency, quotes, volume share (app/exchange/execution.py)
     volume_share: float = 0.1  # realistic: the most of a bar's volume one order takes within that bar
     fill_latency_ms: int = 50  # realistic: from accept to reaching the market
@@ -111,6 +112,8 @@ class ExchangeConfig:
             raise ConfigError("tick_seconds must be within [0.001, 1]")
         if self.max_page_size < 1:
             raise ConfigError("max_page_size must be positive")
+        if not 0 <= self.correlation < 1:
+            raise ConfigError("correlation must be within [0, 1)")
         try:
             _ = self.execution
         except ValueError as exc:

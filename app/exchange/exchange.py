@@ -42,7 +42,7 @@ class Exchange:
             self.anchor_ms = int(saved["anchor_ms"]) if saved else now
         self.faults = FaultBook()
         self.hub = EventHub()
-        self.market = Market(config.symbols, config.seed, config.bar_ms, self.anchor_ms)
+        self.market = Market(config.symbols, config.seed, config.bar_ms, self.anchor_ms, config.correlation)
         self._account_configs = list(config.accounts)
         self.venue = Venue(self.market, MarketHours(config.hours), self.hub, {}, config.half_spread_bps,
                            self._changed, config.partial_fill, config.execution)

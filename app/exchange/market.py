@@ -37,12 +37,12 @@ class Market:
     """Prices of every configured symbol; thread-safe."""
 
     def __init__(
-        self, symbols: tuple[SymbolConfig, ...], seed: int, bar_ms: int, anchor_ms: int
+        self, symbols: tuple[SymbolConfig, ...], seed: int, bar_ms: int, anchor_ms: int, correlation: float = 0.0
     ) -> None:
         self.bar_ms = bar_ms
         self.anchor_ms = anchor_ms
         self.configs = {s.symbol: s for s in symbols}
-        self._series = {s.symbol: SymbolSeries(s, seed, bar_ms, anchor_ms // bar_ms) for s in symbols}
+        self._series = {s.symbol: SymbolSeries(s, seed, bar_ms, anchor_ms // bar_ms, correlation) for s in symbols}
         self._overlays: dict[str, Overlay] = {s.symbol: Overlay() for s in symbols}
         self._lock = threading.RLock()
 

@@ -38,9 +38,10 @@ def executions(stream, order_id: object) -> list[tuple[str, Decimal, Decimal]]:
 def test_a_large_market_order_fills_over_several_bars_at_the_ask_and_a_round_trip_costs_the_spread(
         realistic: ExchangeServer, trading: TradingClient, record_stream) -> None:
     stream = record_stream(PAPER)
+    set_execution(realistic, volume_share=0.0005)  # one or two shares a (1-second) bar, whatever the hour
     realistic.pin_price("AAPL", "200")
     cash = Decimal(trading.get_account().cash)
-    bought = trading.submit_order(MarketOrderRequest(symbol="AAPL", qty=30, side=OrderSide.BUY,
+    bought = trading.submit_order(MarketOrderRequest(symbol="AAPL", qty=6, side=OrderSide.BUY,
                                                      time_in_force=TimeInForce.DAY))
     assert (bought.status.value, bought.filled_qty) == ("new", "0")  # on its way to the market
     wait_for(lambda: trading.get_order_by_id(bought.id).status.value == "filled", 15, "the buy to fill")
@@ -48,14 +49,14 @@ def test_a_large_market_order_fills_over_several_bars_at_the_ask_and_a_round_tri
              what="the last fill event")
     fills = executions(stream, bought.id)
     assert [e for e, _, _ in fills].count("partial_fill") >= 2 and fills[-1][0] == "fill"
-    assert sum(q for _, q, _ in fills) == 30 and all(p > Decimal(200) for _, _, p in fills)  # bought at the ask
-    vwap = sum(q * p for _, q, p in fills) / 30
+    assert sum(q for _, q, _ in fills) == 6 and all(p > Decimal(200) for _, _, p in fills)  # bought at the ask
+    vwap = sum(q * p for _, q, p in fills) / 6
     assert Decimal(str(trading.get_order_by_id(bought.id).filled_avg_price)) == vwap.quantize(Decimal("0.0001"))
 
-    sold = trading.submit_order(MarketOrderRequest(symbol="AAPL", qty=30, side=OrderSide.SELL,
+    sold = trading.submit_order(MarketOrderRequest(symbol="AAPL", qty=6, side=OrderSide.SELL,
                                                    time_in_force=TimeInForce.DAY))
     wait_for(lambda: trading.get_order_by_id(sold.id).status.value == "filled", 15, "the sell to fill")
-    wait_for(lambda: sum(q for _, q, _ in executions(stream, sold.id)) == 30, what="every sell fill event")
+    wait_for(lambda: sum(q for _, q, _ in executions(stream, sold.id)) == 6, what="every sell fill event")
     assert all(p < Decimal(200) for _, _, p in executions(stream, sold.id))  # sold at the bid
     paid = sum(q * p for _, q, p in fills) - sum(q * p for _, q, p in executions(stream, sold.id))
     assert paid > 0 and Decimal(trading.get_account().cash) == cash - paid  # the round trip cost the spread
@@ -78,14 +79,14 @@ def test_a_resting_limit_fills_only_when_trades_go_through_it(realistic: Exchang
 
 def test_ioc_keeps_what_one_bar_allows_and_fok_fills_whole_or_not_at_all(realistic: ExchangeServer,
                                                                          trading: TradingClient) -> None:
-    realistic.pin_price("AAPL", "100")
-    ioc = trading.submit_order(MarketOrderRequest(symbol="AAPL", qty=400, side=OrderSide.BUY,
+    realistic.pin_price("AAPL", "1")  # 40,000 shares: more than a fifth of any bar's volume
+    ioc = trading.submit_order(MarketOrderRequest(symbol="AAPL", qty=40_000, side=OrderSide.BUY,
                                                   time_in_force=TimeInForce.IOC))
-    fok = trading.submit_order(MarketOrderRequest(symbol="AAPL", qty=400, side=OrderSide.BUY,
+    fok = trading.submit_order(MarketOrderRequest(symbol="AAPL", qty=40_000, side=OrderSide.BUY,
                                                   time_in_force=TimeInForce.FOK))
     wait_for(lambda: trading.get_order_by_id(ioc.id).status.value == "canceled", 10, "the IOC remainder to cancel")
     wait_for(lambda: trading.get_order_by_id(fok.id).status.value == "canceled", 10, "the FOK to cancel")
-    assert 0 < Decimal(trading.get_order_by_id(ioc.id).filled_qty) < 400
+    assert 0 < Decimal(trading.get_order_by_id(ioc.id).filled_qty) < 40_000
     assert trading.get_order_by_id(fok.id).filled_qty == "0"
 
 
