@@ -10,8 +10,8 @@ thousands of sweep cells share) are read in order, not sorted.
 
 The statement selects only what a list item shows, the run's metrics (as JSON text, on Postgres)
 and the matching runs counted up to `COUNT_CAP`: no ORM objects. On Postgres it is one round trip in
-autocommit (no BEGIN or ROLLBACK), planned once per shape (its constants are written in), and run on
-the psycopg connection itself.
+autocommit (no BEGIN or ROLLBACK), prepared at its first use on each connection and planned once per
+shape (its constants are written in), and run on the psycopg connection itself.
 """
 
 from __future__ import annotations
@@ -263,7 +263,9 @@ class RunPages:
         written_in = tuple((name, values[name]) for name in WRITTEN_IN if name in values)
         sql, constants = psycopg_sql(statement, written_in, self.conn.dialect)
         driver = self.conn.connection.driver_connection
-        found = driver.execute(sql, {**constants, **values}).fetchall()  # type: ignore[union-attr]
+        # Prepared at its first use on each pooled connection, not its sixth (psycopg's default): planning
+        # the page's statement costs about as much again as running it (3.1 vs 1.8 ms, same minute).
+        found = driver.execute(sql, {**constants, **values}, prepare=True).fetchall()  # type: ignore[union-attr]
         rows = [list(row) for row in found]
         for row in rows:
             for i in DATETIMES:
