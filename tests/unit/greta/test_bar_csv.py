@@ -223,3 +223,17 @@ def test_yahoo_style_files_read_on_every_core_give_the_same_arrays(times, tmp_pa
     assert reader.good == 3_000 and len(batches) > 4
     close = np.concatenate([b.close for b in batches])
     assert close[5] == float(f"{101 + 5 / 7:.6f}")  # the raw Close, not Adj Close
+
+
+def test_iso_times_converted_by_arrow_are_refused_at_a_batch_edge_as_the_text_path_refuses_them(tmp_path):
+    rows = minute_rows(3_000)
+    _, batches = same_reading(HEADER + "\n".join(rows) + "\n", tmp_path)
+    first_lines = [int(b.lines[0]) for b in batches[1:4]]  # rows that open a batch: the checks' fast path starts there
+    edge, before, late = (line - 2 for line in first_lines)
+    rows[edge] = rows[edge - 1]  # a duplicate of the previous batch's last time
+    rows[before] = "1969-12-31T23:59:00Z" + rows[before][20:]
+    rows[late] = rows[late].replace("Z,", "Z,nan,", 1).rsplit(",", 1)[0]  # open NaN, same field count
+    reader, batches = same_reading(HEADER + "\n".join(rows) + "\n", tmp_path)
+    assert [(e.line, e.reason.split(" ")[0]) for e in reader.errors.errors] == [
+        (first_lines[0], "duplicate"), (first_lines[1], "timestamp"), (first_lines[2], "open")]
+    assert reader.good == 2_997 and int(np.concatenate([b.lines for b in batches])[-1]) == 3_001
