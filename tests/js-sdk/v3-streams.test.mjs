@@ -30,7 +30,7 @@ function firstEvents(subscribe, count, ms = 10_000) {
 }
 
 test("trade_ws reports a market order's new and fill events, the fill at the order's fill price", async () => {
-  const socket = alpaca.trade_ws;
+  const socket = alpaca3(exchange.url).trade_ws; // a client of its own: a socket is not reused
   const connected = new Promise((resolve) => socket.onConnect(resolve));
   const updates = [];
   const filled = firstEvents((push) => socket.onOrderUpdate((update) => {
@@ -60,8 +60,48 @@ test("trade_ws reports a market order's new and fill events, the fill at the ord
   }
 });
 
+test("trade_ws: an order larger than a bar's volume share fills in parts, averaging to filled_avg_price", async () => {
+  const socket = alpaca3(exchange.url).trade_ws; // a client of its own: a socket is not reused
+  const connected = new Promise((resolve) => socket.onConnect(resolve));
+  const fills = [];
+  const done = firstEvents((push) => socket.onOrderUpdate((update) => {
+    if (update.event === "partial_fill" || update.event === "fill") fills.push(update);
+    if (update.event === "fill") push(update);
+  }), 1, 30_000);
+  socket.connect();
+  try {
+    await connected;
+    const listening = new Promise((resolve) => socket.conn.on("message", (data) => {
+      if (JSON.parse(data).stream === "listening") resolve();
+    }));
+    socket.subscribe(["trade_updates"]);
+    await listening;
+    // about six one-second bars' worth of the 10 % volume share, whatever the hour's volume
+    const minutes = [];
+    const start = new Date(Date.now() - 300_000).toISOString();
+    for await (const bar of alpaca.getBarsV2("MSFT", { start, timeframe: "1Min" })) minutes.push(bar);
+    const perSecond = minutes.reduce((sum, b) => sum + b.Volume, 0) / (minutes.length * 60);
+    const qty = Math.max(6, Math.ceil(perSecond * 0.1 * 6));
+    const order = await alpaca.createOrder({ symbol: "MSFT", qty, side: "buy", type: "market", time_in_force: "day" });
+    await done;
+    const ofOrder = fills.filter((u) => u.order.id === order.id);
+    assert.ok(ofOrder.some((u) => u.event === "partial_fill"), `one fill for ${qty} shares`);
+    assert.equal(ofOrder.at(-1).event, "fill");
+    const filledQty = ofOrder.reduce((sum, u) => sum + Number(u.qty), 0);
+    const value = ofOrder.reduce((sum, u) => sum + Number(u.qty) * Number(u.price), 0);
+    assert.equal(filledQty, qty);
+    assert.equal(Number(ofOrder.at(-1).position_qty), qty);
+    const stored = await alpaca.getOrder(order.id);
+    assert.equal(Number(stored.filled_qty), qty);
+    assert.ok(Math.abs(value / qty - Number(stored.filled_avg_price)) < 0.01,
+      `VWAP of fills ${value / qty}, filled_avg_price ${stored.filled_avg_price}`);
+  } finally {
+    socket.disconnect();
+  }
+});
+
 test("data_stream_v2 delivers AAPL trades, quotes and bars (in time order, consistent OHLC) once subscribed", async () => {
-  const socket = alpaca.data_stream_v2;
+  const socket = alpaca3(exchange.url).data_stream_v2;
   // The SDK builds "wss" + the URL after its scheme: a plain-HTTP local exchange needs ws://.
   socket.session.url = `${exchange.url.replace(/^http/, "ws")}/v2/iex`;
   const connected = new Promise((resolve) => socket.onConnect(resolve));
