@@ -16,9 +16,9 @@ export const SECRET = "PAPERSECRET";
  * Launch the exchange with 1-second bars, by default on a 24/7 market (the tests trade at any hour
  * of the day); resolves to { url, adminToken, stop }.
  */
-export function startExchange({ hours = "always" } = {}) {
+export function startExchange({ hours = "always", args: extra = [] } = {}) {
   const args = ["-c", "from app.cli import main; main()", "exchange", "--port", "0",
-    "--bar-seconds", "1", "--hours", hours];
+    "--bar-seconds", "1", "--hours", hours, ...extra];
   const child = spawn(python, args, { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   return new Promise((resolve, reject) => {
