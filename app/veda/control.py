@@ -94,21 +94,14 @@ class Control:
         return cancelled
 
     def kill(self, _run_id: str | None = None, **_: Any) -> dict[str, int]:
-        """The kill switch: cancel every open order on every account, stop every paper/live run."""
+        """The kill switch: cancel every open order on every account, book what the broker says became of
+        them, then stop every paper/live run — so a run shown stopped already shows its orders final."""
         cancelled = 0
         for kind, broker in self.desk.brokers.items():
             try:
                 cancelled += broker.cancel_all()
             except BrokerError as exc:
                 log.error("kill switch: could not cancel %s orders: %s", kind, exc.message)
-        stopped = 0
-        with self.desk.uow() as uow:
-            runs = uow.session.scalars(select(Run).where(Run.mode.in_(("paper", "live")),
-                                                         Run.status.in_(("running", "stopping")))).all()
-            for run in runs:
-                transition(uow, run, "stopped", error="stopped by the kill switch", at=self.desk.clock.now())
-                stopped += 1
-            uow.commit()
         for kind, broker in self.desk.brokers.items():
             with self.desk.uow() as uow:
                 for order in uow.session.scalars(select(Order).join(Run).where(
@@ -121,6 +114,15 @@ class Control:
                     if snapshot is not None:
                         Ledger(uow, self.desk.clock).apply(order, snapshot)
                 uow.commit()
+        stopped = 0
+        with self.desk.uow() as uow:
+            runs = uow.session.scalars(select(Run).where(Run.mode.in_(("paper", "live")),
+                                                         Run.status.in_(("running", "stopping")))).all()
+            for run in runs:
+                transition(uow, run, "stopped", error="stopped by the kill switch", at=self.desk.clock.now())
+                stopped += 1
+            uow.commit()
+        for kind in self.desk.brokers:
             self.refresh(None, kind=kind)
         self.desk.forget_all()
         with self.desk.uow() as uow:
