@@ -10,6 +10,7 @@ import click
 
 from app.exchange.config import ConfigError, ExchangeConfig, parse_account_spec, parse_symbols_spec
 from app.exchange.execution import REALISTIC_HALF_SPREAD_BPS
+from app.exchange.replay_options import prepare_replay, replay_options
 from app.exchange.server import ExchangeServer
 
 
@@ -43,10 +44,12 @@ from app.exchange.server import ExchangeServer
 @click.option("--rate-limit", type=click.IntRange(min=1), default=None, metavar="N",
               help="Requests per minute per API key, answered 429 beyond (Alpaca's is 200). Default: off.")
 @click.option("--verbose", is_flag=True, help="Log every request.")
+@replay_options
 def exchange(host: str, port: int, bar_seconds: float, seed: int, symbols: str, accounts: tuple[str, ...],
              hours: str, fills: str, half_spread_bps: float | None, volume_share: float, fill_latency_ms: int,
              random_partials: float, state_file: Path | None, admin_token: str | None, rate_limit: int | None,
-             verbose: bool) -> None:
+             verbose: bool, market: str, replay_from: str, replay_start: str | None,
+             replay_timeframe: str, replay_speed: float, database_url: str | None) -> None:
     """Run the local Alpaca-compatible exchange (REST, market data and the trade_updates stream)."""
     if half_spread_bps is None:
         half_spread_bps = REALISTIC_HALF_SPREAD_BPS if fills == "realistic" else 0.0
@@ -59,10 +62,17 @@ def exchange(host: str, port: int, bar_seconds: float, seed: int, symbols: str, 
         }
         if accounts:
             config_kwargs["accounts"] = tuple(parse_account_spec(spec) for spec in accounts)
+        replay = None
+        if market == "replay":
+            replay = prepare_replay(config_kwargs["symbols"], replay_start, replay_timeframe, replay_speed,
+                                    database_url)
+            config_kwargs.update(symbols=replay.symbols, bar_seconds=replay.bar_seconds, hours="always")
+            hours = "always (the replay's own times)"
         config = ExchangeConfig(**config_kwargs)
     except (ConfigError, ValueError) as exc:
         raise click.BadParameter(str(exc)) from exc
-    server = ExchangeServer(config, host=host, port=port, verbose=verbose).start()
+    server = ExchangeServer(config, host=host, port=port, verbose=verbose,
+                            replay=replay.bars if replay else None).start()
     click.echo(f"exchange listening on {server.url}  (stream: {server.stream_url}, "
                f"data stream: {server.data_stream_url})")
     for account in config.accounts:
@@ -73,6 +83,8 @@ def exchange(host: str, port: int, bar_seconds: float, seed: int, symbols: str, 
     click.echo(f"  admin token: {server.admin_token}  (header X-Exchange-Admin-Token)")
     if rate_limit is not None:
         click.echo(f"  rate limit: {rate_limit} requests per minute per key (429 beyond)")
+    if replay is not None:
+        click.echo(f"  market: {replay.described}")
     click.echo("Ctrl-C to stop", err=True)
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())

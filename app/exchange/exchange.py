@@ -22,6 +22,7 @@ from app.exchange.hours import MarketHours
 from app.exchange.market import Market
 from app.exchange.numbers import ZERO, fmt, price_decimal, to_decimal
 from app.exchange.orders import Order
+from app.exchange.replay import StoredBars
 from app.exchange.timefmt import from_datetime, wall_clock_ms
 from app.exchange.venue import Venue
 from app.exchange.views import account_json, positions_json
@@ -30,7 +31,8 @@ from app.exchange.views import account_json, positions_json
 class Exchange:
     """One running exchange; thread-safe."""
 
-    def __init__(self, config: ExchangeConfig, clock: Callable[[], int] = wall_clock_ms) -> None:
+    def __init__(self, config: ExchangeConfig, clock: Callable[[], int] = wall_clock_ms,
+                 replay: dict[str, StoredBars] | None = None) -> None:
         self.config = config
         self.clock = clock
         self.lock = threading.RLock()
@@ -42,7 +44,7 @@ class Exchange:
             self.anchor_ms = int(saved["anchor_ms"]) if saved else now
         self.faults = FaultBook()
         self.hub = EventHub()
-        self.market = Market(config.symbols, config.seed, config.bar_ms, self.anchor_ms, config.correlation)
+        self.market = Market(config.symbols, config.seed, config.bar_ms, self.anchor_ms, config.correlation, replay)
         self._account_configs = list(config.accounts)
         self.venue = Venue(self.market, MarketHours(config.hours), self.hub, {}, config.half_spread_bps,
                            self._changed, config.partial_fill, config.execution)

@@ -14,6 +14,7 @@ import numpy as np
 
 from app.exchange.config import SymbolConfig
 from app.exchange.overlay import Ohlc, Overlay
+from app.exchange.replay import ReplaySeries, StoredBars
 from app.exchange.series import Bars, SymbolSeries
 
 FRACTIONS = (0.0, 1 / 3, 2 / 3, 1.0)
@@ -37,12 +38,16 @@ class Market:
     """Prices of every configured symbol; thread-safe."""
 
     def __init__(
-        self, symbols: tuple[SymbolConfig, ...], seed: int, bar_ms: int, anchor_ms: int, correlation: float = 0.0
+        self, symbols: tuple[SymbolConfig, ...], seed: int, bar_ms: int, anchor_ms: int, correlation: float = 0.0,
+        replay: dict[str, StoredBars] | None = None,
     ) -> None:
         self.bar_ms = bar_ms
         self.anchor_ms = anchor_ms
         self.configs = {s.symbol: s for s in symbols}
-        self._series = {s.symbol: SymbolSeries(s, seed, bar_ms, anchor_ms // bar_ms, correlation) for s in symbols}
+        self._series: dict[str, SymbolSeries | ReplaySeries] = {
+            s.symbol: SymbolSeries(s, seed, bar_ms, anchor_ms // bar_ms, correlation) for s in symbols}
+        for symbol, stored in (replay or {}).items():  # stored bars instead of the synthetic process
+            self._series[symbol] = ReplaySeries(stored, anchor_ms // bar_ms)
         self._overlays: dict[str, Overlay] = {s.symbol: Overlay() for s in symbols}
         self._lock = threading.RLock()
 

@@ -22,6 +22,8 @@ from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 from app.exchange.config import AccountConfig, ExchangeConfig
 from app.exchange.exchange import Exchange
 from app.exchange.faults import FaultRule
+from app.exchange.replay import StoredBars
+from app.exchange.timefmt import wall_clock_ms
 from app.exchange.web import create_app
 
 log = logging.getLogger(__name__)
@@ -84,10 +86,11 @@ class ExchangeServer:
     """The local Alpaca-compatible exchange, embeddable in tests and in Weaver's standalone mode."""
 
     def __init__(self, config: ExchangeConfig | None = None, host: str = "127.0.0.1", port: int = 0,
-                 clock: Callable[[], int] | None = None, verbose: bool = False) -> None:
+                 clock: Callable[[], int] | None = None, verbose: bool = False,
+                 replay: dict[str, StoredBars] | None = None) -> None:
         self.config = config or ExchangeConfig()
         self.admin_token = self.config.admin_token or secrets.token_hex(16)
-        self.exchange = Exchange(self.config, clock) if clock else Exchange(self.config)
+        self.exchange = Exchange(self.config, clock or wall_clock_ms, replay)
         self._host, self._port, self._verbose = host, port, verbose
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None

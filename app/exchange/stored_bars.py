@@ -1,0 +1,57 @@
+"""Where a replay's bars come from: Weaver's own database (bars fetched or imported into WallE).
+
+The one place the exchange reads Weaver's database; everything else of the exchange stays in memory.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from app.exchange.replay import StoredBars
+from app.walle.db import make_engine
+from app.walle.repositories.bars import BarRepository
+
+HISTORY_BARS = 500  # stored bars before the replay start, for a strategy's warm-up
+
+
+def load_stored(database_url: str, symbols: list[str], timeframe: str, start: datetime,
+                history: int = HISTORY_BARS) -> dict[str, StoredBars]:
+    """Each symbol's stored bars from `history` bars before `start` on; a symbol without bars from
+    `start` on is an error that names it."""
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection, Session(bind=connection) as session:
+            repository = BarRepository(session)
+            return {symbol: _stored(repository, symbol, timeframe, start, history) for symbol in symbols}
+    finally:
+        engine.dispose()
+
+
+def _stored(repository: BarRepository, symbol: str, timeframe: str, start: datetime, history: int) -> StoredBars:
+    arrays = repository.load(symbol, timeframe)
+    start_ns = int(start.timestamp() * 1_000_000_000)
+    first = int(np.searchsorted(arrays.ts, start_ns))
+    if first >= len(arrays):
+        last = arrays.ts[-1] if len(arrays) else None
+        stored = "no bars" if last is None else f"bars up to {datetime.fromtimestamp(int(last) / 1e9):%Y-%m-%d %H:%M}"
+        raise ValueError(f"{symbol} {timeframe}: nothing stored from {start:%Y-%m-%d %H:%M} on ({stored}); "
+                         f"fetch or import it first (weaver bars fetch / import)")
+    begin = max(first - history, 0)
+    window = slice(begin, None)
+    return StoredBars(symbol, arrays.open[window], arrays.high[window], arrays.low[window], arrays.close[window],
+                      arrays.volume[window], lead=first - begin)
+
+
+def timeframe_seconds(timeframe: str) -> int:
+    """Seconds per stored bar for the timeframes a replay can play (`1Sec`… `59Min`, `1Hour`…)."""
+    units = {"Sec": 1, "Min": 60, "Hour": 3600}
+    for unit, seconds in units.items():
+        if timeframe.endswith(unit) and timeframe[: -len(unit)].isdigit():
+            return int(timeframe[: -len(unit)]) * seconds
+    raise ValueError(f"cannot replay {timeframe} bars: use second, minute or hour bars")
+
+
+

@@ -1,0 +1,83 @@
+"""`weaver exchange --market replay --replay-from stored`: bars stored in Weaver's database (a real day
+fetched or imported) are the exchange's market — its bars, its prices, its fills."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import requests
+
+from app.bootstrap import Container
+from app.exchange import AccountConfig, ExchangeConfig, ExchangeServer, SymbolConfig
+from app.exchange.stored_bars import load_stored
+from app.services.bars import BarService
+from tests.integration.exchange.conftest import REPO
+
+NEW_YORK = ZoneInfo("America/New_York")
+KEYS = {"APCA-API-KEY-ID": "PAPERKEY", "APCA-API-SECRET-KEY": "PAPERSECRET"}
+DAY_OPEN = datetime(2024, 3, 15, 9, 30, tzinfo=NEW_YORK)
+
+
+def store_day(pg: Container) -> dict[str, np.ndarray]:
+    """A day of minute bars from 09:00 (30 bars of history, then the session), with recognisable prices."""
+    ts = (int(datetime(2024, 3, 15, 9, 0, tzinfo=NEW_YORK).timestamp()) + 60 * np.arange(420)) * 1_000_000_000
+    close = np.round(170 + np.sin(np.arange(420) / 9) * 3, 2)
+    bars = {"open": np.round(close - 0.05, 2), "high": close + 0.21, "low": close - 0.34, "close": close,
+            "volume": 1000.0 + np.arange(420)}
+    BarService(pg.uow).store_arrays("AAPL", "1Min", ts, bars, source="csv")
+    return bars
+
+
+def test_a_replay_serves_the_stored_bars_as_its_own_and_fills_at_their_prices(pg: Container) -> None:
+    stored = store_day(pg)
+    replay = load_stored(pg.settings.database_url, ["AAPL"], "1Min", DAY_OPEN, history=20)
+    assert replay["AAPL"].lead == 20
+    start = int(time.time()) // 60 * 60 * 1000 - 5 * 60_000  # five exchange minutes ago: 25 bars of the replay shown
+    config = ExchangeConfig(symbols=(SymbolConfig("AAPL", 170.0),), accounts=(AccountConfig("paper", *KEYS.values()),),
+                            hours="always", anchor=datetime.fromtimestamp(start / 1000, NEW_YORK))
+    with ExchangeServer(config, replay=replay) as server:
+        bars = requests.get(f"{server.url}/v2/stocks/AAPL/bars", headers=KEYS, timeout=5, params={
+            "timeframe": "1Min", "start": datetime.fromtimestamp(start / 1000 - 120, NEW_YORK).isoformat(),
+            "limit": 4}).json()["bars"]
+        at_open = 30  # stored index of 09:30
+        expected = [(stored["open"][i], stored["close"][i], int(stored["volume"][i]))
+                    for i in range(at_open - 2, at_open + 2)]
+        assert [(b["o"], b["c"], b["v"]) for b in bars] == [(float(o), float(c), v) for o, c, v in expected]
+        order = requests.post(f"{server.url}/v2/orders", headers=KEYS, timeout=5, json={
+            "symbol": "AAPL", "qty": "2", "side": "buy", "type": "market", "time_in_force": "day"}).json()
+        low, high = min(stored["low"][at_open:at_open + 8]), max(stored["high"][at_open:at_open + 8])
+        assert order["status"] == "filled" and low <= float(order["filled_avg_price"]) <= high
+
+
+def test_the_command_replays_a_stored_day_and_names_what_is_missing(pg: Container) -> None:
+    store_day(pg)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WEAVER_")}
+    env["WEAVER_DATABASE_URL"] = pg.settings.database_url
+    command = [sys.executable, "-c", "from app.cli import main; main()", "exchange", "--port", "0", "--symbols",
+               "AAPL", "--market", "replay", "--replay-speed", "60"]
+    missing = subprocess.run([*command, "--replay-start", "2024-03-18"], cwd=REPO, env=env, capture_output=True,
+                             text=True, timeout=60)
+    assert missing.returncode == 2 and "AAPL 1Min: nothing stored from 2024-03-18 09:30" in missing.stderr
+    process = subprocess.Popen([*command, "--replay-start", "2024-03-15"], cwd=REPO, env=env, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().split()[3]
+        lines = [process.stdout.readline() for _ in range(4)]
+        assert any("replaying stored 1Min bars of AAPL from 2024-03-15 09:30 EDT, one every 1 s" in line
+                   for line in lines), lines
+        latest = requests.get(f"{url}/v2/stocks/AAPL/trades/latest", headers=KEYS, timeout=5).json()
+        assert Decimal(str(latest["trade"]["p"])) > 160  # the stored day's prices, not the synthetic 190
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(10)
+        if process.stdout is not None:
+            process.stdout.close()
