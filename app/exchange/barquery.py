@@ -8,8 +8,6 @@ paging loop ends. A page also ends early (with a token) when it would synthesise
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -19,6 +17,7 @@ import numpy as np
 from app.exchange.errors import bad_request
 from app.exchange.hours import MarketHours
 from app.exchange.market import Market
+from app.exchange.page_tokens import decode_token, encode_token
 from app.exchange.timefmt import iso_bar, ny_date
 from app.exchange.timeframes import Timeframe, calendar_bucket
 
@@ -47,17 +46,6 @@ class Piece:
         return {"t": iso_bar(self.t), "o": self.o, "h": self.h, "l": self.low, "c": self.c,
                 "v": int(self.v), "n": int(self.n), "vw": vw}
 
-
-def encode_token(symbol: str, t: int) -> str:
-    return base64.urlsafe_b64encode(f"{symbol}|{t}".encode()).decode()
-
-
-def decode_token(token: str) -> tuple[str, int]:
-    try:
-        symbol, _, t = base64.urlsafe_b64decode(token.encode()).decode().partition("|")
-        return symbol, int(t)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise bad_request("invalid page_token") from exc
 
 
 class BarReader:

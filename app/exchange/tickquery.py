@@ -8,15 +8,13 @@ shut); the latest quote stands at that moment around the path price.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from app.exchange.errors import bad_request
 from app.exchange.hours import MarketHours
+from app.exchange.page_tokens import decode_token, encode_token
 from app.exchange.quotes import bid_ask, quote_at, range_ratio
 from app.exchange.timefmt import ny_date
 from app.exchange.trades import MAX_PRINTS, Prints, Tape
@@ -35,17 +33,6 @@ def iso_us_many(us: np.ndarray) -> list[str]:
     """iso_us of a column, in one numpy pass (a page holds up to 10,000 stamps)."""
     return np.char.add(np.datetime_as_string(us.astype("datetime64[us]"), unit="us"), "Z").tolist()
 
-
-def encode_token(symbol: str, print_id: int) -> str:
-    return base64.urlsafe_b64encode(f"{symbol}|{print_id}".encode()).decode()
-
-
-def decode_token(token: str) -> tuple[str, int]:
-    try:
-        symbol, _, print_id = base64.urlsafe_b64decode(token.encode()).decode().partition("|")
-        return symbol, int(print_id)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise bad_request("invalid page_token") from exc
 
 
 class TickReader:
