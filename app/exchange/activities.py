@@ -42,12 +42,15 @@ class FillActivity:
     cum_qty: str
     leaves_qty: str
     order_status: str
+    fee: str = "0"  # USD charged on this fill (crypto, app/exchange/fees.py); kept so history can undo it
 
     @classmethod
-    def of(cls, order: Order, event: str, price: Decimal, qty: Decimal, now_ms: int) -> FillActivity:
+    def of(cls, order: Order, event: str, price: Decimal, qty: Decimal, now_ms: int,
+           fee: Decimal | None = None) -> FillActivity:
         leaves = max((order.qty or order.filled_qty) - order.filled_qty, Decimal(0))
         return cls(activity_id(now_ms), now_ms, order.id, order.symbol, order.side, event, fmt(price) or "0",
-                   fmt(qty) or "0", fmt(order.filled_qty) or "0", fmt(leaves) or "0", order.status)
+                   fmt(qty) or "0", fmt(order.filled_qty) or "0", fmt(leaves) or "0", order.status,
+                   fmt(fee) or "0")
 
     @property
     def signed_qty(self) -> Decimal:

@@ -19,8 +19,10 @@ from app.exchange.server import ExchangeServer
 @click.option("--port", default=5055, show_default=True, help="0 picks a free port.")
 @click.option("--bar-seconds", default=60.0, show_default=True, help="Base bar of the price process.")
 @click.option("--seed", default=7, show_default=True)
-@click.option("--symbols", default="AAPL=190,MSFT=410,SPY=520", show_default=True,
-              help="Comma-separated SYMBOL[=start price].")
+@click.option("--symbols", default="AAPL=190,MSFT=410,SPY=520,BTC/USD=60000,ETH/USD=3000", show_default=True,
+              help="Comma-separated SYMBOL[=start price]; BASE/USD is a crypto pair (24/7, fees).")
+@click.option("--crypto-fees", default="15,25", show_default=True, metavar="MAKER,TAKER",
+              help="Crypto fees in basis points of each fill (Alpaca's base tier: 15 maker, 25 taker).")
 @click.option("--account", "accounts", multiple=True, metavar="NAME:KEY:SECRET[:CASH[:short]]",
               help="Repeatable. Default: paper:PAPERKEY:PAPERSECRET:100000.")
 @click.option("--hours", type=click.Choice(["nyse", "always"]), default="nyse", show_default=True,
@@ -48,7 +50,7 @@ from app.exchange.server import ExchangeServer
 def exchange(host: str, port: int, bar_seconds: float, seed: int, symbols: str, accounts: tuple[str, ...],
              hours: str, fills: str, half_spread_bps: float | None, volume_share: float, fill_latency_ms: int,
              random_partials: float, state_file: Path | None, admin_token: str | None, rate_limit: int | None,
-             verbose: bool, market: str, replay_from: str, replay_start: str | None,
+             verbose: bool, crypto_fees: str, market: str, replay_from: str, replay_start: str | None,
              replay_timeframe: str, replay_speed: float, database_url: str | None) -> None:
     """Run the local Alpaca-compatible exchange (REST, market data and the trade_updates stream)."""
     if half_spread_bps is None:
@@ -60,6 +62,8 @@ def exchange(host: str, port: int, bar_seconds: float, seed: int, symbols: str, 
             "rate_limit_per_minute": rate_limit, "fills": fills, "half_spread_bps": half_spread_bps,
             "volume_share": volume_share, "fill_latency_ms": fill_latency_ms, "random_partials": random_partials,
         }
+        maker, _, taker = crypto_fees.partition(",")
+        config_kwargs.update(crypto_maker_bps=float(maker), crypto_taker_bps=float(taker or maker))
         if accounts:
             config_kwargs["accounts"] = tuple(parse_account_spec(spec) for spec in accounts)
         replay = None

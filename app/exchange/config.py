@@ -8,14 +8,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import ROUND_UP, Decimal
 from pathlib import Path
 from typing import Literal
 
 from app.exchange.execution import Execution, FillMode
 
 HoursMode = Literal["always", "nyse"]
+AssetClass = Literal["us_equity", "crypto"]
 SYMBOL_PATTERN = re.compile(r"^[A-Z][A-Z0-9.]{0,9}$")
+PAIR_PATTERN = re.compile(r"^[A-Z0-9]{2,10}/(USD|USDT|USDC|BTC)$")  # Alpaca's crypto pairs: BASE/QUOTE
 EXCHANGES = ("AMEX", "ARCA", "BATS", "NYSE", "NASDAQ", "NYSEARCA", "OTC")  # the OpenAPI `Exchange` enum
+CRYPTO_EXCHANGE = "CRYPTO"  # what Alpaca lists crypto assets under (alpaca-py's AssetExchange has it)
 
 
 class ConfigError(ValueError):
@@ -24,7 +28,9 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class SymbolConfig:
-    """One tradable US equity and the parameters of its synthetic price process."""
+    """One tradable asset (a US equity, or a crypto pair such as BTC/USD) and its synthetic price process.
+
+    Build crypto pairs with `SymbolConfig.crypto(...)`: 24/7, more volatile, fractional, never shorted."""
 
     symbol: str
     price: float = 100.0  # price at the anchor time
@@ -35,16 +41,40 @@ class SymbolConfig:
     fractionable: bool = True
     shortable: bool = True
     marginable: bool = True
+    asset_class: AssetClass = "us_equity"
 
     def __post_init__(self) -> None:
-        if not SYMBOL_PATTERN.match(self.symbol):
+        if self.asset_class == "crypto":
+            if not PAIR_PATTERN.match(self.symbol):
+                raise ConfigError(f"symbol {self.symbol!r}: a crypto pair is BASE/USD (upper case)")
+            if self.shortable or self.marginable or self.exchange != CRYPTO_EXCHANGE:
+                raise ConfigError(f"symbol {self.symbol}: crypto is neither shorted nor bought on margin")
+        elif not SYMBOL_PATTERN.match(self.symbol):
             raise ConfigError(f"symbol {self.symbol!r}: use upper-case letters, digits and dots")
+        elif self.exchange not in EXCHANGES:
+            raise ConfigError(f"symbol {self.symbol}: exchange must be one of {', '.join(EXCHANGES)}")
         if not self.price >= 0.01:
             raise ConfigError(f"symbol {self.symbol}: start price must be at least 0.01")
         if not 0 <= self.volatility <= 5:
             raise ConfigError(f"symbol {self.symbol}: volatility must be within [0, 5]")
-        if self.exchange not in EXCHANGES:
-            raise ConfigError(f"symbol {self.symbol}: exchange must be one of {', '.join(EXCHANGES)}")
+
+    @classmethod
+    def crypto(cls, symbol: str, price: float = 100.0, volatility: float = 0.6,
+               volume_per_second: float = 20.0) -> SymbolConfig:
+        """A crypto pair: about twice an index's volatility, coins rather than shares of volume."""
+        return cls(symbol, price, volatility, volume_per_second=volume_per_second, exchange=CRYPTO_EXCHANGE,
+                   fractionable=True, shortable=False, marginable=False, asset_class="crypto")
+
+    @property
+    def is_crypto(self) -> bool:
+        return self.asset_class == "crypto"
+
+    @property
+    def min_order_size(self) -> Decimal:
+        """Alpaca lists a minimum per pair (about a dollar's worth); here $1 at the start price, to 9 decimals."""
+        if not self.is_crypto:
+            return Decimal("0.000000001")
+        return (Decimal(1) / Decimal(repr(self.price))).quantize(Decimal("0.000000001"), rounding=ROUND_UP)
 
 
 @dataclass(frozen=True)
@@ -68,7 +98,12 @@ class AccountConfig:
 
 
 def _default_symbols() -> tuple[SymbolConfig, ...]:
-    return (SymbolConfig("AAPL", 190.0), SymbolConfig("MSFT", 410.0), SymbolConfig("SPY", 520.0))
+    return (SymbolConfig("AAPL", 190.0), SymbolConfig("MSFT", 410.0), SymbolConfig("SPY", 520.0),
+            *DEFAULT_CRYPTO)
+
+
+DEFAULT_CRYPTO = (SymbolConfig.crypto("BTC/USD", 60_000.0, volume_per_second=2.0),
+                  SymbolConfig.crypto("ETH/USD", 3_000.0, 0.7, volume_per_second=20.0))
 
 
 def _default_accounts() -> tuple[AccountConfig, ...]:
@@ -98,6 +133,8 @@ class ExchangeConfig:
     volume_share: float = 0.1  # realistic: the most of a bar's volume one order takes within that bar
     fill_latency_ms: int = 50  # realistic: from accept to reaching the market
     random_partials: float = 0.0  # realistic: the share of fills cut short at random (Alpaca paper: ~0.1)
+    crypto_maker_bps: float = 15.0  # Alpaca's base crypto tier: 15 bps on fills that rested (made liquidity) …
+    crypto_taker_bps: float = 25.0  # … and 25 bps on fills that took it; charged in USD on each fill
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "symbols", tuple(self.symbols))
@@ -114,6 +151,8 @@ class ExchangeConfig:
             raise ConfigError("max_page_size must be positive")
         if not 0 <= self.correlation < 1:
             raise ConfigError("correlation must be within [0, 1)")
+        if not (0 <= self.crypto_maker_bps <= 1000 and 0 <= self.crypto_taker_bps <= 1000):
+            raise ConfigError("crypto fees must be within [0, 1000] basis points")
         try:
             _ = self.execution
         except ValueError as exc:
@@ -156,9 +195,17 @@ def parse_account_spec(spec: str) -> AccountConfig:
 
 
 def parse_symbols_spec(spec: str) -> tuple[SymbolConfig, ...]:
-    """`AAPL,MSFT=410.5` as the CLI takes it; a symbol without a price starts at 100."""
+    """`AAPL,MSFT=410.5,SOL/USD=150` as the CLI takes it; a symbol without a price starts at 100.
+    A name with a slash is a crypto pair (BTC/USD and ETH/USD keep their default price and volume)."""
     symbols = []
+    defaults = {c.symbol: c for c in DEFAULT_CRYPTO}
     for item in filter(None, (part.strip() for part in spec.split(","))):
         name, _, price = item.partition("=")
-        symbols.append(SymbolConfig(name.upper(), float(price) if price else 100.0))
+        name = name.upper()
+        if "/" in name:
+            base = defaults.get(name, SymbolConfig.crypto(name))
+            symbols.append(SymbolConfig.crypto(name, float(price) if price else base.price, base.volatility,
+                                               base.volume_per_second))
+        else:
+            symbols.append(SymbolConfig(name, float(price) if price else 100.0))
     return tuple(symbols)

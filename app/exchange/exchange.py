@@ -18,6 +18,7 @@ from app.exchange.config import AccountConfig, ConfigError, ExchangeConfig
 from app.exchange.errors import ExchangeError, invalid, not_found
 from app.exchange.events import EventHub
 from app.exchange.faults import FaultBook, FaultRule
+from app.exchange.fees import CryptoFees
 from app.exchange.hours import MarketHours
 from app.exchange.market import Market
 from app.exchange.numbers import ZERO, fmt, price_decimal, to_decimal
@@ -47,7 +48,8 @@ class Exchange:
         self.market = Market(config.symbols, config.seed, config.bar_ms, self.anchor_ms, config.correlation, replay)
         self._account_configs = list(config.accounts)
         self.venue = Venue(self.market, MarketHours(config.hours), self.hub, {}, config.half_spread_bps,
-                           self._changed, config.partial_fill, config.execution)
+                           self._changed, config.partial_fill, config.execution,
+                           CryptoFees(config.crypto_maker_bps, config.crypto_taker_bps))
         self._open_accounts(now)
         for name, data in (saved or {}).get("accounts", {}).items():
             if name in self.venue.accounts:

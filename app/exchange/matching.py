@@ -22,6 +22,8 @@ def fill(venue: Venue, account: Account, order: Order, qty: Decimal, price: Deci
         order.qty = floor_qty(order.notional / price) if order.notional else ZERO
         qty = order.qty
     position_qty = account.apply_fill(order.symbol, order.side, qty, price, now_ms)
+    fee = venue.fees.on_fill(venue.market.configs[order.symbol], order, qty, price)
+    account.cash -= fee
     order.filled_qty += qty
     order.filled_value += qty * price
     order.filled_ms = now_ms
@@ -29,7 +31,7 @@ def fill(venue: Venue, account: Account, order: Order, qty: Decimal, price: Deci
     done = order.filled_qty >= (order.qty or ZERO)
     order.status = "filled" if done else "partially_filled"
     event = "fill" if done else "partial_fill"
-    venue.publish(account, order, event, now_ms, price=price, qty=qty, position_qty=position_qty)
+    venue.publish(account, order, event, now_ms, fee, price=price, qty=qty, position_qty=position_qty)
     if order.order_class == "oco":  # the first execution on one side cancels the other
         cancel_other_side(venue, account, order, now_ms)
     if done:
@@ -73,6 +75,7 @@ def try_execute(venue: Venue, account: Account, order: Order, stretch: Stretch, 
     price = execution_price(order, stretch, venue.half_spread_bps)
     order.checked_ms = now_ms
     if price is None:
+        order.rested = True
         return False
     fill(venue, account, order, order.remaining_qty or ZERO, price, now_ms)
     return True
@@ -108,6 +111,7 @@ def _realistic(venue: Venue, account: Account, order: Order, stretch: Stretch, n
     price = _realistic_price(order, stretch, bid, ask, arriving)
     impatient = arriving and order.time_in_force in ("ioc", "fok")
     if price is None:
+        order.rested = True
         if impatient:
             venue.set_status(account, order, "canceled", now_ms)
         return False
@@ -160,7 +164,7 @@ def match_symbol(venue: Venue, symbol: str, now_ms: int, point: Decimal | None =
         for order in account.open_orders(symbol):
             if order.status not in ACTIVE:
                 continue
-            if not venue.hours.is_tradable(now_ms, order.extended_hours):
+            if not venue.hours_for(symbol).is_tradable(now_ms, order.extended_hours):
                 order.checked_ms = now_ms
                 continue
             if point is not None:
@@ -184,7 +188,7 @@ def tick(venue: Venue, now_ms: int) -> None:
                     run_auction(venue, account, order, now_ms)
             elif order.expires_ms is not None and order.expires_ms <= now_ms:
                 expire(venue, account, order, now_ms)
-            elif order.status == "accepted" and venue.hours.is_tradable(now_ms, order.extended_hours):
+            elif order.status == "accepted" and venue.hours_for(order.symbol).is_tradable(now_ms, order.extended_hours):
                 order.checked_ms = now_ms
                 venue.set_status(account, order, "new", now_ms)
                 symbols.add(order.symbol)

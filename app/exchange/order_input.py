@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from app.exchange.crypto_orders import check_crypto_order
 from app.exchange.errors import invalid
 from app.exchange.numbers import QTY_STEP, to_decimal
 from app.marvin.instruments import Instrument
@@ -70,8 +71,10 @@ def _price(body: dict, name: str) -> Decimal | None:
     return value
 
 
-def parse_order(body: object, known_symbol: bool, fractionable: bool) -> OrderInput:
-    """Check the request's shape; `known_symbol`/`fractionable` describe the asset it names."""
+def parse_order(body: object, known_symbol: bool, fractionable: bool,
+                crypto_min_qty: Decimal | None = None) -> OrderInput:
+    """Check the request's shape; `known_symbol`/`fractionable` describe the asset it names, and
+    `crypto_min_qty` (its min_order_size) makes it a crypto pair, with crypto's rules."""
     if not isinstance(body, dict):
         raise invalid("request body must be a JSON object")
     symbol = str(body.get("symbol") or "").upper()
@@ -120,6 +123,8 @@ def parse_order(body: object, known_symbol: bool, fractionable: bool) -> OrderIn
     order_class = body.get("order_class") or "simple"
     result = OrderInput(symbol, side, kind, tif, qty, notional, limit_price, stop_price,
                         client_order_id, extended, order_class, trail_price=trail_price, trail_percent=trail_percent)
+    if crypto_min_qty is not None:
+        return check_crypto_order(result, crypto_min_qty)
     if result.fractional:
         if not fractionable:
             raise invalid(f"asset {symbol} is not fractionable")

@@ -67,6 +67,8 @@ class Order:
     replaced_by: str | None = None
     replaces: str | None = None
     checked_ms: int = 0  # resting orders are matched against the price path from here on
+    asset_class: str = "us_equity"  # or "crypto" (BTC/USD …): Alpaca sends it with every order
+    rested: bool = False  # met no price on a pass at the market: its later fills make liquidity (fees)
 
     @property
     def is_open(self) -> bool:
@@ -101,7 +103,7 @@ class Order:
             "replaces": self.replaces,
             "asset_id": asset_id(self.symbol),
             "symbol": self.symbol,
-            "asset_class": "us_equity",
+            "asset_class": self.asset_class,
             "notional": fmt(self.notional),
             "qty": fmt(self.qty),
             "filled_qty": fmt(self.filled_qty),

@@ -147,7 +147,7 @@ class Rewind:
     def equity_at(self, at: int, price: PriceAt) -> Decimal:
         while self.fills and self.fills[-1].ms > at:
             fill = self.fills.pop()
-            self.cash += cents(fill.signed_qty * Decimal(fill.price))
+            self.cash += cents(fill.signed_qty * Decimal(fill.price)) + Decimal(fill.fee)
             self.held[fill.symbol] = self.held.get(fill.symbol, ZERO) - fill.signed_qty
         return self.cash + _marked(self.held, at, price)
 

@@ -77,12 +77,12 @@ def _spec(venue: Venue, old: Order, body: object) -> OrderInput:
             raise invalid("trail can only be replaced on trailing stop orders")
         merged["stop_price"] = body.get("stop_price", fmt(old.stop_price))
     config = venue.market.configs[old.symbol]
-    return parse_order(merged, True, config.fractionable)
+    return parse_order(merged, True, config.fractionable, config.min_order_size if config.is_crypto else None)
 
 
 def _successor(venue: Venue, account: Account, old: Order, spec: OrderInput, status: str, now_ms: int) -> Order:
     """The replacing order, in the old one's place among its parent's legs or over its own legs."""
-    tradable = venue.hours.is_tradable(now_ms, old.extended_hours)
+    tradable = venue.hours_for(old.symbol).is_tradable(now_ms, old.extended_hours)
     new = new_order(venue, account, old.symbol, old.side, old.type, spec.time_in_force, now_ms, qty=spec.qty,
                     limit_price=spec.limit_price, stop_price=spec.stop_price, trail_price=spec.trail_price,
                     trail_percent=spec.trail_percent, client_order_id=spec.client_order_id,

@@ -6,6 +6,7 @@ import uuid
 from decimal import Decimal
 
 from app.exchange.accounts import Account
+from app.exchange.assets import resolve_symbol
 from app.exchange.auctions import auction_time
 from app.exchange.errors import (
     NOT_CANCELABLE,
@@ -26,9 +27,12 @@ from app.exchange.venue import Venue
 
 def submit(venue: Venue, account: Account, body: object, now_ms: int) -> dict[str, object]:
     """POST /v2/orders: validate, check the money, rest or execute at once."""
-    symbol = str(body.get("symbol") or "").upper() if isinstance(body, dict) else ""
+    symbol = resolve_symbol(venue.market.configs, str(body.get("symbol") or "")) if isinstance(body, dict) else ""
     config = venue.market.configs.get(symbol)
-    spec = parse_order(body, config is not None, bool(config and config.fractionable))
+    if config is not None and isinstance(body, dict):
+        body = {**body, "symbol": symbol}  # "BTCUSD" is BTC/USD, as at Alpaca
+    spec = parse_order(body, config is not None, bool(config and config.fractionable),
+                       config.min_order_size if config is not None and config.is_crypto else None)
     if spec.client_order_id is not None and spec.client_order_id in account.by_client_id:
         raise invalid("client_order_id must be unique")
     last = venue.price(spec.symbol, now_ms)
@@ -62,6 +66,7 @@ def check_affordable(venue: Venue, account: Account, spec: OrderInput, last: Dec
             raise forbidden("fractional orders cannot be sold short")
     reference = spec.limit_price or spec.stop_price or last
     cost = spec.notional if spec.notional is not None else qty * reference
+    cost = venue.fees.with_taker_fee(venue.market.configs[spec.symbol], cost)
     if cost > account.buying_power(price_of):
         raise insufficient_buying_power()
 
@@ -76,7 +81,7 @@ def _check_oco_exits(account: Account, spec: OrderInput) -> None:
 
 def _place(venue: Venue, account: Account, spec: OrderInput, now_ms: int) -> Order:
     auction_ms = auction_time(venue.hours, spec.time_in_force, now_ms) if spec.time_in_force in AUCTIONS else None
-    tradable = auction_ms is None and venue.hours.is_tradable(now_ms, spec.extended_hours)
+    tradable = auction_ms is None and venue.hours_for(spec.symbol).is_tradable(now_ms, spec.extended_hours)
     order = new_order(venue, account, spec.symbol, spec.side, spec.type, spec.time_in_force, now_ms,
                       qty=spec.qty, notional=spec.notional, limit_price=spec.limit_price,
                       stop_price=spec.stop_price, client_order_id=spec.client_order_id,
@@ -110,6 +115,7 @@ def new_order(venue: Venue, account: Account, symbol: str, side: str, kind: str,
     fields.setdefault("client_order_id", None)
     fields["client_order_id"] = fields["client_order_id"] or str(uuid.uuid4())
     fields.setdefault("status", "new")
+    fields["asset_class"] = venue.market.configs[symbol].asset_class
     for name in ("qty", "notional", "limit_price", "stop_price", "trail_price", "trail_percent", "auction_ms"):
         fields.setdefault(name, None)
     order = Order(id=str(uuid.uuid4()), account=account.name, symbol=symbol, side=side, type=kind,
@@ -218,8 +224,9 @@ def close_position(venue: Venue, account: Account, symbol: str, args: dict[str, 
     qty = size if qty is None else qty
     if qty <= 0 or qty > size:
         raise insufficient_qty(fmt(qty), fmt(size))
+    crypto = venue.market.configs[symbol.upper()].is_crypto
     body = {"symbol": symbol.upper(), "qty": str(qty), "side": "sell" if held > 0 else "buy",
-            "type": "market", "time_in_force": "day"}
+            "type": "market", "time_in_force": "gtc" if crypto else "day"}
     return submit(venue, account, body, now_ms)
 
 

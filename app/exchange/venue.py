@@ -11,12 +11,15 @@ from app.exchange.accounts import Account
 from app.exchange.activities import FillActivity
 from app.exchange.events import EventHub
 from app.exchange.execution import Execution
+from app.exchange.fees import CryptoFees
 from app.exchange.hours import MarketHours
 from app.exchange.market import Market
 from app.exchange.numbers import fmt, price_decimal
 from app.exchange.orders import Order
 from app.exchange.quotes import quote_at, range_ratio
 from app.exchange.timefmt import iso
+
+AROUND_THE_CLOCK = MarketHours("always")  # crypto's hours
 
 
 @dataclass
@@ -31,6 +34,12 @@ class Venue:
     on_change: Callable[[], None] = lambda: None
     partial_fill: float = 1.0  # share of a market order filled on arrival (tests of partial fills)
     execution: Execution = Execution()  # ideal or realistic fills (app/exchange/execution.py)
+    fees: CryptoFees = CryptoFees()  # crypto maker/taker basis points (app/exchange/fees.py)
+
+    def hours_for(self, symbol: str) -> MarketHours:
+        """When `symbol` trades: crypto around the clock whatever `--hours` says, equities by the venue's hours."""
+        config = self.market.configs.get(symbol)
+        return AROUND_THE_CLOCK if config is not None and config.is_crypto else self.hours
 
     def price(self, symbol: str, now_ms: int) -> Decimal:
         return price_decimal(self.market.price_at(symbol, now_ms))
@@ -76,7 +85,8 @@ class Venue:
             self.publish(account, order, event, now_ms)
         self.on_change()
 
-    def publish(self, account: Account, order: Order, event: str, now_ms: int, **fill: Decimal) -> None:
+    def publish(self, account: Account, order: Order, event: str, now_ms: int, fee: Decimal | None = None,
+                **fill: Decimal) -> None:
         data: dict[str, object] = {
             "event": event,
             "timestamp": iso(now_ms),
@@ -84,7 +94,7 @@ class Venue:
         }
         if fill:
             if event in ("fill", "partial_fill"):  # the account's FILL activity, as Alpaca lists it
-                account.activities.append(FillActivity.of(order, event, fill["price"], fill["qty"], now_ms))
+                account.activities.append(FillActivity.of(order, event, fill["price"], fill["qty"], now_ms, fee))
             data["execution_id"] = str(uuid.uuid4())
             data.update({name: fmt(value) for name, value in fill.items()})
         self.hub.publish(account.name, {"stream": "trade_updates", "data": data})

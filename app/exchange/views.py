@@ -64,7 +64,7 @@ def account_json(venue: Venue, account: Account, now_ms: int) -> dict[str, objec
 
 
 def _lastday(venue: Venue, symbol: str, now_ms: int) -> Decimal:
-    return price_decimal(venue.market.last_close(symbol, venue.hours.previous_close(now_ms)))
+    return price_decimal(venue.market.last_close(symbol, venue.hours_for(symbol).previous_close(now_ms)))
 
 
 def position_json(venue: Venue, account: Account, position: Position, now_ms: int) -> dict[str, object]:
@@ -74,7 +74,7 @@ def position_json(venue: Venue, account: Account, position: Position, now_ms: in
     qty = position.qty
     market_value = cents(qty * current)
     cost_basis = cents(qty * position.avg_entry_price)
-    day_start = venue.hours.current_or_next(now_ms).open_ms
+    day_start = venue.hours_for(position.symbol).current_or_next(now_ms).open_ms
     reference = lastday if position.opened_ms < day_start else position.avg_entry_price
     intraday_basis = cents(qty * reference)
     held = account.held_for_sale(position.symbol) if qty > 0 else ZERO
@@ -82,7 +82,7 @@ def position_json(venue: Venue, account: Account, position: Position, now_ms: in
         "asset_id": asset_id(position.symbol),
         "symbol": position.symbol,
         "exchange": config.exchange,
-        "asset_class": "us_equity",
+        "asset_class": config.asset_class,
         "asset_marginable": config.marginable,
         "qty": fmt(qty),
         "qty_available": fmt(qty - held),

@@ -42,6 +42,8 @@ def create_app(exchange: Exchange, admin_token: str) -> Flask:
     from app.exchange.web import datastream, quotes, snapshots, trades  # market data beyond bars
     for module in (quotes, trades, snapshots, datastream):
         app.register_blueprint(module.bp)
+    from app.exchange.web import crypto_data
+    app.register_blueprint(crypto_data.bp)
 
     @app.errorhandler(ExchangeError)
     def exchange_error(error: ExchangeError):  # noqa: ANN202 - Flask response tuple

@@ -15,6 +15,6 @@ def assets():
     return jsonify(list_assets(exchange_of_app().market.configs, request.args.to_dict()))
 
 
-@bp.get("/v2/assets/<symbol_or_asset_id>")
+@bp.get("/v2/assets/<path:symbol_or_asset_id>")
 def asset(symbol_or_asset_id: str):
     return jsonify(asset_json(find_asset(exchange_of_app().market.configs, symbol_or_asset_id)))

@@ -7,6 +7,7 @@ from flask import Blueprint, jsonify, request
 
 from app.exchange.barquery import BarReader
 from app.exchange.errors import bad_request, not_found
+from app.exchange.hours import MarketHours
 from app.exchange.timefmt import iso, ny_date, ny_midnight, parse_time
 from app.exchange.timeframes import parse_timeframe
 from app.exchange.web.app import exchange_of_app
@@ -42,7 +43,8 @@ def symbol_bars(symbol: str):
     return jsonify({"bars": page.get(symbol, []), "symbol": symbol, "next_page_token": token})
 
 
-def _bars_page(symbols: list[str]) -> tuple[dict[str, list[dict]], str | None]:
+def _bars_page(symbols: list[str], hours: MarketHours | None = None) -> tuple[dict[str, list[dict]], str | None]:
+    """One page of bars under the venue's hours, or under `hours` (crypto's: around the clock)."""
     exchange = exchange_of_app()
     now = exchange.clock()
     args = request.args
@@ -58,7 +60,7 @@ def _bars_page(symbols: list[str]) -> tuple[dict[str, list[dict]], str | None]:
     sort = args.get("sort", "asc")
     if sort not in ("asc", "desc"):
         raise bad_request("sort must be asc or desc")
-    reader = BarReader(exchange.market, exchange.venue.hours, now, exchange.config.max_bars_per_request)
+    reader = BarReader(exchange.market, hours or exchange.venue.hours, now, exchange.config.max_bars_per_request)
     return reader.page(symbols, timeframe, start, end, min(limit, exchange.config.max_page_size),
                        args.get("page_token") or None, sort == "desc")
 

@@ -16,7 +16,8 @@ from app.exchange.web.app import exchange_of_app
 
 ADMIN_PREFIX = "/_exchange"
 PUBLIC = frozenset({"/_exchange/health"})
-IN_BAND_AUTH = frozenset({"/stream", "/v2/iex", "/v2/sip", "/v2/delayed_sip", "/v2/test"})
+IN_BAND_AUTH = frozenset({"/stream", "/v2/iex", "/v2/sip", "/v2/delayed_sip", "/v2/test", "/v1beta3/crypto/us"})
+CRYPTO_DATA = "/v1beta3/crypto/"  # Alpaca serves crypto data without keys; with keys they are checked
 
 
 def error_response(status: int, message: str | None = None) -> tuple[Response, int]:
@@ -35,7 +36,8 @@ def _before() -> tuple[Response, int] | None:
         return None if path in PUBLIC or _admin_ok() else error_response(401, "admin token required")
     exchange = exchange_of_app()
     account = None
-    if path not in IN_BAND_AUTH:  # the streams authenticate in-band, as Alpaca's do
+    keyless = path.startswith(CRYPTO_DATA) and "APCA-API-KEY-ID" not in request.headers
+    if path not in IN_BAND_AUTH and not keyless:  # the streams authenticate in-band, as Alpaca's do
         account = exchange.authenticate(request.headers.get("APCA-API-KEY-ID"),
                                         request.headers.get("APCA-API-SECRET-KEY"))
         if account is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import current_app, request
 
 from app.exchange.errors import bad_request, not_found
+from app.exchange.hours import MarketHours
 from app.exchange.tickquery import TickReader
 from app.exchange.timefmt import ny_date, ny_midnight, parse_time
 from app.exchange.trades import Tape
@@ -42,18 +43,20 @@ def tape_of_app() -> Tape:
     return tape
 
 
-def tick_reader() -> TickReader:
+def tick_reader(hours: MarketHours | None = None) -> TickReader:
+    """The tape under the venue's hours, or under `hours` (crypto's: around the clock)."""
     exchange = exchange_of_app()
-    feed = request.args.get("feed")
+    feed = request.args.get("feed") if hours is None else None  # the crypto routes' feed is in their path
     if feed and feed not in FEEDS:
         raise bad_request(f"invalid feed {feed!r}")
-    return TickReader(tape_of_app(), exchange.venue.hours, exchange.clock(), exchange.venue.half_spread_bps)
+    return TickReader(tape_of_app(), hours or exchange.venue.hours, exchange.clock(), exchange.venue.half_spread_bps)
 
 
-def tick_page(names: list[str], kind: str) -> tuple[dict[str, list[dict]], str | None]:
+def tick_page(names: list[str], kind: str,
+              hours: MarketHours | None = None) -> tuple[dict[str, list[dict]], str | None]:
     """One page of trades or quotes, from the request's start, end, limit, sort and page_token."""
     exchange = exchange_of_app()
-    reader = tick_reader()
+    reader = tick_reader(hours)
     args = request.args
     try:
         start = parse_time(args["start"]) if args.get("start") else ny_midnight(ny_date(reader.now_ms))

@@ -19,13 +19,13 @@ def list_positions():
         return jsonify(positions_json(venue, g.account, now))
 
 
-@bp.get("/v2/positions/<symbol_or_asset_id>")
+@bp.get("/v2/positions/<path:symbol_or_asset_id>")
 def get_position(symbol_or_asset_id: str):
     with exchange_of_app().session() as (venue, now):
         return jsonify(one_position_json(venue, g.account, _symbol(symbol_or_asset_id), now))
 
 
-@bp.delete("/v2/positions/<symbol_or_asset_id>")
+@bp.delete("/v2/positions/<path:symbol_or_asset_id>")
 def close_position(symbol_or_asset_id: str):
     symbol = _symbol(symbol_or_asset_id)
     with exchange_of_app().session() as (venue, now):

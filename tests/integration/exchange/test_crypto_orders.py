@@ -1,0 +1,124 @@
+"""Orders on crypto pairs through alpaca-py's TradingClient: 24/7 under NYSE hours, fractional to 9
+decimals, gtc/ioc only, notional buys, maker/taker fees in USD, assets and positions of class crypto."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+import requests
+from alpaca.common.exceptions import APIError
+from alpaca.trading.client import TradingClient
+from alpaca.trading.enums import AssetClass, OrderSide, TimeInForce
+from alpaca.trading.requests import GetAssetsRequest, LimitOrderRequest, MarketOrderRequest
+
+from app.exchange import ExchangeServer
+from tests.integration.exchange.conftest import PAPER, wait_for
+from tests.integration.exchange.crypto_support import CRYPTO_CONFIG
+
+CENT = Decimal("0.01")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[ExchangeServer]:
+    with ExchangeServer(CRYPTO_CONFIG) as running:
+        yield running
+
+
+def cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def fill_activities(server: ExchangeServer) -> list[dict]:
+    return requests.get(f"{server.url}/v2/account/activities/FILL", timeout=5,
+                        headers={"APCA-API-KEY-ID": PAPER.key, "APCA-API-SECRET-KEY": PAPER.secret}).json()
+
+
+def raw_order(server: ExchangeServer, order_id: object) -> dict:
+    return requests.get(f"{server.url}/v2/orders/{order_id}", timeout=5,
+                        headers={"APCA-API-KEY-ID": PAPER.key, "APCA-API-SECRET-KEY": PAPER.secret}).json()
+
+
+def test_a_fractional_market_buy_fills_at_the_ask_and_pays_the_taker_fee_to_the_cent(
+        server: ExchangeServer, trading: TradingClient, contract) -> None:
+    server.pin_price("BTC/USD", "60000")
+    cash = Decimal(trading.get_account().cash)
+    order = trading.submit_order(MarketOrderRequest(symbol="BTC/USD", qty=0.012345678, side=OrderSide.BUY,
+                                                    time_in_force=TimeInForce.GTC))
+    assert (order.symbol, order.asset_class, order.qty) == ("BTC/USD", AssetClass.CRYPTO, "0.012345678")
+    wait_for(lambda: trading.get_order_by_id(order.id).status.value == "filled", 10, "the buy to fill")
+    filled = trading.get_order_by_id(order.id)
+    price = Decimal(str(filled.filled_avg_price))
+    assert price > Decimal(60000)  # at the ask, though NYSE is shut for AAPL most of the day
+    qty = Decimal("0.012345678")
+    value = cents(qty * price)
+    fee = cents(qty * price * Decimal("0.0025"))
+    assert fee == Decimal("1.85")
+    assert Decimal(trading.get_account().cash) == cash - value - fee
+    body = raw_order(server, order.id)
+    contract.check("trading", "Order", body)
+    assert body["asset_class"] == "crypto" and body["qty"] == "0.012345678"
+    position = trading.get_open_position("BTC/USD")
+    assert (position.asset_class, Decimal(position.qty)) == (AssetClass.CRYPTO, qty)
+    assert trading.get_open_position("BTCUSD").symbol == "BTC/USD"  # alpaca-py's other spelling
+
+
+def test_a_gtc_limit_rests_then_fills_when_the_price_goes_through_it_and_pays_the_maker_fee(
+        server: ExchangeServer, trading: TradingClient) -> None:
+    server.pin_price("ETH/USD", "3000")
+    cash = Decimal(trading.get_account().cash)
+    order = trading.submit_order(LimitOrderRequest(symbol="ETH/USD", qty=1.5, side=OrderSide.BUY,
+                                                   time_in_force=TimeInForce.GTC, limit_price=2950))
+    wait_for(lambda: server.exchange.venue.accounts["paper"].orders[str(order.id)].rested, 5, "the limit to rest")
+    assert trading.get_order_by_id(order.id).status.value == "new"
+    server.pin_price("ETH/USD", "2940")
+    wait_for(lambda: trading.get_order_by_id(order.id).status.value == "filled", 10, "the limit to fill")
+    assert Decimal(str(trading.get_order_by_id(order.id).filled_avg_price)) <= Decimal(2950)
+    fills = [(Decimal(a["qty"]), Decimal(a["price"])) for a in fill_activities(server)
+             if a["order_id"] == str(order.id)]
+    assert sum(q for q, _ in fills) == Decimal("1.5")  # in one or more fills (a share of each bar's volume)
+    spent = sum(cents(q * p) + cents(q * p * Decimal("0.0015")) for q, p in fills)  # maker: 15 bps per fill
+    assert Decimal(trading.get_account().cash) == cash - spent
+    sold = trading.close_position("ETH/USD")  # a gtc market sell: crypto refuses day orders
+    assert sold.time_in_force == TimeInForce.GTC
+    wait_for(lambda: trading.get_all_positions() == [], 10, "the position to close")
+
+
+def test_crypto_refuses_day_orders_shorts_and_sizes_below_its_minimum(
+        server: ExchangeServer, trading: TradingClient) -> None:
+    with pytest.raises(APIError) as day:
+        trading.submit_order(MarketOrderRequest(symbol="BTC/USD", qty=0.01, side=OrderSide.BUY,
+                                                time_in_force=TimeInForce.DAY))
+    assert day.value.status_code == 422
+    assert (day.value.code, day.value.message) == (42210000, "invalid crypto time_in_force")
+    with pytest.raises(APIError) as tiny:
+        trading.submit_order(MarketOrderRequest(symbol="BTC/USD", qty=0.00000001, side=OrderSide.BUY,
+                                                time_in_force=TimeInForce.GTC))
+    assert tiny.value.status_code == 422 and "min_order_size" in tiny.value.message
+    with pytest.raises(APIError) as short:
+        trading.submit_order(MarketOrderRequest(symbol="ETH/USD", qty=1, side=OrderSide.SELL,
+                                                time_in_force=TimeInForce.GTC))
+    assert short.value.status_code == 403
+
+
+def test_a_notional_buy_gets_nine_decimals_of_coin(server: ExchangeServer, trading: TradingClient) -> None:
+    server.pin_price("BTC/USD", "61234.56")
+    order = trading.submit_order(MarketOrderRequest(symbol="BTCUSD", notional=250, side=OrderSide.BUY,
+                                                    time_in_force=TimeInForce.IOC))
+    assert order.symbol == "BTC/USD"
+    wait_for(lambda: trading.get_order_by_id(order.id).status.value == "filled", 10, "the notional buy")
+    filled = trading.get_order_by_id(order.id)
+    qty = Decimal(str(filled.filled_qty))
+    assert qty == (Decimal(250) / Decimal(str(filled.filled_avg_price))).quantize(Decimal("1e-9"), "ROUND_DOWN")
+
+
+def test_crypto_assets_are_listed_by_class(server: ExchangeServer, trading: TradingClient, contract) -> None:
+    pairs = trading.get_all_assets(GetAssetsRequest(asset_class=AssetClass.CRYPTO))
+    assert sorted(a.symbol for a in pairs) == ["BTC/USD", "ETH/USD"]
+    assert all(not a.shortable and a.fractionable and a.exchange.value == "CRYPTO" for a in pairs)
+    body = requests.get(f"{server.url}/v2/assets/BTC/USD", timeout=5,
+                        headers={"APCA-API-KEY-ID": PAPER.key, "APCA-API-SECRET-KEY": PAPER.secret}).json()
+    assert (body["class"], body["min_order_size"]) == ("crypto", "0.000016667")
+    contract.check("trading", "Assets", {**body, "exchange": "NASDAQ"})  # the document's enum lacks CRYPTO
+    assert [a.symbol for a in trading.get_all_assets(GetAssetsRequest(asset_class=AssetClass.US_EQUITY))] == ["AAPL"]
