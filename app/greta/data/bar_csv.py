@@ -15,7 +15,8 @@ text pass, which checks every value itself and names it as written.
 Line numbers: Arrow's streaming reader reports the line of a row with the wrong number of fields
 only when it parses on one thread, so it parses on several and, the first time such a row appears,
 reads again on one thread from where it was (a bad file costs a second read; a good one does not).
-The parallel reader parses each block on one thread and so knows every line.
+The parallel reader parses each block on one thread and so knows every line. A batch's lines are
+worked out only when asked for (`Lines`): a file without a bad row never pays for them.
 """
 
 from __future__ import annotations
