@@ -4,6 +4,9 @@ One thread per exchange runs while anyone is subscribed. It wakes at each bar's 
 clock) and at least every POLL_S, and hands every subscriber one batch (a list of messages, as Alpaca
 frames them) with what it asked for. Timestamps stay integers (ns) here; the connection encodes them
 for its wire format. Bars and prints flow only while the market is open.
+
+A feed serves one universe: the equities (`/v2/iex`, …) or the crypto pairs (`/v1beta3/crypto/us`, with
+crypto's 24/7 hours and its message shapes: trades `p, s, i, tks`, quotes `bp, bs, ap, as`).
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from app.exchange.barquery import BarReader
 from app.exchange.hours import MarketHours
 from app.exchange.quotes import bid_ask
@@ -20,7 +25,7 @@ from app.exchange.series import Bars
 from app.exchange.tickquery import TAPES, VENUE
 from app.exchange.timefmt import ny_date, ny_midnight, parse_time
 from app.exchange.timeframes import parse_timeframe
-from app.exchange.trades import Tape
+from app.exchange.trades import Prints, Tape
 
 CHANNELS = ("trades", "quotes", "bars", "updatedBars", "dailyBars", "statuses", "lulds", "corrections",
             "cancelErrors")
@@ -50,8 +55,10 @@ class DataFeed:
     """Fans market data out to subscribers; thread-safe."""
 
     def __init__(self, tape: Tape, hours: MarketHours, clock: Callable[[], int], spread_bps: Callable[[], float],
-                 max_bars: int) -> None:
+                 max_bars: int, crypto: bool = False) -> None:
         self.tape, self.market, self.hours, self.clock = tape, tape.market, hours, clock
+        self.crypto = crypto
+        self.universe = sorted(s for s, c in tape.market.configs.items() if c.is_crypto == crypto)
         self.spread_bps, self.max_bars = spread_bps, max_bars
         self._lock = threading.Lock()
         self._subscribers: list[DataSubscriber] = []
@@ -107,7 +114,7 @@ class DataFeed:
 
     def _symbols(self, subscribers: list[DataSubscriber], channels: tuple[str, ...]) -> list[str]:
         wanted = {s for sub in subscribers for c in channels for s in sub.channels[c]}
-        return sorted(self.market.configs) if "*" in wanted else sorted(s for s in wanted if self.market.has(s))
+        return self.universe if "*" in wanted else sorted(s for s in wanted if s in self.universe)
 
     def _publish_bars(self, k0: int, k1: int) -> None:
         """Bars k0 .. k1 - 1 have just completed."""
@@ -149,6 +156,9 @@ class DataFeed:
                 continue
             tape = TAPES.get(self.market.configs[symbol].exchange, "B")
             bids, asks = bid_ask(prints, self.spread_bps())
+            if self.crypto:
+                messages.extend(_crypto_prints(symbol, prints, bids, asks))
+                continue
             for j in range(len(prints)):
                 t_ns = int(prints.t_us[j]) * 1000
                 messages.append({"T": "q", "S": symbol, "t": t_ns, "bx": VENUE, "bp": float(bids[j]),
@@ -170,6 +180,19 @@ class DataFeed:
             except queue.Full:  # a stuck client loses its connection rather than stalling the feed
                 subscriber.dropped.set()
         self.published += len(messages)
+
+
+def _crypto_prints(symbol: str, prints: Prints, bids: np.ndarray, asks: np.ndarray) -> list[dict]:
+    """Crypto's quote and trade per print: no exchange, tape or conditions; `tks` by the tick rule."""
+    messages: list[dict] = []
+    for j in range(len(prints)):
+        t_ns, price = int(prints.t_us[j]) * 1000, float(prints.price[j])
+        taker = "B" if j == 0 or price >= float(prints.price[j - 1]) else "S"
+        messages.append({"T": "q", "S": symbol, "t": t_ns, "bp": float(bids[j]), "bs": int(prints.bid_lots[j]),
+                         "ap": float(asks[j]), "as": int(prints.ask_lots[j])})
+        messages.append({"T": "t", "S": symbol, "t": t_ns, "p": price, "s": int(prints.size[j]),
+                         "i": int(prints.id[j]), "tks": taker})
+    return messages
 
 
 def _bar_message(symbol: str, t_ms: int, bars: Bars, i: int) -> dict:

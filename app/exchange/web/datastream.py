@@ -1,4 +1,5 @@
-"""The market-data WebSocket that alpaca-py's StockDataStream connects to (`url_override=ws://…/v2/iex`).
+"""The market-data WebSockets that alpaca-py's StockDataStream (`url_override=ws://…/v2/iex`) and
+CryptoDataStream (`ws://…/v1beta3/crypto/us`) connect to.
 
 Alpaca's protocol: on connect [{"T":"success","msg":"connected"}]; {"action":"auth","key","secret"} ->
 "authenticated" (or error 402 and a close); {"action":"subscribe"|"unsubscribe", "trades":[…],
@@ -22,27 +23,30 @@ from flask_sock import Sock
 from app.exchange.datafeed import CHANNELS, DataFeed, DataSubscriber
 from app.exchange.exchange import Exchange
 from app.exchange.tickquery import iso_us
+from app.exchange.venue import AROUND_THE_CLOCK
 from app.exchange.web.app import exchange_of_app
 from app.exchange.web.marketdata import tape_of_app
 
 bp = Blueprint("datastream", __name__)
 sock = Sock()
-PATHS = ("/v2/iex", "/v2/sip", "/v2/delayed_sip", "/v2/test")
+CRYPTO_PATH = "/v1beta3/crypto/us"  # CryptoDataStream's; the others are StockDataStream's feeds
+PATHS = ("/v2/iex", "/v2/sip", "/v2/delayed_sip", "/v2/test", CRYPTO_PATH)
 AUTH_TIMEOUT_S = 10
 POLL_S = 0.02
 _feed_lock = threading.Lock()
 
 
-def feed_of_app() -> DataFeed:
-    """One feed per app; its thread runs only while someone is subscribed."""
+def feed_of_app(crypto: bool = False) -> DataFeed:
+    """One feed per app and universe (equities, crypto pairs); its thread runs only while someone is subscribed."""
+    key = "weaver_exchange_crypto_feed" if crypto else "weaver_exchange_data_feed"
     with _feed_lock:
-        feed = current_app.extensions.get("weaver_exchange_data_feed")
+        feed = current_app.extensions.get(key)
         if feed is None:
             exchange = exchange_of_app()
             venue = exchange.venue
-            feed = DataFeed(tape_of_app(), venue.hours, exchange.clock, lambda: venue.half_spread_bps,
-                            exchange.config.max_bars_per_request)
-            current_app.extensions["weaver_exchange_data_feed"] = feed
+            feed = DataFeed(tape_of_app(), AROUND_THE_CLOCK if crypto else venue.hours, exchange.clock,
+                            lambda: venue.half_spread_bps, exchange.config.max_bars_per_request, crypto)
+            current_app.extensions[key] = feed
         return feed
 
 
@@ -76,7 +80,7 @@ def market_data(ws) -> None:  # noqa: ANN001
     exchange = exchange_of_app()
     if not _authenticate(ws, wire, exchange):
         return
-    feed = feed_of_app()
+    feed = feed_of_app(crypto=request.path == CRYPTO_PATH)
     subscriber = feed.subscribe()
     try:
         _serve(ws, wire, exchange.hub.closing, subscriber)

@@ -1,0 +1,49 @@
+"""`--state FILE` keeps crypto: a fractional BTC/USD position, its cash after the fee, a resting gtc limit
+(still of class crypto, still maker-priced when it fills) and the fills' fees, across a restart."""
+
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+from pathlib import Path
+
+import requests
+from alpaca.trading.client import TradingClient
+from alpaca.trading.enums import AssetClass, OrderSide, TimeInForce
+from alpaca.trading.requests import LimitOrderRequest, MarketOrderRequest
+
+from app.exchange import ExchangeServer
+from tests.integration.exchange.conftest import PAPER, wait_for
+from tests.integration.exchange.crypto_support import CRYPTO_CONFIG
+
+HEADERS = {"APCA-API-KEY-ID": PAPER.key, "APCA-API-SECRET-KEY": PAPER.secret}
+
+
+def test_crypto_positions_orders_and_fees_survive_a_restart(tmp_path: Path) -> None:
+    config = dataclasses.replace(CRYPTO_CONFIG, state_file=tmp_path / "exchange.json")
+    with ExchangeServer(config) as first:
+        client = TradingClient(PAPER.key, PAPER.secret, url_override=first.url)
+        first.pin_price("BTC/USD", "50000")
+        bought = client.submit_order(MarketOrderRequest(symbol="BTC/USD", qty=0.25, side=OrderSide.BUY,
+                                                        time_in_force=TimeInForce.GTC))
+        wait_for(lambda: client.get_order_by_id(bought.id).status.value == "filled", 10, "the buy to fill")
+        resting = client.submit_order(LimitOrderRequest(symbol="BTC/USD", qty=0.1, side=OrderSide.SELL,
+                                                        time_in_force=TimeInForce.GTC, limit_price=1_000_000))
+        wait_for(lambda: first.exchange.venue.accounts["paper"].orders[str(resting.id)].rested, 5, "the limit to rest")
+        cash = client.get_account().cash
+        activities = requests.get(first.url + "/v2/account/activities", headers=HEADERS, timeout=10).json()
+    assert Decimal(cash) < Decimal(100000) - Decimal("0.25") * 50000  # paid the ask and the taker fee
+    with ExchangeServer(config) as second:
+        client = TradingClient(PAPER.key, PAPER.secret, url_override=second.url)
+        assert client.get_account().cash == cash
+        position = client.get_open_position("BTC/USD")
+        assert (position.qty, position.asset_class) == ("0.25", AssetClass.CRYPTO)
+        kept = client.get_order_by_id(resting.id)
+        assert (kept.status.value, kept.asset_class, kept.time_in_force) == ("new", AssetClass.CRYPTO, TimeInForce.GTC)
+        assert requests.get(second.url + "/v2/account/activities", headers=HEADERS, timeout=10).json() == activities
+        assert second.exchange.venue.accounts["paper"].activities[0].fee != "0"
+        second.pin_price("BTC/USD", "1000500")  # pins do not survive: only the price process
+        wait_for(lambda: client.get_order_by_id(resting.id).status.value == "filled", 10, "the limit to fill")
+        fills = [a for a in second.exchange.venue.accounts["paper"].activities if a.order_id == str(resting.id)]
+        assert all(Decimal(a.fee) == (Decimal(a.qty) * Decimal(a.price) * Decimal("0.0015")).quantize(Decimal("0.01"))
+                   for a in fills)  # maker: it rested before the restart
