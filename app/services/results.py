@@ -66,9 +66,9 @@ def write_summary(uow: UnitOfWork, run_id: str, result: BacktestResult) -> None:
             cursor.execute(_PG_METRICS, [run_id, [name for name, _ in metrics],
                                          [None if value is None else float(value) for _, value in metrics]],
                            prepare=True)
-        if len(summary):
-            cursor.execute(_PG_EQUITY, [run_id, _stamps(summary.ts), e4_text(summary.equity_e4),
-                                        e4_text(summary.cash_e4), e4_text(summary.benchmark_e4)], prepare=True)
+        if len(summary):  # exact integers in binary: Postgres scales them (µs → timestamptz, e4 → numeric)
+            cursor.execute(_PG_EQUITY, [run_id, (summary.ts // 1000).tolist(), summary.equity_e4.tolist(),
+                                        summary.cash_e4.tolist(), summary.benchmark_e4.tolist()], prepare=True)
 
 
 # A sweep cell's summary as three fixed statements over arrays (prepared once per connection).
@@ -81,7 +81,8 @@ _PG_POSITIONS = (
 _PG_METRICS = "INSERT INTO run_metrics (run_id, name, value) SELECT %s, * FROM unnest(%s::text[], %s::float8[])"
 _PG_EQUITY = (
     "INSERT INTO equity_points (run_id, ts, equity, cash, benchmark) "
-    "SELECT %s, * FROM unnest(%s::timestamptz[], %s::numeric[], %s::numeric[], %s::numeric[])"
+    "SELECT %s, timestamptz 'epoch' + us * interval '1 microsecond', equity * 0.0001, cash * 0.0001, "
+    "benchmark * 0.0001 FROM unnest(%b::int8[], %b::int8[], %b::int8[], %b::int8[]) AS t(us, equity, cash, benchmark)"
 )
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app.events.commands import CreateSweepCells, StartBacktests, issue
 from app.services import idempotency, strategies
@@ -205,16 +205,18 @@ def record_cell_finished(uow: UnitOfWork, sweep_id: str) -> None:
     """Called in the transaction that finishes one cell: emits progress, and completion at the end.
     The sweep's row is locked first, so two cells finishing at once count one after the other: the
     later count sees the earlier cell, and the last cell always completes the sweep."""
-    sweep = uow.sweeps.get(sweep_id, for_update=True)
-    if sweep is None or sweep.status == "cancelled":
+    # Its status alone, not the Sweep object (grid, settings and skipped cells decoded for every cell).
+    status = uow.session.scalar(select(Sweep.status).where(Sweep.id == sweep_id).with_for_update())
+    if status is None or status == "cancelled":
         return
     uow.session.flush()
     progress = progress_of(uow.sweeps.status_counts(sweep_id))
     if progress.finished:
-        sweep.status = "completed"
+        status = "completed"
+        uow.session.execute(update(Sweep).where(Sweep.id == sweep_id).values(status=status, updated_at=now()))
         kind = "sweep.completed"
         uow.outbox.wake()  # whoever watches hears of it now, even from a quiet batch
     else:
         kind = "sweep.progress"
-    uow.outbox.emit(kind, {"sweep_id": sweep_id, "status": sweep.status, "done": progress.done + progress.failed
+    uow.outbox.emit(kind, {"sweep_id": sweep_id, "status": status, "done": progress.done + progress.failed
                            + progress.cancelled, "total": progress.total})
