@@ -5,6 +5,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
+import { appendFileSync } from "node:fs";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const python = path.join(repoRoot, ".venv", "bin", "python");
@@ -37,9 +38,14 @@ export function startExchange({ hours = "always", args: extra = [] } = {}) {
       if (!url || !token) return;
       clearTimeout(timer);
       child.removeAllListeners("exit");
-      resolve({ url: url[1], adminToken: token[1], stop: () => stop(child) });
+      resolve({ url: url[1], adminToken: token[1], stop: () => stop(child).then(() => keepLog(output)) });
     });
   });
+}
+
+/** With JS_SDK_EXCHANGE_LOG=FILE, the exchange's output (tracebacks of a 500) is appended there. */
+function keepLog(output) {
+  if (process.env.JS_SDK_EXCHANGE_LOG) appendFileSync(process.env.JS_SDK_EXCHANGE_LOG, output);
 }
 
 function stop(child) {
