@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from decimal import Decimal
+from itertools import repeat
 
 import numpy as np
 
@@ -32,6 +33,22 @@ _LONGEST_ID = 128  # Alpaca's limit on client_order_id (app/marvin/gateway.py re
 def return_pct(pnl_cents: int, entry_cents: int) -> Decimal:
     """A trade's P&L as a percentage of its entry value, to 6 decimals."""
     return (Decimal(pnl_cents * 100) / Decimal(entry_cents)).quantize(PCT) if entry_cents else Decimal(0)
+
+
+def utc_datetimes(ns: np.ndarray) -> list[datetime]:
+    """Epoch nanoseconds → aware UTC datetimes, as ns_to_datetime makes them (floored to the
+    microsecond), with the calendar fields worked out by numpy and handed to datetime's constructor:
+    three times faster than a datetime built in Python per value."""
+    micros = (ns // 1000).astype("datetime64[us]")
+    days = micros.astype("datetime64[D]")
+    months, years = days.astype("datetime64[M]"), days.astype("datetime64[Y]")
+    seconds, micro = np.divmod((micros - days).astype(np.int64), 1_000_000)
+    hours, seconds = np.divmod(seconds, 3600)
+    minutes, seconds = np.divmod(seconds, 60)
+    year = years.astype(np.int64) + 1970
+    month, day = (months - years).astype(np.int64) + 1, (days - months).astype(np.int64) + 1
+    return list(map(datetime, year.tolist(), month.tolist(), day.tolist(), hours.tolist(), minutes.tolist(),
+                    seconds.tolist(), micro.tolist(), repeat(UTC)))
 
 
 class RunLedger:
@@ -59,18 +76,12 @@ class RunLedger:
 
     # --- caches: each distinct value converted once per run -------------------------------------
     def _times_of(self, steps: Iterable[int]) -> dict[int, datetime]:
-        """The cache of bar datetimes, holding those of `steps` (made in one numpy pass: epoch
-        microseconds, floored as ns_to_datetime floors them, → naive datetimes → UTC)."""
+        """The cache of bar datetimes, holding those of `steps` (the missing ones made in one pass)."""
         times = self._times
-        missing = np.unique(np.fromiter(steps, dtype=np.int64))
-        if len(times):
-            missing = np.array([step for step in missing.tolist() if step not in times], dtype=np.int64)
-        if len(missing):
-            micros = self.timeline[missing] // 1000
-            naive = micros.astype("datetime64[us]").astype(object).tolist()
-            if any(type(moment) is not datetime for moment in naive):  # out of datetime's range: let it say so
-                naive = [ns_to_datetime(int(ns)).replace(tzinfo=None) for ns in self.timeline[missing].tolist()]
-            times.update(zip(missing.tolist(), [moment.replace(tzinfo=UTC) for moment in naive], strict=True))
+        missing = set(steps).difference(times)
+        if missing:
+            wanted = np.fromiter(missing, dtype=np.int64, count=len(missing))
+            times.update(zip(wanted.tolist(), utc_datetimes(self.timeline[wanted]), strict=True))
         return times
 
     def _decimals(self, cache: dict[int, Decimal], values: Iterable[int], convert) -> dict[int, Decimal]:  # noqa: ANN001

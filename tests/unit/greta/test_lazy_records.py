@@ -11,14 +11,17 @@ quantities, rejections and bracket legs.
 from __future__ import annotations
 
 import io
+from datetime import UTC
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import orjson
 import pytest
 
 from app.greta import Backtest, BacktestConfig
 from app.greta.data import synthetic_bars
+from app.greta.ledger import utc_datetimes
 from app.greta.money import to_cash, to_price
 from app.greta.records import FillRecord, OrderEvent, OrderRecord, TradeRecord
 from app.greta.serialize import plain, result_to_dict, write_result_json
@@ -127,3 +130,14 @@ def test_lazy_records_give_the_same_json_as_records_built_one_by_one(case):
         assert written[kind] == expected[kind], kind
         assert plain(getattr(result, kind)) == expected[kind], kind  # the records a caller reads
     assert result_to_dict(result) == written
+
+
+def test_bar_datetimes_made_in_one_pass_equal_those_made_one_by_one():
+    ns = np.array([0, 1, 999, 1000, 1001, -1, -999, -1000, -1001, 86_400_000_000_000 - 1,
+                   951_782_400_000_000_000,  # 2000-02-29, a leap day
+                   1_700_000_000_123_456_789, -2_208_988_800_000_000_001, 9_223_372_036_854_775_807], dtype=np.int64)
+    moments = utc_datetimes(ns)
+    assert moments == [ns_to_datetime(int(value)) for value in ns.tolist()]
+    assert all(moment.tzinfo is UTC for moment in moments)
+    assert moments[10].isoformat() == "2000-02-29T00:00:00+00:00"
+    assert moments[6].isoformat() == "1969-12-31T23:59:59.999999+00:00"  # floored, as ns_to_datetime floors
