@@ -18,21 +18,28 @@ SLOW_FIRST = (
     "tests/e2e/test_standalone.py",  # (25, 17)
     "tests/integration/live/test_paper_run.py",  # (24)
     "tests/integration/workers/test_worker_healing.py",  # (20, 15)
-    "tests/integration/workers/test_live_worker.py",  # (19, 13)
     "tests/integration/data/test_bars_import.py",  # (19, 8, 8, …)
     "tests/integration/data/test_bar_blocks.py",  # (18, 10, 7, …)
     "tests/e2e/test_procfile.py",  # (17)
     "tests/integration/workers/test_worker_crash.py",  # (17)
-    "tests/integration/workers/test_scheduler_restart.py",  # (16)
     "tests/integration/data/test_bars_import_memory.py",  # (15)
     "tests/integration/api/test_openapi.py",  # (14, 5)
     "tests/integration/workers/test_health.py",  # (14, 9)
     "tests/e2e/test_stream_load.py",  # (two servers of 8 s and 5 s, then short tests)
-    "tests/integration/workers/test_live_resume.py",  # (11)
     "tests/integration/data/test_bars_fetch.py",  # (11, 6)
-    "tests/integration/live/test_resume.py",  # (11, 5, 4, 4, 3)
     "tests/integration/workers/test_sweeps.py",  # (10)
     "tests/integration/api/test_exports.py",  # (9)
+)
+
+# Tests bound to the wall clock (one-second bars, a tick's deadline, a restart racing the next bar): they
+# run alone after the parallel phase (`-m serial` in scripts/test.sh), as CPU starved by neighbours would
+# make a bar stale and fail them for the machine's sake, not the code's.
+SERIAL = (
+    "tests/integration/workers/test_live_worker.py",
+    "tests/integration/workers/test_scheduler_restart.py",
+    "tests/integration/workers/test_live_resume.py",
+    "tests/integration/live/test_resume.py",
+    "tests/integration/live/test_tick_deadline.py",
 )
 
 # Modules whose tests share a module-scoped server: one xdist worker runs them all, on one server.
@@ -44,8 +51,11 @@ def file_of(item: pytest.Item) -> str:
 
 
 def arrange(items: list[pytest.Item]) -> None:
-    """Under xdist: sort the slowest files first (a stable sort: the rest keep their order) and group
-    the tests of each shared-server module."""
+    """Mark the serial tests; under xdist, also sort the slowest files first (a stable sort: the rest
+    keep their order) and group the tests of each shared-server module."""
+    for item in items:
+        if file_of(item) in SERIAL:
+            item.add_marker(pytest.mark.serial)
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         return  # a plain run keeps pytest's own order
     rank = {path: index for index, path in enumerate(SLOW_FIRST)}
