@@ -68,8 +68,8 @@ def exchange(host: str, port: int, bar_seconds: float, seed: int, symbols: str, 
             config_kwargs["accounts"] = tuple(parse_account_spec(spec) for spec in accounts)
         replay = None
         if market == "replay":
-            replay = prepare_replay(config_kwargs["symbols"], replay_start, replay_timeframe, replay_speed,
-                                    database_url)
+            stocks = tuple(s for s in config_kwargs["symbols"] if not s.is_crypto)  # the default pairs stay out
+            replay = prepare_replay(stocks, replay_start, replay_timeframe, replay_speed, database_url)
             config_kwargs.update(symbols=replay.symbols, bar_seconds=replay.bar_seconds, hours="always")
             hours = "always (the replay's own times)"
         config = ExchangeConfig(**config_kwargs)
@@ -89,6 +89,11 @@ def exchange(host: str, port: int, bar_seconds: float, seed: int, symbols: str, 
         click.echo(f"  rate limit: {rate_limit} requests per minute per key (429 beyond)")
     if replay is not None:
         click.echo(f"  market: {replay.described}")
+    pairs = [s.symbol for s in config.symbols if s.is_crypto]
+    if pairs:
+        fees = f"{config.crypto_maker_bps:g}/{config.crypto_taker_bps:g}"
+        stream = server.data_stream_url.rsplit("/v2/", 1)[0] + "/v1beta3/crypto/us"
+        click.echo(f"  crypto 24/7: {', '.join(pairs)}; fees {fees} bps maker/taker; data stream {stream}")
     click.echo("Ctrl-C to stop", err=True)
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())

@@ -11,7 +11,7 @@ import requests
 from alpaca.common.exceptions import APIError
 from alpaca.trading.client import TradingClient
 from alpaca.trading.enums import AssetClass, OrderSide, TimeInForce
-from alpaca.trading.requests import GetAssetsRequest, LimitOrderRequest, MarketOrderRequest
+from alpaca.trading.requests import GetAssetsRequest, LimitOrderRequest, MarketOrderRequest, ReplaceOrderRequest
 
 from app.exchange import ExchangeServer
 from tests.integration.exchange.conftest import PAPER, wait_for
@@ -122,3 +122,20 @@ def test_crypto_assets_are_listed_by_class(server: ExchangeServer, trading: Trad
     assert (body["class"], body["min_order_size"]) == ("crypto", "0.000016667")
     contract.check("trading", "Assets", {**body, "exchange": "NASDAQ"})  # the document's enum lacks CRYPTO
     assert [a.symbol for a in trading.get_all_assets(GetAssetsRequest(asset_class=AssetClass.US_EQUITY))] == ["AAPL"]
+
+
+def test_a_resting_crypto_limit_is_replaced_and_the_position_reads_as_crypto(
+        server: ExchangeServer, trading: TradingClient, contract) -> None:
+    server.pin_price("BTC/USD", "60000")
+    bought = trading.submit_order(MarketOrderRequest(symbol="BTC/USD", qty=0.05, side=OrderSide.BUY,
+                                                     time_in_force=TimeInForce.GTC))
+    wait_for(lambda: trading.get_order_by_id(bought.id).status.value == "filled", 10, "the buy to fill")
+    resting = trading.submit_order(LimitOrderRequest(symbol="BTC/USD", qty=0.02, side=OrderSide.SELL,
+                                                     time_in_force=TimeInForce.GTC, limit_price=70000))
+    wait_for(lambda: trading.get_order_by_id(resting.id).status.value == "new", 5, "the limit to rest")
+    replaced = trading.replace_order_by_id(resting.id, ReplaceOrderRequest(limit_price=69000))  # its qty is an int
+    assert (replaced.replaces, replaced.asset_class, replaced.qty) == (resting.id, AssetClass.CRYPTO, "0.02")
+    headers = {"APCA-API-KEY-ID": PAPER.key, "APCA-API-SECRET-KEY": PAPER.secret}
+    position = requests.get(f"{server.url}/v2/positions/BTCUSD", headers=headers, timeout=5).json()
+    assert (position["symbol"], position["asset_class"], position["exchange"]) == ("BTC/USD", "crypto", "CRYPTO")
+    contract.check("trading", "Position", {**position, "exchange": "NASDAQ"})  # the document's enum lacks CRYPTO
