@@ -18,7 +18,7 @@ COMMANDS: dict[str, str] = {
     "sweep": "app.cli.sweep:sweep",
     "bars": "app.cli.bars:bars",
     "runs": "app.cli.runs:runs",
-    "exchange": "app.exchange.cli:exchange",
+    "exchange": "app.cli.exchange:exchange",
     "standalone": "app.cli.standalone:standalone",
     "web": "app.cli.processes:web",
     "worker": "app.cli.processes:worker",

@@ -46,11 +46,20 @@ class Replay:
     described: str
 
 
+StoredLoader = Callable[[str, list[str], str, datetime], dict[str, StoredBars]]
+_stored_loader: list[StoredLoader] = []  # Weaver's database adapter, handed in by app/cli/exchange.py
+
+
+def use_stored_bars(loader: StoredLoader) -> None:
+    """The composition root's adapter to Weaver's database (the exchange itself imports none of Weaver's)."""
+    _stored_loader[:] = [loader]
+
+
 def prepare_replay(symbols: tuple[SymbolConfig, ...], start: str | None, timeframe: str, speed: float,
                    database_url: str | None) -> Replay:
     """Load the stored bars of every `--symbols` stock; errors are ValueErrors naming what is missing."""
-    from app.exchange.stored_bars import load_stored, timeframe_seconds  # the database only when replaying
-
+    if not _stored_loader:
+        raise ValueError("--market replay reads Weaver's database: run it as `weaver exchange`")
     url = database_url or os.environ.get("WEAVER_DATABASE_URL")
     if not url:
         raise ValueError("--market replay needs Weaver's database: --database-url or WEAVER_DATABASE_URL")
@@ -58,7 +67,7 @@ def prepare_replay(symbols: tuple[SymbolConfig, ...], start: str | None, timefra
         raise ValueError("--market replay needs --replay-start (the day or minute to play from)")
     first = parse_start(start)
     bar_seconds = timeframe_seconds(timeframe) / speed
-    bars = load_stored(url, [s.symbol for s in symbols], timeframe, first)
+    bars = _stored_loader[0](url, [s.symbol for s in symbols], timeframe, first)
     priced = tuple(SymbolConfig(s.symbol, round(float(bars[s.symbol].o[bars[s.symbol].lead]), 2), exchange=s.exchange)
                    for s in symbols)
     described = (f"replaying stored {timeframe} bars of {', '.join(bars)} from {first:%Y-%m-%d %H:%M %Z}, "
@@ -75,3 +84,12 @@ def parse_start(text: str) -> datetime:
     if len(text) <= 10:
         value = datetime.combine(value.date(), OPEN)
     return value if value.tzinfo else value.replace(tzinfo=NEW_YORK)
+
+
+def timeframe_seconds(timeframe: str) -> int:
+    """Seconds per stored bar for the timeframes a replay can play (`1Sec`… `59Min`, `1Hour`…)."""
+    units = {"Sec": 1, "Min": 60, "Hour": 3600}
+    for unit, seconds in units.items():
+        if timeframe.endswith(unit) and timeframe[: -len(unit)].isdigit():
+            return int(timeframe[: -len(unit)]) * seconds
+    raise ValueError(f"cannot replay {timeframe} bars: use second, minute or hour bars")

@@ -16,8 +16,8 @@ import numpy as np
 import requests
 
 from app.bootstrap import Container
+from app.cli.stored_bars import load_stored
 from app.exchange import AccountConfig, ExchangeConfig, ExchangeServer, SymbolConfig
-from app.exchange.stored_bars import load_stored
 from app.services.bars import BarService
 from tests.integration.exchange.conftest import REPO
 

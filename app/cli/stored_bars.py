@@ -1,7 +1,6 @@
-"""Where a replay's bars come from: Weaver's own database (bars fetched or imported into WallE).
-
-The one place the exchange reads Weaver's database; everything else of the exchange stays in memory.
-"""
+"""Where `weaver exchange --market replay` gets its bars: Weaver's own database (bars fetched or imported
+into WallE). The exchange stands alone (it imports nothing of WallE); the command's composition
+(app/cli/exchange.py) hands it this loader."""
 
 from __future__ import annotations
 
@@ -43,15 +42,4 @@ def _stored(repository: BarRepository, symbol: str, timeframe: str, start: datet
     window = slice(begin, None)
     return StoredBars(symbol, arrays.open[window], arrays.high[window], arrays.low[window], arrays.close[window],
                       arrays.volume[window], lead=first - begin)
-
-
-def timeframe_seconds(timeframe: str) -> int:
-    """Seconds per stored bar for the timeframes a replay can play (`1Sec`… `59Min`, `1Hour`…)."""
-    units = {"Sec": 1, "Min": 60, "Hour": 3600}
-    for unit, seconds in units.items():
-        if timeframe.endswith(unit) and timeframe[: -len(unit)].isdigit():
-            return int(timeframe[: -len(unit)]) * seconds
-    raise ValueError(f"cannot replay {timeframe} bars: use second, minute or hour bars")
-
-
 
