@@ -9,11 +9,12 @@ import threading
 
 from sqlalchemy import select
 
-from app.bootstrap import Container, Services, build_services
+from app.bootstrap import Container, Services, bootstrap, build_services
 from app.events.commands import CreateSweepCells, StartBacktests
 from app.events.reader import read_events
 from app.services.specs import SweepCreate
 from app.walle.models import Run, Sweep
+from tests.conftest import make_settings
 from tests.integration.api.conftest import issued, store_daily_bars
 from tests.waiting import wait_for
 
@@ -107,3 +108,17 @@ def test_the_worker_that_creates_the_cells_runs_the_last_message_at_once_and_tha
     with pg.read_session() as session:
         assert session.get(Sweep, sweep.id).status == "completed"
     assert all(run_statuses(pg, run_id) == ["queued", "running", "completed"] for batch in batches for run_id in batch)
+
+
+def test_on_sqlite_a_message_of_cells_completes_with_its_writes_behind(sqlite_url: str) -> None:
+    """`weaver standalone`'s database: one writer at a time, the writer thread included."""
+    container = bootstrap(make_settings(sqlite_url, broker="memory"), listen=False)
+    try:
+        store_daily_bars(container, "AAPL", days=300)
+        services, sweep_id, ids = sweep_cells(container)
+        assert services.backtests.execute_many(ids) == "done"
+        with container.read_session() as session:
+            assert session.get(Sweep, sweep_id).status == "completed"
+            assert {r.status for r in session.scalars(select(Run).where(Run.id.in_(ids)))} == {"completed"}
+    finally:
+        container.close()
