@@ -29,8 +29,7 @@ def _location(_endpoint: str | None, values: dict | None) -> None:
 
 
 def _pairs() -> list[str]:
-    configs = exchange_of_app().market.configs
-    return [s for s in symbols() if s in configs and configs[s].is_crypto]
+    return symbols(crypto=True)
 
 
 @bp.get("/bars")

@@ -16,10 +16,12 @@ bp = Blueprint("data", __name__)
 
 
 def _symbols() -> list[str]:
+    """The requested names, crypto pairs left out (they are served under /v1beta3/crypto/us)."""
     symbols = [s.strip().upper() for s in request.args.get("symbols", "").split(",") if s.strip()]
     if not symbols:
         raise bad_request("symbols is required")
-    return symbols
+    configs = exchange_of_app().market.configs
+    return [s for s in symbols if not (s in configs and configs[s].is_crypto)]
 
 
 def _symbol(symbol: str) -> str:

@@ -18,11 +18,13 @@ from app.exchange.web.app import exchange_of_app
 FEEDS = ("iex", "sip", "otc", "delayed_sip", "boats", "overnight")
 
 
-def symbols() -> list[str]:
+def symbols(crypto: bool = False) -> list[str]:
+    """The requested names; the stock routes leave crypto pairs out (`crypto=True`: only the pairs)."""
     names = [s.strip().upper() for s in request.args.get("symbols", "").split(",") if s.strip()]
     if not names:
         raise bad_request("symbols is required")
-    return names
+    configs = exchange_of_app().market.configs
+    return [s for s in names if (s in configs and configs[s].is_crypto) == crypto]
 
 
 def symbol(name: str) -> str:

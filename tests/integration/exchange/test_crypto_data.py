@@ -23,9 +23,11 @@ from alpaca.data.requests import (
 from alpaca.data.timeframe import TimeFrame
 
 from app.exchange import ExchangeServer
+from tests.integration.exchange.conftest import PAPER
 from tests.integration.exchange.crypto_support import CRYPTO_CONFIG
 
 PAIRS = ["BTC/USD", "ETH/USD"]
+KEYS = {"APCA-API-KEY-ID": PAPER.key, "APCA-API-SECRET-KEY": PAPER.secret}
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +65,10 @@ def test_minute_bars_run_around_the_clock_over_several_pages(server, crypto, con
     contract.check("data", "MultiBarsResponse", first)
     assert first["next_page_token"] and len(first["bars"]["BTC/USD"]) == 100  # the test exchange's page size
     assert raw(server, "bars", symbols="AAPL", timeframe="1Min")["bars"] == {}  # a stock is no crypto pair
+    week = {"symbols": "BTC/USD,AAPL", "timeframe": "1Min", "start": (start - timedelta(days=4)).isoformat(),
+            "limit": 5}
+    stocks = requests.get(f"{server.url}/v2/stocks/bars", params=week, headers=KEYS, timeout=10).json()
+    assert set(stocks["bars"]) == {"AAPL"}  # and a pair is no stock
 
 
 def test_trades_and_quotes_page_through_the_tape(server, crypto, contract) -> None:
