@@ -27,7 +27,7 @@ def account_json(venue: Venue, account: Account, now_ms: int) -> dict[str, objec
         "id": account.id,
         "account_number": account.number,
         "status": "ACTIVE",
-        "crypto_status": "INACTIVE",
+        "crypto_status": "ACTIVE" if any(c.is_crypto for c in venue.market.configs.values()) else "INACTIVE",
         "currency": "USD",
         "cash": fmt(cents(account.cash)),
         "buying_power": fmt(buying_power),

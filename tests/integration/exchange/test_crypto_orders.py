@@ -122,6 +122,7 @@ def test_crypto_assets_are_listed_by_class(server: ExchangeServer, trading: Trad
     assert (body["class"], body["min_order_size"]) == ("crypto", "0.000016667")
     contract.check("trading", "Assets", {**body, "exchange": "NASDAQ"})  # the document's enum lacks CRYPTO
     assert [a.symbol for a in trading.get_all_assets(GetAssetsRequest(asset_class=AssetClass.US_EQUITY))] == ["AAPL"]
+    assert trading.get_account().crypto_status.value == "ACTIVE"  # the account may trade the listed pairs
 
 
 def test_a_resting_crypto_limit_is_replaced_and_the_position_reads_as_crypto(
