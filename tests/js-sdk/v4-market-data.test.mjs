@@ -105,7 +105,7 @@ function firstEvents(subscribe, count, ms = 10_000) {
   });
 }
 
-test("trading.stream reports a market order's fill at the order's fill price", async () => {
+test("trading.stream reports a market order's fill, with the order filled in full at its average price", async () => {
   const stream = alpaca.trading.stream({ url: `${exchange.url.replace(/^http/, "ws")}/stream`, reconnect: false });
   const fill = firstEvents((push) => stream.onTradeUpdate((u) => u.event === "fill" && push(u)), 1);
   const connected = new Promise((resolve) => stream.onConnect(resolve));
@@ -118,9 +118,10 @@ test("trading.stream reports a market order's fill at the order's fill price", a
     const order = await alpaca.trading.orders.market({ symbol: "AAPL", qty: 2, side: "buy" });
     const [update] = await fill;
     assert.equal(update.order.id, order.id);
-    assert.equal(Number(update.qty), 2);
+    assert.equal(Number(update.order.filledQty), 2); // the fill event's own qty is its last part's
+    assert.equal(Number(update.positionQty), 2);
     const stored = await alpaca.trading.orders.getOrderByOrderID({ orderId: order.id });
-    assert.equal(Number(update.price), Number(stored.filledAvgPrice));
+    assert.equal(Number(update.order.filledAvgPrice), Number(stored.filledAvgPrice));
   } finally {
     stream.disconnect();
   }
