@@ -1,9 +1,10 @@
 """The one adapter to Alpaca: alpaca-py's REST clients for one credential set (paper or live).
 
 Every broker call of Weaver goes through here, on the pinned live worker. alpaca-py's own retry
-(a fixed 3 s sleep, 429/504 only) is switched off; this adapter retries 429 and 5xx with capped
-exponential backoff inside a time budget, and never submits an order twice: before a retry it asks
-the broker whether the `client_order_id` already exists. It implements the broker port
+(a fixed 3 s sleep, 429/504 only) is switched off; this adapter retries 5xx with capped exponential
+backoff inside a time budget, a 429 after waiting until the broker's rate window reopens (its
+Retry-After, else X-RateLimit-Reset) inside the tick's deadline, and never submits an order twice:
+before a retry it asks the broker whether the `client_order_id` already exists. It implements the broker port
 (app/veda/ports.py): Alpaca's JSON becomes typed, frozen snapshots here, at the edge.
 """
 
@@ -35,6 +36,7 @@ T = TypeVar("T")
 RETRYABLE = {429, 500, 502, 503, 504}
 REQUEST_TIMEOUT_SECONDS = 10
 MIN_TIMEOUT_SECONDS = 2.0  # past the tick's deadline a call still gets this long (it is not retried)
+RESET_SLACK_SECONDS = 0.25  # X-RateLimit-Reset is a whole second: ask a moment after it, not before
 
 
 class BrokerError(Exception):
@@ -55,6 +57,23 @@ class RetryPolicy:
     first_wait: float = 0.2
     max_wait: float = 2.0
     budget_seconds: float = 8.0  # keep one run's trouble from starving other runs' ticks
+
+
+def rate_wait(exc: Exception, now: float) -> float | None:
+    """Seconds until a 429's rate window lets a request through (Retry-After, else the Unix second
+    in X-RateLimit-Reset, from `now`), or None when the answer says nothing of it."""
+    response = getattr(exc, "response", None)
+    if getattr(response, "status_code", None) != 429:
+        return None
+    headers = response.headers  # type: ignore[union-attr]
+    try:
+        if headers.get("Retry-After") is not None:
+            return max(0.0, float(headers["Retry-After"]))
+        if headers.get("X-RateLimit-Reset") is not None:
+            return max(0.0, float(headers["X-RateLimit-Reset"]) - now)
+    except ValueError:  # an HTTP date or garbage: fall back to the backoff
+        pass
+    return None
 
 
 def _error_of(exc: Exception) -> BrokerError:
@@ -120,23 +139,37 @@ class AlpacaBroker:
             self.tick_deadline = None
 
     def call(self, what: str, fn: Callable[[], T]) -> T:
-        """Run one read-only or idempotent broker call with retries on 429/5xx/network errors."""
-        deadline = time.monotonic() + self.policy.budget_seconds
+        """Run one read-only or idempotent broker call with retries on 429/5xx/network errors. A 429
+        that says when its window reopens is waited out (not counted as an attempt) until then, within
+        the tick's deadline rather than the retry budget: the limit is the account's, so every run
+        waits for it anyway, and asking before the reset only spends requests the window refuses."""
+        started = time.monotonic()
+        deadline = started + self.policy.budget_seconds
         if self.tick_deadline is not None:  # a slow tick still makes each call once; it does not retry late
             deadline = min(deadline, self.tick_deadline)
-        wait = self.policy.first_wait
-        for attempt in range(1, self.policy.attempts + 1):
+        rate_deadline = self.tick_deadline if self.tick_deadline is not None else deadline
+        wait, attempt, paused = self.policy.first_wait, 1, 0.0
+        while True:
             try:
                 return fn()
             except (APIError, requests.RequestException) as exc:
                 error = _error_of(exc)
-                if not error.retryable or attempt == self.policy.attempts or time.monotonic() + wait > deadline:
+                until_reset = rate_wait(exc, time.time())
+                if until_reset is not None and error.retryable:
+                    pause = until_reset + RESET_SLACK_SECONDS
+                    if max(time.monotonic(), started + paused) + pause > rate_deadline:
+                        raise error from exc
+                    log.warning("%s: rate limit reached (%s requests a minute); waiting %.1fs for the window to "
+                                "reset", what, exc.response.headers.get("X-RateLimit-Limit", "?"), pause)  # type: ignore[union-attr]
+                    self.sleep(pause)
+                    paused += pause
+                    continue
+                if not error.retryable or attempt >= self.policy.attempts or time.monotonic() + wait > deadline:
                     raise error from exc
                 log.warning("%s: broker answered %s (%s); retry %d in %.2fs", what, error.status or "no response",
                             error.message, attempt, wait)
                 self.sleep(wait)
-                wait = min(wait * 2, self.policy.max_wait)
-        raise AssertionError("unreachable")
+                wait, attempt = min(wait * 2, self.policy.max_wait), attempt + 1
 
     def submit_order(self, order: Any) -> BrokerOrder:
         """Submit an alpaca-py order request once, whatever happens on the wire: a retry first looks

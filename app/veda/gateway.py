@@ -251,6 +251,16 @@ class LiveGateway(OrderEvents, RunReads):
             answers.extend(self.poll(order_id, cid))
         return answers
 
+    def poll_open(self, listed: dict[str, BrokerOrder] | None = None) -> list[Answer]:
+        """The broker's word on each of the run's open orders: from `listed` (the account's open
+        orders, app/veda/open_orders.py) when it holds the order, else asked for alone."""
+        assert self.open_ids is not None
+        answers: list[Answer] = []
+        for order_id, cid in list(self.open_ids.items()):
+            snapshot = listed.get(cid) if listed is not None else None
+            answers.extend([Answer(order_id, snapshot=snapshot)] if snapshot is not None else self.poll(order_id, cid))
+        return answers
+
     def poll(self, order_id: str, cid: str) -> list[Answer]:
         try:
             snapshot = self.broker.order_by_client_id(cid)

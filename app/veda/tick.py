@@ -39,7 +39,8 @@ from app.veda.desk import Desk
 from app.veda.gateway import Answer
 from app.veda.history import Row, fetch_rows, ns_of
 from app.veda.marking import write_metrics
-from app.veda.ports import Broker
+from app.veda.open_orders import open_snapshots
+from app.veda.ports import Broker, BrokerOrder
 from app.veda.recording import record_bars, save_state, write_bars
 from app.veda.resume import RunContext
 from app.veda.risk import RiskState, check_loss
@@ -126,8 +127,10 @@ class Ticker:
                     with self.desk.uow() as uow:
                         for gateway in unknown:
                             gateway.load_open(uow)
+                wanted = sum(len(c.gateway.open_ids or ()) for _, c in contexts if c is not None)
+                listed = open_snapshots(broker, wanted)  # one list of the account's open orders for all
                 for run, context in contexts:
-                    step = self._prepare(run, context, broker, bar_ts) if context is not None else None
+                    step = self._prepare(run, context, broker, bar_ts, listed) if context is not None else None
                     if step is not None:
                         steps.append(step)
             except Exception as exc:  # nothing is recorded yet: each run meets it alone, and records it
@@ -199,14 +202,15 @@ class Ticker:
                 return None
         return context if context.gateway.broker is broker else None
 
-    def _prepare(self, run: RunFacts, context: RunContext, broker: Broker, bar_ts: datetime) -> Step | None:
-        """What a run reads from the broker before deciding; None when it must tick alone."""
+    def _prepare(self, run: RunFacts, context: RunContext, broker: Broker, bar_ts: datetime,
+                 listed: dict[str, BrokerOrder] | None) -> Step | None:
+        """What a run reads from the broker before deciding (its open orders from `listed`, the
+        account's, where it holds them); None when it must tick alone."""
         if context.gateway.open_ids is None:
             return None
         if any((context.history.last(s) or 0) >= ns_of(bar_ts) for s in context.history.symbols):
             return None
-        gateway = context.gateway
-        polled = [a for order_id, cid in list(gateway.open_ids.items()) for a in gateway.poll(order_id, cid)]
+        polled = context.gateway.poll_open(listed)
         rows = self._new_rows(context, broker, bar_ts)
         if rows is None:
             return None
@@ -305,7 +309,7 @@ class Ticker:
             with self.desk.uow() as uow:
                 gateway.load_open(uow)
         assert gateway.open_ids is not None
-        polled = [a for order_id, cid in list(gateway.open_ids.items()) for a in gateway.poll(order_id, cid)]
+        polled = gateway.poll_open(open_snapshots(broker, len(gateway.open_ids)))
         rows = self._new_rows(context, broker, bar_ts)
         if rows is None:
             return "skipped: the bar is not available from the broker yet", False
