@@ -20,7 +20,7 @@ fi
 
 # Fast tiers first, so a broken build fails in seconds rather than after the slow suites.
 echo "==> Python unit tests"
-.venv/bin/pytest -q -p no:cacheprovider -n 2 tests/unit
+.venv/bin/pytest -q -p no:cacheprovider tests/unit  # one process: compute-bound, and some bound a wall time
 if [ -f ui/package.json ]; then
   echo "==> UI unit tests (Vitest)"
   (cd ui && npm run -s test)
