@@ -114,7 +114,7 @@ def main() -> None:
                             accounts=(PAPER,), seed=11, bar_seconds=60, fills="realistic", random_partials=0.1,
                             rate_limit_per_minute=args.limit * args.speedup)
     with scratch_postgres("weaver_budget") as url, ExchangeServer(config) as exchange:
-        settings = load_settings(_env_file=None, database_url=url, broker="memory",
+        settings = load_settings(_env_file=None, database_url=url, broker="memory", api_token="veda-budget-token-16",
                                  alpaca_paper_key_id=PAPER.key, alpaca_paper_secret_key=PAPER.secret,
                                  alpaca_paper_base_url=exchange.url, alpaca_paper_data_url=exchange.url,
                                  alpaca_paper_stream_url=exchange.stream_url, log_level="WARNING",
