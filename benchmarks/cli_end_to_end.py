@@ -28,8 +28,7 @@ PEER = """
 import sys, warnings
 import pandas as pd
 from backtesting import Backtest, Strategy
-from backtesting.lib import crossover
-from app.marvin.indicators import sma
+from app.marvin.indicators import crossed_above, crossed_below, sma  # lib.crossover misses a cross through a tie
 
 class SmaCross(Strategy):  # Greta's sma_cross, long only, on the same (settled, vectorised) SMA values
     def init(self):
@@ -37,9 +36,9 @@ class SmaCross(Strategy):  # Greta's sma_cross, long only, on the same (settled,
         self.slow = self.I(sma, self.data.Close, 20)
 
     def next(self):
-        if crossover(self.fast, self.slow) and not self.position:
+        if crossed_above(self.fast, self.slow) and not self.position:
             self.buy(size=0.9999)
-        elif crossover(self.slow, self.fast) and self.position:
+        elif crossed_below(self.fast, self.slow) and self.position:
             self.position.close()
 
 warnings.simplefilter("ignore")

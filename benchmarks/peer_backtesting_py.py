@@ -14,10 +14,13 @@ import warnings
 
 import pandas as pd
 from backtesting import Backtest, Strategy
-from backtesting.lib import crossover
 
 from app.marvin import BarFrame
-from app.marvin.indicators import sma
+from app.marvin.indicators import (  # backtesting.py's lib.crossover misses a cross through an exact tie
+    crossed_above,
+    crossed_below,
+    sma,
+)
 
 
 class PeerSmaCross(Strategy):
@@ -29,9 +32,9 @@ class PeerSmaCross(Strategy):
         self.slow_sma = self.I(sma, self.data.Close, self.slow)
 
     def next(self) -> None:
-        if crossover(self.fast_sma, self.slow_sma) and not self.position:
+        if crossed_above(self.fast_sma, self.slow_sma) and not self.position:
             self.buy(size=0.9999)
-        elif crossover(self.slow_sma, self.fast_sma) and self.position:
+        elif crossed_below(self.fast_sma, self.slow_sma) and self.position:
             self.position.close()
 
 

@@ -187,32 +187,42 @@ def log_returns(values: object, periods: int = 1) -> Array:
 
 
 def crossover(a: object, b: object) -> Array:
-    """+1 where `a` crosses above `b` at t (a < b at t-1, a > b at t), -1 where it crosses below, else 0.
+    """+1 where `a` crosses above `b` at t, -1 where it crosses below, else 0.
 
-    Strict on both bars, like backtesting.py's `crossover`, so touching without crossing is no signal.
+    A cross is strict on its bar (a > b at t for +1) against the last earlier bar where the two
+    differed (a < b there): touching without crossing is no signal, and a cross that passes through an
+    exact tie counts on the first bar past it — as backtesting.py's `crossover` sees it when its
+    float averages are an ulp apart at the tie (ours are settled to 12 digits, so ties are exact).
     """
     x, y = _series(a), _series(b)
     out = np.zeros(len(x))
     if len(x) > 1:
-        up = (x[:-1] < y[:-1]) & (x[1:] > y[1:])
-        down = (x[:-1] > y[:-1]) & (x[1:] < y[1:])
-        out[1:] = up.astype(np.float64) - down.astype(np.float64)
+        with np.errstate(invalid="ignore"):
+            side = np.sign(x - y)
+        side[np.isnan(side)] = 0.0  # before both series have values: no side yet
+        last = np.maximum.accumulate(np.where(side != 0, np.arange(len(side)), 0))
+        before = side[last][:-1]  # the side at the last bar that was not a tie, up to t - 1
+        out[1:] = ((side[1:] > 0) & (before < 0)).astype(np.float64) - ((side[1:] < 0) & (before > 0))
     return out
+
+
+def _side_before(a: list[float], b: list[float]) -> float:
+    """The sign of a - b at the last bar before the newest one where they differed (0: none)."""
+    for i in range(len(a) - 2, -1, -1):
+        if a[i] != b[i] and not (math.isnan(a[i]) or math.isnan(b[i])):
+            return 1.0 if a[i] > b[i] else -1.0
+        if math.isnan(a[i]) or math.isnan(b[i]):
+            return 0.0
+    return 0.0
 
 
 def crossed_above(a: list[float], b: list[float]) -> bool:
     """Bar-by-bar form of `crossover` for use inside `next()`: did `a` just cross above `b`?"""
-    try:
-        return a[-2] < b[-2] and a[-1] > b[-1]
-    except IndexError:
-        return False
+    return len(a) > 1 and a[-1] > b[-1] and _side_before(a, b) < 0
 
 
 def crossed_below(a: list[float], b: list[float]) -> bool:
-    try:
-        return a[-2] > b[-2] and a[-1] < b[-1]
-    except IndexError:
-        return False
+    return len(a) > 1 and a[-1] < b[-1] and _side_before(a, b) > 0
 
 
 def is_nan(value: float) -> bool:

@@ -2,11 +2,14 @@
 (market orders, bracket stop-loss/take-profit exits, limit and stop entries).
 
 Both engines fill market orders at the next bar's open, size "all in" from the equity at the fill,
-in whole shares, and use strict crossovers. backtesting.py cannot buy with a fraction of exactly 1,
-so both buy 99.99 % of equity. The reference's averages are computed in exact decimal arithmetic:
-float sums can split a true tie (fast = slow on two-decimal prices) into a phantom cross, which is
-why Greta settles its averages to 12 significant digits. Any difference in entry/exit bar, size or
-price is a defect in one of them; P&L may differ only by backtesting.py's float rounding.
+in whole shares, and count a cross that passes through an exact tie on the first bar past it
+(Greta's rule; backtesting.py's own `lib.crossover` is strict on both bars and misses such a cross,
+so the reference strategies call Greta's bar-by-bar `crossed_above`/`crossed_below`).
+backtesting.py cannot buy with a fraction of exactly 1, so both buy 99.99 % of equity. The
+reference's averages are computed in exact decimal arithmetic: float sums can split a true tie
+(fast = slow on two-decimal prices) into a phantom cross, which is why Greta settles its averages
+to 12 significant digits. Any difference in entry/exit bar, size or price is a defect in one of
+them; P&L may differ only by backtesting.py's float rounding.
 """
 
 from __future__ import annotations
@@ -18,13 +21,16 @@ import pandas as pd
 import pytest
 from backtesting import Backtest as ReferenceBacktest
 from backtesting import Strategy as ReferenceStrategy
-from backtesting.lib import crossover
 
 from app.greta import BacktestConfig, run_backtest
 from app.greta.data import synthetic_bars
 from app.marvin import Strategy
+from app.marvin.indicators import (  # backtesting.py's lib.crossover misses a cross through an exact tie
+    crossed_above,
+    crossed_below,
+    sma,
+)
 from app.marvin.indicators import crossover as cross_signal
-from app.marvin.indicators import sma
 
 FRACTION = 0.9999
 
@@ -49,12 +55,12 @@ class ReferenceSmaCross(ReferenceStrategy):
 
     def next(self) -> None:
         # Greta's sma_cross, line for line: a cross in the held direction changes nothing.
-        if crossover(self.fast_sma, self.slow_sma):
+        if crossed_above(self.fast_sma, self.slow_sma):
             if self.position.is_short:
                 self.position.close()
             if not self.position.is_long:
                 self.buy(size=FRACTION)
-        elif crossover(self.slow_sma, self.fast_sma):
+        elif crossed_below(self.fast_sma, self.slow_sma):
             if self.position.is_long:
                 self.position.close()
             if self.allow_short and not self.position.is_short:
@@ -138,14 +144,14 @@ class ReferenceEntries(ReferenceStrategy):
 
     def next(self) -> None:
         close = float(self.data.Close[-1])  # Python's round(), as in Greta's next(), not numpy's
-        if crossover(self.fast_sma, self.slow_sma) and not self.position and not self.orders:
+        if crossed_above(self.fast_sma, self.slow_sma) and not self.position and not self.orders:
             if self.kind == "bracket":
                 self.buy(size=FRACTION, sl=round(close * 0.97, 2), tp=round(close * 1.05, 2))
             elif self.kind == "limit":
                 self.buy(size=FRACTION, limit=round(close * 0.99, 2))
             else:
                 self.buy(size=FRACTION, stop=round(close * 1.01, 2))
-        elif crossover(self.slow_sma, self.fast_sma):
+        elif crossed_below(self.fast_sma, self.slow_sma):
             for order in self.orders:
                 order.cancel()
             if self.position:
@@ -194,9 +200,9 @@ class ReferenceFixedSize(ReferenceStrategy):
         self.slow_sma = self.I(_exact_sma, self.data.Close, 20)
 
     def next(self) -> None:
-        if crossover(self.fast_sma, self.slow_sma) and not self.position:
+        if crossed_above(self.fast_sma, self.slow_sma) and not self.position:
             self.buy(size=100)
-        elif crossover(self.slow_sma, self.fast_sma) and self.position:
+        elif crossed_below(self.fast_sma, self.slow_sma) and self.position:
             self.position.close()
 
 

@@ -24,12 +24,15 @@ import pandas as pd
 import pytest
 from backtesting import Backtest as ReferenceBacktest
 from backtesting import Strategy as ReferenceStrategy
-from backtesting.lib import crossover
 
 from app.greta import BacktestConfig, run_backtest
 from app.marvin import BarFrame, Strategy
+from app.marvin.indicators import (  # backtesting.py's lib.crossover misses a cross through an exact tie
+    crossed_above,
+    crossed_below,
+    sma,
+)
 from app.marvin.indicators import crossover as cross_signal
-from app.marvin.indicators import sma
 from tests.unit.greta.test_cross_engine import _exact_sma, _frame
 
 FRACTION = 0.9999
@@ -96,7 +99,7 @@ class ReferenceSignals(ReferenceStrategy):
 
     def next(self) -> None:
         close = float(self.data.Close[-1])
-        if crossover(self.fast_sma, self.slow_sma) and not self.position and not self.orders:
+        if crossed_above(self.fast_sma, self.slow_sma) and not self.position and not self.orders:
             if self.kind == "market":
                 self.buy(size=FRACTION)
             elif self.kind == "limit":
@@ -105,7 +108,7 @@ class ReferenceSignals(ReferenceStrategy):
                 self.buy(size=FRACTION, stop=close * 1.00063)
             else:
                 self.buy(size=FRACTION, sl=close * 0.98731, tp=close * 1.01919)
-        elif crossover(self.slow_sma, self.fast_sma):
+        elif crossed_below(self.fast_sma, self.slow_sma):
             for order in self.orders:
                 order.cancel()
             if self.position:

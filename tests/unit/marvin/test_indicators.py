@@ -108,10 +108,26 @@ def test_simple_and_log_returns():
     same(log_returns([100, 110, 99]), [nan, math.log(1.1), math.log(0.9)])
 
 
-def test_crossover_marks_strict_crossings_only():
+def test_crossover_marks_crossings_not_touches():
     same(crossover([1, 2, 3, 2, 1], [1.5] * 5), [0, 1, 0, 0, -1])
-    same(crossover([1, 1.5, 2], [1.5] * 3), [0, 0, 0])  # touching is not crossing
+    same(crossover([1, 1.5, 1], [1.5] * 3), [0, 0, 0])  # touching is not crossing
+    same(crossover([1, 1.5, 2], [1.5] * 3), [0, 0, 1])  # passing through a tie is
     same(crossover([nan, 2, 3], [1.5] * 3), [0, 0, 0])
+    rng = np.random.default_rng(3)
+    a, b = np.round(rng.normal(size=300), 1), np.round(rng.normal(size=300), 1)  # many exact ties
+    marks = crossover(a, b)
+    assert [crossed_above(list(a[: i + 1]), list(b[: i + 1])) for i in range(300)] == list(marks > 0)
+    assert [crossed_below(list(a[: i + 1]), list(b[: i + 1])) for i in range(300)] == list(marks < 0)
+
+
+def test_a_cross_through_an_exact_tie_counts_on_the_first_bar_past_it():
+    # fast above, then equal (settled averages tie exactly), then below: a cross down on bar 3, where
+    # backtesting.py's float averages (an ulp apart at the tie) see it too; a touch and back is none.
+    fast, slow = [3.0, 2.5, 2.0, 1.5, 1.0], [2.0] * 5
+    same(crossover(fast, slow), [0, 0, 0, -1, 0])
+    same(crossover([1.0, 2.0, 2.0, 3.0], [2.0] * 4), [0, 0, 0, 1])
+    same(crossover([3.0, 2.0, 2.0, 3.0], [2.0] * 4), [0, 0, 0, 0])  # down to a tie and back up
+    assert [crossed_below(fast[: i + 1], slow[: i + 1]) for i in range(5)] == [False, False, False, True, False]
 
 
 def test_bar_by_bar_cross_helpers_agree_with_the_vectorised_one():
