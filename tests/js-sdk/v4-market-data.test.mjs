@@ -5,7 +5,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { startExchange } from "./support/exchange.mjs";
+import { startExchange, waitFor } from "./support/exchange.mjs";
 import { alpaca4 } from "./support/sdk4.mjs";
 
 let exchange;
@@ -162,4 +162,26 @@ test("marketData.stockStream delivers AAPL trades, quotes and bars once subscrib
   } finally {
     stream.disconnect();
   }
+});
+
+test("crypto readers (loc us) give BTC/USD bars, trades and quotes of the last ten minutes in order", async () => {
+  const start = new Date(Date.now() - 600_000);
+  const bars = await marketData.getCryptoBarsFor("BTC/USD", { loc: "us", timeframe: "1Min", start });
+  assert.ok(bars.length >= 9, `${bars.length} bars`);
+  assertBars(bars);
+  const trades = await marketData.getCryptoTradesFor("BTC/USD", { loc: "us", start, limit: 100 });
+  const times = trades.map((t) => t.timestamp.getTime());
+  assert.deepEqual(times, [...times].sort((a, b) => a - b));
+  const quotes = await marketData.getCryptoQuotesFor("BTC/USD", { loc: "us", start, limit: 100 });
+  assert.ok(quotes.length > 0 && quotes.every((q) => q.bidPrice <= q.askPrice));
+});
+
+test("a fractional BTC/USD market buy fills and reads back as a BTCUSD crypto position", async () => {
+  const order = await alpaca.trading.orders.market({ symbol: "BTC/USD", qty: "0.0123", side: "buy", timeInForce: "gtc" });
+  const filled = await waitFor(() => alpaca.trading.orders.getOrderByOrderID({ orderId: order.id }),
+    (o) => o.status === "filled");
+  assert.equal(Number(filled.filledQty), 0.0123);
+  const position = await alpaca.trading.positions.getOpenPosition({ symbolOrAssetId: "BTCUSD" });
+  assert.equal(position.assetClass, "crypto");
+  assert.equal(Number(position.qty), 0.0123);
 });
