@@ -24,7 +24,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from app.cli.common import if_database_fails
+from app.cli.common import InputProblem, if_database_fails
 from app.cli.outputs import check_file_target, check_folder_target, check_suffix, wrote_file, wrote_folder
 from app.cli.progress import progress_bar
 from app.clock.timeframes import TimeframeError
@@ -137,7 +137,7 @@ def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
         result = _run(config, frames, quiet)
         report = _check(config, frames, lookahead, quiet) if lookahead is not None else None
     except USER_ERRORS as exc:
-        raise click.UsageError(str(exc)) from exc
+        raise InputProblem(str(exc)) from exc
     for warning in split_warnings(frames):
         click.echo(f"warning: {warning}", err=True)
     for path in json_paths:

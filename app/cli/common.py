@@ -76,6 +76,13 @@ def configured(name: str) -> str | None:
     return os.environ.get(name) or dotenv_values(ENV_FILE).get(name) or None
 
 
+class InputProblem(click.ClickException):
+    """Bad data, parameters or strategy: "Error: …" and exit status 2, as for bad options, but without
+    click's usage lines, which say nothing about a file's line 53."""
+
+    exit_code = 2
+
+
 def fail(message: str, code: int = 1) -> None:
     click.echo(f"error: {message}", err=True)
     sys.exit(code)

@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from app.cli.backtest import USER_ERRORS, _fmt, _prepare
+from app.cli.common import InputProblem
 from app.cli.outputs import check_file_target, wrote_file
 from app.cli.progress import progress_bar
 from app.greta.engine import run_backtest
@@ -86,7 +87,7 @@ def sweep(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ..
                 results.append((values, run_backtest(replace(config, params=values), frames).metrics))
                 bar.update(done)
     except USER_ERRORS as exc:
-        raise click.UsageError(str(exc)) from exc
+        raise InputProblem(str(exc)) from exc
     if sort_by not in results[0][1]:
         raise click.UsageError(f"--sort: no metric {sort_by!r}; choose from {', '.join(sorted(results[0][1]))}")
     ranked = _rank(results, sort_by, ascending)

@@ -45,6 +45,7 @@ def test_backtest_command_reports_bad_input_without_a_traceback(tmp_path):
     path.write_text(CSV.replace("2024-01-05,105,107,104,106", "2024-01-05,105,103,104,106"))
     bad = CliRunner().invoke(backtest, ["--strategy", "sma_cross", "--data", str(path)])
     assert bad.exit_code == 2 and "line 6: high 103 is below low 104" in bad.output
+    assert "Usage:" not in bad.output  # a data problem, not a misuse of the command
     bad = CliRunner().invoke(backtest, ["--strategy", "nope", "--synthetic", "A:50"])
     assert bad.exit_code == 2 and "unknown strategy" in bad.output
 
