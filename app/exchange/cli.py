@@ -80,8 +80,9 @@ def exchange(host: str, port: int, bar_seconds: float, seed: int, symbols: str, 
     click.echo(f"exchange listening on {server.url}  (stream: {server.stream_url}, "
                f"data stream: {server.data_stream_url})")
     for account in config.accounts:
-        click.echo(f"  account {account.name}: key {account.key}, cash {account.cash}"
-                   + (", shorting" if account.shorting else ""))
+        click.echo(f"  account {account.name}: key {account.key}, secret {account.secret}, cash {account.cash}, "
+                   + ("margin account (may sell short, no leverage)" if account.shorting else
+                      "cash account (no short sales; add :short to --account for a margin one)"))
     click.echo(f"  hours: {hours}; fills: {fills}" + (f" (latency {fill_latency_ms} ms, half spread {half_spread_bps} "
                f"bps, at most {volume_share:.0%} of a bar's volume per order)" if fills == "realistic" else ""))
     click.echo(f"  admin token: {server.admin_token}  (header X-Exchange-Admin-Token)")

@@ -16,6 +16,7 @@ from app.exchange.config import SymbolConfig
 from app.exchange.replay import StoredBars
 
 NEW_YORK = ZoneInfo("America/New_York")
+HISTORY_NOTE = "the 500 stored bars before it are the history; earlier bars are flat at their first open"
 OPEN = time(9, 30)
 
 
@@ -71,7 +72,8 @@ def prepare_replay(symbols: tuple[SymbolConfig, ...], start: str | None, timefra
     priced = tuple(SymbolConfig(s.symbol, round(float(bars[s.symbol].o[bars[s.symbol].lead]), 2), exchange=s.exchange)
                    for s in symbols)
     described = (f"replaying stored {timeframe} bars of {', '.join(bars)} from {first:%Y-%m-%d %H:%M %Z}, "
-                 f"one every {bar_seconds:g} s")
+                 f"one every {bar_seconds:g} s, stamped with the exchange's own clock (the bar playing now is "
+                 f"the stored {first:%H:%M} bar; {HISTORY_NOTE})")
     return Replay(bars, bar_seconds, priced, described)
 
 
