@@ -9,7 +9,8 @@ log price's excursion from its trend is bounded softly (L·tanh(x/L), L = ln 2.5
 back stays within a factor of 2.5 of the trend (which grows by the symbol's drift, 7 % a year unless
 set) instead of wandering to absurd levels, while over months the walk is nearly untouched. Volume
 follows the intraday U (about twice the average at the open and the close, half of it at midday, a
-tenth outside 09:30–16:00 New York time) and varies from day to day.
+tenth outside 09:30–16:00 New York time; crypto pairs, trading 24/7, have no U) and varies from day
+to day.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from app.exchange.config import SymbolConfig
 from app.exchange.pricepath import BRANCH, WICK_STREAM, RandomWalk, symbol_key
 
 MS_PER_YEAR = 365.25 * 86_400_000
-AVERAGE_TRADE_SIZE = 60.0
+AVERAGE_TRADE_SIZE = 60.0  # shares
+AVERAGE_CRYPTO_TRADE_USD = 3_000.0  # a crypto pair's trades are a few thousand dollars each, whatever the coin
 MARKET_KEY = 0x4D4B5431  # the common market walk every symbol shares a part of
 EXCURSION_BOUND = math.log(2.5)
 DAY_STREAM = 98  # day-to-day volume factors
@@ -90,6 +92,8 @@ class SymbolSeries:
         self.mu = (config.drift - config.volatility**2 / 2) * years_per_bar
         self.anchor_bar = anchor_bar
         self.mean_volume = max(config.volume_per_second * bar_ms / 1000, 1.0)
+        self.crypto = config.asset_class == "crypto"  # 24/7: no intraday U; trades sized in dollars
+        self.trade_size = AVERAGE_CRYPTO_TRADE_USD / config.price if self.crypto else AVERAGE_TRADE_SIZE
         self._log_price = math.log(config.price)
         self._w_anchor = self._w_at(anchor_bar)
         self.block = lru_cache(maxsize=256)(self._block)
@@ -127,7 +131,7 @@ class SymbolSeries:
         h = np.maximum(o, c) * np.exp(np.abs(noise[0]) * self.sigma * 0.6)
         low = np.minimum(o, c) * np.exp(-np.abs(noise[1]) * self.sigma * 0.6)
         v = np.maximum(np.rint(self.mean_volume * self._volume_shape(k[:-1]) * np.exp(0.5 * noise[2] - 0.125)), 1.0)
-        n = np.maximum(np.rint(v / AVERAGE_TRADE_SIZE * np.exp(0.3 * noise[3])), 1.0)
+        n = np.maximum(np.rint(v / self.trade_size * np.exp(0.3 * noise[3])), 1.0)
         result = Bars(k[:-1], o, h, low, c, v, n)
         for column in Bars.__dataclass_fields__:
             getattr(result, column).setflags(write=False)
@@ -141,6 +145,6 @@ class SymbolSeries:
         first = int(day[0])
         factors = np.exp(0.25 * self.walk.draws(DAY_STREAM, first, int(day[-1]) - first + 1) - 0.03125)
         shape = factors[day - first]
-        if self.bar_ms < DAY_MS:
+        if self.bar_ms < DAY_MS and not self.crypto:
             shape = shape * intraday_volume_shape(local % DAY_MS + self.bar_ms // 2)
         return shape

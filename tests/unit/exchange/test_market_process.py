@@ -56,3 +56,15 @@ def test_the_same_seed_gives_the_same_market_and_another_seed_another() -> None:
     first, again, other = (Market(SYMBOLS, seed, DAY, ANCHOR, 0.6).bars("AAPL", k1 - 500, k1) for seed in (3, 3, 4))
     assert np.array_equal(first.c, again.c) and np.array_equal(first.v, again.v)
     assert not np.array_equal(first.c, other.c)
+
+
+def test_a_crypto_pair_trades_around_the_clock_with_many_prints_a_minute() -> None:
+    from app.exchange.trades import Tape
+
+    pair = SymbolConfig.crypto("BTC/USD", 60_000.0)
+    market = Market((pair,), 7, 60_000, ANCHOR, correlation=0.6)
+    night = int(datetime(2026, 12, 1, 9, 0, tzinfo=UTC).timestamp() * 1000) // 60_000  # 04:00 New York
+    day = night + 9 * 60  # 13:00 New York
+    quiet, busy = market.bars("BTC/USD", night, night + 60).v.mean(), market.bars("BTC/USD", day, day + 60).v.mean()
+    assert 0.6 < quiet / busy < 1.6  # no intraday U for a market that never closes
+    assert len(Tape(market, 7).prints("BTC/USD", night, night + 10)) >= 400  # not a print or two a minute
