@@ -93,13 +93,15 @@ def test_subscription_lists_what_is_subscribed_and_unsubscribe_stops_bars(server
         assert subscription["T"] == "subscription" and subscription["bars"] == ["SPY"]
         assert subscription["dailyBars"] == ["AAPL"] and subscription["trades"] == []
         (bar,) = json.loads(ws.recv(timeout=3))
+        while bar["T"] == "d":  # a minute ended: AAPL's daily bar first
+            (bar,) = json.loads(ws.recv(timeout=3))
         assert bar["T"] == "b" and bar["S"] == "SPY" and bar["t"].endswith("Z")
-        ws.send(json.dumps({"action": "unsubscribe", "bars": ["SPY"]}))
+        ws.send(json.dumps({"action": "unsubscribe", "bars": ["SPY"], "dailyBars": ["AAPL"]}))
         messages = [json.loads(ws.recv(timeout=3))]
         while messages[-1][0]["T"] != "subscription":
             messages.append(json.loads(ws.recv(timeout=3)))
-        assert messages[-1][0]["bars"] == []
-        with pytest.raises(TimeoutError):
+        assert messages[-1][0]["bars"] == [] and messages[-1][0]["dailyBars"] == []
+        with pytest.raises(TimeoutError):  # nothing subscribed, nothing sent (not even at a minute's end)
             ws.recv(timeout=1.5)
 
 
