@@ -36,7 +36,7 @@ def replace(venue: Venue, account: Account, order_id: str, body: object, now_ms:
     old.status = "pending_replace"  # no longer reserves money or shares while the new one is checked
     try:
         check_affordable(venue, account, spec, venue.price(old.symbol, now_ms), now_ms)
-    except ExchangeError:
+    except Exception:  # refused (or failed): the old order rests as it was
         old.status = status
         raise
     venue.publish(account, old, "pending_replace", now_ms)
