@@ -13,7 +13,6 @@ import pytest
 # The slowest files, slowest first (`pytest --durations`, seconds on an idle 2-core machine in brackets).
 SLOW_FIRST = (
     "tests/e2e/test_soak.py",  # (118) a deployment for 70 s
-    "tests/integration/live/test_drift.py",  # (26, 19, 18)
     "tests/e2e/test_standalone_restart.py",  # (37)
     "tests/e2e/test_standalone.py",  # (25, 17)
     "tests/integration/live/test_paper_run.py",  # (24)
@@ -35,6 +34,7 @@ SLOW_FIRST = (
 # run alone after the parallel phase (`-m serial` in scripts/test.sh), as CPU starved by neighbours would
 # make a bar stale and fail them for the machine's sake, not the code's.
 SERIAL = (
+    "tests/integration/live/test_drift.py",
     "tests/integration/workers/test_live_worker.py",
     "tests/integration/workers/test_scheduler_restart.py",
     "tests/integration/workers/test_live_resume.py",
