@@ -45,7 +45,8 @@ USER_ERRORS = (ParamError, DataError, StrategyLoadError, FeeSpecError, SlippageS
                StrategyError)
 METRIC_LABELS = {
     "total_return_pct": "Total return %", "cagr_pct": "CAGR %", "volatility_pct": "Volatility (ann.) %",
-    "sharpe": "Sharpe", "sortino": "Sortino", "calmar": "Calmar", "max_drawdown_pct": "Max drawdown %",
+    "sharpe": "Sharpe (arithmetic, ann.)", "sortino": "Sortino", "calmar": "Calmar",
+    "max_drawdown_pct": "Max drawdown %",
     "max_drawdown_bars": "Max drawdown bars", "max_drawdown_seconds": "Max drawdown duration",
     "trades": "Trades", "win_rate_pct": "Win rate %", "profit_factor": "Profit factor", "expectancy": "Expectancy",
     "avg_trade_pct": "Avg trade %", "best_trade_pct": "Best trade %", "worst_trade_pct": "Worst trade %",
