@@ -198,10 +198,10 @@ class BarCsvReader:
                 except _Unconverted:
                     continue
                 finally:
+                    if reader is not None:  # stops Arrow's read-ahead threads: one left running when the
+                        reader.close()      # process exits after an error aborts it (SIGABRT, seen under load)
                     if stream is not None:
                         stream.close()
-                    if isinstance(reader, ParallelCsvReader):
-                        reader.close()
 
     def _add_skipped(self, lines: _LineCounter) -> None:
         """Rows Arrow skipped for their field count; a pass after a change of mode hears again of
