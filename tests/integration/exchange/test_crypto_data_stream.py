@@ -4,9 +4,6 @@ REST bars, and a `*` subscription carries the pairs only, never the stocks."""
 
 from __future__ import annotations
 
-import asyncio
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -16,6 +13,7 @@ from alpaca.data.live import CryptoDataStream
 from app.exchange import ExchangeServer
 from tests.integration.exchange.conftest import PAPER, wait_for
 from tests.integration.exchange.crypto_support import CRYPTO_CONFIG
+from tests.integration.exchange.market_data_recorder import MarketDataRecorder
 
 
 @pytest.fixture(scope="module")
@@ -24,37 +22,16 @@ def server() -> Iterator[ExchangeServer]:
         yield running
 
 
-class CryptoRecorder:
-    """CryptoDataStream in a thread, recording every parsed message by kind."""
-
-    def __init__(self, server: ExchangeServer) -> None:
-        self.received: dict[str, list] = {"bars": [], "quotes": [], "trades": []}
-        url = server.data_stream_url.rsplit("/v2/", 1)[0] + "/v1beta3/crypto/us"
-        self.stream = CryptoDataStream(PAPER.key, PAPER.secret, url_override=url)
-        self.thread = threading.Thread(target=self.stream.run, name="crypto-data-stream", daemon=True)
-
-    def recorder(self, kind: str):  # noqa: ANN201 - an async handler
-        async def record(item: object) -> None:
-            self.received[kind].append(item)
-        return record
-
-    def stop(self) -> None:
-        while self.stream._loop is None:
-            time.sleep(0.01)
-        asyncio.run_coroutine_threadsafe(self.stream.stop_ws(), self.stream._loop).result(5)
-        self.thread.join(8)
-        assert not self.thread.is_alive()
-
-
 @pytest.fixture
-def recorder(server: ExchangeServer) -> Iterator[CryptoRecorder]:
-    recording = CryptoRecorder(server)
+def recorder(server: ExchangeServer) -> Iterator[MarketDataRecorder]:
+    url = server.data_stream_url.rsplit("/v2/", 1)[0] + "/v1beta3/crypto/us"
+    recording = MarketDataRecorder(CryptoDataStream(PAPER.key, PAPER.secret, url_override=url))
     yield recording
     recording.stop()
 
 
 def test_crypto_bars_trades_and_quotes_stream_and_match_the_rest_bars(
-        server: ExchangeServer, recorder: CryptoRecorder) -> None:
+        server: ExchangeServer, recorder: MarketDataRecorder) -> None:
     recorder.stream.subscribe_bars(recorder.recorder("bars"), "*")
     recorder.stream.subscribe_trades(recorder.recorder("trades"), "ETH/USD")
     recorder.stream.subscribe_quotes(recorder.recorder("quotes"), "ETH/USD")

@@ -3,10 +3,7 @@ the REST bars, quotes and trades stream as they print, bad keys are refused with
 
 from __future__ import annotations
 
-import asyncio
 import json
-import threading
-import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
@@ -19,38 +16,18 @@ from websockets.sync.client import connect
 from app.exchange import ExchangeServer
 from app.exchange.timefmt import to_datetime
 from tests.integration.exchange.conftest import PAPER, wait_for
-
-
-class DataRecorder:
-    """StockDataStream in a thread, recording every parsed message by kind."""
-
-    def __init__(self, server: ExchangeServer) -> None:
-        self.received: dict[str, list] = {"bars": [], "quotes": [], "trades": []}
-        self.stream = StockDataStream(PAPER.key, PAPER.secret, url_override=server.data_stream_url)
-        self.thread = threading.Thread(target=self.stream.run, name="data-stream", daemon=True)
-
-    def recorder(self, kind: str):  # noqa: ANN201 - an async handler
-        async def record(item: object) -> None:
-            self.received[kind].append(item)
-        return record
-
-    def stop(self) -> None:
-        while self.stream._loop is None:
-            time.sleep(0.01)
-        asyncio.run_coroutine_threadsafe(self.stream.stop_ws(), self.stream._loop).result(5)
-        self.thread.join(8)
-        assert not self.thread.is_alive()
+from tests.integration.exchange.market_data_recorder import MarketDataRecorder
 
 
 @pytest.fixture
-def recorder(server: ExchangeServer) -> Iterator[DataRecorder]:
-    recording = DataRecorder(server)
+def recorder(server: ExchangeServer) -> Iterator[MarketDataRecorder]:
+    recording = MarketDataRecorder(StockDataStream(PAPER.key, PAPER.secret, url_override=server.data_stream_url))
     yield recording
     recording.stop()
 
 
 def test_stream_bars_equal_the_rest_bars_of_the_same_second(
-        server: ExchangeServer, data: StockHistoricalDataClient, recorder: DataRecorder) -> None:
+        server: ExchangeServer, data: StockHistoricalDataClient, recorder: MarketDataRecorder) -> None:
     recorder.stream.subscribe_bars(recorder.recorder("bars"), "AAPL", "MSFT")
     recorder.stream.subscribe_quotes(recorder.recorder("quotes"), "AAPL", "MSFT")
     recorder.stream.subscribe_trades(recorder.recorder("trades"), "AAPL", "MSFT")
