@@ -37,7 +37,8 @@ class Standalone:
     def __init__(self, data_dir: Path):
         self.lines: list[str] = []
         self.process = subprocess.Popen(
-            [str(WEAVER), "standalone", "--data-dir", str(data_dir), "--port", "0", "--exchange-bar-seconds", "1"],
+            [str(WEAVER), "standalone", "--data-dir", str(data_dir), "--port", "0", "--exchange-bar-seconds", "1",
+             "--exchange-fills", "ideal"],  # decisions recomputed below assume every order fills at once
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
             env={**os.environ, "PYTHONPATH": str(ROOT)})
         found = threading.Event()

@@ -72,7 +72,7 @@ def test_minute_bars_run_around_the_clock_over_several_pages(server, crypto, con
 
 
 def test_trades_and_quotes_page_through_the_tape(server, crypto, contract) -> None:
-    end = datetime.now(UTC) - timedelta(seconds=2)
+    end = (datetime.now(UTC) - timedelta(seconds=2)).replace(microsecond=0)  # whole seconds, as alpaca-py sends them
     start = end - timedelta(minutes=4)
     trades = crypto.get_crypto_trades(CryptoTradesRequest(symbol_or_symbols="ETH/USD", start=start, end=end)).data
     quotes = crypto.get_crypto_quotes(CryptoQuoteRequest(symbol_or_symbols="ETH/USD", start=start, end=end)).data
