@@ -41,6 +41,7 @@ class TickReader:
     def __init__(self, tape: Tape, hours: MarketHours, now_ms: int, base_bps: float) -> None:
         self.tape, self.hours, self.now_ms, self.base_bps = tape, hours, now_ms, base_bps
         self.bar_ms = tape.market.bar_ms
+        self.end_us: int | None = None  # the request's end to the microsecond, when it gave one
 
     def page(self, symbols: list[str], kind: str, start: int, end: int, limit: int, token: str | None,
              descending: bool) -> tuple[dict[str, list[dict]], str | None]:
@@ -101,6 +102,8 @@ class TickReader:
             prints = self.tape.prints(symbol, a, b)
             t = prints.t_us
             keep = (t >= max(start, open_ms) * 1000) & (t < (hi_ms + 1) * 1000) & (t < close_ms * 1000)
+            if self.end_us is not None:
+                keep &= t <= self.end_us
             if resume is not None:
                 keep &= prints.id <= resume if descending else prints.id >= resume
             chosen = prints.take(np.flatnonzero(keep)[::-1] if descending else keep)

@@ -49,13 +49,25 @@ def iso_new_york(ms: int) -> str:
 
 def parse_time(text: str) -> int:
     """Accept RFC 3339 (Z or offset), a naive ISO datetime (UTC) or a bare date (midnight New York)."""
+    return from_datetime(_parse(text))
+
+
+def parse_time_us(text: str) -> int:
+    """`parse_time` to the microsecond (trades and quotes are stamped in microseconds)."""
+    value = _parse(text)
+    value = value if value.tzinfo else value.replace(tzinfo=UTC)
+    delta = value - datetime(1970, 1, 1, tzinfo=UTC)
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def _parse(text: str) -> datetime:
     raw = text.strip().replace(" ", "+") if "T" in text else text.strip()
     if len(raw) == 10:
         day = date.fromisoformat(raw)
-        return from_datetime(datetime(day.year, day.month, day.day, tzinfo=NEW_YORK))
+        return datetime(day.year, day.month, day.day, tzinfo=NEW_YORK)
     if raw.endswith(("Z", "z")):
         raw = raw[:-1] + "+00:00"
-    return from_datetime(datetime.fromisoformat(raw))
+    return datetime.fromisoformat(raw)
 
 
 def ny_date(ms: int) -> date:

@@ -11,7 +11,7 @@ from flask import current_app, request
 from app.exchange.errors import bad_request, not_found
 from app.exchange.hours import MarketHours
 from app.exchange.tickquery import TickReader
-from app.exchange.timefmt import ny_date, ny_midnight, parse_time
+from app.exchange.timefmt import ny_date, ny_midnight, parse_time, parse_time_us
 from app.exchange.trades import Tape
 from app.exchange.web.app import exchange_of_app
 
@@ -71,5 +71,7 @@ def tick_page(names: list[str], kind: str,
     sort = args.get("sort", "asc")
     if sort not in ("asc", "desc"):
         raise bad_request("sort must be asc or desc")
+    if args.get("end"):
+        reader.end_us = parse_time_us(args["end"])  # a print a few microseconds after `end` is not in it
     return reader.page(names, kind, start, end, min(limit, exchange.config.max_page_size),
                        args.get("page_token") or None, sort == "desc")

@@ -27,7 +27,9 @@ PAPER = AccountConfig("paper", "PAPER-KEY", "PAPER-SECRET", "100000")
 LIVE = AccountConfig("live", "LIVE-KEY", "LIVE-SECRET", "50000")
 SHORT = AccountConfig("margin", "SHORT-KEY", "SHORT-SECRET", "100000", shorting=True)
 CONFIG = ExchangeConfig(
-    symbols=(SymbolConfig("AAPL", 190.0), SymbolConfig("MSFT", 410.0), SymbolConfig("SPY", 520.0)),
+    # 50 shares a second: a second bar reports fewer trades than the tape's 50 prints, at any hour
+    symbols=tuple(SymbolConfig(s, p, volume_per_second=50.0) for s, p in (("AAPL", 190.0), ("MSFT", 410.0),
+                                                                       ("SPY", 520.0))),
     accounts=(PAPER, LIVE, SHORT),
     seed=11,
     bar_seconds=1,
