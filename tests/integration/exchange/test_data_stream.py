@@ -32,9 +32,9 @@ def test_stream_bars_equal_the_rest_bars_of_the_same_second(
     recorder.stream.subscribe_quotes(recorder.recorder("quotes"), "AAPL", "MSFT")
     recorder.stream.subscribe_trades(recorder.recorder("trades"), "AAPL", "MSFT")
     recorder.thread.start()
-    wait_for(lambda: {b.symbol for b in recorder.received["bars"]} == {"AAPL", "MSFT"}, timeout=3,
+    wait_for(lambda: {b.symbol for b in recorder.received["bars"]} == {"AAPL", "MSFT"}, timeout=10,
              what="a bar of each symbol")
-    wait_for(lambda: len(recorder.received["trades"]) >= 2, timeout=3, what="trades")
+    wait_for(lambda: len(recorder.received["trades"]) >= 2, timeout=10, what="trades")
     for bar in list(recorder.received["bars"])[:4]:
         rest = data.get("/stocks/bars", {"symbols": bar.symbol, "timeframe": "1Sec",
                                          "start": bar.timestamp.isoformat(), "end": bar.timestamp.isoformat()})
@@ -48,9 +48,9 @@ def test_stream_bars_equal_the_rest_bars_of_the_same_second(
                                          "start": second.isoformat(), "end": second.isoformat()})
         (bar,) = rest["bars"][trade.symbol]
         assert bar["l"] <= trade.price <= bar["h"]
-        last_ms = second + timedelta(milliseconds=999)
+        last_us = second + timedelta(seconds=1) - timedelta(microseconds=1)  # the whole second
         printed = data.get("/stocks/trades", {"symbols": trade.symbol, "start": second.isoformat(),
-                                              "end": last_ms.isoformat()})["trades"][trade.symbol]
+                                              "end": last_us.isoformat()})["trades"][trade.symbol]
         assert (trade.id, trade.price, trade.size) in [(p["i"], p["p"], p["s"]) for p in printed]
     quotes = list(recorder.received["quotes"])
     assert quotes and all(q.bid_price < q.ask_price for q in quotes)
