@@ -6,6 +6,8 @@ no corporate actions and prices in USD.
 
 from __future__ import annotations
 
+import re
+
 from flask import current_app, request
 
 from app.exchange.errors import bad_request, not_found
@@ -72,6 +74,8 @@ def tick_page(names: list[str], kind: str,
     if sort not in ("asc", "desc"):
         raise bad_request("sort must be asc or desc")
     if args.get("end"):
-        reader.end_us = parse_time_us(args["end"])  # a print a few microseconds after `end` is not in it
+        reader.end_us = parse_time_us(args["end"])  # a print a few microseconds after `end` is not in it …
+        if re.search(r"\.\d{3}(?!\d)", args["end"]):  # … but a millisecond end (a JS Date) takes in its whole ms
+            reader.end_us += 999
     return reader.page(names, kind, start, end, min(limit, exchange.config.max_page_size),
                        args.get("page_token") or None, sort == "desc")
