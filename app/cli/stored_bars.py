@@ -13,13 +13,12 @@ from app.exchange.replay import StoredBars
 from app.walle.db import make_engine
 from app.walle.repositories.bars import BarRepository
 
-HISTORY_BARS = 500  # stored bars before the replay start, for a strategy's warm-up
-
 
 def load_stored(database_url: str, symbols: list[str], timeframe: str, start: datetime,
-                history: int = HISTORY_BARS) -> dict[str, StoredBars]:
-    """Each symbol's stored bars from `history` bars before `start` on; a symbol without bars from
-    `start` on is an error that names it."""
+                history: int | None = None) -> dict[str, StoredBars]:
+    """Each symbol's stored bars from `start` on, with every bar stored before it as history (a
+    strategy's warm-up: as far back as it is stored, or the last `history` bars); a symbol without bars
+    from `start` on is an error that names it."""
     engine = make_engine(database_url)
     try:
         with engine.connect() as connection, Session(bind=connection) as session:
@@ -29,7 +28,8 @@ def load_stored(database_url: str, symbols: list[str], timeframe: str, start: da
         engine.dispose()
 
 
-def _stored(repository: BarRepository, symbol: str, timeframe: str, start: datetime, history: int) -> StoredBars:
+def _stored(repository: BarRepository, symbol: str, timeframe: str, start: datetime,
+            history: int | None) -> StoredBars:
     arrays = repository.load(symbol, timeframe)
     start_ns = int(start.timestamp() * 1_000_000_000)
     first = int(np.searchsorted(arrays.ts, start_ns))
@@ -38,8 +38,7 @@ def _stored(repository: BarRepository, symbol: str, timeframe: str, start: datet
         stored = "no bars" if last is None else f"bars up to {datetime.fromtimestamp(int(last) / 1e9):%Y-%m-%d %H:%M}"
         raise ValueError(f"{symbol} {timeframe}: nothing stored from {start:%Y-%m-%d %H:%M} on ({stored}); "
                          f"fetch or import it first (weaver bars fetch / import)")
-    begin = max(first - history, 0)
+    begin = 0 if history is None else max(first - history, 0)
     window = slice(begin, None)
     return StoredBars(symbol, arrays.open[window], arrays.high[window], arrays.low[window], arrays.close[window],
                       arrays.volume[window], lead=first - begin)
-

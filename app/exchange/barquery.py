@@ -186,4 +186,5 @@ class BarReader:
             np.minimum.reduceat(bars.low, starts), bars.c[ends], np.add.reduceat(bars.v, starts),
             np.add.reduceat(bars.n, starts), np.add.reduceat(typical * bars.v, starts),
         )
-        return [Piece(int(t), *values) for t, *values in zip(*(c.tolist() for c in columns), strict=True)]
+        traded = columns[6] > 0  # no trades, no bar (a replay where nothing is stored), as Alpaca's
+        return [Piece(int(t), *values) for t, *values in zip(*(c[traded].tolist() for c in columns), strict=True)]

@@ -2,11 +2,17 @@
 paper run can be rehearsed on a real day.
 
 Exchange bar k plays stored bar `lead + (k - anchor_bar)`: the bar under way when the exchange started
-is the replay's first bar, the `lead` stored bars before it are history (a strategy's warm-up). Stored
-bars play one per exchange bar, gaps (nights, weekends) skipped, so `--replay-speed 60` over minute
-bars (one-second exchange bars) plays a trading day in six and a half minutes. Before the stored
-history the price stands at its first open, after the last bar at its last close, with no volume.
-Times are the exchange's own (now); prices and volumes are the stored ones (rounded to the cent).
+is the replay's first bar, the `lead` stored bars before it are history (a strategy's warm-up: every
+bar stored before the start). Stored bars play one per exchange bar, gaps (nights, weekends) skipped,
+so `--replay-speed 60` over minute bars (one-second exchange bars) plays a trading day in six and a
+half minutes. Times are the exchange's own (now); prices and volumes are the stored ones (rounded to
+the cent).
+
+Where nothing is stored (before the first stored bar, after the last) there is no bar: such exchange
+bars carry no trades (n = 0), and the bars API leaves them out, as Alpaca leaves out a minute nobody
+traded. The price still stands at the first open before them and at the last close after them, so
+quotes and resting orders have a price; with no volume nothing fills there. A stored bar is a bar
+even when its stored volume is 0 (it counts one trade).
 """
 
 from __future__ import annotations
@@ -53,7 +59,7 @@ class ReplaySeries:
         flat = np.where(i < 0, s.o[0], s.c[-1])
         o, h, low, c = (np.where(inside, column[at], flat) for column in (s.o, s.h, s.low, s.c))
         v = np.where(inside, s.v[at], 0.0)
-        n = np.where(v > 0, np.maximum(np.rint(v / AVERAGE_TRADE_SIZE), 1.0), 0.0)
+        n = np.where(inside, np.maximum(np.rint(v / AVERAGE_TRADE_SIZE), 1.0), 0.0)  # 0: no bar here
         return Bars(k, o, h, low, c, v, n)
 
     def open_price(self, k: int) -> float:

@@ -16,7 +16,7 @@ from app.exchange.config import SymbolConfig
 from app.exchange.replay import StoredBars
 
 NEW_YORK = ZoneInfo("America/New_York")
-HISTORY_NOTE = "the 500 stored bars before it are the history; earlier bars are flat at their first open"
+HISTORY_NOTE = ("every bar stored before it is history; where nothing is stored the bars API has no bars")
 OPEN = time(9, 30)
 
 
@@ -73,7 +73,8 @@ def prepare_replay(symbols: tuple[SymbolConfig, ...], start: str | None, timefra
                    for s in symbols)
     described = (f"replaying stored {timeframe} bars of {', '.join(bars)} from {first:%Y-%m-%d %H:%M %Z}, "
                  f"one every {bar_seconds:g} s, stamped with the exchange's own clock (the bar playing now is "
-                 f"the stored {first:%H:%M} bar; {HISTORY_NOTE})")
+                 f"the stored {first:%H:%M} bar; {HISTORY_NOTE}: "
+                 f"{', '.join(f'{symbol} {stored.lead}' for symbol, stored in bars.items())} bars)")
     return Replay(bars, bar_seconds, priced, described)
 
 

@@ -57,6 +57,60 @@ def test_a_replay_serves_the_stored_bars_as_its_own_and_fills_at_their_prices(pg
         assert order["status"] == "filled" and low <= float(order["filled_avg_price"]) <= high
 
 
+def store_two_days(pg: Container) -> dict[str, np.ndarray]:
+    """The day before (04:00-20:00, 960 bars) and the replayed day from 09:00: 990 bars precede its
+    09:30 open, well over the 500 a replay used to keep."""
+    day_before = datetime(2024, 3, 14, 4, 0, tzinfo=NEW_YORK).timestamp() + 60 * np.arange(960)
+    replayed = datetime(2024, 3, 15, 9, 0, tzinfo=NEW_YORK).timestamp() + 60 * np.arange(420)
+    ts = np.r_[day_before, replayed].astype(np.int64) * 1_000_000_000
+    i = np.arange(len(ts))
+    close = np.round(150 + i * 0.02 + np.sin(i / 7), 2)
+    bars = {"open": np.round(close - 0.03, 2), "high": np.round(close + 0.11, 2), "low": np.round(close - 0.12, 2),
+            "close": close,
+            "volume": 500.0 + i}
+    BarService(pg.uow).store_arrays("AAPL", "1Min", ts, bars, source="csv")
+    return bars
+
+
+def test_every_stored_bar_before_the_start_is_history_and_nothing_stored_is_no_bar(pg: Container) -> None:
+    stored = store_two_days(pg)
+    replay = load_stored(pg.settings.database_url, ["AAPL"], "1Min", DAY_OPEN)
+    lead = replay["AAPL"].lead
+    assert lead == 990 and len(replay["AAPL"].o) == 1380
+    anchor_ms = int(time.time()) // 60 * 60 * 1000 - 2 * 60_000
+    first_ms = anchor_ms - lead * 60_000  # the exchange minute that plays stored bar 0
+    config = ExchangeConfig(symbols=(SymbolConfig("AAPL", 150.0),), accounts=(AccountConfig("paper", *KEYS.values()),),
+                            hours="always", anchor=datetime.fromtimestamp(anchor_ms / 1000, NEW_YORK))
+
+    def bars(start_ms: int, end_ms: int, timeframe: str = "1Min") -> list[dict]:
+        body = requests.get(f"{server.url}/v2/stocks/AAPL/bars", headers=KEYS, timeout=10, params={
+            "timeframe": timeframe, "start": datetime.fromtimestamp(start_ms / 1000, NEW_YORK).isoformat(),
+            "end": datetime.fromtimestamp(end_ms / 1000, NEW_YORK).isoformat(), "limit": 10000}).json()
+        assert body["next_page_token"] is None
+        return body["bars"]
+
+    def as_stored(i: int) -> tuple[float, float, float, float, int]:
+        return (float(stored["open"][i]), float(stored["high"][i]), float(stored["low"][i]),
+                float(stored["close"][i]), int(stored["volume"][i]))
+
+    with ExchangeServer(config, replay=replay) as server:
+        oldest = bars(first_ms - 5 * 60_000, first_ms + 2 * 60_000)  # 5 minutes before anything stored, then 3 bars
+        assert [b["t"] for b in oldest] == [
+            datetime.fromtimestamp(first_ms / 1000 + 60 * i, NEW_YORK).astimezone(ZoneInfo("UTC"))
+            .strftime("%Y-%m-%dT%H:%M:%SZ") for i in range(3)]
+        assert [(b["o"], b["h"], b["l"], b["c"], b["v"]) for b in oldest] == [as_stored(i) for i in range(3)]
+        assert bars(first_ms - 60 * 60_000, first_ms - 60_000) == []  # an hour before the stored history: no bars
+        deep = bars(anchor_ms - 600 * 60_000, anchor_ms - 597 * 60_000)  # beyond the 500 bars once kept
+        assert [(b["o"], b["h"], b["l"], b["c"], b["v"]) for b in deep] == [as_stored(lead - 600 + i) for i in range(4)]
+        hour = 3_600_000
+        hourly = bars(first_ms - 3 * hour, first_ms + 2 * hour - 1, "1Hour")  # buckets before the history: none
+        assert hourly[0]["t"] == datetime.fromtimestamp(first_ms // hour * 3600, ZoneInfo("UTC")).strftime(
+            "%Y-%m-%dT%H:%M:%SZ")
+        assert hourly[0]["o"] == float(stored["open"][0]) and len(hourly) in (2, 3)
+        covered = ((first_ms + 2 * hour - 1) // hour * hour + hour - first_ms) // 60_000  # stored bars in the buckets
+        assert sum(b["v"] for b in hourly) == int(stored["volume"][:covered].sum())
+
+
 def test_the_command_replays_a_stored_day_and_names_what_is_missing(pg: Container) -> None:
     store_day(pg)
     env = {k: v for k, v in os.environ.items() if not k.startswith("WEAVER_")}
