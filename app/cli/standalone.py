@@ -53,6 +53,9 @@ def standalone(data_dir: Path, host: str, port: int, no_exchange: bool, backtest
     if embedded.first_start:
         click.echo("First start: created the database and loaded SYNTHETIC demo bars "
                    "(AAPL, MSFT, SPY, NVDA, TSLA; daily and one-minute).")
+    if not no_exchange:
+        click.echo("Local exchange (offline paper trading): a 24/7 demo market, trading every day around the "
+                   "clock rather than NYSE sessions.")
     click.echo(f"Weaver is running (data in {data_dir.resolve()}). Open:\n\n    {url}\n\nPress Ctrl-C to stop.",
                nl=True)
     stop.wait()

@@ -10,6 +10,7 @@ import click
 
 from app.exchange.config import ConfigError, ExchangeConfig, parse_account_spec, parse_symbols_spec
 from app.exchange.execution import REALISTIC_HALF_SPREAD_BPS
+from app.exchange.hours import DEMO_MARKET
 from app.exchange.replay_options import prepare_replay, replay_options
 from app.exchange.server import ExchangeServer
 
@@ -83,6 +84,8 @@ def exchange(host: str, port: int, bar_seconds: float, seed: int, symbols: str, 
         click.echo(f"  account {account.name}: key {account.key}, secret {account.secret}, cash {account.cash}, "
                    + ("margin account (may sell short, no leverage)" if account.shorting else
                       "cash account (no short sales; add :short to --account for a margin one)"))
+    if hours == "always":
+        hours = f"always, a {DEMO_MARKET} (every day 00:00-24:00 New York, not NYSE sessions)"
     click.echo(f"  hours: {hours}; fills: {fills}" + (f" (latency {fill_latency_ms} ms, half spread {half_spread_bps} "
                f"bps, at most {volume_share:.0%} of a bar's volume per order)" if fills == "realistic" else ""))
     click.echo(f"  admin token: {server.admin_token}  (header X-Exchange-Admin-Token)")

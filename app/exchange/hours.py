@@ -1,7 +1,13 @@
-"""When the market trades: `always` (every New York calendar day, all day) or `nyse` (regular hours).
+"""When the market trades: `always` (a 24/7 demo market: every New York calendar day, all day) or
+`nyse` (NYSE sessions and holidays).
 
 Both modes are described by one function, `session(day)`; every other question (is it open, next
 open/close, when does a day order expire, the calendar) is answered generically from it.
+
+A 24/7 demo session runs from midnight to midnight New York, so one session's end is the next one's
+start. The clock (`clock()`) reports its close as its last millisecond, 23:59:59.999, which keeps Alpaca's
+order when open (timestamp < next_close < next_open) and agrees with the calendar's "23:59"; trading never
+actually stops.
 """
 
 from __future__ import annotations
@@ -13,6 +19,17 @@ from functools import lru_cache
 from app.exchange.timefmt import ny_date, ny_midnight, ny_time
 
 LOOKAHEAD_DAYS = 12  # longer than any run of NYSE closures (weekend plus holidays)
+DEMO_MARKET = "24/7 demo market"  # how `--hours always` names itself to users (CLI, headers, v3 market name)
+
+
+@dataclass(frozen=True)
+class ClockReading:
+    """What Alpaca's clock answers at one moment (epoch milliseconds)."""
+
+    at_ms: int
+    is_open: bool
+    next_open_ms: int
+    next_close_ms: int
 
 
 @dataclass(frozen=True)
@@ -131,6 +148,20 @@ class MarketHours:
 
     def next_close(self, ms: int) -> int:
         return self.current_or_next(ms).close_ms
+
+    def clock(self, ms: int) -> ClockReading:
+        """The clock at `ms`: when open the next close comes first, then the next session's open."""
+        if self.mode != "always":
+            return ClockReading(ms, self.is_open(ms), self.next_open(ms), self.next_close(ms))
+        session = self.current_or_next(ms)
+        if self.reported_close(session) <= ms:  # the session's very last millisecond: show the next one's
+            session = self.current_or_next(session.close_ms)
+        following = self.current_or_next(session.close_ms)
+        return ClockReading(ms, True, following.open_ms, self.reported_close(session))
+
+    def reported_close(self, session: Session) -> int:
+        """The close the clock and the v3 calendar state: a 24/7 demo session's last millisecond."""
+        return session.close_ms - 1 if self.mode == "always" else session.close_ms
 
     def previous_close(self, ms: int) -> int:
         """The close of the last trading day before the current (or next) one: "lastday" prices."""

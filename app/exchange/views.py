@@ -1,15 +1,15 @@
-"""The trading API's read side: account, positions, order lists, clock and calendar in Alpaca's JSON."""
+"""The trading API's read side: account, positions and order lists in Alpaca's JSON (clock and calendar:
+market_clock.py)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from decimal import Decimal
 
 from app.exchange.accounts import Account, Position
 from app.exchange.errors import invalid, not_found
 from app.exchange.numbers import ZERO, cents, fmt, price_decimal, ratio
 from app.exchange.orders import asset_id
-from app.exchange.timefmt import iso, iso_new_york, ny_date, parse_time
+from app.exchange.timefmt import iso, parse_time
 from app.exchange.venue import Venue
 
 CLOSED = frozenset({"filled", "canceled", "expired", "rejected", "replaced", "done_for_day"})
@@ -139,35 +139,3 @@ def orders_json(venue: Venue, account: Account, args: dict[str, str]) -> list[di
         selected.append(order)
     selected.sort(key=lambda o: o.created_ms, reverse=args.get("direction", "desc") != "asc")
     return [venue.order_json(account, o, nested=nested) for o in selected[:limit]]
-
-
-def clock_json(venue: Venue, now_ms: int) -> dict[str, object]:
-    return {
-        "timestamp": iso_new_york(now_ms),
-        "is_open": venue.hours.is_open(now_ms),
-        "next_open": iso_new_york(venue.hours.next_open(now_ms)),
-        "next_close": iso_new_york(venue.hours.next_close(now_ms)),
-    }
-
-
-def calendar_json(venue: Venue, args: dict[str, str], now_ms: int) -> list[dict[str, object]]:
-    """Trading days between start and end (default: the previous year to the end of the next)."""
-    today = ny_date(now_ms)
-    try:
-        first = ny_date(parse_time(args["start"])) if args.get("start") else date(today.year - 1, 1, 1)
-        last = ny_date(parse_time(args["end"])) if args.get("end") else date(today.year + 1, 12, 31)
-    except ValueError as exc:
-        raise invalid("start and end must be dates") from exc
-    if (last - first) > timedelta(days=366 * 60):
-        raise invalid("calendar range is limited to 60 years")
-    return [
-        {
-            "date": s.day.isoformat(),
-            "open": s.open_hm,
-            "close": s.close_hm,
-            "session_open": s.ext_open_hm,
-            "session_close": s.ext_close_hm,
-            "settlement_date": venue.hours.settlement_date(s).isoformat(),
-        }
-        for s in venue.hours.sessions(first, last)
-    ]

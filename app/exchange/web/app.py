@@ -44,6 +44,9 @@ def create_app(exchange: Exchange, admin_token: str) -> Flask:
         app.register_blueprint(module.bp)
     from app.exchange.web import crypto_data
     app.register_blueprint(crypto_data.bp)
+    from app.exchange.web import clock, news  # v2 and v3 clock and calendar; news (always empty)
+    for module in (clock, news):
+        app.register_blueprint(module.bp)
 
     @app.errorhandler(ExchangeError)
     def exchange_error(error: ExchangeError):  # noqa: ANN202 - Flask response tuple
