@@ -1,8 +1,9 @@
 """Historical bars: aggregation of the base bars into timeframes, session by session, with paging.
 
 Only completed base bars are reported, so the newest bucket of a coarse timeframe forms as time
-passes. Pages follow Alpaca: sorted by symbol, then time; at most `limit` bars per page across
-symbols; `next_page_token` (symbol and bucket start) is null once nothing is left, so alpaca-py's
+passes. Intraday buckets cover extended hours and daily (weekly, monthly) ones the regular session
+only, as Alpaca's (datahours.py). Pages follow Alpaca: sorted by symbol, then time; at most `limit` bars
+per page across symbols; `next_page_token` (symbol and bucket start) is null once nothing is left, so alpaca-py's
 paging loop ends. A page also ends early (with a token) when it would synthesise too many base bars.
 """
 
@@ -14,6 +15,7 @@ from datetime import timedelta
 
 import numpy as np
 
+from app.exchange.datahours import data_span, last_print_ms, printing
 from app.exchange.errors import bad_request
 from app.exchange.hours import MarketHours
 from app.exchange.market import Market
@@ -79,11 +81,10 @@ class BarReader:
         return result, None
 
     def latest(self, symbol: str) -> dict[str, object]:
-        """The last completed base bar inside a session."""
+        """The last completed base bar the tape printed in (extended hours included)."""
         k = self.complete_ms // self.bar_ms - 1
-        if not self.hours.is_open(k * self.bar_ms):
-            close = self.hours.previous(self.hours.current_or_next(self.complete_ms)).close_ms
-            k = -(-close // self.bar_ms) - 1
+        if not printing(self.hours, k * self.bar_ms):
+            k = last_print_ms(self.hours, k * self.bar_ms) // self.bar_ms
         bars = self.market.bars(symbol, k, k + 1)
         piece = Piece(int(bars.k[0]) * self.bar_ms, *(float(getattr(bars, f)[0]) for f in
                       ("o", "h", "low", "c", "v", "n")), 0.0)
@@ -140,7 +141,8 @@ class BarReader:
             session = self.hours.session(day)
             if session is None:
                 continue
-            seg_lo, seg_hi = max(lo, session.open_ms), min(hi, session.close_ms)
+            span_lo, span_hi = data_span(session, tf.milliseconds is None)
+            seg_lo, seg_hi = max(lo, span_lo), min(hi, span_hi)
             if seg_lo >= seg_hi:
                 continue
             k_a, k_b = -(-seg_lo // self.bar_ms), -(-seg_hi // self.bar_ms)

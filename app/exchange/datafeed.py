@@ -3,7 +3,8 @@
 One thread per exchange runs while anyone is subscribed. It wakes at each bar's close (by the exchange's
 clock) and at least every POLL_S, and hands every subscriber one batch (a list of messages, as Alpaca
 frames them) with what it asked for. Timestamps stay integers (ns) here; the connection encodes them
-for its wire format. Bars and prints flow only while the market is open.
+for its wire format. Bars and prints flow while the tape prints: in extended hours too under `--hours
+nyse` (04:00–20:00 New York, as the REST data; datahours.py); daily bars while the regular session forms.
 
 A feed serves one universe: the equities (`/v2/iex`, …) or the crypto pairs (`/v1beta3/crypto/us`, with
 crypto's 24/7 hours and its message shapes: trades `p, s, i, tks`, quotes `bp, bs, ap, as`).
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from app.exchange.barquery import BarReader
+from app.exchange.datahours import printing, printing_mask
 from app.exchange.hours import MarketHours
 from app.exchange.quotes import bid_ask
 from app.exchange.series import Bars
@@ -31,7 +33,7 @@ CHANNELS = ("trades", "quotes", "bars", "updatedBars", "dailyBars", "statuses", 
             "cancelErrors")
 CHANNEL_OF = {"b": "bars", "d": "dailyBars", "q": "quotes", "t": "trades"}
 POLL_S = 0.05
-MAX_CATCH_UP_BARS = 100  # after a stall, publish at most this many missed bars
+MAX_CATCH_UP_BARS = 100  # after a stall, publish at most this many missed bars (and their prints)
 
 
 @dataclass(eq=False)
@@ -120,9 +122,10 @@ class DataFeed:
         """Bars k0 .. k1 - 1 have just completed."""
         subscribers = self._targets()
         bar_ms = self.market.bar_ms
-        open_bars = [k for k in range(k0, k1) if self.hours.is_open(k * bar_ms)]
+        open_bars = [k for k in range(k0, k1) if printing(self.hours, k * bar_ms)]
         if not open_bars:
             return
+        in_session = any(self.hours.is_open(k * bar_ms) for k in open_bars)
         messages: list[dict] = []
         for symbol in self._symbols(subscribers, ("bars",)):
             bars = self.market.bars(symbol, open_bars[0], open_bars[-1] + 1)
@@ -130,7 +133,7 @@ class DataFeed:
                 if k in open_bars:
                     messages.append(_bar_message(symbol, k * bar_ms, bars, i))
         self._deliver(subscribers, messages)
-        if (k1 * bar_ms) % 60_000 == 0:  # after the bars, which must not wait for a day's aggregation
+        if in_session and (k1 * bar_ms) % 60_000 == 0:  # after the bars, which must not wait for a day's aggregation
             symbols = self._symbols(subscribers, ("dailyBars",))
             daily = [m for symbol in symbols for m in self._daily(symbol, k1 * bar_ms)]
             self._deliver(subscribers, daily)
@@ -146,12 +149,14 @@ class DataFeed:
         """Trades printed in (lo_us, hi_us], each with the quote it traded inside."""
         subscribers = self._targets()
         bar_us = self.market.bar_ms * 1000
-        if not self.hours.is_open(hi_us // 1000):
+        lo_us = max(lo_us, hi_us - MAX_CATCH_UP_BARS * bar_us)  # after a stall (or a night), the recent prints
+        if not (printing(self.hours, lo_us // 1000) or printing(self.hours, hi_us // 1000)):
             return
         messages: list[dict] = []
         for symbol in self._symbols(subscribers, ("trades", "quotes")):
             prints = self.tape.prints(symbol, lo_us // bar_us, hi_us // bar_us + 1)
-            prints = prints.take((prints.t_us > lo_us) & (prints.t_us <= hi_us))
+            prints = prints.take((prints.t_us > lo_us) & (prints.t_us <= hi_us)
+                                 & printing_mask(self.hours, prints.t_us // 1000))
             if not len(prints):
                 continue
             tape = TAPES.get(self.market.configs[symbol].exchange, "B")

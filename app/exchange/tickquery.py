@@ -1,9 +1,11 @@
-"""Historical trades and quotes: the tape's prints inside trading sessions, paged as Alpaca pages them.
+"""Historical trades and quotes: the tape's prints inside trading hours, paged as Alpaca pages them.
 
-Sorted by symbol, then time (or newest first with `sort=desc`); at most `limit` items per page across
-symbols; `next_page_token` (symbol and print id) is null once nothing is left. Only prints up to now are
-reported. The latest trade is the last print at or before now (the previous close when the market is
-shut); the latest quote stands at that moment around the path price.
+The tape prints in extended hours too (04:00–20:00 New York under `--hours nyse`, thin volume), where
+extended-hours orders fill (datahours.py). Sorted by symbol, then time (or newest first with
+`sort=desc`); at most `limit` items per page across symbols; `next_page_token` (symbol and print id) is
+null once nothing is left. Only prints up to now are reported. The latest trade is the last print at or
+before now (overnight and on closed days, the last one before 20:00); the latest quote stands at that
+moment around the path price.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
+from app.exchange.datahours import data_span, last_print_ms
 from app.exchange.hours import MarketHours
 from app.exchange.page_tokens import decode_token, encode_token
 from app.exchange.quotes import bid_ask, quote_at, range_ratio
@@ -76,7 +79,7 @@ class TickReader:
 
     def latest(self, symbol: str) -> tuple[dict, dict]:
         """(latest trade, latest quote): the last print and the quote standing now (or at the last close)."""
-        at = self.now_ms if self.hours.is_open(self.now_ms) else self.hours.previous_close(self.now_ms) - 1
+        at = last_print_ms(self.hours, self.now_ms)
         k = at // self.bar_ms
         prints = self.tape.prints(symbol, k - 1, k + 1)
         prints = prints.take(prints.t_us < (at + 1) * 1000)  # every print within the millisecond `at`
@@ -116,7 +119,7 @@ class TickReader:
         return Prints(*(np.concatenate([getattr(p, f) for p in parts]) for f in Prints.__dataclass_fields__))
 
     def _chunks(self, k_lo: int, k_hi: int, descending: bool) -> Iterator[tuple[int, int, int, int]]:
-        """(session open, session close, first bar, end bar) spans of at most CHUNK_BARS bars."""
+        """(first print ms, end ms, first bar, end bar) spans of at most CHUNK_BARS bars, day by day."""
         if k_hi <= k_lo:
             return
         first, last = ny_date(k_lo * self.bar_ms), ny_date(k_hi * self.bar_ms - 1)
@@ -125,8 +128,9 @@ class TickReader:
             session = self.hours.session(day)
             if session is None:
                 continue
-            a = max(k_lo, session.open_ms // self.bar_ms)
-            b = min(k_hi, -(-session.close_ms // self.bar_ms))
+            open_ms, close_ms = data_span(session, calendar=False)
+            a = max(k_lo, open_ms // self.bar_ms)
+            b = min(k_hi, -(-close_ms // self.bar_ms))
             spans = [(s, min(s + CHUNK_BARS, b)) for s in range(a, b, CHUNK_BARS)]
             for s, e in reversed(spans) if descending else spans:
-                yield session.open_ms, session.close_ms, s, e
+                yield open_ms, close_ms, s, e

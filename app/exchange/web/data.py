@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 
 from app.exchange.barquery import BarReader
+from app.exchange.datahours import last_print_ms
 from app.exchange.errors import bad_request, not_found
 from app.exchange.hours import MarketHours
 from app.exchange.timefmt import iso, ny_date, ny_midnight, parse_time
@@ -96,10 +97,9 @@ def symbol_latest_trade(symbol: str):
 
 
 def _latest_trade(symbol: str) -> dict[str, object]:
-    """The trade at the last price; outside the session, the one at the previous close."""
+    """The trade at the last price, extended hours included (the price extended-hours orders fill at);
+    overnight and on closed days, the one at the end of the last extended hours (datahours.py)."""
     exchange = exchange_of_app()
-    now = exchange.clock()
-    hours = exchange.venue.hours
-    at = now if hours.is_open(now) else hours.previous_close(now) - 1
+    at = last_print_ms(exchange.venue.hours, exchange.clock())
     return {"t": iso(at), "x": "V", "p": exchange.market.price_at(symbol, at), "s": 100, "c": ["@"], "i": at,
             "z": "C"}

@@ -63,17 +63,18 @@ def test_quotes_straddle_every_print_and_widen_on_volatile_bars() -> None:
     assert np.all(wider_ask - wider_bid >= ask - bid)
 
 
-def test_nothing_prints_outside_nyse_hours_and_latest_is_the_close() -> None:
+def test_nothing_prints_outside_nyse_extended_hours_and_latest_is_the_last_after_hours_print() -> None:
     t = tape(bar_seconds=60)
     saturday = from_datetime(datetime(2026, 3, 7, 15, 0, tzinfo=UTC))
     reader = TickReader(t, MarketHours("nyse"), saturday, 0.0)
-    friday_close = from_datetime(datetime(2026, 3, 6, 21, 0, tzinfo=UTC))
-    page, token = reader.page(["AAPL"], "trades", friday_close - 3_600_000, saturday, 10_000, None, False)
+    after_hours_end = from_datetime(datetime(2026, 3, 7, 1, 0, tzinfo=UTC))  # Friday 20:00 New York
+    page, token = reader.page(["AAPL"], "trades", after_hours_end - 3_600_000, saturday, 10_000, None, False)
     stamps = [datetime.fromisoformat(p["t"].replace("Z", "+00:00")) for p in page["AAPL"]]
-    assert token is None and stamps and max(stamps) < datetime(2026, 3, 6, 21, 0, tzinfo=UTC)
+    assert token is None and stamps and max(stamps) >= datetime(2026, 3, 7, 0, 59, tzinfo=UTC)
+    assert max(stamps) < datetime(2026, 3, 7, 1, 0, tzinfo=UTC)
     trade, quote = reader.latest("AAPL")
     assert trade == page["AAPL"][-1]
-    assert quote["t"] == "2026-03-06T20:59:59.999000Z" and quote["bp"] < quote["ap"]
+    assert quote["t"] == "2026-03-07T00:59:59.999000Z" and quote["bp"] < quote["ap"]
 
 
 def test_the_latest_quote_is_the_quote_market_orders_meet() -> None:
