@@ -3,8 +3,8 @@
 Only completed base bars are reported, so the newest bucket of a coarse timeframe forms as time
 passes. Intraday buckets cover extended hours and daily (weekly, monthly) ones the regular session
 only, as Alpaca's (datahours.py). Pages follow Alpaca: sorted by symbol, then time; at most `limit` bars
-per page across symbols; `next_page_token` (symbol and bucket start) is null once nothing is left, so alpaca-py's
-paging loop ends. A page also ends early (with a token) when it would synthesise too many base bars.
+per page across symbols; `next_page_token` (symbol and bucket start) is null once nothing is left, so
+alpaca-py's paging loop ends. A page also ends early (with a token) when it would synthesise too many base bars.
 """
 
 from __future__ import annotations
