@@ -15,8 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from app.exchange.activities import FillActivity
+from app.exchange.activities import Activity
 from app.exchange.config import AccountConfig
+from app.exchange.fees import Charge
 from app.exchange.numbers import ZERO, cents
 from app.exchange.orders import Order
 from app.exchange.settings import AccountSettings
@@ -57,7 +58,7 @@ class Account:
     positions: dict[str, Position] = field(default_factory=dict)
     orders: dict[str, Order] = field(default_factory=dict)
     by_client_id: dict[str, str] = field(default_factory=dict)
-    activities: list[FillActivity] = field(default_factory=list)  # oldest first
+    activities: list[Activity] = field(default_factory=list)  # oldest first
     watchlists: dict[str, Watchlist] = field(default_factory=dict)
     settings: AccountSettings = field(default_factory=AccountSettings)
 
@@ -105,6 +106,19 @@ class Account:
             return ZERO
         if (position.qty > 0) != (direction > 0):  # crossed through flat (only via forced fills)
             position.avg_entry_price, position.opened_ms = price, now_ms
+        return position.qty
+
+    def pay_fee(self, symbol: str, charge: Charge) -> Decimal:
+        """Take a crypto fee from what the fill credited (app/exchange/fees.py): coins from the position
+        a buy just added to, dollars from a sale's proceeds; returns the position qty after it."""
+        self.cash -= charge.usd
+        position = self.positions.get(symbol)
+        if position is None:
+            return ZERO
+        position.qty -= charge.coin
+        if position.qty == 0:
+            del self.positions[symbol]
+            return ZERO
         return position.qty
 
     def held_for_sale(self, symbol: str, exclude: str | None = None) -> Decimal:

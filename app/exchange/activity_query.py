@@ -3,13 +3,14 @@
 Newest first unless `direction=asc`; `page_size` up to 100 (the default); `page_token` is the id of the
 last entry of the previous page and the next page starts just past it, in the same direction.
 `date` (one New York day) excludes `after`/`until`, which are strict bounds, as Alpaca documents.
+`category=trade_activity` means FILL, `non_trade_activity` everything else (here, CFEE crypto fees).
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from app.exchange.activities import ACTIVITY_TYPES, FillActivity
+from app.exchange.activities import ACTIVITY_TYPES, Activity
 from app.exchange.errors import invalid
 from app.exchange.timefmt import ny_midnight, parse_time
 
@@ -27,10 +28,9 @@ def activity_types(text: str | None) -> set[str] | None:
     return wanted
 
 
-def select(activities: list[FillActivity], args: dict[str, str], types: set[str] | None) -> list[FillActivity]:
+def select(activities: list[Activity], args: dict[str, str], types: set[str] | None) -> list[Activity]:
     """One page of `activities` (held oldest first) as the query asks for it."""
-    if types is not None and "FILL" not in types or args.get("category") == "non_trade_activity":
-        return []
+    category = args.get("category") if args.get("category") in ("trade_activity", "non_trade_activity") else None
     direction = args.get("direction", "desc").lower()
     if direction not in ("asc", "desc"):
         raise invalid("direction must be asc or desc")
@@ -41,7 +41,9 @@ def select(activities: list[FillActivity], args: dict[str, str], types: set[str]
         raise invalid("invalid page_size, date, after or until") from exc
     if not 1 <= size <= MAX_PAGE_SIZE:
         raise invalid(f"page_size must be within [1, {MAX_PAGE_SIZE}]")
-    chosen = [a for a in activities if (first is None or a.ms > first) and (last is None or a.ms < last)]
+    chosen = [a for a in activities if (first is None or a.ms > first) and (last is None or a.ms < last)
+              and (types is None or a.activity_type in types)
+              and (category is None or (a.activity_type == "FILL") == (category == "trade_activity"))]
     if direction == "desc":
         chosen.reverse()
     token = args.get("page_token")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import ROUND_DOWN, Decimal
 
 from app.exchange.accounts import Account
+from app.exchange.activities import FeeActivity
 from app.exchange.auctions import auction_price, crosses
 from app.exchange.execution import adverse, bar_budget, random_cut
 from app.exchange.fills import Stretch, execution_price
@@ -22,8 +23,9 @@ def fill(venue: Venue, account: Account, order: Order, qty: Decimal, price: Deci
         order.qty = floor_qty(order.notional / price) if order.notional else ZERO
         qty = order.qty
     position_qty = account.apply_fill(order.symbol, order.side, qty, price, now_ms)
-    fee = venue.fees.on_fill(venue.market.configs[order.symbol], order, qty, price)
-    account.cash -= fee
+    charge = venue.fees.on_fill(venue.market.configs[order.symbol], order, qty, price)
+    if charge is not None:  # crypto: in the asset the fill credits
+        position_qty = account.pay_fee(order.symbol, charge)
     order.filled_qty += qty
     order.filled_value += qty * price
     order.filled_ms = now_ms
@@ -31,7 +33,9 @@ def fill(venue: Venue, account: Account, order: Order, qty: Decimal, price: Deci
     done = order.filled_qty >= (order.qty or ZERO)
     order.status = "filled" if done else "partially_filled"
     event = "fill" if done else "partial_fill"
-    venue.publish(account, order, event, now_ms, fee, price=price, qty=qty, position_qty=position_qty)
+    venue.publish(account, order, event, now_ms, price=price, qty=qty, position_qty=position_qty)
+    if charge is not None:  # Alpaca's CFEE activity, right after its FILL
+        account.activities.append(FeeActivity.of(order, charge, now_ms))
     if order.order_class == "oco":  # the first execution on one side cancels the other
         cancel_other_side(venue, account, order, now_ms)
     if done:

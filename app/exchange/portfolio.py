@@ -1,10 +1,11 @@
 """GET /v2/account/portfolio/history: the account's equity over time, rebuilt from its fills.
 
 Equity at a moment is cash plus every position marked at the exchange's price then, the same sum
-`/v2/account` reports. Cash and positions at a past moment come from walking the FILL activities back
-from the present state (each fill moved cash by its value to the cent), so the last point always
-agrees with the account. Points are left-labelled windows valued at their end (or now), as Alpaca's;
-windows before the account was opened are left out.
+`/v2/account` reports. Cash and positions at a past moment come from walking the activities back
+from the present state (each fill moved cash by its value to the cent, each crypto fee took coins or
+dollars: app/exchange/activities.py), so the last point always agrees with the account. Points are
+left-labelled windows valued at their end (or now), as Alpaca's; windows before the account was opened
+are left out.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from app.exchange.accounts import Account
-from app.exchange.activities import FillActivity
+from app.exchange.activities import Activity
 from app.exchange.errors import invalid
 from app.exchange.hours import MarketHours
 from app.exchange.numbers import ZERO, cents, ratio
@@ -34,7 +35,7 @@ class Book:
 
     cash: Decimal
     positions: dict[str, Decimal]
-    fills: tuple[FillActivity, ...]
+    fills: tuple[Activity, ...]  # FILL and CFEE, oldest first
     created_ms: int
 
     @classmethod
@@ -139,16 +140,16 @@ def history(book: Book, query: Query, hours: MarketHours, price: PriceAt) -> dic
 
 
 class Rewind:
-    """Cash and positions going back in time: asked for ever earlier moments, it undoes later fills."""
+    """Cash and positions going back in time: asked for ever earlier moments, it undoes later fills and fees."""
 
     def __init__(self, book: Book) -> None:
         self.cash, self.held, self.fills = book.cash, dict(book.positions), list(book.fills)
 
     def equity_at(self, at: int, price: PriceAt) -> Decimal:
         while self.fills and self.fills[-1].ms > at:
-            fill = self.fills.pop()
-            self.cash += cents(fill.signed_qty * Decimal(fill.price)) + Decimal(fill.fee)
-            self.held[fill.symbol] = self.held.get(fill.symbol, ZERO) - fill.signed_qty
+            entry = self.fills.pop()
+            self.cash -= entry.cash_change
+            self.held[entry.symbol] = self.held.get(entry.symbol, ZERO) - entry.qty_change
         return self.cash + _marked(self.held, at, price)
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from app.exchange.accounts import Account, Position
-from app.exchange.activities import FillActivity
+from app.exchange.activities import activities_from_state
 from app.exchange.orders import Order
 from app.exchange.settings import AccountSettings
 from app.exchange.watchlists import Watchlist
@@ -51,7 +51,7 @@ def restore(account: Account, data: dict) -> None:
     account.by_client_id.clear()
     for raw in data["orders"]:
         account.add_order(Order.from_state(raw))
-    account.activities = [FillActivity.from_state(raw) for raw in data.get("activities", [])]
+    account.activities = activities_from_state(data.get("activities", []))
     account.watchlists = {w.id: w for w in map(Watchlist.from_state, data.get("watchlists", []))}
     if "settings" in data:
         account.settings = AccountSettings.from_state(data["settings"])

@@ -66,7 +66,6 @@ def check_affordable(venue: Venue, account: Account, spec: OrderInput, last: Dec
             raise forbidden("fractional orders cannot be sold short")
     reference = spec.limit_price or spec.stop_price or last
     cost = spec.notional if spec.notional is not None else qty * reference
-    cost = venue.fees.with_taker_fee(venue.market.configs[spec.symbol], cost)
     if cost > account.buying_power(price_of):
         raise insufficient_buying_power()
 

@@ -85,8 +85,7 @@ class Venue:
             self.publish(account, order, event, now_ms)
         self.on_change()
 
-    def publish(self, account: Account, order: Order, event: str, now_ms: int, fee: Decimal | None = None,
-                **fill: Decimal) -> None:
+    def publish(self, account: Account, order: Order, event: str, now_ms: int, **fill: Decimal) -> None:
         data: dict[str, object] = {
             "event": event,
             "timestamp": iso(now_ms),
@@ -94,7 +93,7 @@ class Venue:
         }
         if fill:
             if event in ("fill", "partial_fill"):  # the account's FILL activity, as Alpaca lists it
-                account.activities.append(FillActivity.of(order, event, fill["price"], fill["qty"], now_ms, fee))
+                account.activities.append(FillActivity.of(order, event, fill["price"], fill["qty"], now_ms))
             data["execution_id"] = str(uuid.uuid4())
             data.update({name: fmt(value) for name, value in fill.items()})
         self.hub.publish(account.name, {"stream": "trade_updates", "data": data})

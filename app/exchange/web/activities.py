@@ -1,4 +1,4 @@
-"""Account activities: the FILL feed, all types or one, with Alpaca's paging."""
+"""Account activities: the FILL and CFEE feed, all types or one, with Alpaca's paging."""
 
 from __future__ import annotations
 

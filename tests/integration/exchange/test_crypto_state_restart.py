@@ -1,5 +1,6 @@
-"""`--state FILE` keeps crypto: a fractional BTC/USD position, its cash after the fee, a resting gtc limit
-(still of class crypto, still maker-priced when it fills) and the fills' fees, across a restart."""
+"""`--state FILE` keeps crypto: a fractional BTC/USD position net of its coin fee, its cash, a resting gtc
+limit (still of class crypto, still maker-priced when it fills) and the CFEE activities, across a restart;
+portfolio history still ends at the account's equity."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import requests
 from alpaca.trading.client import TradingClient
 from alpaca.trading.enums import AssetClass, OrderSide, TimeInForce
-from alpaca.trading.requests import LimitOrderRequest, MarketOrderRequest
+from alpaca.trading.requests import GetPortfolioHistoryRequest, LimitOrderRequest, MarketOrderRequest
 
 from app.exchange import ExchangeServer
 from tests.integration.exchange.conftest import PAPER, wait_for
@@ -32,18 +33,30 @@ def test_crypto_positions_orders_and_fees_survive_a_restart(tmp_path: Path) -> N
         wait_for(lambda: first.exchange.venue.accounts["paper"].orders[str(resting.id)].rested, 5, "the limit to rest")
         cash = client.get_account().cash
         activities = requests.get(first.url + "/v2/account/activities", headers=HEADERS, timeout=10).json()
-    assert Decimal(cash) < Decimal(100000) - Decimal("0.25") * 50000  # paid the ask and the taker fee
+    bought_fills = [a for a in activities if a["activity_type"] == "FILL"]
+    assert Decimal(cash) == Decimal(100000) - sum(
+        (Decimal(a["qty"]) * Decimal(a["price"])).quantize(Decimal("0.01")) for a in bought_fills)  # no USD fee
+    fees = [a for a in activities if a["activity_type"] == "CFEE"]
+    assert sum(Decimal(a["qty"]) for a in fees) == Decimal("-0.000625") and len(fees) == len(bought_fills)
     with ExchangeServer(config) as second:
         client = TradingClient(PAPER.key, PAPER.secret, url_override=second.url)
         assert client.get_account().cash == cash
         position = client.get_open_position("BTC/USD")
-        assert (position.qty, position.asset_class) == ("0.25", AssetClass.CRYPTO)
+        assert (position.qty, position.asset_class) == ("0.249375", AssetClass.CRYPTO)  # 0.25 less 25 bps in BTC
         kept = client.get_order_by_id(resting.id)
         assert (kept.status.value, kept.asset_class, kept.time_in_force) == ("new", AssetClass.CRYPTO, TimeInForce.GTC)
         assert requests.get(second.url + "/v2/account/activities", headers=HEADERS, timeout=10).json() == activities
-        assert second.exchange.venue.accounts["paper"].activities[0].fee != "0"
         second.pin_price("BTC/USD", "1000500")  # pins do not survive: only the price process
         wait_for(lambda: client.get_order_by_id(resting.id).status.value == "filled", 10, "the limit to fill")
-        fills = [a for a in second.exchange.venue.accounts["paper"].activities if a.order_id == str(resting.id)]
-        assert all(Decimal(a.fee) == (Decimal(a.qty) * Decimal(a.price) * Decimal("0.0015")).quantize(Decimal("0.01"))
-                   for a in fills)  # maker: it rested before the restart
+        kept_cash = Decimal(cash)
+        entries = second.exchange.venue.accounts["paper"].activities
+        sold = [a for a in entries if a.order_id == str(resting.id) and a.activity_type == "FILL"]
+        charged = [a for a in entries if a.order_id == str(resting.id) and a.activity_type == "CFEE"]
+        maker = [(Decimal(a.qty) * Decimal(a.price) * Decimal("0.0015")).quantize(Decimal("0.01")) for a in sold]
+        assert [Decimal(a.usd) for a in charged] == maker  # maker: it rested before the restart
+        proceeds = sum((Decimal(a.qty) * Decimal(a.price)).quantize(Decimal("0.01")) for a in sold)
+        account = client.get_account()
+        assert Decimal(account.cash) == kept_cash + proceeds - sum(maker)
+        assert client.get_open_position("BTC/USD").qty == "0.149375"
+        history = client.get_portfolio_history(GetPortfolioHistoryRequest(period="1D", timeframe="1Min"))
+        assert Decimal(str(history.equity[-1])) == Decimal(account.equity)

@@ -1,5 +1,5 @@
-"""Crypto's pure rules: pair configs, the orders Alpaca accepts on them, maker/taker fees, and the
-portfolio history undoing a fill's fee with the fill."""
+"""Crypto's pure rules: pair configs, the orders Alpaca accepts on them, maker/taker fees in the asset a
+fill credits, and the portfolio history undoing a fill and its CFEE."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from app.exchange.activities import FillActivity
+from app.exchange.activities import FeeActivity, FillActivity, activities_from_state
 from app.exchange.config import ConfigError, SymbolConfig, parse_symbols_spec
 from app.exchange.errors import ExchangeError
-from app.exchange.fees import CryptoFees
+from app.exchange.fees import Charge, CryptoFees
 from app.exchange.order_input import parse_order
 from app.exchange.orders import Order
 from app.exchange.portfolio import Book, Rewind
@@ -18,8 +18,8 @@ from app.exchange.portfolio import Book, Rewind
 BTC = SymbolConfig.crypto("BTC/USD", 60_000.0)
 
 
-def order(kind: str = "market", rested: bool = False) -> Order:
-    return Order(id="o", client_order_id="c", account="paper", symbol="BTC/USD", side="buy", type=kind,
+def order(kind: str = "market", rested: bool = False, side: str = "buy") -> Order:
+    return Order(id="o", client_order_id="c", account="paper", symbol="BTC/USD", side=side, type=kind,
                  time_in_force="gtc", qty=Decimal("0.5"), notional=None, limit_price=None, stop_price=None,
                  status="new", created_ms=0, asset_class="crypto", rested=rested)
 
@@ -49,17 +49,31 @@ def test_crypto_orders_take_gtc_and_ioc_fractions_to_nine_decimals_and_refuse_da
         parse_order({**body, "time_in_force": "ioc", "qty": "0.00001"}, True, True, BTC.min_order_size)
 
 
-def test_a_rested_limit_pays_the_maker_rate_and_everything_else_the_taker_rate() -> None:
+def test_a_buy_pays_in_coin_and_a_sell_in_dollars_at_the_maker_or_taker_rate() -> None:
     fees = CryptoFees(15, 25)
-    assert fees.on_fill(BTC, order("market"), Decimal("0.5"), Decimal("60000")) == Decimal("75.00")
-    assert fees.on_fill(BTC, order("limit"), Decimal("0.5"), Decimal("60000")) == Decimal("75.00")  # marketable
-    assert fees.on_fill(BTC, order("limit", rested=True), Decimal("0.5"), Decimal("60000")) == Decimal("45.00")
-    assert fees.on_fill(SymbolConfig("AAPL"), order("market"), Decimal(5), Decimal(100)) == 0
+    half, price = Decimal("0.5"), Decimal("60000")
+    assert fees.on_fill(BTC, order("market"), half, price) == Charge(Decimal("0.00125"), Decimal(0), price)
+    assert fees.on_fill(BTC, order("limit"), half, price).coin == Decimal("0.00125")  # marketable: taker
+    assert fees.on_fill(BTC, order("limit", rested=True), half, price).coin == Decimal("0.00075")
+    assert fees.on_fill(BTC, order("market", side="sell"), half, price) == Charge(Decimal(0), Decimal("75.00"), price)
+    assert fees.on_fill(BTC, order("market"), Decimal("0.012345678"), price).coin == Decimal("0.000030864")  # half up
+    assert fees.on_fill(SymbolConfig("AAPL"), order("market"), Decimal(5), Decimal(100)) is None
 
 
-def test_history_undoes_a_fills_fee_with_the_fill() -> None:
-    fill = FillActivity("a", 100, "o", "BTC/USD", "buy", "fill", "50000", "0.01", "0.01", "0", "filled", "1.25")
-    book = Book(Decimal("498.75"), {"BTC/USD": Decimal("0.01")}, (fill,), 0)
+def test_history_undoes_a_fill_and_its_fee() -> None:
+    buy = FillActivity("a", 100, "o", "BTC/USD", "buy", "fill", "50000", "0.01", "0.01", "0", "filled")
+    fee = FeeActivity("b", 100, "o", "BTC/USD", "0.000025", "0", "50000")
+    book = Book(Decimal("500.00"), {"BTC/USD": Decimal("0.009975")}, (buy, fee), 0)
     rewind = Rewind(book)
     assert rewind.equity_at(200, lambda s, t: Decimal("50000")) == Decimal("998.75")
     assert rewind.equity_at(50, lambda s, t: Decimal("50000")) == Decimal("1000.00")
+
+
+def test_a_state_file_from_before_cfee_keeps_its_usd_fee_as_one() -> None:
+    saved = {"id": "a", "ms": 100, "order_id": "o", "symbol": "BTC/USD", "side": "buy", "type": "fill",
+             "price": "50000", "qty": "0.01", "cum_qty": "0.01", "leaves_qty": "0", "order_status": "filled",
+             "fee": "1.25"}
+    fill, fee = activities_from_state([saved])
+    assert (fill.activity_type, fee.activity_type, fee.cash_change, fee.qty_change) == (
+        "FILL", "CFEE", Decimal("-1.25"), Decimal(0))
+    assert activities_from_state([fill.to_state(), fee.to_state()]) == [fill, fee]
