@@ -5,6 +5,10 @@ a header saying so); `--hours nyse` must give the same answers through v2 and v3
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -17,7 +21,7 @@ from alpaca.trading.client import TradingClient
 from alpaca.trading.requests import GetCalendarRequest
 
 from app.exchange import ExchangeConfig, ExchangeServer
-from tests.integration.exchange.conftest import PAPER, Contract
+from tests.integration.exchange.conftest import PAPER, REPO, Contract
 
 NEW_YORK = ZoneInfo("America/New_York")
 HEADERS = {"APCA-API-KEY-ID": PAPER.key, "APCA-API-SECRET-KEY": PAPER.secret}
@@ -128,6 +132,22 @@ def test_always_v3_calendar_has_one_core_session_a_day(always) -> None:
          "settlement_date": "2024-12-23"},
     ]
     assert "24/7 demo market" in body["market"]["name"]
+
+
+def test_weaver_exchange_hours_always_says_it_is_a_24_7_demo_market_on_start() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from app.cli import main; main()", "exchange", "--port", "0", "--hours", "always"],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        env={k: v for k, v in os.environ.items() if not k.startswith("WEAVER_")})
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(3)]  # listening, the account, hours and fills
+        assert lines[2].startswith("  hours: always, a 24/7 demo market (every day 00:00-24:00 New York"), lines
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(10)
+        if process.stdout is not None:
+            process.stdout.close()
 
 
 # -- --hours nyse: v3 agrees with v2 ---------------------------------------------------------------
