@@ -17,7 +17,7 @@ import requests
 from websockets.sync.client import connect
 
 from app.exchange import ExchangeConfig, ExchangeServer
-from tests.integration.exchange.conftest import CONFIG, PAPER, Contract
+from tests.integration.exchange.conftest import CONFIG, PAPER, Contract, wait_for
 
 NEW_YORK = ZoneInfo("America/New_York")
 HEADERS = {"APCA-API-KEY-ID": PAPER.key, "APCA-API-SECRET-KEY": PAPER.secret}
@@ -199,3 +199,33 @@ def test_regular_session_data_is_what_an_around_the_clock_exchange_serves(nyse: 
         ours, theirs = (get(s, "/v2/stocks/AAPL/snapshot") for s in (nyse, always))
         assert {k: ours[k] for k in ("latestTrade", "latestQuote", "minuteBar")} == \
                {k: theirs[k] for k in ("latestTrade", "latestQuote", "minuteBar")}
+
+
+def test_a_resting_pre_market_limit_fills_in_thin_parts_where_the_bars_trade_through_it(clock: Clock) -> None:
+    clock.set(ny(7, 0, 0.5))
+    realistic = ExchangeConfig(symbols=CONFIG.symbols, accounts=(PAPER,), seed=11, bar_seconds=1, hours="nyse",
+                               anchor=ANCHOR, tick_seconds=0.01, fills="realistic", fill_latency_ms=0,
+                               volume_share=0.5)
+    with ExchangeServer(realistic, clock=clock) as server:
+        price = Decimal(str(get(server, "/v2/stocks/AAPL/trades/latest")["trade"]["p"]))
+        limit = price - Decimal("0.01")
+        order = requests.post(f"{server.url}/v2/orders", headers=HEADERS, timeout=10, json={
+            "symbol": "AAPL", "qty": "20", "side": "buy", "type": "limit", "time_in_force": "day",
+            "limit_price": str(limit), "extended_hours": True}).json()
+        assert order["status"] == "new", order
+        resting = server.exchange.venue.accounts[PAPER.name].orders[order["id"]]
+        for second in range(1, 60):  # through the minute 07:00, a second at a time
+            clock.set(ny(7, 0, second + 0.5))
+            wait_for(lambda: resting.checked_ms >= clock.ms or not resting.is_open, what="a matching pass")
+            if not resting.is_open:
+                break
+        clock.set(ny(7, 1, 5))
+        done = get(server, f"/v2/orders/{order['id']}")
+        assert Decimal(done["filled_qty"]) > 0, "the path never went through the limit in a minute"
+        fills = get(server, "/v2/account/activities/FILL")
+        assert len(fills) >= 2 and sum(Decimal(f["qty"]) for f in fills) == Decimal(done["filled_qty"])
+        (minute,) = bars(server, "1Min", ny(7, 0), ny(7, 0))
+        assert minute["l"] < float(limit) <= minute["h"]  # trades went through it, inside that minute's bar
+        assert all(minute["l"] <= float(f["price"]) <= float(limit) for f in fills)
+        assert all(ny(7, 0) <= stamp({"t": f["transaction_time"]}) < ny(7, 1) for f in fills)
+        assert Decimal(done["filled_qty"]) <= Decimal(str(minute["v"]))  # it took no more than the bars traded
