@@ -26,7 +26,6 @@ DEMO_MARKET = "24/7 demo market"  # how `--hours always` names itself to users (
 class ClockReading:
     """What Alpaca's clock answers at one moment (epoch milliseconds)."""
 
-    at_ms: int
     is_open: bool
     next_open_ms: int
     next_close_ms: int
@@ -152,12 +151,12 @@ class MarketHours:
     def clock(self, ms: int) -> ClockReading:
         """The clock at `ms`: when open the next close comes first, then the next session's open."""
         if self.mode != "always":
-            return ClockReading(ms, self.is_open(ms), self.next_open(ms), self.next_close(ms))
+            return ClockReading(self.is_open(ms), self.next_open(ms), self.next_close(ms))
         session = self.current_or_next(ms)
         if self.reported_close(session) <= ms:  # the session's very last millisecond: show the next one's
             session = self.current_or_next(session.close_ms)
         following = self.current_or_next(session.close_ms)
-        return ClockReading(ms, True, following.open_ms, self.reported_close(session))
+        return ClockReading(True, following.open_ms, self.reported_close(session))
 
     def reported_close(self, session: Session) -> int:
         """The close the clock and the v3 calendar state: a 24/7 demo session's last millisecond."""
