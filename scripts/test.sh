@@ -13,6 +13,9 @@ echo "==> lint (ruff)"
 echo "==> import contract (domain core imports no framework)"
 .venv/bin/lint-imports --no-cache
 
+echo "==> UI API types match the OpenAPI document (scripts/gen-api-types.sh --check)"
+scripts/gen-api-types.sh --check
+
 if [ $# -gt 0 ]; then  # scripts/test.sh ARGS: just pytest with those arguments
   .venv/bin/pytest -q -p no:cacheprovider "$@"
   exit 0

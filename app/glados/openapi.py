@@ -10,6 +10,7 @@ from pydantic.json_schema import models_json_schema
 from app.glados.api import REGISTRY, Operation
 from app.glados.errors import ErrorBody
 from app.glados.idempotency import DESCRIPTION, HEADER
+from app.glados.openapi_enums import add_enums
 
 REF = "#/components/schemas/{model}"
 ERROR_TEXT = {
@@ -25,6 +26,8 @@ ERROR_TEXT = {
 def build_document(version: str = "1.0.0") -> dict[str, Any]:
     models = _models()
     _, definitions = models_json_schema([(m, "validation") for m in models], ref_template=REF)
+    schemas = definitions.get("$defs", {})
+    add_enums(schemas, REF)
     paths: dict[str, dict[str, Any]] = {}
     for op in REGISTRY.operations:
         paths.setdefault(op.path, {})[op.method] = _operation(op)
@@ -40,7 +43,7 @@ def build_document(version: str = "1.0.0") -> dict[str, Any]:
         "security": [{"bearer": []}],
         "paths": paths,
         "components": {
-            "schemas": definitions.get("$defs", {}),
+            "schemas": schemas,
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer"},
                 "token": {"type": "apiKey", "in": "query", "name": "token"},

@@ -31,15 +31,15 @@ describe('decimal strings', () => {
 });
 
 describe('metrics', () => {
-  it('reads fractions and the engine percents alike, drawdowns as negatives', () => {
-    expect(readMetric({ total_return: 0.12 }, 'total_return')).toBe(0.12);
+  it('reads the API\'s percents as fractions, drawdowns as negatives', () => {
     expect(readMetric({ total_return_pct: 75.25 }, 'total_return')).toBeCloseTo(0.7525);
     expect(readMetric({ max_drawdown_pct: 14.07 }, 'max_drawdown')).toBeCloseTo(-0.1407);
-    expect(readMetric({ max_drawdown: -0.2 }, 'max_drawdown')).toBe(-0.2);
+    expect(readMetric({ max_drawdown_bars: 12 }, 'max_drawdown_duration_bars')).toBe(12);
     expect(readMetric({ sharpe: null }, 'sharpe')).toBeNull();
+    expect(readMetric({ total_return: 0.12 }, 'total_return')).toBeNull();  // not a name the API uses
     expect(formatMetric('total_return', 0.7525)).toBe('+75.25%');
     expect(formatMetric('trades', 11)).toBe('11');
-    expect(serverMetricName({ total_return_pct: 1 }, 'total_return')).toBe('total_return_pct');
-    expect(serverMetricName({}, 'sharpe')).toBe('sharpe');
+    expect(serverMetricName('total_return')).toBe('total_return_pct');
+    expect(serverMetricName('sharpe')).toBe('sharpe');
   });
 });

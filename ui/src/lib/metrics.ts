@@ -1,10 +1,10 @@
 /**
- * Run metrics, whatever the backend calls them. The API documents fractions (`total_return`:
- * 0.12); the engine also reports percents (`total_return_pct`: 12.0) and positive drawdowns
- * (`max_drawdown_pct`: 14.1). `readMetric` gives one canonical value: fractions for percentages,
- * drawdowns ≤ 0, counts and ratios as they are.
+ * Run metrics as the UI shows them. The API reports each figure under a documented name (`RunMetric`,
+ * from the OpenAPI document): percentages in percent (`total_return_pct`: 12.0) and drawdowns as
+ * positive percents (`max_drawdown_pct`: 14.1). `readMetric` gives one canonical value per UI key:
+ * fractions for percentages, drawdowns ≤ 0, counts and ratios as they are.
  */
-import type { Metrics } from './api/types';
+import type { Metrics, RunMetric } from './api/types';
 import { formatCount, formatNumber, formatPct } from './format';
 
 export type MetricKind = 'pct' | 'ratio' | 'count' | 'money';
@@ -13,65 +13,64 @@ export interface MetricDef {
   key: string;
   label: string;
   kind: MetricKind;
-  /** Names the backend may use, with the factor that turns each into the canonical value. */
-  aliases: Array<[string, number]>;
+  /** The API's name for the figure, and the factor that turns its value into the canonical one. */
+  source: RunMetric | (string & {});
+  factor: number;
   higherIsBetter: boolean;
   /** Colour by sign (green above zero). */
   signed: boolean;
 }
 
-const pct = (key: string, label: string, higherIsBetter = true, signed = true): MetricDef => ({
-  key, label, kind: 'pct', aliases: [[key, 1], [`${key}_pct`, 0.01]], higherIsBetter, signed,
+const pct = (key: string, source: RunMetric, label: string, higherIsBetter = true, signed = true): MetricDef => ({
+  key, label, kind: 'pct', source, factor: 0.01, higherIsBetter, signed,
 });
+const plain = (source: RunMetric, label: string, kind: MetricKind, higherIsBetter: boolean, signed: boolean,
+  key: string = source): MetricDef => ({ key, label, kind, source, factor: 1, higherIsBetter, signed });
 
 export const METRIC_DEFS: MetricDef[] = [
-  pct('total_return', 'Return'),
-  pct('cagr', 'CAGR'),
-  { key: 'sharpe', label: 'Sharpe', kind: 'ratio', aliases: [['sharpe', 1]], higherIsBetter: true, signed: true },
-  { key: 'sortino', label: 'Sortino', kind: 'ratio', aliases: [['sortino', 1]], higherIsBetter: true, signed: true },
-  { key: 'calmar', label: 'Calmar', kind: 'ratio', aliases: [['calmar', 1]], higherIsBetter: true, signed: true },
-  pct('max_drawdown', 'Max DD', true, false),
-  { key: 'max_drawdown_duration_bars', label: 'DD bars', kind: 'count',
-    aliases: [['max_drawdown_duration_bars', 1], ['max_drawdown_bars', 1]], higherIsBetter: false, signed: false },
-  pct('volatility', 'Volatility', false, false),
-  pct('win_rate', 'Win rate', true, false),
-  { key: 'profit_factor', label: 'Profit factor', kind: 'ratio', aliases: [['profit_factor', 1]], higherIsBetter: true, signed: false },
-  { key: 'expectancy', label: 'Expectancy $', kind: 'money', aliases: [['expectancy', 1]], higherIsBetter: true, signed: true },
-  pct('avg_trade', 'Avg trade'),
-  pct('best_trade', 'Best trade'),
-  pct('worst_trade', 'Worst trade'),
-  pct('exposure', 'Exposure', false, false),
-  { key: 'trades', label: 'Trades', kind: 'count', aliases: [['trades', 1]], higherIsBetter: true, signed: false },
-  pct('benchmark_return', 'Buy & hold'),
-  { key: 'fees_total', label: 'Fees $', kind: 'money', aliases: [['fees_total', 1], ['fees', 1]], higherIsBetter: false, signed: false },
-  { key: 'final_equity', label: 'Final equity', kind: 'money', aliases: [['final_equity', 1]], higherIsBetter: true, signed: false },
+  pct('total_return', 'total_return_pct', 'Return'),
+  pct('cagr', 'cagr_pct', 'CAGR'),
+  plain('sharpe', 'Sharpe', 'ratio', true, true),
+  plain('sortino', 'Sortino', 'ratio', true, true),
+  plain('calmar', 'Calmar', 'ratio', true, true),
+  pct('max_drawdown', 'max_drawdown_pct', 'Max DD', true, false),
+  plain('max_drawdown_bars', 'DD bars', 'count', false, false, 'max_drawdown_duration_bars'),
+  pct('volatility', 'volatility_pct', 'Volatility', false, false),
+  pct('win_rate', 'win_rate_pct', 'Win rate', true, false),
+  plain('profit_factor', 'Profit factor', 'ratio', true, false),
+  plain('expectancy', 'Expectancy $', 'money', true, true),
+  pct('avg_trade', 'avg_trade_pct', 'Avg trade'),
+  pct('best_trade', 'best_trade_pct', 'Best trade'),
+  pct('worst_trade', 'worst_trade_pct', 'Worst trade'),
+  pct('exposure', 'exposure_pct', 'Exposure', false, false),
+  plain('trades', 'Trades', 'count', true, false),
+  pct('benchmark_return', 'benchmark_return_pct', 'Buy & hold'),
+  plain('fees_total', 'Fees $', 'money', false, false),
+  plain('final_equity', 'Final equity', 'money', true, false),
 ];
 
 const BY_KEY = new Map(METRIC_DEFS.map((d) => [d.key, d]));
-/** Every raw name some definition reads (the rest are shown as they come). */
-export const KNOWN_RAW = new Set(METRIC_DEFS.flatMap((d) => d.aliases.map(([k]) => k))
-  .concat(['bars', 'start_equity', 'max_drawdown_seconds']));
+const SHOWN_ELSEWHERE: RunMetric[] = ['bars', 'start_equity', 'max_drawdown_seconds'];
+/** Every API name a definition reads, and the ones the page shows in other ways (the rest are listed as
+ * they come). */
+export const KNOWN_RAW = new Set<string>(METRIC_DEFS.map((d) => d.source).concat(SHOWN_ELSEWHERE));
 
 export function metricDef(key: string): MetricDef {
-  return BY_KEY.get(key) ?? { key, label: key.replace(/_/g, ' '), kind: 'ratio', aliases: [[key, 1]], higherIsBetter: true, signed: false };
+  return BY_KEY.get(key)
+    ?? { key, label: key.replace(/_/g, ' '), kind: 'ratio', source: key, factor: 1, higherIsBetter: true, signed: false };
 }
 
 export function readMetric(metrics: Metrics | null | undefined, key: string): number | null {
   const def = metricDef(key);
-  for (const [name, factor] of def.aliases) {
-    const v = metrics?.[name];
-    if (typeof v === 'number' && Number.isFinite(v)) {
-      const value = v * factor;
-      return def.key === 'max_drawdown' ? -Math.abs(value) : value;
-    }
-  }
-  return null;
+  const v = metrics?.[def.source];
+  if (typeof v !== 'number' || !Number.isFinite(v)) return null;
+  const value = v * def.factor;
+  return def.key === 'max_drawdown' ? -Math.abs(value) : value;
 }
 
-/** The name the server knows this metric by, given a sample of its metrics (for ?sort=). */
-export function serverMetricName(sample: Metrics | null | undefined, key: string): string {
-  const def = metricDef(key);
-  return def.aliases.find(([name]) => typeof sample?.[name] === 'number')?.[0] ?? key;
+/** The name the API knows this metric by (for ?sort=). */
+export function serverMetricName(key: string): string {
+  return metricDef(key).source;
 }
 
 export function formatMetric(key: string, value: number | null): string {

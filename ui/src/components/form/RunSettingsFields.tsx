@@ -1,4 +1,5 @@
 import { TIMEFRAMES, type FeeModel, type Series, type SlippageModel, type Timeframe } from '@/lib/api/types';
+import { isDaily } from '@/lib/timeframes';
 import { formatInZone, utcIsoToWallTime, wallTimeToUtcIso } from '@/lib/time/zone';
 import { Button } from '@/components/ui/Button';
 import { errorAt, type FieldErrors } from './errors';
@@ -17,16 +18,16 @@ export interface RunSettingsFieldsProps {
   zoneLabel: string;
 }
 
-const FEE_MODELS: Array<[FeeModel, string]> = [
-  ['none', 'none'], ['per_share', 'per share ($/share)'], ['percent', 'percent of notional'],
-  ['alpaca', 'Alpaca (SEC + FINRA TAF)'],
-];
-const SLIPPAGE_MODELS: Array<[SlippageModel, string]> = [
-  ['none', 'none'], ['bps', 'basis points'], ['range', 'fraction of bar range'],
-];
+// A label for every model the API documents (the compiler checks none is missing).
+const FEE_LABELS: Record<FeeModel, string> = {
+  none: 'none', per_share: 'per share ($/share)', percent: 'percent of notional', alpaca: 'Alpaca (SEC + FINRA TAF)',
+};
+const SLIPPAGE_LABELS: Record<SlippageModel, string> = { none: 'none', bps: 'basis points', range: 'fraction of bar range' };
+const FEE_MODELS = Object.entries(FEE_LABELS) as Array<[FeeModel, string]>;
+const SLIPPAGE_MODELS = Object.entries(SLIPPAGE_LABELS) as Array<[SlippageModel, string]>;
 
 export function RunSettingsFields({ draft, onChange, errors, series, showWindow, zone, zoneLabel }: RunSettingsFieldsProps) {
-  const daily = draft.timeframe === '1Day';
+  const daily = isDaily(draft.timeframe);
   // Daily bars are calendar dates: pick them as UTC dates; intraday windows are wall times in the chosen zone.
   const inputZone = daily ? 'UTC' : zone;
   const range = commonRange(series, draft.symbols, draft.timeframe);

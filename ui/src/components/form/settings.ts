@@ -1,6 +1,7 @@
 /** The settings every run and sweep shares, as a form draft, and their conversion to the request body. */
 import { isDecimal, sign } from '@/lib/decimal';
-import type { FeeModel, Fees, IsoTime, Series, Slippage, SlippageModel, Timeframe } from '@/lib/api/types';
+import type { FeeModel, Fees, IsoTime, Mode, Series, Slippage, SlippageModel, Timeframe } from '@/lib/api/types';
+import { defaultTimeframe } from '@/lib/timeframes';
 
 export interface SettingsDraft {
   symbols: string[];
@@ -38,9 +39,10 @@ export function settingsPaths(d: SettingsDraft, showWindow: boolean): { paths: s
   return { paths, exact: ['fees', 'slippage'] };
 }
 
-export function defaultSettings(): SettingsDraft {
+/** A new form's settings; the timeframe fits the mode (see `defaultTimeframe`). */
+export function defaultSettings(mode: Mode = 'backtest'): SettingsDraft {
   return {
-    symbols: [], timeframe: '1Day', start: null, end: null, cash: '100000', feeModel: 'none', feeRate: '',
+    symbols: [], timeframe: defaultTimeframe(mode), start: null, end: null, cash: '100000', feeModel: 'none', feeRate: '',
     slippageModel: 'none', slippageValue: '', fractional: false, allowShort: false,
   };
 }

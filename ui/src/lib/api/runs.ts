@@ -2,7 +2,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from './client';
 import { keys } from './keys';
-import type { Run } from './types';
+import { FINISHED_STATUSES, type Run } from './types';
 
 export function useRunActions(runId: string) {
   const queryClient = useQueryClient();
@@ -38,5 +38,5 @@ export function canStop(run: Pick<Run, 'status'>): boolean {
 }
 
 export function isFinished(run: Pick<Run, 'status'>): boolean {
-  return ['completed', 'failed', 'cancelled', 'stopped', 'error'].includes(run.status);
+  return (FINISHED_STATUSES as readonly string[]).includes(run.status);
 }

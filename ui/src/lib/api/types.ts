@@ -1,17 +1,17 @@
-/** Shapes of the Weaver API (base /api/v1). Money and prices are decimal strings; metrics are numbers. */
+/**
+ * Shapes of the Weaver API (base /api/v1). Money and prices are decimal strings; metrics are numbers.
+ * Every enum (modes, timeframes, statuses, sorts, metrics) comes from the API's OpenAPI document
+ * through ./generated (scripts/gen-api-types.sh), never from a list written here.
+ */
+import type { components } from './generated/schema';
+import type { RunMetric, RunMode, RunStatus, Timeframe } from './generated/enums';
 
-export type Mode = 'backtest' | 'paper' | 'live';
-export type Timeframe = '1Min' | '5Min' | '15Min' | '30Min' | '1Hour' | '1Day';
-export const TIMEFRAMES: readonly Timeframe[] = ['1Min', '5Min', '15Min', '30Min', '1Hour', '1Day'];
+export type {
+  BacktestStatus, FinishedStatus, LiveStatus, RunMetric, RunSort, RunStatus, Timeframe,
+} from './generated/enums';
+export { FINISHED_STATUSES, RUN_METRICS, RUN_MODES, RUN_SORTS, RUN_STATUSES, TIMEFRAMES } from './generated/enums';
 
-export type BacktestStatus = 'created' | 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
-export type LiveStatus = 'created' | 'running' | 'stopping' | 'stopped' | 'error';
-export type RunStatus = BacktestStatus | LiveStatus;
-export const RUN_STATUSES: readonly RunStatus[] = [
-  'created', 'queued', 'running', 'completed', 'failed', 'cancelled', 'stopping', 'stopped', 'error',
-];
-/** Statuses after which a run changes no more (it can be deleted). */
-export const FINISHED_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'stopped', 'error'];
+export type Mode = RunMode;
 
 export type Decimal = string;
 export type IsoTime = string;
@@ -23,8 +23,8 @@ export interface Page<T> {
   per_page: number;
 }
 
-export type FeeModel = 'none' | 'per_share' | 'percent' | 'alpaca';
-export type SlippageModel = 'none' | 'bps' | 'range';
+export type FeeModel = NonNullable<components['schemas']['FeesIn']['model']>;
+export type SlippageModel = NonNullable<components['schemas']['SlippageIn']['model']>;
 
 export interface Fees { model: FeeModel; rate?: Decimal | null }
 export interface Slippage { model: SlippageModel; value?: Decimal | null }
@@ -35,25 +35,9 @@ export interface RiskLimits {
   max_daily_loss?: Decimal | null;
 }
 
-export type Metrics = Record<string, number | null | undefined> & {
-  total_return?: number | null;
-  cagr?: number | null;
-  volatility?: number | null;
-  sharpe?: number | null;
-  sortino?: number | null;
-  calmar?: number | null;
-  max_drawdown?: number | null;
-  max_drawdown_duration_bars?: number | null;
-  win_rate?: number | null;
-  profit_factor?: number | null;
-  expectancy?: number | null;
-  avg_trade?: number | null;
-  best_trade?: number | null;
-  worst_trade?: number | null;
-  exposure?: number | null;
-  trades?: number | null;
-  benchmark_return?: number | null;
-};
+/** Figures by name, as the API documents them (`RunMetric`: percentages in percent); a figure that is
+ * undefined (no trades, too few bars) is null. */
+export type Metrics = Partial<Record<RunMetric, number | null>> & Record<string, number | null | undefined>;
 
 export type ParamValue = string | number | boolean | null;
 
@@ -64,7 +48,8 @@ export interface Run {
   strategy: string;
   params: Record<string, ParamValue>;
   symbols: string[];
-  timeframe: Timeframe;
+  /** Usually a `Timeframe`; a backtest stored by the CLI keeps its file's spacing (e.g. 2Min). */
+  timeframe: Timeframe | (string & {});
   start_at: IsoTime | null;
   end_at: IsoTime | null;
   cash: Decimal;
@@ -260,7 +245,7 @@ export interface Strategy {
 
 export interface Series {
   symbol: string;
-  timeframe: Timeframe;
+  timeframe: Timeframe | (string & {});
   first_ts: IsoTime | null;
   last_ts: IsoTime | null;
   count: number;

@@ -4,16 +4,16 @@ import { Button } from '@/components/ui/Button';
 import { ErrorBanner } from '@/components/ui/Feedback';
 import { ProgressBar } from '@/components/ui/ProgressBar';
 import { isApiError } from '@/lib/api/client';
+import { TIMEFRAMES, type Timeframe } from '@/lib/api/types';
 import { rowErrors, useImportBars, type ImportConflict } from '../api/importBars';
 
-const TIMEFRAMES = ['1Day', '1Hour', '30Min', '15Min', '5Min', '1Min'];
 const SHOWN_ERRORS = 100;
 
 /** Upload a CSV of bars: progress while it goes up, then what was stored or every bad row by line. */
 export function ImportForm() {
   const [file, setFile] = useState<File | null>(null);
   const [symbol, setSymbol] = useState('');
-  const [timeframe, setTimeframe] = useState('1Day');
+  const [timeframe, setTimeframe] = useState<Timeframe>('1Day');
   const [keepGoodRows, setKeepGoodRows] = useState(false);
   const upload = useImportBars();
   const error = upload.error;
@@ -46,7 +46,7 @@ export function ImportForm() {
         <Field label="Timeframe" path="timeframe" required error={fields.timeframe}>
           {(id, describedBy) => (
             <select id={id} className="select" value={timeframe} aria-describedby={describedBy}
-              data-testid="import-timeframe" onChange={(e) => setTimeframe(e.target.value)}>
+              data-testid="import-timeframe" onChange={(e) => setTimeframe(e.target.value as Timeframe)}>
               {TIMEFRAMES.map((t) => <option key={t} value={t}>{t}</option>)}
             </select>
           )}

@@ -151,4 +151,26 @@ describe('RunForm', () => {
     expect(onSubmit).toHaveBeenCalledWith(expect.objectContaining({ mode: 'live', symbols: ['AAPL'] }));
     expect(onSubmit.mock.calls[0]![0].start).toBeUndefined();
   });
+
+  it('offers every timeframe the API documents and starts a paper run on minute bars, not daily', async () => {
+    const { onSubmit } = renderForm();
+    const timeframe = screen.getByTestId('timeframe');
+    expect(within(timeframe).getAllByRole('option').map((o) => o.textContent))
+      .toEqual(['1Sec', '5Sec', '15Sec', '30Sec', '1Min', '5Min', '15Min', '30Min', '1Hour', '1Day']);
+    expect(timeframe).toHaveValue('1Day');  // a backtest on the stored daily bars
+    fireEvent.click(screen.getByTestId('mode-paper'));
+    expect(timeframe).toHaveValue('1Min');
+    fireEvent.change(timeframe, { target: { value: '1Sec' } });
+    fireEvent.click(screen.getByTestId('mode-backtest'));
+    fireEvent.click(screen.getByTestId('mode-paper'));
+    expect(timeframe).toHaveValue('1Sec');  // the user's pick stays when the mode changes
+    await addSymbol('AAPL');
+    fireEvent.click(screen.getByTestId('submit-run'));
+    expect(onSubmit).toHaveBeenCalledWith(expect.objectContaining({ mode: 'paper', timeframe: '1Sec' }));
+  });
+
+  it('opens on minute bars when the route asks for a paper run', () => {
+    renderForm({ initialMode: 'paper' });
+    expect(screen.getByTestId('timeframe')).toHaveValue('1Min');
+  });
 });

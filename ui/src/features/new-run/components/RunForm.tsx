@@ -11,6 +11,7 @@ import { ErrorBanner } from '@/components/ui/Feedback';
 import { isApiError } from '@/lib/api/client';
 import type { Mode, RiskLimits, RunCreate, Series, Strategy } from '@/lib/api/types';
 import { isDecimal } from '@/lib/decimal';
+import { defaultTimeframe } from '@/lib/timeframes';
 import { EMPTY_RISK, RiskFields, type RiskDraft } from './RiskFields';
 
 export interface RunFormProps {
@@ -25,7 +26,8 @@ export interface RunFormProps {
   onSubmit: (body: RunCreate) => void;
 }
 
-const MODES: Array<[Mode, string]> = [['backtest', 'Backtest'], ['paper', 'Paper'], ['live', 'Live']];
+const MODE_LABELS: Record<Mode, string> = { backtest: 'Backtest', paper: 'Paper', live: 'Live' };
+const MODES = Object.entries(MODE_LABELS) as Array<[Mode, string]>;
 
 function riskBody(risk: RiskDraft): { risk?: RiskLimits; errors: FieldErrors } {
   const errors: FieldErrors = {};
@@ -49,14 +51,20 @@ export function RunForm({ strategies, series, initialMode = 'backtest', zone, zo
   const [strategyName, setStrategyName] = useState(strategies[0]?.name ?? '');
   const strategy = strategies.find((s) => s.name === strategyName);
   const [params, setParams] = useState<RawParams>(() => defaultsFor(strategy?.params_schema));
-  const [settings, setSettings] = useState<SettingsDraft>(defaultSettings);
+  const [settings, setSettings] = useState<SettingsDraft>(() => defaultSettings(initialMode));
+  // Until the user picks a timeframe, it follows the mode (daily bars make no sense for a paper run).
+  const [timeframePicked, setTimeframePicked] = useState(false);
   const [risk, setRisk] = useState<RiskDraft>(EMPTY_RISK);
   const [startNow, setStartNow] = useState(true);
   const [clientErrors, setClientErrors] = useState<FieldErrors>({});
   const [pending, setPending] = useState<RunCreate | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
 
-  useEffect(() => setMode(initialMode), [initialMode]);
+  const chooseMode = (next: Mode) => {
+    setMode(next);
+    if (!timeframePicked) setSettings((s) => ({ ...s, timeframe: defaultTimeframe(next) }));
+  };
+  useEffect(() => chooseMode(initialMode), [initialMode]);  // the route's mode (?mode=paper) wins
   useEffect(() => {
     if (!strategyName && strategies[0]) setStrategyName(strategies[0].name);
   }, [strategies, strategyName]);
@@ -106,7 +114,7 @@ export function RunForm({ strategies, series, initialMode = 'backtest', zone, zo
       <div className="field" data-field="mode" data-testid="field-mode">
         <div className="seg" role="group" aria-label="Mode" data-testid="mode-switch" style={{ alignSelf: 'flex-start' }}>
           {MODES.map(([value, label]) => (
-            <button key={value} type="button" aria-pressed={mode === value} onClick={() => setMode(value)}
+            <button key={value} type="button" aria-pressed={mode === value} onClick={() => chooseMode(value)}
               aria-invalid={!!errorAt(errors, 'mode') && mode === value} data-testid={`mode-${value}`}>{label}</button>
           ))}
         </div>
@@ -163,7 +171,10 @@ export function RunForm({ strategies, series, initialMode = 'backtest', zone, zo
 
       <fieldset className="fieldset">
         <legend>{mode === 'backtest' ? 'Market, window and costs' : 'Market and costs'}</legend>
-        <RunSettingsFields draft={settings} onChange={(patch) => setSettings((s) => ({ ...s, ...patch }))} errors={errors}
+        <RunSettingsFields draft={settings} errors={errors} onChange={(patch) => {
+          if (patch.timeframe) setTimeframePicked(true);
+          setSettings((s) => ({ ...s, ...patch }));
+        }}
           series={series} showWindow={mode === 'backtest'} zone={zone} zoneLabel={zoneLabel} />
       </fieldset>
 

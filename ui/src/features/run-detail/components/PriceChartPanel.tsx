@@ -3,13 +3,10 @@ import { CandleChart, placeMarks } from '@/components/charts/CandleChart';
 import { toSeconds } from '@/components/charts/chartTheme';
 import { ErrorBanner, Loading, Panel } from '@/components/ui/Feedback';
 import { useBars } from '@/lib/api/catalog';
-import type { Run, Timeframe } from '@/lib/api/types';
+import type { Run } from '@/lib/api/types';
+import { barSeconds as secondsOf } from '@/lib/timeframes';
 import { useTimeZone } from '@/lib/time/useTimeZone';
 import { useRecords } from '../api/run';
-
-const BAR_SECONDS: Record<Timeframe, number> = {
-  '1Min': 60, '5Min': 300, '15Min': 900, '30Min': 1800, '1Hour': 3600, '1Day': 86_400,
-};
 
 /**
  * Candles of one traded symbol at the run's timeframe, with a marker at every fill on them. Only the
@@ -23,7 +20,7 @@ export function PriceChartPanel({ run }: { run: Run }) {
     : { limit: 2000 };
   const bars = useBars(symbol, run.timeframe, window);
   const fills = useRecords(run.id, 'fills');
-  const barSeconds = BAR_SECONDS[run.timeframe];
+  const barSeconds = secondsOf(run.timeframe) ?? undefined;
   const marks = useMemo(() => (fills.data?.items ?? []).filter((f) => f.symbol === symbol)
     .map((f) => ({ ts: f.ts, side: f.side, qty: f.qty, price: f.price })), [fills.data, symbol]);
   const placement = useMemo(() => placeMarks((bars.data ?? []).map((b) => toSeconds(b.ts)), marks, barSeconds),

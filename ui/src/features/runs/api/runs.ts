@@ -1,14 +1,13 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/api/client';
 import { keys } from '@/lib/api/keys';
-import type { Page, Position, Run, RunFilters } from '@/lib/api/types';
+import type { components } from '@/lib/api/generated/schema';
+import type { Page, Position, Run, RunFilters, RunSort } from '@/lib/api/types';
 import { add } from '@/lib/decimal';
 
 /** What GET /runs sorts by (a run column or a metric name), across all runs, before paginating. */
-export const RUN_SORTS = ['created_at', 'name', 'mode', 'strategy', 'symbols', 'status', 'total_return_pct', 'sharpe',
-  'max_drawdown_pct', 'trades'] as const;
-export type RunSort = (typeof RUN_SORTS)[number];
-export type SortOrder = 'asc' | 'desc';
+export { RUN_SORTS, type RunSort } from '@/lib/api/types';
+export type SortOrder = NonNullable<components['schemas']['RunQuery']['order']>;
 
 /** GET /runs' page: `total` counts up to 1,000 runs (`total_exact` false: more match); `next_cursor` is set
  * while a further page may follow. */

@@ -1,5 +1,5 @@
 import { Button } from '@/components/ui/Button';
-import { RUN_STATUSES, type RunFilters, type Mode, type RunStatus } from '@/lib/api/types';
+import { RUN_MODES, RUN_STATUSES, type RunFilters, type Mode, type RunStatus } from '@/lib/api/types';
 
 export function RunFiltersBar({ filters, strategies, onChange }:
   { filters: RunFilters; strategies: string[]; onChange: (patch: Partial<RunFilters>) => void }) {
@@ -9,9 +9,7 @@ export function RunFiltersBar({ filters, strategies, onChange }:
       <select className="select" style={{ width: 'auto' }} aria-label="Mode" value={filters.mode ?? ''}
         onChange={(e) => onChange({ mode: e.target.value as Mode | '' })} data-testid="filter-mode">
         <option value="">all modes</option>
-        <option value="backtest">backtest</option>
-        <option value="paper">paper</option>
-        <option value="live">live</option>
+        {RUN_MODES.map((m) => <option key={m} value={m}>{m}</option>)}
       </select>
       <select className="select" style={{ width: 'auto' }} aria-label="Status" value={filters.status ?? ''}
         onChange={(e) => onChange({ status: e.target.value as RunStatus | '' })} data-testid="filter-status">

@@ -1,9 +1,8 @@
 import { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { RUN_STATUSES, type Mode, type RunStatus } from '@/lib/api/types';
+import { RUN_MODES, RUN_STATUSES, type Mode, type RunStatus } from '@/lib/api/types';
 import { RUN_SORTS, type RunListQuery, type RunSort, type SortOrder } from '../api/runs';
 
-const MODES: Mode[] = ['backtest', 'paper', 'live'];
 /** Today's order when the URL names none: newest first (left out of the URL). */
 export const DEFAULT_SORT: { sort: RunSort; order: SortOrder } = { sort: 'created_at', order: 'desc' };
 
@@ -22,7 +21,7 @@ export function useRunFilters(): [RunView, (patch: Partial<RunListQuery>) => voi
     const sort = params.get('sort') as RunSort | null;
     const order = params.get('order');
     return {
-      mode: mode && MODES.includes(mode) ? mode : '',
+      mode: mode && RUN_MODES.includes(mode) ? mode : '',
       status: status && RUN_STATUSES.includes(status) ? status : '',
       strategy: params.get('strategy') ?? '',
       page: Math.max(1, Number(params.get('page') ?? 1) || 1),

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { StatusBadge } from '@/components/ui/Badges';
 import { Button } from '@/components/ui/Button';
@@ -6,7 +6,7 @@ import { DataTable, type Column } from '@/components/ui/DataTable';
 import { EmptyState, ErrorBanner, Loading, Panel } from '@/components/ui/Feedback';
 import { ProgressBar } from '@/components/ui/ProgressBar';
 import { Time } from '@/components/ui/Time';
-import type { Metrics, ParamValue, SweepResult } from '@/lib/api/types';
+import type { ParamValue, SweepResult } from '@/lib/api/types';
 import { tone } from '@/lib/format';
 import { formatMetric, METRIC_DEFS, metricDef, readMetric, serverMetricName } from '@/lib/metrics';
 import { useStream } from '@/lib/stream/StreamProvider';
@@ -26,12 +26,7 @@ export function SweepDetailPage() {
   const [metric, setMetric] = useState('sharpe');
   const [order, setOrder] = useState<'desc' | 'asc'>('desc');
   const running = ['creating', 'running', 'created', 'queued'].includes(sweep.data?.status ?? '');
-  const [sample, setSample] = useState<Metrics | null>(null);
-  const results = useSweepResults(sweepId, serverMetricName(sample, metric), 'desc', poll && running);
-  useEffect(() => {
-    const found = results.data?.find((r) => Object.keys(r.metrics ?? {}).length)?.metrics;
-    if (found && !sample) setSample(found);
-  }, [results.data, sample]);
+  const results = useSweepResults(sweepId, serverMetricName(metric), 'desc', poll && running);
   const cancel = useCancelSweep(sweepId);
 
   const gridParams = useMemo(() => Object.entries(sweep.data?.grid ?? {}), [sweep.data]);
