@@ -18,6 +18,7 @@ TYPES = ("market", "limit", "stop", "stop_limit", "trailing_stop")
 TIME_IN_FORCE = ("day", "gtc", "opg", "cls", "ioc", "fok")
 AUCTIONS = ("opg", "cls")
 MAX_CLIENT_ORDER_ID = 128
+MAX_DIGITS = 15  # integer digits of any quantity or price; with 9 decimals well inside Decimal's 28 digits
 
 
 @dataclass(frozen=True)
@@ -51,9 +52,12 @@ def _decimal(body: dict, name: str) -> Decimal | None:
     if value is None or value == "":
         return None
     try:
-        return to_decimal(value)
+        number = to_decimal(value)
     except ValueError as exc:
         raise invalid(f"invalid {name}") from exc
+    if number.adjusted() >= MAX_DIGITS:  # e.g. 1e400: no order is that large, and checking its cents would overflow
+        raise invalid(f"invalid {name}: {name} must be below 1e{MAX_DIGITS}")
+    return number
 
 
 US_EQUITY = Instrument("", "us_equity")

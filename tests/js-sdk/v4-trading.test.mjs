@@ -93,6 +93,29 @@ describe("orders and positions", () => {
     await waitStatus(replacement.id, "canceled");
   });
 
+  test("after a replace the old id is final: its cancel and replace are 4.x ValidationErrors with Alpaca's code", async () => {
+    const price = await lastPrice("MSFT");
+    const order = await trading.orders.limit({ symbol: "MSFT", qty: 2, side: "buy",
+      limitPrice: (price * 0.5).toFixed(2), timeInForce: "gtc" });
+    const second = await trading.orders.patchOrderByOrderId({ orderId: order.id,
+      patchOrderRequest: { limitPrice: (price * 0.55).toFixed(2) } });
+    const notCancelable = (e) => e instanceof alpaca4Module.ValidationError && e.status === 422 && e.code === 42210000
+      && /"replaced"/.test(e.message);
+    await assert.rejects(trading.orders.deleteOrderByOrderID({ orderId: order.id }), notCancelable);
+    await assert.rejects(trading.orders.patchOrderByOrderId({ orderId: order.id,
+      patchOrderRequest: { qty: "3" } }), notCancelable);
+    const third = await trading.orders.patchOrderByOrderId({ orderId: second.id, patchOrderRequest: { qty: "3" } });
+    assert.equal(third.replaces, second.id);
+    assert.equal(Number(third.qty), 3);
+    await assert.rejects(trading.orders.patchOrderByOrderId({ orderId: third.id,
+      patchOrderRequest: { limitPrice: "1e400" } }),
+      (e) => e instanceof alpaca4Module.ValidationError && e.status === 422 && e.code === 40010001);
+    await trading.orders.deleteOrderByOrderID({ orderId: third.id });
+    const states = await Promise.all([order.id, second.id, third.id].map(getOrder));
+    assert.deepEqual(states.map((o) => o.status), ["replaced", "replaced", "canceled"]);
+    assert.deepEqual(states.map((o) => o.replacedBy ?? null), [second.id, third.id, null]);
+  });
+
   test("orders.stop and orders.stopLimit rest until deleteAllOrders cancels both", async () => {
     const price = await lastPrice("AAPL");
     const stop = await trading.orders.stop({ symbol: "AAPL", qty: 1, side: "sell",
