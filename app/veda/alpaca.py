@@ -273,17 +273,29 @@ class AlpacaBroker:
     def bars(self, symbols: list[str], timeframe: str, start_iso: str, end_iso: str | None = None,
              limit: int = 10_000, adjustment: str = "split") -> dict[str, list[BarRow]]:
         """Bars per symbol, every page (the data API pages with next_page_token). Split-adjusted by
-        default, so a split inside the window is not a crash to the strategy's indicators."""
-        params: dict[str, Any] = {"symbols": ",".join(symbols), "timeframe": timeframe, "start": start_iso,
-                                  "limit": limit, "adjustment": Adjustment(adjustment).value, "feed": "iex"}
-        if end_iso:
-            params["end"] = end_iso
+        default, so a split inside the window is not a crash to the strategy's indicators. Pairs
+        (`BTC/USD`) come from the crypto bars (`/v1beta3/crypto/us/bars`, as alpaca-py asks), stocks
+        from `/v2/stocks/bars`."""
         found: dict[str, list[BarRow]] = {s: [] for s in symbols}
+        pairs = [s for s in symbols if "/" in s]
+        stocks = [s for s in symbols if "/" not in s]
+        common: dict[str, Any] = {"timeframe": timeframe, "start": start_iso, "limit": limit}
+        if end_iso:
+            common["end"] = end_iso
+        if stocks:
+            self._pages("/stocks/bars", {"symbols": ",".join(stocks), **common, "feed": "iex",
+                                         "adjustment": Adjustment(adjustment).value}, found)
+        if pairs:
+            self._pages("/crypto/us/bars", {"symbols": ",".join(pairs), **common}, found, "v1beta3")
+        return found
+
+    def _pages(self, path: str, params: dict[str, Any], found: dict[str, list[BarRow]],
+               api_version: str = "v2") -> None:
         while True:
-            page = self.call("bars", lambda p=dict(params): self.data.get("/stocks/bars", p))
+            page = self.call("bars", lambda p=dict(params): self.data.get(path, p, api_version=api_version))
             for symbol, rows in (page.get("bars") or {}).items():  # type: ignore[union-attr]
                 found.setdefault(symbol, []).extend(bar_of(r) for r in rows)
             token = page.get("next_page_token")  # type: ignore[union-attr]
             if not token:
-                return found
+                return
             params["page_token"] = token

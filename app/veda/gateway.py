@@ -27,6 +27,7 @@ from app.marvin.gateway import OrderRequest, client_order_id
 from app.marvin.instruments import Instrument, InstrumentError
 from app.veda.alpaca import BrokerError, BrokerRejected
 from app.veda.book import Book, RunFacts, load_book
+from app.veda.crypto_fees import CryptoSale, account_holdings, holding
 from app.veda.ledger import Ledger
 from app.veda.order_events import OrderEvents
 from app.veda.ports import Broker, BrokerOrder, Clock
@@ -51,6 +52,7 @@ class Answer:
     snapshot: BrokerOrder | None = None
     rejected: str | None = None
     unknown: bool = False
+    coin_fee: Decimal = ZERO  # coins a crypto sale found missing from the account: the buys' fees (crypto_fees.py)
 
 
 class LiveGateway(OrderEvents, RunReads):
@@ -74,6 +76,7 @@ class LiveGateway(OrderEvents, RunReads):
         self.to_send: list[tuple[str, Any]] = []
         self.to_cancel: list[tuple[str, str, str]] = []  # (order id, client_order_id, broker order id)
         self.to_check: list[tuple[str, str]] = []  # (order id, client_order_id) whose send is in doubt
+        self.sales: dict[str, CryptoSale] = {}  # crypto sales from a long, sized to the account when sent
         self.open_ids: dict[str, str] | None = None  # the run's open orders (id → client_order_id); None: unknown
         self.booked: dict[str, tuple[str, Decimal]] = {}  # client_order_id → (status, filled qty) as booked
         # Events (listen/take_events): None until listen(); what was delivered, and since when to look.
@@ -151,6 +154,8 @@ class LiveGateway(OrderEvents, RunReads):
         if problem:
             ledger.reject(order, problem)
             return order.id
+        if instrument.is_crypto and request.side == "sell" and 0 < qty <= position:
+            self.sales[order.id] = CryptoSale(request.symbol, qty, position, step)
         self.to_send.append((order.id, to_alpaca(request, qty, cid)))
         return order.id
 
@@ -231,8 +236,8 @@ class LiveGateway(OrderEvents, RunReads):
         """Tell the broker what the tick decided (no unit of work is open): cancels, then new orders,
         then the orders a crashed attempt may or may not have sent. Returns the broker's answers."""
         answers: list[Answer] = []
-        cancels, sends, checks = self.to_cancel, self.to_send, self.to_check
-        self.to_cancel, self.to_send, self.to_check = [], [], []
+        cancels, sends, checks, sales = self.to_cancel, self.to_send, self.to_check, self.sales
+        self.to_cancel, self.to_send, self.to_check, self.sales = [], [], [], {}
         for order_id, cid, broker_id in cancels:
             try:
                 self.broker.cancel_order(broker_id)
@@ -241,8 +246,18 @@ class LiveGateway(OrderEvents, RunReads):
                 log.warning("order %s: cancel failed (%s)", order_id, exc.message)
         for order_id, request in sends:
             self.submitted += 1
+            fee = ZERO
             try:
-                answers.append(Answer(order_id, snapshot=self.broker.submit_order(request)))
+                sale = sales.get(order_id)
+                held = self._account_holds(sale.symbol) if sale is not None else None
+                if sale is not None and held is not None:  # a buy's crypto fee left fewer coins than it bought
+                    qty, fee = sale.on_account(held)
+                    if qty <= 0:
+                        answers.append(Answer(order_id, rejected=f"the account holds no {sale.symbol} to sell"))
+                        continue
+                    if fee:
+                        request = request.model_copy(update={"qty": float(qty)})
+                answers.append(Answer(order_id, snapshot=self.broker.submit_order(request), coin_fee=fee))
             except BrokerRejected as exc:
                 answers.append(Answer(order_id, rejected=exc.message))
             except BrokerError as exc:  # no answer within the budget: the next tick's sync settles it
@@ -250,6 +265,15 @@ class LiveGateway(OrderEvents, RunReads):
         for order_id, cid in checks:
             answers.extend(self.poll(order_id, cid))
         return answers
+
+    def _account_holds(self, symbol: str) -> Decimal | None:
+        """The account's long qty in `symbol` as the broker states it; None when it does not answer (the
+        sale then goes as decided, and the broker judges it)."""
+        try:
+            return holding(account_holdings(self.broker.positions()), symbol)
+        except BrokerError as exc:
+            log.warning("positions: broker unreachable (%s); %s sold as decided", exc.message, symbol)
+            return None
 
     def poll_open(self, listed: dict[str, BrokerOrder] | None = None) -> list[Answer]:
         """The broker's word on each of the run's open orders: from `listed` (the account's open
@@ -289,6 +313,8 @@ class LiveGateway(OrderEvents, RunReads):
             elif answer.unknown:
                 ledger.mark_unknown(order, NOT_KNOWN)
             elif answer.snapshot is not None:
+                if answer.coin_fee:
+                    ledger.book_coin_fee(order, answer.coin_fee)
                 ledger.apply(order, answer.snapshot)
             self.track(order)
         for touched in ledger.applied:  # bracket legs the broker created are open orders too

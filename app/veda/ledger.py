@@ -101,6 +101,17 @@ class Ledger:
         self._event(leg, "order.submitted")
         return leg
 
+    def book_coin_fee(self, order: Order, coins: Decimal) -> None:
+        """Coins the broker took as crypto buys' fees, found when `order` (a sale) was sized to the
+        account (app/veda/crypto_fees.py): out of the run's position, its realized P&L down by their cost."""
+        position = self._position(order.run_id, order.symbol)
+        if position is None:
+            return
+        position.qty -= coins
+        position.realized_pl -= coins * position.avg_price
+        self.uow.outbox.emit("position.changed", {"run_id": order.run_id, "symbol": order.symbol,
+                                                  "qty": str(position.qty)}, run_id=order.run_id)
+
     def _book_fill(self, order: Order, snapshot: BrokerOrder, filled_total: Decimal, qty: Decimal) -> None:
         avg_total = snapshot.filled_avg_price or ZERO
         paid_before = (order.filled_avg_price or ZERO) * (order.filled_qty or ZERO)
