@@ -10,6 +10,10 @@ per-share rates disagree.
 Rounding (chosen; Alpaca's pages disagree between per fill and per day): each fill's fee is
 computed exactly, components summed, and the sum rounded UP to the cent. Versus a daily total this
 can overcharge by under a cent per fill; it keeps every fill's fee a whole-cent amount.
+
+Crypto (parity, stated not modelled): Alpaca takes a crypto buy's fee in the coin and a sale's in
+dollars; these models charge dollars on both sides (`percent:0.25` is Alpaca's taker rate), which
+differs from a paper run by fee × (exit − entry price) per round trip (docs/exchange.md, Crypto).
 """
 
 from __future__ import annotations
