@@ -1,8 +1,9 @@
 """The runs list's JSON, written by orjson straight from the page's rows: the body `RunPage` documents,
 with each item what `RunOut` (GET /runs/{id}) says of the run, without building a model per run.
 
-On Postgres the JSON columns and the metrics arrive as JSON text and are written as they are (Postgres
-writes a whole float8 without a fraction: `"trades": 58`); elsewhere `metric_numbers` writes them alike.
+On Postgres each item arrives as its JSON text (app/walle/repositories/run_item_json.py) and is written as
+it is (Postgres writes a whole float8 metric without a fraction: `"trades": 58`); elsewhere the items are
+dicts and `metric_numbers` writes the metrics alike.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import orjson
 from flask import Response
 
 from app.glados.schemas.runs import RunOut, RunPage, RunQuery
-from app.walle.repositories.run_pages import FIELDS, JSON_FIELDS, RunRows
+from app.walle.repositories.run_pages import FIELDS, RunRows
 
 OPTIONS = orjson.OPT_UTC_Z  # datetimes as pydantic writes them: 2026-01-05T09:30:00Z
 
@@ -39,12 +40,10 @@ def _decimal(value: Any) -> str:
 
 
 def run_page_response(found: RunRows, query: RunQuery, next_cursor: str | None) -> Response:
-    items = found.items
     if found.json_text:
-        for item in items:
-            for name in JSON_FIELDS:
-                item[name] = orjson.Fragment(item[name])
+        items: list[Any] = [orjson.Fragment(item) for item in found.items]
     else:
+        items = found.items
         for item in items:
             item["metrics"] = metric_numbers(item["metrics"])
     body = {"items": items, "total": found.total, "total_exact": found.exact, "page": query.page,

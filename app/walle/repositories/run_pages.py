@@ -44,8 +44,8 @@ from sqlalchemy import (
 )
 
 from app.walle.models import Run, RunMetric
+from app.walle.repositories.run_item_json import item_json
 from app.walle.repositories.runs import RUN_COLUMNS, RunFilter, RunRepository
-from app.walle.types import UTCDateTime
 
 COUNT_CAP = 1_000  # counting further costs as much as the rows it counts: report "more than"
 # What a list item shows: every field of a run but its bookkeeping (corr_id, heartbeat_at), then metrics.
@@ -71,10 +71,10 @@ class RunPosition:
 class RunRows:
     """A page: each run as {field: value} (`FIELDS` and `metrics`), where its last run stands, whether
     another run follows (`more`: the page read one row past its size, so a full last page says no), and
-    the matching runs counted up to `COUNT_CAP` (`exact` false: there are more). With `json_text`, the
-    `JSON_FIELDS` hold their JSON text as stored, to be written out unparsed, and `cash` its decimal text."""
+    the matching runs counted up to `COUNT_CAP` (`exact` false: there are more). With `json_text` (on
+    Postgres), each item is its whole JSON text, written by Postgres (run_item_json.py), to be sent as it is."""
 
-    items: list[dict[str, Any]]
+    items: list[Any]  # {field: value} dicts, or JSON texts with `json_text`
     last: RunPosition | None
     more: bool
     total: int
@@ -173,18 +173,20 @@ def page_statement(postgres: bool, seeks: tuple[Select[Any], ...], filters: tupl
         page = seeks[0].limit(limit).subquery("page")
     else:  # an arm runs only while the page is short (Append under Limit)
         page = union_all(*(select(seek.limit(limit).subquery()) for seek in seeks)).subquery("page")
-    columns: list[Any] = [*page.c, counted(filters).scalar_subquery().label("total")]
-    if postgres:
-        metric = RunMetric.__table__.alias("metric")
-        finite = case((metric.c.value - metric.c.value == inline(0.0), metric.c.value))  # NaN and ±inf: null
-        columns.append(select(func.coalesce(cast(func.json_object_agg(metric.c.name, finite), Text), inline("{}")))
-                       .where(metric.c.run_id == page.c.id).scalar_subquery().label("metrics"))
-    return select(*columns).limit(limit)
+    total = counted(filters).scalar_subquery().label("total")
+    if not postgres:
+        return select(*page.c, total).limit(limit)
+    metric = RunMetric.__table__.alias("metric")
+    finite = case((metric.c.value - metric.c.value == inline(0.0), metric.c.value))  # NaN and ±inf: null
+    metrics = (select(func.coalesce(cast(func.json_object_agg(metric.c.name, finite), Text), inline("{}")))
+               .where(metric.c.run_id == page.c.id).scalar_subquery())
+    item = item_json({**{name: page.c[name] for name in FIELDS}, "metrics": metrics})
+    return select(item.label("item"), page.c.sort_key, page.c.created_at, page.c.id, total).limit(limit)
 
 
 SORT_KEY, TOTAL, METRICS = len(FIELDS), len(FIELDS) + 1, len(FIELDS) + 2  # after the fields in a page's rows
+ITEM, PG_SORT_KEY, PG_CREATED_AT, PG_ID, PG_TOTAL = range(5)  # a Postgres page's rows: the item's JSON text first
 CREATED_AT = FIELDS.index("created_at")
-DATETIMES = tuple(i for i, column in enumerate(LIST_COLUMNS) if isinstance(column.type, UTCDateTime))
 
 
 WRITTEN_IN = ("limit", "offset")  # the parameters a page's SQL has written in (literal_execute)
@@ -243,11 +245,10 @@ class RunPages:
         statement = page_statement(self.postgres, seeks, filters)
         values = {**values, "limit": size + 1}
         if self.postgres:
-            rows = self._read_postgres(statement, values)
-        else:
-            found = self.conn.execute(statement, values).all()
-            metrics = RunRepository(self.conn).metrics([row.id for row in found[:size]])  # type: ignore[arg-type]
-            rows = [[*row[:SORT_KEY], row.sort_key, row.total, metrics.get(row.id, {})] for row in found]
+            return self._read_postgres(statement, values, size)
+        found = self.conn.execute(statement, values).all()
+        metrics = RunRepository(self.conn).metrics([row.id for row in found[:size]])  # type: ignore[arg-type]
+        rows = [[*row[:SORT_KEY], row.sort_key, row.total, metrics.get(row.id, {})] for row in found]
         total = rows[0][TOTAL] if rows else 0
         more = len(rows) > size
         del rows[size:]
@@ -257,23 +258,25 @@ class RunPages:
             item["metrics"] = row[METRICS]
         return RunRows(items, last, more, min(total, COUNT_CAP), total <= COUNT_CAP, self.postgres)
 
-    def _read_postgres(self, statement: Select[Any], values: dict[str, Any]) -> list[list[Any]]:
-        """The rows straight from psycopg, datetimes in UTC (what UTCDateTime returns): SQLAlchemy's
-        execution and row processing cost as much as the statement itself."""
+    def _read_postgres(self, statement: Select[Any], values: dict[str, Any], size: int) -> RunRows:
+        """The page straight from psycopg, each item as the JSON text Postgres wrote (run_item_json.py):
+        SQLAlchemy's execution and row processing cost as much as the statement itself, and so did
+        parsing two dozen values a run to write them out again."""
         written_in = tuple((name, values[name]) for name in WRITTEN_IN if name in values)
         sql, constants = psycopg_sql(statement, written_in, self.conn.dialect)
         driver = self.conn.connection.driver_connection
         # Prepared at its first use on each pooled connection, not its sixth (psycopg's default): planning
         # the page's statement costs about as much again as running it (3.1 vs 1.8 ms, same minute).
-        found = driver.execute(sql, {**constants, **values}, prepare=True).fetchall()  # type: ignore[union-attr]
-        rows = [list(row) for row in found]
-        for row in rows:
-            for i in DATETIMES:
-                if row[i] is not None:
-                    row[i] = row[i].astimezone(UTC)
-            if isinstance(row[SORT_KEY], datetime):
-                row[SORT_KEY] = row[SORT_KEY].astimezone(UTC)
-        return rows
+        rows = driver.execute(sql, {**constants, **values}, prepare=True).fetchall()  # type: ignore[union-attr]
+        total = rows[0][PG_TOTAL] if rows else 0
+        more = len(rows) > size
+        del rows[size:]
+        last = None
+        if rows:
+            key, created_at, run_id = rows[-1][PG_SORT_KEY], rows[-1][PG_CREATED_AT], rows[-1][PG_ID]
+            last = RunPosition(key.astimezone(UTC) if isinstance(key, datetime) else key, created_at.astimezone(UTC),
+                               run_id)
+        return RunRows([row[ITEM] for row in rows], last, more, min(total, COUNT_CAP), total <= COUNT_CAP, True)
 
     def count(self, filters: RunFilter) -> tuple[int, bool]:
         """The number of matching runs up to `COUNT_CAP`, and whether that is all of them."""

@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import orjson
 import psycopg
 from flask.testing import FlaskClient
 
@@ -13,6 +14,9 @@ from app.bootstrap import Container, bootstrap
 from app.glados.app import create_app
 from app.walle.bulk import bulk_insert
 from app.walle.models import Run, RunMetric
+from app.walle.repositories import RunFilter
+from app.walle.repositories.run_item_json import JSON_TEXT
+from app.walle.repositories.run_pages import RunPages, reading
 from tests.conftest import TEST_TOKEN, make_settings
 
 START = datetime(2026, 1, 5, 9, 30, 0, 250_000, tzinfo=UTC)
@@ -97,3 +101,33 @@ def test_past_a_thousand_runs_the_total_says_more(client: FlaskClient, pg: Conta
                                                                                       ["run-01000", "run-00999"])
     body = client.get("/api/v1/runs?per_page=2&mode=paper").get_json()
     assert (body["total"], body["total_exact"], body["next_cursor"]) == (1, True, None)
+
+
+def test_postgres_writes_each_item_byte_for_byte_as_the_run_alone(client: FlaskClient, pg: Container) -> None:
+    """Each field of the item text Postgres writes (run_item_json.py) is what orjson writes of the run
+    read alone, byte for byte (but the JSON columns and metrics, sent as stored): microseconds or none,
+    a whole and a half progress, escapes, nulls."""
+    ids = add_varied_runs(pg)
+    with pg.uow() as uow:
+        whole = uow.runs.add(Run(
+            mode="backtest", name="tab\there\nline \u0001 \"q\" \\ é", strategy="sma_cross", params={}, symbols=["SPY"],
+            timeframe="1Min", cash=Decimal("0.0001"), fees={}, slippage={}, options={}, status="running", progress=0.25,
+            created_at=datetime(2026, 2, 1, 14, 0, tzinfo=UTC), updated_at=datetime(2026, 2, 1, 14, 0, 1, tzinfo=UTC),
+            queued_at=datetime(2026, 2, 1, 13, 59, 59, 999_999, tzinfo=UTC)))
+        uow.commit()
+        ids.append(whole.id)
+    with reading(pg.read_engine) as conn:
+        found = RunPages(conn).after(RunFilter(), limit=10)
+    assert found.json_text and len(found.items) == 5
+    for text in found.items:
+        item = orjson.loads(text)
+        alone = client.get(f"/api/v1/runs/{item['id']}").data
+        assert item == orjson.loads(alone)
+        for name, value in orjson.loads(alone).items():  # the JSON columns are sent as stored (json.dumps spacing)
+            if name not in JSON_TEXT:
+                written = b'"%s":%s' % (name.encode(), orjson.dumps(value, option=orjson.OPT_UTC_Z))
+                assert written in alone and written in text.encode(), name
+    listed = {orjson.loads(text)["id"]: text for text in found.items}
+    assert '"progress":1.0,' in listed[ids[2]] and '"progress":0.0,' in listed[ids[0]]
+    assert '"created_at":"2026-02-01T14:00:00Z","updated_at":"2026-02-01T14:00:01Z"' in listed[whole.id]
+    assert '"queued_at":"2026-02-01T13:59:59.999999Z"' in listed[whole.id]
