@@ -5,7 +5,7 @@ portfolio history still ends at the account's equity."""
 from __future__ import annotations
 
 import dataclasses
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import requests
@@ -17,6 +17,7 @@ from app.exchange import ExchangeServer
 from tests.integration.exchange.conftest import PAPER, wait_for
 from tests.integration.exchange.crypto_support import CRYPTO_CONFIG
 
+CENT = Decimal("0.01")  # the exchange settles each fill and fee half up
 HEADERS = {"APCA-API-KEY-ID": PAPER.key, "APCA-API-SECRET-KEY": PAPER.secret}
 
 
@@ -35,7 +36,7 @@ def test_crypto_positions_orders_and_fees_survive_a_restart(tmp_path: Path) -> N
         activities = requests.get(first.url + "/v2/account/activities", headers=HEADERS, timeout=10).json()
     bought_fills = [a for a in activities if a["activity_type"] == "FILL"]
     assert Decimal(cash) == Decimal(100000) - sum(
-        (Decimal(a["qty"]) * Decimal(a["price"])).quantize(Decimal("0.01")) for a in bought_fills)  # no USD fee
+        (Decimal(a["qty"]) * Decimal(a["price"])).quantize(CENT, ROUND_HALF_UP) for a in bought_fills)  # no USD fee
     fees = [a for a in activities if a["activity_type"] == "CFEE"]
     assert sum(Decimal(a["qty"]) for a in fees) == Decimal("-0.000625") and len(fees) == len(bought_fills)
     with ExchangeServer(config) as second:
@@ -52,9 +53,9 @@ def test_crypto_positions_orders_and_fees_survive_a_restart(tmp_path: Path) -> N
         entries = second.exchange.venue.accounts["paper"].activities
         sold = [a for a in entries if a.order_id == str(resting.id) and a.activity_type == "FILL"]
         charged = [a for a in entries if a.order_id == str(resting.id) and a.activity_type == "CFEE"]
-        maker = [(Decimal(a.qty) * Decimal(a.price) * Decimal("0.0015")).quantize(Decimal("0.01")) for a in sold]
+        maker = [(Decimal(a.qty) * Decimal(a.price) * Decimal("0.0015")).quantize(CENT, ROUND_HALF_UP) for a in sold]
         assert [Decimal(a.usd) for a in charged] == maker  # maker: it rested before the restart
-        proceeds = sum((Decimal(a.qty) * Decimal(a.price)).quantize(Decimal("0.01")) for a in sold)
+        proceeds = sum((Decimal(a.qty) * Decimal(a.price)).quantize(CENT, ROUND_HALF_UP) for a in sold)
         account = client.get_account()
         assert Decimal(account.cash) == kept_cash + proceeds - sum(maker)
         assert client.get_open_position("BTC/USD").qty == "0.149375"
