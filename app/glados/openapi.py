@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from app.glados.api import REGISTRY, Operation
 from app.glados.errors import ErrorBody
@@ -24,8 +24,7 @@ ERROR_TEXT = {
 
 
 def build_document(version: str = "1.0.0") -> dict[str, Any]:
-    models = _models()
-    _, definitions = models_json_schema([(m, "validation") for m in models], ref_template=REF)
+    _, definitions = models_json_schema(_models(), ref_template=REF)
     schemas = definitions.get("$defs", {})
     add_enums(schemas, REF)
     paths: dict[str, dict[str, Any]] = {}
@@ -52,12 +51,16 @@ def build_document(version: str = "1.0.0") -> dict[str, Any]:
     }
 
 
-def _models() -> list[type[BaseModel]]:
-    found: dict[str, type[BaseModel]] = {"ErrorBody": ErrorBody}
+def _models() -> list[tuple[type[BaseModel], JsonSchemaMode]]:
+    """Requests as they are validated, responses as they are written (a Decimal is a string on the wire,
+    not "a number or a string": the UI's generated types say what it will read)."""
+    found: dict[str, tuple[type[BaseModel], JsonSchemaMode]] = {"ErrorBody": (ErrorBody, "serialization")}
     for op in REGISTRY.operations:
-        for candidate in (op.body, op.query, _inner(op.response), *(model for _, _, model in op.also)):
+        written = (_inner(op.response), *(model for _, _, model in op.also))
+        for candidate, mode in ((op.body, "validation"), (op.query, "validation"),
+                                *((model, "serialization") for model in written)):
             if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-                found[candidate.__name__] = candidate
+                found[candidate.__name__] = (candidate, mode)  # type: ignore[assignment]
     return list(found.values())
 
 

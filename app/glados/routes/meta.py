@@ -22,7 +22,7 @@ class ComponentHealth(Out):
     and `latency_ms` (database, redis), `alive` and `processes` with their heartbeat ages (workers,
     scheduler), `accounts` with the live worker's last contact, success and error (broker)."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", json_schema_serialization_defaults_required=False)  # exclude_none
 
     ok: bool
     error: str | None = Field(None, description="why the component is not ok (absent when it is)")

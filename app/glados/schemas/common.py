@@ -11,9 +11,10 @@ MAX_SEQ = 2**63 - 1  # the outbox's seq is a BIGINT: a larger position is no pos
 
 
 class Out(BaseModel):
-    """Response models read ORM rows directly and serialise Decimals as strings (exact)."""
+    """Response models read ORM rows directly and serialise Decimals as strings (exact). Every field is
+    written, defaults too, so the document marks them all required (the UI's types need not guess)."""
 
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True, json_schema_serialization_defaults_required=True)
 
 
 class PageQuery(BaseModel):

@@ -15,6 +15,7 @@ export type Mode = RunMode;
 
 export type Decimal = string;
 export type IsoTime = string;
+type Schemas = components['schemas'];
 
 export interface Page<T> {
   items: T[];
@@ -23,8 +24,10 @@ export interface Page<T> {
   per_page: number;
 }
 
-export type FeeModel = NonNullable<components['schemas']['FeesIn']['model']>;
-export type SlippageModel = NonNullable<components['schemas']['SlippageIn']['model']>;
+// Request pieces. Each response shape below is the generated one; a field the API declares loosely
+// (a free-form object) is narrowed to what the UI reads, never widened.
+export type FeeModel = NonNullable<Schemas['FeesIn']['model']>;
+export type SlippageModel = NonNullable<Schemas['SlippageIn']['model']>;
 
 export interface Fees { model: FeeModel; rate?: Decimal | null }
 export interface Slippage { model: SlippageModel; value?: Decimal | null }
@@ -41,50 +44,23 @@ export type Metrics = Partial<Record<RunMetric, number | null>> & Record<string,
 
 export type ParamValue = string | number | boolean | null;
 
-export interface Run {
-  id: string;
-  mode: Mode;
-  name: string | null;
-  strategy: string;
+export type Run = Omit<Schemas['RunOut'], 'params' | 'fees' | 'slippage' | 'metrics'> & {
   params: Record<string, ParamValue>;
-  symbols: string[];
-  /** Usually a `Timeframe`; a backtest stored by the CLI keeps its file's spacing (e.g. 2Min). */
-  timeframe: Timeframe | (string & {});
-  start_at: IsoTime | null;
-  end_at: IsoTime | null;
-  cash: Decimal;
   fees: Fees;
   slippage: Slippage;
-  options: Record<string, unknown>;
-  status: RunStatus;
-  error: string | null;
-  progress: number;
-  sweep_id: string | null;
-  created_at: IsoTime;
-  updated_at: IsoTime;
-  queued_at: IsoTime | null;
-  started_at: IsoTime | null;
-  finished_at: IsoTime | null;
   metrics: Metrics;
-}
+};
 
-export interface RunCreate {
+/** What the UI sends to POST /runs: the generated body with the settings it always fills in. */
+export type RunCreate = Omit<Schemas['RunCreate'], 'params' | 'risk'> & {
   mode: Mode;
-  name?: string;
-  strategy: string;
   params: Record<string, ParamValue>;
-  symbols: string[];
   timeframe: Timeframe;
-  start?: IsoTime;
-  end?: IsoTime;
   cash: Decimal;
   fees: Fees;
   slippage: Slippage;
-  fractional: boolean;
-  allow_short: boolean;
   risk?: RiskLimits;
-  start_now: boolean;
-}
+};
 
 export interface RunFilters {
   mode?: Mode | '';
@@ -97,123 +73,32 @@ export interface RunFilters {
 
 export interface OrderHistoryEntry { status: string; ts: IsoTime }
 
-export interface Order {
-  id: string;
-  client_order_id: string;
-  symbol: string;
-  side: 'buy' | 'sell' | string;
-  type: string;
-  order_class: string;
-  time_in_force: string;
-  qty: Decimal | null;
-  notional: Decimal | null;
-  /** Sized as a share of equity (the engine's `percent` orders), when neither qty nor notional is set. */
-  percent?: Decimal | null;
-  limit_price: Decimal | null;
-  stop_price: Decimal | null;
-  status: string;
-  filled_qty: Decimal;
-  filled_avg_price: Decimal | null;
-  reject_reason: string | null;
-  submitted_at: IsoTime;
-  filled_at: IsoTime | null;
-  history: OrderHistoryEntry[];
-}
+export type Order = Omit<Schemas['OrderOut'], 'history'> & { history: OrderHistoryEntry[] };
+export type Fill = Schemas['FillOut'];
+export type Trade = Schemas['TradeOut'];
+export type Position = Schemas['PositionOut'];
+export type EquityPoint = Schemas['EquityPointOut'];
 
-export interface Fill {
-  id: string;
-  order_id: string;
-  symbol: string;
-  side: 'buy' | 'sell' | string;
-  qty: Decimal;
-  price: Decimal;
-  fee: Decimal;
-  ts: IsoTime;
-}
+export type WeaverEvent<P = Record<string, unknown>> = Omit<Schemas['EventOut'], 'payload'> & { payload: P };
 
-export interface Trade {
-  id: string;
-  symbol: string;
-  direction: 'long' | 'short' | string;
-  qty: Decimal;
-  entry_ts: IsoTime;
-  entry_price: Decimal;
-  exit_ts: IsoTime;
-  exit_price: Decimal;
-  pnl: Decimal;
-  return_pct: Decimal;
-  fees: Decimal;
-  bars_held: number;
-}
-
-export interface Position {
-  symbol: string;
-  qty: Decimal;
-  avg_price: Decimal;
-  mark_price: Decimal | null;
-  market_value: Decimal | null;
-  unrealized_pl: Decimal | null;
-  realized_pl: Decimal | null;
-  updated_at: IsoTime;
-}
-
-export interface EquityPoint {
-  ts: IsoTime;
-  equity: Decimal;
-  cash: Decimal;
-  benchmark: Decimal | null;
-  drawdown: number | null;
-}
-
-export interface WeaverEvent<P = Record<string, unknown>> {
-  id: string;
-  seq: number;
-  type: string;
-  run_id: string | null;
-  ts: IsoTime;
-  payload: P;
-}
-
-export interface Sweep {
-  id: string;
-  name: string | null;
-  strategy: string;
+export type Sweep = Omit<Schemas['SweepOut'], 'grid' | 'skipped'> & {
   grid: Record<string, ParamValue[]>;
-  settings: Record<string, unknown>;
-  /** creating (its cells are being made), running, completed, cancelled or failed */
-  status: string;
-  /** why a sweep failed */
-  error?: string | null;
-  created_at: IsoTime;
-  total: number;
-  done: number;
-  failed: number;
-  progress: number;
-  skipped?: Array<Record<string, unknown>>;
-}
+  skipped: Array<Record<string, unknown>> | null;
+};
 
-export interface SweepCreate {
-  name?: string;
-  strategy: string;
+export type SweepCreate = Omit<Schemas['SweepCreate'], 'params' | 'grid'> & {
   params: Record<string, ParamValue>;
   grid: Record<string, ParamValue[]>;
-  symbols: string[];
   timeframe: Timeframe;
-  start?: IsoTime;
-  end?: IsoTime;
   cash: Decimal;
   fees: Fees;
   slippage: Slippage;
-  fractional: boolean;
-  allow_short: boolean;
-}
+};
 
-export interface SweepResult {
-  run_id: string;
+export type SweepResult = Omit<Schemas['SweepResultOut'], 'params' | 'metrics'> & {
   params: Record<string, ParamValue>;
-  status: RunStatus;
   metrics: Metrics;
-}
+};
 
 export interface JsonSchemaProperty {
   type?: 'integer' | 'number' | 'string' | 'boolean' | 'array' | string;
@@ -236,43 +121,12 @@ export interface ParamsSchema {
   required?: string[];
 }
 
-export interface Strategy {
-  name: string;
-  description: string;
-  params_schema: ParamsSchema;
-  multi_symbol: boolean;
-}
-
-export interface Series {
-  symbol: string;
-  timeframe: Timeframe | (string & {});
-  first_ts: IsoTime | null;
-  last_ts: IsoTime | null;
-  count: number;
-  source: string;
-  description: string | null;
-}
-
-export interface Bar {
-  ts: IsoTime;
-  open: Decimal;
-  high: Decimal;
-  low: Decimal;
-  close: Decimal;
-  volume: Decimal;
-}
-
-export interface ImportResult {
-  symbol: string;
-  timeframe: string;
-  rows: number;
-  inserted: number;
-  skipped: number;
-  error_count?: number;
-  errors?: ImportRowError[];
-}
+export type Strategy = Omit<Schemas['StrategyOut'], 'params_schema'> & { params_schema: ParamsSchema };
+export type Series = Schemas['SeriesOut'];
+export type Bar = Schemas['BarOut'];
 
 export interface ImportRowError { line: number; reason: string }
+export type ImportResult = Omit<Schemas['ImportOut'], 'errors'> & { errors: ImportRowError[] };
 
 export interface BrokerAccount {
   cash: Decimal;
@@ -312,50 +166,31 @@ export interface BrokerOrder {
   [key: string]: unknown;
 }
 
-export interface Account {
+/** The broker as the live worker last read it (`captured_at`; the view refreshes when older than 10 s).
+ *  The broker's own objects are passed through as Alpaca sends them. */
+export type Account = Omit<Schemas['AccountOut'], 'kind' | 'account' | 'positions' | 'open_orders'> & {
   kind: 'paper' | 'live';
-  configured: boolean;
-  /** When the live worker last read the broker (the view refreshes when older than 10 s). */
-  captured_at?: IsoTime | null;
   account: BrokerAccount | null;
   positions: BrokerPosition[];
   open_orders: BrokerOrder[];
-  error: string | null;
-}
+};
 
 /** POST /kill answers at once (202) with the runs set to stopping; the live worker then cancels
- *  the orders and emits `kill.activated`. Older drafts answered with final counts. */
-export interface KillResult {
-  runs_stopping?: number;
-  message?: string;
-  runs_stopped?: number;
-  orders_cancelled?: number;
-}
+ *  the orders and emits `kill.activated`. */
+export type KillResult = Schemas['KillOut'];
 
 /** One part of the deployment as GET /health probed it; the rest says what was measured
  *  (backend, latency_ms, alive, processes, accounts). */
-export interface HealthComponent {
-  ok: boolean;
-  error?: string;
-  [key: string]: unknown;
-}
+export type HealthComponent = Schemas['ComponentHealth'];
 
 /** GET /health: 200 with status "ok", or 503 with status "degraded" and the failing components. */
-export interface Health {
-  status: 'ok' | 'degraded';
-  components: Record<string, HealthComponent>;
-  failing: string[];
-  workers: Record<string, number>;
-  version: string;
-}
+export type Health = Schemas['HealthOut'];
 
-export interface ApiErrorBody {
-  code: string;
-  message: string;
+export type ApiErrorBody = Omit<Schemas['ErrorBody'], 'details' | 'correlation_id'> & {
   details?: {
     fields?: Record<string, string>;
     errors?: ImportRowError[];
     [key: string]: unknown;
   };
   correlation_id?: string;
-}
+};

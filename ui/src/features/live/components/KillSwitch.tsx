@@ -13,9 +13,7 @@ export function KillSwitch() {
       <Button variant="kill" onClick={() => setOpen(true)} data-testid="kill-button">KILL SWITCH</Button>
       {kill.data ? (
         <span className="warn" role="status" data-testid="kill-result">
-          {kill.data.runs_stopping !== undefined
-            ? `${kill.data.runs_stopping} run(s) stopping — ${kill.data.message ?? 'cancelling every open order'}`
-            : `${kill.data.runs_stopped ?? 0} run(s) stopped, ${kill.data.orders_cancelled ?? 0} order(s) cancelled`}
+          {`${kill.data.runs_stopping} run(s) stopping — ${kill.data.message}`}
         </span>
       ) : null}
       <ErrorBanner error={kill.error} title="The kill switch failed" />

@@ -2,7 +2,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/api/client';
 import { keys } from '@/lib/api/keys';
 import type { components } from '@/lib/api/generated/schema';
-import type { Page, Position, Run, RunFilters, RunSort } from '@/lib/api/types';
+import type { Position, Run, RunFilters, RunSort } from '@/lib/api/types';
 import { add } from '@/lib/decimal';
 
 /** What GET /runs sorts by (a run column or a metric name), across all runs, before paginating. */
@@ -11,10 +11,7 @@ export type SortOrder = NonNullable<components['schemas']['RunQuery']['order']>;
 
 /** GET /runs' page: `total` counts up to 1,000 runs (`total_exact` false: more match); `next_cursor` is set
  * while a further page may follow. */
-export interface RunPage extends Page<Run> {
-  total_exact: boolean;
-  next_cursor: string | null;
-}
+export type RunPage = Omit<components['schemas']['RunPage'], 'items'> & { items: Run[] };
 
 export interface RunListQuery extends RunFilters {
   sort?: RunSort;

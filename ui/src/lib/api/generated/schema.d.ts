@@ -591,15 +591,15 @@ export interface components {
              */
             ts: string;
             /** Open */
-            open: number | string;
+            open: string;
             /** High */
-            high: number | string;
+            high: string;
             /** Low */
-            low: number | string;
+            low: string;
             /** Close */
-            close: number | string;
+            close: string;
             /** Volume */
-            volume: number | string;
+            volume: string;
         };
         /** BarQuery */
         BarQuery: {
@@ -609,23 +609,23 @@ export interface components {
              * Timeframe
              * @default 1Day
              */
-            timeframe: components["schemas"]["Timeframe"];
+            timeframe?: components["schemas"]["Timeframe"];
             /**
              * Start
              * @default null
              */
-            start: string | null;
+            start?: string | null;
             /**
              * End
              * @default null
              */
-            end: string | null;
+            end?: string | null;
             /**
              * Limit
              * @description the most recent bars of the window, at most
              * @default 5000
              */
-            limit: number;
+            limit?: number;
         };
         /** ChannelOut */
         ChannelOut: {
@@ -655,7 +655,7 @@ export interface components {
              * @description why the component is not ok (absent when it is)
              * @default null
              */
-            error: string | null;
+            error?: string | null;
         } & {
             [key: string]: unknown;
         };
@@ -755,18 +755,18 @@ export interface components {
              * Execution
              * @description this decision's share of the P&L difference from fills and fees
              */
-            execution: number | string;
+            execution: string;
             /** Partial */
             partial: boolean;
         };
         /** DriftFillOut */
         DriftFillOut: {
             /** Qty */
-            qty: number | string;
+            qty: string;
             /** Price */
-            price: number | string;
+            price: string;
             /** Fee */
-            fee: number | string;
+            fee: string;
             /**
              * Ts
              * Format: date-time
@@ -789,25 +789,25 @@ export interface components {
             /** Type */
             type: string;
             /** Qty */
-            qty: number | string | null;
+            qty: string | null;
             /** Notional */
-            notional: number | string | null;
+            notional: string | null;
             /** Percent */
-            percent: number | string | null;
+            percent: string | null;
             /** Limit Price */
-            limit_price: number | string | null;
+            limit_price: string | null;
             /** Stop Price */
-            stop_price: number | string | null;
+            stop_price: string | null;
             /** Time In Force */
             time_in_force: string;
             /** Status */
             status: string;
             /** Filled Qty */
-            filled_qty: number | string;
+            filled_qty: string;
             /** Avg Price */
-            avg_price: number | string | null;
+            avg_price: string | null;
             /** Fees */
-            fees: number | string;
+            fees: string;
             /** Fills */
             fills: components["schemas"]["DriftFillOut"][];
         };
@@ -856,19 +856,19 @@ export interface components {
              * @description parameters replacing the run's, as a JSON object: {"fast": 5}
              * @default null
              */
-            params: string | null;
+            params?: string | null;
             /**
              * Param
              * @description one parameter as name=value; repeat it for several
              * @default null
              */
-            param: string | null;
+            param?: string | null;
             /**
              * Against
              * @description compare with this completed backtest run
              * @default null
              */
-            against: string | null;
+            against?: string | null;
         };
         /** DriftSummaryOut */
         DriftSummaryOut: {
@@ -889,18 +889,18 @@ export interface components {
             /** Worst Slippage Bps */
             worst_slippage_bps: number | null;
             /** Live Pnl */
-            live_pnl: number | string;
+            live_pnl: string;
             /** Backtest Pnl */
-            backtest_pnl: number | string;
+            backtest_pnl: string;
             /**
              * Difference
              * @description live P&L minus backtest P&L = execution + signal
              */
-            difference: number | string;
+            difference: string;
             /** Execution */
-            execution: number | string;
+            execution: string;
             /** Signal */
-            signal: number | string;
+            signal: string;
             /** Partial Fills */
             partial_fills: number;
         };
@@ -912,11 +912,11 @@ export interface components {
              */
             ts: string;
             /** Equity */
-            equity: number | string;
+            equity: string;
             /** Cash */
-            cash: number | string;
+            cash: string;
             /** Benchmark */
-            benchmark: number | string | null;
+            benchmark: string | null;
             /**
              * Drawdown
              * @default null
@@ -930,7 +930,7 @@ export interface components {
              * @description downsample to at most this many points
              * @default null
              */
-            points: number | null;
+            points?: number | null;
         };
         /**
          * ErrorBody
@@ -993,12 +993,12 @@ export interface components {
              * @description only events with seq greater than this
              * @default 0
              */
-            after: number;
+            after?: number;
             /**
              * Limit
              * @default 500
              */
-            limit: number;
+            limit?: number;
         };
         /** ExportQuery */
         ExportQuery: {
@@ -1006,7 +1006,7 @@ export interface components {
              * Format
              * @default csv
              */
-            format: string;
+            format?: string;
         };
         /**
          * FeesIn
@@ -1018,13 +1018,13 @@ export interface components {
              * @default none
              * @enum {string}
              */
-            model: "none" | "per_share" | "percent" | "alpaca";
+            model?: "none" | "per_share" | "percent" | "alpaca";
             /**
              * Rate
              * @description $/share for per_share, % for percent
              * @default null
              */
-            rate: number | string | null;
+            rate?: number | string | null;
         };
         /** FillOut */
         FillOut: {
@@ -1037,11 +1037,11 @@ export interface components {
             /** Side */
             side: string;
             /** Qty */
-            qty: number | string;
+            qty: string;
             /** Price */
-            price: number | string;
+            price: string;
             /** Fee */
-            fee: number | string;
+            fee: string;
             /**
              * Ts
              * Format: date-time
@@ -1149,21 +1149,21 @@ export interface components {
             /** Time In Force */
             time_in_force: string;
             /** Qty */
-            qty: number | string | null;
+            qty: string | null;
             /** Notional */
-            notional: number | string | null;
+            notional: string | null;
             /** Percent */
-            percent: number | string | null;
+            percent: string | null;
             /** Limit Price */
-            limit_price: number | string | null;
+            limit_price: string | null;
             /** Stop Price */
-            stop_price: number | string | null;
+            stop_price: string | null;
             /** Status */
             status: string;
             /** Filled Qty */
-            filled_qty: number | string;
+            filled_qty: string;
             /** Filled Avg Price */
-            filled_avg_price: number | string | null;
+            filled_avg_price: string | null;
             /** Reject Reason */
             reject_reason: string | null;
             /** Bar Ts */
@@ -1202,35 +1202,35 @@ export interface components {
              * Page
              * @default 1
              */
-            page: number;
+            page?: number;
             /**
              * Per Page
              * @default 50
              */
-            per_page: number;
+            per_page?: number;
         };
         /** PositionOut */
         PositionOut: {
             /** Symbol */
             symbol: string;
             /** Qty */
-            qty: number | string;
+            qty: string;
             /** Avg Price */
-            avg_price: number | string;
+            avg_price: string;
             /** Mark Price */
-            mark_price: number | string | null;
+            mark_price: string | null;
             /**
              * Market Value
              * @default null
              */
-            market_value: number | string | null;
+            market_value: string | null;
             /**
              * Unrealized Pl
              * @default null
              */
-            unrealized_pl: number | string | null;
+            unrealized_pl: string | null;
             /** Realized Pl */
-            realized_pl: number | string;
+            realized_pl: string;
             /**
              * Updated At
              * Format: date-time
@@ -1244,12 +1244,12 @@ export interface components {
              * @description any metric name, or a parameter name
              * @default sharpe
              */
-            sort: string;
+            sort?: string;
             /**
              * Order
              * @default desc
              */
-            order: string;
+            order?: string;
         };
         /**
          * RiskLimits
@@ -1260,22 +1260,22 @@ export interface components {
              * Max Position Value
              * @default null
              */
-            max_position_value: number | string | null;
+            max_position_value?: number | string | null;
             /**
              * Max Order Value
              * @default null
              */
-            max_order_value: number | string | null;
+            max_order_value?: number | string | null;
             /**
              * Max Orders Per Day
              * @default null
              */
-            max_orders_per_day: number | null;
+            max_orders_per_day?: number | null;
             /**
              * Max Daily Loss
              * @default null
              */
-            max_daily_loss: number | string | null;
+            max_daily_loss?: number | string | null;
         };
         /** RunCreate */
         RunCreate: {
@@ -1285,52 +1285,52 @@ export interface components {
              * Timeframe
              * @default 1Day
              */
-            timeframe: components["schemas"]["Timeframe"];
+            timeframe?: components["schemas"]["Timeframe"];
             /**
              * Start
              * @description Backtest window start (UTC, 1970–2100); default: first stored bar
              * @default null
              */
-            start: string | null;
+            start?: string | null;
             /**
              * End
              * @description Backtest window end (UTC, 1970–2100); default: last stored bar
              * @default null
              */
-            end: string | null;
+            end?: string | null;
             /**
              * Cash
              * @default 100000
              */
-            cash: number | string;
+            cash?: number | string;
             fees?: components["schemas"]["FeesIn"];
             slippage?: components["schemas"]["SlippageIn"];
             /**
              * Fractional
              * @default false
              */
-            fractional: boolean;
+            fractional?: boolean;
             /**
              * Allow Short
              * @default false
              */
-            allow_short: boolean;
+            allow_short?: boolean;
             /**
              * Asset Class
              * @description For symbols Weaver has no instrument for: us_equity (Alpaca's price increments, the exchange session), crypto (1e-9 steps, 24/7) or other (the data's own precision; years as the data holds them). Default: the stored instrument, else other.
              * @default null
              */
-            asset_class: ("us_equity" | "crypto" | "other") | null;
+            asset_class?: ("us_equity" | "crypto" | "other") | null;
             /**
              * Mode
              * @default backtest
              */
-            mode: components["schemas"]["RunMode"];
+            mode?: components["schemas"]["RunMode"];
             /**
              * Name
              * @default null
              */
-            name: string | null;
+            name?: string | null;
             /** Strategy */
             strategy: string;
             /** Params */
@@ -1338,13 +1338,13 @@ export interface components {
                 [key: string]: unknown;
             };
             /** @default null */
-            risk: components["schemas"]["RiskLimits"] | null;
+            risk?: components["schemas"]["RiskLimits"] | null;
             /**
              * Start Now
              * @description Queue the run at once instead of waiting for a start
              * @default false
              */
-            start_now: boolean;
+            start_now?: boolean;
         };
         /** RunOut */
         RunOut: {
@@ -1369,7 +1369,7 @@ export interface components {
             /** End At */
             end_at: string | null;
             /** Cash */
-            cash: number | string;
+            cash: string;
             /** Fees */
             fees: {
                 [key: string]: unknown;
@@ -1410,7 +1410,7 @@ export interface components {
              * Metrics
              * @description figures by name; a whole number (a count such as `trades`) is an integer, a NaN or infinite one null
              */
-            metrics?: {
+            metrics: {
                 [key: string]: number | null;
             };
         };
@@ -1451,50 +1451,50 @@ export interface components {
              * Page
              * @default 1
              */
-            page: number;
+            page?: number;
             /**
              * Per Page
              * @default 50
              */
-            per_page: number;
+            per_page?: number;
             /**
              * Mode
              * @default null
              */
-            mode: string | null;
+            mode?: string | null;
             /**
              * Status
              * @default null
              */
-            status: string | null;
+            status?: string | null;
             /**
              * Strategy
              * @default null
              */
-            strategy: string | null;
+            strategy?: string | null;
             /**
              * Sweep Id
              * @default null
              */
-            sweep_id: string | null;
+            sweep_id?: string | null;
             /**
              * Sort
              * @description a run column or a metric name; runs without the metric go last
              * @default created_at
              */
-            sort: components["schemas"]["RunSort"];
+            sort?: components["schemas"]["RunSort"];
             /**
              * Order
              * @default desc
              * @enum {string}
              */
-            order: "asc" | "desc";
+            order?: "asc" | "desc";
             /**
              * Cursor
              * @description the previous page's `next_cursor`: the page after it (`page` is then ignored). Unlike `page`, it costs the same however deep, and runs added meanwhile neither repeat nor push runs off the next page
              * @default null
              */
-            cursor: string | null;
+            cursor?: string | null;
         };
         /** RunStop */
         RunStop: {
@@ -1503,7 +1503,7 @@ export interface components {
              * @description Paper/live: also cancel the run's open orders
              * @default false
              */
-            cancel_orders: boolean;
+            cancel_orders?: boolean;
         };
         /** SeriesOut */
         SeriesOut: {
@@ -1532,12 +1532,12 @@ export interface components {
              * @default none
              * @enum {string}
              */
-            model: "none" | "bps" | "range";
+            model?: "none" | "bps" | "range";
             /**
              * Value
              * @default null
              */
-            value: number | string | null;
+            value?: number | string | null;
         };
         /** StrategyOut */
         StrategyOut: {
@@ -1562,19 +1562,19 @@ export interface components {
              * @description only this run's events
              * @default null
              */
-            run_id: string | null;
+            run_id?: string | null;
             /**
              * After
              * @description replay events after this seq (like Last-Event-ID)
              * @default null
              */
-            after: number | null;
+            after?: number | null;
             /**
              * Token
              * @description the API token, for clients that cannot set headers
              * @default null
              */
-            token: string | null;
+            token?: string | null;
         };
         /** SweepCreate */
         SweepCreate: {
@@ -1584,47 +1584,47 @@ export interface components {
              * Timeframe
              * @default 1Day
              */
-            timeframe: components["schemas"]["Timeframe"];
+            timeframe?: components["schemas"]["Timeframe"];
             /**
              * Start
              * @description Backtest window start (UTC, 1970–2100); default: first stored bar
              * @default null
              */
-            start: string | null;
+            start?: string | null;
             /**
              * End
              * @description Backtest window end (UTC, 1970–2100); default: last stored bar
              * @default null
              */
-            end: string | null;
+            end?: string | null;
             /**
              * Cash
              * @default 100000
              */
-            cash: number | string;
+            cash?: number | string;
             fees?: components["schemas"]["FeesIn"];
             slippage?: components["schemas"]["SlippageIn"];
             /**
              * Fractional
              * @default false
              */
-            fractional: boolean;
+            fractional?: boolean;
             /**
              * Allow Short
              * @default false
              */
-            allow_short: boolean;
+            allow_short?: boolean;
             /**
              * Asset Class
              * @description For symbols Weaver has no instrument for: us_equity (Alpaca's price increments, the exchange session), crypto (1e-9 steps, 24/7) or other (the data's own precision; years as the data holds them). Default: the stored instrument, else other.
              * @default null
              */
-            asset_class: ("us_equity" | "crypto" | "other") | null;
+            asset_class?: ("us_equity" | "crypto" | "other") | null;
             /**
              * Name
              * @default null
              */
-            name: string | null;
+            name?: string | null;
             /** Strategy */
             strategy: string;
             /**
@@ -1698,7 +1698,7 @@ export interface components {
              * Skipped
              * @description grid cells with invalid parameters
              */
-            skipped?: {
+            skipped: {
                 [key: string]: unknown;
             }[] | null;
         };
@@ -1755,27 +1755,27 @@ export interface components {
             /** Direction */
             direction: string;
             /** Qty */
-            qty: number | string;
+            qty: string;
             /**
              * Entry Ts
              * Format: date-time
              */
             entry_ts: string;
             /** Entry Price */
-            entry_price: number | string;
+            entry_price: string;
             /**
              * Exit Ts
              * Format: date-time
              */
             exit_ts: string;
             /** Exit Price */
-            exit_price: number | string;
+            exit_price: string;
             /** Pnl */
-            pnl: number | string;
+            pnl: string;
             /** Return Pct */
-            return_pct: number | string;
+            return_pct: string;
             /** Fees */
-            fees: number | string;
+            fees: string;
             /** Bars Held */
             bars_held: number;
         };
