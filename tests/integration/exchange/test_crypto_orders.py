@@ -191,6 +191,7 @@ def test_half_a_bitcoin_bought_and_sold_pays_its_fees_as_alpaca_takes_them(
     assert position == Decimal("0.5") - sum(coin_fees)
     if len(buys) == 1:  # in one fill: exactly 0.5 × (1 − 25 bps)
         assert position == Decimal("0.49875")
+    assert abs(position - Decimal("0.49875")) <= len(buys) * NANO / 2  # in parts: each part's fee rounded
     assert Decimal(trading.get_account().cash) == cash - sum(cents(q * p) for q, p in buys)  # the value, no more
 
     with pytest.raises(APIError) as too_many:  # the qty ordered is no longer held
