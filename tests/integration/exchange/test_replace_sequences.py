@@ -42,7 +42,10 @@ def test_limit_replace_cancel_leaves_the_old_replaced_and_the_new_canceled(
     stream = record_stream(PAPER)
     server.pin_price("AAPL", "200")
     old = resting_limit(trading)
-    new = trading.replace_order_by_id(old.id, ReplaceOrderRequest(limit_price=160, qty=4))
+    patched = call(server, "PATCH", f"/v2/orders/{old.id}", json={"limit_price": "160", "qty": "4"})
+    contract.check("trading", "Order", patched.json())  # the PATCH answer itself is the new order
+    new = trading.get_order_by_id(patched.json()["id"])
+    assert (new.qty, Decimal(str(new.limit_price)), str(new.replaces)) == ("4", Decimal(160), str(old.id))
     canceled = call(server, "DELETE", f"/v2/orders/{new.id}")
     assert (canceled.status_code, canceled.text) == (204, "")
     old_body, new_body = (call(server, "GET", f"/v2/orders/{i}").json() for i in (old.id, new.id))
