@@ -38,7 +38,10 @@ def compute_metrics(curve: EquityCurve, trade_pnl: np.ndarray, trade_pct: np.nda
     periods = bars - 1
     cagr = None
     if periods > 0 and final > 0:
-        cagr = (final / initial_cash) ** (bars_per_year / periods) - 1.0
+        try:
+            cagr = (final / initial_cash) ** (bars_per_year / periods) - 1.0
+        except OverflowError:  # a few bars' growth annualised past any float: no figure, like other infinities
+            cagr = math.inf
     elif periods > 0:
         cagr = -1.0
     out["cagr_pct"] = _clean(cagr * 100.0) if cagr is not None else None
