@@ -78,6 +78,9 @@ class Run(EagerId, Base):
     # Refreshed by the worker executing a backtest; a redelivered message takes over a run whose
     # heartbeat went stale (its worker died), and leaves alone one that is still beating.
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The run's metrics as the runs list sends them (JSON text), kept by triggers on run_metrics (0009,
+    # Postgres; NULL: none, and always on SQLite). Not loaded with a Run: only the list reads it.
+    metrics_json: Mapped[str | None] = mapped_column(Text, deferred=True)
 
 
 class RunMetric(Base):

@@ -8,8 +8,9 @@ runs only while the page is short): the runs tied with the last key, the runs af
 `run_metrics(name, value, run_created_at, run_id)` for metrics, so ties on a metric (a trade count
 thousands of sweep cells share) are read in order, not sorted.
 
-The statement selects only what a list item shows, the run's metrics (as JSON text, on Postgres)
-and the matching runs counted up to `COUNT_CAP`: no ORM objects. On Postgres it is one round trip in
+The statement selects only what a list item shows, the run's metrics (on Postgres the JSON text that
+0009's triggers keep in `runs.metrics_json`) and the matching runs counted up to `COUNT_CAP`: no ORM
+objects. On Postgres it is one round trip in
 autocommit (no BEGIN or ROLLBACK), prepared at its first use on each connection and planned once per
 shape (its constants are written in), and run on the psycopg connection itself.
 """
@@ -32,7 +33,6 @@ from sqlalchemy import (
     Select,
     Text,
     bindparam,
-    case,
     cast,
     exists,
     func,
@@ -123,14 +123,15 @@ def arms(postgres: bool, sort: str, descending: bool, start: str, filters: tuple
     (the first page), "key" (after a run with the bound sort key `p_key`) or "missing" (after a run
     without one). Built once per shape, so SQLAlchemy compiles each shape once."""
     columns = [cast(c, Text).label(c.key) if postgres and c.key in TEXT_FIELDS else c for c in LIST_COLUMNS]
+    kept = [Run.metrics_json] if postgres else []  # after the sort key: the metrics as sent (0009's triggers)
     metric = sort not in RUN_COLUMNS
     if metric:  # ties in the metric index's order: its run_created_at is the run's created_at
         key, created_at, run_id = RunMetric.value, RunMetric.run_created_at, RunMetric.run_id
-        base = (select(*columns, key.label("sort_key")).select_from(RunMetric)
+        base = (select(*columns, key.label("sort_key"), *kept).select_from(RunMetric)
                 .join(Run, Run.id == RunMetric.run_id).where(RunMetric.name == inline(sort), key.is_not(None)))
     else:
         key, created_at, run_id = RUN_COLUMNS[sort], Run.created_at, Run.id
-        base = select(*columns, key.label("sort_key"))
+        base = select(*columns, key.label("sort_key"), *kept)
     base = filtered(base, filters)
     newest_first = (created_at.desc(), run_id.desc())
     by_key = key.desc() if descending else key.asc()
@@ -145,7 +146,7 @@ def arms(postgres: bool, sort: str, descending: bool, start: str, filters: tuple
     if metric:
         valued = exists().where(RunMetric.run_id == Run.id, RunMetric.name == inline(sort),
                                 RunMetric.value.is_not(None))
-        missing = filtered(select(*columns, cast(null(), Float).label("sort_key")).where(~valued), filters)
+        missing = filtered(select(*columns, cast(null(), Float).label("sort_key"), *kept).where(~valued), filters)
         if start == "missing":
             missing = missing.where(newer_than(Run.created_at, Run.id))
         found.append(missing.order_by(Run.created_at.desc(), Run.id.desc()))
@@ -176,10 +177,7 @@ def page_statement(postgres: bool, seeks: tuple[Select[Any], ...], filters: tupl
     total = counted(filters).scalar_subquery().label("total")
     if not postgres:
         return select(*page.c, total).limit(limit)
-    metric = RunMetric.__table__.alias("metric")
-    finite = case((metric.c.value - metric.c.value == inline(0.0), metric.c.value))  # NaN and ±inf: null
-    metrics = (select(func.coalesce(cast(func.json_object_agg(metric.c.name, finite), Text), inline("{}")))
-               .where(metric.c.run_id == page.c.id).scalar_subquery())
+    metrics = func.coalesce(page.c.metrics_json, inline("{}"))
     item = item_json({**{name: page.c[name] for name in FIELDS}, "metrics": metrics})
     return select(item.label("item"), page.c.sort_key, page.c.created_at, page.c.id, total).limit(limit)
 

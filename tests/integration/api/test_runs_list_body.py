@@ -9,6 +9,7 @@ from decimal import Decimal
 import orjson
 import psycopg
 from flask.testing import FlaskClient
+from sqlalchemy import delete, update
 
 from app.bootstrap import Container, bootstrap
 from app.glados.app import create_app
@@ -131,3 +132,35 @@ def test_postgres_writes_each_item_byte_for_byte_as_the_run_alone(client: FlaskC
     assert '"progress":1.0,' in listed[ids[2]] and '"progress":0.0,' in listed[ids[0]]
     assert '"created_at":"2026-02-01T14:00:00Z","updated_at":"2026-02-01T14:00:01Z"' in listed[whole.id]
     assert '"queued_at":"2026-02-01T13:59:59.999999Z"' in listed[whole.id]
+
+
+def test_the_list_follows_a_runs_metrics_as_they_are_written_changed_and_deleted(client: FlaskClient,
+                                                                                  pg: Container) -> None:
+    """On Postgres the list reads `runs.metrics_json`, kept by 0009's triggers: every writer of
+    run_metrics (a live run's marking updates them, results are cleared before a re-run) is seen."""
+    ids = add_varied_runs(pg)
+
+    def listed(run_id: str) -> dict[str, float | None]:
+        items = client.get("/api/v1/runs?per_page=50").get_json()["items"]
+        found = {item["id"]: item["metrics"] for item in items}[run_id]
+        assert found == client.get(f"/api/v1/runs/{run_id}").get_json()["metrics"]
+        return found
+
+    assert listed(ids[3]) == {}
+    with pg.uow() as uow:
+        bulk_insert(uow.session, RunMetric.__table__, [  # type: ignore[arg-type]
+            {"run_id": ids[3], "name": "sharpe", "value": 1.25}, {"run_id": ids[3], "name": "trades", "value": 7.0}])
+        uow.commit()
+    assert listed(ids[3]) == {"sharpe": 1.25, "trades": 7}
+    with pg.uow() as uow:
+        uow.session.execute(update(RunMetric).where(RunMetric.run_id == ids[3], RunMetric.name == "sharpe")
+                            .values(value=-0.5))
+        uow.session.execute(delete(RunMetric).where(RunMetric.run_id == ids[3], RunMetric.name == "trades"))
+        uow.commit()
+    assert listed(ids[3]) == {"sharpe": -0.5}
+    with pg.uow() as uow:
+        uow.session.execute(delete(RunMetric).where(RunMetric.run_id == ids[3]))
+        uow.session.execute(delete(Run).where(Run.id == ids[0]))  # its metrics go by cascade
+        uow.commit()
+    assert listed(ids[3]) == {}
+    assert ids[0] not in {item["id"] for item in client.get("/api/v1/runs").get_json()["items"]}
