@@ -60,7 +60,7 @@ def _models() -> list[tuple[type[BaseModel], JsonSchemaMode]]:
         for candidate, mode in ((op.body, "validation"), (op.query, "validation"),
                                 *((model, "serialization") for model in written)):
             if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-                found[candidate.__name__] = (candidate, mode)  # type: ignore[assignment]
+                found[candidate.__name__] = (candidate, mode)
     return list(found.values())
 
 
