@@ -176,18 +176,20 @@ class MarketHours:
         return self.current_or_next(session.close_ms).day
 
 
+@lru_cache(maxsize=4096)
 def _nyse_session(day: date) -> Session | None:
     if day.weekday() >= 5 or day in nyse_holidays(day.year):
         return None
-    close_hour, close_hm = (13, "13:00") if _nyse_early_close(day) else (16, "16:00")
+    # An early close (13:00) ends after-hours at 17:00 too: after-hours runs four hours past the close.
+    close_hour = 13 if _nyse_early_close(day) else 16
     return Session(
         day,
         ny_time(day, 9, 30),
         ny_time(day, close_hour, 0),
         ny_time(day, 4, 0),
-        ny_time(day, 20, 0),
+        ny_time(day, close_hour + 4, 0),
         "09:30",
-        close_hm,
+        f"{close_hour}:00",
         "0400",
-        "2000",
+        f"{close_hour + 4}00",
     )

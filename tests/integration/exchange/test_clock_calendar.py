@@ -154,7 +154,8 @@ def test_weaver_exchange_hours_always_says_it_is_a_24_7_demo_market_on_start() -
 @pytest.mark.parametrize(("moment", "open_", "phase", "until", "market_day"), [
     (ny(24, 7), False, "pre", ny(24, 9, 30), True),  # Christmas Eve, before the open
     (ny(24, 12), True, "core", ny(24, 13), True),  # the 13:00 early close
-    (ny(24, 15), False, "post", ny(24, 20), True),
+    (ny(24, 15), False, "post", ny(24, 17), True),  # after hours end four hours after the early close
+    (ny(24, 18), False, "closed", ny(26, 4), True),
     (ny(25, 12), False, "closed", ny(26, 4), False),  # Christmas: shut until the 26th's pre-market
 ])
 def test_nyse_v3_clock_phases_and_v2_clock_agree(nyse, moment, open_, phase, until, market_day) -> None:
@@ -182,7 +183,7 @@ def test_nyse_v3_calendar_christmas_week_by_acronym_mic_and_in_utc(nyse) -> None
     ]
     first = body["calendar"][0]
     assert (first["pre_start"], first["post_end"], first["settlement_date"]) == (
-        "2024-12-24T04:00:00-05:00", "2024-12-24T20:00:00-05:00", "2024-12-26")
+        "2024-12-24T04:00:00-05:00", "2024-12-24T17:00:00-05:00", "2024-12-26")
     utc = get(server, "/v3/calendar/xnys", start="2024-12-26", end="2024-12-26", timezone="UTC").json()
     assert [(d["core_start"], d["core_end"]) for d in utc["calendar"]] == [("2024-12-26T14:30:00Z",
                                                                             "2024-12-26T21:00:00Z")]
