@@ -111,6 +111,10 @@ class Market:
             k = ms // self.bar_ms
             self._overlays[symbol].release(k, self._series[symbol].open_price(k + 1))
 
+    def pinned(self, symbol: str) -> bool:
+        with self._lock:
+            return self._overlays[symbol].pin is not None
+
     def pins(self) -> dict[str, float]:
         with self._lock:
             return {s: o.pin for s, o in self._overlays.items() if o.pin is not None}

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from app.exchange.accounts import Account
 from app.exchange.activities import FillActivity
+from app.exchange.datahours import last_print_ms
 from app.exchange.events import EventHub
 from app.exchange.execution import Execution
 from app.exchange.fees import CryptoFees
@@ -41,17 +42,27 @@ class Venue:
         config = self.market.configs.get(symbol)
         return AROUND_THE_CLOCK if config is not None and config.is_crypto else self.hours
 
+    def marked_at(self, symbol: str, now_ms: int) -> int:
+        """The moment whose price `symbol` stands at now: now while it trades (extended hours included) or
+        while a test pins it; when the market is closed (overnight, closed days) the last extended-hours
+        print, as the data API's latest trade (datahours.py): nothing trades there, so no mark moves."""
+        if self.market.pinned(symbol):
+            return now_ms
+        return last_print_ms(self.hours_for(symbol), now_ms)
+
     def price(self, symbol: str, now_ms: int) -> Decimal:
-        return price_decimal(self.market.price_at(symbol, now_ms))
+        """What `symbol` is marked at and orders are checked against now."""
+        return price_decimal(self.market.price_at(symbol, self.marked_at(symbol, now_ms)))
 
     def quote(self, symbol: str, now_ms: int) -> tuple[Decimal, Decimal]:
         """(bid, ask) now: the latest-quote route's model around the current trade price, a few basis
         points apart, wider after a volatile bar (the previous bar's range: a quote does not know how
         its own bar will move)."""
-        k = self.market.bar_index(now_ms)
+        at = self.marked_at(symbol, now_ms)
+        k = self.market.bar_index(at)
         bar = self.market.bars(symbol, k - 1, k)
         ratio = float(range_ratio(self.market.configs[symbol], self.market.bar_ms, bar)[0])
-        bid, ask = quote_at(self.market.price_at(symbol, now_ms), self.half_spread_bps, ratio)
+        bid, ask = quote_at(self.market.price_at(symbol, at), self.half_spread_bps, ratio)
         return price_decimal(max(bid, 0.01)), price_decimal(ask)
 
     def price_of(self, now_ms: int) -> Callable[[str], Decimal]:

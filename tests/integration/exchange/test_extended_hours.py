@@ -229,3 +229,66 @@ def test_a_resting_pre_market_limit_fills_in_thin_parts_where_the_bars_trade_thr
         assert all(minute["l"] <= float(f["price"]) <= float(limit) for f in fills)
         assert all(ny(7, 0) <= stamp({"t": f["transaction_time"]}) < ny(7, 1) for f in fills)
         assert Decimal(done["filled_qty"]) <= Decimal(str(minute["v"]))  # it took no more than the bars traded
+
+
+def test_overnight_positions_stand_at_the_last_after_hours_print_while_the_path_moves(nyse: ExchangeServer,
+                                                                                      clock: Clock) -> None:
+    clock.set(ny(10, 0, 0.5))
+    order = requests.post(f"{nyse.url}/v2/orders", headers=HEADERS, timeout=10, json={
+        "symbol": "AAPL", "qty": "10", "side": "buy", "type": "market", "time_in_force": "day"}).json()
+    assert order["status"] == "filled", order
+    market = nyse.exchange.market
+    seen: list[tuple[str, str, str]] = []
+    for moment in (ny(2, 0, day=2), ny(2, 10, day=2)):  # overnight: nothing can trade
+        clock.set(moment)
+        latest = get(nyse, "/v2/stocks/AAPL/trades/latest")["trade"]
+        assert stamp(latest) == ny(20, 0) - timedelta(milliseconds=1)  # the 19:59 print
+        (position,) = get(nyse, "/v2/positions")
+        assert Decimal(position["current_price"]) == Decimal(str(latest["p"]))
+        assert Decimal(position["market_value"]) == 10 * Decimal(str(latest["p"]))
+        equity = get(nyse, "/v2/account")["equity"]
+        history = get(nyse, "/v2/account/portfolio/history", period="1D", timeframe="1Min", extended_hours="true")
+        assert Decimal(str(history["equity"][-1])) == Decimal(equity)  # to the cent
+        seen.append((position["current_price"], equity, latest["p"]))
+    assert seen[0] == seen[1]
+    path = [market.price_at("AAPL", int(ny(2, m, day=2).timestamp() * 1000)) for m in (0, 10)]
+    assert path[0] != path[1]  # while the synthetic path underneath moved
+
+    nyse.exchange.pin_price("AAPL", "123.45")  # a test's pin still moves the mark overnight
+    (position,) = get(nyse, "/v2/positions")
+    assert position["current_price"] == "123.45"
+    assert Decimal(get(nyse, "/v2/account")["equity"]) == Decimal(seen[0][1]) + 10 * (
+        Decimal("123.45") - Decimal(seen[0][0]))
+
+
+def test_christmas_eve_after_hours_end_at_17_00_with_the_13_00_close(nyse: ExchangeServer, clock: Clock) -> None:
+    eve = 24  # 2026-12-24, a Thursday: an early close
+    clock.set(ny(16, 30, 0.5, day=eve))
+    (v3,) = get(nyse, "/v3/clock")["clocks"]
+    assert (v3["phase"], datetime.fromisoformat(v3["phase_until"])) == ("post", ny(17, 0, day=eve))
+    (day,) = get(nyse, "/v3/calendar/NYSE", start="2026-12-24", end="2026-12-24")["calendar"]
+    assert (day["core_end"], day["post_start"], day["post_end"]) == (
+        "2026-12-24T13:00:00-05:00", "2026-12-24T13:00:00-05:00", "2026-12-24T17:00:00-05:00")
+    (v2,) = get(nyse, "/v2/calendar", start="2026-12-24", end="2026-12-24")
+    assert (v2["close"], v2["session_open"], v2["session_close"]) == ("13:00", "0400", "1700")
+    price = Decimal(str(get(nyse, "/v2/stocks/AAPL/trades/latest")["trade"]["p"]))
+    limit = str((price * Decimal("1.01")).quantize(Decimal("0.01")))
+    body = {"symbol": "AAPL", "qty": "1", "side": "buy", "type": "limit", "time_in_force": "day",
+            "limit_price": limit, "extended_hours": True}
+    filled = requests.post(f"{nyse.url}/v2/orders", headers=HEADERS, timeout=10, json=body).json()
+    assert filled["status"] == "filled", filled  # after hours still trade at 16:30
+
+    clock.set(ny(17, 30, day=eve))
+    (v3,) = get(nyse, "/v3/clock")["clocks"]
+    assert (v3["phase"], datetime.fromisoformat(v3["phase_until"])) == ("closed", ny(4, 0, day=28))  # Monday
+    waiting = requests.post(f"{nyse.url}/v2/orders", headers=HEADERS, timeout=10, json=body).json()
+    assert waiting["status"] == "accepted", waiting  # taken, not traded: after hours have ended
+    assert get(nyse, f"/v2/orders/{waiting['id']}")["filled_qty"] == "0"
+    assert trades(nyse, ny(16, 59, day=eve), ny(17, 0, day=eve))
+    assert not trades(nyse, ny(17, 0, day=eve), ny(17, 30, day=eve))
+    assert not bars(nyse, "1Min", ny(17, 0, day=eve), ny(17, 30, day=eve))
+    assert stamp(bars(nyse, "1Min", ny(16, 0, day=eve), ny(17, 30, day=eve))[-1]) == ny(16, 59, day=eve)
+    latest = get(nyse, "/v2/stocks/AAPL/trades/latest")["trade"]
+    assert stamp(latest) == ny(17, 0, day=eve) - timedelta(milliseconds=1)
+    (position,) = get(nyse, "/v2/positions")
+    assert Decimal(position["current_price"]) == Decimal(str(latest["p"]))
