@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatPlainMetric } from './format';
+import { formatAxisPrice, formatPlainMetric } from './format';
 
 describe('formatPlainMetric', () => {
   it('shows counts as grouped integers, not exponents', () => {
@@ -16,5 +16,16 @@ describe('formatPlainMetric', () => {
   it('shows a dash for missing or non-finite values', () => {
     expect(formatPlainMetric(null)).toBe('—');
     expect(formatPlainMetric(Number.NaN)).toBe('—');
+  });
+});
+
+describe('formatAxisPrice', () => {
+  it('groups thousands on chart axes and keeps small prices readable', () => {
+    expect(formatAxisPrice(104250)).toBe('104,250.00');
+    expect(formatAxisPrice(1234567.891)).toBe('1,234,567.89');
+    expect(formatAxisPrice(-2500.5)).toBe('−2,500.50');
+    expect(formatAxisPrice(187.5)).toBe('187.50');
+    expect(formatAxisPrice(0.001234)).toBe('0.001234');
+    expect(formatAxisPrice(0)).toBe('0.00');
   });
 });

@@ -67,3 +67,12 @@ export function tone(value: number | string | null | undefined): 'pos' | 'neg' |
   }
   return '';
 }
+
+/** A chart axis or crosshair price: grouped thousands ("104,250.00"), two decimals from 1 up, more below
+ *  1 so a crypto price or a tiny equity change still reads ("0.001234"). */
+export function formatAxisPrice(value: number): string {
+  if (!Number.isFinite(value)) return DASH;
+  const size = Math.abs(value);
+  const places = size === 0 || size >= 1 ? 2 : Math.min(Math.max(1 - Math.floor(Math.log10(size)) + 2, 2), 8);
+  return formatNumber(value, places);
+}

@@ -3,7 +3,9 @@ import { CandlestickSeries, HistogramSeries, createSeriesMarkers, type SeriesMar
 import { useEffect, useMemo } from 'react';
 import type { Bar } from '@/lib/api/types';
 import { formatQty } from '@/lib/format';
-import { COLORS, toSeconds, zoneLocalization } from './chartTheme';
+import { chartClock } from './chartTime';
+import { chartSummary, tickRecorder } from './chartText';
+import { COLORS, toSeconds } from './chartTheme';
 import { safely, useChart } from './useChart';
 
 export interface TradeMark {
@@ -53,33 +55,49 @@ export function placeMarks<M extends { ts: string }>(times: number[], marks: M[]
   return result;
 }
 
-export function CandleChart({ bars, marks = [], barSeconds, zone, intraday, height = 360, testId = 'candle-chart' }:
-  { bars: Bar[]; marks?: TradeMark[]; barSeconds?: number; zone: string; intraday: boolean; height?: number;
-    testId?: string }) {
+export function CandleChart({ bars, marks = [], barSeconds, zone, timeframe, height = 360, testId = 'candle-chart',
+  what = 'Price' }:
+  { bars: Bar[]; marks?: TradeMark[]; barSeconds?: number; zone: string; timeframe: string; height?: number;
+    testId?: string; what?: string }) {
   const { ref, chart } = useChart(height);
+  const clock = useMemo(() => chartClock(zone, timeframe), [zone, timeframe]);
 
-  const data = useMemo(() => bars.map((b) => ({
-    time: toSeconds(b.ts), open: Number(b.open), high: Number(b.high), low: Number(b.low), close: Number(b.close),
-    volume: Number(b.volume),
-  })), [bars]);
+  const { data, utc } = useMemo(() => {
+    const instants = bars.map((b) => toSeconds(b.ts) as number);
+    const times = clock.times(instants);
+    return {
+      utc: instants,
+      data: bars.map((b, i) => ({
+        time: times[i] as UTCTimestamp, open: Number(b.open), high: Number(b.high), low: Number(b.low),
+        close: Number(b.close), volume: Number(b.volume),
+      })),
+    };
+  }, [bars, clock]);
 
   const markers = useMemo(() => {
-    const { placed } = placeMarks(data.map((d) => d.time as number), marks, barSeconds);
+    const { placed } = placeMarks(utc, marks, barSeconds);
+    const chartTime = new Map(utc.map((t, i) => [t, data[i]?.time]));
     const withText = placed.length <= 60;
     return placed
       .map(({ mark: m, time }): SeriesMarker<UTCTimestamp> => {
         const buy = m.side === 'buy';
         return {
-          time: time as UTCTimestamp, position: buy ? 'belowBar' : 'aboveBar', shape: buy ? 'arrowUp' : 'arrowDown',
-          color: buy ? COLORS.up : COLORS.down, text: withText ? `${buy ? 'B' : 'S'} ${formatQty(m.qty)}` : undefined,
+          time: (chartTime.get(time) ?? time) as UTCTimestamp, position: buy ? 'belowBar' : 'aboveBar',
+          shape: buy ? 'arrowUp' : 'arrowDown', color: buy ? COLORS.up : COLORS.down,
+          text: withText ? `${buy ? 'B' : 'S'} ${formatQty(m.qty)}` : undefined,
         };
       })
       .sort((a, b) => (a.time as number) - (b.time as number));
-  }, [marks, data, barSeconds]);
+  }, [marks, data, utc, barSeconds]);
+
+  const summary = useMemo(() => chartSummary(`${what} (close)`, data.map((d) => ({ time: d.time, value: d.close })),
+    clock), [what, data, clock]);
 
   useEffect(() => {
-    if (!chart) return undefined;
-    chart.applyOptions(zoneLocalization(zone, intraday));
+    const el = ref.current;
+    if (!chart || !el) return undefined;
+    const ticks = tickRecorder(el, chart);
+    chart.applyOptions(clock.options(ticks.onTick));
     const candles = chart.addSeries(CandlestickSeries, {
       upColor: COLORS.up, downColor: COLORS.down, borderVisible: false, wickUpColor: COLORS.up, wickDownColor: COLORS.down,
     });
@@ -91,13 +109,17 @@ export function CandleChart({ bars, marks = [], barSeconds, zone, intraday, heig
       color: d.close >= d.open ? '#1a4d3680' : '#6b262680' })));
     const plugin = createSeriesMarkers(candles, markers);
     chart.timeScale().fitContent();
-    return () => safely(() => {
-      plugin.detach();
-      chart.removeSeries(volume);
-      chart.removeSeries(candles);
-    });
-  }, [chart, data, markers, zone, intraday]);
+    return () => {
+      ticks.stop();
+      safely(chart, () => {
+        ticks.detach();
+        plugin.detach();
+        chart.removeSeries(volume);
+        chart.removeSeries(candles);
+      });
+    };
+  }, [chart, ref, data, markers, clock]);
 
   return <div ref={ref} className="chart" style={{ height }} data-testid={testId} data-bars={bars.length}
-    data-markers={markers.length} />;
+    data-markers={markers.length} data-zone={clock.zone} role="img" aria-label={summary} />;
 }

@@ -1,31 +1,43 @@
-import { AreaSeries, LineSeries, LineStyle } from 'lightweight-charts';
+import { AreaSeries, LineSeries, LineStyle, type UTCTimestamp } from 'lightweight-charts';
 import { useEffect, useMemo } from 'react';
 import type { EquityPoint } from '@/lib/api/types';
-import { COLORS, toSeconds, zoneLocalization } from './chartTheme';
+import { chartClock } from './chartTime';
+import { chartSummary, tickRecorder } from './chartText';
+import { COLORS, toSeconds } from './chartTheme';
 import { safely, useChart } from './useChart';
 
 /** Equity with the buy-and-hold benchmark above, the drawdown (in %) in a pane beneath. */
-export function EquityChart({ points, zone, intraday, height = 380 }:
-  { points: EquityPoint[]; zone: string; intraday: boolean; height?: number }) {
+export function EquityChart({ points, zone, timeframe, height = 380 }:
+  { points: EquityPoint[]; zone: string; timeframe: string; height?: number }) {
   const { ref, chart } = useChart(height);
+  const clock = useMemo(() => chartClock(zone, timeframe), [zone, timeframe]);
 
   const series = useMemo(() => {
     const seen = new Set<number>();
     const rows = points
-      .map((p) => ({ time: toSeconds(p.ts), p }))
+      .map((p) => ({ time: toSeconds(p.ts) as number, p }))
       .sort((a, b) => a.time - b.time)
       .filter(({ time }) => (seen.has(time) ? false : (seen.add(time), true)));
+    const times = clock.times(rows.map((r) => r.time));
+    const at = rows.map(({ p }, i) => ({ time: times[i] as UTCTimestamp, p }));
     return {
-      equity: rows.map(({ time, p }) => ({ time, value: Number(p.equity) })),
-      benchmark: rows.filter(({ p }) => p.benchmark !== null && p.benchmark !== undefined)
+      equity: at.map(({ time, p }) => ({ time, value: Number(p.equity) })),
+      benchmark: at.filter(({ p }) => p.benchmark !== null && p.benchmark !== undefined)
         .map(({ time, p }) => ({ time, value: Number(p.benchmark) })),
-      drawdown: rows.map(({ time, p }) => ({ time, value: p.drawdown ?? 0 })),
+      drawdown: at.map(({ time, p }) => ({ time, value: p.drawdown ?? 0 })),
     };
-  }, [points]);
+  }, [points, clock]);
+
+  const summary = useMemo(() => {
+    const worst = series.drawdown.reduce((min, d) => Math.min(min, d.value), 0);
+    return `${chartSummary('Equity', series.equity, clock)} Deepest drawdown ${(worst * 100).toFixed(1)}%.`;
+  }, [series, clock]);
 
   useEffect(() => {
-    if (!chart) return undefined;
-    chart.applyOptions(zoneLocalization(zone, intraday));
+    const el = ref.current;
+    if (!chart || !el) return undefined;
+    const ticks = tickRecorder(el, chart);
+    chart.applyOptions(clock.options(ticks.onTick));
     const equity = chart.addSeries(LineSeries, { color: COLORS.accent, lineWidth: 2, title: 'equity' });
     const benchmark = chart.addSeries(LineSeries, { color: COLORS.benchmark, lineWidth: 1, lineStyle: LineStyle.Dashed,
       title: 'buy & hold', priceLineVisible: false, lastValueVisible: true });
@@ -41,12 +53,16 @@ export function EquityChart({ points, zone, intraday, height = 380 }:
     panes[0]?.setStretchFactor(3);
     panes[1]?.setStretchFactor(1);
     chart.timeScale().fitContent();
-    return () => safely(() => {
-      chart.removeSeries(drawdown);
-      chart.removeSeries(benchmark);
-      chart.removeSeries(equity);
-    });
-  }, [chart, series, zone, intraday]);
+    return () => {
+      ticks.stop();
+      safely(chart, () => {
+        ticks.detach();
+        chart.removeSeries(drawdown);
+        chart.removeSeries(benchmark);
+        chart.removeSeries(equity);
+      });
+    };
+  }, [chart, ref, series, clock]);
 
   return (
     <div className="chart" style={{ height }} data-testid="equity-chart" data-points={points.length}>
@@ -54,8 +70,10 @@ export function EquityChart({ points, zone, intraday, height = 380 }:
         <span><span className="legend-swatch" style={{ background: COLORS.accent }} />equity</span>
         <span><span className="legend-swatch" style={{ background: COLORS.benchmark }} />buy &amp; hold</span>
         <span><span className="legend-swatch" style={{ background: COLORS.down }} />drawdown (lower pane)</span>
+        {clock.daily ? null : <span className="dim" data-testid="chart-zone">times in {clock.zone}</span>}
       </div>
-      <div ref={ref} style={{ height }} />
+      <div ref={ref} style={{ height }} role="img" aria-label={summary} data-testid="equity-canvas"
+        data-zone={clock.zone} />
     </div>
   );
 }

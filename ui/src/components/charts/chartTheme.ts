@@ -1,6 +1,4 @@
-import { ColorType, CrosshairMode, TickMarkType, type DeepPartial, type ChartOptions, type Time,
-  type UTCTimestamp } from 'lightweight-charts';
-import { formatInZone } from '@/lib/time/zone';
+import { ColorType, CrosshairMode, type DeepPartial, type ChartOptions, type UTCTimestamp } from 'lightweight-charts';
 
 export const COLORS = {
   up: '#22c57a',
@@ -15,36 +13,6 @@ export const COLORS = {
 
 export function toSeconds(iso: string): UTCTimestamp {
   return Math.floor(new Date(iso).getTime() / 1000) as UTCTimestamp;
-}
-
-function seconds(time: Time): number {
-  if (typeof time === 'number') return time;
-  if (typeof time === 'string') return new Date(`${time}T00:00:00Z`).getTime() / 1000;
-  return Date.UTC(time.year, time.month - 1, time.day) / 1000;
-}
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** Axis and crosshair labels in the zone the user chose (the chart's own data stays in UTC seconds). */
-export function zoneLocalization(zone: string, intraday: boolean) {
-  const tick = (time: Time, type: TickMarkType): string => {
-    const ms = seconds(time) * 1000;
-    const full = formatInZone(ms, zone, 'seconds'); // YYYY-MM-DD HH:mm:ss
-    const [y = '', m = '1', d = ''] = full.slice(0, 10).split('-');
-    switch (type) {
-      case TickMarkType.Year: return y;
-      case TickMarkType.Month: return `${MONTHS[Number(m) - 1] ?? m} ${y.slice(2)}`;
-      case TickMarkType.DayOfMonth: return `${MONTHS[Number(m) - 1] ?? m} ${Number(d)}`;
-      case TickMarkType.TimeWithSeconds: return full.slice(11);
-      default: return full.slice(11, 16);
-    }
-  };
-  return {
-    localization: {
-      timeFormatter: (time: Time) => formatInZone(seconds(time) * 1000, zone, intraday ? 'datetime' : 'date'),
-    },
-    timeScale: { tickMarkFormatter: tick, timeVisible: intraday, secondsVisible: false },
-  };
 }
 
 export function baseOptions(height: number): DeepPartial<ChartOptions> {

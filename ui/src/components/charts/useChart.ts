@@ -2,6 +2,11 @@ import { createChart, type IChartApi } from 'lightweight-charts';
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import { baseOptions } from './chartTheme';
 
+/** Charts already removed. On unmount React runs the chart's cleanup before its series' cleanup; any call
+ *  on a removed chart (removeSeries, detach) schedules a paint of disposed canvases that throws
+ *  "Object is disposed" a frame later, out of reach of any try/catch — so such calls must not happen. */
+const removed = new WeakSet<IChartApi>();
+
 /** Create a chart in the container, follow the container's width, remove it on unmount. */
 export function useChart(height: number): { ref: RefObject<HTMLDivElement | null>; chart: IChartApi | null } {
   const ref = useRef<HTMLDivElement | null>(null);
@@ -13,13 +18,14 @@ export function useChart(height: number): { ref: RefObject<HTMLDivElement | null
     const created = createChart(el, { ...baseOptions(height), width: el.clientWidth || 600 });
     setChart(created);
     const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => {
-      created.applyOptions({ width: el.clientWidth });
+      if (!removed.has(created) && el.clientWidth > 0) created.applyOptions({ width: el.clientWidth });
     });
     observer?.observe(el);
     return () => {
       observer?.disconnect();
-      created.remove();
+      removed.add(created);
       setChart(null);
+      created.remove();
     };
   }, [height]);
 
@@ -27,13 +33,14 @@ export function useChart(height: number): { ref: RefObject<HTMLDivElement | null
 }
 
 /**
- * Run a chart teardown that may come after the chart itself was removed (on unmount React cleans
- * up the chart's effect before the series' effect): a removed chart has nothing left to detach.
+ * Undo what a series effect added (series, markers, subscriptions) — only while the chart lives: a
+ * removed chart took its series with it, and touching it would throw a frame later.
  */
-export function safely(teardown: () => void): void {
+export function safely(chart: IChartApi, teardown: () => void): void {
+  if (removed.has(chart)) return;
   try {
     teardown();
   } catch {
-    /* the chart is already gone */
+    /* a series already gone: nothing left to detach */
   }
 }

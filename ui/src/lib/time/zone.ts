@@ -66,19 +66,22 @@ function toDate(value: string | number | Date): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
-export type TimeStyle = 'datetime' | 'seconds' | 'date' | 'time';
+/** `day` is a daily bar's calendar date: the UTC date it is stamped with, the same in every zone (a daily
+ *  bar of 2023-01-02 is that date, not the instant 2023-01-01 19:00 in New York). */
+export type TimeStyle = 'datetime' | 'seconds' | 'date' | 'time' | 'day';
 
-/** "2024-03-01 14:30" in the zone; `seconds` adds :ss; `date` and `time` give one half. */
+/** "2024-03-01 14:30" in the zone; `seconds` adds :ss; `date` and `time` give one half; `day` the UTC date. */
 export function formatInZone(value: string | number | Date | null | undefined, zone: string,
   style: TimeStyle = 'datetime'): string {
   if (value === null || value === undefined || value === '') return '—';
   const date = toDate(value);
   if (!date) return String(value);
-  const p = partsIn(date, zone);
+  const p = partsIn(date, style === 'day' ? 'UTC' : zone);
   const day = `${p.year}-${p.month}-${p.day}`;
   const hm = `${p.hour}:${p.minute}`;
   switch (style) {
     case 'date':
+    case 'day':
       return day;
     case 'time':
       return hm;
@@ -127,4 +130,13 @@ export function utcIsoToWallTime(iso: string | null | undefined, zone: string): 
   if (!date) return '';
   const p = partsIn(date, zone);
   return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+}
+
+/** The wall clock of `zone` at a UTC instant, as seconds of a UTC clock showing that wall time (what a
+ *  chart is given so its day, month and year boundaries fall at the zone's midnights). */
+export function wallClockSeconds(utcSeconds: number, zone: string): number {
+  if (zone === 'UTC' || zone === 'Etc/UTC') return utcSeconds;
+  const p = partsIn(new Date(utcSeconds * 1000), zone);
+  return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour) % 24, Number(p.minute),
+    Number(p.second)) / 1000;
 }

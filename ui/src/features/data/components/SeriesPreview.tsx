@@ -14,7 +14,7 @@ export function SeriesPreview({ series }: { series: Series }) {
   if (bars.error) return <ErrorBanner error={bars.error} title="Bars unavailable" />;
   return (
     <div data-testid="preview-chart">
-      <CandleChart bars={bars.data} zone={zone} intraday={series.timeframe !== '1Day'} height={320}
+      <CandleChart bars={bars.data} zone={zone} timeframe={series.timeframe} height={320}
         testId="preview-candles" />
       <div className="muted">
         {series.count > PREVIEW_BARS ? `the last ${PREVIEW_BARS.toLocaleString()} of ` : ''}

@@ -55,7 +55,7 @@ export function DriftTab({ run }: { run: Run }) {
           value={`${formatNumber(s.avg_slippage_bps, 1)} / ${formatNumber(s.worst_slippage_bps, 1)} bps`} />
         <MetricCard label="Partial fills" value={s.partial_fills} testId="drift-partials" />
       </div>
-      <OverlayEquityChart live={equity.live} backtest={equity.backtest} zone={zone} intraday={run.timeframe !== '1Day'} />
+      <OverlayEquityChart live={equity.live} backtest={equity.backtest} zone={zone} timeframe={run.timeframe} />
       <h3>Decisions that differ</h3>
       <DataTable testId="drift-unmatched" rows={unmatched} columns={UNMATCHED} rowKey={(d) => `${d.status}-${d.bar_ts}-${
         (d.live ?? d.backtest)?.client_order_id}`} initialSort={{ key: 'bar_ts', dir: 'asc' }}

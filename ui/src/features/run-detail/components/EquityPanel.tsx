@@ -26,7 +26,7 @@ export function EquityPanel({ run }: { run: Run }) {
             : run.status === 'running' ? 'Waiting for the first bar: the curve grows with every tick.' : 'No equity recorded.'}
         </p>
       ) : equity.data ? (
-        <EquityChart points={equity.data} zone={zone} intraday={run.timeframe !== '1Day'} />
+        <EquityChart points={equity.data} zone={zone} timeframe={run.timeframe} />
       ) : null}
     </Panel>
   );

@@ -4,7 +4,7 @@ import { toSeconds } from '@/components/charts/chartTheme';
 import { ErrorBanner, Loading, Panel } from '@/components/ui/Feedback';
 import { useBars } from '@/lib/api/catalog';
 import type { Run } from '@/lib/api/types';
-import { barSeconds as secondsOf } from '@/lib/timeframes';
+import { isDaily, barSeconds as secondsOf } from '@/lib/timeframes';
 import { useTimeZone } from '@/lib/time/useTimeZone';
 import { useRecords } from '../api/run';
 
@@ -37,6 +37,7 @@ export function PriceChartPanel({ run }: { run: Run }) {
           </select>
         ) : <span className="mono">{symbol}</span>}
         <span className="dim mono">{run.timeframe}</span>
+        {isDaily(run.timeframe) ? null : <span className="dim" data-testid="price-zone">times in {zone}</span>}
         <span className="dim">{placement.placed.length} fills marked</span>
       </div>
     }>
@@ -46,7 +47,7 @@ export function PriceChartPanel({ run }: { run: Run }) {
       ) : bars.data ? (
         <>
           <CandleChart bars={bars.data} marks={marks} barSeconds={barSeconds} zone={zone}
-            intraday={run.timeframe !== '1Day'} />
+            timeframe={run.timeframe} what={symbol} />
           {placement.earlier || placement.later ? (
             <p className="muted panel-body" style={{ margin: 0, paddingTop: 4 }} data-testid="fills-not-shown">
               {outsideNote(placement.earlier, placement.later, bars.data.length)}

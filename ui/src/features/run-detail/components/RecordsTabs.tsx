@@ -7,7 +7,7 @@ import { Tabs } from '@/components/ui/Tabs';
 import type { Run } from '@/lib/api/types';
 import { exportOrFallback } from '../api/export';
 import { usePositions, useRecords } from '../api/run';
-import { FILL_COLUMNS, ORDER_COLUMNS, POSITION_COLUMNS, TRADE_COLUMNS } from './columns';
+import { fillColumns, orderColumns, positionColumns, tradeColumns } from './columns';
 import { DriftTab } from './DriftTab';
 import { EventLog } from './EventLog';
 
@@ -64,7 +64,7 @@ export function RecordsTabs({ run }: { run: Run }) {
           <ErrorBanner error={trades.error} />
           {trades.isPending ? <Loading /> : (
             <DataTable testId="trades-table" rows={trades.data?.items ?? []} total={trades.data?.total}
-              columns={TRADE_COLUMNS} rowKey={(t) => t.id} initialSort={{ key: 'entry_ts', dir: 'asc' }}
+              columns={tradeColumns(run.timeframe)} rowKey={(t) => t.id} initialSort={{ key: 'entry_ts', dir: 'asc' }}
               empty={empty('closed trades')}
               footer={<ExportButton testId="export-trades" onClick={() => exportOrFallback(run.id, 'trades', trades.data?.items ?? [])} />} />
           )}
@@ -75,7 +75,7 @@ export function RecordsTabs({ run }: { run: Run }) {
           <ErrorBanner error={orders.error} />
           {orders.isPending ? <Loading /> : (
             <DataTable testId="orders-table" rows={orders.data?.items ?? []} total={orders.data?.total}
-              columns={ORDER_COLUMNS} rowKey={(o) => o.id} initialSort={{ key: 'submitted_at', dir: 'desc' }}
+              columns={orderColumns(run.timeframe)} rowKey={(o) => o.id} initialSort={{ key: 'submitted_at', dir: 'desc' }}
               empty={empty('orders')}
               footer={<ExportButton testId="export-orders" onClick={() => exportOrFallback(run.id, 'orders', orders.data?.items ?? [])} />} />
           )}
@@ -86,7 +86,7 @@ export function RecordsTabs({ run }: { run: Run }) {
           <ErrorBanner error={fills.error} />
           {fills.isPending ? <Loading /> : (
             <DataTable testId="fills-table" rows={fills.data?.items ?? []} total={fills.data?.total}
-              columns={FILL_COLUMNS} rowKey={(f) => f.id} initialSort={{ key: 'ts', dir: 'desc' }} empty={empty('fills')}
+              columns={fillColumns(run.timeframe)} rowKey={(f) => f.id} initialSort={{ key: 'ts', dir: 'desc' }} empty={empty('fills')}
               footer={<ExportButton testId="export-fills" onClick={() => saveCsv(`run-${slug}-fills.csv`, toCsv(
                 ['id', 'order_id', 'symbol', 'side', 'qty', 'price', 'fee', 'ts'],
                 (fills.data?.items ?? []).map((f) => [f.id, f.order_id, f.symbol, f.side, f.qty, f.price, f.fee, f.ts])))} />} />
@@ -97,7 +97,7 @@ export function RecordsTabs({ run }: { run: Run }) {
         <>
           <ErrorBanner error={positions.error} />
           {positions.isPending ? <Loading /> : (
-            <DataTable testId="positions-table" rows={positions.data ?? []} columns={POSITION_COLUMNS}
+            <DataTable testId="positions-table" rows={positions.data ?? []} columns={positionColumns(run.timeframe)}
               rowKey={(p) => p.symbol} empty={empty('positions')}
               footer={<ExportButton testId="export-positions" onClick={() => saveCsv(`run-${slug}-positions.csv`, toCsv(
                 ['symbol', 'qty', 'avg_price', 'mark_price', 'market_value', 'unrealized_pl', 'realized_pl', 'updated_at'],

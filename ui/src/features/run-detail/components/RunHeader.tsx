@@ -10,6 +10,7 @@ import { Time } from '@/components/ui/Time';
 import { canStart, canStop, isFinished, useRunActions } from '@/lib/api/runs';
 import type { Run } from '@/lib/api/types';
 import { formatMoney, formatPct } from '@/lib/format';
+import { barTimeStyle } from '@/lib/time/barTime';
 
 export function RunHeader({ run }: { run: Run }) {
   const { start, stop, remove } = useRunActions(run.id);
@@ -52,7 +53,7 @@ export function RunHeader({ run }: { run: Run }) {
           <span>symbols <span className="mono">{run.symbols.join(', ')}</span></span>
           <span>timeframe <span className="mono">{run.timeframe}</span></span>
           {run.start_at || run.end_at ? (
-            <span>window <Time value={run.start_at} /> → <Time value={run.end_at} /></span>
+            <span>window <Time value={run.start_at} style={barTimeStyle(run.timeframe)} /> → <Time value={run.end_at} style={barTimeStyle(run.timeframe)} /></span>
           ) : null}
           <span>cash <span className="mono">{formatMoney(run.cash)}</span></span>
           <span>fees <span className="mono">{run.fees.model}{run.fees.rate ? ` ${run.fees.rate}` : ''}</span></span>

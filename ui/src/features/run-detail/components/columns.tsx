@@ -2,11 +2,13 @@ import type { Column } from '@/components/ui/DataTable';
 import { Time } from '@/components/ui/Time';
 import type { Fill, Order, Position, Trade } from '@/lib/api/types';
 import { formatMoney, formatPrice, formatQty, tone } from '@/lib/format';
+import { barTimeStyle, recordTimeStyle } from '@/lib/time/barTime';
 
 const side = (s: string) => <span className={s === 'buy' ? 'pos' : s === 'sell' ? 'neg' : ''}>{s}</span>;
 
-export const ORDER_COLUMNS: Column<Order>[] = [
-  { key: 'submitted_at', header: 'Submitted', sortValue: (o) => o.submitted_at, render: (o) => <Time value={o.submitted_at} style="seconds" /> },
+/** The columns of a run's records. Times follow the run's timeframe: dates on daily runs, zone times otherwise. */
+export const orderColumns = (timeframe: string): Column<Order>[] => [
+  { key: 'submitted_at', header: 'Submitted', sortValue: (o) => o.submitted_at, render: (o) => <Time value={o.submitted_at} style={recordTimeStyle(timeframe)} /> },
   { key: 'symbol', header: 'Symbol', sortValue: (o) => o.symbol, render: (o) => <span className="mono">{o.symbol}</span> },
   { key: 'side', header: 'Side', sortValue: (o) => o.side, render: (o) => side(o.side) },
   { key: 'type', header: 'Type', sortValue: (o) => o.type, render: (o) => <span className="mono">{o.type}{o.order_class !== 'simple' ? ` · ${o.order_class}` : ''} · {o.time_in_force}</span> },
@@ -21,12 +23,12 @@ export const ORDER_COLUMNS: Column<Order>[] = [
   ) },
   { key: 'filled_qty', header: 'Filled', numeric: true, sortValue: (o) => o.filled_qty, render: (o) => formatQty(o.filled_qty) },
   { key: 'avg', header: 'Avg price', numeric: true, sortValue: (o) => o.filled_avg_price, render: (o) => formatPrice(o.filled_avg_price) },
-  { key: 'filled_at', header: 'Filled at', sortValue: (o) => o.filled_at, render: (o) => <Time value={o.filled_at} style="seconds" /> },
+  { key: 'filled_at', header: 'Filled at', sortValue: (o) => o.filled_at, render: (o) => <Time value={o.filled_at} style={recordTimeStyle(timeframe)} /> },
   { key: 'coid', header: 'Client order id', render: (o) => <span className="dim mono">{o.client_order_id}</span> },
 ];
 
-export const FILL_COLUMNS: Column<Fill>[] = [
-  { key: 'ts', header: 'Time', sortValue: (f) => f.ts, render: (f) => <Time value={f.ts} style="seconds" /> },
+export const fillColumns = (timeframe: string): Column<Fill>[] => [
+  { key: 'ts', header: 'Time', sortValue: (f) => f.ts, render: (f) => <Time value={f.ts} style={recordTimeStyle(timeframe)} /> },
   { key: 'symbol', header: 'Symbol', sortValue: (f) => f.symbol, render: (f) => <span className="mono">{f.symbol}</span> },
   { key: 'side', header: 'Side', sortValue: (f) => f.side, render: (f) => side(f.side) },
   { key: 'qty', header: 'Qty', numeric: true, sortValue: (f) => f.qty, render: (f) => formatQty(f.qty) },
@@ -35,9 +37,9 @@ export const FILL_COLUMNS: Column<Fill>[] = [
   { key: 'order', header: 'Order', render: (f) => <span className="dim mono">{f.order_id.slice(0, 8)}</span> },
 ];
 
-export const TRADE_COLUMNS: Column<Trade>[] = [
-  { key: 'entry_ts', header: 'Entry', sortValue: (t) => t.entry_ts, render: (t) => <Time value={t.entry_ts} /> },
-  { key: 'exit_ts', header: 'Exit', sortValue: (t) => t.exit_ts, render: (t) => <Time value={t.exit_ts} /> },
+export const tradeColumns = (timeframe: string): Column<Trade>[] => [
+  { key: 'entry_ts', header: 'Entry', sortValue: (t) => t.entry_ts, render: (t) => <Time value={t.entry_ts} style={barTimeStyle(timeframe)} /> },
+  { key: 'exit_ts', header: 'Exit', sortValue: (t) => t.exit_ts, render: (t) => <Time value={t.exit_ts} style={barTimeStyle(timeframe)} /> },
   { key: 'symbol', header: 'Symbol', sortValue: (t) => t.symbol, render: (t) => <span className="mono">{t.symbol}</span> },
   { key: 'direction', header: 'Dir', sortValue: (t) => t.direction, render: (t) => <span className={t.direction === 'long' ? 'pos' : 'neg'}>{t.direction}</span> },
   { key: 'qty', header: 'Qty', numeric: true, sortValue: (t) => t.qty, render: (t) => formatQty(t.qty) },
@@ -49,7 +51,7 @@ export const TRADE_COLUMNS: Column<Trade>[] = [
   { key: 'bars_held', header: 'Bars', numeric: true, sortValue: (t) => t.bars_held, render: (t) => t.bars_held },
 ];
 
-export const POSITION_COLUMNS: Column<Position>[] = [
+export const positionColumns = (timeframe: string): Column<Position>[] => [
   { key: 'symbol', header: 'Symbol', sortValue: (p) => p.symbol, render: (p) => <span className="mono">{p.symbol}</span> },
   { key: 'qty', header: 'Qty', numeric: true, sortValue: (p) => p.qty, render: (p) => <span className={tone(p.qty)}>{formatQty(p.qty)}</span> },
   { key: 'avg_price', header: 'Avg price', numeric: true, sortValue: (p) => p.avg_price, render: (p) => formatPrice(p.avg_price) },
@@ -57,5 +59,5 @@ export const POSITION_COLUMNS: Column<Position>[] = [
   { key: 'market_value', header: 'Value', numeric: true, sortValue: (p) => p.market_value, render: (p) => formatMoney(p.market_value) },
   { key: 'unrealized_pl', header: 'Unrealized', numeric: true, sortValue: (p) => p.unrealized_pl, render: (p) => <span className={tone(p.unrealized_pl)}>{formatMoney(p.unrealized_pl, true)}</span> },
   { key: 'realized_pl', header: 'Realized', numeric: true, sortValue: (p) => p.realized_pl, render: (p) => <span className={tone(p.realized_pl)}>{formatMoney(p.realized_pl, true)}</span> },
-  { key: 'updated_at', header: 'Updated', sortValue: (p) => p.updated_at, render: (p) => <Time value={p.updated_at} style="seconds" /> },
+  { key: 'updated_at', header: 'Updated', sortValue: (p) => p.updated_at, render: (p) => <Time value={p.updated_at} style={recordTimeStyle(timeframe)} /> },
 ];
