@@ -18,6 +18,7 @@ class RunStatusChanged(Thin):
     previous: str | None = None
     mode: str | None = None
     error: str | None = None
+    state: dict[str, str | bool | None] | None = None  # the run's state view (app/services/run_state.py)
 
 
 class BacktestProgressed(Thin):

@@ -13,6 +13,7 @@ from typing import Any, get_args
 from app.glados.schemas.enums import RunMetric
 from app.glados.schemas.runs import RunSort
 from app.services.lifecycle import BACKTEST_MOVES, FINISHED, LIVE_MOVES
+from app.services.run_state import PHASES, REASONS
 from app.services.specs import Mode, Timeframe
 
 _STATUSES = list(dict.fromkeys([*BACKTEST_MOVES, *LIVE_MOVES]))
@@ -25,6 +26,8 @@ ENUMS: dict[str, tuple[list[str], str]] = {
     "LiveStatus": (list(LIVE_MOVES), "A paper or live run: created → running → stopping → stopped | error."),
     "FinishedStatus": ([s for s in _STATUSES if s in FINISHED], "States after which a run changes no more "
                                                                 "(it may be deleted)."),
+    "RunPhase": (list(PHASES), "What a run is doing, in `RunStateOut.state`."),
+    "StopReason": (list(REASONS), "Why a run is stopping or stopped, in `RunStateOut.reason`."),
     "RunSort": (list(get_args(RunSort)), "What the runs list sorts by: a column or a metric."),
     "RunMetric": (list(get_args(RunMetric)), "The figures a run reports in `metrics` (percentages in percent)."),
 }

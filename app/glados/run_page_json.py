@@ -3,7 +3,8 @@ with each item what `RunOut` (GET /runs/{id}) says of the run, without building 
 
 On Postgres each item arrives as its JSON text (app/walle/repositories/run_item_json.py) and is written as
 it is (Postgres writes a whole float8 metric without a fraction: `"trades": 58`); elsewhere the items are
-dicts and `metric_numbers` writes the metrics alike.
+dicts and `metric_numbers` writes the metrics alike. Either way `state` is added last, from
+`app/services/run_state.py` (its rules live in Python only).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import orjson
 from flask import Response
 
 from app.glados.schemas.runs import RunOut, RunPage, RunQuery
+from app.services.run_state import run_state
 from app.walle.repositories.run_pages import FIELDS, RunRows
 
 OPTIONS = orjson.OPT_UTC_Z  # datetimes as pydantic writes them: 2026-01-05T09:30:00Z
@@ -39,13 +41,22 @@ def _decimal(value: Any) -> str:
     raise TypeError(f"{type(value).__name__} is not JSON")
 
 
+def with_state(text: str | bytes) -> orjson.Fragment:
+    """Postgres's item text with `state` appended, as `RunOut` writes it last (derived in Python only)."""
+    raw = text.encode() if isinstance(text, str) else text
+    item = orjson.loads(raw)
+    state = orjson.dumps(run_state(item["mode"], item["status"], item["error"]))
+    return orjson.Fragment(b"".join((raw[:-1], b',"state":', state, b"}")))
+
+
 def run_page_response(found: RunRows, query: RunQuery, next_cursor: str | None) -> Response:
     if found.json_text:
-        items: list[Any] = [orjson.Fragment(item) for item in found.items]
+        items: list[Any] = [with_state(item) for item in found.items]
     else:
         items = found.items
         for item in items:
             item["metrics"] = metric_numbers(item["metrics"])
+            item["state"] = run_state(item["mode"], item["status"], item["error"])
     body = {"items": items, "total": found.total, "total_exact": found.exact, "page": query.page,
             "per_page": query.per_page, "next_cursor": next_cursor}
     return Response(orjson.dumps(body, default=_decimal, option=OPTIONS), mimetype="application/json")

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.events.commands import KillSwitch, RefreshAccount, issue
+from app.services.run_state import STOPPED_BY_KILL_SWITCH
 from app.services.runs import transition
 from app.walle.models import AccountSnapshot, Run
 from app.walle.uow import UnitOfWork
@@ -30,7 +31,7 @@ class LiveControl:
             runs = uow.session.scalars(select(Run).where(Run.mode.in_(("paper", "live")), Run.status == "running"))
             stopping = 0
             for run in runs:
-                transition(uow, run, "stopping")
+                transition(uow, run, "stopping", error=STOPPED_BY_KILL_SWITCH)
                 stopping += 1
             issue(uow.outbox, KillSwitch())
             uow.commit()

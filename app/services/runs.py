@@ -14,6 +14,7 @@ from app.events.commands import Command, StartBacktest, StartLive, StopRun, issu
 from app.events.types import RUN_STATUS_EVENTS
 from app.services import idempotency, lifecycle, strategies
 from app.services.errors import Conflict, NotConfigured, NotFound, ValidationFailed
+from app.services.run_state import CANCELLED_BY_USER, STOPPED_BY_USER, run_state
 from app.services.specs import RunCreate, RunStop
 from app.walle.models import Run
 from app.walle.uow import UnitOfWork
@@ -44,6 +45,7 @@ def transition(uow: UnitOfWork, run: Run, target: str, *, error: str | None = No
     payload: dict[str, Any] = {"run_id": run.id, "status": target, "previous": previous, "mode": run.mode}
     if error:
         payload["error"] = error[:500]
+    payload["state"] = run_state(run.mode, target, run.error)  # the UI's badge follows the event
     uow.outbox.emit(RUN_STATUS_EVENTS[target], payload, run_id=run.id)
 
 
@@ -138,13 +140,13 @@ class RunService:
             run = self._get(uow, run_id, for_update=True)
             if run.mode == "backtest":
                 # The worker polls the status while it runs and abandons the run once it sees this.
-                transition(uow, run, "cancelled", error="cancelled by the user", at=self.clock.now())
+                transition(uow, run, "cancelled", error=CANCELLED_BY_USER, at=self.clock.now())
                 if run.sweep_id:
                     from app.services.sweeps import record_cell_finished  # sweeps builds on runs
 
                     record_cell_finished(uow, run.sweep_id)
             else:
-                transition(uow, run, "stopping", at=self.clock.now())
+                transition(uow, run, "stopping", error=STOPPED_BY_USER, at=self.clock.now())
                 issue(uow.outbox, StopRun(run.id, cancel_orders=request.cancel_orders))
             uow.commit()
         return run

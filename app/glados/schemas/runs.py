@@ -6,9 +6,22 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from app.glados.schemas.common import MAX_SEQ, Out, PageQuery
+from app.services.run_state import Phase, Reason, run_state
+
+
+class RunStateOut(BaseModel):
+    """What the run is doing and why it stopped: the UI's badge, banner and buttons read this alone."""
+
+    state: Phase = Field(description="created, queued, running, stopping or stopped")
+    reason: Reason | None = Field(description=(
+        "why it is stopping or stopped: completed, user (stopped or cancelled), kill_switch, risk_limit, or error; "
+        "null while it has not been stopped"))
+    message: str | None = Field(description="the error, the risk limit's detail, or a note such as 'sweep cancelled'")
+    can_stop: bool = Field(description="POST /runs/{id}/stop is allowed now")
+    can_start: bool = Field(description="POST /runs/{id}/start is allowed now")
 
 
 class RunOut(Out):
@@ -36,6 +49,12 @@ class RunOut(Out):
     finished_at: datetime | None
     metrics: dict[str, int | float | None] = Field(default_factory=dict, description=(
         "figures by name; a whole number (a count such as `trades`) is an integer, a NaN or infinite one null"))
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def state(self) -> RunStateOut:
+        """The run's state as the UI shows it (derived from status and error in app/services/run_state.py)."""
+        return RunStateOut(**run_state(self.mode, self.status, self.error))
 
 
 RunSort = Literal["created_at", "name", "mode", "strategy", "symbols", "status",

@@ -25,6 +25,14 @@ export const LIVE_STATUSES: readonly LiveStatus[] = ["created", "running", "stop
 export type FinishedStatus = components['schemas']['FinishedStatus'];
 export const FINISHED_STATUSES: readonly FinishedStatus[] = ["completed", "failed", "cancelled", "stopped", "error"];
 
+/** What a run is doing, in `RunStateOut.state`. */
+export type RunPhase = components['schemas']['RunPhase'];
+export const RUN_PHASES: readonly RunPhase[] = ["created", "queued", "running", "stopping", "stopped"];
+
+/** Why a run is stopping or stopped, in `RunStateOut.reason`. */
+export type StopReason = components['schemas']['StopReason'];
+export const STOP_REASONS: readonly StopReason[] = ["completed", "user", "kill_switch", "risk_limit", "error"];
+
 /** What the runs list sorts by: a column or a metric. */
 export type RunSort = components['schemas']['RunSort'];
 export const RUN_SORTS: readonly RunSort[] = ["created_at", "name", "mode", "strategy", "symbols", "status", "total_return_pct", "sharpe", "max_drawdown_pct", "trades"];

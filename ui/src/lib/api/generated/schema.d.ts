@@ -1413,6 +1413,8 @@ export interface components {
             metrics: {
                 [key: string]: number | null;
             };
+            /** @description The run's state as the UI shows it (derived from status and error in app/services/run_state.py). */
+            readonly state: components["schemas"]["RunStateOut"];
         };
         /**
          * RunPage
@@ -1495,6 +1497,37 @@ export interface components {
              * @default null
              */
             cursor?: string | null;
+        };
+        /**
+         * RunStateOut
+         * @description What the run is doing and why it stopped: the UI's badge, banner and buttons read this alone.
+         */
+        RunStateOut: {
+            /**
+             * State
+             * @description created, queued, running, stopping or stopped
+             */
+            state: components["schemas"]["RunPhase"];
+            /**
+             * Reason
+             * @description why it is stopping or stopped: completed, user (stopped or cancelled), kill_switch, risk_limit, or error; null while it has not been stopped
+             */
+            reason: ("completed" | "user" | "kill_switch" | "risk_limit" | "error") | null;
+            /**
+             * Message
+             * @description the error, the risk limit's detail, or a note such as 'sweep cancelled'
+             */
+            message: string | null;
+            /**
+             * Can Stop
+             * @description POST /runs/{id}/stop is allowed now
+             */
+            can_stop: boolean;
+            /**
+             * Can Start
+             * @description POST /runs/{id}/start is allowed now
+             */
+            can_start: boolean;
         };
         /** RunStop */
         RunStop: {
@@ -1820,6 +1853,16 @@ export interface components {
          * @enum {string}
          */
         FinishedStatus: "completed" | "failed" | "cancelled" | "stopped" | "error";
+        /**
+         * @description What a run is doing, in `RunStateOut.state`.
+         * @enum {string}
+         */
+        RunPhase: "created" | "queued" | "running" | "stopping" | "stopped";
+        /**
+         * @description Why a run is stopping or stopped, in `RunStateOut.reason`.
+         * @enum {string}
+         */
+        StopReason: "completed" | "user" | "kill_switch" | "risk_limit" | "error";
         /**
          * @description What the runs list sorts by: a column or a metric.
          * @enum {string}
