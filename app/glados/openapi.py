@@ -11,11 +11,14 @@ from app.glados.api import REGISTRY, Operation
 from app.glados.errors import ErrorBody
 from app.glados.idempotency import DESCRIPTION, HEADER
 from app.glados.openapi_enums import add_enums
+from app.glados.session import COOKIE
 
 REF = "#/components/schemas/{model}"
 ERROR_TEXT = {
     400: "Malformed request: invalid JSON, nesting deeper than 64, a non-finite number, or a NUL character in a "
-         "header, the path or the query", 401: "Missing or wrong API token", 404: "Not found",
+         "header, the path or the query", 401: "Missing or wrong API token",
+    403: "Signed in by the session cookie, but a change sent neither JSON nor X-Requested-With (CSRF defence)",
+    404: "Not found",
     409: "Illegal state transition or conflict", 413: "Body too large", 415: "Body is not JSON",
     422: "Validation failed; details.fields names each field",
     500: "Unexpected error; the server log has the details under correlation_id",
@@ -39,13 +42,16 @@ def build_document(version: str = "1.0.0") -> dict[str, Any]:
                            "decimal strings. Every error is {code, message, details, correlation_id}.",
         },
         "servers": [{"url": "/"}],
-        "security": [{"bearer": []}],
+        "security": [{"bearer": []}, {"cookie": []}],
         "paths": paths,
         "components": {
             "schemas": schemas,
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer"},
                 "token": {"type": "apiKey", "in": "query", "name": "token"},
+                "cookie": {"type": "apiKey", "in": "cookie", "name": COOKIE,
+                           "description": "the browser's session (POST /api/v1/session); a request that changes "
+                                          "something with it must send JSON or an X-Requested-With header"},
             },
         },
     }
@@ -83,14 +89,18 @@ def _operation(op: Operation) -> dict[str, Any]:
     if op.description:
         operation["description"] = op.description
     if op.path.endswith("/stream") or op.path.endswith("/ws"):
-        operation["security"] = [{"bearer": []}, {"token": []}]
+        operation["security"] = [{"bearer": []}, {"token": []}, {"cookie": []}]
     if op.path.endswith("/health") or op.path.endswith("/openapi.json"):
-        operation["security"] = [{"bearer": []}]
+        operation["security"] = [{"bearer": []}, {"cookie": []}]
+    if _signs_in(op):
+        operation["security"] = []  # the token in the body is the proof
     if op.body is not None:
         operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(op.body)}}}
     if op.form is not None:
         operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": op.form}}}
     codes = set(op.errors) | {400, 401, 500}  # 400: any request can carry a NUL character (input_guard.py)
+    if op.method in ("post", "put", "patch", "delete") and not _signs_in(op):
+        codes.add(403)  # a cookie-signed change with neither JSON nor X-Requested-With (app/glados/session.py)
     if not (op.path.endswith("/stream") or op.path.endswith("/ws")):
         codes.add(504)  # app/glados/deadline.py
     if op.body is not None:
@@ -108,6 +118,10 @@ def _operation(op: Operation) -> dict[str, Any]:
     for code in sorted(codes):
         operation["responses"][str(code)] = {"description": ERROR_TEXT.get(code, "Error"), "content": error_content}
     return operation
+
+
+def _signs_in(op: Operation) -> bool:
+    return op.path.endswith("/session") and op.method == "post"
 
 
 def _success(op: Operation) -> dict[str, Any]:

@@ -1,7 +1,14 @@
-"""Serve the built React UI (ui/dist) from `web`, with client-side routes falling back to index.html."""
+"""Serve the built React UI (ui/dist) from `web`, with client-side routes falling back to index.html.
+
+Files under /assets have content hashes in their names, so a browser keeps them a year without asking
+again; index.html names the current hashes, so it is revalidated on every load (no-cache). The build
+writes brotli and gzip copies beside each text asset (ui/vite.config.ts), sent to a browser that accepts
+them instead of compressing the same bytes on every request.
+"""
 
 from __future__ import annotations
 
+import mimetypes
 from pathlib import Path
 
 from flask import Flask, Response, abort, request, send_from_directory
@@ -27,13 +34,33 @@ def init_ui(app: Flask, dist: Path | None) -> None:
                 status=503, mimetype="text/plain",
             )
         candidate = (root / path).resolve()
-        if path and candidate.is_file() and root in candidate.parents:
-            response = send_from_directory(root, path)
+        if path and candidate.is_file() and root in candidate.parents and path != "index.html":
             if path.startswith("assets/"):
-                response.cache_control.max_age = 31536000  # hashed file names
+                response = send_compressed(root, path)
                 response.cache_control.immutable = True
-            return response
-        return send_from_directory(root, "index.html")
+                return response
+            return send_from_directory(root, path)
+        response = send_from_directory(root, "index.html")
+        response.cache_control.no_cache = True
+        return response
+
+
+PRECOMPRESSED = (("br", ".br"), ("gzip", ".gz"))  # the first the browser accepts wins
+YEAR_SECONDS = 31536000  # hashed file names: a changed file is a new name
+
+
+def send_compressed(root: Path, path: str) -> Response:
+    """`path`, or its precompressed copy when the request's Accept-Encoding allows one."""
+    for encoding, suffix in PRECOMPRESSED:
+        if request.accept_encodings.quality(encoding) > 0 and (root / (path + suffix)).is_file():
+            mimetype = mimetypes.guess_type(path)[0] or "application/octet-stream"
+            response = send_from_directory(root, path + suffix, mimetype=mimetype, max_age=YEAR_SECONDS)
+            response.headers["Content-Encoding"] = encoding
+            break
+    else:
+        response = send_from_directory(root, path, max_age=YEAR_SECONDS)
+    response.vary.add("Accept-Encoding")
+    return response
 
 
 def api_methods(app: Flask, path: str) -> list[str]:

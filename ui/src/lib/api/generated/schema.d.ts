@@ -407,6 +407,33 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who this request is: signed in by the session cookie or a bearer token
+         * @description A 401 (the error body) when neither is valid: the UI asks for the token then.
+         */
+        get: operations["get_api_v1_session"];
+        put?: never;
+        /**
+         * Exchange the API token for an HttpOnly session cookie
+         * @description Needs no other credential: the token in the body is the proof. The answer sets `weaver_session`
+         *         (HttpOnly, SameSite=Strict, Path=/api/v1, Secure over https), which every later request from this
+         *         browser carries; requests that change something with it must send JSON or X-Requested-With.
+         */
+        post: operations["post_api_v1_session"];
+        /** Sign out: the session cookie is expired */
+        delete: operations["delete_api_v1_session"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/strategies": {
         parameters: {
             query?: never;
@@ -1555,6 +1582,29 @@ export interface components {
             /** Description */
             description: string | null;
         };
+        /** SessionIn */
+        SessionIn: {
+            /**
+             * Token
+             * @description the API token (WEAVER_API_TOKEN)
+             * @default
+             */
+            token?: string;
+        };
+        /** SessionOut */
+        SessionOut: {
+            /**
+             * Authenticated By
+             * @description how this request proved itself
+             * @enum {string}
+             */
+            authenticated_by: "cookie" | "bearer";
+            /**
+             * Expires At
+             * @description when the session cookie stops working (null for a bearer token)
+             */
+            expires_at: string | null;
+        };
         /**
          * SlippageIn
          * @description none | bps (fixed basis points against you) | range (fraction of the bar's high-low range).
@@ -2071,6 +2121,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Signed in by the session cookie, but a change sent neither JSON nor X-Requested-With (CSRF defence) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -2277,6 +2336,15 @@ export interface operations {
             };
             /** @description Missing or wrong API token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in by the session cookie, but a change sent neither JSON nor X-Requested-With (CSRF defence) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2510,6 +2578,15 @@ export interface operations {
             };
             /** @description Missing or wrong API token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in by the session cookie, but a change sent neither JSON nor X-Requested-With (CSRF defence) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3200,6 +3277,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Signed in by the session cookie, but a change sent neither JSON nor X-Requested-With (CSRF defence) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Illegal state transition or conflict */
             409: {
                 headers: {
@@ -3359,6 +3445,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Signed in by the session cookie, but a change sent neither JSON nor X-Requested-With (CSRF defence) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Not found */
             404: {
                 headers: {
@@ -3428,6 +3523,15 @@ export interface operations {
             };
             /** @description Missing or wrong API token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in by the session cookie, but a change sent neither JSON nor X-Requested-With (CSRF defence) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3515,6 +3619,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Signed in by the session cookie, but a change sent neither JSON nor X-Requested-With (CSRF defence) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Not found */
             404: {
                 headers: {
@@ -3553,6 +3666,212 @@ export interface operations {
             };
             /** @description Validation failed; details.fields names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected error; the server log has the details under correlation_id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No answer within the request deadline (WEAVER_REQUEST_TIMEOUT_SECONDS); the work may still finish */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_v1_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionOut"];
+                };
+            };
+            /** @description Malformed request: invalid JSON, nesting deeper than 64, a non-finite number, or a NUL character in a header, the path or the query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected error; the server log has the details under correlation_id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No answer within the request deadline (WEAVER_REQUEST_TIMEOUT_SECONDS); the work may still finish */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_v1_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SessionIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionOut"];
+                };
+            };
+            /** @description Malformed request: invalid JSON, nesting deeper than 64, a non-finite number, or a NUL character in a header, the path or the query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed; details.fields names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected error; the server log has the details under correlation_id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No answer within the request deadline (WEAVER_REQUEST_TIMEOUT_SECONDS); the work may still finish */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_api_v1_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: invalid JSON, nesting deeper than 64, a non-finite number, or a NUL character in a header, the path or the query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in by the session cookie, but a change sent neither JSON nor X-Requested-With (CSRF defence) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3938,6 +4257,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Signed in by the session cookie, but a change sent neither JSON nor X-Requested-With (CSRF defence) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Illegal state transition or conflict */
             409: {
                 headers: {
@@ -4172,6 +4500,15 @@ export interface operations {
             };
             /** @description Missing or wrong API token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in by the session cookie, but a change sent neither JSON nor X-Requested-With (CSRF defence) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
