@@ -81,10 +81,13 @@ class BarReader:
         return result, None
 
     def latest(self, symbol: str) -> dict[str, object]:
-        """The last completed base bar the tape printed in (extended hours included)."""
+        """The last completed base bar the tape printed in (extended hours included; after a replay's
+        last stored bar, that bar)."""
         k = self.complete_ms // self.bar_ms - 1
         if not printing(self.hours, k * self.bar_ms):
             k = last_print_ms(self.hours, k * self.bar_ms) // self.bar_ms
+        traded = self.market.last_traded_bar(symbol, k)
+        k = k if traded is None else traded
         bars = self.market.bars(symbol, k, k + 1)
         piece = Piece(int(bars.k[0]) * self.bar_ms, *(float(getattr(bars, f)[0]) for f in
                       ("o", "h", "low", "c", "v", "n")), 0.0)

@@ -130,7 +130,7 @@ class DataFeed:
         for symbol in self._symbols(subscribers, ("bars",)):
             bars = self.market.bars(symbol, open_bars[0], open_bars[-1] + 1)
             for i, k in enumerate(bars.k.tolist()):
-                if k in open_bars:
+                if k in open_bars and bars.n[i] > 0:  # no trades, no bar (a replay past its last stored bar)
                     messages.append(_bar_message(symbol, k * bar_ms, bars, i))
         self._deliver(subscribers, messages)
         if in_session and (k1 * bar_ms) % 60_000 == 0:  # after the bars, which must not wait for a day's aggregation

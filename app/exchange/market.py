@@ -66,6 +66,18 @@ class Market:
         overlay.apply(raw.k, o, h, low, c)
         return round_bars(Bars(raw.k, o, h, low, c, raw.v, raw.n))
 
+    def last_traded_bar(self, symbol: str, k: int) -> int | None:
+        """The latest bar at or before k with trades: k itself, but where a replay stored nothing (or no
+        volume), the last bar it stored with volume before k (None: nothing traded yet)."""
+        series = self._series[symbol]
+        return series.last_traded(k) if isinstance(series, ReplaySeries) else k
+
+    def last_trade_ms(self, symbol: str, ms: int) -> int:
+        """`ms`, or when its bar had no trades the last millisecond of the latest bar that had."""
+        k = ms // self.bar_ms
+        traded = self.last_traded_bar(symbol, k)
+        return ms if traded is None or traded == k else (traded + 1) * self.bar_ms - 1
+
     def price_at(self, symbol: str, ms: int) -> float:
         """The last trade price at `ms`, in cents."""
         with self._lock:

@@ -49,6 +49,7 @@ class ReplaySeries:
     def __init__(self, stored: StoredBars, anchor_bar: int) -> None:
         self.stored = stored
         self.first = anchor_bar - stored.lead  # the exchange bar that plays stored bar 0
+        self._traded = np.flatnonzero(stored.v > 0)  # stored bars with volume, in order
 
     def bars(self, k0: int, k1: int) -> Bars:
         k = np.arange(k0, max(k1, k0), dtype=np.int64)
@@ -61,6 +62,11 @@ class ReplaySeries:
         v = np.where(inside, s.v[at], 0.0)
         n = np.where(inside, np.maximum(np.rint(v / AVERAGE_TRADE_SIZE), 1.0), 0.0)  # 0: no bar here
         return Bars(k, o, h, low, c, v, n)
+
+    def last_traded(self, k: int) -> int | None:
+        """The latest exchange bar at or before k that played a stored bar with volume (None: none yet)."""
+        count = int(np.searchsorted(self._traded, k - self.first, side="right"))
+        return self.first + int(self._traded[count - 1]) if count else None
 
     def open_price(self, k: int) -> float:
         return float(self.bars(k, k + 1).o[0])

@@ -4,8 +4,8 @@ The tape prints in extended hours too (04:00–20:00 New York under `--hours nys
 extended-hours orders fill (datahours.py). Sorted by symbol, then time (or newest first with
 `sort=desc`); at most `limit` items per page across symbols; `next_page_token` (symbol and print id) is
 null once nothing is left. Only prints up to now are reported. The latest trade is the last print at or
-before now (overnight and on closed days, the last one before 20:00); the latest quote stands at that
-moment around the path price.
+before now (overnight and on closed days, the last one before after hours ended; after a replay's last
+stored bar, that bar's last print); the latest quote stands at that moment around the path price.
 """
 
 from __future__ import annotations
@@ -81,16 +81,30 @@ class TickReader:
         """(latest trade, latest quote): the last print and the quote standing now (or at the last close)."""
         at = last_print_ms(self.hours, self.now_ms)
         k = at // self.bar_ms
-        prints = self.tape.prints(symbol, k - 1, k + 1)
-        prints = prints.take(prints.t_us < (at + 1) * 1000)  # every print within the millisecond `at`
-        last = prints.take(np.arange(len(prints) - 1, len(prints)))
-        trade = self.format(symbol, "trades", last)[0]
         market = self.tape.market
+        last = self._last_print(symbol, at)
+        trade = self.format(symbol, "trades", last)[0]
         ratio = float(range_ratio(market.configs[symbol], self.bar_ms, market.bars(symbol, k - 1, k))[0])
         bid, ask = quote_at(market.price_at(symbol, at), self.base_bps, ratio)  # the quote orders meet
         quote = self.format(symbol, "quotes", last)[0]
         quote.update({"t": iso_us(at * 1000), "bp": bid, "ap": ask})
         return trade, quote
+
+    def _last_print(self, symbol: str, at: int) -> Prints:
+        """The last print at or before the millisecond `at`: in the bar under way or the one before, or
+        where a replay stored nothing, its last stored bar with volume. Before anything traded at all (a
+        replay with no volume stored yet) a print of 100 at the price, as the latest-trade route's."""
+        traded = self.tape.market.last_traded_bar(symbol, at // self.bar_ms)
+        while traded is not None:
+            prints = self.tape.prints(symbol, traded, traded + 1)
+            prints = prints.take(prints.t_us < (at + 1) * 1000)  # every print within the millisecond `at`
+            if len(prints):
+                return prints.take(np.arange(len(prints) - 1, len(prints)))
+            traded = self.tape.market.last_traded_bar(symbol, traded - 1)
+        price = np.array([self.tape.market.price_at(symbol, at)])
+        one = np.ones(1, dtype=np.int64)
+        return Prints(one * at * 1000, price, one * 100, one * (at // self.bar_ms) * MAX_PRINTS, one, one,
+                      np.ones(1))
 
     def _collect(self, symbol: str, start: int, end: int, want: int, resume: int | None,
                  descending: bool) -> Prints:

@@ -1,6 +1,7 @@
 """The tape: trade prints inside each bar, consistent with it, a pure function of (seed, symbol, bar).
 
-A bar reporting n trades and volume v prints min(n, v, MAX_PRINTS) trades whose sizes sum to v exactly.
+A bar reporting n trades and volume v prints min(n, v, MAX_PRINTS) trades whose sizes sum to v exactly
+(none for a bar without volume: where a replay stored nothing, Alpaca's tape is silent too).
 The prints follow the bar's price path (market.py: open -> low -> high -> close, or open -> high -> low
 -> close): with two prints or more the first is at the open and the last at the close, with four or more
 two more sit on the path's turning points, so the prints reproduce the bar's open, high, low and close.
@@ -63,7 +64,7 @@ class Tape:
         with_previous = self.market.bars(symbol, k0 - 1, k1)
         bars = Bars(*(getattr(with_previous, f)[1:] for f in Bars.__dataclass_fields__))
         u, w, lots = self._draws_for(symbol, k0, k1)
-        count = np.clip(np.minimum(np.minimum(bars.n, bars.v), MAX_PRINTS), 1, None).astype(np.int64)
+        count = np.clip(np.minimum(np.minimum(bars.n, bars.v), MAX_PRINTS), 0, None).astype(np.int64)  # 0: no trades
         columns = np.arange(MAX_PRINTS)
         active = columns[None, :] < count[:, None]
         frac = _fractions(u.astype(float), count, self.bar_us)
@@ -142,7 +143,7 @@ def _sizes(w: np.ndarray, active: np.ndarray, volume: np.ndarray, count: np.ndar
     """At least one share per print, the rest shared by the weights; the rounding remainder goes to the
     largest print, so a bar's prints add up to its volume."""
     weights = np.where(active, w + 1e-6, 0.0)
-    share = weights / weights.sum(axis=1, keepdims=True)
+    share = weights / np.maximum(weights.sum(axis=1, keepdims=True), 1e-12)  # a bar with no prints: all 0
     sizes = np.where(active, 1 + np.floor(share * (volume - count)[:, None]), 0).astype(np.int64)
     remainder = volume - sizes.sum(axis=1)
     sizes[np.arange(len(sizes)), np.argmax(weights, axis=1)] += remainder

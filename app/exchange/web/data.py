@@ -98,8 +98,9 @@ def symbol_latest_trade(symbol: str):
 
 def _latest_trade(symbol: str) -> dict[str, object]:
     """The trade at the last price, extended hours included (the price extended-hours orders fill at);
-    overnight and on closed days, the one at the end of the last extended hours (datahours.py)."""
+    overnight and on closed days, the one at the end of the last extended hours (datahours.py); after a
+    replay's last stored bar, the one at that bar's end."""
     exchange = exchange_of_app()
-    at = last_print_ms(exchange.venue.hours, exchange.clock())
+    at = exchange.market.last_trade_ms(symbol, last_print_ms(exchange.venue.hours, exchange.clock()))
     return {"t": iso(at), "x": "V", "p": exchange.market.price_at(symbol, at), "s": 100, "c": ["@"], "i": at,
             "z": "C"}

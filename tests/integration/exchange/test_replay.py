@@ -3,6 +3,7 @@ fetched or imported) are the exchange's market — its bars, its prices, its fil
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import requests
+from websockets.sync.client import connect
 
 from app.bootstrap import Container
 from app.cli.stored_bars import load_stored
@@ -109,6 +111,84 @@ def test_every_stored_bar_before_the_start_is_history_and_nothing_stored_is_no_b
         assert hourly[0]["o"] == float(stored["open"][0]) and len(hourly) in (2, 3)
         covered = ((first_ms + 2 * hour - 1) // hour * hour + hour - first_ms) // 60_000  # stored bars in the buckets
         assert sum(b["v"] for b in hourly) == int(stored["volume"][:covered].sum())
+
+
+class Clock:
+    def __init__(self, ms: int) -> None:
+        self.ms = ms
+
+    def __call__(self) -> int:
+        return self.ms
+
+
+def iso_ms(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, NEW_YORK).isoformat()
+
+
+def stamp_ms(item: dict) -> int:
+    return int(datetime.fromisoformat(str(item["t"]).replace("Z", "+00:00")).timestamp() * 1000)
+
+
+def test_no_zero_size_trade_before_the_stored_bars_and_no_empty_bar_after_them(pg: Container) -> None:
+    stored = store_day(pg)
+    replay = load_stored(pg.settings.database_url, ["AAPL"], "1Min", DAY_OPEN, history=20)
+    count = len(replay["AAPL"].o)  # 20 bars of history and the session's 390
+    anchor_ms = datetime(2026, 12, 1, 10, 0, tzinfo=NEW_YORK).timestamp() * 1000
+    first_ms, end_ms = int(anchor_ms) - 20 * 60_000, int(anchor_ms) + (count - 20) * 60_000
+    clock = Clock(int(anchor_ms) + 60_000)
+    config = ExchangeConfig(symbols=(SymbolConfig("AAPL", 170.0), SymbolConfig("MSFT", 400.0)),
+                            accounts=(AccountConfig("paper", *KEYS.values()),), hours="always",
+                            anchor=datetime.fromtimestamp(anchor_ms / 1000, NEW_YORK), tick_seconds=0.01)
+
+    def get(path: str, **params: object) -> dict:
+        answer = requests.get(f"{server.url}{path}", headers=KEYS, timeout=10, params=params)
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    with ExchangeServer(config, replay=replay, clock=clock) as server:
+        early = get("/v2/stocks/AAPL/trades", start=iso_ms(first_ms - 10 * 60_000), end=iso_ms(first_ms + 60_000),
+                    limit=10_000)["trades"]
+        assert early and all(t["s"] > 0 for t in early)  # nothing printed where nothing is stored
+        assert min(stamp_ms(t) for t in early) >= first_ms
+        first_bar = [t["s"] for t in early if stamp_ms(t) < first_ms + 60_000]
+        assert sum(first_bar) == int(stored["volume"][10])  # the first stored bar's volume, all of it
+        quotes = get("/v2/stocks/AAPL/quotes", start=iso_ms(first_ms - 10 * 60_000), end=iso_ms(first_ms - 1),
+                     limit=10_000)["quotes"]
+        assert not quotes
+
+        clock.ms = end_ms - 90_000  # a minute and a half before the replay's end
+        with connect(server.data_stream_url) as ws:
+            assert json.loads(ws.recv()) == [{"T": "success", "msg": "connected"}]
+            ws.send(json.dumps({"action": "auth", "key": KEYS["APCA-API-KEY-ID"],
+                                "secret": KEYS["APCA-API-SECRET-KEY"]}))
+            assert json.loads(ws.recv())[0]["msg"] == "authenticated"
+            ws.send(json.dumps({"action": "subscribe", "bars": ["AAPL", "MSFT"]}))
+            assert json.loads(ws.recv())[0]["T"] == "subscription"
+            time.sleep(0.3)  # the feed reads the clock it starts from
+            received: list[dict] = []
+            for minute in range(1, 5):  # the last two stored bars complete, then two with nothing stored
+                clock.ms = end_ms - 90_000 + minute * 60_000
+                while not any(m["S"] == "MSFT" and stamp_ms(m) == clock.ms // 60_000 * 60_000 - 60_000
+                              for m in received):  # MSFT's bar of the minute just completed: the feed got there
+                    received.extend(json.loads(ws.recv(timeout=10)))
+        aapl = [m for m in received if m["S"] == "AAPL"]
+        assert [stamp_ms(m) for m in aapl] == [end_ms - 120_000, end_ms - 60_000]
+        assert [(m["c"], m["v"]) for m in aapl] == [(float(stored["close"][-2]), int(stored["volume"][-2])),
+                                                   (float(stored["close"][-1]), int(stored["volume"][-1]))]
+
+        clock.ms = end_ms + 10 * 60_000  # well after the replay's end: latest is the last stored bar's
+        latest_bar = get("/v2/stocks/AAPL/bars/latest")["bar"]
+        assert (stamp_ms(latest_bar), latest_bar["c"], latest_bar["v"]) == (
+            end_ms - 60_000, float(stored["close"][-1]), int(stored["volume"][-1]))
+        snapshot = get("/v2/stocks/AAPL/snapshot")
+        trade = snapshot["latestTrade"]
+        assert trade["s"] > 0 and end_ms - 60_000 <= stamp_ms(trade) < end_ms
+        assert trade == get("/v2/stocks/AAPL/trades", start=iso_ms(end_ms - 60_000), limit=10_000)["trades"][-1]
+        assert trade["p"] == float(stored["close"][-1])
+        assert snapshot["minuteBar"] == latest_bar
+        latest = get("/v2/stocks/AAPL/trades/latest")["trade"]
+        assert (stamp_ms(latest), latest["p"]) == (end_ms - 1, float(stored["close"][-1]))
+        assert not get("/v2/stocks/AAPL/trades", start=iso_ms(end_ms), limit=10_000)["trades"]
 
 
 def test_the_command_replays_a_stored_day_and_names_what_is_missing(pg: Container) -> None:
