@@ -111,7 +111,7 @@ class SimBroker:
         qty = None if request.qty is None else self.units.units(request.qty)
         reason = None
         if request.qty is not None and (qty is None or not qty or qty % self.qty_steps[k]):
-            reason = self._qty_refusal(request, qty, k)
+            reason = self._qty_refusal(request.symbol, request.qty, k)
         bracket = request.take_profit is not None or request.stop_loss is not None
         if bracket or request.type != "market":
             request = self._on_steps(request, self.instruments[k])
@@ -131,6 +131,35 @@ class SimBroker:
         self.pending = True
         return order.id
 
+    def submit_market(self, seq: int, bar_ts: int, side: str, symbol: str, asked: Decimal | None,
+                      notional: Decimal | None, percent: Decimal | None, time_in_force: str,
+                      close_position: bool) -> str:
+        """`submit` for a plain market order (no prices, no bracket), the runner's fast path: the same
+        order, checks and outcome, without an OrderRequest (sizes already checked by the runner)."""
+        step = self.cursor.index
+        k = self._index.get(symbol)
+        if k is None:
+            k = self.market.index_of(symbol)  # raises, naming the run's symbols
+        qty = None
+        if asked is not None:
+            qty = self.units.units(asked)
+            if qty is None or not qty or qty % self.qty_steps[k]:
+                order = SimOrder.market(f"o-{len(self.orders) + 1:06d}", seq, bar_ts, symbol, k, side, asked, qty,
+                                        notional, percent, time_in_force, close_position, step)
+                self.orders.append(order)
+                order.history.clear()
+                order.set_status("rejected", step, self._qty_refusal(symbol, asked, k))
+                self.account.on_status(order)
+                return order.id
+        order = SimOrder.market(f"o-{len(self.orders) + 1:06d}", seq, bar_ts, symbol, k, side, asked, qty, notional,
+                                percent, time_in_force, close_position, step)
+        self.orders.append(order)
+        if time_in_force == "day":
+            order.expires = self._day_end(step + 1)
+        self._active.append(order)
+        self.pending = True
+        return order.id
+
     def _on_steps(self, request: OrderRequest, instrument: Instrument) -> OrderRequest:
         """The request with its prices on the instrument's steps (the order records the prices used)."""
         exit_side = "sell" if request.side == "buy" else "buy"
@@ -140,10 +169,10 @@ class SimBroker:
                 for name in ("take_profit", "stop_loss") if getattr(request, name) is not None}
         return request.with_prices(**own, **legs)
 
-    def _qty_refusal(self, request: OrderRequest, qty: int | None, k: int) -> str:
+    def _qty_refusal(self, symbol: str, asked: Decimal, k: int) -> str:
         """Why a size is not a quantity of this asset: below, or off, its quantity step."""
         step = self.units.decimal(self.qty_steps[k])
-        return quantity_refusal(request.symbol, request.qty, step) or f"qty {request.qty} has more than 9 decimals"
+        return quantity_refusal(symbol, asked, step) or f"qty {asked} has more than 9 decimals"
 
     def cancel(self, order_id: str) -> None:
         order = self._find(order_id)
@@ -190,9 +219,8 @@ class SimBroker:
         working = [leg for o in self._active for leg in (o, *o.legs) if leg.is_open]
         return [
             OpenOrder(o.id, o.symbol, o.side, o.type, o.status, None if o.qty is None else self.units.decimal(o.qty),
-                      o.request.notional if o.request else None,
-                      o.request.percent if o.request else None, o.limit_price, o.stop_price, o.time_in_force,
-                      o.request.seq if o.request else None, o.parent.id if o.parent else None)
+                      o.notional, o.percent, o.limit_price, o.stop_price, o.time_in_force, o.seq,
+                      o.parent.id if o.parent else None)
             for o in dict.fromkeys(working) if symbol is None or o.symbol == symbol
         ]
 

@@ -103,13 +103,12 @@ class RunLedger:
         records = []
         append = records.append
         for order in chunk:
-            own = order.request
-            request = own if own is not None else order.parent.request  # type: ignore[union-attr]
-            leg = order.leg
-            client_id = f"{run_id}-{request.bar_ts // 1_000_000_000}-{request.seq}{'-' + leg if leg else ''}"
+            leg, parent = order.leg, order.parent
+            asked = parent if leg else order  # a leg's client id and class are its parent's
+            client_id = f"{run_id}-{asked.bar_ts // 1_000_000_000}-{asked.seq}{'-' + leg if leg else ''}"  # type: ignore
             if not checked and len(client_id) > _LONGEST_ID:
                 raise ValueError(f"client_order_id longer than 128 characters: {client_id!r}")
-            parent, filled, qty = order.parent, order.filled_step, order.qty
+            filled, qty = order.filled_step, order.qty
             history = order.history
             if len(history) == 2:  # new → filled (or canceled, …): most orders, without a comprehension
                 (first, at_first), (then, at_then) = history
@@ -117,13 +116,12 @@ class RunLedger:
             else:
                 events = tuple([event(status, times[step]) for status, step in history])
             append(make(
-                order.id, client_id, own.seq if own is not None else None, parent.id if parent is not None else None,
+                order.id, client_id, order.seq, parent.id if parent is not None else None,
                 order.symbol, order.side, order.type,
-                "simple" if request.take_profit is None and request.stop_loss is None else "bracket",
+                "bracket" if leg or asked.take_profit is not None or asked.stop_loss is not None else "simple",
                 LEGS[leg] if leg else None, order.time_in_force, None if qty is None else shares[qty],
-                own.notional if own is not None else None, own.percent if own is not None else None,
-                order.limit_price, order.stop_price, own.take_profit if own is not None else None,
-                own.stop_loss if own is not None else None, order.status, shares[order.filled_qty],
+                order.notional, order.percent, order.limit_price, order.stop_price, order.take_profit,
+                order.stop_loss, order.status, shares[order.filled_qty],
                 prices[order.fill_price] if filled is not None else None, order.reason, times[history[0][1]],
                 times[filled] if filled is not None else None, events,
             ))

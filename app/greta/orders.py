@@ -29,13 +29,22 @@ class SimOrder:
 
     Slotted: a run keeps every order it placed, tens of thousands of them, and made in the hot
     loop; a slotted order is smaller than one with a dict and a third cheaper to make and keep.
+    It holds what the strategy asked for as its own fields (seq, bar_ts, asked, notional, ...), so a
+    plain market order from the runner (`market`) costs no OrderRequest; `request` rebuilds one.
     """
 
-    __slots__ = ("id", "request", "symbol", "k", "side", "sign", "type", "qty", "limit", "stop", "limit_price",
-                 "stop_price", "parent", "legs", "leg", "oco", "status", "is_open", "reason", "expires", "triggered",
-                 "filled_qty", "fill_price", "filled_step", "time_in_force", "close_position", "submitted", "history")
+    __slots__ = ("id", "seq", "bar_ts", "asked", "notional", "percent", "take_profit", "stop_loss", "symbol", "k",
+                 "side", "sign", "type", "qty", "limit", "stop", "limit_price", "stop_price", "parent", "legs", "leg",
+                 "oco", "status", "is_open", "reason", "expires", "triggered", "filled_qty", "fill_price",
+                 "filled_step", "time_in_force", "close_position", "submitted", "history")
 
-    request: OrderRequest | None
+    seq: int | None  # the strategy's request number (None for bracket legs, which use their parent's)
+    bar_ts: int  # epoch ns of the bar the strategy decided on
+    asked: Decimal | None  # the quantity as asked, in shares (qty holds it in units)
+    notional: Decimal | None
+    percent: Decimal | None
+    take_profit: Decimal | None  # bracket prices, on the instrument's steps
+    stop_loss: Decimal | None
     limit: float | None  # matching works on floats; the Decimal prices are kept for records
     stop: float | None
     limit_price: Decimal | None
@@ -55,7 +64,9 @@ class SimOrder:
 
     def __init__(self, order_id: str, request: OrderRequest, k: int, step: int, qty: int | None):
         """An order as the strategy asked for it (bracket legs come from `leg_of`); `qty` in units."""
-        self.id, self.request, self.symbol, self.k = order_id, request, request.symbol, k
+        self.id, self.seq, self.bar_ts, self.symbol, self.k = order_id, request.seq, request.bar_ts, request.symbol, k
+        self.asked, self.notional, self.percent = request.qty, request.notional, request.percent
+        self.take_profit, self.stop_loss = request.take_profit, request.stop_loss
         side = request.side
         self.side, self.sign, self.type, self.qty = side, 1 if side == "buy" else -1, request.type, qty
         if request.type == "market":
@@ -72,10 +83,30 @@ class SimOrder:
         self.history: list[tuple[str, int]] = [("new", step)]
 
     @classmethod
+    def market(cls, order_id: str, seq: int, bar_ts: int, symbol: str, k: int, side: str, asked: Decimal | None,
+               qty: int | None, notional: Decimal | None, percent: Decimal | None, time_in_force: str,
+               close_position: bool, step: int) -> SimOrder:
+        """A plain market order (no prices, no bracket), what the runner's fast path places."""
+        order = cls.__new__(cls)
+        order.id, order.seq, order.bar_ts, order.symbol, order.k = order_id, seq, bar_ts, symbol, k
+        order.asked, order.notional, order.percent, order.qty = asked, notional, percent, qty
+        order.side, order.sign, order.type = side, 1 if side == "buy" else -1, "market"
+        order.take_profit = order.stop_loss = order.limit = order.stop = order.limit_price = order.stop_price = None
+        order.parent = order.oco = order.reason = order.expires = order.filled_step = None
+        order.legs, order.leg, order.status, order.is_open, order.triggered = (), "", "new", True, False
+        order.filled_qty = order.fill_price = 0
+        order.time_in_force, order.close_position = time_in_force, close_position
+        order.submitted = step
+        order.history = [("new", step)]
+        return order
+
+    @classmethod
     def leg_of(cls, parent: SimOrder, order_id: str, leg: str, price: Decimal) -> SimOrder:
         """A bracket exit: the opposite side, held until the parent fills; "tp" is a limit, "sl" a stop."""
         order = cls.__new__(cls)
-        order.id, order.request, order.symbol, order.k = order_id, None, parent.symbol, parent.k
+        order.id, order.seq, order.bar_ts = order_id, None, parent.bar_ts
+        order.symbol, order.k = parent.symbol, parent.k
+        order.asked = order.notional = order.percent = order.take_profit = order.stop_loss = None
         order.side, order.sign = ("sell", -1) if parent.sign > 0 else ("buy", 1)
         order.type, order.qty = ("limit" if leg == "tp" else "stop"), None
         order.limit_price, order.stop_price = (price, None) if leg == "tp" else (None, price)
@@ -87,6 +118,15 @@ class SimOrder:
         order.filled_qty, order.fill_price, order.filled_step = 0, 0, None
         order.history = [("held", parent.submitted)]
         return order
+
+    @property
+    def request(self) -> OrderRequest | None:
+        """What the strategy asked for (prices on the instrument's steps); None for a bracket leg."""
+        if self.leg:
+            return None
+        return OrderRequest(self.seq, self.symbol, self.side, self.type, self.asked, self.notional,  # type: ignore
+                            self.percent, self.limit_price, self.stop_price, self.time_in_force, self.take_profit,
+                            self.stop_loss, self.close_position, self.bar_ts)
 
     def set_status(self, status: str, step: int, reason: str | None = None) -> None:
         self.status = status

@@ -34,15 +34,13 @@ class Sizer:
     def size(self, order: SimOrder, price: int, step: int) -> tuple[int, str]:
         """(units, "") or (0, reason) for a value/percent order filling at `price`."""
         broker, book = self.broker, self.broker.book
-        request = order.request
-        assert request is not None  # bracket legs always carry a qty
-        held = book.positions[order.k].qty
-        if request.notional is not None:
-            target = int(request.notional.scaleb(2)) * self.vq_per_cent
+        held = book.positions[order.k].qty  # (bracket legs always carry a qty: never sized here)
+        if order.notional is not None:
+            target = int(order.notional.scaleb(2)) * self.vq_per_cent
         else:
-            ratio = self._ratios.get(request.percent)  # type: ignore[arg-type]
+            ratio = self._ratios.get(order.percent)  # type: ignore[arg-type]
             if ratio is None:  # strategies reuse a few percentages: work each fraction out once
-                ratio = self._ratios[request.percent] = request.percent.as_integer_ratio()  # type: ignore
+                ratio = self._ratios[order.percent] = order.percent.as_integer_ratio()  # type: ignore
             equity = self.equity(step, order.k, price) if book.held else book.cash * self.vq_per_cent
             target = equity * ratio[0] // (ratio[1] * 100)
         qty = max(target, 0) // price
@@ -57,7 +55,7 @@ class Sizer:
         else:
             qty = self._fit(order, qty, price, held, step)
         if qty <= 0:
-            what = f"value {request.notional}" if request.notional is not None else f"{request.percent}% of equity"
+            what = f"value {order.notional}" if order.notional is not None else f"{order.percent}% of equity"
             bp = to_cash(self.buying_power(step, order.k, price) // self.vq_per_cent)
             return 0, f"sized to no shares: {what} buys none at {to_price(price)} (buying power {bp})"
         return qty, ""

@@ -132,6 +132,17 @@ class OrderGateway(Protocol):
         ...
 
 
+class MarketOrderVenue(Protocol):
+    """Optional, for a venue in the strategy's own process (Greta's simulated broker): a plain market
+    order placed without building an OrderRequest, which costs as much as the rest of a backtest's
+    order path. The runner uses it when the gateway has it; the order, its checks and its outcome
+    are those of `submit(OrderRequest(seq, symbol, side, "market", asked, notional, percent, ...))`."""
+
+    def submit_market(self, seq: int, bar_ts: int, side: str, symbol: str, asked: Decimal | None,
+                      notional: Decimal | None, percent: Decimal | None, time_in_force: str,
+                      close_position: bool) -> str: ...
+
+
 def client_order_id(run_id: str, request: OrderRequest, leg: str = "") -> str:
     """Deterministic broker id (Alpaca allows 128 characters): run id, bar time (epoch s), seq, leg."""
     suffix = f"-{leg}" if leg else ""

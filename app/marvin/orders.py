@@ -48,25 +48,32 @@ def to_price(value: Number | None, what: str) -> Decimal | None:
     return None if value is None else to_decimal(value, what)
 
 
-def build_request(seq: int, bar_ts: int, side: str, symbol: str, size: Number | None, value: Number | None,
-                  percent: Number | None, limit: Number | None, stop: Number | None, time_in_force: str,
-                  take_profit: Number | None, stop_loss: Number | None) -> OrderRequest:
+def checked_sizes(size: Number | None, value: Number | None, percent: Number | None,
+                  time_in_force: str) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """(qty, notional, percent) as Decimals, exactly one of them set; raises OrderError for a size or
+    time in force no broker could accept (every order, plain market ones on the fast path too)."""
     if (size is not None) + (value is not None) + (percent is not None) != 1:
         raise OrderError("give exactly one of size (shares), value (currency) or percent (of equity); "
                          f"got size={size!r}, value={value!r}, percent={percent!r}")
     if time_in_force not in TIME_IN_FORCE:
         raise OrderError(f"time_in_force must be one of {TIME_IN_FORCE}, got {time_in_force!r}")
-    qty = notional = share = None
     if size is not None:
-        qty = to_decimal(size, "size")
-    elif value is not None:
+        return to_decimal(size, "size"), None, None
+    if value is not None:
         notional = to_decimal(value, "value").quantize(CENT)
         if not notional:
             raise OrderError(f"value rounds to zero cents: {value!r}")
-    else:
-        share = to_decimal(percent, "percent")  # type: ignore[arg-type]
-        if share > HUNDRED:
-            raise OrderError(f"percent is of equity, at most 100; got {percent!r}")
+        return None, notional, None
+    share = to_decimal(percent, "percent")  # type: ignore[arg-type]
+    if share > HUNDRED:
+        raise OrderError(f"percent is of equity, at most 100; got {percent!r}")
+    return None, None, share
+
+
+def build_request(seq: int, bar_ts: int, side: str, symbol: str, size: Number | None, value: Number | None,
+                  percent: Number | None, limit: Number | None, stop: Number | None, time_in_force: str,
+                  take_profit: Number | None, stop_loss: Number | None) -> OrderRequest:
+    qty, notional, share = checked_sizes(size, value, percent, time_in_force)
     if limit is None and stop is None and take_profit is None and stop_loss is None:  # plain market order
         return OrderRequest(seq, symbol, side, "market", qty, notional, share, None, None, time_in_force, None, None,
                             False, bar_ts)

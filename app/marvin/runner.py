@@ -27,7 +27,7 @@ from app.marvin.bars import COLUMNS, BarFrame, ns_to_datetime
 from app.marvin.gateway import OrderGateway
 from app.marvin.lines import ColumnRef, Feed, IndicatorSpec, Line, OutputRef, Ref, StrategyError, compute, spec_name
 from app.marvin.market import Market
-from app.marvin.orders import OrderError, build_request, close_request
+from app.marvin.orders import OrderError, build_request, checked_sizes, close_request
 from app.marvin.stepper import compile_sparse_stepper, compile_stepper
 from app.marvin.strategy import Strategy
 
@@ -50,7 +50,7 @@ class StrategyRunner:
                  *, first_seq: int = 1):
         self.strategy_cls = strategy
         self.params = strategy.validate_params(params or {})
-        self.gateway = gateway
+        self.gateway = gateway  # (a property: also picks the gateway's market-order fast path, if it has one)
         self.index = -1  # current step of the timeline; read by the strategy and the venue
         self.dirty = False  # a Line was added mid-run: the batch stepper must be rebuilt
         self.next_seq = first_seq
@@ -139,6 +139,16 @@ class StrategyRunner:
         self.gateway = gateway
         if self.strategy is not None:
             self.strategy._gateway = gateway
+
+    @property
+    def gateway(self) -> OrderGateway:
+        return self._gateway
+
+    @gateway.setter
+    def gateway(self, gateway: OrderGateway) -> None:
+        self._gateway = gateway
+        # gateway.MarketOrderVenue (Greta's broker): plain market orders skip the OrderRequest
+        self._submit_market = getattr(gateway, "submit_market", None)
 
     @property
     def saves_state(self) -> bool:
@@ -342,15 +352,22 @@ class StrategyRunner:
             symbol = self._primary
         else:
             self.market.index_of(symbol)  # type: ignore[union-attr]  # a clear error for unknown symbols
-        request = build_request(self.next_seq, self.market.timeline.item(self.index), side, symbol,  # type: ignore
-                                size, value, percent, limit, stop, time_in_force, take_profit, stop_loss)
+        bar_ts = self.market.timeline.item(self.index)  # type: ignore[union-attr]
+        if self._submit_market is not None and limit is None and stop is None and take_profit is None \
+                and stop_loss is None:  # a plain market order: the venue's fast path, no OrderRequest
+            qty, notional, share = checked_sizes(size, value, percent, time_in_force)
+            seq = self.next_seq
+            self.next_seq = seq + 1
+            return self._submit_market(seq, bar_ts, side, symbol, qty, notional, share, time_in_force, False)
+        request = build_request(self.next_seq, bar_ts, side, symbol, size, value, percent, limit, stop, time_in_force,
+                                take_profit, stop_loss)
         self.next_seq += 1
         return self.gateway.submit(request)
 
     def _cancel_exits(self, symbol: str) -> None:
         """Closing a position retires the bracket exits that protected it (legs whose entry filled):
         left working, a later stop-loss would sell shares no longer held and open a short."""
-        working = self.gateway.open_orders(symbol)
+        working = self._gateway.open_orders(symbol)
         if not working:
             return
         open_ids = {o.id for o in working}
@@ -361,10 +378,13 @@ class StrategyRunner:
     def _close(self, symbol: str) -> str | None:
         if self.index < 0 or self._initialising:
             raise OrderError("orders are placed from next(), once a bar has closed")
-        position = self.gateway.position(symbol)
+        position = self._gateway.position(symbol)
         if not position:
             return None
         self._cancel_exits(symbol)
-        request = close_request(self.next_seq, self.market.timeline.item(self.index), symbol, position)  # type: ignore
-        self.next_seq += 1
-        return self.gateway.submit(request)
+        seq, bar_ts = self.next_seq, self.market.timeline.item(self.index)  # type: ignore[union-attr]
+        self.next_seq = seq + 1
+        if self._submit_market is not None:  # close_request's order, without the OrderRequest
+            return self._submit_market(seq, bar_ts, "sell" if position > 0 else "buy", symbol, abs(position), None,
+                                       None, "gtc", True)
+        return self.gateway.submit(close_request(seq, bar_ts, symbol, position))
