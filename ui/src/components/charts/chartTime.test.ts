@@ -55,7 +55,7 @@ describe('chart time labels', () => {
   });
 
   it('groups thousands on the price and equity axes', () => {
-    const format = chartClock('UTC', '1Day').options().localization?.priceFormatter;
+    const format = chartClock('UTC', '1Day').options().localization?.priceFormatter as ((price: number) => string) | undefined;
     expect(format?.(104250.5)).toBe('104,250.50');
   });
 });
