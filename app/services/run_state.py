@@ -46,7 +46,7 @@ def _cause(error: str | None) -> tuple[Reason, str | None]:
 def run_state(mode: str, status: str, error: str | None) -> RunState:
     """The one view of a run's state; `error` matters only where it says why the run ended."""
     allowed = moves(mode).get(status, frozenset())
-    can_stop = ("cancelled" if mode == "backtest" else "stopping") in allowed
+    can_stop = status != "created" and ("cancelled" if mode == "backtest" else "stopping") in allowed
     can_start = ("queued" if mode == "backtest" else "running") in allowed
     phase: Phase
     reason: Reason | None = None

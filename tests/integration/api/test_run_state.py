@@ -126,7 +126,7 @@ def test_backtests_completed_failed_and_cancelled(client: FlaskClient, pg: Conta
     created = client.post("/api/v1/runs", json={"strategy": "sma_cross", "symbols": ["AAPL"], "timeframe": "1Day",
                                                 "params": {"fast": 5, "slow": 20}, "cash": "1000"}).get_json()
     assert created["state"] == {"state": "created", "reason": None, "message": None,
-                                "can_stop": True, "can_start": True}
+                                "can_stop": False, "can_start": True}  # nothing to stop yet
     queued = client.post(f"/api/v1/runs/{created['id']}/start").get_json()["state"]
     assert queued["state"] == "queued" and queued["can_stop"] and not queued["can_start"]
     cancelled = client.post(f"/api/v1/runs/{created['id']}/stop", json={}).get_json()["state"]

@@ -2,7 +2,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from './client';
 import { keys } from './keys';
-import { FINISHED_STATUSES, type Run } from './types';
+import type { Run } from './types';
 
 export function useRunActions(runId: string) {
   const queryClient = useQueryClient();
@@ -29,14 +29,15 @@ export function useRunActions(runId: string) {
   return { start, stop, remove };
 }
 
-export function canStart(run: Pick<Run, 'status'>): boolean {
-  return run.status === 'created';
+/** The buttons follow the server's view of the run (`state`, app/services/run_state.py), nothing else. */
+export function canStart(run: Pick<Run, 'state'>): boolean {
+  return run.state.can_start;
 }
 
-export function canStop(run: Pick<Run, 'status'>): boolean {
-  return run.status === 'queued' || run.status === 'running';
+export function canStop(run: Pick<Run, 'state'>): boolean {
+  return run.state.can_stop;
 }
 
-export function isFinished(run: Pick<Run, 'status'>): boolean {
-  return (FINISHED_STATUSES as readonly string[]).includes(run.status);
+export function isFinished(run: Pick<Run, 'state'>): boolean {
+  return run.state.state === 'stopped';
 }

@@ -19,6 +19,7 @@ function makeRun(mode: Mode): Run {
     start_at: null, end_at: null, cash: '10000', fees: { model: 'none' }, slippage: { model: 'none' }, options: {},
     status: 'created', error: null, progress: 0, sweep_id: null, created_at: '2024-01-02T15:00:00Z',
     updated_at: '2024-01-02T15:00:00Z', queued_at: null, started_at: null, finished_at: null, metrics: {},
+    state: { state: 'created', reason: null, message: null, can_stop: false, can_start: true },
   };
 }
 
@@ -30,7 +31,8 @@ function renderHeader(run: Run) {
 describe('RunHeader start button', () => {
   beforeEach(() => {
     post.mockReset();
-    post.mockImplementation(async () => ({ ...makeRun('live'), status: 'running' }));
+    post.mockImplementation(async () => ({ ...makeRun('live'), status: 'running',
+      state: { state: 'running', reason: null, message: null, can_stop: true, can_start: false } }));
   });
 
   it('asks to type LIVE before starting a live run', async () => {

@@ -1,8 +1,10 @@
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { ModeBadge, StatusBadge } from '@/components/ui/Badges';
+import { ModeBadge } from '@/components/ui/Badges';
 import { Button } from '@/components/ui/Button';
 import { LiveStartDialog } from '@/components/runs/LiveStartDialog';
+import { RunStateBadge } from '@/components/runs/RunStateBadge';
+import { runStateBanner } from '@/components/runs/runState';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { ErrorBanner } from '@/components/ui/Feedback';
 import { ProgressBar } from '@/components/ui/ProgressBar';
@@ -21,14 +23,15 @@ export function RunHeader({ run }: { run: Run }) {
   const [confirmStart, setConfirmStart] = useState(false);
   const trading = run.mode !== 'backtest';
   const live = run.mode === 'live';
-  const running = run.status === 'running' || run.status === 'queued';
+  const running = run.state.state === 'running' || run.state.state === 'queued';
+  const banner = runStateBanner(run.state);
 
   return (
     <section className="panel" data-testid="run-header">
       <div className="panel-head" style={{ gap: 10 }}>
         <h1 data-testid="run-title">{run.name || `${run.strategy} · ${run.symbols.join(', ')}`}</h1>
         <ModeBadge mode={run.mode} />
-        <StatusBadge status={run.status} testId="run-status" />
+        <RunStateBadge run={run} testId="run-status" />
         <span className="dim mono" title="run id">{run.id}</span>
         <span className="spacer" />
         {canStart(run) ? (
@@ -70,10 +73,10 @@ export function RunHeader({ run }: { run: Run }) {
             <span className="mono">{formatPct(run.progress, 1, false)}</span>
           </div>
         ) : null}
-        {run.error ? (
-          <div className="banner error" role="alert" data-testid="run-error">
-            <strong>{run.status === 'failed' ? 'The backtest failed' : 'The run stopped with an error'}:</strong>{' '}
-            <span className="mono" style={{ whiteSpace: 'pre-wrap' }}>{run.error}</span>
+        {banner ? (
+          <div className={`banner ${banner.tone}`} role="alert" data-testid="run-error">
+            <strong>{run.mode === 'backtest' && run.state.reason === 'error' ? 'The backtest failed' : banner.title}:</strong>{' '}
+            <span className="mono" style={{ whiteSpace: 'pre-wrap' }}>{banner.message}</span>
           </div>
         ) : null}
         <ErrorBanner error={start.error ?? stop.error ?? remove.error} />

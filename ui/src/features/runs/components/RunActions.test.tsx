@@ -17,7 +17,8 @@ function makeRun(mode: Mode, overrides: Partial<Run> = {}): Run {
     id: `run-${mode}`, mode, name: null, strategy: 'sma_cross', params: {}, symbols: ['AAPL'], timeframe: '1Min',
     start_at: null, end_at: null, cash: '10000', fees: { model: 'none' }, slippage: { model: 'none' }, options: {},
     status: 'created', error: null, progress: 0, sweep_id: null, created_at: '2024-01-02T15:00:00Z',
-    updated_at: '2024-01-02T15:00:00Z', queued_at: null, started_at: null, finished_at: null, metrics: {}, ...overrides,
+    updated_at: '2024-01-02T15:00:00Z', queued_at: null, started_at: null, finished_at: null, metrics: {},
+    state: { state: 'created', reason: null, message: null, can_stop: false, can_start: true }, ...overrides,
   };
 }
 
@@ -29,7 +30,8 @@ function renderActions(run: Run) {
 describe('RunActions', () => {
   beforeEach(() => {
     post.mockReset();
-    post.mockImplementation(async (path: string) => ({ ...makeRun('live'), status: 'running', id: path }));
+    post.mockImplementation(async (path: string) => ({ ...makeRun('live'), status: 'running', id: path,
+      state: { state: 'running', reason: null, message: null, can_stop: true, can_start: false } }));
   });
 
   it('starts a live run only after LIVE is typed and confirmed', async () => {

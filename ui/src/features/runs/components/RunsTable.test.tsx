@@ -18,7 +18,7 @@ function run(name: string, totalReturnPct: number | null, maxDrawdownPct = 5): R
     id: `id-${name}`, mode: 'backtest', name, strategy: 'sma_cross', params: {}, symbols: ['AAPL'], timeframe: '1Day',
     start_at: null, end_at: null, cash: '10000', fees: { model: 'none' }, slippage: { model: 'none' }, options: {},
     status: 'completed', error: null, progress: 1, sweep_id: null, created_at: '2024-01-02T15:00:00Z',
-    updated_at: '2024-01-02T15:00:00Z', queued_at: null, started_at: null, finished_at: null,
+    updated_at: '2024-01-02T15:00:00Z', queued_at: null, started_at: null, finished_at: null, state: { state: 'stopped', reason: 'completed', message: null, can_stop: false, can_start: false },
     metrics: { total_return_pct: totalReturnPct, max_drawdown_pct: maxDrawdownPct },
   };
 }

@@ -1,6 +1,7 @@
 import { useMemo, type ReactNode } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { ModeBadge, StatusBadge } from '@/components/ui/Badges';
+import { RunStateBadge } from '@/components/runs/RunStateBadge';
+import { ModeBadge } from '@/components/ui/Badges';
 import { DataTable, type Column } from '@/components/ui/DataTable';
 import { ProgressBar } from '@/components/ui/ProgressBar';
 import { Time } from '@/components/ui/Time';
@@ -81,8 +82,8 @@ export function RunsTable({ runs }: { runs: Run[] }) {
     ) },
     { key: 'status', header: 'Status', render: (r) => (
       <span className="indicator" data-testid="run-status" data-status={r.status}>
-        <StatusBadge status={r.status} />
-        {r.status === 'running' && r.mode === 'backtest' ? (
+        <RunStateBadge run={r} />
+        {r.state.state === 'running' && r.mode === 'backtest' ? (
           <span style={{ width: 60 }} title={formatPct(r.progress, 0, false)}><ProgressBar value={r.progress} /></span>
         ) : null}
       </span>
