@@ -274,16 +274,20 @@ class BacktestService:
         result = finished.result
         # Say how the run was judged: the year its ratios were annualised by, what was refused.
         judged = {"annualisation": result.config.get("annualisation"), "rejections": result.rejections()}
-        if run.sweep_id:  # one of many cells: its ledger and full curve wait until it is opened
-            write_summary(uow, run.id, result)
-            judged["records"] = SUMMARY_ONLY
-        else:
+        if not run.sweep_id:
             write_result(uow, run.id, result)
+        else:  # one of many cells: its ledger and full curve wait until it is opened
+            judged["records"] = SUMMARY_ONLY
         run.options = {**run.options, **judged}
         run.progress = 1.0
         transition(uow, run, "completed")
         if run.sweep_id:
+            # The sweep's row is locked before the metrics go in: their trigger (0009) updates the run's row
+            # a second time, and a second update of a row in one transaction checks its foreign key, which
+            # takes a share lock on the sweep's row; taken before the lock below, two cells storing at once
+            # each held one and waited for the other's (a deadlock).
             record_cell_finished(uow, run.sweep_id)
+            write_summary(uow, run.id, result)
         return "completed"
 
     def _fail(self, run_id: str, reason: str) -> None:
