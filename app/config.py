@@ -90,6 +90,9 @@ class Settings(BaseSettings):
     # A non-stream API request that has no response after this many seconds gets a 504 with the JSON
     # error body (its handler finishes in the background, its answer dropped); 0 turns it off.
     request_timeout_seconds: float = Field(30.0, ge=0)
+    # The event stream's heartbeat (an SSE `heartbeat` event, a WebSocket {"type": "heartbeat"}): clients
+    # that hear nothing for a few of these call the server lost (the UI within 5 s, issue 17).
+    stream_heartbeat_seconds: float = Field(2.0, gt=0, le=300)
     # Worker failure detection: a worker silent this long is dead and its messages are redelivered
     # (checked on `queue_maintenance_chance` of every million queue commands); a backtest whose
     # heartbeat is older than `backtest_stale_seconds` is taken over by the redelivered message.

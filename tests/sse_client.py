@@ -1,4 +1,5 @@
-"""A small SSE reader over `requests` for tests: yields (id, event, data) frames, skipping comments."""
+"""A small SSE reader over `requests` for tests: yields (id, event, data) frames, skipping comments and
+`heartbeat` events (unless asked for them)."""
 
 from __future__ import annotations
 
@@ -20,12 +21,12 @@ class Frame:
     data: dict[str, Any]
 
 
-def frames(response: requests.Response) -> Iterator[Frame]:
+def frames(response: requests.Response, heartbeats: bool = False) -> Iterator[Frame]:
     fields: dict[str, str] = {}
     for raw in response.iter_lines(decode_unicode=True, chunk_size=1):
         line = raw or ""
         if not line:
-            if "data" in fields:
+            if "data" in fields and (heartbeats or fields.get("event") != "heartbeat"):
                 yield Frame(int(fields["id"]) if "id" in fields else None, fields.get("event", "message"),
                             json.loads(fields["data"]))
             fields = {}

@@ -33,7 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.update(
         MAX_CONTENT_LENGTH=settings.max_request_bytes,
         WEAVER_API_TOKEN=settings.api_token.get_secret_value(),
-        WEAVER_HEARTBEAT_SECONDS=15.0,
+        WEAVER_HEARTBEAT_SECONDS=settings.stream_heartbeat_seconds,
         JSON_SORT_KEYS=False,
     )
     app.config.update(config)

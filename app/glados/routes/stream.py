@@ -53,17 +53,20 @@ def _connection(environ: dict) -> socket.socket | None:
 @endpoint(bp, "/stream", summary="Server-sent events (thin; id = outbox seq)", query=StreamQuery,
           content_type="text/event-stream", response=str)
 def stream(query: StreamQuery) -> Response:
-    """Heartbeat comments every 15 s keep proxies from closing an idle stream; a closed connection
-    ends the stream within about a second (the broadcaster's sweep)."""
-    heartbeat = current_app.config.get("WEAVER_HEARTBEAT_SECONDS", 15.0)
-    batches = stream_batches(services().broadcaster, _resume_point(query), query.run_id, heartbeat,
+    """A `heartbeat` event every 2 s (WEAVER_STREAM_HEARTBEAT_SECONDS) when nothing else is sent: clients
+    call the server lost when they hear nothing for a few, and proxies keep the idle stream open. It has
+    no `id`, so the client's Last-Event-ID stays the last real event's; data is the newest seq the server
+    knows. A closed connection ends the stream within about a second (the broadcaster's sweep)."""
+    heartbeat = current_app.config["WEAVER_HEARTBEAT_SECONDS"]
+    broadcaster = services().broadcaster
+    batches = stream_batches(broadcaster, _resume_point(query), query.run_id, heartbeat,
                              connection=_connection(request.environ))
 
     def body() -> Iterator[str]:
         yield "retry: 2000\n\n"
         for batch in batches:
             if not batch:
-                yield ": heartbeat\n\n"
+                yield f'event: heartbeat\ndata: {{"type":"heartbeat","seq":{broadcaster.seq}}}\n\n'
             else:
                 yield "".join(f"id: {event.seq}\nevent: {event.type}\ndata: {json.dumps(thin(event))}\n\n"
                               for event in batch)
@@ -76,7 +79,7 @@ def stream(query: StreamQuery) -> Response:
 def websocket(ws) -> None:  # type: ignore[no-untyped-def]
     """The same thin events as the SSE stream, one JSON text frame each."""
     query = StreamQuery.model_validate({k: request.args.get(k) for k in request.args})
-    heartbeat = current_app.config.get("WEAVER_HEARTBEAT_SECONDS", 15.0)
+    heartbeat = current_app.config["WEAVER_HEARTBEAT_SECONDS"]
     events = stream_events(services().broadcaster, _resume_point(query), query.run_id, heartbeat,
                            connected=lambda: ws.connected)
     for event in events:

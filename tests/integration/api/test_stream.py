@@ -10,6 +10,7 @@ from simple_websocket import Client as WsClient
 
 from app.bootstrap import Container
 from app.events import Event
+from app.events.reader import read_events
 from tests.conftest import TEST_TOKEN
 from tests.sse_client import frames, serve
 
@@ -59,13 +60,28 @@ def test_stream_sends_heartbeats_when_idle(app: Flask) -> None:
     app.config["WEAVER_HEARTBEAT_SECONDS"] = 0.2
     with serve(app) as base:
         response = open_stream(base)
-        lines = []
-        for raw in response.iter_lines(decode_unicode=True, chunk_size=1):
-            lines.append(raw)
-            if raw == ": heartbeat":
-                break
+        beats = frames(response, heartbeats=True)
+        first, second = next(beats), next(beats)
         response.close()
-    assert ": heartbeat" in lines
+    assert first.event == second.event == "heartbeat" and first.id is None  # no id: Last-Event-ID stays put
+
+
+def test_an_idle_stream_hears_a_heartbeat_within_two_and_a_half_seconds_by_default(app: Flask, pg: Container) -> None:
+    """The UI calls the server lost after 5 s of silence, so the default heartbeat (2 s) must come well within."""
+    assert app.config["WEAVER_HEARTBEAT_SECONDS"] == 2.0
+    emit(pg, "run-h", 1)
+    with serve(app) as base:
+        response = open_stream(base, run_id="run-h")
+        beats = frames(response, heartbeats=True)
+        next(beats)  # the first heartbeat may come at once after the stream opens: time the next one
+        started = time.monotonic()
+        beat = next(beats)
+        waited = time.monotonic() - started
+        response.close()
+    assert beat.event == "heartbeat" and waited < 2.5
+    with pg.read_session() as session:
+        newest = max(e.seq for e in read_events(session, 0, limit=100_000))
+    assert beat.data == {"type": "heartbeat", "seq": newest}  # the newest event the server knows
 
 
 def test_websocket_carries_the_same_events(app: Flask, pg: Container) -> None:
