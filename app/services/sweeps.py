@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from app.events.commands import CreateSweepCells, StartBacktests, issue
 from app.services import idempotency, strategies
@@ -206,11 +206,10 @@ def record_cell_finished(uow: UnitOfWork, sweep_id: str) -> None:
     The sweep's row is locked first, so two cells finishing at once count one after the other: the
     later count sees the earlier cell, and the last cell always completes the sweep."""
     # Its status alone, not the Sweep object (grid, settings and skipped cells decoded for every cell).
-    status = uow.session.scalar(select(Sweep.status).where(Sweep.id == sweep_id).with_for_update())
+    status, counts = uow.sweeps.locked_status_counts(sweep_id)
     if status is None or status == "cancelled":
         return
-    uow.session.flush()
-    progress = progress_of(uow.sweeps.status_counts(sweep_id))
+    progress = progress_of(counts)
     if progress.finished:
         status = "completed"
         uow.session.execute(update(Sweep).where(Sweep.id == sweep_id).values(status=status, updated_at=now()))

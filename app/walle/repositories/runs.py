@@ -110,8 +110,29 @@ class SweepRepository:
         page = self.session.scalars(select(Sweep).order_by(Sweep.created_at.desc()).limit(limit).offset(offset))
         return page.all(), total
 
+    def locked_status_counts(self, sweep_id: str) -> tuple[str | None, dict[str, int]]:
+        """The sweep's status (None: no such sweep) with its row locked until the transaction ends, then
+        its runs counted by status. The count is its own statement, after the lock: it sees every cell
+        that committed while this one waited. On Postgres both go in one round trip (a pipeline),
+        prepared, without the ORM: a sweep cell's store runs it once."""
+        self.session.flush()  # the caller's own changes (the cell's status) count
+        if self.session.get_bind().dialect.name != "postgresql":
+            status = self.session.scalar(select(Sweep.status).where(Sweep.id == sweep_id).with_for_update())
+            return status, self.status_counts(sweep_id)
+        connection = self.session.connection().connection.driver_connection
+        with connection.cursor() as locking, connection.cursor() as counting:
+            with connection.pipeline():
+                locking.execute(_PG_LOCK_SWEEP, (sweep_id,), prepare=True)
+                counting.execute(_PG_STATUS_COUNTS, (sweep_id,), prepare=True)
+            found = locking.fetchone()
+            return (found[0] if found else None), {status: count for status, count in counting.fetchall()}
+
     def status_counts(self, sweep_id: str) -> dict[str, int]:
         rows = self.session.execute(
             select(Run.status, func.count()).where(Run.sweep_id == sweep_id).group_by(Run.status)
         )
         return {status: count for status, count in rows}
+
+
+_PG_LOCK_SWEEP = "SELECT status FROM sweeps WHERE id = %s FOR UPDATE"
+_PG_STATUS_COUNTS = "SELECT status, count(*) FROM runs WHERE sweep_id = %s GROUP BY status"
