@@ -477,8 +477,10 @@ export interface paths {
         };
         /**
          * Server-sent events (thin; id = outbox seq)
-         * @description Heartbeat comments every 15 s keep proxies from closing an idle stream; a closed connection
-         *         ends the stream within about a second (the broadcaster's sweep).
+         * @description A `heartbeat` event every 2 s (WEAVER_STREAM_HEARTBEAT_SECONDS) when nothing else is sent: clients
+         *         call the server lost when they hear nothing for a few, and proxies keep the idle stream open. It has
+         *         no `id`, so the client's Last-Event-ID stays the last real event's; data is the newest seq the server
+         *         knows. A closed connection ends the stream within about a second (the broadcaster's sweep).
          */
         get: operations["get_api_v1_stream"];
         put?: never;
