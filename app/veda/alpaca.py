@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -28,8 +29,8 @@ from alpaca.trading.client import TradingClient
 
 from app.config import AlpacaCredentials
 from app.marvin.instruments import Instrument
-from app.veda.ports import Account, Asset, BarRow, BrokerOrder, BrokerPosition, MarketClock, SessionDay
-from app.veda.wire import account_of, asset_of, bar_of, order_of, position_of, session_of, ts_of
+from app.veda.ports import Account, Activity, Asset, BarRow, BrokerOrder, BrokerPosition, MarketClock, SessionDay
+from app.veda.wire import account_of, activity_of, asset_of, bar_of, order_of, position_of, session_of, ts_of
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -256,6 +257,18 @@ class AlpacaBroker:
 
     def account(self) -> Account:
         return account_of(self.call("account", lambda: self.trading.get("/account")))  # type: ignore[arg-type]
+
+    def activities(self, kinds: str, page_token: str | None = None, after: datetime | None = None,
+                   page_size: int = 100) -> list[Activity]:
+        """One page of the account's activities of `kinds` (e.g. "FILL,CFEE"), oldest first, after the
+        entry `page_token` names or after the time `after`. alpaca-py has no call for it: its client's HTTP."""
+        params: dict[str, Any] = {"activity_types": kinds, "direction": "asc", "page_size": page_size}
+        if page_token:
+            params["page_token"] = page_token
+        elif after is not None:
+            params["after"] = after.isoformat().replace("+00:00", "Z")
+        found = self.call("activities", lambda: self.trading.get("/account/activities", params))
+        return [activity_of(a) for a in found or ()]  # type: ignore[union-attr]
 
     def clock(self) -> MarketClock:
         found: dict[str, Any] = self.call("clock", lambda: self.trading.get("/clock"))  # type: ignore[assignment]

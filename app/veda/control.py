@@ -12,6 +12,7 @@ from app.marvin.registry import get_strategy
 from app.services.runs import transition
 from app.veda.alpaca import BrokerError
 from app.veda.desk import Desk
+from app.veda.fee_feed import fetch_and_book
 from app.veda.ledger import Ledger
 from app.veda.ports import Broker, BrokerOrder
 from app.veda.reconcile import reconcile_account, run_of
@@ -145,12 +146,16 @@ class Control:
             if mine is None:
                 return
             ledger = Ledger(uow, self.desk.clock)
-            ledger.apply(mine, snapshot)
+            crypto_fill = bool(ledger.apply(mine, snapshot).new_fill_qty) and "/" in mine.symbol
+            mode = uow.runs.get(mine.run_id).mode if crypto_fill else None
             uow.commit()
         context = self.desk.contexts.get(mine.run_id)
         if context is not None:  # the run's open orders, as its next tick will poll them
             for touched in ledger.applied:
                 context.gateway.track(touched)
+        broker = self.desk.brokers.get(mode) if mode else None
+        if mode and broker is not None:  # its fee, from the account's activities (app/veda/fee_feed.py)
+            fetch_and_book(self.desk.fees(mode), broker, self.desk.uow, self.desk.clock.now())
 
     def refresh(self, _run_id: str | None = None, kind: str | None = None, **_: Any) -> None:
         for name, broker in self.desk.brokers.items():

@@ -1,13 +1,12 @@
-"""Selling a crypto position at a broker that took the buy's fee in the coin.
+"""Selling a crypto position whose buys' coin fees are not booked yet.
 
-Alpaca charges a crypto fee in the asset the fill credits: a buy of 0.5 BTC leaves 0.49875 BTC in the
-account (25 bps taker), while the run's fills say 0.5. A sale of the run's whole position would then be
-refused (insufficient qty), so a sale that reduces a long is sized, just before it is sent, to what the
-account holds; the coins missing from the account are booked as the fee the buys paid (the run's
-position down by them, its realized P&L down by their cost). Cash does not move: the fee was coins.
-
-With several runs holding the same coin on one account, the account's total is what caps each sale,
-so the fee coins are booked by the run that sells last.
+Alpaca charges a crypto buy's fee in the coin: a buy of 0.5 BTC leaves 0.49875 BTC (25 bps taker).
+Veda books that fee from the broker's CFEE activity right after the fill (app/veda/fee_booking.py),
+so the run's position is the account's. Until it is booked (the activities did not answer, or a
+broker posts its fees later, as Alpaca has at the end of the day), the run holds more than the
+account, and a sale of its whole position would be refused (insufficient qty): a sale that reduces
+a long is sized, just before it is sent, to what the account holds. The coins it leaves are the
+fee, which comes off the position when its CFEE is booked.
 """
 
 from __future__ import annotations
@@ -29,12 +28,11 @@ class CryptoSale:
     run_holds: Decimal  # the run's position when it decided
     step: Decimal  # the instrument's quantity step
 
-    def on_account(self, account_holds: Decimal) -> tuple[Decimal, Decimal]:
-        """(qty to send, coins to book as fees already taken). Unchanged when the account holds enough."""
+    def on_account(self, account_holds: Decimal) -> Decimal:
+        """The qty to send: as decided when the account holds enough, else what it holds (on the step)."""
         if self.qty <= account_holds or self.qty > self.run_holds:
-            return self.qty, ZERO
-        account_holds = max(account_holds, ZERO)
-        return (account_holds // self.step) * self.step, self.qty - account_holds  # off-step coins stay held
+            return self.qty
+        return (max(account_holds, ZERO) // self.step) * self.step
 
 
 def account_holdings(positions: list[BrokerPosition]) -> dict[str, Decimal]:

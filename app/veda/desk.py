@@ -8,6 +8,7 @@ from datetime import datetime
 
 from app.veda.alpaca import BrokerError
 from app.veda.bar_cache import BarCache
+from app.veda.fee_feed import FeeFeed
 from app.veda.gateway import LiveGateway
 from app.veda.marking import Marking
 from app.veda.ports import Broker, Clock
@@ -27,6 +28,13 @@ class Desk:
         self.calendars: dict[str, SessionCalendar] = {}
         self.marking = Marking()
         self.bars = BarCache()
+        self.fee_feeds: dict[str, FeeFeed] = {}  # mode → where its account's crypto fees were read to
+
+    def fees(self, mode: str) -> FeeFeed:
+        feed = self.fee_feeds.get(mode)
+        if feed is None:
+            feed = self.fee_feeds[mode] = FeeFeed(mode)
+        return feed
 
     def calendar(self, mode: str, broker: Broker) -> SessionCalendar:
         calendar = self.calendars.get(mode)

@@ -52,7 +52,6 @@ class Answer:
     snapshot: BrokerOrder | None = None
     rejected: str | None = None
     unknown: bool = False
-    coin_fee: Decimal = ZERO  # coins a crypto sale found missing from the account: the buys' fees (crypto_fees.py)
 
 
 class LiveGateway(OrderEvents, RunReads):
@@ -77,6 +76,7 @@ class LiveGateway(OrderEvents, RunReads):
         self.to_cancel: list[tuple[str, str, str]] = []  # (order id, client_order_id, broker order id)
         self.to_check: list[tuple[str, str]] = []  # (order id, client_order_id) whose send is in doubt
         self.sales: dict[str, CryptoSale] = {}  # crypto sales from a long, sized to the account when sent
+        self.crypto_filled = False  # a crypto fill was booked: its fee is in the account's activities (fee_feed.py)
         self.open_ids: dict[str, str] | None = None  # the run's open orders (id → client_order_id); None: unknown
         self.booked: dict[str, tuple[str, Decimal]] = {}  # client_order_id → (status, filled qty) as booked
         # Events (listen/take_events): None until listen(); what was delivered, and since when to look.
@@ -246,18 +246,17 @@ class LiveGateway(OrderEvents, RunReads):
                 log.warning("order %s: cancel failed (%s)", order_id, exc.message)
         for order_id, request in sends:
             self.submitted += 1
-            fee = ZERO
             try:
                 sale = sales.get(order_id)
                 held = self._account_holds(sale.symbol) if sale is not None else None
-                if sale is not None and held is not None:  # a buy's crypto fee left fewer coins than it bought
-                    qty, fee = sale.on_account(held)
+                if sale is not None and held is not None:  # a buy's crypto fee not booked yet left fewer coins
+                    qty = sale.on_account(held)
                     if qty <= 0:
                         answers.append(Answer(order_id, rejected=f"the account holds no {sale.symbol} to sell"))
                         continue
-                    if fee:
+                    if qty != sale.qty:
                         request = request.model_copy(update={"qty": float(qty)})
-                answers.append(Answer(order_id, snapshot=self.broker.submit_order(request), coin_fee=fee))
+                answers.append(Answer(order_id, snapshot=self.broker.submit_order(request)))
             except BrokerRejected as exc:
                 answers.append(Answer(order_id, rejected=exc.message))
             except BrokerError as exc:  # no answer within the budget: the next tick's sync settles it
@@ -313,13 +312,18 @@ class LiveGateway(OrderEvents, RunReads):
             elif answer.unknown:
                 ledger.mark_unknown(order, NOT_KNOWN)
             elif answer.snapshot is not None:
-                if answer.coin_fee:
-                    ledger.book_coin_fee(order, answer.coin_fee)
-                ledger.apply(order, answer.snapshot)
+                if ledger.apply(order, answer.snapshot).new_fill_qty and "/" in order.symbol:
+                    self.crypto_filled = True
             self.track(order)
         for touched in ledger.applied:  # bracket legs the broker created are open orders too
             self.track(touched)
         self.orders.clear()
+
+    def fills_crypto(self, answers: list[Answer]) -> bool:
+        """True when `answers` bring a crypto fill not booked yet (its fee is to be read after it)."""
+        return any(a.snapshot is not None and "/" in a.snapshot.symbol
+                   and a.snapshot.filled_qty > self.booked.get(a.snapshot.client_order_id, ("", ZERO))[1]
+                   for a in answers)
 
     def settle_alone(self, answers: list[Answer]) -> None:
         if not answers:

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Numeric, case, func, select, type_coerce
 
 from app.veda.ports import BrokerOrder, Clock
-from app.veda.positions import ZERO, Holding, apply_fill
+from app.veda.positions import ZERO, Holding, apply_fill, cash_fee
 from app.veda.statuses import FINAL, weaver_status
 from app.walle.models import Fill, Order, Position, Run
 from app.walle.uow import UnitOfWork
@@ -101,24 +101,13 @@ class Ledger:
         self._event(leg, "order.submitted")
         return leg
 
-    def book_coin_fee(self, order: Order, coins: Decimal) -> None:
-        """Coins the broker took as crypto buys' fees, found when `order` (a sale) was sized to the
-        account (app/veda/crypto_fees.py): out of the run's position, its realized P&L down by their cost."""
-        position = self._position(order.run_id, order.symbol)
-        if position is None:
-            return
-        position.qty -= coins
-        position.realized_pl -= coins * position.avg_price
-        self.uow.outbox.emit("position.changed", {"run_id": order.run_id, "symbol": order.symbol,
-                                                  "qty": str(position.qty)}, run_id=order.run_id)
-
     def _book_fill(self, order: Order, snapshot: BrokerOrder, filled_total: Decimal, qty: Decimal) -> None:
         avg_total = snapshot.filled_avg_price or ZERO
         paid_before = (order.filled_avg_price or ZERO) * (order.filled_qty or ZERO)
         price = ((avg_total * filled_total - paid_before) / qty).quantize(PRICE)
         ts = snapshot.filled_at or snapshot.updated_at or self.clock.now()
         fill = Fill(run_id=order.run_id, order_id=order.id, symbol=order.symbol, side=order.side, qty=qty, price=price,
-                    fee=ZERO, ts=ts, broker_fill_id=f"{order.broker_order_id}:{filled_total}")
+                    fee=ZERO, fee_qty=ZERO, ts=ts, broker_fill_id=f"{order.broker_order_id}:{filled_total}")
         self.uow.session.add(fill)
         order.filled_qty, order.filled_avg_price, order.filled_at = filled_total, avg_total.quantize(PRICE), ts
         order.updated_at = self.clock.now()  # a fill is a change the strategy hears of (LiveGateway.take_events)
@@ -163,23 +152,27 @@ class Ledger:
         self.uow.outbox.emit(kind, payload, run_id=order.run_id)
 
 
+CASH_FEE = case((Fill.fee_qty == 0, Fill.fee), else_=0)  # cash_fee in SQL
+
+
 def run_cash(uow: UnitOfWork, run: Run | Any) -> Decimal:
-    """Starting cash minus what the run's buys cost plus what its sells brought, less fees."""
+    """Starting cash minus what the run's buys cost plus what its sells brought, less the fees paid in
+    dollars (a coin fee came out of the position instead)."""
     if uow.session.get_bind().dialect.name == "postgresql":
         # NUMERIC arithmetic in the database: exact, and one row back however many fills a long run has.
         # type_coerce: read the sum as plain NUMERIC, not through the Money column type's rounding.
         flow = uow.session.scalar(
             select(type_coerce(func.coalesce(func.sum(case((Fill.side == "sell", Fill.qty * Fill.price),
-                                                           else_=-(Fill.qty * Fill.price)) - Fill.fee), 0),
+                                                           else_=-(Fill.qty * Fill.price)) - CASH_FEE), 0),
                                Numeric(asdecimal=True)))
             .where(Fill.run_id == run.id))
         return run.cash + Decimal(flow)
     cash = run.cash  # summed in Python: exact decimals on SQLite too (it stores them as text)
-    for side, qty, price, fee in uow.session.execute(
-        select(Fill.side, Fill.qty, Fill.price, Fill.fee).where(Fill.run_id == run.id)
+    for side, qty, price, fee, fee_qty in uow.session.execute(
+        select(Fill.side, Fill.qty, Fill.price, Fill.fee, Fill.fee_qty).where(Fill.run_id == run.id)
     ):
         cash += qty * price if side == "sell" else -(qty * price)
-        cash -= fee
+        cash -= cash_fee(fee, fee_qty)
     return cash
 
 
@@ -190,14 +183,14 @@ def runs_cash(uow: UnitOfWork, runs: list[Any]) -> dict[str, Decimal]:
     if uow.session.get_bind().dialect.name == "postgresql":
         flows = uow.session.execute(
             select(Fill.run_id, type_coerce(func.coalesce(func.sum(case((Fill.side == "sell", Fill.qty * Fill.price),
-                                                                         else_=-(Fill.qty * Fill.price)) - Fill.fee),
+                                                                         else_=-(Fill.qty * Fill.price)) - CASH_FEE),
                                                           0), Numeric(asdecimal=True)))
             .where(Fill.run_id.in_(ids)).group_by(Fill.run_id))
         for run_id, flow in flows:
             cash[run_id] += Decimal(flow)
         return cash
-    for run_id, side, qty, price, fee in uow.session.execute(
-        select(Fill.run_id, Fill.side, Fill.qty, Fill.price, Fill.fee).where(Fill.run_id.in_(ids))
+    for run_id, side, qty, price, fee, fee_qty in uow.session.execute(
+        select(Fill.run_id, Fill.side, Fill.qty, Fill.price, Fill.fee, Fill.fee_qty).where(Fill.run_id.in_(ids))
     ):
-        cash[run_id] += (qty * price if side == "sell" else -(qty * price)) - fee
+        cash[run_id] += (qty * price if side == "sell" else -(qty * price)) - cash_fee(fee, fee_qty)
     return cash

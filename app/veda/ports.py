@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from app.clock.system import Clock
 from app.marvin.instruments import Instrument
 
-__all__ = ["Account", "Asset", "BarRow", "Broker", "BrokerOrder", "BrokerPosition", "Clock", "Fill",
+__all__ = ["Account", "Activity", "Asset", "BarRow", "Broker", "BrokerOrder", "BrokerPosition", "Clock", "Fill",
            "MarketClock", "SessionDay"]
 
 
@@ -82,6 +82,23 @@ class Fill:
 
 
 @dataclass(frozen=True)
+class Activity:
+    """One FILL or CFEE entry of the account's activity feed. A CFEE names no order (Alpaca's does not):
+    it is told apart by the FILL it follows. A coin fee has `qty` (negative: coins taken) and `price`;
+    a dollar fee has `net_amount` (negative) only."""
+
+    id: str  # Alpaca's `<time>::<uuid>`: the feed's order, and a page token
+    kind: str  # FILL | CFEE
+    symbol: str  # a FILL says BTC/USD, a CFEE BTCUSD
+    order_id: str | None = None  # FILL
+    side: str | None = None  # FILL
+    cum_qty: Decimal | None = None  # FILL: the order's filled qty after it
+    qty: Decimal | None = None
+    price: Decimal | None = None
+    net_amount: Decimal | None = None  # CFEE
+
+
+@dataclass(frozen=True)
 class Asset:
     symbol: str
     asset_class: str
@@ -139,3 +156,5 @@ class Broker(Protocol):
     def calendar(self, start: str, end: str) -> list[SessionDay]: ...
     def bars(self, symbols: list[str], timeframe: str, start_iso: str, end_iso: str | None = None
              ) -> dict[str, list[BarRow]]: ...
+    def activities(self, kinds: str, page_token: str | None = None, after: datetime | None = None,
+                   page_size: int = 100) -> list[Activity]: ...

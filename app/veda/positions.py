@@ -40,3 +40,9 @@ def apply_fill(holding: Holding, side: str, qty: Decimal, price: Decimal, fee: D
 def cash_after(cash: Decimal, side: str, qty: Decimal, price: Decimal, fee: Decimal = ZERO) -> Decimal:
     notional = qty * price
     return cash - notional - fee if side == "buy" else cash + notional - fee
+
+
+def cash_fee(fee: Decimal, fee_qty: Decimal | None) -> Decimal:
+    """What a fill's fee took from cash: all of it, unless it was taken in the coin (`fee_qty`: a crypto
+    buy's fee, whose value `fee` is then lost from the position, not from cash)."""
+    return fee if not fee_qty else ZERO

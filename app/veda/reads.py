@@ -62,7 +62,8 @@ class RunReads:
         with self._work() as uow:
             rows = uow.session.execute(
                 select(FillRecord.symbol, FillRecord.side, FillRecord.qty, FillRecord.price, FillRecord.fee,
-                       FillRecord.ts).where(FillRecord.run_id == self.run_id).order_by(FillRecord.ts, FillRecord.id))
+                       FillRecord.ts, FillRecord.fee_qty)
+                .where(FillRecord.run_id == self.run_id).order_by(FillRecord.ts, FillRecord.id))
             done, books = fifo(FillRow(*row) for row in rows)
         if closed:
             return done

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from app.marvin.account import Event, Fill, OrderInfo, PositionDetail, Trade
 from app.marvin.gateway import OpenOrder, OrderRequest, client_order_id
-from app.veda.positions import Holding, apply_fill
+from app.veda.positions import Holding, apply_fill, cash_fee
 from app.veda.statuses import OPEN
 from app.veda.trades import FillRow, fifo, open_trades
 
@@ -59,6 +59,7 @@ class RecordedFill:
     price: Decimal
     fee: Decimal
     ts: datetime
+    fee_qty: Decimal = ZERO  # coins the fee took (a crypto buy's): the position got qty less these
 
 
 @dataclass(frozen=True)
@@ -100,19 +101,23 @@ class ReplayGateway:
         for f in self._fills():
             if f.symbol == symbol:
                 holding = apply_fill(holding, f.side, f.qty, f.price)
+                if f.fee_qty:  # the fee came out of the coins, as the ledger books it (fee_booking.py)
+                    qty = holding.qty - f.fee_qty
+                    holding = Holding(qty, holding.avg_price if qty else ZERO, holding.realized_pl - f.fee)
         return holding
 
     def position(self, symbol: str) -> Decimal:
         return self._holding(symbol).qty
 
     def cash(self) -> Decimal:
-        flow = sum(((f.qty * f.price if f.side == "sell" else -(f.qty * f.price)) - f.fee for f in self._fills()), ZERO)
+        flow = sum(((f.qty * f.price if f.side == "sell" else -(f.qty * f.price)) - cash_fee(f.fee, f.fee_qty)
+                    for f in self._fills()), ZERO)
         return self.start_cash + flow
 
     def equity(self) -> Decimal:
         held: dict[str, Decimal] = {}
         for f in self._fills():
-            held[f.symbol] = held.get(f.symbol, ZERO) + (f.qty if f.side == "buy" else -f.qty)
+            held[f.symbol] = held.get(f.symbol, ZERO) + (f.qty if f.side == "buy" else -f.qty) - f.fee_qty
         return self.cash() + sum((qty * self.marks.get(s, ZERO) for s, qty in held.items()), ZERO)
 
     def position_detail(self, symbol: str) -> PositionDetail:
@@ -167,7 +172,7 @@ class ReplayGateway:
         return self._info(order)
 
     def trades(self, closed: bool) -> list[Trade]:
-        done, books = fifo(FillRow(f.symbol, f.side, f.qty, f.price, f.fee, f.ts) for f in self._fills())
+        done, books = fifo(FillRow(f.symbol, f.side, f.qty, f.price, f.fee, f.ts, f.fee_qty) for f in self._fills())
         return done if closed else open_trades(books, self.marks)
 
     def listen(self) -> None:

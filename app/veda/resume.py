@@ -126,7 +126,7 @@ def load_records(uow: UnitOfWork, run_id: str, before: datetime) -> Records:
                             o.percent, o.limit_price, o.stop_price, o.reject_reason, o.parent_id, o.bar_ts,
                             o.submitted_at, tuple((datetime.fromisoformat(h["ts"]), h["status"]) for h in o.history))
               for o in uow.session.scalars(select(Order).where(Order.run_id == run_id))]
-    fills = [RecordedFill(f.id, f.order_id, f.symbol, f.side, f.qty, f.price, f.fee, f.ts)
+    fills = [RecordedFill(f.id, f.order_id, f.symbol, f.side, f.qty, f.price, f.fee, f.ts, f.fee_qty)
              for f in uow.session.scalars(select(Fill).where(Fill.run_id == run_id))]
     saved = uow.session.get(LiveState, run_id)
     state = (saved.bar_ts, saved.state) if saved is not None and saved.bar_ts < before else None

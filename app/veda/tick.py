@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextvars
 import logging
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -36,11 +37,12 @@ from app.services.runs import transition
 from app.veda.alpaca import BrokerError
 from app.veda.book import Book, RunFacts, load_book, load_books
 from app.veda.desk import Desk
-from app.veda.gateway import Answer
+from app.veda.fee_booking import FeeRead, book_fees
+from app.veda.gateway import Answer, LiveGateway
 from app.veda.history import Row, fetch_rows, ns_of
 from app.veda.marking import write_metrics
 from app.veda.open_orders import open_snapshots
-from app.veda.ports import Broker, BrokerOrder
+from app.veda.ports import Activity, Broker, BrokerOrder
 from app.veda.recording import record_bars, save_state, write_bars
 from app.veda.resume import RunContext
 from app.veda.risk import RiskState, check_loss
@@ -156,19 +158,28 @@ class Ticker:
             for step in steps:
                 step.context.ticks += 1
             self._dispatch(steps)
+            gateways = {step.run.id: step.context.gateway for step in steps}
+            found = self._read_fees(mode, broker, [(step.context.gateway, step.answers) for step in steps])
+        read = None
         try:
             with self.desk.uow() as uow:  # 3. settle, every run
                 with uow.outbox.batch():
                     metrics: list[dict[str, Any]] = []
+                    for step in steps:
+                        step.context.gateway.settle(uow, step.answers)
+                    read = self._book_fees(uow, mode, found, gateways)  # a fee may be another run's fill's
                     for step in steps:  # no write between them either: every run's metrics in one statement
-                        self._settle_step(uow, step, bar_ts, started, False, metrics)
+                        step.outcome = self._settle(uow, step.run, step.context, bar_ts, step.marks, metrics)
+                        finish(uow, step.run.id, bar_ts, step.outcome, started, False)
                     write_metrics(uow, metrics)
                 uow.commit()
         except Exception:
             log.exception("bar %s: settling %d runs together failed; settling each alone", bar_ts, len(steps))
+            read = None
             for step in steps:
                 self.desk.marking.forget(step.run.id)  # its equity point and figures were not written
                 self._settle_alone(step, bar_ts, started)
+        self._fees_settled(mode, found, read, gateways.values())
         outcomes = {}
         for step in steps:
             step.context.gateway.book = None
@@ -324,12 +335,15 @@ class Ticker:
                 gateway.work = None
         context.ticks += 1
         answers = gateway.dispatch()
+        found = self._read_fees(run.mode, broker, [(gateway, answers)])
         with self.desk.uow() as uow:  # 3. settle
             with uow.outbox.batch():  # its events (fills, positions, the tick) in one insert
                 gateway.settle(uow, answers)
+                read = self._book_fees(uow, run.mode, found, {run.id: gateway})
                 outcome = self._settle(uow, run, context, bar_ts, marks)
                 finish(uow, run.id, bar_ts, outcome, started, retried)
             uow.commit()
+        self._fees_settled(run.mode, found, read, [gateway])
         gateway.book = None
         if outcome == "halted":
             self.desk.forget(run.id)
@@ -372,6 +386,43 @@ class Ticker:
             transition(uow, uow.runs.get(run.id), "stopped", error=gateway.halt.detail, at=self.desk.clock.now())
             return "halted"
         return f"done: {gateway.submitted} order(s)"
+
+    def _read_fees(self, mode: str, broker: Broker, sent: list[tuple[LiveGateway, list[Answer]]]
+                   ) -> list[Activity] | None:
+        """The account's activities since the last read, when a crypto fill was booked (or is about to
+        be, from `sent`'s answers) or a fee waits for its fill; None when there is nothing to read or
+        the broker did not answer (app/veda/fee_feed.py). One read per tick, between its units of work."""
+        feed = self.desk.fees(mode)
+        if not (feed.due or any(g.crypto_filled or g.fills_crypto(answers) for g, answers in sent)):
+            return None
+        feed.due = True  # until a read's booking is committed
+        if feed.cursor is None:
+            with self.desk.uow() as uow:
+                feed.start(uow)
+        return feed.read(broker, self.desk.clock.now())
+
+    @staticmethod
+    def _book_fees(uow: UnitOfWork, mode: str, found: list[Activity] | None,
+                   gateways: dict[str, LiveGateway]) -> FeeRead | None:
+        """Book the read's crypto fees; a ticking run's book loses its dollar fees at once (its coin
+        fees come off the position rows the book holds)."""
+        if found is None:
+            return None
+        read = book_fees(uow, mode, found)
+        for run_id, usd in read.cash.items():
+            gateway = gateways.get(run_id)
+            if gateway is not None and gateway.book is not None:
+                gateway.book.cash -= usd
+        return read
+
+    def _fees_settled(self, mode: str, found: list[Activity] | None, read: FeeRead | None,
+                      gateways: Iterable[LiveGateway]) -> None:
+        if found is None:
+            return
+        for gateway in gateways:
+            gateway.crypto_filled = False
+        if read is not None:
+            self.desk.fees(mode).settled(read)
 
     def _new_rows(self, context: RunContext, broker: Broker, bar_ts: datetime) -> dict[str, list[Row]] | None:
         """The bars the run lacks up to this tick's (the warm-up on its first tick); None when the

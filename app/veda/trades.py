@@ -1,7 +1,8 @@
 """A live run's round trips from its fills: FIFO lots, as Greta's book pairs them (app/greta/book.py).
 
 Each opening fill is a lot; a closing fill consumes lots first in, first out, and every lot (or part
-of one) it consumes is one closed trade. Values and fees are split across lots in cents, half-even,
+of one) it consumes is one closed trade. A crypto buy whose fee was taken in the coin is a lot of the
+coins received, worth what the whole fill cost. Values and fees are split across lots in cents, half-even,
 so the trades' P&L adds up to the cash the fills moved.
 """
 
@@ -27,6 +28,7 @@ class FillRow:
     price: Decimal
     fee: Decimal
     ts: datetime
+    fee_qty: Decimal = ZERO  # coins the fee took: the lot holds qty less these, at the whole fill's value
 
 
 @dataclass(slots=True)
@@ -50,6 +52,8 @@ def fifo(fills: Iterable[FillRow]) -> tuple[list[Trade], dict[str, tuple[bool, l
         sign = 1 if fill.side == "buy" else -1
         held, lots = books.get(fill.symbol, (0, deque()))
         left, left_value, left_fee = fill.qty, _cents(fill.qty * fill.price), fill.fee
+        if fill.fee_qty:  # a coin fee: fewer coins for the same money, its cost in the value, not a fee
+            left, left_fee = left - fill.fee_qty, ZERO
         if held and held != sign:
             long = held > 0
             while left and lots:

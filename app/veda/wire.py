@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from app.veda.ports import Account, Asset, BarRow, BrokerOrder, BrokerPosition, SessionDay
+from app.veda.ports import Account, Activity, Asset, BarRow, BrokerOrder, BrokerPosition, SessionDay
 
 Json = dict[str, Any]
 
@@ -46,6 +46,12 @@ def order_of(data: Json) -> BrokerOrder:
         updated_at=ts_of(data.get("updated_at")), filled_at=ts_of(data.get("filled_at")),
         legs=tuple(order_of(leg) for leg in data.get("legs") or ()),
     )
+
+
+def activity_of(data: Json) -> Activity:
+    return Activity(str(data.get("id") or ""), str(data.get("activity_type") or ""), str(data.get("symbol") or ""),
+                    data.get("order_id"), data.get("side"), dec(data.get("cum_qty")), dec(data.get("qty")),
+                    dec(data.get("price")), dec(data.get("net_amount")))
 
 
 def position_of(data: Json) -> BrokerPosition:

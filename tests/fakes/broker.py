@@ -11,12 +11,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from app.marvin.instruments import Instrument
 from app.veda.alpaca import BrokerError, BrokerRejected, instrument_of
-from app.veda.ports import Account, Asset, BarRow, BrokerOrder, BrokerPosition, Clock, Fill, MarketClock, SessionDay
+from app.veda.ports import (
+    Account,
+    Activity,
+    Asset,
+    BarRow,
+    BrokerOrder,
+    BrokerPosition,
+    Clock,
+    Fill,
+    MarketClock,
+    SessionDay,
+)
 
 OPEN = {"new", "accepted", "partially_filled"}
 
@@ -36,6 +47,11 @@ class FakeBroker:
         self.closed_days: set[date] = set()
         self._reject: str | None = None
         self._lose = False
+        self.feed: list[Activity] = []  # the account's FILL and CFEE activities, oldest first
+        self.activity_reads: list[str | None] = []  # the page_token of each read
+        self.crypto_bps: Decimal | None = None  # set: a pair's fills pay Alpaca's fee (coins on a buy, USD on a sale)
+        self.fee_coins: dict[str, Decimal] = {}
+        self.fee_usd = Decimal(0)
 
     # --- scripting ---------------------------------------------------------------------------
     def add_bars(self, symbol: str, start: datetime, closes: list[float], step: timedelta) -> None:
@@ -60,9 +76,23 @@ class FakeBroker:
         paid = (order.filled_avg_price or Decimal(0)) * order.filled_qty + qty * price
         status = "filled" if order.qty is not None and total >= order.qty else "partially_filled"
         self.fills.append(Fill(client_order_id, qty, price, at))
+        self._post(Activity("", "FILL", order.symbol, order.id, order.side, total, qty, price))
+        if self.crypto_bps is not None and "/" in order.symbol:
+            rate, pair = self.crypto_bps / 10_000, order.symbol.replace("/", "")
+            if order.side == "buy":  # as the local exchange and Alpaca: the coins, half up to 1e-9
+                coins = (qty * rate).quantize(Decimal("1e-9"), rounding=ROUND_HALF_UP)
+                self.fee_coins[order.symbol] = self.fee_coins.get(order.symbol, Decimal(0)) + coins
+                self._post(Activity("", "CFEE", pair, qty=-coins, price=price, net_amount=Decimal(0)))
+            else:
+                usd = (qty * price * rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+                self.fee_usd += usd
+                self._post(Activity("", "CFEE", pair, net_amount=-usd))
         self.orders[client_order_id] = replace(order, filled_qty=total, filled_avg_price=paid / total, status=status,
                                                filled_at=at, updated_at=at)
         return self.orders[client_order_id]
+
+    def _post(self, activity: Activity) -> None:
+        self.feed.append(replace(activity, id=f"{len(self.feed) + 1:08d}::{activity.kind.lower()}"))
 
     def last_close(self, symbol: str) -> Decimal:
         """The close of the symbol's last bar that has closed by now (what a market order fills at)."""
@@ -115,12 +145,14 @@ class FakeBroker:
         for fill in self.fills:
             order = self.orders[fill.client_order_id]
             held[order.symbol] = held.get(order.symbol, Decimal(0)) + (fill.qty if order.side == "buy" else -fill.qty)
+        for symbol, coins in self.fee_coins.items():
+            held[symbol] -= coins
         return [BrokerPosition(s, abs(q), "long" if q > 0 else "short") for s, q in held.items() if q]
 
     def account(self) -> Account:
         spent = sum((f.qty * f.price * (1 if self.orders[f.client_order_id].side == "buy" else -1)
                      for f in self.fills), Decimal(0))
-        return Account(self.cash - spent, self.cash, self.cash - spent)
+        return Account(self.cash - spent - self.fee_usd, self.cash, self.cash - spent - self.fee_usd)
 
     def asset(self, symbol: str) -> Asset | None:
         return self.assets.get(symbol, Asset(symbol, "us_equity") if symbol in self.history else None)
@@ -136,6 +168,18 @@ class FakeBroker:
         first, last = date.fromisoformat(start), date.fromisoformat(end)
         days = (first + timedelta(days=i) for i in range((last - first).days + 1))
         return [SessionDay(d, "00:00", "23:59") for d in days if d not in self.closed_days]
+
+    def activities(self, kinds: str, page_token: str | None = None, after: datetime | None = None,
+                   page_size: int = 100) -> list[Activity]:
+        self.activity_reads.append(page_token)
+        wanted = set(kinds.split(","))
+        start = 0
+        if page_token is not None:
+            ids = [a.id for a in self.feed]
+            if page_token not in ids:
+                raise BrokerRejected("invalid page_token", status=422, code=40010001)
+            start = ids.index(page_token) + 1
+        return [a for a in self.feed[start:] if a.kind in wanted][:page_size]
 
     def bars(self, symbols: list[str], timeframe: str, start_iso: str, end_iso: str | None = None
              ) -> dict[str, list[BarRow]]:

@@ -7,7 +7,7 @@ from app.walle.models.idempotency import IdempotencyKey
 from app.walle.models.instruments import InstrumentRow
 from app.walle.models.live import AccountSnapshot, LiveBar, LiveState, LiveTick
 from app.walle.models.runs import Run, RunMetric, Sweep
-from app.walle.models.trading import EquityPoint, Fill, Order, Position, Trade
+from app.walle.models.trading import CryptoFee, EquityPoint, Fill, Order, Position, Trade
 
 __all__ = [
     "AccountSnapshot",
@@ -16,6 +16,7 @@ __all__ = [
     "BarSeries",
     "Base",
     "ConsumerOffset",
+    "CryptoFee",
     "EquityPoint",
     "Fill",
     "IdempotencyKey",

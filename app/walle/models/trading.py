@@ -55,8 +55,26 @@ class Fill(EagerId, Base):
     side: Mapped[str] = mapped_column(String(4))
     qty: Mapped[Decimal] = mapped_column(Quantity())
     price: Mapped[Decimal] = mapped_column(Price())
-    fee: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
+    fee: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))  # in USD; a coin fee at its fill price
+    # Coins the broker took as this fill's fee (a crypto buy pays in the coin): the position got qty
+    # less these, and `fee` (their value) did not come out of cash.
+    fee_qty: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal(0), server_default="0")
     ts: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CryptoFee(Base):
+    """One of the broker's CFEE activities, booked on the fill it came with (app/veda/fee_booking.py):
+    its id makes booking it twice impossible, and the latest one is where the next read starts."""
+
+    __tablename__ = "crypto_fees"
+
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)  # the activity's id at the broker
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
+    fill_id: Mapped[str] = mapped_column(ForeignKey("fills.id", ondelete="CASCADE"), index=True)
+    mode: Mapped[str] = mapped_column(String(8))  # the account: paper or live
+    coin: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal(0))
+    usd: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
+    price: Mapped[Decimal | None] = mapped_column(Price())
 
 
 class Position(EagerId, Base):

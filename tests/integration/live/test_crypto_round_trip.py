@@ -1,7 +1,7 @@
 """A crypto paper run buys 0.5 BTC and then sells its whole position, tick by tick against the local
-exchange. The exchange takes the buy's fee in the coin, as Alpaca does (0.49875 BTC held), so the sale
-the strategy decides (0.5) is sized to what the account holds and the missing coins are booked as the
-fee: the run ends flat, as the account does, with nothing refused."""
+exchange. The exchange takes the buy's fee in the coin (0.49875 BTC held) and the sale's in dollars, as
+Alpaca does, and reports each as a CFEE activity: Veda books each on its fill in the tick that made it,
+so the run holds what the account holds and its cash is the account's, before and after a restart."""
 
 from __future__ import annotations
 
@@ -13,12 +13,16 @@ import pytest
 from sqlalchemy import select
 
 from app.bootstrap import Container
+from app.config import Settings
 from app.exchange import ExchangeConfig, ExchangeServer, SymbolConfig
+from app.veda.book import load_book
 from app.walle.models import Fill, Order, Position
 from tests.integration.live.conftest import LIVE, PAPER, last_closed_bar, run_of, running_run, trading_client
+from tests.integration.live.test_resume import events, restarted
 from workers.runtime import Runtime
 
 CENT = Decimal("0.01")
+HALF_CENT = Decimal("0.005")
 
 
 @pytest.fixture
@@ -39,15 +43,31 @@ def tick(runtime: Runtime, run_id: str) -> str:
     return outcome
 
 
+def run_book(pg: Container, run_id: str) -> tuple[Decimal, Decimal]:
+    """The run's (cash, BTC position) as Veda books them (what its run page shows)."""
+    with pg.uow() as uow:
+        book = load_book(uow, uow.runs.get(run_id))
+        return book.cash, book.qty("BTC/USD")
+
+
 @pytest.mark.parametrize("reduce_only", [0, 1], ids=["sell-the-position", "close"])
-def test_a_crypto_buy_then_a_sale_of_the_whole_position_ends_flat(
-        pg: Container, exchange: ExchangeServer, live_runtime: Runtime, reduce_only: int) -> None:
+def test_a_crypto_round_trip_books_the_brokers_fees_so_the_run_is_the_account(
+        pg: Container, exchange: ExchangeServer, live_runtime: Runtime, settings: Settings, reduce_only: int) -> None:
     run_id = running_run(pg, symbols=["BTC/USD"], strategy="tests.fixtures.crypto_strategies:BuyThenSellAll",
                          params={"size": 0.5, "reduce_only": reduce_only})
     client = trading_client(exchange, PAPER)
     assert tick(live_runtime, run_id).startswith("done: 1")
-    assert client.get_open_position("BTC/USD").qty == "0.49875"  # 0.5 less 25 bps, taken in BTC
-    repaired = live_runtime.live.reconcile()["paper"]  # the run holds 0.5: the gap is the fee, not a mismatch
+    held = Decimal(client.get_open_position("BTC/USD").qty)
+    assert held == Decimal("0.5") * (1 - Decimal("0.0025"))  # 0.49875: 25 bps taken in BTC
+    cash, position = run_book(pg, run_id)
+    assert position == held  # the coin fee is booked with the fill, not at the sale
+    with pg.read_session() as session:
+        (bought,) = session.scalars(select(Fill).where(Fill.run_id == run_id)).all()
+    assert cash == Decimal(100_000) - Decimal("0.5") * bought.price  # the fee did not come out of cash
+    account = Decimal(client.get_account().cash)
+    assert account == Decimal(100_000) - cents(Decimal("0.5") * bought.price)  # settled to the cent, half up
+    assert abs(cash - account) <= HALF_CENT  # the run's cash is the fill's exact value
+    repaired = live_runtime.live.reconcile()["paper"]
     assert not [line for line in repaired if line.startswith("position")]
     assert tick(live_runtime, run_id).startswith("done: 1")
 
@@ -56,14 +76,26 @@ def test_a_crypto_buy_then_a_sale_of_the_whole_position_ends_flat(
     assert (run.status, run.error) == ("running", None)
     with pg.read_session() as session:
         buy, sale = session.scalars(select(Order).where(Order.run_id == run_id).order_by(Order.submitted_at)).all()
-        fills = session.scalars(select(Fill).where(Fill.run_id == run_id).order_by(Fill.ts)).all()
-        position = session.scalars(select(Position).where(Position.run_id == run_id)).one()
+        bought, sold = session.scalars(select(Fill).where(Fill.run_id == run_id).order_by(Fill.ts)).all()
+        row = session.scalars(select(Position).where(Position.run_id == run_id)).one()
     assert (buy.status, buy.filled_qty) == ("filled", Decimal("0.5"))
-    assert (sale.status, sale.qty, sale.filled_qty) == ("filled", Decimal("0.5"), Decimal("0.49875"))
-    assert position.qty == 0  # the 0.00125 BTC fee is booked out of the run's position
-    bought, sold = fills
-    realized = (sold.price - bought.price) * Decimal("0.49875") - Decimal("0.00125") * bought.price  # the fee at cost
-    assert abs(position.realized_pl - realized) <= Decimal("0.00005")  # stored to 4 places (Money)
-    usd_fee = cents(sold.qty * sold.price * Decimal("0.0025"))
-    expected_cash = Decimal(100_000) - cents(bought.qty * bought.price) + cents(sold.qty * sold.price) - usd_fee
-    assert Decimal(client.get_account().cash) == expected_cash
+    assert (sale.status, sale.qty, sale.filled_qty) == ("filled", held, held)  # the run sold what it held
+    coin_fee = Decimal("0.5") - held
+    usd_fee = cents(held * sold.price * Decimal("0.0025"))
+    assert (bought.fee_qty, bought.fee) == (coin_fee, cents(coin_fee * bought.price))  # the coins, valued
+    assert (sold.fee_qty, sold.fee) == (0, usd_fee)
+    realized = (sold.price - bought.price) * held - bought.fee - usd_fee
+    assert abs(row.realized_pl - realized) <= Decimal("0.00005")  # stored to 4 places (Money)
+    cash, position = run_book(pg, run_id)
+    account = Decimal(client.get_account().cash)
+    assert position == 0
+    assert cash == Decimal(100_000) - Decimal("0.5") * bought.price + held * sold.price - usd_fee
+    assert account == Decimal(100_000) - cents(Decimal("0.5") * bought.price) + cents(held * sold.price) - usd_fee
+    assert abs(cash - account) <= 2 * HALF_CENT  # the same but for each fill's rounding to the cent
+
+    worker = restarted(settings, pg)  # a new worker rebuilds the strategy from the records
+    assert tick(worker, run_id).startswith("done: 0")
+    assert events(pg, run_id, "run.replay_mismatch") == []  # the replayed sale sold the 0.49875 held
+    assert run_book(pg, run_id) == (cash, 0)
+    assert worker.live.contexts[run_id].gateway.cash() == cash
+    assert client.get_all_positions() == []
