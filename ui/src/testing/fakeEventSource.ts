@@ -47,6 +47,12 @@ export class FakeEventSource implements EventSourceLike {
     this.onerror?.call(this, new Event('error'));
   }
 
+  /** The server's idle-stream `heartbeat` event (no id: Last-Event-ID stays the last real event's). */
+  heartbeat(seq = 0): void {
+    const event = new MessageEvent('heartbeat', { data: JSON.stringify({ type: 'heartbeat', seq }) });
+    (this.listeners.get('heartbeat') ?? []).forEach((l) => l(event));
+  }
+
   /** Deliver a server event as the stream would: `id:` = seq, `event:` = type, `data:` = the thin JSON. */
   emit(type: string, seq: number, payload: Record<string, unknown>, runId: string | null = null): void {
     const data = JSON.stringify({ id: `evt-${seq}`, seq, type, run_id: runId, ts: '2024-01-02T03:04:05Z', payload });

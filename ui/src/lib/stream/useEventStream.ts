@@ -3,6 +3,11 @@
  * TanStack Query keys the event concerns (batched, deduplicated). It reports its state
  * (connecting, open, down) and reconnects by itself with exponential backoff, resuming after the
  * last seen seq (`&after=`), so no event is missed across a drop.
+ *
+ * A server that is gone does not always close the connection (a frozen process, a dropped network):
+ * the server sends a `heartbeat` event every 2 s, and a stream silent for `staleAfterMs` (4.5 s) is
+ * called down and reconnected, so the UI says "disconnected" within 5 s of losing the server.
+ * `after=` is the Last-Event-ID the browser cannot set on a new EventSource; the server reads either.
  */
 import { hashKey, type QueryClient, type QueryKey } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -32,6 +37,8 @@ export interface EventStreamOptions {
   flushMs?: number;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
+  /** A stream that hears neither an event nor a heartbeat for this long is down (default 4500 ms). */
+  staleAfterMs?: number;
   /** Called when the stream drops (the app probes the API, which turns a 401 into the login prompt). */
   onDown?: () => void;
 }
@@ -72,6 +79,8 @@ export function useEventStream(options: EventStreamOptions): EventStream {
   const seqRef = useRef<number | null>(null);
   const onDownRef = useRef(options.onDown);
   onDownRef.current = options.onDown;
+  const staleAfterRef = useRef(options.staleAfterMs ?? 4500);
+  staleAfterRef.current = options.staleAfterMs ?? 4500;
   const [generation, setGeneration] = useState(0);
 
   const pending = useRef(new Map<string, QueryKey>());
@@ -126,6 +135,7 @@ export function useEventStream(options: EventStreamOptions): EventStream {
     let attempt = 0;
     let failed = false;
     let disposed = false;
+    let watchdog: ReturnType<typeof setTimeout> | null = null;
 
     const connect = () => {
       if (disposed) return;
@@ -136,6 +146,7 @@ export function useEventStream(options: EventStreamOptions): EventStream {
       es.onopen = () => {
         if (disposed || source !== es) return;
         attempt = 0;
+        beat(es);
         setState('open');
         if (failed) {
           // Replay (after=seq) covers events; refetch anyway for changes made before the first event was seen.
@@ -143,27 +154,38 @@ export function useEventStream(options: EventStreamOptions): EventStream {
           void queryClient.invalidateQueries();
         }
       };
-      es.onerror = () => {
-        if (disposed || source !== es) return;
-        // Close and reconnect ourselves: the browser's own retry has no backoff and gives up on HTTP errors.
-        es.close();
-        source = null;
-        failed = true;
-        const delay = Math.min(maxBackoffMs, initialBackoffMs * 2 ** attempt);
-        attempt += 1;
-        setState('down');
-        setRetryInMs(delay);
-        onDownRef.current?.();
-        retryTimer = setTimeout(connect, delay);
-      };
-      es.onmessage = handle;
-      EVENT_TYPES.forEach((type) => es.addEventListener(type, handle));
+      es.onerror = () => drop(es);
+      es.onmessage = (message) => { beat(es); handle(message); };
+      EVENT_TYPES.forEach((type) => es.addEventListener(type, (message) => { beat(es); handle(message); }));
+      es.addEventListener('heartbeat', () => beat(es));
+      beat(es); // a connection that never opens is down too
+    };
+    /** (Re)arm the watchdog: anything heard from the server proves it is there. */
+    const beat = (es: EventSourceLike) => {
+      if (watchdog) clearTimeout(watchdog);
+      watchdog = setTimeout(() => drop(es), staleAfterRef.current);
+    };
+    const drop = (es: EventSourceLike) => {
+      if (disposed || source !== es) return;
+      if (watchdog) clearTimeout(watchdog);
+      watchdog = null;
+      // Close and reconnect ourselves: the browser's own retry has no backoff and gives up on HTTP errors.
+      es.close();
+      source = null;
+      failed = true;
+      const delay = Math.min(maxBackoffMs, initialBackoffMs * 2 ** attempt);
+      attempt += 1;
+      setState('down');
+      setRetryInMs(delay);
+      onDownRef.current?.();
+      retryTimer = setTimeout(connect, delay);
     };
     connect();
 
     return () => {
       disposed = true;
       if (retryTimer) clearTimeout(retryTimer);
+      if (watchdog) clearTimeout(watchdog);
       source?.close();
       source = null;
     };

@@ -1,6 +1,7 @@
 import { Link, useParams } from 'react-router-dom';
 import { EmptyState, ErrorBanner, Loading, Panel } from '@/components/ui/Feedback';
 import { isApiError } from '@/lib/api/client';
+import { useStaleClass } from '@/lib/stream/useStaleClass';
 import { useRun } from '../api/run';
 import { EquityPanel } from './EquityPanel';
 import { MetricsGrid } from './MetricsGrid';
@@ -23,6 +24,7 @@ function Params({ params }: { params: Record<string, unknown> }) {
 export function RunDetailPage() {
   const { runId = '' } = useParams();
   const run = useRun(runId);
+  const stale = useStaleClass();
 
   if (run.isPending) return <Loading />;
   if (run.error) {
@@ -32,7 +34,7 @@ export function RunDetailPage() {
   }
   const data = run.data;
   return (
-    <div className="page" data-testid="run-detail" data-run-id={data.id} data-status={data.status}>
+    <div className={`page ${stale}`} data-testid="run-detail" data-run-id={data.id} data-status={data.status}>
       <RunHeader run={data} />
       <MetricsGrid run={data} />
       <div className="grid-detail">

@@ -2,6 +2,7 @@ import { Link } from 'react-router-dom';
 import { Button } from '@/components/ui/Button';
 import { EmptyState, ErrorBanner, Loading, Panel } from '@/components/ui/Feedback';
 import { useStrategies } from '@/lib/api/catalog';
+import { useStaleClass } from '@/lib/stream/useStaleClass';
 import { useRuns } from '../api/runs';
 import { useRunFilters } from '../hooks/useRunFilters';
 import { RunFiltersBar } from './RunFiltersBar';
@@ -11,6 +12,7 @@ export function RunsDashboard() {
   const [filters, setFilters] = useRunFilters();
   const runs = useRuns(filters);
   const strategies = useStrategies();
+  const stale = useStaleClass();
   const filtered = !!(filters.mode || filters.status || filters.strategy);
   const data = runs.data;
   const pages = data ? Math.max(1, Math.ceil(data.total / data.per_page)) : 1;
@@ -23,7 +25,7 @@ export function RunsDashboard() {
   const pastTheEnd = shownPage > 1 || filters.cursor !== undefined;
 
   return (
-    <div className="page" data-testid="runs-dashboard">
+    <div className={`page ${stale}`} data-testid="runs-dashboard">
       <div className="page-head">
         <h1>Runs</h1>
         {data ? <span className="muted mono" data-testid="runs-total">{data.total}{exact ? '' : '+'} total</span> : null}
