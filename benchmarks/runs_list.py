@@ -62,7 +62,7 @@ def bulk_load(url: str, count: int) -> None:
                 copy.write_row((run_id, ("backtest", "paper", "live")[i % 3], None if i % 3 else f"cell {i}",
                                 ("sma_cross", "rsi_revert", "breakout", "momentum")[i % 4],
                                 f'{{"fast": {i % 20}}}', f'["{("AAPL", "MSFT", "SPY", "QQQ")[i % 4]}"]', "1Day",
-                                "10000", "{}", "{}", "{}", ("finished", "failed", "queued")[i % 3], 1.0, at, at))
+                                "10000", "{}", "{}", "{}", ("completed", "failed", "queued")[i % 3], 1.0, at, at))
         with cur.copy("COPY run_metrics (run_id, name, value) FROM STDIN") as copy:
             for i, run_id in enumerate(ids):
                 if i % 20 == 19:
