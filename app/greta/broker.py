@@ -345,7 +345,8 @@ class SimBroker:
         self.fills.append((order.id, k, order.side, qty, price, fee, step))  # type: ignore[arg-type]
         order.filled_qty, order.fill_price, order.filled_step = qty, price, step
         order.status, order.is_open = "filled", False
-        order.history.append(("filled", step))
+        if order.changes is not None:  # (otherwise "filled" at filled_step is implied: SimOrder.changes)
+            order.changes.append(("filled", step))
         account = self.account
         account.views[k] = None  # the position changed (AccountView.on_fill, inlined for the usual case)
         if account.events is not None:

@@ -11,7 +11,7 @@ tests/unit/greta/test_lazy_records.py holds them to a straightforward reference 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from itertools import repeat
@@ -49,6 +49,19 @@ def utc_datetimes(ns: np.ndarray) -> list[datetime]:
     month, day = (months - years).astype(np.int64) + 1, (days - months).astype(np.int64) + 1
     return list(map(datetime, year.tolist(), month.tolist(), day.tolist(), hours.tolist(), minutes.tolist(),
                     seconds.tolist(), micro.tolist(), repeat(UTC)))
+
+
+def event_steps(orders: Iterable[SimOrder]) -> Iterator[int]:
+    """Every bar step the orders' histories name (SimOrder.changes, or placed and filled)."""
+    for order in orders:
+        changes = order.changes
+        if changes is None:
+            yield order.submitted
+            if order.filled_step is not None:
+                yield order.filled_step
+        else:
+            for _, step in changes:
+                yield step
 
 
 class RunLedger:
@@ -94,7 +107,7 @@ class RunLedger:
     def orders(self, start: int = 0, stop: int | None = None) -> tuple[OrderRecord, ...]:
         """The orders [start, stop) as records (all by default; a writer may take them in chunks)."""
         chunk = self._orders[start:stop]
-        times = self._times_of(step for order in chunk for _, step in order.history)
+        times = self._times_of(event_steps(chunk))
         prices = self._decimals(self._prices, (o.fill_price for o in chunk if o.filled_step is not None), to_price)
         shares = self._decimals(self._shares, (q for o in chunk for q in (o.qty or 0, o.filled_qty)),
                                 self.units.decimal)
@@ -109,12 +122,18 @@ class RunLedger:
             if not checked and len(client_id) > _LONGEST_ID:
                 raise ValueError(f"client_order_id longer than 128 characters: {client_id!r}")
             filled, qty = order.filled_step, order.qty
-            history = order.history
-            if len(history) == 2:  # new → filled (or canceled, …): most orders, without a comprehension
-                (first, at_first), (then, at_then) = history
-                events = (event(first, times[at_first]), event(then, times[at_then]))
+            changes = order.changes
+            if changes is None:  # placed, then filled or not (SimOrder.changes): most orders
+                submitted = times[order.submitted]
+                events = (event("new", submitted),) if filled is None else (event("new", submitted),
+                                                                             event("filled", times[filled]))
+            elif len(changes) == 2:  # new → canceled, held → new, …: without a comprehension
+                (first, at_first), (then, at_then) = changes
+                submitted = times[at_first]
+                events = (event(first, submitted), event(then, times[at_then]))
             else:
-                events = tuple([event(status, times[step]) for status, step in history])
+                submitted = times[changes[0][1]]
+                events = tuple([event(status, times[step]) for status, step in changes])
             append(make(
                 order.id, client_id, order.seq, parent.id if parent is not None else None,
                 order.symbol, order.side, order.type,
@@ -122,7 +141,7 @@ class RunLedger:
                 LEGS[leg] if leg else None, order.time_in_force, None if qty is None else shares[qty],
                 order.notional, order.percent, order.limit_price, order.stop_price, order.take_profit,
                 order.stop_loss, order.status, shares[order.filled_qty],
-                prices[order.fill_price] if filled is not None else None, order.reason, times[history[0][1]],
+                prices[order.fill_price] if filled is not None else None, order.reason, submitted,
                 times[filled] if filled is not None else None, events,
             ))
         return tuple(records)

@@ -36,7 +36,7 @@ class SimOrder:
     __slots__ = ("id", "seq", "bar_ts", "asked", "notional", "percent", "take_profit", "stop_loss", "symbol", "k",
                  "side", "sign", "type", "qty", "limit", "stop", "limit_price", "stop_price", "parent", "legs", "leg",
                  "oco", "status", "is_open", "reason", "expires", "triggered", "filled_qty", "fill_price",
-                 "filled_step", "time_in_force", "close_position", "submitted", "history")
+                 "filled_step", "time_in_force", "close_position", "submitted", "changes")
 
     seq: int | None  # the strategy's request number (None for bracket legs, which use their parent's)
     bar_ts: int  # epoch ns of the bar the strategy decided on
@@ -61,6 +61,10 @@ class SimOrder:
     filled_qty: int  # units
     fill_price: int  # price units
     filled_step: int | None
+    # (status, step) per change, or None for an order that was only placed and maybe filled: most
+    # orders, whose history is ("new", submitted) then ("filled", filled_step). Kept so, a run makes no
+    # list and no tuples per order; `history` builds the list when a caller (or a status change) needs it.
+    changes: list[tuple[str, int]] | None
 
     def __init__(self, order_id: str, request: OrderRequest, k: int, step: int, qty: int | None):
         """An order as the strategy asked for it (bracket legs come from `leg_of`); `qty` in units."""
@@ -79,8 +83,7 @@ class SimOrder:
         self.legs, self.leg, self.status, self.is_open, self.triggered = (), "", "new", True, False
         self.filled_qty = self.fill_price = 0
         self.time_in_force, self.close_position = request.time_in_force, request.close_position
-        self.submitted = step
-        self.history: list[tuple[str, int]] = [("new", step)]
+        self.submitted, self.changes = step, None
 
     @classmethod
     def market(cls, order_id: str, seq: int, bar_ts: int, symbol: str, k: int, side: str, asked: Decimal | None,
@@ -96,8 +99,7 @@ class SimOrder:
         order.legs, order.leg, order.status, order.is_open, order.triggered = (), "", "new", True, False
         order.filled_qty = order.fill_price = 0
         order.time_in_force, order.close_position = time_in_force, close_position
-        order.submitted = step
-        order.history = [("new", step)]
+        order.submitted, order.changes = step, None
         return order
 
     @classmethod
@@ -116,7 +118,7 @@ class SimOrder:
         order.status, order.is_open, order.reason = "held", True, None
         order.submitted, order.expires, order.triggered = parent.submitted, None, False
         order.filled_qty, order.fill_price, order.filled_step = 0, 0, None
-        order.history = [("held", parent.submitted)]
+        order.changes = [("held", parent.submitted)]
         return order
 
     @property
@@ -127,6 +129,16 @@ class SimOrder:
         return OrderRequest(self.seq, self.symbol, self.side, self.type, self.asked, self.notional,  # type: ignore
                             self.percent, self.limit_price, self.stop_price, self.time_in_force, self.take_profit,
                             self.stop_loss, self.close_position, self.bar_ts)
+
+    @property
+    def history(self) -> list[tuple[str, int]]:
+        """(status, step) per change, oldest first (the list `changes` stands for, made on first use)."""
+        changes = self.changes
+        if changes is None:
+            changes = self.changes = [("new", self.submitted)]
+            if self.filled_step is not None:
+                changes.append(("filled", self.filled_step))
+        return changes
 
     def set_status(self, status: str, step: int, reason: str | None = None) -> None:
         self.status = status
