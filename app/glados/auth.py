@@ -4,7 +4,8 @@
 The stream endpoints also take the token as `?token=`, for clients that can set neither a header nor
 a cookie. A missing or wrong credential gets the same 401, which says nothing about which it was. A
 wrong Bearer token is refused even beside a valid cookie: the client said who it is, and it is not.
-POST /api/v1/session checks the token in its body itself (it is how a browser signs in).
+POST /api/v1/session checks the token in its body itself (it is how a browser signs in), and
+GET /api/v1/session says whether the request is signed in at all.
 """
 
 from __future__ import annotations
@@ -43,12 +44,14 @@ def init_auth(app: Flask) -> None:
     def _require_token() -> Response | None:
         if not request.path.startswith(API_PREFIX) or request.method == "OPTIONS":
             return None
-        if request.path == SESSION_PATH and request.method == "POST":
-            return None
         token = presented_token()
         if token is not None:
             return None if token_is_valid(token) else error_response(401, "unauthorized", UNAUTHORIZED)
+        if request.path == SESSION_PATH and request.method == "POST":
+            return None
         if session_expiry(request.cookies.get(COOKIE)) is None:
+            if request.path == SESSION_PATH and request.method == "GET":
+                return None  # it answers "not signed in" (the UI asks on every load; a 401 would log an error)
             return error_response(401, "unauthorized", UNAUTHORIZED)
         if cookie_request_is_forgeable(request):
             return error_response(403, "forbidden", "a request signed in by the session cookie that changes "

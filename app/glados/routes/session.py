@@ -25,7 +25,8 @@ class SessionIn(BaseModel):
 
 
 class SessionOut(Out):
-    authenticated_by: Literal["cookie", "bearer"] = Field(description="how this request proved itself")
+    authenticated_by: Literal["cookie", "bearer"] | None = Field(
+        description="how this request proved itself; null: it is not signed in")
     expires_at: datetime | None = Field(description="when the session cookie stops working (null for a bearer token)")
 
 
@@ -43,15 +44,17 @@ def sign_in(body: SessionIn) -> Response:
     return answer
 
 
-@endpoint(bp, "/session", summary="Who this request is: signed in by the session cookie or a bearer token",
+@endpoint(bp, "/session", summary="Whether this request is signed in, by the session cookie or a bearer token",
           response=SessionOut)
 def whoami() -> SessionOut:
-    """A 401 (the error body) when neither is valid: the UI asks for the token then."""
+    """Answers without a credential too (authenticated_by null), so a page can ask on load without an
+    error; a wrong bearer token is still a 401."""
     if presented_token() is not None:
         return SessionOut(authenticated_by="bearer", expires_at=None)
     expires = session_expiry(request.cookies.get(COOKIE))
-    return SessionOut(authenticated_by="cookie",
-                      expires_at=datetime.fromtimestamp(expires, UTC) if expires else None)
+    if expires is None:
+        return SessionOut(authenticated_by=None, expires_at=None)
+    return SessionOut(authenticated_by="cookie", expires_at=datetime.fromtimestamp(expires, UTC))
 
 
 @endpoint(bp, "/session", "DELETE", summary="Sign out: the session cookie is expired", status=204)

@@ -67,6 +67,7 @@ def test_the_cookie_signs_in_reads_and_changes_and_logout_ends_it(app: Flask) ->
     assert cleared["value"] == "" and cleared["path"] == "/api/v1" and cleared["max-age"] == "0"
     after = client.get("/api/v1/strategies")
     assert after.status_code == 401 and after.get_json()["code"] == "unauthorized"
+    assert client.get("/api/v1/session").get_json() == {"authenticated_by": None, "expires_at": None}
 
 
 def test_a_change_signed_by_the_cookie_alone_is_refused(app: Flask) -> None:
@@ -79,7 +80,8 @@ def test_a_change_signed_by_the_cookie_alone_is_refused(app: Flask) -> None:
     body = forged.get_json()
     assert body["code"] == "forbidden" and "X-Requested-With" in body["message"] and body["correlation_id"]
     assert client.delete("/api/v1/session").status_code == 403
-    assert client.get("/api/v1/session").status_code == 200  # still signed in: the forged logout did nothing
+    # still signed in: the forged logout did nothing
+    assert client.get("/api/v1/session").get_json()["authenticated_by"] == "cookie"
     # the same form body with the header passes auth (and fails validation as JSON is required)
     with_header = client.post("/api/v1/runs", data={"mode": "backtest"}, headers={"X-Requested-With": "weaver"})
     assert with_header.status_code == 415
@@ -127,6 +129,7 @@ def test_bearer_tokens_keep_working_and_a_wrong_one_is_not_rescued_by_a_cookie(a
     sign_in(client)
     wrong = client.get("/api/v1/strategies", headers={"Authorization": f"Bearer {TEST_TOKEN}x"})
     assert wrong.status_code == 401
+    assert client.get("/api/v1/session", headers={"Authorization": "Bearer nope"}).status_code == 401
 
 
 def test_the_event_stream_is_signed_in_by_the_cookie(app: Flask, pg: Container) -> None:

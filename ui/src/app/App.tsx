@@ -2,20 +2,21 @@ import { QueryClientProvider, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { RouterProvider } from 'react-router-dom';
 import { LoginPrompt } from '@/features/auth/components/LoginPrompt';
-import { useToken } from '@/lib/auth/useToken';
+import { useSession } from '@/lib/auth/useSession';
 import { createQueryClient } from '@/lib/query-client';
 import { StreamProvider } from '@/lib/stream/StreamProvider';
 import { createRouter } from './router';
 
-/** Without a token, only the login prompt; with one, the app and its event stream. */
+/** Signed out, only the login prompt; signed in, the app and its event stream. */
 function Gate() {
-  const token = useToken();
+  const session = useSession();
   const queryClient = useQueryClient();
   const router = useMemo(() => createRouter(), []);
   useEffect(() => {
-    if (!token) queryClient.clear(); // nothing fetched with a refused token is kept
-  }, [token, queryClient]);
-  if (!token) return <LoginPrompt />;
+    if (session === 'signed-out') queryClient.clear(); // nothing fetched in an ended session is kept
+  }, [session, queryClient]);
+  if (session === 'checking') return <p className="muted" role="status" style={{ padding: 24 }}>Connecting…</p>;
+  if (session === 'signed-out') return <LoginPrompt />;
   return (
     <StreamProvider>
       <RouterProvider router={router} />

@@ -3,7 +3,7 @@ import { Button } from '@/components/ui/Button';
 import { ConnectionIndicator } from '@/components/ui/ConnectionIndicator';
 import { HealthIndicator } from '@/components/ui/HealthIndicator';
 import { TimeZoneToggle } from '@/components/ui/Time';
-import { clearToken } from '@/lib/auth/token';
+import { signOut } from '@/lib/auth/session';
 
 const LINKS: Array<[string, string, boolean]> = [
   ['/', 'Runs', true],
@@ -29,7 +29,7 @@ export function Shell() {
           <ConnectionIndicator />
           <HealthIndicator />
           <TimeZoneToggle />
-          <Button size="sm" variant="ghost" onClick={() => clearToken('logout')} title="Forget the token in this tab"
+          <Button size="sm" variant="ghost" onClick={() => void signOut()} title="Sign this browser out (every tab)"
             data-testid="logout">Log out</Button>
         </div>
       </header>

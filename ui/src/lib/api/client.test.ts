@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { getToken, setToken, tokenWasRejected } from '@/lib/auth/token';
+import { getSessionState, sessionWasRejected, signIn } from '@/lib/auth/session';
 import { ApiError, apiRequest, parseError } from './client';
 
 function respond(status: number, body: string, headers: Record<string, string> = {}) {
@@ -9,13 +9,15 @@ function respond(status: number, body: string, headers: Record<string, string> =
 describe('the API client', () => {
   afterEach(() => vi.restoreAllMocks());
 
-  it('sends the stored token as a Bearer header and parses JSON', async () => {
-    setToken('secret-token');
+  it('is signed in by the session cookie (no token in script), says X-Requested-With, and parses JSON', async () => {
     const fetch = respond(200, '{"status":"ok"}');
     await expect(apiRequest('/health')).resolves.toEqual({ status: 'ok' });
     const [url, init] = fetch.mock.calls[0]!;
     expect(url).toBe('/api/v1/health');
-    expect((init?.headers as Record<string, string>).Authorization).toBe('Bearer secret-token');
+    expect(init?.credentials).toBe('same-origin');
+    const headers = init?.headers as Record<string, string>;
+    expect(headers.Authorization).toBeUndefined();
+    expect(headers['X-Requested-With']).toBe('haro');
   });
 
   it('encodes the query and sends JSON bodies', async () => {
@@ -54,19 +56,25 @@ describe('the API client', () => {
     expect(error.fieldErrors).toEqual({});
   });
 
-  it('clears the token on a 401 so the login prompt shows', async () => {
-    setToken('stale');
+  it('signs out on a 401 so the login prompt shows', async () => {
+    respond(201, '{"authenticated_by":"cookie","expires_at":"2026-12-10T00:00:00Z"}');
+    await signIn('good-token');
+    expect(getSessionState()).toBe('signed-in');
+    vi.restoreAllMocks();
     respond(401, JSON.stringify({ code: 'unauthorized', message: 'a valid API token is required', details: {}, correlation_id: 'c' }));
     await expect(apiRequest('/runs')).rejects.toMatchObject({ status: 401, code: 'unauthorized' });
-    expect(getToken()).toBeNull();
-    expect(tokenWasRejected()).toBe(true);
+    expect(getSessionState()).toBe('signed-out');
+    expect(sessionWasRejected()).toBe(true);
   });
 
-  it('keeps the stored token when a candidate token is being checked', async () => {
-    setToken('good');
+  it('stays signed in when a 401 is one the caller handles itself', async () => {
+    respond(201, '{"authenticated_by":"cookie","expires_at":"2026-12-10T00:00:00Z"}');
+    await signIn('good-token');
+    vi.restoreAllMocks();
     respond(401, '{"code":"unauthorized","message":"no"}');
-    await expect(apiRequest('/health', { token: 'candidate' })).rejects.toBeInstanceOf(ApiError);
-    expect(getToken()).toBe('good');
+    await expect(apiRequest('/session', { method: 'POST', body: { token: 'x' }, keepSessionOn401: true }))
+      .rejects.toBeInstanceOf(ApiError);
+    expect(getSessionState()).toBe('signed-in');
   });
 
   it('reports an unreachable server as a network error', async () => {

@@ -1,10 +1,12 @@
 /**
- * The one API client: every request carries `Authorization: Bearer <token>`, failures become a
- * typed ApiError parsed from the `{code, message, details, correlation_id}` body, and a 401 clears
- * the token (the app then shows the login prompt).
+ * The one API client: every request is signed in by the browser's session cookie (HttpOnly, so no
+ * script sees it; lib/auth/session.ts), and carries X-Requested-With, which the server requires of a
+ * cookie-signed change (its CSRF defence, app/glados/session.py). Failures become a typed ApiError
+ * parsed from the `{code, message, details, correlation_id}` body, and a 401 signs out (the app then
+ * shows the login prompt).
  */
 import { env } from '@/config/env';
-import { clearToken, getToken } from '@/lib/auth/token';
+import { markSignedOut } from '@/lib/auth/session';
 import type { ApiErrorBody } from './types';
 
 export class ApiError extends Error {
@@ -41,10 +43,8 @@ export interface RequestOptions {
   query?: Query;
   body?: unknown;
   signal?: AbortSignal;
-  /** Use this token instead of the stored one (the login prompt checks a candidate). */
-  token?: string;
-  /** Don't clear the stored token on 401 (used by the login prompt). */
-  keepTokenOn401?: boolean;
+  /** Don't sign out on a 401 (signing in and out answer 401 themselves). */
+  keepSessionOn401?: boolean;
   /** Non-2xx statuses whose body is the answer, not an error (GET /health's 503 when degraded). */
   acceptStatuses?: number[];
   /** Extra request headers (e.g. Idempotency-Key on a create). */
@@ -83,17 +83,16 @@ export async function parseError(response: Response): Promise<ApiError> {
   return new ApiError(response.status, `http_${response.status}`, message, {}, correlation);
 }
 
-function authHeaders(token: string | null | undefined): Record<string, string> {
-  return token ? { Authorization: `Bearer ${token}` } : {};
-}
+/** Sent with every request: a page on another origin cannot add it without a CORS preflight. */
+export const REQUESTED_WITH = { 'X-Requested-With': 'haro' } as const;
 
 function handleUnauthorized(error: ApiError, options: RequestOptions): void {
-  if (error.status === 401 && !options.keepTokenOn401 && !options.token) clearToken('rejected');
+  if (error.status === 401 && !options.keepSessionOn401) markSignedOut('rejected');
 }
 
 export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = {
-    Accept: 'application/json', ...options.headers, ...authHeaders(options.token ?? getToken()),
+    Accept: 'application/json', ...options.headers, ...REQUESTED_WITH,
   };
   let body: BodyInit | undefined;
   if (options.body instanceof FormData) {
@@ -105,7 +104,7 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
   let response: Response;
   try {
     response = await fetch(apiUrl(path, options.query), {
-      method: options.method ?? 'GET', headers, body, signal: options.signal,
+      method: options.method ?? 'GET', headers, body, signal: options.signal, credentials: 'same-origin',
     });
   } catch (cause) {
     if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
@@ -128,9 +127,9 @@ export const api = {
   delete: <T = void>(path: string) => apiRequest<T>(path, { method: 'DELETE' }),
 };
 
-/** Download a file the API serves (exports): fetched with the token, saved through a blob link. */
+/** Download a file the API serves (exports): fetched with the session, saved through a blob link. */
 export async function downloadFile(path: string, query: Query, fallbackName: string): Promise<void> {
-  const response = await fetch(apiUrl(path, query), { headers: authHeaders(getToken()) });
+  const response = await fetch(apiUrl(path, query), { headers: { ...REQUESTED_WITH }, credentials: 'same-origin' });
   if (!response.ok) {
     const error = await parseError(response);
     handleUnauthorized(error, {});
@@ -154,8 +153,7 @@ export function uploadWithProgress<T>(path: string, form: FormData,
   return new Promise<T>((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', apiUrl(path));
-    const token = getToken();
-    if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+    xhr.setRequestHeader('X-Requested-With', REQUESTED_WITH['X-Requested-With']);
     xhr.setRequestHeader('Accept', 'application/json');
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) onProgress(e.loaded / e.total);

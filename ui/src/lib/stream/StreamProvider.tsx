@@ -1,21 +1,21 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, type ReactNode } from 'react';
 import { apiRequest } from '@/lib/api/client';
-import { useToken } from '@/lib/auth/useToken';
+import { useSession } from '@/lib/auth/useSession';
 import { useEventStream, type EventSourceFactory, type EventStream } from './useEventStream';
 
 const StreamContext = createContext<EventStream>({ state: 'connecting', lastSeq: null, retryInMs: null,
   reconnect: () => undefined });
 
-/** Probe the API when the stream drops: a revoked token answers 401, which shows the login prompt. */
+/** Probe the API when the stream drops: an ended session answers 401, which shows the login prompt. */
 function probe(): void {
   void apiRequest('/health').catch(() => undefined);
 }
 
 export function StreamProvider({ children, EventSourceImpl }: { children: ReactNode; EventSourceImpl?: EventSourceFactory }) {
-  const token = useToken();
+  const signedIn = useSession() === 'signed-in';
   const queryClient = useQueryClient();
-  const stream = useEventStream({ token, queryClient, EventSourceImpl, onDown: probe });
+  const stream = useEventStream({ signedIn, queryClient, EventSourceImpl, onDown: probe });
   return <StreamContext.Provider value={stream}>{children}</StreamContext.Provider>;
 }
 

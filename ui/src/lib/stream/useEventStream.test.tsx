@@ -4,15 +4,15 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeEventSource } from '@/testing/fakeEventSource';
 import { useEventStream } from './useEventStream';
 
-function setup(token: string | null = 'tok') {
+function setup(signedIn = true) {
   const queryClient = new QueryClient();
   const invalidate = vi.spyOn(queryClient, 'invalidateQueries').mockResolvedValue();
   const remove = vi.spyOn(queryClient, 'removeQueries');
   const onDown = vi.fn();
-  const hook = renderHook((props: { token: string | null }) => useEventStream({
-    token: props.token, queryClient, EventSourceImpl: FakeEventSource, flushMs: 0, initialBackoffMs: 1000,
+  const hook = renderHook((props: { signedIn: boolean }) => useEventStream({
+    signedIn: props.signedIn, queryClient, EventSourceImpl: FakeEventSource, flushMs: 0, initialBackoffMs: 1000,
     maxBackoffMs: 8000, onDown,
-  }), { initialProps: { token } });
+  }), { initialProps: { signedIn } });
   const invalidated = () => invalidate.mock.calls.map(([filters]) => filters?.queryKey);
   return { ...hook, queryClient, invalidate, invalidated, remove, onDown };
 }
@@ -24,16 +24,16 @@ describe('useEventStream', () => {
   });
   afterEach(() => vi.useRealTimers());
 
-  it('opens /stream with the token and reports connecting, then open', () => {
+  it('opens /stream (signed in by the cookie: no token in the URL) and reports connecting, then open', () => {
     const { result } = setup();
-    expect(FakeEventSource.last().url).toBe('/api/v1/stream?token=tok');
+    expect(FakeEventSource.last().url).toBe('/api/v1/stream');
     expect(result.current.state).toBe('connecting');
     act(() => FakeEventSource.last().open());
     expect(result.current.state).toBe('open');
   });
 
-  it('does not connect without a token and reports down', () => {
-    const { result } = setup(null);
+  it('does not connect when signed out and reports down', () => {
+    const { result } = setup(false);
     expect(FakeEventSource.instances).toHaveLength(0);
     expect(result.current.state).toBe('down');
   });
@@ -99,7 +99,7 @@ describe('useEventStream', () => {
     });
     const unsubscribe = observer.subscribe(() => undefined);
     await waitFor(() => expect(calls).toHaveLength(1));
-    renderHook(() => useEventStream({ token: 't', queryClient, EventSourceImpl: FakeEventSource, flushMs: 0 }));
+    renderHook(() => useEventStream({ signedIn: true, queryClient, EventSourceImpl: FakeEventSource, flushMs: 0 }));
     act(() => FakeEventSource.last().emit('run.completed', 7, { run_id: 'r1', status: 'completed', mode: 'backtest' }, 'r1'));
     gate.release?.();
     await waitFor(() => expect(observer.getCurrentResult().data).toBe('after'));
@@ -110,7 +110,7 @@ describe('useEventStream', () => {
   it('batches and deduplicates invalidations within the flush window', () => {
     const queryClient = new QueryClient();
     const invalidate = vi.spyOn(queryClient, 'invalidateQueries').mockResolvedValue();
-    renderHook(() => useEventStream({ token: 't', queryClient, EventSourceImpl: FakeEventSource, flushMs: 200 }));
+    renderHook(() => useEventStream({ signedIn: true, queryClient, EventSourceImpl: FakeEventSource, flushMs: 200 }));
     act(() => {
       for (let seq = 1; seq <= 20; seq += 1) {
         FakeEventSource.last().emit('backtest.progress', seq, { run_id: 'r1', progress: seq / 20 }, 'r1');
@@ -139,7 +139,7 @@ describe('useEventStream', () => {
     expect(FakeEventSource.instances).toHaveLength(1);
     act(() => vi.advanceTimersByTime(1));
     expect(FakeEventSource.instances).toHaveLength(2);
-    expect(FakeEventSource.last().url).toBe('/api/v1/stream?token=tok&after=42');
+    expect(FakeEventSource.last().url).toBe('/api/v1/stream?after=42');
     expect(result.current.state).toBe('connecting');
 
     // a second failure doubles the wait
@@ -183,11 +183,14 @@ describe('useEventStream', () => {
     expect(FakeEventSource.instances).toHaveLength(count);
   });
 
-  it('reconnects with the new token when it changes', () => {
-    const { rerender } = setup('one');
+  it('closes the stream on sign-out and opens a new one on sign-in', () => {
+    const { rerender } = setup(true);
     const first = FakeEventSource.last();
-    rerender({ token: 'two' });
+    rerender({ signedIn: false });
     expect(first.readyState).toBe(FakeEventSource.CLOSED);
-    expect(FakeEventSource.last().url).toBe('/api/v1/stream?token=two');
+    expect(FakeEventSource.instances).toHaveLength(1);
+    rerender({ signedIn: true });
+    expect(FakeEventSource.instances).toHaveLength(2);
+    expect(FakeEventSource.last().url).toBe('/api/v1/stream');
   });
 });

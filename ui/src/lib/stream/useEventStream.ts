@@ -1,5 +1,5 @@
 /**
- * The one SSE hook. It opens /api/v1/stream?token=…, and for each thin event invalidates the
+ * The one SSE hook. It opens /api/v1/stream (signed in by the session cookie), and for each thin event invalidates the
  * TanStack Query keys the event concerns (batched, deduplicated). It reports its state
  * (connecting, open, down) and reconnects by itself with exponential backoff, resuming after the
  * last seen seq (`&after=`), so no event is missed across a drop.
@@ -29,7 +29,9 @@ export interface EventSourceLike {
 export type EventSourceFactory = new (url: string) => EventSourceLike;
 
 export interface EventStreamOptions {
-  token: string | null;
+  /** Whether the browser is signed in: the stream is signed in by the session cookie, as EventSource
+   *  sends cookies but cannot set headers (no token in the URL, where logs and history would keep it). */
+  signedIn: boolean;
   queryClient: QueryClient;
   /** Defaults to the browser's EventSource. */
   EventSourceImpl?: EventSourceFactory;
@@ -51,8 +53,8 @@ export interface EventStream {
   reconnect: () => void;
 }
 
-export function streamUrl(token: string, after: number | null): string {
-  return apiUrl('/stream', { token, after: after ?? undefined });
+export function streamUrl(after: number | null): string {
+  return apiUrl('/stream', { after: after ?? undefined });
 }
 
 /**
@@ -72,7 +74,7 @@ function refetchFirstFetchesInFlight(queryClient: QueryClient, queryKey: QueryKe
 }
 
 export function useEventStream(options: EventStreamOptions): EventStream {
-  const { token, queryClient, EventSourceImpl, flushMs = 250, initialBackoffMs = 1000, maxBackoffMs = 30_000 } = options;
+  const { signedIn, queryClient, EventSourceImpl, flushMs = 250, initialBackoffMs = 1000, maxBackoffMs = 30_000 } = options;
   const [state, setState] = useState<StreamState>('connecting');
   const [retryInMs, setRetryInMs] = useState<number | null>(null);
   const [lastSeq, setLastSeq] = useState<number | null>(null);
@@ -121,7 +123,7 @@ export function useEventStream(options: EventStreamOptions): EventStream {
   }, [flush, flushMs]);
 
   useEffect(() => {
-    if (!token) {
+    if (!signedIn) {
       setState('down');
       return undefined;
     }
@@ -141,7 +143,7 @@ export function useEventStream(options: EventStreamOptions): EventStream {
       if (disposed) return;
       setState('connecting');
       setRetryInMs(null);
-      const es = new Impl(streamUrl(token, seqRef.current));
+      const es = new Impl(streamUrl(seqRef.current));
       source = es;
       es.onopen = () => {
         if (disposed || source !== es) return;
@@ -189,7 +191,7 @@ export function useEventStream(options: EventStreamOptions): EventStream {
       source?.close();
       source = null;
     };
-  }, [token, EventSourceImpl, initialBackoffMs, maxBackoffMs, handle, queryClient, generation]);
+  }, [signedIn, EventSourceImpl, initialBackoffMs, maxBackoffMs, handle, queryClient, generation]);
 
   useEffect(() => () => {
     if (flushTimer.current) clearTimeout(flushTimer.current);

@@ -1,15 +1,14 @@
 import { useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/Button';
 import { isApiError } from '@/lib/api/client';
-import { setToken, tokenWasRejected } from '@/lib/auth/token';
-import { checkToken } from '../api/checkToken';
+import { sessionWasRejected, signIn } from '@/lib/auth/session';
 
-/** Shown when no token is stored, or after the server refused the stored one (any 401). */
+/** Shown when this browser has no session, or after the server refused it (any 401). */
 export function LoginPrompt() {
   const [value, setValue] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const rejected = tokenWasRejected();
+  const rejected = sessionWasRejected();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -18,8 +17,7 @@ export function LoginPrompt() {
     setBusy(true);
     setError(null);
     try {
-      await checkToken(token);
-      setToken(token);
+      await signIn(token);
     } catch (err) {
       setError(isApiError(err) && err.status === 401
         ? 'The server rejected this token.'
@@ -36,12 +34,12 @@ export function LoginPrompt() {
         <h1 id="login-title">Connect to Weaver</h1>
         {rejected ? (
           <div className="banner warn" role="alert" data-testid="login-rejected">
-            The stored token was rejected (HTTP 401). Enter a valid token to continue.
+            The server did not accept the token or the session (HTTP 401). Enter a valid token to continue.
           </div>
         ) : null}
         <p className="muted" style={{ margin: 0 }}>
           Open the URL Weaver printed when it started (it carries <code>?token=…</code>), or paste the API token
-          (<code>WEAVER_API_TOKEN</code>). It is kept for this browser tab only.
+          (<code>WEAVER_API_TOKEN</code>). This browser then stays signed in, in every tab, until you log out.
         </p>
         <div className="field">
           <label htmlFor="token">API token</label>

@@ -1,13 +1,14 @@
 import type { ParamValue, SweepResult } from '@/lib/api/types';
 import { formatMetric, metricDef, readMetric } from '@/lib/metrics';
 
-/** Low → high: red, slate, green (flipped for metrics where lower is better). */
+/** Low → high: red, slate, green (flipped for metrics where lower is better); every shade keeps the
+ *  cell's white figure at 4.5:1 or more (WCAG AA). */
 export function heatColor(t: number, higherIsBetter: boolean): string {
   const x = Math.max(0, Math.min(1, higherIsBetter ? t : 1 - t));
   const lerp = (a: number, b: number, f: number) => Math.round(a + (b - a) * f);
   const [r, g, b] = x < 0.5
     ? [lerp(150, 44, x * 2), lerp(40, 55, x * 2), lerp(40, 69, x * 2)]
-    : [lerp(44, 24, (x - 0.5) * 2), lerp(55, 150, (x - 0.5) * 2), lerp(69, 90, (x - 0.5) * 2)];
+    : [lerp(44, 20, (x - 0.5) * 2), lerp(55, 118, (x - 0.5) * 2), lerp(69, 70, (x - 0.5) * 2)];
   return `rgb(${r}, ${g}, ${b})`;
 }
 

@@ -415,8 +415,9 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Who this request is: signed in by the session cookie or a bearer token
-         * @description A 401 (the error body) when neither is valid: the UI asks for the token then.
+         * Whether this request is signed in, by the session cookie or a bearer token
+         * @description Answers without a credential too (authenticated_by null), so a page can ask on load without an
+         *         error; a wrong bearer token is still a 401.
          */
         get: operations["get_api_v1_session"];
         put?: never;
@@ -1597,10 +1598,9 @@ export interface components {
         SessionOut: {
             /**
              * Authenticated By
-             * @description how this request proved itself
-             * @enum {string}
+             * @description how this request proved itself; null: it is not signed in
              */
-            authenticated_by: "cookie" | "bearer";
+            authenticated_by: ("cookie" | "bearer") | null;
             /**
              * Expires At
              * @description when the session cookie stops working (null for a bearer token)
