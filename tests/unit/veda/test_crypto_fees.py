@@ -11,10 +11,11 @@ from decimal import Decimal as D
 from sqlalchemy import select
 
 from app.veda.crypto_fees import CryptoSale, account_holdings, holding
-from app.veda.fee_booking import pair, settled_through
+from app.veda.fee_booking import book_fees, pair, settled_through
 from app.veda.ports import Activity, Asset, BrokerPosition
 from app.veda.replay import RecordedFill, ReplayGateway
 from app.walle.models import CryptoFee, Fill, Order, OutboxEvent, Position
+from tests.integration.foundation.factories import make_run
 from tests.unit.veda.conftest import FIRST_BAR, MINUTE, SETTLE, Desk
 
 NANO = D("0.000000001")
@@ -163,3 +164,37 @@ def test_runs_sharing_an_account_each_book_the_fees_of_their_own_fills(desk: Des
         assert _state(desk, run_id)[1] == 0
     cash = sum((_state(desk, run_id)[0] - D(100_000) for run_id in (first, second)), D(0))
     assert cash == desk.broker.account().cash - D(100_000)  # together, the runs moved the account's cash
+
+
+def test_a_fee_whose_fill_is_not_booked_yet_waits_and_none_is_booked_twice(lite) -> None:
+    at = datetime(2024, 5, 1, 14, 1, tzinfo=UTC)
+    with lite.uow() as uow:
+        run = uow.runs.add(make_run(mode="paper", symbols=["BTC/USD"], cash=D(100_000)))
+        order = Order(run_id=run.id, client_order_id="c1", broker_order_id="b1", symbol="BTC/USD", side="buy",
+                      type="limit", time_in_force="gtc", qty=D("0.5"), status="partially_filled", submitted_at=at,
+                      history=[])
+        uow.session.add(order)
+        uow.session.flush()
+        uow.session.add(Fill(run_id=run.id, order_id=order.id, symbol="BTC/USD", side="buy", qty=D("0.2"),
+                             price=D(100), ts=at))
+        uow.session.add(Position(run_id=run.id, symbol="BTC/USD", qty=D("0.2"), avg_price=D(100)))
+        uow.commit()
+        run_id, order_id = run.id, order.id
+    feed = [_fill("1", "BTC/USD", "b1", "buy", "0.2"), Activity("2", "CFEE", "BTCUSD", qty=D("-0.0005"), price=D(100)),
+            _fill("3", "BTC/USD", "b1", "buy", "0.5"), Activity("4", "CFEE", "BTCUSD", qty=D("-0.00075"), price=D(100))]
+    with lite.uow() as uow:
+        read = book_fees(uow, "paper", feed)
+        uow.commit()
+    assert (read.booked, read.waiting, read.cursor) == (1, True, "2")  # the second fill is not booked yet
+    with lite.uow() as uow:
+        uow.session.add(Fill(run_id=run_id, order_id=order_id, symbol="BTC/USD", side="buy", qty=D("0.3"),
+                             price=D(100), ts=at))
+        uow.session.scalars(select(Position)).one().qty += D("0.3")
+        uow.commit()
+    with lite.uow() as uow:
+        again = book_fees(uow, "paper", feed)  # read again from the start: the first fee is not booked twice
+        uow.commit()
+    assert (again.booked, again.waiting, again.cursor) == (1, False, "4")
+    with lite.read_session() as session:
+        assert session.scalars(select(Position)).one().qty == D("0.5") - D("0.00125")
+        assert sorted(f.fee_qty for f in session.scalars(select(Fill))) == [D("0.0005"), D("0.00075")]
