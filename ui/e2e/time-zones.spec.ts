@@ -64,3 +64,29 @@ for (const timezoneId of ['America/New_York', 'Asia/Tokyo']) {
     });
   });
 }
+
+test.describe('in Asia/Tokyo, intraday', () => {
+  test.use({ timezoneId: 'Asia/Tokyo' });
+
+  test('a minute chart marks each new Tokyo day where Tokyo\'s midnight falls', async ({ page, openApp, apiGet }) => {
+    const bars = await apiGet<Array<{ ts: string }>>('/bars?symbol=AAPL&timeframe=1Min&limit=1000');
+    const tokyoDay = new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Tokyo', month: 'short', day: 'numeric' });
+    const days = bars.map((b) => tokyoDay.format(new Date(b.ts)));
+    const year = new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Tokyo', year: 'numeric' });
+    // a new day reads "Nov 24"; the first of a month reads as the month, the first of January as the year
+    const newDays = days.flatMap((day, i) => (i > 0 && day !== days[i - 1]
+      ? [day === 'Jan 1' ? year.format(new Date(bars[i]?.ts ?? '')) : day.endsWith(' 1') ? day.slice(0, 3) : day] : []));
+    expect(newDays.length).toBeGreaterThan(0);
+
+    await openApp('/data');
+    await page.getByTestId('series-table-row').filter({ hasText: 'AAPL' }).filter({ hasText: '1Min' }).click();
+    const chart = page.getByTestId('preview-candles');
+    await expect(chart).toHaveAttribute('data-zone', 'Asia/Tokyo');
+    await expect(chart).toHaveAttribute('data-tick-labels', /\d{2}:\d{2}/);
+    const ticks = (await chart.getAttribute('data-tick-labels'))?.split('|') ?? [];
+    // day ticks ("Mar 5") are exactly the Tokyo dates the bars move into; the rest are Tokyo times
+    expect(ticks.filter((t) => !t.includes(':'))).toEqual(newDays);
+    for (const tick of ticks.filter((t) => t.includes(':'))) expect(tick).toMatch(/^\d{2}:\d{2}$/);
+    expect(ticks).not.toContain('00:00'); // Tokyo's midnight is a day tick, never a time
+  });
+});

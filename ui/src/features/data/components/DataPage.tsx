@@ -5,6 +5,7 @@ import { EmptyState, ErrorBanner, Loading, Panel } from '@/components/ui/Feedbac
 import { Time } from '@/components/ui/Time';
 import { useSeries } from '@/lib/api/catalog';
 import type { Series } from '@/lib/api/types';
+import { barTimeStyle } from '@/lib/time/barTime';
 import { ImportForm } from './ImportForm';
 import { SeriesPreview } from './SeriesPreview';
 
@@ -14,8 +15,8 @@ const COLUMNS: Column<Series>[] = [
   { key: 'symbol', header: 'Symbol', render: (s) => <strong className="mono">{s.symbol}</strong>, sortValue: (s) => s.symbol },
   { key: 'timeframe', header: 'Timeframe', render: (s) => <span className="mono">{s.timeframe}</span>,
     sortValue: (s) => s.timeframe },
-  { key: 'first', header: 'First bar', render: (s) => <Time value={s.first_ts} />, sortValue: (s) => s.first_ts ?? '' },
-  { key: 'last', header: 'Last bar', render: (s) => <Time value={s.last_ts} />, sortValue: (s) => s.last_ts ?? '' },
+  { key: 'first', header: 'First bar', render: (s) => <Time value={s.first_ts} style={barTimeStyle(s.timeframe)} />, sortValue: (s) => s.first_ts ?? '' },
+  { key: 'last', header: 'Last bar', render: (s) => <Time value={s.last_ts} style={barTimeStyle(s.timeframe)} />, sortValue: (s) => s.last_ts ?? '' },
   { key: 'count', header: 'Bars', numeric: true, render: (s) => s.count.toLocaleString(), sortValue: (s) => s.count },
   { key: 'source', header: 'Source', render: (s) => <SourceBadge source={s.source} />, sortValue: (s) => s.source },
   { key: 'description', header: 'Description', hideNarrow: true,
