@@ -121,13 +121,21 @@ def book_fees(uow: UnitOfWork, mode: str, activities: Sequence[Activity]) -> Fee
 
 
 def covering(fills: list[Fill], cum_qty: Decimal) -> Fill | None:
-    """The run's fill (of one order, oldest first) whose share of the order reaches `cum_qty`."""
-    total = ZERO
+    """The run's fill (of one order, oldest first) whose share of the order reaches `cum_qty`: the
+    ledger names each fill `<broker order id>:<order's filled qty after it>`; else they add up in turn."""
+    total, reached = ZERO, []
     for fill in fills:
         total += fill.qty
-        if total >= cum_qty:
-            return fill
-    return None
+        reached.append((_filled_after(fill) or total, fill))
+    reached.sort(key=lambda entry: entry[0])
+    return next((fill for after, fill in reached if after >= cum_qty), None)
+
+
+def _filled_after(fill: Fill) -> Decimal | None:
+    try:
+        return Decimal((fill.broker_fill_id or "").rsplit(":", 1)[1])
+    except (IndexError, ArithmeticError):
+        return None
 
 
 def _book(uow: UnitOfWork, mode: str, order: Order, fill: Fill, notice: FeeNotice, read: FeeRead) -> None:

@@ -176,7 +176,7 @@ def test_a_fee_whose_fill_is_not_booked_yet_waits_and_none_is_booked_twice(lite)
         uow.session.add(order)
         uow.session.flush()
         uow.session.add(Fill(run_id=run.id, order_id=order.id, symbol="BTC/USD", side="buy", qty=D("0.2"),
-                             price=D(100), ts=at))
+                             price=D(100), ts=at, broker_fill_id="b1:0.2"))
         uow.session.add(Position(run_id=run.id, symbol="BTC/USD", qty=D("0.2"), avg_price=D(100)))
         uow.commit()
         run_id, order_id = run.id, order.id
@@ -188,7 +188,7 @@ def test_a_fee_whose_fill_is_not_booked_yet_waits_and_none_is_booked_twice(lite)
     assert (read.booked, read.waiting, read.cursor) == (1, True, "2")  # the second fill is not booked yet
     with lite.uow() as uow:
         uow.session.add(Fill(run_id=run_id, order_id=order_id, symbol="BTC/USD", side="buy", qty=D("0.3"),
-                             price=D(100), ts=at))
+                             price=D(100), ts=at, broker_fill_id="b1:0.5"))  # booked in the same second
         uow.session.scalars(select(Position)).one().qty += D("0.3")
         uow.commit()
     with lite.uow() as uow:
@@ -197,4 +197,5 @@ def test_a_fee_whose_fill_is_not_booked_yet_waits_and_none_is_booked_twice(lite)
     assert (again.booked, again.waiting, again.cursor) == (1, False, "4")
     with lite.read_session() as session:
         assert session.scalars(select(Position)).one().qty == D("0.5") - D("0.00125")
-        assert sorted(f.fee_qty for f in session.scalars(select(Fill))) == [D("0.0005"), D("0.00075")]
+        fills = session.scalars(select(Fill)).all()
+        assert {f.broker_fill_id: f.fee_qty for f in fills} == {"b1:0.2": D("0.0005"), "b1:0.5": D("0.00075")}
