@@ -3,7 +3,7 @@ import { CandlestickSeries, HistogramSeries, createSeriesMarkers, type SeriesMar
 import { useEffect, useMemo } from 'react';
 import type { Bar } from '@/lib/api/types';
 import { formatQty } from '@/lib/format';
-import { chartClock } from './chartTime';
+import { chartClock, PRICE_FORMAT } from './chartTime';
 import { chartSummary, tickRecorder } from './chartText';
 import { COLORS, toSeconds } from './chartTheme';
 import { safely, useChart } from './useChart';
@@ -99,7 +99,7 @@ export function CandleChart({ bars, marks = [], barSeconds, zone, timeframe, hei
     const ticks = tickRecorder(el, chart);
     chart.applyOptions(clock.options(ticks.onTick));
     const candles = chart.addSeries(CandlestickSeries, {
-      upColor: COLORS.up, downColor: COLORS.down, borderVisible: false, wickUpColor: COLORS.up, wickDownColor: COLORS.down,
+      priceFormat: PRICE_FORMAT, upColor: COLORS.up, downColor: COLORS.down, borderVisible: false, wickUpColor: COLORS.up, wickDownColor: COLORS.down,
     });
     const volume = chart.addSeries(HistogramSeries, { priceScaleId: 'vol', priceFormat: { type: 'volume' },
       color: COLORS.volume, lastValueVisible: false, priceLineVisible: false });

@@ -1,7 +1,8 @@
 import { AreaSeries, LineSeries, LineStyle, type UTCTimestamp } from 'lightweight-charts';
 import { useEffect, useMemo } from 'react';
 import type { EquityPoint } from '@/lib/api/types';
-import { chartClock } from './chartTime';
+import { formatPct } from '@/lib/format';
+import { chartClock, PRICE_FORMAT } from './chartTime';
 import { chartSummary, tickRecorder } from './chartText';
 import { COLORS, toSeconds } from './chartTheme';
 import { safely, useChart } from './useChart';
@@ -38,12 +39,13 @@ export function EquityChart({ points, zone, timeframe, height = 380 }:
     if (!chart || !el) return undefined;
     const ticks = tickRecorder(el, chart);
     chart.applyOptions(clock.options(ticks.onTick));
-    const equity = chart.addSeries(LineSeries, { color: COLORS.accent, lineWidth: 2, title: 'equity' });
-    const benchmark = chart.addSeries(LineSeries, { color: COLORS.benchmark, lineWidth: 1, lineStyle: LineStyle.Dashed,
+    const equity = chart.addSeries(LineSeries, { color: COLORS.accent, lineWidth: 2, title: 'equity',
+      priceFormat: PRICE_FORMAT });
+    const benchmark = chart.addSeries(LineSeries, { color: COLORS.benchmark, lineWidth: 1, lineStyle: LineStyle.Dashed, priceFormat: PRICE_FORMAT,
       title: 'buy & hold', priceLineVisible: false, lastValueVisible: true });
     const drawdown = chart.addSeries(AreaSeries, {
       lineColor: COLORS.down, topColor: '#ff5d5d10', bottomColor: '#ff5d5d60', lineWidth: 1, invertFilledArea: false,
-      priceFormat: { type: 'custom', formatter: (v: number) => `${(v * 100).toFixed(1)}%`, minMove: 0.0001 },
+      priceFormat: { type: 'custom', formatter: (v: number) => formatPct(v, 1, false), minMove: 0.0001 },
       title: 'drawdown', priceLineVisible: false,
     }, 1);
     equity.setData(series.equity);

@@ -1,6 +1,6 @@
 import { LineSeries, LineStyle, type UTCTimestamp } from 'lightweight-charts';
 import { useEffect, useMemo } from 'react';
-import { chartClock, type ChartClock } from './chartTime';
+import { chartClock, PRICE_FORMAT, type ChartClock } from './chartTime';
 import { chartSummary, tickRecorder } from './chartText';
 import { COLORS, toSeconds } from './chartTheme';
 import { safely, useChart } from './useChart';
@@ -30,8 +30,9 @@ export function OverlayEquityChart({ live, backtest, zone, timeframe, height = 3
     if (!chart || !el) return undefined;
     const ticks = tickRecorder(el, chart);
     chart.applyOptions(clock.options(ticks.onTick));
-    const liveLine = chart.addSeries(LineSeries, { color: COLORS.accent, lineWidth: 2, title: 'live' });
-    const testLine = chart.addSeries(LineSeries, { color: COLORS.benchmark, lineWidth: 2, lineStyle: LineStyle.Dashed,
+    const liveLine = chart.addSeries(LineSeries, { color: COLORS.accent, lineWidth: 2, title: 'live',
+      priceFormat: PRICE_FORMAT });
+    const testLine = chart.addSeries(LineSeries, { color: COLORS.benchmark, lineWidth: 2, lineStyle: LineStyle.Dashed, priceFormat: PRICE_FORMAT,
       title: 'backtest', priceLineVisible: false });
     liveLine.setData(series.live);
     testLine.setData(series.backtest);

@@ -12,6 +12,10 @@ import { barSeconds, isDaily } from '@/lib/timeframes';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
+/** A price or equity series' format: thousands separators on its axis, crosshair and last-value labels
+ *  (per series: a chart-wide localization.priceFormatter would override the drawdown pane's percentages). */
+export const PRICE_FORMAT = { type: 'custom', formatter: formatAxisPrice, minMove: 0.000001 } as const;
+
 export type TickListener = (time: number, label: string) => void;
 
 export interface ChartClock {
@@ -25,7 +29,7 @@ export interface ChartClock {
   label(time: Time): string;
   /** An axis tick's label of a chart time. */
   tick(time: Time, type: TickMarkType): string;
-  /** Chart options: the formatters, seconds on the axis for sub-minute bars, thousands separators on prices. */
+  /** Chart options: the time formatters, seconds on the axis for sub-minute bars. */
   options(onTick?: TickListener): DeepPartial<ChartOptions>;
 }
 
@@ -73,7 +77,7 @@ export function chartClock(zone: string, timeframe: string): ChartClock {
   };
 
   const options = (onTick?: TickListener): DeepPartial<ChartOptions> => ({
-    localization: { timeFormatter: label, priceFormatter: formatAxisPrice },
+    localization: { timeFormatter: label },
     timeScale: {
       timeVisible: !daily,
       secondsVisible: withSeconds,
