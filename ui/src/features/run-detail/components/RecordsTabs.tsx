@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { DataTable } from '@/components/ui/DataTable';
 import { Button } from '@/components/ui/Button';
 import { saveCsv, toCsv } from '@/components/ui/csv';
@@ -42,6 +42,8 @@ export function RecordsTabs({ run }: { run: Run }) {
   const fills = useRecords(run.id, 'fills');
   const positions = usePositions(run.id);
   const slug = run.id.slice(0, 8);
+  const columns = useMemo(() => ({ trades: tradeColumns(run.timeframe), orders: orderColumns(run.timeframe),
+    fills: fillColumns(run.timeframe), positions: positionColumns(run.timeframe) }), [run.timeframe]);
   const empty = (what: string) => (
     <EmptyState title={`No ${what}`}>
       {run.status === 'created' ? 'Start the run to trade.' : run.status === 'queued' || run.status === 'running'
@@ -64,7 +66,7 @@ export function RecordsTabs({ run }: { run: Run }) {
           <ErrorBanner error={trades.error} />
           {trades.isPending ? <Loading /> : (
             <DataTable testId="trades-table" rows={trades.data?.items ?? []} total={trades.data?.total}
-              columns={tradeColumns(run.timeframe)} rowKey={(t) => t.id} initialSort={{ key: 'entry_ts', dir: 'asc' }}
+              columns={columns.trades} rowKey={(t) => t.id} initialSort={{ key: 'entry_ts', dir: 'asc' }}
               empty={empty('closed trades')}
               footer={<ExportButton testId="export-trades" onClick={() => exportOrFallback(run.id, 'trades', trades.data?.items ?? [])} />} />
           )}
@@ -75,7 +77,7 @@ export function RecordsTabs({ run }: { run: Run }) {
           <ErrorBanner error={orders.error} />
           {orders.isPending ? <Loading /> : (
             <DataTable testId="orders-table" rows={orders.data?.items ?? []} total={orders.data?.total}
-              columns={orderColumns(run.timeframe)} rowKey={(o) => o.id} initialSort={{ key: 'submitted_at', dir: 'desc' }}
+              columns={columns.orders} rowKey={(o) => o.id} initialSort={{ key: 'submitted_at', dir: 'desc' }}
               empty={empty('orders')}
               footer={<ExportButton testId="export-orders" onClick={() => exportOrFallback(run.id, 'orders', orders.data?.items ?? [])} />} />
           )}
@@ -86,7 +88,7 @@ export function RecordsTabs({ run }: { run: Run }) {
           <ErrorBanner error={fills.error} />
           {fills.isPending ? <Loading /> : (
             <DataTable testId="fills-table" rows={fills.data?.items ?? []} total={fills.data?.total}
-              columns={fillColumns(run.timeframe)} rowKey={(f) => f.id} initialSort={{ key: 'ts', dir: 'desc' }} empty={empty('fills')}
+              columns={columns.fills} rowKey={(f) => f.id} initialSort={{ key: 'ts', dir: 'desc' }} empty={empty('fills')}
               footer={<ExportButton testId="export-fills" onClick={() => saveCsv(`run-${slug}-fills.csv`, toCsv(
                 ['id', 'order_id', 'symbol', 'side', 'qty', 'price', 'fee', 'ts'],
                 (fills.data?.items ?? []).map((f) => [f.id, f.order_id, f.symbol, f.side, f.qty, f.price, f.fee, f.ts])))} />} />
@@ -97,7 +99,7 @@ export function RecordsTabs({ run }: { run: Run }) {
         <>
           <ErrorBanner error={positions.error} />
           {positions.isPending ? <Loading /> : (
-            <DataTable testId="positions-table" rows={positions.data ?? []} columns={positionColumns(run.timeframe)}
+            <DataTable testId="positions-table" rows={positions.data ?? []} columns={columns.positions}
               rowKey={(p) => p.symbol} empty={empty('positions')}
               footer={<ExportButton testId="export-positions" onClick={() => saveCsv(`run-${slug}-positions.csv`, toCsv(
                 ['symbol', 'qty', 'avg_price', 'mark_price', 'market_value', 'unrealized_pl', 'realized_pl', 'updated_at'],
