@@ -199,3 +199,16 @@ def test_a_fee_whose_fill_is_not_booked_yet_waits_and_none_is_booked_twice(lite)
         assert session.scalars(select(Position)).one().qty == D("0.5") - D("0.00125")
         fills = session.scalars(select(Fill)).all()
         assert {f.broker_fill_id: f.fee_qty for f in fills} == {"b1:0.2": D("0.0005"), "b1:0.5": D("0.00075")}
+
+
+def test_a_trade_update_that_brings_a_crypto_fill_books_its_fee_at_once(desk: Desk) -> None:
+    run_id = _crypto_desk(desk)
+    desk.broker.auto_fill = False  # the buy rests; its fill comes by the trade_updates stream
+    assert desk.tick(run_id, 0) == "done: 1 order(s)"
+    (cid,) = desk.broker.orders
+    snapshot = desk.broker.fill(cid, "0.5", "60400.00")
+    desk.live.handle("update", order=snapshot)
+    assert _state(desk, run_id) == (desk.broker.account().cash, D("0.49875"))
+    with desk.db.read_session() as session:
+        (fill,) = session.scalars(select(Fill).where(Fill.run_id == run_id)).all()
+    assert (fill.fee_qty, fill.fee) == (D("0.00125"), D("75.50"))  # 0.00125 × 60,400
