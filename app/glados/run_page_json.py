@@ -10,6 +10,7 @@ dicts and `metric_numbers` writes the metrics alike. Either way `state` is added
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -41,12 +42,16 @@ def _decimal(value: Any) -> str:
     raise TypeError(f"{type(value).__name__} is not JSON")
 
 
-def with_state(text: str | bytes) -> orjson.Fragment:
+def with_state(item: tuple[str, str, str, str | None]) -> orjson.Fragment:
     """Postgres's item text with `state` appended, as `RunOut` writes it last (derived in Python only)."""
-    raw = text.encode() if isinstance(text, str) else text
-    item = orjson.loads(raw)
-    state = orjson.dumps(run_state(item["mode"], item["status"], item["error"]))
-    return orjson.Fragment(b"".join((raw[:-1], b',"state":', state, b"}")))
+    text, mode, status, error = item
+    return orjson.Fragment(b"".join((text[:-1].encode(), b',"state":', state_json(mode, status, error), b"}")))
+
+
+@lru_cache(maxsize=1024)
+def state_json(mode: str, status: str, error: str | None) -> bytes:
+    """A run state's JSON: a page's runs share a few (mode, status, error), so each is derived once."""
+    return orjson.dumps(run_state(mode, status, error))
 
 
 def run_page_response(found: RunRows, query: RunQuery, next_cursor: str | None) -> Response:

@@ -72,9 +72,10 @@ class RunRows:
     """A page: each run as {field: value} (`FIELDS` and `metrics`), where its last run stands, whether
     another run follows (`more`: the page read one row past its size, so a full last page says no), and
     the matching runs counted up to `COUNT_CAP` (`exact` false: there are more). With `json_text` (on
-    Postgres), each item is its whole JSON text, written by Postgres (run_item_json.py), to be sent as it is."""
+    Postgres), each item is its whole JSON text, written by Postgres (run_item_json.py), with the run's
+    mode, status and error beside it (its `state` derives from them): `(text, mode, status, error)`."""
 
-    items: list[Any]  # {field: value} dicts, or JSON texts with `json_text`
+    items: list[Any]  # {field: value} dicts, or (JSON text, mode, status, error) with `json_text`
     last: RunPosition | None
     more: bool
     total: int
@@ -179,11 +180,13 @@ def page_statement(postgres: bool, seeks: tuple[Select[Any], ...], filters: tupl
         return select(*page.c, total).limit(limit)
     metrics = func.coalesce(page.c.metrics_json, inline("{}"))
     item = item_json({**{name: page.c[name] for name in FIELDS}, "metrics": metrics})
-    return select(item.label("item"), page.c.sort_key, page.c.created_at, page.c.id, total).limit(limit)
+    return select(item.label("item"), page.c.sort_key, page.c.created_at, page.c.id, total, page.c.mode,
+                  page.c.status, page.c.error).limit(limit)
 
 
 SORT_KEY, TOTAL, METRICS = len(FIELDS), len(FIELDS) + 1, len(FIELDS) + 2  # after the fields in a page's rows
-ITEM, PG_SORT_KEY, PG_CREATED_AT, PG_ID, PG_TOTAL = range(5)  # a Postgres page's rows: the item's JSON text first
+# A Postgres page's rows: the item's JSON text first, then where it stands, the count, and what its state derives from.
+ITEM, PG_SORT_KEY, PG_CREATED_AT, PG_ID, PG_TOTAL, PG_MODE, PG_STATUS, PG_ERROR = range(8)
 CREATED_AT = FIELDS.index("created_at")
 
 
@@ -274,7 +277,8 @@ class RunPages:
             key, created_at, run_id = rows[-1][PG_SORT_KEY], rows[-1][PG_CREATED_AT], rows[-1][PG_ID]
             last = RunPosition(key.astimezone(UTC) if isinstance(key, datetime) else key, created_at.astimezone(UTC),
                                run_id)
-        return RunRows([row[ITEM] for row in rows], last, more, min(total, COUNT_CAP), total <= COUNT_CAP, True)
+        items = [(row[ITEM], row[PG_MODE], row[PG_STATUS], row[PG_ERROR]) for row in rows]
+        return RunRows(items, last, more, min(total, COUNT_CAP), total <= COUNT_CAP, True)
 
     def count(self, filters: RunFilter) -> tuple[int, bool]:
         """The number of matching runs up to `COUNT_CAP`, and whether that is all of them."""

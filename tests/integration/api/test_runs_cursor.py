@@ -26,7 +26,7 @@ def add_runs(pg: Container, count: int, seed: int, at: datetime) -> list[str]:
         for i in range(seed, seed + count):
             run = Run(mode=("backtest", "paper", "live")[i % 3], name=None if i % 4 == 0 else f"run {i % 7}",
                       strategy=("sma_cross", "rsi_revert")[i % 2], symbols=[("AAPL", "MSFT", "SPY")[i % 3]],
-                      timeframe="1Day", cash=Decimal("10000"), status=("created", "finished", "failed")[i % 3],
+                      timeframe="1Day", cash=Decimal("10000"), status=("created", "completed", "failed")[i % 3],
                       created_at=at + timedelta(seconds=i // 2))  # pairs share a creation time
             uow.session.add(run)
             ids.append(run.id)

@@ -119,8 +119,9 @@ def test_postgres_writes_each_item_byte_for_byte_as_the_run_alone(client: FlaskC
         ids.append(whole.id)
     with reading(pg.read_engine) as conn:
         found = RunPages(conn).after(RunFilter(), limit=10)
-    assert found.json_text and len(found.items) == 5
-    for text in found.items:
+    texts = [text for text, _mode, _status, _error in found.items]
+    assert found.json_text and len(texts) == 5
+    for text in texts:
         item = orjson.loads(text)
         alone = client.get(f"/api/v1/runs/{item['id']}").data
         assert {**item, "state": orjson.loads(alone)["state"]} == orjson.loads(alone)  # state: added in Python
@@ -128,7 +129,7 @@ def test_postgres_writes_each_item_byte_for_byte_as_the_run_alone(client: FlaskC
             if name not in JSON_TEXT and name != "state":
                 written = b'"%s":%s' % (name.encode(), orjson.dumps(value, option=orjson.OPT_UTC_Z))
                 assert written in alone and written in text.encode(), name
-    listed = {orjson.loads(text)["id"]: text for text in found.items}
+    listed = {orjson.loads(text)["id"]: text for text in texts}
     assert '"progress":1.0,' in listed[ids[2]] and '"progress":0.0,' in listed[ids[0]]
     assert '"created_at":"2026-02-01T14:00:00Z","updated_at":"2026-02-01T14:00:01Z"' in listed[whole.id]
     assert '"queued_at":"2026-02-01T13:59:59.999999Z"' in listed[whole.id]
