@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import Blueprint
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.glados.api import endpoint
 from app.glados.context import services
@@ -20,6 +20,13 @@ from app.walle.models import Sweep
 from app.walle.repositories import RunFilter, RunRepository, SweepRepository
 
 bp = Blueprint("sweeps", __name__, url_prefix="/api/v1/sweeps")
+
+
+class SkippedCellOut(BaseModel):
+    """A grid cell no backtest was made for, and why (its parameters failed the strategy's checks)."""
+
+    params: dict[str, Any]
+    reason: str
 
 
 class SweepOut(Out):
@@ -35,8 +42,13 @@ class SweepOut(Out):
     done: int = 0
     failed: int = 0
     progress: float = 0.0
-    skipped: list[dict[str, Any]] | None = Field(default_factory=list,
-                                                 description="grid cells with invalid parameters")
+    skipped: list[SkippedCellOut] = Field(default_factory=list,
+                                          description="grid cells with invalid parameters, not counted in total")
+
+    @field_validator("skipped", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: Any) -> Any:
+        return [] if value is None else value  # sweeps stored before skipped cells were recorded
 
 
 class SweepResultOut(Out):
@@ -64,7 +76,7 @@ def sweep_out(session: Any, sweep: Sweep) -> SweepOut:
     total = sweep.total if sweep.total is not None else progress.total
     return SweepOut.model_validate(sweep).model_copy(update={
         "total": total, "done": progress.done, "failed": progress.failed,
-        "progress": min(finished / total, 1.0) if total else 0.0, "skipped": sweep.skipped or [],
+        "progress": min(finished / total, 1.0) if total else 0.0,
     })
 
 

@@ -81,9 +81,11 @@ export type EquityPoint = Schemas['EquityPointOut'];
 
 export type WeaverEvent<P = Record<string, unknown>> = Omit<Schemas['EventOut'], 'payload'> & { payload: P };
 
+export type SkippedCell = Omit<Schemas['SkippedCellOut'], 'params'> & { params: Record<string, ParamValue> };
+
 export type Sweep = Omit<Schemas['SweepOut'], 'grid' | 'skipped'> & {
   grid: Record<string, ParamValue[]>;
-  skipped: Array<Record<string, unknown>> | null;
+  skipped: SkippedCell[];
 };
 
 export type SweepCreate = Omit<Schemas['SweepCreate'], 'params' | 'grid'> & {

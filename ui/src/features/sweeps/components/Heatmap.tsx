@@ -1,5 +1,6 @@
-import type { ParamValue, SweepResult } from '@/lib/api/types';
+import type { ParamValue, SkippedCell, SweepResult } from '@/lib/api/types';
 import { formatMetric, metricDef, readMetric } from '@/lib/metrics';
+import { describeCell } from './SkippedCells';
 
 /** Low → high: red, slate, green (flipped for metrics where lower is better); every shade keeps the
  *  cell's white figure at 4.5:1 or more (WCAG AA). */
@@ -14,14 +15,21 @@ export function heatColor(t: number, higherIsBetter: boolean): string {
 
 const key = (v: ParamValue) => JSON.stringify(v);
 
-export function Heatmap({ results, xParam, yParam, xValues, yValues, metric, onOpen }: {
+/** Only a completed cell's figure is final: a running cell's partial metric is neither painted nor
+ *  allowed to stretch the scale (a negative Sharpe must not look green because it is the best so far). */
+export const isFinal = (r: SweepResult) => r.status === 'completed';
+
+export function Heatmap({ results, xParam, yParam, xValues, yValues, metric, onOpen, skipped = [] }: {
   results: SweepResult[]; xParam: string; yParam: string; xValues: ParamValue[]; yValues: ParamValue[];
-  metric: string; onOpen: (runId: string) => void;
+  metric: string; onOpen: (runId: string) => void; skipped?: SkippedCell[];
 }) {
   const spec = metricDef(metric);
+  const at = (x: ParamValue | undefined, y: ParamValue | undefined) => `${key(x ?? null)}|${key(y ?? null)}`;
   const cells = new Map<string, SweepResult>();
-  for (const r of results) cells.set(`${key(r.params[xParam] ?? null)}|${key(r.params[yParam] ?? null)}`, r);
-  const values = results.map((r) => readMetric(r.metrics, metric)).filter((v): v is number => v !== null);
+  for (const r of results) cells.set(at(r.params[xParam], r.params[yParam]), r);
+  const skips = new Map<string, SkippedCell>();
+  for (const c of skipped) skips.set(at(c.params[xParam], c.params[yParam]), c);
+  const values = results.filter(isFinal).map((r) => readMetric(r.metrics, metric)).filter((v): v is number => v !== null);
   const min = Math.min(...values);
   const max = Math.max(...values);
   return (
@@ -38,8 +46,24 @@ export function Heatmap({ results, xParam, yParam, xValues, yValues, metric, onO
             <tr key={key(y)}>
               <th>{String(y)}</th>
               {xValues.map((x) => {
-                const cell = cells.get(`${key(x)}|${key(y)}`);
-                const v = cell ? readMetric(cell.metrics, metric) : null;
+                const cell = cells.get(at(x, y));
+                const v = cell && isFinal(cell) ? readMetric(cell.metrics, metric) : null;
+                const skip = cell ? undefined : skips.get(at(x, y));
+                if (skip) {
+                  return (
+                    <td key={key(x)} className="empty-cell" data-testid="heatmap-cell" data-status="skipped"
+                      title={`skipped: ${describeCell(skip.params)} — ${skip.reason}`}>skip</td>
+                  );
+                }
+                if (cell && !isFinal(cell) && cell.status !== 'failed' && cell.status !== 'cancelled') {
+                  return (
+                    <td key={key(x)} className="pending-cell" data-testid="heatmap-cell" data-status={cell.status}
+                      data-run-id={cell.run_id} onClick={() => onOpen(cell.run_id)}
+                      title={`${xParam}=${String(x)} ${yParam}=${String(y)} · ${cell.status}, no final figure yet · open the run`}>
+                      {cell.status}
+                    </td>
+                  );
+                }
                 if (!cell || v === null) {
                   return (
                     <td key={key(x)} className="empty-cell" data-testid="heatmap-cell" data-status={cell?.status ?? 'none'}

@@ -38,7 +38,7 @@ describe('SweepDetailPage', () => {
     expect(await screen.findByTestId('sweep-status')).toHaveAttribute('data-status', 'creating');
     expect(screen.getByTestId('sweep-creating')).toHaveTextContent('Creating its 1000 backtests');
     expect(screen.getByTestId('sweep-progress')).toHaveAttribute('data-total', '1000');
-    expect(screen.getByTestId('sweep-progress')).toHaveTextContent('0/1000 done');
+    expect(screen.getByTestId('sweep-progress')).toHaveTextContent('0 done of 1000');
     expect(await screen.findByText('Creating 1000 cells…')).toBeInTheDocument();
     expect(screen.getByTestId('cancel-sweep')).toBeInTheDocument();
     expect(screen.queryByTestId('sweep-error')).toBeNull();
@@ -49,5 +49,25 @@ describe('SweepDetailPage', () => {
     expect(await screen.findByTestId('sweep-error')).toHaveTextContent('no 1Day bars stored for AAPL');
     expect(screen.queryByTestId('cancel-sweep')).toBeNull();
     expect(screen.queryByTestId('sweep-creating')).toBeNull();
+  });
+});
+
+describe('SweepDetailPage skipped cells', () => {
+  beforeEach(() => get.mockReset());
+
+  it('counts skipped cells apart from done ones and lists each with its reason', async () => {
+    renderPage({
+      ...CREATING, status: 'completed', total: 23, done: 23, grid: { fast: [5, 20, 30], slow: [20, 40] },
+      skipped: [
+        { params: { fast: 20, slow: 20 }, reason: 'must be less than slow' },
+        { params: { fast: 30, slow: 20 }, reason: 'must be less than slow' },
+      ],
+    });
+    expect(await screen.findByTestId('sweep-progress')).toHaveTextContent('23 done, 2 skipped of 25');
+    expect(screen.getByTestId('sweep-skipped')).toHaveTextContent('2 grid cells were skipped');
+    expect(screen.getAllByTestId('skipped-cell').map((li) => li.textContent)).toEqual([
+      'fast=20, slow=20 — must be less than slow',
+      'fast=30, slow=20 — must be less than slow',
+    ]);
   });
 });

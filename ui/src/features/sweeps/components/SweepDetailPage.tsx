@@ -13,6 +13,7 @@ import { useStream } from '@/lib/stream/StreamProvider';
 import { useCancelSweep, useSweep, useSweepResults } from '../api/sweeps';
 import { Heatmap } from './Heatmap';
 import { rank } from './ranking';
+import { SkippedCells } from './SkippedCells';
 
 const TABLE_METRICS = ['total_return', 'sharpe', 'sortino', 'calmar', 'max_drawdown', 'cagr', 'win_rate',
   'profit_factor', 'trades', 'exposure'];
@@ -59,6 +60,7 @@ export function SweepDetailPage() {
   if (sweep.error) return <ErrorBanner error={sweep.error} title="The sweep could not be loaded" />;
   const s = sweep.data;
   const finished = s.done + s.failed;
+  const skipped = s.skipped ?? [];
 
   return (
     <div className="page" data-testid="sweep-detail" data-status={s.status}>
@@ -79,7 +81,10 @@ export function SweepDetailPage() {
           </div>
           <div className="indicator" data-testid="sweep-progress" data-done={s.done} data-total={s.total}>
             <span style={{ flex: 1 }}><ProgressBar value={s.total ? finished / s.total : s.progress} large label="sweep progress" /></span>
-            <span className="mono">{finished}/{s.total} done{s.failed ? <span className="neg"> · {s.failed} failed</span> : null}</span>
+            <span className="mono">
+              {s.done} done{s.failed ? <span className="neg">, {s.failed} failed</span> : null}
+              {skipped.length ? <span className="warn">, {skipped.length} skipped</span> : null} of {s.total + skipped.length}
+            </span>
           </div>
           {s.status === 'creating' ? (
             <div className="hint muted" data-testid="sweep-creating">Creating its {s.total} backtests…</div>
@@ -87,14 +92,7 @@ export function SweepDetailPage() {
           {s.status === 'failed' ? (
             <div className="banner error" data-testid="sweep-error">The sweep failed: {s.error ?? 'no reason given'}</div>
           ) : null}
-          {s.skipped?.length ? (
-            <div className="banner warn" data-testid="sweep-skipped">
-              {s.skipped.length} grid cell(s) were skipped (invalid parameters):
-              {s.skipped.slice(0, 10).map((cell, i) => (
-                <div key={i} className="mono">{JSON.stringify(cell.params ?? cell)}{cell.reason ? ` — ${String(cell.reason)}` : ''}</div>
-              ))}
-            </div>
-          ) : null}
+          <SkippedCells cells={skipped} />
           <ErrorBanner error={cancel.error} />
         </div>
       </section>
@@ -121,7 +119,7 @@ export function SweepDetailPage() {
       {heat ? (
         <Panel title={`Heatmap · ${metricDef(metric).label}`} testId="heatmap-panel">
           <Heatmap results={results.data ?? []} xParam={heat[0]![0]} xValues={heat[0]![1]} yParam={heat[1]![0]}
-            yValues={heat[1]![1]} metric={metric} onOpen={open} />
+            yValues={heat[1]![1]} metric={metric} onOpen={open} skipped={skipped} />
           <p className="hint muted" style={{ margin: '6px 0 0' }}>Click a cell to open its backtest.</p>
         </Panel>
       ) : null}

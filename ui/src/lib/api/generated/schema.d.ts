@@ -1608,6 +1608,18 @@ export interface components {
             expires_at: string | null;
         };
         /**
+         * SkippedCellOut
+         * @description A grid cell no backtest was made for, and why (its parameters failed the strategy's checks).
+         */
+        SkippedCellOut: {
+            /** Params */
+            params: {
+                [key: string]: unknown;
+            };
+            /** Reason */
+            reason: string;
+        };
+        /**
          * SlippageIn
          * @description none | bps (fixed basis points against you) | range (fraction of the bar's high-low range).
          */
@@ -1781,11 +1793,9 @@ export interface components {
             progress: number;
             /**
              * Skipped
-             * @description grid cells with invalid parameters
+             * @description grid cells with invalid parameters, not counted in total
              */
-            skipped: {
-                [key: string]: unknown;
-            }[] | null;
+            skipped: components["schemas"]["SkippedCellOut"][];
         };
         /** SweepPage */
         SweepPage: {
