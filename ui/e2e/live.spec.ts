@@ -38,4 +38,8 @@ test('a paper run shows on the live panel, and the kill switch stops it after ty
   await page.goto(`/runs/${runId}`);
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', /stopping|stopped/);
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'stopped', { timeout: 60_000 });
+  // one truth (issue 17.4): a kill-switch stop says so, with no error banner and no Stop button beside it
+  await expect(page.getByTestId('run-status')).toHaveText('stopped by kill switch');
+  await expect(page.getByTestId('run-error')).toHaveCount(0);
+  await expect(page.getByTestId('stop-run')).toHaveCount(0);
 });
