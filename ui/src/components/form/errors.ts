@@ -27,3 +27,16 @@ export function normaliseFieldErrors(fields: Record<string, string> | undefined)
   }
   return out;
 }
+
+/** The errors left once the field at `path` changes: its own and those beneath it are stale. */
+export function withoutPath(errors: FieldErrors, path: string): FieldErrors {
+  const kept = Object.entries(errors).filter(([key]) => key !== path && !key.startsWith(`${path}.`));
+  return kept.length === Object.keys(errors).length ? errors : Object.fromEntries(kept);
+}
+
+/** The error path each settings-draft key edits. */
+export const SETTINGS_ERROR_PATHS: Record<string, string> = {
+  symbols: 'symbols', timeframe: 'timeframe', start: 'start', end: 'end', cash: 'cash', feeModel: 'fees',
+  feeRate: 'fees.rate', slippageModel: 'slippage', slippageValue: 'slippage.value', fractional: 'fractional',
+  allowShort: 'allow_short',
+};

@@ -173,4 +173,36 @@ describe('RunForm', () => {
     renderForm({ initialMode: 'paper' });
     expect(screen.getByTestId('timeframe')).toHaveValue('1Min');
   });
+
+  it('warns before submit when shorting is allowed but the strategy\'s own parameter keeps it long-only, and the reverse', async () => {
+    renderForm();
+    expect(screen.queryByTestId('form-conflict')).toBeNull();
+    await userEvent.click(within(field('allow_short')).getByRole('checkbox'));
+    expect(screen.getByTestId('form-conflict')).toHaveTextContent(
+      "Short selling is allowed, but the strategy's allow_short parameter keeps it long-only: this run will not sell short.");
+    await userEvent.click(screen.getByTestId('param-allow_short'));
+    expect(screen.queryByTestId('form-conflict')).toBeNull();
+    await userEvent.click(within(field('allow_short')).getByRole('checkbox'));
+    expect(screen.getByTestId('form-conflict')).toHaveTextContent('its short sells will be rejected');
+    // a strategy that declares no shorting parameter has nothing to contradict
+    fireEvent.change(screen.getByTestId('strategy-select'), { target: { value: 'buy_and_hold' } });
+    await userEvent.click(within(field('allow_short')).getByRole('checkbox'));
+    expect(screen.queryByTestId('form-conflict')).toBeNull();
+  });
+
+  it('drops an error once its field changes: removing the symbol it is about clears it, others stay', async () => {
+    const { rerender, onSubmit } = renderForm();
+    await addSymbol('AAPL');
+    await addSymbol('MSFT');
+    rerender(<RunForm strategies={STRATEGIES} series={SERIES} zone="UTC" zoneLabel="UTC" onSubmit={onSubmit}
+      serverError={new ApiError(422, 'validation_failed', 'invalid body', {
+        fields: { 'symbols.1': 'no 1Day bars stored for MSFT', 'params.fast': 'must be less than slow' },
+      }, 'corr-2')} />);
+    expect(within(field('symbols')).getByRole('alert')).toHaveTextContent('no 1Day bars stored for MSFT');
+    await userEvent.click(screen.getByRole('button', { name: 'Remove MSFT' }));
+    expect(within(field('symbols')).queryByRole('alert')).toBeNull();
+    expect(screen.getByTestId('error-params.fast')).toHaveTextContent('must be less than slow');
+    await userEvent.type(screen.getByTestId('param-fast'), '{Backspace}');
+    expect(screen.queryByTestId('error-params.fast')).toBeNull();
+  });
 });

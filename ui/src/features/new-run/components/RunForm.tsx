@@ -1,5 +1,6 @@
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import { errorAt, normaliseFieldErrors, unclaimed, type FieldErrors } from '@/components/form/errors';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { shortingConflict } from '@/components/form/conflicts';
+import { errorAt, normaliseFieldErrors, SETTINGS_ERROR_PATHS, unclaimed, withoutPath, type FieldErrors } from '@/components/form/errors';
 import { Field } from '@/components/form/Field';
 import { RunSettingsFields } from '@/components/form/RunSettingsFields';
 import { SchemaFields } from '@/components/form/SchemaFields';
@@ -69,23 +70,32 @@ export function RunForm({ strategies, series, initialMode = 'backtest', zone, zo
     if (!strategyName && strategies[0]) setStrategyName(strategies[0].name);
   }, [strategies, strategyName]);
 
-  const serverFields = useMemo(
-    () => (isApiError(serverError) ? normaliseFieldErrors(serverError.fieldErrors) : {}), [serverError]);
+  // The last answer's field errors, each dropped once its field changes (an error about a removed symbol goes with it).
+  const [serverFields, setServerFields] = useState<FieldErrors>({});
+  const clearErrors = (...paths: string[]) => {
+    const drop = (e: FieldErrors) => paths.reduce(withoutPath, e);
+    setServerFields(drop);
+    setClientErrors(drop);
+  };
   const errors: FieldErrors = { ...serverFields, ...clientErrors };
+  const conflict = shortingConflict(strategy?.params_schema, params, settings.allowShort);
   const rendered = ['mode', 'name', 'strategy', ...settingsPaths(settings, mode === 'backtest').paths, 'risk', 'start_now',
     ...properties(strategy?.params_schema).map(([p]) => `params.${p}`)];
   const leftover = unclaimed(errors, rendered, settingsPaths(settings, mode === 'backtest').exact);
 
   useEffect(() => {
-    if (Object.keys(serverFields).length === 0) return;
+    const fields = isApiError(serverError) ? normaliseFieldErrors(serverError.fieldErrors) : {};
+    setServerFields(fields);
+    if (Object.keys(fields).length === 0) return;
     setClientErrors({});
-    formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-  }, [serverFields]);
+    requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+  }, [serverError]);
 
   const chooseStrategy = (next: string) => {
     setStrategyName(next);
     setParams(defaultsFor(strategies.find((s) => s.name === next)?.params_schema));
     setClientErrors({});
+    clearErrors('strategy', 'params');
   };
 
   const submit = (e: FormEvent) => {
@@ -107,7 +117,8 @@ export function RunForm({ strategies, series, initialMode = 'backtest', zone, zo
     else onSubmit(body);
   };
 
-  const generalError = serverError && !(isApiError(serverError) && Object.keys(serverFields).length) ? serverError : null;
+  const generalError = serverError && !(isApiError(serverError) && Object.keys(serverError.fieldErrors ?? {}).length)
+    ? serverError : null;
 
   return (
     <form ref={formRef} className="form" onSubmit={submit} noValidate data-testid="run-form">
@@ -150,7 +161,10 @@ export function RunForm({ strategies, series, initialMode = 'backtest', zone, zo
           <Field label="Name" path="name" error={errorAt(errors, 'name')} hint="Optional label">
             {(id, describedBy, invalid) => (
               <input id={id} className="input" value={name} maxLength={200} aria-invalid={invalid}
-                aria-describedby={describedBy} onChange={(e) => setName(e.target.value)} data-testid="run-name" />
+                aria-describedby={describedBy} onChange={(e) => {
+                  setName(e.target.value);
+                  clearErrors('name');
+                }} data-testid="run-name" />
             )}
           </Field>
           {strategy ? (
@@ -166,7 +180,10 @@ export function RunForm({ strategies, series, initialMode = 'backtest', zone, zo
       <fieldset className="fieldset" data-testid="params-fieldset">
         <legend>Parameters</legend>
         <SchemaFields schema={strategy?.params_schema} values={params} errors={errors}
-          onChange={(key, value) => setParams((p) => ({ ...p, [key]: value }))} />
+          onChange={(key, value) => {
+            setParams((p) => ({ ...p, [key]: value }));
+            clearErrors(`params.${key}`);
+          }} />
       </fieldset>
 
       <fieldset className="fieldset">
@@ -174,6 +191,7 @@ export function RunForm({ strategies, series, initialMode = 'backtest', zone, zo
         <RunSettingsFields draft={settings} errors={errors} onChange={(patch) => {
           if (patch.timeframe) setTimeframePicked(true);
           setSettings((s) => ({ ...s, ...patch }));
+          clearErrors(...Object.keys(patch).map((k) => SETTINGS_ERROR_PATHS[k] ?? k));
         }}
           series={series} showWindow={mode === 'backtest'} zone={zone} zoneLabel={zoneLabel} />
       </fieldset>
@@ -181,8 +199,15 @@ export function RunForm({ strategies, series, initialMode = 'backtest', zone, zo
       {mode !== 'backtest' ? (
         <fieldset className="fieldset">
           <legend>Risk limits</legend>
-          <RiskFields value={risk} errors={errors} onChange={(patch) => setRisk((r) => ({ ...r, ...patch }))} />
+          <RiskFields value={risk} errors={errors} onChange={(patch) => {
+            setRisk((r) => ({ ...r, ...patch }));
+            clearErrors(...Object.keys(patch).map((k) => `risk.${k}`));
+          }} />
         </fieldset>
+      ) : null}
+
+      {conflict ? (
+        <div className="banner warn" role="status" data-testid="form-conflict" data-path={conflict.path}>{conflict.message}</div>
       ) : null}
 
       <div className="page-head">
