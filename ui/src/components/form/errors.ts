@@ -34,6 +34,12 @@ export function withoutPath(errors: FieldErrors, path: string): FieldErrors {
   return kept.length === Object.keys(errors).length ? errors : Object.fromEntries(kept);
 }
 
+/** The errors left without these exact keys (what lies beneath them stays). */
+export function withoutKeys(errors: FieldErrors, keys: string[]): FieldErrors {
+  if (!keys.some((k) => k in errors)) return errors;
+  return Object.fromEntries(Object.entries(errors).filter(([key]) => !keys.includes(key)));
+}
+
 /** The error path each settings-draft key edits. */
 export const SETTINGS_ERROR_PATHS: Record<string, string> = {
   symbols: 'symbols', timeframe: 'timeframe', start: 'start', end: 'end', cash: 'cash', feeModel: 'fees',

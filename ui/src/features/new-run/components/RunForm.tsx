@@ -73,7 +73,7 @@ export function RunForm({ strategies, series, initialMode = 'backtest', zone, zo
   // The last answer's field errors, each dropped once its field changes (an error about a removed symbol goes with it).
   const [serverFields, setServerFields] = useState<FieldErrors>({});
   const clearErrors = (...paths: string[]) => {
-    const drop = (e: FieldErrors) => paths.reduce(withoutPath, e);
+    const drop = (e: FieldErrors) => paths.reduce((acc, p) => withoutPath(acc, p), e);
     setServerFields(drop);
     setClientErrors(drop);
   };

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { errorAt, normaliseFieldErrors, unclaimed, type FieldErrors } from '@/components/form/errors';
+import { shortingConflict } from '@/components/form/conflicts';
+import { errorAt, normaliseFieldErrors, SETTINGS_ERROR_PATHS, unclaimed, withoutKeys, withoutPath, type FieldErrors } from '@/components/form/errors';
 import { Field } from '@/components/form/Field';
 import { RunSettingsFields } from '@/components/form/RunSettingsFields';
 import { SchemaFields } from '@/components/form/SchemaFields';
@@ -77,10 +78,21 @@ export function SweepForm({ strategies, series, zone, zoneLabel, submitting, ser
   }, [grid, strategy]);
   const cells = cellCount(parsed.values);
 
-  const serverFields = useMemo(
-    () => (isApiError(serverError) ? normaliseFieldErrors(serverError.fieldErrors) : {}), [serverError]);
+  // The last answer's field errors, each dropped once its field changes.
+  const [serverFields, setServerFields] = useState<FieldErrors>({});
+  useEffect(() => setServerFields(isApiError(serverError) ? normaliseFieldErrors(serverError.fieldErrors) : {}), [serverError]);
+  // `paths` go with what lies beneath them; the grid's own error ("sweep at least one parameter") only by its key.
+  const clearErrors = (...paths: string[]) => {
+    const drop = (e: FieldErrors) => withoutKeys(paths.filter((p) => p !== 'grid').reduce((acc, p) => withoutPath(acc, p), e),
+      paths.includes('grid') ? ['grid'] : []);
+    setServerFields(drop);
+    setClientErrors(drop);
+  };
   const errors: FieldErrors = { ...serverFields, ...clientErrors };
   const swept = Object.keys(grid);
+  // A shorting parameter swept over both values is meant; a fixed one that contradicts the setting is not.
+  const found = shortingConflict(strategy?.params_schema, params, settings.allowShort);
+  const conflict = found && !(found.param in grid) ? found : null;
   const rendered = ['name', 'strategy', 'grid', ...settingsPaths(settings, true).paths, ...properties(strategy?.params_schema).map(([p]) => `params.${p}`)];
   const leftover = unclaimed(errors, rendered, settingsPaths(settings, true).exact);
 
@@ -98,14 +110,19 @@ export function SweepForm({ strategies, series, zone, zoneLabel, submitting, ser
     onSubmit(body);
   };
 
-  const toggle = (param: string) => setGrid((g) => {
+  const toggle = (param: string) => {
+    clearErrors(`grid.${param}`, `params.${param}`, 'grid');
+    setGrid(toggled(param));
+  };
+  const toggled = (param: string) => (g: Record<string, string>) => {
     const next = { ...g };
     if (param in next) delete next[param];
     else next[param] = suggestion(param, strategy);
     return next;
-  });
+  };
 
-  const generalError = serverError && !(isApiError(serverError) && Object.keys(serverFields).length) ? serverError : null;
+  const generalError = serverError && !(isApiError(serverError) && Object.keys(serverError.fieldErrors ?? {}).length)
+    ? serverError : null;
   return (
     <form className="form" onSubmit={submit} noValidate data-testid="sweep-form">
       <ErrorBanner error={generalError} title="The sweep was not launched" />
@@ -126,7 +143,10 @@ export function SweepForm({ strategies, series, zone, zoneLabel, submitting, ser
             )}
           </Field>
           <Field label="Name" path="name" error={errorAt(errors, 'name')} hint="Optional label">
-            {(id) => <input id={id} className="input" value={name} onChange={(e) => setName(e.target.value)}
+            {(id) => <input id={id} className="input" value={name} onChange={(e) => {
+              setName(e.target.value);
+              clearErrors('name');
+            }}
               data-testid="sweep-name" />}
           </Field>
         </div>
@@ -148,7 +168,10 @@ export function SweepForm({ strategies, series, zone, zoneLabel, submitting, ser
               {param in grid ? (
                 <>
                   <input className="input mono" value={grid[param]} aria-invalid={!!errorAt(errors, `grid.${param}`)}
-                    aria-label={`${param} values`} onChange={(e) => setGrid((g) => ({ ...g, [param]: e.target.value }))}
+                    aria-label={`${param} values`} onChange={(e) => {
+                      setGrid((g) => ({ ...g, [param]: e.target.value }));
+                      clearErrors(`grid.${param}`, 'grid');
+                    }}
                     data-testid={`grid-${param}`} />
                   <span className="hint">
                     {prop.type === 'integer' || prop.type === 'number' ? 'list "5, 10, 20" or range "5:50:5"' : 'comma-separated'}
@@ -167,14 +190,24 @@ export function SweepForm({ strategies, series, zone, zoneLabel, submitting, ser
       <fieldset className="fieldset">
         <legend>Fixed parameters</legend>
         <SchemaFields schema={strategy?.params_schema} values={params} errors={errors} hidden={swept}
-          onChange={(key, value) => setParams((p) => ({ ...p, [key]: value }))} />
+          onChange={(key, value) => {
+            setParams((p) => ({ ...p, [key]: value }));
+            clearErrors(`params.${key}`);
+          }} />
       </fieldset>
 
       <fieldset className="fieldset">
         <legend>Market, window and costs</legend>
-        <RunSettingsFields draft={settings} onChange={(patch) => setSettings((s) => ({ ...s, ...patch }))}
+        <RunSettingsFields draft={settings} onChange={(patch) => {
+          setSettings((s) => ({ ...s, ...patch }));
+          clearErrors(...Object.keys(patch).map((k) => SETTINGS_ERROR_PATHS[k] ?? k));
+        }}
           errors={errors} series={series} showWindow zone={zone} zoneLabel={zoneLabel} />
       </fieldset>
+
+      {conflict ? (
+        <div className="banner warn" role="status" data-testid="form-conflict" data-path={conflict.path}>{conflict.message}</div>
+      ) : null}
 
       <div className="page-head">
         <span className="muted">{cells} backtest{cells === 1 ? '' : 's'} will be queued.</span>

@@ -1,0 +1,51 @@
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import { ApiError } from '@/lib/api/client';
+import type { Series, Strategy, SweepCreate } from '@/lib/api/types';
+import { SweepForm } from './SweepForm';
+
+const STRATEGIES: Strategy[] = [{
+  name: 'sma_cross', description: 'SMA crossover.', multi_symbol: false,
+  params_schema: {
+    type: 'object', properties: {
+      fast: { type: 'integer', default: 10, minimum: 2, maximum: 500 },
+      slow: { type: 'integer', default: 20, minimum: 3, maximum: 2000 },
+      allow_short: { type: 'boolean', default: false },
+    },
+  },
+}];
+const SERIES: Series[] = [
+  { symbol: 'AAPL', timeframe: '1Day', first_ts: '2020-01-02T05:00:00Z', last_ts: '2021-12-01T05:00:00Z', count: 500,
+    source: 'csv', description: null },
+];
+
+function renderForm(serverError?: unknown) {
+  const onSubmit = vi.fn<(body: SweepCreate) => void>();
+  const props = { strategies: STRATEGIES, series: SERIES, zone: 'UTC', zoneLabel: 'UTC', submitting: false, onSubmit };
+  const utils = render(<SweepForm {...props} serverError={serverError} />);
+  return { ...utils, rerender: (error: unknown) => utils.rerender(<SweepForm {...props} serverError={error} />) };
+}
+
+const field = (path: string) => screen.getByTestId(`field-${path}`);
+
+describe('SweepForm', () => {
+  it('warns when shorting is allowed but the fixed allow_short parameter keeps every cell long-only; not when it is swept', async () => {
+    renderForm();
+    await userEvent.click(within(field('allow_short')).getByRole('checkbox'));
+    expect(screen.getByTestId('form-conflict')).toHaveTextContent("the strategy's allow_short parameter keeps it long-only");
+    await userEvent.click(screen.getByTestId('sweep-toggle-allow_short'));
+    expect(screen.queryByTestId('form-conflict')).toBeNull();
+  });
+
+  it('drops a grid error once that parameter\'s values change, and keeps the others', async () => {
+    const { rerender } = renderForm();
+    rerender(new ApiError(422, 'validation_failed', 'invalid body', {
+      fields: { 'grid.fast': 'no cell of the grid has valid parameters', cash: 'Input should be greater than 0' },
+    }, 'corr-3'));
+    expect(screen.getByTestId('error-grid.fast')).toHaveTextContent('no cell of the grid has valid parameters');
+    await userEvent.type(screen.getByTestId('grid-fast'), ', 3');
+    expect(screen.queryByTestId('error-grid.fast')).toBeNull();
+    expect(within(field('cash')).getByRole('alert')).toHaveTextContent('greater than 0');
+  });
+});
