@@ -48,16 +48,20 @@ def append_breach(url: str, run_id: str) -> None:
 def create() -> dict[str, str]:
     name = create_pg_database("weaver_e2e_conn")
     url = pg_url_for(name)
-    migrate.upgrade(url)
-    with container(url).uow() as uow:
-        now = datetime.now(UTC)
-        run = uow.runs.add(Run(mode="backtest", name="connectivity", strategy="sma_cross", params={},
-                               symbols=["AAPL"], timeframe="1Day", cash=Decimal("10000"), fees={"model": "none"},
-                               slippage={"model": "none"}, options={}, status="created", created_at=now,
-                               updated_at=now))
-        uow.commit()
-        run_id = run.id
-    append_progress(url, run_id, 1, 3)
+    try:
+        migrate.upgrade(url)
+        with container(url).uow() as uow:
+            now = datetime.now(UTC)
+            run = uow.runs.add(Run(mode="backtest", name="connectivity", strategy="sma_cross", params={},
+                                   symbols=["AAPL"], timeframe="1Day", cash=Decimal("10000"), fees={"model": "none"},
+                                   slippage={"model": "none"}, options={}, status="created", created_at=now,
+                                   updated_at=now))
+            uow.commit()
+            run_id = run.id
+        append_progress(url, run_id, 1, 3)
+    except BaseException:  # nothing left behind by a setup that did not finish
+        drop_pg_database(name)
+        raise
     return {"database_url": url, "name": name, "run_id": run_id}
 
 
