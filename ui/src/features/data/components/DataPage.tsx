@@ -8,6 +8,7 @@ import type { Series } from '@/lib/api/types';
 import { barTimeStyle } from '@/lib/time/barTime';
 import { ImportForm } from './ImportForm';
 import { SeriesPreview } from './SeriesPreview';
+import { usePageTitle } from '@/lib/usePageTitle';
 
 const key = (s: Series) => `${s.symbol}/${s.timeframe}`;
 
@@ -25,6 +26,7 @@ const COLUMNS: Column<Series>[] = [
 
 /** Which bars are stored (every run shares them), a preview of one series, and CSV import. */
 export function DataPage() {
+  usePageTitle('Data');
   const series = useSeries();
   const [selected, setSelected] = useState<string | null>(null);
   const current = series.data?.find((s) => key(s) === selected) ?? null;

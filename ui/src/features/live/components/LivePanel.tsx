@@ -3,8 +3,10 @@ import { isApiError } from '@/lib/api/client';
 import { useAccounts } from '../api/accounts';
 import { AccountPanel } from './AccountPanel';
 import { KillSwitch } from './KillSwitch';
+import { usePageTitle } from '@/lib/usePageTitle';
 
 export function LivePanel() {
+  usePageTitle('Live');
   const accounts = useAccounts();
   return (
     <div className="page" data-testid="live-panel">

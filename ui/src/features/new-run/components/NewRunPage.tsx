@@ -5,8 +5,10 @@ import type { Mode } from '@/lib/api/types';
 import { useTimeZone } from '@/lib/time/useTimeZone';
 import { useCreateRun } from '../api/createRun';
 import { RunForm } from './RunForm';
+import { usePageTitle } from '@/lib/usePageTitle';
 
 export function NewRunPage() {
+  usePageTitle('New run');
   const [params] = useSearchParams();
   const raw = params.get('mode');
   const mode: Mode = raw === 'paper' || raw === 'live' ? raw : 'backtest';

@@ -2,6 +2,7 @@ import { Button } from '@/components/ui/Button';
 import { EmptyState, ErrorBanner, Loading, Panel } from '@/components/ui/Feedback';
 import { Time } from '@/components/ui/Time';
 import { type NotificationChannel, type TestResult, useNotifications, useSendTest } from '../api/notifications';
+import { usePageTitle } from '@/lib/usePageTitle';
 
 const EVENT_NAMES: Record<string, string> = {
   'order.filled': 'order filled', 'order.rejected': 'order rejected', 'run.error': 'run in error',
@@ -36,6 +37,7 @@ function TestResults({ results }: { results: TestResult[] }) {
 
 /** The owner's notification channels (masked by the server), their last results, and a test message. */
 export function NotificationsPage() {
+  usePageTitle('Notifications');
   const view = useNotifications();
   const test = useSendTest();
   const channels = view.data?.channels ?? [];

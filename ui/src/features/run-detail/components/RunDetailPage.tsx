@@ -8,6 +8,7 @@ import { MetricsGrid } from './MetricsGrid';
 import { PriceChartPanel } from './PriceChartPanel';
 import { RecordsTabs } from './RecordsTabs';
 import { RunHeader } from './RunHeader';
+import { usePageTitle } from '@/lib/usePageTitle';
 
 function Params({ params }: { params: Record<string, unknown> }) {
   const entries = Object.entries(params);
@@ -24,6 +25,7 @@ function Params({ params }: { params: Record<string, unknown> }) {
 export function RunDetailPage() {
   const { runId = '' } = useParams();
   const run = useRun(runId);
+  usePageTitle(run.data ? run.data.name || `Run ${run.data.id}` : 'Run');
   const stale = useStaleClass();
 
   if (run.isPending) return <Loading />;

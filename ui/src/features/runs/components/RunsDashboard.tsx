@@ -7,8 +7,10 @@ import { useRuns } from '../api/runs';
 import { useRunFilters } from '../hooks/useRunFilters';
 import { RunFiltersBar } from './RunFiltersBar';
 import { RunsTable } from './RunsTable';
+import { usePageTitle } from '@/lib/usePageTitle';
 
 export function RunsDashboard() {
+  usePageTitle('Runs');
   const [filters, setFilters] = useRunFilters();
   const runs = useRuns(filters);
   const strategies = useStrategies();

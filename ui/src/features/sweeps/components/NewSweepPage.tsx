@@ -4,8 +4,10 @@ import { useSeries, useStrategies } from '@/lib/api/catalog';
 import { useTimeZone } from '@/lib/time/useTimeZone';
 import { useCreateSweep } from '../api/sweeps';
 import { SweepForm } from './SweepForm';
+import { usePageTitle } from '@/lib/usePageTitle';
 
 export function NewSweepPage() {
+  usePageTitle('New sweep');
   const strategies = useStrategies();
   const series = useSeries();
   const create = useCreateSweep();

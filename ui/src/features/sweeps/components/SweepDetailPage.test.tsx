@@ -42,11 +42,13 @@ describe('SweepDetailPage', () => {
     expect(await screen.findByText('Creating 1000 cells…')).toBeInTheDocument();
     expect(screen.getByTestId('cancel-sweep')).toBeInTheDocument();
     expect(screen.queryByTestId('sweep-error')).toBeNull();
+    expect(document.title).toBe('Sweep big grid · Weaver');
   });
 
   it('shows why a sweep failed, and offers no cancel', async () => {
-    renderPage({ ...CREATING, status: 'failed', error: 'symbols: no 1Day bars stored for AAPL' });
+    renderPage({ ...CREATING, name: null, status: 'failed', error: 'symbols: no 1Day bars stored for AAPL' });
     expect(await screen.findByTestId('sweep-error')).toHaveTextContent('no 1Day bars stored for AAPL');
+    expect(document.title).toBe('Sweep of sma_cross · Weaver');
     expect(screen.queryByTestId('cancel-sweep')).toBeNull();
     expect(screen.queryByTestId('sweep-creating')).toBeNull();
   });

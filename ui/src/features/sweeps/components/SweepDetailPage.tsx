@@ -14,6 +14,7 @@ import { useCancelSweep, useSweep, useSweepResults } from '../api/sweeps';
 import { Heatmap } from './Heatmap';
 import { rank } from './ranking';
 import { SkippedCells } from './SkippedCells';
+import { usePageTitle } from '@/lib/usePageTitle';
 
 const TABLE_METRICS = ['total_return', 'sharpe', 'sortino', 'calmar', 'max_drawdown', 'cagr', 'win_rate',
   'profit_factor', 'trades', 'exposure'];
@@ -24,6 +25,7 @@ export function SweepDetailPage() {
   const stream = useStream();
   const poll = stream.state !== 'open';
   const sweep = useSweep(sweepId, poll);
+  usePageTitle(sweep.data ? `Sweep ${sweep.data.name || `of ${sweep.data.strategy}`}` : 'Sweep');
   const [metric, setMetric] = useState('sharpe');
   const [order, setOrder] = useState<'desc' | 'asc'>('desc');
   const running = ['creating', 'running', 'created', 'queued'].includes(sweep.data?.status ?? '');

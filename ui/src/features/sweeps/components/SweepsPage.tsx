@@ -7,6 +7,7 @@ import { ProgressBar } from '@/components/ui/ProgressBar';
 import { Time } from '@/components/ui/Time';
 import type { Sweep } from '@/lib/api/types';
 import { useSweeps } from '../api/sweeps';
+import { usePageTitle } from '@/lib/usePageTitle';
 
 const COLUMNS: Column<Sweep>[] = [
   { key: 'name', header: 'Sweep', sortValue: (s) => s.name ?? s.strategy, render: (s) => (
@@ -27,6 +28,7 @@ const COLUMNS: Column<Sweep>[] = [
 ];
 
 export function SweepsPage() {
+  usePageTitle('Sweeps');
   const [page] = useState(1);
   const sweeps = useSweeps(page);
   const navigate = useNavigate();
