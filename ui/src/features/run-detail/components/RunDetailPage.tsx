@@ -29,7 +29,8 @@ export function RunDetailPage() {
   const stale = useStaleClass();
 
   if (run.isPending) return <Loading />;
-  if (run.error) {
+  if (run.error && (!run.data || (isApiError(run.error) && run.error.status === 404))) {
+    // a failed background refetch (the server away) keeps the page, greyed as stale, not an error page
     return isApiError(run.error) && run.error.status === 404 ? (
       <EmptyState title="This run does not exist (or was deleted)"><Link to="/">Back to the runs</Link></EmptyState>
     ) : <ErrorBanner error={run.error} title="The run could not be loaded" />;
