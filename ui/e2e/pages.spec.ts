@@ -5,24 +5,29 @@ test('every page renders; screenshots for review', async ({ page, openApp, shot 
   await expect(page.getByTestId('series-table-row').first()).toBeVisible();
   await page.getByTestId('series-table-row').first().click();
   await expect(page.getByTestId('preview-chart')).toBeVisible();
+  await expect(page).toHaveTitle('Data · Weaver');
   await shot('data');
 
   await page.getByTestId('nav-live').click();
   await expect(page.getByTestId('live-panel')).toBeVisible();
+  await expect(page).toHaveTitle('Live · Weaver');
   await shot('live');
 
   await page.getByTestId('nav-sweeps').click();
   await expect(page.getByTestId('sweeps-page')).toBeVisible();
+  await expect(page).toHaveTitle('Sweeps · Weaver');
   await shot('sweeps');
 
   await page.getByTestId('nav-runs').click();
   await page.getByTestId('tz-utc').click();
   await expect(page.getByTestId('tz-label')).toHaveText('UTC');
+  await expect(page).toHaveTitle('Runs · Weaver');
   await shot('runs-dashboard-utc');
   await page.getByTestId('tz-local').click();
 
   await page.goto('/runs/new?mode=live');
   await expect(page.getByTestId('live-warning')).toBeVisible();
+  await expect(page).toHaveTitle('New run · Weaver');
   await shot('new-live-run');
 });
 
