@@ -12,6 +12,7 @@ import { formatMetric, METRIC_DEFS, metricDef, readMetric, serverMetricName } fr
 import { useStream } from '@/lib/stream/StreamProvider';
 import { useCancelSweep, useSweep, useSweepResults } from '../api/sweeps';
 import { Heatmap } from './Heatmap';
+import { progressText } from './progress';
 import { rank } from './ranking';
 import { SkippedCells } from './SkippedCells';
 import { usePageTitle } from '@/lib/usePageTitle';
@@ -83,10 +84,7 @@ export function SweepDetailPage() {
           </div>
           <div className="indicator" data-testid="sweep-progress" data-done={s.done} data-total={s.total}>
             <span style={{ flex: 1 }}><ProgressBar value={s.total ? finished / s.total : s.progress} large label="sweep progress" /></span>
-            <span className="mono">
-              {s.done} done{s.failed ? <span className="neg">, {s.failed} failed</span> : null}
-              {skipped.length ? <span className="warn">, {skipped.length} skipped</span> : null} of {s.total + skipped.length}
-            </span>
+            <span className="mono">{progressText(s)}</span>
           </div>
           {s.status === 'creating' ? (
             <div className="hint muted" data-testid="sweep-creating">Creating its {s.total} backtests…</div>

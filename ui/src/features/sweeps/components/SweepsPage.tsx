@@ -8,6 +8,7 @@ import { Time } from '@/components/ui/Time';
 import type { Sweep } from '@/lib/api/types';
 import { useSweeps } from '../api/sweeps';
 import { usePageTitle } from '@/lib/usePageTitle';
+import { progressText } from './progress';
 
 const COLUMNS: Column<Sweep>[] = [
   { key: 'name', header: 'Sweep', sortValue: (s) => s.name ?? s.strategy, render: (s) => (
@@ -22,7 +23,7 @@ const COLUMNS: Column<Sweep>[] = [
   { key: 'status', header: 'Status', sortValue: (s) => s.status, render: (s) => <StatusBadge status={s.status} /> },
   { key: 'progress', header: 'Progress', sortValue: (s) => s.progress, render: (s) => (
     <span className="indicator"><span style={{ width: 80 }}><ProgressBar value={s.progress} /></span>
-      <span className="mono">{s.done + s.failed}/{s.total}</span></span>
+      <span className="mono" data-testid="sweep-row-progress">{progressText(s)}</span></span>
   ) },
   { key: 'created', header: 'Created', sortValue: (s) => s.created_at, render: (s) => <Time value={s.created_at} /> },
 ];
