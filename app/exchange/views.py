@@ -9,8 +9,9 @@ from app.exchange.accounts import Account, Position
 from app.exchange.errors import invalid, not_found
 from app.exchange.numbers import ZERO, cents, fmt, price_decimal, ratio
 from app.exchange.orders import asset_id
+from app.exchange.portfolio import Book, Rewind
 from app.exchange.timefmt import iso, parse_time
-from app.exchange.venue import Venue
+from app.exchange.venue import AROUND_THE_CLOCK, Venue
 
 CLOSED = frozenset({"filled", "canceled", "expired", "rejected", "replaced", "done_for_day"})
 
@@ -19,8 +20,7 @@ def account_json(venue: Venue, account: Account, now_ms: int) -> dict[str, objec
     price_of = venue.price_of(now_ms)
     long_value, short_value = account.market_values(price_of)
     equity = account.cash + long_value + short_value
-    last_equity = account.cash + sum(
-        (p.qty * _lastday(venue, p.symbol, now_ms) for p in account.positions.values()), ZERO)
+    last_equity = _last_equity(venue, account, now_ms)
     buying_power = account.buying_power(price_of)
     margin = cents(long_value - short_value) if account.config.shorting else ZERO
     return {
@@ -61,6 +61,14 @@ def account_json(venue: Venue, account: Account, now_ms: int) -> dict[str, objec
         "options_approved_level": 0,
         "options_trading_level": 0,
     }
+
+
+def _last_equity(venue: Venue, account: Account, now_ms: int) -> Decimal:
+    """Alpaca's last_equity: the equity at the previous session's close (New York midnight under `--hours
+    always`, or on a crypto-only exchange), rebuilt as portfolio history rebuilds it; an account opened since
+    then has every fill undone, which leaves its opening cash."""
+    hours = venue.hours if any(not c.is_crypto for c in venue.market.configs.values()) else AROUND_THE_CLOCK
+    return Rewind(Book.of(account)).equity_at(hours.previous_close(now_ms), venue.price)
 
 
 def _lastday(venue: Venue, symbol: str, now_ms: int) -> Decimal:

@@ -3,15 +3,19 @@ and shorting is an account option."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import requests
 from alpaca.common.exceptions import APIError
 from alpaca.trading.client import TradingClient
 from alpaca.trading.enums import OrderSide, PositionSide, TimeInForce
 from alpaca.trading.requests import ClosePositionRequest, LimitOrderRequest, MarketOrderRequest
 
-from app.exchange import ExchangeServer
+from app.exchange import ExchangeConfig, ExchangeServer
+from tests.integration.exchange.conftest import CONFIG, PAPER
 
 BUY, SELL, DAY = OrderSide.BUY, OrderSide.SELL, TimeInForce.DAY
 
@@ -134,3 +138,53 @@ def test_accounts_can_be_added_at_runtime(server: ExchangeServer) -> None:
     server.add_account(AccountConfig("extra", "EXTRA-KEY", "EXTRA-SECRET", "2500"))
     client = TradingClient("EXTRA-KEY", "EXTRA-SECRET", url_override=server.url)
     assert client.get_account().cash == "2500"
+
+
+def test_last_equity_of_an_account_opened_today_is_its_opening_cash(server: ExchangeServer,
+                                                                    trading: TradingClient) -> None:
+    server.pin_price("AAPL", "190.13")
+    buy(trading, "AAPL", 10)
+    server.pin_price("AAPL", "188.91")
+    account = trading.get_account()
+    assert Decimal(account.last_equity) == Decimal("100000")
+    assert Decimal(account.equity) - Decimal(account.last_equity) == 10 * (Decimal("188.91") - Decimal("190.13"))
+
+
+class Clock:
+    def __init__(self, moment: datetime) -> None:
+        self.set(moment)
+
+    def __call__(self) -> int:
+        return self.ms
+
+    def set(self, moment: datetime) -> None:
+        self.ms = int(moment.timestamp() * 1000)
+
+
+def test_last_equity_is_the_equity_portfolio_history_shows_at_the_previous_close() -> None:
+    new_york = ZoneInfo("America/New_York")
+    clock = Clock(datetime(2026, 12, 1, 10, 0, tzinfo=new_york))  # a Tuesday
+    config = ExchangeConfig(symbols=CONFIG.symbols, accounts=(PAPER,), seed=11, bar_seconds=1, hours="nyse",
+                            anchor=datetime(2026, 11, 30, 9, 30, tzinfo=new_york), tick_seconds=0.01)
+    headers = {"APCA-API-KEY-ID": PAPER.key, "APCA-API-SECRET-KEY": PAPER.secret}
+    with ExchangeServer(config, clock=clock) as server:
+        def get(path: str, **params: str) -> dict:
+            answer = requests.get(f"{server.url}{path}", headers=headers, params=params, timeout=10)
+            assert answer.status_code == 200, answer.text
+            return answer.json()
+
+        order = requests.post(f"{server.url}/v2/orders", headers=headers, timeout=10, json={
+            "symbol": "AAPL", "qty": "10", "side": "buy", "type": "market", "time_in_force": "day"}).json()
+        assert order["status"] == "filled", order
+        assert Decimal(get("/v2/account")["last_equity"]) == Decimal("100000")  # opened after Monday's close
+
+        clock.set(datetime(2026, 12, 2, 11, 0, tzinfo=new_york))  # Wednesday: Tuesday's close is the last one
+        account = get("/v2/account")
+        history = get("/v2/account/portfolio/history", period="1W", timeframe="1D")
+        tuesday = int(datetime(2026, 12, 1, tzinfo=new_york).timestamp())
+        at_close = Decimal(str(history["equity"][history["timestamp"].index(tuesday)]))
+        cash = Decimal(account["cash"])
+        assert Decimal(account["last_equity"]) == at_close
+        assert at_close == cash + 10 * Decimal(str(server.exchange.market.last_close(
+            "AAPL", int(datetime(2026, 12, 1, 16, 0, tzinfo=new_york).timestamp() * 1000)))).quantize(Decimal("0.01"))
+        assert Decimal(account["last_equity"]) != Decimal("100000")
