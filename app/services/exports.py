@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.services import live_records
 from app.services.errors import NotFound, ValidationFailed
 from app.walle.models import EquityPoint, Fill, Order, Run, Trade
 
@@ -48,8 +49,13 @@ def _text(value: Any) -> Any:
 
 def rows(session: Session, run_id: str, kind: str) -> Iterator[dict[str, Any]]:
     model, columns, order_by = KINDS[kind]
-    if session.get(Run, run_id) is None:
+    run = session.get(Run, run_id)
+    if run is None:
         raise NotFound(f"no run with id {run_id}")
+    if kind == "trades" and run.mode in live_records.LIVE_MODES:  # paired from its fills (no trades rows)
+        for trade in live_records.closed_trades(session, run_id):
+            yield {name: _text(getattr(trade, name)) for name in columns}
+        return
     query = select(model).where(model.run_id == run_id).order_by(*order_by).execution_options(yield_per=5000)
     for record in session.scalars(query):
         yield {name: _text(getattr(record, name)) for name in columns}

@@ -44,9 +44,25 @@ def _cents(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_EVEN)
 
 
+@dataclass(frozen=True, slots=True)
+class RoundTrip:
+    """A closed trade with what the trades table also shows: its fees (entry's and exit's shares)
+    and the entry value its return is a percentage of."""
+
+    trade: Trade
+    fees: Decimal
+    entry_value: Decimal
+
+
 def fifo(fills: Iterable[FillRow]) -> tuple[list[Trade], dict[str, tuple[bool, list[_Lot]]]]:
     """Closed trades (oldest exit first) and, per symbol still held, (long?, open lots oldest first)."""
-    closed: list[Trade] = []
+    trips, books = round_trips(fills)
+    return [trip.trade for trip in trips], books
+
+
+def round_trips(fills: Iterable[FillRow]) -> tuple[list[RoundTrip], dict[str, tuple[bool, list[_Lot]]]]:
+    """fifo's pairing, each closed trade with its fees and entry value."""
+    closed: list[RoundTrip] = []
     books: dict[str, tuple[int, deque[_Lot]]] = {}  # symbol → (sign of the holding, lots)
     for fill in fills:
         sign = 1 if fill.side == "buy" else -1
@@ -70,8 +86,9 @@ def fifo(fills: Iterable[FillRow]) -> tuple[list[Trade], dict[str, tuple[bool, l
                 else:
                     exit_value, exit_fee = _cents(left_value * take / left), _cents(left_fee * take / left)
                 pnl = (exit_value - entry_value if long else entry_value - exit_value) - entry_fee - exit_fee
-                closed.append(Trade(fill.symbol, "long" if long else "short", take, lot.ts, lot.price, fill.ts,
-                                    fill.price, pnl))
+                trade = Trade(fill.symbol, "long" if long else "short", take, lot.ts, lot.price, fill.ts,
+                              fill.price, pnl)
+                closed.append(RoundTrip(trade, entry_fee + exit_fee, entry_value))
                 left, left_value, left_fee = left - take, left_value - exit_value, left_fee - exit_fee
             held = 0 if not lots else held
         if left:

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from decimal import Decimal
+
 from flask import Blueprint, Response, stream_with_context
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.events.reader import read_events
 from app.glados.api import endpoint
 from app.glados.context import services
+from app.glados.routes.bars import BarOut
 from app.glados.schemas.common import EventOut, PageQuery, page, page_of_cache
 from app.glados.schemas.runs import EquityPointOut, EquityQuery, EventQuery, FillOut, OrderOut, PositionOut, TradeOut
-from app.services import exports
+from app.services import exports, live_records
 from app.services.downsample import min_max_buckets
 from app.services.errors import NotFound
-from app.walle.repositories import RunRecords, RunRepository
+from app.services.specs import as_utc
+from app.walle.repositories import BarRepository, RunRecords, RunRepository
+from app.walle.repositories.live_records import LiveRecords
 
 bp = Blueprint("records", __name__, url_prefix="/api/v1/runs")
 
@@ -52,8 +58,46 @@ def fills(run_id: str, query: PageQuery):  # type: ignore[no-untyped-def]
 def trades(run_id: str, query: PageQuery):  # type: ignore[no-untyped-def]
     _full_records(run_id)
     with services().container.read_session() as session:
+        run = RunRepository(session).get(run_id)
+        if run is not None and run.mode in live_records.LIVE_MODES:  # paired from its fills as they close
+            closed = live_records.closed_trades(session, run_id)
+            return page(TradeOut, closed[query.offset:query.offset + query.per_page], len(closed), query)
         rows, total = _records(session, run_id).trades(run_id, limit=query.per_page, offset=query.offset)
         return page(TradeOut, rows, total, query)
+
+
+class RunBarQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    symbol: str = Field(min_length=1, max_length=32)
+    start: datetime | None = None
+    end: datetime | None = None
+    limit: int = Field(5000, ge=1, le=100_000, description="the most recent bars of the window, at most")
+
+    @field_validator("start", "end")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        return as_utc(value)
+
+
+@endpoint(bp, "/<run_id>/bars", summary="The bars the run traded on, at its timeframe (the most recent `limit`)",
+          query=RunBarQuery, response=[BarOut])
+def run_bars(run_id: str, query: RunBarQuery) -> list[BarOut]:
+    """A paper or live run: the bars its worker recorded as it saw them; a backtest: the stored series."""
+    with services().container.read_session() as session:
+        run = RunRepository(session).get(run_id)
+        if run is None:
+            raise NotFound(f"no run with id {run_id}")
+        if run.mode in live_records.LIVE_MODES:
+            rows = LiveRecords(session).bars(run_id, query.symbol.upper(), query.start, query.end, query.limit)
+            return [BarOut.model_validate(row) for row in rows]
+        loaded = BarRepository(session).load(query.symbol.upper(), run.timeframe, query.start, query.end)
+    first = max(0, len(loaded) - query.limit)
+    return [BarOut(ts=datetime.fromtimestamp(int(t) / 1e9, UTC), open=Decimal(repr(o)), high=Decimal(repr(h)),
+                   low=Decimal(repr(lo)), close=Decimal(repr(c)), volume=Decimal(repr(v)))
+            for t, o, h, lo, c, v in zip(loaded.ts[first:].tolist(), loaded.open[first:].tolist(),
+                                         loaded.high[first:].tolist(), loaded.low[first:].tolist(),
+                                         loaded.close[first:].tolist(), loaded.volume[first:].tolist(), strict=True)]
 
 
 @endpoint(bp, "/<run_id>/positions", summary="The run's positions, marked", response=[PositionOut])

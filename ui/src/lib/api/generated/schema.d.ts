@@ -251,6 +251,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/runs/{run_id}/bars": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The bars the run traded on, at its timeframe (the most recent `limit`)
+         * @description A paper or live run: the bars its worker recorded as it saw them; a backtest: the stored series.
+         */
+        get: operations["get_api_v1_runs_run_id_bars"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/runs/{run_id}/positions": {
         parameters: {
             query?: never;
@@ -1306,6 +1326,27 @@ export interface components {
              * @default null
              */
             max_daily_loss?: number | string | null;
+        };
+        /** RunBarQuery */
+        RunBarQuery: {
+            /** Symbol */
+            symbol: string;
+            /**
+             * Start
+             * @default null
+             */
+            start?: string | null;
+            /**
+             * End
+             * @default null
+             */
+            end?: string | null;
+            /**
+             * Limit
+             * @description the most recent bars of the window, at most
+             * @default 5000
+             */
+            limit?: number;
         };
         /** RunCreate */
         RunCreate: {
@@ -2805,6 +2846,88 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TradePage"];
+                };
+            };
+            /** @description Malformed request: invalid JSON, nesting deeper than 64, a non-finite number, or a NUL character in a header, the path or the query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed; details.fields names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected error; the server log has the details under correlation_id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No answer within the request deadline (WEAVER_REQUEST_TIMEOUT_SECONDS); the work may still finish */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_v1_runs_run_id_bars: {
+        parameters: {
+            query: {
+                symbol: string;
+                start?: string | null;
+                end?: string | null;
+                /** @description the most recent bars of the window, at most */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BarOut"][];
                 };
             };
             /** @description Malformed request: invalid JSON, nesting deeper than 64, a non-finite number, or a NUL character in a header, the path or the query */

@@ -1,0 +1,58 @@
+"""A paper or live run's trades and bars for its page, from what its worker recorded: the trades are
+its fills paired first in, first out by the rules backtests use (app/veda/trades.py, Greta's book),
+so a round trip shows as soon as its closing fill is booked; the bars are the ones it traded on
+(live_bars). The web process reads the database only, never the broker."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from app.greta.ledger import return_pct
+from app.services.results import row_id
+from app.veda.trades import FillRow, round_trips
+from app.walle.repositories.live_records import LiveRecords
+
+LIVE_MODES = ("paper", "live")
+
+
+@dataclass(frozen=True, slots=True)
+class LiveTrade:
+    """One closed round trip, shaped as the trades table's rows (TradeOut, the export's columns)."""
+
+    id: str
+    symbol: str
+    direction: str
+    qty: Decimal
+    entry_ts: datetime
+    entry_price: Decimal
+    exit_ts: datetime
+    exit_price: Decimal
+    pnl: Decimal
+    return_pct: Decimal
+    fees: Decimal
+    bars_held: int
+
+
+def closed_trades(session: Session, run_id: str) -> list[LiveTrade]:
+    """The run's closed round trips, oldest exit first. `bars_held` counts the recorded bars that began
+    after the entry fill up to the exit fill: the steps between them, as a backtest counts."""
+    records = LiveRecords(session)
+    trips, _ = round_trips(FillRow(*row) for row in records.fill_rows(run_id))
+    bar_times: dict[str, list[datetime]] = {}
+    out = []
+    for n, trip in enumerate(trips, start=1):
+        t = trip.trade
+        assert t.exit_time is not None and t.exit_price is not None  # closed trades have exits
+        times = bar_times.get(t.symbol)
+        if times is None:
+            times = bar_times[t.symbol] = records.bar_times(run_id, t.symbol)
+        held = bisect_right(times, t.exit_time) - bisect_right(times, t.entry_time)
+        out.append(LiveTrade(row_id(run_id, f"t-{n:06d}"), t.symbol, t.direction, t.size, t.entry_time,
+                             t.entry_price, t.exit_time, t.exit_price, t.pnl,
+                             return_pct(int(t.pnl * 100), int(trip.entry_value * 100)), trip.fees, held))
+    return out

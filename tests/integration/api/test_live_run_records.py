@@ -1,0 +1,114 @@
+"""A paper run's page: its round trips paired from the fills its worker booked (the same FIFO rules as a
+backtest), served by the trades route and the export as soon as each closes, and the bars its worker
+recorded (live_bars) served for its price chart."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from flask.testing import FlaskClient
+
+from app.bootstrap import Container
+from app.veda.recording import write_bars
+from app.walle.models import Fill, Order
+from tests.integration.foundation.factories import make_run
+
+T0 = datetime(2026, 12, 3, 15, 0, 0, tzinfo=UTC)
+# (side, qty, price, fee, seconds after T0): buy 10, sell 4, sell 6, buy 5 (still open)
+FILLS = [("buy", "10", "100.00", "0.10", 1.5), ("sell", "4", "101.25", "0.03", 3.5),
+         ("sell", "6", "99.50", "0.05", 5.5), ("buy", "5", "100.40", "0.00", 6.5)]
+
+
+def _paper_run(pg: Container, fills: list[tuple[str, str, str, str, float]], bars: int = 8) -> str:
+    """A 1Sec paper run with orders, fills and bars written as the live worker writes them."""
+    with pg.uow() as uow:
+        run = uow.runs.add(make_run(mode="paper", status="running", timeframe="1Sec", start_at=T0, end_at=None))
+        uow.session.flush()
+        for index, (side, qty, price, fee, after) in enumerate(fills):
+            stamp = T0 + timedelta(seconds=after)
+            order = Order(run_id=run.id, client_order_id=f"{run.id}-{index}", symbol="AAPL", side=side, type="market",
+                          time_in_force="day", qty=Decimal(qty), status="filled", submitted_at=stamp)
+            uow.session.add(order)
+            uow.session.flush()
+            uow.session.add(Fill(run_id=run.id, order_id=order.id, symbol="AAPL", side=side, qty=Decimal(qty),
+                                 price=Decimal(price), fee=Decimal(fee), ts=stamp))
+        write_bars(uow, [{"run_id": run.id, "symbol": "AAPL", "ts": T0 + timedelta(seconds=s),
+                          "open": Decimal("100.00") + s, "high": Decimal("100.50") + s, "low": Decimal("99.50") + s,
+                          "close": Decimal("100.25") + s, "volume": Decimal(100 + s), "warmup": s == 0}
+                         for s in range(bars)])
+        uow.commit()
+        return run.id
+
+
+def test_a_paper_runs_round_trips_are_paired_from_its_fills(pg: Container, client: FlaskClient) -> None:
+    run_id = _paper_run(pg, FILLS)
+    _paper_run(pg, [("sell", "1", "50.00", "0.00", 2.0), ("buy", "1", "40.00", "0.00", 3.0)])  # another run's
+
+    body = client.get(f"/api/v1/runs/{run_id}/trades").get_json()
+
+    assert body["total"] == 2  # the last buy is still open: not a closed trade
+    first, second = body["items"]
+    assert first["direction"] == "long"
+    assert [Decimal(first[k]) for k in ("qty", "entry_price", "exit_price")] == [
+        4, Decimal("100.00"), Decimal("101.25")]
+    assert first["entry_ts"].startswith("2026-12-03T15:00:01.5")
+    assert first["exit_ts"].startswith("2026-12-03T15:00:03.5")
+    # 4 × 1.25 = 5.00, less 4/10 of the 0.10 entry fee and the 0.03 exit fee
+    assert (Decimal(first["pnl"]), Decimal(first["fees"]), Decimal(first["return_pct"])) == (
+        Decimal("4.93"), Decimal("0.07"), Decimal("1.2325"))
+    assert first["bars_held"] == 2  # bars starting at :02 and :03
+    assert [Decimal(second[k]) for k in ("qty", "exit_price", "pnl", "fees")] == [
+        6, Decimal("99.50"), Decimal("-3.11"), Decimal("0.11")]
+    assert Decimal(second["return_pct"]) == Decimal("-0.518333") and second["bars_held"] == 4
+    assert first["id"] != second["id"]
+
+    paged = client.get(f"/api/v1/runs/{run_id}/trades?per_page=1&page=2").get_json()
+    assert paged["total"] == 2 and [t["pnl"] for t in paged["items"]] == [second["pnl"]]
+
+
+def test_a_round_trip_shows_as_soon_as_its_closing_fill_is_booked(pg: Container, client: FlaskClient) -> None:
+    run_id = _paper_run(pg, FILLS[:1])
+    assert client.get(f"/api/v1/runs/{run_id}/trades").get_json()["total"] == 0
+    with pg.uow() as uow:
+        order = Order(run_id=run_id, client_order_id=f"{run_id}-x", symbol="AAPL", side="sell", type="market",
+                      time_in_force="day", qty=Decimal(10), status="filled", submitted_at=T0 + timedelta(seconds=2))
+        uow.session.add(order)
+        uow.session.flush()
+        uow.session.add(Fill(run_id=run_id, order_id=order.id, symbol="AAPL", side="sell", qty=Decimal(10),
+                             price=Decimal("99.00"), fee=Decimal("0.10"), ts=T0 + timedelta(seconds=2.5)))
+        uow.commit()
+    items = client.get(f"/api/v1/runs/{run_id}/trades").get_json()["items"]
+    assert [(Decimal(t["qty"]), Decimal(t["pnl"])) for t in items] == [(10, Decimal("-10.20"))]
+
+
+def test_the_trades_export_of_a_paper_run_lists_its_round_trips(pg: Container, client: FlaskClient) -> None:
+    run_id = _paper_run(pg, FILLS)
+    lines = client.get(f"/api/v1/runs/{run_id}/export/trades").get_data(as_text=True).splitlines()
+    assert lines[0].startswith("symbol,direction,qty,entry_ts")
+    assert len(lines) == 3
+    first, second = (dict(zip(lines[0].split(","), line.split(","), strict=True)) for line in lines[1:])
+    assert (first["symbol"], first["direction"], Decimal(first["qty"])) == ("AAPL", "long", 4)
+    assert (Decimal(first["pnl"]), Decimal(second["pnl"])) == (Decimal("4.93"), Decimal("-3.11"))
+    assert first["exit_ts"] == "2026-12-03T15:00:03.500000Z" and second["bars_held"] == "4"
+
+
+def test_a_paper_runs_bars_are_the_ones_its_worker_recorded(pg: Container, client: FlaskClient) -> None:
+    run_id = _paper_run(pg, FILLS)
+    _paper_run(pg, [], bars=20)  # another run's bars are not this one's
+
+    bars = client.get(f"/api/v1/runs/{run_id}/bars?symbol=AAPL").get_json()
+
+    assert len(bars) == 8
+    assert bars[0]["ts"].startswith("2026-12-03T15:00:00") and bars[-1]["ts"].startswith("2026-12-03T15:00:07")
+    assert [Decimal(bars[3][k]) for k in ("open", "high", "low", "close", "volume")] == [
+        Decimal("103.00"), Decimal("103.50"), Decimal("102.50"), Decimal("103.25"), Decimal(103)]
+    latest = client.get(f"/api/v1/runs/{run_id}/bars?symbol=aapl&limit=3").get_json()
+    assert [b["ts"][17:19] for b in latest] == ["05", "06", "07"]
+    assert client.get(f"/api/v1/runs/{run_id}/bars?symbol=MSFT").get_json() == []
+    assert client.get("/api/v1/runs/missing/bars?symbol=AAPL").status_code == 404
+
+
+def test_the_run_bars_route_is_in_the_openapi_document(client: FlaskClient) -> None:
+    operation = client.get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/runs/{run_id}/bars"]["get"]
+    assert {p["name"] for p in operation["parameters"]} >= {"run_id", "symbol", "start", "end", "limit"}
