@@ -12,6 +12,7 @@ from app.marvin.registry import get_strategy
 from app.services.runs import transition
 from app.veda.alpaca import BrokerError
 from app.veda.desk import Desk
+from app.veda.executions import of_trade_update
 from app.veda.fee_feed import fetch_and_book
 from app.veda.ledger import Ledger
 from app.veda.ports import Broker, BrokerOrder
@@ -133,7 +134,9 @@ class Control:
 
     def update(self, _run_id: str | None = None, order: dict[str, Any] | BrokerOrder | None = None,
                **_: Any) -> None:
-        """A trade_updates event relayed by the stream thread: apply it to the order it is about."""
+        """A trade_updates event relayed by the stream thread: apply it to the order it is about (a fill
+        at the event's own price and qty, app/veda/executions.py)."""
+        execution = of_trade_update(order) if isinstance(order, dict) else None
         snapshot = order_of(order) if isinstance(order, dict) else order
         if snapshot is None or not snapshot.client_order_id:
             return
@@ -146,6 +149,8 @@ class Control:
             if mine is None:
                 return
             ledger = Ledger(uow, self.desk.clock)
+            if execution is not None:
+                ledger.executions = {snapshot.id: [execution]}
             crypto_fill = bool(ledger.apply(mine, snapshot).new_fill_qty) and "/" in mine.symbol
             mode = uow.runs.get(mine.run_id).mode if crypto_fill else None
             uow.commit()

@@ -28,6 +28,7 @@ from app.marvin.instruments import Instrument, InstrumentError
 from app.veda.alpaca import BrokerError, BrokerRejected
 from app.veda.book import Book, RunFacts, load_book
 from app.veda.crypto_fees import CryptoSale, account_holdings, holding
+from app.veda.executions import Execution, wants_exact
 from app.veda.ledger import Ledger
 from app.veda.order_events import OrderEvents
 from app.veda.ports import Broker, BrokerOrder, Clock
@@ -79,6 +80,7 @@ class LiveGateway(OrderEvents, RunReads):
         self.crypto_filled = False  # a crypto fill was booked: its fee is in the account's activities (fee_feed.py)
         self.open_ids: dict[str, str] | None = None  # the run's open orders (id → client_order_id); None: unknown
         self.booked: dict[str, tuple[str, Decimal]] = {}  # client_order_id → (status, filled qty) as booked
+        self.executions: dict[str, list[Execution]] = {}  # broker order id → executions read this tick
         # Events (listen/take_events): None until listen(); what was delivered, and since when to look.
         self._events_since: datetime | None = None
         self._delivered_fills: set[str] | None = None
@@ -112,7 +114,9 @@ class LiveGateway(OrderEvents, RunReads):
 
     def ledger(self, uow: UnitOfWork) -> Ledger:
         book = self._book(uow)
-        return Ledger(uow, self.clock, book.positions, book.add_fill)
+        ledger = Ledger(uow, self.clock, book.positions, book.add_fill)
+        ledger.executions = self.executions
+        return ledger
 
     # --- what the strategy reads ------------------------------------------------------------
     def position(self, symbol: str) -> Decimal:
@@ -318,6 +322,13 @@ class LiveGateway(OrderEvents, RunReads):
         for touched in ledger.applied:  # bracket legs the broker created are open orders too
             self.track(touched)
         self.orders.clear()
+        self.executions = {}
+
+    def wants_exact(self, answers: list[Answer]) -> list[BrokerOrder]:
+        """The answers' orders (bracket legs too) whose new fill their snapshot cannot price exactly
+        (app/veda/executions.py): their executions are worth one read of the account's FILL activities."""
+        snapshots = [leg for a in answers if a.snapshot is not None for leg in (a.snapshot, *a.snapshot.legs)]
+        return [s for s in snapshots if wants_exact(s, self.booked.get(s.client_order_id, ("", ZERO))[1])]
 
     def fills_crypto(self, answers: list[Answer]) -> bool:
         """True when `answers` bring a crypto fill not booked yet (its fee is to be read after it)."""

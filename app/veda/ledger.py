@@ -1,10 +1,12 @@
 """A run's book of live orders: records each order before it is sent, then applies the broker's
-snapshots of it. Fills are derived from cumulative filled quantity, so applying the same
-snapshot twice (stream and polling both saw it) changes nothing."""
+snapshots of it. Fills are booked from the cumulative filled quantity (each new one at the price
+and qty of its own execution, app/veda/executions.py), so applying the same snapshot twice (stream
+and polling both saw it) changes nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -12,12 +14,14 @@ from typing import Any
 
 from sqlalchemy import Numeric, case, func, select, type_coerce
 
+from app.veda.executions import Execution, price_tick
 from app.veda.ports import BrokerOrder, Clock
 from app.veda.positions import ZERO, Holding, apply_fill, cash_fee
 from app.veda.statuses import FINAL, weaver_status
 from app.walle.models import Fill, Order, Position, Run
 from app.walle.uow import UnitOfWork
 
+log = logging.getLogger(__name__)
 PRICE = Decimal("1e-12")  # prices are stored as NUMERIC(30,12)
 
 
@@ -39,6 +43,7 @@ class Ledger:
         self.positions = positions
         self.on_fill = on_fill
         self.applied: list[Order] = []  # every order a snapshot was applied to, bracket legs included
+        self.executions: dict[str, list[Execution]] = {}  # broker order id → its executions known (executions.py)
 
     def record_intent(self, run: Run | Any, values: dict[str, Any]) -> Order:
         """The order as we are about to send it (status `submitted`), committed before the broker
@@ -102,15 +107,41 @@ class Ledger:
         return leg
 
     def _book_fill(self, order: Order, snapshot: BrokerOrder, filled_total: Decimal, qty: Decimal) -> None:
-        avg_total = snapshot.filled_avg_price or ZERO
-        paid_before = (order.filled_avg_price or ZERO) * (order.filled_qty or ZERO)
-        price = ((avg_total * filled_total - paid_before) / qty).quantize(PRICE)
+        """Book what `order` filled up to `filled_total`: one fill per execution the broker reported
+        (`self.executions`, by broker order id), each at its own price and qty. What no execution
+        covers is derived from the broker's (rounded) average, onto the price grid, and logged.
+
+        `order.filled_avg_price` is then the exact VWAP of the order's booked fills (to 1e-12), not
+        the broker's rounded figure: qty × price of its fills adds up to filled_qty × that average."""
+        before = order.filled_qty or ZERO
+        paid_before = (order.filled_avg_price or ZERO) * before
+        parts = _chain(self.executions.get(snapshot.id or "", ()), before, filled_total)
+        known_qty = sum((p.qty for p in parts), ZERO)
+        known_paid = sum((p.qty * p.price for p in parts), ZERO)
         ts = snapshot.filled_at or snapshot.updated_at or self.clock.now()
-        fill = Fill(run_id=order.run_id, order_id=order.id, symbol=order.symbol, side=order.side, qty=qty, price=price,
-                    fee=ZERO, fee_qty=ZERO, ts=ts, broker_fill_id=f"{order.broker_order_id}:{filled_total}")
-        self.uow.session.add(fill)
-        order.filled_qty, order.filled_avg_price, order.filled_at = filled_total, avg_total.quantize(PRICE), ts
+        gap = filled_total - before - known_qty
+        if gap > 0:  # no execution covers it: the change of the broker's average
+            avg_total = snapshot.filled_avg_price or ZERO
+            derived = (avg_total * filled_total - paid_before - known_paid) / gap
+            tick = price_tick(order.symbol, derived)
+            price = derived.quantize(tick) if tick is not None else derived.quantize(PRICE)
+            if price != derived:
+                log.warning("order %s: fill of %s priced %s from the broker's rounded average %s (no execution "
+                            "reported; derived %s)", order.client_order_id, gap, price, avg_total, derived)
+            parts = [*parts, Execution(gap, price, filled_total, ts)]
+            parts.sort(key=lambda p: p.cum_qty)
+        paid = paid_before
+        for part in parts:
+            paid += part.qty * part.price
+            self._book_one(order, part.qty, part.price, part.ts or ts, part.cum_qty)
+        order.filled_qty, order.filled_at = filled_total, ts
+        order.filled_avg_price = (paid / filled_total).quantize(PRICE)
         order.updated_at = self.clock.now()  # a fill is a change the strategy hears of (LiveGateway.take_events)
+
+    def _book_one(self, order: Order, qty: Decimal, price: Decimal, ts: datetime, cum_qty: Decimal) -> None:
+        fill = Fill(run_id=order.run_id, order_id=order.id, symbol=order.symbol, side=order.side, qty=qty, price=price,
+                    fee=ZERO, fee_qty=ZERO, ts=ts, broker_fill_id=f"{order.broker_order_id}:{cum_qty}")
+        self.uow.session.add(fill)
         position = self._position(order.run_id, order.symbol)
         before = Holding(position.qty, position.avg_price, position.realized_pl) if position else Holding()
         after = apply_fill(before, order.side, qty, price)
@@ -150,6 +181,19 @@ class Ledger:
         if reason:
             payload["reason"] = reason[:500]
         self.uow.outbox.emit(kind, payload, run_id=order.run_id)
+
+
+def _chain(executions: Iterable[Execution], before: Decimal, total: Decimal) -> list[Execution]:
+    """The executions that take the order from `before` to `total` filled, each once, in order: those
+    that start where the previous one ended (an execution already booked, or overlapping, is left out)."""
+    chosen: list[Execution] = []
+    at = before
+    for execution in sorted({(e.cum_qty, e.qty): e for e in executions}.values(), key=lambda e: e.cum_qty):
+        if execution.cum_qty > total or execution.cum_qty - execution.qty < at:
+            continue
+        chosen.append(execution)
+        at = execution.cum_qty
+    return chosen
 
 
 CASH_FEE = case((Fill.fee_qty == 0, Fill.fee), else_=0)  # cash_fee in SQL

@@ -96,6 +96,7 @@ class Activity:
     qty: Decimal | None = None
     price: Decimal | None = None
     net_amount: Decimal | None = None  # CFEE
+    ts: datetime | None = None  # its transaction_time
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 The stream runs in its own thread, but it never touches Weaver's records: each update becomes a
 `live.update` message, so the one live worker thread applies it in order with everything else.
+The message is the event's order, and for a `fill`/`partial_fill` also that execution's own price
+and qty (under `trade_update`): the fill is booked at them, not at a change of the rounded average.
 If the stream drops, alpaca-py reconnects; the tick-time polling of open orders covers the gap.
 """
 
@@ -16,6 +18,7 @@ from typing import Any
 from alpaca.trading.stream import TradingStream
 
 from app.config import AlpacaCredentials
+from app.veda.executions import TRADE_UPDATE
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +58,9 @@ class TradeUpdatesRelay:
         update = frame.get("data") if isinstance(frame, dict) else None
         order = update.get("order") if isinstance(update, dict) else None
         if order:
+            if update.get("event") in ("fill", "partial_fill"):  # the execution itself (app/veda/executions.py)
+                order = {**order, TRADE_UPDATE: {k: update.get(k) for k in ("event", "price", "qty", "timestamp",
+                                                                             "position_qty", "execution_id")}}
             await asyncio.to_thread(self.on_update, order)
 
     def stop(self) -> None:

@@ -34,6 +34,7 @@ from app.clock.realtime import NEW_YORK
 from app.clock.timeframes import parse_timeframe
 from app.marvin.bars import ns_to_datetime
 from app.services.runs import transition
+from app.veda import executions
 from app.veda.alpaca import BrokerError
 from app.veda.book import Book, RunFacts, load_book, load_books
 from app.veda.desk import Desk
@@ -141,6 +142,7 @@ class Ticker:
                 return {}
             if not steps:
                 return {}
+            exact_read = read_executions(broker, [(step.context.gateway, step.polled) for step in steps])
             with self.desk.uow() as uow:  # 2. decide, every run
                 try:
                     with uow.outbox.batch():
@@ -158,6 +160,8 @@ class Ticker:
             for step in steps:
                 step.context.ticks += 1
             self._dispatch(steps)
+            if not exact_read:
+                read_executions(broker, [(step.context.gateway, step.answers) for step in steps])
             gateways = {step.run.id: step.context.gateway for step in steps}
             found = self._read_fees(mode, broker, [(step.context.gateway, step.answers) for step in steps])
         read = None
@@ -321,6 +325,7 @@ class Ticker:
                 gateway.load_open(uow)
         assert gateway.open_ids is not None
         polled = gateway.poll_open(open_snapshots(broker, len(gateway.open_ids)))
+        exact_read = read_executions(broker, [(gateway, polled)])
         rows = self._new_rows(context, broker, bar_ts)
         if rows is None:
             return "skipped: the bar is not available from the broker yet", False
@@ -335,6 +340,8 @@ class Ticker:
                 gateway.work = None
         context.ticks += 1
         answers = gateway.dispatch()
+        if not exact_read:
+            read_executions(broker, [(gateway, answers)])
         found = self._read_fees(run.mode, broker, [(gateway, answers)])
         with self.desk.uow() as uow:  # 3. settle
             with uow.outbox.batch():  # its events (fills, positions, the tick) in one insert
@@ -441,6 +448,19 @@ class Ticker:
         if any(not found or found[-1][0] != bar_ns for found in rows.values()):
             return None
         return rows
+
+
+def read_executions(broker: Broker, sent: list[tuple[LiveGateway, list[Answer]]]) -> bool:
+    """When an answer brings a fill its snapshot cannot price exactly, one read of the account's FILL
+    activities for every gateway (app/veda/executions.py); True when the read was made (a tick makes
+    at most one: the second chance, after its orders are sent, only when the first was not needed)."""
+    wanted = [s for gateway, answers in sent for s in gateway.wants_exact(answers)]
+    if not wanted:
+        return False
+    found = executions.read(broker, wanted)
+    for gateway, _ in sent:
+        gateway.executions = found or {}
+    return True
 
 
 def finish(uow: UnitOfWork, run_id: str, bar_ts: datetime, outcome: str, started: datetime, retried: bool) -> None:

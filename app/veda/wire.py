@@ -51,7 +51,8 @@ def order_of(data: Json) -> BrokerOrder:
 def activity_of(data: Json) -> Activity:
     return Activity(str(data.get("id") or ""), str(data.get("activity_type") or ""), str(data.get("symbol") or ""),
                     data.get("order_id"), data.get("side"), dec(data.get("cum_qty")), dec(data.get("qty")),
-                    dec(data.get("price")), dec(data.get("net_amount")))
+                    dec(data.get("price")), dec(data.get("net_amount")),
+                    ts_of(data.get("transaction_time")))
 
 
 def position_of(data: Json) -> BrokerPosition:

@@ -52,6 +52,7 @@ class FakeBroker:
         self.crypto_bps: Decimal | None = None  # set: a pair's fills pay Alpaca's fee (coins on a buy, USD on a sale)
         self.fee_coins: dict[str, Decimal] = {}
         self.fee_usd = Decimal(0)
+        self.avg_places: int | None = None  # set: filled_avg_price rounded so (the local exchange: 4)
 
     # --- scripting ---------------------------------------------------------------------------
     def add_bars(self, symbol: str, start: datetime, closes: list[float], step: timedelta) -> None:
@@ -73,10 +74,11 @@ class FakeBroker:
         order = self.orders[client_order_id]
         qty, price, at = Decimal(str(qty)), Decimal(str(price)), at or self.clock.now()
         total = order.filled_qty + qty
-        paid = (order.filled_avg_price or Decimal(0)) * order.filled_qty + qty * price
+        paid = sum((f.qty * f.price for f in self.fills if f.client_order_id == client_order_id), qty * price)
+        average = paid / total if self.avg_places is None else (paid / total).quantize(Decimal(10) ** -self.avg_places)
         status = "filled" if order.qty is not None and total >= order.qty else "partially_filled"
         self.fills.append(Fill(client_order_id, qty, price, at))
-        self._post(Activity("", "FILL", order.symbol, order.id, order.side, total, qty, price))
+        self._post(Activity("", "FILL", order.symbol, order.id, order.side, total, qty, price, ts=at))
         if self.crypto_bps is not None and "/" in order.symbol:
             rate, pair = self.crypto_bps / 10_000, order.symbol.replace("/", "")
             if order.side == "buy":  # as the local exchange and Alpaca: the coins, half up to 1e-9
@@ -87,7 +89,7 @@ class FakeBroker:
                 usd = (qty * price * rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
                 self.fee_usd += usd
                 self._post(Activity("", "CFEE", pair, net_amount=-usd))
-        self.orders[client_order_id] = replace(order, filled_qty=total, filled_avg_price=paid / total, status=status,
+        self.orders[client_order_id] = replace(order, filled_qty=total, filled_avg_price=average, status=status,
                                                filled_at=at, updated_at=at)
         return self.orders[client_order_id]
 
