@@ -30,11 +30,12 @@ const RUN = {
   end_at: '2024-02-01T00:00:00Z',
 } as Run;
 
-function renderPanel(bars: Bar[], fills: Fill[]) {
-  get.mockImplementation(async (path: string) => (path === '/bars' ? bars
+function renderPanel(bars: Bar[], fills: Fill[], run: Run = RUN, barsPath = '/bars') {
+  get.mockClear();
+  get.mockImplementation(async (path: string) => (path === barsPath ? bars : path.endsWith('/bars') ? []
     : { items: fills, total: fills.length, page: 1, per_page: 1000 }) as never);
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  render(<QueryClientProvider client={client}><PriceChartPanel run={RUN} /></QueryClientProvider>);
+  render(<QueryClientProvider client={client}><PriceChartPanel run={run} /></QueryClientProvider>);
 }
 
 describe('PriceChartPanel', () => {
@@ -50,5 +51,14 @@ describe('PriceChartPanel', () => {
     expect(await screen.findByText('2 fills marked')).toBeInTheDocument();
     expect(screen.getByTestId('candle-chart')).toHaveAttribute('data-bars', '3');
     expect(screen.queryByTestId('fills-not-shown')).not.toBeInTheDocument();
+  });
+
+  it("charts a paper run's recorded bars with its fills on them", async () => {
+    const paper = { ...RUN, id: 'p1', mode: 'paper', end_at: null } as Run;
+    renderPanel([0, 1, 2].map(bar), [fill(0), fill(1, 'sell')], paper, '/runs/p1/bars');
+    expect(await screen.findByText('2 fills marked')).toBeInTheDocument();
+    expect(screen.getByTestId('candle-chart')).toHaveAttribute('data-bars', '3');
+    expect(get).toHaveBeenCalledWith('/runs/p1/bars', { symbol: 'AAPL', limit: 2000 }, expect.anything());
+    expect(get).not.toHaveBeenCalledWith('/bars', expect.anything(), expect.anything());
   });
 });

@@ -7,6 +7,7 @@ import type { Run } from '@/lib/api/types';
 import { isDaily, barSeconds as secondsOf } from '@/lib/timeframes';
 import { useTimeZone } from '@/lib/time/useTimeZone';
 import { useRecords } from '../api/run';
+import { useRunBars } from '../api/runBars';
 
 /**
  * Candles of one traded symbol at the run's timeframe, with a marker at every fill on them. Only the
@@ -15,10 +16,10 @@ import { useRecords } from '../api/run';
 export function PriceChartPanel({ run }: { run: Run }) {
   const [symbol, setSymbol] = useState(run.symbols[0] ?? '');
   const { zone } = useTimeZone();
-  const window = run.mode === 'backtest'
-    ? { start: run.start_at, end: run.end_at, limit: 20_000 }
-    : { limit: 2000 };
-  const bars = useBars(symbol, run.timeframe, window);
+  const live = run.mode !== 'backtest';  // a paper or live run: the bars its worker recorded
+  const stored = useBars(symbol, run.timeframe, { start: run.start_at, end: run.end_at, limit: 20_000 }, !live);
+  const recorded = useRunBars(run.id, symbol, 2000, live);
+  const bars = live ? recorded : stored;
   const fills = useRecords(run.id, 'fills');
   const barSeconds = secondsOf(run.timeframe) ?? undefined;
   const marks = useMemo(() => (fills.data?.items ?? []).filter((f) => f.symbol === symbol)
@@ -43,7 +44,8 @@ export function PriceChartPanel({ run }: { run: Run }) {
     }>
       <ErrorBanner error={bars.error} title="Bars could not be loaded" />
       {bars.isPending ? <Loading /> : bars.data && bars.data.length === 0 ? (
-        <p className="muted panel-body">No stored bars for {symbol} at {run.timeframe} in this window.</p>
+        <p className="muted panel-body">{live ? `No bars recorded for ${symbol} yet.`
+          : `No stored bars for ${symbol} at ${run.timeframe} in this window.`}</p>
       ) : bars.data ? (
         <>
           <CandleChart bars={bars.data} marks={marks} barSeconds={barSeconds} zone={zone}
