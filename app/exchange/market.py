@@ -18,6 +18,7 @@ from app.exchange.replay import ReplaySeries, StoredBars
 from app.exchange.series import Bars, SymbolSeries
 
 FRACTIONS = (0.0, 1 / 3, 2 / 3, 1.0)
+MAX_STILL_BARS = 600  # how far back price_since looks for the last change of a price outside a pin
 
 
 def round_bars(bars: Bars) -> Bars:
@@ -77,6 +78,30 @@ class Market:
         k = ms // self.bar_ms
         traded = self.last_traded_bar(symbol, k)
         return ms if traded is None or traded == k else (traded + 1) * self.bar_ms - 1
+
+    def price_since(self, symbol: str, ms: int) -> int:
+        """The first millisecond from which the cent price has stood where it stands at `ms`: the moment of
+        the latest trade the data API reports, so asking again before the price moves gives the same trade.
+        A pin's flat bars are skipped whole; a price unchanged over MAX_STILL_BARS reports that far back."""
+        with self._lock:
+            target, overlay = float(np.round(self._price_at(symbol, ms), 2)), self._overlays[symbol]
+            k, end = ms // self.bar_ms, ms
+            for _ in range(MAX_STILL_BARS):
+                start = k * self.bar_ms
+                fixed = overlay.fixed_close(k)
+                if fixed is not None:
+                    if float(np.round(fixed, 2)) != target:
+                        return end + 1
+                    k = min((s for s, e, _ in overlay.flats if s <= k and (e is None or k < e)), default=k) - 1
+                    end = (k + 1) * self.bar_ms - 1
+                    continue
+                stamps = np.arange(start, end + 1)
+                prices = np.interp((stamps - start) / self.bar_ms, FRACTIONS, _path(self._ohlc(symbol, k)))
+                moved = np.flatnonzero(np.round(prices, 2) != target)
+                if len(moved):
+                    return int(stamps[moved[-1]]) + 1
+                k, end = k - 1, start - 1
+            return end + 1
 
     def price_at(self, symbol: str, ms: int) -> float:
         """The last trade price at `ms`, in cents."""

@@ -19,10 +19,12 @@ from app.exchange.timeframes import parse_timeframe
 LOOKBACK_DAYS = 5  # longest run of closed days before a minute bar (a long weekend)
 
 
-def snapshot(bars: BarReader, ticks: TickReader, symbol: str) -> dict[str, object]:
+def snapshot(bars: BarReader, ticks: TickReader, symbol: str, trade: dict | None = None) -> dict[str, object]:
+    """`trade`: the latest trade when it is not the tape's last print (stocks': latest_trade.py)."""
     hours = ticks.hours
     at = last_print_ms(hours, ticks.now_ms)
-    trade, quote = ticks.latest(symbol)
+    last_print, quote = ticks.latest(symbol)
+    trade = trade or last_print
     minute = parse_timeframe(f"{max(bars.bar_ms // 60_000, 1)}Min", bars.bar_ms)
     recent, _ = bars.page([symbol], minute, at - 2 * max(60_000, bars.bar_ms), at, 1, None, True)
     if not recent:

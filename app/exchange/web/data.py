@@ -6,10 +6,10 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 
 from app.exchange.barquery import BarReader
-from app.exchange.datahours import last_print_ms
 from app.exchange.errors import bad_request, not_found
 from app.exchange.hours import MarketHours
-from app.exchange.timefmt import iso, ny_date, ny_midnight, parse_time
+from app.exchange.latest_trade import latest_trade
+from app.exchange.timefmt import ny_date, ny_midnight, parse_time
 from app.exchange.timeframes import parse_timeframe
 from app.exchange.web.app import exchange_of_app
 
@@ -97,10 +97,5 @@ def symbol_latest_trade(symbol: str):
 
 
 def _latest_trade(symbol: str) -> dict[str, object]:
-    """The trade at the last price, extended hours included (the price extended-hours orders fill at);
-    overnight and on closed days, the one at the end of the last extended hours (datahours.py); after a
-    replay's last stored bar, the one at that bar's end."""
     exchange = exchange_of_app()
-    at = exchange.market.last_trade_ms(symbol, last_print_ms(exchange.venue.hours, exchange.clock()))
-    return {"t": iso(at), "x": "V", "p": exchange.market.price_at(symbol, at), "s": 100, "c": ["@"], "i": at,
-            "z": "C"}
+    return latest_trade(exchange.market, exchange.venue.hours, symbol, exchange.clock())

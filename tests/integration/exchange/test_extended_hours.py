@@ -17,6 +17,7 @@ import requests
 from websockets.sync.client import connect
 
 from app.exchange import ExchangeConfig, ExchangeServer
+from app.exchange.config import SymbolConfig
 from tests.integration.exchange.conftest import CONFIG, PAPER, Contract, wait_for
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -80,7 +81,8 @@ def stamp(item: dict) -> datetime:
 def test_a_pre_market_fill_and_mark_are_prices_the_data_api_shows(nyse: ExchangeServer, clock: Clock,
                                                                   contract: Contract) -> None:
     latest = get(nyse, "/v2/stocks/AAPL/trades/latest")["trade"]
-    assert stamp(latest) == ny(8, 0, 10.4)  # the price now, pre-market, not the last regular close
+    assert ny(8, 0) <= stamp(latest) <= ny(8, 0, 10.4)  # the price now, pre-market, not the last regular close
+    assert get(nyse, "/v2/stocks/AAPL/trades/latest")["trade"] == latest  # asked again: the same trade
     price = Decimal(str(latest["p"]))
     order = requests.post(f"{nyse.url}/v2/orders", headers=HEADERS, timeout=10, json={
         "symbol": "AAPL", "qty": "10", "side": "buy", "type": "limit", "time_in_force": "day",
@@ -109,8 +111,9 @@ def test_latest_trade_snapshot_and_bars_pre_market_are_pre_market(nyse: Exchange
     snapshot = get(nyse, "/v2/stocks/AAPL/snapshot")
     contract.check("data", "Snapshot", {k: v for k, v in snapshot.items() if k != "symbol"})
     trade = snapshot["latestTrade"]
-    assert ny(8, 29) <= stamp(trade) < ny(8, 30, 0.5)  # a pre-market print
-    assert trade == trades(nyse, ny(8, 29), ny(8, 30, 0.5))[-1]
+    assert ny(8, 29) <= stamp(trade) < ny(8, 30, 0.5)  # a pre-market trade
+    assert trade == get(nyse, "/v2/stocks/AAPL/trades/latest")["trade"]  # the latest-trade route's
+    assert snapshot["latestQuote"]["bp"] < trade["p"] < snapshot["latestQuote"]["ap"]  # inside the quote now
     assert stamp(snapshot["minuteBar"]) == ny(8, 29)
     latest_bar = get(nyse, "/v2/stocks/AAPL/bars/latest")["bar"]
     assert stamp(latest_bar) == ny(8, 29, 59)  # the last completed 1-second bar
@@ -153,9 +156,10 @@ def test_overnight_nothing_trades_and_latest_is_the_last_after_hours_print(nyse:
     assert not bars(nyse, "1Min", ny(20, 0), ny(2, 0, day=2))
     last_print = trades(nyse, ny(19, 59), ny(20, 0))[-1]
     snapshot = get(nyse, "/v2/stocks/AAPL/snapshot")
-    assert snapshot["latestTrade"] == last_print and ny(19, 59) <= stamp(last_print) < ny(20, 0)
+    assert ny(19, 59) <= stamp(last_print) < ny(20, 0)
+    assert snapshot["latestTrade"] == get(nyse, "/v2/stocks/AAPL/trades/latest")["trade"]
     assert stamp(snapshot["minuteBar"]) == ny(19, 59)
-    assert stamp(get(nyse, "/v2/stocks/AAPL/trades/latest")["trade"]) == ny(20, 0) - timedelta(milliseconds=1)
+    assert ny(19, 59) <= stamp(get(nyse, "/v2/stocks/AAPL/trades/latest")["trade"]) < ny(20, 0)
     assert stamp(snapshot["dailyBar"]).date().isoformat() == "2026-12-01"
 
 
@@ -242,7 +246,7 @@ def test_overnight_positions_stand_at_the_last_after_hours_print_while_the_path_
     for moment in (ny(2, 0, day=2), ny(2, 10, day=2)):  # overnight: nothing can trade
         clock.set(moment)
         latest = get(nyse, "/v2/stocks/AAPL/trades/latest")["trade"]
-        assert stamp(latest) == ny(20, 0) - timedelta(milliseconds=1)  # the 19:59 print
+        assert ny(19, 59) <= stamp(latest) < ny(20, 0)  # the price at the end of after hours
         (position,) = get(nyse, "/v2/positions")
         assert Decimal(position["current_price"]) == Decimal(str(latest["p"]))
         assert Decimal(position["market_value"]) == 10 * Decimal(str(latest["p"]))
@@ -289,6 +293,41 @@ def test_christmas_eve_after_hours_end_at_17_00_with_the_13_00_close(nyse: Excha
     assert not bars(nyse, "1Min", ny(17, 0, day=eve), ny(17, 30, day=eve))
     assert stamp(bars(nyse, "1Min", ny(16, 0, day=eve), ny(17, 30, day=eve))[-1]) == ny(16, 59, day=eve)
     latest = get(nyse, "/v2/stocks/AAPL/trades/latest")["trade"]
-    assert stamp(latest) == ny(17, 0, day=eve) - timedelta(milliseconds=1)
+    assert ny(16, 59, day=eve) <= stamp(latest) < ny(17, 0, day=eve)
     (position,) = get(nyse, "/v2/positions")
     assert Decimal(position["current_price"]) == Decimal(str(latest["p"]))
+
+
+def test_the_latest_trade_is_one_trade_whichever_route_asks_and_however_often(nyse: ExchangeServer,
+                                                                                clock: Clock) -> None:
+    clock.set(ny(10, 0, 0.5))
+    latest = get(nyse, "/v2/stocks/AAPL/trades/latest")["trade"]
+    assert [get(nyse, "/v2/stocks/AAPL/trades/latest")["trade"] for _ in range(3)] == [latest] * 3
+    assert get(nyse, "/v2/stocks/trades/latest", symbols="AAPL,MSFT")["trades"]["AAPL"] == latest
+    assert get(nyse, "/v2/stocks/AAPL/snapshot")["latestTrade"] == latest
+    assert get(nyse, "/v2/stocks/snapshots", symbols="AAPL,MSFT")["AAPL"]["latestTrade"] == latest
+
+    market, now = nyse.exchange.market, clock.ms
+    moved = next(ms for ms in range(now, now + 60_000) if market.price_at("AAPL", ms) != latest["p"])
+    clock.ms = moved - 1  # time passes, the price has not moved: the same trade
+    assert get(nyse, "/v2/stocks/AAPL/trades/latest")["trade"] == latest
+    clock.ms = moved  # the price moves: a new trade, stamped when it moved, at the price orders meet now
+    after = get(nyse, "/v2/stocks/AAPL/snapshot")["latestTrade"]
+    assert after == get(nyse, "/v2/stocks/AAPL/trades/latest")["trade"]
+    assert stamp(after) == datetime.fromtimestamp(moved / 1000, NEW_YORK)
+    assert after["p"] == market.price_at("AAPL", moved)
+    assert after["i"] != latest["i"]
+
+
+def test_a_pairs_latest_trade_is_its_snapshots_and_the_tapes_last_print(clock: Clock) -> None:
+    clock.set(ny(10, 0, 0.5))
+    pairs = ExchangeConfig(symbols=(*CONFIG.symbols, SymbolConfig.crypto("BTC/USD", 60_000.0)), accounts=(PAPER,),
+                           seed=11, bar_seconds=1, hours="nyse", anchor=ANCHOR, tick_seconds=0.01)
+    with ExchangeServer(pairs, clock=clock) as server:
+        base = "/v1beta3/crypto/us"
+        latest = get(server, f"{base}/latest/trades", symbols="BTC/USD")["trades"]["BTC/USD"]
+        assert get(server, f"{base}/latest/trades", symbols="BTC/USD")["trades"]["BTC/USD"] == latest
+        assert get(server, f"{base}/snapshots", symbols="BTC/USD")["snapshots"]["BTC/USD"]["latestTrade"] == latest
+        printed = get(server, f"{base}/trades", symbols="BTC/USD", start=ny(10, 0).isoformat(),
+                      end=ny(10, 0, 0.5).isoformat(), limit=10_000)["trades"]["BTC/USD"]
+        assert printed[-1] == latest
