@@ -114,7 +114,7 @@ class Ledger:
         `order.filled_avg_price` is then the exact VWAP of the order's booked fills (to 1e-12), not
         the broker's rounded figure: qty × price of its fills adds up to filled_qty × that average."""
         before = order.filled_qty or ZERO
-        paid_before = (order.filled_avg_price or ZERO) * before
+        paid_before = self._paid(order) if before > 0 else ZERO
         parts = _chain(self.executions.get(snapshot.id or "", ()), before, filled_total)
         known_qty = sum((p.qty for p in parts), ZERO)
         known_paid = sum((p.qty * p.price for p in parts), ZERO)
@@ -137,6 +137,11 @@ class Ledger:
         order.filled_qty, order.filled_at = filled_total, ts
         order.filled_avg_price = (paid / filled_total).quantize(PRICE)
         order.updated_at = self.clock.now()  # a fill is a change the strategy hears of (LiveGateway.take_events)
+
+    def _paid(self, order: Order) -> Decimal:
+        """What the order's booked fills cost, exactly (its stored average is rounded to 1e-12)."""
+        rows = self.uow.session.execute(select(Fill.qty, Fill.price).where(Fill.order_id == order.id))
+        return sum((qty * price for qty, price in rows), ZERO)
 
     def _book_one(self, order: Order, qty: Decimal, price: Decimal, ts: datetime, cum_qty: Decimal) -> None:
         fill = Fill(run_id=order.run_id, order_id=order.id, symbol=order.symbol, side=order.side, qty=qty, price=price,

@@ -4,8 +4,9 @@ order's filled_avg_price the broker shows is rounded (190.085 for 190.0850476…
 
 from __future__ import annotations
 
+import queue
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 import pytest
@@ -13,9 +14,11 @@ import requests
 from sqlalchemy import select
 
 from app.bootstrap import Container
+from app.config import Settings
 from app.exchange import ExchangeConfig, ExchangeServer, SymbolConfig
 from app.marvin.registry import load_strategy
 from app.marvin.strategy import Strategy
+from app.veda.stream import TradeUpdatesRelay
 from app.walle.models import Fill, Order, Position
 from tests.integration.live.conftest import LIVE, PAPER, last_closed_bar, running_run
 from workers.runtime import Runtime
@@ -50,6 +53,13 @@ def exchange() -> Iterator[ExchangeServer]:
                             fill_latency_ms=0)
     with ExchangeServer(config) as server:
         yield server
+
+
+def wait_until(check: Callable[[], bool], seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not check():
+        time.sleep(0.05)
+    return check()
 
 
 def _fill_activities(exchange: ExchangeServer) -> list[dict]:
@@ -88,3 +98,35 @@ def test_fills_booked_from_polls_are_the_exchanges_executions_to_the_cent(
     bought, sold = (sum(q * p for q, p in theirs[o.broker_order_id]) for o in orders)
     assert position.qty == 0
     assert position.realized_pl.quantize(Decimal("0.01")) == (sold - bought).quantize(Decimal("0.01"))
+
+
+def test_fills_from_the_trade_updates_stream_are_the_events_executions(
+        pg: Container, exchange: ExchangeServer, live_runtime: Runtime, settings: Settings) -> None:
+    load_strategy(STRATEGY)
+    run_id = running_run(pg, strategy=STRATEGY, params={})
+    updates: queue.Queue[dict] = queue.Queue()
+    relay = TradeUpdatesRelay(settings.alpaca("paper"), updates.put)
+    relay.start()
+    try:
+        assert wait_until(lambda: exchange.exchange.hub.count("paper", listening=True) == 1), "no stream"
+        live_runtime.live.handle("tick", run_id, bar_ts=last_closed_bar().isoformat())  # the buy, and no more ticks
+        deadline, events = time.monotonic() + 30, 0
+        while time.monotonic() < deadline:
+            try:
+                update = updates.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            events += update.get("trade_update", {}).get("event") in ("fill", "partial_fill")
+            live_runtime.live.handle("update", order=update)  # in order, on this one thread, as the live queue
+            if update.get("status") == "filled":
+                break
+    finally:
+        relay.stop()
+    with pg.read_session() as session:
+        (order,) = session.scalars(select(Order).where(Order.run_id == run_id)).all()
+        fills = [(f.qty, f.price) for f in session.scalars(select(Fill).where(Fill.order_id == order.id)
+                                                           .order_by(Fill.ts, Fill.id))]
+    theirs = [(Decimal(a["qty"]), Decimal(a["price"])) for a in _fill_activities(exchange)]
+    assert (order.status, order.filled_qty) == ("filled", SIZE)
+    assert fills == theirs and events == len(theirs) >= 3
+    assert order.filled_avg_price == (sum(q * p for q, p in theirs) / SIZE).quantize(Decimal("1e-12"))
