@@ -115,25 +115,24 @@ class Ledger:
         the broker's rounded figure: qty × price of its fills adds up to filled_qty × that average."""
         before = order.filled_qty or ZERO
         paid_before = self._paid(order) if before > 0 else ZERO
-        parts = _chain(self.executions.get(snapshot.id or "", ()), before, filled_total)
-        known_qty = sum((p.qty for p in parts), ZERO)
-        known_paid = sum((p.qty * p.price for p in parts), ZERO)
         ts = snapshot.filled_at or snapshot.updated_at or self.clock.now()
-        gap = filled_total - before - known_qty
+        parts = _segments(_chain(self.executions.get(snapshot.id or "", ()), before, filled_total), before,
+                          filled_total, ts)
+        gap, price = sum((p.qty for p in parts if p.price is None), ZERO), ZERO
         if gap > 0:  # no execution covers it: the change of the broker's average
             avg_total = snapshot.filled_avg_price or ZERO
+            known_paid = sum((p.qty * p.price for p in parts if p.price is not None), ZERO)
             derived = (avg_total * filled_total - paid_before - known_paid) / gap
             tick = price_tick(order.symbol, derived)
             price = derived.quantize(tick) if tick is not None else derived.quantize(PRICE)
             if price != derived:
                 log.warning("order %s: fill of %s priced %s from the broker's rounded average %s (no execution "
                             "reported; derived %s)", order.client_order_id, gap, price, avg_total, derived)
-            parts = [*parts, Execution(gap, price, filled_total, ts)]
-            parts.sort(key=lambda p: p.cum_qty)
         paid = paid_before
         for part in parts:
-            paid += part.qty * part.price
-            self._book_one(order, part.qty, part.price, part.ts or ts, part.cum_qty)
+            at = part.price if part.price is not None else price
+            paid += part.qty * at
+            self._book_one(order, part.qty, at, part.ts or ts, part.cum_qty)
         order.filled_qty, order.filled_at = filled_total, ts
         order.filled_avg_price = (paid / filled_total).quantize(PRICE)
         order.updated_at = self.clock.now()  # a fill is a change the strategy hears of (LiveGateway.take_events)
@@ -199,6 +198,31 @@ def _chain(executions: Iterable[Execution], before: Decimal, total: Decimal) -> 
         chosen.append(execution)
         at = execution.cum_qty
     return chosen
+
+
+def _segments(parts: list[Execution], before: Decimal, total: Decimal, ts: datetime) -> list[Gap | Execution]:
+    """`parts` with what lies between them (and after the last, up to `total`) as gaps: unpriced."""
+    found: list[Gap | Execution] = []
+    at = before
+    for part in parts:
+        start = part.cum_qty - part.qty
+        if start > at:
+            found.append(Gap(start - at, None, start, part.ts or ts))
+        found.append(part)
+        at = part.cum_qty
+    if at < total:
+        found.append(Gap(total - at, None, total, ts))
+    return found
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Filled qty no reported execution covers; priced from the broker's average."""
+
+    qty: Decimal
+    price: Decimal | None
+    cum_qty: Decimal
+    ts: datetime | None
 
 
 CASH_FEE = case((Fill.fee_qty == 0, Fill.fee), else_=0)  # cash_fee in SQL

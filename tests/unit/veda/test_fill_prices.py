@@ -38,9 +38,10 @@ def _orders(desk: Desk, run_id: str) -> list[Order]:
 
 
 def _fills(desk: Desk, order_id: str) -> list[tuple[Decimal, Decimal]]:
+    """The order's fills in the order they filled it (each is named `<broker id>:<filled qty after it>`)."""
     with desk.db.read_session() as session:
-        return [(f.qty, f.price) for f in session.scalars(select(Fill).where(Fill.order_id == order_id)
-                                                          .order_by(Fill.ts, Fill.id))]
+        fills = session.scalars(select(Fill).where(Fill.order_id == order_id))
+        return [(f.qty, f.price) for f in sorted(fills, key=lambda f: Decimal(f.broker_fill_id.rsplit(":", 1)[1]))]
 
 
 def _position(desk: Desk, run_id: str) -> Position:
@@ -102,3 +103,18 @@ def test_a_trade_update_books_the_events_own_price_and_qty(desk: Desk, resting: 
     booked = _orders(desk, run_id)[0]
     assert (booked.status, booked.filled_qty) == ("filled", 105)
     assert booked.filled_avg_price == _position(desk, run_id).avg_price == (PAID / 105).quantize(D("1e-12"))
+
+
+def test_a_trade_update_after_a_missed_one_books_the_gap_on_the_cent_grid_then_the_event(
+        desk: Desk, resting: tuple[str, Order]) -> None:
+    run_id, order = resting
+    snapshots = [desk.broker.fill(order.client_order_id, qty, price, desk.clock.now() + i * SECOND)
+                 for i, (qty, price) in enumerate(EXECUTIONS[:3])]
+    for snapshot, (qty, price) in ((snapshots[0], EXECUTIONS[0]), (snapshots[2], EXECUTIONS[2])):  # the 2nd is lost
+        update = {name: text(getattr(snapshot, name)) for name in (
+            "id", "client_order_id", "symbol", "side", "status", "type", "qty", "filled_qty", "filled_avg_price")}
+        update["trade_update"] = {"event": "partial_fill", "price": str(price), "qty": str(qty),
+                                  "timestamp": text(snapshot.updated_at)}
+        desk.live.handle("update", order=update)
+    assert _fills(desk, order.id) == EXECUTIONS[:3]  # 24 derived from 190.0866 (rounded): 190.0899… → 190.09
+    assert _orders(desk, run_id)[0].filled_qty == 80
