@@ -49,7 +49,7 @@ class BuyThenSell(Strategy):
 def exchange() -> Iterator[ExchangeServer]:
     """About 20-30 shares of AAPL a one-second bar go to one order: 105 fill over several bars and prices."""
     config = ExchangeConfig(symbols=(SymbolConfig("AAPL", 190.0, volatility=0.8),), accounts=(PAPER, LIVE), seed=5,
-                            bar_seconds=1, tick_seconds=0.01, fills="realistic", volume_share=0.08,
+                            bar_seconds=1, tick_seconds=0.01, fills="realistic", volume_share=0.06,
                             fill_latency_ms=0)
     with ExchangeServer(config) as server:
         yield server
@@ -92,7 +92,7 @@ def test_fills_booked_from_polls_are_the_exchanges_executions_to_the_cent(
     for activity in _fill_activities(exchange):
         theirs.setdefault(activity["order_id"], []).append((Decimal(activity["qty"]), Decimal(activity["price"])))
     assert ours == theirs
-    assert len(theirs[orders[0].broker_order_id]) >= 3, "the buy should have filled in parts"
+    assert len(theirs[orders[0].broker_order_id]) >= 2, "the buy should have filled in parts"
     for order in orders:
         paid = sum(q * p for q, p in theirs[order.broker_order_id])
         assert order.filled_avg_price == (paid / SIZE).quantize(Decimal("1e-12"))  # exact VWAP, not 4 places
@@ -129,5 +129,5 @@ def test_fills_from_the_trade_updates_stream_are_the_events_executions(
                                                            .order_by(Fill.ts, Fill.id))]
     theirs = [(Decimal(a["qty"]), Decimal(a["price"])) for a in _fill_activities(exchange)]
     assert (order.status, order.filled_qty) == ("filled", SIZE)
-    assert fills == theirs and events == len(theirs) >= 3
+    assert fills == theirs and events == len(theirs) >= 2
     assert order.filled_avg_price == (sum(q * p for q, p in theirs) / SIZE).quantize(Decimal("1e-12"))
