@@ -170,13 +170,19 @@ class BarCsvReader:
                 lines = _LineCounter()
                 # Each pass gets its own stream: an abandoned Arrow reader may still be reading ahead.
                 parallel = mode.typed and mode.threads and self._path and not self.on_bytes and _one_line(first)
-                stream = (_Counted(file, self.start, self.on_bytes, self._lock) if self.on_bytes or not self._path
+                # A file on disk is read by Arrow itself, never through a Python object: an Arrow thread
+                # still reading ahead inside Python code when the process exits after an error aborts it
+                # ("terminate called without an active exception", SIGABRT). Its progress is told here.
+                stream = (_Counted(file, self.start, self.on_bytes, self._lock) if not self._path
                           else pa.OSFile(self._path) if not parallel else None)
+                told = self.on_bytes if self._path and stream is not None else None
                 reader: ParallelCsvReader | pcsv.CSVStreamingReader | None = None
                 try:
                     reader = (self._parallel(data_start, len(names), columns, zoned, lines) if parallel
                               else self._arrow(stream, len(names), columns, mode, zoned, lines))
                     while (batch := _next(reader, mode.typed)) is not None:
+                        if told is not None:
+                            told(stream.tell())
                         if lines.unnumbered:  # a row with the wrong number of fields, and no line for it
                             modes = [m for m in modes if not m.typed and not m.threads]
                             break
@@ -193,6 +199,8 @@ class BarCsvReader:
                         if found is not None:
                             yield found
                     else:
+                        if told is not None:
+                            told(stream.size())
                         self._add_skipped(lines)
                         return
                 except _Unconverted:
