@@ -237,3 +237,15 @@ def test_iso_times_converted_by_arrow_are_refused_at_a_batch_edge_as_the_text_pa
     assert [(e.line, e.reason.split(" ")[0]) for e in reader.errors.errors] == [
         (first_lines[0], "duplicate"), (first_lines[1], "timestamp"), (first_lines[2], "open")]
     assert reader.good == 2_997 and int(np.concatenate([b.lines for b in batches])[-1]) == 3_001
+
+
+def test_progress_on_a_file_on_disk_rises_to_its_size_in_many_steps(tmp_path):
+    """The CLI's progress bar follows a file Arrow reads itself (never through a Python file object)."""
+    start = datetime(2024, 1, 2, 14, 30, tzinfo=UTC)
+    rows = [f"{(start + timedelta(minutes=i)).isoformat().replace('+00:00', 'Z')},10,11,9,10.5,100"
+            for i in range(20_000)]
+    told: list[int] = []
+    reader, batches = read(HEADER + "\n".join(rows) + "\n", tmp_path, on_bytes=told.append, block_bytes=64 << 10)
+    size = (tmp_path / "bars.csv").stat().st_size
+    assert sum(len(b.ts) for b in batches) == reader.good == 20_000
+    assert told == sorted(told) and len(told) > 5 and told[-1] == size
