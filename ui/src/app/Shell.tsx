@@ -9,6 +9,7 @@ const LINKS: Array<[string, string, boolean]> = [
   ['/', 'Runs', true],
   ['/runs/new', 'New run', false],
   ['/sweeps', 'Sweeps', false],
+  ['/walkforwards', 'Walk-forward', false],
   ['/live', 'Live', false],
   ['/data', 'Data', false],
   ['/notifications', 'Notifications', false],

@@ -1,5 +1,6 @@
 import { createBrowserRouter, Link } from 'react-router-dom';
 import { EmptyState } from '@/components/ui/Feedback';
+import { ComparePage } from '@/features/compare/components/ComparePage';
 import { DataPage } from '@/features/data/components/DataPage';
 import { LivePanel } from '@/features/live/components/LivePanel';
 import { NewRunPage } from '@/features/new-run/components/NewRunPage';
@@ -9,6 +10,7 @@ import { RunsDashboard } from '@/features/runs/components/RunsDashboard';
 import { NewSweepPage } from '@/features/sweeps/components/NewSweepPage';
 import { SweepDetailPage } from '@/features/sweeps/components/SweepDetailPage';
 import { SweepsPage } from '@/features/sweeps/components/SweepsPage';
+import { WalkForwardsPage } from '@/features/walkforwards/components/WalkForwardsPage';
 import { RouteError } from './RouteError';
 import { Shell } from './Shell';
 
@@ -28,6 +30,8 @@ export function createRouter() {
         { path: '/sweeps', element: <SweepsPage /> },
         { path: '/sweeps/new', element: <NewSweepPage /> },
         { path: '/sweeps/:sweepId', element: <SweepDetailPage /> },
+        { path: '/compare', element: <ComparePage /> },
+        { path: '/walkforwards', element: <WalkForwardsPage /> },
         { path: '/live', element: <LivePanel /> },
         { path: '/data', element: <DataPage /> },
         { path: '/notifications', element: <NotificationsPage /> },
