@@ -84,6 +84,21 @@ class IndicatorSpec:
     kwargs: tuple[tuple[str, Any], ...]
     symbol: str  # its values follow this symbol's bars
     outputs: int = 1
+    plot: str | None = None  # PANES: where a chart draws it; None: not drawn (e.g. a crossover signal)
+    labels: tuple[str, ...] = ()  # one per output of a multi-output indicator ("upper", "middle", "lower")
+
+
+PANES = ("price", "separate")  # over the candles (same scale), or in a pane of its own below them
+
+
+@dataclass(frozen=True)
+class PlottedLine:
+    """One drawn output of an indicator a strategy declared with `plot=`: its values over the symbol's bars."""
+
+    name: str
+    pane: str
+    symbol: str
+    values: np.ndarray
 
 
 def compute(spec: IndicatorSpec, resolve: Callable[[Ref], np.ndarray], length: int) -> list[np.ndarray]:

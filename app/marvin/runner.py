@@ -25,7 +25,19 @@ import numpy as np
 
 from app.marvin.bars import COLUMNS, BarFrame, ns_to_datetime
 from app.marvin.gateway import OrderGateway
-from app.marvin.lines import ColumnRef, Feed, IndicatorSpec, Line, OutputRef, Ref, StrategyError, compute, spec_name
+from app.marvin.lines import (
+    PANES,
+    ColumnRef,
+    Feed,
+    IndicatorSpec,
+    Line,
+    OutputRef,
+    PlottedLine,
+    Ref,
+    StrategyError,
+    compute,
+    spec_name,
+)
 from app.marvin.market import Market
 from app.marvin.orders import OrderError, build_request, checked_sizes, close_request
 from app.marvin.stepper import compile_sparse_stepper, compile_stepper
@@ -172,6 +184,17 @@ class StrategyRunner:
                 out[spec.name if spec.outputs == 1 else f"{spec.name}[{position}]"] = (spec.symbol, array)
         return out
 
+    def plotted(self) -> list[PlottedLine]:
+        """The outputs of the indicators declared with `plot=`, in declaration order, over the current market."""
+        out: list[PlottedLine] = []
+        for spec, values in zip(self._specs, self._values, strict=True):
+            if spec.plot is None:
+                continue
+            for position, array in enumerate(values):
+                label = spec.labels[position] if spec.labels else (str(position) if spec.outputs > 1 else "")
+                out.append(PlottedLine(f"{spec.name} {label}" if label else spec.name, spec.plot, spec.symbol, array))
+        return out
+
     # --- internals used by Strategy and Feed --------------------------------------------------
     def _create(self) -> Strategy:
         assert self.market is not None
@@ -223,9 +246,11 @@ class StrategyRunner:
                     self._feeds[line.symbol].__dict__[line.ref.column] = line
 
     def _declare(self, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
-                 name: str | None) -> Line | tuple[Line, ...]:
+                 name: str | None, plot: str | None = None, labels: tuple[str, ...] = ()) -> Line | tuple[Line, ...]:
         if not self._initialising:
             raise StrategyError("declare indicators with self.I() in init(), not in next()")
+        if plot is not None and plot not in PANES:
+            raise StrategyError(f"plot={plot!r}: draw an indicator on one of {', '.join(PANES)} (or leave plot out)")
         symbols: list[str] = []
         ref_args = tuple(self._as_ref(a, symbols) for a in args)
         ref_kwargs = tuple((k, self._as_ref(v, symbols)) for k, v in kwargs.items())
@@ -238,8 +263,10 @@ class StrategyRunner:
         unique, count = label, 2
         while unique in taken:
             unique, count = f"{label}#{count}", count + 1
-        spec = IndicatorSpec(unique, func, ref_args, ref_kwargs, owner)
+        spec = IndicatorSpec(unique, func, ref_args, ref_kwargs, owner, plot=plot, labels=labels)
         values = self._compute(spec, check_outputs=False)
+        if labels and len(labels) != len(values):
+            raise StrategyError(f"indicator {unique!r} has {len(values)} outputs but {len(labels)} labels")
         spec = replace(spec, outputs=len(values))
         position = len(self._specs)
         self._specs.append(spec)

@@ -22,7 +22,7 @@ the runner, orders go to an OrderGateway port, time is the bar's time.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -123,12 +123,15 @@ class Strategy:
         the bars up to the one the state was saved on."""
 
     # --- indicators -------------------------------------------------------------------------
-    def indicator(self, func: Callable[..., Any], *args: Any, name: str | None = None,
-                  **kwargs: Any) -> Any:
+    def indicator(self, func: Callable[..., Any], *args: Any, name: str | None = None, plot: str | None = None,
+                  labels: Sequence[str] | None = None, **kwargs: Any) -> Any:
         """Declare an indicator: `func` gets whole numpy arrays for each Line argument (data columns
         or other indicators) and returns an array, or a tuple of arrays, as long as its input.
-        Returns a Line (or a tuple of Lines) that grows bar by bar."""
-        return self._runner._declare(func, args, kwargs, name)
+        Returns a Line (or a tuple of Lines) that grows bar by bar.
+
+        `plot` asks the run's chart to draw it: "price" over the candles, "separate" in a pane below
+        (an oscillator such as RSI); `labels` name the outputs of a multi-output one ("upper", ...)."""
+        return self._runner._declare(func, args, kwargs, name, plot, tuple(labels or ()))
 
     I = indicator  # noqa: E741 - backtesting.py's familiar spelling
 

@@ -18,7 +18,9 @@ class BollingerBreakout(Strategy):
 
     def init(self) -> None:
         self.close_line = self.data.close
-        self.upper, self.middle, self.lower = self.I(bollinger, self.data.close, self.period, self.width)
+        self.upper, self.middle, self.lower = self.I(
+            bollinger, self.data.close, self.period, self.width, name=f"BB {self.period}, {self.width:g}",
+            plot="price", labels=("upper", "middle", "lower"))
 
     def next(self) -> None:
         close = self.close_line[-1]

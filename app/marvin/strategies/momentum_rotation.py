@@ -19,7 +19,8 @@ class MomentumRotation(Strategy):
     top = Int(3, min=1, max=100, description="How many symbols to hold")
 
     def init(self) -> None:
-        self.momentum = [self.I(returns, self.datas[s].close, self.lookback) for s in self.symbols]
+        self.momentum = [self.I(returns, self.datas[s].close, self.lookback, name=f"{s} {self.lookback}-bar return",
+                                plot="separate") for s in self.symbols]
         self.countdown = 0
 
     def next(self) -> None:

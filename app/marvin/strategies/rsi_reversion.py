@@ -23,7 +23,7 @@ class RsiReversion(Strategy):
         return {}
 
     def init(self) -> None:
-        self.rsi = self.I(rsi, self.data.close, self.period)
+        self.rsi = self.I(rsi, self.data.close, self.period, name=f"RSI {self.period}", plot="separate")
 
     def next(self) -> None:
         value = self.rsi[-1]

@@ -24,8 +24,9 @@ class SmaCross(Strategy):
     def init(self) -> None:
         close = self.data.close
         # One vectorised signal line (+1 up-cross, -1 down-cross, 0 otherwise): next() reads one value.
-        self.signal = self.I(crossover, self.I(sma, close, self.fast), self.I(sma, close, self.slow),
-                             name="sma_cross_signal")
+        fast = self.I(sma, close, self.fast, name=f"SMA {self.fast}", plot="price")
+        slow = self.I(sma, close, self.slow, name=f"SMA {self.slow}", plot="price")
+        self.signal = self.I(crossover, fast, slow, name="sma_cross_signal")
 
     def next(self) -> None:
         signal = self.signal[-1]

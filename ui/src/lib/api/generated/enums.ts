@@ -39,4 +39,4 @@ export const RUN_SORTS: readonly RunSort[] = ["created_at", "name", "mode", "str
 
 /** The figures a run reports in `metrics` (percentages in percent). */
 export type RunMetric = components['schemas']['RunMetric'];
-export const RUN_METRICS: readonly RunMetric[] = ["bars", "start_equity", "final_equity", "total_return_pct", "cagr_pct", "volatility_pct", "sharpe", "sortino", "max_drawdown_pct", "calmar", "max_drawdown_bars", "max_drawdown_seconds", "trades", "win_rate_pct", "profit_factor", "expectancy", "avg_trade_pct", "best_trade_pct", "worst_trade_pct", "exposure_pct", "benchmark_return_pct", "bars_per_year", "orders_rejected", "fees_total"];
+export const RUN_METRICS: readonly RunMetric[] = ["bars", "start_equity", "final_equity", "total_return_pct", "cagr_pct", "volatility_pct", "sharpe", "sortino", "max_drawdown_pct", "calmar", "max_drawdown_bars", "max_drawdown_seconds", "trades", "win_rate_pct", "profit_factor", "expectancy", "avg_trade_pct", "best_trade_pct", "worst_trade_pct", "exposure_pct", "benchmark_return_pct", "bars_per_year", "orders_rejected", "fees_total", "day_pnl", "day_start_equity"];
