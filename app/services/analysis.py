@@ -1,0 +1,108 @@
+"""A run's analysis (monthly returns, trade-return spread, rolling Sharpe) from its stored records.
+
+Reads the whole equity curve and every closed trade (a sweep cell's full records are rebuilt first by
+the caller) and hands them to app/greta/analysis.py. Days are counted where the run's market keeps
+them: an intraday US-equity run closes its days in New York, crypto and other data in UTC; daily and
+weekly bars are their UTC dates (as the UI shows them). Sharpe is annualised by the same calendar as
+the run's metrics (app/greta/annualise.py): 252 trading days for US equities, 365 for crypto.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.clock.timeframes import Timeframe, parse_timeframe
+from app.greta.analysis import (
+    DAY_NS,
+    TradeSpread,
+    YearReturns,
+    local_days,
+    monthly_returns,
+    period_closes,
+    rolling_sharpe,
+    trade_spread,
+)
+from app.greta.annualise import annualisation
+from app.marvin.instruments import Instrument
+from app.services.errors import NotFound
+from app.services.live_records import LIVE_MODES, closed_trades
+from app.walle.models import EquityPoint, Run, Trade
+from app.walle.repositories.instruments import InstrumentRepository
+
+WINDOWS = {"day": 63, "week": 26}  # about three months, or half a year of weekly bars
+ZONES = {"session": "America/New_York"}  # a calendar's day boundary; anything else: UTC
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class SharpeSeries:
+    window: int
+    period: str  # "day" or "week": what one return spans
+    periods_per_year: float
+    basis: str  # the annualisation basis, as the metrics report it
+    dates: list[str]  # the date ending each window (YYYY-MM-DD, in `zone`)
+    values: list[float | None]
+
+
+@dataclass(frozen=True)
+class RunAnalysis:
+    run_id: str
+    zone: str  # where days (and so months) end
+    start_equity: float
+    monthly: list[YearReturns]
+    trades: TradeSpread
+    rolling_sharpe: SharpeSeries
+
+
+def _instrument(session: Session, run: Run) -> Instrument:
+    """The first symbol's instrument: the asset class the run asked for, else the stored one, else a
+    pair ('BTC/USD') is crypto, a paper or live run trades US equities, and anything else is `other`."""
+    symbol = run.symbols[0]
+    asked = run.options.get("asset_class")
+    row = None if asked else InstrumentRepository(session).get(symbol)
+    if row is not None:
+        return Instrument(symbol, row.asset_class)
+    guess = "crypto" if "/" in symbol else "us_equity" if run.mode in LIVE_MODES else "other"
+    return Instrument(symbol, asked or guess)
+
+
+def _curve(session: Session, run_id: str) -> tuple[np.ndarray, np.ndarray]:
+    rows = session.execute(select(EquityPoint.ts, EquityPoint.equity).where(EquityPoint.run_id == run_id)
+                           .order_by(EquityPoint.ts)).all()
+    micro = np.fromiter(((ts - _EPOCH) // _MICROSECOND for ts, _ in rows), dtype=np.int64, count=len(rows))
+    equity = np.fromiter((float(e) for _, e in rows), dtype=np.float64, count=len(rows))
+    return micro * 1000, equity
+
+
+def _trade_returns(session: Session, run: Run) -> list[Decimal]:
+    if run.mode in LIVE_MODES:  # paired from its fills as they close, as its trades table shows them
+        return [t.return_pct for t in closed_trades(session, run.id)]
+    return list(session.scalars(select(Trade.return_pct).where(Trade.run_id == run.id)))
+
+
+def run_analysis(session: Session, run_id: str) -> RunAnalysis:
+    run = session.get(Run, run_id)
+    if run is None:
+        raise NotFound(f"no run with id {run_id}")
+    timeframe = parse_timeframe(run.timeframe)
+    instrument = _instrument(session, run)
+    zone = "UTC" if not timeframe.intraday else ZONES.get(instrument.calendar, "UTC")
+    ts, equity = _curve(session, run_id)
+    days, closes = period_closes(local_days(ts, zone), equity)
+    start = float(run.cash)
+    period = "week" if timeframe.unit == "Week" else "day"
+    year = annualisation(days * DAY_NS, Timeframe(1, "Week" if period == "week" else "Day"), instrument)
+    window = WINDOWS[period]
+    rolled = rolling_sharpe(days, closes, window, year.bars_per_year)
+    dates = [str(d) for d in rolled.days.astype("datetime64[D]")]
+    return RunAnalysis(run.id, zone, start, monthly_returns(days, closes, start),
+                       trade_spread(_trade_returns(session, run)),
+                       SharpeSeries(window, period, year.bars_per_year, year.basis, dates, rolled.values))
+
