@@ -31,6 +31,8 @@ test('every page passes axe with no serious or critical violations', async ({ pa
   const common = { strategy: 'sma_cross', symbols: [symbol], timeframe: '1Day' };
   const runId = await createAndFinish(request, server, '/runs',
     { ...common, mode: 'backtest', name: 'a11y backtest', params: { fast: 5, slow: 20 }, start_now: true });
+  const otherRunId = await createAndFinish(request, server, '/runs',
+    { ...common, mode: 'backtest', name: 'a11y backtest 10/30', params: { fast: 10, slow: 30 }, start_now: true });
   const sweepId = await createAndFinish(request, server, '/sweeps',
     { ...common, name: 'a11y sweep', grid: { fast: [5, 10], slow: [20, 30] } });
 
@@ -41,6 +43,8 @@ test('every page passes axe with no serious or critical violations', async ({ pa
     ['sweeps', '/sweeps', 'sweeps-page'],
     ['new sweep form', '/sweeps/new', 'sweep-form'],
     ['sweep detail', `/sweeps/${sweepId}`, 'sweep-detail'],
+    ['compare', `/compare?runs=${runId},${otherRunId}`, 'compare-equity'],
+    ['walk-forward', '/walkforwards', 'walkforwards-page'],
     ['data', '/data', 'data-page'],
     ['notifications', '/notifications', 'notifications-page'],
     ['live', '/live', 'live-panel'],

@@ -3,14 +3,19 @@ import { useTimeZone } from '@/lib/time/useTimeZone';
 import { paramDiff, settingsDiff, type DiffRow } from './diff';
 import { RunColumnHead } from './RunColumnHead';
 
+/** A row heading scrolls with its row (the table's column headings are the sticky ones). */
+const ROW_HEAD = { position: 'static', fontWeight: 400 } as const;
+
 function Rows({ group, rows, columns }: { group: string; rows: DiffRow[]; columns: number }) {
   return (
     <>
-      <tr><th scope="colgroup" colSpan={columns + 2} className="dim" style={{ fontWeight: 500 }}>{group}</th></tr>
+      <tr><th scope="colgroup" colSpan={columns + 2} className="dim" style={{ ...ROW_HEAD, fontWeight: 500 }}>{group}</th></tr>
       {rows.map((row) => (
         <tr key={`${group}-${row.key}`} data-testid="diff-row" data-key={row.key} data-group={group.toLowerCase()}
-          data-differs={row.differs} style={row.differs ? { boxShadow: 'inset 3px 0 0 var(--warn)' } : undefined}>
-          <th scope="row" className="mono" style={{ fontWeight: 400 }}>{row.label}</th>
+          data-differs={row.differs}>
+          <th scope="row" className="mono" style={{ ...ROW_HEAD, ...(row.differs ? { boxShadow: 'inset 3px 0 0 var(--warn)' } : {}) }}>
+            {row.label}
+          </th>
           <td>{row.differs ? <span className="badge plain warn" data-testid="differs">differs</span> : null}</td>
           {row.values.map((value, i) => <td key={i} className="num">{value}</td>)}
         </tr>

@@ -35,4 +35,10 @@ describe('metricRows', () => {
     expect(rows.turnover?.cells.map((c) => c.text)).toEqual(['1.500', '—']);
     expect(rows.start_equity).toBeUndefined();
   });
+
+  it('says "not enough data" where the API withheld a figure, with its reason', () => {
+    const short = { metrics: { total_return_pct: 0.1, sharpe: null }, metrics_unavailable: { sharpe: 'not enough data: 9 returns' } };
+    const [row] = metricRows([short, b]).filter((r) => r.key === 'sharpe');
+    expect(row?.cells.map((c) => [c.text, c.why])).toEqual([['not enough data', 'not enough data: 9 returns'], ['−0.20', undefined]]);
+  });
 });

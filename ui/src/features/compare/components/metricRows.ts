@@ -7,7 +7,13 @@ import type { Metrics } from '@/lib/api/types';
 import { formatPlainMetric, tone } from '@/lib/format';
 import { formatMetric, KNOWN_RAW, METRIC_DEFS, metricDef, readMetric } from '@/lib/metrics';
 
-export interface MetricCell { value: number | null; text: string; tone: string; best: boolean }
+export interface MetricCell { value: number | null; text: string; tone: string; best: boolean; why?: string }
+
+/** A run as this table reads it: its figures, and why the API withheld any (annualised figures on too few
+ *  returns: `metrics_unavailable`, where the API sends it). */
+export interface MetricsSource { metrics: Metrics | null | undefined; metrics_unavailable?: Record<string, string> | null }
+
+const NOT_ENOUGH = 'not enough data';
 export interface MetricRow { key: string; label: string; cells: MetricCell[]; ranked: boolean }
 
 /** Figures that describe a run rather than rank it: more trades or exposure is not better, buy & hold is
@@ -24,17 +30,20 @@ export function bestIndices(values: (number | null)[], higherIsBetter: boolean):
   return new Set(present.filter(([, v]) => v === best).map(([i]) => i));
 }
 
-export function metricRows(runs: { metrics: Metrics | null | undefined }[]): MetricRow[] {
+export function metricRows(runs: MetricsSource[]): MetricRow[] {
   const rows: MetricRow[] = METRIC_DEFS.map((def) => {
     const values = runs.map((r) => readMetric(r.metrics, def.key));
     const ranked = !UNRANKED.has(def.key);
     const best = ranked ? bestIndices(values, def.higherIsBetter) : new Set<number>();
     return {
       key: def.key, label: def.label, ranked,
-      cells: values.map((v, i) => ({
-        value: v, text: formatMetric(def.key, v), best: best.has(i),
-        tone: def.key === 'max_drawdown' && v !== null && v < 0 ? 'neg' : def.signed ? tone(v) : '',
-      })),
+      cells: values.map((v, i) => {
+        const why = v === null ? runs[i]?.metrics_unavailable?.[def.source] : undefined;
+        return {
+          value: v, text: why ? NOT_ENOUGH : formatMetric(def.key, v), best: best.has(i), ...(why ? { why } : {}),
+          tone: def.key === 'max_drawdown' && v !== null && v < 0 ? 'neg' : def.signed ? tone(v) : '',
+        };
+      }),
     };
   });
   const extra = [...new Set(runs.flatMap((r) => Object.keys(r.metrics ?? {})))].filter((k) => !KNOWN_RAW.has(k)).sort();
