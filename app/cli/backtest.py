@@ -39,6 +39,7 @@ from app.greta.specs import FeeSpec, FeeSpecError, SlippageSpec, SlippageSpecErr
 from app.marvin import BarFrame, DataError, ParamError, StrategyError, StrategyLoadError, get_strategy, load_strategy
 from app.marvin.instruments import ASSET_CLASSES
 from app.marvin.orders import OrderError
+from app.services.specs import DEFAULT_CASH
 
 OUT_FORMATS = ("json", "parquet")
 USER_ERRORS = (ParamError, DataError, StrategyLoadError, FeeSpecError, SlippageSpecError, TimeframeError, OrderError,
@@ -53,6 +54,12 @@ METRIC_LABELS = {
     "exposure_pct": "Exposure %", "fees_total": "Fees", "benchmark_return_pct": "Buy & hold return %",
     "final_equity": "Final equity",
 }
+
+
+asset_class_option = click.option(  # backtest and sweep alike
+    "--asset-class", type=click.Choice(ASSET_CLASSES), default="other", show_default=True,
+    help="us_equity: Alpaca's price increments and the exchange session; crypto: 1e-9 steps, 24/7; "
+         "other: the data's own precision, years as the data holds them.")
 
 
 def database_configured() -> bool:
@@ -95,14 +102,12 @@ def store_result(result: BacktestResult, run_id: str) -> str:
 @click.option("--synthetic", "synthetic", multiple=True, metavar="SYMBOL:BARS[:SEED]",
               help="Synthetic GBM bars instead of (or besides) files.")
 @click.option("--timeframe", default=None, help="Bar timeframe, e.g. 1Day, 1Min (default: from the data).")
-@click.option("--cash", default="10000", show_default=True, help="Starting cash.")
+@click.option("--cash", default=str(DEFAULT_CASH), show_default=True, help="Starting cash (as the API's runs).")
 @click.option("--fees", default="none", show_default=True, help="none | alpaca | per_share:<rate> | percent:<pct>")
 @click.option("--slippage", default="none", show_default=True, help="none | <n>bp | range:<fraction>")
 @click.option("--fractional", is_flag=True, help="Allow fractional shares.")
 @click.option("--allow-short", is_flag=True, help="Allow short selling.")
-@click.option("--asset-class", type=click.Choice(ASSET_CLASSES), default="other", show_default=True,
-              help="us_equity: Alpaca's price increments and the exchange session; crypto: 1e-9 steps, 24/7; "
-                   "other: the data's own precision, years as the data holds them.")
+@asset_class_option
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the full result.")
 @click.option("--parquet", "parquet_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write the full result as Parquet files in this folder (orders, fills, trades, equity; "
@@ -154,7 +159,7 @@ def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
         click.echo(line, err=True)
     if quiet:
         click.echo(f"{config.strategy}: total return {_fmt(result.metrics.get('total_return_pct'))}% over "
-                   f"{result.bars} bars, {result.metrics.get('trades')} trades")
+                   f"{result.bars} bars, {result.metrics.get('trades')} trades, starting cash {money(config.cash)}")
     else:
         console.print(_table(result))
     if report is not None:
@@ -253,12 +258,18 @@ def _fmt(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
+def money(value: Decimal) -> str:
+    """Dollars with thousands separators, to the cent: 100000 → $100,000.00."""
+    return f"${value:,.2f}"
+
+
 def _table(result: BacktestResult) -> Table:
     table = Table(title=f"{result.config['strategy']} on {', '.join(result.symbols)} ({result.timeframe}, "
                         f"{result.bars:,} bars, {result.start:%Y-%m-%d} → {result.end:%Y-%m-%d})")
     table.caption = f"annualised by {result.config['annualisation']}"
     table.add_column("Metric")
     table.add_column("Value", justify="right")
+    table.add_row("Starting cash", money(Decimal(str(result.config["cash"]))))
     for key, label in METRIC_LABELS.items():
         value = result.metrics.get(key)
         if key == "max_drawdown_seconds" and value is not None:

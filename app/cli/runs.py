@@ -1,21 +1,35 @@
-"""`weaver runs list|show|export|drift`: results out, in the terminal or as files."""
+"""`weaver runs list|show|export|drift|stop`: results out, in the terminal or as files; stopping a run.
+
+Every command that takes a run id takes any unique prefix of it too (app/cli/run_ids.py)."""
 
 from __future__ import annotations
 
 import json
 import sys
+import time
+from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
 from rich.table import Table
 
 from app.bootstrap import Container, bootstrap
+from app.cli.backtest import money
 from app.cli.common import fail, settings_or_exit
+from app.cli.run_ids import SHORT, RunIdProblem, resolve_run_id
+from app.decimal_text import decimal_text
+from app.events.reader import read_events
 from app.services import exports
 from app.services.backtests import USER_ERRORS, BacktestService
 from app.services.drift import DriftReport, open_drift_report, report_json
-from app.services.errors import NotFound, ValidationFailed
+from app.services.errors import Conflict, NotFound, ValidationFailed
+from app.services.lifecycle import InvalidTransition
+from app.services.runs import RunService
+from app.services.specs import RunStop
+from app.walle.models import Run
 from app.walle.repositories import RunFilter, RunRecords, RunRepository
 
 
@@ -41,26 +55,65 @@ def _complete_records(container: Container, run_id: str) -> None:
         raise ValidationFailed({"run_id": str(exc)}, f"cannot rebuild the records of run {run_id}: {exc}") from None
 
 
+def _run_id(container: Container, text: str) -> str:
+    """The whole id of the run `text` names (the id or a unique prefix of 6+ characters), or exit 2 saying why."""
+    with container.read_session() as session:
+        try:
+            return resolve_run_id(session, text)
+        except RunIdProblem as exc:
+            container.close()
+            fail(str(exc), 2)
+    raise AssertionError("unreachable")  # fail exits
+
+
 @runs.command("list")
 @click.option("--mode", type=click.Choice(["backtest", "paper", "live"]))
 @click.option("--status")
 @click.option("--limit", default=20, show_default=True)
 def list_(mode: str | None, status: str | None, limit: int) -> None:
-    """The newest runs."""
+    """The newest runs, in 80 columns: ids cut to their first 8 characters (every `weaver runs` command
+    takes them), long names and symbol lists cut, times in this machine's time zone."""
     container = _container()
     with container.read_session() as session:
         found, total = RunRepository(session).list(RunFilter(mode=mode, status=status), limit=limit)
         metrics = RunRepository(session).metrics([r.id for r in found])
-        table = Table(title=f"{total} run(s)")
-        table.add_column("id", no_wrap=True, min_width=36)  # an id is for copying: never cut, even on a narrow terminal
-        for heading in ("mode", "strategy", "symbols", "status", "return %", "sharpe"):
-            table.add_column(heading)
-        for run in found:
-            m = metrics.get(run.id, {})
-            table.add_row(run.id, run.mode, run.strategy, ",".join(run.symbols), run.status,
-                          _number(m.get("total_return_pct")), _number(m.get("sharpe")))
+        rows = [run_row(run, metrics.get(run.id, {})) for run in found]
     container.close()
-    Console().print(table)
+    Console().print(runs_table(rows, total))
+
+
+def run_row(run: Run, metrics: dict[str, float | None]) -> tuple[str, ...]:
+    return (run.id[:SHORT], _cut(run.name or run.strategy, NAME_WIDTH), run.mode,
+            _cut(",".join(run.symbols), SYMBOLS_WIDTH), run.status, _when(run.created_at),
+            _number(metrics.get("total_return_pct"), 2), _number(metrics.get("sharpe"), 2))
+
+
+def runs_table(rows: list[tuple[str, ...]], total: int) -> Table:
+    """No borders and one space between columns: eight columns fit 80 characters."""
+    zone = datetime.now().astimezone().tzname() or "local time"
+    table = Table(title=f"{total} run(s), newest first; times in {zone}", box=None, padding=(0, 1), pad_edge=False,
+                  collapse_padding=True, title_justify="left")
+    for heading, justify in (("id", "left"), ("name", "left"), ("mode", "left"), ("symbols", "left"),
+                             ("status", "left"), ("created", "left"), ("return %", "right"), ("sharpe", "right")):
+        table.add_column(heading, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+NAME_WIDTH, SYMBOLS_WIDTH = 14, 9  # with the rest, 80 characters
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _when(moment: datetime | None) -> str:
+    """This machine's time zone: `12-04 16:30` this year, `2025-12-04` before."""
+    if moment is None:
+        return "–"
+    local = moment.astimezone()
+    return f"{local:%m-%d %H:%M}" if local.year == datetime.now().astimezone().year else f"{local:%Y-%m-%d}"
 
 
 @runs.command()
@@ -68,6 +121,7 @@ def list_(mode: str | None, status: str | None, limit: int) -> None:
 def show(run_id: str) -> None:
     """A run's settings and its metrics table."""
     container = _container()
+    run_id = _run_id(container, run_id)
     with container.read_session() as session:
         run = RunRepository(session).get(run_id)
         if run is None:
@@ -77,7 +131,9 @@ def show(run_id: str) -> None:
         console = Console()
         console.print(f"[bold]{run.strategy}[/bold] {run.mode} on {', '.join(run.symbols)} {run.timeframe} — "
                       f"{run.status}" + (f" ({run.error})" if run.error else ""))
-        console.print(f"params {run.params}  cash {run.cash}  fees {run.fees}  slippage {run.slippage}")
+        console.print(f"run {run.id}", highlight=False)
+        console.print(f"starting cash {money(run.cash)}", highlight=False)
+        console.print(f"params {run.params}  fees {run.fees}  slippage {run.slippage}")
         table = Table("metric", "value", title="metrics")
         for name, value in sorted(metrics.items()):
             table.add_row(name, _number(value))
@@ -93,6 +149,7 @@ def show(run_id: str) -> None:
 def export(run_id: str, kind: str, fmt: str, out: Path | None) -> None:
     """Write a run's trades, orders, fills or equity curve as CSV or JSON."""
     container = _container()
+    run_id = _run_id(container, run_id)
     try:
         _complete_records(container, run_id)
         with container.read_session() as session:
@@ -125,6 +182,8 @@ def drift(run_id: str, params: tuple[str, ...], against: str | None, as_json: bo
             raise click.UsageError(f"--param takes NAME=VALUE, got {item!r}")
         texts[name.strip()] = value.strip()
     container = _container()
+    run_id = _run_id(container, run_id)
+    against = _run_id(container, against) if against is not None else None
     try:
         report = open_drift_report(_backtests(container), run_id, param_texts=texts, against=against)
     except (NotFound, ValidationFailed) as exc:
@@ -132,9 +191,59 @@ def drift(run_id: str, params: tuple[str, ...], against: str | None, as_json: bo
     finally:
         container.close()
     if as_json:
-        click.echo(json.dumps(report_json(report), default=str, indent=2))
+        click.echo(json.dumps(report_json(report), default=_json_value, indent=2))
         return
     _print_drift(report)
+
+
+@runs.command()
+@click.argument("run_id")
+@click.option("--keep-orders", is_flag=True,
+              help="Paper/live: leave the run's open orders working at the broker (by default they are cancelled).")
+@click.option("--wait", "wait_seconds", type=click.FloatRange(min=0), default=10.0, show_default=True,
+              help="Seconds to wait for the live worker to stop a paper/live run and say what it cancelled "
+                   "(0: do not wait).")
+def stop(run_id: str, keep_orders: bool, wait_seconds: float) -> None:
+    """Stop a paper or live run (cancelling its open orders) or cancel a backtest, as POST /runs/{id}/stop."""
+    container = _container()
+    try:
+        run_id = _run_id(container, run_id)
+        try:
+            run = RunService(container.uow).stop(run_id, RunStop(cancel_orders=not keep_orders))
+        except (NotFound, Conflict, InvalidTransition) as exc:
+            fail(getattr(exc, "message", str(exc)), 2)
+        if run.mode == "backtest":
+            click.echo(f"run {run_id} cancelled")
+            return
+        click.echo(f"run {run_id} is stopping; the live worker " + (
+            "leaves its open orders working at the broker" if keep_orders else "cancels its open orders"))
+        told = _wait_for_stop(container, run_id, wait_seconds)
+    finally:
+        container.close()
+    if told is None:
+        if wait_seconds > 0:
+            click.echo(f"still stopping after {wait_seconds:g} s: is the live worker running? "
+                       f"(`weaver runs show {run_id[:SHORT]}` tells when it has stopped)", err=True)
+        return
+    cancelled, left_open = told.get("cancelled", []), told.get("left_open", [])
+    click.echo(f"stopped; cancelled {len(cancelled)} open order(s)" + (f": {', '.join(cancelled)}" * bool(cancelled)))
+    if left_open:
+        click.echo(f"left working at the broker: {len(left_open)} order(s): {', '.join(left_open)}")
+
+
+def _wait_for_stop(container: Container, run_id: str, seconds: float) -> dict[str, Any] | None:
+    """The stop's `run.orders_cancelled` payload once the live worker has stopped the run, or None."""
+    deadline = time.monotonic() + seconds
+    while True:
+        with container.read_session() as session:
+            run = session.get(Run, run_id)
+            if run is not None and run.status == "stopped":
+                told = [e.payload for e in read_events(session, 0, run_id=run_id, limit=100_000)
+                        if e.type == "run.orders_cancelled"]
+                return dict(told[-1]) if told else {}
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(0.2)
 
 
 def _print_drift(report: DriftReport) -> None:
@@ -164,5 +273,10 @@ def _print_drift(report: DriftReport) -> None:
         console.print(rows)
 
 
-def _number(value: float | None) -> str:
-    return "–" if value is None else f"{value:,.4f}".rstrip("0").rstrip(".")
+def _json_value(value: object) -> str:
+    """What json does not write itself: a Decimal as the API writes it (positional), anything else as text."""
+    return decimal_text(value) if isinstance(value, Decimal) else str(value)
+
+
+def _number(value: float | None, places: int = 4) -> str:
+    return "–" if value is None else f"{value:,.{places}f}".rstrip("0").rstrip(".")

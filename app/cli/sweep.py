@@ -19,12 +19,13 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from app.cli.backtest import USER_ERRORS, _fmt, _prepare
+from app.cli.backtest import USER_ERRORS, _fmt, _prepare, asset_class_option, money
 from app.cli.common import InputProblem
 from app.cli.outputs import check_file_target, wrote_file
 from app.cli.progress import progress_bar
 from app.greta.engine import run_backtest
 from app.marvin import ParamError, get_strategy, load_strategy
+from app.services.specs import DEFAULT_CASH
 
 COLUMNS = ("total_return_pct", "sharpe", "max_drawdown_pct", "trades", "win_rate_pct")
 
@@ -50,19 +51,20 @@ def _grid(items: tuple[str, ...]) -> dict[str, list[str]]:
 @click.option("--symbol", "symbols", multiple=True, help="Symbol of each --data file, in order.")
 @click.option("--synthetic", multiple=True, metavar="SYMBOL:BARS[:SEED]", help="Synthetic GBM bars.")
 @click.option("--timeframe", default=None, help="Bar timeframe (default: from the data).")
-@click.option("--cash", default="10000", show_default=True)
+@click.option("--cash", default=str(DEFAULT_CASH), show_default=True, help="Starting cash (as the API's runs).")
 @click.option("--fees", default="none", show_default=True, help="none | alpaca | per_share:<rate> | percent:<pct>")
 @click.option("--slippage", default="none", show_default=True, help="none | <n>bp | range:<fraction>")
 @click.option("--fractional", is_flag=True)
 @click.option("--allow-short", is_flag=True)
+@asset_class_option
 @click.option("--sort", "sort_by", default="sharpe", show_default=True, help="Metric to rank cells by (best first).")
 @click.option("--ascending", is_flag=True, help="Rank smallest first (e.g. for max_drawdown_pct).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Write every cell.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def sweep(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ...], data_files: tuple[Path, ...],
           symbols: tuple[str, ...], synthetic: tuple[str, ...], timeframe: str | None, cash: str, fees: str,
-          slippage: str, fractional: bool, allow_short: bool, sort_by: str, ascending: bool, json_path: Path | None,
-          quiet: bool) -> None:
+          slippage: str, fractional: bool, allow_short: bool, asset_class: str, sort_by: str, ascending: bool,
+          json_path: Path | None, quiet: bool) -> None:
     """Backtest every combination of the --grid values and rank the results."""
     grid = _grid(grid_items)
     if json_path is not None:
@@ -71,6 +73,7 @@ def sweep(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ..
     try:
         config, frames = _prepare(strategy_name, (), data_files, symbols, synthetic, timeframe, cash, fees, slippage,
                                   fractional, allow_short)
+        config = replace(config, asset_class=asset_class)
         strategy = load_strategy(strategy_name) if ":" in strategy_name else get_strategy(strategy_name)
         cells, skipped = [], []
         for combo in itertools.product(*grid.values()):
@@ -91,7 +94,9 @@ def sweep(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ..
     if sort_by not in results[0][1]:
         raise click.UsageError(f"--sort: no metric {sort_by!r}; choose from {', '.join(sorted(results[0][1]))}")
     ranked = _rank(results, sort_by, ascending)
-    Console().print(_table(strategy_name, grid, ranked, sort_by))
+    table = _table(strategy_name, grid, ranked, sort_by)
+    table.caption = f"starting cash {money(config.cash)} per cell, {config.asset_class} instruments"
+    Console().print(table)
     for texts, reason in skipped:
         click.echo(f"skipped {', '.join(f'{k}={v}' for k, v in texts.items())}: {reason}")
     if json_path is not None:

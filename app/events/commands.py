@@ -100,7 +100,7 @@ class TickBar(Command):
 class StopRun(Command):
     name: ClassVar[str] = "stop_run"
     run_id: str
-    cancel_orders: bool = False
+    cancel_orders: bool = True  # as POST /runs/{id}/stop: a stopped run leaves nothing working at the broker
 
 
 @dataclass(frozen=True)

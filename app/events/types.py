@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.decimal_text import DecimalText
 from app.events.commands import COMMANDS, payload_schema
 from app.events.registry import EventRegistry
 
@@ -40,7 +41,7 @@ class OrderChanged(Thin):
 class PositionChanged(Thin):
     run_id: str
     symbol: str
-    qty: str
+    qty: DecimalText  # the position after the fill, written positionally: a closed one is 0.000000000, not 0E-9
 
 
 class SweepChanged(Thin):
@@ -120,6 +121,16 @@ class DailySummarised(Thin):
     trades: int = Field(ge=0)
 
 
+class StopOrders(Thin):
+    """What a paper/live run's stop did with its open orders (client order ids): cancelled at the broker (the
+    default), or left working there (`cancel_orders: false`). Emitted just before `run.stopped`."""
+
+    run_id: str
+    cancel_orders: bool
+    cancelled: list[str]
+    left_open: list[str]
+
+
 class NotificationSent(Thin):
     """What became of one notification on one channel (the channel's id, never its URL)."""
 
@@ -168,6 +179,7 @@ def build_registry() -> EventRegistry:
     registry.register("worker.down", WorkerChanged)
     registry.register("worker.up", WorkerChanged)
     registry.register("run.daily_summary", DailySummarised)
+    registry.register("run.orders_cancelled", StopOrders)
     registry.register("notification.sent", NotificationSent)
     for command_type, command in COMMANDS.items():  # commands share the outbox (never shown on SSE)
         registry.register(command_type, payload_schema(command))

@@ -17,6 +17,7 @@ import orjson
 from flask import Blueprint, Response, current_app, request
 from pydantic import BaseModel, ValidationError
 
+from app.decimal_text import decimal_text
 from app.glados.errors import ApiError
 from app.glados.json_body import load_json
 
@@ -136,7 +137,7 @@ _JSON_OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return str(value)  # exact, as pydantic writes a Decimal
+        return decimal_text(value)  # exact, positional, as the response models write a Decimal
     return current_app.json.default(value)  # type: ignore[attr-defined]
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 from flask import Response
 
+from app.decimal_text import decimal_text
 from app.glados.schemas.runs import RunOut, RunPage, RunQuery
 from app.services.run_state import run_state
 from app.walle.repositories.run_pages import FIELDS, RunRows
@@ -38,7 +39,7 @@ def metric_numbers(metrics: dict[str, float | None]) -> dict[str, int | float | 
 
 def _decimal(value: Any) -> str:
     if isinstance(value, Decimal):
-        return str(value)  # exact, as pydantic writes a Decimal
+        return decimal_text(value)  # exact, positional, as `RunOut` writes a Decimal
     raise TypeError(f"{type(value).__name__} is not JSON")
 
 

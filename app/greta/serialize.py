@@ -20,6 +20,7 @@ from typing import Any, BinaryIO
 import numpy as np
 import orjson
 
+from app.decimal_text import decimal_text
 from app.greta.records import BacktestResult, EquityCurve, collector_paused
 
 OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
@@ -35,9 +36,9 @@ def iso(moment: datetime) -> str:
 
 
 def plain(value: Any) -> Any:
-    """Recursively: dataclasses → dicts, Decimal → str, datetime → ISO text, tuples → lists, NaN → None."""
+    """Recursively: dataclasses → dicts, Decimal → positional text, datetime → ISO, tuples → lists, NaN → None."""
     if isinstance(value, Decimal):
-        return str(value)
+        return decimal_text(value)
     if isinstance(value, datetime):
         return iso(value)
     if isinstance(value, float):
@@ -161,5 +162,5 @@ def _e4_texts(units: np.ndarray) -> list[str]:
 def _default(value: Any) -> Any:
     """What orjson does not write itself: Decimal as its text (as `plain` does)."""
     if isinstance(value, Decimal):
-        return str(value)
+        return decimal_text(value)
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")

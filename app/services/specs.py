@@ -23,6 +23,10 @@ END_OF_2100 = datetime(2101, 1, 1, tzinfo=UTC)
 MAX_MONEY = Decimal("1e15")  # amounts are stored as NUMERIC(20, 4): 16 integer digits
 
 
+DEFAULT_CASH = Decimal("100000")
+"""A run's starting cash when none is given: the API's runs and sweeps and the CLI's backtest and sweep alike."""
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -99,7 +103,7 @@ class RunSettings(Strict):
     start: datetime | None = Field(None, description="Backtest window start (UTC, 1970–2100); default: first "
                                                       "stored bar")
     end: datetime | None = Field(None, description="Backtest window end (UTC, 1970–2100); default: last stored bar")
-    cash: Decimal = Field(Decimal("100000"), gt=0, le=Decimal("1000000000000"), decimal_places=2)
+    cash: Decimal = Field(DEFAULT_CASH, gt=0, le=Decimal("1000000000000"), decimal_places=2)
     fees: Fees = Field(default_factory=FeeSpec)
     slippage: Slippage = Field(default_factory=SlippageSpec)
     fractional: bool = False
@@ -144,7 +148,11 @@ class RunCreate(RunSettings):
 
 
 class RunStop(Strict):
-    cancel_orders: bool = Field(False, description="Paper/live: also cancel the run's open orders")
+    """The body of POST /runs/{id}/stop, which may be left out: then the run's open orders are cancelled."""
+
+    cancel_orders: bool = Field(True, description=(
+        "Paper/live: cancel the run's open orders at the broker (the default, so nothing keeps filling after "
+        "the stop; the `run.orders_cancelled` event lists them). `false` leaves them working at the broker"))
 
 
 class SweepCreate(RunSettings):

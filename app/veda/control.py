@@ -62,7 +62,9 @@ class Control:
             return
         log.info("live run %s is running (%s, %s)", run_id, mode, timeframe)
 
-    def stop(self, run_id: str, cancel_orders: bool = False, **_: Any) -> None:
+    def stop(self, run_id: str, cancel_orders: bool = True, **_: Any) -> None:
+        """Stop a run; by default its open orders are cancelled first, so nothing keeps filling after the
+        stop. The `run.orders_cancelled` event says which were cancelled and which were left working."""
         with self.desk.uow() as uow:
             run = uow.runs.get(run_id)
             if run is None or run.status != "stopping":
@@ -70,28 +72,41 @@ class Control:
             broker = self.desk.brokers.get(run.mode)
         if broker is not None:  # settle what is still in flight, so a stopped run's books are final
             self.desk.gateway(run_id, broker).sync_open_orders()
+        cancelled: list[str] = []
         if cancel_orders and broker is not None:
-            self._cancel_run_orders(run_id, broker)
+            cancelled = self._cancel_run_orders(run_id, broker)
         self.desk.forget(run_id)
         with self.desk.uow() as uow:
             run = uow.runs.get(run_id)
             if run is not None and run.status == "stopping":
+                left_open = [o.client_order_id for o in self._open_orders(uow, run_id)]
+                uow.outbox.emit("run.orders_cancelled", {"run_id": run_id, "cancel_orders": cancel_orders,
+                                                         "cancelled": cancelled, "left_open": left_open},
+                                run_id=run_id)
                 transition(uow, run, "stopped", at=self.desk.clock.now())
                 uow.commit()
 
-    def _cancel_run_orders(self, run_id: str, broker: Broker) -> int:
+    @staticmethod
+    def _open_orders(uow: Any, run_id: str) -> list[Order]:
+        return list(uow.session.scalars(select(Order).where(Order.run_id == run_id, Order.status.in_(list(OPEN)))
+                                        .order_by(Order.submitted_at, Order.client_order_id)))
+
+    def _cancel_run_orders(self, run_id: str, broker: Broker) -> list[str]:
+        """Cancel the run's open orders at the broker and book what became of each; the client order ids of
+        those its record now shows cancelled (an order that filled meanwhile is booked filled, not listed)."""
         with self.desk.uow() as uow:
-            open_orders = [(o.id, o.broker_order_id) for o in uow.session.scalars(
-                select(Order).where(Order.run_id == run_id, Order.status.in_(list(OPEN))))]
-        cancelled = 0
+            open_orders = [(o.id, o.broker_order_id) for o in self._open_orders(uow, run_id)]
+        cancelled: list[str] = []
         for order_id, broker_id in open_orders:
-            if broker_id and broker.cancel_order(broker_id):
-                cancelled += 1
+            if broker_id:
+                broker.cancel_order(broker_id)
             with self.desk.uow() as uow:
                 order = uow.session.get(Order, order_id)
                 snapshot = broker.order_by_client_id(order.client_order_id)
                 if snapshot is not None:
                     Ledger(uow, self.desk.clock).apply(order, snapshot)
+                if order.status == "canceled":
+                    cancelled.append(order.client_order_id)
                 uow.commit()
         return cancelled
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from flask import Blueprint, request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.decimal_text import DecimalText
 from app.glados.api import endpoint
 from app.glados.context import services
 from app.glados.errors import ApiError
@@ -33,11 +34,11 @@ class SeriesOut(Out):
 
 class BarOut(Out):
     ts: datetime
-    open: Decimal
-    high: Decimal
-    low: Decimal
-    close: Decimal
-    volume: Decimal
+    open: DecimalText
+    high: DecimalText
+    low: DecimalText
+    close: DecimalText
+    volume: DecimalText
 
 
 class BarQuery(BaseModel):

@@ -73,8 +73,11 @@ def start_run(run_id: str) -> RunOut:
 @endpoint(bp, "/<run_id>/stop", "POST", summary="Stop or cancel a run", body=RunStop, response=RunOut, status=202,
           errors=(409,))
 def stop_run(run_id: str, body: RunStop) -> RunOut:
-    """A running backtest is cancelled within 2 s; a paper or live run stops ticking and, with
-    `cancel_orders`, cancels its open orders at the broker."""
+    """A running backtest is cancelled within 2 s. A paper or live run stops ticking and its open orders
+    are cancelled at the broker, so none keeps filling after the stop; send `{"cancel_orders": false}`
+    to leave them working there. The body may be left out (the defaults apply). The stop is done by
+    the live worker: the `run.orders_cancelled` event, just before `run.stopped`, lists the client
+    order ids cancelled and those left open."""
     services().runs.stop(run_id, body)
     return run_out(run_id)
 

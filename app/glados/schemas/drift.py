@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.decimal_text import DecimalText
 from app.glados.schemas.common import Out
 
 
@@ -22,9 +22,9 @@ class DriftQuery(BaseModel):
 
 
 class DriftFillOut(Out):
-    qty: Decimal
-    price: Decimal
-    fee: Decimal
+    qty: DecimalText
+    price: DecimalText
+    fee: DecimalText
     ts: datetime
 
 
@@ -34,16 +34,16 @@ class DriftOrderOut(Out):
     symbol: str
     side: str
     type: str
-    qty: Decimal | None
-    notional: Decimal | None
-    percent: Decimal | None
-    limit_price: Decimal | None
-    stop_price: Decimal | None
+    qty: DecimalText | None
+    notional: DecimalText | None
+    percent: DecimalText | None
+    limit_price: DecimalText | None
+    stop_price: DecimalText | None
     time_in_force: str
     status: str
-    filled_qty: Decimal
-    avg_price: Decimal | None
-    fees: Decimal
+    filled_qty: DecimalText
+    avg_price: DecimalText | None
+    fees: DecimalText
     fills: list[DriftFillOut]
 
 
@@ -57,7 +57,7 @@ class DriftDecisionOut(Out):
     backtest: DriftOrderOut | None
     slippage_bps: float | None = Field(description="positive: live filled worse than the backtest")
     fill_delay_s: float | None = Field(description="live's first fill after the backtest's, in seconds")
-    execution: Decimal = Field(description="this decision's share of the P&L difference from fills and fees")
+    execution: DecimalText = Field(description="this decision's share of the P&L difference from fills and fees")
     partial: bool
 
 
@@ -70,11 +70,11 @@ class DriftSummaryOut(Out):
     only_backtest: int
     avg_slippage_bps: float | None
     worst_slippage_bps: float | None
-    live_pnl: Decimal
-    backtest_pnl: Decimal
-    difference: Decimal = Field(description="live P&L minus backtest P&L = execution + signal")
-    execution: Decimal
-    signal: Decimal
+    live_pnl: DecimalText
+    backtest_pnl: DecimalText
+    difference: DecimalText = Field(description="live P&L minus backtest P&L = execution + signal")
+    execution: DecimalText
+    signal: DecimalText
     partial_fills: int
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
+from app.decimal_text import DecimalText
 from app.glados.schemas.common import MAX_SEQ, Out, PageQuery
 from app.services.run_state import Phase, Reason, run_state
 
@@ -34,7 +34,7 @@ class RunOut(Out):
     timeframe: str
     start_at: datetime | None
     end_at: datetime | None
-    cash: Decimal
+    cash: DecimalText
     fees: dict[str, Any]
     slippage: dict[str, Any]
     options: dict[str, Any]
@@ -99,14 +99,14 @@ class OrderOut(Out):
     type: str
     order_class: str
     time_in_force: str
-    qty: Decimal | None
-    notional: Decimal | None
-    percent: Decimal | None
-    limit_price: Decimal | None
-    stop_price: Decimal | None
+    qty: DecimalText | None
+    notional: DecimalText | None
+    percent: DecimalText | None
+    limit_price: DecimalText | None
+    stop_price: DecimalText | None
     status: str
-    filled_qty: Decimal
-    filled_avg_price: Decimal | None
+    filled_qty: DecimalText
+    filled_avg_price: DecimalText | None
     reject_reason: str | None
     bar_ts: datetime | None
     submitted_at: datetime
@@ -120,9 +120,9 @@ class FillOut(Out):
     order_id: str
     symbol: str
     side: str
-    qty: Decimal
-    price: Decimal
-    fee: Decimal
+    qty: DecimalText
+    price: DecimalText
+    fee: DecimalText
     ts: datetime
 
 
@@ -130,33 +130,33 @@ class TradeOut(Out):
     id: str
     symbol: str
     direction: str
-    qty: Decimal
+    qty: DecimalText
     entry_ts: datetime
-    entry_price: Decimal
+    entry_price: DecimalText
     exit_ts: datetime
-    exit_price: Decimal
-    pnl: Decimal
-    return_pct: Decimal
-    fees: Decimal
+    exit_price: DecimalText
+    pnl: DecimalText
+    return_pct: DecimalText
+    fees: DecimalText
     bars_held: int
 
 
 class PositionOut(Out):
     symbol: str
-    qty: Decimal
-    avg_price: Decimal
-    mark_price: Decimal | None
-    market_value: Decimal | None = None
-    unrealized_pl: Decimal | None = None
-    realized_pl: Decimal
+    qty: DecimalText
+    avg_price: DecimalText
+    mark_price: DecimalText | None
+    market_value: DecimalText | None = None
+    unrealized_pl: DecimalText | None = None
+    realized_pl: DecimalText
     updated_at: datetime
 
 
 class EquityPointOut(Out):
     ts: datetime
-    equity: Decimal
-    cash: Decimal
-    benchmark: Decimal | None
+    equity: DecimalText
+    cash: DecimalText
+    benchmark: DecimalText | None
     drawdown: float | None = None
 
 

@@ -44,7 +44,7 @@ def test_a_command_commits_with_its_state_change_and_rolls_back_with_it(pg: Cont
         runs.stop("no-such-run")
     assert issued(pg) == []
     runs.stop(run.id)
-    assert issued(pg) == [StopRun(run.id, cancel_orders=False)]
+    assert issued(pg) == [StopRun(run.id, cancel_orders=True)]  # a stop cancels the open orders by default
     assert event_types(pg, run.id) == ["run.stopping"]  # commands never show among the events (SSE)
 
 

@@ -18,8 +18,8 @@ def _csv(tmp_path, price: float, hours: int = 60) -> str:
 
 
 def test_refused_orders_are_counted_by_reason(tmp_path):
-    # buy_and_hold asks for whole shares of a $50,000 asset with $10,000: the broker refuses it
-    result = CliRunner().invoke(backtest, ["--strategy", "buy_and_hold", "--data", _csv(tmp_path, 50_000.0),
+    # buy_and_hold asks for whole shares of a $500,000 asset with $100,000: the broker refuses it
+    result = CliRunner().invoke(backtest, ["--strategy", "buy_and_hold", "--data", _csv(tmp_path, 500_000.0),
                                            "--symbol", "BTC", "--quiet"])
     assert result.exit_code == 0, result.output
     assert "warning: 1 order rejected:" in result.stderr

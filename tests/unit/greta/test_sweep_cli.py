@@ -4,13 +4,13 @@ are skipped with the reason; the JSON holds each cell's metrics, identical to a 
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 
 from click.testing import CliRunner
 
 from app.cli import main
 from app.greta.data import parse_synthetic
 from app.greta.engine import BacktestConfig, run_backtest
+from app.services.specs import DEFAULT_CASH
 
 
 def test_sweep_ranks_every_valid_cell_and_skips_the_invalid_ones(tmp_path):
@@ -28,7 +28,7 @@ def test_sweep_ranks_every_valid_cell_and_skips_the_invalid_ones(tmp_path):
     sharpes = [c["metrics"]["sharpe"] for c in cells if c["metrics"]["sharpe"] is not None]
     assert sharpes == sorted(sharpes, reverse=True)
     best = cells[0]
-    alone = run_backtest(BacktestConfig("sma_cross", best["params"], cash=Decimal("10000.00")),
+    alone = run_backtest(BacktestConfig("sma_cross", best["params"], cash=DEFAULT_CASH),
                          [parse_synthetic("AAA:400:2")])
     assert best["metrics"] == json.loads(json.dumps(alone.metrics))
 

@@ -1,0 +1,143 @@
+"""Stopping a paper run cancels its open orders by default (a resting limit would otherwise keep filling
+after the stop), both at the local exchange and in the run's records; `{"cancel_orders": false}` leaves
+them working. The stop's `run.orders_cancelled` event says which orders were cancelled or left open.
+
+The API's stop is issued as the live worker receives it (the StopRun command read back from the outbox)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from app.bootstrap import Container
+from app.events.commands import StopRun
+from app.events.reader import read_events
+from app.exchange import ExchangeServer
+from app.glados.app import create_app
+from app.walle.models import Order, Run
+from tests.conftest import TEST_TOKEN
+from tests.integration.api.conftest import issued
+from tests.integration.conftest import weaver
+from tests.integration.live.conftest import PAPER, last_closed_bar, running_run, trading_client
+from workers.runtime import Runtime
+
+RESTING = "tests.fixtures.strategies:RestingLimit"
+
+
+@pytest.fixture
+def client(pg: Container) -> Iterator[FlaskClient]:
+    app = create_app({"SETTINGS": pg.settings, "CONTAINER": pg})
+    test_client = app.test_client()
+    test_client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {TEST_TOKEN}"
+    yield test_client
+    app.extensions["weaver"].broadcaster.stop()
+
+
+def _resting_order(pg: Container, live_runtime: Runtime) -> tuple[str, Order]:
+    run_id = running_run(pg, strategy=RESTING, params={})
+    live_runtime.live.handle("tick", run_id, bar_ts=last_closed_bar().isoformat())
+    with pg.read_session() as session:
+        order = session.scalars(select(Order).where(Order.run_id == run_id)).one()
+    assert order.status == "accepted" and order.type == "limit"
+    return run_id, order
+
+
+def _stop(pg: Container, client: FlaskClient, live_runtime: Runtime, run_id: str, **request: Any) -> dict:
+    answer = client.post(f"/api/v1/runs/{run_id}/stop", **request)
+    assert answer.status_code == 202, answer.get_json()
+    command = [c for c in issued(pg) if isinstance(c, StopRun) and c.run_id == run_id][-1]
+    live_runtime.live.handle("stop", run_id, cancel_orders=command.cancel_orders)
+    with pg.read_session() as session:
+        assert session.get(Run, run_id).status == "stopped"
+        events = read_events(session, 0, run_id=run_id, limit=1000)
+        told = [e.payload for e in events if e.type == "run.orders_cancelled"]
+    assert len(told) == 1
+    return told[0]
+
+
+def _at_exchange(exchange: ExchangeServer, broker_order_id: str) -> str:
+    return trading_client(exchange, PAPER).get_order_by_id(broker_order_id).status.value
+
+
+def _recorded(pg: Container, order_id: str) -> str:
+    with pg.read_session() as session:
+        return session.get(Order, order_id).status
+
+
+def test_stop_without_a_body_cancels_the_runs_resting_order(
+    pg: Container, exchange: ExchangeServer, live_runtime: Runtime, client: FlaskClient
+) -> None:
+    run_id, order = _resting_order(pg, live_runtime)
+
+    told = _stop(pg, client, live_runtime, run_id)  # no body at all: the defaults
+
+    assert _at_exchange(exchange, order.broker_order_id) == "canceled"
+    assert _recorded(pg, order.id) == "canceled"
+    assert told == {"run_id": run_id, "cancel_orders": True, "cancelled": [order.client_order_id], "left_open": []}
+
+
+def test_stop_with_cancel_orders_false_leaves_the_order_working(
+    pg: Container, exchange: ExchangeServer, live_runtime: Runtime, client: FlaskClient
+) -> None:
+    run_id, order = _resting_order(pg, live_runtime)
+
+    told = _stop(pg, client, live_runtime, run_id, json={"cancel_orders": False})
+
+    assert _at_exchange(exchange, order.broker_order_id) in ("new", "accepted")
+    assert _recorded(pg, order.id) == "accepted"
+    assert told == {"run_id": run_id, "cancel_orders": False, "cancelled": [], "left_open": [order.client_order_id]}
+
+
+def test_the_openapi_document_says_the_stop_body_is_optional_and_cancels_by_default(client: FlaskClient) -> None:
+    document = client.get("/api/v1/openapi.json").get_json()
+
+    body = document["paths"]["/api/v1/runs/{run_id}/stop"]["post"]["requestBody"]
+    assert body["required"] is False
+    field = document["components"]["schemas"]["RunStop"]["properties"]["cancel_orders"]
+    assert field["default"] is True and "default" in field["description"]
+
+
+def _worker_stops(pg: Container, live_runtime: Runtime, run_id: str) -> threading.Thread:
+    """The live worker's part, as when the relay delivers the StopRun the CLI wrote to the outbox."""
+    def work() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            found = [c for c in issued(pg) if isinstance(c, StopRun) and c.run_id == run_id]
+            if found:
+                live_runtime.live.handle("stop", run_id, cancel_orders=found[-1].cancel_orders)
+                return
+            time.sleep(0.1)
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    return thread
+
+
+@pytest.mark.parametrize("keep", [False, True], ids=["default", "keep-orders"])
+def test_weaver_runs_stop_cancels_by_default_and_says_what_became_of_the_orders(
+    pg: Container, exchange: ExchangeServer, live_runtime: Runtime, cli_env: dict[str, str], keep: bool
+) -> None:
+    run_id, order = _resting_order(pg, live_runtime)
+    worker = _worker_stops(pg, live_runtime, run_id)
+
+    done = weaver("runs", "stop", run_id[:8], *(["--keep-orders"] if keep else []), "--wait", "60", env=cli_env,
+                  timeout=120)
+    worker.join(10)
+
+    assert done.returncode == 0, done.stderr
+    if keep:
+        assert "leaves its open orders working at the broker" in done.stdout
+        assert f"left working at the broker: 1 order(s): {order.client_order_id}" in done.stdout
+        assert "stopped; cancelled 0 open order(s)" in done.stdout
+        assert _recorded(pg, order.id) == "accepted"
+        assert _at_exchange(exchange, order.broker_order_id) in ("new", "accepted")
+    else:
+        assert f"stopped; cancelled 1 open order(s): {order.client_order_id}" in done.stdout
+        assert _recorded(pg, order.id) == "canceled"
+        assert _at_exchange(exchange, order.broker_order_id) == "canceled"
