@@ -94,8 +94,8 @@ def _operation(op: Operation) -> dict[str, Any]:
         operation["security"] = [{"bearer": []}, {"cookie": []}]
     if _signs_in(op):
         operation["security"] = []  # the token in the body is the proof
-    if op.body is not None:  # a body whose every field has a default may be left out (parse_body reads {})
-        operation["requestBody"] = {"required": bool(op.body.model_json_schema().get("required")),
+    if op.body is not None:  # a model with `optional_body` may be left out: parse_body reads {}, the defaults
+        operation["requestBody"] = {"required": not getattr(op.body, "optional_body", False),
                                     "content": {"application/json": {"schema": _ref(op.body)}}}
     if op.form is not None:
         operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": op.form}}}

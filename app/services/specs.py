@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, field_validator, model_validator
 
@@ -150,6 +150,7 @@ class RunCreate(RunSettings):
 class RunStop(Strict):
     """The body of POST /runs/{id}/stop, which may be left out: then the run's open orders are cancelled."""
 
+    optional_body: ClassVar[bool] = True  # the OpenAPI document says so (app/glados/openapi.py)
     cancel_orders: bool = Field(True, description=(
         "Paper/live: cancel the run's open orders at the broker (the default, so nothing keeps filling after "
         "the stop; the `run.orders_cancelled` event lists them). `false` leaves them working at the broker"))
