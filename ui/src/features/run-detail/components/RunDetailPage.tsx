@@ -3,6 +3,7 @@ import { EmptyState, ErrorBanner, Loading, Panel } from '@/components/ui/Feedbac
 import { isApiError } from '@/lib/api/client';
 import { useStaleClass } from '@/lib/stream/useStaleClass';
 import { useRun } from '../api/run';
+import { AnalysisPanel } from './AnalysisPanel';
 import { EquityPanel } from './EquityPanel';
 import { MetricsGrid } from './MetricsGrid';
 import { PriceChartPanel } from './PriceChartPanel';
@@ -45,6 +46,7 @@ export function RunDetailPage() {
         <Panel title="Parameters" testId="params-panel"><Params params={data.params} /></Panel>
       </div>
       <EquityPanel run={data} />
+      <AnalysisPanel run={data} />
       <RecordsTabs run={data} />
     </div>
   );

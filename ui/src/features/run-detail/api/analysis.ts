@@ -1,0 +1,20 @@
+import { useQuery } from '@tanstack/react-query';
+import { api } from '@/lib/api/client';
+import type { components } from '@/lib/api/generated/schema';
+import { keys } from '@/lib/api/keys';
+
+/** GET /runs/{id}/analysis: monthly returns, the trade-return histogram and rolling Sharpe, computed by
+ *  the server from the run's whole equity curve and every closed trade. */
+export type RunAnalysis = components['schemas']['AnalysisOut'];
+export type YearReturns = components['schemas']['YearReturnsOut'];
+export type TradeReturns = components['schemas']['TradeReturnsOut'];
+export type RollingSharpe = components['schemas']['RollingSharpeOut'];
+
+/** Under the run's key, so an event about the run (a tick, its completion) refreshes the analysis too. */
+export function useAnalysis(id: string, enabled = true) {
+  return useQuery({
+    queryKey: [...keys.run.all(id), 'analysis'] as const,
+    enabled,
+    queryFn: ({ signal }) => api.get<RunAnalysis>(`/runs/${id}/analysis`, undefined, signal),
+  });
+}

@@ -1,0 +1,51 @@
+import { LineSeries, LineStyle, type UTCTimestamp } from 'lightweight-charts';
+import { useEffect, useMemo } from 'react';
+import { chartClock } from '@/components/charts/chartTime';
+import { chartSummary, tickRecorder } from '@/components/charts/chartText';
+import { COLORS } from '@/components/charts/chartTheme';
+import { safely, useChart } from '@/components/charts/useChart';
+import { formatSharpe } from './analysisFormat';
+
+const SHARPE_FORMAT = { type: 'custom', formatter: formatSharpe, minMove: 0.01 } as const;
+
+/** Rolling Sharpe by date (each window's last day; dates, the same in every zone), a line at zero.
+ *  A window whose returns do not vary has no figure: a gap in the line. */
+export function RollingSharpeChart({ dates, values, label, height = 220 }:
+  { dates: string[]; values: Array<number | null>; label: string; height?: number }) {
+  const { ref, chart } = useChart(height);
+  const clock = useMemo(() => chartClock('UTC', '1Day'), []);
+  const points = useMemo(() => dates.map((date, i) => {
+    const time = (Date.parse(`${date}T00:00:00Z`) / 1000) as UTCTimestamp;
+    const value = values[i];
+    return value === null || value === undefined ? { time } : { time, value };
+  }), [dates, values]);
+  const summary = useMemo(() => chartSummary(label,
+    points.filter((p): p is { time: UTCTimestamp; value: number } => p.value !== undefined), clock, formatSharpe), [points, clock, label]);
+
+  useEffect(() => {
+    const el = ref.current;
+    if (!chart || !el) return undefined;
+    const ticks = tickRecorder(el, chart);
+    chart.applyOptions(clock.options(ticks.onTick));
+    const line = chart.addSeries(LineSeries, { color: COLORS.accent, lineWidth: 2, title: 'Sharpe',
+      priceFormat: SHARPE_FORMAT });
+    line.setData(points);
+    const zero = line.createPriceLine({ price: 0, color: COLORS.benchmark, lineWidth: 1, lineStyle: LineStyle.Dashed,
+      axisLabelVisible: false, title: '' });
+    chart.timeScale().fitContent();
+    return () => {
+      ticks.stop();
+      safely(chart, () => {
+        ticks.detach();
+        line.removePriceLine(zero);
+        chart.removeSeries(line);
+      });
+    };
+  }, [chart, ref, points, clock]);
+
+  return (
+    <div className="chart" style={{ height }} data-testid="rolling-sharpe-chart" data-points={points.length}>
+      <div ref={ref} style={{ height }} role="img" aria-label={summary} data-testid="rolling-sharpe-canvas" />
+    </div>
+  );
+}
