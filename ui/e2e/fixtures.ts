@@ -45,3 +45,16 @@ export function pickDailySymbol(series: SeriesInfo[]): string {
   if (!chosen) throw new Error('the backend has no stored bars: the launcher should load demo bars');
   return chosen.symbol;
 }
+
+/**
+ * Every uncaught page error and console error, for a spec to end with `expect(errors).toEqual([])`. `ignore`
+ * drops console messages a spec provokes on purpose (a request to a server it has just killed).
+ */
+export function watchErrors(page: Page, ignore?: RegExp): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !(ignore && ignore.test(message.text()))) errors.push(`console: ${message.text()}`);
+  });
+  return errors;
+}

@@ -31,6 +31,8 @@ export const keys = {
     equity: (id: string, points?: number) => ['run', id, 'equity', points ?? 'all'] as const,
     equityAll: (id: string) => ['run', id, 'equity'] as const,
     events: (id: string) => ['run', id, 'events'] as const,
+    /** The bars a paper or live run's worker recorded (every symbol, every limit). */
+    bars: (id: string) => ['run', id, 'bars'] as const,
   },
   sweeps: {
     all: ['sweeps'] as const,

@@ -19,6 +19,13 @@ describe('event routing', () => {
     expect(r.invalidate).toEqual(expect.arrayContaining([['run', 'r', 'positions'], ['run', 'r', 'equity'], ['runs']]));
   });
 
+  it('routes a live tick to the bars its worker recorded, so a paper run chart grows bar by bar', () => {
+    const r = routeEvent({ type: 'live.tick', run_id: 'r', payload: { run_id: 'r', bar_ts: 'x', status: 'ok' } });
+    expect(r.invalidate).toContainEqual(['run', 'r', 'bars']);
+    expect(routeEvent({ type: 'position.changed', run_id: 'r', payload: { run_id: 'r' } }).invalidate)
+      .not.toContainEqual(['run', 'r', 'bars']);
+  });
+
   it('routes a delivery result to the notifications page', () => {
     expect(EVENT_TYPES).toContain('notification.sent');
     const r = routeEvent({ type: 'notification.sent', run_id: null, payload: { channel: 'c', status: 'failed' } });

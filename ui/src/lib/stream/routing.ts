@@ -73,6 +73,7 @@ export function routeEvent(event: Pick<WeaverEvent, 'type' | 'run_id' | 'payload
         invalidate.push(keys.run.positions(runId), keys.run.equityAll(runId), keys.run.detail(runId),
           keys.run.events(runId));
         if (family === 'position') invalidate.push(keys.run.records(runId, 'trades'));
+        if (event.type === 'live.tick') invalidate.push(keys.run.bars(runId)); // the tick's bar is recorded: the chart grows
       }
       invalidate.push(keys.runs.all, keys.accounts);
       break;

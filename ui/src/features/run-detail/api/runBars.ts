@@ -5,11 +5,12 @@ import type { Bar } from '@/lib/api/types';
 
 /**
  * GET /runs/{id}/bars: the bars a paper or live run's worker recorded as it traded (its chart's
- * candles: the web process asks no broker). Under the run's key, so the run's updates refetch them.
+ * candles: the web process asks no broker). Under the run's key, so the run's updates refetch them, and each
+ * `live.tick` (a bar the worker handled, so recorded) refetches them as they come.
  */
 export function useRunBars(id: string, symbol: string, limit: number, enabled = true) {
   return useQuery({
-    queryKey: [...keys.run.all(id), 'bars', symbol, limit] as const,
+    queryKey: [...keys.run.bars(id), symbol, limit] as const,
     queryFn: ({ signal }) => api.get<Bar[]>(`/runs/${id}/bars`, { symbol, limit }, signal),
     enabled: enabled && !!symbol,
   });

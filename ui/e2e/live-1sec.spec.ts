@@ -1,0 +1,78 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test, watchErrors } from './fixtures';
+import { spawnGroup, stopGroup, UI_DIST, WEAVER, waitForLine } from './processes';
+import { STATE_DIR } from './server';
+
+/**
+ * A paper run judged on its page (issue 17.3), on second bars: `weaver standalone --exchange-bar-seconds 1`
+ * (started by this spec: the shared e2e backend's exchange keeps minute bars) trades a 24/7 demo market,
+ * so a 1Sec sma_cross run started from the form fills and closes a trade within seconds at any hour.
+ */
+let standalone: ChildProcess | null = null;
+let dataDir = '';
+let base = '';
+let token = '';
+
+test.beforeAll(async () => {
+  test.setTimeout(150_000);
+  mkdirSync(STATE_DIR, { recursive: true });
+  dataDir = mkdtempSync(join(tmpdir(), 'weaver-e2e-1sec-'));
+  standalone = spawnGroup(WEAVER, ['standalone', '--data-dir', dataDir, '--port', '0', '--exchange-bar-seconds', '1'], {
+    env: { WEAVER_UI_DIST: UI_DIST }, logFile: join(STATE_DIR, 'standalone-1sec.log') });
+  // It prints the URL to open, with its token: "    http://127.0.0.1:PORT/?token=…"
+  const match = await waitForLine(standalone, /(http:\/\/\S+?)\/\?token=(\S+)/, 120_000, 'weaver standalone');
+  [, base, token] = match as unknown as [string, string, string];
+});
+
+test.afterAll(async () => {
+  await stopGroup(standalone, 30_000); // it stops its workers and the exchange itself on SIGTERM
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('a 1Sec paper run started from the form shows bars, fills and a closed trade within 20 s; Stop reads "stopped by user"',
+  async ({ page, shot }) => {
+    const errors = watchErrors(page);
+    await page.goto(`${base}/runs/new?mode=paper&token=${encodeURIComponent(token)}`);
+    await expect(page.getByTestId('stream-status')).toHaveAttribute('data-state', 'open');
+    await expect(page.getByTestId('mode-paper')).toHaveAttribute('aria-pressed', 'true');
+    await page.getByTestId('strategy-select').selectOption('sma_cross');
+    await page.getByTestId('param-fast').fill('2'); // a cross every few seconds on second bars
+    await page.getByTestId('param-slow').fill('4');
+    await page.getByTestId('symbol-input').fill('AAPL');
+    await page.getByTestId('symbol-input').press('Enter');
+    await page.getByTestId('timeframe').selectOption('1Sec');
+    await page.getByTestId('run-name').fill('e2e 1Sec paper');
+    await page.getByTestId('submit-run').click();
+    const startedAt = Date.now();
+    const left = () => ({ timeout: Math.max(1, startedAt + 20_000 - Date.now()) });
+
+    const detail = page.getByTestId('run-detail');
+    await expect(detail).toBeVisible(left());
+    await expect(page.getByTestId('run-title')).toHaveText('e2e 1Sec paper', left());
+    await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'running', left());
+    const chart = page.getByTestId('price-panel').getByTestId('candle-chart');
+    // the bars the run's worker recorded, as they come, with its fills marked on them
+    await expect.poll(async () => Number(await chart.getAttribute('data-bars')), left()).toBeGreaterThan(0);
+    await expect.poll(async () => Number(await chart.getAttribute('data-markers')), left()).toBeGreaterThan(0);
+    // a round trip closed from live fills, in the Trades tab (open by default)
+    await expect.poll(async () => Number(await page.getByTestId('trades-table-count').getAttribute('data-count')),
+      left()).toBeGreaterThan(0);
+    await expect(page.getByTestId('tab-trades').locator('.count')).not.toHaveText('0', left());
+    await expect(page.getByTestId('trades-table-row').first()).toContainText('AAPL', left());
+    expect(Date.now() - startedAt).toBeLessThan(20_000);
+    await expect(page.getByTestId('price-panel')).toContainText(/[1-9][\d,]* fills? marked/);
+    await shot('paper-1sec-trading');
+
+    await page.getByTestId('stop-run').click();
+    const dialog = page.getByTestId('confirm-dialog');
+    await expect(dialog).toContainText('Stop this paper run?');
+    await dialog.getByTestId('confirm-button').click();
+    await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'stopped', { timeout: 60_000 });
+    await expect(page.getByTestId('run-status')).toHaveText('stopped by user');
+    await expect(page.getByTestId('run-error')).toHaveCount(0);
+    await expect(page.getByTestId('stop-run')).toHaveCount(0);
+    expect(errors).toEqual([]);
+  });
