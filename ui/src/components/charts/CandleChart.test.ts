@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { placeMarks, snapToBar } from './CandleChart';
+import { centredRange, placeMarks, snapToBar } from './CandleChart';
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 const mark = (seconds: number, side = 'buy') => ({ ts: iso(seconds), side, qty: '1', price: '100' });
@@ -40,5 +40,19 @@ describe('placeMarks', () => {
   it('without a bar length keeps fills after the last bar on it, and with no bars places nothing', () => {
     expect(placeMarks(TIMES, [mark(T0 + 3600)]).placed.map((p) => p.time)).toEqual([T0 + 240]);
     expect(placeMarks([], [mark(T0)], 60)).toEqual({ placed: [], earlier: 1, later: 0 });
+  });
+});
+
+describe('centredRange', () => {
+  it("centres a trade's bars in the current zoom when it holds them", () => {
+    expect(centredRange(100, 110, { from: 0, to: 40 }, 500)).toEqual({ from: 85, to: 125 });
+  });
+
+  it('zooms in from a whole run shown at once, and out for a trade longer than the view', () => {
+    expect(centredRange(300, 300, { from: 0, to: 1000 }, 1000)).toEqual({ from: 240, to: 360 });
+    const long = centredRange(50, 250, { from: 0, to: 40 }, 1000);
+    expect(long.from).toBeLessThan(50);
+    expect(long.to).toBeGreaterThan(250);
+    expect((long.from + long.to) / 2).toBe(150);
   });
 });

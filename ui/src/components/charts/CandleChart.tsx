@@ -1,11 +1,13 @@
-import { CandlestickSeries, HistogramSeries, createSeriesMarkers, type SeriesMarker,
-  type UTCTimestamp } from 'lightweight-charts';
-import { useEffect, useMemo } from 'react';
+import { CandlestickSeries, HistogramSeries, LineSeries, createSeriesMarkers, type IChartApi, type LogicalRange,
+  type MouseEventParams, type SeriesMarker, type Time, type UTCTimestamp } from 'lightweight-charts';
+import { useEffect, useMemo, useState } from 'react';
 import type { Bar } from '@/lib/api/types';
 import { formatQty } from '@/lib/format';
+import { ChartReadout } from './ChartReadout';
 import { chartClock, PRICE_FORMAT } from './chartTime';
 import { chartSummary, tickRecorder } from './chartText';
 import { COLORS, toSeconds } from './chartTheme';
+import { barReadout } from './readout';
 import { safely, useChart } from './useChart';
 
 export interface TradeMark {
@@ -55,11 +57,55 @@ export function placeMarks<M extends { ts: string }>(times: number[], marks: M[]
   return result;
 }
 
-export function CandleChart({ bars, marks = [], barSeconds, zone, timeframe, height = 360, testId = 'candle-chart',
-  what = 'Price' }:
-  { bars: Bar[]; marks?: TradeMark[]; barSeconds?: number; zone: string; timeframe: string; height?: number;
-    testId?: string; what?: string }) {
+/** An indicator line: points at bar times (UTC ISO); `pane` "price" over the candles, "separate" below them. */
+export interface ChartLine {
+  name: string;
+  pane: 'price' | 'separate' | string;
+  points: Array<{ ts: string; value: number }>;
+}
+
+/** Centre the view on [from, to] (UTC ISO); a new `seq` centres again. */
+export interface ChartFocusRequest { from: string; to: string; seq: number }
+
+const SEPARATE_PANE_HEIGHT = 120;
+/** Indicator lines, in declaration order: distinct from the candles' green and red and from each other. */
+const LINE_COLORS = ['#f5b041', '#4cb3ff', '#c792ea', '#7fdbca', '#ff9e64', '#e6e6e6'];
+
+/** Bar indexes [from, to] to show so that bars `a`..`b` sit in the middle: the current zoom when it holds
+ *  them and is not wider than 120 bars (a whole run shown at once is zoomed in), else the span with a
+ *  fifth of it and two bars to spare on either side. */
+export function centredRange(a: number, b: number, current: { from: number; to: number } | null,
+  count: number): { from: number; to: number } {
+  const [lo, hi] = a <= b ? [a, b] : [b, a];
+  const needed = (hi - lo) * 1.4 + 4;
+  const zoom = current ? current.to - current.from : 60;
+  const width = Math.min(Math.max(zoom, needed, 10), Math.max(needed, 120));
+  const centre = (lo + hi) / 2;
+  return { from: centre - width / 2, to: Math.min(centre + width / 2, count + 2) };
+}
+
+/** The index of the bar at or before `t` (UTC seconds), or the first bar when `t` is before every bar. */
+function barIndexAt(times: number[], t: number): number {
+  let lo = 0;
+  let hi = times.length - 1;
+  if (hi < 0 || t <= (times[0] ?? 0)) return 0;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if ((times[mid] ?? 0) <= t) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+const NO_MARKS: TradeMark[] = [];
+const NO_LINES: ChartLine[] = [];
+
+export function CandleChart({ bars, marks = NO_MARKS, lines = NO_LINES, focus = null, barSeconds, zone, timeframe, height = 360,
+  testId = 'candle-chart', what = 'Price' }:
+  { bars: Bar[]; marks?: TradeMark[]; lines?: ChartLine[]; focus?: ChartFocusRequest | null; barSeconds?: number;
+    zone: string; timeframe: string; height?: number; testId?: string; what?: string }) {
   const { ref, chart } = useChart(height);
+  const [hover, setHover] = useState<number | null>(null);
   const clock = useMemo(() => chartClock(zone, timeframe), [zone, timeframe]);
 
   const { data, utc } = useMemo(() => {
@@ -90,8 +136,25 @@ export function CandleChart({ bars, marks = [], barSeconds, zone, timeframe, hei
       .sort((a, b) => (a.time as number) - (b.time as number));
   }, [marks, data, utc, barSeconds]);
 
-  const summary = useMemo(() => chartSummary(`${what} (close)`, data.map((d) => ({ time: d.time, value: d.close })),
-    clock), [what, data, clock]);
+  // Each line's values on the bars' positions (null where it has none yet): drawn at the candles' chart times.
+  const drawn = useMemo(() => {
+    const position = new Map(utc.map((t, i) => [t, i]));
+    return lines.map((line, k) => {
+      const values: Array<number | null> = new Array<number | null>(data.length).fill(null);
+      for (const p of line.points) {
+        const i = position.get(toSeconds(p.ts));
+        if (i !== undefined) values[i] = p.value;
+      }
+      return { name: line.name, pane: line.pane, color: LINE_COLORS[k % LINE_COLORS.length] ?? COLORS.accent, values };
+    });
+  }, [lines, utc, data.length]);
+  const separate = drawn.some((line) => line.pane === 'separate');
+  const total = height + (separate ? SEPARATE_PANE_HEIGHT : 0);
+
+  const summary = useMemo(() => {
+    const text = chartSummary(`${what} (close)`, data.map((d) => ({ time: d.time, value: d.close })), clock);
+    return drawn.length ? `${text} Indicators: ${drawn.map((l) => l.name).join(', ')}.` : text;
+  }, [what, data, clock, drawn]);
 
   useEffect(() => {
     const el = ref.current;
@@ -120,6 +183,93 @@ export function CandleChart({ bars, marks = [], barSeconds, zone, timeframe, hei
     };
   }, [chart, ref, data, markers, clock]);
 
-  return <div ref={ref} className="chart" style={{ height }} data-testid={testId} data-bars={bars.length}
-    data-markers={markers.length} data-zone={clock.zone} role="img" aria-label={summary} />;
+  useEffect(() => {
+    if (!chart || drawn.length === 0) return undefined;
+    const series = drawn.map((line) => {
+      const added = chart.addSeries(LineSeries, { color: line.color, lineWidth: 2, priceLineVisible: false,
+        lastValueVisible: false, priceFormat: PRICE_FORMAT, title: '' }, line.pane === 'separate' ? 1 : 0);
+      added.setData(line.values.flatMap((value, i) => (value === null || data[i] === undefined ? []
+        : [{ time: data[i].time, value }])));
+      return added;
+    });
+    if (separate) {
+      chart.applyOptions({ height: total });
+      chart.panes()[1]?.setHeight(SEPARATE_PANE_HEIGHT);
+    }
+    return () => safely(chart, () => {
+      series.forEach((s) => chart.removeSeries(s));
+      if (chart.panes().length > 1) chart.removePane(1);
+      chart.applyOptions({ height });
+    });
+  }, [chart, drawn, data, separate, total, height]);
+
+  useEffect(() => {
+    if (!chart) return undefined;
+    const move = (param: MouseEventParams<Time>) => {
+      const index = param.time === undefined || param.logical === undefined ? null
+        : Math.min(Math.max(Math.round(param.logical), 0), data.length - 1);
+      setHover(index);
+    };
+    chart.subscribeCrosshairMove(move);
+    return () => safely(chart, () => chart.unsubscribeCrosshairMove(move));
+  }, [chart, data.length]);
+
+  useEffect(() => {
+    const el = ref.current;
+    if (!chart || !el) return undefined;
+    return visibleRangeRecorder(el, chart, utc);
+  }, [chart, ref, utc]);
+
+  useEffect(() => {
+    if (!chart || !focus || utc.length === 0) return undefined;
+    const frame = requestAnimationFrame(() => safely(chart, () => {
+      const scale = chart.timeScale();
+      const range = centredRange(barIndexAt(utc, toSeconds(focus.from)), barIndexAt(utc, toSeconds(focus.to)),
+        scale.getVisibleLogicalRange(), utc.length);
+      scale.setVisibleLogicalRange(range as LogicalRange);
+    }));
+    return () => cancelAnimationFrame(frame);
+  }, [chart, focus, utc, data]);
+
+  const shown = hover ?? bars.length - 1;
+  const bar = bars[shown];
+  const readout = bar ? barReadout(bar, timeframe, zone, drawn.map((line) => ({ name: line.name, value: line.values[shown] }))) : null;
+  const legend = drawn.map((line, k) => ({ name: line.name, color: line.color, text: readout?.lines[k]?.text ?? '—' }));
+
+  return (
+    <div>
+      <ChartReadout readout={readout} legend={legend} />
+      <div ref={ref} className="chart" style={{ height: total }} data-testid={testId} data-bars={bars.length}
+        data-markers={markers.length} data-lines={drawn.length} data-zone={clock.zone} data-hover={hover ?? ''}
+        role="img" aria-label={summary} />
+    </div>
+  );
+}
+
+/**
+ * Keep the first and last bar in view on the element (`data-visible-from`/`-to`, UTC ISO), so a test
+ * (and a user's tooling) can tell what the chart shows without reading pixels.
+ */
+function visibleRangeRecorder(el: HTMLElement, chart: IChartApi, utc: number[]): () => void {
+  let frame = 0;
+  let stopped = false;
+  const write = () => {
+    frame = 0;
+    if (stopped || utc.length === 0) return;
+    const range = chart.timeScale().getVisibleLogicalRange();
+    if (!range) return;
+    const at = (i: number) => new Date((utc[Math.min(Math.max(i, 0), utc.length - 1)] ?? 0) * 1000).toISOString();
+    el.dataset.visibleFrom = at(Math.ceil(range.from));
+    el.dataset.visibleTo = at(Math.floor(range.to));
+  };
+  const schedule = () => {
+    if (!stopped && !frame) frame = requestAnimationFrame(write);
+  };
+  chart.timeScale().subscribeVisibleLogicalRangeChange(schedule);
+  schedule();
+  return () => {
+    stopped = true;
+    if (frame) cancelAnimationFrame(frame);
+    safely(chart, () => chart.timeScale().unsubscribeVisibleLogicalRangeChange(schedule));
+  };
 }

@@ -23,7 +23,10 @@ export interface DataTableProps<T> {
   testId: string;
   initialSort?: { key: string; dir: SortDir };
   pageSize?: number;
+  /** A row click, or Enter on a focused row (rows take keyboard focus when this is given). */
   onRowClick?: (row: T) => void;
+  /** What a row click does, as its tooltip (e.g. "Show on the price chart"). */
+  rowTitle?: string;
   empty?: ReactNode;
   /** Shown in the footer, left of the pager (e.g. an export button). */
   footer?: ReactNode;
@@ -32,8 +35,8 @@ export interface DataTableProps<T> {
   rowClass?: (row: T) => string;
 }
 
-export function DataTable<T>({ rows, columns, rowKey, testId, initialSort, pageSize = 50, onRowClick, empty, footer,
-  total, rowClass }: DataTableProps<T>) {
+export function DataTable<T>({ rows, columns, rowKey, testId, initialSort, pageSize = 50, onRowClick, rowTitle, empty,
+  footer, total, rowClass }: DataTableProps<T>) {
   const [sort, setSort] = useState<{ key: string; dir: SortDir } | null>(initialSort ?? null);
   const [page, setPage] = useState(0);
 
@@ -82,7 +85,14 @@ export function DataTable<T>({ rows, columns, rowKey, testId, initialSort, pageS
             {visible.map((row) => (
               <tr key={rowKey(row)} data-testid={`${testId}-row`}
                 className={[onRowClick ? 'clickable' : '', rowClass?.(row) ?? ''].join(' ').trim() || undefined}
-                onClick={onRowClick ? () => onRowClick(row) : undefined}>
+                onClick={onRowClick ? () => onRowClick(row) : undefined} tabIndex={onRowClick ? 0 : undefined}
+                title={onRowClick ? rowTitle : undefined}
+                onKeyDown={onRowClick ? (e) => {
+                  if (e.key === 'Enter' && e.target === e.currentTarget) {
+                    e.preventDefault();
+                    onRowClick(row);
+                  }
+                } : undefined}>
                 {columns.map((c) => (
                   <td key={c.key} className={[c.numeric ? 'num' : '', c.className ?? '', c.hideNarrow ? 'hide-narrow' : '']
                     .join(' ').trim() || undefined}>

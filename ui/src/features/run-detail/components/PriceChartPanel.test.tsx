@@ -32,7 +32,8 @@ const RUN = {
 
 function renderPanel(bars: Bar[], fills: Fill[], run: Run = RUN, barsPath = '/bars') {
   get.mockClear();
-  get.mockImplementation(async (path: string) => (path === barsPath ? bars : path.endsWith('/bars') ? []
+  get.mockImplementation(async (path: string) => (path === barsPath ? bars
+    : path.endsWith('/bars') || path.endsWith('/indicators') ? []
     : { items: fills, total: fills.length, page: 1, per_page: 1000 }) as never);
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   render(<QueryClientProvider client={client}><PriceChartPanel run={run} /></QueryClientProvider>);

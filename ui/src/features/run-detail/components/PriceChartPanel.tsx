@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { CandleChart, placeMarks } from '@/components/charts/CandleChart';
 import { toSeconds } from '@/components/charts/chartTheme';
 import { ErrorBanner, Loading, Panel } from '@/components/ui/Feedback';
@@ -6,20 +6,38 @@ import { useBars } from '@/lib/api/catalog';
 import type { Run } from '@/lib/api/types';
 import { isDaily, barSeconds as secondsOf } from '@/lib/timeframes';
 import { useTimeZone } from '@/lib/time/useTimeZone';
+import { useRunIndicators } from '../api/indicators';
 import { useRecords } from '../api/run';
 import { useRunBars } from '../api/runBars';
+import { useChartFocus } from '../state/chartFocus';
+
+const STORED_BARS = 20_000;
+const RECORDED_BARS = 2000;
 
 /**
- * Candles of one traded symbol at the run's timeframe, with a marker at every fill on them. Only the
- * most recent bars are loaded: fills outside them are left out, and the panel says how many.
+ * Candles of one traded symbol at the run's timeframe, with a marker at every fill on them and the
+ * strategy's declared indicators over them (or in a pane below). Only the most recent bars are
+ * loaded: fills outside them are left out, and the panel says how many. A click on a trade or an
+ * order row (chartFocus) brings the panel into view with the chart centred on it.
  */
 export function PriceChartPanel({ run }: { run: Run }) {
   const [symbol, setSymbol] = useState(run.symbols[0] ?? '');
   const { zone } = useTimeZone();
   const live = run.mode !== 'backtest';  // a paper or live run: the bars its worker recorded
-  const stored = useBars(symbol, run.timeframe, { start: run.start_at, end: run.end_at, limit: 20_000 }, !live);
-  const recorded = useRunBars(run.id, symbol, 2000, live);
+  const stored = useBars(symbol, run.timeframe, { start: run.start_at, end: run.end_at, limit: STORED_BARS }, !live);
+  const recorded = useRunBars(run.id, symbol, RECORDED_BARS, live);
   const bars = live ? recorded : stored;
+  const indicatorWindow = useMemo(() => (live ? { limit: RECORDED_BARS }
+    : { start: run.start_at, end: run.end_at, limit: STORED_BARS }), [live, run.start_at, run.end_at]);
+  const indicators = useRunIndicators(run.id, symbol, indicatorWindow);
+  const focus = useChartFocus(run.id);
+  const panel = useRef<HTMLDivElement | null>(null);
+  useEffect(() => {
+    if (!focus) return;
+    if (focus.symbol !== symbol && run.symbols.includes(focus.symbol)) setSymbol(focus.symbol);
+    panel.current?.scrollIntoView?.({ block: 'center', behavior: 'smooth' });
+  }, [focus, symbol, run.symbols]);
+  const chartFocus = focus && focus.symbol === symbol ? focus : null;
   const fills = useRecords(run.id, 'fills');
   const barSeconds = secondsOf(run.timeframe) ?? undefined;
   const marks = useMemo(() => (fills.data?.items ?? []).filter((f) => f.symbol === symbol)
@@ -28,36 +46,39 @@ export function PriceChartPanel({ run }: { run: Run }) {
     [bars.data, marks, barSeconds]);
 
   return (
-    <Panel testId="price-panel" bodyClass="" title={
-      <div className="indicator">
-        <h2>Price</h2>
-        {run.symbols.length > 1 ? (
-          <select className="select" style={{ width: 'auto', height: 22 }} value={symbol} aria-label="Symbol"
-            onChange={(e) => setSymbol(e.target.value)} data-testid="chart-symbol">
-            {run.symbols.map((s) => <option key={s} value={s}>{s}</option>)}
-          </select>
-        ) : <span className="mono">{symbol}</span>}
-        <span className="dim mono">{run.timeframe}</span>
-        {isDaily(run.timeframe) ? null : <span className="dim" data-testid="price-zone">times in {zone}</span>}
-        <span className="dim">{placement.placed.length} fills marked</span>
-      </div>
-    }>
-      <ErrorBanner error={bars.error} title="Bars could not be loaded" />
-      {bars.isPending ? <Loading /> : bars.data && bars.data.length === 0 ? (
-        <p className="muted panel-body">{live ? `No bars recorded for ${symbol} yet.`
-          : `No stored bars for ${symbol} at ${run.timeframe} in this window.`}</p>
-      ) : bars.data ? (
-        <>
-          <CandleChart bars={bars.data} marks={marks} barSeconds={barSeconds} zone={zone}
-            timeframe={run.timeframe} what={symbol} />
-          {placement.earlier || placement.later ? (
-            <p className="muted panel-body" style={{ margin: 0, paddingTop: 4 }} data-testid="fills-not-shown">
-              {outsideNote(placement.earlier, placement.later, bars.data.length)}
-            </p>
-          ) : null}
-        </>
-      ) : null}
-    </Panel>
+    <div ref={panel} style={{ minWidth: 0 }}>
+      <Panel testId="price-panel" bodyClass="" title={
+        <div className="indicator">
+          <h2>Price</h2>
+          {run.symbols.length > 1 ? (
+            <select className="select" style={{ width: 'auto', height: 22 }} value={symbol} aria-label="Symbol"
+              onChange={(e) => setSymbol(e.target.value)} data-testid="chart-symbol">
+              {run.symbols.map((s) => <option key={s} value={s}>{s}</option>)}
+            </select>
+          ) : <span className="mono">{symbol}</span>}
+          <span className="dim mono">{run.timeframe}</span>
+          {isDaily(run.timeframe) ? null : <span className="dim" data-testid="price-zone">times in {zone}</span>}
+          <span className="dim">{placement.placed.length} fills marked</span>
+        </div>
+      }>
+        <ErrorBanner error={bars.error} title="Bars could not be loaded" />
+        <ErrorBanner error={indicators.error} title="Indicators could not be loaded" />
+        {bars.isPending ? <Loading /> : bars.data && bars.data.length === 0 ? (
+          <p className="muted panel-body">{live ? `No bars recorded for ${symbol} yet.`
+            : `No stored bars for ${symbol} at ${run.timeframe} in this window.`}</p>
+        ) : bars.data ? (
+          <>
+            <CandleChart bars={bars.data} marks={marks} lines={indicators.data} focus={chartFocus} barSeconds={barSeconds}
+              zone={zone} timeframe={run.timeframe} what={symbol} />
+            {placement.earlier || placement.later ? (
+              <p className="muted panel-body" style={{ margin: 0, paddingTop: 4 }} data-testid="fills-not-shown">
+                {outsideNote(placement.earlier, placement.later, bars.data.length)}
+              </p>
+            ) : null}
+          </>
+        ) : null}
+      </Panel>
+    </div>
   );
 }
 

@@ -7,6 +7,7 @@ import { Tabs } from '@/components/ui/Tabs';
 import type { Run } from '@/lib/api/types';
 import { exportOrFallback } from '../api/export';
 import { usePositions, useRecords } from '../api/run';
+import { focusChart } from '../state/chartFocus';
 import { fillColumns, orderColumns, positionColumns, tradeColumns } from './columns';
 import { DriftTab } from './DriftTab';
 import { EventLog } from './EventLog';
@@ -42,6 +43,7 @@ export function RecordsTabs({ run }: { run: Run }) {
   const fills = useRecords(run.id, 'fills');
   const positions = usePositions(run.id);
   const slug = run.id.slice(0, 8);
+  const onChart = 'Show on the price chart';
   const columns = useMemo(() => ({ trades: tradeColumns(run.timeframe), orders: orderColumns(run.timeframe),
     fills: fillColumns(run.timeframe), positions: positionColumns(run.timeframe) }), [run.timeframe]);
   const empty = (what: string) => (
@@ -67,6 +69,7 @@ export function RecordsTabs({ run }: { run: Run }) {
           {trades.isPending ? <Loading /> : (
             <DataTable testId="trades-table" rows={trades.data?.items ?? []} total={trades.data?.total}
               columns={columns.trades} rowKey={(t) => t.id} initialSort={{ key: 'entry_ts', dir: 'asc' }}
+              onRowClick={(t) => focusChart(run.id, t.symbol, t.entry_ts, t.exit_ts)} rowTitle={onChart}
               empty={empty('closed trades')}
               footer={<ExportButton testId="export-trades" onClick={() => exportOrFallback(run.id, 'trades', trades.data?.items ?? [])} />} />
           )}
@@ -78,6 +81,8 @@ export function RecordsTabs({ run }: { run: Run }) {
           {orders.isPending ? <Loading /> : (
             <DataTable testId="orders-table" rows={orders.data?.items ?? []} total={orders.data?.total}
               columns={columns.orders} rowKey={(o) => o.id} initialSort={{ key: 'submitted_at', dir: 'desc' }}
+              onRowClick={(o) => focusChart(run.id, o.symbol, o.submitted_at, o.filled_at ?? o.submitted_at)}
+              rowTitle={onChart}
               empty={empty('orders')}
               footer={<ExportButton testId="export-orders" onClick={() => exportOrFallback(run.id, 'orders', orders.data?.items ?? [])} />} />
           )}
@@ -89,6 +94,7 @@ export function RecordsTabs({ run }: { run: Run }) {
           {fills.isPending ? <Loading /> : (
             <DataTable testId="fills-table" rows={fills.data?.items ?? []} total={fills.data?.total}
               columns={columns.fills} rowKey={(f) => f.id} initialSort={{ key: 'ts', dir: 'desc' }} empty={empty('fills')}
+              onRowClick={(f) => focusChart(run.id, f.symbol, f.ts)} rowTitle={onChart}
               footer={<ExportButton testId="export-fills" onClick={() => saveCsv(`run-${slug}-fills.csv`, toCsv(
                 ['id', 'order_id', 'symbol', 'side', 'qty', 'price', 'fee', 'ts'],
                 (fills.data?.items ?? []).map((f) => [f.id, f.order_id, f.symbol, f.side, f.qty, f.price, f.fee, f.ts])))} />} />
