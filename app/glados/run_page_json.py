@@ -3,8 +3,8 @@ with each item what `RunOut` (GET /runs/{id}) says of the run, without building 
 
 On Postgres each item arrives as its JSON text (app/walle/repositories/run_item_json.py) and is written as
 it is (Postgres writes a whole float8 metric without a fraction: `"trades": 58`); elsewhere the items are
-dicts and `metric_numbers` writes the metrics alike. Either way `state` is added last, from
-`app/services/run_state.py` (its rules live in Python only).
+dicts and `metric_numbers` writes the metrics alike. Either way `metrics_unavailable` (app/greta/metrics.py)
+and `state` are added last, from `app/services/run_state.py` (their rules live in Python only).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from flask import Response
 
 from app.decimal_text import decimal_text
 from app.glados.schemas.runs import RunOut, RunPage, RunQuery
+from app.greta.metrics import unavailable
 from app.services.run_state import run_state
 from app.walle.repositories.run_pages import FIELDS, RunRows
 
@@ -43,10 +44,17 @@ def _decimal(value: Any) -> str:
     raise TypeError(f"{type(value).__name__} is not JSON")
 
 
+METRICS_KEY = '"metrics":'
+
+
 def with_state(item: tuple[str, str, str, str | None]) -> orjson.Fragment:
-    """Postgres's item text with `state` appended, as `RunOut` writes it last (derived in Python only)."""
+    """Postgres's item text with `metrics_unavailable` and `state` appended, as `RunOut` writes them last
+    (derived in Python only). The metrics are the text's last field: only they are parsed."""
     text, mode, status, error = item
-    return orjson.Fragment(b"".join((text[:-1].encode(), b',"state":', state_json(mode, status, error), b"}")))
+    metrics = orjson.loads(text[text.rindex(METRICS_KEY) + len(METRICS_KEY):-1])
+    withheld = orjson.dumps(unavailable(metrics))
+    return orjson.Fragment(b"".join((text[:-1].encode(), b',"metrics_unavailable":', withheld, b',"state":',
+                                     state_json(mode, status, error), b"}")))
 
 
 @lru_cache(maxsize=1024)
@@ -62,6 +70,7 @@ def run_page_response(found: RunRows, query: RunQuery, next_cursor: str | None) 
         items = found.items
         for item in items:
             item["metrics"] = metric_numbers(item["metrics"])
+            item["metrics_unavailable"] = unavailable(item["metrics"])
             item["state"] = run_state(item["mode"], item["status"], item["error"])
     body = {"items": items, "total": found.total, "total_exact": found.exact, "page": query.page,
             "per_page": query.per_page, "next_cursor": next_cursor}

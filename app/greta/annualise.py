@@ -4,7 +4,9 @@
 - US equities trade the exchange session: 252 days of 6.5 hours (app/clock/timeframes.py);
 - anything else (forex, futures, a CSV) counts the bars its data actually holds per year, so 24/5
   forex, a 23-hour futures session or a gappy series is annualised by what it really trades.
-The basis is reported with the metrics, so a user can see which year was used.
+The basis is reported with the metrics, so a user can see which year was used. The asset class
+comes from the run's own inputs only (`year_instrument`): never from an instrument record another
+run may have written since, so the same backtest annualises the same way every time.
 """
 
 from __future__ import annotations
@@ -23,6 +25,14 @@ _YEAR_NS = 365.25 * 86_400 * 1e9
 class Annualisation:
     bars_per_year: float
     basis: str  # what a user reads: "24/7 (365 × 24 h)", "US equity session (252 × 6.5 h)", "data: …"
+
+
+def year_instrument(symbol: str, asset_class: str | None) -> Instrument:
+    """The instrument whose calendar annualises a run: the asset class the run asked for, else the one
+    the symbol's form gives (a pair such as 'BTC/USD' is crypto), else `other`: the data's own year."""
+    if asset_class is None:
+        asset_class = "crypto" if "/" in symbol else "other"
+    return Instrument(symbol, asset_class)
 
 
 def annualisation(timeline: np.ndarray, timeframe: Timeframe, instrument: Instrument) -> Annualisation:

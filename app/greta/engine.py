@@ -20,7 +20,7 @@ from typing import Any
 
 from app.clock.backtest import BacktestClock
 from app.clock.timeframes import parse_timeframe
-from app.greta.annualise import annualisation
+from app.greta.annualise import annualisation, year_instrument
 from app.greta.broker import SimBroker
 from app.greta.records import BacktestResult
 from app.greta.results import build_result
@@ -136,7 +136,9 @@ class Backtest:
         config = self.config.to_dict()
         config["strategy"] = self.config.strategy
         config["params"] = dict(self.params)
-        year = annualisation(self.market.timeline, self.timeframe, self.instruments[self.market.symbols[0]])
+        # The run's inputs alone choose its year (not a stored instrument another run may have written).
+        year = annualisation(self.market.timeline, self.timeframe,
+                             year_instrument(self.market.symbols[0], self.config.asset_class))
         return build_result(config, self.broker, year)
 
 

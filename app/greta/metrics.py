@@ -10,6 +10,9 @@ Definitions (percentages are in percent, ratios plain; risk-free rate 0):
 - calmar = CAGR / max drawdown. profit factor = gross profit / gross loss. expectancy = mean trade
   P&L in currency; avg/best/worst trade are trade returns in percent.
 - exposure: share of bars with any position open at the bar's close.
+- annualised figures (CAGR, volatility, Sharpe, Sortino, Calmar) are withheld (None, with the reason
+  `annualised_shortfall` gives) until the run holds at least 30 returns covering at least a month
+  (1/12) of its year: a Sharpe of 10 seconds or 5 days annualised means nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +24,32 @@ import numpy as np
 from app.greta.records import EquityCurve
 
 Metrics = dict[str, float | int | None]
+MIN_RETURNS = 30  # fewer returns than this give no usable mean or deviation
+MIN_YEAR_SHARE = 1 / 12  # and they must cover a month of the asset's year
+ANNUALISED = ("cagr_pct", "volatility_pct", "sharpe", "sortino", "calmar")
+
+
+def returns_needed(bars_per_year: float) -> int:
+    """How many returns (bars − 1) annualised figures need: 30, and a month of the run's year."""
+    return max(MIN_RETURNS, math.ceil(bars_per_year * MIN_YEAR_SHARE - 1e-9))
+
+
+def annualised_shortfall(bars: int, bars_per_year: float) -> str | None:
+    """Why a run's annualised figures are withheld, or None when it holds enough data for them."""
+    returns, needed = max(bars - 1, 0), returns_needed(bars_per_year)
+    if returns >= needed:
+        return None
+    return (f"not enough data: {returns:,} returns; annualised figures need at least {needed:,} "
+            f"(30, covering a month of this run's year of {bars_per_year:,.0f} bars)")
+
+
+def unavailable(metrics: dict[str, float | int | None]) -> dict[str, str]:
+    """The reason each withheld annualised figure of stored metrics has (needs `bars` and `bars_per_year`)."""
+    bars, per_year = metrics.get("bars"), metrics.get("bars_per_year")
+    if bars is None or not per_year or not math.isfinite(per_year):
+        return {}
+    reason = annualised_shortfall(int(bars), float(per_year))
+    return {} if reason is None else {name: reason for name in ANNUALISED if name in metrics and metrics[name] is None}
 
 
 def _clean(value: float | None) -> float | None:
@@ -49,10 +78,16 @@ def compute_metrics(curve: EquityCurve, trade_pnl: np.ndarray, trade_pct: np.nda
     max_dd = out["max_drawdown_pct"]
     out["calmar"] = _clean(cagr / (max_dd / 100.0)) if cagr is not None and max_dd else None
     out.update(_drawdown_duration(equity, curve.ts))
-    out.update(_trade_stats(trade_pnl, trade_pct))
+    out.update(trade_stats(trade_pnl, trade_pct))
     out["exposure_pct"] = _clean(float(exposed.mean()) * 100.0) if bars else None
     benchmark = curve.benchmark_e4
     out["benchmark_return_pct"] = _clean((benchmark[-1] / 10_000.0 / initial_cash - 1.0) * 100.0) if bars else None
+    return _withhold(out, bars, bars_per_year)
+
+
+def _withhold(out: Metrics, bars: int, bars_per_year: float) -> Metrics:
+    if annualised_shortfall(bars, bars_per_year) is not None:
+        out.update(dict.fromkeys((name for name in ANNUALISED if name in out), None))
     return out
 
 
@@ -60,8 +95,9 @@ def equity_metrics(equity: np.ndarray, initial_cash: float, bars_per_year: float
     """The figures an equity curve alone gives (a live run's, bar by bar): return, volatility,
     Sharpe, Sortino, max drawdown, computed as for a backtest."""
     final = float(equity[-1]) if len(equity) else initial_cash
-    return {"bars": len(equity), "final_equity": final,
-            "total_return_pct": _clean((final / initial_cash - 1.0) * 100.0), **_risk(equity, bars_per_year)}
+    out: Metrics = {"bars": len(equity), "bars_per_year": bars_per_year, "final_equity": final,
+                    "total_return_pct": _clean((final / initial_cash - 1.0) * 100.0), **_risk(equity, bars_per_year)}
+    return _withhold(out, len(equity), bars_per_year)
 
 
 def _risk(equity: np.ndarray, bars_per_year: float) -> Metrics:
@@ -95,7 +131,8 @@ def _drawdown_duration(equity: np.ndarray, ts: np.ndarray) -> Metrics:
     return {"max_drawdown_bars": int(lengths[longest]), "max_drawdown_seconds": float(ts[end] - ts[start]) / 1e9}
 
 
-def _trade_stats(pnl: np.ndarray, pct: np.ndarray) -> Metrics:
+def trade_stats(pnl: np.ndarray, pct: np.ndarray) -> Metrics:
+    """Figures of closed trades: `pnl` in currency, `pct` their returns in percent (a live run's too)."""
     count = len(pnl)
     if not count:
         return {"trades": 0, "win_rate_pct": None, "profit_factor": None, "expectancy": None,

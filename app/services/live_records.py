@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+import numpy as np
 from sqlalchemy.orm import Session
 
 from app.greta.ledger import return_pct
+from app.greta.metrics import Metrics, trade_stats
 from app.services.results import row_id
 from app.veda.trades import FillRow, round_trips
 from app.walle.repositories.live_records import LiveRecords
@@ -36,6 +38,16 @@ class LiveTrade:
     return_pct: Decimal
     fees: Decimal
     bars_held: int
+
+
+def trade_metrics(session: Session, run_id: str) -> Metrics:
+    """Trades, win rate, profit factor, expectancy and trade returns of the run's closed round trips, as
+    a backtest's metrics give them (app/greta/metrics.py), paired from its fills as its trades table is."""
+    trips, _ = round_trips(FillRow(*row) for row in LiveRecords(session).fill_rows(run_id))
+    pnl = np.array([float(trip.trade.pnl) for trip in trips], dtype=np.float64)
+    pct = np.array([float(return_pct(int(trip.trade.pnl * 100), int(trip.entry_value * 100))) for trip in trips],
+                   dtype=np.float64)
+    return trade_stats(pnl, pct)
 
 
 def closed_trades(session: Session, run_id: str) -> list[LiveTrade]:

@@ -1,8 +1,11 @@
 """Marking a live run at each bar: positions at the bar's close, the equity point, the run's metrics.
 
 What a tick's cost must not grow with is kept here per run: the equity curve (read once, then
-appended), the start-of-day equity (read once a day), the metric rows already stored and the
-run's annualisation. Nothing here opens a unit of work: the tick hands its own in.
+appended), the start-of-day equity (read once a day), the metric rows already stored, the run's
+annualisation and its trade figures (paired from its fills again only when its cash moved: a fill
+or a fee). Besides a backtest's equity figures a live run reports `day_pnl`: equity now − equity at
+00:00 New York of the bar's day (the day the daily-loss limit counts), and `day_start_equity`.
+Nothing here opens a unit of work: the tick hands its own in.
 """
 
 from __future__ import annotations
@@ -15,10 +18,12 @@ from typing import Any
 import numpy as np
 from sqlalchemy import select, update
 
+from app.clock.realtime import NEW_YORK
 from app.clock.timeframes import parse_timeframe
 from app.greta.annualise import annualisation
 from app.greta.metrics import equity_metrics
 from app.marvin.instruments import Instrument
+from app.services.live_records import trade_metrics
 from app.veda.book import Book, RunFacts
 from app.walle.models import EquityPoint, RunMetric
 from app.walle.uow import UnitOfWork
@@ -33,6 +38,8 @@ class Curve:
     metrics: dict[str, float | None] | None = None  # each stored figure's value (None: not read yet)
     bars_per_year: float | None = None
     day: tuple[datetime, Decimal] | None = None  # (day start, equity at it)
+    cash_seen: Decimal | None = None  # the cash the trade figures were paired at
+    trades: dict[str, float | int | None] = field(default_factory=dict)
 
 
 class Marking:
@@ -72,7 +79,12 @@ class Marking:
             uow.session.add(EquityPoint(run_id=run.id, ts=bar_ts, equity=equity, cash=book.cash))
             curve.ts.append(bar_ts)
             curve.equity.append(float(equity))
-        changed = self._metrics(uow, run, curve)
+        day = datetime.combine(bar_ts.astimezone(NEW_YORK).date(), datetime.min.time(), NEW_YORK)
+        day_start = self.day_start_equity(uow, run, day)
+        if curve.cash_seen != book.cash:  # a fill or a fee since the last pairing (or none done yet)
+            curve.trades, curve.cash_seen = trade_metrics(uow.session, run.id), book.cash
+        daily = {"day_start_equity": float(day_start), "day_pnl": float(equity - day_start)}
+        changed = self._metrics(uow, run, curve, {**curve.trades, **daily})
         if pending is not None:
             pending.extend(changed)
         else:
@@ -88,7 +100,8 @@ class Marking:
         return curve
 
     @staticmethod
-    def _metrics(uow: UnitOfWork, run: RunFacts, curve: Curve) -> list[dict[str, Any]]:
+    def _metrics(uow: UnitOfWork, run: RunFacts, curve: Curve, more: dict[str, float | int | None]
+                 ) -> list[dict[str, Any]]:
         """Return, Sharpe, drawdown… from the run's equity points so far, so the dashboard shows and
         sorts live and paper runs by the same figures as backtests. New metrics are added to the
         session; the stored ones whose value changed are returned, to be written by `write_metrics`
@@ -101,7 +114,7 @@ class Marking:
         if curve.metrics is None:
             curve.metrics = {name: None if value is None else float(value) for name, value in uow.session.execute(
                 select(RunMetric.name, RunMetric.value).where(RunMetric.run_id == run.id))}
-        figures = equity_metrics(np.array(curve.equity), float(run.cash), curve.bars_per_year)
+        figures = {**equity_metrics(np.array(curve.equity), float(run.cash), curve.bars_per_year), **more}
         changed = []
         for name, value in figures.items():
             value = None if value is None else float(value)

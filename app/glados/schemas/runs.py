@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from app.decimal_text import DecimalText
 from app.glados.schemas.common import MAX_SEQ, Out, PageQuery
+from app.glados.schemas.enums import RunMetric
+from app.greta.metrics import unavailable
 from app.services.run_state import Phase, Reason, run_state
 
 
@@ -49,6 +51,15 @@ class RunOut(Out):
     finished_at: datetime | None
     metrics: dict[str, int | float | None] = Field(default_factory=dict, description=(
         "figures by name; a whole number (a count such as `trades`) is an integer, a NaN or infinite one null"))
+
+    @computed_field(description=(  # type: ignore[prop-decorator]
+        "why a figure in `metrics` is null although the run has equity: annualised figures (cagr_pct, "
+        "volatility_pct, sharpe, sortino, calmar) are withheld until the run holds at least 30 returns covering a "
+        "month (1/12) of its year; each withheld one maps to a sentence such as 'not enough data: 9 returns; "
+        "annualised figures need at least 491,400 (…)'. Empty when nothing is withheld"))
+    @property
+    def metrics_unavailable(self) -> dict[RunMetric, str]:
+        return unavailable(self.metrics)  # type: ignore[return-value]
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -2,7 +2,9 @@
  * Run metrics as the UI shows them. The API reports each figure under a documented name (`RunMetric`,
  * from the OpenAPI document): percentages in percent (`total_return_pct`: 12.0) and drawdowns as
  * positive percents (`max_drawdown_pct`: 14.1). `readMetric` gives one canonical value per UI key:
- * fractions for percentages, drawdowns ≤ 0, counts and ratios as they are.
+ * fractions for percentages, drawdowns ≤ 0, counts and ratios as they are. Annualised figures on too
+ * little data come as null with a reason in `metrics_unavailable`: `metricUnavailable` reads it, and the UI
+ * shows NOT_ENOUGH_DATA with the reason as its title instead of a number.
  */
 import type { Metrics, RunMetric } from './api/types';
 import { formatCount, formatNumber, formatPct } from './format';
@@ -50,7 +52,7 @@ export const METRIC_DEFS: MetricDef[] = [
 ];
 
 const BY_KEY = new Map(METRIC_DEFS.map((d) => [d.key, d]));
-const SHOWN_ELSEWHERE: RunMetric[] = ['bars', 'start_equity', 'max_drawdown_seconds'];
+const SHOWN_ELSEWHERE: RunMetric[] = ['bars', 'start_equity', 'max_drawdown_seconds', 'day_pnl', 'day_start_equity'];
 /** Every API name a definition reads, and the ones the page shows in other ways (the rest are listed as
  * they come). */
 export const KNOWN_RAW = new Set<string>(METRIC_DEFS.map((d) => d.source).concat(SHOWN_ELSEWHERE));
@@ -81,4 +83,13 @@ export function formatMetric(key: string, value: number | null): string {
     case 'money': return formatNumber(value, 2);
     default: return formatNumber(value, 2);
   }
+}
+
+export const NOT_ENOUGH_DATA = 'not enough data';
+
+/** Why the API withheld this figure (an annualised one on too little data), or null when it did not. */
+export function metricUnavailable(
+  withheld: Partial<Record<string, string>> | null | undefined, key: string,
+): string | null {
+  return withheld?.[metricDef(key).source] ?? null;
 }

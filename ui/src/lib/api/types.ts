@@ -44,11 +44,13 @@ export type Metrics = Partial<Record<RunMetric, number | null>> & Record<string,
 
 export type ParamValue = string | number | boolean | null;
 
-export type Run = Omit<Schemas['RunOut'], 'params' | 'fees' | 'slippage' | 'metrics'> & {
+export type Run = Omit<Schemas['RunOut'], 'params' | 'fees' | 'slippage' | 'metrics' | 'metrics_unavailable'> & {
   params: Record<string, ParamValue>;
   fees: Fees;
   slippage: Slippage;
   metrics: Metrics;
+  /** Why a null figure was withheld (annualised figures on too little data); absent from older servers. */
+  metrics_unavailable?: Partial<Record<RunMetric, string>>;
 };
 
 /** What the UI sends to POST /runs: the generated body with the settings it always fills in. */

@@ -63,9 +63,10 @@ export function AccountPanel({ account }: { account: Account }) {
             <div className="cards">
               <MetricCard label="Equity" value={formatMoney(info.equity)} />
               <MetricCard label="Today's P&L" tone={tone(pnl?.amount ?? null)} testId={`pnl-${account.kind}`}
-                title="equity − last close equity"
+                title="equity now − the broker's last_equity: the account's equity at the previous session's close (New York)"
                 value={<>{formatMoney(pnl?.amount ?? null, true)}{pnl?.bps !== null && pnl?.bps !== undefined
-                  ? <span className="dim" style={{ fontSize: 11 }}> {(pnl.bps / 100).toFixed(2)}%</span> : null}</>} />
+                  ? <span className="dim" style={{ fontSize: 11 }}> {(pnl.bps / 100).toFixed(2)}%</span> : null}
+                  <div className="muted" style={{ fontSize: 11, fontWeight: 400 }}>since the previous close (New York)</div></>} />
               <MetricCard label="Cash" value={formatMoney(info.cash)} />
               <MetricCard label="Buying power" value={formatMoney(info.buying_power)} />
               <MetricCard label="Open orders" value={account.open_orders.length} />

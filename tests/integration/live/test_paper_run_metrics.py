@@ -1,0 +1,118 @@
+"""A paper run on one-second bars through the local exchange: its run page reports the trade figures of the
+round trips its fills make (win rate, profit factor), withholds an annualised Sharpe of seconds with the
+reason, and its day's P&L is its equity less the equity it started the New York day with. A backtest
+run before and after the paper run (which stores the broker's asset record for its symbol) is the same."""
+
+from __future__ import annotations
+
+from collections import deque
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from sqlalchemy import delete, select
+
+from app.bootstrap import Container
+from app.exchange import ExchangeServer
+from app.services.backtests import BacktestService
+from app.walle.models import EquityPoint
+from app.walle.models.instruments import InstrumentRow
+from tests.integration.api.conftest import store_daily_bars
+from tests.integration.live.test_paper_run import PARAMS, LiveStack, live_stack  # noqa: F401 (a fixture)
+from tests.integration.workers.conftest import wait_for
+
+CENT = Decimal("0.01")
+
+
+def round_trip_pnls(fills: list[dict]) -> list[Decimal]:
+    """Each closed lot's P&L (fees shared by quantity), first in first out, to the cent: worked out here
+    from the fills alone, as a trader would from the broker's statement."""
+    lots: deque[list[Decimal]] = deque()  # [qty, price, fee] of open buys (the strategy is long-only)
+    pnls = []
+    for fill in fills:
+        qty, price, fee = Decimal(fill["qty"]), Decimal(fill["price"]), Decimal(fill["fee"])
+        if fill["side"] == "buy":
+            lots.append([qty, price, fee])
+            continue
+        left = qty
+        while left and lots:
+            lot = lots[0]
+            take = min(lot[0], left)
+            entry_fee = lot[2] * take / lot[0]
+            pnl = take * (price - lot[1]) - entry_fee - fee * take / qty
+            pnls.append(pnl.quantize(CENT, rounding=ROUND_HALF_EVEN))
+            lot[0], lot[2], left = lot[0] - take, lot[2] - entry_fee, left - take
+            if not lot[0]:
+                lots.popleft()
+    return pnls
+
+
+def backtest(pg: Container, client) -> dict:
+    created = client.post("/api/v1/runs", json={"strategy": "sma_cross", "symbols": ["AAPL"], "cash": "10000",
+                                                "params": {"fast": 5, "slow": 20}, "start_now": True})
+    assert created.status_code == 201, created.get_json()
+    run_id = created.get_json()["id"]
+    assert BacktestService(pg.uow, pg.read_session).execute(run_id) == "completed"
+    return client.get(f"/api/v1/runs/{run_id}").get_json()
+
+
+def test_a_paper_run_reports_its_fills_trade_figures_and_leaves_backtests_unchanged(
+    pg: Container, exchange: ExchangeServer, live_stack: LiveStack  # noqa: F811
+) -> None:
+    client = live_stack.client
+    store_daily_bars(pg, "AAPL", days=500)  # stored history, every calendar day: the data's own year is 365 days
+    with pg.uow() as uow:
+        uow.session.execute(delete(InstrumentRow).where(InstrumentRow.symbol == "AAPL"))
+        uow.commit()
+    before = backtest(pg, client)
+    assert before["metrics"]["sharpe"] is not None and before["metrics_unavailable"] == {}
+
+    created = client.post("/api/v1/runs", json={
+        "mode": "paper", "strategy": "sma_cross", "params": PARAMS, "symbols": ["AAPL"], "timeframe": "1Sec",
+        "cash": "100000", "start_now": True})
+    assert created.status_code == 201, created.get_json()
+    run_id = created.get_json()["id"]
+    wait_for(lambda: (client.get(f"/api/v1/runs/{run_id}").get_json()["metrics"].get("trades") or 0) >= 2, 120,
+             "two closed round trips", every=0.5)
+    client.post(f"/api/v1/runs/{run_id}/stop", json={"cancel_orders": True})
+    wait_for(lambda: client.get(f"/api/v1/runs/{run_id}").get_json()["status"] == "stopped", 20, "stop")
+    run = client.get(f"/api/v1/runs/{run_id}").get_json()
+    metrics = run["metrics"]
+
+    # Trade figures: the round trips of the run's own fills, as its trades table pairs them.
+    fills = client.get(f"/api/v1/runs/{run_id}/fills?per_page=1000").get_json()
+    fills = fills["items"] if isinstance(fills, dict) else fills
+    pnls = round_trip_pnls(sorted(fills, key=lambda f: f["ts"]))
+    wins, losses = [p for p in pnls if p > 0], [-p for p in pnls if p < 0]
+    assert metrics["trades"] == len(pnls) >= 2
+    assert metrics["win_rate_pct"] == len(wins) / len(pnls) * 100
+    if losses:
+        expected = float(sum(wins) / sum(losses))
+        assert abs(metrics["profit_factor"] - expected) < 1e-9 * max(1.0, expected)
+    else:
+        assert metrics["profit_factor"] is None  # no losing trade: no ratio to give
+    assert abs(Decimal(repr(metrics["expectancy"])) - sum(pnls) / len(pnls)) < CENT
+    trades = client.get(f"/api/v1/runs/{run_id}/trades?per_page=1000").get_json()
+    trades = trades["items"] if isinstance(trades, dict) else trades
+    assert [Decimal(t["pnl"]) for t in trades] == pnls  # the page's trades table says the same
+
+    # Seconds of returns: no annualised figure, and the reason instead.
+    assert metrics["bars"] < 491_400 and metrics["sharpe"] is None and metrics["volatility_pct"] is None
+    reason = run["metrics_unavailable"]["sharpe"]
+    assert reason.startswith(f"not enough data: {metrics['bars'] - 1:,} returns; annualised figures need at least "
+                             "491,400"), reason
+    listed = {r["id"]: r for r in client.get("/api/v1/runs?mode=paper").get_json()["items"]}
+    assert listed[run_id]["metrics_unavailable"]["sharpe"] == reason
+
+    # The day's P&L is the run's equity now less its equity at 00:00 New York (the run began today: its cash).
+    with pg.read_session() as session:
+        last = session.scalar(select(EquityPoint.equity).where(EquityPoint.run_id == run_id)
+                              .order_by(EquityPoint.ts.desc()).limit(1))
+    assert metrics["day_start_equity"] == 100_000
+    assert Decimal(repr(metrics["day_pnl"])).quantize(CENT) == (last - Decimal(100_000)).quantize(CENT)
+    assert Decimal(repr(metrics["final_equity"])).quantize(CENT) == last.quantize(CENT)
+
+    # The paper run stored the broker's record of AAPL (a US equity); the same backtest is unchanged by it.
+    with pg.read_session() as session:
+        assert session.get(InstrumentRow, "AAPL").asset_class == "us_equity"
+    after = backtest(pg, client)
+    assert after["metrics"] == before["metrics"]
+    assert after["options"]["annualisation"] == before["options"]["annualisation"]
