@@ -33,6 +33,7 @@ from app.greta.data import load_csv, parse_synthetic
 from app.greta.data.splits import split_warnings
 from app.greta.engine import BacktestConfig, run_backtest
 from app.greta.lookahead import DEFAULT_BUDGET, LookaheadReport, check_lookahead
+from app.greta.metrics import unavailable
 from app.greta.records import BacktestResult, rejection_summary
 from app.greta.serialize import plain, write_result_json
 from app.greta.specs import FeeSpec, FeeSpecError, SlippageSpec, SlippageSpecError
@@ -266,7 +267,9 @@ def money(value: Decimal) -> str:
 def _table(result: BacktestResult) -> Table:
     table = Table(title=f"{result.config['strategy']} on {', '.join(result.symbols)} ({result.timeframe}, "
                         f"{result.bars:,} bars, {result.start:%Y-%m-%d} → {result.end:%Y-%m-%d})")
-    table.caption = f"annualised by {result.config['annualisation']}"
+    withheld = unavailable(result.metrics)  # too little data for a year's figures: say why they are blank
+    table.caption = f"annualised by {result.config['annualisation']}" + (
+        f"; CAGR, volatility, Sharpe, Sortino and Calmar withheld: {next(iter(withheld.values()))}" if withheld else "")
     table.add_column("Metric")
     table.add_column("Value", justify="right")
     table.add_row("Starting cash", money(Decimal(str(result.config["cash"]))))

@@ -71,5 +71,19 @@ def test_a_two_year_daily_backtest_keeps_its_figures_as_computed_from_its_equity
 def test_stored_metrics_without_a_year_give_no_reason():
     assert unavailable({"bars": 3, "sharpe": None}) == {}  # a run stored before bars_per_year was reported
     stored = {"bars": 3, "bars_per_year": 252.0, **dict.fromkeys(ANNUALISED)}
-    assert unavailable(stored) == dict.fromkeys(ANNUALISED, "not enough data: 2 returns; annualised figures need at least 30 (30, covering a month of "
-        "this run's year of 252 bars)")
+    assert unavailable(stored) == dict.fromkeys(ANNUALISED, (
+        "not enough data: 2 returns; annualised figures need at least 30 (30, covering a month of this run's year "
+        "of 252 bars)"))
+
+
+def test_the_backtest_command_says_why_its_sharpe_is_blank():
+    from click.testing import CliRunner
+
+    from app.cli.backtest import backtest
+
+    short = CliRunner().invoke(backtest, ["--strategy", "buy_and_hold", "--synthetic", "AAA:20:1"])
+    assert short.exit_code == 0, short.output
+    text = " ".join(short.stdout.split())  # the caption wraps to the table's width
+    assert "CAGR, volatility, Sharpe, Sortino and Calmar withheld: not enough data: 19 returns;" in text
+    long = CliRunner().invoke(backtest, ["--strategy", "buy_and_hold", "--synthetic", "AAA:300:1"])
+    assert long.exit_code == 0 and "withheld" not in long.stdout
