@@ -1,127 +1,142 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { resolve } from 'node:path';
-import { expect, test } from '@playwright/test';
-import { E2E_DIR } from './server';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, watchErrors } from './fixtures';
+import { freePort, PYTHON, signalGroup, spawnGroup, stopGroup, WEAVER, waitForLine } from './processes';
+import { STATE_DIR } from './server';
 
 /**
- * Honest connectivity (issue 17.5), against a real `weaver web` (gunicorn, gevent) on Postgres that this
- * spec starts itself, so it can freeze and kill it: within 5 s of the web process freezing or dying the page says
- * "disconnected" and greys its live figures; events written while it is down (to the outbox, as a worker
- * writes them) are in the event log once it is back, with none skipped.
+ * Honest connectivity (issue 17.5), against the Procfile's processes: Postgres, Redis, `weaver exchange` on
+ * second bars, the backtest and live workers and the scheduler (tests/e2e/connectivity.py starts them), and a
+ * `weaver web` (gunicorn, gevent) this spec starts itself so it can freeze and kill it. A 1Sec paper run keeps
+ * its live worker writing events while no web process runs: within 5 s of the web process freezing or dying
+ * the page says "disconnected" and greys its live figures; once it is back, the events the worker wrote in
+ * the meantime are in the event log, which then holds exactly the API's events.
  */
-const REPO = resolve(E2E_DIR, '..', '..');
-const PYTHON = resolve(REPO, '.venv', 'bin', 'python');
-const TOKEN = 'e2e-connectivity-token-0123456789';
+interface Deployment { token: string; web_env: Record<string, string>; logs: string }
+interface RunEvent { seq: number; ts: string; type: string }
 
-interface Database { database_url: string; name: string; run_id: string }
-
-function helper(...args: string[]): string {
-  const result = spawnSync(PYTHON, ['-m', 'tests.e2e.connectivity', ...args], { cwd: REPO, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`tests.e2e.connectivity ${args[0]} failed: ${result.stderr}`);
-  return result.stdout;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-let db: Database;
-let port: number;
+const LOGS = join(STATE_DIR, 'connectivity');
+let deployment: Deployment;
+let launcher: ChildProcess | null = null;
 let web: ChildProcess | null = null;
+let port = 0;
 
 function startWeb(): void {
-  web = spawn(resolve(REPO, '.venv', 'bin', 'weaver'), ['web', '--host', '127.0.0.1', '--port', String(port), '--workers', '1'], {
-    cwd: REPO, detached: true, stdio: 'ignore',
-    env: { ...process.env, WEAVER_DATABASE_URL: db.database_url, WEAVER_API_TOKEN: TOKEN, WEAVER_BROKER: 'redis',
-      WEAVER_REDIS_URL: process.env.WEAVER_REDIS_URL ?? 'redis://127.0.0.1:6379/0', WEAVER_UI_DIST: resolve(REPO, 'ui', 'dist'),
-      WEAVER_LOG_LEVEL: 'WARNING' },
-  });
-}
-
-/** Freeze or thaw the whole gunicorn group: a frozen server keeps its connections open and says nothing. */
-function signalWeb(signal: NodeJS.Signals): void {
-  if (web?.pid) process.kill(-web.pid, signal);
+  web = spawnGroup(WEAVER, ['web', '--host', '127.0.0.1', '--port', String(port), '--workers', '1'], {
+    env: deployment.web_env, logFile: join(LOGS, 'web.log') });
 }
 
 /** The whole gunicorn group, at once: the server is gone, not shutting down politely. */
 function killWeb(): void {
-  if (web?.pid) {
-    try {
-      process.kill(-web.pid, 'SIGKILL');
-    } catch { /* already gone */ }
-  }
+  signalGroup(web?.pid, 'SIGKILL');
   web = null;
 }
 
-async function waitUp(): Promise<void> {
-  const deadline = Date.now() + 60_000;
+async function api<T>(path: string, init?: RequestInit): Promise<T> {
+  const response = await fetch(`http://127.0.0.1:${port}/api/v1${path}`, { ...init,
+    headers: { Authorization: `Bearer ${deployment.token}`, 'Content-Type': 'application/json' } });
+  if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${path} → ${response.status}: ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** Until the web process answers and, with `healthy`, reports the workers and the scheduler beating. */
+async function waitUp(timeoutMs: number, healthy = false): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
   while (Date.now() < deadline) {
     try {
-      const response = await fetch(`http://127.0.0.1:${port}/api/v1/runs/${db.run_id}`, {
-        headers: { Authorization: `Bearer ${TOKEN}` } });
-      if (response.ok) return;
-    } catch { /* not listening yet */ }
-    await new Promise((r) => setTimeout(r, 250));
+      const health = await api<{ status: string; failing?: string[] }>('/health');
+      if (!healthy || health.status === 'ok') return;
+      last = JSON.stringify(health);
+    } catch (error) {
+      last = String(error);
+    }
+    await new Promise((r) => setTimeout(r, 500));
   }
-  throw new Error(`weaver web did not answer on port ${port} within 60 s`);
+  throw new Error(`weaver web on port ${port} was not up within ${timeoutMs / 1000} s (${last}); logs in ${LOGS}`);
 }
 
 test.beforeAll(async () => {
-  db = JSON.parse(helper('create')) as Database; // a migrated database, one run with 3 events
+  test.setTimeout(240_000);
+  mkdirSync(LOGS, { recursive: true });
+  // stdin stays a pipe: should this process die, it closes and the deployment cleans up after itself
+  launcher = spawnGroup(PYTHON, ['-m', 'tests.e2e.connectivity', LOGS], { logFile: join(LOGS, 'launcher.log'), stdin: 'pipe' });
+  const [line] = await waitForLine(launcher, /^\{.*"web_env".*\}$/, 180_000, 'the deployment (tests.e2e.connectivity)');
+  deployment = JSON.parse(line) as Deployment;
   port = await freePort();
   startWeb();
-  await waitUp();
+  await waitUp(120_000, true);
 });
 
-test.afterAll(() => {
+test.afterAll(async () => {
   killWeb();
-  if (db) helper('drop', db.name);
+  await stopGroup(launcher, 60_000); // it stops the workers, the scheduler and the exchange, and drops its database
 });
 
-test('kill the web process: disconnected within 5 s; restarted: the events written meanwhile are in the log', async ({ page }) => {
-  test.setTimeout(180_000);
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(`http://127.0.0.1:${port}/runs/${db.run_id}?token=${TOKEN}`);
-  const status = page.getByTestId('stream-status');
-  await expect(status).toHaveAttribute('data-state', 'open');
-  await page.getByTestId('tab-events').click();
-  await expect(page.getByTestId('event-row')).toHaveCount(3);
-  await expect(page.getByTestId('run-detail')).not.toHaveClass(/stale/);
+test('kill the web process: disconnected within 5 s; restarted: the events the workers wrote meanwhile are in the log',
+  async ({ page }) => {
+    test.setTimeout(240_000);
+    // requests to the server this test kills fail on purpose; an uncaught error or any other console error fails it
+    const errors = watchErrors(page, /Failed to load resource|net::ERR_/);
+    const run = await api<{ id: string }>('/runs', { method: 'POST', body: JSON.stringify({
+      mode: 'paper', name: 'connectivity', strategy: 'sma_cross', params: { fast: 2, slow: 4 }, symbols: ['AAPL'],
+      timeframe: '1Sec', cash: '100000', start_now: true }) });
+    await page.goto(`http://127.0.0.1:${port}/runs/${run.id}?token=${deployment.token}`);
+    const status = page.getByTestId('stream-status');
+    await expect(status).toHaveAttribute('data-state', 'open');
+    await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'running', { timeout: 60_000 });
+    await page.getByTestId('tab-events').click();
+    const rows = page.getByTestId('event-row');
+    // the live worker trades: its fills arrive in the log over the stream
+    await expect(rows.filter({ hasText: 'order.filled' }).first()).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByTestId('run-detail')).not.toHaveClass(/stale/);
 
-  // A frozen server closes nothing: only the missing heartbeats tell.
-  signalWeb('SIGSTOP');
-  const frozenAt = Date.now();
-  await expect(status).toHaveAttribute('data-state', 'down', { timeout: 5_000 });
-  expect(Date.now() - frozenAt).toBeLessThan(5_000);
-  signalWeb('SIGCONT');
-  await expect(status).toHaveAttribute('data-state', 'open', { timeout: 30_000 });
+    // A frozen server closes nothing: only the missing heartbeats tell.
+    signalGroup(web?.pid, 'SIGSTOP');
+    const frozenAt = Date.now();
+    await expect(status).toHaveAttribute('data-state', 'down', { timeout: 5_000 });
+    expect(Date.now() - frozenAt).toBeLessThan(5_000);
+    signalGroup(web?.pid, 'SIGCONT');
+    await expect(status).toHaveAttribute('data-state', 'open', { timeout: 30_000 });
 
-  killWeb();
-  const killedAt = Date.now();
-  await expect(status).toHaveAttribute('data-state', 'down', { timeout: 5_000 });
-  await expect(status).toContainText('disconnected');
-  expect(Date.now() - killedAt).toBeLessThan(5_000);
-  await expect(page.getByTestId('run-detail')).toHaveClass(/stale/); // figures greyed: as of the last update
+    const seenBefore = Math.max(...(await rows.locator('td:first-child').allInnerTexts()).map(Number));
+    killWeb();
+    const killedAt = Date.now();
+    await expect(status).toHaveAttribute('data-state', 'down', { timeout: 5_000 });
+    await expect(status).toContainText('disconnected');
+    expect(Date.now() - killedAt).toBeLessThan(5_000);
+    await expect(page.getByTestId('run-detail')).toHaveClass(/stale/); // figures greyed: as of the last update
 
-  helper('events', db.database_url, db.run_id, '4', '5'); // written while no web process runs
-  startWeb();
-  await waitUp();
-  await expect(status).toHaveAttribute('data-state', 'open', { timeout: 40_000 });
-  await expect(page.getByTestId('event-row')).toHaveCount(8, { timeout: 10_000 });
-  const seqs = await page.getByTestId('event-row').locator('td:first-child').allInnerTexts();
-  expect(seqs.map(Number)).toEqual([8, 7, 6, 5, 4, 3, 2, 1]); // newest first, no gap
-  await expect(page.getByTestId('run-detail')).not.toHaveClass(/stale/);
+    await page.waitForTimeout(8_000); // no web process: the live worker trades on, writing events
+    const restartedAt = Date.now();
+    startWeb();
+    await waitUp(60_000);
+    await expect(status).toHaveAttribute('data-state', 'open', { timeout: 40_000 });
+    await expect(page.getByTestId('run-detail')).not.toHaveClass(/stale/);
 
-  helper('breach', db.database_url, db.run_id); // and the live stream carries on
-  await expect(page.getByTestId('event-row')).toHaveCount(9, { timeout: 10_000 });
-  await expect(page.getByTestId('event-row').first()).toContainText('risk.breached');
-  expect(errors).toEqual([]);
-});
+    // The events the worker wrote while no web process ran, as the API lists them...
+    const during = (await api<RunEvent[]>(`/runs/${run.id}/events?after=0&limit=5000`))
+      .filter((e) => Date.parse(e.ts) > killedAt && Date.parse(e.ts) < restartedAt);
+    expect(during.length, 'the live worker wrote no event during the outage').toBeGreaterThan(0);
+    expect(Math.min(...during.map((e) => e.seq))).toBeGreaterThan(seenBefore);
+    console.log(`[connectivity] ${during.length} events written during the ${(restartedAt - killedAt) / 1000} s outage: `
+      + [...new Set(during.map((e) => e.type))].join(', '));
+    // ...are in the page's log, without a reload
+    const shown = async () => (await rows.locator('td:first-child').allInnerTexts()).map(Number);
+    await expect.poll(async () => {
+      const seqs = new Set(await shown());
+      return during.filter((e) => !seqs.has(e.seq)).map((e) => `${e.seq} ${e.type}`);
+    }, { timeout: 15_000, message: 'outage events missing from the event log' }).toEqual([]);
+
+    // Stopped, so the log settles: it holds exactly the API's events, newest first, none skipped.
+    await api(`/runs/${run.id}/stop`, { method: 'POST', body: '{}' });
+    await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'stopped', { timeout: 60_000 });
+    await expect.poll(async () => {
+      const listed = (await api<RunEvent[]>(`/runs/${run.id}/events?after=0&limit=5000`)).map((e) => e.seq);
+      const ui = await shown();
+      return { missing: listed.filter((seq) => !ui.includes(seq)), extra: ui.filter((seq) => !listed.includes(seq)),
+        newestFirst: ui.every((seq, i) => i === 0 || seq < (ui[i - 1] ?? Infinity)) };
+    }, { timeout: 15_000 }).toEqual({ missing: [], extra: [], newestFirst: true });
+    expect(errors).toEqual([]);
+  });
