@@ -1,6 +1,6 @@
 import type { Run } from '@/lib/api/types';
 
-/** One colour per compared run (up to 5), told apart on the dark and the light background. */
+/** One colour per compared run (up to 5), told apart on Haro's dark background. */
 export const RUN_COLORS = ['#4cb3ff', '#f2a93b', '#c58cff', '#22c57a', '#ff7ab6'] as const;
 
 export function runColor(index: number): string {
