@@ -74,11 +74,24 @@ def _instrument(session: Session, run: Run) -> Instrument:
 
 
 def _curve(session: Session, run_id: str) -> tuple[np.ndarray, np.ndarray]:
+    """(epoch ns, equity as float) of every point, oldest first. On Postgres the server sends 8-byte
+    integers and floats to the driver's own cursor: a minute run's million points take about 3 s on a
+    loaded machine, against 10 s through ORM rows of datetimes and Decimals."""
+    if session.get_bind().dialect.name == "postgresql":
+        driver = session.connection().connection.driver_connection
+        with driver.cursor() as cursor:
+            cursor.execute(_PG_CURVE, [run_id])
+            rows = cursor.fetchall()
+        micro = np.array([us for us, _ in rows], dtype=np.int64)
+        return micro * 1000, np.array([e for _, e in rows], dtype=np.float64)
     rows = session.execute(select(EquityPoint.ts, EquityPoint.equity).where(EquityPoint.run_id == run_id)
                            .order_by(EquityPoint.ts)).all()
     micro = np.fromiter(((ts - _EPOCH) // _MICROSECOND for ts, _ in rows), dtype=np.int64, count=len(rows))
-    equity = np.fromiter((float(e) for _, e in rows), dtype=np.float64, count=len(rows))
-    return micro * 1000, equity
+    return micro * 1000, np.fromiter((float(e) for _, e in rows), dtype=np.float64, count=len(rows))
+
+
+_PG_CURVE = ("SELECT (extract(epoch FROM ts) * 1000000)::int8, equity::float8 FROM equity_points "
+             "WHERE run_id = %s ORDER BY ts")
 
 
 def _trade_returns(session: Session, run: Run) -> list[Decimal]:

@@ -3,7 +3,7 @@ run's whole stored equity curve and trades (not the chart's downsampled curve)."
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import numpy as np
@@ -11,10 +11,14 @@ import pandas as pd
 import pytest
 from flask.testing import FlaskClient
 
-from app.bootstrap import Container
+from app.bootstrap import Container, bootstrap
 from app.greta.analysis import local_days, monthly_returns, period_closes, rolling_sharpe, trade_spread
+from app.services.analysis import _curve, run_analysis
 from app.services.backtests import BacktestService
+from app.walle.models import EquityPoint
+from tests.conftest import make_settings
 from tests.integration.api.conftest import store_daily_bars
+from tests.integration.foundation.factories import make_run
 
 ERROR_KEYS = {"code", "message", "details", "correlation_id"}
 
@@ -84,3 +88,68 @@ def test_an_unknown_run_is_404_with_the_error_body(client: FlaskClient) -> None:
     assert response.status_code == 404
     body = response.get_json()
     assert set(body) == ERROR_KEYS and body["code"] == "not_found" and "no-such-run" in body["message"]
+
+
+def test_an_intraday_us_equity_run_closes_its_days_in_new_york(client: FlaskClient, pg: Container) -> None:
+    # hourly bars round the clock for 120 days: 00:00–03:00 UTC belong to the previous New York day
+    start = int(datetime.fromisoformat("2023-11-01T00:00:00+00:00").timestamp())
+    hours = 120 * 24
+    ts = np.array([(start + 3600 * i) * 10**9 for i in range(hours)], dtype=np.int64)
+    close = [Decimal("100") + Decimal(round(10 * np.sin(i / 40), 2)).quantize(Decimal("0.01")) for i in range(hours)]
+    with pg.uow() as uow:
+        uow.bars.insert_columns("MSFT", "1Hour", ts, close, [c + 1 for c in close], [c - 1 for c in close], close,
+                                [1000] * hours, source="test")
+        uow.commit()
+    run = client.post("/api/v1/runs", json={"strategy": "sma_cross", "symbols": ["MSFT"], "cash": "10000",
+                                            "timeframe": "1Hour", "asset_class": "us_equity",
+                                            "params": {"fast": 5, "slow": 20}, "start_now": True}).get_json()
+    assert BacktestService(pg.uow, pg.read_session).execute(run["id"]) == "completed"
+    body = client.get(f"/api/v1/runs/{run['id']}/analysis").get_json()
+
+    curve = client.get(f"/api/v1/runs/{run['id']}/equity").get_json()
+    stamps = np.array([int(datetime.fromisoformat(p["ts"]).timestamp()) * 10**9 for p in curve], dtype=np.int64)
+    equity = np.array([float(p["equity"]) for p in curve])
+    days, closes = period_closes(local_days(stamps, "America/New_York"), equity)
+    assert body["zone"] == "America/New_York"
+    assert body["monthly"] == [{"year": y.year, "months": list(y.months), "total": y.total}
+                               for y in monthly_returns(days, closes, 10_000.0)]
+    assert [row["year"] for row in body["monthly"]] == [2023, 2024]
+    # October 31st in New York holds the first bars (00:00–03:00 UTC on November 1st): October has a figure
+    assert body["monthly"][0]["months"][9] is not None
+    sharpe = body["rolling_sharpe"]
+    assert sharpe["periods_per_year"] == 252 and sharpe["period"] == "day"  # the US equity session's year
+    assert sharpe["values"] == rolling_sharpe(days, closes, 63, 252.0).values
+    assert len(sharpe["values"]) == len(days) - 1 - 63 + 1 and sharpe["dates"][-1] == str(
+        days[-1].astype("datetime64[D]"))
+
+
+def test_postgres_and_sqlite_read_the_same_curve_to_the_microsecond(pg: Container, sqlite_url: str) -> None:
+    """Postgres sends the curve as integers and floats to the driver's cursor; SQLite through the ORM.
+    Both read the same instants and equities, so they give the same analysis."""
+    start = datetime(2023, 12, 30, 21, 0, 0, 123456, tzinfo=UTC)
+    points = [(start + timedelta(hours=7 * i, microseconds=i), Decimal("10000.0001") + Decimal(i * 37 % 101) / 7)
+              for i in range(40)]
+    sqlite = bootstrap(make_settings(sqlite_url, broker="memory"), listen=False)
+    try:
+        found = []
+        for container in (pg, sqlite):
+            with container.uow() as uow:
+                run = uow.runs.add(make_run(timeframe="1Hour", status="completed",
+                                            options={"asset_class": "us_equity"}))
+                uow.session.flush()
+                uow.session.add_all([EquityPoint(run_id=run.id, ts=ts, equity=e.quantize(Decimal("0.0001")),
+                                                 cash=e.quantize(Decimal("0.0001")), benchmark=None)
+                                     for ts, e in points])
+                uow.commit()
+                run_id = run.id
+            with container.read_session() as session:
+                found.append((_curve(session, run_id), run_analysis(session, run_id)))
+    finally:
+        sqlite.close()
+    (pg_ts, pg_equity), pg_analysis = found[0]
+    (lite_ts, lite_equity), lite_analysis = found[1]
+    instants = [int(ts.timestamp()) * 10**9 + ts.microsecond * 1000 for ts, _ in points]
+    assert pg_ts.tolist() == lite_ts.tolist() == instants
+    assert pg_equity.tolist() == lite_equity.tolist() == [float(e.quantize(Decimal("0.0001"))) for _, e in points]
+    assert pg_analysis.monthly == lite_analysis.monthly and pg_analysis.zone == "America/New_York"
+    assert [y.year for y in pg_analysis.monthly] == [2023, 2024]
