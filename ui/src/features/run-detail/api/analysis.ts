@@ -10,11 +10,13 @@ export type YearReturns = components['schemas']['YearReturnsOut'];
 export type TradeReturns = components['schemas']['TradeReturnsOut'];
 export type RollingSharpe = components['schemas']['RollingSharpeOut'];
 
-/** Under the run's key, so an event about the run (a tick, its completion) refreshes the analysis too. */
-export function useAnalysis(id: string, enabled = true) {
+/** Under the run's key, so a change of the run's status (its completion) refreshes the analysis too. A
+ *  running paper or live run's ticks do not (each would reread its whole curve): `refreshMs` polls instead. */
+export function useAnalysis(id: string, enabled = true, refreshMs: number | false = false) {
   return useQuery({
     queryKey: [...keys.run.all(id), 'analysis'] as const,
     enabled,
+    refetchInterval: refreshMs,
     queryFn: ({ signal }) => api.get<RunAnalysis>(`/runs/${id}/analysis`, undefined, signal),
   });
 }

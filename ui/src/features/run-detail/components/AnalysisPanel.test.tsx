@@ -104,4 +104,14 @@ describe('AnalysisPanel', () => {
     expect(screen.getByTestId('analysis-waiting')).toHaveTextContent('once the backtest completes');
     expect(get).not.toHaveBeenCalled();
   });
+
+  it('reads a running paper run at once and says it refreshes', async () => {
+    get.mockClear();
+    get.mockResolvedValueOnce(analysis());
+    renderPanel({ ...RUN, id: 'r3', mode: 'paper', timeframe: '1Min', status: 'running' } as Run);
+    expect(await screen.findByTestId('monthly-table')).toBeInTheDocument();
+    expect(screen.getByTestId('analysis-refresh')).toHaveTextContent('refreshed every minute');
+    expect(screen.getByTestId('monthly-returns')).toHaveTextContent('Days end at midnight UTC.');
+    expect(get).toHaveBeenCalledWith('/runs/r3/analysis', undefined, expect.anything());
+  });
 });

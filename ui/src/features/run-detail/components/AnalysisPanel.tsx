@@ -6,15 +6,19 @@ import { type RollingSharpe, type TradeReturns, type YearReturns, useAnalysis } 
 import { binLabel, formatReturnPct, formatSharpe, MONTH_LABELS, returnTone } from './analysisFormat';
 import { RollingSharpeChart } from './RollingSharpeChart';
 
+const REFRESH_MS = 60_000;
+
 /** Monthly returns (compounded from month-end equity), the spread of closed trades' returns and rolling
  *  Sharpe, all computed by the server from the run's whole equity curve and every trade. */
 export function AnalysisPanel({ run }: { run: Run }) {
   const waiting = run.status === 'created' || run.status === 'queued'
     || (run.mode === 'backtest' && run.status === 'running');
-  const analysis = useAnalysis(run.id, !waiting);
+  const live = run.mode !== 'backtest' && run.status === 'running';
+  const analysis = useAnalysis(run.id, !waiting, live ? REFRESH_MS : false);
   const data = analysis.data;
   return (
-    <Panel title="Analysis" testId="analysis-panel">
+    <Panel title="Analysis" testId="analysis-panel"
+      actions={live ? <span className="dim" data-testid="analysis-refresh">refreshed every minute</span> : null}>
       <ErrorBanner error={analysis.error} title="The analysis could not be loaded" />
       {waiting ? (
         <p className="muted" data-testid="analysis-waiting">
