@@ -74,3 +74,29 @@ test('an SMA-cross run: its SMAs over the candles, the hovered bar read out, a t
     await shot('run-chart-centred');
     expect(errors).toEqual([]);
   });
+
+test("an RSI run draws its RSI in a pane of its own below the candles, and leaving the page throws nothing",
+  async ({ page, openApp, apiGet, request, server, shot }) => {
+    const errors = watchErrors(page);
+    const headers = { Authorization: `Bearer ${server.token}` };
+    const first = await apiGet<Run>(`/runs/${await completedDailyBacktest(request, server)}`);
+    const response = await request.post(`${server.url}/api/v1/runs`, { headers, data: { mode: 'backtest',
+      strategy: 'rsi_reversion', params: { period: 14 }, symbols: first.symbols, timeframe: '1Day', start_now: true } });
+    expect(response.status()).toBe(201);
+    const { id } = (await response.json()) as { id: string };
+    await expect.poll(async () => (await apiGet<{ status: string }>(`/runs/${id}`)).status,
+      { timeout: 90_000, intervals: [500] }).toBe('completed');
+
+    await openApp(`/runs/${id}`);
+    const chart = page.getByTestId('candle-chart');
+    await expect(chart).toHaveAttribute('data-lines', '1');
+    await expect(page.getByTestId('legend-item')).toHaveText([/RSI 14/]);
+    await expect.poll(async () => (await chart.boundingBox())?.height).toBe(480);  // 360 + the RSI pane
+    await expect(page.getByTestId('legend-value')).toHaveText(/^\d{1,3}\.\d\d$/);  // the last bar's RSI
+    await shot('run-chart-rsi-pane');
+    await page.getByTestId('nav-runs').click();
+    await page.goto(`/runs/${first.id}`);
+    await expect(page.getByTestId('candle-chart')).toHaveAttribute('data-lines', '2');
+    await page.waitForTimeout(500);  // a disposed chart would throw a frame later
+    expect(errors).toEqual([]);
+  });
