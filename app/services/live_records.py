@@ -9,6 +9,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 from sqlalchemy.orm import Session
@@ -40,10 +41,15 @@ class LiveTrade:
     bars_held: int
 
 
-def trade_metrics(session: Session, run_id: str) -> Metrics:
-    """Trades, win rate, profit factor, expectancy and trade returns of the run's closed round trips, as
-    a backtest's metrics give them (app/greta/metrics.py), paired from its fills as its trades table is."""
-    trips, _ = round_trips(FillRow(*row) for row in LiveRecords(session).fill_rows(run_id))
+def trade_metrics(session: Session, run_ids: list[str]) -> dict[str, Metrics]:
+    """Trades, win rate, profit factor, expectancy and trade returns of each run's closed round trips, as
+    a backtest's metrics give them (app/greta/metrics.py), paired from its fills as its trades table is
+    (the fills of every run given read in one query)."""
+    return {run_id: _trade_metrics(rows) for run_id, rows in LiveRecords(session).fill_rows_of(run_ids).items()}
+
+
+def _trade_metrics(rows: list[tuple[Any, ...]]) -> Metrics:
+    trips, _ = round_trips(FillRow(*row) for row in rows)
     pnl = np.array([float(trip.trade.pnl) for trip in trips], dtype=np.float64)
     pct = np.array([float(return_pct(int(trip.trade.pnl * 100), int(trip.entry_value * 100))) for trip in trips],
                    dtype=np.float64)

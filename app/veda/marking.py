@@ -1,11 +1,12 @@
 """Marking a live run at each bar: positions at the bar's close, the equity point, the run's metrics.
 
 What a tick's cost must not grow with is kept here per run: the equity curve (read once, then
-appended), the start-of-day equity (read once a day), the metric rows already stored, the run's
-annualisation and its trade figures (paired from its fills again only when its cash moved: a fill
-or a fee). Besides a backtest's equity figures a live run reports `day_pnl`: equity now − equity at
-00:00 New York of the bar's day (the day the daily-loss limit counts), and `day_start_equity`.
-Nothing here opens a unit of work: the tick hands its own in.
+appended), the start-of-day equity (read once a day), the metric rows already stored and the run's
+annualisation. Its trade figures are paired from its fills again only when its cash moved (a fill or
+a fee), the runs of one bar that traded together, their fills read in one query (`write`). Besides a
+backtest's equity figures a live run reports `day_pnl`: equity now − equity at 00:00 New York of the
+bar's day (the day the daily-loss limit counts), and `day_start_equity`. Nothing here opens a unit of
+work: the tick hands its own in.
 """
 
 from __future__ import annotations
@@ -39,15 +40,16 @@ class Curve:
     bars_per_year: float | None = None
     day: tuple[datetime, Decimal] | None = None  # (day start, equity at it)
     cash_seen: Decimal | None = None  # the cash the trade figures were paired at
-    trades: dict[str, float | int | None] = field(default_factory=dict)
 
 
 class Marking:
     def __init__(self) -> None:
         self.curves: dict[str, Curve] = {}
+        self.unpaired: set[str] = set()  # runs whose cash moved this bar: their trades are paired in `write`
 
     def forget(self, run_id: str) -> None:
         self.curves.pop(run_id, None)
+        self.unpaired.discard(run_id)
 
     def day_start_equity(self, uow: UnitOfWork, run: RunFacts, day_start: datetime) -> Decimal:
         """The run's equity when its trading day began (its last point before), read once a day."""
@@ -62,7 +64,7 @@ class Marking:
              pending: list[dict[str, Any]] | None = None) -> Decimal:
         """Mark positions at the bar's close and record the run's equity point and metrics for the bar.
         `pending`: the metrics' new values are added to it, for the caller to write with other runs'
-        in one statement (`write_metrics`) in the same unit of work."""
+        in one statement (`write`) in the same unit of work."""
         equity = book.cash
         for symbol, position in book.positions.items():
             mark = marks.get(symbol, position.mark_price)
@@ -82,14 +84,26 @@ class Marking:
         day = datetime.combine(bar_ts.astimezone(NEW_YORK).date(), datetime.min.time(), NEW_YORK)
         day_start = self.day_start_equity(uow, run, day)
         if curve.cash_seen != book.cash:  # a fill or a fee since the last pairing (or none done yet)
-            curve.trades, curve.cash_seen = trade_metrics(uow.session, run.id), book.cash
+            curve.cash_seen = book.cash
+            self.unpaired.add(run.id)
         daily = {"day_start_equity": float(day_start), "day_pnl": float(equity - day_start)}
-        changed = self._metrics(uow, run, curve, {**curve.trades, **daily})
+        changed = self._metrics(uow, run, curve, daily)
         if pending is not None:
             pending.extend(changed)
         else:
-            write_metrics(uow, changed)
+            self.write(uow, changed)
         return equity
+
+    def write(self, uow: UnitOfWork, pending: list[dict[str, Any]]) -> None:
+        """Pair the trades of the runs whose cash moved (one query for all), then write every changed
+        figure in one statement (`write_metrics`)."""
+        if self.unpaired:
+            runs, self.unpaired = sorted(self.unpaired), set()
+            for run_id, figures in trade_metrics(uow.session, runs).items():
+                curve = self.curves.get(run_id)
+                if curve is not None and curve.metrics is not None:
+                    pending.extend(self._store(uow, run_id, curve, figures))
+        write_metrics(uow, pending)
 
     def _curve(self, uow: UnitOfWork, run_id: str, bar_ts: datetime) -> Curve:
         curve = self.curves.setdefault(run_id, Curve())
@@ -115,13 +129,19 @@ class Marking:
             curve.metrics = {name: None if value is None else float(value) for name, value in uow.session.execute(
                 select(RunMetric.name, RunMetric.value).where(RunMetric.run_id == run.id))}
         figures = {**equity_metrics(np.array(curve.equity), float(run.cash), curve.bars_per_year), **more}
+        return Marking._store(uow, run.id, curve, figures)
+
+    @staticmethod
+    def _store(uow: UnitOfWork, run_id: str, curve: Curve, figures: dict[str, Any]) -> list[dict[str, Any]]:
+        """Add the figures the run has no row for yet; return the stored ones whose value changed."""
+        assert curve.metrics is not None  # read by `_metrics` before any figure is stored
         changed = []
         for name, value in figures.items():
             value = None if value is None else float(value)
             if name not in curve.metrics:
-                uow.session.add(RunMetric(run_id=run.id, name=name, value=value))
+                uow.session.add(RunMetric(run_id=run_id, name=name, value=value))
             elif curve.metrics[name] != value:  # a flat run's figures stay put: nothing to write
-                changed.append({"run_id": run.id, "name": name, "value": value})
+                changed.append({"run_id": run_id, "name": name, "value": value})
             curve.metrics[name] = value
         return changed
 

@@ -41,7 +41,6 @@ from app.veda.desk import Desk
 from app.veda.fee_booking import FeeRead, book_fees
 from app.veda.gateway import Answer, LiveGateway
 from app.veda.history import Row, fetch_rows, ns_of
-from app.veda.marking import write_metrics
 from app.veda.open_orders import open_snapshots
 from app.veda.ports import Activity, Broker, BrokerOrder
 from app.veda.recording import record_bars, save_state, write_bars
@@ -175,7 +174,7 @@ class Ticker:
                     for step in steps:  # no write between them either: every run's metrics in one statement
                         step.outcome = self._settle(uow, step.run, step.context, bar_ts, step.marks, metrics)
                         finish(uow, step.run.id, bar_ts, step.outcome, started, False)
-                    write_metrics(uow, metrics)
+                    self.desk.marking.write(uow, metrics)  # trades of the runs that traded paired in one query
                 uow.commit()
         except Exception:
             log.exception("bar %s: settling %d runs together failed; settling each alone", bar_ts, len(steps))

@@ -24,6 +24,15 @@ class LiveRecords:
                  .where(Fill.run_id == run_id).order_by(Fill.ts, Fill.id))
         return [tuple(row) for row in self.session.execute(query)]  # type: ignore[misc]
 
+    def fill_rows_of(self, run_ids: list[str]) -> dict[str, list[tuple[Any, ...]]]:
+        """`fill_rows` of several runs in one query (a live bar's runs that traded), by run."""
+        query = (select(Fill.run_id, Fill.symbol, Fill.side, Fill.qty, Fill.price, Fill.fee, Fill.ts, Fill.fee_qty)
+                 .where(Fill.run_id.in_(run_ids)).order_by(Fill.run_id, Fill.ts, Fill.id))
+        out: dict[str, list[tuple[Any, ...]]] = {run_id: [] for run_id in run_ids}
+        for run_id, *row in self.session.execute(query):
+            out[run_id].append(tuple(row))
+        return out
+
     def bar_times(self, run_id: str, symbol: str) -> list[datetime]:
         query = (select(LiveBar.ts).where(LiveBar.run_id == run_id, LiveBar.symbol == symbol)
                  .order_by(LiveBar.ts))
