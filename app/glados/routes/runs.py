@@ -43,8 +43,10 @@ def list_runs(query: RunQuery) -> Response:
     """`sort` orders every matching run before paginating, so pages follow on; runs without the
     sorted metric come last in either order, and ties keep the newest first. Follow `next_cursor`
     (`?cursor=`) rather than `page` through many runs: each page then costs the same however deep.
-    `total` counts up to 1,000 runs (`total_exact` false: there are more)."""
-    filters = RunFilter(mode=query.mode, status=query.status, strategy=query.strategy, sweep_id=query.sweep_id)
+    `total` counts up to 1,000 runs (`total_exact` false: there are more). `cells=hide` leaves sweep
+    cells out (each sweep is one row of `GET /sweeps`; `sweep_id=` lists its cells)."""
+    filters = RunFilter(mode=query.mode, status=query.status, strategy=query.strategy, sweep_id=query.sweep_id,
+                        cells=query.cells)
     descending = query.order == "desc"
     with reading(services().container.read_engine) as conn:
         pages = RunPages(conn)

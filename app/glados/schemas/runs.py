@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from app.decimal_text import DecimalText
 from app.glados.schemas.common import MAX_SEQ, Out, PageQuery
@@ -77,12 +77,22 @@ class RunQuery(PageQuery):
     status: str | None = Field(
         None, pattern="^(created|queued|running|completed|failed|cancelled|stopping|stopped|error)$")
     strategy: str | None = Field(None, max_length=200)
-    sweep_id: str | None = Field(None, max_length=36)
+    sweep_id: str | None = Field(None, max_length=36, description="only this sweep's cells")
+    cells: Literal["show", "hide", "only"] = Field("show", description=(
+        "sweep cells: `show` lists every run (the default), `hide` only runs outside any sweep (the dashboard's "
+        "top level: it shows each sweep as one row and lists a sweep's cells with `sweep_id`), `only` only "
+        "sweep cells. With `sweep_id`, `hide` is refused (it would leave no run)"))
     sort: RunSort = Field("created_at", description="a run column or a metric name; runs without the metric go last")
     order: Literal["asc", "desc"] = "desc"
     cursor: str | None = Field(None, max_length=2000, description=(
         "the previous page's `next_cursor`: the page after it (`page` is then ignored). Unlike `page`, it costs "
         "the same however deep, and runs added meanwhile neither repeat nor push runs off the next page"))
+
+    @model_validator(mode="after")
+    def _cells_of_a_sweep(self) -> RunQuery:
+        if self.sweep_id is not None and self.cells == "hide":
+            raise ValueError("cells=hide leaves out every cell of the sweep sweep_id names: drop one of them")
+        return self
 
 
 class RunPage(Out):

@@ -50,6 +50,10 @@ class Run(EagerId, Base):
         Index("ix_runs_label_created_desc", text("coalesce(name, strategy)"), text("created_at DESC")),
         Index("ix_runs_symbols_created", text("CAST(symbols AS VARCHAR)"), "created_at"),
         Index("ix_runs_symbols_created_desc", text("CAST(symbols AS VARCHAR)"), text("created_at DESC")),
+        # The dashboard's top level (`cells=hide`): runs outside any sweep, newest first, however many cells
+        # sweeps have added (migration 0011).
+        Index("ix_runs_top_level_created", "created_at", "id", postgresql_where=text("sweep_id IS NULL"),
+              sqlite_where=text("sweep_id IS NULL")),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)

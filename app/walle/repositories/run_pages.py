@@ -45,7 +45,7 @@ from sqlalchemy import (
 
 from app.walle.models import Run, RunMetric
 from app.walle.repositories.run_item_json import item_json
-from app.walle.repositories.runs import RUN_COLUMNS, RunFilter, RunRepository
+from app.walle.repositories.runs import RUN_COLUMNS, RunFilter, RunRepository, cells_condition
 
 COUNT_CAP = 1_000  # counting further costs as much as the rows it counts: report "more than"
 # What a list item shows: every field of a run but its bookkeeping (corr_id, heartbeat_at), then metrics.
@@ -101,11 +101,23 @@ def inline(value: Any) -> Any:
     return literal(value, literal_execute=True)
 
 
+CELLS = {"cells=hide": "hide", "cells=only": "only"}  # a filter name for each `cells` that adds a condition
+
+
 def filtered(query: Select[Any], filters: tuple[str, ...]) -> Select[Any]:
-    """`query` limited to runs whose named columns equal the bound `f_<name>`."""
+    """`query` limited to runs whose named columns equal the bound `f_<name>`, and to the runs a
+    `cells=` name keeps (a condition without a parameter)."""
     for name in filters:
-        query = query.where(FILTERS[name] == bindparam(f"f_{name}"))
+        cells = CELLS.get(name)
+        query = query.where(cells_condition(cells) if cells else FILTERS[name] == bindparam(f"f_{name}"))
     return query
+
+
+def filter_names(filters: RunFilter) -> tuple[str, ...]:
+    """The shape of `filters`: which columns are bound, and the `cells` condition (part of the shape,
+    so each is a statement of its own, planned once)."""
+    names = tuple(name for name in FILTERS if getattr(filters, name) is not None)
+    return names if filters.cells == "show" else (*names, f"cells={filters.cells}")
 
 
 def filter_values(filters: RunFilter) -> dict[str, Any]:
@@ -212,7 +224,7 @@ class RunPages:
     def after(self, filters: RunFilter, *, limit: int, sort: str = "created_at", descending: bool = True,
               position: RunPosition | None = None) -> RunRows:
         """Up to `limit` runs following `position` (from the start without one)."""
-        names = tuple(name for name in FILTERS if getattr(filters, name) is not None)
+        names = filter_names(filters)
         values = filter_values(filters)
         start = "first"
         if position is not None:
@@ -227,7 +239,7 @@ class RunPages:
     def numbered(self, filters: RunFilter, *, limit: int, offset: int, sort: str = "created_at",
                  descending: bool = True) -> RunRows:
         """Page `offset // limit + 1` in the same order as `after`, counting past every earlier run."""
-        names = tuple(name for name in FILTERS if getattr(filters, name) is not None)
+        names = filter_names(filters)
         values = filter_values(filters)
         first, *rest = offset_arms(self.postgres, sort, descending, names)
         page = self.read((first,), {**values, "offset": offset}, names, limit)
@@ -282,6 +294,6 @@ class RunPages:
 
     def count(self, filters: RunFilter) -> tuple[int, bool]:
         """The number of matching runs up to `COUNT_CAP`, and whether that is all of them."""
-        names = tuple(name for name in FILTERS if getattr(filters, name) is not None)
+        names = filter_names(filters)
         found = self.conn.scalar(counted(names), filter_values(filters)) or 0
         return min(found, COUNT_CAP), found <= COUNT_CAP

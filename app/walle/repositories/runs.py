@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import String, and_, cast, delete, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -12,13 +12,28 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from app.walle.models import Run, RunMetric, Sweep
 
+Cells = Literal["show", "hide", "only"]
+
 
 @dataclass(frozen=True)
 class RunFilter:
+    """`cells`: every run ("show"), only runs outside any sweep ("hide": the dashboard's top level, each
+    sweep folded into one row of its own) or only sweep cells ("only")."""
+
     mode: str | None = None
     status: str | None = None
     strategy: str | None = None
     sweep_id: str | None = None
+    cells: Cells = "show"
+
+
+def cells_condition(cells: Cells) -> ColumnElement[bool] | None:
+    """The WHERE clause `cells` adds; None for "show" (no condition). Migration 0011's partial index serves "hide"."""
+    if cells == "hide":
+        return Run.sweep_id.is_(None)
+    if cells == "only":
+        return Run.sweep_id.is_not(None)
+    return None
 
 
 # The run columns a list can sort by; any other sort key names a metric (run_metrics.name).
@@ -64,6 +79,8 @@ class RunRepository:
         ):
             if value is not None:
                 query = query.where(column == value)
+        if (condition := cells_condition(filters.cells)) is not None:
+            query = query.where(condition)
         total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         key = RUN_COLUMNS.get(sort)
         if key is None:
