@@ -2,18 +2,21 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/api/client';
 import { keys } from '@/lib/api/keys';
 import type { components } from '@/lib/api/generated/schema';
-import type { Position, Run, RunFilters, RunSort } from '@/lib/api/types';
+import type { Page, Position, Run, RunFilters, RunSort, Sweep } from '@/lib/api/types';
 import { add } from '@/lib/decimal';
 
 /** What GET /runs sorts by (a run column or a metric name), across all runs, before paginating. */
 export { RUN_SORTS, type RunSort } from '@/lib/api/types';
 export type SortOrder = NonNullable<components['schemas']['RunQuery']['order']>;
+/** Which sweep cells GET /runs lists: every run (`show`), none (`hide`: each sweep is one folded row), or only them. */
+export type RunCells = NonNullable<components['schemas']['RunQuery']['cells']>;
 
 /** GET /runs' page: `total` counts up to 1,000 runs (`total_exact` false: more match); `next_cursor` is set
  * while a further page may follow. */
 export type RunPage = Omit<components['schemas']['RunPage'], 'items'> & { items: Run[] };
 
 export interface RunListQuery extends RunFilters {
+  cells?: RunCells;
   sort?: RunSort;
   order?: SortOrder;
   /** The previous page's `next_cursor`: the server seeks there (`page` is then only shown), so a deep
@@ -25,10 +28,21 @@ export function useRuns(filters: RunListQuery) {
   return useQuery({
     queryKey: keys.runs.list(filters),
     queryFn: ({ signal }) => api.get<RunPage>('/runs', {
-      mode: filters.mode, status: filters.status, strategy: filters.strategy, page: filters.page ?? 1,
+      mode: filters.mode, status: filters.status, strategy: filters.strategy, sweep_id: filters.sweep_id,
+      cells: filters.cells, page: filters.page ?? 1,
       per_page: filters.per_page ?? 100, sort: filters.sort, order: filters.order, cursor: filters.cursor,
     }, signal),
     placeholderData: keepPreviousData,
+  });
+}
+
+/** The sweeps the dashboard folds, newest first: one row each, its cells listed when it is opened. */
+export function useFoldedSweeps(page: number, perPage: number, enabled: boolean) {
+  return useQuery({
+    queryKey: [...keys.sweeps.all, 'folded', page, perPage],
+    queryFn: ({ signal }) => api.get<Page<Sweep>>('/sweeps', { page, per_page: perPage }, signal),
+    placeholderData: keepPreviousData,
+    enabled,
   });
 }
 

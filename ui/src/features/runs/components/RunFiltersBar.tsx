@@ -1,9 +1,14 @@
+import { useEffect, useState } from 'react';
 import { Button } from '@/components/ui/Button';
-import { RUN_MODES, RUN_STATUSES, type RunFilters, type Mode, type RunStatus } from '@/lib/api/types';
+import { RUN_MODES, RUN_STATUSES, type Mode, type RunStatus } from '@/lib/api/types';
+import type { RunListQuery } from '../api/runs';
 
 export function RunFiltersBar({ filters, strategies, onChange }:
-  { filters: RunFilters; strategies: string[]; onChange: (patch: Partial<RunFilters>) => void }) {
+  { filters: RunListQuery; strategies: string[]; onChange: (patch: Partial<RunListQuery>) => void }) {
   const active = !!(filters.mode || filters.status || filters.strategy);
+  // Ticked at once: the URL (the truth) follows a moment later, and a controlled box would flick back meanwhile.
+  const [cellsShown, setCellsShown] = useState(filters.cells === 'show');
+  useEffect(() => setCellsShown(filters.cells === 'show'), [filters.cells]);
   return (
     <div className="page-head" data-testid="run-filters" style={{ gap: 8 }}>
       <select className="select" style={{ width: 'auto' }} aria-label="Mode" value={filters.mode ?? ''}
@@ -21,6 +26,13 @@ export function RunFiltersBar({ filters, strategies, onChange }:
         <option value="">all strategies</option>
         {strategies.map((s) => <option key={s} value={s}>{s}</option>)}
       </select>
+      <label className="indicator" title="Sweep cells are folded under their sweep; this lists them among the runs too">
+        <input type="checkbox" checked={cellsShown} data-testid="filter-cells" onChange={(e) => {
+          setCellsShown(e.target.checked);
+          onChange({ cells: e.target.checked ? 'show' : 'hide' });
+        }} />
+        Show sweep cells
+      </label>
       {active ? <Button size="sm" variant="ghost" onClick={() => onChange({ mode: '', status: '', strategy: '' })}>
         clear filters</Button> : null}
     </div>

@@ -1,12 +1,16 @@
+import { useCallback, useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { Button } from '@/components/ui/Button';
 import { EmptyState, ErrorBanner, Loading, Panel } from '@/components/ui/Feedback';
 import { useStrategies } from '@/lib/api/catalog';
 import { useStaleClass } from '@/lib/stream/useStaleClass';
-import { useRuns } from '../api/runs';
+import type { Run } from '@/lib/api/types';
+import { useFoldedSweeps, useRuns } from '../api/runs';
 import { useRunFilters } from '../hooks/useRunFilters';
 import { RunFiltersBar } from './RunFiltersBar';
-import { RunsTable } from './RunsTable';
+import { CompareBar } from './CompareBar';
+import { FoldedSweeps, SWEEPS_PER_PAGE } from './FoldedSweeps';
+import { RunsTable, type RunSelection } from './RunsTable';
 import { usePageTitle } from '@/lib/usePageTitle';
 
 export function RunsDashboard() {
@@ -16,6 +20,14 @@ export function RunsDashboard() {
   const strategies = useStrategies();
   const stale = useStaleClass();
   const filtered = !!(filters.mode || filters.status || filters.strategy);
+  // Sweep cells are folded under their sweep (FoldedSweeps) unless the URL says cells=show.
+  const cellsFolded = filters.cells === 'hide';
+  const sweepsStored = (useFoldedSweeps(1, SWEEPS_PER_PAGE, cellsFolded).data?.total ?? 0) > 0;
+  // Runs picked for the compare view, in the order picked; kept across pages, filters and opened sweeps.
+  const [picked, setPicked] = useState<string[]>([]);
+  const toggle = useCallback((run: Run) => setPicked((ids) => (
+    ids.includes(run.id) ? ids.filter((id) => id !== run.id) : [...ids, run.id])), []);
+  const selection = useMemo<RunSelection>(() => ({ selected: new Set(picked), toggle }), [picked, toggle]);
   const data = runs.data;
   const pages = data ? Math.max(1, Math.ceil(data.total / data.per_page)) : 1;
   // Past 1,000 runs the server stops counting: the pager then follows its cursor, not the count.
@@ -36,6 +48,8 @@ export function RunsDashboard() {
         <Link className="btn" to="/runs/new?mode=paper" data-testid="new-trading-run">New paper / live run</Link>
       </div>
       <RunFiltersBar filters={filters} strategies={(strategies.data ?? []).map((s) => s.name)} onChange={setFilters} />
+      <CompareBar ids={picked} onClear={() => setPicked([])} />
+      {cellsFolded ? <FoldedSweeps view={filters} selection={selection} /> : null}
       <ErrorBanner error={runs.error} title="Runs could not be loaded" />
       <Panel bodyClass="" testId="runs-panel">
         {runs.isPending ? <Loading /> : data && data.items.length === 0 ? (
@@ -46,6 +60,11 @@ export function RunsDashboard() {
                 <Button onClick={() => setFilters({ page: Math.max(1, shownPage - 1) })}>Previous</Button>
                 <Button onClick={() => setFilters({ page: 1 })}>First page</Button>
               </div>
+            </EmptyState>
+          ) : cellsFolded && sweepsStored && !filtered ? (
+            <EmptyState title="No runs outside sweeps" testId="runs-only-sweeps">
+              <p style={{ margin: 0 }}>Every run is a sweep cell: open a sweep above, or list the cells here.</p>
+              <Button onClick={() => setFilters({ cells: 'show' })}>Show sweep cells</Button>
             </EmptyState>
           ) : filtered ? (
             <EmptyState title="No run matches these filters">
@@ -63,7 +82,7 @@ export function RunsDashboard() {
           )
         ) : data ? (
           <>
-            <RunsTable runs={data.items} />
+            <RunsTable runs={data.items} selection={selection} />
             {pages > 1 || hasNext ? (
               <div className="table-foot">
                 <span className="muted">server page {data.page}{exact ? ` of ${pages}` : ''}</span>

@@ -60,8 +60,24 @@ function withHeaders(columns: Column<Run>[], header: (column: Column<Run>) => Re
   return columns.map((c) => ({ ...c, header: header(c) }));
 }
 
-/** The runs of one server page, in the server's order; the headers change that order for all runs. */
-export function RunsTable({ runs }: { runs: Run[] }) {
+/** Runs picked for the compare view (ids in the order picked). */
+export interface RunSelection {
+  selected: ReadonlySet<string>;
+  toggle: (run: Run) => void;
+}
+
+function selectColumn(selection: RunSelection): Column<Run> {
+  return { key: 'select', header: <span className="sr-only">Select for compare</span>, render: (r) => (
+    <input type="checkbox" aria-label={`Select run ${runLabel(r)}`} data-testid="run-select"
+      checked={selection.selected.has(r.id)} onChange={() => selection.toggle(r)}
+      onClick={(e) => e.stopPropagation()} />
+  ) };
+}
+
+/** The runs of one server page, in the server's order; the headers change that order for all runs. With
+ * `selection`, each row has a checkbox that picks it for the compare view. */
+export function RunsTable({ runs, selection, testId = 'runs-table' }:
+  { runs: Run[]; selection?: RunSelection; testId?: string }) {
   const navigate = useNavigate();
   const [{ sort, order }, update] = useRunFilters();
   const columns = useMemo(() => withHeaders([
@@ -101,9 +117,10 @@ export function RunsTable({ runs }: { runs: Run[] }) {
     { key: 'actions', header: '', render: (r) => <RunActions run={r} /> },
   ], (c) => <SortHeader column={c.key} sort={sort} order={order}
     onSort={(key, dir) => update({ sort: key, order: dir })}>{c.header}</SortHeader>), [sort, order, update]);
+  const shown = useMemo(() => (selection ? [selectColumn(selection), ...columns] : columns), [selection, columns]);
 
   return (
-    <DataTable testId="runs-table" rows={runs} columns={columns} rowKey={(r) => r.id} pageSize={100}
+    <DataTable testId={testId} rows={runs} columns={shown} rowKey={(r) => r.id} pageSize={100}
       onRowClick={(r) => navigate(`/runs/${r.id}`)} />
   );
 }

@@ -6,8 +6,9 @@ import { RUN_SORTS, type RunListQuery, type RunSort, type SortOrder } from '../a
 /** Today's order when the URL names none: newest first (left out of the URL). */
 export const DEFAULT_SORT: { sort: RunSort; order: SortOrder } = { sort: 'created_at', order: 'desc' };
 
-/** The dashboard's view: filters, page and a sort that is always set. */
-export type RunView = RunListQuery & { sort: RunSort; order: SortOrder };
+/** The dashboard's view: filters, page and a sort that is always set. Sweep cells are folded under their
+ * sweep unless the URL says `cells=show`. */
+export type RunView = RunListQuery & { sort: RunSort; order: SortOrder; cells: 'show' | 'hide' };
 
 /**
  * Filters and the sort live in the URL, so a filtered, sorted view can be bookmarked and survives a
@@ -29,6 +30,7 @@ export function useRunFilters(): [RunView, (patch: Partial<RunListQuery>) => voi
       sort: sort && RUN_SORTS.includes(sort) ? sort : DEFAULT_SORT.sort,
       order: order === 'asc' || order === 'desc' ? order : DEFAULT_SORT.order,
       cursor: params.get('cursor') || undefined,
+      cells: params.get('cells') === 'show' ? 'show' : 'hide',
     };
   }, [params]);
   const update = useCallback((patch: Partial<RunListQuery>) => {
@@ -37,7 +39,7 @@ export function useRunFilters(): [RunView, (patch: Partial<RunListQuery>) => voi
       // Any change but a page turn starts again at page 1, without a cursor.
       for (const [k, v] of Object.entries({ page: 1, cursor: undefined, ...patch })) {
         const isDefault = (k === 'page' && v === 1) || (k === 'sort' && v === DEFAULT_SORT.sort)
-          || (k === 'order' && v === DEFAULT_SORT.order);
+          || (k === 'order' && v === DEFAULT_SORT.order) || (k === 'cells' && v === 'hide');
         if (v === '' || v === undefined || v === null || isDefault) next.delete(k);
         else next.set(k, String(v));
       }
