@@ -1,8 +1,9 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { render, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { api } from '@/lib/api/client';
 import type { Bar, Fill, Run } from '@/lib/api/types';
+import { focusChart } from '../state/chartFocus';
 import { PriceChartPanel } from './PriceChartPanel';
 
 vi.mock('@/lib/api/client', async (importOriginal) => {
@@ -12,8 +13,8 @@ vi.mock('@/lib/api/client', async (importOriginal) => {
 // The canvas chart cannot draw in jsdom: a stand-in shows what it was given.
 vi.mock('@/components/charts/CandleChart', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@/components/charts/CandleChart')>()),
-  CandleChart: ({ bars, marks }: { bars: Bar[]; marks: unknown[] }) => (
-    <div data-testid="candle-chart" data-bars={bars.length} data-marks={marks.length} />
+  CandleChart: ({ bars, marks, focus }: { bars: Bar[]; marks: unknown[]; focus: { from: string } | null }) => (
+    <div data-testid="candle-chart" data-bars={bars.length} data-marks={marks.length} data-focus={focus?.from ?? ''} />
   ),
 }));
 const get = vi.mocked(api.get);
@@ -61,5 +62,19 @@ describe('PriceChartPanel', () => {
     expect(screen.getByTestId('candle-chart')).toHaveAttribute('data-bars', '3');
     expect(get).toHaveBeenCalledWith('/runs/p1/bars', { symbol: 'AAPL', limit: 2000 }, expect.anything());
     expect(get).not.toHaveBeenCalledWith('/bars', expect.anything(), expect.anything());
+  });
+
+  it("switches to the symbol of a clicked trade and hands the chart the trade's times", async () => {
+    const pair = { ...RUN, id: 'm1', symbols: ['AAPL', 'MSFT'] } as Run;
+    renderPanel([0, 1, 2].map(bar), [], pair);
+    expect(await screen.findByTestId('candle-chart')).toHaveAttribute('data-focus', '');
+    act(() => focusChart('other-run', 'MSFT', bar(1).ts));  // another run's request is not this chart's
+    expect(screen.getByTestId('chart-symbol')).toHaveValue('AAPL');
+    act(() => focusChart('m1', 'MSFT', bar(1).ts, bar(2).ts));
+    expect(screen.getByTestId('chart-symbol')).toHaveValue('MSFT');
+    expect(await screen.findByTestId('candle-chart')).toHaveAttribute('data-focus', bar(1).ts);
+    fireEvent.change(screen.getByTestId('chart-symbol'), { target: { value: 'AAPL' } });  // the picker stays usable
+    expect(screen.getByTestId('chart-symbol')).toHaveValue('AAPL');
+    expect(await screen.findByTestId('candle-chart')).toHaveAttribute('data-focus', '');
   });
 });

@@ -30,13 +30,17 @@ export function PriceChartPanel({ run }: { run: Run }) {
   const indicatorWindow = useMemo(() => (live ? { limit: RECORDED_BARS }
     : { start: run.start_at, end: run.end_at, limit: STORED_BARS }), [live, run.start_at, run.end_at]);
   const indicators = useRunIndicators(run.id, symbol, indicatorWindow);
-  const focus = useChartFocus(run.id);
+  const requested = useChartFocus(run.id);
+  const [before] = useState(() => requested?.seq ?? 0);  // a request from an earlier visit is not acted on
+  const focus = requested && requested.seq > before ? requested : null;
   const panel = useRef<HTMLDivElement | null>(null);
-  useEffect(() => {
-    if (!focus) return;
-    if (focus.symbol !== symbol && run.symbols.includes(focus.symbol)) setSymbol(focus.symbol);
+  const handled = useRef(before);
+  useEffect(() => {  // once per request: the symbol picker stays the user's afterwards
+    if (!focus || focus.seq === handled.current) return;
+    handled.current = focus.seq;
+    if (run.symbols.includes(focus.symbol)) setSymbol(focus.symbol);
     panel.current?.scrollIntoView?.({ block: 'center', behavior: 'smooth' });
-  }, [focus, symbol, run.symbols]);
+  }, [focus, run.symbols]);
   const chartFocus = focus && focus.symbol === symbol ? focus : null;
   const fills = useRecords(run.id, 'fills');
   const barSeconds = secondsOf(run.timeframe) ?? undefined;
