@@ -10,8 +10,9 @@ the runner, orders go to an OrderGateway port, time is the bar's time.
         slow = Int(20, min=3, description="slow SMA bars")
 
         def init(self):
-            self.signal = self.I(crossover, self.I(sma, self.data.close, self.fast),
-                                 self.I(sma, self.data.close, self.slow))
+            fast = self.I(sma, self.data.close, self.fast, name=f"SMA {self.fast}", plot="price")  # drawn on the chart
+            slow = self.I(sma, self.data.close, self.slow, name=f"SMA {self.slow}", plot="price")
+            self.signal = self.I(crossover, fast, slow)
 
         def next(self):
             if self.signal[-1] > 0 and not self.position:
