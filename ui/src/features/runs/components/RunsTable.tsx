@@ -7,13 +7,18 @@ import { ProgressBar } from '@/components/ui/ProgressBar';
 import { Time } from '@/components/ui/Time';
 import type { Run } from '@/lib/api/types';
 import { formatNumber, formatPct, tone } from '@/lib/format';
-import { readMetric } from '@/lib/metrics';
+import { metricUnavailable, NOT_ENOUGH_DATA, readMetric } from '@/lib/metrics';
 import type { RunSort, SortOrder } from '../api/runs';
 import { useRunFilters } from '../hooks/useRunFilters';
 import { RunActions } from './RunActions';
 import { RunPnl } from './RunPnl';
 
 const metric = (run: Run, key: string) => readMetric(run.metrics, key);
+/** "not enough data", muted, with the API's reason as its title, where the API withheld the figure. */
+function withheld(run: Run, key: string): ReactNode {
+  const why = metricUnavailable(run.metrics_unavailable, key);
+  return why ? <span className="muted" title={why} data-testid="metric-withheld">{NOT_ENOUGH_DATA}</span> : null;
+}
 
 export function runLabel(run: Run): string {
   return run.name || `${run.strategy} ${run.symbols.join(',')}`;
@@ -107,7 +112,7 @@ export function RunsTable({ runs, selection, testId = 'runs-table' }:
     { key: 'return', header: 'Return', numeric: true,
       render: (r) => <span className={tone(metric(r, 'total_return'))}>{formatPct(metric(r, 'total_return'))}</span> },
     { key: 'sharpe', header: 'Sharpe', numeric: true, hideNarrow: true,
-      render: (r) => formatNumber(metric(r, 'sharpe')) },
+      render: (r) => withheld(r, 'sharpe') ?? formatNumber(metric(r, 'sharpe')) },
     { key: 'max_drawdown', header: 'Max DD', numeric: true,
       render: (r) => <span className={metric(r, 'max_drawdown') ? 'neg' : ''}>{formatPct(metric(r, 'max_drawdown'), 2, false)}</span> },
     { key: 'trades', header: 'Trades', numeric: true, hideNarrow: true,
