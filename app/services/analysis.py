@@ -28,7 +28,7 @@ from app.greta.analysis import (
     rolling_sharpe,
     trade_spread,
 )
-from app.greta.annualise import annualisation
+from app.greta.annualise import annualisation, year_instrument
 from app.marvin.instruments import Instrument
 from app.services.errors import NotFound
 from app.services.live_records import LIVE_MODES, closed_trades
@@ -62,10 +62,13 @@ class RunAnalysis:
 
 
 def _instrument(session: Session, run: Run) -> Instrument:
-    """The first symbol's instrument: the asset class the run asked for, else the stored one, else a
-    pair ('BTC/USD') is crypto, a paper or live run trades US equities, and anything else is `other`."""
+    """The first symbol's instrument: a backtest's as its metrics' year (app/greta/annualise.py); a paper or
+    live run's the asset class it asked for, else the stored one (its broker's), else a pair ('BTC/USD')
+    is crypto and anything else a US equity."""
     symbol = run.symbols[0]
     asked = run.options.get("asset_class")
+    if run.mode not in LIVE_MODES:  # a backtest's year is its own inputs' (as its metrics'), never a stored row
+        return year_instrument(symbol, asked)
     row = None if asked else InstrumentRepository(session).get(symbol)
     if row is not None:
         return Instrument(symbol, row.asset_class)

@@ -1,7 +1,8 @@
 """A paper run on one-second bars through the local exchange: its run page reports the trade figures of the
 round trips its fills make (win rate, profit factor), withholds an annualised Sharpe of seconds with the
 reason, and its day's P&L is its equity less the equity it started the New York day with. A backtest
-run before and after the paper run (which stores the broker's asset record for its symbol) is the same."""
+run before and after the paper run (which stores the broker's asset record for its symbol) is the same,
+and so is the first one's analysis (rolling Sharpe) read again afterwards."""
 
 from __future__ import annotations
 
@@ -64,6 +65,8 @@ def test_a_paper_run_reports_its_fills_trade_figures_and_leaves_backtests_unchan
         uow.commit()
     before = backtest(pg, client)
     assert before["metrics"]["sharpe"] is not None and before["metrics_unavailable"] == {}
+    analysis = client.get(f"/api/v1/runs/{before['id']}/analysis").get_json()
+    assert analysis["rolling_sharpe"]["values"]
 
     created = client.post("/api/v1/runs", json={
         "mode": "paper", "strategy": "sma_cross", "params": PARAMS, "symbols": ["AAPL"], "timeframe": "1Sec",
@@ -116,3 +119,4 @@ def test_a_paper_run_reports_its_fills_trade_figures_and_leaves_backtests_unchan
     after = backtest(pg, client)
     assert after["metrics"] == before["metrics"]
     assert after["options"]["annualisation"] == before["options"]["annualisation"]
+    assert client.get(f"/api/v1/runs/{before['id']}/analysis").get_json() == analysis  # its rolling Sharpe too
