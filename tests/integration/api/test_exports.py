@@ -55,4 +55,4 @@ def test_cli_shows_the_metrics_table_and_exports_files(client: FlaskClient, pg: 
     assert exported.returncode == 0, exported.stderr
     assert len(out.read_text().splitlines()) == 301
     missing = subprocess.run([str(WEAVER), "runs", "show", "nope"], env=env, capture_output=True, text=True)
-    assert missing.returncode == 2 and "no run with id nope" in missing.stderr
+    assert missing.returncode == 2 and "no run with id 'nope'" in missing.stderr
