@@ -15,7 +15,12 @@ page of runs with metrics follows there too).
 Each path's median and p95 are printed with the ratios page/healthz (same database, same loop) and
 100,000/100 (same path).
 
+`--cells show hide` measures each page also as the dashboard asks it (`cells=hide`: runs outside any
+sweep) in the same loop; `--sweep-share 0.95` stores the newest 95% of runs as cells of one sweep, so
+the runs outside it are all older than the cells (the case migration 0011's partial index is for).
+
 Usage: .venv/bin/python -m benchmarks.runs_list [--sizes 100 100000] [--repeat 30] [--orders desc asc]
+       [--cells show hide] [--sweep-share 0.95]
        .venv/bin/python -m benchmarks.runs_list --http [--seconds 20] [--connections 6]
 """
 
@@ -49,20 +54,33 @@ METRICS = ("total_return_pct", "sharpe", "max_drawdown_pct", "trades")
 HEALTHZ = "healthz"
 
 
+SWEEP_SHARE = 0.0  # the newest share of runs stored as one sweep's cells (--sweep-share)
+
+
+def top_level(count: int) -> int:
+    """How many of `count` runs are outside the sweep."""
+    return count - int(count * SWEEP_SHARE)
+
+
 def bulk_load(url: str, count: int) -> None:
-    """`count` backtest runs of a few strategies and statuses, one a second, and their metrics."""
+    """`count` backtest runs of a few strategies and statuses, one a second, and their metrics; the newest
+    `SWEEP_SHARE` of them cells of one sweep."""
     start = datetime(2025, 1, 1, tzinfo=UTC)
     dsn = url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(dsn) as conn, conn.cursor() as cur:
         ids = [str(uuid.uuid4()) for _ in range(count)]
+        sweep_id = str(uuid.uuid4())
+        cur.execute("INSERT INTO sweeps (id, strategy, grid, settings, status, created_at, updated_at) "
+                    "VALUES (%s, 'sma_cross', '{}', '{}', 'completed', %s, %s)", (sweep_id, start, start))
         with cur.copy("COPY runs (id, mode, name, strategy, params, symbols, timeframe, cash, fees, slippage, "
-                      "options, status, progress, created_at, updated_at) FROM STDIN") as copy:
+                      "options, status, progress, created_at, updated_at, sweep_id) FROM STDIN") as copy:
             for i, run_id in enumerate(ids):
                 at = start + timedelta(seconds=i)
                 copy.write_row((run_id, ("backtest", "paper", "live")[i % 3], None if i % 3 else f"cell {i}",
                                 ("sma_cross", "rsi_revert", "breakout", "momentum")[i % 4],
                                 f'{{"fast": {i % 20}}}', f'["{("AAPL", "MSFT", "SPY", "QQQ")[i % 4]}"]', "1Day",
-                                "10000", "{}", "{}", "{}", ("completed", "failed", "queued")[i % 3], 1.0, at, at))
+                                "10000", "{}", "{}", "{}", ("completed", "failed", "queued")[i % 3], 1.0, at, at,
+                                sweep_id if i >= top_level(count) else None))
         with cur.copy("COPY run_metrics (run_id, name, value) FROM STDIN") as copy:
             for i, run_id in enumerate(ids):
                 if i % 20 == 19:
@@ -106,16 +124,23 @@ def deep_position(count: int) -> int:
     return min(count * 4 // 5, count * 19 // 20 - 50)
 
 
+CELLS = ["show"]  # each page as asked with each of these `cells=` (--cells)
+
+
 def paths_for(client: FlaskClient, count: int, orders: list[str]) -> dict[str, str]:
-    """/healthz, then each sort's first page and a deep page (the cursor after `deep_position`)."""
+    """/healthz, then each sort's first page and a deep page (the cursor after `deep_position` of the
+    runs that match), for each `cells=`."""
     paths = {HEALTHZ: "/healthz"}
-    for sort in SORTS:
-        for order in orders:
-            base = f"/api/v1/runs?per_page=50&sort={sort}&order={order}"
-            paths[f"{sort} {order} page 1"] = base
-            body: dict[str, Any] = client.get(f"/api/v1/runs?per_page=1&sort={sort}&order={order}"
-                                              f"&page={deep_position(count)}").get_json()
-            paths[f"{sort} {order} deep"] = f"{base}&cursor={body['next_cursor']}"
+    for cells in CELLS:
+        suffix = "" if cells == "show" else f" {cells}"
+        matching = {"show": count, "hide": top_level(count), "only": count - top_level(count)}[cells]
+        for sort in SORTS:
+            for order in orders:
+                base = f"/api/v1/runs?per_page=50&sort={sort}&order={order}&cells={cells}"
+                paths[f"{sort} {order} page 1{suffix}"] = base
+                body: dict[str, Any] = client.get(f"/api/v1/runs?per_page=1&sort={sort}&order={order}&cells={cells}"
+                                                  f"&page={max(1, deep_position(matching))}").get_json()
+                paths[f"{sort} {order} deep{suffix}"] = f"{base}&cursor={body['next_cursor']}"
     return paths
 
 
@@ -245,7 +270,13 @@ def main() -> None:
     parser.add_argument("--http", action="store_true", help="through `weaver web` under load from a second process")
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--connections", type=int, default=6)
+    parser.add_argument("--cells", nargs="+", choices=["show", "hide", "only"], default=["show"],
+                        help="ask each page with these cells= (show: every run, as before)")
+    parser.add_argument("--sweep-share", type=float, default=0.0, help="the newest share of runs are sweep cells")
     args = parser.parse_args()
+    global SWEEP_SHARE  # noqa: PLW0603 - set once, before any database is loaded
+    SWEEP_SHARE = args.sweep_share
+    CELLS[:] = args.cells
     if args.http:
         samples = over_http(args.sizes, args.orders, args.seconds, args.connections)
         how = (f"HTTP: weaver web (gunicorn, gevent, 1 worker per database), {args.connections} keep-alive "
