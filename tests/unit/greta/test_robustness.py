@@ -1,0 +1,134 @@
+"""Monte Carlo over a trade sequence and the random-entry benchmark (app/greta/robustness.py), pinned
+on trade lists and price series whose answers are known."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from app.greta.robustness import TradeShape, band_indices, drawdowns, monte_carlo, random_entry
+
+KNOWN = [0.10, -0.05, 0.20, -0.15, 0.03, 0.07, -0.10, 0.12, -0.02, 0.05]
+
+
+def test_a_fixed_seed_gives_the_same_percentiles_and_another_seed_others() -> None:
+    first = monte_carlo(KNOWN, 10_000.0, method="bootstrap", resamples=500, seed=7)
+    again = monte_carlo(KNOWN, 10_000.0, method="bootstrap", resamples=500, seed=7)
+    other = monte_carlo(KNOWN, 10_000.0, method="bootstrap", resamples=500, seed=8)
+    assert first == again
+    assert first.final_equity != other.final_equity
+
+
+def test_shuffling_keeps_the_final_equity_but_not_the_drawdowns() -> None:
+    result = monte_carlo(KNOWN, 10_000.0, method="shuffle", resamples=1000, seed=1)
+    product = 10_000 * 1.10 * 0.95 * 1.20 * 0.85 * 1.03 * 1.07 * 0.90 * 1.12 * 0.98 * 1.05  # 12,184.66
+    spread = result.final_equity
+    for value in (spread.p5, spread.p50, spread.p95, spread.mean):
+        assert value == pytest.approx(product, rel=1e-12)
+    assert result.band_p5[-1] == pytest.approx(product, rel=1e-12) == result.band_p95[-1]
+    dd = result.max_drawdown_pct
+    assert dd.p5 < dd.p50 < dd.p95  # the order decides how deep the worst fall is
+    # the deepest possible: every loss in a row, (1 - .95 * .85 * .90 * .98) = 28.78 %
+    assert dd.p95 <= 28.78 + 1e-9 and result.max_drawdown_pct.p5 >= 15.0 - 1e-9  # never less than the worst loss
+    assert sum(result.drawdown_histogram.counts) == 1000
+
+
+def test_the_bootstrap_mean_final_equity_is_the_analytic_expectation() -> None:
+    """Trades drawn independently with replacement: E[prod(1 + r_i)] = (1 + mean r)^n exactly."""
+    rng = np.random.default_rng(3)
+    returns = rng.normal(0.004, 0.03, 200)
+    resamples = 20_000
+    result = monte_carlo(returns, 1.0, method="bootstrap", resamples=resamples, seed=11)
+    expected = (1 + returns.mean()) ** len(returns)
+    # the standard error from the resampled finals' own spread: rebuilt from the same seed's draws
+    finals = np.prod(1 + returns[np.random.default_rng(11).integers(0, 200, size=(resamples, 200))], axis=1)
+    assert result.final_equity.mean == pytest.approx(finals.mean(), rel=1e-12)
+    standard_error = finals.std(ddof=1) / np.sqrt(resamples)
+    assert abs(result.final_equity.mean - expected) < 3 * standard_error
+
+
+def test_drawdown_depth_and_length_of_a_known_path() -> None:
+    paths = np.array([[100.0, 110.0, 99.0, 104.5, 121.0, 60.5, 121.0],
+                      [100.0, 101.0, 102.0, 103.0, 104.0, 105.0, 106.0]])
+    depth, longest = drawdowns(paths)
+    assert depth.tolist() == pytest.approx([50.0, 0.0])  # 121 → 60.5
+    assert longest.tolist() == [2, 0]  # 99 and 104.5 below 110; 60.5 alone below 121 (121 is back at the peak)
+
+
+def test_probability_of_ruin_is_the_share_of_paths_reaching_the_drawdown() -> None:
+    returns = [0.5, -0.5]  # shuffled: +50 % then -50 % falls 50 %; -50 % first falls 50 % from the start
+    assert monte_carlo(returns, 100.0, method="shuffle", resamples=200, ruin_drawdown_pct=50).ruin_probability == 1.0
+    assert monte_carlo(returns, 100.0, method="shuffle", resamples=200, ruin_drawdown_pct=50.01).ruin_probability \
+        == 0.0
+    boot = monte_carlo(returns, 100.0, method="bootstrap", resamples=4000, seed=2, ruin_drawdown_pct=50)
+    assert boot.ruin_probability == pytest.approx(0.75, abs=0.03)  # only (+50 %, +50 %) escapes: 1 in 4
+
+
+def test_equity_bands_are_thinned_to_a_chart_width() -> None:
+    assert band_indices(5).tolist() == [0, 1, 2, 3, 4, 5]
+    thinned = band_indices(1000)
+    assert len(thinned) == 201 and thinned[0] == 0 and thinned[-1] == 1000
+    result = monte_carlo(np.full(1000, 0.001), 100.0, resamples=10)
+    assert result.band_trades == thinned.tolist()
+    assert result.band_p50[0] == 100.0 and result.band_p50[-1] == pytest.approx(100 * 1.001 ** 1000)
+
+
+def test_large_resample_counts_are_built_in_chunks_with_the_same_figures() -> None:
+    """More paths than one chunk holds: the draws continue from the same generator."""
+    import app.greta.robustness as module
+
+    whole = monte_carlo(KNOWN, 100.0, resamples=300, seed=4)
+    saved = module.CHUNK_CELLS
+    module.CHUNK_CELLS = 11 * 7  # seven paths of 11 points a chunk
+    try:
+        chunked = monte_carlo(KNOWN, 100.0, resamples=300, seed=4)
+    finally:
+        module.CHUNK_CELLS = saved
+    assert chunked.resamples == 300 and sum(chunked.drawdown_histogram.counts) == 300
+    assert chunked.max_drawdown_pct.p50 == pytest.approx(whole.max_drawdown_pct.p50, rel=0.3)
+
+
+def _wave(bars: int = 400) -> np.ndarray:
+    return 100 + 10 * np.sin(np.arange(bars) / 15)
+
+
+def test_buying_the_lowest_close_and_selling_the_highest_beats_almost_every_random_entry() -> None:
+    closes = _wave()
+    low = int(np.argmin(closes[:100]))
+    high = low + int(np.argmax(closes[low:low + 60]))
+    held = high - low
+    best = closes[high] / closes[low] - 1  # +22 %: trough to crest
+    result = random_entry([best], [TradeShape("X", False, held)], {"X": closes}, resamples=2000, seed=5)
+    assert result.strategy_return_pct == pytest.approx(best * 100)
+    assert result.p_value < 0.02 and result.percentile > 98
+    assert result.random_return_pct.p50 < best * 100
+
+
+def test_the_worst_trades_lose_to_almost_every_random_entry() -> None:
+    closes = _wave()
+    high = int(np.argmax(closes[:100]))
+    low = high + int(np.argmin(closes[high:high + 60]))
+    worst = closes[low] / closes[high] - 1  # bought the crest, sold the trough
+    shapes = [TradeShape("X", False, low - high)] * 3
+    result = random_entry([worst] * 3, shapes, {"X": closes}, resamples=2000, seed=5)
+    assert result.p_value > 0.98 and result.percentile < 2
+
+
+def test_a_short_gains_what_the_price_loses() -> None:
+    closes = np.array([100.0, 90.0, 80.0, 70.0, 60.0])  # only falls: any short of 1 bar gains
+    result = random_entry([0.0], [TradeShape("X", True, 1)], {"X": closes}, resamples=500, seed=0)
+    assert result.random_return_pct.p5 >= 10.0 - 1e-9  # 100 → 90 … 70 → 60: +10 % … +14.3 %
+    assert result.random_return_pct.p95 == pytest.approx(100 / 7, abs=1e-6)
+    assert result.p_value == 1.0  # a flat trade is beaten by every random short
+
+
+def test_trades_on_two_symbols_use_their_own_closes() -> None:
+    rising, falling = np.linspace(100, 200, 50), np.linspace(200, 100, 50)
+    shapes = [TradeShape("UP", False, 10), TradeShape("DOWN", True, 10)]
+    result = random_entry([0.0, 0.0], shapes, {"UP": rising, "DOWN": falling}, resamples=300, seed=9)
+    assert result.random_return_pct.p5 > 0  # a long on the riser and a short on the faller always gain
+
+
+def test_a_holding_period_longer_than_the_series_is_refused() -> None:
+    with pytest.raises(ValueError, match="held 10 bars"):
+        random_entry([0.1], [TradeShape("X", False, 10)], {"X": np.arange(1.0, 6.0)})
