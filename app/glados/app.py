@@ -66,10 +66,11 @@ def _register_blueprints(app: Flask) -> None:
     from app.glados.routes import analysis as analysis_routes
     from app.glados.routes import bars, drift, live, meta, notifications, records, runs, strategies, stream, sweeps
     from app.glados.routes import indicators as indicator_routes
+    from app.glados.routes import robustness as robustness_routes
     from app.glados.routes import session as session_routes
 
     for module in (meta, session_routes, strategies, runs, records, indicator_routes, analysis_routes, drift, sweeps,
-                   bars, live, notifications, stream):
+                   robustness_routes, bars, live, notifications, stream):
         app.register_blueprint(module.bp)
     stream.sock.init_app(app)
     from app.glados.routes.metrics import bp as metrics_bp  # GET /metrics (Prometheus), outside /api/v1

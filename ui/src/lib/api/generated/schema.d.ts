@@ -386,6 +386,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/runs/{run_id}/robustness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Monte Carlo and random-entry tests of a finished run
+         * @description Trade returns are compounded as if each trade staked the whole equity. The same seed gives the
+         *         same figures. 409: the run is not finished; 422: fewer than two closed trades, or more
+         *         resamples × trades than the cap.
+         */
+        post: operations["post_api_v1_runs_run_id_robustness"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/runs": {
         parameters: {
             query?: never;
@@ -1205,6 +1227,16 @@ export interface components {
             /** Version */
             version: string;
         };
+        /** HistogramOut */
+        HistogramOut: {
+            /**
+             * Edges
+             * @description bin edges, ascending: one more than counts; the last bin includes its upper edge
+             */
+            edges: number[];
+            /** Counts */
+            counts: number[];
+        };
         /** ImportOut */
         ImportOut: {
             /** Symbol */
@@ -1288,6 +1320,46 @@ export interface components {
             runs_stopping: number;
             /** Message */
             message: string;
+        };
+        /** MonteCarloOut */
+        MonteCarloOut: {
+            /**
+             * Method
+             * @enum {string}
+             */
+            method: "bootstrap" | "shuffle";
+            /** Resamples */
+            resamples: number;
+            /** Trades */
+            trades: number;
+            final_equity: components["schemas"]["SpreadOut"];
+            /** @description the deepest fall from a running peak of the trade-by-trade compounded equity, percent */
+            max_drawdown_pct: components["schemas"]["SpreadOut"];
+            /** @description the most consecutive trades closed below a previous peak */
+            longest_drawdown_trades: components["schemas"]["SpreadOut"];
+            /** Ruin Drawdown Pct */
+            ruin_drawdown_pct: number;
+            /**
+             * Ruin Probability
+             * @description share of paths (0..1) whose max drawdown reaches ruin_drawdown_pct
+             */
+            ruin_probability: number;
+            /**
+             * Band Trades
+             * @description the trade index of each band point (0: the start), at most 201 evenly spread
+             */
+            band_trades: number[];
+            /**
+             * Band P5
+             * @description equity's 5th percentile after band_trades[i] trades
+             */
+            band_p5: number[];
+            /** Band P50 */
+            band_p50: number[];
+            /** Band P95 */
+            band_p95: number[];
+            /** @description max drawdown of every path, percent */
+            drawdown_histogram: components["schemas"]["HistogramOut"];
         };
         /** NotificationsOut */
         NotificationsOut: {
@@ -1405,6 +1477,28 @@ export interface components {
              */
             updated_at: string;
         };
+        /** RandomEntryOut */
+        RandomEntryOut: {
+            /** Resamples */
+            resamples: number;
+            /**
+             * Strategy Return Pct
+             * @description the run's trade returns compounded, percent
+             */
+            strategy_return_pct: number;
+            /** @description the same trades (symbol, side, bars held) at random entry bars, close to close, no fees: compounded return, percent */
+            random_return_pct: components["schemas"]["SpreadOut"];
+            /**
+             * Percentile
+             * @description percent of random runs whose return is below the strategy's
+             */
+            percentile: number;
+            /**
+             * P Value
+             * @description share of random runs (0..1) whose return is at least the strategy's
+             */
+            p_value: number;
+        };
         /** ResultQuery */
         ResultQuery: {
             /**
@@ -1444,6 +1538,58 @@ export interface components {
              * @default null
              */
             max_daily_loss?: number | string | null;
+        };
+        /** RobustnessIn */
+        RobustnessIn: {
+            /**
+             * Resamples
+             * @description paths per test
+             * @default 1000
+             */
+            resamples?: number;
+            /**
+             * Seed
+             * @description the same seed gives the same figures
+             * @default 0
+             */
+            seed?: number;
+            /**
+             * Ruin Drawdown Pct
+             * @description a path is ruined when its max drawdown reaches this, percent
+             * @default 50
+             */
+            ruin_drawdown_pct?: number;
+            /**
+             * Method
+             * @description bootstrap: trades drawn with replacement; shuffle: the same trades reordered; both
+             * @default both
+             * @enum {string}
+             */
+            method?: "bootstrap" | "shuffle" | "both";
+        };
+        /** RobustnessOut */
+        RobustnessOut: {
+            /** Run Id */
+            run_id: string;
+            /** Trades */
+            trades: number;
+            /** Start Equity */
+            start_equity: number;
+            /** Resamples */
+            resamples: number;
+            /** Seed */
+            seed: number;
+            /**
+             * Monte Carlo
+             * @description one per method asked, bootstrap first
+             */
+            monte_carlo: components["schemas"]["MonteCarloOut"][];
+            random_entry: components["schemas"]["RandomEntryOut"] | null;
+            /**
+             * Random Entry Unavailable
+             * @description why there is no random-entry benchmark (the run's bars are gone or shorter than a trade)
+             */
+            random_entry_unavailable: string | null;
         };
         /** RollingSharpeOut */
         RollingSharpeOut: {
@@ -1842,6 +1988,17 @@ export interface components {
              * @default null
              */
             value?: number | string | null;
+        };
+        /** SpreadOut */
+        SpreadOut: {
+            /** P5 */
+            p5: number;
+            /** P50 */
+            p50: number;
+            /** P95 */
+            p95: number;
+            /** Mean */
+            mean: number;
         };
         /** StrategyOut */
         StrategyOut: {
@@ -3626,6 +3783,122 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed; details.fields names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected error; the server log has the details under correlation_id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No answer within the request deadline (WEAVER_REQUEST_TIMEOUT_SECONDS); the work may still finish */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_v1_runs_run_id_robustness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RobustnessIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RobustnessOut"];
+                };
+            };
+            /** @description Malformed request: invalid JSON, nesting deeper than 64, a non-finite number, or a NUL character in a header, the path or the query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in by the session cookie, but a change sent neither JSON nor X-Requested-With (CSRF defence) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Illegal state transition or conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,121 @@
+"""A finished run's robustness tests (app/greta/robustness.py) on its stored trades and closes.
+
+A backtest's trades are its stored round trips, oldest exit first, and its closes the stored bars of
+its window; a paper or live run's trades are paired from its fills as its trades table shows them
+(app/services/live_records.py) and its closes are the bars its worker recorded. The caller first
+rebuilds a sweep cell's records (app/services/backtests.py complete_records).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.greta.robustness import METHODS, MonteCarlo, RandomEntry, TradeShape, monte_carlo, random_entry
+from app.services.errors import Conflict, NotFound, ValidationFailed
+from app.services.lifecycle import FINISHED
+from app.services.live_records import LIVE_MODES, closed_trades
+from app.walle.models import Run, Trade
+from app.walle.models.live import LiveBar
+from app.walle.repositories import BarRepository
+
+MIN_TRADES = 2
+MAX_RESAMPLES = 100_000
+MAX_CELLS = 50_000_000  # resamples × trades: about 20 s of paths on a loaded machine
+
+
+@dataclass(frozen=True)
+class RobustnessAsk:
+    resamples: int = 1000
+    seed: int = 0
+    ruin_drawdown_pct: float = 50.0
+    method: str = "both"  # bootstrap | shuffle | both
+
+
+@dataclass(frozen=True)
+class RunRobustness:
+    run_id: str
+    trades: int
+    start_equity: float
+    resamples: int
+    seed: int
+    monte_carlo: list[MonteCarlo]  # one per method asked, bootstrap first
+    random_entry: RandomEntry | None
+    random_entry_unavailable: str | None  # why there is no random-entry benchmark (its bars are gone)
+
+
+@dataclass(frozen=True)
+class _Trades:
+    returns: np.ndarray  # fractions of the entry value, in exit order
+    shapes: list[TradeShape]
+
+
+def _trades(session: Session, run: Run) -> _Trades:
+    if run.mode in LIVE_MODES:
+        live = closed_trades(session, run.id)
+        rows = [(t.return_pct, t.symbol, t.direction, t.bars_held) for t in live]
+    else:
+        rows = list(session.execute(select(Trade.return_pct, Trade.symbol, Trade.direction, Trade.bars_held)
+                                    .where(Trade.run_id == run.id).order_by(Trade.exit_ts, Trade.id)).tuples())
+    returns = np.array([float(pct) / 100.0 for pct, *_ in rows], dtype=np.float64)
+    shapes = [TradeShape(symbol, direction == "short", int(held)) for _, symbol, direction, held in rows]
+    return _Trades(returns, shapes)
+
+
+def _closes(session: Session, run: Run, symbols: set[str]) -> dict[str, np.ndarray]:
+    if run.mode in LIVE_MODES:
+        out = {}
+        for symbol in symbols:
+            closes = session.scalars(select(LiveBar.close).where(LiveBar.run_id == run.id, LiveBar.symbol == symbol)
+                                     .order_by(LiveBar.ts))
+            out[symbol] = np.array([float(c) for c in closes], dtype=np.float64)
+        return out
+    bars = BarRepository(session)
+    return {symbol: bars.load(symbol, run.timeframe, run.start_at, run.end_at).close for symbol in symbols}
+
+
+def check_ask(ask: RobustnessAsk) -> None:
+    fields = {}
+    if not 1 <= ask.resamples <= MAX_RESAMPLES:
+        fields["resamples"] = f"must be between 1 and {MAX_RESAMPLES:,}"
+    if not 0 < ask.ruin_drawdown_pct <= 100:
+        fields["ruin_drawdown_pct"] = "must be above 0 and at most 100"
+    if ask.method not in (*METHODS, "both"):
+        fields["method"] = f"must be one of {', '.join((*METHODS, 'both'))}"
+    if fields:
+        raise ValidationFailed(fields)
+
+
+def run_robustness(session: Session, run_id: str, ask: RobustnessAsk) -> RunRobustness:
+    """404 for an unknown run, 409 for one still queued or running, 422 for fewer than two closed
+    trades or more resamples × trades than MAX_CELLS."""
+    check_ask(ask)
+    run = session.get(Run, run_id)
+    if run is None:
+        raise NotFound(f"no run with id {run_id}")
+    if run.status not in FINISHED:
+        raise Conflict(f"run {run_id} is {run.status}: robustness tests need a finished run")
+    trades = _trades(session, run)
+    if len(trades.returns) < MIN_TRADES:
+        raise ValidationFailed({"run_id": f"the run closed {len(trades.returns)} trade(s); robustness tests need "
+                                          f"at least {MIN_TRADES}"})
+    methods = METHODS if ask.method == "both" else (ask.method,)
+    if ask.resamples * len(trades.returns) * len(methods) > MAX_CELLS:
+        most = MAX_CELLS // (len(trades.returns) * len(methods))
+        raise ValidationFailed({"resamples": f"at most {most:,} for {len(trades.returns):,} trades "
+                                             f"({len(methods)} method(s)): resamples × trades is capped at "
+                                             f"{MAX_CELLS:,}"})
+    start = float(run.cash)
+    results = [monte_carlo(trades.returns, start, method=m, resamples=ask.resamples, seed=ask.seed,
+                           ruin_drawdown_pct=ask.ruin_drawdown_pct) for m in methods]
+    closes = _closes(session, run, {s.symbol for s in trades.shapes})
+    try:
+        benchmark, unavailable = random_entry(trades.returns, trades.shapes, closes, resamples=ask.resamples,
+                                              seed=ask.seed), None
+    except ValueError as exc:  # the run's bars were deleted or cut since it ran
+        benchmark, unavailable = None, str(exc)
+    return RunRobustness(run.id, len(trades.returns), start, ask.resamples, ask.seed, results, benchmark,
+                         unavailable)

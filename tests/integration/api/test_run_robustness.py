@@ -1,0 +1,102 @@
+"""POST /api/v1/runs/{run_id}/robustness on a real backtest: the figures are the pure functions' on the
+run's stored trades (as its trades table lists them) and its bars; every refusal is a 4xx error body."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from flask.testing import FlaskClient
+
+from app.bootstrap import Container
+from app.greta.robustness import TradeShape, monte_carlo, random_entry
+from app.services.backtests import BacktestService
+from tests.integration.api.conftest import store_daily_bars
+from tests.integration.foundation.factories import make_run
+
+ERROR_KEYS = {"code", "message", "details", "correlation_id"}
+
+
+def _completed(client: FlaskClient, pg: Container, days: int, slow: int = 20) -> str:
+    store_daily_bars(pg, "AAPL", days=days)
+    run = client.post("/api/v1/runs", json={"strategy": "sma_cross", "symbols": ["AAPL"], "cash": "10000",
+                                            "params": {"fast": 5, "slow": slow}, "start_now": True}).get_json()
+    assert BacktestService(pg.uow, pg.read_session).execute(run["id"]) == "completed"
+    return run["id"]
+
+
+def test_robustness_of_a_daily_backtest(client: FlaskClient, pg: Container) -> None:
+    run_id = _completed(client, pg, days=400)
+    response = client.post(f"/api/v1/runs/{run_id}/robustness", json={"resamples": 500, "seed": 3,
+                                                                      "ruin_drawdown_pct": 5})
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+
+    trades = client.get(f"/api/v1/runs/{run_id}/trades?per_page=1000").get_json()["items"]
+    returns = np.array([float(t["return_pct"]) / 100 for t in trades])
+    assert body["trades"] == len(trades) >= 5 and body["start_equity"] == 10_000
+    assert body["resamples"] == 500 and body["seed"] == 3
+    assert [m["method"] for m in body["monte_carlo"]] == ["bootstrap", "shuffle"]
+
+    boot, shuffle = body["monte_carlo"]
+    expected = monte_carlo(returns, 10_000.0, method="bootstrap", resamples=500, seed=3, ruin_drawdown_pct=5)
+    assert boot["final_equity"] == pytest.approx(vars(expected.final_equity), rel=1e-12)
+    assert boot["max_drawdown_pct"] == pytest.approx(vars(expected.max_drawdown_pct), rel=1e-12)
+    assert boot["ruin_probability"] == expected.ruin_probability and boot["ruin_drawdown_pct"] == 5
+    # the shuffled trades all end where the run's trades compound to
+    product = 10_000.0 * float(np.prod(1 + returns))
+    assert shuffle["final_equity"]["p5"] == pytest.approx(product, rel=1e-9) == shuffle["final_equity"]["p95"]
+    assert shuffle["band_p50"][-1] == pytest.approx(product, rel=1e-9)
+    assert len(boot["band_trades"]) == len(trades) + 1 == len(boot["band_p5"]) == len(boot["band_p95"])
+    assert all(lo <= mid <= hi for lo, mid, hi in zip(boot["band_p5"], boot["band_p50"], boot["band_p95"],
+                                                      strict=True))
+    histogram = boot["drawdown_histogram"]
+    assert sum(histogram["counts"]) == 500 and len(histogram["edges"]) == len(histogram["counts"]) + 1
+
+    bars = client.get(f"/api/v1/runs/{run_id}/bars?symbol=AAPL&limit=100000").get_json()
+    closes = np.array([float(b["close"]) for b in bars])
+    shapes = [TradeShape(t["symbol"], t["direction"] == "short", t["bars_held"]) for t in trades]
+    benchmark = random_entry(returns, shapes, {"AAPL": closes}, resamples=500, seed=3)
+    shown = body["random_entry"]
+    assert body["random_entry_unavailable"] is None
+    assert shown["strategy_return_pct"] == pytest.approx((product / 10_000 - 1) * 100, rel=1e-9)
+    assert shown["p_value"] == benchmark.p_value and shown["percentile"] == pytest.approx(100 * (1 - benchmark.p_value))
+    assert shown["random_return_pct"] == pytest.approx(vars(benchmark.random_return_pct), rel=1e-12)
+
+    again = client.post(f"/api/v1/runs/{run_id}/robustness", json={"resamples": 500, "seed": 3,
+                                                                   "ruin_drawdown_pct": 5}).get_json()
+    assert again == body  # the same seed, the same figures
+    one = client.post(f"/api/v1/runs/{run_id}/robustness", json={"method": "shuffle"}).get_json()
+    assert [m["method"] for m in one["monte_carlo"]] == ["shuffle"] and one["resamples"] == 1000
+
+
+def _error(response, status: int, code: str) -> dict:  # type: ignore[no-untyped-def]
+    assert response.status_code == status, response.get_json()
+    body = response.get_json()
+    assert set(body) == ERROR_KEYS and body["code"] == code
+    return body
+
+
+def test_a_run_without_trades_is_refused(client: FlaskClient, pg: Container) -> None:
+    run_id = _completed(client, pg, days=60, slow=59)  # the slow average is ready only on the last bar
+    assert client.get(f"/api/v1/runs/{run_id}/trades").get_json()["total"] == 0
+    body = _error(client.post(f"/api/v1/runs/{run_id}/robustness", json={}), 422, "validation_failed")
+    assert body["message"] == "run_id: the run closed 0 trade(s); robustness tests need at least 2"
+
+
+def test_an_unknown_or_unfinished_run_and_bad_bodies_are_refused(client: FlaskClient, pg: Container) -> None:
+    body = _error(client.post("/api/v1/runs/no-such-run/robustness", json={}), 404, "not_found")
+    assert "no-such-run" in body["message"]
+    with pg.uow() as uow:
+        queued = uow.runs.add(make_run(status="queued"))
+        uow.commit()
+        queued_id = queued.id
+    body = _error(client.post(f"/api/v1/runs/{queued_id}/robustness", json={}), 409, "conflict")
+    assert body["message"] == f"run {queued_id} is queued: robustness tests need a finished run"
+
+    run_id = _completed(client, pg, days=200)
+    for bad, field in (({"resamples": 0}, "resamples"), ({"resamples": 100_001}, "resamples"),
+                       ({"resamples": "many"}, "resamples"), ({"ruin_drawdown_pct": 0}, "ruin_drawdown_pct"),
+                       ({"method": "jackknife"}, "method"), ({"seed": -1}, "seed"), ({"extra": 1}, "extra")):
+        response = client.post(f"/api/v1/runs/{run_id}/robustness", json=bad)
+        assert response.status_code == 422, (bad, response.get_json())
+        assert field in response.get_data(as_text=True)
