@@ -33,6 +33,8 @@ export const keys = {
     events: (id: string) => ['run', id, 'events'] as const,
     /** The bars a paper or live run's worker recorded (every symbol, every limit). */
     bars: (id: string) => ['run', id, 'bars'] as const,
+    /** The strategy's plotted lines over those bars (every symbol, every window). */
+    indicators: (id: string) => ['run', id, 'indicators'] as const,
   },
   sweeps: {
     all: ['sweeps'] as const,

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { QueryClient } from '@tanstack/react-query';
+import { keys } from '@/lib/api/keys';
 import { EVENT_TYPES, routeEvent } from './routing';
 
 describe('event routing', () => {
@@ -24,6 +26,19 @@ describe('event routing', () => {
     expect(r.invalidate).toContainEqual(['run', 'r', 'bars']);
     expect(routeEvent({ type: 'position.changed', run_id: 'r', payload: { run_id: 'r' } }).invalidate)
       .not.toContainEqual(['run', 'r', 'bars']);
+  });
+
+  it('refetches the indicator lines with the bars on a live tick, so the SMA keeps up with the candles', () => {
+    const r = routeEvent({ type: 'live.tick', run_id: 'r', payload: { run_id: 'r', bar_ts: 'x', status: 'ok' } });
+    expect(r.invalidate).toContainEqual(['run', 'r', 'indicators']);
+    // The chart's indicator query (whatever symbol and window it asks for) is made stale by it.
+    const client = new QueryClient();
+    const chartKey = [...keys.run.indicators('r'), 'AAPL', { limit: 500 }];
+    client.setQueryData(chartKey, []);
+    for (const key of r.invalidate) void client.invalidateQueries({ queryKey: key });
+    expect(client.getQueryState(chartKey)?.isInvalidated).toBe(true);
+    expect(routeEvent({ type: 'position.changed', run_id: 'r', payload: { run_id: 'r' } }).invalidate)
+      .not.toContainEqual(['run', 'r', 'indicators']);
   });
 
   it('routes a delivery result to the notifications page', () => {

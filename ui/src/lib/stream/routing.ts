@@ -73,7 +73,8 @@ export function routeEvent(event: Pick<WeaverEvent, 'type' | 'run_id' | 'payload
         invalidate.push(keys.run.positions(runId), keys.run.equityAll(runId), keys.run.detail(runId),
           keys.run.events(runId));
         if (family === 'position') invalidate.push(keys.run.records(runId, 'trades'));
-        if (event.type === 'live.tick') invalidate.push(keys.run.bars(runId)); // the tick's bar is recorded: the chart grows
+        // The tick's bar is recorded: the chart grows, and its indicator lines with it (same refetch).
+        if (event.type === 'live.tick') invalidate.push(keys.run.bars(runId), keys.run.indicators(runId));
       }
       invalidate.push(keys.runs.all, keys.accounts);
       break;

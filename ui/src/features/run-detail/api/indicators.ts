@@ -10,11 +10,11 @@ export interface IndicatorWindow { start?: string | null; end?: string | null; l
 
 /**
  * GET /runs/{id}/indicators: the strategy's plotted lines over the same window and limit as the bars
- * the chart shows, so each point sits on a candle. Under the run's key: a live run's updates refetch it.
+ * the chart shows, so each point sits on a candle. Under the run's key: a live run's ticks refetch it with the bars.
  */
 export function useRunIndicators(id: string, symbol: string, window: IndicatorWindow, enabled = true) {
   return useQuery({
-    queryKey: [...keys.run.all(id), 'indicators', symbol, window] as const,
+    queryKey: [...keys.run.indicators(id), symbol, window] as const,
     queryFn: ({ signal }) => api.get<Indicator[]>(`/runs/${id}/indicators`, {
       symbol, start: window.start ?? undefined, end: window.end ?? undefined, limit: window.limit,
     }, signal),
