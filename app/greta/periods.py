@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 DAY_NS = 86_400 * 10**9
@@ -25,7 +25,7 @@ class Period:
 
     months: int = 0
     days: int = 0
-    text: str = ""  # as the user wrote it, for messages
+    text: str = field(default="", compare=False)  # as the user wrote it, for messages: 1Y equals 12M
 
     def __add__(self, other: Period) -> Period:
         return Period(self.months + other.months, self.days + other.days, "")

@@ -235,6 +235,13 @@ def test_bar_counts_as_digit_strings_and_calendar_gap_zero_are_accepted() -> Non
     assert calendar.train == Period(12, 0, "1Y") and calendar.gap == Period(0, 0, "0D")
 
 
+def test_a_step_of_12_months_equals_a_1_year_test_window() -> None:
+    spec = FoldSpec.of("rolling", train="2Y", test="1Y", step="12M")
+    assert spec.step == spec.test == Period(months=12)
+    plan = plan_folds(days("2020-01-01", "2023-12-31"), spec)
+    assert oos_dates(plan) == [(date(2022, 1, 1), date(2022, 12, 31)), (date(2023, 1, 1), date(2023, 12, 31))]
+
+
 def test_no_complete_fold_in_bars_says_how_long_train_could_be() -> None:
     with pytest.raises(ValueError) as refused:
         plan_folds(bars(10), FoldSpec.of("rolling", train=8, test=3, gap=1))  # fold 0 would test bars 9–12: partial
