@@ -3,6 +3,7 @@ import { useNavigate } from 'react-router-dom';
 import { ModeBadge } from '@/components/ui/Badges';
 import { Button } from '@/components/ui/Button';
 import { LiveStartDialog } from '@/components/runs/LiveStartDialog';
+import { OpenPositionsNote } from '@/components/runs/OpenPositionsNote';
 import { RunStateBadge } from '@/components/runs/RunStateBadge';
 import { runStateBanner } from '@/components/runs/runState';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
@@ -90,6 +91,7 @@ export function RunHeader({ run }: { run: Run }) {
           <input type="checkbox" checked={cancelOrders} onChange={(e) => setCancelOrders(e.target.checked)} />
           Also cancel its open orders at the broker
         </label>
+        <OpenPositionsNote runId={run.id} />
       </ConfirmDialog>
       <ConfirmDialog open={confirmDelete} title="Delete this run?" confirmLabel="Delete" danger busy={remove.isPending}
         onCancel={() => setConfirmDelete(false)}

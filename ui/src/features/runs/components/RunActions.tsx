@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Button } from '@/components/ui/Button';
 import { LiveStartDialog } from '@/components/runs/LiveStartDialog';
+import { OpenPositionsNote } from '@/components/runs/OpenPositionsNote';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { canStart, canStop, useRunActions } from '@/lib/api/runs';
 import type { Run } from '@/lib/api/types';
@@ -27,6 +28,7 @@ export function RunActions({ run }: { run: Run }) {
         busy={stop.isPending} onCancel={() => setConfirm(false)}
         onConfirm={() => stop.mutate(true, { onSettled: () => setConfirm(false) })}>
         <p className="muted">The run stops ticking and its open orders are cancelled at the broker.</p>
+        <OpenPositionsNote runId={run.id} />
       </ConfirmDialog>
       <LiveStartDialog run={run} open={confirmStart} busy={start.isPending} onCancel={() => setConfirmStart(false)}
         onConfirm={() => start.mutate(undefined, { onSettled: () => setConfirmStart(false) })} />
