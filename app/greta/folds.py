@@ -127,8 +127,9 @@ class _Bounds:
 
 def plan_folds(timestamps: np.ndarray | Sequence[datetime], spec: FoldSpec, *,
                window_end: datetime | None = None) -> FoldPlan:
-    """The folds that fit the window's bars. `window_end` (exclusive) is where the data stops; by default
-    one bar interval after the last bar, so a test window ending exactly there is complete."""
+    """The folds that fit the window's bars. `window_end` (exclusive) is where the window stops (pass the
+    run's end); by default one bar interval (the shortest spacing) after the last bar, so a test window
+    ending exactly there is complete."""
     ts = as_ns(timestamps)
     if len(ts) == 0:
         raise ValueError("the window holds no bars: nothing to fold")
@@ -168,7 +169,7 @@ def as_ns(timestamps: np.ndarray | Sequence[datetime]) -> np.ndarray:
 
 def _end_ns(ts: np.ndarray, window_end: datetime | None) -> int:
     if window_end is None:
-        return int(ts[-1]) + (int(ts[-1] - ts[-2]) if len(ts) > 1 else 1)
+        return int(ts[-1]) + (int(np.diff(ts).min()) if len(ts) > 1 else 1)  # the bar interval: holes are longer
     end = int(as_ns([window_end])[0])
     if end <= ts[-1]:
         raise ValueError(f"window_end ({window_end.isoformat()}) must be after the last bar ({_when(int(ts[-1]))})")
@@ -241,8 +242,9 @@ def _nothing_fits(ts: np.ndarray, spec: FoldSpec, skipped: list[SkippedFold]) ->
         text = (f"no complete fold fits: the bars run from {_when(int(ts[0]))} to {_when(int(ts[-1]))}, and the "
                 f"first fold (train {spec.train}, gap {spec.gap}, test {spec.test}) needs data until "
                 f"{_when(first_end)}")
-        if skipped:
-            text += "; " + "; ".join(s.reason for s in skipped)
+        if skipped:  # the first few say why; a long list would bury the hint
+            text += "; " + "; ".join(s.reason for s in skipped[:3])
+            text += f"; and {len(skipped) - 3} more skipped" if len(skipped) > 3 else ""
         return text + "; shorten train or test, or widen the window"
     n, train, gap, test = len(ts), spec.train, spec.gap, spec.test
     assert isinstance(train, int) and isinstance(gap, int) and isinstance(test, int)

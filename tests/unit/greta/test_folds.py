@@ -138,6 +138,14 @@ def test_a_missing_week_shortens_its_fold_and_shifts_no_later_fold() -> None:
     assert [f.train_end - f.train_start for f in gappy.folds] == [60, 53, 54, 61]  # so did the trains holding it
 
 
+def test_a_complete_test_window_that_holes_left_below_the_minimum_is_skipped_with_the_reason() -> None:
+    plan = plan_folds(days("2020-01-01", "2020-06-30", missing=(("2020-03-10", "2020-03-16"),)),
+                      FoldSpec.of("rolling", train="2M", test="1M", min_test_bars=25))
+    assert [f.index for f in plan.folds] == [1, 2, 3]
+    assert [(s.index, s.reason) for s in plan.skipped] == [
+        (0, "fold 0: the test window holds 24 bars, fewer than the minimum 25 (2020-03-01 to 2020-04-01)")]
+
+
 def test_a_holiday_on_a_fold_boundary_starts_that_test_window_on_the_next_bar() -> None:
     plan = plan_folds(days("2020-01-01", "2020-06-30", missing=(("2020-04-01", "2020-04-01"),)),
                       FoldSpec.of("rolling", train="2M", test="1M"))
@@ -272,6 +280,15 @@ def test_no_complete_calendar_fold_with_bars_lists_the_skipped_folds() -> None:
         "no complete fold fits: the bars run from 2020-01-01 to 2020-03-31, and the first fold (train 1M, gap 0D, "
         "test 1M) needs data until 2020-03-01; fold 0: no bars in the test window (2020-02-01 to 2020-03-01); "
         "fold 1: no bars in the train window (2020-02-01 to 2020-03-01); shorten train or test, or widen the window")
+
+
+def test_no_complete_fold_names_the_first_three_skipped_folds_and_counts_the_rest() -> None:
+    with pytest.raises(ValueError) as refused:
+        plan_folds(days("2020-01-01", "2020-03-31", missing=(("2020-01-03", "2020-03-30"),)),
+                   FoldSpec.of("rolling", train="1W", test="1W"))  # 12 folds test Jan 8 … Mar 25; the window ends Apr 1
+    assert str(refused.value).endswith(
+        "fold 2: no bars in the train window (2020-01-15 to 2020-01-22); and 9 more skipped; shorten train or test, "
+        "or widen the window")
 
 
 def test_a_month_step_shorter_than_a_30_day_test_in_february_is_refused() -> None:
