@@ -126,18 +126,20 @@ class _Bounds:
 
 
 def plan_folds(timestamps: np.ndarray | Sequence[datetime], spec: FoldSpec, *,
-               window_end: datetime | None = None) -> FoldPlan:
-    """The folds that fit the window's bars. `window_end` (exclusive) is where the window stops (pass the
-    run's end); by default one bar interval (the shortest spacing) after the last bar, so a test window
-    ending exactly there is complete."""
+               window_start: datetime | None = None, window_end: datetime | None = None) -> FoldPlan:
+    """The folds that fit the window's bars. Calendar periods count from `window_start` (pass the run's
+    start, so a holiday on its first day does not move every boundary), by default the first bar.
+    `window_end` (exclusive) is where the window stops; by default one bar interval (the shortest
+    spacing) after the last bar, so a test window ending exactly there is complete."""
     ts = as_ns(timestamps)
     if len(ts) == 0:
         raise ValueError("the window holds no bars: nothing to fold")
     if len(ts) > 1 and bool(np.any(np.diff(ts) <= 0)):
         raise ValueError("bar times must be strictly increasing")
+    origin = int(ts[0])
     if spec.calendar:
-        end = _end_ns(ts, window_end)
-        bounds = list(_calendar_bounds(ts, spec, end))
+        origin, end = _start_ns(ts, window_start), _end_ns(ts, window_end)
+        bounds = list(_calendar_bounds(ts, spec, origin, end))
     else:
         bounds = list(_bar_bounds(len(ts), spec))
     folds, skipped = [], []
@@ -149,7 +151,7 @@ def plan_folds(timestamps: np.ndarray | Sequence[datetime], spec: FoldSpec, *,
             folds.append(_fold(ts, b, spec.warmup))
     _check_no_overlap(bounds, spec)
     if not any(not f.partial for f in folds):
-        raise ValueError(_nothing_fits(ts, spec, skipped))
+        raise ValueError(_nothing_fits(ts, spec, skipped, origin))
     return FoldPlan(tuple(folds), tuple(skipped))
 
 
@@ -165,6 +167,16 @@ def as_ns(timestamps: np.ndarray | Sequence[datetime]) -> np.ndarray:
             raise ValueError(f"bar times must be timezone-aware datetimes (UTC) or epoch ns: got {t!r}")
         out.append((t - _EPOCH) // timedelta(microseconds=1) * 1000)
     return np.array(out, dtype=np.int64)
+
+
+def _start_ns(ts: np.ndarray, window_start: datetime | None) -> int:
+    if window_start is None:
+        return int(ts[0])
+    start = int(as_ns([window_start])[0])
+    if start > ts[0]:
+        raise ValueError(f"window_start ({window_start.isoformat()}) must not be after the first bar "
+                         f"({_when(int(ts[0]))})")
+    return start
 
 
 def _end_ns(ts: np.ndarray, window_end: datetime | None) -> int:
@@ -188,12 +200,11 @@ def _bar_bounds(n: int, spec: FoldSpec) -> Iterator[_Bounds]:
         k += 1
 
 
-def _calendar_bounds(ts: np.ndarray, spec: FoldSpec, end: int) -> Iterator[_Bounds]:
+def _calendar_bounds(ts: np.ndarray, spec: FoldSpec, origin: int, end: int) -> Iterator[_Bounds]:
     """Every boundary is origin + one summed offset, so folds line up however months clamp."""
     train, test, step, gap = spec.train, spec.test, spec.step, spec.gap
     assert isinstance(train, Period) and isinstance(test, Period) and isinstance(step, Period)
     assert isinstance(gap, Period)
-    origin = int(ts[0])
     k = 0
     while (test_start := add_period(origin, step * k + train + gap)) < end:
         train_start = origin if spec.kind == "anchored" else add_period(origin, step * k)
@@ -235,10 +246,10 @@ def _check_no_overlap(bounds: list[_Bounds], spec: FoldSpec) -> None:
                              "months, or a longer step)")
 
 
-def _nothing_fits(ts: np.ndarray, spec: FoldSpec, skipped: list[SkippedFold]) -> str:
+def _nothing_fits(ts: np.ndarray, spec: FoldSpec, skipped: list[SkippedFold], origin: int) -> str:
     if spec.calendar:
         assert isinstance(spec.train, Period) and isinstance(spec.gap, Period) and isinstance(spec.test, Period)
-        first_end = add_period(int(ts[0]), spec.train + spec.gap + spec.test)
+        first_end = add_period(origin, spec.train + spec.gap + spec.test)
         text = (f"no complete fold fits: the bars run from {_when(int(ts[0]))} to {_when(int(ts[-1]))}, and the "
                 f"first fold (train {spec.train}, gap {spec.gap}, test {spec.test}) needs data until "
                 f"{_when(first_end)}")

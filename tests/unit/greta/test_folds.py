@@ -153,6 +153,16 @@ def test_a_holiday_on_a_fold_boundary_starts_that_test_window_on_the_next_bar() 
                                     (date(2020, 5, 1), date(2020, 5, 31))]
 
 
+def test_calendar_periods_count_from_the_window_start_not_a_holiday_shifted_first_bar() -> None:
+    stamps = days("2020-01-02", "2020-06-30")  # Jan 1 is a holiday
+    spec = FoldSpec.of("rolling", train="3M", test="1M")
+    assert oos_dates(plan_folds(stamps, spec))[0] == (date(2020, 4, 2), date(2020, 5, 1))
+    plan = plan_folds(stamps, spec, window_start=datetime(2020, 1, 1, tzinfo=UTC))
+    assert oos_dates(plan) == [(date(2020, 4, 1), date(2020, 4, 30)), (date(2020, 5, 1), date(2020, 5, 31)),
+                               (date(2020, 6, 1), date(2020, 6, 30))]
+    assert (plan.folds[0].train_start, plan.folds[0].train_first.date()) == (0, date(2020, 1, 2))
+
+
 def test_calendar_gap_between_train_and_test() -> None:
     plan = plan_folds(days("2020-01-01", "2020-04-30"), FoldSpec.of("rolling", train="1M", test="1M", gap="5D"))
     first = plan.folds[0]
@@ -272,6 +282,12 @@ def test_no_complete_calendar_fold_says_until_when_the_data_would_have_to_run() 
                                   "test, or widen the window")
 
 
+def test_no_complete_calendar_fold_counts_from_the_window_start() -> None:
+    with pytest.raises(ValueError, match="needs data until 2020-12-31;"):
+        plan_folds(days("2020-01-02", "2020-06-30"), FoldSpec.of("rolling", train="9M", test="3M"),
+                   window_start=datetime(2019, 12, 31, tzinfo=UTC))
+
+
 def test_no_complete_calendar_fold_with_bars_lists_the_skipped_folds() -> None:
     with pytest.raises(ValueError) as refused:
         plan_folds(days("2020-01-01", "2020-03-31", missing=(("2020-02-01", "2020-02-29"),)),
@@ -317,3 +333,10 @@ def test_window_end_before_the_last_bar_is_refused() -> None:
         plan_folds(days("2020-01-01", "2020-03-31"), FoldSpec.of("rolling", train="1M", test="1M"),
                    window_end=datetime(2020, 3, 31, tzinfo=UTC))
     assert str(refused.value) == "window_end (2020-03-31T00:00:00+00:00) must be after the last bar (2020-03-31)"
+
+
+def test_window_start_after_the_first_bar_is_refused() -> None:
+    with pytest.raises(ValueError) as refused:
+        plan_folds(days("2020-01-01", "2020-03-31"), FoldSpec.of("rolling", train="1M", test="1M"),
+                   window_start=datetime(2020, 1, 2, tzinfo=UTC))
+    assert str(refused.value) == "window_start (2020-01-02T00:00:00+00:00) must not be after the first bar (2020-01-01)"
