@@ -29,6 +29,10 @@ class FillRow:
     fee: Decimal
     ts: datetime
     fee_qty: Decimal = ZERO  # coins the fee took: the lot holds qty less these, at the whole fill's value
+    # An order filled in parts, as one leg (app/services/live_records.py): Σ qty × price of its parts
+    # (None: qty × price), and when its last part filled, its time as an exit (ts: its first, as an entry).
+    value: Decimal | None = None
+    last_ts: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -67,7 +71,9 @@ def round_trips(fills: Iterable[FillRow]) -> tuple[list[RoundTrip], dict[str, tu
     for fill in fills:
         sign = 1 if fill.side == "buy" else -1
         held, lots = books.get(fill.symbol, (0, deque()))
-        left, left_value, left_fee = fill.qty, _cents(fill.qty * fill.price), fill.fee
+        value = fill.qty * fill.price if fill.value is None else fill.value
+        left, left_value, left_fee = fill.qty, _cents(value), fill.fee
+        exit_ts = fill.ts if fill.last_ts is None else fill.last_ts
         if fill.fee_qty:  # a coin fee: fewer coins for the same money, its cost in the value, not a fee
             left, left_fee = left - fill.fee_qty, ZERO
         if held and held != sign:
@@ -86,7 +92,7 @@ def round_trips(fills: Iterable[FillRow]) -> tuple[list[RoundTrip], dict[str, tu
                 else:
                     exit_value, exit_fee = _cents(left_value * take / left), _cents(left_fee * take / left)
                 pnl = (exit_value - entry_value if long else entry_value - exit_value) - entry_fee - exit_fee
-                trade = Trade(fill.symbol, "long" if long else "short", take, lot.ts, lot.price, fill.ts,
+                trade = Trade(fill.symbol, "long" if long else "short", take, lot.ts, lot.price, exit_ts,
                               fill.price, pnl)
                 closed.append(RoundTrip(trade, entry_fee + exit_fee, entry_value))
                 left, left_value, left_fee = left - take, left_value - exit_value, left_fee - exit_fee

@@ -18,15 +18,16 @@ class LiveRecords:
     def __init__(self, session: Session):
         self.session = session
 
-    def fill_rows(self, run_id: str) -> list[tuple[str, str, Decimal, Decimal, Decimal, datetime, Decimal]]:
-        """(symbol, side, qty, price, fee, ts, fee_qty) oldest first, as the live worker pairs them."""
-        query = (select(Fill.symbol, Fill.side, Fill.qty, Fill.price, Fill.fee, Fill.ts, Fill.fee_qty)
+    def fill_rows(self, run_id: str) -> list[tuple[str, str, Decimal, Decimal, Decimal, datetime, Decimal, str]]:
+        """(symbol, side, qty, price, fee, ts, fee_qty, order_id) oldest first, as the live worker books them."""
+        query = (select(Fill.symbol, Fill.side, Fill.qty, Fill.price, Fill.fee, Fill.ts, Fill.fee_qty, Fill.order_id)
                  .where(Fill.run_id == run_id).order_by(Fill.ts, Fill.id))
         return [tuple(row) for row in self.session.execute(query)]  # type: ignore[misc]
 
     def fill_rows_of(self, run_ids: list[str]) -> dict[str, list[tuple[Any, ...]]]:
         """`fill_rows` of several runs in one query (a live bar's runs that traded), by run."""
-        query = (select(Fill.run_id, Fill.symbol, Fill.side, Fill.qty, Fill.price, Fill.fee, Fill.ts, Fill.fee_qty)
+        query = (select(Fill.run_id, Fill.symbol, Fill.side, Fill.qty, Fill.price, Fill.fee, Fill.ts, Fill.fee_qty,
+                        Fill.order_id)
                  .where(Fill.run_id.in_(run_ids)).order_by(Fill.run_id, Fill.ts, Fill.id))
         out: dict[str, list[tuple[Any, ...]]] = {run_id: [] for run_id in run_ids}
         for run_id, *row in self.session.execute(query):
