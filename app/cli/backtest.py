@@ -25,6 +25,7 @@ from rich.console import Console
 from rich.table import Table
 
 from app.cli.common import InputProblem, if_database_fails
+from app.cli.metric_text import metric_rows, pct
 from app.cli.outputs import check_file_target, check_folder_target, check_suffix, wrote_file, wrote_folder
 from app.cli.progress import progress_bar
 from app.clock.timeframes import TimeframeError
@@ -45,16 +46,6 @@ from app.services.specs import DEFAULT_CASH
 OUT_FORMATS = ("json", "parquet")
 USER_ERRORS = (ParamError, DataError, StrategyLoadError, FeeSpecError, SlippageSpecError, TimeframeError, OrderError,
                StrategyError)
-METRIC_LABELS = {
-    "total_return_pct": "Total return %", "cagr_pct": "CAGR %", "volatility_pct": "Volatility (ann.) %",
-    "sharpe": "Sharpe (arithmetic, ann.)", "sortino": "Sortino", "calmar": "Calmar",
-    "max_drawdown_pct": "Max drawdown %",
-    "max_drawdown_bars": "Max drawdown bars", "max_drawdown_seconds": "Max drawdown duration",
-    "trades": "Trades", "win_rate_pct": "Win rate %", "profit_factor": "Profit factor", "expectancy": "Expectancy",
-    "avg_trade_pct": "Avg trade %", "best_trade_pct": "Best trade %", "worst_trade_pct": "Worst trade %",
-    "exposure_pct": "Exposure %", "fees_total": "Fees", "benchmark_return_pct": "Buy & hold return %",
-    "final_equity": "Final equity",
-}
 
 
 asset_class_option = click.option(  # backtest and sweep alike
@@ -159,7 +150,7 @@ def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
     for line in _notes(result):
         click.echo(line, err=True)
     if quiet:
-        click.echo(f"{config.strategy}: total return {_fmt(result.metrics.get('total_return_pct'))}% over "
+        click.echo(f"{config.strategy}: total return {pct(result.metrics.get('total_return_pct'))} over "
                    f"{result.bars} bars, {result.metrics.get('trades')} trades, starting cash {money(config.cash)}")
     else:
         console.print(_table(result))
@@ -273,12 +264,9 @@ def _table(result: BacktestResult) -> Table:
     table.add_column("Metric")
     table.add_column("Value", justify="right")
     table.add_row("Starting cash", money(Decimal(str(result.config["cash"]))))
-    for key, label in METRIC_LABELS.items():
-        value = result.metrics.get(key)
-        if key == "max_drawdown_seconds" and value is not None:
-            table.add_row(label, f"{value / 86_400:,.1f} days")
-        else:
-            table.add_row(label, _fmt(value))
+    shown = {k: v for k, v in result.metrics.items() if k != "orders_rejected"}  # a warning line counts those
+    for label, text in metric_rows(shown):  # labels and units as `weaver runs show` gives them
+        table.add_row(label, text)
     return table
 
 
