@@ -1,20 +1,8 @@
 import { useMemo, useState } from 'react';
 import { ErrorBanner, EmptyState, Loading } from '@/components/ui/Feedback';
 import { Time } from '@/components/ui/Time';
-import type { WeaverEvent } from '@/lib/api/types';
 import { useEvents } from '../api/run';
-
-function summary(event: WeaverEvent): string {
-  const p = event.payload ?? {};
-  const parts: string[] = [];
-  for (const key of ['status', 'previous', 'symbol', 'qty', 'progress', 'bars_done', 'rule', 'detail', 'reason',
-    'error', 'action', 'orders']) {
-    const v = (p as Record<string, unknown>)[key];
-    if (v === undefined || v === null || v === '') continue;
-    parts.push(key === 'progress' && typeof v === 'number' ? `${(v * 100).toFixed(0)}%` : `${key}=${String(v)}`);
-  }
-  return parts.join('  ');
-}
+import { eventSummary } from './eventSummary';
 
 /** The run's events, newest first, filterable by family. */
 export function EventLog({ runId }: { runId: string }) {
@@ -50,7 +38,7 @@ export function EventLog({ runId }: { runId: string }) {
                   <td><Time value={e.ts} style="seconds" /></td>
                   <td className="mono">{e.type}</td>
                   <td className="wrap mono">
-                    {open === e.id ? <pre style={{ margin: 0 }}>{JSON.stringify(e.payload, null, 2)}</pre> : summary(e)}
+                    {open === e.id ? <pre style={{ margin: 0 }}>{JSON.stringify(e.payload, null, 2)}</pre> : eventSummary(e)}
                   </td>
                 </tr>
               ))}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { eventSummary } from './eventSummary';
+
+const stopped = (error: string, reason: string | null) => ({
+  payload: { run_id: 'r', status: 'stopped', previous: 'stopping', mode: 'paper', error,
+    ...(reason ? { state: { state: 'stopped', reason, message: null, can_stop: false, can_start: true } } : {}) },
+});
+
+describe('eventSummary', () => {
+  it('shows a user stop as stopped by user, not as an error', () => {
+    const line = eventSummary(stopped('stopped by the user', 'user'));
+    expect(line).toBe('status=stopped  previous=stopping  stopped by user');
+    expect(line).not.toContain('error');
+  });
+
+  it('keeps an earlier warning the user stop left in the text, as a note', () => {
+    expect(eventSummary(stopped('quote feed slow', 'user'))).toBe('status=stopped  previous=stopping  stopped by user  note=quote feed slow');
+  });
+
+  it('reads the reason from the text on events without a state', () => {
+    expect(eventSummary(stopped('stopped by the user', null))).toBe('status=stopped  previous=stopping  stopped by user');
+    expect(eventSummary(stopped('stopped by the kill switch', null))).toContain('stopped by the kill switch');
+    expect(eventSummary(stopped('stopped by the kill switch', null))).not.toContain('error=');
+  });
+
+  it('shows a kill-switch stop and a risk halt with their reason', () => {
+    expect(eventSummary(stopped('stopped by the kill switch', 'kill_switch')))
+      .toBe('status=stopped  previous=stopping  stopped by the kill switch');
+    expect(eventSummary(stopped('down 120.00 today; the limit is 100.00: run halted', 'risk_limit')))
+      .toBe('status=stopped  previous=stopping  halted by the risk limit: down 120.00 today; the limit is 100.00: run halted');
+  });
+
+  it('still labels a real failure as an error', () => {
+    expect(eventSummary({ payload: { status: 'error', error: 'broker refused the order', state: { reason: 'error' } } }))
+      .toBe('status=error  error=broker refused the order');
+    expect(eventSummary({ payload: { status: 'failed', error: 'no bars for AAPL' } })).toBe('status=failed  error=no bars for AAPL');
+  });
+
+  it('keeps the other fields as before', () => {
+    expect(eventSummary({ payload: { progress: 0.5, bars_done: 120 } })).toBe('50%  bars_done=120');
+  });
+});

@@ -1,0 +1,42 @@
+/**
+ * One event's payload as a short line for the event log. A run that the user, the kill switch or the
+ * risk limit stopped carries the reason in its `error` text; that is not an error, so it is shown as
+ * what it is ("stopped by user") rather than "error=stopped by the user".
+ */
+import type { WeaverEvent } from '@/lib/api/types';
+
+const KEYS = ['status', 'previous', 'symbol', 'qty', 'progress', 'bars_done', 'rule', 'detail', 'reason',
+  'error', 'action', 'orders'] as const;
+
+// The texts app/services/run_state.py's stoppers write (older events carry no `state` to read the reason from).
+const DELIBERATE: Record<string, string> = {
+  'stopped by the user': 'stopped by user',
+  'cancelled by the user': 'cancelled by user',
+  'sweep cancelled': 'cancelled with its sweep',
+  'stopped by the kill switch': 'stopped by the kill switch',
+};
+
+/** What `error` means on this event: a deliberate stop's words, or null when it is a real error. */
+function stopReason(payload: Record<string, unknown>, error: string): string | null {
+  const state = payload.state as { reason?: unknown } | undefined;
+  const reason = typeof state?.reason === 'string' ? state.reason : null;
+  const known = DELIBERATE[error.trim()];
+  if (reason === 'user') return known ?? `stopped by user  note=${error}`; // an earlier warning, kept
+  if (reason === 'kill_switch') return 'stopped by the kill switch';
+  if (reason === 'risk_limit') return `halted by the risk limit: ${error}`;
+  if (reason === 'error') return null;
+  return known ?? null;
+}
+
+export function eventSummary(event: Pick<WeaverEvent, 'payload'>): string {
+  const p = (event.payload ?? {}) as Record<string, unknown>;
+  const parts: string[] = [];
+  for (const key of KEYS) {
+    const v = p[key];
+    if (v === undefined || v === null || v === '') continue;
+    if (key === 'progress' && typeof v === 'number') parts.push(`${(v * 100).toFixed(0)}%`);
+    else if (key === 'error') parts.push(stopReason(p, String(v)) ?? `error=${String(v)}`);
+    else parts.push(`${key}=${String(v)}`);
+  }
+  return parts.join('  ');
+}
