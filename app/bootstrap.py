@@ -172,7 +172,14 @@ class Services:
     def live_control(self) -> LiveControl:
         from app.services.live_control import LiveControl
 
-        return LiveControl(self.uow, lambda kind: self.settings.alpaca(kind) is not None)  # type: ignore[arg-type]
+        def broker(kind: str) -> str | None:
+            credentials = self.settings.alpaca(kind)  # type: ignore[arg-type]
+            if credentials is None:
+                return None
+            return "alpaca" if "alpaca.markets" in (credentials.base_url or "") else "other"
+
+        return LiveControl(self.uow, lambda kind: self.settings.alpaca(kind) is not None,  # type: ignore[arg-type]
+                           broker=broker)
 
     @cached_property
     def bars(self) -> BarService:

@@ -20,9 +20,13 @@ SNAPSHOT_MAX_AGE = timedelta(seconds=10)
 
 
 class LiveControl:
-    def __init__(self, uow: Callable[[], UnitOfWork], configured: Callable[[str], bool]):
+    def __init__(self, uow: Callable[[], UnitOfWork], configured: Callable[[str], bool],
+                 broker: Callable[[str], str | None] | None = None):
         self.uow = uow
         self.configured = configured
+        # "alpaca" when the account's trading URL is Alpaca's, "other" for any other exchange (the
+        # standalone's local one): the UI names the broker a paper run trades on honestly.
+        self.broker = broker or (lambda kind: None)
 
     def kill(self) -> dict[str, int]:
         """Every running paper/live run goes to `stopping` now; the live worker then cancels every
@@ -49,7 +53,7 @@ class LiveControl:
                     issue(uow.outbox, RefreshAccount(kind))
                     refresh = True
                 views.append({
-                    "kind": kind, "configured": configured,
+                    "kind": kind, "configured": configured, "broker": self.broker(kind) if configured else None,
                     "captured_at": snapshot.captured_at if snapshot else None,
                     "account": snapshot.account if snapshot else None,
                     "positions": snapshot.positions if snapshot else [],

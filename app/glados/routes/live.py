@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from flask import Blueprint
+from pydantic import Field
 
 from app.glados.api import endpoint
 from app.glados.context import services
@@ -18,6 +19,9 @@ bp = Blueprint("live", __name__, url_prefix="/api/v1")
 class AccountOut(Out):
     kind: str
     configured: bool
+    broker: Literal["alpaca", "other"] | None = Field(
+        None, description="alpaca: the trading URL is Alpaca's; other: another exchange (e.g. the standalone's "
+        "local exchange); null when the account is not configured")
     captured_at: datetime | None
     account: dict[str, Any] | None
     positions: list[dict[str, Any]]

@@ -4,6 +4,7 @@ import { useSeries, useStrategies } from '@/lib/api/catalog';
 import type { Mode } from '@/lib/api/types';
 import { useTimeZone } from '@/lib/time/useTimeZone';
 import { useCreateRun } from '../api/createRun';
+import { usePaperAccount } from '../api/paperAccount';
 import { RunForm } from './RunForm';
 import { usePageTitle } from '@/lib/usePageTitle';
 
@@ -15,6 +16,7 @@ export function NewRunPage() {
   const strategies = useStrategies();
   const series = useSeries();
   const create = useCreateRun();
+  const paperAccount = usePaperAccount();
   const navigate = useNavigate();
   const { zone, description } = useTimeZone();
 
@@ -24,7 +26,7 @@ export function NewRunPage() {
       <ErrorBanner error={strategies.error ?? series.error} title="The form cannot load" />
       {strategies.isPending ? <Loading label="Loading strategies…" /> : strategies.data ? (
         <RunForm strategies={strategies.data} series={series.data ?? []} initialMode={mode} zone={zone}
-          zoneLabel={description} submitting={create.isPending} serverError={create.error}
+          zoneLabel={description} paperAccount={paperAccount.data} submitting={create.isPending} serverError={create.error}
           onSubmit={(body) => create.mutate(body, { onSuccess: (run) => navigate(`/runs/${run.id}`) })} />
       ) : null}
     </div>

@@ -169,6 +169,20 @@ describe('RunForm', () => {
     expect(onSubmit).toHaveBeenCalledWith(expect.objectContaining({ mode: 'paper', timeframe: '1Sec' }));
   });
 
+  it("names the broker a paper run really trades on: Alpaca's paper account or another exchange", () => {
+    const { rerender } = renderForm({ initialMode: 'paper', paperAccount: { configured: true, broker: 'other' } });
+    expect(screen.getByTestId('paper-broker')).toHaveTextContent(
+      "Paper trading on the configured exchange's paper account (not Alpaca, e.g. Weaver's local exchange)");
+    expect(screen.getByTestId('paper-broker')).not.toHaveTextContent('Alpaca paper account');
+    rerender(<RunForm strategies={STRATEGIES} series={SERIES} zone="UTC" zoneLabel="UTC" onSubmit={vi.fn()}
+      initialMode="paper" paperAccount={{ configured: true, broker: 'alpaca' }} />);
+    expect(screen.getByTestId('paper-broker')).toHaveTextContent('Paper trading on the Alpaca paper account');
+    rerender(<RunForm strategies={STRATEGIES} series={SERIES} zone="UTC" zoneLabel="UTC" onSubmit={vi.fn()}
+      initialMode="paper" />);
+    expect(screen.getByTestId('paper-broker')).toHaveTextContent(
+      "the paper account of the configured broker (Alpaca or Weaver's local exchange)");
+  });
+
   it('opens on minute bars when the route asks for a paper run', () => {
     renderForm({ initialMode: 'paper' });
     expect(screen.getByTestId('timeframe')).toHaveValue('1Min');

@@ -13,6 +13,7 @@ import { isApiError } from '@/lib/api/client';
 import type { Mode, RiskLimits, RunCreate, Series, Strategy } from '@/lib/api/types';
 import { isDecimal } from '@/lib/decimal';
 import { defaultTimeframe } from '@/lib/timeframes';
+import { PaperBrokerNote, type PaperAccountView } from './PaperBrokerNote';
 import { EMPTY_RISK, RiskFields, type RiskDraft } from './RiskFields';
 
 export interface RunFormProps {
@@ -21,6 +22,8 @@ export interface RunFormProps {
   initialMode?: Mode;
   zone: string;
   zoneLabel: string;
+  /** The paper account's view (GET /accounts): the paper banner names the broker it really trades on. */
+  paperAccount?: PaperAccountView;
   submitting?: boolean;
   /** The last submit's failure: a 422's `details.fields` are shown at their fields. */
   serverError?: unknown;
@@ -45,7 +48,7 @@ function riskBody(risk: RiskDraft): { risk?: RiskLimits; errors: FieldErrors } {
   return { risk: Object.keys(out).length ? out : undefined, errors };
 }
 
-export function RunForm({ strategies, series, initialMode = 'backtest', zone, zoneLabel, submitting = false,
+export function RunForm({ strategies, series, initialMode = 'backtest', zone, zoneLabel, paperAccount, submitting = false,
   serverError, onSubmit }: RunFormProps) {
   const [mode, setMode] = useState<Mode>(initialMode);
   const [name, setName] = useState('');
@@ -137,7 +140,7 @@ export function RunForm({ strategies, series, initialMode = 'backtest', zone, zo
         </div>
       ) : null}
       {mode === 'paper' ? (
-        <div className="banner info">Paper trading on the Alpaca paper account: orders are simulated by the broker.</div>
+        <PaperBrokerNote account={paperAccount} />
       ) : null}
 
       <ErrorBanner error={generalError} title="The run was not created" />

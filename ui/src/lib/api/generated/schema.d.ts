@@ -686,6 +686,12 @@ export interface components {
             kind: string;
             /** Configured */
             configured: boolean;
+            /**
+             * Broker
+             * @description alpaca: the trading URL is Alpaca's; other: another exchange (e.g. the standalone's local exchange); null when the account is not configured
+             * @default null
+             */
+            broker: ("alpaca" | "other") | null;
             /** Captured At */
             captured_at: string | null;
             /** Account */
