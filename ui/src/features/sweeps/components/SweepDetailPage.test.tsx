@@ -54,6 +54,33 @@ describe('SweepDetailPage', () => {
   });
 });
 
+describe('SweepDetailPage header', () => {
+  beforeEach(() => get.mockReset());
+
+  it("shows what every cell shares: symbols, timeframe, the window as dates, cash and fees", async () => {
+    renderPage({ ...CREATING, status: 'completed', settings: {
+      symbols: ['AAPL', 'MSFT'], timeframe: '1Day', start: '2021-01-04T05:00:00Z', end: '2021-12-31T05:00:00Z',
+      cash: '100000', fees: { model: 'per_share', rate: '0.005' }, slippage: { model: 'bps', value: '2' },
+      fractional: false, allow_short: false, asset_class: 'us_equity' } });
+    const header = await screen.findByTestId('sweep-settings');
+    expect(header).toHaveTextContent('symbols AAPL, MSFT');
+    expect(header).toHaveTextContent('timeframe 1Day');
+    expect(screen.getByTestId('sweep-window')).toHaveTextContent('window 2021-01-04 → 2021-12-31');
+    expect(header).toHaveTextContent('cash 100,000.00');
+    expect(header).toHaveTextContent('fees per_share 0.005');
+    expect(header).toHaveTextContent('slippage bps 2');
+  });
+
+  it('shows an intraday window with its times', async () => {
+    renderPage({ ...CREATING, status: 'completed', settings: {
+      symbols: ['AAPL'], timeframe: '5Min', start: '2021-01-04T14:30:00Z', end: null, cash: '5000',
+      fees: { model: 'none' }, slippage: { model: 'none' } } });
+    const window = await screen.findByTestId('sweep-window');
+    expect(window.textContent).toMatch(/window 2021-01-04 \d{2}:\d{2}/);
+    expect(screen.getByTestId('sweep-settings')).toHaveTextContent('fees none');
+  });
+});
+
 describe('SweepDetailPage skipped cells', () => {
   beforeEach(() => get.mockReset());
 

@@ -15,6 +15,7 @@ import { Heatmap } from './Heatmap';
 import { progressText } from './progress';
 import { rank } from './ranking';
 import { SkippedCells } from './SkippedCells';
+import { SweepSettings } from './SweepSettings';
 import { usePageTitle } from '@/lib/usePageTitle';
 
 const TABLE_METRICS = ['total_return', 'sharpe', 'sortino', 'calmar', 'max_drawdown', 'cagr', 'win_rate',
@@ -77,8 +78,9 @@ export function SweepDetailPage() {
             data-testid="cancel-sweep">Cancel remaining</Button> : null}
         </div>
         <div className="panel-body" style={{ display: 'flex', flexDirection: 'column', gap: 8 }}>
-          <div className="indicator" style={{ gap: 14, flexWrap: 'wrap' }}>
+          <div className="indicator" style={{ gap: 14, flexWrap: 'wrap' }} data-testid="sweep-settings">
             <span>strategy <span className="mono">{s.strategy}</span></span>
+            <SweepSettings settings={s.settings} />
             {gridParams.map(([p, v]) => <span key={p}><span className="mono">{p}</span> ∈ {'{'}{v.map(String).join(', ')}{'}'}</span>)}
             <span>created <Time value={s.created_at} /></span>
           </div>
