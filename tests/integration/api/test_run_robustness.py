@@ -3,6 +3,9 @@ run's stored trades (as its trades table lists them) and its bars; every refusal
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from decimal import Decimal
+
 import numpy as np
 import pytest
 from flask.testing import FlaskClient
@@ -16,8 +19,20 @@ from tests.integration.foundation.factories import make_run
 ERROR_KEYS = {"code", "message", "details", "correlation_id"}
 
 
+def store_noisy_bars(pg: Container, symbol: str, days: int) -> None:
+    """A seeded random walk of daily closes: an SMA crossover on it both wins and loses."""
+    start = int(datetime(2023, 1, 2, tzinfo=UTC).timestamp())
+    ts = np.array([(start + 86_400 * i) * 10**9 for i in range(days)], dtype=np.int64)
+    walk = 100 * np.exp(np.cumsum(np.random.default_rng(42).normal(0, 0.02, days)))
+    close = [Decimal(f"{c:.2f}") for c in walk]
+    with pg.uow() as uow:
+        uow.bars.insert_columns(symbol, "1Day", ts, close, [c + 1 for c in close], [c - 1 for c in close], close,
+                                [1000] * days, source="test")
+        uow.commit()
+
+
 def _completed(client: FlaskClient, pg: Container, days: int, slow: int = 20) -> str:
-    store_daily_bars(pg, "AAPL", days=days)
+    (store_noisy_bars if slow == 20 else store_daily_bars)(pg, "AAPL", days)
     run = client.post("/api/v1/runs", json={"strategy": "sma_cross", "symbols": ["AAPL"], "cash": "10000",
                                             "params": {"fast": 5, "slow": slow}, "start_now": True}).get_json()
     assert BacktestService(pg.uow, pg.read_session).execute(run["id"]) == "completed"
@@ -27,7 +42,7 @@ def _completed(client: FlaskClient, pg: Container, days: int, slow: int = 20) ->
 def test_robustness_of_a_daily_backtest(client: FlaskClient, pg: Container) -> None:
     run_id = _completed(client, pg, days=400)
     response = client.post(f"/api/v1/runs/{run_id}/robustness", json={"resamples": 500, "seed": 3,
-                                                                      "ruin_drawdown_pct": 5})
+                                                                      "ruin_drawdown_pct": 25})
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
 
@@ -38,10 +53,10 @@ def test_robustness_of_a_daily_backtest(client: FlaskClient, pg: Container) -> N
     assert [m["method"] for m in body["monte_carlo"]] == ["bootstrap", "shuffle"]
 
     boot, shuffle = body["monte_carlo"]
-    expected = monte_carlo(returns, 10_000.0, method="bootstrap", resamples=500, seed=3, ruin_drawdown_pct=5)
+    expected = monte_carlo(returns, 10_000.0, method="bootstrap", resamples=500, seed=3, ruin_drawdown_pct=25)
     assert boot["final_equity"] == pytest.approx(vars(expected.final_equity), rel=1e-12)
     assert boot["max_drawdown_pct"] == pytest.approx(vars(expected.max_drawdown_pct), rel=1e-12)
-    assert boot["ruin_probability"] == expected.ruin_probability and boot["ruin_drawdown_pct"] == 5
+    assert boot["ruin_probability"] == expected.ruin_probability and boot["ruin_drawdown_pct"] == 25
     # the shuffled trades all end where the run's trades compound to
     product = 10_000.0 * float(np.prod(1 + returns))
     assert shuffle["final_equity"]["p5"] == pytest.approx(product, rel=1e-9) == shuffle["final_equity"]["p95"]
@@ -49,6 +64,7 @@ def test_robustness_of_a_daily_backtest(client: FlaskClient, pg: Container) -> N
     assert len(boot["band_trades"]) == len(trades) + 1 == len(boot["band_p5"]) == len(boot["band_p95"])
     assert all(lo <= mid <= hi for lo, mid, hi in zip(boot["band_p5"], boot["band_p50"], boot["band_p95"],
                                                       strict=True))
+    assert 0 < boot["ruin_probability"] < 1 and shuffle["max_drawdown_pct"]["p95"] > 0  # trades win and lose
     histogram = boot["drawdown_histogram"]
     assert sum(histogram["counts"]) == 500 and len(histogram["edges"]) == len(histogram["counts"]) + 1
 
@@ -63,7 +79,7 @@ def test_robustness_of_a_daily_backtest(client: FlaskClient, pg: Container) -> N
     assert shown["random_return_pct"] == pytest.approx(vars(benchmark.random_return_pct), rel=1e-12)
 
     again = client.post(f"/api/v1/runs/{run_id}/robustness", json={"resamples": 500, "seed": 3,
-                                                                   "ruin_drawdown_pct": 5}).get_json()
+                                                                   "ruin_drawdown_pct": 25}).get_json()
     assert again == body  # the same seed, the same figures
     one = client.post(f"/api/v1/runs/{run_id}/robustness", json={"method": "shuffle"}).get_json()
     assert [m["method"] for m in one["monte_carlo"]] == ["shuffle"] and one["resamples"] == 1000
