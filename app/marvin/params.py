@@ -35,6 +35,9 @@ class Param:
     max: float | None = None
     choices: tuple[str, ...] = ()
     description: str = ""
+    # The values a sweep form proposes for this parameter (schema "x-sweep"): declared where the form's
+    # own guess (half, default, double) would break the strategy's cross-check, e.g. sma_cross fast < slow.
+    sweep: tuple[Any, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in _JSON_TYPES:
@@ -45,6 +48,10 @@ class Param:
             _, problem = self.check(self.default)
             if problem:
                 raise TypeError(f"default {self.default!r} is invalid: {problem}")
+        for value in self.sweep:
+            _, problem = self.check(value)
+            if problem:
+                raise TypeError(f"sweep value {value!r} is invalid: {problem}")
 
     def check(self, value: Any) -> tuple[Any, str | None]:
         """(normalised value, None) or (None, reason)."""
@@ -105,6 +112,8 @@ class Param:
             out["maximum"] = self.max
         if self.description:
             out["description"] = self.description
+        if self.sweep:
+            out["x-sweep"] = list(self.sweep)
         return out
 
 
@@ -113,13 +122,13 @@ def _number(value: float) -> str:
 
 
 def Int(default: int | None = None, *, min: int | None = None, max: int | None = None,  # noqa: N802
-        description: str = "") -> Any:
-    return Param("int", default, min, max, (), description)
+        description: str = "", sweep: tuple[int, ...] = ()) -> Any:
+    return Param("int", default, min, max, (), description, tuple(sweep))
 
 
 def Float(default: float | None = None, *, min: float | None = None, max: float | None = None,  # noqa: N802
-          description: str = "") -> Any:
-    return Param("float", default, min, max, (), description)
+          description: str = "", sweep: tuple[float, ...] = ()) -> Any:
+    return Param("float", default, min, max, (), description, tuple(sweep))
 
 
 def Bool(default: bool | None = None, *, description: str = "") -> Any:  # noqa: N802

@@ -11,8 +11,9 @@ class SmaCross(Strategy):
     name = "sma_cross"
     description = "Buy when the fast SMA crosses above the slow SMA; exit (or reverse to short) when it crosses below."
 
-    fast = Int(10, min=2, max=500, description="Bars in the fast simple moving average")
-    slow = Int(20, min=3, max=2000, description="Bars in the slow simple moving average")
+    # Sweep suggestions keep every fast below every slow: all 9 combinations are valid (check_params).
+    fast = Int(10, min=2, max=500, description="Bars in the fast simple moving average", sweep=(5, 10, 15))
+    slow = Int(20, min=3, max=2000, description="Bars in the slow simple moving average", sweep=(20, 40, 80))
     percent = Float(100.0, min=1.0, max=100.0, description="Share of equity per entry, in percent")
     allow_short = Bool(False, description="Sell short on a downward cross instead of only exiting")
     next_only_when = "signal"  # next() has nothing to do on a bar without a cross: those bars are skipped

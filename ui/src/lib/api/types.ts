@@ -117,6 +117,8 @@ export interface JsonSchemaProperty {
   enum?: ParamValue[];
   minLength?: number;
   maxLength?: number;
+  /** The values a sweep form proposes (declared where half/default/double would break a cross-check). */
+  'x-sweep'?: ParamValue[];
 }
 
 export interface ParamsSchema {

@@ -30,6 +30,21 @@ function renderForm(serverError?: unknown) {
 const field = (path: string) => screen.getByTestId(`field-${path}`);
 
 describe('SweepForm', () => {
+  it("proposes the strategy's declared sweep values, else half, default and double", () => {
+    const declared: Strategy = { ...STRATEGIES[0]!, params_schema: { type: 'object', properties: {
+      fast: { type: 'integer', default: 10, minimum: 2, maximum: 500, 'x-sweep': [5, 10, 15] },
+      slow: { type: 'integer', default: 20, minimum: 3, maximum: 2000, 'x-sweep': [20, 40, 80] },
+    } } };
+    const onSubmit = vi.fn<(body: SweepCreate) => void>();
+    const { unmount } = render(<SweepForm strategies={[declared]} series={SERIES} zone="UTC" zoneLabel="UTC" submitting={false}
+      serverError={undefined} onSubmit={onSubmit} />);
+    expect(screen.getByTestId('grid-fast')).toHaveValue('5, 10, 15');
+    expect(screen.getByTestId('grid-slow')).toHaveValue('20, 40, 80');  // every fast below every slow: 9 valid cells
+    unmount();
+    renderForm();
+    expect(screen.getByTestId('grid-fast')).toHaveValue('5, 10, 20');
+  });
+
   it('warns when shorting is allowed but the fixed allow_short parameter keeps every cell long-only; not when it is swept', async () => {
     renderForm();
     await userEvent.click(within(field('allow_short')).getByRole('checkbox'));

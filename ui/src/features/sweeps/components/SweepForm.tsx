@@ -22,10 +22,14 @@ export interface SweepFormProps {
   onSubmit: (body: SweepCreate) => void;
 }
 
-/** Suggest a small grid around the default: "5, 10, 20" style values within the schema's range. */
+/**
+ * Suggest a small grid: the strategy's declared sweep values (schema "x-sweep", chosen so every cell passes
+ * its cross-checks, e.g. sma_cross's fast < slow), else "5, 10, 20" style values around the default.
+ */
 function suggestion(name: string, strategy: Strategy | undefined): string {
   const prop = strategy?.params_schema.properties?.[name];
   if (!prop) return '';
+  if (prop['x-sweep']?.length) return prop['x-sweep'].map(String).join(', ');
   if (prop.type === 'boolean') return 'true, false';
   if (prop.enum) return prop.enum.join(', ');
   const d = typeof prop.default === 'number' ? prop.default : prop.minimum ?? 1;
