@@ -10,8 +10,9 @@ from decimal import Decimal
 from flask.testing import FlaskClient
 
 from app.bootstrap import Container
+from app.services import live_records
 from app.veda.recording import write_bars
-from app.walle.models import Fill, Order
+from app.walle.models import EquityPoint, Fill, Order
 from tests.integration.foundation.factories import make_run
 
 T0 = datetime(2026, 12, 3, 15, 0, 0, tzinfo=UTC)
@@ -112,3 +113,69 @@ def test_a_paper_runs_bars_are_the_ones_its_worker_recorded(pg: Container, clien
 def test_the_run_bars_route_is_in_the_openapi_document(client: FlaskClient) -> None:
     operation = client.get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/runs/{run_id}/bars"]["get"]
     assert {p["name"] for p in operation["parameters"]} >= {"run_id", "symbol", "start", "end", "limit"}
+
+
+# Buy 105 filled 39 + 27 + 39, its sale filled 60 + 45; then buy 10 and sell it at a loss, one fill each.
+PARTS = [("buy", [("39", "100.00", "0.39", 1.0), ("27", "100.10", "0.27", 1.0), ("39", "100.05", "0.39", 2.0)]),
+         ("sell", [("60", "101.00", "0.60", 4.0), ("45", "100.90", "0.45", 5.5)]),
+         ("buy", [("10", "100.00", "0.00", 6.0)]), ("sell", [("10", "99.00", "0.00", 7.0)])]
+
+
+def _paper_run_of_orders(pg: Container, orders: list[tuple[str, list[tuple[str, str, str, float]]]]) -> str:
+    """A 1Sec paper run whose orders the broker filled in parts (one fill row per part, as the worker books
+    them), with a bar and an equity point each second."""
+    with pg.uow() as uow:
+        run = uow.runs.add(make_run(mode="paper", status="running", timeframe="1Sec", start_at=T0, end_at=None,
+                                    cash=Decimal("100000")))
+        uow.session.flush()
+        for index, (side, parts) in enumerate(orders):
+            order = Order(run_id=run.id, client_order_id=f"{run.id}-{index}", symbol="AAPL", side=side,
+                          type="market", time_in_force="day", qty=sum(Decimal(q) for q, *_ in parts),
+                          status="filled", submitted_at=T0 + timedelta(seconds=parts[0][3]))
+            uow.session.add(order)
+            uow.session.flush()
+            for qty, price, fee, after in parts:
+                uow.session.add(Fill(run_id=run.id, order_id=order.id, symbol="AAPL", side=side, qty=Decimal(qty),
+                                     price=Decimal(price), fee=Decimal(fee), ts=T0 + timedelta(seconds=after)))
+        write_bars(uow, [{"run_id": run.id, "symbol": "AAPL", "ts": T0 + timedelta(seconds=s),
+                          "open": Decimal("100.00"), "high": Decimal("100.50"), "low": Decimal("99.50"),
+                          "close": Decimal("100.25"), "volume": Decimal(100), "warmup": False} for s in range(9)])
+        for s in range(9):
+            uow.session.add(EquityPoint(run_id=run.id, ts=T0 + timedelta(seconds=s), equity=Decimal(100_000 + s),
+                                        cash=Decimal(100_000)))
+        uow.commit()
+        return run.id
+
+
+def test_an_order_filled_in_parts_is_one_leg_of_one_trade(pg: Container, client: FlaskClient) -> None:
+    run_id = _paper_run_of_orders(pg, PARTS)
+
+    body = client.get(f"/api/v1/runs/{run_id}/trades").get_json()
+
+    assert body["total"] == 2  # not one trade per part
+    first, second = body["items"]
+    # 10,504.65 / 105 and 10,600.50 / 105 (the orders' average fill prices); 10,600.50 − 10,504.65 − 2.10
+    assert [Decimal(first[k]) for k in ("qty", "entry_price", "exit_price", "pnl", "fees")] == [
+        105, Decimal("100.044285714286"), Decimal("100.957142857143"), Decimal("93.75"), Decimal("2.10")]
+    assert first["entry_ts"].startswith("2026-12-03T15:00:01") and first["exit_ts"].startswith("2026-12-03T15:00:05.5")
+    assert first["bars_held"] == 4 and Decimal(first["return_pct"]) == Decimal("0.892462")
+    assert (Decimal(second["qty"]), Decimal(second["pnl"])) == (10, Decimal("-10.00"))
+
+    with pg.read_session() as session:
+        metrics = live_records.trade_metrics(session, [run_id])[run_id]  # what the worker stores on the run
+    assert (metrics["trades"], metrics["win_rate_pct"]) == (2, 50.0)
+    assert metrics["profit_factor"] == 9.375  # 93.75 won over 10.00 lost
+
+
+def test_a_paper_runs_analysis_reads_the_curve_and_trades_its_page_shows(pg: Container, client: FlaskClient) -> None:
+    run_id = _paper_run_of_orders(pg, PARTS)
+
+    analysis = client.get(f"/api/v1/runs/{run_id}/analysis").get_json()
+    trades = client.get(f"/api/v1/runs/{run_id}/trades").get_json()
+
+    assert analysis["trades"]["count"] == trades["total"] == 2
+    assert (analysis["trades"]["wins"], analysis["trades"]["losses"]) == (1, 1)
+    assert sum(b["count"] for b in analysis["trades"]["bins"]) == 2
+    # One day of points (New York): December's return is the last point over the starting cash.
+    december = analysis["monthly"][0]
+    assert december["year"] == 2026 and abs(december["months"][11] - 0.008) < 1e-9

@@ -25,22 +25,29 @@ CENT = Decimal("0.01")
 
 def round_trip_pnls(fills: list[dict]) -> list[Decimal]:
     """Each closed lot's P&L (fees shared by quantity), first in first out, to the cent: worked out here
-    from the fills alone, as a trader would from the broker's statement."""
-    lots: deque[list[Decimal]] = deque()  # [qty, price, fee] of open buys (the strategy is long-only)
-    pnls = []
+    from the fills alone, as a trader would from the broker's statement. An order filled in parts is one
+    lot or one exit (its parts summed at their average price), as a backtest's order fills whole."""
+    orders: dict[str, list[Decimal | str]] = {}  # order id → [side, qty, Σ qty × price, fee], by first part
     for fill in fills:
-        qty, price, fee = Decimal(fill["qty"]), Decimal(fill["price"]), Decimal(fill["fee"])
-        if fill["side"] == "buy":
-            lots.append([qty, price, fee])
+        leg = orders.setdefault(fill["order_id"], [fill["side"], Decimal(0), Decimal(0), Decimal(0)])
+        qty = Decimal(fill["qty"])
+        leg[1], leg[2], leg[3] = leg[1] + qty, leg[2] + qty * Decimal(fill["price"]), leg[3] + Decimal(fill["fee"])
+    lots: deque[list[Decimal]] = deque()  # [qty, value, fee] of open buys (the strategy is long-only)
+    pnls = []
+    for side, qty, exact, fee in orders.values():
+        assert isinstance(qty, Decimal) and isinstance(exact, Decimal) and isinstance(fee, Decimal)
+        value = exact.quantize(CENT, rounding=ROUND_HALF_EVEN)  # what the order moved, to the cent
+        if side == "buy":
+            lots.append([qty, value, fee])
             continue
         left = qty
         while left and lots:
             lot = lots[0]
             take = min(lot[0], left)
-            entry_fee = lot[2] * take / lot[0]
-            pnl = take * (price - lot[1]) - entry_fee - fee * take / qty
+            entry_value, entry_fee = lot[1] * take / lot[0], lot[2] * take / lot[0]
+            pnl = value * take / qty - entry_value - entry_fee - fee * take / qty
             pnls.append(pnl.quantize(CENT, rounding=ROUND_HALF_EVEN))
-            lot[0], lot[2], left = lot[0] - take, lot[2] - entry_fee, left - take
+            lot[0], lot[1], lot[2], left = lot[0] - take, lot[1] - entry_value, lot[2] - entry_fee, left - take
             if not lot[0]:
                 lots.popleft()
     return pnls
