@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import shutil
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -47,7 +48,7 @@ def settings_or_exit(*, require_token: bool = True, embedded_fallback: bool = Fa
             fail(f"no Weaver database at {database.resolve()}: start `weaver standalone --data-dir DIR` once (or run "
                  "`weaver db upgrade`), and point WEAVER_DATA_DIR at that DIR or WEAVER_DATABASE_URL at your "
                  "database", code=2)
-        click.echo(f"using {database.resolve()} (set WEAVER_DATA_DIR or WEAVER_DATABASE_URL for another)", err=True)
+        say_which_database(database.resolve())
         data_dir.mkdir(parents=True, exist_ok=True)
         overrides.setdefault("database_url", embedded_database_url(data_dir))
         overrides.setdefault("broker", "memory")
@@ -58,6 +59,13 @@ def settings_or_exit(*, require_token: bool = True, embedded_fallback: bool = Fa
         sys.exit(2)
     _database_in_use[:] = [settings.database_url]
     return settings
+
+
+def say_which_database(database: Path) -> None:
+    """"using FILE" on stderr, with the hint on the same line only if both fit the terminal's width."""
+    line, hint = f"using {database}", "(set WEAVER_DATA_DIR or WEAVER_DATABASE_URL for another)"
+    fits = len(line) + 1 + len(hint) <= shutil.get_terminal_size().columns
+    click.echo(f"{line} {hint}" if fits else f"{line}\n  {hint}", err=True)
 
 
 def holds_weaver(database: Path) -> bool:

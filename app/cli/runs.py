@@ -10,16 +10,19 @@ import time
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import click
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app.bootstrap import Container, bootstrap
-from app.cli.backtest import money
 from app.cli.common import fail, settings_or_exit
+from app.cli.metric_text import number
 from app.cli.run_ids import SHORT, RunIdProblem, resolve_run_id
+from app.cli.run_report import print_run
 from app.decimal_text import decimal_text
 from app.events.reader import read_events
 from app.services import exports
@@ -31,6 +34,7 @@ from app.services.runs import RunService
 from app.services.specs import RunStop
 from app.walle.models import Run
 from app.walle.repositories import RunFilter, RunRecords, RunRepository
+from app.walle.repositories.runs import Cells
 
 
 @click.group()
@@ -70,29 +74,50 @@ def _run_id(container: Container, text: str) -> str:
 @click.option("--mode", type=click.Choice(["backtest", "paper", "live"]))
 @click.option("--status")
 @click.option("--limit", default=20, show_default=True)
-def list_(mode: str | None, status: str | None, limit: int) -> None:
+@click.option("--cells", type=click.Choice(get_args(Cells)), default="hide", show_default=True,
+              help="Sweep cells: hide them (the dashboard's top level), show them among the other runs, or list "
+                   "only them (as GET /api/v1/runs?cells=…).")
+def list_(mode: str | None, status: str | None, limit: int, cells: Cells) -> None:
     """The newest runs, in 80 columns: ids cut to their first 8 characters (every `weaver runs` command
-    takes them), long names and symbol lists cut, times in this machine's time zone."""
+    takes them), long names and symbol lists cut, times in this machine's time zone. Sweep cells are
+    hidden unless --cells says otherwise; a last line counts the ones hidden."""
     container = _container()
     with container.read_session() as session:
-        found, total = RunRepository(session).list(RunFilter(mode=mode, status=status), limit=limit)
+        found, total = RunRepository(session).list(RunFilter(mode=mode, status=status, cells=cells), limit=limit)
         metrics = RunRepository(session).metrics([r.id for r in found])
         rows = [run_row(run, metrics.get(run.id, {})) for run in found]
+        hidden = hidden_cells(session, mode, status) if cells == "hide" else None
     container.close()
-    Console().print(runs_table(rows, total))
+    console = Console()
+    console.print(runs_table(rows, total, "sweep cells" if cells == "only" else "runs"))
+    if hidden:
+        console.print(hidden, highlight=False)
+
+
+def hidden_cells(session: Session, mode: str | None, status: str | None) -> str | None:
+    """One line counting the sweep cells `--cells hide` left out (of the runs the other filters keep), or None."""
+    query = select(func.count(func.distinct(Run.sweep_id)), func.count()).where(Run.sweep_id.is_not(None))
+    for column, value in ((Run.mode, mode), (Run.status, status)):
+        if value is not None:
+            query = query.where(column == value)
+    sweeps, cells = session.execute(query).one()
+    if not cells:
+        return None
+    return (f"+ {sweeps} sweep{'s' * (sweeps != 1)} with {cells:,} cell{'s' * (cells != 1)} hidden: "
+            "--cells show lists them too, --cells only alone")
 
 
 def run_row(run: Run, metrics: dict[str, float | None]) -> tuple[str, ...]:
     return (run.id[:SHORT], _cut(run.name or run.strategy, NAME_WIDTH), run.mode,
             _cut(",".join(run.symbols), SYMBOLS_WIDTH), run.status, _when(run.created_at),
-            _number(metrics.get("total_return_pct"), 2), _number(metrics.get("sharpe"), 2))
+            number(metrics.get("total_return_pct")), number(metrics.get("sharpe")))
 
 
-def runs_table(rows: list[tuple[str, ...]], total: int) -> Table:
+def runs_table(rows: list[tuple[str, ...]], total: int, what: str = "runs") -> Table:
     """No borders and one space between columns: eight columns fit 80 characters."""
     zone = datetime.now().astimezone().tzname() or "local time"
-    table = Table(title=f"{total} run(s), newest first; times in {zone}", box=None, padding=(0, 1), pad_edge=False,
-                  collapse_padding=True, title_justify="left")
+    table = Table(title=f"{total} {what[:-1]}(s), newest first; times in {zone}", box=None, padding=(0, 1),
+                  pad_edge=False, collapse_padding=True, title_justify="left")
     for heading, justify in (("id", "left"), ("name", "left"), ("mode", "left"), ("symbols", "left"),
                              ("status", "left"), ("created", "left"), ("return %", "right"), ("sharpe", "right")):
         table.add_column(heading, justify=justify, no_wrap=True)  # type: ignore[arg-type]
@@ -127,17 +152,7 @@ def show(run_id: str) -> None:
         if run is None:
             container.close()
             fail(f"no run with id {run_id}", 2)
-        metrics = RunRecords(session).metrics(run_id)
-        console = Console()
-        console.print(f"[bold]{run.strategy}[/bold] {run.mode} on {', '.join(run.symbols)} {run.timeframe} — "
-                      f"{run.status}" + (f" ({run.error})" if run.error else ""))
-        console.print(f"run {run.id}", highlight=False)
-        console.print(f"starting cash {money(run.cash)}", highlight=False)
-        console.print(f"params {run.params}  fees {run.fees}  slippage {run.slippage}")
-        table = Table("metric", "value", title="metrics")
-        for name, value in sorted(metrics.items()):
-            table.add_row(name, _number(value))
-        console.print(table)
+        print_run(Console(), run, RunRecords(session).metrics(run_id))
     container.close()
 
 

@@ -57,7 +57,7 @@ def test_every_runs_command_takes_a_unique_prefix_of_the_id(pg: Container, cli_e
     exported = weaver("runs", "export", run_id[:6], "--what", "equity", "--format", "json", env=cli_env, timeout=60)
 
     assert shown.returncode == 0, shown.stderr
-    assert f"run {run_id}" in shown.stdout and "starting cash $100,000.00" in shown.stdout
+    assert f"Run:            {run_id}" in shown.stdout and "Starting cash:  $100,000.00" in shown.stdout
     assert exported.returncode == 0, exported.stderr
     assert Decimal(json.loads(exported.stdout)[0]["cash"]) == Decimal(100_000)
     with pg.read_session() as session:

@@ -33,3 +33,16 @@ def test_after_db_upgrade_the_commands_name_the_file_they_use(bare: Path) -> Non
     result = CliRunner().invoke(main, ["runs", "list"])
     assert result.exit_code == 0, result.output
     assert f"using {bare / 'data' / 'weaver.db'}" in result.output
+
+
+@pytest.mark.parametrize("columns", [80, 200])
+def test_the_line_naming_the_file_fits_the_terminal(bare: Path, monkeypatch: pytest.MonkeyPatch, columns: int) -> None:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    assert CliRunner().invoke(main, ["db", "upgrade"]).exit_code == 0
+    result = CliRunner().invoke(main, ["runs", "list"])
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    path = bare / "data" / "weaver.db"
+    hint = "(set WEAVER_DATA_DIR or WEAVER_DATABASE_URL for another)"
+    assert len(f"using {path} {hint}") > 80  # this test's path is long enough to need the wrap at 80
+    assert lines == ([f"using {path}", f"  {hint}"] if columns == 80 else [f"using {path} {hint}"])

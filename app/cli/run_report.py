@@ -1,0 +1,87 @@
+"""`weaver runs show`'s report: a run's settings as labelled lines, then its metrics with labels and units."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from app.cli.metric_text import DASH, dollars, fees_text, metric_rows, slippage_text, withheld_reason, yes_no
+from app.walle.models import Run
+
+_OPTIONS_SHOWN = ("allow_short", "fractional", "asset_class", "risk", "records")  # records: how a cell is stored
+
+
+def print_run(console: Console, run: Run, metrics: Mapping[str, float | int | None]) -> None:
+    console.print(f"[bold]{run.name or run.strategy}[/bold] — {run.status}" + (f" ({run.error})" if run.error else ""))
+    for label, value in settings_lines(run):
+        console.print(f"{label + ':':<15} {value}", highlight=False, soft_wrap=True)
+    if not metrics:
+        console.print("no metrics yet", highlight=False)
+        return
+    table = Table("Metric", "Value", title="Metrics", title_justify="left")
+    table.columns[1].justify = "right"
+    if "bars" in metrics and metrics["bars"] is not None:
+        table.add_row("Bars", f"{round(metrics['bars']):,}")
+    for label, text in metric_rows(metrics):
+        table.add_row(label, text)
+    reason = withheld_reason(metrics)
+    if reason:
+        table.caption = f"CAGR, volatility, Sharpe, Sortino and Calmar withheld: {reason}"
+    console.print(table)
+
+
+def settings_lines(run: Run) -> list[tuple[str, str]]:
+    options: dict[str, Any] = dict(run.options or {})
+    params = dict(run.params or {})
+    allow_short = options.get("allow_short", params.get("allow_short"))
+    lines = [
+        ("Run", run.id),
+        ("Strategy", run.strategy),
+        ("Mode", run.mode),
+        ("Symbols", ", ".join(run.symbols)),
+        ("Timeframe", run.timeframe),
+        ("Period", _period(run.start_at, run.end_at)),
+        ("Starting cash", dollars(run.cash)),
+        ("Parameters", ", ".join(f"{k}={_value(v)}" for k, v in params.items() if k != "allow_short") or "none"),
+        ("Fees", fees_text(run.fees)),
+        ("Slippage", slippage_text(run.slippage)),
+        ("Allow short", yes_no(allow_short)),
+        ("Fractional", yes_no(options.get("fractional"))),
+    ]
+    if options.get("asset_class"):
+        lines.append(("Asset class", str(options["asset_class"])))
+    if options.get("risk"):
+        lines.append(("Risk limits", ", ".join(f"{k}={_value(v)}" for k, v in options["risk"].items()
+                                               if v is not None) or "none"))
+    lines += [(k.replace("_", " ").capitalize(), _value(v)) for k, v in options.items() if k not in _OPTIONS_SHOWN]
+    if run.sweep_id:
+        lines.append(("Sweep", run.sweep_id))
+    return lines
+
+
+def _period(start: datetime | None, end: datetime | None) -> str:
+    if start is None and end is None:
+        return DASH
+    return f"{_date(start)} → {_date(end)}"
+
+
+def _date(moment: datetime | None) -> str:
+    """A daily bar is its date (midnight UTC); anything else in this machine's time zone, named."""
+    if moment is None:
+        return DASH
+    return f"{moment:%Y-%m-%d}" if (moment.hour, moment.minute, moment.second) == (0, 0, 0) \
+        else f"{moment.astimezone():%Y-%m-%d %H:%M %Z}"
+
+
+def _value(value: object) -> str:
+    if isinstance(value, bool) or value is None:
+        return yes_no(value)
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}={_value(v)}" for k, v in value.items()) or "none"
+    if isinstance(value, list | tuple):
+        return ", ".join(_value(v) for v in value) or "none"
+    return str(value)
