@@ -1,7 +1,8 @@
 import { render, screen, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import type { SweepResult } from '@/lib/api/types';
-import { Heatmap, heatColor } from './Heatmap';
+import { Heatmap } from './Heatmap';
+import { heatColor } from './heatColor';
 
 const cell = (fast: number, slow: number, status: SweepResult['status'], sharpe: number | null): SweepResult => ({
   run_id: `r-${fast}-${slow}`, params: { fast, slow }, status, metrics: { sharpe },
@@ -23,9 +24,9 @@ describe('Heatmap', () => {
     expect(running!.style.background).toBe('');
     expect(running).toHaveTextContent('running');
     expect(running).not.toHaveTextContent('2.5');
-    // the only final figure sits mid-scale (slate), not green because a running cell did worse
+    // the only final figure is a negative Sharpe: red, not green because a running cell did worse
     expect(done).toHaveTextContent('−0.40');
-    expect(done!.style.background).toBe(heatColor(0.5, true));
+    expect(done!.style.background).toBe(heatColor(0, true));
   });
 
   it('paints a queued cell neutral too, and colours it once completed', () => {

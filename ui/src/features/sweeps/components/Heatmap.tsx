@@ -1,17 +1,7 @@
 import type { ParamValue, SkippedCell, SweepResult } from '@/lib/api/types';
 import { formatMetric, metricDef, readMetric } from '@/lib/metrics';
+import { heatCentre, heatColor, heatPosition } from './heatColor';
 import { describeCell } from './SkippedCells';
-
-/** Low → high: red, slate, green (flipped for metrics where lower is better); every shade keeps the
- *  cell's white figure at 4.5:1 or more (WCAG AA). */
-export function heatColor(t: number, higherIsBetter: boolean): string {
-  const x = Math.max(0, Math.min(1, higherIsBetter ? t : 1 - t));
-  const lerp = (a: number, b: number, f: number) => Math.round(a + (b - a) * f);
-  const [r, g, b] = x < 0.5
-    ? [lerp(150, 44, x * 2), lerp(40, 55, x * 2), lerp(40, 69, x * 2)]
-    : [lerp(44, 20, (x - 0.5) * 2), lerp(55, 118, (x - 0.5) * 2), lerp(69, 70, (x - 0.5) * 2)];
-  return `rgb(${r}, ${g}, ${b})`;
-}
 
 const key = (v: ParamValue) => JSON.stringify(v);
 
@@ -30,8 +20,7 @@ export function Heatmap({ results, xParam, yParam, xValues, yValues, metric, onO
   const skips = new Map<string, SkippedCell>();
   for (const c of skipped) skips.set(at(c.params[xParam], c.params[yParam]), c);
   const values = results.filter(isFinal).map((r) => readMetric(r.metrics, metric)).filter((v): v is number => v !== null);
-  const min = Math.min(...values);
-  const max = Math.max(...values);
+  const centre = heatCentre(spec);
   return (
     <div className="table-wrap" data-testid="heatmap">
       <table className="heatmap">
@@ -73,7 +62,7 @@ export function Heatmap({ results, xParam, yParam, xValues, yValues, metric, onO
                     </td>
                   );
                 }
-                const t = max > min ? (v - min) / (max - min) : 0.5;
+                const t = heatPosition(v, values, centre);
                 return (
                   <td key={key(x)} style={{ background: heatColor(t, spec.higherIsBetter) }} data-testid="heatmap-cell"
                     data-status={cell.status} data-run-id={cell.run_id} onClick={() => onOpen(cell.run_id)}

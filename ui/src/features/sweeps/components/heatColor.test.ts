@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { heatColor } from './Heatmap';
+import { metricDef } from '@/lib/metrics';
+import { heatCentre, heatColor, heatPosition } from './heatColor';
 
 /** WCAG 2 contrast of white on an `rgb(r, g, b)` colour. */
 function contrastWithWhite(rgb: string): number {
@@ -25,5 +26,42 @@ describe('heatColor', () => {
     expect(heatColor(0, true)).toBe('rgb(150, 40, 40)');
     expect(heatColor(1, true)).toBe('rgb(20, 118, 70)');
     expect(heatColor(1, false)).toBe('rgb(150, 40, 40)');
+  });
+});
+
+describe('heatPosition', () => {
+  const sharpe = heatCentre(metricDef('sharpe'));
+
+  it('centres signed metrics at 0: every positive Sharpe is green, every negative one red', () => {
+    const values = [0.4, 0.9, 1.6];  // all positive: none may be painted red
+    for (const v of values) expect(heatPosition(v, values, sharpe)).toBeGreaterThan(0.5);
+    expect(heatPosition(1.6, values, sharpe)).toBe(1);
+    expect(heatColor(heatPosition(0.4, values, sharpe), true)).not.toBe(heatColor(0, true));
+    const mixed = [-1, 0, 0.5];
+    expect(heatPosition(-1, mixed, sharpe)).toBe(0);     // full red: farthest below zero
+    expect(heatPosition(0, mixed, sharpe)).toBe(0.5);    // neutral slate at zero
+    expect(heatPosition(0.5, mixed, sharpe)).toBe(0.75); // half as far above: half-way to green
+  });
+
+  it('treats return, CAGR, Sortino as signed around 0 and the profit factor around 1', () => {
+    expect(['total_return', 'cagr', 'sortino'].map((k) => heatCentre(metricDef(k)))).toEqual([0, 0, 0]);
+    const pf = heatCentre(metricDef('profit_factor'));
+    expect(pf).toBe(1);
+    expect(heatPosition(0.8, [0.8, 1.2, 1.4], pf)).toBeLessThan(0.5);
+    expect(heatPosition(1.2, [0.8, 1.2, 1.4], pf)).toBeGreaterThan(0.5);
+  });
+
+  it('keeps the min → max scale for metrics without a meaningful sign', () => {
+    expect(heatCentre(metricDef('win_rate'))).toBeNull();
+    expect(heatCentre(metricDef('trades'))).toBeNull();
+    expect(heatPosition(40, [40, 50, 60], null)).toBe(0);
+    expect(heatPosition(60, [40, 50, 60], null)).toBe(1);
+    expect(heatPosition(50, [50], null)).toBe(0.5);
+  });
+
+  it('paints a single signed figure by its sign, and zero everywhere as neutral', () => {
+    expect(heatPosition(-0.4, [-0.4], sharpe)).toBe(0);
+    expect(heatPosition(0.4, [0.4], sharpe)).toBe(1);
+    expect(heatPosition(0, [0, 0], sharpe)).toBe(0.5);
   });
 });
