@@ -19,8 +19,9 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from app.cli.backtest import USER_ERRORS, _fmt, _prepare, asset_class_option, money
+from app.cli.backtest import USER_ERRORS, _prepare, asset_class_option, money
 from app.cli.common import InputProblem
+from app.cli.metric_text import metric_text
 from app.cli.outputs import check_file_target, wrote_file
 from app.cli.progress import progress_bar
 from app.greta.engine import run_backtest
@@ -122,5 +123,5 @@ def _table(strategy: str, grid: dict[str, list[str]], ranked: list[tuple[dict[st
     for name in [*grid, *columns]:
         table.add_column(name, justify="right")
     for values, metrics in ranked:
-        table.add_row(*(str(values[name]) for name in grid), *(_fmt(metrics.get(c)) for c in columns))
+        table.add_row(*(str(values[name]) for name in grid), *(metric_text(c, metrics.get(c)) for c in columns))
     return table

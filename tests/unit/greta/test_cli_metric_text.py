@@ -7,6 +7,7 @@ import json
 
 from click.testing import CliRunner
 
+from app.cli import main
 from app.cli.backtest import backtest
 from app.cli.metric_text import duration, fees_text, metric_rows, slippage_text
 
@@ -51,3 +52,18 @@ def test_the_backtest_table_shows_the_drawdown_negative_and_returns_to_two_decim
     assert lines["Max drawdown"] == f"-{metrics['max_drawdown_pct']:.2f}%"
     assert lines["Total return"] == f"{metrics['total_return_pct']:.2f}%"
     assert lines["Final equity"] == f"${metrics['final_equity']:,.2f}"
+
+
+def test_the_sweep_table_shows_each_cell_as_the_backtest_table_does(tmp_path):
+    out = tmp_path / "sweep.json"
+    result = CliRunner().invoke(main, ["sweep", "--strategy", "sma_cross", "--grid", "fast=5,10", "--grid", "slow=20",
+                                       "--synthetic", "AAA:300:1", "--json", str(out)], env={"COLUMNS": "150"})
+
+    assert result.exit_code == 0, result.output
+    rows = [[cell.strip() for cell in line.split("│")[1:-1]] for line in result.stdout.splitlines()
+            if line.count("│") == 8]
+    for cell in json.loads(out.read_text())["cells"]:
+        m = cell["metrics"]
+        row = next(r for r in rows if r[:2] == [str(cell["params"]["fast"]), "20"])
+        assert row[2:] == [f"{m['sharpe']:.2f}", f"{m['total_return_pct']:.2f}%", f"-{m['max_drawdown_pct']:.2f}%",
+                           str(m["trades"]), f"{m['win_rate_pct']:.2f}%"]
