@@ -103,6 +103,9 @@ class Run(EagerId, Base):
     metrics_json: Mapped[str | None] = mapped_column(Text, deferred=True)
 
 
+METRIC_TOP_LEVEL = text("run_sweep_id IS NULL")  # a metric of a run outside any sweep
+
+
 class RunMetric(Base):
     """One named figure of a finished run (return, Sharpe, …); a table so sweeps can sort by any."""
 
@@ -112,6 +115,11 @@ class RunMetric(Base):
         Index("ix_run_metrics_sort_desc", "name", "value", text("run_created_at DESC"), text("run_id DESC")),
         # a run's metrics read from the index alone, for each item of the runs list (migration 0008)
         Index("ix_run_metrics_run_values", "run_id", postgresql_include=["name", "value"]),
+        # the same sorts for runs outside any sweep only (`cells=hide`), seeking past no cell (migration 0012)
+        Index("ix_run_metrics_top_sort", "name", "value", "run_created_at", "run_id",
+              postgresql_where=METRIC_TOP_LEVEL, sqlite_where=METRIC_TOP_LEVEL),
+        Index("ix_run_metrics_top_sort_desc", "name", "value", text("run_created_at DESC"), text("run_id DESC"),
+              postgresql_where=METRIC_TOP_LEVEL, sqlite_where=METRIC_TOP_LEVEL),
     )
 
     run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
@@ -119,3 +127,5 @@ class RunMetric(Base):
     value: Mapped[float | None] = mapped_column(Float)
     # The run's created_at, copied by a database trigger on insert (0007): the tie-break of a metric sort.
     run_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The run's sweep_id, copied by the same trigger (0012): the partial indexes' condition for `cells=hide`.
+    run_sweep_id: Mapped[str | None] = mapped_column(String(36))
