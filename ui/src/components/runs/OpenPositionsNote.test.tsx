@@ -1,35 +1,9 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { act, fireEvent, render, screen, within } from '@testing-library/react';
-import { MemoryRouter } from 'react-router-dom';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { RunHeader } from '@/features/run-detail/components/RunHeader';
-import { api } from '@/lib/api/client';
-import type { Position, Run } from '@/lib/api/types';
+import { describe, expect, it } from 'vitest';
+import type { Position } from '@/lib/api/types';
 import { describePositions } from './OpenPositionsNote';
-
-vi.mock('@/lib/api/client', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('@/lib/api/client')>();
-  return { ...actual, api: { ...actual.api, get: vi.fn(), post: vi.fn() } };
-});
-const get = vi.mocked(api.get);
 
 function position(symbol: string, qty: string): Position {
   return { symbol, qty, avg_price: '187.5', mark_price: null, market_value: null, unrealized_pl: null } as Position;
-}
-
-const running: Run = {
-  id: 'run-paper', mode: 'paper', name: null, strategy: 'sma_cross', params: {}, symbols: ['AAPL'], timeframe: '1Min',
-  start_at: null, end_at: null, cash: '10000', fees: { model: 'none' }, slippage: { model: 'none' }, options: {},
-  status: 'running', error: null, progress: 0, sweep_id: null, created_at: '2024-01-02T15:00:00Z',
-  updated_at: '2024-01-02T15:00:00Z', queued_at: null, started_at: '2024-01-02T15:00:00Z', finished_at: null, metrics: {},
-  state: { state: 'running', reason: null, message: null, can_stop: true, can_start: false },
-};
-
-function openStopDialog() {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  render(<QueryClientProvider client={client}><MemoryRouter><RunHeader run={running} /></MemoryRouter></QueryClientProvider>);
-  fireEvent.click(screen.getByTestId('stop-run'));
-  return screen.getByTestId('confirm-dialog');
 }
 
 describe('describePositions', () => {
@@ -38,26 +12,5 @@ describe('describePositions', () => {
       .toBe('105 AAPL, 50.5 MSFT short');
     expect(describePositions([position('AAPL', '1200.000')])).toBe('1,200 AAPL');
     expect(describePositions([])).toBe('');
-  });
-});
-
-describe('stop dialog of a paper run', () => {
-  beforeEach(() => get.mockReset());
-
-  it('says plainly that the positions stay open at the broker', async () => {
-    get.mockResolvedValue([position('AAPL', '105')]);
-    const dialog = openStopDialog();
-    const note = await within(dialog).findByTestId('stop-positions-note');
-    expect(note).toHaveTextContent('Its positions stay open at the broker: 105 AAPL — close them on the Live page or at the broker.');
-    expect(get).toHaveBeenCalledWith('/runs/run-paper/positions', undefined, expect.anything());
-  });
-
-  it('says nothing about positions when the run holds none', async () => {
-    get.mockResolvedValue([position('AAPL', '0')]);
-    const dialog = openStopDialog();
-    await vi.waitFor(() => expect(get).toHaveBeenCalled());
-    await act(async () => { await new Promise((r) => setTimeout(r, 20)); });
-    expect(within(dialog).queryByTestId('stop-positions-note')).not.toBeInTheDocument();
-    expect(dialog).toHaveTextContent('Also cancel its open orders at the broker');
   });
 });
