@@ -48,7 +48,7 @@ def test_cli_shows_the_metrics_table_and_exports_files(client: FlaskClient, pg: 
     env = {**os.environ, "WEAVER_DATABASE_URL": pg.settings.database_url, "COLUMNS": "200"}
     shown = subprocess.run([str(WEAVER), "runs", "show", run["id"]], env=env, capture_output=True, text=True)
     assert shown.returncode == 0, shown.stderr
-    assert "sharpe" in shown.stdout and "total_return_pct" in shown.stdout and "completed" in shown.stdout
+    assert "Sharpe" in shown.stdout and "Total return" in shown.stdout and "completed" in shown.stdout
     out = tmp_path / "equity.csv"
     exported = subprocess.run([str(WEAVER), "runs", "export", run["id"], "--what", "equity", "--out", str(out)],
                               env=env, capture_output=True, text=True)
