@@ -20,8 +20,9 @@ import numpy as np
 PERCENTILES = (5.0, 50.0, 95.0)
 METHODS = ("bootstrap", "shuffle")
 CHUNK_CELLS = 2_000_000  # values per chunk of paths (16 MB of float64)
-BAND_POINTS = 201  # at most this many trade indices in the equity bands (a fan chart's width)
+BAND_POINTS = 101  # at most this many trade indices in the equity bands (a fan chart's width)
 HISTOGRAM_BINS = 20
+STEP_ROWS = 256  # paths from which `walk` steps across them all at once
 
 
 @dataclass(frozen=True)
@@ -81,34 +82,55 @@ def _chunks(total: int, width: int) -> Iterator[int]:
         yield min(rows, total - start)
 
 
-def _paths(returns: np.ndarray, start_equity: float, method: str, rows: int,
-           rng: np.random.Generator) -> np.ndarray:
-    """(rows, n + 1) equity after each trade, the first column the starting equity. A growth factor
-    below zero (a short losing more than its entry value) is floored at zero: equity ends, not turns."""
-    n = len(returns)
+def _steps(growth: np.ndarray, start_equity: float, method: str, rows: int, rng: np.random.Generator) -> np.ndarray:
+    """(n + 1, rows): the starting equity, then each path's trades' growth factors (1 + return, floored
+    at zero: a short losing more than its entry value ends the equity), one path a column."""
+    n = len(growth)
+    steps = np.empty((n + 1, rows), dtype=np.float64)
+    steps[0] = start_equity
     if method == "bootstrap":
-        drawn = returns[rng.integers(0, n, size=(rows, n))]
+        np.take(growth, rng.integers(0, n, size=(n, rows)), out=steps[1:], mode="clip")
     elif method == "shuffle":
-        drawn = rng.permuted(np.broadcast_to(returns, (rows, n)), axis=1)
+        steps[1:] = rng.permuted(np.broadcast_to(growth, (rows, n)), axis=1).T
     else:
         raise ValueError(f"unknown method {method!r}: one of {', '.join(METHODS)}")
-    paths = np.empty((rows, n + 1), dtype=np.float64)
-    paths[:, 0] = start_equity
-    np.cumprod(np.maximum(1.0 + drawn, 0.0), axis=1, out=paths[:, 1:])
-    paths[:, 1:] *= start_equity
-    return paths
+    return steps
 
 
-def drawdowns(paths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per path: the max drawdown (percent of the running peak) and the longest stretch of trades
-    closed below a previous peak."""
-    peaks = np.maximum.accumulate(paths, axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        depth = np.where(peaks > 0, 1.0 - paths / peaks, 0.0)
-    below = paths < peaks
-    steps = np.arange(paths.shape[1])
-    last_peak = np.maximum.accumulate(np.where(below, 0, steps), axis=1)  # the latest step at a peak
-    return depth.max(axis=1) * 100.0, (steps - last_peak).max(axis=1)
+def walk(steps: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Compound `steps` (as `_steps` lays them out) in place into each path's equity after each trade,
+    and give each path's max drawdown (percent of its running peak) and its longest stretch of trades
+    closed below a previous peak. Many paths: one trade at a time across every path (two calls on
+    whole rows per trade; numpy's accumulate along a path is several times slower); few: `_walk_paths`."""
+    width, rows = steps.shape
+    if rows < STEP_ROWS:
+        return _walk_paths(steps)
+    equity = steps
+    level = np.empty_like(equity)  # the running peak, then equity over it
+    level[0] = equity[0]
+    for step in range(1, width):
+        np.multiply(equity[step - 1], equity[step], out=equity[step])
+        np.fmax(level[step - 1], equity[step], out=level[step])
+    np.divide(equity, level, out=level)  # 1 at a peak, below 1 under one
+    return equity, (1.0 - level.min(axis=0)) * 100.0, _longest_below(np.ascontiguousarray((level >= 1.0).T))
+
+
+def _longest_below(peaks: np.ndarray) -> np.ndarray:
+    """Per row of (rows, steps) booleans, True where a path is at its running peak (every row starts
+    at one): the most consecutive steps below it, as the gaps between the flattened matrix's peaks."""
+    rows, width = peaks.shape
+    at_peak = np.flatnonzero(peaks.ravel())
+    gaps = np.diff(at_peak, append=rows * width) - 1  # steps below the peak after each peak step
+    return np.maximum.reduceat(gaps, np.searchsorted(at_peak, np.arange(rows) * width))
+
+
+def _walk_paths(steps: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`walk` for few paths (the trade loop's per-call cost would dominate): accumulates along each
+    path. The same figures."""
+    paths = np.cumprod(steps.T, axis=1)
+    level = np.fmax.accumulate(paths, axis=1)  # the running peak
+    np.divide(paths, level, out=level)  # 1 at a peak, below 1 under one
+    return paths.T, (1.0 - level.min(axis=1)) * 100.0, _longest_below(level >= 1.0)
 
 
 def band_indices(trades: int) -> np.ndarray:
@@ -131,20 +153,20 @@ def monte_carlo(returns: Sequence[float] | np.ndarray, start_equity: float, *, m
     spread of results such trades could give), `shuffle` reorders the same n trades (same final
     equity, a different path: how much of the drawdown was the order's luck)."""
     r = np.asarray(returns, dtype=np.float64)
-    if len(r) == 0 or resamples < 1:
-        raise ValueError("need at least one trade and one resample")
+    if len(r) == 0 or resamples < 1 or not start_equity > 0:
+        raise ValueError("need at least one trade, one resample and a starting equity above zero")
     rng = np.random.default_rng(seed)
+    growth = np.maximum(1.0 + r, 0.0)
     bands = band_indices(len(r))
     finals, depths, longest, banded = [], [], [], []
     for rows in _chunks(resamples, len(r) + 1):
-        paths = _paths(r, start_equity, method, rows, rng)
-        depth, stretch = drawdowns(paths)
-        finals.append(paths[:, -1])
+        equity, depth, stretch = walk(_steps(growth, start_equity, method, rows, rng))
+        finals.append(equity[-1])
         depths.append(depth)
         longest.append(stretch)
-        banded.append(paths[:, bands])
+        banded.append(equity[bands])
     final, depth, stretch = np.concatenate(finals), np.concatenate(depths), np.concatenate(longest)
-    p5, p50, p95 = np.percentile(np.concatenate(banded), PERCENTILES, axis=0)
+    p5, p50, p95 = np.percentile(np.concatenate(banded, axis=1), PERCENTILES, axis=1)
     return MonteCarlo(method, resamples, len(r), spread(final), spread(depth), spread(stretch.astype(np.float64)),
                       float(ruin_drawdown_pct), float((depth >= ruin_drawdown_pct).mean()),
                       [int(i) for i in bands], p5.tolist(), p50.tolist(), p95.tolist(), histogram(depth))
@@ -188,9 +210,11 @@ def random_entry(returns: Sequence[float] | np.ndarray, shapes: Sequence[TradeSh
         growth = np.ones(rows, dtype=np.float64)
         for held, short, series in groups.values():
             entries = rng.integers(0, len(series) - held, size=(rows, len(held)))
-            ratio = series[entries + held] / series[entries]
-            factor = np.where(short, 2.0 - ratio, ratio)  # 1 + return: a short gains what the price loses
-            growth *= np.prod(np.maximum(factor, 0.0), axis=1)
+            factor = series[entries + held] / series[entries]  # 1 + a long's return
+            if short.any():
+                factor = np.where(short, 2.0 - factor, factor)  # a short gains what the price loses
+                np.maximum(factor, 0.0, out=factor)
+            growth *= np.prod(factor, axis=1)
         totals.append(growth)
     random_growth = np.concatenate(totals)
     p_value = float((random_growth >= strategy).mean())
