@@ -3,7 +3,7 @@ run's stored trades (as its trades table lists them) and its bars; every refusal
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import numpy as np
@@ -13,6 +13,8 @@ from flask.testing import FlaskClient
 from app.bootstrap import Container
 from app.greta.robustness import TradeShape, monte_carlo, random_entry
 from app.services.backtests import BacktestService
+from app.veda.recording import write_bars
+from app.walle.models import Fill, Order
 from tests.integration.api.conftest import store_daily_bars
 from tests.integration.foundation.factories import make_run
 
@@ -116,3 +118,62 @@ def test_an_unknown_or_unfinished_run_and_bad_bodies_are_refused(client: FlaskCl
         response = client.post(f"/api/v1/runs/{run_id}/robustness", json=bad)
         assert response.status_code == 422, (bad, response.get_json())
         assert field in response.get_data(as_text=True)
+
+
+T0 = datetime(2026, 12, 3, 15, 0, 0, tzinfo=UTC)
+
+
+def _paper_run(pg: Container, status: str) -> str:
+    """A 1Sec paper run as its worker writes it: buy 10 @ 100, sell 4 @ 101.25, sell 6 @ 99.50 (two
+    round trips, one winning, one losing), and 8 recorded bars whose closes rise by 1 a second."""
+    fills = [("buy", "10", "100.00", "0.10", 1.5), ("sell", "4", "101.25", "0.03", 3.5),
+             ("sell", "6", "99.50", "0.05", 5.5)]
+    with pg.uow() as uow:
+        run = uow.runs.add(make_run(mode="paper", status=status, timeframe="1Sec", start_at=T0, end_at=None))
+        uow.session.flush()
+        for index, (side, qty, price, fee, after) in enumerate(fills):
+            stamp = T0 + timedelta(seconds=after)
+            order = Order(run_id=run.id, client_order_id=f"{run.id}-{index}", symbol="AAPL", side=side, type="market",
+                          time_in_force="day", qty=Decimal(qty), status="filled", submitted_at=stamp)
+            uow.session.add(order)
+            uow.session.flush()
+            uow.session.add(Fill(run_id=run.id, order_id=order.id, symbol="AAPL", side=side, qty=Decimal(qty),
+                                 price=Decimal(price), fee=Decimal(fee), ts=stamp))
+        write_bars(uow, [{"run_id": run.id, "symbol": "AAPL", "ts": T0 + timedelta(seconds=s),
+                          "open": Decimal("100.00") + s, "high": Decimal("100.50") + s, "low": Decimal("99.50") + s,
+                          "close": Decimal("100.25") + s, "volume": Decimal(100 + s), "warmup": s == 0}
+                         for s in range(8)])
+        uow.commit()
+        return run.id
+
+
+def test_a_stopped_paper_runs_trades_come_from_its_fills(client: FlaskClient, pg: Container) -> None:
+    run_id = _paper_run(pg, "stopped")
+    trades = client.get(f"/api/v1/runs/{run_id}/trades").get_json()["items"]
+    assert [Decimal(t["return_pct"]) for t in trades] == [Decimal("1.2325"), Decimal("-0.518333")]  # its Trades tab
+
+    response = client.post(f"/api/v1/runs/{run_id}/robustness", json={"resamples": 400, "seed": 1})
+
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["trades"] == 2 and body["start_equity"] == 10_000
+    boot, shuffle = body["monte_carlo"]
+    both = 10_000 * 1.012325 * (1 - 0.00518333)  # $10,070.78 in either order
+    assert shuffle["final_equity"]["p5"] == pytest.approx(both, rel=1e-12) == shuffle["final_equity"]["p95"]
+    # the bootstrap draws win-win, win-loss, loss-win or loss-loss: its extremes are those products
+    assert boot["final_equity"]["p95"] == pytest.approx(10_000 * 1.012325 ** 2, rel=1e-12)
+    assert boot["final_equity"]["p5"] == pytest.approx(10_000 * (1 - 0.00518333) ** 2, rel=1e-12)
+    # loss first falls 0.518333 %, win first then loss falls the same from the new peak; no trade lasts
+    assert shuffle["max_drawdown_pct"]["p95"] == pytest.approx(0.518333, rel=1e-9)
+    assert shuffle["longest_drawdown_trades"]["p95"] == 1
+    entry = body["random_entry"]
+    # held 2 and 4 of the recorded bars, whose closes only rise: any random long gains, so p is 1 for a
+    # strategy that made 0.70 % on them
+    assert entry["strategy_return_pct"] == pytest.approx((both / 10_000 - 1) * 100, rel=1e-12)
+    assert entry["random_return_pct"]["p5"] > 5 and entry["p_value"] == 1.0 and entry["percentile"] == 0.0
+
+
+def test_a_running_paper_run_is_refused(client: FlaskClient, pg: Container) -> None:
+    run_id = _paper_run(pg, "running")
+    body = _error(client.post(f"/api/v1/runs/{run_id}/robustness", json={}), 409, "conflict")
+    assert body["message"] == f"run {run_id} is running: robustness tests need a finished run"
