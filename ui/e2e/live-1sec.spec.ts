@@ -64,6 +64,8 @@ test('a 1Sec paper run started from the form shows bars, fills and a closed trad
     await expect(page.getByTestId('trades-table-row').first()).toContainText('AAPL', left());
     expect(Date.now() - startedAt).toBeLessThan(20_000);
     await expect(page.getByTestId('price-panel')).toContainText(/[1-9][\d,]* fills? marked/);
+    // the SMAs follow the candles while the run trades (refetched on each tick), not only after Stop
+    await expect(page.getByTestId('price-panel').getByTestId('legend-item')).toHaveText([/SMA 2/, /SMA 4/]);
     await shot('paper-1sec-trading');
 
     await page.getByTestId('stop-run').click();
