@@ -9,7 +9,11 @@ POST /runs/{id}/robustness computes them. Backtest and tests alternate in the sa
 times, best of each; the ratio (tests / backtest, below 1 is the target) is the figure that holds
 on a shared machine. Run under `flock /tmp/weaver-bench.lock`.
 
-Usage: .venv/bin/python -m benchmarks.robustness [--bars 39000] [--resamples 1000] [--repeat 5]
+With --postgres, the same run as a user has it, on a scratch Postgres database: the backtest as a
+worker runs it (bars read, every record stored) against the endpoint's whole work (trades and bars
+read, both Monte Carlo methods and the random entries), alternating too.
+
+Usage: .venv/bin/python -m benchmarks.robustness [--bars 39000] [--resamples 1000] [--repeat 5] [--postgres]
 """
 
 from __future__ import annotations
@@ -21,9 +25,15 @@ from decimal import Decimal
 
 import numpy as np
 
+from app.bootstrap import bootstrap, build_services
+from app.config import load_settings
 from app.greta import Backtest, BacktestConfig
 from app.greta.data import synthetic_bars
 from app.greta.robustness import TradeShape, monte_carlo, random_entry
+from app.marvin import BarFrame
+from app.services.robustness import RobustnessAsk, run_robustness
+from app.services.specs import RunCreate
+from benchmarks.common import scratch_postgres
 
 
 def best_of(run: Callable[[], object], times: list[float]) -> None:
@@ -37,6 +47,7 @@ def main() -> None:
     parser.add_argument("--bars", type=int, default=39_000)
     parser.add_argument("--resamples", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--postgres", action="store_true", help="also the backtest and the endpoint's work on Postgres")
     args = parser.parse_args()
 
     frame = synthetic_bars("SYN", args.bars, seed=42, timeframe="1Min")
@@ -69,6 +80,39 @@ def main() -> None:
     print(f"  bootstrap / backtest: {bootstrap / backtest:.3f}")
     print(f"  all three tests (the endpoint's method=both) / backtest: {tests / backtest:.3f} "
           f"({'below' if tests < backtest else 'ABOVE'} one backtest)")
+    if args.postgres:
+        through_postgres(frame, args.resamples, args.repeat)
+
+
+def through_postgres(frame: BarFrame, resamples: int, repeat: int) -> None:
+    with scratch_postgres() as url:
+        container = bootstrap(load_settings(_env_file=None, database_url=url, broker="memory", api_token="x" * 20),
+                              listen=False)
+        try:
+            with container.uow() as uow:
+                uow.bars.insert_columns("SYN", "1Min", frame.ts, *(np.asarray(getattr(frame, c)) for c in
+                                                                   ("open", "high", "low", "close", "volume")),
+                                        source="synthetic")
+                uow.commit()
+            services = build_services(container.settings, container=container)
+            backtests, tests, trades = [], [], 0
+            for _ in range(repeat):
+                run = services.runs.create(RunCreate(strategy="sma_cross", symbols=["SYN"], timeframe="1Min",
+                                                     params={"fast": 10, "slow": 20, "percent": 100.0},
+                                                     cash="100000", start_now=True))
+                started = time.perf_counter()
+                assert services.backtests.execute(run.id) == "completed"
+                backtests.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                with container.read_session() as session:
+                    trades = run_robustness(session, run.id, RobustnessAsk(resamples=resamples)).trades
+                tests.append(time.perf_counter() - started)
+        finally:
+            container.close()
+    print(f"on Postgres ({trades:,} trades), best of {repeat}:")
+    print(f"  backtest as a worker runs it (bars read, records stored) {min(backtests) * 1000:9.1f} ms")
+    print(f"  the endpoint's work (trades and bars read, method=both)  {min(tests) * 1000:9.1f} ms")
+    print(f"  endpoint / backtest: {min(tests) / min(backtests):.3f}")
 
 
 if __name__ == "__main__":
