@@ -51,8 +51,9 @@ def with_state(item: tuple[str, str, str, str | None]) -> orjson.Fragment:
     """Postgres's item text with `metrics_unavailable` and `state` appended, as `RunOut` writes them last
     (derived in Python only). The metrics are the text's last field: only they are parsed."""
     text, mode, status, error = item
-    metrics = orjson.loads(text[text.rindex(METRICS_KEY) + len(METRICS_KEY):-1])
-    withheld = orjson.dumps(unavailable(metrics))
+    metrics_text = text[text.rindex(METRICS_KEY) + len(METRICS_KEY):-1]
+    # Only a null metric can be withheld: without one (most runs) the answer is {} without parsing.
+    withheld = orjson.dumps(unavailable(orjson.loads(metrics_text))) if "null" in metrics_text else b"{}"
     return orjson.Fragment(b"".join((text[:-1].encode(), b',"metrics_unavailable":', withheld, b',"state":',
                                      state_json(mode, status, error), b"}")))
 
