@@ -18,6 +18,7 @@ from sqlalchemy import text
 from app.bootstrap import Container, bootstrap
 from app.config import Settings, load_settings
 from app.marvin import registry
+from app.services.bar_cache import shared_bars
 from app.walle import migrate, uow
 from app.walle.models import Base
 from tests import run_order
@@ -113,6 +114,7 @@ def redis_url() -> str:
 
 
 def truncate_all(container: Container) -> None:
+    shared_bars.clear()  # the bars it held are deleted here, which Weaver itself never does
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with container.engine.begin() as conn:
         if container.engine.dialect.name == "postgresql":

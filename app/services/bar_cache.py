@@ -32,6 +32,12 @@ class BarCache:
         self._batch = threading.local()
         self.hits = self.misses = 0
 
+    def clear(self) -> None:
+        """Forget every window: only for a database emptied underneath (tests truncate it; Weaver never
+        deletes bars), where a refilled window can have the same stamp but other bars."""
+        with self._lock:
+            self._frames.clear()
+
     @contextmanager
     def one_batch(self, checked: set[Key] | None = None) -> Iterator[set[Key]]:
         """Runs that start together (a message's sweep cells) share one read: inside, a window counted
