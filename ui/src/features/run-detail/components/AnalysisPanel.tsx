@@ -14,7 +14,8 @@ export function AnalysisPanel({ run }: { run: Run }) {
   const waiting = run.status === 'created' || run.status === 'queued'
     || (run.mode === 'backtest' && run.status === 'running');
   const live = run.mode !== 'backtest' && run.status === 'running';
-  const analysis = useAnalysis(run.id, !waiting, live ? REFRESH_MS : false);
+  const version = live ? `${run.metrics?.trades ?? 0}:${run.metrics?.day_pnl == null ? 'no-equity' : 'equity'}` : '';
+  const analysis = useAnalysis(run.id, !waiting, live ? REFRESH_MS : false, version);
   const data = analysis.data;
   return (
     <Panel title="Analysis" testId="analysis-panel"
