@@ -8,6 +8,7 @@ import { EquityPanel } from './EquityPanel';
 import { MetricsGrid } from './MetricsGrid';
 import { PriceChartPanel } from './PriceChartPanel';
 import { RecordsTabs } from './RecordsTabs';
+import { RobustnessPanel } from './RobustnessPanel';
 import { RunHeader } from './RunHeader';
 import { usePageTitle } from '@/lib/usePageTitle';
 
@@ -47,6 +48,7 @@ export function RunDetailPage() {
       </div>
       <EquityPanel run={data} />
       <AnalysisPanel run={data} />
+      <RobustnessPanel run={data} />
       <RecordsTabs run={data} />
     </div>
   );

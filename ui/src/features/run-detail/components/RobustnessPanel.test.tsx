@@ -1,0 +1,160 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { fireEvent, render, screen, within } from '@testing-library/react';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { api, ApiError } from '@/lib/api/client';
+import type { Run } from '@/lib/api/types';
+import type { MonteCarlo, RandomEntry, Robustness } from '../api/robustness';
+import { RobustnessPanel } from './RobustnessPanel';
+import { drawdownBinLabel, formatEquity, formatPValue, formatShare, parseForm, randomEntrySentence } from './robustnessFormat';
+
+vi.mock('@/lib/api/client', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('@/lib/api/client')>();
+  return { ...actual, api: { ...actual.api, post: vi.fn() } };
+});
+const post = vi.mocked(api.post);
+beforeEach(() => post.mockReset());
+
+const RANDOM: RandomEntry = {
+  resamples: 1000, strategy_return_pct: 12.345,
+  random_return_pct: { p5: -8.1, p50: 1.25, p95: 9.9, mean: 1.3 }, percentile: 97.04, p_value: 0.03,
+};
+
+describe('robustness formatting', () => {
+  it('shows equity in dollars with separators and cents, a true minus', () => {
+    expect(formatEquity(1234567.891)).toBe('$1,234,567.89');
+    expect(formatEquity(-5)).toBe('−$5.00');
+    expect(formatEquity(-0.001)).toBe('$0.00');
+    expect(formatEquity(null)).toBe('—');
+  });
+  it('shows shares as percents without hiding a rare ruin', () => {
+    expect(formatShare(0.1234)).toBe('12.3%');
+    expect(formatShare(0)).toBe('0.0%');
+    expect(formatShare(0.0001)).toBe('< 0.1%');
+    expect(formatShare(1)).toBe('100.0%');
+  });
+  it('reads p-values plainly, bounded by the number of runs when none reached the strategy', () => {
+    expect(formatPValue(0.03, 1000)).toBe('p = 0.03');
+    expect(formatPValue(0.004, 1000)).toBe('p = 0.004');
+    expect(formatPValue(0, 1000)).toBe('p < 0.001');
+    expect(formatPValue(0, 50)).toBe('p < 0.02');
+  });
+  it('says where the strategy falls among random entries in words', () => {
+    expect(randomEntrySentence(RANDOM)).toBe("The strategy's return of 12.35% beat 97.0% of 1,000 random-entry runs "
+      + '(p = 0.03). Entries at random bars with the same holding periods rarely did as well: the entry timing seems to matter.');
+    expect(randomEntrySentence({ ...RANDOM, percentile: 60, p_value: 0.4 })).toContain('may be luck of timing');
+  });
+  it('labels drawdown bins and checks the form', () => {
+    expect(drawdownBinLabel(12.5, 15)).toBe('12.5 to 15.0%');
+    expect(parseForm({ resamples: '1,000', seed: '7', ruin: '25.5' }))
+      .toEqual({ body: { resamples: 1000, seed: 7, ruin_drawdown_pct: 25.5 } });
+    const bad = parseForm({ resamples: '0', seed: '-1', ruin: '150' });
+    expect('errors' in bad && Object.keys(bad.errors).sort()).toEqual(['resamples', 'ruin', 'seed']);
+    expect('errors' in parseForm({ resamples: '100001', seed: '1.5', ruin: '0' })).toBe(true);
+  });
+});
+
+function monteCarlo(method: MonteCarlo['method'], over: Partial<MonteCarlo> = {}): MonteCarlo {
+  return {
+    method, resamples: 1000, trades: 40,
+    final_equity: { p5: 9123.456, p50: 11250.5, p95: 14000, mean: 11300 },
+    max_drawdown_pct: { p5: 3.21, p50: 7.5, p95: 18.456, mean: 8.2 },
+    longest_drawdown_trades: { p5: 4, p50: 9, p95: 21, mean: 10.2 },
+    ruin_drawdown_pct: 50, ruin_probability: 0.012,
+    band_trades: [0, 20, 40], band_p5: [10000, 9500, 9123.456], band_p50: [10000, 10600, 11250.5],
+    band_p95: [10000, 12000, 14000],
+    drawdown_histogram: { edges: [0, 10, 20, 30], counts: [600, 390, 10] },
+    ...over,
+  };
+}
+
+const RESULT: Robustness = {
+  run_id: 'r1', trades: 40, start_equity: 10000, resamples: 1000, seed: 0,
+  monte_carlo: [monteCarlo('bootstrap'), monteCarlo('shuffle', {
+    final_equity: { p5: 11250.5, p50: 11250.5, p95: 11250.5, mean: 11250.5 }, ruin_probability: 0 })],
+  random_entry: RANDOM, random_entry_unavailable: null,
+};
+
+const RUN = { id: 'r1', mode: 'backtest', status: 'completed', state: { state: 'stopped' } } as Run;
+
+function renderPanel(run: Run = RUN) {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
+  return render(<QueryClientProvider client={client}><RobustnessPanel run={run} /></QueryClientProvider>);
+}
+
+describe('RobustnessPanel', () => {
+  it('asks nothing until the user runs the tests, then shows the formatted figures', async () => {
+    post.mockResolvedValueOnce(RESULT);
+    renderPanel();
+    expect(screen.queryByTestId('robustness-results')).not.toBeInTheDocument();
+    expect(post).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByRole('button', { name: 'Run robustness tests' }));
+    await screen.findByTestId('robustness-results');
+    expect(post).toHaveBeenCalledWith('/runs/r1/robustness', { resamples: 1000, seed: 0, ruin_drawdown_pct: 50 });
+
+    const equity = within(screen.getByTestId('pct-bootstrap-final-equity')).getAllByRole('cell').map((c) => c.textContent);
+    expect(equity).toEqual(['$9,123.46', '$11,250.50', '$14,000.00']);
+    const dd = within(screen.getByTestId('pct-bootstrap-max-drawdown')).getAllByRole('cell').map((c) => c.textContent);
+    expect(dd).toEqual(['3.21%', '7.50%', '18.46%']);
+    const longest = within(screen.getByTestId('pct-bootstrap-longest-drawdown')).getAllByRole('cell').map((c) => c.textContent);
+    expect(longest).toEqual(['4', '9', '21']);
+    expect(screen.getByTestId('ruin-bootstrap')).toHaveTextContent('Probability of ruin (max drawdown of 50% or more): 1.2%');
+    expect(screen.getByTestId('ruin-shuffle')).toHaveTextContent('0.0%');
+    expect(screen.getByTestId('random-entry-sentence'))
+      .toHaveTextContent("The strategy's return of 12.35% beat 97.0% of 1,000 random-entry runs (p = 0.03).");
+
+    const bins = within(screen.getByTestId('drawdown-histogram-bootstrap')).getAllByTestId('drawdown-bin');
+    expect(bins.map((b) => b.textContent)).toEqual(['0.0 to 10.0%600', '10.0 to 20.0%390', '20.0 to 30.0%10']);
+    const fan = within(screen.getByTestId('robustness-bootstrap')).getByRole('img');
+    expect(fan).toHaveAccessibleName(expect.stringContaining(
+      'After the last trade 5th percentile $9,123.46, median $11,250.50, 95th percentile $14,000.00; start $10,000.00'));
+  });
+
+  it('sends the edited settings and refuses bad ones before asking the server', async () => {
+    post.mockResolvedValueOnce(RESULT);
+    renderPanel();
+    fireEvent.change(screen.getByTestId('robustness-ruin'), { target: { value: '0' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Run robustness tests' }));
+    expect(screen.getByTestId('error-ruin_drawdown_pct')).toHaveTextContent('a percent above 0, at most 100');
+    expect(post).not.toHaveBeenCalled();
+    fireEvent.change(screen.getByTestId('robustness-ruin'), { target: { value: '30' } });
+    fireEvent.change(screen.getByTestId('robustness-resamples'), { target: { value: '5000' } });
+    fireEvent.change(screen.getByTestId('robustness-seed'), { target: { value: '42' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Run robustness tests' }));
+    await screen.findByTestId('robustness-results');
+    expect(post).toHaveBeenCalledWith('/runs/r1/robustness', { resamples: 5000, seed: 42, ruin_drawdown_pct: 30 });
+  });
+
+  it("shows the server's refusal (fewer than 2 trades) in an error banner", async () => {
+    post.mockRejectedValueOnce(new ApiError(422, 'validation_failed',
+      'run_id: the run closed 1 trade(s); robustness tests need at least 2',
+      { fields: { run_id: 'the run closed 1 trade(s); robustness tests need at least 2' } }));
+    renderPanel();
+    fireEvent.click(screen.getByRole('button', { name: 'Run robustness tests' }));
+    const banner = await screen.findByTestId('error-banner');
+    expect(banner).toHaveTextContent('The robustness tests could not run: run_id: the run closed 1 trade(s); robustness tests need at least 2');
+    expect(banner).toHaveTextContent('HTTP 422');
+    expect(screen.queryByTestId('robustness-results')).not.toBeInTheDocument();
+  });
+
+  it("shows the server's cap on resamples at the field", async () => {
+    post.mockRejectedValueOnce(new ApiError(422, 'validation_failed', 'resamples: at most 2,500 for 40 trades',
+      { fields: { resamples: 'at most 2,500 for 40 trades' } }));
+    renderPanel();
+    fireEvent.change(screen.getByTestId('robustness-resamples'), { target: { value: '90000' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Run robustness tests' }));
+    expect(await screen.findByTestId('error-resamples')).toHaveTextContent('at most 2,500 for 40 trades');
+  });
+
+  it('says when there is no random-entry benchmark', async () => {
+    post.mockResolvedValueOnce({ ...RESULT, random_entry: null, random_entry_unavailable: "the run's bars are gone" });
+    renderPanel();
+    fireEvent.click(screen.getByRole('button', { name: 'Run robustness tests' }));
+    expect(await screen.findByTestId('random-entry-unavailable')).toHaveTextContent("No random-entry benchmark: the run's bars are gone.");
+  });
+
+  it('waits for a running run to finish', () => {
+    renderPanel({ ...RUN, status: 'running', state: { state: 'running' } } as Run);
+    expect(screen.getByTestId('robustness-waiting')).toHaveTextContent('available when the run has finished');
+    expect(screen.queryByRole('button', { name: 'Run robustness tests' })).not.toBeInTheDocument();
+  });
+});

@@ -1,0 +1,67 @@
+/** How the robustness results read: equity in dollars with separators and cents, percents to 2
+ *  decimals, probabilities as percents, the random-entry benchmark as a sentence, and the form's checks. */
+import { formatCount, formatNumber } from '@/lib/format';
+import type { RandomEntry, RobustnessIn } from '../api/robustness';
+import { formatReturnPct } from './analysisFormat';
+
+const DASH = '—';
+/** The server's cap on paths per test (app/services/robustness.py MAX_RESAMPLES); it refuses more (422). */
+export const MAX_RESAMPLES = 100_000;
+
+/** 12345.678 → "$12,345.68", −5 → "−$5.00". */
+export function formatEquity(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
+  const text = formatNumber(Math.abs(value), 2);
+  return `${value < 0 && Number(text.replace(/,/g, '')) !== 0 ? '−' : ''}$${text}`;
+}
+
+/** A share of paths 0..1 as a percent: 0.1234 → "12.3%"; a share that is not zero but rounds to it reads
+ *  "< 0.1%" so a rare ruin is not hidden. */
+export function formatShare(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
+  if (value > 0 && value < 0.0005) return '< 0.1%';
+  return `${(value * 100).toFixed(1)}%`;
+}
+
+/** A p-value: two decimals, three below 0.01, and "< 1/N" when no random run reached the strategy. */
+export function formatPValue(p: number, resamples: number): string {
+  if (p <= 0) return `p < ${formatBound(1 / Math.max(resamples, 1))}`;
+  return `p = ${p >= 0.01 ? p.toFixed(2) : p.toFixed(3)}`;
+}
+
+function formatBound(value: number): string {
+  return value >= 0.01 ? value.toFixed(2) : value >= 0.001 ? value.toFixed(3) : value.toPrecision(1);
+}
+
+/** "The strategy's return of 12.34% beat 97.0% of 1,000 random-entry runs (p = 0.03)." plus what that means. */
+export function randomEntrySentence(re: RandomEntry): string {
+  const head = `The strategy's return of ${formatReturnPct(re.strategy_return_pct)} beat ${re.percentile.toFixed(1)}% `
+    + `of ${formatCount(re.resamples)} random-entry runs (${formatPValue(re.p_value, re.resamples)}).`;
+  const meaning = re.p_value < 0.05
+    ? ' Entries at random bars with the same holding periods rarely did as well: the entry timing seems to matter.'
+    : ' Entries at random bars with the same holding periods often did as well: the result may be luck of timing.';
+  return head + meaning;
+}
+
+/** A max-drawdown histogram bin: "12.5 to 15.0%". */
+export function drawdownBinLabel(low: number, high: number): string {
+  return `${low.toFixed(1)} to ${high.toFixed(1)}%`;
+}
+
+export interface RobustnessForm { resamples: string; seed: string; ruin: string }
+export const DEFAULT_FORM: RobustnessForm = { resamples: '1000', seed: '0', ruin: '50' };
+
+/** The form's values as a request, or a message per bad field (the server checks the same bounds). */
+export function parseForm(form: RobustnessForm): { body: RobustnessIn } | { errors: Partial<Record<keyof RobustnessForm, string>> } {
+  const errors: Partial<Record<keyof RobustnessForm, string>> = {};
+  const resamples = Number(form.resamples.replace(/,/g, '').trim());
+  const seed = Number(form.seed.trim());
+  const ruin = Number(form.ruin.trim());
+  if (!form.resamples.trim() || !Number.isInteger(resamples) || resamples < 1 || resamples > MAX_RESAMPLES) {
+    errors.resamples = `a whole number from 1 to ${formatCount(MAX_RESAMPLES)}`;
+  }
+  if (!form.seed.trim() || !Number.isSafeInteger(seed) || seed < 0) errors.seed = 'a whole number, 0 or more';
+  if (!form.ruin.trim() || !Number.isFinite(ruin) || ruin <= 0 || ruin > 100) errors.ruin = 'a percent above 0, at most 100';
+  if (Object.keys(errors).length) return { errors };
+  return { body: { resamples, seed, ruin_drawdown_pct: ruin } };
+}
