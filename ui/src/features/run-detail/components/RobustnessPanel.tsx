@@ -164,21 +164,24 @@ function MonteCarloSection({ mc, startEquity }: { mc: MonteCarlo; startEquity: n
 function DrawdownHistogram({ histogram, method }: { histogram: Histogram; method: string }) {
   const most = Math.max(1, ...histogram.counts);
   return (
-    <ul aria-label="Max drawdown of every path, paths per bin" data-testid={`drawdown-histogram-${method}`}
-      style={{ listStyle: 'none', margin: '8px 0 0', padding: 0 }}>
-      {histogram.counts.map((count, i) => {
-        const low = histogram.edges[i] ?? 0;
-        const high = histogram.edges[i + 1] ?? low;
-        return (
-          <li key={low} data-testid="drawdown-bin" data-count={count}
-            style={{ display: 'grid', gridTemplateColumns: '9em minmax(0, 1fr) 4.5em', gap: 8, alignItems: 'center' }}>
-            <span className="mono">{drawdownBinLabel(low, high)}</span>
-            <span aria-hidden="true" style={{ height: 10, width: `${(count / most) * 100}%`, minWidth: count ? 2 : 0,
-              background: 'var(--neg)' }} />
-            <span className="num">{formatCount(count)}</span>
-          </li>
-        );
-      })}
-    </ul>
+    <>
+      <p className="dim" style={{ margin: '8px 0 2px' }}>Max drawdown of every path (paths per bin)</p>
+      <ul aria-label="Max drawdown of every path, paths per bin" data-testid={`drawdown-histogram-${method}`}
+        style={{ listStyle: 'none', margin: 0, padding: 0 }}>
+        {histogram.counts.map((count, i) => {
+          const low = histogram.edges[i] ?? 0;
+          const high = histogram.edges[i + 1] ?? low;
+          return (
+            <li key={low} data-testid="drawdown-bin" data-count={count}
+              style={{ display: 'grid', gridTemplateColumns: '9em minmax(0, 1fr) 4.5em', gap: 8, alignItems: 'center' }}>
+              <span className="mono">{drawdownBinLabel(low, high)}</span>
+              <span aria-hidden="true" style={{ height: 10, width: `${(count / most) * 100}%`, minWidth: count ? 2 : 0,
+                background: 'var(--neg)' }} />
+              <span className="num">{formatCount(count)}</span>
+            </li>
+          );
+        })}
+      </ul>
+    </>
   );
 }
