@@ -3,18 +3,15 @@ its orders paired first in, first out by the rules backtests use (app/veda/trade
 so a round trip shows as soon as its closing fill is booked; the bars are the ones it traded on
 (live_bars). The web process reads the database only, never the broker.
 
-A backtest's order fills whole, so one order is one leg of a trade. A broker fills an order in parts:
-its parts are one leg here too (`legs`), else one order of 105 shares filled 39 + 27 + 39 would show as
-three trades. A leg's quantity and fees are its parts' sums, its value their Σ qty × price exactly
-(what its P&L is worked from, to the cent half-even as Greta's), its price the volume-weighted average
-rounded half-even to the 12 decimals prices are stored with (as the order's average fill price); it
-enters at its first part's time and exits at its last's. An order still filling is a leg of what it has
-filled so far. An exit leg still closes entry legs first in, first out, one trade per entry leg."""
+A backtest's order fills whole, so one order is one leg of a trade; a broker's order filled in parts
+is one leg here too (`legs`, app/veda/trades.py), its value Σ qty × price exactly (what its P&L is
+worked from, to the cent half-even as Greta's), its price their volume-weighted average. An exit leg
+still closes entry legs first in, first out, one trade per entry leg. The run's strategy reads the same
+trades (app/veda/reads.py), so what it counts is what this page shows."""
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -26,11 +23,10 @@ from sqlalchemy.orm import Session
 from app.greta.ledger import return_pct
 from app.greta.metrics import Metrics, trade_stats
 from app.services.results import row_id
-from app.veda.trades import FillRow, round_trips
+from app.veda.trades import legs, round_trips
 from app.walle.repositories.live_records import LiveRecords
 
 LIVE_MODES = ("paper", "live")
-PRICE = Decimal("1e-12")  # prices are stored as NUMERIC(30,12)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,26 +45,6 @@ class LiveTrade:
     return_pct: Decimal
     fees: Decimal
     bars_held: int
-
-
-def legs(rows: Iterable[tuple[Any, ...]]) -> list[FillRow]:
-    """Each order's fills as one leg, in the order their first parts were booked. `rows`:
-    (symbol, side, qty, price, fee, ts, fee_qty, order_id) oldest first (LiveRecords.fill_rows)."""
-    parts: dict[str, list[tuple[Any, ...]]] = {}
-    for row in rows:
-        parts.setdefault(row[7], []).append(row)
-    out = []
-    for fills in parts.values():  # dicts keep insertion order: by each order's first part
-        symbol, side, _, _, _, first, *_ = fills[0]
-        if len(fills) == 1:
-            out.append(FillRow(*fills[0][:7]))
-            continue
-        qty = sum((f[2] for f in fills), Decimal(0))
-        value = sum((f[2] * f[3] for f in fills), Decimal(0))
-        price = (value / qty).quantize(PRICE) if qty else fills[-1][3]
-        out.append(FillRow(symbol, side, qty, price, sum((f[4] for f in fills), Decimal(0)), first,
-                           sum((f[6] for f in fills), Decimal(0)), value=value, last_ts=fills[-1][5]))
-    return out
 
 
 def trade_metrics(session: Session, run_ids: list[str]) -> dict[str, Metrics]:

@@ -1,5 +1,6 @@
 """What a live run's strategy reads of its own trading besides cash and position: its open orders,
-an order, position details and round trips, from the run's recorded rows (as Greta answers them)."""
+an order, position details and round trips, from the run's recorded rows (as Greta answers them). Its
+round trips are its orders paired (app/veda/trades.py `legs`): the trades its page and backtest show."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from app.marvin.account import OrderInfo, PositionDetail, Trade
 from app.marvin.gateway import OpenOrder
 from app.veda.order_events import order_info
 from app.veda.statuses import OPEN
-from app.veda.trades import FillRow, fifo, open_trades
+from app.veda.trades import fifo, legs, open_trades
 from app.walle.models import Fill as FillRecord
 from app.walle.models import Order, Position
 from app.walle.uow import UnitOfWork
@@ -58,13 +59,13 @@ class RunReads:
             return order_info(row, parent_status=parent)
 
     def trades(self, closed: bool) -> list[Trade]:
-        """Closed round trips or open lots, paired first in, first out from the run's fills."""
+        """Closed round trips or open lots, each order's fills one leg, paired first in, first out."""
         with self._work() as uow:
             rows = uow.session.execute(
                 select(FillRecord.symbol, FillRecord.side, FillRecord.qty, FillRecord.price, FillRecord.fee,
-                       FillRecord.ts, FillRecord.fee_qty)
+                       FillRecord.ts, FillRecord.fee_qty, FillRecord.order_id)
                 .where(FillRecord.run_id == self.run_id).order_by(FillRecord.ts, FillRecord.id))
-            done, books = fifo(FillRow(*row) for row in rows)
+            done, books = fifo(legs(rows))
         if closed:
             return done
         marks = dict(self.marks)

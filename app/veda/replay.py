@@ -20,10 +20,9 @@ from app.marvin.account import Event, Fill, OrderInfo, PositionDetail, Trade
 from app.marvin.gateway import OpenOrder, OrderRequest, client_order_id
 from app.veda.positions import Holding, apply_fill, cash_fee
 from app.veda.statuses import OPEN
-from app.veda.trades import FillRow, fifo, open_trades
+from app.veda.trades import PRICE, fifo, legs, open_trades
 
 ZERO = Decimal(0)
-PRICE = Decimal("1e-12")
 EVENT_STATUSES = frozenset({"partially_filled", "filled", "canceled", "expired", "rejected"})
 NOT_FILLS = frozenset({"canceled", "expired", "rejected"})
 COMPARED = ("symbol", "side", "type", "time_in_force", "percent", "notional")
@@ -172,7 +171,9 @@ class ReplayGateway:
         return self._info(order)
 
     def trades(self, closed: bool) -> list[Trade]:
-        done, books = fifo(FillRow(f.symbol, f.side, f.qty, f.price, f.fee, f.ts, f.fee_qty) for f in self._fills())
+        """As the run read them then: each order's fills so far one leg (app/veda/reads.py)."""
+        done, books = fifo(legs((f.symbol, f.side, f.qty, f.price, f.fee, f.ts, f.fee_qty, f.order_id)
+                                for f in self._fills()))
         return done if closed else open_trades(books, self.marks)
 
     def listen(self) -> None:

@@ -1,6 +1,14 @@
-"""A live run's round trips from its fills: FIFO lots, as Greta's book pairs them (app/greta/book.py).
+"""A live run's round trips from its orders' fills: FIFO lots, as Greta's book pairs them (app/greta/book.py).
 
-Each opening fill is a lot; a closing fill consumes lots first in, first out, and every lot (or part
+A backtest's order fills whole, so one order is one leg of a trade. A broker fills an order in parts:
+its parts are one leg here too (`legs`), else one order of 105 shares filled 39 + 27 + 39 would be
+three trades -- to the run's page (app/services/live_records.py), to its strategy (reads.py) and to its
+replay (replay.py) alike. A leg's quantity and fees are its parts' sums, its value their Σ qty × price
+exactly, its price the volume-weighted average rounded half-even to the 12 decimals prices are stored
+with; it enters at its first part's time and exits at its last's. An order still filling is a leg of
+what it has filled so far.
+
+Each opening leg is a lot; a closing leg consumes lots first in, first out, and every lot (or part
 of one) it consumes is one closed trade. A crypto buy whose fee was taken in the coin is a lot of the
 coins received, worth what the whole fill cost. Values and fees are split across lots in cents, half-even,
 so the trades' P&L adds up to the cash the fills moved.
@@ -13,11 +21,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
 
 from app.marvin.account import Trade
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
+PRICE = Decimal("1e-12")  # prices are stored as NUMERIC(30,12)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,10 +39,30 @@ class FillRow:
     fee: Decimal
     ts: datetime
     fee_qty: Decimal = ZERO  # coins the fee took: the lot holds qty less these, at the whole fill's value
-    # An order filled in parts, as one leg (app/services/live_records.py): Σ qty × price of its parts
+    # An order filled in parts, as one leg (`legs`): Σ qty × price of its parts
     # (None: qty × price), and when its last part filled, its time as an exit (ts: its first, as an entry).
     value: Decimal | None = None
     last_ts: datetime | None = None
+
+
+def legs(rows: Iterable[tuple[Any, ...]]) -> list[FillRow]:
+    """Each order's fills as one leg, in the order their first parts were booked. `rows`:
+    (symbol, side, qty, price, fee, ts, fee_qty, order_id) oldest first (LiveRecords.fill_rows)."""
+    parts: dict[str, list[tuple[Any, ...]]] = {}
+    for row in rows:
+        parts.setdefault(row[7], []).append(row)
+    out = []
+    for fills in parts.values():  # dicts keep insertion order: by each order's first part
+        symbol, side, _, _, _, first, *_ = fills[0]
+        if len(fills) == 1:
+            out.append(FillRow(*fills[0][:7]))
+            continue
+        qty = sum((f[2] for f in fills), Decimal(0))
+        value = sum((f[2] * f[3] for f in fills), Decimal(0))
+        price = (value / qty).quantize(PRICE) if qty else fills[-1][3]
+        out.append(FillRow(symbol, side, qty, price, sum((f[4] for f in fills), Decimal(0)), first,
+                           sum((f[6] for f in fills), Decimal(0)), value=value, last_ts=fills[-1][5]))
+    return out
 
 
 @dataclass(slots=True)

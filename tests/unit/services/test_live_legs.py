@@ -7,8 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from app.services.live_records import legs
-from app.veda.trades import round_trips
+from app.veda.trades import legs, round_trips
 
 T0 = datetime(2026, 12, 3, 15, 0, 0, tzinfo=UTC)
 D = Decimal
