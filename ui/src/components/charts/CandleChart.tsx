@@ -2,11 +2,11 @@ import { CandlestickSeries, HistogramSeries, LineSeries, createSeriesMarkers, ty
   type MouseEventParams, type SeriesMarker, type Time, type UTCTimestamp } from 'lightweight-charts';
 import { useEffect, useMemo, useState } from 'react';
 import type { Bar } from '@/lib/api/types';
-import { formatQty } from '@/lib/format';
 import { ChartReadout } from './ChartReadout';
 import { chartClock, PRICE_FORMAT } from './chartTime';
 import { chartSummary, tickRecorder } from './chartText';
 import { COLORS, toSeconds } from './chartTheme';
+import { type FillMarker, labelsWithRoom, mergeFillMarkers } from './fillMarkers';
 import { barReadout } from './readout';
 import { safely, useChart } from './useChart';
 
@@ -122,19 +122,9 @@ export function CandleChart({ bars, marks = NO_MARKS, lines = NO_LINES, focus = 
 
   const markers = useMemo(() => {
     const { placed } = placeMarks(utc, marks, barSeconds);
-    const chartTime = new Map(utc.map((t, i) => [t, data[i]?.time]));
-    const withText = placed.length <= 60;
-    return placed
-      .map(({ mark: m, time }): SeriesMarker<UTCTimestamp> => {
-        const buy = m.side === 'buy';
-        return {
-          time: (chartTime.get(time) ?? time) as UTCTimestamp, position: buy ? 'belowBar' : 'aboveBar',
-          shape: buy ? 'arrowUp' : 'arrowDown', color: buy ? COLORS.up : COLORS.down,
-          text: withText ? `${buy ? 'B' : 'S'} ${formatQty(m.qty)}` : undefined,
-        };
-      })
-      .sort((a, b) => (a.time as number) - (b.time as number));
-  }, [marks, data, utc, barSeconds]);
+    const index = new Map(utc.map((t, i) => [t, i]));
+    return mergeFillMarkers(placed, (t) => index.get(t) ?? 0);
+  }, [marks, utc, barSeconds]);
 
   // Each line's values on the bars' positions (null where it has none yet): drawn at the candles' chart times.
   const drawn = useMemo(() => {
@@ -170,12 +160,16 @@ export function CandleChart({ bars, marks = NO_MARKS, lines = NO_LINES, focus = 
     candles.setData(data.map(({ volume: _v, ...c }) => c));
     volume.setData(data.map((d) => ({ time: d.time, value: d.volume,
       color: d.close >= d.open ? '#1a4d3680' : '#6b262680' })));
-    const plugin = createSeriesMarkers(candles, markers);
+    const plugin = createSeriesMarkers(candles, [] as SeriesMarker<UTCTimestamp>[]);
     chart.timeScale().fitContent();
+    const labels = markerLabeller(el, chart, markers, (list) => plugin.setMarkers(list),
+      (m) => (data[m.index]?.time ?? m.time) as UTCTimestamp);
     return () => {
       ticks.stop();
+      labels.stop();
       safely(chart, () => {
         ticks.detach();
+        labels.detach();
         plugin.detach();
         chart.removeSeries(volume);
         chart.removeSeries(candles);
@@ -271,5 +265,46 @@ function visibleRangeRecorder(el: HTMLElement, chart: IChartApi, utc: number[]):
     stopped = true;
     if (frame) cancelAnimationFrame(frame);
     safely(chart, () => chart.timeScale().unsubscribeVisibleLogicalRangeChange(schedule));
+  };
+}
+
+/**
+ * Draw the fill markers, each with its label only where the label has room at the current zoom (see
+ * labelsWithRoom); redrawn when a zoom changes the bar spacing. The element's `data-marker-labels` says
+ * how many labels are drawn, so a test can tell without reading pixels.
+ */
+function markerLabeller(el: HTMLElement, chart: IChartApi, markers: FillMarker[],
+  draw: (list: SeriesMarker<UTCTimestamp>[]) => void, timeOf: (m: FillMarker) => UTCTimestamp) {
+  let frame = 0;
+  let stopped = false;
+  let last: string | null = null;
+  const write = () => {
+    frame = 0;
+    if (stopped) return;
+    const scale = chart.timeScale();
+    const range = scale.getVisibleLogicalRange();
+    const span = range ? range.to - range.from : 0;
+    const shown = labelsWithRoom(markers, span > 0 ? scale.width() / span : 0);
+    const key = shown.map((s) => (s ? 1 : 0)).join('');
+    if (key === last) return;
+    last = key;
+    draw(markers.map((m, i): SeriesMarker<UTCTimestamp> => {
+      const buy = m.side === 'buy';
+      return { time: timeOf(m), position: buy ? 'belowBar' : 'aboveBar', shape: buy ? 'arrowUp' : 'arrowDown',
+        color: buy ? COLORS.up : COLORS.down, text: shown[i] ? m.label : undefined };
+    }));
+    el.dataset.markerLabels = String(shown.filter(Boolean).length);
+  };
+  const schedule = () => {
+    if (!stopped && !frame) frame = requestAnimationFrame(write);
+  };
+  chart.timeScale().subscribeVisibleLogicalRangeChange(schedule);
+  write();
+  return {
+    stop: () => {
+      stopped = true;
+      if (frame) cancelAnimationFrame(frame);
+    },
+    detach: () => chart.timeScale().unsubscribeVisibleLogicalRangeChange(schedule),
   };
 }

@@ -29,7 +29,9 @@ export function baseOptions(height: number): DeepPartial<ChartOptions> {
     },
     grid: { vertLines: { color: COLORS.grid }, horzLines: { color: COLORS.grid } },
     rightPriceScale: { borderColor: COLORS.border },
-    timeScale: { borderColor: COLORS.border, rightOffset: 3 },
+    // fixLeftEdge: the first bar sits at the left edge and lightweight-charts moves the first tick label
+    // right to fit (it is centred on its bar otherwise, and the canvas cut "2020" to "20").
+    timeScale: { borderColor: COLORS.border, rightOffset: 3, fixLeftEdge: true },
     crosshair: { mode: CrosshairMode.Normal },
   };
 }
