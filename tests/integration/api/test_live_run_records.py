@@ -4,7 +4,7 @@ recorded (live_bars) served for its price chart."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from flask.testing import FlaskClient
@@ -13,38 +13,17 @@ from app.bootstrap import Container
 from app.services import live_records
 from app.veda.recording import write_bars
 from app.walle.models import EquityPoint, Fill, Order
+from tests.integration.api.paper_seed import T0, paper_run
 from tests.integration.foundation.factories import make_run
 
-T0 = datetime(2026, 12, 3, 15, 0, 0, tzinfo=UTC)
 # (side, qty, price, fee, seconds after T0): buy 10, sell 4, sell 6, buy 5 (still open)
 FILLS = [("buy", "10", "100.00", "0.10", 1.5), ("sell", "4", "101.25", "0.03", 3.5),
          ("sell", "6", "99.50", "0.05", 5.5), ("buy", "5", "100.40", "0.00", 6.5)]
 
 
-def _paper_run(pg: Container, fills: list[tuple[str, str, str, str, float]], bars: int = 8) -> str:
-    """A 1Sec paper run with orders, fills and bars written as the live worker writes them."""
-    with pg.uow() as uow:
-        run = uow.runs.add(make_run(mode="paper", status="running", timeframe="1Sec", start_at=T0, end_at=None))
-        uow.session.flush()
-        for index, (side, qty, price, fee, after) in enumerate(fills):
-            stamp = T0 + timedelta(seconds=after)
-            order = Order(run_id=run.id, client_order_id=f"{run.id}-{index}", symbol="AAPL", side=side, type="market",
-                          time_in_force="day", qty=Decimal(qty), status="filled", submitted_at=stamp)
-            uow.session.add(order)
-            uow.session.flush()
-            uow.session.add(Fill(run_id=run.id, order_id=order.id, symbol="AAPL", side=side, qty=Decimal(qty),
-                                 price=Decimal(price), fee=Decimal(fee), ts=stamp))
-        write_bars(uow, [{"run_id": run.id, "symbol": "AAPL", "ts": T0 + timedelta(seconds=s),
-                          "open": Decimal("100.00") + s, "high": Decimal("100.50") + s, "low": Decimal("99.50") + s,
-                          "close": Decimal("100.25") + s, "volume": Decimal(100 + s), "warmup": s == 0}
-                         for s in range(bars)])
-        uow.commit()
-        return run.id
-
-
 def test_a_paper_runs_round_trips_are_paired_from_its_fills(pg: Container, client: FlaskClient) -> None:
-    run_id = _paper_run(pg, FILLS)
-    _paper_run(pg, [("sell", "1", "50.00", "0.00", 2.0), ("buy", "1", "40.00", "0.00", 3.0)])  # another run's
+    run_id = paper_run(pg, FILLS)
+    paper_run(pg, [("sell", "1", "50.00", "0.00", 2.0), ("buy", "1", "40.00", "0.00", 3.0)])  # another run's
 
     body = client.get(f"/api/v1/runs/{run_id}/trades").get_json()
 
@@ -69,7 +48,7 @@ def test_a_paper_runs_round_trips_are_paired_from_its_fills(pg: Container, clien
 
 
 def test_a_round_trip_shows_as_soon_as_its_closing_fill_is_booked(pg: Container, client: FlaskClient) -> None:
-    run_id = _paper_run(pg, FILLS[:1])
+    run_id = paper_run(pg, FILLS[:1])
     assert client.get(f"/api/v1/runs/{run_id}/trades").get_json()["total"] == 0
     with pg.uow() as uow:
         order = Order(run_id=run_id, client_order_id=f"{run_id}-x", symbol="AAPL", side="sell", type="market",
@@ -84,7 +63,7 @@ def test_a_round_trip_shows_as_soon_as_its_closing_fill_is_booked(pg: Container,
 
 
 def test_the_trades_export_of_a_paper_run_lists_its_round_trips(pg: Container, client: FlaskClient) -> None:
-    run_id = _paper_run(pg, FILLS)
+    run_id = paper_run(pg, FILLS)
     lines = client.get(f"/api/v1/runs/{run_id}/export/trades").get_data(as_text=True).splitlines()
     assert lines[0].startswith("symbol,direction,qty,entry_ts")
     assert len(lines) == 3
@@ -95,8 +74,8 @@ def test_the_trades_export_of_a_paper_run_lists_its_round_trips(pg: Container, c
 
 
 def test_a_paper_runs_bars_are_the_ones_its_worker_recorded(pg: Container, client: FlaskClient) -> None:
-    run_id = _paper_run(pg, FILLS)
-    _paper_run(pg, [], bars=20)  # another run's bars are not this one's
+    run_id = paper_run(pg, FILLS)
+    paper_run(pg, [], bars=20)  # another run's bars are not this one's
 
     bars = client.get(f"/api/v1/runs/{run_id}/bars?symbol=AAPL").get_json()
 

@@ -3,7 +3,7 @@ run's stored trades (as its trades table lists them) and its bars; every refusal
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import numpy as np
@@ -13,9 +13,8 @@ from flask.testing import FlaskClient
 from app.bootstrap import Container
 from app.greta.robustness import TradeShape, monte_carlo, random_entry
 from app.services.backtests import BacktestService
-from app.veda.recording import write_bars
-from app.walle.models import Fill, Order
 from tests.integration.api.conftest import store_daily_bars
+from tests.integration.api.paper_seed import paper_run
 from tests.integration.foundation.factories import make_run
 
 ERROR_KEYS = {"code", "message", "details", "correlation_id"}
@@ -120,31 +119,11 @@ def test_an_unknown_or_unfinished_run_and_bad_bodies_are_refused(client: FlaskCl
         assert field in response.get_data(as_text=True)
 
 
-T0 = datetime(2026, 12, 3, 15, 0, 0, tzinfo=UTC)
-
-
 def _paper_run(pg: Container, status: str) -> str:
     """A 1Sec paper run as its worker writes it: buy 10 @ 100, sell 4 @ 101.25, sell 6 @ 99.50 (two
     round trips, one winning, one losing), and 8 recorded bars whose closes rise by 1 a second."""
-    fills = [("buy", "10", "100.00", "0.10", 1.5), ("sell", "4", "101.25", "0.03", 3.5),
-             ("sell", "6", "99.50", "0.05", 5.5)]
-    with pg.uow() as uow:
-        run = uow.runs.add(make_run(mode="paper", status=status, timeframe="1Sec", start_at=T0, end_at=None))
-        uow.session.flush()
-        for index, (side, qty, price, fee, after) in enumerate(fills):
-            stamp = T0 + timedelta(seconds=after)
-            order = Order(run_id=run.id, client_order_id=f"{run.id}-{index}", symbol="AAPL", side=side, type="market",
-                          time_in_force="day", qty=Decimal(qty), status="filled", submitted_at=stamp)
-            uow.session.add(order)
-            uow.session.flush()
-            uow.session.add(Fill(run_id=run.id, order_id=order.id, symbol="AAPL", side=side, qty=Decimal(qty),
-                                 price=Decimal(price), fee=Decimal(fee), ts=stamp))
-        write_bars(uow, [{"run_id": run.id, "symbol": "AAPL", "ts": T0 + timedelta(seconds=s),
-                          "open": Decimal("100.00") + s, "high": Decimal("100.50") + s, "low": Decimal("99.50") + s,
-                          "close": Decimal("100.25") + s, "volume": Decimal(100 + s), "warmup": s == 0}
-                         for s in range(8)])
-        uow.commit()
-        return run.id
+    return paper_run(pg, [("buy", "10", "100.00", "0.10", 1.5), ("sell", "4", "101.25", "0.03", 3.5),
+                          ("sell", "6", "99.50", "0.05", 5.5)], status=status)
 
 
 def test_a_stopped_paper_runs_trades_come_from_its_fills(client: FlaskClient, pg: Container) -> None:
