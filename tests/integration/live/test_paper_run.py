@@ -75,6 +75,21 @@ def live_stack(pg: Container, settings: Settings, redis_url: str) -> Iterator[Li
             redis.Redis.from_url(redis_url).delete(*keys)
 
 
+def two_round_trips_then_stopped(client) -> str:  # type: ignore[no-untyped-def]
+    """Start a 1Sec paper run of the fast crossover, let it close two round trips, stop it (cancelling its
+    orders) and return its id."""
+    created = client.post("/api/v1/runs", json={
+        "mode": "paper", "strategy": "sma_cross", "params": PARAMS, "symbols": ["AAPL"], "timeframe": "1Sec",
+        "cash": "100000", "start_now": True})
+    assert created.status_code == 201, created.get_json()
+    run_id = created.get_json()["id"]
+    wait_for(lambda: (client.get(f"/api/v1/runs/{run_id}").get_json()["metrics"].get("trades") or 0) >= 2, 120,
+             "two closed round trips", every=0.5)
+    client.post(f"/api/v1/runs/{run_id}/stop", json={"cancel_orders": True})
+    wait_for(lambda: client.get(f"/api/v1/runs/{run_id}").get_json()["status"] == "stopped", 20, "stop")
+    return run_id
+
+
 def done_ticks(pg: Container, run_id: str) -> list[LiveTick]:
     with pg.read_session() as session:
         return list(session.scalars(select(LiveTick).where(LiveTick.run_id == run_id, LiveTick.status == "done")

@@ -17,8 +17,7 @@ from app.services.backtests import BacktestService
 from app.walle.models import EquityPoint
 from app.walle.models.instruments import InstrumentRow
 from tests.integration.api.conftest import store_daily_bars
-from tests.integration.live.test_paper_run import PARAMS, LiveStack, live_stack  # noqa: F401 (a fixture)
-from tests.integration.workers.conftest import wait_for
+from tests.integration.live.test_paper_run import PARAMS, LiveStack, live_stack, two_round_trips_then_stopped  # noqa: F401 (a fixture)
 
 CENT = Decimal("0.01")
 
@@ -75,15 +74,7 @@ def test_a_paper_run_reports_its_fills_trade_figures_and_leaves_backtests_unchan
     analysis = client.get(f"/api/v1/runs/{before['id']}/analysis").get_json()
     assert analysis["rolling_sharpe"]["values"]
 
-    created = client.post("/api/v1/runs", json={
-        "mode": "paper", "strategy": "sma_cross", "params": PARAMS, "symbols": ["AAPL"], "timeframe": "1Sec",
-        "cash": "100000", "start_now": True})
-    assert created.status_code == 201, created.get_json()
-    run_id = created.get_json()["id"]
-    wait_for(lambda: (client.get(f"/api/v1/runs/{run_id}").get_json()["metrics"].get("trades") or 0) >= 2, 120,
-             "two closed round trips", every=0.5)
-    client.post(f"/api/v1/runs/{run_id}/stop", json={"cancel_orders": True})
-    wait_for(lambda: client.get(f"/api/v1/runs/{run_id}").get_json()["status"] == "stopped", 20, "stop")
+    run_id = two_round_trips_then_stopped(client)
     run = client.get(f"/api/v1/runs/{run_id}").get_json()
     metrics = run["metrics"]
 

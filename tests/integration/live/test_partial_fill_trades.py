@@ -10,8 +10,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 import requests
 
 from app.exchange import ExchangeServer
-from tests.integration.live.test_paper_run import PARAMS, LiveStack, live_stack  # noqa: F401 (a fixture)
-from tests.integration.workers.conftest import wait_for
+from tests.integration.live.test_paper_run import PARAMS, LiveStack, live_stack, two_round_trips_then_stopped  # noqa: F401 (a fixture)
 
 
 def cents(value: Decimal) -> Decimal:
@@ -28,15 +27,7 @@ def test_an_order_filled_in_parts_is_one_leg_on_the_runs_page(exchange: Exchange
                            headers={"X-Exchange-Admin-Token": exchange.admin_token}, timeout=5)
     assert set_to.status_code == 200
     client = live_stack.client
-    created = client.post("/api/v1/runs", json={
-        "mode": "paper", "strategy": "sma_cross", "params": PARAMS, "symbols": ["AAPL"], "timeframe": "1Sec",
-        "cash": "100000", "start_now": True})
-    assert created.status_code == 201, created.get_json()
-    run_id = created.get_json()["id"]
-    wait_for(lambda: (client.get(f"/api/v1/runs/{run_id}").get_json()["metrics"].get("trades") or 0) >= 2, 120,
-             "two closed round trips", every=0.5)
-    client.post(f"/api/v1/runs/{run_id}/stop", json={"cancel_orders": True})
-    wait_for(lambda: client.get(f"/api/v1/runs/{run_id}").get_json()["status"] == "stopped", 20, "stop")
+    run_id = two_round_trips_then_stopped(client)
 
     fills = sorted(_items(client.get(f"/api/v1/runs/{run_id}/fills?per_page=1000").get_json()),
                    key=lambda f: f["ts"])
