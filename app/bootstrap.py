@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from app.services.live_control import LiveControl
     from app.services.runs import RunService
     from app.services.sweeps import SweepService
+    from app.services.walkforwards import WalkforwardService
     from app.veda.alpaca import AlpacaBroker
     from app.veda.service import LiveService
     from workers.bus import DramatiqQueue
@@ -167,6 +168,12 @@ class Services:
         from app.services.sweeps import SweepService
 
         return SweepService(self.uow, self.runs)
+
+    @cached_property
+    def walkforwards(self) -> WalkforwardService:
+        from app.services.walkforwards import WalkforwardService
+
+        return WalkforwardService(self.uow, self.runs)
 
     @cached_property
     def live_control(self) -> LiveControl:

@@ -32,6 +32,7 @@ from app.services.instruments import known_instruments
 from app.services.results import write_result, write_summary
 from app.services.runs import transition
 from app.services.sweeps import record_cell_finished
+from app.services.walkforwards import record_sweep_completed
 from app.services.write_behind import write_behind
 from app.walle.models import Run
 from app.walle.repositories import BarRepository
@@ -219,7 +220,9 @@ class BacktestService:
             slippage=SlippageSpec.parse(run.slippage), fractional=bool(run.options.get("fractional")),
             allow_short=bool(run.options.get("allow_short")), run_id=run.id, asset_class=run.options.get("asset_class"),
         )
-        return run_backtest(config, claimed.frames, instruments=claimed.instruments, **hooks)
+        # A walk-forward's out-of-sample run: its first bars only warm the indicators up (no trading).
+        warmup = int(run.options.get("warmup") or 0)
+        return run_backtest(config, claimed.frames, instruments=claimed.instruments, warmup=warmup, **hooks)
 
     @staticmethod
     def _load(bars: BarRepository, run: Run) -> list[BarFrame]:
@@ -286,8 +289,10 @@ class BacktestService:
             # a second time, and a second update of a row in one transaction checks its foreign key, which
             # takes a share lock on the sweep's row; taken before the lock below, two cells storing at once
             # each held one and waited for the other's (a deadlock).
-            record_cell_finished(uow, run.sweep_id)
+            completed = record_cell_finished(uow, run.sweep_id)
             write_summary(uow, run.id, result)
+            if completed:  # after its metrics: a walk-forward's fold chooses among every cell's
+                record_sweep_completed(uow, run.sweep_id)
         return "completed"
 
     def _fail(self, run_id: str, reason: str) -> None:
@@ -305,5 +310,5 @@ class BacktestService:
         if run.status not in ("running", "queued"):
             return
         transition(uow, run, "failed", error=reason[:2000])
-        if run.sweep_id:
-            record_cell_finished(uow, run.sweep_id)
+        if run.sweep_id and record_cell_finished(uow, run.sweep_id):
+            record_sweep_completed(uow, run.sweep_id)

@@ -143,8 +143,10 @@ class RunService:
                 transition(uow, run, "cancelled", error=CANCELLED_BY_USER, at=self.clock.now())
                 if run.sweep_id:
                     from app.services.sweeps import record_cell_finished  # sweeps builds on runs
+                    from app.services.walkforwards import record_sweep_completed
 
-                    record_cell_finished(uow, run.sweep_id)
+                    if record_cell_finished(uow, run.sweep_id):  # a walk-forward's fold goes on without it
+                        record_sweep_completed(uow, run.sweep_id)
             else:
                 transition(uow, run, "stopping", error=STOPPED_BY_USER, at=self.clock.now())
                 issue(uow.outbox, StopRun(run.id, cancel_orders=request.cancel_orders))

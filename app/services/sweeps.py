@@ -201,14 +201,15 @@ class SweepService:
         return sweep
 
 
-def record_cell_finished(uow: UnitOfWork, sweep_id: str) -> None:
-    """Called in the transaction that finishes one cell: emits progress, and completion at the end.
+def record_cell_finished(uow: UnitOfWork, sweep_id: str) -> bool:
+    """Called in the transaction that finishes one cell: emits progress, and completion at the end
+    (True: this cell completed the sweep).
     The sweep's row is locked first, so two cells finishing at once count one after the other: the
     later count sees the earlier cell, and the last cell always completes the sweep."""
     # Its status alone, not the Sweep object (grid, settings and skipped cells decoded for every cell).
     status, counts = uow.sweeps.locked_status_counts(sweep_id)
     if status is None or status == "cancelled":
-        return
+        return False
     progress = progress_of(counts)
     if progress.finished:
         status = "completed"
@@ -219,3 +220,4 @@ def record_cell_finished(uow: UnitOfWork, sweep_id: str) -> None:
         kind = "sweep.progress"
     uow.outbox.emit(kind, {"sweep_id": sweep_id, "status": status, "done": progress.done + progress.failed
                            + progress.cancelled, "total": progress.total})
+    return progress.finished

@@ -8,6 +8,7 @@ from app.walle.models.instruments import InstrumentRow
 from app.walle.models.live import AccountSnapshot, LiveBar, LiveState, LiveTick
 from app.walle.models.runs import Run, RunMetric, Sweep
 from app.walle.models.trading import CryptoFee, EquityPoint, Fill, Order, Position, Trade
+from app.walle.models.walkforwards import Walkforward
 
 __all__ = [
     "AccountSnapshot",
@@ -32,4 +33,5 @@ __all__ = [
     "RunMetric",
     "Sweep",
     "Trade",
+    "Walkforward",
 ]
