@@ -676,6 +676,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/walkforwards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Launch a walk-forward: a sweep per fold's train window, the best cell out of sample
+         * @description Answers at once with the folds planned and their sweeps `creating`; workers make and run every
+         *         fold's cells together, then the chosen cells' out-of-sample runs.
+         */
+        post: operations["post_api_v1_walkforwards"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/walkforwards/{walkforward_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One walk-forward with its folds */
+        get: operations["get_api_v1_walkforwards_walkforward_id"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1203,6 +1241,125 @@ export interface components {
             page: number;
             /** Per Page */
             per_page: number;
+        };
+        /** FoldOut */
+        FoldOut: {
+            /** Index */
+            index: number;
+            /**
+             * Train First
+             * Format: date-time
+             */
+            train_first: string;
+            /**
+             * Train Last
+             * Format: date-time
+             */
+            train_last: string;
+            /**
+             * Test First
+             * Format: date-time
+             */
+            test_first: string;
+            /**
+             * Test Last
+             * Format: date-time
+             */
+            test_last: string;
+            /**
+             * Warmup Bars
+             * @description bars before the test window that warm the OOS run's indicators up
+             */
+            warmup_bars: number;
+            /**
+             * Partial
+             * @description the test window runs past the data's end: shorter than asked
+             */
+            partial: boolean;
+            /**
+             * Sweep Id
+             * @description the sweep over the train window (in sample)
+             */
+            sweep_id: string;
+            /** Cells Total */
+            cells_total: number;
+            /**
+             * Cells Done
+             * @description cells finished (completed, failed or cancelled)
+             */
+            cells_done: number;
+            /**
+             * Params
+             * @description the chosen cell's parameters; null until chosen
+             */
+            params: {
+                [key: string]: unknown;
+            } | null;
+            /** Chosen Run Id */
+            chosen_run_id: string | null;
+            /**
+             * In Sample Metrics
+             * @description the chosen cell's metrics on the train window
+             */
+            in_sample_metrics: {
+                [key: string]: number | null;
+            };
+            /**
+             * Oos Run Id
+             * @description the chosen parameters' backtest on the test window
+             */
+            oos_run_id: string | null;
+            /** Oos Status */
+            oos_status: string | null;
+            /** Oos Metrics */
+            oos_metrics: {
+                [key: string]: number | null;
+            };
+            /**
+             * Reason
+             * @description why no cell was chosen
+             */
+            reason: string | null;
+        };
+        /**
+         * FoldsIn
+         * @description Lengths in bars (12, "250") or calendar periods ("12M", "3M", "5D"), all of one kind; app/greta/folds.py.
+         */
+        FoldsIn: {
+            /**
+             * Kind
+             * @default rolling
+             * @enum {string}
+             */
+            kind?: "rolling" | "anchored";
+            /**
+             * Train
+             * @description train window: bars, or a period such as 12M
+             */
+            train: number | string;
+            /**
+             * Test
+             * @description test (out-of-sample) window: bars, or a period such as 3M
+             */
+            test: number | string;
+            /**
+             * Step
+             * @description how far each fold moves; default: the test length
+             * @default null
+             */
+            step?: number | string | null;
+            /**
+             * Gap
+             * @description bars or a period between train and test
+             * @default 0
+             */
+            gap?: number | string;
+            /**
+             * Warmup
+             * @description bars before each test window that feed the indicators of the out-of-sample run, without trading
+             * @default 200
+             */
+            warmup?: number;
         };
         /** HealthOut */
         HealthOut: {
@@ -1978,6 +2135,13 @@ export interface components {
             /** Reason */
             reason: string;
         };
+        /** SkippedFoldOut */
+        SkippedFoldOut: {
+            /** Index */
+            index: number;
+            /** Reason */
+            reason: string;
+        };
         /**
          * SlippageIn
          * @description none | bps (fixed basis points against you) | range (fraction of the bar's high-low range).
@@ -2294,6 +2458,138 @@ export interface components {
             width_pct: string | null;
             /** Bins */
             bins: components["schemas"]["TradeBinOut"][];
+        };
+        /** WalkforwardCreate */
+        WalkforwardCreate: {
+            /** Symbols */
+            symbols: string[];
+            /**
+             * Timeframe
+             * @default 1Day
+             */
+            timeframe?: components["schemas"]["Timeframe"];
+            /**
+             * Start
+             * @description Backtest window start (UTC, 1970–2100); default: first stored bar
+             * @default null
+             */
+            start?: string | null;
+            /**
+             * End
+             * @description Backtest window end (UTC, 1970–2100); default: last stored bar
+             * @default null
+             */
+            end?: string | null;
+            /**
+             * Cash
+             * @default 100000
+             */
+            cash?: number | string;
+            fees?: components["schemas"]["FeesIn"];
+            slippage?: components["schemas"]["SlippageIn"];
+            /**
+             * Fractional
+             * @default false
+             */
+            fractional?: boolean;
+            /**
+             * Allow Short
+             * @default false
+             */
+            allow_short?: boolean;
+            /**
+             * Asset Class
+             * @description For symbols Weaver has no instrument for: us_equity (Alpaca's price increments, the exchange session), crypto (1e-9 steps, 24/7) or other (the data's own precision; years as the data holds them). Default: the stored instrument, else other.
+             * @default null
+             */
+            asset_class?: ("us_equity" | "crypto" | "other") | null;
+            /**
+             * Name
+             * @default null
+             */
+            name?: string | null;
+            /** Strategy */
+            strategy: string;
+            /**
+             * Grid
+             * @description parameter name → values; one backtest per combination
+             */
+            grid: {
+                [key: string]: unknown[];
+            };
+            /**
+             * Params
+             * @description fixed parameters for every cell
+             */
+            params?: {
+                [key: string]: unknown;
+            };
+            folds: components["schemas"]["FoldsIn"];
+            /**
+             * Objective
+             * @default sharpe
+             * @enum {string}
+             */
+            objective?: "total_return_pct" | "cagr_pct" | "sharpe" | "sortino" | "calmar" | "max_drawdown_pct" | "max_drawdown_bars" | "volatility_pct" | "win_rate_pct" | "profit_factor" | "expectancy" | "avg_trade_pct" | "best_trade_pct" | "worst_trade_pct" | "exposure_pct" | "trades" | "benchmark_return_pct" | "fees_total" | "final_equity";
+            /**
+             * Direction
+             * @default max
+             * @enum {string}
+             */
+            direction?: "max" | "min";
+            /**
+             * Min Trades
+             * @description cells with fewer trades are not chosen
+             * @default 0
+             */
+            min_trades?: number;
+        };
+        /** WalkforwardOut */
+        WalkforwardOut: {
+            /** Id */
+            id: string;
+            /** Name */
+            name: string | null;
+            /** Strategy */
+            strategy: string;
+            /** Grid */
+            grid: {
+                [key: string]: unknown[];
+            };
+            /** Params */
+            params: {
+                [key: string]: unknown;
+            };
+            /** Settings */
+            settings: {
+                [key: string]: unknown;
+            };
+            /** Fold Spec */
+            fold_spec: {
+                [key: string]: unknown;
+            };
+            /** Objective */
+            objective: string;
+            /** Direction */
+            direction: string;
+            /** Min Trades */
+            min_trades: number;
+            /**
+             * Status
+             * @description optimising (the folds' sweeps run), testing (the out-of-sample runs run), completed or failed
+             */
+            status: string;
+            /** Error */
+            error: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Folds */
+            folds: components["schemas"]["FoldOut"][];
+            /** Skipped Folds */
+            skipped_folds: components["schemas"]["SkippedFoldOut"][];
         };
         /** YearReturnsOut */
         YearReturnsOut: {
@@ -5296,6 +5592,169 @@ export interface operations {
             };
             /** @description Signed in by the session cookie, but a change sent neither JSON nor X-Requested-With (CSRF defence) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected error; the server log has the details under correlation_id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No answer within the request deadline (WEAVER_REQUEST_TIMEOUT_SECONDS); the work may still finish */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_v1_walkforwards: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WalkforwardCreate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WalkforwardOut"];
+                };
+            };
+            /** @description Malformed request: invalid JSON, nesting deeper than 64, a non-finite number, or a NUL character in a header, the path or the query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in by the session cookie, but a change sent neither JSON nor X-Requested-With (CSRF defence) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed; details.fields names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected error; the server log has the details under correlation_id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No answer within the request deadline (WEAVER_REQUEST_TIMEOUT_SECONDS); the work may still finish */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_v1_walkforwards_walkforward_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                walkforward_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WalkforwardOut"];
+                };
+            };
+            /** @description Malformed request: invalid JSON, nesting deeper than 64, a non-finite number, or a NUL character in a header, the path or the query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong API token */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
