@@ -32,7 +32,7 @@ from app.services.instruments import known_instruments
 from app.services.results import write_result, write_summary
 from app.services.runs import transition
 from app.services.sweeps import record_cell_finished
-from app.services.walkforwards import record_sweep_completed
+from app.services.walkforwards import record_oos_finished, record_sweep_completed
 from app.services.write_behind import write_behind
 from app.walle.models import Run
 from app.walle.repositories import BarRepository
@@ -293,6 +293,8 @@ class BacktestService:
             write_summary(uow, run.id, result)
             if completed:  # after its metrics: a walk-forward's fold chooses among every cell's
                 record_sweep_completed(uow, run.sweep_id)
+        else:
+            record_oos_finished(uow, run)
         return "completed"
 
     def _fail(self, run_id: str, reason: str) -> None:
@@ -312,3 +314,4 @@ class BacktestService:
         transition(uow, run, "failed", error=reason[:2000])
         if run.sweep_id and record_cell_finished(uow, run.sweep_id):
             record_sweep_completed(uow, run.sweep_id)
+        record_oos_finished(uow, run)

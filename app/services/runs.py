@@ -147,6 +147,10 @@ class RunService:
 
                     if record_cell_finished(uow, run.sweep_id):  # a walk-forward's fold goes on without it
                         record_sweep_completed(uow, run.sweep_id)
+                elif run.options and run.options.get("walkforward_id"):
+                    from app.services.walkforwards import record_oos_finished
+
+                    record_oos_finished(uow, run)
             else:
                 transition(uow, run, "stopping", error=STOPPED_BY_USER, at=self.clock.now())
                 issue(uow.outbox, StopRun(run.id, cancel_orders=request.cancel_orders))

@@ -18,8 +18,8 @@ gets no OOS run and says why.
 An OOS run starts `warmup` bars before its test window (options.warmup: Greta's engine runs those bars
 for the indicators and calls no `next()` on them, so it starts flat) and ends at the test window's last
 bar. Not yet: closing an open position at the end (its equity is marked to the last close), the
-stitched OOS curve, efficiency and stability figures, cancel, SSE progress; `testing` → `completed` is
-read from the OOS runs' statuses, not stored.
+stitched OOS curve, efficiency and stability figures, cancel, SSE progress. The last OOS run to finish
+(completed, failed or cancelled) completes the walk-forward (`record_oos_finished`).
 """
 
 from __future__ import annotations
@@ -104,6 +104,7 @@ class WalkforwardService:
 def advance(uow: UnitOfWork, walkforward_id: str) -> bool:
     """In the caller's transaction: once every fold's sweep is finished, choose each fold's cell and
     queue its OOS run. True when it did; False when a sweep is still running or it was done before."""
+    uow.session.flush()  # the caller's cell (its status, its metrics) is among the ones read below
     wf = uow.session.get(Walkforward, walkforward_id, with_for_update=True)
     if wf is None or wf.status != "optimising":
         return False
@@ -168,6 +169,21 @@ def record_sweep_completed(uow: UnitOfWork, sweep_id: str) -> None:
     walkforward_id = uow.session.scalar(select(Sweep.walkforward_id).where(Sweep.id == sweep_id))
     if walkforward_id is not None:
         advance(uow, walkforward_id)
+
+
+def record_oos_finished(uow: UnitOfWork, run: Run) -> None:
+    """Called in the transaction that finishes a run: an OOS run's walk-forward completes with its last.
+    The walk-forward's row is locked first, so of two OOS runs finishing at once the later sees the earlier."""
+    walkforward_id = (run.options or {}).get("walkforward_id")
+    if not walkforward_id or run.sweep_id:
+        return
+    wf = uow.session.get(Walkforward, walkforward_id, with_for_update=True)
+    if wf is None or wf.status != "testing":
+        return
+    ids = [f["oos_run_id"] for f in wf.folds if f.get("oos_run_id")]
+    uow.session.flush()  # this run's own status first
+    if all(status in FINISHED for status in uow.session.scalars(select(Run.status).where(Run.id.in_(ids)))):
+        wf.status, wf.updated_at = "completed", now()
 
 
 def get(uow: UnitOfWork, walkforward_id: str) -> Walkforward:

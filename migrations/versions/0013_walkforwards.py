@@ -3,7 +3,9 @@
 `walkforwards` holds a walk-forward's spec, status and folds (each fold's sweep over its train window,
 the chosen parameters and the out-of-sample run). A sweep made for a fold names its walk-forward and
 fold (`sweeps.walkforward_id`, `sweeps.fold`; NULL for a sweep of its own), so a fold's last cell
-can advance the walk-forward in the transaction that completes its sweep.
+can advance the walk-forward in the transaction that completes its sweep. The columns are added in
+place, without a foreign key: on SQLite a constraint rebuilds `sweeps`, and dropping the old table
+there would delete every sweep's runs (runs.sweep_id is ON DELETE CASCADE).
 
 Revision ID: 0013
 Revises: 0012
@@ -44,18 +46,16 @@ def upgrade() -> None:
         sa.Column("updated_at", app.walle.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_walkforwards")),
     )
-    with op.batch_alter_table("sweeps") as batch:
-        batch.add_column(sa.Column("walkforward_id", sa.String(length=36), nullable=True))
-        batch.add_column(sa.Column("fold", sa.Integer(), nullable=True))
-        batch.create_foreign_key(batch.f("fk_sweeps_walkforward_id_walkforwards"), "walkforwards",
-                                 ["walkforward_id"], ["id"], ondelete="CASCADE")
-        batch.create_index(batch.f("ix_sweeps_walkforward_id"), ["walkforward_id"], unique=False)
+    # Plain ADD COLUMN, no foreign key: on SQLite a constraint means rebuilding `sweeps` (batch mode), and
+    # dropping the old table there deletes every sweep's runs through runs.sweep_id's ON DELETE CASCADE.
+    op.add_column("sweeps", sa.Column("walkforward_id", sa.String(length=36), nullable=True))
+    op.add_column("sweeps", sa.Column("fold", sa.Integer(), nullable=True))
+    op.create_index(op.f("ix_sweeps_walkforward_id"), "sweeps", ["walkforward_id"], unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("sweeps") as batch:
-        batch.drop_index(batch.f("ix_sweeps_walkforward_id"))
-        batch.drop_constraint(batch.f("fk_sweeps_walkforward_id_walkforwards"), type_="foreignkey")
-        batch.drop_column("fold")
-        batch.drop_column("walkforward_id")
+    op.drop_index(op.f("ix_sweeps_walkforward_id"), table_name="sweeps")
+    # SQLite drops a column in place (3.35+), as 0007's and 0012's downgrades do.
+    op.execute("ALTER TABLE sweeps DROP COLUMN fold")
+    op.execute("ALTER TABLE sweeps DROP COLUMN walkforward_id")
     op.drop_table("walkforwards")

@@ -14,7 +14,6 @@ from app.glados.schemas.common import Out
 from app.services.errors import NotFound
 from app.services.sweeps import progress_of
 from app.services.walkforward_specs import WalkforwardCreate
-from app.services.walkforwards import FINISHED
 from app.walle.models import Run, Walkforward
 from app.walle.repositories import RunRepository, SweepRepository
 
@@ -84,13 +83,10 @@ def walkforward_out(session: Any, wf: Walkforward) -> WalkforwardOut:
             oos_status=oos_status.get(f.get("oos_run_id") or ""),
             oos_metrics=metrics.get(f.get("oos_run_id") or "", {}),
         ))
-    status = wf.status
-    if status == "testing" and all(s in FINISHED for s in oos_status.values()):
-        status = "completed"  # read from the OOS runs (not stored yet)
     return WalkforwardOut(
         id=wf.id, name=wf.name, strategy=wf.strategy, grid=wf.grid, params=wf.params or {}, settings=wf.settings,
         fold_spec=wf.fold_spec, objective=wf.objective, direction=wf.direction, min_trades=wf.min_trades,
-        status=status, error=wf.error, created_at=wf.created_at, folds=folds,
+        status=wf.status, error=wf.error, created_at=wf.created_at, folds=folds,
         skipped_folds=[SkippedFoldOut(**s) for s in wf.skipped_folds or []],
     )
 

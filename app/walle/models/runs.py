@@ -30,8 +30,9 @@ class Sweep(EagerId, Base):
     total: Mapped[int | None] = mapped_column(Integer)  # valid cells (None: a sweep from before 0004)
     skipped: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)  # cells with invalid parameters
     error: Mapped[str | None] = mapped_column(Text)
-    # The walk-forward whose fold this sweep optimises (its train window), and which fold (0013).
-    walkforward_id: Mapped[str | None] = mapped_column(ForeignKey("walkforwards.id", ondelete="CASCADE"), index=True)
+    # The walk-forward whose fold this sweep optimises (its train window), and which fold (0013). No foreign
+    # key: adding one on SQLite rebuilds `sweeps`, and dropping the old table deleted every cell (ON DELETE CASCADE).
+    walkforward_id: Mapped[str | None] = mapped_column(String(36), index=True)
     fold: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

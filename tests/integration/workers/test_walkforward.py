@@ -98,3 +98,5 @@ def test_a_walk_forward_chooses_each_folds_brute_force_best_and_runs_it_out_of_s
             assert run.end_at == START + (50 * k + 149) * day
             metrics = RunRepository(session).metrics([run.id])[run.id]
         assert metrics["bars"] == 90
+        with pg.read_session() as session:  # the last OOS run completes the walk-forward
+            assert session.get(Walkforward, wf.id).status == ("completed" if k == 2 else "testing")
