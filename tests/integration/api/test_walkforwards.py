@@ -68,3 +68,21 @@ def test_bad_folds_and_objectives_are_422s_with_the_field(pg: Container, client:
     objective = client.post("/api/v1/walkforwards", json={**BODY, "objective": "bars_per_year"})
     assert objective.status_code == 422 and "objective" in objective.get_data(as_text=True)
     assert client.get("/api/v1/walkforwards/nope").status_code == 404
+
+
+def test_calendar_folds_are_planned_by_month_from_the_windows_start(pg: Container, client: FlaskClient) -> None:
+    store_walk(pg)  # daily bars 2023-01-02 .. 2023-09-08
+    created = client.post("/api/v1/walkforwards", json={**BODY, "folds": {"kind": "anchored", "train": "3M",
+                                                                           "test": "1M"}})
+    assert created.status_code == 201, created.get_json()
+    folds = created.get_json()["folds"]
+    assert [(f["train_first"][:10], f["train_last"][:10], f["test_first"][:10], f["test_last"][:10], f["partial"])
+            for f in folds] == [
+        ("2023-01-02", "2023-04-01", "2023-04-02", "2023-05-01", False),
+        ("2023-01-02", "2023-05-01", "2023-05-02", "2023-06-01", False),
+        ("2023-01-02", "2023-06-01", "2023-06-02", "2023-07-01", False),
+        ("2023-01-02", "2023-07-01", "2023-07-02", "2023-08-01", False),
+        ("2023-01-02", "2023-08-01", "2023-08-02", "2023-09-01", False),
+        ("2023-01-02", "2023-09-01", "2023-09-02", "2023-09-08", True),  # the data ends in the last test month
+    ]
+    assert [f["cells_total"] for f in folds] == [4] * 6
