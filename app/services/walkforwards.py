@@ -8,8 +8,8 @@ out-of-sample (OOS) run's id. Folds come from app/greta/folds.py over the window
 No optimiser of its own: each fold is an ordinary sweep (app/services/sweeps.py) over its train window,
 marked with `sweeps.walkforward_id` and `fold`. `create` stores every fold's sweep `creating` in one
 transaction with one CreateSweepCells command each, so all folds' cells fan out to the workers together.
-The transaction that completes a fold's sweep calls `advance` once the last cell's metrics are in, which locks the
-walk-forward's row (two folds finishing at once take turns, and the later sees the earlier) and, once
+The transaction storing a fold's last cell calls `advance` after that cell's metrics: it locks the
+walk-forward's row (two folds finishing at once take turns, the later sees the earlier) and, once
 every fold's sweep is finished, picks per fold the best completed cell by the objective (cells under
 `min_trades` or without the figure left out; ties go to the earlier cell in grid order) and queues the
 OOS backtests, all in that transaction: status `optimising` → `testing`. A fold with no eligible cell
@@ -17,7 +17,8 @@ gets no OOS run and says why.
 
 An OOS run starts `warmup` bars before its test window (options.warmup: Greta's engine runs those bars
 for the indicators and calls no `next()` on them, so it starts flat) and ends at the test window's last
-bar. Not yet: closing an open position at the end (its equity is marked to the last close), the
+bar; its metrics still count the warm-up bars (flat equity). Not yet: closing an open position at the
+end (its equity is marked to the last close), the
 stitched OOS curve, efficiency and stability figures, cancel, SSE progress. The last OOS run to finish
 (completed, failed or cancelled) completes the walk-forward (`record_oos_finished`).
 """
