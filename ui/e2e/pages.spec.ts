@@ -25,6 +25,10 @@ test('every page renders; screenshots for review', async ({ page, openApp, shot 
   await shot('runs-dashboard-utc');
   await page.getByTestId('tz-local').click();
 
+  await page.goto('/runs');  // a hand-typed /runs lands on the runs list (it lives at the root)
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page).toHaveTitle('Runs · Weaver');
+
   await page.goto('/runs/new?mode=live');
   await expect(page.getByTestId('live-warning')).toBeVisible();
   await expect(page).toHaveTitle('New run · Weaver');

@@ -1,4 +1,4 @@
-import { createBrowserRouter, Link } from 'react-router-dom';
+import { createBrowserRouter, Link, Navigate } from 'react-router-dom';
 import { EmptyState } from '@/components/ui/Feedback';
 import { ComparePage } from '@/features/compare/components/ComparePage';
 import { DataPage } from '@/features/data/components/DataPage';
@@ -25,6 +25,7 @@ export function createRouter() {
       errorElement: <RouteError />,
       children: [
         { path: '/', element: <RunsDashboard /> },
+        { path: '/runs', element: <Navigate to="/" replace /> },  // the runs list lives at the root
         { path: '/runs/new', element: <NewRunPage /> },
         { path: '/runs/:runId', element: <RunDetailPage /> },
         { path: '/sweeps', element: <SweepsPage /> },
