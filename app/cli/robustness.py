@@ -49,6 +49,8 @@ def robustness(run_id: str, resamples: int, seed: int, ruin: float, method: str,
 def print_robustness(result: RunRobustness, console: Console) -> None:
     console.print(f"run {result.run_id}: {result.trades} trades from {_money(result.start_equity)}, "
                   f"{result.resamples:,} resamples, seed {result.seed}", highlight=False)
+    if result.note:
+        console.print(f"note: {result.note}", highlight=False)
     for mc in result.monte_carlo:
         console.print(_monte_carlo_table(mc))
     entry = result.random_entry

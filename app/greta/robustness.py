@@ -5,9 +5,10 @@ Pure numpy, vectorised over resamples (every resample is a row of one matrix), s
 CHUNK_CELLS values, so 100,000 resamples do not hold 100,000 whole paths at once; one seeded
 numpy Generator draws every chunk in turn, so a seed gives the same figures every time.
 
-Trade returns are fractions of each trade's entry value, compounded in the order given as if each
-trade staked the whole equity: a strategy that risks a part of its equity per trade has smaller
-swings in its real curve than in these paths.
+A trade's return here is its P&L as a fraction of the realised equity before it (`realised_returns`:
+starting cash plus the earlier trades' P&L), so the trades compound to exactly the cash they booked:
+the shuffle's constant final equity is starting cash plus the trades' total P&L. Open positions'
+unrealised P&L between trades is not in these paths.
 """
 
 from __future__ import annotations
@@ -61,10 +62,21 @@ class MonteCarlo:
 @dataclass(frozen=True)
 class RandomEntry:
     resamples: int
-    strategy_return_pct: float  # the trades' returns compounded
+    strategy_return_pct: float  # the trades' realised returns compounded: their total P&L over the starting cash
     random_return_pct: Spread
     percentile: float  # percent of random runs whose return is below the strategy's
     p_value: float  # share of random runs whose return is at least the strategy's (one-sided)
+
+
+def realised_returns(pnls: Sequence[float] | np.ndarray, start_equity: float) -> tuple[np.ndarray, np.ndarray]:
+    """Each trade's P&L over the realised equity before it, and that equity: E0 = start_equity,
+    r_i = pnl_i / E_{i-1}, E_i = E_{i-1} + pnl_i, so prod(1 + r_i) = (E0 + sum pnl) / E0 exactly (in
+    the order given: exits oldest first). Refused when the booked equity falls to zero or below."""
+    pnl = np.asarray(pnls, dtype=np.float64)
+    before = start_equity + np.concatenate(([0.0], np.cumsum(pnl)[:-1]))
+    if not start_equity > 0 or (before <= 0).any():
+        raise ValueError("the realised equity falls to zero or below: returns on it are undefined")
+    return pnl / before, before
 
 
 def spread(values: np.ndarray) -> Spread:
@@ -174,22 +186,26 @@ def monte_carlo(returns: Sequence[float] | np.ndarray, start_equity: float, *, m
 
 @dataclass(frozen=True)
 class TradeShape:
-    """What the random-entry benchmark keeps of a trade: its series, side and holding period in bars."""
+    """What the random-entry benchmark keeps of a trade: its series, side, holding period in bars and
+    stake (its entry value over the realised equity before it: the share of equity a random trade risks)."""
 
     symbol: str
     short: bool
     bars_held: int
+    stake: float
 
 
 def random_entry(returns: Sequence[float] | np.ndarray, shapes: Sequence[TradeShape],
                  closes: dict[str, np.ndarray], *, resamples: int = 1000, seed: int = 0) -> RandomEntry:
-    """Run the strategy's trades `resamples` times at random entry bars: each keeps its symbol, side
-    and holding period; a long buys at the entry bar's close and sells `bars_held` closes later, a
-    short sells and buys back. Each random trade's entry is drawn independently and uniformly from
-    the bars where its holding period fits, so random trades may overlap one another (placing them
-    one after another would tie every draw to the others' and bias entries towards the start).
+    """Run the strategy's trades `resamples` times at random entry bars: each keeps its symbol, side,
+    holding period and stake (return = stake × side × (close[exit] / close[entry] − 1)); a long buys
+    at the entry bar's close and sells `bars_held` closes later, a short sells and buys back. Each
+    random trade's entry is drawn independently and uniformly from the bars where its holding period
+    fits, so random trades may overlap one another (placing them one after another would tie every
+    draw to the others' and bias entries towards the start).
     Random trades pay no fees or slippage and the strategy's returns are net of both, so the
-    comparison leans against the strategy. A run's return is its trades' returns compounded."""
+    comparison leans against the strategy. A run's return is its trades' returns compounded; `returns`
+    are the strategy's on the same basis (`realised_returns`)."""
     r = np.asarray(returns, dtype=np.float64)
     if len(r) != len(shapes) or len(r) == 0 or resamples < 1:
         raise ValueError("need one shape per trade, at least one trade and one resample")
@@ -203,17 +219,17 @@ def random_entry(returns: Sequence[float] | np.ndarray, shapes: Sequence[TradeSh
         if len(series) == 0 or held.max(initial=0) >= len(series):
             raise ValueError(f"a {symbol} trade is held {int(held.max(initial=0))} bars, longer than its "
                              f"{len(series)} closes")
-        short = np.array([shapes[i].short for i in picked])
-        groups[symbol] = (held, short, series)
+        side = np.array([-1.0 if shapes[i].short else 1.0 for i in picked])
+        stake = np.array([shapes[i].stake for i in picked], dtype=np.float64)
+        groups[symbol] = (held, side * stake, series)
     totals = []
     for rows in _chunks(resamples, len(r)):
         growth = np.ones(rows, dtype=np.float64)
-        for held, short, series in groups.values():
+        for held, signed_stake, series in groups.values():
             entries = rng.integers(0, len(series) - held, size=(rows, len(held)))
-            factor = series[entries + held] / series[entries]  # 1 + a long's return
-            if short.any():
-                factor = np.where(short, 2.0 - factor, factor)  # a short gains what the price loses
-                np.maximum(factor, 0.0, out=factor)
+            move = series[entries + held] / series[entries] - 1.0  # a long's return on its entry value
+            factor = 1.0 + signed_stake * move  # a short gains what the price loses
+            np.maximum(factor, 0.0, out=factor)
             growth *= np.prod(factor, axis=1)
         totals.append(growth)
     random_growth = np.concatenate(totals)

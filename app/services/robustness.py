@@ -1,24 +1,35 @@
 """A finished run's robustness tests (app/greta/robustness.py) on its stored trades and closes.
 
-A backtest's trades are its stored round trips, oldest exit first, and its closes the stored bars of
-its window; a paper or live run's trades are paired from its fills as its trades table shows them
+A backtest's trades are its stored round trips, oldest exit first (ties: oldest entry), and its closes
+the stored bars of its window; a paper or live run's trades are paired from its fills as its trades table shows them
 (app/services/live_records.py) and its closes are the bars its worker recorded. The caller first
-rebuilds a sweep cell's records (app/services/backtests.py complete_records).
+rebuilds a sweep cell's records (app/services/backtests.py complete_records). Each trade's return is
+its net P&L over the realised equity before it (app/greta/robustness.py realised_returns), so the
+shuffle ends at the starting cash plus the trades' P&L: the run's final equity when it ends flat.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.greta.robustness import METHODS, MonteCarlo, RandomEntry, TradeShape, monte_carlo, random_entry
+from app.greta.robustness import (
+    METHODS,
+    MonteCarlo,
+    RandomEntry,
+    TradeShape,
+    monte_carlo,
+    random_entry,
+    realised_returns,
+)
 from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.services.lifecycle import FINISHED
 from app.services.live_records import LIVE_MODES, closed_trades
-from app.walle.models import Run, Trade
+from app.walle.models import Run, RunMetric, Trade
 from app.walle.models.live import LiveBar
 from app.walle.repositories import BarRepository
 
@@ -45,24 +56,44 @@ class RunRobustness:
     monte_carlo: list[MonteCarlo]  # one per method asked, bootstrap first
     random_entry: RandomEntry | None
     random_entry_unavailable: str | None  # why there is no random-entry benchmark (its bars are gone)
+    trades_final_equity: float  # starting cash plus the trades' total P&L: where every shuffled path ends
+    note: str | None  # why that is not the run's final equity (a position open at the end, fees outside trades)
 
 
 @dataclass(frozen=True)
 class _Trades:
-    returns: np.ndarray  # fractions of the entry value, in exit order
+    returns: np.ndarray  # net P&L over the realised equity before each trade, in exit order
     shapes: list[TradeShape]
+    pnl: Decimal  # the trades' total net P&L
 
 
 def _trades(session: Session, run: Run) -> _Trades:
     if run.mode in LIVE_MODES:
-        live = closed_trades(session, run.id)
-        rows = [(t.return_pct, t.symbol, t.direction, t.bars_held) for t in live]
+        live = sorted(closed_trades(session, run.id), key=lambda t: (t.exit_ts, t.entry_ts))  # stable on ties
+        rows = [(t.pnl, t.qty, t.entry_price, t.symbol, t.direction, t.bars_held) for t in live]
     else:
-        rows = list(session.execute(select(Trade.return_pct, Trade.symbol, Trade.direction, Trade.bars_held)
-                                    .where(Trade.run_id == run.id).order_by(Trade.exit_ts, Trade.id)).tuples())
-    returns = np.array([float(pct) / 100.0 for pct, *_ in rows], dtype=np.float64)
-    shapes = [TradeShape(symbol, direction == "short", int(held)) for _, symbol, direction, held in rows]
-    return _Trades(returns, shapes)
+        rows = list(session.execute(select(Trade.pnl, Trade.qty, Trade.entry_price, Trade.symbol, Trade.direction,
+                                           Trade.bars_held).where(Trade.run_id == run.id)
+                                    .order_by(Trade.exit_ts, Trade.entry_ts, Trade.id)).tuples())
+    if not rows:
+        return _Trades(np.empty(0), [], Decimal(0))
+    try:
+        returns, before = realised_returns([float(pnl) for pnl, *_ in rows], float(run.cash))
+    except ValueError as exc:
+        raise ValidationFailed({"run_id": str(exc)}) from exc
+    shapes = [TradeShape(symbol, direction == "short", int(held), float(abs(qty * price)) / equity)
+              for (_, qty, price, symbol, direction, held), equity in zip(rows, before, strict=True)]
+    return _Trades(returns, shapes, sum((Decimal(pnl) for pnl, *_ in rows), Decimal(0)))
+
+
+def _note(session: Session, run: Run, trades_final: Decimal) -> str | None:
+    """Why the run's final equity (its metric) is not the cash plus its trades' P&L, if it is not."""
+    final = session.scalar(select(RunMetric.value).where(RunMetric.run_id == run.id, RunMetric.name == "final_equity"))
+    if final is None or abs(Decimal(str(final)) - trades_final) < Decimal("0.005"):
+        return None
+    return (f"the run ended at {Decimal(str(final)).quantize(Decimal('0.01')):,} but its closed trades booked "
+            f"{trades_final.quantize(Decimal('0.01')):,} (a position open at the end, or fees outside its trades): "
+            f"these tests use the closed trades only")
 
 
 def _closes(session: Session, run: Run, symbols: set[str]) -> dict[str, np.ndarray]:
@@ -117,5 +148,6 @@ def run_robustness(session: Session, run_id: str, ask: RobustnessAsk) -> RunRobu
                                               seed=ask.seed), None
     except ValueError as exc:  # the run's bars were deleted or cut since it ran
         benchmark, unavailable = None, str(exc)
+    trades_final = Decimal(run.cash) + trades.pnl
     return RunRobustness(run.id, len(trades.returns), start, ask.resamples, ask.seed, results, benchmark,
-                         unavailable)
+                         unavailable, float(trades_final), _note(session, run, trades_final))

@@ -16,9 +16,9 @@ bp = Blueprint("robustness", __name__, url_prefix="/api/v1/runs")
 @endpoint(bp, "/<run_id>/robustness", "POST", summary="Monte Carlo and random-entry tests of a finished run",
           body=RobustnessIn, response=RobustnessOut, errors=(404, 409, 422))
 def robustness(run_id: str, body: RobustnessIn) -> RobustnessOut:
-    """Trade returns are compounded as if each trade staked the whole equity. The same seed gives the
-    same figures. 409: the run is not finished; 422: fewer than two closed trades, or more
-    resamples × trades than the cap."""
+    """Each trade's return is its net P&L over the realised equity before it, so the trades compound to
+    the cash they booked. The same seed gives the same figures. 409: the run is not finished; 422: fewer
+    than two closed trades, or more resamples × trades than the cap."""
     services().app.backtests.complete_records(run_id)  # a sweep cell's trades, first
     ask = RobustnessAsk(body.resamples, body.seed, body.ruin_drawdown_pct, body.method)
     with services().container.read_session() as session:

@@ -59,9 +59,11 @@ class MonteCarloOut(Out):
 
 class RandomEntryOut(Out):
     resamples: int
-    strategy_return_pct: float = Field(description="the run's trade returns compounded, percent")
-    random_return_pct: SpreadOut = Field(description="the same trades (symbol, side, bars held) at random entry "
-                                                     "bars, close to close, no fees: compounded return, percent")
+    strategy_return_pct: float = Field(description="the run's closed trades' total P&L over its starting cash "
+                                                   "(their realised returns compounded), percent")
+    random_return_pct: SpreadOut = Field(description="the same trades (symbol, side, bars held, share of equity "
+                                                     "staked) at random entry bars, close to close, no fees: "
+                                                     "compounded return, percent")
     percentile: float = Field(description="percent of random runs whose return is below the strategy's")
     p_value: float = Field(description="share of random runs (0..1) whose return is at least the strategy's")
 
@@ -76,3 +78,7 @@ class RobustnessOut(Out):
     random_entry: RandomEntryOut | None
     random_entry_unavailable: str | None = Field(description="why there is no random-entry benchmark (the "
                                                              "run's bars are gone or shorter than a trade)")
+    trades_final_equity: float = Field(description="starting cash plus the closed trades' total net P&L: where "
+                                                   "every shuffled path ends")
+    note: str | None = Field(description="why trades_final_equity is not the run's final equity (a position "
+                                         "open at the end, or fees outside the trades), if it is not")

@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from app.bootstrap import Container
-from app.greta.robustness import TradeShape, monte_carlo, random_entry
+from app.greta.robustness import TradeShape, monte_carlo, random_entry, realised_returns
 from app.services.backtests import BacktestService
 from tests.integration.api.conftest import store_daily_bars
 from tests.integration.api.paper_seed import paper_run
@@ -48,7 +48,8 @@ def test_robustness_of_a_daily_backtest(client: FlaskClient, pg: Container) -> N
     body = response.get_json()
 
     trades = client.get(f"/api/v1/runs/{run_id}/trades?per_page=1000").get_json()["items"]
-    returns = np.array([float(t["return_pct"]) / 100 for t in trades])
+    trades.sort(key=lambda t: (t["exit_ts"], t["entry_ts"]))
+    returns, before = realised_returns([float(t["pnl"]) for t in trades], 10_000.0)
     assert body["trades"] == len(trades) >= 5 and body["start_equity"] == 10_000
     assert body["resamples"] == 500 and body["seed"] == 3
     assert [m["method"] for m in body["monte_carlo"]] == ["bootstrap", "shuffle"]
@@ -58,8 +59,9 @@ def test_robustness_of_a_daily_backtest(client: FlaskClient, pg: Container) -> N
     assert boot["final_equity"] == pytest.approx(vars(expected.final_equity), rel=1e-12)
     assert boot["max_drawdown_pct"] == pytest.approx(vars(expected.max_drawdown_pct), rel=1e-12)
     assert boot["ruin_probability"] == expected.ruin_probability and boot["ruin_drawdown_pct"] == 25
-    # the shuffled trades all end where the run's trades compound to
-    product = 10_000.0 * float(np.prod(1 + returns))
+    # the shuffled trades all end where the run's trades booked: the cash plus their P&L
+    product = 10_000.0 + sum(float(t["pnl"]) for t in trades)
+    assert body["trades_final_equity"] == pytest.approx(product, abs=1e-6)
     assert shuffle["final_equity"]["p5"] == pytest.approx(product, rel=1e-9) == shuffle["final_equity"]["p95"]
     assert shuffle["band_p50"][-1] == pytest.approx(product, rel=1e-9)
     assert len(boot["band_trades"]) == len(trades) + 1 == len(boot["band_p5"]) == len(boot["band_p95"])
@@ -71,7 +73,9 @@ def test_robustness_of_a_daily_backtest(client: FlaskClient, pg: Container) -> N
 
     bars = client.get(f"/api/v1/runs/{run_id}/bars?symbol=AAPL&limit=100000").get_json()
     closes = np.array([float(b["close"]) for b in bars])
-    shapes = [TradeShape(t["symbol"], t["direction"] == "short", t["bars_held"]) for t in trades]
+    shapes = [TradeShape(t["symbol"], t["direction"] == "short", t["bars_held"],
+                         abs(float(t["qty"]) * float(t["entry_price"])) / equity) for t, equity in zip(trades, before,
+                                                                                                       strict=True)]
     benchmark = random_entry(returns, shapes, {"AAPL": closes}, resamples=500, seed=3)
     shown = body["random_entry"]
     assert body["random_entry_unavailable"] is None
@@ -84,6 +88,30 @@ def test_robustness_of_a_daily_backtest(client: FlaskClient, pg: Container) -> N
     assert again == body  # the same seed, the same figures
     one = client.post(f"/api/v1/runs/{run_id}/robustness", json={"method": "shuffle"}).get_json()
     assert [m["method"] for m in one["monte_carlo"]] == ["shuffle"] and one["resamples"] == 1000
+
+
+def test_the_shuffle_ends_at_the_runs_final_equity_and_its_return_is_the_runs(client: FlaskClient,
+                                                                             pg: Container) -> None:
+    """A daily backtest that ends flat: every shuffled path ends at the run's final equity to the cent, and
+    the strategy's return beside the random entries is the run's total return (not the trades' return
+    percents compounded as if each staked the whole equity, which drifts from both)."""
+    run_id = _completed(client, pg, days=400)
+    run = client.get(f"/api/v1/runs/{run_id}").get_json()
+    final, total = run["metrics"]["final_equity"], run["metrics"]["total_return_pct"]
+    trades = client.get(f"/api/v1/runs/{run_id}/trades?per_page=1000").get_json()["items"]
+    assert round(10_000 + sum(Decimal(t["pnl"]) for t in trades), 2) == round(Decimal(str(final)), 2)  # flat
+    whole_equity = 10_000 * float(np.prod([1 + float(t["return_pct"]) / 100 for t in trades]))
+    assert abs(whole_equity - final) > 0.01  # the old basis would not have matched
+
+    body = client.post(f"/api/v1/runs/{run_id}/robustness", json={"resamples": 300, "seed": 5}).get_json()
+
+    for result in body["monte_carlo"]:
+        if result["method"] == "shuffle":
+            for key in ("p5", "p50", "p95", "mean"):
+                assert round(result["final_equity"][key], 2) == round(final, 2), key
+            assert round(result["band_p50"][-1], 2) == round(final, 2)
+    assert round(body["trades_final_equity"], 2) == round(final, 2) and body["note"] is None
+    assert body["random_entry"]["strategy_return_pct"] == pytest.approx(total, abs=0.01)
 
 
 def _error(response, status: int, code: str) -> dict:  # type: ignore[no-untyped-def]
@@ -137,19 +165,22 @@ def test_a_stopped_paper_runs_trades_come_from_its_fills(client: FlaskClient, pg
     body = response.get_json()
     assert body["trades"] == 2 and body["start_equity"] == 10_000
     boot, shuffle = body["monte_carlo"]
-    both = 10_000 * 1.012325 * (1 - 0.00518333)  # $10,070.78 in either order
+    assert [Decimal(t["pnl"]) for t in trades] == [Decimal("4.93"), Decimal("-3.11")]
+    win, loss = 4.93 / 10_000, -3.11 / 10_004.93  # each P&L over the equity booked before it
+    both = 10_000 + 4.93 - 3.11  # $10,001.82 in either order
     assert shuffle["final_equity"]["p5"] == pytest.approx(both, rel=1e-12) == shuffle["final_equity"]["p95"]
+    assert body["trades_final_equity"] == pytest.approx(both, abs=1e-9)
     # the bootstrap draws win-win, win-loss, loss-win or loss-loss: its extremes are those products
-    assert boot["final_equity"]["p95"] == pytest.approx(10_000 * 1.012325 ** 2, rel=1e-12)
-    assert boot["final_equity"]["p5"] == pytest.approx(10_000 * (1 - 0.00518333) ** 2, rel=1e-12)
-    # loss first falls 0.518333 %, win first then loss falls the same from the new peak; no trade lasts
-    assert shuffle["max_drawdown_pct"]["p95"] == pytest.approx(0.518333, rel=1e-9)
+    assert boot["final_equity"]["p95"] == pytest.approx(10_000 * (1 + win) ** 2, rel=1e-12)
+    assert boot["final_equity"]["p5"] == pytest.approx(10_000 * (1 + loss) ** 2, rel=1e-12)
+    # loss first falls 3.11 of 10,004.93, win first then loss falls the same from the new peak; no trade lasts
+    assert shuffle["max_drawdown_pct"]["p95"] == pytest.approx(-loss * 100, rel=1e-9)
     assert shuffle["longest_drawdown_trades"]["p95"] == 1
     entry = body["random_entry"]
     # held 2 and 4 of the recorded bars, whose closes only rise: any random long gains, so p is 1 for a
-    # strategy that made 0.70 % on them
+    # strategy that made 0.02 % on them
     assert entry["strategy_return_pct"] == pytest.approx((both / 10_000 - 1) * 100, rel=1e-12)
-    assert entry["random_return_pct"]["p5"] > 5 and entry["p_value"] == 1.0 and entry["percentile"] == 0.0
+    assert entry["random_return_pct"]["p5"] > 0.02 and entry["p_value"] == 1.0 and entry["percentile"] == 0.0
 
 
 def test_a_running_paper_run_is_refused(client: FlaskClient, pg: Container) -> None:

@@ -6,7 +6,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.greta.robustness import TradeShape, _walk_paths, band_indices, monte_carlo, random_entry, walk
+from app.greta.robustness import (
+    TradeShape,
+    _walk_paths,
+    band_indices,
+    monte_carlo,
+    random_entry,
+    realised_returns,
+    walk,
+)
 
 KNOWN = [0.10, -0.05, 0.20, -0.15, 0.03, 0.07, -0.10, 0.12, -0.02, 0.05]
 
@@ -111,7 +119,7 @@ def test_buying_the_lowest_close_and_selling_the_highest_beats_almost_every_rand
     high = low + int(np.argmax(closes[low:low + 60]))
     held = high - low
     best = closes[high] / closes[low] - 1  # +22 %: trough to crest
-    result = random_entry([best], [TradeShape("X", False, held)], {"X": closes}, resamples=2000, seed=5)
+    result = random_entry([best], [TradeShape("X", False, held, 1.0)], {"X": closes}, resamples=2000, seed=5)
     assert result.strategy_return_pct == pytest.approx(best * 100)
     assert result.p_value < 0.02 and result.percentile > 98
     assert result.random_return_pct.p50 < best * 100
@@ -122,14 +130,14 @@ def test_the_worst_trades_lose_to_almost_every_random_entry() -> None:
     high = int(np.argmax(closes[:100]))
     low = high + int(np.argmin(closes[high:high + 60]))
     worst = closes[low] / closes[high] - 1  # bought the crest, sold the trough
-    shapes = [TradeShape("X", False, low - high)] * 3
+    shapes = [TradeShape("X", False, low - high, 1.0)] * 3
     result = random_entry([worst] * 3, shapes, {"X": closes}, resamples=2000, seed=5)
     assert result.p_value > 0.98 and result.percentile < 2
 
 
 def test_a_short_gains_what_the_price_loses() -> None:
     closes = np.array([100.0, 90.0, 80.0, 70.0, 60.0])  # only falls: any short of 1 bar gains
-    result = random_entry([0.0], [TradeShape("X", True, 1)], {"X": closes}, resamples=500, seed=0)
+    result = random_entry([0.0], [TradeShape("X", True, 1, 1.0)], {"X": closes}, resamples=500, seed=0)
     assert result.random_return_pct.p5 >= 10.0 - 1e-9  # 100 → 90 … 70 → 60: +10 % … +14.3 %
     assert result.random_return_pct.p95 == pytest.approx(100 / 7, abs=1e-6)
     assert result.p_value == 1.0  # a flat trade is beaten by every random short
@@ -137,11 +145,37 @@ def test_a_short_gains_what_the_price_loses() -> None:
 
 def test_trades_on_two_symbols_use_their_own_closes() -> None:
     rising, falling = np.linspace(100, 200, 50), np.linspace(200, 100, 50)
-    shapes = [TradeShape("UP", False, 10), TradeShape("DOWN", True, 10)]
+    shapes = [TradeShape("UP", False, 10, 1.0), TradeShape("DOWN", True, 10, 1.0)]
     result = random_entry([0.0, 0.0], shapes, {"UP": rising, "DOWN": falling}, resamples=300, seed=9)
     assert result.random_return_pct.p5 > 0  # a long on the riser and a short on the faller always gain
 
 
+def test_realised_returns_compound_to_the_cash_the_trades_booked() -> None:
+    """$98,927.95 is what −1.07 % compounding gave; the trades' P&L over the equity before each gives
+    the run's $98,946.20 exactly: 100,000 + 250.00 − 1,500.00 + 196.20."""
+    returns, before = realised_returns([250.00, -1500.00, 196.20], 100_000.0)
+    assert before.tolist() == [100_000.0, 100_250.0, 98_750.0]
+    assert returns.tolist() == pytest.approx([0.0025, -1500 / 100_250, 196.20 / 98_750], rel=1e-15)
+    shuffled = monte_carlo(returns, 100_000.0, method="shuffle", resamples=50, seed=2).final_equity
+    for value in (shuffled.p5, shuffled.p50, shuffled.p95):
+        assert round(value, 2) == 98_946.20
+    with pytest.raises(ValueError, match="zero or below"):
+        realised_returns([-60.0, -40.0, 5.0], 100.0)
+
+
+def test_a_random_trade_stakes_the_share_of_equity_its_strategy_trade_did() -> None:
+    closes = np.array([100.0, 110.0, 121.0, 133.1])  # +10 % every bar
+    long_quarter = random_entry([0.025], [TradeShape("X", False, 1, 0.25)], {"X": closes}, resamples=100)
+    assert long_quarter.random_return_pct.p5 == pytest.approx(2.5) == long_quarter.random_return_pct.p95
+    assert long_quarter.strategy_return_pct == pytest.approx(2.5) and long_quarter.p_value == 1.0
+    short_half = random_entry([0.0], [TradeShape("X", True, 1, 0.5)], {"X": closes}, resamples=100)
+    assert short_half.random_return_pct.p50 == pytest.approx(-5.0)  # half the equity short through a 10 % rise
+    two = random_entry([0.01, 0.02], [TradeShape("X", False, 1, 0.2), TradeShape("X", False, 2, 0.1)],
+                       {"X": closes}, resamples=100)
+    assert two.strategy_return_pct == pytest.approx((1.01 * 1.02 - 1) * 100)
+    assert two.random_return_pct.p50 == pytest.approx((1.02 * 1.021 - 1) * 100)  # 0.2 × 10 %, then 0.1 × 21 %
+
+
 def test_a_holding_period_longer_than_the_series_is_refused() -> None:
     with pytest.raises(ValueError, match="held 10 bars"):
-        random_entry([0.1], [TradeShape("X", False, 10)], {"X": np.arange(1.0, 6.0)})
+        random_entry([0.1], [TradeShape("X", False, 10, 1.0)], {"X": np.arange(1.0, 6.0)})
