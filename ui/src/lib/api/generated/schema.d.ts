@@ -397,9 +397,9 @@ export interface paths {
         put?: never;
         /**
          * Monte Carlo and random-entry tests of a finished run
-         * @description Trade returns are compounded as if each trade staked the whole equity. The same seed gives the
-         *         same figures. 409: the run is not finished; 422: fewer than two closed trades, or more
-         *         resamples × trades than the cap.
+         * @description Each trade's return is its net P&L over the realised equity before it, so the trades compound to
+         *         the cash they booked. The same seed gives the same figures. 409: the run is not finished; 422: fewer
+         *         than two closed trades, or more resamples × trades than the cap.
          */
         post: operations["post_api_v1_runs_run_id_robustness"];
         delete?: never;
@@ -1646,10 +1646,10 @@ export interface components {
             resamples: number;
             /**
              * Strategy Return Pct
-             * @description the run's trade returns compounded, percent
+             * @description the run's closed trades' total P&L over its starting cash (their realised returns compounded), percent
              */
             strategy_return_pct: number;
-            /** @description the same trades (symbol, side, bars held) at random entry bars, close to close, no fees: compounded return, percent */
+            /** @description the same trades (symbol, side, bars held, share of equity staked) at random entry bars, close to close, no fees: compounded return, percent */
             random_return_pct: components["schemas"]["SpreadOut"];
             /**
              * Percentile
@@ -1753,6 +1753,16 @@ export interface components {
              * @description why there is no random-entry benchmark (the run's bars are gone or shorter than a trade)
              */
             random_entry_unavailable: string | null;
+            /**
+             * Trades Final Equity
+             * @description starting cash plus the closed trades' total net P&L: where every shuffled path ends
+             */
+            trades_final_equity: number;
+            /**
+             * Note
+             * @description why trades_final_equity is not the run's final equity (a position open at the end, or fees outside the trades), if it is not
+             */
+            note: string | null;
         };
         /** RollingSharpeOut */
         RollingSharpeOut: {
