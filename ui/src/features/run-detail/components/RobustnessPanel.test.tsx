@@ -40,8 +40,16 @@ describe('robustness formatting', () => {
   });
   it('says where the strategy falls among random entries in words', () => {
     expect(randomEntrySentence(RANDOM)).toBe("The strategy's return of 12.35% beat 97.0% of 1,000 random-entry runs "
-      + '(p = 0.03). Entries at random bars with the same holding periods rarely did as well: the entry timing seems to matter.');
-    expect(randomEntrySentence({ ...RANDOM, percentile: 60, p_value: 0.4 })).toContain('may be luck of timing');
+      + '(p = 0.03): unlikely to be luck of timing.');
+    expect(randomEntrySentence({ ...RANDOM, percentile: 60, p_value: 0.4 })).toBe("The strategy's return of 12.35% "
+      + 'beat 60.0% of 1,000 random-entry runs (p = 0.40): within what random timing gives.');
+    expect(randomEntrySentence({ ...RANDOM, strategy_return_pct: -1.05, percentile: 0, p_value: 1 })).toBe(
+      "The strategy's return of −1.05% was beaten by all 1,000 random-entry runs (p = 1.00): its timing did worse "
+      + 'than chance.');
+    expect(randomEntrySentence({ ...RANDOM, strategy_return_pct: -1.05, percentile: 2.6, p_value: 0.974 })).toBe(
+      "The strategy's return of −1.05% was beaten by 97.4% of 1,000 random-entry runs (p = 0.97): its timing did "
+      + 'worse than chance.');
+    expect(randomEntrySentence({ ...RANDOM, percentile: 0, p_value: 1 })).not.toContain('beat 0.0%');
   });
   it('labels drawdown bins and checks the form', () => {
     expect(drawdownBinLabel(12.5, 15)).toBe('12.5 to 15.0%');
@@ -71,7 +79,7 @@ const RESULT: Robustness = {
   run_id: 'r1', trades: 40, start_equity: 10000, resamples: 1000, seed: 0,
   monte_carlo: [monteCarlo('bootstrap'), monteCarlo('shuffle', {
     final_equity: { p5: 11250.5, p50: 11250.5, p95: 11250.5, mean: 11250.5 }, ruin_probability: 0 })],
-  random_entry: RANDOM, random_entry_unavailable: null,
+  random_entry: RANDOM, random_entry_unavailable: null, trades_final_equity: 11250.5, note: null,
 };
 
 const RUN = { id: 'r1', mode: 'backtest', status: 'completed', state: { state: 'stopped' } } as Run;
@@ -100,7 +108,9 @@ describe('RobustnessPanel', () => {
     expect(screen.getByTestId('ruin-bootstrap')).toHaveTextContent('Probability of ruin (max drawdown of 50% or more): 1.2%');
     expect(screen.getByTestId('ruin-shuffle')).toHaveTextContent('0.0%');
     expect(screen.getByTestId('random-entry-sentence'))
-      .toHaveTextContent("The strategy's return of 12.35% beat 97.0% of 1,000 random-entry runs (p = 0.03).");
+      .toHaveTextContent("The strategy's return of 12.35% beat 97.0% of 1,000 random-entry runs (p = 0.03): unlikely "
+        + 'to be luck of timing.');
+    expect(screen.queryByTestId('robustness-note')).not.toBeInTheDocument();
 
     const bins = within(screen.getByTestId('drawdown-histogram-bootstrap')).getAllByTestId('drawdown-bin');
     expect(bins.map((b) => b.textContent)).toEqual(['0.0 to 10.0%600', '10.0 to 20.0%390', '20.0 to 30.0%10']);
@@ -150,6 +160,15 @@ describe('RobustnessPanel', () => {
     renderPanel();
     fireEvent.click(screen.getByRole('button', { name: 'Run robustness tests' }));
     expect(await screen.findByTestId('random-entry-unavailable')).toHaveTextContent("No random-entry benchmark: the run's bars are gone.");
+  });
+
+  it("says when the trades' booked equity is not the run's final equity", async () => {
+    const note = 'the run ended at 10,450.00 but its closed trades booked 10,400.00 (a position open at the end, or '
+      + 'fees outside its trades): these tests use the closed trades only';
+    post.mockResolvedValueOnce({ ...RESULT, note });
+    renderPanel();
+    fireEvent.click(screen.getByRole('button', { name: 'Run robustness tests' }));
+    expect(await screen.findByTestId('robustness-note')).toHaveTextContent(`Note: ${note}.`);
   });
 
   it('waits for a running run to finish', () => {

@@ -95,6 +95,7 @@ function Results({ data }: { data: Robustness }) {
         {formatCount(data.trades)} trades from {formatEquity(data.start_equity)}; {formatCount(data.resamples)} paths
         per test, seed {data.seed}.
       </p>
+      {data.note ? <p className="muted" data-testid="robustness-note">Note: {data.note}.</p> : null}
       <section aria-labelledby="random-entry-title" data-testid="random-entry">
         <h3 id="random-entry-title">Random entries</h3>
         {data.random_entry ? (

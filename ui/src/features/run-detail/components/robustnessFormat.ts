@@ -33,14 +33,20 @@ function formatBound(value: number): string {
   return value >= 0.01 ? value.toFixed(2) : value >= 0.001 ? value.toFixed(3) : value.toPrecision(1);
 }
 
-/** "The strategy's return of 12.34% beat 97.0% of 1,000 random-entry runs (p = 0.03)." plus what that means. */
+/** Where the strategy's return falls among the random-entry runs', in words. The top 5% (p < 0.05):
+ *  "… beat 97.0% of 1,000 random-entry runs (p = 0.03): unlikely to be luck of timing."; the bottom 5%:
+ *  "… was beaten by all 1,000 random-entry runs (p = 1.00): its timing did worse than chance."; between:
+ *  "… beat 60.0% of … (p = 0.40): within what random timing gives." */
 export function randomEntrySentence(re: RandomEntry): string {
-  const head = `The strategy's return of ${formatReturnPct(re.strategy_return_pct)} beat ${re.percentile.toFixed(1)}% `
-    + `of ${formatCount(re.resamples)} random-entry runs (${formatPValue(re.p_value, re.resamples)}).`;
-  const meaning = re.p_value < 0.05
-    ? ' Entries at random bars with the same holding periods rarely did as well: the entry timing seems to matter.'
-    : ' Entries at random bars with the same holding periods often did as well: the result may be luck of timing.';
-  return head + meaning;
+  const head = `The strategy's return of ${formatReturnPct(re.strategy_return_pct)}`;
+  const runs = `${formatCount(re.resamples)} random-entry runs (${formatPValue(re.p_value, re.resamples)})`;
+  if (re.p_value > 0.95) {
+    const beaten = 100 - re.percentile;
+    const share = re.percentile <= 0 ? 'all' : `${beaten.toFixed(1)}% of`;
+    return `${head} was beaten by ${share} ${runs}: its timing did worse than chance.`;
+  }
+  const meaning = re.p_value < 0.05 ? 'unlikely to be luck of timing' : 'within what random timing gives';
+  return `${head} beat ${re.percentile.toFixed(1)}% of ${runs}: ${meaning}.`;
 }
 
 /** A max-drawdown histogram bin: "12.5 to 15.0%". */
