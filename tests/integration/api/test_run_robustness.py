@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from app.bootstrap import Container
 from app.greta.robustness import TradeShape, monte_carlo, random_entry, realised_returns
 from app.services.backtests import BacktestService
+from app.walle.models import RunMetric
 from tests.integration.api.conftest import store_daily_bars
 from tests.integration.api.paper_seed import paper_run
 from tests.integration.foundation.factories import make_run
@@ -187,3 +188,27 @@ def test_a_running_paper_run_is_refused(client: FlaskClient, pg: Container) -> N
     run_id = _paper_run(pg, "running")
     body = _error(client.post(f"/api/v1/runs/{run_id}/robustness", json={}), 409, "conflict")
     assert body["message"] == f"run {run_id} is running: robustness tests need a finished run"
+
+
+def test_a_run_ending_with_a_position_open_says_its_final_equity_is_not_the_trades(client: FlaskClient,
+                                                                                  pg: Container) -> None:
+    """Buy 10, sell 4, sell 3: 3 shares are still held at the end, marked at the last close (107.25), so
+    the run's final equity (its metric, as the marking worker stores it) is not what the closed trades
+    booked; the shuffle ends at the latter and the response says so."""
+    run_id = paper_run(pg, [("buy", "10", "100.00", "0.10", 1.5), ("sell", "4", "101.25", "0.03", 3.5),
+                            ("sell", "3", "99.50", "0.05", 5.5)], status="stopped")
+    cash = Decimal(10_000) - 1000 - Decimal("0.10") + Decimal("405.00") - Decimal("0.03") + Decimal("298.50") \
+        - Decimal("0.05")
+    with pg.uow() as uow:
+        uow.session.add(RunMetric(run_id=run_id, name="final_equity", value=float(cash + 3 * Decimal("107.25"))))
+        uow.commit()
+    trades = client.get(f"/api/v1/runs/{run_id}/trades").get_json()["items"]
+    assert [Decimal(t["pnl"]) for t in trades] == [Decimal("4.93"), Decimal("-1.58")]
+
+    body = client.post(f"/api/v1/runs/{run_id}/robustness", json={"resamples": 50}).get_json()
+
+    assert body["trades_final_equity"] == pytest.approx(10_003.35, abs=1e-9)
+    shuffle = body["monte_carlo"][1]
+    assert round(shuffle["final_equity"]["p5"], 2) == 10_003.35 == round(shuffle["final_equity"]["p95"], 2)
+    assert body["note"] == ("the run ended at 10,025.07 but its closed trades booked 10,003.35 (a position open at "
+                            "the end, or fees outside its trades): these tests use the closed trades only")
