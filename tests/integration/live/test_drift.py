@@ -12,12 +12,14 @@ from decimal import Decimal
 import numpy as np
 import requests
 from alpaca.data.historical import StockHistoricalDataClient
+from sqlalchemy import func, select
 
 from app.bootstrap import Container
 from app.exchange import ExchangeServer
 from app.glados.app import create_app
 from app.services.drift import drift_report
 from app.services.runs import transition
+from app.walle.models import Order
 from tests.conftest import TEST_TOKEN
 from tests.integration.conftest import weaver
 from tests.integration.live.conftest import PAPER, last_closed_bar, running_run
@@ -25,14 +27,18 @@ from workers.runtime import Runtime
 
 PARAMS = {"fast": 2, "slow": 3, "percent": 20.0, "allow_short": False}  # crosses every few bars
 TICKS = 20
+MAX_TICKS = 60  # a quiet stretch of the exchange's walk can hold no cross in 20 bars: tick on until two orders
 
 
 def paper_run(pg: Container, exchange: ExchangeServer, runtime: Runtime) -> str:
-    """A paper sma_cross run ticked bar by bar as each one-second bar closes, then stopped; the
-    exchange's bars are stored too (the report's fallback when the run recorded none)."""
+    """A paper sma_cross run ticked bar by bar as each one-second bar closes (at least TICKS bars, and on
+    until it has placed two orders), then stopped; the exchange's bars are stored too (the report's
+    fallback when the run recorded none)."""
     run_id = running_run(pg, params=PARAMS)
     bars: list[datetime] = []
-    for _ in range(TICKS):
+    for _ in range(MAX_TICKS):
+        if len(bars) >= TICKS and _orders(pg, run_id) >= 2:
+            break
         # Every bar in turn, once it has closed: a slow tick on a busy machine makes the next one late,
         # never skipped (a skipped bar is one the backtest decides on and the run did not).
         bar = bars[-1] + timedelta(seconds=1) if bars else last_closed_bar()
@@ -48,6 +54,11 @@ def paper_run(pg: Container, exchange: ExchangeServer, runtime: Runtime) -> str:
     runtime.live.handle("stop", run_id)
     _store_bars(pg, exchange, bars[0], bars[-1])
     return run_id
+
+
+def _orders(pg: Container, run_id: str) -> int:
+    with pg.read_session() as session:
+        return session.scalar(select(func.count()).select_from(Order).where(Order.run_id == run_id)) or 0
 
 
 def _store_bars(pg: Container, exchange: ExchangeServer, first: datetime, last: datetime) -> None:
