@@ -245,6 +245,27 @@ class SimBroker:
                     self._active.append(order)
         self.pending = bool(self._active)
 
+    def close_all(self, step: int) -> None:
+        """End flat at bar `step`: cancel every working order, then close each position at that bar's
+        close as a market order would fill (slippage and fees included), the way backtesting.py's
+        `finalize_trades` does. A walk-forward's out-of-sample run ends so, so no fold leaks a position."""
+        for order in list(self._active):
+            if order.is_open:
+                self._close(order, "canceled", step)
+        seq = max((o.seq for o in self.orders if o.seq is not None), default=0)
+        bar_ts = self.market.timeline.item(step)
+        for k, position in sorted(self.book.held.items()):
+            row = self.market.last_row(k, step)
+            if not position.qty or row < 0:
+                continue
+            seq += 1
+            qty = abs(position.qty)
+            order = SimOrder.market(self._next_id(), seq, bar_ts, self.market.symbols[k], k,
+                                    "sell" if position.qty > 0 else "buy", self.units.decimal(qty), qty, None, None,
+                                    "gtc", True, step)
+            self.orders.append(order)
+            self._fill(order, self.bars[k][3].item(row), True, step, row)
+
     # --- internals --------------------------------------------------------------------------
     def _next_id(self) -> str:
         return f"o-{len(self.orders) + 1:06d}"

@@ -76,8 +76,9 @@ class Backtest:
     """One run. After `run()`, `broker` and `runner` stay available (the lookahead check reads them)."""
 
     def __init__(self, config: BacktestConfig, data: Data, *, strategy: type[Strategy] | None = None,
-                 instruments: Mapping[str, Instrument] | None = None, warmup: int = 0):
+                 instruments: Mapping[str, Instrument] | None = None, warmup: int = 0, close_at_end: bool = False):
         self.warmup = warmup  # leading bars the indicators see and the strategy does not trade on
+        self.close_at_end = close_at_end  # end flat: positions closed at the last close (SimBroker.close_all)
         self.strategy_cls = strategy or get_strategy(config.strategy)
         params = self.strategy_cls.validate_params(config.params)
         self.config = config
@@ -133,23 +134,28 @@ class Backtest:
             if chunk is None:  # aim each chunk at the callback period, at most ×4 per step
                 rate = clock.position / max(now - started, 1e-9)
                 size = int(min(max(rate * _CALLBACK_SECONDS, 16), size * 4, 1 << 20))
+        if self.close_at_end and len(clock):
+            self.broker.close_all(len(clock) - 1)
         config = self.config.to_dict()
         config["strategy"] = self.config.strategy
         config["params"] = dict(self.params)
         # The run's inputs alone choose its year (not a stored instrument another run may have written).
         year = annualisation(self.market.timeline, self.timeframe,
                              year_instrument(self.market.symbols[0], self.config.asset_class))
-        return build_result(config, self.broker, year)
+        return build_result(config, self.broker, year, first=min(self.warmup, max(len(clock) - 1, 0)))
 
 
 def run_backtest(config: BacktestConfig, data: Data, *, progress: Progress | None = None,
                  cancel: CancelCheck | None = None, chunk: int | None = None,
                  strategy: type[Strategy] | None = None,
-                 instruments: Mapping[str, Instrument] | None = None, warmup: int = 0) -> BacktestResult:
+                 instruments: Mapping[str, Instrument] | None = None, warmup: int = 0,
+                 close_at_end: bool = False) -> BacktestResult:
     """Run one backtest. `progress(done, total)` is called a few times a second at most; `cancel()` is
     polled between chunks and raises BacktestCancelled when it returns True. The first `warmup` bars
-    only give the indicators their history: `next()` is not called on them."""
-    backtest = Backtest(config, data, strategy=strategy, instruments=instruments, warmup=warmup)
+    only give the indicators their history: `next()` is not called on them, and the result (equity
+    curve, metrics, start) begins after them. `close_at_end` closes what is held at the last close."""
+    backtest = Backtest(config, data, strategy=strategy, instruments=instruments, warmup=warmup,
+                        close_at_end=close_at_end)
     try:
         return backtest.run(progress=progress, cancel=cancel, chunk=chunk)
     finally:

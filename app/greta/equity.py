@@ -69,18 +69,20 @@ def equity_curve(market: Market, fills: Sequence[FillRow], cash_after: Sequence[
     return curve, exposed
 
 
-def benchmark_e4(market: Market, initial_cents: int) -> np.ndarray:
-    """Equal-weight buy and hold: each symbol gets cash/n at its first close and is held (fractional,
-    free of costs, the usual idealised benchmark). Float maths, rounded to $0.0001."""
+def benchmark_e4(market: Market, initial_cents: int, first: int = 0) -> np.ndarray:
+    """Equal-weight buy and hold from bar `first` on (after a warm-up): each symbol gets cash/n at its
+    first close there and is held (fractional, free of costs, the usual idealised benchmark). Float
+    maths, rounded to $0.0001."""
     share = initial_cents / 100 / len(market.symbols)
-    total = np.zeros(len(market.timeline))
+    total = np.zeros(len(market.timeline) - first)
     for k, frame in enumerate(market.frames):
-        if len(frame) == 0:
+        closes = market.closes_on_timeline(k)[first:]
+        priced = np.flatnonzero(~np.isnan(closes))
+        if len(frame) == 0 or not len(priced):
             total += share
             continue
-        closes = market.closes_on_timeline(k)
         held = share * closes
-        held /= frame.close[0]
+        held /= closes[priced[0]]
         gaps = np.isnan(closes)
         if gaps.any():
             held[gaps] = share

@@ -220,9 +220,11 @@ class BacktestService:
             slippage=SlippageSpec.parse(run.slippage), fractional=bool(run.options.get("fractional")),
             allow_short=bool(run.options.get("allow_short")), run_id=run.id, asset_class=run.options.get("asset_class"),
         )
-        # A walk-forward's out-of-sample run: its first bars only warm the indicators up (no trading).
+        # A walk-forward's out-of-sample run: its first bars only warm the indicators up (no trading), and
+        # it ends flat (what is held is closed at the last close), so folds do not leak into each other.
         warmup = int(run.options.get("warmup") or 0)
-        return run_backtest(config, claimed.frames, instruments=claimed.instruments, warmup=warmup, **hooks)
+        return run_backtest(config, claimed.frames, instruments=claimed.instruments, warmup=warmup,
+                            close_at_end=bool(run.options.get("close_at_end")), **hooks)
 
     @staticmethod
     def _load(bars: BarRepository, run: Run) -> list[BarFrame]:

@@ -106,8 +106,8 @@ def drift_report(session: Session, run_id: str, *, params: Mapping[str, Any] | N
                          o.limit_price, o.stop_price, o.time_in_force, o.status, tuple(fills[o.id]))
                 for o in result.orders if o.parent_id is None]
     curve = result.equity
-    backtest_curve = [(ns_to_datetime(t), e) for t, e in zip(curve.ts[warmup:].tolist(),
-                                                             curve.equity[warmup:].tolist(), strict=True)]
+    backtest_curve = [(ns_to_datetime(t), e) for t, e in zip(curve.ts.tolist(), curve.equity.tolist(),
+                                                             strict=True)]  # from the first traded bar
     rows = line_up(live, backtest)
     summary = summarise(rows, live_pnl, result.final_equity - Decimal(run.cash))
     return DriftReport(run.id, None, run.strategy, dict(result.config["params"]), len(market), warmup, seen.source,

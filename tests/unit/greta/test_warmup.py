@@ -62,3 +62,17 @@ def test_a_warm_up_longer_than_the_bars_trades_nothing():
     result = run_backtest(BacktestConfig("recorder"), synthetic_bars("AAA", 10, seed=3), strategy=Recorder,
                           warmup=50)
     assert result.orders == ()
+
+
+def test_the_result_begins_after_the_warm_up():
+    """An out-of-sample run is judged on its test window: the curve, bars and benchmark start at the first
+    traded bar, at the starting cash."""
+    bars = synthetic_bars("AAA", 60, seed=3)
+    result = run_backtest(BacktestConfig("recorder", cash=Decimal("100000")), bars, strategy=Recorder, warmup=30)
+    assert result.bars == 30 and result.metrics["bars"] == 30
+    assert result.start.timestamp() * 1e9 == bars.ts[30]
+    assert result.equity.ts.tolist() == bars.ts[30:].tolist()
+    assert result.equity.equity[0] == 100000.0 and result.equity.benchmark_e4[0] == 100000 * 10_000
+    expected = 100000 * bars.close[-1] / bars.close[30]
+    assert abs(result.equity.benchmark_e4[-1] / 10_000 - expected) < 0.0001
+    assert abs(result.metrics["benchmark_return_pct"] - (bars.close[-1] / bars.close[30] - 1) * 100) < 1e-6
