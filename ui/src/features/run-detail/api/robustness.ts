@@ -11,9 +11,10 @@ export type MonteCarlo = components['schemas']['MonteCarloOut'];
 export type RandomEntry = components['schemas']['RandomEntryOut'];
 export type Histogram = components['schemas']['HistogramOut'];
 
-export function useRobustness(runId: string) {
+/** `path`: a run's `/runs/{id}/robustness`, or a walk-forward's stitched out-of-sample trades' own. */
+export function useRobustness(path: string) {
   return useMutation({
-    mutationKey: ['run', runId, 'robustness'] as const,
-    mutationFn: (body: RobustnessIn) => api.post<Robustness>(`/runs/${runId}/robustness`, body),
+    mutationKey: ['robustness', path] as const,
+    mutationFn: (body: RobustnessIn) => api.post<Robustness>(path, body),
   });
 }

@@ -17,11 +17,17 @@ const METHOD_TITLE: Record<MonteCarlo['method'], string> = {
   shuffle: 'Shuffle (the same trades reordered)',
 };
 
+/** What the panel tests: a run, or any trades the API resamples at `path` (a walk-forward's stitched ones). */
+export type RobustnessTarget = { run: Run } | { path: string; finished: boolean; waiting: string };
+
 /** Monte Carlo resampling of a finished run's trades and a random-entry benchmark, on request: how much of
  *  the result is the order and timing of the trades rather than the strategy. */
-export function RobustnessPanel({ run }: { run: Run }) {
-  const finished = isFinished(run);
-  const mutation = useRobustness(run.id);
+export function RobustnessPanel(target: RobustnessTarget) {
+  const { path, finished, waiting } = 'run' in target
+    ? { path: `/runs/${target.run.id}/robustness`, finished: isFinished(target.run),
+      waiting: 'Robustness tests are available when the run has finished.' }
+    : target;
+  const mutation = useRobustness(path);
   const [form, setForm] = useState<RobustnessForm>(DEFAULT_FORM);
   const [errors, setErrors] = useState<Partial<Record<keyof RobustnessForm, string>>>({});
   const [settingsOpen, setSettingsOpen] = useState(false);
@@ -45,7 +51,7 @@ export function RobustnessPanel({ run }: { run: Run }) {
   return (
     <Panel title="Robustness" testId="robustness-panel">
       {!finished ? (
-        <p className="muted" data-testid="robustness-waiting">Robustness tests are available when the run has finished.</p>
+        <p className="muted" data-testid="robustness-waiting">{waiting}</p>
       ) : (
         <>
           <form onSubmit={submit} noValidate data-testid="robustness-form">

@@ -2,15 +2,16 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { shortingConflict } from '@/components/form/conflicts';
 import { errorAt, normaliseFieldErrors, SETTINGS_ERROR_PATHS, unclaimed, withoutKeys, withoutPath, type FieldErrors } from '@/components/form/errors';
 import { Field } from '@/components/form/Field';
+import { cellCount, initialGrid, parseGrid, suggestion } from '@/components/form/grid';
+import { GridFields } from '@/components/form/GridFields';
 import { RunSettingsFields } from '@/components/form/RunSettingsFields';
 import { SchemaFields } from '@/components/form/SchemaFields';
-import { coerceParams, defaultsFor, isNumeric, properties, type RawParams } from '@/components/form/schema';
+import { coerceParams, defaultsFor, properties, type RawParams } from '@/components/form/schema';
 import { defaultSettings, settingsBody, settingsPaths, type SettingsDraft } from '@/components/form/settings';
 import { Button } from '@/components/ui/Button';
 import { ErrorBanner } from '@/components/ui/Feedback';
 import { isApiError } from '@/lib/api/client';
-import type { ParamValue, Series, Strategy, SweepCreate } from '@/lib/api/types';
-import { cellCount, parseGridValues } from './grid';
+import type { Series, Strategy, SweepCreate } from '@/lib/api/types';
 
 export interface SweepFormProps {
   strategies: Strategy[];
@@ -20,31 +21,6 @@ export interface SweepFormProps {
   submitting: boolean;
   serverError: unknown;
   onSubmit: (body: SweepCreate) => void;
-}
-
-/**
- * Suggest a small grid: the strategy's declared sweep values (schema "x-sweep", chosen so every cell passes
- * its cross-checks, e.g. sma_cross's fast < slow), else "5, 10, 20" style values around the default.
- */
-function suggestion(name: string, strategy: Strategy | undefined): string {
-  const prop = strategy?.params_schema.properties?.[name];
-  if (!prop) return '';
-  if (prop['x-sweep']?.length) return prop['x-sweep'].map(String).join(', ');
-  if (prop.type === 'boolean') return 'true, false';
-  if (prop.enum) return prop.enum.join(', ');
-  const d = typeof prop.default === 'number' ? prop.default : prop.minimum ?? 1;
-  const values = prop.type === 'integer' ? [Math.round(d / 2), d, d * 2] : [d / 2, d, d * 2];
-  return [...new Set(values.filter((v) => (prop.minimum === undefined || v >= prop.minimum)
-    && (prop.maximum === undefined || v <= prop.maximum)))].join(', ');
-}
-
-/** Start with two numeric parameters swept over three values each. */
-function initialGrid(strategy: Strategy | undefined): Record<string, string> {
-  const props = properties(strategy?.params_schema);
-  // integer parameters (windows, periods) first: they are what people sweep
-  const numeric = [...props.filter(([, p]) => p.type === 'integer'), ...props.filter(([, p]) => p.type === 'number')]
-    .filter(([, p]) => isNumeric(p)).slice(0, 2).map(([n]) => n);
-  return Object.fromEntries(numeric.map((n) => [n, suggestion(n, strategy)]));
 }
 
 export function SweepForm({ strategies, series, zone, zoneLabel, submitting, serverError, onSubmit }: SweepFormProps) {
@@ -68,18 +44,7 @@ export function SweepForm({ strategies, series, zone, zoneLabel, submitting, ser
     setClientErrors({});
   };
 
-  const parsed = useMemo(() => {
-    const values: Record<string, ParamValue[]> = {};
-    const errors: FieldErrors = {};
-    for (const [param, text] of Object.entries(grid)) {
-      const prop = strategy?.params_schema.properties?.[param];
-      if (!prop) continue;
-      const result = parseGridValues(prop, text);
-      if (result.error) errors[`grid.${param}`] = result.error;
-      values[param] = result.values;
-    }
-    return { values, errors };
-  }, [grid, strategy]);
+  const parsed = useMemo(() => parseGrid(grid, strategy), [grid, strategy]);
   const cells = cellCount(parsed.values);
 
   // The last answer's field errors, each dropped once its field changes.
@@ -156,40 +121,11 @@ export function SweepForm({ strategies, series, zone, zoneLabel, submitting, ser
         </div>
       </fieldset>
 
-      <fieldset className="fieldset" data-testid="grid-fieldset">
-        <legend>Grid — {cells} cell{cells === 1 ? '' : 's'}</legend>
-        {errorAt(errors, 'grid') && !Object.keys(errors).some((k) => k.startsWith('grid.')) ? (
-          <div className="field-error" role="alert" data-testid="error-grid">{errors.grid}</div>
-        ) : null}
-        <div className="fields">
-          {properties(strategy?.params_schema).map(([param, prop]) => (
-            <div key={param} className="field" data-field={`grid.${param}`}>
-              <label className="check">
-                <input type="checkbox" checked={param in grid} onChange={() => toggle(param)}
-                  data-testid={`sweep-toggle-${param}`} />
-                sweep <span className="mono">{param}</span>
-              </label>
-              {param in grid ? (
-                <>
-                  <input className="input mono" value={grid[param]} aria-invalid={!!errorAt(errors, `grid.${param}`)}
-                    aria-label={`${param} values`} onChange={(e) => {
-                      setGrid((g) => ({ ...g, [param]: e.target.value }));
-                      clearErrors(`grid.${param}`, 'grid');
-                    }}
-                    data-testid={`grid-${param}`} />
-                  <span className="hint">
-                    {prop.type === 'integer' || prop.type === 'number' ? 'list "5, 10, 20" or range "5:50:5"' : 'comma-separated'}
-                    {parsed.values[param]?.length ? ` · ${parsed.values[param]?.length} values` : ''}
-                  </span>
-                  {errorAt(errors, `grid.${param}`) ? (
-                    <span className="error" role="alert" data-testid={`error-grid.${param}`}>{errorAt(errors, `grid.${param}`)}</span>
-                  ) : null}
-                </>
-              ) : <span className="hint">fixed (below)</span>}
-            </div>
-          ))}
-        </div>
-      </fieldset>
+      <GridFields strategy={strategy} grid={grid} values={parsed.values} cells={cells} errors={errors} onToggle={toggle}
+        onEdit={(param, text) => {
+          setGrid((g) => ({ ...g, [param]: text }));
+          clearErrors(`grid.${param}`, 'grid');
+        }} />
 
       <fieldset className="fieldset">
         <legend>Fixed parameters</legend>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SweepResult } from '@/lib/api/types';
-import { cellCount, parseGridValues } from './grid';
+import { cellCount, parseGridValues } from '@/components/form/grid';
 import { rank } from './ranking';
 
 describe('grid values', () => {
