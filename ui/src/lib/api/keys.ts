@@ -45,4 +45,13 @@ export const keys = {
     detail: (id: string) => ['sweep', id, 'detail'] as const,
     results: (id: string, sort: string, order: 'asc' | 'desc') => ['sweep', id, 'results', { sort, order }] as const,
   },
+  walkforwards: {
+    all: ['walkforwards'] as const,
+    list: (page: number) => ['walkforwards', 'list', page] as const,
+  },
+  walkforward: {
+    all: (id: string) => ['walkforward', id] as const,
+    detail: (id: string) => ['walkforward', id, 'detail'] as const,
+    equity: (id: string) => ['walkforward', id, 'equity'] as const,
+  },
 } as const;

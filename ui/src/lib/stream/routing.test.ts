@@ -51,4 +51,16 @@ describe('event routing', () => {
     const r = routeEvent({ type: 'kill.activated', run_id: null, payload: { runs: 2 } });
     expect(r.invalidate).toEqual([['runs'], ['run'], ['accounts']]);
   });
+
+  it("routes a fold sweep's progress and a walk-forward's own events to that walk-forward's page and list", () => {
+    expect(EVENT_TYPES).toEqual(expect.arrayContaining(['walkforward.testing', 'walkforward.completed']));
+    const fold = routeEvent({ type: 'sweep.progress', run_id: null,
+      payload: { sweep_id: 's', walkforward_id: 'w', fold: 0, status: 'running', done: 3, total: 9 } });
+    expect(fold.invalidate).toEqual(expect.arrayContaining([['sweep', 's'], ['walkforwards'], ['walkforward', 'w']]));
+    const done = routeEvent({ type: 'walkforward.completed', run_id: null,
+      payload: { walkforward_id: 'w', status: 'completed', done: 2, total: 2 } });
+    expect(done.invalidate).toEqual(expect.arrayContaining([['walkforwards'], ['walkforward', 'w']]));
+    const plain = routeEvent({ type: 'sweep.progress', run_id: null, payload: { sweep_id: 's' } });
+    expect(plain.invalidate).not.toContainEqual(['walkforwards']);
+  });
 });

@@ -17,13 +17,17 @@ export const ORDER_EVENTS = [
 export const SWEEP_EVENTS = [
   'sweep.created', 'sweep.progress', 'sweep.completed', 'sweep.cancelled', 'sweep.failed',
 ] as const;
+export const WALKFORWARD_EVENTS = [
+  'walkforward.testing', 'walkforward.completed', 'walkforward.cancelled', 'walkforward.failed',
+] as const;
 export const OTHER_EVENTS = [
   'backtest.progress', 'position.changed', 'risk.breached', 'reconcile.repaired', 'live.tick',
   'bars.imported', 'kill.activated', 'run.daily_summary', 'worker.down', 'worker.up', 'notification.sent',
 ] as const;
 
 /** Every named event the stream sends (EventSource needs a listener per name). */
-export const EVENT_TYPES: readonly string[] = [...RUN_STATUS_EVENTS, ...ORDER_EVENTS, ...SWEEP_EVENTS, ...OTHER_EVENTS];
+export const EVENT_TYPES: readonly string[] = [...RUN_STATUS_EVENTS, ...ORDER_EVENTS, ...SWEEP_EVENTS, ...WALKFORWARD_EVENTS,
+  ...OTHER_EVENTS];
 
 export interface Routing {
   invalidate: QueryKey[];
@@ -32,6 +36,12 @@ export interface Routing {
 
 function str(value: unknown): string | null {
   return typeof value === 'string' && value ? value : null;
+}
+
+/** A walk-forward's page and list (its page's fetch is throttled: a fold's sweep reports every cell). */
+function walkforward(id: string | null, invalidate: QueryKey[]): void {
+  if (!id) return;
+  invalidate.push(keys.walkforwards.all, keys.walkforward.all(id));
 }
 
 export function routeEvent(event: Pick<WeaverEvent, 'type' | 'run_id' | 'payload'>): Routing {
@@ -82,8 +92,13 @@ export function routeEvent(event: Pick<WeaverEvent, 'type' | 'run_id' | 'payload
       const sweepId = str(payload.sweep_id);
       invalidate.push(keys.sweeps.all, keys.runs.all);
       if (sweepId) invalidate.push(keys.sweep.all(sweepId));
+      walkforward(str(payload.walkforward_id), invalidate);  // a fold's sweep, or the contrast one
       break;
     }
+    case 'walkforward':
+      invalidate.push(keys.runs.all);
+      walkforward(str(payload.walkforward_id), invalidate);
+      break;
     case 'risk':
     case 'reconcile':
       if (runId) invalidate.push(keys.run.all(runId));
