@@ -10,6 +10,7 @@ import { RunsDashboard } from '@/features/runs/components/RunsDashboard';
 import { NewSweepPage } from '@/features/sweeps/components/NewSweepPage';
 import { SweepDetailPage } from '@/features/sweeps/components/SweepDetailPage';
 import { SweepsPage } from '@/features/sweeps/components/SweepsPage';
+import { WalkForwardDetailPage } from '@/features/walkforwards/components/WalkForwardDetailPage';
 import { NewWalkForwardPage } from '@/features/walkforwards/components/NewWalkForwardPage';
 import { WalkForwardsPage } from '@/features/walkforwards/components/WalkForwardsPage';
 import { RouteError } from './RouteError';
@@ -35,6 +36,7 @@ export function createRouter() {
         { path: '/compare', element: <ComparePage /> },
         { path: '/walkforwards', element: <WalkForwardsPage /> },
         { path: '/walkforwards/new', element: <NewWalkForwardPage /> },
+        { path: '/walkforwards/:walkforwardId', element: <WalkForwardDetailPage /> },
         { path: '/live', element: <LivePanel /> },
         { path: '/data', element: <DataPage /> },
         { path: '/notifications', element: <NotificationsPage /> },

@@ -1,0 +1,82 @@
+import { Link } from 'react-router-dom';
+import { StatusBadge } from '@/components/ui/Badges';
+import { ProgressBar } from '@/components/ui/ProgressBar';
+import { Time } from '@/components/ui/Time';
+import { formatNumber, tone } from '@/lib/format';
+import { formatMetric, metricDef, readMetric } from '@/lib/metrics';
+import { barTimeStyle } from '@/lib/time/barTime';
+import type { Fold, Walkforward } from '../api/types';
+import { objectiveKey } from './objective';
+import { describeParams } from './params';
+
+/** Per fold: its windows, its sweep's progress, the cell it chose (in sample) and how that cell did out of sample. */
+export function FoldTable({ wf, timeframe }: { wf: Walkforward; timeframe: string }) {
+  const style = barTimeStyle(timeframe);
+  const objective = objectiveKey(wf.objective);
+  const swept = Object.entries(wf.grid).filter(([, v]) => v.length > 1).map(([k]) => k);
+  const metric = (m: Fold['oos_metrics'], key: string) => {
+    const v = readMetric(m, key);
+    return <span className={metricDef(key).signed ? tone(v) : ''}>{formatMetric(key, v)}</span>;
+  };
+  return (
+    <div className="table-wrap">
+      <table className="table" data-testid="fold-table">
+        <thead>
+          <tr>
+            <th scope="col">Fold</th>
+            <th scope="col">Train</th>
+            <th scope="col">Test</th>
+            <th scope="col">Cells</th>
+            <th scope="col">Chosen parameters</th>
+            <th scope="col" className="num">In-sample {metricDef(objective).label}</th>
+            <th scope="col" className="num">OOS return</th>
+            <th scope="col" className="num">OOS Sharpe</th>
+            <th scope="col" className="num">OOS trades</th>
+            <th scope="col" className="num">Efficiency</th>
+            <th scope="col">Links</th>
+          </tr>
+        </thead>
+        <tbody>
+          {wf.folds.map((f) => (
+            <tr key={f.index} data-testid="fold-row" data-fold={f.index}>
+              <th scope="row">{f.index}</th>
+              <td><Time value={f.train_first} style={style} /> → <Time value={f.train_last} style={style} /></td>
+              <td>
+                <Time value={f.test_first} style={style} /> → <Time value={f.test_last} style={style} />
+                {f.partial ? <span className="badge plain" title="the data ends before the test window does"
+                  style={{ marginLeft: 4 }}>partial</span> : null}
+              </td>
+              <td>
+                <span className="indicator" data-testid="fold-progress" data-done={f.cells_done} data-total={f.cells_total}>
+                  <span style={{ width: 70 }}>
+                    <ProgressBar value={f.cells_total ? f.cells_done / f.cells_total : 0} label={`fold ${f.index} cells`} />
+                  </span>
+                  <span className="mono">{f.cells_done}/{f.cells_total}</span>
+                </span>
+              </td>
+              <td className="wrap" data-testid="fold-params">
+                {f.params ? <span className="mono">{describeParams(f.params, swept)}</span>
+                  : f.reason ? <span className="muted" data-testid="fold-reason">no cell: {f.reason}</span>
+                    : <span className="dim">not chosen yet</span>}
+              </td>
+              <td className="num">{f.params ? metric(f.in_sample_metrics, objective) : '—'}</td>
+              <td className="num" data-testid="fold-oos-return">
+                {f.oos_status && f.oos_status !== 'completed' ? <StatusBadge status={f.oos_status} /> : metric(f.oos_metrics, 'total_return')}
+              </td>
+              <td className="num">{metric(f.oos_metrics, 'sharpe')}</td>
+              <td className="num">{metric(f.oos_metrics, 'trades')}</td>
+              <td className="num mono">{formatNumber(f.efficiency ?? null, 2)}</td>
+              <td className="indicator" style={{ gap: 8 }}>
+                <Link to={`/sweeps/${f.sweep_id}`} aria-label={`fold ${f.index} sweep`} data-testid="fold-sweep-link">sweep</Link>
+                {f.chosen_run_id ? <Link to={`/runs/${f.chosen_run_id}`} aria-label={`fold ${f.index} chosen cell`}
+                  data-testid="fold-chosen-link">chosen cell</Link> : null}
+                {f.oos_run_id ? <Link to={`/runs/${f.oos_run_id}`} aria-label={`fold ${f.index} out-of-sample run`}
+                  data-testid="fold-oos-link">OOS run</Link> : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

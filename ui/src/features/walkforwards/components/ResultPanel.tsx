@@ -1,0 +1,64 @@
+import { Link } from 'react-router-dom';
+import { formatNumber, formatPct, tone } from '@/lib/format';
+import { formatMetric, metricDef, readMetric } from '@/lib/metrics';
+import type { Walkforward } from '../api/types';
+import { describeParams } from './params';
+
+const ROWS = ['total_return', 'cagr', 'sharpe', 'sortino', 'max_drawdown', 'volatility', 'win_rate', 'profit_factor',
+  'trades', 'exposure', 'final_equity'];
+
+/**
+ * The stitched out-of-sample figures beside the whole-window optimisation's in-sample ones (the contrast:
+ * what hindsight would have reported), and the walk-forward efficiency with the reason when there is none.
+ */
+export function ResultPanel({ wf }: { wf: Walkforward }) {
+  const result = wf.result ?? null;
+  const contrast = wf.contrast ?? null;
+  if (!result) {
+    return <p className="muted" data-testid="result-waiting">The stitched result comes once every fold&apos;s out-of-sample run has finished.</p>;
+  }
+  const cell = (metrics: Walkforward['folds'][number]['oos_metrics'] | undefined, key: string) => {
+    const v = readMetric(metrics, key);
+    return <span className={metricDef(key).signed ? tone(v) : ''}>{formatMetric(key, v)}</span>;
+  };
+  const pct = (v: number | null) => (v === null ? null : v / 100);
+  return (
+    <div data-testid="result">
+      <p data-testid="efficiency" data-value={result.efficiency ?? ''}>
+        Walk-forward efficiency: <strong className="mono">{formatNumber(result.efficiency, 2)}</strong>
+        {result.efficiency !== null ? (
+          <> — the out-of-sample annualised return ({formatPct(pct(result.oos_annualised_return_pct))}) over the in-sample
+            one ({formatPct(pct(result.is_annualised_return_pct))}); near 1, the optimisation found something that lasted.</>
+        ) : <span className="muted" data-testid="efficiency-reason"> — {result.efficiency_reason ?? 'not available'}.</span>}
+      </p>
+      <div className="table-wrap">
+        <table className="table" data-testid="result-table" style={{ width: 'auto', minWidth: 480 }}>
+          <thead>
+            <tr>
+              <th scope="col">Metric</th>
+              <th scope="col" className="num">Stitched out-of-sample</th>
+              {contrast ? <th scope="col" className="num">Whole window, in sample (hindsight)</th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {ROWS.map((key) => (
+              <tr key={key} data-testid="result-row" data-metric={key}>
+                <th scope="row">{metricDef(key).label}</th>
+                <td className="num" data-testid="result-oos">{cell(result.metrics, key)}</td>
+                {contrast ? <td className="num" data-testid="result-contrast">{cell(contrast.metrics, key)}</td> : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {contrast ? (
+        <p className="dim" data-testid="contrast-params">
+          Whole-window best: {contrast.params ? <span className="mono">{describeParams(contrast.params)}</span>
+            : <span>{contrast.reason ?? 'none chosen'}</span>}
+          {contrast.run_id ? <> · <Link to={`/runs/${contrast.run_id}`}>its backtest</Link></> : null}
+          {' · '}<Link to={`/sweeps/${contrast.sweep_id}`}>its sweep</Link>
+        </p>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,120 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { MemoryRouter, Route, Routes } from 'react-router-dom';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { api } from '@/lib/api/client';
+import type { Walkforward, WalkforwardEquity } from '../api/types';
+import { WalkForwardDetailPage } from './WalkForwardDetailPage';
+
+vi.mock('@/lib/api/client', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('@/lib/api/client')>();
+  return { ...actual, api: { ...actual.api, get: vi.fn(), post: vi.fn() } };
+});
+vi.mock('@/components/charts/OverlayLinesChart', () => ({
+  OverlayLinesChart: ({ lines }: { lines: Array<{ label: string; points: unknown[] }> }) => (
+    <div data-testid="overlay">{lines.map((l) => `${l.label}:${l.points.length}`).join('|')}</div>
+  ),
+}));
+const get = vi.mocked(api.get);
+const post = vi.mocked(api.post);
+
+const fold = (index: number, params: Walkforward['folds'][number]['params'], extra: Partial<Walkforward['folds'][number]> = {}) => ({
+  index, train_first: '2021-01-04T00:00:00Z', train_last: '2021-12-31T00:00:00Z', test_first: '2022-01-03T00:00:00Z',
+  test_last: '2022-06-30T00:00:00Z', warmup_bars: 50, partial: false, sweep_id: `s${index}`, cells_total: 4, cells_done: 4,
+  params, chosen_run_id: params ? `c${index}` : null, in_sample_metrics: params ? { sharpe: 1.25 } : {},
+  oos_run_id: params ? `o${index}` : null, oos_status: params ? 'completed' : null,
+  oos_metrics: params ? { total_return_pct: 3.5, sharpe: 0.8, trades: 4 } : {}, reason: params ? null : 'no cell made 3 trades',
+  efficiency: params ? 0.64 : null, ...extra,
+});
+
+const DONE: Walkforward = {
+  id: 'w1', name: 'wf e2e', strategy: 'sma_cross', grid: { fast: [5, 10], slow: [20, 40] }, params: {},
+  settings: { symbols: ['AAPL'], timeframe: '1Day', cash: '100000' },
+  fold_spec: { kind: 'rolling', train: '12M', test: '6M', step: null, gap: 0, warmup: 50 },
+  objective: 'sharpe', direction: 'max', min_trades: 3, status: 'completed', error: null, created_at: '2026-12-04T19:00:00Z',
+  folds: [fold(0, { fast: 5, slow: 40 }), fold(1, null, { train_first: '2021-07-01T00:00:00Z', test_first: '2022-07-01T00:00:00Z',
+    test_last: '2022-09-30T00:00:00Z', partial: true })],
+  skipped_folds: [{ index: 2, reason: 'the test window holds no bars' }],
+  cells_total: 12, cells_done: 12,
+  contrast: { sweep_id: 'sc', cells_total: 4, cells_done: 4, run_id: 'rc', params: { fast: 10, slow: 20 },
+    metrics: { total_return_pct: 21.0, sharpe: 1.9 }, reason: null },
+  result: { metrics: { total_return_pct: 3.5, sharpe: 0.8, trades: 4 }, efficiency: 0.42, efficiency_reason: null,
+    oos_annualised_return_pct: 4.2, is_annualised_return_pct: 10.0 },
+  stability: [{ name: 'fast', values: [5, null], distinct: 1 }, { name: 'slow', values: [40, null], distinct: 1 }],
+};
+const EQUITY: WalkforwardEquity = {
+  stitched: [{ t: '2022-01-03T00:00:00Z', equity: 100000, fold: 0 }, { t: '2022-01-04T00:00:00Z', equity: '100350.00', fold: 0 }],
+  contrast: [{ t: '2022-01-03T00:00:00Z', equity: 100000 }],
+};
+
+function renderPage(wf: Walkforward | (() => Walkforward)) {
+  const read = typeof wf === 'function' ? wf : () => wf;
+  get.mockImplementation(((path: string) => Promise.resolve(String(path).endsWith('/equity') ? EQUITY : read())) as never);
+  const id = read().id;
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(
+    <QueryClientProvider client={client}>
+      <MemoryRouter initialEntries={[`/walkforwards/${id}`]}>
+        <Routes><Route path="/walkforwards/:walkforwardId" element={<WalkForwardDetailPage />} /></Routes>
+      </MemoryRouter>
+    </QueryClientProvider>,
+  );
+}
+
+describe('WalkForwardDetailPage', () => {
+  beforeEach(() => {
+    get.mockReset();
+    post.mockReset();
+  });
+
+  it('shows a completed walk-forward: folds with their choice or reason, the stitched result beside the contrast', async () => {
+    renderPage(DONE);
+    expect(await screen.findByTestId('walkforward-status')).toHaveAttribute('data-status', 'completed');
+    expect(document.title).toBe('Walk-forward wf e2e · Weaver');
+    expect(screen.queryByTestId('cancel-walkforward')).toBeNull();
+    expect(screen.getByTestId('walkforward-folds-spec')).toHaveTextContent('rolling folds: train 12 months, test 6 months, warm-up 50 bars');
+    expect(screen.getByTestId('walkforward-progress')).toHaveTextContent('12 of 12 cells');
+    const rows = screen.getAllByTestId('fold-row');
+    expect(rows).toHaveLength(2);
+    expect(within(rows[0]!).getByTestId('fold-params')).toHaveTextContent('fast=5, slow=40');
+    expect(rows[0]).toHaveTextContent('2021-01-04 → 2021-12-31');
+    expect(within(rows[0]!).getByTestId('fold-oos-return')).toHaveTextContent('+3.50%');
+    expect(within(rows[0]!).getByTestId('fold-oos-link')).toHaveAttribute('href', '/runs/o0');
+    expect(within(rows[0]!).getByTestId('fold-sweep-link')).toHaveAttribute('href', '/sweeps/s0');
+    expect(within(rows[1]!).getByTestId('fold-reason')).toHaveTextContent('no cell: no cell made 3 trades');
+    expect(rows[1]).toHaveTextContent('partial');
+    expect(screen.getByTestId('skipped-fold')).toHaveTextContent('fold 2 — the test window holds no bars');
+    expect(screen.getAllByTestId('timeline-row')).toHaveLength(2);
+    expect(screen.getByTestId('efficiency')).toHaveTextContent('Walk-forward efficiency: 0.42');
+    const ret = screen.getAllByTestId('result-row').find((r) => r.dataset.metric === 'total_return')!;
+    expect(within(ret).getByTestId('result-oos')).toHaveTextContent('+3.50%');
+    expect(within(ret).getByTestId('result-contrast')).toHaveTextContent('+21.00%');
+    expect(screen.getByTestId('contrast-params')).toHaveTextContent('fast=10, slow=20');
+    expect(await screen.findByTestId('overlay')).toHaveTextContent('Stitched out-of-sample:2|Whole-window optimised (hindsight):1');
+    expect(screen.getByTestId('trust-sentence')).toHaveTextContent('the number to trust');
+    expect(screen.getAllByTestId('stability-point').map((p) => p.dataset.value)).toEqual(['5', '40']);
+    expect(screen.getByTestId('robustness-form')).toBeInTheDocument();
+  });
+
+  it('offers Cancel while optimising, behind a confirmation, and has no result yet', async () => {
+    // another id: the page's reads of one walk-forward are a second apart
+    const working: Walkforward = { ...DONE, id: 'w2', status: 'optimising', result: null, cells_done: 5,
+      folds: [fold(0, null, { cells_done: 3, reason: null, chosen_run_id: null })] };
+    let current = working;
+    post.mockImplementation((() => {
+      current = { ...working, status: 'cancelled' };
+      return Promise.resolve(current);
+    }) as never);
+    renderPage(() => current);
+    expect(await screen.findByTestId('result-waiting')).toBeInTheDocument();
+    expect(screen.getByTestId('fold-progress')).toHaveAttribute('data-done', '3');
+    expect(screen.getByTestId('robustness-waiting')).toBeInTheDocument();
+    await userEvent.click(screen.getByTestId('cancel-walkforward'));
+    expect(post).not.toHaveBeenCalled();
+    await userEvent.click(within(screen.getByTestId('cancel-walkforward-dialog')).getByTestId('confirm-button'));
+    expect(post).toHaveBeenCalledWith('/walkforwards/w2/cancel');
+    expect(await screen.findByTestId('walkforward-status')).toHaveAttribute('data-status', 'cancelled');
+    expect(screen.queryByTestId('cancel-walkforward')).toBeNull();
+  });
+});

@@ -1,0 +1,53 @@
+import { useParams } from 'react-router-dom';
+import { ErrorBanner, Loading, Panel } from '@/components/ui/Feedback';
+import { RobustnessPanel } from '@/features/run-detail/components/RobustnessPanel';
+import { useStream } from '@/lib/stream/StreamProvider';
+import { useTimeZone } from '@/lib/time/useTimeZone';
+import { usePageTitle } from '@/lib/usePageTitle';
+import { useWalkforward, useWalkforwardEquity } from '../api/walkforwards';
+import { EquityComparison } from './EquityComparison';
+import { FoldTable } from './FoldTable';
+import { FoldTimeline } from './FoldTimeline';
+import { ResultPanel } from './ResultPanel';
+import { StabilityPanel } from './StabilityPanel';
+import { WalkForwardHeader } from './WalkForwardHeader';
+
+export function WalkForwardDetailPage() {
+  const { walkforwardId = '' } = useParams();
+  const stream = useStream();
+  const query = useWalkforward(walkforwardId, stream.state !== 'open');
+  const wf = query.data;
+  usePageTitle(wf ? `Walk-forward ${wf.name || `of ${wf.strategy}`}` : 'Walk-forward');
+  const { zone } = useTimeZone();
+  const tested = !!wf && wf.folds.some((f) => f.oos_run_id);
+  const equity = useWalkforwardEquity(walkforwardId, tested);
+
+  if (query.isPending) return <Loading />;
+  if (query.error || !wf) return <ErrorBanner error={query.error} title="The walk-forward could not be loaded" />;
+  const timeframe = typeof wf.settings.timeframe === 'string' ? wf.settings.timeframe : '1Day';
+
+  return (
+    <div className="page" data-testid="walkforward-detail" data-status={wf.status}>
+      <WalkForwardHeader wf={wf} />
+      <Panel title="Folds" testId="folds-panel">
+        <FoldTimeline folds={wf.folds} timeframe={timeframe} zone={zone} />
+      </Panel>
+      <Panel title="Out-of-sample equity" testId="equity-panel">
+        <ErrorBanner error={equity.error} />
+        {equity.data ? <EquityComparison equity={equity.data} zone={zone} timeframe={timeframe} />
+          : <p className="muted" data-testid="equity-waiting">The curve appears once the out-of-sample runs have finished.</p>}
+      </Panel>
+      <Panel title="Result" testId="result-panel">
+        <ResultPanel wf={wf} />
+      </Panel>
+      <Panel title="Per fold" bodyClass="" testId="fold-table-panel">
+        <FoldTable wf={wf} timeframe={timeframe} />
+      </Panel>
+      <Panel title="Parameter stability" testId="stability-panel">
+        <StabilityPanel wf={wf} />
+      </Panel>
+      <RobustnessPanel path={`/walkforwards/${wf.id}/robustness`} finished={wf.status === 'completed'}
+        waiting="Robustness tests on the stitched out-of-sample trades are available once the walk-forward has completed." />
+    </div>
+  );
+}

@@ -1,0 +1,100 @@
+/**
+ * Where each fold's windows sit on a shared time axis (the fold timeline's geometry). A band covers its
+ * first bar to the end of its last; the warm-up band ends where the test begins and spans its bars at an
+ * estimated length per bar (weekends and sessions make bars and calendar time differ), so it is drawn
+ * hatched and labelled approximate.
+ */
+export interface TimelineFold {
+  index: number;
+  train_first: string;
+  train_last: string;
+  test_first: string;
+  test_last: string;
+  warmup_bars: number;
+  partial: boolean;
+}
+
+export interface Band { x: number; width: number; from: number; to: number }
+
+export interface TimelineRow { index: number; y: number; train: Band; test: Band; warmup: Band | null; partial: boolean }
+
+export interface TimelineLayout {
+  width: number;
+  height: number;
+  rowHeight: number;
+  left: number;
+  axisY: number;
+  rows: TimelineRow[];
+  ticks: Array<{ x: number; t: number }>;
+  span: { from: number; to: number };
+}
+
+export interface TimelineOptions {
+  width: number;
+  /** The bar's own length (a band reaches the end of its last bar). */
+  barMs: number;
+  /** Calendar time per bar for the warm-up estimate (a trading day is ~1.45 calendar days). */
+  warmupMsPerBar: number;
+  rowHeight?: number;
+  rowGap?: number;
+  left?: number;
+  right?: number;
+  top?: number;
+  axisHeight?: number;
+}
+
+const DAY = 86_400_000;
+
+export function timelineLayout(folds: TimelineFold[], o: TimelineOptions): TimelineLayout {
+  const { width, barMs, warmupMsPerBar, rowHeight = 16, rowGap = 6, left = 64, right = 12, top = 6, axisHeight = 22 } = o;
+  const ms = (iso: string) => Date.parse(iso);
+  const from = Math.min(...folds.map((f) => ms(f.train_first)));
+  const to = Math.max(...folds.map((f) => ms(f.test_last) + barMs));
+  const inner = Math.max(1, width - left - right);
+  const scale = (t: number) => left + ((t - from) / Math.max(1, to - from)) * inner;
+  const band = (a: number, b: number): Band => ({ x: scale(a), width: Math.max(1, scale(b) - scale(a)), from: a, to: b });
+  const rows = folds.map((f, i): TimelineRow => {
+    const testStart = ms(f.test_first);
+    const warmStart = Math.max(from, testStart - f.warmup_bars * warmupMsPerBar);
+    return {
+      index: f.index,
+      y: top + i * (rowHeight + rowGap),
+      train: band(ms(f.train_first), ms(f.train_last) + barMs),
+      test: band(testStart, ms(f.test_last) + barMs),
+      warmup: f.warmup_bars > 0 && warmStart < testStart ? band(warmStart, testStart) : null,
+      partial: f.partial,
+    };
+  });
+  const axisY = top + folds.length * (rowHeight + rowGap);
+  const ticks = folds.length ? timeTicks(from, to).map((t) => ({ t, x: scale(t) })) : [];
+  return { width, height: axisY + axisHeight, rowHeight, left, axisY, rows, ticks, span: { from, to } };
+}
+
+/** Round UTC moments between `from` and `to`, at most `most` of them: month starts (1, 3, 6 or 12 apart), else days. */
+export function timeTicks(from: number, to: number, most = 8): number[] {
+  if (!(to > from)) return [];
+  const months = (to - from) / (30.44 * DAY);
+  if (months >= 2) {
+    const step = [1, 3, 6, 12, 24, 60].find((s) => months / s <= most) ?? 120;
+    const start = new Date(from);
+    let y = start.getUTCFullYear();
+    let m = start.getUTCMonth() + 1;  // the first month start after `from`
+    if (m > 11) { y += 1; m = 0; }
+    while (m % step !== 0 && step <= 12) { m += 1; if (m > 11) { y += 1; m = 0; } }
+    if (step > 12) { y = Math.ceil(y / (step / 12)) * (step / 12); m = 0; }
+    const out: number[] = [];
+    for (let t = Date.UTC(y, m, 1); t <= to; ) {
+      if (t >= from) out.push(t);
+      m += step;
+      y += Math.floor(m / 12);
+      m %= 12;
+      t = Date.UTC(y, m, 1);
+    }
+    return out;
+  }
+  const days = (to - from) / DAY;
+  const step = [1, 2, 7, 14].find((s) => days / s <= most) ?? 28;
+  const out: number[] = [];
+  for (let t = Math.ceil(from / DAY) * DAY; t <= to; t += step * DAY) out.push(t);
+  return out;
+}
