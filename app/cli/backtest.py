@@ -112,11 +112,17 @@ def store_result(result: BacktestResult, run_id: str) -> str:
 @click.option("--check-lookahead", "lookahead", type=click.IntRange(min=1), is_flag=False, flag_value=DEFAULT_BUDGET,
               default=None, metavar="[N]", help="Re-run on data truncated at up to N bars with orders (and N/4 "
               f"without) to detect lookahead bias; alone, N={DEFAULT_BUDGET}.")
+@click.option("--warmup", type=click.IntRange(min=0), default=0, show_default=True, metavar="BARS",
+              help="Leading bars that only feed the indicators: no trading on them, and the result starts after "
+                   "them (as a walk-forward's out-of-sample run).")
+@click.option("--close-at-end", is_flag=True, help="Close what is held at the last bar's close (with fees and "
+                                                     "slippage), so the run ends flat.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no table; one summary line.")
 def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path, ...], symbols: tuple[str, ...],
              synthetic: tuple[str, ...], timeframe: str | None, cash: str, fees: str, slippage: str, fractional: bool,
              allow_short: bool, asset_class: str, json_path: Path | None, parquet_dir: Path | None,
-             out_path: Path | None, out_format: str | None, lookahead: int | None, quiet: bool) -> None:
+             out_path: Path | None, out_format: str | None, lookahead: int | None, warmup: int, close_at_end: bool,
+             quiet: bool) -> None:
     """Backtest a strategy on historical or synthetic bars."""
     console = Console()
     json_paths, parquet_dirs = [p for p in (json_path,) if p], [p for p in (parquet_dir,) if p]
@@ -132,7 +138,7 @@ def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
         config, frames = _prepare(strategy_name, params, data_files, symbols, synthetic, timeframe, cash, fees,
                                   slippage, fractional, allow_short)
         config = replace(config, asset_class=asset_class)
-        result = _run(config, frames, quiet)
+        result = _run(config, frames, quiet, warmup=warmup, close_at_end=close_at_end)
         report = _check(config, frames, lookahead, quiet) if lookahead is not None else None
     except USER_ERRORS as exc:
         raise InputProblem(str(exc)) from exc
@@ -225,10 +231,11 @@ def _return_reader_memory() -> None:
     pyarrow.default_memory_pool().release_unused()
 
 
-def _run(config: BacktestConfig, frames: list[BarFrame], quiet: bool) -> BacktestResult:
+def _run(config: BacktestConfig, frames: list[BarFrame], quiet: bool, warmup: int = 0,
+         close_at_end: bool = False) -> BacktestResult:
     # Transient: the bar (stderr) gives way to the metrics table once the run is done.
     with progress_bar("backtest", None, unit="bars", quiet=quiet, transient=True) as bar:
-        return run_backtest(config, frames, progress=bar.update)
+        return run_backtest(config, frames, progress=bar.update, warmup=warmup, close_at_end=close_at_end)
 
 
 def _check(config: BacktestConfig, frames: list[BarFrame], budget: int, quiet: bool) -> LookaheadReport:

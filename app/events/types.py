@@ -49,6 +49,15 @@ class SweepChanged(Thin):
     status: str
     done: int = Field(ge=0)
     total: int = Field(ge=0)
+    walkforward_id: str | None = None  # a walk-forward's sweep: its fold (None: the whole window, for contrast)
+    fold: int | None = None
+
+
+class WalkforwardChanged(Thin):
+    walkforward_id: str
+    status: str
+    done: int = Field(ge=0, description="cells and runs finished")
+    total: int = Field(ge=0)
 
 
 class RiskBreached(Thin):
@@ -169,6 +178,8 @@ def build_registry() -> EventRegistry:
     registry.register("position.changed", PositionChanged)
     for status in ("created", "progress", "completed", "cancelled", "failed"):
         registry.register(f"sweep.{status}", SweepChanged)
+    for status in ("testing", "completed", "cancelled", "failed"):
+        registry.register(f"walkforward.{status}", WalkforwardChanged)
     registry.register("risk.breached", RiskBreached)
     registry.register("reconcile.repaired", Reconciled)
     registry.register("live.tick", TickHandled)

@@ -10,7 +10,9 @@ shuffle ends at the starting cash plus the trades' P&L: the run's final equity w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 import numpy as np
@@ -29,7 +31,7 @@ from app.greta.robustness import (
 from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.services.lifecycle import FINISHED
 from app.services.live_records import LIVE_MODES, closed_trades
-from app.walle.models import Run, RunMetric, Trade
+from app.walle.models import Run, RunMetric, Trade, Walkforward
 from app.walle.models.live import LiveBar
 from app.walle.repositories import BarRepository
 
@@ -130,6 +132,39 @@ def run_robustness(session: Session, run_id: str, ask: RobustnessAsk) -> RunRobu
     if run.status not in FINISHED:
         raise Conflict(f"run {run_id} is {run.status}: robustness tests need a finished run")
     trades = _trades(session, run)
+    closes = _closes(session, run, {s.symbol for s in trades.shapes})
+    trades_final = Decimal(run.cash) + trades.pnl
+    return _tests(run.id, trades, float(run.cash), closes, ask, float(trades_final),
+                  lambda: _note(session, run, trades_final))
+
+
+def walkforward_robustness(session: Session, walkforward_id: str, ask: RobustnessAsk) -> RunRobustness:
+    """The same tests on a completed walk-forward's stitched out-of-sample trades: each fold's trades in
+    fold order (returns over that fold's realised equity, so they chain as the stitched curve does), and
+    random entries over the closes of the out-of-sample span. 404, 409 until completed, 422 as for a run."""
+    check_ask(ask)
+    wf = session.get(Walkforward, walkforward_id)
+    if wf is None:
+        raise NotFound(f"no walk-forward with id {walkforward_id}")
+    if wf.status != "completed":
+        raise Conflict(f"walk-forward {walkforward_id} is {wf.status}: robustness tests need it completed")
+    folds = [(f, session.get(Run, f["oos_run_id"])) for f in wf.folds if f.get("oos_run_id")]
+    folds = [(f, run) for f, run in folds if run is not None and run.status == "completed"]
+    parts = [_trades(session, run) for _, run in folds]
+    trades = _Trades(np.concatenate([p.returns for p in parts]) if parts else np.empty(0),
+                     [shape for p in parts for shape in p.shapes], sum((p.pnl for p in parts), Decimal(0)))
+    closes: dict[str, np.ndarray] = {}
+    if folds:
+        bars, timeframe = BarRepository(session), wf.settings["timeframe"]
+        first, last = folds[0][0]["test_first"], folds[-1][0]["test_last"]
+        closes = {symbol: bars.load(symbol, timeframe, datetime.fromisoformat(first),
+                                    datetime.fromisoformat(last)).close for symbol in {s.symbol for s in trades.shapes}}
+    cash = float(wf.settings["cash"])
+    return _tests(wf.id, trades, cash, closes, ask, cash * float(np.prod(1.0 + trades.returns)), lambda: None)
+
+
+def _tests(subject: str, trades: _Trades, start: float, closes: dict[str, np.ndarray], ask: RobustnessAsk,
+           trades_final: float, note: Callable[[], str | None]) -> RunRobustness:
     if len(trades.returns) < MIN_TRADES:
         raise ValidationFailed({"run_id": f"the run closed {len(trades.returns)} trade(s); robustness tests need "
                                           f"at least {MIN_TRADES}"})
@@ -139,15 +174,12 @@ def run_robustness(session: Session, run_id: str, ask: RobustnessAsk) -> RunRobu
         raise ValidationFailed({"resamples": f"at most {most:,} for {len(trades.returns):,} trades "
                                              f"({len(methods)} method(s)): resamples × trades is capped at "
                                              f"{MAX_CELLS:,}"})
-    start = float(run.cash)
     results = [monte_carlo(trades.returns, start, method=m, resamples=ask.resamples, seed=ask.seed,
                            ruin_drawdown_pct=ask.ruin_drawdown_pct) for m in methods]
-    closes = _closes(session, run, {s.symbol for s in trades.shapes})
     try:
         benchmark, unavailable = random_entry(trades.returns, trades.shapes, closes, resamples=ask.resamples,
                                               seed=ask.seed), None
     except ValueError as exc:  # the run's bars were deleted or cut since it ran
         benchmark, unavailable = None, str(exc)
-    trades_final = Decimal(run.cash) + trades.pnl
-    return RunRobustness(run.id, len(trades.returns), start, ask.resamples, ask.seed, results, benchmark,
-                         unavailable, float(trades_final), _note(session, run, trades_final))
+    return RunRobustness(subject, len(trades.returns), start, ask.resamples, ask.seed, results, benchmark,
+                         unavailable, trades_final, note())

@@ -207,7 +207,8 @@ def record_cell_finished(uow: UnitOfWork, sweep_id: str) -> bool:
     The sweep's row is locked first, so two cells finishing at once count one after the other: the
     later count sees the earlier cell, and the last cell always completes the sweep."""
     # Its status alone, not the Sweep object (grid, settings and skipped cells decoded for every cell).
-    status, counts = uow.sweeps.locked_status_counts(sweep_id)
+    owner, counts = uow.sweeps.locked_status_counts(sweep_id)
+    status = owner.status
     if status is None or status == "cancelled":
         return False
     progress = progress_of(counts)
@@ -218,6 +219,9 @@ def record_cell_finished(uow: UnitOfWork, sweep_id: str) -> bool:
         uow.outbox.wake()  # whoever watches hears of it now, even from a quiet batch
     else:
         kind = "sweep.progress"
-    uow.outbox.emit(kind, {"sweep_id": sweep_id, "status": status, "done": progress.done + progress.failed
-                           + progress.cancelled, "total": progress.total})
+    payload = {"sweep_id": sweep_id, "status": status,
+               "done": progress.done + progress.failed + progress.cancelled, "total": progress.total}
+    if owner.walkforward_id is not None:  # a walk-forward's page shows each fold's progress from these
+        payload.update(walkforward_id=owner.walkforward_id, fold=owner.fold)
+    uow.outbox.emit(kind, payload)
     return progress.finished

@@ -33,3 +33,5 @@ class WalkforwardCreate(SweepCreate):
     objective: Objective = "sharpe"
     direction: Literal["max", "min"] = "max"
     min_trades: int = Field(0, ge=0, le=1_000_000, description="cells with fewer trades are not chosen")
+    contrast: bool = Field(True, description="also optimise on the whole window and run its best cell: the "
+                                             "in-sample result shown beside the stitched out-of-sample one")

@@ -16,11 +16,12 @@ OOS backtests, all in that transaction: status `optimising` → `testing`. A fol
 gets no OOS run and says why.
 
 An OOS run starts `warmup` bars before its test window (options.warmup: Greta's engine runs those bars
-for the indicators and calls no `next()` on them, so it starts flat) and ends at the test window's last
-bar; its metrics still count the warm-up bars (flat equity). Not yet: closing an open position at the
-end (its equity is marked to the last close), the
-stitched OOS curve, efficiency and stability figures, cancel, SSE progress. The last OOS run to finish
-(completed, failed or cancelled) completes the walk-forward (`record_oos_finished`).
+for the indicators, calls no `next()` on them, and its result begins after them) and ends at the test
+window's last bar, closed flat at its last close (options.close_at_end). With `contrast`, one more
+sweep optimises the whole window, and its best cell is run again in full (the contrast run): the
+in-sample result a user would have trusted without a walk-forward. The last OOS or contrast run to
+finish completes the walk-forward (`record_oos_finished`), writing its stitched OOS metrics and
+efficiency (app/services/walkforward_results.py). `cancel` stops every unfinished cell and run.
 """
 
 from __future__ import annotations
@@ -31,19 +32,22 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
 from app.events.commands import CreateSweepCells, StartBacktests, issue
 from app.greta.folds import FoldSpec, plan_folds
 from app.services import sweeps as sweep_plans
-from app.services.errors import NotFound, ValidationFailed
+from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.services.runs import RunService, now, transition
+from app.services.walkforward_results import finish
 from app.services.walkforward_specs import WalkforwardCreate
 from app.walle.models import Run, Sweep, Walkforward
-from app.walle.repositories import RunFilter
+from app.walle.repositories import RunFilter, SweepRepository
 from app.walle.uow import UnitOfWork
 
 FINISHED = ("completed", "failed", "cancelled")
+ACTIVE = ("optimising", "testing")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -91,8 +95,51 @@ class WalkforwardService:
                     "chosen_run_id": None, "params": None, "oos_run_id": None, "reason": None,
                 })
             wf.folds = folds
+            if spec.contrast:
+                whole = {**settings, "start": _dt(ts[0]).isoformat(), "end": _dt(ts[-1]).isoformat()}
+                sweep = uow.sweeps.add(Sweep(
+                    name=f"{spec.name or spec.strategy} · whole window", strategy=spec.strategy, grid=spec.grid,
+                    settings=whole, params=spec.params, total=len(valid), skipped=skipped, status="creating",
+                    walkforward_id=wf.id, fold=None, created_at=now(), updated_at=now()))
+                issue(uow.outbox, CreateSweepCells(sweep.id))
+                wf.contrast = {"sweep_id": sweep.id, "chosen_run_id": None, "params": None, "run_id": None,
+                               "reason": None}
             uow.commit()
         return wf
+
+    def cancel(self, walkforward_id: str) -> Walkforward:
+        """Cancel every unfinished cell of every sweep, and the OOS and contrast runs. Rows are locked in
+        the order a worker storing a cell takes them (runs, then sweeps, then the walk-forward); if the
+        walk-forward queued its OOS runs meanwhile, it starts again with those."""
+        for _ in range(5):
+            with self.uow() as uow:
+                wf = get(uow, walkforward_id)
+                if wf.status not in ACTIVE:
+                    return wf
+                run_ids = _owned_run_ids(uow, wf)
+                runs = uow.runs.lock(sorted(run_ids))
+                sweep_ids = [f["sweep_id"] for f in wf.folds] + ([wf.contrast["sweep_id"]] if wf.contrast else [])
+                uow.session.execute(select(Sweep.id).where(Sweep.id.in_(sweep_ids)).order_by(Sweep.id)
+                                    .with_for_update())
+                uow.session.refresh(wf, with_for_update=True)
+                if wf.status not in ACTIVE:
+                    return wf
+                if not set(_owned_run_ids(uow, wf)) <= set(run_ids):
+                    uow.rollback()
+                    continue
+                with uow.outbox.batch():
+                    for run in runs.values():
+                        if run.status in ("created", "queued", "running"):
+                            transition(uow, run, "cancelled", error="walk-forward cancelled")
+                    uow.session.execute(update(Sweep).where(Sweep.id.in_(sweep_ids),
+                                                            Sweep.status.notin_(FINISHED + ("cancelled",)))
+                                        .values(status="cancelled", updated_at=now()))
+                    wf.status, wf.updated_at = "cancelled", now()
+                    uow.session.flush()
+                    emit(uow, wf)
+                uow.commit()
+                return wf
+        raise Conflict("the walk-forward kept changing while being cancelled; try again")
 
     def advance(self, walkforward_id: str) -> bool:
         """The same as the hook, in a transaction of its own (a retry, a CLI)."""
@@ -128,12 +175,16 @@ def advance(uow: UnitOfWork, walkforward_id: str) -> bool:
                 slippage=settings["slippage"],
                 options={"fractional": settings["fractional"], "allow_short": settings["allow_short"],
                          "asset_class": settings["asset_class"], "warmup": fold["warmup_bars"],
-                         "walkforward_id": wf.id},
+                         "close_at_end": True, "walkforward_id": wf.id},
                 status="created", created_at=now(), updated_at=now()))
             transition(uow, run, "queued")
             fold.update(chosen_run_id=chosen.id, params=chosen.params, oos_run_id=run.id)
             oos_ids.append(run.id)
         folds.append(fold)
+    if wf.contrast is not None and oos_ids:
+        wf.contrast = _queue_contrast(uow, wf, grid_order)
+        if wf.contrast["run_id"]:
+            oos_ids.append(wf.contrast["run_id"])
     for first in range(0, len(oos_ids), sweep_plans.MAX_CELLS_PER_MESSAGE):
         issue(uow.outbox, StartBacktests(tuple(oos_ids[first:first + sweep_plans.MAX_CELLS_PER_MESSAGE])))
     wf.folds = folds  # a new list: the JSON column is written again
@@ -141,7 +192,31 @@ def advance(uow: UnitOfWork, walkforward_id: str) -> bool:
     wf.error = None if oos_ids else "no fold has a cell eligible for the objective"
     wf.updated_at = now()
     uow.session.flush()
+    emit(uow, wf)
     return True
+
+
+def _queue_contrast(uow: UnitOfWork, wf: Walkforward, grid_order: list[dict[str, Any]]) -> dict[str, Any]:
+    """The whole window's best cell, run again in full (a cell keeps only its summary)."""
+    contrast = dict(wf.contrast or {})
+    sweep = uow.sweeps.get(contrast["sweep_id"])
+    chosen, reason = choose(uow, contrast["sweep_id"], grid_order, wf.objective, wf.direction, wf.min_trades)
+    contrast.update(chosen_run_id=chosen.id if chosen else None, params=chosen.params if chosen else None,
+                    reason=reason, run_id=None)
+    if chosen is None or sweep is None:
+        return contrast
+    settings = sweep.settings
+    run = uow.runs.add(Run(
+        mode="backtest", name=f"{wf.name or wf.strategy} · whole window (in sample, for contrast)",
+        strategy=wf.strategy, params=chosen.params, symbols=settings["symbols"], timeframe=settings["timeframe"],
+        start_at=datetime.fromisoformat(settings["start"]), end_at=datetime.fromisoformat(settings["end"]),
+        cash=settings["cash"], fees=settings["fees"], slippage=settings["slippage"],
+        options={"fractional": settings["fractional"], "allow_short": settings["allow_short"],
+                 "asset_class": settings["asset_class"], "walkforward_id": wf.id, "contrast": True},
+        status="created", created_at=now(), updated_at=now()))
+    transition(uow, run, "queued")
+    contrast["run_id"] = run.id
+    return contrast
 
 
 def choose(uow: UnitOfWork, sweep_id: str, grid_order: list[dict[str, Any]], objective: str, direction: str,
@@ -181,10 +256,51 @@ def record_oos_finished(uow: UnitOfWork, run: Run) -> None:
     wf = uow.session.get(Walkforward, walkforward_id, with_for_update=True)
     if wf is None or wf.status != "testing":
         return
-    ids = [f["oos_run_id"] for f in wf.folds if f.get("oos_run_id")]
+    ids = _final_run_ids(wf)
     uow.session.flush()  # this run's own status first
     if all(status in FINISHED for status in uow.session.scalars(select(Run.status).where(Run.id.in_(ids)))):
+        finish(uow, wf)
         wf.status, wf.updated_at = "completed", now()
+        uow.session.flush()
+        emit(uow, wf)
+
+
+def _final_run_ids(wf: Walkforward) -> list[str]:
+    """The OOS runs and the contrast run: the walk-forward completes when all have finished."""
+    ids = [f["oos_run_id"] for f in wf.folds if f.get("oos_run_id")]
+    if wf.contrast and wf.contrast.get("run_id"):
+        ids.append(wf.contrast["run_id"])
+    return ids
+
+
+def _owned_run_ids(uow: UnitOfWork, wf: Walkforward) -> list[str]:
+    sweep_ids = [f["sweep_id"] for f in wf.folds] + ([wf.contrast["sweep_id"]] if wf.contrast else [])
+    cells = uow.session.scalars(select(Run.id).where(Run.sweep_id.in_(sweep_ids))).all()
+    return [*cells, *_final_run_ids(wf)]
+
+
+def cells_of(sweeps: SweepRepository, sweep_id: str) -> tuple[int, int]:
+    """(total, finished) of one sweep's cells; the total is the planned count while cells are being made."""
+    progress = sweep_plans.progress_of(sweeps.status_counts(sweep_id))
+    sweep = sweeps.get(sweep_id)
+    total = sweep.total if sweep is not None and sweep.total is not None else progress.total
+    return total, progress.done + progress.failed + progress.cancelled
+
+
+def progress(session: Session, wf: Walkforward) -> tuple[int, int]:
+    """(finished, total) over every sweep's cells and the OOS and contrast runs queued so far."""
+    sweeps = SweepRepository(session)
+    sweep_ids = [f["sweep_id"] for f in wf.folds] + ([wf.contrast["sweep_id"]] if wf.contrast else [])
+    cells = [cells_of(sweeps, i) for i in sweep_ids]
+    final = _final_run_ids(wf)
+    finished = session.scalar(select(func.count()).where(Run.id.in_(final), Run.status.in_(FINISHED))) if final else 0
+    return sum(d for _, d in cells) + (finished or 0), sum(t for t, _ in cells) + len(final)
+
+
+def emit(uow: UnitOfWork, wf: Walkforward) -> None:
+    done, total = progress(uow.session, wf)
+    uow.outbox.emit(f"walkforward.{wf.status}", {"walkforward_id": wf.id, "status": wf.status, "done": done,
+                                                 "total": total})
 
 
 def get(uow: UnitOfWork, walkforward_id: str) -> Walkforward:

@@ -7,13 +7,17 @@ from typing import Any
 
 from flask import Blueprint
 from pydantic import BaseModel, Field
+from sqlalchemy import func, select
 
 from app.glados.api import endpoint
 from app.glados.context import services
-from app.glados.schemas.common import Out
+from app.glados.schemas.common import Out, PageQuery, page_of_cache
+from app.glados.schemas.robustness import RobustnessIn, RobustnessOut
 from app.services.errors import NotFound
-from app.services.sweeps import progress_of
+from app.services.robustness import RobustnessAsk, walkforward_robustness
+from app.services.walkforward_results import curves, stability
 from app.services.walkforward_specs import WalkforwardCreate
+from app.services.walkforwards import cells_of, progress
 from app.walle.models import Run, Walkforward
 from app.walle.repositories import RunRepository, SweepRepository
 
@@ -43,6 +47,50 @@ class FoldOut(Out):
     oos_status: str | None
     oos_metrics: dict[str, float | None]
     reason: str | None = Field(description="why no cell was chosen")
+    efficiency: float | None = Field(None, description="annualised OOS return / annualised IS return of this fold")
+    efficiency_reason: str | None = None
+
+
+class ContrastOut(BaseModel):
+    sweep_id: str = Field(description="the sweep over the whole window")
+    cells_total: int
+    cells_done: int
+    chosen_run_id: str | None = Field(description="its best cell by the objective")
+    params: dict[str, Any] | None
+    run_id: str | None = Field(description="that cell's backtest over the whole window, with every record")
+    run_status: str | None
+    metrics: dict[str, float | None] = Field(description="the contrast run's metrics: in sample, so optimistic")
+    reason: str | None
+
+
+class ResultOut(BaseModel):
+    metrics: dict[str, float | None] = Field(description="the stitched out-of-sample curve's metrics")
+    folds_included: int = Field(description="folds whose out-of-sample run completed and is in the stitched curve")
+    efficiency: float | None = Field(description="walk-forward efficiency: annualised stitched OOS return / the "
+                                                 "folds' mean annualised in-sample return")
+    efficiency_reason: str | None
+    oos_annualised_return_pct: float | None
+    is_annualised_return_pct: float | None
+
+
+class StabilityOut(BaseModel):
+    name: str
+    values: list[Any] = Field(description="the value each fold chose, in fold order (null: no cell chosen)")
+    distinct: int
+
+
+class CurvePointOut(BaseModel):
+    t: datetime
+    equity: float
+
+
+class StitchedPointOut(CurvePointOut):
+    fold: int
+
+
+class WalkforwardEquityOut(BaseModel):
+    stitched: list[StitchedPointOut] = Field(description="the out-of-sample runs chained from the starting cash")
+    contrast: list[CurvePointOut] = Field(description="the contrast run over the same span, from the same cash")
 
 
 class WalkforwardOut(Out):
@@ -56,38 +104,68 @@ class WalkforwardOut(Out):
     objective: str
     direction: str
     min_trades: int
-    status: str = Field(description="optimising (the folds' sweeps run), testing (the out-of-sample runs run), "
-                                    "completed or failed")
+    status: str = Field(description="optimising (the sweeps run), testing (the out-of-sample and contrast runs "
+                                    "run), completed, failed or cancelled")
     error: str | None
     created_at: datetime
+    cells_total: int = Field(description="cells of every sweep plus the out-of-sample and contrast runs queued")
+    cells_done: int
     folds: list[FoldOut]
     skipped_folds: list[SkippedFoldOut]
+    contrast: ContrastOut | None = Field(description="the whole window optimised in sample; null if not asked for")
+    result: ResultOut | None = Field(description="the stitched out-of-sample result; null until completed")
+    stability: list[StabilityOut] = Field(description="per parameter with a choice, the value each fold chose")
+
+
+class WalkforwardSummaryOut(Out):
+    id: str
+    name: str | None
+    strategy: str
+    status: str
+    objective: str
+    direction: str
+    created_at: datetime
+    folds: int
+    cells_total: int
+    cells_done: int
+    oos_return_pct: float | None = Field(description="the stitched out-of-sample total return, once completed")
+    efficiency: float | None
 
 
 def walkforward_out(session: Any, wf: Walkforward) -> WalkforwardOut:
     runs = RunRepository(session)
     sweeps = SweepRepository(session)
+    contrast = wf.contrast or {}
     ids = [i for f in wf.folds for i in (f.get("chosen_run_id"), f.get("oos_run_id")) if i]
-    metrics = runs.metrics(ids)
-    oos_status = {f["oos_run_id"]: session.get(Run, f["oos_run_id"]).status for f in wf.folds if f.get("oos_run_id")}
+    metrics = runs.metrics([*ids, *([contrast["run_id"]] if contrast.get("run_id") else [])])
+    status = dict(session.execute(select(Run.id, Run.status).where(Run.id.in_(ids + [contrast.get("run_id")]))).all())
     folds = []
     for f in wf.folds:
-        progress = progress_of(sweeps.status_counts(f["sweep_id"]))
-        sweep = sweeps.get(f["sweep_id"])
-        total = sweep.total if sweep is not None and sweep.total is not None else progress.total
+        total, done = cells_of(sweeps, f["sweep_id"])
         folds.append(FoldOut(
             **{k: f[k] for k in ("index", "train_first", "train_last", "test_first", "test_last", "warmup_bars",
                                  "partial", "sweep_id", "params", "chosen_run_id", "oos_run_id", "reason")},
-            cells_total=total, cells_done=progress.done + progress.failed + progress.cancelled,
+            cells_total=total, cells_done=done,
             in_sample_metrics=metrics.get(f.get("chosen_run_id") or "", {}),
-            oos_status=oos_status.get(f.get("oos_run_id") or ""),
+            oos_status=status.get(f.get("oos_run_id") or ""),
             oos_metrics=metrics.get(f.get("oos_run_id") or "", {}),
+            efficiency=f.get("efficiency"), efficiency_reason=f.get("efficiency_reason"),
         ))
+    contrast_out = None
+    if contrast:
+        total, done = cells_of(sweeps, contrast["sweep_id"])
+        contrast_out = ContrastOut(
+            sweep_id=contrast["sweep_id"], cells_total=total, cells_done=done,
+            chosen_run_id=contrast.get("chosen_run_id"), params=contrast.get("params"), run_id=contrast.get("run_id"),
+            run_status=status.get(contrast.get("run_id") or ""), metrics=metrics.get(contrast.get("run_id") or "", {}),
+            reason=contrast.get("reason"))
+    done, total = progress(session, wf)
     return WalkforwardOut(
         id=wf.id, name=wf.name, strategy=wf.strategy, grid=wf.grid, params=wf.params or {}, settings=wf.settings,
         fold_spec=wf.fold_spec, objective=wf.objective, direction=wf.direction, min_trades=wf.min_trades,
-        status=wf.status, error=wf.error, created_at=wf.created_at, folds=folds,
-        skipped_folds=[SkippedFoldOut(**s) for s in wf.skipped_folds or []],
+        status=wf.status, error=wf.error, created_at=wf.created_at, cells_total=total, cells_done=done, folds=folds,
+        skipped_folds=[SkippedFoldOut(**s) for s in wf.skipped_folds or []], contrast=contrast_out,
+        result=ResultOut(**wf.result) if wf.result else None, stability=[StabilityOut(**s) for s in stability(wf)],
     )
 
 
@@ -111,3 +189,53 @@ def create_walkforward(body: WalkforwardCreate) -> WalkforwardOut:
 @endpoint(bp, "/<walkforward_id>", summary="One walk-forward with its folds", response=WalkforwardOut)
 def get_walkforward(walkforward_id: str) -> WalkforwardOut:
     return walkforward_by_id(walkforward_id)
+
+
+@endpoint(bp, "", summary="List walk-forwards, newest first", query=PageQuery,
+          response=page_of_cache(WalkforwardSummaryOut))
+def list_walkforwards(query: PageQuery):  # type: ignore[no-untyped-def]
+    with services().container.read_session() as session:
+        total = session.scalar(select(func.count()).select_from(Walkforward)) or 0
+        rows = session.scalars(select(Walkforward).order_by(Walkforward.created_at.desc(), Walkforward.id.desc())
+                               .limit(query.per_page).offset(query.offset)).all()
+        items = []
+        for wf in rows:
+            done, cells = progress(session, wf)
+            result = wf.result or {}
+            items.append(WalkforwardSummaryOut(
+                id=wf.id, name=wf.name, strategy=wf.strategy, status=wf.status, objective=wf.objective,
+                direction=wf.direction, created_at=wf.created_at, folds=len(wf.folds), cells_total=cells,
+                cells_done=done, oos_return_pct=(result.get("metrics") or {}).get("total_return_pct"),
+                efficiency=result.get("efficiency")))
+    return page_of_cache(WalkforwardSummaryOut)(items=items, total=total, page=query.page, per_page=query.per_page)
+
+
+@endpoint(bp, "/<walkforward_id>/equity", summary="The stitched out-of-sample equity and the contrast curve",
+          response=WalkforwardEquityOut)
+def walkforward_equity(walkforward_id: str) -> WalkforwardEquityOut:
+    """The folds whose out-of-sample run completed, chained from the starting cash; the contrast run over
+    the same span, rebased to the same cash. Both empty until an out-of-sample run completes."""
+    with services().container.read_session() as session:
+        wf = session.get(Walkforward, walkforward_id)
+        if wf is None:
+            raise NotFound(f"no walk-forward with id {walkforward_id}")
+        found = curves(session, wf)
+    return WalkforwardEquityOut(stitched=[StitchedPointOut(t=t, equity=e, fold=k) for t, e, k in found.stitched],
+                                contrast=[CurvePointOut(t=t, equity=e) for t, e in found.contrast])
+
+
+@endpoint(bp, "/<walkforward_id>/cancel", "POST", summary="Cancel every unfinished cell and run",
+          response=WalkforwardOut, status=202)
+def cancel_walkforward(walkforward_id: str) -> WalkforwardOut:
+    """A finished walk-forward is returned unchanged."""
+    services().app.walkforwards.cancel(walkforward_id)
+    return walkforward_by_id(walkforward_id)
+
+
+@endpoint(bp, "/<walkforward_id>/robustness", "POST", summary="Monte Carlo and random-entry tests of the stitched "
+          "out-of-sample trades", body=RobustnessIn, response=RobustnessOut, errors=(404, 409, 422))
+def walkforward_robustness_tests(walkforward_id: str, body: RobustnessIn) -> RobustnessOut:
+    """As for a run, on every fold's out-of-sample trades in fold order. 409 until the walk-forward completes."""
+    ask = RobustnessAsk(body.resamples, body.seed, body.ruin_drawdown_pct, body.method)
+    with services().container.read_session() as session:
+        return RobustnessOut.model_validate(walkforward_robustness(session, walkforward_id, ask))

@@ -15,7 +15,7 @@ from app.walle.types import UTCDateTime
 class Walkforward(EagerId, Base):
     """The spec (strategy, grid, settings, fold spec, objective) and, per fold in `folds`, its windows,
     its sweep's id, the chosen cell and parameters, and the out-of-sample run's id (app/services/walkforwards.py).
-    Status: optimising (the fold sweeps run) → testing (the OOS runs run) → completed; or failed/cancelled."""
+    Status: optimising (the sweeps run) → testing (the OOS and contrast runs run) → completed; or failed/cancelled."""
 
     __tablename__ = "walkforwards"
 
@@ -33,5 +33,9 @@ class Walkforward(EagerId, Base):
     folds: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     skipped_folds: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)
+    # {sweep_id, chosen_run_id, params, run_id, reason}: the whole window optimised, for contrast (NULL: not asked)
+    contrast: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # {metrics, efficiency, efficiency_reason, oos_annualised_return_pct, is_annualised_return_pct}, once completed
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from sqlalchemy import String, and_, cast, delete, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -25,6 +25,14 @@ class RunFilter:
     strategy: str | None = None
     sweep_id: str | None = None
     cells: Cells = "show"
+
+
+class SweepOwner(NamedTuple):
+    """A sweep's status and, for a walk-forward's sweep, the walk-forward and fold (None: the whole window)."""
+
+    status: str | None
+    walkforward_id: str | None
+    fold: int | None
 
 
 def cells_condition(cells: Cells) -> ColumnElement[bool] | None:
@@ -127,22 +135,23 @@ class SweepRepository:
         page = self.session.scalars(select(Sweep).order_by(Sweep.created_at.desc()).limit(limit).offset(offset))
         return page.all(), total
 
-    def locked_status_counts(self, sweep_id: str) -> tuple[str | None, dict[str, int]]:
-        """The sweep's status (None: no such sweep) with its row locked until the transaction ends, then
-        its runs counted by status. The count is its own statement, after the lock: it sees every cell
-        that committed while this one waited. On Postgres both go in one round trip (a pipeline),
-        prepared, without the ORM: a sweep cell's store runs it once."""
+    def locked_status_counts(self, sweep_id: str) -> tuple[SweepOwner, dict[str, int]]:
+        """The sweep's status (None: no such sweep) and its walk-forward and fold, with its row locked
+        until the transaction ends, then its runs counted by status. The count is its own statement,
+        after the lock: it sees every cell that committed while this one waited. On Postgres both go in
+        one round trip (a pipeline), prepared, without the ORM: a sweep cell's store runs it once."""
         self.session.flush()  # the caller's own changes (the cell's status) count
         if self.session.get_bind().dialect.name != "postgresql":
-            status = self.session.scalar(select(Sweep.status).where(Sweep.id == sweep_id).with_for_update())
-            return status, self.status_counts(sweep_id)
+            found = self.session.execute(select(Sweep.status, Sweep.walkforward_id, Sweep.fold)
+                                         .where(Sweep.id == sweep_id).with_for_update()).first()
+            return SweepOwner(*(found or (None, None, None))), self.status_counts(sweep_id)
         connection = self.session.connection().connection.driver_connection
         with connection.cursor() as locking, connection.cursor() as counting:
             with connection.pipeline():
                 locking.execute(_PG_LOCK_SWEEP, (sweep_id,), prepare=True)
                 counting.execute(_PG_STATUS_COUNTS, (sweep_id,), prepare=True)
             found = locking.fetchone()
-            return (found[0] if found else None), {status: count for status, count in counting.fetchall()}
+            return SweepOwner(*(found or (None, None, None))), dict(counting.fetchall())
 
     def status_counts(self, sweep_id: str) -> dict[str, int]:
         rows = self.session.execute(
@@ -151,5 +160,5 @@ class SweepRepository:
         return {status: count for status, count in rows}
 
 
-_PG_LOCK_SWEEP = "SELECT status FROM sweeps WHERE id = %s FOR UPDATE"
+_PG_LOCK_SWEEP = "SELECT status, walkforward_id, fold FROM sweeps WHERE id = %s FOR UPDATE"
 _PG_STATUS_COUNTS = "SELECT status, count(*) FROM runs WHERE sweep_id = %s GROUP BY status"

@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.bootstrap import Container, build_services
-from app.walle.models import Run
+from app.walle.models import OutboxEvent, Run, Sweep
 from tests.integration.workers.test_walkforward import GRID, MIN_TRADES, SETTINGS, store_walk
 
 BODY = {"strategy": "sma_cross", "grid": GRID, "objective": "total_return_pct", "min_trades": MIN_TRADES,
@@ -36,9 +36,11 @@ def test_a_walk_forward_through_the_api_shows_each_folds_progress_choice_and_out
     assert [(f["cells_done"], f["cells_total"]) for f in halfway["folds"]] == [(4, 4), (0, 4), (0, 4)]
     assert halfway["status"] == "optimising"
 
-    for fold in wf["folds"][1:]:
+    for sweep_id in [f["sweep_id"] for f in wf["folds"][1:]] + [wf["contrast"]["sweep_id"]]:
+        if sweep_id == wf["contrast"]["sweep_id"]:
+            services.sweeps.create_cells(sweep_id)
         with pg.read_session() as session:
-            cells = session.scalars(select(Run.id).where(Run.sweep_id == fold["sweep_id"])).all()
+            cells = session.scalars(select(Run.id).where(Run.sweep_id == sweep_id)).all()
         services.backtests.execute_many(list(cells))
     testing = client.get(f"/api/v1/walkforwards/{wf['id']}").get_json()
     assert testing["status"] == "testing"
@@ -46,15 +48,80 @@ def test_a_walk_forward_through_the_api_shows_each_folds_progress_choice_and_out
         {"fast": 5, "slow": 20}, {"fast": 8, "slow": 30}, {"fast": 5, "slow": 20}]
     assert [round(f["in_sample_metrics"]["total_return_pct"], 2) for f in testing["folds"]] == [13.10, -8.22, -4.29]
     assert [f["oos_status"] for f in testing["folds"]] == ["queued"] * 3
+    assert testing["contrast"]["run_status"] == "queued" and testing["contrast"]["cells_done"] == 4
+    assert (testing["cells_done"], testing["cells_total"]) == (16, 20)  # 4 sweeps × 4 cells, then 3 OOS + contrast
+    assert testing["stability"] == [{"name": "fast", "values": [5, 8, 5], "distinct": 2},
+                                    {"name": "slow", "values": [20, 30, 20], "distinct": 2}]
+    assert testing["result"] is None
+    early = client.post(f"/api/v1/walkforwards/{wf['id']}/robustness", json={"resamples": 100})
+    assert early.status_code == 409 and "testing" in early.get_json()["message"]
 
     for fold in testing["folds"]:
         services.backtests.execute(fold["oos_run_id"])
+    services.backtests.execute(testing["contrast"]["run_id"])
     done = client.get(f"/api/v1/walkforwards/{wf['id']}").get_json()
-    assert done["status"] == "completed"
+    assert done["status"] == "completed" and (done["cells_done"], done["cells_total"]) == (20, 20)
+    growth = 1.0
     for fold in done["folds"]:
-        assert fold["oos_status"] == "completed" and fold["oos_metrics"]["bars"] == 90  # 40 warm-up + 50 test
+        assert fold["oos_status"] == "completed" and fold["oos_metrics"]["bars"] == 50  # the test window alone
         run = client.get(f"/api/v1/runs/{fold['oos_run_id']}").get_json()
         assert run["params"] == fold["params"] and run["end_at"][:10] == fold["test_last"][:10]
+        growth *= 1 + fold["oos_metrics"]["total_return_pct"] / 100
+    result = done["result"]
+    assert result["folds_included"] == 3 and result["metrics"]["bars"] == 150
+    assert abs(result["metrics"]["total_return_pct"] - (growth - 1) * 100) < 1e-6
+
+    equity = client.get(f"/api/v1/walkforwards/{wf['id']}/equity").get_json()
+    assert [p["fold"] for p in equity["stitched"]] == [0] * 50 + [1] * 50 + [2] * 50
+    assert equity["stitched"][0]["equity"] == 10000 and equity["stitched"][0]["t"][:10] == "2023-04-12"
+    assert abs(equity["stitched"][-1]["equity"] - 10000 * growth) < 0.0001
+    assert [p["t"] for p in equity["contrast"]] == [p["t"] for p in equity["stitched"]]  # the same span
+    assert equity["contrast"][0]["equity"] == 10000
+
+    listed = client.get("/api/v1/walkforwards").get_json()
+    assert listed["total"] == 1 and listed["items"][0]["id"] == wf["id"]
+    assert listed["items"][0]["oos_return_pct"] == result["metrics"]["total_return_pct"]
+    robust = client.post(f"/api/v1/walkforwards/{wf['id']}/robustness", json={"resamples": 200, "seed": 1})
+    assert robust.status_code == 200, robust.get_json()
+    tests = robust.get_json()
+    assert tests["trades"] == sum(f["oos_metrics"]["trades"] for f in done["folds"])
+    # Every fold ends flat, so the trades alone compound to the stitched final equity.
+    assert abs(tests["trades_final_equity"] - result["metrics"]["final_equity"]) < 0.01
+    cancelled = client.post(f"/api/v1/walkforwards/{wf['id']}/cancel")
+    assert cancelled.status_code == 202 and cancelled.get_json()["status"] == "completed"  # finished: unchanged
+
+
+def test_cancel_stops_every_unfinished_cell_and_later_cells_change_nothing(pg: Container, client: FlaskClient) -> None:
+    store_walk(pg)
+    wf = client.post("/api/v1/walkforwards", json=BODY).get_json()
+    services = build_services(pg.settings, container=pg)
+    sweeps = [f["sweep_id"] for f in wf["folds"]] + [wf["contrast"]["sweep_id"]]
+    for sweep_id in sweeps:
+        services.sweeps.create_cells(sweep_id)
+    with pg.read_session() as session:
+        first = session.scalars(select(Run.id).where(Run.sweep_id == sweeps[0])).all()
+    services.backtests.execute_many(list(first))
+    cancelled = client.post(f"/api/v1/walkforwards/{wf['id']}/cancel")
+    assert cancelled.status_code == 202
+    body = cancelled.get_json()
+    assert body["status"] == "cancelled" and body["result"] is None
+    assert (body["cells_done"], body["cells_total"]) == (16, 16)  # 4 completed, 12 cancelled
+    with pg.read_session() as session:
+        statuses = session.execute(select(Run.sweep_id, Run.status).where(Run.sweep_id.in_(sweeps))).all()
+        sweep_status = dict(session.execute(select(Sweep.id, Sweep.status).where(Sweep.id.in_(sweeps))).all())
+    assert sorted(status for sweep_id, status in statuses if sweep_id != sweeps[0]) == ["cancelled"] * 12
+    assert sweep_status[sweeps[0]] == "completed" and {sweep_status[s] for s in sweeps[1:]} == {"cancelled"}
+    with pg.read_session() as session:  # a worker that still gets a cell's message runs nothing
+        rest = session.scalars(select(Run.id).where(Run.sweep_id == sweeps[1])).all()
+    services.backtests.execute_many(list(rest))
+    again = client.get(f"/api/v1/walkforwards/{wf['id']}").get_json()
+    assert again["status"] == "cancelled" and all(f["oos_run_id"] is None for f in again["folds"])
+    with pg.read_session() as session:  # what the SSE stream sends the walk-forward's page
+        payloads = session.scalars(select(OutboxEvent.payload).where(OutboxEvent.type == "walkforward.cancelled")).all()
+        folds = {p.get("fold") for p in session.scalars(select(OutboxEvent.payload).where(
+            OutboxEvent.type.in_(["sweep.progress", "sweep.completed"]))).all() if p.get("walkforward_id") == wf["id"]}
+    assert payloads == [{"walkforward_id": wf["id"], "status": "cancelled", "done": 16, "total": 16}]
+    assert folds == {0}  # fold 0's cells reported per fold
 
 
 def test_bad_folds_and_objectives_are_422s_with_the_field(pg: Container, client: FlaskClient) -> None:

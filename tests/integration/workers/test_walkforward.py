@@ -4,17 +4,22 @@ fold's train window finds, and the out-of-sample runs cover the test windows, wi
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
+from pathlib import Path
 from decimal import Decimal
 
 import numpy as np
+from click.testing import CliRunner
 from sqlalchemy import select
 
-from app.bootstrap import Container, Services, build_services
-from app.services.specs import RunCreate
+from app.bootstrap import Container, build_services
+from app.cli import main
+from app.greta.stitch import annualised_pct
+from app.marvin.bars import ns_to_datetime
 from app.services.walkforward_specs import WalkforwardCreate
 from app.walle.models import Run, Sweep, Walkforward
-from app.walle.repositories import RunRepository
+from app.walle.repositories import BarRepository, RunRecords, RunRepository
 
 SETTINGS = {"symbols": ["AAPL"], "timeframe": "1Day", "cash": "10000"}
 GRID = {"fast": [5, 8], "slow": [20, 30]}
@@ -34,17 +39,37 @@ def store_walk(pg: Container, days: int = 250) -> None:
         uow.commit()
 
 
-def brute_force_best(services: Services, pg: Container, first: datetime, last: datetime) -> dict:
-    """The best cell by total return on [first, last] with MIN_TRADES trades, by plain backtests in grid
-    order (the first wins a tie)."""
+def write_csv(pg: Container, folder: Path, first: datetime, last: datetime) -> Path:
+    """The stored bars of [first, last] as a Yahoo-style CSV, what a user would give `weaver backtest`."""
+    with pg.read_session() as session:
+        bars = BarRepository(session).load("AAPL", "1Day", first, last)
+    path = folder / f"AAPL-{first:%Y%m%d}-{last:%Y%m%d}.csv"
+    rows = ["Date,Open,High,Low,Close,Volume"] + [
+        f"{ns_to_datetime(int(t)):%Y-%m-%d},{float(o)!r},{float(h)!r},{float(lo)!r},{float(c)!r},{int(v)}"
+        for t, o, h, lo, c, v in zip(bars.ts, bars.open, bars.high, bars.low, bars.close, bars.volume, strict=True)]
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def weaver_backtest(csv: Path, params: dict, *extra: str) -> dict:
+    """`weaver backtest` on the file, as a user runs it; its --json result."""
+    out = csv.with_suffix(f".{'-'.join(f'{k}{v}' for k, v in params.items())}{''.join(extra)}.json")
+    args = ["backtest", "--strategy", "sma_cross", "--data", str(csv), "--symbol", "AAPL", "--cash", "10000",
+            "--quiet", "--json", str(out), *extra]
+    for name, value in params.items():
+        args += ["--param", f"{name}={value}"]
+    result = CliRunner().invoke(main, args, env={"WEAVER_DATABASE_URL": None})
+    assert result.exit_code == 0, result.output
+    return json.loads(out.read_text())
+
+
+def brute_force_best(csv: Path) -> dict:
+    """The best cell by total return with MIN_TRADES trades, by `weaver backtest` in grid order (the first
+    wins a tie)."""
     best, best_value = None, None
     for fast in GRID["fast"]:
         for slow in GRID["slow"]:
-            run = services.runs.create(RunCreate(strategy="sma_cross", params={"fast": fast, "slow": slow},
-                                                 start=first, end=last, start_now=True, **SETTINGS))
-            assert services.backtests.execute(run.id) == "completed"
-            with pg.read_session() as session:
-                metrics = RunRepository(session).metrics([run.id])[run.id]
+            metrics = weaver_backtest(csv, {"fast": fast, "slow": slow})["metrics"]
             if metrics["trades"] < MIN_TRADES:
                 continue
             if best_value is None or metrics["total_return_pct"] > best_value:
@@ -52,7 +77,8 @@ def brute_force_best(services: Services, pg: Container, first: datetime, last: d
     return best
 
 
-def test_a_walk_forward_chooses_each_folds_brute_force_best_and_runs_it_out_of_sample(pg: Container) -> None:
+def test_a_walk_forward_chooses_each_folds_brute_force_best_and_runs_it_out_of_sample(pg: Container,
+                                                                                       tmp_path: Path) -> None:
     store_walk(pg)
     services = build_services(pg.settings, container=pg)
     wf = services.walkforwards.create(WalkforwardCreate(
@@ -66,29 +92,34 @@ def test_a_walk_forward_chooses_each_folds_brute_force_best_and_runs_it_out_of_s
         assert datetime.fromisoformat(fold["test_first"]) == START + (50 * k + 100) * day
         assert datetime.fromisoformat(fold["test_last"]) == START + (50 * k + 149) * day
 
-    for fold in wf.folds:  # every fold's sweep makes its cells before any cell runs: they fan out together
-        assert services.sweeps.create_cells(fold["sweep_id"]) == "created"
+    sweeps = [fold["sweep_id"] for fold in wf.folds] + [wf.contrast["sweep_id"]]
+    for sweep_id in sweeps:  # every sweep makes its cells before any cell runs: they fan out together
+        assert services.sweeps.create_cells(sweep_id) == "created"
     with pg.read_session() as session:
-        cells = {fold["index"]: session.scalars(select(Run.id).where(Run.sweep_id == fold["sweep_id"])).all()
-                 for fold in wf.folds}
-        assert {k: len(ids) for k, ids in cells.items()} == {0: 4, 1: 4, 2: 4}
-    for k in (2, 0, 1):  # folds finishing in any order
-        assert services.backtests.execute_many(list(cells[k])) == "done"
+        cells = {sweep_id: session.scalars(select(Run.id).where(Run.sweep_id == sweep_id)).all()
+                 for sweep_id in sweeps}
+        assert [len(cells[s]) for s in sweeps] == [4, 4, 4, 4]
+    for sweep_id in (sweeps[2], sweeps[3], sweeps[0], sweeps[1]):  # sweeps finishing in any order
+        assert services.backtests.execute_many(list(cells[sweep_id])) == "done"
 
     with pg.read_session() as session:
         stored = session.get(Walkforward, wf.id)
         assert stored.status == "testing"
-        folds = stored.folds
+        folds, contrast = stored.folds, stored.contrast
         assert {s.status for s in session.scalars(select(Sweep).where(Sweep.walkforward_id == wf.id))} == {
             "completed"}
     chosen = []
     for fold in folds:
-        best = brute_force_best(services, pg, datetime.fromisoformat(fold["train_first"]),
-                                datetime.fromisoformat(fold["train_last"]))
+        train = write_csv(pg, tmp_path, datetime.fromisoformat(fold["train_first"]),
+                          datetime.fromisoformat(fold["train_last"]))
+        best = brute_force_best(train)
         assert {k: fold["params"][k] for k in GRID} == best, fold
         chosen.append(best)
     assert chosen == [{"fast": 5, "slow": 20}, {"fast": 8, "slow": 30}, {"fast": 5, "slow": 20}]  # per fold
+    whole = write_csv(pg, tmp_path, START, START + 249 * day)
+    assert {k: contrast["params"][k] for k in GRID} == brute_force_best(whole)  # the whole window, in sample
 
+    expected_growth = 1.0
     for k, fold in enumerate(folds):
         assert services.backtests.execute(fold["oos_run_id"]) == "completed"
         with pg.read_session() as session:
@@ -97,6 +128,40 @@ def test_a_walk_forward_chooses_each_folds_brute_force_best_and_runs_it_out_of_s
             assert run.start_at == START + (50 * k + 100 - 40) * day  # 40 warm-up bars before the test window
             assert run.end_at == START + (50 * k + 149) * day
             metrics = RunRepository(session).metrics([run.id])[run.id]
-        assert metrics["bars"] == 90
-        with pg.read_session() as session:  # the last OOS run completes the walk-forward
-            assert session.get(Walkforward, wf.id).status == ("completed" if k == 2 else "testing")
+            positions = RunRecords(session).positions(run.id)
+        # The same as `weaver backtest --warmup 40 --close-at-end` on the warm-up and test bars.
+        oos = write_csv(pg, tmp_path, run.start_at, run.end_at)
+        alone = weaver_backtest(oos, chosen[k], "--warmup", "40", "--close-at-end")
+        assert metrics["bars"] == alone["metrics"]["bars"] == 50  # the test window alone
+        assert metrics["final_equity"] == alone["metrics"]["final_equity"]
+        assert metrics["trades"] == alone["metrics"]["trades"] and alone["positions"] == [] and positions == []
+        expected_growth *= float(alone["final_equity"]) / 10000
+        with pg.read_session() as session:  # the OOS runs run; the contrast run is the last to finish
+            assert session.get(Walkforward, wf.id).status == "testing"
+
+    assert services.backtests.execute(contrast["run_id"]) == "completed"
+    with pg.read_session() as session:
+        stored = session.get(Walkforward, wf.id)
+        assert stored.status == "completed"
+        contrast_metrics = RunRepository(session).metrics([contrast["run_id"]])[contrast["run_id"]]
+    alone = weaver_backtest(whole, chosen_params(contrast))
+    assert contrast_metrics["final_equity"] == alone["metrics"]["final_equity"]
+    result = stored.result
+    assert result["folds_included"] == 3
+    assert abs(result["metrics"]["total_return_pct"] - (expected_growth - 1) * 100) < 1e-6
+    assert abs(result["metrics"]["final_equity"] - 10000 * expected_growth) < 0.0001
+    assert result["metrics"]["bars"] == 150
+    for fold in stored.folds:  # each fold's efficiency is its annualised OOS return over its IS one
+        with pg.read_session() as session:
+            figures = RunRepository(session).metrics([fold["chosen_run_id"], fold["oos_run_id"]])
+        inside, outside = figures[fold["chosen_run_id"]], figures[fold["oos_run_id"]]
+        is_rate = annualised_pct(inside["total_return_pct"], inside["bars"], inside["bars_per_year"])
+        oos_rate = annualised_pct(outside["total_return_pct"], outside["bars"], outside["bars_per_year"])
+        if is_rate > 0:
+            assert fold["efficiency"] == oos_rate / is_rate
+        else:
+            assert fold["efficiency"] is None and "not positive" in fold["efficiency_reason"]
+
+
+def chosen_params(contrast: dict) -> dict:
+    return {k: contrast["params"][k] for k in GRID}

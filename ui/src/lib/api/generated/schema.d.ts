@@ -683,7 +683,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** List walk-forwards, newest first */
+        get: operations["get_api_v1_walkforwards"];
         put?: never;
         /**
          * Launch a walk-forward: a sweep per fold's train window, the best cell out of sample
@@ -708,6 +709,67 @@ export interface paths {
         get: operations["get_api_v1_walkforwards_walkforward_id"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/walkforwards/{walkforward_id}/equity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The stitched out-of-sample equity and the contrast curve
+         * @description The folds whose out-of-sample run completed, chained from the starting cash; the contrast run over
+         *         the same span, rebased to the same cash. Both empty until an out-of-sample run completes.
+         */
+        get: operations["get_api_v1_walkforwards_walkforward_id_equity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/walkforwards/{walkforward_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel every unfinished cell and run
+         * @description A finished walk-forward is returned unchanged.
+         */
+        post: operations["post_api_v1_walkforwards_walkforward_id_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/walkforwards/{walkforward_id}/robustness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Monte Carlo and random-entry tests of the stitched out-of-sample trades
+         * @description As for a run, on every fold's out-of-sample trades in fold order. 409 until the walk-forward completes.
+         */
+        post: operations["post_api_v1_walkforwards_walkforward_id_robustness"];
         delete?: never;
         options?: never;
         head?: never;
@@ -877,6 +939,53 @@ export interface components {
              * @description the first few differing prices, earliest first
              */
             examples: components["schemas"]["ConflictOut"][];
+        };
+        /** ContrastOut */
+        ContrastOut: {
+            /**
+             * Sweep Id
+             * @description the sweep over the whole window
+             */
+            sweep_id: string;
+            /** Cells Total */
+            cells_total: number;
+            /** Cells Done */
+            cells_done: number;
+            /**
+             * Chosen Run Id
+             * @description its best cell by the objective
+             */
+            chosen_run_id: string | null;
+            /** Params */
+            params: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Run Id
+             * @description that cell's backtest over the whole window, with every record
+             */
+            run_id: string | null;
+            /** Run Status */
+            run_status: string | null;
+            /**
+             * Metrics
+             * @description the contrast run's metrics: in sample, so optimistic
+             */
+            metrics: {
+                [key: string]: number | null;
+            };
+            /** Reason */
+            reason: string | null;
+        };
+        /** CurvePointOut */
+        CurvePointOut: {
+            /**
+             * T
+             * Format: date-time
+             */
+            t: string;
+            /** Equity */
+            equity: number;
         };
         /** DeliveryOut */
         DeliveryOut: {
@@ -1320,6 +1429,17 @@ export interface components {
              * @description why no cell was chosen
              */
             reason: string | null;
+            /**
+             * Efficiency
+             * @description annualised OOS return / annualised IS return of this fold
+             * @default null
+             */
+            efficiency: number | null;
+            /**
+             * Efficiency Reason
+             * @default null
+             */
+            efficiency_reason: string | null;
         };
         /**
          * FoldsIn
@@ -1661,6 +1781,32 @@ export interface components {
              * @description share of random runs (0..1) whose return is at least the strategy's
              */
             p_value: number;
+        };
+        /** ResultOut */
+        ResultOut: {
+            /**
+             * Metrics
+             * @description the stitched out-of-sample curve's metrics
+             */
+            metrics: {
+                [key: string]: number | null;
+            };
+            /**
+             * Folds Included
+             * @description folds whose out-of-sample run completed and is in the stitched curve
+             */
+            folds_included: number;
+            /**
+             * Efficiency
+             * @description walk-forward efficiency: annualised stitched OOS return / the folds' mean annualised in-sample return
+             */
+            efficiency: number | null;
+            /** Efficiency Reason */
+            efficiency_reason: string | null;
+            /** Oos Annualised Return Pct */
+            oos_annualised_return_pct: number | null;
+            /** Is Annualised Return Pct */
+            is_annualised_return_pct: number | null;
         };
         /** ResultQuery */
         ResultQuery: {
@@ -2180,6 +2326,30 @@ export interface components {
             /** Mean */
             mean: number;
         };
+        /** StabilityOut */
+        StabilityOut: {
+            /** Name */
+            name: string;
+            /**
+             * Values
+             * @description the value each fold chose, in fold order (null: no cell chosen)
+             */
+            values: unknown[];
+            /** Distinct */
+            distinct: number;
+        };
+        /** StitchedPointOut */
+        StitchedPointOut: {
+            /**
+             * T
+             * Format: date-time
+             */
+            t: string;
+            /** Equity */
+            equity: number;
+            /** Fold */
+            fold: number;
+        };
         /** StrategyOut */
         StrategyOut: {
             /** Name */
@@ -2553,6 +2723,25 @@ export interface components {
              * @default 0
              */
             min_trades?: number;
+            /**
+             * Contrast
+             * @description also optimise on the whole window and run its best cell: the in-sample result shown beside the stitched out-of-sample one
+             * @default true
+             */
+            contrast?: boolean;
+        };
+        /** WalkforwardEquityOut */
+        WalkforwardEquityOut: {
+            /**
+             * Stitched
+             * @description the out-of-sample runs chained from the starting cash
+             */
+            stitched: components["schemas"]["StitchedPointOut"][];
+            /**
+             * Contrast
+             * @description the contrast run over the same span, from the same cash
+             */
+            contrast: components["schemas"]["CurvePointOut"][];
         };
         /** WalkforwardOut */
         WalkforwardOut: {
@@ -2586,7 +2775,7 @@ export interface components {
             min_trades: number;
             /**
              * Status
-             * @description optimising (the folds' sweeps run), testing (the out-of-sample runs run), completed or failed
+             * @description optimising (the sweeps run), testing (the out-of-sample and contrast runs run), completed, failed or cancelled
              */
             status: string;
             /** Error */
@@ -2596,10 +2785,70 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Cells Total
+             * @description cells of every sweep plus the out-of-sample and contrast runs queued
+             */
+            cells_total: number;
+            /** Cells Done */
+            cells_done: number;
             /** Folds */
             folds: components["schemas"]["FoldOut"][];
             /** Skipped Folds */
             skipped_folds: components["schemas"]["SkippedFoldOut"][];
+            /** @description the whole window optimised in sample; null if not asked for */
+            contrast: components["schemas"]["ContrastOut"] | null;
+            /** @description the stitched out-of-sample result; null until completed */
+            result: components["schemas"]["ResultOut"] | null;
+            /**
+             * Stability
+             * @description per parameter with a choice, the value each fold chose
+             */
+            stability: components["schemas"]["StabilityOut"][];
+        };
+        /** WalkforwardSummaryOut */
+        WalkforwardSummaryOut: {
+            /** Id */
+            id: string;
+            /** Name */
+            name: string | null;
+            /** Strategy */
+            strategy: string;
+            /** Status */
+            status: string;
+            /** Objective */
+            objective: string;
+            /** Direction */
+            direction: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Folds */
+            folds: number;
+            /** Cells Total */
+            cells_total: number;
+            /** Cells Done */
+            cells_done: number;
+            /**
+             * Oos Return Pct
+             * @description the stitched out-of-sample total return, once completed
+             */
+            oos_return_pct: number | null;
+            /** Efficiency */
+            efficiency: number | null;
+        };
+        /** WalkforwardSummaryPage */
+        WalkforwardSummaryPage: {
+            /** Items */
+            items: components["schemas"]["WalkforwardSummaryOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Per Page */
+            per_page: number;
         };
         /** YearReturnsOut */
         YearReturnsOut: {
@@ -5638,6 +5887,74 @@ export interface operations {
             };
         };
     };
+    get_api_v1_walkforwards: {
+        parameters: {
+            query?: {
+                page?: number;
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WalkforwardSummaryPage"];
+                };
+            };
+            /** @description Malformed request: invalid JSON, nesting deeper than 64, a non-finite number, or a NUL character in a header, the path or the query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed; details.fields names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected error; the server log has the details under correlation_id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No answer within the request deadline (WEAVER_REQUEST_TIMEOUT_SECONDS); the work may still finish */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     post_api_v1_walkforwards: {
         parameters: {
             query?: never;
@@ -5774,6 +6091,265 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected error; the server log has the details under correlation_id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No answer within the request deadline (WEAVER_REQUEST_TIMEOUT_SECONDS); the work may still finish */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_v1_walkforwards_walkforward_id_equity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                walkforward_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WalkforwardEquityOut"];
+                };
+            };
+            /** @description Malformed request: invalid JSON, nesting deeper than 64, a non-finite number, or a NUL character in a header, the path or the query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected error; the server log has the details under correlation_id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No answer within the request deadline (WEAVER_REQUEST_TIMEOUT_SECONDS); the work may still finish */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_v1_walkforwards_walkforward_id_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                walkforward_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WalkforwardOut"];
+                };
+            };
+            /** @description Malformed request: invalid JSON, nesting deeper than 64, a non-finite number, or a NUL character in a header, the path or the query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in by the session cookie, but a change sent neither JSON nor X-Requested-With (CSRF defence) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected error; the server log has the details under correlation_id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No answer within the request deadline (WEAVER_REQUEST_TIMEOUT_SECONDS); the work may still finish */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_v1_walkforwards_walkforward_id_robustness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                walkforward_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RobustnessIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RobustnessOut"];
+                };
+            };
+            /** @description Malformed request: invalid JSON, nesting deeper than 64, a non-finite number, or a NUL character in a header, the path or the query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in by the session cookie, but a change sent neither JSON nor X-Requested-With (CSRF defence) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Illegal state transition or conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed; details.fields names each field */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
