@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 
 import numpy as np
 from click.testing import CliRunner
