@@ -14,9 +14,10 @@ asks. Called outside a tick, each order is a small tick of its own.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -27,6 +28,7 @@ from app.marvin.gateway import OrderRequest, client_order_id
 from app.marvin.instruments import Instrument, InstrumentError
 from app.veda.alpaca import BrokerError, BrokerRejected
 from app.veda.book import Book, RunFacts, load_book
+from app.veda.closing import Close, cancelled, confirm_cancels, open_on_symbol
 from app.veda.crypto_fees import CryptoSale, account_holdings, holding
 from app.veda.executions import Execution, wants_exact
 from app.veda.ledger import Ledger
@@ -53,6 +55,8 @@ class Answer:
     snapshot: BrokerOrder | None = None
     rejected: str | None = None
     unknown: bool = False
+    withdrawn: str | None = None  # not sent after all: why (a close that found nothing left to close)
+    qty: Decimal | None = None  # the qty sent, when it is not the one recorded (a close sized after its cancels)
 
 
 class LiveGateway(OrderEvents, RunReads):
@@ -77,6 +81,8 @@ class LiveGateway(OrderEvents, RunReads):
         self.to_cancel: list[tuple[str, str, str]] = []  # (order id, client_order_id, broker order id)
         self.to_check: list[tuple[str, str]] = []  # (order id, client_order_id) whose send is in doubt
         self.sales: dict[str, CryptoSale] = {}  # crypto sales from a long, sized to the account when sent
+        self.closes: dict[str, Close] = {}  # closes by order id, sent after their cancels (app/veda/closing.py)
+        self.pause: Callable[[float], None] = time.sleep  # between asks whether a close's cancels are done
         self.crypto_filled = False  # a crypto fill was booked: its fee is in the account's activities (fee_feed.py)
         self.open_ids: dict[str, str] | None = None  # the run's open orders (id → client_order_id); None: unknown
         self.booked: dict[str, tuple[str, Decimal]] = {}  # client_order_id → (status, filled qty) as booked
@@ -158,6 +164,8 @@ class LiveGateway(OrderEvents, RunReads):
         if problem:
             ledger.reject(order, problem)
             return order.id
+        if request.close_position:
+            self._cancel_first(uow, order.id, request.symbol, position)
         if instrument.is_crypto and request.side == "sell" and 0 < qty <= position:
             self.sales[order.id] = CryptoSale(request.symbol, qty, position, step)
         self.to_send.append((order.id, to_alpaca(request, qty, cid)))
@@ -174,8 +182,16 @@ class LiveGateway(OrderEvents, RunReads):
         if unsent:  # decided and withdrawn within the same bar: the broker never hears of it
             self.to_send.remove(unsent[0])
             self.ledger(self.work).withdraw(order, "canceled before it was sent")
-        elif order.broker_order_id:
+        elif order.broker_order_id and all(entry[0] != order_id for entry in self.to_cancel):
             self.to_cancel.append((order.id, order.client_order_id, order.broker_order_id))
+
+    def _cancel_first(self, uow: UnitOfWork, close_id: str, symbol: str, held: Decimal) -> None:
+        """A close cancels the run's open orders on its symbol before it is sent (app/veda/closing.py)."""
+        working = [order for order in open_on_symbol(uow.session, self.run_id, symbol)
+                   if all(entry[0] != order.id for entry in self.to_send)]
+        for order in working:
+            self.cancel(order.id)
+        self.closes[close_id] = Close(symbol, held, tuple(cancelled(order) for order in working))
 
     def _alone(self, act: Callable[[], Any]) -> Any:
         """A strategy call made outside a tick: record it, send it, book the answer."""
@@ -240,8 +256,9 @@ class LiveGateway(OrderEvents, RunReads):
         """Tell the broker what the tick decided (no unit of work is open): cancels, then new orders,
         then the orders a crashed attempt may or may not have sent. Returns the broker's answers."""
         answers: list[Answer] = []
-        cancels, sends, checks, sales = self.to_cancel, self.to_send, self.to_check, self.sales
-        self.to_cancel, self.to_send, self.to_check, self.sales = [], [], [], {}
+        cancels, sends, checks, sales, closes = self.to_cancel, self.to_send, self.to_check, self.sales, self.closes
+        self.to_cancel, self.to_send, self.to_check, self.sales, self.closes = [], [], [], {}, {}
+        confirmed: set[str] = set()  # cancelled orders whose state a close asked for already
         for order_id, cid, broker_id in cancels:
             try:
                 self.broker.cancel_order(broker_id)
@@ -250,6 +267,18 @@ class LiveGateway(OrderEvents, RunReads):
                 log.warning("order %s: cancel failed (%s)", order_id, exc.message)
         for order_id, request in sends:
             self.submitted += 1
+            sized = None
+            close = closes.get(order_id)
+            if close is not None:
+                qty = self._after_cancels(close, answers, confirmed)
+                if qty <= 0:
+                    answers.append(Answer(order_id, withdrawn=f"nothing left to close in {close.symbol} once "
+                                                              "the run's orders on it were cancelled"))
+                    continue
+                if float(qty) != request.qty:
+                    sized, request = qty, request.model_copy(update={"qty": float(qty)})
+                    if order_id in sales:
+                        sales[order_id] = replace(sales[order_id], qty=qty, run_holds=qty)
             try:
                 sale = sales.get(order_id)
                 held = self._account_holds(sale.symbol) if sale is not None else None
@@ -260,14 +289,28 @@ class LiveGateway(OrderEvents, RunReads):
                         continue
                     if qty != sale.qty:
                         request = request.model_copy(update={"qty": float(qty)})
-                answers.append(Answer(order_id, snapshot=self.broker.submit_order(request)))
+                answers.append(Answer(order_id, snapshot=self.broker.submit_order(request), qty=sized))
             except BrokerRejected as exc:
-                answers.append(Answer(order_id, rejected=exc.message))
+                answers.append(Answer(order_id, rejected=exc.message, qty=sized))
             except BrokerError as exc:  # no answer within the budget: the next tick's sync settles it
                 log.warning("order %s: broker unreachable (%s); left for reconciliation", order_id, exc.message)
+                if sized is not None:
+                    answers.append(Answer(order_id, qty=sized))
         for order_id, cid in checks:
-            answers.extend(self.poll(order_id, cid))
+            if order_id not in confirmed:
+                answers.extend(self.poll(order_id, cid))
         return answers
+
+    def _after_cancels(self, close: Close, answers: list[Answer], confirmed: set[str]) -> Decimal:
+        """Wait for the broker to confirm the close's cancels, add its word on each to `answers` (before
+        the close's own, so a fill that raced the cancel is booked first); the qty the close is to send."""
+        snapshots = confirm_cancels(self.broker, [c.client_order_id for c in close.cancels], self.pause)
+        for cancel in close.cancels:
+            snapshot = snapshots.get(cancel.client_order_id)
+            if snapshot is not None:
+                answers.append(Answer(cancel.order_id, snapshot=snapshot))
+                confirmed.add(cancel.order_id)
+        return close.qty_after(snapshots)
 
     def _account_holds(self, symbol: str) -> Decimal | None:
         """The account's long qty in `symbol` as the broker states it; None when it does not answer (the
@@ -309,7 +352,11 @@ class LiveGateway(OrderEvents, RunReads):
                 order = uow.session.get(Order, answer.order_id)
             if order is None:
                 continue
-            if answer.rejected is not None:
+            if answer.qty is not None:
+                order.qty = answer.qty
+            if answer.withdrawn is not None:
+                ledger.withdraw(order, answer.withdrawn)
+            elif answer.rejected is not None:
                 ledger.reject(order, answer.rejected)
                 run = uow.runs.get(self.run_id)
                 run.error = f"order {order.client_order_id} rejected by the broker: {answer.rejected}"
