@@ -44,6 +44,9 @@ class SweepOut(Out):
     progress: float = 0.0
     skipped: list[SkippedCellOut] = Field(default_factory=list,
                                           description="grid cells with invalid parameters, not counted in total")
+    walkforward_id: str | None = Field(None, description="the walk-forward this sweep optimises a window of")
+    fold: int | None = Field(None, description="which fold's train window (null: the whole window, or no "
+                                               "walk-forward)")
 
     @field_validator("skipped", mode="before")
     @classmethod

@@ -35,6 +35,9 @@ def test_a_walk_forward_through_the_api_shows_each_folds_progress_choice_and_out
     halfway = client.get(f"/api/v1/walkforwards/{wf['id']}").get_json()
     assert [(f["cells_done"], f["cells_total"]) for f in halfway["folds"]] == [(4, 4), (0, 4), (0, 4)]
     assert halfway["status"] == "optimising"
+    sweep = client.get(f"/api/v1/sweeps/{wf['folds'][1]['sweep_id']}").get_json()  # its sweep page links back
+    assert (sweep["walkforward_id"], sweep["fold"]) == (wf["id"], 1)
+    assert client.get(f"/api/v1/sweeps/{wf['contrast']['sweep_id']}").get_json()["fold"] is None
 
     for sweep_id in [f["sweep_id"] for f in wf["folds"][1:]] + [wf["contrast"]["sweep_id"]]:
         if sweep_id == wf["contrast"]["sweep_id"]:

@@ -2510,6 +2510,18 @@ export interface components {
              * @description grid cells with invalid parameters, not counted in total
              */
             skipped: components["schemas"]["SkippedCellOut"][];
+            /**
+             * Walkforward Id
+             * @description the walk-forward this sweep optimises a window of
+             * @default null
+             */
+            walkforward_id: string | null;
+            /**
+             * Fold
+             * @description which fold's train window (null: the whole window, or no walk-forward)
+             * @default null
+             */
+            fold: number | null;
         };
         /** SweepPage */
         SweepPage: {
