@@ -1,0 +1,49 @@
+"""Stitching out-of-sample folds: each fold's growth compounds on the last, trade P&L scales with it,
+and efficiency is a ratio of annualised returns, undefined when the in-sample one is not positive."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from app.greta.stitch import FoldCurve, annualised_pct, efficiency, stitch
+
+
+def fold(start_ns: int, equity: list[float], pnl: list[float], pct: list[float], exposure: float) -> FoldCurve:
+    ts = np.arange(start_ns, start_ns + len(equity), dtype=np.int64)
+    return FoldCurve(ts, np.array(equity), np.array(equity) * 0 + 100.0, 100.0, np.array(pnl), np.array(pct),
+                     exposure)
+
+
+def test_folds_compound_from_the_starting_cash_and_their_trades_scale_with_them():
+    first = fold(0, [100.0, 105.0, 110.0], [10.0], [10.0], 50.0)
+    second = fold(10, [100.0, 90.0, 95.0], [-5.0], [-5.0], 100.0)
+    out = stitch([first, second], 1000.0, 252.0)
+    assert out.equity.tolist() == pytest.approx([1000, 1050, 1100, 1100, 990, 1045])
+    assert out.fold.tolist() == [0, 0, 0, 1, 1, 1]
+    assert out.metrics["final_equity"] == pytest.approx(1045.0)
+    assert out.metrics["total_return_pct"] == pytest.approx(4.5)
+    assert out.metrics["trades"] == 2
+    assert out.metrics["expectancy"] == pytest.approx((100.0 - 55.0) / 2)  # P&L in the stitched account's dollars
+    assert out.metrics["exposure_pct"] == pytest.approx(75.0)  # each fold's, weighted by its bars
+    assert out.benchmark.tolist() == [1000.0] * 6
+
+
+def test_no_fold_is_an_error():
+    with pytest.raises(ValueError, match="no out-of-sample fold"):
+        stitch([], 1000.0, 252.0)
+
+
+def test_annualised_return_compounds_as_cagr_does():
+    assert annualised_pct(10.0, 253, 252) == pytest.approx(10.0)  # 252 periods: exactly one year
+    assert annualised_pct(21.0, 505, 252) == pytest.approx(10.0)
+    assert annualised_pct(-100.0, 10, 252) == -100.0
+    assert annualised_pct(5.0, 1, 252) is None and annualised_pct(None, 10, 252) is None
+
+
+def test_efficiency_is_the_ratio_and_says_why_it_is_missing():
+    assert efficiency(5.0, 20.0) == (0.25, None)
+    assert efficiency(-5.0, 20.0) == (-0.25, None)
+    ratio, reason = efficiency(5.0, -3.0)
+    assert ratio is None and "not positive" in reason
+    assert efficiency(None, 3.0)[0] is None
