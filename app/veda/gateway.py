@@ -86,6 +86,7 @@ class LiveGateway(OrderEvents, RunReads):
         self.crypto_filled = False  # a crypto fill was booked: its fee is in the account's activities (fee_feed.py)
         self.open_ids: dict[str, str] | None = None  # the run's open orders (id → client_order_id); None: unknown
         self.booked: dict[str, tuple[str, Decimal]] = {}  # client_order_id → (status, filled qty) as booked
+        self.rejected = False  # an order was rejected since the run was last marked (its count is read again)
         self.executions: dict[str, list[Execution]] = {}  # broker order id → executions read this tick
         # Events (listen/take_events): None until listen(); what was delivered, and since when to look.
         self._events_since: datetime | None = None
@@ -163,6 +164,7 @@ class LiveGateway(OrderEvents, RunReads):
         problem = refusal(request, qty, step) or self._refuse(uow, run, request, qty, price, position, equity)
         if problem:
             ledger.reject(order, problem)
+            self.rejected = True
             return order.id
         if request.close_position:
             self._cancel_first(uow, order.id, request.symbol, position)
@@ -396,6 +398,7 @@ class LiveGateway(OrderEvents, RunReads):
         """Keep the run's open orders known between ticks (what the next tick polls), and each order's
         booked state (what a trade update must bring to be news)."""
         self.booked[order.client_order_id] = (order.status, order.filled_qty or ZERO)
+        self.rejected = self.rejected or order.status == "rejected"
         if len(self.booked) > BOOKED_KEPT:
             del self.booked[next(iter(self.booked))]
         if self.open_ids is None:

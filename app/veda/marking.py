@@ -5,7 +5,8 @@ appended), the start-of-day equity (read once a day), the metric rows already st
 annualisation. Its trade figures are paired from its fills again only when its cash moved (a fill or
 a fee), the runs of one bar that traded together, their fills read in one query (`write`). Besides a
 backtest's equity figures a live run reports `day_pnl`: equity now − equity at 00:00 New York of the
-bar's day (the day the daily-loss limit counts), and `day_start_equity`. Nothing here opens a unit of
+bar's day (the day the daily-loss limit counts), and `day_start_equity`; and `orders_rejected` as a
+backtest counts it, read again only when the tick booked a rejection. Nothing here opens a unit of
 work: the tick hands its own in.
 """
 
@@ -17,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from app.clock.realtime import NEW_YORK
 from app.clock.timeframes import parse_timeframe
@@ -26,7 +27,7 @@ from app.greta.metrics import equity_metrics
 from app.marvin.instruments import Instrument
 from app.services.live_records import trade_metrics
 from app.veda.book import Book, RunFacts
-from app.walle.models import EquityPoint, RunMetric
+from app.walle.models import EquityPoint, Order, RunMetric
 from app.walle.uow import UnitOfWork
 
 
@@ -61,10 +62,11 @@ class Marking:
         return curve.day[1]
 
     def mark(self, uow: UnitOfWork, run: RunFacts, bar_ts: datetime, marks: dict[str, Decimal], book: Book,
-             pending: list[dict[str, Any]] | None = None) -> Decimal:
+             pending: list[dict[str, Any]] | None = None, rejected: bool = False) -> Decimal:
         """Mark positions at the bar's close and record the run's equity point and metrics for the bar.
         `pending`: the metrics' new values are added to it, for the caller to write with other runs'
-        in one statement (`write`) in the same unit of work."""
+        in one statement (`write`) in the same unit of work. `rejected`: an order of the run was rejected
+        since it was last marked."""
         equity = book.cash
         for symbol, position in book.positions.items():
             mark = marks.get(symbol, position.mark_price)
@@ -87,7 +89,7 @@ class Marking:
             curve.cash_seen = book.cash
             self.unpaired.add(run.id)
         daily = {"day_start_equity": float(day_start), "day_pnl": float(equity - day_start)}
-        changed = self._metrics(uow, run, curve, daily)
+        changed = self._metrics(uow, run, curve, daily, rejected)
         if pending is not None:
             pending.extend(changed)
         else:
@@ -114,8 +116,8 @@ class Marking:
         return curve
 
     @staticmethod
-    def _metrics(uow: UnitOfWork, run: RunFacts, curve: Curve, more: dict[str, float | int | None]
-                 ) -> list[dict[str, Any]]:
+    def _metrics(uow: UnitOfWork, run: RunFacts, curve: Curve, more: dict[str, float | int | None],
+                 rejected: bool = False) -> list[dict[str, Any]]:
         """Return, Sharpe, drawdown… from the run's equity points so far, so the dashboard shows and
         sorts live and paper runs by the same figures as backtests. New metrics are added to the
         session; the stored ones whose value changed are returned, to be written by `write_metrics`
@@ -128,6 +130,10 @@ class Marking:
         if curve.metrics is None:
             curve.metrics = {name: None if value is None else float(value) for name, value in uow.session.execute(
                 select(RunMetric.name, RunMetric.value).where(RunMetric.run_id == run.id))}
+        if rejected or "orders_rejected" not in curve.metrics:  # counted as Greta's results count them
+            uow.session.flush()  # this tick's rejections are rows of the session not written yet
+            more = {**more, "orders_rejected": uow.session.scalar(select(func.count()).where(
+                Order.run_id == run.id, Order.status == "rejected")) or 0}
         figures = {**equity_metrics(np.array(curve.equity), float(run.cash), curve.bars_per_year), **more}
         return Marking._store(uow, run.id, curve, figures)
 

@@ -381,7 +381,8 @@ class Ticker:
         gateway = context.gateway
         book = gateway.book if gateway.book is not None else load_book(uow, run)
         gateway.book = book
-        equity = self.desk.marking.mark(uow, run, bar_ts, marks, book, metrics)
+        equity = self.desk.marking.mark(uow, run, bar_ts, marks, book, metrics, gateway.rejected)
+        gateway.rejected = False
         if gateway.halt is None:  # a run that lost too much halts even when it did not trade
             gateway.halt = check_loss(run.options.get("risk"), RiskState(Decimal(0), Decimal(0), 0, equity,
                                                                           gateway.start_of_day_equity))

@@ -13,7 +13,7 @@ from app.events.reader import read_events
 from app.events.relay import CommandRelay
 from app.exchange import ExchangeServer
 from app.services.live_control import LiveControl
-from app.walle.models import Order, Position
+from app.walle.models import Order, Position, RunMetric
 from tests.integration.live.conftest import LIVE, PAPER, last_closed_bar, run_of, running_run, trading_client
 from workers.runtime import Runtime
 
@@ -77,6 +77,10 @@ def test_insufficient_buying_power_is_a_rejected_order_shown_on_the_run(
     with pg.read_session() as session:
         kinds = [e.type for e in read_events(session, 0, run_id=run_id)]
     assert "order.rejected" in kinds
+    with pg.read_session() as session:  # counted as a backtest counts its rejected orders
+        rejected = session.scalar(select(RunMetric.value).where(RunMetric.run_id == run_id,
+                                                                RunMetric.name == "orders_rejected"))
+    assert rejected == 1
 
 
 def test_risk_limits_refuse_orders_and_the_loss_limit_halts_the_run(
