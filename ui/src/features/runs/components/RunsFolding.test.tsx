@@ -28,7 +28,7 @@ function run(id: string, name: string, sweepId: string | null, sharpe: number): 
 const SWEEP: Sweep = {
   id: 'sweep-1', name: 'fast grid', strategy: 'sma_cross', grid: { fast: [5, 10, 20] }, settings: {},
   status: 'completed', error: null, created_at: '2024-01-02T14:00:00Z', total: 3, done: 3, failed: 0, progress: 1,
-  skipped: [],
+  skipped: [], walkforward_id: null, fold: null,
 } as Sweep;
 const [PLAIN_A, PLAIN_B, PLAIN_C] = [run('plain-a', 'plain a', null, 0.4), run('plain-b', 'plain b', null, 0.9),
   run('plain-c', 'plain c', null, 0.1)];
