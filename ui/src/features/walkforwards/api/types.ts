@@ -1,7 +1,6 @@
 /**
- * Walk-forward shapes as the UI reads them. The request's pieces come from the generated schema; the
- * reads are written here to the API's contract until the generated types carry them (list, equity,
- * contrast, result, stability), then narrow the generated ones the way lib/api/types does.
+ * Walk-forward shapes as the UI reads them: the generated ones, with the loosely declared fields
+ * (parameters, metrics) narrowed the way lib/api/types narrows a sweep's.
  */
 import type { components } from '@/lib/api/generated/schema';
 import type { Metrics, ParamValue, SweepCreate } from '@/lib/api/types';
@@ -22,89 +21,31 @@ export type WalkforwardCreate = SweepCreate & {
 
 export type WalkforwardStatus = 'optimising' | 'testing' | 'completed' | 'failed' | 'cancelled';
 
-export interface Fold {
-  index: number;
-  train_first: string;
-  train_last: string;
-  test_first: string;
-  test_last: string;
-  warmup_bars: number;
-  partial: boolean;
-  sweep_id: string;
-  cells_total: number;
-  cells_done: number;
-  params: Record<string, ParamValue> | null;
-  chosen_run_id: string | null;
+type Params = Record<string, ParamValue>;
+
+export type Fold = Omit<Schemas['FoldOut'], 'params' | 'in_sample_metrics' | 'oos_metrics'> & {
+  params: Params | null;
   in_sample_metrics: Metrics;
-  oos_run_id: string | null;
-  oos_status: string | null;
   oos_metrics: Metrics;
-  reason: string | null;
-  efficiency?: number | null;
-}
+};
 
-export interface Contrast {
-  sweep_id: string;
-  cells_total: number;
-  cells_done: number;
-  run_id: string | null;
-  params: Record<string, ParamValue> | null;
-  metrics: Metrics;
-  reason: string | null;
-}
+export type Contrast = Omit<Schemas['ContrastOut'], 'params' | 'metrics'> & { params: Params | null; metrics: Metrics };
 
-export interface WalkforwardResult {
-  metrics: Metrics;
-  efficiency: number | null;
-  efficiency_reason: string | null;
-  oos_annualised_return_pct: number | null;
-  is_annualised_return_pct: number | null;
-}
+export type WalkforwardResult = Omit<Schemas['ResultOut'], 'metrics'> & { metrics: Metrics };
 
-export interface StabilityRow { name: string; values: Array<ParamValue | null>; distinct: number }
+export type StabilityRow = Omit<Schemas['StabilityOut'], 'values'> & { values: Array<ParamValue | null> };
 
-export interface Walkforward {
-  id: string;
-  name: string | null;
-  strategy: string;
+export type Walkforward = Omit<Schemas['WalkforwardOut'], 'grid' | 'params' | 'folds' | 'contrast' | 'result' | 'stability'> & {
   grid: Record<string, ParamValue[]>;
-  params: Record<string, ParamValue>;
-  settings: Record<string, unknown>;
-  fold_spec: Record<string, unknown>;
-  objective: string;
-  direction: string;
-  min_trades: number;
-  status: WalkforwardStatus | string;
-  error: string | null;
-  created_at: string;
+  params: Params;
   folds: Fold[];
-  skipped_folds: Array<{ index: number; reason: string }>;
-  cells_total?: number;
-  cells_done?: number;
-  contrast?: Contrast | null;
-  result?: WalkforwardResult | null;
-  stability?: StabilityRow[];
-}
+  contrast: Contrast | null;
+  result: WalkforwardResult | null;
+  stability: StabilityRow[];
+};
 
-export interface WalkforwardSummary {
-  id: string;
-  name: string | null;
-  strategy: string;
-  status: WalkforwardStatus | string;
-  objective: string;
-  direction: string;
-  created_at: string;
-  folds: number;
-  cells_done: number;
-  cells_total: number;
-  oos_return_pct: number | null;
-  efficiency: number | null;
-}
-
-export interface WalkforwardEquity {
-  stitched: Array<{ t: string; equity: number | string; fold: number }>;
-  contrast: Array<{ t: string; equity: number | string }>;
-}
+export type WalkforwardSummary = Schemas['WalkforwardSummaryOut'];
+export type WalkforwardEquity = Schemas['WalkforwardEquityOut'];
 
 /** Still working: the folds' sweeps or the out-of-sample runs. */
 export function isActive(status: string): boolean {

@@ -7,13 +7,13 @@ import { formatMetric, metricDef, readMetric } from '@/lib/metrics';
 import { barTimeStyle } from '@/lib/time/barTime';
 import type { Fold, Walkforward } from '../api/types';
 import { objectiveKey } from './objective';
-import { describeParams } from './params';
+import { describeParams, sweptParams } from './params';
 
 /** Per fold: its windows, its sweep's progress, the cell it chose (in sample) and how that cell did out of sample. */
 export function FoldTable({ wf, timeframe }: { wf: Walkforward; timeframe: string }) {
   const style = barTimeStyle(timeframe);
   const objective = objectiveKey(wf.objective);
-  const swept = Object.entries(wf.grid).filter(([, v]) => v.length > 1).map(([k]) => k);
+  const swept = sweptParams(wf.grid);
   const metric = (m: Fold['oos_metrics'], key: string) => {
     const v = readMetric(m, key);
     return <span className={metricDef(key).signed ? tone(v) : ''}>{formatMetric(key, v)}</span>;
@@ -65,7 +65,10 @@ export function FoldTable({ wf, timeframe }: { wf: Walkforward; timeframe: strin
               </td>
               <td className="num">{metric(f.oos_metrics, 'sharpe')}</td>
               <td className="num">{metric(f.oos_metrics, 'trades')}</td>
-              <td className="num mono">{formatNumber(f.efficiency ?? null, 2)}</td>
+              <td className="num mono" data-testid="fold-efficiency" title={f.efficiency_reason ?? undefined}>
+                {f.efficiency === null && f.efficiency_reason ? <span className="dim">— ({f.efficiency_reason})</span>
+                  : formatNumber(f.efficiency, 2)}
+              </td>
               <td className="indicator" style={{ gap: 8 }}>
                 <Link to={`/sweeps/${f.sweep_id}`} aria-label={`fold ${f.index} sweep`} data-testid="fold-sweep-link">sweep</Link>
                 {f.chosen_run_id ? <Link to={`/runs/${f.chosen_run_id}`} aria-label={`fold ${f.index} chosen cell`}

@@ -1,8 +1,9 @@
 import { Link } from 'react-router-dom';
 import { formatNumber, formatPct, tone } from '@/lib/format';
 import { formatMetric, metricDef, readMetric } from '@/lib/metrics';
+import type { Metrics } from '@/lib/api/types';
 import type { Walkforward } from '../api/types';
-import { describeParams } from './params';
+import { describeParams, sweptParams } from './params';
 
 const ROWS = ['total_return', 'cagr', 'sharpe', 'sortino', 'max_drawdown', 'volatility', 'win_rate', 'profit_factor',
   'trades', 'exposure', 'final_equity'];
@@ -12,12 +13,11 @@ const ROWS = ['total_return', 'cagr', 'sharpe', 'sortino', 'max_drawdown', 'vola
  * what hindsight would have reported), and the walk-forward efficiency with the reason when there is none.
  */
 export function ResultPanel({ wf }: { wf: Walkforward }) {
-  const result = wf.result ?? null;
-  const contrast = wf.contrast ?? null;
+  const { result, contrast } = wf;
   if (!result) {
     return <p className="muted" data-testid="result-waiting">The stitched result comes once every fold&apos;s out-of-sample run has finished.</p>;
   }
-  const cell = (metrics: Walkforward['folds'][number]['oos_metrics'] | undefined, key: string) => {
+  const cell = (metrics: Metrics | undefined, key: string) => {
     const v = readMetric(metrics, key);
     return <span className={metricDef(key).signed ? tone(v) : ''}>{formatMetric(key, v)}</span>;
   };
@@ -27,8 +27,9 @@ export function ResultPanel({ wf }: { wf: Walkforward }) {
       <p data-testid="efficiency" data-value={result.efficiency ?? ''}>
         Walk-forward efficiency: <strong className="mono">{formatNumber(result.efficiency, 2)}</strong>
         {result.efficiency !== null ? (
-          <> — the out-of-sample annualised return ({formatPct(pct(result.oos_annualised_return_pct))}) over the in-sample
-            one ({formatPct(pct(result.is_annualised_return_pct))}); near 1, the optimisation found something that lasted.</>
+          <> — the stitched out-of-sample annualised return ({formatPct(pct(result.oos_annualised_return_pct))}) over the
+            folds&apos; mean in-sample one ({formatPct(pct(result.is_annualised_return_pct))}); near 1, what the optimisation
+            found lasted out of sample.</>
         ) : <span className="muted" data-testid="efficiency-reason"> — {result.efficiency_reason ?? 'not available'}.</span>}
       </p>
       <div className="table-wrap">
@@ -53,9 +54,9 @@ export function ResultPanel({ wf }: { wf: Walkforward }) {
       </div>
       {contrast ? (
         <p className="dim" data-testid="contrast-params">
-          Whole-window best: {contrast.params ? <span className="mono">{describeParams(contrast.params)}</span>
+          Whole-window best: {contrast.params ? <span className="mono">{describeParams(contrast.params, sweptParams(wf.grid))}</span>
             : <span>{contrast.reason ?? 'none chosen'}</span>}
-          {contrast.run_id ? <> · <Link to={`/runs/${contrast.run_id}`}>its backtest</Link></> : null}
+          {contrast.run_id ? <> · <Link to={`/runs/${contrast.run_id}`} data-testid="contrast-run-link">its backtest</Link></> : null}
           {' · '}<Link to={`/sweeps/${contrast.sweep_id}`}>its sweep</Link>
         </p>
       ) : null}

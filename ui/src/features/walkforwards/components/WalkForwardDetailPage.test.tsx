@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { MemoryRouter, Route, Routes } from 'react-router-dom';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { api } from '@/lib/api/client';
-import type { Walkforward, WalkforwardEquity } from '../api/types';
+import type { Fold, Walkforward, WalkforwardEquity } from '../api/types';
 import { WalkForwardDetailPage } from './WalkForwardDetailPage';
 
 vi.mock('@/lib/api/client', async (importOriginal) => {
@@ -19,13 +19,13 @@ vi.mock('@/components/charts/OverlayLinesChart', () => ({
 const get = vi.mocked(api.get);
 const post = vi.mocked(api.post);
 
-const fold = (index: number, params: Walkforward['folds'][number]['params'], extra: Partial<Walkforward['folds'][number]> = {}) => ({
+const fold = (index: number, params: Fold['params'], extra: Partial<Fold> = {}): Fold => ({
   index, train_first: '2021-01-04T00:00:00Z', train_last: '2021-12-31T00:00:00Z', test_first: '2022-01-03T00:00:00Z',
   test_last: '2022-06-30T00:00:00Z', warmup_bars: 50, partial: false, sweep_id: `s${index}`, cells_total: 4, cells_done: 4,
   params, chosen_run_id: params ? `c${index}` : null, in_sample_metrics: params ? { sharpe: 1.25 } : {},
   oos_run_id: params ? `o${index}` : null, oos_status: params ? 'completed' : null,
   oos_metrics: params ? { total_return_pct: 3.5, sharpe: 0.8, trades: 4 } : {}, reason: params ? null : 'no cell made 3 trades',
-  efficiency: params ? 0.64 : null, ...extra,
+  efficiency: params ? 0.64 : null, efficiency_reason: params ? null : 'no out-of-sample run', ...extra,
 });
 
 const DONE: Walkforward = {
@@ -37,14 +37,14 @@ const DONE: Walkforward = {
     test_last: '2022-09-30T00:00:00Z', partial: true })],
   skipped_folds: [{ index: 2, reason: 'the test window holds no bars' }],
   cells_total: 12, cells_done: 12,
-  contrast: { sweep_id: 'sc', cells_total: 4, cells_done: 4, run_id: 'rc', params: { fast: 10, slow: 20 },
+  contrast: { sweep_id: 'sc', cells_total: 4, cells_done: 4, chosen_run_id: 'cc', run_id: 'rc', run_status: 'completed', params: { fast: 10, slow: 20 },
     metrics: { total_return_pct: 21.0, sharpe: 1.9 }, reason: null },
-  result: { metrics: { total_return_pct: 3.5, sharpe: 0.8, trades: 4 }, efficiency: 0.42, efficiency_reason: null,
+  result: { metrics: { total_return_pct: 3.5, sharpe: 0.8, trades: 4 }, folds_included: 1, efficiency: 0.42, efficiency_reason: null,
     oos_annualised_return_pct: 4.2, is_annualised_return_pct: 10.0 },
   stability: [{ name: 'fast', values: [5, null], distinct: 1 }, { name: 'slow', values: [40, null], distinct: 1 }],
 };
 const EQUITY: WalkforwardEquity = {
-  stitched: [{ t: '2022-01-03T00:00:00Z', equity: 100000, fold: 0 }, { t: '2022-01-04T00:00:00Z', equity: '100350.00', fold: 0 }],
+  stitched: [{ t: '2022-01-03T00:00:00Z', equity: 100000, fold: 0 }, { t: '2022-01-04T00:00:00Z', equity: 100350, fold: 0 }],
   contrast: [{ t: '2022-01-03T00:00:00Z', equity: 100000 }],
 };
 

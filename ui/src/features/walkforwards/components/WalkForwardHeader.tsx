@@ -15,13 +15,6 @@ import { describeLength } from './period';
 
 const text = (v: unknown) => (typeof v === 'string' && v ? v : null);
 
-/** Cells finished of all the walk-forward's sweeps (the server's count, else the folds' and the contrast's). */
-export function cellProgress(wf: Walkforward): { done: number; total: number } {
-  if (typeof wf.cells_total === 'number' && typeof wf.cells_done === 'number') return { done: wf.cells_done, total: wf.cells_total };
-  const parts = [...wf.folds, ...(wf.contrast ? [wf.contrast] : [])];
-  return { done: parts.reduce((n, p) => n + p.cells_done, 0), total: parts.reduce((n, p) => n + p.cells_total, 0) };
-}
-
 /** Name, status, what was asked (window, folds, objective), progress, and Cancel while it works. */
 export function WalkForwardHeader({ wf }: { wf: Walkforward }) {
   const cancel = useCancelWalkforward(wf.id);
@@ -30,7 +23,7 @@ export function WalkForwardHeader({ wf }: { wf: Walkforward }) {
   const spec = wf.fold_spec;
   const timeframe = text(s.timeframe) ?? '1Day';
   const style = barTimeStyle(timeframe);
-  const { done, total } = cellProgress(wf);
+  const { cells_done: done, cells_total: total } = wf;
   const tested = wf.folds.filter((f) => f.oos_status && ['completed', 'failed', 'cancelled'].includes(f.oos_status)).length;
   const chosen = wf.folds.filter((f) => f.oos_run_id).length;
   const symbols = Array.isArray(s.symbols) ? s.symbols.map(String).join(', ') : '';

@@ -47,6 +47,7 @@ describe('fold timeline geometry', () => {
 describe('parameter stability', () => {
   it('reads swept parameters from the folds when the server sends no stability rows', () => {
     const rows = stabilityRows({
+      stability: [],
       grid: { fast: [5, 10], slow: [20], short: [true, false] },
       folds: [{ params: { fast: 5, slow: 20, short: true } }, { params: null }, { params: { fast: 10, slow: 20, short: true } }] as never,
     });
