@@ -4,10 +4,10 @@ Greta fills an order whole, so its close never meets an order of the run still f
 may still be filling when the strategy closes (Alpaca and the local exchange fill in parts): sold at
 the qty held when the strategy decided, the buy's remainder kept filling after the close, the run held
 shares after "closing", and its later sells met "insufficient qty available" (an open sell reserves
-its qty). So a close first cancels the run's own open orders on the symbol (found by the run's order
-records, never another run's orders on the same account), waits until the broker confirms each cancel
-(Alpaca's is asynchronous), and then sends what the run holds after them: a fill that raced the cancel
-is counted in.
+its qty). So a close first cancels the run's own open orders on the symbol that are in its way
+(`in_the_way`; found by the run's order records, never another run's orders on the same account),
+waits until the broker confirms each cancel (Alpaca's is asynchronous), and then sends what the run
+holds after them: a fill that raced the cancel is counted in.
 """
 
 from __future__ import annotations
@@ -69,6 +69,15 @@ def open_on_symbol(session: Session, run_id: str, symbol: str) -> list[Order]:
     rows = session.scalars(select(Order).where(Order.run_id == run_id, Order.symbol == symbol,
                                                Order.status.in_(list(OPEN)), Order.broker_order_id.is_not(None)))
     return [order for order in rows if order.status in OPEN]  # the session may hold a newer state than the row
+
+
+def in_the_way(order: Order, held: Decimal) -> bool:
+    """Whether a close cancels this open order. Greta fills a market order whole by the next bar, so one
+    still working (or any order filled in part) is what a backtest would have filled already: cancelled.
+    An order on the close's own side reserves the shares the close sells: cancelled. An untouched limit
+    or stop that would add to the position stays working, as it does in Greta."""
+    adds = (order.side == "buy") == (held > 0)
+    return not adds or order.type == "market" or (order.filled_qty or ZERO) > 0
 
 
 def cancelled(order: Order) -> Cancelled:

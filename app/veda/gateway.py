@@ -28,7 +28,7 @@ from app.marvin.gateway import OrderRequest, client_order_id
 from app.marvin.instruments import Instrument, InstrumentError
 from app.veda.alpaca import BrokerError, BrokerRejected
 from app.veda.book import Book, RunFacts, load_book
-from app.veda.closing import Close, cancelled, confirm_cancels, open_on_symbol
+from app.veda.closing import Close, cancelled, confirm_cancels, in_the_way, open_on_symbol
 from app.veda.crypto_fees import CryptoSale, account_holdings, holding
 from app.veda.executions import Execution, wants_exact
 from app.veda.ledger import Ledger
@@ -190,7 +190,7 @@ class LiveGateway(OrderEvents, RunReads):
     def _cancel_first(self, uow: UnitOfWork, close_id: str, symbol: str, held: Decimal) -> None:
         """A close cancels the run's open orders on its symbol before it is sent (app/veda/closing.py)."""
         working = [order for order in open_on_symbol(uow.session, self.run_id, symbol)
-                   if all(entry[0] != order.id for entry in self.to_send)]
+                   if in_the_way(order, held) and all(entry[0] != order.id for entry in self.to_send)]
         for order in working:
             self.cancel(order.id)
         self.closes[close_id] = Close(symbol, held, tuple(cancelled(order) for order in working))

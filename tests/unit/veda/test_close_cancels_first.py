@@ -107,3 +107,20 @@ def test_a_close_leaves_another_runs_order_on_the_same_symbol_working(desk: Desk
     (still,) = _orders(desk, other)
     assert still.status == "accepted"
     assert _held(desk, run_id) == D(0)
+
+
+def test_an_untouched_resting_limit_buy_keeps_working_after_the_close_as_in_greta(desk: Desk) -> None:
+    run_id = desk.start(STRATEGY, params={"rest_at": 50})
+    desk.broker.auto_fill = False
+    assert desk.tick(run_id, 0) == "done: 2 order(s)"
+    (buy,) = [o for o in _orders(desk, run_id) if o.type == "market"]
+    (resting,) = [o for o in _orders(desk, run_id) if o.type == "limit"]
+    desk.broker.fill(buy.client_order_id, "4", "100.00")
+    desk.broker.auto_fill = True
+    desk.tick(run_id, 1)
+
+    by_id = {o.id: o for o in _orders(desk, run_id)}
+    assert by_id[buy.id].status == "canceled"  # the market buy still filling: a backtest had filled it
+    assert by_id[resting.id].status not in ("canceled", "pending_cancel")  # Greta keeps a resting entry
+    assert desk.broker.orders[resting.client_order_id].status == "new"
+    assert _held(desk, run_id) == D(0)
