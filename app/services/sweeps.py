@@ -161,7 +161,7 @@ class SweepService:
             for batch in batches:
                 issue(uow.outbox, StartBacktests(batch))
             uow.outbox.emit("sweep.progress", {"sweep_id": sweep.id, "status": "running", "done": 0,
-                                               "total": len(valid)})
+                                               "total": len(valid), **owner_of(sweep)})
         sweep.total = len(valid)
         return batches
 
@@ -199,6 +199,11 @@ class SweepService:
         if sweep is None:
             raise NotFound(f"no sweep with id {sweep_id}")
         return sweep
+
+
+def owner_of(sweep: Sweep) -> dict[str, Any]:
+    """A walk-forward's sweep names it and its fold in its events (its page shows each fold's progress)."""
+    return {} if sweep.walkforward_id is None else {"walkforward_id": sweep.walkforward_id, "fold": sweep.fold}
 
 
 def record_cell_finished(uow: UnitOfWork, sweep_id: str) -> bool:

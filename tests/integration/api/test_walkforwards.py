@@ -121,10 +121,12 @@ def test_cancel_stops_every_unfinished_cell_and_later_cells_change_nothing(pg: C
     assert again["status"] == "cancelled" and all(f["oos_run_id"] is None for f in again["folds"])
     with pg.read_session() as session:  # what the SSE stream sends the walk-forward's page
         payloads = session.scalars(select(OutboxEvent.payload).where(OutboxEvent.type == "walkforward.cancelled")).all()
-        folds = {p.get("fold") for p in session.scalars(select(OutboxEvent.payload).where(
-            OutboxEvent.type.in_(["sweep.progress", "sweep.completed"]))).all() if p.get("walkforward_id") == wf["id"]}
+        progress = [p for p in session.scalars(select(OutboxEvent.payload).where(
+            OutboxEvent.type.in_(["sweep.progress", "sweep.completed"]))).all() if p.get("walkforward_id") == wf["id"]]
+        folds = {p["fold"] for p in progress if p["done"]}
     assert payloads == [{"walkforward_id": wf["id"], "status": "cancelled", "done": 16, "total": 16}]
     assert folds == {0}  # fold 0's cells reported per fold
+    assert {p["fold"] for p in progress if not p["done"]} == {0, 1, 2, None}  # each sweep's cells made: 0 done
 
 
 def test_bad_folds_and_objectives_are_422s_with_the_field(pg: Container, client: FlaskClient) -> None:
