@@ -12,7 +12,7 @@ async function expectAccessible(page: Page, name: string): Promise<void> {
   expect(report, `${name}: ${report.join('\n')}`).toEqual([]);
 }
 
-async function createAndFinish(request: APIRequestContext, server: ServerInfo, path: '/runs' | '/sweeps',
+async function createAndFinish(request: APIRequestContext, server: ServerInfo, path: '/runs' | '/sweeps' | '/walkforwards',
   data: Record<string, unknown>): Promise<string> {
   const headers = { Authorization: `Bearer ${server.token}` };
   const response = await request.post(`${server.url}/api/v1${path}`, { headers, data });
@@ -35,6 +35,9 @@ test('every page passes axe with no serious or critical violations', async ({ pa
     { ...common, mode: 'backtest', name: 'a11y backtest 10/30', params: { fast: 10, slow: 30 }, start_now: true });
   const sweepId = await createAndFinish(request, server, '/sweeps',
     { ...common, name: 'a11y sweep', grid: { fast: [5, 10], slow: [20, 30] } });
+  const walkforwardId = await createAndFinish(request, server, '/walkforwards',
+    { ...common, name: 'a11y walk-forward', grid: { fast: [5, 10], slow: [20, 30] }, start: '2021-01-01T00:00:00Z',
+      end: '2022-12-31T00:00:00Z', folds: { kind: 'rolling', train: '12M', test: '6M', warmup: 50 } });
 
   const pages: [string, string, string][] = [
     ['runs list', '/', 'runs-dashboard'],
@@ -44,7 +47,9 @@ test('every page passes axe with no serious or critical violations', async ({ pa
     ['new sweep form', '/sweeps/new', 'sweep-form'],
     ['sweep detail', `/sweeps/${sweepId}`, 'sweep-detail'],
     ['compare', `/compare?runs=${runId},${otherRunId}`, 'compare-equity'],
-    ['walk-forward', '/walkforwards', 'walkforwards-page'],
+    ['walk-forwards', '/walkforwards', 'walkforwards-table'],
+    ['new walk-forward form', '/walkforwards/new', 'walkforward-form'],
+    ['walk-forward detail', `/walkforwards/${walkforwardId}`, 'walkforward-equity'],
     ['data', '/data', 'data-page'],
     ['notifications', '/notifications', 'notifications-page'],
     ['live', '/live', 'live-panel'],

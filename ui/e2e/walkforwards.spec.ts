@@ -1,18 +1,80 @@
-import { expect, test } from './fixtures';
+import { expect, pickDailySymbol, test, watchErrors, type SeriesInfo } from './fixtures';
 
-test('the Walk-forward menu place says plainly it is not in this version, and leads to sweeps', async ({ page, openApp }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
-  });
+interface Fold { index: number; params: Record<string, number> | null; oos_run_id: string | null; sweep_id: string }
+interface Walkforward {
+  id: string; status: string; folds: Fold[];
+  result: { metrics: Record<string, number | null>; efficiency: number | null } | null;
+}
+
+test('launch a two-fold walk-forward through the form, watch it finish, read its folds and stitched result', async ({ page, openApp, apiGet, shot }) => {
+  test.setTimeout(90_000);
+  const errors = watchErrors(page);
+  const symbol = pickDailySymbol(await apiGet<SeriesInfo[]>('/bars/series'));
   await openApp('/');
   await page.getByTestId('nav-walk-forward').click();
-  await expect(page).toHaveURL(/\/walkforwards$/);
   await expect(page).toHaveTitle('Walk-forward · Weaver');
-  await expect(page.getByTestId('nav-walk-forward')).toHaveClass(/active/);
-  await expect(page.getByTestId('walkforwards-empty')).toContainText('Walk-forward runs are not in this version yet');
-  await page.getByTestId('walkforwards-empty').getByRole('link').click();
-  await expect(page.getByTestId('sweeps-page')).toBeVisible();
+  await page.getByTestId('new-walkforward').click();
+  await expect(page.getByTestId('walkforward-form')).toBeVisible();
+  await page.getByTestId('strategy-select').selectOption('sma_cross');
+  await page.getByTestId('grid-fast').fill('5, 10');
+  await page.getByTestId('grid-slow').fill('20, 40');
+  await expect(page.getByTestId('grid-fieldset')).toContainText('4 cells');
+  await page.getByTestId('symbol-input').fill(symbol);
+  await page.getByTestId('symbol-input').press('Enter');
+  await page.getByTestId('start').fill('2021-01-01');
+  await page.getByTestId('end').fill('2022-12-31');
+  await page.getByTestId('folds-train').fill('12');
+  await page.getByTestId('folds-test').fill('6');
+  await page.getByTestId('folds-warmup').fill('50');
+  await page.getByTestId('walkforward-name').fill('e2e walk-forward');
+  // a bad length is refused beside its field before anything is sent
+  await page.getByTestId('folds-test-unit').selectOption('bars');
+  await page.getByTestId('submit-walkforward').click();
+  await expect(page.getByTestId('error-folds')).toContainText('all in bars or all as calendar periods');
+  await page.getByTestId('folds-test-unit').selectOption('M');
+  await expect(page.getByTestId('error-folds')).toHaveCount(0);
+  await shot('new-walkforward-form');
+  await page.getByTestId('submit-walkforward').click();
+
+  const detail = page.getByTestId('walkforward-detail');
+  await expect(detail).toBeVisible();
+  await expect(page).toHaveTitle('Walk-forward e2e walk-forward · Weaver');
+  await expect(page.getByTestId('fold-row')).toHaveCount(2);
+  await expect(page.getByTestId('timeline-row')).toHaveCount(2);
+  await expect(detail).toHaveAttribute('data-status', 'completed', { timeout: 75_000 });
+  const id = new URL(page.url()).pathname.split('/').pop()!;
+  const wf = await apiGet<Walkforward>(`/walkforwards/${id}`);
+  expect(wf.status).toBe('completed');
+
+  // each fold shows the cell it chose and links to its sweep and its out-of-sample run
+  for (const fold of wf.folds) {
+    const row = page.locator(`[data-testid="fold-row"][data-fold="${fold.index}"]`);
+    await expect(row.getByTestId('fold-progress')).toHaveAttribute('data-done', '4');
+    if (fold.params) {
+      await expect(row.getByTestId('fold-params')).toHaveText(`fast=${fold.params.fast}, slow=${fold.params.slow}`);
+      await expect(row.getByTestId('fold-oos-link')).toHaveAttribute('href', `/runs/${fold.oos_run_id}`);
+    }
+    await expect(row.getByTestId('fold-sweep-link')).toHaveAttribute('href', `/sweeps/${fold.sweep_id}`);
+  }
+  // the stitched out-of-sample result, to the cent of a percent, beside the whole-window contrast
+  expect(wf.result).not.toBeNull();
+  const ret = wf.result!.metrics.total_return_pct;
+  const oosReturn = page.locator('[data-testid="result-row"][data-metric="total_return"] [data-testid="result-oos"]');
+  await expect(oosReturn).toContainText(ret === null || ret === undefined ? '—' : `${Math.abs(ret).toFixed(2)}%`);
+  await expect(page.getByTestId('result-contrast').first()).toBeVisible();
+  await expect(page.getByTestId('efficiency')).toContainText('Walk-forward efficiency');
+  await expect(page.getByTestId('walkforward-equity-legend')).toContainText('Stitched out-of-sample');
+  await expect(page.getByTestId('walkforward-equity-legend')).toContainText('Whole-window optimised');
+  await expect(page.getByTestId('stability-chart')).toHaveCount(2);
+  await expect(page.getByTestId('robustness-form')).toBeVisible();
+  await shot('walkforward-detail');
+
+  // the list shows it finished, and a fold's sweep opens from its row
+  await page.getByTestId('nav-walk-forward').click();
+  const listed = page.getByTestId('walkforwards-table-row').filter({ hasText: 'e2e walk-forward' });
+  await expect(listed.getByTestId('status-badge')).toHaveAttribute('data-status', 'completed');
+  await listed.getByTestId('walkforward-link').click();
+  await page.locator('[data-testid="fold-row"][data-fold="0"]').getByTestId('fold-sweep-link').click();
+  await expect(page.getByTestId('sweep-detail')).toHaveAttribute('data-status', 'completed');
   expect(errors).toEqual([]);
 });

@@ -65,8 +65,9 @@ export function FoldTable({ wf, timeframe }: { wf: Walkforward; timeframe: strin
               </td>
               <td className="num">{metric(f.oos_metrics, 'sharpe')}</td>
               <td className="num">{metric(f.oos_metrics, 'trades')}</td>
-              <td className="num mono" data-testid="fold-efficiency" title={f.efficiency_reason ?? undefined}>
-                {f.efficiency === null && f.efficiency_reason ? <span className="dim">— ({f.efficiency_reason})</span>
+              <td className="num mono" data-testid="fold-efficiency">
+                {f.efficiency === null && f.efficiency_reason
+                  ? <abbr className="dim" title={f.efficiency_reason} aria-label={`none: ${f.efficiency_reason}`}>n/a</abbr>
                   : formatNumber(f.efficiency, 2)}
               </td>
               <td className="indicator" style={{ gap: 8 }}>

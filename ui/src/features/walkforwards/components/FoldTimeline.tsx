@@ -43,14 +43,14 @@ export function FoldTimeline({ folds, timeframe, zone }: { folds: Fold[]; timefr
         {layout.ticks.map((tick) => (
           <g key={tick.t}>
             <line x1={tick.x} x2={tick.x} y1={0} y2={layout.axisY} stroke="var(--line)" strokeWidth={1} />
-            <text x={tick.x} y={layout.axisY + 14} fill="var(--text-2)" fontSize={11} textAnchor="middle">
+            <text x={tick.x} y={layout.axisY + 14} fill="var(--text-2)" fontSize={10} textAnchor="middle">
               {formatInZone(tick.t, daily ? 'UTC' : zone, 'date')}
             </text>
           </g>
         ))}
         {layout.rows.map((row) => (
           <g key={row.index} data-testid="timeline-row" data-fold={row.index} data-partial={row.partial}>
-            <text x={layout.left - 8} y={row.y + layout.rowHeight - 4} fill="var(--text-2)" fontSize={11} textAnchor="end">
+            <text x={layout.left - 8} y={row.y + layout.rowHeight - 4} fill="var(--text-2)" fontSize={10} textAnchor="end">
               fold {row.index}
             </text>
             <rect x={row.train.x} y={row.y} width={row.train.width} height={layout.rowHeight} fill="var(--accent)" opacity={0.45} />

@@ -5,6 +5,9 @@ import type { Metrics } from '@/lib/api/types';
 import type { Walkforward } from '../api/types';
 import { describeParams, sweptParams } from './params';
 
+// links inside a sentence are told apart from it by more than their colour
+const UNDERLINED = { textDecoration: 'underline' } as const;
+
 const ROWS = ['total_return', 'cagr', 'sharpe', 'sortino', 'max_drawdown', 'volatility', 'win_rate', 'profit_factor',
   'trades', 'exposure', 'final_equity'];
 
@@ -56,8 +59,8 @@ export function ResultPanel({ wf }: { wf: Walkforward }) {
         <p className="dim" data-testid="contrast-params">
           Whole-window best: {contrast.params ? <span className="mono">{describeParams(contrast.params, sweptParams(wf.grid))}</span>
             : <span>{contrast.reason ?? 'none chosen'}</span>}
-          {contrast.run_id ? <> · <Link to={`/runs/${contrast.run_id}`} data-testid="contrast-run-link">its backtest</Link></> : null}
-          {' · '}<Link to={`/sweeps/${contrast.sweep_id}`}>its sweep</Link>
+          {contrast.run_id ? <> · <Link to={`/runs/${contrast.run_id}`} style={UNDERLINED} data-testid="contrast-run-link">its backtest</Link></> : null}
+          {' · '}<Link to={`/sweeps/${contrast.sweep_id}`} style={UNDERLINED}>its sweep</Link>
         </p>
       ) : null}
     </div>
