@@ -6,7 +6,7 @@ interface Walkforward {
   result: { metrics: Record<string, number | null>; efficiency: number | null } | null;
 }
 
-test('launch a two-fold walk-forward through the form, watch it finish, read its folds and stitched result', async ({ page, openApp, apiGet, shot }) => {
+test('launch a two-fold walk-forward through the form, watch it finish, read its folds and stitched result', async ({ page, openApp, apiGet, shot, request, server }) => {
   test.setTimeout(90_000);
   const errors = watchErrors(page);
   const symbol = pickDailySymbol(await apiGet<SeriesInfo[]>('/bars/series'));
@@ -66,8 +66,19 @@ test('launch a two-fold walk-forward through the form, watch it finish, read its
   await expect(page.getByTestId('walkforward-equity-legend')).toContainText('Stitched out-of-sample');
   await expect(page.getByTestId('walkforward-equity-legend')).toContainText('Whole-window optimised');
   await expect(page.getByTestId('stability-chart')).toHaveCount(2);
-  await expect(page.getByTestId('robustness-form')).toBeVisible();
   await shot('walkforward-detail');
+
+  // robustness on the stitched out-of-sample trades: the page shows what the API answers for the same settings
+  const response = await request.post(`${server.url}/api/v1/walkforwards/${id}/robustness`, {
+    headers: { Authorization: `Bearer ${server.token}` }, data: { resamples: 200, seed: 7 } });
+  expect(response.status(), await response.text()).toBe(200);
+  const robustness = (await response.json()) as { trades: number };
+  const panel = page.getByTestId('robustness-panel');
+  await panel.getByText(/^Settings:/).click();
+  await panel.getByTestId('robustness-resamples').fill('200');
+  await panel.getByTestId('robustness-seed').fill('7');
+  await panel.getByTestId('robustness-run').click();
+  await expect(panel.getByTestId('robustness-results')).toContainText(`${robustness.trades} trades from`);
 
   // the list shows it finished, and a fold's sweep opens from its row
   await page.getByTestId('nav-walk-forward').click();
@@ -76,5 +87,8 @@ test('launch a two-fold walk-forward through the form, watch it finish, read its
   await listed.getByTestId('walkforward-link').click();
   await page.locator('[data-testid="fold-row"][data-fold="0"]').getByTestId('fold-sweep-link').click();
   await expect(page.getByTestId('sweep-detail')).toHaveAttribute('data-status', 'completed');
+  await expect(page.getByTestId('sweep-walkforward')).toContainText('fold 0 of');
+  await page.getByTestId('sweep-walkforward').getByRole('link').click();
+  await expect(page.getByTestId('walkforward-detail')).toHaveAttribute('data-status', 'completed');
   expect(errors).toEqual([]);
 });

@@ -45,6 +45,12 @@ describe('SweepDetailPage', () => {
     expect(document.title).toBe('Sweep big grid · Weaver');
   });
 
+  it("links a walk-forward's fold sweep back to its walk-forward", async () => {
+    renderPage({ ...CREATING, walkforward_id: 'wf-9', fold: 2 });
+    expect(await screen.findByTestId('sweep-walkforward')).toHaveTextContent('The train window of fold 2 of a walk-forward.');
+    expect(screen.getByRole('link', { name: 'a walk-forward' })).toHaveAttribute('href', '/walkforwards/wf-9');
+  });
+
   it('shows why a sweep failed, and offers no cancel', async () => {
     renderPage({ ...CREATING, name: null, status: 'failed', error: 'symbols: no 1Day bars stored for AAPL' });
     expect(await screen.findByTestId('sweep-error')).toHaveTextContent('no 1Day bars stored for AAPL');

@@ -88,6 +88,12 @@ export function SweepDetailPage() {
             <span style={{ flex: 1 }}><ProgressBar value={s.total ? finished / s.total : s.progress} large label="sweep progress" /></span>
             <span className="mono">{progressText(s)}</span>
           </div>
+          {s.walkforward_id ? (
+            <div className="hint" data-testid="sweep-walkforward">
+              {s.fold === null ? 'The whole-window (contrast) optimisation of ' : `The train window of fold ${s.fold} of `}
+              <Link to={`/walkforwards/${s.walkforward_id}`} style={{ textDecoration: 'underline' }}>a walk-forward</Link>.
+            </div>
+          ) : null}
           {s.status === 'creating' ? (
             <div className="hint muted" data-testid="sweep-creating">Creating its {s.total} backtests…</div>
           ) : null}
