@@ -16,6 +16,7 @@ COMMANDS: dict[str, str] = {
     "db": "app.cli.db:db",
     "backtest": "app.cli.backtest:backtest",
     "sweep": "app.cli.sweep:sweep",
+    "walkforward": "app.cli.walkforward:walkforward",
     "bars": "app.cli.bars:bars",
     "runs": "app.cli.runs:runs",
     "exchange": "app.cli.exchange:exchange",

@@ -1,10 +1,12 @@
 """`weaver runs robustness RUN_ID`: Monte Carlo over a finished run's trades and the random-entry
-benchmark (app/services/robustness.py), as POST /api/v1/runs/{run_id}/robustness gives them."""
+benchmark (app/services/robustness.py), as POST /api/v1/runs/{run_id}/robustness gives them. Its options and
+tables serve `weaver walkforward robustness` too (app/cli/walkforward.py)."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 
 import click
 from rich.console import Console
@@ -17,16 +19,27 @@ from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.services.robustness import MAX_RESAMPLES, RobustnessAsk, RunRobustness, run_robustness
 
 
+def robustness_options(command: Callable[..., None]) -> Callable[..., None]:
+    """--resamples, --seed, --ruin-drawdown, --method and --json: `weaver runs robustness` and `weaver walkforward
+    robustness` alike."""
+    for option in reversed((
+        click.option("--resamples", type=click.IntRange(1, MAX_RESAMPLES), default=1000, show_default=True,
+                     help="Paths per test."),
+        click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True,
+                     help="The same seed gives the same figures."),
+        click.option("--ruin-drawdown", "ruin", type=click.FloatRange(0, 100, min_open=True), default=50.0,
+                     show_default=True, help="A path is ruined when its max drawdown reaches this many percent."),
+        click.option("--method", type=click.Choice(["bootstrap", "shuffle", "both"]), default="both",
+                     show_default=True),
+        click.option("--json", "as_json", is_flag=True, help="Print every figure (with the equity bands) as JSON."),
+    )):
+        command = option(command)
+    return command
+
+
 @runs.command()
 @click.argument("run_id")
-@click.option("--resamples", type=click.IntRange(1, MAX_RESAMPLES), default=1000, show_default=True,
-              help="Paths per test.")
-@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True,
-              help="The same seed gives the same figures.")
-@click.option("--ruin-drawdown", "ruin", type=click.FloatRange(0, 100, min_open=True), default=50.0,
-              show_default=True, help="A path is ruined when its max drawdown reaches this many percent.")
-@click.option("--method", type=click.Choice(["bootstrap", "shuffle", "both"]), default="both", show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Print every figure (with the equity bands) as JSON.")
+@robustness_options
 def robustness(run_id: str, resamples: int, seed: int, ruin: float, method: str, as_json: bool) -> None:
     """How much of a finished run's result is luck: its trades resampled (bootstrap) and reordered
     (shuffle), and the same trades at random entry bars."""
@@ -40,14 +53,20 @@ def robustness(run_id: str, resamples: int, seed: int, ruin: float, method: str,
         fail(exc.message, 2)
     finally:
         container.close()
+    show_robustness(result, as_json)
+
+
+def show_robustness(result: RunRobustness, as_json: bool, subject: str = "run") -> None:
+    """Every figure as JSON (as the API's body), or the tables."""
     if as_json:
         click.echo(json.dumps(dataclasses.asdict(result), indent=2))
         return
-    print_robustness(result, Console())
+    print_robustness(result, Console(), subject)
 
 
-def print_robustness(result: RunRobustness, console: Console) -> None:
-    console.print(f"run {result.run_id}: {result.trades} trades from {_money(result.start_equity)}, "
+def print_robustness(result: RunRobustness, console: Console, subject: str = "run") -> None:
+    """The tables of `weaver runs robustness` and `weaver walkforward robustness` (subject: what was tested)."""
+    console.print(f"{subject} {result.run_id}: {result.trades} trades from {_money(result.start_equity)}, "
                   f"{result.resamples:,} resamples, seed {result.seed}", highlight=False)
     if result.note:
         console.print(f"note: {result.note}", highlight=False)

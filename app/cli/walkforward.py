@@ -1,0 +1,261 @@
+"""`weaver walkforward run|show|list|cancel|robustness`: the command-line twin of /api/v1/walkforwards.
+
+    weaver walkforward run --strategy sma_cross --grid fast=5,10 --grid slow=20,50 --symbol AAPL \\
+        --train 12M --test 3M --objective sharpe
+
+`run` stores the walk-forward on the stored bars, as POST /walkforwards does; the backtest workers of a
+running `weaver standalone` or `weaver worker` do its cells. With --wait (the default) it watches them
+(app/cli/walkforward_wait.py) and prints the report; Ctrl-C leaves it running. Every command that takes
+an id takes a unique prefix of 6+ characters too (app/cli/walkforward_ids.py). Reports and --json read
+the API's own read model (walkforward_out), so the terminal and the API cannot disagree.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any, get_args
+
+import click
+import orjson
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import func, select
+
+from app.bootstrap import Container
+from app.cli.common import fail
+from app.cli.metric_text import number, pct
+from app.cli.outputs import check_file_target, wrote_file
+from app.cli.robustness import robustness_options, show_robustness
+from app.cli.run_ids import SHORT
+from app.cli.runs import _container, _cut, _when
+from app.cli.sweep import _grid
+from app.cli.walkforward_ids import WalkforwardIdProblem, resolve_walkforward_id
+from app.cli.walkforward_input import fees_form, length, refuse, slippage_form, spec_of, typed, typed_grid
+from app.marvin.instruments import ASSET_CLASSES
+from app.services.errors import Conflict, NotFound, ValidationFailed
+from app.services.specs import DEFAULT_CASH
+from app.services.walkforward_specs import Objective
+from app.walle.models import Walkforward
+
+INTERRUPTED = 130  # as a shell reports a command ended by Ctrl-C
+
+
+@click.group()
+def walkforward() -> None:
+    """Walk-forward optimisation: per fold, the best grid cell on the train window, run on the test window."""
+
+
+@walkforward.command()
+@click.option("--strategy", "strategy_name", required=True, help="Built-in name (sma_cross) or package.module:Class.")
+@click.option("--grid", "grid_items", multiple=True, required=True, metavar="NAME=V1,V2,...",
+              help="Values of one parameter to try (repeat for each swept parameter).")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter held fixed (repeatable).")
+@click.option("--symbol", "symbols", multiple=True, required=True, help="Stored symbol (repeatable).")
+@click.option("--timeframe", default="1Day", show_default=True)
+@click.option("--start", help="Window start (default: the first stored bar).")
+@click.option("--end", help="Window end (default: the last stored bar).")
+@click.option("--train", required=True, help="Train window: bars (250) or a calendar period (12M).")
+@click.option("--test", required=True, help="Test (out-of-sample) window: bars or a period (3M).")
+@click.option("--step", help="How far each fold moves (default: the test length).")
+@click.option("--gap", default="0", show_default=True, help="Bars or a period between train and test.")
+@click.option("--anchored", is_flag=True, help="Every train window starts at the first bar (default: rolling).")
+@click.option("--warmup", type=click.IntRange(0, 100_000), default=200, show_default=True,
+              help="Bars before each test window that feed the out-of-sample run's indicators, without trading.")
+@click.option("--objective", type=click.Choice(get_args(Objective)), default="sharpe", show_default=True)
+@click.option("--minimize", is_flag=True, help="Choose the lowest objective (e.g. max_drawdown_pct).")
+@click.option("--min-trades", type=click.IntRange(0, 1_000_000), default=0, show_default=True,
+              help="Cells with fewer trades are not chosen.")
+@click.option("--no-contrast", is_flag=True, help="Skip the whole-window (in-sample) optimisation shown beside it.")
+@click.option("--cash", default=str(DEFAULT_CASH), show_default=True)
+@click.option("--fees", default="none", show_default=True, help="none | alpaca | per_share:<rate> | percent:<pct>")
+@click.option("--slippage", default="none", show_default=True, help="none | <n>bp | range:<fraction>")
+@click.option("--fractional", is_flag=True)
+@click.option("--allow-short", is_flag=True)
+@click.option("--asset-class", type=click.Choice(ASSET_CLASSES), default=None,
+              help="For symbols Weaver has no instrument for (default: the stored instrument, else other).")
+@click.option("--name")
+@click.option("--wait/--no-wait", default=True, show_default=True,
+              help="Follow it to the end and print the report, or return once it is queued.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the walk-forward as the API gives it (once finished with --wait).")
+def run(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ...], symbols: tuple[str, ...],
+        timeframe: str, start: str | None, end: str | None, train: str, test: str, step: str | None, gap: str,
+        anchored: bool, warmup: int, objective: str, minimize: bool, min_trades: int, no_contrast: bool, cash: str,
+        fees: str, slippage: str, fractional: bool, allow_short: bool, asset_class: str | None, name: str | None,
+        wait: bool, json_path: Path | None) -> None:
+    """Launch a walk-forward on stored bars (the backtest workers run it)."""
+    if json_path is not None:
+        check_file_target(json_path, "--json")
+    from app.services.runs import RunService
+    from app.services.walkforwards import WalkforwardService
+
+    container = _container()  # first: it makes the configured strategy paths known
+    try:
+        spec = spec_of({
+            "strategy": strategy_name, "grid": typed_grid(strategy_name, _grid(grid_items)),
+            "params": typed(strategy_name, dict(p.partition("=")[::2] for p in params)), "symbols": list(symbols),
+            "timeframe": timeframe, "start": start, "end": end, "cash": cash, "fees": fees_form(fees),
+            "slippage": slippage_form(slippage), "fractional": fractional, "allow_short": allow_short,
+            "asset_class": asset_class, "name": name, "objective": objective,
+            "direction": "min" if minimize else "max", "min_trades": min_trades, "contrast": not no_contrast,
+            "folds": {"kind": "anchored" if anchored else "rolling", "train": length(train), "test": length(test),
+                      "step": None if step is None else length(step), "gap": length(gap), "warmup": warmup},
+        })
+        try:
+            wf_id = WalkforwardService(container.uow, RunService(container.uow)).create(spec).id
+        except ValidationFailed as exc:
+            refuse(exc.fields)
+        report = _read(container, wf_id)
+        cells = report.folds[0].cells_total if report.folds else 0
+        click.echo(f"walk-forward {wf_id} queued\n{len(report.folds)} fold(s) of {cells} cell(s) each"
+                   + (", and the whole window for contrast" * (not no_contrast))
+                   + (f"; {len(report.skipped_folds)} fold(s) skipped" * bool(report.skipped_folds)))
+        if wait:
+            report = _wait(container, wf_id)
+            from app.cli.walkforward_report import print_walkforward
+
+            print_walkforward(Console(), report)
+        else:
+            click.echo(f"follow it with `weaver walkforward show {wf_id[:SHORT]}`; the backtest workers of "
+                       "`weaver standalone` or `weaver worker` run it")
+        if json_path is not None:
+            json_path.write_bytes(_json(report))
+            wrote_file(json_path)
+    finally:
+        container.close()
+
+
+def _wait(container: Container, wf_id: str) -> Any:
+    from app.cli.walkforward_wait import wait_until_finished
+    from app.cli.worker_presence import idle_reason
+
+    try:
+        wait_until_finished(container, wf_id, lambda: idle_reason(container.settings.database_url))
+    except KeyboardInterrupt:
+        click.echo(f"\nstopped waiting; walk-forward {wf_id} keeps running. Follow it with `weaver walkforward "
+                   f"show {wf_id[:SHORT]}`, cancel it with `weaver walkforward cancel {wf_id[:SHORT]}`.", err=True)
+        sys.exit(INTERRUPTED)  # the caller's `finally` closes the container
+    return _read(container, wf_id)
+
+
+@walkforward.command()
+@click.argument("walkforward_id")
+@click.option("--json", "as_json", is_flag=True, help="Print it as GET /api/v1/walkforwards/{id} gives it.")
+def show(walkforward_id: str, as_json: bool) -> None:
+    """A walk-forward's folds, chosen parameters, stitched out-of-sample result and contrast."""
+    container = _container()
+    try:
+        report = _read(container, _walkforward_id(container, walkforward_id))
+    finally:
+        container.close()
+    if as_json:
+        click.echo(_json(report).decode())
+        return
+    from app.cli.walkforward_report import print_walkforward
+
+    print_walkforward(Console(), report)
+
+
+@walkforward.command("list")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+def list_(limit: int) -> None:
+    """The newest walk-forwards, ids cut to 8 characters (every `weaver walkforward` command takes them)."""
+    from app.services.walkforwards import progress
+
+    container = _container()
+    with container.read_session() as session:
+        total = session.scalar(select(func.count()).select_from(Walkforward)) or 0
+        rows = []
+        for wf in session.scalars(select(Walkforward).order_by(Walkforward.created_at.desc(), Walkforward.id.desc())
+                                  .limit(limit)):
+            done, cells = progress(session, wf)
+            result = wf.result or {}
+            rows.append((wf.id[:SHORT], _cut(wf.name or wf.strategy, 16), wf.status, _when(wf.created_at),
+                         str(len(wf.folds)), f"{done:,}/{cells:,}", pct((result.get("metrics") or {}).get(
+                             "total_return_pct")), number(result.get("efficiency"))))
+    container.close()
+    zone = datetime.now().astimezone().tzname() or "local time"
+    table = Table(title=f"{total} walk-forward(s), newest first; times in {zone}", box=None, padding=(0, 1),
+                  pad_edge=False, collapse_padding=True, title_justify="left")
+    for heading, justify in (("id", "left"), ("name", "left"), ("status", "left"), ("created", "left"),
+                             ("folds", "right"), ("done", "right"), ("OOS return", "right"), ("efficiency", "right")):
+        table.add_column(heading, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    for row in rows:
+        table.add_row(*row)
+    Console().print(table)
+
+
+@walkforward.command()
+@click.argument("walkforward_id")
+def cancel(walkforward_id: str) -> None:
+    """Cancel every unfinished cell and run of a walk-forward (a finished one is left as it is)."""
+    from app.services.runs import RunService
+    from app.services.walkforwards import WalkforwardService
+
+    container = _container()
+    try:
+        wf_id = _walkforward_id(container, walkforward_id)
+        with container.read_session() as session:
+            before = session.scalar(select(Walkforward.status).where(Walkforward.id == wf_id))
+        try:
+            WalkforwardService(container.uow, RunService(container.uow)).cancel(wf_id)
+        except (NotFound, Conflict) as exc:
+            fail(exc.message, 2)
+        with container.read_session() as session:  # read again: the service's row is expired once it returns
+            status = session.scalar(select(Walkforward.status).where(Walkforward.id == wf_id))
+    finally:
+        container.close()
+    click.echo(f"walk-forward {wf_id} cancelled" if status == "cancelled" and before != "cancelled"
+               else f"walk-forward {wf_id} is {status}: nothing to cancel")
+
+
+@walkforward.command()
+@click.argument("walkforward_id")
+@robustness_options
+def robustness(walkforward_id: str, resamples: int, seed: int, ruin: float, method: str, as_json: bool) -> None:
+    """Monte Carlo and random-entry tests of a completed walk-forward's stitched out-of-sample trades."""
+    from app.services.robustness import RobustnessAsk, walkforward_robustness
+
+    container = _container()
+    try:
+        wf_id = _walkforward_id(container, walkforward_id)
+        with container.read_session() as session:
+            result = walkforward_robustness(session, wf_id, RobustnessAsk(resamples, seed, ruin, method))
+    except (NotFound, Conflict, ValidationFailed) as exc:
+        fail(exc.message, 2)
+    finally:
+        container.close()
+    show_robustness(result, as_json, subject="walk-forward")
+
+
+def _walkforward_id(container: Container, text: str) -> str:
+    """The whole id of the walk-forward `text` names (the id or a unique prefix of 6+ characters), or exit 2."""
+    try:
+        with container.read_session() as session:
+            return resolve_walkforward_id(session, text)
+    except WalkforwardIdProblem as exc:
+        problem = str(exc)
+    container.close()  # after the session has given its connection back
+    fail(problem, 2)
+    raise AssertionError("unreachable")  # fail exits
+
+
+def _read(container: Container, wf_id: str) -> Any:
+    """The API's read model of the walk-forward (WalkforwardOut)."""
+    from app.glados.routes.walkforwards import walkforward_out
+
+    with container.read_session() as session:
+        wf = session.get(Walkforward, wf_id)
+        if wf is not None:
+            return walkforward_out(session, wf)
+    container.close()
+    fail(f"no walk-forward with id {wf_id}", 2)
+    raise AssertionError("unreachable")  # fail exits
+
+
+def _json(report: Any) -> bytes:
+    """As the API writes it (app/glados/api.py render): the model's JSON form through orjson."""
+    return orjson.dumps(report.model_dump(mode="json"), option=orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
+                        | orjson.OPT_INDENT_2)

@@ -1,0 +1,157 @@
+"""`weaver walkforward show`: the walk-forward's read model (the API's, app/glados/routes/walkforwards.py)
+as a report in 100 columns: status, one row per fold, the stitched out-of-sample result beside the
+contrast run, efficiency, parameter stability and the skipped folds. Figures as app/cli/metric_text.py
+writes them, so they read as in `weaver runs show` and the UI."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from app.cli.metric_text import DASH, METRICS, NOT_ENOUGH_DATA, metric_text, number
+from app.glados.routes.walkforwards import FoldOut, WalkforwardOut
+from app.greta.metrics import unavailable
+
+RESULT_ROWS = ("total_return_pct", "cagr_pct", "sharpe", "max_drawdown_pct", "trades", "final_equity")
+
+
+def print_walkforward(console: Console, wf: WalkforwardOut) -> None:
+    for line in header(wf):
+        console.print(line, highlight=False)
+    console.print(f"\n{len(wf.folds)} fold(s); in sample: the chosen cell on the train window", highlight=False)
+    console.print(folds_table(wf))
+    for line in fold_notes(wf):
+        console.print(line, highlight=False)
+    if wf.result is not None or (wf.contrast is not None and wf.contrast.run_id):
+        included = f" ({wf.result.folds_included} of {len(wf.folds)} folds)" if wf.result is not None else ""
+        console.print(f"\nout of sample, stitched{included}, vs the whole window optimised in sample", highlight=False)
+        console.print(result_table(wf))
+        console.print(efficiency_line(wf), highlight=False)
+    if any(v is not None for item in wf.stability for v in item.values):
+        console.print("\nparameter stability: the value each fold chose", highlight=False)
+        console.print(stability_table(wf))
+    for skipped in wf.skipped_folds:
+        console.print(f"skipped fold {skipped.index + 1}: {skipped.reason}", highlight=False)
+
+
+def header(wf: WalkforwardOut) -> list[str]:
+    s, f = wf.settings, wf.fold_spec
+    first = wf.folds[0].train_first if wf.folds else None
+    last = wf.folds[-1].test_last if wf.folds else None
+    span = f", {first:%Y-%m-%d} → {last:%Y-%m-%d}" if first and last else ""
+    step = f.get("step") if f.get("step") is not None else "= test"
+    pct = f" ({wf.cells_done / wf.cells_total:.0%})" if wf.cells_total else ""
+    lines = [
+        f"walk-forward {wf.id}" + (f"  {wf.name}" if wf.name else ""),
+        f"{wf.strategy} on {', '.join(s['symbols'])} {s['timeframe']}{span}",
+        f"objective: {wf.objective}, {'highest' if wf.direction == 'max' else 'lowest'}"
+        + (f"; cells with fewer than {wf.min_trades} trade(s) are not chosen" * bool(wf.min_trades)),
+        f"folds: {f.get('kind')}, train {f.get('train')}, test {f.get('test')}, step {step}, gap {f.get('gap', 0)}; "
+        f"{f.get('warmup')} warm-up bars before each test window",
+        f"status: {wf.status}, {wf.cells_done:,}/{wf.cells_total:,} cells and runs finished{pct}",
+    ]
+    if wf.error:
+        lines.append(f"error: {wf.error}")
+    return lines
+
+
+def folds_table(wf: WalkforwardOut) -> Table:
+    table = Table(box=None, padding=(0, 1), pad_edge=False, collapse_padding=True)
+    for heading, justify in (("fold", "right"), ("train", "left"), ("test", "left"), ("chosen", "left"),
+                             (f"in sample\n{_label(wf.objective)}", "right"), ("OOS\nreturn", "right"),
+                             ("OOS\ntrades", "right"), ("eff.", "right")):
+        table.add_column(heading, justify=justify, no_wrap=heading != "chosen")  # type: ignore[arg-type]
+    for fold in wf.folds:
+        table.add_row(str(fold.index + 1), _span(fold.train_first, fold.train_last),
+                      _span(fold.test_first, fold.test_last) + ("*" if fold.partial else ""), chosen(wf, fold),
+                      _figure(fold.in_sample_metrics, wf.objective), _figure(fold.oos_metrics, "total_return_pct"),
+                      _figure(fold.oos_metrics, "trades"), number(fold.efficiency))
+    return table
+
+
+def chosen(wf: WalkforwardOut, fold: FoldOut) -> str:
+    """The grid's parameters the fold chose; else why none was, or what it waits for."""
+    if fold.params is not None:
+        return params_text(wf.grid, fold.params)
+    if fold.reason:
+        return f"none: {fold.reason}"
+    return f"optimising ({fold.cells_done}/{fold.cells_total})" if wf.status == "optimising" else DASH
+
+
+def fold_notes(wf: WalkforwardOut) -> list[str]:
+    notes = []
+    if any(f.partial for f in wf.folds):
+        notes.append("* the test window runs past the data's end: shorter than asked")
+    for fold in wf.folds:
+        if fold.oos_run_id and fold.oos_status not in (None, "completed", "queued", "running", "created"):
+            notes.append(f"fold {fold.index + 1}: its out-of-sample run is {fold.oos_status}")
+        elif fold.efficiency is None and fold.efficiency_reason and fold.params is not None:
+            notes.append(f"fold {fold.index + 1} efficiency {DASH}: {fold.efficiency_reason}")
+    return notes
+
+
+def result_table(wf: WalkforwardOut) -> Table:
+    stitched = wf.result.metrics if wf.result is not None else {}
+    contrast = wf.contrast.metrics if wf.contrast is not None else {}
+    table = Table()
+    table.add_column("measure")
+    table.add_column("out of sample", justify="right")
+    table.add_column("in sample (contrast)", justify="right")
+    for name in RESULT_ROWS:
+        table.add_row(_label(name), _figure(stitched, name) if wf.result is not None else "pending",
+                      _figure(contrast, name) if wf.contrast is not None else "not asked")
+    if wf.contrast is not None:
+        picked = (params_text(wf.grid, wf.contrast.params) if wf.contrast.params is not None
+                  else f"none: {wf.contrast.reason}" if wf.contrast.reason else "pending")
+        table.add_row("parameters", "per fold", picked)
+    return table
+
+
+def efficiency_line(wf: WalkforwardOut) -> str:
+    result = wf.result
+    if result is None:
+        return f"walk-forward efficiency: {DASH} (once every out-of-sample run has finished)"
+    if result.efficiency is None:
+        return f"walk-forward efficiency: {DASH} ({result.efficiency_reason or 'not available'})"
+    return (f"walk-forward efficiency: {number(result.efficiency)} = annualised OOS return "
+            f"{metric_text('total_return_pct', result.oos_annualised_return_pct)} / mean annualised IS return "
+            f"{metric_text('total_return_pct', result.is_annualised_return_pct)}")
+
+
+def stability_table(wf: WalkforwardOut) -> Table:
+    table = Table()
+    table.add_column("parameter")
+    table.add_column("by fold (1, 2, …)")
+    table.add_column("distinct", justify="right")
+    for item in wf.stability:
+        table.add_row(item.name, " · ".join(DASH if v is None else str(v) for v in item.values), str(item.distinct))
+    return table
+
+
+def params_text(grid: Mapping[str, Any], params: Mapping[str, Any]) -> str:
+    """The swept parameters only (the fixed ones are the same in every fold)."""
+    names = [n for n in grid if n in params] or list(params)
+    return " ".join(f"{n}={params[n]}" for n in names)
+
+
+def _figure(metrics: Mapping[str, float | None], name: str) -> str:
+    if name in unavailable(dict(metrics)):
+        return NOT_ENOUGH_DATA
+    return metric_text(name, metrics.get(name))
+
+
+def _label(name: str) -> str:
+    """The UI's label without its note: "Sharpe (arithmetic, ann.)" → "Sharpe"."""
+    return METRICS.get(name, (name, ""))[0].split(" (")[0]
+
+
+def _span(first: datetime, last: datetime) -> str:
+    return f"{first:%Y-%m-%d}→{last:%Y-%m-%d}"
+
+
+def _day(value: Any) -> str | None:
+    return None if not value else str(value)[:10]

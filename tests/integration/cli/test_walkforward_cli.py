@@ -1,0 +1,267 @@
+"""`weaver walkforward` on the run's Postgres database: `run` queues what POST /walkforwards would; once the
+cells and the out-of-sample runs are executed (in-process, as the workers do) `show` prints each fold's
+chosen parameters and the stitched result to the cent as the API gives them, `--json` is the API's body,
+`run --wait` follows it to the report or says no worker is there (by the workers' Redis heartbeats or a
+standalone's lock), `cancel` cancels, bad input and unknown ids exit 2."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import redis
+from click.testing import CliRunner, Result
+from sqlalchemy import select
+
+from app.bootstrap import Container, build_services
+from app.cli import main, walkforward_wait
+from app.cli.metric_text import dollars, drawdown, number, pct
+from app.cli.worker_presence import idle_reason
+from app.glados.app import create_app
+from app.glados.routes.walkforwards import WalkforwardOut, walkforward_out
+from app.walle.models import Run, Sweep, Walkforward
+from tests.conftest import TEST_TOKEN
+from tests.integration.workers.test_walkforward import MIN_TRADES, store_walk
+from workers.heartbeat import SCHEDULER, RedisHeartbeats
+
+RUN = ("walkforward", "run", "--strategy", "sma_cross", "--grid", "fast=5,8", "--grid", "slow=20,30", "--symbol",
+       "AAPL", "--cash", "10000", "--train", "100", "--test", "50", "--warmup", "40", "--objective",
+       "total_return_pct", "--min-trades", str(MIN_TRADES))
+
+
+@pytest.fixture
+def env(pg: Container) -> dict[str, str | None]:
+    return {"WEAVER_DATABASE_URL": pg.settings.database_url, "WEAVER_BROKER": "memory", "WEAVER_REDIS_URL": None,
+            "COLUMNS": "100"}
+
+
+def weaver(env: dict[str, str | None], *args: str) -> Result:
+    return CliRunner().invoke(main, list(args), env=env)
+
+
+def queued_id(result: Result) -> str:
+    """The id `run` says it queued (exit status aside: Ctrl-C while waiting is 130)."""
+    found = re.search(r"walk-forward ([0-9a-f-]{36}) queued\n3 fold\(s\) of 4 cell\(s\) each", result.stdout)
+    assert found, result.stdout
+    return found.group(1)
+
+
+def execute(pg: Container, wf_id: str) -> None:
+    """What the backtest workers do: every sweep's cells, then the out-of-sample and contrast runs."""
+    services = build_services(pg.settings, container=pg)
+    with pg.read_session() as session:
+        sweeps = session.scalars(select(Sweep.id).where(Sweep.walkforward_id == wf_id)).all()
+    for sweep_id in sweeps:
+        assert services.sweeps.create_cells(sweep_id) == "created"
+    for sweep_id in sweeps:
+        with pg.read_session() as session:
+            cells = session.scalars(select(Run.id).where(Run.sweep_id == sweep_id)).all()
+        assert services.backtests.execute_many(list(cells)) == "done"
+    with pg.read_session() as session:
+        wf = session.get(Walkforward, wf_id)
+        final = [f["oos_run_id"] for f in wf.folds] + [wf.contrast["run_id"]]
+    for run_id in final:
+        assert services.backtests.execute(run_id) == "completed"
+
+
+def read_model(pg: Container, wf_id: str) -> WalkforwardOut:
+    with pg.read_session() as session:
+        return walkforward_out(session, session.get(Walkforward, wf_id))
+
+
+def row(out: str, label: str) -> str:
+    return next(line for line in out.splitlines() if re.match(rf"[│ ]*{re.escape(label)} ", line))
+
+
+def assert_report(out: str, wf: WalkforwardOut) -> None:
+    assert f"walk-forward {wf.id}" in out and "status: completed, 20/20 cells and runs finished (100%)" in out
+    for fold in wf.folds:  # one row per fold: windows, the grid's chosen values, IS figure, OOS return and trades
+        line = next(line for line in out.splitlines() if line.startswith(f"   {fold.index + 1} "))
+        assert f"{fold.train_first:%Y-%m-%d}→{fold.train_last:%Y-%m-%d}" in line
+        assert f"{fold.test_first:%Y-%m-%d}→{fold.test_last:%Y-%m-%d}" in line
+        assert f"fast={fold.params['fast']} slow={fold.params['slow']}" in line, line
+        assert pct(fold.in_sample_metrics["total_return_pct"]) in line
+        assert pct(fold.oos_metrics["total_return_pct"]) in line and number(fold.efficiency) in line
+    assert [f"fast={f.params['fast']} slow={f.params['slow']}" for f in wf.folds] == [
+        "fast=5 slow=20", "fast=8 slow=30", "fast=5 slow=20"]
+    stitched, contrast = wf.result.metrics, wf.contrast.metrics
+    total = row(out, "Total return")
+    assert pct(stitched["total_return_pct"]) in total and pct(contrast["total_return_pct"]) in total
+    equity = row(out, "Final equity")
+    assert dollars(stitched["final_equity"]) in equity and dollars(contrast["final_equity"]) in equity
+    assert drawdown(stitched["max_drawdown_pct"]) in row(out, "Max drawdown")
+    assert f"{wf.result.folds_included} of 3 folds" in out
+    assert re.search(r"│ fast +│ 5 · 8 · 5 +│ +2 │", out) and re.search(r"│ slow +│ 20 · 30 · 20 +│ +2 │", out)
+    assert all(len(line) <= 100 for line in out.splitlines()), max(out.splitlines(), key=len)
+
+
+def test_run_then_show_prints_each_folds_choice_and_the_stitched_result_as_the_api(
+        pg: Container, env: dict[str, str | None]) -> None:
+    store_walk(pg)
+    queued = weaver(env, *RUN, "--no-wait", "--name", "walk")
+    assert queued.exit_code == 0, queued.output
+    wf_id = queued_id(queued)
+    assert f"weaver walkforward show {wf_id[:8]}" in queued.stdout
+    early = weaver(env, "walkforward", "show", wf_id[:8])
+    assert early.exit_code == 0 and "status: optimising, 0/16" in early.stdout and "optimising (0/4)" in early.stdout
+
+    execute(pg, wf_id)
+    shown = weaver(env, "walkforward", "show", wf_id[:8])
+
+    assert shown.exit_code == 0, shown.output
+    wf = read_model(pg, wf_id)
+    assert wf.status == "completed"
+    assert_report(shown.stdout, wf)
+    as_json = weaver(env, "walkforward", "show", wf_id, "--json")
+    app = create_app({"SETTINGS": pg.settings, "CONTAINER": pg})
+    try:
+        client = app.test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {TEST_TOKEN}"
+        api = client.get(f"/api/v1/walkforwards/{wf_id}").get_json()
+    finally:
+        app.extensions["weaver"].broadcaster.stop()
+    assert json.loads(as_json.stdout) == api
+    assert api["result"]["metrics"]["final_equity"] == wf.result.metrics["final_equity"]
+
+    listed = weaver(env, "walkforward", "list")
+    line = row(listed.stdout, wf_id[:8])
+    assert "walk" in line and "completed" in line and "20/20" in line
+    assert pct(wf.result.metrics["total_return_pct"]) in line
+    robust = weaver(env, "walkforward", "robustness", wf_id[:8], "--resamples", "200", "--seed", "1")
+    assert robust.exit_code == 0, robust.output
+    trades = sum(int(f.oos_metrics["trades"]) for f in wf.folds)
+    assert f"walk-forward {wf_id}: {trades} trades from $10,000.00, 200 resamples, seed 1" in robust.stdout
+
+
+def test_run_waits_with_the_workers_and_prints_the_report(pg: Container, env: dict[str, str | None],
+                                                          monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    store_walk(pg)
+    monkeypatch.setattr(walkforward_wait, "POLL_SECONDS", 0.05)
+    failures: list[BaseException] = []
+
+    def workers() -> None:  # the workers, once the command has queued it
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                with pg.read_session() as session:
+                    wf_id = session.scalar(select(Walkforward.id))
+                if wf_id:
+                    execute(pg, wf_id)
+                    return
+                time.sleep(0.05)
+        except BaseException as exc:  # noqa: BLE001 - reported by the test's thread
+            failures.append(exc)
+
+    thread = threading.Thread(target=workers)
+    thread.start()
+    waited = weaver(env, *RUN, "--json", str(tmp_path / "wf.json"))
+    thread.join(60)
+    assert waited.exit_code == 0, waited.output
+
+    assert not failures, failures
+    wf_id = queued_id(waited)
+    assert_report(waited.stdout, read_model(pg, wf_id))
+    assert json.loads((tmp_path / "wf.json").read_text()) == json.loads(
+        weaver(env, "walkforward", "show", wf_id, "--json").stdout)
+
+
+def test_waiting_with_no_worker_says_so_and_ctrl_c_leaves_it_queued(pg: Container, env: dict[str, str | None],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    store_walk(pg)
+    monkeypatch.setattr(walkforward_wait, "STALL_SECONDS", 0.0)
+    polls: list[int] = []
+
+    def ctrl_c_on_the_third_poll() -> None:
+        polls.append(1)
+        if len(polls) == 3:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(walkforward_wait, "pause", ctrl_c_on_the_third_poll)
+    waited = weaver(env, *RUN)
+
+    assert waited.exit_code == 130, waited.output
+    wf_id = queued_id(waited)
+    assert waited.stderr.count("no backtest worker can reach this database") == 1  # once per stall
+    assert "0/16 cells done" in waited.stderr and "nothing is cancelled" in waited.stderr
+    assert f"keeps running. Follow it with `weaver walkforward show {wf_id[:8]}`, cancel it with " \
+           f"`weaver walkforward cancel {wf_id[:8]}`" in waited.stderr
+    assert read_model(pg, wf_id).status == "optimising"
+
+
+def test_cancel_marks_it_cancelled(pg: Container, env: dict[str, str | None]) -> None:
+    store_walk(pg)
+    wf_id = queued_id(weaver(env, *RUN, "--no-wait"))
+
+    cancelled = weaver(env, "walkforward", "cancel", wf_id[:8])
+
+    assert cancelled.exit_code == 0, cancelled.output
+    assert cancelled.stdout.strip() == f"walk-forward {wf_id} cancelled"
+    wf = read_model(pg, wf_id)
+    assert wf.status == "cancelled"
+    with pg.read_session() as session:
+        assert set(session.scalars(select(Sweep.status).where(Sweep.walkforward_id == wf_id))) == {"cancelled"}
+    again = weaver(env, "walkforward", "cancel", wf_id)
+    assert again.exit_code == 0, (again.output, again.exception)
+    assert again.stdout.strip() == f"walk-forward {wf_id} is cancelled: nothing to cancel"
+    assert "status: cancelled" in weaver(env, "walkforward", "show", wf_id).stdout
+
+
+def test_bad_folds_and_settings_exit_2_naming_the_field(pg: Container, env: dict[str, str | None]) -> None:
+    store_walk(pg)
+    mixed = weaver(env, *RUN[:-8], "--train", "12M", "--test", "50", "--no-wait")
+    too_long = weaver(env, *RUN[:-8], "--train", "300", "--test", "50", "--no-wait")
+    bad_symbol = weaver(env, *RUN, "--symbol", "NOT A TICKER", "--no-wait")
+    bad_fees = weaver(env, *RUN, "--fees", "lots", "--no-wait")
+
+    assert mixed.exit_code == 2
+    assert re.search(r"^error: folds: train is a calendar period but test and step are in bars", mixed.stderr,
+                     re.M), mixed.stderr
+    assert too_long.exit_code == 2 and too_long.stderr.startswith("error: folds: "), too_long.stderr
+    assert bad_symbol.exit_code == 2 and "error: symbols: " in bad_symbol.stderr, bad_symbol.stderr
+    assert bad_fees.exit_code == 2 and bad_fees.stderr.startswith("error: fees: invalid fee model 'lots'")
+    with pg.read_session() as session:
+        assert session.scalar(select(Walkforward.id)) is None  # nothing was stored
+
+
+def test_an_unknown_or_short_id_exits_2_with_what_to_type(pg: Container, env: dict[str, str | None]) -> None:
+    unknown = weaver(env, "walkforward", "show", "ffffffff")
+    short = weaver(env, "walkforward", "cancel", "abc")
+
+    assert unknown.exit_code == 2
+    assert "error: no walk-forward with id 'ffffffff' or an id starting with it" in unknown.stderr
+    assert short.exit_code == 2 and "at least 6 of its first characters" in short.stderr
+
+
+def test_workers_are_judged_by_their_redis_heartbeats_and_a_standalone_by_its_lock(
+        pg: Container, redis_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    namespace = f"weaver-test-{uuid.uuid4().hex[:8]}"
+    for name, value in (("WEAVER_BROKER", "redis"), ("WEAVER_REDIS_URL", redis_url),
+                        ("WEAVER_QUEUE_NAMESPACE", namespace)):
+        monkeypatch.setenv(name, value)
+    beats = RedisHeartbeats(redis_url, namespace)
+    try:
+        assert "no backtest worker is running (none has sent a heartbeat in the last 20 s)" in idle_reason(
+            pg.settings.database_url)
+        beats.beat("host:1:1", ["live"])  # a live worker runs no backtest
+        assert "no backtest worker is running" in idle_reason(pg.settings.database_url)
+        beats.beat("host:2:1", ["backtest"])
+        assert "no scheduler is" in idle_reason(pg.settings.database_url)
+        beats.beat("host:3", [], role=SCHEDULER)
+        assert idle_reason(pg.settings.database_url) is None
+    finally:
+        keys = redis.Redis.from_url(redis_url).keys(f"{namespace}*")
+        if keys:
+            redis.Redis.from_url(redis_url).delete(*keys)
+
+    monkeypatch.setenv("WEAVER_BROKER", "memory")  # the embedded database: a live standalone runs the work
+    embedded = f"sqlite:///{tmp_path / 'weaver.db'}"
+    assert idle_reason(embedded) == (f"no backtest worker is running: start `weaver standalone --data-dir {tmp_path}` "
+                                     "to run it")
+    (tmp_path / "standalone.lock").write_text(str(os.getpid()))
+    assert idle_reason(embedded) is None
