@@ -86,11 +86,14 @@ def fold_notes(wf: WalkforwardOut) -> list[str]:
     notes = []
     if any(f.partial for f in wf.folds):
         notes.append("* the test window runs past the data's end: shorter than asked")
+    why_no_efficiency: dict[str, list[str]] = {}  # one line per reason, naming its folds
     for fold in wf.folds:
         if fold.oos_run_id and fold.oos_status not in (None, "completed", "queued", "running", "created"):
             notes.append(f"fold {fold.index + 1}: its out-of-sample run is {fold.oos_status}")
         elif fold.efficiency is None and fold.efficiency_reason and fold.params is not None:
-            notes.append(f"fold {fold.index + 1} efficiency {DASH}: {fold.efficiency_reason}")
+            why_no_efficiency.setdefault(fold.efficiency_reason, []).append(str(fold.index + 1))
+    for reason, folds in why_no_efficiency.items():
+        notes.append(f"efficiency {DASH} (fold{'s' * (len(folds) > 1)} {', '.join(folds)}): {reason}")
     return notes
 
 
@@ -128,7 +131,7 @@ def stability_table(wf: WalkforwardOut) -> Table:
     table.add_column("by fold (1, 2, …)")
     table.add_column("distinct", justify="right")
     for item in wf.stability:
-        table.add_row(item.name, " · ".join(DASH if v is None else str(v) for v in item.values), str(item.distinct))
+        table.add_row(item.name, " ".join(DASH if v is None else str(v) for v in item.values), str(item.distinct))
     return table
 
 
