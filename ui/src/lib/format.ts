@@ -76,3 +76,13 @@ export function formatAxisPrice(value: number): string {
   const places = size === 0 || size >= 1 ? 2 : Math.min(Math.max(1 - Math.floor(Math.log10(size)) + 2, 2), 8);
   return formatNumber(value, places);
 }
+
+/** A return already in percent: 1.234 → "1.23%", −0.5 → "−0.50%", null → "—". */
+export function formatReturnPct(value: number | null | undefined, places = 2): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
+  const text = Math.abs(value).toFixed(places);
+  const zero = Number(text) === 0;
+  const [int = '0', frac] = text.split('.');
+  const grouped = `${int.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${frac === undefined ? '' : `.${frac}`}`;
+  return `${value < 0 && !zero ? '−' : ''}${grouped}%`;
+}

@@ -8,7 +8,7 @@ import { EquityPanel } from './EquityPanel';
 import { MetricsGrid } from './MetricsGrid';
 import { PriceChartPanel } from './PriceChartPanel';
 import { RecordsTabs } from './RecordsTabs';
-import { RobustnessPanel } from './RobustnessPanel';
+import { RobustnessPanel } from '@/components/robustness/RobustnessPanel';
 import { RunHeader } from './RunHeader';
 import { usePageTitle } from '@/lib/usePageTitle';
 

@@ -2,20 +2,13 @@
  *  value that does not round to zero (−0.004% reads "0.00%", unstyled). */
 import { formatDecimal } from '@/lib/format';
 
+export { formatReturnPct } from '@/lib/format';
+
 const DASH = '—';
 
 /** Column labels of the monthly table (display text, not an API enum). */
 export const MONTH_LABELS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-/** A return already in percent: 1.234 → "1.23%", −0.5 → "−0.50%", null → "—". */
-export function formatReturnPct(value: number | null | undefined, places = 2): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
-  const text = Math.abs(value).toFixed(places);
-  const zero = Number(text) === 0;
-  const [int = '0', frac] = text.split('.');
-  const grouped = `${int.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${frac === undefined ? '' : `.${frac}`}`;
-  return `${value < 0 && !zero ? '−' : ''}${grouped}%`;
-}
 
 /** 'pos' | 'neg' | '' for a percent value as shown at `places` decimals. */
 export function returnTone(value: number | null | undefined, places = 2): 'pos' | 'neg' | '' {

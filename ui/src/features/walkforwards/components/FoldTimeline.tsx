@@ -14,7 +14,7 @@ const TRADING_DAY_MS = (365.25 / 252) * 86_400_000;
  * The table beneath gives the same windows as text.
  */
 export function FoldTimeline({ folds, timeframe, zone }: { folds: Fold[]; timeframe: string; zone: string }) {
-  const hatch = useId().replace(/:/g, '');
+  const hatch = `hatch-${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
   const daily = isDaily(timeframe);
   const barMs = (barSeconds(timeframe) ?? 86_400) * 1000;
   const layout = useMemo(() => timelineLayout(folds, { width: WIDTH, barMs, warmupMsPerBar: daily ? TRADING_DAY_MS : barMs }),

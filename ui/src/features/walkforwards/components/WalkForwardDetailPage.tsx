@@ -1,6 +1,6 @@
 import { useParams } from 'react-router-dom';
 import { ErrorBanner, Loading, Panel } from '@/components/ui/Feedback';
-import { RobustnessPanel } from '@/features/run-detail/components/RobustnessPanel';
+import { RobustnessPanel } from '@/components/robustness/RobustnessPanel';
 import { useStream } from '@/lib/stream/StreamProvider';
 import { useTimeZone } from '@/lib/time/useTimeZone';
 import { usePageTitle } from '@/lib/usePageTitle';

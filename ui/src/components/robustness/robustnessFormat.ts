@@ -1,8 +1,7 @@
 /** How the robustness results read: equity in dollars with separators and cents, percents to 2
  *  decimals, probabilities as percents, the random-entry benchmark as a sentence, and the form's checks. */
-import { formatCount, formatNumber } from '@/lib/format';
-import type { RandomEntry, RobustnessIn } from '../api/robustness';
-import { formatReturnPct } from './analysisFormat';
+import { formatCount, formatNumber, formatReturnPct } from '@/lib/format';
+import type { RandomEntry, RobustnessIn } from '@/lib/api/robustness';
 
 const DASH = '—';
 /** The server's cap on paths per test (app/services/robustness.py MAX_RESAMPLES); it refuses more (422). */

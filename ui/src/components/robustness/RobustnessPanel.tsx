@@ -5,9 +5,8 @@ import { ErrorBanner, Panel } from '@/components/ui/Feedback';
 import { isApiError } from '@/lib/api/client';
 import { isFinished } from '@/lib/api/runs';
 import type { Run } from '@/lib/api/types';
-import { formatCount, formatNumber } from '@/lib/format';
-import { type Histogram, type MonteCarlo, type Robustness, useRobustness } from '../api/robustness';
-import { formatReturnPct } from './analysisFormat';
+import { formatCount, formatNumber, formatReturnPct } from '@/lib/format';
+import { type Histogram, type MonteCarlo, type Robustness, useRobustness } from '@/lib/api/robustness';
 import { RobustnessFanChart } from './RobustnessFanChart';
 import { DEFAULT_FORM, drawdownBinLabel, formatEquity, formatShare, parseForm, randomEntrySentence,
   type RobustnessForm } from './robustnessFormat';

@@ -1,5 +1,5 @@
 import { formatCount } from '@/lib/format';
-import type { MonteCarlo } from '../api/robustness';
+import type { MonteCarlo } from '@/lib/api/robustness';
 import { formatEquity } from './robustnessFormat';
 
 const W = 600;

@@ -3,7 +3,7 @@ import { fireEvent, render, screen, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { api, ApiError } from '@/lib/api/client';
 import type { Run } from '@/lib/api/types';
-import type { MonteCarlo, RandomEntry, Robustness } from '../api/robustness';
+import type { MonteCarlo, RandomEntry, Robustness } from '@/lib/api/robustness';
 import { RobustnessPanel } from './RobustnessPanel';
 import { drawdownBinLabel, formatEquity, formatPValue, formatShare, parseForm, randomEntrySentence } from './robustnessFormat';
 
