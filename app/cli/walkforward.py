@@ -21,7 +21,7 @@ import click
 import orjson
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.bootstrap import Container
 from app.cli.common import fail
@@ -162,19 +162,13 @@ def show(walkforward_id: str, as_json: bool) -> None:
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
 def list_(limit: int) -> None:
     """The newest walk-forwards, ids cut to 8 characters (every `weaver walkforward` command takes them)."""
-    from app.services.walkforwards import progress
+    from app.services.walkforwards import listing
 
     container = _container()
     with container.read_session() as session:
-        total = session.scalar(select(func.count()).select_from(Walkforward)) or 0
-        rows = []
-        for wf in session.scalars(select(Walkforward).order_by(Walkforward.created_at.desc(), Walkforward.id.desc())
-                                  .limit(limit)):
-            done, cells = progress(session, wf)
-            result = wf.result or {}
-            rows.append((wf.id[:SHORT], _cut(wf.name or wf.strategy, 16), wf.status, _when(wf.created_at),
-                         str(len(wf.folds)), f"{done:,}/{cells:,}", pct((result.get("metrics") or {}).get(
-                             "total_return_pct")), number(result.get("efficiency"))))
+        found, total = listing(session, limit)
+    rows = [(wf.id[:SHORT], _cut(wf.name or wf.strategy, 16), wf.status, _when(wf.created_at), str(wf.folds),
+             f"{wf.cells_done:,}/{wf.cells_total:,}", pct(wf.oos_return_pct), number(wf.efficiency)) for wf in found]
     container.close()
     zone = datetime.now().astimezone().tzname() or "local time"
     table = Table(title=f"{total} walk-forward(s), newest first; times in {zone}", box=None, padding=(0, 1),

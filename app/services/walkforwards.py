@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -115,7 +116,7 @@ class WalkforwardService:
             with self.uow() as uow:
                 wf = get(uow, walkforward_id)
                 if wf.status not in ACTIVE:
-                    return wf
+                    return _detached(uow, wf)
                 run_ids = _owned_run_ids(uow, wf)
                 runs = uow.runs.lock(sorted(run_ids))
                 sweep_ids = [f["sweep_id"] for f in wf.folds] + ([wf.contrast["sweep_id"]] if wf.contrast else [])
@@ -123,7 +124,7 @@ class WalkforwardService:
                                     .with_for_update())
                 uow.session.refresh(wf, with_for_update=True)
                 if wf.status not in ACTIVE:
-                    return wf
+                    return _detached(uow, wf)
                 if not set(_owned_run_ids(uow, wf)) <= set(run_ids):
                     uow.rollback()
                     continue
@@ -138,7 +139,7 @@ class WalkforwardService:
                     uow.session.flush()
                     emit(uow, wf)
                 uow.commit()
-                return wf
+                return _detached(uow, wf)
         raise Conflict("the walk-forward kept changing while being cancelled; try again")
 
     def advance(self, walkforward_id: str) -> bool:
@@ -297,10 +298,50 @@ def progress(session: Session, wf: Walkforward) -> tuple[int, int]:
     return sum(d for _, d in cells) + (finished or 0), sum(t for t, _ in cells) + len(final)
 
 
+@dataclass(frozen=True)
+class Summary:
+    """A walk-forward as a list shows it."""
+
+    id: str
+    name: str | None
+    strategy: str
+    status: str
+    objective: str
+    direction: str
+    created_at: datetime
+    folds: int
+    cells_total: int
+    cells_done: int
+    oos_return_pct: float | None  # the stitched out-of-sample total return, once completed
+    efficiency: float | None
+
+
+def listing(session: Session, limit: int, offset: int = 0) -> tuple[list[Summary], int]:
+    """The newest walk-forwards first, and how many there are."""
+    total = session.scalar(select(func.count()).select_from(Walkforward)) or 0
+    rows = session.scalars(select(Walkforward).order_by(Walkforward.created_at.desc(), Walkforward.id.desc())
+                           .limit(limit).offset(offset)).all()
+    out = []
+    for wf in rows:
+        done, cells = progress(session, wf)
+        result = wf.result or {}
+        out.append(Summary(wf.id, wf.name, wf.strategy, wf.status, wf.objective, wf.direction, wf.created_at,
+                           len(wf.folds), cells, done, (result.get("metrics") or {}).get("total_return_pct"),
+                           result.get("efficiency")))
+    return out, total
+
+
 def emit(uow: UnitOfWork, wf: Walkforward) -> None:
     done, total = progress(uow.session, wf)
     uow.outbox.emit(f"walkforward.{wf.status}", {"walkforward_id": wf.id, "status": wf.status, "done": done,
                                                  "total": total})
+
+
+def _detached(uow: UnitOfWork, wf: Walkforward) -> Walkforward:
+    """The row as it stands, readable after the unit of work is gone."""
+    uow.session.refresh(wf)
+    uow.session.expunge(wf)
+    return wf
 
 
 def get(uow: UnitOfWork, walkforward_id: str) -> Walkforward:

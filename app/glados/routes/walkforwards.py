@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import Any
 
 from flask import Blueprint
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.glados.api import endpoint
 from app.glados.context import services
@@ -17,7 +18,7 @@ from app.services.errors import NotFound
 from app.services.robustness import RobustnessAsk, walkforward_robustness
 from app.services.walkforward_results import curves, stability
 from app.services.walkforward_specs import WalkforwardCreate
-from app.services.walkforwards import cells_of, progress
+from app.services.walkforwards import cells_of, listing, progress
 from app.walle.models import Run, Walkforward
 from app.walle.repositories import RunRepository, SweepRepository
 
@@ -195,18 +196,8 @@ def get_walkforward(walkforward_id: str) -> WalkforwardOut:
           response=page_of_cache(WalkforwardSummaryOut))
 def list_walkforwards(query: PageQuery):  # type: ignore[no-untyped-def]
     with services().container.read_session() as session:
-        total = session.scalar(select(func.count()).select_from(Walkforward)) or 0
-        rows = session.scalars(select(Walkforward).order_by(Walkforward.created_at.desc(), Walkforward.id.desc())
-                               .limit(query.per_page).offset(query.offset)).all()
-        items = []
-        for wf in rows:
-            done, cells = progress(session, wf)
-            result = wf.result or {}
-            items.append(WalkforwardSummaryOut(
-                id=wf.id, name=wf.name, strategy=wf.strategy, status=wf.status, objective=wf.objective,
-                direction=wf.direction, created_at=wf.created_at, folds=len(wf.folds), cells_total=cells,
-                cells_done=done, oos_return_pct=(result.get("metrics") or {}).get("total_return_pct"),
-                efficiency=result.get("efficiency")))
+        rows, total = listing(session, query.per_page, query.offset)
+    items = [WalkforwardSummaryOut(**dataclasses.asdict(row)) for row in rows]
     return page_of_cache(WalkforwardSummaryOut)(items=items, total=total, page=query.page, per_page=query.per_page)
 
 
