@@ -1,7 +1,7 @@
 """The runs list's JSON, written by orjson straight from the page's rows: the body `RunPage` documents,
 with each item what `RunOut` (GET /runs/{id}) says of the run, without building a model per run.
 
-On Postgres each item arrives as its JSON text (app/walle/repositories/run_item_json.py) and is written as
+On Postgres each item arrives as its JSON text (`runs.list_json`, migration 0015) and is written as
 it is (Postgres writes a whole float8 metric without a fraction: `"trades": 58`); elsewhere the items are
 dicts and `metric_numbers` writes the metrics alike. Either way `metrics_unavailable` (app/greta/metrics.py)
 and `state` are added last, from `app/services/run_state.py` (their rules live in Python only).

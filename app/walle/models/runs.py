@@ -105,6 +105,9 @@ class Run(EagerId, Base):
     # The run's metrics as the runs list sends them (JSON text), kept by triggers on run_metrics (0009,
     # Postgres; NULL: none, and always on SQLite). Not loaded with a Run: only the list reads it.
     metrics_json: Mapped[str | None] = mapped_column(Text, deferred=True)
+    # The run's runs-list item as JSON text (metrics included), kept by a trigger on runs (0015, Postgres;
+    # NULL on SQLite). Not loaded with a Run: only the list reads it.
+    list_json: Mapped[str | None] = mapped_column(Text, deferred=True)
 
 
 METRIC_TOP_LEVEL = text("run_sweep_id IS NULL")  # a metric of a run outside any sweep

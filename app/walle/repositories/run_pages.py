@@ -9,9 +9,9 @@ runs only while the page is short): the runs tied with the last key, the runs af
 thousands of sweep cells share) are read in order, not sorted; 0011's and 0012's partial twins of them
 for `cells=hide`, so the dashboard's top level seeks past none of the cells.
 
-The statement selects only what a list item shows, the run's metrics (on Postgres the JSON text that
-0009's triggers keep in `runs.metrics_json`) and the matching runs counted up to `COUNT_CAP`: no ORM
-objects. On Postgres it is one round trip in
+The statement selects only what a list item shows (on Postgres each run's item as the JSON text
+0015's trigger keeps in `runs.list_json`, its metrics included: nothing is written out per request) and
+the matching runs counted up to `COUNT_CAP`: no ORM objects. On Postgres it is one round trip in
 autocommit (no BEGIN or ROLLBACK), prepared at its first use on each connection and planned once per
 shape (its constants are written in), and run on the psycopg connection itself.
 """
@@ -32,7 +32,6 @@ from sqlalchemy import (
     Float,
     Integer,
     Select,
-    Text,
     bindparam,
     cast,
     exists,
@@ -45,7 +44,6 @@ from sqlalchemy import (
 )
 
 from app.walle.models import Run, RunMetric
-from app.walle.repositories.run_item_json import item_json
 from app.walle.repositories.runs import RUN_COLUMNS, RunFilter, RunRepository, cells_condition
 
 COUNT_CAP = 1_000  # counting further costs as much as the rows it counts: report "more than"
@@ -54,9 +52,8 @@ LIST_COLUMNS = (Run.id, Run.mode, Run.name, Run.strategy, Run.params, Run.symbol
                 Run.end_at, Run.cash, Run.fees, Run.slippage, Run.options, Run.status, Run.error, Run.progress,
                 Run.sweep_id, Run.created_at, Run.updated_at, Run.queued_at, Run.started_at, Run.finished_at)
 FIELDS = tuple(column.key for column in LIST_COLUMNS)
-JSON_FIELDS = frozenset({"params", "symbols", "fees", "slippage", "options", "metrics"})
-# On Postgres read as text, as written out: NUMERIC's text is what str(Decimal) gives (exact, e.g. "10000.0000").
-TEXT_FIELDS = JSON_FIELDS | {"cash"}
+# On Postgres a page reads only where each run stands and what its state derives from, beside its item's text.
+PG_COLUMNS = (Run.id, Run.mode, Run.status, Run.error, Run.created_at)
 
 
 @dataclass(frozen=True)
@@ -73,7 +70,7 @@ class RunRows:
     """A page: each run as {field: value} (`FIELDS` and `metrics`), where its last run stands, whether
     another run follows (`more`: the page read one row past its size, so a full last page says no), and
     the matching runs counted up to `COUNT_CAP` (`exact` false: there are more). With `json_text` (on
-    Postgres), each item is its whole JSON text, written by Postgres (run_item_json.py), with the run's
+    Postgres), each item is its whole JSON text, kept by Postgres (migration 0015), with the run's
     mode, status and error beside it (its `state` derives from them): `(text, mode, status, error)`."""
 
     items: list[Any]  # {field: value} dicts, or (JSON text, mode, status, error) with `json_text`
@@ -136,8 +133,10 @@ def arms(postgres: bool, sort: str, descending: bool, start: str, filters: tuple
     """The seeks that, read in turn, give the runs in order from `start` (without `LIMIT`): "first"
     (the first page), "key" (after a run with the bound sort key `p_key`) or "missing" (after a run
     without one). Built once per shape, so SQLAlchemy compiles each shape once."""
-    columns = [cast(c, Text).label(c.key) if postgres and c.key in TEXT_FIELDS else c for c in LIST_COLUMNS]
-    kept = [Run.metrics_json] if postgres else []  # after the sort key: the metrics as sent (0009's triggers)
+    columns = list(PG_COLUMNS if postgres else LIST_COLUMNS)
+    kept: list[Any] = []  # after the sort key: on Postgres the item as sent (0015's trigger)
+    if postgres:
+        kept = [Run.list_json]
     metric = sort not in RUN_COLUMNS
     if metric:  # ties in the metric index's order: its run_created_at is the run's created_at
         key, created_at, run_id = RunMetric.value, RunMetric.run_created_at, RunMetric.run_id
@@ -197,10 +196,8 @@ def page_statement(postgres: bool, seeks: tuple[Select[Any], ...], filters: tupl
     total = counted(filters).scalar_subquery().label("total")
     if not postgres:
         return select(*page.c, total).limit(limit)
-    metrics = func.coalesce(page.c.metrics_json, inline("{}"))
-    item = item_json({**{name: page.c[name] for name in FIELDS}, "metrics": metrics})
-    return select(item.label("item"), page.c.sort_key, page.c.created_at, page.c.id, total, page.c.mode,
-                  page.c.status, page.c.error).limit(limit)
+    return select(page.c.list_json.label("item"), page.c.sort_key, page.c.created_at, page.c.id, total,
+                  page.c.mode, page.c.status, page.c.error).limit(limit)
 
 
 SORT_KEY, TOTAL, METRICS = len(FIELDS), len(FIELDS) + 1, len(FIELDS) + 2  # after the fields in a page's rows
@@ -279,7 +276,7 @@ class RunPages:
         return RunRows(items, last, more, min(total, COUNT_CAP), total <= COUNT_CAP, self.postgres)
 
     def _read_postgres(self, statement: Select[Any], values: dict[str, Any], size: int) -> RunRows:
-        """The page straight from psycopg, each item as the JSON text Postgres wrote (run_item_json.py):
+        """The page straight from psycopg, each item as the JSON text Postgres keeps (migration 0015):
         SQLAlchemy's execution and row processing cost as much as the statement itself, and so did
         parsing two dozen values a run to write them out again."""
         written_in = tuple((name, values[name]) for name in WRITTEN_IN if name in values)

@@ -16,11 +16,11 @@ from app.glados.app import create_app
 from app.walle.bulk import bulk_insert
 from app.walle.models import Run, RunMetric
 from app.walle.repositories import RunFilter
-from app.walle.repositories.run_item_json import JSON_TEXT
 from app.walle.repositories.run_pages import RunPages, reading
 from tests.conftest import TEST_TOKEN, make_settings
 
 START = datetime(2026, 1, 5, 9, 30, 0, 250_000, tzinfo=UTC)
+JSON_TEXT = {"params", "symbols", "fees", "slippage", "options", "metrics"}  # sent as stored
 
 
 def add_varied_runs(container: Container) -> list[str]:
@@ -89,23 +89,27 @@ def test_each_list_item_equals_the_run_read_alone_on_sqlite(sqlite_url: str) -> 
         container.close()
 
 
+def run_id(i: int) -> str:
+    return f"00000000-0000-4000-8000-{i:012d}"
+
+
 def test_past_a_thousand_runs_the_total_says_more(client: FlaskClient, pg: Container, pg_url: str) -> None:
     with psycopg.connect(pg_url.replace("postgresql+psycopg://", "postgresql://")) as conn, conn.cursor() as cur:
         with cur.copy("COPY runs (id, mode, strategy, params, symbols, timeframe, cash, fees, slippage, options, "
                       "status, progress, created_at, updated_at) FROM STDIN") as copy:
             for i in range(1001):
                 at = START + timedelta(seconds=i)
-                copy.write_row((f"run-{i:05d}", "backtest" if i else "paper", "sma_cross", "{}", '["AAPL"]', "1Day",
+                copy.write_row((run_id(i), "backtest" if i else "paper", "sma_cross", "{}", '["AAPL"]', "1Day",
                                 "10000", "{}", "{}", "{}", "completed", 1.0, at, at))
     body = client.get("/api/v1/runs?per_page=2").get_json()
     assert (body["total"], body["total_exact"], [i["id"] for i in body["items"]]) == (1000, False,
-                                                                                      ["run-01000", "run-00999"])
+                                                                                      [run_id(1000), run_id(999)])
     body = client.get("/api/v1/runs?per_page=2&mode=paper").get_json()
     assert (body["total"], body["total_exact"], body["next_cursor"]) == (1, True, None)
 
 
 def test_postgres_writes_each_item_byte_for_byte_as_the_run_alone(client: FlaskClient, pg: Container) -> None:
-    """Each field of the item text Postgres writes (run_item_json.py) is what orjson writes of the run
+    """Each field of the item text Postgres keeps (migration 0015) is what orjson writes of the run
     read alone, byte for byte (but the JSON columns and metrics, sent as stored): microseconds or none,
     a whole and a half progress, escapes, nulls."""
     ids = add_varied_runs(pg)
@@ -166,3 +170,18 @@ def test_the_list_follows_a_runs_metrics_as_they_are_written_changed_and_deleted
         uow.commit()
     assert listed(ids[3]) == {}
     assert ids[0] not in {item["id"] for item in client.get("/api/v1/runs").get_json()["items"]}
+
+
+def test_the_list_follows_a_run_as_it_changes(client: FlaskClient, pg: Container) -> None:
+    """On Postgres each item is kept as text by 0015's trigger: an update of the run (a backtest's progress,
+    its finish) is in the next page, as GET /runs/{id} says it."""
+    ids = add_varied_runs(pg)
+    with pg.uow() as uow:
+        uow.session.execute(update(Run).where(Run.id == ids[1]).values(
+            status="running", progress=0.5, started_at=START + timedelta(minutes=1), name="renamed \"é\""))
+        uow.commit()
+    item = {item["id"]: item for item in client.get("/api/v1/runs?per_page=50").get_json()["items"]}[ids[1]]
+    alone = client.get(f"/api/v1/runs/{ids[1]}").get_json()
+    assert item == alone
+    assert (item["status"], item["progress"], item["started_at"], item["name"]) == (
+        "running", 0.5, "2026-01-05T09:31:00.250000Z", "renamed \"é\"")
