@@ -19,7 +19,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.greta.data.splits import split_warnings
 from app.greta.engine import BacktestCancelled, BacktestConfig, run_backtest
 from app.greta.records import BacktestResult
 from app.greta.specs import FeeSpec, SlippageSpec
@@ -195,7 +194,7 @@ class BacktestService:
 
     def _execute(self, claimed: Claimed) -> Finished | str:
         run_id = claimed.run.id
-        for warning in split_warnings(claimed.frames):  # no store for run notes yet: the worker's log says it
+        for warning in shared_bars.split_warnings(claimed.frames):  # no store for run notes yet: the log says it
             log.warning("backtest %s: %s", run_id, warning)
         started = time.perf_counter()
         try:  # a stored cost setting that no longer parses fails the run, like any bad setting

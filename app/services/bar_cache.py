@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
+from app.greta.data.splits import split_warnings
 from app.marvin.bars import BarFrame
 from app.walle.repositories.bars import BarRepository
 
@@ -31,12 +32,33 @@ class BarCache:
         self._lock = threading.Lock()
         self._batch = threading.local()
         self.hits = self.misses = 0
+        # Per cached frame (by identity, the frame held so its id stays its own): its split warnings,
+        # worked out once per process rather than once per sweep cell (about 3 ms on 39,000 bars).
+        self._warnings: dict[int, tuple[BarFrame, list[str]]] = {}
 
     def clear(self) -> None:
         """Forget every window: only for a database emptied underneath (tests truncate it; Weaver never
         deletes bars), where a refilled window can have the same stamp but other bars."""
         with self._lock:
             self._frames.clear()
+            self._warnings.clear()
+
+    def split_warnings(self, frames: list[BarFrame]) -> list[str]:
+        """greta.data.splits.split_warnings, remembered for the frames this cache holds."""
+        out = []
+        for frame in frames:
+            with self._lock:
+                known = self._warnings.get(id(frame))
+                cached = any(f is frame for f, _ in self._frames.values()) if known is None else True
+            if known is not None and known[0] is frame:
+                out += known[1]
+                continue
+            found = split_warnings([frame])
+            if cached:
+                with self._lock:
+                    self._warnings[id(frame)] = (frame, found)
+            out += found
+        return out
 
     @contextmanager
     def one_batch(self, checked: set[Key] | None = None) -> Iterator[set[Key]]:
@@ -74,7 +96,8 @@ class BarCache:
             self._frames[key] = (frame, stamp)
             self._frames.move_to_end(key)
             while sum(len(f) for f, _ in self._frames.values()) > self.max_bars and len(self._frames) > 1:
-                self._frames.popitem(last=False)
+                evicted, _ = self._frames.popitem(last=False)[1]
+                self._warnings.pop(id(evicted), None)
         if checked is not None:
             checked.add(key)
         return frame
