@@ -43,7 +43,8 @@ def list_runs(query: RunQuery) -> Response:
     """`sort` orders every matching run before paginating, so pages follow on; runs without the
     sorted metric come last in either order, and ties keep the newest first. Follow `next_cursor`
     (`?cursor=`) rather than `page` through many runs: each page then costs the same however deep.
-    `total` counts up to 1,000 runs (`total_exact` false: there are more). `cells=hide` leaves sweep
+    `total` counts up to 1,000 runs (`total_exact` false: there are more); past a page that counted more,
+    the cursor's pages say so without counting again. `cells=hide` leaves sweep
     cells out (each sweep is one row of `GET /sweeps`; `sweep_id=` lists its cells)."""
     filters = RunFilter(mode=query.mode, status=query.status, strategy=query.strategy, sweep_id=query.sweep_id,
                         cells=query.cells)
@@ -51,14 +52,17 @@ def list_runs(query: RunQuery) -> Response:
     with reading(services().container.read_engine) as conn:
         pages = RunPages(conn)
         if query.cursor is not None or query.page == 1:
-            position = None if query.cursor is None else run_cursor.decode(query.cursor, query.sort, query.order)
+            position, past_cap = None, False
+            if query.cursor is not None:
+                position, past_cap = run_cursor.decode(query.cursor, query.sort, query.order)
             found = pages.after(filters, limit=query.per_page, sort=query.sort, descending=descending,
-                                position=position)
+                                position=position, count=not past_cap)
         else:  # a numbered page: costs grow with the page number
             found = pages.numbered(filters, limit=query.per_page, offset=query.offset, sort=query.sort,
                                    descending=descending)
     last = found.last if found.more else None  # a full last page has no next page: no cursor to an empty one
-    return run_page_response(found, query, None if last is None else run_cursor.encode(query.sort, query.order, last))
+    cursor = None if last is None else run_cursor.encode(query.sort, query.order, last, past_cap=not found.exact)
+    return run_page_response(found, query, cursor)
 
 
 @endpoint(bp, "/<run_id>", summary="One run with its metrics", response=RunOut)

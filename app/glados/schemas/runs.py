@@ -97,10 +97,12 @@ class RunQuery(PageQuery):
 
 class RunPage(Out):
     """A page of runs. `total` is exact up to 1,000 matching runs; beyond that it is 1,000 and
-    `total_exact` is false (counting every run would cost more than the page: follow `next_cursor`)."""
+    `total_exact` is false (counting every run would cost more than the page: follow `next_cursor`).
+    The pages reached by cursor from a page that said so say so too, without counting again."""
 
     items: list[RunOut]
-    total: int = Field(description="matching runs, counted up to 1,000 (see total_exact)")
+    total: int = Field(description=(
+        "matching runs, counted up to 1,000 (see total_exact); a cursor from a page past 1,000 keeps 1,000"))
     total_exact: bool = Field(description="false when more than `total` runs match")
     page: int = Field(description=(
         "the page number asked for; on a cursor page the cursor decides which runs come and `page` is the "

@@ -186,14 +186,16 @@ def counted(filters: tuple[str, ...]) -> Select[Any]:
 
 
 @lru_cache(maxsize=256)
-def page_statement(postgres: bool, seeks: tuple[Select[Any], ...], filters: tuple[str, ...]) -> Select[Any]:
-    """The first `:limit` rows of `seeks` read in turn, each with its metrics, and the capped count."""
+def page_statement(postgres: bool, seeks: tuple[Select[Any], ...], filters: tuple[str, ...],
+                   counting: bool = True) -> Select[Any]:
+    """The first `:limit` rows of `seeks` read in turn, each with its metrics, and the capped count (without
+    `counting`: one past the cap, "more than")."""
     limit = bindparam("limit", type_=Integer, literal_execute=True)
     if len(seeks) == 1:
         page = seeks[0].limit(limit).subquery("page")
     else:  # an arm runs only while the page is short (Append under Limit)
         page = union_all(*(select(seek.limit(limit).subquery()) for seek in seeks)).subquery("page")
-    total = counted(filters).scalar_subquery().label("total")
+    total = (counted(filters).scalar_subquery() if counting else inline(COUNT_CAP + 1)).label("total")
     if not postgres:
         return select(*page.c, total).limit(limit)
     return select(page.c.list_json.label("item"), page.c.sort_key, page.c.created_at, page.c.id, total,
@@ -226,8 +228,9 @@ class RunPages:
         self.postgres = conn.dialect.name == "postgresql"  # JSON columns and metrics as JSON text
 
     def after(self, filters: RunFilter, *, limit: int, sort: str = "created_at", descending: bool = True,
-              position: RunPosition | None = None) -> RunRows:
-        """Up to `limit` runs following `position` (from the start without one)."""
+              position: RunPosition | None = None, count: bool = True) -> RunRows:
+        """Up to `limit` runs following `position` (from the start without one). Without `count` (an
+        earlier page counted past the cap) the page says "more than `COUNT_CAP`" without counting."""
         names = filter_names(filters)
         values = filter_values(filters)
         start = "first"
@@ -235,7 +238,7 @@ class RunPages:
             start = "missing" if position.key is None else "key"
             key = position.created_at if sort == "created_at" else position.key
             values.update(p_key=key, p_created=position.created_at, p_id=position.id)
-        page = self.read(arms(self.postgres, sort, descending, start, names), values, names, limit)
+        page = self.read(arms(self.postgres, sort, descending, start, names), values, names, limit, counting=count)
         if not page.items and position is not None:  # past the end: the count had no row to ride on
             return RunRows([], None, False, *self.count(filters), page.json_text)
         return page
@@ -257,9 +260,9 @@ class RunPages:
         return RunRows(page.items + more.items, more.last or page.last, more.more, total, exact, page.json_text)
 
     def read(self, seeks: tuple[Select[Any], ...], values: dict[str, Any], filters: tuple[str, ...],
-             size: int) -> RunRows:
+             size: int, counting: bool = True) -> RunRows:
         """Up to `size` rows of `seeks`, reading one more (in the same statement) to know whether any follow."""
-        statement = page_statement(self.postgres, seeks, filters)
+        statement = page_statement(self.postgres, seeks, filters, counting)
         values = {**values, "limit": size + 1}
         if self.postgres:
             return self._read_postgres(statement, values, size)

@@ -104,6 +104,9 @@ def test_past_a_thousand_runs_the_total_says_more(client: FlaskClient, pg: Conta
     body = client.get("/api/v1/runs?per_page=2").get_json()
     assert (body["total"], body["total_exact"], [i["id"] for i in body["items"]]) == (1000, False,
                                                                                       [run_id(1000), run_id(999)])
+    body = client.get(f"/api/v1/runs?per_page=2&cursor={body['next_cursor']}").get_json()  # not counted again
+    assert (body["total"], body["total_exact"], [i["id"] for i in body["items"]]) == (1000, False,
+                                                                                      [run_id(998), run_id(997)])
     body = client.get("/api/v1/runs?per_page=2&mode=paper").get_json()
     assert (body["total"], body["total_exact"], body["next_cursor"]) == (1, True, None)
 

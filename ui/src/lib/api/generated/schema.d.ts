@@ -420,7 +420,8 @@ export interface paths {
          * @description `sort` orders every matching run before paginating, so pages follow on; runs without the
          *         sorted metric come last in either order, and ties keep the newest first. Follow `next_cursor`
          *         (`?cursor=`) rather than `page` through many runs: each page then costs the same however deep.
-         *         `total` counts up to 1,000 runs (`total_exact` false: there are more). `cells=hide` leaves sweep
+         *         `total` counts up to 1,000 runs (`total_exact` false: there are more); past a page that counted more,
+         *         the cursor's pages say so without counting again. `cells=hide` leaves sweep
          *         cells out (each sweep is one row of `GET /sweeps`; `sweep_id=` lists its cells).
          */
         get: operations["get_api_v1_runs"];
@@ -2111,13 +2112,14 @@ export interface components {
          * RunPage
          * @description A page of runs. `total` is exact up to 1,000 matching runs; beyond that it is 1,000 and
          *     `total_exact` is false (counting every run would cost more than the page: follow `next_cursor`).
+         *     The pages reached by cursor from a page that said so say so too, without counting again.
          */
         RunPage: {
             /** Items */
             items: components["schemas"]["RunOut"][];
             /**
              * Total
-             * @description matching runs, counted up to 1,000 (see total_exact)
+             * @description matching runs, counted up to 1,000 (see total_exact); a cursor from a page past 1,000 keeps 1,000
              */
             total: number;
             /**
