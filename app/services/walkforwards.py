@@ -44,7 +44,7 @@ from app.services.runs import RunService, now, transition
 from app.services.walkforward_results import finish
 from app.services.walkforward_specs import WalkforwardCreate
 from app.walle.models import Run, Sweep, Walkforward
-from app.walle.repositories import RunFilter, SweepRepository
+from app.walle.repositories import RunFilter
 from app.walle.uow import UnitOfWork
 
 FINISHED = ("completed", "failed", "cancelled")
@@ -119,7 +119,7 @@ class WalkforwardService:
                     return _detached(uow, wf)
                 run_ids = _owned_run_ids(uow, wf)
                 runs = uow.runs.lock(sorted(run_ids))
-                sweep_ids = [f["sweep_id"] for f in wf.folds] + ([wf.contrast["sweep_id"]] if wf.contrast else [])
+                sweep_ids = _sweep_ids(wf)
                 uow.session.execute(select(Sweep.id).where(Sweep.id.in_(sweep_ids)).order_by(Sweep.id)
                                     .with_for_update())
                 uow.session.refresh(wf, with_for_update=True)
@@ -275,27 +275,39 @@ def _final_run_ids(wf: Walkforward) -> list[str]:
 
 
 def _owned_run_ids(uow: UnitOfWork, wf: Walkforward) -> list[str]:
-    sweep_ids = [f["sweep_id"] for f in wf.folds] + ([wf.contrast["sweep_id"]] if wf.contrast else [])
-    cells = uow.session.scalars(select(Run.id).where(Run.sweep_id.in_(sweep_ids))).all()
+    cells = uow.session.scalars(select(Run.id).where(Run.sweep_id.in_(_sweep_ids(wf)))).all()
     return [*cells, *_final_run_ids(wf)]
 
 
-def cells_of(sweeps: SweepRepository, sweep_id: str) -> tuple[int, int]:
-    """(total, finished) of one sweep's cells; the total is the planned count while cells are being made."""
-    progress = sweep_plans.progress_of(sweeps.status_counts(sweep_id))
-    sweep = sweeps.get(sweep_id)
-    total = sweep.total if sweep is not None and sweep.total is not None else progress.total
-    return total, progress.done + progress.failed + progress.cancelled
+def cells_by_sweep(session: Session, wf: Walkforward) -> dict[str, tuple[int, int]]:
+    """Per sweep of the walk-forward, (total, finished) cells, in two queries whatever the folds; the
+    total is the planned count while cells are being made."""
+    sweep_ids = _sweep_ids(wf)
+    totals = dict(session.execute(select(Sweep.id, Sweep.total).where(Sweep.id.in_(sweep_ids))).all())
+    counts: dict[str, dict[str, int]] = {i: {} for i in sweep_ids}
+    for sweep_id, status, count in session.execute(select(Run.sweep_id, Run.status, func.count())
+                                                    .where(Run.sweep_id.in_(sweep_ids))
+                                                    .group_by(Run.sweep_id, Run.status)):
+        counts[sweep_id][status] = count
+    out = {}
+    for sweep_id in sweep_ids:
+        made = sweep_plans.progress_of(counts[sweep_id])
+        total = totals.get(sweep_id)
+        out[sweep_id] = (made.total if total is None else total, made.done + made.failed + made.cancelled)
+    return out
 
 
-def progress(session: Session, wf: Walkforward) -> tuple[int, int]:
+def progress(session: Session, wf: Walkforward,
+             cells: dict[str, tuple[int, int]] | None = None) -> tuple[int, int]:
     """(finished, total) over every sweep's cells and the OOS and contrast runs queued so far."""
-    sweeps = SweepRepository(session)
-    sweep_ids = [f["sweep_id"] for f in wf.folds] + ([wf.contrast["sweep_id"]] if wf.contrast else [])
-    cells = [cells_of(sweeps, i) for i in sweep_ids]
+    cells = cells_by_sweep(session, wf) if cells is None else cells
     final = _final_run_ids(wf)
     finished = session.scalar(select(func.count()).where(Run.id.in_(final), Run.status.in_(FINISHED))) if final else 0
-    return sum(d for _, d in cells) + (finished or 0), sum(t for t, _ in cells) + len(final)
+    return sum(d for _, d in cells.values()) + (finished or 0), sum(t for t, _ in cells.values()) + len(final)
+
+
+def _sweep_ids(wf: Walkforward) -> list[str]:
+    return [f["sweep_id"] for f in wf.folds] + ([wf.contrast["sweep_id"]] if wf.contrast else [])
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ from app.services.errors import NotFound
 from app.services.robustness import RobustnessAsk, walkforward_robustness
 from app.services.walkforward_results import curves, stability
 from app.services.walkforward_specs import WalkforwardCreate
-from app.services.walkforwards import cells_of, listing, progress
+from app.services.walkforwards import cells_by_sweep, listing, progress
 from app.walle.models import Run, Walkforward
-from app.walle.repositories import RunRepository, SweepRepository
+from app.walle.repositories import RunRepository
 
 bp = Blueprint("walkforwards", __name__, url_prefix="/api/v1/walkforwards")
 
@@ -135,14 +135,14 @@ class WalkforwardSummaryOut(Out):
 
 def walkforward_out(session: Any, wf: Walkforward) -> WalkforwardOut:
     runs = RunRepository(session)
-    sweeps = SweepRepository(session)
+    cells = cells_by_sweep(session, wf)
     contrast = wf.contrast or {}
     ids = [i for f in wf.folds for i in (f.get("chosen_run_id"), f.get("oos_run_id")) if i]
     metrics = runs.metrics([*ids, *([contrast["run_id"]] if contrast.get("run_id") else [])])
     status = dict(session.execute(select(Run.id, Run.status).where(Run.id.in_(ids + [contrast.get("run_id")]))).all())
     folds = []
     for f in wf.folds:
-        total, done = cells_of(sweeps, f["sweep_id"])
+        total, done = cells[f["sweep_id"]]
         folds.append(FoldOut(
             **{k: f[k] for k in ("index", "train_first", "train_last", "test_first", "test_last", "warmup_bars",
                                  "partial", "sweep_id", "params", "chosen_run_id", "oos_run_id", "reason")},
@@ -154,13 +154,13 @@ def walkforward_out(session: Any, wf: Walkforward) -> WalkforwardOut:
         ))
     contrast_out = None
     if contrast:
-        total, done = cells_of(sweeps, contrast["sweep_id"])
+        total, done = cells[contrast["sweep_id"]]
         contrast_out = ContrastOut(
             sweep_id=contrast["sweep_id"], cells_total=total, cells_done=done,
             chosen_run_id=contrast.get("chosen_run_id"), params=contrast.get("params"), run_id=contrast.get("run_id"),
             run_status=status.get(contrast.get("run_id") or ""), metrics=metrics.get(contrast.get("run_id") or "", {}),
             reason=contrast.get("reason"))
-    done, total = progress(session, wf)
+    done, total = progress(session, wf, cells)
     return WalkforwardOut(
         id=wf.id, name=wf.name, strategy=wf.strategy, grid=wf.grid, params=wf.params or {}, settings=wf.settings,
         fold_spec=wf.fold_spec, objective=wf.objective, direction=wf.direction, min_trades=wf.min_trades,
