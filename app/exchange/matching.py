@@ -79,10 +79,18 @@ def try_execute(venue: Venue, account: Account, order: Order, stretch: Stretch, 
     price = execution_price(order, stretch, venue.half_spread_bps)
     order.checked_ms = now_ms
     if price is None:
-        order.rested = True
+        _rest(venue, order)
         return False
     fill(venue, account, order, order.remaining_qty or ZERO, price, now_ms)
     return True
+
+
+def _rest(venue: Venue, order: Order) -> None:
+    """The order met no price: its later fills make liquidity (the maker fee). Saved like a fill, so a
+    restart does not turn a maker into a taker."""
+    if not order.rested:
+        order.rested = True
+        venue.on_change()
 
 
 def execute_on_arrival(venue: Venue, account: Account, order: Order, stretch: Stretch, now_ms: int) -> bool:
@@ -115,7 +123,7 @@ def _realistic(venue: Venue, account: Account, order: Order, stretch: Stretch, n
     price = _realistic_price(order, stretch, bid, ask, arriving)
     impatient = arriving and order.time_in_force in ("ioc", "fok")
     if price is None:
-        order.rested = True
+        _rest(venue, order)
         if impatient:
             venue.set_status(account, order, "canceled", now_ms)
         return False
