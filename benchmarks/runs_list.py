@@ -4,7 +4,8 @@ deep page (via `cursor`), against `/healthz` measured the same way in the same l
 Two databases are loaded side by side (COPY; 95% of runs with four metrics, like finished sweep
 cells; the `trades` metric takes 60 values, so thousands of runs tie on each). A deep page's cursor
 is the one the API returns after the run at 80% of the order (with 100 runs: the 45th, so a full
-page of runs with metrics follows there too).
+page of runs with metrics follows there too). With 100,000 runs that cursor says its page counted past
+1,000, as every cursor a client follows from page 1 does, so the deep page does not count again.
 
 - in process (default): one Flask test client per database in one process; every round asks every
   path of both databases once, `/healthz` included, so a slow moment of the machine hits them all alike.
