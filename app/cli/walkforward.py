@@ -21,7 +21,6 @@ import click
 import orjson
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import select
 
 from app.bootstrap import Container
 from app.cli.common import fail
@@ -116,7 +115,7 @@ def run(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ...]
             report = _wait(container, wf_id)
             from app.cli.walkforward_report import print_walkforward
 
-            print_walkforward(Console(), report)
+            print_walkforward(_console(), report)
         else:
             click.echo(f"follow it with `weaver walkforward show {wf_id[:SHORT]}`; the backtest workers of "
                        "`weaver standalone` or `weaver worker` run it")
@@ -155,7 +154,7 @@ def show(walkforward_id: str, as_json: bool) -> None:
         return
     from app.cli.walkforward_report import print_walkforward
 
-    print_walkforward(Console(), report)
+    print_walkforward(_console(), report)
 
 
 @walkforward.command("list")
@@ -178,7 +177,7 @@ def list_(limit: int) -> None:
         table.add_column(heading, justify=justify, no_wrap=True)  # type: ignore[arg-type]
     for row in rows:
         table.add_row(*row)
-    Console().print(table)
+    _console().print(table)
 
 
 @walkforward.command()
@@ -191,18 +190,16 @@ def cancel(walkforward_id: str) -> None:
     container = _container()
     try:
         wf_id = _walkforward_id(container, walkforward_id)
-        with container.read_session() as session:
-            before = session.scalar(select(Walkforward.status).where(Walkforward.id == wf_id))
         try:
             WalkforwardService(container.uow, RunService(container.uow)).cancel(wf_id)
-        except (NotFound, Conflict) as exc:
+        except NotFound as exc:
             fail(exc.message, 2)
-        with container.read_session() as session:  # read again: the service's row is expired once it returns
-            status = session.scalar(select(Walkforward.status).where(Walkforward.id == wf_id))
+        except Conflict as exc:  # finished already: the API's 409, said plainly (nothing went wrong)
+            click.echo(exc.message)
+            return
     finally:
         container.close()
-    click.echo(f"walk-forward {wf_id} cancelled" if status == "cancelled" and before != "cancelled"
-               else f"walk-forward {wf_id} is {status}: nothing to cancel")
+    click.echo(f"walk-forward {wf_id} cancelled")
 
 
 @walkforward.command()
@@ -253,3 +250,9 @@ def _json(report: Any) -> bytes:
     """As the API writes it (app/glados/api.py render): the model's JSON form through orjson."""
     return orjson.dumps(report.model_dump(mode="json"), option=orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
                         | orjson.OPT_INDENT_2)
+
+
+def _console() -> Console:
+    """The terminal's width; 120 columns when piped (rich would cut the report's numbers at 80)."""
+    console = Console()
+    return console if console.is_terminal else Console(width=120)

@@ -52,7 +52,8 @@ def header(wf: WalkforwardOut) -> list[str]:
         + (f"; cells with fewer than {wf.min_trades} trade(s) are not chosen" * bool(wf.min_trades)),
         f"folds: {f.get('kind')}, train {f.get('train')}, test {f.get('test')}, step {step}, gap {f.get('gap', 0)}; "
         f"{f.get('warmup')} warm-up bars before each test window",
-        f"status: {wf.status}, {wf.cells_done:,}/{wf.cells_total:,} cells and runs finished{pct}",
+        f"status: {wf.status}, {wf.cells_done:,}/{wf.cells_total:,} cells and runs ran{pct}"
+        + (f", {wf.cells_cancelled:,} cancelled" if wf.cells_cancelled else ""),
     ]
     if wf.error:
         lines.append(f"error: {wf.error}")

@@ -30,7 +30,8 @@ def wait_until_finished(container: Container, walkforward_id: str, idle_reason: 
                 wf = session.get(Walkforward, walkforward_id)
                 if wf is None:  # deleted meanwhile: nothing left to wait for
                     return "gone"
-                done, total = progress(session, wf)
+                cells = progress(session, wf)
+                done, total = cells.finished, cells.total
                 status = wf.status
             bar.update(done, total)
             if status in FINISHED:

@@ -8,12 +8,12 @@ out-of-sample (OOS) run's id. Folds come from app/greta/folds.py over the window
 No optimiser of its own: each fold is an ordinary sweep (app/services/sweeps.py) over its train window,
 marked with `sweeps.walkforward_id` and `fold`. `create` stores every fold's sweep `creating` in one
 transaction with one CreateSweepCells command each, so all folds' cells fan out to the workers together.
-The transaction storing a fold's last cell calls `advance` after that cell's metrics: it locks the
-walk-forward's row (two folds finishing at once take turns, the later sees the earlier) and, once
-every fold's sweep is finished, picks per fold the best completed cell by the objective (cells under
-`min_trades` or without the figure left out; ties go to the earlier cell in grid order) and queues the
-OOS backtests, all in that transaction: status `optimising` → `testing`. A fold with no eligible cell
-gets no OOS run and says why.
+The transaction storing a sweep's last cell calls `advance` after that cell's metrics: it locks the
+walk-forward's row (two sweeps finishing at once take turns, the later sees the earlier), picks that
+fold's best completed cell by the objective (cells under `min_trades` or without the figure left out;
+ties go to the earlier cell in grid order) and queues its OOS backtest at once, while other folds still
+optimise. A fold with no eligible cell gets no OOS run and says why. Once every sweep has finished the
+walk-forward is `testing` (`failed` if no fold had a cell).
 
 An OOS run starts `warmup` bars before its test window (options.warmup: Greta's engine runs those bars
 for the indicators, calls no `next()` on them, and its result begins after them) and ends at the test
@@ -30,7 +30,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from sqlalchemy import func, select, update
@@ -111,12 +111,12 @@ class WalkforwardService:
     def cancel(self, walkforward_id: str) -> Walkforward:
         """Cancel every unfinished cell of every sweep, and the OOS and contrast runs. Rows are locked in
         the order a worker storing a cell takes them (runs, then sweeps, then the walk-forward); if the
-        walk-forward queued its OOS runs meanwhile, it starts again with those."""
+        walk-forward queued OOS runs meanwhile, it starts again with those. 409 once it has finished."""
         for _ in range(5):
             with self.uow() as uow:
                 wf = get(uow, walkforward_id)
                 if wf.status not in ACTIVE:
-                    return _detached(uow, wf)
+                    raise Conflict(f"walk-forward {walkforward_id} is {wf.status}: nothing to cancel")
                 run_ids = _owned_run_ids(uow, wf)
                 runs = uow.runs.lock(sorted(run_ids))
                 sweep_ids = _sweep_ids(wf)
@@ -124,7 +124,7 @@ class WalkforwardService:
                                     .with_for_update())
                 uow.session.refresh(wf, with_for_update=True)
                 if wf.status not in ACTIVE:
-                    return _detached(uow, wf)
+                    raise Conflict(f"walk-forward {walkforward_id} is {wf.status}: nothing to cancel")
                 if not set(_owned_run_ids(uow, wf)) <= set(run_ids):
                     uow.rollback()
                     continue
@@ -151,50 +151,75 @@ class WalkforwardService:
 
 
 def advance(uow: UnitOfWork, walkforward_id: str) -> bool:
-    """In the caller's transaction: once every fold's sweep is finished, choose each fold's cell and
-    queue its OOS run. True when it did; False when a sweep is still running or it was done before."""
+    """In the caller's transaction, after a sweep of the walk-forward finished: each fold whose sweep has
+    finished gets its cell chosen and its OOS run queued at once (the contrast likewise), so OOS runs
+    overlap the folds still optimising; once every sweep has finished the walk-forward is `testing` (or
+    `failed` when no fold had an eligible cell), and completes here if its runs finished meanwhile.
+    True when anything changed."""
     uow.session.flush()  # the caller's cell (its status, its metrics) is among the ones read below
     wf = uow.session.get(Walkforward, walkforward_id, with_for_update=True)
     if wf is None or wf.status != "optimising":
         return False
     statuses = dict(uow.session.execute(select(Sweep.id, Sweep.status).where(Sweep.walkforward_id == wf.id)).all())
-    if any(status not in FINISHED for status in statuses.values()):
-        return False
-    grid_order, _ = sweep_plans.plan(wf.strategy, wf.grid, wf.params or {})
-    settings = wf.settings
-    folds, oos_ids = [], []
-    for fold in wf.folds:
-        fold = dict(fold)
-        chosen, reason = choose(uow, fold["sweep_id"], grid_order, wf.objective, wf.direction, wf.min_trades)
-        fold["reason"] = reason
+    grid_order: list[dict[str, Any]] | None = None
+    folds, queued = [dict(f) for f in wf.folds], []
+    for fold in folds:
+        if fold.get("oos_run_id") or fold.get("reason") or statuses.get(fold["sweep_id"]) not in FINISHED:
+            continue
+        grid_order = grid_order or sweep_plans.plan(wf.strategy, wf.grid, wf.params or {})[0]
+        chosen, fold["reason"] = choose(uow, fold["sweep_id"], grid_order, wf.objective, wf.direction,
+                                        wf.min_trades)
         if chosen is not None:
-            run = uow.runs.add(Run(
-                mode="backtest", name=f"{wf.name or wf.strategy} · fold {fold['index'] + 1} out of sample",
-                strategy=wf.strategy, params=chosen.params, symbols=settings["symbols"],
-                timeframe=settings["timeframe"], start_at=datetime.fromisoformat(fold["warmup_first"]),
-                end_at=datetime.fromisoformat(fold["test_last"]), cash=settings["cash"], fees=settings["fees"],
-                slippage=settings["slippage"],
-                options={"fractional": settings["fractional"], "allow_short": settings["allow_short"],
-                         "asset_class": settings["asset_class"], "warmup": fold["warmup_bars"],
-                         "close_at_end": True, "walkforward_id": wf.id},
-                status="created", created_at=now(), updated_at=now()))
-            transition(uow, run, "queued")
+            run = _queue_oos(uow, wf, fold, chosen.params)
             fold.update(chosen_run_id=chosen.id, params=chosen.params, oos_run_id=run.id)
-            oos_ids.append(run.id)
-        folds.append(fold)
-    if wf.contrast is not None and oos_ids:
-        wf.contrast = _queue_contrast(uow, wf, grid_order)
-        if wf.contrast["run_id"]:
-            oos_ids.append(wf.contrast["run_id"])
-    for first in range(0, len(oos_ids), sweep_plans.MAX_CELLS_PER_MESSAGE):
-        issue(uow.outbox, StartBacktests(tuple(oos_ids[first:first + sweep_plans.MAX_CELLS_PER_MESSAGE])))
+            queued.append(run.id)
+    contrast = wf.contrast
+    if (contrast is not None and not contrast.get("chosen_run_id") and not contrast.get("reason")
+            and statuses.get(contrast["sweep_id"]) in FINISHED):
+        grid_order = grid_order or sweep_plans.plan(wf.strategy, wf.grid, wf.params or {})[0]
+        wf.contrast = contrast = _queue_contrast(uow, wf, grid_order)
+        if contrast["run_id"]:
+            queued.append(contrast["run_id"])
     wf.folds = folds  # a new list: the JSON column is written again
-    wf.status = "testing" if oos_ids else "failed"
-    wf.error = None if oos_ids else "no fold has a cell eligible for the objective"
+    for first in range(0, len(queued), sweep_plans.MAX_CELLS_PER_MESSAGE):
+        issue(uow.outbox, StartBacktests(tuple(queued[first:first + sweep_plans.MAX_CELLS_PER_MESSAGE])))
+    optimised = all(status in FINISHED for status in statuses.values())
+    if optimised:
+        if any(f.get("oos_run_id") for f in folds):
+            wf.status, wf.error = "testing", None
+        else:
+            wf.status, wf.error = "failed", "no fold has a cell eligible for the objective"
+            _cancel_contrast_run(uow, wf)
     wf.updated_at = now()
     uow.session.flush()
-    emit(uow, wf)
-    return True
+    if optimised:
+        emit(uow, wf)
+        if wf.status == "testing":
+            _complete_if_done(uow, wf)
+    return bool(queued) or optimised
+
+
+def _queue_oos(uow: UnitOfWork, wf: Walkforward, fold: dict[str, Any], params: dict[str, Any]) -> Run:
+    """The chosen parameters on the fold's test window, warmed up on the bars before it, closed flat."""
+    settings = wf.settings
+    run = uow.runs.add(Run(
+        mode="backtest", name=f"{wf.name or wf.strategy} · fold {fold['index'] + 1} out of sample",
+        strategy=wf.strategy, params=params, symbols=settings["symbols"], timeframe=settings["timeframe"],
+        start_at=datetime.fromisoformat(fold["warmup_first"]), end_at=datetime.fromisoformat(fold["test_last"]),
+        cash=settings["cash"], fees=settings["fees"], slippage=settings["slippage"],
+        options={"fractional": settings["fractional"], "allow_short": settings["allow_short"],
+                 "asset_class": settings["asset_class"], "warmup": fold["warmup_bars"], "close_at_end": True,
+                 "walkforward_id": wf.id},
+        status="created", created_at=now(), updated_at=now()))
+    transition(uow, run, "queued")
+    return run
+
+
+def _cancel_contrast_run(uow: UnitOfWork, wf: Walkforward) -> None:
+    run_id = (wf.contrast or {}).get("run_id")
+    run = uow.runs.get(run_id, for_update=True) if run_id else None
+    if run is not None and run.status in ("created", "queued", "running"):
+        transition(uow, run, "cancelled", error="walk-forward failed: no fold to contrast with")
 
 
 def _queue_contrast(uow: UnitOfWork, wf: Walkforward, grid_order: list[dict[str, Any]]) -> dict[str, Any]:
@@ -256,7 +281,11 @@ def record_oos_finished(uow: UnitOfWork, run: Run) -> None:
         return
     wf = uow.session.get(Walkforward, walkforward_id, with_for_update=True)
     if wf is None or wf.status != "testing":
-        return
+        return  # while optimising, the last sweep's `advance` completes it if its runs are done by then
+    _complete_if_done(uow, wf)
+
+
+def _complete_if_done(uow: UnitOfWork, wf: Walkforward) -> None:
     ids = _final_run_ids(wf)
     uow.session.flush()  # this run's own status first
     if all(status in FINISHED for status in uow.session.scalars(select(Run.status).where(Run.id.in_(ids)))):
@@ -279,9 +308,18 @@ def _owned_run_ids(uow: UnitOfWork, wf: Walkforward) -> list[str]:
     return [*cells, *_final_run_ids(wf)]
 
 
-def cells_by_sweep(session: Session, wf: Walkforward) -> dict[str, tuple[int, int]]:
-    """Per sweep of the walk-forward, (total, finished) cells, in two queries whatever the folds; the
-    total is the planned count while cells are being made."""
+class Cells(NamedTuple):
+    total: int  # the planned count while cells are being made
+    ran: int  # completed or failed
+    cancelled: int
+
+    @property
+    def finished(self) -> int:
+        return self.ran + self.cancelled
+
+
+def cells_by_sweep(session: Session, wf: Walkforward) -> dict[str, Cells]:
+    """Per sweep of the walk-forward, its cells, in two queries whatever the folds."""
     sweep_ids = _sweep_ids(wf)
     totals = dict(session.execute(select(Sweep.id, Sweep.total).where(Sweep.id.in_(sweep_ids))).all())
     counts: dict[str, dict[str, int]] = {i: {} for i in sweep_ids}
@@ -293,17 +331,19 @@ def cells_by_sweep(session: Session, wf: Walkforward) -> dict[str, tuple[int, in
     for sweep_id in sweep_ids:
         made = sweep_plans.progress_of(counts[sweep_id])
         total = totals.get(sweep_id)
-        out[sweep_id] = (made.total if total is None else total, made.done + made.failed + made.cancelled)
+        out[sweep_id] = Cells(made.total if total is None else total, made.done + made.failed, made.cancelled)
     return out
 
 
-def progress(session: Session, wf: Walkforward,
-             cells: dict[str, tuple[int, int]] | None = None) -> tuple[int, int]:
-    """(finished, total) over every sweep's cells and the OOS and contrast runs queued so far."""
+def progress(session: Session, wf: Walkforward, cells: dict[str, Cells] | None = None) -> Cells:
+    """Over every sweep's cells and the OOS and contrast runs queued so far."""
     cells = cells_by_sweep(session, wf) if cells is None else cells
     final = _final_run_ids(wf)
-    finished = session.scalar(select(func.count()).where(Run.id.in_(final), Run.status.in_(FINISHED))) if final else 0
-    return sum(d for _, d in cells.values()) + (finished or 0), sum(t for t, _ in cells.values()) + len(final)
+    counts = dict(session.execute(select(Run.status, func.count()).where(Run.id.in_(final))
+                                  .group_by(Run.status)).all()) if final else {}
+    ran = sum(c.ran for c in cells.values()) + counts.get("completed", 0) + counts.get("failed", 0)
+    cancelled = sum(c.cancelled for c in cells.values()) + counts.get("cancelled", 0)
+    return Cells(sum(c.total for c in cells.values()) + len(final), ran, cancelled)
 
 
 def _sweep_ids(wf: Walkforward) -> list[str]:
@@ -323,7 +363,8 @@ class Summary:
     created_at: datetime
     folds: int
     cells_total: int
-    cells_done: int
+    cells_done: int  # cells and runs that ran (completed or failed)
+    cells_cancelled: int
     oos_return_pct: float | None  # the stitched out-of-sample total return, once completed
     efficiency: float | None
 
@@ -335,18 +376,18 @@ def listing(session: Session, limit: int, offset: int = 0) -> tuple[list[Summary
                            .limit(limit).offset(offset)).all()
     out = []
     for wf in rows:
-        done, cells = progress(session, wf)
+        cells = progress(session, wf)
         result = wf.result or {}
         out.append(Summary(wf.id, wf.name, wf.strategy, wf.status, wf.objective, wf.direction, wf.created_at,
-                           len(wf.folds), cells, done, (result.get("metrics") or {}).get("total_return_pct"),
-                           result.get("efficiency")))
+                           len(wf.folds), cells.total, cells.ran, cells.cancelled,
+                           (result.get("metrics") or {}).get("total_return_pct"), result.get("efficiency")))
     return out, total
 
 
 def emit(uow: UnitOfWork, wf: Walkforward) -> None:
-    done, total = progress(uow.session, wf)
-    uow.outbox.emit(f"walkforward.{wf.status}", {"walkforward_id": wf.id, "status": wf.status, "done": done,
-                                                 "total": total})
+    cells = progress(uow.session, wf)
+    uow.outbox.emit(f"walkforward.{wf.status}", {"walkforward_id": wf.id, "status": wf.status,
+                                                 "done": cells.finished, "total": cells.total})
 
 
 def _detached(uow: UnitOfWork, wf: Walkforward) -> Walkforward:

@@ -40,7 +40,8 @@ class FoldOut(Out):
     partial: bool = Field(description="the test window runs past the data's end: shorter than asked")
     sweep_id: str = Field(description="the sweep over the train window (in sample)")
     cells_total: int
-    cells_done: int = Field(description="cells finished (completed, failed or cancelled)")
+    cells_done: int = Field(description="cells that ran (completed or failed)")
+    cells_cancelled: int
     params: dict[str, Any] | None = Field(description="the chosen cell's parameters; null until chosen")
     chosen_run_id: str | None
     in_sample_metrics: dict[str, float | None] = Field(description="the chosen cell's metrics on the train window")
@@ -56,6 +57,7 @@ class ContrastOut(BaseModel):
     sweep_id: str = Field(description="the sweep over the whole window")
     cells_total: int
     cells_done: int
+    cells_cancelled: int
     chosen_run_id: str | None = Field(description="its best cell by the objective")
     params: dict[str, Any] | None
     run_id: str | None = Field(description="that cell's backtest over the whole window, with every record")
@@ -66,6 +68,9 @@ class ContrastOut(BaseModel):
 
 class ResultOut(BaseModel):
     metrics: dict[str, float | None] = Field(description="the stitched out-of-sample curve's metrics")
+    contrast_metrics: dict[str, float | None] | None = Field(
+        None, description="the contrast run over the same test windows, chained as the stitched curve is: "
+                          "the in-sample (hindsight) parameters judged on the same bars")
     folds_included: int = Field(description="folds whose out-of-sample run completed and is in the stitched curve")
     efficiency: float | None = Field(description="walk-forward efficiency: annualised stitched OOS return / the "
                                                  "folds' mean annualised in-sample return")
@@ -110,7 +115,8 @@ class WalkforwardOut(Out):
     error: str | None
     created_at: datetime
     cells_total: int = Field(description="cells of every sweep plus the out-of-sample and contrast runs queued")
-    cells_done: int
+    cells_done: int = Field(description="those that ran (completed or failed)")
+    cells_cancelled: int
     folds: list[FoldOut]
     skipped_folds: list[SkippedFoldOut]
     contrast: ContrastOut | None = Field(description="the whole window optimised in sample; null if not asked for")
@@ -129,6 +135,7 @@ class WalkforwardSummaryOut(Out):
     folds: int
     cells_total: int
     cells_done: int
+    cells_cancelled: int
     oos_return_pct: float | None = Field(description="the stitched out-of-sample total return, once completed")
     efficiency: float | None
 
@@ -142,11 +149,11 @@ def walkforward_out(session: Any, wf: Walkforward) -> WalkforwardOut:
     status = dict(session.execute(select(Run.id, Run.status).where(Run.id.in_(ids + [contrast.get("run_id")]))).all())
     folds = []
     for f in wf.folds:
-        total, done = cells[f["sweep_id"]]
+        mine = cells[f["sweep_id"]]
         folds.append(FoldOut(
             **{k: f[k] for k in ("index", "train_first", "train_last", "test_first", "test_last", "warmup_bars",
                                  "partial", "sweep_id", "params", "chosen_run_id", "oos_run_id", "reason")},
-            cells_total=total, cells_done=done,
+            cells_total=mine.total, cells_done=mine.ran, cells_cancelled=mine.cancelled,
             in_sample_metrics=metrics.get(f.get("chosen_run_id") or "", {}),
             oos_status=status.get(f.get("oos_run_id") or ""),
             oos_metrics=metrics.get(f.get("oos_run_id") or "", {}),
@@ -154,17 +161,18 @@ def walkforward_out(session: Any, wf: Walkforward) -> WalkforwardOut:
         ))
     contrast_out = None
     if contrast:
-        total, done = cells[contrast["sweep_id"]]
+        mine = cells[contrast["sweep_id"]]
         contrast_out = ContrastOut(
-            sweep_id=contrast["sweep_id"], cells_total=total, cells_done=done,
+            sweep_id=contrast["sweep_id"], cells_total=mine.total, cells_done=mine.ran, cells_cancelled=mine.cancelled,
             chosen_run_id=contrast.get("chosen_run_id"), params=contrast.get("params"), run_id=contrast.get("run_id"),
             run_status=status.get(contrast.get("run_id") or ""), metrics=metrics.get(contrast.get("run_id") or "", {}),
             reason=contrast.get("reason"))
-    done, total = progress(session, wf, cells)
+    overall = progress(session, wf, cells)
     return WalkforwardOut(
         id=wf.id, name=wf.name, strategy=wf.strategy, grid=wf.grid, params=wf.params or {}, settings=wf.settings,
         fold_spec=wf.fold_spec, objective=wf.objective, direction=wf.direction, min_trades=wf.min_trades,
-        status=wf.status, error=wf.error, created_at=wf.created_at, cells_total=total, cells_done=done, folds=folds,
+        status=wf.status, error=wf.error, created_at=wf.created_at, cells_total=overall.total,
+        cells_done=overall.ran, cells_cancelled=overall.cancelled, folds=folds,
         skipped_folds=[SkippedFoldOut(**s) for s in wf.skipped_folds or []], contrast=contrast_out,
         result=ResultOut(**wf.result) if wf.result else None, stability=[StabilityOut(**s) for s in stability(wf)],
     )
@@ -216,9 +224,9 @@ def walkforward_equity(walkforward_id: str) -> WalkforwardEquityOut:
 
 
 @endpoint(bp, "/<walkforward_id>/cancel", "POST", summary="Cancel every unfinished cell and run",
-          response=WalkforwardOut, status=202)
+          response=WalkforwardOut, status=202, errors=(404, 409))
 def cancel_walkforward(walkforward_id: str) -> WalkforwardOut:
-    """A finished walk-forward is returned unchanged."""
+    """409 for a walk-forward that has finished (completed, failed or cancelled): nothing to cancel."""
     services().app.walkforwards.cancel(walkforward_id)
     return walkforward_by_id(walkforward_id)
 

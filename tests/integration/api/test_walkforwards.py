@@ -90,8 +90,10 @@ def test_a_walk_forward_through_the_api_shows_each_folds_progress_choice_and_out
     assert tests["trades"] == sum(f["oos_metrics"]["trades"] for f in done["folds"])
     # Every fold ends flat, so the trades alone compound to the stitched final equity.
     assert abs(tests["trades_final_equity"] - result["metrics"]["final_equity"]) < 0.01
-    cancelled = client.post(f"/api/v1/walkforwards/{wf['id']}/cancel")
-    assert cancelled.status_code == 202 and cancelled.get_json()["status"] == "completed"  # finished: unchanged
+    late = client.post(f"/api/v1/walkforwards/{wf['id']}/cancel")
+    assert late.status_code == 409 and late.get_json()["message"] == (
+        f"walk-forward {wf['id']} is completed: nothing to cancel")
+    assert client.get(f"/api/v1/walkforwards/{wf['id']}").get_json()["status"] == "completed"  # unchanged
 
 
 def test_cancel_stops_every_unfinished_cell_and_later_cells_change_nothing(pg: Container, client: FlaskClient) -> None:
@@ -104,11 +106,15 @@ def test_cancel_stops_every_unfinished_cell_and_later_cells_change_nothing(pg: C
     with pg.read_session() as session:
         first = session.scalars(select(Run.id).where(Run.sweep_id == sweeps[0])).all()
     services.backtests.execute_many(list(first))
+    running = client.get(f"/api/v1/walkforwards/{wf['id']}").get_json()  # fold 0 goes on without the others
+    assert running["status"] == "optimising" and running["folds"][0]["params"]["fast"] == 5
+    assert running["folds"][0]["oos_status"] == "queued" and running["folds"][1]["oos_run_id"] is None
     cancelled = client.post(f"/api/v1/walkforwards/{wf['id']}/cancel")
     assert cancelled.status_code == 202
     body = cancelled.get_json()
     assert body["status"] == "cancelled" and body["result"] is None
-    assert (body["cells_done"], body["cells_total"]) == (16, 16)  # 4 completed, 12 cancelled
+    assert body["folds"][0]["oos_status"] == "cancelled"
+    assert (body["cells_done"], body["cells_cancelled"], body["cells_total"]) == (4, 13, 17)  # 12 cells, 1 OOS run
     with pg.read_session() as session:
         statuses = session.execute(select(Run.sweep_id, Run.status).where(Run.sweep_id.in_(sweeps))).all()
         sweep_status = dict(session.execute(select(Sweep.id, Sweep.status).where(Sweep.id.in_(sweeps))).all())
@@ -118,13 +124,13 @@ def test_cancel_stops_every_unfinished_cell_and_later_cells_change_nothing(pg: C
         rest = session.scalars(select(Run.id).where(Run.sweep_id == sweeps[1])).all()
     services.backtests.execute_many(list(rest))
     again = client.get(f"/api/v1/walkforwards/{wf['id']}").get_json()
-    assert again["status"] == "cancelled" and all(f["oos_run_id"] is None for f in again["folds"])
+    assert again["status"] == "cancelled" and all(f["oos_run_id"] is None for f in again["folds"][1:])
     with pg.read_session() as session:  # what the SSE stream sends the walk-forward's page
         payloads = session.scalars(select(OutboxEvent.payload).where(OutboxEvent.type == "walkforward.cancelled")).all()
         progress = [p for p in session.scalars(select(OutboxEvent.payload).where(
             OutboxEvent.type.in_(["sweep.progress", "sweep.completed"]))).all() if p.get("walkforward_id") == wf["id"]]
         folds = {p["fold"] for p in progress if p["done"]}
-    assert payloads == [{"walkforward_id": wf["id"], "status": "cancelled", "done": 16, "total": 16}]
+    assert payloads == [{"walkforward_id": wf["id"], "status": "cancelled", "done": 17, "total": 17}]
     assert folds == {0}  # fold 0's cells reported per fold
     assert {p.get("fold") for p in progress if not p["done"]} == {0, 1, 2, None}  # None: the whole window
 

@@ -80,7 +80,7 @@ def row(out: str, label: str) -> str:
 
 
 def assert_report(out: str, wf: WalkforwardOut) -> None:
-    assert f"walk-forward {wf.id}" in out and "status: completed, 20/20 cells and runs finished (100%)" in out
+    assert f"walk-forward {wf.id}" in out and "status: completed, 20/20 cells and runs ran (100%)" in out
     for fold in wf.folds:  # one row per fold: windows, the grid's chosen values, IS figure, OOS return and trades
         line = next(line for line in out.splitlines() if line.startswith(f"   {fold.index + 1} "))
         assert f"{fold.train_first:%Y-%m-%d}→{fold.train_last:%Y-%m-%d}" in line

@@ -748,7 +748,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel every unfinished cell and run
-         * @description A finished walk-forward is returned unchanged.
+         * @description 409 for a walk-forward that has finished (completed, failed or cancelled): nothing to cancel.
          */
         post: operations["post_api_v1_walkforwards_walkforward_id_cancel"];
         delete?: never;
@@ -952,6 +952,8 @@ export interface components {
             cells_total: number;
             /** Cells Done */
             cells_done: number;
+            /** Cells Cancelled */
+            cells_cancelled: number;
             /**
              * Chosen Run Id
              * @description its best cell by the objective
@@ -1395,9 +1397,11 @@ export interface components {
             cells_total: number;
             /**
              * Cells Done
-             * @description cells finished (completed, failed or cancelled)
+             * @description cells that ran (completed or failed)
              */
             cells_done: number;
+            /** Cells Cancelled */
+            cells_cancelled: number;
             /**
              * Params
              * @description the chosen cell's parameters; null until chosen
@@ -1792,6 +1796,14 @@ export interface components {
             metrics: {
                 [key: string]: number | null;
             };
+            /**
+             * Contrast Metrics
+             * @description the contrast run over the same test windows, chained as the stitched curve is: the in-sample (hindsight) parameters judged on the same bars
+             * @default null
+             */
+            contrast_metrics?: {
+                [key: string]: number | null;
+            } | null;
             /**
              * Folds Included
              * @description folds whose out-of-sample run completed and is in the stitched curve
@@ -2804,8 +2816,13 @@ export interface components {
              * @description cells of every sweep plus the out-of-sample and contrast runs queued
              */
             cells_total: number;
-            /** Cells Done */
+            /**
+             * Cells Done
+             * @description those that ran (completed or failed)
+             */
             cells_done: number;
+            /** Cells Cancelled */
+            cells_cancelled: number;
             /** Folds */
             folds: components["schemas"]["FoldOut"][];
             /** Skipped Folds */
@@ -2845,6 +2862,8 @@ export interface components {
             cells_total: number;
             /** Cells Done */
             cells_done: number;
+            /** Cells Cancelled */
+            cells_cancelled: number;
             /**
              * Oos Return Pct
              * @description the stitched out-of-sample total return, once completed
@@ -6248,6 +6267,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Illegal state transition or conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
