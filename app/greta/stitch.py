@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.greta.metrics import Metrics, compute_metrics
+from app.greta.metrics import Metrics, annualised_shortfall, compute_metrics
 from app.greta.records import EquityCurve
 
 
@@ -74,8 +74,11 @@ def stitch(curves: Sequence[FoldCurve], cash: float, bars_per_year: float) -> St
 
 def annualised_pct(total_return_pct: float | None, bars: float | None, bars_per_year: float | None) -> float | None:
     """A return over `bars` bars as a yearly rate (%), compounded as CAGR is: (1 + r)^(year / (bars - 1)) - 1.
-    Unlike the stored CAGR it is never withheld for a short window: efficiency needs it for every fold."""
+    None when CAGR itself is withheld (fewer than 30 returns covering a month of the year): 21 bars raised
+    to a year's power say nothing (a 2 % fortnight is a 30 % year)."""
     if total_return_pct is None or not bars or bars < 2 or not bars_per_year:
+        return None
+    if annualised_shortfall(int(bars), float(bars_per_year)) is not None:
         return None
     growth = 1.0 + total_return_pct / 100.0
     if growth <= 0:
@@ -88,8 +91,10 @@ def annualised_pct(total_return_pct: float | None, bars: float | None, bars_per_
 
 def efficiency(oos_annualised: float | None, is_annualised: float | None) -> tuple[float | None, str | None]:
     """Walk-forward efficiency = annualised OOS return / annualised IS return, with why it is undefined."""
-    if oos_annualised is None or is_annualised is None:
-        return None, "an annualised return is missing"
+    if oos_annualised is None:
+        return None, "the out-of-sample window is too short to annualise (fewer than 30 returns or a month)"
+    if is_annualised is None:
+        return None, "the in-sample window is too short to annualise (fewer than 30 returns or a month)"
     if is_annualised <= 0 or not math.isfinite(is_annualised):
         return None, "the in-sample annualised return is not positive: the ratio means nothing"
     return oos_annualised / is_annualised, None

@@ -1,5 +1,5 @@
 """What a walk-forward found: the stitched out-of-sample (OOS) curve and metrics, walk-forward efficiency,
-parameter stability, and the contrast (the whole window optimised in sample) over the same span.
+parameter stability, and the contrast (the whole window optimised in sample) on the same test windows.
 
 The stitched figures are written once, when the walk-forward completes (`finish`, in the transaction
 of its last run); the curves are rebuilt on request from the OOS runs' stored equity (`curves`).
@@ -9,6 +9,7 @@ its chosen cell on the train window; overall, the stitched OOS return over the f
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -48,9 +49,11 @@ def finish(uow: UnitOfWork, wf: Walkforward) -> None:
     oos_rate = _rate(stitched[0].metrics)
     is_rate = float(np.mean(is_rates)) if is_rates else None
     ratio, reason = efficiency(oos_rate, is_rate)
+    contrast = contrast_of(session, wf, stitched[1])
     wf.result = {"metrics": _plain(stitched[0].metrics), "folds_included": len(stitched[1]), "efficiency": ratio,
                  "efficiency_reason": reason, "oos_annualised_return_pct": oos_rate,
-                 "is_annualised_return_pct": is_rate}
+                 "is_annualised_return_pct": is_rate,
+                 "contrast_metrics": _plain(contrast.metrics) if contrast is not None else None}
 
 
 def stitched_of(session: Session, wf: Walkforward) -> tuple[Stitched, list[int]] | None:
@@ -62,30 +65,43 @@ def stitched_of(session: Session, wf: Walkforward) -> tuple[Stitched, list[int]]
         run_id = fold.get("oos_run_id")
         if not _completed(session, run_id):
             continue
-        points = session.execute(select(EquityPoint.ts, EquityPoint.equity, EquityPoint.benchmark)
-                                 .where(EquityPoint.run_id == run_id).order_by(EquityPoint.ts)).all()
-        if not points:
-            continue
-        trades = session.execute(select(Trade.pnl, Trade.return_pct).where(Trade.run_id == run_id)
-                                 .order_by(Trade.exit_ts, Trade.entry_ts)).all()
         figures = metrics.get(run_id, {})
+        curve = _curve(session, run_id, figures.get("exposure_pct"), (), ())
+        if curve is None:
+            continue
         bars_per_year = bars_per_year or figures.get("bars_per_year")
-        curves.append(FoldCurve(
-            ts=np.array([_ns(p.ts) for p in points], dtype=np.int64),
-            equity=np.array([float(p.equity) for p in points]),
-            benchmark=np.array([float(p.benchmark if p.benchmark is not None else p.equity) for p in points]),
-            start=float(wf.settings["cash"]), trade_pnl=np.array([float(t.pnl) for t in trades]),
-            trade_pct=np.array([float(t.return_pct) for t in trades]), exposure_pct=figures.get("exposure_pct")))
+        curves.append(dataclasses.replace(curve, start=float(wf.settings["cash"])))
         included.append(fold["index"])
     if not curves:
         return None
     return stitch(curves, float(wf.settings["cash"]), float(bars_per_year or 252.0)), included
 
 
+def contrast_of(session: Session, wf: Walkforward, included: list[int]) -> Stitched | None:
+    """The contrast run on the same test windows as the stitched curve (the folds in `included`), chained
+    the same way: what the parameters chosen with hindsight made on exactly the bars the walk-forward
+    traded out of sample. Its trades are those that closed inside a window. None without a contrast run."""
+    run_id = (wf.contrast or {}).get("run_id")
+    if not run_id or not _completed(session, run_id):
+        return None
+    folds = {f["index"]: f for f in wf.folds}
+    metrics = RunRepository(session).metrics([run_id]).get(run_id, {})
+    curves = []
+    for index in included:
+        first, last = (datetime.fromisoformat(folds[index][k]) for k in ("test_first", "test_last"))
+        curve = _curve(session, run_id, None, (EquityPoint.ts >= first, EquityPoint.ts <= last),
+                       (Trade.exit_ts > first, Trade.exit_ts <= last))
+        if curve is not None and curve.start:
+            curves.append(curve)
+    if not curves:
+        return None
+    return stitch(curves, float(wf.settings["cash"]), float(metrics.get("bars_per_year") or 252.0))
+
+
 @dataclass(frozen=True)
 class Curves:
     stitched: list[tuple[datetime, float, int]]  # (time, equity, fold index)
-    contrast: list[tuple[datetime, float]]  # the contrast run over the OOS span, from the same starting cash
+    contrast: list[tuple[datetime, float]]  # the contrast run on the same test windows, chained the same way
 
 
 def curves(session: Session, wf: Walkforward) -> Curves:
@@ -95,16 +111,26 @@ def curves(session: Session, wf: Walkforward) -> Curves:
     stitched, included = found
     points = [(_dt(t), float(e), included[k]) for t, e, k in zip(stitched.ts.tolist(), stitched.equity.tolist(),
                                                                   stitched.fold.tolist(), strict=True)]
-    contrast: list[tuple[datetime, float]] = []
-    run_id = (wf.contrast or {}).get("run_id")
-    if run_id and _completed(session, run_id):
-        first, last = points[0][0], points[-1][0]
-        span = (EquityPoint.run_id == run_id, EquityPoint.ts >= first, EquityPoint.ts <= last)
-        rows = session.execute(select(EquityPoint.ts, EquityPoint.equity).where(*span).order_by(EquityPoint.ts)).all()
-        if rows and float(rows[0].equity):
-            scale = float(wf.settings["cash"]) / float(rows[0].equity)
-            contrast = [(row.ts, float(row.equity) * scale) for row in rows]
+    chained = contrast_of(session, wf, included)
+    contrast = [] if chained is None else [(_dt(t), float(e)) for t, e in zip(chained.ts.tolist(),
+                                                                              chained.equity.tolist(), strict=True)]
     return Curves(points, contrast)
+
+
+def _curve(session: Session, run_id: str, exposure_pct: float | None, points_in: tuple[Any, ...],
+           trades_in: tuple[Any, ...]) -> FoldCurve | None:
+    """A run's stored curve and closed trades (those the conditions keep), starting from its first point."""
+    points = session.execute(select(EquityPoint.ts, EquityPoint.equity, EquityPoint.benchmark)
+                             .where(EquityPoint.run_id == run_id, *points_in).order_by(EquityPoint.ts)).all()
+    if not points:
+        return None
+    trades = session.execute(select(Trade.pnl, Trade.return_pct).where(Trade.run_id == run_id, *trades_in)
+                             .order_by(Trade.exit_ts, Trade.entry_ts)).all()
+    return FoldCurve(
+        ts=np.array([_ns(p.ts) for p in points], dtype=np.int64), equity=np.array([float(p.equity) for p in points]),
+        benchmark=np.array([float(p.benchmark if p.benchmark is not None else p.equity) for p in points]),
+        start=float(points[0].equity), trade_pnl=np.array([float(t.pnl) for t in trades]),
+        trade_pct=np.array([float(t.return_pct) for t in trades]), exposure_pct=exposure_pct)
 
 
 def stability(wf: Walkforward) -> list[dict[str, Any]]:

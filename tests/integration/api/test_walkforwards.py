@@ -78,8 +78,17 @@ def test_a_walk_forward_through_the_api_shows_each_folds_progress_choice_and_out
     assert [p["fold"] for p in equity["stitched"]] == [0] * 50 + [1] * 50 + [2] * 50
     assert equity["stitched"][0]["equity"] == 10000 and equity["stitched"][0]["t"][:10] == "2023-04-12"
     assert abs(equity["stitched"][-1]["equity"] - 10000 * growth) < 0.0001
-    assert [p["t"] for p in equity["contrast"]] == [p["t"] for p in equity["stitched"]]  # the same span
+    assert [p["t"] for p in equity["contrast"]] == [p["t"] for p in equity["stitched"]]  # the same test windows
     assert equity["contrast"][0]["equity"] == 10000
+    contrast = result["contrast_metrics"]  # the hindsight parameters on the same bars, chained the same way
+    assert contrast["bars"] == 150
+    assert abs(contrast["final_equity"] - equity["contrast"][-1]["equity"]) < 0.0001
+    whole = client.get(f"/api/v1/runs/{done['contrast']['run_id']}/equity").get_json()
+    points = {p["ts"][:10]: float(p["equity"]) for p in (whole["items"] if isinstance(whole, dict) else whole)}
+    growth_c = 1.0
+    for fold in done["folds"]:
+        growth_c *= points[fold["test_last"][:10]] / points[fold["test_first"][:10]]
+    assert abs(contrast["total_return_pct"] - (growth_c - 1) * 100) < 1e-6
 
     listed = client.get("/api/v1/walkforwards").get_json()
     assert listed["total"] == 1 and listed["items"][0]["id"] == wf["id"]

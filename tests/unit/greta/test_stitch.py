@@ -37,8 +37,10 @@ def test_no_fold_is_an_error():
 def test_annualised_return_compounds_as_cagr_does():
     assert annualised_pct(10.0, 253, 252) == pytest.approx(10.0)  # 252 periods: exactly one year
     assert annualised_pct(21.0, 505, 252) == pytest.approx(10.0)
-    assert annualised_pct(-100.0, 10, 252) == -100.0
-    assert annualised_pct(5.0, 1, 252) is None and annualised_pct(None, 10, 252) is None
+    assert annualised_pct(-100.0, 40, 252) == -100.0
+    assert annualised_pct(5.0, 1, 252) is None and annualised_pct(None, 40, 252) is None
+    assert annualised_pct(2.0, 21, 252) is None  # a fortnight is not a year: withheld as CAGR is
+    assert annualised_pct(2.0, 31, 252) is not None
 
 
 def test_efficiency_is_the_ratio_and_says_why_it_is_missing():
@@ -46,4 +48,6 @@ def test_efficiency_is_the_ratio_and_says_why_it_is_missing():
     assert efficiency(-5.0, 20.0) == (-0.25, None)
     ratio, reason = efficiency(5.0, -3.0)
     assert ratio is None and "not positive" in reason
-    assert efficiency(None, 3.0)[0] is None
+    assert efficiency(None, 3.0) == (None, "the out-of-sample window is too short to annualise (fewer than 30 "
+                                         "returns or a month)")
+    assert "in-sample window is too short" in efficiency(3.0, None)[1]
