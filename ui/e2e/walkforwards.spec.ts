@@ -87,7 +87,7 @@ test('launch a two-fold walk-forward through the form, watch it finish, read its
   await listed.getByTestId('walkforward-link').click();
   await page.locator('[data-testid="fold-row"][data-fold="0"]').getByTestId('fold-sweep-link').click();
   await expect(page.getByTestId('sweep-detail')).toHaveAttribute('data-status', 'completed');
-  await expect(page.getByTestId('sweep-walkforward')).toContainText('fold 0 of');
+  await expect(page.getByTestId('sweep-walkforward')).toContainText('fold 1 of');
   await page.getByTestId('sweep-walkforward').getByRole('link').click();
   await expect(page.getByTestId('walkforward-detail')).toHaveAttribute('data-status', 'completed');
   expect(errors).toEqual([]);

@@ -7,6 +7,8 @@ export interface ConfirmDialogProps {
   title: string;
   children?: ReactNode;
   confirmLabel: string;
+  /** The dismiss button's words ("Cancel" unless that is ambiguous, e.g. when the action itself cancels). */
+  cancelLabel?: string;
   /** When set, the user must type this word to enable the confirm button (e.g. LIVE, KILL). */
   requireWord?: string;
   danger?: boolean;
@@ -16,7 +18,7 @@ export interface ConfirmDialogProps {
   testId?: string;
 }
 
-export function ConfirmDialog({ open, title, children, confirmLabel, requireWord, danger = false, busy = false,
+export function ConfirmDialog({ open, title, children, confirmLabel, cancelLabel = 'Cancel', requireWord, danger = false, busy = false,
   onConfirm, onCancel, testId = 'confirm-dialog' }: ConfirmDialogProps) {
   const [typed, setTyped] = useState('');
   const inputId = useId();
@@ -56,7 +58,7 @@ export function ConfirmDialog({ open, title, children, confirmLabel, requireWord
             </div>
           ) : null}
           <div className="modal-actions">
-            <Button onClick={onCancel}>Cancel</Button>
+            <Button onClick={onCancel} data-testid="dismiss-button">{cancelLabel}</Button>
             <Button type="submit" variant={danger ? 'danger' : 'primary'} disabled={!ready} busy={busy}
               data-testid="confirm-button">{confirmLabel}</Button>
           </div>

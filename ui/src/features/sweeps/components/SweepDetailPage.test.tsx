@@ -47,7 +47,7 @@ describe('SweepDetailPage', () => {
 
   it("links a walk-forward's fold sweep back to its walk-forward", async () => {
     renderPage({ ...CREATING, walkforward_id: 'wf-9', fold: 2 });
-    expect(await screen.findByTestId('sweep-walkforward')).toHaveTextContent('The train window of fold 2 of a walk-forward.');
+    expect(await screen.findByTestId('sweep-walkforward')).toHaveTextContent('The train window of fold 3 of a walk-forward.');
     expect(screen.getByRole('link', { name: 'a walk-forward' })).toHaveAttribute('href', '/walkforwards/wf-9');
   });
 

@@ -90,7 +90,7 @@ export function SweepDetailPage() {
           </div>
           {s.walkforward_id ? (
             <div className="hint" data-testid="sweep-walkforward">
-              {s.fold === null ? 'The whole-window (contrast) optimisation of ' : `The train window of fold ${s.fold} of `}
+              {s.fold === null ? 'The whole-window (contrast) optimisation of ' : `The train window of fold ${s.fold + 1} of `}
               <Link to={`/walkforwards/${s.walkforward_id}`} style={{ textDecoration: 'underline' }}>a walk-forward</Link>.
             </div>
           ) : null}

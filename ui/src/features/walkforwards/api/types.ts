@@ -31,7 +31,11 @@ export type Fold = Omit<Schemas['FoldOut'], 'params' | 'in_sample_metrics' | 'oo
 
 export type Contrast = Omit<Schemas['ContrastOut'], 'params' | 'metrics'> & { params: Params | null; metrics: Metrics };
 
-export type WalkforwardResult = Omit<Schemas['ResultOut'], 'metrics'> & { metrics: Metrics };
+export type WalkforwardResult = Omit<Schemas['ResultOut'], 'metrics' | 'contrast_metrics'> & {
+  metrics: Metrics;
+  /** The contrast run over the stitched curve's own test windows, chained the same way (null without a contrast). */
+  contrast_metrics?: Metrics | null;
+};
 
 export type StabilityRow = Omit<Schemas['StabilityOut'], 'values'> & { values: Array<ParamValue | null> };
 

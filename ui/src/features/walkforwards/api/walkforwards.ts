@@ -62,5 +62,7 @@ export function useCancelWalkforward(id: string) {
       void queryClient.invalidateQueries({ queryKey: keys.sweeps.all });
       void queryClient.invalidateQueries({ queryKey: keys.runs.all });
     },
+    // a 409 (it finished meanwhile): its message shows, and the page rereads the walk-forward's real status
+    onError: () => { void queryClient.invalidateQueries({ queryKey: keys.walkforward.all(id) }); },
   });
 }

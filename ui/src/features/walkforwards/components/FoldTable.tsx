@@ -1,15 +1,23 @@
 import { Link } from 'react-router-dom';
 import { StatusBadge } from '@/components/ui/Badges';
-import { ProgressBar } from '@/components/ui/ProgressBar';
 import { Time } from '@/components/ui/Time';
 import { formatNumber, tone } from '@/lib/format';
 import { formatMetric, metricDef, readMetric } from '@/lib/metrics';
 import { barTimeStyle } from '@/lib/time/barTime';
 import type { Fold, Walkforward } from '../api/types';
+import { CellsProgress } from './CellsProgress';
 import { objectiveKey } from './objective';
 import { describeParams, sweptParams } from './params';
 
-/** Per fold: its windows, its sweep's progress, the cell it chose (in sample) and how that cell did out of sample. */
+// the fold number stays in view when a narrow window scrolls the table sideways
+const STICKY = { position: 'sticky', left: 0, background: 'var(--bg-2)' } as const;
+const LINK = { padding: '0 2px' } as const;
+
+/**
+ * Per fold (numbered from 1, as the CLI and the fold sweeps' names do): its windows, its sweep's
+ * progress, the cell it chose (in sample) and how that cell did out of sample. The chosen cell and its
+ * out-of-sample run show as soon as the fold's sweep has finished, while other folds still optimise.
+ */
 export function FoldTable({ wf, timeframe }: { wf: Walkforward; timeframe: string }) {
   const style = barTimeStyle(timeframe);
   const objective = objectiveKey(wf.objective);
@@ -23,7 +31,7 @@ export function FoldTable({ wf, timeframe }: { wf: Walkforward; timeframe: strin
       <table className="table" data-testid="fold-table">
         <thead>
           <tr>
-            <th scope="col">Fold</th>
+            <th scope="col" style={{ ...STICKY, zIndex: 3 }}>Fold</th>
             <th scope="col">Train</th>
             <th scope="col">Test</th>
             <th scope="col">Cells</th>
@@ -33,13 +41,13 @@ export function FoldTable({ wf, timeframe }: { wf: Walkforward; timeframe: strin
             <th scope="col" className="num">OOS Sharpe</th>
             <th scope="col" className="num">OOS trades</th>
             <th scope="col" className="num">Efficiency</th>
-            <th scope="col">Links</th>
+            <th scope="col">Open</th>
           </tr>
         </thead>
         <tbody>
           {wf.folds.map((f) => (
             <tr key={f.index} data-testid="fold-row" data-fold={f.index}>
-              <th scope="row">{f.index}</th>
+              <th scope="row" style={{ ...STICKY, zIndex: 2 }} data-testid="fold-number">{f.index + 1}</th>
               <td><Time value={f.train_first} style={style} /> → <Time value={f.train_last} style={style} /></td>
               <td>
                 <Time value={f.test_first} style={style} /> → <Time value={f.test_last} style={style} />
@@ -47,14 +55,9 @@ export function FoldTable({ wf, timeframe }: { wf: Walkforward; timeframe: strin
                   style={{ marginLeft: 4 }}>partial</span> : null}
               </td>
               <td>
-                <span className="indicator" data-testid="fold-progress" data-done={f.cells_done} data-total={f.cells_total}>
-                  <span style={{ width: 70 }}>
-                    <ProgressBar value={f.cells_total ? f.cells_done / f.cells_total : 0} label={`fold ${f.index} cells`} />
-                  </span>
-                  <span className="mono">{f.cells_done}/{f.cells_total}</span>
-                </span>
+                <CellsProgress counts={f} width={48} label={`fold ${f.index + 1} cells`} testId="fold-progress" />
               </td>
-              <td className="wrap" data-testid="fold-params">
+              <td className="wrap" style={{ minWidth: 110 }} data-testid="fold-params">
                 {f.params ? <span className="mono">{describeParams(f.params, swept)}</span>
                   : f.reason ? <span className="muted" data-testid="fold-reason">no cell: {f.reason}</span>
                     : <span className="dim">not chosen yet</span>}
@@ -66,16 +69,18 @@ export function FoldTable({ wf, timeframe }: { wf: Walkforward; timeframe: strin
               <td className="num">{metric(f.oos_metrics, 'sharpe')}</td>
               <td className="num">{metric(f.oos_metrics, 'trades')}</td>
               <td className="num mono" data-testid="fold-efficiency">
-                {f.efficiency === null && f.efficiency_reason
-                  ? <abbr className="dim" title={f.efficiency_reason} aria-label={`none: ${f.efficiency_reason}`}>n/a</abbr>
-                  : formatNumber(f.efficiency, 2)}
+                {f.efficiency === null && f.efficiency_reason ? (
+                  <span className="dim" title={f.efficiency_reason} data-testid="fold-efficiency-na">n/a
+                    <span className="sr-only">: {f.efficiency_reason}</span></span>
+                ) : formatNumber(f.efficiency, 2)}
               </td>
-              <td className="indicator" style={{ gap: 8 }}>
-                <Link to={`/sweeps/${f.sweep_id}`} aria-label={`fold ${f.index} sweep`} data-testid="fold-sweep-link">sweep</Link>
-                {f.chosen_run_id ? <Link to={`/runs/${f.chosen_run_id}`} aria-label={`fold ${f.index} chosen cell`}
-                  data-testid="fold-chosen-link">chosen cell</Link> : null}
-                {f.oos_run_id ? <Link to={`/runs/${f.oos_run_id}`} aria-label={`fold ${f.index} out-of-sample run`}
-                  data-testid="fold-oos-link">OOS run</Link> : null}
+              <td>
+                <Link to={`/sweeps/${f.sweep_id}`} aria-label={`fold ${f.index + 1} sweep`} style={LINK}
+                  data-testid="fold-sweep-link">sweep</Link>
+                {f.chosen_run_id ? <>·<Link to={`/runs/${f.chosen_run_id}`} aria-label={`fold ${f.index + 1} chosen cell`} style={LINK}
+                  data-testid="fold-chosen-link">cell</Link></> : null}
+                {f.oos_run_id ? <>·<Link to={`/runs/${f.oos_run_id}`} aria-label={`fold ${f.index + 1} out-of-sample run`} style={LINK}
+                  data-testid="fold-oos-link">OOS</Link></> : null}
               </td>
             </tr>
           ))}

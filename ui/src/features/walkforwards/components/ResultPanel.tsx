@@ -3,17 +3,22 @@ import { formatNumber, formatPct, tone } from '@/lib/format';
 import { formatMetric, metricDef, readMetric } from '@/lib/metrics';
 import type { Metrics } from '@/lib/api/types';
 import type { Walkforward } from '../api/types';
+import { efficiencyMeaning } from './efficiency';
 import { describeParams, sweptParams } from './params';
 
 // links inside a sentence are told apart from it by more than their colour
 const UNDERLINED = { textDecoration: 'underline' } as const;
 
+// long column headings wrap rather than widen the table
+const HEAD = { whiteSpace: 'normal', maxWidth: 190, verticalAlign: 'bottom' } as const;
+
 const ROWS = ['total_return', 'cagr', 'sharpe', 'sortino', 'max_drawdown', 'volatility', 'win_rate', 'profit_factor',
   'trades', 'exposure', 'final_equity'];
 
 /**
- * The stitched out-of-sample figures beside the whole-window optimisation's in-sample ones (the contrast:
- * what hindsight would have reported), and the walk-forward efficiency with the reason when there is none.
+ * The stitched out-of-sample figures beside the hindsight-optimised cell measured over the same test
+ * windows (a fair comparison: same bars, chained the same way), then that cell over the whole window
+ * (bars the walk-forward never traded included); and the walk-forward efficiency with what it means.
  */
 export function ResultPanel({ wf }: { wf: Walkforward }) {
   const { result, contrast } = wf;
@@ -25,23 +30,27 @@ export function ResultPanel({ wf }: { wf: Walkforward }) {
     return <span className={metricDef(key).signed ? tone(v) : ''}>{formatMetric(key, v)}</span>;
   };
   const pct = (v: number | null) => (v === null ? null : v / 100);
+  const same = contrast && result.contrast_metrics ? result.contrast_metrics : null;
   return (
     <div data-testid="result">
       <p data-testid="efficiency" data-value={result.efficiency ?? ''}>
         Walk-forward efficiency: <strong className="mono">{formatNumber(result.efficiency, 2)}</strong>
+        {' — '}<span data-testid="efficiency-meaning">
+          {efficiencyMeaning(result.efficiency, result.efficiency_reason, result.is_annualised_return_pct)}</span>.
         {result.efficiency !== null ? (
-          <> — the stitched out-of-sample annualised return ({formatPct(pct(result.oos_annualised_return_pct))}) over the
-            folds&apos; mean in-sample one ({formatPct(pct(result.is_annualised_return_pct))}); near 1, what the optimisation
-            found lasted out of sample.</>
-        ) : <span className="muted" data-testid="efficiency-reason"> — {result.efficiency_reason ?? 'not available'}.</span>}
+          <span className="dim"> (Stitched out-of-sample annualised return {formatPct(pct(result.oos_annualised_return_pct))} over
+            the folds&apos; mean in-sample {formatPct(pct(result.is_annualised_return_pct))}.)</span>
+        ) : null}
       </p>
       <div className="table-wrap">
         <table className="table" data-testid="result-table" style={{ width: 'auto', minWidth: 480 }}>
           <thead>
             <tr>
               <th scope="col">Metric</th>
-              <th scope="col" className="num">Stitched out-of-sample</th>
-              {contrast ? <th scope="col" className="num">Whole window, in sample (hindsight)</th> : null}
+              <th scope="col" className="num" style={HEAD}>Stitched out-of-sample</th>
+              {same ? <th scope="col" className="num" style={HEAD} data-testid="result-contrast-head">Hindsight-optimised, same test windows</th> : null}
+              {contrast ? <th scope="col" className="num" style={HEAD}>Hindsight-optimised, whole window (incl. bars the walk-forward never traded)</th>
+                : null}
             </tr>
           </thead>
           <tbody>
@@ -49,7 +58,8 @@ export function ResultPanel({ wf }: { wf: Walkforward }) {
               <tr key={key} data-testid="result-row" data-metric={key}>
                 <th scope="row">{metricDef(key).label}</th>
                 <td className="num" data-testid="result-oos">{cell(result.metrics, key)}</td>
-                {contrast ? <td className="num" data-testid="result-contrast">{cell(contrast.metrics, key)}</td> : null}
+                {same ? <td className="num" data-testid="result-contrast">{cell(same, key)}</td> : null}
+                {contrast ? <td className="num" data-testid="result-contrast-whole">{cell(contrast.metrics, key)}</td> : null}
               </tr>
             ))}
           </tbody>

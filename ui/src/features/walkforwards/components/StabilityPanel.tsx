@@ -9,14 +9,14 @@ const BOX = { width: 360, height: 120, pad: 12, left: 44 };
  */
 export function StabilityPanel({ wf }: { wf: Walkforward }) {
   const rows = stabilityRows(wf);
-  const folds = wf.folds.map((f) => f.index);
+  const folds = wf.folds.map((f) => f.index + 1);  // numbered from 1, as everywhere
   if (!rows.length) return <p className="muted">No parameter was swept over more than one value.</p>;
   return (
     <div data-testid="stability">
       <div style={{ display: 'flex', flexWrap: 'wrap', gap: 16 }}>
         {rows.map((row) => {
           const chart = stabilityChart(row, folds, BOX);
-          const label = `${row.name} chosen per fold: ${row.values.map((v, i) => `fold ${folds[i] ?? i} ${v === null ? 'none' : String(v)}`)
+          const label = `${row.name} chosen per fold: ${row.values.map((v, i) => `fold ${folds[i] ?? i + 1} ${v === null ? 'none' : String(v)}`)
             .join(', ')}; ${row.distinct} distinct value${row.distinct === 1 ? '' : 's'}.`;
           return (
             <figure key={row.name} style={{ margin: 0 }} data-testid="stability-chart" data-param={row.name}>
@@ -58,7 +58,7 @@ export function StabilityPanel({ wf }: { wf: Walkforward }) {
             {rows.map((row) => (
               <tr key={row.name}>
                 <th scope="row" className="mono">{row.name}</th>
-                {row.values.map((v, i) => <td key={folds[i] ?? i} className="num mono">{v === null ? '—' : String(v)}</td>)}
+                {row.values.map((v, i) => <td key={i} className="num mono">{v === null ? '—' : String(v)}</td>)}
                 <td className="num mono">{row.distinct}</td>
               </tr>
             ))}

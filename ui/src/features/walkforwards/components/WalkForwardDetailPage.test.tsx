@@ -3,7 +3,7 @@ import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter, Route, Routes } from 'react-router-dom';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { api } from '@/lib/api/client';
+import { api, ApiError } from '@/lib/api/client';
 import type { Fold, Walkforward, WalkforwardEquity } from '../api/types';
 import { WalkForwardDetailPage } from './WalkForwardDetailPage';
 
@@ -21,7 +21,7 @@ const post = vi.mocked(api.post);
 
 const fold = (index: number, params: Fold['params'], extra: Partial<Fold> = {}): Fold => ({
   index, train_first: '2021-01-04T00:00:00Z', train_last: '2021-12-31T00:00:00Z', test_first: '2022-01-03T00:00:00Z',
-  test_last: '2022-06-30T00:00:00Z', warmup_bars: 50, partial: false, sweep_id: `s${index}`, cells_total: 4, cells_done: 4,
+  test_last: '2022-06-30T00:00:00Z', warmup_bars: 50, partial: false, sweep_id: `s${index}`, cells_total: 4, cells_done: 4, cells_cancelled: 0,
   params, chosen_run_id: params ? `c${index}` : null, in_sample_metrics: params ? { sharpe: 1.25 } : {},
   oos_run_id: params ? `o${index}` : null, oos_status: params ? 'completed' : null,
   oos_metrics: params ? { total_return_pct: 3.5, sharpe: 0.8, trades: 4 } : {}, reason: params ? null : 'no cell made 3 trades',
@@ -36,10 +36,11 @@ const DONE: Walkforward = {
   folds: [fold(0, { fast: 5, slow: 40 }), fold(1, null, { train_first: '2021-07-01T00:00:00Z', test_first: '2022-07-01T00:00:00Z',
     test_last: '2022-09-30T00:00:00Z', partial: true })],
   skipped_folds: [{ index: 2, reason: 'the test window holds no bars' }],
-  cells_total: 12, cells_done: 12,
-  contrast: { sweep_id: 'sc', cells_total: 4, cells_done: 4, chosen_run_id: 'cc', run_id: 'rc', run_status: 'completed', params: { fast: 10, slow: 20 },
+  cells_total: 12, cells_done: 12, cells_cancelled: 0,
+  contrast: { sweep_id: 'sc', cells_total: 4, cells_done: 4, cells_cancelled: 0, chosen_run_id: 'cc', run_id: 'rc', run_status: 'completed', params: { fast: 10, slow: 20 },
     metrics: { total_return_pct: 21.0, sharpe: 1.9 }, reason: null },
-  result: { metrics: { total_return_pct: 3.5, sharpe: 0.8, trades: 4 }, folds_included: 1, efficiency: 0.42, efficiency_reason: null,
+  result: { metrics: { total_return_pct: 3.5, sharpe: 0.8, trades: 4 }, contrast_metrics: { total_return_pct: 6.25, sharpe: 1.1 },
+    folds_included: 1, efficiency: 0.42, efficiency_reason: null,
     oos_annualised_return_pct: 4.2, is_annualised_return_pct: 10.0 },
   stability: [{ name: 'fast', values: [5, null], distinct: 1 }, { name: 'slow', values: [40, null], distinct: 1 }],
 };
@@ -84,16 +85,23 @@ describe('WalkForwardDetailPage', () => {
     expect(within(rows[0]!).getByTestId('fold-sweep-link')).toHaveAttribute('href', '/sweeps/s0');
     expect(within(rows[1]!).getByTestId('fold-reason')).toHaveTextContent('no cell: no cell made 3 trades');
     expect(rows[1]).toHaveTextContent('partial');
-    expect(screen.getByTestId('skipped-fold')).toHaveTextContent('fold 2 — the test window holds no bars');
+    expect(screen.getByTestId('skipped-fold')).toHaveTextContent('fold 3 — the test window holds no bars');
+    expect(within(rows[0]!).getByTestId('fold-number')).toHaveTextContent('1');
+    expect(within(rows[1]!).getByTestId('fold-efficiency')).toHaveTextContent('n/a: no out-of-sample run');
+    expect(within(rows[1]!).getByTestId('fold-efficiency-na')).toHaveAttribute('title', 'no out-of-sample run');
     expect(screen.getAllByTestId('timeline-row')).toHaveLength(2);
-    expect(screen.getByTestId('efficiency')).toHaveTextContent('Walk-forward efficiency: 0.42');
+    expect(screen.getByTestId('efficiency')).toHaveTextContent('Walk-forward efficiency: 0.42 — out of sample it kept less than half of the '
+      + 'in-sample return: much of it was fitted to noise.');
     const ret = screen.getAllByTestId('result-row').find((r) => r.dataset.metric === 'total_return')!;
     expect(within(ret).getByTestId('result-oos')).toHaveTextContent('+3.50%');
-    expect(within(ret).getByTestId('result-contrast')).toHaveTextContent('+21.00%');
+    expect(within(ret).getByTestId('result-contrast')).toHaveTextContent('+6.25%');
+    expect(within(ret).getByTestId('result-contrast-whole')).toHaveTextContent('+21.00%');
+    expect(screen.getByTestId('result-contrast-head')).toHaveTextContent('Hindsight-optimised, same test windows');
     expect(screen.getByTestId('contrast-params')).toHaveTextContent('fast=10, slow=20');
     expect(await screen.findByTestId('overlay')).toHaveTextContent('Stitched out-of-sample:2|Whole-window optimised (hindsight):1');
     expect(screen.getByTestId('trust-sentence')).toHaveTextContent('the number to trust');
     expect(screen.getAllByTestId('stability-point').map((p) => p.dataset.value)).toEqual(['5', '40']);
+    expect(screen.getAllByTestId('stability-point').map((p) => p.dataset.fold)).toEqual(['1', '1']);
     expect(screen.getByTestId('robustness-form')).toBeInTheDocument();
   });
 
@@ -103,7 +111,8 @@ describe('WalkForwardDetailPage', () => {
       folds: [fold(0, null, { cells_done: 3, reason: null, chosen_run_id: null })] };
     let current = working;
     post.mockImplementation((() => {
-      current = { ...working, status: 'cancelled' };
+      current = { ...working, status: 'cancelled', cells_cancelled: 7,
+        folds: [fold(0, null, { cells_done: 3, cells_cancelled: 1, reason: null, chosen_run_id: null })] };
       return Promise.resolve(current);
     }) as never);
     renderPage(() => current);
@@ -112,9 +121,33 @@ describe('WalkForwardDetailPage', () => {
     expect(screen.getByTestId('robustness-waiting')).toBeInTheDocument();
     await userEvent.click(screen.getByTestId('cancel-walkforward'));
     expect(post).not.toHaveBeenCalled();
+    const dialog = screen.getByTestId('cancel-walkforward-dialog');
+    expect(within(dialog).getByTestId('dismiss-button')).toHaveTextContent('Keep running');
+    expect(within(dialog).getByTestId('confirm-button')).toHaveTextContent('Cancel walk-forward');
     await userEvent.click(within(screen.getByTestId('cancel-walkforward-dialog')).getByTestId('confirm-button'));
     expect(post).toHaveBeenCalledWith('/walkforwards/w2/cancel');
     expect(await screen.findByTestId('walkforward-status')).toHaveAttribute('data-status', 'cancelled');
+    expect(screen.queryByTestId('cancel-walkforward')).toBeNull();
+    // not a full bar: the cells that ran, then the cancelled ones
+    expect(screen.getByTestId('walkforward-progress')).toHaveTextContent('5 of 12 cells ran, 7 cancelled');
+    expect(screen.getByTestId('fold-progress')).toHaveTextContent('3 ran · 1 cancelled');
+    expect(screen.getByTestId('fold-progress')).toHaveAttribute('data-cancelled', '1');
+  });
+
+  it('shows the message of a 409 when the walk-forward finished before Cancel reached it', async () => {
+    let current: Walkforward = { ...DONE, id: 'w3', status: 'testing', result: null };
+    post.mockImplementation((() => {
+      current = { ...DONE, id: 'w3' };
+      return Promise.reject(new ApiError(409, 'conflict', 'the walk-forward has already completed'));
+    }) as never);
+    renderPage(() => current);
+    await userEvent.click(await screen.findByTestId('cancel-walkforward'));
+    await userEvent.click(within(screen.getByTestId('cancel-walkforward-dialog')).getByTestId('confirm-button'));
+    expect(await screen.findByTestId('error-banner')).toHaveTextContent(
+      'The walk-forward was not cancelled: the walk-forward has already completed');
+    // the page rereads it (its reads are throttled to one a second) and drops the Cancel button
+    await vi.waitFor(() => expect(screen.getByTestId('walkforward-status')).toHaveAttribute('data-status', 'completed'),
+      { timeout: 3000 });
     expect(screen.queryByTestId('cancel-walkforward')).toBeNull();
   });
 });

@@ -30,7 +30,7 @@ export function WalkForwardDetailPage() {
     <div className="page" data-testid="walkforward-detail" data-status={wf.status}>
       <WalkForwardHeader wf={wf} />
       <Panel title="Folds" testId="folds-panel">
-        <FoldTimeline folds={wf.folds} timeframe={timeframe} zone={zone} />
+        <FoldTimeline folds={wf.folds} timeframe={timeframe} zone={zone} warmupAsked={Number(wf.fold_spec.warmup ?? 0)} />
       </Panel>
       <Panel title="Out-of-sample equity" testId="equity-panel">
         <ErrorBanner error={equity.error} />

@@ -3,13 +3,13 @@ import { StatusBadge } from '@/components/ui/Badges';
 import { Button } from '@/components/ui/Button';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { ErrorBanner } from '@/components/ui/Feedback';
-import { ProgressBar } from '@/components/ui/ProgressBar';
 import { Time } from '@/components/ui/Time';
 import { formatMoney } from '@/lib/format';
 import { metricDef } from '@/lib/metrics';
 import { barTimeStyle } from '@/lib/time/barTime';
 import { useCancelWalkforward } from '../api/walkforwards';
 import { isActive, type Walkforward } from '../api/types';
+import { CellsProgress } from './CellsProgress';
 import { objectiveKey } from './objective';
 import { describeLength } from './period';
 
@@ -23,9 +23,13 @@ export function WalkForwardHeader({ wf }: { wf: Walkforward }) {
   const spec = wf.fold_spec;
   const timeframe = text(s.timeframe) ?? '1Day';
   const style = barTimeStyle(timeframe);
-  const { cells_done: done, cells_total: total } = wf;
   const tested = wf.folds.filter((f) => f.oos_status && ['completed', 'failed', 'cancelled'].includes(f.oos_status)).length;
   const chosen = wf.folds.filter((f) => f.oos_run_id).length;
+  const asked = Number(spec.warmup ?? 0);
+  const short = wf.folds.filter((f) => f.warmup_bars < asked).length;
+  // the first folds of a window that starts with the data cannot warm up fully: say so, not the asked figure alone
+  const warmupText = short ? `warm-up up to ${asked} bars (${short} fold${short === 1 ? '' : 's'} had fewer: see the timeline)`
+    : `warm-up ${asked} bars`;
   const symbols = Array.isArray(s.symbols) ? s.symbols.map(String).join(', ') : '';
   return (
     <section className="panel">
@@ -51,15 +55,14 @@ export function WalkForwardHeader({ wf }: { wf: Walkforward }) {
           {text(s.cash) ? <span>cash <span className="mono">{formatMoney(text(s.cash))}</span></span> : null}
           <span data-testid="walkforward-folds-spec">{String(spec.kind ?? 'rolling')} folds: train {describeLength(spec.train)}, test{' '}
             {describeLength(spec.test)}{spec.step !== null && spec.step !== undefined ? `, step ${describeLength(spec.step)}` : ''}
-            {spec.gap && spec.gap !== '0D' ? `, gap ${describeLength(spec.gap)}` : ''}, warm-up {String(spec.warmup ?? 0)} bars</span>
+            {spec.gap && spec.gap !== '0D' ? `, gap ${describeLength(spec.gap)}` : ''}, {warmupText}</span>
           <span>best cell by {wf.direction === 'min' ? 'lowest' : 'highest'} {metricDef(objectiveKey(wf.objective)).label}
             {wf.min_trades ? `, at least ${wf.min_trades} trades` : ''}</span>
           {Object.entries(wf.grid).map(([p, v]) => <span key={p}><span className="mono">{p}</span> ∈ {'{'}{v.map(String).join(', ')}{'}'}</span>)}
           <span>created <Time value={wf.created_at} /></span>
         </div>
-        <div className="indicator" data-testid="walkforward-progress" data-done={done} data-total={total}>
-          <span style={{ flex: 1 }}><ProgressBar value={total ? done / total : 0} large label="walk-forward cells" /></span>
-          <span className="mono">{done} of {total} cells</span>
+        <div className="indicator">
+          <CellsProgress counts={wf} large long label="walk-forward cells" testId="walkforward-progress" />
           {wf.status !== 'optimising' && chosen ? <span className="mono" data-testid="walkforward-tested">
             · {tested} of {chosen} out-of-sample runs</span> : null}
         </div>
@@ -70,13 +73,13 @@ export function WalkForwardHeader({ wf }: { wf: Walkforward }) {
           <div className="banner warn" data-testid="skipped-folds">
             {wf.skipped_folds.length} fold{wf.skipped_folds.length === 1 ? ' was' : 's were'} skipped:
             <ul style={{ margin: '4px 0 0', paddingLeft: 18 }}>
-              {wf.skipped_folds.map((f) => <li key={f.index} data-testid="skipped-fold">fold {f.index} — {f.reason}</li>)}
+              {wf.skipped_folds.map((f) => <li key={f.index} data-testid="skipped-fold">fold {f.index + 1} — {f.reason}</li>)}
             </ul>
           </div>
         ) : null}
         <ErrorBanner error={cancel.error} title="The walk-forward was not cancelled" />
       </div>
-      <ConfirmDialog open={confirming} title="Cancel this walk-forward?" confirmLabel="Cancel walk-forward" danger
+      <ConfirmDialog open={confirming} title="Cancel this walk-forward?" confirmLabel="Cancel walk-forward" cancelLabel="Keep running" danger
         busy={cancel.isPending} onCancel={() => setConfirming(false)} testId="cancel-walkforward-dialog"
         onConfirm={() => cancel.mutate(undefined, { onSettled: () => setConfirming(false) })}>
         <p>Cells and out-of-sample runs not yet finished are cancelled; finished ones are kept. No stitched result is made.</p>

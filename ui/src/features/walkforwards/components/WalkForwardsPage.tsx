@@ -2,7 +2,6 @@ import { Link, useNavigate } from 'react-router-dom';
 import { StatusBadge } from '@/components/ui/Badges';
 import { DataTable, type Column } from '@/components/ui/DataTable';
 import { EmptyState, ErrorBanner, Loading, Panel } from '@/components/ui/Feedback';
-import { ProgressBar } from '@/components/ui/ProgressBar';
 import { Time } from '@/components/ui/Time';
 import { formatNumber, formatPct, tone } from '@/lib/format';
 import { metricDef } from '@/lib/metrics';
@@ -10,6 +9,7 @@ import { useStream } from '@/lib/stream/StreamProvider';
 import { usePageTitle } from '@/lib/usePageTitle';
 import { useWalkforwards } from '../api/walkforwards';
 import type { WalkforwardSummary } from '../api/types';
+import { CellsProgress } from './CellsProgress';
 import { objectiveKey } from './objective';
 
 const pctOf = (value: number | null) => (value === null ? null : value / 100);
@@ -26,9 +26,7 @@ const COLUMNS: Column<WalkforwardSummary>[] = [
   { key: 'status', header: 'Status', sortValue: (w) => w.status, render: (w) => <StatusBadge status={w.status} /> },
   { key: 'folds', header: 'Folds', numeric: true, sortValue: (w) => w.folds, render: (w) => <span className="mono">{w.folds}</span> },
   { key: 'progress', header: 'Progress', sortValue: (w) => (w.cells_total ? w.cells_done / w.cells_total : 0), render: (w) => (
-    <span className="indicator"><span style={{ width: 80 }}>
-      <ProgressBar value={w.cells_total ? w.cells_done / w.cells_total : 0} label={`cells of ${w.name || w.strategy}`} /></span>
-    <span className="mono" data-testid="walkforward-row-progress">{w.cells_done} of {w.cells_total} cells</span></span>
+    <CellsProgress counts={w} width={80} long label={`cells of ${w.name || w.strategy}`} testId="walkforward-row-progress" />
   ) },
   { key: 'oos', header: 'OOS return', numeric: true, sortValue: (w) => w.oos_return_pct, render: (w) => (
     <span className={tone(w.oos_return_pct)} data-testid="walkforward-row-oos">{formatPct(pctOf(w.oos_return_pct))}</span>

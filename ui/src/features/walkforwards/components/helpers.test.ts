@@ -27,6 +27,7 @@ describe('fold timeline geometry', () => {
   });
 
   it('ends the warm-up where the test begins, one row per fold below the other, and keeps the partial flag', () => {
+    expect(layout.rows.map((r) => r.label)).toEqual(['fold 1', 'fold 2']);
     const [first, second] = layout.rows;
     expect(first!.warmup).toBeNull();
     expect(second!.warmup!.to).toBe(Date.parse('2021-03-31T00:00:00Z'));
@@ -34,6 +35,23 @@ describe('fold timeline geometry', () => {
     expect(second!.y - first!.y).toBe(22);
     expect(second!.partial).toBe(true);
     expect(layout.axisY).toBe(6 + 2 * 22);
+  });
+
+  it('keeps a readable 14 px row pitch with 52 folds: the drawing grows taller and every fold is labelled from 1', () => {
+    const many = Array.from({ length: 52 }, (_, i) => fold(i, ['2020-01-02', `2020-${String(2 + (i % 10)).padStart(2, '0')}-01`],
+      ['2021-01-04', '2021-02-01']));
+    const tall = timelineLayout(many, { width: 1000, barMs: DAY, warmupMsPerBar: DAY });
+    expect(tall.rows[1]!.y - tall.rows[0]!.y).toBe(14);
+    expect(tall.rowHeight).toBe(10);
+    expect(tall.axisY).toBe(6 + 52 * 14);
+    expect(tall.height).toBe(6 + 52 * 14 + 22);
+    expect(tall.labelEvery).toBe(1);
+    expect(tall.rows.map((r) => r.label).slice(0, 2)).toEqual(['fold 1', 'fold 2']);
+    expect(tall.rows[51]!.label).toBe('fold 52');
+    // rows tighter than the 11 px labels name every k-th fold only
+    const tight = timelineLayout(many, { width: 1000, barMs: DAY, warmupMsPerBar: DAY, rowHeight: 5, rowGap: 1 });
+    expect(tight.labelEvery).toBe(3);
+    expect(tight.rows.slice(0, 4).map((r) => r.label)).toEqual(['fold 1', null, null, 'fold 4']);
   });
 
   it('ticks at quarter (or month, half-year, year) starts, at most eight, or at days for a short span', () => {

@@ -63,11 +63,11 @@ export function stabilityChart(row: StabilityRow, folds: number[], box: { width:
       current = [];
       return;
     }
-    const p = { fold: folds[i] ?? i, x: xAt(i), y: yAt(v), label: String(v) };
+    const p = { fold: folds[i] ?? i + 1, x: xAt(i), y: yAt(v), label: String(v) };
     points.push(p);
     current.push(p);
   });
   if (current.length) segments.push(current);
-  const xTicks = row.values.map((_, i) => ({ x: xAt(i), label: String(folds[i] ?? i) }));
+  const xTicks = row.values.map((_, i) => ({ x: xAt(i), label: String(folds[i] ?? i + 1) }));
   return { name: row.name, distinct: row.distinct, numeric, segments, points, yTicks, xTicks };
 }

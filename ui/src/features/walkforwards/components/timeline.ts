@@ -2,7 +2,8 @@
  * Where each fold's windows sit on a shared time axis (the fold timeline's geometry). A band covers its
  * first bar to the end of its last; the warm-up band ends where the test begins and spans its bars at an
  * estimated length per bar (weekends and sessions make bars and calendar time differ), so it is drawn
- * hatched and labelled approximate.
+ * hatched and labelled approximate. Rows keep a readable height however many folds there are (the
+ * drawing grows taller), and with rows too tight for every label only every k-th fold is named.
  */
 export interface TimelineFold {
   index: number;
@@ -16,12 +17,23 @@ export interface TimelineFold {
 
 export interface Band { x: number; width: number; from: number; to: number }
 
-export interface TimelineRow { index: number; y: number; train: Band; test: Band; warmup: Band | null; partial: boolean }
+export interface TimelineRow {
+  index: number;
+  /** The fold's number as shown (1-based), or null when this row's label is left out for room. */
+  label: string | null;
+  y: number;
+  train: Band;
+  test: Band;
+  warmup: Band | null;
+  partial: boolean;
+}
 
 export interface TimelineLayout {
   width: number;
   height: number;
   rowHeight: number;
+  /** Every k-th fold is labelled (1: all of them). */
+  labelEvery: number;
   left: number;
   axisY: number;
   rows: TimelineRow[];
@@ -37,6 +49,8 @@ export interface TimelineOptions {
   warmupMsPerBar: number;
   rowHeight?: number;
   rowGap?: number;
+  /** The labels' font size: a row pitch below it (plus 2 px) labels only every k-th fold. */
+  fontSize?: number;
   left?: number;
   right?: number;
   top?: number;
@@ -45,8 +59,16 @@ export interface TimelineOptions {
 
 const DAY = 86_400_000;
 
+/** Row height and gap: roomy for a few folds, a fixed 14 px pitch (10 px bars) for many. */
+export function rowSize(folds: number): { rowHeight: number; rowGap: number } {
+  return folds <= 16 ? { rowHeight: 16, rowGap: 6 } : { rowHeight: 10, rowGap: 4 };
+}
+
 export function timelineLayout(folds: TimelineFold[], o: TimelineOptions): TimelineLayout {
-  const { width, barMs, warmupMsPerBar, rowHeight = 16, rowGap = 6, left = 64, right = 12, top = 6, axisHeight = 22 } = o;
+  const size = rowSize(folds.length);
+  const { width, barMs, warmupMsPerBar, rowHeight = size.rowHeight, rowGap = size.rowGap, fontSize = 11, left = 64, right = 12,
+    top = 6, axisHeight = 22 } = o;
+  const labelEvery = Math.max(1, Math.ceil((fontSize + 2) / (rowHeight + rowGap)));
   const ms = (iso: string) => Date.parse(iso);
   const from = Math.min(...folds.map((f) => ms(f.train_first)));
   const to = Math.max(...folds.map((f) => ms(f.test_last) + barMs));
@@ -58,6 +80,7 @@ export function timelineLayout(folds: TimelineFold[], o: TimelineOptions): Timel
     const warmStart = Math.max(from, testStart - f.warmup_bars * warmupMsPerBar);
     return {
       index: f.index,
+      label: i % labelEvery === 0 ? `fold ${f.index + 1}` : null,
       y: top + i * (rowHeight + rowGap),
       train: band(ms(f.train_first), ms(f.train_last) + barMs),
       test: band(testStart, ms(f.test_last) + barMs),
@@ -66,8 +89,8 @@ export function timelineLayout(folds: TimelineFold[], o: TimelineOptions): Timel
     };
   });
   const axisY = top + folds.length * (rowHeight + rowGap);
-  const ticks = folds.length ? timeTicks(from, to).map((t) => ({ t, x: scale(t) })) : [];
-  return { width, height: axisY + axisHeight, rowHeight, left, axisY, rows, ticks, span: { from, to } };
+  const ticks = folds.length ? timeTicks(from, to, Math.max(2, Math.min(8, Math.floor(inner / 110)))).map((t) => ({ t, x: scale(t) })) : [];
+  return { width, height: axisY + axisHeight, rowHeight, labelEvery, left, axisY, rows, ticks, span: { from, to } };
 }
 
 /** Round UTC moments between `from` and `to`, at most `most` of them: month starts (1, 3, 6 or 12 apart), else days. */
