@@ -46,9 +46,10 @@ class FoldSpec:
             raise ValueError(f"kind must be 'rolling' or 'anchored': got {kind!r}")
         lengths = {"train": parse_length(train, "train"), "test": parse_length(test, "test")}
         lengths["step"] = lengths["test"] if step is None else parse_length(step, "step")
-        calendar = [name for name, value in lengths.items() if isinstance(value, Period)]
-        if calendar and len(calendar) < 3:
-            bars = [name for name in lengths if name not in calendar]
+        given = {name: value for name, value in lengths.items() if name != "step" or step is not None}
+        calendar = [name for name, value in given.items() if isinstance(value, Period)]
+        if calendar and len(calendar) < len(given):
+            bars = [name for name in given if name not in calendar]  # a step not given is not blamed
             raise ValueError(f"{_listed(calendar, 'is a calendar period', 'are calendar periods')} but "
                              f"{_listed(bars, 'is in bars', 'are in bars')}: give train, test and step all in bars "
                              "or all as calendar periods")

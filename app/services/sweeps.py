@@ -53,6 +53,10 @@ def plan(strategy: str, grid: dict[str, list[Any]],
          params: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Every cell's validated parameters, and the cells skipped with the reason."""
     cls = strategies.resolve(strategy)
+    unknown = [name for name in grid if name not in cls.param_specs]
+    if unknown:  # said once, by name, rather than as every cell's "unknown parameter"
+        raise ValidationFailed({"grid": f"{strategy} has no parameter {', '.join(map(repr, unknown))}; its "
+                                        f"parameters are {', '.join(cls.param_specs) or 'none'}"})
     valid: list[dict[str, Any]] = []
     skipped: list[dict[str, Any]] = []
     for cell in cells(grid):

@@ -155,6 +155,9 @@ def test_bad_folds_and_objectives_are_422s_with_the_field(pg: Container, client:
     objective = client.post("/api/v1/walkforwards", json={**BODY, "objective": "bars_per_year"})
     assert objective.status_code == 422 and "objective" in objective.get_data(as_text=True)
     assert client.get("/api/v1/walkforwards/nope").status_code == 404
+    typo = client.post("/api/v1/walkforwards", json={**BODY, "grid": {"fsat": [5], "slow": [20]}})
+    assert typo.status_code == 422 and typo.get_json()["details"]["fields"]["grid"] == (
+        "sma_cross has no parameter 'fsat'; its parameters are fast, slow, percent, allow_short")
 
 
 def test_calendar_folds_are_planned_by_month_from_the_windows_start(pg: Container, client: FlaskClient) -> None:

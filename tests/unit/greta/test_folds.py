@@ -231,8 +231,12 @@ HINT = "give a number of bars (e.g. 250) or a calendar period (e.g. 30D, 2W, 3M,
     ({"train": "12M", "test": "3M", "step": "2M"},
      "step (2M) is shorter than the test window (3M): test windows would overlap; "
      "give a step at least as long as the test window"),
-    ({"train": "12M"}, "train is a calendar period but test and step are in bars: "
+    ({"train": "12M"}, "train is a calendar period but test is in bars: "
                        "give train, test and step all in bars or all as calendar periods"),
+    ({"train": 250, "test": "3M"}, "test is a calendar period but train is in bars: "  # no step given: not blamed
+                                   "give train, test and step all in bars or all as calendar periods"),
+    ({"train": "12M", "step": 4}, "train is a calendar period but test and step are in bars: "
+                                  "give train, test and step all in bars or all as calendar periods"),
     ({"train": "12M", "test": "3M", "step": 60}, "train and test are calendar periods but step is in bars: "
                                                  "give train, test and step all in bars or all as calendar periods"),
     ({"train": "12M", "test": "3M", "gap": 5},
