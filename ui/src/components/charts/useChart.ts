@@ -7,8 +7,11 @@ import { baseOptions } from './chartTheme';
  *  "Object is disposed" a frame later, out of reach of any try/catch — so such calls must not happen. */
 const removed = new WeakSet<IChartApi>();
 
-/** Create a chart in the container, follow the container's width, remove it on unmount. */
-export function useChart(height: number): { ref: RefObject<HTMLDivElement | null>; chart: IChartApi | null } {
+/**
+ * Create a chart in the container, follow the container's width, remove it on unmount. With `fit`, a
+ * width change also fits the whole series back in view (else a narrower window hides its start).
+ */
+export function useChart(height: number, fit = false): { ref: RefObject<HTMLDivElement | null>; chart: IChartApi | null } {
   const ref = useRef<HTMLDivElement | null>(null);
   const [chart, setChart] = useState<IChartApi | null>(null);
 
@@ -18,7 +21,10 @@ export function useChart(height: number): { ref: RefObject<HTMLDivElement | null
     const created = createChart(el, { ...baseOptions(height), width: el.clientWidth || 600 });
     setChart(created);
     const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => {
-      if (!removed.has(created) && el.clientWidth > 0) created.applyOptions({ width: el.clientWidth });
+      if (removed.has(created) || el.clientWidth <= 0 || el.clientWidth === created.options().width) return;
+      created.applyOptions({ width: el.clientWidth });
+      // after the chart has taken its new width (the fit spreads the bars over the width it has)
+      if (fit) requestAnimationFrame(() => { if (!removed.has(created)) created.timeScale().fitContent(); });
     });
     observer?.observe(el);
     return () => {
@@ -27,7 +33,7 @@ export function useChart(height: number): { ref: RefObject<HTMLDivElement | null
       setChart(null);
       created.remove();
     };
-  }, [height]);
+  }, [height, fit]);
 
   return { ref, chart };
 }

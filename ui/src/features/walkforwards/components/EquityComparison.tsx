@@ -1,12 +1,17 @@
 import { useMemo } from 'react';
-import { OverlayLinesChart, type OverlayLine } from '@/components/charts/OverlayLinesChart';
+import { OverlayLinesChart, type OverlayLine, type OverlayReadout } from '@/components/charts/OverlayLinesChart';
 import { COLORS } from '@/components/charts/chartTheme';
 import { formatNumber } from '@/lib/format';
 import type { WalkforwardEquity } from '../api/types';
 
+// the axis drops cents from 1,000 up (they only crowd it); the readout keeps them
+const axisMoney = (v: number) => formatNumber(v, Math.abs(v) >= 1000 ? 0 : 2);
 const money = (v: number) => formatNumber(v, 2);
 
-/** The stitched out-of-sample equity beside the whole-window optimised cell's curve over the same span. */
+/**
+ * The stitched out-of-sample equity beside the hindsight-optimised cell's over the same test windows
+ * (chained the same way, same timestamps), with a readout of the hovered day: both equities and its fold.
+ */
 export function EquityComparison({ equity, zone, timeframe }: { equity: WalkforwardEquity; zone: string; timeframe: string }) {
   const lines = useMemo<OverlayLine[]>(() => {
     const out: OverlayLine[] = [{
@@ -14,10 +19,17 @@ export function EquityComparison({ equity, zone, timeframe }: { equity: Walkforw
       points: equity.stitched.map((p) => ({ ts: p.t, value: Number(p.equity) })),
     }];
     if (equity.contrast.length) {
-      out.push({ key: 'contrast', label: 'Whole-window optimised (hindsight)', color: COLORS.benchmark,
+      out.push({ key: 'contrast', label: 'Hindsight-optimised, same test windows', color: COLORS.benchmark,
         points: equity.contrast.map((p) => ({ ts: p.t, value: Number(p.equity) })) });
     }
     return out;
+  }, [equity]);
+  const readout = useMemo<OverlayReadout>(() => {
+    const folds = new Map(equity.stitched.map((p) => [Math.floor(Date.parse(p.t) / 1000), p.fold]));
+    return { format: money, extra: (utc) => {
+      const fold = folds.get(utc);
+      return fold === undefined || fold === null ? null : `fold ${fold + 1}`;
+    } };
   }, [equity]);
   if (!equity.stitched.length) {
     return <p className="muted" data-testid="equity-waiting">The curve appears once the out-of-sample runs have finished.</p>;
@@ -26,10 +38,11 @@ export function EquityComparison({ equity, zone, timeframe }: { equity: Walkforw
     <>
       <p style={{ marginTop: 0 }} data-testid="trust-sentence">
         The stitched out-of-sample curve is the number to trust: every bar of it was traded with parameters chosen only
-        from the bars before it, while the whole-window curve chose its parameters knowing the whole history.
+        from the bars before it, while the hindsight curve trades the same test windows with the parameters that were
+        best over the whole history.
       </p>
-      <OverlayLinesChart lines={lines} zone={zone} timeframe={timeframe} what="Equity" format={money} height={300}
-        testId="walkforward-equity" />
+      <OverlayLinesChart lines={lines} zone={zone} timeframe={timeframe} what="Equity" format={axisMoney} height={300}
+        testId="walkforward-equity" readout={readout} yearOnFirstTick fitOnResize />
     </>
   );
 }

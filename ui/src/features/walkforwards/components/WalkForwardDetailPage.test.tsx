@@ -98,7 +98,7 @@ describe('WalkForwardDetailPage', () => {
     expect(within(ret).getByTestId('result-contrast-whole')).toHaveTextContent('+21.00%');
     expect(screen.getByTestId('result-contrast-head')).toHaveTextContent('Hindsight-optimised, same test windows');
     expect(screen.getByTestId('contrast-params')).toHaveTextContent('fast=10, slow=20');
-    expect(await screen.findByTestId('overlay')).toHaveTextContent('Stitched out-of-sample:2|Whole-window optimised (hindsight):1');
+    expect(await screen.findByTestId('overlay')).toHaveTextContent('Stitched out-of-sample:2|Hindsight-optimised, same test windows:1');
     expect(screen.getByTestId('trust-sentence')).toHaveTextContent('the number to trust');
     expect(screen.getAllByTestId('stability-point').map((p) => p.dataset.value)).toEqual(['5', '40']);
     expect(screen.getAllByTestId('stability-point').map((p) => p.dataset.fold)).toEqual(['1', '1']);
