@@ -27,10 +27,9 @@ from app.cli.common import fail
 from app.cli.metric_text import number, pct
 from app.cli.outputs import check_file_target, wrote_file
 from app.cli.robustness import robustness_options, show_robustness
-from app.cli.run_ids import SHORT
+from app.cli.run_ids import SHORT, IdProblem, resolve_walkforward_id
 from app.cli.runs import _container, _cut, _when
 from app.cli.sweep import _grid
-from app.cli.walkforward_ids import WalkforwardIdProblem, resolve_walkforward_id
 from app.cli.walkforward_input import fees_form, length, refuse, slippage_form, spec_of, typed, typed_grid
 from app.marvin.instruments import ASSET_CLASSES
 from app.services.errors import Conflict, NotFound, ValidationFailed
@@ -226,7 +225,7 @@ def _walkforward_id(container: Container, text: str) -> str:
     try:
         with container.read_session() as session:
             return resolve_walkforward_id(session, text)
-    except WalkforwardIdProblem as exc:
+    except IdProblem as exc:
         problem = str(exc)
     container.close()  # after the session has given its connection back
     fail(problem, 2)

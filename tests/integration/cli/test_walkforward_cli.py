@@ -221,7 +221,7 @@ def test_bad_folds_and_settings_exit_2_naming_the_field(pg: Container, env: dict
     bad_fees = weaver(env, *RUN, "--fees", "lots", "--no-wait")
 
     assert mixed.exit_code == 2
-    assert re.search(r"^error: folds: train is a calendar period but test and step are in bars", mixed.stderr,
+    assert re.search(r"^error: folds: train is a calendar period but test is in bars", mixed.stderr,
                      re.M), mixed.stderr
     assert too_long.exit_code == 2 and too_long.stderr.startswith("error: folds: "), too_long.stderr
     assert bad_symbol.exit_code == 2 and "error: symbols: " in bad_symbol.stderr, bad_symbol.stderr
