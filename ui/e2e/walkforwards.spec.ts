@@ -3,7 +3,8 @@ import { expect, pickDailySymbol, test, watchErrors, type SeriesInfo } from './f
 interface Fold { index: number; params: Record<string, number> | null; oos_run_id: string | null; sweep_id: string }
 interface Walkforward {
   id: string; status: string; folds: Fold[];
-  result: { metrics: Record<string, number | null>; efficiency: number | null } | null;
+  result: { metrics: Record<string, number | null>; contrast_metrics: Record<string, number | null> | null;
+    efficiency: number | null } | null;
 }
 
 test('launch a two-fold walk-forward through the form, watch it finish, read its folds and stitched result', async ({ page, openApp, apiGet, shot, request, server }) => {
@@ -61,10 +62,36 @@ test('launch a two-fold walk-forward through the form, watch it finish, read its
   const ret = wf.result!.metrics.total_return_pct;
   const oosReturn = page.locator('[data-testid="result-row"][data-metric="total_return"] [data-testid="result-oos"]');
   await expect(oosReturn).toContainText(ret === null || ret === undefined ? '—' : `${Math.abs(ret).toFixed(2)}%`);
-  await expect(page.getByTestId('result-contrast').first()).toBeVisible();
+  // beside it, the hindsight-optimised cell over the same test windows (the whole window apart)
+  await expect(page.getByTestId('result-contrast-head')).toHaveText('Hindsight-optimised, same test windows');
+  const sameRet = wf.result!.contrast_metrics?.total_return_pct;
+  await expect(page.locator('[data-testid="result-row"][data-metric="total_return"] [data-testid="result-contrast"]'))
+    .toContainText(sameRet === null || sameRet === undefined ? '—' : `${Math.abs(sameRet).toFixed(2)}%`);
   await expect(page.getByTestId('efficiency')).toContainText('Walk-forward efficiency');
+  await expect(page.getByTestId('efficiency-meaning')).not.toBeEmpty();
   await expect(page.getByTestId('walkforward-equity-legend')).toContainText('Stitched out-of-sample');
-  await expect(page.getByTestId('walkforward-equity-legend')).toContainText('Whole-window optimised');
+  await expect(page.getByTestId('walkforward-equity-legend')).toContainText('Hindsight-optimised, same test windows');
+  // folds are numbered from 1, as the fold sweeps' names are
+  await expect(page.locator('[data-testid="fold-row"][data-fold="0"]').getByTestId('fold-number')).toHaveText('1');
+  await expect(page.locator('[data-testid="timeline-row"][data-fold="1"] text')).toHaveText('fold 2');
+  // hovering the chart reads out the date, both equities and the fold
+  const canvas = page.getByTestId('walkforward-equity-canvas');
+  const box = (await canvas.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+  const readout = page.getByTestId('walkforward-equity-readout');
+  await expect(readout.getByTestId('readout-time')).toHaveText(/^2022-\d\d-\d\d$/);
+  await expect(readout.getByTestId('readout-line')).toHaveCount(2);
+  await expect(readout.getByTestId('readout-extra')).toHaveText(/^fold [12]$/);
+  // the first axis tick names its year
+  await expect(canvas).toHaveAttribute('data-tick-labels', /^(2022|[A-Z][a-z]{2}( \d+)? 2022)(\||$)/);
+  // at 1,400 px the fold table shows every column, its links too, without scrolling sideways
+  await page.setViewportSize({ width: 1400, height: 900 });
+  const wrap = page.getByTestId('fold-table').locator('xpath=..');
+  expect(await wrap.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+  const link = (await page.locator('[data-testid="fold-row"][data-fold="0"]').getByTestId('fold-oos-link').boundingBox())!;
+  const shown = (await wrap.boundingBox())!;
+  expect(link.x + link.width).toBeLessThanOrEqual(shown.x + shown.width);
+  await page.setViewportSize({ width: 1440, height: 900 });
   await expect(page.getByTestId('stability-chart')).toHaveCount(2);
   await shot('walkforward-detail');
 

@@ -53,7 +53,8 @@ export function OverlayLinesChart({ lines, zone, timeframe, what, format, height
     const options = clock.options(yearOnFirstTick ? undefined : ticks.onTick);
     const first = series[0]?.data[0]?.time;
     if (yearOnFirstTick && first !== undefined) {
-      options.timeScale = { ...options.timeScale, tickMarkFormatter: (time: Time, type: TickMarkType) => {
+      // room for "Jan 18 2021" (ticks are spaced for 8 characters by default)
+      options.timeScale = { ...options.timeScale, tickMarkMaxCharacterLength: 11, tickMarkFormatter: (time: Time, type: TickMarkType) => {
         const t = Number(time);
         const text = withYear(clock.tick(time, type), t, type, first);
         ticks.onTick(t, text);
@@ -100,22 +101,19 @@ export function OverlayLinesChart({ lines, zone, timeframe, what, format, height
 
   return (
     <div className="chart" data-testid={testId} data-lines={lines.length}>
-      {read ? (
-        <div className="mono" data-testid={`${testId}-readout`} aria-live="off" style={{ display: 'flex', flexWrap: 'wrap',
-          gap: '2px 14px', padding: '4px 8px', fontSize: 11, minHeight: 20 }}>
-          <span data-testid="readout-time">{read.time}</span>
-          {read.fields.map((f) => (
-            <span key={f.key} data-testid="readout-line" data-key={f.key}>
-              <span aria-hidden="true" style={{ width: 10, height: 2, background: f.color, display: 'inline-block',
-                verticalAlign: 'middle', marginRight: 4 }} />
-              <span className="dim">{f.label} </span>{f.text}
-            </span>
-          ))}
-          {read.extra ? <span data-testid="readout-extra">{read.extra}</span> : null}
-        </div>
-      ) : null}
       <div className="chart-legend" style={{ position: 'static', padding: '4px 8px' }} data-testid={`${testId}-legend`}>
-        {lines.map((line) => (
+        {read ? (
+          // the legend doubles as the readout: the hovered (else the last) time, each line's value there, the extra words
+          <span data-testid={`${testId}-readout`} className="mono" style={{ display: 'contents' }}>
+            <span data-testid="readout-time">{read.time}</span>
+            {read.fields.map((f) => (
+              <span key={f.key} data-testid="readout-line" data-key={f.key}>
+                <span className="legend-swatch" style={{ background: f.color, height: 3 }} />{f.label} <strong>{f.text}</strong>
+              </span>
+            ))}
+            {read.extra ? <span data-testid="readout-extra">{read.extra}</span> : null}
+          </span>
+        ) : lines.map((line) => (
           <span key={line.key}><span className="legend-swatch" style={{ background: line.color, height: 3 }} />{line.label}</span>
         ))}
         {clock.daily ? null : <span className="dim">times in {clock.zone}</span>}

@@ -11,7 +11,7 @@ import { describeParams, sweptParams } from './params';
 
 // the fold number stays in view when a narrow window scrolls the table sideways
 const STICKY = { position: 'sticky', left: 0, background: 'var(--bg-2)' } as const;
-const LINK = { padding: '0 2px' } as const;
+const LINK = { padding: '2px 0' } as const;
 
 /**
  * Per fold (numbered from 1, as the CLI and the fold sweeps' names do): its windows, its sweep's
@@ -55,9 +55,9 @@ export function FoldTable({ wf, timeframe }: { wf: Walkforward; timeframe: strin
                   style={{ marginLeft: 4 }}>partial</span> : null}
               </td>
               <td>
-                <CellsProgress counts={f} width={48} label={`fold ${f.index + 1} cells`} testId="fold-progress" />
+                <CellsProgress counts={f} width={60} stacked={!!f.cells_cancelled} label={`fold ${f.index + 1} cells`} testId="fold-progress" />
               </td>
-              <td className="wrap" style={{ minWidth: 110 }} data-testid="fold-params">
+              <td className="wrap" style={{ minWidth: 150 }} data-testid="fold-params">
                 {f.params ? <span className="mono">{describeParams(f.params, swept)}</span>
                   : f.reason ? <span className="muted" data-testid="fold-reason">no cell: {f.reason}</span>
                     : <span className="dim">not chosen yet</span>}
@@ -77,9 +77,9 @@ export function FoldTable({ wf, timeframe }: { wf: Walkforward; timeframe: strin
               <td>
                 <Link to={`/sweeps/${f.sweep_id}`} aria-label={`fold ${f.index + 1} sweep`} style={LINK}
                   data-testid="fold-sweep-link">sweep</Link>
-                {f.chosen_run_id ? <>·<Link to={`/runs/${f.chosen_run_id}`} aria-label={`fold ${f.index + 1} chosen cell`} style={LINK}
+                {f.chosen_run_id ? <>{' · '}<Link to={`/runs/${f.chosen_run_id}`} aria-label={`fold ${f.index + 1} chosen cell`} style={LINK}
                   data-testid="fold-chosen-link">cell</Link></> : null}
-                {f.oos_run_id ? <>·<Link to={`/runs/${f.oos_run_id}`} aria-label={`fold ${f.index + 1} out-of-sample run`} style={LINK}
+                {f.oos_run_id ? <>{' · '}<Link to={`/runs/${f.oos_run_id}`} aria-label={`fold ${f.index + 1} out-of-sample run`} style={LINK}
                   data-testid="fold-oos-link">OOS</Link></> : null}
               </td>
             </tr>

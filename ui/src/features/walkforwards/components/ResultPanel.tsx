@@ -34,7 +34,7 @@ export function ResultPanel({ wf }: { wf: Walkforward }) {
   return (
     <div data-testid="result">
       <p data-testid="efficiency" data-value={result.efficiency ?? ''}>
-        Walk-forward efficiency: <strong className="mono">{formatNumber(result.efficiency, 2)}</strong>
+        Walk-forward efficiency: <strong className="mono">{result.efficiency === null ? 'n/a' : formatNumber(result.efficiency, 2)}</strong>
         {' — '}<span data-testid="efficiency-meaning">
           {efficiencyMeaning(result.efficiency, result.efficiency_reason, result.is_annualised_return_pct)}</span>.
         {result.efficiency !== null ? (

@@ -85,6 +85,15 @@ describe('parameter stability', () => {
     expect(chart.yTicks.map((t) => t.label)).toEqual(['5', '10', '20']);
   });
 
+  it('names every k-th fold on the x axis when there are many', () => {
+    const folds = Array.from({ length: 55 }, (_, i) => i + 1);
+    const chart = stabilityChart({ name: 'fast', values: folds.map((f) => f % 7), distinct: 7 }, folds,
+      { width: 360, height: 100, pad: 10, left: 44 });
+    expect(chart.points).toHaveLength(55);
+    expect(chart.xTicks.map((t) => t.label).slice(0, 3)).toEqual(['1', '6', '11']);
+    expect(chart.xTicks).toHaveLength(11);
+  });
+
   it('places booleans and strings by their distinct values', () => {
     const chart = stabilityChart({ name: 'short', values: [true, false, true], distinct: 2 }, [0, 1, 2],
       { width: 240, height: 100, pad: 10, left: 40 });

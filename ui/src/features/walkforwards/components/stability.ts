@@ -68,6 +68,8 @@ export function stabilityChart(row: StabilityRow, folds: number[], box: { width:
     current.push(p);
   });
   if (current.length) segments.push(current);
-  const xTicks = row.values.map((_, i) => ({ x: xAt(i), label: String(folds[i] ?? i + 1) }));
+  // every k-th fold named when there are many (at least ~24 px a label)
+  const every = Math.max(1, Math.ceil((n * 24) / Math.max(1, width - left)));
+  const xTicks = row.values.flatMap((_, i) => (i % every === 0 ? [{ x: xAt(i), label: String(folds[i] ?? i + 1) }] : []));
   return { name: row.name, distinct: row.distinct, numeric, segments, points, yTicks, xTicks };
 }
