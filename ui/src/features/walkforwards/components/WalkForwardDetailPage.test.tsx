@@ -134,6 +134,20 @@ describe('WalkForwardDetailPage', () => {
     expect(screen.getByTestId('fold-progress')).toHaveAttribute('data-cancelled', '1');
   });
 
+  it("shows a fold's choice and its out-of-sample run while other folds still optimise, and a short warm-up", async () => {
+    const early: Walkforward = { ...DONE, id: 'w4', status: 'optimising', result: null, contrast: null, cells_done: 6,
+      folds: [fold(0, { fast: 5, slow: 40 }, { warmup_bars: 30, oos_status: 'running', oos_metrics: {} }),
+        fold(1, null, { cells_done: 2, reason: null, chosen_run_id: null })] };
+    renderPage(early);
+    const rows = await screen.findAllByTestId('fold-row');
+    expect(within(rows[0]!).getByTestId('fold-params')).toHaveTextContent('fast=5, slow=40');
+    expect(within(rows[0]!).getByTestId('fold-oos-link')).toHaveAttribute('href', '/runs/o0');
+    expect(within(rows[1]!).getByTestId('fold-params')).toHaveTextContent('not chosen yet');
+    expect(screen.getByTestId('walkforward-tested')).toHaveTextContent('0 of 1 out-of-sample runs');
+    expect(screen.getByTestId('walkforward-folds-spec')).toHaveTextContent('warm-up up to 50 bars (1 fold had fewer: see the timeline)');
+    expect(screen.getAllByTestId('timeline-warmup-bars')[0]).toHaveTextContent('30 bars (fewer than the 50 asked) before the test');
+  });
+
   it('shows the message of a 409 when the walk-forward finished before Cancel reached it', async () => {
     let current: Walkforward = { ...DONE, id: 'w3', status: 'testing', result: null };
     post.mockImplementation((() => {

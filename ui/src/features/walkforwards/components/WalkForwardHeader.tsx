@@ -63,7 +63,7 @@ export function WalkForwardHeader({ wf }: { wf: Walkforward }) {
         </div>
         <div className="indicator">
           <CellsProgress counts={wf} large long label="walk-forward cells" testId="walkforward-progress" />
-          {wf.status !== 'optimising' && chosen ? <span className="mono" data-testid="walkforward-tested">
+          {chosen ? <span className="mono" data-testid="walkforward-tested">
             · {tested} of {chosen} out-of-sample runs</span> : null}
         </div>
         {wf.status === 'failed' ? (
