@@ -29,7 +29,7 @@ from app.bootstrap import bootstrap, build_services
 from app.config import load_settings
 from app.greta import Backtest, BacktestConfig
 from app.greta.data import synthetic_bars
-from app.greta.robustness import TradeShape, monte_carlo, random_entry
+from app.greta.robustness import TradeShape, monte_carlo, random_entry, realised_returns
 from app.marvin import BarFrame
 from app.services.robustness import RobustnessAsk, run_robustness
 from app.services.specs import RunCreate
@@ -54,8 +54,9 @@ def main() -> None:
     config = BacktestConfig("sma_cross", {"fast": 10, "slow": 20, "percent": 100.0}, cash=Decimal("100000"))
     result = Backtest(config, [frame]).run()
     trades = result.trades
-    returns = np.array([float(t.return_pct) / 100 for t in trades])
-    shapes = [TradeShape(t.symbol, t.direction == "short", t.bars_held) for t in trades]
+    returns, before = realised_returns([float(t.pnl) for t in trades], 100_000.0)  # as the service computes them
+    shapes = [TradeShape(t.symbol, t.direction == "short", t.bars_held, float(t.qty * t.entry_price) / equity)
+              for t, equity in zip(trades, before, strict=True)]
     closes = {"SYN": np.asarray(frame.close, dtype=np.float64)}
     start = 100_000.0
     cases: dict[str, Callable[[], object]] = {

@@ -102,8 +102,9 @@ def _steps(growth: np.ndarray, start_equity: float, method: str, rows: int, rng:
     steps[0] = start_equity
     if method == "bootstrap":
         np.take(growth, rng.integers(0, n, size=(n, rows)), out=steps[1:], mode="clip")
-    elif method == "shuffle":
-        steps[1:] = rng.permuted(np.broadcast_to(growth, (rows, n)), axis=1).T
+    elif method == "shuffle":  # each column (a path) a permutation, shuffled in place: no transposed copy
+        steps[1:] = growth[:, None]
+        rng.permuted(steps[1:], axis=0, out=steps[1:])
     else:
         raise ValueError(f"unknown method {method!r}: one of {', '.join(METHODS)}")
     return steps
