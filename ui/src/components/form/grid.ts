@@ -54,6 +54,15 @@ export function suggestion(name: string, strategy: Strategy | undefined): string
     && (prop.maximum === undefined || v <= prop.maximum)))].join(', ');
 }
 
+/** The grid with `param` swept (at its suggested values) if it was fixed, or fixed if it was swept. */
+export function toggleGridParam(grid: Record<string, string>, param: string, strategy: Strategy | undefined):
+  Record<string, string> {
+  const next = { ...grid };
+  if (param in next) delete next[param];
+  else next[param] = suggestion(param, strategy);
+  return next;
+}
+
 /** Start with two numeric parameters swept over three values each. */
 export function initialGrid(strategy: Strategy | undefined): Record<string, string> {
   const props = properties(strategy?.params_schema);

@@ -1,14 +1,14 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { shortingConflict } from '@/components/form/conflicts';
 import { errorAt, normaliseFieldErrors, SETTINGS_ERROR_PATHS, unclaimed, withoutPath, type FieldErrors } from '@/components/form/errors';
-import { Field } from '@/components/form/Field';
+import { FormErrors } from '@/components/form/FormErrors';
 import { RunSettingsFields } from '@/components/form/RunSettingsFields';
 import { SchemaFields } from '@/components/form/SchemaFields';
+import { StrategyNameFields } from '@/components/form/StrategyNameFields';
 import { coerceParams, defaultsFor, properties, type RawParams } from '@/components/form/schema';
 import { defaultSettings, settingsBody, settingsPaths, type SettingsDraft } from '@/components/form/settings';
 import { Button } from '@/components/ui/Button';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
-import { ErrorBanner } from '@/components/ui/Feedback';
 import { isApiError } from '@/lib/api/client';
 import type { Mode, RiskLimits, RunCreate, Series, Strategy } from '@/lib/api/types';
 import { isDecimal } from '@/lib/decimal';
@@ -120,9 +120,6 @@ export function RunForm({ strategies, series, initialMode = 'backtest', zone, zo
     else onSubmit(body);
   };
 
-  const generalError = serverError && !(isApiError(serverError) && Object.keys(serverError.fieldErrors ?? {}).length)
-    ? serverError : null;
-
   return (
     <form ref={formRef} className="form" onSubmit={submit} noValidate data-testid="run-form">
       <div className="field" data-field="mode" data-testid="field-mode">
@@ -143,42 +140,21 @@ export function RunForm({ strategies, series, initialMode = 'backtest', zone, zo
         <PaperBrokerNote account={paperAccount} />
       ) : null}
 
-      <ErrorBanner error={generalError} title="The run was not created" />
-      {leftover.length ? (
-        <div className="banner error" role="alert" data-testid="form-errors">
-          {leftover.map(([path, message]) => <div key={path}><code>{path || 'request'}</code>: {message}</div>)}
-        </div>
-      ) : null}
+      <FormErrors serverError={serverError} title="The run was not created" leftover={leftover} />
 
-      <fieldset className="fieldset">
-        <legend>Strategy</legend>
-        <div className="fields">
-          <Field label="Strategy" path="strategy" error={errorAt(errors, 'strategy')} required>
-            {(id, describedBy, invalid) => (
-              <select id={id} className="select" value={strategyName} aria-invalid={invalid} aria-describedby={describedBy}
-                onChange={(e) => chooseStrategy(e.target.value)} data-testid="strategy-select">
-                {strategies.map((s) => <option key={s.name} value={s.name}>{s.name}</option>)}
-              </select>
-            )}
-          </Field>
-          <Field label="Name" path="name" error={errorAt(errors, 'name')} hint="Optional label">
-            {(id, describedBy, invalid) => (
-              <input id={id} className="input" value={name} maxLength={200} aria-invalid={invalid}
-                aria-describedby={describedBy} onChange={(e) => {
-                  setName(e.target.value);
-                  clearErrors('name');
-                }} data-testid="run-name" />
-            )}
-          </Field>
-          {strategy ? (
-            <div className="field wide">
-              <span className="hint" data-testid="strategy-description">
-                {strategy.description}{strategy.multi_symbol ? ' · trades several symbols together' : ''}
-              </span>
-            </div>
-          ) : null}
-        </div>
-      </fieldset>
+      <StrategyNameFields strategies={strategies} strategyName={strategyName} onStrategy={chooseStrategy} errors={errors}
+        name={name} nameTestId="run-name" nameMaxLength={200} onName={(next) => {
+          setName(next);
+          clearErrors('name');
+        }}>
+        {strategy ? (
+          <div className="field wide">
+            <span className="hint" data-testid="strategy-description">
+              {strategy.description}{strategy.multi_symbol ? ' · trades several symbols together' : ''}
+            </span>
+          </div>
+        ) : null}
+      </StrategyNameFields>
 
       <fieldset className="fieldset" data-testid="params-fieldset">
         <legend>Parameters</legend>

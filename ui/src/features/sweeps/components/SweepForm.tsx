@@ -1,15 +1,15 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { shortingConflict } from '@/components/form/conflicts';
-import { errorAt, normaliseFieldErrors, SETTINGS_ERROR_PATHS, unclaimed, withoutKeys, withoutPath, type FieldErrors } from '@/components/form/errors';
-import { Field } from '@/components/form/Field';
-import { cellCount, initialGrid, parseGrid, suggestion } from '@/components/form/grid';
+import { normaliseFieldErrors, SETTINGS_ERROR_PATHS, unclaimed, withoutKeys, withoutPath, type FieldErrors } from '@/components/form/errors';
+import { FormErrors } from '@/components/form/FormErrors';
+import { cellCount, initialGrid, parseGrid, toggleGridParam } from '@/components/form/grid';
 import { GridFields } from '@/components/form/GridFields';
 import { RunSettingsFields } from '@/components/form/RunSettingsFields';
 import { SchemaFields } from '@/components/form/SchemaFields';
+import { StrategyNameFields } from '@/components/form/StrategyNameFields';
 import { coerceParams, defaultsFor, properties, type RawParams } from '@/components/form/schema';
 import { defaultSettings, settingsBody, settingsPaths, type SettingsDraft } from '@/components/form/settings';
 import { Button } from '@/components/ui/Button';
-import { ErrorBanner } from '@/components/ui/Feedback';
 import { isApiError } from '@/lib/api/client';
 import type { Series, Strategy, SweepCreate } from '@/lib/api/types';
 
@@ -81,45 +81,17 @@ export function SweepForm({ strategies, series, zone, zoneLabel, submitting, ser
 
   const toggle = (param: string) => {
     clearErrors(`grid.${param}`, `params.${param}`, 'grid');
-    setGrid(toggled(param));
-  };
-  const toggled = (param: string) => (g: Record<string, string>) => {
-    const next = { ...g };
-    if (param in next) delete next[param];
-    else next[param] = suggestion(param, strategy);
-    return next;
+    setGrid((g) => toggleGridParam(g, param, strategy));
   };
 
-  const generalError = serverError && !(isApiError(serverError) && Object.keys(serverError.fieldErrors ?? {}).length)
-    ? serverError : null;
   return (
     <form className="form" onSubmit={submit} noValidate data-testid="sweep-form">
-      <ErrorBanner error={generalError} title="The sweep was not launched" />
-      {leftover.length ? (
-        <div className="banner error" role="alert" data-testid="form-errors">
-          {leftover.map(([path, message]) => <div key={path}><code>{path || 'request'}</code>: {message}</div>)}
-        </div>
-      ) : null}
-      <fieldset className="fieldset">
-        <legend>Strategy</legend>
-        <div className="fields">
-          <Field label="Strategy" path="strategy" error={errorAt(errors, 'strategy')} required>
-            {(id) => (
-              <select id={id} className="select" value={strategyName} onChange={(e) => choose(e.target.value)}
-                data-testid="strategy-select">
-                {strategies.map((s) => <option key={s.name} value={s.name}>{s.name}</option>)}
-              </select>
-            )}
-          </Field>
-          <Field label="Name" path="name" error={errorAt(errors, 'name')} hint="Optional label">
-            {(id) => <input id={id} className="input" value={name} onChange={(e) => {
-              setName(e.target.value);
-              clearErrors('name');
-            }}
-              data-testid="sweep-name" />}
-          </Field>
-        </div>
-      </fieldset>
+      <FormErrors serverError={serverError} title="The sweep was not launched" leftover={leftover} />
+      <StrategyNameFields strategies={strategies} strategyName={strategyName} onStrategy={choose} errors={errors}
+        name={name} nameTestId="sweep-name" onName={(next) => {
+          setName(next);
+          clearErrors('name');
+        }} />
 
       <GridFields strategy={strategy} grid={grid} values={parsed.values} cells={cells} errors={errors} onToggle={toggle}
         onEdit={(param, text) => {

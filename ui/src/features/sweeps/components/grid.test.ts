@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { SweepResult } from '@/lib/api/types';
-import { cellCount, parseGridValues } from '@/components/form/grid';
+import type { Strategy, SweepResult } from '@/lib/api/types';
+import { cellCount, parseGridValues, toggleGridParam } from '@/components/form/grid';
 import { rank } from './ranking';
 
 describe('grid values', () => {
@@ -15,6 +15,16 @@ describe('grid values', () => {
     expect(parseGridValues(int, '').error).toBeDefined();
     expect(parseGridValues({ type: 'boolean' }, 'true, false')).toEqual({ values: [true, false] });
     expect(cellCount({ fast: [5, 10], slow: [20, 40] })).toBe(4);
+  });
+
+  it('toggling a parameter sweeps it at its suggested values, or fixes it again', () => {
+    const strategy: Strategy = { name: 'sma', description: 'SMA.', multi_symbol: false,
+      params_schema: { type: 'object', properties: { fast: { type: 'integer', default: 10 } } } };
+    const grid = { slow: '20, 40' };
+    const swept = toggleGridParam(grid, 'fast', strategy);
+    expect(swept).toEqual({ slow: '20, 40', fast: '5, 10, 20' });
+    expect(toggleGridParam(swept, 'fast', strategy)).toEqual(grid);
+    expect(grid).toEqual({ slow: '20, 40' });
   });
 });
 
