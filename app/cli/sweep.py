@@ -21,6 +21,7 @@ from rich.table import Table
 
 from app.cli.backtest import USER_ERRORS, _prepare, asset_class_option, money
 from app.cli.common import InputProblem
+from app.cli.grid_option import parse_grid
 from app.cli.metric_text import metric_text
 from app.cli.outputs import check_file_target, wrote_file
 from app.cli.progress import progress_bar
@@ -31,21 +32,11 @@ from app.services.specs import DEFAULT_CASH
 COLUMNS = ("total_return_pct", "sharpe", "max_drawdown_pct", "trades", "win_rate_pct")
 
 
-def _grid(items: tuple[str, ...]) -> dict[str, list[str]]:
-    grid: dict[str, list[str]] = {}
-    for item in items:
-        name, sep, values = item.partition("=")
-        choices = [v.strip() for v in values.split(",") if v.strip()]
-        if not sep or not name.strip() or not choices:
-            raise click.UsageError(f"--grid takes NAME=V1,V2,..., got {item!r}")
-        grid[name.strip()] = choices
-    return grid
-
-
 @click.command()
 @click.option("--strategy", "strategy_name", required=True, help="Built-in name (sma_cross) or package.module:Class.")
 @click.option("--grid", "grid_items", multiple=True, required=True, metavar="NAME=V1,V2,...",
-              help="Values of one parameter to try (repeat for each swept parameter).")
+              help="Values of one parameter to try, listed or as START:STOP[:STEP] (inclusive); repeat for each "
+                   "swept parameter.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter held fixed (repeatable).")
 @click.option("--data", "data_files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="CSV of bars; repeat for more symbols.")
@@ -67,7 +58,7 @@ def sweep(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ..
           slippage: str, fractional: bool, allow_short: bool, asset_class: str, sort_by: str, ascending: bool,
           json_path: Path | None, quiet: bool) -> None:
     """Backtest every combination of the --grid values and rank the results."""
-    grid = _grid(grid_items)
+    grid = parse_grid(grid_items)
     if json_path is not None:
         check_file_target(json_path, "--json")
     fixed = dict(p.partition("=")[::2] for p in params)

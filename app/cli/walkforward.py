@@ -24,12 +24,12 @@ from rich.table import Table
 
 from app.bootstrap import Container
 from app.cli.common import fail
+from app.cli.grid_option import parse_grid
 from app.cli.metric_text import number, pct
 from app.cli.outputs import check_file_target, wrote_file
 from app.cli.robustness import robustness_options, show_robustness
 from app.cli.run_ids import SHORT, IdProblem, resolve_walkforward_id
 from app.cli.runs import _container, _cut, _when
-from app.cli.sweep import _grid
 from app.cli.walkforward_input import fees_form, length, refuse, slippage_form, spec_of, typed, typed_grid
 from app.marvin.instruments import ASSET_CLASSES
 from app.services.errors import Conflict, NotFound, ValidationFailed
@@ -48,7 +48,8 @@ def walkforward() -> None:
 @walkforward.command()
 @click.option("--strategy", "strategy_name", required=True, help="Built-in name (sma_cross) or package.module:Class.")
 @click.option("--grid", "grid_items", multiple=True, required=True, metavar="NAME=V1,V2,...",
-              help="Values of one parameter to try (repeat for each swept parameter).")
+              help="Values of one parameter to try, listed or as START:STOP[:STEP] (inclusive); repeat for each "
+                   "swept parameter.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter held fixed (repeatable).")
 @click.option("--symbol", "symbols", multiple=True, required=True, help="Stored symbol (repeatable).")
 @click.option("--timeframe", default="1Day", show_default=True)
@@ -92,7 +93,7 @@ def run(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ...]
     container = _container()  # first: it makes the configured strategy paths known
     try:
         spec = spec_of({
-            "strategy": strategy_name, "grid": typed_grid(strategy_name, _grid(grid_items)),
+            "strategy": strategy_name, "grid": typed_grid(strategy_name, parse_grid(grid_items)),
             "params": typed(strategy_name, dict(p.partition("=")[::2] for p in params)), "symbols": list(symbols),
             "timeframe": timeframe, "start": start, "end": end, "cash": cash, "fees": fees_form(fees),
             "slippage": slippage_form(slippage), "fractional": fractional, "allow_short": allow_short,

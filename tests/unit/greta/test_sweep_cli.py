@@ -42,3 +42,11 @@ def test_sweep_refuses_a_bad_grid_or_an_unknown_metric():
     metric = CliRunner().invoke(main, ["sweep", "--strategy", "sma_cross", "--grid", "fast=5", "--synthetic", "A:80",
                                        "--sort", "luck"])
     assert metric.exit_code == 2 and "no metric 'luck'" in metric.output
+
+
+def test_a_grid_range_sweeps_every_value_from_start_to_stop(tmp_path):
+    out = tmp_path / "sweep.json"
+    result = CliRunner().invoke(main, ["sweep", "--strategy", "sma_cross", "--grid", "fast=4:12:4",
+                                       "--grid", "slow=20", "--synthetic", "AAA:200:2", "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(c["params"]["fast"] for c in json.loads(out.read_text())["cells"]) == [4, 8, 12]
