@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
+import sys
 
 import click
 
@@ -27,9 +29,33 @@ COMMANDS: dict[str, str] = {
 }
 
 
+def _exit_past_arrow(code: object) -> None:
+    """A command that failed after reading CSV through pyarrow ends the process with os._exit. An Arrow
+    read-ahead thread that a read error abandoned can abort the interpreter's finalisation
+    ("terminate called without an active exception", SIGABRT; seen under load in CI after `bars import`
+    refused a file that is not UTF-8), turning a clean exit 1 into a crash. The message is out already;
+    only the exit code is kept, after flushing the streams. Successful exits finalise normally."""
+    if code in (0, None) or "pyarrow" not in sys.modules:
+        return
+    if not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 class LazyGroup(click.Group):
     """A group whose sub-commands are imported only when used, and whose commands' database errors
     end in one line on stderr (which database, why) and exit 1 rather than a traceback."""
+
+    def __call__(self, *args: object, **kwargs: object) -> object:
+        """The `weaver` process itself (CliRunner calls `main`, which this leaves alone)."""
+        try:
+            return self.main(*args, **kwargs)  # type: ignore[arg-type]
+        except SystemExit as exc:
+            _exit_past_arrow(exc.code)
+            raise
 
     def invoke(self, ctx: click.Context) -> object:
         try:
