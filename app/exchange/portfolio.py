@@ -50,11 +50,13 @@ class Query:
     start_ms: int
     end_ms: int
     extended: bool
+    continuous: bool = False  # intraday_reporting=continuous: points round the clock (crypto trades 24/7)
 
 
 def parse_query(args: dict[str, str], hours: MarketHours, now_ms: int) -> Query:
     """Alpaca's parameters: period (1M, or all), timeframe (by period), date_end or start/end, extended_hours;
-    intraday_reporting, pnl_reset and cashflow_types are accepted and change nothing (no cash flows here)."""
+    intraday_reporting (market_hours, extended_hours, or continuous: intraday points at every hour, as a
+    crypto account needs); pnl_reset and cashflow_types are accepted and change nothing (no cash flows here)."""
     period = args.get("period") or "1M"
     match = PERIOD.match(period)
     if period != "all" and (not match or int(match[1]) < 1):
@@ -64,7 +66,10 @@ def parse_query(args: dict[str, str], hours: MarketHours, now_ms: int) -> Query:
     timeframe = args.get("timeframe") or ("1Min" if days < 7 else "15Min" if days < 30 else "1D")
     if timeframe not in TIMEFRAMES:
         raise invalid(f"timeframe must be one of {', '.join(TIMEFRAMES)}")
-    extended = args.get("extended_hours", "false").lower() == "true"
+    reporting = args.get("intraday_reporting") or "market_hours"
+    if reporting not in ("market_hours", "extended_hours", "continuous"):
+        raise invalid("intraday_reporting must be market_hours, extended_hours or continuous")
+    extended = args.get("extended_hours", "false").lower() == "true" or reporting == "extended_hours"
     try:
         end_ms = min(now_ms, parse_time(args["end"])) if args.get("end") else now_ms
         if args.get("date_end"):
@@ -77,7 +82,7 @@ def parse_query(args: dict[str, str], hours: MarketHours, now_ms: int) -> Query:
         raise invalid("date_start and date_end must be YYYY-MM-DD; start and end RFC 3339 times") from exc
     if start_ms is None:
         start_ms = _period_start(hours, end_ms, extended, amount, unit)
-    return Query(timeframe, start_ms, end_ms, extended)
+    return Query(timeframe, start_ms, end_ms, extended, reporting == "continuous")
 
 
 def _period_start(hours: MarketHours, end_ms: int, extended: bool, amount: int, unit: str) -> int:
@@ -113,7 +118,8 @@ def windows(query: Query, hours: MarketHours, created_ms: int) -> list[tuple[int
     if (query.end_ms - label) // step > MAX_POINTS * 3:
         raise invalid("too many points: choose a shorter period or a longer timeframe")
     while label < query.end_ms:
-        if hours.is_tradable(label, query.extended) or hours.is_tradable(label + step - 1, query.extended):
+        if (query.continuous or hours.is_tradable(label, query.extended)
+                or hours.is_tradable(label + step - 1, query.extended)):
             points.append((label, min(label + step, query.end_ms)))
         label += step
     if len(points) > MAX_POINTS:

@@ -224,6 +224,7 @@ def test_half_a_bitcoin_bought_and_sold_pays_its_fees_as_alpaca_takes_them(
     assert requests.get(f"{server.url}/v2/account/activities", headers=HEADERS, timeout=5,
                         params={"category": "non_trade_activity"}).json() == list(reversed(posted))
 
-    history = trading.get_portfolio_history(GetPortfolioHistoryRequest(period="1D", timeframe="1Min"))
+    history = trading.get_portfolio_history(GetPortfolioHistoryRequest(
+        period="1D", timeframe="1Min", intraday_reporting="continuous"))  # crypto: round the clock
     assert Decimal(str(history.equity[-1])) == Decimal(trading.get_account().equity) == cash + sum(
         cents(q * p) for q, p in sales) - sum(cents(q * p) for q, p in buys) - sum(usd_fees)

@@ -59,5 +59,6 @@ def test_crypto_positions_orders_and_fees_survive_a_restart(tmp_path: Path) -> N
         account = client.get_account()
         assert Decimal(account.cash) == kept_cash + proceeds - sum(maker)
         assert client.get_open_position("BTC/USD").qty == "0.149375"
-        history = client.get_portfolio_history(GetPortfolioHistoryRequest(period="1D", timeframe="1Min"))
+        history = client.get_portfolio_history(GetPortfolioHistoryRequest(
+            period="1D", timeframe="1Min", intraday_reporting="continuous"))  # crypto: round the clock
         assert Decimal(str(history.equity[-1])) == Decimal(account.equity)

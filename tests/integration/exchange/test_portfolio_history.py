@@ -15,6 +15,8 @@ from alpaca.trading.enums import OrderSide, TimeInForce
 from alpaca.trading.requests import GetPortfolioHistoryRequest, MarketOrderRequest
 
 from app.exchange import ExchangeConfig, ExchangeServer
+from app.exchange.hours import MarketHours
+from app.exchange.portfolio import parse_query, windows
 from tests.integration.exchange.conftest import CONFIG, PAPER, Contract
 
 START = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
@@ -127,3 +129,15 @@ def test_intraday_points_follow_nyse_hours_and_daily_points_its_sessions() -> No
     assert len(rolled["timestamp"]) == 26 and rolled["timestamp"][0] == regular["timestamp"][0] - 86_400
     assert body(period="2D", timeframe="1H")["timestamp"][0] == int(
         datetime(2026, 3, 3, 9, 0, tzinfo=NEW_YORK).timestamp())  # two trading days: Tuesday's first hour
+
+
+def test_intraday_reporting_is_checked_and_continuous_keeps_every_minute() -> None:
+    hours = MarketHours("nyse")
+    shut = 1_767_355_200_000 + 86_400_000  # 2026-01-03 12:00 UTC, a Saturday: the market is shut
+    continuous = parse_query({"period": "1D", "timeframe": "1Min", "intraday_reporting": "continuous",
+                              "start": "2026-01-03T11:00:00Z"}, hours, shut)
+    assert len(windows(continuous, hours, 0)) == 60  # 11:00-12:00 UTC on a Saturday, every minute
+    market = parse_query({"period": "1D", "timeframe": "1Min", "start": "2026-01-03T11:00:00Z"}, hours, shut)
+    assert windows(market, hours, 0) == []
+    with pytest.raises(Exception, match="intraday_reporting must be market_hours, extended_hours or continuous"):
+        parse_query({"intraday_reporting": "always"}, hours, shut)
