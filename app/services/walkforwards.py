@@ -36,8 +36,11 @@ import numpy as np
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from app.clock.timeframes import parse_timeframe
 from app.events.commands import CreateSweepCells, StartBacktests, issue
-from app.greta.folds import FoldSpec, plan_folds
+from app.greta.annualise import annualisation, year_instrument
+from app.greta.folds import Fold, FoldSpec, plan_folds
+from app.greta.metrics import ANNUALISED, annualised_shortfall, returns_needed
 from app.services import sweeps as sweep_plans
 from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.services.runs import RunService, now, transition
@@ -72,6 +75,7 @@ class WalkforwardService:
                 plan = plan_folds(ts, fold_spec, window_start=min(start, _dt(ts[0])) if start else None)
             except ValueError as exc:
                 raise ValidationFailed({"folds": str(exc)}) from exc
+            _check_objective(spec, ts, plan.folds)
             wf = Walkforward(name=spec.name, strategy=spec.strategy, grid=spec.grid, params=spec.params,
                              settings=settings, fold_spec=f.model_dump(mode="json"), objective=spec.objective,
                              direction=spec.direction, min_trades=spec.min_trades, status="optimising", folds=[],
@@ -388,6 +392,24 @@ def emit(uow: UnitOfWork, wf: Walkforward) -> None:
     cells = progress(uow.session, wf)
     uow.outbox.emit(f"walkforward.{wf.status}", {"walkforward_id": wf.id, "status": wf.status,
                                                  "done": cells.finished, "total": cells.total})
+
+
+def _check_objective(spec: WalkforwardCreate, ts: np.ndarray, folds: list[Fold]) -> None:
+    """An annualised objective (Sharpe, CAGR, …) is withheld for a window shorter than 30 returns covering a
+    month of its year, so every cell of such a train window would lack it and the walk-forward would fail
+    after running them all: a 422 now, saying what to change."""
+    if spec.objective not in ANNUALISED or not folds:
+        return
+    timeframe, year = parse_timeframe(spec.timeframe), year_instrument(spec.symbols[0], spec.asset_class)
+    for fold in folds:
+        bars = fold.train_end - fold.train_start
+        per_year = annualisation(ts[fold.train_start:fold.train_end], timeframe, year).bars_per_year
+        if annualised_shortfall(bars, per_year) is not None:
+            raise ValidationFailed({"objective": (
+                f"{spec.objective} is annualised: a train window needs at least {returns_needed(per_year) + 1:,} "
+                f"bars (30 returns covering a month of its {per_year:,.0f}-bar year), and fold {fold.index + 1}'s "
+                f"has {bars:,}; give a longer train window or an objective that is not annualised, such as "
+                "total_return_pct")})
 
 
 def _detached(uow: UnitOfWork, wf: Walkforward) -> Walkforward:

@@ -155,6 +155,13 @@ def test_bad_folds_and_objectives_are_422s_with_the_field(pg: Container, client:
     objective = client.post("/api/v1/walkforwards", json={**BODY, "objective": "bars_per_year"})
     assert objective.status_code == 422 and "objective" in objective.get_data(as_text=True)
     assert client.get("/api/v1/walkforwards/nope").status_code == 404
+    short = client.post("/api/v1/walkforwards", json={**BODY, "objective": "sharpe",  # 100 daily bars: enough
+                                                       "folds": {"train": 20, "test": 10}})  # 20: not a month
+    assert short.status_code == 422 and short.get_json()["details"]["fields"]["objective"] == (
+        "sharpe is annualised: a train window needs at least 32 bars (30 returns covering a month of its 365-bar "
+        "year), and fold 1's has 20; give a longer train window or an objective that is not annualised, such as "
+        "total_return_pct")
+    assert client.post("/api/v1/walkforwards", json={**BODY, "objective": "sharpe"}).status_code == 201
     typo = client.post("/api/v1/walkforwards", json={**BODY, "grid": {"fsat": [5], "slow": [20]}})
     assert typo.status_code == 422 and typo.get_json()["details"]["fields"]["grid"] == (
         "sma_cross has no parameter 'fsat'; its parameters are fast, slow, percent, allow_short")
