@@ -92,19 +92,21 @@ def test_ioc_keeps_what_one_bar_allows_and_fok_fills_whole_or_not_at_all(realist
 
 def test_random_partials_cut_fills_the_same_way_for_the_same_seed_and_client_order_id(
         realistic: ExchangeServer, trading: TradingClient) -> None:
+    """Half a share: a bar's budget is at least one share, so however thin the second's volume (it varies
+    with the hour and the draw) the cut acts on the same 0.5 in both attempts."""
     set_execution(realistic, random_partials=1.0, volume_share=1.0, latency_ms=0)
     realistic.pin_price("AAPL", "100")
     firsts = []
     for attempt in range(2):
-        order = trading.submit_order(MarketOrderRequest(symbol="AAPL", qty=10, side=OrderSide.BUY,
-                                                        time_in_force=TimeInForce.GTC, client_order_id="cut-me"))
+        order = trading.submit_order(MarketOrderRequest(symbol="AAPL", qty=0.5, side=OrderSide.BUY,
+                                                        time_in_force=TimeInForce.DAY, client_order_id="cut-me"))
         firsts.append(order.filled_qty)
         wait_for(lambda o=order: trading.get_order_by_id(o.id).status.value == "filled", 10, "the order to fill")
         if attempt == 0:
             realistic.reset()
             set_execution(realistic, fills="realistic", random_partials=1.0, volume_share=1.0, latency_ms=0)
             realistic.pin_price("AAPL", "100")
-    assert firsts[0] == firsts[1] and 0 < Decimal(firsts[0]) < 10
+    assert firsts[0] == firsts[1] and 0 < Decimal(firsts[0]) < Decimal("0.5")
 
 
 def test_bad_execution_settings_are_refused(server: ExchangeServer) -> None:
