@@ -9,6 +9,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.walle.eager_wait import connect_eagerly
+
 # A pooled connection back in use within this many seconds is taken as alive without a ping: a sweep's
 # worker checks one out per cell, tens of times a second, and the ping was a round trip each time.
 PING_AFTER_IDLE_SECONDS = 2.0
@@ -36,6 +38,7 @@ def make_engine(url: str, *, sqlite_immediate: bool = True, **kwargs: Any) -> En
     kwargs.setdefault("max_overflow", 20)
     ping_when_idle = "pool_pre_ping" not in kwargs
     engine = create_engine(url, **kwargs)
+    event.listen(engine, "do_connect", connect_eagerly)  # under gevent: yield only when the socket is not ready
     if ping_when_idle:
         _ping_when_idle(engine)
     return engine
