@@ -1,4 +1,5 @@
-"""Idle queues are polled every few tens of milliseconds, not up to a second apart.
+"""Idle queues are polled every few tens of milliseconds, not up to a second apart, and a thread that
+finishes a message gets the next one at once.
 
 Dramatiq's command-line worker (the Procfile's `weaver worker`) polls an idle Redis queue with a
 backoff growing to its worker timeout, one second. On the live queue a bar's tick, due every second
@@ -8,15 +9,57 @@ second for its cells to be created, and the second worker up to another second b
 (benchmarks/sweep_throughput.py: a 48-cell sweep lasts about two seconds). The CLI offers no option
 for it, so the broker's consumers are asked for a short timeout here. The price: one Redis call per
 idle poll (a few dozen a second per idle process).
+
+While every message a consumer may hold is in hand (its prefetch is the process's threads), the
+consumer does not poll at all, but Dramatiq still sleeps through the same backoff: the next message
+was fetched up to IDLE_MS after a thread finished one (a 48-cell sweep's eight messages lost 30-60 ms
+each). `PromptConsumer` waits instead for an acknowledgement and fetches as soon as one comes.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import dramatiq
 
 IDLE_MS = {"live": 20, "backtest": 50}  # the longest a message waits in Redis for an idle worker
+
+
+class PromptConsumer:
+    """A Redis consumer that, while full, waits for a thread to free up rather than for its backoff."""
+
+    def __init__(self, inner: Any, wait_ms: int) -> None:
+        self.inner = inner
+        self.wait_seconds = wait_ms / 1000
+        self.freed = threading.Event()
+
+    def __iter__(self) -> PromptConsumer:
+        return self
+
+    def __next__(self) -> Any:
+        inner = self.inner
+        if not inner.message_cache and inner.outstanding_message_count >= inner.prefetch:
+            self.freed.clear()  # before the second look: an ack between the two is not missed
+            if inner.outstanding_message_count >= inner.prefetch:
+                self.freed.wait(self.wait_seconds)
+            return None  # Dramatiq's loop handles delayed messages and comes back
+        return next(inner)
+
+    def ack(self, message: Any) -> None:
+        try:
+            self.inner.ack(message)
+        finally:
+            self.freed.set()
+
+    def nack(self, message: Any) -> None:
+        try:
+            self.inner.nack(message)
+        finally:
+            self.freed.set()
+
+    def __getattr__(self, name: str) -> Any:  # requeue, close, ...: the consumer's own
+        return getattr(self.inner, name)
 
 
 def poll_queues_promptly(broker: dramatiq.Broker) -> None:
@@ -25,6 +68,9 @@ def poll_queues_promptly(broker: dramatiq.Broker) -> None:
     def consume_promptly(queue_name: str, prefetch: int = 1, timeout: int = 30_000) -> Any:
         if queue_name in IDLE_MS:
             timeout = min(timeout, IDLE_MS[queue_name])
-        return consume(queue_name, prefetch, timeout)
+        consumer = consume(queue_name, prefetch, timeout)
+        if hasattr(consumer, "outstanding_message_count") and hasattr(consumer, "message_cache"):
+            return PromptConsumer(consumer, timeout)
+        return consumer
 
     broker.consume = consume_promptly  # type: ignore[method-assign]

@@ -3,8 +3,10 @@
 Idempotent: a redelivered message for a finished run does nothing, and one for a run another
 worker is still executing (fresh heartbeat) does nothing either. Results and the `completed`
 transition are written in one transaction, so a worker killed mid-run leaves the run re-runnable,
-never half-written. Runs of one message go in turn, and a run's results are stored in the
-transaction that claims the next one: a sweep cell costs one commit, not two.
+never half-written. Runs of one message go in turn, in groups: one transaction stores a group's
+results and claims the next group, and a group holds about GROUP_SECONDS of engine time at the pace
+of the runs before it (one run at a time when runs are long, a whole message of short sweep cells
+at once), so a short cell's time goes to the engine rather than to its transactions.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.greta.engine import BacktestCancelled, BacktestConfig, run_backtest
@@ -28,7 +31,7 @@ from app.marvin.params import ParamError
 from app.marvin.registry import StrategyLoadError
 from app.services.bar_cache import shared_bars
 from app.services.instruments import known_instruments
-from app.services.results import write_result, write_summary
+from app.services.results import write_result, write_summaries
 from app.services.runs import transition
 from app.services.sweeps import record_cell_finished
 from app.services.walkforwards import record_oos_finished, record_sweep_completed
@@ -41,6 +44,7 @@ log = logging.getLogger(__name__)
 STALE_AFTER = timedelta(seconds=30)
 PROGRESS_EVERY_SECONDS = 0.5
 CANCEL_POLL_SECONDS = 0.25
+GROUP_SECONDS = 0.2  # engine time one transaction claims ahead (a redelivery finds the group `running`)
 SUMMARY_ONLY = "summary"  # run.options["records"] of a sweep cell whose full records wait
 USER_ERRORS = (DataError, ParamError, StrategyLoadError, ValueError)
 Instruments = dict[str, Instrument]
@@ -64,7 +68,24 @@ class Finished:
     seconds: float
 
 
-Step = tuple[str | None, Claimed | str | None]  # what one transaction stored and claimed
+Step = tuple[list[str], list[Claimed | str]]  # what one transaction stored and claimed, in order
+
+
+class Pace:
+    """How many runs the next transaction claims: about GROUP_SECONDS of engine time at the pace of the
+    last run this process finished (the next message of a sweep is usually more of the same cells).
+    Until a run has finished, one at a time."""
+
+    def __init__(self) -> None:
+        self.seconds: float | None = None
+
+    def note(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def group(self, left: int) -> int:
+        if self.seconds is None:
+            return min(1, left)
+        return max(min(1, left), min(left, int(GROUP_SECONDS / max(self.seconds, 1e-6))))
 
 
 class BacktestService:
@@ -73,6 +94,7 @@ class BacktestService:
         self.uow = uow
         self.read_session = read_session
         self.stale_after = stale_after
+        self.pace = Pace()
 
     def execute(self, run_id: str) -> str:
         """Run the backtest if this worker should; returns what happened (for logs and tests)."""
@@ -107,63 +129,79 @@ class BacktestService:
         return True
 
     def _in_turn(self, run_ids: Sequence[str]) -> list[str]:
-        """Claim, run and store each run in turn; each one's outcome, in order. One transaction both
-        stores a finished run and claims a later one (a cell costs one commit), and it goes on in the
-        background while the run in between works (write_behind): a cell's wait on the database
-        overlaps the next cell's engine, so up to two runs of a message are `running` at once."""
+        """Claim, run and store the runs in groups; each run's outcome. One transaction both stores a
+        finished group and claims the next (Pace sizes it), and it goes on in the background while the
+        group in between works (write_behind): a group's wait on the database overlaps the next
+        group's engine, so up to two groups of a message are `running` at once."""
         outcomes: list[str] = []
         todo = list(run_ids)
         instruments: dict[tuple[str, ...], Instruments] = {}  # the message's runs share their symbols
         with shared_bars.one_batch() as batch:
 
-            def step(finished: Finished | None, run_id: str | None) -> Callable[[], Step]:
+            def step(finished: list[Finished]) -> Callable[[], Step]:
+                taken = todo[:self.pace.group(len(todo))]
+                del todo[:len(taken)]
+
                 def work() -> Step:
                     with shared_bars.one_batch(batch):
-                        return self._step(finished, run_id, instruments)
+                        return self._step(finished, taken, instruments)
                 return work
 
-            finished: Finished | None = None
-            claimed: Claimed | None = None
+            finished: list[Finished] = []
+            claimed: list[Claimed] = []
+            claimed_ahead = False
             while True:
-                while claimed is None and (todo or finished):  # nothing in hand: claim now
-                    stored, next_claim = step(finished, todo.pop(0) if todo else None)()
-                    claimed = self._settle(outcomes, finished, stored, None, next_claim)
-                    finished = None
-                if claimed is None:
+                while not claimed and (todo or finished):  # nothing in hand: claim now
+                    stored, next_claims = step(finished)()
+                    claimed = self._settle(outcomes, finished, stored, [], next_claims)
+                    finished, claimed_ahead = [], False
+                if not claimed:
                     return outcomes
-                ahead = write_behind(step(finished, todo.pop(0) if todo else None)) if todo or finished else None
-                ran, stored_before = self._execute(claimed), finished
-                finished = ran if isinstance(ran, Finished) else None
-                stored, next_claim = ahead.result() if ahead is not None else (None, None)
-                claimed = self._settle(outcomes, stored_before, stored, None if finished else str(ran), next_claim)
+                ahead = write_behind(step(finished)) if todo or finished else None
+                stored_before, finished, ended = finished, [], []
+                running = self._watch([each.run.id for each in claimed], look_now=claimed_ahead)
+                for each in claimed:
+                    if not running(each.run.id):  # cancelled while it waited its turn: nothing to run
+                        ended.append("cancelled")
+                        continue
+                    ran = self._execute(each)
+                    if isinstance(ran, Finished):
+                        finished.append(ran)
+                        self.pace.note(ran.seconds)
+                    else:
+                        ended.append(ran)
+                stored, next_claims = ahead.result() if ahead is not None else ([], [])
+                claimed = self._settle(outcomes, stored_before, stored, ended, next_claims)
+                claimed_ahead = True
 
-    def _step(self, finished: Finished | None, run_id: str | None,
+    def _step(self, finished: list[Finished], run_ids: list[str],
               instruments: dict[tuple[str, ...], Instruments]) -> Step:
-        """One transaction: store `finished` and claim `run_id` (either may be None)."""
+        """One transaction: store `finished` and claim `run_ids` (either may be empty)."""
         with self.uow() as uow:
-            locked = uow.runs.lock([i for i in (finished and finished.run_id, run_id) if i])
+            locked = uow.runs.lock([f.run_id for f in finished] + run_ids)
             with uow.outbox.batch(quiet=True):  # one insert; wakes the readers a few times a second
-                stored = self._store(uow, locked.get(finished.run_id), finished) if finished else None
-                claimed = self._claim(uow, locked.get(run_id), instruments) if run_id else None
+                stored = self._store(uow, locked, finished)
+                claimed = [self._claim(uow, locked.get(run_id), instruments) for run_id in run_ids]
             uow.commit()
         return stored, claimed
 
     @staticmethod
-    def _settle(outcomes: list[str], finished: Finished | None, stored: str | None, ran: str | None,
-                claimed: Claimed | str | None) -> Claimed | None:
-        """Note the outcomes in order (the stored run, the one that ended without a result, the one
-        that could not be claimed); the claimed run to execute next, if any."""
-        if finished is not None and stored is not None:
-            outcomes.append(stored)
-            if stored == "completed":
-                log.info("backtest %s completed: %d bars in %.2fs", finished.run_id, finished.result.bars,
-                         finished.seconds)
-        if ran is not None:
-            outcomes.append(ran)
-        if isinstance(claimed, str):
-            outcomes.append(claimed)
-            return None
-        return claimed
+    def _settle(outcomes: list[str], finished: list[Finished], stored: list[str], ended: list[str],
+                claimed: list[Claimed | str]) -> list[Claimed]:
+        """Note the outcomes (the stored runs, the ones that ended without a result, the ones that could
+        not be claimed); the claimed runs to execute next."""
+        for run, outcome in zip(finished, stored, strict=True):
+            outcomes.append(outcome)
+            if outcome == "completed":
+                log.info("backtest %s completed: %d bars in %.2fs", run.run_id, run.result.bars, run.seconds)
+        outcomes.extend(ended)
+        ready = []
+        for each in claimed:
+            if isinstance(each, str):
+                outcomes.append(each)
+            else:
+                ready.append(each)
+        return ready
 
     def _claim(self, uow: UnitOfWork, run: Run | None, instruments: dict[tuple[str, ...], Instruments]
                ) -> Claimed | str:
@@ -256,6 +294,23 @@ class BacktestService:
 
         return report
 
+    def _watch(self, run_ids: list[str], *, look_now: bool) -> Callable[[str], bool]:
+        """Whether a run of a claimed group is still `running` (a sweep cancelled meanwhile stops the rest
+        of the group): looked up for the whole group in one query, at once when the group was claimed
+        ahead (while another group ran), then every CANCEL_POLL_SECONDS."""
+        last, running = [float("-inf") if look_now else time.monotonic()], [set(run_ids)]
+
+        def check(run_id: str) -> bool:
+            now = time.monotonic()
+            if now - last[0] >= CANCEL_POLL_SECONDS:
+                last[0] = now
+                with self.read_session() as session:
+                    running[0] = set(session.scalars(select(Run.id).where(Run.id.in_(run_ids),
+                                                                          Run.status == "running")))
+            return run_id in running[0]
+
+        return check
+
     def _cancelled(self, run_id: str) -> Callable[[], bool]:
         last, answer = [time.monotonic()], [False]  # just claimed `running`: the first look can wait
 
@@ -271,32 +326,38 @@ class BacktestService:
         return check
 
     @staticmethod
-    def _store(uow: UnitOfWork, run: Run | None, finished: Finished) -> str:
-        """Write a finished run's results and complete it, in the caller's transaction."""
-        if run is None or run.status != "running":
-            return "cancelled"  # stopped while the last bars ran: keep nothing
-        result = finished.result
-        # Say how the run was judged: the year its ratios were annualised by, what was refused.
-        judged = {"annualisation": result.config.get("annualisation"), "rejections": result.rejections()}
-        if not run.sweep_id:
-            write_result(uow, run.id, result)
-        else:  # one of many cells: its ledger and full curve wait until it is opened
-            judged["records"] = SUMMARY_ONLY
-        run.options = {**run.options, **judged}
-        run.progress = 1.0
-        transition(uow, run, "completed")
-        if run.sweep_id:
-            # The sweep's row is locked before the metrics go in: their trigger (0009) updates the run's row
-            # a second time, and a second update of a row in one transaction checks its foreign key, which
-            # takes a share lock on the sweep's row; taken before the lock below, two cells storing at once
-            # each held one and waited for the other's (a deadlock).
-            completed = record_cell_finished(uow, run.sweep_id)
-            write_summary(uow, run.id, result)
-            if completed:  # after its metrics: a walk-forward's fold chooses among every cell's
-                record_sweep_completed(uow, run.sweep_id)
-        else:
-            record_oos_finished(uow, run)
-        return "completed"
+    def _store(uow: UnitOfWork, locked: dict[str, Run], finished: list[Finished]) -> list[str]:
+        """Write finished runs' results and complete them, in the caller's transaction; each one's outcome."""
+        outcomes, cells = [], []
+        for each in finished:
+            run = locked.get(each.run_id)
+            if run is None or run.status != "running":
+                outcomes.append("cancelled")  # stopped while the last bars ran: keep nothing
+                continue
+            result = each.result
+            # Say how the run was judged: the year its ratios were annualised by, what was refused.
+            judged = {"annualisation": result.config.get("annualisation"), "rejections": result.rejections()}
+            if not run.sweep_id:
+                write_result(uow, run.id, result)
+            else:  # one of many cells: its ledger and full curve wait until it is opened
+                judged["records"] = SUMMARY_ONLY
+                cells.append((run, result))
+            run.options = {**run.options, **judged}
+            run.progress = 1.0
+            transition(uow, run, "completed")
+            if not run.sweep_id:
+                record_oos_finished(uow, run)
+            outcomes.append("completed")
+        # Each sweep's row is locked (in id order) before its cells' metrics go in: their trigger (0009)
+        # updates the run's row a second time, and a second update of a row in one transaction checks its
+        # foreign key, which takes a share lock on the sweep's row; taken before the lock below, two cells
+        # storing at once each held one and waited for the other's (a deadlock).
+        sweeps = sorted({run.sweep_id for run, _ in cells if run.sweep_id})
+        completed = [sweep_id for sweep_id in sweeps if record_cell_finished(uow, sweep_id)]
+        write_summaries(uow, [(run.id, result) for run, result in cells])
+        for sweep_id in completed:  # after its metrics: a walk-forward's fold chooses among every cell's
+            record_sweep_completed(uow, sweep_id)
+        return outcomes
 
     def _fail(self, run_id: str, reason: str) -> None:
         with self.uow() as uow:

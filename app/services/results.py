@@ -7,6 +7,7 @@ handful of bulk statements (COPY on Postgres), never one INSERT per row.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -41,48 +42,77 @@ def write_summary(uow: UnitOfWork, run_id: str, result: BacktestResult) -> None:
     most SUMMARY_POINTS points. Its orders, fills, trades and full curve are the same backtest's,
     rebuilt on demand (BacktestService.complete_records): storing a thousand trades and forty thousand
     points for every cell would cost several times more than running it. Nothing to clear first:
-    a run has records only once completed, and a completed run never runs again. On Postgres the
-    three inserts travel together (one round trip): a short cell's time goes to the engine."""
-    curve = result.equity
-    picks = np.unique(np.linspace(0, len(curve) - 1, min(len(curve), SUMMARY_POINTS)).astype(np.int64))
-    summary = EquityCurve(curve.ts[picks], curve.equity_e4[picks], curve.cash_e4[picks], curve.benchmark_e4[picks])
+    a run has records only once completed, and a completed run never runs again."""
+    write_summaries(uow, [(run_id, result)])
+
+
+def write_summaries(uow: UnitOfWork, cells: Sequence[tuple[str, BacktestResult]]) -> None:
+    """Several cells' summaries (write_summary). On Postgres every insert of every cell travels
+    together (one round trip): a short cell's time goes to the engine."""
     if uow.session.get_bind().dialect.name != "postgresql":
-        _write_outcome(uow, run_id, result)
-        bulk_insert(uow.session, EquityPoint.__table__, [  # type: ignore[arg-type]
-            {"run_id": run_id, "ts": p.ts, "equity": p.equity, "cash": p.cash, "benchmark": p.benchmark}
-            for p in summary.points()
-        ])
+        for run_id, result in cells:
+            summary = _summary_curve(result.equity)
+            _write_outcome(uow, run_id, result)
+            bulk_insert(uow.session, EquityPoint.__table__, [  # type: ignore[arg-type]
+                {"run_id": run_id, "ts": p.ts, "equity": p.equity, "cash": p.cash, "benchmark": p.benchmark}
+                for p in summary.points()
+            ])
         return
-    positions = [p for p in result.positions if p.qty != 0]
-    metrics = sorted(result.metrics.items())
+    positions, metrics, equity = _Columns(), _Columns(), _Columns()
+    for run_id, result in cells:
+        for p in result.positions:
+            if p.qty != 0:
+                positions.add(row_id(run_id, f"p-{p.symbol}"), run_id, p.symbol, p.qty, p.avg_price, p.mark_price,
+                              p.realized_pl, result.end)
+        for name, value in sorted(result.metrics.items()):
+            metrics.add(run_id, name, None if value is None else float(value))
+        summary = _summary_curve(result.equity)
+        equity.extend([run_id] * len(summary), (summary.ts // 1000).tolist(), summary.equity_e4.tolist(),
+                      summary.cash_e4.tolist(), summary.benchmark_e4.tolist())
     connection = uow.session.connection().connection.driver_connection  # type: ignore[union-attr]
     with connection.pipeline(), connection.cursor() as cursor:
-        if positions:
-            cursor.execute(_PG_POSITIONS, [
-                run_id, result.end, [row_id(run_id, f"p-{p.symbol}") for p in positions],
-                [p.symbol for p in positions], [p.qty for p in positions], [p.avg_price for p in positions],
-                [p.mark_price for p in positions], [p.realized_pl for p in positions]], prepare=True)
-        if metrics:
-            cursor.execute(_PG_METRICS, [run_id, [name for name, _ in metrics],
-                                         [None if value is None else float(value) for _, value in metrics]],
-                           prepare=True)
-        if len(summary):  # exact integers in binary: Postgres scales them (µs → timestamptz, e4 → numeric)
-            cursor.execute(_PG_EQUITY, [run_id, (summary.ts // 1000).tolist(), summary.equity_e4.tolist(),
-                                        summary.cash_e4.tolist(), summary.benchmark_e4.tolist()], prepare=True)
+        for statement, columns in ((_PG_POSITIONS, positions), (_PG_METRICS, metrics), (_PG_EQUITY, equity)):
+            if columns.rows:
+                cursor.execute(statement, columns.values, prepare=True)
 
 
-# A sweep cell's summary as three fixed statements over arrays (prepared once per connection).
+class _Columns:
+    """Rows gathered column by column: one statement over arrays inserts every cell's rows (the metrics'
+    statement trigger, 0009, then rewrites the group's runs once, not once per cell)."""
+
+    def __init__(self) -> None:
+        self.values: list[list[Any]] = []
+        self.rows = 0
+
+    def add(self, *row: Any) -> None:
+        self.extend(*([value] for value in row))
+
+    def extend(self, *columns: list[Any]) -> None:
+        if not self.values:
+            self.values = [[] for _ in columns]
+        for values, column in zip(self.values, columns, strict=True):
+            values.extend(column)
+        self.rows += len(columns[0])
+
+
+def _summary_curve(curve: EquityCurve) -> EquityCurve:
+    """At most SUMMARY_POINTS points of the curve, first and last included, evenly spread."""
+    picks = np.unique(np.linspace(0, len(curve) - 1, min(len(curve), SUMMARY_POINTS)).astype(np.int64))
+    return EquityCurve(curve.ts[picks], curve.equity_e4[picks], curve.cash_e4[picks], curve.benchmark_e4[picks])
+
+
+# Sweep cells' summaries as three fixed statements over arrays (prepared once per connection).
 _PG_POSITIONS = (
     "INSERT INTO positions (id, run_id, symbol, qty, avg_price, mark_price, realized_pl, updated_at) "
-    "SELECT id, %s, symbol, qty, avg_price, mark_price, realized_pl, %s FROM unnest(%s::text[], %s::text[], "
-    "%s::numeric[], %s::numeric[], %s::numeric[], %s::numeric[]) AS t(id, symbol, qty, avg_price, mark_price, "
-    "realized_pl)"
+    "SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::numeric[], %s::numeric[], %s::numeric[], "
+    "%s::numeric[], %s::timestamptz[])"
 )
-_PG_METRICS = "INSERT INTO run_metrics (run_id, name, value) SELECT %s, * FROM unnest(%s::text[], %s::float8[])"
+_PG_METRICS = "INSERT INTO run_metrics (run_id, name, value) SELECT * FROM unnest(%s::text[], %s::text[], %s::float8[])"
 _PG_EQUITY = (
     "INSERT INTO equity_points (run_id, ts, equity, cash, benchmark) "
-    "SELECT %s, timestamptz 'epoch' + us * interval '1 microsecond', equity * 0.0001, cash * 0.0001, "
-    "benchmark * 0.0001 FROM unnest(%b::int8[], %b::int8[], %b::int8[], %b::int8[]) AS t(us, equity, cash, benchmark)"
+    "SELECT run_id, timestamptz 'epoch' + us * interval '1 microsecond', equity * 0.0001, cash * 0.0001, "
+    "benchmark * 0.0001 FROM unnest(%s::text[], %b::int8[], %b::int8[], %b::int8[], %b::int8[]) "
+    "AS t(run_id, us, equity, cash, benchmark)"
 )
 
 
