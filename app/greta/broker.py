@@ -140,25 +140,51 @@ class SimBroker:
         k = self._index.get(symbol)
         if k is None:
             k = self.market.index_of(symbol)  # raises, naming the run's symbols
-        qty = None
-        if asked is not None:
+        orders = self.orders
+        order_id = f"o-{len(orders) + 1:06d}"
+        if asked is None:
+            order = SimOrder.market(order_id, seq, bar_ts, symbol, k, side, None, None, notional, percent,
+                                    time_in_force, close_position, step)
+        else:
             qty = self.units.units(asked)
+            order = SimOrder.market(order_id, seq, bar_ts, symbol, k, side, asked, qty, notional, percent,
+                                    time_in_force, close_position, step)
             if qty is None or not qty or qty % self.qty_steps[k]:
-                order = SimOrder.market(f"o-{len(self.orders) + 1:06d}", seq, bar_ts, symbol, k, side, asked, qty,
-                                        notional, percent, time_in_force, close_position, step)
-                self.orders.append(order)
+                orders.append(order)
                 order.history.clear()
                 order.set_status("rejected", step, self._qty_refusal(symbol, asked, k))
                 self.account.on_status(order)
-                return order.id
-        order = SimOrder.market(f"o-{len(self.orders) + 1:06d}", seq, bar_ts, symbol, k, side, asked, qty, notional,
-                                percent, time_in_force, close_position, step)
-        self.orders.append(order)
+                return order_id
+        orders.append(order)
         if time_in_force == "day":
             order.expires = self._day_end(step + 1)
         self._active.append(order)
         self.pending = True
-        return order.id
+        return order_id
+
+    def close_market(self, seq: int, bar_ts: int, symbol: str) -> str | None:
+        """The runner's fast path for `close()` while no order is working (nothing to cancel first):
+        a reduce-only market order for the whole position, as `submit_market` would place it; None
+        when flat. Answers NotImplemented, placing nothing, when orders are working."""
+        if self._active:
+            return NotImplemented  # type: ignore[return-value]
+        k = self._index.get(symbol)
+        if k is None:
+            k = self.market.index_of(symbol)  # raises, naming the run's symbols
+        held = self.book.positions[k].qty
+        if not held:
+            return None
+        qty = held if held > 0 else -held
+        if qty % self.qty_steps[k]:
+            return NotImplemented  # type: ignore[return-value]  # (never: positions move in whole steps)
+        orders = self.orders
+        order_id = f"o-{len(orders) + 1:06d}"
+        order = SimOrder.market(order_id, seq, bar_ts, symbol, k, "sell" if held > 0 else "buy",
+                                self.units.decimal(qty), qty, None, None, "gtc", True, self.cursor.index)
+        orders.append(order)
+        self._active.append(order)
+        self.pending = True
+        return order_id
 
     def _on_steps(self, request: OrderRequest, instrument: Instrument) -> OrderRequest:
         """The request with its prices on the instrument's steps (the order records the prices used)."""

@@ -142,6 +142,12 @@ class MarketOrderVenue(Protocol):
                       notional: Decimal | None, percent: Decimal | None, time_in_force: str,
                       close_position: bool) -> str: ...
 
+    def close_market(self, seq: int, bar_ts: int, symbol: str) -> str | None:
+        """`close()` while no order is working: the reduce-only market order for the whole position
+        that `submit_market(..., close_position=True)` would place (None when flat, nothing placed);
+        NotImplemented, placing nothing, when orders are working (the runner cancels exits first)."""
+        ...
+
 
 def client_order_id(run_id: str, request: OrderRequest, leg: str = "") -> str:
     """Deterministic broker id (Alpaca allows 128 characters): run id, bar time (epoch s), seq, leg."""

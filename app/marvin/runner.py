@@ -161,6 +161,7 @@ class StrategyRunner:
         self._gateway = gateway
         # gateway.MarketOrderVenue (Greta's broker): plain market orders skip the OrderRequest
         self._submit_market = getattr(gateway, "submit_market", None)
+        self._close_market = getattr(gateway, "close_market", None)
 
     @property
     def saves_state(self) -> bool:
@@ -405,6 +406,13 @@ class StrategyRunner:
     def _close(self, symbol: str) -> str | None:
         if self.index < 0 or self._initialising:
             raise OrderError("orders are placed from next(), once a bar has closed")
+        if self._close_market is not None:  # the venue's fast path: nothing working, so nothing to cancel
+            seq = self.next_seq
+            order_id = self._close_market(seq, self.market.timeline.item(self.index), symbol)  # type: ignore
+            if order_id is not NotImplemented:
+                if order_id is not None:
+                    self.next_seq = seq + 1
+                return order_id
         position = self._gateway.position(symbol)
         if not position:
             return None
