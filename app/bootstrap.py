@@ -56,11 +56,23 @@ class Container:
         """A session for queries only (on SQLite it never takes the write lock)."""
         return self.read_session_factory()
 
+    @cached_property
+    def pages_engine(self) -> Engine:
+        """The runs list's engine: on Postgres a small pool of its own (app/walle/repositories/run_pages.py)."""
+        if self.settings.is_sqlite:
+            return self.read_engine
+        from app.walle.repositories.run_pages import page_engine
+
+        return page_engine(self.settings.database_url)
+
     def close(self) -> None:
         self.notifier.stop()
         self.engine.dispose()
         if self.read_engine is not self.engine:
             self.read_engine.dispose()
+        pages = self.__dict__.get("pages_engine")  # only if it was built
+        if pages is not None and pages is not self.read_engine:
+            pages.dispose()
 
 
 def bootstrap(settings: Settings, *, listen: bool = True) -> Container:

@@ -49,7 +49,7 @@ def list_runs(query: RunQuery) -> Response:
     filters = RunFilter(mode=query.mode, status=query.status, strategy=query.strategy, sweep_id=query.sweep_id,
                         cells=query.cells)
     descending = query.order == "desc"
-    with reading(services().container.read_engine) as conn:
+    with reading(services().container.pages_engine) as conn:
         pages = RunPages(conn)
         if query.cursor is not None or query.page == 1:
             position, past_cap = None, False
