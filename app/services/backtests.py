@@ -157,13 +157,20 @@ class BacktestService:
                     finished, claimed_ahead = [], False
                 if not claimed:
                     return outcomes
+                last_group = not todo  # nothing left to claim: this group ends the message
                 ahead = write_behind(step(finished)) if todo or finished else None
                 stored_before, finished, ended = finished, [], []
                 running = self._watch([each.run.id for each in claimed], look_now=claimed_ahead)
-                for each in claimed:
+                for index, each in enumerate(claimed):
                     if not running(each.run.id):  # cancelled while it waited its turn: nothing to run
                         ended.append("cancelled")
                         continue
+                    if last_group and finished and index == len(claimed) - 1:
+                        # The message's last run: what finished before it is stored meanwhile, so only its
+                        # own store is left to wait for at the end (the message is acknowledged after it).
+                        if ahead is not None:
+                            self._settle(outcomes, stored_before, ahead.result()[0], [], [])
+                        ahead, stored_before, finished = write_behind(step(finished)), finished, []
                     ran = self._execute(each)
                     if isinstance(ran, Finished):
                         finished.append(ran)
