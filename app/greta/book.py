@@ -55,11 +55,20 @@ class Book:
 
     def apply(self, k: int, sign: int, qty: int, price: int, value: int, fee: int, step: int, order_id: str) -> None:
         """Book one fill: `value` is qty × price in cents, `fee` in cents, sign +1 buy / -1 sell."""
-        self.cash = self.cash - value - fee if sign > 0 else self.cash + value - fee
-        self.fees += fee
+        cash = self.cash - value - fee if sign > 0 else self.cash + value - fee
+        self.cash = cash
+        if fee:
+            self.fees += fee
         position = self.positions[k]
         held = position.qty
-        if not held or (held > 0) == (sign > 0):  # opening or adding: the usual case, one lot
+        if not held:  # opening: the usual entry, one lot
+            position.lots.append(Lot(qty, price, value, fee, step, order_id))
+            position.qty = qty if sign > 0 else -qty
+            position.basis = qty * price
+            self.held[k] = position
+            if sign < 0:
+                self.shorts += 1
+        elif (held > 0) == (sign > 0):  # adding
             position.lots.append(Lot(qty, price, value, fee, step, order_id))
             position.qty = held + qty if sign > 0 else held - qty
             position.basis += qty * price
@@ -72,6 +81,9 @@ class Book:
                                 lot.value, lot.order_id, order_id))
             position.realized += pnl
             position.qty = position.basis = 0
+            del self.held[k]
+            if not long:
+                self.shorts -= 1
         else:
             self._reduce(position, k, sign, qty, price, value, fee, step, order_id)
             after = abs(position.qty)
@@ -79,12 +91,12 @@ class Book:
                 position.basis = after * price
             else:
                 position.basis = round_half_even(position.basis * after, abs(held))
-        if position.qty:
-            self.held[k] = position
-        else:
-            self.held.pop(k, None)
-        self.shorts += (position.qty < 0) - (held < 0)
-        self.cash_after.append(self.cash)
+            if position.qty:
+                self.held[k] = position
+            else:
+                self.held.pop(k, None)
+            self.shorts += (position.qty < 0) - (held < 0)
+        self.cash_after.append(cash)
 
     def _reduce(self, position: Position, k: int, sign: int, qty: int, price: int, value: int, fee: int,
                 step: int, order_id: str) -> None:
