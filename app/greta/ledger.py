@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
-from itertools import repeat
+from itertools import chain, repeat
+from operator import attrgetter, itemgetter
 
 import numpy as np
 
@@ -51,17 +52,18 @@ def utc_datetimes(ns: np.ndarray) -> list[datetime]:
                     seconds.tolist(), micro.tolist(), repeat(UTC)))
 
 
-def event_steps(orders: Iterable[SimOrder]) -> Iterator[int]:
-    """Every bar step the orders' histories name (SimOrder.changes, or placed and filled)."""
-    for order in orders:
-        changes = order.changes
-        if changes is None:
-            yield order.submitted
-            if order.filled_step is not None:
-                yield order.filled_step
-        else:
-            for _, step in changes:
-                yield step
+def event_steps(orders: list[SimOrder]) -> Iterator[int]:
+    """Every bar step the orders' histories name (SimOrder.changes, or placed and filled); read with
+    C-level getters, as a record build starts by converting each distinct step once."""
+    changed = [order for order in orders if order.changes is not None]  # few: rejected, canceled, legs
+    yield from chain(map(_SUBMITTED, orders), map(_FILLED_STEP, orders))  # (None for the unfilled)
+    for order in changed:
+        for _, step in order.changes:  # type: ignore[union-attr]
+            yield step
+
+
+_SUBMITTED, _FILLED_STEP = attrgetter("submitted"), attrgetter("filled_step")
+_QTY, _FILLED_QTY, _FILL_PRICE = attrgetter("qty"), attrgetter("filled_qty"), attrgetter("fill_price")
 
 
 class RunLedger:
@@ -88,17 +90,20 @@ class RunLedger:
         return moment
 
     # --- caches: each distinct value converted once per run -------------------------------------
-    def _times_of(self, steps: Iterable[int]) -> dict[int, datetime]:
-        """The cache of bar datetimes, holding those of `steps` (the missing ones made in one pass)."""
+    def _times_of(self, steps: Iterable[int | None]) -> dict[int, datetime]:
+        """The cache of bar datetimes, holding those of `steps` (the missing ones made in one pass; None skipped)."""
         times = self._times
         missing = set(steps).difference(times)
+        missing.discard(None)  # type: ignore[arg-type]
         if missing:
             wanted = np.fromiter(missing, dtype=np.int64, count=len(missing))
             times.update(zip(wanted.tolist(), utc_datetimes(self.timeline[wanted]), strict=True))
         return times
 
-    def _decimals(self, cache: dict[int, Decimal], values: Iterable[int], convert) -> dict[int, Decimal]:  # noqa: ANN001
-        for value in set(values).difference(cache):
+    def _decimals(self, cache: dict[int, Decimal], values: Iterable[int | None], convert) -> dict[int, Decimal]:  # noqa: ANN001
+        missing = set(values).difference(cache)
+        missing.discard(None)  # type: ignore[arg-type]
+        for value in missing:
             cache[value] = convert(value)
         return cache
 
@@ -108,9 +113,8 @@ class RunLedger:
         """The orders [start, stop) as records (all by default; a writer may take them in chunks)."""
         chunk = self._orders[start:stop]
         times = self._times_of(event_steps(chunk))
-        prices = self._decimals(self._prices, (o.fill_price for o in chunk if o.filled_step is not None), to_price)
-        shares = self._decimals(self._shares, (q for o in chunk for q in (o.qty or 0, o.filled_qty)),
-                                self.units.decimal)
+        prices = self._decimals(self._prices, map(_FILL_PRICE, chunk), to_price)  # (0 for the unfilled: unused)
+        shares = self._decimals(self._shares, chain(map(_QTY, chunk), map(_FILLED_QTY, chunk)), self.units.decimal)
         make, event, run_id = self._make_order, self._make_event, self.run_id
         checked = len(run_id) + 48 <= _LONGEST_ID  # bar seconds and seq cannot make such an id too long
         records = []
@@ -152,10 +156,10 @@ class RunLedger:
     @without_collector
     def fills(self, start: int = 0, stop: int | None = None) -> tuple[FillRecord, ...]:
         chunk = self._fills[start:stop]
-        times = self._times_of(row[6] for row in chunk)
-        prices = self._decimals(self._prices, (row[4] for row in chunk), to_price)
-        shares = self._decimals(self._shares, (row[3] for row in chunk), self.units.decimal)
-        cash = self._decimals(self._cash, (row[5] for row in chunk), to_cash)
+        times = self._times_of(map(itemgetter(6), chunk))
+        prices = self._decimals(self._prices, map(itemgetter(4), chunk), to_price)
+        shares = self._decimals(self._shares, map(itemgetter(3), chunk), self.units.decimal)
+        cash = self._decimals(self._cash, map(itemgetter(5), chunk), to_cash)
         symbols, make = self.symbols, self._make_fill
         return tuple([
             make(f"f-{n:06d}", oid, symbols[k], side, shares[qty], prices[price], cash[fee], times[step])
@@ -165,10 +169,10 @@ class RunLedger:
     @without_collector
     def trades(self, start: int = 0, stop: int | None = None) -> tuple[TradeRecord, ...]:
         chunk = self._trades[start:stop]
-        times = self._times_of(step for row in chunk for step in (row[3], row[5]))
-        prices = self._decimals(self._prices, (price for row in chunk for price in (row[4], row[6])), to_price)
-        shares = self._decimals(self._shares, (row[2] for row in chunk), self.units.decimal)
-        cash = self._decimals(self._cash, (row[8] for row in chunk), to_cash)  # fees: a few distinct values
+        times = self._times_of(chain(map(itemgetter(3), chunk), map(itemgetter(5), chunk)))
+        prices = self._decimals(self._prices, chain(map(itemgetter(4), chunk), map(itemgetter(6), chunk)), to_price)
+        shares = self._decimals(self._shares, map(itemgetter(2), chunk), self.units.decimal)
+        cash = self._decimals(self._cash, map(itemgetter(8), chunk), to_cash)  # fees: a few distinct values
         symbols, make = self.symbols, self._make_trade
         return tuple([
             make(f"t-{n:06d}", symbols[k], direction, shares[qty], times[entry], prices[entry_price], times[exit_],
