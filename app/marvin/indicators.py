@@ -41,11 +41,20 @@ def _settled(x: Array) -> Array:
 
     Averages that are equal in exact arithmetic (a 10- and a 20-bar SMA of two-decimal prices both
     at 118.096) come out of float sums an ulp apart; left so, a tie reads as a cross one bar early.
+    Worked in place in two arrays (the same operations as x · 10^(11 - ⌊log10 |x|⌋), rounded, divided
+    back): on a million bars each fresh temporary costs as much as the arithmetic.
     """
+    scale = np.abs(x)
     with np.errstate(divide="ignore", invalid="ignore"):
-        magnitude = np.floor(np.log10(np.abs(x)))
-    scale = 10.0 ** (_SIGNIFICANT_DIGITS - 1 - np.where(np.isfinite(magnitude), magnitude, 0.0))
-    return np.round(x * scale) / scale
+        np.log10(scale, out=scale)
+    np.floor(scale, out=scale)  # the magnitude; 0 for zeros and non-finite values
+    scale[~np.isfinite(scale)] = 0.0
+    np.subtract(_SIGNIFICANT_DIGITS - 1, scale, out=scale)
+    np.power(10.0, scale, out=scale)
+    out = np.multiply(x, scale)
+    np.round(out, out=out)
+    out /= scale
+    return out
 
 
 def sma(values: object, n: int) -> Array:
@@ -54,7 +63,9 @@ def sma(values: object, n: int) -> Array:
     out = np.full(len(x), np.nan)
     windows = _windows(x, n)
     if windows is not None:
-        out[n - 1:] = _settled(windows.sum(axis=1) / n)
+        sums = windows.sum(axis=1)
+        sums /= n
+        out[n - 1:] = _settled(sums)
     return out
 
 
@@ -196,13 +207,21 @@ def crossover(a: object, b: object) -> Array:
     """
     x, y = _series(a), _series(b)
     out = np.zeros(len(x))
-    if len(x) > 1:
+    if len(x) > 1:  # (worked in place: on a million bars each fresh temporary costs as much as the arithmetic)
+        side = np.subtract(x, y)
         with np.errstate(invalid="ignore"):
-            side = np.sign(x - y)
+            np.sign(side, out=side)
         side[np.isnan(side)] = 0.0  # before both series have values: no side yet
-        last = np.maximum.accumulate(np.where(side != 0, np.arange(len(side)), 0))
-        before = side[last][:-1]  # the side at the last bar that was not a tie, up to t - 1
-        out[1:] = ((side[1:] > 0) & (before < 0)).astype(np.float64) - ((side[1:] < 0) & (before > 0))
+        last = np.arange(len(side))
+        last[side == 0] = 0
+        np.maximum.accumulate(last, out=last)  # the last bar that was not a tie, up to t
+        before = side[last[:-1]]  # the side there, up to t - 1
+        now = side[1:]
+        up = now > 0
+        up &= before < 0
+        down = now < 0
+        down &= before > 0
+        np.subtract(up, down, out=out[1:], dtype=np.float64)
     return out
 
 
