@@ -120,14 +120,34 @@ class RunLedger:
         records = []
         append = records.append
         for order in chunk:
-            leg, parent = order.leg, order.parent
+            leg = order.leg
+            if not leg and order.changes is None:  # placed, then filled or not (SimOrder.changes): most orders
+                client_id = f"{run_id}-{order.bar_ts // 1_000_000_000}-{order.seq}"
+                if not checked and len(client_id) > _LONGEST_ID:
+                    raise ValueError(f"client_order_id longer than 128 characters: {client_id!r}")
+                submitted, filled, qty = times[order.submitted], order.filled_step, order.qty
+                if filled is None:
+                    filled_at = fill_price = None
+                    events = (event("new", submitted),)
+                else:
+                    filled_at, fill_price = times[filled], prices[order.fill_price]
+                    events = (event("new", submitted), event("filled", filled_at))
+                append(make(
+                    order.id, client_id, order.seq, None, order.symbol, order.side, order.type,
+                    "simple" if order.take_profit is None and order.stop_loss is None else "bracket", None,
+                    order.time_in_force, None if qty is None else shares[qty], order.notional, order.percent,
+                    order.limit_price, order.stop_price, order.take_profit, order.stop_loss, order.status,
+                    shares[order.filled_qty], fill_price, order.reason, submitted, filled_at, events,
+                ))
+                continue
+            parent = order.parent
             asked = parent if leg else order  # a leg's client id and class are its parent's
             client_id = f"{run_id}-{asked.bar_ts // 1_000_000_000}-{asked.seq}{'-' + leg if leg else ''}"  # type: ignore
             if not checked and len(client_id) > _LONGEST_ID:
                 raise ValueError(f"client_order_id longer than 128 characters: {client_id!r}")
             filled, qty = order.filled_step, order.qty
             changes = order.changes
-            if changes is None:  # placed, then filled or not (SimOrder.changes): most orders
+            if changes is None:  # a bracket leg never changed: not made so (legs start "held"), kept for safety
                 submitted = times[order.submitted]
                 events = (event("new", submitted),) if filled is None else (event("new", submitted),
                                                                              event("filled", times[filled]))
