@@ -38,8 +38,9 @@ class AccountView:
                 view = self.flat[k]
                 if view is None:
                     view = self.flat[k] = Position(ZERO, broker.market.symbols[k], broker)
-            else:
-                view = Position(broker.units.decimal(qty), broker.market.symbols[k], broker)
+            else:  # (whole shares: the Decimal straight from the int, as units.decimal makes it)
+                units = broker.units
+                view = Position(qty if units.scale == 1 else units.decimal(qty), broker.market.symbols[k], broker)
             self.views[k] = view
         return view
 

@@ -28,6 +28,7 @@ from app.marvin.bars import ns_to_datetime
 
 LEGS = {"tp": "take_profit", "sl": "stop_loss"}
 PCT = Decimal("0.000001")
+_NO_RETURN = Decimal(0)
 _LONGEST_ID = 128  # Alpaca's limit on client_order_id (app/marvin/gateway.py refuses longer ones)
 
 
@@ -193,11 +194,12 @@ class RunLedger:
         prices = self._decimals(self._prices, chain(map(itemgetter(4), chunk), map(itemgetter(6), chunk)), to_price)
         shares = self._decimals(self._shares, map(itemgetter(2), chunk), self.units.decimal)
         cash = self._decimals(self._cash, map(itemgetter(8), chunk), to_cash)  # fees: a few distinct values
-        symbols, make = self.symbols, self._make_trade
-        return tuple([
+        symbols, make, decimal = self.symbols, self._make_trade, Decimal
+        return tuple([  # (P&L: to_cash and return_pct, inlined)
             make(f"t-{n:06d}", symbols[k], direction, shares[qty], times[entry], prices[entry_price], times[exit_],
-                 prices[exit_price], to_cash(pnl), return_pct(pnl, value), cash[fees], exit_ - entry,
-                 entry_order, exit_order)
+                 prices[exit_price], decimal(pnl).scaleb(-2),
+                 (decimal(pnl * 100) / decimal(value)).quantize(PCT) if value else _NO_RETURN, cash[fees],
+                 exit_ - entry, entry_order, exit_order)
             for n, (k, direction, qty, entry, entry_price, exit_, exit_price, pnl, fees, value, entry_order,
                     exit_order) in enumerate(chunk, start=start + 1)
         ])
