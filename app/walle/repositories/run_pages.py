@@ -33,6 +33,7 @@ from sqlalchemy import (
     Integer,
     Select,
     bindparam,
+    case,
     cast,
     exists,
     func,
@@ -68,11 +69,12 @@ class RunPosition:
 
 @dataclass(frozen=True)
 class RunRows:
-    """A page: each run as {field: value} (`FIELDS` and `metrics`), where its last run stands, whether
-    another run follows (`more`: the page read one row past its size, so a full last page says no), and
-    the matching runs counted up to `COUNT_CAP` (`exact` false: there are more). With `json_text` (on
-    Postgres), each item is its whole JSON text, kept by Postgres (migration 0015), with the run's
-    mode, status and error beside it (its `state` derives from them): `(text, mode, status, error)`."""
+    """A page: each run as {field: value} (`FIELDS` and `metrics`), where its last run stands (on Postgres
+    only if the page is full: no run follows a short one), whether another run follows (`more`: the page
+    read one row past its size, so a full last page says no), and the matching runs counted up to
+    `COUNT_CAP` (`exact` false: there are more). With `json_text` (on Postgres), each item is its whole
+    JSON text, kept by Postgres (migration 0015), with the run's mode, status and error beside it (its
+    `state` derives from them): `(text, mode, status, error)`."""
 
     items: list[Any]  # {field: value} dicts, or (JSON text, mode, status, error) with `json_text`
     last: RunPosition | None
@@ -212,8 +214,12 @@ def page_statement(postgres: bool, seeks: tuple[Select[Any], ...], filters: tupl
     total = (counted(filters).scalar_subquery() if counting else inline(COUNT_CAP + 1)).label("total")
     if not postgres:
         return select(*page.c, total).limit(limit)
-    return select(page.c.list_json.label("item"), page.c.sort_key, page.c.created_at, page.c.id, total,
-                  page.c.mode, page.c.status, page.c.error).limit(limit)
+    # Where a run stands only on a full page's last row (the one before the row read to see if more follow):
+    # the others' are NULL, so psycopg makes no datetimes for them. (A window that also found a short page's
+    # last row would read every arm to its end: 5 ms, not 0.3, a metric's first page at 100,000 runs.)
+    last = func.row_number().over() == limit - inline(1)
+    return select(page.c.list_json.label("item"), *(case((last, column)).label(column.name) for column in (
+        page.c.sort_key, page.c.created_at, page.c.id)), total, page.c.mode, page.c.status, page.c.error).limit(limit)
 
 
 SORT_KEY, TOTAL, METRICS = len(FIELDS), len(FIELDS) + 1, len(FIELDS) + 2  # after the fields in a page's rows
@@ -320,7 +326,7 @@ class RunPages:
         more = len(rows) > size
         del rows[size:]
         last = None
-        if rows:
+        if rows and len(rows) == size:  # a full page: its last row carries its position (see `page_statement`)
             key, created_at, run_id = rows[-1][PG_SORT_KEY], rows[-1][PG_CREATED_AT], rows[-1][PG_ID]
             last = RunPosition(key.astimezone(UTC) if isinstance(key, datetime) else key, created_at.astimezone(UTC),
                                run_id)
