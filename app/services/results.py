@@ -18,6 +18,7 @@ from app.greta.records import BacktestResult, EquityCurve
 from app.greta.specs import FeeSpec, SlippageSpec
 from app.walle.bulk import bulk_insert
 from app.walle.models import EquityPoint, Fill, Order, Position, Run, RunMetric, Trade
+from app.walle.packed_arrays import Int8Array, register_packed_arrays
 from app.walle.uow import UnitOfWork
 
 E4 = Decimal("0.0001")
@@ -58,22 +59,31 @@ def write_summaries(uow: UnitOfWork, cells: Sequence[tuple[str, BacktestResult]]
                 for p in summary.points()
             ])
         return
-    positions, metrics, equity = _Columns(), _Columns(), _Columns()
-    for run_id, result in cells:
+    run_ids = [run_id for run_id, _ in cells]
+    positions, metrics = _Columns(), _Columns()
+    curves = []
+    for cell, (run_id, result) in enumerate(cells, start=1):
         for p in result.positions:
             if p.qty != 0:
                 positions.add(row_id(run_id, f"p-{p.symbol}"), run_id, p.symbol, p.qty, p.avg_price, p.mark_price,
                               p.realized_pl, result.end)
         for name, value in sorted(result.metrics.items()):
-            metrics.add(run_id, name, None if value is None else float(value))
-        summary = _summary_curve(result.equity)
-        equity.extend([run_id] * len(summary), (summary.ts // 1000).tolist(), summary.equity_e4.tolist(),
-                      summary.cash_e4.tolist(), summary.benchmark_e4.tolist())
+            metrics.add(cell, name, None if value is None else float(value))
+        curves.append(_summary_curve(result.equity))
+    # The points' columns go packed (app/walle/packed_arrays.py), each point naming its run by its place
+    # in `run_ids`: exact integers, scaled by Postgres (µs → timestamptz, e4 → numeric).
+    equity = [Int8Array(np.repeat(np.arange(1, len(curves) + 1), [len(c) for c in curves]))] + [
+        Int8Array(np.concatenate([column(c) for c in curves]) if curves else [])
+        for column in (lambda c: c.ts // 1000, lambda c: c.equity_e4, lambda c: c.cash_e4, lambda c: c.benchmark_e4)]
     connection = uow.session.connection().connection.driver_connection  # type: ignore[union-attr]
+    register_packed_arrays(connection)
     with connection.pipeline(), connection.cursor() as cursor:
-        for statement, columns in ((_PG_POSITIONS, positions), (_PG_METRICS, metrics), (_PG_EQUITY, equity)):
-            if columns.rows:
-                cursor.execute(statement, columns.values, prepare=True)
+        if positions.rows:
+            cursor.execute(_PG_POSITIONS, positions.values, prepare=True)
+        if metrics.rows:
+            cursor.execute(_PG_METRICS, [run_ids, *metrics.values], prepare=True)
+        if len(equity[0].values):
+            cursor.execute(_PG_EQUITY, [run_ids, *equity], prepare=True)
 
 
 class _Columns:
@@ -85,14 +95,11 @@ class _Columns:
         self.rows = 0
 
     def add(self, *row: Any) -> None:
-        self.extend(*([value] for value in row))
-
-    def extend(self, *columns: list[Any]) -> None:
         if not self.values:
-            self.values = [[] for _ in columns]
-        for values, column in zip(self.values, columns, strict=True):
-            values.extend(column)
-        self.rows += len(columns[0])
+            self.values = [[] for _ in row]
+        for values, value in zip(self.values, row, strict=True):
+            values.append(value)
+        self.rows += 1
 
 
 def _summary_curve(curve: EquityCurve) -> EquityCurve:
@@ -107,12 +114,15 @@ _PG_POSITIONS = (
     "SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::numeric[], %s::numeric[], %s::numeric[], "
     "%s::numeric[], %s::timestamptz[])"
 )
-_PG_METRICS = "INSERT INTO run_metrics (run_id, name, value) SELECT * FROM unnest(%s::text[], %s::text[], %s::float8[])"
-_PG_EQUITY = (
+_PG_METRICS = (  # a metric names its run by its place in the first array
+    "INSERT INTO run_metrics (run_id, name, value) SELECT (%s::text[])[cell], name, value "
+    "FROM unnest(%s::int4[], %s::text[], %s::float8[]) AS t(cell, name, value)"
+)
+_PG_EQUITY = (  # so does a point, and its columns are packed int8[] (app/walle/packed_arrays.py)
     "INSERT INTO equity_points (run_id, ts, equity, cash, benchmark) "
-    "SELECT run_id, timestamptz 'epoch' + us * interval '1 microsecond', equity * 0.0001, cash * 0.0001, "
-    "benchmark * 0.0001 FROM unnest(%s::text[], %b::int8[], %b::int8[], %b::int8[], %b::int8[]) "
-    "AS t(run_id, us, equity, cash, benchmark)"
+    "SELECT (%s::text[])[cell::int4], timestamptz 'epoch' + us * interval '1 microsecond', equity * 0.0001, "
+    "cash * 0.0001, benchmark * 0.0001 FROM unnest(%b::int8[], %b::int8[], %b::int8[], %b::int8[], %b::int8[]) "
+    "AS t(cell, us, equity, cash, benchmark)"
 )
 
 
