@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from decimal import Decimal
-from functools import cached_property, wraps
+from functools import cache, cached_property, wraps
 from typing import Any, Protocol, TypeVar
 
 import numpy as np
@@ -71,6 +71,7 @@ def without_collector(build: Callable[..., T]) -> Callable[..., T]:
     return run
 
 
+@cache  # one per record class: compiling it cost a sweep cell of 39,000 bars 5 % of its time
 def maker(cls: type) -> Any:
     """A positional constructor for a frozen record that skips the generated __init__.
 
