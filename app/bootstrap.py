@@ -58,7 +58,7 @@ class Container:
 
     @cached_property
     def pages_engine(self) -> Engine:
-        """The runs list's engine: on Postgres a small pool of its own (app/walle/repositories/run_pages.py)."""
+        """The runs list's engine: on Postgres a pool of its own (app/walle/repositories/run_pages.py)."""
         if self.settings.is_sqlite:
             return self.read_engine
         from app.walle.repositories.run_pages import page_engine
