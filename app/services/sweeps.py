@@ -27,6 +27,7 @@ from app.walle.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 MAX_CELLS_PER_MESSAGE = 8
+FOLD_MESSAGES, FOLD_CELLS_PER_MESSAGE = 4, 16  # a walk-forward's fold sweep (cells_per_message)
 SETTINGS_FIELDS = ("symbols", "timeframe", "start", "end", "cash", "fees", "slippage", "fractional", "allow_short",
                    "asset_class")
 
@@ -70,9 +71,11 @@ def plan(strategy: str, grid: dict[str, list[Any]],
     return valid, skipped
 
 
-def cells_per_message(cells: int) -> int:
-    """Cells sent together: up to 8, leaving at least 8 messages to share among the workers."""
-    return max(1, min(MAX_CELLS_PER_MESSAGE, cells // 8))
+def cells_per_message(cells: int, messages: int = 8, most: int = MAX_CELLS_PER_MESSAGE) -> int:
+    """Cells sent together: up to `most`, leaving at least `messages` messages to share among the workers.
+    A walk-forward's fold sweeps are made together, so their messages are shared out together: each
+    fold leaves 4, of up to 16 cells (a message's claim and closing store are paid once per message)."""
+    return max(1, min(most, cells // messages))
 
 
 def window_of(strategy: str, settings: dict[str, Any]) -> RunCreate:
@@ -160,7 +163,8 @@ class SweepService:
                 ))
                 transition(uow, run, "queued")
                 run_ids.append(run.id)
-            step = cells_per_message(len(run_ids))
+            step = (cells_per_message(len(run_ids)) if sweep.walkforward_id is None
+                    else cells_per_message(len(run_ids), FOLD_MESSAGES, FOLD_CELLS_PER_MESSAGE))
             batches = [tuple(run_ids[first:first + step]) for first in range(0, len(run_ids), step)]
             for batch in batches:
                 issue(uow.outbox, StartBacktests(batch))

@@ -325,7 +325,8 @@ class Cells(NamedTuple):
 def cells_by_sweep(session: Session, wf: Walkforward) -> dict[str, Cells]:
     """Per sweep of the walk-forward, its cells, in two queries whatever the folds."""
     sweep_ids = _sweep_ids(wf)
-    totals = dict(session.execute(select(Sweep.id, Sweep.total).where(Sweep.id.in_(sweep_ids))).all())
+    sweeps = {i: (total, status) for i, total, status in session.execute(
+        select(Sweep.id, Sweep.total, Sweep.status).where(Sweep.id.in_(sweep_ids)))}
     counts: dict[str, dict[str, int]] = {i: {} for i in sweep_ids}
     for sweep_id, status, count in session.execute(select(Run.sweep_id, Run.status, func.count())
                                                     .where(Run.sweep_id.in_(sweep_ids))
@@ -334,8 +335,11 @@ def cells_by_sweep(session: Session, wf: Walkforward) -> dict[str, Cells]:
     out = {}
     for sweep_id in sweep_ids:
         made = sweep_plans.progress_of(counts[sweep_id])
-        total = totals.get(sweep_id)
-        out[sweep_id] = Cells(made.total if total is None else total, made.done + made.failed, made.cancelled)
+        total, status = sweeps.get(sweep_id, (None, None))
+        total = made.total if total is None else total
+        # Cancelled before its cells were made: the cells it planned count as cancelled, not as pending.
+        unmade = max(0, total - made.total) if status == "cancelled" else 0
+        out[sweep_id] = Cells(total, made.done + made.failed, made.cancelled + unmade)
     return out
 
 
