@@ -22,7 +22,7 @@ from app.clock.backtest import BacktestClock
 from app.clock.timeframes import parse_timeframe
 from app.greta.annualise import annualisation, year_instrument
 from app.greta.broker import SimBroker
-from app.greta.records import BacktestResult, settle_young
+from app.greta.records import BacktestResult
 from app.greta.results import build_result
 from app.greta.specs import FeeSpec, SlippageSpec
 from app.marvin.bars import BarFrame
@@ -107,7 +107,6 @@ class Backtest:
             return self._run(progress, cancel, chunk)
         finally:
             if collecting:
-                settle_young()  # the run's orders, fills and result live on: no young collection walks them
                 gc.enable()
 
     def _run(self, progress: Progress | None, cancel: CancelCheck | None, chunk: int | None) -> BacktestResult:

@@ -33,7 +33,6 @@ def collector_paused() -> Iterator[None]:
     Each batch of new objects triggers a collection, and the older generations' collections walk
     every object alive (the records built so far included): with the collector on, a million-bar
     run's 51,000 order records took four times as long to build. Records hold no cycles.
-    On the way out the objects made meanwhile join the oldest generation (`settle_young`).
     """
     collecting = gc.isenabled()
     gc.disable()
@@ -41,31 +40,7 @@ def collector_paused() -> Iterator[None]:
         yield
     finally:
         if collecting:
-            settle_young()
             gc.enable()
-
-
-def settle_young() -> None:
-    """Move every object the young generations hold into the oldest one, unexamined.
-
-    Called where a long pause of the collector ends: what was made during it is mostly what the
-    caller keeps (a run's orders and fills, its records), and the first young collection would
-    otherwise walk all of it (a seventh of the time spent building a run's records). Garbage
-    cycles among those objects are still found, by the next full collection. `gc.freeze()` then
-    `gc.unfreeze()` does exactly this move; it is skipped when the process froze objects of its own
-    (a pre-forking server, a worker at boot: workers/warm_up.py), which the unfreeze would hand back
-    to the collector. Whether it did is looked up once: `gc.get_freeze_count()` walks every frozen
-    object, and asked at every run it took half a worker's time (a 7 ms walk-forward cell cost 28).
-    """
-    global _process_froze
-    if _process_froze is None:
-        _process_froze = gc.get_freeze_count() > 0
-    if not _process_froze:
-        gc.freeze()
-        gc.unfreeze()
-
-
-_process_froze: bool | None = None  # whether objects were frozen before the first run (settle_young)
 
 
 def without_collector(build: Callable[..., T]) -> Callable[..., T]:
