@@ -1,7 +1,7 @@
 """A message's sweep cells store each group's results while the next group runs (write-behind): every
 cell still runs once, completes once with its own events in order, a redelivery does nothing, and
-cancelling the sweep mid-message stops the cells not yet run, claimed ahead or not. The worker that creates the cells starts on the last
-message's cells at once."""
+cancelling the sweep mid-message stops the cells not yet run, claimed ahead or not. The worker that
+creates the cells starts on the last message's cells at once."""
 
 from __future__ import annotations
 
