@@ -151,12 +151,16 @@ def test_a_walk_forward_chooses_each_folds_brute_force_best_and_runs_it_out_of_s
     assert abs(result["metrics"]["total_return_pct"] - (expected_growth - 1) * 100) < 1e-6
     assert abs(result["metrics"]["final_equity"] - 10000 * expected_growth) < 0.0001
     assert result["metrics"]["bars"] == 150
+    # One year for every annualised figure: that of the bars the folds cover (a bar every calendar day here).
+    year = result["bars_per_year"]
+    assert abs(year - 365.25) < 1e-6
+    assert result["metrics"]["bars_per_year"] == result["contrast_metrics"]["bars_per_year"] == result["bars_per_year"]
     for fold in stored.folds:  # each fold's efficiency is its annualised OOS return over its IS one
         with pg.read_session() as session:
             figures = RunRepository(session).metrics([fold["chosen_run_id"], fold["oos_run_id"]])
         inside, outside = figures[fold["chosen_run_id"]], figures[fold["oos_run_id"]]
-        is_rate = annualised_pct(inside["total_return_pct"], inside["bars"], inside["bars_per_year"])
-        oos_rate = annualised_pct(outside["total_return_pct"], outside["bars"], outside["bars_per_year"])
+        is_rate = annualised_pct(inside["total_return_pct"], inside["bars"], year)
+        oos_rate = annualised_pct(outside["total_return_pct"], outside["bars"], year)
         if is_rate > 0:
             assert fold["efficiency"] == oos_rate / is_rate
         else:
