@@ -24,6 +24,7 @@ from typing import Any
 import dramatiq
 
 IDLE_MS = {"live": 20, "backtest": 50}  # the longest a message waits in Redis for an idle worker
+PROMPT_WHEN_FULL = {"backtest"}  # a sweep's messages follow one another; the live queue keeps Dramatiq's pace
 
 
 class PromptConsumer:
@@ -69,7 +70,8 @@ def poll_queues_promptly(broker: dramatiq.Broker) -> None:
         if queue_name in IDLE_MS:
             timeout = min(timeout, IDLE_MS[queue_name])
         consumer = consume(queue_name, prefetch, timeout)
-        if hasattr(consumer, "outstanding_message_count") and hasattr(consumer, "message_cache"):
+        if queue_name in PROMPT_WHEN_FULL and hasattr(consumer, "outstanding_message_count") and hasattr(
+                consumer, "message_cache"):
             return PromptConsumer(consumer, timeout)
         return consumer
 

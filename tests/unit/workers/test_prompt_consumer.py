@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from workers.prompt_polling import PromptConsumer
+from workers.prompt_polling import PromptConsumer, poll_queues_promptly
 
 
 class FakeRedisConsumer:
@@ -64,3 +64,18 @@ def test_a_full_consumer_without_an_ack_waits_no_longer_than_its_wait_and_fetche
 def test_everything_else_is_the_inner_consumers() -> None:
     consumer = PromptConsumer(FakeRedisConsumer(prefetch=1), wait_ms=50)
     assert consumer.requeue(["m"]) == "requeued"
+
+
+def test_only_the_backtest_queue_fetches_on_the_ack_and_both_poll_briefly_when_idle() -> None:
+    asked: list[tuple[str, int]] = []
+
+    class Broker:
+        def consume(self, queue_name: str, prefetch: int = 1, timeout: int = 30_000) -> FakeRedisConsumer:
+            asked.append((queue_name, timeout))
+            return FakeRedisConsumer(prefetch)
+
+    broker = Broker()
+    poll_queues_promptly(broker)  # type: ignore[arg-type]
+    assert isinstance(broker.consume("backtest", 1, 1_000), PromptConsumer)
+    assert isinstance(broker.consume("live", 1, 1_000), FakeRedisConsumer)  # the live worker keeps Dramatiq's pace
+    assert asked == [("backtest", 50), ("live", 20)]
