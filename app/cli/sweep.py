@@ -27,6 +27,7 @@ from app.cli.outputs import check_file_target, wrote_file
 from app.cli.progress import progress_bar
 from app.greta.engine import run_backtest
 from app.marvin import ParamError, get_strategy, load_strategy
+from app.marvin.params import unknown_parameters
 from app.services.specs import DEFAULT_CASH
 
 COLUMNS = ("total_return_pct", "sharpe", "max_drawdown_pct", "trades", "win_rate_pct")
@@ -67,6 +68,9 @@ def sweep(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ..
                                   fractional, allow_short)
         config = replace(config, asset_class=asset_class)
         strategy = load_strategy(strategy_name) if ":" in strategy_name else get_strategy(strategy_name)
+        unknown = unknown_parameters(strategy_name, strategy.param_specs, {**grid, **fixed})
+        if unknown:
+            raise click.UsageError(unknown)
         cells, skipped = [], []
         for combo in itertools.product(*grid.values()):
             texts = {**fixed, **dict(zip(grid, combo, strict=True))}

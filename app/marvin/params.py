@@ -176,3 +176,13 @@ def schema(specs: Mapping[str, Param], title: str = "", description: str = "") -
     if description:
         out["description"] = description
     return out
+
+
+def unknown_parameters(strategy: str, specs: Any, grid: dict[str, Any]) -> str | None:
+    """A grid's parameters the strategy lacks, said once by name with the ones it has (rather than as
+    every cell's "unknown parameter"); None when it has them all. The sweep API and `weaver sweep` both say it."""
+    unknown = [name for name in grid if name not in specs]
+    if not unknown:
+        return None
+    return (f"{strategy} has no parameter {', '.join(map(repr, unknown))}; its parameters are "
+            f"{', '.join(specs) or 'none'}")

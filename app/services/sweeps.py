@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import update
 
 from app.events.commands import CreateSweepCells, StartBacktests, issue
+from app.marvin.params import unknown_parameters
 from app.services import idempotency, strategies
 from app.services.errors import NotFound, ServiceError, ValidationFailed
 from app.services.runs import RunService, now, transition
@@ -54,10 +55,9 @@ def plan(strategy: str, grid: dict[str, list[Any]],
          params: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Every cell's validated parameters, and the cells skipped with the reason."""
     cls = strategies.resolve(strategy)
-    unknown = [name for name in grid if name not in cls.param_specs]
-    if unknown:  # said once, by name, rather than as every cell's "unknown parameter"
-        raise ValidationFailed({"grid": f"{strategy} has no parameter {', '.join(map(repr, unknown))}; its "
-                                        f"parameters are {', '.join(cls.param_specs) or 'none'}"})
+    unknown = unknown_parameters(strategy, cls.param_specs, grid)
+    if unknown:
+        raise ValidationFailed({"grid": unknown})
     valid: list[dict[str, Any]] = []
     skipped: list[dict[str, Any]] = []
     for cell in cells(grid):

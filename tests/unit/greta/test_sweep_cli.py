@@ -50,3 +50,13 @@ def test_a_grid_range_sweeps_every_value_from_start_to_stop(tmp_path):
                                        "--grid", "slow=20", "--synthetic", "AAA:200:2", "--json", str(out)])
     assert result.exit_code == 0, result.output
     assert sorted(c["params"]["fast"] for c in json.loads(out.read_text())["cells"]) == [4, 8, 12]
+
+
+def test_a_parameter_the_strategy_lacks_is_refused_once_by_name_with_the_ones_it_has():
+    for args in (["--grid", "bogus=1,2", "--grid", "fast=5"], ["--grid", "fast=5,8", "--param", "nope=3"]):
+        refused = CliRunner().invoke(main, ["sweep", "--strategy", "sma_cross", *args, "--synthetic", "A:200"])
+        name = "bogus" if "bogus=1,2" in args else "nope"
+        assert refused.exit_code == 2, refused.output
+        assert f"sma_cross has no parameter '{name}'; its parameters are fast, slow, percent, allow_short" in (
+            refused.output)
+        assert refused.output.count("no parameter") == 1 and "unknown parameter" not in refused.output
