@@ -75,8 +75,7 @@ def year_of(session: Session, wf: Walkforward) -> float:
     first = min(datetime.fromisoformat(f["train_first"]) for f in wf.folds)
     last = max(datetime.fromisoformat(f["test_last"]) for f in wf.folds)
     settings = wf.settings
-    bars = BarRepository(session)
-    ts = np.unique(np.concatenate([bars.load(s, settings["timeframe"], first, last).ts for s in settings["symbols"]]))
+    ts = BarRepository(session).timeline(settings["symbols"], settings["timeframe"], first, last)
     instrument = year_instrument(settings["symbols"][0], settings.get("asset_class"))
     return annualisation(ts, parse_timeframe(settings["timeframe"]), instrument).bars_per_year
 

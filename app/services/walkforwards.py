@@ -70,7 +70,7 @@ class WalkforwardService:
         settings = spec.model_dump(mode="json", include=set(sweep_plans.SETTINGS_FIELDS))
         with self.uow() as uow:
             start, end = self.runs.check_data(uow, sweep_plans.window_of(spec.strategy, settings))
-            ts = np.unique(np.concatenate([uow.bars.load(s, spec.timeframe, start, end).ts for s in spec.symbols]))
+            ts = uow.bars.timeline(spec.symbols, spec.timeframe, start, end)
             try:
                 plan = plan_folds(ts, fold_spec, window_start=min(start, _dt(ts[0])) if start else None)
             except ValueError as exc:

@@ -209,6 +209,11 @@ class BarRepository:
     def symbols(self) -> list[str]:
         return list(self.session.scalars(select(BarSeries.symbol).distinct().order_by(BarSeries.symbol)))
 
+    def timeline(self, symbols: Sequence[str], timeframe: str, start: datetime | None = None,
+                 end: datetime | None = None) -> np.ndarray:
+        """Every bar time (epoch ns) any of `symbols` has in the window, sorted, each once."""
+        return np.unique(np.concatenate([self.load(s, timeframe, start, end).ts for s in symbols]))
+
     def load(self, symbol: str, timeframe: str, start: datetime | None = None,
              end: datetime | None = None) -> BarArrays:
         """The bars of a window (inclusive bounds) as float arrays (the engine computes in floats and
