@@ -9,6 +9,9 @@ def test_a_twelve_cell_sweep_completes_on_two_worker_processes(stack: Stack, pg:
     store_daily_bars(pg, "AAPL", days=500)
     workers = spawn_workers(pg, stack, processes=2)
     try:
+        # Both processes beat before the sweep is posted: under load one can boot after a short sweep is done.
+        wait_for(lambda: stack.client.get("/api/v1/health").get_json()["workers"].get("backtest") == 2, 90,
+                 "both backtest worker processes to beat", every=0.5)
         created = stack.client.post("/api/v1/sweeps", json={
             "strategy": "sma_cross", "symbols": ["AAPL"], "timeframe": "1Day", "cash": "10000",
             "grid": {"fast": [3, 5, 8, 13], "slow": [21, 34, 55]},
