@@ -49,7 +49,7 @@ from app.bootstrap import build_services
 from app.config import load_settings
 from app.greta.data import synthetic_bars
 from app.greta.engine import BacktestConfig, run_backtest
-from app.marvin import BarFrame
+from app.marvin import BarFrame, indicator_memo
 from benchmarks.common import scratch_postgres
 from benchmarks.peer_backtesting_py import PeerSmaCross
 from benchmarks.server import free_port, wait_healthy
@@ -81,6 +81,7 @@ def in_process_rate(cells: int, bars: int) -> tuple[float, float]:
     frames = [bench_frame(bars)]
     config = BacktestConfig(strategy="sma_cross", params={}, cash=Decimal("100000"))
     combos = list(itertools.product(*grid(cells).values()))
+    indicator_memo.clear()  # cold, as a fresh `weaver sweep` process starts
     began, cpu = time.perf_counter(), time.process_time()
     for fast, slow in combos:
         run_backtest(replace(config, params={"fast": fast, "slow": slow}), frames)

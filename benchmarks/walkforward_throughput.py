@@ -32,7 +32,7 @@ from decimal import Decimal
 import requests
 
 from app.greta.engine import BacktestConfig, run_backtest
-from app.marvin import BarFrame
+from app.marvin import BarFrame, indicator_memo
 from benchmarks.common import scratch_postgres
 from benchmarks.sweep_throughput import KINDS, POLL_SECONDS, TOKEN, CpuSnapshot, bench_frame, grid, stack_on, store_bars
 
@@ -80,6 +80,7 @@ def in_process_seconds(plan: Plan) -> tuple[float, float]:
     (warm-up and test bars, closed at the end), run_backtest per backtest as `weaver sweep` runs them."""
     frame = bench_frame(plan.bars)
     config = BacktestConfig(strategy="sma_cross", params={}, cash=Decimal("100000"))
+    indicator_memo.clear()  # cold, as a fresh `weaver sweep` process starts
     began, cpu = time.perf_counter(), time.process_time()
     for fold in range(plan.folds):
         start = fold * plan.test  # rolling: each fold moves on by the test length

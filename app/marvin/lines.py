@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from app.marvin import indicator_memo
 from app.marvin.bars import COLUMNS
 
 if TYPE_CHECKING:
@@ -105,7 +106,10 @@ def compute(spec: IndicatorSpec, resolve: Callable[[Ref], np.ndarray], length: i
     """Run a spec's function and check what came back: one float array per output, `length` long."""
     args = [resolve(a) if isinstance(a, ColumnRef | OutputRef) else a for a in spec.args]
     kwargs = {k: resolve(v) if isinstance(v, ColumnRef | OutputRef) else v for k, v in spec.kwargs}
-    result = spec.func(*args, **kwargs)
+    return indicator_memo.compute(spec.func, args, kwargs, lambda: _checked(spec, spec.func(*args, **kwargs), length))
+
+
+def _checked(spec: IndicatorSpec, result: Any, length: int) -> list[np.ndarray]:
     outputs = list(result) if isinstance(result, tuple | list) else [result]
     arrays: list[np.ndarray] = []
     for position, output in enumerate(outputs):
