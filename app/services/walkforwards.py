@@ -185,8 +185,9 @@ def advance(uow: UnitOfWork, walkforward_id: str) -> bool:
         if contrast["run_id"]:
             queued.append(contrast["run_id"])
     wf.folds = folds  # a new list: the JSON column is written again
-    for first in range(0, len(queued), sweep_plans.MAX_CELLS_PER_MESSAGE):
-        issue(uow.outbox, StartBacktests(tuple(queued[first:first + sweep_plans.MAX_CELLS_PER_MESSAGE])))
+    step = sweep_plans.cells_per_message(len(queued))  # shared out among the workers, as a sweep's cells
+    for first in range(0, len(queued), step):
+        issue(uow.outbox, StartBacktests(tuple(queued[first:first + step])))
     optimised = all(status in FINISHED for status in statuses.values())
     if optimised:
         if any(f.get("oos_run_id") for f in folds):

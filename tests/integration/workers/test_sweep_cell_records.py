@@ -62,7 +62,7 @@ def test_a_sweep_cell_shows_the_same_orders_fills_equity_and_metrics_as_the_run_
     assert exported.count("\n") == len(all_items(stack, f"{single}/fills")) + 1
 
 
-def test_a_sixteen_cell_sweep_sends_its_cells_two_per_message_and_each_completes_as_alone(
+def test_a_sixteen_cell_sweep_sends_its_cells_four_per_message_and_each_completes_as_alone(
         stack: Stack, pg: Container, thread_workers: dramatiq.Worker) -> None:
     store_daily_bars(pg, "AAPL", days=300)
     sweep = stack.client.post("/api/v1/sweeps", json={**SETTINGS, "strategy": "sma_cross",
@@ -73,7 +73,7 @@ def test_a_sixteen_cell_sweep_sends_its_cells_two_per_message_and_each_completes
                     == "completed" and s, 60, "the sweep to complete")
     assert done["done"] == 16 and done["failed"] == 0
     batches = [c.run_ids for c in issued(pg) if isinstance(c, StartBacktests)]
-    assert [len(b) for b in batches] == [2] * 8
+    assert [len(b) for b in batches] == [4] * 4
     rows = stack.client.get(f"/api/v1/sweeps/{sweep_id}/results").get_json()
     assert sorted(r["run_id"] for r in rows) == sorted(run_id for b in batches for run_id in b)
     for row in rows:

@@ -92,17 +92,17 @@ def test_the_worker_that_creates_the_cells_runs_the_last_message_at_once_and_tha
         pg: Container) -> None:
     store_daily_bars(pg, "AAPL", days=300)
     services = build_services(pg.settings, container=pg)
-    grid = {"fast": [3, 5, 8, 10], "slow": [20, 30, 40, 50]}  # 16 cells: 2 per message
+    grid = {"fast": [3, 5, 8, 10], "slow": [20, 30, 40, 50]}  # 16 cells: 4 per message
     sweep, _ = services.sweeps.create(SweepCreate(strategy="sma_cross", symbols=["AAPL"], timeframe="1Day",
                                                   cash="10000", grid=grid))
     assert services.commands.handle(CreateSweepCells(sweep.id), "create-cells-1") == "created"
     batches = [c.run_ids for c in issued(pg) if isinstance(c, StartBacktests)]
-    assert [len(b) for b in batches] == [2] * 8  # every message still goes
+    assert [len(b) for b in batches] == [4] * 4  # every message still goes
     with pg.read_session() as session:
         statuses = {r.id: r.status for r in session.scalars(select(Run).where(Run.sweep_id == sweep.id))}
     assert {statuses[run_id] for run_id in batches[-1]} == {"completed"}
     assert {statuses[run_id] for batch in batches[:-1] for run_id in batch} == {"queued"}
-    assert services.backtests._in_turn(batches[-1]) == ["skipped", "skipped"]  # its message, delivered last
+    assert services.backtests._in_turn(batches[-1]) == ["skipped"] * 4  # its message, delivered last
     for batch in batches[:-1]:
         assert services.backtests.execute_many(batch) == "done"
     with pg.read_session() as session:
