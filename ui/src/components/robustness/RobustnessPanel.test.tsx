@@ -5,7 +5,7 @@ import { api, ApiError } from '@/lib/api/client';
 import type { Run } from '@/lib/api/types';
 import type { MonteCarlo, RandomEntry, Robustness } from '@/lib/api/robustness';
 import { RobustnessPanel } from './RobustnessPanel';
-import { drawdownBinLabel, formatEquity, formatPValue, formatShare, parseForm, randomEntrySentence } from './robustnessFormat';
+import { drawdownBinLabel, formatDrawdownPct, formatEquity, formatPValue, formatShare, parseForm, randomEntrySentence } from './robustnessFormat';
 
 vi.mock('@/lib/api/client', async (importOriginal) => {
   const actual = await importOriginal<typeof import('@/lib/api/client')>();
@@ -51,8 +51,14 @@ describe('robustness formatting', () => {
       + 'worse than chance.');
     expect(randomEntrySentence({ ...RANDOM, percentile: 0, p_value: 1 })).not.toContain('beat 0.0%');
   });
-  it('labels drawdown bins and checks the form', () => {
-    expect(drawdownBinLabel(12.5, 15)).toBe('12.5 to 15.0%');
+  it('shows drawdowns negative, as the run page\'s Max DD', () => {
+    expect(formatDrawdownPct(10.674)).toBe('−10.67%');
+    expect(formatDrawdownPct(0)).toBe('0.00%');
+    expect(formatDrawdownPct(null)).toBe('—');
+    expect(drawdownBinLabel(12.5, 15)).toBe('−12.5 to −15.0%');
+    expect(drawdownBinLabel(0, 2.5)).toBe('0.0 to −2.5%');
+  });
+  it('checks the form', () => {
     expect(parseForm({ resamples: '1,000', seed: '7', ruin: '25.5' }))
       .toEqual({ body: { resamples: 1000, seed: 7, ruin_drawdown_pct: 25.5 } });
     const bad = parseForm({ resamples: '0', seed: '-1', ruin: '150' });
@@ -102,7 +108,7 @@ describe('RobustnessPanel', () => {
     const equity = within(screen.getByTestId('pct-bootstrap-final-equity')).getAllByRole('cell').map((c) => c.textContent);
     expect(equity).toEqual(['$9,123.46', '$11,250.50', '$14,000.00']);
     const dd = within(screen.getByTestId('pct-bootstrap-max-drawdown')).getAllByRole('cell').map((c) => c.textContent);
-    expect(dd).toEqual(['3.21%', '7.50%', '18.46%']);
+    expect(dd).toEqual(['−3.21%', '−7.50%', '−18.46%']);
     const longest = within(screen.getByTestId('pct-bootstrap-longest-drawdown')).getAllByRole('cell').map((c) => c.textContent);
     expect(longest).toEqual(['4', '9', '21']);
     expect(screen.getByTestId('ruin-bootstrap')).toHaveTextContent('Probability of ruin (max drawdown of 50% or more): 1.2%');
@@ -113,7 +119,7 @@ describe('RobustnessPanel', () => {
     expect(screen.queryByTestId('robustness-note')).not.toBeInTheDocument();
 
     const bins = within(screen.getByTestId('drawdown-histogram-bootstrap')).getAllByTestId('drawdown-bin');
-    expect(bins.map((b) => b.textContent)).toEqual(['0.0 to 10.0%600', '10.0 to 20.0%390', '20.0 to 30.0%10']);
+    expect(bins.map((b) => b.textContent)).toEqual(['0.0 to −10.0%600', '−10.0 to −20.0%390', '−20.0 to −30.0%10']);
     const fan = within(screen.getByTestId('robustness-bootstrap')).getByRole('img');
     expect(fan).toHaveAccessibleName(expect.stringContaining(
       'After the last trade 5th percentile $9,123.46, median $11,250.50, 95th percentile $14,000.00; start $10,000.00'));

@@ -8,8 +8,8 @@ import type { Run } from '@/lib/api/types';
 import { formatCount, formatNumber, formatReturnPct } from '@/lib/format';
 import { type Histogram, type MonteCarlo, type Robustness, useRobustness } from '@/lib/api/robustness';
 import { RobustnessFanChart } from './RobustnessFanChart';
-import { DEFAULT_FORM, drawdownBinLabel, formatEquity, formatShare, parseForm, randomEntrySentence,
-  type RobustnessForm } from './robustnessFormat';
+import { DEFAULT_FORM, drawdownBinLabel, formatDrawdownPct, formatEquity, formatShare, parseForm,
+  randomEntrySentence, type RobustnessForm } from './robustnessFormat';
 
 const METHOD_TITLE: Record<MonteCarlo['method'], string> = {
   bootstrap: 'Bootstrap (trades drawn with replacement)',
@@ -127,7 +127,7 @@ function MonteCarloSection({ mc, startEquity }: { mc: MonteCarlo; startEquity: n
   const headId = `robustness-${mc.method}-title`;
   const rows: Array<[string, string, (v: number) => string, MonteCarlo['final_equity']]> = [
     ['final-equity', 'Final equity', formatEquity, mc.final_equity],
-    ['max-drawdown', 'Max drawdown', (v) => formatReturnPct(v), mc.max_drawdown_pct],
+    ['max-drawdown', 'Max drawdown', formatDrawdownPct, mc.max_drawdown_pct],
     ['longest-drawdown', 'Longest drawdown (trades)', (v) => formatNumber(v, Number.isInteger(v) ? 0 : 1), mc.longest_drawdown_trades],
   ];
   return (

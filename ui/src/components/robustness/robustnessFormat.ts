@@ -1,6 +1,8 @@
 /** How the robustness results read: equity in dollars with separators and cents, percents to 2
- *  decimals, probabilities as percents, the random-entry benchmark as a sentence, and the form's checks. */
+ *  decimals, drawdowns negative (as the run page's Max DD), probabilities as percents, the random-entry
+ *  benchmark as a sentence, and the form's checks. */
 import { formatCount, formatNumber, formatReturnPct } from '@/lib/format';
+import { formatMetric, readMetric } from '@/lib/metrics';
 import type { RandomEntry, RobustnessIn } from '@/lib/api/robustness';
 
 const DASH = '—';
@@ -48,9 +50,20 @@ export function randomEntrySentence(re: RandomEntry): string {
   return `${head} beat ${re.percentile.toFixed(1)}% of ${runs}: ${meaning}.`;
 }
 
-/** A max-drawdown histogram bin: "12.5 to 15.0%". */
+/** The API's positive max-drawdown percent as the run page's Max DD shows it: 10.674 → "−10.67%". */
+export function formatDrawdownPct(value: number | null | undefined): string {
+  return formatMetric('max_drawdown', readMetric({ max_drawdown_pct: value ?? null }, 'max_drawdown'));
+}
+
+/** A max-drawdown histogram bin from the API's positive edges, from its shallow edge to its deep one:
+ *  (12.5, 15) → "−12.5 to −15.0%", (0, 10) → "0.0 to −10.0%". */
 export function drawdownBinLabel(low: number, high: number): string {
-  return `${low.toFixed(1)} to ${high.toFixed(1)}%`;
+  return `${drawdownEdge(low)} to ${drawdownEdge(high)}%`;
+}
+
+function drawdownEdge(value: number): string {
+  const text = Math.abs(value).toFixed(1);
+  return Number(text) === 0 ? text : `−${text}`;
 }
 
 export interface RobustnessForm { resamples: string; seed: string; ruin: string }
