@@ -1,4 +1,6 @@
-"""Results out: a run's trades, orders, fills or equity curve as CSV or JSON (API and CLI share it)."""
+"""Results out: a run's trades, orders, fills or equity curve as CSV or JSON (API and CLI share it).
+
+Orders lead with their `id`, the `order_id` of their fills, so the two files join on it."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.decimal_text import decimal_text
 from app.services import live_records
 from app.services.errors import NotFound, ValidationFailed
 from app.walle.models import EquityPoint, Fill, Order, Run, Trade
@@ -20,8 +23,8 @@ from app.walle.models import EquityPoint, Fill, Order, Run, Trade
 KINDS: dict[str, tuple[Any, tuple[str, ...], tuple[Any, ...]]] = {
     "trades": (Trade, ("symbol", "direction", "qty", "entry_ts", "entry_price", "exit_ts", "exit_price", "pnl",
                        "return_pct", "fees", "bars_held"), (Trade.exit_ts, Trade.id)),
-    "orders": (Order, ("client_order_id", "symbol", "side", "type", "order_class", "time_in_force", "qty", "notional",
-                       "percent", "limit_price", "stop_price", "status", "filled_qty", "filled_avg_price",
+    "orders": (Order, ("id", "client_order_id", "symbol", "side", "type", "order_class", "time_in_force", "qty",
+                       "notional", "percent", "limit_price", "stop_price", "status", "filled_qty", "filled_avg_price",
                        "reject_reason", "submitted_at", "filled_at"), (Order.submitted_at, Order.id)),
     "fills": (Fill, ("order_id", "symbol", "side", "qty", "price", "fee", "ts"), (Fill.ts, Fill.id)),
     "equity": (EquityPoint, ("ts", "equity", "cash", "benchmark"), (EquityPoint.ts,)),
@@ -39,11 +42,18 @@ def check(kind: str, fmt: str) -> None:
         raise ValidationFailed(problems)
 
 
+def exact_text(value: Decimal) -> str:
+    """The value with every digit it holds and none the column's scale added: a stored quantity 686 reads
+    `686`, not `686.000000000`, and a price 0.000012345 stays `0.000012345` (what the backtest's JSON says)."""
+    text = decimal_text(value)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _text(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat().replace("+00:00", "Z")
     if isinstance(value, Decimal):
-        return str(value)
+        return exact_text(value)
     return value
 
 
