@@ -1,6 +1,9 @@
 """`weaver runs robustness RUN_ID`: Monte Carlo over a finished run's trades and the random-entry
 benchmark (app/services/robustness.py), as POST /api/v1/runs/{run_id}/robustness gives them. Its options and
-tables serve `weaver walkforward robustness` too (app/cli/walkforward.py)."""
+tables serve `weaver walkforward robustness` too (app/cli/walkforward.py).
+
+Drawdowns read negative, as `weaver runs show` and the run tables write them (app/cli/metric_text.py); --json
+keeps the API's positive figures."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from app.cli.common import fail
+from app.cli.metric_text import drawdown
 from app.cli.runs import _complete_records, _container, _run_id, runs
 from app.greta.robustness import MonteCarlo, Spread
 from app.services.errors import Conflict, NotFound, ValidationFailed
@@ -92,7 +96,7 @@ def _monte_carlo_table(mc: MonteCarlo) -> Table:
     for heading in ("5 %", "50 %", "95 %"):
         table.add_column(heading, justify="right")
     table.add_row("final equity", *(_money(v) for v in _three(mc.final_equity)))
-    table.add_row("max drawdown %", *(_pct(v) for v in _three(mc.max_drawdown_pct)))
+    table.add_row("max drawdown", *(drawdown(v) for v in _three(mc.max_drawdown_pct)))
     table.add_row("longest drawdown (trades)", *(f"{v:g}" for v in _three(mc.longest_drawdown_trades)))
     table.add_row(f"ruin (drawdown ≥ {mc.ruin_drawdown_pct:g} %)", f"{mc.ruin_probability * 100:.1f} % of paths",
                   "", "")

@@ -1,5 +1,6 @@
 """`weaver runs robustness RUN_ID` on a real backtest: the table shows the service's figures (to the cent
-and the hundredth of a percent), --json gives all of them, and refusals exit 2 with the reason."""
+and the hundredth of a percent, the max drawdown negative as `weaver runs show` writes it), --json gives all
+of them (the API's positive drawdowns), and refusals exit 2 with the reason."""
 
 from __future__ import annotations
 
@@ -40,7 +41,11 @@ def test_the_table_shows_the_percentiles_ruin_and_p_value(pg: Container, cli_env
     boot_row = next(line for line in out.splitlines() if line.startswith("│ final equity"))
     for value in (boot.final_equity.p5, boot.final_equity.p50, boot.final_equity.p95):
         assert f"${value:,.2f}" in boot_row
-    assert f"{shuffle.max_drawdown_pct.p95:,.2f}" in out
+    drawdowns = [line for line in out.splitlines() if line.startswith("│ max drawdown ")]
+    assert len(drawdowns) == 2 and boot.max_drawdown_pct.p5 > 0.005  # none rounds to a sign-less 0.00
+    for row, mc in zip(drawdowns, (boot, shuffle), strict=True):
+        assert [cell.strip() for cell in row.split("│")[2:5]] == [
+            f"-{v:,.2f}%" for v in (mc.max_drawdown_pct.p5, mc.max_drawdown_pct.p50, mc.max_drawdown_pct.p95)]
     assert re.search(rf"ruin \(drawdown ≥ 10 %\) +│ +{boot.ruin_probability * 100:.1f} % of paths", out)
     assert 0 < boot.ruin_probability < 1 and shuffle.max_drawdown_pct.p95 > 0  # trades that win and lose
     entry = expected.random_entry
@@ -56,6 +61,7 @@ def test_the_table_shows_the_percentiles_ruin_and_p_value(pg: Container, cli_env
     assert body["monte_carlo"][0]["final_equity"]["p50"] == shuffle.final_equity.p50  # the same seed, same figures
     assert body["monte_carlo"][0]["band_p95"] == shuffle.band_p95
     assert body["random_entry"]["p_value"] == entry.p_value
+    assert body["monte_carlo"][0]["max_drawdown_pct"]["p95"] == shuffle.max_drawdown_pct.p95 > 0
 
 
 def test_refusals_exit_2_with_the_reason(pg: Container, cli_env: dict[str, str]) -> None:
