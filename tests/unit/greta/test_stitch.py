@@ -51,3 +51,13 @@ def test_efficiency_is_the_ratio_and_says_why_it_is_missing():
     assert efficiency(None, 3.0) == (None, "the out-of-sample window is too short to annualise (fewer than 30 "
                                          "returns or a month)")
     assert "in-sample window is too short" in efficiency(3.0, None)[1]
+
+
+def test_efficiency_is_withheld_when_the_in_sample_return_is_near_zero():
+    """A trial saw -1,142.35: -22.8 % a year out of sample over +0.02 % in sample."""
+    for in_sample in (0.02, -0.5, 0.999):
+        ratio, reason = efficiency(-22.8, in_sample)
+        assert ratio is None
+        assert reason == "the in-sample annualised return is too close to zero to compare (under 1 % a year)"
+    assert efficiency(-22.8, 1.0) == (-22.8, None)
+    assert "not positive" in efficiency(5.0, -1.0)[1]
