@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 
 from app.services.specs import Strict, SweepCreate
 
@@ -14,6 +14,19 @@ Objective = Literal[
     "volatility_pct", "win_rate_pct", "profit_factor", "expectancy", "avg_trade_pct", "best_trade_pct",
     "worst_trade_pct", "exposure_pct", "trades", "benchmark_return_pct", "fees_total", "final_equity",
 ]
+Direction = Literal["max", "min"]
+
+# Better lower, as the heatmap colours them (higherIsBetter false; drawdowns come as positive percents):
+# maximising one picks the worst cell, so "max" is refused. The rest are better higher, "min" refused.
+BETTER_LOWER = frozenset({"max_drawdown_pct", "max_drawdown_bars", "volatility_pct", "fees_total"})
+# A matter of taste, not of quality: either end may be asked. The default is the heatmap's (less time in
+# the market, more trades).
+EITHER_END: dict[str, Direction] = {"exposure_pct": "min", "trades": "max"}
+
+
+def natural_direction(objective: str) -> Direction:
+    """The end of the objective that is better, when the request does not say."""
+    return EITHER_END.get(objective, "min" if objective in BETTER_LOWER else "max")
 
 
 class FoldsIn(Strict):
@@ -31,7 +44,25 @@ class FoldsIn(Strict):
 class WalkforwardCreate(SweepCreate):
     folds: FoldsIn
     objective: Objective = "sharpe"
-    direction: Literal["max", "min"] = "max"
+    direction: Direction | None = Field(
+        None, validate_default=True,
+        description="choose the highest (max) or lowest (min) objective; default: its better end (min for "
+                    "max_drawdown_pct, max_drawdown_bars, volatility_pct, fees_total and exposure_pct). The "
+                    "worse end of a drawdown, volatility, fees or return is refused")
     min_trades: int = Field(0, ge=0, le=1_000_000, description="cells with fewer trades are not chosen")
     contrast: bool = Field(True, description="also optimise on the whole window and run its best cell: the "
                                              "in-sample result shown beside the stitched out-of-sample one")
+
+    @field_validator("direction")
+    @classmethod
+    def _direction(cls, direction: Direction | None, info: ValidationInfo) -> Direction:
+        """The objective's better end, or the one asked if the objective has no better end; the worse refused
+        (a user maximising max_drawdown_pct was given each fold's deepest drawdown, silently)."""
+        objective = info.data.get("objective")
+        if objective is None:  # refused itself: nothing to weigh the direction against
+            return direction or "max"
+        natural = natural_direction(objective)
+        if direction is None or direction == natural or objective in EITHER_END:
+            return direction or natural
+        sense = "lower" if natural == "min" else "higher"
+        raise ValueError(f"{objective} is better {sense}: use direction '{natural}' (or leave direction out)")
