@@ -12,6 +12,8 @@ const TRADING_DAY_MS = (365.25 / 252) * 86_400_000;
 /**
  * One row per fold on a shared time axis: the train window (in sample), the hatched warm-up before the
  * test window, and the test window (out of sample; a dashed outline when the data ended before it did).
+ * The warm-up is the train window's last bars, so it is a strip along the train bar's lower edge: drawn
+ * over the whole bar, 200 daily warm-up bars hid ~9.5 of a 12-month train and it read as 3 months long.
  * Drawn at the container's own pixel width, so rows and labels keep their size with many folds (the
  * drawing grows taller instead). Each row's tooltip and the table beneath give the windows as text.
  */
@@ -25,6 +27,7 @@ export function FoldTimeline({ folds, timeframe, zone, warmupAsked }: {
   const barMs = (barSeconds(timeframe) ?? 86_400) * 1000;
   const layout = useMemo(() => timelineLayout(folds, { width, barMs, fontSize: FONT, warmupMsPerBar: daily ? TRADING_DAY_MS : barMs }),
     [folds, width, barMs, daily]);
+  const warmupHeight = Math.max(3, Math.round(layout.rowHeight * 0.4));
   const style = barTimeStyle(timeframe);
   const when = (iso: string) => formatInZone(iso, zone, style);
   const warmup = (f: Fold) => `${f.warmup_bars} bars${f.warmup_bars < warmupAsked ? ` (fewer than the ${warmupAsked} asked)` : ''}`;
@@ -36,7 +39,8 @@ export function FoldTimeline({ folds, timeframe, zone, warmupAsked }: {
       {!folds.length ? <p className="muted">No folds.</p> : <>
       <div className="chart-legend" style={{ position: 'static', padding: '0 0 6px' }}>
         <span><span className="legend-swatch" style={{ background: 'var(--accent)', height: 8, opacity: 0.5 }} />train (in sample)</span>
-        <span><span className="legend-swatch" style={{ background: 'var(--warn)', height: 8 }} />warm-up (approximate span)</span>
+        <span><span className="legend-swatch" style={{ background: 'var(--warn)', height: 4 }} />
+          warm-up: the bars before the test that feed its indicators{layout.rows.every((r) => r.warmupExact) ? '' : ' (approximate span)'}</span>
         <span><span className="legend-swatch" style={{ background: 'var(--pos)', height: 8 }} />test (out of sample)</span>
         <span className="dim">dashed: partial test window</span>
       </div>
@@ -66,8 +70,8 @@ export function FoldTimeline({ folds, timeframe, zone, warmupAsked }: {
             ) : null}
             <rect x={row.train.x} y={row.y} width={row.train.width} height={layout.rowHeight} fill="var(--accent)" opacity={0.45} />
             {row.warmup ? (
-              <rect x={row.warmup.x} y={row.y + 2} width={row.warmup.width} height={Math.max(2, layout.rowHeight - 4)} fill={`url(#${hatch})`}
-                data-testid="timeline-warmup" />
+              <rect x={row.warmup.x} y={row.y + layout.rowHeight - warmupHeight} width={row.warmup.width} height={warmupHeight}
+                fill={`url(#${hatch})`} data-testid="timeline-warmup" />
             ) : null}
             <rect x={row.test.x} y={row.y} width={row.test.width} height={layout.rowHeight} fill="var(--pos)"
               opacity={row.partial ? 0.55 : 0.9} stroke={row.partial ? 'var(--text)' : 'none'}

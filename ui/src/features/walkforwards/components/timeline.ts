@@ -1,9 +1,11 @@
 /**
  * Where each fold's windows sit on a shared time axis (the fold timeline's geometry). A band covers its
- * first bar to the end of its last; the warm-up band ends where the test begins and spans its bars at an
- * estimated length per bar (weekends and sessions make bars and calendar time differ), so it is drawn
- * hatched and labelled approximate. Rows keep a readable height however many folds there are (the
- * drawing grows taller), and with rows too tight for every label only every k-th fold is named.
+ * first bar to the end of its last; the warm-up band ends where the test begins and starts at its first
+ * bar (`warmup_first`) when the fold gives it, else an estimated length per bar before (weekends and
+ * sessions make bars and calendar time differ), marked approximate. The warm-up bars are the train
+ * window's last ones (without a gap): 200 daily bars are ~9.5 of a 12-month train's months. Rows keep a
+ * readable height however many folds there are (the drawing grows taller), and with rows too tight for
+ * every label only every k-th fold is named.
  */
 export interface TimelineFold {
   index: number;
@@ -12,6 +14,8 @@ export interface TimelineFold {
   test_first: string;
   test_last: string;
   warmup_bars: number;
+  /** The first warm-up bar's time: the band's exact start. */
+  warmup_first?: string | null;
   partial: boolean;
 }
 
@@ -25,6 +29,8 @@ export interface TimelineRow {
   train: Band;
   test: Band;
   warmup: Band | null;
+  /** The warm-up band starts at its first bar (false: at an estimate). */
+  warmupExact: boolean;
   partial: boolean;
 }
 
@@ -77,7 +83,8 @@ export function timelineLayout(folds: TimelineFold[], o: TimelineOptions): Timel
   const band = (a: number, b: number): Band => ({ x: scale(a), width: Math.max(1, scale(b) - scale(a)), from: a, to: b });
   const rows = folds.map((f, i): TimelineRow => {
     const testStart = ms(f.test_first);
-    const warmStart = Math.max(from, testStart - f.warmup_bars * warmupMsPerBar);
+    const warmupExact = Boolean(f.warmup_first);
+    const warmStart = Math.max(from, warmupExact ? ms(f.warmup_first!) : testStart - f.warmup_bars * warmupMsPerBar);
     return {
       index: f.index,
       label: i % labelEvery === 0 ? `fold ${f.index + 1}` : null,
@@ -85,6 +92,7 @@ export function timelineLayout(folds: TimelineFold[], o: TimelineOptions): Timel
       train: band(ms(f.train_first), ms(f.train_last) + barMs),
       test: band(testStart, ms(f.test_last) + barMs),
       warmup: f.warmup_bars > 0 && warmStart < testStart ? band(warmStart, testStart) : null,
+      warmupExact,
       partial: f.partial,
     };
   });
