@@ -54,7 +54,7 @@ def test_efficiency_is_the_ratio_and_says_why_it_is_missing():
 
 
 def test_efficiency_is_withheld_when_the_in_sample_return_is_near_zero():
-    """A trial saw -1,142.35: -22.8 % a year out of sample over +0.02 % in sample."""
+    """A trial read a fold's efficiency as -1,142.35 (-22.8 % a year over +0.02 % gives about that)."""
     for in_sample in (0.02, -0.5, 0.999):
         ratio, reason = efficiency(-22.8, in_sample)
         assert ratio is None
