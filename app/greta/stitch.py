@@ -89,10 +89,10 @@ def annualised_pct(total_return_pct: float | None, bars: float | None, bars_per_
         return None
 
 
-# Below this in-sample yearly rate (percentage points) the ratio is not computed: a year's 1 % is what a
-# single trade's fees and slippage move, so the ratio would measure that noise, and it grows without bound
-# as the rate nears zero (a trial read a fold's efficiency as -1,142.35: an in-sample rate of a few hundredths).
-# From 1 % up, the ratio is at most the OOS rate's own size in percent.
+# Below this in-sample yearly rate (percentage points) the ratio is not computed: 1 % a year is within what
+# one trade's timing or a few trades' costs move, so the ratio would measure that noise, and it grows
+# without bound as the rate nears zero (a trial read a fold's efficiency as -1,142.35). From 1 % up, the
+# ratio is at most the OOS rate's own size in percent (-22.8 % a year out of sample: at worst -22.8).
 NEAR_ZERO_PCT = 1.0
 
 
