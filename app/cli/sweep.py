@@ -27,7 +27,7 @@ from app.cli.outputs import check_file_target, wrote_file
 from app.cli.progress import progress_bar
 from app.greta.engine import run_backtest
 from app.marvin import ParamError, get_strategy, load_strategy
-from app.marvin.params import unknown_parameters
+from app.marvin.params import Param, unknown_parameters, value_problems
 from app.services.specs import DEFAULT_CASH
 
 COLUMNS = ("total_return_pct", "sharpe", "max_drawdown_pct", "trades", "win_rate_pct")
@@ -68,9 +68,7 @@ def sweep(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ..
                                   fractional, allow_short)
         config = replace(config, asset_class=asset_class)
         strategy = load_strategy(strategy_name) if ":" in strategy_name else get_strategy(strategy_name)
-        unknown = unknown_parameters(strategy_name, strategy.param_specs, {**grid, **fixed})
-        if unknown:
-            raise click.UsageError(unknown)
+        _refuse_bad_names_and_values(strategy_name, strategy.param_specs, grid, fixed)
         cells, skipped = [], []
         for combo in itertools.product(*grid.values()):
             texts = {**fixed, **dict(zip(grid, combo, strict=True))}
@@ -101,6 +99,28 @@ def sweep(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ..
                     "skipped": [{"params": texts, "reason": reason} for texts, reason in skipped]}
         json_path.write_text(json.dumps(document, sort_keys=True, allow_nan=False), encoding="utf-8")
         wrote_file(json_path)
+
+
+def _refuse_bad_names_and_values(strategy: str, specs: dict[str, Param], grid: dict[str, list[str]],
+                                 fixed: dict[str, str]) -> None:
+    """A name the strategy lacks, or a value no cell could take ("5x" for an integer), stops the sweep
+    before it starts, as the API's 422 does; only rules between parameters (fast < slow) skip cells."""
+    unknown = unknown_parameters(strategy, specs, {**grid, **fixed})
+    if unknown:
+        raise click.UsageError(unknown)
+    problems = [f"--{option} {name}: {why}" for option, texts in (("grid", grid), ("param", _listed(fixed)))
+                for name, why in value_problems(specs, _parsed(specs, texts)).items()]
+    if problems:
+        raise click.UsageError("; ".join(problems))
+
+
+def _listed(fixed: dict[str, str]) -> dict[str, list[str]]:
+    return {name: [text] for name, text in fixed.items()}
+
+
+def _parsed(specs: dict[str, Param], texts: dict[str, list[str]]) -> dict[str, list[Any]]:
+    """Command-line text typed as each parameter reads it (the strategy's `parse_params` does the same)."""
+    return {name: [specs[name].parse(text) for text in values] for name, values in texts.items()}
 
 
 def _rank(results: list[tuple[dict[str, Any], dict[str, Any]]], metric: str,

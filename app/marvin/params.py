@@ -7,8 +7,9 @@ per field, not halfway through a backtest.
 
 from __future__ import annotations
 
+import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -178,11 +179,36 @@ def schema(specs: Mapping[str, Param], title: str = "", description: str = "") -
     return out
 
 
-def unknown_parameters(strategy: str, specs: Any, grid: dict[str, Any]) -> str | None:
-    """A grid's parameters the strategy lacks, said once by name with the ones it has (rather than as
-    every cell's "unknown parameter"); None when it has them all. The sweep API and `weaver sweep` both say it."""
-    unknown = [name for name in grid if name not in specs]
+def unknown_parameters(strategy: str, specs: Any, names: Mapping[str, Any]) -> str | None:
+    """The parameters (a grid's, or the fixed ones) the strategy lacks, said once by name with the ones it
+    has (rather than as every cell's "unknown parameter"); None when it has them all. The sweep and
+    walk-forward APIs and `weaver sweep` all say it."""
+    unknown = [name for name in names if name not in specs]
     if not unknown:
         return None
     return (f"{strategy} has no parameter {', '.join(map(repr, unknown))}; its parameters are "
             f"{', '.join(specs) or 'none'}")
+
+
+def value_problems(specs: Mapping[str, Param], values: Mapping[str, Iterable[Any]]) -> dict[str, str]:
+    """Per parameter, the values it can never take whatever the others are (wrong type, out of bounds),
+    each shown as given: `{"fast": '"5x" must be an integer'}`. A sweep refuses these up front rather than
+    skip every cell holding one; rules between parameters (fast < slow) are left to each cell. Names the
+    strategy lacks are `unknown_parameters`' to report."""
+    problems: dict[str, str] = {}
+    for name, candidates in values.items():
+        spec = specs.get(name)
+        if spec is None:
+            continue
+        found = [f"{_shown(value)} {problem}" for value in candidates if (problem := spec.check(value)[1])]
+        if found:
+            problems[name] = "; ".join(found)
+    return problems
+
+
+def _shown(value: Any) -> str:
+    """A value as the request wrote it: "5x" quoted, 5.5 and true bare."""
+    try:
+        return json.dumps(value)
+    except (TypeError, ValueError):
+        return repr(value)

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import update
 
 from app.events.commands import CreateSweepCells, StartBacktests, issue
-from app.marvin.params import unknown_parameters
+from app.marvin.params import Param, unknown_parameters, value_problems
 from app.services import idempotency, strategies
 from app.services.errors import NotFound, ServiceError, ValidationFailed
 from app.services.runs import RunService, now, transition
@@ -52,11 +52,12 @@ def cells(grid: dict[str, list[Any]]) -> list[dict[str, Any]]:
 
 def plan(strategy: str, grid: dict[str, list[Any]],
          params: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Every cell's validated parameters, and the cells skipped with the reason."""
+    """Every cell's validated parameters, and the cells skipped with the reason (a rule between parameters
+    broken, such as fast >= slow). A name the strategy lacks, or a value no cell could take, is refused."""
     cls = strategies.resolve(strategy)
-    unknown = unknown_parameters(strategy, cls.param_specs, grid)
-    if unknown:
-        raise ValidationFailed({"grid": unknown})
+    refused = request_problems(strategy, cls.param_specs, grid, params)
+    if refused:
+        raise ValidationFailed(refused)
     valid: list[dict[str, Any]] = []
     skipped: list[dict[str, Any]] = []
     for cell in cells(grid):
@@ -68,6 +69,18 @@ def plan(strategy: str, grid: dict[str, list[Any]],
         raise ValidationFailed({"grid": "no cell of the grid has valid parameters: "
                                         + (skipped[0]["reason"] if skipped else "empty grid")})
     return valid, skipped
+
+
+def request_problems(strategy: str, specs: Mapping[str, Param], grid: dict[str, list[Any]],
+                     params: dict[str, Any]) -> dict[str, str]:
+    """By field, what is wrong whatever the cell: names the strategy lacks (`grid`, `params`), and values of
+    one parameter it refuses on their own (`grid.fast: "5x" must be an integer`)."""
+    problems = {field: unknown for field, names in (("grid", grid), ("params", params))
+                if (unknown := unknown_parameters(strategy, specs, names))}
+    problems.update({f"grid.{name}": why for name, why in value_problems(specs, grid).items()})
+    problems.update({f"params.{name}": why
+                     for name, why in value_problems(specs, {n: [v] for n, v in params.items()}).items()})
+    return problems
 
 
 def cells_per_message(cells: int, messages: int = 4, most: int = MAX_CELLS_PER_MESSAGE) -> int:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
-from typing import Any
+from typing import Any, get_args
 
 from flask import Blueprint
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.glados.api import endpoint
 from app.glados.context import services
+from app.glados.run_page_json import metric_numbers
 from app.glados.schemas.common import Out, PageQuery, page_of_cache
-from app.services.errors import NotFound
+from app.glados.schemas.enums import LIVE_ONLY_METRICS, RunMetric
+from app.services.errors import NotFound, ValidationFailed
 from app.services.idempotency import Claim
 from app.services.specs import SweepCreate
 from app.services.sweeps import SweepService, progress_of
@@ -20,6 +22,7 @@ from app.walle.models import Sweep
 from app.walle.repositories import RunFilter, RunRepository, SweepRepository
 
 bp = Blueprint("sweeps", __name__, url_prefix="/api/v1/sweeps")
+SORTABLE_METRICS = frozenset(get_args(RunMetric)) - set(LIVE_ONLY_METRICS)  # a sweep's cells are backtests
 
 
 class SkippedCellOut(BaseModel):
@@ -58,13 +61,14 @@ class SweepResultOut(Out):
     run_id: str
     params: dict[str, Any]
     status: str
-    metrics: dict[str, float | None]
+    metrics: dict[str, int | float | None] = Field(description=(
+        "the cell's figures, as a run's: a whole number (a count such as `trades`) is an integer"))
 
 
 class ResultQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    sort: str = Field("sharpe", max_length=64, description="any metric name, or a parameter name")
+    sort: str = Field("sharpe", max_length=64, description="any metric name, or a parameter name (another is a 422)")
     order: str = Field("desc", pattern="^(asc|desc)$")
 
 
@@ -118,13 +122,15 @@ def get_sweep(sweep_id: str) -> SweepOut:
           response=[SweepResultOut])
 def results(sweep_id: str, query: ResultQuery) -> list[SweepResultOut]:
     with services().container.read_session() as session:
-        if SweepRepository(session).get(sweep_id) is None:
+        sweep = SweepRepository(session).get(sweep_id)
+        if sweep is None:
             raise NotFound(f"no sweep with id {sweep_id}")
         repo = RunRepository(session)
         runs, _ = repo.list(RunFilter(sweep_id=sweep_id), limit=100_000)
         metrics = repo.metrics([r.id for r in runs])
-        rows = [SweepResultOut(run_id=r.id, params=r.params, status=r.status, metrics=metrics.get(r.id, {}))
-                for r in runs]
+        rows = [SweepResultOut(run_id=r.id, params=r.params, status=r.status,
+                               metrics=metric_numbers(metrics.get(r.id, {}))) for r in runs]
+        _check_sort(query.sort, sweep, rows)
 
     def value(row: SweepResultOut) -> Any:
         found = row.metrics.get(query.sort, row.params.get(query.sort))
@@ -132,6 +138,16 @@ def results(sweep_id: str, query: ResultQuery) -> list[SweepResultOut]:
 
     present = sorted((r for r in rows if value(r) is not None), key=value, reverse=query.order == "desc")
     return present + [r for r in rows if value(r) is None]  # runs without the figure go last
+
+
+def _check_sort(sort: str, sweep: Sweep, rows: list[SweepResultOut]) -> None:
+    """A name neither a metric nor one of the sweep's parameters would leave the cells unsorted: 422,
+    with the names to choose from (as `weaver sweep --sort` says)."""
+    parameters = {*sweep.grid, *(sweep.params or {}), *(name for row in rows for name in row.params)}
+    if sort in parameters or sort in SORTABLE_METRICS:
+        return
+    choices = ", ".join([*sorted(parameters), *sorted(SORTABLE_METRICS)])
+    raise ValidationFailed({"sort": f"no metric or parameter {sort!r}; choose from {choices}"})
 
 
 @endpoint(bp, "/<sweep_id>/cancel", "POST", summary="Cancel every unfinished cell", response=SweepOut, status=202)

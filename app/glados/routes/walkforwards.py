@@ -12,6 +12,8 @@ from sqlalchemy import select
 
 from app.glados.api import endpoint
 from app.glados.context import services
+from app.glados.routes.sweeps import SkippedCellOut
+from app.glados.run_page_json import metric_numbers
 from app.glados.schemas.common import Out, PageQuery, page_of_cache
 from app.glados.schemas.robustness import RobustnessIn, RobustnessOut
 from app.services.errors import NotFound
@@ -19,10 +21,12 @@ from app.services.robustness import RobustnessAsk, walkforward_robustness
 from app.services.walkforward_results import curves, stability
 from app.services.walkforward_specs import WalkforwardCreate
 from app.services.walkforwards import cells_by_sweep, listing, progress
-from app.walle.models import Run, Walkforward
+from app.walle.models import Run, Sweep, Walkforward
 from app.walle.repositories import RunRepository
 
 bp = Blueprint("walkforwards", __name__, url_prefix="/api/v1/walkforwards")
+# A run's figures as GET /runs/{id} writes them: a whole number (a count such as `trades`) is an integer.
+Metrics = dict[str, int | float | None]
 
 
 class SkippedFoldOut(BaseModel):
@@ -44,10 +48,10 @@ class FoldOut(Out):
     cells_cancelled: int
     params: dict[str, Any] | None = Field(description="the chosen cell's parameters; null until chosen")
     chosen_run_id: str | None
-    in_sample_metrics: dict[str, float | None] = Field(description="the chosen cell's metrics on the train window")
+    in_sample_metrics: Metrics = Field(description="the chosen cell's metrics on the train window")
     oos_run_id: str | None = Field(description="the chosen parameters' backtest on the test window")
     oos_status: str | None
-    oos_metrics: dict[str, float | None]
+    oos_metrics: Metrics
     reason: str | None = Field(description="why no cell was chosen")
     efficiency: float | None = Field(None, description="annualised OOS return / annualised IS return of this fold")
     efficiency_reason: str | None = None
@@ -62,13 +66,13 @@ class ContrastOut(BaseModel):
     params: dict[str, Any] | None
     run_id: str | None = Field(description="that cell's backtest over the whole window, with every record")
     run_status: str | None
-    metrics: dict[str, float | None] = Field(description="the contrast run's metrics: in sample, so optimistic")
+    metrics: Metrics = Field(description="the contrast run's metrics: in sample, so optimistic")
     reason: str | None
 
 
 class ResultOut(BaseModel):
-    metrics: dict[str, float | None] = Field(description="the stitched out-of-sample curve's metrics")
-    contrast_metrics: dict[str, float | None] | None = Field(
+    metrics: Metrics = Field(description="the stitched out-of-sample curve's metrics")
+    contrast_metrics: Metrics | None = Field(
         None, description="the contrast run over the same test windows, chained as the stitched curve is: "
                           "the in-sample (hindsight) parameters judged on the same bars")
     folds_included: int = Field(description="folds whose out-of-sample run completed and is in the stitched curve")
@@ -119,6 +123,9 @@ class WalkforwardOut(Out):
     cells_cancelled: int
     folds: list[FoldOut]
     skipped_folds: list[SkippedFoldOut]
+    skipped: list[SkippedCellOut] = Field(description=(
+        "grid cells with invalid parameters (a rule between them broken, such as fast >= slow): no fold's sweep "
+        "made a backtest for them, and `cells_total` leaves them out"))
     contrast: ContrastOut | None = Field(description="the whole window optimised in sample; null if not asked for")
     result: ResultOut | None = Field(description="the stitched out-of-sample result; null until completed")
     stability: list[StabilityOut] = Field(description="per parameter with a choice, the value each fold chose")
@@ -145,7 +152,8 @@ def walkforward_out(session: Any, wf: Walkforward) -> WalkforwardOut:
     cells = cells_by_sweep(session, wf)
     contrast = wf.contrast or {}
     ids = [i for f in wf.folds for i in (f.get("chosen_run_id"), f.get("oos_run_id")) if i]
-    metrics = runs.metrics([*ids, *([contrast["run_id"]] if contrast.get("run_id") else [])])
+    metrics = {run_id: metric_numbers(found) for run_id, found in
+               runs.metrics([*ids, *([contrast["run_id"]] if contrast.get("run_id") else [])]).items()}
     status = dict(session.execute(select(Run.id, Run.status).where(Run.id.in_(ids + [contrast.get("run_id")]))).all())
     folds = []
     for f in wf.folds:
@@ -173,9 +181,23 @@ def walkforward_out(session: Any, wf: Walkforward) -> WalkforwardOut:
         fold_spec=wf.fold_spec, objective=wf.objective, direction=wf.direction, min_trades=wf.min_trades,
         status=wf.status, error=wf.error, created_at=wf.created_at, cells_total=overall.total,
         cells_done=overall.ran, cells_cancelled=overall.cancelled, folds=folds,
-        skipped_folds=[SkippedFoldOut(**s) for s in wf.skipped_folds or []], contrast=contrast_out,
-        result=ResultOut(**wf.result) if wf.result else None, stability=[StabilityOut(**s) for s in stability(wf)],
+        skipped_folds=[SkippedFoldOut(**s) for s in wf.skipped_folds or []], skipped=skipped_cells(session, wf),
+        contrast=contrast_out,
+        result=result_out(wf.result) if wf.result else None, stability=[StabilityOut(**s) for s in stability(wf)],
     )
+
+
+def result_out(result: dict[str, Any]) -> ResultOut:
+    """The stored result, its metrics written as a run's (stored as floats: 13.0 trades is 13)."""
+    numbers = {name: metric_numbers(result[name]) for name in ("metrics", "contrast_metrics") if result.get(name)}
+    return ResultOut(**{**result, **numbers})
+
+
+def skipped_cells(session: Any, wf: Walkforward) -> list[SkippedCellOut]:
+    """The grid cells every fold's sweep skipped: the same plan made them all, and each sweep stored them."""
+    first = wf.folds[0]["sweep_id"] if wf.folds else None
+    stored = session.scalar(select(Sweep.skipped).where(Sweep.id == first)) if first else None
+    return [SkippedCellOut(**cell) for cell in stored or []]
 
 
 def walkforward_by_id(walkforward_id: str) -> WalkforwardOut:

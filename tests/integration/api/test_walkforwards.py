@@ -20,7 +20,7 @@ def test_a_walk_forward_through_the_api_shows_each_folds_progress_choice_and_out
     created = client.post("/api/v1/walkforwards", json=BODY)
     assert created.status_code == 201, created.get_json()
     wf = created.get_json()
-    assert wf["status"] == "optimising" and wf["skipped_folds"] == []
+    assert wf["status"] == "optimising" and wf["skipped_folds"] == [] and wf["skipped"] == []
     assert [(f["train_first"][:10], f["test_first"][:10], f["test_last"][:10]) for f in wf["folds"]] == [
         ("2023-01-02", "2023-04-12", "2023-05-31"), ("2023-02-21", "2023-06-01", "2023-07-20"),
         ("2023-04-12", "2023-07-21", "2023-09-08")]
@@ -72,6 +72,11 @@ def test_a_walk_forward_through_the_api_shows_each_folds_progress_choice_and_out
         growth *= 1 + fold["oos_metrics"]["total_return_pct"] / 100
     result = done["result"]
     assert result["folds_included"] == 3 and result["metrics"]["bars"] == 150
+    counted = [*(f[k] for f in done["folds"] for k in ("in_sample_metrics", "oos_metrics")),
+               done["contrast"]["metrics"], result["metrics"], result["contrast_metrics"]]
+    for metrics in counted:  # counts are integers, as GET /runs/{id} writes them: 13, not 13.0
+        counts = {k: v for k, v in metrics.items() if k in ("bars", "trades", "max_drawdown_bars", "orders_rejected")}
+        assert {"bars", "trades"} <= set(counts) and {type(v) for v in counts.values()} == {int}, counts
     assert abs(result["metrics"]["total_return_pct"] - (growth - 1) * 100) < 1e-6
 
     equity = client.get(f"/api/v1/walkforwards/{wf['id']}/equity").get_json()
@@ -165,6 +170,28 @@ def test_bad_folds_and_objectives_are_422s_with_the_field(pg: Container, client:
     typo = client.post("/api/v1/walkforwards", json={**BODY, "grid": {"fsat": [5], "slow": [20]}})
     assert typo.status_code == 422 and typo.get_json()["details"]["fields"]["grid"] == (
         "sma_cross has no parameter 'fsat'; its parameters are fast, slow, percent, allow_short")
+
+
+def test_a_bad_grid_value_or_an_unknown_fixed_parameter_is_a_422_naming_it(pg: Container, client: FlaskClient) -> None:
+    store_walk(pg)
+    wrong = client.post("/api/v1/walkforwards", json={**BODY, "grid": {"fast": ["5x", 8], "slow": [20]}})
+    assert wrong.status_code == 422 and wrong.get_json()["details"]["fields"] == {
+        "grid.fast": '"5x" must be an integer'}
+    fixed = client.post("/api/v1/walkforwards", json={**BODY, "params": {"slwo": 40}})
+    assert fixed.status_code == 422 and fixed.get_json()["details"]["fields"] == {
+        "params": "sma_cross has no parameter 'slwo'; its parameters are fast, slow, percent, allow_short"}
+
+
+def test_a_walk_forward_lists_the_grid_cells_its_sweeps_skipped(pg: Container, client: FlaskClient) -> None:
+    store_walk(pg)
+    created = client.post("/api/v1/walkforwards", json={**BODY, "grid": {"fast": [5, 8, 30], "slow": [20, 30]}})
+    assert created.status_code == 201, created.get_json()
+    skipped = [{"params": {"fast": 30, "slow": 20}, "reason": "must be less than slow"},
+               {"params": {"fast": 30, "slow": 30}, "reason": "must be less than slow"}]
+    wf = created.get_json()
+    assert wf["skipped"] == skipped
+    assert [f["cells_total"] for f in wf["folds"]] == [4, 4, 4]  # 6 combinations, 2 skipped
+    assert client.get(f"/api/v1/walkforwards/{wf['id']}").get_json()["skipped"] == skipped
 
 
 def test_calendar_folds_are_planned_by_month_from_the_windows_start(pg: Container, client: FlaskClient) -> None:

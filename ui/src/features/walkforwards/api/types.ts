@@ -3,7 +3,7 @@
  * (parameters, metrics) narrowed the way lib/api/types narrows a sweep's.
  */
 import type { components } from '@/lib/api/generated/schema';
-import type { Metrics, ParamValue, SweepCreate } from '@/lib/api/types';
+import type { Metrics, ParamValue, SkippedCell, SweepCreate } from '@/lib/api/types';
 
 type Schemas = components['schemas'];
 
@@ -39,9 +39,11 @@ export type WalkforwardResult = Omit<Schemas['ResultOut'], 'metrics' | 'contrast
 
 export type StabilityRow = Omit<Schemas['StabilityOut'], 'values'> & { values: Array<ParamValue | null> };
 
-export type Walkforward = Omit<Schemas['WalkforwardOut'], 'grid' | 'params' | 'folds' | 'contrast' | 'result' | 'stability'> & {
+export type Walkforward = Omit<Schemas['WalkforwardOut'], 'grid' | 'params' | 'skipped' | 'folds' | 'contrast' | 'result' | 'stability'> & {
   grid: Record<string, ParamValue[]>;
   params: Params;
+  /** Grid cells no fold's sweep ran: their parameters broke a rule between them (fast >= slow). */
+  skipped: SkippedCell[];
   folds: Fold[];
   contrast: Contrast | null;
   result: WalkforwardResult | null;

@@ -36,6 +36,7 @@ const DONE: Walkforward = {
   folds: [fold(0, { fast: 5, slow: 40 }), fold(1, null, { train_first: '2021-07-01T00:00:00Z', test_first: '2022-07-01T00:00:00Z',
     test_last: '2022-09-30T00:00:00Z', partial: true })],
   skipped_folds: [{ index: 2, reason: 'the test window holds no bars' }],
+  skipped: [],
   cells_total: 12, cells_done: 12, cells_cancelled: 0,
   contrast: { sweep_id: 'sc', cells_total: 4, cells_done: 4, cells_cancelled: 0, chosen_run_id: 'cc', run_id: 'rc', run_status: 'completed', params: { fast: 10, slow: 20 },
     metrics: { total_return_pct: 21.0, sharpe: 1.9 }, reason: null },
@@ -103,6 +104,23 @@ describe('WalkForwardDetailPage', () => {
     expect(screen.getAllByTestId('stability-point').map((p) => p.dataset.value)).toEqual(['5', '40']);
     expect(screen.getAllByTestId('stability-point').map((p) => p.dataset.fold)).toEqual(['1', '1']);
     expect(screen.getByTestId('robustness-form')).toBeInTheDocument();
+  });
+
+  it('names the grid cells no fold ran, with the reason, beside the cells it counts', async () => {
+    renderPage({ ...DONE, id: 'w5', grid: { fast: [5, 10, 30], slow: [20, 40] }, skipped: [
+      { params: { fast: 30, slow: 20 }, reason: 'must be less than slow' },
+      { params: { fast: 30, slow: 30 }, reason: 'must be less than slow' }] });
+    const notice = await screen.findByTestId('sweep-skipped');
+    expect(notice).toHaveTextContent('2 grid cells were skipped: the strategy refused their parameters.');
+    expect(within(notice).getAllByTestId('skipped-cell').map((c) => c.textContent)).toEqual([
+      'fast=30, slow=20 — must be less than slow', 'fast=30, slow=30 — must be less than slow']);
+    expect(screen.getByTestId('walkforward-progress')).toHaveTextContent('12 of 12 cells');
+  });
+
+  it('shows no skipped-cells notice when every cell of the grid ran', async () => {
+    renderPage(DONE);
+    expect(await screen.findByTestId('walkforward-status')).toBeInTheDocument();
+    expect(screen.queryByTestId('sweep-skipped')).toBeNull();
   });
 
   it('offers Cancel while optimising, behind a confirmation, and has no result yet', async () => {

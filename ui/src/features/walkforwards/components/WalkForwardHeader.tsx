@@ -3,6 +3,7 @@ import { StatusBadge } from '@/components/ui/Badges';
 import { Button } from '@/components/ui/Button';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { ErrorBanner } from '@/components/ui/Feedback';
+import { SkippedCells } from '@/features/sweeps/components/SkippedCells';
 import { Time } from '@/components/ui/Time';
 import { formatMoney } from '@/lib/format';
 import { metricDef } from '@/lib/metrics';
@@ -77,6 +78,7 @@ export function WalkForwardHeader({ wf }: { wf: Walkforward }) {
             </ul>
           </div>
         ) : null}
+        <SkippedCells cells={wf.skipped ?? []} />
         <ErrorBanner error={cancel.error} title="The walk-forward was not cancelled" />
       </div>
       <ConfirmDialog open={confirming} title="Cancel this walk-forward?" confirmLabel="Cancel walk-forward" cancelLabel="Keep running" danger

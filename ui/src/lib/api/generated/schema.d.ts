@@ -1825,7 +1825,7 @@ export interface components {
         ResultQuery: {
             /**
              * Sort
-             * @description any metric name, or a parameter name
+             * @description any metric name, or a parameter name (another is a 422)
              * @default sharpe
              */
             sort?: string;
@@ -2558,7 +2558,10 @@ export interface components {
             };
             /** Status */
             status: components["schemas"]["RunStatus"];
-            /** Metrics */
+            /**
+             * Metrics
+             * @description the cell's figures, as a run's: a whole number (a count such as `trades`) is an integer
+             */
             metrics: {
                 [key: string]: number | null;
             };
@@ -2739,10 +2742,10 @@ export interface components {
             objective?: "total_return_pct" | "cagr_pct" | "sharpe" | "sortino" | "calmar" | "max_drawdown_pct" | "max_drawdown_bars" | "volatility_pct" | "win_rate_pct" | "profit_factor" | "expectancy" | "avg_trade_pct" | "best_trade_pct" | "worst_trade_pct" | "exposure_pct" | "trades" | "benchmark_return_pct" | "fees_total" | "final_equity";
             /**
              * Direction
-             * @default max
-             * @enum {string}
+             * @description choose the highest (max) or lowest (min) objective; default: its better end (min for max_drawdown_pct, max_drawdown_bars, volatility_pct, fees_total and exposure_pct). The worse end of a drawdown, volatility, fees or return is refused
+             * @default null
              */
-            direction?: "max" | "min";
+            direction?: ("max" | "min") | null;
             /**
              * Min Trades
              * @description cells with fewer trades are not chosen
@@ -2827,6 +2830,11 @@ export interface components {
             folds: components["schemas"]["FoldOut"][];
             /** Skipped Folds */
             skipped_folds: components["schemas"]["SkippedFoldOut"][];
+            /**
+             * Skipped
+             * @description grid cells with invalid parameters (a rule between them broken, such as fast >= slow): no fold's sweep made a backtest for them, and `cells_total` leaves them out
+             */
+            skipped: components["schemas"]["SkippedCellOut"][];
             /** @description the whole window optimised in sample; null if not asked for */
             contrast: components["schemas"]["ContrastOut"] | null;
             /** @description the stitched out-of-sample result; null until completed */
@@ -5767,7 +5775,7 @@ export interface operations {
     get_api_v1_sweeps_sweep_id_results: {
         parameters: {
             query?: {
-                /** @description any metric name, or a parameter name */
+                /** @description any metric name, or a parameter name (another is a 422) */
                 sort?: string;
                 order?: string;
             };

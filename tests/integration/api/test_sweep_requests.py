@@ -1,0 +1,64 @@
+"""What a sweep refuses up front (a value no cell could take, a fixed parameter the strategy lacks, a sort
+key that is neither a metric nor a parameter) and how its results write counts: as integers."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from app.bootstrap import Container, build_services
+from app.walle.models import Run
+from tests.integration.api.conftest import store_daily_bars
+
+BODY = {"strategy": "sma_cross", "symbols": ["AAPL"], "timeframe": "1Day", "cash": "10000"}
+PARAMETERS = "sma_cross has no parameter 'slwo'; its parameters are fast, slow, percent, allow_short"
+
+
+def test_a_grid_value_of_the_wrong_type_or_out_of_bounds_is_refused_naming_the_parameter_and_value(
+        pg: Container, client: FlaskClient) -> None:
+    store_daily_bars(pg, "AAPL", days=60)
+    wrong = client.post("/api/v1/sweeps", json={**BODY, "grid": {"fast": ["5x", 10], "slow": [30]}})
+    assert wrong.status_code == 422, wrong.get_json()
+    assert wrong.get_json()["details"]["fields"] == {"grid.fast": '"5x" must be an integer'}
+    assert wrong.get_json()["message"] == 'grid.fast: "5x" must be an integer'
+    bounds = client.post("/api/v1/sweeps", json={**BODY, "grid": {"fast": [1, 10, 5.5]}, "params": {"slow": "x"}})
+    assert bounds.status_code == 422
+    assert bounds.get_json()["details"]["fields"] == {"grid.fast": "1 must be >= 2; 5.5 must be an integer",
+                                                      "params.slow": '"x" must be an integer'}
+    # A rule between two parameters (fast < slow) still only skips the cells that break it.
+    mixed = client.post("/api/v1/sweeps", json={**BODY, "grid": {"fast": [10, 40], "slow": [30]}})
+    assert mixed.status_code == 201, mixed.get_json()
+    assert mixed.get_json()["skipped"] == [{"params": {"fast": 40, "slow": 30}, "reason": "must be less than slow"}]
+
+
+def test_an_unknown_fixed_parameter_is_refused_on_params_by_name(pg: Container, client: FlaskClient) -> None:
+    store_daily_bars(pg, "AAPL", days=60)
+    refused = client.post("/api/v1/sweeps", json={**BODY, "grid": {"fast": [5, 10]}, "params": {"slwo": 40}})
+    assert refused.status_code == 422, refused.get_json()
+    assert refused.get_json()["details"]["fields"] == {"params": PARAMETERS}
+
+
+def test_results_refuse_an_unknown_sort_key_and_write_counts_as_integers(pg: Container, client: FlaskClient) -> None:
+    store_daily_bars(pg, "AAPL", days=120)
+    sweep = client.post("/api/v1/sweeps", json={**BODY, "grid": {"fast": [5, 10], "slow": [20]}}).get_json()
+    services = build_services(pg.settings, container=pg)
+    services.sweeps.create_cells(sweep["id"])
+    with pg.read_session() as session:
+        cells = session.scalars(select(Run.id).where(Run.sweep_id == sweep["id"])).all()
+    services.backtests.execute_many(list(cells))
+
+    bogus = client.get(f"/api/v1/sweeps/{sweep['id']}/results?sort=bogus")
+    assert bogus.status_code == 422, bogus.get_json()
+    why = bogus.get_json()["details"]["fields"]["sort"]
+    assert why.startswith("no metric or parameter 'bogus'; choose from allow_short, fast, percent, slow, "
+                          "avg_trade_pct, bars, ")
+    assert "sharpe" in why and "day_pnl" not in why  # a sweep's cells are backtests
+    by_fast = client.get(f"/api/v1/sweeps/{sweep['id']}/results?sort=fast&order=asc")
+    assert [row["params"]["fast"] for row in by_fast.get_json()] == [5, 10]
+    rows = client.get(f"/api/v1/sweeps/{sweep['id']}/results").get_json()
+    for row in rows:
+        metrics = row["metrics"]
+        assert metrics["bars"] == 120 and type(metrics["bars"]) is int
+        assert type(metrics["trades"]) is int and type(metrics["orders_rejected"]) is int
+        assert type(metrics["max_drawdown_bars"]) is int
+    assert '"bars":120,' in client.get(f"/api/v1/sweeps/{sweep['id']}/results").get_data(as_text=True).replace(" ", "")

@@ -1,0 +1,35 @@
+"""`weaver sweep` refuses, before any backtest, what the API refuses with a 422: a grid or fixed value the
+parameter can never take ("5x" for an integer), and a fixed parameter the strategy lacks."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from app.cli import main
+
+
+def sweep(*args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(main, ["sweep", "--strategy", "sma_cross", *args, "--synthetic", "A:200"])
+
+
+def test_a_value_of_the_wrong_type_is_refused_naming_the_parameter_and_the_value():
+    refused = sweep("--grid", "fast=5x,10", "--grid", "slow=30")
+    assert refused.exit_code == 2, refused.output
+    assert 'Error: --grid fast: "5x" must be an integer' in refused.output
+    assert "ranked by" not in refused.output  # nothing ran
+    both = sweep("--grid", "fast=1,10", "--param", "percent=lots")
+    assert both.exit_code == 2
+    assert '--grid fast: 1 must be >= 2; --param percent: "lots" must be a number' in both.output
+
+
+def test_an_unknown_fixed_parameter_is_refused_by_name():
+    refused = sweep("--grid", "fast=5,10", "--grid", "slow=30", "--param", "slwo=40")
+    assert refused.exit_code == 2, refused.output
+    assert "sma_cross has no parameter 'slwo'; its parameters are fast, slow, percent, allow_short" in refused.output
+
+
+def test_a_rule_between_parameters_still_only_skips_the_cells_that_break_it():
+    ran = sweep("--grid", "fast=10,40", "--grid", "slow=30")
+    assert ran.exit_code == 0, ran.output
+    assert "sma_cross: 1 cells ranked by sharpe" in ran.output
+    assert "skipped fast=40, slow=30: fast: must be less than slow" in ran.output
