@@ -34,7 +34,7 @@ from app.cli.walkforward_input import fees_form, length, refuse, slippage_form, 
 from app.marvin.instruments import ASSET_CLASSES
 from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.services.specs import DEFAULT_CASH
-from app.services.walkforward_specs import Objective
+from app.services.walkforward_specs import Direction, Objective
 from app.walle.models import Walkforward
 
 INTERRUPTED = 130  # as a shell reports a command ended by Ctrl-C
@@ -63,7 +63,10 @@ def walkforward() -> None:
 @click.option("--warmup", type=click.IntRange(0, 100_000), default=200, show_default=True,
               help="Bars before each test window that feed the out-of-sample run's indicators, without trading.")
 @click.option("--objective", type=click.Choice(get_args(Objective)), default="sharpe", show_default=True)
-@click.option("--minimize", is_flag=True, help="Choose the lowest objective (e.g. max_drawdown_pct).")
+@click.option("--direction", type=click.Choice(get_args(Direction)), default=None,
+              help="Choose the highest (max) or lowest (min) objective. Default: its better end (min for "
+                   "drawdowns, volatility, fees and exposure); the worse end of a drawdown, volatility, fees or "
+                   "return is refused.")
 @click.option("--min-trades", type=click.IntRange(0, 1_000_000), default=0, show_default=True,
               help="Cells with fewer trades are not chosen.")
 @click.option("--no-contrast", is_flag=True, help="Skip the whole-window (in-sample) optimisation shown beside it.")
@@ -81,9 +84,9 @@ def walkforward() -> None:
               help="Also write the walk-forward as the API gives it (once finished with --wait).")
 def run(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ...], symbols: tuple[str, ...],
         timeframe: str, start: str | None, end: str | None, train: str, test: str, step: str | None, gap: str,
-        anchored: bool, warmup: int, objective: str, minimize: bool, min_trades: int, no_contrast: bool, cash: str,
-        fees: str, slippage: str, fractional: bool, allow_short: bool, asset_class: str | None, name: str | None,
-        wait: bool, json_path: Path | None) -> None:
+        anchored: bool, warmup: int, objective: str, direction: str | None, min_trades: int, no_contrast: bool,
+        cash: str, fees: str, slippage: str, fractional: bool, allow_short: bool, asset_class: str | None,
+        name: str | None, wait: bool, json_path: Path | None) -> None:
     """Launch a walk-forward on stored bars (the backtest workers run it)."""
     if json_path is not None:
         check_file_target(json_path, "--json")
@@ -98,7 +101,7 @@ def run(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ...]
             "timeframe": timeframe, "start": start, "end": end, "cash": cash, "fees": fees_form(fees),
             "slippage": slippage_form(slippage), "fractional": fractional, "allow_short": allow_short,
             "asset_class": asset_class, "name": name, "objective": objective,
-            "direction": "min" if minimize else "max", "min_trades": min_trades, "contrast": not no_contrast,
+            "direction": direction, "min_trades": min_trades, "contrast": not no_contrast,
             "folds": {"kind": "anchored" if anchored else "rolling", "train": length(train), "test": length(test),
                       "step": None if step is None else length(step), "gap": length(gap), "warmup": warmup},
         })
@@ -117,6 +120,10 @@ def run(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ...]
 
             print_walkforward(_console(), report)
         else:
+            from app.cli.walkforward_report import skipped_cell_lines
+
+            for line in skipped_cell_lines(report):
+                click.echo(line)
             click.echo(f"follow it with `weaver walkforward show {wf_id[:SHORT]}`; the backtest workers of "
                        "`weaver standalone` or `weaver worker` run it")
         if json_path is not None:

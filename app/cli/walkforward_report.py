@@ -1,7 +1,8 @@
 """`weaver walkforward show`: the walk-forward's read model (the API's, app/glados/routes/walkforwards.py)
 as a report in 100 columns: status, one row per fold, the stitched out-of-sample result beside the
-contrast run, efficiency, parameter stability and the skipped folds. Figures as app/cli/metric_text.py
-writes them, so they read as in `weaver runs show` and the UI."""
+contrast run (on the same test windows, and over the whole window), efficiency, parameter stability, and
+the skipped folds and grid cells. Figures as app/cli/metric_text.py writes them, so they read as in
+`weaver runs show` and the UI."""
 
 from __future__ import annotations
 
@@ -28,7 +29,12 @@ def print_walkforward(console: Console, wf: WalkforwardOut) -> None:
         console.print(line, highlight=False)
     if wf.result is not None or (wf.contrast is not None and wf.contrast.run_id):
         included = f" ({wf.result.folds_included} of {len(wf.folds)} folds)" if wf.result is not None else ""
-        console.print(f"\nout of sample, stitched{included}, vs the whole window optimised in sample", highlight=False)
+        console.print(f"\nout of sample, stitched{included}: each fold's parameters on its test window",
+                      highlight=False)
+        if wf.contrast is not None:
+            console.print("fixed params: the whole window's best cell, chosen with hindsight (in sample), run on\n"
+                          "the same test windows (chained as the stitched curve) and over the whole window",
+                          highlight=False)
         console.print(result_table(wf))
         console.print(efficiency_line(wf), highlight=False)
     if any(v is not None for item in wf.stability for v in item.values):
@@ -36,6 +42,14 @@ def print_walkforward(console: Console, wf: WalkforwardOut) -> None:
         console.print(stability_table(wf))
     for skipped in wf.skipped_folds:
         console.print(f"skipped fold {skipped.index + 1}: {skipped.reason}", highlight=False)
+    for line in skipped_cell_lines(wf):
+        console.print(line, highlight=False)
+
+
+def skipped_cell_lines(wf: WalkforwardOut) -> list[str]:
+    """The grid's cells no fold tried, with why (their parameters break the strategy's rules), as
+    `weaver sweep` lists them."""
+    return [f"skipped {', '.join(f'{k}={v}' for k, v in cell.params.items())}: {cell.reason}" for cell in wf.skipped]
 
 
 def header(wf: WalkforwardOut) -> list[str]:
@@ -99,19 +113,23 @@ def fold_notes(wf: WalkforwardOut) -> list[str]:
 
 
 def result_table(wf: WalkforwardOut) -> Table:
-    stitched = wf.result.metrics if wf.result is not None else {}
-    contrast = wf.contrast.metrics if wf.contrast is not None else {}
+    """Stitched out of sample beside the contrast (the whole window's best cell): on the same test windows,
+    the fair comparison, and over the whole window, a longer span (a Bars row says how much longer)."""
     table = Table()
     table.add_column("measure")
-    table.add_column("out of sample", justify="right")
-    table.add_column("in sample (contrast)", justify="right")
+    table.add_column("out of sample\n(stitched)", justify="right")
+    columns = [wf.result.metrics if wf.result is not None else None]
+    if wf.contrast is not None:
+        table.add_column("fixed params,\nsame test windows", justify="right")
+        table.add_column("fixed params,\nwhole window", justify="right")
+        columns += [(wf.result.contrast_metrics or {}) if wf.result is not None else None, wf.contrast.metrics]
     for name in RESULT_ROWS:
-        table.add_row(_label(name), _figure(stitched, name) if wf.result is not None else "pending",
-                      _figure(contrast, name) if wf.contrast is not None else "not asked")
+        table.add_row(_label(name), *("pending" if m is None else _figure(m, name) for m in columns))
+    table.add_row("Bars", *("pending" if m is None else _count(m.get("bars")) for m in columns))
     if wf.contrast is not None:
         picked = (params_text(wf.grid, wf.contrast.params) if wf.contrast.params is not None
                   else f"none: {wf.contrast.reason}" if wf.contrast.reason else "pending")
-        table.add_row("parameters", "per fold", picked)
+        table.add_row("parameters", "per fold", picked, picked)
     return table
 
 
@@ -151,6 +169,10 @@ def _figure(metrics: Mapping[str, float | None], name: str) -> str:
 def _label(name: str) -> str:
     """The UI's label without its note: "Sharpe (arithmetic, ann.)" → "Sharpe"."""
     return METRICS.get(name, (name, ""))[0].split(" (")[0]
+
+
+def _count(value: float | None) -> str:
+    return DASH if value is None else f"{round(value):,}"
 
 
 def _span(first: datetime, last: datetime) -> str:

@@ -90,11 +90,15 @@ def assert_report(out: str, wf: WalkforwardOut) -> None:
         assert pct(fold.oos_metrics["total_return_pct"]) in line and number(fold.efficiency) in line
     assert [f"fast={f.params['fast']} slow={f.params['slow']}" for f in wf.folds] == [
         "fast=5 slow=20", "fast=8 slow=30", "fast=5 slow=20"]
-    stitched, contrast = wf.result.metrics, wf.contrast.metrics
-    total = row(out, "Total return")
-    assert pct(stitched["total_return_pct"]) in total and pct(contrast["total_return_pct"]) in total
-    equity = row(out, "Final equity")
-    assert dollars(stitched["final_equity"]) in equity and dollars(contrast["final_equity"]) in equity
+    # beside the stitched figures, the whole window's best cell: on the same test windows, then over the whole
+    # window (a trial compared 998 stitched bars with the whole window's 1,260 under one "in sample" heading)
+    stitched, same, whole = wf.result.metrics, wf.result.contrast_metrics, wf.contrast.metrics
+    assert re.search(r"same test windows ┃ +whole window", out), out
+    for label, name, text in (("Total return", "total_return_pct", pct), ("Final equity", "final_equity", dollars),
+                              ("Trades", "trades", lambda v: f"{round(v):,}"), ("Bars", "bars", lambda v: f"{v:,}")):
+        assert re.search(rf"│ +{re.escape(text(stitched[name]))} +│ +{re.escape(text(same[name]))} +│ +"
+                         rf"{re.escape(text(whole[name]))} +│", row(out, label)), (label, row(out, label))
+    assert same["bars"] == stitched["bars"] < whole["bars"]
     assert drawdown(stitched["max_drawdown_pct"]) in row(out, "Max drawdown")
     assert f"{wf.result.folds_included} of 3 folds" in out
     assert re.search(r"│ fast +│ 5 8 5 +│ +2 │", out) and re.search(r"│ slow +│ 20 30 20 +│ +2 │", out)
@@ -228,6 +232,31 @@ def test_bad_folds_and_settings_exit_2_naming_the_field(pg: Container, env: dict
     assert bad_fees.exit_code == 2 and bad_fees.stderr.startswith("error: fees: invalid fee model 'lots'")
     with pg.read_session() as session:
         assert session.scalar(select(Walkforward.id)) is None  # nothing was stored
+
+
+def test_the_direction_defaults_to_the_objectives_better_end_and_its_worse_end_exits_2(
+        pg: Container, env: dict[str, str | None]) -> None:
+    store_walk(pg)
+    worst = weaver(env, *RUN, "--objective", "max_drawdown_pct", "--direction", "max", "--no-wait")
+    assert worst.exit_code == 2
+    assert worst.stderr == "error: direction: max_drawdown_pct is better lower: use direction 'min' (or leave " \
+                           "direction out)\n"
+
+    wf_id = queued_id(weaver(env, *RUN, "--objective", "max_drawdown_pct", "--no-wait"))
+    assert read_model(pg, wf_id).direction == "min"
+    assert "objective: max_drawdown_pct, lowest;" in weaver(env, "walkforward", "show", wf_id).stdout
+
+
+def test_run_and_show_list_the_grid_cells_skipped_with_the_reason(pg: Container, env: dict[str, str | None]) -> None:
+    store_walk(pg)
+    assert RUN[5] == "fast=5,8"
+    queued = weaver(env, *RUN[:5], "fast=5,8,30", *RUN[6:], "--no-wait")  # fast=30 is never below slow
+
+    assert queued.exit_code == 0, queued.output
+    skipped = ["skipped fast=30, slow=20: must be less than slow", "skipped fast=30, slow=30: must be less than slow"]
+    assert queued.stdout.splitlines()[2:4] == skipped, queued.stdout
+    shown = weaver(env, "walkforward", "show", queued_id(queued)).stdout
+    assert shown.splitlines()[-2:] == skipped, shown
 
 
 def test_an_unknown_or_short_id_exits_2_with_what_to_type(pg: Container, env: dict[str, str | None]) -> None:
