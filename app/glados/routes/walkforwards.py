@@ -41,6 +41,7 @@ class FoldOut(Out):
     test_first: datetime
     test_last: datetime
     warmup_bars: int = Field(description="bars before the test window that warm the OOS run's indicators up")
+    warmup_first: datetime | None = Field(None, description="the first warm-up bar (the OOS run's first bar)")
     partial: bool = Field(description="the test window runs past the data's end: shorter than asked")
     sweep_id: str = Field(description="the sweep over the train window (in sample)")
     cells_total: int
@@ -166,6 +167,7 @@ def walkforward_out(session: Any, wf: Walkforward) -> WalkforwardOut:
             oos_status=status.get(f.get("oos_run_id") or ""),
             oos_metrics=metrics.get(f.get("oos_run_id") or "", {}),
             efficiency=f.get("efficiency"), efficiency_reason=f.get("efficiency_reason"),
+            warmup_first=f.get("warmup_first"),
         ))
     contrast_out = None
     if contrast:

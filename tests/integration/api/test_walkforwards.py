@@ -69,6 +69,7 @@ def test_a_walk_forward_through_the_api_shows_each_folds_progress_choice_and_out
         assert fold["oos_status"] == "completed" and fold["oos_metrics"]["bars"] == 50  # the test window alone
         run = client.get(f"/api/v1/runs/{fold['oos_run_id']}").get_json()
         assert run["params"] == fold["params"] and run["end_at"][:10] == fold["test_last"][:10]
+        assert run["start_at"] == fold["warmup_first"] < fold["test_first"]  # the timeline's warm-up band starts here
         growth *= 1 + fold["oos_metrics"]["total_return_pct"] / 100
     result = done["result"]
     assert result["folds_included"] == 3 and result["metrics"]["bars"] == 150

@@ -1384,6 +1384,12 @@ export interface components {
              */
             warmup_bars: number;
             /**
+             * Warmup First
+             * @description the first warm-up bar (the OOS run's first bar)
+             * @default null
+             */
+            warmup_first: string | null;
+            /**
              * Partial
              * @description the test window runs past the data's end: shorter than asked
              */
