@@ -5,8 +5,9 @@ moving averages but only 14 different ones, and computing them was a fifth of a 
 own indicators (app.marvin.indicators, pure functions of their inputs) are remembered, only over
 read-only arrays (bar columns, or outputs remembered here, which are made read-only), so the same
 key can only ever mean the same values. A BarFrame's columns are read-only views, and nothing writes
-into the arrays under them afterwards (a live run's history grows by concatenation, into new arrays). A user's indicator function is always called. The memo is
-bounded; big series (a million-bar backtest runs once) are not kept at all.
+into the arrays under them afterwards (a live run's history grows by concatenation, into new arrays).
+A user's indicator function is always called. The memo is bounded; big series (a million-bar
+backtest runs once) are not kept at all.
 """
 
 from __future__ import annotations
