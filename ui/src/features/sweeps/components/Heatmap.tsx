@@ -1,7 +1,7 @@
 import type { ParamValue, SkippedCell, SweepResult } from '@/lib/api/types';
 import { formatMetric, metricDef, readMetric } from '@/lib/metrics';
 import { heatCentre, heatColor, heatPosition } from './heatColor';
-import { describeCell } from './SkippedCells';
+import { describeCell } from '@/components/form/SkippedCells';
 
 const key = (v: ParamValue) => JSON.stringify(v);
 

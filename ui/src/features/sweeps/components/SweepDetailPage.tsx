@@ -14,7 +14,7 @@ import { useCancelSweep, useSweep, useSweepResults } from '../api/sweeps';
 import { Heatmap } from './Heatmap';
 import { progressText } from './progress';
 import { rank } from './ranking';
-import { SkippedCells } from './SkippedCells';
+import { SkippedCells } from '@/components/form/SkippedCells';
 import { SweepSettings } from './SweepSettings';
 import { usePageTitle } from '@/lib/usePageTitle';
 

@@ -21,7 +21,7 @@ const post = vi.mocked(api.post);
 
 const fold = (index: number, params: Fold['params'], extra: Partial<Fold> = {}): Fold => ({
   index, train_first: '2021-01-04T00:00:00Z', train_last: '2021-12-31T00:00:00Z', test_first: '2022-01-03T00:00:00Z',
-  test_last: '2022-06-30T00:00:00Z', warmup_bars: 50, partial: false, sweep_id: `s${index}`, cells_total: 4, cells_done: 4, cells_cancelled: 0,
+  test_last: '2022-06-30T00:00:00Z', warmup_bars: 50, warmup_first: '2021-10-20T00:00:00Z', partial: false, sweep_id: `s${index}`, cells_total: 4, cells_done: 4, cells_cancelled: 0,
   params, chosen_run_id: params ? `c${index}` : null, in_sample_metrics: params ? { sharpe: 1.25 } : {},
   oos_run_id: params ? `o${index}` : null, oos_status: params ? 'completed' : null,
   oos_metrics: params ? { total_return_pct: 3.5, sharpe: 0.8, trades: 4 } : {}, reason: params ? null : 'no cell made 3 trades',

@@ -3,7 +3,7 @@ import { StatusBadge } from '@/components/ui/Badges';
 import { Button } from '@/components/ui/Button';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { ErrorBanner } from '@/components/ui/Feedback';
-import { SkippedCells } from '@/features/sweeps/components/SkippedCells';
+import { SkippedCells } from '@/components/form/SkippedCells';
 import { Time } from '@/components/ui/Time';
 import { formatMoney } from '@/lib/format';
 import { metricDef } from '@/lib/metrics';
