@@ -73,6 +73,8 @@ def test_a_sigkilled_live_worker_restarted_goes_on_like_an_uninterrupted_twin(
     finally:
         first.kill()
         first.stop()
+    # Down for two one-second bars at least: a restart that boots within the bar would miss none.
+    time.sleep(2.0)
     second = spawn_workers(pg, stack, processes=1, queues="live", extra_env=alpaca)
     try:
         tick_both(4)
