@@ -73,14 +73,21 @@ class TickScheduler:
         self._jobs: dict[str, str] = {}  # run id -> timeframe
         self._frames: dict[str, str] = {}  # timeframe -> its bar job's id
         self._lock = threading.Lock()
+        self._stopping = False
         self.alive_at: datetime | None = None
 
     def start(self) -> None:
+        self._stopping = False
         self.scheduler.add_job(self.sync, "interval", seconds=self.sync_seconds, id=SYNC_JOB,
                                next_run_time=self.clock.now())
         self.scheduler.start()
 
     def stop(self) -> None:
+        # APScheduler's shutdown holds its job-store lock while it waits for running jobs, so a sync
+        # adding or removing a bar job just then waited for that lock forever (a CI teardown hung 240 s).
+        # Once `_stopping` is set under our lock, no sync touches the scheduler's jobs again.
+        with self._lock:
+            self._stopping = True
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
 
@@ -91,6 +98,8 @@ class TickScheduler:
             active = {run_id: timeframe for run_id, timeframe in session.execute(
                 select(Run.id, Run.timeframe).where(Run.mode.in_(("paper", "live")), Run.status == "running"))}
         with self._lock:
+            if self._stopping:
+                return
             for run_id in set(self._jobs) - set(active):
                 del self._jobs[run_id]
                 log.info("stopped ticking run", extra={"run_id": run_id})
