@@ -92,7 +92,7 @@ def annualised_pct(total_return_pct: float | None, bars: float | None, bars_per_
 # Below this in-sample yearly rate (percentage points) the ratio is not computed: 1 % a year is within what
 # one trade's timing or a few trades' costs move, so the ratio would measure that noise, and it grows
 # without bound as the rate nears zero (a trial read a fold's efficiency as -1,142.35). From 1 % up, the
-# ratio is at most the OOS rate's own size in percent (-22.8 % a year out of sample: at worst -22.8).
+# ratio is at most the OOS rate's own size in percent (an OOS rate of -20 % a year: at worst -20).
 NEAR_ZERO_PCT = 1.0
 
 
