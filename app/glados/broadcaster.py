@@ -92,7 +92,7 @@ class Broadcaster:
                 swept = time.monotonic()
                 self._end_departed()
             try:
-                while True:
+                while not self._skipped_unwatched():
                     with self.container.read_session() as session:
                         events = read_events(session, self._seq, limit=1000)
                     if not events:
@@ -102,6 +102,18 @@ class Broadcaster:
                 log.exception("broadcaster could not read the outbox; retrying")
                 self._stopping.wait(1.0)
             version = self.container.notifier.wait(version, timeout=self.poll_seconds)
+
+    def _skipped_unwatched(self) -> bool:
+        """With no subscriber, move on to the newest event without reading any: nobody would be handed
+        them, and a client that comes later replays from the outbox itself. A sweep's cells write
+        hundreds of events a second, and reading them for nobody took the web process's CPU from the
+        workers. Under the lock, so a client subscribing meanwhile starts from where this leaves off."""
+        with self._lock:
+            if self._subscribers:
+                return False
+            with self.container.read_session() as session:
+                self._seq = max(self._seq, last_seq(session))
+            return True
 
     def _end_departed(self) -> None:
         """End the streams whose clients have left, so each gives back its subscription and its thread

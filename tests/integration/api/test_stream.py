@@ -122,3 +122,43 @@ def test_many_clients_each_get_every_event(app: Flask, pg: Container) -> None:
         for thread in threads:
             thread.join(10)
     assert all(results[i] == list(range(20)) for i in range(10))
+
+
+def test_with_no_client_the_broadcaster_reads_no_event_and_a_later_client_still_gets_what_it_asks_for(
+        pg: Container, monkeypatch) -> None:
+    """A sweep writes hundreds of events a second; with nobody watching, the web process only moves on to
+    the newest one. A client that comes later gets the events from then on, or replays what it missed."""
+    from app.events.reader import last_seq
+    from app.glados import broadcaster as module
+
+    reads: list[int] = []
+
+    def counted(session, after, **kwargs):  # noqa: ANN001, ANN202
+        reads.append(after)
+        return read_events(session, after, **kwargs)
+
+    monkeypatch.setattr(module, "read_events", counted)
+    follower = module.Broadcaster(pg, poll_seconds=0.05)
+    follower.start()
+    try:
+        with pg.read_session() as session:
+            before = last_seq(session)
+        emit(pg, "run-q", 5)
+        with pg.read_session() as session:
+            newest = last_seq(session)
+        deadline = time.monotonic() + 5
+        while follower.seq < newest and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert follower.seq == newest and reads == []
+        sub = follower.subscribe(run_id="run-q")
+        assert sub.start_seq == newest
+        emit(pg, "run-q", 1, start=5)
+        event = sub.queue.get(timeout=5)
+        assert event.payload["bars_done"] == 5 and event.seq > newest
+        assert sub.queue.empty()
+        with pg.read_session() as session:  # what the client missed is all in the outbox for its replay
+            missed = read_events(session, before, run_id="run-q")
+        assert [e.payload["bars_done"] for e in missed] == [0, 1, 2, 3, 4, 5]
+        follower.unsubscribe(sub)
+    finally:
+        follower.stop()
