@@ -15,11 +15,13 @@ from sqlalchemy import select
 
 from app.bootstrap import Container, build_services
 from app.cli import main
+from app.events.commands import StartBacktests
 from app.greta.stitch import annualised_pct
 from app.marvin.bars import ns_to_datetime
 from app.services.walkforward_specs import WalkforwardCreate
 from app.walle.models import Run, Sweep, Walkforward
 from app.walle.repositories import BarRepository, RunRecords, RunRepository
+from tests.integration.api.conftest import issued
 
 SETTINGS = {"symbols": ["AAPL"], "timeframe": "1Day", "cash": "10000"}
 GRID = {"fast": [5, 8], "slow": [20, 30]}
@@ -99,6 +101,11 @@ def test_a_walk_forward_chooses_each_folds_brute_force_best_and_runs_it_out_of_s
         cells = {sweep_id: session.scalars(select(Run.id).where(Run.sweep_id == sweep_id)).all()
                  for sweep_id in sweeps}
         assert [len(cells[s]) for s in sweeps] == [4, 4, 4, 4]
+    # Four sweeps fan out together: the walk-forward's 16 cells go as 8 messages (sweep_message_size),
+    # two of two cells per sweep, where a sweep alone sends its 4 cells as 4 messages.
+    batches = [set(c.run_ids) for c in issued(pg) if isinstance(c, StartBacktests)]
+    assert sorted(map(len, batches)) == [2] * 8
+    assert all(any(batch <= set(cells[s]) for s in sweeps) for batch in batches)
     for sweep_id in (sweeps[2], sweeps[3], sweeps[0], sweeps[1]):  # sweeps finishing in any order
         assert services.backtests.execute_many(list(cells[sweep_id])) == "done"
 
