@@ -92,6 +92,14 @@ class SimBroker:
         self._value_unit = self.units.scale * PRICE_SCALE // 100  # qty units × price units per cent
         self._slips = not isinstance(slippage, NoSlippage)
 
+    def release(self) -> None:
+        """After a batch run nobody asks the broker again: drop the references that point back at it
+        (the runner as its cursor, the sizer's, the account view's and its positions'), so the broker,
+        its orders and its book go by reference counting once the result does, instead of waiting for
+        the cyclic collector. A sweep worker keeps the collector off through a message's cells."""
+        self.cursor = _Start()
+        self.sizer = self.account = None  # type: ignore[assignment]
+
     @cached_property
     def trade_days(self) -> np.ndarray:
         """Each bar's trading date (days since 1970), for dated fees; worked out only if needed."""
