@@ -14,6 +14,7 @@ import dramatiq
 
 from app.events.commands import decode
 from app.events.context import correlated
+from app.greta.records import collector_paused
 from app.logs import bind_context, clear_context
 from workers.runtime import runtime
 
@@ -36,7 +37,13 @@ def handle(message: dict[str, Any]) -> Any:
 
 def declare_actors(broker: dramatiq.Broker) -> dict[str, dramatiq.Actor]:
     def backtest_command(message: dict[str, Any]) -> None:
-        if handle(message) == "busy":
+        # The cyclic collector waits for the end of the message. A finished backtest leaves no cycle
+        # (run_backtest), but a group of sweep cells' results stays alive until its store, and every
+        # collection the store's allocations set off walked all their orders again: a sweep's
+        # messages used 12-15 % less CPU with it paused. What a message leaves is collected after it.
+        with collector_paused():
+            outcome = handle(message)
+        if outcome == "busy":
             # Another worker is executing it, or did until it died: look again once its
             # heartbeat would have gone stale, so a dead worker's run is always taken over.
             delay_ms = int(runtime().backtests.stale_after.total_seconds() * 1000) + 1000
