@@ -14,15 +14,13 @@ from typing import Any
 
 import numpy as np
 
-from app.greta.records import BacktestResult, EquityCurve
+from app.greta.records import BacktestResult
 from app.greta.specs import FeeSpec, SlippageSpec
 from app.walle.bulk import bulk_insert
 from app.walle.models import EquityPoint, Fill, Order, Position, Run, RunMetric, Trade
-from app.walle.packed_arrays import Int8Array, register_packed_arrays
 from app.walle.uow import UnitOfWork
 
 E4 = Decimal("0.0001")
-SUMMARY_POINTS = 200
 
 
 def row_id(run_id: str, local_id: str) -> str:
@@ -39,11 +37,13 @@ def write_result(uow: UnitOfWork, run_id: str, result: BacktestResult) -> None:
 
 
 def write_summary(uow: UnitOfWork, run_id: str, result: BacktestResult) -> None:
-    """What a sweep's table and charts need of a cell: metrics, positions and an equity curve of at
-    most SUMMARY_POINTS points. Its orders, fills, trades and full curve are the same backtest's,
-    rebuilt on demand (BacktestService.complete_records): storing a thousand trades and forty thousand
-    points for every cell would cost several times more than running it. Nothing to clear first:
-    a run has records only once completed, and a completed run never runs again."""
+    """What a sweep's table needs of a cell: its metrics and positions. Its orders, fills, trades and
+    equity curve are the same backtest's, rebuilt on demand (BacktestService.complete_records) before
+    anything reads them: storing a thousand trades and forty thousand points for every cell would cost
+    several times more than running it. (A 200-point summary curve was stored too, but every reader -
+    the equity, export, analysis, robustness and drift routes - rebuilt the full curve first, so nothing
+    read it; it was a third of a sweep's Postgres time.) Nothing to clear first: a run has records only
+    once completed, and a completed run never runs again."""
     write_summaries(uow, [(run_id, result)])
 
 
@@ -52,16 +52,10 @@ def write_summaries(uow: UnitOfWork, cells: Sequence[tuple[str, BacktestResult]]
     together (one round trip): a short cell's time goes to the engine."""
     if uow.session.get_bind().dialect.name != "postgresql":
         for run_id, result in cells:
-            summary = _summary_curve(result.equity)
             _write_outcome(uow, run_id, result)
-            bulk_insert(uow.session, EquityPoint.__table__, [  # type: ignore[arg-type]
-                {"run_id": run_id, "ts": p.ts, "equity": p.equity, "cash": p.cash, "benchmark": p.benchmark}
-                for p in summary.points()
-            ])
         return
     run_ids = [run_id for run_id, _ in cells]
     positions, metrics = _Columns(), _Columns()
-    curves = []
     for cell, (run_id, result) in enumerate(cells, start=1):
         for p in result.positions:
             if p.qty != 0:
@@ -69,21 +63,12 @@ def write_summaries(uow: UnitOfWork, cells: Sequence[tuple[str, BacktestResult]]
                               p.realized_pl, result.end)
         for name, value in sorted(result.metrics.items()):
             metrics.add(cell, name, None if value is None else float(value))
-        curves.append(_summary_curve(result.equity))
-    # The points' columns go packed (app/walle/packed_arrays.py), each point naming its run by its place
-    # in `run_ids`: exact integers, scaled by Postgres (µs → timestamptz, e4 → numeric).
-    equity = [Int8Array(np.repeat(np.arange(1, len(curves) + 1), [len(c) for c in curves]))] + [
-        Int8Array(np.concatenate([column(c) for c in curves]) if curves else [])
-        for column in (lambda c: c.ts // 1000, lambda c: c.equity_e4, lambda c: c.cash_e4, lambda c: c.benchmark_e4)]
     connection = uow.session.connection().connection.driver_connection  # type: ignore[union-attr]
-    register_packed_arrays(connection)
     with connection.pipeline(), connection.cursor() as cursor:
         if positions.rows:
             cursor.execute(_PG_POSITIONS, positions.values, prepare=True)
         if metrics.rows:
             cursor.execute(_PG_METRICS, [run_ids, *metrics.values], prepare=True)
-        if len(equity[0].values):
-            cursor.execute(_PG_EQUITY, [run_ids, *equity], prepare=True)
 
 
 class _Columns:
@@ -102,13 +87,7 @@ class _Columns:
         self.rows += 1
 
 
-def _summary_curve(curve: EquityCurve) -> EquityCurve:
-    """At most SUMMARY_POINTS points of the curve, first and last included, evenly spread."""
-    picks = np.unique(np.linspace(0, len(curve) - 1, min(len(curve), SUMMARY_POINTS)).astype(np.int64))
-    return EquityCurve(curve.ts[picks], curve.equity_e4[picks], curve.cash_e4[picks], curve.benchmark_e4[picks])
-
-
-# Sweep cells' summaries as three fixed statements over arrays (prepared once per connection).
+# Sweep cells' summaries as two fixed statements over arrays (prepared once per connection).
 _PG_POSITIONS = (
     "INSERT INTO positions (id, run_id, symbol, qty, avg_price, mark_price, realized_pl, updated_at) "
     "SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::numeric[], %s::numeric[], %s::numeric[], "
@@ -118,13 +97,6 @@ _PG_METRICS = (  # a metric names its run by its place in the first array
     "INSERT INTO run_metrics (run_id, name, value) SELECT (%s::text[])[cell], name, value "
     "FROM unnest(%s::int4[], %s::text[], %s::float8[]) AS t(cell, name, value)"
 )
-_PG_EQUITY = (  # so does a point, and its columns are packed int8[] (app/walle/packed_arrays.py)
-    "INSERT INTO equity_points (run_id, ts, equity, cash, benchmark) "
-    "SELECT (%s::text[])[cell::int4], timestamptz 'epoch' + us * interval '1 microsecond', equity * 0.0001, "
-    "cash * 0.0001, benchmark * 0.0001 FROM unnest(%b::int8[], %b::int8[], %b::int8[], %b::int8[], %b::int8[]) "
-    "AS t(cell, us, equity, cash, benchmark)"
-)
-
 
 def _stamps(ts: np.ndarray) -> list[str]:
     """Epoch nanoseconds → ISO text in UTC, to the microsecond (what timestamptz keeps)."""
