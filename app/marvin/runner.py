@@ -55,6 +55,17 @@ class BarListener(Protocol):
     def on_bar(self, index: int) -> None: ...
 
 
+def mostly_zero_list(values: np.ndarray) -> list[float]:
+    """`values.tolist()`, every +0.0 in it the same float object. A `next_only_when` signal is zero on
+    most bars, and making one float per bar, then freeing them, cost a 15,000-bar walk-forward cell
+    6 % of its time; the list reads the same values (-0.0 and NaN kept as they are)."""
+    out = [0.0] * len(values)
+    keep = np.flatnonzero((values != 0.0) | np.signbit(values) | np.isnan(values))
+    for index, value in zip(keep.tolist(), values[keep].tolist(), strict=True):
+        out[index] = value
+    return out
+
+
 class StrategyRunner:
     """One strategy instance, its Lines and indicator specs, and the order verbs' path to the gateway."""
 
@@ -339,7 +350,8 @@ class StrategyRunner:
         groups: dict[int, list[tuple[Callable[[Any], None], list[Any]]]] = {}
         for line in self._lines:
             if line.ref not in sources:
-                sources[line.ref] = self._array(line.ref).tolist()
+                array = self._array(line.ref)
+                sources[line.ref] = mostly_zero_list(array) if line.ref == self._wake else array.tolist()
             groups.setdefault(market.index_of(line.symbol), []).append((line.append, sources[line.ref]))
         if self._wake is not None and market.aligned and not self.listening:
             values = self._array(self._wake)
