@@ -239,6 +239,16 @@ def shifted(values: dict[str, list[int]]) -> dict[str, list[int]]:
     return {name: [v + 1 for v in vs] for name, vs in values.items()}
 
 
+def wait_finished(api: requests.Session, url: str, minutes: int) -> dict:
+    """GET `url` every POLL_SECONDS until its status is final; its last state."""
+    deadline = time.monotonic() + minutes * 60
+    while (state := api.get(url, timeout=30).json())["status"] not in ("completed", "failed", "cancelled"):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{url} did not finish in {minutes} minutes: {state['status']}")
+        time.sleep(POLL_SECONDS)
+    return state
+
+
 def timed_sweep(stack: Stack, api: requests.Session, values: dict[str, list[int]]) -> tuple[int, float]:
     """Post one sweep and wait for it: its cell count and the seconds from the POST to its last cell's
     `finished_at`."""
@@ -248,12 +258,7 @@ def timed_sweep(stack: Stack, api: requests.Session, values: dict[str, list[int]
                                   "cash": "100000", "grid": values}, timeout=30)
     answer.raise_for_status()
     sweep = answer.json()
-    deadline = time.monotonic() + 600
-    while (state := api.get(f"{base}/{sweep['id']}", timeout=30).json())["status"] not in (
-            "completed", "failed", "cancelled"):
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"the sweep did not complete in 10 minutes: {state}")
-        time.sleep(POLL_SECONDS)
+    state = wait_finished(api, f"{base}/{sweep['id']}", minutes=10)
     if state["status"] != "completed" or state["failed"]:
         raise RuntimeError(f"sweep {state['status']}, {state['failed']} cells failed")
     last = stack.db.execute("SELECT max(finished_at) FROM runs WHERE sweep_id = %s",

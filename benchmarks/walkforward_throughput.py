@@ -38,7 +38,6 @@ from app.marvin import BarFrame, indicator_memo
 from benchmarks.common import scratch_postgres
 from benchmarks.sweep_throughput import (
     KINDS,
-    POLL_SECONDS,
     TOKEN,
     CpuSnapshot,
     Stack,
@@ -46,6 +45,7 @@ from benchmarks.sweep_throughput import (
     grid,
     stack_on,
     store_bars,
+    wait_finished,
 )
 
 WARMUP = 200  # bars before each test window for the OOS run's indicators (the slowest SMA is 90)
@@ -117,12 +117,7 @@ def timed_walkforward(stack: Stack, api: requests.Session, plan: Plan, shift: in
     wf = answer.json()
     if len(wf["folds"]) != plan.folds:
         raise RuntimeError(f"{len(wf['folds'])} folds planned, not {plan.folds}: {wf['skipped_folds']}")
-    deadline = time.monotonic() + 900
-    while (state := api.get(f"{base}/{wf['id']}", timeout=30).json())["status"] not in (
-            "completed", "failed", "cancelled"):
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"the walk-forward did not complete in 15 minutes: {state['status']}")
-        time.sleep(POLL_SECONDS)
+    state = wait_finished(api, f"{base}/{wf['id']}", minutes=15)
     if state["status"] != "completed" or state["cells_done"] != plan.backtests:
         raise RuntimeError(f"walk-forward {state['status']} ({state['error']}), {state['cells_done']} of "
                            f"{plan.backtests} backtests done")
