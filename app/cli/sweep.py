@@ -108,6 +108,10 @@ def _refuse_bad_names_and_values(strategy: str, specs: dict[str, Param], grid: d
     unknown = unknown_parameters(strategy, specs, {**grid, **fixed})
     if unknown:
         raise click.UsageError(unknown)
+    both = sorted(set(grid) & set(fixed))
+    if both:
+        raise click.UsageError(f"{', '.join(both)}: given with --grid and --param; a parameter is either swept "
+                               "or fixed")
     problems = [f"--{option} {name}: {why}" for option, texts in (("grid", grid), ("param", _listed(fixed)))
                 for name, why in value_problems(specs, _parsed(specs, texts)).items()]
     if problems:

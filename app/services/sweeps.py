@@ -20,7 +20,7 @@ from sqlalchemy import func, select, update
 from app.events.commands import CreateSweepCells, StartBacktests, issue
 from app.marvin.params import Param, unknown_parameters, value_problems
 from app.services import idempotency, strategies
-from app.services.errors import NotFound, ServiceError, ValidationFailed
+from app.services.errors import Conflict, NotFound, ServiceError, ValidationFailed
 from app.services.runs import RunService, now, transition
 from app.services.specs import RunCreate, SweepCreate
 from app.walle.models import Run, Sweep
@@ -80,6 +80,10 @@ def request_problems(strategy: str, specs: Mapping[str, Param], grid: dict[str, 
     one parameter it refuses on their own (`grid.fast: "5x" must be an integer`)."""
     problems = {field: unknown for field, names in (("grid", grid), ("params", params))
                 if (unknown := unknown_parameters(strategy, specs, names))}
+    both = sorted(set(grid) & set(params))
+    if both:
+        problems["params"] = (f"{', '.join(both)} {'is' if len(both) == 1 else 'are'} in the grid too: "
+                              "a parameter is either swept or fixed")
     problems.update({f"grid.{name}": why for name, why in value_problems(specs, grid).items()})
     problems.update({f"params.{name}": why
                      for name, why in value_problems(specs, {n: [v] for n, v in params.items()}).items()})
@@ -219,8 +223,10 @@ class SweepService:
             uow.commit()
 
     def cancel(self, sweep_id: str) -> Sweep:
+        """Cancel every unfinished cell; a Conflict (409) once the sweep has finished, which it keeps as it was."""
         with self.uow() as uow:
             sweep = self._get(uow, sweep_id)
+            self._refuse_finished(sweep)
             runs, _ = uow.runs.list(RunFilter(sweep_id=sweep_id), limit=100_000)
             # Events last, in one insert: the outbox lock after the runs' and the sweep's rows, in the
             # order a worker storing a cell takes them (the other order could wait in a circle).
@@ -228,6 +234,9 @@ class SweepService:
                 for run in runs:
                     if run.status in ("created", "queued", "running"):
                         transition(uow, run, "cancelled", error="sweep cancelled")
+                uow.session.flush()
+                uow.session.refresh(sweep, with_for_update=True)  # a worker may have stored the last cell meanwhile
+                self._refuse_finished(sweep)
                 sweep.status = "cancelled"
                 uow.session.flush()
                 progress = progress_of(uow.sweeps.status_counts(sweep_id))
@@ -235,6 +244,11 @@ class SweepService:
                                                     "done": progress.done, "total": progress.total})
             uow.commit()
             return sweep
+
+    @staticmethod
+    def _refuse_finished(sweep: Sweep) -> None:
+        if sweep.status in ("completed", "failed", "cancelled"):
+            raise Conflict(f"sweep {sweep.id} is {sweep.status}: nothing to cancel")
 
     @staticmethod
     def _get(uow: UnitOfWork, sweep_id: str) -> Sweep:

@@ -62,3 +62,29 @@ def test_results_refuse_an_unknown_sort_key_and_write_counts_as_integers(pg: Con
         assert type(metrics["trades"]) is int and type(metrics["orders_rejected"]) is int
         assert type(metrics["max_drawdown_bars"]) is int
     assert '"bars":120,' in client.get(f"/api/v1/sweeps/{sweep['id']}/results").get_data(as_text=True).replace(" ", "")
+
+
+def test_a_parameter_both_swept_and_fixed_is_refused_on_params(pg: Container, client: FlaskClient) -> None:
+    """Which of the two would a cell use? The grid's, silently, until it was refused."""
+    store_daily_bars(pg, "AAPL", days=60)
+    refused = client.post("/api/v1/sweeps", json={**BODY, "grid": {"fast": [5, 10]}, "params": {"fast": 7}})
+    assert refused.status_code == 422, refused.get_json()
+    assert refused.get_json()["details"]["fields"] == {
+        "params": "fast is in the grid too: a parameter is either swept or fixed"}
+    with pg.read_session() as session:
+        assert session.scalars(select(Run.id)).all() == []
+
+
+def test_cancelling_a_finished_sweep_is_a_409_and_it_stays_completed(pg: Container, client: FlaskClient) -> None:
+    store_daily_bars(pg, "AAPL", days=120)
+    sweep = client.post("/api/v1/sweeps", json={**BODY, "grid": {"fast": [5, 10], "slow": [20]}}).get_json()
+    services = build_services(pg.settings, container=pg)
+    services.sweeps.create_cells(sweep["id"])
+    with pg.read_session() as session:
+        cells = session.scalars(select(Run.id).where(Run.sweep_id == sweep["id"])).all()
+    services.backtests.execute_many(list(cells))
+    refused = client.post(f"/api/v1/sweeps/{sweep['id']}/cancel")
+    assert refused.status_code == 409, refused.get_json()
+    assert refused.get_json()["message"] == f"sweep {sweep['id']} is completed: nothing to cancel"
+    after = client.get(f"/api/v1/sweeps/{sweep['id']}").get_json()
+    assert after["status"] == "completed" and after["done"] == after["total"] == 2

@@ -60,3 +60,10 @@ def test_a_parameter_the_strategy_lacks_is_refused_once_by_name_with_the_ones_it
         assert f"sma_cross has no parameter '{name}'; its parameters are fast, slow, percent, allow_short" in (
             refused.output)
         assert refused.output.count("no parameter") == 1 and "unknown parameter" not in refused.output
+
+
+def test_a_parameter_both_swept_and_fixed_is_refused():
+    refused = CliRunner().invoke(main, ["sweep", "--strategy", "sma_cross", "--grid", "fast=5,8", "--param", "fast=7",
+                                        "--synthetic", "A:200"])
+    assert refused.exit_code == 2, refused.output
+    assert "fast: given with --grid and --param; a parameter is either swept or fixed" in refused.output
