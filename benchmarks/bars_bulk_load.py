@@ -71,7 +71,7 @@ def store(container: Any, symbol: str, data: dict[str, Any], chunk: int, *, bloc
             if blocks:
                 bars.insert_columns(symbol, "1Min", data["ts"][part], *values, source="synthetic")
             else:
-                bars._copy_rows(cursor, sid, data["ts"][part], values)  # the write as it was before blocks
+                bars._copy_rows(cursor, sid, data["ts"][part], values, None)  # the write as it was before blocks
         uow.commit()
     return time.perf_counter() - started
 
