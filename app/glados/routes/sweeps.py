@@ -41,10 +41,12 @@ class SweepOut(Out):
     status: str = Field(description="creating (its cells are being made), running, completed, cancelled or failed")
     error: str | None = Field(None, description="why a sweep failed")
     created_at: datetime
+    params: dict[str, Any] | None = Field(None, description="the fixed parameters every cell shares")
     total: int = 0
     done: int = 0
     failed: int = 0
-    progress: float = 0.0
+    cancelled: int = Field(0, description="cells cancelled before they finished")
+    progress: float = Field(0.0, description="cells finished (done, failed or cancelled) over total")
     skipped: list[SkippedCellOut] = Field(default_factory=list,
                                           description="grid cells with invalid parameters, not counted in total")
     walkforward_id: str | None = Field(None, description="the walk-forward this sweep optimises a window of")
@@ -82,7 +84,7 @@ def sweep_out(session: Any, sweep: Sweep) -> SweepOut:
     finished = progress.done + progress.failed + progress.cancelled
     total = sweep.total if sweep.total is not None else progress.total
     return SweepOut.model_validate(sweep).model_copy(update={
-        "total": total, "done": progress.done, "failed": progress.failed,
+        "total": total, "done": progress.done, "failed": progress.failed, "cancelled": progress.cancelled,
         "progress": min(finished / total, 1.0) if total else 0.0,
     })
 
@@ -150,7 +152,8 @@ def _check_sort(sort: str, sweep: Sweep, rows: list[SweepResultOut]) -> None:
     raise ValidationFailed({"sort": f"no metric or parameter {sort!r}; choose from {choices}"})
 
 
-@endpoint(bp, "/<sweep_id>/cancel", "POST", summary="Cancel every unfinished cell", response=SweepOut, status=202)
+@endpoint(bp, "/<sweep_id>/cancel", "POST", summary="Cancel every unfinished cell", response=SweepOut, status=202,
+          errors=(404, 409))
 def cancel_sweep(sweep_id: str) -> SweepOut:
     _sweeps().cancel(sweep_id)
     return get_sweep.__wrapped__(sweep_id)  # type: ignore[attr-defined]

@@ -73,6 +73,10 @@ def test_a_parameter_both_swept_and_fixed_is_refused_on_params(pg: Container, cl
         "params": "fast is in the grid too: a parameter is either swept or fixed"}
     with pg.read_session() as session:
         assert session.scalars(select(Run.id)).all() == []
+    fixed = client.post("/api/v1/sweeps", json={**BODY, "grid": {"fast": [5, 10]}, "params": {"slow": 40}})
+    assert fixed.status_code == 201, fixed.get_json()
+    assert fixed.get_json()["params"] == {"slow": 40}  # what every cell shares, shown with the sweep
+    assert client.get(f"/api/v1/sweeps/{fixed.get_json()['id']}").get_json()["params"] == {"slow": 40}
 
 
 def test_cancelling_a_finished_sweep_is_a_409_and_it_stays_completed(pg: Container, client: FlaskClient) -> None:

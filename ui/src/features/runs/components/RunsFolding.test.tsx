@@ -27,7 +27,8 @@ function run(id: string, name: string, sweepId: string | null, sharpe: number): 
 
 const SWEEP: Sweep = {
   id: 'sweep-1', name: 'fast grid', strategy: 'sma_cross', grid: { fast: [5, 10, 20] }, settings: {},
-  status: 'completed', error: null, created_at: '2024-01-02T14:00:00Z', total: 3, done: 3, failed: 0, progress: 1,
+  status: 'completed', error: null, created_at: '2024-01-02T14:00:00Z', total: 3, done: 3, failed: 0, cancelled: 0,
+  params: null, progress: 1,
   skipped: [], walkforward_id: null, fold: null,
 } as Sweep;
 const [PLAIN_A, PLAIN_B, PLAIN_C] = [run('plain-a', 'plain a', null, 0.4), run('plain-b', 'plain b', null, 0.9),

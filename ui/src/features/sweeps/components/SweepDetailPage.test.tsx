@@ -14,8 +14,8 @@ const get = vi.mocked(api.get);
 
 const CREATING: Sweep = {
   id: 's1', name: 'big grid', strategy: 'sma_cross', grid: { fast: [2, 3], slow: [50, 60] }, settings: {},
-  status: 'creating', error: null, created_at: '2026-12-02T21:00:00Z', total: 1000, done: 0, failed: 0,
-  progress: 0, skipped: [], walkforward_id: null, fold: null,
+  status: 'creating', error: null, created_at: '2026-12-02T21:00:00Z', total: 1000, done: 0, failed: 0, cancelled: 0,
+  params: null, progress: 0, skipped: [], walkforward_id: null, fold: null,
 };
 
 function renderPage(sweep: Sweep) {

@@ -2506,6 +2506,14 @@ export interface components {
              */
             created_at: string;
             /**
+             * Params
+             * @description the fixed parameters every cell shares
+             * @default null
+             */
+            params: {
+                [key: string]: unknown;
+            } | null;
+            /**
              * Total
              * @default 0
              */
@@ -2521,7 +2529,14 @@ export interface components {
              */
             failed: number;
             /**
+             * Cancelled
+             * @description cells cancelled before they finished
+             * @default 0
+             */
+            cancelled: number;
+            /**
              * Progress
+             * @description cells finished (done, failed or cancelled) over total
              * @default 0
              */
             progress: number;
@@ -5907,6 +5922,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Illegal state transition or conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
