@@ -14,6 +14,18 @@ BODY = {"strategy": "sma_cross", "symbols": ["AAPL"], "timeframe": "1Day", "cash
 PARAMETERS = "sma_cross has no parameter 'slwo'; its parameters are fast, slow, percent, allow_short"
 
 
+def finished_sweep(pg: Container, client: FlaskClient) -> dict:
+    """A two-cell sweep on 120 days, its cells run as a worker runs them; the sweep as POST answered it."""
+    store_daily_bars(pg, "AAPL", days=120)
+    sweep = client.post("/api/v1/sweeps", json={**BODY, "grid": {"fast": [5, 10], "slow": [20]}}).get_json()
+    services = build_services(pg.settings, container=pg)
+    services.sweeps.create_cells(sweep["id"])
+    with pg.read_session() as session:
+        cells = session.scalars(select(Run.id).where(Run.sweep_id == sweep["id"])).all()
+    services.backtests.execute_many(list(cells))
+    return sweep
+
+
 def test_a_grid_value_of_the_wrong_type_or_out_of_bounds_is_refused_naming_the_parameter_and_value(
         pg: Container, client: FlaskClient) -> None:
     store_daily_bars(pg, "AAPL", days=60)
@@ -39,13 +51,7 @@ def test_an_unknown_fixed_parameter_is_refused_on_params_by_name(pg: Container, 
 
 
 def test_results_refuse_an_unknown_sort_key_and_write_counts_as_integers(pg: Container, client: FlaskClient) -> None:
-    store_daily_bars(pg, "AAPL", days=120)
-    sweep = client.post("/api/v1/sweeps", json={**BODY, "grid": {"fast": [5, 10], "slow": [20]}}).get_json()
-    services = build_services(pg.settings, container=pg)
-    services.sweeps.create_cells(sweep["id"])
-    with pg.read_session() as session:
-        cells = session.scalars(select(Run.id).where(Run.sweep_id == sweep["id"])).all()
-    services.backtests.execute_many(list(cells))
+    sweep = finished_sweep(pg, client)
 
     bogus = client.get(f"/api/v1/sweeps/{sweep['id']}/results?sort=bogus")
     assert bogus.status_code == 422, bogus.get_json()
@@ -80,13 +86,7 @@ def test_a_parameter_both_swept_and_fixed_is_refused_on_params(pg: Container, cl
 
 
 def test_cancelling_a_finished_sweep_is_a_409_and_it_stays_completed(pg: Container, client: FlaskClient) -> None:
-    store_daily_bars(pg, "AAPL", days=120)
-    sweep = client.post("/api/v1/sweeps", json={**BODY, "grid": {"fast": [5, 10], "slow": [20]}}).get_json()
-    services = build_services(pg.settings, container=pg)
-    services.sweeps.create_cells(sweep["id"])
-    with pg.read_session() as session:
-        cells = session.scalars(select(Run.id).where(Run.sweep_id == sweep["id"])).all()
-    services.backtests.execute_many(list(cells))
+    sweep = finished_sweep(pg, client)
     refused = client.post(f"/api/v1/sweeps/{sweep['id']}/cancel")
     assert refused.status_code == 409, refused.get_json()
     assert refused.get_json()["message"] == f"sweep {sweep['id']} is completed: nothing to cancel"
