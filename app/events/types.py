@@ -178,7 +178,7 @@ def build_registry() -> EventRegistry:
     registry.register("position.changed", PositionChanged)
     for status in ("created", "progress", "completed", "cancelled", "failed"):
         registry.register(f"sweep.{status}", SweepChanged)
-    for status in ("testing", "completed", "cancelled", "failed"):
+    for status in ("created", "testing", "completed", "cancelled", "failed"):
         registry.register(f"walkforward.{status}", WalkforwardChanged)
     registry.register("risk.breached", RiskBreached)
     registry.register("reconcile.repaired", Reconciled)

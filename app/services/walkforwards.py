@@ -109,6 +109,8 @@ class WalkforwardService:
                 issue(uow.outbox, CreateSweepCells(sweep.id))
                 wf.contrast = {"sweep_id": sweep.id, "chosen_run_id": None, "params": None, "run_id": None,
                                "reason": None}
+            uow.session.flush()
+            emit(uow, wf, "walkforward.created")  # other tabs' lists show it at once, as a sweep's `sweep.created`
             uow.commit()
         return wf
 
@@ -393,10 +395,11 @@ def listing(session: Session, limit: int, offset: int = 0) -> tuple[list[Summary
     return out, total
 
 
-def emit(uow: UnitOfWork, wf: Walkforward) -> None:
+def emit(uow: UnitOfWork, wf: Walkforward, event_type: str | None = None) -> None:
+    """`walkforward.<status>` (or `event_type`) with the cells done so far, for the stream."""
     cells = progress(uow.session, wf)
-    uow.outbox.emit(f"walkforward.{wf.status}", {"walkforward_id": wf.id, "status": wf.status,
-                                                 "done": cells.finished, "total": cells.total})
+    uow.outbox.emit(event_type or f"walkforward.{wf.status}", {"walkforward_id": wf.id, "status": wf.status,
+                                                               "done": cells.finished, "total": cells.total})
 
 
 def _check_objective(spec: WalkforwardCreate, ts: np.ndarray, folds: list[Fold]) -> None:

@@ -25,6 +25,9 @@ def test_a_walk_forward_through_the_api_shows_each_folds_progress_choice_and_out
         ("2023-01-02", "2023-04-12", "2023-05-31"), ("2023-02-21", "2023-06-01", "2023-07-20"),
         ("2023-04-12", "2023-07-21", "2023-09-08")]
     assert [(f["cells_done"], f["params"], f["oos_run_id"]) for f in wf["folds"]] == [(0, None, None)] * 3
+    with pg.read_session() as session:  # other tabs' walk-forward lists hear of it on the stream
+        announced = session.scalars(select(OutboxEvent.payload).where(OutboxEvent.type == "walkforward.created")).all()
+    assert announced == [{"walkforward_id": wf["id"], "status": "optimising", "done": 0, "total": wf["cells_total"]}]
 
     services = build_services(pg.settings, container=pg)
     for fold in wf["folds"]:

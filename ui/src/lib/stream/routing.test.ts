@@ -53,7 +53,8 @@ describe('event routing', () => {
   });
 
   it("routes a fold sweep's progress and a walk-forward's own events to that walk-forward's page and list", () => {
-    expect(EVENT_TYPES).toEqual(expect.arrayContaining(['walkforward.testing', 'walkforward.completed']));
+    expect(EVENT_TYPES).toEqual(expect.arrayContaining(['walkforward.created', 'walkforward.testing',
+      'walkforward.completed']));
     const fold = routeEvent({ type: 'sweep.progress', run_id: null,
       payload: { sweep_id: 's', walkforward_id: 'w', fold: 0, status: 'running', done: 3, total: 9 } });
     expect(fold.invalidate).toEqual(expect.arrayContaining([['sweep', 's'], ['walkforwards'], ['walkforward', 'w']]));

@@ -18,7 +18,8 @@ export const SWEEP_EVENTS = [
   'sweep.created', 'sweep.progress', 'sweep.completed', 'sweep.cancelled', 'sweep.failed',
 ] as const;
 export const WALKFORWARD_EVENTS = [
-  'walkforward.testing', 'walkforward.completed', 'walkforward.cancelled', 'walkforward.failed',
+  'walkforward.created', 'walkforward.testing', 'walkforward.completed', 'walkforward.cancelled',
+  'walkforward.failed',
 ] as const;
 export const OTHER_EVENTS = [
   'backtest.progress', 'position.changed', 'risk.breached', 'reconcile.repaired', 'live.tick',
