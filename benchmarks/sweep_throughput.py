@@ -234,9 +234,9 @@ def store_bars(url: str, bars: int) -> None:
     services.close()
 
 
-def shifted(values: dict[str, list[int]]) -> dict[str, list[int]]:
-    """The grid one bar longer in every average: as much work, but none of its averages are the timed grid's."""
-    return {name: [v + 1 for v in vs] for name, vs in values.items()}
+def shifted(values: dict[str, list[int]], bars: int = 1) -> dict[str, list[int]]:
+    """The grid `bars` longer in every average: as much work, but none of its averages are the timed grid's."""
+    return {name: [v + bars for v in vs] for name, vs in values.items()}
 
 
 def wait_finished(api: requests.Session, url: str, minutes: int) -> dict:

@@ -43,6 +43,7 @@ from benchmarks.sweep_throughput import (
     Stack,
     bench_frame,
     grid,
+    shifted,
     stack_on,
     store_bars,
     wait_finished,
@@ -71,7 +72,7 @@ class Plan:
 
     def body(self, shift: int = 0) -> dict:
         """The request; `shift` bars longer in every average (the first walk-forward on a new stack)."""
-        values = {name: [v + shift for v in vs] for name, vs in grid(self.cells).items()}
+        values = shifted(grid(self.cells), shift)
         return {"strategy": "sma_cross", "symbols": ["SYN"], "timeframe": "1Min", "cash": "100000",
                 "grid": values, "objective": "total_return_pct", "contrast": False,
                 "folds": {"kind": "rolling", "train": self.train, "test": self.test, "warmup": WARMUP}}

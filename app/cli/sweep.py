@@ -27,7 +27,7 @@ from app.cli.outputs import check_file_target, wrote_file
 from app.cli.progress import progress_bar
 from app.greta.engine import run_backtest
 from app.marvin import ParamError, get_strategy, load_strategy
-from app.marvin.params import Param, unknown_parameters, value_problems
+from app.marvin.params import Param, swept_and_fixed, unknown_parameters, value_problems
 from app.services.specs import DEFAULT_CASH
 
 COLUMNS = ("total_return_pct", "sharpe", "max_drawdown_pct", "trades", "win_rate_pct")
@@ -108,10 +108,9 @@ def _refuse_bad_names_and_values(strategy: str, specs: dict[str, Param], grid: d
     unknown = unknown_parameters(strategy, specs, {**grid, **fixed})
     if unknown:
         raise click.UsageError(unknown)
-    both = sorted(set(grid) & set(fixed))
+    both = swept_and_fixed(grid, fixed)
     if both:
-        raise click.UsageError(f"{', '.join(both)}: given with --grid and --param; a parameter is either swept "
-                               "or fixed")
+        raise click.UsageError(f"--grid and --param: {both}")
     problems = [f"--{option} {name}: {why}" for option, texts in (("grid", grid), ("param", _listed(fixed)))
                 for name, why in value_problems(specs, _parsed(specs, texts)).items()]
     if problems:

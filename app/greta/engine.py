@@ -11,7 +11,6 @@ come a few times a second at most.
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -22,7 +21,7 @@ from app.clock.backtest import BacktestClock
 from app.clock.timeframes import parse_timeframe
 from app.greta.annualise import annualisation, year_instrument
 from app.greta.broker import SimBroker
-from app.greta.records import BacktestResult
+from app.greta.records import BacktestResult, collector_paused
 from app.greta.results import build_result
 from app.greta.specs import FeeSpec, SlippageSpec
 from app.marvin.bars import BarFrame
@@ -101,13 +100,8 @@ class Backtest:
         # The run allocates orders, fills and Decimals by the ten thousand; with the cyclic collector on,
         # each collection walks every object alive, million-element Lines included, and that made runs
         # 30-40 % slower. Nothing in the loop needs cycle collection; it is switched back on afterwards.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with collector_paused():
             return self._run(progress, cancel, chunk)
-        finally:
-            if collecting:
-                gc.enable()
 
     def _run(self, progress: Progress | None, cancel: CancelCheck | None, chunk: int | None) -> BacktestResult:
         if self.runner.strategy is not None:
@@ -159,13 +153,10 @@ def run_backtest(config: BacktestConfig, data: Data, *, progress: Progress | Non
     # The collector stays off (as in Backtest.run) until the run's objects have gone by reference
     # counting: switched on before, its first collection walked the whole finished run - runner,
     # broker, Lines and orders - a tenth of a 39,000-bar sweep cell's time.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return backtest.run(progress=progress, cancel=cancel, chunk=chunk)
-    finally:
-        backtest.runner.release()  # nobody else holds this Backtest: its per-bar lists can go now
-        backtest.broker.release()  # and nothing is left in a reference cycle
-        del backtest
-        if collecting:
-            gc.enable()
+    with collector_paused():
+        try:
+            return backtest.run(progress=progress, cancel=cancel, chunk=chunk)
+        finally:
+            backtest.runner.release()  # nobody else holds this Backtest: its per-bar lists can go now
+            backtest.broker.release()  # and nothing is left in a reference cycle
+            del backtest

@@ -190,6 +190,16 @@ def unknown_parameters(strategy: str, specs: Any, names: Mapping[str, Any]) -> s
             f"{', '.join(specs) or 'none'}")
 
 
+def swept_and_fixed(grid: Mapping[str, Any], fixed: Mapping[str, Any]) -> str | None:
+    """The parameters given both as grid values and as fixed ones (a cell could take either), said by
+    name; None when there are none. The sweep and walk-forward APIs and `weaver sweep` all refuse them."""
+    both = sorted(set(grid) & set(fixed))
+    if not both:
+        return None
+    verb = "is" if len(both) == 1 else "are"
+    return f"{', '.join(both)} {verb} in the grid too: a parameter is either swept or fixed"
+
+
 def value_problems(specs: Mapping[str, Param], values: Mapping[str, Iterable[Any]]) -> dict[str, str]:
     """Per parameter, the values it can never take whatever the others are (wrong type, out of bounds),
     each shown as given: `{"fast": '"5x" must be an integer'}`. A sweep refuses these up front rather than

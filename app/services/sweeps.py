@@ -18,9 +18,10 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from app.events.commands import CreateSweepCells, StartBacktests, issue
-from app.marvin.params import Param, unknown_parameters, value_problems
+from app.marvin.params import Param, swept_and_fixed, unknown_parameters, value_problems
 from app.services import idempotency, strategies
 from app.services.errors import Conflict, NotFound, ServiceError, ValidationFailed
+from app.services.lifecycle import FINISHED
 from app.services.runs import RunService, now, transition
 from app.services.specs import RunCreate, SweepCreate
 from app.walle.models import Run, Sweep
@@ -80,10 +81,9 @@ def request_problems(strategy: str, specs: Mapping[str, Param], grid: dict[str, 
     one parameter it refuses on their own (`grid.fast: "5x" must be an integer`)."""
     problems = {field: unknown for field, names in (("grid", grid), ("params", params))
                 if (unknown := unknown_parameters(strategy, specs, names))}
-    both = sorted(set(grid) & set(params))
+    both = swept_and_fixed(grid, params)
     if both:
-        problems["params"] = (f"{', '.join(both)} {'is' if len(both) == 1 else 'are'} in the grid too: "
-                              "a parameter is either swept or fixed")
+        problems["params"] = both
     problems.update({f"grid.{name}": why for name, why in value_problems(specs, grid).items()})
     problems.update({f"params.{name}": why
                      for name, why in value_problems(specs, {n: [v] for n, v in params.items()}).items()})
@@ -247,7 +247,7 @@ class SweepService:
 
     @staticmethod
     def _refuse_finished(sweep: Sweep) -> None:
-        if sweep.status in ("completed", "failed", "cancelled"):
+        if sweep.status in FINISHED:
             raise Conflict(f"sweep {sweep.id} is {sweep.status}: nothing to cancel")
 
     @staticmethod

@@ -66,4 +66,4 @@ def test_a_parameter_both_swept_and_fixed_is_refused():
     refused = CliRunner().invoke(main, ["sweep", "--strategy", "sma_cross", "--grid", "fast=5,8", "--param", "fast=7",
                                         "--synthetic", "A:200"])
     assert refused.exit_code == 2, refused.output
-    assert "fast: given with --grid and --param; a parameter is either swept or fixed" in refused.output
+    assert "--grid and --param: fast is in the grid too: a parameter is either swept or fixed" in refused.output
