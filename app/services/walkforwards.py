@@ -51,6 +51,8 @@ from app.walle.repositories import RunFilter
 from app.walle.uow import UnitOfWork
 
 FINISHED = ("completed", "failed", "cancelled")
+MAX_FOLDS = 500
+MAX_BACKTESTS = 20_000  # in-sample cells of every fold (ten times a sweep's largest grid)
 ACTIVE = ("optimising", "testing")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -76,6 +78,7 @@ class WalkforwardService:
             except ValueError as exc:
                 raise ValidationFailed({"folds": str(exc)}) from exc
             _check_objective(spec, ts, plan.folds)
+            _check_size(len(plan.folds), len(valid), spec.contrast)
             wf = Walkforward(name=spec.name, strategy=spec.strategy, grid=spec.grid, params=spec.params,
                              settings=settings, fold_spec=f.model_dump(mode="json"), objective=spec.objective,
                              direction=spec.direction, min_trades=spec.min_trades, status="optimising", folds=[],
@@ -400,6 +403,20 @@ def emit(uow: UnitOfWork, wf: Walkforward, event_type: str | None = None) -> Non
     cells = progress(uow.session, wf)
     uow.outbox.emit(event_type or f"walkforward.{wf.status}", {"walkforward_id": wf.id, "status": wf.status,
                                                                "done": cells.finished, "total": cells.total})
+
+
+def _check_size(folds: int, cells: int, contrast: bool) -> None:
+    """A 422 for a walk-forward too big to be meant: more than MAX_FOLDS folds (a 2-bar test window over
+    a year of minutes planned 3,885), or more than MAX_BACKTESTS in-sample backtests in all (its sweeps'
+    cells), so one request cannot queue a week of work. Says what to change."""
+    if folds > MAX_FOLDS:
+        raise ValidationFailed({"folds": f"{folds} folds; the limit is {MAX_FOLDS}: give a longer test window "
+                                         "or step"})
+    backtests = (folds + contrast) * cells
+    if backtests > MAX_BACKTESTS:
+        raise ValidationFailed({"folds": f"{folds} folds{' and the contrast sweep' if contrast else ''} of {cells} "
+                                         f"cells are {backtests:,} backtests; the limit is {MAX_BACKTESTS:,}: give "
+                                         "fewer folds or a smaller grid"})
 
 
 def _check_objective(spec: WalkforwardCreate, ts: np.ndarray, folds: list[Fold]) -> None:

@@ -214,3 +214,27 @@ def test_calendar_folds_are_planned_by_month_from_the_windows_start(pg: Containe
         ("2023-01-02", "2023-09-01", "2023-09-02", "2023-09-08", True),  # the data ends in the last test month
     ]
     assert [f["cells_total"] for f in folds] == [4] * 6
+
+
+def test_a_walk_forward_too_big_to_be_meant_is_a_422_saying_what_to_change(
+        pg: Container, client: FlaskClient, monkeypatch) -> None:
+    """The limits (500 folds, 20,000 backtests) lowered to this test's 250 bars: a 1-bar test window makes
+    230 folds, and 3 folds of the 4-cell grid with the contrast sweep are 16 backtests."""
+    from app.services import walkforwards
+
+    store_walk(pg)
+    monkeypatch.setattr(walkforwards, "MAX_FOLDS", 100)
+    monkeypatch.setattr(walkforwards, "MAX_BACKTESTS", 15)
+    tiny = client.post("/api/v1/walkforwards", json={**BODY, "folds": {"train": 20, "test": 1}})
+    assert tiny.status_code == 422, tiny.get_json()
+    assert tiny.get_json()["details"]["fields"] == {
+        "folds": "230 folds; the limit is 100: give a longer test window or step"}
+    big = client.post("/api/v1/walkforwards", json=BODY)
+    assert big.status_code == 422, big.get_json()
+    assert big.get_json()["details"]["fields"] == {"folds": "3 folds and the contrast sweep of 4 cells are 16 "
+                                                            "backtests; the limit is 15: give fewer folds or a "
+                                                            "smaller grid"}
+    with pg.read_session() as session:
+        assert session.scalars(select(Sweep.id)).all() == []  # refused before anything was stored
+    monkeypatch.setattr(walkforwards, "MAX_BACKTESTS", 16)
+    assert client.post("/api/v1/walkforwards", json=BODY).status_code == 201
