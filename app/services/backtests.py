@@ -68,7 +68,9 @@ class Finished:
     seconds: float
 
 
-Step = tuple[list[str], list[Claimed | str]]  # what one transaction stored and claimed, in order
+# What one transaction stored and claimed, in order, and the runs its stores queued (a walk-forward's
+# out-of-sample runs, once a fold's sweep finished): this worker runs those next itself.
+Step = tuple[list[str], list[Claimed | str], list[str]]
 
 
 class Pace:
@@ -90,11 +92,14 @@ class Pace:
 
 class BacktestService:
     def __init__(self, uow: Callable[[], UnitOfWork], read_session: Callable[[], Session],
-                 stale_after: timedelta = STALE_AFTER):
+                 stale_after: timedelta = STALE_AFTER, follow_up: bool = True):
         self.uow = uow
         self.read_session = read_session
         self.stale_after = stale_after
         self.pace = Pace()
+        # Run what a store queued (a walk-forward fold's out-of-sample run) in the same message; False
+        # leaves it to its own message, as when the worker stops first.
+        self.follow_up = follow_up
 
     def execute(self, run_id: str) -> str:
         """Run the backtest if this worker should; returns what happened (for logs and tests)."""
@@ -132,9 +137,15 @@ class BacktestService:
         """Claim, run and store the runs in groups; each run's outcome. One transaction both stores a
         finished group and claims the next (Pace sizes it), and it goes on in the background while the
         group in between works (write_behind): a group's wait on the database overlaps the next
-        group's engine, so up to two groups of a message are `running` at once."""
+        group's engine, so up to two groups of a message are `running` at once.
+
+        Runs a store queued (a walk-forward fold's out-of-sample run, once the fold's last cell is in)
+        join the message at the front: this worker has just read the fold's bars and is free, where
+        their own message would wait behind the other folds' cells and cost a round trip each. That
+        message still goes out, for a worker that dies first; whichever worker claims a run runs it."""
         outcomes: list[str] = []
         todo = list(run_ids)
+        followups: set[str] = set()  # queued by this message's stores: another worker may have them
         instruments: dict[tuple[str, ...], Instruments] = {}  # the message's runs share their symbols
         with shared_bars.one_batch() as batch:
 
@@ -144,22 +155,28 @@ class BacktestService:
 
                 def work() -> Step:
                     with shared_bars.one_batch(batch):
-                        return self._step(finished, taken, instruments)
+                        return self._step(finished, taken, instruments, followups)
                 return work
+
+            def settle(finished: list[Finished], done: Step, ended: list[str]) -> list[Claimed]:
+                stored, next_claims, queued = done
+                if self.follow_up:
+                    todo[:0] = queued
+                    followups.update(queued)
+                return self._settle(outcomes, finished, stored, ended, next_claims)
 
             finished: list[Finished] = []
             claimed: list[Claimed] = []
             claimed_ahead = False
             while True:
                 while not claimed and (todo or finished):  # nothing in hand: claim now
-                    stored, next_claims = step(finished)()
-                    claimed = self._settle(outcomes, finished, stored, [], next_claims)
+                    claimed = settle(finished, step(finished)(), [])
                     finished, claimed_ahead = [], False
                 if not claimed:
                     return outcomes
                 last_group = not todo  # nothing left to claim: this group ends the message
                 ahead = write_behind(step(finished)) if todo or finished else None
-                stored_before, finished, ended = finished, [], []
+                stored_before, finished, ended, early = finished, [], [], []
                 running = self._watch([each.run.id for each in claimed], look_now=claimed_ahead)
                 for index, each in enumerate(claimed):
                     if not running(each.run.id):  # cancelled while it waited its turn: nothing to run
@@ -168,8 +185,8 @@ class BacktestService:
                     if last_group and finished and index == len(claimed) - 1:
                         # The message's last run: what finished before it is stored meanwhile, so only its
                         # own store is left to wait for at the end (the message is acknowledged after it).
-                        if ahead is not None:
-                            self._settle(outcomes, stored_before, ahead.result()[0], [], [])
+                        if ahead is not None:  # (it claimed nothing: nothing was left to claim then)
+                            early = settle(stored_before, ahead.result(), [])
                         ahead, stored_before, finished = write_behind(step(finished)), finished, []
                     ran = self._execute(each)
                     if isinstance(ran, Finished):
@@ -177,20 +194,20 @@ class BacktestService:
                         self.pace.note(ran.seconds)
                     else:
                         ended.append(ran)
-                stored, next_claims = ahead.result() if ahead is not None else ([], [])
-                claimed = self._settle(outcomes, stored_before, stored, ended, next_claims)
+                claimed = early + settle(stored_before, ahead.result() if ahead is not None else ([], [], []), ended)
                 claimed_ahead = True
 
-    def _step(self, finished: list[Finished], run_ids: list[str],
-              instruments: dict[tuple[str, ...], Instruments]) -> Step:
+    def _step(self, finished: list[Finished], run_ids: list[str], instruments: dict[tuple[str, ...], Instruments],
+              followups: set[str]) -> Step:
         """One transaction: store `finished` and claim `run_ids` (either may be empty)."""
         with self.uow() as uow:
             locked = uow.runs.lock([f.run_id for f in finished] + run_ids)
             with uow.outbox.batch(quiet=True):  # one insert; wakes the readers a few times a second
-                stored = self._store(uow, locked, finished)
-                claimed = [self._claim(uow, locked.get(run_id), instruments) for run_id in run_ids]
+                stored, queued = self._store(uow, locked, finished)
+                claimed = [self._claim(uow, locked.get(run_id), instruments, run_id in followups)
+                           for run_id in run_ids]
             uow.commit()
-        return stored, claimed
+        return stored, claimed, queued
 
     @staticmethod
     def _settle(outcomes: list[str], finished: list[Finished], stored: list[str], ended: list[str],
@@ -210,16 +227,17 @@ class BacktestService:
                 ready.append(each)
         return ready
 
-    def _claim(self, uow: UnitOfWork, run: Run | None, instruments: dict[tuple[str, ...], Instruments]
-               ) -> Claimed | str:
+    def _claim(self, uow: UnitOfWork, run: Run | None, instruments: dict[tuple[str, ...], Instruments],
+               followup: bool = False) -> Claimed | str:
         """Move the run to `running` when this worker should execute it, with its bars; otherwise why
         not: `skipped` (finished or unknown: nothing to do), `busy` (another worker is beating on it)
-        or `failed` (its bars are missing)."""
+        or `failed` (its bars are missing). A `followup` (queued by this message) another worker took
+        is `skipped`: that worker's message answers for it, this one need not come back."""
         if run is None or run.mode != "backtest":
             return "skipped"
         now = datetime.now(UTC)
         if run.status == "running" and run.heartbeat_at and now - run.heartbeat_at < self.stale_after:
-            return "busy"
+            return "skipped" if followup else "busy"
         if run.status == "running":
             log.warning("taking over backtest %s: its worker stopped beating", run.id)
             transition(uow, run, "queued")
@@ -333,8 +351,9 @@ class BacktestService:
         return check
 
     @staticmethod
-    def _store(uow: UnitOfWork, locked: dict[str, Run], finished: list[Finished]) -> list[str]:
-        """Write finished runs' results and complete them, in the caller's transaction; each one's outcome."""
+    def _store(uow: UnitOfWork, locked: dict[str, Run], finished: list[Finished]) -> tuple[list[str], list[str]]:
+        """Write finished runs' results and complete them, in the caller's transaction: each one's outcome,
+        and the runs that queued (a walk-forward fold's out-of-sample run once its sweep is done)."""
         outcomes, cells = [], []
         for each in finished:
             run = locked.get(each.run_id)
@@ -362,9 +381,10 @@ class BacktestService:
         sweeps = sorted({run.sweep_id for run, _ in cells if run.sweep_id})
         completed = [sweep_id for sweep_id in sweeps if record_cell_finished(uow, sweep_id)]
         write_summaries(uow, [(run.id, result) for run, result in cells])
+        queued: list[str] = []
         for sweep_id in completed:  # after its metrics: a walk-forward's fold chooses among every cell's
-            record_sweep_completed(uow, sweep_id)
-        return outcomes
+            queued += record_sweep_completed(uow, sweep_id)
+        return outcomes, queued
 
     def _fail(self, run_id: str, reason: str) -> None:
         with self.uow() as uow:

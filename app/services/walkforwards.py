@@ -12,7 +12,8 @@ The transaction storing a sweep's last cell calls `advance` after that cell's me
 walk-forward's row (two sweeps finishing at once take turns, the later sees the earlier), picks that
 fold's best completed cell by the objective (cells under `min_trades` or without the figure left out;
 ties go to the earlier cell in grid order) and queues its OOS backtest at once, while other folds still
-optimise. A fold with no eligible cell gets no OOS run and says why. Once every sweep has finished the
+optimise: the worker that stored the cell runs it next, in the same message (its StartBacktests goes out
+too, for a worker that dies first; app/services/backtests.py). A fold with no eligible cell gets no OOS run and says why. Once every sweep has finished the
 walk-forward is `testing` (`failed` if no fold had a cell).
 
 An OOS run starts `warmup` bars before its test window (options.warmup: Greta's engine runs those bars
@@ -159,12 +160,12 @@ class WalkforwardService:
         return advanced
 
 
-def advance(uow: UnitOfWork, walkforward_id: str) -> bool:
+def advance(uow: UnitOfWork, walkforward_id: str, queued_to: list[str] | None = None) -> bool:
     """In the caller's transaction, after a sweep of the walk-forward finished: each fold whose sweep has
     finished gets its cell chosen and its OOS run queued at once (the contrast likewise), so OOS runs
     overlap the folds still optimising; once every sweep has finished the walk-forward is `testing` (or
     `failed` when no fold had an eligible cell), and completes here if its runs finished meanwhile.
-    True when anything changed."""
+    True when anything changed; the runs it queued are added to `queued_to`."""
     uow.session.flush()  # the caller's cell (its status, its metrics) is among the ones read below
     wf = uow.session.get(Walkforward, walkforward_id, with_for_update=True)
     if wf is None or wf.status != "optimising":
@@ -193,6 +194,8 @@ def advance(uow: UnitOfWork, walkforward_id: str) -> bool:
     step = sweep_plans.cells_per_message(len(queued))  # shared out among the workers, as a sweep's cells
     for first in range(0, len(queued), step):
         issue(uow.outbox, StartBacktests(tuple(queued[first:first + step])))
+    if queued_to is not None:
+        queued_to.extend(queued)
     optimised = all(status in FINISHED for status in statuses.values())
     if optimised:
         if any(f.get("oos_run_id") for f in folds):
@@ -276,11 +279,15 @@ def choose(uow: UnitOfWork, sweep_id: str, grid_order: list[dict[str, Any]], obj
     return best[2], None
 
 
-def record_sweep_completed(uow: UnitOfWork, sweep_id: str) -> None:
-    """Called when a sweep's last cell is stored (its metrics included): a fold's sweep advances its walk-forward."""
+def record_sweep_completed(uow: UnitOfWork, sweep_id: str) -> list[str]:
+    """Called when a sweep's last cell is stored (its metrics included): a fold's sweep advances its
+    walk-forward. The runs that queued (their StartBacktests is in the outbox), which the worker that
+    stored the cell may run at once."""
+    queued: list[str] = []
     walkforward_id = uow.session.scalar(select(Sweep.walkforward_id).where(Sweep.id == sweep_id))
     if walkforward_id is not None:
-        advance(uow, walkforward_id)
+        advance(uow, walkforward_id, queued)
+    return queued
 
 
 def record_oos_finished(uow: UnitOfWork, run: Run) -> None:

@@ -30,6 +30,9 @@ def test_a_walk_forward_through_the_api_shows_each_folds_progress_choice_and_out
     assert announced == [{"walkforward_id": wf["id"], "status": "optimising", "done": 0, "total": wf["cells_total"]}]
 
     services = build_services(pg.settings, container=pg)
+    # The out-of-sample runs wait for their own messages (as when the worker that stored a fold's last cell
+    # stops before running them), so the page is seen while the walk-forward is `testing`.
+    services.backtests.follow_up = False
     for fold in wf["folds"]:
         services.sweeps.create_cells(fold["sweep_id"])
     with pg.read_session() as session:
@@ -118,6 +121,7 @@ def test_cancel_stops_every_unfinished_cell_and_later_cells_change_nothing(pg: C
     store_walk(pg)
     wf = client.post("/api/v1/walkforwards", json=BODY).get_json()
     services = build_services(pg.settings, container=pg)
+    services.backtests.follow_up = False  # fold 0's out-of-sample run waits for its message: cancel takes it
     sweeps = [f["sweep_id"] for f in wf["folds"]] + [wf["contrast"]["sweep_id"]]
     for sweep_id in sweeps:
         services.sweeps.create_cells(sweep_id)

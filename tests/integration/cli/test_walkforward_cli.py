@@ -53,7 +53,8 @@ def queued_id(result: Result) -> str:
 
 
 def execute(pg: Container, wf_id: str) -> None:
-    """What the backtest workers do: every sweep's cells, then the out-of-sample and contrast runs."""
+    """What the backtest workers do: every sweep's cells, each fold's out-of-sample run (and the contrast
+    run) at once after its sweep's last cell, in the same message; their own messages then do nothing."""
     services = build_services(pg.settings, container=pg)
     with pg.read_session() as session:
         sweeps = session.scalars(select(Sweep.id).where(Sweep.walkforward_id == wf_id)).all()
@@ -67,7 +68,7 @@ def execute(pg: Container, wf_id: str) -> None:
         wf = session.get(Walkforward, wf_id)
         final = [f["oos_run_id"] for f in wf.folds] + [wf.contrast["run_id"]]
     for run_id in final:
-        assert services.backtests.execute(run_id) == "completed"
+        assert services.backtests.execute(run_id) == "skipped"
 
 
 def read_model(pg: Container, wf_id: str) -> WalkforwardOut:
