@@ -27,7 +27,7 @@ from app.cli.outputs import check_file_target, wrote_file
 from app.cli.progress import progress_bar
 from app.greta.engine import run_backtest
 from app.marvin import ParamError, get_strategy, load_strategy
-from app.marvin.params import Param, swept_and_fixed, unknown_parameters, value_problems
+from app.marvin.params import Param, repeated_values, swept_and_fixed, unknown_parameters, value_problems
 from app.services.specs import DEFAULT_CASH
 
 COLUMNS = ("total_return_pct", "sharpe", "max_drawdown_pct", "trades", "win_rate_pct")
@@ -104,7 +104,8 @@ def sweep(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ..
 def _refuse_bad_names_and_values(strategy: str, specs: dict[str, Param], grid: dict[str, list[str]],
                                  fixed: dict[str, str]) -> None:
     """A name the strategy lacks, or a value no cell could take ("5x" for an integer), stops the sweep
-    before it starts, as the API's 422 does; only rules between parameters (fast < slow) skip cells."""
+    before it starts, as the API's 422 does, and so does a value listed twice; only rules between parameters
+    (fast < slow) skip cells."""
     unknown = unknown_parameters(strategy, specs, {**grid, **fixed})
     if unknown:
         raise click.UsageError(unknown)
@@ -115,6 +116,9 @@ def _refuse_bad_names_and_values(strategy: str, specs: dict[str, Param], grid: d
                 for name, why in value_problems(specs, _parsed(specs, texts)).items()]
     if problems:
         raise click.UsageError("; ".join(problems))
+    repeated = repeated_values(_parsed(specs, grid))  # as typed: fast=5,05 lists 5 twice
+    if repeated:
+        raise click.UsageError(f"grid: {repeated}")
 
 
 def _listed(fixed: dict[str, str]) -> dict[str, list[str]]:

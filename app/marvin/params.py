@@ -200,6 +200,39 @@ def swept_and_fixed(grid: Mapping[str, Any], fixed: Mapping[str, Any]) -> str | 
     return f"{', '.join(both)} {verb} in the grid too: a parameter is either swept or fixed"
 
 
+def repeated_values(grid: Mapping[str, Iterable[Any]]) -> str | None:
+    """The values listed more than once for a swept parameter (`fast: [5, 5, 10]`), said by name and value;
+    None when there are none. Each repeat makes cells identical to another, which run the same backtest
+    again and tie in the ranking. The sweep and walk-forward APIs and `weaver sweep` all refuse them.
+    Values compare as numbers (5 and 5.0 are one), but true is not 1."""
+    found = []
+    for name, values in grid.items():
+        seen: set[Any] = set()
+        repeated: list[str] = []
+        for value in values:
+            key = _same(value)
+            if key in seen and _shown(value) not in repeated:
+                repeated.append(_shown(value))
+            seen.add(key)
+        if repeated:
+            found.append(f"{name} lists {', '.join(repeated)} more than once")
+    if not found:
+        return None
+    return "; ".join(found) + ": a repeated value only makes cells identical to others; list each value once"
+
+
+def _same(value: Any) -> Any:
+    """What two grid values that make the same cell share."""
+    if isinstance(value, bool):
+        return ("bool", value)
+    if isinstance(value, int | float):
+        return ("number", value)
+    try:
+        return ("json", json.dumps(value, sort_keys=True))
+    except (TypeError, ValueError):
+        return ("repr", repr(value))
+
+
 def value_problems(specs: Mapping[str, Param], values: Mapping[str, Iterable[Any]]) -> dict[str, str]:
     """Per parameter, the values it can never take whatever the others are (wrong type, out of bounds),
     each shown as given: `{"fast": '"5x" must be an integer'}`. A sweep refuses these up front rather than

@@ -13,6 +13,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, field_validator, model_validator
 
 from app.greta.specs import FeeSpec, SlippageSpec
+from app.marvin.params import repeated_values
 
 Mode = Literal["backtest", "paper", "live"]
 # Second bars exist only on the local exchange (Alpaca's data API starts at minutes).
@@ -174,4 +175,7 @@ class SweepCreate(RunSettings):
             cells *= len(values)
         if cells > 2000:
             raise ValueError(f"the grid has {cells} cells; the limit is 2000")
+        repeated = repeated_values(grid)  # a walk-forward's grid too (WalkforwardCreate is a SweepCreate)
+        if repeated:
+            raise ValueError(repeated)
         return grid

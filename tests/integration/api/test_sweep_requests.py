@@ -92,3 +92,22 @@ def test_cancelling_a_finished_sweep_is_a_409_and_it_stays_completed(pg: Contain
     assert refused.get_json()["message"] == f"sweep {sweep['id']} is completed: nothing to cancel"
     after = client.get(f"/api/v1/sweeps/{sweep['id']}").get_json()
     assert after["status"] == "completed" and after["done"] == after["total"] == 2
+
+
+REPEATED = "fast lists 5 more than once: a repeated value only makes cells identical to others; list each value once"
+
+
+def test_a_grid_value_listed_twice_is_refused_on_grid_naming_the_parameter_and_value(
+        pg: Container, client: FlaskClient) -> None:
+    """Identical cells would run the same backtest again and tie in the ranking."""
+    store_daily_bars(pg, "AAPL", days=60)
+    refused = client.post("/api/v1/sweeps", json={**BODY, "grid": {"fast": [5, 5, 10], "slow": [30]}})
+    assert refused.status_code == 422, refused.get_json()
+    assert refused.get_json()["details"]["fields"] == {"grid": REPEATED}
+    as_number = client.post("/api/v1/sweeps", json={**BODY, "grid": {"fast": [5, 10, 5.0], "slow": [30]}})
+    assert as_number.status_code == 422  # the same cell as 5, shown as the request wrote it
+    assert as_number.get_json()["details"]["fields"] == {"grid": REPEATED.replace("5 more", "5.0 more")}
+    with pg.read_session() as session:
+        assert session.scalars(select(Run.id)).all() == []
+    distinct = client.post("/api/v1/sweeps", json={**BODY, "grid": {"fast": [5, 10], "slow": [30]}})
+    assert distinct.status_code == 201, distinct.get_json()

@@ -190,6 +190,18 @@ def test_a_bad_grid_value_or_an_unknown_fixed_parameter_is_a_422_naming_it(pg: C
         "params": "sma_cross has no parameter 'slwo'; its parameters are fast, slow, percent, allow_short"}
 
 
+def test_a_grid_value_listed_twice_is_a_422_on_grid_naming_the_parameter_and_value(
+        pg: Container, client: FlaskClient) -> None:
+    store_walk(pg)
+    refused = client.post("/api/v1/walkforwards", json={**BODY, "grid": {"fast": [5, 8], "slow": [20, 30, 20]}})
+    assert refused.status_code == 422, refused.get_json()
+    assert refused.get_json()["details"]["fields"] == {
+        "grid": "slow lists 20 more than once: a repeated value only makes cells identical to others; list each "
+                "value once"}
+    with pg.read_session() as session:
+        assert session.scalars(select(Sweep.id)).all() == []
+
+
 def test_a_walk_forward_lists_the_grid_cells_its_sweeps_skipped(pg: Container, client: FlaskClient) -> None:
     store_walk(pg)
     created = client.post("/api/v1/walkforwards", json={**BODY, "grid": {"fast": [5, 8, 30], "slow": [20, 30]}})

@@ -235,6 +235,19 @@ def test_bad_folds_and_settings_exit_2_naming_the_field(pg: Container, env: dict
         assert session.scalar(select(Walkforward.id)) is None  # nothing was stored
 
 
+def test_a_grid_value_listed_twice_exits_2_naming_the_parameter_and_value(
+        pg: Container, env: dict[str, str | None]) -> None:
+    store_walk(pg)
+    assert RUN[5] == "fast=5,8"
+    refused = weaver(env, *RUN[:5], "fast=5,8,5", *RUN[6:], "--no-wait")
+
+    assert refused.exit_code == 2, refused.output
+    assert refused.stderr == "error: grid: fast lists 5 more than once: a repeated value only makes cells identical " \
+                             "to others; list each value once\n"
+    with pg.read_session() as session:
+        assert session.scalar(select(Walkforward.id)) is None
+
+
 def test_the_direction_defaults_to_the_objectives_better_end_and_its_worse_end_exits_2(
         pg: Container, env: dict[str, str | None]) -> None:
     store_walk(pg)

@@ -67,3 +67,12 @@ def test_a_parameter_both_swept_and_fixed_is_refused():
                                         "--synthetic", "A:200"])
     assert refused.exit_code == 2, refused.output
     assert "--grid and --param: fast is in the grid too: a parameter is either swept or fixed" in refused.output
+
+
+def test_a_grid_value_listed_twice_exits_2_naming_the_parameter_and_value():
+    refused = CliRunner().invoke(main, ["sweep", "--strategy", "sma_cross", "--grid", "fast=5,05,10", "--grid",
+                                        "slow=30", "--synthetic", "A:200"])
+    assert refused.exit_code == 2, refused.output
+    assert ("grid: fast lists 5 more than once: a repeated value only makes cells identical to others; list "
+            "each value once") in " ".join(refused.output.split())
+    assert "sweep sma_cross" not in refused.output  # refused before any cell ran
