@@ -190,7 +190,7 @@ def list_(limit: int) -> None:
 @walkforward.command()
 @click.argument("walkforward_id")
 def cancel(walkforward_id: str) -> None:
-    """Cancel every unfinished cell and run of a walk-forward (a finished one is left as it is)."""
+    """Cancel every unfinished cell and run of a walk-forward (a finished one is left as it is, exit 2)."""
     from app.services.runs import RunService
     from app.services.walkforwards import WalkforwardService
 
@@ -199,11 +199,8 @@ def cancel(walkforward_id: str) -> None:
         wf_id = _walkforward_id(container, walkforward_id)
         try:
             WalkforwardService(container.uow, RunService(container.uow)).cancel(wf_id)
-        except NotFound as exc:
+        except (NotFound, Conflict) as exc:  # finished already (the API's 409): an error, as `weaver runs stop` says it
             fail(exc.message, 2)
-        except Conflict as exc:  # finished already: the API's 409, said plainly (nothing went wrong)
-            click.echo(exc.message)
-            return
     finally:
         container.close()
     click.echo(f"walk-forward {wf_id} cancelled")

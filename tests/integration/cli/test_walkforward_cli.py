@@ -213,9 +213,25 @@ def test_cancel_marks_it_cancelled(pg: Container, env: dict[str, str | None]) ->
     with pg.read_session() as session:
         assert set(session.scalars(select(Sweep.status).where(Sweep.walkforward_id == wf_id))) == {"cancelled"}
     again = weaver(env, "walkforward", "cancel", wf_id)
-    assert again.exit_code == 0, (again.output, again.exception)
-    assert again.stdout.strip() == f"walk-forward {wf_id} is cancelled: nothing to cancel"
+    assert again.exit_code == 2, (again.output, again.exception)
+    assert again.stderr == f"error: walk-forward {wf_id} is cancelled: nothing to cancel\n" and again.stdout == ""
     assert "status: cancelled" in weaver(env, "walkforward", "show", wf_id).stdout
+
+
+def test_cancelling_a_completed_walk_forward_exits_2_saying_there_is_nothing_to_cancel(
+        pg: Container, env: dict[str, str | None]) -> None:
+    """The API's 409, as `weaver runs stop` says a conflict: on stderr, exit 2; it stays completed."""
+    store_walk(pg)
+    wf_id = queued_id(weaver(env, *RUN, "--no-wait"))
+    execute(pg, wf_id)
+    assert read_model(pg, wf_id).status == "completed"
+
+    refused = weaver(env, "walkforward", "cancel", wf_id[:8])
+
+    assert refused.exit_code == 2, (refused.output, refused.exception)
+    assert refused.stderr == f"error: walk-forward {wf_id} is completed: nothing to cancel\n"
+    assert refused.stdout == ""
+    assert read_model(pg, wf_id).status == "completed"
 
 
 def test_bad_folds_and_settings_exit_2_naming_the_field(pg: Container, env: dict[str, str | None]) -> None:
