@@ -89,7 +89,7 @@ class WalkforwardService:
             uow.session.flush()  # before its sweeps, which name it
             folds = []
             for fold in plan.folds:
-                train = {**settings, "start": fold.train_first.isoformat(), "end": fold.train_last.isoformat()}
+                train = {**settings, "start": _text(fold.train_first), "end": _text(fold.train_last)}
                 sweep = uow.sweeps.add(Sweep(
                     name=f"{spec.name or spec.strategy} · fold {fold.index + 1}", strategy=spec.strategy,
                     grid=spec.grid, settings=train, params=spec.params, total=len(valid), skipped=skipped,
@@ -105,7 +105,7 @@ class WalkforwardService:
                 })
             wf.folds = folds
             if spec.contrast:
-                whole = {**settings, "start": _dt(ts[0]).isoformat(), "end": _dt(ts[-1]).isoformat()}
+                whole = {**settings, "start": _text(_dt(ts[0])), "end": _text(_dt(ts[-1]))}
                 sweep = uow.sweeps.add(Sweep(
                     name=f"{spec.name or spec.strategy} · whole window", strategy=spec.strategy, grid=spec.grid,
                     settings=whole, params=spec.params, total=len(valid), skipped=skipped, status="creating",
@@ -464,3 +464,8 @@ def _key(params: dict[str, Any]) -> str:
 
 def _dt(ns: Any) -> datetime:
     return EPOCH + timedelta(microseconds=int(ns) // 1000)
+
+
+def _text(moment: datetime) -> str:
+    """A sweep's start or end as its settings write it (SweepCreate's JSON dump): "2023-01-02T00:00:00Z"."""
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")

@@ -190,6 +190,26 @@ def test_a_bad_grid_value_or_an_unknown_fixed_parameter_is_a_422_naming_it(pg: C
         "params": "sma_cross has no parameter 'slwo'; its parameters are fast, slow, percent, allow_short"}
 
 
+def test_a_fold_sweeps_window_is_written_as_an_ordinary_sweeps_with_a_trailing_z(
+        pg: Container, client: FlaskClient) -> None:
+    """As every other time in the API (the fold's own train_first, a sweep asked for with "+00:00")."""
+    store_walk(pg)
+    ordinary = client.post("/api/v1/sweeps", json={
+        "strategy": "sma_cross", "grid": GRID, **SETTINGS, "start": "2023-01-02T00:00:00+00:00",
+        "end": "2023-04-11T00:00:00+00:00"}).get_json()
+    assert (ordinary["settings"]["start"], ordinary["settings"]["end"]) == ("2023-01-02T00:00:00Z",
+                                                                            "2023-04-11T00:00:00Z")
+    wf = client.post("/api/v1/walkforwards", json=BODY).get_json()
+
+    fold = wf["folds"][0]
+    sweep = client.get(f"/api/v1/sweeps/{fold['sweep_id']}").get_json()
+    assert (sweep["settings"]["start"], sweep["settings"]["end"]) == (fold["train_first"], fold["train_last"])
+    assert (sweep["settings"]["start"], sweep["settings"]["end"]) == (ordinary["settings"]["start"],
+                                                                      ordinary["settings"]["end"])
+    whole = client.get(f"/api/v1/sweeps/{wf['contrast']['sweep_id']}").get_json()["settings"]
+    assert whole["start"] == "2023-01-02T00:00:00Z" and whole["end"].endswith("T00:00:00Z"), whole
+
+
 def test_a_grid_value_listed_twice_is_a_422_on_grid_naming_the_parameter_and_value(
         pg: Container, client: FlaskClient) -> None:
     store_walk(pg)
