@@ -68,9 +68,7 @@ class Finished:
     seconds: float
 
 
-# What one transaction stored and claimed, in order, and the runs its stores queued (a walk-forward's
-# out-of-sample runs, once a fold's sweep finished): this worker runs those next itself.
-Step = tuple[list[str], list[Claimed | str], list[str]]
+Step = tuple[list[str], list[Claimed | str]]  # what one transaction stored and claimed, in order
 
 
 class Pace:
@@ -139,13 +137,12 @@ class BacktestService:
         group in between works (write_behind): a group's wait on the database overlaps the next
         group's engine, so up to two groups of a message are `running` at once.
 
-        Runs a store queued (a walk-forward fold's out-of-sample run, once the fold's last cell is in)
-        join the message at the front: this worker has just read the fold's bars and is free, where
-        their own message would wait behind the other folds' cells and cost a round trip each. That
-        message still goes out, for a worker that dies first; whichever worker claims a run runs it."""
+        Runs a store queues (a walk-forward fold's out-of-sample run, once the fold's last cell is in)
+        are claimed by that same transaction and run next in this message (`follow_up`): their own
+        message would wait behind the other folds' cells and cost a round trip each. It still goes
+        out, for a worker that dies first, and finds them done."""
         outcomes: list[str] = []
         todo = list(run_ids)
-        followups: set[str] = set()  # queued by this message's stores: another worker may have them
         instruments: dict[tuple[str, ...], Instruments] = {}  # the message's runs share their symbols
         with shared_bars.one_batch() as batch:
 
@@ -155,15 +152,11 @@ class BacktestService:
 
                 def work() -> Step:
                     with shared_bars.one_batch(batch):
-                        return self._step(finished, taken, instruments, followups)
+                        return self._step(finished, taken, instruments)
                 return work
 
             def settle(finished: list[Finished], done: Step, ended: list[str]) -> list[Claimed]:
-                stored, next_claims, queued = done
-                if self.follow_up:
-                    todo[:0] = queued
-                    followups.update(queued)
-                return self._settle(outcomes, finished, stored, ended, next_claims)
+                return self._settle(outcomes, finished, done[0], ended, done[1])
 
             finished: list[Finished] = []
             claimed: list[Claimed] = []
@@ -185,7 +178,7 @@ class BacktestService:
                     if last_group and finished and index == len(claimed) - 1:
                         # The message's last run: what finished before it is stored meanwhile, so only its
                         # own store is left to wait for at the end (the message is acknowledged after it).
-                        if ahead is not None:  # (it claimed nothing: nothing was left to claim then)
+                        if ahead is not None:  # (it claims only what its store queues, if anything)
                             early = settle(stored_before, ahead.result(), [])
                         ahead, stored_before, finished = write_behind(step(finished)), finished, []
                     ran = self._execute(each)
@@ -194,20 +187,22 @@ class BacktestService:
                         self.pace.note(ran.seconds)
                     else:
                         ended.append(ran)
-                claimed = early + settle(stored_before, ahead.result() if ahead is not None else ([], [], []), ended)
+                claimed = early + settle(stored_before, ahead.result() if ahead is not None else ([], []), ended)
                 claimed_ahead = True
 
-    def _step(self, finished: list[Finished], run_ids: list[str], instruments: dict[tuple[str, ...], Instruments],
-              followups: set[str]) -> Step:
-        """One transaction: store `finished` and claim `run_ids` (either may be empty)."""
+    def _step(self, finished: list[Finished], run_ids: list[str],
+              instruments: dict[tuple[str, ...], Instruments]) -> Step:
+        """One transaction: store `finished` and claim `run_ids` (either may be empty), and with
+        `follow_up` the runs the store queued (new in this transaction: no other worker sees them yet)."""
         with self.uow() as uow:
             locked = uow.runs.lock([f.run_id for f in finished] + run_ids)
             with uow.outbox.batch(quiet=True):  # one insert; wakes the readers a few times a second
                 stored, queued = self._store(uow, locked, finished)
-                claimed = [self._claim(uow, locked.get(run_id), instruments, run_id in followups)
-                           for run_id in run_ids]
+                claimed = [self._claim(uow, locked.get(run_id), instruments) for run_id in run_ids]
+                if self.follow_up:
+                    claimed += [self._claim(uow, uow.runs.get(run_id), instruments) for run_id in queued]
             uow.commit()
-        return stored, claimed, queued
+        return stored, claimed
 
     @staticmethod
     def _settle(outcomes: list[str], finished: list[Finished], stored: list[str], ended: list[str],
@@ -227,17 +222,16 @@ class BacktestService:
                 ready.append(each)
         return ready
 
-    def _claim(self, uow: UnitOfWork, run: Run | None, instruments: dict[tuple[str, ...], Instruments],
-               followup: bool = False) -> Claimed | str:
+    def _claim(self, uow: UnitOfWork, run: Run | None, instruments: dict[tuple[str, ...], Instruments]
+               ) -> Claimed | str:
         """Move the run to `running` when this worker should execute it, with its bars; otherwise why
         not: `skipped` (finished or unknown: nothing to do), `busy` (another worker is beating on it)
-        or `failed` (its bars are missing). A `followup` (queued by this message) another worker took
-        is `skipped`: that worker's message answers for it, this one need not come back."""
+        or `failed` (its bars are missing)."""
         if run is None or run.mode != "backtest":
             return "skipped"
         now = datetime.now(UTC)
         if run.status == "running" and run.heartbeat_at and now - run.heartbeat_at < self.stale_after:
-            return "skipped" if followup else "busy"
+            return "busy"
         if run.status == "running":
             log.warning("taking over backtest %s: its worker stopped beating", run.id)
             transition(uow, run, "queued")

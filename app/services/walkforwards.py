@@ -12,9 +12,10 @@ The transaction storing a sweep's last cell calls `advance` after that cell's me
 walk-forward's row (two sweeps finishing at once take turns, the later sees the earlier), picks that
 fold's best completed cell by the objective (cells under `min_trades` or without the figure left out;
 ties go to the earlier cell in grid order) and queues its OOS backtest at once, while other folds still
-optimise: the worker that stored the cell runs it next, in the same message (its StartBacktests goes out
-too, for a worker that dies first; app/services/backtests.py). A fold with no eligible cell gets no OOS run and says why. Once every sweep has finished the
-walk-forward is `testing` (`failed` if no fold had a cell).
+optimise: the transaction claims it too, and the worker that stored the cell runs it next, in the same
+message (its StartBacktests goes out too, for a worker that dies first; app/services/backtests.py). A
+fold with no eligible cell gets no OOS run and says why. Once every sweep has finished the walk-forward
+is `testing` (`failed` if no fold had a cell).
 
 An OOS run starts `warmup` bars before its test window (options.warmup: Greta's engine runs those bars
 for the indicators, calls no `next()` on them, and its result begins after them) and ends at the test
