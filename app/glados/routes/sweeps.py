@@ -46,7 +46,9 @@ class SweepOut(Out):
     done: int = 0
     failed: int = 0
     cancelled: int = Field(0, description="cells cancelled before they finished")
-    progress: float = Field(0.0, description="cells finished (done, failed or cancelled) over total")
+    progress: float = Field(0.0, description=(
+        "cells finished (done, failed or cancelled) over total; for a cancelled sweep, the cells that ran (done "
+        "or failed) over total"))
     skipped: list[SkippedCellOut] = Field(default_factory=list,
                                           description="grid cells with invalid parameters, not counted in total")
     walkforward_id: str | None = Field(None, description="the walk-forward this sweep optimises a window of")
@@ -79,9 +81,10 @@ def _sweeps() -> SweepService:
 
 
 def sweep_out(session: Any, sweep: Sweep) -> SweepOut:
-    """The total is the sweep's cell count, known before its cells exist (older sweeps count them)."""
+    """The total is the sweep's cell count, known before its cells exist (older sweeps count them). A
+    cancelled sweep's progress is the share of its cells that ran: those it cancelled are not progress."""
     progress = progress_of(SweepRepository(session).status_counts(sweep.id))
-    finished = progress.done + progress.failed + progress.cancelled
+    finished = progress.done + progress.failed + (progress.cancelled if sweep.status != "cancelled" else 0)
     total = sweep.total if sweep.total is not None else progress.total
     return SweepOut.model_validate(sweep).model_copy(update={
         "total": total, "done": progress.done, "failed": progress.failed, "cancelled": progress.cancelled,

@@ -111,3 +111,26 @@ def test_a_grid_value_listed_twice_is_refused_on_grid_naming_the_parameter_and_v
         assert session.scalars(select(Run.id)).all() == []
     distinct = client.post("/api/v1/sweeps", json={**BODY, "grid": {"fast": [5, 10], "slow": [30]}})
     assert distinct.status_code == 201, distinct.get_json()
+
+
+def test_a_cancelled_sweeps_progress_is_the_share_of_its_cells_that_ran(pg: Container, client: FlaskClient) -> None:
+    """Not 100 %: the cells cancelled before they ran are not progress. A completed sweep stays at 1.0."""
+    store_daily_bars(pg, "AAPL", days=120)
+    sweep = client.post("/api/v1/sweeps", json={**BODY, "grid": {"fast": [5, 8, 10, 12], "slow": [20]}}).get_json()
+    services = build_services(pg.settings, container=pg)
+    services.sweeps.create_cells(sweep["id"])
+    with pg.read_session() as session:
+        first = session.scalars(select(Run.id).where(Run.sweep_id == sweep["id"]).order_by(Run.name)).first()
+    services.backtests.execute_many([first])
+
+    cancelled = client.post(f"/api/v1/sweeps/{sweep['id']}/cancel")
+
+    assert cancelled.status_code == 202, cancelled.get_json()
+    assert cancelled.get_json()["progress"] == 0.25
+    shown = client.get(f"/api/v1/sweeps/{sweep['id']}").get_json()
+    assert (shown["status"], shown["total"], shown["done"], shown["cancelled"]) == ("cancelled", 4, 1, 3)
+    assert shown["progress"] == 0.25
+    listed = next(s for s in client.get("/api/v1/sweeps").get_json()["items"] if s["id"] == sweep["id"])
+    assert listed["progress"] == 0.25
+    done = finished_sweep(pg, client)
+    assert client.get(f"/api/v1/sweeps/{done['id']}").get_json()["progress"] == 1.0

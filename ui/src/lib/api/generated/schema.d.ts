@@ -2536,7 +2536,7 @@ export interface components {
             cancelled: number;
             /**
              * Progress
-             * @description cells finished (done, failed or cancelled) over total
+             * @description cells finished (done, failed or cancelled) over total; for a cancelled sweep, the cells that ran (done or failed) over total
              * @default 0
              */
             progress: number;
