@@ -104,7 +104,7 @@ def test_creating_the_cells_again_or_after_a_cancel_makes_nothing_more(stack: St
     assert stack.client.get(f"/api/v1/sweeps/{first['id']}").get_json()["status"] == "running"
     cancelled = stack.client.post(f"/api/v1/sweeps/{first['id']}/cancel").get_json()
     assert (cancelled["status"], cancelled["cancelled"], cancelled["done"], cancelled["progress"]) == (
-        "cancelled", 2, 0, 1.0)  # every cell finished: both by the cancel
+        "cancelled", 2, 0, 0.0)  # both cells ended by the cancel, neither ran: no progress
     second = stack.client.post("/api/v1/sweeps", json={**BIG, "grid": {"fast": [3], "slow": [20]}}).get_json()
     assert stack.client.post(f"/api/v1/sweeps/{second['id']}/cancel").get_json()["status"] == "cancelled"
     assert sweeps.create_cells(second["id"]) == "skipped"
