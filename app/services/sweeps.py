@@ -223,10 +223,18 @@ class SweepService:
             uow.commit()
 
     def cancel(self, sweep_id: str) -> Sweep:
-        """Cancel every unfinished cell; a Conflict (409) once the sweep has finished, which it keeps as it was."""
+        """Cancel every unfinished cell; a Conflict (409) once the sweep has finished, which it keeps as it was,
+        and for a walk-forward's sweep: cancelled alone, its fold would choose among the cells that had run
+        and the walk-forward complete as if the fold had searched its whole grid (a trial saw it pick from
+        30 of 320 cells). The walk-forward's own cancel stops it and its sweeps together."""
         with self.uow() as uow:
             sweep = self._get(uow, sweep_id)
             self._refuse_finished(sweep)
+            if sweep.walkforward_id is not None:
+                part = "the whole-window (contrast) sweep" if sweep.fold is None else f"fold {sweep.fold + 1}'s sweep"
+                raise Conflict(f"sweep {sweep.id} is {part} of walk-forward {sweep.walkforward_id}: cancel the "
+                               f"walk-forward instead (POST /api/v1/walkforwards/{sweep.walkforward_id}/cancel, "
+                               f"or weaver walkforward cancel {sweep.walkforward_id})")
             runs, _ = uow.runs.list(RunFilter(sweep_id=sweep_id), limit=100_000)
             # Events last, in one insert: the outbox lock after the runs' and the sweep's rows, in the
             # order a worker storing a cell takes them (the other order could wait in a circle).

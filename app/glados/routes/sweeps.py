@@ -155,8 +155,8 @@ def _check_sort(sort: str, sweep: Sweep, rows: list[SweepResultOut]) -> None:
     raise ValidationFailed({"sort": f"no metric or parameter {sort!r}; choose from {choices}"})
 
 
-@endpoint(bp, "/<sweep_id>/cancel", "POST", summary="Cancel every unfinished cell", response=SweepOut, status=202,
-          errors=(404, 409))
+@endpoint(bp, "/<sweep_id>/cancel", "POST", summary="Cancel every unfinished cell (409 once finished, or for a "
+          "walk-forward's sweep: cancel the walk-forward)", response=SweepOut, status=202, errors=(404, 409))
 def cancel_sweep(sweep_id: str) -> SweepOut:
     _sweeps().cancel(sweep_id)
     return get_sweep.__wrapped__(sweep_id)  # type: ignore[attr-defined]

@@ -274,3 +274,29 @@ def test_a_walk_forward_too_big_to_be_meant_is_a_422_saying_what_to_change(
         assert session.scalars(select(Sweep.id)).all() == []  # refused before anything was stored
     monkeypatch.setattr(walkforwards, "MAX_BACKTESTS", 16)
     assert client.post("/api/v1/walkforwards", json=BODY).status_code == 201
+
+
+def test_a_walk_forwards_sweep_cannot_be_cancelled_alone_only_with_its_walk_forward(
+        pg: Container, client: FlaskClient) -> None:
+    store_walk(pg)
+    wf = client.post("/api/v1/walkforwards", json=BODY).get_json()
+    services = build_services(pg.settings, container=pg)
+    for fold in wf["folds"]:
+        services.sweeps.create_cells(fold["sweep_id"])
+    fold_sweep, contrast_sweep = wf["folds"][1]["sweep_id"], wf["contrast"]["sweep_id"]
+    # Cancelled alone, the fold would choose among the cells that had run, and the walk-forward complete as if
+    # it had searched the whole grid.
+    refused = client.post(f"/api/v1/sweeps/{fold_sweep}/cancel")
+    assert refused.status_code == 409
+    assert refused.get_json()["message"] == (
+        f"sweep {fold_sweep} is fold 2's sweep of walk-forward {wf['id']}: cancel the walk-forward instead "
+        f"(POST /api/v1/walkforwards/{wf['id']}/cancel, or weaver walkforward cancel {wf['id']})")
+    contrast = client.post(f"/api/v1/sweeps/{contrast_sweep}/cancel")
+    assert contrast.status_code == 409 and "the whole-window (contrast) sweep of walk-forward" in contrast.get_json()[
+        "message"]
+    assert client.get(f"/api/v1/sweeps/{fold_sweep}").get_json()["status"] == "running"  # unchanged
+    with pg.read_session() as session:
+        assert set(session.scalars(select(Run.status).where(Run.sweep_id == fold_sweep))) == {"queued"}
+    assert client.get(f"/api/v1/walkforwards/{wf['id']}").get_json()["status"] == "optimising"
+    assert client.post(f"/api/v1/walkforwards/{wf['id']}/cancel").status_code == 202  # the way to stop it
+    assert client.get(f"/api/v1/sweeps/{fold_sweep}").get_json()["status"] == "cancelled"

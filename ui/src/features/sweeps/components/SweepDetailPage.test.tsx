@@ -45,10 +45,18 @@ describe('SweepDetailPage', () => {
     expect(document.title).toBe('Sweep big grid · Weaver');
   });
 
-  it("links a walk-forward's fold sweep back to its walk-forward", async () => {
+  it("links a walk-forward's fold sweep back to its walk-forward, which alone cancels it", async () => {
     renderPage({ ...CREATING, walkforward_id: 'wf-9', fold: 2 });
-    expect(await screen.findByTestId('sweep-walkforward')).toHaveTextContent('The train window of fold 3 of a walk-forward.');
+    expect(await screen.findByTestId('sweep-walkforward')).toHaveTextContent(
+      'The train window of fold 3 of a walk-forward: to stop it, cancel the walk-forward.');
     expect(screen.getByRole('link', { name: 'a walk-forward' })).toHaveAttribute('href', '/walkforwards/wf-9');
+    expect(screen.queryByTestId('cancel-sweep')).toBeNull();
+  });
+
+  it("says a finished fold sweep belongs to its walk-forward, with nothing to stop", async () => {
+    renderPage({ ...CREATING, status: 'completed', walkforward_id: 'wf-9', fold: null });
+    expect(await screen.findByTestId('sweep-walkforward')).toHaveTextContent(
+      'The whole-window (contrast) optimisation of a walk-forward.');
   });
 
   it('shows why a sweep failed, and offers no cancel', async () => {

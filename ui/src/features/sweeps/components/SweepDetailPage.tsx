@@ -74,7 +74,7 @@ export function SweepDetailPage() {
           <StatusBadge status={s.status} testId="sweep-status" />
           <span className="dim mono">{s.id}</span>
           <span className="spacer" />
-          {running ? <Button variant="danger" busy={cancel.isPending} onClick={() => cancel.mutate()}
+          {running && !s.walkforward_id ? <Button variant="danger" busy={cancel.isPending} onClick={() => cancel.mutate()}
             data-testid="cancel-sweep">Cancel remaining</Button> : null}
         </div>
         <div className="panel-body" style={{ display: 'flex', flexDirection: 'column', gap: 8 }}>
@@ -91,7 +91,8 @@ export function SweepDetailPage() {
           {s.walkforward_id ? (
             <div className="hint" data-testid="sweep-walkforward">
               {s.fold === null ? 'The whole-window (contrast) optimisation of ' : `The train window of fold ${s.fold + 1} of `}
-              <Link to={`/walkforwards/${s.walkforward_id}`} style={{ textDecoration: 'underline' }}>a walk-forward</Link>.
+              <Link to={`/walkforwards/${s.walkforward_id}`} style={{ textDecoration: 'underline' }}>a walk-forward</Link>
+              {running ? ': to stop it, cancel the walk-forward.' : '.'}
             </div>
           ) : null}
           {s.status === 'creating' ? (

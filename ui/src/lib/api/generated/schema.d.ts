@@ -669,7 +669,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel every unfinished cell */
+        /** Cancel every unfinished cell (409 once finished, or for a walk-forward's sweep: cancel the walk-forward) */
         post: operations["post_api_v1_sweeps_sweep_id_cancel"];
         delete?: never;
         options?: never;
