@@ -5,7 +5,8 @@
 
 `run` stores the walk-forward on the stored bars, as POST /walkforwards does; the backtest workers of a
 running `weaver standalone` or `weaver worker` do its cells. With --wait (the default) it watches them
-(app/cli/walkforward_wait.py) and prints the report; Ctrl-C leaves it running. Every command that takes
+(app/cli/walkforward_wait.py) and prints the report, exiting 1 if it ended failed or cancelled (as `weaver
+backtest` does on a failed run); Ctrl-C leaves it running. Every command that takes
 an id takes a unique prefix of 6+ characters too (app/cli/walkforward_ids.py). Reports and --json read
 the API's own read model (walkforward_out), so the terminal and the API cannot disagree.
 """
@@ -79,7 +80,8 @@ def walkforward() -> None:
               help="For symbols Weaver has no instrument for (default: the stored instrument, else other).")
 @click.option("--name")
 @click.option("--wait/--no-wait", default=True, show_default=True,
-              help="Follow it to the end and print the report, or return once it is queued.")
+              help="Follow it to the end and print the report (exit 1 if it fails or is cancelled), or return "
+                   "once it is queued.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the walk-forward as the API gives it (once finished with --wait).")
 def run(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ...], symbols: tuple[str, ...],
@@ -129,8 +131,17 @@ def run(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ...]
         if json_path is not None:
             json_path.write_bytes(_json(report))
             wrote_file(json_path)
+        if wait and report.status != "completed":  # as `weaver backtest` exits 1 when its run fails
+            fail(_why_not_completed(report))
     finally:
         container.close()
+
+
+def _why_not_completed(report: Any) -> str:
+    """What stderr says when a walk-forward waited for ended failed or cancelled (exit 1)."""
+    if report.status == "failed":
+        return f"walk-forward {report.id} failed" + (f": {report.error}" if report.error else "")
+    return f"walk-forward {report.id} was {report.status} before it completed"
 
 
 def _wait(container: Container, wf_id: str) -> Any:

@@ -12,6 +12,7 @@ import re
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,12 +20,14 @@ import redis
 from click.testing import CliRunner, Result
 from sqlalchemy import select
 
-from app.bootstrap import Container, build_services
+from app.bootstrap import Container, Services, build_services
 from app.cli import main, walkforward_wait
 from app.cli.metric_text import dollars, drawdown, number, pct
 from app.cli.worker_presence import idle_reason
 from app.glados.app import create_app
 from app.glados.routes.walkforwards import WalkforwardOut, walkforward_out
+from app.services.runs import RunService
+from app.services.walkforwards import WalkforwardService
 from app.walle.models import Run, Sweep, Walkforward
 from tests.conftest import TEST_TOKEN
 from tests.integration.workers.test_walkforward import MIN_TRADES, store_walk
@@ -55,6 +58,16 @@ def queued_id(result: Result) -> str:
 def execute(pg: Container, wf_id: str) -> None:
     """What the backtest workers do: every sweep's cells, each fold's out-of-sample run (and the contrast
     run) at once after its sweep's last cell, in the same message; their own messages then do nothing."""
+    services = optimise(pg, wf_id)
+    with pg.read_session() as session:
+        wf = session.get(Walkforward, wf_id)
+        final = [f["oos_run_id"] for f in wf.folds] + [wf.contrast["run_id"]]
+    for run_id in final:
+        assert services.backtests.execute(run_id) == "skipped"
+
+
+def optimise(pg: Container, wf_id: str) -> Services:
+    """Every sweep's cells, as the backtest workers run them (the out-of-sample runs they queue left as they are)."""
     services = build_services(pg.settings, container=pg)
     with pg.read_session() as session:
         sweeps = session.scalars(select(Sweep.id).where(Sweep.walkforward_id == wf_id)).all()
@@ -64,11 +77,7 @@ def execute(pg: Container, wf_id: str) -> None:
         with pg.read_session() as session:
             cells = session.scalars(select(Run.id).where(Run.sweep_id == sweep_id)).all()
         assert services.backtests.execute_many(list(cells)) == "done"
-    with pg.read_session() as session:
-        wf = session.get(Walkforward, wf_id)
-        final = [f["oos_run_id"] for f in wf.folds] + [wf.contrast["run_id"]]
-    for run_id in final:
-        assert services.backtests.execute(run_id) == "skipped"
+    return services
 
 
 def read_model(pg: Container, wf_id: str) -> WalkforwardOut:
@@ -198,6 +207,55 @@ def test_waiting_with_no_worker_says_so_and_ctrl_c_leaves_it_queued(pg: Containe
     assert f"keeps running. Follow it with `weaver walkforward show {wf_id[:8]}`, cancel it with " \
            f"`weaver walkforward cancel {wf_id[:8]}`" in waited.stderr
     assert read_model(pg, wf_id).status == "optimising"
+
+
+def test_waiting_for_a_walk_forward_that_fails_prints_the_report_and_exits_1(
+        pg: Container, env: dict[str, str | None], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No cell makes 50 trades: the workers end it failed while the command waits. As `weaver backtest`, a
+    failure is exit 1: the report still on stdout (and the --json file written), the reason on stderr."""
+    store_walk(pg)
+    monkeypatch.setattr(walkforward_wait, "pause", once(lambda: optimise(pg, wf_ids(pg)[0])))
+    waited = weaver(env, *RUN, "--min-trades", "50", "--json", str(tmp_path / "wf.json"))
+
+    assert waited.exit_code == 1, (waited.output, waited.exception)
+    wf_id = queued_id(waited)
+    assert read_model(pg, wf_id).status == "failed"
+    assert "status: failed" in waited.stdout and "error: no fold has a cell eligible for the objective" in waited.stdout
+    assert waited.stderr.endswith(f"error: walk-forward {wf_id} failed: no fold has a cell eligible for the "
+                                  "objective\n"), waited.stderr
+    assert json.loads((tmp_path / "wf.json").read_text())["status"] == "failed"
+
+
+def test_waiting_for_a_walk_forward_cancelled_meanwhile_exits_1(
+        pg: Container, env: dict[str, str | None], monkeypatch: pytest.MonkeyPatch) -> None:
+    store_walk(pg)
+    def cancel() -> None:  # someone else cancels it while the command waits
+        WalkforwardService(pg.uow, RunService(pg.uow)).cancel(wf_ids(pg)[0])
+
+    monkeypatch.setattr(walkforward_wait, "pause", once(cancel))
+    waited = weaver(env, *RUN)
+
+    assert waited.exit_code == 1, (waited.output, waited.exception)
+    wf_id = queued_id(waited)
+    assert "status: cancelled" in waited.stdout
+    assert waited.stderr.endswith(f"error: walk-forward {wf_id} was cancelled before it completed\n"), waited.stderr
+
+
+def once(work: Callable[[], object]) -> Callable[[], None]:
+    """A `pause` between the wait's polls that does `work` the first time only."""
+    done: list[bool] = []
+
+    def pause() -> None:
+        if not done:
+            done.append(True)
+            work()
+
+    return pause
+
+
+def wf_ids(pg: Container) -> list[str]:
+    with pg.read_session() as session:
+        return list(session.scalars(select(Walkforward.id)))
 
 
 def test_cancel_marks_it_cancelled(pg: Container, env: dict[str, str | None]) -> None:
