@@ -25,6 +25,7 @@ from rich.console import Console
 from rich.table import Table
 
 from app.cli.common import InputProblem, if_database_fails
+from app.cli.grid_option import parse_params
 from app.cli.metric_text import metric_rows, pct
 from app.cli.outputs import check_file_target, check_folder_target, check_suffix, wrote_file, wrote_folder
 from app.cli.progress import progress_bar
@@ -186,13 +187,7 @@ def _prepare(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
              synthetic: tuple[str, ...], timeframe: str | None, cash: str, fees: str, slippage: str,
              fractional: bool, allow_short: bool) -> tuple[BacktestConfig, list[BarFrame]]:
     strategy = load_strategy(strategy_name) if ":" in strategy_name else get_strategy(strategy_name)
-    texts: dict[str, str] = {}
-    for item in params:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise click.UsageError(f"--param takes NAME=VALUE, got {item!r}")
-        texts[name.strip()] = value
-    values = strategy.parse_params(texts)
+    values = strategy.parse_params(parse_params(params))
     fee_spec = FeeSpec.parse(fees)  # a bad cost model fails before any data loads
     slippage_spec = SlippageSpec.parse(slippage)
     try:

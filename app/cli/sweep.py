@@ -21,7 +21,7 @@ from rich.table import Table
 
 from app.cli.backtest import USER_ERRORS, _prepare, asset_class_option, money
 from app.cli.common import InputProblem
-from app.cli.grid_option import parse_grid
+from app.cli.grid_option import parse_grid, parse_params
 from app.cli.metric_text import metric_text
 from app.cli.outputs import check_file_target, wrote_file
 from app.cli.progress import progress_bar
@@ -62,7 +62,7 @@ def sweep(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ..
     grid = parse_grid(grid_items)
     if json_path is not None:
         check_file_target(json_path, "--json")
-    fixed = dict(p.partition("=")[::2] for p in params)
+    fixed = parse_params(params)
     try:
         config, frames = _prepare(strategy_name, (), data_files, symbols, synthetic, timeframe, cash, fees, slippage,
                                   fractional, allow_short)

@@ -25,7 +25,7 @@ from rich.table import Table
 
 from app.bootstrap import Container
 from app.cli.common import fail
-from app.cli.grid_option import parse_grid
+from app.cli.grid_option import parse_grid, parse_params
 from app.cli.metric_text import number, pct
 from app.cli.outputs import check_file_target, wrote_file
 from app.cli.robustness import robustness_options, show_robustness
@@ -99,7 +99,7 @@ def run(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ...]
     try:
         spec = spec_of({
             "strategy": strategy_name, "grid": typed_grid(strategy_name, parse_grid(grid_items)),
-            "params": typed(strategy_name, dict(p.partition("=")[::2] for p in params)), "symbols": list(symbols),
+            "params": typed(strategy_name, parse_params(params)), "symbols": list(symbols),
             "timeframe": timeframe, "start": start, "end": end, "cash": cash, "fees": fees_form(fees),
             "slippage": slippage_form(slippage), "fractional": fractional, "allow_short": allow_short,
             "asset_class": asset_class, "name": name, "objective": objective,

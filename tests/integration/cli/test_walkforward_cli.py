@@ -292,6 +292,20 @@ def test_cancelling_a_completed_walk_forward_exits_2_saying_there_is_nothing_to_
     assert read_model(pg, wf_id).status == "completed"
 
 
+def test_a_grid_or_param_name_given_twice_exits_2_naming_it_and_queues_nothing(
+        pg: Container, env: dict[str, str | None]) -> None:
+    store_walk(pg)
+    grid = weaver(env, *RUN, "--grid", "fast=13", "--no-wait")
+    param = weaver(env, *RUN, "--param", "percent=50", "--param", "percent=80", "--no-wait")
+
+    assert grid.exit_code == 2, grid.output
+    assert "--grid fast is given twice: list all its values in one --grid fast=5,8,13" in " ".join(
+        grid.stderr.split())
+    assert param.exit_code == 2, param.output
+    assert "--param percent is given twice (percent=50, percent=80): give it once" in " ".join(param.stderr.split())
+    assert wf_ids(pg) == [] and "queued" not in grid.stdout + param.stdout
+
+
 def test_bad_folds_and_settings_exit_2_naming_the_field(pg: Container, env: dict[str, str | None]) -> None:
     store_walk(pg)
     mixed = weaver(env, *RUN[:-8], "--train", "12M", "--test", "50", "--no-wait")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 import pytest
 
-from app.cli.grid_option import parse_grid
+from app.cli.grid_option import parse_grid, parse_params
 
 
 def test_lists_and_ranges() -> None:
@@ -28,3 +28,24 @@ def test_bad_items_are_usage_errors_saying_why(item: str, message: str) -> None:
     with pytest.raises(click.UsageError) as refused:
         parse_grid((item,))
     assert refused.value.message == message
+
+
+@pytest.mark.parametrize(("items", "message"), [
+    (("fast=5,10", "fast=5", "slow=20,40"), "--grid fast is given twice: list all its values in one --grid fast=5,10"),
+    (("fast=5", " fast =8"), "--grid fast is given twice: list all its values in one --grid fast=5,8"),
+    (("fast=5:10", "fast=20"), "--grid fast is given twice: list all its values in one --grid fast=V1,V2,... or "
+                               "START:STOP[:STEP]"),
+])
+def test_a_name_given_twice_is_a_usage_error_naming_it(items: tuple[str, ...], message: str) -> None:
+    with pytest.raises(click.UsageError) as refused:
+        parse_grid(items)
+    assert refused.value.message == message
+
+
+def test_params_as_text_and_a_name_given_twice_is_a_usage_error() -> None:
+    assert parse_params(("fast=5", " slow=20")) == {"fast": "5", "slow": "20"}
+    with pytest.raises(click.UsageError) as refused:
+        parse_params(("fast=5", "slow=20", "fast=8"))
+    assert refused.value.message == "--param fast is given twice (fast=5, fast=8): give it once"
+    with pytest.raises(click.UsageError, match="--param takes NAME=VALUE, got 'fast'"):
+        parse_params(("fast",))

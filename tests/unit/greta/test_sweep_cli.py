@@ -76,3 +76,22 @@ def test_a_grid_value_listed_twice_exits_2_naming_the_parameter_and_value():
     assert ("grid: fast lists 5 more than once: a repeated value only makes cells identical to others; list "
             "each value once") in " ".join(refused.output.split())
     assert "sweep sma_cross" not in refused.output  # refused before any cell ran
+
+
+def test_a_grid_name_given_twice_exits_2_naming_it_rather_than_dropping_one():
+    """`--grid fast=5,10 --grid fast=5` once ran fast=5 alone (2 cells of the 4 meant), saying nothing."""
+    refused = CliRunner().invoke(main, ["sweep", "--strategy", "sma_cross", "--grid", "fast=5,10", "--grid", "fast=5",
+                                        "--grid", "slow=20,40", "--synthetic", "A:200"])
+    assert refused.exit_code == 2, refused.output
+    assert ("--grid fast is given twice: list all its values in one --grid fast=5,10"
+            in " ".join(refused.output.split()))
+    assert "cells ranked" not in refused.output
+
+
+def test_a_param_given_twice_exits_2_naming_it_rather_than_the_last_winning():
+    args = ["--strategy", "sma_cross", "--param", "fast=5", "--param", "fast=8", "--synthetic", "A:200"]
+    for command in (["sweep", "--grid", "slow=20,40"], ["backtest", "--param", "slow=20"]):
+        refused = CliRunner().invoke(main, [*command, *args])
+        assert refused.exit_code == 2, (command, refused.output)
+        assert "--param fast is given twice (fast=5, fast=8): give it once" in " ".join(refused.output.split())
+        assert "ranked" not in refused.output and "total return" not in refused.output.lower()
