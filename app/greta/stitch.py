@@ -29,7 +29,9 @@ class FoldCurve:
     start: float  # the run's starting cash
     trade_pnl: np.ndarray
     trade_pct: np.ndarray
-    exposure_pct: float | None
+    exposure_pct: float | None  # the run's own, when the curve is a whole run's
+    fees: float | None = None  # its closed trades' fees (entry and exit), in its own dollars
+    exposed: np.ndarray | None = None  # per point, a position open at the close: for a part of a run
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ def stitch(curves: Sequence[FoldCurve], cash: float, bars_per_year: float) -> St
         raise ValueError("no out-of-sample fold to stitch")
     ts, equity, benchmark, fold, pnl, pct = [], [], [], [], [], []
     growth = bench_growth = cash
-    exposure, weight = 0.0, 0
+    exposure, weight, fees = 0.0, 0, 0.0
     for k, curve in enumerate(curves):
         scale = growth / curve.start
         part = curve.equity * scale
@@ -59,15 +61,20 @@ def stitch(curves: Sequence[FoldCurve], cash: float, bars_per_year: float) -> St
         pnl.append(curve.trade_pnl * scale)
         pct.append(curve.trade_pct)
         growth, bench_growth = float(part[-1]), float(bench[-1])
-        if curve.exposure_pct is not None:
-            exposure += curve.exposure_pct * len(curve.ts)
+        share = curve.exposure_pct
+        if share is None and curve.exposed is not None and len(curve.exposed):
+            share = float(curve.exposed.mean()) * 100.0
+        if share is not None:
+            exposure += share * len(curve.ts)
             weight += len(curve.ts)
+        fees = fees + curve.fees * scale if fees is not None and curve.fees is not None else None
     out_ts, out_equity, out_bench = np.concatenate(ts), np.concatenate(equity), np.concatenate(benchmark)
     e4 = np.rint(out_equity * 10_000).astype(np.int64)
     curve = EquityCurve(out_ts, e4, e4, np.rint(out_bench * 10_000).astype(np.int64))
     metrics = compute_metrics(curve, np.concatenate(pnl), np.concatenate(pct), cash, bars_per_year,
                               np.zeros(len(out_ts), dtype=bool))
     metrics["exposure_pct"] = exposure / weight if weight else None  # each fold's, weighted by its bars
+    metrics["fees_total"] = fees  # scaled as the fold's P&L is: the chained account's dollars
     metrics["bars_per_year"] = bars_per_year
     return Stitched(out_ts, out_equity, out_bench, np.concatenate(fold), metrics)
 

@@ -142,22 +142,27 @@ def curves(session: Session, wf: Walkforward) -> Curves:
 
 def _curve(session: Session, run_id: str, exposure_pct: float | None, points_in: tuple[Any, ...],
            trades_in: tuple[Any, ...]) -> FoldCurve | None:
-    """A run's stored curve and closed trades (those the conditions keep), starting from its first point."""
+    """A run's stored curve and closed trades (those the conditions keep), starting from its first point.
+    Where a position was open at each close is where equity is not cash (a part of a run has no exposure
+    figure of its own)."""
     # The database casts the exact amounts to floats (what the curve is made of): a fold's thousands of
     # points as Decimals first made the walk-forward's completion wait a fifth of a second.
     points = session.execute(select(EquityPoint.ts, cast(EquityPoint.equity, Float),
-                                    cast(func.coalesce(EquityPoint.benchmark, EquityPoint.equity), Float))
+                                    cast(func.coalesce(EquityPoint.benchmark, EquityPoint.equity), Float),
+                                    cast(func.coalesce(EquityPoint.cash, EquityPoint.equity), Float))
                              .where(EquityPoint.run_id == run_id, *points_in).order_by(EquityPoint.ts)).all()
     if not points:
         return None
-    trades = session.execute(select(cast(Trade.pnl, Float), cast(Trade.return_pct, Float))
+    trades = session.execute(select(cast(Trade.pnl, Float), cast(Trade.return_pct, Float), cast(Trade.fees, Float))
                              .where(Trade.run_id == run_id, *trades_in).order_by(Trade.exit_ts, Trade.entry_ts)).all()
-    times, equity, benchmark = zip(*points, strict=True)
-    pnl, pct = zip(*trades, strict=True) if trades else ((), ())
+    times, equity, benchmark, cash = zip(*points, strict=True)
+    pnl, pct, fees = zip(*trades, strict=True) if trades else ((), (), ())
+    values = np.array(equity, dtype=np.float64)
     return FoldCurve(
-        ts=np.array([_ns(t) for t in times], dtype=np.int64), equity=np.array(equity, dtype=np.float64),
+        ts=np.array([_ns(t) for t in times], dtype=np.int64), equity=values,
         benchmark=np.array(benchmark, dtype=np.float64), start=float(equity[0]),
-        trade_pnl=np.array(pnl, dtype=np.float64), trade_pct=np.array(pct, dtype=np.float64), exposure_pct=exposure_pct)
+        trade_pnl=np.array(pnl, dtype=np.float64), trade_pct=np.array(pct, dtype=np.float64), exposure_pct=exposure_pct,
+        fees=float(sum(fees)), exposed=values != np.array(cash, dtype=np.float64))
 
 
 def stability(wf: Walkforward) -> list[dict[str, Any]]:

@@ -85,6 +85,9 @@ def test_a_walk_forward_through_the_api_shows_each_folds_progress_choice_and_out
         counts = {k: v for k, v in metrics.items() if k in ("bars", "trades", "max_drawdown_bars", "orders_rejected")}
         assert {"bars", "trades"} <= set(counts) and {type(v) for v in counts.values()} == {int}, counts
     assert abs(result["metrics"]["total_return_pct"] - (growth - 1) * 100) < 1e-6
+    # No figure left out: fees and exposure for the stitched folds and for the contrast on the same windows.
+    for metrics in (result["metrics"], result["contrast_metrics"]):
+        assert metrics["fees_total"] == 0.0 and 0.0 < metrics["exposure_pct"] <= 100.0, metrics
 
     equity = client.get(f"/api/v1/walkforwards/{wf['id']}/equity").get_json()
     assert [p["fold"] for p in equity["stitched"]] == [0] * 50 + [1] * 50 + [2] * 50

@@ -61,3 +61,17 @@ def test_efficiency_is_withheld_when_the_in_sample_return_is_near_zero():
         assert reason == "the in-sample annualised return is too close to zero to compare (under 1 % a year)"
     assert efficiency(-22.8, 1.0) == (-22.8, None)
     assert "not positive" in efficiency(5.0, -1.0)[1]
+
+
+def test_fees_scale_as_the_folds_pnl_does_and_a_part_of_a_run_has_its_exposure_from_its_curve():
+    first = FoldCurve(np.arange(0, 4, dtype=np.int64), np.array([100.0, 110.0, 120.0, 120.0]),
+                      np.full(4, 100.0), 100.0, np.array([20.0]), np.array([20.0]), None, fees=1.5,
+                      exposed=np.array([False, True, True, False]))  # a contrast run's window: no exposure figure
+    second = FoldCurve(np.arange(10, 14, dtype=np.int64), np.array([100.0, 100.0, 90.0, 90.0]),
+                       np.full(4, 100.0), 100.0, np.array([-10.0]), np.array([-10.0]), 25.0, fees=2.0)
+    out = stitch([first, second], 1000.0, 252.0)
+    assert out.metrics["fees_total"] == pytest.approx(15.0 + 2.0 * 12.0)  # the second fold runs from 1200
+    assert out.metrics["exposure_pct"] == pytest.approx((50.0 * 4 + 25.0 * 4) / 8)
+    unknown = FoldCurve(second.ts + 10, second.equity, second.benchmark, 100.0, second.trade_pnl, second.trade_pct,
+                        None)
+    assert stitch([first, unknown], 1000.0, 252.0).metrics["fees_total"] is None  # not a sum of what is known
