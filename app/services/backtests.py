@@ -357,8 +357,8 @@ class BacktestService:
             result = each.result
             # Say how the run was judged: the year its ratios were annualised by, what was refused.
             judged = {"annualisation": result.config.get("annualisation"), "rejections": result.rejections()}
-            if not run.sweep_id:
-                write_result(uow, run.id, result)
+            if not run.sweep_id:  # its records go in with its completion, here: it has none yet
+                write_result(uow, run.id, result, fresh=True)
             else:  # one of many cells: its ledger and full curve wait until it is opened
                 judged["records"] = SUMMARY_ONLY
                 cells.append((run, result))

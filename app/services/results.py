@@ -28,9 +28,12 @@ def row_id(run_id: str, local_id: str) -> str:
     return str(uuid.uuid5(uuid.UUID(run_id), local_id))
 
 
-def write_result(uow: UnitOfWork, run_id: str, result: BacktestResult) -> None:
-    """Replace the run's records with `result` (a rerun leaves no trace of an earlier attempt)."""
-    uow.records.clear(run_id)
+def write_result(uow: UnitOfWork, run_id: str, result: BacktestResult, *, fresh: bool = False) -> None:
+    """Replace the run's records with `result` (a rerun leaves no trace of an earlier attempt). `fresh`: the
+    run has none yet (its records go in with its completion, so a run completing now has none), and the
+    six deletes, a round trip each, are skipped."""
+    if not fresh:
+        uow.records.clear(run_id)
     _write_ledger(uow, run_id, result)
     _write_outcome(uow, run_id, result)
     _write_equity(uow, run_id, result)
@@ -168,7 +171,7 @@ def record_backtest(uow: UnitOfWork, run_id: str, result: BacktestResult, *, nam
     for status in ("queued", "running"):
         transition(uow, run, status)
     uow.session.flush()  # the run row must exist before the records' bulk COPY refers to it
-    write_result(uow, run_id, result)
+    write_result(uow, run_id, result, fresh=True)  # made just now
     run.progress = 1.0
     transition(uow, run, "completed")
     return run
