@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.bootstrap import Container, bootstrap
 from app.cli.common import fail, settings_or_exit
+from app.cli.grid_option import parse_params
 from app.cli.metric_text import number
 from app.cli.run_ids import SHORT, RunIdProblem, resolve_run_id
 from app.cli.run_report import print_run
@@ -190,12 +191,7 @@ def export(run_id: str, kind: str, fmt: str, out: Path | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the whole report as JSON.")
 def drift(run_id: str, params: tuple[str, ...], against: str | None, as_json: bool) -> None:
     """Where a paper or live run differed from the backtest of the same bars."""
-    texts = {}
-    for item in params:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise click.UsageError(f"--param takes NAME=VALUE, got {item!r}")
-        texts[name.strip()] = value.strip()
+    texts = {name: value.strip() for name, value in parse_params(params).items()}  # a name given twice: exit 2
     container = _container()
     run_id = _run_id(container, run_id)
     against = _run_id(container, against) if against is not None else None

@@ -26,6 +26,7 @@ from app.cli.metric_text import metric_text
 from app.cli.outputs import check_file_target, wrote_file
 from app.cli.progress import progress_bar
 from app.greta.engine import run_backtest
+from app.greta.metrics import unavailable
 from app.marvin import ParamError, get_strategy, load_strategy
 from app.marvin.params import Param, repeated_values, swept_and_fixed, unknown_parameters, value_problems
 from app.services.specs import DEFAULT_CASH
@@ -91,6 +92,8 @@ def sweep(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ..
     table = _table(strategy_name, grid, ranked, sort_by)
     table.caption = f"starting cash {money(config.cash)} per cell, {config.asset_class} instruments"
     Console().print(table)
+    for reason in _withheld(ranked, sort_by):
+        click.echo(f"{sort_by} is withheld (–): {reason}")
     for texts, reason in skipped:
         click.echo(f"skipped {', '.join(f'{k}={v}' for k, v in texts.items())}: {reason}")
     if json_path is not None:
@@ -136,6 +139,13 @@ def _rank(results: list[tuple[dict[str, Any], dict[str, Any]]], metric: str,
     known = [r for r in results if r[1].get(metric) is not None]
     unknown = [r for r in results if r[1].get(metric) is None]
     return sorted(known, key=lambda r: r[1][metric], reverse=not ascending) + unknown
+
+
+def _withheld(ranked: list[tuple[dict[str, Any], dict[str, Any]]], metric: str) -> list[str]:
+    """Why the ranking metric is withheld, when it is an annualised figure the window is too short for (a
+    table of dashes ranked by nothing would otherwise say nothing); once per distinct reason."""
+    reasons = (unavailable(metrics).get(metric) for _, metrics in ranked if metrics.get(metric) is None)
+    return list(dict.fromkeys(reason for reason in reasons if reason))
 
 
 def _table(strategy: str, grid: dict[str, list[str]], ranked: list[tuple[dict[str, Any], dict[str, Any]]],

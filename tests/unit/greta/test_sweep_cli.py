@@ -95,3 +95,20 @@ def test_a_param_given_twice_exits_2_naming_it_rather_than_the_last_winning():
         assert refused.exit_code == 2, (command, refused.output)
         assert "--param fast is given twice (fast=5, fast=8): give it once" in " ".join(refused.output.split())
         assert "ranked" not in refused.output and "total return" not in refused.output.lower()
+
+
+def test_a_ranking_metric_the_window_is_too_short_for_says_why_its_column_is_dashes():
+    result = CliRunner().invoke(main, ["sweep", "--strategy", "sma_cross", "--grid", "fast=3,4", "--grid", "slow=10",
+                                       "--synthetic", "AAA:25", "--sort", "sharpe"])
+    assert result.exit_code == 0, result.output
+    assert "sma_cross: 2 cells ranked by sharpe" in result.output
+    assert result.output.count("sharpe is withheld (–): not enough data: 24 returns; annualised figures need at "
+                               "least 30") == 1  # once, not once per cell
+    ranked = CliRunner().invoke(main, ["sweep", "--strategy", "sma_cross", "--grid", "fast=3,4", "--grid", "slow=10",
+                                       "--synthetic", "AAA:25", "--sort", "total_return_pct"])
+    assert ranked.exit_code == 0 and "withheld" not in ranked.output  # a figure every cell has
+
+
+def test_runs_drift_refuses_a_param_given_twice_before_reading_anything():
+    result = CliRunner().invoke(main, ["runs", "drift", "0123456789ab", "--param", "fast=3", "--param", "fast=4"])
+    assert result.exit_code == 2 and "--param fast is given twice (fast=3, fast=4)" in result.output
