@@ -43,6 +43,7 @@ from app.events.commands import CreateSweepCells, StartBacktests, issue
 from app.greta.annualise import annualisation, year_instrument
 from app.greta.folds import Fold, FoldSpec, plan_folds
 from app.greta.metrics import ANNUALISED, annualised_shortfall, returns_needed
+from app.greta.serialize import iso  # a sweep's start and end as SweepCreate writes them: "…T00:00:00Z"
 from app.services import sweeps as sweep_plans
 from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.services.runs import RunService, now, transition
@@ -90,7 +91,7 @@ class WalkforwardService:
             uow.session.flush()  # before its sweeps, which name it
             folds = []
             for fold in plan.folds:
-                train = {**settings, "start": _text(fold.train_first), "end": _text(fold.train_last)}
+                train = {**settings, "start": iso(fold.train_first), "end": iso(fold.train_last)}
                 sweep = uow.sweeps.add(Sweep(
                     name=f"{spec.name or spec.strategy} · fold {fold.index + 1}", strategy=spec.strategy,
                     grid=spec.grid, settings=train, params=spec.params, total=len(valid), skipped=skipped,
@@ -106,7 +107,7 @@ class WalkforwardService:
                 })
             wf.folds = folds
             if spec.contrast:
-                whole = {**settings, "start": _text(_dt(ts[0])), "end": _text(_dt(ts[-1]))}
+                whole = {**settings, "start": iso(_dt(ts[0])), "end": iso(_dt(ts[-1]))}
                 sweep = uow.sweeps.add(Sweep(
                     name=f"{spec.name or spec.strategy} · whole window", strategy=spec.strategy, grid=spec.grid,
                     settings=whole, params=spec.params, total=len(valid), skipped=skipped, status="creating",
@@ -465,8 +466,3 @@ def _key(params: dict[str, Any]) -> str:
 
 def _dt(ns: Any) -> datetime:
     return EPOCH + timedelta(microseconds=int(ns) // 1000)
-
-
-def _text(moment: datetime) -> str:
-    """A sweep's start or end as its settings write it (SweepCreate's JSON dump): "2023-01-02T00:00:00Z"."""
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
