@@ -165,10 +165,24 @@ class RunService:
                     f"run {run_id} is {run.status}; stop it before deleting it",
                     {"status": run.status},
                 )
+            owner = self._walkforward_of(uow, run)
+            if owner is not None:  # its cells, OOS runs and contrast are the walk-forward's record
+                raise Conflict(f"run {run_id} is part of walk-forward {owner}: its folds, chosen cells and "
+                               "stitched result read it, so it is kept with the walk-forward",
+                               {"walkforward_id": owner})
             uow.runs.delete(run_id)
             uow.outbox.emit("run.deleted", {"run_id": run_id, "status": "deleted", "previous": run.status},
                             run_id=run_id)
             uow.commit()
+
+    @staticmethod
+    def _walkforward_of(uow: UnitOfWork, run: Run) -> str | None:
+        """The walk-forward a run belongs to: a cell of one of its sweeps, or its OOS or contrast run."""
+        owner = (run.options or {}).get("walkforward_id")
+        if owner is None and run.sweep_id is not None:
+            sweep = uow.sweeps.get(run.sweep_id)
+            owner = sweep.walkforward_id if sweep is not None else None
+        return owner
 
     @staticmethod
     def _get(uow: UnitOfWork, run_id: str, *, for_update: bool = False) -> Run:

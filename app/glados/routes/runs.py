@@ -88,6 +88,7 @@ def stop_run(run_id: str, body: RunStop) -> RunOut:
     return run_out(run_id)
 
 
-@endpoint(bp, "/<run_id>", "DELETE", summary="Delete a finished run and its records", status=204, errors=(409,))
+@endpoint(bp, "/<run_id>", "DELETE", summary="Delete a finished run and its records (409 while it runs, or for a "
+          "run of a walk-forward)", status=204, errors=(409,))
 def delete_run(run_id: str) -> None:
     services().runs.delete(run_id)

@@ -303,3 +303,24 @@ def test_a_walk_forwards_sweep_cannot_be_cancelled_alone_only_with_its_walk_forw
     assert client.get(f"/api/v1/walkforwards/{wf['id']}").get_json()["status"] == "optimising"
     assert client.post(f"/api/v1/walkforwards/{wf['id']}/cancel").status_code == 202  # the way to stop it
     assert client.get(f"/api/v1/sweeps/{fold_sweep}").get_json()["status"] == "cancelled"
+
+
+def test_a_walk_forwards_runs_cannot_be_deleted_from_under_it(pg: Container, client: FlaskClient) -> None:
+    store_walk(pg)
+    wf = client.post("/api/v1/walkforwards", json=BODY).get_json()
+    services = build_services(pg.settings, container=pg)
+    for fold in wf["folds"]:
+        services.sweeps.create_cells(fold["sweep_id"])
+    with pg.read_session() as session:
+        cells = session.scalars(select(Run.id).where(Run.sweep_id == wf["folds"][0]["sweep_id"])).all()
+    services.backtests.execute_many(list(cells))  # fold 1's cells, then its OOS run
+    oos_run = client.get(f"/api/v1/walkforwards/{wf['id']}").get_json()["folds"][0]["oos_run_id"]
+    # Deleted, a fold would lose its chosen cell or OOS run while its figures still counted them.
+    for run_id in (cells[0], oos_run):
+        refused = client.delete(f"/api/v1/runs/{run_id}")
+        assert refused.status_code == 409
+        assert refused.get_json()["message"] == (
+            f"run {run_id} is part of walk-forward {wf['id']}: its folds, chosen cells and stitched result read "
+            "it, so it is kept with the walk-forward")
+        assert client.get(f"/api/v1/runs/{run_id}").get_json()["status"] == "completed"  # still there
+    assert client.get(f"/api/v1/walkforwards/{wf['id']}").get_json()["folds"][0]["cells_done"] == 4

@@ -450,7 +450,7 @@ export interface paths {
         get: operations["get_api_v1_runs_run_id"];
         put?: never;
         post?: never;
-        /** Delete a finished run and its records */
+        /** Delete a finished run and its records (409 while it runs, or for a run of a walk-forward) */
         delete: operations["delete_api_v1_runs_run_id"];
         options?: never;
         head?: never;
