@@ -16,6 +16,8 @@ from app.glados.routes.sweeps import SkippedCellOut
 from app.glados.run_page_json import metric_numbers
 from app.glados.schemas.common import Out, PageQuery, page_of_cache
 from app.glados.schemas.robustness import RobustnessIn, RobustnessOut
+from app.glados.schemas.runs import EquityQuery
+from app.services.downsample import min_max_buckets
 from app.services.errors import NotFound
 from app.services.robustness import RobustnessAsk, walkforward_robustness
 from app.services.walkforward_results import curves, stability
@@ -233,18 +235,24 @@ def list_walkforwards(query: PageQuery):  # type: ignore[no-untyped-def]
     return page_of_cache(WalkforwardSummaryOut)(items=items, total=total, page=query.page, per_page=query.per_page)
 
 
-@endpoint(bp, "/<walkforward_id>/equity", summary="The stitched out-of-sample equity and the contrast curve",
-          response=WalkforwardEquityOut)
-def walkforward_equity(walkforward_id: str) -> WalkforwardEquityOut:
+@endpoint(bp, "/<walkforward_id>/equity",
+          summary="The stitched out-of-sample equity and the contrast curve (each downsampled with ?points=N)",
+          query=EquityQuery, response=WalkforwardEquityOut)
+def walkforward_equity(walkforward_id: str, query: EquityQuery) -> WalkforwardEquityOut:
     """The folds whose out-of-sample run completed, chained from the starting cash; the contrast run over
-    the same span, rebased to the same cash. Both empty until an out-of-sample run completes."""
+    the same span, rebased to the same cash. Both empty until an out-of-sample run completes. With
+    ?points=N each curve keeps at most N points: its ends and each bucket's lowest and highest equity."""
     with services().container.read_session() as session:
         wf = session.get(Walkforward, walkforward_id)
         if wf is None:
             raise NotFound(f"no walk-forward with id {walkforward_id}")
         found = curves(session, wf)
-    return WalkforwardEquityOut(stitched=[StitchedPointOut(t=t, equity=e, fold=k) for t, e, k in found.stitched],
-                                contrast=[CurvePointOut(t=t, equity=e) for t, e in found.contrast])
+    stitched, contrast = list(found.stitched), list(found.contrast)
+    if query.points:
+        stitched = min_max_buckets(stitched, query.points, lambda p: p[1])
+        contrast = min_max_buckets(contrast, query.points, lambda p: p[1])
+    return WalkforwardEquityOut(stitched=[StitchedPointOut(t=t, equity=e, fold=k) for t, e, k in stitched],
+                                contrast=[CurvePointOut(t=t, equity=e) for t, e in contrast])
 
 
 @endpoint(bp, "/<walkforward_id>/cancel", "POST", summary="Cancel every unfinished cell and run",

@@ -98,6 +98,20 @@ def test_a_walk_forward_through_the_api_shows_each_folds_progress_choice_and_out
     contrast = result["contrast_metrics"]  # the hindsight parameters on the same bars, chained the same way
     assert contrast["bars"] == 150
     assert abs(contrast["final_equity"] - equity["contrast"][-1]["equity"]) < 0.0001
+    # ?points=N thins each curve for the chart: its ends, its lowest and highest equity, each point's fold.
+    thinned = client.get(f"/api/v1/walkforwards/{wf['id']}/equity?points=20")
+    assert thinned.status_code == 200, thinned.get_json()
+    for name in ("stitched", "contrast"):
+        full, few = equity[name], thinned.get_json()[name]
+        assert 2 < len(few) <= 20 and len(full) == 150
+        assert few[0] == full[0] and few[-1] == full[-1]
+        assert min(p["equity"] for p in few) == min(p["equity"] for p in full)
+        assert max(p["equity"] for p in few) == max(p["equity"] for p in full)
+        assert all(p in full for p in few) and [p["t"] for p in few] == sorted(p["t"] for p in few)
+    few_stitched = thinned.get_json()["stitched"]
+    assert {p["fold"] for p in few_stitched} == {0, 1, 2}
+    assert client.get(f"/api/v1/walkforwards/{wf['id']}/equity?points=150").get_json() == equity  # nothing to thin
+    assert client.get(f"/api/v1/walkforwards/{wf['id']}/equity?points=1").status_code == 422
     whole = client.get(f"/api/v1/runs/{done['contrast']['run_id']}/equity").get_json()
     points = {p["ts"][:10]: float(p["equity"]) for p in (whole["items"] if isinstance(whole, dict) else whole)}
     growth_c = 1.0

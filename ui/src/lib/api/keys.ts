@@ -52,6 +52,6 @@ export const keys = {
   walkforward: {
     all: (id: string) => ['walkforward', id] as const,
     detail: (id: string) => ['walkforward', id, 'detail'] as const,
-    equity: (id: string) => ['walkforward', id, 'equity'] as const,
+    equity: (id: string, points?: number) => ['walkforward', id, 'equity', points ?? 'all'] as const,
   },
 } as const;

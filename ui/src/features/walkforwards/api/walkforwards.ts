@@ -27,11 +27,13 @@ export function useWalkforward(id: string, poll: boolean) {
   });
 }
 
-export function useWalkforwardEquity(id: string, enabled: boolean) {
+/** Each curve thinned by the server to at most `points` (its ends, each bucket's low and high), as the run
+ *  page asks for its equity chart: a long walk-forward's every bar is megabytes the chart cannot show. */
+export function useWalkforwardEquity(id: string, enabled: boolean, points = 2000) {
   return useQuery({
-    queryKey: keys.walkforward.equity(id),
+    queryKey: keys.walkforward.equity(id, points),
     queryFn: ({ signal }) => throttled(`equity ${id}`, signal,
-      () => api.get<WalkforwardEquity>(`/walkforwards/${id}/equity`, undefined, signal)),
+      () => api.get<WalkforwardEquity>(`/walkforwards/${id}/equity`, { points }, signal)),
     placeholderData: keepPreviousData,
     enabled,
   });

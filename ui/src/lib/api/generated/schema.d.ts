@@ -724,9 +724,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The stitched out-of-sample equity and the contrast curve
+         * The stitched out-of-sample equity and the contrast curve (each downsampled with ?points=N)
          * @description The folds whose out-of-sample run completed, chained from the starting cash; the contrast run over
-         *         the same span, rebased to the same cash. Both empty until an out-of-sample run completes.
+         *         the same span, rebased to the same cash. Both empty until an out-of-sample run completes. With
+         *         ?points=N each curve keeps at most N points: its ends and each bucket's lowest and highest equity.
          */
         get: operations["get_api_v1_walkforwards_walkforward_id_equity"];
         put?: never;
@@ -6191,7 +6192,10 @@ export interface operations {
     };
     get_api_v1_walkforwards_walkforward_id_equity: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description downsample to at most this many points */
+                points?: number | null;
+            };
             header?: never;
             path: {
                 walkforward_id: string;
@@ -6229,6 +6233,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed; details.fields names each field */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
