@@ -50,9 +50,9 @@ const EQUITY: WalkforwardEquity = {
   contrast: [{ t: '2022-01-03T00:00:00Z', equity: 100000 }],
 };
 
-function renderPage(wf: Walkforward | (() => Walkforward)) {
+function renderPage(wf: Walkforward | (() => Walkforward), equity: () => Promise<WalkforwardEquity> = () => Promise.resolve(EQUITY)) {
   const read = typeof wf === 'function' ? wf : () => wf;
-  get.mockImplementation(((path: string) => Promise.resolve(String(path).endsWith('/equity') ? EQUITY : read())) as never);
+  get.mockImplementation(((path: string) => (String(path).endsWith('/equity') ? equity() : Promise.resolve(read()))) as never);
   const id = read().id;
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   render(
@@ -104,6 +104,27 @@ describe('WalkForwardDetailPage', () => {
     expect(screen.getAllByTestId('stability-point').map((p) => p.dataset.value)).toEqual(['5', '40']);
     expect(screen.getAllByTestId('stability-point').map((p) => p.dataset.fold)).toEqual(['1', '1']);
     expect(screen.getByTestId('robustness-form')).toBeInTheDocument();
+  });
+
+  it('says the equity is loading while it loads, and that it appears once the out-of-sample runs finish only before them', async () => {
+    let arrive: (e: WalkforwardEquity) => void = () => {};
+    renderPage({ ...DONE, id: 'w6' }, () => new Promise((resolve) => { arrive = resolve; }));
+    expect(await screen.findByTestId('equity-loading')).toHaveTextContent('Loading the out-of-sample equity…');
+    expect(screen.queryByTestId('equity-waiting')).toBeNull();
+    // thinned by the server as the run page's equity chart is
+    expect(get).toHaveBeenCalledWith('/walkforwards/w6/equity', { points: 2000 }, expect.anything());
+    arrive(EQUITY);
+    expect(await screen.findByTestId('overlay')).toBeInTheDocument();
+    expect(screen.queryByTestId('equity-loading')).toBeNull();
+  });
+
+  it('says the curve appears once the out-of-sample runs have finished while no fold has one', async () => {
+    renderPage({ ...DONE, id: 'w7', status: 'optimising', result: null,
+      folds: [fold(0, null, { cells_done: 3, reason: null, chosen_run_id: null })] });
+    expect(await screen.findByTestId('equity-waiting')).toHaveTextContent(
+      'The curve appears once the out-of-sample runs have finished.');
+    expect(screen.queryByTestId('equity-loading')).toBeNull();
+    expect(get).not.toHaveBeenCalledWith('/walkforwards/w7/equity', expect.anything(), expect.anything());
   });
 
   it('names the grid cells no fold ran, with the reason, beside the cells it counts', async () => {

@@ -35,7 +35,11 @@ export function WalkForwardDetailPage() {
       <Panel title="Out-of-sample equity" testId="equity-panel">
         <ErrorBanner error={equity.error} />
         {equity.data ? <EquityComparison equity={equity.data} zone={zone} timeframe={timeframe} />
-          : <p className="muted" data-testid="equity-waiting">The curve appears once the out-of-sample runs have finished.</p>}
+          : equity.error ? null
+            // asked for (a fold has its out-of-sample run) and not here yet: it is loading, not waiting for runs
+            : tested && equity.isPending
+              ? <p className="muted" role="status" data-testid="equity-loading">Loading the out-of-sample equity…</p>
+              : <p className="muted" data-testid="equity-waiting">The curve appears once the out-of-sample runs have finished.</p>}
       </Panel>
       <Panel title="Result" testId="result-panel">
         <ResultPanel wf={wf} />
