@@ -5,7 +5,7 @@ import { formatPct } from '@/lib/format';
 import { chartClock, PRICE_FORMAT } from './chartTime';
 import { chartSummary, tickRecorder } from './chartText';
 import { COLORS, toSeconds } from './chartTheme';
-import { safely, useChart } from './useChart';
+import { fitWhole, safely, useChart } from './useChart';
 
 /** Equity with the buy-and-hold benchmark above, the drawdown (in %) in a pane beneath. */
 export function EquityChart({ points, zone, timeframe, height = 380 }:
@@ -54,7 +54,7 @@ export function EquityChart({ points, zone, timeframe, height = 380 }:
     const panes = chart.panes();
     panes[0]?.setStretchFactor(3);
     panes[1]?.setStretchFactor(1);
-    chart.timeScale().fitContent();
+    fitWhole(chart);
     return () => {
       ticks.stop();
       safely(chart, () => {

@@ -3,7 +3,7 @@ import { useEffect, useMemo } from 'react';
 import { chartClock, PRICE_FORMAT, type ChartClock } from './chartTime';
 import { chartSummary, tickRecorder } from './chartText';
 import { COLORS, toSeconds } from './chartTheme';
-import { safely, useChart } from './useChart';
+import { fitWhole, safely, useChart } from './useChart';
 
 export interface CurvePoint { ts: string; equity: number }
 
@@ -36,7 +36,7 @@ export function OverlayEquityChart({ live, backtest, zone, timeframe, height = 3
       title: 'backtest', priceLineVisible: false });
     liveLine.setData(series.live);
     testLine.setData(series.backtest);
-    chart.timeScale().fitContent();
+    fitWhole(chart);
     return () => {
       ticks.stop();
       safely(chart, () => {

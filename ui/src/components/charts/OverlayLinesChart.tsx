@@ -3,7 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { chartClock, type ChartClock } from './chartTime';
 import { chartSummary, tickRecorder } from './chartText';
 import { toSeconds } from './chartTheme';
-import { safely, useChart } from './useChart';
+import { fitWhole, safely, useChart } from './useChart';
 
 /** One named line: its points (UTC instants) and its colour. */
 export interface OverlayLine { key: string; label: string; color: string; points: Array<{ ts: string; value: number }> }
@@ -68,7 +68,7 @@ export function OverlayLinesChart({ lines, zone, timeframe, what, format, height
       s.setData(data);
       return s;
     });
-    chart.timeScale().fitContent();
+    fitWhole(chart);
     return () => {
       ticks.stop();
       safely(chart, () => {

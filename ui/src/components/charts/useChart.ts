@@ -24,7 +24,7 @@ export function useChart(height: number, fit = false): { ref: RefObject<HTMLDivE
       if (removed.has(created) || el.clientWidth <= 0 || el.clientWidth === created.options().width) return;
       created.applyOptions({ width: el.clientWidth });
       // after the chart has taken its new width (the fit spreads the bars over the width it has)
-      if (fit) requestAnimationFrame(() => { if (!removed.has(created)) created.timeScale().fitContent(); });
+      if (fit) requestAnimationFrame(() => { if (!removed.has(created)) fitWhole(created); });
     });
     observer?.observe(el);
     return () => {
@@ -36,6 +36,21 @@ export function useChart(height: number, fit = false): { ref: RefObject<HTMLDivE
   }, [height, fit]);
 
   return { ref, chart };
+}
+
+/** The least space between bars that the fit may use, in px. lightweight-charts' default (0.5 px) lets
+ *  fitContent spread at most width / 0.5 bars: a longer series showed only its end (a 39,000-bar walk-forward
+ *  its last 2,000 bars). 0.001 px fits a million points in a 1,000 px chart. */
+export const FIT_MIN_BAR_SPACING = 0.001;
+
+/**
+ * Show the whole of a line chart's series, its first point to its last, however many points it has
+ * (not for candles: narrower than a pixel they are no longer candles).
+ */
+export function fitWhole(chart: Pick<IChartApi, 'timeScale'>): void {
+  const scale = chart.timeScale();
+  scale.applyOptions({ minBarSpacing: FIT_MIN_BAR_SPACING });
+  scale.fitContent();
 }
 
 /**

@@ -3,7 +3,7 @@ import { useEffect, useMemo } from 'react';
 import { chartClock } from '@/components/charts/chartTime';
 import { chartSummary, tickRecorder } from '@/components/charts/chartText';
 import { COLORS } from '@/components/charts/chartTheme';
-import { safely, useChart } from '@/components/charts/useChart';
+import { fitWhole, safely, useChart } from '@/components/charts/useChart';
 import { formatSharpe } from './analysisFormat';
 
 const SHARPE_FORMAT = { type: 'custom', formatter: formatSharpe, minMove: 0.01 } as const;
@@ -32,7 +32,7 @@ export function RollingSharpeChart({ dates, values, label, height = 220 }:
     line.setData(points);
     const zero = line.createPriceLine({ price: 0, color: COLORS.benchmark, lineWidth: 1, lineStyle: LineStyle.Dashed,
       axisLabelVisible: false, title: '' });
-    chart.timeScale().fitContent();
+    fitWhole(chart);
     return () => {
       ticks.stop();
       safely(chart, () => {
