@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { chartClock, type ChartClock } from './chartTime';
 import { chartSummary, tickRecorder } from './chartText';
 import { toSeconds } from './chartTheme';
+import { pointAtOrBefore } from './pointAt';
 import { fitWhole, safely, useChart } from './useChart';
 
 /** One named line: its points (UTC instants) and its colour. */
@@ -85,16 +86,17 @@ export function OverlayLinesChart({ lines, zone, timeframe, what, format, height
     return () => safely(chart, () => chart.unsubscribeCrosshairMove(move));
   }, [chart, readout]);
 
-  const values = useMemo(() => series.map(({ data }) => new Map(data.map((d) => [d.time as number, d]))), [series]);
   const shownTime = hover ?? series[0]?.data[series[0].data.length - 1]?.time ?? null;
+  // each line at its latest point at or before the shown time: thinned lines do not share every timestamp
+  const shown = shownTime === null ? [] : series.map(({ data }) => pointAtOrBefore(data, shownTime));
   const read = readout && shownTime !== null ? {
     time: clock.label(shownTime as UTCTimestamp),
     fields: series.map(({ line }, k) => {
-      const v = values[k]?.get(shownTime);
+      const v = shown[k];
       return { key: line.key, label: line.label, color: line.color, text: v ? readout.format(v.value) : '—' };
     }),
     extra: (() => {
-      const utc = values[0]?.get(shownTime)?.utc;
+      const utc = shown[0]?.utc;
       return utc !== undefined && readout.extra ? readout.extra(utc) : null;
     })(),
   } : null;
