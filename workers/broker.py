@@ -17,8 +17,7 @@ from dramatiq.brokers.stub import StubBroker
 
 from app.config import Settings
 from workers.heartbeat import HeartbeatStore, MemoryHeartbeats, RedisHeartbeats, WorkerHeartbeat
-
-QUEUES = ("backtest", "live")
+from workers.queues import QUEUES
 
 
 def build_broker(settings: Settings, *, namespace: str | None = None,

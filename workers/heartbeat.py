@@ -15,6 +15,8 @@ import dramatiq
 import redis as redis_lib
 from dramatiq.middleware import Middleware
 
+from workers.queues import served
+
 TTL_SECONDS = 20
 INTERVAL_SECONDS = 5
 WORKER, SCHEDULER = "worker", "scheduler"
@@ -160,7 +162,7 @@ class WorkerHeartbeat(Middleware):
         self._stops: dict[int, threading.Event] = {}
 
     def after_worker_boot(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
-        queues = sorted(q for q in (worker.consumer_whitelist or broker.get_declared_queues()) if "." not in q)
+        queues = served(q for q in (worker.consumer_whitelist or broker.get_declared_queues()) if "." not in q)
         live_info = self.live_info if "live" in queues and self.live_info is not None else dict
         self._stops[id(worker)] = start_beating(self.store, f"{self.process_id}:{id(worker)}", queues, live_info)
 

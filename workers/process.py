@@ -18,6 +18,8 @@ import time
 
 import dramatiq
 
+from workers.queues import consumed
+
 log = logging.getLogger("workers.process")  # also when run as __main__
 
 EXIT_BOOT_FAILED = 2  # the code cannot start (an import error): the supervisor gives up, not loops
@@ -54,7 +56,7 @@ def serve(queues: list[str], threads: int) -> int:
         return EXIT_BOOT_FAILED
     broker = entry.broker
     broker.emit_after("process_boot")
-    worker = dramatiq.Worker(broker, queues=set(queues), worker_threads=threads)
+    worker = dramatiq.Worker(broker, queues=consumed(queues), worker_threads=threads)
     # Dramatiq holds two messages per thread; a message held behind a busy thread is one another
     # process cannot take, so the last of a sweep's messages sat in one process while the other
     # idled. Hold no more than the threads can start.

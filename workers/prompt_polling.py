@@ -23,8 +23,10 @@ from typing import Any
 
 import dramatiq
 
-IDLE_MS = {"live": 20, "backtest": 50}  # the longest a message waits in Redis for an idle worker
-PROMPT_WHEN_FULL = {"backtest"}  # a sweep's messages follow one another; the live queue keeps Dramatiq's pace
+# The longest a message waits in Redis for an idle worker.
+IDLE_MS = {"live": 20, "backtest": 50, "backtest_cells": 50}
+# A sweep's messages follow one another; the live queue keeps Dramatiq's pace.
+PROMPT_WHEN_FULL = {"backtest", "backtest_cells"}
 
 
 class PromptConsumer:

@@ -11,7 +11,7 @@ from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
 from dramatiq.common import dq_name, xq_name
 
-from workers.broker import QUEUES
+from workers.queues import QUEUES
 
 
 def queue_depths(broker: dramatiq.Broker, client: Any = None) -> dict[str, dict[str, int]]:

@@ -52,7 +52,7 @@ class StartBacktests(Command):
     message's round trip of its own."""
 
     name: ClassVar[str] = "start_backtests"
-    queue: ClassVar[str] = "backtest"
+    queue: ClassVar[str] = "backtest_cells"  # below single backtests: workers/queues.py
     recorded: ClassVar[bool] = False
     run_ids: tuple[str, ...]
 

@@ -38,6 +38,7 @@ from scheduler.notifications import NotificationJobs
 from scheduler.ticks import TickScheduler
 from workers import runtime as worker_runtime
 from workers.live_boot import LiveBoot
+from workers.queues import consumed
 
 log = logging.getLogger(__name__)
 # Standalone runs a backtest and a live Dramatiq Worker on one broker, and each Worker adds its own
@@ -82,7 +83,8 @@ class Embedded:
         worker_runtime.install(services)
         # An idle consumer polls its queue with a backoff up to worker_timeout: the live queue's tick is due
         # at once (a bar's ticks act within its settle delay), so it polls at most 20 ms apart.
-        for queues, threads, idle_ms in (({"backtest"}, self.backtest_threads, 250), ({"live"}, 1, 20)):
+        served = ((consumed(["backtest"]), self.backtest_threads, 250), (consumed(["live"]), 1, 20))
+        for queues, threads, idle_ms in served:
             worker = dramatiq.Worker(queue.broker, queues=queues, worker_threads=threads, worker_timeout=idle_ms)
             worker.start()
             self.parts.append(worker)

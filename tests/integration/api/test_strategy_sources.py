@@ -18,6 +18,7 @@ from tests.conftest import FIXTURE_STRATEGY_PATHS, make_settings, truncate_all
 from tests.integration.api.conftest import store_daily_bars
 from tests.integration.workers.conftest import Stack, open_stack, wait_for
 from workers import runtime as worker_runtime
+from workers.queues import consumed
 
 FOLDER_STRATEGY = """
 from app.marvin.strategy import Strategy
@@ -101,7 +102,7 @@ def test_a_strategy_outside_the_configured_paths_is_422_and_nothing_is_imported(
 def test_a_strategy_in_a_configured_folder_runs_a_backtest_end_to_end(stack: Stack, owned: Container) -> None:
     store_daily_bars(owned, "AAPL", days=60)
     worker_runtime.install(worker_runtime.build_runtime(owned.settings, container=owned))
-    worker = dramatiq.Worker(stack.broker, queues={"backtest"}, worker_threads=1, worker_timeout=100)
+    worker = dramatiq.Worker(stack.broker, queues=consumed(["backtest"]), worker_threads=1, worker_timeout=100)
     worker.start()
     try:
         created = stack.client.post("/api/v1/runs", json={**BODY, "strategy": "weaver_sources_mine:BuyOnce",

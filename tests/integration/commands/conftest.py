@@ -20,6 +20,7 @@ from app.events.reader import read_events
 from app.veda.alpaca import RetryPolicy
 from app.walle.models import ConsumerOffset, ProcessedEvent
 from workers import runtime as worker_runtime
+from workers.queues import consumed
 
 
 @dataclass
@@ -29,7 +30,7 @@ class WorkerSide:
     workers: list[dramatiq.Worker]
 
     def start_workers(self) -> None:
-        worker = dramatiq.Worker(self.services.queue.broker, queues={"backtest", "live"}, worker_threads=1,
+        worker = dramatiq.Worker(self.services.queue.broker, queues=consumed(["backtest", "live"]), worker_threads=1,
                                  worker_timeout=100)
         worker.start()
         self.workers.append(worker)

@@ -26,6 +26,7 @@ from tests.conftest import TEST_TOKEN
 from tests.waiting import wait_for  # noqa: F401 - the workers tests import it from here
 from workers import runtime as worker_runtime
 from workers.bus import DramatiqQueue
+from workers.queues import consumed
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -68,7 +69,7 @@ def stack(pg: Container, redis_url: str) -> Iterator[Stack]:
 def thread_workers(stack: Stack, pg: Container) -> Iterator[dramatiq.Worker]:
     """Workers as threads of this process, running the same actors against the test database."""
     worker_runtime.install(worker_runtime.build_runtime(pg.settings, container=pg))
-    worker = dramatiq.Worker(stack.broker, queues={"backtest"}, worker_threads=2, worker_timeout=100)
+    worker = dramatiq.Worker(stack.broker, queues=consumed(["backtest"]), worker_threads=2, worker_timeout=100)
     worker.start()
     yield worker
     worker.stop(timeout=10_000)
@@ -114,8 +115,10 @@ def spawn_workers(pg: Container, stack: Stack, processes: int, queues: str = "ba
     log_file = log_path.open("wb")
     command = ([sys.executable, "-c", "from app.cli import main; main()", "worker"] if weaver
                else [sys.executable, "-m", "dramatiq", "workers.entry"])
+    # `weaver worker` takes our queue names; Dramatiq's own command line the queues behind them
+    names = [queues] if weaver else sorted(consumed(queues.split(",")))
     process = subprocess.Popen(
-        [*command, "--processes", str(processes), "--threads", "1", "--queues", queues],
+        [*command, "--processes", str(processes), "--threads", "1", "--queues", *names],
         cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
     )
     return WorkerProcesses(process, log_path, log_file)

@@ -16,6 +16,7 @@ from app.walle.models import Bar, BarSeries, Run
 from tests.integration.api.conftest import store_daily_bars
 from tests.integration.workers.conftest import Stack, wait_for
 from workers import runtime as worker_runtime
+from workers.queues import consumed
 
 BIG = {"strategy": "sma_cross", "symbols": ["AAPL"], "timeframe": "1Day", "cash": "10000",
        "grid": {"fast": list(range(2, 42)), "slow": list(range(50, 75))}}  # 40 x 25 = 1,000 valid cells
@@ -45,7 +46,7 @@ def start_workers(stack: Stack, pg: Container) -> Iterator[list[dramatiq.Worker]
 
 def start(started: list[dramatiq.Worker], stack: Stack, pg: Container) -> None:
     worker_runtime.install(worker_runtime.build_runtime(pg.settings, container=pg))
-    worker = dramatiq.Worker(stack.broker, queues={"backtest"}, worker_threads=2, worker_timeout=100)
+    worker = dramatiq.Worker(stack.broker, queues=consumed(["backtest"]), worker_threads=2, worker_timeout=100)
     worker.start()
     started.append(worker)
 
