@@ -34,6 +34,7 @@ from app.config import SettingsError, load_settings
 from app.greta.data import load_csv, parse_synthetic
 from app.greta.data.splits import split_warnings
 from app.greta.engine import BacktestConfig, run_backtest
+from app.greta.equity import MoneyRangeError
 from app.greta.lookahead import DEFAULT_BUDGET, LookaheadReport, check_lookahead
 from app.greta.metrics import unavailable
 from app.greta.records import BacktestResult, rejection_summary
@@ -46,7 +47,7 @@ from app.services.specs import DEFAULT_CASH
 
 OUT_FORMATS = ("json", "parquet")
 USER_ERRORS = (ParamError, DataError, StrategyLoadError, FeeSpecError, SlippageSpecError, TimeframeError, OrderError,
-               StrategyError)
+               StrategyError, MoneyRangeError)
 
 
 asset_class_option = click.option(  # backtest and sweep alike

@@ -19,6 +19,19 @@ from app.greta.broker import FillRow
 from app.greta.records import EquityCurve
 from app.marvin.market import Market
 
+# Past 2**53 units of $0.0001 a float no longer holds every $0.0001 (the marking below is float maths), and
+# a little further int64 arithmetic wraps silently: a run whose money grows past it fails, saying so.
+LARGEST_E4 = 2**53
+
+
+class MoneyRangeError(ValueError):
+    """The run's cash or a position's value grew past what the equity curve keeps exact."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            f"the account grew past ${LARGEST_E4 // 10_000:,} (its cash or a position's value), beyond what "
+            "Weaver keeps exact to $0.0001: trade a smaller share of equity, or start with less cash")
+
 
 def _changes_upto(change_steps: np.ndarray, length: int) -> np.ndarray:
     """For each bar, how many changes happened at or before it (an index into [start, *after each])."""
@@ -40,6 +53,8 @@ def equity_curve(market: Market, fills: Sequence[FillRow], cash_after: Sequence[
         signed = np.where(buys, 1, -1) * np.array(quantities, dtype=np.int64)
     except OverflowError:  # fractional quantities past int64 (9.2 billion shares): exact Python ints
         signed = np.where(buys, 1, -1).astype(object) * np.array(quantities, dtype=object)
+    if max(initial_cents, max(cash_after, default=0), -min(cash_after, default=0)) * 100 >= LARGEST_E4:
+        raise MoneyRangeError()
     cash_e4 = np.empty(count + 1, dtype=np.int64)
     cash_e4[0], cash_e4[1:] = initial_cents, cash_after
     cash_e4 *= 100
@@ -64,6 +79,8 @@ def equity_curve(market: Market, fills: Sequence[FillRow], cash_after: Sequence[
         if scale != 1:
             value /= scale
         np.rint(value, out=value)
+        if len(value) and max(value.max(), -value.min()) >= LARGEST_E4:
+            raise MoneyRangeError()
         equity += value.astype(np.int64)
     curve = EquityCurve(market.timeline, equity, cash, benchmark_e4(market, initial_cents))
     return curve, exposed
