@@ -10,7 +10,8 @@ const money = (v: number) => formatNumber(v, 2);
 
 /**
  * The stitched out-of-sample equity beside the hindsight-optimised cell's over the same test windows
- * (chained the same way, same timestamps), with a readout of the hovered day: both equities and its fold.
+ * (chained the same way; each thinned to its own 2,000 points, so a hovered time shows each line's latest
+ * point at or before it), with a readout of the hovered day: both equities and its fold.
  */
 export function EquityComparison({ equity, zone, timeframe }: { equity: WalkforwardEquity; zone: string; timeframe: string }) {
   const lines = useMemo<OverlayLine[]>(() => {
