@@ -41,6 +41,7 @@ SERIAL = (
     "tests/integration/live/test_resume.py",
     "tests/integration/live/test_tick_deadline.py",
     "tests/e2e/test_walkforward_workers.py",  # (35, 20) a killed worker's cells wait out 3 s heartbeats
+    "tests/e2e/test_standalone_quit.py",  # (5, 5) a stop within 3 s
 )
 
 # Modules whose tests share a module-scoped server: one xdist worker runs them all, on one server.

@@ -50,6 +50,8 @@ class LiveBoot(Middleware):
                 self.relays.append(relay)
 
     def before_worker_shutdown(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        if not self._serves_live(worker):  # standalone's backtest Worker, which may stop at the same time
+            return
         for relay in self.relays:
             relay.stop()
         self.relays.clear()

@@ -104,7 +104,9 @@ class Embedded:
         install_request_deadline(app, self.settings.request_timeout_seconds)
         # A thread per connection, not a pool (see the module docstring): streams cannot starve the API.
         self.server = make_server(self.host, self.port, app, threaded=True)
-        threading.Thread(target=self.server.serve_forever, name="web", daemon=True).start()
+        # It checks for shutdown() every poll interval (0.5 s by default): short, so that stop() waits little.
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, name="web",
+                         daemon=True).start()
         token = self.settings.api_token.get_secret_value()
         shown_host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
         return f"http://{shown_host}:{self.server.server_port}/?token={token}"
@@ -157,20 +159,36 @@ class Embedded:
             log.info("queued %d interrupted backtest(s) and %d sweep(s) again", len(pending), len(creating))
 
     def stop(self) -> None:
-        """Stop accepting requests, then stop every part in reverse order of starting."""
+        """Stop accepting requests, then stop every part in reverse order of starting, except that the
+        Dramatiq Workers (started one after the other, sharing nothing but the broker) stop together:
+        each waits for its idle threads to see the stop (up to its worker_timeout, twice), and a running
+        backtest (given up to 10 s, then queued again at the next start) does not hold up the live one."""
         if self.server is not None:
             self.server.shutdown()
             self.server.server_close()
-        for part in reversed(self.parts):
-            try:
-                if isinstance(part, dramatiq.Worker):
-                    part.stop(timeout=10_000)
-                elif isinstance(part, dramatiq.Broker):
-                    part.close()
-                else:
-                    part.stop()
-            except Exception:  # keep shutting the rest down
-                log.exception("error while stopping %s", part)
+        parts = list(reversed(self.parts))
+        while parts:
+            stage = [parts.pop(0)]
+            while isinstance(stage[0], dramatiq.Worker) and parts and isinstance(parts[0], dramatiq.Worker):
+                stage.append(parts.pop(0))
+            others = [threading.Thread(target=self._stop_part, args=(part,), name="stop-worker") for part in stage[1:]]
+            for thread in others:
+                thread.start()
+            self._stop_part(stage[0])
+            for thread in others:
+                thread.join()
         worker_runtime.install(None)
         if self.services is not None:
             self.services.close()
+
+    @staticmethod
+    def _stop_part(part: Any) -> None:
+        try:
+            if isinstance(part, dramatiq.Worker):
+                part.stop(timeout=10_000)
+            elif isinstance(part, dramatiq.Broker):
+                part.close()
+            else:
+                part.stop()
+        except Exception:  # keep shutting the rest down
+            log.exception("error while stopping %s", part)

@@ -36,6 +36,9 @@ class TradeUpdatesRelay:
         self.on_update = on_update
         self._stream: TradingStream | None = None
         self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = threading.Event()
 
     def start(self) -> None:
         secret = self.credentials.secret_key.get_secret_value()
@@ -47,11 +50,24 @@ class TradeUpdatesRelay:
         self._thread.start()
 
     def _run(self) -> None:
-        assert self._stream is not None
         try:
-            self._stream.run()
+            asyncio.run(self._serve())
         except Exception:  # never take the worker down with the stream
             log.exception("%s trade_updates stream stopped", self.credentials.kind)
+
+    async def _serve(self) -> None:
+        """TradingStream.run() (in alpaca-py 0.44, `asyncio.run(self._run_forever())`), with its task kept
+        so that stop() can cancel it: alpaca-py's own stop() is seen only when its receive loop wakes,
+        which an idle stream does every 5 s, so a worker's stop took up to 5 s."""
+        assert self._stream is not None
+        self._loop, self._task = asyncio.get_running_loop(), asyncio.current_task()
+        if self._stopping.is_set():  # stopped before it got here: stop() may have seen no task to cancel
+            return
+        try:
+            await self._stream._run_forever()
+        except asyncio.CancelledError:
+            await self._stream.close()  # a clean close frame to the exchange
+            log.info("%s trade_updates stream stopped", self.credentials.kind)
 
     async def _handle(self, frame: dict[str, Any]) -> None:
         # With raw_data, alpaca-py hands over the whole frame: {"stream": "trade_updates", "data": {"event", "order"}}.
@@ -64,10 +80,14 @@ class TradeUpdatesRelay:
             await asyncio.to_thread(self.on_update, order)
 
     def stop(self) -> None:
-        if self._stream is not None:
+        """Cancel the stream where it waits. An update being handed over still is: `on_update` runs to
+        its end in its own thread, and the stream's event loop waits for it before closing."""
+        self._stopping.set()
+        loop, task = self._loop, self._task
+        if loop is not None and task is not None:
             try:
-                self._stream.stop()
-            except Exception:  # already stopped or never connected
+                loop.call_soon_threadsafe(task.cancel)
+            except RuntimeError:  # the loop is already closed: the stream has ended
                 pass
         if self._thread is not None:
             self._thread.join(timeout=5)
