@@ -1,8 +1,10 @@
 """Performance metrics from the equity curve and the closed trades (floats; None when undefined).
 
 Definitions (percentages are in percent, ratios plain; risk-free rate 0):
-- returns are simple per-bar returns of equity; annualisation uses the timeframe's bars per year
-  (252 days, 390 minutes a day intraday), and CAGR uses the bar count too, so all three agree.
+- returns are simple per-bar returns of equity; annualisation uses the run's bars per year, chosen by
+  the asset class the run asked for, never a stored instrument (app/greta/annualise.py): the US equity
+  session (252 days of 6.5 h), crypto's or a pair's ('BTC/USD') 365 × 24 h, else as many bars a year
+  as the run's data holds. CAGR uses the bar count too, so all three agree.
 - sharpe = mean / sample std × √bars_per_year; sortino = mean / downside deviation × √bars_per_year,
   the downside deviation being √(mean of min(r, 0)²) over all bars.
 - max drawdown: largest fall from a running peak, in percent; its duration is the longest stretch

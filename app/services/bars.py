@@ -64,8 +64,7 @@ class BarService:
         the storing. An `asset_class` is stored as the symbol's instrument, so its backtests use that
         class's price steps and calendar."""
         symbol = check_series(symbol, timeframe or "1Day")
-        if asset_class is not None and asset_class not in ASSET_CLASSES:
-            raise ValidationFailed({"asset_class": f"one of {', '.join(ASSET_CLASSES)}"})
+        check_asset_class(asset_class)
         found = csv_import.survey(source, on_bytes=on_bytes)
         if on_checked:
             on_checked(found.rows)
@@ -80,7 +79,7 @@ class BarService:
                                     progress=progress, conflicts=conflicts)
         if asset_class is not None:
             with self.uow() as uow:
-                uow.instruments.upsert(symbol, asset_class, None, None, source="user")
+                store_instrument(uow, symbol, asset_class, source="user")
                 uow.commit()
         warnings = [format_split_warning(symbol, found.suspects)] if found.suspects else []
         sparse = sparse_warning(found.median_gap_seconds, given)
@@ -90,10 +89,14 @@ class BarService:
                             found.errors, warnings, conflicts)
 
     def store_arrays(self, symbol: str, timeframe: str, ts: np.ndarray, columns: dict[str, object], *,
-                     source: str, description: str | None = None) -> int:
-        """Bars already in memory (the demo's synthetic series, benchmarks), in one transaction."""
+                     source: str, description: str | None = None, asset_class: str | None = None) -> int:
+        """Bars already in memory (the demo's synthetic series, benchmarks), in one transaction; an
+        `asset_class` is stored as the symbol's instrument (labelled `source`), as an import stores it."""
+        check_asset_class(asset_class)
         inserted = 0
         with self.uow() as uow:
+            if asset_class is not None:
+                store_instrument(uow, symbol, asset_class, source=source)
             for first in range(0, max(len(ts), 1), CHUNK):
                 part = slice(first, first + CHUNK)
                 inserted += uow.bars.insert_columns(
@@ -104,6 +107,17 @@ class BarService:
                                               "source": source})
             uow.commit()
         return inserted
+
+
+def check_asset_class(asset_class: str | None) -> None:
+    if asset_class is not None and asset_class not in ASSET_CLASSES:
+        raise ValidationFailed({"asset_class": f"one of {', '.join(ASSET_CLASSES)}"})
+
+
+def store_instrument(uow: UnitOfWork, symbol: str, asset_class: str, *, source: str) -> None:
+    """The asset class given with stored bars (by a user's import, or the demo) as the symbol's
+    instrument, with no increments of its own: the class's rule applies."""
+    uow.instruments.upsert(symbol, asset_class, None, None, source=source)
 
 
 def sparse_warning(gap_seconds: float | None, given: str | None) -> str | None:
