@@ -30,6 +30,7 @@ from app.walle import migrate
 from tests.conftest import REDIS_URL, TEST_TOKEN, create_pg_database, drop_pg_database, make_settings, pg_url_for
 from tests.e2e.deployment import free_port
 from tests.waiting import wait_for
+from workers.queues import consumed
 
 ROOT = Path(__file__).resolve().parents[2]
 FAST_FAILURE = {"WEAVER_WORKER_HEARTBEAT_TIMEOUT_MS": "3000", "WEAVER_QUEUE_MAINTENANCE_CHANCE": "1000000",
@@ -80,11 +81,12 @@ class Stack:
     def held(self, index: int) -> list[str]:
         """The run ids of the messages worker `index` has taken and not acknowledged yet."""
         run_ids: list[str] = []
-        for message_id in self.redis.smembers(f"{self.namespace}:__acks__.{self.broker_id(index)}.backtest"):
-            data = self.redis.hget(f"{self.namespace}:backtest.msgs", message_id)
-            if data is not None:
-                payload = json.loads(data)["args"][0]["payload"]
-                run_ids += payload.get("run_ids") or [payload[k] for k in ("run_id",) if k in payload]
+        for queue in sorted(consumed(["backtest"])):  # single backtests' queue and the cells'
+            for message_id in self.redis.smembers(f"{self.namespace}:__acks__.{self.broker_id(index)}.{queue}"):
+                data = self.redis.hget(f"{self.namespace}:{queue}.msgs", message_id)
+                if data is not None:
+                    payload = json.loads(data)["args"][0]["payload"]
+                    run_ids += payload.get("run_ids") or [payload[k] for k in ("run_id",) if k in payload]
         return run_ids
 
     def kill_worker(self, index: int) -> None:
@@ -93,8 +95,9 @@ class Stack:
         self.workers[index].wait(10)
 
     def queue_idle(self) -> bool:
-        """Nothing waiting in the backtest queue (nor delayed), and no worker holding a message."""
-        waiting = self.redis.llen(f"{self.namespace}:backtest") + self.redis.zcard(f"{self.namespace}:backtest.DQ")
+        """Nothing waiting in the backtest queues (nor delayed), and no worker holding a message."""
+        waiting = sum(self.redis.llen(f"{self.namespace}:{queue}") + self.redis.zcard(f"{self.namespace}:{queue}.DQ")
+                      for queue in consumed(["backtest"]))
         return waiting == 0 and not any(self.redis.scard(key) for key in self.redis.scan_iter(
             f"{self.namespace}:__acks__.*"))
 

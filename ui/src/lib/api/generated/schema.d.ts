@@ -690,7 +690,8 @@ export interface paths {
         /**
          * Launch a walk-forward: a sweep per fold's train window, the best cell out of sample
          * @description Answers at once with the folds planned and their sweeps `creating`; workers make and run every
-         *         fold's cells together, then the chosen cells' out-of-sample runs.
+         *         fold's cells together, then the chosen cells' out-of-sample runs. `cells_total` is already every
+         *         cell and run it will run. Retry safely with an `Idempotency-Key` header.
          */
         post: operations["post_api_v1_walkforwards"];
         delete?: never;
@@ -2838,7 +2839,7 @@ export interface components {
             created_at: string;
             /**
              * Cells Total
-             * @description cells of every sweep plus the out-of-sample and contrast runs queued
+             * @description cells of every sweep (the folds' and the contrast's) plus each fold's out-of-sample run and the contrast run, all counted from creation so it never grows; a fold with no eligible cell drops its run
              */
             cells_total: number;
             /**
@@ -6030,7 +6031,10 @@ export interface operations {
     post_api_v1_walkforwards: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string of up to 255 visible ASCII characters (a UUID). Sending the same key again within 24 hours with the same body returns the first response (with `Idempotent-Replayed: true`) instead of creating again; the same key with another body is a 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6069,6 +6073,15 @@ export interface operations {
             };
             /** @description Signed in by the session cookie, but a change sent neither JSON nor X-Requested-With (CSRF defence) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Illegal state transition or conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
