@@ -44,6 +44,7 @@ from app.greta.annualise import annualisation, year_instrument
 from app.greta.folds import Fold, FoldSpec, plan_folds
 from app.greta.metrics import ANNUALISED, annualised_shortfall, returns_needed
 from app.greta.serialize import iso  # a sweep's start and end as SweepCreate writes them: "…T00:00:00Z"
+from app.services import idempotency
 from app.services import sweeps as sweep_plans
 from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.services.runs import RunService, now, transition
@@ -65,7 +66,8 @@ class WalkforwardService:
         self.uow = uow
         self.runs = runs
 
-    def create(self, spec: WalkforwardCreate) -> Walkforward:
+    def create(self, spec: WalkforwardCreate, claim: idempotency.Claim | None = None) -> Walkforward:
+        """`claim`: the request's Idempotency-Key, bound to the walk-forward in the same transaction."""
         valid, skipped = sweep_plans.plan(spec.strategy, spec.grid, spec.params)
         f = spec.folds
         try:
@@ -89,6 +91,8 @@ class WalkforwardService:
                              created_at=now(), updated_at=now())
             uow.session.add(wf)
             uow.session.flush()  # before its sweeps, which name it
+            if claim is not None:
+                idempotency.record(uow.session, claim, wf.id)
             folds = []
             for fold in plan.folds:
                 train = {**settings, "start": iso(fold.train_first), "end": iso(fold.train_last)}
@@ -359,14 +363,32 @@ def cells_by_sweep(session: Session, wf: Walkforward) -> dict[str, Cells]:
 
 
 def progress(session: Session, wf: Walkforward, cells: dict[str, Cells] | None = None) -> Cells:
-    """Over every sweep's cells and the OOS and contrast runs queued so far."""
+    """Over every sweep's cells and the final runs: each fold's OOS run and the contrast run, counted
+    from creation (not when queued), so the total a progress bar divides by never grows. A fold (or the
+    contrast) with no eligible cell drops its run from the total; a walk-forward cancelled (or failed)
+    before queuing a run counts it as cancelled."""
     cells = cells_by_sweep(session, wf) if cells is None else cells
     final = _final_run_ids(wf)
     counts = dict(session.execute(select(Run.status, func.count()).where(Run.id.in_(final))
                                   .group_by(Run.status)).all()) if final else {}
+    planned = _planned_final_runs(wf)
+    unqueued = max(0, planned - len(final))
+    if wf.status == "completed":
+        planned -= unqueued  # none left to run
+        unqueued = 0
     ran = sum(c.ran for c in cells.values()) + counts.get("completed", 0) + counts.get("failed", 0)
     cancelled = sum(c.cancelled for c in cells.values()) + counts.get("cancelled", 0)
-    return Cells(sum(c.total for c in cells.values()) + len(final), ran, cancelled)
+    if wf.status in ("cancelled", "failed"):
+        cancelled += unqueued
+    return Cells(sum(c.total for c in cells.values()) + planned, ran, cancelled)
+
+
+def _planned_final_runs(wf: Walkforward) -> int:
+    """The OOS runs and the contrast run the walk-forward runs or will: one per fold and one for the
+    contrast, less those whose sweep had no eligible cell (their `reason`)."""
+    folds = sum(1 for f in wf.folds if f.get("oos_run_id") or not f.get("reason"))
+    contrast = wf.contrast or {}
+    return folds + (1 if contrast and (contrast.get("run_id") or not contrast.get("reason")) else 0)
 
 
 def _sweep_ids(wf: Walkforward) -> list[str]:

@@ -19,6 +19,7 @@ from app.glados.schemas.robustness import RobustnessIn, RobustnessOut
 from app.glados.schemas.runs import EquityQuery
 from app.services.downsample import min_max_buckets
 from app.services.errors import NotFound
+from app.services.idempotency import Claim
 from app.services.robustness import RobustnessAsk, walkforward_robustness
 from app.services.walkforward_results import curves, stability
 from app.services.walkforward_specs import WalkforwardCreate
@@ -121,7 +122,9 @@ class WalkforwardOut(Out):
                                     "run), completed, failed or cancelled")
     error: str | None
     created_at: datetime
-    cells_total: int = Field(description="cells of every sweep plus the out-of-sample and contrast runs queued")
+    cells_total: int = Field(description=(
+        "cells of every sweep (the folds' and the contrast's) plus each fold's out-of-sample run and the contrast "
+        "run, all counted from creation so it never grows; a fold with no eligible cell drops its run"))
     cells_done: int = Field(description="those that ran (completed or failed)")
     cells_cancelled: int
     folds: list[FoldOut]
@@ -213,11 +216,13 @@ def walkforward_by_id(walkforward_id: str) -> WalkforwardOut:
 
 
 @endpoint(bp, "", "POST", summary="Launch a walk-forward: a sweep per fold's train window, the best cell out of "
-                                  "sample", body=WalkforwardCreate, response=WalkforwardOut, status=201, errors=(422,))
-def create_walkforward(body: WalkforwardCreate) -> WalkforwardOut:
+                                  "sample", body=WalkforwardCreate, response=WalkforwardOut, status=201, errors=(422,),
+          idempotent=walkforward_by_id)
+def create_walkforward(body: WalkforwardCreate, claim: Claim | None = None) -> WalkforwardOut:
     """Answers at once with the folds planned and their sweeps `creating`; workers make and run every
-    fold's cells together, then the chosen cells' out-of-sample runs."""
-    wf = services().app.walkforwards.create(body)
+    fold's cells together, then the chosen cells' out-of-sample runs. `cells_total` is already every
+    cell and run it will run. Retry safely with an `Idempotency-Key` header."""
+    wf = services().app.walkforwards.create(body, claim)
     return walkforward_by_id(wf.id)
 
 

@@ -1,4 +1,4 @@
-"""Idempotency-Key on POST /runs and /sweeps: a retry gets the first answer and creates nothing,
+"""Idempotency-Key on POST /runs, /sweeps and /walkforwards: a retry gets the first answer and creates nothing,
 a key reused for another body is a 422, twins sent at once make one resource. Postgres and SQLite."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy import func, select, update
 
 from app.bootstrap import Container
 from app.glados.app import create_app
-from app.walle.models import IdempotencyKey, Run, Sweep
+from app.walle.models import IdempotencyKey, Run, Sweep, Walkforward
 from tests.conftest import TEST_TOKEN
 from tests.integration.api.conftest import store_daily_bars
 
@@ -24,6 +24,7 @@ RUN = {"mode": "backtest", "strategy": "sma_cross", "symbols": ["AAPL"], "timefr
        "params": {"fast": 5, "slow": 20}}
 SWEEP = {"strategy": "sma_cross", "symbols": ["AAPL"], "timeframe": "1Day", "cash": "10000",
          "grid": {"fast": [3, 5], "slow": [20, 30]}}
+WALKFORWARD = {**SWEEP, "objective": "total_return_pct", "folds": {"kind": "rolling", "train": 30, "test": 10}}
 
 
 @pytest.fixture
@@ -133,6 +134,26 @@ def test_a_sweep_retried_with_its_key_is_the_same_sweep(client: FlaskClient, any
     assert count(any_db, Sweep) == 1
 
 
+def test_a_walk_forward_retried_with_its_key_is_the_same_walk_forward(client: FlaskClient,
+                                                                      any_db: Container) -> None:
+    key = str(uuid.uuid4())
+    first = client.post("/api/v1/walkforwards", json=WALKFORWARD, headers=keyed(key))
+    assert first.status_code == 201, first.get_json()
+    assert first.get_json()["status"] == "optimising" and "Idempotent-Replayed" not in first.headers
+    sweeps = count(any_db, Sweep)
+    assert sweeps == len(first.get_json()["folds"]) + 1  # each fold's and the contrast's
+    again = client.post("/api/v1/walkforwards", json=WALKFORWARD, headers=keyed(key))
+    assert again.status_code == 201 and again.get_json() == first.get_json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    other = client.post("/api/v1/walkforwards", json={**WALKFORWARD, "objective": "trades"}, headers=keyed(key))
+    assert other.status_code == 422 and other.get_json()["code"] == "idempotency_key_reused"
+    assert "different request" in other.get_json()["message"]
+    assert client.post("/api/v1/sweeps", json=SWEEP, headers=keyed(key)).status_code == 422  # another endpoint
+    assert count(any_db, Walkforward) == 1 and count(any_db, Sweep) == sweeps
+    assert client.post("/api/v1/walkforwards", json=WALKFORWARD).status_code == 201  # no key: a new one
+    assert count(any_db, Walkforward) == 2
+
+
 @pytest.mark.parametrize("key", ["", "x" * 256, "naïve-key", "two words"])
 def test_a_malformed_key_is_a_400_and_creates_nothing(client: FlaskClient, any_db: Container, key: str) -> None:
     response = client.post("/api/v1/runs", json=RUN, headers=keyed(key))
@@ -142,7 +163,7 @@ def test_a_malformed_key_is_a_400_and_creates_nothing(client: FlaskClient, any_d
 
 def test_the_header_is_in_the_openapi_document(client: FlaskClient) -> None:
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
-    for path in ("/api/v1/runs", "/api/v1/sweeps"):
+    for path in ("/api/v1/runs", "/api/v1/sweeps", "/api/v1/walkforwards"):
         header = [p for p in paths[path]["post"]["parameters"] if p["in"] == "header"]
         assert [p["name"] for p in header] == ["Idempotency-Key"] and not header[0]["required"]
         assert "422" in paths[path]["post"]["responses"]

@@ -28,6 +28,8 @@ def test_a_walk_forward_through_the_api_shows_each_folds_progress_choice_and_out
     with pg.read_session() as session:  # other tabs' walk-forward lists hear of it on the stream
         announced = session.scalars(select(OutboxEvent.payload).where(OutboxEvent.type == "walkforward.created")).all()
     assert announced == [{"walkforward_id": wf["id"], "status": "optimising", "done": 0, "total": wf["cells_total"]}]
+    # Known at creation: 4 sweeps (3 folds and the contrast) × 4 cells, 3 OOS runs and the contrast run.
+    assert wf["cells_total"] == 20 and wf["contrast"]["cells_total"] == 4
 
     services = build_services(pg.settings, container=pg)
     # The out-of-sample runs wait for their own messages (as when the worker that stored a fold's last cell
@@ -70,6 +72,12 @@ def test_a_walk_forward_through_the_api_shows_each_folds_progress_choice_and_out
     services.backtests.execute(testing["contrast"]["run_id"])
     done = client.get(f"/api/v1/walkforwards/{wf['id']}").get_json()
     assert done["status"] == "completed" and (done["cells_done"], done["cells_total"]) == (20, 20)
+    assert done["cells_total"] == wf["cells_total"]  # the POST's total was the final one
+    with pg.read_session() as session:  # what the SSE stream sent: the total never moved
+        events = session.execute(select(OutboxEvent.type, OutboxEvent.payload).where(
+            OutboxEvent.type.like("walkforward.%")).order_by(OutboxEvent.seq)).all()
+    assert [t for t, _ in events] == ["walkforward.created", "walkforward.testing", "walkforward.completed"]
+    assert {p["total"] for _, p in events} == {wf["cells_total"]} and events[-1][1]["done"] == 20
     growth = 1.0
     for fold in done["folds"]:
         assert fold["oos_status"] == "completed" and fold["oos_metrics"]["bars"] == 50  # the test window alone
@@ -121,6 +129,7 @@ def test_a_walk_forward_through_the_api_shows_each_folds_progress_choice_and_out
 
     listed = client.get("/api/v1/walkforwards").get_json()
     assert listed["total"] == 1 and listed["items"][0]["id"] == wf["id"]
+    assert (listed["items"][0]["cells_done"], listed["items"][0]["cells_total"]) == (20, 20)
     assert listed["items"][0]["oos_return_pct"] == result["metrics"]["total_return_pct"]
     robust = client.post(f"/api/v1/walkforwards/{wf['id']}/robustness", json={"resamples": 200, "seed": 1})
     assert robust.status_code == 200, robust.get_json()
@@ -153,7 +162,10 @@ def test_cancel_stops_every_unfinished_cell_and_later_cells_change_nothing(pg: C
     body = cancelled.get_json()
     assert body["status"] == "cancelled" and body["result"] is None
     assert body["folds"][0]["oos_status"] == "cancelled"
-    assert (body["cells_done"], body["cells_cancelled"], body["cells_total"]) == (4, 13, 17)  # 12 cells, 1 OOS run
+    # The total as created (16 cells, 3 OOS runs, the contrast run): 12 cells, fold 0's queued OOS run and the
+    # 3 runs never queued are cancelled.
+    assert (body["cells_done"], body["cells_cancelled"], body["cells_total"]) == (4, 16, 20) == (
+        4, 16, wf["cells_total"])
     with pg.read_session() as session:
         statuses = session.execute(select(Run.sweep_id, Run.status).where(Run.sweep_id.in_(sweeps))).all()
         sweep_status = dict(session.execute(select(Sweep.id, Sweep.status).where(Sweep.id.in_(sweeps))).all())
@@ -169,7 +181,7 @@ def test_cancel_stops_every_unfinished_cell_and_later_cells_change_nothing(pg: C
         progress = [p for p in session.scalars(select(OutboxEvent.payload).where(
             OutboxEvent.type.in_(["sweep.progress", "sweep.completed"]))).all() if p.get("walkforward_id") == wf["id"]]
         folds = {p["fold"] for p in progress if p["done"]}
-    assert payloads == [{"walkforward_id": wf["id"], "status": "cancelled", "done": 17, "total": 17}]
+    assert payloads == [{"walkforward_id": wf["id"], "status": "cancelled", "done": 20, "total": 20}]
     assert folds == {0}  # fold 0's cells reported per fold
     assert {p.get("fold") for p in progress if not p["done"]} == {0, 1, 2, None}  # None: the whole window
 

@@ -124,7 +124,7 @@ def test_run_then_show_prints_each_folds_choice_and_the_stitched_result_as_the_a
     wf_id = queued_id(queued)
     assert f"weaver walkforward show {wf_id[:8]}" in queued.stdout
     early = weaver(env, "walkforward", "show", wf_id[:8])
-    assert early.exit_code == 0 and "status: optimising, 0/16" in early.stdout and "optimising (0/4)" in early.stdout
+    assert early.exit_code == 0 and "status: optimising, 0/20" in early.stdout and "optimising (0/4)" in early.stdout
 
     execute(pg, wf_id)
     shown = weaver(env, "walkforward", "show", wf_id[:8])
@@ -203,7 +203,7 @@ def test_waiting_with_no_worker_says_so_and_ctrl_c_leaves_it_queued(pg: Containe
     assert waited.exit_code == 130, waited.output
     wf_id = queued_id(waited)
     assert waited.stderr.count("no backtest worker can reach this database") == 1  # once per stall
-    assert "0/16 cells done" in waited.stderr and "nothing is cancelled" in waited.stderr
+    assert "0/20 cells done" in waited.stderr and "nothing is cancelled" in waited.stderr
     assert f"keeps running. Follow it with `weaver walkforward show {wf_id[:8]}`, cancel it with " \
            f"`weaver walkforward cancel {wf_id[:8]}`" in waited.stderr
     assert read_model(pg, wf_id).status == "optimising"
@@ -221,6 +221,7 @@ def test_waiting_for_a_walk_forward_that_fails_prints_the_report_and_exits_1(
     wf_id = queued_id(waited)
     assert read_model(pg, wf_id).status == "failed"
     assert "status: failed" in waited.stdout and "error: no fold has a cell eligible for the objective" in waited.stdout
+    assert "16/16 cells and runs ran (100%)" in waited.stdout  # no fold (nor the contrast) has a run to count
     assert waited.stderr.endswith(f"error: walk-forward {wf_id} failed: no fold has a cell eligible for the "
                                   "objective\n"), waited.stderr
     assert json.loads((tmp_path / "wf.json").read_text())["status"] == "failed"
