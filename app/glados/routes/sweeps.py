@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
-from typing import Any, get_args
+from typing import Any, Literal, get_args
 
 from flask import Blueprint
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -110,10 +110,17 @@ def create_sweep(body: SweepCreate, claim: Claim | None = None) -> SweepOut:
     return sweep_by_id(sweep.id)
 
 
-@endpoint(bp, "", summary="List sweeps, newest first", query=PageQuery, response=page_of_cache(SweepOut))
-def list_sweeps(query: PageQuery):  # type: ignore[no-untyped-def]
+class SweepQuery(PageQuery):
+    cells: Literal["show", "hide"] = Field("show", description=(
+        "walk-forwards' sweeps (one per fold, and the whole window's for contrast): `show` lists every sweep "
+        "(the default), `hide` only sweeps outside any walk-forward (each walk-forward is one row of "
+        "`GET /walkforwards`, which lists its sweeps), as `GET /runs?cells=hide` folds a sweep's cells"))
+
+
+@endpoint(bp, "", summary="List sweeps, newest first", query=SweepQuery, response=page_of_cache(SweepOut))
+def list_sweeps(query: SweepQuery):  # type: ignore[no-untyped-def]
     with services().container.read_session() as session:
-        rows, total = SweepRepository(session).list(limit=query.per_page, offset=query.offset)
+        rows, total = SweepRepository(session).list(limit=query.per_page, offset=query.offset, cells=query.cells)
         items = [sweep_out(session, s) for s in rows]
     return page_of_cache(SweepOut)(items=items, total=total, page=query.page, per_page=query.per_page)
 

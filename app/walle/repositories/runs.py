@@ -6,19 +6,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
-from sqlalchemy import String, and_, cast, delete, func, select
+from sqlalchemy import String, and_, cast, delete, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.walle.models import Run, RunMetric, Sweep
 
 Cells = Literal["show", "hide", "only"]
+# A walk-forward's out-of-sample or contrast run (app/services/walkforwards.py marks it in its options): like a
+# sweep's cell, folded under its walk-forward on the dashboard's top level (`cells=hide`).
+WALKFORWARD_RUN = Run.options["walkforward_id"].as_string().is_not(None)
 
 
 @dataclass(frozen=True)
 class RunFilter:
-    """`cells`: every run ("show"), only runs outside any sweep ("hide": the dashboard's top level, each
-    sweep folded into one row of its own) or only sweep cells ("only")."""
+    """`cells`: every run ("show"), only runs outside any sweep or walk-forward ("hide": the dashboard's top
+    level, each sweep and walk-forward folded into one row of its own) or only those ("only")."""
 
     mode: str | None = None
     status: str | None = None
@@ -36,11 +39,12 @@ class SweepOwner(NamedTuple):
 
 
 def cells_condition(cells: Cells) -> ColumnElement[bool] | None:
-    """The WHERE clause `cells` adds; None for "show" (no condition). Migration 0011's partial index serves "hide"."""
+    """The WHERE clause `cells` adds; None for "show" (no condition). Migration 0011's partial index serves "hide"
+    (its `sweep_id IS NULL` is implied; a walk-forward's out-of-sample and contrast runs, few, are filtered)."""
     if cells == "hide":
-        return Run.sweep_id.is_(None)
+        return and_(Run.sweep_id.is_(None), ~WALKFORWARD_RUN)
     if cells == "only":
-        return Run.sweep_id.is_not(None)
+        return or_(Run.sweep_id.is_not(None), WALKFORWARD_RUN)
     return None
 
 
@@ -130,9 +134,14 @@ class SweepRepository:
     def get(self, sweep_id: str, *, for_update: bool = False) -> Sweep | None:
         return self.session.get(Sweep, sweep_id, with_for_update=for_update or None)
 
-    def list(self, *, limit: int = 50, offset: int = 0) -> tuple[Sequence[Sweep], int]:
-        total = self.session.scalar(select(func.count()).select_from(Sweep)) or 0
-        page = self.session.scalars(select(Sweep).order_by(Sweep.created_at.desc()).limit(limit).offset(offset))
+    def list(self, *, limit: int = 50, offset: int = 0, cells: Literal["show", "hide"] = "show"
+             ) -> tuple[Sequence[Sweep], int]:
+        """Newest first; `cells="hide"` leaves out the sweeps of walk-forwards (its folds' and its contrast)."""
+        query = select(Sweep)
+        if cells == "hide":
+            query = query.where(Sweep.walkforward_id.is_(None))
+        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        page = self.session.scalars(query.order_by(Sweep.created_at.desc()).limit(limit).offset(offset))
         return page.all(), total
 
     def locked_status_counts(self, sweep_id: str) -> tuple[SweepOwner, dict[str, int]]:

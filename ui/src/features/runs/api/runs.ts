@@ -8,7 +8,8 @@ import { add } from '@/lib/decimal';
 /** What GET /runs sorts by (a run column or a metric name), across all runs, before paginating. */
 export { RUN_SORTS, type RunSort } from '@/lib/api/types';
 export type SortOrder = NonNullable<components['schemas']['RunQuery']['order']>;
-/** Which sweep cells GET /runs lists: every run (`show`), none (`hide`: each sweep is one folded row), or only them. */
+/** Which sweep cells and walk-forward runs GET /runs lists: every run (`show`), none (`hide`: each sweep and
+ * walk-forward is one folded row), or only them. */
 export type RunCells = NonNullable<components['schemas']['RunQuery']['cells']>;
 
 /** GET /runs' page: `total` counts up to 1,000 runs (`total_exact` false: more match); `next_cursor` is set
@@ -36,11 +37,25 @@ export function useRuns(filters: RunListQuery) {
   });
 }
 
-/** The sweeps the dashboard folds, newest first: one row each, its cells listed when it is opened. */
+/** The sweeps the dashboard folds, newest first: one row each, its cells listed when it is opened. A walk-forward's
+ * sweeps are left out (`cells=hide`): they fold under their walk-forward (useFoldedWalkforwards). */
 export function useFoldedSweeps(page: number, perPage: number, enabled: boolean) {
   return useQuery({
     queryKey: [...keys.sweeps.all, 'folded', page, perPage],
-    queryFn: ({ signal }) => api.get<Page<Sweep>>('/sweeps', { page, per_page: perPage }, signal),
+    queryFn: ({ signal }) => api.get<Page<Sweep>>('/sweeps', { page, per_page: perPage, cells: 'hide' }, signal),
+    placeholderData: keepPreviousData,
+    enabled,
+  });
+}
+
+export type FoldedWalkforward = components['schemas']['WalkforwardSummaryOut'];
+
+/** The walk-forwards the dashboard folds, newest first: one row each, linking the page that lists its fold sweeps
+ * and its out-of-sample and contrast runs (which `cells=hide` leaves out of the runs list). */
+export function useFoldedWalkforwards(page: number, perPage: number, enabled: boolean) {
+  return useQuery({
+    queryKey: [...keys.walkforwards.all, 'folded', page, perPage],
+    queryFn: ({ signal }) => api.get<Page<FoldedWalkforward>>('/walkforwards', { page, per_page: perPage }, signal),
     placeholderData: keepPreviousData,
     enabled,
   });

@@ -5,11 +5,12 @@ import { EmptyState, ErrorBanner, Loading, Panel } from '@/components/ui/Feedbac
 import { useStrategies } from '@/lib/api/catalog';
 import { useStaleClass } from '@/lib/stream/useStaleClass';
 import type { Run } from '@/lib/api/types';
-import { useFoldedSweeps, useRuns } from '../api/runs';
+import { useFoldedSweeps, useFoldedWalkforwards, useRuns } from '../api/runs';
 import { useRunFilters } from '../hooks/useRunFilters';
 import { RunFiltersBar } from './RunFiltersBar';
 import { CompareBar } from './CompareBar';
 import { FoldedSweeps, SWEEPS_PER_PAGE } from './FoldedSweeps';
+import { FoldedWalkforwards, WALKFORWARDS_SHOWN } from './FoldedWalkforwards';
 import { RunsTable, type RunSelection } from './RunsTable';
 import { usePageTitle } from '@/lib/usePageTitle';
 
@@ -20,9 +21,12 @@ export function RunsDashboard() {
   const strategies = useStrategies();
   const stale = useStaleClass();
   const filtered = !!(filters.mode || filters.status || filters.strategy);
-  // Sweep cells are folded under their sweep (FoldedSweeps) unless the URL says cells=show.
+  // Sweep cells are folded under their sweep (FoldedSweeps), and a walk-forward's sweeps and runs under it
+  // (FoldedWalkforwards), unless the URL says cells=show.
   const cellsFolded = filters.cells === 'hide';
-  const sweepsStored = (useFoldedSweeps(1, SWEEPS_PER_PAGE, cellsFolded).data?.total ?? 0) > 0;
+  const sweepsTotal = useFoldedSweeps(1, SWEEPS_PER_PAGE, cellsFolded).data?.total ?? 0;
+  const walkforwardsTotal = useFoldedWalkforwards(1, WALKFORWARDS_SHOWN, cellsFolded).data?.total ?? 0;
+  const sweepsStored = sweepsTotal + walkforwardsTotal > 0;
   // Runs picked for the compare view, in the order picked; kept across pages, filters and opened sweeps.
   const [picked, setPicked] = useState<string[]>([]);
   const toggle = useCallback((run: Run) => setPicked((ids) => (
@@ -50,6 +54,7 @@ export function RunsDashboard() {
       <RunFiltersBar filters={filters} strategies={(strategies.data ?? []).map((s) => s.name)} onChange={setFilters} />
       <CompareBar ids={picked} onClear={() => setPicked([])} />
       {cellsFolded ? <FoldedSweeps view={filters} selection={selection} /> : null}
+      {cellsFolded ? <FoldedWalkforwards view={filters} /> : null}
       <ErrorBanner error={runs.error} title="Runs could not be loaded" />
       <Panel bodyClass="" testId="runs-panel">
         {runs.isPending ? <Loading /> : data && data.items.length === 0 ? (
@@ -63,7 +68,8 @@ export function RunsDashboard() {
             </EmptyState>
           ) : cellsFolded && sweepsStored && !filtered ? (
             <EmptyState title="No runs outside sweeps" testId="runs-only-sweeps">
-              <p style={{ margin: 0 }}>Every run is a sweep cell: open a sweep above, or list the cells here.</p>
+              <p style={{ margin: 0 }}>Every run is a sweep cell or a walk-forward&apos;s run: open a sweep or
+                walk-forward above, or list them here.</p>
               <Button onClick={() => setFilters({ cells: 'show' })}>Show sweep cells</Button>
             </EmptyState>
           ) : filtered ? (

@@ -147,6 +147,50 @@ describe('RunsDashboard folds sweep cells', () => {
   });
 });
 
+describe('RunsDashboard folds a walk-forward as a sweep', () => {
+  const WF = { id: 'wf-1', name: 'quarterly wf', strategy: 'sma_cross', status: 'completed', objective: 'sharpe',
+    direction: 'max', created_at: '2024-01-02T16:00:00Z', folds: 16, cells_total: 200, cells_done: 200, cells_cancelled: 0,
+    oos_return_pct: 4.2, efficiency: 0.8 };
+  const OOS = run('oos-1', 'quarterly wf · fold 1 out of sample', null, 0.3);
+
+  beforeEach(() => {
+    get.mockReset();
+    get.mockImplementation(async (path: string, query?: Record<string, unknown>) => {
+      // The server leaves a walk-forward's sweeps out of `cells=hide` (none here) and its runs out of `cells=hide`.
+      if (path === '/sweeps') return { items: query?.cells === 'hide' ? [] : [{ ...SWEEP, walkforward_id: 'wf-1', fold: 0 }],
+        total: query?.cells === 'hide' ? 0 : 1, page: 1, per_page: 10 } as never;
+      if (path === '/walkforwards') return { items: [WF], total: 1, page: 1, per_page: 5 } as never;
+      if (path !== '/runs') return [] as never;
+      return page(query?.cells === 'show' ? [OOS, ...PLAIN] : PLAIN) as never;
+    });
+  });
+
+  it('asks for sweeps and runs outside walk-forwards and shows the walk-forward as one row linking its page', async () => {
+    renderDashboard();
+    await waitFor(() => expect(topNames()).toEqual(['plain a', 'plain b', 'plain c']));
+    expect(get.mock.calls.filter(([path]) => path === '/sweeps').map(([, query]) => query))
+      .toEqual(expect.arrayContaining([expect.objectContaining({ cells: 'hide' })]));
+    expect(get.mock.calls.filter(([path]) => path === '/sweeps').every(([, query]) => (query as { cells?: string }).cells === 'hide')).toBe(true);
+    const row = await screen.findByTestId('folded-walkforward');
+    expect(within(row).getByTestId('walkforward-link')).toHaveAttribute('href', '/walkforwards/wf-1');
+    expect(within(row).getByTestId('walkforward-link')).toHaveTextContent('quarterly wf');
+    expect(within(row).getByTestId('walkforward-fold-count')).toHaveTextContent('16 folds');
+    expect(screen.queryByTestId('folded-sweeps')).not.toBeInTheDocument(); // its fold sweep is not a top-level sweep
+  });
+
+  it('"Show sweep cells" lists the walk-forward\'s runs among the others', async () => {
+    renderDashboard('/?cells=show');
+    await waitFor(() => expect(topNames()[0]).toMatch(/^quarterly wf · fold 1 out of sample/));
+    expect(screen.queryByTestId('folded-walkforwards')).not.toBeInTheDocument();
+  });
+
+  it('hides walk-forwards under a paper filter (walk-forwards are backtests)', async () => {
+    renderDashboard('/?mode=paper');
+    await waitFor(() => expect(runsCalls()[0]).toMatchObject({ mode: 'paper' }));
+    expect(screen.queryByTestId('folded-walkforwards')).not.toBeInTheDocument();
+  });
+});
+
 describe('RunsDashboard selection for compare', () => {
   beforeEach(() => {
     get.mockReset();

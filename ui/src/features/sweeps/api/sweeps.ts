@@ -5,10 +5,11 @@ import { CreationKeys } from '@/lib/api/idempotency';
 import { keys } from '@/lib/api/keys';
 import type { Page, Sweep, SweepCreate, SweepResult } from '@/lib/api/types';
 
-export function useSweeps(page: number) {
+/** `cells`: `hide` leaves out walk-forwards' sweeps (each walk-forward's page lists its own), `show` lists them too. */
+export function useSweeps(page: number, cells: 'show' | 'hide' = 'hide') {
   return useQuery({
-    queryKey: keys.sweeps.list(page),
-    queryFn: ({ signal }) => api.get<Page<Sweep>>('/sweeps', { page, per_page: 50 }, signal),
+    queryKey: [...keys.sweeps.list(page), cells],
+    queryFn: ({ signal }) => api.get<Page<Sweep>>('/sweeps', { page, per_page: 50, cells }, signal),
     placeholderData: keepPreviousData,
   });
 }

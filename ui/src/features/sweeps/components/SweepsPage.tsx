@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Link, useNavigate } from 'react-router-dom';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { StatusBadge } from '@/components/ui/Badges';
 import { DataTable, type Column } from '@/components/ui/DataTable';
 import { EmptyState, ErrorBanner, Loading, Panel } from '@/components/ui/Feedback';
@@ -12,9 +12,14 @@ import { progressText } from './progress';
 
 const COLUMNS: Column<Sweep>[] = [
   { key: 'name', header: 'Sweep', sortValue: (s) => s.name ?? s.strategy, render: (s) => (
-    <Link to={`/sweeps/${s.id}`} onClick={(e) => e.stopPropagation()} data-testid="sweep-link">
-      {s.name || s.strategy}<span className="dim mono"> {s.id.slice(0, 8)}</span>
-    </Link>
+    <>
+      <Link to={`/sweeps/${s.id}`} onClick={(e) => e.stopPropagation()} data-testid="sweep-link">
+        {s.name || s.strategy}<span className="dim mono"> {s.id.slice(0, 8)}</span>
+      </Link>
+      {s.walkforward_id ? <> <Link to={`/walkforwards/${s.walkforward_id}`} onClick={(e) => e.stopPropagation()}
+        className="badge plain" data-testid="sweep-walkforward-link">
+        walk-forward {s.fold == null ? 'contrast' : `fold ${s.fold + 1}`}</Link></> : null}
+    </>
   ) },
   { key: 'strategy', header: 'Strategy', sortValue: (s) => s.strategy, render: (s) => <span className="mono">{s.strategy}</span> },
   { key: 'grid', header: 'Grid', render: (s) => (
@@ -31,7 +36,10 @@ const COLUMNS: Column<Sweep>[] = [
 export function SweepsPage() {
   usePageTitle('Sweeps');
   const [page] = useState(1);
-  const sweeps = useSweeps(page);
+  // A walk-forward's fold and contrast sweeps are listed on its page, not here, unless the URL says walkforwards=show.
+  const [params, setParams] = useSearchParams();
+  const walkforwardsShown = params.get('walkforwards') === 'show';
+  const sweeps = useSweeps(page, walkforwardsShown ? 'show' : 'hide');
   const navigate = useNavigate();
   return (
     <div className="page" data-testid="sweeps-page">
@@ -39,6 +47,18 @@ export function SweepsPage() {
         <h1>Sweeps</h1>
         <span className="spacer" />
         <Link className="btn btn-primary" to="/sweeps/new" data-testid="new-sweep">New sweep</Link>
+      </div>
+      <div className="page-head" style={{ gap: 8 }}>
+        <label className="indicator" title="A walk-forward runs one sweep per fold, and one over the whole window for contrast">
+          <input type="checkbox" checked={walkforwardsShown} data-testid="filter-walkforward-sweeps" onChange={(e) => {
+            const next = new URLSearchParams(params);
+            if (e.target.checked) next.set('walkforwards', 'show'); else next.delete('walkforwards');
+            setParams(next, { replace: true });
+          }} />
+          Show walk-forwards&apos; sweeps
+        </label>
+        {walkforwardsShown ? null : <span className="muted" data-testid="walkforward-sweeps-hint">
+          A walk-forward&apos;s sweeps are listed on its page: see <Link to="/walkforwards" style={{ textDecoration: 'underline' }}>Walk-forwards</Link>.</span>}
       </div>
       <ErrorBanner error={sweeps.error} />
       <Panel bodyClass="">
