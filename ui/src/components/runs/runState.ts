@@ -15,10 +15,21 @@ const STOPPED_LABELS: Record<NonNullable<RunStateView['reason']>, string> = {
   error: 'error',
 };
 
-export function runStateLabel(view: RunStateView): string {
+/**
+ * The badge's text. A run that ended in error reads as its status says (`failed`: a backtest; `error`: a paper or
+ * live run), the word the API, the status filter and the CLI use; `state.reason` (`error`) goes in the badge's title.
+ */
+export function runStateLabel(view: RunStateView, status?: Run['status']): string {
   if (view.state === 'stopping') return view.reason === 'kill_switch' ? 'stopping (kill switch)' : 'stopping';
+  if (view.state === 'stopped' && view.reason === 'error') return status === 'error' ? 'error' : 'failed';
   if (view.state === 'stopped') return STOPPED_LABELS[view.reason ?? 'user'];
   return view.state;
+}
+
+/** The badge's title: the stop's message, after the reason when the run ended in error. */
+export function runStateTitle(view: RunStateView): string | undefined {
+  if (view.state === 'stopped' && view.reason === 'error') return `reason: error${view.message ? ` — ${view.message}` : ''}`;
+  return view.message ?? undefined;
 }
 
 /** The badge's colour class (global.css): live work in accent, a completion green, an error red, a halt amber. */
