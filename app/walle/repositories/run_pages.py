@@ -46,7 +46,7 @@ from sqlalchemy import (
 
 from app.walle.db import make_engine
 from app.walle.models import Run, RunMetric
-from app.walle.repositories.runs import RUN_COLUMNS, WALKFORWARD_RUN, RunFilter, RunRepository, cells_condition
+from app.walle.repositories.runs import RUN_COLUMNS, RunFilter, RunRepository, cells_condition
 
 COUNT_CAP = 1_000  # counting further costs as much as the rows it counts: report "more than"
 # What a list item shows: every field of a run but its bookkeeping (corr_id, heartbeat_at), then metrics.
@@ -163,7 +163,7 @@ def arms(postgres: bool, sort: str, descending: bool, start: str, filters: tuple
         if "cells=hide" in filters:  # 0012's partial index: the metrics of runs outside any sweep alone. The
             # run's own `sweep_id IS NULL` is then left out: it says the same (the metric row copies it), and
             # the planner, counting it twice, expects a few hundred rows and sorts them all (11 ms, not 1)
-            base = base.where(RunMetric.run_sweep_id.is_(None), ~WALKFORWARD_RUN)
+            base = base.where(RunMetric.run_sweep_id.is_(None))
             base = filtered(base, tuple(name for name in filters if name != "cells=hide"))
         else:
             base = filtered(base, filters)

@@ -6,22 +6,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
-from sqlalchemy import String, and_, cast, delete, func, or_, select
+from sqlalchemy import String, and_, cast, delete, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.walle.models import Run, RunMetric, Sweep
 
 Cells = Literal["show", "hide", "only"]
-# A walk-forward's out-of-sample or contrast run (app/services/walkforwards.py marks it in its options): like a
-# sweep's cell, folded under its walk-forward on the dashboard's top level (`cells=hide`).
-WALKFORWARD_RUN = Run.options["walkforward_id"].as_string().is_not(None)
 
 
 @dataclass(frozen=True)
 class RunFilter:
-    """`cells`: every run ("show"), only runs outside any sweep or walk-forward ("hide": the dashboard's top
-    level, each sweep and walk-forward folded into one row of its own) or only those ("only")."""
+    """`cells`: every run ("show"), only runs outside any sweep ("hide": the dashboard's top level, each
+    sweep folded into one row of its own) or only sweep cells ("only")."""
 
     mode: str | None = None
     status: str | None = None
@@ -39,12 +36,11 @@ class SweepOwner(NamedTuple):
 
 
 def cells_condition(cells: Cells) -> ColumnElement[bool] | None:
-    """The WHERE clause `cells` adds; None for "show" (no condition). Migration 0011's partial index serves "hide"
-    (its `sweep_id IS NULL` is implied; a walk-forward's out-of-sample and contrast runs, few, are filtered)."""
+    """The WHERE clause `cells` adds; None for "show" (no condition). Migration 0011's partial index serves "hide"."""
     if cells == "hide":
-        return and_(Run.sweep_id.is_(None), ~WALKFORWARD_RUN)
+        return Run.sweep_id.is_(None)
     if cells == "only":
-        return or_(Run.sweep_id.is_not(None), WALKFORWARD_RUN)
+        return Run.sweep_id.is_not(None)
     return None
 
 

@@ -1,6 +1,7 @@
-"""A walk-forward folds like a sweep: `GET /runs?cells=hide` (the dashboard's top level) leaves out its
-out-of-sample and contrast runs as well as its sweeps' cells, `cells=only` lists them, and
-`GET /sweeps?cells=hide` leaves out its fold and contrast sweeps; the defaults (`show`) list everything as before."""
+"""A walk-forward's sweeps fold under it: `GET /sweeps?cells=hide` (the dashboard's) leaves out its fold and
+contrast sweeps, and the default (`show`) lists every sweep as before. Its cells are sweep cells, so
+`GET /runs?cells=hide` leaves them out; its out-of-sample and contrast runs stay on the top level (filtering them
+there by their options cost the list its partial indexes: a first page at 100,000 runs took 14 ms, not 1.5)."""
 
 from __future__ import annotations
 
@@ -75,43 +76,11 @@ def ids(client: FlaskClient, path: str) -> list[str]:
     return [item["id"] for item in response.get_json()["items"]]
 
 
-def walk(client: FlaskClient, query: str, per_page: int) -> list[str]:
-    seen: list[str] = []
-    body: dict[str, Any] = client.get(f"/api/v1/runs?{query}&per_page={per_page}").get_json()
-    while True:
-        seen += [item["id"] for item in body["items"]]
-        if body["next_cursor"] is None:
-            return seen
-        body = client.get(f"/api/v1/runs?{query}&per_page={per_page}&cursor={body['next_cursor']}").get_json()
-
-
-def test_top_level_runs_leave_out_a_walk_forwards_runs_and_only_lists_them(api: FlaskClient,
-                                                                           any_db: Container) -> None:
+def test_top_level_runs_leave_out_the_walk_forwards_cells_and_keep_its_runs(api: FlaskClient,
+                                                                             any_db: Container) -> None:
     stored = store(any_db)
-    assert ids(api, "/api/v1/runs?cells=hide") == stored["plain"]
-    body = api.get("/api/v1/runs?cells=hide").get_json()
-    assert (body["total"], body["total_exact"]) == (2, True)
-    assert set(ids(api, "/api/v1/runs?cells=only&per_page=100")) == set(stored["cells"]) | set(stored["wf_runs"])
-    everything = set(stored["plain"]) | set(stored["cells"]) | set(stored["wf_runs"])
-    assert set(ids(api, "/api/v1/runs?per_page=100")) == everything  # the default lists every run, as before
-    assert api.get("/api/v1/runs").get_json()["total"] == len(everything)
-
-
-def test_cursor_and_numbered_pages_with_hide_and_only_give_every_run_once_in_order(api: FlaskClient,
-                                                                                    any_db: Container) -> None:
-    stored = store(any_db)
-    expected = {"hide": set(stored["plain"]), "only": set(stored["cells"]) | set(stored["wf_runs"])}
-    for sort in ("created_at", "name", "sharpe", "trades"):  # `sharpe`: the metric arm; `trades`: the missing arm
-        for order in ("desc", "asc"):
-            for cells, want in expected.items():
-                query = f"sort={sort}&order={order}&cells={cells}"
-                one_page = ids(api, f"/api/v1/runs?{query}&per_page=100")
-                assert set(one_page) == want, query
-                for per_page in (1, 3):
-                    assert walk(api, query, per_page) == one_page, f"{query} per_page={per_page}"
-                numbered = [i for page in range(1, 10)
-                            for i in ids(api, f"/api/v1/runs?{query}&per_page=2&page={page}")]
-                assert numbered == one_page, f"{query}: numbered pages"
+    assert set(ids(api, "/api/v1/runs?cells=hide")) == set(stored["plain"]) | set(stored["wf_runs"])
+    assert set(ids(api, "/api/v1/runs?cells=only&per_page=100")) == set(stored["cells"])
 
 
 def test_sweeps_list_hides_a_walk_forwards_sweeps_only_when_asked(api: FlaskClient, any_db: Container) -> None:
