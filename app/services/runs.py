@@ -13,7 +13,6 @@ from app.clock.timeframes import parse_timeframe
 from app.events.commands import Command, StartBacktest, StartLive, StopRun, issue
 from app.events.types import RUN_STATUS_EVENTS
 from app.services import idempotency, lifecycle, strategies
-from app.services.asset_class import with_stored_asset_class
 from app.services.errors import Conflict, NotConfigured, NotFound, ValidationFailed
 from app.services.run_state import CANCELLED_BY_USER, STOPPED_BY_USER, run_state
 from app.services.specs import RunCreate, RunStop
@@ -74,7 +73,6 @@ class RunService:
             raise ValidationFailed({"timeframe": "Alpaca's data API has no second bars; use 1Min or longer "
                                                  "(second bars are for the local exchange)"})
         with self.uow() as uow:
-            spec = with_stored_asset_class(uow, spec)
             start, end = spec.start, spec.end
             if spec.mode == "backtest":
                 start, end = self.check_data(uow, spec)

@@ -20,7 +20,6 @@ from sqlalchemy import func, select, update
 from app.events.commands import CreateSweepCells, StartBacktests, issue
 from app.marvin.params import Param, swept_and_fixed, unknown_parameters, value_problems
 from app.services import idempotency, strategies
-from app.services.asset_class import with_stored_asset_class
 from app.services.errors import Conflict, NotFound, ServiceError, ValidationFailed
 from app.services.lifecycle import FINISHED
 from app.services.runs import RunService, now, transition
@@ -133,9 +132,8 @@ class SweepService:
         """Validate and store the sweep `creating`; its cells are the worker's job (`create_cells`).
         `claim`: the request's Idempotency-Key, bound to the sweep in the same transaction."""
         valid, skipped = plan(spec.strategy, spec.grid, spec.params)
+        settings = spec.model_dump(mode="json", include=set(SETTINGS_FIELDS))
         with self.uow() as uow:
-            spec = with_stored_asset_class(uow, spec)
-            settings = spec.model_dump(mode="json", include=set(SETTINGS_FIELDS))
             self.runs.check_data(uow, window_of(spec.strategy, settings))  # no data: a 422 now, not later
             sweep = uow.sweeps.add(Sweep(name=spec.name, strategy=spec.strategy, grid=spec.grid, settings=settings,
                                          params=spec.params, total=len(valid), skipped=skipped, status="creating",

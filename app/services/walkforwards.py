@@ -46,7 +46,6 @@ from app.greta.metrics import ANNUALISED, annualised_shortfall, returns_needed
 from app.greta.serialize import iso  # a sweep's start and end as SweepCreate writes them: "…T00:00:00Z"
 from app.services import idempotency
 from app.services import sweeps as sweep_plans
-from app.services.asset_class import with_stored_asset_class
 from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.services.runs import RunService, now, transition
 from app.services.walkforward_results import finish
@@ -75,9 +74,8 @@ class WalkforwardService:
             fold_spec = FoldSpec.of(f.kind, f.train, f.test, f.step, f.gap, warmup=f.warmup)
         except ValueError as exc:
             raise ValidationFailed({"folds": str(exc)}) from exc
+        settings = spec.model_dump(mode="json", include=set(sweep_plans.SETTINGS_FIELDS))
         with self.uow() as uow:
-            spec = with_stored_asset_class(uow, spec)
-            settings = spec.model_dump(mode="json", include=set(sweep_plans.SETTINGS_FIELDS))
             start, end = self.runs.check_data(uow, sweep_plans.window_of(spec.strategy, settings))
             ts = uow.bars.timeline(spec.symbols, spec.timeframe, start, end)
             try:

@@ -2022,7 +2022,7 @@ export interface components {
             allow_short?: boolean;
             /**
              * Asset Class
-             * @description For symbols Weaver has no instrument for: us_equity (Alpaca's price increments, the exchange session), crypto (1e-9 steps, 24/7) or other (the data's own precision; years as the data holds them). Default: the stored instrument, else other.
+             * @description For symbols Weaver has no instrument for: us_equity (Alpaca's price increments, the exchange session), crypto (1e-9 steps, 24/7) or other (the data's own precision; years as the data holds them). Unset: the stored instrument's increments, else other's; annualised figures then take the data's own year (this field alone chooses it, so an instrument stored later, by a paper run say, never changes a backtest's figures).
              * @default null
              */
             asset_class?: ("us_equity" | "crypto" | "other") | null;
@@ -2449,7 +2449,7 @@ export interface components {
             allow_short?: boolean;
             /**
              * Asset Class
-             * @description For symbols Weaver has no instrument for: us_equity (Alpaca's price increments, the exchange session), crypto (1e-9 steps, 24/7) or other (the data's own precision; years as the data holds them). Default: the stored instrument, else other.
+             * @description For symbols Weaver has no instrument for: us_equity (Alpaca's price increments, the exchange session), crypto (1e-9 steps, 24/7) or other (the data's own precision; years as the data holds them). Unset: the stored instrument's increments, else other's; annualised figures then take the data's own year (this field alone chooses it, so an instrument stored later, by a paper run say, never changes a backtest's figures).
              * @default null
              */
             asset_class?: ("us_equity" | "crypto" | "other") | null;
@@ -2751,7 +2751,7 @@ export interface components {
             allow_short?: boolean;
             /**
              * Asset Class
-             * @description For symbols Weaver has no instrument for: us_equity (Alpaca's price increments, the exchange session), crypto (1e-9 steps, 24/7) or other (the data's own precision; years as the data holds them). Default: the stored instrument, else other.
+             * @description For symbols Weaver has no instrument for: us_equity (Alpaca's price increments, the exchange session), crypto (1e-9 steps, 24/7) or other (the data's own precision; years as the data holds them). Unset: the stored instrument's increments, else other's; annualised figures then take the data's own year (this field alone chooses it, so an instrument stored later, by a paper run say, never changes a backtest's figures).
              * @default null
              */
             asset_class?: ("us_equity" | "crypto" | "other") | null;
