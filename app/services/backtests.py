@@ -259,7 +259,8 @@ class BacktestService:
         except BacktestCancelled as stop:
             log.info("backtest %s cancelled after %d of %d bars", run_id, stop.bars_done, stop.total)
             return "cancelled"
-        except USER_ERRORS as exc:
+        except USER_ERRORS as exc:  # the user's to fix: the reason goes on the run, and to the log (no traceback)
+            log.warning("backtest %s failed: %s", run_id, exc)
             self._fail(run_id, f"{exc}")
             return "failed"
         except Exception as exc:  # a bug or a broken strategy: readable reason, traceback in the log
