@@ -42,6 +42,17 @@ def client(app: Flask) -> FlaskClient:
     return flask_client
 
 
+@pytest.fixture
+def api(any_db: Container) -> Iterator[FlaskClient]:
+    """The API, signed in, on Postgres (the deployment: JSON written by Postgres, the partial indexes) and on
+    SQLite: for the tests that must hold on both."""
+    flask_app = create_app({"SETTINGS": any_db.settings, "CONTAINER": any_db})
+    client = flask_app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {TEST_TOKEN}"
+    yield client
+    flask_app.extensions["weaver"].broadcaster.stop()
+
+
 def store_daily_bars(container: Container, symbol: str, days: int = 300, start: datetime | None = None) -> None:
     """Deterministic daily bars (a gentle sine around 100) for API tests."""
     start = start or datetime(2023, 1, 2, tzinfo=UTC)

@@ -3,31 +3,17 @@ own), `only` lists the cells, `show` (the default, as before) every run; cursor 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-import pytest
 from flask.testing import FlaskClient
 
 from app.bootstrap import Container
-from app.glados.app import create_app
 from app.walle.models import Run, RunMetric, Sweep
-from tests.conftest import TEST_TOKEN
 
 START = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
 CELLS = 7
-
-
-@pytest.fixture
-def api(any_db: Container) -> Iterator[FlaskClient]:
-    """The API on Postgres (the deployment: JSON written by Postgres, 0011's partial index) and on SQLite."""
-    app = create_app({"SETTINGS": any_db.settings, "CONTAINER": any_db})
-    client = app.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {TEST_TOKEN}"
-    yield client
-    app.extensions["weaver"].broadcaster.stop()
 
 
 def store(db: Container) -> tuple[str, list[str], list[str]]:

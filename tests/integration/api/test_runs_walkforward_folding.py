@@ -5,30 +5,17 @@ there by their options cost the list its partial indexes: a first page at 100,00
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-import pytest
 from flask.testing import FlaskClient
 
 from app.bootstrap import Container
-from app.glados.app import create_app
 from app.walle.models import Run, RunMetric, Sweep, Walkforward
-from tests.conftest import TEST_TOKEN
 
 START = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
 FOLDS = 4
-
-
-@pytest.fixture
-def api(any_db: Container) -> Iterator[FlaskClient]:
-    app = create_app({"SETTINGS": any_db.settings, "CONTAINER": any_db})
-    client = app.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {TEST_TOKEN}"
-    yield client
-    app.extensions["weaver"].broadcaster.stop()
 
 
 def store(db: Container) -> dict[str, Any]:
