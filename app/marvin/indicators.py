@@ -41,20 +41,62 @@ def _settled(x: Array) -> Array:
 
     Averages that are equal in exact arithmetic (a 10- and a 20-bar SMA of two-decimal prices both
     at 118.096) come out of float sums an ulp apart; left so, a tie reads as a cross one bar early.
-    Worked in place in two arrays (the same operations as x · 10^(11 - ⌊log10 |x|⌋), rounded, divided
-    back): on a million bars each fresh temporary costs as much as the arithmetic.
+    Each value is multiplied by 10^(11 - ⌊log10 |x|⌋), rounded, divided back. A price series spans a
+    decade or two, so the per-value scale is read from where each value stands against the decade
+    boundaries (`_decade_scales`), which takes a tenth of the time of the logarithms; otherwise
+    (zeros, NaN, wider ranges) the logarithms are taken per value. Both give the same scales.
     """
-    scale = np.abs(x)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        np.log10(scale, out=scale)
-    np.floor(scale, out=scale)  # the magnitude; 0 for zeros and non-finite values
-    scale[~np.isfinite(scale)] = 0.0
-    np.subtract(_SIGNIFICANT_DIGITS - 1, scale, out=scale)
-    np.power(10.0, scale, out=scale)
+    scale = _decade_scales(x)
+    if scale is None:
+        scale = _scales_by_logs(x)
     out = np.multiply(x, scale)
     np.round(out, out=out)
     out /= scale
     return out
+
+
+def _scales_by_logs(x: Array) -> Array:
+    """10^(11 - ⌊log10 |x|⌋) per value, 10^11 for zeros and non-finite values (worked in place: on a
+    million bars each fresh temporary costs as much as the arithmetic)."""
+    scale = np.abs(x)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        np.log10(scale, out=scale)
+    np.floor(scale, out=scale)
+    scale[~np.isfinite(scale)] = 0.0
+    np.subtract(_SIGNIFICANT_DIGITS - 1, scale, out=scale)
+    np.power(10.0, scale, out=scale)
+    return scale
+
+
+def _magnitude(value: float) -> float:
+    """⌊log10 value⌋ for a positive finite value, by the same numpy routine the per-value path uses."""
+    return float(np.floor(np.log10(np.array([value]))[0]))
+
+
+def _decade_scales(x: Array) -> Array | float | None:
+    """10^(11 - ⌊log10 |x|⌋) per value when every |x| is positive, finite and within two adjacent
+    decades (a scalar for one); None otherwise. The boundary between the two decades is the smallest
+    float the logarithm puts in the upper one (found by stepping down from the power of ten, as the
+    logarithm may round a value a few ulps below it up), so each value gets the scale the logarithm
+    would have given it."""
+    if not len(x):
+        return None
+    magnitude = np.abs(x)
+    low, high = float(magnitude.min()), float(magnitude.max())
+    if not (low > 0.0 and high < math.inf):  # zeros, infinities or NaN (NaN fails both tests)
+        return None
+    bottom, top = _magnitude(low), _magnitude(high)
+    if top - bottom > 1:
+        return None
+    scales = np.power(10.0, np.array([_SIGNIFICANT_DIGITS - 1 - bottom, _SIGNIFICANT_DIGITS - 1 - top]))
+    if top == bottom:
+        return float(scales[0])
+    boundary = float(np.power(10.0, top))
+    while _magnitude(boundary) < top:  # (the power of ten itself in the lower decade: up to where it ends)
+        boundary = float(np.nextafter(boundary, math.inf))
+    while _magnitude(float(np.nextafter(boundary, 0.0))) >= top:
+        boundary = float(np.nextafter(boundary, 0.0))
+    return np.where(magnitude >= boundary, scales[1], scales[0])
 
 
 def sma(values: object, n: int) -> Array:
@@ -212,10 +254,14 @@ def crossover(a: object, b: object) -> Array:
         with np.errstate(invalid="ignore"):
             np.sign(side, out=side)
         side[np.isnan(side)] = 0.0  # before both series have values: no side yet
-        last = np.arange(len(side))
-        last[side == 0] = 0
-        np.maximum.accumulate(last, out=last)  # the last bar that was not a tie, up to t
-        before = side[last[:-1]]  # the side there, up to t - 1
+        ties = np.flatnonzero(side == 0)
+        if len(ties) and ties[-1] != len(ties) - 1:  # a tie after the warm-up: look past it
+            last = np.arange(len(side))
+            last[ties] = 0
+            np.maximum.accumulate(last, out=last)  # the last bar that was not a tie, up to t
+            before = side[last[:-1]]  # the side there, up to t - 1
+        else:  # no tie but the leading run without values: the side before t is the side at t - 1
+            before = side[:-1]
         now = side[1:]
         up = now > 0
         up &= before < 0

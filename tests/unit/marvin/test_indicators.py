@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+from app.marvin import indicators
 from app.marvin.indicators import (
     atr,
     bollinger,
@@ -128,6 +129,45 @@ def test_a_cross_through_an_exact_tie_counts_on_the_first_bar_past_it():
     same(crossover([1.0, 2.0, 2.0, 3.0], [2.0] * 4), [0, 0, 0, 1])
     same(crossover([3.0, 2.0, 2.0, 3.0], [2.0] * 4), [0, 0, 0, 0])  # down to a tie and back up
     assert [crossed_below(fast[: i + 1], slow[: i + 1]) for i in range(5)] == [False, False, False, True, False]
+
+
+def test_crossover_without_ties_after_the_warm_up_matches_the_bar_by_bar_helpers():
+    rng = np.random.default_rng(11)
+    a, b = rng.normal(size=300), rng.normal(size=300)  # no exact tie: the side before t is the side at t - 1
+    a[:7] = nan  # a warm-up without values
+    marks = crossover(a, b)
+    assert [crossed_above(list(a[: i + 1]), list(b[: i + 1])) for i in range(300)] == list(marks > 0)
+    assert [crossed_below(list(a[: i + 1]), list(b[: i + 1])) for i in range(300)] == list(marks < 0)
+    assert marks[:8].tolist() == [0.0] * 8 and np.count_nonzero(marks) > 20
+
+
+def _settled_by_logarithms(x: np.ndarray) -> np.ndarray:
+    scale = indicators._scales_by_logs(x)
+    out = np.multiply(x, scale)
+    np.round(out, out=out)
+    return out / scale
+
+
+def test_averages_settle_to_12_digits_alike_by_decade_boundaries_and_by_logarithms():
+    """The fast path (values within two adjacent decades) gives the scale the per-value logarithm gives,
+    a few ulps either side of each power of ten included."""
+    cases = []
+    for power in range(-6, 16):
+        near = [10.0**power]
+        for _ in range(40):
+            near += [np.nextafter(near[-2] if len(near) > 1 else near[0], 0.0), np.nextafter(near[-1], math.inf)]
+        cases += [np.array(near), np.array([*near, 0.4 * 10.0**power, 9.9 * 10.0**power])]
+    rng = np.random.default_rng(2)
+    cases += [10 ** rng.uniform(-4, 9) * np.exp(rng.normal(0, 0.8, 500)) * rng.choice([-1, 1], 500) for _ in range(100)]
+    cases += [np.array([0.0, 1.5, 2.5]), np.array([nan, 99.99, 100.01]), np.array([123.456789012345678])]
+    fast = 0
+    for x in cases:
+        fast += indicators._decade_scales(x) is not None
+        settled = indicators._settled(x)
+        np.testing.assert_array_equal(settled, _settled_by_logarithms(x))
+        assert np.array_equal(np.signbit(settled), np.signbit(_settled_by_logarithms(x)))
+    assert fast >= 40  # both paths were exercised
+    assert indicators._settled(np.array([99.999999999999, 118.0960000000001]))[1] == 118.096
 
 
 def test_bar_by_bar_cross_helpers_agree_with_the_vectorised_one():
