@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Literal
 
 from flask import Blueprint, request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -15,11 +17,12 @@ from app.glados.errors import ApiError
 from app.glados.schemas.common import Out
 from app.services.bars import BarService
 from app.services.specs import Timeframe, as_utc
-from app.walle.repositories import BarRepository
+from app.walle.repositories import BarRepository, InstrumentRepository
 
 bp = Blueprint("bars", __name__, url_prefix="/api/v1/bars")
 # Uploads are spooled to a temporary file and read in batches: the limit guards the disk, not memory.
 IMPORT_LIMIT_BYTES = 2 * 1024 * 1024 * 1024
+AssetClass = Literal["us_equity", "crypto", "other"]  # app/walle/models/instruments.py's ASSET_CLASSES
 
 
 class SeriesOut(Out):
@@ -30,6 +33,9 @@ class SeriesOut(Out):
     count: int
     source: str
     description: str | None
+    asset_class: AssetClass | None = Field(None, description=(
+        "the symbol's stored instrument's class (an import's --asset-class, the broker's assets); null: none stored. "
+        "Forms pre-fill a run's asset_class with it: a run's own inputs choose the year its ratios are annualised by"))
 
 
 class BarOut(Out):
@@ -84,7 +90,9 @@ class ImportOut(Out):
 @endpoint(bp, "/series", summary="Stored symbols and timeframes with their ranges", response=[SeriesOut])
 def series() -> list[SeriesOut]:
     with services().container.read_session() as session:
-        return [SeriesOut.model_validate(s) for s in BarRepository(session).series()]
+        classes = {i.symbol: i.asset_class for i in InstrumentRepository(session).all()}
+        return [SeriesOut.model_validate({**dataclasses.asdict(s), "asset_class": classes.get(s.symbol)})
+                for s in BarRepository(session).series()]
 
 
 @endpoint(bp, "", summary="Bars of one series (the most recent `limit` in the window)", query=BarQuery,

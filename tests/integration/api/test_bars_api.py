@@ -39,6 +39,15 @@ def test_a_clean_file_is_stored_and_listed(client):
         ("2024-03-01T00:00:00Z", "50.0", "51.0", "50.75"), ("2024-03-04T00:00:00Z", "50.75", "52.1", "52.0")]
 
 
+def test_each_series_names_its_symbols_stored_asset_class_for_the_forms_to_pre_fill(client):
+    assert upload(client, HEADER + "\n".join(ROWS) + "\n", symbol="CLSA", timeframe="1Day",
+                  asset_class="crypto").status_code == 201
+    assert upload(client, HEADER + "\n".join(ROWS) + "\n", symbol="CLSN", timeframe="1Day").status_code == 201
+    listed = {s["symbol"]: s["asset_class"] for s in client.get("/api/v1/bars/series").get_json()
+              if s["symbol"] in ("CLSA", "CLSN")}
+    assert listed == {"CLSA": "crypto", "CLSN": None}
+
+
 def test_missing_file_and_bad_series_are_4xx_with_the_error_body(client):
     missing = client.post("/api/v1/bars/import", data={"symbol": "X"}, content_type="multipart/form-data")
     assert missing.status_code == 400 and missing.get_json()["code"] == "missing_file"

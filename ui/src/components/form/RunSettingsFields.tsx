@@ -1,7 +1,8 @@
-import { TIMEFRAMES, type FeeModel, type Series, type SlippageModel, type Timeframe } from '@/lib/api/types';
+import { TIMEFRAMES, type AssetClass, type FeeModel, type Series, type SlippageModel, type Timeframe } from '@/lib/api/types';
 import { isDaily } from '@/lib/timeframes';
 import { formatInZone, utcIsoToWallTime, wallTimeToUtcIso } from '@/lib/time/zone';
 import { Button } from '@/components/ui/Button';
+import { ASSET_CLASS_CHOICES, assetClassOf, storedAssetClass } from './assetClass';
 import { errorAt, type FieldErrors } from './errors';
 import { Field } from './Field';
 import { commonRange, type SettingsDraft } from './settings';
@@ -37,6 +38,8 @@ export function RunSettingsFields({ draft, onChange, errors, series, showWindow,
     return wallTimeToUtcIso(daily ? `${value}T${endOfDay ? '23:59' : '00:00'}` : value, inputZone);
   };
   const showRange = (iso: string | null) => (iso ? formatInZone(iso, inputZone, daily ? 'date' : 'datetime') : '—');
+  const assetClass = assetClassOf(draft.assetClass, series, draft.symbols);
+  const prefilled = draft.assetClass === null && storedAssetClass(series, draft.symbols) !== '';
 
   return (
     <>
@@ -53,6 +56,15 @@ export function RunSettingsFields({ draft, onChange, errors, series, showWindow,
             <select id={id} className="select" value={draft.timeframe} aria-invalid={invalid} aria-describedby={describedBy}
               onChange={(e) => onChange({ timeframe: e.target.value as Timeframe })} data-testid="timeframe">
               {TIMEFRAMES.map((tf) => <option key={tf} value={tf}>{tf}</option>)}
+            </select>
+          )}
+        </Field>
+        <Field label="Asset class" path="asset_class" error={errorAt(errors, 'asset_class')}
+          hint={`Sets the year Sharpe, Sortino and annual returns are annualised by${prefilled ? ' · as the symbols are stored' : ''}`}>
+          {(id, describedBy, invalid) => (
+            <select id={id} className="select" value={assetClass} aria-invalid={invalid} aria-describedby={describedBy}
+              onChange={(e) => onChange({ assetClass: e.target.value as AssetClass | '' })} data-testid="asset-class">
+              {ASSET_CLASS_CHOICES.map(([v, label]) => <option key={v} value={v}>{label}</option>)}
             </select>
           )}
         </Field>

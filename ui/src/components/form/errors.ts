@@ -44,5 +44,5 @@ export function withoutKeys(errors: FieldErrors, keys: string[]): FieldErrors {
 export const SETTINGS_ERROR_PATHS: Record<string, string> = {
   symbols: 'symbols', timeframe: 'timeframe', start: 'start', end: 'end', cash: 'cash', feeModel: 'fees',
   feeRate: 'fees.rate', slippageModel: 'slippage', slippageValue: 'slippage.value', fractional: 'fractional',
-  allowShort: 'allow_short',
+  allowShort: 'allow_short', assetClass: 'asset_class',
 };

@@ -1,7 +1,8 @@
 /** The settings every run and sweep shares, as a form draft, and their conversion to the request body. */
 import { isDecimal, sign } from '@/lib/decimal';
-import type { FeeModel, Fees, IsoTime, Mode, Series, Slippage, SlippageModel, Timeframe } from '@/lib/api/types';
+import type { AssetClass, FeeModel, Fees, IsoTime, Mode, Series, Slippage, SlippageModel, Timeframe } from '@/lib/api/types';
 import { defaultTimeframe } from '@/lib/timeframes';
+import { assetClassOf } from './assetClass';
 
 export interface SettingsDraft {
   symbols: string[];
@@ -16,6 +17,8 @@ export interface SettingsDraft {
   slippageValue: string;
   fractional: boolean;
   allowShort: boolean;
+  /** The user's pick ('': from the data); null until they pick, while it follows the symbols' stored instruments. */
+  assetClass: AssetClass | '' | null;
 }
 
 export interface SettingsBody {
@@ -28,11 +31,13 @@ export interface SettingsBody {
   slippage: Slippage;
   fractional: boolean;
   allow_short: boolean;
+  asset_class?: AssetClass;
 }
 
 /** The settings paths that have a visible field (for errors no field shows); `exact` ones show only their own. */
 export function settingsPaths(d: SettingsDraft, showWindow: boolean): { paths: string[]; exact: string[] } {
-  const paths = ['symbols', 'timeframe', 'cash', 'fees.model', 'slippage.model', 'fractional', 'allow_short'];
+  const paths = ['symbols', 'timeframe', 'cash', 'fees.model', 'slippage.model', 'fractional', 'allow_short',
+    'asset_class'];
   if (showWindow) paths.push('start', 'end');
   if (d.feeModel === 'per_share' || d.feeModel === 'percent') paths.push('fees.rate');
   if (d.slippageModel !== 'none') paths.push('slippage.value');
@@ -43,11 +48,12 @@ export function settingsPaths(d: SettingsDraft, showWindow: boolean): { paths: s
 export function defaultSettings(mode: Mode = 'backtest'): SettingsDraft {
   return {
     symbols: [], timeframe: defaultTimeframe(mode), start: null, end: null, cash: '100000', feeModel: 'none', feeRate: '',
-    slippageModel: 'none', slippageValue: '', fractional: false, allowShort: false,
+    slippageModel: 'none', slippageValue: '', fractional: false, allowShort: false, assetClass: null,
   };
 }
 
-export function settingsBody(d: SettingsDraft, needsWindow: boolean):
+/** The request's settings; `series` (the stored ones) pre-fill the asset class the user has not picked. */
+export function settingsBody(d: SettingsDraft, needsWindow: boolean, series: Series[]):
   { body: SettingsBody; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   if (d.symbols.length === 0) errors.symbols = 'add at least one symbol';
@@ -68,6 +74,8 @@ export function settingsBody(d: SettingsDraft, needsWindow: boolean):
   };
   if (needsWindow && d.start) body.start = d.start;
   if (needsWindow && d.end) body.end = d.end;
+  const assetClass = assetClassOf(d.assetClass, series, d.symbols);
+  if (assetClass) body.asset_class = assetClass;
   return { body, errors };
 }
 

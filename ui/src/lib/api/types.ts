@@ -29,6 +29,8 @@ export interface Page<T> {
 export type FeeModel = NonNullable<Schemas['FeesIn']['model']>;
 export type SlippageModel = NonNullable<Schemas['SlippageIn']['model']>;
 
+/** What a run's year of bars (and price steps) follow: us_equity, crypto or other. */
+export type AssetClass = NonNullable<Schemas['RunCreate']['asset_class']>;
 export interface Fees { model: FeeModel; rate?: Decimal | null }
 export interface Slippage { model: SlippageModel; value?: Decimal | null }
 export interface RiskLimits {

@@ -27,9 +27,9 @@ const STRATEGIES: Strategy[] = [
 
 const SERIES: Series[] = [
   { symbol: 'AAPL', timeframe: '1Day', first_ts: '2020-01-02T05:00:00Z', last_ts: '2021-12-01T05:00:00Z', count: 500,
-    source: 'synthetic', description: null },
+    source: 'synthetic', description: null, asset_class: 'us_equity' },
   { symbol: 'MSFT', timeframe: '1Day', first_ts: '2020-03-02T05:00:00Z', last_ts: '2021-06-01T05:00:00Z', count: 300,
-    source: 'csv', description: null },
+    source: 'csv', description: null, asset_class: null },
 ];
 
 function renderForm(props: Partial<Parameters<typeof RunForm>[0]> = {}) {
@@ -218,5 +218,29 @@ describe('RunForm', () => {
     expect(screen.getByTestId('error-params.fast')).toHaveTextContent('must be less than slow');
     await userEvent.type(screen.getByTestId('param-fast'), '{Backspace}');
     expect(screen.queryByTestId('error-params.fast')).toBeNull();
+  });
+
+  it("keeps the user's asset class over the stored one, and sends none for a symbol without a stored class", async () => {
+    const { onSubmit } = renderForm();
+    await addSymbol('ZZZZ');  // nothing stored: the year comes from the data
+    expect(screen.getByTestId('asset-class')).toHaveValue('');
+    fireEvent.click(screen.getByTestId('submit-run'));
+    expect(onSubmit.mock.calls[0]![0]).not.toHaveProperty('asset_class');
+    await userEvent.click(screen.getByRole('button', { name: 'Remove ZZZZ' }));
+    await addSymbol('AAPL');
+    await addSymbol('MSFT');  // AAPL is stored as us_equity, MSFT as nothing: no class they share
+    expect(screen.getByTestId('asset-class')).toHaveValue('');
+    await userEvent.click(screen.getByRole('button', { name: 'Remove MSFT' }));
+    expect(screen.getByTestId('asset-class')).toHaveValue('us_equity');
+    await userEvent.selectOptions(screen.getByTestId('asset-class'), 'crypto');
+    await addSymbol('MSFT');
+    await userEvent.click(screen.getByRole('button', { name: 'Remove MSFT' }));
+    expect(screen.getByTestId('asset-class')).toHaveValue('crypto');  // the user's pick outlives symbol changes
+    fireEvent.click(screen.getByTestId('submit-run'));
+    expect(onSubmit.mock.calls[1]![0]).toMatchObject({ symbols: ['AAPL'], asset_class: 'crypto' });
+    await userEvent.selectOptions(screen.getByTestId('asset-class'), '');  // 'from the data', picked: stays so
+    fireEvent.click(screen.getByTestId('submit-run'));
+    expect(onSubmit.mock.calls[2]![0]).not.toHaveProperty('asset_class');
+    expect(screen.getByTestId('asset-class')).toHaveValue('');
   });
 });

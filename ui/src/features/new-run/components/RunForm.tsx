@@ -104,7 +104,7 @@ export function RunForm({ strategies, series, initialMode = 'backtest', zone, zo
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const coerced = coerceParams(strategy?.params_schema, params);
-    const built = settingsBody(settings, mode === 'backtest');
+    const built = settingsBody(settings, mode === 'backtest', series);
     const limits = mode === 'backtest' ? { errors: {} } : riskBody(risk);
     const found: FieldErrors = { ...coerced.errors, ...built.errors, ...limits.errors };
     if (!strategy) found.strategy = 'pick a strategy';

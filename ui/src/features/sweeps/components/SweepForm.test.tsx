@@ -17,14 +17,14 @@ const STRATEGIES: Strategy[] = [{
 }];
 const SERIES: Series[] = [
   { symbol: 'AAPL', timeframe: '1Day', first_ts: '2020-01-02T05:00:00Z', last_ts: '2021-12-01T05:00:00Z', count: 500,
-    source: 'csv', description: null },
+    source: 'csv', description: null, asset_class: 'us_equity' },
 ];
 
 function renderForm(serverError?: unknown) {
   const onSubmit = vi.fn<(body: SweepCreate) => void>();
   const props = { strategies: STRATEGIES, series: SERIES, zone: 'UTC', zoneLabel: 'UTC', submitting: false, onSubmit };
   const utils = render(<SweepForm {...props} serverError={serverError} />);
-  return { ...utils, rerender: (error: unknown) => utils.rerender(<SweepForm {...props} serverError={error} />) };
+  return { ...utils, onSubmit, rerender: (error: unknown) => utils.rerender(<SweepForm {...props} serverError={error} />) };
 }
 
 const field = (path: string) => screen.getByTestId(`field-${path}`);
@@ -62,5 +62,13 @@ describe('SweepForm', () => {
     await userEvent.type(screen.getByTestId('grid-fast'), ', 3');
     expect(screen.queryByTestId('error-grid.fast')).toBeNull();
     expect(within(field('cash')).getByRole('alert')).toHaveTextContent('greater than 0');
+  });
+
+  it("sends the asset class the symbol is stored with", async () => {
+    const { onSubmit } = renderForm();
+    await userEvent.type(screen.getByTestId('symbol-input'), 'AAPL{Enter}');
+    expect(screen.getByTestId('asset-class')).toHaveValue('us_equity');
+    await userEvent.click(screen.getByTestId('submit-sweep'));
+    expect(onSubmit.mock.calls[0]![0]).toMatchObject({ symbols: ['AAPL'], asset_class: 'us_equity' });
   });
 });

@@ -68,7 +68,7 @@ export function SweepForm({ strategies, series, zone, zoneLabel, submitting, ser
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const fixed = coerceParams(strategy?.params_schema, params, swept);
-    const built = settingsBody(settings, true);
+    const built = settingsBody(settings, true, series);
     const found: FieldErrors = { ...fixed.errors, ...built.errors, ...parsed.errors };
     if (swept.length === 0) found.grid = 'sweep at least one parameter';
     if (cells > 2000) found.grid = `${cells} cells; the limit is 2000`;

@@ -15,7 +15,7 @@ const STRATEGIES: Strategy[] = [{
 }];
 const SERIES: Series[] = [
   { symbol: 'AAPL', timeframe: '1Day', first_ts: '2020-01-02T05:00:00Z', last_ts: '2024-12-01T05:00:00Z', count: 1260,
-    source: 'csv', description: null },
+    source: 'csv', description: null, asset_class: 'us_equity' },
 ];
 
 function renderForm(serverError?: unknown) {
@@ -88,5 +88,16 @@ describe('WalkForwardForm', () => {
     expect(screen.queryByTestId('error-folds.warmup')).toBeNull();
     expect(screen.queryByTestId('error-folds')).toBeNull();
     expect(screen.getByTestId('field-min_trades')).toHaveTextContent('greater than or equal to 0');
+  });
+
+  it('sends the asset class the symbol is stored with, unless the user picked another', async () => {
+    const { onSubmit } = renderForm();
+    await addSymbol();
+    expect(screen.getByTestId('asset-class')).toHaveValue('us_equity');
+    await userEvent.click(screen.getByTestId('submit-walkforward'));
+    expect(onSubmit.mock.calls[0]![0]).toMatchObject({ symbols: ['AAPL'], asset_class: 'us_equity' });
+    await userEvent.selectOptions(screen.getByTestId('asset-class'), 'other');
+    await userEvent.click(screen.getByTestId('submit-walkforward'));
+    expect(onSubmit.mock.calls[1]![0]).toMatchObject({ asset_class: 'other' });
   });
 });

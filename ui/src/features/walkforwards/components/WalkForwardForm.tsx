@@ -99,7 +99,7 @@ export function WalkForwardForm({ strategies, series, zone, zoneLabel, submittin
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const fixed = coerceParams(strategy?.params_schema, params, swept);
-    const built = settingsBody(settings, true);
+    const built = settingsBody(settings, true, series);
     const cut = foldsBody(folds);
     const found: FieldErrors = { ...fixed.errors, ...built.errors, ...parsed.errors, ...cut.errors };
     if (swept.length === 0) found.grid = 'sweep at least one parameter';

@@ -2278,6 +2278,12 @@ export interface components {
             source: string;
             /** Description */
             description: string | null;
+            /**
+             * Asset Class
+             * @description the symbol's stored instrument's class (an import's --asset-class, the broker's assets); null: none stored. Forms pre-fill a run's asset_class with it: a run's own inputs choose the year its ratios are annualised by
+             * @default null
+             */
+            asset_class: ("us_equity" | "crypto" | "other") | null;
         };
         /** SessionIn */
         SessionIn: {
