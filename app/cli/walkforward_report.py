@@ -1,11 +1,12 @@
 """`weaver walkforward show`: the walk-forward's read model (the API's, app/glados/routes/walkforwards.py)
-as a report in 100 columns: status, one row per fold, the stitched out-of-sample result beside the
-contrast run (on the same test windows, and over the whole window), efficiency, parameter stability, and
-the skipped folds and grid cells. Figures as app/cli/metric_text.py writes them, so they read as in
-`weaver runs show` and the UI."""
+as a report in 100 columns: status, one row per fold (its fees too, and the stitched curve's total), the
+stitched out-of-sample result beside the contrast run (on the same test windows, and over the whole
+window), efficiency, parameter stability, and the skipped folds and grid cells. Figures as
+app/cli/metric_text.py writes them, so they read as in `weaver runs show` and the UI."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -76,15 +77,19 @@ def header(wf: WalkforwardOut) -> list[str]:
 
 def folds_table(wf: WalkforwardOut) -> Table:
     table = Table(box=None, padding=(0, 1), pad_edge=False, collapse_padding=True)
+    objective = textwrap.fill(_label(wf.objective), 9)  # "Total return" in two lines: room for the fees
     for heading, justify in (("fold", "right"), ("train", "left"), ("test", "left"), ("chosen", "left"),
-                             (f"in sample\n{_label(wf.objective)}", "right"), ("OOS\nreturn", "right"),
-                             ("OOS\ntrades", "right"), ("eff.", "right")):
+                             (f"in sample\n{objective}", "right"), ("OOS\nreturn", "right"),
+                             ("OOS\ntrades", "right"), ("OOS\nfees", "right"), ("eff.", "right")):
         table.add_column(heading, justify=justify, no_wrap=heading != "chosen")  # type: ignore[arg-type]
     for fold in wf.folds:
         table.add_row(str(fold.index + 1), _span(fold.train_first, fold.train_last),
                       _span(fold.test_first, fold.test_last) + ("*" if fold.partial else ""), chosen(wf, fold),
                       _figure(fold.in_sample_metrics, wf.objective), _figure(fold.oos_metrics, "total_return_pct"),
-                      _figure(fold.oos_metrics, "trades"), number(fold.efficiency))
+                      _figure(fold.oos_metrics, "trades"), _figure(fold.oos_metrics, "fees_total"),
+                      number(fold.efficiency))
+    if wf.result is not None:  # the stitched curve's fees: each fold's scaled as its P&L is (fold_notes says so)
+        table.add_row("all", "", "", "stitched", "", "", "", _figure(wf.result.metrics, "fees_total"), "")
     return table
 
 
@@ -99,6 +104,8 @@ def chosen(wf: WalkforwardOut, fold: FoldOut) -> str:
 
 def fold_notes(wf: WalkforwardOut) -> list[str]:
     notes = []
+    if wf.result is not None and wf.folds:
+        notes.append("all: the stitched out-of-sample fees, each fold's scaled as its P&L is (the chained account)")
     if any(f.partial for f in wf.folds):
         notes.append("* the test window runs past the data's end: shorter than asked")
     why_no_efficiency: dict[str, list[str]] = {}  # one line per reason, naming its folds

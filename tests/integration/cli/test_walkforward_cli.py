@@ -98,6 +98,8 @@ def assert_report(out: str, wf: WalkforwardOut) -> None:
         assert f"fast={fold.params['fast']} slow={fold.params['slow']}" in line, line
         assert pct(fold.in_sample_metrics["total_return_pct"]) in line
         assert pct(fold.oos_metrics["total_return_pct"]) in line and number(fold.efficiency) in line
+        assert dollars(fold.oos_metrics["fees_total"]) in line
+    assert row(out, "all").split() == ["all", "stitched", dollars(wf.result.metrics["fees_total"])]
     assert [f"fast={f.params['fast']} slow={f.params['slow']}" for f in wf.folds] == [
         "fast=5 slow=20", "fast=8 slow=30", "fast=5 slow=20"]
     # beside the stitched figures, the whole window's best cell: on the same test windows, then over the whole

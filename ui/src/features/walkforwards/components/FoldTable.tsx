@@ -15,8 +15,9 @@ const LINK = { padding: '2px 0' } as const;
 
 /**
  * Per fold (numbered from 1, as the CLI and the fold sweeps' names do): its windows, its sweep's
- * progress, the cell it chose (in sample) and how that cell did out of sample. The chosen cell and its
- * out-of-sample run show as soon as the fold's sweep has finished, while other folds still optimise.
+ * progress, the cell it chose (in sample) and how that cell did out of sample, fees included (the
+ * stitched curve's total below them). The chosen cell and its out-of-sample run show as soon as the
+ * fold's sweep has finished, while other folds still optimise.
  */
 export function FoldTable({ wf, timeframe }: { wf: Walkforward; timeframe: string }) {
   const style = barTimeStyle(timeframe);
@@ -40,6 +41,7 @@ export function FoldTable({ wf, timeframe }: { wf: Walkforward; timeframe: strin
             <th scope="col" className="num">OOS return</th>
             <th scope="col" className="num">OOS Sharpe</th>
             <th scope="col" className="num">OOS trades</th>
+            <th scope="col" className="num" title="in dollars">OOS fees</th>
             <th scope="col" className="num">Efficiency</th>
             <th scope="col">Open</th>
           </tr>
@@ -68,6 +70,7 @@ export function FoldTable({ wf, timeframe }: { wf: Walkforward; timeframe: strin
               </td>
               <td className="num">{metric(f.oos_metrics, 'sharpe')}</td>
               <td className="num">{metric(f.oos_metrics, 'trades')}</td>
+              <td className="num mono" data-testid="fold-oos-fees">{metric(f.oos_metrics, 'fees_total')}</td>
               <td className="num mono" data-testid="fold-efficiency">
                 {f.efficiency === null && f.efficiency_reason ? (
                   <span className="dim" title={f.efficiency_reason} data-testid="fold-efficiency-na">n/a
@@ -85,6 +88,18 @@ export function FoldTable({ wf, timeframe }: { wf: Walkforward; timeframe: strin
             </tr>
           ))}
         </tbody>
+        {wf.result ? (
+          <tfoot>
+            <tr data-testid="fold-total">
+              <th scope="row" style={{ ...STICKY, zIndex: 2 }}>All</th>
+              <td colSpan={8} className="dim" style={{ whiteSpace: 'normal' }}>
+                stitched out of sample: each fold&apos;s fees scaled as its P&amp;L is, in the chained account&apos;s dollars
+              </td>
+              <td className="num mono" data-testid="fold-total-fees">{metric(wf.result.metrics, 'fees_total')}</td>
+              <td colSpan={2} />
+            </tr>
+          </tfoot>
+        ) : null}
       </table>
     </div>
   );

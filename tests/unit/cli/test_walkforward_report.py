@@ -1,0 +1,66 @@
+"""`weaver walkforward show`'s fold table: each fold's out-of-sample fees to the cent, and the stitched
+curve's total (each fold's scaled as its P&L is) once the result is written, within 100 columns."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+from typing import Any
+
+from rich.console import Console
+
+from app.cli.walkforward_report import fold_notes, folds_table
+from app.glados.routes.walkforwards import FoldOut, ResultOut, WalkforwardOut
+
+
+def fold(index: int, oos: dict[str, Any]) -> FoldOut:
+    return FoldOut(index=index, train_first=day(2021, 1, 4), train_last=day(2021, 12, 31), test_first=day(2022, 1, 3),
+                   test_last=day(2022, 6, 30), warmup_bars=50, partial=False, sweep_id=f"s{index}", cells_total=4,
+                   cells_done=4, cells_cancelled=0, params={"fast": 5, "slow": 40}, chosen_run_id=f"c{index}",
+                   in_sample_metrics={"sharpe": 1.25}, oos_run_id=f"o{index}", oos_status="completed", oos_metrics=oos,
+                   reason=None, efficiency=0.5)
+
+
+def day(year: int, month: int, date: int) -> datetime:
+    return datetime(year, month, date, tzinfo=UTC)
+
+
+def walkforward(result: ResultOut | None) -> WalkforwardOut:
+    return WalkforwardOut(
+        id="w1", name=None, strategy="sma_cross", grid={"fast": [5, 10], "slow": [20, 40]}, params={},
+        settings={"symbols": ["AAPL"], "timeframe": "1Day", "cash": "100000"}, fold_spec={}, objective="sharpe",
+        direction="max", min_trades=0, status="completed" if result else "testing", error=None,
+        created_at=day(2026, 12, 4), cells_total=10, cells_done=10, cells_cancelled=0,
+        folds=[fold(0, {"total_return_pct": 3.5, "trades": 4, "fees_total": 1234.5}),
+               fold(1, {"total_return_pct": -1.0, "trades": 2, "fees_total": 0.07}), fold(2, {})],
+        skipped_folds=[], skipped=[], contrast=None, result=result, stability=[])
+
+
+def render(wf: WalkforwardOut) -> str:
+    out = io.StringIO()
+    Console(file=out, width=100, color_system=None).print(folds_table(wf))
+    return out.getvalue()
+
+
+RESULT = ResultOut(metrics={"total_return_pct": 2.46, "fees_total": 1301.274}, folds_included=2, efficiency=0.4,
+                   efficiency_reason=None, oos_annualised_return_pct=5.0, is_annualised_return_pct=12.0)
+
+
+def test_each_fold_shows_its_out_of_sample_fees_to_the_cent_and_the_stitched_total_below():
+    text = render(walkforward(RESULT))
+    lines = text.splitlines()
+    assert "fees" in lines[1] and all(len(line) <= 100 for line in lines), text  # under "OOS"
+    by_fold = {line.split()[0]: line for line in lines if line[:4].strip()}  # not a wrapped "chosen" line
+    assert by_fold["1"].split()[-2:] == ["$1,234.50", "0.50"] and by_fold["2"].split()[-2:] == ["$0.07", "0.50"]
+    assert by_fold["all"].split() == ["all", "stitched", "$1,301.27"]
+    assert fold_notes(walkforward(RESULT))[0] == (
+        "all: the stitched out-of-sample fees, each fold's scaled as its P&L is (the chained account)")
+
+
+def test_before_the_result_there_is_no_total_and_a_fold_without_figures_shows_a_dash():
+    wf = walkforward(None)
+    lines = render(wf).splitlines()
+    assert not any(line.startswith(" all ") for line in lines)
+    third = next(line for line in lines if line.startswith("   3 "))
+    assert third.split()[-2:] == ["–", "0.50"]  # no fees figure yet, then its efficiency
+    assert not any(note.startswith("all:") for note in fold_notes(wf))

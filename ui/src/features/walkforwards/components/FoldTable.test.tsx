@@ -1,0 +1,41 @@
+import { render, screen, within } from '@testing-library/react';
+import { MemoryRouter } from 'react-router-dom';
+import { describe, expect, it } from 'vitest';
+import type { Fold, Walkforward } from '../api/types';
+import { FoldTable } from './FoldTable';
+
+const fold = (index: number, oos: Fold['oos_metrics']): Fold => ({
+  index, train_first: '2021-01-04T00:00:00Z', train_last: '2021-12-31T00:00:00Z', test_first: '2022-01-03T00:00:00Z',
+  test_last: '2022-06-30T00:00:00Z', warmup_bars: 50, warmup_first: null, partial: false, sweep_id: `s${index}`,
+  cells_total: 4, cells_done: 4, cells_cancelled: 0, params: { fast: 5, slow: 40 }, chosen_run_id: `c${index}`,
+  in_sample_metrics: { sharpe: 1.25 }, oos_run_id: `o${index}`, oos_status: 'completed', oos_metrics: oos, reason: null,
+  efficiency: 0.5, efficiency_reason: null,
+});
+
+const WF = {
+  id: 'w1', grid: { fast: [5, 10], slow: [20, 40] }, objective: 'sharpe',
+  folds: [fold(0, { total_return_pct: 3.5, trades: 4, fees_total: 1234.5 }), fold(1, { total_return_pct: -1, trades: 2, fees_total: 0.07 })],
+  result: { metrics: { total_return_pct: 2.46, fees_total: 1301.27 }, contrast_metrics: null, folds_included: 2, efficiency: 0.4,
+    efficiency_reason: null, oos_annualised_return_pct: 5, is_annualised_return_pct: 12 },
+} as unknown as Walkforward;
+
+function renderTable(wf: Walkforward) {
+  render(<MemoryRouter><FoldTable wf={wf} timeframe="1Day" /></MemoryRouter>);
+}
+
+describe('FoldTable', () => {
+  it("shows each fold's out-of-sample fees and the stitched total, to the cent", () => {
+    renderTable(WF);
+    expect(screen.getByRole('columnheader', { name: 'OOS fees' })).toBeInTheDocument();
+    expect(screen.getAllByTestId('fold-oos-fees').map((c) => c.textContent)).toEqual(['1,234.50', '0.07']);
+    const total = screen.getByTestId('fold-total');
+    expect(within(total).getByTestId('fold-total-fees')).toHaveTextContent('1,301.27');
+    expect(total).toHaveTextContent("stitched out of sample: each fold's fees scaled as its P&L is");
+  });
+
+  it('shows a dash for a fold with no fees figure yet, and no total before the stitched result', () => {
+    renderTable({ ...WF, folds: [fold(0, {})], result: null } as Walkforward);
+    expect(screen.getByTestId('fold-oos-fees')).toHaveTextContent('—');
+    expect(screen.queryByTestId('fold-total')).toBeNull();
+  });
+});
