@@ -17,6 +17,9 @@ message (its StartBacktests goes out too, for a worker that dies first; app/serv
 fold with no eligible cell gets no OOS run and says why. Once every sweep has finished the walk-forward
 is `testing` (`failed` if no fold had a cell).
 
+OOS and contrast runs name the walk-forward (`runs.walkforward_id`, and `walkforward_id` in their options):
+the dashboard's top level (`GET /runs?cells=hide`) folds them under it, as a sweep's cells under the sweep.
+
 An OOS run starts `warmup` bars before its test window (options.warmup: Greta's engine runs those bars
 for the indicators, calls no `next()` on them, and its result begins after them) and ends at the test
 window's last bar, closed flat at its last close (options.close_at_end). With `contrast`, one more
@@ -229,7 +232,7 @@ def _queue_oos(uow: UnitOfWork, wf: Walkforward, fold: dict[str, Any], params: d
         options={"fractional": settings["fractional"], "allow_short": settings["allow_short"],
                  "asset_class": settings["asset_class"], "warmup": fold["warmup_bars"], "close_at_end": True,
                  "walkforward_id": wf.id},
-        status="created", created_at=now(), updated_at=now()))
+        walkforward_id=wf.id, status="created", created_at=now(), updated_at=now()))
     transition(uow, run, "queued")
     return run
 
@@ -258,7 +261,7 @@ def _queue_contrast(uow: UnitOfWork, wf: Walkforward, grid_order: list[dict[str,
         cash=settings["cash"], fees=settings["fees"], slippage=settings["slippage"],
         options={"fractional": settings["fractional"], "allow_short": settings["allow_short"],
                  "asset_class": settings["asset_class"], "walkforward_id": wf.id, "contrast": True},
-        status="created", created_at=now(), updated_at=now()))
+        walkforward_id=wf.id, status="created", created_at=now(), updated_at=now()))
     transition(uow, run, "queued")
     contrast["run_id"] = run.id
     return contrast

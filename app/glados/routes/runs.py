@@ -45,7 +45,8 @@ def list_runs(query: RunQuery) -> Response:
     (`?cursor=`) rather than `page` through many runs: each page then costs the same however deep.
     `total` counts up to 1,000 runs (`total_exact` false: there are more); past a page that counted more,
     the cursor's pages say so without counting again. `cells=hide` leaves sweep
-    cells out (each sweep is one row of `GET /sweeps`; `sweep_id=` lists its cells)."""
+    cells out (each sweep is one row of `GET /sweeps`; `sweep_id=` lists its cells), and a walk-forward's
+    out-of-sample and contrast runs (its row of `GET /walkforwards` links them)."""
     filters = RunFilter(mode=query.mode, status=query.status, strategy=query.strategy, sweep_id=query.sweep_id,
                         cells=query.cells)
     descending = query.order == "desc"

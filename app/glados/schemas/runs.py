@@ -79,9 +79,11 @@ class RunQuery(PageQuery):
     strategy: str | None = Field(None, max_length=200)
     sweep_id: str | None = Field(None, max_length=36, description="only this sweep's cells")
     cells: Literal["show", "hide", "only"] = Field("show", description=(
-        "sweep cells: `show` lists every run (the default), `hide` only runs outside any sweep (the dashboard's "
-        "top level: it shows each sweep as one row and lists a sweep's cells with `sweep_id`), `only` only "
-        "sweep cells. With `sweep_id`, `hide` is refused (it would leave no run)"))
+        "sweep cells and walk-forwards' runs: `show` lists every run (the default), `hide` only runs outside any "
+        "sweep or walk-forward (the dashboard's top level: it shows each sweep as one row and lists a sweep's "
+        "cells with `sweep_id`; a walk-forward's out-of-sample and contrast runs are listed by "
+        "`GET /walkforwards/{id}`), `only` only sweep cells. With `sweep_id`, `hide` is refused (it would leave "
+        "no run)"))
     sort: RunSort = Field("created_at", description="a run column or a metric name; runs without the metric go last")
     order: Literal["asc", "desc"] = "desc"
     cursor: str | None = Field(None, max_length=2000, description=(

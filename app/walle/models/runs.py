@@ -38,7 +38,8 @@ class Sweep(EagerId, Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
-TOP_LEVEL = text("sweep_id IS NULL")  # a run outside any sweep
+# A run outside any sweep and walk-forward: the dashboard's top level (`cells=hide`; migrations 0011, 0017).
+TOP_LEVEL = text("sweep_id IS NULL AND walkforward_id IS NULL")
 
 
 class Run(EagerId, Base):
@@ -57,8 +58,9 @@ class Run(EagerId, Base):
         Index("ix_runs_label_created_desc", text("coalesce(name, strategy)"), text("created_at DESC")),
         Index("ix_runs_symbols_created", text("CAST(symbols AS VARCHAR)"), "created_at"),
         Index("ix_runs_symbols_created_desc", text("CAST(symbols AS VARCHAR)"), text("created_at DESC")),
-        # The dashboard's top level (`cells=hide`): the same, for runs outside any sweep only, so a page seeks
-        # past none of the cells sweeps have added (migration 0011).
+        # The dashboard's top level (`cells=hide`): the same, for runs outside any sweep or walk-forward only,
+        # so a page seeks past none of the cells sweeps have added (migration 0011; 0017 left out walk-forwards'
+        # out-of-sample and contrast runs).
         *(Index(f"ix_runs_top_{name}", *columns, postgresql_where=TOP_LEVEL, sqlite_where=TOP_LEVEL)
           for name, columns in (
               ("created", ("created_at", "id")),
@@ -74,6 +76,9 @@ class Run(EagerId, Base):
               ("symbols_created", (text("CAST(symbols AS VARCHAR)"), "created_at")),
               ("symbols_created_desc", (text("CAST(symbols AS VARCHAR)"), text("created_at DESC"))),
           )),
+        # A walk-forward's runs (0017): its few among all runs, for the key's ON DELETE CASCADE among others.
+        Index("ix_runs_walkforward_id", "walkforward_id", postgresql_where=text("walkforward_id IS NOT NULL"),
+              sqlite_where=text("walkforward_id IS NOT NULL")),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
@@ -93,6 +98,10 @@ class Run(EagerId, Base):
     error: Mapped[str | None] = mapped_column(Text)
     progress: Mapped[float] = mapped_column(Float, default=0.0)
     sweep_id: Mapped[str | None] = mapped_column(ForeignKey("sweeps.id", ondelete="CASCADE"), index=True)
+    # The walk-forward whose out-of-sample or contrast run this is (app/services/walkforwards.py sets it when
+    # it creates the run; never changed): folded under it as a cell under its sweep (migration 0017). Its cells
+    # name it through their sweep (sweeps.walkforward_id), not here.
+    walkforward_id: Mapped[str | None] = mapped_column(ForeignKey("walkforwards.id", ondelete="CASCADE"))
     corr_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
@@ -110,7 +119,8 @@ class Run(EagerId, Base):
     list_json: Mapped[str | None] = mapped_column(Text, deferred=True)
 
 
-METRIC_TOP_LEVEL = text("run_sweep_id IS NULL")  # a metric of a run outside any sweep
+# a metric of a run outside any sweep and walk-forward (migrations 0012, 0017)
+METRIC_TOP_LEVEL = text("run_sweep_id IS NULL AND run_walkforward_id IS NULL")
 
 
 class RunMetric(Base):
@@ -122,7 +132,7 @@ class RunMetric(Base):
         Index("ix_run_metrics_sort_desc", "name", "value", text("run_created_at DESC"), text("run_id DESC")),
         # a run's metrics read from the index alone, for each item of the runs list (migration 0008)
         Index("ix_run_metrics_run_values", "run_id", postgresql_include=["name", "value"]),
-        # the same sorts for runs outside any sweep only (`cells=hide`), seeking past no cell (migration 0012)
+        # the same sorts for top-level runs only (`cells=hide`), seeking past no cell (migrations 0012, 0017)
         Index("ix_run_metrics_top_sort", "name", "value", "run_created_at", "run_id",
               postgresql_where=METRIC_TOP_LEVEL, sqlite_where=METRIC_TOP_LEVEL),
         Index("ix_run_metrics_top_sort_desc", "name", "value", text("run_created_at DESC"), text("run_id DESC"),
@@ -136,3 +146,5 @@ class RunMetric(Base):
     run_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The run's sweep_id, copied by the same trigger (0012): the partial indexes' condition for `cells=hide`.
     run_sweep_id: Mapped[str | None] = mapped_column(String(36))
+    # The run's walkforward_id, copied by the same trigger (0017): the same indexes' condition with run_sweep_id.
+    run_walkforward_id: Mapped[str | None] = mapped_column(String(36))

@@ -7,7 +7,8 @@ runs only while the page is short): the runs tied with the last key, the runs af
 (for a metric) the runs without a value. Each seek matches an index: migration 0005's for run columns, 0007's
 `run_metrics(name, value, run_created_at, run_id)` for metrics, so ties on a metric (a trade count
 thousands of sweep cells share) are read in order, not sorted; 0011's and 0012's partial twins of them
-for `cells=hide`, so the dashboard's top level seeks past none of the cells.
+(their predicate since 0017: outside any sweep and walk-forward) for `cells=hide`, so the dashboard's top
+level seeks past none of the cells.
 
 The statement selects only what a list item shows (on Postgres each run's item as the JSON text
 0015's trigger keeps in `runs.list_json`, its metrics included: nothing is written out per request) and
@@ -160,10 +161,11 @@ def arms(postgres: bool, sort: str, descending: bool, start: str, filters: tuple
         key, created_at, run_id = RunMetric.value, RunMetric.run_created_at, RunMetric.run_id
         base = (select(*columns, key.label("sort_key"), *kept).select_from(RunMetric)
                 .join(Run, Run.id == RunMetric.run_id).where(RunMetric.name == inline(sort), key.is_not(None)))
-        if "cells=hide" in filters:  # 0012's partial index: the metrics of runs outside any sweep alone. The
-            # run's own `sweep_id IS NULL` is then left out: it says the same (the metric row copies it), and
-            # the planner, counting it twice, expects a few hundred rows and sorts them all (11 ms, not 1)
-            base = base.where(RunMetric.run_sweep_id.is_(None))
+        if "cells=hide" in filters:  # 0012's partial index (0017's predicate): the metrics of top-level runs
+            # alone. The run's own condition is then left out: it says the same (the metric row copies its
+            # sweep and walk-forward), and the planner, counting it twice, expects a few hundred rows and sorts
+            # them all (11 ms, not 1)
+            base = base.where(RunMetric.run_sweep_id.is_(None), RunMetric.run_walkforward_id.is_(None))
             base = filtered(base, tuple(name for name in filters if name != "cells=hide"))
         else:
             base = filtered(base, filters)

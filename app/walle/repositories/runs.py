@@ -17,8 +17,8 @@ Cells = Literal["show", "hide", "only"]
 
 @dataclass(frozen=True)
 class RunFilter:
-    """`cells`: every run ("show"), only runs outside any sweep ("hide": the dashboard's top level, each
-    sweep folded into one row of its own) or only sweep cells ("only")."""
+    """`cells`: every run ("show"), only runs outside any sweep or walk-forward ("hide": the dashboard's top
+    level, each sweep and walk-forward folded into one row of its own) or only sweep cells ("only")."""
 
     mode: str | None = None
     status: str | None = None
@@ -36,9 +36,11 @@ class SweepOwner(NamedTuple):
 
 
 def cells_condition(cells: Cells) -> ColumnElement[bool] | None:
-    """The WHERE clause `cells` adds; None for "show" (no condition). Migration 0011's partial index serves "hide"."""
+    """The WHERE clause `cells` adds; None for "show" (no condition). "hide" is the predicate of migration 0011's
+    partial indexes as 0017 rebuilt them (a walk-forward's out-of-sample and contrast runs left out, by their
+    column), so they serve it; "only" is sweep cells alone, as before (not a walk-forward's runs)."""
     if cells == "hide":
-        return Run.sweep_id.is_(None)
+        return and_(Run.sweep_id.is_(None), Run.walkforward_id.is_(None))
     if cells == "only":
         return Run.sweep_id.is_not(None)
     return None

@@ -1,7 +1,9 @@
-"""A walk-forward's sweeps fold under it: `GET /sweeps?cells=hide` (the dashboard's) leaves out its fold and
-contrast sweeps, and the default (`show`) lists every sweep as before. Its cells are sweep cells, so
-`GET /runs?cells=hide` leaves them out; its out-of-sample and contrast runs stay on the top level (filtering them
-there by their options cost the list its partial indexes: a first page at 100,000 runs took 14 ms, not 1.5)."""
+"""A walk-forward folds like a sweep: `GET /runs?cells=hide` (the dashboard's top level) leaves out its
+out-of-sample and contrast runs (by `runs.walkforward_id`, migration 0017) as well as its sweeps' cells,
+`cells=only` lists sweep cells alone as before, and `GET /sweeps?cells=hide` leaves out its fold and contrast
+sweeps; the defaults (`show`) list everything as before. The top level still reads its partial indexes
+(0011's and 0012's, rebuilt by 0017): filtering those runs by their options instead cost a first page at
+100,000 runs 13.7 ms, not 1.5."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from flask.testing import FlaskClient
 
 from app.bootstrap import Container
 from app.walle.models import Run, RunMetric, Sweep, Walkforward
+from app.walle.repositories.run_pages import arms, page_statement, psycopg_sql, reading
 
 START = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
 FOLDS = 4
@@ -33,6 +36,7 @@ def store(db: Container) -> dict[str, Any]:
         def run(name: str, sweep_id: str | None = None, options: dict[str, Any] | None = None) -> str:
             made = Run(mode="backtest", name=name, strategy="sma_cross", symbols=["AAPL"], timeframe="1Day",
                        cash=Decimal("10000"), status="completed", sweep_id=sweep_id, options=options or {},
+                       walkforward_id=(options or {}).get("walkforward_id"),  # as app/services/walkforwards.py
                        created_at=next(at))
             uow.session.add(made)
             uow.session.add(RunMetric(run_id=made.id, name="sharpe", value=len(name) / 10))
@@ -63,11 +67,65 @@ def ids(client: FlaskClient, path: str) -> list[str]:
     return [item["id"] for item in response.get_json()["items"]]
 
 
-def test_top_level_runs_leave_out_the_walk_forwards_cells_and_keep_its_runs(api: FlaskClient,
-                                                                             any_db: Container) -> None:
+def walk(client: FlaskClient, query: str, per_page: int) -> list[str]:
+    seen: list[str] = []
+    body: dict[str, Any] = client.get(f"/api/v1/runs?{query}&per_page={per_page}").get_json()
+    while True:
+        seen += [item["id"] for item in body["items"]]
+        if body["next_cursor"] is None:
+            return seen
+        body = client.get(f"/api/v1/runs?{query}&per_page={per_page}&cursor={body['next_cursor']}").get_json()
+
+
+def test_top_level_runs_leave_out_a_walk_forwards_runs_and_cells(api: FlaskClient, any_db: Container) -> None:
     stored = store(any_db)
-    assert set(ids(api, "/api/v1/runs?cells=hide")) == set(stored["plain"]) | set(stored["wf_runs"])
-    assert set(ids(api, "/api/v1/runs?cells=only&per_page=100")) == set(stored["cells"])
+    assert ids(api, "/api/v1/runs?cells=hide") == stored["plain"]
+    body = api.get("/api/v1/runs?cells=hide").get_json()
+    assert (body["total"], body["total_exact"]) == (2, True)
+    assert set(ids(api, "/api/v1/runs?cells=only&per_page=100")) == set(stored["cells"])  # sweep cells, as before
+    everything = set(stored["plain"]) | set(stored["cells"]) | set(stored["wf_runs"])
+    assert set(ids(api, "/api/v1/runs?per_page=100")) == everything  # the default lists every run, as before
+    assert set(ids(api, "/api/v1/runs?cells=show&per_page=100")) == everything
+    assert api.get("/api/v1/runs").get_json()["total"] == len(everything)
+
+
+def test_cursor_and_numbered_pages_with_hide_and_only_give_every_run_once_in_order(api: FlaskClient,
+                                                                                    any_db: Container) -> None:
+    stored = store(any_db)
+    expected = {"hide": set(stored["plain"]), "only": set(stored["cells"]),
+                "show": set(stored["plain"]) | set(stored["cells"]) | set(stored["wf_runs"])}
+    for sort in ("created_at", "name", "sharpe", "trades"):  # `sharpe`: the metric arm; `trades`: the missing arm
+        for order in ("desc", "asc"):
+            for cells, want in expected.items():
+                query = f"sort={sort}&order={order}&cells={cells}"
+                one_page = ids(api, f"/api/v1/runs?{query}&per_page=100")
+                assert set(one_page) == want, query
+                for per_page in (1, 3):
+                    assert walk(api, query, per_page) == one_page, f"{query} per_page={per_page}"
+                numbered = [i for page in range(1, 15)
+                            for i in ids(api, f"/api/v1/runs?{query}&per_page=2&page={page}")]
+                assert numbered == one_page, f"{query}: numbered pages"
+
+
+def test_a_top_level_page_reads_the_partial_indexes(pg: Container) -> None:
+    """The dashboard's first page, by a run column and by a metric: the rebuilt partial indexes serve it (their
+    predicate is implied by the page's), not the indexes of every run. Sequential scans are ruled out, as a
+    table of 100,000 runs rules them out; the planner then picks between the indexes alone."""
+    store(pg)
+    with reading(pg.pages_engine) as conn:
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        driver.execute("SET enable_seqscan = off")
+        try:
+            for sort, index in (("created_at", "ix_runs_top_created"), ("status", "ix_runs_top_status_created"),
+                                ("sharpe", "ix_run_metrics_top_sort"), ("trades", "ix_runs_top_created")):
+                statement = page_statement(True, arms(True, sort, True, "first", ("cells=hide",)), ("cells=hide",))
+                sql, constants = psycopg_sql(statement, (("limit", 51),), conn.dialect)
+                plan = "\n".join(row[0] for row in driver.execute("EXPLAIN " + sql, constants).fetchall())
+                assert index in plan, f"{sort}:\n{plan}"
+                assert "ix_runs_created_at" not in plan and "ix_runs_status_created" not in plan, f"{sort}:\n{plan}"
+        finally:
+            driver.execute("RESET enable_seqscan")
 
 
 def test_sweeps_list_hides_a_walk_forwards_sweeps_only_when_asked(api: FlaskClient, any_db: Container) -> None:

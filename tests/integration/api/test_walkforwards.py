@@ -78,6 +78,17 @@ def test_a_walk_forward_through_the_api_shows_each_folds_progress_choice_and_out
             OutboxEvent.type.like("walkforward.%")).order_by(OutboxEvent.seq)).all()
     assert [t for t, _ in events] == ["walkforward.created", "walkforward.testing", "walkforward.completed"]
     assert {p["total"] for _, p in events} == {wf["cells_total"]} and events[-1][1]["done"] == 20
+    # Its OOS and contrast runs fold under it on the dashboard's top level, as its cells do under their sweeps:
+    # listed with every run (cells=show), and linked from its page (each fold's oos_run_id, the contrast's run_id).
+    final = {*(f["oos_run_id"] for f in done["folds"]), done["contrast"]["run_id"]}
+    assert len(final) == 4
+    top = client.get("/api/v1/runs?cells=hide&per_page=100").get_json()
+    assert (top["items"], top["total"]) == ([], 0)
+    every = {item["id"] for item in client.get("/api/v1/runs?cells=show&per_page=100").get_json()["items"]}
+    assert final <= every and len(every) == 20
+    assert final.isdisjoint(i["id"] for i in client.get("/api/v1/runs?cells=only&per_page=100").get_json()["items"])
+    with pg.read_session() as session:
+        assert set(session.scalars(select(Run.id).where(Run.walkforward_id == wf["id"]))) == final
     growth = 1.0
     for fold in done["folds"]:
         assert fold["oos_status"] == "completed" and fold["oos_metrics"]["bars"] == 50  # the test window alone

@@ -8,7 +8,8 @@ import { add } from '@/lib/decimal';
 /** What GET /runs sorts by (a run column or a metric name), across all runs, before paginating. */
 export { RUN_SORTS, type RunSort } from '@/lib/api/types';
 export type SortOrder = NonNullable<components['schemas']['RunQuery']['order']>;
-/** Which sweep cells GET /runs lists: every run (`show`), none (`hide`: each sweep is one folded row), or only them. */
+/** Which sweep cells and walk-forward runs GET /runs lists: every run (`show`), none (`hide`: each sweep and
+ * walk-forward is one folded row), or only sweep cells (`only`). */
 export type RunCells = NonNullable<components['schemas']['RunQuery']['cells']>;
 
 /** GET /runs' page: `total` counts up to 1,000 runs (`total_exact` false: more match); `next_cursor` is set
@@ -49,8 +50,8 @@ export function useFoldedSweeps(page: number, perPage: number, enabled: boolean)
 
 export type FoldedWalkforward = components['schemas']['WalkforwardSummaryOut'];
 
-/** The walk-forwards the dashboard shows, newest first: one row each, linking the page that lists its fold sweeps
- * (left out of the folded sweeps) and its out-of-sample and contrast runs. */
+/** The walk-forwards the dashboard folds, newest first: one row each, linking the page that lists its fold sweeps
+ * and its out-of-sample and contrast runs (which `cells=hide` leaves out of the runs list). */
 export function useFoldedWalkforwards(page: number, perPage: number, enabled: boolean) {
   return useQuery({
     queryKey: [...keys.walkforwards.all, 'folded', page, perPage],

@@ -8,10 +8,10 @@ import type { RunView } from '../hooks/useRunFilters';
 export const WALKFORWARDS_SHOWN = 5;
 
 /**
- * The walk-forwards of the runs list, one row each: a walk-forward's fold sweeps are folded under it
- * (GET /sweeps?cells=hide leaves them out of the sweeps above), and its page lists them and its out-of-sample and
- * contrast runs (those stay in the runs table: hiding them there cost the list its partial indexes, 10x slower at
- * 100,000 runs). Walk-forwards are backtests: a paper or live filter hides them.
+ * The walk-forwards of the runs list, one row each: a walk-forward's fold sweeps and its out-of-sample and contrast
+ * runs are folded under it, as a sweep's cells are under the sweep (`cells=hide` leaves them out of the runs table
+ * and GET /sweeps?cells=hide out of the sweeps above), and its page lists them. Walk-forwards are backtests: a paper
+ * or live filter hides them.
  */
 export function FoldedWalkforwards({ view }: { view: RunView }) {
   const shown = !view.mode || view.mode === 'backtest';
@@ -27,8 +27,8 @@ export function FoldedWalkforwards({ view }: { view: RunView }) {
       {list.isPending ? <Loading /> : (
         <div className="table-wrap">
           <p className="muted" style={{ padding: '8px 12px', margin: 0 }} data-testid="folded-walkforwards-hint">
-            Each walk-forward&apos;s fold sweeps are folded under it: open one to see them and its out-of-sample
-            runs, or tick &ldquo;Show sweep cells&rdquo; to list its cells here.</p>
+            Each walk-forward&apos;s fold sweeps and out-of-sample runs are folded under it: open one to see them,
+            or tick &ldquo;Show sweep cells&rdquo; to list its runs here.</p>
           <table className="table" data-testid="folded-walkforwards-table">
             <thead>
               <tr>

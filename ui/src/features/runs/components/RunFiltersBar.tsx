@@ -26,7 +26,7 @@ export function RunFiltersBar({ filters, strategies, onChange }:
         <option value="">all strategies</option>
         {strategies.map((s) => <option key={s} value={s}>{s}</option>)}
       </select>
-      <label className="indicator" title="Sweep cells are folded under their sweep (a walk-forward's fold sweeps under the walk-forward); this lists them among the runs too">
+      <label className="indicator" title="Sweep cells are folded under their sweep, and a walk-forward's fold sweeps and out-of-sample runs under the walk-forward; this lists their runs among the others too">
         <input type="checkbox" checked={cellsShown} data-testid="filter-cells" onChange={(e) => {
           setCellsShown(e.target.checked);
           onChange({ cells: e.target.checked ? 'show' : 'hide' });

@@ -21,7 +21,7 @@ export function RunsDashboard() {
   const strategies = useStrategies();
   const stale = useStaleClass();
   const filtered = !!(filters.mode || filters.status || filters.strategy);
-  // Sweep cells are folded under their sweep (FoldedSweeps), a walk-forward's sweeps under it
+  // Sweep cells are folded under their sweep (FoldedSweeps), and a walk-forward's sweeps and runs under it
   // (FoldedWalkforwards), unless the URL says cells=show.
   const cellsFolded = filters.cells === 'hide';
   const sweepsTotal = useFoldedSweeps(1, SWEEPS_PER_PAGE, cellsFolded).data?.total ?? 0;
@@ -68,8 +68,8 @@ export function RunsDashboard() {
             </EmptyState>
           ) : cellsFolded && sweepsStored && !filtered ? (
             <EmptyState title="No runs outside sweeps" testId="runs-only-sweeps">
-              <p style={{ margin: 0 }}>Every run is a sweep cell: open a sweep or walk-forward above, or list the
-                cells here.</p>
+              <p style={{ margin: 0 }}>Every run is a sweep cell or a walk-forward&apos;s run: open a sweep or
+                walk-forward above, or list them here.</p>
               <Button onClick={() => setFilters({ cells: 'show' })}>Show sweep cells</Button>
             </EmptyState>
           ) : filtered ? (

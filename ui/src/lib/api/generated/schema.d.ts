@@ -422,7 +422,8 @@ export interface paths {
          *         (`?cursor=`) rather than `page` through many runs: each page then costs the same however deep.
          *         `total` counts up to 1,000 runs (`total_exact` false: there are more); past a page that counted more,
          *         the cursor's pages say so without counting again. `cells=hide` leaves sweep
-         *         cells out (each sweep is one row of `GET /sweeps`; `sweep_id=` lists its cells).
+         *         cells out (each sweep is one row of `GET /sweeps`; `sweep_id=` lists its cells), and a walk-forward's
+         *         out-of-sample and contrast runs (its row of `GET /walkforwards` links them).
          */
         get: operations["get_api_v1_runs"];
         put?: never;
@@ -2195,7 +2196,7 @@ export interface components {
             sweep_id?: string | null;
             /**
              * Cells
-             * @description sweep cells: `show` lists every run (the default), `hide` only runs outside any sweep (the dashboard's top level: it shows each sweep as one row and lists a sweep's cells with `sweep_id`), `only` only sweep cells. With `sweep_id`, `hide` is refused (it would leave no run)
+             * @description sweep cells and walk-forwards' runs: `show` lists every run (the default), `hide` only runs outside any sweep or walk-forward (the dashboard's top level: it shows each sweep as one row and lists a sweep's cells with `sweep_id`; a walk-forward's out-of-sample and contrast runs are listed by `GET /walkforwards/{id}`), `only` only sweep cells. With `sweep_id`, `hide` is refused (it would leave no run)
              * @default show
              * @enum {string}
              */
@@ -4596,7 +4597,7 @@ export interface operations {
                 strategy?: string | null;
                 /** @description only this sweep's cells */
                 sweep_id?: string | null;
-                /** @description sweep cells: `show` lists every run (the default), `hide` only runs outside any sweep (the dashboard's top level: it shows each sweep as one row and lists a sweep's cells with `sweep_id`), `only` only sweep cells. With `sweep_id`, `hide` is refused (it would leave no run) */
+                /** @description sweep cells and walk-forwards' runs: `show` lists every run (the default), `hide` only runs outside any sweep or walk-forward (the dashboard's top level: it shows each sweep as one row and lists a sweep's cells with `sweep_id`; a walk-forward's out-of-sample and contrast runs are listed by `GET /walkforwards/{id}`), `only` only sweep cells. With `sweep_id`, `hide` is refused (it would leave no run) */
                 cells?: "show" | "hide" | "only";
                 /** @description a run column or a metric name; runs without the metric go last */
                 sort?: "created_at" | "name" | "mode" | "strategy" | "symbols" | "status" | "total_return_pct" | "sharpe" | "max_drawdown_pct" | "trades";
