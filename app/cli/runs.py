@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.bootstrap import Container, bootstrap
 from app.cli.common import fail, settings_or_exit
+from app.cli.drift_table import print_drift
 from app.cli.grid_option import parse_params
 from app.cli.metric_text import number
 from app.cli.run_ids import SHORT, RunIdProblem, resolve_run_id
@@ -28,7 +29,7 @@ from app.decimal_text import decimal_text
 from app.events.reader import read_events
 from app.services import exports
 from app.services.backtests import USER_ERRORS, BacktestService
-from app.services.drift import DriftReport, open_drift_report, report_json
+from app.services.drift import open_drift_report, report_json
 from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.services.lifecycle import InvalidTransition
 from app.services.runs import RunService
@@ -204,7 +205,7 @@ def drift(run_id: str, params: tuple[str, ...], against: str | None, as_json: bo
     if as_json:
         click.echo(json.dumps(report_json(report), default=_json_value, indent=2))
         return
-    _print_drift(report)
+    print_drift(report)
 
 
 @runs.command()
@@ -257,40 +258,9 @@ def _wait_for_stop(container: Container, run_id: str, seconds: float) -> dict[st
         time.sleep(0.2)
 
 
-def _print_drift(report: DriftReport) -> None:
-    s, console = report.summary, Console()
-    versus = f"backtest run {report.against}" if report.against else f"a replay of {report.bars} bars " \
-        f"({report.warmup} warm-up, from {report.source})"
-    console.print(f"[bold]{report.run_id}[/bold] vs {versus}, params {report.params}")
-    table = Table("measure", "value", title="live vs backtest")
-    for name, value in (
-        ("decisions identical", f"{s.identical} of {s.decisions} ({s.identical_pct:.1f} %)"),
-        ("only live / only backtest", f"{s.only_live} / {s.only_backtest}"),
-        ("slippage avg / worst (bps)", f"{_number(s.avg_slippage_bps)} / {_number(s.worst_slippage_bps)}"),
-        ("P&L live / backtest", f"{s.live_pnl} / {s.backtest_pnl}"),
-        ("difference", str(s.difference)), ("  from execution", str(s.execution)), ("  from signal", str(s.signal)),
-        ("partial fills", str(s.partial_fills)),
-    ):
-        table.add_row(name, value)
-    console.print(table)
-    differing = [r for r in report.rows if r.status != "identical" or (r.live and r.live.partial)]
-    if differing:
-        rows = Table("bar", "symbol", "side", "type", "status", "slippage bps", "delay s", "live fills",
-                     title="decisions that differ")
-        for r in differing:
-            fills = ", ".join(f"{f.qty}@{f.price}" for f in r.live.fills) if r.live else "–"
-            rows.add_row(r.bar_ts.isoformat(), r.symbol, r.side, r.type, r.status, _number(r.slippage_bps),
-                         _number(r.fill_delay_s), fills)
-        console.print(rows)
-
-
 def _json_value(value: object) -> str:
     """What json does not write itself: a Decimal as the API writes it (positional), anything else as text."""
     return decimal_text(value) if isinstance(value, Decimal) else str(value)
-
-
-def _number(value: float | None, places: int = 4) -> str:
-    return "–" if value is None else f"{value:,.{places}f}".rstrip("0").rstrip(".")
 
 
 from app.cli import robustness as _robustness  # noqa: E402,F401  `weaver runs robustness` (it builds on this module)

@@ -28,6 +28,7 @@ from app.marvin.registry import StrategyLoadError, get_strategy
 from app.services.backtests import BacktestService
 from app.services.drift_bars import bars_seen, warmup_steps
 from app.services.drift_match import Decision, DriftRow, DriftSummary, FillLine, line_up, summarise
+from app.services.drift_notes import Held, bar_length, signed
 from app.services.errors import NotFound, ValidationFailed
 from app.walle.models import EquityPoint, Fill, Order, Run
 from app.walle.repositories import InstrumentRepository
@@ -81,11 +82,12 @@ def drift_report(session: Session, run_id: str, *, params: Mapping[str, Any] | N
                                           "this run is a backtest"})
     if against and (params or param_texts):
         raise ValidationFailed({"against": "compare with a backtest run or with parameters, not both"})
-    live = _decisions(session, run_id)
+    live, live_held = _decisions(session, run_id)
+    bar = bar_length(run.timeframe)
     live_curve, last = _equity(session, run_id)
     live_pnl = last - run.cash if last is not None else Decimal(0)
     if against:
-        return _against(session, run, against, live, live_curve, live_pnl)
+        return _against(session, run, against, (live, live_held), live_curve, live_pnl)
     chosen = _params(run, params or {}, param_texts or {})
     try:
         seen = bars_seen(session, run)
@@ -102,20 +104,21 @@ def drift_report(session: Session, run_id: str, *, params: Mapping[str, Any] | N
     fills: dict[str, list[FillLine]] = defaultdict(list)
     for f in result.fills:
         fills[f.order_id].append(FillLine(f.qty, f.price, f.fee, f.ts))
+    backtest_held = [(f.symbol, signed(f.side, f.qty), f.ts) for f in result.fills]
     backtest = [Decision(o.client_order_id, o.submitted_at, o.symbol, o.side, o.type, o.qty, o.notional, o.percent,
                          o.limit_price, o.stop_price, o.time_in_force, o.status, tuple(fills[o.id]))
                 for o in result.orders if o.parent_id is None]
     curve = result.equity
     backtest_curve = [(ns_to_datetime(t), e) for t, e in zip(curve.ts.tolist(), curve.equity.tolist(),
                                                              strict=True)]  # from the first traded bar
-    rows = line_up(live, backtest)
+    rows = line_up(live, backtest, bar=bar, live_held=live_held, backtest_held=backtest_held)
     summary = summarise(rows, live_pnl, result.final_equity - Decimal(run.cash))
     return DriftReport(run.id, None, run.strategy, dict(result.config["params"]), len(market), warmup, seen.source,
                        summary, rows, live_curve, backtest_curve)
 
 
-def _against(session: Session, run: Run, other_id: str, live: list[Decision], live_curve: Curve,
-             live_pnl: Decimal) -> DriftReport:
+def _against(session: Session, run: Run, other_id: str, live: tuple[list[Decision], list[Held]],
+             live_curve: Curve, live_pnl: Decimal) -> DriftReport:
     other = session.get(Run, other_id)
     if other is None:
         raise NotFound(f"no run with id {other_id}")
@@ -123,7 +126,8 @@ def _against(session: Session, run: Run, other_id: str, live: list[Decision], li
         raise ValidationFailed({"against": f"run {other_id} is not a completed backtest"})
     curve, last = _equity(session, other_id)
     pnl = last - other.cash if last is not None else Decimal(0)
-    rows = line_up(live, _decisions(session, other_id))
+    backtest, backtest_held = _decisions(session, other_id)
+    rows = line_up(live[0], backtest, bar=bar_length(run.timeframe), live_held=live[1], backtest_held=backtest_held)
     return DriftReport(run.id, other_id, other.strategy, dict(other.params), len(curve), 0, "backtest run",
                        summarise(rows, live_pnl, pnl), rows, live_curve, curve)
 
@@ -139,16 +143,19 @@ def _params(run: Run, given: Mapping[str, Any], texts: Mapping[str, str]) -> dic
         raise ValidationFailed({"strategy": str(exc)}) from None
 
 
-def _decisions(session: Session, run_id: str) -> list[Decision]:
-    """A run's decisions (orders that are not bracket legs) with their fills, in submission order."""
+def _decisions(session: Session, run_id: str) -> tuple[list[Decision], list[Held]]:
+    """A run's decisions (orders that are not bracket legs) with their fills, in submission order, and
+    the position changes of all its fills (bracket legs' too)."""
     fills: dict[str, list[FillLine]] = defaultdict(list)
+    held: list[Held] = []
     for f in session.scalars(select(Fill).where(Fill.run_id == run_id).order_by(Fill.ts, Fill.id)):
         fills[f.order_id].append(FillLine(f.qty, f.price, f.fee, f.ts))
+        held.append((f.symbol, signed(f.side, f.qty), f.ts))
     orders = session.scalars(select(Order).where(Order.run_id == run_id, Order.parent_id.is_(None))
                              .order_by(Order.submitted_at, Order.client_order_id))
     return [Decision(o.client_order_id, o.bar_ts or o.submitted_at, o.symbol, o.side, o.type, o.qty, o.notional,
                      o.percent, o.limit_price, o.stop_price, o.time_in_force, o.status, tuple(fills[o.id]))
-            for o in orders]
+            for o in orders], held
 
 
 def _equity(session: Session, run_id: str) -> tuple[Curve, Decimal | None]:
@@ -184,7 +191,7 @@ def _row_json(row: DriftRow) -> dict[str, Any]:
     return {"status": row.status, "bar_ts": row.bar_ts, "symbol": row.symbol, "side": row.side, "type": row.type,
             "live": _decision_json(row.live), "backtest": _decision_json(row.backtest),
             "slippage_bps": row.slippage_bps, "fill_delay_s": row.fill_delay_s, "execution": row.execution,
-            "partial": bool(row.live and row.live.partial)}
+            "partial": bool(row.live and row.live.partial), "note": row.note}
 
 
 def _decision_json(d: Decision | None) -> dict[str, Any] | None:

@@ -5,7 +5,8 @@ an order the strategy asked for (bracket legs follow their entry and are not dec
 decisions match on (bar, symbol, side, type, place among such orders in that bar): live numbers its
 orders per bar, Greta per run, so the place in the bar is what both share. A matched pair is
 identical when the request agrees too (sizing asked for, limit and stop, time in force); the
-quantity is shown, not matched, because it follows from fills (a close sells what was bought).
+quantity is shown, not matched, because it follows from fills (a close sells what was bought). Each
+row carries a note on why it differs, when there is something to say (app/services/drift_notes.py).
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
+
+from app.services.drift_notes import NO_BAR, Held, Positions, fill_note, held_by, position_note, still_filling
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -79,6 +82,7 @@ class DriftRow:
     slippage_bps: float | None = None  # positive: live filled worse than the backtest
     fill_delay_s: float | None = None  # live's first fill after the backtest's
     execution: Decimal = ZERO  # this pair's share of the P&L difference due to fills and fees
+    note: str | None = None  # why it differs, in plain English (None: nothing to say)
 
 
 @dataclass(frozen=True)
@@ -109,17 +113,24 @@ def _keyed(decisions: Iterable[Decision]) -> dict[tuple[object, ...], Decision]:
     return out
 
 
-def line_up(live: Sequence[Decision], backtest: Sequence[Decision]) -> list[DriftRow]:
-    """Every decision once: matched pairs, then what only one side decided, in bar order."""
+def line_up(live: Sequence[Decision], backtest: Sequence[Decision], *, bar: timedelta = NO_BAR,
+            live_held: Iterable[Held] | None = None, backtest_held: Iterable[Held] | None = None) -> list[DriftRow]:
+    """Every decision once: matched pairs, then what only one side decided, in bar order. `bar` is the
+    bars' length; `live_held` and `backtest_held` each side's position changes from all its fills
+    (bracket legs' too; by default the decisions' own), for the notes on decisions one side made."""
     mine, theirs = _keyed(live), _keyed(backtest)
+    positions = (Positions(held_by(live) if live_held is None else live_held),
+                 Positions(held_by(backtest) if backtest_held is None else backtest_held))
     rows = []
     for key in sorted(set(mine) | set(theirs), key=lambda k: (k[0], k[4], k[1], k[2], k[3])):
         a, b = mine.get(key), theirs.get(key)
         if a is None or b is None:
             one = a or b
             assert one is not None
+            held = [side.before(one.symbol, one.bar_ts, bar) for side in positions]
+            note = position_note(one.symbol, *held, still_filling(live, one.symbol, one.bar_ts, bar))
             rows.append(DriftRow("only_live" if b is None else "only_backtest", one.bar_ts, one.symbol, one.side,
-                                 one.type, a, b))
+                                 one.type, a, b, note=note))
             continue
         rows.append(_pair(a, b))
     return rows
@@ -136,7 +147,7 @@ def _pair(live: Decision, backtest: Decision) -> DriftRow:
         execution += sign * (p_test - p_live) * min(live.filled_qty, backtest.filled_qty)
         delay = (live.fills[0].ts - backtest.fills[0].ts).total_seconds()
     return DriftRow(status, live.bar_ts, live.symbol, live.side, live.type, live, backtest, slippage, delay,
-                    execution)
+                    execution, fill_note(live, backtest))
 
 
 def summarise(rows: Sequence[DriftRow], live_pnl: Decimal, backtest_pnl: Decimal) -> DriftSummary:

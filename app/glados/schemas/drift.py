@@ -59,6 +59,8 @@ class DriftDecisionOut(Out):
     fill_delay_s: float | None = Field(description="live's first fill after the backtest's, in seconds")
     execution: DecimalText = Field(description="this decision's share of the P&L difference from fills and fees")
     partial: bool
+    note: str | None = Field(description="why the decision differs, in plain English: how live filled a matched "
+                                         "decision, or what each side held before a decision one side made")
 
 
 class DriftSummaryOut(Out):

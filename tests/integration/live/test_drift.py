@@ -94,6 +94,7 @@ def test_a_clean_paper_run_makes_the_backtests_decisions_and_the_api_and_cli_say
         app.extensions["weaver"].broadcaster.stop()
     assert body["summary"]["identical_pct"] == 100.0 and len(body["decisions"]) == summary.decisions
     assert Decimal(body["summary"]["difference"]) == summary.difference
+    assert [d["note"] for d in body["decisions"]] == [r.note for r in report.rows]
     assert body["equity"]["live"] and body["equity"]["backtest"]
 
     shown = weaver("runs", "drift", run_id, env=cli_env)
@@ -104,7 +105,7 @@ def test_a_clean_paper_run_makes_the_backtests_decisions_and_the_api_and_cli_say
 
 
 def test_a_spread_and_partial_fills_are_execution_and_the_partial_fills_are_listed(
-    pg: Container, exchange: ExchangeServer, live_runtime: Runtime
+    pg: Container, exchange: ExchangeServer, live_runtime: Runtime, cli_env: dict[str, str]
 ) -> None:
     set_to = requests.post(f"{exchange.url}/_exchange/execution", json={"half_spread_bps": 40, "partial_fill": 0.5},
                            headers={"X-Exchange-Admin-Token": exchange.admin_token}, timeout=5)
@@ -123,6 +124,14 @@ def test_a_spread_and_partial_fills_are_execution_and_the_partial_fills_are_list
     assert summary.worst_slippage_bps is not None and summary.worst_slippage_bps > 20
     assert summary.execution < 0 and abs(summary.signal) < abs(summary.execution) / 3
     assert summary.difference == summary.execution + summary.signal
+    # Identical requests, but each filled in two pieces: every row says so, and at 80 columns the CLI
+    # lists them as decisions that differ with the note whole
+    assert all(r.note and " in 2 fills (the backtest " in r.note for r in report.rows)
+    shown = weaver("runs", "drift", run_id, env={**cli_env, "COLUMNS": "80"})
+    assert shown.returncode == 0, shown.stderr
+    assert "decisions that differ" in shown.stdout and "…" not in shown.stdout
+    assert max(len(line) for line in shown.stdout.splitlines()) <= 80
+    assert shown.stdout.count("live filled ") == summary.decisions
 
 
 def test_other_parameters_make_other_decisions_and_the_difference_is_signal(

@@ -18,6 +18,9 @@ export interface DriftDecision {
   status: DriftStatus; bar_ts: string; symbol: string; side: string; type: string;
   live: DriftOrder | null; backtest: DriftOrder | null; slippage_bps: number | null; fill_delay_s: number | null;
   execution: string; partial: boolean;
+  /** Why it differs, in plain English: how live filled a matched decision, or what each side held before
+   * a decision only one side made (null: nothing to say). */
+  note: string | null;
 }
 
 export interface DriftSummary {

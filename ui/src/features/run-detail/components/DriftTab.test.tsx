@@ -25,9 +25,10 @@ const order = (cid: string, side: string, fills: [string, string][] = []): Drift
   filled_qty: '10', avg_price: '100', fees: '0', fills: fills.map(([qty, price]) => ({ qty, price, fee: '0',
     ts: '2024-06-03T14:31:00Z' })),
 });
-const decision = (status: DriftDecision['status'], live: DriftOrder | null, backtest: DriftOrder | null): DriftDecision => ({
+const decision = (status: DriftDecision['status'], live: DriftOrder | null, backtest: DriftOrder | null,
+  note: string | null = null): DriftDecision => ({
   status, bar_ts: (live ?? backtest)!.bar_ts, symbol: 'AAPL', side: (live ?? backtest)!.side, type: 'market', live,
-  backtest, slippage_bps: null, fill_delay_s: null, execution: '0', partial: false,
+  backtest, slippage_bps: null, fill_delay_s: null, execution: '0', partial: false, note,
 });
 
 function report(decisions: DriftDecision[], partial: DriftOrder[] = []): DriftReport {
@@ -64,6 +65,24 @@ describe('DriftTab', () => {
     expect(within(unmatched).queryByText('identical')).not.toBeInTheDocument();
     expect(screen.getByTestId('drift-partial-fills')).toHaveTextContent('4 @ 100.10, 6 @ 100.20');
     expect(get).toHaveBeenCalledWith('/runs/r1/drift', undefined, expect.anything());
+  });
+
+  it('lists a same request that filled otherwise, and says why each decision differs', async () => {
+    const partly = 'live filled 16 of 52 shares in 3 fills (the backtest 52 in 1); the rest was cancelled';
+    const held = 'before this bar live held 36 shares, the backtest 0: an earlier order was still filling';
+    renderTab(report([
+      decision('identical', order('a', 'buy'), order('b', 'buy'), partly),
+      decision('only_backtest', null, order('c', 'buy'), held),
+      decision('identical', order('d', 'sell'), order('e', 'sell')),
+    ]));
+    const unmatched = await screen.findByTestId('drift-unmatched');
+    const rows = within(unmatched).getAllByRole('row').slice(1);
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toHaveTextContent('same request');
+    expect(rows[0]).toHaveTextContent(partly);
+    expect(rows[1]).toHaveTextContent('only backtest');
+    expect(rows[1]).toHaveTextContent(held);
+    expect(within(unmatched).getByText(held)).toHaveClass('wrap');
   });
 
   it('says when every decision is identical', async () => {

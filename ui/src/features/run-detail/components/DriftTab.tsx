@@ -7,7 +7,9 @@ import { formatMoney, formatNumber, formatPrice, formatQty, tone } from '@/lib/f
 import { useTimeZone } from '@/lib/time/useTimeZone';
 import { useDrift, type DriftDecision, type DriftOrder } from '../api/drift';
 
-const WHO: Record<string, string> = { only_live: 'only live', only_backtest: 'only backtest', different: 'different' };
+const WHO: Record<string, string> = {
+  only_live: 'only live', only_backtest: 'only backtest', different: 'different', identical: 'same request',
+};
 
 const size = (o: DriftOrder | null) => (!o ? '—' : o.percent ? `${formatQty(o.percent)}% eq`
   : o.notional ? `$${formatMoney(o.notional)}` : formatQty(o.qty));
@@ -17,9 +19,10 @@ const UNMATCHED: Column<DriftDecision>[] = [
   { key: 'status', header: 'Decided by', sortValue: (d) => d.status, render: (d) => WHO[d.status] ?? d.status },
   { key: 'symbol', header: 'Symbol', render: (d) => <span className="mono">{d.symbol}</span> },
   { key: 'side', header: 'Side', render: (d) => <span className={d.side === 'buy' ? 'pos' : 'neg'}>{d.side}</span> },
-  { key: 'type', header: 'Type', render: (d) => <span className="mono">{d.type}</span> },
-  { key: 'live', header: 'Live size', numeric: true, render: (d) => size(d.live) },
-  { key: 'backtest', header: 'Backtest size', numeric: true, render: (d) => size(d.backtest) },
+  { key: 'type', header: 'Type', hideNarrow: true, render: (d) => <span className="mono">{d.type}</span> },
+  { key: 'live', header: 'Live size', numeric: true, hideNarrow: true, render: (d) => size(d.live) },
+  { key: 'backtest', header: 'Backtest size', numeric: true, hideNarrow: true, render: (d) => size(d.backtest) },
+  { key: 'note', header: 'Why', className: 'wrap', render: (d) => d.note ?? '' },
 ];
 
 const PARTIAL: Column<DriftOrder>[] = [
@@ -32,14 +35,15 @@ const PARTIAL: Column<DriftOrder>[] = [
   ) },
 ];
 
-/** Live vs backtest: the run's equity beside Greta's over the same bars, and the decisions that differ. */
+/** Live vs backtest: the run's equity beside Greta's over the same bars, and the decisions that differ: those
+ * one side made, a different request, or a same request that filled otherwise (each with its note: why). */
 export function DriftTab({ run }: { run: Run }) {
   const drift = useDrift(run.id);
   const { zone } = useTimeZone();
   if (drift.isPending) return <Loading label="Replaying the run's bars…" />;
   if (drift.error) return <ErrorBanner error={drift.error} title="The drift report could not be made" />;
   const { summary: s, equity, decisions, partial_fills: partial } = drift.data;
-  const unmatched = decisions.filter((d) => d.status !== 'identical');
+  const unmatched = decisions.filter((d) => d.status !== 'identical' || d.note);
   return (
     <div className="panel-body" data-testid="drift-tab">
       <div className="cards">

@@ -1,0 +1,109 @@
+"""`weaver runs drift`: the drift report as tables that fit the terminal.
+
+The summary, then the decisions that differ: those only one side made, a different request, or a row
+with a note (how live filled, what each side held; app/services/drift_notes.py). At any width the bar,
+the decision, its status and its note are shown whole (the note wraps); the live fill, the slippage and
+the fill delay are added as the width allows. Quantities and prices are written without trailing zeros
+("2 @ 189.97"), times in UTC and as short as the rows allow (the date in the title when they share it).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Sequence
+from datetime import UTC
+
+from rich.console import Console
+from rich.table import Table
+
+from app.services.drift import DriftReport
+from app.services.drift_match import DriftRow
+from app.services.drift_notes import quantity_text
+
+DASH = "–"
+STATUS = {"identical": "identical", "different": "different", "only_live": "only live",
+          "only_backtest": "only backtest"}
+NOTE_MIN = 30  # the note wraps down to this width; narrower, the optional columns go first
+
+
+def print_drift(report: DriftReport, console: Console | None = None) -> None:
+    console = console or Console(width=shutil.get_terminal_size().columns)
+    s = report.summary
+    versus = f"backtest run {report.against}" if report.against else f"a replay of {report.bars} bars " \
+        f"({report.warmup} warm-up, from {report.source})"
+    console.print(f"[bold]{report.run_id}[/bold] vs {versus}, params {report.params}")
+    table = Table("measure", "value", title="live vs backtest")
+    for name, value in (
+        ("decisions identical", f"{s.identical} of {s.decisions} ({s.identical_pct:.1f} %)"),
+        ("only live / only backtest", f"{s.only_live} / {s.only_backtest}"),
+        ("slippage avg / worst (bps)", f"{number(s.avg_slippage_bps)} / {number(s.worst_slippage_bps)}"),
+        ("P&L live / backtest", f"{s.live_pnl} / {s.backtest_pnl}"),
+        ("difference", str(s.difference)), ("  from execution", str(s.execution)), ("  from signal", str(s.signal)),
+        ("partial fills", str(s.partial_fills)),
+    ):
+        table.add_row(name, value)
+    console.print(table)
+    differing = [r for r in report.rows if r.status != "identical" or r.note]
+    if differing:
+        console.print(differing_table(differing, console.width))
+
+
+def differing_table(rows: Sequence[DriftRow], width: int) -> Table:
+    """The rows in a table at most `width` columns wide, cutting none of what it shows."""
+    bar_text, when = _times(rows)
+    columns: list[tuple[str, Callable[[DriftRow], str]]] = [
+        ("bar", bar_text), ("decision", _decision), ("status", lambda r: STATUS.get(r.status, r.status))]
+    optional: list[tuple[str, Callable[[DriftRow], str]]] = [
+        ("live filled", _live_fill), ("slippage bps", lambda r: number(r.slippage_bps, 2)),
+        ("delay s", lambda r: number(r.fill_delay_s, 3))]
+    used = sum(_width(name, cell, rows) + 3 for name, cell in columns) + 1 + NOTE_MIN + 3
+    for name, cell in optional:
+        extra = _width(name, cell, rows) + 3
+        if used + extra <= width:
+            columns.append((name, cell))
+            used += extra
+    table = Table(title=f"decisions that differ ({when})")
+    for name, _ in columns:
+        table.add_column(name, no_wrap=True)
+    table.add_column("note", min_width=NOTE_MIN, overflow="fold")
+    for r in rows:
+        table.add_row(*(cell(r) for _, cell in columns), r.note or "")
+    return table
+
+
+def _width(name: str, cell: Callable[[DriftRow], str], rows: Sequence[DriftRow]) -> int:
+    return max([len(name), *(len(cell(r)) for r in rows)])
+
+
+def _times(rows: Sequence[DriftRow]) -> tuple[Callable[[DriftRow], str], str]:
+    """How to write a row's bar time, and what the title says of them all."""
+    times = [r.bar_ts.astimezone(UTC) for r in rows]
+    seconds = any(t.second or t.microsecond for t in times)
+    clock = "%H:%M:%S" if seconds else "%H:%M"
+    if len({t.date() for t in times}) == 1:
+        fmt, when = clock, f"UTC, {times[0]:%Y-%m-%d}"
+    elif len({t.time() for t in times}) == 1:  # daily bars
+        fmt, when = "%Y-%m-%d", "UTC"
+    elif len({t.year for t in times}) == 1:
+        fmt, when = f"%m-%d {clock}", f"UTC, {times[0].year}"
+    else:
+        fmt, when = f"%Y-%m-%d {clock}", "UTC"
+    return (lambda r: r.bar_ts.astimezone(UTC).strftime(fmt)), when
+
+
+def _decision(r: DriftRow) -> str:
+    return f"{r.side} {r.symbol}" + ("" if r.type == "market" else f" {r.type}")
+
+
+def _live_fill(r: DriftRow) -> str:
+    d = r.live
+    if d is None or d.avg_price is None:
+        return DASH
+    return f"{quantity_text(d.filled_qty)} @ {quantity_text(d.avg_price)}"
+
+
+def number(value: float | None, places: int = 4) -> str:
+    if value is None:
+        return DASH
+    text = f"{value:,.{places}f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text

@@ -1,0 +1,118 @@
+"""Why a drift row differs, in a short plain-English note (app/services/drift_match.py lines the rows up).
+
+A matched pair says how live filled when it filled another quantity than the backtest, or in pieces:
+the request matched, the result did not. A decision only one side made says what each side held just
+before it: the usual reason is a position, as when a strategy that buys only when flat sees an earlier
+sell still filling. The strategy decides once a bar has closed, so it has seen the fills stamped
+before the bar's close (its bar_ts plus the bar's length): Greta fills an order at the next bar's open
+and stamps the fill with that bar's time; live fills carry the broker's time, during the bars after
+the one the order was decided on. Without a bar length, fills up to the bar's time count.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from app.clock.timeframes import TimeframeError, parse_timeframe
+
+if TYPE_CHECKING:
+    from app.services.drift_match import Decision
+
+ZERO = Decimal(0)
+NO_BAR = timedelta(0)
+HOW_IT_ENDED = {"canceled": "was cancelled", "cancelled": "was cancelled", "expired": "expired",
+                "rejected": "was rejected", **dict.fromkeys(("new", "held", "submitted", "accepted",
+                                                              "partially_filled"), "is still open")}
+
+Held = tuple[str, Decimal, datetime]  # one fill's change to a position: (symbol, signed quantity, ts)
+
+
+def quantity_text(value: Decimal) -> str:
+    """A quantity or price without trailing zeros: 16, 0.5, 189.97."""
+    return format(value.normalize(), "f") if value else "0"
+
+
+def unit(symbol: str) -> str:
+    """What a quantity of `symbol` counts: shares, or a pair's base coin (BTC of BTC/USD)."""
+    return symbol.split("/")[0] if "/" in symbol else "shares"
+
+
+def bar_length(timeframe: str | None) -> timedelta:
+    """How long one bar of `timeframe` lasts (a month bar: no length, so fills up to its time count)."""
+    try:
+        tf = parse_timeframe(timeframe or "")
+    except TimeframeError:
+        return NO_BAR
+    if tf.seconds is not None:
+        return timedelta(seconds=tf.seconds)
+    return {"Day": timedelta(days=tf.amount), "Week": timedelta(weeks=tf.amount)}.get(tf.unit, NO_BAR)
+
+
+def held_by(decisions: Iterable[Decision]) -> list[Held]:
+    """The position changes of these decisions' own fills (a run's bracket legs need their fills added)."""
+    return [(d.symbol, signed(d.side, f.qty), f.ts) for d in decisions for f in d.fills]
+
+
+def signed(side: str, qty: Decimal) -> Decimal:
+    return qty if side == "buy" else -qty
+
+
+def fill_note(live: Decision, backtest: Decision) -> str | None:
+    """How live filled a matched decision, when it filled another quantity or in several pieces:
+    'live filled 16 of 52 shares in 3 fills (the backtest 52 in 1); the rest was cancelled'."""
+    got, want, pieces = live.filled_qty, backtest.filled_qty, len(live.fills)
+    if got == want and pieces <= 1 and len(backtest.fills) <= 1 and not live.partial and not backtest.partial:
+        return None
+    of = f" of {quantity_text(live.qty)}" if live.qty is not None else ""
+    how = f" in {pieces} fill{'s' * (pieces != 1)}" if pieces else ""
+    note = (f"live filled {quantity_text(got)}{of} {unit(live.symbol)}{how} "
+            f"(the backtest {quantity_text(want)} in {len(backtest.fills)})")
+    if live.qty is not None and got >= live.qty:
+        return note
+    ended = HOW_IT_ENDED.get(live.status)
+    return f"{note}; {'the rest' if got else 'it'} {ended}" if ended else note
+
+
+class Positions:
+    """What one side held of each symbol at any moment, from its fills."""
+
+    def __init__(self, fills: Iterable[Held]):
+        by_symbol: dict[str, list[tuple[datetime, Decimal]]] = defaultdict(list)
+        for symbol, qty, ts in fills:
+            by_symbol[symbol].append((ts, qty))
+        self._times: dict[str, list[datetime]] = {}
+        self._totals: dict[str, list[Decimal]] = {}
+        for symbol, changes in by_symbol.items():
+            changes.sort(key=lambda c: c[0])
+            totals = [ZERO]
+            for _, qty in changes:
+                totals.append(totals[-1] + qty)
+            self._times[symbol], self._totals[symbol] = [ts for ts, _ in changes], totals
+
+    def before(self, symbol: str, bar_ts: datetime, bar: timedelta = NO_BAR) -> Decimal:
+        """Held when the strategy decided on the bar at `bar_ts`: the fills stamped before its close."""
+        times = self._times.get(symbol)
+        if not times:
+            return ZERO
+        seen = bisect_left(times, bar_ts + bar) if bar else bisect_right(times, bar_ts)
+        return self._totals[symbol][seen]
+
+
+def still_filling(live: Sequence[Decision], symbol: str, bar_ts: datetime, bar: timedelta = NO_BAR) -> bool:
+    """Whether a live decision of an earlier bar had fills after this bar's close (still filling)."""
+    close = bar_ts + bar
+    return any(d.symbol == symbol and d.bar_ts < bar_ts and any(f.ts >= close if bar else f.ts > bar_ts
+                                                                  for f in d.fills) for d in live)
+
+
+def position_note(symbol: str, live_held: Decimal, backtest_held: Decimal, filling: bool) -> str:
+    """'before this bar live held 36 shares, the backtest 0: an earlier order was still filling'."""
+    def amount(qty: Decimal) -> str:
+        return quantity_text(qty) if qty >= 0 else f"short {quantity_text(-qty)}"
+    note = f"before this bar live held {amount(live_held)} {unit(symbol)}, the backtest {amount(backtest_held)}"
+    return f"{note}: an earlier order was still filling" if filling else note

@@ -1,0 +1,85 @@
+"""The drift report's notes: how live filled a matched decision, and what each side held before a
+decision only one side made (an earlier live order still filling is the trial's case)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from app.services.drift_match import Decision, FillLine, line_up
+from app.services.drift_notes import bar_length, quantity_text
+
+D = Decimal
+T0 = datetime(2026, 12, 4, 15, 0, tzinfo=UTC)
+SEC = timedelta(seconds=1)
+
+
+def decision(bar: int, side: str, qty: str, fills: list[tuple[str, float]], status: str = "filled",
+             price: str = "189.97") -> Decision:
+    """A market order decided on the 1-second bar `bar`, filled (qty, seconds after T0) by `fills`."""
+    lines = tuple(FillLine(D(q), D(price), D(0), T0 + timedelta(seconds=at)) for q, at in fills)
+    return Decision(f"{side}-{bar}", T0 + bar * SEC, "AAPL", side, "market", D(qty), None, D(10), None, None, "day",
+                    status, lines)
+
+
+def test_a_buy_filled_in_part_then_cancelled_is_identical_and_says_how_much_filled():
+    live = [decision(0, "buy", "52", [("6", 1.2), ("5", 2.2), ("5", 3.2)], status="canceled")]
+    backtest = [decision(0, "buy", "52", [("52", 1)])]
+    [row] = line_up(live, backtest, bar=SEC)
+    assert row.status == "identical"
+    assert row.note == "live filled 16 of 52 shares in 3 fills (the backtest 52 in 1); the rest was cancelled"
+
+
+def test_a_whole_fill_in_pieces_a_fill_still_open_and_none_at_all_are_said_so():
+    backtest = [decision(0, "buy", "52", [("52", 1)])]
+    pieces = line_up([decision(0, "buy", "52", [("26", 1.2), ("26", 2.2)])], backtest, bar=SEC)[0]
+    assert pieces.note == "live filled 52 of 52 shares in 2 fills (the backtest 52 in 1)"
+    still = line_up([decision(0, "buy", "52", [("20", 1.2)], status="partially_filled")], backtest, bar=SEC)[0]
+    assert still.note == "live filled 20 of 52 shares in 1 fill (the backtest 52 in 1); the rest is still open"
+    none = line_up([decision(0, "buy", "52", [], status="expired")], backtest, bar=SEC)[0]
+    assert none.note == "live filled 0 of 52 shares (the backtest 52 in 1); it expired"
+
+
+def test_the_same_fills_need_no_note():
+    same = line_up([decision(0, "buy", "52", [("52", 1.2)])], [decision(0, "buy", "52", [("52", 1)])], bar=SEC)
+    assert same[0].note is None
+
+
+def test_a_sell_still_filling_at_the_next_cross_explains_the_buy_only_the_backtest_made():
+    # Live's sell of bar 5 fills over bars 6, 7 and 9: at the close of bar 8 it still holds 12 shares, so
+    # a strategy that buys only when flat does not buy; Greta filled its sell at bar 6's open and did.
+    live = [decision(0, "buy", "36", [("36", 1.2)]),
+            decision(5, "sell", "36", [("12", 6.3), ("12", 7.3), ("12", 9.3)])]
+    backtest = [decision(0, "buy", "36", [("36", 1)]), decision(5, "sell", "36", [("36", 6)]),
+                decision(8, "buy", "36", [("36", 9)]), decision(11, "sell", "36", [("36", 12)])]
+    rows = line_up(live, backtest, bar=SEC)
+    assert [r.status for r in rows] == ["identical", "identical", "only_backtest", "only_backtest"]
+    assert rows[1].note == "live filled 36 of 36 shares in 3 fills (the backtest 36 in 1)"
+    assert rows[2].note == "before this bar live held 12 shares, the backtest 0: an earlier order was still filling"
+    assert rows[3].note == "before this bar live held 0 shares, the backtest 36"
+
+
+def test_a_decision_only_live_made_states_both_positions_and_shorts_and_coins_read_as_such():
+    live = [decision(0, "sell", "3", [("3", 1.2)]), decision(4, "buy", "3", [("3", 5.2)])]
+    rows = line_up(live, [decision(0, "sell", "3", [("3", 1)])], bar=SEC)
+    assert rows[1].status == "only_live"
+    assert rows[1].note == "before this bar live held short 3 shares, the backtest short 3"
+    coin = Decision("c", T0 + 4 * SEC, "BTC/USD", "buy", "market", D("0.5"), None, None, None, None, "gtc", "filled",
+                    (FillLine(D("0.5"), D("60000"), D(0), T0 + 5 * SEC),))
+    assert line_up([coin], [], bar=SEC)[0].note == "before this bar live held 0 BTC, the backtest 0"
+
+
+def test_fills_count_before_the_bars_close_or_without_a_length_up_to_its_time():
+    live = [decision(0, "buy", "10", [("10", 3.5)])]
+    backtest = [decision(0, "buy", "10", [("10", 1)]), decision(3, "sell", "10", [("10", 4)])]
+    assert line_up(live, backtest, bar=SEC)[1].note == (
+        "before this bar live held 10 shares, the backtest 10")  # the fill at 3.5 s came within bar 3
+    assert line_up(live, backtest)[1].note == (
+        "before this bar live held 0 shares, the backtest 10: an earlier order was still filling")
+
+
+def test_bar_lengths_and_quantities_as_text():
+    assert (bar_length("1Sec"), bar_length("5Min"), bar_length("1Day"), bar_length("nonsense")) == (
+        SEC, timedelta(minutes=5), timedelta(days=1), timedelta(0))
+    assert [quantity_text(D(v)) for v in ("2.000000000", "189.970000000000", "0E-9", "1E+2", "0.50")] == [
+        "2", "189.97", "0", "100", "0.5"]
