@@ -4,11 +4,9 @@ Values stay text: the strategy types them. A name given twice is refused rather 
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 import click
 
-MAX_RANGE = 500  # values one range may give (Haro's limit too)
+from app.marvin.params import RangeError, range_values
 
 
 def parse_grid(items: tuple[str, ...]) -> dict[str, list[str]]:
@@ -48,19 +46,9 @@ def parse_params(items: tuple[str, ...]) -> dict[str, str]:
 
 
 def _range(item: str, text: str) -> list[str]:
-    parts = [p.strip() for p in text.split(":")]
     try:
-        if len(parts) not in (2, 3):
-            raise InvalidOperation
-        start, stop = Decimal(parts[0]), Decimal(parts[1])
-        step = Decimal(parts[2]) if len(parts) == 3 else Decimal(1)
-    except InvalidOperation:
-        raise click.UsageError(f"--grid range takes NAME=START:STOP[:STEP] in numbers, got {item!r}") from None
-    if step <= 0:
-        raise click.UsageError(f"--grid {item!r}: the step must be positive")
-    if stop < start:
-        raise click.UsageError(f"--grid {item!r}: the range must go up (START:STOP:STEP)")
-    count = int((stop - start) / step) + 1
-    if count > MAX_RANGE:
-        raise click.UsageError(f"--grid {item!r}: that range has {count:,} values; {MAX_RANGE} at most")
-    return [str(start + i * step) for i in range(count)]
+        return [str(value) for value in range_values(text)]
+    except RangeError as exc:
+        if exc.malformed:
+            raise click.UsageError(f"--grid range takes NAME=START:STOP[:STEP] in numbers, got {item!r}") from None
+        raise click.UsageError(f"--grid {item!r}: {exc}") from None

@@ -11,6 +11,7 @@ import json
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 _JSON_TYPES = {"int": "integer", "float": "number", "bool": "boolean", "choice": "string"}
@@ -188,6 +189,42 @@ def unknown_parameters(strategy: str, specs: Any, names: Mapping[str, Any]) -> s
         return None
     return (f"{strategy} has no parameter {', '.join(map(repr, unknown))}; its parameters are "
             f"{', '.join(specs) or 'none'}")
+
+
+MAX_RANGE = 500  # values one grid range may give (Haro's grid editor's limit too)
+
+
+class RangeError(ValueError):
+    """A grid range refused; `malformed` when it is not START:STOP[:STEP] in numbers at all."""
+
+    def __init__(self, reason: str, *, malformed: bool = False):
+        self.malformed = malformed
+        super().__init__(reason)
+
+
+def range_values(text: str) -> list[Decimal]:
+    """A grid range `START:STOP[:STEP]` (step 1 if left out) as its values: from START up by STEP, STOP
+    included when a step lands on it (`2:20:4` is 2, 6, 10, 14, 18), as Haro's grid editor reads a range.
+    `weaver sweep --grid`, `weaver walkforward run --grid` and the sweep and walk-forward APIs all read it
+    here, so a range means one thing everywhere."""
+    parts = [p.strip() for p in text.split(":")]
+    try:
+        if len(parts) not in (2, 3):
+            raise InvalidOperation
+        start, stop = Decimal(parts[0]), Decimal(parts[1])
+        step = Decimal(parts[2]) if len(parts) == 3 else Decimal(1)
+        if not all(d.is_finite() for d in (start, stop, step)):
+            raise InvalidOperation
+    except InvalidOperation:
+        raise RangeError("a range takes START:STOP[:STEP] in numbers", malformed=True) from None
+    if step <= 0:
+        raise RangeError("the step must be positive")
+    if stop < start:
+        raise RangeError("the range must go up (START:STOP:STEP)")
+    count = int((stop - start) / step) + 1
+    if count > MAX_RANGE:
+        raise RangeError(f"that range has {count:,} values; {MAX_RANGE} at most")
+    return [start + i * step for i in range(count)]
 
 
 def swept_and_fixed(grid: Mapping[str, Any], fixed: Mapping[str, Any]) -> str | None:

@@ -10,10 +10,19 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    field_validator,
+    model_validator,
+)
 
 from app.greta.specs import FeeSpec, SlippageSpec
-from app.marvin.params import repeated_values
+from app.marvin.params import RangeError, range_values, repeated_values
 
 Mode = Literal["backtest", "paper", "live"]
 # Second bars exist only on the local exchange (Alpaca's data API starts at minutes).
@@ -159,10 +168,30 @@ class RunStop(Strict):
         "the stop; the `run.orders_cancelled` event lists them). `false` leaves them working at the broker"))
 
 
+def _grid_values(value: Any) -> Any:
+    """One grid parameter's values: a list as given, or a range `START:STOP[:STEP]` read as `weaver sweep
+    --grid` reads it (inclusive; app.marvin.params.range_values) into numbers, as the list would give them."""
+    if not isinstance(value, str):
+        return value
+    if ":" not in value:
+        raise ValueError(f"give a list of values or one range START:STOP[:STEP], got {value!r}")
+    try:
+        values = range_values(value)
+    except RangeError as exc:
+        raise ValueError(f"{exc}, got {value!r}" if exc.malformed else f"{value!r}: {exc}") from None
+    return [int(v) if v == v.to_integral_value() else float(v) for v in values]
+
+
+GridValues = Annotated[list[Any], BeforeValidator(_grid_values, json_schema_input_type=list[Any] | str)]
+
+
 class SweepCreate(RunSettings):
     name: str | None = Field(None, max_length=200)
     strategy: str = Field(min_length=1, max_length=200)
-    grid: dict[str, list[Any]] = Field(description="parameter name → values; one backtest per combination")
+    grid: dict[str, GridValues] = Field(description=(
+        "parameter name → its values, a list (`[5, 10, 20]`) or one range `\"START:STOP[:STEP]\"` as `weaver "
+        "sweep --grid` takes it (`\"5:50:5\"` is 5, 10, …, 50: the stop included when a step lands on it; "
+        "step 1 if left out; at most 500 values); one backtest per combination"))
     params: dict[str, Any] = Field(default_factory=dict, description="fixed parameters for every cell")
 
     @field_validator("grid")

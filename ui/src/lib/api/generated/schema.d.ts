@@ -1056,11 +1056,6 @@ export interface components {
             execution: string;
             /** Partial */
             partial: boolean;
-            /**
-             * Note
-             * @description why the decision differs, in plain English: how live filled a matched decision, or what each side held before a decision one side made
-             */
-            note: string | null;
         };
         /** DriftFillOut */
         DriftFillOut: {
@@ -2474,10 +2469,10 @@ export interface components {
             strategy: string;
             /**
              * Grid
-             * @description parameter name → values; one backtest per combination
+             * @description parameter name → its values, a list (`[5, 10, 20]`) or one range `"START:STOP[:STEP]"` as `weaver sweep --grid` takes it (`"5:50:5"` is 5, 10, …, 50: the stop included when a step lands on it; step 1 if left out; at most 500 values); one backtest per combination
              */
             grid: {
-                [key: string]: unknown[];
+                [key: string]: unknown[] | string;
             };
             /**
              * Params
@@ -2776,10 +2771,10 @@ export interface components {
             strategy: string;
             /**
              * Grid
-             * @description parameter name → values; one backtest per combination
+             * @description parameter name → its values, a list (`[5, 10, 20]`) or one range `"START:STOP[:STEP]"` as `weaver sweep --grid` takes it (`"5:50:5"` is 5, 10, …, 50: the stop included when a step lands on it; step 1 if left out; at most 500 values); one backtest per combination
              */
             grid: {
-                [key: string]: unknown[];
+                [key: string]: unknown[] | string;
             };
             /**
              * Params
