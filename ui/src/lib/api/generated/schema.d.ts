@@ -1056,6 +1056,11 @@ export interface components {
             execution: string;
             /** Partial */
             partial: boolean;
+            /**
+             * Note
+             * @description why the decision differs, in plain English: how live filled a matched decision, or what each side held before a decision one side made
+             */
+            note: string | null;
         };
         /** DriftFillOut */
         DriftFillOut: {
