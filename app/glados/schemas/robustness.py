@@ -43,8 +43,10 @@ class MonteCarloOut(Out):
     resamples: int
     trades: int
     final_equity: SpreadOut
-    max_drawdown_pct: SpreadOut = Field(description="the deepest fall from a running peak of the trade-by-trade "
-                                                    "compounded equity, percent")
+    max_drawdown_pct: SpreadOut = Field(description=(
+        "the deepest fall from a running peak of the trade-by-trade compounded equity, percent, positive as a "
+        "run's `max_drawdown_pct` is (19.4: a 19.4 % fall; the UI and `weaver runs robustness` show it as "
+        "-19.4 %, as they show a run's)"))
     longest_drawdown_trades: SpreadOut = Field(description="the most consecutive trades closed below a previous "
                                                            "peak")
     ruin_drawdown_pct: float
@@ -54,7 +56,7 @@ class MonteCarloOut(Out):
     band_p5: list[float] = Field(description="equity's 5th percentile after band_trades[i] trades")
     band_p50: list[float]
     band_p95: list[float]
-    drawdown_histogram: HistogramOut = Field(description="max drawdown of every path, percent")
+    drawdown_histogram: HistogramOut = Field(description="max drawdown of every path, percent (positive)")
 
 
 class RandomEntryOut(Out):

@@ -8,8 +8,10 @@ import json
 import re
 
 from app.bootstrap import Container, build_services
+from app.glados.app import create_app
 from app.services.robustness import RobustnessAsk, run_robustness
 from app.services.specs import RunCreate
+from tests.conftest import TEST_TOKEN
 from tests.integration.api.conftest import store_daily_bars
 from tests.integration.api.test_run_robustness import store_noisy_bars
 from tests.integration.conftest import weaver
@@ -62,6 +64,38 @@ def test_the_table_shows_the_percentiles_ruin_and_p_value(pg: Container, cli_env
     assert body["monte_carlo"][0]["band_p95"] == shuffle.band_p95
     assert body["random_entry"]["p_value"] == entry.p_value
     assert body["monte_carlo"][0]["max_drawdown_pct"]["p95"] == shuffle.max_drawdown_pct.p95 > 0
+
+
+def test_drawdowns_keep_the_runs_sign_convention_and_match_the_api_at_the_same_settings(
+        pg: Container, cli_env: dict[str, str]) -> None:
+    """A run's metrics give max_drawdown_pct positive (14.1: a 14.1 % fall) and `weaver runs show` writes it
+    negative; robustness does the same: positive in the API's body and --json, negative in the table. With the
+    same resamples, seed and method (the defaults of all three: 1,000, 0, both) the figures are the same ones."""
+    run_id = _backtest(pg)
+    flask_app = create_app({"SETTINGS": pg.settings, "CONTAINER": pg})
+    try:
+        client = flask_app.test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {TEST_TOKEN}"
+        body = client.post(f"/api/v1/runs/{run_id}/robustness", json={}).get_json()
+        run_drawdown = client.get(f"/api/v1/runs/{run_id}").get_json()["metrics"]["max_drawdown_pct"]
+    finally:
+        flask_app.extensions["weaver"].broadcaster.stop()
+    assert run_drawdown > 0 and (body["resamples"], body["seed"]) == (1000, 0)
+    shown = weaver("runs", "show", run_id, env={**cli_env, "COLUMNS": "120"}, timeout=120)
+    assert f"-{run_drawdown:,.2f}%" in shown.stdout, shown.stdout
+
+    table = weaver("runs", "robustness", run_id, env={**cli_env, "COLUMNS": "120"}, timeout=120)
+    assert table.returncode == 0, table.stderr
+    rows = [line for line in table.stdout.splitlines() if line.startswith("│ max drawdown ")]
+    assert len(rows) == len(body["monte_carlo"]) == 2
+    for row, mc in zip(rows, body["monte_carlo"], strict=True):
+        spread = mc["max_drawdown_pct"]
+        assert 0 < spread["p5"] <= spread["p50"] <= spread["p95"]
+        assert [cell.strip() for cell in row.split("│")[2:5]] == [
+            f"-{spread[p]:,.2f}%" for p in ("p5", "p50", "p95")]
+    as_json = json.loads(weaver("runs", "robustness", run_id, "--json", env=cli_env, timeout=120).stdout)
+    assert [m["max_drawdown_pct"] for m in as_json["monte_carlo"]] == [
+        m["max_drawdown_pct"] for m in body["monte_carlo"]]
 
 
 def test_refusals_exit_2_with_the_reason(pg: Container, cli_env: dict[str, str]) -> None:

@@ -1635,7 +1635,7 @@ export interface components {
             /** Trades */
             trades: number;
             final_equity: components["schemas"]["SpreadOut"];
-            /** @description the deepest fall from a running peak of the trade-by-trade compounded equity, percent */
+            /** @description the deepest fall from a running peak of the trade-by-trade compounded equity, percent, positive as a run's `max_drawdown_pct` is (19.4: a 19.4 % fall; the UI and `weaver runs robustness` show it as -19.4 %, as they show a run's) */
             max_drawdown_pct: components["schemas"]["SpreadOut"];
             /** @description the most consecutive trades closed below a previous peak */
             longest_drawdown_trades: components["schemas"]["SpreadOut"];
@@ -1660,7 +1660,7 @@ export interface components {
             band_p50: number[];
             /** Band P95 */
             band_p95: number[];
-            /** @description max drawdown of every path, percent */
+            /** @description max drawdown of every path, percent (positive) */
             drawdown_histogram: components["schemas"]["HistogramOut"];
         };
         /** NotificationsOut */
