@@ -36,7 +36,8 @@ export function ResultPanel({ wf }: { wf: Walkforward }) {
       <p data-testid="efficiency" data-value={result.efficiency ?? ''}>
         Walk-forward efficiency: <strong className="mono">{result.efficiency === null ? 'n/a' : formatNumber(result.efficiency, 2)}</strong>
         {' — '}<span data-testid="efficiency-meaning">
-          {efficiencyMeaning(result.efficiency, result.efficiency_reason, result.is_annualised_return_pct)}</span>.
+          {efficiencyMeaning(result.efficiency, result.efficiency_reason, result.is_annualised_return_pct,
+            wf.folds.map((f) => f.efficiency))}</span>.
         {result.efficiency !== null ? (
           <span className="dim"> (Stitched out-of-sample annualised return {formatPct(pct(result.oos_annualised_return_pct))} over
             the folds&apos; mean in-sample {formatPct(pct(result.is_annualised_return_pct))}.)</span>
