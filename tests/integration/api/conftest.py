@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import pytest
@@ -20,6 +21,17 @@ from app.events.commands import Command, decode
 from app.events.reader import read_events
 from app.glados.app import create_app
 from tests.conftest import TEST_TOKEN
+
+
+def walk(client: FlaskClient, query: str, per_page: int) -> list[str]:
+    """Every run id the cursor pages of `GET /runs?{query}` give, in order."""
+    seen: list[str] = []
+    body: dict[str, Any] = client.get(f"/api/v1/runs?{query}&per_page={per_page}").get_json()
+    while True:
+        seen += [item["id"] for item in body["items"]]
+        if body["next_cursor"] is None:
+            return seen
+        body = client.get(f"/api/v1/runs?{query}&per_page={per_page}&cursor={body['next_cursor']}").get_json()
 
 
 def issued(container: Container) -> list[Command]:

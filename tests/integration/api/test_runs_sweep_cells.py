@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 from flask.testing import FlaskClient
 
 from app.bootstrap import Container
 from app.walle.models import Run, RunMetric, Sweep
+from tests.integration.api.conftest import walk
 
 START = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
 CELLS = 7
@@ -45,15 +45,6 @@ def names(client: FlaskClient, query: str) -> list[str]:
     return [item["name"] for item in response.get_json()["items"]]
 
 
-def walk(client: FlaskClient, query: str, per_page: int) -> list[str]:
-    """Every id the cursor pages of `query` give, in order."""
-    seen: list[str] = []
-    body: dict[str, Any] = client.get(f"/api/v1/runs?{query}&per_page={per_page}").get_json()
-    while True:
-        seen += [item["id"] for item in body["items"]]
-        if body["next_cursor"] is None:
-            return seen
-        body = client.get(f"/api/v1/runs?{query}&per_page={per_page}&cursor={body['next_cursor']}").get_json()
 
 
 def test_cells_filter_gives_exactly_the_expected_runs(api: FlaskClient, any_db: Container) -> None:

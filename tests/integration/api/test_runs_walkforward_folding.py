@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from app.bootstrap import Container
 from app.walle.models import Run, RunMetric, Sweep, Walkforward
 from app.walle.repositories.run_pages import arms, page_statement, psycopg_sql, reading
+from tests.integration.api.conftest import walk
 
 START = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
 FOLDS = 4
@@ -67,14 +68,6 @@ def ids(client: FlaskClient, path: str) -> list[str]:
     return [item["id"] for item in response.get_json()["items"]]
 
 
-def walk(client: FlaskClient, query: str, per_page: int) -> list[str]:
-    seen: list[str] = []
-    body: dict[str, Any] = client.get(f"/api/v1/runs?{query}&per_page={per_page}").get_json()
-    while True:
-        seen += [item["id"] for item in body["items"]]
-        if body["next_cursor"] is None:
-            return seen
-        body = client.get(f"/api/v1/runs?{query}&per_page={per_page}&cursor={body['next_cursor']}").get_json()
 
 
 def test_top_level_runs_leave_out_a_walk_forwards_runs_and_cells(api: FlaskClient, any_db: Container) -> None:
