@@ -90,9 +90,10 @@ class ImportOut(Out):
 @endpoint(bp, "/series", summary="Stored symbols and timeframes with their ranges", response=[SeriesOut])
 def series() -> list[SeriesOut]:
     with services().container.read_session() as session:
-        classes = {i.symbol: i.asset_class for i in InstrumentRepository(session).all()}
+        series = BarRepository(session).series()
+        classes = InstrumentRepository(session).asset_classes(sorted({s.symbol for s in series}))
         return [SeriesOut.model_validate({**dataclasses.asdict(s), "asset_class": classes.get(s.symbol)})
-                for s in BarRepository(session).series()]
+                for s in series]
 
 
 @endpoint(bp, "", summary="Bars of one series (the most recent `limit` in the window)", query=BarQuery,

@@ -26,6 +26,15 @@ class InstrumentRepository:
     def all(self) -> Sequence[InstrumentRow]:
         return self.session.scalars(select(InstrumentRow).order_by(InstrumentRow.symbol)).all()
 
+    def asset_classes(self, symbols: Sequence[str]) -> dict[str, str]:
+        """symbol → stored asset class, for those of `symbols` with an instrument (the broker's assets can
+        be thousands of rows: only the ones asked for are read)."""
+        if not symbols:
+            return {}
+        rows = self.session.execute(select(InstrumentRow.symbol, InstrumentRow.asset_class)
+                                    .where(InstrumentRow.symbol.in_(list(symbols))))
+        return {symbol: asset_class for symbol, asset_class in rows}
+
     def upsert(self, symbol: str, asset_class: str, price_increment: Number | None, qty_increment: Number | None,
                source: str) -> InstrumentRow:
         """Create or replace what is known of `symbol` (the latest source wins), in one statement so
