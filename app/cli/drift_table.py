@@ -21,7 +21,7 @@ from app.services.drift_match import DriftRow
 from app.services.drift_notes import quantity_text
 
 DASH = "–"
-STATUS = {"identical": "identical", "different": "different", "only_live": "only live",
+STATUS = {"identical": "same request", "different": "different", "only_live": "only live",
           "only_backtest": "only backtest"}
 NOTE_MIN = 30  # the note wraps down to this width; narrower, the optional columns go first
 
@@ -39,7 +39,7 @@ def print_drift(report: DriftReport, console: Console | None = None) -> None:
         ("slippage avg / worst (bps)", f"{number(s.avg_slippage_bps)} / {number(s.worst_slippage_bps)}"),
         ("P&L live / backtest", f"{s.live_pnl} / {s.backtest_pnl}"),
         ("difference", str(s.difference)), ("  from execution", str(s.execution)), ("  from signal", str(s.signal)),
-        ("partial fills", str(s.partial_fills)),
+        ("orders filled in pieces or in part", str(s.partial_fills)),
     ):
         table.add_row(name, value)
     console.print(table)
@@ -62,7 +62,7 @@ def differing_table(rows: Sequence[DriftRow], width: int) -> Table:
         if used + extra <= width:
             columns.append((name, cell))
             used += extra
-    table = Table(title=f"decisions that differ ({when})")
+    table = Table(title=f"decisions that differ or filled otherwise ({when})")
     for name, _ in columns:
         table.add_column(name, no_wrap=True)
     table.add_column("note", min_width=NOTE_MIN, overflow="fold")

@@ -146,8 +146,10 @@ def _pair(live: Decision, backtest: Decision) -> DriftRow:
         slippage = float(sign * (p_live - p_test) / p_test * 10_000)
         execution += sign * (p_test - p_live) * min(live.filled_qty, backtest.filled_qty)
         delay = (live.fills[0].ts - backtest.fills[0].ts).total_seconds()
+    # To the cent: the average prices are cut at 12 decimals, so a pair filled in pieces would otherwise
+    # show "-1.720000000007"; the summary adds up these cents, as a user adding the rows would.
     return DriftRow(status, live.bar_ts, live.symbol, live.side, live.type, live, backtest, slippage, delay,
-                    execution, fill_note(live, backtest))
+                    execution.quantize(CENT), fill_note(live, backtest))
 
 
 def summarise(rows: Sequence[DriftRow], live_pnl: Decimal, backtest_pnl: Decimal) -> DriftSummary:

@@ -57,3 +57,13 @@ def test_orders_pair_by_their_place_in_the_bar_and_a_different_request_is_not_id
     rows = line_up(live, backtest)
     assert [(r.live.client_order_id, r.backtest.client_order_id, r.status) for r in rows] == [
         ("a", "c", "identical"), ("b", "d", "different")]
+
+
+def test_a_pair_filled_in_pieces_gives_its_execution_to_the_cent():
+    # live's average, 569.99 / 3 = 189.99666…, is cut at 12 decimals: the row must not show that cut
+    live = [order(0, "buy", [("1", "190.00"), ("1", "190.00"), ("1", "189.99")], qty="3")]
+    backtest = [order(0, "buy", [("3", "189.97")], qty="3")]
+    rows = line_up(live, backtest)
+    assert rows[0].execution == D("-0.08") and rows[0].execution.as_tuple().exponent == -2
+    summary = summarise(rows, D("-0.08"), D(0))
+    assert (summary.execution, summary.signal) == (D("-0.08"), D("0.00"))

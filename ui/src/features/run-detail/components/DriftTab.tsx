@@ -57,16 +57,17 @@ export function DriftTab({ run }: { run: Run }) {
           title="everything else: decisions only one side made, and their consequences" testId="drift-signal" />
         <MetricCard label="Slippage avg / worst" testId="drift-slippage"
           value={`${formatNumber(s.avg_slippage_bps, 1)} / ${formatNumber(s.worst_slippage_bps, 1)} bps`} />
-        <MetricCard label="Partial fills" value={s.partial_fills} testId="drift-partials" />
+        <MetricCard label="Filled in pieces" value={s.partial_fills} testId="drift-partials"
+          title="orders filled in several pieces or only in part" />
       </div>
       <OverlayEquityChart live={equity.live} backtest={equity.backtest} zone={zone} timeframe={run.timeframe} />
-      <h3>Decisions that differ</h3>
+      <h3>Decisions that differ or filled otherwise</h3>
       <DataTable testId="drift-unmatched" rows={unmatched} columns={UNMATCHED} rowKey={(d) => `${d.status}-${d.bar_ts}-${
         (d.live ?? d.backtest)?.client_order_id}`} initialSort={{ key: 'bar_ts', dir: 'asc' }}
         empty={<EmptyState title="Every decision is identical" testId="drift-all-identical" />} />
       {partial.length ? (
         <>
-          <h3>Partial fills</h3>
+          <h3>Orders filled in pieces</h3>
           <DataTable testId="drift-partial-fills" rows={partial} columns={PARTIAL} rowKey={(o) => o.client_order_id} />
         </>
       ) : null}

@@ -26,7 +26,7 @@ function renderTable(wf: Walkforward) {
 describe('FoldTable', () => {
   it("shows each fold's out-of-sample fees and the stitched total, to the cent", () => {
     renderTable(WF);
-    expect(screen.getByRole('columnheader', { name: 'OOS fees' })).toBeInTheDocument();
+    expect(screen.getByRole('columnheader', { name: 'OOS fees $' })).toBeInTheDocument();
     expect(screen.getAllByTestId('fold-oos-fees').map((c) => c.textContent)).toEqual(['1,234.50', '0.07']);
     const total = screen.getByTestId('fold-total');
     expect(within(total).getByTestId('fold-total-fees')).toHaveTextContent('1,301.27');

@@ -41,7 +41,7 @@ export function FoldTable({ wf, timeframe }: { wf: Walkforward; timeframe: strin
             <th scope="col" className="num">OOS return</th>
             <th scope="col" className="num">OOS Sharpe</th>
             <th scope="col" className="num">OOS trades</th>
-            <th scope="col" className="num" title="in dollars">OOS fees</th>
+            <th scope="col" className="num" title="in dollars">OOS fees $</th>
             <th scope="col" className="num">Efficiency</th>
             <th scope="col">Open</th>
           </tr>
