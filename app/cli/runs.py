@@ -82,7 +82,8 @@ def _run_id(container: Container, text: str) -> str:
 def list_(mode: str | None, status: str | None, limit: int, cells: Cells) -> None:
     """The newest runs, in 80 columns: ids cut to their first 8 characters (every `weaver runs` command
     takes them), long names and symbol lists cut, times in this machine's time zone. Sweep cells are
-    hidden unless --cells says otherwise; a last line counts the ones hidden."""
+    hidden unless --cells says otherwise, and so are walk-forwards' out-of-sample and contrast runs unless
+    --cells is show; a last line counts the ones hidden."""
     container = _container()
     with container.read_session() as session:
         found, total = RunRepository(session).list(RunFilter(mode=mode, status=status, cells=cells), limit=limit)
@@ -97,16 +98,25 @@ def list_(mode: str | None, status: str | None, limit: int, cells: Cells) -> Non
 
 
 def hidden_cells(session: Session, mode: str | None, status: str | None) -> str | None:
-    """One line counting the sweep cells `--cells hide` left out (of the runs the other filters keep), or None."""
-    query = select(func.count(func.distinct(Run.sweep_id)), func.count()).where(Run.sweep_id.is_not(None))
+    """A last line counting the sweep cells and walk-forward runs (out-of-sample and contrast) `--cells hide`
+    left out (of the runs the other filters keep), or None. Each count reads its own index: the cells by
+    `sweep_id`, the walk-forward runs by migration 0017's partial index (their few rows only)."""
+    cells_query = select(func.count(func.distinct(Run.sweep_id)), func.count()).where(Run.sweep_id.is_not(None))
+    owned_query = select(func.count()).select_from(Run).where(Run.walkforward_id.is_not(None), Run.sweep_id.is_(None))
     for column, value in ((Run.mode, mode), (Run.status, status)):
         if value is not None:
-            query = query.where(column == value)
-    sweeps, cells = session.execute(query).one()
-    if not cells:
+            cells_query = cells_query.where(column == value)
+            owned_query = owned_query.where(column == value)
+    sweeps, cells = session.execute(cells_query).one()
+    owned = session.scalar(owned_query) or 0
+    if not cells and not owned:
         return None
-    return (f"+ {sweeps} sweep{'s' * (sweeps != 1)} with {cells:,} cell{'s' * (cells != 1)} hidden: "
-            "--cells show lists them too, --cells only alone")
+    counted = [f"{sweeps} sweep{'s' * (sweeps != 1)} with {cells:,} cell{'s' * (cells != 1)}"] if cells else []
+    if owned:
+        counted.append(f"{owned:,} walk-forward run{'s' * (owned != 1)}")
+    if not owned:  # one line, as before walk-forwards' runs were folded
+        return f"+ {counted[0]} hidden: --cells show lists them too, --cells only alone"
+    return f"+ {' and '.join(counted)} hidden:\n  --cells show lists them too, --cells only the sweep cells alone"
 
 
 def run_row(run: Run, metrics: dict[str, float | None]) -> tuple[str, ...]:

@@ -44,6 +44,9 @@ class RunOut(Out):
     error: str | None
     progress: float
     sweep_id: str | None
+    walkforward_id: str | None = Field(description=(
+        "the walk-forward this run is an out-of-sample or contrast run of (GET /walkforwards/{id}); null "
+        "otherwise (a sweep cell names its walk-forward through its sweep)"))
     created_at: datetime
     updated_at: datetime
     queued_at: datetime | None

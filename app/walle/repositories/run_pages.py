@@ -11,10 +11,10 @@ thousands of sweep cells share) are read in order, not sorted; 0011's and 0012's
 level seeks past none of the cells.
 
 The statement selects only what a list item shows (on Postgres each run's item as the JSON text
-0015's trigger keeps in `runs.list_json`, its metrics included: nothing is written out per request) and
-the matching runs counted up to `COUNT_CAP`: no ORM objects. On Postgres it is one round trip in
-autocommit (no BEGIN or ROLLBACK), prepared at its first use on each connection and planned once per
-shape (its constants are written in), and run on the psycopg connection itself.
+0015's trigger keeps in `runs.list_json`, its metrics and, since 0018, its walk-forward included: nothing
+is written out per request) and the matching runs counted up to `COUNT_CAP`: no ORM objects. On Postgres it
+is one round trip in autocommit (no BEGIN or ROLLBACK), prepared at its first use on each connection and
+planned once per shape (its constants are written in), and run on the psycopg connection itself.
 """
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ COUNT_CAP = 1_000  # counting further costs as much as the rows it counts: repor
 # What a list item shows: every field of a run but its bookkeeping (corr_id, heartbeat_at), then metrics.
 LIST_COLUMNS = (Run.id, Run.mode, Run.name, Run.strategy, Run.params, Run.symbols, Run.timeframe, Run.start_at,
                 Run.end_at, Run.cash, Run.fees, Run.slippage, Run.options, Run.status, Run.error, Run.progress,
-                Run.sweep_id, Run.created_at, Run.updated_at, Run.queued_at, Run.started_at, Run.finished_at)
+                Run.sweep_id, Run.walkforward_id, Run.created_at, Run.updated_at, Run.queued_at, Run.started_at,
+                Run.finished_at)
 FIELDS = tuple(column.key for column in LIST_COLUMNS)
 # On Postgres a page reads only where each run stands and what its state derives from, beside its item's text.
 PG_COLUMNS = (Run.id, Run.mode, Run.status, Run.error, Run.created_at)

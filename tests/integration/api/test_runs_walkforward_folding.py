@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from app.bootstrap import Container
 from app.walle.models import Run, RunMetric, Sweep, Walkforward
@@ -80,6 +81,23 @@ def test_top_level_runs_leave_out_a_walk_forwards_runs_and_cells(api: FlaskClien
     assert set(ids(api, "/api/v1/runs?per_page=100")) == everything  # the default lists every run, as before
     assert set(ids(api, "/api/v1/runs?cells=show&per_page=100")) == everything
     assert api.get("/api/v1/runs").get_json()["total"] == len(everything)
+
+
+
+def test_a_walk_forwards_runs_name_it_in_the_list_and_alone(api: FlaskClient, any_db: Container) -> None:
+    """List items and GET /runs/{id} carry `walkforward_id` (on Postgres the item text 0018's trigger keeps):
+    the walk-forward's OOS and contrast runs name it, other runs (its sweeps' cells included) say null."""
+    stored = store(any_db)
+    with any_db.read_session() as session:
+        wf_id = session.scalar(select(Walkforward.id))
+    items = {item["id"]: item for item in api.get("/api/v1/runs?per_page=100").get_json()["items"]}
+    assert len(items) == len(stored["plain"]) + len(stored["cells"]) + len(stored["wf_runs"])
+    for run_id, item in items.items():
+        want = wf_id if run_id in stored["wf_runs"] else None
+        alone = api.get(f"/api/v1/runs/{run_id}").get_json()
+        assert item["walkforward_id"] == alone["walkforward_id"] == want, run_id
+        assert item == alone
+    assert list(items[stored["wf_runs"][0]])[16:19] == ["sweep_id", "walkforward_id", "created_at"]
 
 
 def test_cursor_and_numbered_pages_with_hide_and_only_give_every_run_once_in_order(api: FlaskClient,

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app.bootstrap import Container, build_services
 from app.services.specs import RunCreate, SweepCreate
 from app.walle.models import Run, RunMetric
 from tests.integration.api.conftest import store_daily_bars
+from tests.integration.api.test_runs_walkforward_folding import store
 from tests.integration.conftest import weaver
 
 
@@ -95,6 +96,33 @@ def test_runs_list_hides_sweep_cells_unless_asked_and_counts_them(pg: Container,
     assert "6 sweep cell(s)" in only.stdout and alone.id[:8] not in only.stdout
     for done in (hidden, shown, only):  # stdout and the stderr line naming the database fit 80 columns
         assert max(len(line) for line in (done.stdout + done.stderr).splitlines()) <= 80
+
+
+
+def test_runs_list_counts_the_walk_forward_runs_it_hides(pg: Container, cli_env: dict[str, str]) -> None:
+    """A walk-forward's out-of-sample and contrast runs are hidden beside the sweep cells (`cells=hide`,
+    migration 0017), and the last lines say how many, in 80 columns."""
+    stored = store(pg)  # 2 plain runs; 6 sweeps (a plain one, 4 folds, a contrast) with 7 cells; 5 OOS/contrast runs
+    env = {**cli_env, "TZ": "UTC", "COLUMNS": "80"}
+
+    hidden = weaver("runs", "list", env=env, timeout=60)
+    shown = weaver("runs", "list", "--cells", "show", env=env, timeout=60)
+
+    assert hidden.returncode == shown.returncode == 0, hidden.stderr + shown.stderr
+    assert "2 run(s), newest first" in hidden.stdout
+    assert not any(run_id[:8] in hidden.stdout for run_id in stored["wf_runs"] + stored["cells"])
+    assert hidden.stdout.splitlines()[-2:] == [
+        "+ 6 sweeps with 7 cells and 5 walk-forward runs hidden:",
+        "  --cells show lists them too, --cells only the sweep cells alone"]
+    assert "14 run(s)" in shown.stdout and "hidden" not in shown.stdout
+    assert max(len(line) for line in (hidden.stdout + hidden.stderr).splitlines()) <= 80
+    with pg.uow() as uow:  # walk-forward runs alone (no sweep cell left): they are counted without sweeps
+        uow.session.execute(delete(Run).where(Run.sweep_id.is_not(None)))
+        uow.commit()
+    alone = weaver("runs", "list", env=env, timeout=60)
+    assert alone.returncode == 0, alone.stderr
+    assert alone.stdout.splitlines()[-2:] == [
+        "+ 5 walk-forward runs hidden:", "  --cells show lists them too, --cells only the sweep cells alone"]
 
 
 def test_runs_list_returns_have_two_decimals(pg: Container, cli_env: dict[str, str]) -> None:

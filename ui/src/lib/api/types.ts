@@ -46,13 +46,17 @@ export type Metrics = Partial<Record<RunMetric, number | null>> & Record<string,
 
 export type ParamValue = string | number | boolean | null;
 
-export type Run = Omit<Schemas['RunOut'], 'params' | 'fees' | 'slippage' | 'metrics' | 'metrics_unavailable'> & {
+export type Run = Omit<Schemas['RunOut'],
+  'params' | 'fees' | 'slippage' | 'metrics' | 'metrics_unavailable' | 'walkforward_id'> & {
   params: Record<string, ParamValue>;
   fees: Fees;
   slippage: Slippage;
   metrics: Metrics;
   /** Why a null figure was withheld (annualised figures on too little data); absent from older servers. */
   metrics_unavailable?: Partial<Record<RunMetric, string>>;
+  /** The walk-forward this run is an out-of-sample or contrast run of (migration 0017); absent from older
+   * servers. */
+  walkforward_id?: string | null;
 };
 
 /** What the UI sends to POST /runs: the generated body with the settings it always fills in. */

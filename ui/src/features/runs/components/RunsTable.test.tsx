@@ -6,6 +6,7 @@ import { api } from '@/lib/api/client';
 import type { Page, Run } from '@/lib/api/types';
 import type { RunPage } from '../api/runs';
 import { RunsDashboard } from './RunsDashboard';
+import { RunsTable } from './RunsTable';
 
 vi.mock('@/lib/api/client', async (importOriginal) => {
   const actual = await importOriginal<typeof import('@/lib/api/client')>();
@@ -155,5 +156,17 @@ describe('RunsDashboard paging past the counted runs', () => {
     expect(await screen.findByText('server page 3 of 3')).toBeInTheDocument();
     expect(screen.getByTestId('runs-total')).toHaveTextContent('250 total');
     expect(screen.getByRole('button', { name: 'Next' })).toBeDisabled();
+  });
+});
+
+describe('RunsTable badges', () => {
+  it('links a walk-forward run to its walk-forward, as a cell to its sweep', () => {
+    const oos = { ...run('wf fold 1 out of sample', 2), id: 'id-oos', walkforward_id: 'wf-1' };
+    const cell = { ...run('cell', 1), id: 'id-cell', sweep_id: 'sweep-1' };
+    render(<QueryClientProvider client={new QueryClient()}><MemoryRouter>
+      <RunsTable runs={[oos, cell, run('plain', 3)]} /></MemoryRouter></QueryClientProvider>);
+    const links = screen.getAllByRole('link').filter((a) => a.textContent === 'walk-forward' || a.textContent === 'sweep');
+    expect(links.map((a) => [a.textContent, a.getAttribute('href')])).toEqual([
+      ['walk-forward', '/walkforwards/wf-1'], ['sweep', '/sweeps/sweep-1']]);
   });
 });

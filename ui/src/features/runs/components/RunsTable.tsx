@@ -92,6 +92,9 @@ export function RunsTable({ runs, selection, testId = 'runs-table' }:
       </Link>
       {r.sweep_id ? <Link to={`/sweeps/${r.sweep_id}`} onClick={(e) => e.stopPropagation()} className="badge plain"
         style={{ marginLeft: 6 }} title="a cell of a parameter sweep">sweep</Link> : null}
+      {r.walkforward_id ? <Link to={`/walkforwards/${r.walkforward_id}`} onClick={(e) => e.stopPropagation()}
+        className="badge plain" style={{ marginLeft: 6 }}
+        title="an out-of-sample or contrast run of a walk-forward">walk-forward</Link> : null}
     </>) },
     { key: 'mode', header: 'Mode', hideNarrow: true, render: (r) => <ModeBadge mode={r.mode} /> },
     { key: 'strategy', header: 'Strategy', hideNarrow: true, render: (r) => <span className="mono">{r.strategy}</span> },

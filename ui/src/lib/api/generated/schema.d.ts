@@ -2102,6 +2102,11 @@ export interface components {
             /** Sweep Id */
             sweep_id: string | null;
             /**
+             * Walkforward Id
+             * @description the walk-forward this run is an out-of-sample or contrast run of (GET /walkforwards/{id}); null otherwise (a sweep cell names its walk-forward through its sweep)
+             */
+            walkforward_id: string | null;
+            /**
              * Created At
              * Format: date-time
              */
