@@ -13,6 +13,7 @@ the API's own read model (walkforward_out), so the terminal and the API cannot d
 
 from __future__ import annotations
 
+import shutil
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -268,6 +269,6 @@ def _json(report: Any) -> bytes:
 
 
 def _console() -> Console:
-    """The terminal's width; 120 columns when piped (rich would cut the report's numbers at 80)."""
-    console = Console()
-    return console if console.is_terminal else Console(width=120)
+    """The terminal's width (`COLUMNS` first, as shutil reads it: the report fits it); 120 columns when piped
+    without `COLUMNS` (rich would cut the report's numbers at 80)."""
+    return Console(width=shutil.get_terminal_size((120, 24)).columns)

@@ -1,5 +1,6 @@
 """`weaver walkforward show`: the walk-forward's read model (the API's, app/glados/routes/walkforwards.py)
-as a report in 100 columns: status, one row per fold (its fees too, and the stitched curve's total), the
+as a report in the terminal's width: status, one row per fold (its fees too, and the stitched curve's total;
+narrower than 120 columns the least telling of them go first, and a line says which), the
 stitched out-of-sample result beside the contrast run (on the same test windows, and over the whole
 window), efficiency, parameter stability, and the skipped folds and grid cells. Figures as
 app/cli/metric_text.py writes them, so they read as in `weaver runs show` and the UI."""
@@ -7,7 +8,8 @@ app/cli/metric_text.py writes them, so they read as in `weaver runs show` and th
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,23 +21,35 @@ from app.glados.routes.walkforwards import FoldOut, WalkforwardOut
 from app.greta.metrics import unavailable
 
 RESULT_ROWS = ("total_return_pct", "cagr_pct", "sharpe", "max_drawdown_pct", "trades", "final_equity")
+FULL_WIDTH = 120  # from here on the fold table shows every column, as it always did
+CHOSEN_MIN = 16  # the chosen parameters wrap down to this width; narrower, the optional columns go first
+# The fold table's optional columns, the first kept longest: the train window, then the out-of-sample trades,
+# the in-sample objective, the out-of-sample fees (the fold, its test window, the chosen parameters, the
+# out-of-sample return and the efficiency always show)
+OPTIONAL = ("train", "trades", "in_sample", "fees")
 
 
 def print_walkforward(console: Console, wf: WalkforwardOut) -> None:
     for line in header(wf):
         console.print(line, highlight=False)
     console.print(f"\n{len(wf.folds)} fold(s); in sample: the chosen cell on the train window", highlight=False)
-    console.print(folds_table(wf))
-    for line in fold_notes(wf):
+    columns = fold_columns(wf, console.width)
+    console.print(folds_table(wf, console.width))
+    shown = {column.name for column in columns}
+    left_out = [column.label for column in fold_columns(wf) if column.name not in shown]
+    if left_out:
+        console.print(f"left out at {console.width} columns: {', '.join(left_out)} (COLUMNS={FULL_WIDTH} shows "
+                      "every column)", highlight=False)
+    for line in fold_notes(wf, fees_shown="fees" in shown):
         console.print(line, highlight=False)
     if wf.result is not None or (wf.contrast is not None and wf.contrast.run_id):
         included = f" ({wf.result.folds_included} of {len(wf.folds)} folds)" if wf.result is not None else ""
         console.print(f"\nout of sample, stitched{included}: each fold's parameters on its test window",
                       highlight=False)
         if wf.contrast is not None:
-            console.print("fixed params: the whole window's best cell, chosen with hindsight (in sample), run on\n"
+            console.print("fixed params: the whole window's best cell, chosen with hindsight (in sample), run on "
                           "the same test windows (chained as the stitched curve) and over the whole window",
-                          highlight=False)
+                          highlight=False)  # wrapped at the console's width
         console.print(result_table(wf))
         console.print(efficiency_line(wf), highlight=False)
     if any(v is not None for item in wf.stability for v in item.values):
@@ -75,21 +89,69 @@ def header(wf: WalkforwardOut) -> list[str]:
     return lines
 
 
-def folds_table(wf: WalkforwardOut) -> Table:
+@dataclass(frozen=True)
+class FoldColumn:
+    name: str
+    heading: str
+    justify: str
+    cell: Callable[[FoldOut], str]
+    label: str  # what the line naming the columns left out calls it
+
+
+def fold_columns(wf: WalkforwardOut, width: int = FULL_WIDTH) -> list[FoldColumn]:
+    """The fold table's columns that fit `width` (all of them from `FULL_WIDTH` on), in the table's order."""
+    objective = _label(wf.objective)
+    every = [
+        FoldColumn("fold", "fold", "right", lambda f: str(f.index + 1), "fold"),
+        FoldColumn("train", "train", "left", lambda f: _span(f.train_first, f.train_last), "train window"),
+        FoldColumn("test", "test", "left", lambda f: _span(f.test_first, f.test_last) + ("*" if f.partial else ""),
+                   "test window"),
+        FoldColumn("chosen", "chosen", "left", lambda f: chosen(wf, f), "chosen"),
+        FoldColumn("in_sample", f"in sample\n{textwrap.fill(objective, 9)}", "right",  # "Total return" in two lines
+                   lambda f: _figure(f.in_sample_metrics, wf.objective), f"in-sample {objective}"),
+        FoldColumn("oos_return", "OOS\nreturn", "right", lambda f: _figure(f.oos_metrics, "total_return_pct"),
+                   "OOS return"),
+        FoldColumn("trades", "OOS\ntrades", "right", lambda f: _figure(f.oos_metrics, "trades"), "OOS trades"),
+        FoldColumn("fees", "OOS\nfees", "right", lambda f: _figure(f.oos_metrics, "fees_total"), "OOS fees"),
+        FoldColumn("eff", "eff.", "right", lambda f: number(f.efficiency), "efficiency"),
+    ]
+    if width >= FULL_WIDTH:
+        return every
+    needed = {column.name: _column_width(wf, column) for column in every}
+    kept = {column.name for column in every if column.name not in OPTIONAL}
+    used = sum(needed[name] + 1 for name in kept if name != "chosen") + min(needed["chosen"], CHOSEN_MIN) - 1
+    for name in OPTIONAL:
+        if used + needed[name] + 1 <= width:
+            kept.add(name)
+            used += needed[name] + 1
+    return [column for column in every if column.name in kept]
+
+
+def _column_width(wf: WalkforwardOut, column: FoldColumn) -> int:
+    cells = [column.cell(fold) for fold in wf.folds] + [_total_row(wf).get(column.name, "")]
+    return max(len(line) for text in (column.heading, *cells) for line in text.splitlines() or [""])
+
+
+def _total_row(wf: WalkforwardOut) -> dict[str, str]:
+    """The stitched curve's row: its fees, each fold's scaled as its P&L is (fold_notes says so)."""
+    if wf.result is None:
+        return {}
+    return {"fold": "all", "chosen": "stitched", "fees": _figure(wf.result.metrics, "fees_total")}
+
+
+def folds_table(wf: WalkforwardOut, width: int = FULL_WIDTH) -> Table:
+    """One row per fold, in at most `width` columns (see `fold_columns`); below them the stitched curve's fees
+    when the fees show."""
+    columns = fold_columns(wf, width)
     table = Table(box=None, padding=(0, 1), pad_edge=False, collapse_padding=True)
-    objective = textwrap.fill(_label(wf.objective), 9)  # "Total return" in two lines: room for the fees
-    for heading, justify in (("fold", "right"), ("train", "left"), ("test", "left"), ("chosen", "left"),
-                             (f"in sample\n{objective}", "right"), ("OOS\nreturn", "right"),
-                             ("OOS\ntrades", "right"), ("OOS\nfees", "right"), ("eff.", "right")):
-        table.add_column(heading, justify=justify, no_wrap=heading != "chosen")  # type: ignore[arg-type]
+    for column in columns:
+        table.add_column(column.heading, justify=column.justify,  # type: ignore[arg-type]
+                         no_wrap=column.name != "chosen")
     for fold in wf.folds:
-        table.add_row(str(fold.index + 1), _span(fold.train_first, fold.train_last),
-                      _span(fold.test_first, fold.test_last) + ("*" if fold.partial else ""), chosen(wf, fold),
-                      _figure(fold.in_sample_metrics, wf.objective), _figure(fold.oos_metrics, "total_return_pct"),
-                      _figure(fold.oos_metrics, "trades"), _figure(fold.oos_metrics, "fees_total"),
-                      number(fold.efficiency))
-    if wf.result is not None:  # the stitched curve's fees: each fold's scaled as its P&L is (fold_notes says so)
-        table.add_row("all", "", "", "stitched", "", "", "", _figure(wf.result.metrics, "fees_total"), "")
+        table.add_row(*(column.cell(fold) for column in columns))
+    total = _total_row(wf)
+    if total and any(column.name == "fees" for column in columns):
+        table.add_row(*(total.get(column.name, "") for column in columns))
     return table
 
 
@@ -102,9 +164,9 @@ def chosen(wf: WalkforwardOut, fold: FoldOut) -> str:
     return f"optimising ({fold.cells_done}/{fold.cells_total})" if wf.status == "optimising" else DASH
 
 
-def fold_notes(wf: WalkforwardOut) -> list[str]:
+def fold_notes(wf: WalkforwardOut, fees_shown: bool = True) -> list[str]:
     notes = []
-    if wf.result is not None and wf.folds:
+    if wf.result is not None and wf.folds and fees_shown:
         notes.append("all: the stitched out-of-sample fees, each fold's scaled as its P&L is (the chained account)")
     if any(f.partial for f in wf.folds):
         notes.append("* the test window runs past the data's end: shorter than asked")

@@ -135,6 +135,15 @@ def test_run_then_show_prints_each_folds_choice_and_the_stitched_result_as_the_a
     wf = read_model(pg, wf_id)
     assert wf.status == "completed"
     assert_report(shown.stdout, wf)
+    narrow = weaver({**env, "COLUMNS": "80"}, "walkforward", "show", wf_id[:8])  # a trial's 114 columns at 80
+    assert narrow.exit_code == 0, narrow.output
+    assert all(len(line) <= 80 for line in narrow.stdout.splitlines()), max(narrow.stdout.splitlines(), key=len)
+    for fold in wf.folds:  # the test window, the chosen values, the OOS return and the efficiency stay
+        line = next(line for line in narrow.stdout.splitlines() if line.startswith(f"   {fold.index + 1} "))
+        assert f"{fold.test_first:%Y-%m-%d}→{fold.test_last:%Y-%m-%d}" in line
+        assert f"fast={fold.params['fast']} slow={fold.params['slow']}" in line, line
+        assert pct(fold.oos_metrics["total_return_pct"]) in line and number(fold.efficiency) in line
+    assert "left out at 80 columns:" in narrow.stdout, narrow.stdout
     as_json = weaver(env, "walkforward", "show", wf_id, "--json")
     app = create_app({"SETTINGS": pg.settings, "CONTAINER": pg})
     try:

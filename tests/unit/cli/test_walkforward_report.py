@@ -1,15 +1,19 @@
 """`weaver walkforward show`'s fold table: each fold's out-of-sample fees to the cent, and the stitched
-curve's total (each fold's scaled as its P&L is) once the result is written, within 100 columns."""
+curve's total (each fold's scaled as its P&L is) once the result is written, within 100 columns; in the
+terminal's width, the least telling columns left out first (and named) below 120 columns."""
 
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from rich.console import Console
 
-from app.cli.walkforward_report import fold_notes, folds_table
+from app.cli.walkforward import _console
+from app.cli.walkforward_report import fold_notes, folds_table, print_walkforward
 from app.glados.routes.walkforwards import FoldOut, ResultOut, WalkforwardOut
 
 
@@ -64,3 +68,49 @@ def test_before_the_result_there_is_no_total_and_a_fold_without_figures_shows_a_
     third = next(line for line in lines if line.startswith("   3 "))
     assert third.split()[-2:] == ["–", "0.50"]  # no fees figure yet, then its efficiency
     assert not any(note.startswith("all:") for note in fold_notes(wf))
+
+
+def report(width: int) -> list[str]:
+    out = io.StringIO()
+    print_walkforward(Console(file=out, width=width, color_system=None), walkforward(RESULT))
+    return out.getvalue().splitlines()
+
+
+def fold_lines(lines: list[str]) -> dict[str, str]:
+    return {line.split()[0]: line for line in lines if re.match(r" *(\d+|all) ", line)}
+
+
+def test_at_80_columns_the_fold_table_keeps_what_matters_and_names_what_it_left_out():
+    lines = report(80)
+    assert all(len(line) <= 80 for line in lines), "\n".join(lines)
+    heading = next(i for i, line in enumerate(lines) if line.startswith("fold "))
+    assert lines[heading].split() == ["fold", "train", "test", "chosen", "return", "eff."]
+    assert fold_lines(lines)["1"].split() == ["1", "2021-01-04→2021-12-31", "2022-01-03→2022-06-30", "fast=5",
+                                              "slow=40", "3.50%", "0.50"]
+    assert "all" not in fold_lines(lines)  # the stitched fees row goes with the fees column, and its note
+    text = " ".join(" ".join(lines).split())  # rich wraps the note at 80
+    assert "left out at 80 columns: in-sample Sharpe, OOS trades, OOS fees (COLUMNS=120 shows every column)" in text
+    assert "all: the stitched" not in text and "$1,234.50" not in text
+
+
+def test_at_200_columns_the_fold_table_shows_every_column_as_before():
+    lines = report(200)
+    heading = next(i for i, line in enumerate(lines) if line.startswith("fold "))
+    assert lines[heading].split() == ["fold", "train", "test", "chosen", "Sharpe", "return", "trades", "fees", "eff."]
+    by_fold = fold_lines(lines)
+    assert by_fold["1"].split()[-5:] == ["1.25", "3.50%", "4", "$1,234.50", "0.50"]
+    assert by_fold["all"].split() == ["all", "stitched", "$1,301.27"]
+    assert not any("left out" in line for line in lines)
+    assert any(line.startswith("all: the stitched out-of-sample fees") for line in lines)
+    assert max(len(line) for line in lines[heading - 1:heading + 5]) < 120
+
+
+@pytest.mark.parametrize(("columns", "width"), [("80", 80), ("200", 200), (None, 120)])
+def test_the_report_is_as_wide_as_columns_says_and_120_when_piped_without_it(
+        monkeypatch: pytest.MonkeyPatch, columns: str | None, width: int) -> None:
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    monkeypatch.setattr("os.get_terminal_size", lambda *_: (_ for _ in ()).throw(OSError("not a terminal")))
+    assert _console().width == width
