@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.marvin.registry import get_strategy
 from app.services.runs import transition
 from app.veda.alpaca import BrokerError
+from app.veda.book import RunFacts, load_book
 from app.veda.desk import Desk
 from app.veda.executions import of_trade_update
 from app.veda.fee_feed import fetch_and_book
@@ -20,7 +21,7 @@ from app.veda.reconcile import reconcile_account, run_of
 from app.veda.snapshots import record_snapshot
 from app.veda.statuses import OPEN
 from app.veda.wire import order_of
-from app.walle.models import Order, Run
+from app.walle.models import EquityPoint, Order, Run
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,7 @@ class Control:
         cancelled: list[str] = []
         if cancel_orders and broker is not None:
             cancelled = self._cancel_run_orders(run_id, broker)
+        self._mark_final([run_id])
         self.desk.forget(run_id)
         with self.desk.uow() as uow:
             run = uow.runs.get(run_id)
@@ -85,6 +87,27 @@ class Control:
                                 run_id=run_id)
                 transition(uow, run, "stopped", at=self.desk.clock.now())
                 uow.commit()
+
+    def _mark_final(self, run_ids: list[str]) -> None:
+        """Restate each run's last equity point and metrics with what the stop booked (in-flight orders
+        settled, fills that came while cancelling): its cash and positions as booked now, each position at
+        its latest mark (the last bar's close, or a fill since). Without it a fill booked at the stop was in
+        the positions page's P&L but not in the run's final equity."""
+        for run_id in run_ids:
+            self.desk.marking.forget(run_id)  # read the curve back: another worker may have marked since
+            try:
+                with self.desk.uow() as uow:
+                    run = uow.runs.get(run_id)
+                    last = uow.session.scalar(select(EquityPoint.ts).where(EquityPoint.run_id == run_id)
+                                              .order_by(EquityPoint.ts.desc()).limit(1))  # (typed: UTC on SQLite)
+                    if run is None or last is None:  # never marked: no bar to restate
+                        continue
+                    facts = RunFacts.of(run)
+                    self.desk.marking.mark(uow, facts, last, {}, load_book(uow, facts))
+                    uow.commit()
+            except Exception:  # the stop itself must still happen; the last tick's figures stay
+                log.exception("live run %s: could not restate its last equity point at the stop", run_id)
+            self.desk.marking.forget(run_id)
 
     @staticmethod
     def _open_orders(uow: Any, run_id: str) -> list[Order]:
@@ -132,6 +155,10 @@ class Control:
                         Ledger(uow, self.desk.clock).apply(order, snapshot)
                 uow.commit()
         stopped = 0
+        with self.desk.uow() as uow:
+            live_ids = list(uow.session.scalars(select(Run.id).where(Run.mode.in_(("paper", "live")),
+                                                                      Run.status.in_(("running", "stopping")))))
+        self._mark_final(live_ids)
         with self.desk.uow() as uow:
             runs = uow.session.scalars(select(Run).where(Run.mode.in_(("paper", "live")),
                                                          Run.status.in_(("running", "stopping")))).all()

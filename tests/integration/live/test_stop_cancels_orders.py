@@ -9,9 +9,11 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
+import requests
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -20,7 +22,8 @@ from app.events.commands import StopRun
 from app.events.reader import read_events
 from app.exchange import ExchangeServer
 from app.glados.app import create_app
-from app.walle.models import Order, Run
+from app.veda.book import RunFacts, load_book
+from app.walle.models import EquityPoint, Order, Run, RunMetric
 from tests.conftest import TEST_TOKEN
 from tests.integration.api.conftest import issued
 from tests.integration.conftest import weaver
@@ -141,3 +144,30 @@ def test_weaver_runs_stop_cancels_by_default_and_says_what_became_of_the_orders(
         assert f"stopped; cancelled 1 open order(s): {order.client_order_id}" in done.stdout
         assert _recorded(pg, order.id) == "canceled"
         assert _at_exchange(exchange, order.broker_order_id) == "canceled"
+
+
+def test_a_fill_booked_at_the_stop_is_in_the_runs_final_equity_point_and_metrics(
+    pg: Container, exchange: ExchangeServer, live_runtime: Runtime, client: FlaskClient
+) -> None:
+    run_id, order = _resting_order(pg, live_runtime)
+    with pg.read_session() as session:
+        marked = session.scalars(select(EquityPoint).where(EquityPoint.run_id == run_id)).all()
+    assert [(p.cash, p.equity) for p in marked] == [(Decimal("100000"), Decimal("100000"))]
+    price = Decimal(str(order.limit_price))
+    filled = requests.post(f"{exchange.url}/_exchange/orders/{order.broker_order_id}/fill",
+                           json={"price": str(price)}, headers={"X-Exchange-Admin-Token": exchange.admin_token},
+                           timeout=10)
+    assert filled.status_code == 200, filled.text
+
+    _stop(pg, client, live_runtime, run_id)  # settles the fill the run has not seen yet, then stops
+
+    with pg.uow() as uow:
+        book = load_book(uow, RunFacts.of(uow.runs.get(run_id)))
+        points = uow.session.scalars(select(EquityPoint).where(EquityPoint.run_id == run_id)
+                                     .order_by(EquityPoint.ts)).all()
+        final = uow.session.get(RunMetric, (run_id, "final_equity"))
+        assert _recorded(pg, order.id) == "filled"
+        assert book.cash == Decimal("100000") - price and book.positions["AAPL"].qty == 1
+        worth = book.cash + sum(p.qty * p.mark_price for p in book.positions.values())
+        assert len(points) == 1 and (points[-1].cash, points[-1].equity) == (book.cash, worth)
+        assert Decimal(str(final.value)) == worth
