@@ -57,3 +57,16 @@ describe('RunHeader start button', () => {
     await waitFor(() => expect(post).toHaveBeenCalledWith('/runs/run-paper/start'));
   });
 });
+
+describe('RunHeader walk-forward link', () => {
+  it("links a walk-forward's out-of-sample run to its walk-forward, and a plain run to none", () => {
+    renderHeader({ ...makeRun('backtest'), walkforward_id: 'wf-1' });
+    expect(screen.getByTestId('run-walkforward-link')).toHaveAttribute('href', '/walkforwards/wf-1');
+    expect(screen.getByTestId('run-walkforward-link')).toHaveTextContent('part of a walk-forward');
+  });
+
+  it('shows no walk-forward link for a run outside one', () => {
+    renderHeader(makeRun('backtest'));
+    expect(screen.queryByTestId('run-walkforward-link')).not.toBeInTheDocument();
+  });
+});

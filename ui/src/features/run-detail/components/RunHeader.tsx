@@ -67,6 +67,11 @@ export function RunHeader({ run }: { run: Run }) {
           {run.finished_at ? <span>finished <Time value={run.finished_at} style="seconds" /></span> : null}
           {run.sweep_id ? <a href={`/sweeps/${run.sweep_id}`} onClick={(e) => { e.preventDefault(); navigate(`/sweeps/${run.sweep_id}`); }}>
             part of a sweep</a> : null}
+          {run.walkforward_id ? (
+            <a href={`/walkforwards/${run.walkforward_id}`} data-testid="run-walkforward-link"
+              onClick={(e) => { e.preventDefault(); navigate(`/walkforwards/${run.walkforward_id}`); }}>
+              part of a walk-forward</a>
+          ) : null}
         </div>
         {run.mode === 'backtest' && running ? (
           <div className="indicator" data-testid="run-progress">
