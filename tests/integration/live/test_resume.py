@@ -65,8 +65,10 @@ def events(pg: Container, run_id: str, kind: str) -> list[dict[str, Any]]:
 def test_after_a_restart_runs_place_exactly_the_orders_of_an_uninterrupted_twin(
     pg: Container, exchange: ExchangeServer, live_runtime: Runtime, settings: Settings
 ) -> None:
+    # The cross trades on an uptick (1 over 2 bars): at 2 over 4 a random walk of cents sat out all 12 bars
+    # about 2 % of the time, and the test then failed for want of orders; an uptick is missing about 0.3 %.
     specs = {"hold": {"strategy": "buy_and_hold", "params": {"percent": 10.0}},
-             "cross": {"strategy": CROSS, "params": {"fast": 2, "slow": 4, "size": 5}}}
+             "cross": {"strategy": CROSS, "params": {"fast": 1, "slow": 2, "size": 5}}}
     runs = {name: (running_run(pg, **spec), running_run(pg, **spec)) for name, spec in specs.items()}
     before = tick_bars(6, [(live_runtime, run) for pair in runs.values() for run in pair])
     worker = restarted(settings, pg)  # the first copy of each pair goes on in a new worker
