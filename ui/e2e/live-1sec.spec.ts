@@ -40,8 +40,14 @@ test('a 1Sec paper run started from the form shows bars, fills and a closed trad
     await expect(page.getByTestId('stream-status')).toHaveAttribute('data-state', 'open');
     await expect(page.getByTestId('mode-paper')).toHaveAttribute('aria-pressed', 'true');
     await page.getByTestId('strategy-select').selectOption('sma_cross');
-    await page.getByTestId('param-fast').fill('2'); // a cross every few seconds on second bars
-    await page.getByTestId('param-slow').fill('4');
+    // A cross every few seconds on second bars, each opening or reversing a small position: a long-only
+    // run waits for an up-cross then a down-cross, and an all-in buy sized at the bar's close is refused
+    // for buying power whenever the price ticked up before it arrived (the exchange's account is 1x), so
+    // the first closed trade took 14-20 s or more (CI missed 20 s twice). 5 shares, long or short: 2-13 s.
+    await page.getByTestId('param-fast').fill('2');
+    await page.getByTestId('param-slow').fill('3');
+    await page.getByTestId('param-percent').fill('1');
+    await page.getByTestId('param-allow_short').check();
     await page.getByTestId('symbol-input').fill('AAPL');
     await page.getByTestId('symbol-input').press('Enter');
     await page.getByTestId('timeframe').selectOption('1Sec');
@@ -66,7 +72,7 @@ test('a 1Sec paper run started from the form shows bars, fills and a closed trad
     expect(Date.now() - startedAt).toBeLessThan(20_000);
     await expect(page.getByTestId('price-panel')).toContainText(/[1-9][\d,]* fills? marked/);
     // the SMAs follow the candles while the run trades (refetched on each tick), not only after Stop
-    await expect(page.getByTestId('price-panel').getByTestId('legend-item')).toHaveText([/SMA 2/, /SMA 4/]);
+    await expect(page.getByTestId('price-panel').getByTestId('legend-item')).toHaveText([/SMA 2/, /SMA 3/]);
     await shot('paper-1sec-trading');
     // the first time-axis label of the price and equity charts is drawn whole, not cut at the left edge
     for (const axis of [chart, page.getByTestId('equity-canvas')]) {
