@@ -106,7 +106,7 @@ def drift_report(session: Session, run_id: str, *, params: Mapping[str, Any] | N
         fills[f.order_id].append(FillLine(f.qty, f.price, f.fee, f.ts))
     backtest_held = [(f.symbol, signed(f.side, f.qty), f.ts) for f in result.fills]
     backtest = [Decision(o.client_order_id, o.submitted_at, o.symbol, o.side, o.type, o.qty, o.notional, o.percent,
-                         o.limit_price, o.stop_price, o.time_in_force, o.status, tuple(fills[o.id]))
+                         o.limit_price, o.stop_price, o.time_in_force, o.status, tuple(fills[o.id]), o.reject_reason)
                 for o in result.orders if o.parent_id is None]
     curve = result.equity
     backtest_curve = [(ns_to_datetime(t), e) for t, e in zip(curve.ts.tolist(), curve.equity.tolist(),
@@ -154,7 +154,8 @@ def _decisions(session: Session, run_id: str) -> tuple[list[Decision], list[Held
     orders = session.scalars(select(Order).where(Order.run_id == run_id, Order.parent_id.is_(None))
                              .order_by(Order.submitted_at, Order.client_order_id))
     return [Decision(o.client_order_id, o.bar_ts or o.submitted_at, o.symbol, o.side, o.type, o.qty, o.notional,
-                     o.percent, o.limit_price, o.stop_price, o.time_in_force, o.status, tuple(fills[o.id]))
+                     o.percent, o.limit_price, o.stop_price, o.time_in_force, o.status, tuple(fills[o.id]),
+                     o.reject_reason)
             for o in orders], held
 
 

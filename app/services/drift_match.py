@@ -47,6 +47,7 @@ class Decision:
     time_in_force: str
     status: str
     fills: tuple[FillLine, ...] = ()
+    reject_reason: str | None = None
 
     @property
     def filled_qty(self) -> Decimal:

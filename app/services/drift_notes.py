@@ -75,6 +75,8 @@ def fill_note(live: Decision, backtest: Decision) -> str | None:
     if live.qty is not None and got >= live.qty:
         return note
     ended = HOW_IT_ENDED.get(live.status)
+    if ended and live.status == "rejected" and live.reject_reason:
+        ended = f"{ended}: {live.reject_reason}"  # e.g. priced above the bar's close on arrival
     return f"{note}; {'the rest' if got else 'it'} {ended}" if ended else note
 
 

@@ -15,11 +15,11 @@ SEC = timedelta(seconds=1)
 
 
 def decision(bar: int, side: str, qty: str, fills: list[tuple[str, float]], status: str = "filled",
-             price: str = "189.97") -> Decision:
+             price: str = "189.97", reject_reason: str | None = None) -> Decision:
     """A market order decided on the 1-second bar `bar`, filled (qty, seconds after T0) by `fills`."""
     lines = tuple(FillLine(D(q), D(price), D(0), T0 + timedelta(seconds=at)) for q, at in fills)
     return Decision(f"{side}-{bar}", T0 + bar * SEC, "AAPL", side, "market", D(qty), None, D(10), None, None, "day",
-                    status, lines)
+                    status, lines, reject_reason)
 
 
 def test_a_buy_filled_in_part_then_cancelled_is_identical_and_says_how_much_filled():
@@ -38,6 +38,18 @@ def test_a_whole_fill_in_pieces_a_fill_still_open_and_none_at_all_are_said_so():
     assert still.note == "live filled 20 of 52 shares in 1 fill (the backtest 52 in 1); the rest is still open"
     none = line_up([decision(0, "buy", "52", [], status="expired")], backtest, bar=SEC)[0]
     assert none.note == "live filled 0 of 52 shares (the backtest 52 in 1); it expired"
+
+
+def test_a_rejected_buy_says_why_the_broker_refused_it():
+    # An all-in buy sized at the bar's close reaches the exchange after the price ticked up: its cost at
+    # the last trade is over the account's buying power. Greta sized its buy down at the fill and bought.
+    live = [decision(0, "buy", "526", [], status="rejected", reject_reason="insufficient buying power")]
+    [row] = line_up(live, [decision(0, "buy", "525", [("525", 1)])], bar=SEC)
+    assert row.note == ("live filled 0 of 526 shares (the backtest 525 in 1); "
+                        "it was rejected: insufficient buying power")
+    [bare] = line_up([decision(0, "buy", "526", [], status="rejected")], [decision(0, "buy", "525", [("525", 1)])],
+                     bar=SEC)
+    assert bare.note == "live filled 0 of 526 shares (the backtest 525 in 1); it was rejected"
 
 
 def test_the_same_fills_need_no_note():
