@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { Series } from '@/lib/api/types';
 
 export interface SymbolPickerProps {
@@ -20,6 +20,10 @@ export function SymbolPicker({ id, value, onChange, series, timeframe, invalid, 
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
   const inputRef = useRef<HTMLInputElement>(null);
+  // The list closes a moment after blur (so a click on a suggestion lands first); a form that unmounts
+  // meanwhile must not be updated, nor a refocus closed by the earlier blur's timer.
+  const closing = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(closing.current), []);
 
   const all = useMemo(() => {
     const bySymbol = new Map<string, Suggestion>();
@@ -84,7 +88,8 @@ export function SymbolPicker({ id, value, onChange, series, timeframe, invalid, 
           placeholder={value.length ? '' : 'AAPL, MSFT…'} className="mono"
           style={{ border: 0, outline: 'none', background: 'transparent', flex: 1, minWidth: 80, height: 22 }}
           onChange={(e) => { setText(e.target.value); setOpen(true); setActive(0); }}
-          onFocus={() => setOpen(true)} onBlur={() => setTimeout(() => setOpen(false), 150)}
+          onFocus={() => { clearTimeout(closing.current); setOpen(true); }}
+          onBlur={() => { closing.current = setTimeout(() => setOpen(false), 150); }}
           onKeyDown={onKeyDown} data-testid="symbol-input" />
       </div>
       {open && suggestions.length > 0 ? (
