@@ -20,6 +20,18 @@ command -v "$PYTHON" >/dev/null || PYTHON=python3
 
 stamp() { sha256sum "$@" | sha256sum | cut -c1-16; }
 
+# Debian's packages for the tests download and unpack while pip and npm install (a fresh machine's
+# longest steps); the script waits for them before it ends.
+APT_PID=""
+if [ "$DEV" = 1 ] && { [ ! -x /usr/bin/chromium ] || ! command -v docker-compose >/dev/null; }; then
+  echo "==> installing Debian packages for tests in the background: chromium (browser tests), docker-compose (compose checks)"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  APT_LOG=$(mktemp)
+  ( $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium docker-compose ) \
+    >"$APT_LOG" 2>&1 &
+  APT_PID=$!
+fi
+
 if [ ! -x .venv/bin/python ]; then
   echo "==> creating .venv"
   "$PYTHON" -m venv .venv
@@ -50,10 +62,8 @@ if [ -f ui/package.json ]; then
   fi
 fi
 
-if [ "$DEV" = 1 ] && { [ ! -x /usr/bin/chromium ] || ! command -v docker-compose >/dev/null; }; then
-  echo "==> installing Debian packages for tests: chromium (browser tests), docker-compose (compose checks)"
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium docker-compose >/dev/null
+if [ -n "$APT_PID" ]; then
+  wait "$APT_PID" || { cat "$APT_LOG" >&2; echo "installing chromium and docker-compose failed" >&2; exit 1; }
+  echo "==> Debian packages for tests installed"
 fi
 echo "==> setup done"
