@@ -91,6 +91,15 @@ class ReplayMismatched(Thin):
     detail: str
 
 
+class BuyingPowerShort(Thin):
+    """A paper/live run started with more cash than its broker account can spend (app/veda/buying_power.py)."""
+
+    run_id: str
+    cash: DecimalText
+    buying_power: DecimalText
+    detail: str
+
+
 class BarsMissed(Thin):
     """Bars a live run never ran on (its ticks were skipped while it was down)."""
 
@@ -185,6 +194,7 @@ def build_registry() -> EventRegistry:
     registry.register("live.tick", TickHandled)
     registry.register("run.replay_mismatch", ReplayMismatched)
     registry.register("run.bars_missed", BarsMissed)
+    registry.register("run.buying_power_short", BuyingPowerShort)
     registry.register("bars.imported", BarsImported)
     registry.register("kill.activated", KillSwitchActivated)
     registry.register("worker.down", WorkerChanged)

@@ -12,6 +12,7 @@ from app.marvin.registry import get_strategy
 from app.services.runs import transition
 from app.veda.alpaca import BrokerError
 from app.veda.book import RunFacts, load_book
+from app.veda.buying_power import shortfall_detail
 from app.veda.desk import Desk
 from app.veda.executions import of_trade_update
 from app.veda.fee_feed import fetch_and_book
@@ -21,7 +22,7 @@ from app.veda.reconcile import reconcile_account, run_of
 from app.veda.snapshots import record_snapshot
 from app.veda.statuses import OPEN
 from app.veda.wire import order_of
-from app.walle.models import EquityPoint, Order, Run
+from app.walle.models import EquityPoint, Fill, Order, Run
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,8 @@ class Control:
             if run is None or run.status != "running":
                 return
             mode, strategy, symbols, timeframe = run.mode, run.strategy, list(run.symbols), run.timeframe
+            cash = run.cash  # checked against the account when the run has not traded yet
+            fresh = uow.session.scalar(select(Fill.id).where(Fill.run_id == run_id).limit(1)) is None
         try:
             broker = self.desk.broker(mode)
             get_strategy(strategy)
@@ -61,7 +64,27 @@ class Control:
                     transition(uow, run, "error", error=f"cannot start: {exc}", at=self.desk.clock.now())
                     uow.commit()
             return
+        if fresh:
+            self._warn_if_short(run_id, mode, cash, broker)
         log.info("live run %s is running (%s, %s)", run_id, mode, timeframe)
+
+    def _warn_if_short(self, run_id: str, mode: str, cash: Any, broker: Broker) -> None:
+        """`run.buying_power_short` when the account cannot spend the run's cash (app/veda/buying_power.py);
+        the run starts either way, and an account the broker will not show is only logged."""
+        try:
+            account = broker.account()
+            detail = shortfall_detail(mode, cash, account)
+        except Exception as exc:  # the start does not depend on it
+            log.warning("could not read the %s account's buying power at the start of run %s: %s", mode, run_id, exc)
+            return
+        if detail is None:
+            return
+        log.warning("run %s: %s", run_id, detail)
+        with self.desk.uow() as uow:
+            uow.outbox.emit("run.buying_power_short", {"run_id": run_id, "cash": str(cash),
+                                                       "buying_power": str(account.buying_power), "detail": detail},
+                            run_id=run_id)
+            uow.commit()
 
     def stop(self, run_id: str, cancel_orders: bool = True, **_: Any) -> None:
         """Stop a run; by default its open orders are cancelled first, so nothing keeps filling after the

@@ -1,12 +1,18 @@
 """Starting a live or paper run: the broker must trade every symbol, or the run ends in error at once
-with the reason (a run on a typo would otherwise tick forever with nothing to trade)."""
+with the reason (a run on a typo would otherwise tick forever with nothing to trade); a run with more
+cash than the broker account can spend starts, and is told so."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from alpaca.trading.requests import MarketOrderRequest
+
 from app.bootstrap import Container
+from app.events.reader import read_events
 from app.exchange import ExchangeServer
 from app.walle.models import Run
-from tests.integration.live.conftest import live_settings, running_run
+from tests.integration.live.conftest import PAPER, live_settings, run_of, running_run, trading_client
 from workers.runtime import build_runtime
 
 
@@ -23,3 +29,36 @@ def test_a_run_on_a_symbol_the_broker_does_not_trade_ends_in_error_at_start(
     runtime.live.handle("start", ok)
     with pg.read_session() as session:
         assert session.get(Run, ok).status == "running"
+
+
+def test_a_run_with_more_cash_than_the_account_can_spend_is_told_so_at_start(
+    pg: Container, exchange: ExchangeServer
+) -> None:
+    """A position left on the paper account holds part of its buying power: a fresh run whose own cash is
+    more than the rest starts, with `run.buying_power_short` saying why its all-in orders may be rejected."""
+    runtime = build_runtime(live_settings(pg, exchange), container=pg)
+    before = running_run(pg, cash=Decimal("100000"))
+    runtime.live.handle("start", before)
+    client = trading_client(exchange, PAPER)
+    client.submit_order(MarketOrderRequest(symbol="AAPL", qty=100, side="buy", time_in_force="day"))
+    buying_power = Decimal(client.get_account().buying_power)
+    assert buying_power < Decimal("90000"), "the 100 shares hold about 19,000 of the account"
+
+    short = running_run(pg, cash=Decimal("100000"))
+    runtime.live.handle("start", short)
+    within = running_run(pg, cash=Decimal("50000"))
+    runtime.live.handle("start", within)
+
+    assert [run_of(pg, r).status for r in (before, short, within)] == ["running"] * 3
+    assert shortfall_events(pg, before) == [] and shortfall_events(pg, within) == []
+    [event] = shortfall_events(pg, short)
+    assert event["cash"] == "100000.0000" and Decimal(event["buying_power"]) == buying_power
+    assert event["detail"] == (
+        f"the paper account's buying power is {buying_power:,.2f}, less than this run's cash of 100,000.00: "
+        "positions and open orders of other runs hold the rest, so orders sized on the run's cash (a percent of "
+        "100 buys with all of it) may be rejected for insufficient buying power")
+
+
+def shortfall_events(pg: Container, run_id: str) -> list[dict]:
+    with pg.read_session() as session:
+        return [e.payload for e in read_events(session, 0, run_id=run_id) if e.type == "run.buying_power_short"]

@@ -1,0 +1,26 @@
+"""Whether a paper or live run starts with more cash than its broker account can spend.
+
+A run's cash is its own book, but every run of a mode trades on one broker account: positions and open
+orders left by other runs (or by hand) hold part of the account's buying power. A run that sizes its
+orders on its own cash (sma_cross's default buys with 100 % of it) then has them rejected for
+insufficient buying power, while its backtest buys. The start says so once, as `run.buying_power_short`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from app.veda.ports import Account
+
+
+def money(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def shortfall_detail(mode: str, run_cash: Decimal, account: Account) -> str | None:
+    """Why orders sized on the run's cash may be refused, or None when the account can spend it all."""
+    if account.buying_power >= run_cash:
+        return None
+    return (f"the {mode} account's buying power is {money(account.buying_power)}, less than this run's cash of "
+            f"{money(run_cash)}: positions and open orders of other runs hold the rest, so orders sized on the "
+            f"run's cash (a percent of 100 buys with all of it) may be rejected for insufficient buying power")
