@@ -4,9 +4,12 @@ Pure functions over plain records, so the rules are unit-tested without a databa
 an order the strategy asked for (bracket legs follow their entry and are not decisions). Two
 decisions match on (bar, symbol, side, type, place among such orders in that bar): live numbers its
 orders per bar, Greta per run, so the place in the bar is what both share. A matched pair is
-identical when the request agrees too (sizing asked for, limit and stop, time in force); the
-quantity is shown, not matched, because it follows from fills (a close sells what was bought). Each
-row carries a note on why it differs, when there is something to say (app/services/drift_notes.py).
+identical when the request agrees too (sizing asked for, limit and stop, time in force) and the
+broker took both or refused both: a live order rejected (for buying power, say) while the backtest's
+filled is a decision that did not happen live, so the pair is "different". The quantity is shown,
+not matched, because it follows from fills (a close sells what was bought); when two closes differ in
+size, the note says what each side held. Each row carries a note on why it differs, when there is
+something to say (app/services/drift_notes.py).
 """
 
 from __future__ import annotations
@@ -17,7 +20,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from app.services.drift_notes import NO_BAR, Held, Positions, fill_note, held_by, position_note, still_filling
+from app.services.drift_notes import (
+    NO_BAR,
+    Held,
+    Positions,
+    fill_note,
+    held_by,
+    position_note,
+    quantity_text,
+    still_filling,
+    unit,
+)
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -133,12 +146,21 @@ def line_up(live: Sequence[Decision], backtest: Sequence[Decision], *, bar: time
             rows.append(DriftRow("only_live" if b is None else "only_backtest", one.bar_ts, one.symbol, one.side,
                                  one.type, a, b, note=note))
             continue
-        rows.append(_pair(a, b))
+        note = fill_note(a, b)
+        sized_by_strategy = a.percent is None and a.notional is None  # a close, or shares the strategy chose
+        if sized_by_strategy and a.qty is not None and b.qty is not None and a.qty != b.qty:
+            held = [side.before(a.symbol, a.bar_ts, bar) for side in positions]
+            why = position_note(a.symbol, *held, still_filling(live, a.symbol, a.bar_ts, bar))
+            asked = (f"live asked for {quantity_text(a.qty)} {unit(a.symbol)}, "
+                     f"the backtest {quantity_text(b.qty)} ({why})")
+            note = f"{asked}; {note}" if note else asked
+        rows.append(_pair(a, b, note))
     return rows
 
 
-def _pair(live: Decision, backtest: Decision) -> DriftRow:
-    status = "identical" if live.request() == backtest.request() else "different"
+def _pair(live: Decision, backtest: Decision, note: str | None) -> DriftRow:
+    refused_on_one_side = (live.status == "rejected") != (backtest.status == "rejected")
+    status = "identical" if live.request() == backtest.request() and not refused_on_one_side else "different"
     sign = 1 if live.side == "buy" else -1
     slippage = delay = None
     execution = backtest.fees - live.fees
@@ -150,7 +172,7 @@ def _pair(live: Decision, backtest: Decision) -> DriftRow:
     # To the cent: the average prices are cut at 12 decimals, so a pair filled in pieces would otherwise
     # show "-1.720000000007"; the summary adds up these cents, as a user adding the rows would.
     return DriftRow(status, live.bar_ts, live.symbol, live.side, live.type, live, backtest, slippage, delay,
-                    execution.quantize(CENT), fill_note(live, backtest))
+                    execution.quantize(CENT), note)
 
 
 def summarise(rows: Sequence[DriftRow], live_pnl: Decimal, backtest_pnl: Decimal) -> DriftSummary:

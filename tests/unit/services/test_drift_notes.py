@@ -15,10 +15,11 @@ SEC = timedelta(seconds=1)
 
 
 def decision(bar: int, side: str, qty: str, fills: list[tuple[str, float]], status: str = "filled",
-             price: str = "189.97", reject_reason: str | None = None) -> Decision:
+             price: str = "189.97", reject_reason: str | None = None, percent: str | None = "10") -> Decision:
     """A market order decided on the 1-second bar `bar`, filled (qty, seconds after T0) by `fills`."""
     lines = tuple(FillLine(D(q), D(price), D(0), T0 + timedelta(seconds=at)) for q, at in fills)
-    return Decision(f"{side}-{bar}", T0 + bar * SEC, "AAPL", side, "market", D(qty), None, D(10), None, None, "day",
+    return Decision(f"{side}-{bar}", T0 + bar * SEC, "AAPL", side, "market", D(qty), None,
+                    None if percent is None else D(percent), None, None, "day",
                     status, lines, reject_reason)
 
 
@@ -45,11 +46,30 @@ def test_a_rejected_buy_says_why_the_broker_refused_it():
     # the last trade is over the account's buying power. Greta sized its buy down at the fill and bought.
     live = [decision(0, "buy", "526", [], status="rejected", reject_reason="insufficient buying power")]
     [row] = line_up(live, [decision(0, "buy", "525", [("525", 1)])], bar=SEC)
+    assert row.status == "different", "the same request, but live never made the decision"
     assert row.note == ("live filled 0 of 526 shares (the backtest 525 in 1); "
                         "it was rejected: insufficient buying power")
+    refused = decision(0, "buy", "526", [], status="rejected")
+    both = line_up([refused], [refused], bar=SEC)
+    assert both[0].status == "identical", "refused on both sides alike"
     [bare] = line_up([decision(0, "buy", "526", [], status="rejected")], [decision(0, "buy", "525", [("525", 1)])],
                      bar=SEC)
     assert bare.note == "live filled 0 of 526 shares (the backtest 525 in 1); it was rejected"
+
+
+def test_closes_of_different_sizes_say_what_each_side_held():
+    # The trial's run: live's buy filled 16 of 52 before the strategy's sell cancelled the rest, so its
+    # close at bar 5 asks for 16 shares where the backtest's asks for 52. Both close the whole position:
+    # the same request, with the sizes explained.
+    live = [decision(0, "buy", "52", [("6", 1.2), ("5", 2.2), ("5", 3.2)], status="canceled"),
+            decision(5, "sell", "16", [("9", 6.3), ("7", 7.3)], percent=None)]
+    backtest = [decision(0, "buy", "52", [("52", 1)]), decision(5, "sell", "52", [("52", 6)], percent=None)]
+    rows = line_up(live, backtest, bar=SEC)
+    assert [r.status for r in rows] == ["identical", "identical"]
+    assert rows[1].note == ("live asked for 16 shares, the backtest 52 (before this bar live held 16 shares, the "
+                            "backtest 52); live filled 16 of 16 shares in 2 fills (the backtest 52 in 1)")
+    same = line_up(live[:1] + [decision(5, "sell", "52", [("52", 6.3)], percent=None)], backtest, bar=SEC)
+    assert same[1].note is None, "equal closes filled alike need no note"
 
 
 def test_the_same_fills_need_no_note():
