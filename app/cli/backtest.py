@@ -29,6 +29,7 @@ from app.cli.grid_option import parse_params
 from app.cli.metric_text import metric_rows, pct
 from app.cli.outputs import check_file_target, check_folder_target, check_suffix, wrote_file, wrote_folder
 from app.cli.progress import progress_bar
+from app.cli.stored_frames import load_stored_frames
 from app.clock.timeframes import TimeframeError
 from app.config import SettingsError, load_settings
 from app.greta.data import load_csv, parse_synthetic
@@ -92,7 +93,10 @@ def store_result(result: BacktestResult, run_id: str) -> str:
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Strategy parameter (repeatable).")
 @click.option("--data", "data_files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="CSV of bars (Yahoo Date,Open,... or timestamp,open,...); repeat for more symbols.")
-@click.option("--symbol", "symbols", multiple=True, help="Symbol of each --data file, in order (default: file name).")
+@click.option("--symbol", "symbols", multiple=True,
+              help="Symbol of each --data file, in order (default: file name); a --symbol past the files backtests "
+                   "its bars stored in Weaver's database (standalone's demo bars, imported or fetched; give "
+                   "--timeframe).")
 @click.option("--synthetic", "synthetic", multiple=True, metavar="SYMBOL:BARS[:SEED]",
               help="Synthetic GBM bars instead of (or besides) files.")
 @click.option("--timeframe", default=None, help="Bar timeframe, e.g. 1Day, 1Min (default: from the data).")
@@ -197,11 +201,11 @@ def _prepare(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
         raise click.UsageError(f"--cash must be a number, got {cash!r}") from None
     if not money.is_finite() or money <= 0:
         raise click.UsageError(f"--cash must be positive, got {cash!r}")
-    if len(symbols) > len(data_files):
-        raise click.UsageError("more --symbol options than --data files")
     frames = [_load(path, symbols[i] if i < len(symbols) else None, timeframe) for i, path in enumerate(data_files)]
     if data_files:
         _return_reader_memory()
+    if len(symbols) > len(data_files):  # the symbols past the files: their bars as stored in Weaver's database
+        frames += load_stored_frames(list(symbols[len(data_files):]), timeframe)
     frames += [parse_synthetic(spec, timeframe or "1Day") for spec in synthetic]
     if not frames:
         raise click.UsageError("give bars with --data FILE or --synthetic SYMBOL:BARS[:SEED]")
