@@ -42,7 +42,9 @@ COLUMNS = ("total_return_pct", "sharpe", "max_drawdown_pct", "trades", "win_rate
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter held fixed (repeatable).")
 @click.option("--data", "data_files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="CSV of bars; repeat for more symbols.")
-@click.option("--symbol", "symbols", multiple=True, help="Symbol of each --data file, in order.")
+@click.option("--symbol", "symbols", multiple=True,
+              help="Symbol of each --data file, in order; a --symbol past the files sweeps its bars stored in "
+                   "Weaver's database (give --timeframe).")
 @click.option("--synthetic", multiple=True, metavar="SYMBOL:BARS[:SEED]", help="Synthetic GBM bars.")
 @click.option("--timeframe", default=None, help="Bar timeframe (default: from the data).")
 @click.option("--cash", default=str(DEFAULT_CASH), show_default=True, help="Starting cash (as the API's runs).")

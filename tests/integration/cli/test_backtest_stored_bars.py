@@ -57,3 +57,13 @@ def test_a_stored_symbol_needs_a_timeframe_and_one_not_stored_is_named(pg, cli_e
     assert "STOR 1Min: no stored bars (stored timeframes: 1Day)" in other.stderr
     unknown = weaver("backtest", "--strategy", "sma_cross", "--symbol", "NOPE", "--timeframe", "1Day", env=cli_env)
     assert unknown.returncode == 2 and "NOPE 1Day: no stored bars (nothing stored for it)" in unknown.stderr
+
+
+def test_a_sweep_of_stored_bars_ranks_as_the_sweep_of_their_csv(pg, cli_env, tmp_path):
+    csv = write_daily_csv(tmp_path / "STOR.csv")
+    assert weaver("bars", "import", str(csv), "--symbol", "STOR", "--timeframe", "1Day", env=cli_env).returncode == 0
+    common = ("sweep", "--strategy", "sma_cross", "--grid", "fast=5,10", "--grid", "slow=20,30")
+    from_file = weaver(*common, "--data", str(csv), "--symbol", "STOR", env={**cli_env, "COLUMNS": "120"})
+    stored = weaver(*common, "--symbol", "STOR", "--timeframe", "1Day", env={**cli_env, "COLUMNS": "120"})
+    assert from_file.returncode == stored.returncode == 0, stored.stderr
+    assert "│" in stored.stdout and stored.stdout == from_file.stdout
