@@ -22,5 +22,6 @@ def shortfall_detail(mode: str, run_cash: Decimal, account: Account) -> str | No
     if account.buying_power >= run_cash:
         return None
     return (f"the {mode} account's buying power is {money(account.buying_power)}, less than this run's cash of "
-            f"{money(run_cash)}: positions and open orders of other runs hold the rest, so orders sized on the "
-            f"run's cash (a percent of 100 buys with all of it) may be rejected for insufficient buying power")
+            f"{money(run_cash)} (other runs' positions and open orders hold part of the account, or it holds less "
+            f"than the run): orders sized on the run's cash (a percent of 100 buys with all of it) may be "
+            f"rejected for insufficient buying power")
