@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -143,11 +144,14 @@ class RunSettings(Strict):
     def _utc(cls, value: datetime | None) -> datetime | None:
         return as_utc(value)
 
-    @model_validator(mode="after")
-    def _window(self) -> RunSettings:
-        if self.start and self.end and self.start >= self.end:
-            raise ValueError("start must be before end")
-        return self
+    @field_validator("end")
+    @classmethod
+    def _after_start(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        """At `end`, so the form shows it beside the field (a model-wide error has no field to name)."""
+        start = info.data.get("start")
+        if value is not None and start is not None and start >= value:
+            raise ValueError(f"end must be after start ({start:%Y-%m-%d %H:%M} UTC)")
+        return value
 
 
 class RunCreate(RunSettings):

@@ -104,7 +104,8 @@ describe('RunForm', () => {
   it('shows API validation errors at the fields they concern', () => {
     const error = new ApiError(422, 'validation_failed', 'invalid body', {
       fields: {
-        'params.fast': 'must be less than slow', symbols: 'not a ticker symbol: ZZ Z', start: 'start must be before end',
+        'params.fast': 'must be less than slow', symbols: 'not a ticker symbol: ZZ Z',
+        end: 'end must be after start (2024-05-01 00:00 UTC)',
         cash: 'Input should be greater than 0', 'fees.rate': 'rate is required', 'body.timeframe': 'bad timeframe',
       },
     }, 'corr-1');
@@ -112,7 +113,7 @@ describe('RunForm', () => {
     expect(screen.getByTestId('error-params.fast')).toHaveTextContent('must be less than slow');
     expect(within(field('params.fast')).getByRole('alert')).toBeInTheDocument();
     expect(within(field('symbols')).getByRole('alert')).toHaveTextContent('not a ticker symbol: ZZ Z');
-    expect(within(field('start')).getByRole('alert')).toHaveTextContent('start must be before end');
+    expect(within(field('end')).getByRole('alert')).toHaveTextContent('end must be after start (2024-05-01 00:00 UTC)');
     expect(within(field('cash')).getByRole('alert')).toHaveTextContent('greater than 0');
     expect(within(field('timeframe')).getByRole('alert')).toHaveTextContent('bad timeframe');
     expect(within(field('params.slow')).queryByRole('alert')).not.toBeInTheDocument();
