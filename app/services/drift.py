@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.events.reader import read_events
 from app.greta.engine import BacktestConfig, run_backtest
 from app.greta.specs import FeeSpec, SlippageSpec
 from app.marvin.bars import DataError, ns_to_datetime
@@ -30,6 +31,7 @@ from app.services.drift_bars import bars_seen, warmup_steps
 from app.services.drift_match import Decision, DriftRow, DriftSummary, FillLine, line_up, summarise
 from app.services.drift_notes import Held, bar_length, signed
 from app.services.errors import NotFound, ValidationFailed
+from app.veda.order_events import status_time
 from app.walle.models import EquityPoint, Fill, Order, Run
 from app.walle.repositories import InstrumentRepository
 
@@ -111,7 +113,8 @@ def drift_report(session: Session, run_id: str, *, params: Mapping[str, Any] | N
     curve = result.equity
     backtest_curve = [(ns_to_datetime(t), e) for t, e in zip(curve.ts.tolist(), curve.equity.tolist(),
                                                              strict=True)]  # from the first traded bar
-    rows = line_up(live, backtest, bar=bar, live_held=live_held, backtest_held=backtest_held)
+    rows = line_up(live, backtest, bar=bar, live_held=live_held, backtest_held=backtest_held,
+                   cancelled_at_stop=stop_cancelled(session, run.id))
     summary = summarise(rows, live_pnl, result.final_equity - Decimal(run.cash))
     return DriftReport(run.id, None, run.strategy, dict(result.config["params"]), len(market), warmup, seen.source,
                        summary, rows, live_curve, backtest_curve)
@@ -127,7 +130,8 @@ def _against(session: Session, run: Run, other_id: str, live: tuple[list[Decisio
     curve, last = _equity(session, other_id)
     pnl = last - other.cash if last is not None else Decimal(0)
     backtest, backtest_held = _decisions(session, other_id)
-    rows = line_up(live[0], backtest, bar=bar_length(run.timeframe), live_held=live[1], backtest_held=backtest_held)
+    rows = line_up(live[0], backtest, bar=bar_length(run.timeframe), live_held=live[1], backtest_held=backtest_held,
+                   cancelled_at_stop=stop_cancelled(session, run.id))
     return DriftReport(run.id, other_id, other.strategy, dict(other.params), len(curve), 0, "backtest run",
                        summarise(rows, live_pnl, pnl), rows, live_curve, curve)
 
@@ -155,8 +159,14 @@ def _decisions(session: Session, run_id: str) -> tuple[list[Decision], list[Held
                              .order_by(Order.submitted_at, Order.client_order_id))
     return [Decision(o.client_order_id, o.bar_ts or o.submitted_at, o.symbol, o.side, o.type, o.qty, o.notional,
                      o.percent, o.limit_price, o.stop_price, o.time_in_force, o.status, tuple(fills[o.id]),
-                     o.reject_reason)
+                     o.reject_reason, status_time(o))
             for o in orders], held
+
+
+def stop_cancelled(session: Session, run_id: str) -> set[str]:
+    """The client order ids the run's stop cancelled (its `run.orders_cancelled` events)."""
+    events = read_events(session, 0, run_id=run_id, types=["run.orders_cancelled"])
+    return {client_id for event in events for client_id in event.payload.get("cancelled", [])}
 
 
 def _equity(session: Session, run_id: str) -> tuple[Curve, Decimal | None]:

@@ -15,7 +15,7 @@ something to say (app/services/drift_notes.py).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -24,6 +24,7 @@ from app.services.drift_notes import (
     NO_BAR,
     Held,
     Positions,
+    cancelled_by,
     fill_note,
     held_by,
     position_note,
@@ -61,6 +62,7 @@ class Decision:
     status: str
     fills: tuple[FillLine, ...] = ()
     reject_reason: str | None = None
+    ended_at: datetime | None = None  # when it reached its status (a cancellation's time, say)
 
     @property
     def filled_qty(self) -> Decimal:
@@ -128,10 +130,12 @@ def _keyed(decisions: Iterable[Decision]) -> dict[tuple[object, ...], Decision]:
 
 
 def line_up(live: Sequence[Decision], backtest: Sequence[Decision], *, bar: timedelta = NO_BAR,
-            live_held: Iterable[Held] | None = None, backtest_held: Iterable[Held] | None = None) -> list[DriftRow]:
+            live_held: Iterable[Held] | None = None, backtest_held: Iterable[Held] | None = None,
+            cancelled_at_stop: Collection[str] = ()) -> list[DriftRow]:
     """Every decision once: matched pairs, then what only one side decided, in bar order. `bar` is the
     bars' length; `live_held` and `backtest_held` each side's position changes from all its fills
-    (bracket legs' too; by default the decisions' own), for the notes on decisions one side made."""
+    (bracket legs' too; by default the decisions' own), for the notes on decisions one side made;
+    `cancelled_at_stop` the live orders the run's stop cancelled (client order ids), for the notes."""
     mine, theirs = _keyed(live), _keyed(backtest)
     positions = (Positions(held_by(live) if live_held is None else live_held),
                  Positions(held_by(backtest) if backtest_held is None else backtest_held))
@@ -146,7 +150,7 @@ def line_up(live: Sequence[Decision], backtest: Sequence[Decision], *, bar: time
             rows.append(DriftRow("only_live" if b is None else "only_backtest", one.bar_ts, one.symbol, one.side,
                                  one.type, a, b, note=note))
             continue
-        note = fill_note(a, b)
+        note = fill_note(a, b, cancelled_by(a, live, bar, cancelled_at_stop))
         sized_by_strategy = a.percent is None and a.notional is None  # a close, or shares the strategy chose
         if sized_by_strategy and a.qty is not None and b.qty is not None and a.qty != b.qty:
             held = [side.before(a.symbol, a.bar_ts, bar) for side in positions]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 ZERO = Decimal(0)
 NO_BAR = timedelta(0)
+SETTLE = timedelta(seconds=1)  # a bar's close, as the worker's clock and the broker's stamp can differ
 HOW_IT_ENDED = {"canceled": "was cancelled", "cancelled": "was cancelled", "expired": "expired",
                 "rejected": "was rejected", **dict.fromkeys(("new", "held", "submitted", "accepted",
                                                               "partially_filled"), "is still open")}
@@ -62,9 +63,10 @@ def signed(side: str, qty: Decimal) -> Decimal:
     return qty if side == "buy" else -qty
 
 
-def fill_note(live: Decision, backtest: Decision) -> str | None:
+def fill_note(live: Decision, backtest: Decision, cancelled: str | None = None) -> str | None:
     """How live filled a matched decision, when it filled another quantity or in several pieces:
-    'live filled 16 of 52 shares in 3 fills (the backtest 52 in 1); the rest was cancelled'."""
+    'live filled 16 of 52 shares in 3 fills (the backtest 52 in 1); the rest was cancelled' and, when
+    known, by whom (`cancelled`, from `cancelled_by`)."""
     got, want, pieces = live.filled_qty, backtest.filled_qty, len(live.fills)
     if got == want and pieces <= 1 and len(backtest.fills) <= 1 and not live.partial and not backtest.partial:
         return None
@@ -77,7 +79,24 @@ def fill_note(live: Decision, backtest: Decision) -> str | None:
     ended = HOW_IT_ENDED.get(live.status)
     if ended and live.status == "rejected" and live.reject_reason:
         ended = f"{ended}: {live.reject_reason}"  # e.g. priced above the bar's close on arrival
+    if ended and cancelled:
+        ended = f"{ended} {cancelled}"
     return f"{note}; {'the rest' if got else 'it'} {ended}" if ended else note
+
+
+def cancelled_by(order: Decision, live: Sequence[Decision], bar: timedelta, at_stop: Collection[str]) -> str | None:
+    """Who cancelled a live order: the run's stop (it lists what it cancelled), or the strategy, which
+    cancels what is still working before its next order on the symbol (the last one decided, its bar
+    closed, by the cancellation). None when neither is known."""
+    if order.status not in ("canceled", "cancelled"):
+        return None
+    if order.client_order_id in at_stop:
+        return "at the run's stop"
+    if order.ended_at is None:
+        return None
+    before = [later for later in live if later.symbol == order.symbol and later.bar_ts > order.bar_ts
+              and later.bar_ts + bar <= order.ended_at + SETTLE]
+    return f"by the strategy, before its next order (a {before[-1].side})" if before else None
 
 
 class Positions:

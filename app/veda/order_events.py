@@ -94,7 +94,7 @@ class OrderEvents:
                     timed.append((fill.ts, 0, len(timed), ("order", info)))
                 if order.status in NOT_FILLS and seen.get(order.id, ("",))[0] != order.status:
                     # at the same instant, fills first: a bracket exit fills, then its sibling is canceled
-                    timed.append((_status_time(order), 1, len(timed), ("order", order_info(order))))
+                    timed.append((status_time(order), 1, len(timed), ("order", order_info(order))))
                 seen[order.id] = (order.status, order.filled_qty)
                 if self._events_since is None or order.updated_at > self._events_since:
                     self._events_since = order.updated_at
@@ -117,7 +117,7 @@ def order_info(order: Order, *, status: str | None = None, filled_qty: Decimal |
                      order.limit_price, order.stop_price, order.reject_reason, order.parent_id)
 
 
-def _status_time(order: Order) -> datetime:
+def status_time(order: Order) -> datetime:
     """When the order reached its current status: the broker's stamp kept in its history."""
     for entry in reversed(order.history or ()):
         if entry.get("status") == order.status:

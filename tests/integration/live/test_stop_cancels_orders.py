@@ -22,6 +22,7 @@ from app.events.commands import StopRun
 from app.events.reader import read_events
 from app.exchange import ExchangeServer
 from app.glados.app import create_app
+from app.services.drift import stop_cancelled
 from app.veda.book import RunFacts, load_book
 from app.walle.models import EquityPoint, Order, Run, RunMetric
 from tests.conftest import TEST_TOKEN
@@ -83,6 +84,8 @@ def test_stop_without_a_body_cancels_the_runs_resting_order(
     assert _at_exchange(exchange, order.broker_order_id) == "canceled"
     assert _recorded(pg, order.id) == "canceled"
     assert told == {"run_id": run_id, "cancel_orders": True, "cancelled": [order.client_order_id], "left_open": []}
+    with pg.read_session() as session:  # what the drift report's notes read: "the rest was cancelled at the run's stop"
+        assert stop_cancelled(session, run_id) == {order.client_order_id}
 
 
 def test_stop_with_cancel_orders_false_leaves_the_order_working(

@@ -15,12 +15,13 @@ SEC = timedelta(seconds=1)
 
 
 def decision(bar: int, side: str, qty: str, fills: list[tuple[str, float]], status: str = "filled",
-             price: str = "189.97", reject_reason: str | None = None, percent: str | None = "10") -> Decision:
+             price: str = "189.97", reject_reason: str | None = None, percent: str | None = "10",
+             ended: float | None = None) -> Decision:
     """A market order decided on the 1-second bar `bar`, filled (qty, seconds after T0) by `fills`."""
     lines = tuple(FillLine(D(q), D(price), D(0), T0 + timedelta(seconds=at)) for q, at in fills)
     return Decision(f"{side}-{bar}", T0 + bar * SEC, "AAPL", side, "market", D(qty), None,
                     None if percent is None else D(percent), None, None, "day",
-                    status, lines, reject_reason)
+                    status, lines, reject_reason, None if ended is None else T0 + timedelta(seconds=ended))
 
 
 def test_a_buy_filled_in_part_then_cancelled_is_identical_and_says_how_much_filled():
@@ -70,6 +71,22 @@ def test_closes_of_different_sizes_say_what_each_side_held():
                             "backtest 52); live filled 16 of 16 shares in 2 fills (the backtest 52 in 1)")
     same = line_up(live[:1] + [decision(5, "sell", "52", [("52", 6.3)], percent=None)], backtest, bar=SEC)
     assert same[1].note is None, "equal closes filled alike need no note"
+
+
+def test_a_cancelled_rest_says_who_cancelled_it():
+    # The trial's run: the buy of bar 0 filled 16 of 52; the strategy's sell decided on bar 5 (its close at
+    # 6 s) cancelled the rest first, at 6.1 s. Another run's buy was cancelled by its stop.
+    backtest = [decision(0, "buy", "52", [("52", 1)]), decision(5, "sell", "52", [("52", 6)], percent=None)]
+    live = [decision(0, "buy", "52", [("6", 1.2), ("5", 2.2), ("5", 3.2)], status="canceled", ended=6.1),
+            decision(5, "sell", "16", [("16", 6.3)], percent=None)]
+    rows = line_up(live, backtest, bar=SEC)
+    assert rows[0].note == ("live filled 16 of 52 shares in 3 fills (the backtest 52 in 1); the rest was cancelled "
+                            "by the strategy, before its next order (a sell)")
+    stopped = line_up(live[:1], backtest[:1], bar=SEC, cancelled_at_stop={"buy-0"})
+    assert stopped[0].note.endswith("; the rest was cancelled at the run's stop")
+    # cancelled before the sell's bar closed: not the strategy's doing, and no stop says so either
+    early = [decision(0, "buy", "52", [("16", 1.2)], status="canceled", ended=4.0), live[1]]
+    assert line_up(early, backtest, bar=SEC)[0].note.endswith("; the rest was cancelled")
 
 
 def test_the_same_fills_need_no_note():
