@@ -159,7 +159,7 @@ def _decisions(session: Session, run_id: str) -> tuple[list[Decision], list[Held
                              .order_by(Order.submitted_at, Order.client_order_id))
     return [Decision(o.client_order_id, o.bar_ts or o.submitted_at, o.symbol, o.side, o.type, o.qty, o.notional,
                      o.percent, o.limit_price, o.stop_price, o.time_in_force, o.status, tuple(fills[o.id]),
-                     o.reject_reason, status_time(o))
+                     o.reject_reason, status_time(o), o.submitted_at)
             for o in orders], held
 
 

@@ -8,7 +8,7 @@ identical when the request agrees too (sizing asked for, limit and stop, time in
 broker took both or refused both: a live order rejected (for buying power, say) while the backtest's
 filled is a decision that did not happen live, so the pair is "different". The quantity is shown,
 not matched, because it follows from fills (a close sells what was bought); when two closes differ in
-size, the note says what each side held. Each row carries a note on why it differs, when there is
+size, the note says what each side held when it decided. Each row carries a note on why it differs, when there is
 something to say (app/services/drift_notes.py).
 """
 
@@ -28,9 +28,8 @@ from app.services.drift_notes import (
     fill_note,
     held_by,
     position_note,
-    quantity_text,
+    size_note,
     still_filling,
-    unit,
 )
 
 ZERO = Decimal(0)
@@ -63,6 +62,7 @@ class Decision:
     fills: tuple[FillLine, ...] = ()
     reject_reason: str | None = None
     ended_at: datetime | None = None  # when it reached its status (a cancellation's time, say)
+    decided_at: datetime | None = None  # live: when the order was recorded, just before it was sent
 
     @property
     def filled_qty(self) -> Decimal:
@@ -153,10 +153,12 @@ def line_up(live: Sequence[Decision], backtest: Sequence[Decision], *, bar: time
         note = fill_note(a, b, cancelled_by(a, live, bar, cancelled_at_stop))
         sized_by_strategy = a.percent is None and a.notional is None  # a close, or shares the strategy chose
         if sized_by_strategy and a.qty is not None and b.qty is not None and a.qty != b.qty:
-            held = [side.before(a.symbol, a.bar_ts, bar) for side in positions]
-            why = position_note(a.symbol, *held, still_filling(live, a.symbol, a.bar_ts, bar))
-            asked = (f"live asked for {quantity_text(a.qty)} {unit(a.symbol)}, "
-                     f"the backtest {quantity_text(b.qty)} ({why})")
+            # Held when each decided: live when it sent the order (fills come while the worker decides),
+            # Greta at the bar's close.
+            live_held = (positions[0].before(a.symbol, a.decided_at) if a.decided_at is not None
+                         else positions[0].before(a.symbol, a.bar_ts, bar))
+            asked = size_note(a, b, live_held, positions[1].before(b.symbol, b.bar_ts, bar),
+                              still_filling(live, a.symbol, a.bar_ts, bar))
             note = f"{asked}; {note}" if note else asked
         rows.append(_pair(a, b, note))
     return rows

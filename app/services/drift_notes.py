@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 ZERO = Decimal(0)
 NO_BAR = timedelta(0)
-SETTLE = timedelta(seconds=1)  # a bar's close, as the worker's clock and the broker's stamp can differ
+SETTLE = timedelta(seconds=1)  # a decision and the cancellation it made: the broker's stamp may differ
 HOW_IT_ENDED = {"canceled": "was cancelled", "cancelled": "was cancelled", "expired": "expired",
                 "rejected": "was rejected", **dict.fromkeys(("new", "held", "submitted", "accepted",
                                                               "partially_filled"), "is still open")}
@@ -86,17 +86,21 @@ def fill_note(live: Decision, backtest: Decision, cancelled: str | None = None) 
 
 def cancelled_by(order: Decision, live: Sequence[Decision], bar: timedelta, at_stop: Collection[str]) -> str | None:
     """Who cancelled a live order: the run's stop (it lists what it cancelled), or the strategy, which
-    cancels what is still working before its next order on the symbol (the last one decided, its bar
-    closed, by the cancellation). None when neither is known."""
+    cancels what is still working on the symbol just before its next order there: the first later
+    decision made within a second of the cancellation (live: when it was recorded; else its bar's
+    close). None when neither is known."""
     if order.status not in ("canceled", "cancelled"):
         return None
     if order.client_order_id in at_stop:
         return "at the run's stop"
     if order.ended_at is None:
         return None
-    before = [later for later in live if later.symbol == order.symbol and later.bar_ts > order.bar_ts
-              and later.bar_ts + bar <= order.ended_at + SETTLE]
-    return f"by the strategy, before its next order (a {before[-1].side})" if before else None
+    for later in live:
+        if later.symbol == order.symbol and later.bar_ts > order.bar_ts:
+            decided = later.decided_at if later.decided_at is not None else later.bar_ts + bar
+            if abs(decided - order.ended_at) <= SETTLE:
+                return f"by the strategy, before its next order (a {later.side})"
+    return None
 
 
 class Positions:
@@ -131,9 +135,24 @@ def still_filling(live: Sequence[Decision], symbol: str, bar_ts: datetime, bar: 
                                                                   for f in d.fills) for d in live)
 
 
+def held_text(qty: Decimal) -> str:
+    """A position: '36', or 'short 36'."""
+    return quantity_text(qty) if qty >= 0 else f"short {quantity_text(-qty)}"
+
+
 def position_note(symbol: str, live_held: Decimal, backtest_held: Decimal, filling: bool) -> str:
     """'before this bar live held 36 shares, the backtest 0: an earlier order was still filling'."""
-    def amount(qty: Decimal) -> str:
-        return quantity_text(qty) if qty >= 0 else f"short {quantity_text(-qty)}"
-    note = f"before this bar live held {amount(live_held)} {unit(symbol)}, the backtest {amount(backtest_held)}"
+    note = f"before this bar live held {held_text(live_held)} {unit(symbol)}, the backtest {held_text(backtest_held)}"
     return f"{note}: an earlier order was still filling" if filling else note
+
+
+def size_note(live: Decision, backtest: Decision, live_held: Decimal, backtest_held: Decimal, filling: bool) -> str:
+    """Why two matched orders sized by the strategy (a close, say) differ: what each side held when it
+    decided. 'live asked for 67 shares, the backtest 526 (when deciding, live held 67 shares, the
+    backtest 526: an earlier order was still filling)'."""
+    what = unit(live.symbol)
+    held = f"when deciding, live held {held_text(live_held)} {what}, the backtest {held_text(backtest_held)}"
+    if filling:
+        held += ": an earlier order was still filling"
+    return (f"live asked for {quantity_text(live.qty or ZERO)} {what}, the backtest "
+            f"{quantity_text(backtest.qty or ZERO)} ({held})")

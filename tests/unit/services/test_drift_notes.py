@@ -16,12 +16,13 @@ SEC = timedelta(seconds=1)
 
 def decision(bar: int, side: str, qty: str, fills: list[tuple[str, float]], status: str = "filled",
              price: str = "189.97", reject_reason: str | None = None, percent: str | None = "10",
-             ended: float | None = None) -> Decision:
+             ended: float | None = None, decided: float | None = None) -> Decision:
     """A market order decided on the 1-second bar `bar`, filled (qty, seconds after T0) by `fills`."""
     lines = tuple(FillLine(D(q), D(price), D(0), T0 + timedelta(seconds=at)) for q, at in fills)
     return Decision(f"{side}-{bar}", T0 + bar * SEC, "AAPL", side, "market", D(qty), None,
                     None if percent is None else D(percent), None, None, "day",
-                    status, lines, reject_reason, None if ended is None else T0 + timedelta(seconds=ended))
+                    status, lines, reject_reason, None if ended is None else T0 + timedelta(seconds=ended),
+                    None if decided is None else T0 + timedelta(seconds=decided))
 
 
 def test_a_buy_filled_in_part_then_cancelled_is_identical_and_says_how_much_filled():
@@ -58,19 +59,21 @@ def test_a_rejected_buy_says_why_the_broker_refused_it():
     assert bare.note == "live filled 0 of 526 shares (the backtest 525 in 1); it was rejected"
 
 
-def test_closes_of_different_sizes_say_what_each_side_held():
+def test_closes_of_different_sizes_say_what_each_side_held_when_it_decided():
     # The trial's run: live's buy filled 16 of 52 before the strategy's sell cancelled the rest, so its
     # close at bar 5 asks for 16 shares where the backtest's asks for 52. Both close the whole position:
-    # the same request, with the sizes explained.
-    live = [decision(0, "buy", "52", [("6", 1.2), ("5", 2.2), ("5", 3.2)], status="canceled"),
-            decision(5, "sell", "16", [("9", 6.3), ("7", 7.3)], percent=None)]
+    # the same request, with the sizes explained. The last 6 shares filled after bar 5 closed (at 6.3 s)
+    # but before live decided (6.5 s): what it held when it decided is what it asked to sell.
+    live = [decision(0, "buy", "52", [("6", 1.2), ("4", 2.2), ("6", 6.3)], status="canceled"),
+            decision(5, "sell", "16", [("9", 6.8), ("7", 7.3)], percent=None, decided=6.5)]
     backtest = [decision(0, "buy", "52", [("52", 1)]), decision(5, "sell", "52", [("52", 6)], percent=None)]
     rows = line_up(live, backtest, bar=SEC)
     assert [r.status for r in rows] == ["identical", "identical"]
-    assert rows[1].note == ("live asked for 16 shares, the backtest 52 (before this bar live held 16 shares, the "
-                            "backtest 52); live filled 16 of 16 shares in 2 fills (the backtest 52 in 1)")
+    assert rows[1].note == ("live asked for 16 shares, the backtest 52 (when deciding, live held 16 shares, the "
+                            "backtest 52: an earlier order was still filling); live filled 16 of 16 shares in 2 "
+                            "fills (the backtest 52 in 1)")
     same = line_up(live[:1] + [decision(5, "sell", "52", [("52", 6.3)], percent=None)], backtest, bar=SEC)
-    assert same[1].note is None, "equal closes filled alike need no note"
+    assert not same[1].note or "asked for" not in same[1].note, "equal closes need no size note"
 
 
 def test_a_cancelled_rest_says_who_cancelled_it():
@@ -84,6 +87,12 @@ def test_a_cancelled_rest_says_who_cancelled_it():
                             "by the strategy, before its next order (a sell)")
     stopped = line_up(live[:1], backtest[:1], bar=SEC, cancelled_at_stop={"buy-0"})
     assert stopped[0].note.endswith("; the rest was cancelled at the run's stop")
+    # on second bars the next bar's decision is a second later: the first decision within a second of the
+    # cancellation made it (the sell recorded at 6.5 s, not the buy at 7.5 s)
+    racing = [decision(0, "buy", "52", [("16", 1.2)], status="canceled", ended=6.6),
+              decision(5, "sell", "16", [("16", 6.8)], percent=None, decided=6.5),
+              decision(6, "buy", "52", [], status="new", decided=7.5)]
+    assert line_up(racing, backtest, bar=SEC)[0].note.endswith("by the strategy, before its next order (a sell)")
     # cancelled before the sell's bar closed: not the strategy's doing, and no stop says so either
     early = [decision(0, "buy", "52", [("16", 1.2)], status="canceled", ended=4.0), live[1]]
     assert line_up(early, backtest, bar=SEC)[0].note.endswith("; the rest was cancelled")
