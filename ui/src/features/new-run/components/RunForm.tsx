@@ -14,6 +14,7 @@ import type { Mode, RiskLimits, RunCreate, Series, Strategy } from '@/lib/api/ty
 import { isDecimal } from '@/lib/decimal';
 import { defaultTimeframe } from '@/lib/timeframes';
 import { PaperBrokerNote, type PaperAccountView } from './PaperBrokerNote';
+import { SecondBarsNote } from './SecondBarsNote';
 import { EMPTY_RISK, RiskFields, type RiskDraft } from './RiskFields';
 
 export interface RunFormProps {
@@ -173,6 +174,7 @@ export function RunForm({ strategies, series, initialMode = 'backtest', zone, zo
           clearErrors(...Object.keys(patch).map((k) => SETTINGS_ERROR_PATHS[k] ?? k));
         }}
           series={series} showWindow={mode === 'backtest'} zone={zone} zoneLabel={zoneLabel} />
+        <SecondBarsNote mode={mode} timeframe={settings.timeframe} percent={params.percent} />
       </fieldset>
 
       {mode !== 'backtest' ? (
