@@ -8,8 +8,8 @@ identical when the request agrees too (sizing asked for, limit and stop, time in
 broker took both or refused both: a live order rejected (for buying power, say) while the backtest's
 filled is a decision that did not happen live, so the pair is "different". The quantity is shown,
 not matched, because it follows from fills (a close sells what was bought); when two closes differ in
-size, the note says what each side held when it decided. Each row carries a note on why it differs, when there is
-something to say (app/services/drift_notes.py).
+size, the note says what each side held when it decided. Each row carries a note on why it differs,
+when there is something to say (app/services/drift_notes.py).
 """
 
 from __future__ import annotations
@@ -150,18 +150,23 @@ def line_up(live: Sequence[Decision], backtest: Sequence[Decision], *, bar: time
             rows.append(DriftRow("only_live" if b is None else "only_backtest", one.bar_ts, one.symbol, one.side,
                                  one.type, a, b, note=note))
             continue
-        note = fill_note(a, b, cancelled_by(a, live, bar, cancelled_at_stop))
-        sized_by_strategy = a.percent is None and a.notional is None  # a close, or shares the strategy chose
-        if sized_by_strategy and a.qty is not None and b.qty is not None and a.qty != b.qty:
-            # Held when each decided: live when it sent the order (fills come while the worker decides),
-            # Greta at the bar's close.
-            live_held = (positions[0].before(a.symbol, a.decided_at) if a.decided_at is not None
-                         else positions[0].before(a.symbol, a.bar_ts, bar))
-            asked = size_note(a, b, live_held, positions[1].before(b.symbol, b.bar_ts, bar),
-                              still_filling(live, a.symbol, a.bar_ts, bar))
-            note = f"{asked}; {note}" if note else asked
-        rows.append(_pair(a, b, note))
+        notes = (_sizes(a, b, live, positions, bar), fill_note(a, b, cancelled_by(a, live, bar, cancelled_at_stop)))
+        rows.append(_pair(a, b, "; ".join(n for n in notes if n) or None))
     return rows
+
+
+def _sizes(live: Decision, backtest: Decision, decisions: Sequence[Decision], positions: tuple[Positions, Positions],
+           bar: timedelta) -> str | None:
+    """Why two orders the strategy sized itself (a close, say) differ in size: what each side held when
+    it decided, live when it recorded the order (fills land while the worker decides), Greta at the
+    bar's close. None when they ask the same, or were sized by percent or value."""
+    if live.percent is not None or live.notional is not None or None in (live.qty, backtest.qty) \
+            or live.qty == backtest.qty:
+        return None
+    live_held = (positions[0].before(live.symbol, live.decided_at) if live.decided_at is not None
+                 else positions[0].before(live.symbol, live.bar_ts, bar))
+    return size_note(live, backtest, live_held, positions[1].before(backtest.symbol, backtest.bar_ts, bar),
+                     still_filling(decisions, live.symbol, live.bar_ts, bar))
 
 
 def _pair(live: Decision, backtest: Decision, note: str | None) -> DriftRow:
