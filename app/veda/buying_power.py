@@ -22,6 +22,6 @@ def shortfall_detail(mode: str, run_cash: Decimal, account: Account) -> str | No
     if account.buying_power >= run_cash:
         return None
     return (f"the {mode} account's buying power is {money(account.buying_power)}, less than this run's cash of "
-            f"{money(run_cash)} (other runs' positions and open orders hold part of the account, or it holds less "
-            f"than the run): orders sized on the run's cash (a percent of 100 buys with all of it) may be "
+            f"{money(run_cash)}: every {mode} run trades on that one account, and their losses, positions and "
+            f"open orders count against it, so an order sized on this run's whole cash (a percent of 100) may be "
             f"rejected for insufficient buying power")

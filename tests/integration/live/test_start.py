@@ -54,9 +54,9 @@ def test_a_run_with_more_cash_than_the_account_can_spend_is_told_so_at_start(
     [event] = shortfall_events(pg, short)
     assert event["cash"] == "100000.0000" and Decimal(event["buying_power"]) == buying_power
     assert event["detail"] == (
-        f"the paper account's buying power is {buying_power:,.2f}, less than this run's cash of 100,000.00 (other "
-        "runs' positions and open orders hold part of the account, or it holds less than the run): orders sized on "
-        "the run's cash (a percent of 100 buys with all of it) may be rejected for insufficient buying power")
+        f"the paper account's buying power is {buying_power:,.2f}, less than this run's cash of 100,000.00: every "
+        "paper run trades on that one account, and their losses, positions and open orders count against it, so an "
+        "order sized on this run's whole cash (a percent of 100) may be rejected for insufficient buying power")
 
 
 def shortfall_events(pg: Container, run_id: str) -> list[dict]:

@@ -7,7 +7,7 @@ describe('SecondBarsNote', () => {
     expect(secondBarsText('paper', '1Sec', '100')).toBe(
       "On second bars the local exchange fills a market order from about a tenth of each bar's volume: an order for "
       + '100 % of the cash can still be filling at the next signal, and the run will drift from its backtest (its Live '
-      + 'vs backtest tab says where). A percent of a few trades closer to the backtest.');
+      + 'vs backtest tab says where). A smaller percent, a few %, trades closer to the backtest.');
     expect(secondBarsText('paper', '5Sec', '20')).toContain('an order for 20 % of the cash');
   });
 

@@ -13,7 +13,7 @@ export function secondBarsText(mode: string, timeframe: string, percent: RawValu
   if (mode !== 'paper' || !timeframe.endsWith('Sec') || !Number.isFinite(share) || share < LARGE_PERCENT) return null;
   return `On second bars the local exchange fills a market order from about a tenth of each bar's volume: an order `
     + `for ${share} % of the cash can still be filling at the next signal, and the run will drift from its backtest `
-    + `(its Live vs backtest tab says where). A percent of a few trades closer to the backtest.`;
+    + `(its Live vs backtest tab says where). A smaller percent, a few %, trades closer to the backtest.`;
 }
 
 export function SecondBarsNote({ mode, timeframe, percent }: { mode: string; timeframe: string; percent: RawValue | undefined }) {
