@@ -149,5 +149,7 @@ def test_other_parameters_make_other_decisions_and_the_difference_is_signal(
     # make on one bar is (the quantity follows from the fills, drift_match's rule)
     assert not [row for row in report.rows if row.side == "buy" and row.status == "identical"]
     assert summary.identical < summary.decisions, "other parameters make other decisions"
-    assert summary.difference != 0 and abs(summary.signal) > abs(summary.execution)
+    # The difference is signal. The two P&Ls may meet to the cent (CI once saw -6.30 on both sides: 105 shares
+    # losing 6 cents each, 315 losing 2), so a zero difference is allowed, and then nothing is execution either
+    assert abs(summary.signal) > abs(summary.execution) or summary.difference == summary.execution == 0
     assert summary.difference == summary.execution + summary.signal
