@@ -26,6 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import select
 
 from app.veda.ports import Activity
+from app.veda.positions import qty_text
 from app.walle.models import CryptoFee, Fill, Order, Position
 from app.walle.uow import UnitOfWork
 
@@ -152,7 +153,7 @@ def _book(uow: UnitOfWork, mode: str, order: Order, fill: Fill, notice: FeeNotic
         if position.qty == 0:
             position.avg_price = ZERO
         uow.outbox.emit("position.changed", {"run_id": order.run_id, "symbol": order.symbol,
-                                             "qty": str(position.qty)}, run_id=order.run_id)
+                                             "qty": qty_text(position.qty)}, run_id=order.run_id)
     if notice.usd:
         read.cash[order.run_id] = read.cash.get(order.run_id, ZERO) + notice.usd
     read.booked += 1

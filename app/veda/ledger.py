@@ -16,7 +16,7 @@ from sqlalchemy import Numeric, case, func, select, type_coerce
 
 from app.veda.executions import Execution, price_tick
 from app.veda.ports import BrokerOrder, Clock
-from app.veda.positions import ZERO, Holding, apply_fill, cash_fee
+from app.veda.positions import ZERO, Holding, apply_fill, cash_fee, qty_text
 from app.veda.statuses import FINAL, weaver_status
 from app.walle.models import Fill, Order, Position, Run
 from app.walle.uow import UnitOfWork
@@ -159,7 +159,7 @@ class Ledger:
             position.qty, position.avg_price, position.realized_pl = after.qty, after.avg_price, after.realized_pl
             position.mark_price = price
         self.uow.outbox.emit("position.changed", {"run_id": order.run_id, "symbol": order.symbol,
-                                                  "qty": str(after.qty)}, run_id=order.run_id)
+                                                  "qty": qty_text(after.qty)}, run_id=order.run_id)
         if self.on_fill is not None:
             self.on_fill(fill)
 

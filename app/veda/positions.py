@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from app.decimal_text import decimal_text
+
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
 PRICE = Decimal("1e-12")  # prices are stored as NUMERIC(30,12)
+QTY = Decimal("1e-9")  # quantities as NUMERIC(·,9): Alpaca's fractional shares
 
 
 @dataclass(frozen=True)
@@ -15,6 +18,12 @@ class Holding:
     qty: Decimal = ZERO  # negative when short
     avg_price: Decimal = ZERO
     realized_pl: Decimal = ZERO
+
+
+def qty_text(qty: Decimal) -> str:
+    """A position's quantity as the positions endpoint writes it (9 places): an event said "4" for a
+    new position and "16.000000000" for one read back from the database."""
+    return decimal_text(qty.quantize(QTY))
 
 
 def apply_fill(holding: Holding, side: str, qty: Decimal, price: Decimal, fee: Decimal = ZERO) -> Holding:

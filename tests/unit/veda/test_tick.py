@@ -39,9 +39,11 @@ def test_a_tick_places_one_order_recorded_before_it_is_sent_and_books_its_fill(d
     (tick,) = _rows(desk, LiveTick, run_id)
     assert (tick.status, tick.created_at) == ("done", FIRST_BAR + MINUTE + MINUTE / 60)
     with desk.db.read_session() as session:  # each event written with the change it describes, in order
-        kinds = list(session.scalars(select(OutboxEvent.type).where(OutboxEvent.run_id == run_id)
-                                     .order_by(OutboxEvent.seq)))
-    assert kinds[-4:] == ["order.submitted", "position.changed", "order.filled", "live.tick"]
+        events = session.execute(select(OutboxEvent.type, OutboxEvent.payload).where(OutboxEvent.run_id == run_id)
+                                 .order_by(OutboxEvent.seq)).all()
+    assert [kind for kind, _ in events][-4:] == ["order.submitted", "position.changed", "order.filled", "live.tick"]
+    # the quantity as the positions endpoint writes it, 9 places, for a new position as for a stored one
+    assert events[-3][1]["qty"] == "1.000000000"
 
 
 def test_the_same_tick_delivered_again_is_a_duplicate_and_sends_nothing(desk: Desk) -> None:
