@@ -24,8 +24,11 @@ def read_events(
     types: Sequence[str] | None = None,
     limit: int = 1000,
     commands: bool = False,
+    newest_first: bool = False,
 ) -> list[Event]:
-    query = select(OutboxEvent).where(OutboxEvent.seq > after_seq).order_by(OutboxEvent.seq).limit(limit)
+    """`newest_first`: the newest `limit` events after `after_seq`, newest first (a log's latest page)."""
+    order = OutboxEvent.seq.desc() if newest_first else OutboxEvent.seq
+    query = select(OutboxEvent).where(OutboxEvent.seq > after_seq).order_by(order).limit(limit)
     is_command = OutboxEvent.type.startswith(PREFIX, autoescape=True)
     query = query.where(is_command if commands else ~is_command)
     if run_id is not None:

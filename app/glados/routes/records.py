@@ -136,7 +136,8 @@ def equity(run_id: str, query: EquityQuery) -> list[EquityPointOut]:
 def events(run_id: str, query: EventQuery) -> list[EventOut]:
     with services().container.read_session() as session:
         _records(session, run_id)
-        return [EventOut(**e.to_dict()) for e in read_events(session, query.after, run_id=run_id, limit=query.limit)]
+        return [EventOut(**e.to_dict()) for e in read_events(session, query.after, run_id=run_id, types=query.types(),
+                                                              limit=query.limit, newest_first=query.order == "desc")]
 
 
 class ExportQuery(BaseModel):

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
 
 from app.decimal_text import DecimalText
+from app.events.commands import PREFIX as COMMAND_PREFIX
+from app.events.types import REGISTRY
 from app.glados.schemas.common import MAX_SEQ, Out, PageQuery
 from app.glados.schemas.enums import RunMetric
 from app.greta.metrics import unavailable
@@ -199,3 +201,34 @@ class EventQuery(BaseModel):
 
     after: int = Field(0, ge=0, le=MAX_SEQ, description="only events with seq greater than this")
     limit: int = Field(500, ge=1, le=5000)
+    order: Literal["asc", "desc"] = Field("asc", description=(
+        "`asc`: the oldest `limit` events after `after`, oldest first (to follow a log); `desc`: the newest "
+        "`limit`, newest first (a long live run's latest page)"))
+    type: str | None = Field(None, max_length=2000, description=(
+        "only events of these types, comma-separated (`order.filled,position.changed`); a type ending in `.*` "
+        "takes every type it begins (`order.*`)"))
+
+    @field_validator("type")
+    @classmethod
+    def _known_types(cls, value: str | None) -> str | None:
+        if value is not None:
+            event_types(value)  # raises, naming what is not an event type
+        return value
+
+    def types(self) -> list[str] | None:
+        """The event types asked for, the `.*` ones spelled out; None for every type."""
+        return None if self.type is None else event_types(self.type)
+
+
+def event_types(text: str) -> list[str]:
+    """`order.*,run.bars_missed` → the event types they name; ValueError for a name no event has."""
+    known = [t for t in REGISTRY.types() if not t.startswith(COMMAND_PREFIX)]  # commands are no events
+    chosen: list[str] = []
+    for name in (part.strip() for part in text.split(",")):
+        prefix = name[:-1] if name.endswith(".*") else None
+        matched = [t for t in known if (t.startswith(prefix) if prefix else t == name)]
+        if not matched:
+            raise ValueError(f"{name!r} is no event type; the types are {', '.join(known)} (or a prefix such as "
+                             "`order.*`)")
+        chosen += [t for t in matched if t not in chosen]
+    return chosen

@@ -47,10 +47,16 @@ export function useEquity(id: string, points = 2000) {
   });
 }
 
-export function useEvents(id: string) {
+/** The newest EVENT_PAGE events (newest first), of one family (`order`: order.*) or of every family: a live
+ * run logs a tick a bar, so the oldest page of a long run would never show today's events. */
+export const EVENT_PAGE = 1000;
+
+export function useEvents(id: string, family = '', enabled = true) {
   return useQuery({
-    queryKey: keys.run.events(id),
-    queryFn: ({ signal }) => api.get<WeaverEvent[]>(`/runs/${id}/events`, { after: 0, limit: 5000 }, signal),
+    queryKey: [...keys.run.events(id), family],
+    queryFn: ({ signal }) => api.get<WeaverEvent[]>(`/runs/${id}/events`,
+      { order: 'desc', limit: EVENT_PAGE, ...(family ? { type: `${family}.*` } : {}) }, signal),
+    enabled,
   });
 }
 

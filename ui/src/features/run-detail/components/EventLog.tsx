@@ -1,18 +1,21 @@
 import { useMemo, useState } from 'react';
 import { ErrorBanner, EmptyState, Loading } from '@/components/ui/Feedback';
 import { Time } from '@/components/ui/Time';
-import { useEvents } from '../api/run';
+import { formatNumber } from '@/lib/format';
+import { EVENT_PAGE, useEvents } from '../api/run';
 import { eventSummary } from './eventSummary';
 
-/** The run's events, newest first, filterable by family. */
+/** The run's newest events, newest first, filterable by family (filtered by the API, so a family's
+ * events older than the newest page of all events still show). */
 export function EventLog({ runId }: { runId: string }) {
-  const events = useEvents(runId);
   const [family, setFamily] = useState('');
+  const every = useEvents(runId);
+  const chosen = useEvents(runId, family, family !== '');
+  const events = family ? chosen : every;
   const [open, setOpen] = useState<string | null>(null);
-  const families = useMemo(() => [...new Set((events.data ?? []).map((e) => e.type.split('.')[0] ?? ''))].sort(),
-    [events.data]);
-  const rows = useMemo(() => [...(events.data ?? [])].reverse().filter((e) => !family || e.type.startsWith(`${family}.`)),
-    [events.data, family]);
+  const families = useMemo(() => [...new Set([...(every.data ?? []).map((e) => e.type.split('.')[0] ?? ''),
+    ...(family ? [family] : [])])].sort(), [every.data, family]);
+  const rows = events.data ?? [];
 
   if (events.isPending) return <Loading />;
   return (
@@ -24,7 +27,9 @@ export function EventLog({ runId }: { runId: string }) {
           <option value="">all events</option>
           {families.map((f) => <option key={f} value={f}>{f}.*</option>)}
         </select>
-        <span className="muted">{rows.length} events · newest first · click one for its payload</span>
+        <span className="muted" data-testid="event-count">
+          {rows.length >= EVENT_PAGE ? `the newest ${formatNumber(EVENT_PAGE, 0)} events` : `${rows.length} events`}
+          {' '}· newest first · click one for its payload</span>
       </div>
       {rows.length === 0 ? <EmptyState title="No events yet" /> : (
         <div className="table-wrap" style={{ maxHeight: 420 }}>

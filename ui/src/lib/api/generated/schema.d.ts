@@ -1302,6 +1302,19 @@ export interface components {
              * @default 500
              */
             limit?: number;
+            /**
+             * Order
+             * @description `asc`: the oldest `limit` events after `after`, oldest first (to follow a log); `desc`: the newest `limit`, newest first (a long live run's latest page)
+             * @default asc
+             * @enum {string}
+             */
+            order?: "asc" | "desc";
+            /**
+             * Type
+             * @description only events of these types, comma-separated (`order.filled,position.changed`); a type ending in `.*` takes every type it begins (`order.*`)
+             * @default null
+             */
+            type?: string | null;
         };
         /** ExportQuery */
         ExportQuery: {
@@ -4327,6 +4340,10 @@ export interface operations {
                 /** @description only events with seq greater than this */
                 after?: number;
                 limit?: number;
+                /** @description `asc`: the oldest `limit` events after `after`, oldest first (to follow a log); `desc`: the newest `limit`, newest first (a long live run's latest page) */
+                order?: "asc" | "desc";
+                /** @description only events of these types, comma-separated (`order.filled,position.changed`); a type ending in `.*` takes every type it begins (`order.*`) */
+                type?: string | null;
             };
             header?: never;
             path: {
