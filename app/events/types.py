@@ -109,6 +109,17 @@ class BarsMissed(Thin):
     last: str
 
 
+class RunResumed(Thin):
+    """A live run's strategy rebuilt in a worker that did not hold it (a restart, a crash, a deploy):
+    from its saved state (`on_save`) when it has one, then by replaying the bars it had processed."""
+
+    run_id: str
+    last_bar: str  # the last bar it had processed: the next tick trades live
+    bars_replayed: int = Field(ge=0)
+    saved_state: str | None = None  # the bar its loaded on_save() state was saved on
+    mismatches: int = Field(ge=0)  # replayed decisions that differ from the records (run.replay_mismatch each)
+
+
 class BarsImported(Thin):
     symbol: str
     timeframe: str
@@ -194,6 +205,7 @@ def build_registry() -> EventRegistry:
     registry.register("live.tick", TickHandled)
     registry.register("run.replay_mismatch", ReplayMismatched)
     registry.register("run.bars_missed", BarsMissed)
+    registry.register("run.resumed", RunResumed)
     registry.register("run.buying_power_short", BuyingPowerShort)
     registry.register("bars.imported", BarsImported)
     registry.register("kill.activated", KillSwitchActivated)

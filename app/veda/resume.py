@@ -66,26 +66,34 @@ def resume_run(uow_factory: Callable[[], UnitOfWork], broker: Broker, run_id: st
     runner = StrategyRunner(get_strategy(records.strategy), gateway, records.params)
     if records.history.processed:
         replay = ReplayGateway(run_id, records.cash, records.orders, records.fills)
-        mismatches = replay_bars(runner, replay, records)
+        mismatches, replayed = replay_bars(runner, replay, records)
         for mismatch in mismatches:
             log.warning("run %s: replay mismatch on %s (%s): %s", run_id, mismatch.client_order_id, mismatch.kind,
                         mismatch.detail)
-        if mismatches:
-            with uow_factory() as uow:
-                for m in mismatches:
-                    uow.outbox.emit("run.replay_mismatch", {
-                        "run_id": run_id, "client_order_id": m.client_order_id, "kind": m.kind,
-                        "bar_ts": m.bar_ts.isoformat() if m.bar_ts else None, "detail": m.detail[:300]}, run_id=run_id)
-                uow.commit()
+        last_bar = ns_to_datetime(records.history.processed[-1])
+        log.info("run %s resumed after %s: %d bars replayed%s, %d mismatches", run_id, last_bar.isoformat(),
+                 len(replayed), " from its saved state" if records.state else "", len(mismatches))
+        with uow_factory() as uow:  # the user sees that the worker changed, and how the strategy came back
+            for m in mismatches:
+                uow.outbox.emit("run.replay_mismatch", {
+                    "run_id": run_id, "client_order_id": m.client_order_id, "kind": m.kind,
+                    "bar_ts": m.bar_ts.isoformat() if m.bar_ts else None, "detail": m.detail[:300]}, run_id=run_id)
+            uow.outbox.emit("run.resumed", {
+                "run_id": run_id, "last_bar": last_bar.isoformat(), "bars_replayed": len(replayed),
+                "saved_state": records.state[0].isoformat() if records.state else None,
+                "mismatches": len(mismatches)}, run_id=run_id)
+            uow.commit()
         runner.use_gateway(gateway)
         if runner.listening:
             gateway.listen_from(replay.delivered_fills, replay.seen, replay.cutoff)
     return RunContext(runner, gateway, records.history)
 
 
-def replay_bars(runner: StrategyRunner, replay: ReplayGateway, records: Records) -> list[Mismatch]:
+def replay_bars(runner: StrategyRunner, replay: ReplayGateway, records: Records
+                ) -> tuple[list[Mismatch], list[datetime]]:
     """Run the strategy again over the processed bars (after its saved state's bar, if any); the
-    runner's gateway is `replay` while it does. Returns every mismatch with the records."""
+    runner's gateway is `replay` while it does. Returns every mismatch with the records, and the bars
+    replayed."""
     history, delta = records.history, parse_timeframe(records.timeframe).delta
     runner.use_gateway(replay)
     bars = history.processed
@@ -102,7 +110,7 @@ def replay_bars(runner: StrategyRunner, replay: ReplayGateway, records: Records)
         runner.next_seq = 1  # as the tick does: the same ids as the run made
         runner.on_bar(history.frames(bar_ns))
         replayed.append(bar_ts)
-    return replay.mismatches + replay.unmatched(replayed)
+    return replay.mismatches + replay.unmatched(replayed), replayed
 
 
 def load_records(uow: UnitOfWork, run_id: str, before: datetime) -> Records:

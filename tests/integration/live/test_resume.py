@@ -78,6 +78,9 @@ def test_after_a_restart_runs_place_exactly_the_orders_of_an_uninterrupted_twin(
     for name, (resumed, twin) in runs.items():
         assert exchange_orders(exchange, resumed) == exchange_orders(exchange, twin), name
         assert events(pg, resumed, "run.replay_mismatch") == []
+        assert events(pg, resumed, "run.resumed") == [{"run_id": resumed, "last_bar": before[-1].isoformat(),
+                                                       "bars_replayed": 6, "mismatches": 0}]  # no saved state
+        assert events(pg, twin, "run.resumed") == []  # its worker kept it in memory
         mine, theirs = (r.live.contexts[run].runner.strategy for r, run in ((worker, resumed), (live_runtime, twin)))
         assert vars(mine).get("side") == vars(theirs).get("side") and vars(mine).get("bars") == vars(theirs).get("bars")
     assert [side for _, side, _ in exchange_orders(exchange, runs["hold"][0])] == ["buy"]  # bought once
@@ -98,6 +101,9 @@ def test_a_strategy_that_saves_its_state_is_loaded_from_it_not_replayed(
     after = worker.live.contexts[run_id].runner.strategy
     assert after.loaded == {"side": before.side, "bars": 4} and after.bars == 5
     assert events(pg, run_id, "run.replay_mismatch") == []
+    assert events(pg, run_id, "run.resumed") == [{"run_id": run_id, "last_bar": bars[-1].isoformat(),
+                                                  "bars_replayed": 0, "saved_state": bars[-1].isoformat(),
+                                                  "mismatches": 0}]
 
 
 def test_live_ema_and_rsi_equal_a_backtest_over_the_bars_the_run_recorded(
@@ -132,6 +138,7 @@ def test_a_recorded_order_altered_is_a_replay_mismatch_and_nothing_is_sent(
     tick_bars(1, [(worker, run_id)], first=bars[-1] + timedelta(seconds=1))
     (mismatch,) = events(pg, run_id, "run.replay_mismatch")
     assert mismatch["kind"] == "differs" and "side buy" in mismatch["detail"]
+    assert [e["mismatches"] for e in events(pg, run_id, "run.resumed")] == [1]
     assert mismatch["bar_ts"] == bars[1].isoformat()
     assert [bar_seq for bar_seq, _, _ in exchange_orders(exchange, run_id)] == [
         f"{int(b.timestamp())}-1" for b in [*bars, bars[-1] + timedelta(seconds=1)]]  # one per bar, none more

@@ -131,7 +131,7 @@ def test_a_replayed_strategy_remembers_what_it_did_and_makes_the_recorded_orders
     assert len(book.orders) >= 4, "the crossover should have traded"
     rebuilt = StrategyRunner(RememberingCross, book)  # type: ignore[arg-type]
     replay = ReplayGateway(RUN, D(100000), book.orders, book.fills)
-    assert replay_bars(rebuilt, replay, records) == []
+    assert replay_bars(rebuilt, replay, records) == ([], [ns_to_datetime(b) for b in records.history.processed])
     assert (rebuilt.strategy.side, rebuilt.strategy.bars) == (live.strategy.side, live.strategy.bars)
     assert rebuilt.gateway is replay
 
@@ -140,7 +140,7 @@ def test_an_altered_record_is_a_mismatch_of_the_replay() -> None:
     _, book, records = _live_run(RememberingCross)
     altered = [replace(book.orders[1], side="buy" if book.orders[1].side == "sell" else "sell"), *book.orders[2:]]
     replay = ReplayGateway(RUN, D(100000), altered, book.fills)
-    found = replay_bars(StrategyRunner(RememberingCross, book), replay, records)  # type: ignore[arg-type]
+    found, _ = replay_bars(StrategyRunner(RememberingCross, book), replay, records)  # type: ignore[arg-type]
     assert [m.kind for m in found] == ["unrecorded", "differs"]  # the first is gone, the second altered
     assert found[0].client_order_id == book.orders[0].client_order_id
 
@@ -152,7 +152,8 @@ def test_saved_state_is_loaded_and_only_the_bars_after_it_are_replayed() -> None
     records.state = (ns_to_datetime(earlier), {"side": "flat", "bars": 999})
     rebuilt = StrategyRunner(SavingCross, book)  # type: ignore[arg-type]
     replay = ReplayGateway(RUN, D(100000), book.orders, book.fills)
-    replay_bars(rebuilt, replay, records)
+    _, replayed = replay_bars(rebuilt, replay, records)
+    assert replayed == [ns_to_datetime(b) for b in records.history.processed[-3:]]
     assert rebuilt.strategy.loaded == {"side": "flat", "bars": 999}
     assert rebuilt.strategy.bars == 999 + 3  # three bars replayed after the state's bar
     assert saved == {"side": live.strategy.side, "bars": live.strategy.bars}

@@ -10,6 +10,10 @@ export const RUN_STATUS_EVENTS = [
   'run.created', 'run.queued', 'run.started', 'run.completed', 'run.failed', 'run.cancelled',
   'run.stopping', 'run.stopped', 'run.error', 'run.deleted',
 ] as const;
+/** A paper or live run's notices: how it came back after a restart, what it missed, what its start found. */
+export const RUN_NOTICE_EVENTS = [
+  'run.resumed', 'run.bars_missed', 'run.replay_mismatch', 'run.buying_power_short', 'run.orders_cancelled',
+] as const;
 export const ORDER_EVENTS = [
   'order.submitted', 'order.accepted', 'order.partially_filled', 'order.filled', 'order.canceled',
   'order.expired', 'order.rejected', 'order.unknown',
@@ -27,7 +31,7 @@ export const OTHER_EVENTS = [
 ] as const;
 
 /** Every named event the stream sends (EventSource needs a listener per name). */
-export const EVENT_TYPES: readonly string[] = [...RUN_STATUS_EVENTS, ...ORDER_EVENTS, ...SWEEP_EVENTS, ...WALKFORWARD_EVENTS,
+export const EVENT_TYPES: readonly string[] = [...RUN_STATUS_EVENTS, ...RUN_NOTICE_EVENTS, ...ORDER_EVENTS, ...SWEEP_EVENTS, ...WALKFORWARD_EVENTS,
   ...OTHER_EVENTS];
 
 export interface Routing {

@@ -39,4 +39,15 @@ describe('eventSummary', () => {
   it('keeps the other fields as before', () => {
     expect(eventSummary({ payload: { progress: 0.5, bars_done: 120 } })).toBe('50%  bars_done=120');
   });
+
+  it('says how a run came back after a restart, and what it missed, in words', () => {
+    expect(eventSummary({ type: 'run.resumed', payload: { run_id: 'r', last_bar: '2026-12-03T15:00:00Z',
+      bars_replayed: 6, mismatches: 0 } }))
+      .toBe('picked up by a worker that did not hold it: 6 bars replayed, 0 mismatches with the records');
+    expect(eventSummary({ type: 'run.resumed', payload: { run_id: 'r', last_bar: '2026-12-03T15:00:00Z',
+      bars_replayed: 1, saved_state: '2026-12-03T14:59:00Z', mismatches: 1 } }))
+      .toBe('picked up by a worker that did not hold it: 1 bar replayed after its saved state, 1 mismatch with the records');
+    expect(eventSummary({ type: 'run.bars_missed', payload: { run_id: 'r', count: 3, first: 'a', last: 'b' } }))
+      .toBe('3 bars not traded while the run was down');
+  });
 });

@@ -28,8 +28,19 @@ function stopReason(payload: Record<string, unknown>, error: string): string | n
   return known ?? null;
 }
 
-export function eventSummary(event: Pick<WeaverEvent, 'payload'>): string {
+const plural = (n: unknown, one: string, many = `${one}s`) => `${String(n)} ${n === 1 ? one : many}`;
+
+/** Events whose figures read better as a sentence than as key=value pairs. */
+const SENTENCES: Record<string, (p: Record<string, unknown>) => string> = {
+  'run.resumed': (p) => `picked up by a worker that did not hold it: ${plural(p.bars_replayed, 'bar')} replayed`
+    + `${p.saved_state ? ' after its saved state' : ''}, ${plural(p.mismatches, 'mismatch', 'mismatches')} with the records`,
+  'run.bars_missed': (p) => `${plural(p.count, 'bar')} not traded while the run was down`,
+};
+
+export function eventSummary(event: Pick<WeaverEvent, 'payload'> & { type?: string }): string {
   const p = (event.payload ?? {}) as Record<string, unknown>;
+  const sentence = event.type ? SENTENCES[event.type] : undefined;
+  if (sentence) return sentence(p);
   const parts: string[] = [];
   for (const key of KEYS) {
     const v = p[key];
