@@ -187,7 +187,9 @@ class EquityPointOut(Out):
     equity: DecimalText
     cash: DecimalText
     benchmark: DecimalText | None
-    drawdown: float | None = None
+    drawdown: float | None = Field(None, description=(
+        "how far equity stands below its highest point so far, as a fraction ≤ 0 (−0.194: 19.4 % below the "
+        "peak); the run's `max_drawdown_pct` metric is the deepest of these, as a positive percent (19.4)"))
 
 
 class EquityQuery(BaseModel):

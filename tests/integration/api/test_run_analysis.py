@@ -39,6 +39,10 @@ def test_analysis_of_a_daily_backtest_across_two_years(client: FlaskClient, pg: 
 
     curve = client.get(f"/api/v1/runs/{run_id}/equity").get_json()
     assert len(curve) == 500  # the whole curve
+    # each point's drawdown is a fraction below the peak so far; the metric is the deepest, as a positive percent
+    metrics = client.get(f"/api/v1/runs/{run_id}").get_json()["metrics"]
+    assert max(p["drawdown"] for p in curve) == 0.0 and min(p["drawdown"] for p in curve) < 0
+    assert -min(p["drawdown"] for p in curve) * 100 == pytest.approx(metrics["max_drawdown_pct"], rel=1e-9)
     ts = np.array([int(datetime.fromisoformat(p["ts"]).timestamp()) * 10**9 for p in curve], dtype=np.int64)
     equity = np.array([float(p["equity"]) for p in curve])
     days, closes = period_closes(local_days(ts, "UTC"), equity)

@@ -1222,6 +1222,7 @@ export interface components {
             benchmark: string | null;
             /**
              * Drawdown
+             * @description how far equity stands below its highest point so far, as a fraction ≤ 0 (−0.194: 19.4 % below the peak); the run's `max_drawdown_pct` metric is the deepest of these, as a positive percent (19.4)
              * @default null
              */
             drawdown: number | null;
