@@ -27,6 +27,7 @@ from app.greta.specs import FeeSpec, SlippageSpec
 from app.marvin.bars import BarFrame
 from app.marvin.instruments import Instrument, instruments_for
 from app.marvin.market import Market
+from app.marvin.params import ParamError
 from app.marvin.registry import get_strategy
 from app.marvin.runner import StrategyRunner
 from app.marvin.strategy import Strategy
@@ -82,6 +83,9 @@ class Backtest:
         params = self.strategy_cls.validate_params(config.params)
         self.config = config
         self.market = Market.of(data)
+        refusal = self.strategy_cls.symbols_refusal(self.market.symbols)
+        if refusal is not None:  # (the API refuses it at creation; the command line and callers here)
+            raise ParamError({"symbols": refusal})
         self.timeframe = parse_timeframe(self.market.timeframe)
         self.instruments = instruments_for(self.market.symbols, config.asset_class, instruments)
         self.broker = SimBroker(

@@ -51,6 +51,10 @@ class Strategy:
     # it: a subclass that writes its own next() is called on every bar unless it says so again. Not
     # for strategies with on_fill or on_order, which hear about their orders at every bar.
     next_only_when: ClassVar[str | None] = None
+    # True for a strategy that trades every symbol it is given (it reads `self.datas`/`self.symbols`). One that
+    # reads `self.data` trades the first symbol only, so a run giving it several is refused (`symbols_refusal`)
+    # rather than run on the first while the others are silently ignored.
+    multi_symbol: ClassVar[bool] = False
 
     # Wired by the StrategyRunner before init().
     data: Feed
@@ -75,6 +79,16 @@ class Strategy:
         # Parameters become plain instance attributes: reading self.fast in next() costs nothing.
         for key, value in self.validate_params(params or {}).items():
             setattr(self, key, value)
+
+    @classmethod
+    def symbols_refusal(cls, symbols: Sequence[str]) -> str | None:
+        """Why these symbols cannot go to this strategy (several to a one-symbol strategy), or None."""
+        if cls.multi_symbol or len(symbols) <= 1:
+            return None
+        ignored = ", ".join(symbols[1:])
+        return (f"{cls.name or cls.__name__} trades one symbol, the first it is given, so {ignored} would be ignored: "
+                "give one symbol (a sweep or a run per symbol compares them); a strategy of your own that trades "
+                "every symbol it is given says so with `multi_symbol = True`")
 
     # --- parameters -------------------------------------------------------------------------
     @classmethod

@@ -62,6 +62,7 @@ class RunService:
         a twin request with that key committed first: then nothing is created)."""
         cls = strategies.resolve(spec.strategy)
         params = strategies.validate_params(cls, spec.params)
+        strategies.check_symbols(cls, spec.symbols)
         if spec.mode != "backtest" and not self.live_accounts(spec.mode):
             raise NotConfigured(
                 f"{spec.mode} trading is not configured: set WEAVER_ALPACA_{spec.mode.upper()}_KEY_ID and "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from app.marvin import registry
@@ -18,7 +19,7 @@ def describe(cls: Any) -> dict[str, Any]:
         "name": cls.name,
         "description": cls.description,
         "params_schema": cls.param_schema(),
-        "multi_symbol": bool(getattr(cls, "multi_symbol", False)),
+        "multi_symbol": bool(cls.multi_symbol),
     }
 
 
@@ -32,6 +33,13 @@ def resolve(name: str, *, field: str = "strategy") -> Any:
         if exc.available is not None:
             error.details["available"] = exc.available
         raise error from None
+
+
+def check_symbols(cls: Any, symbols: Sequence[str]) -> None:
+    """Several symbols for a strategy that trades one are a 422 at `symbols` (not a run on the first)."""
+    refusal = cls.symbols_refusal(symbols)
+    if refusal is not None:
+        raise ValidationFailed({"symbols": refusal})
 
 
 def find(name: str) -> Any:

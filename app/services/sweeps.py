@@ -132,6 +132,7 @@ class SweepService:
         """Validate and store the sweep `creating`; its cells are the worker's job (`create_cells`).
         `claim`: the request's Idempotency-Key, bound to the sweep in the same transaction."""
         valid, skipped = plan(spec.strategy, spec.grid, spec.params)
+        strategies.check_symbols(strategies.resolve(spec.strategy), spec.symbols)
         settings = spec.model_dump(mode="json", include=set(SETTINGS_FIELDS))
         with self.uow() as uow:
             self.runs.check_data(uow, window_of(spec.strategy, settings))  # no data: a 422 now, not later

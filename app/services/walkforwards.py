@@ -47,7 +47,7 @@ from app.greta.annualise import annualisation, year_instrument
 from app.greta.folds import Fold, FoldSpec, plan_folds
 from app.greta.metrics import ANNUALISED, annualised_shortfall, returns_needed
 from app.greta.serialize import iso  # a sweep's start and end as SweepCreate writes them: "…T00:00:00Z"
-from app.services import idempotency
+from app.services import idempotency, strategies
 from app.services import sweeps as sweep_plans
 from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.services.runs import RunService, now, transition
@@ -72,6 +72,7 @@ class WalkforwardService:
     def create(self, spec: WalkforwardCreate, claim: idempotency.Claim | None = None) -> Walkforward:
         """`claim`: the request's Idempotency-Key, bound to the walk-forward in the same transaction."""
         valid, skipped = sweep_plans.plan(spec.strategy, spec.grid, spec.params)
+        strategies.check_symbols(strategies.resolve(spec.strategy), spec.symbols)
         f = spec.folds
         try:
             fold_spec = FoldSpec.of(f.kind, f.train, f.test, f.step, f.gap, warmup=f.warmup)

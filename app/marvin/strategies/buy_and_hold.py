@@ -9,6 +9,7 @@ from app.marvin.strategy import Strategy
 class BuyAndHold(Strategy):
     name = "buy_and_hold"
     description = "Buy every symbol with an equal share of equity on the first bar and hold to the end."
+    multi_symbol = True
 
     percent = Float(100.0, min=1.0, max=100.0, description="Share of equity invested, split equally")
 

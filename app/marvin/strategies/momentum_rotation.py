@@ -13,6 +13,7 @@ class MomentumRotation(Strategy):
     name = "momentum_rotation"
     description = ("Every `every` bars rank symbols by their `lookback` return and hold the top `top` in equal "
                    "weights (sized at entry); positions that drop out of the top are closed.")
+    multi_symbol = True
 
     lookback = Int(20, min=1, max=1000, description="Bars over which the return is measured")
     every = Int(20, min=1, max=1000, description="Rebalance every this many bars")

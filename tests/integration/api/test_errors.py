@@ -48,6 +48,8 @@ def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
     ({**GOOD, "mode": "live"}, "mode", "no live Alpaca account"),
     ({**GOOD, "surprise": 1}, "surprise", "Extra inputs"),
     ({**GOOD, "fees": {"model": "percent"}}, "fees", "rate is required"),
+    ({**GOOD, "symbols": ["AAPL", "MSFT", "SPY"]}, "symbols",
+     "sma_cross trades one symbol, the first it is given, so MSFT, SPY would be ignored"),
 ])
 def test_bad_run_requests_are_refused_at_the_field_and_write_nothing(
     client: FlaskClient, pg: Container, payload: dict[str, Any], field: str, text: str
@@ -114,3 +116,21 @@ def test_correlation_id_from_the_client_is_echoed(client: FlaskClient) -> None:
     response = client.get("/api/v1/runs/nope", headers={"X-Correlation-ID": "trace-abc.123"})
     assert response.headers["X-Correlation-ID"] == "trace-abc.123"
     assert response.get_json()["correlation_id"] == "trace-abc.123"
+
+
+def test_a_sweep_or_walk_forward_of_a_one_symbol_strategy_on_several_symbols_is_refused_at_symbols(
+    client: FlaskClient, pg: Container
+) -> None:
+    for symbol in ("AAPL", "MSFT"):
+        store_daily_bars(pg, symbol)
+    several = {**GOOD, "symbols": ["AAPL", "MSFT"], "params": {"slow": 20}, "grid": {"fast": [5, 10]}}
+    walk = {**several, "folds": {"kind": "rolling", "train": 100, "test": 50}, "objective": "total_return_pct"}
+    for path, body in (("/api/v1/sweeps", several), ("/api/v1/walkforwards", walk)):
+        refused = assert_error(client.post(path, json=body), 422, "validation_failed")
+        assert refused["details"]["fields"]["symbols"].startswith(
+            "sma_cross trades one symbol, the first it is given, so MSFT would be ignored: give one symbol"), path
+    assert nothing_written(pg)
+    rotation = {**several, "strategy": "buy_and_hold", "params": {}, "grid": {"percent": [50.0, 100.0]}}
+    assert client.post("/api/v1/sweeps", json=rotation).status_code == 201  # it trades every symbol it is given
+    catalog = {s["name"]: s["multi_symbol"] for s in client.get("/api/v1/strategies").get_json()}
+    assert catalog["momentum_rotation"] and catalog["buy_and_hold"] and not catalog["sma_cross"]

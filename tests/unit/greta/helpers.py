@@ -26,6 +26,8 @@ def scripted(actions: dict[int, Action | list[Action]], name: str = "scripted") 
     """A strategy that runs `actions[i]` on bar i (the bar's close) and records what the verbs returned."""
 
     class Scripted(Strategy):
+        multi_symbol = True  # the actions name the symbol they trade
+
         def init(self) -> None:
             self.returned: list[Any] = []
 

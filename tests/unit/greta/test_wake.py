@@ -75,6 +75,7 @@ class PairWatcher(Strategy):
 
     name = "pair_watcher"
     next_only_when = "signal"
+    multi_symbol = True
 
     def init(self) -> None:
         close = self.datas["AAA"].close
