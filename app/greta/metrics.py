@@ -125,10 +125,14 @@ def _drawdown_duration(equity: np.ndarray, ts: np.ndarray) -> Metrics:
         return {"max_drawdown_bars": 0, "max_drawdown_seconds": 0.0}
     peak = np.maximum.accumulate(equity)
     at_peak = np.flatnonzero(equity >= peak)  # bars that set or match the running high
-    # A drawdown runs from one peak bar to the next one (or to the end when never regained).
+    # A drawdown runs from one peak bar to the next one (or to the end when never regained); two peak bars
+    # side by side had none between them (a flat curve is never in drawdown: 0 bars, not 1).
     ends = np.append(at_peak[1:], len(equity) - 1)
     lengths = ends - at_peak
+    lengths[:-1][lengths[:-1] == 1] = 0
     longest = int(np.argmax(lengths))
+    if not lengths[longest]:
+        return {"max_drawdown_bars": 0, "max_drawdown_seconds": 0.0}
     start, end = int(at_peak[longest]), int(ends[longest])
     return {"max_drawdown_bars": int(lengths[longest]), "max_drawdown_seconds": float(ts[end] - ts[start]) / 1e9}
 

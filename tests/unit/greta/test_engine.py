@@ -13,6 +13,8 @@ from app.greta import Backtest, BacktestCancelled, BacktestConfig, run_backtest
 from app.greta.data import synthetic_bars
 from app.greta.records import FillRecord, OrderRecord, TradeRecord
 from app.marvin import list_strategies
+from app.marvin.params import ParamError
+from app.marvin.registry import get_strategy
 from tests.unit.greta.helpers import daily, run
 
 D = Decimal
@@ -83,6 +85,17 @@ def test_metrics_on_a_small_known_run():
     assert metrics["profit_factor"] is None  # no losing trade
 
 
+def test_a_run_never_below_its_peak_has_no_drawdown_and_a_one_bar_dip_lasts_two():
+    flat = run([FLAT] * 6, {})  # no trade: equity 10,000 on every bar
+    assert (flat.metrics["max_drawdown_pct"], flat.metrics["max_drawdown_bars"],
+            flat.metrics["max_drawdown_seconds"]) == (0.0, 0, 0.0)
+    dip = [FLAT, FLAT, (100.0, 101.0, 94.0, 95.0), FLAT, (100.0, 101.0, 99.0, 100.0)]
+    regained = run(dip, {0: lambda s: s.buy(size=10)})  # bought at 100: 10,000 → 9,950 → 10,000
+    assert regained.metrics["max_drawdown_bars"] == 2  # from bar 1 (the peak) to bar 3, where it is regained
+    ts = regained.equity.ts
+    assert regained.metrics["max_drawdown_seconds"] == (ts[3] - ts[1]) / 1e9 > 0
+
+
 def test_equity_curve_has_one_point_per_bar_with_cash_and_benchmark():
     result = sma_result(bars=300)
     points = result.equity.points()
@@ -112,13 +125,26 @@ def test_cancel_is_polled_between_chunks_and_stops_the_run():
 
 
 @pytest.mark.parametrize("strategy", [cls.name for cls in list_strategies()])
-def test_every_builtin_strategy_runs_on_several_symbols(strategy):
+def test_every_builtin_strategy_runs_on_the_symbols_it_trades(strategy):
     data = [synthetic_bars(s, 400, seed=i) for i, s in enumerate(["AAA", "BBB", "CCC", "DDD"])]
     params = {"momentum_rotation": {"lookback": 10, "every": 5, "top": 2},
               "rsi_reversion": {"oversold": 45.0, "exit_level": 55.0}}.get(strategy, {})
-    result = run_backtest(BacktestConfig(strategy, params, cash=D("100000")), data)
+    several = get_strategy(strategy).multi_symbol
+    result = run_backtest(BacktestConfig(strategy, params, cash=D("100000")), data if several else data[:1])
     assert result.bars == 400 and len(result.fills) > 0
     assert all(o.status != "rejected" for o in result.orders), [o.reject_reason for o in result.orders]
+    assert {f.symbol for f in result.fills} == ({"AAA", "BBB", "CCC", "DDD"} if several else {"AAA"})
+
+
+def test_a_one_symbol_strategy_given_several_is_refused_not_run_on_the_first():
+    assert {cls.name for cls in list_strategies() if cls.multi_symbol} == {"buy_and_hold", "momentum_rotation"}
+    data = [synthetic_bars(s, 400, seed=i) for i, s in enumerate(["AAA", "BBB", "CCC"])]
+    with pytest.raises(ParamError) as refused:
+        run_backtest(BacktestConfig("sma_cross", cash=D("100000")), data)
+    assert refused.value.errors == {"symbols": (
+        "sma_cross trades one symbol, the first it is given, so BBB, CCC would be ignored: give one symbol (a sweep "
+        "or a run per symbol compares them); a strategy of your own that trades every symbol it is given says so "
+        "with `multi_symbol = True`")}
 
 
 def test_momentum_rotation_holds_the_top_symbols_in_equal_weight():
