@@ -60,6 +60,10 @@ def robustness(run_id: str, resamples: int, seed: int, ruin: float, method: str,
     show_robustness(result, as_json)
 
 
+CLOSED_TRADES = ("each path is equity after each closed trade: its drawdowns are of closed trades only, shallower "
+                 "than the run's own max drawdown, which marks open positions at every bar")
+
+
 def show_robustness(result: RunRobustness, as_json: bool, subject: str = "run") -> None:
     """Every figure as JSON (as the API's body), or the tables."""
     if as_json:
@@ -74,6 +78,7 @@ def print_robustness(result: RunRobustness, console: Console, subject: str = "ru
                   f"{result.resamples:,} resamples, seed {result.seed}", highlight=False)
     if result.note:
         console.print(f"note: {result.note}", highlight=False)
+    console.print(CLOSED_TRADES, highlight=False)
     for mc in result.monte_carlo:
         console.print(_monte_carlo_table(mc))
     entry = result.random_entry

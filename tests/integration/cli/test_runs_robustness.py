@@ -40,6 +40,7 @@ def test_the_table_shows_the_percentiles_ruin_and_p_value(pg: Container, cli_env
     assert f"run {run_id}: {expected.trades} trades from $10,000.00, 300 resamples, seed 4" in out
     boot, shuffle = expected.monte_carlo
     assert "bootstrap: trades drawn with replacement" in out and "shuffle: the same trades reordered" in out
+    assert "each path is equity after each closed trade" in " ".join(out.split())  # (wrapped to the terminal)
     boot_row = next(line for line in out.splitlines() if line.startswith("│ final equity"))
     for value in (boot.final_equity.p5, boot.final_equity.p50, boot.final_equity.p95):
         assert f"${value:,.2f}" in boot_row

@@ -117,6 +117,8 @@ describe('RobustnessPanel', () => {
       .toHaveTextContent("The strategy's return of 12.35% beat 97.0% of 1,000 random-entry runs (p = 0.03): unlikely "
         + 'to be luck of timing.');
     expect(screen.queryByTestId('robustness-note')).not.toBeInTheDocument();
+    // the paths' drawdowns are of closed trades: the page says why they differ from the run's own
+    expect(screen.getByTestId('robustness-results')).toHaveTextContent('Each path is equity after each closed trade');
 
     const bins = within(screen.getByTestId('drawdown-histogram-bootstrap')).getAllByTestId('drawdown-bin');
     expect(bins.map((b) => b.textContent)).toEqual(['0.0 to −10.0%600', '−10.0 to −20.0%390', '−20.0 to −30.0%10']);

@@ -98,7 +98,8 @@ function Results({ data }: { data: Robustness }) {
     <div data-testid="robustness-results" style={{ marginTop: 12 }}>
       <p className="dim" style={{ margin: '0 0 8px' }}>
         {formatCount(data.trades)} trades from {formatEquity(data.start_equity)}; {formatCount(data.resamples)} paths
-        per test, seed {data.seed}.
+        per test, seed {data.seed}. Each path is equity after each closed trade, so its drawdowns are of closed
+        trades only and read shallower than the run&apos;s own max drawdown, which marks open positions at every bar.
       </p>
       {data.note ? <p className="muted" data-testid="robustness-note">Note: {data.note}.</p> : null}
       <section aria-labelledby="random-entry-title" data-testid="random-entry">
