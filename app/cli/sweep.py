@@ -25,6 +25,7 @@ from app.cli.grid_option import parse_grid, parse_params
 from app.cli.metric_text import metric_text
 from app.cli.outputs import check_file_target, wrote_file
 from app.cli.progress import progress_bar
+from app.cli.skipped_cells import skipped_lines
 from app.greta.engine import run_backtest
 from app.greta.metrics import unavailable
 from app.marvin import ParamError, get_strategy, load_strategy
@@ -96,8 +97,8 @@ def sweep(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ..
     Console().print(table)
     for reason in _withheld(ranked, sort_by):
         click.echo(f"{sort_by} is withheld (–): {reason}")
-    for texts, reason in skipped:
-        click.echo(f"skipped {', '.join(f'{k}={v}' for k, v in texts.items())}: {reason}")
+    for line in skipped_lines(skipped):
+        click.echo(line)
     if json_path is not None:
         document = {"strategy": strategy_name, "grid": grid, "sort": sort_by,
                     "cells": [{"params": values, "metrics": metrics} for values, metrics in ranked],

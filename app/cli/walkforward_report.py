@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from app.cli.metric_text import DASH, METRICS, NOT_ENOUGH_DATA, metric_text, number
+from app.cli.skipped_cells import skipped_lines
 from app.glados.routes.walkforwards import FoldOut, WalkforwardOut
 from app.greta.metrics import unavailable
 
@@ -64,7 +65,7 @@ def print_walkforward(console: Console, wf: WalkforwardOut) -> None:
 def skipped_cell_lines(wf: WalkforwardOut) -> list[str]:
     """The grid's cells no fold tried, with why (their parameters break the strategy's rules), as
     `weaver sweep` lists them."""
-    return [f"skipped {', '.join(f'{k}={v}' for k, v in cell.params.items())}: {cell.reason}" for cell in wf.skipped]
+    return skipped_lines((cell.params, cell.reason) for cell in wf.skipped)
 
 
 def header(wf: WalkforwardOut) -> list[str]:

@@ -367,10 +367,10 @@ def test_run_and_show_list_the_grid_cells_skipped_with_the_reason(pg: Container,
     queued = weaver(env, *RUN[:5], "fast=5,8,30", *RUN[6:], "--no-wait")  # fast=30 is never below slow
 
     assert queued.exit_code == 0, queued.output
-    skipped = ["skipped fast=30, slow=20: must be less than slow", "skipped fast=30, slow=30: must be less than slow"]
-    assert queued.stdout.splitlines()[2:4] == skipped, queued.stdout
+    skipped = ["skipped 2 cells (fast=30, slow=20; fast=30, slow=30): must be less than slow"]  # one line a reason
+    assert queued.stdout.splitlines()[2:3] == skipped, queued.stdout
     shown = weaver(env, "walkforward", "show", queued_id(queued)).stdout
-    assert shown.splitlines()[-2:] == skipped, shown
+    assert shown.splitlines()[-1:] == skipped, shown
 
 
 def test_an_unknown_or_short_id_exits_2_with_what_to_type(pg: Container, env: dict[str, str | None]) -> None:

@@ -33,3 +33,11 @@ def test_a_rule_between_parameters_still_only_skips_the_cells_that_break_it():
     assert ran.exit_code == 0, ran.output
     assert "sma_cross: 1 cells ranked by sharpe" in ran.output
     assert "skipped fast=40, slow=30: fast: must be less than slow" in ran.output
+
+
+def test_cells_a_rule_skips_are_listed_once_under_their_reason():
+    ran = sweep("--grid", "fast=10,30,40", "--grid", "slow=20,25")
+    assert ran.exit_code == 0, ran.output
+    assert ran.output.count("must be less than slow") == 1
+    assert ("skipped 4 cells (fast=30, slow=20; fast=30, slow=25; fast=40, slow=20; fast=40, slow=25): "
+            "fast: must be less than slow") in ran.output
