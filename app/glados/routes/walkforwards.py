@@ -38,7 +38,8 @@ class SkippedFoldOut(BaseModel):
 
 
 class FoldOut(Out):
-    index: int
+    index: int = Field(description="the fold's place, from 0; the page, the CLI and the fold sweeps' names count "
+                                   "from 1 (index 4 is \"fold 5\")")
     train_first: datetime
     train_last: datetime
     test_first: datetime

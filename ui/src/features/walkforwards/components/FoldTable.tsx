@@ -62,7 +62,8 @@ export function FoldTable({ wf, timeframe }: { wf: Walkforward; timeframe: strin
               <td className="wrap" style={{ minWidth: 150 }} data-testid="fold-params">
                 {f.params ? <span className="mono">{describeParams(f.params, swept)}</span>
                   : f.reason ? <span className="muted" data-testid="fold-reason">no cell: {f.reason}</span>
-                    : <span className="dim">not chosen yet</span>}
+                    : <span className="dim">{wf.status === 'cancelled' || wf.status === 'failed' ? `not chosen: ${wf.status}`
+                      : 'not chosen yet'}</span>}
               </td>
               <td className="num">{f.params ? metric(f.in_sample_metrics, objective) : '—'}</td>
               <td className="num" data-testid="fold-oos-return">

@@ -5,6 +5,7 @@ import type { Metrics } from '@/lib/api/types';
 import type { Walkforward } from '../api/types';
 import { efficiencyMeaning } from './efficiency';
 import { describeParams, sweptParams } from './params';
+import { foldList, foldsLeftUnfinished } from './unfinished';
 
 // links inside a sentence are told apart from it by more than their colour
 const UNDERLINED = { textDecoration: 'underline' } as const;
@@ -23,6 +24,16 @@ const ROWS = ['total_return', 'cagr', 'sharpe', 'sortino', 'max_drawdown', 'vola
 export function ResultPanel({ wf }: { wf: Walkforward }) {
   const { result, contrast } = wf;
   if (!result) {
+    const left = foldsLeftUnfinished(wf);
+    if (left.length) {
+      return (
+        <p className="muted" data-testid="result-unfinished">
+          No stitched result: the walk-forward was {wf.status} before {foldList(left)} had {left.length === 1 ? 'its' : 'their'}
+          {' '}out-of-sample run, so no honest figure covers the whole window. The finished folds&apos; runs are kept in
+          the table below.
+        </p>
+      );
+    }
     return <p className="muted" data-testid="result-waiting">The stitched result comes once every fold&apos;s out-of-sample run has finished.</p>;
   }
   const cell = (metrics: Metrics | undefined, key: string) => {

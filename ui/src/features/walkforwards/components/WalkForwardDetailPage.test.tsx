@@ -70,6 +70,23 @@ describe('WalkForwardDetailPage', () => {
     post.mockReset();
   });
 
+  it('says a cancelled walk-forward has no stitched result, which folds it lacks, and what its curve leaves out', async () => {
+    const cut: Walkforward = {
+      ...DONE, status: 'cancelled', result: null,
+      folds: [fold(0, { fast: 5, slow: 40 }), fold(1, { fast: 10, slow: 20 }, { oos_status: 'cancelled', oos_metrics: {} }),
+        fold(2, null, { reason: null, cells_done: 2, cells_cancelled: 2 }), fold(3, null)],
+    };
+    renderPage(cut);
+    expect(await screen.findByTestId('result-unfinished')).toHaveTextContent(
+      "No stitched result: the walk-forward was cancelled before folds 2 and 3 had their out-of-sample run");
+    expect(screen.queryByTestId('result-waiting')).toBeNull();
+    expect(await screen.findByTestId('equity-unfinished')).toHaveTextContent(
+      'the curve chains only the folds that finished and leaves those test windows out');
+    const params = screen.getAllByTestId('fold-params').map((cell) => cell.textContent);
+    expect(params[2]).toBe('not chosen: cancelled');
+    expect(params[3]).toBe('no cell: no cell made 3 trades');  // a fold with no eligible cell is not one cancel cut short
+  });
+
   it('shows a completed walk-forward: folds with their choice or reason, the stitched result beside the contrast', async () => {
     renderPage(DONE);
     expect(await screen.findByTestId('walkforward-status')).toHaveAttribute('data-status', 'completed');

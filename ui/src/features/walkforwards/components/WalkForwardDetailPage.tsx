@@ -11,6 +11,7 @@ import { FoldTimeline } from './FoldTimeline';
 import { ResultPanel } from './ResultPanel';
 import { StabilityPanel } from './StabilityPanel';
 import { WalkForwardHeader } from './WalkForwardHeader';
+import { foldList, foldsLeftUnfinished } from './unfinished';
 
 export function WalkForwardDetailPage() {
   const { walkforwardId = '' } = useParams();
@@ -24,6 +25,7 @@ export function WalkForwardDetailPage() {
 
   if (query.isPending) return <Loading />;
   if (query.error || !wf) return <ErrorBanner error={query.error} title="The walk-forward could not be loaded" />;
+  const unfinished = foldsLeftUnfinished(wf);
   const timeframe = typeof wf.settings.timeframe === 'string' ? wf.settings.timeframe : '1Day';
 
   return (
@@ -34,6 +36,13 @@ export function WalkForwardDetailPage() {
       </Panel>
       <Panel title="Out-of-sample equity" testId="equity-panel">
         <ErrorBanner error={equity.error} />
+        {equity.data && unfinished.length ? (
+          <p className="muted" data-testid="equity-unfinished">
+            The walk-forward was {wf.status} before {foldList(unfinished)} had {unfinished.length === 1 ? 'its' : 'their'}
+            {' '}out-of-sample run: the curve chains only the folds that finished and leaves {unfinished.length === 1
+              ? 'that test window' : 'those test windows'} out.
+          </p>
+        ) : null}
         {equity.data ? <EquityComparison equity={equity.data} zone={zone} timeframe={timeframe} />
           : equity.error ? null
             // asked for (a fold has its out-of-sample run) and not here yet: it is loading, not waiting for runs

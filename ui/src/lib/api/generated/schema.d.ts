@@ -1378,7 +1378,10 @@ export interface components {
         };
         /** FoldOut */
         FoldOut: {
-            /** Index */
+            /**
+             * Index
+             * @description the fold's place, from 0; the page, the CLI and the fold sweeps' names count from 1 (index 4 is "fold 5")
+             */
             index: number;
             /**
              * Train First
