@@ -30,6 +30,7 @@ from app.cli.metric_text import metric_rows, pct
 from app.cli.outputs import check_file_target, check_folder_target, check_suffix, wrote_file, wrote_folder
 from app.cli.progress import progress_bar
 from app.cli.stored_frames import load_stored_frames
+from app.cli.window import in_window, window_options
 from app.clock.timeframes import TimeframeError
 from app.config import SettingsError, load_settings
 from app.greta.data import load_csv, parse_synthetic
@@ -118,6 +119,7 @@ def store_result(result: BacktestResult, run_id: str) -> str:
 @click.option("--check-lookahead", "lookahead", type=click.IntRange(min=1), is_flag=False, flag_value=DEFAULT_BUDGET,
               default=None, metavar="[N]", help="Re-run on data truncated at up to N bars with orders (and N/4 "
               f"without) to detect lookahead bias; alone, N={DEFAULT_BUDGET}.")
+@window_options
 @click.option("--warmup", type=click.IntRange(min=0), default=0, show_default=True, metavar="BARS",
               help="Leading bars that only feed the indicators: no trading on them, and the result starts after "
                    "them (as a walk-forward's out-of-sample run).")
@@ -127,8 +129,8 @@ def store_result(result: BacktestResult, run_id: str) -> str:
 def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path, ...], symbols: tuple[str, ...],
              synthetic: tuple[str, ...], timeframe: str | None, cash: str, fees: str, slippage: str, fractional: bool,
              allow_short: bool, asset_class: str, json_path: Path | None, parquet_dir: Path | None,
-             out_path: Path | None, out_format: str | None, lookahead: int | None, warmup: int, close_at_end: bool,
-             quiet: bool) -> None:
+             out_path: Path | None, out_format: str | None, lookahead: int | None, start: str | None,
+             end: str | None, warmup: int, close_at_end: bool, quiet: bool) -> None:
     """Backtest a strategy on historical or synthetic bars."""
     console = Console()
     json_paths, parquet_dirs = [p for p in (json_path,) if p], [p for p in (parquet_dir,) if p]
@@ -143,6 +145,7 @@ def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
     try:
         config, frames = _prepare(strategy_name, params, data_files, symbols, synthetic, timeframe, cash, fees,
                                   slippage, fractional, allow_short)
+        frames = in_window(frames, start, end)
         config = replace(config, asset_class=asset_class)
         result = _run(config, frames, quiet, warmup=warmup, close_at_end=close_at_end)
         report = _check(config, frames, lookahead, quiet) if lookahead is not None else None

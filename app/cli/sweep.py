@@ -26,6 +26,7 @@ from app.cli.metric_text import metric_text
 from app.cli.outputs import check_file_target, wrote_file
 from app.cli.progress import progress_bar
 from app.cli.skipped_cells import skipped_lines
+from app.cli.window import in_window, window_options
 from app.greta.engine import run_backtest
 from app.greta.metrics import unavailable
 from app.marvin import ParamError, get_strategy, load_strategy
@@ -54,14 +55,15 @@ COLUMNS = ("total_return_pct", "sharpe", "max_drawdown_pct", "trades", "win_rate
 @click.option("--fractional", is_flag=True)
 @click.option("--allow-short", is_flag=True)
 @asset_class_option
+@window_options
 @click.option("--sort", "sort_by", default="sharpe", show_default=True, help="Metric to rank cells by (best first).")
 @click.option("--ascending", is_flag=True, help="Rank smallest first (e.g. for max_drawdown_pct).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Write every cell.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def sweep(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ...], data_files: tuple[Path, ...],
           symbols: tuple[str, ...], synthetic: tuple[str, ...], timeframe: str | None, cash: str, fees: str,
-          slippage: str, fractional: bool, allow_short: bool, asset_class: str, sort_by: str, ascending: bool,
-          json_path: Path | None, quiet: bool) -> None:
+          slippage: str, fractional: bool, allow_short: bool, asset_class: str, start: str | None, end: str | None,
+          sort_by: str, ascending: bool, json_path: Path | None, quiet: bool) -> None:
     """Backtest every combination of the --grid values and rank the results."""
     grid = parse_grid(grid_items)
     if json_path is not None:
@@ -70,6 +72,7 @@ def sweep(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ..
     try:
         config, frames = _prepare(strategy_name, (), data_files, symbols, synthetic, timeframe, cash, fees, slippage,
                                   fractional, allow_short)
+        frames = in_window(frames, start, end)
         config = replace(config, asset_class=asset_class)
         strategy = load_strategy(strategy_name) if ":" in strategy_name else get_strategy(strategy_name)
         _refuse_bad_names_and_values(strategy_name, strategy.param_specs, grid, fixed)

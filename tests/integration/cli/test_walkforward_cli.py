@@ -29,6 +29,7 @@ from app.glados.routes.walkforwards import WalkforwardOut, walkforward_out
 from app.services.runs import RunService
 from app.services.walkforwards import WalkforwardService
 from app.walle.models import Run, Sweep, Walkforward
+from app.walle.repositories import RunRepository
 from tests.conftest import TEST_TOKEN
 from tests.integration.workers.test_walkforward import MIN_TRADES, store_walk
 from workers.heartbeat import SCHEDULER, RedisHeartbeats
@@ -409,3 +410,24 @@ def test_workers_are_judged_by_their_redis_heartbeats_and_a_standalone_by_its_lo
                                      "to run it")
     (tmp_path / "standalone.lock").write_text(str(os.getpid()))
     assert idle_reason(embedded) is None
+
+
+def test_a_folds_out_of_sample_run_is_redone_on_the_stored_bars_with_start_and_end(
+        pg: Container, env: dict[str, str | None], tmp_path: Path) -> None:
+    store_walk(pg)
+    wf_id = queued_id(weaver(env, *RUN, "--no-wait"))
+    execute(pg, wf_id)
+    wf = read_model(pg, wf_id)
+    for fold in wf.folds:
+        with pg.read_session() as session:
+            run = session.get(Run, fold.oos_run_id)
+            stored = RunRepository(session).metrics([run.id])[run.id]
+        out = tmp_path / f"fold-{fold.index}.json"
+        params = [arg for name, value in run.params.items() for arg in ("--param", f"{name}={value}")]
+        alone = weaver(env, "backtest", "--strategy", "sma_cross", *params, "--symbol", "AAPL", "--timeframe", "1Day",
+                       "--cash", "10000", "--start", run.start_at.isoformat(), "--end", run.end_at.date().isoformat(),
+                       "--warmup", str(run.options["warmup"]), "--close-at-end", "--json", str(out), "--quiet")
+        assert alone.exit_code == 0, alone.output
+        metrics = json.loads(out.read_text())["metrics"]
+        assert metrics["bars"] == stored["bars"] == 50  # the test window, after its 40 warm-up bars
+        assert (metrics["final_equity"], metrics["trades"]) == (stored["final_equity"], stored["trades"]), fold.index
