@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 ZERO = Decimal(0)
 CONFIRM_POLLS = 6  # asks for a cancelled order's state before the close is sent anyway
 CONFIRM_WAIT = 0.05  # seconds between them (a one-second bar's tick has the second for everything)
+REVERSAL_POLLS = 8  # asks for a close's fill before the order reversing through it is given up
+REVERSAL_WAIT_SECONDS = round((REVERSAL_POLLS - 1) * CONFIRM_WAIT, 2)
 
 
 @dataclass(frozen=True)
@@ -113,3 +115,20 @@ def confirm_cancels(broker: Broker, cids: list[str], pause: Callable[[float], No
     else:
         log.warning("cancels of %s not confirmed by the broker; closing at the holding known", ", ".join(waiting))
     return found
+
+
+def confirm_fills(broker: Broker, cid: str, pause: Callable[[float], None] = time.sleep) -> BrokerOrder | None:
+    """The broker's word on a close just sent (by client_order_id), asked again while it is still working,
+    up to REVERSAL_POLLS times: its last state, or None when the broker could not say."""
+    snapshot: BrokerOrder | None = None
+    for attempt in range(REVERSAL_POLLS):
+        if attempt:
+            pause(CONFIRM_WAIT)
+        try:
+            snapshot = broker.order_by_client_id(cid) or snapshot
+        except BrokerError as exc:
+            log.warning("order %s: could not see whether it filled (%s)", cid, exc.message)
+            continue
+        if snapshot is not None and weaver_status(snapshot.status) not in OPEN:
+            break
+    return snapshot

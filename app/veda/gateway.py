@@ -28,7 +28,15 @@ from app.marvin.gateway import OrderRequest, client_order_id
 from app.marvin.instruments import Instrument, InstrumentError
 from app.veda.alpaca import BrokerError, BrokerRejected
 from app.veda.book import Book, RunFacts, load_book
-from app.veda.closing import Close, cancelled, confirm_cancels, in_the_way, open_on_symbol
+from app.veda.closing import (
+    REVERSAL_WAIT_SECONDS,
+    Close,
+    cancelled,
+    confirm_cancels,
+    confirm_fills,
+    in_the_way,
+    open_on_symbol,
+)
 from app.veda.crypto_fees import CryptoSale, account_holdings, holding
 from app.veda.executions import Execution, wants_exact
 from app.veda.ledger import Ledger
@@ -261,6 +269,7 @@ class LiveGateway(OrderEvents, RunReads):
         cancels, sends, checks, sales, closes = self.to_cancel, self.to_send, self.to_check, self.sales, self.closes
         self.to_cancel, self.to_send, self.to_check, self.sales, self.closes = [], [], [], {}, {}
         confirmed: set[str] = set()  # cancelled orders whose state a close asked for already
+        closing: dict[str, tuple[str, str, str]] = {}  # symbol → (order id, client id, side) of a close sent here
         for order_id, cid, broker_id in cancels:
             try:
                 self.broker.cancel_order(broker_id)
@@ -281,6 +290,12 @@ class LiveGateway(OrderEvents, RunReads):
                     sized, request = qty, request.model_copy(update={"qty": float(qty)})
                     if order_id in sales:
                         sales[order_id] = replace(sales[order_id], qty=qty, run_holds=qty)
+            reversed_close = closing.pop(request.symbol, None)
+            if reversed_close is not None and reversed_close[2] == _side(request):
+                waited = self._after_close(reversed_close, answers)
+                if waited is not None:
+                    answers.append(Answer(order_id, rejected=waited))
+                    continue
             try:
                 sale = sales.get(order_id)
                 held = self._account_holds(sale.symbol) if sale is not None else None
@@ -291,7 +306,10 @@ class LiveGateway(OrderEvents, RunReads):
                         continue
                     if qty != sale.qty:
                         request = request.model_copy(update={"qty": float(qty)})
-                answers.append(Answer(order_id, snapshot=self.broker.submit_order(request), qty=sized))
+                snapshot = self.broker.submit_order(request)
+                answers.append(Answer(order_id, snapshot=snapshot, qty=sized))
+                if close is not None and weaver_status(snapshot.status) in OPEN:
+                    closing[request.symbol] = (order_id, snapshot.client_order_id, _side(request))
             except BrokerRejected as exc:
                 answers.append(Answer(order_id, rejected=exc.message, qty=sized))
             except BrokerError as exc:  # no answer within the budget: the next tick's sync settles it
@@ -313,6 +331,21 @@ class LiveGateway(OrderEvents, RunReads):
                 answers.append(Answer(cancel.order_id, snapshot=snapshot))
                 confirmed.add(cancel.order_id)
         return close.qty_after(snapshots)
+
+    def _after_close(self, close: tuple[str, str, str], answers: list[Answer]) -> str | None:
+        """A reversal (close a long, then sell short; or the other way) goes as two orders, and Alpaca refuses
+        the second while the first is working ("insufficient qty available"): an order may not cross
+        through flat. So the close's fill is waited for, as a close waits for its cancels, and booked
+        first. None when it is done; else why the reversing order is not sent (the backtest reverses in
+        one bar: the drift report shows the difference)."""
+        order_id, cid, side = close
+        snapshot = confirm_fills(self.broker, cid, self.pause)
+        if snapshot is not None:
+            answers.append(Answer(order_id, snapshot=snapshot))
+            if weaver_status(snapshot.status) not in OPEN:
+                return None
+        return (f"not sent: the {side} that closes the position ({cid}) had not filled after "
+                f"{REVERSAL_WAIT_SECONDS:g} s, and the broker does not let an order cross through flat while it works")
 
     def _account_holds(self, symbol: str) -> Decimal | None:
         """The account's long qty in `symbol` as the broker states it; None when it does not answer (the
@@ -435,6 +468,12 @@ class LiveGateway(OrderEvents, RunReads):
             "notional": request.notional, "percent": request.percent, "limit_price": request.limit_price,
             "stop_price": request.stop_price, "bar_ts": self.bar_ts,
         }
+
+
+def _side(request: Any) -> str:
+    """An alpaca-py request's side as text ("buy" | "sell")."""
+    side = request.side
+    return str(getattr(side, "value", side))
 
 
 def _position(uow: UnitOfWork, run_id: str, symbol: str) -> Decimal:
