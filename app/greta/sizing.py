@@ -55,6 +55,9 @@ class Sizer:
         else:
             qty = self._fit(order, qty, price, held, step)
         if qty <= 0:
+            if order.sign < 0 and not broker.allow_short and held <= 0:  # not a matter of size: say what it is
+                return 0, (f"shorting is disabled: selling with {broker.units.decimal(max(held, 0))} shares held "
+                           "(the run's allow_short is off)")
             what = f"value {order.notional}" if order.notional is not None else f"{order.percent}% of equity"
             bp = to_cash(self.buying_power(step, order.k, price) // self.vq_per_cent)
             return 0, f"sized to no shares: {what} buys none at {to_price(price)} (buying power {bp})"

@@ -151,6 +151,13 @@ def test_sell_without_position_is_rejected_when_shorting_is_off():
     assert "shorting is disabled" in (result.orders[0].reject_reason or "")
 
 
+def test_a_percent_sell_without_a_position_says_shorting_is_off_not_that_it_sized_to_nothing():
+    result = run([FLAT, FLAT], {0: lambda s: s.sell(percent=10)})  # a strategy's allow_short, the run's off
+    assert result.orders[0].status == "rejected"
+    assert result.orders[0].reject_reason == ("shorting is disabled: selling with 0 shares held (the run's allow_short "
+                                              "is off)")
+
+
 def test_short_sale_fills_when_shorting_is_allowed():
     result = run([FLAT, FLAT, (90.0, 91.0, 89.0, 90.0)], {0: lambda s: s.sell(size=5), 1: lambda s: s.close()},
                  allow_short=True)
