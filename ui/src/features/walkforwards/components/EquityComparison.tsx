@@ -13,7 +13,10 @@ const money = (v: number) => formatNumber(v, 2);
  * (chained the same way; each thinned to its own 2,000 points, so a hovered time shows each line's latest
  * point at or before it), with a readout of the hovered day: both equities and its fold.
  */
-export function EquityComparison({ equity, zone, timeframe }: { equity: WalkforwardEquity; zone: string; timeframe: string }) {
+/** `partial`: the walk-forward ended before every fold's out-of-sample run: its curve is no result to trust. */
+export function EquityComparison({ equity, zone, timeframe, partial = false }: {
+  equity: WalkforwardEquity; zone: string; timeframe: string; partial?: boolean;
+}) {
   const lines = useMemo<OverlayLine[]>(() => {
     const out: OverlayLine[] = [{
       key: 'stitched', label: 'Stitched out-of-sample', color: COLORS.accent,
@@ -37,11 +40,13 @@ export function EquityComparison({ equity, zone, timeframe }: { equity: Walkforw
   }
   return (
     <>
-      <p style={{ marginTop: 0 }} data-testid="trust-sentence">
-        The stitched out-of-sample curve is the number to trust: every bar of it was traded with parameters chosen only
-        from the bars before it, while the hindsight curve trades the same test windows with the parameters that were
-        best over the whole history.
-      </p>
+      {partial ? null : (
+        <p style={{ marginTop: 0 }} data-testid="trust-sentence">
+          The stitched out-of-sample curve is the number to trust: every bar of it was traded with parameters chosen only
+          from the bars before it, while the hindsight curve trades the same test windows with the parameters that were
+          best over the whole history.
+        </p>
+      )}
       <OverlayLinesChart lines={lines} zone={zone} timeframe={timeframe} what="Equity" format={axisMoney} height={300}
         testId="walkforward-equity" readout={readout} yearOnFirstTick fitOnResize />
     </>

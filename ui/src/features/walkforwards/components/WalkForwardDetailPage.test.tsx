@@ -82,6 +82,8 @@ describe('WalkForwardDetailPage', () => {
     expect(screen.queryByTestId('result-waiting')).toBeNull();
     expect(await screen.findByTestId('equity-unfinished')).toHaveTextContent(
       'the curve chains only the folds that finished and leaves those test windows out');
+    expect(screen.queryByTestId('trust-sentence')).toBeNull();  // no longer "the number to trust"
+    expect(screen.getByTestId('walkforward-tested')).toHaveTextContent('2 of 2 out-of-sample runs (4 folds)');
     const params = screen.getAllByTestId('fold-params').map((cell) => cell.textContent);
     expect(params[2]).toBe('not chosen: cancelled');
     expect(params[3]).toBe('no cell: no cell made 3 trades');  // a fold with no eligible cell is not one cancel cut short

@@ -43,7 +43,7 @@ export function WalkForwardDetailPage() {
               ? 'that test window' : 'those test windows'} out.
           </p>
         ) : null}
-        {equity.data ? <EquityComparison equity={equity.data} zone={zone} timeframe={timeframe} />
+        {equity.data ? <EquityComparison equity={equity.data} zone={zone} timeframe={timeframe} partial={unfinished.length > 0} />
           : equity.error ? null
             // asked for (a fold has its out-of-sample run) and not here yet: it is loading, not waiting for runs
             : tested && equity.isPending

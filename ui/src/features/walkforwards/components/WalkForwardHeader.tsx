@@ -65,7 +65,7 @@ export function WalkForwardHeader({ wf }: { wf: Walkforward }) {
         <div className="indicator">
           <CellsProgress counts={wf} large long label="walk-forward cells" testId="walkforward-progress" />
           {chosen ? <span className="mono" data-testid="walkforward-tested">
-            · {tested} of {chosen} out-of-sample runs</span> : null}
+            · {tested} of {chosen} out-of-sample runs{chosen < wf.folds.length ? ` (${wf.folds.length} folds)` : ''}</span> : null}
         </div>
         {wf.status === 'failed' ? (
           <div className="banner error" data-testid="walkforward-error">The walk-forward failed: {wf.error ?? 'no reason given'}</div>
