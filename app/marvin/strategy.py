@@ -87,8 +87,8 @@ class Strategy:
             return None
         ignored = ", ".join(symbols[1:])
         return (f"{cls.name or cls.__name__} trades one symbol, the first it is given, so {ignored} would be ignored: "
-                "give one symbol (a sweep or a run per symbol compares them); a strategy of your own that trades "
-                "every symbol it is given says so with `multi_symbol = True`")
+                "give one symbol (one run per symbol compares them); a strategy of your own that trades every "
+                "symbol it is given says so by setting multi_symbol = True on its class")
 
     # --- parameters -------------------------------------------------------------------------
     @classmethod

@@ -142,9 +142,9 @@ def test_a_one_symbol_strategy_given_several_is_refused_not_run_on_the_first():
     with pytest.raises(ParamError) as refused:
         run_backtest(BacktestConfig("sma_cross", cash=D("100000")), data)
     assert refused.value.errors == {"symbols": (
-        "sma_cross trades one symbol, the first it is given, so BBB, CCC would be ignored: give one symbol (a sweep "
-        "or a run per symbol compares them); a strategy of your own that trades every symbol it is given says so "
-        "with `multi_symbol = True`")}
+        "sma_cross trades one symbol, the first it is given, so BBB, CCC would be ignored: give one symbol (one run "
+        "per symbol compares them); a strategy of your own that trades every symbol it is given says so by setting "
+        "multi_symbol = True on its class")}
 
 
 def test_momentum_rotation_holds_the_top_symbols_in_equal_weight():
