@@ -166,6 +166,8 @@ class LiveGateway(OrderEvents, RunReads):
         qty = size_order(request, price, equity, step) if price else ZERO
         if request.close_position:
             qty = min(qty, abs(position))
+        elif request.side == "sell" and not run.options.get("allow_short") and request.qty is None:
+            qty = min(qty, max(self._after_this_bar(request.symbol, position), ZERO))  # what is held, as Greta sizes it
         ledger = self.ledger(uow)
         order = ledger.record_intent(run, self._values(request, cid, qty))
         self.orders[order.id] = order
@@ -243,6 +245,12 @@ class LiveGateway(OrderEvents, RunReads):
                 position: Decimal, equity: Decimal) -> str | None:
         if price is None:
             return f"no price for {request.symbol} on this bar"
+        if request.side == "sell" and not request.close_position and not run.options.get("allow_short"):
+            held = self._after_this_bar(request.symbol, position)  # a close decided before it has sold already
+            if qty > max(held, ZERO) or held <= 0:  # the run's setting, as its backtest refuses it
+                what = f"selling {qty.normalize():f}" if qty else "selling"
+                return (f"shorting is disabled: {what} with {max(held, ZERO).normalize():f} shares held (the "
+                        "run's allow_short is off)")
         if qty <= 0:
             return "the order sizes to zero shares at the last close"
         limits = run.options.get("risk")
@@ -260,6 +268,14 @@ class LiveGateway(OrderEvents, RunReads):
         if breach.halt:
             self.halt = breach
         return f"risk limit {breach.rule}: {breach.detail}"
+
+    def _after_this_bar(self, symbol: str, position: Decimal) -> Decimal:
+        """The position once the orders this bar decided before (not sent yet) have filled, as the backtest
+        fills them one after the other."""
+        for _, sent in self.to_send:
+            if sent.symbol == symbol and sent.qty is not None:
+                position += Decimal(str(sent.qty)) if _side(sent) == "buy" else -Decimal(str(sent.qty))
+        return position
 
     # --- after the decision is committed ----------------------------------------------------
     def dispatch(self) -> list[Answer]:

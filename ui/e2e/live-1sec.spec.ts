@@ -48,6 +48,8 @@ test('a 1Sec paper run started from the form shows bars, fills and a closed trad
     await page.getByTestId('param-slow').fill('3');
     await page.getByTestId('param-percent').fill('1');
     await page.getByTestId('param-allow_short').check();
+    // the run's own setting too: a live run, like its backtest, refuses a short sale the run does not allow
+    await page.getByLabel('Short selling', { exact: true }).check();
     await page.getByTestId('symbol-input').fill('AAPL');
     await page.getByTestId('symbol-input').press('Enter');
     await page.getByTestId('timeframe').selectOption('1Sec');

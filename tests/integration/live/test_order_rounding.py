@@ -87,7 +87,7 @@ def _request(seq: int, fields: dict[str, Any]) -> OrderRequest:
 def _greta() -> Backtest:
     ts = [int((BAR + timedelta(minutes=i)).timestamp()) * 1_000_000_000 for i in range(3)]
     frame = BarFrame(SYMBOL, "1Min", ts, [12.0] * 3, [12.5] * 3, [11.5] * 3, [12.0] * 3, [1000.0] * 3)
-    return Backtest(BacktestConfig(strategy="idle", asset_class="us_equity"), [frame], strategy=Idle)
+    return Backtest(BacktestConfig(strategy="idle", asset_class="us_equity", allow_short=True), [frame], strategy=Idle)
 
 
 def _greta_prices(backtest: Backtest, order_id: str) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
@@ -116,7 +116,8 @@ class FakeBroker:
 
 def _gateway(pg: Container) -> tuple[LiveGateway, FakeBroker]:
     with pg.uow() as uow:
-        run = uow.runs.add(make_run(mode="paper", symbols=[SYMBOL], timeframe="1Min", cash=D("100000")))
+        run = uow.runs.add(make_run(mode="paper", symbols=[SYMBOL], timeframe="1Min", cash=D("100000"),
+                                    options={"allow_short": True}))  # the sells open shorts
         transition(uow, run, "running")
         uow.commit()
         run_id = run.id
