@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from app.greta.money import PRICE_SCALE, ceil_div, price_units, to_cash, to_price
 from app.greta.orders import SimOrder
+from app.marvin.orders import shorting_disabled
 
 if TYPE_CHECKING:
     from app.greta.broker import SimBroker
@@ -56,8 +57,7 @@ class Sizer:
             qty = self._fit(order, qty, price, held, step)
         if qty <= 0:
             if order.sign < 0 and not broker.allow_short and held <= 0:  # not a matter of size: say what it is
-                return 0, (f"shorting is disabled: selling with {broker.units.decimal(max(held, 0))} shares held "
-                           "(the run's allow_short is off)")
+                return 0, shorting_disabled(None, broker.units.decimal(held))
             what = f"value {order.notional}" if order.notional is not None else f"{order.percent}% of equity"
             bp = to_cash(self.buying_power(step, order.k, price) // self.vq_per_cent)
             return 0, f"sized to no shares: {what} buys none at {to_price(price)} (buying power {bp})"
@@ -72,7 +72,7 @@ class Sizer:
             return None
         units = broker.units
         if order.sign < 0 and not broker.allow_short:
-            return f"shorting is disabled: selling {units.decimal(qty)} with {units.decimal(held)} shares held"
+            return shorting_disabled(units.decimal(qty), units.decimal(held))
         if order.sign < 0 and opening % broker.short_steps[order.k]:
             return f"fractional short sales are not allowed (would open {units.decimal(opening)} short)"
         room = self._headroom(order, qty, price, value, fee, held, step)

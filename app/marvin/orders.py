@@ -92,3 +92,11 @@ def close_request(seq: int, bar_ts: int, symbol: str, position: Decimal) -> Orde
     side = "sell" if position > 0 else "buy"
     return OrderRequest(seq, symbol, side, "market", abs(position), None, None, None, None, "gtc", None, None, True,
                         bar_ts)
+
+
+def shorting_disabled(qty: Decimal | None, held: Decimal) -> str:
+    """Why a sale is refused when the run does not allow shorts: the one text Greta and Veda give, so a
+    backtest and its live run say the same ("shorting is disabled: selling 5 with 0 shares held …")."""
+    selling = "selling" if not qty else f"selling {qty.normalize():f}"
+    return f"shorting is disabled: {selling} with {max(held, Decimal(0)).normalize():f} shares held " \
+           "(the run's allow_short is off)"

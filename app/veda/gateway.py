@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 
 from app.marvin.gateway import OrderRequest, client_order_id
 from app.marvin.instruments import Instrument, InstrumentError
+from app.marvin.orders import shorting_disabled
 from app.veda.alpaca import BrokerError, BrokerRejected
 from app.veda.book import Book, RunFacts, load_book
 from app.veda.closing import (
@@ -248,9 +249,7 @@ class LiveGateway(OrderEvents, RunReads):
         if request.side == "sell" and not request.close_position and not run.options.get("allow_short"):
             held = self._after_this_bar(request.symbol, position)  # a close decided before it has sold already
             if qty > max(held, ZERO) or held <= 0:  # the run's setting, as its backtest refuses it
-                what = f"selling {qty.normalize():f}" if qty else "selling"
-                return (f"shorting is disabled: {what} with {max(held, ZERO).normalize():f} shares held (the "
-                        "run's allow_short is off)")
+                return shorting_disabled(qty, held)
         if qty <= 0:
             return "the order sizes to zero shares at the last close"
         limits = run.options.get("risk")
