@@ -92,9 +92,26 @@ def confirm_cancels(broker: Broker, cids: list[str], pause: Callable[[float], No
     """The broker's word on each cancelled order (by client_order_id), asked again while a cancel is
     still pending, up to CONFIRM_POLLS times; an order it cannot answer for is left out (the close then
     goes at the holding without its fills since the decision, and the next tick books them)."""
+    found, waiting = until_final(broker, cids, pause, CONFIRM_POLLS, "confirm its cancel")
+    if waiting:
+        log.warning("cancels of %s not confirmed by the broker; closing at the holding known", ", ".join(waiting))
+    return found
+
+
+def confirm_fill(broker: Broker, cid: str, pause: Callable[[float], None] = time.sleep) -> BrokerOrder | None:
+    """The broker's word on a close just sent (by client_order_id), asked again while it is still working,
+    up to REVERSAL_POLLS times: its last state, or None when the broker could not say."""
+    return until_final(broker, [cid], pause, REVERSAL_POLLS, "see whether it filled")[0].get(cid)
+
+
+def until_final(broker: Broker, cids: list[str], pause: Callable[[float], None], polls: int, doing: str
+                ) -> tuple[dict[str, BrokerOrder], list[str]]:
+    """Each order's last state as the broker gives it (by client_order_id), asked again, CONFIRM_WAIT apart,
+    while it is still open, up to `polls` times; and the ones still open at the end. An order the broker
+    has no word on is left out."""
     found: dict[str, BrokerOrder] = {}
     waiting = list(cids)
-    for attempt in range(CONFIRM_POLLS):
+    for attempt in range(polls):
         if attempt:
             pause(CONFIRM_WAIT)
         still: list[str] = []
@@ -102,33 +119,14 @@ def confirm_cancels(broker: Broker, cids: list[str], pause: Callable[[float], No
             try:
                 snapshot = broker.order_by_client_id(cid)
             except BrokerError as exc:
-                log.warning("order %s: could not confirm its cancel (%s)", cid, exc.message)
+                log.warning("order %s: could not %s (%s)", cid, doing, exc.message)
                 continue
             if snapshot is None:
                 continue
             found[cid] = snapshot
-            if weaver_status(snapshot.status) in OPEN:  # pending_cancel, or the cancel not seen yet
+            if weaver_status(snapshot.status) in OPEN:  # pending_cancel, still working, or not seen yet
                 still.append(cid)
         if not still:
-            break
+            return found, []
         waiting = still
-    else:
-        log.warning("cancels of %s not confirmed by the broker; closing at the holding known", ", ".join(waiting))
-    return found
-
-
-def confirm_fills(broker: Broker, cid: str, pause: Callable[[float], None] = time.sleep) -> BrokerOrder | None:
-    """The broker's word on a close just sent (by client_order_id), asked again while it is still working,
-    up to REVERSAL_POLLS times: its last state, or None when the broker could not say."""
-    snapshot: BrokerOrder | None = None
-    for attempt in range(REVERSAL_POLLS):
-        if attempt:
-            pause(CONFIRM_WAIT)
-        try:
-            snapshot = broker.order_by_client_id(cid) or snapshot
-        except BrokerError as exc:
-            log.warning("order %s: could not see whether it filled (%s)", cid, exc.message)
-            continue
-        if snapshot is not None and weaver_status(snapshot.status) not in OPEN:
-            break
-    return snapshot
+    return found, waiting

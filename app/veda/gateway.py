@@ -34,7 +34,7 @@ from app.veda.closing import (
     Close,
     cancelled,
     confirm_cancels,
-    confirm_fills,
+    confirm_fill,
     in_the_way,
     open_on_symbol,
 )
@@ -354,7 +354,7 @@ class LiveGateway(OrderEvents, RunReads):
         first. None when it is done; else why the reversing order is not sent (the backtest reverses in
         one bar: the drift report shows the difference)."""
         order_id, cid, side = close
-        snapshot = confirm_fills(self.broker, cid, self.pause)
+        snapshot = confirm_fill(self.broker, cid, self.pause)
         if snapshot is not None:
             answers.append(Answer(order_id, snapshot=snapshot))
             if weaver_status(snapshot.status) not in OPEN:
