@@ -15,15 +15,15 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Float, cast, func, select
+from sqlalchemy import Float, cast, select
 from sqlalchemy.orm import Session
 
 from app.clock.timeframes import parse_timeframe
 from app.greta.annualise import annualisation, year_instrument
 from app.greta.stitch import FoldCurve, Stitched, annualised_pct, efficiency, stitch
 from app.marvin.bars import ns_to_datetime
-from app.walle.models import EquityPoint, Run, Trade, Walkforward
-from app.walle.repositories import BarRepository, RunRepository
+from app.walle.models import Run, Trade, Walkforward
+from app.walle.repositories import BarRepository, RunRecords, RunRepository
 from app.walle.uow import UnitOfWork
 
 
@@ -89,7 +89,7 @@ def stitched_of(session: Session, wf: Walkforward, year: float | None = None) ->
         if not _completed(session, run_id):
             continue
         figures = metrics.get(run_id, {})
-        curve = _curve(session, run_id, figures.get("exposure_pct"), (), ())
+        curve = _curve(session, run_id, figures.get("exposure_pct"))
         if curve is None:
             continue
         curves.append(dataclasses.replace(curve, start=float(wf.settings["cash"])))
@@ -111,8 +111,7 @@ def contrast_of(session: Session, wf: Walkforward, included: list[int], year: fl
     curves = []
     for index in included:
         first, last = (datetime.fromisoformat(folds[index][k]) for k in ("test_first", "test_last"))
-        curve = _curve(session, run_id, None, (EquityPoint.ts >= first, EquityPoint.ts <= last),
-                       (Trade.exit_ts > first, Trade.exit_ts <= last))
+        curve = _curve(session, run_id, None, (first, last))
         if curve is not None and curve.start:
             curves.append(curve)
     if not curves:
@@ -140,29 +139,23 @@ def curves(session: Session, wf: Walkforward) -> Curves:
     return Curves(points, contrast)
 
 
-def _curve(session: Session, run_id: str, exposure_pct: float | None, points_in: tuple[Any, ...],
-           trades_in: tuple[Any, ...]) -> FoldCurve | None:
-    """A run's stored curve and closed trades (those the conditions keep), starting from its first point.
-    Where a position was open at each close is where equity is not cash (a part of a run has no exposure
-    figure of its own)."""
-    # The database casts the exact amounts to floats (what the curve is made of): a fold's thousands of
-    # points as Decimals first made the walk-forward's completion wait a fifth of a second.
-    points = session.execute(select(EquityPoint.ts, cast(EquityPoint.equity, Float),
-                                    cast(func.coalesce(EquityPoint.benchmark, EquityPoint.equity), Float),
-                                    cast(func.coalesce(EquityPoint.cash, EquityPoint.equity), Float))
-                             .where(EquityPoint.run_id == run_id, *points_in).order_by(EquityPoint.ts)).all()
-    if not points:
+def _curve(session: Session, run_id: str, exposure_pct: float | None, window: tuple[datetime, datetime] | None = None,
+           ) -> FoldCurve | None:
+    """A run's stored curve and closed trades (those inside `window`, first to last, if given), starting from
+    its first point. Where a position was open at each close is where equity is not cash (a part of a run
+    has no exposure figure of its own)."""
+    first, last = window if window is not None else (None, None)
+    points = RunRecords(session).equity_columns(run_id, first, last)
+    if not len(points.ts):
         return None
+    trades_in = () if window is None else (Trade.exit_ts > first, Trade.exit_ts <= last)
     trades = session.execute(select(cast(Trade.pnl, Float), cast(Trade.return_pct, Float), cast(Trade.fees, Float))
                              .where(Trade.run_id == run_id, *trades_in).order_by(Trade.exit_ts, Trade.entry_ts)).all()
-    times, equity, benchmark, cash = zip(*points, strict=True)
     pnl, pct, fees = zip(*trades, strict=True) if trades else ((), (), ())
-    values = np.array(equity, dtype=np.float64)
     return FoldCurve(
-        ts=np.array([_ns(t) for t in times], dtype=np.int64), equity=values,
-        benchmark=np.array(benchmark, dtype=np.float64), start=float(equity[0]),
+        ts=points.ts, equity=points.equity, benchmark=points.benchmark, start=float(points.equity[0]),
         trade_pnl=np.array(pnl, dtype=np.float64), trade_pct=np.array(pct, dtype=np.float64), exposure_pct=exposure_pct,
-        fees=float(sum(fees)), exposed=values != np.array(cash, dtype=np.float64))
+        fees=float(sum(fees)), exposed=points.equity != points.cash)
 
 
 def stability(wf: Walkforward) -> list[dict[str, Any]]:
@@ -188,10 +181,6 @@ def _completed(session: Session, run_id: str | None) -> bool:
 
 def _plain(metrics: dict[str, Any]) -> dict[str, float | None]:
     return {k: (None if v is None else float(v)) for k, v in metrics.items()}
-
-
-def _ns(moment: datetime) -> int:
-    return int(moment.timestamp()) * 1_000_000_000 + moment.microsecond * 1000
 
 
 def _dt(ns: int) -> datetime:

@@ -53,8 +53,7 @@ from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.services.runs import RunService, now, transition
 from app.services.walkforward_results import finish
 from app.services.walkforward_specs import WalkforwardCreate
-from app.walle.models import Run, Sweep, Walkforward
-from app.walle.repositories import RunFilter
+from app.walle.models import Run, RunMetric, Sweep, Walkforward
 from app.walle.uow import UnitOfWork
 
 FINISHED = ("completed", "failed", "cancelled")
@@ -268,19 +267,32 @@ def _queue_contrast(uow: UnitOfWork, wf: Walkforward, grid_order: list[dict[str,
     return contrast
 
 
+class Cell(NamedTuple):
+    """A sweep cell as choosing needs it."""
+
+    id: str
+    params: dict[str, Any]
+
+
 def choose(uow: UnitOfWork, sweep_id: str, grid_order: list[dict[str, Any]], objective: str, direction: str,
-           min_trades: int) -> tuple[Run | None, str | None]:
-    """The sweep's best completed cell by the objective; ties to the earlier cell in grid order."""
-    runs, _ = uow.runs.list(RunFilter(sweep_id=sweep_id), limit=100_000)
-    metrics = uow.runs.metrics([r.id for r in runs])
+           min_trades: int) -> tuple[Cell | None, str | None]:
+    """The sweep's best completed cell by the objective; ties to the earlier cell in grid order. Reads the
+    completed cells' ids, parameters and the two figures it weighs, no more (every fold's choice waits for it)."""
+    cells = uow.session.execute(select(Run.id, Run.params).where(Run.sweep_id == sweep_id,
+                                                                 Run.status == "completed")).all()
+    figures: dict[str, dict[str, float | None]] = {run_id: {} for run_id, _ in cells}
+    for run_id, name, value in uow.session.execute(
+            select(RunMetric.run_id, RunMetric.name, RunMetric.value)
+            .join(Run, Run.id == RunMetric.run_id)
+            .where(Run.sweep_id == sweep_id, Run.status == "completed", RunMetric.name.in_((objective, "trades")))):
+        figures[run_id][name] = value
     order = {_key(params): i for i, params in enumerate(grid_order)}
-    best: tuple[float, int, Run] | None = None
-    for run in runs:
-        figures = metrics.get(run.id, {})
-        value, trades = figures.get(objective), figures.get("trades") or 0
-        if run.status != "completed" or value is None or math.isnan(value) or trades < min_trades:
+    best: tuple[float, int, Cell] | None = None
+    for run_id, params in cells:
+        value, trades = figures[run_id].get(objective), figures[run_id].get("trades") or 0
+        if value is None or math.isnan(value) or trades < min_trades:
             continue
-        key = (-value if direction == "max" else value, order.get(_key(run.params), len(order)), run)
+        key = (-value if direction == "max" else value, order.get(_key(params), len(order)), Cell(run_id, params))
         if best is None or key[:2] < best[:2]:
             best = key
     if best is None:
