@@ -43,6 +43,7 @@ def test_a_curve_reads_back_exactly_whole_and_between_two_instants(backend: str,
         whole = RunRecords(session).equity_columns(run_id)
         part = RunRecords(session).equity_columns(run_id, POINTS[3][0], POINTS[7][0])
         none = RunRecords(session).equity_columns("no-such-run")
+        alone = RunRecords(session).equity_columns(run_id, values=("equity",))  # what the run analysis reads
     assert whole.ts.tolist() == [_ns(ts) for ts, *_ in POINTS]
     assert whole.equity.tolist() == [float(equity) for _, equity, _, _ in POINTS]
     # A point without a benchmark takes its equity; cash was stored for every point.
@@ -51,3 +52,5 @@ def test_a_curve_reads_back_exactly_whole_and_between_two_instants(backend: str,
     assert part.ts.tolist() == whole.ts[3:8].tolist()  # both ends included
     assert part.equity.tolist() == whole.equity[3:8].tolist()
     assert (len(none.ts), none.ts.dtype.name, none.equity.dtype.name) == (0, "int64", "float64")
+    assert alone.ts.tolist() == whole.ts.tolist() and alone.equity.tolist() == whole.equity.tolist()
+    assert alone.benchmark is None and alone.cash is None
