@@ -100,8 +100,8 @@ class RunService:
         """A backtest needs stored bars for every symbol; the window defaults to the data's range."""
         missing, firsts, lasts = [], [], []
         for symbol in spec.symbols:
-            first, last, count = uow.bars.range(symbol, spec.timeframe)
-            if not count:
+            first, last = uow.bars.bounds(symbol, spec.timeframe)
+            if first is None or last is None:
                 missing.append(symbol)
             else:
                 firsts.append(first)

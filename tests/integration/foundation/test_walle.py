@@ -60,6 +60,9 @@ def test_bars_bulk_insert_keeps_existing_rows_and_reports_new_ones(any_db: Conta
         bars = BarRepository(session)
         first, last, count = bars.range("AAPL", "1Min")
         assert (first, last, count) == (T0, T0 + timedelta(minutes=599), 600)
+        assert bars.bounds("AAPL", "1Min") == (first, last) and bars.last_ts("AAPL", "1Min") == last
+        assert bars.bounds("AAPL", "1Day") == bars.bounds("MSFT", "1Min") == (None, None)  # no such series
+        assert bars.range("MSFT", "1Min") == (None, None, 0)
         window = bars.load("AAPL", "1Min", start=T0 + timedelta(minutes=10), end=T0 + timedelta(minutes=12))
         expected_ns = [int((T0 + timedelta(minutes=m)).timestamp()) * 10**9 for m in (10, 11, 12)]
         assert window.ts.tolist() == expected_ns
