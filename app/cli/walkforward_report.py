@@ -1,8 +1,8 @@
 """`weaver walkforward show`: the walk-forward's read model (the API's, app/glados/routes/walkforwards.py)
 as a report in the terminal's width: status, one row per fold (its fees too, and the stitched curve's total;
 narrower than 120 columns the least telling of them go first, and a line says which), the
-stitched out-of-sample result beside the contrast run (on the same test windows, and over the whole
-window), efficiency, parameter stability, and the skipped folds and grid cells. Figures as
+stitched out-of-sample result beside the hindsight parameters (run on the same test windows as the folds' own,
+and over the whole window), efficiency, parameter stability, and the skipped folds and grid cells. Figures as
 app/cli/metric_text.py writes them, so they read as in `weaver runs show` and the UI."""
 
 from __future__ import annotations
@@ -48,8 +48,9 @@ def print_walkforward(console: Console, wf: WalkforwardOut) -> None:
         console.print(f"\nout of sample, stitched{included}: each fold's parameters on its test window",
                       highlight=False)
         if wf.contrast is not None:
-            console.print("fixed params: the whole window's best cell, chosen with hindsight (in sample), run on "
-                          "the same test windows (chained as the stitched curve) and over the whole window",
+            console.print("hindsight-optimised: the whole window's best cell (in sample), run on each test window "
+                          "as that fold's out-of-sample run is (warmed up, started flat, closed at its end) and "
+                          "chained as the stitched curve, and over the whole window",
                           highlight=False)  # wrapped at the console's width
         console.print(result_table(wf))
         console.print(efficiency_line(wf), highlight=False)
@@ -190,8 +191,8 @@ def result_table(wf: WalkforwardOut) -> Table:
     table.add_column("out of sample\n(stitched)", justify="right")
     columns = [wf.result.metrics if wf.result is not None else None]
     if wf.contrast is not None:
-        table.add_column("fixed params,\nsame test windows", justify="right")
-        table.add_column("fixed params,\nwhole window", justify="right")
+        table.add_column("hindsight,\nsame test windows", justify="right")
+        table.add_column("hindsight,\nwhole window", justify="right")
         columns += [(wf.result.contrast_metrics or {}) if wf.result is not None else None, wf.contrast.metrics]
     for name in RESULT_ROWS:
         table.add_row(_label(name), *("pending" if m is None else _figure(m, name) for m in columns))

@@ -1,5 +1,5 @@
 """What a walk-forward found: the stitched out-of-sample (OOS) curve and metrics, walk-forward efficiency,
-parameter stability, and the contrast (the whole window optimised in sample) on the same test windows.
+parameter stability, and the contrast (the whole window optimised in sample) run on the same test windows.
 
 The stitched figures are written once, when the walk-forward completes (`finish`, in the transaction
 of its last run); the curves are rebuilt on request from the OOS runs' stored equity (`curves`).
@@ -82,18 +82,7 @@ def year_of(session: Session, wf: Walkforward) -> float:
 
 def stitched_of(session: Session, wf: Walkforward, year: float | None = None) -> tuple[Stitched, list[int]] | None:
     """The completed OOS runs chained in fold order, and which folds they are (None: none completed)."""
-    curves, included = [], []
-    metrics = RunRepository(session).metrics([f["oos_run_id"] for f in wf.folds if f.get("oos_run_id")])
-    for fold in wf.folds:
-        run_id = fold.get("oos_run_id")
-        if not _completed(session, run_id):
-            continue
-        figures = metrics.get(run_id, {})
-        curve = _curve(session, run_id, figures.get("exposure_pct"))
-        if curve is None:
-            continue
-        curves.append(dataclasses.replace(curve, start=float(wf.settings["cash"])))
-        included.append(fold["index"])
+    curves, included = _fold_curves(session, wf, [(f["index"], f.get("oos_run_id")) for f in wf.folds])
     if not curves:
         return None
     return stitch(curves, float(wf.settings["cash"]), year or year_of(session, wf)), included
@@ -101,9 +90,40 @@ def stitched_of(session: Session, wf: Walkforward, year: float | None = None) ->
 
 def contrast_of(session: Session, wf: Walkforward, included: list[int], year: float | None = None
                 ) -> Stitched | None:
-    """The contrast run on the same test windows as the stitched curve (the folds in `included`), chained
-    the same way: what the parameters chosen with hindsight made on exactly the bars the walk-forward
-    traded out of sample. Its trades are those that closed inside a window. None without a contrast run."""
+    """The hindsight parameters (the whole window's best cell) on the test windows of the stitched curve (the
+    folds in `included`), each run as that fold's OOS run is - warmed up on the bars before it, started flat,
+    closed at its end - and chained the same way: the same parameters give the same figures. None without
+    the contrast, or until each of those windows' runs has completed."""
+    contrast = wf.contrast or {}
+    if contrast.get("test_run_ids") is None:  # a walk-forward stored before its windows were run on their own
+        return _windowed_contrast(session, wf, included, year)
+    runs = dict(zip([f["index"] for f in wf.folds], contrast["test_run_ids"], strict=True))
+    curves, done = _fold_curves(session, wf, [(index, runs.get(index)) for index in included])
+    if not curves or done != included:
+        return None
+    return stitch(curves, float(wf.settings["cash"]), year or year_of(session, wf))
+
+
+def _fold_curves(session: Session, wf: Walkforward, runs: list[tuple[int, str | None]]
+                 ) -> tuple[list[FoldCurve], list[int]]:
+    """Each completed run's curve from the walk-forward's cash, and the indices of the folds they are."""
+    metrics = RunRepository(session).metrics([run_id for _, run_id in runs if run_id])
+    curves, included = [], []
+    for index, run_id in runs:
+        if not run_id or not _completed(session, run_id):
+            continue
+        curve = _curve(session, run_id, metrics.get(run_id, {}).get("exposure_pct"))
+        if curve is None:
+            continue
+        curves.append(dataclasses.replace(curve, start=float(wf.settings["cash"])))
+        included.append(index)
+    return curves, included
+
+
+def _windowed_contrast(session: Session, wf: Walkforward, included: list[int], year: float | None
+                       ) -> Stitched | None:
+    """As walk-forwards made before 2026-12-06 have it: the whole-window contrast run cut at each test
+    window, holding what it held when a window began and at its end (trades that closed inside it)."""
     run_id = (wf.contrast or {}).get("run_id")
     if not run_id or not _completed(session, run_id):
         return None
@@ -122,7 +142,7 @@ def contrast_of(session: Session, wf: Walkforward, included: list[int], year: fl
 @dataclass(frozen=True)
 class Curves:
     stitched: list[tuple[datetime, float, int]]  # (time, equity, fold index)
-    contrast: list[tuple[datetime, float]]  # the contrast run on the same test windows, chained the same way
+    contrast: list[tuple[datetime, float]]  # the hindsight parameters on the same test windows, chained the same way
 
 
 def curves(session: Session, wf: Walkforward) -> Curves:

@@ -23,8 +23,11 @@ the dashboard's top level (`GET /runs?cells=hide`) folds them under it, as a swe
 An OOS run starts `warmup` bars before its test window (options.warmup: Greta's engine runs those bars
 for the indicators, calls no `next()` on them, and its result begins after them) and ends at the test
 window's last bar, closed flat at its last close (options.close_at_end). With `contrast`, one more
-sweep optimises the whole window, and its best cell is run again in full (the contrast run): the
-in-sample result a user would have trusted without a walk-forward. The last OOS or contrast run to
+sweep optimises the whole window, and its best cell is run again in full, closed at the end (the contrast
+run): the in-sample result a user would have trusted without a walk-forward. Its parameters are also run on
+every fold's test window exactly as the fold's OOS run is (`contrast.test_run_ids`), so the stitched
+result and the hindsight parameters are compared on the same bars under the same protocol: a fold that
+chose the hindsight parameters gives the same figures in both. The last OOS or contrast run to
 finish completes the walk-forward (`record_oos_finished`), writing its stitched OOS metrics and
 efficiency (app/services/walkforward_results.py). `cancel` stops every unfinished cell and run.
 """
@@ -198,7 +201,7 @@ def advance(uow: UnitOfWork, walkforward_id: str, queued_to: list[str] | None = 
         grid_order = grid_order or sweep_plans.plan(wf.strategy, wf.grid, wf.params or {})[0]
         wf.contrast = contrast = _queue_contrast(uow, wf, grid_order)
         if contrast["run_id"]:
-            queued.append(contrast["run_id"])
+            queued += [contrast["run_id"], *contrast["test_run_ids"]]
     wf.folds = folds  # a new list: the JSON column is written again
     step = sweep_plans.cells_per_message(len(queued))  # shared out among the workers, as a sweep's cells
     for first in range(0, len(queued), step):
@@ -221,36 +224,42 @@ def advance(uow: UnitOfWork, walkforward_id: str, queued_to: list[str] | None = 
     return bool(queued) or optimised
 
 
-def _queue_oos(uow: UnitOfWork, wf: Walkforward, fold: dict[str, Any], params: dict[str, Any]) -> Run:
-    """The chosen parameters on the fold's test window, warmed up on the bars before it, closed flat."""
+def _queue_oos(uow: UnitOfWork, wf: Walkforward, fold: dict[str, Any], params: dict[str, Any], *,
+               hindsight: bool = False) -> Run:
+    """The chosen parameters on the fold's test window, warmed up on the bars before it, closed flat.
+    `hindsight`: the contrast's parameters run so (the whole window's best cell, on this test window)."""
     settings = wf.settings
+    what = "with the hindsight parameters" if hindsight else "out of sample"
     run = uow.runs.add(Run(
-        mode="backtest", name=f"{wf.name or wf.strategy} · fold {fold['index'] + 1} out of sample",
+        mode="backtest", name=f"{wf.name or wf.strategy} · fold {fold['index'] + 1} {what}",
         strategy=wf.strategy, params=params, symbols=settings["symbols"], timeframe=settings["timeframe"],
         start_at=datetime.fromisoformat(fold["warmup_first"]), end_at=datetime.fromisoformat(fold["test_last"]),
         cash=settings["cash"], fees=settings["fees"], slippage=settings["slippage"],
         options={"fractional": settings["fractional"], "allow_short": settings["allow_short"],
                  "asset_class": settings["asset_class"], "warmup": fold["warmup_bars"], "close_at_end": True,
-                 "walkforward_id": wf.id},
+                 "walkforward_id": wf.id, **({"contrast": True} if hindsight else {})},
         walkforward_id=wf.id, status="created", created_at=now(), updated_at=now()))
     transition(uow, run, "queued")
     return run
 
 
 def _cancel_contrast_run(uow: UnitOfWork, wf: Walkforward) -> None:
-    run_id = (wf.contrast or {}).get("run_id")
-    run = uow.runs.get(run_id, for_update=True) if run_id else None
-    if run is not None and run.status in ("created", "queued", "running"):
-        transition(uow, run, "cancelled", error="walk-forward failed: no fold to contrast with")
+    contrast = wf.contrast or {}
+    for run_id in [contrast.get("run_id"), *(contrast.get("test_run_ids") or [])]:
+        run = uow.runs.get(run_id, for_update=True) if run_id else None
+        if run is not None and run.status in ("created", "queued", "running"):
+            transition(uow, run, "cancelled", error="walk-forward failed: no fold to contrast with")
 
 
 def _queue_contrast(uow: UnitOfWork, wf: Walkforward, grid_order: list[dict[str, Any]]) -> dict[str, Any]:
-    """The whole window's best cell, run again in full (a cell keeps only its summary)."""
+    """The whole window's best cell, run again in full (a cell keeps only its summary) and closed at the
+    end, and run on every fold's test window as the fold's OOS run is (`test_run_ids`, in fold order): what
+    the hindsight parameters make under the same protocol, so the same parameters give the same figures."""
     contrast = dict(wf.contrast or {})
     sweep = uow.sweeps.get(contrast["sweep_id"])
     chosen, reason = choose(uow, contrast["sweep_id"], grid_order, wf.objective, wf.direction, wf.min_trades)
     contrast.update(chosen_run_id=chosen.id if chosen else None, params=chosen.params if chosen else None,
-                    reason=reason, run_id=None)
+                    reason=reason, run_id=None, test_run_ids=[])
     if chosen is None or sweep is None:
         return contrast
     settings = sweep.settings
@@ -260,10 +269,12 @@ def _queue_contrast(uow: UnitOfWork, wf: Walkforward, grid_order: list[dict[str,
         start_at=datetime.fromisoformat(settings["start"]), end_at=datetime.fromisoformat(settings["end"]),
         cash=settings["cash"], fees=settings["fees"], slippage=settings["slippage"],
         options={"fractional": settings["fractional"], "allow_short": settings["allow_short"],
-                 "asset_class": settings["asset_class"], "walkforward_id": wf.id, "contrast": True},
+                 "asset_class": settings["asset_class"], "walkforward_id": wf.id, "contrast": True,
+                 "close_at_end": True},  # its trades then account for its return, as each fold's do
         walkforward_id=wf.id, status="created", created_at=now(), updated_at=now()))
     transition(uow, run, "queued")
     contrast["run_id"] = run.id
+    contrast["test_run_ids"] = [_queue_oos(uow, wf, fold, chosen.params, hindsight=True).id for fold in wf.folds]
     return contrast
 
 
@@ -335,10 +346,10 @@ def _complete_if_done(uow: UnitOfWork, wf: Walkforward) -> None:
 
 
 def _final_run_ids(wf: Walkforward) -> list[str]:
-    """The OOS runs and the contrast run: the walk-forward completes when all have finished."""
+    """The OOS runs and the contrast's runs: the walk-forward completes when all have finished."""
     ids = [f["oos_run_id"] for f in wf.folds if f.get("oos_run_id")]
     if wf.contrast and wf.contrast.get("run_id"):
-        ids.append(wf.contrast["run_id"])
+        ids += [wf.contrast["run_id"], *(wf.contrast.get("test_run_ids") or [])]
     return ids
 
 
@@ -400,11 +411,13 @@ def progress(session: Session, wf: Walkforward, cells: dict[str, Cells] | None =
 
 
 def _planned_final_runs(wf: Walkforward) -> int:
-    """The OOS runs and the contrast run the walk-forward runs or will: one per fold and one for the
-    contrast, less those whose sweep had no eligible cell (their `reason`)."""
+    """The OOS runs and the contrast's runs the walk-forward runs or will: one per fold, and for the contrast
+    the whole window and each fold's test window, less those whose sweep had no eligible cell (their `reason`)."""
     folds = sum(1 for f in wf.folds if f.get("oos_run_id") or not f.get("reason"))
     contrast = wf.contrast or {}
-    return folds + (1 if contrast and (contrast.get("run_id") or not contrast.get("reason")) else 0)
+    if contrast.get("run_id"):
+        return folds + 1 + len(contrast.get("test_run_ids") or [])
+    return folds + (1 + len(wf.folds) if contrast and not contrast.get("reason") else 0)
 
 
 def _sweep_ids(wf: Walkforward) -> list[str]:

@@ -61,7 +61,8 @@ def test_a_walk_forward_completes_as_in_process_though_a_worker_is_killed_mid_wa
         print(stack.log("worker-1"), stack.log("worker-2"), stack.log("scheduler"))
         raise
     assert done["status"] == "completed" and done["error"] is None
-    assert (done["cells_done"], done["cells_total"]) == (CELLS + 5, CELLS + 5)  # the cells, 4 OOS runs, contrast
+    # the cells, 4 OOS runs, the contrast run and its 4 test windows
+    assert (done["cells_done"], done["cells_total"]) == (CELLS + 9, CELLS + 9)
     for sweep_id in [f["sweep_id"] for f in done["folds"]] + [done["contrast"]["sweep_id"]]:
         sweep = stack.get(f"sweeps/{sweep_id}")
         assert (sweep["status"], sweep["total"], sweep["done"], sweep["failed"]) == ("completed", 12, 12, 0)
@@ -98,7 +99,7 @@ def test_cancelling_a_walk_forward_stops_its_remaining_cells_and_leaves_the_work
     assert cancelled["status"] == "cancelled" and cancelled["result"] is None
     # A fold whose sweep finished before the cancel had its OOS run queued at once: cancelled (or done) now.
     assert all(f["oos_status"] in ("cancelled", "completed") for f in cancelled["folds"] if f["oos_run_id"])
-    assert cancelled["cells_total"] == CELLS + 5  # as created: every cell, 4 OOS runs and the contrast run
+    assert cancelled["cells_total"] == CELLS + 9  # as created: every cell, 4 OOS runs, the contrast's 5 runs
     assert cancelled["cells_done"] + cancelled["cells_cancelled"] == cancelled["cells_total"]
     assert cancelled["cells_cancelled"] >= CELLS // 2  # what had not run is counted cancelled, not done
     results = {s: stack.get(f"sweeps/{s}/results") for s in _sweep_ids(cancelled)}

@@ -69,17 +69,22 @@ class ContrastOut(BaseModel):
     cells_cancelled: int
     chosen_run_id: str | None = Field(description="its best cell by the objective")
     params: dict[str, Any] | None
-    run_id: str | None = Field(description="that cell's backtest over the whole window, with every record")
+    run_id: str | None = Field(description="that cell's backtest over the whole window, with every record, closed "
+                                           "at its end")
     run_status: str | None
     metrics: Metrics = Field(description="the contrast run's metrics: in sample, so optimistic")
     reason: str | None
+    test_run_ids: list[str] = Field(
+        default_factory=list, description="its parameters on each fold's test window (fold order), run as the "
+                                          "fold's out-of-sample run is: what `result.contrast_metrics` chains")
 
 
 class ResultOut(BaseModel):
     metrics: Metrics = Field(description="the stitched out-of-sample curve's metrics")
     contrast_metrics: Metrics | None = Field(
-        None, description="the contrast run over the same test windows, chained as the stitched curve is: "
-                          "the in-sample (hindsight) parameters judged on the same bars")
+        None, description="the in-sample (hindsight) parameters on the same test windows, each run as the fold's "
+                          "out-of-sample run is (warmed up, started flat, closed at its end) and chained as the "
+                          "stitched curve is: the same parameters give the same figures")
     folds_included: int = Field(description="folds whose out-of-sample run completed and is in the stitched curve")
     efficiency: float | None = Field(description="walk-forward efficiency: annualised stitched OOS return / the "
                                                  "folds' mean annualised in-sample return")
@@ -105,7 +110,8 @@ class StitchedPointOut(CurvePointOut):
 
 class WalkforwardEquityOut(BaseModel):
     stitched: list[StitchedPointOut] = Field(description="the out-of-sample runs chained from the starting cash")
-    contrast: list[CurvePointOut] = Field(description="the contrast run over the same span, from the same cash")
+    contrast: list[CurvePointOut] = Field(description="the hindsight parameters on the same test windows, chained "
+                                                        "from the same cash")
 
 
 class WalkforwardOut(Out):
@@ -182,7 +188,7 @@ def walkforward_out(session: Any, wf: Walkforward) -> WalkforwardOut:
             sweep_id=contrast["sweep_id"], cells_total=mine.total, cells_done=mine.ran, cells_cancelled=mine.cancelled,
             chosen_run_id=contrast.get("chosen_run_id"), params=contrast.get("params"), run_id=contrast.get("run_id"),
             run_status=status.get(contrast.get("run_id") or ""), metrics=metrics.get(contrast.get("run_id") or "", {}),
-            reason=contrast.get("reason"))
+            reason=contrast.get("reason"), test_run_ids=contrast.get("test_run_ids") or [])
     overall = progress(session, wf, cells)
     return WalkforwardOut(
         id=wf.id, name=wf.name, strategy=wf.strategy, grid=wf.grid, params=wf.params or {}, settings=wf.settings,

@@ -43,8 +43,8 @@ def test_a_walk_forwards_range_makes_the_cells_its_list_would(pg: Container, cli
     listed = client.post("/api/v1/walkforwards", json={**WALK, "grid": {"fast": [5, 8], "slow": [20, 30]}})
     assert ranged.status_code == listed.status_code == 201, (ranged.get_json(), listed.get_json())
     assert ranged.get_json()["grid"] == listed.get_json()["grid"] == {"fast": [5, 8], "slow": [20, 30]}
-    # 3 folds and the contrast, 4 cells each
-    assert ranged.get_json()["cells_total"] == listed.get_json()["cells_total"] == 20
+    # 3 folds and the contrast, 4 cells each, 3 OOS runs, the contrast's run and its 3 test-window runs
+    assert ranged.get_json()["cells_total"] == listed.get_json()["cells_total"] == 23
     first = [wf["folds"][0]["sweep_id"] for wf in (ranged.get_json(), listed.get_json())]
     assert cell_params(pg, first[0]) == cell_params(pg, first[1])
 

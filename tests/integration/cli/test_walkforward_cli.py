@@ -91,7 +91,7 @@ def row(out: str, label: str) -> str:
 
 
 def assert_report(out: str, wf: WalkforwardOut) -> None:
-    assert f"walk-forward {wf.id}" in out and "status: completed, 20/20 cells and runs ran (100%)" in out
+    assert f"walk-forward {wf.id}" in out and "status: completed, 23/23 cells and runs ran (100%)" in out
     for fold in wf.folds:  # one row per fold: windows, the grid's chosen values, IS figure, OOS return and trades
         line = next(line for line in out.splitlines() if line.startswith(f"   {fold.index + 1} "))
         assert f"{fold.train_first:%Y-%m-%d}→{fold.train_last:%Y-%m-%d}" in line
@@ -127,7 +127,7 @@ def test_run_then_show_prints_each_folds_choice_and_the_stitched_result_as_the_a
     wf_id = queued_id(queued)
     assert f"weaver walkforward show {wf_id[:8]}" in queued.stdout
     early = weaver(env, "walkforward", "show", wf_id[:8])
-    assert early.exit_code == 0 and "status: optimising, 0/20" in early.stdout and "optimising (0/4)" in early.stdout
+    assert early.exit_code == 0 and "status: optimising, 0/23" in early.stdout and "optimising (0/4)" in early.stdout
 
     execute(pg, wf_id)
     shown = weaver(env, "walkforward", "show", wf_id[:8])
@@ -158,7 +158,7 @@ def test_run_then_show_prints_each_folds_choice_and_the_stitched_result_as_the_a
 
     listed = weaver(env, "walkforward", "list")
     line = row(listed.stdout, wf_id[:8])
-    assert "walk" in line and "completed" in line and "20/20" in line
+    assert "walk" in line and "completed" in line and "23/23" in line
     assert pct(wf.result.metrics["total_return_pct"]) in line
     robust = weaver(env, "walkforward", "robustness", wf_id[:8], "--resamples", "200", "--seed", "1")
     assert robust.exit_code == 0, robust.output
@@ -215,7 +215,7 @@ def test_waiting_with_no_worker_says_so_and_ctrl_c_leaves_it_queued(pg: Containe
     assert waited.exit_code == 130, waited.output
     wf_id = queued_id(waited)
     assert waited.stderr.count("no backtest worker can reach this database") == 1  # once per stall
-    assert "0/20 cells done" in waited.stderr and "nothing is cancelled" in waited.stderr
+    assert "0/23 cells done" in waited.stderr and "nothing is cancelled" in waited.stderr
     assert f"keeps running. Follow it with `weaver walkforward show {wf_id[:8]}`, cancel it with " \
            f"`weaver walkforward cancel {wf_id[:8]}`" in waited.stderr
     assert read_model(pg, wf_id).status == "optimising"

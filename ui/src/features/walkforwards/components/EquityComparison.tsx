@@ -10,7 +10,7 @@ const money = (v: number) => formatNumber(v, 2);
 
 /**
  * The stitched out-of-sample equity beside the hindsight-optimised cell's over the same test windows
- * (chained the same way; each thinned to its own 2,000 points, so a hovered time shows each line's latest
+ * (each run as its fold's out-of-sample run is, chained the same way; each thinned to its own 2,000 points, so a hovered time shows each line's latest
  * point at or before it), with a readout of the hovered day: both equities and its fold.
  */
 /** `partial`: the walk-forward ended before every fold's out-of-sample run: its curve is no result to trust. */
@@ -43,8 +43,9 @@ export function EquityComparison({ equity, zone, timeframe, partial = false }: {
       {partial ? null : (
         <p style={{ marginTop: 0 }} data-testid="trust-sentence">
           The stitched out-of-sample curve is the number to trust: every bar of it was traded with parameters chosen only
-          from the bars before it, while the hindsight curve trades the same test windows with the parameters that were
-          best over the whole history.
+          from the bars before it, while the hindsight curve trades the same test windows, each as its fold's
+          out-of-sample run does (warmed up on the bars before it, started flat, closed at its end), with the parameters
+          that were best over the whole history.
         </p>
       )}
       <OverlayLinesChart lines={lines} zone={zone} timeframe={timeframe} what="Equity" format={axisMoney} height={300}

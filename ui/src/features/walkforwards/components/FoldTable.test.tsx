@@ -33,6 +33,17 @@ describe('FoldTable', () => {
     expect(total).toHaveTextContent("stitched out of sample: each fold's fees scaled as its P&L is");
   });
 
+  it("links each fold's test window run with the hindsight parameters, once the contrast has queued them", () => {
+    const { unmount } = render(<MemoryRouter><FoldTable wf={{ ...WF, contrast: null } as unknown as Walkforward}
+      timeframe="1Day" /></MemoryRouter>);
+    expect(screen.queryByTestId('fold-hindsight-link')).toBeNull();
+    unmount();
+    renderTable({ ...WF, contrast: { test_run_ids: ['h0', 'h1'] } } as unknown as Walkforward);
+    const links = screen.getAllByTestId('fold-hindsight-link');
+    expect(links.map((a) => a.getAttribute('href'))).toEqual(['/runs/h0', '/runs/h1']);
+    expect(links[1]).toHaveAccessibleName('fold 2 test window with the hindsight parameters');
+  });
+
   it('shows a dash for a fold with no fees figure yet, and no total before the stitched result', () => {
     renderTable({ ...WF, folds: [fold(0, {})], result: null } as Walkforward);
     expect(screen.getByTestId('fold-oos-fees')).toHaveTextContent('—');

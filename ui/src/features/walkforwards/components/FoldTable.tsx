@@ -23,6 +23,7 @@ export function FoldTable({ wf, timeframe }: { wf: Walkforward; timeframe: strin
   const style = barTimeStyle(timeframe);
   const objective = objectiveKey(wf.objective);
   const swept = sweptParams(wf.grid);
+  const hindsight = wf.contrast?.test_run_ids ?? [];  // the contrast's run on each fold's test window, in fold order
   const metric = (m: Fold['oos_metrics'], key: string) => {
     const v = readMetric(m, key);
     return <span className={metricDef(key).signed ? tone(v) : ''}>{formatMetric(key, v)}</span>;
@@ -47,7 +48,7 @@ export function FoldTable({ wf, timeframe }: { wf: Walkforward; timeframe: strin
           </tr>
         </thead>
         <tbody>
-          {wf.folds.map((f) => (
+          {wf.folds.map((f, k) => (
             <tr key={f.index} data-testid="fold-row" data-fold={f.index}>
               <th scope="row" style={{ ...STICKY, zIndex: 2 }} data-testid="fold-number">{f.index + 1}</th>
               <td><Time value={f.train_first} style={style} /> → <Time value={f.train_last} style={style} /></td>
@@ -78,13 +79,16 @@ export function FoldTable({ wf, timeframe }: { wf: Walkforward; timeframe: strin
                     <span className="sr-only">: {f.efficiency_reason}</span></span>
                 ) : formatNumber(f.efficiency, 2)}
               </td>
-              <td>
+              <td style={{ whiteSpace: 'normal', minWidth: '8.5em' }}>{/* the links wrap: four do not fit on one line */}
                 <Link to={`/sweeps/${f.sweep_id}`} aria-label={`fold ${f.index + 1} sweep`} style={LINK}
                   data-testid="fold-sweep-link">sweep</Link>
                 {f.chosen_run_id ? <>{' · '}<Link to={`/runs/${f.chosen_run_id}`} aria-label={`fold ${f.index + 1} chosen cell`} style={LINK}
                   data-testid="fold-chosen-link">cell</Link></> : null}
                 {f.oos_run_id ? <>{' · '}<Link to={`/runs/${f.oos_run_id}`} aria-label={`fold ${f.index + 1} out-of-sample run`} style={LINK}
                   data-testid="fold-oos-link">OOS</Link></> : null}
+                {hindsight[k] ? <>{' · '}<Link to={`/runs/${hindsight[k]}`} style={LINK} data-testid="fold-hindsight-link"
+                  aria-label={`fold ${f.index + 1} test window with the hindsight parameters`}
+                  title="the hindsight-optimised parameters on this test window, run as the out-of-sample run is">hindsight</Link></> : null}
               </td>
             </tr>
           ))}

@@ -17,8 +17,8 @@ const ROWS = ['total_return', 'cagr', 'sharpe', 'sortino', 'max_drawdown', 'vola
   'trades', 'exposure', 'final_equity'];
 
 /**
- * The stitched out-of-sample figures beside the hindsight-optimised cell measured over the same test
- * windows (a fair comparison: same bars, chained the same way), then that cell over the whole window
+ * The stitched out-of-sample figures beside the hindsight-optimised cell run on the same test windows
+ * as the folds' own runs are (a fair comparison: same bars, same protocol, chained the same way), then that cell over the whole window
  * (bars the walk-forward never traded included); and the walk-forward efficiency with what it means.
  */
 export function ResultPanel({ wf }: { wf: Walkforward }) {

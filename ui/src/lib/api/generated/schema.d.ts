@@ -968,7 +968,7 @@ export interface components {
             } | null;
             /**
              * Run Id
-             * @description that cell's backtest over the whole window, with every record
+             * @description that cell's backtest over the whole window, with every record, closed at its end
              */
             run_id: string | null;
             /** Run Status */
@@ -982,6 +982,11 @@ export interface components {
             };
             /** Reason */
             reason: string | null;
+            /**
+             * Test Run Ids
+             * @description its parameters on each fold's test window (fold order), run as the fold's out-of-sample run is: what `result.contrast_metrics` chains
+             */
+            test_run_ids?: string[];
         };
         /** CurvePointOut */
         CurvePointOut: {
@@ -1829,7 +1834,7 @@ export interface components {
             };
             /**
              * Contrast Metrics
-             * @description the contrast run over the same test windows, chained as the stitched curve is: the in-sample (hindsight) parameters judged on the same bars
+             * @description the in-sample (hindsight) parameters on the same test windows, each run as the fold's out-of-sample run is (warmed up, started flat, closed at its end) and chained as the stitched curve is: the same parameters give the same figures
              * @default null
              */
             contrast_metrics?: {
@@ -2845,7 +2850,7 @@ export interface components {
             stitched: components["schemas"]["StitchedPointOut"][];
             /**
              * Contrast
-             * @description the contrast run over the same span, from the same cash
+             * @description the hindsight parameters on the same test windows, chained from the same cash
              */
             contrast: components["schemas"]["CurvePointOut"][];
         };
