@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.bootstrap import Container, build_services
-from app.walle.models import OutboxEvent, Run, Sweep
+from app.walle.models import OutboxEvent, Run, Sweep, Walkforward
 from tests.integration.workers.test_walkforward import GRID, MIN_TRADES, SETTINGS, store_walk
 
 BODY = {"strategy": "sma_cross", "grid": GRID, "objective": "total_return_pct", "min_trades": MIN_TRADES,
@@ -383,3 +383,32 @@ def test_a_walk_forwards_runs_cannot_be_deleted_from_under_it(pg: Container, cli
             "it, so it is kept with the walk-forward")
         assert client.get(f"/api/v1/runs/{run_id}").get_json()["status"] == "completed"  # still there
     assert client.get(f"/api/v1/walkforwards/{wf['id']}").get_json()["folds"][0]["cells_done"] == 4
+
+
+def test_a_walk_forward_stored_before_its_test_windows_were_run_alone_keeps_its_windows_cut_from_the_whole_run(
+        pg: Container, client: FlaskClient) -> None:
+    """Walk-forwards completed before 2026-12-06 have no `contrast.test_run_ids`: their chart's hindsight line
+    is still the whole-window run cut at each test window, as their stored result was computed."""
+    store_walk(pg)
+    wf = client.post("/api/v1/walkforwards", json=BODY).get_json()
+    services = build_services(pg.settings, container=pg)
+    sweeps = [f["sweep_id"] for f in wf["folds"]] + [wf["contrast"]["sweep_id"]]
+    for sweep_id in sweeps:
+        services.sweeps.create_cells(sweep_id)
+    with pg.read_session() as session:
+        cells = session.scalars(select(Run.id).where(Run.sweep_id.in_(sweeps))).all()
+    services.backtests.execute_many(list(cells))  # and the out-of-sample and contrast runs their stores queued
+    done = client.get(f"/api/v1/walkforwards/{wf['id']}").get_json()
+    assert done["status"] == "completed"
+    with pg.uow() as uow:  # as it was stored then
+        stored = uow.session.get(Walkforward, wf["id"])
+        stored.contrast = {k: v for k, v in stored.contrast.items() if k != "test_run_ids"}
+        uow.commit()
+    equity = client.get(f"/api/v1/walkforwards/{wf['id']}/equity").get_json()
+    whole = client.get(f"/api/v1/runs/{done['contrast']['run_id']}/equity").get_json()
+    points = {p["ts"][:10]: float(p["equity"]) for p in (whole["items"] if isinstance(whole, dict) else whole)}
+    growth = 1.0
+    for fold in done["folds"]:
+        growth *= points[fold["test_last"][:10]] / points[fold["test_first"][:10]]
+    assert [p["t"] for p in equity["contrast"]] == [p["t"] for p in equity["stitched"]]
+    assert abs(equity["contrast"][-1]["equity"] - 10000 * growth) < 0.0001
