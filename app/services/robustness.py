@@ -141,12 +141,13 @@ def run_robustness(session: Session, run_id: str, ask: RobustnessAsk) -> RunRobu
 def walkforward_robustness(session: Session, walkforward_id: str, ask: RobustnessAsk) -> RunRobustness:
     """The same tests on a completed walk-forward's stitched out-of-sample trades: each fold's trades in
     fold order (returns over that fold's realised equity, so they chain as the stitched curve does), and
-    random entries over the closes of the out-of-sample span. 404, 409 until completed, 422 as for a run."""
+    random entries over the closes of the out-of-sample span. 404, 409 until completed (or cancelled once every
+    fold's out-of-sample run had finished: its stitched result stands), 422 as for a run."""
     check_ask(ask)
     wf = session.get(Walkforward, walkforward_id)
     if wf is None:
         raise NotFound(f"no walk-forward with id {walkforward_id}")
-    if wf.status != "completed":
+    if wf.status != "completed" and not (wf.result or {}).get("folds_included"):  # (cancelled with every fold run)
         raise Conflict(f"walk-forward {walkforward_id} is {wf.status}: robustness tests need it completed")
     folds = [(f, session.get(Run, f["oos_run_id"])) for f in wf.folds if f.get("oos_run_id")]
     folds = [(f, run) for f, run in folds if run is not None and run.status == "completed"]

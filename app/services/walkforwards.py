@@ -29,7 +29,8 @@ every fold's test window exactly as the fold's OOS run is (`contrast.test_run_id
 result and the hindsight parameters are compared on the same bars under the same protocol: a fold that
 chose the hindsight parameters gives the same figures in both. The last OOS or contrast run to
 finish completes the walk-forward (`record_oos_finished`), writing its stitched OOS metrics and
-efficiency (app/services/walkforward_results.py). `cancel` stops every unfinished cell and run.
+efficiency (app/services/walkforward_results.py). `cancel` stops every unfinished cell and run; once every
+fold's OOS run has finished (only the contrast left), the stitched result is written all the same.
 """
 
 from __future__ import annotations
@@ -159,6 +160,9 @@ class WalkforwardService:
                                         .values(status="cancelled", updated_at=now()))
                     wf.status, wf.updated_at = "cancelled", now()
                     uow.session.flush()
+                    if _every_fold_tested(uow, wf):  # only the contrast was left: the stitched result stands
+                        finish(uow, wf)
+                        uow.session.flush()
                     emit(uow, wf)
                 uow.commit()
                 return _detached(uow, wf)
@@ -343,6 +347,16 @@ def _complete_if_done(uow: UnitOfWork, wf: Walkforward) -> None:
         wf.status, wf.updated_at = "completed", now()
         uow.session.flush()
         emit(uow, wf)
+
+
+def _every_fold_tested(uow: UnitOfWork, wf: Walkforward) -> bool:
+    """Whether each fold's out-of-sample run completed (a fold with no eligible cell has none to wait for),
+    and at least one did: what the stitched result needs, whatever became of the contrast."""
+    oos = [f["oos_run_id"] for f in wf.folds if f.get("oos_run_id")]
+    if not oos or any(not f.get("oos_run_id") and not f.get("reason") for f in wf.folds):
+        return False
+    statuses = uow.session.scalars(select(Run.status).where(Run.id.in_(oos))).all()
+    return len(statuses) == len(oos) and all(status == "completed" for status in statuses)
 
 
 def _final_run_ids(wf: Walkforward) -> list[str]:

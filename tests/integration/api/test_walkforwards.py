@@ -412,3 +412,35 @@ def test_a_walk_forward_stored_before_its_test_windows_were_run_alone_keeps_its_
         growth *= points[fold["test_last"][:10]] / points[fold["test_first"][:10]]
     assert [p["t"] for p in equity["contrast"]] == [p["t"] for p in equity["stitched"]]
     assert abs(equity["contrast"][-1]["equity"] - 10000 * growth) < 0.0001
+
+
+def test_cancelled_once_every_fold_ran_out_of_sample_a_walk_forward_keeps_its_stitched_result(
+        pg: Container, client: FlaskClient) -> None:
+    """Trial 13 cancelled with every out-of-sample run done and only the hindsight sweep left, and lost the
+    stitched result. Now it stands, without the hindsight figures, and its trades can be tested."""
+    store_walk(pg)
+    wf = client.post("/api/v1/walkforwards", json=BODY).get_json()
+    services = build_services(pg.settings, container=pg)
+    folds = [f["sweep_id"] for f in wf["folds"]]
+    for sweep_id in [*folds, wf["contrast"]["sweep_id"]]:
+        services.sweeps.create_cells(sweep_id)
+    with pg.read_session() as session:
+        cells = session.scalars(select(Run.id).where(Run.sweep_id.in_(folds))).all()
+    services.backtests.execute_many(list(cells))  # the folds' cells, then the out-of-sample runs they queue
+    before = client.get(f"/api/v1/walkforwards/{wf['id']}").get_json()
+    assert before["status"] == "optimising" and [f["oos_status"] for f in before["folds"]] == ["completed"] * 3
+    early = client.post(f"/api/v1/walkforwards/{wf['id']}/robustness", json={"resamples": 100})
+    assert early.status_code == 409
+
+    body = client.post(f"/api/v1/walkforwards/{wf['id']}/cancel").get_json()
+    assert body["status"] == "cancelled" and body["contrast"]["cells_cancelled"] == 4
+    result = body["result"]
+    assert result["folds_included"] == 3 and result["contrast_metrics"] is None
+    growth = 1.0
+    for fold in body["folds"]:
+        growth *= 1 + fold["oos_metrics"]["total_return_pct"] / 100
+    assert abs(result["metrics"]["total_return_pct"] - (growth - 1) * 100) < 1e-6
+    assert client.get(f"/api/v1/walkforwards/{wf['id']}").get_json()["result"] == result
+    robust = client.post(f"/api/v1/walkforwards/{wf['id']}/robustness", json={"resamples": 100, "seed": 1})
+    assert robust.status_code == 200, robust.get_json()
+    assert robust.get_json()["trades"] == result["metrics"]["trades"]

@@ -77,6 +77,12 @@ export function ResultPanel({ wf }: { wf: Walkforward }) {
           </tbody>
         </table>
       </div>
+      {contrast && !same && wf.status === 'cancelled' ? (
+        <p className="muted" data-testid="contrast-cancelled">
+          No hindsight figures: the walk-forward was cancelled before its whole-window sweep and runs had finished.
+          Every fold&apos;s out-of-sample run had, so the stitched result above is whole.
+        </p>
+      ) : null}
       {contrast ? (
         <p className="dim" data-testid="contrast-params">
           Whole-window best: {contrast.params ? <span className="mono">{describeParams(contrast.params, sweptParams(wf.grid))}</span>

@@ -192,6 +192,20 @@ describe('WalkForwardDetailPage', () => {
     expect(screen.getByTestId('fold-progress')).toHaveAttribute('data-cancelled', '1');
   });
 
+  it('keeps the stitched result of a walk-forward cancelled once every fold had its out-of-sample run', async () => {
+    // trial 13: cancelled with 20 of 20 out-of-sample runs done and only the hindsight sweep left
+    const late: Walkforward = { ...DONE, id: 'w5', status: 'cancelled',
+      contrast: { ...DONE.contrast!, run_id: null, run_status: null, chosen_run_id: null, params: null, metrics: {} },
+      result: { ...DONE.result!, contrast_metrics: null } };
+    renderPage(late);
+    expect(await screen.findByTestId('result-table')).toBeInTheDocument();
+    expect(screen.getAllByTestId('result-oos')[0]).toHaveTextContent('3.50%');
+    expect(screen.queryByTestId('result-contrast-head')).toBeNull();
+    expect(screen.getByTestId('contrast-cancelled')).toHaveTextContent(
+      'No hindsight figures: the walk-forward was cancelled before its whole-window sweep and runs had finished.');
+    expect(screen.queryByTestId('robustness-waiting')).toBeNull();  // its stitched trades can be tested
+  });
+
   it("shows a fold's choice and its out-of-sample run while other folds still optimise, and a short warm-up", async () => {
     const early: Walkforward = { ...DONE, id: 'w4', status: 'optimising', result: null, contrast: null, cells_done: 6,
       folds: [fold(0, { fast: 5, slow: 40 }, { warmup_bars: 30, oos_status: 'running', oos_metrics: {} }),

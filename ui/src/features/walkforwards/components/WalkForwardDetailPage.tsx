@@ -59,7 +59,7 @@ export function WalkForwardDetailPage() {
       <Panel title="Parameter stability" testId="stability-panel">
         <StabilityPanel wf={wf} />
       </Panel>
-      <RobustnessPanel path={`/walkforwards/${wf.id}/robustness`} finished={wf.status === 'completed'}
+      <RobustnessPanel path={`/walkforwards/${wf.id}/robustness`} finished={wf.status === 'completed' || Boolean(wf.result?.folds_included)}
         waiting="Robustness tests on the stitched out-of-sample trades are available once the walk-forward has completed." />
     </div>
   );
