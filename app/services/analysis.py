@@ -27,7 +27,7 @@ from app.greta.analysis import (
     rolling_sharpe,
     trade_spread,
 )
-from app.greta.annualise import annualisation, year_instrument
+from app.greta.annualise import Annualisation, annualisation, year_instrument
 from app.marvin.instruments import Instrument
 from app.services.errors import NotFound
 from app.services.live_records import LIVE_MODES, closed_trades
@@ -87,6 +87,18 @@ def _trade_returns(session: Session, run: Run) -> list[Decimal]:
     return list(session.scalars(select(Trade.return_pct).where(Trade.run_id == run.id)))
 
 
+def _own_year(session: Session, run: Run, timeframe: Timeframe, period: str) -> Annualisation | None:
+    """A daily (weekly) backtest's own year, as its metrics took it, when the analysis steps through the same
+    bars: its stored basis and bars a year. Worked out again from the curve, a walk-forward fold's
+    out-of-sample run (its year counts its warm-up bars, its curve does not) read 266 days beside its
+    metrics' 262, on a panel that says "as in the metrics"."""
+    basis = (run.options or {}).get("annualisation")
+    if run.mode in LIVE_MODES or not basis or (timeframe.amount, timeframe.unit) != (1, period.title()):
+        return None
+    per_year = RunRecords(session).metrics(run.id).get("bars_per_year")
+    return Annualisation(float(per_year), str(basis)) if per_year else None
+
+
 def run_analysis(session: Session, run_id: str) -> RunAnalysis:
     run = session.get(Run, run_id)
     if run is None:
@@ -98,7 +110,8 @@ def run_analysis(session: Session, run_id: str) -> RunAnalysis:
     days, closes = period_closes(local_days(ts, zone), equity)
     start = float(run.cash)
     period = "week" if timeframe.unit == "Week" else "day"
-    year = annualisation(days * DAY_NS, Timeframe(1, "Week" if period == "week" else "Day"), instrument)
+    year = _own_year(session, run, timeframe, period) or annualisation(
+        days * DAY_NS, Timeframe(1, "Week" if period == "week" else "Day"), instrument)
     window = WINDOWS[period]
     rolled = rolling_sharpe(days, closes, window, year.bars_per_year)
     dates = [str(d) for d in rolled.days.astype("datetime64[D]")]

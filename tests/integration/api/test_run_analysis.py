@@ -80,6 +80,34 @@ def test_analysis_of_a_daily_backtest_across_two_years(client: FlaskClient, pg: 
     assert sharpe["dates"][0] == "2023-03-06"  # 2023-01-02 + 63 days: the first full window's last day
 
 
+def test_a_daily_runs_rolling_sharpe_takes_its_metrics_year_though_its_warm_up_is_not_in_its_curve(
+        client: FlaskClient, pg: Container) -> None:
+    """A walk-forward fold's out-of-sample run is warmed up on the bars before its test window; its year (a data
+    year: bars a year as the data holds them) counts them, its curve does not. Trial 13's panel said "a year of
+    266 days, as in the metrics" beside metrics of 262.03 bars a year."""
+    start = datetime(2023, 1, 2, tzinfo=UTC)  # every day for 200 days (warm-up), then weekdays only
+    days = [start + timedelta(days=i) for i in range(200)]
+    days += [d for d in (start + timedelta(days=200 + i) for i in range(300)) if d.weekday() < 5]
+    ts = np.array([int(d.timestamp()) * 10**9 for d in days], dtype=np.int64)
+    close = [Decimal("100") + Decimal(round(10 * np.sin(i / 9), 2)).quantize(Decimal("0.01")) for i in range(len(days))]
+    with pg.uow() as uow:
+        uow.bars.insert_columns("AAPL", "1Day", ts, close, [c + 1 for c in close], [c - 1 for c in close], close,
+                                [1000] * len(days), source="test")
+        uow.commit()
+    run = client.post("/api/v1/runs", json={"strategy": "sma_cross", "symbols": ["AAPL"], "cash": "10000",
+                                            "params": {"fast": 5, "slow": 20}, "start_now": True}).get_json()
+    with pg.uow() as uow:  # as a walk-forward queues its out-of-sample run
+        stored = uow.runs.get(run["id"])
+        stored.options = {**stored.options, "warmup": 200, "close_at_end": True}
+        uow.commit()
+    assert BacktestService(pg.uow, pg.read_session).execute(run["id"]) == "completed"
+    metrics = client.get(f"/api/v1/runs/{run['id']}").get_json()["metrics"]
+    sharpe = client.get(f"/api/v1/runs/{run['id']}/analysis").get_json()["rolling_sharpe"]
+    assert metrics["bars"] == len(days) - 200 and metrics["bars_per_year"] > 300  # the warm-up's daily bars count
+    assert sharpe["periods_per_year"] == metrics["bars_per_year"]
+    assert sharpe["basis"] == f"data ({metrics['bars_per_year']:,.0f} bars a year, as the data holds them)"
+
+
 def test_a_run_shorter_than_the_window_has_no_rolling_sharpe(client: FlaskClient, pg: Container) -> None:
     run_id = _completed(client, pg, days=50)
     body = client.get(f"/api/v1/runs/{run_id}/analysis").get_json()
