@@ -179,6 +179,20 @@ describe('RobustnessPanel', () => {
     expect(await screen.findByTestId('robustness-note')).toHaveTextContent(`Note: ${note}.`);
   });
 
+  it('says a finished run with fewer than 2 closed trades has nothing to resample, and offers no button', () => {
+    // trial 13: every fold's out-of-sample run had at most 1 trade, and the button always ended in a 422
+    renderPanel({ ...RUN, metrics: { trades: 1 } } as unknown as Run);
+    expect(screen.getByTestId('robustness-too-few')).toHaveTextContent(
+      'Robustness tests resample closed trades and need at least 2: only 1 closed here.');
+    expect(screen.queryByRole('button', { name: 'Run robustness tests' })).not.toBeInTheDocument();
+  });
+
+  it('offers the tests once a run has 2 closed trades', () => {
+    renderPanel({ ...RUN, metrics: { trades: 2 } } as unknown as Run);
+    expect(screen.queryByTestId('robustness-too-few')).toBeNull();
+    expect(screen.getByRole('button', { name: 'Run robustness tests' })).toBeInTheDocument();
+  });
+
   it('waits for a running run to finish', () => {
     renderPanel({ ...RUN, status: 'running', state: { state: 'running' } } as Run);
     expect(screen.getByTestId('robustness-waiting')).toHaveTextContent('available when the run has finished');

@@ -6,6 +6,7 @@ import { isApiError } from '@/lib/api/client';
 import { isFinished } from '@/lib/api/runs';
 import type { Run } from '@/lib/api/types';
 import { formatCount, formatNumber, formatReturnPct } from '@/lib/format';
+import { readMetric } from '@/lib/metrics';
 import { type Histogram, type MonteCarlo, type Robustness, useRobustness } from '@/lib/api/robustness';
 import { RobustnessFanChart } from './RobustnessFanChart';
 import { DEFAULT_FORM, drawdownBinLabel, formatDrawdownPct, formatEquity, formatShare, parseForm,
@@ -16,15 +17,18 @@ const METHOD_TITLE: Record<MonteCarlo['method'], string> = {
   shuffle: 'Shuffle (the same trades reordered)',
 };
 
-/** What the panel tests: a run, or any trades the API resamples at `path` (a walk-forward's stitched ones). */
-export type RobustnessTarget = { run: Run } | { path: string; finished: boolean; waiting: string };
+/** What the panel tests: a run, or any trades the API resamples at `path` (a walk-forward's stitched ones);
+ *  `trades`: how many closed trades there are to resample, when known. */
+export type RobustnessTarget = { run: Run } | { path: string; finished: boolean; waiting: string; trades?: number | null };
+
+const MIN_TRADES = 2;  // the API's: fewer cannot be resampled (it answers 422)
 
 /** Monte Carlo resampling of a finished run's trades and a random-entry benchmark, on request: how much of
  *  the result is the order and timing of the trades rather than the strategy. */
 export function RobustnessPanel(target: RobustnessTarget) {
-  const { path, finished, waiting } = 'run' in target
+  const { path, finished, waiting, trades } = 'run' in target
     ? { path: `/runs/${target.run.id}/robustness`, finished: isFinished(target.run),
-      waiting: 'Robustness tests are available when the run has finished.' }
+      waiting: 'Robustness tests are available when the run has finished.', trades: readMetric(target.run.metrics, 'trades') }
     : target;
   const mutation = useRobustness(path);
   const [form, setForm] = useState<RobustnessForm>(DEFAULT_FORM);
@@ -51,6 +55,11 @@ export function RobustnessPanel(target: RobustnessTarget) {
     <Panel title="Robustness" testId="robustness-panel">
       {!finished ? (
         <p className="muted" data-testid="robustness-waiting">{waiting}</p>
+      ) : trades !== undefined && trades !== null && trades < MIN_TRADES ? (
+        <p className="muted" data-testid="robustness-too-few">
+          Robustness tests resample closed trades and need at least {MIN_TRADES}: {trades === 0 ? 'none' : `only ${formatCount(trades)}`}
+          {' '}closed here.
+        </p>
       ) : (
         <>
           <form onSubmit={submit} noValidate data-testid="robustness-form">

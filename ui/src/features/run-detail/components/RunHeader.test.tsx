@@ -70,3 +70,19 @@ describe('RunHeader walk-forward link', () => {
     expect(screen.queryByTestId('run-walkforward-link')).not.toBeInTheDocument();
   });
 });
+
+describe('RunHeader window', () => {
+  it("says a walk-forward out-of-sample run's first bars only warm up and that it ends flat", () => {
+    // trial 13: the header's window began months before the figures and the curve did, unexplained
+    renderHeader({ ...makeRun('backtest'), status: 'completed', walkforward_id: 'w1',
+      options: { warmup: 200, close_at_end: true } } as Run);
+    expect(screen.getByTestId('run-warmup')).toHaveTextContent('the first 200 bars only warm up (no trading, not in the figures)');
+    expect(screen.getByTestId('run-closed-at-end')).toHaveTextContent('closed flat at its last close');
+  });
+
+  it('says nothing of either for an ordinary backtest', () => {
+    renderHeader({ ...makeRun('backtest'), status: 'completed' });
+    expect(screen.queryByTestId('run-warmup')).toBeNull();
+    expect(screen.queryByTestId('run-closed-at-end')).toBeNull();
+  });
+});

@@ -12,7 +12,7 @@ import { ProgressBar } from '@/components/ui/ProgressBar';
 import { Time } from '@/components/ui/Time';
 import { canStart, canStop, isFinished, useRunActions } from '@/lib/api/runs';
 import type { Run } from '@/lib/api/types';
-import { formatMoney, formatPct } from '@/lib/format';
+import { formatCount, formatMoney, formatPct } from '@/lib/format';
 import { barTimeStyle } from '@/lib/time/barTime';
 
 export function RunHeader({ run }: { run: Run }) {
@@ -20,6 +20,8 @@ export function RunHeader({ run }: { run: Run }) {
   const navigate = useNavigate();
   const [confirmStop, setConfirmStop] = useState(false);
   const [cancelOrders, setCancelOrders] = useState(true);
+  // a walk-forward fold's out-of-sample run: its window starts with bars that only feed its indicators
+  const warmup = Number(run.options?.warmup ?? 0);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [confirmStart, setConfirmStart] = useState(false);
   const trading = run.mode !== 'backtest';
@@ -59,6 +61,11 @@ export function RunHeader({ run }: { run: Run }) {
           {run.start_at || run.end_at ? (
             <span>window <Time value={run.start_at} style={barTimeStyle(run.timeframe)} /> → <Time value={run.end_at} style={barTimeStyle(run.timeframe)} /></span>
           ) : null}
+          {warmup > 0 ? (
+            <span data-testid="run-warmup" title="the indicators see these bars; the strategy does not trade on them">
+              the first {formatCount(warmup)} bars only warm up (no trading, not in the figures)</span>
+          ) : null}
+          {run.options?.close_at_end ? <span data-testid="run-closed-at-end">closed flat at its last close</span> : null}
           <span>cash <span className="mono">{formatMoney(run.cash)}</span></span>
           <span>fees <span className="mono">{run.fees.model}{run.fees.rate ? ` ${run.fees.rate}` : ''}</span></span>
           <span>slippage <span className="mono">{run.slippage.model}{run.slippage.value ? ` ${run.slippage.value}` : ''}</span></span>

@@ -1,6 +1,7 @@
 import { useParams } from 'react-router-dom';
 import { ErrorBanner, Loading, Panel } from '@/components/ui/Feedback';
 import { RobustnessPanel } from '@/components/robustness/RobustnessPanel';
+import { readMetric } from '@/lib/metrics';
 import { useStream } from '@/lib/stream/StreamProvider';
 import { useTimeZone } from '@/lib/time/useTimeZone';
 import { usePageTitle } from '@/lib/usePageTitle';
@@ -60,6 +61,7 @@ export function WalkForwardDetailPage() {
         <StabilityPanel wf={wf} />
       </Panel>
       <RobustnessPanel path={`/walkforwards/${wf.id}/robustness`} finished={wf.status === 'completed' || Boolean(wf.result?.folds_included)}
+        trades={wf.result ? readMetric(wf.result.metrics, 'trades') : null}
         waiting="Robustness tests on the stitched out-of-sample trades are available once the walk-forward has completed." />
     </div>
   );
