@@ -24,7 +24,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from app.cli.common import InputProblem, if_database_fails
+from app.cli.common import InputProblem, configured, holds_weaver, if_database_fails
 from app.cli.grid_option import parse_params
 from app.cli.metric_text import metric_rows, pct
 from app.cli.outputs import check_file_target, check_folder_target, check_suffix, wrote_file, wrote_folder
@@ -60,12 +60,17 @@ asset_class_option = click.option(  # backtest and sweep alike
 
 def database_configured() -> bool:
     """Whether results should also go to the database: WEAVER_DATABASE_URL as the settings read it,
-    from the environment or `.env`. A malformed value counts as configured, so that `store_result`
-    reports it instead of the run silently not being stored."""
+    from the environment or `.env`, or a WEAVER_DATA_DIR that holds a standalone's database (the one its
+    stored bars are read from: trial 13 reproduced a fold's run from them and found it nowhere in the UI).
+    A malformed value counts as configured, so that `store_result` reports it instead of the run silently
+    not being stored."""
     try:
         load_settings(broker="memory", api_token=secrets.token_urlsafe(24))
     except SettingsError as exc:
-        return exc.problems.get("WEAVER_DATABASE_URL") != "missing"
+        if exc.problems.get("WEAVER_DATABASE_URL") != "missing":
+            return True
+        data_dir = configured("WEAVER_DATA_DIR")
+        return data_dir is not None and holds_weaver(Path(data_dir) / "weaver.db")
     return True
 
 
@@ -77,7 +82,7 @@ def store_result(result: BacktestResult, run_id: str) -> str:
     from app.services.results import record_backtest
     from app.walle import migrate
 
-    settings = settings_or_exit(require_token=False, needs_broker=False)
+    settings = settings_or_exit(require_token=False, needs_broker=False, embedded_fallback=True)
     migrate.upgrade(settings.database_url)
     services = build_services(settings, listen=False)
     try:

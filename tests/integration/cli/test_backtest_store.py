@@ -3,7 +3,9 @@ metrics are the ones the command printed and wrote as JSON, visible through the 
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sqlite3
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -12,6 +14,7 @@ from flask.testing import FlaskClient
 
 from app.bootstrap import Container
 from app.glados.app import create_app
+from app.walle import migrate
 from tests.conftest import TEST_TOKEN
 from tests.integration.conftest import weaver
 
@@ -59,3 +62,23 @@ def test_without_a_database_nothing_is_stored(cli_env):
     done = weaver("backtest", "--strategy", "buy_and_hold", "--synthetic", "QQQ:50", "--quiet", env=env)
     assert done.returncode == 0, done.stderr
     assert "stored as run" not in done.stdout
+
+
+def test_a_data_dir_holding_a_standalone_database_is_where_the_run_is_stored(cli_env, tmp_path):
+    """Trial 13 read a standalone's stored bars with WEAVER_DATA_DIR to reproduce a fold's run: the run was
+    printed but stored nowhere, though the bars came from that database."""
+    migrate.upgrade(f"sqlite:///{tmp_path / 'weaver.db'}")
+    env = {**{k: v for k, v in cli_env.items() if k != "WEAVER_DATABASE_URL"}, "WEAVER_DATA_DIR": str(tmp_path)}
+    done = weaver("backtest", "--strategy", "buy_and_hold", "--synthetic", "QQQ:50", "--quiet", env=env)
+    assert done.returncode == 0, done.stderr
+    run_id = done.stdout.strip().splitlines()[-1].removeprefix("stored as run ")
+    assert f"using {(tmp_path / 'weaver.db').resolve()}" in done.stderr
+    with contextlib.closing(sqlite3.connect(tmp_path / "weaver.db")) as db:
+        assert db.execute("SELECT status, strategy FROM runs WHERE id = ?", (run_id,)).fetchone() == (
+            "completed", "buy_and_hold")
+
+    empty = tmp_path / "elsewhere"  # a data dir with no database: nothing stored, nothing created
+    env["WEAVER_DATA_DIR"] = str(empty)
+    done = weaver("backtest", "--strategy", "buy_and_hold", "--synthetic", "QQQ:50", "--quiet", env=env)
+    assert done.returncode == 0, done.stderr
+    assert "stored as run" not in done.stdout and not empty.exists()
