@@ -91,6 +91,10 @@ class ResultOut(BaseModel):
     efficiency_reason: str | None
     oos_annualised_return_pct: float | None
     is_annualised_return_pct: float | None
+    bars_per_year: float | None = Field(
+        None, description="the one year both rates above are annualised by: the bars a backtest over the folds' "
+                          "whole span (first train bar to last test bar) takes a year to hold; a fold's own CAGR "
+                          "takes its own window's year, so their mean can differ slightly")
 
 
 class StabilityOut(BaseModel):

@@ -1856,6 +1856,12 @@ export interface components {
             oos_annualised_return_pct: number | null;
             /** Is Annualised Return Pct */
             is_annualised_return_pct: number | null;
+            /**
+             * Bars Per Year
+             * @description the one year both rates above are annualised by: the bars a backtest over the folds' whole span (first train bar to last test bar) takes a year to hold; a fold's own CAGR takes its own window's year, so their mean can differ slightly
+             * @default null
+             */
+            bars_per_year?: number | null;
         };
         /** ResultQuery */
         ResultQuery: {
