@@ -22,7 +22,7 @@ from rich.table import Table
 from app.cli.backtest import USER_ERRORS, _prepare, asset_class_option, money
 from app.cli.common import InputProblem
 from app.cli.grid_option import parse_grid, parse_params
-from app.cli.metric_text import metric_text
+from app.cli.metric_text import METRICS, metric_text
 from app.cli.outputs import check_file_target, wrote_file
 from app.cli.progress import progress_bar
 from app.cli.skipped_cells import skipped_lines
@@ -158,8 +158,10 @@ def _table(strategy: str, grid: dict[str, list[str]], ranked: list[tuple[dict[st
            sort_by: str) -> Table:
     table = Table(title=f"{strategy}: {len(ranked)} cells ranked by {sort_by}")
     columns = [sort_by, *(c for c in COLUMNS if c != sort_by)]
-    for name in [*grid, *columns]:
+    for name in grid:
         table.add_column(name, justify="right")
+    for name in columns:  # labels with spaces wrap on a narrow terminal, where "total_return_pct" was cut short
+        table.add_column(METRICS.get(name, (name,))[0].split(" (")[0], justify="right")
     for values, metrics in ranked:
         table.add_row(*(str(values[name]) for name in grid), *(metric_text(c, metrics.get(c)) for c in columns))
     return table
