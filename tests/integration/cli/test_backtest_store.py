@@ -12,10 +12,11 @@ from decimal import Decimal
 import pytest
 from flask.testing import FlaskClient
 
-from app.bootstrap import Container
+from app.bootstrap import Container, bootstrap
 from app.glados.app import create_app
 from app.walle import migrate
-from tests.conftest import TEST_TOKEN
+from tests.conftest import TEST_TOKEN, make_settings
+from tests.integration.api.conftest import store_daily_bars
 from tests.integration.conftest import weaver
 
 
@@ -72,10 +73,20 @@ def test_a_data_dir_holding_a_standalone_database_is_where_the_run_is_stored(cli
     done = weaver("backtest", "--strategy", "buy_and_hold", "--synthetic", "QQQ:50", "--quiet", env=env)
     assert done.returncode == 0, done.stderr
     run_id = done.stdout.strip().splitlines()[-1].removeprefix("stored as run ")
-    assert f"using {(tmp_path / 'weaver.db').resolve()}" in done.stderr
+    assert done.stderr.count(f"using {(tmp_path / 'weaver.db').resolve()}") == 1
     with contextlib.closing(sqlite3.connect(tmp_path / "weaver.db")) as db:
         assert db.execute("SELECT status, strategy FROM runs WHERE id = ?", (run_id,)).fetchone() == (
             "completed", "buy_and_hold")
+
+    lite = bootstrap(make_settings(f"sqlite:///{tmp_path / 'weaver.db'}", broker="memory"), listen=False)
+    try:  # its stored bars, read and the run stored in the same file: which file, said once
+        store_daily_bars(lite, "AAPL", days=60)
+    finally:
+        lite.close()
+    done = weaver("backtest", "--strategy", "buy_and_hold", "--symbol", "AAPL", "--timeframe", "1Day", "--quiet",
+                  env=env)
+    assert done.returncode == 0, done.stderr
+    assert "stored as run" in done.stdout and done.stderr.count("using ") == 1, done.stderr
 
     empty = tmp_path / "elsewhere"  # a data dir with no database: nothing stored, nothing created
     env["WEAVER_DATA_DIR"] = str(empty)
