@@ -53,9 +53,10 @@ USER_ERRORS = (ParamError, DataError, StrategyLoadError, FeeSpecError, SlippageS
 
 
 asset_class_option = click.option(  # backtest and sweep alike
-    "--asset-class", type=click.Choice(ASSET_CLASSES), default="other", show_default=True,
+    "--asset-class", type=click.Choice(ASSET_CLASSES), default=None,
     help="us_equity: Alpaca's price increments and the exchange session; crypto: 1e-9 steps, 24/7; "
-         "other: the data's own precision, years as the data holds them.")
+         "other: the data's own precision, years as the data holds them. Default: for stored bars, the class "
+         "their symbols' stored instruments share (as the UI's forms pre-fill it); else other.")
 
 
 def database_configured() -> bool:
@@ -133,7 +134,7 @@ def store_result(result: BacktestResult, run_id: str) -> str:
 @click.option("--quiet", is_flag=True, help="No progress bar and no table; one summary line.")
 def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path, ...], symbols: tuple[str, ...],
              synthetic: tuple[str, ...], timeframe: str | None, cash: str, fees: str, slippage: str, fractional: bool,
-             allow_short: bool, asset_class: str, json_path: Path | None, parquet_dir: Path | None,
+             allow_short: bool, asset_class: str | None, json_path: Path | None, parquet_dir: Path | None,
              out_path: Path | None, out_format: str | None, lookahead: int | None, start: str | None,
              end: str | None, warmup: int, close_at_end: bool, quiet: bool) -> None:
     """Backtest a strategy on historical or synthetic bars."""
@@ -151,7 +152,7 @@ def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
         config, frames = _prepare(strategy_name, params, data_files, symbols, synthetic, timeframe, cash, fees,
                                   slippage, fractional, allow_short)
         frames = in_window(frames, start, end)
-        config = replace(config, asset_class=asset_class)
+        config = replace(config, asset_class=asset_class or config.asset_class or "other")
         result = _run(config, frames, quiet, warmup=warmup, close_at_end=close_at_end)
         report = _check(config, frames, lookahead, quiet) if lookahead is not None else None
     except USER_ERRORS as exc:
@@ -212,14 +213,18 @@ def _prepare(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
     frames = [_load(path, symbols[i] if i < len(symbols) else None, timeframe) for i, path in enumerate(data_files)]
     if data_files:
         _return_reader_memory()
+    stored_class = None
     if len(symbols) > len(data_files):  # the symbols past the files: their bars as stored in Weaver's database
-        frames += load_stored_frames(list(symbols[len(data_files):]), timeframe)
+        stored, stored_class = load_stored_frames(list(symbols[len(data_files):]), timeframe)
+        frames += stored
     frames += [parse_synthetic(spec, timeframe or "1Day") for spec in synthetic]
     if not frames:
         raise click.UsageError("give bars with --data FILE or --synthetic SYMBOL:BARS[:SEED]")
     config = BacktestConfig(strategy=strategy_name, params=values, cash=money.quantize(Decimal("0.01")),
                             fees=fee_spec, slippage=slippage_spec, fractional=fractional, allow_short=allow_short,
-                            run_id=str(uuid.uuid4()) if database_configured() else "backtest")
+                            run_id=str(uuid.uuid4()) if database_configured() else "backtest",
+                            # stored bars alone: their instruments' class, as the UI's forms pre-fill it
+                            asset_class=stored_class if not data_files and not synthetic else None)
     return config, frames
 
 

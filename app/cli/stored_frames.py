@@ -4,19 +4,33 @@ the command line runs on exactly the bars a run from the API or the UI runs on."
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import click
+from sqlalchemy.orm import Session
 
 from app.marvin.bars import BarFrame, DataError
 
 
-def load_stored_frames(symbols: list[str], timeframe: str | None) -> list[BarFrame]:
+def shared_asset_class(session: Session, symbols: Sequence[str]) -> str | None:
+    """The asset class every symbol's stored instrument shares (the demo's us_equity, an import's
+    --asset-class), as the UI's forms pre-fill it; None when one has none or they differ. Trials 13 and 14
+    ran the same backtest and walk-forward from a form and from here and read different Sharpes: the form
+    sent us_equity (252 sessions a year), the command line the data's own year (261 bars)."""
+    from app.walle.repositories.instruments import InstrumentRepository
+
+    classes = InstrumentRepository(session).asset_classes(sorted(set(symbols)))
+    shared = {classes.get(symbol) for symbol in symbols}
+    return shared.pop() if len(shared) == 1 and None not in shared else None
+
+
+def load_stored_frames(symbols: list[str], timeframe: str | None) -> tuple[list[BarFrame], str | None]:
     """Each symbol's stored bars at `timeframe`, from WEAVER_DATABASE_URL (or WEAVER_DATA_DIR's standalone
-    database); a symbol with none is an error that says what is stored."""
+    database), and the asset class their stored instruments share; a symbol with none is an error that
+    says what is stored."""
     if not timeframe:
         raise click.UsageError(f"--symbol {symbols[0]} has no --data file, so its stored bars are read: "
                                "give --timeframe too (e.g. 1Day or 1Min)")
-    from sqlalchemy.orm import Session
-
     from app.cli.common import settings_or_exit
     from app.walle.db import make_engine
     from app.walle.repositories.bars import BarRepository
@@ -36,6 +50,6 @@ def load_stored_frames(symbols: list[str], timeframe: str | None) -> list[BarFra
                                     f"`weaver bars import FILE.csv --symbol {symbol}` or give --data FILE")
                 frames.append(BarFrame(symbol, timeframe, bars.ts, bars.open, bars.high, bars.low, bars.close,
                                        bars.volume))
-            return frames
+            return frames, shared_asset_class(session, symbols)
     finally:
         engine.dispose()

@@ -62,8 +62,8 @@ COLUMNS = ("total_return_pct", "sharpe", "max_drawdown_pct", "trades", "win_rate
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def sweep(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ...], data_files: tuple[Path, ...],
           symbols: tuple[str, ...], synthetic: tuple[str, ...], timeframe: str | None, cash: str, fees: str,
-          slippage: str, fractional: bool, allow_short: bool, asset_class: str, start: str | None, end: str | None,
-          sort_by: str, ascending: bool, json_path: Path | None, quiet: bool) -> None:
+          slippage: str, fractional: bool, allow_short: bool, asset_class: str | None, start: str | None,
+          end: str | None, sort_by: str, ascending: bool, json_path: Path | None, quiet: bool) -> None:
     """Backtest every combination of the --grid values and rank the results."""
     grid = parse_grid(grid_items)
     if json_path is not None:
@@ -73,7 +73,7 @@ def sweep(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ..
         config, frames = _prepare(strategy_name, (), data_files, symbols, synthetic, timeframe, cash, fees, slippage,
                                   fractional, allow_short)
         frames = in_window(frames, start, end)
-        config = replace(config, asset_class=asset_class)
+        config = replace(config, asset_class=asset_class or config.asset_class or "other")
         strategy = load_strategy(strategy_name) if ":" in strategy_name else get_strategy(strategy_name)
         _refuse_bad_names_and_values(strategy_name, strategy.param_specs, grid, fixed)
         cells, skipped = [], []

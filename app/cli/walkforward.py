@@ -32,6 +32,7 @@ from app.cli.outputs import check_file_target, wrote_file
 from app.cli.robustness import robustness_options, show_robustness
 from app.cli.run_ids import SHORT, IdProblem, resolve_walkforward_id
 from app.cli.runs import _container, _cut, _when
+from app.cli.stored_frames import shared_asset_class
 from app.cli.walkforward_input import fees_form, length, refuse, slippage_form, spec_of, typed, typed_grid
 from app.marvin.instruments import ASSET_CLASSES
 from app.services.errors import Conflict, NotFound, ValidationFailed
@@ -276,14 +277,7 @@ def _console() -> Console:
 
 
 def stored_asset_class(container: Container, symbols: tuple[str, ...]) -> str | None:
-    """The asset class every symbol's stored instrument shares (the demo's us_equity, an import's
-    --asset-class), as the UI's form pre-fills it; None when one has none or they differ. Trial 13 launched
-    the same walk-forward from the form and from here and read Sharpe 0.5186 beside 0.5276: the form sent
-    us_equity (252 sessions a year), this sent nothing (the data's 261 bars a year)."""
-    from app.walle.repositories.instruments import InstrumentRepository
-
+    """The class the symbols' stored instruments share (stored_frames.shared_asset_class), as the UI's
+    form pre-fills it."""
     with container.read_session() as session:
-        classes = InstrumentRepository(session).asset_classes(sorted(set(symbols)))
-    shared = {classes.get(symbol) for symbol in symbols}
-    return shared.pop() if len(shared) == 1 and None not in shared else None
-
+        return shared_asset_class(session, symbols)

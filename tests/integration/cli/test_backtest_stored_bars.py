@@ -67,3 +67,28 @@ def test_a_sweep_of_stored_bars_ranks_as_the_sweep_of_their_csv(pg, cli_env, tmp
     stored = weaver(*common, "--symbol", "STOR", "--timeframe", "1Day", env={**cli_env, "COLUMNS": "120"})
     assert from_file.returncode == stored.returncode == 0, stored.stderr
     assert "│" in stored.stdout and stored.stdout == from_file.stdout
+
+
+def test_stored_bars_take_the_class_their_stored_instrument_has_as_the_ui_form_does(pg, cli_env, tmp_path):
+    """Trial 14 ran the same backtest from the UI's form (us_equity pre-filled from the stored instrument:
+    252 bars a year, Sharpe 0.09) and from here (other: the data's 260.83 bars, Sharpe 0.10)."""
+    csv = write_daily_csv(tmp_path / "STOR.csv")
+    imported = weaver("bars", "import", str(csv), "--symbol", "STOR", "--timeframe", "1Day", "--asset-class",
+                      "us_equity", env=cli_env)
+    assert imported.returncode == 0, imported.stderr
+    common = ("backtest", "--strategy", "sma_cross", "--param", "fast=5", "--param", "slow=20", "--quiet")
+    taken = weaver(*common, "--symbol", "STOR", "--timeframe", "1Day", "--json", str(tmp_path / "taken.json"),
+                   env=cli_env)
+    asked = weaver(*common, "--symbol", "STOR", "--timeframe", "1Day", "--asset-class", "other", "--json",
+                   str(tmp_path / "asked.json"), env=cli_env)
+    from_file = weaver(*common, "--data", str(csv), "--symbol", "STOR", "--json", str(tmp_path / "file.json"),
+                       env=cli_env)
+    assert taken.returncode == asked.returncode == from_file.returncode == 0, (taken.stderr, asked.stderr)
+    documents = {name: json.loads((tmp_path / f"{name}.json").read_text()) for name in ("taken", "asked", "file")}
+    assert [documents[n]["config"]["asset_class"] for n in ("taken", "asked", "file")] == ["us_equity", "other",
+                                                                                             "other"]
+    assert documents["taken"]["metrics"]["bars_per_year"] == 252
+    assert documents["asked"]["metrics"]["bars_per_year"] == documents["file"]["metrics"]["bars_per_year"] != 252
+    swept = weaver("sweep", "--strategy", "sma_cross", "--grid", "fast=5,10", "--grid", "slow=20,30", "--symbol",
+                   "STOR", "--timeframe", "1Day", "--quiet", env=cli_env)
+    assert swept.returncode == 0 and "us_equity instruments" in swept.stdout, swept.stderr
