@@ -240,6 +240,7 @@ def stop(run_id: str, keep_orders: bool, wait_seconds: float) -> None:
         click.echo(f"run {run_id} is stopping; the live worker " + (
             "leaves its open orders working at the broker" if keep_orders else "cancels its open orders"))
         told = _wait_for_stop(container, run_id, wait_seconds)
+        held = _held(container, run_id) if told is not None else []
     finally:
         container.close()
     if told is None:
@@ -251,6 +252,16 @@ def stop(run_id: str, keep_orders: bool, wait_seconds: float) -> None:
     click.echo(f"stopped; cancelled {len(cancelled)} open order(s)" + (f": {', '.join(cancelled)}" * bool(cancelled)))
     if left_open:
         click.echo(f"left working at the broker: {len(left_open)} order(s): {', '.join(left_open)}")
+    if held:  # trial 14: an order that filled while the run stopped left 52 shares held, and nothing said so
+        click.echo(f"still held at the broker: {', '.join(held)} (a stop cancels orders, not positions: close "
+                   "them at the broker)")
+
+
+def _held(container: Container, run_id: str) -> list[str]:
+    """The run's positions as it booked them once stopped ("AAPL 52")."""
+    with container.read_session() as session:
+        return [f"{p.symbol} {decimal_text(p.qty.normalize())}" for p in RunRecords(session).positions(run_id)
+                if p.qty]
 
 
 def _wait_for_stop(container: Container, run_id: str, seconds: float) -> dict[str, Any] | None:

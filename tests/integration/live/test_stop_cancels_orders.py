@@ -174,3 +174,22 @@ def test_a_fill_booked_at_the_stop_is_in_the_runs_final_equity_point_and_metrics
         worth = book.cash + sum(p.qty * p.mark_price for p in book.positions.values())
         assert len(points) == 1 and (points[-1].cash, points[-1].equity) == (book.cash, worth)
         assert Decimal(str(final.value)) == worth
+
+
+def test_weaver_runs_stop_says_what_the_run_still_holds_at_the_broker(
+    pg: Container, exchange: ExchangeServer, live_runtime: Runtime, cli_env: dict[str, str]
+) -> None:
+    """Trial 14: an order that filled while the run stopped left 52 shares held, and the stop said only
+    "cancelled 0 open order(s)"."""
+    run_id, order = _resting_order(pg, live_runtime)
+    filled = requests.post(f"{exchange.url}/_exchange/orders/{order.broker_order_id}/fill",
+                           json={"price": str(order.limit_price)},
+                           headers={"X-Exchange-Admin-Token": exchange.admin_token}, timeout=10)
+    assert filled.status_code == 200, filled.text
+    worker = _worker_stops(pg, live_runtime, run_id)
+    done = weaver("runs", "stop", run_id[:8], "--wait", "60", env=cli_env, timeout=120)
+    worker.join(10)
+    assert done.returncode == 0, done.stderr
+    assert "stopped; cancelled 0 open order(s)" in done.stdout
+    assert ("still held at the broker: AAPL 1 (a stop cancels orders, not positions: close them at the broker)"
+            in done.stdout), done.stdout

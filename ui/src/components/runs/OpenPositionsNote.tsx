@@ -26,8 +26,8 @@ export function OpenPositionsNote({ runId }: { runId: string }) {
   if (!held) return null;
   return (
     <p className="banner warn" role="note" data-testid="stop-positions-note" style={{ margin: 0 }}>
-      Its positions stay open at the broker: <strong className="mono">{held}</strong> — close them on the Live page
-      or at the broker.
+      Its positions stay open at the broker: <strong className="mono">{held}</strong> — a stop cancels orders, not
+      positions; close them at the broker (the Live page lists them under the account).
     </p>
   );
 }

@@ -38,7 +38,8 @@ describe('stop dialog of a paper run', () => {
     get.mockResolvedValue([position('AAPL', '105')]);
     const dialog = openStopDialog();
     const note = await within(dialog).findByTestId('stop-positions-note');
-    expect(note).toHaveTextContent('Its positions stay open at the broker: 105 AAPL — close them on the Live page or at the broker.');
+    expect(note).toHaveTextContent('Its positions stay open at the broker: 105 AAPL — a stop cancels orders, not positions; '
+      + 'close them at the broker (the Live page lists them under the account).');
     expect(get).toHaveBeenCalledWith('/runs/run-paper/positions', undefined, expect.anything());
   });
 
