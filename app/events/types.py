@@ -100,6 +100,16 @@ class BuyingPowerShort(Thin):
     detail: str
 
 
+class AccountShared(Thin):
+    """A paper/live run started while another active run of its mode trades one of its symbols on the same
+    broker account (app/veda/shared_account.py)."""
+
+    run_id: str
+    symbols: list[str]
+    others: list[str]
+    detail: str
+
+
 class BarsMissed(Thin):
     """Bars a live run never ran on (its ticks were skipped while it was down)."""
 
@@ -207,6 +217,7 @@ def build_registry() -> EventRegistry:
     registry.register("run.bars_missed", BarsMissed)
     registry.register("run.resumed", RunResumed)
     registry.register("run.buying_power_short", BuyingPowerShort)
+    registry.register("run.account_shared", AccountShared)
     registry.register("bars.imported", BarsImported)
     registry.register("kill.activated", KillSwitchActivated)
     registry.register("worker.down", WorkerChanged)

@@ -19,6 +19,7 @@ from app.veda.fee_feed import fetch_and_book
 from app.veda.ledger import Ledger
 from app.veda.ports import Broker, BrokerOrder
 from app.veda.reconcile import reconcile_account, run_of
+from app.veda.shared_account import account_shared
 from app.veda.snapshots import record_snapshot
 from app.veda.statuses import OPEN
 from app.veda.wire import order_of
@@ -66,7 +67,18 @@ class Control:
             return
         if fresh:
             self._warn_if_short(run_id, mode, cash, broker)
+        self._warn_if_shared(run_id, mode, symbols)
         log.info("live run %s is running (%s, %s)", run_id, mode, timeframe)
+
+    def _warn_if_shared(self, run_id: str, mode: str, symbols: list[str]) -> None:
+        """`run.account_shared` when another active run trades one of its symbols on the same account."""
+        with self.desk.uow() as uow:
+            payload = account_shared(uow, run_id, mode, symbols)
+            if payload is None:
+                return
+            log.warning("run %s: %s", run_id, payload["detail"])
+            uow.outbox.emit("run.account_shared", payload, run_id=run_id)
+            uow.commit()
 
     def _warn_if_short(self, run_id: str, mode: str, cash: Any, broker: Broker) -> None:
         """`run.buying_power_short` when the account cannot spend the run's cash (app/veda/buying_power.py);

@@ -11,6 +11,7 @@ from alpaca.trading.requests import MarketOrderRequest
 from app.bootstrap import Container
 from app.events.reader import read_events
 from app.exchange import ExchangeServer
+from app.veda.shared_account import account_shared
 from app.walle.models import Run
 from tests.integration.live.conftest import PAPER, live_settings, run_of, running_run, trading_client
 from workers.runtime import build_runtime
@@ -62,3 +63,33 @@ def test_a_run_with_more_cash_than_the_account_can_spend_is_told_so_at_start(
 def shortfall_events(pg: Container, run_id: str) -> list[dict]:
     with pg.read_session() as session:
         return [e.payload for e in read_events(session, 0, run_id=run_id) if e.type == "run.buying_power_short"]
+
+
+def test_a_run_trading_a_symbol_another_running_run_trades_on_the_account_is_told_so_at_start(
+    pg: Container, exchange: ExchangeServer
+) -> None:
+    """Trial 14 ran two paper runs on AAPL and nothing said they met on one account's one position."""
+    runtime = build_runtime(live_settings(pg, exchange), container=pg)
+    first = running_run(pg, symbols=["AAPL"], name="first")
+    runtime.live.handle("start", first)
+    second = running_run(pg, symbols=["MSFT", "AAPL"], name="second")
+    runtime.live.handle("start", second)
+    apart = running_run(pg, symbols=["SPY"])
+    runtime.live.handle("start", apart)
+    live = running_run(pg, mode="live", symbols=["AAPL"])  # another account: only where live is configured
+    with pg.uow() as uow:
+        assert account_shared(uow, live, "live", ["AAPL"]) is None
+
+    assert shared_events(pg, first) == [] and shared_events(pg, apart) == []
+    [event] = shared_events(pg, second)
+    assert (event["symbols"], event["others"]) == (["AAPL"], [first])
+    assert event["detail"] == (
+        "this run shares the paper account (AAPL with run first): the broker keeps one position per symbol per "
+        "account, so each run's book holds its part while the account holds their sum; an order that could trade "
+        "against the other run's open order is refused, and a short can be refused while the other run holds "
+        "shares. Its backtest traded alone")
+
+
+def shared_events(pg: Container, run_id: str) -> list[dict]:
+    with pg.read_session() as session:
+        return [e.payload for e in read_events(session, 0, run_id=run_id) if e.type == "run.account_shared"]

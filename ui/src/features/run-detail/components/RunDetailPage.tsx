@@ -10,6 +10,7 @@ import { PriceChartPanel } from './PriceChartPanel';
 import { RecordsTabs } from './RecordsTabs';
 import { RobustnessPanel } from '@/components/robustness/RobustnessPanel';
 import { RunHeader } from './RunHeader';
+import { RunNotices } from './RunNotices';
 import { usePageTitle } from '@/lib/usePageTitle';
 
 function Params({ params }: { params: Record<string, unknown> }) {
@@ -41,6 +42,7 @@ export function RunDetailPage() {
   return (
     <div className={`page ${stale}`} data-testid="run-detail" data-run-id={data.id} data-status={data.status}>
       <RunHeader run={data} />
+      <RunNotices run={data} />
       <MetricsGrid run={data} />
       <div className="grid-detail">
         <PriceChartPanel run={data} />

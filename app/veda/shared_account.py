@@ -1,0 +1,35 @@
+"""A paper or live run that trades a symbol another running run on the same account trades.
+
+Greta backtests each run on its own cash. Live, every run of a mode trades on that mode's one broker
+account, and the broker keeps one position per symbol: each run's own book holds its part while the
+account holds their sum, one run's sell can meet the other's open buy (Alpaca refuses an order that
+could trade against the account's own opposite order) and a short can be refused while the other run
+holds shares. Trial 14 ran two paper runs on AAPL and nothing said so. The start says it with a
+`run.account_shared` event, which the run page shows beside the run.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.walle.models import Run
+from app.walle.uow import UnitOfWork
+
+ACTIVE = ("starting", "running", "stopping")
+
+
+def account_shared(uow: UnitOfWork, run_id: str, mode: str, symbols: list[str]) -> dict[str, object] | None:
+    """The `run.account_shared` payload when another active run of `mode` trades one of `symbols`, else None."""
+    others = uow.session.execute(select(Run.id, Run.name, Run.symbols).where(
+        Run.mode == mode, Run.id != run_id, Run.status.in_(ACTIVE)).order_by(Run.created_at)).all()
+    sharing = [(other, name, sorted(set(theirs) & set(symbols))) for other, name, theirs in others
+               if set(theirs) & set(symbols)]
+    if not sharing:
+        return None
+    shared = sorted({symbol for _, _, common in sharing for symbol in common})
+    named = "; ".join(f"{', '.join(common)} with run {name or other[:8]}" for other, name, common in sharing)
+    detail = (f"this run shares the {mode} account ({named}): the broker keeps one position per symbol per "
+              "account, so each run's book holds its part while the account holds their sum; an order that "
+              "could trade against the other run's open order is refused, and a short can be refused while the "
+              "other run holds shares. Its backtest traded alone")
+    return {"run_id": run_id, "symbols": shared, "others": [other for other, _, _ in sharing], "detail": detail}

@@ -1,0 +1,44 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { render, screen } from '@testing-library/react';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { api } from '@/lib/api/client';
+import type { Run, WeaverEvent } from '@/lib/api/types';
+import { RunNotices } from './RunNotices';
+
+vi.mock('@/lib/api/client', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('@/lib/api/client')>();
+  return { ...actual, api: { ...actual.api, get: vi.fn() } };
+});
+const get = vi.mocked(api.get);
+
+const event = (id: string, type: string, detail: string) => ({ id, seq: Number(id), type, ts: '2026-12-06T18:00:00Z',
+  run_id: 'r1', payload: { run_id: 'r1', detail } }) as unknown as WeaverEvent;
+
+function renderNotices(mode: string) {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(<QueryClientProvider client={client}><RunNotices run={{ id: 'r1', mode } as Run} /></QueryClientProvider>);
+}
+
+describe('RunNotices', () => {
+  beforeEach(() => get.mockReset());
+
+  it("shows the newest of each start notice of a paper run under its header, asked of the API by type", async () => {
+    get.mockResolvedValue([event('9', 'run.account_shared', 'this run shares the paper account (AAPL with run two)'),
+      event('8', 'run.buying_power_short', "the paper account's buying power is 90,099.04, less than this run's cash"),
+      event('3', 'run.account_shared', 'an older notice')]);
+    renderNotices('paper');
+    const notices = await screen.findAllByTestId('run-notice');
+    expect(notices.map((n) => n.textContent)).toEqual([
+      'Shares its account: this run shares the paper account (AAPL with run two)',
+      "Buying power below its cash: the paper account's buying power is 90,099.04, less than this run's cash"]);
+    expect(get).toHaveBeenCalledWith('/runs/r1/events', { order: 'desc', limit: 20,
+      type: 'run.account_shared,run.buying_power_short' }, expect.anything());
+  });
+
+  it('shows nothing when the start found nothing, and asks nothing for a backtest', async () => {
+    get.mockResolvedValue([]);
+    renderNotices('backtest');
+    expect(screen.queryByTestId('run-notices')).toBeNull();
+    expect(get).not.toHaveBeenCalled();
+  });
+});

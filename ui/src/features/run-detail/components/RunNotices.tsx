@@ -1,0 +1,35 @@
+import { useQuery } from '@tanstack/react-query';
+import { api } from '@/lib/api/client';
+import { keys } from '@/lib/api/keys';
+import type { Run, WeaverEvent } from '@/lib/api/types';
+
+/** What a paper or live run's start found that its backtest never met: another running run trading one of
+ * its symbols on the same broker account, buying power below its cash. Trial 14 found these only at the
+ * bottom of a 235-event log; they show under the run's header, the newest of each kind. */
+const NOTICES = ['run.account_shared', 'run.buying_power_short'] as const;
+const TITLES: Record<(typeof NOTICES)[number], string> = {
+  'run.account_shared': 'Shares its account',
+  'run.buying_power_short': 'Buying power below its cash',
+};
+
+export function RunNotices({ run }: { run: Run }) {
+  const notices = useQuery({
+    queryKey: [...keys.run.events(run.id), 'notices'],
+    queryFn: ({ signal }) => api.get<WeaverEvent[]>(`/runs/${run.id}/events`,
+      { order: 'desc', limit: 20, type: NOTICES.join(',') }, signal),
+    enabled: run.mode !== 'backtest',
+  });
+  const newest = NOTICES.map((type) => (notices.data ?? []).find((e) => e.type === type)).filter(
+    (e): e is WeaverEvent => e !== undefined);
+  if (!newest.length) return null;
+  return (
+    <div data-testid="run-notices" style={{ display: 'flex', flexDirection: 'column', gap: 8 }}>
+      {newest.map((e) => (
+        <p key={e.id} className="banner warn" role="note" data-testid="run-notice" data-type={e.type} style={{ margin: 0 }}>
+          <strong>{TITLES[e.type as (typeof NOTICES)[number]]}:</strong>{' '}
+          {String((e.payload as Record<string, unknown>).detail ?? '')}
+        </p>
+      ))}
+    </div>
+  );
+}
