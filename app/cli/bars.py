@@ -67,10 +67,10 @@ def import_(file: Path, symbol: str, timeframe: str | None, keep_good_rows: bool
         fail(exc.message, 2)
     container.close()
     seconds = max((datetime.now(UTC) - started).total_seconds(), 1e-9)
-    click.echo(f"{result.symbol} {result.timeframe}: {result.rows:,} rows read, {result.inserted:,} stored, "
-               f"{result.skipped:,} already present" + (f", {result.error_count} bad rows skipped"
-                                                        if result.error_count else "")
-               + f" ({result.rows / seconds:,.0f} rows/s)")
+    read = result.rows + result.error_count  # (`rows`: the good ones; trial 14 read "4 rows read" of 5)
+    bad = f", {result.error_count:,} bad row{'s' * (result.error_count != 1)} skipped" if result.error_count else ""
+    click.echo(f"{result.symbol} {result.timeframe}: {read:,} rows read, {result.inserted:,} stored, "
+               f"{result.skipped:,} already present{bad} ({read / seconds:,.0f} rows/s)")
     if result.conflicts.count:
         click.echo(f"warning: {conflict_summary(result)}", err=True)
     for warning in result.warnings:

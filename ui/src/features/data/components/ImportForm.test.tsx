@@ -51,6 +51,15 @@ describe('ImportForm', () => {
     expect(invalidate).toHaveBeenCalledWith({ queryKey: keys.series });
   });
 
+  it('counts the bad rows it skipped among the rows read, one row as a row (trial 14: "4 rows read" of 5)', async () => {
+    upload.mockResolvedValue({ symbol: 'TEST', timeframe: '1Day', rows: 4, inserted: 4, skipped: 0, error_count: 1,
+      errors: [{ line: 4, reason: 'high 10.4 is below low 10.9' }] });
+    renderForm();
+    await fillAndSubmit();
+    expect(await screen.findByTestId('import-result')).toHaveTextContent(
+      'TEST 1Day: 5 rows read, 4 stored, 0 already present, 1 bad row skipped.');
+  });
+
   it('says how many already-present rows differ from the stored bars, which were kept', async () => {
     upload.mockResolvedValue({
       symbol: 'MIN', timeframe: '1Min', rows: 11, inserted: 0, skipped: 11, error_count: 0, errors: [],

@@ -73,9 +73,10 @@ export function ImportForm() {
       </div>
       {upload.isSuccess ? (
         <div className="banner" role="status" data-testid="import-result">
-          {upload.data.symbol} {upload.data.timeframe}: {upload.data.rows.toLocaleString()} rows read,{' '}
-          {upload.data.inserted.toLocaleString()} stored, {upload.data.skipped.toLocaleString()} already present
-          {upload.data.error_count ? `, ${upload.data.error_count.toLocaleString()} bad rows skipped` : ''}.
+          {upload.data.symbol} {upload.data.timeframe}: {(upload.data.rows + upload.data.error_count).toLocaleString()} rows
+          read, {upload.data.inserted.toLocaleString()} stored, {upload.data.skipped.toLocaleString()} already present
+          {upload.data.error_count
+            ? `, ${upload.data.error_count.toLocaleString()} bad ${upload.data.error_count === 1 ? 'row' : 'rows'} skipped` : ''}.
         </div>
       ) : null}
       {upload.isSuccess && upload.data.conflicts?.count ? (
