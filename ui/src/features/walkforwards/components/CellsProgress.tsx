@@ -4,12 +4,12 @@ import { cellsText, type CellCounts } from './cells';
  * A progress bar of cells: those that ran in the accent colour, cancelled ones hatched after them, so
  * a cancelled walk-forward does not look finished. The text beside it says the same in words.
  */
-export function CellsProgress({ counts, label, width, large = false, long = false, stacked = false, testId }: {
-  counts: CellCounts; label: string; width?: number; large?: boolean; long?: boolean;
+export function CellsProgress({ counts, label, width, large = false, long = false, stacked = false, testId, noun }: {
+  counts: CellCounts; label: string; width?: number; large?: boolean; long?: boolean; noun?: string;
   /** The words under the bar, not beside it (a narrow table column). */
   stacked?: boolean; testId?: string;
 }) {
-  const t = cellsText(counts);
+  const t = cellsText(counts, noun);
   const share = (n: number) => (t.total ? Math.max(0, Math.min(1, n / t.total)) * 100 : 0);
   const text = long ? t.long : t.short;
   return (

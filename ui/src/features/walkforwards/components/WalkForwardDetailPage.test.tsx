@@ -95,7 +95,7 @@ describe('WalkForwardDetailPage', () => {
     expect(document.title).toBe('Walk-forward wf e2e · Weaver');
     expect(screen.queryByTestId('cancel-walkforward')).toBeNull();
     expect(screen.getByTestId('walkforward-folds-spec')).toHaveTextContent('rolling folds: train 12 months, test 6 months, warm-up 50 bars');
-    expect(screen.getByTestId('walkforward-progress')).toHaveTextContent('12 of 12 cells');
+    expect(screen.getByTestId('walkforward-progress')).toHaveTextContent('12 of 12 backtests');
     const rows = screen.getAllByTestId('fold-row');
     expect(rows).toHaveLength(2);
     expect(within(rows[0]!).getByTestId('fold-params')).toHaveTextContent('fast=5, slow=40');
@@ -158,7 +158,7 @@ describe('WalkForwardDetailPage', () => {
     expect(notice).toHaveTextContent('2 grid cells were skipped: the strategy refused their parameters.');
     expect(within(notice).getAllByTestId('skipped-cell').map((c) => c.textContent)).toEqual([
       'fast=30, slow=20 — must be less than slow', 'fast=30, slow=30 — must be less than slow']);
-    expect(screen.getByTestId('walkforward-progress')).toHaveTextContent('12 of 12 cells');
+    expect(screen.getByTestId('walkforward-progress')).toHaveTextContent('12 of 12 backtests');
   });
 
   it('shows no skipped-cells notice when every cell of the grid ran', async () => {
@@ -191,7 +191,7 @@ describe('WalkForwardDetailPage', () => {
     expect(await screen.findByTestId('walkforward-status')).toHaveAttribute('data-status', 'cancelled');
     expect(screen.queryByTestId('cancel-walkforward')).toBeNull();
     // not a full bar: the cells that ran, then the cancelled ones
-    expect(screen.getByTestId('walkforward-progress')).toHaveTextContent('5 of 12 cells ran, 7 cancelled');
+    expect(screen.getByTestId('walkforward-progress')).toHaveTextContent('5 of 12 backtests ran, 7 cancelled');
     expect(screen.getByTestId('fold-progress')).toHaveTextContent('3 ran · 1 cancelled');
     expect(screen.getByTestId('fold-progress')).toHaveAttribute('data-cancelled', '1');
   });

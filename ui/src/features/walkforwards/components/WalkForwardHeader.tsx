@@ -63,7 +63,7 @@ export function WalkForwardHeader({ wf }: { wf: Walkforward }) {
           <span>created <Time value={wf.created_at} /></span>
         </div>
         <div className="indicator">
-          <CellsProgress counts={wf} large long label="walk-forward cells" testId="walkforward-progress" />
+          <CellsProgress counts={wf} large long label="walk-forward backtests" noun="backtests" testId="walkforward-progress" />
           {chosen ? <span className="mono" data-testid="walkforward-tested">
             · {tested} of {chosen} out-of-sample runs{chosen < wf.folds.length ? ` (${wf.folds.length} folds)` : ''}</span> : null}
         </div>

@@ -6,13 +6,15 @@ export interface CellCounts { cells_done: number; cells_total: number; cells_can
 
 export interface CellsText { ran: number; cancelled: number; total: number; short: string; long: string }
 
-export function cellsText(c: CellCounts): CellsText {
+/** `noun`: what is counted; a walk-forward's totals count its out-of-sample and hindsight runs beside its
+ *  cells, so its header says "backtests" (trial 14 read "40 of 40 cells" for 32 cells and 8 runs). */
+export function cellsText(c: CellCounts, noun = 'cells'): CellsText {
   const ran = c.cells_done;
   const cancelled = c.cells_cancelled ?? 0;
   const total = c.cells_total;
   return {
     ran, cancelled, total,
     short: cancelled ? `${ran} ran · ${cancelled} cancelled` : `${ran}/${total}`,
-    long: cancelled ? `${ran} of ${total} cells ran, ${cancelled} cancelled` : `${ran} of ${total} cells`,
+    long: cancelled ? `${ran} of ${total} ${noun} ran, ${cancelled} cancelled` : `${ran} of ${total} ${noun}`,
   };
 }
