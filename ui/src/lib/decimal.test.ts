@@ -39,6 +39,11 @@ describe('metrics', () => {
     expect(readMetric({ total_return: 0.12 }, 'total_return')).toBeNull();  // not a name the API uses
     expect(formatMetric('total_return', 0.7525)).toBe('+75.25%');
     expect(formatMetric('trades', 11)).toBe('11');
+    // a ratio that would round to 0.00 keeps its sign and two significant digits (trial 14: Calmar −0.00498)
+    expect(formatMetric('calmar', -0.00498)).toBe('−0.0050');
+    expect(formatMetric('calmar', 0.0012)).toBe('0.0012');
+    expect([formatMetric('calmar', -0.0123), formatMetric('sharpe', 0), formatMetric('sharpe', null)]).toEqual(
+      ['−0.01', '0.00', '—']);
     expect(serverMetricName('total_return')).toBe('total_return_pct');
     expect(serverMetricName('sharpe')).toBe('sharpe');
   });

@@ -81,8 +81,15 @@ export function formatMetric(key: string, value: number | null): string {
     case 'pct': return formatPct(value, 2, def.signed);
     case 'count': return formatCount(value);
     case 'money': return formatNumber(value, 2);
-    default: return formatNumber(value, 2);
+    default: return formatRatio(value);
   }
+}
+
+/** A ratio to 2 places; one that would round to 0.00 keeps two significant digits and its sign
+ *  (trial 14: a Calmar of −0.00498 read "0.00" beside another run's "−0.01", and looked the better). */
+function formatRatio(value: number | null): string {
+  if (value === null || !Number.isFinite(value) || value === 0 || Math.abs(value) >= 0.005) return formatNumber(value, 2);
+  return (value < 0 ? '−' : '') + Math.abs(value).toPrecision(2);
 }
 
 export const NOT_ENOUGH_DATA = 'not enough data';
