@@ -61,15 +61,15 @@ def settings_or_exit(*, require_token: bool = True, embedded_fallback: bool = Fa
     return settings
 
 
-_said: set[Path] = set()  # the databases this process has named already
-
-
 def say_which_database(database: Path) -> None:
     """"using FILE" on stderr, with the hint on the same line only if both fit the terminal's width; once
-    a process (`weaver backtest` reads its bars from the file and then stores its run in it)."""
-    if database in _said:
+    a command (`weaver backtest` reads its bars from the file and then stores its run in it): the files
+    named so far are kept in the command's click context, which every subcommand of one invocation shares."""
+    context = click.get_current_context(silent=True)
+    said: set[Path] = context.meta.setdefault("weaver.databases_named", set()) if context is not None else set()
+    if database in said:
         return
-    _said.add(database)
+    said.add(database)
     line, hint = f"using {database}", "(set WEAVER_DATA_DIR or WEAVER_DATABASE_URL for another)"
     fits = len(line) + 1 + len(hint) <= shutil.get_terminal_size().columns
     click.echo(f"{line} {hint}" if fits else f"{line}\n  {hint}", err=True)
