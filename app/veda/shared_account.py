@@ -12,16 +12,15 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app.services.lifecycle import ACTIVE_LIVE
 from app.walle.models import Run
 from app.walle.uow import UnitOfWork
-
-ACTIVE = ("starting", "running", "stopping")
 
 
 def account_shared(uow: UnitOfWork, run_id: str, mode: str, symbols: list[str]) -> dict[str, object] | None:
     """The `run.account_shared` payload when another active run of `mode` trades one of `symbols`, else None."""
     others = uow.session.execute(select(Run.id, Run.name, Run.symbols).where(
-        Run.mode == mode, Run.id != run_id, Run.status.in_(ACTIVE)).order_by(Run.created_at)).all()
+        Run.mode == mode, Run.id != run_id, Run.status.in_(sorted(ACTIVE_LIVE))).order_by(Run.created_at)).all()
     sharing = [(other, name, sorted(set(theirs) & set(symbols))) for other, name, theirs in others
                if set(theirs) & set(symbols)]
     if not sharing:
