@@ -17,6 +17,7 @@ from dramatiq.brokers.stub import StubBroker
 
 from app.config import Settings
 from workers.heartbeat import HeartbeatStore, MemoryHeartbeats, RedisHeartbeats, WorkerHeartbeat
+from workers.queue_wakeups import WakeOnEnqueue
 from workers.queues import QUEUES
 
 
@@ -33,6 +34,7 @@ def build_broker(settings: Settings, *, namespace: str | None = None,
             maintenance_chance=settings.queue_maintenance_chance,
         )
         store = RedisHeartbeats(settings.redis_url or "", namespace)
+        broker.add_middleware(WakeOnEnqueue(broker.client, namespace))  # idle workers sleep until woken
     else:
         broker = StubBroker()
         broker.emit_after("process_boot")
