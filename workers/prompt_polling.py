@@ -32,8 +32,8 @@ from workers.queue_wakeups import WakeListener
 # The longest a message waits in Redis for an idle worker that polls.
 IDLE_MS = {"live": 20, "backtest": 50, "backtest_cells": 50}
 # How often an idle worker that is woken on each enqueue looks anyway (a wake-up lost with Redis away).
-WOKEN_IDLE_MS = {"live": 20, "backtest": 500, "backtest_cells": 500}
-# A sweep's messages follow one another; the live queue keeps Dramatiq's pace.
+WOKEN_IDLE_MS = {"live": 250, "backtest": 500, "backtest_cells": 500}
+# A sweep's messages follow one another; the live queue keeps Dramatiq's pace (when it polls).
 PROMPT_WHEN_FULL = {"backtest", "backtest_cells"}
 
 
@@ -96,8 +96,8 @@ def poll_queues_promptly(broker: dramatiq.Broker) -> None:
         if isinstance(broker, RedisBroker):  # woken on each enqueue (its broker publishes them: build_broker)
             wake = WakeListener(broker.client, broker.namespace, queue_name)
             wait_ms = min(timeout, WOKEN_IDLE_MS[queue_name])
-            return PromptConsumer(consume(queue_name, prefetch, 1), wait_ms,
-                                  when_full=queue_name in PROMPT_WHEN_FULL, wake=wake)
+            # Full, it waits for an ack, whatever the queue: it no longer polls while it waits.
+            return PromptConsumer(consume(queue_name, prefetch, 1), wait_ms, wake=wake)
         timeout = min(timeout, IDLE_MS[queue_name])
         consumer = consume(queue_name, prefetch, timeout)
         if queue_name in PROMPT_WHEN_FULL and hasattr(consumer, "outstanding_message_count") and hasattr(

@@ -115,7 +115,7 @@ def test_with_redis_away_an_idle_consumer_polls_at_its_fallback_and_does_not_fai
         assert 0.1 <= time.monotonic() - began < 2.0
 
 
-def test_a_redis_workers_queues_are_woken_and_the_live_one_keeps_its_pace(broker: dramatiq.Broker) -> None:
+def test_a_redis_workers_queues_are_woken_when_idle_and_wait_for_an_ack_when_full(broker: dramatiq.Broker) -> None:
     poll_queues_promptly(broker)
     consumers = {queue: broker.consume(queue, 1, 1_000) for queue in ("backtest", "backtest_cells", "live")}
     for queue, consumer in consumers.items():
@@ -123,4 +123,29 @@ def test_a_redis_workers_queues_are_woken_and_the_live_one_keeps_its_pace(broker
         assert consumer.wait_seconds == WOKEN_IDLE_MS[queue] / 1000
         assert consumer.inner.timeout == 1  # its own backoff is the wake-up's wait
         consumer.close()
-    assert consumers["backtest_cells"].when_full and not consumers["live"].when_full
+    assert all(consumer.when_full for consumer in consumers.values())  # full, each waits for an ack
+
+
+def test_a_full_live_consumer_fetches_the_next_tick_on_the_ack_not_after_its_fallback(
+        broker: dramatiq.Broker, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ten runs' ticks arrive together; the one thread takes them one by one. Woken once for the burst,
+    a full consumer that waited for wake-ups slept its fallback after each tick (10 runs: 47 % on time)."""
+    monkeypatch.setitem(WOKEN_IDLE_MS, "live", 5_000)
+    poll_queues_promptly(broker)
+    consumer = broker.consume("live", 1, 10_000)
+    assert next(consumer) is None  # idle: subscribed
+    for _ in range(2):
+        broker.enqueue(a_message("live"))
+    first = next(consumer)
+    assert first is not None
+    assert consumer.wake.wait(0.0) is True  # the burst's wake-ups, read: none is left to wake it again
+    thread, ended = asleep(consumer)  # full: one message in hand
+    time.sleep(0.1)
+    acked = time.monotonic()
+    consumer.ack(first)
+    thread.join(10)
+    assert ended and ended[0] - acked < 1.0  # the ack, not the 5 s fallback
+    second = next(consumer)
+    assert second is not None and second.message_id != first.message_id
+    consumer.ack(second)
+    consumer.close()
