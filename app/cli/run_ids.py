@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.services.short_ids import MIN_PREFIX, look_up
 from app.walle.models import Run, Walkforward
 
-MIN_PREFIX = 6
 SHORT = 8  # the id's length in `weaver runs list`
-SHOWN = 10  # candidates named when a prefix is ambiguous
 
 
 class IdProblem(Exception):
@@ -35,19 +33,15 @@ def resolve_walkforward_id(session: Session, text: str) -> str:
 
 
 def resolve_id(session: Session, model: Any, text: str, noun: str, listed_by: str, columns: tuple[Any, ...]) -> str:
-    given = text.strip().lower()
-    if session.get(model, given) is not None:
-        return given
-    if len(given) < MIN_PREFIX:
+    lookup = look_up(session, model, text, columns)
+    if lookup.found is not None:
+        return lookup.found
+    if lookup.too_short:
         raise IdProblem(f"no {noun} with id {text!r}: give the whole id or at least {MIN_PREFIX} of its first "
                         f"characters ({listed_by} shows them)")
-    rows = session.execute(select(model.id, model.created_at, *columns)
-                           .where(model.id.startswith(given, autoescape=True))
-                           .order_by(model.created_at.desc()).limit(SHOWN + 1)).all()
-    if not rows:
+    if not lookup.candidates:
         raise IdProblem(f"no {noun} with id {text!r} or an id starting with it ({listed_by} shows them)")
-    if len(rows) > 1:
-        listed = "\n".join(f"  {r[0]}  {' '.join(map(str, r[2:]))} {r[1]:%Y-%m-%d %H:%M} UTC" for r in rows[:SHOWN])
-        more = "\n  …and more" if len(rows) > SHOWN else ""
-        raise IdProblem(f"{text!r} starts the ids of several {noun}s; give more of the id:\n{listed}{more}")
-    return str(rows[0][0])
+    listed = "\n".join(f"  {c.id}  {' '.join(map(str, c.label))} {c.created_at:%Y-%m-%d %H:%M} UTC"
+                       for c in lookup.candidates)
+    more = "\n  …and more" if lookup.more else ""
+    raise IdProblem(f"{text!r} starts the ids of several {noun}s; give more of the id:\n{listed}{more}")

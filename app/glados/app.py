@@ -68,10 +68,11 @@ def _register_blueprints(app: Flask) -> None:
     from app.glados.routes import indicators as indicator_routes
     from app.glados.routes import robustness as robustness_routes
     from app.glados.routes import session as session_routes
+    from app.glados.routes import short_ids as short_id_routes
     from app.glados.routes import walkforwards as walkforward_routes
 
     for module in (meta, session_routes, strategies, runs, records, indicator_routes, analysis_routes, drift, sweeps,
-                   robustness_routes, walkforward_routes, bars, live, notifications, stream):
+                   robustness_routes, walkforward_routes, short_id_routes, bars, live, notifications, stream):
         app.register_blueprint(module.bp)
     stream.sock.init_app(app)
     from app.glados.routes.metrics import bp as metrics_bp  # GET /metrics (Prometheus), outside /api/v1

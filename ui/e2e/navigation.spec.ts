@@ -33,3 +33,13 @@ test('20 navigations between run pages raise no error', async ({ page, openApp, 
   await page.waitForTimeout(500); // a disposed chart would throw on its next animation frame
   expect(errors).toEqual([]);
 });
+
+test('a short id in the address, as `weaver runs list` prints it, opens the run at its whole id', async ({
+  page, openApp, request, server }) => {
+  const run = await completedDailyBacktest(request, server);
+  await openApp(`/runs/${run.slice(0, 8)}`);
+  await expect(page.locator(`[data-testid="run-detail"][data-run-id="${run}"]`)).toBeVisible();
+  await expect(page).toHaveURL(new RegExp(`/runs/${run}$`));
+  await openApp('/runs/ffffffff');
+  await expect(page.getByTestId('whole-id-problem')).toContainText("no run with id 'ffffffff' or an id starting with it");
+});

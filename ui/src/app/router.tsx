@@ -15,6 +15,7 @@ import { NewWalkForwardPage } from '@/features/walkforwards/components/NewWalkFo
 import { WalkForwardsPage } from '@/features/walkforwards/components/WalkForwardsPage';
 import { RouteError } from './RouteError';
 import { Shell } from './Shell';
+import { WholeId } from './WholeId';
 
 function NotFound() {
   return <EmptyState title="No page here"><Link to="/">Back to the runs</Link></EmptyState>;
@@ -29,14 +30,17 @@ export function createRouter() {
         { path: '/', element: <RunsDashboard /> },
         { path: '/runs', element: <Navigate to="/" replace /> },  // the runs list lives at the root
         { path: '/runs/new', element: <NewRunPage /> },
-        { path: '/runs/:runId', element: <RunDetailPage /> },
+        { path: '/runs/:runId', element: <WholeId kind="runs" param="runId"><RunDetailPage /></WholeId> },
         { path: '/sweeps', element: <SweepsPage /> },
         { path: '/sweeps/new', element: <NewSweepPage /> },
-        { path: '/sweeps/:sweepId', element: <SweepDetailPage /> },
+        { path: '/sweeps/:sweepId', element: <WholeId kind="sweeps" param="sweepId"><SweepDetailPage /></WholeId> },
         { path: '/compare', element: <ComparePage /> },
         { path: '/walkforwards', element: <WalkForwardsPage /> },
         { path: '/walkforwards/new', element: <NewWalkForwardPage /> },
-        { path: '/walkforwards/:walkforwardId', element: <WalkForwardDetailPage /> },
+        {
+          path: '/walkforwards/:walkforwardId',
+          element: <WholeId kind="walkforwards" param="walkforwardId"><WalkForwardDetailPage /></WholeId>,
+        },
         { path: '/live', element: <LivePanel /> },
         { path: '/data', element: <DataPage /> },
         { path: '/notifications', element: <NotificationsPage /> },

@@ -527,6 +527,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ids/{kind}/{text}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The whole id a unique prefix names
+         * @description `text` is a whole id or at least 6 of its first characters. 404: no such id or prefix (or fewer
+         *         than 6 characters); 409: the prefix starts several ids, listed newest first in `details.ids`.
+         */
+        get: operations["get_api_v1_ids_kind_text"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/strategies": {
         parameters: {
             query?: never;
@@ -1560,6 +1581,19 @@ export interface components {
             edges: number[];
             /** Counts */
             counts: number[];
+        };
+        /** IdOut */
+        IdOut: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "runs" | "sweeps" | "walkforwards";
+            /**
+             * Id
+             * @description the whole id
+             */
+            id: string;
         };
         /** ImportOut */
         ImportOut: {
@@ -5347,6 +5381,83 @@ export interface operations {
             };
             /** @description Signed in by the session cookie, but a change sent neither JSON nor X-Requested-With (CSRF defence) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected error; the server log has the details under correlation_id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No answer within the request deadline (WEAVER_REQUEST_TIMEOUT_SECONDS); the work may still finish */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_v1_ids_kind_text: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+                text: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdOut"];
+                };
+            };
+            /** @description Malformed request: invalid JSON, nesting deeper than 64, a non-finite number, or a NUL character in a header, the path or the query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Illegal state transition or conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
