@@ -29,8 +29,8 @@ from app.greta.analysis import (
 )
 from app.greta.annualise import Annualisation, annualisation, year_instrument
 from app.marvin.instruments import Instrument
-from app.services.errors import NotFound
 from app.services.live_records import LIVE_MODES, closed_trades
+from app.services.short_ids import no_such_run
 from app.walle.models import Run, Trade
 from app.walle.repositories.instruments import InstrumentRepository
 from app.walle.repositories.trading import RunRecords
@@ -102,7 +102,7 @@ def _own_year(session: Session, run: Run, timeframe: Timeframe, period: str) -> 
 def run_analysis(session: Session, run_id: str) -> RunAnalysis:
     run = session.get(Run, run_id)
     if run is None:
-        raise NotFound(f"no run with id {run_id}")
+        raise no_such_run(run_id)
     timeframe = parse_timeframe(run.timeframe)
     instrument = _instrument(session, run)
     zone = "UTC" if not timeframe.intraday else ZONES.get(instrument.calendar, "UTC")

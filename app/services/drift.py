@@ -30,7 +30,8 @@ from app.services.backtests import BacktestService
 from app.services.drift_bars import bars_seen, warmup_steps
 from app.services.drift_match import Decision, DriftRow, DriftSummary, FillLine, line_up, summarise
 from app.services.drift_notes import Held, bar_length, signed
-from app.services.errors import NotFound, ValidationFailed
+from app.services.errors import ValidationFailed
+from app.services.short_ids import no_such_run
 from app.veda.order_events import status_time
 from app.walle.models import EquityPoint, Fill, Order, Run
 from app.walle.repositories import InstrumentRepository
@@ -78,7 +79,7 @@ def drift_report(session: Session, run_id: str, *, params: Mapping[str, Any] | N
     `params` (typed) and `param_texts` (name=value text) override the run's parameters."""
     run = session.get(Run, run_id)
     if run is None:
-        raise NotFound(f"no run with id {run_id}")
+        raise no_such_run(run_id)
     if run.mode == "backtest":
         raise ValidationFailed({"run_id": "the drift report compares a paper or live run with a backtest; "
                                           "this run is a backtest"})
@@ -124,7 +125,7 @@ def _against(session: Session, run: Run, other_id: str, live: tuple[list[Decisio
              live_curve: Curve, live_pnl: Decimal) -> DriftReport:
     other = session.get(Run, other_id)
     if other is None:
-        raise NotFound(f"no run with id {other_id}")
+        raise no_such_run(other_id)
     if other.mode != "backtest" or other.status != "completed":
         raise ValidationFailed({"against": f"run {other_id} is not a completed backtest"})
     curve, last = _equity(session, other_id)

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from app.decimal_text import decimal_text
 from app.services import live_records
-from app.services.errors import NotFound, ValidationFailed
+from app.services.errors import ValidationFailed
+from app.services.short_ids import no_such_run
 from app.walle.models import EquityPoint, Fill, Order, Run, Trade
 
 KINDS: dict[str, tuple[Any, tuple[str, ...], tuple[Any, ...]]] = {
@@ -61,7 +62,7 @@ def rows(session: Session, run_id: str, kind: str) -> Iterator[dict[str, Any]]:
     model, columns, order_by = KINDS[kind]
     run = session.get(Run, run_id)
     if run is None:
-        raise NotFound(f"no run with id {run_id}")
+        raise no_such_run(run_id)
     if kind == "trades" and run.mode in live_records.LIVE_MODES:  # paired from its fills (no trades rows)
         for trade in live_records.closed_trades(session, run_id):
             yield {name: _text(getattr(trade, name)) for name in columns}

@@ -31,6 +31,7 @@ from app.greta.robustness import (
 from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.services.lifecycle import FINISHED
 from app.services.live_records import LIVE_MODES, closed_trades
+from app.services.short_ids import no_such_run
 from app.walle.models import Run, RunMetric, Trade, Walkforward
 from app.walle.models.live import LiveBar
 from app.walle.repositories import BarRepository
@@ -128,7 +129,7 @@ def run_robustness(session: Session, run_id: str, ask: RobustnessAsk) -> RunRobu
     check_ask(ask)
     run = session.get(Run, run_id)
     if run is None:
-        raise NotFound(f"no run with id {run_id}")
+        raise no_such_run(run_id)
     if run.status not in FINISHED:
         raise Conflict(f"run {run_id} is {run.status}: robustness tests need a finished run")
     trades = _trades(session, run)

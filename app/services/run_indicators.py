@@ -23,7 +23,8 @@ from app.marvin.plots import plotted_lines
 from app.marvin.registry import StrategyLoadError, get_strategy
 from app.services import live_records
 from app.services.bar_cache import shared_bars
-from app.services.errors import NotFound, ServiceError, ValidationFailed
+from app.services.errors import ServiceError, ValidationFailed
+from app.services.short_ids import no_such_run
 from app.walle.models import Run
 from app.walle.models.live import LiveBar
 from app.walle.repositories import BarRepository, RunRepository
@@ -50,7 +51,7 @@ def run_indicators(session: Session, run_id: str, symbol: str, start: datetime |
     the same bars GET /runs/{id}/bars returns for that window and limit."""
     run = RunRepository(session).get(run_id)
     if run is None:
-        raise NotFound(f"no run with id {run_id}")
+        raise no_such_run(run_id)
     symbol = symbol.upper()
     if symbol not in run.symbols:
         raise ValidationFailed({"symbol": f"the run trades {', '.join(run.symbols)}, not {symbol}"})

@@ -13,8 +13,9 @@ from app.clock.timeframes import parse_timeframe
 from app.events.commands import Command, StartBacktest, StartLive, StopRun, issue
 from app.events.types import RUN_STATUS_EVENTS
 from app.services import idempotency, lifecycle, strategies
-from app.services.errors import Conflict, NotConfigured, NotFound, ValidationFailed
+from app.services.errors import Conflict, NotConfigured, ValidationFailed
 from app.services.run_state import CANCELLED_BY_USER, STOPPED_BY_USER, run_state
+from app.services.short_ids import no_such_run
 from app.services.specs import RunCreate, RunStop
 from app.walle.models import Run
 from app.walle.uow import UnitOfWork
@@ -189,5 +190,5 @@ class RunService:
     def _get(uow: UnitOfWork, run_id: str, *, for_update: bool = False) -> Run:
         run = uow.runs.get(run_id, for_update=for_update)
         if run is None:
-            raise NotFound(f"no run with id {run_id}")
+            raise no_such_run(run_id)
         return run

@@ -11,7 +11,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.services.errors import NotFound
+
 MIN_PREFIX = 6
+WHOLE_ID = 36  # a uuid's text
 SHOWN = 10  # candidates named when a prefix is ambiguous
 
 
@@ -48,3 +51,9 @@ def look_up(session: Session, model: Any, text: str, columns: tuple[Any, ...] = 
                            .where(model.id.startswith(given, autoescape=True))
                            .order_by(model.created_at.desc()).limit(SHOWN + 1)).all()
     return Lookup(text, tuple(Candidate(r[0], r[1], tuple(r[2:])) for r in rows[:SHOWN]), more=len(rows) > SHOWN)
+
+
+def no_such_run(run_id: str) -> NotFound:
+    """The 404 of every run route: a short id (the CLI's 8 characters) is told where the whole id is."""
+    hint = "" if len(run_id) == WHOLE_ID else f" (a short id: GET /api/v1/ids/runs/{run_id} gives the whole id)"
+    return NotFound(f"no run with id {run_id!r}{hint}")

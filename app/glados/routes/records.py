@@ -16,7 +16,7 @@ from app.glados.schemas.common import EventOut, PageQuery, page, page_of_cache
 from app.glados.schemas.runs import EquityPointOut, EquityQuery, EventQuery, FillOut, OrderOut, PositionOut, TradeOut
 from app.services import exports, live_records
 from app.services.downsample import min_max_buckets
-from app.services.errors import NotFound
+from app.services.short_ids import no_such_run
 from app.services.specs import as_utc
 from app.walle.repositories import BarRepository, RunRecords, RunRepository
 from app.walle.repositories.live_records import LiveRecords
@@ -26,7 +26,7 @@ bp = Blueprint("records", __name__, url_prefix="/api/v1/runs")
 
 def _records(session, run_id: str) -> RunRecords:  # type: ignore[no-untyped-def]
     if RunRepository(session).get(run_id) is None:
-        raise NotFound(f"no run with id {run_id}")
+        raise no_such_run(run_id)
     return RunRecords(session)
 
 
@@ -87,7 +87,7 @@ def run_bars(run_id: str, query: RunBarQuery) -> list[BarOut]:
     with services().container.read_session() as session:
         run = RunRepository(session).get(run_id)
         if run is None:
-            raise NotFound(f"no run with id {run_id}")
+            raise no_such_run(run_id)
         if run.mode in live_records.LIVE_MODES:
             rows = LiveRecords(session).bars(run_id, query.symbol.upper(), query.start, query.end, query.limit)
             return [BarOut.model_validate(row) for row in rows]

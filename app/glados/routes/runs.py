@@ -9,8 +9,8 @@ from app.glados.api import endpoint
 from app.glados.context import services
 from app.glados.run_page_json import metric_numbers, run_page_response
 from app.glados.schemas.runs import RunOut, RunPage, RunQuery
-from app.services.errors import NotFound
 from app.services.idempotency import Claim
+from app.services.short_ids import no_such_run
 from app.services.specs import RunCreate, RunStop
 from app.walle.repositories import RunFilter, RunRecords, RunRepository
 from app.walle.repositories.run_pages import RunPages, reading
@@ -22,7 +22,7 @@ def run_out(run_id: str) -> RunOut:
     with services().container.read_session() as session:
         run = RunRepository(session).get(run_id)
         if run is None:
-            raise NotFound(f"no run with id {run_id}")
+            raise no_such_run(run_id)
         out = RunOut.model_validate(run)
         out.metrics = metric_numbers(RunRecords(session).metrics(run_id))
         return out

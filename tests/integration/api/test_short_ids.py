@@ -55,3 +55,13 @@ def test_none_several_or_too_short_is_an_error_body_saying_what_to_type(api: Fla
     assert api.get(f"/api/v1/ids/runs/{sweep_id[:8]}").status_code == 404  # a sweep's id is no run's
     unknown = api.get(f"/api/v1/ids/orders/{ONE[:8]}")
     assert unknown.status_code == 404 and "runs, sweeps or walkforwards" in unknown.get_json()["message"]
+
+
+def test_a_short_id_given_to_the_run_itself_says_where_the_whole_id_is(api: FlaskClient, any_db: Container) -> None:
+    store(any_db)
+    short = api.get(f"/api/v1/runs/{ONE[:8]}")
+    assert short.status_code == 404
+    assert short.get_json()["message"] == (
+        f"no run with id '{ONE[:8]}' (a short id: GET /api/v1/ids/runs/{ONE[:8]} gives the whole id)")
+    whole = "ffffffff-0000-4000-8000-000000000001"
+    assert api.get(f"/api/v1/runs/{whole}").get_json()["message"] == f"no run with id '{whole}'"
