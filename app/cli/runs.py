@@ -34,7 +34,7 @@ from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.services.lifecycle import InvalidTransition
 from app.services.runs import RunService
 from app.services.specs import RunStop
-from app.walle.models import Run
+from app.walle.models import Run, Sweep
 from app.walle.repositories import RunFilter, RunRecords, RunRepository
 from app.walle.repositories.runs import Cells
 
@@ -98,25 +98,39 @@ def list_(mode: str | None, status: str | None, limit: int, cells: Cells) -> Non
 
 
 def hidden_cells(session: Session, mode: str | None, status: str | None) -> str | None:
-    """A last line counting the sweep cells and walk-forward runs (out-of-sample and contrast) `--cells hide`
-    left out (of the runs the other filters keep), or None. Each count reads its own index: the cells by
-    `sweep_id`, the walk-forward runs by migration 0017's partial index (their few rows only)."""
-    cells_query = select(func.count(func.distinct(Run.sweep_id)), func.count()).where(Run.sweep_id.is_not(None))
-    owned_query = select(func.count()).select_from(Run).where(Run.walkforward_id.is_not(None), Run.sweep_id.is_(None))
-    for column, value in ((Run.mode, mode), (Run.status, status)):
-        if value is not None:
-            cells_query = cells_query.where(column == value)
-            owned_query = owned_query.where(column == value)
-    sweeps, cells = session.execute(cells_query).one()
-    owned = session.scalar(owned_query) or 0
-    if not cells and not owned:
+    """Last lines counting what `--cells hide` left out (of the runs the other filters keep), or None:
+    the cells of the user's own sweeps, and each walk-forward's sweeps, cells and out-of-sample and
+    contrast runs apart (trial 16 read "18 sweeps" after making one sweep and one walk-forward). The
+    cells are counted per sweep on `sweep_id`'s index, then the few sweeps read; the walk-forward runs
+    by migration 0017's partial index."""
+    filters = [column == value for column, value in ((Run.mode, mode), (Run.status, status)) if value is not None]
+    per_sweep = (select(Run.sweep_id, func.count().label("cells")).where(Run.sweep_id.is_not(None), *filters)
+                 .group_by(Run.sweep_id).subquery())
+    sweeps = session.execute(select(Sweep.walkforward_id, per_sweep.c.cells)
+                             .join(Sweep, Sweep.id == per_sweep.c.sweep_id)).all()
+    owned = session.execute(select(Run.walkforward_id, func.count()).where(
+        Run.walkforward_id.is_not(None), Run.sweep_id.is_(None), *filters).group_by(Run.walkforward_id)).all()
+    plain = [cells for walkforward, cells in sweeps if walkforward is None]
+    folds = [cells for walkforward, cells in sweeps if walkforward is not None]
+    walkforwards = {walkforward for walkforward, _ in sweeps if walkforward is not None} | {w for w, _ in owned}
+    runs = sum(count for _, count in owned)
+    lines = []
+    if plain:
+        lines.append(f"+ {_count(len(plain), 'sweep')} with {_count(sum(plain), 'cell')} hidden")
+    if walkforwards:
+        parts = [_count(len(folds), "sweep"), _count(sum(folds), "cell")] if folds else []
+        parts += [_count(runs, "run")] if runs else []
+        listed = ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else parts[0]
+        lines.append(f"+ {_count(len(walkforwards), 'walk-forward')} with {listed} hidden")
+    if not lines:
         return None
-    counted = [f"{sweeps} sweep{'s' * (sweeps != 1)} with {cells:,} cell{'s' * (cells != 1)}"] if cells else []
-    if owned:
-        counted.append(f"{owned:,} walk-forward run{'s' * (owned != 1)}")
-    if not owned:  # one line, as before walk-forwards' runs were folded
-        return f"+ {counted[0]} hidden: --cells show lists them too, --cells only alone"
-    return f"+ {' and '.join(counted)} hidden:\n  --cells show lists them too, --cells only the sweep cells alone"
+    if not walkforwards:  # one line, as before walk-forwards' runs were folded
+        return f"{lines[0]}: --cells show lists them too, --cells only alone"
+    return ",\n".join(lines) + ":\n  --cells show lists them too, --cells only the sweep cells alone"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'s' * (n != 1)}"
 
 
 def run_row(run: Run, metrics: dict[str, float | None]) -> tuple[str, ...]:

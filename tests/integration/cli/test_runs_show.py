@@ -101,7 +101,8 @@ def test_runs_list_hides_sweep_cells_unless_asked_and_counts_them(pg: Container,
 
 def test_runs_list_counts_the_walk_forward_runs_it_hides(pg: Container, cli_env: dict[str, str]) -> None:
     """A walk-forward's out-of-sample and contrast runs are hidden beside the sweep cells (`cells=hide`,
-    migration 0017), and the last lines say how many, in 80 columns."""
+    migration 0017), and the last lines say how many, the user's sweeps apart from each walk-forward's, in
+    80 columns."""
     stored = store(pg)  # 2 plain runs; 6 sweeps (a plain one, 4 folds, a contrast) with 7 cells; 5 OOS/contrast runs
     env = {**cli_env, "TZ": "UTC", "COLUMNS": "80"}
 
@@ -111,8 +112,9 @@ def test_runs_list_counts_the_walk_forward_runs_it_hides(pg: Container, cli_env:
     assert hidden.returncode == shown.returncode == 0, hidden.stderr + shown.stderr
     assert "2 run(s), newest first" in hidden.stdout
     assert not any(run_id[:8] in hidden.stdout for run_id in stored["wf_runs"] + stored["cells"])
-    assert hidden.stdout.splitlines()[-2:] == [
-        "+ 6 sweeps with 7 cells and 5 walk-forward runs hidden:",
+    assert hidden.stdout.splitlines()[-3:] == [  # the user's sweep apart from the walk-forward's own (trial 16)
+        "+ 1 sweep with 2 cells hidden,",
+        "+ 1 walk-forward with 5 sweeps, 5 cells and 5 runs hidden:",
         "  --cells show lists them too, --cells only the sweep cells alone"]
     assert "14 run(s)" in shown.stdout and "hidden" not in shown.stdout
     assert max(len(line) for line in (hidden.stdout + hidden.stderr).splitlines()) <= 80
@@ -122,7 +124,7 @@ def test_runs_list_counts_the_walk_forward_runs_it_hides(pg: Container, cli_env:
     alone = weaver("runs", "list", env=env, timeout=60)
     assert alone.returncode == 0, alone.stderr
     assert alone.stdout.splitlines()[-2:] == [
-        "+ 5 walk-forward runs hidden:", "  --cells show lists them too, --cells only the sweep cells alone"]
+        "+ 1 walk-forward with 5 runs hidden:", "  --cells show lists them too, --cells only the sweep cells alone"]
 
 
 def test_runs_list_returns_have_two_decimals(pg: Container, cli_env: dict[str, str]) -> None:
