@@ -16,7 +16,7 @@ was fetched up to IDLE_MS after a thread finished one (a 48-cell sweep's eight m
 each). `PromptConsumer` waits instead for an acknowledgement and fetches as soon as one comes.
 
 An idle consumer on Redis waits for a wake-up instead (workers/queue_wakeups.py): a message enqueued
-on its queue wakes it at once, and IDLE_MS is then only how often it looks when no wake-up came.
+on its queue wakes it at once, and WOKEN_IDLE_MS is then only how often it looks when no wake-up came.
 """
 
 from __future__ import annotations

@@ -27,10 +27,9 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Lookup:
-    """What `text` names: `candidates` empty (nothing, or `too_short` to look by prefix), one (found)
+    """What a text names: `candidates` empty (nothing, or `too_short` to look by prefix), one (found)
     or several (ambiguous: the newest SHOWN, `more` when there are others)."""
 
-    text: str
     candidates: tuple[Candidate, ...]
     too_short: bool = False
     more: bool = False
@@ -44,13 +43,13 @@ def look_up(session: Session, model: Any, text: str, columns: tuple[Any, ...] = 
     given = text.strip().lower()
     exact = session.get(model, given)
     if exact is not None:
-        return Lookup(text, (Candidate(given, exact.created_at, tuple(getattr(exact, c.key) for c in columns)),))
+        return Lookup((Candidate(given, exact.created_at, tuple(getattr(exact, c.key) for c in columns)),))
     if len(given) < MIN_PREFIX:
-        return Lookup(text, (), too_short=True)
+        return Lookup((), too_short=True)
     rows = session.execute(select(model.id, model.created_at, *columns)
                            .where(model.id.startswith(given, autoescape=True))
                            .order_by(model.created_at.desc()).limit(SHOWN + 1)).all()
-    return Lookup(text, tuple(Candidate(r[0], r[1], tuple(r[2:])) for r in rows[:SHOWN]), more=len(rows) > SHOWN)
+    return Lookup(tuple(Candidate(r[0], r[1], tuple(r[2:])) for r in rows[:SHOWN]), more=len(rows) > SHOWN)
 
 
 def no_such_run(run_id: str) -> NotFound:
