@@ -26,7 +26,8 @@ def test_unfinished_cells_go_again_in_messages_of_several_and_single_runs_alone(
 
         def run(status: str, sweep_id: str | None, second: int) -> str:
             made = Run(mode="backtest", strategy="sma_cross", symbols=["AAPL"], timeframe="1Day",
-                       cash=Decimal("10000"), status=status, sweep_id=sweep_id, created_at=AT + timedelta(seconds=second))
+                       cash=Decimal("10000"), status=status, sweep_id=sweep_id,
+                       created_at=AT + timedelta(seconds=second))
             uow.session.add(made)
             return made.id
 
