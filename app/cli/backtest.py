@@ -45,6 +45,7 @@ from app.greta.specs import FeeSpec, FeeSpecError, SlippageSpec, SlippageSpecErr
 from app.marvin import BarFrame, DataError, ParamError, StrategyError, StrategyLoadError, get_strategy, load_strategy
 from app.marvin.instruments import ASSET_CLASSES
 from app.marvin.orders import OrderError
+from app.marvin.shorting import shorting_refused
 from app.services.specs import DEFAULT_CASH
 
 OUT_FORMATS = ("json", "parquet")
@@ -202,6 +203,9 @@ def _prepare(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
              fractional: bool, allow_short: bool) -> tuple[BacktestConfig, list[BarFrame]]:
     strategy = load_strategy(strategy_name) if ":" in strategy_name else get_strategy(strategy_name)
     values = strategy.parse_params(parse_params(params))
+    refused = shorting_refused(values, allow_short)
+    if refused:
+        raise click.UsageError(refused)
     fee_spec = FeeSpec.parse(fees)  # a bad cost model fails before any data loads
     slippage_spec = SlippageSpec.parse(slippage)
     try:

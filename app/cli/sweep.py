@@ -31,6 +31,7 @@ from app.greta.engine import run_backtest
 from app.greta.metrics import unavailable
 from app.marvin import ParamError, get_strategy, load_strategy
 from app.marvin.params import Param, repeated_values, swept_and_fixed, unknown_parameters, value_problems
+from app.marvin.shorting import shorting_refused
 from app.services.specs import DEFAULT_CASH
 
 COLUMNS = ("total_return_pct", "sharpe", "max_drawdown_pct", "trades", "win_rate_pct")
@@ -80,9 +81,15 @@ def sweep(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ..
         for combo in itertools.product(*grid.values()):
             texts = {**fixed, **dict(zip(grid, combo, strict=True))}
             try:
-                cells.append(strategy.parse_params(texts))
+                values = strategy.parse_params(texts)
             except ParamError as exc:
                 skipped.append((texts, "; ".join(f"{k}: {v}" for k, v in exc.errors.items())))
+                continue
+            refused = shorting_refused(values, allow_short)
+            if refused:
+                skipped.append((texts, refused))
+            else:
+                cells.append(values)
         if not cells:
             raise click.UsageError("no valid cell in the grid: " + "; ".join(reason for _, reason in skipped))
         results: list[tuple[dict[str, Any], dict[str, Any]]] = []

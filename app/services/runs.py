@@ -12,6 +12,7 @@ from app.clock.system import Clock, SystemClock
 from app.clock.timeframes import parse_timeframe
 from app.events.commands import Command, StartBacktest, StartLive, StopRun, issue
 from app.events.types import RUN_STATUS_EVENTS
+from app.marvin.shorting import SHORT_PARAMETER, shorting_refused
 from app.services import idempotency, lifecycle, strategies
 from app.services.errors import Conflict, NotConfigured, ValidationFailed
 from app.services.run_state import CANCELLED_BY_USER, STOPPED_BY_USER, run_state
@@ -63,6 +64,9 @@ class RunService:
         a twin request with that key committed first: then nothing is created)."""
         cls = strategies.resolve(spec.strategy)
         params = strategies.validate_params(cls, spec.params)
+        refused = shorting_refused(params, spec.allow_short)
+        if refused:
+            raise ValidationFailed({f"params.{SHORT_PARAMETER}": refused})
         strategies.check_symbols(cls, spec.symbols)
         if spec.mode != "backtest" and not self.live_accounts(spec.mode):
             raise NotConfigured(

@@ -19,10 +19,12 @@ from sqlalchemy import func, select, update
 
 from app.events.commands import CreateSweepCells, StartBacktests, issue
 from app.marvin.params import Param, swept_and_fixed, unknown_parameters, value_problems
+from app.marvin.shorting import shorting_refused
 from app.services import idempotency, strategies
-from app.services.errors import Conflict, NotFound, ServiceError, ValidationFailed
+from app.services.errors import Conflict, ServiceError, ValidationFailed
 from app.services.lifecycle import FINISHED
 from app.services.runs import RunService, now, transition
+from app.services.short_ids import no_such
 from app.services.specs import RunCreate, SweepCreate
 from app.walle.models import Run, Sweep
 from app.walle.repositories import RunFilter
@@ -54,10 +56,11 @@ def cells(grid: dict[str, list[Any]]) -> list[dict[str, Any]]:
     return [dict(zip(names, values, strict=True)) for values in itertools.product(*(grid[n] for n in names))]
 
 
-def plan(strategy: str, grid: dict[str, list[Any]],
-         params: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def plan(strategy: str, grid: dict[str, list[Any]], params: dict[str, Any], *,
+         allow_short: bool) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Every cell's validated parameters, and the cells skipped with the reason (a rule between parameters
-    broken, such as fast >= slow). A name the strategy lacks, or a value no cell could take, is refused."""
+    broken, such as fast >= slow; a short sale asked for where the run's `allow_short` setting forbids it).
+    A name the strategy lacks, or a value no cell could take, is refused."""
     cls = strategies.resolve(strategy)
     refused = request_problems(strategy, cls.param_specs, grid, params)
     if refused:
@@ -66,13 +69,24 @@ def plan(strategy: str, grid: dict[str, list[Any]],
     skipped: list[dict[str, Any]] = []
     for cell in cells(grid):
         try:
-            valid.append(strategies.validate_params(cls, {**params, **cell}))
+            values = strategies.validate_params(cls, {**params, **cell})
         except ValidationFailed as exc:
             skipped.append({"params": cell, "reason": "; ".join(exc.fields.values())})
+            continue
+        refused = shorting_refused(values, allow_short)
+        if refused:
+            skipped.append({"params": cell, "reason": refused})
+        else:
+            valid.append(values)
     if not valid:
         raise ValidationFailed({"grid": "no cell of the grid has valid parameters: "
                                         + (skipped[0]["reason"] if skipped else "empty grid")})
     return valid, skipped
+
+
+def allowed_short(settings: Mapping[str, Any] | None) -> bool:
+    """A stored sweep's or walk-forward's allow_short setting (off when it has none)."""
+    return bool((settings or {}).get("allow_short"))
 
 
 def request_problems(strategy: str, specs: Mapping[str, Param], grid: dict[str, list[Any]],
@@ -131,7 +145,7 @@ class SweepService:
     def create(self, spec: SweepCreate, claim: idempotency.Claim | None = None) -> tuple[Sweep, list[dict[str, Any]]]:
         """Validate and store the sweep `creating`; its cells are the worker's job (`create_cells`).
         `claim`: the request's Idempotency-Key, bound to the sweep in the same transaction."""
-        valid, skipped = plan(spec.strategy, spec.grid, spec.params)
+        valid, skipped = plan(spec.strategy, spec.grid, spec.params, allow_short=spec.allow_short)
         strategies.check_symbols(strategies.resolve(spec.strategy), spec.symbols)
         settings = spec.model_dump(mode="json", include=set(SETTINGS_FIELDS))
         with self.uow() as uow:
@@ -179,7 +193,7 @@ class SweepService:
 
     def _add_cells(self, uow: UnitOfWork, sweep: Sweep) -> list[tuple[str, ...]]:
         """Every cell, queued, and their messages; the cells of each message."""
-        valid, _ = plan(sweep.strategy, sweep.grid, sweep.params or {})
+        valid, _ = plan(sweep.strategy, sweep.grid, sweep.params or {}, allow_short=allowed_short(sweep.settings))
         settings = sweep.settings
         window = window_of(sweep.strategy, settings)
         start, end = self.runs.check_data(uow, window)
@@ -263,7 +277,7 @@ class SweepService:
     def _get(uow: UnitOfWork, sweep_id: str) -> Sweep:
         sweep = uow.sweeps.get(sweep_id)
         if sweep is None:
-            raise NotFound(f"no sweep with id {sweep_id}")
+            raise no_such("sweep", "sweeps", sweep_id)
         return sweep
 
 

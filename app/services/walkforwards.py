@@ -53,8 +53,9 @@ from app.greta.metrics import ANNUALISED, annualised_shortfall, returns_needed
 from app.greta.serialize import iso  # a sweep's start and end as SweepCreate writes them: "…T00:00:00Z"
 from app.services import idempotency, strategies
 from app.services import sweeps as sweep_plans
-from app.services.errors import Conflict, NotFound, ValidationFailed
+from app.services.errors import Conflict, ValidationFailed
 from app.services.runs import RunService, now, transition
+from app.services.short_ids import no_such
 from app.services.walkforward_results import finish
 from app.services.walkforward_specs import WalkforwardCreate
 from app.walle.models import Run, RunMetric, Sweep, Walkforward
@@ -74,7 +75,7 @@ class WalkforwardService:
 
     def create(self, spec: WalkforwardCreate, claim: idempotency.Claim | None = None) -> Walkforward:
         """`claim`: the request's Idempotency-Key, bound to the walk-forward in the same transaction."""
-        valid, skipped = sweep_plans.plan(spec.strategy, spec.grid, spec.params)
+        valid, skipped = sweep_plans.plan(spec.strategy, spec.grid, spec.params, allow_short=spec.allow_short)
         strategies.check_symbols(strategies.resolve(spec.strategy), spec.symbols)
         f = spec.folds
         try:
@@ -192,7 +193,8 @@ def advance(uow: UnitOfWork, walkforward_id: str, queued_to: list[str] | None = 
     for fold in folds:
         if fold.get("oos_run_id") or fold.get("reason") or statuses.get(fold["sweep_id"]) not in FINISHED:
             continue
-        grid_order = grid_order or sweep_plans.plan(wf.strategy, wf.grid, wf.params or {})[0]
+        grid_order = grid_order or sweep_plans.plan(wf.strategy, wf.grid, wf.params or {},
+                                                       allow_short=sweep_plans.allowed_short(wf.settings))[0]
         chosen, fold["reason"] = choose(uow, fold["sweep_id"], grid_order, wf.objective, wf.direction,
                                         wf.min_trades)
         if chosen is not None:
@@ -202,7 +204,8 @@ def advance(uow: UnitOfWork, walkforward_id: str, queued_to: list[str] | None = 
     contrast = wf.contrast
     if (contrast is not None and not contrast.get("chosen_run_id") and not contrast.get("reason")
             and statuses.get(contrast["sweep_id"]) in FINISHED):
-        grid_order = grid_order or sweep_plans.plan(wf.strategy, wf.grid, wf.params or {})[0]
+        grid_order = grid_order or sweep_plans.plan(wf.strategy, wf.grid, wf.params or {},
+                                                       allow_short=sweep_plans.allowed_short(wf.settings))[0]
         wf.contrast = contrast = _queue_contrast(uow, wf, grid_order)
         if contrast["run_id"]:
             queued += [contrast["run_id"], *contrast["test_run_ids"]]
@@ -521,7 +524,7 @@ def _detached(uow: UnitOfWork, wf: Walkforward) -> Walkforward:
 def get(uow: UnitOfWork, walkforward_id: str) -> Walkforward:
     wf = uow.session.get(Walkforward, walkforward_id)
     if wf is None:
-        raise NotFound(f"no walk-forward with id {walkforward_id}")
+        raise no_such("walk-forward", "walkforwards", walkforward_id)
     return wf
 
 

@@ -444,3 +444,18 @@ def test_cancelled_once_every_fold_ran_out_of_sample_a_walk_forward_keeps_its_st
     robust = client.post(f"/api/v1/walkforwards/{wf['id']}/robustness", json={"resamples": 100, "seed": 1})
     assert robust.status_code == 200, robust.get_json()
     assert robust.get_json()["trades"] == result["metrics"]["trades"]
+
+
+def test_a_walk_forward_skips_the_cells_that_would_sell_short_where_it_may_not(
+        pg: Container, client: FlaskClient) -> None:
+    store_walk(pg)
+    created = client.post("/api/v1/walkforwards", json={**BODY, "grid": {**GRID, "allow_short": [False, True]}})
+    assert created.status_code == 201, created.get_json()
+    wf = created.get_json()
+    cells = len(GRID["fast"]) * len(GRID["slow"])
+    assert [s["params"]["allow_short"] for s in wf["skipped"]] == [True] * cells
+    assert {s["reason"] for s in wf["skipped"]} == {
+        "allow_short=true asks the strategy to sell short, but shorting is off for the run, so every short sale "
+        "would be refused: turn the run's allow_short on (--allow-short on the command line) or set the "
+        "parameter to false"}
+    assert wf["cells_total"] == 23  # as without the column: 4 sweeps × 4 cells and 7 runs
