@@ -50,7 +50,9 @@ def print_walkforward(console: Console, wf: WalkforwardOut) -> None:
         if wf.contrast is not None:
             console.print("hindsight-optimised: the whole window's best cell (in sample), run on each test window "
                           "as that fold's out-of-sample run is (warmed up, started flat, closed at its end) and "
-                          "chained as the stitched curve, and over the whole window",
+                          "chained as the stitched curve, and over the whole window (closed at its last close too: "
+                          "its sweep's cell leaves the last position open, so trades and profit factor there can "
+                          "differ by that one trade)",
                           highlight=False)  # wrapped at the console's width
         console.print(result_table(wf))
         console.print(efficiency_line(wf), highlight=False)

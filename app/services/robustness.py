@@ -28,10 +28,10 @@ from app.greta.robustness import (
     random_entry,
     realised_returns,
 )
-from app.services.errors import Conflict, NotFound, ValidationFailed
+from app.services.errors import Conflict, ValidationFailed
 from app.services.lifecycle import FINISHED
 from app.services.live_records import LIVE_MODES, closed_trades
-from app.services.short_ids import no_such_run
+from app.services.short_ids import no_such, no_such_run
 from app.walle.models import Run, RunMetric, Trade, Walkforward
 from app.walle.models.live import LiveBar
 from app.walle.repositories import BarRepository
@@ -147,7 +147,7 @@ def walkforward_robustness(session: Session, walkforward_id: str, ask: Robustnes
     check_ask(ask)
     wf = session.get(Walkforward, walkforward_id)
     if wf is None:
-        raise NotFound(f"no walk-forward with id {walkforward_id}")
+        raise no_such("walk-forward", "walkforwards", walkforward_id)
     if wf.status != "completed" and not (wf.result or {}).get("folds_included"):  # (cancelled with every fold run)
         raise Conflict(f"walk-forward {walkforward_id} is {wf.status}: robustness tests need it completed")
     folds = [(f, session.get(Run, f["oos_run_id"])) for f in wf.folds if f.get("oos_run_id")]

@@ -53,6 +53,12 @@ def look_up(session: Session, model: Any, text: str, columns: tuple[Any, ...] = 
 
 
 def no_such_run(run_id: str) -> NotFound:
-    """The 404 of every run route: a short id (the CLI's 8 characters) is told where the whole id is."""
-    hint = "" if len(run_id) == WHOLE_ID else f" (a short id: GET /api/v1/ids/runs/{run_id} gives the whole id)"
-    return NotFound(f"no run with id {run_id!r}{hint}")
+    """The 404 of every run route."""
+    return no_such("run", "runs", run_id)
+
+
+def no_such(noun: str, kind: str, given: str) -> NotFound:
+    """The 404 of a run's, sweep's or walk-forward's route (`kind` as in `/api/v1/ids/{kind}/…`): the id
+    quoted, and a short one (the CLI's 8 characters) told where the whole id is."""
+    hint = "" if len(given) == WHOLE_ID else f" (a short id: GET /api/v1/ids/{kind}/{given} gives the whole id)"
+    return NotFound(f"no {noun} with id {given!r}{hint}")

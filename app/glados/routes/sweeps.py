@@ -14,8 +14,9 @@ from app.glados.context import services
 from app.glados.run_page_json import metric_numbers
 from app.glados.schemas.common import Out, PageQuery, page_of_cache
 from app.glados.schemas.enums import LIVE_ONLY_METRICS, RunMetric
-from app.services.errors import NotFound, ValidationFailed
+from app.services.errors import ValidationFailed
 from app.services.idempotency import Claim
+from app.services.short_ids import no_such
 from app.services.specs import SweepCreate
 from app.services.sweeps import SweepService, progress_of
 from app.walle.models import Sweep
@@ -96,7 +97,7 @@ def sweep_by_id(sweep_id: str) -> SweepOut:
     with services().container.read_session() as session:
         sweep = SweepRepository(session).get(sweep_id)
         if sweep is None:
-            raise NotFound(f"no sweep with id {sweep_id}")
+            raise no_such("sweep", "sweeps", sweep_id)
         return sweep_out(session, sweep)
 
 
@@ -136,7 +137,7 @@ def results(sweep_id: str, query: ResultQuery) -> list[SweepResultOut]:
     with services().container.read_session() as session:
         sweep = SweepRepository(session).get(sweep_id)
         if sweep is None:
-            raise NotFound(f"no sweep with id {sweep_id}")
+            raise no_such("sweep", "sweeps", sweep_id)
         repo = RunRepository(session)
         runs, _ = repo.list(RunFilter(sweep_id=sweep_id), limit=100_000)
         metrics = repo.metrics([r.id for r in runs])

@@ -18,9 +18,9 @@ from app.glados.schemas.common import Out, PageQuery, page_of_cache
 from app.glados.schemas.robustness import RobustnessIn, RobustnessOut
 from app.glados.schemas.runs import EquityQuery
 from app.services.downsample import min_max_buckets
-from app.services.errors import NotFound
 from app.services.idempotency import Claim
 from app.services.robustness import RobustnessAsk, walkforward_robustness
+from app.services.short_ids import no_such
 from app.services.walkforward_results import curves, stability
 from app.services.walkforward_specs import WalkforwardCreate
 from app.services.walkforwards import cells_by_sweep, listing, progress
@@ -222,7 +222,7 @@ def walkforward_by_id(walkforward_id: str) -> WalkforwardOut:
     with services().container.read_session() as session:
         wf = session.get(Walkforward, walkforward_id)
         if wf is None:
-            raise NotFound(f"no walk-forward with id {walkforward_id}")
+            raise no_such("walk-forward", "walkforwards", walkforward_id)
         return walkforward_out(session, wf)
 
 
@@ -261,7 +261,7 @@ def walkforward_equity(walkforward_id: str, query: EquityQuery) -> WalkforwardEq
     with services().container.read_session() as session:
         wf = session.get(Walkforward, walkforward_id)
         if wf is None:
-            raise NotFound(f"no walk-forward with id {walkforward_id}")
+            raise no_such("walk-forward", "walkforwards", walkforward_id)
         found = curves(session, wf)
     stitched, contrast = list(found.stitched), list(found.contrast)
     if query.points:

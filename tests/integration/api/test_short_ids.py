@@ -65,3 +65,15 @@ def test_a_short_id_given_to_the_run_itself_says_where_the_whole_id_is(api: Flas
         f"no run with id '{ONE[:8]}' (a short id: GET /api/v1/ids/runs/{ONE[:8]} gives the whole id)")
     whole = "ffffffff-0000-4000-8000-000000000001"
     assert api.get(f"/api/v1/runs/{whole}").get_json()["message"] == f"no run with id '{whole}'"
+
+
+def test_a_short_id_given_to_a_sweep_or_walk_forward_says_where_the_whole_id_is(
+        api: FlaskClient, any_db: Container) -> None:
+    sweep_id, walk_id = store(any_db)
+    for noun, kind, whole in (("sweep", "sweeps", sweep_id), ("walk-forward", "walkforwards", walk_id)):
+        short = api.get(f"/api/v1/{kind}/{whole[:8]}")
+        assert short.status_code == 404, short.get_json()
+        assert short.get_json()["message"] == (
+            f"no {noun} with id '{whole[:8]}' (a short id: GET /api/v1/ids/{kind}/{whole[:8]} gives the whole id)")
+        other = "ffffffff-0000-4000-8000-000000000001"
+        assert api.get(f"/api/v1/{kind}/{other}").get_json()["message"] == f"no {noun} with id '{other}'"

@@ -91,6 +91,12 @@ export function ResultPanel({ wf }: { wf: Walkforward }) {
             : <span>{contrast.reason ?? 'none chosen'}</span>}
           {contrast.run_id ? <> · <Link to={`/runs/${contrast.run_id}`} style={UNDERLINED} data-testid="contrast-run-link">its backtest</Link></> : null}
           {' · '}<Link to={`/sweeps/${contrast.sweep_id}`} style={UNDERLINED}>its sweep</Link>
+          {contrast.run_id ? (
+            <span data-testid="contrast-closed-note">
+              {' '}(its backtest closes what it holds at the window&apos;s last close, as each out-of-sample run does;
+              the sweep&apos;s cell leaves that position open, so their trades and profit factor can differ by that one trade)
+            </span>
+          ) : null}
         </p>
       ) : null}
     </div>

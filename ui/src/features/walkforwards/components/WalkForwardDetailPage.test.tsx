@@ -122,6 +122,10 @@ describe('WalkForwardDetailPage', () => {
     expect(within(ret).getByTestId('result-contrast-whole')).toHaveTextContent('+21.00%');
     expect(screen.getByTestId('result-contrast-head')).toHaveTextContent('Hindsight-optimised, same test windows');
     expect(screen.getByTestId('contrast-params')).toHaveTextContent('fast=10, slow=20');
+    // trial 17: the whole-window backtest's profit factor differed from its sweep cell's, unexplained
+    expect(screen.getByTestId('contrast-closed-note')).toHaveTextContent(
+      "its backtest closes what it holds at the window's last close, as each out-of-sample run does; the sweep's cell "
+      + 'leaves that position open, so their trades and profit factor can differ by that one trade');
     expect(await screen.findByTestId('overlay')).toHaveTextContent('Stitched out-of-sample:2|Hindsight-optimised, same test windows:1');
     expect(screen.getByTestId('trust-sentence')).toHaveTextContent('the number to trust');
     expect(screen.getAllByTestId('stability-point').map((p) => p.dataset.value)).toEqual(['5', '40']);
