@@ -74,7 +74,7 @@ def _store_bars(pg: Container, exchange: ExchangeServer, first: datetime, last: 
         uow.commit()
 
 
-def test_a_clean_paper_run_makes_the_backtests_decisions_and_the_api_and_cli_say_so(
+def test_a_clean_paper_run_makes_the_backtests_decisions_the_api_and_cli_say_so_and_other_parameters_differ(
     pg: Container, exchange: ExchangeServer, live_runtime: Runtime, cli_env: dict[str, str]
 ) -> None:
     run_id = paper_run(pg, exchange, live_runtime)
@@ -103,6 +103,24 @@ def test_a_clean_paper_run_makes_the_backtests_decisions_and_the_api_and_cli_say
     assert f"{summary.decisions} of {summary.decisions} (100.0 %)" in shown.stdout
     as_json = weaver("runs", "drift", run_id, "--json", env=cli_env)
     assert json.loads(as_json.stdout)["summary"]["identical"] == summary.decisions
+    other_parameters_make_other_decisions_and_the_difference_is_signal(pg, run_id)
+
+
+def other_parameters_make_other_decisions_and_the_difference_is_signal(pg: Container, run_id: str) -> None:
+    """The same run's report against a backtest of other parameters (on the clean run above: a run of its
+    own, ticked for another 20 s of the serial tier, showed nothing more)."""
+    with pg.read_session() as session:
+        report = drift_report(session, run_id, params={"fast": 3, "slow": 8, "percent": 60.0})
+    summary = report.summary
+    assert (report.params["slow"], report.params["percent"]) == (8, 60.0)
+    # A buy asks for 60 % instead of 20 %, so no buy is identical; a close asks for "all", so a close both
+    # make on one bar is (the quantity follows from the fills, drift_match's rule)
+    assert not [row for row in report.rows if row.side == "buy" and row.status == "identical"]
+    assert summary.identical < summary.decisions, "other parameters make other decisions"
+    # The difference is signal. The two P&Ls may meet to the cent (CI once saw -6.30 on both sides: 105 shares
+    # losing 6 cents each, 315 losing 2), so a zero difference is allowed, and then nothing is execution either
+    assert abs(summary.signal) > abs(summary.execution) or summary.difference == summary.execution == 0
+    assert summary.difference == summary.execution + summary.signal
 
 
 def test_a_spread_and_partial_fills_are_execution_and_the_partial_fills_are_listed(
@@ -136,21 +154,3 @@ def test_a_spread_and_partial_fills_are_execution_and_the_partial_fills_are_list
     # a row per decision, its note wrapped inside the cell (a close of another size says first what each
     # side held, so "live filled" may break across lines)
     assert len(re.findall(r"^│ \d\d:\d\d:\d\d │", shown.stdout, re.MULTILINE)) == summary.decisions
-
-
-def test_other_parameters_make_other_decisions_and_the_difference_is_signal(
-    pg: Container, exchange: ExchangeServer, live_runtime: Runtime
-) -> None:
-    run_id = paper_run(pg, exchange, live_runtime)
-    with pg.read_session() as session:
-        report = drift_report(session, run_id, params={"fast": 3, "slow": 8, "percent": 60.0})
-    summary = report.summary
-    assert (report.params["slow"], report.params["percent"]) == (8, 60.0)
-    # A buy asks for 60 % instead of 20 %, so no buy is identical; a close asks for "all", so a close both
-    # make on one bar is (the quantity follows from the fills, drift_match's rule)
-    assert not [row for row in report.rows if row.side == "buy" and row.status == "identical"]
-    assert summary.identical < summary.decisions, "other parameters make other decisions"
-    # The difference is signal. The two P&Ls may meet to the cent (CI once saw -6.30 on both sides: 105 shares
-    # losing 6 cents each, 315 losing 2), so a zero difference is allowed, and then nothing is execution either
-    assert abs(summary.signal) > abs(summary.execution) or summary.difference == summary.execution == 0
-    assert summary.difference == summary.execution + summary.signal
