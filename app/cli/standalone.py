@@ -20,7 +20,9 @@ from app.logs import configure_logging
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int, help="0 picks a free port")
 @click.option("--no-exchange", is_flag=True, help="do not start the local Alpaca-compatible exchange")
-@click.option("--backtest-threads", default=2, show_default=True, type=int)
+@click.option("--backtest-threads", default=1, show_default=True, type=click.IntRange(1, 16),
+              help="backtests at once; they share this one process (and its GIL) with paper trading, so a second "
+                   "adds no speed and makes live ticks wait")
 @click.option("--exchange-bar-seconds", default=60, show_default=True, type=click.IntRange(1, 60),
               help="the local exchange's shortest bar; 1 allows paper runs on second bars (1Sec)")
 @click.option("--exchange-fills", type=click.Choice(["realistic", "ideal"]), default="realistic", show_default=True,

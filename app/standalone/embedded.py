@@ -54,7 +54,11 @@ class Embedded:
     host: str = "127.0.0.1"
     port: int = 8000
     exchange_enabled: bool = True
-    backtest_threads: int = 2
+    # One: every part shares this process's GIL, so a second backtest thread ran a walk-forward no faster
+    # (7,237 cells: 33-44 s against 37-39 s) and made a 1Sec paper run's ticks start later after their bar
+    # closed: p50 0.6-1.3 s, p90 1.7-3.0 s, in two of three runs 6-7 of 42-44 bars never ticked, against p50
+    # 0.54-0.56 s, p90 0.64-0.69 s and none missed (benchmarks/standalone_ticks.py).
+    backtest_threads: int = 1
     exchange_bar_seconds: int = 60  # the local exchange's shortest bar (1: second bars, for quick tests)
     exchange_fills: str = "realistic"  # how the local exchange fills orders (app/exchange/execution.py)
     first_start: bool = False
