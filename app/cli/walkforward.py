@@ -27,7 +27,7 @@ from rich.table import Table
 from app.bootstrap import Container
 from app.cli.common import fail
 from app.cli.grid_option import parse_grid, parse_params
-from app.cli.metric_text import number, pct
+from app.cli.metric_text import DASH, number, pct
 from app.cli.outputs import check_file_target, wrote_file
 from app.cli.robustness import robustness_options, show_robustness
 from app.cli.run_ids import SHORT, IdProblem, resolve_walkforward_id
@@ -198,7 +198,14 @@ def list_(limit: int) -> None:
         table.add_column(heading, justify=justify, no_wrap=True)  # type: ignore[arg-type]
     for row in rows:
         table.add_row(*row)
-    _console().print(table)
+    console = _console()
+    console.print(table)
+    unexplained: dict[str, list[str]] = {}  # an efficiency of "–" says why below the table, once per reason
+    for wf in found:
+        if wf.efficiency_reason:
+            unexplained.setdefault(wf.efficiency_reason, []).append(wf.id[:SHORT])
+    for reason, ids in unexplained.items():
+        console.print(f"efficiency {DASH} ({', '.join(ids)}): {reason}", highlight=False)
 
 
 @walkforward.command()

@@ -458,6 +458,7 @@ class Summary:
     cells_cancelled: int
     oos_return_pct: float | None  # the stitched out-of-sample total return, once completed
     efficiency: float | None
+    efficiency_reason: str | None  # why a completed walk-forward has no efficiency
 
 
 def listing(session: Session, limit: int, offset: int = 0) -> tuple[list[Summary], int]:
@@ -471,7 +472,8 @@ def listing(session: Session, limit: int, offset: int = 0) -> tuple[list[Summary
         result = wf.result or {}
         out.append(Summary(wf.id, wf.name, wf.strategy, wf.status, wf.objective, wf.direction, wf.created_at,
                            len(wf.folds), cells.total, cells.ran, cells.cancelled,
-                           (result.get("metrics") or {}).get("total_return_pct"), result.get("efficiency")))
+                           (result.get("metrics") or {}).get("total_return_pct"), result.get("efficiency"),
+                           result.get("efficiency_reason") if result.get("efficiency") is None else None))
     return out, total
 
 

@@ -162,6 +162,7 @@ class WalkforwardSummaryOut(Out):
     cells_cancelled: int
     oos_return_pct: float | None = Field(description="the stitched out-of-sample total return, once completed")
     efficiency: float | None
+    efficiency_reason: str | None = Field(description="why a finished walk-forward has no efficiency; null otherwise")
 
 
 def walkforward_out(session: Any, wf: Walkforward) -> WalkforwardOut:

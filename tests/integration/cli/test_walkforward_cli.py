@@ -445,3 +445,34 @@ def test_run_takes_the_asset_class_the_symbols_stored_instruments_share_as_the_f
     assert read_model(pg, queued_id(weaver(env, *RUN, "--no-wait"))).settings["asset_class"] == "us_equity"
     asked = weaver(env, *RUN, "--no-wait", "--asset-class", "other")  # what the user gives wins
     assert read_model(pg, queued_id(asked)).settings["asset_class"] == "other"
+
+
+def test_the_list_says_why_a_finished_walk_forward_has_no_efficiency(pg: Container, env: dict[str, str | None]) -> None:
+    why = "the mean in-sample return is not positive: a ratio to it would mislead"
+    with pg.uow() as uow:
+        for efficiency, reason in ((0.42, None), (None, why), (None, why)):
+            uow.session.add(Walkforward(strategy="sma_cross", grid={"fast": [5]}, settings={}, fold_spec={},
+                                        objective="total_return_pct", direction="max", folds=[], status="completed",
+                                        result={"metrics": {"total_return_pct": 1.5}, "efficiency": efficiency,
+                                                "efficiency_reason": reason}))
+        uow.commit()
+    with pg.read_session() as session:
+        stored = session.scalars(select(Walkforward)).all()
+        with_one = next(wf.id[:8] for wf in stored if wf.result["efficiency"] is not None)
+        without = sorted(wf.id[:8] for wf in stored if wf.result["efficiency"] is None)
+    listed = weaver(env, "walkforward", "list")
+    assert listed.exit_code == 0, listed.output
+    assert "0.42" in row(listed.stdout, with_one)
+    said = " ".join(listed.stdout.split())  # the line wraps at the console's width
+    assert (f"efficiency – ({', '.join(without)}): {why}" in said
+            or f"efficiency – ({', '.join(without[::-1])}): {why}" in said)
+    app = create_app({"SETTINGS": pg.settings, "CONTAINER": pg})
+    try:
+        client = app.test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {TEST_TOKEN}"
+        items = client.get("/api/v1/walkforwards").get_json()["items"]
+    finally:
+        app.extensions["weaver"].broadcaster.stop()
+    assert sorted((w["efficiency"], w["efficiency_reason"]) for w in items if w["efficiency"] is not None) == [
+        (0.42, None)]
+    assert [w["efficiency_reason"] for w in items if w["efficiency"] is None] == [why, why]

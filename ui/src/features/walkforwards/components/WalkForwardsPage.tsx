@@ -32,7 +32,10 @@ const COLUMNS: Column<WalkforwardSummary>[] = [
     <span className={tone(w.oos_return_pct)} data-testid="walkforward-row-oos">{formatPct(pctOf(w.oos_return_pct))}</span>
   ) },
   { key: 'efficiency', header: 'Efficiency', numeric: true, sortValue: (w) => w.efficiency,
-    render: (w) => <span className="mono">{formatNumber(w.efficiency, 2)}</span> },
+    render: (w) => (w.efficiency === null && w.efficiency_reason ? (
+      <span className="dim" title={w.efficiency_reason} data-testid="walkforward-row-efficiency-na">n/a
+        <span className="sr-only">: {w.efficiency_reason}</span></span>
+    ) : <span className="mono">{formatNumber(w.efficiency, 2)}</span>) },
   { key: 'created', header: 'Created', sortValue: (w) => w.created_at, render: (w) => <Time value={w.created_at} /> },
 ];
 

@@ -3001,6 +3001,11 @@ export interface components {
             oos_return_pct: number | null;
             /** Efficiency */
             efficiency: number | null;
+            /**
+             * Efficiency Reason
+             * @description why a finished walk-forward has no efficiency; null otherwise
+             */
+            efficiency_reason: string | null;
         };
         /** WalkforwardSummaryPage */
         WalkforwardSummaryPage: {
