@@ -170,5 +170,10 @@ def _table(strategy: str, grid: dict[str, list[str]], ranked: list[tuple[dict[st
     for name in columns:  # labels with spaces wrap on a narrow terminal, where "total_return_pct" was cut short
         table.add_column(METRICS.get(name, (name,))[0].split(" (")[0], justify="right")
     for values, metrics in ranked:
-        table.add_row(*(str(values[name]) for name in grid), *(metric_text(c, metrics.get(c)) for c in columns))
+        table.add_row(*(_grid_text(values[name]) for name in grid), *(metric_text(c, metrics.get(c)) for c in columns))
     return table
+
+
+def _grid_text(value: Any) -> str:
+    """A cell's value as the --grid option spells it (true, not Python's True)."""
+    return str(value).lower() if isinstance(value, bool) else str(value)

@@ -19,6 +19,6 @@ def shorting_refused(params: Mapping[str, Any], allow_short: bool) -> str | None
     """Why `params` cannot run under a run whose allow_short setting is `allow_short`; None when they can."""
     if allow_short or params.get(SHORT_PARAMETER) is not True:
         return None
-    return ("allow_short=true asks the strategy to sell short, but shorting is off for the run, so every short "
-            "sale would be refused: turn the run's allow_short on (--allow-short on the command line) or set "
-            "the parameter to false")
+    return ("allow_short=true asks the strategy to sell short, but short selling is off for the run, so every short "
+            "sale would be refused: turn Short selling on for the run (allow_short in the API, --allow-short on the "
+            "command line) or set the parameter to false")

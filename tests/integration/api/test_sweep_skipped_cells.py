@@ -44,9 +44,9 @@ def test_a_sweep_lists_its_skipped_cells_with_the_reason(client: FlaskClient) ->
     assert [len(s["skipped"]) for s in listed if s["id"] == sweep["id"]] == [2]
 
 
-SHORT_REFUSED = ("allow_short=true asks the strategy to sell short, but shorting is off for the run, so every short "
-                 "sale would be refused: turn the run's allow_short on (--allow-short on the command line) or set "
-                 "the parameter to false")
+SHORT_REFUSED = ("allow_short=true asks the strategy to sell short, but short selling is off for the run, so every "
+                 "short sale would be refused: turn Short selling on for the run (allow_short in the API, "
+                 "--allow-short on the command line) or set the parameter to false")
 
 
 def test_cells_that_would_sell_short_where_the_sweep_may_not_are_skipped_saying_why(

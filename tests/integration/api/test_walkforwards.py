@@ -455,7 +455,7 @@ def test_a_walk_forward_skips_the_cells_that_would_sell_short_where_it_may_not(
     cells = len(GRID["fast"]) * len(GRID["slow"])
     assert [s["params"]["allow_short"] for s in wf["skipped"]] == [True] * cells
     assert {s["reason"] for s in wf["skipped"]} == {
-        "allow_short=true asks the strategy to sell short, but shorting is off for the run, so every short sale "
-        "would be refused: turn the run's allow_short on (--allow-short on the command line) or set the "
-        "parameter to false"}
+        "allow_short=true asks the strategy to sell short, but short selling is off for the run, so every short sale "
+        "would be refused: turn Short selling on for the run (allow_short in the API, --allow-short on the command "
+        "line) or set the parameter to false"}
     assert wf["cells_total"] == 23  # as without the column: 4 sweeps × 4 cells and 7 runs

@@ -48,11 +48,12 @@ def test_cells_that_would_sell_short_without_allow_short_are_skipped_and_a_backt
     assert ran.exit_code == 0, ran.output
     assert "sma_cross: 2 cells ranked by sharpe" in ran.output
     assert ("skipped 2 cells (fast=5, slow=30, allow_short=true; fast=10, slow=30, allow_short=true): allow_short=true "
-            "asks the strategy to sell short, but shorting is off for the run") in " ".join(ran.output.split())
+            "asks the strategy to sell short, but short selling is off for the run") in " ".join(ran.output.split())
     allowed = sweep("--grid", "fast=5,10", "--grid", "slow=30", "--grid", "allow_short=false,true", "--allow-short")
     assert allowed.exit_code == 0 and "sma_cross: 4 cells ranked by sharpe" in allowed.output
+    assert "true" in allowed.output and "True" not in allowed.output  # as --grid spells it, not as Python does
 
     refused = CliRunner().invoke(main, ["backtest", "--strategy", "sma_cross", "--param", "allow_short=true",
                                         "--synthetic", "A:200", "--quiet"])
     assert refused.exit_code == 2, refused.output
-    assert "(--allow-short on the command line)" in " ".join(refused.output.split())
+    assert "--allow-short on the command line) or set the parameter to false" in " ".join(refused.output.split())

@@ -10,7 +10,8 @@ export function SkippedCells({ cells }: { cells: SkippedCell[] }) {
   if (!cells.length) return null;
   return (
     <div className="banner warn" data-testid="sweep-skipped">
-      {cells.length} grid {cells.length === 1 ? 'cell was' : 'cells were'} skipped: the strategy refused their parameters.
+      {cells.length} grid {cells.length === 1 ? 'cell was' : 'cells were'} skipped: {cells.length === 1 ? 'its' : 'their'} parameters
+      cannot run (each with the reason: a rule of the strategy's, or a short sale the run may not make).
       <ul style={{ margin: '4px 0 0', paddingLeft: 18, maxHeight: 160, overflowY: 'auto' }}>
         {cells.map((cell) => (
           <li key={describeCell(cell.params)} className="mono" data-testid="skipped-cell">

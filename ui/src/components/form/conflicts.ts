@@ -39,5 +39,24 @@ export function shortingConflict(schema: ParamsSchema | undefined, params: Recor
     ? { path: 'allow_short', param: intent.param, message: `Short selling is allowed, but the strategy's ${intent.param} parameter keeps it `
         + 'long-only: this run will not sell short.' }
     : { path: 'allow_short', param: intent.param, message: `The strategy's ${intent.param} parameter has it sell short, but short selling `
-        + 'is not allowed: its short sells will be rejected.' };
+        + (intent.param === REFUSED_PARAM
+          ? `is not allowed: every short sale would be refused, so the run is not made. Turn Short selling on, or ${REFUSED_PARAM} off.`
+          : 'is not allowed: its short sells will be rejected.') };
+}
+
+/** The parameter the server refuses to run on where the run may not short (app/marvin/shorting.py): a run asking
+ * for it is not made, a sweep's or walk-forward's cells asking for it are skipped. */
+const REFUSED_PARAM = 'allow_short';
+
+/** A grid sweeping allow_short over true while short selling is off: those cells will be skipped (the server's
+ * rule), said before launch, with how many of `cells` that is. */
+export function sweptShorting(values: Record<string, unknown[]>, allowShort: boolean, cells: number):
+  { conflict: Conflict; skipped: number } | null {
+  const swept = values[REFUSED_PARAM];
+  const on = (swept ?? []).filter((v) => v === true || v === 'true').length;
+  if (allowShort || !swept || !on) return null;
+  const skipped = Math.round((cells * on) / swept.length);
+  return { skipped, conflict: { path: 'allow_short', param: REFUSED_PARAM, message: `The grid's ${REFUSED_PARAM}=true cells `
+    + `would sell short, but short selling is off: ${skipped === 1 ? 'that backtest' : `those ${skipped} backtests`} will be `
+    + 'skipped. Turn Short selling on to run them.' } };
 }

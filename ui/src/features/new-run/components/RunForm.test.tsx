@@ -198,7 +198,7 @@ describe('RunForm', () => {
     await userEvent.click(screen.getByTestId('param-allow_short'));
     expect(screen.queryByTestId('form-conflict')).toBeNull();
     await userEvent.click(within(field('allow_short')).getByRole('checkbox'));
-    expect(screen.getByTestId('form-conflict')).toHaveTextContent('its short sells will be rejected');
+    expect(screen.getByTestId('form-conflict')).toHaveTextContent('every short sale would be refused, so the run is not made');
     // a strategy that declares no shorting parameter has nothing to contradict
     fireEvent.change(screen.getByTestId('strategy-select'), { target: { value: 'buy_and_hold' } });
     await userEvent.click(within(field('allow_short')).getByRole('checkbox'));

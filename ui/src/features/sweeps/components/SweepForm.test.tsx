@@ -53,6 +53,19 @@ describe('SweepForm', () => {
     expect(screen.queryByTestId('form-conflict')).toBeNull();
   });
 
+  it('says before launch that the allow_short=true cells will be skipped while short selling is off (trial 18)', async () => {
+    renderForm();
+    const before = Number(screen.getByTestId('sweep-queued').textContent?.split(' ')[0]);
+    await userEvent.click(screen.getByTestId('sweep-toggle-allow_short'));
+    expect(screen.getByTestId('grid-allow_short')).toHaveValue('true, false');
+    expect(screen.getByTestId('form-conflict')).toHaveTextContent(
+      `The grid's allow_short=true cells would sell short, but short selling is off: those ${before} backtests will be skipped.`);
+    expect(screen.getByTestId('sweep-queued')).toHaveTextContent(`${before} backtests will be queued.`);
+    await userEvent.click(within(field('allow_short')).getByRole('checkbox'));
+    expect(screen.queryByTestId('form-conflict')).toBeNull();
+    expect(screen.getByTestId('sweep-queued')).toHaveTextContent(`${before * 2} backtests will be queued.`);
+  });
+
   it('drops a grid error once that parameter\'s values change, and keeps the others', async () => {
     const { rerender } = renderForm();
     rerender(new ApiError(422, 'validation_failed', 'invalid body', {

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { shortingConflict } from '@/components/form/conflicts';
+import { shortingConflict, sweptShorting } from '@/components/form/conflicts';
 import { normaliseFieldErrors, SETTINGS_ERROR_PATHS, unclaimed, withoutKeys, withoutPath, type FieldErrors } from '@/components/form/errors';
 import { FormErrors } from '@/components/form/FormErrors';
 import { cellCount, initialGrid, parseGrid, toggleGridParam } from '@/components/form/grid';
@@ -61,7 +61,8 @@ export function SweepForm({ strategies, series, zone, zoneLabel, submitting, ser
   const swept = Object.keys(grid);
   // A shorting parameter swept over both values is meant; a fixed one that contradicts the setting is not.
   const found = shortingConflict(strategy?.params_schema, params, settings.allowShort);
-  const conflict = found && !(found.param in grid) ? found : null;
+  const skipping = sweptShorting(parsed.values, settings.allowShort, cells);
+  const conflict = found && !(found.param in grid) ? found : skipping?.conflict ?? null;
   const rendered = ['name', 'strategy', 'grid', ...settingsPaths(settings, true).paths, ...properties(strategy?.params_schema).map(([p]) => `params.${p}`)];
   const leftover = unclaimed(errors, rendered, settingsPaths(settings, true).exact);
 
@@ -122,7 +123,8 @@ export function SweepForm({ strategies, series, zone, zoneLabel, submitting, ser
       ) : null}
 
       <div className="page-head">
-        <span className="muted">{cells} backtest{cells === 1 ? '' : 's'} will be queued.</span>
+        <span className="muted" data-testid="sweep-queued">{cells - (skipping?.skipped ?? 0)} backtest
+          {cells - (skipping?.skipped ?? 0) === 1 ? '' : 's'} will be queued.</span>
         <span className="spacer" />
         <Button type="submit" variant="primary" busy={submitting} data-testid="submit-sweep">Launch sweep</Button>
       </div>

@@ -159,7 +159,7 @@ describe('WalkForwardDetailPage', () => {
       { params: { fast: 30, slow: 20 }, reason: 'must be less than slow' },
       { params: { fast: 30, slow: 30 }, reason: 'must be less than slow' }] });
     const notice = await screen.findByTestId('sweep-skipped');
-    expect(notice).toHaveTextContent('2 grid cells were skipped: the strategy refused their parameters.');
+    expect(notice).toHaveTextContent("2 grid cells were skipped: their parameters cannot run (each with the reason: a rule of the strategy's, or a short sale the run may not make).");
     expect(within(notice).getAllByTestId('skipped-cell').map((c) => c.textContent)).toEqual([
       'fast=30, slow=20 — must be less than slow', 'fast=30, slow=30 — must be less than slow']);
     expect(screen.getByTestId('walkforward-progress')).toHaveTextContent('12 of 12 backtests');

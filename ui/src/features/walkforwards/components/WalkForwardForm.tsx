@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { shortingConflict } from '@/components/form/conflicts';
+import { shortingConflict, sweptShorting } from '@/components/form/conflicts';
 import { errorAt, normaliseFieldErrors, SETTINGS_ERROR_PATHS, unclaimed, withoutKeys, withoutPath, type FieldErrors } from '@/components/form/errors';
 import { Field } from '@/components/form/Field';
 import { FormErrors } from '@/components/form/FormErrors';
@@ -92,7 +92,8 @@ export function WalkForwardForm({ strategies, series, zone, zoneLabel, submittin
   const errors: FieldErrors = { ...serverFields, ...clientErrors };
   const swept = Object.keys(grid);
   const found = shortingConflict(strategy?.params_schema, params, settings.allowShort);
-  const conflict = found && !(found.param in grid) ? found : null;
+  const skipping = sweptShorting(parsed.values, settings.allowShort, cells);
+  const conflict = found && !(found.param in grid) ? found : skipping?.conflict ?? null;
   const rendered = [...OWN_PATHS, ...settingsPaths(settings, true).paths, ...properties(strategy?.params_schema).map(([p]) => `params.${p}`)];
   const leftover = unclaimed(errors, rendered, settingsPaths(settings, true).exact);
 
