@@ -16,6 +16,7 @@ from app.services.errors import NotFound
 MIN_PREFIX = 6
 WHOLE_ID = 36  # a uuid's text
 SHOWN = 10  # candidates named when a prefix is ambiguous
+ID_CHARACTERS = set("0123456789abcdef-")  # a uuid's: only these start one (trial 18: /sweeps/zzzz got the hint)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ def no_such_run(run_id: str) -> NotFound:
 
 def no_such(noun: str, kind: str, given: str) -> NotFound:
     """The 404 of a run's, sweep's or walk-forward's route (`kind` as in `/api/v1/ids/{kind}/…`): the id
-    quoted, and a short one (the CLI's 8 characters) told where the whole id is."""
-    hint = "" if len(given) == WHOLE_ID else f" (a short id: GET /api/v1/ids/{kind}/{given} gives the whole id)"
+    quoted, and a short one (the CLI's 8 characters) told where the whole id is, when it could start one."""
+    could_be = len(given) < WHOLE_ID and len(given) >= MIN_PREFIX and set(given.lower()) <= ID_CHARACTERS
+    hint = f" (a short id: GET /api/v1/ids/{kind}/{given} gives the whole id)" if could_be else ""
     return NotFound(f"no {noun} with id {given!r}{hint}")

@@ -77,3 +77,10 @@ def test_a_short_id_given_to_a_sweep_or_walk_forward_says_where_the_whole_id_is(
             f"no {noun} with id '{whole[:8]}' (a short id: GET /api/v1/ids/{kind}/{whole[:8]} gives the whole id)")
         other = "ffffffff-0000-4000-8000-000000000001"
         assert api.get(f"/api/v1/{kind}/{other}").get_json()["message"] == f"no {noun} with id '{other}'"
+
+
+def test_text_that_cannot_start_an_id_gets_no_hint(api: FlaskClient, any_db: Container) -> None:
+    for path, noun in (("sweeps/zzzz", "sweep"), ("sweeps/zzzzzzzz", "sweep"), ("runs/1a2b", "run")):
+        answer = api.get(f"/api/v1/{path}")
+        assert answer.status_code == 404
+        assert answer.get_json()["message"] == f"no {noun} with id '{path.split('/')[1]}'"
