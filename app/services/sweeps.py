@@ -302,6 +302,8 @@ def record_cell_finished(uow: UnitOfWork, sweep_id: str) -> bool:
         uow.session.execute(update(Sweep).where(Sweep.id == sweep_id).values(status=status, updated_at=now()))
         kind = "sweep.completed"
         uow.outbox.wake()  # whoever watches hears of it now, even from a quiet batch
+        log.info("sweep %s completed: %d cells (%d failed, %d cancelled)", sweep_id, progress.total, progress.failed,
+                 progress.cancelled)
     else:
         kind = "sweep.progress"
     payload = {"sweep_id": sweep_id, "status": status,
