@@ -193,8 +193,7 @@ def advance(uow: UnitOfWork, walkforward_id: str, queued_to: list[str] | None = 
     for fold in folds:
         if fold.get("oos_run_id") or fold.get("reason") or statuses.get(fold["sweep_id"]) not in FINISHED:
             continue
-        grid_order = grid_order or sweep_plans.plan(wf.strategy, wf.grid, wf.params or {},
-                                                       allow_short=sweep_plans.allowed_short(wf.settings))[0]
+        grid_order = grid_order or _grid_order(wf)
         chosen, fold["reason"] = choose(uow, fold["sweep_id"], grid_order, wf.objective, wf.direction,
                                         wf.min_trades)
         if chosen is not None:
@@ -204,8 +203,7 @@ def advance(uow: UnitOfWork, walkforward_id: str, queued_to: list[str] | None = 
     contrast = wf.contrast
     if (contrast is not None and not contrast.get("chosen_run_id") and not contrast.get("reason")
             and statuses.get(contrast["sweep_id"]) in FINISHED):
-        grid_order = grid_order or sweep_plans.plan(wf.strategy, wf.grid, wf.params or {},
-                                                       allow_short=sweep_plans.allowed_short(wf.settings))[0]
+        grid_order = grid_order or _grid_order(wf)
         wf.contrast = contrast = _queue_contrast(uow, wf, grid_order)
         if contrast["run_id"]:
             queued += [contrast["run_id"], *contrast["test_run_ids"]]
@@ -317,6 +315,12 @@ def choose(uow: UnitOfWork, sweep_id: str, grid_order: list[dict[str, Any]], obj
         return None, (f"no completed cell with {objective}" + (f" and at least {min_trades} trades" if min_trades
                                                                  else ""))
     return best[2], None
+
+
+def _grid_order(wf: Walkforward) -> list[dict[str, Any]]:
+    """The cells the walk-forward's sweeps made, in grid order (ties in a fold's choice go to the first)."""
+    allow_short = sweep_plans.allowed_short(wf.settings)
+    return sweep_plans.plan(wf.strategy, wf.grid, wf.params or {}, allow_short=allow_short)[0]
 
 
 def record_sweep_completed(uow: UnitOfWork, sweep_id: str) -> list[str]:
