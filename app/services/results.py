@@ -12,10 +12,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-import numpy as np
-
 from app.greta.records import BacktestResult
 from app.greta.specs import FeeSpec, SlippageSpec
+from app.walle.binary_copy import equity_copy
 from app.walle.bulk import bulk_insert
 from app.walle.models import EquityPoint, Fill, Order, Position, Run, RunMetric, Trade
 from app.walle.uow import UnitOfWork
@@ -101,11 +100,6 @@ _PG_METRICS = (  # a metric names its run by its place in the first array
     "FROM unnest(%s::int4[], %s::text[], %s::float8[]) AS t(cell, name, value)"
 )
 
-def _stamps(ts: np.ndarray) -> list[str]:
-    """Epoch nanoseconds → ISO text in UTC, to the microsecond (what timestamptz keeps)."""
-    return (np.datetime_as_string((ts // 1000).astype("datetime64[us]"), unit="us") + "Z").tolist()
-
-
 def _write_ledger(uow: UnitOfWork, run_id: str, result: BacktestResult) -> None:
     session = uow.session
     ids = {o.id: row_id(run_id, o.id) for o in result.orders}
@@ -186,21 +180,11 @@ def _write_equity(uow: UnitOfWork, run_id: str, result: BacktestResult) -> None:
                 for p in curve.points()]
         bulk_insert(uow.session, EquityPoint.__table__, rows)  # type: ignore[arg-type]
         return
-    # A million points: format the exact e4 integers as decimal text in numpy and COPY them.
-    stamps = _stamps(curve.ts)
-    columns = [e4_text(curve.equity_e4), e4_text(curve.cash_e4), e4_text(curve.benchmark_e4)]
-    lines = zip([run_id] * len(stamps), stamps, *columns, strict=True)
-    payload = ("\n".join(map("\t".join, lines)) + "\n").encode()
+    # Fixed-size binary rows from the int64 columns (binary_copy): a million points in well under a second.
+    payload = equity_copy(run_id, curve.ts, curve.equity_e4, curve.cash_e4, curve.benchmark_e4)
     cursor = uow.session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
-    with cursor.copy("COPY equity_points (run_id, ts, equity, cash, benchmark) FROM STDIN") as copy:
+    with cursor.copy("COPY equity_points (run_id, ts, equity, cash, benchmark) FROM STDIN (FORMAT BINARY)") as copy:
         copy.write(payload)
-
-
-def e4_text(values: np.ndarray) -> list[str]:
-    """int64 amounts in units of $0.0001 → exact decimal strings ("-12.3400")."""
-    whole, frac = np.divmod(np.abs(values), 10_000)
-    sign = np.where(values < 0, "-", "")
-    return [f"{s}{w}.{f:04d}" for s, w, f in zip(sign.tolist(), whole.tolist(), frac.tolist(), strict=True)]
 
 
 def _iso(moment: datetime) -> str:
