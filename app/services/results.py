@@ -6,6 +6,8 @@ handful of bulk statements (COPY on Postgres), never one INSERT per row.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -14,6 +16,7 @@ from typing import Any
 
 from app.greta.records import BacktestResult
 from app.greta.specs import FeeSpec, SlippageSpec
+from app.services.ledger_copy import copy_ledger
 from app.walle.binary_copy import equity_copy
 from app.walle.bulk import bulk_insert
 from app.walle.models import EquityPoint, Fill, Order, Position, Run, RunMetric, Trade
@@ -23,8 +26,21 @@ E4 = Decimal("0.0001")
 
 
 def row_id(run_id: str, local_id: str) -> str:
-    """A global, deterministic id for one of a run's records (`o-000001` → a uuid)."""
-    return str(uuid.uuid5(uuid.UUID(run_id), local_id))
+    """A global, deterministic id for one of a run's records (`o-000001` → a uuid): uuid5 of the local id in
+    the run's namespace, worked out from a SHA-1 already fed the namespace (a fifth of uuid.uuid5's time:
+    a million-bar run names 136,000 records)."""
+    sha = _namespace(run_id).copy()
+    sha.update(local_id.encode())
+    digest = bytearray(sha.digest())
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    text = digest[:16].hex()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+@functools.lru_cache(maxsize=64)
+def _namespace(run_id: str) -> Any:
+    return hashlib.sha1(uuid.UUID(run_id).bytes, usedforsecurity=False)
 
 
 def write_result(uow: UnitOfWork, run_id: str, result: BacktestResult, *, fresh: bool = False) -> None:
@@ -102,6 +118,18 @@ _PG_METRICS = (  # a metric names its run by its place in the first array
 
 def _write_ledger(uow: UnitOfWork, run_id: str, result: BacktestResult) -> None:
     session = uow.session
+    if session.get_bind().dialect.name == "postgresql":  # a line of COPY text per record (ledger_copy)
+        copy_ledger(session.connection().connection.driver_connection.cursor(), run_id, result,  # type: ignore[union-attr]
+                    row_id)
+        return
+    rows = ledger_rows(run_id, result)
+    for model in (Order, Fill, Trade):
+        bulk_insert(session, model.__table__, rows[model.__tablename__])  # type: ignore[arg-type]
+
+
+def ledger_rows(run_id: str, result: BacktestResult) -> dict[str, list[dict[str, Any]]]:
+    """The orders, fills and trades as a dict per row, by table (SQLite's insert; on Postgres the COPY
+    lines of ledger_copy hold the same values, and its test holds them to these)."""
     ids = {o.id: row_id(run_id, o.id) for o in result.orders}
     orders = [
         {"id": ids[o.id], "run_id": run_id, "client_order_id": o.client_order_id, "broker_order_id": None,
@@ -114,20 +142,15 @@ def _write_ledger(uow: UnitOfWork, run_id: str, result: BacktestResult) -> None:
          "history": [{"status": e.status, "ts": _iso(e.ts)} for e in o.history]}
         for o in result.orders
     ]
-    # Parents before children: the foreign key is checked row by row on SQLite.
-    orders.sort(key=lambda row: row["parent_id"] is not None)
-    bulk_insert(session, Order.__table__, orders)  # type: ignore[arg-type]
-    bulk_insert(session, Fill.__table__, [  # type: ignore[arg-type]
-        {"id": row_id(run_id, f.id), "run_id": run_id, "order_id": ids[f.order_id], "broker_fill_id": None,
-         "symbol": f.symbol, "side": f.side, "qty": f.qty, "price": f.price, "fee": f.fee, "ts": f.ts}
-        for f in result.fills
-    ])
-    bulk_insert(session, Trade.__table__, [  # type: ignore[arg-type]
-        {"id": row_id(run_id, t.id), "run_id": run_id, "symbol": t.symbol, "direction": t.direction, "qty": t.qty,
-         "entry_ts": t.entry_ts, "entry_price": t.entry_price, "exit_ts": t.exit_ts, "exit_price": t.exit_price,
-         "pnl": t.pnl, "return_pct": t.return_pct, "fees": t.fees, "bars_held": t.bars_held}
-        for t in result.trades
-    ])
+    orders.sort(key=lambda row: row["parent_id"] is not None)  # parents first: SQLite checks the key per row
+    fills = [{"id": row_id(run_id, f.id), "run_id": run_id, "order_id": ids[f.order_id], "broker_fill_id": None,
+              "symbol": f.symbol, "side": f.side, "qty": f.qty, "price": f.price, "fee": f.fee, "ts": f.ts}
+             for f in result.fills]
+    trades = [{"id": row_id(run_id, t.id), "run_id": run_id, "symbol": t.symbol, "direction": t.direction,
+               "qty": t.qty, "entry_ts": t.entry_ts, "entry_price": t.entry_price, "exit_ts": t.exit_ts,
+               "exit_price": t.exit_price, "pnl": t.pnl, "return_pct": t.return_pct, "fees": t.fees,
+               "bars_held": t.bars_held} for t in result.trades]
+    return {"orders": orders, "fills": fills, "trades": trades}
 
 
 def _write_outcome(uow: UnitOfWork, run_id: str, result: BacktestResult) -> None:
