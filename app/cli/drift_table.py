@@ -38,11 +38,15 @@ def print_drift(report: DriftReport, console: Console | None = None) -> None:
         ("only live / only backtest", f"{s.only_live} / {s.only_backtest}"),
         ("slippage avg / worst (bps)", f"{number(s.avg_slippage_bps)} / {number(s.worst_slippage_bps)}"),
         ("P&L live / backtest", f"{s.live_pnl} / {s.backtest_pnl}"),
-        ("difference", str(s.difference)), ("  from execution", str(s.execution)), ("  from signal", str(s.signal)),
+        ("difference", str(s.difference)), ("  from execution", str(s.execution)),
+        ("    of which fees", str(s.execution_fees)), ("  from signal", str(s.signal)),
+        ("fees live / backtest", f"{s.live_fees} / {s.backtest_fees}"),
         ("orders filled in pieces or in part", str(s.partial_fills)),
     ):
         table.add_row(name, value)
     console.print(table)
+    for note in report.notes:  # what the backtest side's cost models did (app/services/drift_costs.py)
+        console.print(note)
     differing = [r for r in report.rows if r.status != "identical" or r.note]
     if differing:
         console.print(differing_table(differing, console.width))

@@ -28,6 +28,7 @@ from app.marvin.params import ParamError
 from app.marvin.registry import StrategyLoadError, get_strategy
 from app.services.backtests import BacktestService
 from app.services.drift_bars import bars_seen, warmup_steps
+from app.services.drift_costs import cost_notes
 from app.services.drift_match import Decision, DriftRow, DriftSummary, FillLine, line_up, summarise
 from app.services.drift_notes import Held, bar_length, signed
 from app.services.errors import ValidationFailed
@@ -52,6 +53,7 @@ class DriftReport:
     rows: list[DriftRow]
     live_equity: Curve = field(default_factory=list)
     backtest_equity: Curve = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # on the whole comparison: what the cost models did (drift_costs)
 
     @property
     def partial_fills(self) -> list[Decision]:
@@ -118,7 +120,7 @@ def drift_report(session: Session, run_id: str, *, params: Mapping[str, Any] | N
                    cancelled_at_stop=stop_cancelled(session, run.id))
     summary = summarise(rows, live_pnl, result.final_equity - Decimal(run.cash))
     return DriftReport(run.id, None, run.strategy, dict(result.config["params"]), len(market), warmup, seen.source,
-                       summary, rows, live_curve, backtest_curve)
+                       summary, rows, live_curve, backtest_curve, _notes(rows, summary, run, run))
 
 
 def _against(session: Session, run: Run, other_id: str, live: tuple[list[Decision], list[Held]],
@@ -133,8 +135,15 @@ def _against(session: Session, run: Run, other_id: str, live: tuple[list[Decisio
     backtest, backtest_held = _decisions(session, other_id)
     rows = line_up(live[0], backtest, bar=bar_length(run.timeframe), live_held=live[1], backtest_held=backtest_held,
                    cancelled_at_stop=stop_cancelled(session, run.id))
+    summary = summarise(rows, live_pnl, pnl)
     return DriftReport(run.id, other_id, other.strategy, dict(other.params), len(curve), 0, "backtest run",
-                       summarise(rows, live_pnl, pnl), rows, live_curve, curve)
+                       summary, rows, live_curve, curve, _notes(rows, summary, run, other))
+
+
+def _notes(rows: list[DriftRow], summary: DriftSummary, run: Run, backtest: Run) -> list[str]:
+    """Notes on costs: the backtest side's fee and slippage models (the replay's are the run's own)."""
+    return cost_notes(rows, FeeSpec.parse(backtest.fees), SlippageSpec.parse(backtest.slippage), summary.live_fees,
+                      summary.backtest_fees, summary.execution_fees)
 
 
 def _params(run: Run, given: Mapping[str, Any], texts: Mapping[str, str]) -> dict[str, Any]:
@@ -191,7 +200,7 @@ def report_json(report: DriftReport) -> dict[str, Any]:
     return {
         "run_id": report.run_id, "against": report.against, "strategy": report.strategy, "params": report.params,
         "bars": report.bars, "warmup": report.warmup, "source": report.source,
-        "summary": vars(report.summary).copy(),
+        "summary": vars(report.summary).copy(), "notes": list(report.notes),
         "decisions": [_row_json(r) for r in report.rows],
         "partial_fills": [_decision_json(d) for d in report.partial_fills],
         "equity": {"live": [{"ts": ts, "equity": e} for ts, e in report.live_equity],

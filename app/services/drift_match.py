@@ -117,6 +117,9 @@ class DriftSummary:
     execution: Decimal
     signal: Decimal
     partial_fills: int
+    live_fees: Decimal = ZERO  # the fees of each side's decisions' fills, matched or not
+    backtest_fees: Decimal = ZERO
+    execution_fees: Decimal = ZERO  # the part of `execution` that is the matched decisions' fee difference
 
 
 def _keyed(decisions: Iterable[Decision]) -> dict[tuple[object, ...], Decision]:
@@ -203,4 +206,7 @@ def summarise(rows: Sequence[DriftRow], live_pnl: Decimal, backtest_pnl: Decimal
         difference=difference.quantize(CENT), execution=execution.quantize(CENT),
         signal=(difference - execution).quantize(CENT),
         partial_fills=sum(1 for r in rows if r.live is not None and r.live.partial),
+        live_fees=sum((r.live.fees for r in rows if r.live is not None), ZERO).quantize(CENT),
+        backtest_fees=sum((r.backtest.fees for r in rows if r.backtest is not None), ZERO).quantize(CENT),
+        execution_fees=sum((r.backtest.fees - r.live.fees for r in matched), ZERO).quantize(CENT),  # type: ignore[union-attr]
     )

@@ -78,6 +78,10 @@ class DriftSummaryOut(Out):
     execution: DecimalText
     signal: DecimalText
     partial_fills: int
+    live_fees: DecimalText = Field(description="what the broker charged on the live decisions' fills")
+    backtest_fees: DecimalText = Field(description="what the backtest side's fee model charged on its decisions' fills")
+    execution_fees: DecimalText = Field(description="the part of `execution` that is the matched decisions' fee "
+                                                    "difference (backtest fees minus live fees)")
 
 
 class DriftPointOut(Out):
@@ -99,6 +103,9 @@ class DriftOut(Out):
     warmup: int
     source: str = Field(description="where the replayed bars came from: live_bars | bars | backtest run")
     summary: DriftSummaryOut
+    notes: list[str] = Field(description="on the whole comparison, in plain English: what the backtest side's fee and "
+                                         "slippage models did (a paper or live run pays its broker's fees and fills "
+                                         "at its prices; the models apply to the backtest side only)")
     decisions: list[DriftDecisionOut]
     partial_fills: list[DriftOrderOut]
     equity: DriftCurvesOut

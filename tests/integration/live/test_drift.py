@@ -85,6 +85,7 @@ def test_a_clean_paper_run_makes_the_backtests_decisions_the_api_and_cli_say_so_
     assert (summary.identical_pct, summary.only_live, summary.only_backtest) == (100.0, 0, 0)
     assert summary.partial_fills == 0 and report.warmup > 0
     assert summary.difference == summary.execution + summary.signal
+    assert report.notes == [] and summary.live_fees == summary.backtest_fees == 0  # no costs on either side
 
     app = create_app({"SETTINGS": pg.settings, "CONTAINER": pg})
     client = app.test_client()
@@ -96,7 +97,7 @@ def test_a_clean_paper_run_makes_the_backtests_decisions_the_api_and_cli_say_so_
     assert body["summary"]["identical_pct"] == 100.0 and len(body["decisions"]) == summary.decisions
     assert Decimal(body["summary"]["difference"]) == summary.difference
     assert [d["note"] for d in body["decisions"]] == [r.note for r in report.rows]
-    assert body["equity"]["live"] and body["equity"]["backtest"]
+    assert body["equity"]["live"] and body["equity"]["backtest"] and body["notes"] == []
 
     shown = weaver("runs", "drift", run_id, env=cli_env)
     assert shown.returncode == 0, shown.stderr
@@ -104,6 +105,35 @@ def test_a_clean_paper_run_makes_the_backtests_decisions_the_api_and_cli_say_so_
     as_json = weaver("runs", "drift", run_id, "--json", env=cli_env)
     assert json.loads(as_json.stdout)["summary"]["identical"] == summary.decisions
     other_parameters_make_other_decisions_and_the_difference_is_signal(pg, run_id)
+    cost_models_are_the_backtest_sides_and_the_report_says_what_they_charged(pg, run_id, cli_env)
+
+
+def cost_models_are_the_backtest_sides_and_the_report_says_what_they_charged(pg: Container, run_id: str,
+                                                                            cli_env: dict[str, str]) -> None:
+    """The same run as if made with a fee and a slippage model (a paper run's fills and fees are the broker's
+    whatever its models say, so the run is as it would have been): the replay charges and slips, the broker
+    charged nothing, and the report, the API and the CLI say which side paid what and why (trial 19 saw
+    "fees percent 0.5" on a paper run whose fills were all $0.00, and nothing said why)."""
+    with pg.uow() as uow:
+        run = uow.runs.get(run_id)
+        run.fees, run.slippage = {"model": "percent", "rate": "0.5"}, {"model": "bps", "value": "20"}
+        uow.commit()
+    with pg.read_session() as session:
+        report = drift_report(session, run_id)
+    summary = report.summary
+    assert summary.live_fees == 0 < summary.backtest_fees and summary.execution_fees > 0
+    fees, slippage = report.notes[0], report.notes[1]
+    assert fees.startswith(f"Fees: the backtest side charged ${summary.backtest_fees:,.2f} under the fee model "
+                           f"percent:0.5; the broker charged $0.00. A paper or live run pays what its broker charges")
+    assert f"(+${summary.execution_fees:,.2f} of \"from execution\"" in fees
+    assert slippage.startswith("Slippage: the backtest side's fills are moved against each order by the slippage "
+                               "model 20bp; live fills are at the broker's own prices")
+    assert summary.difference == summary.execution + summary.signal
+    shown = weaver("runs", "drift", run_id, env={**cli_env, "COLUMNS": "200"})
+    assert shown.returncode == 0, shown.stderr
+    assert "under the fee model percent:0.5" in shown.stdout and "fees live / backtest" in shown.stdout
+    as_json = json.loads(weaver("runs", "drift", run_id, "--json", env=cli_env).stdout)
+    assert as_json["notes"] == report.notes and Decimal(as_json["summary"]["backtest_fees"]) == summary.backtest_fees
 
 
 def other_parameters_make_other_decisions_and_the_difference_is_signal(pg: Container, run_id: str) -> None:

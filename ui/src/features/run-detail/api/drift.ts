@@ -27,13 +27,18 @@ export interface DriftSummary {
   decisions: number; identical: number; identical_pct: number; matched: number; only_live: number;
   only_backtest: number; avg_slippage_bps: number | null; worst_slippage_bps: number | null; live_pnl: string;
   backtest_pnl: string; difference: string; execution: string; signal: string; partial_fills: number;
+  /** What the broker charged, what the backtest side's fee model charged, and the fee part of `execution`. */
+  live_fees: string; backtest_fees: string; execution_fees: string;
 }
 
 export interface DriftPoint { ts: string; equity: number }
 
 export interface DriftReport {
   run_id: string; against: string | null; strategy: string; params: Record<string, unknown>; bars: number;
-  warmup: number; source: string; summary: DriftSummary; decisions: DriftDecision[]; partial_fills: DriftOrder[];
+  warmup: number; source: string; summary: DriftSummary;
+  /** On the whole comparison: what the backtest side's fee and slippage models did. */
+  notes: string[];
+  decisions: DriftDecision[]; partial_fills: DriftOrder[];
   equity: { live: DriftPoint[]; backtest: DriftPoint[] };
 }
 

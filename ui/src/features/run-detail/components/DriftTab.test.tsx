@@ -36,8 +36,9 @@ function report(decisions: DriftDecision[], partial: DriftOrder[] = []): DriftRe
     run_id: 'r1', against: null, strategy: 'sma_cross', params: {}, bars: 100, warmup: 20, source: 'live_bars',
     summary: { decisions: decisions.length, identical: decisions.filter((d) => d.status === 'identical').length,
       identical_pct: 50, matched: 1, only_live: 1, only_backtest: 0, avg_slippage_bps: 4.5, worst_slippage_bps: 9,
-      live_pnl: '90', backtest_pnl: '100', difference: '-10', execution: '-8', signal: '-2', partial_fills: partial.length },
-    decisions, partial_fills: partial,
+      live_pnl: '90', backtest_pnl: '100', difference: '-10', execution: '-8', signal: '-2', partial_fills: partial.length,
+      live_fees: '0', backtest_fees: '0', execution_fees: '0' },
+    notes: [], decisions, partial_fills: partial,
     equity: { live: [{ ts: '2024-06-03T14:30:00Z', equity: 1 }], backtest: [{ ts: '2024-06-03T14:30:00Z', equity: 1 },
       { ts: '2024-06-03T14:31:00Z', equity: 2 }] },
   };
@@ -89,5 +90,25 @@ describe('DriftTab', () => {
     renderTab(report([decision('identical', order('a', 'buy'), order('b', 'buy'))]));
     expect(await screen.findByTestId('drift-all-identical')).toBeInTheDocument();
     expect(screen.queryByTestId('drift-partial-fills')).not.toBeInTheDocument();
+  });
+
+  it('says what the backtest side charged in fees and modelled in slippage, where live paid the broker', async () => {
+    const notes = ['Fees: the backtest side charged $49.24 under the fee model percent:0.5; the broker charged $0.00. '
+      + 'A paper or live run pays what its broker charges: the fee model is a backtest\'s assumption, applied here to '
+      + 'the backtest side only (+$49.24 of "from execution" is this difference on the matched decisions).',
+    'Slippage: the backtest side\'s fills are moved against each order by the slippage model 20bp; live fills are at '
+      + 'the broker\'s own prices (the slippage column compares them with the moved prices).'];
+    const body = report([decision('identical', order('a', 'buy'), order('b', 'buy'))]);
+    renderTab({ ...body, notes, summary: { ...body.summary, live_fees: '0', backtest_fees: '49.24', execution_fees: '49.24' } });
+    expect(await screen.findByTestId('drift-fees')).toHaveTextContent('0.00 / 49.24');
+    expect(screen.getByTestId('drift-execution')).toHaveAttribute('title', expect.stringContaining('(+49.24 of it)'));
+    const shown = within(screen.getByTestId('drift-notes')).getAllByRole('listitem');
+    expect(shown.map((item) => item.textContent)).toEqual(notes);
+  });
+
+  it('shows no notes when neither side paid anything', async () => {
+    renderTab(report([decision('identical', order('a', 'buy'), order('b', 'buy'))]));
+    await screen.findByTestId('drift-fees');
+    expect(screen.queryByTestId('drift-notes')).not.toBeInTheDocument();
   });
 });

@@ -52,14 +52,23 @@ export function DriftTab({ run }: { run: Run }) {
         <MetricCard label="P&L live − backtest" value={formatMoney(s.difference, true)} tone={tone(s.difference)}
           testId="drift-difference" />
         <MetricCard label="from execution" value={formatMoney(s.execution, true)} tone={tone(s.execution)}
-          title="matched decisions: fill price difference × quantity, plus the fee difference" testId="drift-execution" />
+          title={`matched decisions: fill price difference × quantity, plus the fee difference (${
+            formatMoney(s.execution_fees, true)} of it)`} testId="drift-execution" />
         <MetricCard label="from signal" value={formatMoney(s.signal, true)} tone={tone(s.signal)}
           title="everything else: decisions only one side made, and their consequences" testId="drift-signal" />
         <MetricCard label="Slippage avg / worst" testId="drift-slippage"
           value={`${formatNumber(s.avg_slippage_bps, 1)} / ${formatNumber(s.worst_slippage_bps, 1)} bps`} />
+        <MetricCard label="Fees live / backtest" testId="drift-fees"
+          value={`${formatMoney(s.live_fees)} / ${formatMoney(s.backtest_fees)}`}
+          title="what the broker charged, and what the backtest side's fee model charged" />
         <MetricCard label="Filled in pieces" value={s.partial_fills} testId="drift-partials"
           title="orders filled in several pieces or only in part" />
       </div>
+      {drift.data.notes.length ? (
+        <ul className="notes" data-testid="drift-notes">
+          {drift.data.notes.map((note) => <li key={note}>{note}</li>)}
+        </ul>
+      ) : null}
       <OverlayEquityChart live={equity.live} backtest={equity.backtest} zone={zone} timeframe={run.timeframe} />
       <h3>Decisions that differ or filled otherwise</h3>
       <DataTable testId="drift-unmatched" rows={unmatched} columns={UNMATCHED} rowKey={(d) => `${d.status}-${d.bar_ts}-${

@@ -86,3 +86,18 @@ describe('RunHeader window', () => {
     expect(screen.queryByTestId('run-closed-at-end')).toBeNull();
   });
 });
+
+describe('RunHeader cost models', () => {
+  it('says a paper run\'s fee and slippage models apply to the backtest side only', () => {
+    renderHeader({ ...makeRun('paper'), fees: { model: 'percent', rate: '0.5' }, slippage: { model: 'bps', value: '20' } });
+    expect(screen.getByTestId('run-fees')).toHaveTextContent('fees (backtest side only) percent 0.5');
+    expect(screen.getByTestId('run-slippage')).toHaveTextContent('slippage (backtest side only) bps 20');
+    expect(screen.getByTestId('run-fees')).toHaveAttribute('title', expect.stringContaining('pays what its broker charges'));
+  });
+
+  it('shows a backtest\'s models as its own', () => {
+    renderHeader({ ...makeRun('backtest'), fees: { model: 'percent', rate: '0.5' } });
+    expect(screen.getByTestId('run-fees')).toHaveTextContent(/^fees percent 0.5$/);
+    expect(screen.getByTestId('run-fees')).not.toHaveAttribute('title');
+  });
+});

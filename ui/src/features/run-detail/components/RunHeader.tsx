@@ -15,6 +15,10 @@ import type { Run } from '@/lib/api/types';
 import { formatCount, formatMoney, formatPct } from '@/lib/format';
 import { barTimeStyle } from '@/lib/time/barTime';
 
+/** A paper or live run's fills and fees are its broker's: its cost models only shape the backtest it is compared with. */
+const COST_MODELS = 'A paper or live run pays what its broker charges and fills at the broker\'s prices: these fee and '
+  + 'slippage models apply only to the backtest side of "Live vs backtest".';
+
 export function RunHeader({ run }: { run: Run }) {
   const { start, stop, remove } = useRunActions(run.id);
   const navigate = useNavigate();
@@ -67,8 +71,12 @@ export function RunHeader({ run }: { run: Run }) {
           ) : null}
           {run.options?.close_at_end ? <span data-testid="run-closed-at-end">closed flat at its last close</span> : null}
           <span>cash <span className="mono">{formatMoney(run.cash)}</span></span>
-          <span>fees <span className="mono">{run.fees.model}{run.fees.rate ? ` ${run.fees.rate}` : ''}</span></span>
-          <span>slippage <span className="mono">{run.slippage.model}{run.slippage.value ? ` ${run.slippage.value}` : ''}</span></span>
+          <span data-testid="run-fees" title={run.mode === 'backtest' ? undefined : COST_MODELS}>
+            fees{run.mode === 'backtest' ? '' : ' (backtest side only)'} <span className="mono">{run.fees.model}{
+              run.fees.rate ? ` ${run.fees.rate}` : ''}</span></span>
+          <span data-testid="run-slippage" title={run.mode === 'backtest' ? undefined : COST_MODELS}>
+            slippage{run.mode === 'backtest' ? '' : ' (backtest side only)'} <span className="mono">{run.slippage.model}{
+              run.slippage.value ? ` ${run.slippage.value}` : ''}</span></span>
           <span>created <Time value={run.created_at} /></span>
           {run.started_at ? <span>started <Time value={run.started_at} style="seconds" /></span> : null}
           {run.finished_at ? <span>finished <Time value={run.finished_at} style="seconds" /></span> : null}

@@ -1162,6 +1162,11 @@ export interface components {
              */
             source: string;
             summary: components["schemas"]["DriftSummaryOut"];
+            /**
+             * Notes
+             * @description on the whole comparison, in plain English: what the backtest side's fee and slippage models did (a paper or live run pays its broker's fees and fills at its prices; the models apply to the backtest side only)
+             */
+            notes: string[];
             /** Decisions */
             decisions: components["schemas"]["DriftDecisionOut"][];
             /** Partial Fills */
@@ -1232,6 +1237,21 @@ export interface components {
             signal: string;
             /** Partial Fills */
             partial_fills: number;
+            /**
+             * Live Fees
+             * @description what the broker charged on the live decisions' fills
+             */
+            live_fees: string;
+            /**
+             * Backtest Fees
+             * @description what the backtest side's fee model charged on its decisions' fills
+             */
+            backtest_fees: string;
+            /**
+             * Execution Fees
+             * @description the part of `execution` that is the matched decisions' fee difference (backtest fees minus live fees)
+             */
+            execution_fees: string;
         };
         /** EquityPointOut */
         EquityPointOut: {

@@ -1,0 +1,46 @@
+"""What a drift report says about costs: a paper or live run pays what its broker charges and fills at the
+broker's prices, while the backtest it is compared with applies the run's fee and slippage models. A
+trial saw a paper run showing "fees percent 0.5 / slippage bps 20", every broker fill charged $0.00, and
+the backtest side charged $24.62 an order and bought 11 shares where live bought 12: the gap landed in
+"from execution" and nothing said that the models were the backtest's alone."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from app.greta.specs import FeeSpec, SlippageSpec
+from app.services.drift_match import DriftRow
+
+CENT = Decimal("0.01")
+
+
+def cost_notes(rows: Sequence[DriftRow], fees: FeeSpec, slippage: SlippageSpec, live_fees: Decimal,
+               backtest_fees: Decimal, fee_part: Decimal) -> list[str]:
+    """The report's notes on fees and slippage (none when both sides ran cost-free)."""
+    notes = []
+    if fees.kind != "none" or live_fees != backtest_fees:
+        notes.append(
+            f"Fees: the backtest side charged {_money(backtest_fees)} under the fee model "
+            f"{fees.to_text()}; the broker charged {_money(live_fees)}. A paper or live run pays what its broker "
+            f"charges: the fee model is a backtest's assumption, applied here to the backtest side only "
+            f"({_money(fee_part, signed=True)} of \"from execution\" is this difference on the matched decisions).")
+    if slippage.kind != "none":
+        notes.append(
+            f"Slippage: the backtest side's fills are moved against each order by the slippage model "
+            f"{slippage.to_text()}; live fills are at the broker's own prices (the slippage column compares them "
+            f"with the moved prices).")
+    apart = sum(1 for r in rows if r.live is not None and r.backtest is not None and r.live.filled_qty
+                and r.backtest.filled_qty and r.live.filled_qty != r.backtest.filled_qty
+                and r.live.percent is not None)
+    if apart and (fees.kind != "none" or slippage.kind != "none"):
+        notes.append(
+            f"Sizes: {apart} matched order{'s' if apart != 1 else ''} sized by a share of equity filled a different "
+            f"quantity on each side: the backtest sizes at its own prices and keeps room for its modelled fees.")
+    return notes
+
+
+def _money(value: Decimal, signed: bool = False) -> str:
+    """$1,234.50, or with `signed` +$1,234.50 / -$1,234.50."""
+    text = f"${abs(value.quantize(CENT)):,.2f}"
+    return f"{'-' if value < 0 else '+' if signed and value > 0 else ''}{text}"

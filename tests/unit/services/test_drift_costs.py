@@ -1,0 +1,53 @@
+"""The drift report's notes on costs: a paper or live run pays its broker's fees and fills at its prices,
+while the backtest side applies the fee and slippage models; the report says so, with the amounts, and
+the summary splits the fee part out of "from execution"."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from app.greta.specs import FeeSpec, SlippageSpec
+from app.services.drift_costs import cost_notes
+from app.services.drift_match import line_up, summarise
+from tests.unit.services.test_drift_match import order
+
+D = Decimal
+
+
+def _report(live_fee: str, backtest_fee: str, backtest_qty: str = "12"):  # noqa: ANN202
+    live = [order(0, "buy", [("12", "100")], qty="12", percent="99", fee=live_fee),
+            order(5, "sell", [("12", "110")], qty="12", fee=live_fee)]
+    backtest = [order(0, "buy", [(backtest_qty, "100.20")], qty=backtest_qty, percent="99", fee=backtest_fee),
+                order(5, "sell", [(backtest_qty, "109.78")], qty=backtest_qty, fee=backtest_fee)]
+    rows = line_up(live, backtest)
+    return rows, summarise(rows, D(120), D(90))
+
+
+def test_a_fee_model_the_broker_did_not_charge_is_named_with_both_amounts_and_its_share_of_execution():
+    rows, summary = _report("0", "6.01", backtest_qty="11")
+    assert (summary.live_fees, summary.backtest_fees, summary.execution_fees) == (D("0.00"), D("12.02"), D("12.02"))
+    notes = cost_notes(rows, FeeSpec.parse("percent:0.5"), SlippageSpec.parse("20bp"), summary.live_fees,
+                       summary.backtest_fees, summary.execution_fees)
+    assert notes[0] == ("Fees: the backtest side charged $12.02 under the fee model percent:0.5; the broker charged "
+                        "$0.00. A paper or live run pays what its broker charges: the fee model is a backtest's "
+                        "assumption, applied here to the backtest side only (+$12.02 of \"from execution\" is "
+                        "this difference on the matched decisions).")
+    assert notes[1].startswith("Slippage: the backtest side's fills are moved against each order by the slippage "
+                               "model 20bp; live fills are at the broker's own prices")
+    assert notes[2] == ("Sizes: 1 matched order sized by a share of equity filled a different quantity on each side: "
+                        "the backtest sizes at its own prices and keeps room for its modelled fees.")
+
+
+def test_a_cost_free_comparison_has_nothing_to_say():
+    rows, summary = _report("0", "0")
+    assert cost_notes(rows, FeeSpec(), SlippageSpec(), summary.live_fees, summary.backtest_fees,
+                      summary.execution_fees) == []
+
+
+def test_fees_the_broker_charged_without_a_model_are_still_named():
+    rows, summary = _report("0.25", "0")
+    notes = cost_notes(rows, FeeSpec(), SlippageSpec(), summary.live_fees, summary.backtest_fees,
+                       summary.execution_fees)
+    assert len(notes) == 1 and notes[0].startswith("Fees: the backtest side charged $0.00 under the fee model none; "
+                                                   "the broker charged $0.50.")
+    assert "(-$0.50 of \"from execution\"" in notes[0]
