@@ -27,7 +27,7 @@ from app.marvin.market import Market
 from app.marvin.params import ParamError
 from app.marvin.registry import StrategyLoadError, get_strategy
 from app.services.backtests import BacktestService
-from app.services.drift_bars import bars_seen, warmup_steps
+from app.services.drift_bars import bars_seen, idle_bars, warmup_steps
 from app.services.drift_costs import cost_notes
 from app.services.drift_match import Decision, DriftRow, DriftSummary, FillLine, line_up, summarise
 from app.services.drift_notes import Held, bar_length, signed
@@ -117,7 +117,7 @@ def drift_report(session: Session, run_id: str, *, params: Mapping[str, Any] | N
     backtest_curve = [(ns_to_datetime(t), e) for t, e in zip(curve.ts.tolist(), curve.equity.tolist(),
                                                              strict=True)]  # from the first traded bar
     rows = line_up(live, backtest, bar=bar, live_held=live_held, backtest_held=backtest_held,
-                   cancelled_at_stop=stop_cancelled(session, run.id))
+                   cancelled_at_stop=stop_cancelled(session, run.id), idle=seen.idle)
     summary = summarise(rows, live_pnl, result.final_equity - Decimal(run.cash))
     return DriftReport(run.id, None, run.strategy, dict(result.config["params"]), len(market), warmup, seen.source,
                        summary, rows, live_curve, backtest_curve, _notes(rows, summary, run, run))
@@ -134,7 +134,7 @@ def _against(session: Session, run: Run, other_id: str, live: tuple[list[Decisio
     pnl = last - other.cash if last is not None else Decimal(0)
     backtest, backtest_held = _decisions(session, other_id)
     rows = line_up(live[0], backtest, bar=bar_length(run.timeframe), live_held=live[1], backtest_held=backtest_held,
-                   cancelled_at_stop=stop_cancelled(session, run.id))
+                   cancelled_at_stop=stop_cancelled(session, run.id), idle=idle_bars(session, run))
     summary = summarise(rows, live_pnl, pnl)
     return DriftReport(run.id, other_id, other.strategy, dict(other.params), len(curve), 0, "backtest run",
                        summary, rows, live_curve, curve, _notes(rows, summary, run, other))

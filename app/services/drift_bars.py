@@ -27,6 +27,7 @@ class SeenBars:
     frames: list[BarFrame]
     first_traded: datetime  # the first bar the run traded on; earlier bars are warm-up
     source: str  # live_bars | bars
+    idle: tuple[datetime, ...] = ()  # later bars it saw only as history: it was not running then
 
 
 def bars_seen(session: Session, run: Run) -> SeenBars:
@@ -43,12 +44,16 @@ def _recorded(session: Session, run: Run) -> SeenBars | None:
     traded = [_utc(r[1]) for r in rows if not r[7]]
     if not traded:
         return None
+    first = min(traded)
+    # A bar after the first traded one recorded only as history came in with a later tick's catch-up: the
+    # run was down, or stopped and started again, when it closed (app/veda/recording.py), so it decided nothing
+    idle = tuple(sorted({ts for ts in (_utc(r[1]) for r in rows if r[7]) if ts > first} - set(traded)))
     frames = []
     for symbol in run.symbols:
         mine = [r for r in rows if r[0] == symbol]
         frames.append(BarFrame(symbol, run.timeframe, [datetime_to_ns(_utc(r[1])) for r in mine],
                                *([float(r[k]) for r in mine] for k in range(2, 7))))
-    return SeenBars(frames, min(traded), "live_bars")
+    return SeenBars(frames, first, "live_bars", idle)
 
 
 def _stored(session: Session, run: Run) -> SeenBars:
@@ -68,6 +73,13 @@ def _stored(session: Session, run: Run) -> SeenBars:
         frames.append(BarFrame(symbol, run.timeframe, loaded.ts, loaded.open, loaded.high, loaded.low,
                                loaded.close, loaded.volume))
     return SeenBars(frames, _utc(first), "bars")
+
+
+def idle_bars(session: Session, run: Run) -> tuple[datetime, ...]:
+    """The bars after the run's first traded one on which it did not run (SeenBars.idle); none known for a
+    run that recorded no bars."""
+    seen = _recorded(session, run)
+    return seen.idle if seen is not None else ()
 
 
 def warmup_steps(timeline: np.ndarray, first_traded: datetime) -> int:

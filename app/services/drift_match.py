@@ -21,8 +21,10 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from app.services.drift_notes import (
+    IDLE_NOTE,
     NO_BAR,
     Held,
+    Idle,
     Positions,
     cancelled_by,
     fill_note,
@@ -134,12 +136,14 @@ def _keyed(decisions: Iterable[Decision]) -> dict[tuple[object, ...], Decision]:
 
 def line_up(live: Sequence[Decision], backtest: Sequence[Decision], *, bar: timedelta = NO_BAR,
             live_held: Iterable[Held] | None = None, backtest_held: Iterable[Held] | None = None,
-            cancelled_at_stop: Collection[str] = ()) -> list[DriftRow]:
+            cancelled_at_stop: Collection[str] = (), idle: Iterable[datetime] = ()) -> list[DriftRow]:
     """Every decision once: matched pairs, then what only one side decided, in bar order. `bar` is the
     bars' length; `live_held` and `backtest_held` each side's position changes from all its fills
     (bracket legs' too; by default the decisions' own), for the notes on decisions one side made;
-    `cancelled_at_stop` the live orders the run's stop cancelled (client order ids), for the notes."""
+    `cancelled_at_stop` the live orders the run's stop cancelled (client order ids), for the notes; `idle`
+    the bars the run did not run on (down, or stopped and started again)."""
     mine, theirs = _keyed(live), _keyed(backtest)
+    not_running = Idle(idle)
     positions = (Positions(held_by(live) if live_held is None else live_held),
                  Positions(held_by(backtest) if backtest_held is None else backtest_held))
     rows = []
@@ -149,11 +153,18 @@ def line_up(live: Sequence[Decision], backtest: Sequence[Decision], *, bar: time
             one = a or b
             assert one is not None
             held = [side.before(one.symbol, one.bar_ts, bar) for side in positions]
-            note = position_note(one.symbol, *held, still_filling(live, one.symbol, one.bar_ts, bar))
+            if one.bar_ts in not_running:
+                note = IDLE_NOTE
+            else:
+                note = position_note(one.symbol, *held, still_filling(live, one.symbol, one.bar_ts, bar))
+                gap = not_running.before(one.bar_ts) if held[0] != held[1] else None
+                note = f"{note}; {gap}" if gap else note
             rows.append(DriftRow("only_live" if b is None else "only_backtest", one.bar_ts, one.symbol, one.side,
                                  one.type, a, b, note=note))
             continue
-        notes = (_sizes(a, b, live, positions, bar), fill_note(a, b, cancelled_by(a, live, bar, cancelled_at_stop)))
+        sizes = _sizes(a, b, live, positions, bar)
+        gap = not_running.before(a.bar_ts) if sizes else None
+        notes = (f"{sizes}; {gap}" if gap else sizes, fill_note(a, b, cancelled_by(a, live, bar, cancelled_at_stop)))
         rows.append(_pair(a, b, "; ".join(n for n in notes if n) or None))
     return rows
 

@@ -156,3 +156,33 @@ def size_note(live: Decision, backtest: Decision, live_held: Decimal, backtest_h
         held += ": an earlier order was still filling"
     return (f"live asked for {quantity_text(live.qty or ZERO)} {what}, the backtest "
             f"{quantity_text(backtest.qty or ZERO)} ({held})")
+
+
+IDLE_NOTE = ("the run was not running when this bar closed (down, or stopped and started again): only the "
+             "backtest decided on it")
+
+
+class Idle:
+    """The bars, after its first traded one, on which the run did not run: a decision there is the backtest's
+    alone, and what each side holds afterwards can differ because of it (a trial's report blamed such rows
+    on "an earlier order was still filling")."""
+
+    def __init__(self, bars: Iterable[datetime] = ()):
+        self.bars = sorted(set(bars))
+
+    def __contains__(self, bar_ts: object) -> bool:
+        at = bisect_left(self.bars, bar_ts)  # type: ignore[arg-type]
+        return at < len(self.bars) and self.bars[at] == bar_ts
+
+    def before(self, bar_ts: datetime) -> str | None:
+        """'the run was not running on 25 earlier bars (01:26:19 to 01:26:43 UTC), where the backtest went on
+        deciding', or None (dates too when they are not all the bar's day)."""
+        count = bisect_left(self.bars, bar_ts)
+        if not count:
+            return None
+        first, last = self.bars[0], self.bars[count - 1]
+        span = f"{first:%H:%M:%S} UTC" if first == last else f"{first:%H:%M:%S} to {last:%H:%M:%S} UTC"
+        if first.date() != last.date() or first.date() != bar_ts.date():
+            span = f"{first:%Y-%m-%d %H:%M:%S} to {last:%Y-%m-%d %H:%M:%S} UTC"
+        bars = f"{count} earlier bar{'s' * (count != 1)}"
+        return f"the run was not running on {bars} ({span}), where the backtest went on deciding"

@@ -18,8 +18,9 @@ from app.events.reader import read_events
 from app.exchange import AccountConfig, ExchangeServer
 from app.greta.engine import Backtest, BacktestConfig
 from app.marvin.bars import BarFrame
+from app.services.drift_bars import idle_bars
 from app.veda.alpaca import RetryPolicy
-from app.walle.models import LiveBar, LiveState, Order
+from app.walle.models import LiveBar, LiveState, Order, Run
 from tests.fixtures.replay_strategies import IndicatorLog
 from tests.integration.live.conftest import PAPER, last_closed_bar, running_run, trading_client
 from workers.runtime import Runtime, build_runtime
@@ -160,3 +161,7 @@ def test_bars_missed_while_the_run_was_down_are_listed_once(
     assert missed == {"run_id": run_id, "count": int(gap), "first": down[0].isoformat(),
                       "last": (back[0] - timedelta(seconds=1)).isoformat()}
     assert events(pg, run_id, "run.replay_mismatch") == []
+    # The drift report knows them: a decision the replay makes on one is "the run was not running" (drift_notes)
+    with pg.read_session() as session:
+        assert list(idle_bars(session, session.get(Run, run_id))) == [down[0] + timedelta(seconds=i)
+                                                                      for i in range(int(gap))]

@@ -67,3 +67,26 @@ def test_a_pair_filled_in_pieces_gives_its_execution_to_the_cent():
     assert rows[0].execution == D("-0.08") and rows[0].execution.as_tuple().exponent == -2
     summary = summarise(rows, D("-0.08"), D(0))
     assert (summary.execution, summary.signal) == (D("-0.08"), D("0.00"))
+
+
+def test_a_decision_on_a_bar_the_run_did_not_run_on_says_so_and_later_differences_name_the_gap():
+    """Trial 19: a restart left 25 bars unticked; the backtest bought on one of them, and the report said "an
+    earlier order was still filling" about the buy and the sells after it."""
+    live = [order(0, "buy", [("10", "100")]), order(10, "sell", [("10", "104")])]
+    backtest = [order(0, "buy", [("10", "100")]), order(4, "sell", [("10", "101")])]
+    idle = [T0 + timedelta(minutes=m) for m in (3, 4, 5)]
+    rows = line_up(live, backtest, idle=idle)
+    by_bar = {(r.bar_ts - T0).seconds // 60: r for r in rows}
+    assert (by_bar[4].status, by_bar[10].status) == ("only_backtest", "only_live")
+    assert by_bar[4].note == ("the run was not running when this bar closed (down, or stopped and started again): "
+                              "only the backtest decided on it")
+    assert by_bar[10].note == ("before this bar live held 10 shares, the backtest 0; the run was not running on 3 "
+                               "earlier bars (14:33:00 to 14:35:00 UTC), where the backtest went on deciding")
+    assert by_bar[0].note is None
+
+
+def test_without_idle_bars_the_notes_are_as_before():
+    live = [order(0, "buy", [("10", "100")])]
+    backtest = [order(0, "buy", [("10", "100")]), order(3, "sell", [("10", "95")])]
+    rows = line_up(live, backtest, idle=[T0 + timedelta(minutes=5)])
+    assert rows[1].note == "before this bar live held 10 shares, the backtest 10"
