@@ -36,7 +36,7 @@ from app.config import SettingsError, load_settings
 from app.greta.data import load_csv, parse_synthetic
 from app.greta.data.splits import split_warnings
 from app.greta.engine import BacktestConfig, run_backtest
-from app.greta.equity import MoneyRangeError
+from app.greta.equity import CASH_LIMIT, LARGEST_CASH, MoneyRangeError
 from app.greta.lookahead import DEFAULT_BUDGET, LookaheadReport, check_lookahead
 from app.greta.metrics import unavailable
 from app.greta.records import BacktestResult, rejection_summary
@@ -214,6 +214,8 @@ def _prepare(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
         raise click.UsageError(f"--cash must be a number, got {cash!r}") from None
     if not money.is_finite() or money <= 0:
         raise click.UsageError(f"--cash must be positive, got {cash!r}")
+    if money > LARGEST_CASH:
+        raise click.UsageError(f"--cash {CASH_LIMIT}, got {cash!r}")
     frames = [_load(path, symbols[i] if i < len(symbols) else None, timeframe) for i, path in enumerate(data_files)]
     if data_files:
         _return_reader_memory()

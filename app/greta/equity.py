@@ -11,6 +11,7 @@ in integers of $0.0001.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from operator import itemgetter
 
 import numpy as np
@@ -22,6 +23,10 @@ from app.marvin.market import Market
 # Past 2**53 units of $0.0001 a float no longer holds every $0.0001 (the marking below is float maths), and
 # a little further int64 arithmetic wraps silently: a run whose money grows past it fails, saying so.
 LARGEST_E4 = 2**53
+# The most a run may start with: a tenth of that, so the account has room to grow tenfold before it fails.
+LARGEST_CASH = Decimal(LARGEST_E4 // 10_000 // 10)
+CASH_LIMIT = (f"must be at most ${LARGEST_CASH:,}: Weaver keeps money exact to $0.0001 up to "
+              f"${LARGEST_E4 // 10_000:,}, and a run needs room to grow")
 
 
 class MoneyRangeError(ValueError):

@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from app.greta.equity import CASH_LIMIT, LARGEST_CASH
 from app.greta.specs import FeeSpec, SlippageSpec
 from app.marvin.params import RangeError, range_values, repeated_values
 
@@ -114,7 +115,9 @@ class RunSettings(Strict):
     start: datetime | None = Field(None, description="Backtest window start (UTC, 1970–2100); default: first "
                                                       "stored bar")
     end: datetime | None = Field(None, description="Backtest window end (UTC, 1970–2100); default: last stored bar")
-    cash: Decimal = Field(DEFAULT_CASH, gt=0, le=Decimal("1000000000000"), decimal_places=2)
+    cash: Decimal = Field(DEFAULT_CASH, gt=0, decimal_places=2, json_schema_extra={"maximum": float(LARGEST_CASH)},
+                          description=f"Starting cash, at most ${LARGEST_CASH:,} (money is exact to $0.0001 up to "
+                                      f"ten times that)")
     fees: Fees = Field(default_factory=FeeSpec)
     slippage: Slippage = Field(default_factory=SlippageSpec)
     fractional: bool = False
@@ -125,6 +128,14 @@ class RunSettings(Strict):
                           "years as the data holds them). Unset: the stored instrument's increments, else "
                           "other's; annualised figures then take the data's own year (this field alone chooses it, "
                           "so an instrument stored later, by a paper run say, never changes a backtest's figures).")
+
+    @field_validator("cash")
+    @classmethod
+    def _cash_fits(cls, value: Decimal) -> Decimal:
+        """A trial's $1e12 was accepted and failed at its start ("the account grew past …"): refused here."""
+        if value > LARGEST_CASH:
+            raise ValueError(CASH_LIMIT)
+        return value
 
     @field_validator("symbols")
     @classmethod

@@ -34,6 +34,9 @@ def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
 @pytest.mark.parametrize("payload, field, text", [
     ({**GOOD, "cash": "-5"}, "cash", "greater than 0"),
     ({**GOOD, "cash": "lots"}, "cash", "decimal"),
+    ({**GOOD, "cash": "1e12"}, "cash", "must be at most $90,071,992,547: Weaver keeps money exact to $0.0001 up to "
+                                       "$900,719,925,474, and a run needs room to grow"),
+    ({**GOOD, "mode": "paper", "cash": "90071992547.01"}, "cash", "must be at most $90,071,992,547"),
     ({**GOOD, "symbols": "AAPL"}, "symbols", "list"),
     ({**GOOD, "symbols": ["not a ticker"]}, "symbols", "not a ticker"),
     ({**GOOD, "start": "2024-05-01T00:00:00Z", "end": "2024-01-01T00:00:00Z"}, "end",

@@ -46,3 +46,16 @@ def test_sweep_takes_the_asset_class_and_its_cells_are_those_backtests(tmp_path)
     assert best["metrics"] == json.loads(json.dumps(as_crypto.metrics))
     assert best["metrics"]["sharpe"] != as_other.metrics["sharpe"]  # crypto trades 365 days a year: another annualising
     assert bad.exit_code == 2 and "'bonds' is not one of" in bad.output
+
+
+def test_more_cash_than_the_engine_keeps_exact_is_refused_before_the_run_as_the_api_refuses_it() -> None:
+    """Trial 19: $1e12 was accepted and the run failed at its start ("the account grew past …")."""
+    limit = "must be at most $90,071,992,547: Weaver keeps money exact to $0.0001 up to $900,719,925,474"
+    for command in (["backtest"], ["sweep", "--grid", "fast=5,10"]):
+        refused = CliRunner().invoke(main, [*command, "--strategy", "sma_cross", "--synthetic", BARS,
+                                            "--cash", "1e12"])
+        assert refused.exit_code == 2 and limit in refused.output, refused.output
+    most = CliRunner().invoke(main, ["backtest", "--strategy", "sma_cross", "--synthetic", BARS, "--quiet",
+                                     "--cash", "90071992547"])
+    assert most.exit_code == 0 and most.output.rstrip().endswith("starting cash $90,071,992,547.00"), most.output
+    assert RunCreate(strategy="sma_cross", symbols=["A"], cash=Decimal("90071992547")).cash == Decimal("90071992547")

@@ -2093,6 +2093,7 @@ export interface components {
             end?: string | null;
             /**
              * Cash
+             * @description Starting cash, at most $90,071,992,547 (money is exact to $0.0001 up to ten times that)
              * @default 100000
              */
             cash?: number | string;
@@ -2531,6 +2532,7 @@ export interface components {
             end?: string | null;
             /**
              * Cash
+             * @description Starting cash, at most $90,071,992,547 (money is exact to $0.0001 up to ten times that)
              * @default 100000
              */
             cash?: number | string;
@@ -2833,6 +2835,7 @@ export interface components {
             end?: string | null;
             /**
              * Cash
+             * @description Starting cash, at most $90,071,992,547 (money is exact to $0.0001 up to ten times that)
              * @default 100000
              */
             cash?: number | string;
