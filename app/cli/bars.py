@@ -36,7 +36,7 @@ def _container():  # type: ignore[no-untyped-def]
 @bars.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--symbol", required=True, help="ticker, e.g. AAPL")
-@click.option("--timeframe", default=None, help="1Min, 5Min, 1Hour, 1Day, … (default: the file's own spacing)")
+@click.option("--timeframe", default=None, help="1Sec … 30Sec, 1Min … 1Hour, 1Day (default: the file's own spacing)")
 @click.option("--keep-good-rows", is_flag=True, help="store the good rows even if some are bad (default: none)")
 @click.option("--asset-class", type=click.Choice(ASSET_CLASSES), default=None,
               help="store the symbol as us_equity, crypto or other (its backtests' price steps and calendar)")

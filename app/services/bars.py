@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import get_args
 
 import numpy as np
 
@@ -14,13 +15,14 @@ from app.marvin.instruments import ASSET_CLASSES
 from app.services import csv_import
 from app.services.csv_import import ImportRejected, Progress, Source
 from app.services.errors import ValidationFailed
-from app.services.specs import SYMBOL_PATTERN
+from app.services.specs import SYMBOL_PATTERN, Timeframe
 from app.walle.repositories.bar_conflicts import BarConflicts
 from app.walle.uow import UnitOfWork
 
 __all__ = ["BarService", "ImportRejected", "ImportResult", "check_series", "timeframe_of"]
 CHUNK = 100_000
-TIMEFRAMES = ("1Min", "5Min", "15Min", "30Min", "1Hour", "1Day")
+TIMEFRAMES = get_args(Timeframe)  # what a run trades on, so what an import may store (seconds included)
+FETCH_TIMEFRAMES = tuple(t for t in TIMEFRAMES if not t.endswith("Sec"))  # Alpaca's data API has no second bars
 
 
 @dataclass(frozen=True)
@@ -37,15 +39,18 @@ class ImportResult:
     conflicts: BarConflicts = field(default_factory=BarConflicts)
 
 
-def check_series(symbol: str, timeframe: str) -> str:
+def check_series(symbol: str, timeframe: str, allowed: tuple[str, ...] = TIMEFRAMES) -> str:
+    """The symbol as stored (upper case); 422 naming the field when it or the timeframe is not one Weaver
+    stores. A trial's Data page offered 1Sec (runs trade it) and the import refused it, while the same file
+    with no timeframe given was stored as 1Sec: an import takes every timeframe a run does."""
     import re
 
     symbol = symbol.strip().upper()
     problems = {}
     if not re.match(SYMBOL_PATTERN, symbol):
         problems["symbol"] = f"not a ticker symbol: {symbol!r}"
-    if timeframe not in TIMEFRAMES:
-        problems["timeframe"] = f"one of {', '.join(TIMEFRAMES)}"
+    if timeframe not in allowed:
+        problems["timeframe"] = f"one of {', '.join(allowed)}"
     if problems:
         raise ValidationFailed(problems)
     return symbol

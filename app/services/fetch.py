@@ -25,7 +25,7 @@ import numpy as np
 from sqlalchemy import select
 
 from app.clock.realtime import bar_seconds
-from app.services.bars import check_series
+from app.services.bars import FETCH_TIMEFRAMES, check_series
 from app.services.errors import ValidationFailed
 from app.walle.models import BarSeries
 from app.walle.models.bars import ADJUSTMENTS
@@ -54,7 +54,10 @@ class BarFetcher:
 
     def fetch(self, symbol: str, timeframe: str, start: datetime, end: datetime | None = None,
               progress: Progress | None = None, adjustment: str = "split") -> FetchResult:
-        symbol = check_series(symbol, timeframe)
+        if timeframe.endswith("Sec"):
+            raise ValidationFailed({"timeframe": "Alpaca's data API has no second bars; fetch 1Min or longer "
+                                                 "(second bars come from the local exchange or a CSV import)"})
+        symbol = check_series(symbol, timeframe, FETCH_TIMEFRAMES)
         if adjustment not in ADJUSTMENTS:
             raise ValidationFailed({"adjustment": f"one of {', '.join(ADJUSTMENTS)}"})
         with self.uow() as uow:

@@ -150,3 +150,17 @@ def test_a_reupload_with_other_prices_keeps_the_stored_bars_and_lists_the_differ
     assert (same["inserted"], same["conflicts"]["count"]) == (0, 1)
     original = upload(client, HEADER + "\n".join(ROWS) + "\n", symbol="CONF", timeframe="1Day").get_json()
     assert (original["inserted"], original["skipped"], original["conflicts"]) == (0, 2, {"count": 0, "examples": []})
+
+
+def test_second_bars_import_under_the_timeframe_the_form_offers_and_the_one_the_file_has(client):
+    """Trial 19: the Data page offered 1Sec and the import refused it ("one of 1Min, …"), while the same file
+    with no timeframe was stored as 1Sec."""
+    seconds = HEADER + "".join(f"2024-03-01T14:30:{s:02d}Z,50.00,51.00,49.50,50.75,12\n" for s in range(6))
+    given = upload(client, seconds, symbol="SECA", timeframe="1Sec")
+    assert given.status_code == 201, given.get_json()
+    assert (given.get_json()["timeframe"], given.get_json()["inserted"]) == ("1Sec", 6)
+    found = upload(client, seconds, symbol="SECB")
+    assert found.status_code == 201 and found.get_json()["timeframe"] == "1Sec"
+    unknown = upload(client, seconds, symbol="SECC", timeframe="2Sec").get_json()
+    assert unknown["details"]["fields"]["timeframe"] == ("one of 1Sec, 5Sec, 15Sec, 30Sec, 1Min, 5Min, 15Min, 30Min, "
+                                                         "1Hour, 1Day")

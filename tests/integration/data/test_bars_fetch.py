@@ -15,6 +15,7 @@ from pydantic import SecretStr
 from app.bootstrap import Container
 from app.config import AlpacaCredentials
 from app.exchange import AccountConfig, ExchangeConfig, ExchangeServer, SymbolConfig
+from app.services.errors import ValidationFailed
 from app.services.fetch import BarFetcher
 from app.veda.alpaca import AlpacaBroker
 from app.walle.models.bars import ADJUSTMENTS
@@ -114,3 +115,15 @@ def test_fetch_asks_for_the_adjustment_stores_it_and_will_not_mix_two(pg, cli_en
     assert "AAPL 1Min is stored with adjustment raw: fetch with --adjustment raw to extend it" in mixed.stderr
     listing = weaver("bars", "list", env=env)
     assert "alpaca, adjustment raw" in listing.stdout and "alpaca, adjustment split" in listing.stdout
+
+
+def test_second_bars_are_not_asked_of_alpaca(pg):
+    """An import takes second bars (the local exchange's); Alpaca's data API has none, so a fetch says so."""
+    asked: list[str] = []
+    start, end = window()
+    with pytest.raises(ValidationFailed) as refused:
+        BarFetcher(pg.uow, lambda path, params: asked.append(path) or {}).fetch("MSFT", "1Sec", start, end)
+    assert refused.value.details["fields"] == {"timeframe": "Alpaca's data API has no second bars; fetch 1Min or "
+                                                            "longer (second bars come from the local exchange or a "
+                                                            "CSV import)"}
+    assert asked == []
