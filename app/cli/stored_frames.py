@@ -4,24 +4,11 @@ the command line runs on exactly the bars a run from the API or the UI runs on."
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import click
 from sqlalchemy.orm import Session
 
 from app.marvin.bars import BarFrame, DataError
-
-
-def shared_asset_class(session: Session, symbols: Sequence[str]) -> str | None:
-    """The asset class every symbol's stored instrument shares (the demo's us_equity, an import's
-    --asset-class), as the UI's forms pre-fill it; None when one has none or they differ. Trials 13 and 14
-    ran the same backtest and walk-forward from a form and from here and read different Sharpes: the form
-    sent us_equity (252 sessions a year), the command line the data's own year (261 bars)."""
-    from app.walle.repositories.instruments import InstrumentRepository
-
-    classes = InstrumentRepository(session).asset_classes(sorted(set(symbols)))
-    shared = {classes.get(symbol) for symbol in symbols}
-    return shared.pop() if len(shared) == 1 and None not in shared else None
+from app.services.instruments import shared_asset_class
 
 
 def load_stored_frames(symbols: list[str], timeframe: str | None) -> tuple[list[BarFrame], str | None]:

@@ -15,6 +15,7 @@ from app.events.types import RUN_STATUS_EVENTS
 from app.marvin.shorting import SHORT_PARAMETER, shorting_refused
 from app.services import idempotency, lifecycle, strategies
 from app.services.errors import Conflict, NotConfigured, ValidationFailed
+from app.services.instruments import with_stored_class
 from app.services.run_state import CANCELLED_BY_USER, STOPPED_BY_USER, run_state
 from app.services.short_ids import no_such_run
 from app.services.specs import RunCreate, RunStop
@@ -79,6 +80,7 @@ class RunService:
             raise ValidationFailed({"timeframe": "Alpaca's data API has no second bars; use 1Min or longer "
                                                  "(second bars are for the local exchange)"})
         with self.uow() as uow:
+            spec = with_stored_class(uow, spec)
             start, end = spec.start, spec.end
             if spec.mode == "backtest":
                 start, end = self.check_data(uow, spec)

@@ -54,6 +54,7 @@ from app.greta.serialize import iso  # a sweep's start and end as SweepCreate wr
 from app.services import idempotency, strategies
 from app.services import sweeps as sweep_plans
 from app.services.errors import Conflict, ValidationFailed
+from app.services.instruments import with_stored_class
 from app.services.runs import RunService, now, transition
 from app.services.short_ids import no_such
 from app.services.walkforward_results import finish
@@ -82,8 +83,9 @@ class WalkforwardService:
             fold_spec = FoldSpec.of(f.kind, f.train, f.test, f.step, f.gap, warmup=f.warmup)
         except ValueError as exc:
             raise ValidationFailed({"folds": str(exc)}) from exc
-        settings = spec.model_dump(mode="json", include=set(sweep_plans.SETTINGS_FIELDS))
         with self.uow() as uow:
+            spec = with_stored_class(uow, spec)
+            settings = spec.model_dump(mode="json", include=set(sweep_plans.SETTINGS_FIELDS))
             start, end = self.runs.check_data(uow, sweep_plans.window_of(spec.strategy, settings))
             ts = uow.bars.timeline(spec.symbols, spec.timeframe, start, end)
             try:
