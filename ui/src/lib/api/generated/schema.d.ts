@@ -2111,7 +2111,7 @@ export interface components {
             allow_short?: boolean;
             /**
              * Asset Class
-             * @description For symbols Weaver has no instrument for: us_equity (Alpaca's price increments, the exchange session), crypto (1e-9 steps, 24/7) or other (the data's own precision; years as the data holds them). Unset: the stored instrument's increments, else other's; annualised figures then take the data's own year (this field alone chooses it, so an instrument stored later, by a paper run say, never changes a backtest's figures).
+             * @description For symbols Weaver has no instrument for: us_equity (Alpaca's price increments, the exchange session), crypto (1e-9 steps, 24/7) or other (the data's own precision; years as the data holds them). Unset: the class the symbols' stored instruments share, as the UI's forms pre-fill it and the command line takes it, kept on the run; with none stored (or different ones), the stored increments, else other's, and annualised figures take the data's own year (the run's field alone chooses it, so an instrument stored later never changes a rerun's figures).
              * @default null
              */
             asset_class?: ("us_equity" | "crypto" | "other") | null;
@@ -2550,7 +2550,7 @@ export interface components {
             allow_short?: boolean;
             /**
              * Asset Class
-             * @description For symbols Weaver has no instrument for: us_equity (Alpaca's price increments, the exchange session), crypto (1e-9 steps, 24/7) or other (the data's own precision; years as the data holds them). Unset: the stored instrument's increments, else other's; annualised figures then take the data's own year (this field alone chooses it, so an instrument stored later, by a paper run say, never changes a backtest's figures).
+             * @description For symbols Weaver has no instrument for: us_equity (Alpaca's price increments, the exchange session), crypto (1e-9 steps, 24/7) or other (the data's own precision; years as the data holds them). Unset: the class the symbols' stored instruments share, as the UI's forms pre-fill it and the command line takes it, kept on the run; with none stored (or different ones), the stored increments, else other's, and annualised figures take the data's own year (the run's field alone chooses it, so an instrument stored later never changes a rerun's figures).
              * @default null
              */
             asset_class?: ("us_equity" | "crypto" | "other") | null;
@@ -2853,7 +2853,7 @@ export interface components {
             allow_short?: boolean;
             /**
              * Asset Class
-             * @description For symbols Weaver has no instrument for: us_equity (Alpaca's price increments, the exchange session), crypto (1e-9 steps, 24/7) or other (the data's own precision; years as the data holds them). Unset: the stored instrument's increments, else other's; annualised figures then take the data's own year (this field alone chooses it, so an instrument stored later, by a paper run say, never changes a backtest's figures).
+             * @description For symbols Weaver has no instrument for: us_equity (Alpaca's price increments, the exchange session), crypto (1e-9 steps, 24/7) or other (the data's own precision; years as the data holds them). Unset: the class the symbols' stored instruments share, as the UI's forms pre-fill it and the command line takes it, kept on the run; with none stored (or different ones), the stored increments, else other's, and annualised figures take the data's own year (the run's field alone chooses it, so an instrument stored later never changes a rerun's figures).
              * @default null
              */
             asset_class?: ("us_equity" | "crypto" | "other") | null;
