@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
+
+from sqlalchemy import select
 
 from app.clock.system import Clock, SystemClock
 from app.clock.timeframes import parse_timeframe
@@ -14,12 +17,13 @@ from app.events.commands import Command, StartBacktest, StartLive, StopRun, issu
 from app.events.types import RUN_STATUS_EVENTS
 from app.marvin.shorting import SHORT_PARAMETER, shorting_refused
 from app.services import idempotency, lifecycle, strategies
+from app.services.drift_notes import quantity_text
 from app.services.errors import Conflict, NotConfigured, ValidationFailed
 from app.services.instruments import with_stored_class
 from app.services.run_state import CANCELLED_BY_USER, STOPPED_BY_USER, run_state
 from app.services.short_ids import no_such_run
 from app.services.specs import RunCreate, RunStop
-from app.walle.models import Run
+from app.walle.models import Position, Run
 from app.walle.uow import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
@@ -165,7 +169,7 @@ class RunService:
             uow.commit()
         return run
 
-    def delete(self, run_id: str) -> None:
+    def delete(self, run_id: str, *, force: bool = False) -> None:
         with self.uow() as uow:
             run = self._get(uow, run_id, for_update=True)
             if not lifecycle.is_finished(run.status) and run.status != "created":
@@ -173,6 +177,15 @@ class RunService:
                     f"run {run_id} is {run.status}; stop it before deleting it",
                     {"status": run.status},
                 )
+            if run.mode != "backtest" and not force:
+                held = still_held(uow, run_id)
+                if held:  # trial 19: a 204, then "position TSLA mismatch" in the log at every start
+                    raise Conflict(
+                        f"run {run_id} still holds {held_words(held)} at the {run.mode} broker: deleted, it would "
+                        "leave them there owned by no run. Close them at the broker first, or delete with "
+                        "force=true to leave them anyway",
+                        {"positions": [{"symbol": symbol, "qty": quantity_text(qty)} for symbol, qty in held]},
+                    )
             owner = self._walkforward_of(uow, run)
             if owner is not None:  # its cells, OOS runs and contrast are the walk-forward's record
                 raise Conflict(f"run {run_id} is part of walk-forward {owner}: its folds, chosen cells and "
@@ -198,3 +211,16 @@ class RunService:
         if run is None:
             raise no_such_run(run_id)
         return run
+
+
+def still_held(uow: UnitOfWork, run_id: str) -> list[tuple[str, Decimal]]:
+    """The run's positions that are not flat, as (symbol, signed quantity)."""
+    rows = uow.session.execute(select(Position.symbol, Position.qty).where(Position.run_id == run_id, Position.qty != 0)
+                               .order_by(Position.symbol)).all()
+    return [(symbol, qty) for symbol, qty in rows]
+
+
+def held_words(held: list[tuple[str, Decimal]]) -> str:
+    """'8 TSLA, 50 MSFT short', as the stop dialog words them."""
+    return ", ".join(f"{quantity_text(-qty)} {symbol} short" if qty < 0 else f"{quantity_text(qty)} {symbol}"
+                     for symbol, qty in held)

@@ -8,7 +8,7 @@ from app.glados import run_cursor
 from app.glados.api import endpoint
 from app.glados.context import services
 from app.glados.run_page_json import metric_numbers, run_page_response
-from app.glados.schemas.runs import RunOut, RunPage, RunQuery
+from app.glados.schemas.runs import DeleteQuery, RunOut, RunPage, RunQuery
 from app.services.idempotency import Claim
 from app.services.short_ids import no_such_run
 from app.services.specs import RunCreate, RunStop
@@ -89,7 +89,11 @@ def stop_run(run_id: str, body: RunStop) -> RunOut:
     return run_out(run_id)
 
 
-@endpoint(bp, "/<run_id>", "DELETE", summary="Delete a finished run and its records (409 while it runs, or for a "
-          "run of a walk-forward)", status=204, errors=(409,))
-def delete_run(run_id: str) -> None:
-    services().runs.delete(run_id)
+@endpoint(bp, "/<run_id>", "DELETE", summary="Delete a finished run and its records (409 while it runs, for a "
+          "run of a walk-forward, or for a paper or live run still holding positions unless forced)", query=DeleteQuery,
+          status=204, errors=(409,))
+def delete_run(run_id: str, query: DeleteQuery) -> None:
+    """A paper or live run that stopped holding positions keeps them at the broker: deleting it would leave
+    them there owned by no run (and every start's reconciliation would report them), so it is a 409 listing
+    them, unless `force=true`."""
+    services().runs.delete(run_id, force=query.force)

@@ -192,6 +192,11 @@ class EquityPointOut(Out):
         "peak); the run's `max_drawdown_pct` metric is the deepest of these, as a positive percent (19.4)"))
 
 
+class DeleteQuery(BaseModel):
+    force: bool = Field(False, description="delete a paper or live run that still holds positions at the broker "
+                                           "(they stay there, owned by no run); without it such a delete is a 409")
+
+
 class EquityQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -13,21 +13,36 @@ export function describePositions(positions: readonly Pick<Position, 'symbol' | 
     .join(', ');
 }
 
-/**
- * Stopping a paper or live run never closes its positions (Weaver has no flatten): say so, with the
- * actual holdings, so the user is not surprised to find them still open at the broker.
- */
-export function OpenPositionsNote({ runId }: { runId: string }) {
+/** What the run holds now, in words ('' when flat or not known yet). */
+export function useHeldPositions(runId: string, enabled = true): string {
   const positions = useQuery({
     queryKey: keys.run.positions(runId),
     queryFn: ({ signal }) => api.get<Position[]>(`/runs/${runId}/positions`, undefined, signal),
+    enabled,
   });
-  const held = describePositions(positions.data ?? []);
+  return describePositions(positions.data ?? []);
+}
+
+const SAID = {
+  stop: ['Its positions stay open at the broker: ', ' — a stop cancels orders, not positions; close them at the broker '
+    + '(the Live page lists them under the account).'],
+  stopped: ['This run stopped holding ', ' at the broker: they are still open there. Close them at the broker (the '
+    + 'Live page lists them under the account).'],
+  delete: ['It still holds ', ' at the broker: deleting the run leaves them there, owned by no run. Close them at the '
+    + 'broker first (the Live page lists them under the account).'],
+} as const;
+
+/**
+ * Stopping a paper or live run never closes its positions (Weaver has no flatten): say so, with the
+ * actual holdings, when stopping it, on its page once stopped, and when deleting it.
+ */
+export function OpenPositionsNote({ runId, when = 'stop' }: { runId: string; when?: keyof typeof SAID }) {
+  const held = useHeldPositions(runId);
   if (!held) return null;
+  const [before, after] = SAID[when];
   return (
-    <p className="banner warn" role="note" data-testid="stop-positions-note" style={{ margin: 0 }}>
-      Its positions stay open at the broker: <strong className="mono">{held}</strong> — a stop cancels orders, not
-      positions; close them at the broker (the Live page lists them under the account).
+    <p className="banner warn" role="note" data-testid={`${when}-positions-note`} style={{ margin: 0 }}>
+      {before}<strong className="mono">{held}</strong>{after}
     </p>
   );
 }

@@ -20,7 +20,8 @@ export function useRunActions(runId: string) {
     onSuccess: settle,
   });
   const remove = useMutation({
-    mutationFn: () => api.delete(`/runs/${runId}`),
+    // `force`: the user was shown the positions the run still holds (a paper or live run's delete is a 409 otherwise)
+    mutationFn: (force: boolean = false) => api.delete(`/runs/${runId}${force ? '?force=true' : ''}`),
     onSuccess: () => {
       queryClient.removeQueries({ queryKey: keys.run.all(runId) });
       void queryClient.invalidateQueries({ queryKey: keys.runs.all });

@@ -3,7 +3,7 @@ import { useNavigate } from 'react-router-dom';
 import { ModeBadge } from '@/components/ui/Badges';
 import { Button } from '@/components/ui/Button';
 import { LiveStartDialog } from '@/components/runs/LiveStartDialog';
-import { OpenPositionsNote } from '@/components/runs/OpenPositionsNote';
+import { OpenPositionsNote, useHeldPositions } from '@/components/runs/OpenPositionsNote';
 import { RunStateBadge } from '@/components/runs/RunStateBadge';
 import { runStateBanner } from '@/components/runs/runState';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
@@ -32,6 +32,8 @@ export function RunHeader({ run }: { run: Run }) {
   const live = run.mode === 'live';
   const running = run.state.state === 'running' || run.state.state === 'queued';
   const banner = runStateBanner(run.state);
+  const finished = run.state.state === 'stopped';
+  const held = useHeldPositions(run.id, trading && finished);
 
   return (
     <section className="panel" data-testid="run-header">
@@ -100,6 +102,7 @@ export function RunHeader({ run }: { run: Run }) {
             <span className="mono" style={{ whiteSpace: 'pre-wrap' }}>{banner.message}</span>
           </div>
         ) : null}
+        {trading && finished ? <OpenPositionsNote runId={run.id} when="stopped" /> : null}
         <ErrorBanner error={start.error ?? stop.error ?? remove.error} />
       </div>
       <LiveStartDialog run={run} open={confirmStart} busy={start.isPending} onCancel={() => setConfirmStart(false)}
@@ -115,8 +118,9 @@ export function RunHeader({ run }: { run: Run }) {
       </ConfirmDialog>
       <ConfirmDialog open={confirmDelete} title="Delete this run?" confirmLabel="Delete" danger busy={remove.isPending}
         onCancel={() => setConfirmDelete(false)}
-        onConfirm={() => remove.mutate(undefined, { onSuccess: () => navigate('/') , onSettled: () => setConfirmDelete(false) })}>
+        onConfirm={() => remove.mutate(Boolean(held), { onSuccess: () => navigate('/') , onSettled: () => setConfirmDelete(false) })}>
         <p className="muted" style={{ margin: 0 }}>Its orders, fills, trades, equity curve and events are deleted too.</p>
+        {trading ? <OpenPositionsNote runId={run.id} when="delete" /> : null}
       </ConfirmDialog>
     </section>
   );

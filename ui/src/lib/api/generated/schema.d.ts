@@ -451,7 +451,12 @@ export interface paths {
         get: operations["get_api_v1_runs_run_id"];
         put?: never;
         post?: never;
-        /** Delete a finished run and its records (409 while it runs, or for a run of a walk-forward) */
+        /**
+         * Delete a finished run and its records (409 while it runs, for a run of a walk-forward, or for a paper or live run still holding positions unless forced)
+         * @description A paper or live run that stopped holding positions keeps them at the broker: deleting it would leave
+         *         them there owned by no run (and every start's reconciliation would report them), so it is a 409 listing
+         *         them, unless `force=true`.
+         */
         delete: operations["delete_api_v1_runs_run_id"];
         options?: never;
         head?: never;
@@ -1018,6 +1023,15 @@ export interface components {
             t: string;
             /** Equity */
             equity: number;
+        };
+        /** DeleteQuery */
+        DeleteQuery: {
+            /**
+             * Force
+             * @description delete a paper or live run that still holds positions at the broker (they stay there, owned by no run); without it such a delete is a 409
+             * @default false
+             */
+            force?: boolean;
         };
         /** DeliveryOut */
         DeliveryOut: {
@@ -4948,7 +4962,10 @@ export interface operations {
     };
     delete_api_v1_runs_run_id: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description delete a paper or live run that still holds positions at the broker (they stay there, owned by no run); without it such a delete is a 409 */
+                force?: boolean;
+            };
             header?: never;
             path: {
                 run_id: string;
@@ -5002,6 +5019,15 @@ export interface operations {
             };
             /** @description Illegal state transition or conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed; details.fields names each field */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
