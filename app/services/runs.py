@@ -73,6 +73,11 @@ class RunService:
         if refused:
             raise ValidationFailed({f"params.{SHORT_PARAMETER}": refused})
         strategies.check_symbols(cls, spec.symbols)
+        if spec.mode != "backtest":  # a window would be stored and shown ("window 2020-01-01 → —") and do nothing
+            given = {name: f"a {spec.mode} run trades from when it starts until it is stopped: {name} is for backtests"
+                     for name in ("start", "end") if getattr(spec, name) is not None}
+            if given:
+                raise ValidationFailed(given)
         if spec.mode != "backtest" and not self.live_accounts(spec.mode):
             raise NotConfigured(
                 f"{spec.mode} trading is not configured: set WEAVER_ALPACA_{spec.mode.upper()}_KEY_ID and "

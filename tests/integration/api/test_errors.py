@@ -49,6 +49,8 @@ def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
     ({**GOOD, "params": {"wobble": 3}}, "params.wobble", "unknown"),
     ({**GOOD, "symbols": ["ZZZZ"]}, "symbols", "no 1Day bars stored for ZZZZ"),
     ({**GOOD, "mode": "live"}, "mode", "no live Alpaca account"),
+    ({**GOOD, "mode": "paper", "start": "2020-01-01T00:00:00Z"}, "start",
+     "a paper run trades from when it starts until it is stopped: start is for backtests"),
     ({**GOOD, "surprise": 1}, "surprise", "Extra inputs"),
     ({**GOOD, "fees": {"model": "percent"}}, "fees", "rate is required"),
     ({**GOOD, "symbols": ["AAPL", "MSFT", "SPY"]}, "symbols",
