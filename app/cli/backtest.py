@@ -263,9 +263,9 @@ def _check(config: BacktestConfig, frames: list[BarFrame], budget: int, quiet: b
 
 
 def _notes(result: BacktestResult) -> list[str]:
-    """What a user must not miss: orders the broker refused, by reason."""
+    """What a user must not miss: orders the broker refused, by reason; indicators that never had a value."""
     refused = rejection_summary(result.rejections())
-    return [f"warning: {refused}"] if refused else []
+    return ([f"warning: {refused}"] if refused else []) + [f"warning: {w}" for w in result.warnings]
 
 
 def _fmt(value: Any) -> str:

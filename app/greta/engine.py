@@ -24,6 +24,7 @@ from app.greta.broker import SimBroker
 from app.greta.records import BacktestResult, collector_paused
 from app.greta.results import build_result
 from app.greta.specs import FeeSpec, SlippageSpec
+from app.greta.unfilled import unfilled_indicators
 from app.marvin.bars import BarFrame
 from app.marvin.instruments import Instrument, instruments_for
 from app.marvin.market import Market
@@ -140,7 +141,9 @@ class Backtest:
         # The run's inputs alone choose its year (not a stored instrument another run may have written).
         year = annualisation(self.market.timeline, self.timeframe,
                              year_instrument(self.market.symbols[0], self.config.asset_class))
-        return build_result(config, self.broker, year, first=min(self.warmup, max(len(clock) - 1, 0)))
+        first = min(self.warmup, max(len(clock) - 1, 0))
+        return build_result(config, self.broker, year, first=first,
+                            warnings=unfilled_indicators(self.runner.indicator_values(), first))
 
 
 def run_backtest(config: BacktestConfig, data: Data, *, progress: Progress | None = None,

@@ -224,6 +224,7 @@ class BacktestResult:
     final_cash: Decimal
     final_equity: Decimal
     ledger: Ledger = field(repr=False, compare=False)
+    warnings: tuple[str, ...] = ()  # what the user must not miss about the run itself (app/greta/unfilled.py)
 
     @cached_property
     def orders(self) -> tuple[OrderRecord, ...]:

@@ -22,7 +22,8 @@ def avg_price(position: Position) -> Decimal:
     return to_price(round_half_even(position.basis, abs(position.qty))) if position.qty else Decimal(0)
 
 
-def build_result(config: dict[str, Any], broker: SimBroker, year: Annualisation, first: int = 0) -> BacktestResult:
+def build_result(config: dict[str, Any], broker: SimBroker, year: Annualisation, first: int = 0,
+                 warnings: tuple[str, ...] = ()) -> BacktestResult:
     """`first`: the bars before it were a warm-up (no trading); the curve and metrics begin at it."""
     market, book, units = broker.market, broker.book, broker.units
     symbols = market.symbols
@@ -54,5 +55,5 @@ def build_result(config: dict[str, Any], broker: SimBroker, year: Annualisation,
         config=config, symbols=symbols, timeframe=market.timeframe, start=ledger.at(first), end=ledger.at(last),
         bars=len(market) - first, positions=tuple(positions), equity=curve, metrics=metrics,
         final_cash=to_cash(book.cash),
-        final_equity=Decimal(int(curve.equity_e4[-1])).scaleb(-4), ledger=ledger,
+        final_equity=Decimal(int(curve.equity_e4[-1])).scaleb(-4), ledger=ledger, warnings=warnings,
     )

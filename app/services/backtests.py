@@ -360,6 +360,8 @@ class BacktestService:
             result = each.result
             # Say how the run was judged: the year its ratios were annualised by, what was refused.
             judged = {"annualisation": result.config.get("annualisation"), "rejections": result.rejections()}
+            if result.warnings:  # shown on the run's page (an indicator that never had a value, say)
+                judged["warnings"] = list(result.warnings)
             if not run.sweep_id:  # its records go in with its completion, here: it has none yet
                 write_result(uow, run.id, result, fresh=True)
             else:  # one of many cells: its ledger and full curve wait until it is opened

@@ -180,7 +180,7 @@ def record_backtest(uow: UnitOfWork, run_id: str, result: BacktestResult, *, nam
         slippage=SlippageSpec.parse(config["slippage"]).to_dict(),
         options={"fractional": config["fractional"], "allow_short": config["allow_short"], "risk": None,
                  "asset_class": config.get("asset_class"), "annualisation": config.get("annualisation"),
-                 "rejections": result.rejections(),
+                 "rejections": result.rejections(), **({"warnings": list(result.warnings)} if result.warnings else {}),
                  "source": "cli"},
         status="created", created_at=now(), updated_at=now(),
     ))

@@ -41,4 +41,15 @@ describe('RunNotices', () => {
     expect(screen.queryByTestId('run-notices')).toBeNull();
     expect(get).not.toHaveBeenCalled();
   });
+
+  it("shows a backtest's own warnings (an indicator that never had a value) without asking for events", () => {
+    const warning = "the indicator SMA 2000 of AAPL has no value on any of the run's 1,260 bars: it needs more bars "
+      + 'than the data holds, so the strategy never acted on it';
+    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    render(<QueryClientProvider client={client}>
+      <RunNotices run={{ id: 'r1', mode: 'backtest', options: { warnings: [warning] } } as unknown as Run} />
+    </QueryClientProvider>);
+    expect(screen.getByTestId('run-warning')).toHaveTextContent(`Warning: ${warning}`);
+    expect(get).not.toHaveBeenCalled();
+  });
 });

@@ -21,9 +21,16 @@ export function RunNotices({ run }: { run: Run }) {
   });
   const newest = NOTICES.map((type) => (notices.data ?? []).find((e) => e.type === type)).filter(
     (e): e is WeaverEvent => e !== undefined);
-  if (!newest.length) return null;
+  // What the run itself found (an indicator that never had a value: a lookback longer than the data, say)
+  const warnings = Array.isArray(run.options?.warnings) ? (run.options.warnings as unknown[]).map(String) : [];
+  if (!newest.length && !warnings.length) return null;
   return (
     <div data-testid="run-notices" style={{ display: 'flex', flexDirection: 'column', gap: 8 }}>
+      {warnings.map((warning) => (
+        <p key={warning} className="banner warn" role="note" data-testid="run-warning" style={{ margin: 0 }}>
+          <strong>Warning:</strong> {warning}
+        </p>
+      ))}
       {newest.map((e) => (
         <p key={e.id} className="banner warn" role="note" data-testid="run-notice" data-type={e.type} style={{ margin: 0 }}>
           <strong>{TITLES[e.type as (typeof NOTICES)[number]]}:</strong>{' '}

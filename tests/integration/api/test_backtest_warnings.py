@@ -1,0 +1,34 @@
+"""A backtest whose indicator never had a value (a lookback longer than the data) says so: on the run
+(`options.warnings`, shown on its page) and on the command line. Trial 19: sma_cross with slow=2000 on 1,260
+daily bars completed with 0 trades and 0.00 %, as if the strategy had found nothing."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from app.cli import main
+from app.services.backtests import BacktestService
+from tests.integration.api.conftest import store_daily_bars
+
+NEVER = ("the indicator SMA 400 of LONGW has no value on any of the run's 300 bars: it needs more bars than the "
+         "data holds, so the strategy never acted on it")
+
+
+def test_a_run_whose_slow_average_never_filled_says_so(client, pg) -> None:
+    store_daily_bars(pg, "LONGW")  # 300 bars
+    run = client.post("/api/v1/runs", json={"strategy": "sma_cross", "symbols": ["LONGW"], "start_now": True,
+                                            "params": {"fast": 5, "slow": 400}}).get_json()
+    fits = client.post("/api/v1/runs", json={"strategy": "sma_cross", "symbols": ["LONGW"], "start_now": True,
+                                             "params": {"fast": 5, "slow": 20}}).get_json()
+    service = BacktestService(pg.uow, pg.read_session)
+    assert service.execute(run["id"]) == service.execute(fits["id"]) == "completed"
+    stored = client.get(f"/api/v1/runs/{run['id']}").get_json()
+    assert stored["options"]["warnings"] == [NEVER] and stored["metrics"]["trades"] == 0
+    assert "warnings" not in client.get(f"/api/v1/runs/{fits['id']}").get_json()["options"]
+
+
+def test_the_command_line_warns_too() -> None:
+    ran = CliRunner().invoke(main, ["backtest", "--strategy", "sma_cross", "--synthetic", "LONGW:300:4", "--param",
+                                    "fast=5", "--param", "slow=400", "--quiet"])
+    assert ran.exit_code == 0, ran.output
+    assert f"warning: {NEVER}" in ran.output
