@@ -66,6 +66,16 @@ describe('SweepForm', () => {
     expect(screen.getByTestId('sweep-queued')).toHaveTextContent(`${before * 2} backtests will be queued.`);
   });
 
+  it('counts no backtest while a grid field does not read (trial 19: "1 backtest will be queued" beside two errors)', async () => {
+    renderForm();
+    await userEvent.clear(screen.getByTestId('grid-fast'));
+    await userEvent.clear(screen.getByTestId('grid-slow'));
+    expect(screen.getByTestId('sweep-queued')).toHaveTextContent('Fix the grid to see how many backtests will be queued.');
+    await userEvent.type(screen.getByTestId('grid-fast'), '5, 10');
+    await userEvent.type(screen.getByTestId('grid-slow'), '40');
+    expect(screen.getByTestId('sweep-queued')).toHaveTextContent('2 backtests will be queued.');
+  });
+
   it('drops a grid error once that parameter\'s values change, and keeps the others', async () => {
     const { rerender } = renderForm();
     rerender(new ApiError(422, 'validation_failed', 'invalid body', {

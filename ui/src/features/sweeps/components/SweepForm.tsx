@@ -123,8 +123,10 @@ export function SweepForm({ strategies, series, zone, zoneLabel, submitting, ser
       ) : null}
 
       <div className="page-head">
-        <span className="muted" data-testid="sweep-queued">{cells - (skipping?.skipped ?? 0)} backtest
-          {cells - (skipping?.skipped ?? 0) === 1 ? '' : 's'} will be queued.</span>
+        {/* a grid field that does not read yet counts for no cell: "1 backtest will be queued" beside two errors misled */}
+        <span className="muted" data-testid="sweep-queued">{Object.keys(parsed.errors).length
+          ? 'Fix the grid to see how many backtests will be queued.'
+          : `${cells - (skipping?.skipped ?? 0)} backtest${cells - (skipping?.skipped ?? 0) === 1 ? '' : 's'} will be queued.`}</span>
         <span className="spacer" />
         <Button type="submit" variant="primary" busy={submitting} data-testid="submit-sweep">Launch sweep</Button>
       </div>
