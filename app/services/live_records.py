@@ -59,7 +59,8 @@ def _trade_metrics(rows: list[tuple[Any, ...]]) -> Metrics:
     pnl = np.array([float(trip.trade.pnl) for trip in trips], dtype=np.float64)
     pct = np.array([float(return_pct(int(trip.trade.pnl * 100), int(trip.entry_value * 100))) for trip in trips],
                    dtype=np.float64)
-    return trade_stats(pnl, pct)
+    # Fees as a backtest's metrics give them: every fill's, in dollars (a paper run showed "—" beside 0.00)
+    return {**trade_stats(pnl, pct), "fees_total": float(sum((row[4] for row in rows), Decimal(0)))}
 
 
 def closed_trades(session: Session, run_id: str) -> list[LiveTrade]:
