@@ -114,14 +114,29 @@ def deployed(logs: Path, *, backtest_processes: int = 1, env: dict[str, str] | N
     try:
         subprocess.run([sys.executable, "-m", "app", "db", "upgrade"], cwd=ROOT, env=weaver_env, check=True,
                        capture_output=True)
-        for role, (args, role_env) in commands.items():
-            with (logs / f"{role}.log").open("wb") as log:  # the child keeps its own descriptor
+        def start(role: str, args: list[str], role_env: dict[str, str]) -> None:
+            with (logs / f"{role}.log").open("ab") as log:  # the child keeps its own descriptor
                 deployment.roles[role] = subprocess.Popen(
                     [sys.executable, "-m", "app", *args], cwd=ROOT, env=role_env, start_new_session=True,
                     stdout=log, stderr=subprocess.STDOUT)
+
+        for role, (args, role_env) in commands.items():
+            start(role, args, role_env)
             if role == "exchange":
                 wait_for(lambda: _answers(f"{exchange}/v2/clock", deployment.exchange_auth), 30, "the exchange")
-        wait_for(lambda: _answers(f"{deployment.base}/api/v1/runs", deployment.auth), 60, "the API")
+        for _ in range(3):
+            web = deployment.roles["web"]
+            wait_for(lambda web=web: _answers(f"{deployment.base}/api/v1/runs", deployment.auth)
+                     or web.poll() is not None, 60, "the API")
+            if web.poll() is None:
+                break
+            # Gone: its port was taken between free_port() and gunicorn's bind (CI once saw another test's
+            # socket on it: "Address already in use"). Another port, once more.
+            web_port = free_port()
+            deployment.base = f"http://127.0.0.1:{web_port}"
+            start("web", ["web", "--host", "127.0.0.1", "--port", str(web_port)], weaver_env)
+        else:
+            raise AssertionError(f"weaver web did not start: {deployment.log('web')}")
         yield deployment
     finally:
         for process in reversed(list(deployment.roles.values())):
