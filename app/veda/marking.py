@@ -134,8 +134,6 @@ class Marking:
             uow.session.flush()  # this tick's rejections are rows of the session not written yet
             more = {**more, "orders_rejected": uow.session.scalar(select(func.count()).where(
                 Order.run_id == run.id, Order.status == "rejected")) or 0}
-        if "fees_total" not in curve.metrics:  # before its first fill (the pairing then writes the fills' sum)
-            more = {**more, "fees_total": 0.0}
         figures = {**equity_metrics(np.array(curve.equity), float(run.cash), curve.bars_per_year), **more}
         return Marking._store(uow, run.id, curve, figures)
 
