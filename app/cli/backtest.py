@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import numpy as np
 from rich.console import Console
 from rich.table import Table
 
@@ -153,6 +154,10 @@ def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
         config, frames = _prepare(strategy_name, params, data_files, symbols, synthetic, timeframe, cash, fees,
                                   slippage, fractional, allow_short)
         frames = in_window(frames, start, end)
+        bars = len(np.unique(np.concatenate([frame.ts for frame in frames]))) if frames else 0
+        if warmup and warmup >= bars:  # a trial's --warmup 500 on a 108-bar window ran silently on one bar
+            raise click.UsageError(f"--warmup {warmup} covers the whole window ({bars:,} bars): nothing would be "
+                                   "traded; give fewer warm-up bars or a longer window")
         config = replace(config, asset_class=asset_class or config.asset_class or "other")
         result = _run(config, frames, quiet, warmup=warmup, close_at_end=close_at_end)
         report = _check(config, frames, lookahead, quiet) if lookahead is not None else None
@@ -173,7 +178,8 @@ def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
         click.echo(line, err=True)
     if quiet:
         click.echo(f"{config.strategy}: total return {pct(result.metrics.get('total_return_pct'))} over "
-                   f"{result.bars} bars, {result.metrics.get('trades')} trades, starting cash {money(config.cash)}")
+                   f"{plural(result.bars, 'bar')}, {result.metrics.get('trades')} trades, starting cash "
+                   f"{money(config.cash)}")
     else:
         console.print(_table(result))
     if report is not None:
@@ -276,6 +282,11 @@ def _fmt(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
+def plural(count: int, noun: str) -> str:
+    """'1 bar', '1,260 bars'."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def money(value: Decimal) -> str:
     """Dollars with thousands separators, to the cent: 100000 → $100,000.00."""
     return f"${value:,.2f}"
@@ -283,7 +294,7 @@ def money(value: Decimal) -> str:
 
 def _table(result: BacktestResult) -> Table:
     table = Table(title=f"{result.config['strategy']} on {', '.join(result.symbols)} ({result.timeframe}, "
-                        f"{result.bars:,} bars, {result.start:%Y-%m-%d} → {result.end:%Y-%m-%d})")
+                        f"{plural(result.bars, 'bar')}, {result.start:%Y-%m-%d} → {result.end:%Y-%m-%d})")
     withheld = unavailable(result.metrics)  # too little data for a year's figures: say why they are blank
     table.caption = f"annualised by {result.config['annualisation']}" + (
         f"; CAGR, volatility, Sharpe, Sortino and Calmar withheld: {next(iter(withheld.values()))}" if withheld else "")

@@ -59,3 +59,13 @@ def test_more_cash_than_the_engine_keeps_exact_is_refused_before_the_run_as_the_
                                      "--cash", "90071992547"])
     assert most.exit_code == 0 and most.output.rstrip().endswith("starting cash $90,071,992,547.00"), most.output
     assert RunCreate(strategy="sma_cross", symbols=["A"], cash=Decimal("90071992547")).cash == Decimal("90071992547")
+
+
+def test_a_warm_up_as_long_as_the_window_is_refused_and_one_bar_is_one_bar() -> None:
+    """Trial 20: `--warmup 500` on a 108-bar window ran on one bar without a word, and said '1 bars'."""
+    whole = CliRunner().invoke(main, ["backtest", "--strategy", "sma_cross", "--synthetic", BARS, "--warmup", "300"])
+    assert whole.exit_code == 2
+    assert "--warmup 300 covers the whole window (300 bars): nothing would be traded" in whole.output
+    last = CliRunner().invoke(main, ["backtest", "--strategy", "sma_cross", "--synthetic", BARS, "--warmup", "299",
+                                     "--quiet"])
+    assert last.exit_code == 0 and " over 1 bar, 0 trades" in last.output, last.output

@@ -122,6 +122,15 @@ describe('RunForm', () => {
     expect(screen.queryByTestId('error-banner')).not.toBeInTheDocument();
   });
 
+  it('says on a paper run\'s form that the cost models are the backtest side\'s only (trial 20)', () => {
+    const { unmount } = renderForm({ initialMode: 'paper' });
+    expect(field('fees.model')).toHaveTextContent('Backtest side only: a paper or live run pays its broker\'s fees');
+    expect(field('slippage.model')).toHaveTextContent('Backtest side only');
+    unmount();
+    renderForm();
+    expect(field('fees.model')).not.toHaveTextContent('Backtest side only');
+  });
+
   it('shows an account error at the mode switch (paper/live not configured)', () => {
     renderForm({ initialMode: 'paper', serverError: new ApiError(422, 'not_configured', 'paper trading is not configured', {
       fields: { mode: 'no paper Alpaca account is configured' } }) });
