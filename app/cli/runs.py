@@ -236,23 +236,30 @@ def drift(run_id: str, params: tuple[str, ...], against: str | None, as_json: bo
 @click.argument("run_id")
 @click.option("--keep-orders", is_flag=True,
               help="Paper/live: leave the run's open orders working at the broker (by default they are cancelled).")
+@click.option("--close-positions", is_flag=True,
+              help="Paper/live: then close what the run holds with one market order per symbol, booked as the "
+                   "run's own orders (by default its positions stay open at the broker).")
 @click.option("--wait", "wait_seconds", type=click.FloatRange(min=0), default=10.0, show_default=True,
               help="Seconds to wait for the live worker to stop a paper/live run and say what it cancelled "
                    "(0: do not wait).")
-def stop(run_id: str, keep_orders: bool, wait_seconds: float) -> None:
+def stop(run_id: str, keep_orders: bool, close_positions: bool, wait_seconds: float) -> None:
     """Stop a paper or live run (cancelling its open orders) or cancel a backtest, as POST /runs/{id}/stop."""
+    if keep_orders and close_positions:
+        fail("--close-positions cancels the run's open orders first: it cannot be given with --keep-orders", 2)
     container = _container()
     try:
         run_id = _run_id(container, run_id)
         try:
-            run = RunService(container.uow).stop(run_id, RunStop(cancel_orders=not keep_orders))
-        except (NotFound, Conflict, InvalidTransition) as exc:
+            run = RunService(container.uow).stop(run_id, RunStop(cancel_orders=not keep_orders,
+                                                                 close_positions=close_positions))
+        except (NotFound, Conflict, InvalidTransition, ValidationFailed) as exc:
             fail(getattr(exc, "message", str(exc)), 2)
         if run.mode == "backtest":
             click.echo(f"run {run_id} cancelled")
             return
         click.echo(f"run {run_id} is stopping; the live worker " + (
-            "leaves its open orders working at the broker" if keep_orders else "cancels its open orders"))
+            "leaves its open orders working at the broker" if keep_orders else "cancels its open orders")
+            + (", then closes its positions at market" if close_positions else ""))
         told = _wait_for_stop(container, run_id, wait_seconds)
         held = _held(container, run_id) if told is not None else []
     finally:
@@ -266,9 +273,12 @@ def stop(run_id: str, keep_orders: bool, wait_seconds: float) -> None:
     click.echo(f"stopped; cancelled {len(cancelled)} open order(s)" + (f": {', '.join(cancelled)}" * bool(cancelled)))
     if left_open:
         click.echo(f"left working at the broker: {len(left_open)} order(s): {', '.join(left_open)}")
+    if "closed" in told:
+        click.echo(f"closed its positions: {told['closed']}")
     if held:  # trial 14: an order that filled while the run stopped left 52 shares held, and nothing said so
-        click.echo(f"still held at the broker: {', '.join(held)} (a stop cancels orders, not positions: close "
-                   "them at the broker)")
+        click.echo(f"still held at the broker: {', '.join(held)} (" + (
+            "a close still working is booked when it fills)" if close_positions else
+            "a stop cancels orders, not positions, unless given --close-positions; close them at the broker)"))
 
 
 def _held(container: Container, run_id: str) -> list[str]:
@@ -279,15 +289,17 @@ def _held(container: Container, run_id: str) -> list[str]:
 
 
 def _wait_for_stop(container: Container, run_id: str, seconds: float) -> dict[str, Any] | None:
-    """The stop's `run.orders_cancelled` payload once the live worker has stopped the run, or None."""
+    """The stop's `run.orders_cancelled` payload once the live worker has stopped the run (with `closed`, what
+    its `run.positions_closed` says), or None."""
     deadline = time.monotonic() + seconds
     while True:
         with container.read_session() as session:
             run = session.get(Run, run_id)
             if run is not None and run.status == "stopped":
-                told = [e.payload for e in read_events(session, 0, run_id=run_id, limit=100_000)
-                        if e.type == "run.orders_cancelled"]
-                return dict(told[-1]) if told else {}
+                events = read_events(session, 0, run_id=run_id, limit=100_000)
+                told = [dict(e.payload) for e in events if e.type == "run.orders_cancelled"]
+                closed = [e.payload.get("detail", "") for e in events if e.type == "run.positions_closed"]
+                return {**(told[-1] if told else {}), **({"closed": closed[-1]} if closed else {})}
         if time.monotonic() >= deadline:
             return None
         time.sleep(0.2)

@@ -101,6 +101,7 @@ class StopRun(Command):
     name: ClassVar[str] = "stop_run"
     run_id: str
     cancel_orders: bool = True  # as POST /runs/{id}/stop: a stopped run leaves nothing working at the broker
+    close_positions: bool = False  # then close what the run holds at market (app/veda/flatten.py)
 
 
 @dataclass(frozen=True)

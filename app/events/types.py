@@ -170,6 +170,28 @@ class StopOrders(Thin):
     left_open: list[str]
 
 
+class ClosedAtStop(Thin):
+    """One market order a stop with `close_positions` sent, as booked when the stop finished waiting for it."""
+
+    client_order_id: str
+    symbol: str
+    side: str
+    qty: DecimalText
+    status: str  # filled, or still working at the broker (its fill is booked when it comes), or rejected
+    filled_qty: DecimalText
+    filled_avg_price: DecimalText | None = None
+    reason: str | None = None
+
+
+class StopClosed(Thin):
+    """What a paper/live run's stop with `close_positions` did with what the run held: one close per
+    symbol. Emitted just before `run.stopped`, after `run.orders_cancelled`."""
+
+    run_id: str
+    orders: list[ClosedAtStop]
+    detail: str  # what each close became, in a line
+
+
 class NotificationSent(Thin):
     """What became of one notification on one channel (the channel's id, never its URL)."""
 
@@ -224,6 +246,7 @@ def build_registry() -> EventRegistry:
     registry.register("worker.up", WorkerChanged)
     registry.register("run.daily_summary", DailySummarised)
     registry.register("run.orders_cancelled", StopOrders)
+    registry.register("run.positions_closed", StopClosed)
     registry.register("notification.sent", NotificationSent)
     for command_type, command in COMMANDS.items():  # commands share the outbox (never shown on SSE)
         registry.register(command_type, payload_schema(command))

@@ -23,10 +23,12 @@ from decimal import Decimal
 from app.services.drift_notes import (
     IDLE_NOTE,
     NO_BAR,
+    STOP_CLOSE_NOTE,
     Held,
     Idle,
     Positions,
     cancelled_by,
+    closed_at_stop,
     fill_note,
     held_by,
     position_note,
@@ -155,6 +157,8 @@ def line_up(live: Sequence[Decision], backtest: Sequence[Decision], *, bar: time
             held = [side.before(one.symbol, one.bar_ts, bar) for side in positions]
             if one.bar_ts in not_running:
                 note = IDLE_NOTE
+            elif b is None and closed_at_stop(one.client_order_id):
+                note = STOP_CLOSE_NOTE
             else:
                 note = position_note(one.symbol, *held, still_filling(live, one.symbol, one.bar_ts, bar))
                 gap = not_running.before(one.bar_ts) if held[0] != held[1] else None

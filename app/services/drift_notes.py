@@ -161,6 +161,14 @@ def size_note(live: Decision, backtest: Decision, live_held: Decimal, backtest_h
 IDLE_NOTE = ("the run was not running when this bar closed (down, or stopped and started again): only the "
              "backtest decided on it")
 
+STOP_CLOSE_NOTE = ("closed at the run's stop (close_positions), after its last bar: the backtest keeps its position "
+                   "to the end of its window")
+
+
+def closed_at_stop(client_order_id: str) -> bool:
+    """A close the run's stop sent (app/veda/flatten.py: its client order id ends with `-stop`)."""
+    return client_order_id.endswith("-stop")
+
 
 class Idle:
     """The bars, after its first traded one, on which the run did not run: a decision there is the backtest's

@@ -155,6 +155,9 @@ class RunService:
         request = request or RunStop()
         with self.uow() as uow:
             run = self._get(uow, run_id, for_update=True)
+            if run.mode == "backtest" and request.close_positions:
+                raise ValidationFailed({"close_positions": "a backtest holds nothing at a broker (paper and live "
+                                                           "runs only); stopping a backtest cancels it"})
             if run.mode == "backtest":
                 # The worker polls the status while it runs and abandons the run once it sees this.
                 transition(uow, run, "cancelled", error=CANCELLED_BY_USER, at=self.clock.now())
@@ -170,7 +173,8 @@ class RunService:
                     record_oos_finished(uow, run)
             else:
                 transition(uow, run, "stopping", error=STOPPED_BY_USER, at=self.clock.now())
-                issue(uow.outbox, StopRun(run.id, cancel_orders=request.cancel_orders))
+                issue(uow.outbox, StopRun(run.id, cancel_orders=request.cancel_orders,
+                                          close_positions=request.close_positions))
             uow.commit()
         return run
 

@@ -184,6 +184,17 @@ class RunStop(Strict):
     cancel_orders: bool = Field(True, description=(
         "Paper/live: cancel the run's open orders at the broker (the default, so nothing keeps filling after "
         "the stop; the `run.orders_cancelled` event lists them). `false` leaves them working at the broker"))
+    close_positions: bool = Field(False, description=(
+        "Paper/live: then close what the run holds with one market order per symbol, booked as the run's own "
+        "orders (the `run.positions_closed` event says what each became). By default a stop leaves the "
+        "positions held at the broker. Needs `cancel_orders`"))
+
+    @model_validator(mode="after")
+    def _closing_cancels(self) -> RunStop:
+        if self.close_positions and not self.cancel_orders:
+            raise ValueError("close_positions cancels the run's open orders first: leave cancel_orders true, "
+                             "or do not close the positions")
+        return self
 
 
 def _grid_values(value: Any) -> Any:

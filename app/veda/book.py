@@ -43,6 +43,10 @@ class Book:
         position = self.positions.get(symbol)
         return position.qty if position is not None else ZERO
 
+    def held(self) -> dict[str, Decimal]:
+        """Signed qty per symbol the run is not flat in."""
+        return {symbol: p.qty for symbol, p in self.positions.items() if p.qty}
+
     def equity(self, marks: dict[str, Decimal]) -> Decimal:
         return self.cash + sum((p.qty * marks.get(s, p.mark_price or ZERO) for s, p in self.positions.items()), ZERO)
 

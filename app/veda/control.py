@@ -4,6 +4,7 @@ the stream, account refreshes, and reconciliation with the broker at start-up.""
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy import select
@@ -16,6 +17,7 @@ from app.veda.buying_power import shortfall_detail
 from app.veda.desk import Desk
 from app.veda.executions import of_trade_update
 from app.veda.fee_feed import fetch_and_book
+from app.veda.flatten import close_positions, closed_text
 from app.veda.ledger import Ledger
 from app.veda.ports import Broker, BrokerOrder
 from app.veda.reconcile import reconcile_account, run_of
@@ -98,9 +100,11 @@ class Control:
                             run_id=run_id)
             uow.commit()
 
-    def stop(self, run_id: str, cancel_orders: bool = True, **_: Any) -> None:
+    def stop(self, run_id: str, cancel_orders: bool = True, close_positions: bool = False, **_: Any) -> None:
         """Stop a run; by default its open orders are cancelled first, so nothing keeps filling after the
-        stop. The `run.orders_cancelled` event says which were cancelled and which were left working."""
+        stop. The `run.orders_cancelled` event says which were cancelled and which were left working. With
+        `close_positions`, what the run holds is then closed at market (app/veda/flatten.py) and
+        `run.positions_closed` says what each close became."""
         with self.desk.uow() as uow:
             run = uow.runs.get(run_id)
             if run is None or run.status != "stopping":
@@ -111,6 +115,9 @@ class Control:
         cancelled: list[str] = []
         if cancel_orders and broker is not None:
             cancelled = self._cancel_run_orders(run_id, broker)
+        closes = None
+        if close_positions and broker is not None:
+            closes = self._close_positions(run_id, broker)
         self._mark_final([run_id])
         self.desk.forget(run_id)
         with self.desk.uow() as uow:
@@ -120,8 +127,22 @@ class Control:
                 uow.outbox.emit("run.orders_cancelled", {"run_id": run_id, "cancel_orders": cancel_orders,
                                                          "cancelled": cancelled, "left_open": left_open},
                                 run_id=run_id)
+                if closes is not None:
+                    uow.outbox.emit("run.positions_closed", closes, run_id=run_id)
                 transition(uow, run, "stopped", at=self.desk.clock.now())
                 uow.commit()
+
+    def _close_positions(self, run_id: str, broker: Broker) -> dict[str, Any]:
+        """Close what the run holds (app/veda/flatten.py): the `run.positions_closed` payload. A failure is
+        said there and logged, and the stop goes on."""
+        stop_ns = int(self.desk.clock.now().timestamp()) * 1_000_000_000
+        try:
+            closes = close_positions(self.desk.gateway(run_id, broker), stop_ns)
+        except Exception as exc:
+            log.exception("live run %s: could not close its positions at the stop", run_id)
+            detail = f"could not close its positions: {getattr(exc, 'message', None) or exc}"
+            return {"run_id": run_id, "orders": [], "detail": detail}
+        return {"run_id": run_id, "orders": [asdict(c) for c in closes], "detail": closed_text(closes)}
 
     def _mark_final(self, run_ids: list[str]) -> None:
         """Restate each run's last equity point and metrics with what the stop booked (in-flight orders

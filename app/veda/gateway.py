@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 
 from app.marvin.gateway import OrderRequest, client_order_id
 from app.marvin.instruments import Instrument, InstrumentError
-from app.marvin.orders import shorting_disabled
+from app.marvin.orders import close_request, shorting_disabled
 from app.veda.alpaca import BrokerError, BrokerRejected
 from app.veda.book import Book, RunFacts, load_book
 from app.veda.closing import (
@@ -183,6 +183,32 @@ class LiveGateway(OrderEvents, RunReads):
             self.sales[order.id] = CryptoSale(request.symbol, qty, position, step)
         self.to_send.append((order.id, to_alpaca(request, qty, cid)))
         return order.id
+
+    def record_closes(self, request_ns: int) -> list[str]:
+        """Stop and close (app/veda/flatten.py): one reduce-only market order per symbol the run holds,
+        recorded and committed, queued for `dispatch`; their order ids. No risk check: a close takes
+        risk off. A redelivered stop records none again (the same client_order_ids)."""
+        order_ids: list[str] = []
+        with self.uow() as uow:
+            self.book = self.run = None
+            run, book = self._run(uow), self._book(uow)
+            fractional = bool(run.options.get("fractional"))
+            for seq, (symbol, held) in enumerate(sorted(book.held().items()), start=1):
+                request = close_request(seq, request_ns, symbol, held)
+                cid = client_order_id(self.run_id, request, leg="stop")
+                if uow.records.order_by_client_id(cid) is not None:
+                    continue
+                values = {**self._values(request, cid, abs(held)), "bar_ts": None}  # decided on no bar: at the stop
+                order = self.ledger(uow).record_intent(run, values)
+                self.orders[order.id] = order
+                instrument = self._instrument(uow, symbol)
+                if instrument.is_crypto and held > 0:  # the account may hold fewer coins (a fee taken in them)
+                    self.sales[order.id] = CryptoSale(symbol, held, held, instrument.qty_step(fractional))
+                self.to_send.append((order.id, to_alpaca(request, held.copy_abs(), cid)))
+                order_ids.append(order.id)
+            uow.commit()
+        self.book = None
+        return order_ids
 
     def cancel(self, order_id: str) -> None:
         if self.work is None:

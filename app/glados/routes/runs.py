@@ -78,13 +78,15 @@ def start_run(run_id: str) -> RunOut:
 
 
 @endpoint(bp, "/<run_id>/stop", "POST", summary="Stop or cancel a run", body=RunStop, response=RunOut, status=202,
-          errors=(409,))
+          errors=(409, 422))
 def stop_run(run_id: str, body: RunStop) -> RunOut:
     """A running backtest is cancelled within 2 s. A paper or live run stops ticking and its open orders
     are cancelled at the broker, so none keeps filling after the stop; send `{"cancel_orders": false}`
     to leave them working there. The body may be left out (the defaults apply). The stop is done by
     the live worker: the `run.orders_cancelled` event, just before `run.stopped`, lists the client
-    order ids cancelled and those left open."""
+    order ids cancelled and those left open. `{"close_positions": true}` then closes what the run holds,
+    one market order per symbol booked as the run's own (`run.positions_closed` says what each became);
+    without it the positions stay open at the broker."""
     services().runs.stop(run_id, body)
     return run_out(run_id)
 

@@ -3,6 +3,7 @@ paper and one live account, one-second bars."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -14,11 +15,13 @@ from alpaca.trading.client import TradingClient
 
 from app.bootstrap import Container
 from app.config import Settings
+from app.events.commands import StopRun
 from app.exchange import AccountConfig, ExchangeConfig, ExchangeServer, SymbolConfig
 from app.services.runs import transition
 from app.veda.alpaca import RetryPolicy
 from app.walle.models import Run
 from tests.conftest import make_settings
+from tests.integration.api.conftest import issued
 from tests.integration.foundation.factories import make_run
 from workers.runtime import Runtime, build_runtime
 
@@ -84,3 +87,20 @@ def last_closed_bar() -> datetime:
 def run_of(pg: Container, run_id: str) -> Run:
     with pg.read_session() as session:
         return session.get(Run, run_id)
+
+
+def worker_stops(pg: Container, live_runtime: Runtime, run_id: str) -> threading.Thread:
+    """The live worker's part, as when the relay delivers the StopRun the CLI wrote to the outbox."""
+    def work() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            found = [c for c in issued(pg) if isinstance(c, StopRun) and c.run_id == run_id]
+            if found:
+                live_runtime.live.handle("stop", run_id, cancel_orders=found[-1].cancel_orders,
+                                         close_positions=found[-1].close_positions)
+                return
+            time.sleep(0.1)
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    return thread

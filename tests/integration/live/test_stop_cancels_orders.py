@@ -6,8 +6,6 @@ The API's stop is issued as the live worker receives it (the StopRun command rea
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -28,7 +26,7 @@ from app.walle.models import EquityPoint, Order, Run, RunMetric
 from tests.conftest import TEST_TOKEN
 from tests.integration.api.conftest import issued
 from tests.integration.conftest import weaver
-from tests.integration.live.conftest import PAPER, last_closed_bar, running_run, trading_client
+from tests.integration.live.conftest import PAPER, last_closed_bar, running_run, trading_client, worker_stops
 from workers.runtime import Runtime
 
 RESTING = "tests.fixtures.strategies:RestingLimit"
@@ -109,28 +107,12 @@ def test_the_openapi_document_says_the_stop_body_is_optional_and_cancels_by_defa
     assert field["default"] is True and "default" in field["description"]
 
 
-def _worker_stops(pg: Container, live_runtime: Runtime, run_id: str) -> threading.Thread:
-    """The live worker's part, as when the relay delivers the StopRun the CLI wrote to the outbox."""
-    def work() -> None:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            found = [c for c in issued(pg) if isinstance(c, StopRun) and c.run_id == run_id]
-            if found:
-                live_runtime.live.handle("stop", run_id, cancel_orders=found[-1].cancel_orders)
-                return
-            time.sleep(0.1)
-
-    thread = threading.Thread(target=work, daemon=True)
-    thread.start()
-    return thread
-
-
 @pytest.mark.parametrize("keep", [False, True], ids=["default", "keep-orders"])
 def test_weaver_runs_stop_cancels_by_default_and_says_what_became_of_the_orders(
     pg: Container, exchange: ExchangeServer, live_runtime: Runtime, cli_env: dict[str, str], keep: bool
 ) -> None:
     run_id, order = _resting_order(pg, live_runtime)
-    worker = _worker_stops(pg, live_runtime, run_id)
+    worker = worker_stops(pg, live_runtime, run_id)
 
     done = weaver("runs", "stop", run_id[:8], *(["--keep-orders"] if keep else []), "--wait", "60", env=cli_env,
                   timeout=120)
@@ -186,10 +168,10 @@ def test_weaver_runs_stop_says_what_the_run_still_holds_at_the_broker(
                            json={"price": str(order.limit_price)},
                            headers={"X-Exchange-Admin-Token": exchange.admin_token}, timeout=10)
     assert filled.status_code == 200, filled.text
-    worker = _worker_stops(pg, live_runtime, run_id)
+    worker = worker_stops(pg, live_runtime, run_id)
     done = weaver("runs", "stop", run_id[:8], "--wait", "60", env=cli_env, timeout=120)
     worker.join(10)
     assert done.returncode == 0, done.stderr
     assert "stopped; cancelled 0 open order(s)" in done.stdout
-    assert ("still held at the broker: AAPL 1 (a stop cancels orders, not positions: close them at the broker)"
-            in done.stdout), done.stdout
+    assert ("still held at the broker: AAPL 1 (a stop cancels orders, not positions, unless given "
+            "--close-positions; close them at the broker)" in done.stdout), done.stdout

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from app.services.drift_match import Decision, FillLine, line_up, summarise
+from app.services.drift_notes import STOP_CLOSE_NOTE
 
 D = Decimal
 T0 = datetime(2024, 6, 3, 14, 30, tzinfo=UTC)
@@ -90,3 +91,12 @@ def test_without_idle_bars_the_notes_are_as_before():
     backtest = [order(0, "buy", [("10", "100")]), order(3, "sell", [("10", "95")])]
     rows = line_up(live, backtest, idle=[T0 + timedelta(minutes=5)])
     assert rows[1].note == "before this bar live held 10 shares, the backtest 10"
+
+
+def test_a_close_the_runs_stop_sent_says_so():
+    """Stop and close (app/veda/flatten.py): the sale after the last bar is the stop's, not a signal's."""
+    live = [order(0, "buy", [("10", "100")]), order(9, "sell", [("10", "104")], cid="run-1717425000-1-stop")]
+    backtest = [order(0, "buy", [("10", "100")])]
+    rows = line_up(live, backtest)
+    assert [(r.status, r.note) for r in rows] == [("identical", None), ("only_live", STOP_CLOSE_NOTE)]
+    assert STOP_CLOSE_NOTE.startswith("closed at the run's stop (close_positions)")

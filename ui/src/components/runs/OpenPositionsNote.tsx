@@ -24,8 +24,10 @@ export function useHeldPositions(runId: string, enabled = true): string {
 }
 
 const SAID = {
-  stop: ['Its positions stay open at the broker: ', ' — a stop cancels orders, not positions; close them at the broker '
-    + '(the Live page lists them under the account).'],
+  stop: ['Its positions stay open at the broker: ', ' — a stop cancels orders, not positions, unless you close them '
+    + 'here.'],
+  close: ['Closes ', ' with one market order per symbol once its orders are cancelled, booked as this run\'s own '
+    + 'orders and fills; the stop waits a few seconds for the fills.'],
   stopped: ['This run stopped holding ', ' at the broker: they are still open there. Close them at the broker (the '
     + 'Live page lists them under the account).'],
   delete: ['It still holds ', ' at the broker: deleting the run leaves them there, owned by no run. Close them at the '
@@ -33,8 +35,8 @@ const SAID = {
 } as const;
 
 /**
- * Stopping a paper or live run never closes its positions (Weaver has no flatten): say so, with the
- * actual holdings, when stopping it, on its page once stopped, and when deleting it.
+ * A stop closes a paper or live run's positions only when asked: say what it holds, when stopping it
+ * (and what closing would do), on its page once stopped, and when deleting it.
  */
 export function OpenPositionsNote({ runId, when = 'stop' }: { runId: string; when?: keyof typeof SAID }) {
   const held = useHeldPositions(runId);
@@ -44,5 +46,24 @@ export function OpenPositionsNote({ runId, when = 'stop' }: { runId: string; whe
     <p className="banner warn" role="note" data-testid={`${when}-positions-note`} style={{ margin: 0 }}>
       {before}<strong className="mono">{held}</strong>{after}
     </p>
+  );
+}
+
+/** The stop dialog's choice to close what the run holds; shown only while it holds something. */
+export function ClosePositionsChoice({ runId, checked, onChange }: {
+  runId: string; checked: boolean; onChange: (close: boolean) => void;
+}) {
+  const held = useHeldPositions(runId);
+  return (
+    <>
+      {held ? (
+        <label className="check">
+          <input type="checkbox" checked={checked} data-testid="close-positions"
+            onChange={(e) => onChange(e.target.checked)} />
+          Close its positions at market
+        </label>
+      ) : null}
+      <OpenPositionsNote runId={runId} when={checked && held ? 'close' : 'stop'} />
+    </>
   );
 }

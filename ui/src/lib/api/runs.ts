@@ -4,6 +4,11 @@ import { api } from './client';
 import { keys } from './keys';
 import type { Run } from './types';
 
+export interface StopChoice {
+  cancelOrders: boolean;
+  closePositions?: boolean;
+}
+
 export function useRunActions(runId: string) {
   const queryClient = useQueryClient();
   const settle = (run?: Run) => {
@@ -16,7 +21,9 @@ export function useRunActions(runId: string) {
     onSuccess: settle,
   });
   const stop = useMutation({
-    mutationFn: (cancelOrders: boolean) => api.post<Run>(`/runs/${runId}/stop`, { cancel_orders: cancelOrders }),
+    // `closePositions`: a paper or live run's holdings closed at market once its orders are cancelled
+    mutationFn: ({ cancelOrders, closePositions = false }: StopChoice) => api.post<Run>(`/runs/${runId}/stop`,
+      closePositions ? { cancel_orders: true, close_positions: true } : { cancel_orders: cancelOrders }),
     onSuccess: settle,
   });
   const remove = useMutation({

@@ -13,6 +13,7 @@ export const RUN_STATUS_EVENTS = [
 /** A paper or live run's notices: how it came back after a restart, what it missed, what its start found. */
 export const RUN_NOTICE_EVENTS = [
   'run.resumed', 'run.bars_missed', 'run.replay_mismatch', 'run.buying_power_short', 'run.orders_cancelled',
+  'run.positions_closed',
   'run.account_shared',
 ] as const;
 export const ORDER_EVENTS = [

@@ -3,7 +3,7 @@ import { useNavigate } from 'react-router-dom';
 import { ModeBadge } from '@/components/ui/Badges';
 import { Button } from '@/components/ui/Button';
 import { LiveStartDialog } from '@/components/runs/LiveStartDialog';
-import { OpenPositionsNote, useHeldPositions } from '@/components/runs/OpenPositionsNote';
+import { ClosePositionsChoice, OpenPositionsNote, useHeldPositions } from '@/components/runs/OpenPositionsNote';
 import { RunStateBadge } from '@/components/runs/RunStateBadge';
 import { runStateBanner } from '@/components/runs/runState';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
@@ -24,6 +24,7 @@ export function RunHeader({ run }: { run: Run }) {
   const navigate = useNavigate();
   const [confirmStop, setConfirmStop] = useState(false);
   const [cancelOrders, setCancelOrders] = useState(true);
+  const [closePositions, setClosePositions] = useState(false);
   // a walk-forward fold's out-of-sample run: its window starts with bars that only feed its indicators
   const warmup = Number(run.options?.warmup ?? 0);
   const [confirmDelete, setConfirmDelete] = useState(false);
@@ -51,7 +52,7 @@ export function RunHeader({ run }: { run: Run }) {
         ) : null}
         {canStop(run) ? (
           <Button variant={trading ? 'danger' : 'default'} busy={stop.isPending} data-testid="stop-run"
-            onClick={() => (trading ? setConfirmStop(true) : stop.mutate(false))}>
+            onClick={() => (trading ? setConfirmStop(true) : stop.mutate({ cancelOrders: false }))}>
             {trading ? 'Stop' : 'Cancel backtest'}
           </Button>
         ) : null}
@@ -109,12 +110,14 @@ export function RunHeader({ run }: { run: Run }) {
         onConfirm={() => start.mutate(undefined, { onSettled: () => setConfirmStart(false) })} />
       <ConfirmDialog open={confirmStop} title={`Stop this ${run.mode} run?`} confirmLabel="Stop run" danger
         busy={stop.isPending} onCancel={() => setConfirmStop(false)}
-        onConfirm={() => stop.mutate(cancelOrders, { onSettled: () => setConfirmStop(false) })}>
+        onConfirm={() => stop.mutate({ cancelOrders, closePositions }, { onSettled: () => setConfirmStop(false) })}>
         <label className="check">
-          <input type="checkbox" checked={cancelOrders} onChange={(e) => setCancelOrders(e.target.checked)} />
+          {/* closing the positions cancels the run's orders first (the API refuses one without the other) */}
+          <input type="checkbox" checked={cancelOrders || closePositions} disabled={closePositions}
+            onChange={(e) => setCancelOrders(e.target.checked)} />
           Also cancel its open orders at the broker
         </label>
-        <OpenPositionsNote runId={run.id} />
+        <ClosePositionsChoice runId={run.id} checked={closePositions} onChange={setClosePositions} />
       </ConfirmDialog>
       <ConfirmDialog open={confirmDelete} title="Delete this run?" confirmLabel="Delete" danger busy={remove.isPending}
         onCancel={() => setConfirmDelete(false)}

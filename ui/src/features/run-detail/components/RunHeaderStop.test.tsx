@@ -32,15 +32,32 @@ function openStopDialog() {
 }
 
 describe('stop dialog of a paper run', () => {
-  beforeEach(() => get.mockReset());
+  beforeEach(() => { get.mockReset(); vi.mocked(api.post).mockReset(); });
 
   it('says plainly that the positions stay open at the broker', async () => {
     get.mockResolvedValue([position('AAPL', '105')]);
     const dialog = openStopDialog();
     const note = await within(dialog).findByTestId('stop-positions-note');
-    expect(note).toHaveTextContent('Its positions stay open at the broker: 105 AAPL — a stop cancels orders, not positions; '
-      + 'close them at the broker (the Live page lists them under the account).');
+    expect(note).toHaveTextContent('Its positions stay open at the broker: 105 AAPL — a stop cancels orders, not positions, '
+      + 'unless you close them here.');
     expect(get).toHaveBeenCalledWith('/runs/run-paper/positions', undefined, expect.anything());
+  });
+
+  it('closes the positions when asked: the note says how, the cancel box stays ticked, the stop sends both', async () => {
+    get.mockResolvedValue([position('AAPL', '105'), position('MSFT', '-50')]);
+    vi.mocked(api.post).mockResolvedValue(running);
+    const dialog = openStopDialog();
+    const cancel = within(dialog).getByRole('checkbox', { name: 'Also cancel its open orders at the broker' });
+    fireEvent.click(cancel);
+    expect(cancel).not.toBeChecked();
+    fireEvent.click(await within(dialog).findByTestId('close-positions'));
+    expect(cancel).toBeChecked();
+    expect(cancel).toBeDisabled();
+    expect(within(dialog).getByTestId('close-positions-note')).toHaveTextContent('Closes 105 AAPL, 50 MSFT short with '
+      + "one market order per symbol once its orders are cancelled, booked as this run's own orders and fills");
+    fireEvent.click(within(dialog).getByTestId('confirm-button'));
+    await vi.waitFor(() => expect(api.post).toHaveBeenCalledWith('/runs/run-paper/stop',
+      { cancel_orders: true, close_positions: true }));
   });
 
   it('says nothing about positions when the run holds none', async () => {
@@ -50,5 +67,6 @@ describe('stop dialog of a paper run', () => {
     await act(async () => { await new Promise((r) => setTimeout(r, 20)); });
     expect(within(dialog).queryByTestId('stop-positions-note')).not.toBeInTheDocument();
     expect(dialog).toHaveTextContent('Also cancel its open orders at the broker');
+    expect(within(dialog).queryByTestId('close-positions')).not.toBeInTheDocument();
   });
 });

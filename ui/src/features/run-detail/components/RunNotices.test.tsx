@@ -32,7 +32,15 @@ describe('RunNotices', () => {
       'Shares its account: this run shares the paper account (AAPL with run two)',
       "Buying power below its cash: the paper account's buying power is 90,099.04, less than this run's cash"]);
     expect(get).toHaveBeenCalledWith('/runs/r1/events', { order: 'desc', limit: 20,
-      type: 'run.account_shared,run.buying_power_short' }, expect.anything());
+      type: 'run.account_shared,run.buying_power_short,run.positions_closed' }, expect.anything());
+  });
+
+  it('says what a stop with close_positions closed, and what is still working', async () => {
+    get.mockResolvedValue([event('12', 'run.positions_closed',
+      'sold 52 AAPL, filled at 187.5; bought 10 TSLA: still working at the broker, booked when it fills')]);
+    renderNotices('paper');
+    expect(await screen.findByTestId('run-notice')).toHaveTextContent('Closed at the stop: sold 52 AAPL, filled at '
+      + '187.5; bought 10 TSLA: still working at the broker, booked when it fills');
   });
 
   it('shows nothing when the start found nothing, and asks nothing for a backtest', async () => {

@@ -4,12 +4,13 @@ import { keys } from '@/lib/api/keys';
 import type { Run, WeaverEvent } from '@/lib/api/types';
 
 /** What a paper or live run's start found that its backtest never met: another running run trading one of
- * its symbols on the same broker account, buying power below its cash. Trial 14 found these only at the
- * bottom of a 235-event log; they show under the run's header, the newest of each kind. */
-const NOTICES = ['run.account_shared', 'run.buying_power_short'] as const;
+ * its symbols on the same broker account, buying power below its cash; and what its stop closed. Trial 14
+ * found these only at the bottom of a 235-event log; they show under the run's header, the newest of each kind. */
+const NOTICES = ['run.account_shared', 'run.buying_power_short', 'run.positions_closed'] as const;
 const TITLES: Record<(typeof NOTICES)[number], string> = {
   'run.account_shared': 'Shares its account',
   'run.buying_power_short': 'Buying power below its cash',
+  'run.positions_closed': 'Closed at the stop',
 };
 
 export function RunNotices({ run }: { run: Run }) {

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Button } from '@/components/ui/Button';
 import { LiveStartDialog } from '@/components/runs/LiveStartDialog';
-import { OpenPositionsNote } from '@/components/runs/OpenPositionsNote';
+import { ClosePositionsChoice } from '@/components/runs/OpenPositionsNote';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { canStart, canStop, useRunActions } from '@/lib/api/runs';
 import type { Run } from '@/lib/api/types';
@@ -10,6 +10,7 @@ import type { Run } from '@/lib/api/types';
 export function RunActions({ run }: { run: Run }) {
   const { start, stop } = useRunActions(run.id);
   const [confirm, setConfirm] = useState(false);
+  const [closePositions, setClosePositions] = useState(false);
   const [confirmStart, setConfirmStart] = useState(false);
   const trading = run.mode !== 'backtest';
   const live = run.mode === 'live';
@@ -21,14 +22,14 @@ export function RunActions({ run }: { run: Run }) {
       ) : null}
       {canStop(run) ? (
         <Button size="sm" variant={trading ? 'danger' : 'default'} busy={stop.isPending} data-testid="row-stop"
-          onClick={() => (trading ? setConfirm(true) : stop.mutate(false))}>{trading ? 'Stop' : 'Cancel'}</Button>
+          onClick={() => (trading ? setConfirm(true) : stop.mutate({ cancelOrders: false }))}>{trading ? 'Stop' : 'Cancel'}</Button>
       ) : null}
       {start.error || stop.error ? <span className="neg" title={(start.error ?? stop.error)?.message}>!</span> : null}
       <ConfirmDialog open={confirm} title={`Stop ${run.mode} run?`} confirmLabel="Stop and cancel its orders" danger
         busy={stop.isPending} onCancel={() => setConfirm(false)}
-        onConfirm={() => stop.mutate(true, { onSettled: () => setConfirm(false) })}>
+        onConfirm={() => stop.mutate({ cancelOrders: true, closePositions }, { onSettled: () => setConfirm(false) })}>
         <p className="muted">The run stops ticking and its open orders are cancelled at the broker.</p>
-        <OpenPositionsNote runId={run.id} />
+        <ClosePositionsChoice runId={run.id} checked={closePositions} onChange={setClosePositions} />
       </ConfirmDialog>
       <LiveStartDialog run={run} open={confirmStart} busy={start.isPending} onCancel={() => setConfirmStart(false)}
         onConfirm={() => start.mutate(undefined, { onSettled: () => setConfirmStart(false) })} />

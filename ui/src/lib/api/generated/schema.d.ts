@@ -495,7 +495,9 @@ export interface paths {
          *         are cancelled at the broker, so none keeps filling after the stop; send `{"cancel_orders": false}`
          *         to leave them working there. The body may be left out (the defaults apply). The stop is done by
          *         the live worker: the `run.orders_cancelled` event, just before `run.stopped`, lists the client
-         *         order ids cancelled and those left open.
+         *         order ids cancelled and those left open. `{"close_positions": true}` then closes what the run holds,
+         *         one market order per symbol booked as the run's own (`run.positions_closed` says what each became);
+         *         without it the positions stay open at the broker.
          */
         post: operations["post_api_v1_runs_run_id_stop"];
         delete?: never;
@@ -2369,6 +2371,12 @@ export interface components {
              * @default true
              */
             cancel_orders?: boolean;
+            /**
+             * Close Positions
+             * @description Paper/live: then close what the run holds with one market order per symbol, booked as the run's own orders (the `run.positions_closed` event says what each became). By default a stop leaves the positions held at the broker. Needs `cancel_orders`
+             * @default false
+             */
+            close_positions?: boolean;
         };
         /** SeriesOut */
         SeriesOut: {

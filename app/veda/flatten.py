@@ -1,0 +1,94 @@
+"""Stop and close: a stopped paper or live run's positions closed at market, as its own orders.
+
+Stopping a run leaves what it holds at the broker unless the user asks `close_positions`. Then, once
+the run's open orders are cancelled, each symbol the run holds (its own book, never the rest of a
+shared account) gets one reduce-only market order for the whole position, recorded before it is sent
+(`LiveGateway.record_closes`) and booked like any of the run's orders, so the run's fills, cash and
+final equity include the close.
+
+The stop waits a few seconds for the fills. An order still working then (a stock market that is
+closed, say) is left at the broker and named in `run.positions_closed`; its fill is booked when the
+trade-updates stream brings it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from app.veda.closing import until_final
+from app.veda.executions import read
+from app.veda.gateway import LiveGateway
+from app.veda.statuses import OPEN, weaver_status
+from app.walle.models import Order
+
+log = logging.getLogger(__name__)
+FILL_POLLS = 20  # asks for the closes' fills before the stop goes on without them
+FILL_WAIT = 0.25  # seconds between asks: a market order fills on the exchange's next quote or bar
+
+
+@dataclass(frozen=True)
+class Closed:
+    """One close the stop sent, as booked once the wait was over (the `run.positions_closed` payload)."""
+
+    client_order_id: str
+    symbol: str
+    side: str
+    qty: str
+    status: str
+    filled_qty: str
+    filled_avg_price: str | None
+    reason: str | None
+
+    @classmethod
+    def of(cls, order: Order) -> Closed:
+        price = order.filled_avg_price
+        return cls(order.client_order_id, order.symbol, order.side, _text(order.qty), order.status,
+                   _text(order.filled_qty), None if price is None else _text(price), order.reject_reason)
+
+
+def close_positions(gateway: LiveGateway, stop_ns: int, pause: Callable[[float], None] = time.sleep) -> list[Closed]:
+    """Send a close for every position the run holds, wait for their fills, book them; what each became."""
+    order_ids = gateway.record_closes(stop_ns)
+    if not order_ids:
+        return []
+    answers = gateway.dispatch()
+    working = [a.snapshot.client_order_id for a in answers
+               if a.snapshot is not None and weaver_status(a.snapshot.status) in OPEN]
+    if working:
+        final, still = until_final(gateway.broker, working, lambda _: pause(FILL_WAIT), FILL_POLLS,
+                                   "see whether it filled")
+        answers = [replace(a, snapshot=final.get(a.snapshot.client_order_id, a.snapshot))
+                   if a.snapshot is not None else a for a in answers]
+        for cid in still:
+            log.warning("run %s: close %s is still working at the broker after the stop's wait", gateway.run_id, cid)
+    exact = gateway.wants_exact(answers)
+    if exact:  # each fill at its own execution's price, as a tick books them
+        gateway.executions = read(gateway.broker, exact) or {}
+    gateway.settle_alone(answers)
+    with gateway.uow() as uow:
+        orders = [uow.session.get(Order, order_id) for order_id in order_ids]
+        return [Closed.of(order) for order in orders if order is not None]
+
+
+def closed_text(closes: list[Closed]) -> str:
+    """What the closes became, in a line: "sold 52 AAPL, filled at 187.5; bought 10 TSLA, still working at
+    the broker (booked when it fills)"."""
+    parts = []
+    for c in closes:
+        did = f"{'sold' if c.side == 'sell' else 'bought'} {c.qty} {c.symbol}"
+        if c.status == "filled":
+            parts.append(f"{did}, filled at {c.filled_avg_price}")
+        elif c.status in OPEN:
+            part = f" ({c.filled_qty} filled so far)" if c.filled_qty != "0" else ""
+            parts.append(f"{did}: still working at the broker{part}, booked when it fills")
+        else:
+            parts.append(f"{did}: {c.status}" + (f" ({c.reason})" if c.reason else ""))
+    return "; ".join(parts) if parts else "the run held nothing to close"
+
+
+def _text(value: Decimal | None) -> str:
+    return format(value.normalize(), "f") if value else "0"

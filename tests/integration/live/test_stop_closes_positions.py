@@ -1,0 +1,193 @@
+"""Stop and close (`close_positions`): what a paper run holds is closed at market at its stop, one order per
+symbol booked as the run's own, so the run ends flat at the broker and in its records, its final equity is
+its cash, and `run.positions_closed` says what each close became. Without it the positions stay open.
+
+A paper trader had no way to flatten a stopped run from Weaver: its shares stayed at the broker, owned by a
+run that no longer traded, and the run could only be deleted with `force`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import requests
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from app.bootstrap import Container
+from app.events.commands import StopRun
+from app.events.reader import read_events
+from app.exchange import ExchangeConfig, ExchangeServer, SymbolConfig
+from app.glados.app import create_app
+from app.services.drift import drift_report
+from app.services.drift_notes import STOP_CLOSE_NOTE
+from app.walle.models import EquityPoint, Fill, Order, Position, Run, RunMetric
+from tests.conftest import TEST_TOKEN
+from tests.integration.api.conftest import issued
+from tests.integration.conftest import weaver
+from tests.integration.foundation.factories import make_run
+from tests.integration.live.conftest import PAPER, last_closed_bar, running_run, trading_client, worker_stops
+from workers.runtime import Runtime
+
+RESTING = "tests.fixtures.strategies:RestingLimit"
+SHORT = "tests.fixtures.strategies:ShortOnce"
+
+
+@pytest.fixture
+def exchange() -> Iterator[ExchangeServer]:
+    """The live tests' exchange, its paper account a margin one (the short case sells short)."""
+    config = ExchangeConfig(symbols=(SymbolConfig("AAPL", 190.0, volatility=0.8),),
+                            accounts=(replace(PAPER, shorting=True),), seed=5, bar_seconds=1, tick_seconds=0.01)
+    with ExchangeServer(config) as server:
+        yield server
+
+
+@pytest.fixture
+def client(pg: Container) -> Iterator[FlaskClient]:
+    app = create_app({"SETTINGS": pg.settings, "CONTAINER": pg})
+    test_client = app.test_client()
+    test_client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {TEST_TOKEN}"
+    yield test_client
+    app.extensions["weaver"].broadcaster.stop()
+
+
+def _holding_one_share(pg: Container, exchange: ExchangeServer, live_runtime: Runtime) -> tuple[str, Decimal]:
+    """A paper run whose resting buy limit the exchange filled: it holds 1 AAPL, bought at the returned price."""
+    run_id = running_run(pg, strategy=RESTING, params={})
+    live_runtime.live.handle("tick", run_id, bar_ts=last_closed_bar().isoformat())
+    with pg.read_session() as session:
+        order = session.scalars(select(Order).where(Order.run_id == run_id)).one()
+    filled = requests.post(f"{exchange.url}/_exchange/orders/{order.broker_order_id}/fill",
+                           json={"price": str(order.limit_price)},
+                           headers={"X-Exchange-Admin-Token": exchange.admin_token}, timeout=10)
+    assert filled.status_code == 200, filled.text
+    return run_id, Decimal(str(order.limit_price))
+
+
+def _stop(pg: Container, client: FlaskClient, live_runtime: Runtime, run_id: str, body: dict[str, Any]) -> list[dict]:
+    """POST the stop, let the live worker carry out the command it issued; the `run.positions_closed` payloads."""
+    answer = client.post(f"/api/v1/runs/{run_id}/stop", json=body)
+    assert answer.status_code == 202, answer.get_json()
+    command = [c for c in issued(pg) if isinstance(c, StopRun) and c.run_id == run_id][-1]
+    live_runtime.live.handle("stop", run_id, cancel_orders=command.cancel_orders,
+                             close_positions=command.close_positions)
+    with pg.read_session() as session:
+        assert session.get(Run, run_id).status == "stopped"
+        return [e.payload for e in read_events(session, 0, run_id=run_id, limit=1000)
+                if e.type == "run.positions_closed"]
+
+
+def _exchange_holds(exchange: ExchangeServer, symbol: str) -> Decimal:
+    positions = trading_client(exchange, PAPER).get_all_positions()
+    return sum((Decimal(p.qty) for p in positions if p.symbol == symbol), Decimal(0))
+
+
+def test_stop_with_close_positions_sells_what_the_run_holds_and_books_it(
+    pg: Container, exchange: ExchangeServer, live_runtime: Runtime, client: FlaskClient
+) -> None:
+    run_id, bought = _holding_one_share(pg, exchange, live_runtime)
+    assert _exchange_holds(exchange, "AAPL") == 1
+
+    told = _stop(pg, client, live_runtime, run_id, {"close_positions": True})
+
+    with pg.read_session() as session:
+        close = session.scalars(select(Order).where(Order.run_id == run_id, Order.side == "sell")).one()
+        fill = session.scalars(select(Fill).where(Fill.order_id == close.id)).one()
+        held = session.scalars(select(Position).where(Position.run_id == run_id)).one()
+        last = session.scalars(select(EquityPoint).where(EquityPoint.run_id == run_id)
+                               .order_by(EquityPoint.ts.desc())).first()
+        final = session.get(RunMetric, (run_id, "final_equity"))
+    assert close.client_order_id.endswith("-stop") and close.type == "market" and close.bar_ts is None
+    assert (close.status, close.qty, close.filled_qty) == ("filled", 1, 1)
+    assert fill.qty == 1 and fill.price == close.filled_avg_price
+    assert held.qty == 0 and held.realized_pl == fill.price - bought
+    cash = Decimal("100000") - bought + fill.price  # no fees on the paper account's stock trades
+    assert (last.cash, last.equity) == (cash, cash)
+    assert Decimal(str(final.value)) == cash
+    assert _exchange_holds(exchange, "AAPL") == 0
+    price = format(fill.price.normalize(), "f")
+    assert told == [{"run_id": run_id, "detail": f"sold 1 AAPL, filled at {price}", "orders": [{
+        "client_order_id": close.client_order_id, "symbol": "AAPL", "side": "sell", "qty": "1", "status": "filled",
+        "filled_qty": "1", "filled_avg_price": price}]}]  # (a thin payload leaves out what is None)
+
+
+def test_the_drift_report_says_the_close_came_from_the_stop(
+    pg: Container, exchange: ExchangeServer, live_runtime: Runtime, client: FlaskClient
+) -> None:
+    run_id, _ = _holding_one_share(pg, exchange, live_runtime)
+    _stop(pg, client, live_runtime, run_id, {"close_positions": True})
+
+    with pg.read_session() as session:
+        report = drift_report(session, run_id)
+    closes = [row for row in report.rows if row.live is not None and row.live.client_order_id.endswith("-stop")]
+    assert [(row.status, row.side, row.note) for row in closes] == [("only_live", "sell", STOP_CLOSE_NOTE)]
+
+
+def test_a_short_is_bought_back(
+    pg: Container, exchange: ExchangeServer, live_runtime: Runtime, client: FlaskClient
+) -> None:
+    run_id = running_run(pg, strategy=SHORT, params={"size": 2}, options={"allow_short": True})
+    live_runtime.live.handle("tick", run_id, bar_ts=last_closed_bar().isoformat())
+    with pg.read_session() as session:
+        sold = session.scalars(select(Order).where(Order.run_id == run_id)).one()
+    assert (sold.side, sold.qty) == ("sell", 2) and sold.status in ("accepted", "filled"), sold.reject_reason
+
+    told = _stop(pg, client, live_runtime, run_id, {"close_positions": True})
+
+    assert [(o["side"], o["qty"], o["status"]) for o in told[0]["orders"]] == [("buy", "2", "filled")]
+    with pg.read_session() as session:
+        assert session.scalars(select(Position.qty).where(Position.run_id == run_id)).one() == 0
+    assert _exchange_holds(exchange, "AAPL") == 0
+
+
+def test_a_plain_stop_leaves_the_position_and_closes_nothing(
+    pg: Container, exchange: ExchangeServer, live_runtime: Runtime, client: FlaskClient
+) -> None:
+    run_id, _ = _holding_one_share(pg, exchange, live_runtime)
+
+    assert _stop(pg, client, live_runtime, run_id, {}) == []
+
+    with pg.read_session() as session:
+        assert session.scalars(select(Order).where(Order.run_id == run_id, Order.side == "sell")).all() == []
+    assert _exchange_holds(exchange, "AAPL") == 1
+
+
+def test_close_positions_without_cancelling_orders_or_on_a_backtest_is_a_422(
+    pg: Container, client: FlaskClient
+) -> None:
+    run_id = running_run(pg, strategy=RESTING, params={})
+
+    both = client.post(f"/api/v1/runs/{run_id}/stop", json={"close_positions": True, "cancel_orders": False})
+
+    assert both.status_code == 422
+    assert both.get_json()["code"] == "validation_failed" and "leave cancel_orders true" in both.get_json()["message"]
+    with pg.read_session() as session:
+        assert session.get(Run, run_id).status == "running"  # nothing was stopped
+    with pg.uow() as uow:
+        backtest = uow.runs.add(make_run(mode="backtest", timeframe="1Day")).id
+        uow.commit()
+    refused = client.post(f"/api/v1/runs/{backtest}/stop", json={"close_positions": True})
+    assert refused.status_code == 422
+    assert refused.get_json()["details"]["fields"] == {
+        "close_positions": "a backtest holds nothing at a broker (paper and live runs only); stopping a backtest "
+                           "cancels it"}
+
+
+def test_weaver_runs_stop_close_positions_says_what_the_closes_became(
+    pg: Container, exchange: ExchangeServer, live_runtime: Runtime, cli_env: dict[str, str]
+) -> None:
+    run_id, _ = _holding_one_share(pg, exchange, live_runtime)
+    worker = worker_stops(pg, live_runtime, run_id)
+
+    done = weaver("runs", "stop", run_id[:8], "--close-positions", "--wait", "60", env=cli_env, timeout=120)
+    worker.join(10)
+
+    assert done.returncode == 0, done.stderr
+    assert "cancels its open orders, then closes its positions at market" in done.stdout
+    assert "closed its positions: sold 1 AAPL, filled at " in done.stdout, done.stdout
+    assert "still held" not in done.stdout
+    refused = weaver("runs", "stop", run_id[:8], "--close-positions", "--keep-orders", env=cli_env)
+    assert refused.returncode == 2 and "cannot be given with --keep-orders" in refused.stderr
