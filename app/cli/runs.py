@@ -278,7 +278,58 @@ def stop(run_id: str, keep_orders: bool, close_positions: bool, wait_seconds: fl
     if held:  # trial 14: an order that filled while the run stopped left 52 shares held, and nothing said so
         click.echo(f"still held at the broker: {', '.join(held)} (" + (
             "a close still working is booked when it fills)" if close_positions else
-            "a stop cancels orders, not positions, unless given --close-positions; close them at the broker)"))
+            "a stop cancels orders, not positions, unless given --close-positions; close them with "
+            f"`weaver runs close-positions {run_id[:SHORT]}`)"))
+
+
+@runs.command("close-positions")
+@click.argument("run_id")
+@click.option("--wait", "wait_seconds", type=click.FloatRange(min=0), default=15.0, show_default=True,
+              help="Seconds to wait for the live worker to say what became of the closes (0: do not wait).")
+def close_positions(run_id: str, wait_seconds: float) -> None:
+    """Close a stopped paper or live run's positions at market, booked as the run's own orders, as
+    POST /runs/{id}/close-positions."""
+    container = _container()
+    try:
+        run_id = _run_id(container, run_id)
+        with container.read_session() as session:
+            before = _last_event_seq(session, run_id)
+        try:
+            RunService(container.uow).close_positions(run_id)
+        except (NotFound, Conflict) as exc:
+            fail(getattr(exc, "message", str(exc)), 2)
+        click.echo(f"run {run_id}: the live worker closes {', '.join(_held(container, run_id))} at market")
+        told = _wait_for_closes(container, run_id, before, wait_seconds)
+        held = _held(container, run_id) if told is not None else []
+    finally:
+        container.close()
+    if told is None:
+        if wait_seconds > 0:
+            click.echo(f"no answer after {wait_seconds:g} s: is the live worker running? (`weaver runs show "
+                       f"{run_id[:SHORT]}` lists the run's orders)", err=True)
+        return
+    click.echo(f"closed: {told}")
+    if held:
+        click.echo(f"still held at the broker: {', '.join(held)} (a close still working is booked when it fills)")
+
+
+def _last_event_seq(session: Any, run_id: str) -> int:
+    newest = read_events(session, 0, run_id=run_id, limit=1, newest_first=True)
+    return (newest[0].seq or 0) if newest else 0
+
+
+def _wait_for_closes(container: Container, run_id: str, after: int, seconds: float) -> str | None:
+    """The detail of the `run.positions_closed` event newer than `after`, or None when none came in time."""
+    deadline = time.monotonic() + seconds
+    while True:
+        with container.read_session() as session:
+            found = [e.payload.get("detail", "") for e in read_events(session, after, run_id=run_id, limit=1000)
+                     if e.type == "run.positions_closed"]
+        if found:
+            return found[-1]
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(0.2)
 
 
 def _held(container: Container, run_id: str) -> list[str]:

@@ -105,6 +105,15 @@ class StopRun(Command):
 
 
 @dataclass(frozen=True)
+class ClosePositions(Command):
+    """A stopped paper or live run's positions closed at market (POST /runs/{id}/close-positions): recorded,
+    so a redelivery sends no second close."""
+
+    name: ClassVar[str] = "close_positions"
+    run_id: str
+
+
+@dataclass(frozen=True)
 class KillSwitch(Command):
     """Cancels every open order on every account: only the record can tell a redelivery."""
 
@@ -129,8 +138,8 @@ class ApplyTradeUpdate(Command):
 
 
 COMMANDS: dict[str, type[Command]] = {cls.type(): cls for cls in (
-    StartBacktest, StartBacktests, CreateSweepCells, StartLive, TickLive, TickBar, StopRun, KillSwitch, RefreshAccount,
-    ApplyTradeUpdate)}
+    StartBacktest, StartBacktests, CreateSweepCells, StartLive, TickLive, TickBar, StopRun, ClosePositions, KillSwitch,
+    RefreshAccount, ApplyTradeUpdate)}
 
 
 class _Payload(BaseModel):

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.events.commands import (
     ApplyTradeUpdate,
+    ClosePositions,
     Command,
     CreateSweepCells,
     KillSwitch,
@@ -64,6 +65,7 @@ class CommandHandlers:
             TickBar: lambda c: live().handle("tick_bar", bar_ts=c.bar_ts, run_ids=list(c.run_ids)),
             StopRun: lambda c: live().handle("stop", c.run_id, cancel_orders=c.cancel_orders,
                                                      close_positions=c.close_positions),
+            ClosePositions: lambda c: live().handle("close_positions", c.run_id),
             KillSwitch: lambda c: live().handle("kill"),
             RefreshAccount: lambda c: live().handle("refresh", kind=c.kind),
             ApplyTradeUpdate: lambda c: live().handle("update", order=c.order),

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from app.clock.system import Clock, SystemClock
 from app.clock.timeframes import parse_timeframe
-from app.events.commands import Command, StartBacktest, StartLive, StopRun, issue
+from app.events.commands import ClosePositions, Command, StartBacktest, StartLive, StopRun, issue
 from app.events.types import RUN_STATUS_EVENTS
 from app.marvin.shorting import SHORT_PARAMETER, shorting_refused
 from app.services import idempotency, lifecycle, strategies
@@ -178,6 +178,22 @@ class RunService:
             uow.commit()
         return run
 
+    def close_positions(self, run_id: str) -> Run:
+        """A stopped paper or live run's positions closed at market by the live worker (ClosePositions): one
+        order per symbol, booked as the run's own; `run.positions_closed` says what each became."""
+        with self.uow() as uow:
+            run = self._get(uow, run_id, for_update=True)
+            if run.mode == "backtest":
+                raise Conflict(f"run {run_id} is a backtest: it holds nothing at a broker", {"mode": run.mode})
+            if run.status not in ("stopped", "error"):
+                raise Conflict(f"run {run_id} is {run.status}: a running run's positions are the strategy's; stop "
+                               "it with close_positions to close them as it stops", {"status": run.status})
+            if not still_held(uow, run_id):
+                raise Conflict(f"run {run_id} holds nothing: there is nothing to close", {"positions": []})
+            issue(uow.outbox, ClosePositions(run.id))
+            uow.commit()
+        return run
+
     def delete(self, run_id: str, *, force: bool = False) -> None:
         with self.uow() as uow:
             run = self._get(uow, run_id, for_update=True)
@@ -191,8 +207,8 @@ class RunService:
                 if held:  # trial 19: a 204, then "position TSLA mismatch" in the log at every start
                     raise Conflict(
                         f"run {run_id} still holds {held_words(held)} at the {run.mode} broker: deleted, it would "
-                        "leave them there owned by no run. Close them at the broker first, or delete with "
-                        "force=true to leave them anyway",
+                        "leave them there owned by no run. Close them first "
+                        f"(POST /api/v1/runs/{run_id}/close-positions), or delete with force=true to leave them anyway",
                         {"positions": [{"symbol": symbol, "qty": quantity_text(qty)} for symbol, qty in held]},
                     )
             owner = self._walkforward_of(uow, run)

@@ -132,6 +132,27 @@ class Control:
                 transition(uow, run, "stopped", at=self.desk.clock.now())
                 uow.commit()
 
+    def close_positions(self, run_id: str, **_: Any) -> None:
+        """A stopped run's positions closed at market (POST /runs/{id}/close-positions): its open orders are
+        brought up to date first (one may have filled since the stop), the closes booked as its own, its last
+        equity point restated, and `run.positions_closed` says what each became. The run stays stopped."""
+        with self.desk.uow() as uow:
+            run = uow.runs.get(run_id)
+            if run is None or run.status not in ("stopped", "error"):
+                return
+            broker = self.desk.brokers.get(run.mode)
+        if broker is None:
+            closes = {"run_id": run_id, "orders": [], "detail": f"could not close its positions: no {run.mode} "
+                      "account is configured"}
+        else:
+            self.desk.gateway(run_id, broker).sync_open_orders()
+            closes = self._close_positions(run_id, broker)
+            self._mark_final([run_id])
+        self.desk.forget(run_id)
+        with self.desk.uow() as uow:
+            uow.outbox.emit("run.positions_closed", closes, run_id=run_id)
+            uow.commit()
+
     def _close_positions(self, run_id: str, broker: Broker) -> dict[str, Any]:
         """Close what the run holds (app/veda/flatten.py): the `run.positions_closed` payload. A failure is
         said there and logged, and the stop goes on."""

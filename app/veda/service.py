@@ -27,7 +27,7 @@ class LiveService:
         self.control = Control(self.desk)
         self.handlers: dict[str, Callable[..., Any]] = {
             "start": self.control.start, "tick": self.ticker.tick, "tick_bar": self.ticker.tick_bar,
-            "stop": self.control.stop,
+            "stop": self.control.stop, "close_positions": self.control.close_positions,
             "kill": self.control.kill, "update": self.control.update, "refresh": self.control.refresh,
         }
 

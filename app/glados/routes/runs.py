@@ -1,4 +1,4 @@
-"""The runs resource: create, list, read, start, stop, delete."""
+"""The runs resource: create, list, read, start, stop, close positions, delete."""
 
 from __future__ import annotations
 
@@ -88,6 +88,17 @@ def stop_run(run_id: str, body: RunStop) -> RunOut:
     one market order per symbol booked as the run's own (`run.positions_closed` says what each became);
     without it the positions stay open at the broker."""
     services().runs.stop(run_id, body)
+    return run_out(run_id)
+
+
+@endpoint(bp, "/<run_id>/close-positions", "POST", summary="Close a stopped paper or live run's positions at market",
+          response=RunOut, status=202, errors=(409,))
+def close_positions(run_id: str) -> RunOut:
+    """One market order per symbol the run holds, sent by the live worker and booked as the run's own orders
+    and fills (its cash and final equity include them); the run stays stopped. The `run.positions_closed`
+    event says what each close became (filled, or still working at the broker: a closed market, say). A 409
+    while the run is running (stop it with `close_positions`), for a backtest, or when it holds nothing."""
+    services().runs.close_positions(run_id)
     return run_out(run_id)
 
 

@@ -31,8 +31,8 @@ def test_a_stopped_paper_run_holding_positions_is_kept_unless_forced(pg: Contain
     body = refused.get_json()
     assert body["code"] == "conflict"
     assert body["message"] == (f"run {run_id} still holds 50 MSFT short, 8 TSLA at the paper broker: deleted, it "
-                               "would leave them there owned by no run. Close them at the broker first, or delete "
-                               "with force=true to leave them anyway")
+                               f"would leave them there owned by no run. Close them first (POST /api/v1/runs/{run_id}/"
+                               "close-positions), or delete with force=true to leave them anyway")
     assert body["details"]["positions"] == [{"symbol": "MSFT", "qty": "-50"}, {"symbol": "TSLA", "qty": "8"}]
     assert client.get(f"/api/v1/runs/{run_id}").status_code == 200  # nothing lost
     assert client.delete(f"/api/v1/runs/{run_id}?force=true").status_code == 204

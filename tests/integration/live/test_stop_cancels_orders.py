@@ -173,5 +173,6 @@ def test_weaver_runs_stop_says_what_the_run_still_holds_at_the_broker(
     worker.join(10)
     assert done.returncode == 0, done.stderr
     assert "stopped; cancelled 0 open order(s)" in done.stdout
-    assert ("still held at the broker: AAPL 1 (a stop cancels orders, not positions, unless given "
-            "--close-positions; close them at the broker)" in done.stdout), done.stdout
+    said = ("still held at the broker: AAPL 1 (a stop cancels orders, not positions, unless given --close-positions; "
+            f"close them with `weaver runs close-positions {run_id[:8]}`)")
+    assert said in done.stdout, done.stdout

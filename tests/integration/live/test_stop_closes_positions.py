@@ -3,10 +3,13 @@ symbol booked as the run's own, so the run ends flat at the broker and in its re
 its cash, and `run.positions_closed` says what each close became. Without it the positions stay open.
 
 A paper trader had no way to flatten a stopped run from Weaver: its shares stayed at the broker, owned by a
-run that no longer traded, and the run could only be deleted with `force`."""
+run that no longer traded, and the run could only be deleted with `force`. A run stopped holding can now be
+closed afterwards too (POST /runs/{id}/close-positions, `weaver runs close-positions`)."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from decimal import Decimal
@@ -18,7 +21,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.bootstrap import Container
-from app.events.commands import StopRun
+from app.events.commands import ClosePositions, StopRun
 from app.events.reader import read_events
 from app.exchange import ExchangeConfig, ExchangeServer, SymbolConfig
 from app.glados.app import create_app
@@ -191,3 +194,82 @@ def test_weaver_runs_stop_close_positions_says_what_the_closes_became(
     assert "still held" not in done.stdout
     refused = weaver("runs", "stop", run_id[:8], "--close-positions", "--keep-orders", env=cli_env)
     assert refused.returncode == 2 and "cannot be given with --keep-orders" in refused.stderr
+
+
+def _close_after_stop(pg: Container, client: FlaskClient, live_runtime: Runtime, run_id: str) -> list[dict]:
+    """POST close-positions on a stopped run, let the live worker carry out the command; the payloads."""
+    answer = client.post(f"/api/v1/runs/{run_id}/close-positions")
+    assert answer.status_code == 202, answer.get_json()
+    assert answer.get_json()["status"] == "stopped"
+    command = [c for c in issued(pg) if isinstance(c, ClosePositions) and c.run_id == run_id][-1]
+    live_runtime.live.handle("close_positions", command.run_id)
+    with pg.read_session() as session:
+        assert session.get(Run, run_id).status == "stopped"
+        return [e.payload for e in read_events(session, 0, run_id=run_id, limit=1000)
+                if e.type == "run.positions_closed"]
+
+
+def test_a_stopped_run_still_holding_is_closed_afterwards_and_then_deletes_without_force(
+    pg: Container, exchange: ExchangeServer, live_runtime: Runtime, client: FlaskClient
+) -> None:
+    run_id, bought = _holding_one_share(pg, exchange, live_runtime)
+    assert _stop(pg, client, live_runtime, run_id, {}) == []  # stopped, still holding 1 AAPL
+    assert client.delete(f"/api/v1/runs/{run_id}").status_code == 409
+
+    told = _close_after_stop(pg, client, live_runtime, run_id)
+
+    assert [(o["side"], o["qty"], o["status"]) for o in told[0]["orders"]] == [("sell", "1", "filled")]
+    assert told[0]["detail"].startswith("sold 1 AAPL, filled at ")
+    with pg.read_session() as session:
+        held = session.scalars(select(Position).where(Position.run_id == run_id)).one()
+        last = session.scalars(select(EquityPoint).where(EquityPoint.run_id == run_id)
+                               .order_by(EquityPoint.ts.desc())).first()
+    sold_at = Decimal(told[0]["orders"][0]["filled_avg_price"])
+    cash = Decimal("100000") - bought + sold_at
+    assert held.qty == 0 and (last.cash, last.equity) == (cash, cash)
+    assert _exchange_holds(exchange, "AAPL") == 0
+    again = client.post(f"/api/v1/runs/{run_id}/close-positions")  # flat now: nothing to close
+    assert again.status_code == 409 and again.get_json()["message"] == (
+        f"run {run_id} holds nothing: there is nothing to close")
+    assert client.delete(f"/api/v1/runs/{run_id}").status_code == 204
+
+
+def test_close_positions_of_a_running_run_is_a_409_that_says_to_stop_it(
+    pg: Container, exchange: ExchangeServer, live_runtime: Runtime, client: FlaskClient
+) -> None:
+    run_id, _ = _holding_one_share(pg, exchange, live_runtime)
+
+    refused = client.post(f"/api/v1/runs/{run_id}/close-positions")
+
+    assert refused.status_code == 409
+    assert refused.get_json()["message"] == (f"run {run_id} is running: a running run's positions are the "
+                                             "strategy's; stop it with close_positions to close them as it stops")
+    assert [c for c in issued(pg) if isinstance(c, ClosePositions)] == []
+    assert client.post("/api/v1/runs/no-such-run/close-positions").status_code == 404
+
+
+def test_weaver_runs_close_positions_says_what_the_closes_became(
+    pg: Container, exchange: ExchangeServer, live_runtime: Runtime, client: FlaskClient, cli_env: dict[str, str]
+) -> None:
+    run_id, _ = _holding_one_share(pg, exchange, live_runtime)
+    _stop(pg, client, live_runtime, run_id, {})
+
+    def work() -> None:  # the live worker's part, as when the relay delivers the command
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if any(isinstance(c, ClosePositions) and c.run_id == run_id for c in issued(pg)):
+                live_runtime.live.handle("close_positions", run_id)
+                return
+            time.sleep(0.1)
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    done = weaver("runs", "close-positions", run_id[:8], "--wait", "60", env=cli_env, timeout=120)
+    worker.join(10)
+
+    assert done.returncode == 0, done.stderr
+    assert f"run {run_id}: the live worker closes AAPL 1 at market" in done.stdout
+    assert "closed: sold 1 AAPL, filled at " in done.stdout, done.stdout
+    assert "still held" not in done.stdout
+    flat = weaver("runs", "close-positions", run_id[:8], env=cli_env)
+    assert flat.returncode == 2 and "holds nothing: there is nothing to close" in flat.stderr

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
 import { api } from '@/lib/api/client';
 import { keys } from '@/lib/api/keys';
 import { sign } from '@/lib/decimal';
@@ -28,23 +29,25 @@ const SAID = {
     + 'here.'],
   close: ['Closes ', ' with one market order per symbol once its orders are cancelled, booked as this run\'s own '
     + 'orders and fills; the stop waits a few seconds for the fills.'],
-  stopped: ['This run stopped holding ', ' at the broker: they are still open there. Close them at the broker (the '
-    + 'Live page lists them under the account).'],
-  delete: ['It still holds ', ' at the broker: deleting the run leaves them there, owned by no run. Close them at the '
-    + 'broker first (the Live page lists them under the account).'],
+  stopped: ['This run stopped holding ', ' at the broker: they are still open there. Close them at market here (one '
+    + 'order per symbol, booked as this run\'s own), or at the broker.'],
+  delete: ['It still holds ', ' at the broker: deleting the run leaves them there, owned by no run. Close them first '
+    + '(Close positions, on this page).'],
 } as const;
 
 /**
  * A stop closes a paper or live run's positions only when asked: say what it holds, when stopping it
  * (and what closing would do), on its page once stopped, and when deleting it.
  */
-export function OpenPositionsNote({ runId, when = 'stop' }: { runId: string; when?: keyof typeof SAID }) {
+export function OpenPositionsNote({ runId, when = 'stop', action }: {
+  runId: string; when?: keyof typeof SAID; action?: ReactNode;
+}) {
   const held = useHeldPositions(runId);
   if (!held) return null;
   const [before, after] = SAID[when];
   return (
     <p className="banner warn" role="note" data-testid={`${when}-positions-note`} style={{ margin: 0 }}>
-      {before}<strong className="mono">{held}</strong>{after}
+      {before}<strong className="mono">{held}</strong>{after}{action ? <> {action}</> : null}
     </p>
   );
 }

@@ -26,6 +26,11 @@ export function useRunActions(runId: string) {
       closePositions ? { cancel_orders: true, close_positions: true } : { cancel_orders: cancelOrders }),
     onSuccess: settle,
   });
+  // a stopped paper or live run's positions, closed at market by the live worker (booked as the run's own)
+  const closePositions = useMutation({
+    mutationFn: () => api.post<Run>(`/runs/${runId}/close-positions`),
+    onSuccess: settle,
+  });
   const remove = useMutation({
     // `force`: the user was shown the positions the run still holds (a paper or live run's delete is a 409 otherwise)
     mutationFn: (force: boolean = false) => api.delete(`/runs/${runId}${force ? '?force=true' : ''}`),
@@ -34,7 +39,7 @@ export function useRunActions(runId: string) {
       void queryClient.invalidateQueries({ queryKey: keys.runs.all });
     },
   });
-  return { start, stop, remove };
+  return { start, stop, closePositions, remove };
 }
 
 /** The buttons follow the server's view of the run (`state`, app/services/run_state.py), nothing else. */

@@ -20,7 +20,7 @@ const COST_MODELS = 'A paper or live run pays what its broker charges and fills 
   + 'slippage models apply only to the backtest side of "Live vs backtest".';
 
 export function RunHeader({ run }: { run: Run }) {
-  const { start, stop, remove } = useRunActions(run.id);
+  const { start, stop, closePositions: closeHeld, remove } = useRunActions(run.id);
   const navigate = useNavigate();
   const [confirmStop, setConfirmStop] = useState(false);
   const [cancelOrders, setCancelOrders] = useState(true);
@@ -28,6 +28,7 @@ export function RunHeader({ run }: { run: Run }) {
   // a walk-forward fold's out-of-sample run: its window starts with bars that only feed its indicators
   const warmup = Number(run.options?.warmup ?? 0);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [confirmClose, setConfirmClose] = useState(false);
   const [confirmStart, setConfirmStart] = useState(false);
   const trading = run.mode !== 'backtest';
   const live = run.mode === 'live';
@@ -103,8 +104,12 @@ export function RunHeader({ run }: { run: Run }) {
             <span className="mono" style={{ whiteSpace: 'pre-wrap' }}>{banner.message}</span>
           </div>
         ) : null}
-        {trading && finished ? <OpenPositionsNote runId={run.id} when="stopped" /> : null}
-        <ErrorBanner error={start.error ?? stop.error ?? remove.error} />
+        {trading && finished ? (
+          <OpenPositionsNote runId={run.id} when="stopped" action={
+            <Button size="sm" variant={live ? 'danger' : 'default'} busy={closeHeld.isPending}
+              data-testid="close-positions-run" onClick={() => setConfirmClose(true)}>Close positions</Button>} />
+        ) : null}
+        <ErrorBanner error={start.error ?? stop.error ?? closeHeld.error ?? remove.error} />
       </div>
       <LiveStartDialog run={run} open={confirmStart} busy={start.isPending} onCancel={() => setConfirmStart(false)}
         onConfirm={() => start.mutate(undefined, { onSettled: () => setConfirmStart(false) })} />
@@ -118,6 +123,14 @@ export function RunHeader({ run }: { run: Run }) {
           Also cancel its open orders at the broker
         </label>
         <ClosePositionsChoice runId={run.id} checked={closePositions} onChange={setClosePositions} />
+      </ConfirmDialog>
+      <ConfirmDialog open={confirmClose} title={`Close this ${run.mode} run's positions?`} confirmLabel="Close at market"
+        danger busy={closeHeld.isPending} onCancel={() => setConfirmClose(false)}
+        onConfirm={() => closeHeld.mutate(undefined, { onSettled: () => setConfirmClose(false) })}>
+        <p className="muted" style={{ margin: 0 }}>
+          Sends a market order for <strong className="mono">{held}</strong>, one per symbol, booked as this run's own
+          orders and fills; the run stays stopped. What each became shows above once the broker has answered.
+        </p>
       </ConfirmDialog>
       <ConfirmDialog open={confirmDelete} title="Delete this run?" confirmLabel="Delete" danger busy={remove.isPending}
         onCancel={() => setConfirmDelete(false)}

@@ -31,7 +31,10 @@ function renderHeader(run: Run) {
 }
 
 describe('a stopped paper run that still holds positions (trial 19: nothing said so, and delete was silent)', () => {
-  beforeEach(() => { get.mockReset(); remove.mockReset(); remove.mockResolvedValue(undefined as never); });
+  beforeEach(() => {
+    get.mockReset(); remove.mockReset(); vi.mocked(api.post).mockReset();
+    remove.mockResolvedValue(undefined as never);
+  });
 
   it('says on its page what is still open at the broker', async () => {
     get.mockResolvedValue([position('TSLA', '8'), position('AAPL', '0')]);
@@ -39,6 +42,22 @@ describe('a stopped paper run that still holds positions (trial 19: nothing said
     const note = await screen.findByTestId('stopped-positions-note');
     expect(note).toHaveTextContent('This run stopped holding 8 TSLA at the broker: they are still open there.');
     expect(get).toHaveBeenCalledWith('/runs/run-paper/positions', undefined, expect.anything());
+  });
+
+  it('closes them at market from its page, once confirmed', async () => {
+    get.mockResolvedValue([position('TSLA', '8'), position('MSFT', '-5')]);
+    vi.mocked(api.post).mockResolvedValue(stopped);
+    renderHeader(stopped);
+    const note = await screen.findByTestId('stopped-positions-note');
+    expect(note).toHaveTextContent("Close them at market here (one order per symbol, booked as this run's own), or at "
+      + 'the broker.');
+    fireEvent.click(within(note).getByTestId('close-positions-run'));
+    const dialog = screen.getByTestId('confirm-dialog');
+    expect(dialog).toHaveTextContent("Close this paper run's positions?");
+    expect(dialog).toHaveTextContent('Sends a market order for 8 TSLA, 5 MSFT short, one per symbol');
+    expect(api.post).not.toHaveBeenCalled();
+    fireEvent.click(within(dialog).getByTestId('confirm-button'));
+    await waitFor(() => expect(api.post).toHaveBeenCalledWith('/runs/run-paper/close-positions'));
   });
 
   it('warns before deleting it and, confirmed, deletes it knowing', async () => {
