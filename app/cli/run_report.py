@@ -12,13 +12,19 @@ from rich.table import Table
 from app.cli.metric_text import DASH, dollars, fees_text, metric_rows, slippage_text, withheld_reason, yes_no
 from app.walle.models import Run
 
+# A paper or live run pays its broker's fees at its prices: its models shape only the backtest it is compared with.
+BACKTEST_SIDE = " (backtest side only: the broker charges its own)"
 _OPTIONS_SHOWN = ("allow_short", "fractional", "asset_class", "risk", "records")  # records: how a cell is stored
 
 
-def print_run(console: Console, run: Run, metrics: Mapping[str, float | int | None]) -> None:
+def print_run(console: Console, run: Run, metrics: Mapping[str, float | int | None], held: str = "") -> None:
+    """`held`: what a stopped paper or live run still holds at its broker ("AAPL 52"), said under its settings."""
     console.print(f"[bold]{run.name or run.strategy}[/bold] — {run.status}" + (f" ({run.error})" if run.error else ""))
     for label, value in settings_lines(run):
         console.print(f"{label + ':':<15} {value}", highlight=False, soft_wrap=True)
+    if held:
+        console.print(f"{'Still held:':<15} {held} at the {run.mode} broker (close them with `weaver runs "
+                      f"close-positions {run.id[:8]}`)", highlight=False, soft_wrap=True)
     if not metrics:
         console.print("no metrics yet", highlight=False)
         return
@@ -47,8 +53,8 @@ def settings_lines(run: Run) -> list[tuple[str, str]]:
         ("Period", _period(run.start_at, run.end_at)),
         ("Starting cash", dollars(run.cash)),
         ("Parameters", ", ".join(f"{k}={_value(v)}" for k, v in params.items() if k != "allow_short") or "none"),
-        ("Fees", fees_text(run.fees)),
-        ("Slippage", slippage_text(run.slippage)),
+        ("Fees", fees_text(run.fees) + BACKTEST_SIDE * (run.mode != "backtest")),
+        ("Slippage", slippage_text(run.slippage) + BACKTEST_SIDE * (run.mode != "backtest")),
         ("Allow short", yes_no(allow_short)),
         ("Fractional", yes_no(options.get("fractional"))),
     ]

@@ -178,7 +178,9 @@ def show(run_id: str) -> None:
         if run is None:
             container.close()
             fail(f"no run with id {run_id}", 2)
-        print_run(Console(), run, RunRecords(session).metrics(run_id))
+        metrics = RunRecords(session).metrics(run_id)
+        stopped = run.mode != "backtest" and run.status in ("stopped", "error")
+    print_run(Console(), run, metrics, ", ".join(_held(container, run_id)) if stopped else "")
     container.close()
 
 

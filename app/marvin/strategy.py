@@ -104,10 +104,16 @@ class Strategy:
     @classmethod
     def parse_params(cls, texts: Mapping[str, str]) -> dict[str, Any]:
         """Validate `name=value` text (command line, query string) by each parameter's type."""
+        return cls.validate_params(cls.parse_texts(texts))
+
+    @classmethod
+    def parse_texts(cls, texts: Mapping[str, str]) -> dict[str, Any]:
+        """Only the parameters given, each read as its type: for overriding some of a run's values, whose
+        others (not the defaults) the cross-field rules must then see."""
         unknown = {name: "unknown parameter" for name in texts if name not in cls.param_specs}
         if unknown:
             raise P.ParamError(unknown)
-        return cls.validate_params({name: cls.param_specs[name].parse(text) for name, text in texts.items()})
+        return {name: cls.param_specs[name].parse(text) for name, text in texts.items()}
 
     @classmethod
     def check_params(cls, values: dict[str, Any]) -> dict[str, str]:

@@ -149,7 +149,7 @@ def _notes(rows: list[DriftRow], summary: DriftSummary, run: Run, backtest: Run)
 def _params(run: Run, given: Mapping[str, Any], texts: Mapping[str, str]) -> dict[str, Any]:
     try:
         cls = get_strategy(run.strategy)
-        typed = cls.parse_params(texts) if texts else {}
+        typed = cls.parse_texts(texts)  # only these: the run's other values stay (not the defaults)
         return cls.validate_params({**run.params, **given, **typed})
     except ParamError as exc:
         raise ValidationFailed({f"params.{k}": v for k, v in exc.errors.items()}) from None

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from app.greta.specs import FeeSpec, SlippageSpec
-from app.services.drift_match import DriftRow
+from app.services.drift_match import Decision, DriftRow
 
 CENT = Decimal("0.01")
 
@@ -30,14 +30,19 @@ def cost_notes(rows: Sequence[DriftRow], fees: FeeSpec, slippage: SlippageSpec, 
             f"Slippage: the backtest side's fills are moved against each order by the slippage model "
             f"{slippage.to_text()}; live fills are at the broker's own prices (the slippage column compares them "
             f"with the moved prices).")
-    apart = sum(1 for r in rows if r.live is not None and r.backtest is not None and r.live.filled_qty
-                and r.backtest.filled_qty and r.live.filled_qty != r.backtest.filled_qty
-                and r.live.percent is not None)
+    apart = sum(1 for r in rows if r.live is not None and r.backtest is not None and r.live.percent is not None
+                and _asked(r.live) and _asked(r.backtest) and _asked(r.live) != _asked(r.backtest))
     if apart and (fees.kind != "none" or slippage.kind != "none"):
         notes.append(
-            f"Sizes: {apart} matched order{'s' if apart != 1 else ''} sized by a share of equity filled a different "
+            f"Sizes: {apart} matched order{'s' if apart != 1 else ''} sized by a share of equity came to a different "
             f"quantity on each side: the backtest sizes at its own prices and keeps room for its modelled fees.")
     return notes
+
+
+def _asked(decision: Decision) -> Decimal:
+    """The size a side gave the order: what it sized (not what filled: live may fill 13 of 52 and cancel the
+    rest, a matter of fills the row's own note explains, not of sizing)."""
+    return decision.qty if decision.qty is not None else decision.filled_qty
 
 
 def _money(value: Decimal, signed: bool = False) -> str:

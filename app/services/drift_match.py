@@ -32,6 +32,7 @@ from app.services.drift_notes import (
     fill_note,
     held_by,
     position_note,
+    share_note,
     size_note,
     still_filling,
 )
@@ -160,9 +161,11 @@ def line_up(live: Sequence[Decision], backtest: Sequence[Decision], *, bar: time
             elif b is None and closed_at_stop(one.client_order_id):
                 note = STOP_CLOSE_NOTE
             else:
-                note = position_note(one.symbol, *held, still_filling(live, one.symbol, one.bar_ts, bar))
+                filling = still_filling(live, one.symbol, one.bar_ts, bar)
+                note = position_note(one.symbol, *held, filling)
                 gap = not_running.before(one.bar_ts) if held[0] != held[1] else None
-                note = f"{note}; {gap}" if gap else note
+                since = _since(rows, one.symbol) if held[0] != held[1] and not filling and not gap else None
+                note = f"{note}; {gap or since}" if gap or since else note
             rows.append(DriftRow("only_live" if b is None else "only_backtest", one.bar_ts, one.symbol, one.side,
                                  one.type, a, b, note=note))
             continue
@@ -173,18 +176,34 @@ def line_up(live: Sequence[Decision], backtest: Sequence[Decision], *, bar: time
     return rows
 
 
+def _since(rows: Sequence[DriftRow], symbol: str) -> str | None:
+    """Where two sides' holdings parted: the latest decision on `symbol` only one side made and filled
+    (trial 21: "before this bar live held 0 shares, the backtest 52" said what, not why)."""
+    for row in reversed(rows):
+        one = row.live or row.backtest
+        if row.symbol == symbol and row.status in ("only_live", "only_backtest") and one and one.filled_qty:
+            who = "live" if row.status == "only_live" else "the backtest"
+            return f"since the {row.side} only {who} made, on the bar of {row.bar_ts:%Y-%m-%d %H:%M:%S} UTC"
+    return None
+
+
 def _sizes(live: Decision, backtest: Decision, decisions: Sequence[Decision], positions: tuple[Positions, Positions],
            bar: timedelta) -> str | None:
-    """Why two orders the strategy sized itself (a close, say) differ in size: what each side held when
-    it decided, live when it recorded the order (fills land while the worker decides), Greta at the
-    bar's close. None when they ask the same, or were sized by percent or value."""
-    if live.percent is not None or live.notional is not None or None in (live.qty, backtest.qty) \
-            or live.qty == backtest.qty:
+    """Why two orders differ in size: what each side held when it decided, live when it recorded the order
+    (fills land while the worker decides), Greta at the bar's close; for orders sized by a share of equity
+    or a value, that each side sized its own (trial 21: a row read "identical" with live asking 13 shares and
+    the backtest 52, and no word why). None when they came to the same size."""
+    sized = live.percent is not None or live.notional is not None
+    asked = (live.qty, backtest.qty if backtest.qty is not None or not sized else backtest.filled_qty)
+    if None in asked or asked[0] == asked[1] or (sized and not all(asked)):
         return None
     live_held = (positions[0].before(live.symbol, live.decided_at) if live.decided_at is not None
                  else positions[0].before(live.symbol, live.bar_ts, bar))
-    return size_note(live, backtest, live_held, positions[1].before(backtest.symbol, backtest.bar_ts, bar),
-                     still_filling(decisions, live.symbol, live.bar_ts, bar))
+    backtest_held = positions[1].before(backtest.symbol, backtest.bar_ts, bar)
+    filling = still_filling(decisions, live.symbol, live.bar_ts, bar)
+    if sized:
+        return share_note(live, asked[1], live_held, backtest_held, filling)  # type: ignore[arg-type]
+    return size_note(live, backtest, live_held, backtest_held, filling)
 
 
 def _pair(live: Decision, backtest: Decision, note: str | None) -> DriftRow:

@@ -158,6 +158,24 @@ def size_note(live: Decision, backtest: Decision, live_held: Decimal, backtest_h
             f"{quantity_text(backtest.qty or ZERO)} ({held})")
 
 
+def share_note(live: Decision, backtest_qty: Decimal, live_held: Decimal, backtest_held: Decimal,
+               filling: bool) -> str:
+    """Why an order sized by a share of equity (or a value) came to different sizes: each side sized it on
+    its own equity and price (live at the last close as it decided, the backtest at its fill), and, when they
+    held different positions, that too. 'sized by 20% of equity: live 13 shares, the backtest 52 (when
+    deciding, live held 40 shares, the backtest 0: an earlier order was still filling)'."""
+    what = unit(live.symbol)
+    basis = f"{quantity_text(live.percent)}% of equity" if live.percent is not None else \
+        f"a value of {quantity_text(live.notional or ZERO)}"
+    if live_held != backtest_held or filling:
+        why = f"when deciding, live held {held_text(live_held)} {what}, the backtest {held_text(backtest_held)}"
+        why += ": an earlier order was still filling" if filling else ""
+    else:
+        why = "each side sizes at its own price: live at the last close, the backtest at its fill"
+    return (f"sized by {basis}: live {quantity_text(live.qty or ZERO)} {what}, the backtest "
+            f"{quantity_text(backtest_qty)} ({why})")
+
+
 IDLE_NOTE = ("the run was not running when this bar closed (down, or stopped and started again): only the "
              "backtest decided on it")
 

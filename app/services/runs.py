@@ -43,8 +43,8 @@ def transition(uow: UnitOfWork, run: Run, target: str, *, error: str | None = No
     run.updated_at = stamp
     if target == "queued":
         run.queued_at, run.error, run.progress = stamp, None, 0.0
-    elif target == "running":
-        run.started_at, run.finished_at = stamp, None
+    elif target == "running":  # (a run started again: why it stopped last time is history, not its state)
+        run.started_at, run.finished_at, run.error = stamp, None, None
     elif lifecycle.is_finished(target):
         run.finished_at = stamp
     if error is not None:

@@ -29,7 +29,8 @@ from app.marvin.params import RangeError, range_values, repeated_values
 Mode = Literal["backtest", "paper", "live"]
 # Second bars exist only on the local exchange (Alpaca's data API starts at minutes).
 Timeframe = Literal["1Sec", "5Sec", "15Sec", "30Sec", "1Min", "5Min", "15Min", "30Min", "1Hour", "1Day"]
-SYMBOL_PATTERN = r"^[A-Z][A-Z0-9.\-]{0,15}$"
+# A ticker (AAPL, BRK.B), or a crypto pair as Alpaca spells it (BTC/USD), which `weaver backtest` takes too.
+SYMBOL_PATTERN = r"^(?:[A-Z][A-Z0-9.\-]{0,15}|[A-Z0-9]{2,10}/[A-Z0-9]{2,10})$"
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 END_OF_2100 = datetime(2101, 1, 1, tzinfo=UTC)
 MAX_MONEY = Decimal("1e15")  # amounts are stored as NUMERIC(20, 4): 16 integer digits

@@ -44,6 +44,9 @@ class Ledger:
         self.on_fill = on_fill
         self.applied: list[Order] = []  # every order a snapshot was applied to, bracket legs included
         self.executions: dict[str, list[Execution]] = {}  # broker order id → its executions known (executions.py)
+        # Without `positions`: each (run, symbol)'s position as read or made, so an order booked in several
+        # fills (its executions) makes one position row, not one per fill.
+        self._found: dict[tuple[str, str], Position | None] = {}
 
     def record_intent(self, run: Run | Any, values: dict[str, Any]) -> Order:
         """The order as we are about to send it (status `submitted`), committed before the broker
@@ -155,6 +158,8 @@ class Ledger:
             self.uow.session.add(position)
             if self.positions is not None:
                 self.positions[order.symbol] = position
+            else:
+                self._found[(order.run_id, order.symbol)] = position
         else:
             position.qty, position.avg_price, position.realized_pl = after.qty, after.avg_price, after.realized_pl
             position.mark_price = price
@@ -166,7 +171,11 @@ class Ledger:
     def _position(self, run_id: str, symbol: str) -> Position | None:
         if self.positions is not None:
             return self.positions.get(symbol)
-        return self.uow.session.scalar(select(Position).where(Position.run_id == run_id, Position.symbol == symbol))
+        key = (run_id, symbol)
+        if key not in self._found:  # (the session does not autoflush: a position made by this ledger is kept here)
+            self._found[key] = self.uow.session.scalar(select(Position).where(Position.run_id == run_id,
+                                                                              Position.symbol == symbol))
+        return self._found[key]
 
     def _set_status(self, order: Order, status: str, *, reason: str | None = None,
                     at: datetime | None = None) -> None:

@@ -39,6 +39,8 @@ def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
     ({**GOOD, "mode": "paper", "cash": "90071992547.01"}, "cash", "must be at most $90,071,992,547"),
     ({**GOOD, "symbols": "AAPL"}, "symbols", "list"),
     ({**GOOD, "symbols": ["not a ticker"]}, "symbols", "not a ticker"),
+    ({**GOOD, "symbols": ["BTC/"]}, "symbols", "not a ticker symbol: BTC/"),
+    ({**GOOD, "symbols": ["ETH/USD/X"]}, "symbols", "not a ticker symbol: ETH/USD/X"),
     ({**GOOD, "start": "2024-05-01T00:00:00Z", "end": "2024-01-01T00:00:00Z"}, "end",
      "end must be after start (2024-05-01 00:00 UTC)"),
     ({**GOOD, "strategy": "no_such_strategy"}, "strategy", "unknown strategy"),

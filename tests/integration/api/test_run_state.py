@@ -83,6 +83,21 @@ def test_a_user_stop_reads_stopping_then_stopped_by_the_user(client: FlaskClient
     assert last_event_state(pg, run_id) == stopped
 
 
+def test_a_run_started_again_forgets_why_it_stopped(client: FlaskClient, pg: Container) -> None:
+    """Trial 21: a paper run started again after a stop read `"error": "stopped by the user"` while running
+    (`weaver runs show`: "running (stopped by the user)")."""
+    run_id = running(pg)
+    client.post(f"/api/v1/runs/{run_id}/stop", json={})
+    worker_control(pg).stop(run_id)
+    assert client.get(f"/api/v1/runs/{run_id}").get_json()["error"] == "stopped by the user"
+
+    move(pg, run_id, "running")  # as POST /runs/{id}/start moves it (the paper account is not configured here)
+
+    run = client.get(f"/api/v1/runs/{run_id}").get_json()
+    assert (run["status"], run["error"], run["finished_at"]) == ("running", None, None)
+    assert run["state"] == {"state": "running", "reason": None, "message": None, "can_stop": True, "can_start": False}
+
+
 def test_the_kill_switch_reads_stopped_by_the_kill_switch_not_an_error(client: FlaskClient, pg: Container) -> None:
     run_id = running(pg, mode="live")
     assert client.post("/api/v1/kill").status_code in (200, 202)

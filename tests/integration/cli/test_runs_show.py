@@ -4,15 +4,17 @@ and `weaver runs list` folding sweep cells away as the dashboard does (`--cells`
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from sqlalchemy import delete, select
 
 from app.bootstrap import Container, build_services
 from app.services.specs import RunCreate, SweepCreate
-from app.walle.models import Run, RunMetric
+from app.walle.models import Position, Run, RunMetric
 from tests.integration.api.conftest import store_daily_bars
 from tests.integration.api.test_runs_walkforward_folding import store
 from tests.integration.conftest import weaver
+from tests.integration.foundation.factories import make_run
 
 
 def _figures(pg: Container, run_id: str) -> dict[str, float | None]:
@@ -50,6 +52,27 @@ def test_runs_show_reads_as_a_report_with_labels_and_units(pg: Container, cli_en
     assert _value(out, "Final equity") == f"${figures['final_equity']:,.2f}"
     days, rest = divmod(round(figures["max_drawdown_seconds"]), 86_400)
     assert _value(out, "Max drawdown duration") == f"{days:,} day{'s' * (days != 1)} {rest // 3600} h"
+
+
+def test_runs_show_of_a_stopped_paper_run_says_its_models_are_the_backtests_and_what_it_still_holds(
+        pg: Container, cli_env: dict[str, str]) -> None:
+    """Trial 21: `runs show` of a paper run printed "Fees: 0.10 % of notional" (the broker charged $0.00), and
+    nothing of the 51 AAPL it stopped holding, both of which its page says."""
+    with pg.uow() as uow:
+        run = uow.runs.add(make_run(mode="paper", status="stopped", timeframe="1Min", symbols=["AAPL", "MSFT"],
+                                    fees={"model": "percent", "rate": "0.1"}))
+        uow.session.flush()
+        for symbol, qty in (("AAPL", "51"), ("MSFT", "0")):
+            uow.session.add(Position(run_id=run.id, symbol=symbol, qty=Decimal(qty), avg_price=Decimal("100")))
+        uow.commit()
+        run_id = run.id
+
+    shown = weaver("runs", "show", run_id[:8], env={**cli_env, "COLUMNS": "200"}, timeout=60)
+
+    assert shown.returncode == 0, shown.stderr
+    assert "Fees:           0.10 % of notional (backtest side only: the broker charges its own)" in shown.stdout
+    assert (f"Still held:     AAPL 51 at the paper broker (close them with `weaver runs close-positions "
+            f"{run_id[:8]}`)") in shown.stdout, shown.stdout
 
 
 def test_runs_show_says_not_enough_data_for_the_figures_the_api_withholds(

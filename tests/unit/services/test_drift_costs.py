@@ -34,8 +34,22 @@ def test_a_fee_model_the_broker_did_not_charge_is_named_with_both_amounts_and_it
                         "this difference on the matched decisions).")
     assert notes[1].startswith("Slippage: the backtest side's fills are moved against each order by the slippage "
                                "model 20bp; live fills are at the broker's own prices")
-    assert notes[2] == ("Sizes: 1 matched order sized by a share of equity filled a different quantity on each side: "
-                        "the backtest sizes at its own prices and keeps room for its modelled fees.")
+    assert notes[2] == ("Sizes: 1 matched order sized by a share of equity came to a different quantity on each "
+                        "side: the backtest sizes at its own prices and keeps room for its modelled fees.")
+
+
+def test_an_order_sized_alike_that_live_filled_only_in_part_is_no_sizing_difference():
+    """Trial 21: "Sizes: 2 matched orders …" counted a buy both sides sized at 52 that live filled 13 of (the
+    rest cancelled): its own row's note says so; the sizing note counts the sizes asked."""
+    live = [order(0, "buy", [("13", "100")], qty="52", percent="99"), order(5, "buy", [("52", "101")], qty="52",
+                                                                            percent="99")]
+    backtest = [order(0, "buy", [("52", "100.20")], qty="52", percent="99", fee="0.5"),
+                order(5, "buy", [("51", "101.10")], qty="51", percent="99", fee="0.5")]
+    rows = line_up(live, backtest)
+    summary = summarise(rows, D(0), D(0))
+    notes = cost_notes(rows, FeeSpec.parse("percent:0.5"), SlippageSpec(), summary.live_fees, summary.backtest_fees,
+                       summary.execution_fees)
+    assert notes[-1].startswith("Sizes: 1 matched order sized by a share of equity came to a different quantity")
 
 
 def test_a_cost_free_comparison_has_nothing_to_say():

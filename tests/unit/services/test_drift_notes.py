@@ -49,14 +49,33 @@ def test_a_rejected_buy_says_why_the_broker_refused_it():
     live = [decision(0, "buy", "526", [], status="rejected", reject_reason="insufficient buying power")]
     [row] = line_up(live, [decision(0, "buy", "525", [("525", 1)])], bar=SEC)
     assert row.status == "different", "the same request, but live never made the decision"
-    assert row.note == ("live filled 0 of 526 shares (the backtest 525 in 1); "
-                        "it was rejected: insufficient buying power")
+    assert row.note == ("sized by 10% of equity: live 526 shares, the backtest 525 (each side sizes at its own price: "
+                        "live at the last close, the backtest at its fill); live filled 0 of 526 shares (the "
+                        "backtest 525 in 1); it was rejected: insufficient buying power")
     refused = decision(0, "buy", "526", [], status="rejected")
     both = line_up([refused], [refused], bar=SEC)
     assert both[0].status == "identical", "refused on both sides alike"
     [bare] = line_up([decision(0, "buy", "526", [], status="rejected")], [decision(0, "buy", "525", [("525", 1)])],
                      bar=SEC)
-    assert bare.note == "live filled 0 of 526 shares (the backtest 525 in 1); it was rejected"
+    assert bare.note.endswith("; live filled 0 of 526 shares (the backtest 525 in 1); it was rejected")
+
+
+def test_an_order_sized_by_a_share_of_equity_says_why_the_sizes_differ():
+    """Trial 21: a row read "identical" (the same request: 20 % of equity) with live asking 13 shares and the
+    backtest 52, and said nothing: live still held shares its earlier sell was selling."""
+    live = [decision(0, "buy", "40", [("40", 0.5)], percent=None),
+            decision(1, "sell", "40", [("25", 2.5), ("15", 4.5)], percent=None),
+            decision(3, "buy", "13", [("13", 4.8)], percent="20")]
+    backtest = [decision(0, "buy", "40", [("40", 1)], percent=None),
+                decision(1, "sell", "40", [("40", 2)], percent=None),
+                decision(3, "buy", "52", [("52", 4)], percent="20")]
+    rows = line_up(live, backtest, bar=SEC)
+    assert rows[2].status == "identical"
+    assert rows[2].note.startswith("sized by 20% of equity: live 13 shares, the backtest 52 (when deciding, live "
+                                   "held 15 shares, the backtest 0: an earlier order was still filling)"), rows[2].note
+    alike = line_up([decision(2, "buy", "52", [("52", 3)], percent="20")],
+                    [decision(2, "buy", "52", [("52", 3)], percent="20")], bar=SEC)
+    assert alike[0].note is None
 
 
 def test_closes_of_different_sizes_say_what_each_side_held_when_it_decided():
@@ -114,7 +133,9 @@ def test_a_sell_still_filling_at_the_next_cross_explains_the_buy_only_the_backte
     assert [r.status for r in rows] == ["identical", "identical", "only_backtest", "only_backtest"]
     assert rows[1].note == "live filled 36 of 36 shares in 3 fills (the backtest 36 in 1)"
     assert rows[2].note == "before this bar live held 12 shares, the backtest 0: an earlier order was still filling"
-    assert rows[3].note == "before this bar live held 0 shares, the backtest 36"
+    # trial 21: said what, not why; the buy only the backtest made (rows[2]) is where the holdings parted
+    assert rows[3].note == ("before this bar live held 0 shares, the backtest 36; since the buy only the backtest "
+                            "made, on the bar of 2026-12-04 15:00:08 UTC")
 
 
 def test_a_decision_only_live_made_states_both_positions_and_shorts_and_coins_read_as_such():
