@@ -12,15 +12,17 @@ from typing import Any
 
 import pytest
 from alpaca.trading.client import TradingClient
+from flask.testing import FlaskClient
 
 from app.bootstrap import Container
 from app.config import Settings
 from app.events.commands import StopRun
 from app.exchange import AccountConfig, ExchangeConfig, ExchangeServer, SymbolConfig
+from app.glados.app import create_app
 from app.services.runs import transition
 from app.veda.alpaca import RetryPolicy
 from app.walle.models import Run
-from tests.conftest import make_settings
+from tests.conftest import TEST_TOKEN, make_settings
 from tests.integration.api.conftest import issued
 from tests.integration.foundation.factories import make_run
 from workers.runtime import Runtime, build_runtime
@@ -35,6 +37,16 @@ def exchange() -> Iterator[ExchangeServer]:
                             accounts=(PAPER, LIVE), seed=5, bar_seconds=1, tick_seconds=0.01)
     with ExchangeServer(config) as server:
         yield server
+
+
+@pytest.fixture
+def client(pg: Container) -> Iterator[FlaskClient]:
+    """The API as the live tests call it (a paper run stopped, closed, deleted through it)."""
+    app = create_app({"SETTINGS": pg.settings, "CONTAINER": pg})
+    test_client = app.test_client()
+    test_client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {TEST_TOKEN}"
+    yield test_client
+    app.extensions["weaver"].broadcaster.stop()
 
 
 def live_settings(pg: Container, exchange: ExchangeServer, **overrides: Any) -> Settings:

@@ -6,7 +6,6 @@ The API's stop is issued as the live worker receives it (the StopRun command rea
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -19,26 +18,15 @@ from app.bootstrap import Container
 from app.events.commands import StopRun
 from app.events.reader import read_events
 from app.exchange import ExchangeServer
-from app.glados.app import create_app
 from app.services.drift import stop_cancelled
 from app.veda.book import RunFacts, load_book
 from app.walle.models import EquityPoint, Order, Run, RunMetric
-from tests.conftest import TEST_TOKEN
 from tests.integration.api.conftest import issued
 from tests.integration.conftest import weaver
 from tests.integration.live.conftest import PAPER, last_closed_bar, running_run, trading_client, worker_stops
 from workers.runtime import Runtime
 
 RESTING = "tests.fixtures.strategies:RestingLimit"
-
-
-@pytest.fixture
-def client(pg: Container) -> Iterator[FlaskClient]:
-    app = create_app({"SETTINGS": pg.settings, "CONTAINER": pg})
-    test_client = app.test_client()
-    test_client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {TEST_TOKEN}"
-    yield test_client
-    app.extensions["weaver"].broadcaster.stop()
 
 
 def _resting_order(pg: Container, live_runtime: Runtime) -> tuple[str, Order]:

@@ -24,11 +24,9 @@ from app.bootstrap import Container
 from app.events.commands import ClosePositions, StopRun
 from app.events.reader import read_events
 from app.exchange import ExchangeConfig, ExchangeServer, SymbolConfig
-from app.glados.app import create_app
 from app.services.drift import drift_report
 from app.services.drift_notes import STOP_CLOSE_NOTE
 from app.walle.models import EquityPoint, Fill, Order, Position, Run, RunMetric
-from tests.conftest import TEST_TOKEN
 from tests.integration.api.conftest import issued
 from tests.integration.conftest import weaver
 from tests.integration.foundation.factories import make_run
@@ -46,15 +44,6 @@ def exchange() -> Iterator[ExchangeServer]:
                             accounts=(replace(PAPER, shorting=True),), seed=5, bar_seconds=1, tick_seconds=0.01)
     with ExchangeServer(config) as server:
         yield server
-
-
-@pytest.fixture
-def client(pg: Container) -> Iterator[FlaskClient]:
-    app = create_app({"SETTINGS": pg.settings, "CONTAINER": pg})
-    test_client = app.test_client()
-    test_client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {TEST_TOKEN}"
-    yield test_client
-    app.extensions["weaver"].broadcaster.stop()
 
 
 def _holding_one_share(pg: Container, exchange: ExchangeServer, live_runtime: Runtime) -> tuple[str, Decimal]:
