@@ -41,8 +41,10 @@ def annualised_shortfall(bars: int, bars_per_year: float) -> str | None:
     returns, needed = max(bars - 1, 0), returns_needed(bars_per_year)
     if returns >= needed:
         return None
-    return (f"not enough data: {returns:,} returns; annualised figures need at least {needed:,} "
-            f"(30, covering a month of this run's year of {bars_per_year:,.0f} bars)")
+    if needed == MIN_RETURNS:  # (the month is shorter than the 30 returns any figure needs)
+        return f"not enough data: {returns:,} returns; annualised figures need at least {needed:,}"
+    return (f"not enough data: {returns:,} returns; annualised figures need at least {needed:,}: a month of this "
+            f"run's year of {bars_per_year:,.0f} bars")
 
 
 def unavailable(metrics: dict[str, float | int | None]) -> dict[str, str]:

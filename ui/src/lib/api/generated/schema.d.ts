@@ -2253,7 +2253,7 @@ export interface components {
             };
             /**
              * Metrics Unavailable
-             * @description why a figure in `metrics` is null although the run has equity: annualised figures (cagr_pct, volatility_pct, sharpe, sortino, calmar) are withheld until the run holds at least 30 returns covering a month (1/12) of its year; each withheld one maps to a sentence such as 'not enough data: 9 returns; annualised figures need at least 491,400 (…)'. Empty when nothing is withheld
+             * @description why a figure in `metrics` is null although the run has equity: annualised figures (cagr_pct, volatility_pct, sharpe, sortino, calmar) are withheld until the run holds at least 30 returns covering a month (1/12) of its year; each withheld one maps to a sentence such as 'not enough data: 9 returns; annualised figures need at least 491,400: a month of this run's year of 5,896,800 bars'. Empty when nothing is withheld
              */
             readonly metrics_unavailable: {
                 [key: string]: string;
