@@ -73,13 +73,19 @@ class Control:
         log.info("live run %s is running (%s, %s)", run_id, mode, timeframe)
 
     def _warn_if_shared(self, run_id: str, mode: str, symbols: list[str]) -> None:
-        """`run.account_shared` when another active run trades one of its symbols on the same account."""
+        """`run.account_shared` when another active run trades one of its symbols on the same account: for
+        this run, and again for each of the others, whose page would otherwise not know it has company."""
         with self.desk.uow() as uow:
             payload = account_shared(uow, run_id, mode, symbols)
             if payload is None:
                 return
             log.warning("run %s: %s", run_id, payload["detail"])
             uow.outbox.emit("run.account_shared", payload, run_id=run_id)
+            for other in payload["others"]:  # type: ignore[union-attr]
+                run = uow.runs.get(other)
+                theirs = account_shared(uow, other, mode, list(run.symbols)) if run is not None else None
+                if theirs is not None:
+                    uow.outbox.emit("run.account_shared", theirs, run_id=other)
             uow.commit()
 
     def _warn_if_short(self, run_id: str, mode: str, cash: Any, broker: Broker) -> None:

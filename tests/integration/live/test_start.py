@@ -80,7 +80,7 @@ def test_a_run_trading_a_symbol_another_running_run_trades_on_the_account_is_tol
     with pg.uow() as uow:
         assert account_shared(uow, live, "live", ["AAPL"]) is None
 
-    assert shared_events(pg, first) == [] and shared_events(pg, apart) == []
+    assert shared_events(pg, apart) == []
     [event] = shared_events(pg, second)
     assert (event["symbols"], event["others"]) == (["AAPL"], [first])
     assert event["detail"] == (
@@ -88,6 +88,10 @@ def test_a_run_trading_a_symbol_another_running_run_trades_on_the_account_is_tol
         "account, so each run's book holds its part while the account holds their sum; an order that could trade "
         "against the other run's open order is refused, and a short can be refused while the other run holds "
         "shares. Its backtest traded alone")
+    # the run already trading hears it too (its page had no word of the company it got: trial 19)
+    [told] = shared_events(pg, first)
+    assert (told["run_id"], told["symbols"], told["others"]) == (first, ["AAPL"], [second])
+    assert told["detail"].startswith("this run shares the paper account (AAPL with run second): ")
 
 
 def shared_events(pg: Container, run_id: str) -> list[dict]:
