@@ -23,7 +23,6 @@ from decimal import Decimal
 from app.services.drift_notes import (
     IDLE_NOTE,
     NO_BAR,
-    STOP_CLOSE_NOTE,
     Held,
     Idle,
     Positions,
@@ -35,6 +34,7 @@ from app.services.drift_notes import (
     share_note,
     size_note,
     still_filling,
+    stop_close_note,
 )
 
 ZERO = Decimal(0)
@@ -159,7 +159,7 @@ def line_up(live: Sequence[Decision], backtest: Sequence[Decision], *, bar: time
             if one.bar_ts in not_running:
                 note = IDLE_NOTE
             elif b is None and closed_at_stop(one.client_order_id):
-                note = STOP_CLOSE_NOTE
+                note = stop_close_note(one.client_order_id, one.symbol, held[1])
             else:
                 filling = still_filling(live, one.symbol, one.bar_ts, bar)
                 note = position_note(one.symbol, *held, filling)

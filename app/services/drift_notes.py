@@ -72,8 +72,9 @@ def fill_note(live: Decision, backtest: Decision, cancelled: str | None = None) 
         return None
     of = f" of {quantity_text(live.qty)}" if live.qty is not None else ""
     how = f" in {pieces} fill{'s' * (pieces != 1)}" if pieces else ""
-    note = (f"live filled {quantity_text(got)}{of} {unit(live.symbol)}{how} "
-            f"(the backtest {quantity_text(want)} in {len(backtest.fills)})")
+    theirs = (f"the backtest {quantity_text(want)} in {len(backtest.fills)}" if backtest.fills or
+              backtest.status not in ("new", "held") else "the backtest's was still open when its window ended")
+    note = f"live filled {quantity_text(got)}{of} {unit(live.symbol)}{how} ({theirs})"
     if live.qty is not None and got >= live.qty:
         return note
     ended = HOW_IT_ENDED.get(live.status)
@@ -179,13 +180,23 @@ def share_note(live: Decision, backtest_qty: Decimal, live_held: Decimal, backte
 IDLE_NOTE = ("the run was not running when this bar closed (down, or stopped and started again): only the "
              "backtest decided on it")
 
-STOP_CLOSE_NOTE = ("closed at the run's stop (close_positions), after its last bar: the backtest keeps its position "
-                   "to the end of its window")
+STOP_CLOSE_NOTE = "closed at the run's stop (close_positions), after its last bar"
+AFTER_STOP_CLOSE_NOTE = "closed after the run had stopped (close-positions)"
 
 
 def closed_at_stop(client_order_id: str) -> bool:
-    """A close the run's stop sent (app/veda/flatten.py: its client order id ends with `-stop`)."""
-    return client_order_id.endswith("-stop")
+    """A close a run's stop sent, or one asked of the stopped run (app/veda/flatten.py: its client order id
+    ends with `-stop` or `-close`)."""
+    return client_order_id.endswith(("-stop", "-close"))
+
+
+def stop_close_note(client_order_id: str, symbol: str, backtest_held: Decimal) -> str:
+    """Why only live made this sale: "closed at the run's stop (close_positions), after its last bar: the
+    backtest keeps its 52 shares to the end of its window" (or held none then)."""
+    when = STOP_CLOSE_NOTE if client_order_id.endswith("-stop") else AFTER_STOP_CLOSE_NOTE
+    if not backtest_held:
+        return f"{when}: the backtest held no {unit(symbol)} then"
+    return f"{when}: the backtest keeps its {held_text(backtest_held)} {unit(symbol)} to the end of its window"
 
 
 class Idle:

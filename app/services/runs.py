@@ -17,6 +17,7 @@ from app.events.commands import ClosePositions, Command, StartBacktest, StartLiv
 from app.events.types import RUN_STATUS_EVENTS
 from app.marvin.shorting import SHORT_PARAMETER, shorting_refused
 from app.services import idempotency, lifecycle, strategies
+from app.services.close_checks import held_words, refuse_close
 from app.services.drift_notes import quantity_text
 from app.services.errors import Conflict, NotConfigured, ValidationFailed
 from app.services.instruments import with_stored_class
@@ -158,6 +159,9 @@ class RunService:
             if run.mode == "backtest" and request.close_positions:
                 raise ValidationFailed({"close_positions": "a backtest holds nothing at a broker (paper and live "
                                                            "runs only); stopping a backtest cancels it"})
+            if request.close_positions and run.status in ("stopped", "error"):
+                raise Conflict(f"run {run_id} is {run.status} already: close its positions with "
+                               f"POST /api/v1/runs/{run_id}/close-positions", {"status": run.status})
             if run.mode == "backtest":
                 # The worker polls the status while it runs and abandons the run once it sees this.
                 transition(uow, run, "cancelled", error=CANCELLED_BY_USER, at=self.clock.now())
@@ -183,13 +187,7 @@ class RunService:
         order per symbol, booked as the run's own; `run.positions_closed` says what each became."""
         with self.uow() as uow:
             run = self._get(uow, run_id, for_update=True)
-            if run.mode == "backtest":
-                raise Conflict(f"run {run_id} is a backtest: it holds nothing at a broker", {"mode": run.mode})
-            if run.status not in ("stopped", "error"):
-                raise Conflict(f"run {run_id} is {run.status}: a running run's positions are the strategy's; stop "
-                               "it with close_positions to close them as it stops", {"status": run.status})
-            if not still_held(uow, run_id):
-                raise Conflict(f"run {run_id} holds nothing: there is nothing to close", {"positions": []})
+            refuse_close(uow, run)  # a 409 when it is not stopped, a close is on its way, or it holds nothing
             issue(uow.outbox, ClosePositions(run.id))
             uow.commit()
         return run
@@ -243,9 +241,3 @@ def still_held(uow: UnitOfWork, run_id: str) -> list[tuple[str, Decimal]]:
     rows = uow.session.execute(select(Position.symbol, Position.qty).where(Position.run_id == run_id, Position.qty != 0)
                                .order_by(Position.symbol)).all()
     return [(symbol, qty) for symbol, qty in rows]
-
-
-def held_words(held: list[tuple[str, Decimal]]) -> str:
-    """'8 TSLA, 50 MSFT short', as the stop dialog words them."""
-    return ", ".join(f"{quantity_text(-qty)} {symbol} short" if qty < 0 else f"{quantity_text(qty)} {symbol}"
-                     for symbol, qty in held)

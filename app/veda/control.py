@@ -4,12 +4,12 @@ the stream, account refreshes, and reconciliation with the broker at start-up.""
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy import select
 
 from app.marvin.registry import get_strategy
+from app.services.drift_notes import closed_at_stop
 from app.services.runs import transition
 from app.veda.alpaca import BrokerError
 from app.veda.book import RunFacts, load_book
@@ -17,7 +17,7 @@ from app.veda.buying_power import shortfall_detail
 from app.veda.desk import Desk
 from app.veda.executions import of_trade_update
 from app.veda.fee_feed import fetch_and_book
-from app.veda.flatten import close_positions, closed_text
+from app.veda.flatten import close_positions, closed_payload, closes_of
 from app.veda.ledger import Ledger
 from app.veda.ports import Broker, BrokerOrder
 from app.veda.reconcile import reconcile_account, run_of
@@ -40,7 +40,12 @@ class Control:
         for kind, broker in self.desk.brokers.items():
             with self.desk.uow() as uow:
                 report = reconcile_account(uow, broker, kind, self.desk.clock)
+                stopped = {r.id for r in uow.session.scalars(select(Run).where(
+                    Run.id.in_({run_id for run_id, _, _ in report.changed}), Run.status.in_(("stopped", "error"))))}
                 uow.commit()
+            for run_id, cid, status in report.changed:  # a close that filled while the worker was down, say
+                if run_id in stopped:
+                    self._after_stop(run_id, cid, status)
             found[kind] = report.repaired
             self.desk.reconciled.add(kind)
             self.refresh(None, kind=kind)
@@ -129,7 +134,8 @@ class Control:
         with self.desk.uow() as uow:
             run = uow.runs.get(run_id)
             if run is not None and run.status == "stopping":
-                left_open = [o.client_order_id for o in self._open_orders(uow, run_id)]
+                left_open = [o.client_order_id for o in self._open_orders(uow, run_id)
+                             if not closed_at_stop(o.client_order_id)]  # (a close still working is told below)
                 uow.outbox.emit("run.orders_cancelled", {"run_id": run_id, "cancel_orders": cancel_orders,
                                                          "cancelled": cancelled, "left_open": left_open},
                                 run_id=run_id)
@@ -152,24 +158,24 @@ class Control:
                       "account is configured"}
         else:
             self.desk.gateway(run_id, broker).sync_open_orders()
-            closes = self._close_positions(run_id, broker)
+            closes = self._close_positions(run_id, broker, leg="close")
             self._mark_final([run_id])
         self.desk.forget(run_id)
         with self.desk.uow() as uow:
             uow.outbox.emit("run.positions_closed", closes, run_id=run_id)
             uow.commit()
 
-    def _close_positions(self, run_id: str, broker: Broker) -> dict[str, Any]:
+    def _close_positions(self, run_id: str, broker: Broker, leg: str = "stop") -> dict[str, Any]:
         """Close what the run holds (app/veda/flatten.py): the `run.positions_closed` payload. A failure is
         said there and logged, and the stop goes on."""
         stop_ns = int(self.desk.clock.now().timestamp()) * 1_000_000_000
         try:
-            closes = close_positions(self.desk.gateway(run_id, broker), stop_ns)
+            closes = close_positions(self.desk.gateway(run_id, broker), stop_ns, leg)
         except Exception as exc:
             log.exception("live run %s: could not close its positions at the stop", run_id)
             detail = f"could not close its positions: {getattr(exc, 'message', None) or exc}"
             return {"run_id": run_id, "orders": [], "detail": detail}
-        return {"run_id": run_id, "orders": [asdict(c) for c in closes], "detail": closed_text(closes)}
+        return closed_payload(run_id, closes)
 
     def _mark_final(self, run_ids: list[str]) -> None:
         """Restate each run's last equity point and metrics with what the stop booked (in-flight orders
@@ -276,9 +282,14 @@ class Control:
             ledger = Ledger(uow, self.desk.clock)
             if execution is not None:
                 ledger.executions = {snapshot.id: [execution]}
-            crypto_fill = bool(ledger.apply(mine, snapshot).new_fill_qty) and "/" in mine.symbol
-            mode = uow.runs.get(mine.run_id).mode if crypto_fill else None
+            applied = ledger.apply(mine, snapshot)
+            crypto_fill = bool(applied.new_fill_qty) and "/" in mine.symbol
+            run = uow.runs.get(mine.run_id)
+            mode = run.mode if crypto_fill else None
+            stopped = run.status in ("stopped", "error") and applied.changed  # (not ticked: nothing else re-marks it)
             uow.commit()
+        if stopped:
+            self._after_stop(mine.run_id, mine.client_order_id, mine.status)
         context = self.desk.contexts.get(mine.run_id)
         if context is not None:  # the run's open orders, as its next tick will poll them
             for touched in ledger.applied:
@@ -286,6 +297,16 @@ class Control:
         broker = self.desk.brokers.get(mode) if mode else None
         if mode and broker is not None:  # its fee, from the account's activities (app/veda/fee_feed.py)
             fetch_and_book(self.desk.fees(mode), broker, self.desk.uow, self.desk.clock.now())
+
+    def _after_stop(self, run_id: str, client_order_id: str, status: str) -> None:
+        """A stopped run's order changed (a close that was still filling when the stop stopped waiting, say):
+        its last equity point and metrics are restated, and a close that is done tells what it became."""
+        self._mark_final([run_id])
+        if closed_at_stop(client_order_id) and status not in OPEN:
+            with self.desk.uow() as uow:
+                uow.outbox.emit("run.positions_closed", closed_payload(run_id, closes_of(uow, run_id, client_order_id)),
+                                run_id=run_id)
+                uow.commit()
 
     def refresh(self, _run_id: str | None = None, kind: str | None = None, **_: Any) -> None:
         for name, broker in self.desk.brokers.items():

@@ -16,8 +16,11 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
 
 from app.veda.closing import until_final
 from app.veda.executions import read
@@ -50,9 +53,11 @@ class Closed:
                    _text(order.filled_qty), None if price is None else _text(price), order.reject_reason)
 
 
-def close_positions(gateway: LiveGateway, stop_ns: int, pause: Callable[[float], None] = time.sleep) -> list[Closed]:
-    """Send a close for every position the run holds, wait for their fills, book them; what each became."""
-    order_ids = gateway.record_closes(stop_ns)
+def close_positions(gateway: LiveGateway, stop_ns: int, leg: str = "stop",
+                    pause: Callable[[float], None] = time.sleep) -> list[Closed]:
+    """Send a close for every position the run holds, wait for their fills, book them; what each became.
+    `leg`: "stop" for the closes a stop sends, "close" for those asked of a stopped run."""
+    order_ids = gateway.record_closes(stop_ns, leg)
     if not order_ids:
         return []
     answers = gateway.dispatch()
@@ -74,6 +79,15 @@ def close_positions(gateway: LiveGateway, stop_ns: int, pause: Callable[[float],
         return [Closed.of(order) for order in orders if order is not None]
 
 
+def closes_of(uow: Any, run_id: str, client_order_id: str) -> list[Closed]:
+    """The closes sent with the one named (same run, same request second, same leg), as booked now."""
+    stamp, leg = client_order_id.rsplit("-", 2)[0], client_order_id.rsplit("-", 1)[1]
+    orders = uow.session.scalars(select(Order).where(Order.run_id == run_id,
+                                                     Order.client_order_id.like(f"{stamp}-%-{leg}"))
+                                 .order_by(Order.symbol))
+    return [Closed.of(order) for order in orders]
+
+
 def closed_text(closes: list[Closed]) -> str:
     """What the closes became, in a line: "sold 52 AAPL, filled at 187.5; bought 10 TSLA, still working at
     the broker (booked when it fills)"."""
@@ -88,6 +102,11 @@ def closed_text(closes: list[Closed]) -> str:
         else:
             parts.append(f"{did}: {c.status}" + (f" ({c.reason})" if c.reason else ""))
     return "; ".join(parts) if parts else "the run held nothing to close"
+
+
+def closed_payload(run_id: str, closes: list[Closed]) -> dict[str, Any]:
+    """The `run.positions_closed` event's payload."""
+    return {"run_id": run_id, "orders": [asdict(c) for c in closes], "detail": closed_text(closes)}
 
 
 def _text(value: Decimal | None) -> str:

@@ -184,7 +184,7 @@ class LiveGateway(OrderEvents, RunReads):
         self.to_send.append((order.id, to_alpaca(request, qty, cid)))
         return order.id
 
-    def record_closes(self, request_ns: int) -> list[str]:
+    def record_closes(self, request_ns: int, leg: str = "stop") -> list[str]:
         """Stop and close (app/veda/flatten.py): one reduce-only market order per symbol the run holds,
         recorded and committed, queued for `dispatch`; their order ids. No risk check: a close takes
         risk off. A redelivered stop records none again (the same client_order_ids)."""
@@ -195,7 +195,7 @@ class LiveGateway(OrderEvents, RunReads):
             fractional = bool(run.options.get("fractional"))
             for seq, (symbol, held) in enumerate(sorted(book.held().items()), start=1):
                 request = close_request(seq, request_ns, symbol, held)
-                cid = client_order_id(self.run_id, request, leg="stop")
+                cid = client_order_id(self.run_id, request, leg=leg)  # "stop", or "close" after the stop
                 if uow.records.order_by_client_id(cid) is not None:
                     continue
                 values = {**self._values(request, cid, abs(held)), "bar_ts": None}  # decided on no bar: at the stop

@@ -25,6 +25,7 @@ CRYPTO_FEE_SHARE = Decimal("0.01")  # Alpaca's highest crypto fee is 0.25 % a fi
 class Report:
     checked: int = 0
     repaired: list[str] = field(default_factory=list)
+    changed: list[tuple[str, str, str]] = field(default_factory=list)  # (run id, client order id, status) synced
 
 
 def reconcile_account(uow: UnitOfWork, broker: Broker, kind: str, clock: Clock) -> Report:
@@ -72,6 +73,7 @@ def _sync(uow: UnitOfWork, broker: Broker, clock: Clock, orders: list[Order], re
                       f"was {before}; the broker does not know it")
             continue
         if ledger.apply(order, snapshot).changed:
+            report.changed.append((order.run_id, order.client_order_id, order.status))
             _repaired(uow, report, order.run_id, "order", order.client_order_id, "synced",
                       f"{before} → {order.status} (filled {order.filled_qty})")
 

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -25,7 +26,6 @@ from app.events.commands import ClosePositions, StopRun
 from app.events.reader import read_events
 from app.exchange import ExchangeConfig, ExchangeServer, SymbolConfig
 from app.services.drift import drift_report
-from app.services.drift_notes import STOP_CLOSE_NOTE
 from app.walle.models import EquityPoint, Fill, Order, Position, Run, RunMetric
 from tests.integration.api.conftest import issued
 from tests.integration.conftest import weaver
@@ -115,7 +115,10 @@ def test_the_drift_report_says_the_close_came_from_the_stop(
     with pg.read_session() as session:
         report = drift_report(session, run_id)
     closes = [row for row in report.rows if row.live is not None and row.live.client_order_id.endswith("-stop")]
-    assert [(row.status, row.side, row.note) for row in closes] == [("only_live", "sell", STOP_CLOSE_NOTE)]
+    # (the backtest's limit at half the price never filled: it held nothing to keep)
+    assert [(row.status, row.side, row.note) for row in closes] == [
+        ("only_live", "sell", "closed at the run's stop (close_positions), after its last bar: the backtest held no "
+                              "shares then")]
 
 
 def test_a_short_is_bought_back(
@@ -262,3 +265,66 @@ def test_weaver_runs_close_positions_says_what_the_closes_became(
     assert "still held" not in done.stdout
     flat = weaver("runs", "close-positions", run_id[:8], env=cli_env)
     assert flat.returncode == 2 and "holds nothing: there is nothing to close" in flat.stderr
+
+
+def test_a_close_still_filling_when_the_stop_stops_waiting_restates_the_run_once_it_fills(
+    pg: Container, exchange: ExchangeServer, live_runtime: Runtime, client: FlaskClient,
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Trial 22: a 300-share close filled over 30 s; the stop said "still working", the later fills were booked,
+    but the final equity and metrics stayed those of the stop's moment (cash taken mid-close) for good."""
+    run_id, bought = _holding_one_share(pg, exchange, live_runtime)
+    monkeypatch.setattr("app.veda.flatten.FILL_POLLS", 1)  # the stop asks once, before the exchange answers
+    exchange.exchange.set_execution(fills="realistic", latency_ms=400)
+    told = _stop(pg, client, live_runtime, run_id, {"close_positions": True})
+    assert told[0]["orders"][0]["status"] in ("submitted", "accepted"), told
+    assert "still working at the broker" in told[0]["detail"]
+    cid = told[0]["orders"][0]["client_order_id"]
+    broker = trading_client(exchange, PAPER)
+    deadline = time.monotonic() + 20
+    while broker.get_order_by_client_id(cid).status.value != "filled" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    snapshot = live_runtime.live.desk.brokers["paper"].order_by_client_id(cid)
+
+    live_runtime.live.handle("update", order=snapshot)  # what the trade-updates stream hands the worker
+
+    with pg.read_session() as session:
+        fill = session.scalars(select(Fill).join(Order).where(Order.client_order_id == cid)).one()
+        last = session.scalars(select(EquityPoint).where(EquityPoint.run_id == run_id)
+                               .order_by(EquityPoint.ts.desc())).first()
+        final = session.get(RunMetric, (run_id, "final_equity"))
+        events = [e.payload for e in read_events(session, 0, run_id=run_id, limit=1000)
+                  if e.type == "run.positions_closed"]
+    cash = Decimal("100000") - bought + fill.price
+    assert (last.cash, last.equity) == (cash, cash) and Decimal(str(final.value)) == cash
+    assert len(events) == 2 and events[-1]["orders"][0]["status"] == "filled"
+    assert events[-1]["detail"] == f"sold 1 AAPL, filled at {format(fill.price.normalize(), 'f')}"
+
+
+def test_a_second_close_while_the_first_is_on_its_way_or_working_is_a_409(
+    pg: Container, exchange: ExchangeServer, live_runtime: Runtime, client: FlaskClient
+) -> None:
+    """Trial 22: a second POST close-positions while the first close was filling sent a second market order."""
+    run_id, _ = _holding_one_share(pg, exchange, live_runtime)
+    _stop(pg, client, live_runtime, run_id, {})
+    assert client.post(f"/api/v1/runs/{run_id}/close-positions").status_code == 202
+
+    again = client.post(f"/api/v1/runs/{run_id}/close-positions")  # before the live worker took the first
+
+    assert again.status_code == 409
+    assert again.get_json()["message"] == (f"run {run_id}: a close of its positions is already on its way; what it "
+                                           "became shows as run.positions_closed on the run's page")
+    assert len([c for c in issued(pg) if isinstance(c, ClosePositions)]) == 1
+    with pg.uow() as uow:  # an order of the run still working at the broker (the first close filling, say)
+        uow.session.add(Order(run_id=run_id, client_order_id=f"{run_id}-1-9-close", symbol="AAPL", side="sell",
+                              type="market", order_class="simple", time_in_force="gtc", qty=Decimal(1),
+                              filled_qty=Decimal(0), status="accepted", submitted_at=datetime.now(UTC), history=[]))
+        uow.commit()
+    working = client.post(f"/api/v1/runs/{run_id}/close-positions")
+    assert working.status_code == 409
+    assert working.get_json()["message"] == (
+        f"run {run_id} has 1 order(s) still working at the broker: {run_id}-1-9-close (accepted, 0 of 1 filled). "
+        "A close is sent once they are done (filled, or cancelled at the broker)")
+    stopped = client.post(f"/api/v1/runs/{run_id}/stop", json={"close_positions": True})
+    assert stopped.status_code == 409 and stopped.get_json()["message"] == (
+        f"run {run_id} is stopped already: close its positions with POST /api/v1/runs/{run_id}/close-positions")

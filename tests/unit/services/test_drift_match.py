@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from app.services.drift_match import Decision, FillLine, line_up, summarise
-from app.services.drift_notes import STOP_CLOSE_NOTE
 
 D = Decimal
 T0 = datetime(2024, 6, 3, 14, 30, tzinfo=UTC)
@@ -98,5 +97,8 @@ def test_a_close_the_runs_stop_sent_says_so():
     live = [order(0, "buy", [("10", "100")]), order(9, "sell", [("10", "104")], cid="run-1717425000-1-stop")]
     backtest = [order(0, "buy", [("10", "100")])]
     rows = line_up(live, backtest)
-    assert [(r.status, r.note) for r in rows] == [("identical", None), ("only_live", STOP_CLOSE_NOTE)]
-    assert STOP_CLOSE_NOTE.startswith("closed at the run's stop (close_positions)")
+    assert [(r.status, r.note) for r in rows] == [("identical", None), ("only_live", (
+        "closed at the run's stop (close_positions), after its last bar: the backtest keeps its 10 shares to the end "
+        "of its window"))]
+    after = line_up([order(9, "sell", [("10", "104")], cid="run-1717425060-1-close")], [])
+    assert after[0].note == ("closed after the run had stopped (close-positions): the backtest held no shares then")

@@ -162,3 +162,12 @@ def test_bar_lengths_and_quantities_as_text():
         SEC, timedelta(minutes=5), timedelta(days=1), timedelta(0))
     assert [quantity_text(D(v)) for v in ("2.000000000", "189.970000000000", "0E-9", "1E+2", "0.50")] == [
         "2", "189.97", "0", "100", "0.5"]
+
+
+def test_a_backtest_order_placed_on_its_last_bar_is_said_still_open_not_filled_0_in_0():
+    """Trial 22: "live filled 16 of 24 shares in 1 fill (the backtest 0 in 0)" for a buy on the window's last bar,
+    which the backtest had no next bar to fill."""
+    live = [decision(5, "buy", "24", [("16", 6.2)], status="canceled")]
+    [row] = line_up(live, [decision(5, "buy", "24", [], status="new")], bar=SEC)
+    assert row.note.startswith("live filled 16 of 24 shares in 1 fill (the backtest's was still open when its "
+                               "window ended)")

@@ -132,7 +132,8 @@ export function RunHeader({ run }: { run: Run }) {
           orders and fills; the run stays stopped. What each became shows above once the broker has answered.
         </p>
       </ConfirmDialog>
-      <ConfirmDialog open={confirmDelete} title="Delete this run?" confirmLabel="Delete" danger busy={remove.isPending}
+      <ConfirmDialog open={confirmDelete} title="Delete this run?" danger
+        confirmLabel={held ? `Delete and leave ${held} at the broker` : 'Delete'} busy={remove.isPending}
         onCancel={() => setConfirmDelete(false)}
         onConfirm={() => remove.mutate(Boolean(held), { onSuccess: () => navigate('/') , onSettled: () => setConfirmDelete(false) })}>
         <p className="muted" style={{ margin: 0 }}>Its orders, fills, trades, equity curve and events are deleted too.</p>

@@ -68,6 +68,8 @@ describe('a stopped paper run that still holds positions (trial 19: nothing said
     const dialog = screen.getByTestId('confirm-dialog');
     expect(await within(dialog).findByTestId('delete-positions-note')).toHaveTextContent(
       'It still holds 8 TSLA at the broker: deleting the run leaves them there, owned by no run.');
+    // trial 22: a plain "Delete" force-deleted it: the button says what it does
+    expect(within(dialog).getByTestId('confirm-button')).toHaveTextContent('Delete and leave 8 TSLA at the broker');
     fireEvent.click(within(dialog).getByTestId('confirm-button'));
     await waitFor(() => expect(remove).toHaveBeenCalledWith('/runs/run-paper?force=true'));
   });
@@ -78,6 +80,7 @@ describe('a stopped paper run that still holds positions (trial 19: nothing said
     await waitFor(() => expect(get).toHaveBeenCalled());
     expect(screen.queryByTestId('stopped-positions-note')).not.toBeInTheDocument();
     fireEvent.click(screen.getByTestId('delete-run'));
+    expect(within(screen.getByTestId('confirm-dialog')).getByTestId('confirm-button')).toHaveTextContent(/^Delete$/);
     fireEvent.click(within(screen.getByTestId('confirm-dialog')).getByTestId('confirm-button'));
     await waitFor(() => expect(remove).toHaveBeenCalledWith('/runs/run-paper'));
   });

@@ -39,7 +39,7 @@ describe('RunNotices', () => {
     get.mockResolvedValue([event('12', 'run.positions_closed',
       'sold 52 AAPL, filled at 187.5; bought 10 TSLA: still working at the broker, booked when it fills')]);
     renderNotices('paper');
-    expect(await screen.findByTestId('run-notice')).toHaveTextContent('Closed at the stop: sold 52 AAPL, filled at '
+    expect(await screen.findByTestId('run-notice')).toHaveTextContent('Positions closed: sold 52 AAPL, filled at '
       + '187.5; bought 10 TSLA: still working at the broker, booked when it fills');
   });
 

@@ -10,7 +10,7 @@ const NOTICES = ['run.account_shared', 'run.buying_power_short', 'run.positions_
 const TITLES: Record<(typeof NOTICES)[number], string> = {
   'run.account_shared': 'Shares its account',
   'run.buying_power_short': 'Buying power below its cash',
-  'run.positions_closed': 'Closed at the stop',
+  'run.positions_closed': 'Positions closed',
 };
 
 export function RunNotices({ run }: { run: Run }) {
