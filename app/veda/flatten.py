@@ -8,7 +8,9 @@ final equity include the close.
 
 The stop waits a few seconds for the fills. An order still working then (a stock market that is
 closed, say) is left at the broker and named in `run.positions_closed`; its fill is booked when the
-trade-updates stream brings it.
+trade-updates stream brings it (or the next start's reconciliation finds it), and then the run's last
+equity point and metrics are restated and `run.positions_closed` says it again (Control._after_stop).
+A stopped run's positions can also be closed later (`leg` "close": POST /runs/{id}/close-positions).
 """
 
 from __future__ import annotations
