@@ -251,6 +251,8 @@ def stop(run_id: str, keep_orders: bool, close_positions: bool, wait_seconds: fl
     container = _container()
     try:
         run_id = _run_id(container, run_id)
+        with container.read_session() as session:
+            before = _last_event_seq(session, run_id)  # this stop's events come after it
         try:
             run = RunService(container.uow).stop(run_id, RunStop(cancel_orders=not keep_orders,
                                                                  close_positions=close_positions))
@@ -262,7 +264,7 @@ def stop(run_id: str, keep_orders: bool, close_positions: bool, wait_seconds: fl
         click.echo(f"run {run_id} is stopping; the live worker " + (
             "leaves its open orders working at the broker" if keep_orders else "cancels its open orders")
             + (", then closes its positions at market" if close_positions else ""))
-        told = _wait_for_stop(container, run_id, wait_seconds)
+        told = _wait_for_stop(container, run_id, before, wait_seconds)
         held = _held(container, run_id) if told is not None else []
     finally:
         container.close()
@@ -341,7 +343,7 @@ def _held(container: Container, run_id: str) -> list[str]:
                 if p.qty]
 
 
-def _wait_for_stop(container: Container, run_id: str, seconds: float) -> dict[str, Any] | None:
+def _wait_for_stop(container: Container, run_id: str, after: int, seconds: float) -> dict[str, Any] | None:
     """The stop's `run.orders_cancelled` payload once the live worker has stopped the run (with `closed`, what
     its `run.positions_closed` says), or None."""
     deadline = time.monotonic() + seconds
@@ -349,7 +351,7 @@ def _wait_for_stop(container: Container, run_id: str, seconds: float) -> dict[st
         with container.read_session() as session:
             run = session.get(Run, run_id)
             if run is not None and run.status == "stopped":
-                events = read_events(session, 0, run_id=run_id, limit=100_000)
+                events = read_events(session, after, run_id=run_id, limit=100_000)
                 told = [dict(e.payload) for e in events if e.type == "run.orders_cancelled"]
                 closed = [e.payload.get("detail", "") for e in events if e.type == "run.positions_closed"]
                 return {**(told[-1] if told else {}), **({"closed": closed[-1]} if closed else {})}

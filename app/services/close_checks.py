@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from app.events.commands import ClosePositions
 from app.services.drift_notes import quantity_text
@@ -25,8 +25,11 @@ def refuse_close(uow: UnitOfWork, run: Run) -> list[tuple[str, Decimal]]:
     if run.status not in ("stopped", "error"):
         raise Conflict(f"run {run.id} is {run.status}: a running run's positions are the strategy's; stop it with "
                        "close_positions to close them as it stops", {"status": run.status})
+    # (an order sent that the broker never answered for is not in the way: the worker reads it again first,
+    # and sends no close on a symbol with an order still working)
     working = uow.session.execute(select(Order.client_order_id, Order.status, Order.filled_qty, Order.qty).where(
-        Order.run_id == run.id, Order.status.in_(WORKING)).order_by(Order.submitted_at)).all()
+        Order.run_id == run.id, Order.status.in_(WORKING),
+        or_(Order.status != "submitted", Order.broker_order_id.is_not(None))).order_by(Order.submitted_at)).all()
     if working:
         said = ", ".join(f"{cid} ({status}, {quantity_text(filled or 0)} of {quantity_text(qty or 0)} filled)"
                          for cid, status, filled, qty in working)

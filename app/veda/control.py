@@ -4,6 +4,7 @@ the stream, account refreshes, and reconciliation with the broker at start-up.""
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from app.services.runs import transition
 from app.veda.alpaca import BrokerError
 from app.veda.book import RunFacts, load_book
 from app.veda.buying_power import shortfall_detail
+from app.veda.closing import CONFIRM_POLLS, until_final
 from app.veda.desk import Desk
 from app.veda.executions import of_trade_update
 from app.veda.fee_feed import fetch_and_book
@@ -120,7 +122,7 @@ class Control:
             run = uow.runs.get(run_id)
             if run is None or run.status != "stopping":
                 return
-            broker = self.desk.brokers.get(run.mode)
+            broker, mode = self.desk.brokers.get(run.mode), run.mode
         if broker is not None:  # settle what is still in flight, so a stopped run's books are final
             self.desk.gateway(run_id, broker).sync_open_orders()
         cancelled: list[str] = []
@@ -128,7 +130,7 @@ class Control:
             cancelled = self._cancel_run_orders(run_id, broker)
         closes = None
         if close_positions and broker is not None:
-            closes = self._close_positions(run_id, broker)
+            closes = self._close_positions(run_id, broker, mode)
         self._mark_final([run_id])
         self.desk.forget(run_id)
         with self.desk.uow() as uow:
@@ -150,27 +152,36 @@ class Control:
         equity point restated, and `run.positions_closed` says what each became. The run stays stopped."""
         with self.desk.uow() as uow:
             run = uow.runs.get(run_id)
-            if run is None or run.status not in ("stopped", "error"):
+            if run is None:
                 return
-            broker = self.desk.brokers.get(run.mode)
-        if broker is None:
-            closes = {"run_id": run_id, "orders": [], "detail": f"could not close its positions: no {run.mode} "
+            status, mode = run.status, run.mode
+            broker = self.desk.brokers.get(mode)
+        if status not in ("stopped", "error"):  # started again before the worker took the close: say so
+            closes = {"run_id": run_id, "orders": [], "detail": f"not closed: the run was {status} again before "
+                      "the live worker took the close; its strategy holds its positions"}
+        elif broker is None:
+            closes = {"run_id": run_id, "orders": [], "detail": f"could not close its positions: no {mode} "
                       "account is configured"}
         else:
             self.desk.gateway(run_id, broker).sync_open_orders()
-            closes = self._close_positions(run_id, broker, leg="close")
+            closes = self._close_positions(run_id, broker, mode, leg="close")
             self._mark_final([run_id])
         self.desk.forget(run_id)
         with self.desk.uow() as uow:
             uow.outbox.emit("run.positions_closed", closes, run_id=run_id)
             uow.commit()
 
-    def _close_positions(self, run_id: str, broker: Broker, leg: str = "stop") -> dict[str, Any]:
+    def _close_positions(self, run_id: str, broker: Broker, mode: str, leg: str = "stop") -> dict[str, Any]:
         """Close what the run holds (app/veda/flatten.py): the `run.positions_closed` payload. A failure is
-        said there and logged, and the stop goes on."""
+        said there and logged, and the stop goes on. A crypto close's fee (in the account's activities) is
+        booked before the run's final equity is restated."""
         stop_ns = int(self.desk.clock.now().timestamp()) * 1_000_000_000
+        gateway = self.desk.gateway(run_id, broker)
         try:
-            closes = close_positions(self.desk.gateway(run_id, broker), stop_ns, leg)
+            closes = close_positions(gateway, stop_ns, leg)
+            if gateway.crypto_filled:
+                gateway.crypto_filled = False
+                fetch_and_book(self.desk.fees(mode), broker, self.desk.uow, self.desk.clock.now())
         except Exception as exc:
             log.exception("live run %s: could not close its positions at the stop", run_id)
             detail = f"could not close its positions: {getattr(exc, 'message', None) or exc}"
@@ -207,14 +218,22 @@ class Control:
         """Cancel the run's open orders at the broker and book what became of each; the client order ids of
         those its record now shows cancelled (an order that filled meanwhile is booked filled, not listed)."""
         with self.desk.uow() as uow:
-            open_orders = [(o.id, o.broker_order_id) for o in self._open_orders(uow, run_id)]
+            open_orders = [(o.id, o.client_order_id, o.broker_order_id) for o in self._open_orders(uow, run_id)]
+        for _, cid, broker_id in open_orders:
+            try:
+                if broker_id:
+                    broker.cancel_order(broker_id)
+            except BrokerError as exc:  # the stop goes on; the order is read below, and left open if it is
+                log.error("run %s: could not cancel order %s: %s", run_id, cid, exc.message)
+        # Alpaca's cancel is asynchronous ("pending_cancel" reads as open): asked again while open, so a close
+        # sent next does not meet shares still reserved for a sell, or a buy still filling.
+        final, _ = until_final(broker, [cid for _, cid, _ in open_orders], time.sleep, CONFIRM_POLLS,
+                               "see whether it was cancelled")
         cancelled: list[str] = []
-        for order_id, broker_id in open_orders:
-            if broker_id:
-                broker.cancel_order(broker_id)
+        for order_id, cid, _ in open_orders:
             with self.desk.uow() as uow:
                 order = uow.session.get(Order, order_id)
-                snapshot = broker.order_by_client_id(order.client_order_id)
+                snapshot = final.get(cid)
                 if snapshot is not None:
                     Ledger(uow, self.desk.clock).apply(order, snapshot)
                 if order.status == "canceled":
@@ -288,8 +307,6 @@ class Control:
             mode = run.mode if crypto_fill else None
             stopped = run.status in ("stopped", "error") and applied.changed  # (not ticked: nothing else re-marks it)
             uow.commit()
-        if stopped:
-            self._after_stop(mine.run_id, mine.client_order_id, mine.status)
         context = self.desk.contexts.get(mine.run_id)
         if context is not None:  # the run's open orders, as its next tick will poll them
             for touched in ledger.applied:
@@ -297,6 +314,8 @@ class Control:
         broker = self.desk.brokers.get(mode) if mode else None
         if mode and broker is not None:  # its fee, from the account's activities (app/veda/fee_feed.py)
             fetch_and_book(self.desk.fees(mode), broker, self.desk.uow, self.desk.clock.now())
+        if stopped:  # (after the fee: the restated equity includes it)
+            self._after_stop(mine.run_id, mine.client_order_id, mine.status)
 
     def _after_stop(self, run_id: str, client_order_id: str, status: str) -> None:
         """A stopped run's order changed (a close that was still filling when the stop stopped waiting, say):

@@ -59,10 +59,15 @@ def close_positions(gateway: LiveGateway, stop_ns: int, leg: str = "stop",
                     pause: Callable[[float], None] = time.sleep) -> list[Closed]:
     """Send a close for every position the run holds, wait for their fills, book them; what each became.
     `leg`: "stop" for the closes a stop sends, "close" for those asked of a stopped run."""
-    order_ids = gateway.record_closes(stop_ns, leg)
+    order_ids, working_ids = gateway.record_closes(stop_ns, leg)
     if not order_ids:
-        return []
+        return _closed(gateway, working_ids)
     answers = gateway.dispatch()
+    unanswered = {a.order_id for a in answers}
+    for order_id in order_ids:  # sent, but the broker did not answer (unreachable): ask it once by id
+        if order_id not in unanswered:
+            cid = gateway.orders[order_id].client_order_id
+            answers.extend(gateway.poll(order_id, cid))
     working = [a.snapshot.client_order_id for a in answers
                if a.snapshot is not None and weaver_status(a.snapshot.status) in OPEN]
     if working:
@@ -76,9 +81,14 @@ def close_positions(gateway: LiveGateway, stop_ns: int, leg: str = "stop",
     if exact:  # each fill at its own execution's price, as a tick books them
         gateway.executions = read(gateway.broker, exact) or {}
     gateway.settle_alone(answers)
+    return _closed(gateway, [*order_ids, *working_ids])
+
+
+def _closed(gateway: LiveGateway, order_ids: list[str]) -> list[Closed]:
+    """The orders as booked now (the new closes, and orders already working on a symbol the run holds)."""
     with gateway.uow() as uow:
         orders = [uow.session.get(Order, order_id) for order_id in order_ids]
-        return [Closed.of(order) for order in orders if order is not None]
+        return sorted((Closed.of(order) for order in orders if order is not None), key=lambda c: c.symbol)
 
 
 def closes_of(uow: Any, run_id: str, client_order_id: str) -> list[Closed]:
@@ -98,6 +108,11 @@ def closed_text(closes: list[Closed]) -> str:
         did = f"{'sold' if c.side == 'sell' else 'bought'} {c.qty} {c.symbol}"
         if c.status == "filled":
             parts.append(f"{did}, filled at {c.filled_avg_price}")
+        elif c.status == "submitted":  # recorded and sent; the broker never answered
+            parts.append(f"{did}: sent, but the broker did not answer (unreachable); the order is read again "
+                         "before any other close, and at the live worker's next start")
+        elif c.status == "unknown":
+            parts.append(f"{did}: the broker has no such order (it never arrived); ask to close again")
         elif c.status in OPEN:
             part = f" ({c.filled_qty} filled so far)" if c.filled_qty != "0" else ""
             parts.append(f"{did}: still working at the broker{part}, booked when it fills")

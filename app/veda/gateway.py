@@ -184,20 +184,30 @@ class LiveGateway(OrderEvents, RunReads):
         self.to_send.append((order.id, to_alpaca(request, qty, cid)))
         return order.id
 
-    def record_closes(self, request_ns: int, leg: str = "stop") -> list[str]:
+    def record_closes(self, request_ns: int, leg: str = "stop") -> tuple[list[str], list[str]]:
         """Stop and close (app/veda/flatten.py): one reduce-only market order per symbol the run holds,
-        recorded and committed, queued for `dispatch`; their order ids. No risk check: a close takes
-        risk off. A redelivered stop records none again (the same client_order_ids)."""
+        recorded and committed, queued for `dispatch`. No risk check: a close takes risk off. A symbol on
+        which an order of the run is still working (a close sent before a redelivered command, a cancel the
+        broker has not confirmed) gets none: it would sell twice. Returns the new closes' order ids and those
+        working orders' ids."""
         order_ids: list[str] = []
         with self.uow() as uow:
             self.book = self.run = None
             run, book = self._run(uow), self._book(uow)
             fractional = bool(run.options.get("fractional"))
-            for seq, (symbol, held) in enumerate(sorted(book.held().items()), start=1):
+            working = dict(uow.session.execute(select(Order.symbol, Order.id).where(
+                Order.run_id == self.run_id, Order.status.in_(list(OPEN)))).tuples().all())
+            seq = 0
+            for symbol, held in sorted(book.held().items()):
+                if symbol in working:
+                    continue
+                seq += 1
                 request = close_request(seq, request_ns, symbol, held)
                 cid = client_order_id(self.run_id, request, leg=leg)  # "stop", or "close" after the stop
-                if uow.records.order_by_client_id(cid) is not None:
-                    continue
+                while uow.records.order_by_client_id(cid) is not None:  # asked again within the second
+                    seq += 1
+                    request = close_request(seq, request_ns, symbol, held)
+                    cid = client_order_id(self.run_id, request, leg=leg)
                 values = {**self._values(request, cid, abs(held)), "bar_ts": None}  # decided on no bar: at the stop
                 order = self.ledger(uow).record_intent(run, values)
                 self.orders[order.id] = order
@@ -208,7 +218,7 @@ class LiveGateway(OrderEvents, RunReads):
                 order_ids.append(order.id)
             uow.commit()
         self.book = None
-        return order_ids
+        return order_ids, [order_id for symbol, order_id in working.items() if symbol in book.held()]
 
     def cancel(self, order_id: str) -> None:
         if self.work is None:
@@ -435,7 +445,8 @@ class LiveGateway(OrderEvents, RunReads):
             elif answer.rejected is not None:
                 ledger.reject(order, answer.rejected)
                 run = uow.runs.get(self.run_id)
-                run.error = f"order {order.client_order_id} rejected by the broker: {answer.rejected}"
+                if run.status == "running":  # (a stopped run's error says why it stopped; its close says this)
+                    run.error = f"order {order.client_order_id} rejected by the broker: {answer.rejected}"
             elif answer.unknown:
                 ledger.mark_unknown(order, NOT_KNOWN)
             elif answer.snapshot is not None:

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 import requests
+from alpaca.trading.requests import GetOrdersRequest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -328,3 +329,27 @@ def test_a_second_close_while_the_first_is_on_its_way_or_working_is_a_409(
     stopped = client.post(f"/api/v1/runs/{run_id}/stop", json={"close_positions": True})
     assert stopped.status_code == 409 and stopped.get_json()["message"] == (
         f"run {run_id} is stopped already: close its positions with POST /api/v1/runs/{run_id}/close-positions")
+
+
+def test_a_redelivered_close_sends_no_second_order_while_the_first_is_working(
+    pg: Container, exchange: ExchangeServer, live_runtime: Runtime, client: FlaskClient,
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Code review: the close's id comes from the second the worker handles the command, so a command
+    delivered again (a worker restarted during the wait) would have sent a second sale of the same shares."""
+    run_id, _ = _holding_one_share(pg, exchange, live_runtime)
+    _stop(pg, client, live_runtime, run_id, {})
+    monkeypatch.setattr("app.veda.flatten.FILL_POLLS", 1)
+    exchange.exchange.set_execution(fills="realistic", latency_ms=1500)  # the close stays working a while
+    [first] = _close_after_stop(pg, client, live_runtime, run_id)
+    assert first["orders"][0]["status"] in ("submitted", "accepted"), first
+
+    live_runtime.live.handle("close_positions", run_id)  # the same command again
+
+    sells = [o for o in trading_client(exchange, PAPER).get_orders(GetOrdersRequest(status="all", limit=50))
+             if o.client_order_id.startswith(run_id) and o.side.value == "sell"]
+    assert len(sells) == 1
+    with pg.read_session() as session:
+        told = [e.payload for e in read_events(session, 0, run_id=run_id, limit=1000)
+                if e.type == "run.positions_closed"]
+    assert [o["client_order_id"] for o in told[-1]["orders"]] == [first["orders"][0]["client_order_id"]]
