@@ -208,10 +208,12 @@ class LiveGateway(OrderEvents, RunReads):
                     seq += 1
                     request = close_request(seq, request_ns, symbol, held)
                     cid = client_order_id(self.run_id, request, leg=leg)
+                instrument = self._instrument(uow, symbol)
+                if not instrument.is_crypto and held != held.to_integral_value():  # Alpaca: fractional ⇒ DAY
+                    request = replace(request, time_in_force="day")
                 values = {**self._values(request, cid, abs(held)), "bar_ts": None}  # decided on no bar: at the stop
                 order = self.ledger(uow).record_intent(run, values)
                 self.orders[order.id] = order
-                instrument = self._instrument(uow, symbol)
                 if instrument.is_crypto and held > 0:  # the account may hold fewer coins (a fee taken in them)
                     self.sales[order.id] = CryptoSale(symbol, held, held, instrument.qty_step(fractional))
                 self.to_send.append((order.id, to_alpaca(request, held.copy_abs(), cid)))

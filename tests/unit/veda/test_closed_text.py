@@ -1,12 +1,18 @@
-"""What a stop with close_positions says it did (the `run.positions_closed` detail, shown by the UI and the CLI)."""
+"""What a stop with close_positions says it did (the `run.positions_closed` detail, shown by the UI and the CLI),
+and the orders it records."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 import pytest
 from pydantic import ValidationError
 
 from app.services.specs import RunStop
 from app.veda.flatten import Closed, closed_text
+from app.veda.gateway import LiveGateway
+from app.walle.models import Position
+from tests.unit.veda.conftest import Desk
 
 
 def closed(side: str, qty: str, symbol: str, status: str, filled: str = "0", price: str | None = None,
@@ -30,3 +36,23 @@ def test_closing_needs_the_cancels():
     assert RunStop(close_positions=True).cancel_orders is True
     with pytest.raises(ValidationError, match="leave cancel_orders true"):
         RunStop(close_positions=True, cancel_orders=False)
+
+
+def test_a_fractional_share_position_is_closed_with_a_day_order_and_a_whole_one_as_asked(desk: Desk) -> None:
+    """Alpaca (and the local exchange) refuse a fractional equity order that is not DAY: a stop-and-close of
+    0.5 share as the strategy's `close()` sends it (GTC) would be rejected."""
+    run_id = desk.start(options={"fractional": True})
+    with desk.db.uow() as uow:
+        for symbol, qty in (("ZZZ", "0.5"), ("YYY", "-3")):
+            uow.session.add(Position(run_id=run_id, symbol=symbol, qty=Decimal(qty), avg_price=Decimal(100)))
+        uow.commit()
+    gateway = LiveGateway(desk.db.uow, desk.broker, run_id, desk.clock)
+
+    new, working = gateway.record_closes(1_717_250_000 * 10**9)
+
+    assert len(new) == 2 and working == []
+    sent = {order.symbol: order for _, order in gateway.to_send}
+    assert (sent["ZZZ"].side.value, sent["ZZZ"].qty, sent["ZZZ"].time_in_force.value) == ("sell", 0.5, "day")
+    assert (sent["YYY"].side.value, sent["YYY"].qty, sent["YYY"].time_in_force.value) == ("buy", 3.0, "gtc")
+    assert sorted(o.client_order_id for o in gateway.orders.values()) == [
+        f"{run_id}-1717250000-1-stop", f"{run_id}-1717250000-2-stop"]
