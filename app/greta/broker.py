@@ -12,6 +12,7 @@ no volume limit).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 from functools import cached_property
 from typing import Protocol
@@ -41,6 +42,7 @@ from app.marvin.account import Event, OrderInfo, Position, PositionDetail, Trade
 from app.marvin.gateway import OpenOrder, OrderRequest
 from app.marvin.instruments import Instrument, price_refusal, quantity_refusal, round_order_price
 from app.marvin.market import Market
+from app.marvin.orders import sent_time_in_force
 
 
 class Cursor(Protocol):
@@ -73,6 +75,8 @@ class SimBroker:
         # Short sales open in whole shares (Alpaca has no fractional shorts); crypto in its own steps.
         self.short_steps = [step if i.is_crypto else self.units.scale for step, i in zip(self.qty_steps,
                                                                                          self.instruments, strict=True)]
+        # Per symbol: shares that trade in fractions, whose GTC orders go as DAY (orders.sent_time_in_force).
+        self.fractional_shares = [not i.is_crypto and i.qty_step(fractional) < 1 for i in self.instruments]
         self.book = Book(int(cash.scaleb(2)), len(market.symbols))
         self.fees, self.slippage = fees, slippage
         self.fractional, self.allow_short = fractional, allow_short
@@ -117,6 +121,8 @@ class SimBroker:
         if k is None:
             k = self.market.index_of(request.symbol)  # raises, naming the run's symbols
         qty = None if request.qty is None else self.units.units(request.qty)
+        if request.time_in_force == "gtc" and self.fractional_shares[k]:
+            request = replace(request, time_in_force=sent_time_in_force("gtc", request.qty, True))
         reason = None
         if request.qty is not None and (qty is None or not qty or qty % self.qty_steps[k]):
             reason = self._qty_refusal(request.symbol, request.qty, k)
@@ -148,6 +154,8 @@ class SimBroker:
         k = self._index.get(symbol)
         if k is None:
             k = self.market.index_of(symbol)  # raises, naming the run's symbols
+        if self.fractional_shares[k]:
+            time_in_force = sent_time_in_force(time_in_force, asked, True)
         orders = self.orders
         order_id = f"o-{len(orders) + 1:06d}"
         if asked is None:
@@ -187,9 +195,14 @@ class SimBroker:
             return NotImplemented  # type: ignore[return-value]  # (never: positions move in whole steps)
         orders = self.orders
         order_id = f"o-{len(orders) + 1:06d}"
+        asked = self.units.decimal(qty)
+        time_in_force = sent_time_in_force("gtc", asked, True) if self.fractional_shares[k] else "gtc"
+        step = self.cursor.index
         order = SimOrder.market(order_id, seq, bar_ts, symbol, k, "sell" if held > 0 else "buy",
-                                self.units.decimal(qty), qty, None, None, "gtc", True, self.cursor.index)
+                                asked, qty, None, None, time_in_force, True, step)
         orders.append(order)
+        if time_in_force == "day":
+            order.expires = self._day_end(step + 1)
         self._active.append(order)
         self.pending = True
         return order_id

@@ -48,6 +48,16 @@ def to_price(value: Number | None, what: str) -> Decimal | None:
     return None if value is None else to_decimal(value, what)
 
 
+def sent_time_in_force(time_in_force: str, qty: Decimal | None, fractional_shares: bool) -> str:
+    """The time in force an order goes with: Alpaca takes a fractional share order only as a DAY order
+    ("fractional orders must be DAY orders"), so a GTC stock order that may come out fractional (a fraction
+    asked, or sized by value or percent in a run that trades fractional shares) goes as DAY. Greta and Veda
+    apply this one rule, so the backtest's order is the one sent; crypto (`fractional_shares` False) takes GTC."""
+    if time_in_force == "gtc" and fractional_shares and (qty is None or qty != qty.to_integral_value()):
+        return "day"
+    return time_in_force
+
+
 def checked_sizes(size: Number | None, value: Number | None, percent: Number | None,
                   time_in_force: str) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
     """(qty, notional, percent) as Decimals, exactly one of them set; raises OrderError for a size or

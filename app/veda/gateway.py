@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 
 from app.marvin.gateway import OrderRequest, client_order_id
 from app.marvin.instruments import Instrument, InstrumentError
-from app.marvin.orders import close_request, shorting_disabled
+from app.marvin.orders import close_request, sent_time_in_force, shorting_disabled
 from app.veda.alpaca import BrokerError, BrokerRejected
 from app.veda.book import Book, RunFacts, load_book
 from app.veda.closing import (
@@ -164,6 +164,9 @@ class LiveGateway(OrderEvents, RunReads):
         run, book = self._run(uow), self._book(uow)
         price, position, equity = self.marks.get(request.symbol), book.qty(request.symbol), book.equity(self.marks)
         step = instrument.qty_step(bool(run.options.get("fractional")))
+        sent = sent_time_in_force(request.time_in_force, request.qty, not instrument.is_crypto and step < 1)
+        if sent != request.time_in_force:
+            request = replace(request, time_in_force=sent)
         qty = size_order(request, price, equity, step) if price else ZERO
         if request.close_position:
             qty = min(qty, abs(position))
@@ -209,8 +212,7 @@ class LiveGateway(OrderEvents, RunReads):
                     request = close_request(seq, request_ns, symbol, held)
                     cid = client_order_id(self.run_id, request, leg=leg)
                 instrument = self._instrument(uow, symbol)
-                if not instrument.is_crypto and held != held.to_integral_value():  # Alpaca: fractional ⇒ DAY
-                    request = replace(request, time_in_force="day")
+                request = replace(request, time_in_force=sent_time_in_force("gtc", held, not instrument.is_crypto))
                 values = {**self._values(request, cid, abs(held)), "bar_ts": None}  # decided on no bar: at the stop
                 order = self.ledger(uow).record_intent(run, values)
                 self.orders[order.id] = order

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from app.marvin.account import Event, Fill, OrderInfo, PositionDetail, Trade
 from app.marvin.gateway import OpenOrder, OrderRequest, client_order_id
+from app.marvin.orders import sent_time_in_force
 from app.veda.positions import Holding, apply_fill, cash_fee
 from app.veda.statuses import OPEN
 from app.veda.trades import PRICE, fifo, legs, open_trades
@@ -226,8 +227,10 @@ class ReplayGateway:
                                            "replay mismatch: not sent", None)
             return cid
         self.made.add(cid)
+        went_as = sent_time_in_force(request.time_in_force, request.qty, True)  # a fractional share GTC went as DAY
         differs = [f"{name} {getattr(request, name)} ≠ recorded {getattr(recorded, name)}" for name in COMPARED
-                   if getattr(request, name) != getattr(recorded, name)]
+                   if getattr(request, name) != getattr(recorded, name)
+                   and not (name == "time_in_force" and went_as == recorded.time_in_force)]
         refused = bool(recorded.history) and recorded.history[-1][1] == "rejected"  # sized or refused differently
         if request.qty is not None and recorded.qty is not None and request.qty != recorded.qty and not refused:
             differs.append(f"qty {request.qty} ≠ recorded {recorded.qty}")

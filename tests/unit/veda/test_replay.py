@@ -158,3 +158,19 @@ def test_saved_state_is_loaded_and_only_the_bars_after_it_are_replayed() -> None
     assert rebuilt.strategy.bars == 999 + 3  # three bars replayed after the state's bar
     assert saved == {"side": live.strategy.side, "bars": live.strategy.bars}
     assert saved_bar == ns_to_datetime(records.history.processed[-1])
+
+
+def test_a_fractional_share_order_recorded_as_day_matches_the_strategys_gtc_request() -> None:
+    """Alpaca takes fractional share orders only as DAY: the gateway sent the strategy's GTC buy of 2.5 shares
+    (or one sized by percent) as DAY, so a restart's replay of it is no mismatch; a whole-share GTC recorded as
+    DAY is one."""
+    bar_ns = int(T0.timestamp()) * 1_000_000_000
+    fraction, sized, whole = (replace(_order(seq, T0, qty=qty), time_in_force="day", percent=percent)
+                              for seq, qty, percent in ((1, "2.5", None), (2, "7.25", D(10)), (3, "3", None)))
+    replay = ReplayGateway(RUN, D(1000), [fraction, sized, whole], [])
+    replay.begin_bar(T0, T0 + timedelta(seconds=60), {})
+    replay.submit(OrderRequest(1, "AAA", "buy", qty=D("2.5"), bar_ts=bar_ns))
+    replay.submit(OrderRequest(2, "AAA", "buy", percent=D(10), bar_ts=bar_ns))
+    replay.submit(OrderRequest(3, "AAA", "buy", qty=D(3), bar_ts=bar_ns))
+    assert [(m.client_order_id.rsplit("-", 1)[-1], m.detail) for m in replay.mismatches] == [
+        ("3", "time_in_force gtc ≠ recorded day")]
