@@ -16,6 +16,7 @@ import numpy as np
 from app.clock.timeframes import Timeframe
 
 NEW_YORK = ZoneInfo("America/New_York")
+REGULAR_CLOSE = time(16, 0)
 NS_PER_SECOND = 1_000_000_000
 NS_PER_DAY = 86_400 * NS_PER_SECOND
 EPOCH = date(1970, 1, 1)
@@ -68,6 +69,17 @@ def session_ends(dates: np.ndarray) -> np.ndarray:
     ends = np.append(np.flatnonzero(changes), count - 1)
     group = np.concatenate(([0], np.cumsum(changes)))
     return ends[group].astype(np.int64)
+
+
+def cut_before_close(last_ts_ns: int, timeframe: Timeframe) -> bool:
+    """Whether intraday bars whose last one starts at `last_ts_ns` stop before that bar's New York session's
+    regular close (16:00): a window cut mid-session (a drift replay of the bars a live run has seen so far,
+    a CSV that ends at noon), whose day orders are still working when it ends, not expired at its last bar."""
+    if not timeframe.intraday or timeframe.seconds is None:
+        return False
+    start = datetime.fromtimestamp(last_ts_ns // NS_PER_SECOND, tz=UTC)
+    close = datetime.combine(start.astimezone(NEW_YORK).date(), REGULAR_CLOSE, tzinfo=NEW_YORK)
+    return start + timedelta(seconds=timeframe.seconds) < close
 
 
 def day_number(day: date) -> int:

@@ -19,7 +19,7 @@ from typing import Protocol
 
 import numpy as np
 
-from app.clock.sessions import session_dates, session_ends
+from app.clock.sessions import cut_before_close, session_dates, session_ends
 from app.clock.timeframes import Timeframe
 from app.greta.account_view import AccountView
 from app.greta.book import Book
@@ -42,7 +42,7 @@ from app.marvin.account import Event, OrderInfo, Position, PositionDetail, Trade
 from app.marvin.gateway import OpenOrder, OrderRequest
 from app.marvin.instruments import Instrument, price_refusal, quantity_refusal, round_order_price
 from app.marvin.market import Market
-from app.marvin.orders import sent_time_in_force
+from app.marvin.orders import bracket_refusal, sent_time_in_force
 
 
 class Cursor(Protocol):
@@ -72,8 +72,9 @@ class SimBroker:
         self.units = Quantities(fractional or any(i.is_crypto for i in self.instruments))
         # Per symbol: the quantity step in units (a whole share is `scale` units in a mixed run).
         self.qty_steps = [self.units.units(i.qty_step(fractional)) or 1 for i in self.instruments]
-        # Short sales open in whole shares (Alpaca has no fractional shorts); crypto in its own steps.
-        self.short_steps = [step if i.is_crypto else self.units.scale for step, i in zip(self.qty_steps,
+        # Short sales and brackets trade whole shares (Alpaca has no fractional shorts, and takes no fractional
+        # bracket order); crypto in its own steps.
+        self.whole_steps = [step if i.is_crypto else self.units.scale for step, i in zip(self.qty_steps,
                                                                                          self.instruments, strict=True)]
         # Per symbol: shares that trade in fractions, whose GTC orders go as DAY (orders.sent_time_in_force).
         self.fractional_shares = [not i.is_crypto and i.qty_step(fractional) < 1 for i in self.instruments]
@@ -111,8 +112,12 @@ class SimBroker:
 
     @cached_property
     def session_ends(self) -> np.ndarray:
-        """Each bar's last step of its trading date, for day orders; worked out only if needed."""
-        return session_ends(self.trade_days)
+        """Each bar's last step of its trading date, for day orders; worked out only if needed. A window cut
+        before its last session's close ends none of that session's day orders: they are still working."""
+        ends = session_ends(self.trade_days)
+        if len(ends) and cut_before_close(int(self.market.timeline[-1]), self.timeframe):
+            ends[ends == len(ends) - 1] = len(ends)  # (a step no bar reaches)
+        return ends
 
     # --- OrderGateway ----------------------------------------------------------------------
     def submit(self, request: OrderRequest) -> str:
@@ -121,12 +126,15 @@ class SimBroker:
         if k is None:
             k = self.market.index_of(request.symbol)  # raises, naming the run's symbols
         qty = None if request.qty is None else self.units.units(request.qty)
-        if request.time_in_force == "gtc" and self.fractional_shares[k]:
+        bracket = request.take_profit is not None or request.stop_loss is not None
+        fractional = self.fractional_shares[k] and not bracket  # a bracket is for whole shares
+        if request.time_in_force == "gtc" and fractional:
             request = replace(request, time_in_force=sent_time_in_force("gtc", request.qty, True))
         reason = None
-        if request.qty is not None and (qty is None or not qty or qty % self.qty_steps[k]):
-            reason = self._qty_refusal(request.symbol, request.qty, k)
-        bracket = request.take_profit is not None or request.stop_loss is not None
+        if request.qty is not None and (qty is None or not qty or qty % (self.whole_steps if bracket
+                                                                          else self.qty_steps)[k]):
+            reason = (bracket and self.fractional_shares[k] and bracket_refusal(request.qty)) or self._qty_refusal(
+                request.symbol, request.qty, k)
         if bracket or request.type != "market":
             request = self._on_steps(request, self.instruments[k])
             reason = reason or price_refusal({name: getattr(request, name) for name in _PRICES}, request.symbol)

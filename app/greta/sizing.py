@@ -45,16 +45,16 @@ class Sizer:
             equity = self.equity(step, order.k, price) if book.held else book.cash * self.vq_per_cent
             target = equity * ratio[0] // (ratio[1] * 100)
         qty = max(target, 0) // price
-        step = broker.qty_steps[order.k]
-        if step != 1:
-            qty -= qty % step
+        qty_step = broker.whole_steps[order.k] if order.legs else broker.qty_steps[order.k]
+        if qty_step != 1:
+            qty -= qty % qty_step
         if broker._free and order.sign > 0 and held >= 0 and not book.shorts:
             # No fees, no shorts, buying: buying power is cash, and qty × price <= cash needs no
             # further check (cash is whole cents; rounding the value to cents cannot pass it).
             affordable = book.cash * self.vq_per_cent // price
-            qty = min(qty, affordable - affordable % step)
+            qty = min(qty, affordable - affordable % qty_step)
         else:
-            qty = self._fit(order, qty, price, held, step)
+            qty = self._fit(order, qty, price, held, step, qty_step)
         if qty <= 0:
             if order.sign < 0 and not broker.allow_short and held <= 0:  # not a matter of size: say what it is
                 return 0, shorting_disabled(None, broker.units.decimal(held))
@@ -73,7 +73,7 @@ class Sizer:
         units = broker.units
         if order.sign < 0 and not broker.allow_short:
             return shorting_disabled(units.decimal(qty), units.decimal(held))
-        if order.sign < 0 and opening % broker.short_steps[order.k]:
+        if order.sign < 0 and opening % broker.whole_steps[order.k]:
             return f"fractional short sales are not allowed (would open {units.decimal(opening)} short)"
         room = self._headroom(order, qty, price, value, fee, held, step)
         if room < 0:
@@ -118,12 +118,13 @@ class Sizer:
         freed = (value * reducing // qty) if reducing else 0  # cents of the reducing part
         return self.buying_power(step, order.k, price) - (value - 2 * freed + fee) * self.vq_per_cent
 
-    def _fit(self, order: SimOrder, qty: int, price: int, held: int, step: int) -> int:
-        """The largest qty up to the asked one that the account can take (fees included)."""
+    def _fit(self, order: SimOrder, qty: int, price: int, held: int, step: int, qty_step: int) -> int:
+        """The largest qty up to the asked one, in `qty_step`s, that the account can take (fees included) at
+        bar `step` (its date prices dated fees; its marks the short positions' buying power)."""
         broker = self.broker
         if order.sign < 0 and not broker.allow_short:
             return min(qty, max(held, 0))
-        step, scale = broker.qty_steps[order.k], broker.short_steps[order.k]
+        scale = broker.whole_steps[order.k]
         if order.sign < 0:  # shorting allowed: the opening part in whole shares
             reducing = self._reducing(order, qty, held)
             qty = reducing + (qty - reducing) // scale * scale
@@ -136,7 +137,7 @@ class Sizer:
             if room >= 0:
                 return qty
             qty -= max(ceil_div(-room, price), 1)
-            qty -= qty % step
+            qty -= qty % qty_step
             if order.sign < 0:  # keep the short part whole
                 reducing = self._reducing(order, qty, held)
                 qty = reducing + (qty - reducing) // scale * scale

@@ -58,6 +58,14 @@ def sent_time_in_force(time_in_force: str, qty: Decimal | None, fractional_share
     return time_in_force
 
 
+def bracket_refusal(qty: Decimal) -> str | None:
+    """Alpaca's refusal of a bracket order for a fraction of a share, in its words (a bracket trades whole
+    shares: one sized by value or percent is sized so), or None. Greta and Veda give the same text."""
+    if qty == qty.to_integral_value():
+        return None
+    return f"fractional orders cannot be bracket orders (qty {qty}): a bracket trades whole shares"
+
+
 def checked_sizes(size: Number | None, value: Number | None, percent: Number | None,
                   time_in_force: str) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
     """(qty, notional, percent) as Decimals, exactly one of them set; raises OrderError for a size or

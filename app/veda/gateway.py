@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 
 from app.marvin.gateway import OrderRequest, client_order_id
 from app.marvin.instruments import Instrument, InstrumentError
-from app.marvin.orders import close_request, sent_time_in_force, shorting_disabled
+from app.marvin.orders import bracket_refusal, close_request, sent_time_in_force, shorting_disabled
 from app.veda.alpaca import BrokerError, BrokerRejected
 from app.veda.book import Book, RunFacts, load_book
 from app.veda.closing import (
@@ -163,8 +163,10 @@ class LiveGateway(OrderEvents, RunReads):
         request = on_instrument(request, instrument)  # the prices actually sent, and recorded
         run, book = self._run(uow), self._book(uow)
         price, position, equity = self.marks.get(request.symbol), book.qty(request.symbol), book.equity(self.marks)
-        step = instrument.qty_step(bool(run.options.get("fractional")))
-        sent = sent_time_in_force(request.time_in_force, request.qty, not instrument.is_crypto and step < 1)
+        bracket = request.take_profit is not None or request.stop_loss is not None
+        fractional = bool(run.options.get("fractional")) and not instrument.is_crypto and instrument.qty_step(True) < 1
+        step = instrument.qty_step(fractional and not bracket)  # a bracket is for whole shares
+        sent = sent_time_in_force(request.time_in_force, request.qty, fractional and not bracket)
         if sent != request.time_in_force:
             request = replace(request, time_in_force=sent)
         qty = size_order(request, price, equity, step) if price else ZERO
@@ -175,7 +177,8 @@ class LiveGateway(OrderEvents, RunReads):
         ledger = self.ledger(uow)
         order = ledger.record_intent(run, self._values(request, cid, qty))
         self.orders[order.id] = order
-        problem = refusal(request, qty, step) or self._refuse(uow, run, request, qty, price, position, equity)
+        problem = ((bracket and fractional and bracket_refusal(qty)) or refusal(request, qty, step)
+                   or self._refuse(uow, run, request, qty, price, position, equity))
         if problem:
             ledger.reject(order, problem)
             self.rejected = True
