@@ -163,7 +163,10 @@ def _withheld(ranked: list[tuple[dict[str, Any], dict[str, Any]]], metric: str) 
 
 def _table(strategy: str, grid: dict[str, list[str]], ranked: list[tuple[dict[str, Any], dict[str, Any]]],
            sort_by: str) -> Table:
-    table = Table(title=f"{strategy}: {len(ranked)} cells ranked by {sort_by}")
+    ranked_by = f"ranked by {sort_by}"
+    if ranked and all(metrics.get(sort_by) is None for _, metrics in ranked):  # trial 23: "ranked by sharpe", unranked
+        ranked_by = f"in grid order, not ranked: {sort_by} has no value in any cell"
+    table = Table(title=f"{strategy}: {len(ranked)} cells {ranked_by}")
     columns = [sort_by, *(c for c in COLUMNS if c != sort_by)]
     for name in grid:
         table.add_column(name, justify="right")

@@ -159,9 +159,8 @@ class RunService:
             if run.mode == "backtest" and request.close_positions:
                 raise ValidationFailed({"close_positions": "a backtest holds nothing at a broker (paper and live "
                                                            "runs only); stopping a backtest cancels it"})
-            if request.close_positions and run.status in ("stopped", "error"):
-                raise Conflict(f"run {run_id} is {run.status} already: close its positions with "
-                               f"POST /api/v1/runs/{run_id}/close-positions", {"status": run.status})
+            if lifecycle.is_finished(run.status):
+                raise Conflict(_nothing_to_stop(uow, run, request.close_positions), {"status": run.status})
             if run.mode == "backtest":
                 # The worker polls the status while it runs and abandons the run once it sees this.
                 transition(uow, run, "cancelled", error=CANCELLED_BY_USER, at=self.clock.now())
@@ -241,3 +240,18 @@ def still_held(uow: UnitOfWork, run_id: str) -> list[tuple[str, Decimal]]:
     rows = uow.session.execute(select(Position.symbol, Position.qty).where(Position.run_id == run_id, Position.qty != 0)
                                .order_by(Position.symbol)).all()
     return [(symbol, qty) for symbol, qty in rows]
+
+
+def _nothing_to_stop(uow: UnitOfWork, run: Run, close: bool) -> str:
+    """Why a stop of a run that has stopped already does nothing, and what the user may want instead (trial 23
+    read "a paper run cannot go to stopping from there (allowed: error, stopped)")."""
+    if run.mode == "backtest":
+        return f"run {run.id} is {run.status} already: there is nothing to cancel"
+    held = list(uow.session.execute(select(Position.symbol, Position.qty).where(
+        Position.run_id == run.id, Position.qty != 0).order_by(Position.symbol)).tuples())
+    if not held:
+        return f"run {run.id} is {run.status} already and holds nothing: there is nothing to stop" + (
+            " or close" if close else "")
+    return (f"run {run.id} is {run.status} already and still holds {held_words(held)}: close-positions closes "
+            f"what it holds (the run page's Close positions button, `weaver runs close-positions {run.id}`, "
+            f"POST /api/v1/runs/{run.id}/close-positions)")

@@ -107,7 +107,7 @@ def closed_text(closes: list[Closed]) -> str:
     for c in closes:
         did = f"{'sold' if c.side == 'sell' else 'bought'} {c.qty} {c.symbol}"
         if c.status == "filled":
-            parts.append(f"{did}, filled at {c.filled_avg_price}")
+            parts.append(f"{did}, filled at {_price_text(c.filled_avg_price)}")
         elif c.status == "submitted":  # recorded and sent; the broker never answered
             parts.append(f"{did}: sent, but the broker did not answer (unreachable); the order is read again "
                          "before any other close, and at the live worker's next start")
@@ -119,6 +119,15 @@ def closed_text(closes: list[Closed]) -> str:
         else:
             parts.append(f"{did}: {c.status}" + (f" ({c.reason})" if c.reason else ""))
     return "; ".join(parts) if parts else "the run held nothing to close"
+
+
+def _price_text(average: str) -> str:
+    """A close's fill price as a trader reads it: exact, or, for an average of executions at several prices
+    (119.993333333333), to four places "on average" (trial 23's stop banner printed all twelve)."""
+    price = Decimal(average)
+    if -price.as_tuple().exponent <= 4:  # type: ignore[operator]
+        return average
+    return f"{price.quantize(Decimal('0.0001'))} on average"
 
 
 def closed_payload(run_id: str, closes: list[Closed]) -> dict[str, Any]:

@@ -146,3 +146,22 @@ def test_backtests_completed_failed_and_cancelled(client: FlaskClient, pg: Conta
     assert queued["state"] == "queued" and queued["can_stop"] and not queued["can_start"]
     cancelled = client.post(f"/api/v1/runs/{created['id']}/stop", json={}).get_json()["state"]
     assert cancelled == {"state": "stopped", "reason": "user", "message": None, "can_stop": False, "can_start": True}
+
+
+def test_a_stop_of_a_run_stopped_already_says_so_in_words_not_the_state_machines(client: FlaskClient,
+                                                                                pg: Container) -> None:
+    """Trial 23: a second stop read "a paper run cannot go to stopping from there (allowed: error, stopped)"."""
+    paper = running(pg)
+    move(pg, paper, "stopping")
+    move(pg, paper, "stopped")
+    again = client.post(f"/api/v1/runs/{paper}/stop", json={})
+    assert again.status_code == 409 and again.get_json()["message"] == (
+        f"run {paper} is stopped already and holds nothing: there is nothing to stop")
+    closing = client.post(f"/api/v1/runs/{paper}/stop", json={"close_positions": True})
+    assert closing.status_code == 409 and closing.get_json()["message"] == (
+        f"run {paper} is stopped already and holds nothing: there is nothing to stop or close")
+    backtest = running(pg, mode="backtest")
+    move(pg, backtest, "completed")
+    done = client.post(f"/api/v1/runs/{backtest}/stop", json={})
+    assert done.status_code == 409 and done.get_json()["message"] == (
+        f"run {backtest} is completed already: there is nothing to cancel")

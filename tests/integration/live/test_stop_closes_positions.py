@@ -328,7 +328,11 @@ def test_a_second_close_while_the_first_is_on_its_way_or_working_is_a_409(
         "A close is sent once they are done (filled, or cancelled at the broker)")
     stopped = client.post(f"/api/v1/runs/{run_id}/stop", json={"close_positions": True})
     assert stopped.status_code == 409 and stopped.get_json()["message"] == (
-        f"run {run_id} is stopped already: close its positions with POST /api/v1/runs/{run_id}/close-positions")
+        f"run {run_id} is stopped already and still holds 1 AAPL: close-positions closes what it holds (the run "
+        f"page's Close positions button, `weaver runs close-positions {run_id}`, "
+        f"POST /api/v1/runs/{run_id}/close-positions)")
+    plain = client.post(f"/api/v1/runs/{run_id}/stop", json={})  # trial 23: "cannot go to stopping from there"
+    assert plain.status_code == 409 and plain.get_json()["message"] == stopped.get_json()["message"]
 
 
 def test_a_redelivered_close_sends_no_second_order_while_the_first_is_working(

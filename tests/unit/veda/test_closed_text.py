@@ -29,6 +29,9 @@ def test_each_close_in_words():
         "sold 0.5 BTC/USD: still working at the broker (0.2 filled so far), booked when it fills; "
         "sold 3 MSFT: rejected (market is closed)")
     assert closed_text([]) == "the run held nothing to close"
+    # an average of executions at several prices reads to four places (trial 23: "filled at 119.993333333333")
+    assert closed_text([closed("sell", "21", "NVDA", "filled", "21", "119.993333333333")]) == (
+        "sold 21 NVDA, filled at 119.9933 on average")
 
 
 def test_closing_needs_the_cancels():
