@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from app.services.drift_differences import difference_note
 from app.services.drift_notes import (
     IDLE_NOTE,
     NO_BAR,
@@ -163,28 +164,34 @@ def line_up(live: Sequence[Decision], backtest: Sequence[Decision], *, bar: time
             else:
                 filling = still_filling(live, one.symbol, one.bar_ts, bar)
                 note = position_note(one.symbol, *held, filling)
-                gap = not_running.before(one.bar_ts) if held[0] != held[1] else None
-                since = _since(rows, one.symbol) if held[0] != held[1] and not filling and not gap else None
-                note = f"{note}; {gap or since}" if gap or since else note
+                cause = _parted(rows, not_running, one.symbol, one.bar_ts, since=not filling) \
+                    if held[0] != held[1] else None
+                note = f"{note}; {cause}" if cause else note
             rows.append(DriftRow("only_live" if b is None else "only_backtest", one.bar_ts, one.symbol, one.side,
                                  one.type, a, b, note=note))
             continue
         sizes = _sizes(a, b, live, positions, bar)
-        gap = not_running.before(a.bar_ts) if sizes else None
-        notes = (f"{sizes}; {gap}" if gap else sizes, fill_note(a, b, cancelled_by(a, live, bar, cancelled_at_stop)))
+        cause = _parted(rows, not_running, a.symbol, a.bar_ts, since=False) if sizes else None
+        filled = fill_note(a, b, cancelled_by(a, live, bar, cancelled_at_stop))
+        notes = (f"{sizes}; {cause}" if cause else sizes, filled)
         rows.append(_pair(a, b, "; ".join(n for n in notes if n) or None))
     return rows
 
 
-def _since(rows: Sequence[DriftRow], symbol: str) -> str | None:
-    """Where two sides' holdings parted: the latest decision on `symbol` only one side made and filled
-    (trial 21: "before this bar live held 0 shares, the backtest 52" said what, not why)."""
-    for row in reversed(rows):
+def _parted(rows: Sequence[DriftRow], not_running: Idle, symbol: str, bar_ts: datetime, since: bool) -> str | None:
+    """Where two sides' holdings last parted: bars the run did not run on, or, with `since` and when later
+    than those, the latest decision on `symbol` only one side made and filled (trial 21: "before this bar
+    live held 0 shares, the backtest 52" said what, not why; trial 23: a downtime long past was named on
+    every later row, where a later one-sided decision was the cause)."""
+    gap = not_running.before(bar_ts)
+    for row in reversed(rows if since else ()):
         one = row.live or row.backtest
         if row.symbol == symbol and row.status in ("only_live", "only_backtest") and one and one.filled_qty:
+            if gap is not None and not_running.last_before(bar_ts) > row.bar_ts:  # type: ignore[operator]
+                break
             who = "live" if row.status == "only_live" else "the backtest"
             return f"since the {row.side} only {who} made, on the bar of {row.bar_ts:%Y-%m-%d %H:%M:%S} UTC"
-    return None
+    return gap
 
 
 def _sizes(live: Decision, backtest: Decision, decisions: Sequence[Decision], positions: tuple[Positions, Positions],
@@ -217,6 +224,8 @@ def _pair(live: Decision, backtest: Decision, note: str | None) -> DriftRow:
         slippage = float(sign * (p_live - p_test) / p_test * 10_000)
         execution += sign * (p_test - p_live) * min(live.filled_qty, backtest.filled_qty)
         delay = (live.fills[0].ts - backtest.fills[0].ts).total_seconds()
+    if status == "different" and not note:
+        note = difference_note(live, backtest)
     # To the cent: the average prices are cut at 12 decimals, so a pair filled in pieces would otherwise
     # show "-1.720000000007"; the summary adds up these cents, as a user adding the rows would.
     return DriftRow(status, live.bar_ts, live.symbol, live.side, live.type, live, backtest, slippage, delay,

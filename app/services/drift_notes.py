@@ -72,8 +72,12 @@ def fill_note(live: Decision, backtest: Decision, cancelled: str | None = None) 
         return None
     of = f" of {quantity_text(live.qty)}" if live.qty is not None else ""
     how = f" in {pieces} fill{'s' * (pieces != 1)}" if pieces else ""
-    theirs = (f"the backtest {quantity_text(want)} in {len(backtest.fills)}" if backtest.fills or
-              backtest.status not in ("new", "held") else "the backtest's was still open when its window ended")
+    if backtest.status == "rejected":  # (not "the backtest 0 in 0")
+        theirs = "the backtest's was rejected" + (f": {backtest.reject_reason}" if backtest.reject_reason else "")
+    elif backtest.fills or backtest.status not in ("new", "held"):
+        theirs = f"the backtest {quantity_text(want)} in {len(backtest.fills)}"
+    else:
+        theirs = "the backtest's was still open when its window ended"
     note = f"live filled {quantity_text(got)}{of} {unit(live.symbol)}{how} ({theirs})"
     if live.qty is not None and got >= live.qty:
         return note
@@ -210,6 +214,11 @@ class Idle:
     def __contains__(self, bar_ts: object) -> bool:
         at = bisect_left(self.bars, bar_ts)  # type: ignore[arg-type]
         return at < len(self.bars) and self.bars[at] == bar_ts
+
+    def last_before(self, bar_ts: datetime) -> datetime | None:
+        """The latest bar before `bar_ts` the run did not run on, or None."""
+        count = bisect_left(self.bars, bar_ts)
+        return self.bars[count - 1] if count else None
 
     def before(self, bar_ts: datetime) -> str | None:
         """'the run was not running on 25 earlier bars (01:26:19 to 01:26:43 UTC), where the backtest went on

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -57,6 +58,18 @@ def test_orders_pair_by_their_place_in_the_bar_and_a_different_request_is_not_id
     rows = line_up(live, backtest)
     assert [(r.live.client_order_id, r.backtest.client_order_id, r.status) for r in rows] == [
         ("a", "c", "identical"), ("b", "d", "different")]
+    assert rows[1].note == "they asked differently: percent of equity 20 live, 25 in the backtest"
+
+
+def test_a_pair_refused_on_one_side_only_says_so():
+    """Trial 23: "different" rows with an empty note, where live's bracket was rejected and the backtest's open."""
+    refused = replace(order(0, "buy", cid="a"), status="rejected",
+                      reject_reason="fractional orders cannot be bracket orders")
+    rows = line_up([refused, order(3, "buy", [("4", "100")], cid="b")],
+                   [order(0, "buy", cid="c"), replace(order(3, "buy", cid="d"), status="rejected", reject_reason=None)])
+    assert [(r.status, r.note) for r in rows] == [
+        ("different", "live's was rejected: fractional orders cannot be bracket orders; the backtest's is still open"),
+        ("different", "live filled 4 of 10 shares in 1 fill (the backtest's was rejected)")]
 
 
 def test_a_pair_filled_in_pieces_gives_its_execution_to_the_cent():
@@ -83,6 +96,16 @@ def test_a_decision_on_a_bar_the_run_did_not_run_on_says_so_and_later_difference
     assert by_bar[10].note == ("before this bar live held 10 shares, the backtest 0; the run was not running on 3 "
                                "earlier bars (14:33:00 to 14:35:00 UTC), where the backtest went on deciding")
     assert by_bar[0].note is None
+
+
+def test_a_later_decision_only_one_side_made_is_named_rather_than_a_downtime_long_past():
+    """Trial 23: after a restart, every later differing row said "the run was not running on 11 earlier bars",
+    where the holdings had parted later, on a sale only the backtest made."""
+    live = [order(0, "buy", [("10", "100")]), order(12, "sell", [("10", "104")])]
+    backtest = [order(0, "buy", [("10", "100")]), order(8, "sell", [("10", "101")])]
+    rows = line_up(live, backtest, idle=[T0 + timedelta(minutes=m) for m in (3, 4, 5)])
+    assert rows[-1].note == ("before this bar live held 10 shares, the backtest 0; since the sell only the backtest "
+                             "made, on the bar of 2024-06-03 14:38:00 UTC")
 
 
 def test_without_idle_bars_the_notes_are_as_before():
