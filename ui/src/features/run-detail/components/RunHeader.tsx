@@ -14,6 +14,7 @@ import { canStart, canStop, isFinished, useRunActions } from '@/lib/api/runs';
 import type { Run } from '@/lib/api/types';
 import { formatCount, formatMoney, formatPct } from '@/lib/format';
 import { barTimeStyle } from '@/lib/time/barTime';
+import { lastCloseSeq, useRunNotices } from './RunNotices';
 
 /** A paper or live run's fills and fees are its broker's: its cost models only shape the backtest it is compared with. */
 const COST_MODELS = 'A paper or live run pays what its broker charges and fills at the broker\'s prices: these fee and '
@@ -36,6 +37,11 @@ export function RunHeader({ run }: { run: Run }) {
   const banner = runStateBanner(run.state);
   const finished = run.state.state === 'stopped';
   const held = useHeldPositions(run.id, trading && finished);
+  // A close asked for is on its way until the run says what it became (run.positions_closed): a second click
+  // meanwhile was a 409 (trial 22), so the button says so instead.
+  const lastClose = lastCloseSeq(useRunNotices(run).data);
+  const [closeAskedAfter, setCloseAskedAfter] = useState<number | null>(null);
+  const closing = closeAskedAfter !== null && lastClose <= closeAskedAfter;
 
   return (
     <section className="panel" data-testid="run-header">
@@ -106,8 +112,11 @@ export function RunHeader({ run }: { run: Run }) {
         ) : null}
         {trading && finished ? (
           <OpenPositionsNote runId={run.id} when="stopped" action={
-            <Button size="sm" variant={live ? 'danger' : 'default'} busy={closeHeld.isPending}
-              data-testid="close-positions-run" onClick={() => setConfirmClose(true)}>Close positions</Button>} />
+            <Button size="sm" variant={live ? 'danger' : 'default'} busy={closeHeld.isPending} disabled={closing}
+              title={closing ? 'The close is on its way: what it became shows above once the broker has answered'
+                : undefined}
+              data-testid="close-positions-run" onClick={() => setConfirmClose(true)}>
+              {closing ? 'Close on its way…' : 'Close positions'}</Button>} />
         ) : null}
         <ErrorBanner error={start.error ?? stop.error ?? closeHeld.error ?? remove.error} />
       </div>
@@ -126,7 +135,8 @@ export function RunHeader({ run }: { run: Run }) {
       </ConfirmDialog>
       <ConfirmDialog open={confirmClose} title={`Close this ${run.mode} run's positions?`} confirmLabel="Close at market"
         danger busy={closeHeld.isPending} onCancel={() => setConfirmClose(false)}
-        onConfirm={() => closeHeld.mutate(undefined, { onSettled: () => setConfirmClose(false) })}>
+        onConfirm={() => closeHeld.mutate(undefined, { onSuccess: () => setCloseAskedAfter(lastClose),
+          onSettled: () => setConfirmClose(false) })}>
         <p className="muted" style={{ margin: 0 }}>
           Sends a market order for <strong className="mono">{held}</strong>, one per symbol, booked as this run's own
           orders and fills; the run stays stopped. What each became shows above once the broker has answered.

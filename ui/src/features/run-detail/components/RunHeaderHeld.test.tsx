@@ -60,6 +60,28 @@ describe('a stopped paper run that still holds positions (trial 19: nothing said
     await waitFor(() => expect(api.post).toHaveBeenCalledWith('/runs/run-paper/close-positions'));
   });
 
+  it('says a close is on its way until the run says what it became, instead of offering a second (a 409)',
+    async () => {
+      let events: unknown[] = [{ id: 'e1', seq: 40, type: 'run.positions_closed', payload: { detail: 'older' } }];
+      get.mockImplementation(async (path: string) => (path.endsWith('/events') ? events
+        : [position('TSLA', '8')]) as never);
+      vi.mocked(api.post).mockResolvedValue(stopped);
+      const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+      render(<QueryClientProvider client={client}><MemoryRouter><RunHeader run={stopped} /></MemoryRouter>
+      </QueryClientProvider>);
+      const note = await screen.findByTestId('stopped-positions-note');
+      fireEvent.click(within(note).getByTestId('close-positions-run'));
+      fireEvent.click(within(screen.getByTestId('confirm-dialog')).getByTestId('confirm-button'));
+      await waitFor(() => expect(within(note).getByTestId('close-positions-run')).toHaveTextContent(
+        'Close on its way…'));
+      expect(within(note).getByTestId('close-positions-run')).toBeDisabled();
+      events = [{ id: 'e2', seq: 41, type: 'run.positions_closed', payload: { detail: 'sold 8 TSLA' } }, ...events];
+      await client.invalidateQueries();
+      await waitFor(() => expect(within(note).getByTestId('close-positions-run')).toHaveTextContent(
+        'Close positions'));
+      expect(within(note).getByTestId('close-positions-run')).toBeEnabled();
+    });
+
   it('warns before deleting it and, confirmed, deletes it knowing', async () => {
     get.mockResolvedValue([position('TSLA', '8')]);
     renderHeader(stopped);

@@ -13,13 +13,23 @@ const TITLES: Record<(typeof NOTICES)[number], string> = {
   'run.positions_closed': 'Positions closed',
 };
 
-export function RunNotices({ run }: { run: Run }) {
-  const notices = useQuery({
+/** A paper or live run's notice events, newest first (one query, shared by the notices and the header). */
+export function useRunNotices(run: Run) {
+  return useQuery({
     queryKey: [...keys.run.events(run.id), 'notices'],
     queryFn: ({ signal }) => api.get<WeaverEvent[]>(`/runs/${run.id}/events`,
       { order: 'desc', limit: 20, type: NOTICES.join(',') }, signal),
     enabled: run.mode !== 'backtest',
   });
+}
+
+/** The seq of the run's newest `run.positions_closed`, 0 when there is none. */
+export function lastCloseSeq(events: WeaverEvent[] | undefined): number {
+  return (Array.isArray(events) ? events : []).find((e) => e.type === 'run.positions_closed')?.seq ?? 0;
+}
+
+export function RunNotices({ run }: { run: Run }) {
+  const notices = useRunNotices(run);
   const newest = NOTICES.map((type) => (notices.data ?? []).find((e) => e.type === type)).filter(
     (e): e is WeaverEvent => e !== undefined);
   // What the run itself found (an indicator that never had a value: a lookback longer than the data, say)
