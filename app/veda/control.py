@@ -23,7 +23,7 @@ from app.veda.flatten import close_positions, closed_payload, closes_of
 from app.veda.ledger import Ledger
 from app.veda.ports import Broker, BrokerOrder
 from app.veda.reconcile import reconcile_account, run_of
-from app.veda.shared_account import account_shared
+from app.veda.shared_account import account_shared, after_stop
 from app.veda.snapshots import record_snapshot
 from app.veda.statuses import OPEN
 from app.veda.wire import order_of
@@ -144,6 +144,8 @@ class Control:
                 if closes is not None:
                     uow.outbox.emit("run.positions_closed", closes, run_id=run_id)
                 transition(uow, run, "stopped", at=self.desk.clock.now())
+                for payload in after_stop(uow, run):  # the runs it shared symbols with: whom they still share with
+                    uow.outbox.emit("run.account_shared", payload, run_id=str(payload["run_id"]))
                 uow.commit()
 
     def close_positions(self, run_id: str, **_: Any) -> None:

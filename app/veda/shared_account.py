@@ -5,7 +5,8 @@ account, and the broker keeps one position per symbol: each run's own book holds
 account holds their sum, one run's sell can meet the other's open buy (Alpaca refuses an order that
 could trade against the account's own opposite order) and a short can be refused while the other run
 holds shares. Trial 14 ran two paper runs on AAPL and nothing said so. The start says it with a
-`run.account_shared` event, which the run page shows beside the run.
+`run.account_shared` event, which the run page shows beside the run; when a run stops, each running run it
+shared with hears again whom it still shares with (no one: `others` empty), so its page drops a stale notice.
 """
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ from app.walle.models import Run
 from app.walle.uow import UnitOfWork
 
 
-def account_shared(uow: UnitOfWork, run_id: str, mode: str, symbols: list[str]) -> dict[str, object] | None:
-    """The `run.account_shared` payload when another active run of `mode` trades one of `symbols`, else None."""
+def account_shared(uow: UnitOfWork, run_id: str, mode: str, symbols: list[str],
+                   stopped: str | None = None) -> dict[str, object] | None:
+    """The `run.account_shared` payload when another active run of `mode` (not `stopped`, a run stopping in
+    this transaction) trades one of `symbols`, else None."""
     others = uow.session.execute(select(Run.id, Run.name, Run.symbols).where(
-        Run.mode == mode, Run.id != run_id, Run.status.in_(sorted(ACTIVE_LIVE))).order_by(Run.created_at)).all()
+        Run.mode == mode, Run.id.not_in([run_id, stopped or run_id]), Run.status.in_(sorted(ACTIVE_LIVE)))
+        .order_by(Run.created_at)).all()
     sharing = [(other, name, sorted(set(theirs) & set(symbols))) for other, name, theirs in others
                if set(theirs) & set(symbols)]
     if not sharing:
@@ -32,3 +36,20 @@ def account_shared(uow: UnitOfWork, run_id: str, mode: str, symbols: list[str]) 
               "could trade against the other run's open order is refused, and a short can be refused while the "
               "other run holds shares. Its backtest traded alone")
     return {"run_id": run_id, "symbols": shared, "others": [other for other, _, _ in sharing], "detail": detail}
+
+
+def after_stop(uow: UnitOfWork, stopped: Run) -> list[dict[str, object]]:
+    """For each active run of the stopped run's mode that traded one of its symbols: its `run.account_shared`
+    payload now, naming whom it still shares with, or none (`others` empty)."""
+    others = uow.session.execute(select(Run.id, Run.symbols).where(
+        Run.mode == stopped.mode, Run.id != stopped.id, Run.status.in_(sorted(ACTIVE_LIVE)))).all()
+    payloads = []
+    for other, symbols in others:
+        if not set(symbols) & set(stopped.symbols):
+            continue
+        payload = account_shared(uow, other, stopped.mode, list(symbols), stopped=stopped.id)
+        payloads.append(payload or {
+            "run_id": other, "symbols": [], "others": [],
+            "detail": f"this run no longer shares its symbols on the {stopped.mode} account: run "
+                      f"{stopped.name or stopped.id[:8]} stopped"})
+    return payloads

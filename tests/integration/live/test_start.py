@@ -11,6 +11,7 @@ from alpaca.trading.requests import MarketOrderRequest
 from app.bootstrap import Container
 from app.events.reader import read_events
 from app.exchange import ExchangeServer
+from app.services.runs import transition
 from app.veda.shared_account import account_shared
 from app.walle.models import Run
 from tests.integration.live.conftest import PAPER, live_settings, run_of, running_run, trading_client
@@ -92,6 +93,16 @@ def test_a_run_trading_a_symbol_another_running_run_trades_on_the_account_is_tol
     [told] = shared_events(pg, first)
     assert (told["run_id"], told["symbols"], told["others"]) == (first, ["AAPL"], [second])
     assert told["detail"].startswith("this run shares the paper account (AAPL with run second): ")
+
+    # trial 22: the notice stayed after the other run stopped; its stop tells the run left whom it still shares with
+    with pg.uow() as uow:
+        transition(uow, uow.runs.get(second), "stopping")
+        uow.commit()
+    runtime.live.handle("stop", second)
+    assert shared_events(pg, first)[-1] == {
+        "run_id": first, "symbols": [], "others": [],
+        "detail": "this run no longer shares its symbols on the paper account: run second stopped"}
+    assert len(shared_events(pg, apart)) == 0 and len(shared_events(pg, second)) == 1
 
 
 def shared_events(pg: Container, run_id: str) -> list[dict]:

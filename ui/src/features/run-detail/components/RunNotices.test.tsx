@@ -35,6 +35,26 @@ describe('RunNotices', () => {
       type: 'run.account_shared,run.buying_power_short,run.positions_closed' }, expect.anything());
   });
 
+  it('drops the shared-account notice once the other runs stopped, or this one did', async () => {
+    const alone = { ...event('10', 'run.account_shared', 'this run no longer shares its symbols on the paper '
+      + 'account: run two stopped'), payload: { run_id: 'r1', symbols: [], others: [], detail: 'no longer' } };
+    get.mockResolvedValue([alone, event('9', 'run.account_shared', 'this run shares the paper account (AAPL with run '
+      + 'two)'), event('8', 'run.buying_power_short', 'short')]);
+    renderNotices('paper');
+    const notices = await screen.findAllByTestId('run-notice');
+    expect(notices.map((n) => n.dataset.type)).toEqual(['run.buying_power_short']);
+  });
+
+  it('says nothing of sharing on a stopped run', async () => {
+    get.mockResolvedValue([event('9', 'run.account_shared', 'this run shares the paper account (AAPL with run two)'),
+      event('8', 'run.buying_power_short', 'short')]);
+    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    render(<QueryClientProvider client={client}><RunNotices run={{ id: 'r1', mode: 'paper',
+      state: { state: 'stopped' } } as Run} /></QueryClientProvider>);
+    const notices = await screen.findAllByTestId('run-notice');
+    expect(notices.map((n) => n.dataset.type)).toEqual(['run.buying_power_short']);
+  });
+
   it('says what a stop with close_positions closed, and what is still working', async () => {
     get.mockResolvedValue([event('12', 'run.positions_closed',
       'sold 52 AAPL, filled at 187.5; bought 10 TSLA: still working at the broker, booked when it fills')]);

@@ -28,10 +28,17 @@ export function lastCloseSeq(events: WeaverEvent[] | undefined): number {
   return (Array.isArray(events) ? events : []).find((e) => e.type === 'run.positions_closed')?.seq ?? 0;
 }
 
+/** Whether a `run.account_shared` still holds: the run is not stopped, and the other runs have not all stopped
+ * (a stop sends the runs left an event naming whom they still share with; trial 22 saw the notice stay). */
+function sharing(run: Run, event: WeaverEvent): boolean {
+  const others = (event.payload as { others?: unknown }).others;
+  return run.state?.state !== 'stopped' && !(Array.isArray(others) && others.length === 0);
+}
+
 export function RunNotices({ run }: { run: Run }) {
   const notices = useRunNotices(run);
   const newest = NOTICES.map((type) => (notices.data ?? []).find((e) => e.type === type)).filter(
-    (e): e is WeaverEvent => e !== undefined);
+    (e): e is WeaverEvent => e !== undefined && !(e.type === 'run.account_shared' && !sharing(run, e)));
   // What the run itself found (an indicator that never had a value: a lookback longer than the data, say)
   const warnings = Array.isArray(run.options?.warnings) ? (run.options.warnings as unknown[]).map(String) : [];
   if (!newest.length && !warnings.length) return null;
