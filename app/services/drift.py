@@ -27,6 +27,7 @@ from app.marvin.market import Market
 from app.marvin.params import ParamError
 from app.marvin.registry import StrategyLoadError, get_strategy
 from app.services.backtests import BacktestService
+from app.services.drift_account import account_notes
 from app.services.drift_bars import bars_seen, idle_bars, warmup_steps
 from app.services.drift_costs import cost_notes
 from app.services.drift_match import Decision, DriftRow, DriftSummary, FillLine, line_up, summarise
@@ -120,7 +121,7 @@ def drift_report(session: Session, run_id: str, *, params: Mapping[str, Any] | N
                    cancelled_at_stop=stop_cancelled(session, run.id), idle=seen.idle)
     summary = summarise(rows, live_pnl, result.final_equity - Decimal(run.cash))
     return DriftReport(run.id, None, run.strategy, dict(result.config["params"]), len(market), warmup, seen.source,
-                       summary, rows, live_curve, backtest_curve, _notes(rows, summary, run, run))
+                       summary, rows, live_curve, backtest_curve, _notes(session, rows, summary, run, run))
 
 
 def _against(session: Session, run: Run, other_id: str, live: tuple[list[Decision], list[Held]],
@@ -137,13 +138,14 @@ def _against(session: Session, run: Run, other_id: str, live: tuple[list[Decisio
                    cancelled_at_stop=stop_cancelled(session, run.id), idle=idle_bars(session, run))
     summary = summarise(rows, live_pnl, pnl)
     return DriftReport(run.id, other_id, other.strategy, dict(other.params), len(curve), 0, "backtest run",
-                       summary, rows, live_curve, curve, _notes(rows, summary, run, other))
+                       summary, rows, live_curve, curve, _notes(session, rows, summary, run, other))
 
 
-def _notes(rows: list[DriftRow], summary: DriftSummary, run: Run, backtest: Run) -> list[str]:
-    """Notes on costs: the backtest side's fee and slippage models (the replay's are the run's own)."""
+def _notes(session: Session, rows: list[DriftRow], summary: DriftSummary, run: Run, backtest: Run) -> list[str]:
+    """Notes on costs (the backtest side's fee and slippage models; the replay's are the run's own) and on what
+    the run's broker account did that its backtest never meets."""
     return cost_notes(rows, FeeSpec.parse(backtest.fees), SlippageSpec.parse(backtest.slippage), summary.live_fees,
-                      summary.backtest_fees, summary.execution_fees)
+                      summary.backtest_fees, summary.execution_fees) + account_notes(session, run.id)
 
 
 def _params(run: Run, given: Mapping[str, Any], texts: Mapping[str, str]) -> dict[str, Any]:
@@ -164,7 +166,7 @@ def _decisions(session: Session, run_id: str) -> tuple[list[Decision], list[Held
     held: list[Held] = []
     for f in session.scalars(select(Fill).where(Fill.run_id == run_id).order_by(Fill.ts, Fill.id)):
         fills[f.order_id].append(FillLine(f.qty, f.price, f.fee, f.ts))
-        held.append((f.symbol, signed(f.side, f.qty), f.ts))
+        held.append((f.symbol, signed(f.side, f.qty - (f.fee_qty or 0)), f.ts))  # a coin fee left fewer coins
     orders = session.scalars(select(Order).where(Order.run_id == run_id, Order.parent_id.is_(None))
                              .order_by(Order.submitted_at, Order.client_order_id))
     return [Decision(o.client_order_id, o.bar_ts or o.submitted_at, o.symbol, o.side, o.type, o.qty, o.notional,

@@ -16,7 +16,7 @@ from sqlalchemy import Numeric, case, func, select, type_coerce
 
 from app.veda.executions import Execution, price_tick
 from app.veda.ports import BrokerOrder, Clock
-from app.veda.positions import ZERO, Holding, apply_fill, cash_fee, qty_text
+from app.veda.positions import ZERO, Holding, apply_fill, cash_fee, qty_text, settled
 from app.veda.statuses import FINAL, weaver_status
 from app.walle.models import Fill, Order, Position, Run
 from app.walle.uow import UnitOfWork
@@ -235,6 +235,7 @@ class Gap:
 
 
 CASH_FEE = case((Fill.fee_qty == 0, Fill.fee), else_=0)  # cash_fee in SQL
+SETTLED = func.round(Fill.qty * Fill.price, 2)  # positions.settled in SQL (NUMERIC rounds half away from zero)
 
 
 def run_cash(uow: UnitOfWork, run: Run | Any) -> Decimal:
@@ -244,16 +245,15 @@ def run_cash(uow: UnitOfWork, run: Run | Any) -> Decimal:
         # NUMERIC arithmetic in the database: exact, and one row back however many fills a long run has.
         # type_coerce: read the sum as plain NUMERIC, not through the Money column type's rounding.
         flow = uow.session.scalar(
-            select(type_coerce(func.coalesce(func.sum(case((Fill.side == "sell", Fill.qty * Fill.price),
-                                                           else_=-(Fill.qty * Fill.price)) - CASH_FEE), 0),
-                               Numeric(asdecimal=True)))
+            select(type_coerce(func.coalesce(func.sum(case((Fill.side == "sell", SETTLED), else_=-SETTLED) - CASH_FEE),
+                                             0), Numeric(asdecimal=True)))
             .where(Fill.run_id == run.id))
         return run.cash + Decimal(flow)
     cash = run.cash  # summed in Python: exact decimals on SQLite too (it stores them as text)
     for side, qty, price, fee, fee_qty in uow.session.execute(
         select(Fill.side, Fill.qty, Fill.price, Fill.fee, Fill.fee_qty).where(Fill.run_id == run.id)
     ):
-        cash += qty * price if side == "sell" else -(qty * price)
+        cash += settled(qty, price) if side == "sell" else -settled(qty, price)
         cash -= cash_fee(fee, fee_qty)
     return cash
 
@@ -264,9 +264,9 @@ def runs_cash(uow: UnitOfWork, runs: list[Any]) -> dict[str, Decimal]:
     ids = list(cash)
     if uow.session.get_bind().dialect.name == "postgresql":
         flows = uow.session.execute(
-            select(Fill.run_id, type_coerce(func.coalesce(func.sum(case((Fill.side == "sell", Fill.qty * Fill.price),
-                                                                         else_=-(Fill.qty * Fill.price)) - CASH_FEE),
-                                                          0), Numeric(asdecimal=True)))
+            select(Fill.run_id, type_coerce(func.coalesce(func.sum(case((Fill.side == "sell", SETTLED),
+                                                                         else_=-SETTLED) - CASH_FEE), 0),
+                                            Numeric(asdecimal=True)))
             .where(Fill.run_id.in_(ids)).group_by(Fill.run_id))
         for run_id, flow in flows:
             cash[run_id] += Decimal(flow)
@@ -274,5 +274,5 @@ def runs_cash(uow: UnitOfWork, runs: list[Any]) -> dict[str, Decimal]:
     for run_id, side, qty, price, fee, fee_qty in uow.session.execute(
         select(Fill.run_id, Fill.side, Fill.qty, Fill.price, Fill.fee, Fill.fee_qty).where(Fill.run_id.in_(ids))
     ):
-        cash[run_id] += (qty * price if side == "sell" else -(qty * price)) - cash_fee(fee, fee_qty)
+        cash[run_id] += (settled(qty, price) if side == "sell" else -settled(qty, price)) - cash_fee(fee, fee_qty)
     return cash

@@ -38,7 +38,7 @@ class FillRow:
     price: Decimal
     fee: Decimal
     ts: datetime
-    fee_qty: Decimal = ZERO  # coins the fee took: the lot holds qty less these, at the whole fill's value
+    fee_qty: Decimal = ZERO  # coins the fee took (worth `fee`): the lot holds qty less these, at the rest of the value
     # An order filled in parts, as one leg (`legs`): Σ qty × price of its parts
     # (None: qty × price), and when its last part filled, its time as an exit (ts: its first, as an entry).
     value: Decimal | None = None
@@ -104,8 +104,9 @@ def round_trips(fills: Iterable[FillRow]) -> tuple[list[RoundTrip], dict[str, tu
         value = fill.qty * fill.price if fill.value is None else fill.value
         left, left_value, left_fee = fill.qty, _cents(value), fill.fee
         exit_ts = fill.ts if fill.last_ts is None else fill.last_ts
-        if fill.fee_qty:  # a coin fee: fewer coins for the same money, its cost in the value, not a fee
-            left, left_fee = left - fill.fee_qty, ZERO
+        if fill.fee_qty:  # a coin fee: fewer coins for the same money; what they were worth (`fee`) is the fee,
+            left, left_value = left - fill.fee_qty, left_value - left_fee  # the coins kept cost the rest (trial 24:
+            # a trade's fees left it out while its P&L counted it, so they disagreed with the backtest's trades)
         if held and held != sign:
             long = held > 0
             while left and lots:

@@ -152,8 +152,9 @@ class FakeBroker:
         return [BrokerPosition(s, abs(q), "long" if q > 0 else "short") for s, q in held.items() if q]
 
     def account(self) -> Account:
-        spent = sum((f.qty * f.price * (1 if self.orders[f.client_order_id].side == "buy" else -1)
-                     for f in self.fills), Decimal(0))
+        # each fill settled to the cent, half up, as Alpaca's account (and the local exchange) moves cash
+        spent = sum(((f.qty * f.price).quantize(Decimal("0.01"), ROUND_HALF_UP)
+                     * (1 if self.orders[f.client_order_id].side == "buy" else -1) for f in self.fills), Decimal(0))
         return Account(self.cash - spent - self.fee_usd, self.cash, self.cash - spent - self.fee_usd)
 
     def asset(self, symbol: str) -> Asset | None:
