@@ -50,7 +50,7 @@ class BarFetcher:
 
     def __init__(self, uow: Callable[[], UnitOfWork], data_get: Callable[[str, dict[str, Any]], dict[str, Any]]):
         self.uow = uow
-        self.data_get = data_get  # alpaca-py StockHistoricalDataClient.get (raw JSON)
+        self.data_get = data_get  # AlpacaBroker.data_page: a path and its parameters → one raw JSON page
 
     def fetch(self, symbol: str, timeframe: str, start: datetime, end: datetime | None = None,
               progress: Progress | None = None, adjustment: str = "split") -> FetchResult:
@@ -67,14 +67,17 @@ class BarFetcher:
             start = last + timedelta(seconds=bar_seconds(timeframe))  # resume after what we have
         if end is not None and start > end:
             return FetchResult(symbol, timeframe, 0, 0, None, adjustment)
-        params: dict[str, Any] = {"symbols": symbol, "timeframe": timeframe, "start": _iso(start), "limit": PAGE,
-                                  "adjustment": adjustment, "feed": "iex"}
+        crypto = "/" in symbol  # a pair (BTC/USD): the crypto bars, which have no feed and no adjustment
+        path = "/crypto/us/bars" if crypto else "/stocks/bars"
+        params: dict[str, Any] = {"symbols": symbol, "timeframe": timeframe, "start": _iso(start), "limit": PAGE}
+        if not crypto:
+            params |= {"adjustment": adjustment, "feed": "iex"}
         if end is not None:
             params["end"] = _iso(end)
         fetched = inserted = 0
         span = _Span(start, end or datetime.now(UTC), bar_seconds(timeframe))
         while True:
-            page = self.data_get("/stocks/bars", dict(params))
+            page = self.data_get(path, dict(params))
             rows = (page.get("bars") or {}).get(symbol, [])
             if rows:
                 inserted += self._store(symbol, timeframe, rows, adjustment)
@@ -93,8 +96,9 @@ class BarFetcher:
         columns = [[_exact(r[key]) for r in rows] for key in ("o", "h", "l", "c", "v")]
         with self.uow() as uow:
             inserted = uow.bars.insert_columns(symbol, timeframe, ts, *columns, source="alpaca", adjustment=adjustment)
-            if uow.instruments.get(symbol) is None:  # Alpaca's stock bars: a US equity (the broker's
-                uow.instruments.upsert(symbol, "us_equity", None, None, source="alpaca")  # own record wins)
+            if uow.instruments.get(symbol) is None:  # Alpaca's stock bars: a US equity; a pair's: crypto
+                asset_class = "crypto" if "/" in symbol else "us_equity"  # (the broker's own record wins)
+                uow.instruments.upsert(symbol, asset_class, None, None, source="alpaca")
             uow.outbox.emit("bars.imported", {"symbol": symbol, "timeframe": timeframe, "rows": inserted,
                                               "source": "alpaca"})
             uow.commit()

@@ -280,8 +280,10 @@ class AlpacaBroker:
         return [session_of(day) for day in found or ()]  # type: ignore[union-attr]
 
     def data_page(self, path: str, params: dict[str, Any]) -> dict[str, Any]:
-        """One raw page of the market data API (the caller follows next_page_token)."""
-        return self.call(f"data {path}", lambda: self.data.get(path, params))
+        """One raw page of the market data API (the caller follows next_page_token); crypto paths
+        (`/crypto/us/bars`) are asked of v1beta3, as alpaca-py's crypto client asks them."""
+        version = "v1beta3" if path.startswith("/crypto/") else "v2"
+        return self.call(f"data {path}", lambda: self.data.get(path, params, api_version=version))
 
     def bars(self, symbols: list[str], timeframe: str, start_iso: str, end_iso: str | None = None,
              limit: int = 10_000, adjustment: str = "split") -> dict[str, list[BarRow]]:

@@ -19,7 +19,7 @@ from app.services.errors import ValidationFailed
 from app.services.fetch import BarFetcher
 from app.veda.alpaca import AlpacaBroker
 from app.walle.models.bars import ADJUSTMENTS
-from app.walle.repositories import BarRepository
+from app.walle.repositories import BarRepository, InstrumentRepository
 from tests.integration.conftest import weaver
 
 ACCOUNT = AccountConfig("paper", "PK-DATA", "data-secret")
@@ -29,7 +29,8 @@ MINUTES = 300
 
 @pytest.fixture(scope="module")
 def exchange() -> Iterator[ExchangeServer]:
-    config = ExchangeConfig(symbols=(SymbolConfig("AAPL", 190.0), SymbolConfig("MSFT", 410.0)), accounts=(ACCOUNT,),
+    config = ExchangeConfig(symbols=(SymbolConfig("AAPL", 190.0), SymbolConfig("MSFT", 410.0),
+                                     SymbolConfig.crypto("BTC/USD", 60000.0)), accounts=(ACCOUNT,),
                             seed=9, max_page_size=PAGE_SIZE)
     with ExchangeServer(config) as server:
         yield server
@@ -60,6 +61,21 @@ def test_fetch_gets_every_page_and_a_second_call_fetches_nothing_new(pg, cli_env
     assert second.returncode == 0, second.stderr
     assert "AAPL 1Min: 0 bars downloaded, 0 new" in second.stdout
     assert stored(pg, "AAPL")[2] == MINUTES
+
+
+def test_a_crypto_pair_is_fetched_from_the_crypto_bars_and_stored_as_crypto(pg, cli_env, exchange):
+    """Trial 24: `bars fetch --symbol BTC/USD` asked the stock bars and said "0 bars downloaded", though the
+    exchange serves the pair's bars at /v1beta3/crypto/us/bars."""
+    env = {**cli_env, "WEAVER_ALPACA_PAPER_KEY_ID": ACCOUNT.key, "WEAVER_ALPACA_PAPER_SECRET_KEY": ACCOUNT.secret,
+           "WEAVER_ALPACA_PAPER_BASE_URL": exchange.url, "WEAVER_ALPACA_PAPER_DATA_URL": exchange.url}
+    start, end = window()
+    fetched = weaver("bars", "fetch", "--symbol", "BTC/USD", "--timeframe", "1Min", "--start",
+                     f"{start:%Y-%m-%dT%H:%M:%S}", "--end", f"{end:%Y-%m-%dT%H:%M:%S}", env=env)
+    assert fetched.returncode == 0, fetched.stderr
+    assert f"BTC/USD 1Min: {MINUTES} bars downloaded, {MINUTES} new" in fetched.stdout
+    assert stored(pg, "BTC/USD") == (start, end, MINUTES)
+    with pg.read_session() as session:
+        assert InstrumentRepository(session).asset_classes(["BTC/USD"]) == {"BTC/USD": "crypto"}
 
 
 def test_fetcher_follows_next_page_tokens_and_resumes_after_an_interruption(pg, exchange):
