@@ -26,6 +26,7 @@ from app.bootstrap import Container, Services, build_services
 from app.config import Settings, load_settings
 from app.events.commands import ApplyTradeUpdate, CreateSweepCells, StartBacktest, StartBacktests, issue
 from app.exchange import AccountConfig, ExchangeConfig, ExchangeServer, SymbolConfig
+from app.exchange.config import DEFAULT_CRYPTO
 from app.exchange.execution import REALISTIC_HALF_SPREAD_BPS
 from app.glados.app import create_app
 from app.glados.deadline import install_request_deadline
@@ -120,7 +121,9 @@ class Embedded:
     def _start_exchange(self) -> ExchangeServer:
         key, secret = self.home.exchange_keys()
         config = ExchangeConfig(
-            symbols=tuple(SymbolConfig(symbol, price) for symbol, price in DEMO_SYMBOLS.items()),
+            # the demo stocks, and BTC/USD and ETH/USD, so a crypto paper run can start (trial 24: refused as "not a
+            # tradable asset at the paper broker", where the README offers the local exchange for crypto too)
+            symbols=(*(SymbolConfig(symbol, price) for symbol, price in DEMO_SYMBOLS.items()), *DEFAULT_CRYPTO),
             # shorting: like Alpaca's paper accounts (margin accounts), so allow_short runs can trade
             accounts=(AccountConfig("paper", key, secret, "100000", shorting=True),),
             bar_seconds=self.exchange_bar_seconds, hours="always",

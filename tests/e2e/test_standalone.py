@@ -96,8 +96,13 @@ def test_standalone_paper_trades_offline_on_its_own_exchange(tmp_path: Path) -> 
             "symbols": ["MSFT"], "timeframe": "1Sec", "cash": "10000", "allow_short": True,
             "start_now": True}).json()
 
-        def filled() -> list[dict]:
-            orders = requests.get(f"{base}/api/v1/runs/{run['id']}/orders", headers=auth, timeout=10).json()
+        # trial 24: the standalone's exchange listed no crypto pair ("not a tradable asset at the paper broker")
+        coins = requests.post(f"{base}/api/v1/runs", headers=auth, timeout=10, json={
+            "mode": "paper", "strategy": "tests.fixtures.strategies:BuyEveryBar", "params": {"size": 0.001},
+            "symbols": ["BTC/USD"], "timeframe": "1Sec", "cash": "10000", "start_now": True}).json()
+
+        def filled(of: dict = run) -> list[dict]:
+            orders = requests.get(f"{base}/api/v1/runs/{of['id']}/orders", headers=auth, timeout=10).json()
             return [o for o in orders["items"] if o["status"] == "filled"]
 
         deadline = time.monotonic() + 45
@@ -106,6 +111,8 @@ def test_standalone_paper_trades_offline_on_its_own_exchange(tmp_path: Path) -> 
             assert detail["status"] == "running", detail["error"]
             assert time.monotonic() < deadline, "the paper run did not trade three bars"
             time.sleep(0.5)
+        crypto = requests.get(f"{base}/api/v1/runs/{coins['id']}", headers=auth, timeout=10).json()
+        assert crypto["status"] == "running" and filled(coins), crypto["error"]
         stopped = requests.post(f"{base}/api/v1/runs/{run['id']}/stop", headers=auth, timeout=10, json={})
         assert stopped.status_code == 202
         deadline = time.monotonic() + 15
