@@ -50,6 +50,18 @@ describe('settingsDiff', () => {
   });
 });
 
+describe('a paper run beside its backtest (trial 24)', () => {
+  it('shows the span it traded, and its cost models as the backtest side\'s only', () => {
+    const paper: CompareRun = { ...base, mode: 'paper', timeframe: '1Min', start_at: null, end_at: null,
+      started_at: '2026-12-07T14:30:00Z', finished_at: null };
+    const rows = settingsDiff([base, paper], 'UTC');
+    const by = Object.fromEntries(rows.map((r) => [r.key, r]));
+    expect(by.window?.values[1]).toBe('traded 2026-12-07 14:30 → now');
+    expect(by.fees?.values).toEqual(['none', 'none (backtest side only)']);
+    expect(by.slippage?.values).toEqual(['none', 'none (backtest side only)']);
+  });
+});
+
 describe('mismatches', () => {
   it('names the timeframes and symbol sets the runs do not share', () => {
     expect(mismatches([base, base])).toEqual([]);

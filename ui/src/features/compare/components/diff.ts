@@ -18,7 +18,10 @@ export interface DiffRow {
 const MISSING = '—';
 
 export type CompareRun = Pick<Run, 'mode' | 'strategy' | 'timeframe' | 'symbols' | 'start_at' | 'end_at' | 'cash'
-  | 'fees' | 'slippage' | 'params'>;
+  | 'fees' | 'slippage' | 'params'> & Partial<Pick<Run, 'started_at' | 'finished_at'>>;
+
+/** A paper or live run pays its broker's fees and fills at its prices: its models shape only its backtest side. */
+const BACKTEST_SIDE = ' (backtest side only)';
 
 /** One comparable identity per value: 5 and 5.0 are equal, "5" and 5 are not, a missing key is its own. */
 function identity(value: unknown): string {
@@ -47,17 +50,23 @@ export function paramDiff(runs: Pick<Run, 'params'>[]): DiffRow[] {
 }
 
 function window(run: CompareRun, zone: string): string {
+  const at = (v: string | null | undefined) => (v ? formatBarTime(v, zone, run.timeframe) : '…');
+  if (run.mode !== 'backtest') {  // trial 24: a paper run's window read "all stored bars"
+    return run.started_at ? `traded ${at(run.started_at)} → ${run.finished_at ? at(run.finished_at) : 'now'}`
+      : 'not started';
+  }
   if (!run.start_at && !run.end_at) return 'all stored bars';
-  const at = (v: string | null) => (v ? formatBarTime(v, zone, run.timeframe) : '…');
   return `${at(run.start_at)} → ${at(run.end_at)}`;
 }
 
 function fees(run: CompareRun): string {
-  return `${run.fees?.model ?? MISSING}${run.fees?.rate ? ` ${run.fees.rate}` : ''}`;
+  return `${run.fees?.model ?? MISSING}${run.fees?.rate ? ` ${run.fees.rate}` : ''}${
+    run.mode === 'backtest' ? '' : BACKTEST_SIDE}`;
 }
 
 function slippage(run: CompareRun): string {
-  return `${run.slippage?.model ?? MISSING}${run.slippage?.value ? ` ${run.slippage.value}` : ''}`;
+  return `${run.slippage?.model ?? MISSING}${run.slippage?.value ? ` ${run.slippage.value}` : ''}${
+    run.mode === 'backtest' ? '' : BACKTEST_SIDE}`;
 }
 
 /** The settings beside the parameters; the window compared as instants, shown in `zone` per timeframe. */
