@@ -177,6 +177,9 @@ export function CandleChart({ bars, marks = NO_MARKS, lines = NO_LINES, focus = 
     };
   }, [chart, ref, data, markers, clock]);
 
+  // Made again, after the candles, whenever the candles are (`markers`, `clock`): removing the candles empties the
+  // price pane, which the chart then drops, so a separate pane's lines would become the price pane's (trial 24:
+  // a live run's indicator fell onto the price axis at its first fill).
   useEffect(() => {
     if (!chart || drawn.length === 0) return undefined;
     const series = drawn.map((line) => {
@@ -195,7 +198,7 @@ export function CandleChart({ bars, marks = NO_MARKS, lines = NO_LINES, focus = 
       if (chart.panes().length > 1) chart.removePane(1);
       chart.applyOptions({ height });
     });
-  }, [chart, drawn, data, separate, total, height]);
+  }, [chart, drawn, data, markers, clock, separate, total, height]);
 
   useEffect(() => {
     if (!chart) return undefined;
