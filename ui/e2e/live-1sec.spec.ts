@@ -94,3 +94,35 @@ test('a 1Sec paper run started from the form shows bars, fills and a closed trad
     await expect(page.getByTestId('stop-run')).toHaveCount(0);
     expect(errors).toEqual([]);
   });
+
+test('a live RSI run keeps its candles and its RSI pane drawn as bars and fills arrive (trials 24, 25)',
+  async ({ page, request }) => {
+    const errors = watchErrors(page);
+    const headers = { Authorization: `Bearer ${token}` };
+    const made = await request.post(`${base}/api/v1/runs`, { headers, data: { mode: 'paper', strategy: 'rsi_reversion',
+      params: { period: 3 }, symbols: ['MSFT'], timeframe: '1Sec', cash: '10000', start_now: true } });
+    expect(made.status(), await made.text()).toBe(201);
+    const { id } = (await made.json()) as { id: string };
+    try {
+      await page.goto(`${base}/runs/${id}?token=${encodeURIComponent(token)}`);
+      const chart = page.getByTestId('price-panel').getByTestId('candle-chart');
+      await expect(chart).toHaveAttribute('data-lines', '1', { timeout: 30_000 });
+      // The heights of the chart's panes (lightweight-charts draws a table row per pane): the candles' and
+      // the RSI's, both drawn, sampled while new bars (every second) and fills arrive.
+      const panes = () => chart.evaluate((el) => [...el.querySelectorAll('tr')].map((row) => row.clientHeight)
+        .filter((height) => height > 40));  // (not the time axis's row)
+      await expect.poll(async () => Number(await chart.getAttribute('data-markers')), { timeout: 30_000 })
+        .toBeGreaterThan(0);  // a fill redraws the markers: the RSI fell onto the price pane then (trial 24)
+      for (let sample = 0; sample < 6; sample += 1) {
+        await expect.poll(async () => {
+          const [price, rsi, ...rest] = await panes();
+          return price !== undefined && price >= 250 && rsi !== undefined && rsi >= 80 && rsi <= 200 && !rest.length
+            ? 'drawn' : JSON.stringify(await panes());
+        }, { timeout: 5_000 }).toBe('drawn');
+        await page.waitForTimeout(1_000);
+      }
+    } finally {
+      await request.post(`${base}/api/v1/runs/${id}/stop`, { headers, data: {} });
+    }
+    expect(errors).toEqual([]);
+  });

@@ -1,5 +1,5 @@
-import { CandlestickSeries, HistogramSeries, LineSeries, createSeriesMarkers, type IChartApi, type LogicalRange,
-  type MouseEventParams, type SeriesMarker, type Time, type UTCTimestamp } from 'lightweight-charts';
+import { CandlestickSeries, HistogramSeries, LineSeries, createSeriesMarkers, type IChartApi, type ISeriesApi,
+  type LogicalRange, type MouseEventParams, type SeriesMarker, type Time, type UTCTimestamp } from 'lightweight-charts';
 import { useEffect, useMemo, useState } from 'react';
 import type { Bar } from '@/lib/api/types';
 import { ChartReadout } from './ChartReadout';
@@ -146,21 +146,38 @@ export function CandleChart({ bars, marks = NO_MARKS, lines = NO_LINES, focus = 
     return drawn.length ? `${text} Indicators: ${drawn.map((l) => l.name).join(', ')}.` : text;
   }, [what, data, clock, drawn]);
 
+  // The series are made once per chart (and the lines once per set of lines), then only given new data: a live
+  // run's page gets new bars every second and new markers at each fill. Made again each time, they emptied the
+  // price pane, which lightweight-charts then drops: the indicator's pane became the price pane, and a live
+  // page's panes were at times left 0 px high, a blank chart (trials 24 and 25).
+  const [base, setBase] = useState<{ candles: ISeriesApi<'Candlestick'>; volume: ISeriesApi<'Histogram'> } | null>(null);
   useEffect(() => {
-    const el = ref.current;
-    if (!chart || !el) return undefined;
-    const ticks = tickRecorder(el, chart);
-    chart.applyOptions(clock.options(ticks.onTick));
+    if (!chart) return undefined;
     const candles = chart.addSeries(CandlestickSeries, {
       priceFormat: PRICE_FORMAT, upColor: COLORS.up, downColor: COLORS.down, borderVisible: false, wickUpColor: COLORS.up, wickDownColor: COLORS.down,
     });
     const volume = chart.addSeries(HistogramSeries, { priceScaleId: 'vol', priceFormat: { type: 'volume' },
       color: COLORS.volume, lastValueVisible: false, priceLineVisible: false });
     chart.priceScale('vol').applyOptions({ scaleMargins: { top: 0.82, bottom: 0 } });
-    candles.setData(data.map(({ volume: _v, ...c }) => c));
-    volume.setData(data.map((d) => ({ time: d.time, value: d.volume,
+    setBase({ candles, volume });
+    return () => {
+      setBase(null);
+      safely(chart, () => {
+        chart.removeSeries(volume);
+        chart.removeSeries(candles);
+      });
+    };
+  }, [chart]);
+
+  useEffect(() => {
+    const el = ref.current;
+    if (!chart || !el || !base) return undefined;
+    const ticks = tickRecorder(el, chart);
+    chart.applyOptions(clock.options(ticks.onTick));
+    base.candles.setData(data.map(({ volume: _v, ...c }) => c));
+    base.volume.setData(data.map((d) => ({ time: d.time, value: d.volume,
       color: d.close >= d.open ? '#1a4d3680' : '#6b262680' })));
-    const plugin = createSeriesMarkers(candles, [] as SeriesMarker<UTCTimestamp>[]);
+    const plugin = createSeriesMarkers(base.candles, [] as SeriesMarker<UTCTimestamp>[]);
     chart.timeScale().fitContent();
     const labels = markerLabeller(el, chart, markers, (list) => plugin.setMarkers(list),
       (m) => (data[m.index]?.time ?? m.time) as UTCTimestamp);
@@ -171,34 +188,45 @@ export function CandleChart({ bars, marks = NO_MARKS, lines = NO_LINES, focus = 
         ticks.detach();
         labels.detach();
         plugin.detach();
-        chart.removeSeries(volume);
-        chart.removeSeries(candles);
       });
     };
-  }, [chart, ref, data, markers, clock]);
+  }, [chart, ref, base, data, markers, clock]);
 
-  // Made again, after the candles, whenever the candles are (`markers`, `clock`): removing the candles empties the
-  // price pane, which the chart then drops, so a separate pane's lines would become the price pane's (trial 24:
-  // a live run's indicator fell onto the price axis at its first fill).
+  // One series per line, in its pane, made after the candles (so "separate" is pane 1) and again only when the
+  // set of lines changes; their values are set below.
+  const shape = drawn.map((line) => `${line.pane}:${line.color}`).join('|');
+  const [lineSeries, setLineSeries] = useState<ISeriesApi<'Line'>[]>([]);
   useEffect(() => {
-    if (!chart || drawn.length === 0) return undefined;
-    const series = drawn.map((line) => {
-      const added = chart.addSeries(LineSeries, { color: line.color, lineWidth: 2, priceLineVisible: false,
-        lastValueVisible: false, priceFormat: PRICE_FORMAT, title: '' }, line.pane === 'separate' ? 1 : 0);
-      added.setData(line.values.flatMap((value, i) => (value === null || data[i] === undefined ? []
-        : [{ time: data[i].time, value }])));
-      return added;
+    if (!chart || !base || !shape) return undefined;
+    const made = shape.split('|').map((entry) => {
+      const [pane, color] = entry.split(':');
+      return chart.addSeries(LineSeries, { color, lineWidth: 2, priceLineVisible: false, lastValueVisible: false,
+        priceFormat: PRICE_FORMAT, title: '' }, pane === 'separate' ? 1 : 0);
     });
     if (separate) {
       chart.applyOptions({ height: total });
       chart.panes()[1]?.setHeight(SEPARATE_PANE_HEIGHT);
     }
-    return () => safely(chart, () => {
-      series.forEach((s) => chart.removeSeries(s));
-      if (chart.panes().length > 1) chart.removePane(1);
-      chart.applyOptions({ height });
+    setLineSeries(made);
+    return () => {
+      setLineSeries([]);
+      safely(chart, () => {
+        made.forEach((s) => chart.removeSeries(s));
+        if (chart.panes().length > 1) chart.removePane(1);
+        chart.applyOptions({ height });
+      });
+    };
+  }, [chart, base, shape, separate, total, height]);
+
+  useEffect(() => {
+    if (!chart) return;
+    lineSeries.forEach((series, k) => {
+      const line = drawn[k];
+      if (!line) return;
+      safely(chart, () => series.setData(line.values.flatMap((value, i) => (value === null || data[i] === undefined
+        ? [] : [{ time: data[i].time, value }]))));
     });
-  }, [chart, drawn, data, markers, clock, separate, total, height]);
+  }, [chart, lineSeries, drawn, data]);
 
   useEffect(() => {
     if (!chart) return undefined;

@@ -8,6 +8,7 @@ import { CandleChart, type ChartLine, type TradeMark } from './CandleChart';
 const fake = vi.hoisted(() => {
   interface Series { name: string; setData: () => void }
   const panes: Series[][] = [];
+  const made = { count: 0 };
   const noop = () => undefined;
   const scale = { fitContent: noop, getVisibleRange: () => null, getVisibleLogicalRange: () => null, width: () => 600,
     setVisibleLogicalRange: noop, subscribeVisibleTimeRangeChange: noop, unsubscribeVisibleTimeRangeChange: noop,
@@ -17,6 +18,7 @@ const fake = vi.hoisted(() => {
     timeScale: () => scale, subscribeCrosshairMove: noop, unsubscribeCrosshairMove: noop,
     addSeries: (type: { name?: string }, _options: unknown, pane = 0) => {
       const series = { name: String(type), setData: noop };
+      made.count += 1;
       while (panes.length <= pane) panes.push([]);
       panes[pane]!.push(series);
       return series;
@@ -29,7 +31,7 @@ const fake = vi.hoisted(() => {
     panes: () => panes.map(() => ({ setHeight: noop })),
     removePane: (index: number) => { panes.splice(index, 1); },
   };
-  return { chart, panes };
+  return { chart, panes, made };
 });
 
 vi.mock('lightweight-charts', async (importOriginal) => ({
@@ -50,5 +52,10 @@ describe('a separate-pane indicator on a live run page', () => {
     expect(fake.panes.map((pane) => pane.map((s) => s.name))).toEqual([['candles', 'volume'], ['line']]);
     rerender(<CandleChart {...props} marks={[fill(0), fill(2)]} />);  // a fill: new markers, the same bars
     expect(fake.panes.map((pane) => pane.map((s) => s.name))).toEqual([['candles', 'volume'], ['line']]);
+    const more = [...bars, { ...bars[2]!, ts: new Date(Date.UTC(2026, 11, 7, 14, 30, 3)).toISOString() }];
+    rerender(<CandleChart {...props} bars={more} lines={[{ ...rsi[0]!, points: more.map((b) => ({ ts: b.ts,
+      value: 51 })) }]} marks={[fill(0), fill(2)]} />);  // the next second's bar and indicator value
+    expect(fake.panes.map((pane) => pane.map((s) => s.name))).toEqual([['candles', 'volume'], ['line']]);
+    expect(fake.made.count).toBe(3);  // made once, then only given new data (trial 25: a blank live chart)
   });
 });
