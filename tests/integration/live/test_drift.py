@@ -85,7 +85,8 @@ def test_a_clean_paper_run_makes_the_backtests_decisions_the_api_and_cli_say_so_
     assert (summary.identical_pct, summary.only_live, summary.only_backtest) == (100.0, 0, 0)
     assert summary.partial_fills == 0 and report.warmup > 0
     assert summary.difference == summary.execution + summary.signal
-    assert report.notes == [] and summary.live_fees == summary.backtest_fees == 0  # no costs on either side
+    assert summary.live_fees == summary.backtest_fees == 0  # no costs on either side: a note only on fill prices
+    assert [note.split(":")[0] for note in report.notes] == (["Fill prices"] if summary.execution else [])
 
     app = create_app({"SETTINGS": pg.settings, "CONTAINER": pg})
     client = app.test_client()
@@ -97,7 +98,7 @@ def test_a_clean_paper_run_makes_the_backtests_decisions_the_api_and_cli_say_so_
     assert body["summary"]["identical_pct"] == 100.0 and len(body["decisions"]) == summary.decisions
     assert Decimal(body["summary"]["difference"]) == summary.difference
     assert [d["note"] for d in body["decisions"]] == [r.note for r in report.rows]
-    assert body["equity"]["live"] and body["equity"]["backtest"] and body["notes"] == []
+    assert body["equity"]["live"] and body["equity"]["backtest"] and body["notes"] == report.notes
 
     shown = weaver("runs", "drift", run_id, env=cli_env)
     assert shown.returncode == 0, shown.stderr
