@@ -35,6 +35,7 @@ from app.cli.window import in_window, window_options
 from app.clock.timeframes import TimeframeError
 from app.config import SettingsError, load_settings
 from app.greta.data import load_csv, parse_synthetic
+from app.greta.data.adjusted_close import adjusted_close_note
 from app.greta.data.splits import split_warnings
 from app.greta.engine import BacktestConfig, run_backtest
 from app.greta.equity import CASH_LIMIT, LARGEST_CASH, MoneyRangeError
@@ -165,6 +166,10 @@ def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
         raise InputProblem(str(exc)) from exc
     for warning in split_warnings(frames):
         click.echo(f"warning: {warning}", err=True)
+    for path in data_files:
+        note = adjusted_close_note(path)
+        if note:
+            click.echo(f"note: {path.name}: {note}", err=True)
     for path in json_paths:
         _write_json(path, result, report)
         wrote_file(path)

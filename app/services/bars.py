@@ -9,6 +9,7 @@ from typing import get_args
 import numpy as np
 
 from app.clock.timeframes import infer_timeframe, parse_timeframe
+from app.greta.data.adjusted_close import adjusted_close_note
 from app.greta.data.bar_csv import RowError
 from app.greta.data.splits import format_split_warning
 from app.marvin.instruments import ASSET_CLASSES
@@ -87,9 +88,9 @@ class BarService:
                 store_instrument(uow, symbol, asset_class, source="user")
                 uow.commit()
         warnings = [format_split_warning(symbol, found.suspects)] if found.suspects else []
-        sparse = sparse_warning(found.median_gap_seconds, given)
-        if sparse:
-            warnings.append(sparse)
+        for note in (sparse_warning(found.median_gap_seconds, given), adjusted_close_note(source)):
+            if note:
+                warnings.append(note)
         return ImportResult(symbol, timeframe, found.good, inserted, found.good - inserted, found.error_count,
                             found.errors, warnings, conflicts)
 

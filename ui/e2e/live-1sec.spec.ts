@@ -109,7 +109,7 @@ test('a live RSI run keeps its candles and its RSI pane drawn as bars and fills 
       await expect(chart).toHaveAttribute('data-lines', '1', { timeout: 30_000 });
       // The heights of the chart's panes (lightweight-charts draws a table row per pane): the candles' and
       // the RSI's, both drawn, sampled while new bars (every second) and fills arrive.
-      const panes = () => chart.evaluate((el) => [...el.querySelectorAll('tr')].map((row) => row.clientHeight)
+      const panes = () => chart.evaluate((el) => Array.from(el.querySelectorAll('tr')).map((row) => row.clientHeight)
         .filter((height) => height > 40));  // (not the time axis's row)
       await expect.poll(async () => Number(await chart.getAttribute('data-markers')), { timeout: 30_000 })
         .toBeGreaterThan(0);  // a fill redraws the markers: the RSI fell onto the price pane then (trial 24)

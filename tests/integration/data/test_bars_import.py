@@ -13,6 +13,7 @@ import numpy as np
 from sqlalchemy import select
 
 from app.bootstrap import Container
+from app.greta.data.adjusted_close import NOTE
 from app.services.bars import BarService
 from app.walle.models import Bar, BarSeries
 from app.walle.repositories import BarRepository
@@ -197,3 +198,13 @@ def test_conflicts_are_counted_exactly_on_both_databases(any_db, tmp_path):
     assert [row[1:] for row in stored_bars(any_db, "BOTH")][1] == (Decimal("10.6"), Decimal("10.5"))
     again = service.import_csv(write(tmp_path, rows), "BOTH", "1Min")
     assert (again.inserted, again.conflicts.count) == (0, 2)
+
+
+def test_an_import_with_an_adjusted_close_says_which_close_the_bars_take(pg, tmp_path):
+    """Trial 25: a Yahoo-style file's Adj Close, 2 % below Close, was ignored and nothing said so."""
+    path = tmp_path / "yahoo.csv"
+    path.write_text("Date,Open,High,Low,Close,Adj Close,Volume\n" + "".join(
+        f"2024-01-{day:02d},10,11,9,10.5,10.29,100\n" for day in range(2, 30)))
+    result = BarService(pg.uow).import_csv(str(path), "YHOO", "1Day")
+    assert result.inserted == 28 and result.warnings == [NOTE]
+    assert stored_bars(pg, "YHOO")[0][2] == Decimal("10.5")  # the close as traded
