@@ -35,7 +35,8 @@ def test_backtest_command_reads_csv_files_and_names_the_symbol(tmp_path):
     result = CliRunner().invoke(backtest, ["--strategy", "buy_and_hold", "--data", str(path), "--symbol", "GOOG",
                                            "--quiet"])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("buy_and_hold: total return")
+    assert result.stdout.startswith("buy_and_hold: total return")
+    assert result.stderr.startswith("note: goog.csv: the file's Adj Close column is not used")
 
 
 def test_backtest_command_reports_bad_input_without_a_traceback(tmp_path):
