@@ -127,9 +127,9 @@ class SimBroker:
             k = self.market.index_of(request.symbol)  # raises, naming the run's symbols
         qty = None if request.qty is None else self.units.units(request.qty)
         bracket = request.take_profit is not None or request.stop_loss is not None
-        fractional = self.fractional_shares[k] and not bracket  # a bracket is for whole shares
-        if request.time_in_force == "gtc" and fractional:
-            request = replace(request, time_in_force=sent_time_in_force("gtc", request.qty, True))
+        sent = sent_time_in_force(request.time_in_force, request.qty, self.fractional_shares[k] and not bracket)
+        if sent != request.time_in_force:  # (a bracket is for whole shares)
+            request = replace(request, time_in_force=sent)
         reason = None
         if request.qty is not None and (qty is None or not qty or qty % (self.whole_steps if bracket
                                                                           else self.qty_steps)[k]):

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.veda.ledger import run_cash, runs_cash
-from app.veda.positions import cash_fee, settled
+from app.veda.positions import cash_flow
 from app.walle.models import Fill, Position, Run
 from app.walle.uow import UnitOfWork
 
@@ -52,8 +52,7 @@ class Book:
 
     def add_fill(self, fill: Fill) -> None:
         """Keep the cash current as the Ledger books a fill (run_cash's arithmetic, one fill at a time)."""
-        value = settled(fill.qty, fill.price)
-        self.cash += (value if fill.side == "sell" else -value) - cash_fee(fill.fee, fill.fee_qty)
+        self.cash += cash_flow(fill.side, fill.qty, fill.price, fill.fee, fill.fee_qty)
 
     def attach(self, uow: UnitOfWork) -> None:
         """Bring the rows into another unit of work of the same tick, without reading them again."""

@@ -16,7 +16,7 @@ from sqlalchemy import Numeric, case, func, select, type_coerce
 
 from app.veda.executions import Execution, price_tick
 from app.veda.ports import BrokerOrder, Clock
-from app.veda.positions import ZERO, Holding, apply_fill, cash_fee, qty_text, settled
+from app.veda.positions import ZERO, Holding, apply_fill, cash_flow, qty_text
 from app.veda.statuses import FINAL, weaver_status
 from app.walle.models import Fill, Order, Position, Run
 from app.walle.uow import UnitOfWork
@@ -253,8 +253,7 @@ def run_cash(uow: UnitOfWork, run: Run | Any) -> Decimal:
     for side, qty, price, fee, fee_qty in uow.session.execute(
         select(Fill.side, Fill.qty, Fill.price, Fill.fee, Fill.fee_qty).where(Fill.run_id == run.id)
     ):
-        cash += settled(qty, price) if side == "sell" else -settled(qty, price)
-        cash -= cash_fee(fee, fee_qty)
+        cash += cash_flow(side, qty, price, fee, fee_qty)
     return cash
 
 
@@ -274,5 +273,5 @@ def runs_cash(uow: UnitOfWork, runs: list[Any]) -> dict[str, Decimal]:
     for run_id, side, qty, price, fee, fee_qty in uow.session.execute(
         select(Fill.run_id, Fill.side, Fill.qty, Fill.price, Fill.fee, Fill.fee_qty).where(Fill.run_id.in_(ids))
     ):
-        cash[run_id] += (settled(qty, price) if side == "sell" else -settled(qty, price)) - cash_fee(fee, fee_qty)
+        cash[run_id] += cash_flow(side, qty, price, fee, fee_qty)
     return cash

@@ -52,6 +52,12 @@ def settled(qty: Decimal, price: Decimal) -> Decimal:
     return (qty * price).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def cash_flow(side: str, qty: Decimal, price: Decimal, fee: Decimal, fee_qty: Decimal | None) -> Decimal:
+    """What one fill did to cash: its settled value in (a sale) or out (a buy), less the fee paid in dollars."""
+    value = settled(qty, price)
+    return (value if side == "sell" else -value) - cash_fee(fee, fee_qty)
+
+
 def cash_fee(fee: Decimal, fee_qty: Decimal | None) -> Decimal:
     """What a fill's fee took from cash: all of it, unless it was taken in the coin (`fee_qty`: a crypto
     buy's fee, whose value `fee` is then lost from the position, not from cash)."""

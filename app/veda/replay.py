@@ -19,7 +19,7 @@ from decimal import Decimal
 from app.marvin.account import Event, Fill, OrderInfo, PositionDetail, Trade
 from app.marvin.gateway import OpenOrder, OrderRequest, client_order_id
 from app.marvin.orders import sent_time_in_force
-from app.veda.positions import Holding, apply_fill, cash_fee, settled
+from app.veda.positions import Holding, apply_fill, cash_flow
 from app.veda.statuses import OPEN
 from app.veda.trades import PRICE, fifo, legs, open_trades
 
@@ -110,8 +110,7 @@ class ReplayGateway:
         return self._holding(symbol).qty
 
     def cash(self) -> Decimal:
-        flow = sum(((settled(f.qty, f.price) if f.side == "sell" else -settled(f.qty, f.price))
-                    - cash_fee(f.fee, f.fee_qty) for f in self._fills()), ZERO)
+        flow = sum((cash_flow(f.side, f.qty, f.price, f.fee, f.fee_qty) for f in self._fills()), ZERO)
         return self.start_cash + flow
 
     def equity(self) -> Decimal:
