@@ -403,10 +403,10 @@ class SimBroker:
             if not qty:
                 self._close(order, "rejected", step, reason)
                 return
-        # qty × price in cents, half-even (money.Quantities.value_cents, inlined)
+        # qty × price settled to the cent, half up (money.Quantities.value_cents, inlined)
         unit = self._value_unit
         value, remainder = divmod(qty * price, unit)  # type: ignore[operator]
-        if remainder * 2 > unit or (remainder * 2 == unit and value & 1):
+        if remainder * 2 >= unit:
             value += 1
         if self._free:
             fee = 0

@@ -6,8 +6,9 @@ Units (integers, so a fill costs a few integer operations instead of a few dozen
   on a grid the data did not use; only order prices sit on an instrument's step (app/marvin/instruments.py);
 - quantities in 1/QS of a share: QS = 1 for whole-share runs, 10**9 for fractional ones (Alpaca
   allows 9 decimals, and crypto always trades them);
-- cash, fill values and fees in cents: a fill's value qty × price is rounded to the cent half-even,
-  as a broker settles it, and fees are rounded up to the cent per fill (app/greta/fees.py);
+- cash, fill values and fees in cents: a fill's value qty × price is rounded to the cent half up,
+  as the broker settles it (the local exchange, and Veda after it: app/veda/positions.settled), and
+  fees are rounded up to the cent per fill (app/greta/fees.py);
 - "vq" units, 1/(10**12 × QS) of a dollar, where qty × price is exact: sizing and buying power.
 Floats appear only inside vectorised maths (indicators, the equity curve's marks, metrics).
 """
@@ -99,5 +100,7 @@ class Quantities:
         return Decimal(units) if self.scale == 1 else Decimal(units) / self._scale_decimal
 
     def value_cents(self, units: int, price: int) -> int:
-        """qty × price rounded to the cent, half-even."""
-        return round_half_even(units * price, self.scale * PRICE_SCALE // 100)
+        """qty × price settled to the cent, half up (as the broker's account moves it)."""
+        unit = self.scale * PRICE_SCALE // 100
+        value, remainder = divmod(units * price, unit)
+        return value + 1 if remainder * 2 >= unit else value

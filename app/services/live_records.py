@@ -4,8 +4,9 @@ so a round trip shows as soon as its closing fill is booked; the bars are the on
 (live_bars). The web process reads the database only, never the broker.
 
 A backtest's order fills whole, so one order is one leg of a trade; a broker's order filled in parts
-is one leg here too (`legs`, app/veda/trades.py), its value Σ qty × price exactly (what its P&L is
-worked from, to the cent half-even as Greta's), its price their volume-weighted average. An exit leg
+is one leg here too (`legs`, app/veda/trades.py), its value the cash its parts moved (each part's
+qty × price settled to the cent, half up, as the broker and Greta settle a fill), its price their
+volume-weighted average. An exit leg
 still closes entry legs first in, first out, one trade per entry leg. The run's strategy reads the same
 trades (app/veda/reads.py), so what it counts is what this page shows."""
 

@@ -3,10 +3,11 @@
 A backtest's order fills whole, so one order is one leg of a trade. A broker fills an order in parts:
 its parts are one leg here too (`legs`), else one order of 105 shares filled 39 + 27 + 39 would be
 three trades -- to the run's page (app/services/live_records.py), to its strategy (reads.py) and to its
-replay (replay.py) alike. A leg's quantity and fees are its parts' sums, its value their Σ qty × price
-exactly, its price the volume-weighted average rounded half-even to the 12 decimals prices are stored
-with; it enters at its first part's time and exits at its last's. An order still filling is a leg of
-what it has filled so far.
+replay (replay.py) alike. A leg's quantity and fees are its parts' sums, its value the cash its parts
+moved (each part's qty × price settled to the cent, half up, as the broker settles it and as the run's
+cash counts it: app/veda/positions.settled), its price the volume-weighted average rounded half-even to
+the 12 decimals prices are stored with; it enters at its first part's time and exits at its last's. An
+order still filling is a leg of what it has filled so far.
 
 Each opening leg is a lot; a closing leg consumes lots first in, first out, and every lot (or part
 of one) it consumes is one closed trade. A crypto buy whose fee was taken in the coin is a lot of the
@@ -24,6 +25,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from app.marvin.account import Trade
+from app.veda.positions import settled
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -39,8 +41,9 @@ class FillRow:
     fee: Decimal
     ts: datetime
     fee_qty: Decimal = ZERO  # coins the fee took (worth `fee`): the lot holds qty less these, at the rest of the value
-    # An order filled in parts, as one leg (`legs`): Σ qty × price of its parts
-    # (None: qty × price), and when its last part filled, its time as an exit (ts: its first, as an entry).
+    # An order filled in parts, as one leg (`legs`): the cash its parts moved, Σ qty × price settled to the
+    # cent per part (None: qty × price settled), and when its last part filled, its time as an exit (ts: its
+    # first, as an entry).
     value: Decimal | None = None
     last_ts: datetime | None = None
 
@@ -58,8 +61,9 @@ def legs(rows: Iterable[tuple[Any, ...]]) -> list[FillRow]:
             out.append(FillRow(*fills[0][:7]))
             continue
         qty = sum((f[2] for f in fills), Decimal(0))
-        value = sum((f[2] * f[3] for f in fills), Decimal(0))
-        price = (value / qty).quantize(PRICE) if qty else fills[-1][3]
+        value = sum((settled(f[2], f[3]) for f in fills), Decimal(0))  # the cash its parts moved
+        exact = sum((f[2] * f[3] for f in fills), Decimal(0))
+        price = (exact / qty).quantize(PRICE) if qty else fills[-1][3]
         out.append(FillRow(symbol, side, qty, price, sum((f[4] for f in fills), Decimal(0)), first,
                            sum((f[6] for f in fills), Decimal(0)), value=value, last_ts=fills[-1][5]))
     return out
@@ -101,8 +105,8 @@ def round_trips(fills: Iterable[FillRow]) -> tuple[list[RoundTrip], dict[str, tu
     for fill in fills:
         sign = 1 if fill.side == "buy" else -1
         held, lots = books.get(fill.symbol, (0, deque()))
-        value = fill.qty * fill.price if fill.value is None else fill.value
-        left, left_value, left_fee = fill.qty, _cents(value), fill.fee
+        value = settled(fill.qty, fill.price) if fill.value is None else fill.value
+        left, left_value, left_fee = fill.qty, value, fill.fee
         exit_ts = fill.ts if fill.last_ts is None else fill.last_ts
         if fill.fee_qty:  # a coin fee: fewer coins for the same money; what they were worth (`fee`) is the fee,
             left, left_value = left - fill.fee_qty, left_value - left_fee  # the coins kept cost the rest (trial 24:

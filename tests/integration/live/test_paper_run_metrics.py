@@ -7,7 +7,7 @@ and so is the first one's analysis (rolling Sharpe) read again afterwards."""
 from __future__ import annotations
 
 from collections import deque
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 from sqlalchemy import delete, select
 
@@ -26,16 +26,16 @@ def round_trip_pnls(fills: list[dict]) -> list[Decimal]:
     """Each closed lot's P&L (fees shared by quantity), first in first out, to the cent: worked out here
     from the fills alone, as a trader would from the broker's statement. An order filled in parts is one
     lot or one exit (its parts summed at their average price), as a backtest's order fills whole."""
-    orders: dict[str, list[Decimal | str]] = {}  # order id → [side, qty, Σ qty × price, fee], by first part
+    orders: dict[str, list[Decimal | str]] = {}  # order id → [side, qty, cash moved, fee], by first part
     for fill in fills:
         leg = orders.setdefault(fill["order_id"], [fill["side"], Decimal(0), Decimal(0), Decimal(0)])
         qty = Decimal(fill["qty"])
-        leg[1], leg[2], leg[3] = leg[1] + qty, leg[2] + qty * Decimal(fill["price"]), leg[3] + Decimal(fill["fee"])
+        moved = (qty * Decimal(fill["price"])).quantize(CENT, rounding=ROUND_HALF_UP)  # each part settles to the cent
+        leg[1], leg[2], leg[3] = leg[1] + qty, leg[2] + moved, leg[3] + Decimal(fill["fee"])
     lots: deque[list[Decimal]] = deque()  # [qty, value, fee] of open buys (the strategy is long-only)
     pnls = []
-    for side, qty, exact, fee in orders.values():
-        assert isinstance(qty, Decimal) and isinstance(exact, Decimal) and isinstance(fee, Decimal)
-        value = exact.quantize(CENT, rounding=ROUND_HALF_EVEN)  # what the order moved, to the cent
+    for side, qty, value, fee in orders.values():
+        assert isinstance(qty, Decimal) and isinstance(value, Decimal) and isinstance(fee, Decimal)
         if side == "buy":
             lots.append([qty, value, fee])
             continue

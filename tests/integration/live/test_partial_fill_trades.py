@@ -5,7 +5,7 @@ prices, and its stored trade figures (trades, win rate) and its analysis count t
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import requests
 
@@ -13,8 +13,9 @@ from app.exchange import ExchangeServer
 from tests.integration.live.test_paper_run import PARAMS, LiveStack, live_stack, two_round_trips_then_stopped  # noqa: F401 (a fixture)
 
 
-def cents(value: Decimal) -> Decimal:
-    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+def settled(qty: str, price: str) -> Decimal:
+    """What one part moved in cash: qty × price to the cent, half up, as the broker settles it."""
+    return (Decimal(qty) * Decimal(price)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def _items(body: dict | list) -> list[dict]:
@@ -44,10 +45,11 @@ def test_an_order_filled_in_parts_is_one_leg_on_the_runs_page(exchange: Exchange
         value = {k: sum(Decimal(f["qty"]) * Decimal(f["price"]) for f in leg)
                  for k, leg in (("in", entry), ("out", exit_))}
         fees = sum(Decimal(f["fee"]) for f in entry + exit_)
+        cash = {k: sum(settled(f["qty"], f["price"]) for f in leg) for k, leg in (("in", entry), ("out", exit_))}
         assert sum(Decimal(f["qty"]) for f in exit_) == qty
         expected.append((qty, (value["in"] / qty).quantize(Decimal("1e-12")),
                          (value["out"] / qty).quantize(Decimal("1e-12")),
-                         cents(value["out"]) - cents(value["in"]) - fees, exit_[-1]["ts"][:23]))
+                         cash["out"] - cash["in"] - fees, exit_[-1]["ts"][:23]))
 
     trades = _items(client.get(f"/api/v1/runs/{run_id}/trades?per_page=1000").get_json())
     assert [(Decimal(t["qty"]), Decimal(t["entry_price"]), Decimal(t["exit_price"]), Decimal(t["pnl"]),

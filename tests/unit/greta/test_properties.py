@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -84,7 +84,7 @@ def replay(result: BacktestResult, rows, start: Decimal) -> list[tuple[Decimal, 
     cash, qty, out = start, D(0), []
     for point, row in zip(result.equity.points(), rows, strict=True):
         for fill in by_ts[point.ts]:
-            value = (fill.qty * fill.price).quantize(CENT, rounding=ROUND_HALF_EVEN)
+            value = (fill.qty * fill.price).quantize(CENT, rounding=ROUND_HALF_UP)  # as the broker settles
             cash += (-value if fill.side == "buy" else value) - fill.fee
             qty += fill.qty if fill.side == "buy" else -fill.qty
         mark = D(repr(row[3]))  # the close exactly as the data has it

@@ -22,3 +22,19 @@ def test_a_coin_fee_is_in_the_trades_fees_and_its_pnl_is_unchanged():
     assert trip.fees == D("302.12")  # the buy's 150.00 in the coin and the sale's 152.12 in dollars
     assert trip.trade.pnl == D("60847.50") - D("60000") - D("152.12") == D("695.38")
     assert trip.entry_value == D("59850.00")  # the 0.9975 coins kept, at 60,000
+
+
+def test_an_order_filled_in_parts_is_worth_the_cash_its_parts_moved():
+    """Each part settles to the cent, half up, as the broker moves the cash; the leg's value is their sum,
+    so the trades' P&L adds up to what the run's cash did (the exact Σ qty × price, rounded once, was a
+    cent off it when two parts each fell on a half cent)."""
+    from app.veda.trades import legs
+
+    rows = [("AAPL", "buy", D("1"), D("10.125"), D("0"), T0, D("0"), "o1"),
+            ("AAPL", "buy", D("1"), D("10.125"), D("0"), T0, D("0"), "o1"),
+            ("AAPL", "sell", D("2"), D("10.50"), D("0"), T1, D("0"), "o2")]
+    (trip,), books = round_trips(legs(rows))
+    assert books == {}
+    assert trip.entry_value == D("20.26")  # 10.13 + 10.13, what the account paid; not 20.25
+    assert trip.trade.pnl == D("21.00") - D("20.26") == D("0.74")
+    assert trip.trade.entry_price == D("10.125")  # the average price stays exact
