@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.decimal_text import DecimalText
@@ -162,12 +164,14 @@ class DailySummarised(Thin):
 
 class StopOrders(Thin):
     """What a paper/live run's stop did with its open orders (client order ids): cancelled at the broker (the
-    default), or left working there (`cancel_orders: false`). Emitted just before `run.stopped`."""
+    default), or left working there (`cancel_orders: false`). Emitted just before `run.stopped`; `by` says
+    which stop: the run's own, or the kill switch, which cancels every order on the accounts."""
 
     run_id: str
     cancel_orders: bool
     cancelled: list[str]
     left_open: list[str]
+    by: Literal["stop", "kill_switch"] = "stop"
 
 
 class ClosedAtStop(Thin):

@@ -175,10 +175,15 @@ def _decisions(session: Session, run_id: str) -> tuple[list[Decision], list[Held
             for o in orders], held
 
 
-def stop_cancelled(session: Session, run_id: str) -> set[str]:
-    """The client order ids the run's stop cancelled (its `run.orders_cancelled` events)."""
+STOPPED_BY = {"stop": "at the run's stop", "kill_switch": "by the kill switch"}
+
+
+def stop_cancelled(session: Session, run_id: str) -> dict[str, str]:
+    """The client order ids the run's stop (or the kill switch) cancelled, each with who did, as the notes
+    say it (its `run.orders_cancelled` events)."""
     events = read_events(session, 0, run_id=run_id, types=["run.orders_cancelled"])
-    return {client_id for event in events for client_id in event.payload.get("cancelled", [])}
+    return {client_id: STOPPED_BY.get(event.payload.get("by", "stop"), STOPPED_BY["stop"])
+            for event in events for client_id in event.payload.get("cancelled", [])}
 
 
 def _equity(session: Session, run_id: str) -> tuple[Curve, Decimal | None]:

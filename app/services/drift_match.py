@@ -15,7 +15,7 @@ when there is something to say (app/services/drift_notes.py).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -140,12 +140,12 @@ def _keyed(decisions: Iterable[Decision]) -> dict[tuple[object, ...], Decision]:
 
 def line_up(live: Sequence[Decision], backtest: Sequence[Decision], *, bar: timedelta = NO_BAR,
             live_held: Iterable[Held] | None = None, backtest_held: Iterable[Held] | None = None,
-            cancelled_at_stop: Collection[str] = (), idle: Iterable[datetime] = ()) -> list[DriftRow]:
+            cancelled_at_stop: Mapping[str, str] | None = None, idle: Iterable[datetime] = ()) -> list[DriftRow]:
     """Every decision once: matched pairs, then what only one side decided, in bar order. `bar` is the
     bars' length; `live_held` and `backtest_held` each side's position changes from all its fills
     (bracket legs' too; by default the decisions' own), for the notes on decisions one side made;
-    `cancelled_at_stop` the live orders the run's stop cancelled (client order ids), for the notes; `idle`
-    the bars the run did not run on (down, or stopped and started again)."""
+    `cancelled_at_stop` the live orders the run's stop or the kill switch cancelled (client order id → who),
+    for the notes; `idle` the bars the run did not run on (down, or stopped and started again)."""
     mine, theirs = _keyed(live), _keyed(backtest)
     not_running = Idle(idle)
     positions = (Positions(held_by(live) if live_held is None else live_held),
@@ -172,7 +172,7 @@ def line_up(live: Sequence[Decision], backtest: Sequence[Decision], *, bar: time
             continue
         sizes = _sizes(a, b, live, positions, bar)
         cause = _parted(rows, not_running, a.symbol, a.bar_ts, since=False) if sizes else None
-        filled = fill_note(a, b, cancelled_by(a, live, bar, cancelled_at_stop))
+        filled = fill_note(a, b, cancelled_by(a, live, bar, cancelled_at_stop or {}))
         notes = (f"{sizes}; {cause}" if cause else sizes, filled)
         rows.append(_pair(a, b, "; ".join(n for n in notes if n) or None))
     return rows

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -89,15 +89,17 @@ def fill_note(live: Decision, backtest: Decision, cancelled: str | None = None) 
     return f"{note}; {'the rest' if got else 'it'} {ended}" if ended else note
 
 
-def cancelled_by(order: Decision, live: Sequence[Decision], bar: timedelta, at_stop: Collection[str]) -> str | None:
-    """Who cancelled a live order: the run's stop (it lists what it cancelled), or the strategy, which
+def cancelled_by(order: Decision, live: Sequence[Decision], bar: timedelta, at_stop: Mapping[str, str]) -> str | None:
+    """Who cancelled a live order: the run's stop or the kill switch (each lists what it cancelled:
+    `at_stop`, client order id → who, as the note says it), or the strategy, which
     cancels what is still working on the symbol just before its next order there: the first later
     decision made within a second of the cancellation (live: when it was recorded; else its bar's
     close). None when neither is known."""
     if order.status not in ("canceled", "cancelled"):
         return None
-    if order.client_order_id in at_stop:
-        return "at the run's stop"
+    stopped = at_stop.get(order.client_order_id)
+    if stopped is not None:
+        return stopped
     if order.ended_at is None:
         return None
     for later in live:

@@ -252,6 +252,7 @@ class Control:
                 cancelled += broker.cancel_all()
             except BrokerError as exc:
                 log.error("kill switch: could not cancel %s orders: %s", kind, exc.message)
+        by_run: dict[str, list[str]] = {}  # the orders it cancelled, per run: the drift report names who did
         for kind, broker in self.desk.brokers.items():
             with self.desk.uow() as uow:
                 for order in uow.session.scalars(select(Order).join(Run).where(
@@ -263,6 +264,8 @@ class Control:
                         continue
                     if snapshot is not None:
                         Ledger(uow, self.desk.clock).apply(order, snapshot)
+                        if order.status == "canceled":
+                            by_run.setdefault(order.run_id, []).append(order.client_order_id)
                 uow.commit()
         stopped = 0
         with self.desk.uow() as uow:
@@ -273,6 +276,10 @@ class Control:
             runs = uow.session.scalars(select(Run).where(Run.mode.in_(("paper", "live")),
                                                          Run.status.in_(("running", "stopping")))).all()
             for run in runs:
+                left_open = [o.client_order_id for o in self._open_orders(uow, run.id)]  # the broker would not cancel
+                uow.outbox.emit("run.orders_cancelled", {"run_id": run.id, "cancel_orders": True, "by": "kill_switch",
+                                                         "cancelled": by_run.get(run.id, []), "left_open": left_open},
+                                run_id=run.id)
                 transition(uow, run, "stopped", error="stopped by the kill switch", at=self.desk.clock.now())
                 stopped += 1
             uow.commit()

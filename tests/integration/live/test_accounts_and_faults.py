@@ -12,6 +12,7 @@ from app.events.commands import decode
 from app.events.reader import read_events
 from app.events.relay import CommandRelay
 from app.exchange import ExchangeServer
+from app.services.drift import stop_cancelled
 from app.services.live_control import LiveControl
 from app.walle.models import Order, Position, RunMetric
 from tests.integration.live.conftest import LIVE, PAPER, last_closed_bar, run_of, running_run, trading_client
@@ -134,7 +135,13 @@ def test_the_kill_switch_cancels_every_open_order_and_stops_every_live_run(
         assert {o.status for o in orders_of(pg, run_id)} == {"canceled"}
     with pg.read_session() as session:
         (killed,) = [e for e in read_events(session, 0) if e.type == "kill.activated"]
+        # Each run is told which of its orders the kill switch cancelled, so its drift report can say who did.
+        told = {e.run_id: e.payload for e in read_events(session, 0) if e.type == "run.orders_cancelled"}
+        assert stop_cancelled(session, runs[0]) == {orders_of(pg, runs[0])[0].client_order_id: "by the kill switch"}
     assert killed.payload == {"runs": 2, "orders": 2}
+    for run_id in runs:
+        assert told[run_id] == {"run_id": run_id, "cancel_orders": True, "by": "kill_switch", "left_open": [],
+                                "cancelled": [o.client_order_id for o in orders_of(pg, run_id)]}
 
 
 def bar_closed_after_now() -> datetime:

@@ -69,9 +69,10 @@ def test_stop_without_a_body_cancels_the_runs_resting_order(
 
     assert _at_exchange(exchange, order.broker_order_id) == "canceled"
     assert _recorded(pg, order.id) == "canceled"
-    assert told == {"run_id": run_id, "cancel_orders": True, "cancelled": [order.client_order_id], "left_open": []}
+    assert told == {"run_id": run_id, "cancel_orders": True, "cancelled": [order.client_order_id], "left_open": [],
+                    "by": "stop"}
     with pg.read_session() as session:  # what the drift report's notes read: "the rest was cancelled at the run's stop"
-        assert stop_cancelled(session, run_id) == {order.client_order_id}
+        assert stop_cancelled(session, run_id) == {order.client_order_id: "at the run's stop"}
 
 
 def test_stop_with_cancel_orders_false_leaves_the_order_working(
@@ -83,7 +84,8 @@ def test_stop_with_cancel_orders_false_leaves_the_order_working(
 
     assert _at_exchange(exchange, order.broker_order_id) in ("new", "accepted")
     assert _recorded(pg, order.id) == "accepted"
-    assert told == {"run_id": run_id, "cancel_orders": False, "cancelled": [], "left_open": [order.client_order_id]}
+    assert told == {"run_id": run_id, "cancel_orders": False, "cancelled": [], "left_open": [order.client_order_id],
+                    "by": "stop"}
 
 
 def test_the_openapi_document_says_the_stop_body_is_optional_and_cancels_by_default(client: FlaskClient) -> None:

@@ -104,8 +104,10 @@ def test_a_cancelled_rest_says_who_cancelled_it():
     rows = line_up(live, backtest, bar=SEC)
     assert rows[0].note == ("live filled 16 of 52 shares in 3 fills (the backtest 52 in 1); the rest was cancelled "
                             "by the strategy, before its next order (a sell)")
-    stopped = line_up(live[:1], backtest[:1], bar=SEC, cancelled_at_stop={"buy-0"})
+    stopped = line_up(live[:1], backtest[:1], bar=SEC, cancelled_at_stop={"buy-0": "at the run's stop"})
     assert stopped[0].note.endswith("; the rest was cancelled at the run's stop")
+    killed = line_up(live[:1], backtest[:1], bar=SEC, cancelled_at_stop={"buy-0": "by the kill switch"})
+    assert killed[0].note.endswith("; the rest was cancelled by the kill switch")
     # on second bars the next bar's decision is a second later: the first decision within a second of the
     # cancellation made it (the sell recorded at 6.5 s, not the buy at 7.5 s)
     racing = [decision(0, "buy", "52", [("16", 1.2)], status="canceled", ended=6.6),
