@@ -78,6 +78,8 @@ def print_robustness(result: RunRobustness, console: Console, subject: str = "ru
                   f"{result.resamples:,} resamples, seed {result.seed}", highlight=False)
     if result.note:
         console.print(f"note: {result.note}", highlight=False)
+    if result.caution:
+        console.print(f"caution: {result.caution}", highlight=False)
     console.print(CLOSED_TRADES, highlight=False)
     for mc in result.monte_carlo:
         console.print(_monte_carlo_table(mc))

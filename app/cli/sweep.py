@@ -33,6 +33,7 @@ from app.marvin import ParamError, get_strategy, load_strategy
 from app.marvin.params import Param, repeated_values, swept_and_fixed, unknown_parameters, value_problems
 from app.marvin.shorting import shorting_refused
 from app.services.specs import DEFAULT_CASH
+from app.services.walkforward_specs import BETTER_LOWER
 
 COLUMNS = ("total_return_pct", "sharpe", "max_drawdown_pct", "trades", "win_rate_pct")
 
@@ -58,7 +59,8 @@ COLUMNS = ("total_return_pct", "sharpe", "max_drawdown_pct", "trades", "win_rate
 @asset_class_option
 @window_options
 @click.option("--sort", "sort_by", default="sharpe", show_default=True, help="Metric to rank cells by (best first).")
-@click.option("--ascending", is_flag=True, help="Rank smallest first (e.g. for max_drawdown_pct).")
+@click.option("--ascending", is_flag=True, help="Rank smallest first (drawdowns, volatility and fees rank smallest "
+                                                "first without it: smaller is better).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Write every cell.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def sweep(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ...], data_files: tuple[Path, ...],
@@ -148,10 +150,13 @@ def _parsed(specs: dict[str, Param], texts: dict[str, list[str]]) -> dict[str, l
 
 def _rank(results: list[tuple[dict[str, Any], dict[str, Any]]], metric: str,
           ascending: bool) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    """Best first; cells without a value for the metric (no trades, say) go last either way."""
+    """Best first: largest first, smallest for a metric where smaller is better (a drawdown: trial 26's
+    `--sort max_drawdown_pct` put the deepest first), or with `ascending`; cells without a value for the
+    metric (no trades, say) go last either way."""
     known = [r for r in results if r[1].get(metric) is not None]
     unknown = [r for r in results if r[1].get(metric) is None]
-    return sorted(known, key=lambda r: r[1][metric], reverse=not ascending) + unknown
+    smallest_first = ascending or metric in BETTER_LOWER
+    return sorted(known, key=lambda r: r[1][metric], reverse=not smallest_first) + unknown
 
 
 def _withheld(ranked: list[tuple[dict[str, Any], dict[str, Any]]], metric: str) -> list[str]:

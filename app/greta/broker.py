@@ -42,7 +42,7 @@ from app.marvin.account import Event, OrderInfo, Position, PositionDetail, Trade
 from app.marvin.gateway import OpenOrder, OrderRequest
 from app.marvin.instruments import Instrument, price_refusal, quantity_refusal, round_order_price
 from app.marvin.market import Market
-from app.marvin.orders import bracket_refusal, sent_time_in_force
+from app.marvin.orders import bracket_refusal, qty_unavailable, sent_time_in_force
 
 
 class Cursor(Protocol):
@@ -135,6 +135,8 @@ class SimBroker:
                                                                           else self.qty_steps)[k]):
             reason = (bracket and self.fractional_shares[k] and bracket_refusal(request.qty)) or self._qty_refusal(
                 request.symbol, request.qty, k)
+        if reason is None and qty and not request.close_position:
+            reason = self._position_refusal(k, request.side, qty)
         if bracket or request.type != "market":
             request = self._on_steps(request, self.instruments[k])
             reason = reason or price_refusal({name: getattr(request, name) for name in _PRICES}, request.symbol)
@@ -145,6 +147,8 @@ class SimBroker:
             order.set_status("rejected", step, reason)
             self.account.on_status(order)
             return order.id
+        if request.close_position and self._active:
+            self._clear_way(k, request.side, step)
         if request.time_in_force == "day":
             order.expires = self._day_end(step + 1)
         if bracket:
@@ -173,12 +177,19 @@ class SimBroker:
             qty = self.units.units(asked)
             order = SimOrder.market(order_id, seq, bar_ts, symbol, k, side, asked, qty, notional, percent,
                                     time_in_force, close_position, step)
+            refusal = None
             if qty is None or not qty or qty % self.qty_steps[k]:
+                refusal = self._qty_refusal(symbol, asked, k)
+            elif not close_position and (self.book.positions[k].qty or self._active):
+                refusal = self._position_refusal(k, side, qty)
+            if refusal is not None:
                 orders.append(order)
                 order.history.clear()
-                order.set_status("rejected", step, self._qty_refusal(symbol, asked, k))
+                order.set_status("rejected", step, refusal)
                 self.account.on_status(order)
                 return order_id
+        if close_position and self._active:
+            self._clear_way(k, side, step)
         orders.append(order)
         if time_in_force == "day":
             order.expires = self._day_end(step + 1)
@@ -223,6 +234,33 @@ class SimBroker:
         legs = {name: round_order_price(getattr(request, name), exit_side, instrument)
                 for name in ("take_profit", "stop_loss") if getattr(request, name) is not None}
         return request.with_prices(**own, **legs)
+
+    def _clear_way(self, k: int, side: str, step: int) -> None:
+        """A close cancels the symbol's resting orders on its own side placed on earlier bars, as Veda's close
+        does before it is sent (app/veda/closing.py `in_the_way`): at the broker they promise the shares the
+        close sells. Left working here, a take-profit limit filled after the close and opened a short."""
+        for order in list(self._active):
+            if order.k == k and order.is_open and order.type != "market" and order.side == side \
+                    and order.submitted < step:
+                self._close(order, "canceled", step)
+
+    def _position_refusal(self, k: int, side: str, qty: int) -> str | None:
+        """What the broker says of a sized order against the position (marvin.orders.qty_unavailable): the
+        position once this bar's market orders have filled in turn, and what the symbol's resting sells
+        already promise (a bracket's exits once: its stop-loss leg is not counted, as at the broker)."""
+        held, promised = self.book.positions[k].qty, 0
+        for order in self._active:
+            if order.k != k or not order.is_open or order.qty is None:
+                continue
+            if order.type == "market":
+                held += order.qty if order.sign > 0 else -order.qty
+            elif order.sign < 0 and order.leg != "sl":
+                promised += order.qty
+        if (held <= 0) if side == "sell" else (held >= 0):
+            return None
+        units = self.units
+        return qty_unavailable(side, units.decimal(qty), units.decimal(held), units.decimal(promised),
+                               self.allow_short)
 
     def _qty_refusal(self, symbol: str, asked: Decimal, k: int) -> str:
         """Why a size is not a quantity of this asset: below, or off, its quantity step."""

@@ -13,8 +13,8 @@ Definitions (percentages are in percent, ratios plain; risk-free rate 0):
   P&L in currency; avg/best/worst trade are trade returns in percent.
 - exposure: share of bars with any position open at the bar's close.
 - annualised figures (CAGR, volatility, Sharpe, Sortino, Calmar) are withheld (None, with the reason
-  `annualised_shortfall` gives) until the run holds at least 30 returns covering at least a month
-  (1/12) of its year: a Sharpe of 10 seconds or 5 days annualised means nothing.
+  `annualised_shortfall` gives) until the run holds at least 30 returns covering at least a month of
+  its year (the shortest: 19/252 of it): a Sharpe of 10 seconds or 5 days annualised means nothing.
 """
 
 from __future__ import annotations
@@ -27,7 +27,10 @@ from app.greta.records import EquityCurve
 
 Metrics = dict[str, float | int | None]
 MIN_RETURNS = 30  # fewer returns than this give no usable mean or deviation
-MIN_YEAR_SHARE = 1 / 12  # and they must cover a month of the asset's year
+# and they must cover a month of the asset's year: the shortest, so that any calendar month is enough (trial 26:
+# a twelfth of a year withheld every 30-day month's Sharpe): a February of 19 sessions of the 252 in a stock
+# year (28 days of 365 are a little more)
+MIN_YEAR_SHARE = 19 / 252
 ANNUALISED = ("cagr_pct", "volatility_pct", "sharpe", "sortino", "calmar")
 
 

@@ -28,7 +28,7 @@ STEP_ROWS = 256  # paths from which `walk` steps across them all at once
 
 @dataclass(frozen=True)
 class Spread:
-    """A distribution's 5th, 50th and 95th percentiles (linear interpolation) and its mean."""
+    """A distribution's 5th, 50th and 95th percentiles (linear interpolation; a count's are counts) and its mean."""
 
     p5: float
     p50: float
@@ -79,8 +79,10 @@ def realised_returns(pnls: Sequence[float] | np.ndarray, start_equity: float) ->
     return pnl / before, before
 
 
-def spread(values: np.ndarray) -> Spread:
-    p5, p50, p95 = np.percentile(values, PERCENTILES)
+def spread(values: np.ndarray, counts: bool = False) -> Spread:
+    """`counts`: the values are whole counts, and so is each percentile (one of the values, the inverted CDF's):
+    interpolated, a longest drawdown read "1,316.65 trades" (trial 26). The mean stays a mean."""
+    p5, p50, p95 = np.percentile(values, PERCENTILES, method="inverted_cdf" if counts else "linear")
     return Spread(float(p5), float(p50), float(p95), float(values.mean()))
 
 
@@ -180,7 +182,7 @@ def monte_carlo(returns: Sequence[float] | np.ndarray, start_equity: float, *, m
         banded.append(equity[bands])
     final, depth, stretch = np.concatenate(finals), np.concatenate(depths), np.concatenate(longest)
     p5, p50, p95 = np.percentile(np.concatenate(banded, axis=1), PERCENTILES, axis=1)
-    return MonteCarlo(method, resamples, len(r), spread(final), spread(depth), spread(stretch.astype(np.float64)),
+    return MonteCarlo(method, resamples, len(r), spread(final), spread(depth), spread(stretch, counts=True),
                       float(ruin_drawdown_pct), float((depth >= ruin_drawdown_pct).mean()),
                       [int(i) for i in bands], p5.tolist(), p50.tolist(), p95.tolist(), histogram(depth))
 

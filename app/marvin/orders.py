@@ -118,3 +118,26 @@ def shorting_disabled(qty: Decimal | None, held: Decimal) -> str:
     selling = "selling" if not qty else f"selling {qty.normalize():f}"
     return f"shorting is disabled: {selling} with {max(held, Decimal(0)).normalize():f} shares held " \
            "(the run's allow_short is off)"
+
+
+def qty_unavailable(side: str, qty: Decimal, held: Decimal, promised: Decimal, allow_short: bool) -> str | None:
+    """Why the broker refuses a sized order against the position ("insufficient qty available", Alpaca's words),
+    or None: a sale of a long may sell only what the run's resting sells (limits and stops still working; a
+    bracket's exits once) have not promised already, and with shorts allowed neither a sale of a long nor a
+    buy of a short may cross through flat in one order. `held` is the position once the market orders decided
+    before this one have filled (a backtest fills them in turn; live waits for a close before reversing).
+    Greta and Veda both ask it when the order is placed, so a backtest refuses what its live run is refused
+    (trial 27: a stop beside a take-profit limit filled in the backtest and was refused live)."""
+    zero = Decimal(0)
+    if side == "sell" and held > 0:
+        available = held - promised
+        if qty <= available or (not promised and not allow_short):
+            return None  # (a plain oversell without shorts is the run's own rule: shorting_disabled says it)
+        why = (f"{promised.normalize():f} of the {held.normalize():f} held are promised to the run's open sell orders"
+               if promised else "a sale may not cross from long to short in one order: close first, then sell")
+        return (f"insufficient qty available for order (requested: {qty.normalize():f}, available: "
+                f"{max(available, zero).normalize():f}): {why}")
+    if side == "buy" and held < 0 and qty > -held:
+        return (f"insufficient qty available for order (requested: {qty.normalize():f}, available: "
+                f"{(-held).normalize():f}): a buy may not cross from short to long in one order: close first, then buy")
+    return None

@@ -145,7 +145,7 @@ def Choice(choices: tuple[str, ...] | list[str], default: str | None = None, *, 
 def validate(specs: Mapping[str, Param], params: Mapping[str, Any],
              cross_check: Callable[[dict[str, Any]], Mapping[str, str]] | None = None) -> dict[str, Any]:
     """Typed values for every declared parameter (defaults filled in), or ParamError with every problem."""
-    errors: dict[str, str] = {name: "unknown parameter" for name in params if name not in specs}
+    errors: dict[str, str] = {name: unknown_parameter(specs) for name in params if name not in specs}
     values: dict[str, Any] = {}
     for name, spec in specs.items():
         if name in params:
@@ -178,6 +178,12 @@ def schema(specs: Mapping[str, Param], title: str = "", description: str = "") -
     if description:
         out["description"] = description
     return out
+
+
+def unknown_parameter(specs: Mapping[str, Any]) -> str:
+    """A parameter the strategy lacks, said with the ones it has (trial 26: `--param fsat=5` read only
+    "unknown parameter")."""
+    return f"unknown parameter; the parameters are {', '.join(specs) or 'none'}"
 
 
 def unknown_parameters(strategy: str, specs: Any, names: Mapping[str, Any]) -> str | None:

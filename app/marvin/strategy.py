@@ -110,7 +110,7 @@ class Strategy:
     def parse_texts(cls, texts: Mapping[str, str]) -> dict[str, Any]:
         """Only the parameters given, each read as its type: for overriding some of a run's values, whose
         others (not the defaults) the cross-field rules must then see."""
-        unknown = {name: "unknown parameter" for name in texts if name not in cls.param_specs}
+        unknown = {name: P.unknown_parameter(cls.param_specs) for name in texts if name not in cls.param_specs}
         if unknown:
             raise P.ParamError(unknown)
         return {name: cls.param_specs[name].parse(text) for name, text in texts.items()}

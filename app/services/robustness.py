@@ -37,6 +37,7 @@ from app.walle.models.live import LiveBar
 from app.walle.repositories import BarRepository
 
 MIN_TRADES = 2
+FEW_TRADES = 30  # below this the resampled figures are printed with a caution: few trades make few distinct paths
 MAX_RESAMPLES = 100_000
 MAX_CELLS = 50_000_000  # resamples × trades: about 20 s of paths on a loaded machine
 
@@ -61,6 +62,7 @@ class RunRobustness:
     random_entry_unavailable: str | None  # why there is no random-entry benchmark (its bars are gone)
     trades_final_equity: float  # starting cash plus the trades' total P&L: where every shuffled path ends
     note: str | None  # why that is not the run's final equity (a position open at the end, fees outside trades)
+    caution: str | None = None  # what few trades leave the figures worth (trial 26: 2 trades read as a p-value of 0.95)
 
 
 @dataclass(frozen=True)
@@ -184,4 +186,12 @@ def _tests(subject: str, trades: _Trades, start: float, closes: dict[str, np.nda
     except ValueError as exc:  # the run's bars were deleted or cut since it ran
         benchmark, unavailable = None, str(exc)
     return RunRobustness(subject, len(trades.returns), start, ask.resamples, ask.seed, results, benchmark,
-                         unavailable, trades_final, note())
+                         unavailable, trades_final, note(), few_trades(len(trades.returns)))
+
+
+def few_trades(count: int) -> str | None:
+    """A caution for a test of fewer than FEW_TRADES trades, or None."""
+    if count >= FEW_TRADES:
+        return None
+    return (f"only {count} trades: they can be drawn or ordered in few ways, so these percentiles and the p-value say "
+            f"little; read them from {FEW_TRADES} trades or more")

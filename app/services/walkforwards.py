@@ -298,6 +298,8 @@ def choose(uow: UnitOfWork, sweep_id: str, grid_order: list[dict[str, Any]], obj
     completed cells' ids, parameters and the two figures it weighs, no more (every fold's choice waits for it)."""
     cells = uow.session.execute(select(Run.id, Run.params).where(Run.sweep_id == sweep_id,
                                                                  Run.status == "completed")).all()
+    if not cells:
+        return None, "no cell of its sweep completed"
     figures: dict[str, dict[str, float | None]] = {run_id: {} for run_id, _ in cells}
     for run_id, name, value in uow.session.execute(
             select(RunMetric.run_id, RunMetric.name, RunMetric.value)
@@ -314,9 +316,28 @@ def choose(uow: UnitOfWork, sweep_id: str, grid_order: list[dict[str, Any]], obj
         if best is None or key[:2] < best[:2]:
             best = key
     if best is None:
-        return None, (f"no completed cell with {objective}" + (f" and at least {min_trades} trades" if min_trades
-                                                                 else ""))
+        reason = f"no completed cell with {objective}" + (f" and at least {min_trades} trades" if min_trades else "")
+        return None, reason + _why_none(uow, sweep_id, figures, objective)
     return best[2], None
+
+
+def _why_none(uow: UnitOfWork, sweep_id: str, figures: dict[str, dict[str, float | None]], objective: str) -> str:
+    """Why no cell could be chosen, as a trader would look for it (trial 26: 54 of 90 folds read only "no
+    completed cell with sharpe"; every cell had traded nothing in a train window shorter than its averages):
+    how many cells traded nothing, and what the cells' runs said of their indicators."""
+    idle = sum(1 for values in figures.values() if not values.get("trades"))
+    parts = []
+    if idle:
+        parts.append(f"{'every' if idle == len(figures) else f'{idle} of {len(figures)}'} cell"
+                     f"{'' if idle == len(figures) else 's'} traded nothing in the train window")
+    elif all(values.get(objective) is None for values in figures.values()):
+        parts.append(f"{objective} was withheld in every cell")
+    warned = [options.get("warnings") for (options,) in uow.session.execute(
+        select(Run.options).where(Run.sweep_id == sweep_id, Run.status == "completed")).all() if options]
+    first = min((warnings[0] for warnings in warned if warnings), default=None)  # (the same one every time)
+    if first:
+        parts.append(f"{len([w for w in warned if w])} said: {first}")
+    return f": {'; '.join(parts)}" if parts else ""
 
 
 def _grid_order(wf: Walkforward) -> list[dict[str, Any]]:

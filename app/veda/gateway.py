@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 
 from app.marvin.gateway import OrderRequest, client_order_id
 from app.marvin.instruments import Instrument, InstrumentError
-from app.marvin.orders import bracket_refusal, close_request, sent_time_in_force, shorting_disabled
+from app.marvin.orders import bracket_refusal, close_request, qty_unavailable, sent_time_in_force, shorting_disabled
 from app.veda.alpaca import BrokerError, BrokerRejected
 from app.veda.book import Book, RunFacts, load_book
 from app.veda.closing import (
@@ -289,6 +289,13 @@ class LiveGateway(OrderEvents, RunReads):
                 position: Decimal, equity: Decimal) -> str | None:
         if price is None:
             return f"no price for {request.symbol} on this bar"
+        if request.qty is not None and not request.close_position:  # the broker's own rule, as Greta applies it
+            held = self._after_this_bar(request.symbol, position)
+            if (held > 0) if request.side == "sell" else (held < 0):  # (only then: no query for the usual order)
+                promised = self._promised(uow, request.symbol) if request.side == "sell" else ZERO
+                unavailable = qty_unavailable(request.side, qty, held, promised, bool(run.options.get("allow_short")))
+                if unavailable is not None:
+                    return unavailable
         if request.side == "sell" and not request.close_position and not run.options.get("allow_short"):
             held = self._after_this_bar(request.symbol, position)  # a close decided before it has sold already
             if qty > max(held, ZERO) or held <= 0:  # the run's setting, as its backtest refuses it
@@ -312,12 +319,32 @@ class LiveGateway(OrderEvents, RunReads):
         return f"risk limit {breach.rule}: {breach.detail}"
 
     def _after_this_bar(self, symbol: str, position: Decimal) -> Decimal:
-        """The position once the orders this bar decided before (not sent yet) have filled, as the backtest
-        fills them one after the other."""
+        """The position once the market orders this bar decided before (not sent yet) have filled, as the
+        backtest fills them one after the other at the next open (a limit or a stop rests: trial 27's
+        stop-loss beside a take-profit limit read "selling 10 with 0 shares held" while 10 were)."""
         for _, sent in self.to_send:
-            if sent.symbol == symbol and sent.qty is not None:
+            if sent.symbol == symbol and sent.qty is not None and _is_market(sent):
                 position += Decimal(str(sent.qty)) if _side(sent) == "buy" else -Decimal(str(sent.qty))
         return position
+
+    def _promised(self, uow: UnitOfWork, symbol: str) -> Decimal:
+        """What the run's resting sells on `symbol` still sell (limits and stops working at the broker, and
+        those decided earlier this bar): the shares the broker holds for them. A bracket's exits count once
+        (its stop-loss leg is not counted), as at the broker (and Greta, `SimBroker._position_refusal`)."""
+        promised = sum((Decimal(str(sent.qty)) for _, sent in self.to_send
+                        if sent.symbol == symbol and sent.qty is not None and _side(sent) == "sell"
+                        and not _is_market(sent)), ZERO)
+        for order in uow.session.scalars(select(Order).where(  # (sent: this bar's are counted above)
+                Order.run_id == self.run_id, Order.symbol == symbol, Order.side == "sell", Order.type != "market",
+                Order.status.in_(list(OPEN)), Order.broker_order_id.is_not(None))):
+            if order.status not in OPEN:  # (the session may hold a newer state than the row)
+                continue
+            if order.parent_id is not None:  # a bracket's exit: its take-profit, once its entry has filled
+                parent = uow.session.get(Order, order.parent_id)  # (until then Alpaca holds the legs)
+                if order.type != "limit" or parent is None or parent.status != "filled":
+                    continue
+            promised += (order.qty or ZERO) - (order.filled_qty or ZERO)
+        return promised
 
     # --- after the decision is committed ----------------------------------------------------
     def dispatch(self) -> list[Answer]:
@@ -533,6 +560,12 @@ def _side(request: Any) -> str:
     """An alpaca-py request's side as text ("buy" | "sell")."""
     side = request.side
     return str(getattr(side, "value", side))
+
+
+def _is_market(request: Any) -> bool:
+    """Whether an alpaca-py request is a market order (it fills at once; a limit or a stop rests)."""
+    kind = request.type
+    return str(getattr(kind, "value", kind)) == "market"
 
 
 def _position(uow: UnitOfWork, run_id: str, symbol: str) -> Decimal:

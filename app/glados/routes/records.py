@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import numpy as np
 from flask import Blueprint, Response, stream_with_context
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -14,8 +15,9 @@ from app.glados.context import services
 from app.glados.routes.bars import BarOut
 from app.glados.schemas.common import EventOut, PageQuery, page, page_of_cache
 from app.glados.schemas.runs import EquityPointOut, EquityQuery, EventQuery, FillOut, OrderOut, PositionOut, TradeOut
+from app.marvin.bars import ns_to_datetime
 from app.services import exports, live_records
-from app.services.downsample import min_max_buckets
+from app.services.downsample import min_max_indices
 from app.services.short_ids import no_such_run
 from app.services.specs import as_utc
 from app.walle.repositories import BarRepository, RunRecords, RunRepository
@@ -117,19 +119,35 @@ def positions(run_id: str) -> list[PositionOut]:
 @endpoint(bp, "/<run_id>/equity", summary="The equity curve with drawdown (downsampled with ?points=N)",
           query=EquityQuery, response=[EquityPointOut])
 def equity(run_id: str, query: EquityQuery) -> list[EquityPointOut]:
+    """With `points`, the curve is reduced on its values as arrays first, and only the points kept are read
+    as rows (trial 26: a 200,000-point curve took 6-8 s for 2,000 points, as long as for all of them)."""
     _full_records(run_id)
     with services().container.read_session() as session:
-        rows = _records(session, run_id).equity(run_id)
-    points, peak = [], None
-    for row in rows:
-        value = float(row.equity)
-        peak = value if peak is None or value > peak else peak
+        records = _records(session, run_id)
+        values = records.equity_columns(run_id, values=("equity",))
+        equity = values.equity if values.equity is not None else np.empty(0)
+        keep = min_max_indices(equity, query.points) if query.points else np.arange(len(equity))
+        if len(keep) == len(equity):
+            rows = records.equity(run_id)
+        else:
+            rows = records.equity_at(run_id, [ns_to_datetime(int(ns)) for ns in values.ts[keep]])
+    if len(rows) == len(keep):
+        drawdown = _drawdowns(equity)[keep]
+    else:  # (a point written meanwhile: the rows read are the curve)
+        drawdown = _drawdowns(np.array([float(row.equity) for row in rows]))
+    points = []
+    for row, down in zip(rows, drawdown.tolist(), strict=True):
         point = EquityPointOut.model_validate(row)
-        point.drawdown = value / peak - 1 if peak else 0.0
+        point.drawdown = down
         points.append(point)
-    if query.points:
-        points = min_max_buckets(points, query.points, lambda p: float(p.equity))
     return points
+
+
+def _drawdowns(equity: np.ndarray) -> np.ndarray:
+    """How far each point stands below the highest before it, as a fraction ≤ 0 (0 while the peak is 0)."""
+    peak = np.maximum.accumulate(equity) if len(equity) else equity
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(peak != 0, equity / np.where(peak != 0, peak, 1.0) - 1.0, 0.0)
 
 
 @endpoint(bp, "/<run_id>/events", summary="The run's events in seq order", query=EventQuery, response=[EventOut])

@@ -84,3 +84,5 @@ class RobustnessOut(Out):
                                                    "every shuffled path ends")
     note: str | None = Field(description="why trades_final_equity is not the run's final equity (a position "
                                          "open at the end, or fees outside the trades), if it is not")
+    caution: str | None = Field(None, description="what too few trades leave the figures worth (under 30 trades), "
+                                                  "else null")

@@ -60,9 +60,9 @@ class RunOut(Out):
     @computed_field(description=(  # type: ignore[prop-decorator]
         "why a figure in `metrics` is null although the run has equity: annualised figures (cagr_pct, "
         "volatility_pct, sharpe, sortino, calmar) are withheld until the run holds at least 30 returns covering a "
-        "month (1/12) of its year; each withheld one maps to a sentence such as 'not enough data: 9 returns; "
-        "annualised figures need at least 491,400: a month of this run's year of 5,896,800 bars'. Empty when "
-        "nothing is withheld"))
+        "month of its year (the shortest, 19/252 of it); each withheld one maps to a sentence such as 'not enough "
+        "data: 9 returns; annualised figures need at least 444,600: a month of this run's year of 5,896,800 bars'. "
+        "Empty when nothing is withheld"))
     @property
     def metrics_unavailable(self) -> dict[RunMetric, str]:
         return unavailable(self.metrics)  # type: ignore[return-value]

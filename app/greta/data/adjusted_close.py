@@ -25,7 +25,8 @@ def _first_line(source: str | Path | IO[bytes]) -> str:
         with open(source, "rb") as file:
             line = file.readline(65_536)
     else:
-        at = source.tell()
+        at = source.tell()  # (an upload read to its end by the import: trial 26's API import said nothing)
+        source.seek(0)
         line = source.readline(65_536)
         source.seek(at)
     return line.decode("utf-8", errors="replace").lstrip("\ufeff").strip()

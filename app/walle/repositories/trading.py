@@ -66,6 +66,11 @@ class RunRecords:
         query = select(EquityPoint).where(EquityPoint.run_id == run_id).order_by(EquityPoint.ts)
         return list(self.session.scalars(query))
 
+    def equity_at(self, run_id: str, stamps: Sequence[datetime]) -> list[EquityPoint]:
+        """The run's points at these times (a downsampled curve's), in time order."""
+        query = select(EquityPoint).where(EquityPoint.run_id == run_id, EquityPoint.ts.in_(list(stamps)))
+        return list(self.session.scalars(query.order_by(EquityPoint.ts)))
+
     def equity_columns(self, run_id: str, first: datetime | None = None, last: datetime | None = None, *,
                        values: Sequence[str] = EQUITY_VALUES) -> EquityColumns:
         """The run's curve, or its points from `first` to `last` (inclusive), as arrays in time order: the

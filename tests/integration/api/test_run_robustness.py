@@ -52,6 +52,7 @@ def test_robustness_of_a_daily_backtest(client: FlaskClient, pg: Container) -> N
     trades.sort(key=lambda t: (t["exit_ts"], t["entry_ts"]))
     returns, before = realised_returns([float(t["pnl"]) for t in trades], 10_000.0)
     assert body["trades"] == len(trades) >= 5 and body["start_equity"] == 10_000
+    assert (body["caution"] is None) == (len(trades) >= 30)
     assert body["resamples"] == 500 and body["seed"] == 3
     assert [m["method"] for m in body["monte_carlo"]] == ["bootstrap", "shuffle"]
 
@@ -165,6 +166,8 @@ def test_a_stopped_paper_runs_trades_come_from_its_fills(client: FlaskClient, pg
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert body["trades"] == 2 and body["start_equity"] == 10_000
+    assert body["caution"] == ("only 2 trades: they can be drawn or ordered in few ways, so these percentiles and the "
+                               "p-value say little; read them from 30 trades or more")  # trial 26: nothing was said
     boot, shuffle = body["monte_carlo"]
     assert [Decimal(t["pnl"]) for t in trades] == [Decimal("4.93"), Decimal("-3.11")]
     win, loss = 4.93 / 10_000, -3.11 / 10_004.93  # each P&L over the equity booked before it

@@ -233,7 +233,7 @@ def test_bad_folds_and_objectives_are_422s_with_the_field(pg: Container, client:
     short = client.post("/api/v1/walkforwards", json={**BODY, "objective": "sharpe",  # 100 daily bars: enough
                                                        "folds": {"train": 20, "test": 10}})  # 20: not a month
     assert short.status_code == 422 and short.get_json()["details"]["fields"]["objective"] == (
-        "sharpe is annualised: a train window needs at least 32 bars (30 returns covering a month of its 365-bar "
+        "sharpe is annualised: a train window needs at least 31 bars (30 returns covering a month of its 365-bar "
         "year), and fold 1's has 20; give a longer train window or an objective that is not annualised, such as "
         "total_return_pct")
     assert client.post("/api/v1/walkforwards", json={**BODY, "objective": "sharpe"}).status_code == 201
@@ -459,3 +459,26 @@ def test_a_walk_forward_skips_the_cells_that_would_sell_short_where_it_may_not(
         "would be refused: turn Short selling on for the run (allow_short in the API, --allow-short on the command "
         "line) or set the parameter to false"}
     assert wf["cells_total"] == 23  # as without the column: 4 sweeps × 4 cells and 7 runs
+
+
+def test_a_fold_that_chose_no_cell_says_why(pg: Container, client: FlaskClient) -> None:
+    """Trial 26: 54 of 90 folds read only "no completed cell with sharpe"; every cell of theirs had traded nothing,
+    its averages longer than the train window. The reason now says so, and what the cells' runs said."""
+    store_walk(pg)
+    body = {**BODY, "grid": {"fast": [5], "slow": [120, 150]}, "min_trades": 0,  # longer than the 100-bar train
+            "objective": "sharpe"}
+    created = client.post("/api/v1/walkforwards", json=body)
+    assert created.status_code == 201, created.get_json()
+    wf = created.get_json()
+    services = build_services(pg.settings, container=pg)
+    for sweep_id in [f["sweep_id"] for f in wf["folds"]] + [wf["contrast"]["sweep_id"]]:
+        services.sweeps.create_cells(sweep_id)
+        with pg.read_session() as session:
+            cells = session.scalars(select(Run.id).where(Run.sweep_id == sweep_id)).all()
+        services.backtests.execute_many(list(cells))
+    done = client.get(f"/api/v1/walkforwards/{wf['id']}").get_json()
+    assert done["status"] == "failed" and done["error"] == "no fold has a cell eligible for the objective"
+    assert done["folds"][0]["reason"] == (
+        "no completed cell with sharpe: every cell traded nothing in the train window; 2 said: the "
+        "indicator SMA 120 of AAPL has no value on any of the run's 100 bars: it needs more bars than the data "
+        "holds, so the strategy never acted on it")

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from alpaca.trading.client import TradingClient
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from app.bootstrap import Container
 from app.config import Settings
@@ -21,7 +22,7 @@ from app.exchange import AccountConfig, ExchangeConfig, ExchangeServer, SymbolCo
 from app.glados.app import create_app
 from app.services.runs import transition
 from app.veda.alpaca import RetryPolicy
-from app.walle.models import Run
+from app.walle.models import Order, Position, Run
 from tests.conftest import TEST_TOKEN, make_settings
 from tests.integration.api.conftest import issued
 from tests.integration.foundation.factories import make_run
@@ -85,6 +86,15 @@ def running_run(pg: Container, **spec: Any) -> str:
         transition(uow, run, "running")
         uow.commit()
         return run.id
+
+
+def booked(pg: Container, run_id: str, symbol: str = "AAPL") -> tuple[list[Order], Decimal | None]:
+    """The run's orders as recorded (oldest first) and what its book holds of `symbol`."""
+    with pg.read_session() as session:
+        orders = session.scalars(select(Order).where(Order.run_id == run_id).order_by(Order.submitted_at,
+                                                                                       Order.client_order_id)).all()
+        held = session.scalar(select(Position.qty).where(Position.run_id == run_id, Position.symbol == symbol))
+    return list(orders), held
 
 
 def last_closed_bar() -> datetime:

@@ -101,7 +101,7 @@ def test_a_paper_run_reports_its_fills_trade_figures_and_leaves_backtests_unchan
     assert metrics["bars"] < 491_400 and metrics["sharpe"] is None and metrics["volatility_pct"] is None
     reason = run["metrics_unavailable"]["sharpe"]
     assert reason.startswith(f"not enough data: {metrics['bars'] - 1:,} returns; annualised figures need at least "
-                             "491,400"), reason
+                             "444,600"), reason
     listed = {r["id"]: r for r in client.get("/api/v1/runs?mode=paper").get_json()["items"]}
     assert listed[run_id]["metrics_unavailable"]["sharpe"] == reason
 

@@ -19,8 +19,8 @@ from sqlalchemy import select
 
 from app.bootstrap import Container
 from app.exchange import ExchangeConfig, ExchangeServer, SymbolConfig
-from app.walle.models import Order, Position
-from tests.integration.live.conftest import PAPER, running_run, trading_client
+from app.walle.models import Order
+from tests.integration.live.conftest import PAPER, booked, running_run, trading_client
 from tests.integration.live.test_resume import exchange_orders, tick_bars
 from workers.runtime import Runtime
 
@@ -49,15 +49,11 @@ def test_a_long_reversed_to_short_in_one_bar_fills_both_orders(
     wait_until_filled(exchange, run_id)
     live_runtime.live.desk.gateway(run_id, live_runtime.live.desk.brokers["paper"]).sync_open_orders()
 
-    with pg.read_session() as session:
-        orders = session.scalars(select(Order).where(Order.run_id == run_id).order_by(Order.submitted_at,
-                                                                                       Order.client_order_id)).all()
+    orders, held = booked(pg, run_id)
     assert [(o.side, o.qty, o.status, o.reject_reason) for o in orders] == [
         ("buy", Decimal(5), "filled", None), ("sell", Decimal(5), "filled", None), ("sell", Decimal(5), "filled", None)]
     assert [side for _, side, _ in exchange_orders(exchange, run_id)] == ["buy", "sell", "sell"]
-    with pg.read_session() as session:  # short 5 after the reversal, in the run's own book
-        held = session.scalar(select(Position.qty).where(Position.run_id == run_id, Position.symbol == "AAPL"))
-    assert held == Decimal(-5)
+    assert held == Decimal(-5)  # short 5 after the reversal, in the run's own book
 
 
 def test_a_reversal_whose_close_fills_slowly_is_not_sent_and_says_why(
@@ -105,10 +101,7 @@ def test_a_short_the_run_does_not_allow_is_refused_live_as_in_its_backtest(
     run_id = running_run(pg, strategy="tests.fixtures.strategies:Reverse", params={"size": 5})
     tick_bars(3, [(live_runtime, run_id)])
 
-    with pg.read_session() as session:
-        orders = session.scalars(select(Order).where(Order.run_id == run_id).order_by(Order.submitted_at,
-                                                                                       Order.client_order_id)).all()
-        held = session.scalar(select(Position.qty).where(Position.run_id == run_id, Position.symbol == "AAPL"))
+    orders, held = booked(pg, run_id)
     assert [(o.side, o.status, o.reject_reason) for o in orders] == [
         ("buy", "filled", None), ("sell", "filled", None),
         ("sell", "rejected", "shorting is disabled: selling 5 with 0 shares held (the run's allow_short is off)")]

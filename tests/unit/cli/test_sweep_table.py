@@ -16,3 +16,20 @@ def test_the_columns_are_labelled_and_never_cut_short_at_80_columns():
     header = "".join(line for line in result.output.splitlines() if "┃" in line)
     for word in ("Sharpe", "Total", "return", "Max", "drawdown", "Trades", "Win", "rate"):
         assert word in header, header
+
+
+def test_a_drawdown_ranks_the_shallowest_first(tmp_path):
+    """Smaller is better for a drawdown: `--sort max_drawdown_pct` lists the shallowest first, as the UI's heatmap
+    and a walk-forward's objective rank it (trial 26: the deepest came first under "best first")."""
+    import json
+
+    out = tmp_path / "cells.json"
+    result = CliRunner().invoke(main, ["sweep", "--strategy", "sma_cross", "--grid", "fast=5,10", "--grid",
+                                       "slow=20,30", "--synthetic", "AAA:500:1", "--quiet", "--sort",
+                                       "max_drawdown_pct", "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = [line.split("│") for line in result.output.splitlines() if line.startswith("│")]
+    shown = [-float(row[3].strip().rstrip("%")) for row in rows]  # the table prints a drawdown as -10.10%
+    assert len(shown) == 4 and shown == sorted(shown)
+    drawdowns = sorted(cell["metrics"]["max_drawdown_pct"] for cell in json.loads(out.read_text())["cells"])
+    assert shown[0] == round(drawdowns[0], 2)

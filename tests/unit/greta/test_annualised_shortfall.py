@@ -18,10 +18,11 @@ SECOND_YEAR = parse_timeframe("1Sec").periods_per_year  # 252 sessions of 6.5 h
 
 
 @pytest.mark.parametrize(("bars_per_year", "needed"), [
-    (252, 30),  # daily stocks: 30 returns (a month would be 21)
-    (365, 31),  # daily crypto: a month of 365 days is 30.4 returns
-    (252 * 390, 8_190),  # minute stocks: 21 sessions of 390 minutes
-    (365 * 24, 730),
+    (252, 30),  # daily stocks: 30 returns (a month would be 19 to 23)
+    (365, 30),  # daily crypto: the shortest month is 28 days
+    (252 * 390, 7_410),  # minute stocks: the shortest month, a February of 19 sessions of 390 minutes
+    (365 * 24, 661),  # hourly crypto: 27.5 days (a 28-day February holds 672 hours)
+    (365 * 24 * 60, 39_629),  # minute crypto: a 30-day month (43,200 minutes) is enough (trial 26: it was not)
     (52, 30),
 ])
 def test_the_rule_needs_30_returns_and_a_month_of_the_year(bars_per_year, needed):
@@ -42,7 +43,7 @@ def test_a_ten_second_paper_curve_has_no_sharpe_and_says_why():
     assert figures["max_drawdown_pct"] is not None
     reasons = unavailable(figures)
     assert set(reasons) == {"sharpe", "sortino", "volatility_pct"}  # this curve reports no CAGR or Calmar
-    assert reasons["sharpe"].startswith("not enough data: 9 returns; annualised figures need at least 491,400: ")
+    assert reasons["sharpe"].startswith("not enough data: 9 returns; annualised figures need at least 444,600: ")
 
 
 def test_a_five_day_minute_backtest_withholds_every_annualised_figure():

@@ -179,3 +179,12 @@ def test_a_random_trade_stakes_the_share_of_equity_its_strategy_trade_did() -> N
 def test_a_holding_period_longer_than_the_series_is_refused() -> None:
     with pytest.raises(ValueError, match="held 10 bars"):
         random_entry([0.1], [TradeShape("X", False, 10, 1.0)], {"X": np.arange(1.0, 6.0)})
+
+
+def test_the_longest_drawdowns_percentiles_are_whole_trades():
+    """A count's percentiles are counts (trial 26 read a longest drawdown of "1,316.65 trades"); its mean is a mean."""
+    returns = np.random.default_rng(4).normal(0.001, 0.02, 500)
+    result = monte_carlo(returns, 10_000, resamples=300, seed=2)
+    longest = result.longest_drawdown_trades
+    assert all(float(v).is_integer() for v in (longest.p5, longest.p50, longest.p95))
+    assert longest.p5 <= longest.p50 <= longest.p95

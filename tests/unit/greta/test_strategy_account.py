@@ -18,10 +18,12 @@ ROWS = [(10.0, 11.5, 9.5, 11.0), (12.0, 13.5, 11.5, 13.0), (14.0, 14.5, 11.5, 12
 
 
 class Recorder(Strategy):
-    """Buys 10, adds 10, sells 15 (partial exit), sells 15 more (reversal to short 10), then covers."""
+    """Buys 10, adds 10, sells 15 (partial exit), closes the 5 left and sells 10 short in one bar (a broker
+    takes a reversal as two orders: a sale of a long may not cross through flat), then covers."""
 
     name = "recorder"
-    plan = {0: ("buy", 10), 1: ("buy", 10), 2: ("sell", 15), 3: ("sell", 15), 4: ("buy", 10)}
+    plan = {0: [("buy", 10)], 1: [("buy", 10)], 2: [("sell", 15)], 3: [("close", 0), ("sell", 10)],
+            4: [("buy", 10)]}
 
     def init(self) -> None:
         self.seen: list[tuple] = []
@@ -38,10 +40,11 @@ class Recorder(Strategy):
         self.seen.append((self.index, p.qty, p.avg_price, p.market_value, p.unrealized_pnl, p.unrealized_pnl_pct,
                           len(self.trades), len(self.closed_trades)))
         self.log.append(f"next {self.index}")
-        step = self.plan.get(self.index)
-        if step:
-            side, size = step
-            (self.buy if side == "buy" else self.sell)(size=size)
+        for side, size in self.plan.get(self.index, []):
+            if side == "close":
+                self.close()
+            else:
+                (self.buy if side == "buy" else self.sell)(size=size)
 
 
 def _run(strategy: type[Strategy] = Recorder, **config):
@@ -73,7 +76,7 @@ def test_avg_price_and_unrealized_pnl_after_adds_partial_exits_and_reversals():
     # bar 3: sold 15 at 11 (trades pair FIFO: the 10 at 12 and 5 of the 14s); the average cost a broker
     # reports is unchanged by an exit: 5 left at 13, mark 10 → -15
     assert seen[3] == (5, D("13.00"), D("50.00"), D("-15.00"), D("-23.076923"), 1, 2)
-    # bar 4: sold 15 at 9: closes the 5, opens a short of 10 at 9; mark 8.5 → +5
+    # bar 4: closed the 5 at 9, then sold 10 short at 9; mark 8.5 → +5
     assert seen[4] == (-10, D("9.00"), D("-85.00"), D("5.00"), D("5.555556"), 1, 3)
     # bar 5: covered 10 at 8: flat again, four round trips
     assert seen[5] == (0, 0, 0, 0, 0, 0, 4)

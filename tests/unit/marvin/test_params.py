@@ -40,7 +40,7 @@ def test_validate_reports_every_bad_field_with_its_reason():
     with pytest.raises(ParamError) as caught:
         Tunable.validate_params({"window": 1, "width": "wide", "enabled": 1, "mode": "medium", "colour": "red"})
     assert caught.value.errors == {
-        "colour": "unknown parameter",
+        "colour": "unknown parameter; the parameters are window, width, enabled, mode, needed",
         "enabled": "must be true or false",
         "mode": "must be one of fast, slow",
         "needed": "required",

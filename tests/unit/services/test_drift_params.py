@@ -27,7 +27,8 @@ def test_the_cross_field_rule_sees_the_runs_other_values():
 def test_an_unknown_or_malformed_parameter_is_named():
     with pytest.raises(ValidationFailed) as unknown:
         _params(RUN, {}, {"fastt": "4"})
-    assert unknown.value.fields == {"params.fastt": "unknown parameter"}
+    assert unknown.value.fields == {
+        "params.fastt": "unknown parameter; the parameters are fast, slow, percent, allow_short"}
     with pytest.raises(ValidationFailed) as malformed:
         _params(RUN, {}, {"fast": "four"})
     assert list(malformed.value.fields) == ["params.fast"]

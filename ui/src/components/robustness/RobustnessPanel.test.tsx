@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { fireEvent, render, screen, within } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { api, ApiError } from '@/lib/api/client';
 import type { Run } from '@/lib/api/types';
@@ -85,7 +85,7 @@ const RESULT: Robustness = {
   run_id: 'r1', trades: 40, start_equity: 10000, resamples: 1000, seed: 0,
   monte_carlo: [monteCarlo('bootstrap'), monteCarlo('shuffle', {
     final_equity: { p5: 11250.5, p50: 11250.5, p95: 11250.5, mean: 11250.5 }, ruin_probability: 0 })],
-  random_entry: RANDOM, random_entry_unavailable: null, trades_final_equity: 11250.5, note: null,
+  random_entry: RANDOM, random_entry_unavailable: null, trades_final_equity: 11250.5, note: null, caution: null,
 };
 
 const RUN = { id: 'r1', mode: 'backtest', status: 'completed', state: { state: 'stopped' } } as Run;
@@ -177,6 +177,18 @@ describe('RobustnessPanel', () => {
     renderPanel();
     fireEvent.click(screen.getByRole('button', { name: 'Run robustness tests' }));
     expect(await screen.findByTestId('robustness-note')).toHaveTextContent(`Note: ${note}.`);
+  });
+
+  it('cautions that a few trades make figures worth little, and says nothing of it otherwise', async () => {
+    const caution = 'only 2 trades: they can be drawn or ordered in few ways, so these percentiles and the p-value say '
+      + 'little; read them from 30 trades or more';
+    post.mockResolvedValueOnce({ ...RESULT, trades: 2, caution });
+    renderPanel();
+    fireEvent.click(screen.getByRole('button', { name: 'Run robustness tests' }));
+    expect(await screen.findByTestId('robustness-caution')).toHaveTextContent(`Caution: ${caution}.`);
+    post.mockResolvedValueOnce(RESULT);
+    fireEvent.click(screen.getByRole('button', { name: 'Run robustness tests' }));
+    await waitFor(() => expect(screen.queryByTestId('robustness-caution')).toBeNull());
   });
 
   it('says a finished run with fewer than 2 closed trades has nothing to resample, and offers no button', () => {

@@ -111,6 +111,7 @@ function Results({ data }: { data: Robustness }) {
         trades only and read shallower than the run&apos;s own max drawdown, which marks open positions at every bar.
       </p>
       {data.note ? <p className="muted" data-testid="robustness-note">Note: {data.note}.</p> : null}
+      {data.caution ? <p className="warn" role="note" data-testid="robustness-caution">Caution: {data.caution}.</p> : null}
       <section aria-labelledby="random-entry-title" data-testid="random-entry">
         <h3 id="random-entry-title">Random entries</h3>
         {data.random_entry ? (

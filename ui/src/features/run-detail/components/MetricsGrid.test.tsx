@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Metrics, Mode, Run } from '@/lib/api/types';
 import { MetricsGrid } from './MetricsGrid';
 
-const REASON = 'not enough data: 9 returns; annualised figures need at least 491,400: '
+const REASON = 'not enough data: 9 returns; annualised figures need at least 444,600: '
   + "a month of this run's year of 5,896,800 bars";
 
 function makeRun(mode: Mode, metrics: Metrics, withheld: Run['metrics_unavailable']): Run {

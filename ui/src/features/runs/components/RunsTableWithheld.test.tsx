@@ -11,7 +11,7 @@ vi.mock('@/lib/api/client', async (importOriginal) => {
   return { ...actual, api: { ...actual.api, get: vi.fn() } };
 });
 
-const REASON = 'not enough data: 9 returns; annualised figures need at least 491,400: '
+const REASON = 'not enough data: 9 returns; annualised figures need at least 444,600: '
   + "a month of this run's year of 5,896,800 bars";
 
 function run(name: string, mode: Run['mode'], sharpe: number | null, withheld: Run['metrics_unavailable']): Run {

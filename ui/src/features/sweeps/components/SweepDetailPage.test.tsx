@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { render, screen } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { MemoryRouter, Route, Routes } from 'react-router-dom';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { api } from '@/lib/api/client';
@@ -43,6 +43,26 @@ describe('SweepDetailPage', () => {
     expect(screen.getByTestId('cancel-sweep')).toBeInTheDocument();
     expect(screen.queryByTestId('sweep-error')).toBeNull();
     expect(document.title).toBe('Sweep big grid · Weaver');
+  });
+
+  it('cancels the remaining cells only once the user confirms, and then counts those cancelled', async () => {
+    const post = vi.mocked(api.post);
+    post.mockResolvedValue({ ...CREATING, status: 'cancelled', done: 36, cancelled: 964 } as never);
+    renderPage({ ...CREATING, status: 'running', done: 36 });
+    fireEvent.click(await screen.findByTestId('cancel-sweep'));
+    const dialog = screen.getByTestId('cancel-sweep-dialog');
+    expect(dialog).toHaveTextContent('Cells not yet finished are cancelled; the 36 finished are kept.');
+    expect(post).not.toHaveBeenCalled();  // trial 26: one click cancelled the rest at once
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Keep running' }));
+    expect(post).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByTestId('cancel-sweep'));
+    fireEvent.click(within(screen.getByTestId('cancel-sweep-dialog')).getByRole('button', { name: 'Cancel remaining cells' }));
+    await waitFor(() => expect(post).toHaveBeenCalledWith('/sweeps/s1/cancel'));
+  });
+
+  it('counts the cells a cancelled sweep never ran', async () => {
+    renderPage({ ...CREATING, status: 'cancelled', done: 36, cancelled: 964, total: 1000 });
+    expect(await screen.findByTestId('sweep-progress')).toHaveTextContent('36 done, 964 cancelled of 1000');
   });
 
   it("links a walk-forward's fold sweep back to its walk-forward, which alone cancels it", async () => {

@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { StatusBadge } from '@/components/ui/Badges';
 import { Button } from '@/components/ui/Button';
+import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { DataTable, type Column } from '@/components/ui/DataTable';
 import { EmptyState, ErrorBanner, Loading, Panel } from '@/components/ui/Feedback';
 import { ProgressBar } from '@/components/ui/ProgressBar';
@@ -33,6 +34,7 @@ export function SweepDetailPage() {
   const running = ['creating', 'running', 'created', 'queued'].includes(sweep.data?.status ?? '');
   const results = useSweepResults(sweepId, serverMetricName(metric), 'desc', poll && running);
   const cancel = useCancelSweep(sweepId);
+  const [confirming, setConfirming] = useState(false);
 
   const gridParams = useMemo(() => Object.entries(sweep.data?.grid ?? {}), [sweep.data]);
   const swept = gridParams.filter(([, values]) => values.length > 1);
@@ -74,7 +76,7 @@ export function SweepDetailPage() {
           <StatusBadge status={s.status} testId="sweep-status" />
           <span className="dim mono">{s.id}</span>
           <span className="spacer" />
-          {running && !s.walkforward_id ? <Button variant="danger" busy={cancel.isPending} onClick={() => cancel.mutate()}
+          {running && !s.walkforward_id ? <Button variant="danger" busy={cancel.isPending} onClick={() => setConfirming(true)}
             data-testid="cancel-sweep">Cancel remaining</Button> : null}
         </div>
         <div className="panel-body" style={{ display: 'flex', flexDirection: 'column', gap: 8 }}>
@@ -104,6 +106,12 @@ export function SweepDetailPage() {
           <SkippedCells cells={skipped} />
           <ErrorBanner error={cancel.error} />
         </div>
+        {/* trial 26: one click cancelled the rest of a sweep; the walk-forward page asks first, and so does this */}
+        <ConfirmDialog open={confirming} title="Cancel the rest of this sweep?" confirmLabel="Cancel remaining cells"
+          cancelLabel="Keep running" danger busy={cancel.isPending} onCancel={() => setConfirming(false)}
+          testId="cancel-sweep-dialog" onConfirm={() => cancel.mutate(undefined, { onSettled: () => setConfirming(false) })}>
+          <p>Cells not yet finished are cancelled; the {finished} finished are kept.</p>
+        </ConfirmDialog>
       </section>
 
       <div className="page-head">

@@ -42,8 +42,18 @@ export function ResultPanel({ wf }: { wf: Walkforward }) {
   };
   const pct = (v: number | null) => (v === null ? null : v / 100);
   const same = contrast && result.contrast_metrics ? result.contrast_metrics : null;
+  const unchosen = wf.folds.filter((f) => f.reason && !f.oos_run_id);
   return (
     <div data-testid="result">
+      {unchosen.length ? (
+        // trial 26: 54 of 90 folds chose nothing, and the result read as the whole window's
+        <p className="warn" role="note" data-testid="result-partial">
+          The stitched result covers {wf.folds.length - unchosen.length} of {wf.folds.length} folds:
+          {' '}{foldList(unchosen.map((f) => f.index + 1))} chose no cell, so {unchosen.length === 1 ? 'its test window is'
+            : 'their test windows are'} not in it ({unchosen[0]!.reason}
+          {unchosen.length > 1 ? ', and the others\' reasons in the table below' : ''}).
+        </p>
+      ) : null}
       <p data-testid="efficiency" data-value={result.efficiency ?? ''}>
         Walk-forward efficiency: <strong className="mono">{result.efficiency === null ? 'n/a' : formatNumber(result.efficiency, 2)}</strong>
         {' — '}<span data-testid="efficiency-meaning">

@@ -106,6 +106,9 @@ describe('WalkForwardDetailPage', () => {
     expect(within(rows[1]!).getByTestId('fold-reason')).toHaveTextContent('no cell: no cell made 3 trades');
     expect(rows[1]).toHaveTextContent('partial');
     expect(screen.getByTestId('skipped-fold')).toHaveTextContent('fold 3 — the test window holds no bars');
+    // trial 26: 54 of 90 folds chose nothing and the result section never said so
+    expect(screen.getByTestId('result-partial')).toHaveTextContent(
+      'The stitched result covers 1 of 2 folds: fold 2 chose no cell, so its test window is not in it (no cell made 3 trades).');
     expect(within(rows[0]!).getByTestId('fold-number')).toHaveTextContent('1');
     expect(within(rows[1]!).getByTestId('fold-efficiency')).toHaveTextContent('n/a: no out-of-sample run');
     expect(within(rows[1]!).getByTestId('fold-efficiency-na')).toHaveAttribute('title', 'no out-of-sample run');

@@ -339,7 +339,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The equity curve with drawdown (downsampled with ?points=N) */
+        /**
+         * The equity curve with drawdown (downsampled with ?points=N)
+         * @description With `points`, the curve is reduced on its values as arrays first, and only the points kept are read
+         *         as rows (trial 26: a 200,000-point curve took 6-8 s for 2,000 points, as long as for all of them).
+         */
         get: operations["get_api_v1_runs_run_id_equity"];
         put?: never;
         post?: never;
@@ -2057,6 +2061,12 @@ export interface components {
              * @description why trades_final_equity is not the run's final equity (a position open at the end, or fees outside the trades), if it is not
              */
             note: string | null;
+            /**
+             * Caution
+             * @description what too few trades leave the figures worth (under 30 trades), else null
+             * @default null
+             */
+            caution: string | null;
         };
         /** RollingSharpeOut */
         RollingSharpeOut: {
@@ -2253,7 +2263,7 @@ export interface components {
             };
             /**
              * Metrics Unavailable
-             * @description why a figure in `metrics` is null although the run has equity: annualised figures (cagr_pct, volatility_pct, sharpe, sortino, calmar) are withheld until the run holds at least 30 returns covering a month (1/12) of its year; each withheld one maps to a sentence such as 'not enough data: 9 returns; annualised figures need at least 491,400: a month of this run's year of 5,896,800 bars'. Empty when nothing is withheld
+             * @description why a figure in `metrics` is null although the run has equity: annualised figures (cagr_pct, volatility_pct, sharpe, sortino, calmar) are withheld until the run holds at least 30 returns covering a month of its year (the shortest, 19/252 of it); each withheld one maps to a sentence such as 'not enough data: 9 returns; annualised figures need at least 444,600: a month of this run's year of 5,896,800 bars'. Empty when nothing is withheld
              */
             readonly metrics_unavailable: {
                 [key: string]: string;
