@@ -165,13 +165,14 @@ class DailySummarised(Thin):
 class StopOrders(Thin):
     """What a paper/live run's stop did with its open orders (client order ids): cancelled at the broker (the
     default), or left working there (`cancel_orders: false`). Emitted just before `run.stopped`; `by` says
-    which stop: the run's own, or the kill switch, which cancels every order on the accounts."""
+    which stop: the run's own, the kill switch (which cancels every order on the accounts), or an error that
+    stopped the run (its strategy raised, say: emitted after it went to `error`)."""
 
     run_id: str
     cancel_orders: bool
     cancelled: list[str]
     left_open: list[str]
-    by: Literal["stop", "kill_switch"] = "stop"
+    by: Literal["stop", "kill_switch", "error"] = "stop"
 
 
 class ClosedAtStop(Thin):

@@ -175,7 +175,8 @@ def _decisions(session: Session, run_id: str) -> tuple[list[Decision], list[Held
             for o in orders], held
 
 
-STOPPED_BY = {"stop": "at the run's stop", "kill_switch": "by the kill switch"}
+STOPPED_BY = {"stop": "at the run's stop", "kill_switch": "by the kill switch",
+              "error": "when an error stopped the run"}
 
 
 def stop_cancelled(session: Session, run_id: str) -> dict[str, str]:

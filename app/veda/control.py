@@ -4,7 +4,6 @@ the stream, account refreshes, and reconciliation with the broker at start-up.""
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
 from sqlalchemy import select
@@ -15,7 +14,6 @@ from app.services.runs import transition
 from app.veda.alpaca import BrokerError
 from app.veda.book import RunFacts, load_book
 from app.veda.buying_power import shortfall_detail
-from app.veda.closing import CONFIRM_POLLS, until_final
 from app.veda.desk import Desk
 from app.veda.executions import of_trade_update
 from app.veda.fee_feed import fetch_and_book
@@ -23,6 +21,7 @@ from app.veda.flatten import close_positions, closed_payload, closes_of
 from app.veda.ledger import Ledger
 from app.veda.ports import Broker, BrokerOrder
 from app.veda.reconcile import reconcile_account, run_of
+from app.veda.run_cancels import cancel_run_orders, open_orders
 from app.veda.shared_account import account_shared, after_stop
 from app.veda.snapshots import record_snapshot
 from app.veda.statuses import OPEN
@@ -127,7 +126,7 @@ class Control:
             self.desk.gateway(run_id, broker).sync_open_orders()
         cancelled: list[str] = []
         if cancel_orders and broker is not None:
-            cancelled = self._cancel_run_orders(run_id, broker)
+            cancelled = cancel_run_orders(self.desk, run_id, broker)
         closes = None
         if close_positions and broker is not None:
             closes = self._close_positions(run_id, broker, mode)
@@ -136,7 +135,7 @@ class Control:
         with self.desk.uow() as uow:
             run = uow.runs.get(run_id)
             if run is not None and run.status == "stopping":
-                left_open = [o.client_order_id for o in self._open_orders(uow, run_id)
+                left_open = [o.client_order_id for o in open_orders(uow, run_id)
                              if not closed_at_stop(o.client_order_id)]  # (a close still working is told below)
                 uow.outbox.emit("run.orders_cancelled", {"run_id": run_id, "cancel_orders": cancel_orders,
                                                          "cancelled": cancelled, "left_open": left_open},
@@ -211,38 +210,6 @@ class Control:
                 log.exception("live run %s: could not restate its last equity point at the stop", run_id)
             self.desk.marking.forget(run_id)
 
-    @staticmethod
-    def _open_orders(uow: Any, run_id: str) -> list[Order]:
-        return list(uow.session.scalars(select(Order).where(Order.run_id == run_id, Order.status.in_(list(OPEN)))
-                                        .order_by(Order.submitted_at, Order.client_order_id)))
-
-    def _cancel_run_orders(self, run_id: str, broker: Broker) -> list[str]:
-        """Cancel the run's open orders at the broker and book what became of each; the client order ids of
-        those its record now shows cancelled (an order that filled meanwhile is booked filled, not listed)."""
-        with self.desk.uow() as uow:
-            open_orders = [(o.id, o.client_order_id, o.broker_order_id) for o in self._open_orders(uow, run_id)]
-        for _, cid, broker_id in open_orders:
-            try:
-                if broker_id:
-                    broker.cancel_order(broker_id)
-            except BrokerError as exc:  # the stop goes on; the order is read below, and left open if it is
-                log.error("run %s: could not cancel order %s: %s", run_id, cid, exc.message)
-        # Alpaca's cancel is asynchronous ("pending_cancel" reads as open): asked again while open, so a close
-        # sent next does not meet shares still reserved for a sell, or a buy still filling.
-        final, _ = until_final(broker, [cid for _, cid, _ in open_orders], time.sleep, CONFIRM_POLLS,
-                               "see whether it was cancelled")
-        cancelled: list[str] = []
-        for order_id, cid, _ in open_orders:
-            with self.desk.uow() as uow:
-                order = uow.session.get(Order, order_id)
-                snapshot = final.get(cid)
-                if snapshot is not None:
-                    Ledger(uow, self.desk.clock).apply(order, snapshot)
-                if order.status == "canceled":
-                    cancelled.append(order.client_order_id)
-                uow.commit()
-        return cancelled
-
     def kill(self, _run_id: str | None = None, **_: Any) -> dict[str, int]:
         """The kill switch: cancel every open order on every account, book what the broker says became of
         them, then stop every paper/live run — so a run shown stopped already shows its orders final."""
@@ -276,7 +243,7 @@ class Control:
             runs = uow.session.scalars(select(Run).where(Run.mode.in_(("paper", "live")),
                                                          Run.status.in_(("running", "stopping")))).all()
             for run in runs:
-                left_open = [o.client_order_id for o in self._open_orders(uow, run.id)]  # the broker would not cancel
+                left_open = [o.client_order_id for o in open_orders(uow, run.id)]  # the broker would not cancel
                 uow.outbox.emit("run.orders_cancelled", {"run_id": run.id, "cancel_orders": True, "by": "kill_switch",
                                                          "cancelled": by_run.get(run.id, []), "left_open": left_open},
                                 run_id=run.id)

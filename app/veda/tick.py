@@ -46,6 +46,7 @@ from app.veda.ports import Activity, Broker, BrokerOrder
 from app.veda.recording import record_bars, save_state, write_bars
 from app.veda.resume import RunContext
 from app.veda.risk import RiskState, check_loss
+from app.veda.run_cancels import cancel_after_error
 from app.walle.models import LiveTick, Run
 from app.walle.uow import UnitOfWork
 
@@ -262,6 +263,7 @@ class Ticker:
                            error=failure_text(exc, bar_ts.isoformat()))
                 finish(uow, step.run.id, bar_ts, "error", started, True)
                 uow.commit()
+            cancel_after_error(self.desk, step.run.id, step.run.mode)
             step.outcome = "error"
 
     def tick(self, run_id: str, bar_ts: str, **_: object) -> str:
@@ -293,6 +295,7 @@ class Ticker:
                            error=failure_text(exc, bar_ts))
                 finish(uow, run_id, moment, "error", started, seen is not None)
                 uow.commit()
+            cancel_after_error(self.desk, run_id, run.mode)
             return "error"
         if not finished:
             with self.desk.uow() as uow:
