@@ -44,6 +44,7 @@ from app.greta.metrics import unavailable
 from app.greta.records import BacktestResult, rejection_summary
 from app.greta.serialize import plain, write_result_json
 from app.greta.specs import FeeSpec, FeeSpecError, SlippageSpec, SlippageSpecError
+from app.greta.strategy_failure import StrategyFailed
 from app.marvin import BarFrame, DataError, ParamError, StrategyError, StrategyLoadError, get_strategy, load_strategy
 from app.marvin.instruments import ASSET_CLASSES
 from app.marvin.orders import OrderError
@@ -52,7 +53,7 @@ from app.services.specs import DEFAULT_CASH
 
 OUT_FORMATS = ("json", "parquet")
 USER_ERRORS = (ParamError, DataError, StrategyLoadError, FeeSpecError, SlippageSpecError, TimeframeError, OrderError,
-               StrategyError, MoneyRangeError)
+               StrategyError, StrategyFailed, MoneyRangeError)
 
 
 asset_class_option = click.option(  # backtest and sweep alike

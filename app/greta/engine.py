@@ -24,6 +24,7 @@ from app.greta.broker import SimBroker
 from app.greta.records import BacktestResult, collector_paused
 from app.greta.results import build_result
 from app.greta.specs import FeeSpec, SlippageSpec
+from app.greta.strategy_failure import saved_state_failure, strategy_failure
 from app.greta.unfilled import unfilled_indicators
 from app.marvin.bars import BarFrame
 from app.marvin.instruments import Instrument, instruments_for
@@ -31,6 +32,7 @@ from app.marvin.market import Market
 from app.marvin.params import ParamError
 from app.marvin.registry import get_strategy
 from app.marvin.runner import StrategyRunner
+from app.marvin.saved_state import as_saved
 from app.marvin.strategy import Strategy
 
 Progress = Callable[[int, int], None]  # (bars done, bars in total)
@@ -111,7 +113,13 @@ class Backtest:
     def _run(self, progress: Progress | None, cancel: CancelCheck | None, chunk: int | None) -> BacktestResult:
         if self.runner.strategy is not None:
             raise RuntimeError("a Backtest runs once; make a new one to run again")
-        self.runner.start(self.market, venue=self.broker)
+        try:
+            self.runner.start(self.market, venue=self.broker)
+        except Exception as exc:
+            failed = strategy_failure(exc, self.strategy_cls, None)
+            if failed is None:
+                raise
+            raise failed from exc
         clock = BacktestClock(self.market.timeline, self.timeframe)
         if self.warmup > 0:  # no order can exist yet, so the broker has nothing to do on these bars
             self.runner.fast_forward(self.warmup)
@@ -120,7 +128,13 @@ class Backtest:
         last_report = started = time.perf_counter()
         while not clock.done:
             steps = clock.advance(size)
-            self.runner.run_range(steps.start, steps.stop)
+            try:
+                self.runner.run_range(steps.start, steps.stop)
+            except Exception as exc:  # the strategy's own code said as such: where, and on which bar
+                failed = strategy_failure(exc, self.strategy_cls, self._bar_ns())
+                if failed is None:
+                    raise
+                raise failed from exc
             if cancel is None and progress is None:
                 size = max(size, 1 << 20)  # nobody is listening: run in big chunks
                 continue
@@ -135,6 +149,11 @@ class Backtest:
                 size = int(min(max(rate * _CALLBACK_SECONDS, 16), size * 4, 1 << 20))
         if self.close_at_end and len(clock):
             self.broker.close_all(len(clock) - 1)
+        if self.runner.saves_state:  # what a live run saves after every bar, tried once
+            try:
+                as_saved(self.runner.saved_state())
+            except Exception as exc:
+                raise saved_state_failure(exc, self.strategy_cls) from exc
         config = self.config.to_dict()
         config["strategy"] = self.config.strategy
         config["params"] = dict(self.params)
@@ -144,6 +163,12 @@ class Backtest:
         first = min(self.warmup, max(len(clock) - 1, 0))
         return build_result(config, self.broker, year, first=first,
                             warnings=unfilled_indicators(self.runner.indicator_values(), first))
+
+
+    def _bar_ns(self) -> int | None:
+        """The bar the strategy was on (its `next()` runs on a bar's close), if it had reached one."""
+        index = self.runner.index
+        return int(self.market.timeline[index]) if 0 <= index < len(self.market.timeline) else None
 
 
 def run_backtest(config: BacktestConfig, data: Data, *, progress: Progress | None = None,

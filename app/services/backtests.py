@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from app.greta.engine import BacktestCancelled, BacktestConfig, run_backtest
 from app.greta.records import BacktestResult
 from app.greta.specs import FeeSpec, SlippageSpec
+from app.greta.strategy_failure import StrategyFailed
 from app.marvin.bars import BarFrame, DataError
 from app.marvin.instruments import Instrument
 from app.marvin.params import ParamError
@@ -46,7 +47,7 @@ PROGRESS_EVERY_SECONDS = 0.5
 CANCEL_POLL_SECONDS = 0.25
 GROUP_SECONDS = 0.2  # engine time one transaction claims ahead (a redelivery finds the group `running`)
 SUMMARY_ONLY = "summary"  # run.options["records"] of a sweep cell whose full records wait
-USER_ERRORS = (DataError, ParamError, StrategyLoadError, ValueError)
+USER_ERRORS = (DataError, ParamError, StrategyLoadError, StrategyFailed, ValueError)
 Instruments = dict[str, Instrument]
 
 

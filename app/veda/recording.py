@@ -6,7 +6,6 @@ is recorded before the strategy runs on it, so an order is never on record for a
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
@@ -15,6 +14,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from app.marvin.bars import ns_to_datetime
+from app.marvin.saved_state import as_saved
 from app.veda.history import Row, RunHistory
 from app.walle.models import LiveBar, LiveState
 from app.walle.uow import UnitOfWork
@@ -69,9 +69,7 @@ def _values(run_id: str, symbol: str, row: Row, warmup: bool) -> dict[str, Any]:
 def save_state(uow: UnitOfWork, run_id: str, bar_ts: datetime, state: dict[str, Any]) -> None:
     """Keep what the strategy's on_save() returned on `bar_ts` (it must be JSON: checked here, by
     the round trip, so a state that could not be loaded back fails the tick that made it)."""
-    if not isinstance(state, dict):
-        raise TypeError(f"on_save() must return a dict, not {type(state).__name__}")
-    state = json.loads(json.dumps(state))
+    state = as_saved(state)
     row = uow.session.get(LiveState, run_id)
     if row is None:
         uow.session.add(LiveState(run_id=run_id, bar_ts=bar_ts, state=state))

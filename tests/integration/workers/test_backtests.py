@@ -98,7 +98,10 @@ def test_a_failing_strategy_ends_the_run_failed_with_a_readable_reason(stack: St
     run = create(stack, strategy="tests.fixtures.strategies:Broken", start_now=True)
     wait_for(lambda: status(stack, run["id"]) == "failed", 30, "failure")
     detail = stack.client.get(f"/api/v1/runs/{run['id']}").get_json()
-    assert "division by zero in my_signal()" in detail["error"]
+    # The bar and the line, as a paper run names the bar (trial 27: "stopped with an internal error (...)")
+    tenth = stack.client.get("/api/v1/bars?symbol=AAPL&timeframe=1Day").get_json()[9]["ts"]
+    assert detail["error"] == (f"the strategy failed on the bar {datetime.fromisoformat(tenth).isoformat()}: "
+                               "ZeroDivisionError: division by zero in my_signal() (strategies.py, line 50)")
     assert "Traceback" not in detail["error"]
     with pg.read_session() as session:
         failed = [e for e in read_events(session, 0, run_id=run["id"]) if e.type == "run.failed"]
