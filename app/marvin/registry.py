@@ -65,6 +65,12 @@ def configured_sources() -> tuple[str, ...]:
     return _sources
 
 
+def rescan() -> None:
+    """Look at the configured places again: a strategy file added since the process started is found
+    (its module is imported when first asked for; one imported already keeps the code it had)."""
+    configure_sources(_sources)
+
+
 def _folder_modules(folder: Path) -> dict[str, Path | None]:
     if not folder.is_dir():
         log.warning("strategy path %s is not a folder; no strategies loaded from it", folder)

@@ -11,7 +11,20 @@ from app.services.errors import NotFound, ValidationFailed
 
 
 def catalog() -> list[dict[str, Any]]:
-    return [describe(cls) for cls in registry.list_strategies()]
+    """The built-ins, then each user strategy from the configured strategy paths under the name a run takes
+    (`module:Class`), so the forms offer them (trial 27: only the built-ins were listed, and a user's own
+    strategies could be run only through the API or the command line)."""
+    registry.rescan()
+    out = [describe(cls) for cls in registry.list_strategies()]
+    for name in registry.available_strategies():
+        if ":" not in name:
+            continue
+        try:
+            cls = registry.get_strategy(name)
+        except registry.StrategyLoadError:
+            continue
+        out.append({**describe(cls), "name": name})
+    return out
 
 
 def describe(cls: Any) -> dict[str, Any]:

@@ -24,6 +24,7 @@ class Desk:
         self.brokers = brokers  # "paper" / "live" → the adapter for that credential set
         self.clock = clock
         self.contexts: dict[str, RunContext] = {}
+        self.why_forgotten: dict[str, str] = {}  # run → why its strategy is rebuilt (its run.resumed says it)
         self.reconciled: set[str] = set()
         self.calendars: dict[str, SessionCalendar] = {}
         self.marking = Marking()
@@ -60,16 +61,20 @@ class Desk:
         what it recorded."""
         context = self.contexts.get(run_id)
         if context is None:
-            context = self.contexts[run_id] = resume_run(self.uow, broker, run_id, bar_ts, self.clock)
+            context = self.contexts[run_id] = resume_run(self.uow, broker, run_id, bar_ts, self.clock,
+                                                         reason=self.why_forgotten.pop(run_id, None))
         return context
 
     def gateway(self, run_id: str, broker: Broker) -> LiveGateway:
         context = self.contexts.get(run_id)
         return context.gateway if context is not None else LiveGateway(self.uow, broker, run_id, self.clock)
 
-    def forget(self, run_id: str) -> None:
+    def forget(self, run_id: str, reason: str | None = None) -> None:
+        """Drop the run's strategy from memory: its next tick rebuilds it, and `reason` says why."""
         self.contexts.pop(run_id, None)
         self.marking.forget(run_id)
+        if reason is not None:
+            self.why_forgotten[run_id] = reason
 
     def forget_all(self) -> None:
         self.contexts.clear()

@@ -57,9 +57,10 @@ class Records:
 
 
 def resume_run(uow_factory: Callable[[], UnitOfWork], broker: Broker, run_id: str,
-               before: datetime, clock: Clock) -> RunContext:
+               before: datetime, clock: Clock, reason: str | None = None) -> RunContext:
     """The run's strategy as it stood after its last processed bar before `before` (the tick about to
-    run, which is traded live even when it was recorded by a tick that died half-way)."""
+    run, which is traded live even when it was recorded by a tick that died half-way). `reason`: why it
+    is rebuilt when the worker knows (its run.resumed says it; none after a restart)."""
     with uow_factory() as uow:
         records = load_records(uow, run_id, before)
     gateway = LiveGateway(uow_factory, broker, run_id, clock)
@@ -81,7 +82,7 @@ def resume_run(uow_factory: Callable[[], UnitOfWork], broker: Broker, run_id: st
             uow.outbox.emit("run.resumed", {
                 "run_id": run_id, "last_bar": last_bar.isoformat(), "bars_replayed": len(replayed),
                 "saved_state": records.state[0].isoformat() if records.state else None,
-                "mismatches": len(mismatches)}, run_id=run_id)
+                "mismatches": len(mismatches), "reason": reason}, run_id=run_id)
             uow.commit()
         runner.use_gateway(gateway)
         if runner.listening:

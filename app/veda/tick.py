@@ -154,8 +154,10 @@ class Ticker:
                     uow.commit()
                 except Exception:  # nothing of this bar is recorded: each run starts it again alone
                     log.exception("bar %s: deciding %d runs together failed; each ticks alone", bar_ts, len(steps))
-                    for step in steps:
-                        self.desk.forget(step.run.id)
+                    for step in steps:  # (trial 27: the others' run.resumed said nothing of why)
+                        self.desk.forget(step.run.id, reason=f"the {len(steps)} runs trading this bar together "
+                                         "met an error (another run's strategy may have raised), so each run "
+                                         "decided the bar again alone, its strategy rebuilt from its records")
                     return {}
             for step in steps:
                 step.context.ticks += 1

@@ -129,3 +129,20 @@ def test_standalone_strategy_path_adds_to_the_configured_ones(tmp_path: Path, fo
     home.prepare()
     settings = Embedded(home, exchange_enabled=False, strategy_paths=(str(folder),))._settings(None)
     assert settings.strategy_paths == (*FIXTURE_STRATEGY_PATHS, str(folder.resolve()))
+
+
+def test_the_catalog_lists_the_configured_strategies_and_a_file_added_since(stack: Stack, folder: Path) -> None:
+    """Trial 27: GET /strategies (the forms' list) held only the built-ins; a user's own strategies could be run
+    only through the API or the command line, and a file added later needed a restart."""
+    listed = {s["name"]: s for s in stack.client.get("/api/v1/strategies").get_json()}
+    assert "sma_cross" in listed
+    mine = listed["weaver_sources_mine:BuyOnce"]
+    assert mine["description"] == "Buys one share on its first bar (a strategy from a configured folder)."
+    assert mine["multi_symbol"] is False and "properties" in mine["params_schema"]
+    assert not any(name.startswith(("this", "weaver_sources_marker")) for name in listed)
+    (folder / "weaver_sources_later.py").write_text(textwrap.dedent(FOLDER_STRATEGY).replace("BuyOnce", "BuyLater"))
+    try:
+        again = {s["name"] for s in stack.client.get("/api/v1/strategies").get_json()}
+        assert "weaver_sources_later:BuyLater" in again
+    finally:
+        sys.modules.pop("weaver_sources_later", None)

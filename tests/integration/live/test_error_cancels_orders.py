@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from app.bootstrap import Container
 from app.exchange import ExchangeServer
-from tests.integration.live.conftest import PAPER, booked, running_run, trading_client
+from tests.integration.live.conftest import PAPER, booked, last_closed_bar, running_run, trading_client
 from tests.integration.live.test_resume import events, tick_bars
 from workers.runtime import Runtime
 
@@ -37,3 +37,22 @@ def test_a_run_stopped_by_its_strategys_error_cancels_its_open_orders(
     assert held == 2
     closing = client.post(f"/api/v1/runs/{run_id}/close-positions")
     assert closing.status_code == 202, closing.get_json()  # what it holds can be closed now
+
+
+def test_the_other_runs_of_the_bar_say_why_they_were_rebuilt(pg: Container, live_runtime: Runtime) -> None:
+    """Runs decide a bar together; one strategy's error sends each back to decide it alone, their strategies
+    rebuilt from their records (trial 27: the others' run.resumed gave no reason, as if a worker had restarted)."""
+    failing = running_run(pg, strategy="tests.fixtures.strategies:RestThenRaise", params={"size": 2})
+    steady = running_run(pg, strategy="tests.fixtures.strategies:BuyEveryBar", params={}, symbols=["MSFT"])
+    first = last_closed_bar()
+    for i in range(3):
+        bar = first + timedelta(seconds=i)
+        while datetime.now(UTC) < bar + timedelta(seconds=1, milliseconds=150):
+            time.sleep(0.02)
+        outcomes = live_runtime.live.handle("tick_bar", bar_ts=bar.isoformat(), run_ids=[failing, steady])
+    assert outcomes == {failing: "error", steady: "done: 1 order(s)"}
+    (resumed,) = events(pg, steady, "run.resumed")
+    assert resumed["reason"] == ("the 2 runs trading this bar together met an error (another run's strategy may "
+                                 "have raised), so each run decided the bar again alone, its strategy rebuilt "
+                                 "from its records")
+    assert resumed["mismatches"] == 0
