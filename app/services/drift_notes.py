@@ -135,11 +135,20 @@ class Positions:
         return self._totals[symbol][seen]
 
 
-def still_filling(live: Sequence[Decision], symbol: str, bar_ts: datetime, bar: timedelta = NO_BAR) -> bool:
-    """Whether a live decision of an earlier bar had fills after this bar's close (still filling)."""
+STILL_FILLING = "an earlier order was still filling"
+STILL_RESTING = "an earlier limit or stop order was still working (it filled later)"
+
+
+def still_filling(live: Sequence[Decision], symbol: str, bar_ts: datetime, bar: timedelta = NO_BAR) -> str | None:
+    """Why live held other than its orders say at this bar's close, when a live decision of an earlier bar had
+    fills after it: a market order still filling, or a limit or stop still resting (trial 27: its take-profit
+    and stop, working for minutes, read "an earlier order was still filling"); None when none had."""
     close = bar_ts + bar
-    return any(d.symbol == symbol and d.bar_ts < bar_ts and any(f.ts >= close if bar else f.ts > bar_ts
-                                                                  for f in d.fills) for d in live)
+    later = [d for d in live if d.symbol == symbol and d.bar_ts < bar_ts
+             and any(f.ts >= close if bar else f.ts > bar_ts for f in d.fills)]
+    if not later:
+        return None
+    return STILL_FILLING if any(d.type == "market" for d in later) else STILL_RESTING
 
 
 def held_text(qty: Decimal) -> str:
@@ -147,26 +156,28 @@ def held_text(qty: Decimal) -> str:
     return quantity_text(qty) if qty >= 0 else f"short {quantity_text(-qty)}"
 
 
-def position_note(symbol: str, live_held: Decimal, backtest_held: Decimal, filling: bool) -> str:
-    """'before this bar live held 36 shares, the backtest 0: an earlier order was still filling'."""
+def position_note(symbol: str, live_held: Decimal, backtest_held: Decimal, filling: str | None) -> str:
+    """'before this bar live held 36 shares, the backtest 0: an earlier order was still filling' (`filling`:
+    still_filling's phrase)."""
     note = f"before this bar live held {held_text(live_held)} {unit(symbol)}, the backtest {held_text(backtest_held)}"
-    return f"{note}: an earlier order was still filling" if filling else note
+    return f"{note}: {filling}" if filling else note
 
 
-def size_note(live: Decision, backtest: Decision, live_held: Decimal, backtest_held: Decimal, filling: bool) -> str:
+def size_note(live: Decision, backtest: Decision, live_held: Decimal, backtest_held: Decimal,
+              filling: str | None) -> str:
     """Why two matched orders sized by the strategy (a close, say) differ: what each side held when it
     decided. 'live asked for 67 shares, the backtest 526 (when deciding, live held 67 shares, the
     backtest 526: an earlier order was still filling)'."""
     what = unit(live.symbol)
     held = f"when deciding, live held {held_text(live_held)} {what}, the backtest {held_text(backtest_held)}"
     if filling:
-        held += ": an earlier order was still filling"
+        held += f": {filling}"
     return (f"live asked for {quantity_text(live.qty or ZERO)} {what}, the backtest "
             f"{quantity_text(backtest.qty or ZERO)} ({held})")
 
 
 def share_note(live: Decision, backtest_qty: Decimal, live_held: Decimal, backtest_held: Decimal,
-               filling: bool) -> str:
+               filling: str | None) -> str:
     """Why an order sized by a share of equity (or a value) came to different sizes: each side sized it on
     its own equity and price (live at the last close as it decided, the backtest at its fill), and, when they
     held different positions, that too. 'sized by 20% of equity: live 13 shares, the backtest 52 (when
@@ -176,7 +187,7 @@ def share_note(live: Decision, backtest_qty: Decimal, live_held: Decimal, backte
         f"a value of {quantity_text(live.notional or ZERO)}"
     if live_held != backtest_held or filling:
         why = f"when deciding, live held {held_text(live_held)} {what}, the backtest {held_text(backtest_held)}"
-        why += ": an earlier order was still filling" if filling else ""
+        why += f": {filling}" if filling else ""
     else:
         why = "each side sizes at its own price: live at the last close, the backtest at its fill"
     return (f"sized by {basis}: live {quantity_text(live.qty or ZERO)} {what}, the backtest "

@@ -173,3 +173,18 @@ def test_a_backtest_order_placed_on_its_last_bar_is_said_still_open_not_filled_0
     [row] = line_up(live, [decision(5, "buy", "24", [], status="new")], bar=SEC)
     assert row.note.startswith("live filled 16 of 24 shares in 1 fill (the backtest's was still open when its "
                                "window ended)")
+
+
+def test_a_resting_exit_that_filled_later_is_said_to_be_working_not_filling():
+    """Trial 27: a take-profit limit resting for minutes read "an earlier order was still filling"."""
+    from dataclasses import replace
+
+    live = [decision(0, "buy", "10", [("10", 1.2)]),
+            replace(decision(1, "sell", "10", [("10", 9.3)]), type="limit", limit_price=D("200"))]
+    backtest = [decision(0, "buy", "10", [("10", 1)]), replace(decision(1, "sell", "10", [("10", 3)]), type="limit",
+                                                                limit_price=D("200")),
+                decision(5, "buy", "10", [("10", 6)])]
+    rows = line_up(live, backtest, bar=SEC)
+    assert rows[2].status == "only_backtest"
+    assert rows[2].note == ("before this bar live held 10 shares, the backtest 0: an earlier limit or stop order was "
+                            "still working (it filled later)")
