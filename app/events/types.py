@@ -131,6 +131,7 @@ class RunResumed(Thin):
     saved_state: str | None = None  # the bar its loaded on_save() state was saved on
     mismatches: int = Field(ge=0)  # replayed decisions that differ from the records (run.replay_mismatch each)
     reason: str | None = None  # why the worker rebuilt it, when it was not a restart (another run's failure)
+    code_changed: str | None = None  # the strategy's code is not the code the run started with: what that means
 
 
 class BarsImported(Thin):

@@ -20,6 +20,7 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
+from app.marvin.code_digest import loaded_digest
 from app.marvin.strategies import BUILTINS
 from app.marvin.strategy import Strategy
 
@@ -217,4 +218,5 @@ def _class_of(module: object, path: str, module_name: str, attribute: str) -> ty
         raise StrategyLoadError(f"{path!r} is {kind}, not a subclass of app.marvin.Strategy")
     if target is Strategy:
         raise StrategyLoadError(f"{path!r} is the Strategy base class itself; point at your subclass")
+    loaded_digest(target)  # the code this process runs is the file as it is now, as it is imported
     return target

@@ -21,7 +21,9 @@ from sqlalchemy.orm import Session
 from app.events.reader import read_events
 from app.greta.engine import BacktestConfig, run_backtest
 from app.greta.specs import FeeSpec, SlippageSpec
+from app.greta.strategy_failure import StrategyFailed
 from app.marvin.bars import DataError, ns_to_datetime
+from app.marvin.code_digest import changed_since, edited_since_loaded
 from app.marvin.instruments import Instrument
 from app.marvin.market import Market
 from app.marvin.params import ParamError
@@ -105,7 +107,7 @@ def drift_report(session: Session, run_id: str, *, params: Mapping[str, Any] | N
         market = Market.of(seen.frames)
         warmup = warmup_steps(market.timeline, seen.first_traded)
         result = run_backtest(config, market, warmup=warmup, instruments=_instruments(session, run.symbols))
-    except (DataError, ParamError, StrategyLoadError, ValueError) as exc:
+    except (DataError, ParamError, StrategyLoadError, StrategyFailed, ValueError) as exc:
         raise ValidationFailed({"run": str(exc)}, f"cannot replay the run: {exc}") from None
     fills: dict[str, list[FillLine]] = defaultdict(list)
     for f in result.fills:
@@ -142,10 +144,29 @@ def _against(session: Session, run: Run, other_id: str, live: tuple[list[Decisio
 
 
 def _notes(session: Session, rows: list[DriftRow], summary: DriftSummary, run: Run, backtest: Run) -> list[str]:
-    """Notes on costs (the backtest side's fee and slippage models; the replay's are the run's own) and on what
-    the run's broker account did that its backtest never meets."""
+    """Notes on costs (the backtest side's fee and slippage models; the replay's are the run's own), on what
+    the run's broker account did that its backtest never meets, and on the code: a replay of other code than
+    the run traded is no comparison of the market's doing."""
     return cost_notes(rows, FeeSpec.parse(backtest.fees), SlippageSpec.parse(backtest.slippage), summary.live_fees,
-                      summary.backtest_fees, summary.execution_fees) + account_notes(session, run.id)
+                      summary.backtest_fees, summary.execution_fees) + account_notes(session, run.id) + (
+        _code_notes(run) if backtest is run else [])
+
+
+def _code_notes(run: Run) -> list[str]:
+    try:
+        cls = get_strategy(run.strategy)
+    except StrategyLoadError:
+        return []
+    notes = []
+    changed = changed_since(cls, (run.options or {}).get("strategy_digest"))
+    if changed:
+        notes.append(f"The strategy's code ({changed}) is not the code the run started with: the backtest replays "
+                     "the code as it is now, so rows may differ because of the change, not the market.")
+    edited = edited_since_loaded(cls)
+    if edited:
+        notes.append(f"{edited} was edited after Weaver loaded it: runs and backtests use the code as it was "
+                     "loaded until Weaver is restarted.")
+    return notes
 
 
 def _params(run: Run, given: Mapping[str, Any], texts: Mapping[str, str]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.marvin.code_digest import loaded_digest
 from app.marvin.registry import get_strategy
 from app.services.drift_notes import closed_at_stop
 from app.services.runs import transition
@@ -62,7 +63,7 @@ class Control:
             fresh = uow.session.scalar(select(Fill.id).where(Fill.run_id == run_id).limit(1)) is None
         try:
             broker = self.desk.broker(mode)
-            get_strategy(strategy)
+            digest = loaded_digest(get_strategy(strategy))
             untradable = [s for s in symbols if not getattr(broker.asset(s), "tradable", False)]
             if untradable:
                 raise BrokerError(f"{', '.join(untradable)}: not a tradable asset at the {mode} broker")
@@ -73,10 +74,20 @@ class Control:
                     transition(uow, run, "error", error=f"cannot start: {exc}", at=self.desk.clock.now())
                     uow.commit()
             return
+        self._record_digest(run_id, digest)
         if fresh:
             self._warn_if_short(run_id, mode, cash, broker)
         self._warn_if_shared(run_id, mode, symbols)
         log.info("live run %s is running (%s, %s)", run_id, mode, timeframe)
+
+    def _record_digest(self, run_id: str, digest: str | None) -> None:
+        """The code the run starts with (app/marvin/code_digest.py), kept from its first start: the drift report
+        and a restarted run say so when the code they run is other."""
+        with self.desk.uow() as uow:
+            run = uow.runs.get(run_id)
+            if run is not None and digest and not (run.options or {}).get("strategy_digest"):
+                run.options = {**(run.options or {}), "strategy_digest": digest}
+                uow.commit()
 
     def _warn_if_shared(self, run_id: str, mode: str, symbols: list[str]) -> None:
         """`run.account_shared` when another active run trades one of its symbols on the same account: for

@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from app.clock.timeframes import parse_timeframe
 from app.marvin.bars import ns_to_datetime
+from app.marvin.code_digest import changed_since
 from app.marvin.registry import get_strategy
 from app.marvin.runner import StrategyRunner
 from app.veda.gateway import LiveGateway
@@ -54,6 +55,7 @@ class Records:
     orders: list[RecordedOrder]
     fills: list[RecordedFill]
     state: tuple[datetime, dict[str, Any]] | None
+    digest: str | None = None  # the code its worker started it with (app/marvin/code_digest.py)
 
 
 def resume_run(uow_factory: Callable[[], UnitOfWork], broker: Broker, run_id: str,
@@ -64,7 +66,9 @@ def resume_run(uow_factory: Callable[[], UnitOfWork], broker: Broker, run_id: st
     with uow_factory() as uow:
         records = load_records(uow, run_id, before)
     gateway = LiveGateway(uow_factory, broker, run_id, clock)
-    runner = StrategyRunner(get_strategy(records.strategy), gateway, records.params)
+    strategy = get_strategy(records.strategy)
+    runner = StrategyRunner(strategy, gateway, records.params)
+    changed = changed_since(strategy, records.digest)
     if records.history.processed:
         replay = ReplayGateway(run_id, records.cash, records.orders, records.fills)
         mismatches, replayed = replay_bars(runner, replay, records)
@@ -82,7 +86,10 @@ def resume_run(uow_factory: Callable[[], UnitOfWork], broker: Broker, run_id: st
             uow.outbox.emit("run.resumed", {
                 "run_id": run_id, "last_bar": last_bar.isoformat(), "bars_replayed": len(replayed),
                 "saved_state": records.state[0].isoformat() if records.state else None,
-                "mismatches": len(mismatches), "reason": reason}, run_id=run_id)
+                "mismatches": len(mismatches), "reason": reason,
+                "code_changed": None if changed is None else (
+                    f"the strategy's code ({changed}) is not the code the run started with: its bars were replayed "
+                    "with the code as it is now, and it trades on with it")}, run_id=run_id)
             uow.commit()
         runner.use_gateway(gateway)
         if runner.listening:
@@ -140,4 +147,4 @@ def load_records(uow: UnitOfWork, run_id: str, before: datetime) -> Records:
     saved = uow.session.get(LiveState, run_id)
     state = (saved.bar_ts, saved.state) if saved is not None and saved.bar_ts < before else None
     return Records(run.strategy, dict(run.params or {}), run.cash, run.timeframe, history, starts, orders, fills,
-                   state)
+                   state, (run.options or {}).get("strategy_digest"))

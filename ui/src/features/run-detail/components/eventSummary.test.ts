@@ -51,6 +51,10 @@ describe('eventSummary', () => {
     expect(eventSummary({ type: 'run.resumed', payload: { run_id: 'r', last_bar: '2026-12-03T15:00:00Z',
       bars_replayed: 84, mismatches: 0, reason: 'another run met an error' } }))
       .toBe('rebuilt: another run met an error; 84 bars replayed, 0 mismatches with the records');
+    expect(eventSummary({ type: 'run.resumed', payload: { run_id: 'r', last_bar: '2026-12-03T15:00:00Z',
+      bars_replayed: 2, mismatches: 1, code_changed: "the strategy's code (mine.py) is not the code the run started with" } }))
+      .toBe("picked up by a worker that did not hold it: 2 bars replayed, 1 mismatch with the records; the strategy's "
+        + "code (mine.py) is not the code the run started with");
     expect(eventSummary({ type: 'run.bars_missed', payload: { run_id: 'r', count: 3, first: 'a', last: 'b' } }))
       .toBe('3 bars not traded while the run was down');
   });

@@ -34,7 +34,8 @@ const plural = (n: unknown, one: string, many = `${one}s`) => `${String(n)} ${n 
 const SENTENCES: Record<string, (p: Record<string, unknown>) => string> = {
   'run.resumed': (p) => (p.reason ? `rebuilt: ${String(p.reason)}; ` : 'picked up by a worker that did not hold it: ')
     + `${plural(p.bars_replayed, 'bar')} replayed`
-    + `${p.saved_state ? ' after its saved state' : ''}, ${plural(p.mismatches, 'mismatch', 'mismatches')} with the records`,
+    + `${p.saved_state ? ' after its saved state' : ''}, ${plural(p.mismatches, 'mismatch', 'mismatches')} with the records`
+    + (p.code_changed ? `; ${String(p.code_changed)}` : ''),
   'run.bars_missed': (p) => `${plural(p.count, 'bar')} not traded while the run was down`,
 };
 
