@@ -29,7 +29,7 @@ export function useImportBars() {
       const form = new FormData();
       form.append('file', file);
       form.append('symbol', symbol.trim().toUpperCase());
-      form.append('timeframe', timeframe);
+      if (timeframe) form.append('timeframe', timeframe);  // none: the file's own spacing
       form.append('keep_good_rows', keepGoodRows ? 'true' : 'false');
       setProgress(0);
       return uploadWithProgress<ImportOutcome>('/bars/import', form, setProgress);

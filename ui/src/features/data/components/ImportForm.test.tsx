@@ -51,6 +51,22 @@ describe('ImportForm', () => {
     expect(invalidate).toHaveBeenCalledWith({ queryKey: keys.series });
   });
 
+  it("takes the file's own timeframe unless one is chosen, and shows the import's notes", async () => {
+    // trial 26: the form's 1Day default refused a minute file, and the Adj Close note never reached the page
+    const note = "the file's Adj Close column is not used: the bars take open, high, low and close as traded";
+    upload.mockResolvedValue({ symbol: 'YHOO', timeframe: '1Day', rows: 40, inserted: 40, skipped: 0, error_count: 0,
+      errors: [], warnings: [note] });
+    renderForm();
+    expect(screen.getByTestId('import-timeframe')).toHaveValue('');
+    expect(screen.getByRole('option', { name: 'from the file' })).toBeInTheDocument();
+    await userEvent.upload(screen.getByTestId('import-file'), new File(['Date,Open\n'], 'y.csv', { type: 'text/csv' }));
+    await userEvent.type(screen.getByTestId('import-symbol'), 'yhoo');
+    await userEvent.click(screen.getByTestId('import-submit'));
+    expect(await screen.findByTestId('import-warnings')).toHaveTextContent(`Note: ${note}`);
+    const [, form] = upload.mock.calls[0] ?? [];
+    expect((form as FormData).has('timeframe')).toBe(false);
+  });
+
   it('counts the bad rows it skipped among the rows read, one row as a row (trial 14: "4 rows read" of 5)', async () => {
     upload.mockResolvedValue({ symbol: 'TEST', timeframe: '1Day', rows: 4, inserted: 4, skipped: 0, error_count: 1,
       errors: [{ line: 4, reason: 'high 10.4 is below low 10.9' }] });

@@ -13,7 +13,8 @@ const SHOWN_ERRORS = 100;
 export function ImportForm() {
   const [file, setFile] = useState<File | null>(null);
   const [symbol, setSymbol] = useState('');
-  const [timeframe, setTimeframe] = useState<Timeframe>('1Day');
+  // '' = the file's own spacing (trial 26: a 1Day default refused a minute file with advice the form could not follow)
+  const [timeframe, setTimeframe] = useState<Timeframe | ''>('');
   const [keepGoodRows, setKeepGoodRows] = useState(false);
   const upload = useImportBars();
   const error = upload.error;
@@ -43,10 +44,11 @@ export function ImportForm() {
               aria-invalid={invalid} data-testid="import-symbol" onChange={(e) => setSymbol(e.target.value)} />
           )}
         </Field>
-        <Field label="Timeframe" path="timeframe" required error={fields.timeframe}>
+        <Field label="Timeframe" path="timeframe" error={fields.timeframe}>
           {(id, describedBy) => (
             <select id={id} className="select" value={timeframe} aria-describedby={describedBy}
-              data-testid="import-timeframe" onChange={(e) => setTimeframe(e.target.value as Timeframe)}>
+              data-testid="import-timeframe" onChange={(e) => setTimeframe(e.target.value as Timeframe | '')}>
+              <option value="">from the file</option>
               {TIMEFRAMES.map((t) => <option key={t} value={t}>{t}</option>)}
             </select>
           )}
@@ -77,6 +79,11 @@ export function ImportForm() {
           read, {upload.data.inserted.toLocaleString()} stored, {upload.data.skipped.toLocaleString()} already present
           {upload.data.error_count
             ? `, ${upload.data.error_count.toLocaleString()} bad ${upload.data.error_count === 1 ? 'row' : 'rows'} skipped` : ''}.
+        </div>
+      ) : null}
+      {upload.isSuccess && upload.data.warnings?.length ? (
+        <div className="banner" role="note" data-testid="import-warnings">
+          {upload.data.warnings.map((w) => <div key={w} className="warn">Note: {w}</div>)}
         </div>
       ) : null}
       {upload.isSuccess && upload.data.conflicts?.count ? (
