@@ -92,7 +92,8 @@ def check_batch(ts_text: pa.Array, value_texts: list[pa.Array], *, epoch: bool, 
     previous, last_ts = _order(ts, reason == 0, last_ts)
     checks += [
         (None, lambda i: f"duplicate timestamp {iso(ts[i])} (an earlier row has it)"),
-        (None, lambda i: f"timestamp {iso(ts[i])} is not after the previous one ({iso(previous[i])})"),
+        (None, lambda i: f"timestamp {iso(ts[i])} is not after the previous one ({iso(previous[i])}): rows must be "
+                         "oldest first (a file newest first: sort it by time)"),
     ]
     good = reason == 0
     reason[good & (ts == previous)] = len(checks) - 1

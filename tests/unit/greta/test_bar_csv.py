@@ -48,7 +48,8 @@ def errors(text: str, **options) -> list[tuple[int, str]]:
     ("2024-01-02T14:31:00Z,101,103,101.5,102,10", "low 101.5 is above min(open, close) 101"),
     ("2024-01-02T14:30:00Z,10,11,9,10.5,5", "duplicate timestamp 2024-01-02T14:30:00Z (an earlier row has it)"),
     ("2024-01-02T14:29:00Z,10,11,9,10.5,5",
-     "timestamp 2024-01-02T14:29:00Z is not after the previous one (2024-01-02T14:30:00Z)"),
+     "timestamp 2024-01-02T14:29:00Z is not after the previous one (2024-01-02T14:30:00Z): rows must be oldest "
+     "first (a file newest first: sort it by time)"),
     ("2024-13-03T14:31:00Z,10,11,9,10.5,5", "unreadable timestamp '2024-13-03T14:31:00Z'"),
     ("1969-12-31T23:59:00Z,10,11,9,10.5,5", "timestamp '1969-12-31T23:59:00Z' is outside 1970-01-01 … 2100-01-01"),
     ("2100-01-01T00:00:00Z,10,11,9,10.5,5", "timestamp '2100-01-01T00:00:00Z' is outside 1970-01-01 … 2100-01-01"),

@@ -71,7 +71,8 @@ def test_timestamps_out_of_order_are_shown_as_iso_utc_times_on_their_real_line(t
     with pytest.raises(DataError) as caught:
         load_csv(write(tmp_path, text))
     assert str(caught.value) == ("line 5: timestamp 2024-01-02T14:30:00Z is not after the previous one "
-                                 "(2024-01-02T14:31:00Z)")
+                                 "(2024-01-02T14:31:00Z): rows must be oldest first (a file newest first: sort it "
+                                 "by time)")  # trial 26: a file newest first had no hint
 
 
 def test_missing_columns_are_named(tmp_path):
