@@ -5,12 +5,8 @@ same strategy read "the strategy failed on the bar 2026-12-07T10:20:02+00:00: Ru
 
 from __future__ import annotations
 
-import inspect
-import os
-import traceback
-from types import TracebackType
-
 from app.marvin.bars import ns_to_datetime
+from app.marvin.failure_place import place_in
 
 
 class StrategyFailed(Exception):
@@ -34,20 +30,7 @@ def saved_state_failure(exc: BaseException, strategy: type) -> StrategyFailed:
 
 
 def _failure(exc: BaseException, strategy: type, when: str) -> StrategyFailed | None:
-    try:
-        source = os.path.realpath(inspect.getfile(strategy))
-    except (TypeError, OSError):
+    place = place_in(exc, strategy)
+    if place is None:
         return None
-    where = _deepest_in(exc.__traceback__, source)
-    if where is None:
-        return None
-    return StrategyFailed(f"the strategy failed{when}: {exc.__class__.__name__}: {exc} "
-                          f"({os.path.basename(source)}, line {where})")
-
-
-def _deepest_in(tb: TracebackType | None, source: str) -> int | None:
-    line = None
-    for frame, lineno in traceback.walk_tb(tb):
-        if os.path.realpath(frame.f_code.co_filename) == source:
-            line = lineno
-    return line
+    return StrategyFailed(f"the strategy failed{when}: {exc.__class__.__name__}: {exc} ({place})")

@@ -17,5 +17,5 @@ def unfilled_indicators(indicators: Mapping[str, tuple[str, np.ndarray]], first:
         traded = values[first:]
         if len(traded) and np.issubdtype(traded.dtype, np.floating) and np.isnan(traded).all():
             warnings.append(f"the indicator {name} of {symbol} has no value on any of the run's {len(traded):,} bars: "
-                            f"it needs more bars than the data holds, so the strategy never acted on it")
+                            f"it needs more bars than the run's window holds, so the strategy never acted on it")
     return tuple(warnings)

@@ -173,6 +173,10 @@ def get_strategy(name: str) -> type[Strategy]:
     module_name, sep, attribute = name.partition(":")
     with _lock:
         allowed = bool(sep) and (module_name in _modules or module_name in _trusted)
+    if not allowed and sep and _sources:  # a file added since the places were last looked at (trial 28)
+        rescan()
+        with _lock:
+            allowed = module_name in _modules
     if not allowed:
         available = available_strategies()
         where = ("built-in, or 'module:Class' from a configured strategy path (WEAVER_STRATEGY_PATHS)")

@@ -230,7 +230,9 @@ class Strategy:
     # --- time -------------------------------------------------------------------------------
     @property
     def index(self) -> int:
-        """Bars of the run's timeline so far, minus one: 0 on the first bar."""
+        """Bars of the run's timeline so far, minus one: 0 on the first bar of the data the run holds. A paper
+        or live run starts with 300 bars of history (its indicators' warm-up), so its first next() reads 299;
+        count your own bars (or read `self.time`) to act on the nth bar the strategy trades."""
         return self._runner.index
 
     @property

@@ -68,6 +68,10 @@ def fill_note(live: Decision, backtest: Decision, cancelled: str | None = None) 
     'live filled 16 of 52 shares in 3 fills (the backtest 52 in 1); the rest was cancelled' and, when
     known, by whom (`cancelled`, from `cancelled_by`)."""
     got, want, pieces = live.filled_qty, backtest.filled_qty, len(live.fills)
+    if not got and not want and live.status in ("canceled", "cancelled", "expired") \
+            and backtest.status in ("new", "held"):  # (trial 28: both unfilled, and nothing said why live's ended)
+        ended = HOW_IT_ENDED[live.status] + (f" {cancelled}" if cancelled else "")
+        return f"live's {ended}; the backtest's was still open when its window ended"
     if got == want and pieces <= 1 and len(backtest.fills) <= 1 and not live.partial and not backtest.partial:
         return None
     of = f" of {quantity_text(live.qty)}" if live.qty is not None else ""

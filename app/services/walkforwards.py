@@ -335,8 +335,8 @@ def _why_none(uow: UnitOfWork, sweep_id: str, figures: dict[str, dict[str, float
     warned = [options.get("warnings") for (options,) in uow.session.execute(
         select(Run.options).where(Run.sweep_id == sweep_id, Run.status == "completed")).all() if options]
     first = min((warnings[0] for warnings in warned if warnings), default=None)  # (the same one every time)
-    if first:
-        parts.append(f"{len([w for w in warned if w])} said: {first}")
+    if first:  # (trial 28: "4 said" of a warning 2 of the 4 gave)
+        parts.append(f"{len([w for w in warned if w])} warned that an indicator had no value, such as: {first}")
     return f": {'; '.join(parts)}" if parts else ""
 
 

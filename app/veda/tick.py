@@ -33,6 +33,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.clock.realtime import NEW_YORK
 from app.clock.timeframes import parse_timeframe
 from app.marvin.bars import ns_to_datetime
+from app.marvin.failure_place import place_in
 from app.services.runs import transition
 from app.veda import executions
 from app.veda.alpaca import BrokerError
@@ -155,9 +156,10 @@ class Ticker:
                 except Exception:  # nothing of this bar is recorded: each run starts it again alone
                     log.exception("bar %s: deciding %d runs together failed; each ticks alone", bar_ts, len(steps))
                     for step in steps:  # (trial 27: the others' run.resumed said nothing of why)
-                        self.desk.forget(step.run.id, reason=f"the {len(steps)} runs trading this bar together "
-                                         "met an error (another run's strategy may have raised), so each run "
-                                         "decided the bar again alone, its strategy rebuilt from its records")
+                        self.desk.forget(step.run.id, reason=None if len(steps) == 1 else (
+                            f"the {len(steps)} runs trading this bar together met an error (another run's "
+                            "strategy may have raised), so each run decided the bar again alone, its strategy "
+                            "rebuilt from its records"))
                     return {}
             for step in steps:
                 step.context.ticks += 1
@@ -259,10 +261,11 @@ class Ticker:
                 uow.commit()
         except Exception as exc:
             log.exception("tick %s %s failed", step.run.id, bar_ts)
+            place = place_in(exc, step.context.runner.strategy_cls)
             self.desk.forget(step.run.id)
             with self.desk.uow() as uow:
                 transition(uow, uow.runs.get(step.run.id), "error", at=self.desk.clock.now(),
-                           error=failure_text(exc, bar_ts.isoformat()))
+                           error=failure_text(exc, bar_ts.isoformat(), place))
                 finish(uow, step.run.id, bar_ts, "error", started, True)
                 uow.commit()
             cancel_after_error(self.desk, step.run.id, step.run.mode)
@@ -291,10 +294,12 @@ class Ticker:
             outcome, finished = f"skipped: broker unavailable ({exc.message})", False
         except Exception as exc:
             log.exception("tick %s %s failed", run_id, bar_ts)
+            context = self.desk.contexts.get(run_id)
+            place = place_in(exc, context.runner.strategy_cls if context is not None else None)
             self.desk.forget(run_id)
             with self.desk.uow() as uow:
                 transition(uow, uow.runs.get(run_id), "error", at=self.desk.clock.now(),
-                           error=failure_text(exc, bar_ts))
+                           error=failure_text(exc, bar_ts, place))
                 finish(uow, run_id, moment, "error", started, seen is not None)
                 uow.commit()
             cancel_after_error(self.desk, run_id, run.mode)
@@ -482,11 +487,12 @@ def finish(uow: UnitOfWork, run_id: str, bar_ts: datetime, outcome: str, started
                                   "orders": orders}, run_id=run_id)
 
 
-def failure_text(exc: Exception, bar: str) -> str:
+def failure_text(exc: Exception, bar: str, place: str | None = None) -> str:
     """Why a run stopped with an error, in words that blame the right party: the database's own error
-    (its first line, without the SQL) when the run's records could not be saved, else the strategy's."""
+    (its first line, without the SQL) when the run's records could not be saved, else the strategy's, with
+    where in its file (`place`, marvin.failure_place), as a backtest of it says."""
     if isinstance(exc, SQLAlchemyError):
         cause = getattr(exc, "orig", None) or exc
         first_line = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
         return f"the run's records could not be saved on the bar {bar}: {cause.__class__.__name__}: {first_line}"
-    return f"the strategy failed on the bar {bar}: {exc.__class__.__name__}: {exc}"
+    return f"the strategy failed on the bar {bar}: {exc.__class__.__name__}: {exc}" + (f" ({place})" if place else "")

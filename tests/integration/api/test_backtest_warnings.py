@@ -11,7 +11,7 @@ from app.services.backtests import BacktestService
 from tests.integration.api.conftest import store_daily_bars
 
 NEVER = ("the indicator SMA 400 of LONGW has no value on any of the run's 300 bars: it needs more bars than the "
-         "data holds, so the strategy never acted on it")
+         "run's window holds, so the strategy never acted on it")
 
 
 def test_a_run_whose_slow_average_never_filled_says_so(client, pg) -> None:

@@ -146,3 +146,14 @@ def test_the_catalog_lists_the_configured_strategies_and_a_file_added_since(stac
         assert "weaver_sources_later:BuyLater" in again
     finally:
         sys.modules.pop("weaver_sources_later", None)
+
+
+def test_a_strategy_file_added_since_start_can_be_run_at_once(stack: Stack, folder: Path, owned: Container) -> None:
+    """Trial 28: a new file was refused (422) until someone had fetched the catalog."""
+    store_daily_bars(owned, "AAPL", days=30)
+    (folder / "weaver_sources_fresh.py").write_text(textwrap.dedent(FOLDER_STRATEGY).replace("BuyOnce", "Fresh"))
+    try:
+        created = stack.client.post("/api/v1/runs", json={**BODY, "strategy": "weaver_sources_fresh:Fresh"})
+        assert created.status_code == 201, created.get_json()
+    finally:
+        sys.modules.pop("weaver_sources_fresh", None)

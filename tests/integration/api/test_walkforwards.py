@@ -479,6 +479,6 @@ def test_a_fold_that_chose_no_cell_says_why(pg: Container, client: FlaskClient) 
     done = client.get(f"/api/v1/walkforwards/{wf['id']}").get_json()
     assert done["status"] == "failed" and done["error"] == "no fold has a cell eligible for the objective"
     assert done["folds"][0]["reason"] == (
-        "no completed cell with sharpe: every cell traded nothing in the train window; 2 said: the "
-        "indicator SMA 120 of AAPL has no value on any of the run's 100 bars: it needs more bars than the data "
-        "holds, so the strategy never acted on it")
+        "no completed cell with sharpe: every cell traded nothing in the train window; 2 warned that an indicator "
+        "had no value, such as: the indicator SMA 120 of AAPL has no value on any of the run's 100 bars: it needs "
+        "more bars than the run's window holds, so the strategy never acted on it")

@@ -4,11 +4,13 @@ the run's sell limit stayed working, and close-positions, stop and delete each a
 
 from __future__ import annotations
 
+import inspect
 import time
 from datetime import UTC, datetime, timedelta
 
 from app.bootstrap import Container
 from app.exchange import ExchangeServer
+from tests.fixtures.strategies import RestThenRaise
 from tests.integration.live.conftest import PAPER, booked, last_closed_bar, running_run, trading_client
 from tests.integration.live.test_resume import events, tick_bars
 from workers.runtime import Runtime
@@ -29,6 +31,9 @@ def test_a_run_stopped_by_its_strategys_error_cancels_its_open_orders(
     assert live_runtime.live.handle("tick", run_id, bar_ts=third.isoformat()) == "error"  # next() raised
     run = client.get(f"/api/v1/runs/{run_id}").get_json()
     assert run["status"] == "error" and "ValueError: my bug" in run["error"]
+    lines, first = inspect.getsourcelines(RestThenRaise.next)  # where, as a backtest of it says (trial 28)
+    raised = first + next(i for i, line in enumerate(lines) if "raise ValueError" in line)
+    assert run["error"].endswith(f"ValueError: my bug (strategies.py, line {raised})")
     orders, held = booked(pg, run_id)
     assert [(o.side, o.type, o.status) for o in orders] == [("buy", "market", "filled"), ("sell", "limit", "canceled")]
     assert trading_client(exchange, PAPER).get_orders() == []  # nothing left working at the broker

@@ -188,3 +188,13 @@ def test_a_resting_exit_that_filled_later_is_said_to_be_working_not_filling():
     assert rows[2].status == "only_backtest"
     assert rows[2].note == ("before this bar live held 10 shares, the backtest 0: an earlier limit or stop order was "
                             "still working (it filled later)")
+
+
+def test_an_unfilled_order_the_kill_switch_cancelled_says_so():
+    """Trial 28: a resting limit neither side filled, cancelled live by the kill switch, read as identical with
+    no note; the backtest's was still working at the end of its window."""
+    live = [decision(0, "buy", "3", [("3", 1.2)]), decision(1, "sell", "3", [], status="canceled", ended=4.0)]
+    backtest = [decision(0, "buy", "3", [("3", 1)]), decision(1, "sell", "3", [], status="new")]
+    rows = line_up(live, backtest, bar=SEC, cancelled_at_stop={"sell-1": "by the kill switch"})
+    assert rows[1].note == ("live's was cancelled by the kill switch; the backtest's was still open when its window "
+                            "ended")

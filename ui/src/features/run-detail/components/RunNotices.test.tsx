@@ -72,7 +72,7 @@ describe('RunNotices', () => {
 
   it("shows a backtest's own warnings (an indicator that never had a value) without asking for events", () => {
     const warning = "the indicator SMA 2000 of AAPL has no value on any of the run's 1,260 bars: it needs more bars "
-      + 'than the data holds, so the strategy never acted on it';
+      + "than the run's window holds, so the strategy never acted on it";
     const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
     render(<QueryClientProvider client={client}>
       <RunNotices run={{ id: 'r1', mode: 'backtest', options: { warnings: [warning] } } as unknown as Run} />
