@@ -25,7 +25,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from app.cli.common import InputProblem, configured, holds_weaver, if_database_fails
+from app.cli.common import InputProblem, command_line_strategy, configured, holds_weaver, if_database_fails
 from app.cli.grid_option import parse_params
 from app.cli.metric_text import metric_rows, pct
 from app.cli.outputs import check_file_target, check_folder_target, check_suffix, wrote_file, wrote_folder
@@ -45,7 +45,7 @@ from app.greta.records import BacktestResult, rejection_summary
 from app.greta.serialize import plain, write_result_json
 from app.greta.specs import FeeSpec, FeeSpecError, SlippageSpec, SlippageSpecError
 from app.greta.strategy_failure import StrategyFailed
-from app.marvin import BarFrame, DataError, ParamError, StrategyError, StrategyLoadError, get_strategy, load_strategy
+from app.marvin import BarFrame, DataError, ParamError, StrategyError, StrategyLoadError
 from app.marvin.instruments import ASSET_CLASSES
 from app.marvin.orders import OrderError
 from app.marvin.shorting import shorting_refused
@@ -213,7 +213,7 @@ def _out_format(path: Path, given: str | None) -> str:
 def _prepare(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path, ...], symbols: tuple[str, ...],
              synthetic: tuple[str, ...], timeframe: str | None, cash: str, fees: str, slippage: str,
              fractional: bool, allow_short: bool) -> tuple[BacktestConfig, list[BarFrame]]:
-    strategy = load_strategy(strategy_name) if ":" in strategy_name else get_strategy(strategy_name)
+    strategy = command_line_strategy(strategy_name)
     values = strategy.parse_params(parse_params(params))
     refused = shorting_refused(values, allow_short)
     if refused:

@@ -15,11 +15,14 @@ import sqlite3
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 from dotenv import dotenv_values
 
 from app.config import Settings, SettingsError, load_settings
+from app.marvin import registry
+from app.standalone.home import remembered_strategy_paths
 
 DEFAULT_DATA_DIR = Path("data")
 ENV_FILE = ".env"  # as app.config.Settings reads it
@@ -51,6 +54,9 @@ def settings_or_exit(*, require_token: bool = True, embedded_fallback: bool = Fa
         say_which_database(database.resolve())
         data_dir.mkdir(parents=True, exist_ok=True)
         overrides.setdefault("database_url", embedded_database_url(data_dir))
+        remembered = remembered_strategy_paths(data_dir)  # what `weaver standalone --strategy-path` was given
+        if remembered and not configured("WEAVER_STRATEGY_PATHS"):
+            overrides.setdefault("strategy_paths", remembered)
         overrides.setdefault("broker", "memory")
     try:
         settings = load_settings(**overrides)
@@ -84,6 +90,26 @@ def holds_weaver(database: Path) -> bool:
             return conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'alembic_version'").fetchone() is not None
         except sqlite3.DatabaseError:  # not a SQLite file at all
             return False
+
+
+def command_line_strategy(name: str) -> Any:
+    """`--strategy`: a built-in, `module:Class` from the configured strategy paths (WEAVER_STRATEGY_PATHS, or
+    what `weaver standalone --strategy-path` on the data directory was given), else any module on the path
+    (trial 28: `weaver backtest --strategy mine:Mine` ignored the configured folders)."""
+    if ":" not in name:
+        return registry.get_strategy(name)
+    paths = [p.strip() for p in (configured("WEAVER_STRATEGY_PATHS") or "").replace(os.pathsep, ",").split(",")]
+    paths += remembered_strategy_paths(Path(configured("WEAVER_DATA_DIR") or DEFAULT_DATA_DIR))
+    known = tuple(dict.fromkeys(p for p in (*registry.configured_sources(), *paths) if p))
+    if known != registry.configured_sources():
+        registry.configure_sources(known)
+    module_name = name.partition(":")[0]
+    try:
+        return registry.get_strategy(name)
+    except registry.StrategyLoadError:
+        if module_name in {m.partition(":")[0] for m in registry.available_strategies()}:
+            raise  # found in a configured folder, and wrong there: say that, not "no module named"
+        return registry.load_strategy(name)
 
 
 def configured(name: str) -> str | None:

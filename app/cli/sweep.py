@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from app.cli.backtest import USER_ERRORS, _prepare, asset_class_option, money
-from app.cli.common import InputProblem
+from app.cli.common import InputProblem, command_line_strategy
 from app.cli.grid_option import parse_grid, parse_params
 from app.cli.metric_text import METRICS, metric_text
 from app.cli.outputs import check_file_target, wrote_file
@@ -29,7 +29,7 @@ from app.cli.skipped_cells import skipped_lines
 from app.cli.window import in_window, window_options
 from app.greta.engine import run_backtest
 from app.greta.metrics import unavailable
-from app.marvin import ParamError, get_strategy, load_strategy
+from app.marvin import ParamError
 from app.marvin.params import Param, repeated_values, swept_and_fixed, unknown_parameters, value_problems
 from app.marvin.shorting import shorting_refused
 from app.services.specs import DEFAULT_CASH
@@ -77,7 +77,7 @@ def sweep(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ..
                                   fractional, allow_short)
         frames = in_window(frames, start, end)
         config = replace(config, asset_class=asset_class or config.asset_class or "other")
-        strategy = load_strategy(strategy_name) if ":" in strategy_name else get_strategy(strategy_name)
+        strategy = command_line_strategy(strategy_name)
         _refuse_bad_names_and_values(strategy_name, strategy.param_specs, grid, fixed)
         cells, skipped = [], []
         for combo in itertools.product(*grid.values()):

@@ -145,8 +145,9 @@ class Embedded:
                           alpaca_paper_data_url=exchange.url, alpaca_paper_stream_url=exchange.stream_url)
         values.update(self.settings_overrides)
         settings = load_settings(**values)
-        if self.strategy_paths:
-            given = tuple(str(Path(p).resolve()) if Path(p).is_dir() else p for p in self.strategy_paths)
+        given = tuple(str(Path(p).resolve()) if Path(p).is_dir() else p for p in self.strategy_paths)
+        self.home.remember_strategy_paths(given)
+        if given:
             settings = load_settings(**{**values, "strategy_paths": (*settings.strategy_paths, *given)})
         return settings
 

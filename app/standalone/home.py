@@ -9,6 +9,16 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+STRATEGY_PATHS_FILE = "strategy-paths"  # one per line: what the last standalone start was given
+
+
+def remembered_strategy_paths(root: Path) -> tuple[str, ...]:
+    """The strategy paths the last standalone start on `root` was given (none when it was given none)."""
+    try:
+        return tuple(line for line in (root / STRATEGY_PATHS_FILE).read_text().splitlines() if line.strip())
+    except OSError:
+        return ()
+
 
 @dataclass(frozen=True)
 class Home:
@@ -21,6 +31,11 @@ class Home:
     @property
     def exchange_state(self) -> Path:
         return self.root / "exchange-state.json"
+
+    def remember_strategy_paths(self, paths: tuple[str, ...]) -> None:
+        """The standalone's --strategy-path folders, for the command line's runs on this directory (trial 28:
+        `weaver runs drift` of a run of a user's strategy answered "unknown strategy")."""
+        (self.root / STRATEGY_PATHS_FILE).write_text("".join(f"{p}\n" for p in paths))
 
     def prepare(self) -> bool:
         """Create the directory and the database file, readable by their owner only (SQLite gives its
