@@ -1,7 +1,7 @@
 import { useStream } from '@/lib/stream/StreamProvider';
 import { Button } from './Button';
 
-/** Whether live updates are flowing; when the server is lost (no heartbeat for 4.5 s) it says so and retries. */
+/** Whether live updates are flowing; when the server is lost (no heartbeat for 4 s) it says so and retries. */
 export function ConnectionIndicator() {
   const { state, retryInMs, reconnect, lastSeq } = useStream();
   const label = state === 'open' ? 'live' : state === 'connecting' ? 'connecting…' : 'disconnected';

@@ -5,8 +5,9 @@
  * last seen seq (`&after=`), so no event is missed across a drop.
  *
  * A server that is gone does not always close the connection (a frozen process, a dropped network):
- * the server sends a `heartbeat` event every 2 s, and a stream silent for `staleAfterMs` (4.5 s) is
- * called down and reconnected, so the UI says "disconnected" within 5 s of losing the server.
+ * the server sends a `heartbeat` event every 2 s, and a stream silent for `staleAfterMs` (4 s: two missed)
+ * is called down and reconnected, so the UI says "disconnected" within 5 s of losing the server (at 4.5 s a
+ * last event just before the loss, and the page's own delays, left too little of the 5 s: CI saw 5.0 s).
  * `after=` is the Last-Event-ID the browser cannot set on a new EventSource; the server reads either.
  */
 import { hashKey, type QueryClient, type QueryKey } from '@tanstack/react-query';
@@ -39,7 +40,7 @@ export interface EventStreamOptions {
   flushMs?: number;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
-  /** A stream that hears neither an event nor a heartbeat for this long is down (default 4500 ms). */
+  /** A stream that hears neither an event nor a heartbeat for this long is down (default 4000 ms: two missed). */
   staleAfterMs?: number;
   /** Called when the stream drops (the app probes the API, which turns a 401 into the login prompt). */
   onDown?: () => void;
@@ -81,8 +82,8 @@ export function useEventStream(options: EventStreamOptions): EventStream {
   const seqRef = useRef<number | null>(null);
   const onDownRef = useRef(options.onDown);
   onDownRef.current = options.onDown;
-  const staleAfterRef = useRef(options.staleAfterMs ?? 4500);
-  staleAfterRef.current = options.staleAfterMs ?? 4500;
+  const staleAfterRef = useRef(options.staleAfterMs ?? 4000);
+  staleAfterRef.current = options.staleAfterMs ?? 4000;
   const [generation, setGeneration] = useState(0);
 
   const pending = useRef(new Map<string, QueryKey>());

@@ -45,9 +45,9 @@ describe('the stream watchdog', () => {
     });
     tick(2000);
     act(() => first.heartbeat(7));
-    tick(4000); // the server froze just after its heartbeat: 4 s of silence is not yet enough
+    tick(3900); // the server froze just after its heartbeat: 3.9 s of silence is not yet enough
     expect(result.current.state).toBe('open');
-    tick(1000);
+    tick(200); // 4 s: two heartbeats missed
     expect(result.current.state).toBe('down');
     expect(first.readyState).toBe(FakeEventSource.CLOSED);
   });
@@ -59,7 +59,7 @@ describe('the stream watchdog', () => {
       first.open();
       first.emit('order.filled', 7, { run_id: 'r1', order_id: 'o', client_order_id: 'c', symbol: 'AAPL', status: 'filled' }, 'r1');
     });
-    tick(5000);
+    tick(4500);
     expect(result.current.state).toBe('down');
     tick(1000); // the first retry
     const second = FakeEventSource.last();
