@@ -24,7 +24,7 @@ from app.greta.broker import SimBroker
 from app.greta.records import BacktestResult, collector_paused
 from app.greta.results import build_result
 from app.greta.specs import FeeSpec, SlippageSpec
-from app.greta.strategy_failure import saved_state_failure, strategy_failure
+from app.greta.strategy_failure import saved_state_failure, strategy_blamed
 from app.greta.unfilled import unfilled_indicators
 from app.marvin.bars import BarFrame
 from app.marvin.instruments import Instrument, instruments_for
@@ -113,13 +113,8 @@ class Backtest:
     def _run(self, progress: Progress | None, cancel: CancelCheck | None, chunk: int | None) -> BacktestResult:
         if self.runner.strategy is not None:
             raise RuntimeError("a Backtest runs once; make a new one to run again")
-        try:
+        with strategy_blamed(self.strategy_cls, lambda: None):
             self.runner.start(self.market, venue=self.broker)
-        except Exception as exc:
-            failed = strategy_failure(exc, self.strategy_cls, None)
-            if failed is None:
-                raise
-            raise failed from exc
         clock = BacktestClock(self.market.timeline, self.timeframe)
         if self.warmup > 0:  # no order can exist yet, so the broker has nothing to do on these bars
             self.runner.fast_forward(self.warmup)
@@ -128,13 +123,8 @@ class Backtest:
         last_report = started = time.perf_counter()
         while not clock.done:
             steps = clock.advance(size)
-            try:
+            with strategy_blamed(self.strategy_cls, self._bar_ns):  # where, and on which bar
                 self.runner.run_range(steps.start, steps.stop)
-            except Exception as exc:  # the strategy's own code said as such: where, and on which bar
-                failed = strategy_failure(exc, self.strategy_cls, self._bar_ns())
-                if failed is None:
-                    raise
-                raise failed from exc
             if cancel is None and progress is None:
                 size = max(size, 1 << 20)  # nobody is listening: run in big chunks
                 continue
@@ -163,7 +153,6 @@ class Backtest:
         first = min(self.warmup, max(len(clock) - 1, 0))
         return build_result(config, self.broker, year, first=first,
                             warnings=unfilled_indicators(self.runner.indicator_values(), first))
-
 
     def _bar_ns(self) -> int | None:
         """The bar the strategy was on (its `next()` runs on a bar's close), if it had reached one."""

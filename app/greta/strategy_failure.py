@@ -5,12 +5,28 @@ same strategy read "the strategy failed on the bar 2026-12-07T10:20:02+00:00: Ru
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
 from app.marvin.bars import ns_to_datetime
 from app.marvin.failure_place import place_in
 
 
 class StrategyFailed(Exception):
     """The strategy's code raised on a bar: the user's to fix, the message says where."""
+
+
+@contextmanager
+def strategy_blamed(strategy: type, bar_ns: Callable[[], int | None]) -> Iterator[None]:
+    """An exception the strategy's own code raised in the block becomes a StrategyFailed naming the bar
+    (`bar_ns()`: None before any, in init()) and the line; any other goes on as it was."""
+    try:
+        yield
+    except Exception as exc:
+        failed = strategy_failure(exc, strategy, bar_ns())
+        if failed is None:
+            raise
+        raise failed from exc
 
 
 def strategy_failure(exc: BaseException, strategy: type, bar_ns: int | None) -> StrategyFailed | None:
