@@ -12,6 +12,7 @@ and ETA) goes to stderr, on a terminal only; stdout carries the table or the sum
 
 from __future__ import annotations
 
+import os
 import secrets
 import sys
 import uuid
@@ -30,15 +31,13 @@ from app.cli.grid_option import parse_params
 from app.cli.metric_text import metric_rows, pct
 from app.cli.outputs import check_file_target, check_folder_target, check_suffix, wrote_file, wrote_folder
 from app.cli.progress import progress_bar
-from app.cli.stored_frames import load_stored_frames
 from app.cli.window import in_window, window_options
 from app.clock.timeframes import TimeframeError
-from app.config import SettingsError, load_settings
 from app.greta.data import load_csv, parse_synthetic
 from app.greta.data.adjusted_close import adjusted_close_note
 from app.greta.data.splits import split_warnings
 from app.greta.engine import BacktestConfig, run_backtest
-from app.greta.equity import CASH_LIMIT, LARGEST_CASH, MoneyRangeError
+from app.greta.equity import CASH_LIMIT, DEFAULT_CASH, LARGEST_CASH, MoneyRangeError
 from app.greta.lookahead import DEFAULT_BUDGET, LookaheadReport, check_lookahead
 from app.greta.metrics import unavailable
 from app.greta.records import BacktestResult, rejection_summary
@@ -49,7 +48,6 @@ from app.marvin import BarFrame, DataError, ParamError, StrategyError, StrategyL
 from app.marvin.instruments import ASSET_CLASSES
 from app.marvin.orders import OrderError
 from app.marvin.shorting import shorting_refused
-from app.services.specs import DEFAULT_CASH
 
 OUT_FORMATS = ("json", "parquet")
 USER_ERRORS = (ParamError, DataError, StrategyLoadError, FeeSpecError, SlippageSpecError, TimeframeError, OrderError,
@@ -68,15 +66,30 @@ def database_configured() -> bool:
     from the environment or `.env`, or a WEAVER_DATA_DIR that holds a standalone's database (the one its
     stored bars are read from: trial 13 reproduced a fold's run from them and found it nowhere in the UI).
     A malformed value counts as configured, so that `store_result` reports it instead of the run silently
-    not being stored."""
+    not being stored. Without the variable the settings are not loaded at all (pydantic-settings costs a
+    fifth of a second of a CSV backtest's start)."""
+    if "WEAVER_DATABASE_URL" not in os.environ and configured("WEAVER_DATABASE_URL") is None:
+        return _standalone_database_in(configured("WEAVER_DATA_DIR"))
+    from app.config import SettingsError, load_settings
+
     try:
         load_settings(broker="memory", api_token=secrets.token_urlsafe(24))
     except SettingsError as exc:
         if exc.problems.get("WEAVER_DATABASE_URL") != "missing":
             return True
-        data_dir = configured("WEAVER_DATA_DIR")
-        return data_dir is not None and holds_weaver(Path(data_dir) / "weaver.db")
+        return _standalone_database_in(configured("WEAVER_DATA_DIR"))
     return True
+
+
+def _steps(frames: list[BarFrame]) -> int:
+    """The bars on the run's clock: the union of the frames' stamps (each frame's are sorted and distinct)."""
+    if len(frames) == 1:
+        return len(frames[0].ts)
+    return len(np.unique(np.concatenate([frame.ts for frame in frames]))) if frames else 0
+
+
+def _standalone_database_in(data_dir: str | None) -> bool:
+    return data_dir is not None and holds_weaver(Path(data_dir) / "weaver.db")
 
 
 def store_result(result: BacktestResult, run_id: str) -> str:
@@ -156,7 +169,7 @@ def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
         config, frames = _prepare(strategy_name, params, data_files, symbols, synthetic, timeframe, cash, fees,
                                   slippage, fractional, allow_short)
         frames = in_window(frames, start, end)
-        bars = len(np.unique(np.concatenate([frame.ts for frame in frames]))) if frames else 0
+        bars = _steps(frames) if warmup else 0
         if warmup and warmup >= bars:  # a trial's --warmup 500 on a 108-bar window ran silently on one bar
             raise click.UsageError(f"--warmup {warmup} covers the whole window ({bars:,} bars): nothing would be "
                                    "traded; give fewer warm-up bars or a longer window")
@@ -233,6 +246,8 @@ def _prepare(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
         _return_reader_memory()
     stored_class = None
     if len(symbols) > len(data_files):  # the symbols past the files: their bars as stored in Weaver's database
+        from app.cli.stored_frames import load_stored_frames  # SQLAlchemy: only for stored bars
+
         stored, stored_class = load_stored_frames(list(symbols[len(data_files):]), timeframe)
         frames += stored
     frames += [parse_synthetic(spec, timeframe or "1Day") for spec in synthetic]

@@ -15,14 +15,16 @@ import sqlite3
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from dotenv import dotenv_values
 
-from app.config import Settings, SettingsError, load_settings
 from app.marvin import registry
 from app.standalone.home import remembered_strategy_paths
+
+if TYPE_CHECKING:  # app.config (pydantic-settings) costs a CSV backtest a fifth of a second it never uses
+    from app.config import Settings
 
 DEFAULT_DATA_DIR = Path("data")
 ENV_FILE = ".env"  # as app.config.Settings reads it
@@ -58,6 +60,8 @@ def settings_or_exit(*, require_token: bool = True, embedded_fallback: bool = Fa
         if remembered and not configured("WEAVER_STRATEGY_PATHS"):
             overrides.setdefault("strategy_paths", remembered)
         overrides.setdefault("broker", "memory")
+    from app.config import SettingsError, load_settings
+
     try:
         settings = load_settings(**overrides)
     except SettingsError as exc:

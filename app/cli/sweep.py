@@ -28,11 +28,11 @@ from app.cli.progress import progress_bar
 from app.cli.skipped_cells import skipped_lines
 from app.cli.window import in_window, window_options
 from app.greta.engine import run_backtest
+from app.greta.equity import DEFAULT_CASH
 from app.greta.metrics import unavailable
 from app.marvin import ParamError
 from app.marvin.params import Param, repeated_values, swept_and_fixed, unknown_parameters, value_problems
 from app.marvin.shorting import shorting_refused
-from app.services.specs import DEFAULT_CASH
 from app.services.walkforward_specs import BETTER_LOWER
 
 COLUMNS = ("total_return_pct", "sharpe", "max_drawdown_pct", "trades", "win_rate_pct")

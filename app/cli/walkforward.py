@@ -33,10 +33,10 @@ from app.cli.robustness import robustness_options, show_robustness
 from app.cli.run_ids import SHORT, IdProblem, resolve_walkforward_id
 from app.cli.runs import _container, _cut, _when
 from app.cli.walkforward_input import fees_form, length, refuse, slippage_form, spec_of, typed, typed_grid
+from app.greta.equity import DEFAULT_CASH
 from app.marvin.instruments import ASSET_CLASSES
 from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.services.instruments import shared_asset_class
-from app.services.specs import DEFAULT_CASH
 from app.services.walkforward_specs import Direction, Objective
 from app.walle.models import Walkforward
 

@@ -24,6 +24,8 @@ from app.marvin.market import Market
 # a little further int64 arithmetic wraps silently: a run whose money grows past it fails, saying so.
 LARGEST_E4 = 2**53
 # The most a run may start with: a tenth of that, so the account has room to grow tenfold before it fails.
+DEFAULT_CASH = Decimal("100000")
+"""A run's starting cash when none is given: the API's runs and sweeps and the CLI's backtest and sweep alike."""
 LARGEST_CASH = Decimal(LARGEST_E4 // 10_000 // 10)
 CASH_LIMIT = (f"must be at most ${LARGEST_CASH:,}: Weaver keeps money exact to $0.0001 up to "
               f"${LARGEST_E4 // 10_000:,}, and a run needs room to grow")

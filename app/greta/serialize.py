@@ -147,9 +147,19 @@ def _stamps(ns: np.ndarray) -> list[str]:
 
 
 def _each_distinct(values: np.ndarray, texts: Callable[[np.ndarray], list[str]]) -> list[str]:
-    """texts() of each value, worked out once per distinct value (bars share days and times of day)."""
-    distinct, position = np.unique(values, return_inverse=True)
-    return list(map(texts(distinct).__getitem__, position.tolist()))
+    """texts() of each value, worked out once per distinct value (bars share days and times of day).
+    The values span a small range (days of a chunk, seconds of a day), so a table indexed by value
+    finds the distinct ones in one pass, where np.unique sorts (it was a fifth of a 1M-bar `--json`)."""
+    if not values.size:
+        return []
+    low = int(values.min())
+    offsets = values - low
+    present = np.zeros(int(offsets.max()) + 1, dtype=bool)
+    present[offsets] = True
+    distinct = np.flatnonzero(present)
+    table = np.empty(len(present), dtype=object)
+    table[distinct] = texts(distinct + low)
+    return table[offsets].tolist()
 
 
 def _e4_texts(units: np.ndarray) -> list[str]:

@@ -22,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-from app.greta.equity import CASH_LIMIT, LARGEST_CASH
+from app.greta.equity import CASH_LIMIT, DEFAULT_CASH, LARGEST_CASH
 from app.greta.specs import FeeSpec, SlippageSpec
 from app.marvin.params import RangeError, range_values, repeated_values
 
@@ -36,8 +36,6 @@ END_OF_2100 = datetime(2101, 1, 1, tzinfo=UTC)
 MAX_MONEY = Decimal("1e15")  # amounts are stored as NUMERIC(20, 4): 16 integer digits
 
 
-DEFAULT_CASH = Decimal("100000")
-"""A run's starting cash when none is given: the API's runs and sweeps and the CLI's backtest and sweep alike."""
 
 
 class Strict(BaseModel):

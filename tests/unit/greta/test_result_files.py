@@ -87,3 +87,17 @@ def test_parquet_files_hold_the_records_with_exact_decimals(tmp_path: Path) -> N
     assert [t["pnl"] for t in trades] == [t.pnl for t in result.trades]
     rest = json.loads((tmp_path / "result.json").read_text())
     assert rest["final_equity"] == str(result.final_equity) and rest["metrics"]["trades"] == len(result.trades)
+
+
+def test_stamps_years_apart_and_off_midnight_are_written_as_the_records_say() -> None:
+    # Days decades apart in one chunk and bars stamped at 21:00 (a US close in UTC): each stamp is its own.
+    days = np.array([0, 1, 2, 9_000, 9_001, 20_000], dtype=np.int64)
+    ts = (days * 86_400 + 21 * 3_600) * 1_000_000_000
+    close = np.array([10.0, 11.0, 12.0, 13.0, 14.0, 15.0])
+    frame = BarFrame("QQQ", "1Day", ts, close, close, close, close, np.full(len(ts), 1.0))
+    result = run(frame, {1: lambda s: s.buy(size=5)})
+    document = written(result)
+    assert document == result_to_dict(result)
+    assert [point["ts"] for point in document["equity"]] == [
+        "1970-01-01T21:00:00Z", "1970-01-02T21:00:00Z", "1970-01-03T21:00:00Z", "1994-08-23T21:00:00Z",
+        "1994-08-24T21:00:00Z", "2024-10-04T21:00:00Z"]
