@@ -10,7 +10,7 @@ import time
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 import click
 from rich.console import Console
@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 
 from app.bootstrap import Container, bootstrap
 from app.cli.common import fail, settings_or_exit
-from app.cli.drift_table import print_drift
 from app.cli.grid_option import parse_params
 from app.cli.metric_text import number
 from app.cli.run_ids import SHORT, RunIdProblem, resolve_run_id
@@ -28,8 +27,6 @@ from app.cli.run_report import print_run
 from app.decimal_text import decimal_text
 from app.events.reader import read_events
 from app.services import exports
-from app.services.backtests import USER_ERRORS, BacktestService
-from app.services.drift import open_drift_report, report_json
 from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.services.lifecycle import InvalidTransition
 from app.services.runs import RunService
@@ -37,6 +34,9 @@ from app.services.specs import RunStop
 from app.walle.models import Run, Sweep
 from app.walle.repositories import RunFilter, RunRecords, RunRepository
 from app.walle.repositories.runs import Cells
+
+if TYPE_CHECKING:  # the engine's service and the drift report (alpaca-py, pandas) load when a command needs them:
+    from app.services.backtests import BacktestService  # importing them made every `weaver runs` 1.4 s slower
 
 
 @click.group()
@@ -51,10 +51,14 @@ def _container():  # type: ignore[no-untyped-def]
 def _backtests(container: Container) -> BacktestService:
     """What rebuilds a sweep cell's orders, fills, trades and equity curve before they are read (a
     cell stores only its summary when it runs: app/services/results.py)."""
+    from app.services.backtests import BacktestService
+
     return BacktestService(container.uow, container.read_session)
 
 
 def _complete_records(container: Container, run_id: str) -> None:
+    from app.services.backtests import USER_ERRORS
+
     try:
         _backtests(container).complete_records(run_id)
     except USER_ERRORS as exc:  # the cell's bars or strategy are gone: its records cannot be rebuilt
@@ -218,6 +222,9 @@ def export(run_id: str, kind: str, fmt: str, out: Path | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the whole report as JSON.")
 def drift(run_id: str, params: tuple[str, ...], against: str | None, as_json: bool) -> None:
     """Where a paper or live run differed from the backtest of the same bars."""
+    from app.cli.drift_table import print_drift
+    from app.services.drift import open_drift_report, report_json
+
     texts = {name: value.strip() for name, value in parse_params(params).items()}  # a name given twice: exit 2
     container = _container()
     run_id = _run_id(container, run_id)
