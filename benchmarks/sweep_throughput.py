@@ -11,7 +11,9 @@ nor eats a core). The timed sweep runs on a running stack, as a user's sweeps do
 read the bars (the in-process peer reads none) and warmed up, but remember none of its averages
 (the peer starts with none either). The first sweep's rate is printed too. Beside it, in the same
 minutes: the same cells run in one process as `weaver sweep` runs them (run_backtest per cell, no
-database), and backtesting.py's `Backtest.optimize` over the same grid and bars.
+database), and backtesting.py's `Backtest.optimize` over the same grid and bars; and two such in-process
+sweeps at once in two processes, the machine's own 1 → 2 scaling for pure engine work (the ceiling the
+workers' scaling is measured under: on this 2-core machine, ×1.9-2.0 when nothing else runs).
 
 It also gives the CPU seconds each kind of process used during the best round of each worker count:
 the worker processes, Postgres (the backends of the round's database), Redis, the web process, the
@@ -89,6 +91,18 @@ def in_process_rate(cells: int, bars: int) -> tuple[float, float]:
     for fast, slow in combos:
         run_backtest(replace(config, params={"fast": fast, "slow": slow}), frames)
     return len(combos) / (time.perf_counter() - began) * 60, (time.process_time() - cpu) / len(combos)
+
+
+def side_by_side_rate(cells: int, bars: int) -> float:
+    """Cells per minute of two in-process sweeps (as `in_process_rate`) run at once in two processes:
+    what the machine's cores give pure engine work, the ceiling for the workers' 1 → 2 scaling."""
+    command = [sys.executable, "-c", "import sys; from benchmarks.sweep_throughput import in_process_rate; "
+               f"print(in_process_rate({cells}, {bars})[0])"]
+    pair = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [process.communicate()[0] for process in pair]
+    if any(process.returncode for process in pair):
+        raise RuntimeError(f"an in-process sweep failed: {outputs}")
+    return sum(float(out.strip().splitlines()[-1]) for out in outputs)
 
 
 def optimize_rate(cells: int, bars: int) -> float:
@@ -292,6 +306,7 @@ def main() -> None:
     peer = [optimize_rate(args.cells, args.bars)]
     local, local_cpu = in_process_rate(args.cells, args.bars)
     rates = {1: 0.0, 2: 0.0}
+    paired = 0.0
     firsts = {1: 0.0, 2: 0.0}
     cpu: dict[int, dict[str, float]] = {1: {}, 2: {}}
     seconds = {1: 0.0, 2: 0.0}
@@ -303,6 +318,7 @@ def main() -> None:
                 rates[n], cpu[n], seconds[n] = rate, used, took
         again, again_cpu = in_process_rate(args.cells, args.bars)
         local, local_cpu = max(local, again), min(local_cpu, again_cpu)
+        paired = max(paired, side_by_side_rate(args.cells, args.bars))
     peer.append(optimize_rate(args.cells, args.bars))
     optimize = sum(peer) / len(peer)  # before and after the worker rounds: the machine's speed drifts
     print(f"sweep of {total} sma_cross cells on {args.bars:,} one-minute bars, real Redis + Postgres, "
@@ -325,6 +341,8 @@ def main() -> None:
               f"{per_cell * 1000:.1f} ms a cell in workers, Postgres, Redis, web and scheduler, against "
               f"{local_cpu * 1000:.1f} ms in process)")
     print(f"  scaling 1 → 2 processes: ×{rates[2] / rates[1]:.2f} (target ≥ 1.8, on a {os.cpu_count()}-core machine)")
+    print(f"  ... the machine's own: two in-process sweeps side by side {paired:,.1f} cells/min together, "
+          f"×{paired / local:.2f} one alone (the ceiling; what the workers lose under it is their own overhead)")
     print(f"  2 processes / backtesting.py: ×{rates[2] / optimize:.2f} (target ≥ 10)")
     cores = os.cpu_count() or 1
     for n in rates:
