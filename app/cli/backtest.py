@@ -35,6 +35,8 @@ from app.cli.window import in_window, window_options
 from app.clock.timeframes import TimeframeError
 from app.greta.data import load_csv, parse_synthetic
 from app.greta.data.adjusted_close import adjusted_close_note
+from app.greta.data.csvfile import median_gap
+from app.greta.data.spacing import spacing_warning
 from app.greta.data.splits import split_warnings
 from app.greta.engine import BacktestConfig, run_backtest
 from app.greta.equity import CASH_LIMIT, DEFAULT_CASH, LARGEST_CASH, MoneyRangeError
@@ -197,7 +199,7 @@ def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
         click.echo(line, err=True)
     if quiet:
         click.echo(f"{config.strategy}: total return {pct(result.metrics.get('total_return_pct'))} over "
-                   f"{plural(result.bars, 'bar')}, {result.metrics.get('trades')} trades, starting cash "
+                   f"{plural(result.bars, 'bar')}, {plural(result.metrics.get('trades') or 0, 'trade')}, starting cash "
                    f"{money(config.cash)}")
     else:
         console.print(_table(result))
@@ -264,9 +266,14 @@ def _prepare(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
 def _load(path: Path, symbol: str | None, timeframe: str | None) -> BarFrame:
     """One --data file; its errors name it, since with several files `line 402` alone says not which."""
     try:
-        return load_csv(path, symbol, timeframe)
+        frame = load_csv(path, symbol, timeframe)
     except DataError as exc:
         raise DataError(f"{path}: {exc}", row=exc.row) from exc
+    if timeframe and len(frame) > 1:  # trial 29: daily bars run as 1Hour gave a CAGR of -42 % for -8 %
+        warning = spacing_warning(median_gap(frame.ts) / 1e9, timeframe, "read")
+        if warning is not None:
+            click.echo(f"warning: {path}: {warning} (annualised figures count {timeframe} bars)", err=True)
+    return frame
 
 
 def _return_reader_memory() -> None:

@@ -151,5 +151,6 @@ def list_() -> None:
     for s in found:
         first = f"{s.first_ts:%Y-%m-%d %H:%M}" if s.first_ts else "-"
         last = f"{s.last_ts:%Y-%m-%d %H:%M}" if s.last_ts else "-"
-        click.echo(f"{s.symbol:<8} {s.timeframe:<6} {first} → {last}  {s.count:>10,} bars  {s.source}, "
+        unit = "bar " if s.count == 1 else "bars"
+        click.echo(f"{s.symbol:<8} {s.timeframe:<6} {first} → {last}  {s.count:>10,} {unit}  {s.source}, "
                    f"adjustment {s.adjustment}")

@@ -13,6 +13,9 @@ PARQUET_FILES = "orders, fills, trades, equity, result.json"
 
 def check_file_target(path: Path, option: str) -> None:
     """A file can be (over)written at `path`: not a folder, in a folder that exists and is writable."""
+    if str(path) == "-":  # Unix's "standard output": it made a file named "-" (trial 29)
+        raise click.UsageError(f"{option} -: give a file name (the result is written to a file, not to standard "
+                               "output)")
     if path.is_dir():
         raise click.UsageError(f"{option} {path}: is a folder; give a file name")
     _check_parent(path, option)

@@ -22,6 +22,7 @@ from app.bootstrap import Container, bootstrap
 from app.cli.common import fail, settings_or_exit
 from app.cli.grid_option import parse_params
 from app.cli.metric_text import number
+from app.cli.outputs import check_file_target
 from app.cli.run_ids import SHORT, RunIdProblem, resolve_run_id
 from app.cli.run_report import print_run
 from app.decimal_text import decimal_text
@@ -195,6 +196,10 @@ def show(run_id: str) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="file to write (default: stdout)")
 def export(run_id: str, kind: str, fmt: str, out: Path | None) -> None:
     """Write a run's trades, orders, fills or equity curve as CSV or JSON."""
+    if out is not None and str(out) == "-":
+        out = None  # "-" is standard output, the default
+    if out is not None:
+        check_file_target(out, "--out")  # a missing folder: one line and exit 2, before the database is opened
     container = _container()
     run_id = _run_id(container, run_id)
     try:

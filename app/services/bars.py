@@ -11,6 +11,7 @@ import numpy as np
 from app.clock.timeframes import infer_timeframe, parse_timeframe
 from app.greta.data.adjusted_close import adjusted_close_note
 from app.greta.data.bar_csv import RowError
+from app.greta.data.spacing import spacing_warning
 from app.greta.data.splits import format_split_warning
 from app.marvin.instruments import ASSET_CLASSES
 from app.services import csv_import
@@ -129,13 +130,7 @@ def store_instrument(uow: UnitOfWork, symbol: str, asset_class: str, *, source: 
 def sparse_warning(gap_seconds: float | None, given: str | None) -> str | None:
     """A file whose bars are mostly far further apart than the timeframe it is stored under (a daily file
     imported as 1Min) is stored as asked, since sparse data exists, but the user hears of it."""
-    if gap_seconds is None or given is None:
-        return None
-    nominal = parse_timeframe(given).delta.total_seconds()
-    if gap_seconds <= nominal * 20:
-        return None
-    return (f"the file's bars are mostly {infer_timeframe(gap_seconds)} apart but were stored as {given} bars, "
-            f"as asked: check the timeframe")
+    return spacing_warning(gap_seconds, given, "stored")
 
 
 def timeframe_of(gap_seconds: float | None, given: str | None) -> str:

@@ -83,4 +83,6 @@ def parse_synthetic(spec: str, timeframe: str = "1Day") -> BarFrame:
         seed = int(parts[2]) if len(parts) == 3 else 0
     except ValueError:
         raise DataError(f"synthetic data {spec!r}: use SYMBOL:BARS or SYMBOL:BARS:SEED, e.g. AAPL:1000:7") from None
+    if count < 1:  # zero bars crashed the run's result; a negative count, the generator
+        raise DataError(f"synthetic data {spec!r}: BARS must be at least 1, got {count}")
     return synthetic_bars(parts[0], count, seed=seed, timeframe=timeframe)

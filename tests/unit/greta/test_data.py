@@ -115,6 +115,13 @@ def test_synthetic_spec_from_the_command_line():
         parse_synthetic("MSFT")
 
 
+@pytest.mark.parametrize("count", ["0", "-5"])
+def test_synthetic_data_of_no_bars_is_refused_in_one_line(count):
+    # trial 29: AAPL:0 crashed building the result (IndexError), AAPL:-5 in the generator
+    with pytest.raises(DataError, match=rf"synthetic data 'AAPL:{count}': BARS must be at least 1, got {count}"):
+        parse_synthetic(f"AAPL:{count}")
+
+
 @pytest.mark.parametrize("timeframe", ["1Day", "1Week", "1Hour"])
 def test_synthetic_bars_that_would_run_past_2099_are_refused_with_the_way_out(timeframe):
     with pytest.raises(DataError, match=rf"200,000 synthetic {timeframe} bars from 2024-01-02 would run past 2099: "
