@@ -75,7 +75,7 @@ class BarService:
         found = csv_import.survey(source, on_bytes=on_bytes)
         if on_checked:
             on_checked(found.rows)
-        if found.error_count and not keep_good_rows:
+        if found.error_count and (not keep_good_rows or _newest_first(found)):
             raise ImportRejected(found.errors, found.error_count)
         if found.rows == 0:
             raise ValidationFailed({"file": "the file holds no bars, only a header: nothing to import"})
@@ -125,6 +125,14 @@ def store_instrument(uow: UnitOfWork, symbol: str, asset_class: str, *, source: 
     """The asset class given with stored bars (by a user's import, or the demo) as the symbol's
     instrument, with no increments of its own: the class's rule applies."""
     uow.instruments.upsert(symbol, asset_class, None, None, source=source)
+
+
+def _newest_first(found: csv_import.FileSurvey) -> bool:
+    """Most rows are earlier than the row before them: a file written newest first, whose good rows
+    (keep_good_rows) are its first row alone (trial 29 stored 1 of 500 bars). Refused with the rows'
+    own reason ("rows must be oldest first (a file newest first: sort it by time)")."""
+    behind = sum("is not after the previous one" in error.reason for error in found.errors)
+    return found.good < found.error_count and behind * 2 > len(found.errors)
 
 
 def sparse_warning(gap_seconds: float | None, given: str | None) -> str | None:
