@@ -49,7 +49,7 @@ from app.greta.strategy_failure import StrategyFailed
 from app.marvin import BarFrame, DataError, ParamError, StrategyError, StrategyLoadError
 from app.marvin.instruments import ASSET_CLASSES
 from app.marvin.orders import OrderError
-from app.marvin.shorting import shorting_refused
+from app.marvin.shorting import shorting_refused, shorting_unused
 
 OUT_FORMATS = ("json", "parquet")
 USER_ERRORS = (ParamError, DataError, StrategyLoadError, FeeSpecError, SlippageSpecError, TimeframeError, OrderError,
@@ -227,12 +227,17 @@ def _out_format(path: Path, given: str | None) -> str:
 
 def _prepare(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path, ...], symbols: tuple[str, ...],
              synthetic: tuple[str, ...], timeframe: str | None, cash: str, fees: str, slippage: str,
-             fractional: bool, allow_short: bool) -> tuple[BacktestConfig, list[BarFrame]]:
+             fractional: bool, allow_short: bool, say_unused_shorting: bool = True
+             ) -> tuple[BacktestConfig, list[BarFrame]]:
+    """The run's settings and bars; `say_unused_shorting` False for a sweep, which says it once for its grid."""
     strategy = command_line_strategy(strategy_name)
     values = strategy.parse_params(parse_params(params))
     refused = shorting_refused(values, allow_short)
     if refused:
         raise click.UsageError(refused)
+    unused = shorting_unused(values, allow_short) if say_unused_shorting else None
+    if unused:
+        click.echo(f"note: {unused}", err=True)
     fee_spec = FeeSpec.parse(fees)  # a bad cost model fails before any data loads
     slippage_spec = SlippageSpec.parse(slippage)
     try:

@@ -32,7 +32,7 @@ from app.greta.equity import DEFAULT_CASH
 from app.greta.metrics import unavailable
 from app.marvin import ParamError
 from app.marvin.params import Param, repeated_values, swept_and_fixed, unknown_parameters, value_problems
-from app.marvin.shorting import shorting_refused
+from app.marvin.shorting import shorting_refused, shorting_unused
 from app.services.walkforward_specs import BETTER_LOWER
 
 COLUMNS = ("total_return_pct", "sharpe", "max_drawdown_pct", "trades", "win_rate_pct")
@@ -74,7 +74,7 @@ def sweep(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ..
     fixed = parse_params(params)
     try:
         config, frames = _prepare(strategy_name, (), data_files, symbols, synthetic, timeframe, cash, fees, slippage,
-                                  fractional, allow_short)
+                                  fractional, allow_short, say_unused_shorting=False)
         frames = in_window(frames, start, end)
         config = replace(config, asset_class=asset_class or config.asset_class or "other")
         strategy = command_line_strategy(strategy_name)
@@ -94,6 +94,9 @@ def sweep(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ..
                 cells.append(values)
         if not cells:
             raise click.UsageError("no valid cell in the grid: " + "; ".join(reason for _, reason in skipped))
+        unused = [shorting_unused(values, allow_short) for values in cells]
+        if all(unused):  # no cell will sell short, though the run may
+            click.echo(f"note: {unused[0]}", err=True)
         results: list[tuple[dict[str, Any], dict[str, Any]]] = []
         with progress_bar(f"sweep {strategy_name}", len(cells), unit="runs", quiet=quiet) as bar:
             for done, values in enumerate(cells, start=1):

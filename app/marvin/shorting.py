@@ -22,3 +22,13 @@ def shorting_refused(params: Mapping[str, Any], allow_short: bool) -> str | None
     return ("allow_short=true asks the strategy to sell short, but short selling is off for the run, so every short "
             "sale would be refused: turn Short selling on for the run (allow_short in the API, --allow-short on the "
             "command line) or set the parameter to false")
+
+
+def shorting_unused(params: Mapping[str, Any], allow_short: bool) -> str | None:
+    """The other way round: the run may sell short but the strategy's parameter says it will not, so the run
+    trades long only as without the setting (trial 29: --allow-short alone gave the long-only result, silently).
+    Valid, so only said."""
+    if not allow_short or params.get(SHORT_PARAMETER) is not False:
+        return None
+    return ("short selling is on for the run, but the strategy's allow_short parameter is false, so it will not sell "
+            "short: set the parameter to true as well (--param allow_short=true) to trade both ways")
