@@ -61,13 +61,18 @@ COLUMNS = ("total_return_pct", "sharpe", "max_drawdown_pct", "trades", "win_rate
 @click.option("--sort", "sort_by", default="sharpe", show_default=True, help="Metric to rank cells by (best first).")
 @click.option("--ascending", is_flag=True, help="Rank smallest first (drawdowns, volatility and fees rank smallest "
                                                 "first without it: smaller is better).")
+@click.option("--descending", is_flag=True, help="Rank largest first (for drawdowns, volatility and fees: the riskiest "
+                                                 "or costliest cells first).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Write every cell.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def sweep(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ...], data_files: tuple[Path, ...],
           symbols: tuple[str, ...], synthetic: tuple[str, ...], timeframe: str | None, cash: str, fees: str,
           slippage: str, fractional: bool, allow_short: bool, asset_class: str | None, start: str | None,
-          end: str | None, sort_by: str, ascending: bool, json_path: Path | None, quiet: bool) -> None:
+          end: str | None, sort_by: str, ascending: bool, descending: bool, json_path: Path | None,
+          quiet: bool) -> None:
     """Backtest every combination of the --grid values and rank the results."""
+    if ascending and descending:
+        raise click.UsageError("--ascending and --descending: give one (smallest first, or largest first)")
     grid = parse_grid(grid_items)
     if json_path is not None:
         check_file_target(json_path, "--json")
@@ -106,7 +111,7 @@ def sweep(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ..
         raise InputProblem(str(exc)) from exc
     if sort_by not in results[0][1]:
         raise click.UsageError(f"--sort: no metric {sort_by!r}; choose from {', '.join(sorted(results[0][1]))}")
-    ranked = _rank(results, sort_by, ascending)
+    ranked = _rank(results, sort_by, ascending, descending)
     table = _table(strategy_name, grid, ranked, sort_by)
     table.caption = f"starting cash {money(config.cash)} per cell, {config.asset_class} instruments"
     Console().print(table)
@@ -152,13 +157,13 @@ def _parsed(specs: dict[str, Param], texts: dict[str, list[str]]) -> dict[str, l
 
 
 def _rank(results: list[tuple[dict[str, Any], dict[str, Any]]], metric: str,
-          ascending: bool) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+          ascending: bool, descending: bool = False) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """Best first: largest first, smallest for a metric where smaller is better (a drawdown: trial 26's
-    `--sort max_drawdown_pct` put the deepest first), or with `ascending`; cells without a value for the
-    metric (no trades, say) go last either way."""
+    `--sort max_drawdown_pct` put the deepest first), or as `ascending` or `descending` say (trial 29 could not
+    list the deepest drawdowns first); cells without a value for the metric (no trades, say) go last either way."""
     known = [r for r in results if r[1].get(metric) is not None]
     unknown = [r for r in results if r[1].get(metric) is None]
-    smallest_first = ascending or metric in BETTER_LOWER
+    smallest_first = ascending or (not descending and metric in BETTER_LOWER)
     return sorted(known, key=lambda r: r[1][metric], reverse=not smallest_first) + unknown
 
 

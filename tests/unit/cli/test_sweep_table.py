@@ -33,3 +33,18 @@ def test_a_drawdown_ranks_the_shallowest_first(tmp_path):
     assert len(shown) == 4 and shown == sorted(shown)
     drawdowns = sorted(cell["metrics"]["max_drawdown_pct"] for cell in json.loads(out.read_text())["cells"])
     assert shown[0] == round(drawdowns[0], 2)
+
+
+def test_descending_lists_the_deepest_drawdown_first_and_refuses_to_be_given_with_ascending():
+    """Trial 29: --ascending changed nothing for a drawdown (smallest first already), so the riskiest cells
+    could not be listed first; --descending does it."""
+    args = ["sweep", "--strategy", "sma_cross", "--grid", "fast=5,10", "--grid", "slow=20,30", "--synthetic",
+            "AAA:500:1", "--quiet", "--sort", "max_drawdown_pct"]
+    result = CliRunner().invoke(main, [*args, "--descending"])
+    assert result.exit_code == 0, result.output
+    rows = [line.split("│") for line in result.output.splitlines() if line.startswith("│")]
+    shown = [-float(row[3].strip().rstrip("%")) for row in rows]
+    assert len(shown) == 4 and shown == sorted(shown, reverse=True)
+    both = CliRunner().invoke(main, [*args, "--descending", "--ascending"])
+    assert both.exit_code == 2
+    assert "--ascending and --descending: give one (smallest first, or largest first)" in both.output
