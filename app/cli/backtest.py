@@ -63,6 +63,16 @@ asset_class_option = click.option(  # backtest and sweep alike
          "their symbols' stored instruments share (as the UI's forms pre-fill it); else other.")
 
 
+_told: list[str] = []  # this command's warnings and notes, as printed: the result JSON's "notes" too
+
+
+def tell(line: str) -> None:
+    """Print a warning or note (stderr) and keep it for the result file, which a script reads without the
+    terminal (trial 29: the JSON said `"warnings": []` after the command had printed three)."""
+    _told.append(line)
+    click.echo(line, err=True)
+
+
 def database_configured() -> bool:
     """Whether results should also go to the database: WEAVER_DATABASE_URL as the settings read it,
     from the environment or `.env`, or a WEAVER_DATA_DIR that holds a standalone's database (the one its
@@ -158,6 +168,7 @@ def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
              end: str | None, warmup: int, close_at_end: bool, quiet: bool) -> None:
     """Backtest a strategy on historical or synthetic bars."""
     console = Console()
+    _told.clear()
     json_paths, parquet_dirs = [p for p in (json_path,) if p], [p for p in (parquet_dir,) if p]
     if out_path is not None:
         (json_paths if _out_format(out_path, out_format) == "json" else parquet_dirs).append(out_path)
@@ -181,11 +192,13 @@ def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
     except USER_ERRORS as exc:
         raise InputProblem(str(exc)) from exc
     for warning in split_warnings(frames):
-        click.echo(f"warning: {warning}", err=True)
+        tell(f"warning: {warning}")
     for path in data_files:
         note = adjusted_close_note(path)
         if note:
-            click.echo(f"note: {path.name}: {note}", err=True)
+            tell(f"note: {path.name}: {note}")
+    notes = _notes(result)
+    _told.extend(notes)  # printed below, after the files are written
     for path in json_paths:
         _write_json(path, result, report)
         wrote_file(path)
@@ -193,9 +206,9 @@ def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
         from app.greta.columns import write_result_parquet  # pyarrow's Parquet module only when asked for
 
         for folder in parquet_dirs:
-            write_result_parquet(result, folder)
+            write_result_parquet(result, folder, _extra(result, report))
             wrote_folder(folder)
-    for line in _notes(result):
+    for line in notes:
         click.echo(line, err=True)
     if quiet:
         click.echo(f"{config.strategy}: total return {pct(result.metrics.get('total_return_pct'))} over "
@@ -237,7 +250,7 @@ def _prepare(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
         raise click.UsageError(refused)
     unused = shorting_unused(values, allow_short) if say_unused_shorting else None
     if unused:
-        click.echo(f"note: {unused}", err=True)
+        tell(f"note: {unused}")
     fee_spec = FeeSpec.parse(fees)  # a bad cost model fails before any data loads
     slippage_spec = SlippageSpec.parse(slippage)
     try:
@@ -277,7 +290,7 @@ def _load(path: Path, symbol: str | None, timeframe: str | None) -> BarFrame:
     if timeframe and len(frame) > 1:  # trial 29: daily bars run as 1Hour gave a CAGR of -42 % for -8 %
         warning = spacing_warning(median_gap(frame.ts) / 1e9, timeframe, "read")
         if warning is not None:
-            click.echo(f"warning: {path}: {warning} (annualised figures count {timeframe} bars)", err=True)
+            tell(f"warning: {path}: {warning} (annualised figures count {timeframe} bars)")
     return frame
 
 
@@ -340,6 +353,14 @@ def _table(result: BacktestResult) -> Table:
     return table
 
 
+def _extra(result: BacktestResult, report: LookaheadReport | None) -> dict[str, Any]:
+    """What the result files hold beside the result: what was printed, why figures are withheld, the check."""
+    extra: dict[str, Any] = {"notes": list(_told), "metrics_unavailable": unavailable(result.metrics)}
+    if report is not None:
+        extra["lookahead"] = plain(report)
+    return extra
+
+
 def _write_json(path: Path, result: BacktestResult, report: LookaheadReport | None) -> None:
     with path.open("wb") as out:
-        write_result_json(result, out, {"lookahead": plain(report)} if report is not None else None)
+        write_result_json(result, out, _extra(result, report))

@@ -24,9 +24,10 @@ from app.greta.serialize import OPTIONS, plain
 MONEY_E4 = pa.decimal128(24, 4)
 
 
-def write_result_parquet(result: BacktestResult, folder: Path) -> None:
+def write_result_parquet(result: BacktestResult, folder: Path, extra: dict[str, Any] | None = None) -> None:
     """Each table is built, written and let go before the next; Arrow's memory pool (mimalloc) keeps
-    what it freed unless told to hand it back, and a 1M-bar equity table is ~100 MB of it."""
+    what it freed unless told to hand it back, and a 1M-bar equity table is ~100 MB of it. `extra`'s
+    keys go into result.json beside the result's own (as `write_result_json` adds them)."""
     folder.mkdir(parents=True, exist_ok=True)
     pool = pa.default_memory_pool()
     pq.write_table(equity_table(result.equity), folder / "equity.parquet")
@@ -41,6 +42,7 @@ def write_result_parquet(result: BacktestResult, folder: Path) -> None:
         pool.release_unused()
     rest = {f.name: plain(getattr(result, f.name)) for f in fields(result)
             if f.name not in ("equity", "ledger", "orders", "fills", "trades")}
+    rest.update(extra or {})
     (folder / "result.json").write_bytes(orjson.dumps(rest, option=OPTIONS))
 
 

@@ -39,3 +39,19 @@ def test_the_import_and_the_backtest_share_the_rule() -> None:
                                                  "as asked: check the timeframe")
     assert spacing_warning(60.0 * 20, "1Min") is None  # 20 bars apart: sparse, not another timeframe
     assert spacing_warning(None, "1Min") is None
+
+
+def test_what_the_command_printed_is_in_the_result_file_too(tmp_path: Path) -> None:
+    """A script reads the JSON, not the terminal: the warnings and notes, and why figures are withheld."""
+    import json
+
+    out = tmp_path / "result.json"
+    done = CliRunner().invoke(main, ["backtest", "--strategy", "sma_cross", "--param", "fast=2", "--param", "slow=3",
+                                     "--data", str(daily_file(tmp_path)), "--timeframe", "1Hour", "--allow-short",
+                                     "--json", str(out), "--quiet"])
+    assert done.exit_code == 0, done.output
+    document = json.loads(out.read_text())
+    assert [line.split(":")[0] for line in document["notes"]] == ["note", "warning"]
+    assert all(line in done.stderr for line in document["notes"])
+    assert document["metrics_unavailable"]["sharpe"] == ("not enough data: 28 returns; annualised figures need at "
+                                                         "least 30")
