@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -101,3 +102,23 @@ def test_stamps_years_apart_and_off_midnight_are_written_as_the_records_say() ->
     assert [point["ts"] for point in document["equity"]] == [
         "1970-01-01T21:00:00Z", "1970-01-02T21:00:00Z", "1970-01-03T21:00:00Z", "1994-08-23T21:00:00Z",
         "1994-08-24T21:00:00Z", "2024-10-04T21:00:00Z"]
+
+
+def test_two_runs_parquet_tables_have_one_schema_and_read_as_one(tmp_path: Path) -> None:
+    """Trial 29: the decimal types followed each run's data (decimal128(4, 2), then (6, 4)) and unfilled fields
+    were typed null, so two runs' trades.parquet could not be read together."""
+    import pyarrow.dataset as ds
+
+    coarse = signals("token_sub_cent", "bracket")
+    frame = BarFrame("AAA", "1Day", np.datetime64("2024-03-01", "ns").astype(np.int64) + 86_400 * 10**9 * np.arange(6),
+                     *(np.array([10.0, 10.5, 11.0, 10.25, 10.75, 11.5]),) * 4, np.full(6, 1.0))
+    fine = run(frame, {1: lambda s: s.buy(size=3), 3: lambda s: s.sell(size=3)})
+    for name, result in (("coarse", coarse), ("fine", fine)):
+        write_result_parquet(result, tmp_path / name)
+    for kind in ("orders", "fills", "trades"):
+        schemas = {str(pq.read_schema(tmp_path / name / f"{kind}.parquet")) for name in ("coarse", "fine")}
+        assert len(schemas) == 1, kind
+    both = ds.dataset([str(tmp_path / name / "trades.parquet") for name in ("coarse", "fine")]).to_table()
+    assert both.num_rows == len(coarse.trades) + len(fine.trades)
+    assert both.schema.field("entry_price").type == pa.decimal128(38, 12)
+    assert both.column("pnl").to_pylist()[-1] == fine.trades[-1].pnl
