@@ -153,7 +153,9 @@ def store_result(result: BacktestResult, run_id: str) -> str:
                    "read as JSON). Default: from the suffix of --out (.json or .parquet).")
 @click.option("--check-lookahead", "lookahead", type=click.IntRange(min=1), is_flag=False, flag_value=DEFAULT_BUDGET,
               default=None, metavar="[N]", help="Re-run on data truncated at up to N bars with orders (and N/4 "
-              f"without) to detect lookahead bias; alone, N={DEFAULT_BUDGET}.")
+              f"without) to detect lookahead bias; alone, N={DEFAULT_BUDGET}. Each re-run is a backtest of the "
+              "bars up to its cut, so the check costs up to N×1.25 backtests: on a large file, minutes (a smaller N "
+              "checks fewer bars, faster).")
 @window_options
 @click.option("--warmup", type=click.IntRange(min=0), default=0, show_default=True, metavar="BARS",
               help="Leading bars that only feed the indicators: no trading on them, and the result starts after "
