@@ -192,7 +192,7 @@ def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
         result = _run(config, frames, quiet, warmup=warmup, close_at_end=close_at_end)
         report = _check(config, frames, lookahead, quiet) if lookahead is not None else None
     except USER_ERRORS as exc:
-        raise InputProblem(str(exc)) from exc
+        raise InputProblem.of(exc) from exc
     for warning in split_warnings(frames):
         tell(f"warning: {warning}")
     for path in data_files:

@@ -127,6 +127,14 @@ class InputProblem(click.ClickException):
 
     exit_code = 2
 
+    @classmethod
+    def of(cls, exc: Exception) -> click.ClickException:
+        """The error for one of the engine's user errors: a strategy that failed while running (its own
+        code raised) exits 1, as a run that failed, so a script can tell it from input it must change (2)."""
+        from app.greta.strategy_failure import StrategyFailed
+
+        return click.ClickException(str(exc)) if isinstance(exc, StrategyFailed) else cls(str(exc))
+
 
 def fail(message: str, code: int = 1) -> None:
     click.echo(f"error: {message}", err=True)

@@ -108,7 +108,7 @@ def sweep(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ..
                 results.append((values, run_backtest(replace(config, params=values), frames).metrics))
                 bar.update(done)
     except USER_ERRORS as exc:
-        raise InputProblem(str(exc)) from exc
+        raise InputProblem.of(exc) from exc
     if sort_by not in results[0][1]:
         raise click.UsageError(f"--sort: no metric {sort_by!r}; choose from {', '.join(sorted(results[0][1]))}")
     ranked = _rank(results, sort_by, ascending, descending)
