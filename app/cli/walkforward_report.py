@@ -212,8 +212,8 @@ def efficiency_line(wf: WalkforwardOut) -> str:
         return f"walk-forward efficiency: {DASH} (once every out-of-sample run has finished)"
     if result.efficiency is None:
         return f"walk-forward efficiency: {DASH} ({result.efficiency_reason or 'not available'})"
-    year = (f" (both on one year of {result.bars_per_year:,.0f} bars, the folds' whole span's; a fold's own CAGR "
-            "takes its window's year)") if result.bars_per_year else ""
+    year = (f" (both annualised with a year of {result.bars_per_year:,.0f} bars, the year of the folds' whole span; "
+            "each fold's own CAGR uses its own window's year)") if result.bars_per_year else ""
     return (f"walk-forward efficiency: {number(result.efficiency)} = annualised OOS return "
             f"{metric_text('total_return_pct', result.oos_annualised_return_pct)} / mean annualised IS return "
             f"{metric_text('total_return_pct', result.is_annualised_return_pct)}{year}")

@@ -119,6 +119,7 @@ def test_the_report_is_as_wide_as_columns_says_and_120_when_piped_without_it(
 def test_the_efficiency_line_names_the_one_year_both_rates_take():
     """Trial 13 read a mean in-sample rate of 6.71 % beside the folds' CAGR averaging 6.73 %, unexplained."""
     assert efficiency_line(walkforward(RESULT.model_copy(update={"bars_per_year": 251.7}))) == (
-        "walk-forward efficiency: 0.40 = annualised OOS return 5.00% / mean annualised IS return 12.00% (both on "
-        "one year of 252 bars, the folds' whole span's; a fold's own CAGR takes its window's year)")
+        "walk-forward efficiency: 0.40 = annualised OOS return 5.00% / mean annualised IS return 12.00% (both "
+        "annualised with a year of 252 bars, the year of the folds' whole span; each fold's own CAGR uses its own "
+        "window's year)")
     assert efficiency_line(walkforward(RESULT)).endswith("mean annualised IS return 12.00%")  # stored before

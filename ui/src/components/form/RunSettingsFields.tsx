@@ -26,8 +26,10 @@ const FEE_LABELS: Record<FeeModel, string> = {
 const SLIPPAGE_LABELS: Record<SlippageModel, string> = { none: 'none', bps: 'basis points', range: 'fraction of bar range' };
 const FEE_MODELS = Object.entries(FEE_LABELS) as Array<[FeeModel, string]>;
 const SLIPPAGE_MODELS = Object.entries(SLIPPAGE_LABELS) as Array<[SlippageModel, string]>;
-const BACKTEST_SIDE_ONLY = 'Backtest side only: a paper or live run pays its broker\'s fees at its prices; the model '
-  + 'applies to the backtest it is compared with (Live vs backtest).';
+const FEES_BACKTEST_SIDE_ONLY = 'Backtest side only: a paper or live run pays its broker\'s fees at its prices; the '
+  + 'model applies to the backtest it is compared with (Live vs backtest).';
+const SLIPPAGE_BACKTEST_SIDE_ONLY = 'Backtest side only: a paper or live run fills at the broker\'s prices, slippage '
+  + 'and all; the model applies to the backtest it is compared with (Live vs backtest).';
 
 export function RunSettingsFields({ draft, onChange, errors, series, showWindow, zone, zoneLabel }: RunSettingsFieldsProps) {
   const daily = isDaily(draft.timeframe);
@@ -119,7 +121,7 @@ export function RunSettingsFields({ draft, onChange, errors, series, showWindow,
       <div className="fields">
         {/* a paper or live run's fills and fees are its broker's: the models shape only its backtest comparison */}
         <Field label="Fee model" path="fees.model" error={errorAt(errors, 'fees.model') ?? (errors.fees ? errors.fees : undefined)}
-          hint={showWindow ? undefined : BACKTEST_SIDE_ONLY}>
+          hint={showWindow ? undefined : FEES_BACKTEST_SIDE_ONLY}>
           {(id, describedBy, invalid) => (
             <select id={id} className="select" value={draft.feeModel} aria-invalid={invalid} aria-describedby={describedBy}
               onChange={(e) => onChange({ feeModel: e.target.value as FeeModel })} data-testid="fee-model">
@@ -136,7 +138,7 @@ export function RunSettingsFields({ draft, onChange, errors, series, showWindow,
             )}
           </Field>
         ) : null}
-        <Field label="Slippage model" path="slippage.model" hint={showWindow ? undefined : BACKTEST_SIDE_ONLY}
+        <Field label="Slippage model" path="slippage.model" hint={showWindow ? undefined : SLIPPAGE_BACKTEST_SIDE_ONLY}
           error={errorAt(errors, 'slippage.model') ?? (errors.slippage ? errors.slippage : undefined)}>
           {(id, describedBy, invalid) => (
             <select id={id} className="select" value={draft.slippageModel} aria-invalid={invalid}

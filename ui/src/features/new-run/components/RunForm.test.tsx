@@ -125,7 +125,8 @@ describe('RunForm', () => {
   it('says on a paper run\'s form that the cost models are the backtest side\'s only (trial 20)', () => {
     const { unmount } = renderForm({ initialMode: 'paper' });
     expect(field('fees.model')).toHaveTextContent('Backtest side only: a paper or live run pays its broker\'s fees');
-    expect(field('slippage.model')).toHaveTextContent('Backtest side only');
+    expect(field('slippage.model')).toHaveTextContent('Backtest side only: a paper or live run fills at the broker\'s '
+      + 'prices, slippage and all');  // trial 30: it read the fees' text
     unmount();
     renderForm();
     expect(field('fees.model')).not.toHaveTextContent('Backtest side only');

@@ -58,4 +58,12 @@ describe('eventSummary', () => {
     expect(eventSummary({ type: 'run.bars_missed', payload: { run_id: 'r', count: 3, first: 'a', last: 'b' } }))
       .toBe('3 bars not traded while the run was down');
   });
+
+  it('says a list of records through its detail, never as [object Object] (trial 30)', () => {
+    expect(eventSummary({ type: 'run.positions_closed', payload: { run_id: 'r', detail: 'sold 58 AAPL at 189.90',
+      orders: [{ symbol: 'AAPL', qty: '58', status: 'filled' }] } }))
+      .toBe('detail=sold 58 AAPL at 189.90');
+    expect(eventSummary({ payload: { orders: [{ id: 'a' }, { id: 'b' }] } })).toBe('orders=2');
+    expect(eventSummary({ payload: { orders: ['a', 'b'] } })).toBe('orders=a, b');
+  });
 });

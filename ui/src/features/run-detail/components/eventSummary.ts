@@ -49,7 +49,12 @@ export function eventSummary(event: Pick<WeaverEvent, 'payload'> & { type?: stri
     if (v === undefined || v === null || v === '') continue;
     if (key === 'progress' && typeof v === 'number') parts.push(`${(v * 100).toFixed(0)}%`);
     else if (key === 'error') parts.push(stopReason(p, String(v)) ?? `error=${String(v)}`);
-    else parts.push(`${key}=${String(v)}`);
+    else if (Array.isArray(v)) {
+      // A list of records (run.positions_closed's closes) is what its `detail` says in words; alone, its count.
+      if (v.some((item) => typeof item === 'object' && item !== null)) {
+        if (p.detail === undefined || p.detail === null || p.detail === '') parts.push(`${key}=${v.length}`);
+      } else parts.push(`${key}=${v.join(', ')}`);
+    } else parts.push(`${key}=${String(v)}`);
   }
   return parts.join('  ');
 }

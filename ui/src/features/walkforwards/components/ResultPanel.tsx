@@ -62,8 +62,8 @@ export function ResultPanel({ wf }: { wf: Walkforward }) {
         {result.efficiency !== null ? (
           <span className="dim" data-testid="efficiency-rates"> (Stitched out-of-sample annualised return {formatPct(pct(result.oos_annualised_return_pct))} over
             the folds&apos; mean in-sample {formatPct(pct(result.is_annualised_return_pct))}
-            {result.bars_per_year ? <>, both on one year of {formatNumber(result.bars_per_year, 0)} bars, the folds&apos; whole
-              span&apos;s (a fold&apos;s own CAGR takes its window&apos;s year)</> : null}.)</span>
+            {result.bars_per_year ? <>, both annualised with a year of {formatNumber(result.bars_per_year, 0)} bars, the
+              year of the folds&apos; whole span (each fold&apos;s own CAGR uses its own window&apos;s year)</> : null}.)</span>
         ) : null}
       </p>
       <div className="table-wrap">

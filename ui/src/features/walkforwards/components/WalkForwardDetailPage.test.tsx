@@ -117,8 +117,8 @@ describe('WalkForwardDetailPage', () => {
       + 'in-sample return: much of it was fitted to noise.');
     // trial 13 found the folds' mean CAGR (6.73 %) beside a mean in-sample rate of 6.71 %, unexplained
     expect(screen.getByTestId('efficiency-rates')).toHaveTextContent(
-      "over the folds' mean in-sample +10.00%, both on one year of 252 bars, the folds' whole span's (a fold's own CAGR "
-      + "takes its window's year).");
+      "over the folds' mean in-sample +10.00%, both annualised with a year of 252 bars, the year of the folds' whole "
+      + "span (each fold's own CAGR uses its own window's year).");
     const ret = screen.getAllByTestId('result-row').find((r) => r.dataset.metric === 'total_return')!;
     expect(within(ret).getByTestId('result-oos')).toHaveTextContent('+3.50%');
     expect(within(ret).getByTestId('result-contrast')).toHaveTextContent('+6.25%');
