@@ -45,7 +45,12 @@ def transition(uow: UnitOfWork, run: Run, target: str, *, error: str | None = No
     if target == "queued":
         run.queued_at, run.error, run.progress = stamp, None, 0.0
     elif target == "running":  # (a run started again: why it stopped last time is history, not its state)
-        run.started_at, run.finished_at, run.error = stamp, None, None
+        # A paper or live run started again carries on its own records: it began trading when first started
+        # (trial 30: a restart moved "started" past its first trades, and Compare's window with it). A
+        # backtest run again is a new attempt, timed from its own start.
+        if run.started_at is None or run.mode == "backtest":
+            run.started_at = stamp
+        run.finished_at, run.error = None, None
     elif lifecycle.is_finished(target):
         run.finished_at = stamp
     if error is not None:
