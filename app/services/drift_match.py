@@ -37,6 +37,7 @@ from app.services.drift_notes import (
     still_filling,
     stop_close_note,
 )
+from app.services.drift_stamps import stamp
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -190,7 +191,7 @@ def _parted(rows: Sequence[DriftRow], not_running: Idle, symbol: str, bar_ts: da
             if gap is not None and not_running.last_before(bar_ts) > row.bar_ts:  # type: ignore[operator]
                 break
             who = "live" if row.status == "only_live" else "the backtest"
-            return f"since the {row.side} only {who} made, on the bar of {row.bar_ts:%Y-%m-%d %H:%M:%S} UTC"
+            return f"since the {row.side} only {who} made, on the bar of {stamp(row.bar_ts)}"
     return gap
 
 

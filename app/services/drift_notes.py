@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from app.clock.timeframes import TimeframeError, parse_timeframe
+from app.services.drift_stamps import stamp
 
 if TYPE_CHECKING:
     from app.services.drift_match import Decision
@@ -238,14 +239,12 @@ class Idle:
         return self.bars[count - 1] if count else None
 
     def before(self, bar_ts: datetime) -> str | None:
-        """'the run was not running on 25 earlier bars (01:26:19 to 01:26:43 UTC), where the backtest went on
-        deciding', or None (dates too when they are not all the bar's day)."""
+        """'the run was not running on 25 earlier bars (2026-12-07T01:26:19Z to 2026-12-07T01:26:43Z), where the
+        backtest went on deciding', or None."""
         count = bisect_left(self.bars, bar_ts)
         if not count:
             return None
         first, last = self.bars[0], self.bars[count - 1]
-        span = f"{first:%H:%M:%S} UTC" if first == last else f"{first:%H:%M:%S} to {last:%H:%M:%S} UTC"
-        if first.date() != last.date() or first.date() != bar_ts.date():
-            span = f"{first:%Y-%m-%d %H:%M:%S} to {last:%Y-%m-%d %H:%M:%S} UTC"
+        span = stamp(first) if first == last else f"{stamp(first)} to {stamp(last)}"
         bars = f"{count} earlier bar{'s' * (count != 1)}"
         return f"the run was not running on {bars} ({span}), where the backtest went on deciding"

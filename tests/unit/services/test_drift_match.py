@@ -94,7 +94,8 @@ def test_a_decision_on_a_bar_the_run_did_not_run_on_says_so_and_later_difference
     assert by_bar[4].note == ("the run was not running when this bar closed (down, or stopped and started again): "
                               "only the backtest decided on it")
     assert by_bar[10].note == ("before this bar live held 10 shares, the backtest 0; the run was not running on 3 "
-                               "earlier bars (14:33:00 to 14:35:00 UTC), where the backtest went on deciding")
+                               "earlier bars (2024-06-03T14:33:00Z to 2024-06-03T14:35:00Z), where the backtest went "
+                               "on deciding")
     assert by_bar[0].note is None
 
 
@@ -105,7 +106,7 @@ def test_a_later_decision_only_one_side_made_is_named_rather_than_a_downtime_lon
     backtest = [order(0, "buy", [("10", "100")]), order(8, "sell", [("10", "101")])]
     rows = line_up(live, backtest, idle=[T0 + timedelta(minutes=m) for m in (3, 4, 5)])
     assert rows[-1].note == ("before this bar live held 10 shares, the backtest 0; since the sell only the backtest "
-                             "made, on the bar of 2024-06-03 14:38:00 UTC")
+                             "made, on the bar of 2024-06-03T14:38:00Z")
 
 
 def test_without_idle_bars_the_notes_are_as_before():

@@ -137,7 +137,7 @@ def test_a_sell_still_filling_at_the_next_cross_explains_the_buy_only_the_backte
     assert rows[2].note == "before this bar live held 12 shares, the backtest 0: an earlier order was still filling"
     # trial 21: said what, not why; the buy only the backtest made (rows[2]) is where the holdings parted
     assert rows[3].note == ("before this bar live held 0 shares, the backtest 36; since the buy only the backtest "
-                            "made, on the bar of 2026-12-04 15:00:08 UTC")
+                            "made, on the bar of 2026-12-04T15:00:08Z")
 
 
 def test_a_decision_only_live_made_states_both_positions_and_shorts_and_coins_read_as_such():

@@ -1,7 +1,7 @@
 import { fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { Time, TimeZoneToggle } from '@/components/ui/Time';
-import { formatInZone, setZoneMode, utcIsoToWallTime, wallTimeToUtcIso, zoneDescription } from './zone';
+import { formatInZone, localizeStamps, setZoneMode, utcIsoToWallTime, wallTimeToUtcIso, zoneDescription } from './zone';
 
 describe('time formatting', () => {
   const iso = '2024-03-01T14:30:15Z';
@@ -41,5 +41,17 @@ describe('time formatting', () => {
     expect(window.localStorage.getItem('haro.timezone')).toBe('utc');
     // the full ISO instant stays available on hover
     expect(screen.getByText('2024-03-01 14:30').closest('time')).toHaveAttribute('title', `${iso} (UTC)`);
+  });
+});
+
+describe('localizeStamps', () => {
+  it('shows the UTC instants of a server sentence in the zone, and leaves the rest as sent (trial 30)', () => {
+    expect(localizeStamps('since the sell only the backtest made, on the bar of 2026-12-07T13:34:06Z', 'America/New_York'))
+      .toBe('since the sell only the backtest made, on the bar of 2026-12-07 08:34:06');
+    expect(localizeStamps('not running on 3 earlier bars (2024-06-03T14:33:00Z to 2024-06-03T14:35:00Z)', 'UTC'))
+      .toBe('not running on 3 earlier bars (2024-06-03 14:33:00 to 2024-06-03 14:35:00)');
+    expect(localizeStamps('the strategy failed on the bar 2024-01-15T21:00:00+00:00: boom', 'Europe/Berlin'))
+      .toBe('the strategy failed on the bar 2024-01-15 22:00:00: boom');
+    expect(localizeStamps('no times here: 12 shares at 189.90', 'America/New_York')).toBe('no times here: 12 shares at 189.90');
   });
 });

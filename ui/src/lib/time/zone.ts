@@ -140,3 +140,12 @@ export function wallClockSeconds(utcSeconds: number, zone: string): number {
   return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour) % 24, Number(p.minute),
     Number(p.second)) / 1000;
 }
+
+/** ISO 8601 UTC instants inside a server's sentence ("on the bar of 2026-12-07T13:34:06Z", "…T21:00:00+00:00"). */
+const STAMP = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|\+00:00)/g;
+
+/** The text with each ISO UTC instant in it shown in `zone` with seconds, as the rows beside it are
+ *  (trial 30: a drift note said "13:34:06 UTC" under rows in New York time). */
+export function localizeStamps(text: string, zone: string): string {
+  return text.replace(STAMP, (stamp) => formatInZone(stamp, zone, 'seconds'));
+}

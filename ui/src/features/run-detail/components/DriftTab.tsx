@@ -1,7 +1,7 @@
 import { OverlayEquityChart } from '@/components/charts/OverlayEquityChart';
 import { DataTable, type Column } from '@/components/ui/DataTable';
 import { EmptyState, ErrorBanner, Loading, MetricCard } from '@/components/ui/Feedback';
-import { Time } from '@/components/ui/Time';
+import { Time, ZonedText } from '@/components/ui/Time';
 import type { Run } from '@/lib/api/types';
 import { formatMoney, formatNumber, formatPrice, formatQty, tone } from '@/lib/format';
 import { useTimeZone } from '@/lib/time/useTimeZone';
@@ -22,7 +22,7 @@ const UNMATCHED: Column<DriftDecision>[] = [
   { key: 'type', header: 'Type', hideNarrow: true, render: (d) => <span className="mono">{d.type}</span> },
   { key: 'live', header: 'Live size', numeric: true, hideNarrow: true, render: (d) => size(d.live) },
   { key: 'backtest', header: 'Backtest size', numeric: true, hideNarrow: true, render: (d) => size(d.backtest) },
-  { key: 'note', header: 'Why', className: 'wrap', render: (d) => d.note ?? '' },
+  { key: 'note', header: 'Why', className: 'wrap', render: (d) => <ZonedText text={d.note} /> },
 ];
 
 const PARTIAL: Column<DriftOrder>[] = [
@@ -66,7 +66,7 @@ export function DriftTab({ run }: { run: Run }) {
       </div>
       {drift.data.notes.length ? (
         <ul className="notes" data-testid="drift-notes">
-          {drift.data.notes.map((note) => <li key={note}>{note}</li>)}
+          {drift.data.notes.map((note) => <li key={note}><ZonedText text={note} /></li>)}
         </ul>
       ) : null}
       <OverlayEquityChart live={equity.live} backtest={equity.backtest} zone={zone} timeframe={run.timeframe} />

@@ -9,7 +9,7 @@ import { runStateBanner } from '@/components/runs/runState';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { ErrorBanner } from '@/components/ui/Feedback';
 import { ProgressBar } from '@/components/ui/ProgressBar';
-import { Time } from '@/components/ui/Time';
+import { Time, ZonedText } from '@/components/ui/Time';
 import { canStart, canStop, isFinished, useRunActions } from '@/lib/api/runs';
 import type { Run } from '@/lib/api/types';
 import { formatCount, formatMoney, formatPct } from '@/lib/format';
@@ -107,7 +107,7 @@ export function RunHeader({ run }: { run: Run }) {
         {banner ? (
           <div className={`banner ${banner.tone}`} role="alert" data-testid="run-error">
             <strong>{run.mode === 'backtest' && run.state.reason === 'error' ? 'The backtest failed' : banner.title}:</strong>{' '}
-            <span className="mono" style={{ whiteSpace: 'pre-wrap' }}>{banner.message}</span>
+            <span className="mono" style={{ whiteSpace: 'pre-wrap' }}><ZonedText text={banner.message} /></span>
           </div>
         ) : null}
         {trading && finished ? (
