@@ -80,4 +80,29 @@ describe('RunNotices', () => {
     expect(screen.getByTestId('run-warning')).toHaveTextContent(`Warning: ${warning}`);
     expect(get).not.toHaveBeenCalled();
   });
+
+  it("says a finished backtest's return counts what it still held, where the trade figures do not (trial 30)", async () => {
+    get.mockResolvedValue([{ symbol: 'AAPL', qty: '877', avg_price: '150', mark_price: '190', market_value: '166630',
+      unrealized_pl: '35080', realized_pl: '0', updated_at: '2026-12-07T00:00:00Z' }]);
+    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    render(<QueryClientProvider client={client}><RunNotices run={{ id: 'r1', mode: 'backtest',
+      status: 'completed' } as Run} /></QueryClientProvider>);
+    expect(await screen.findByTestId('run-held-at-end')).toHaveTextContent('Ended holding 877 AAPL (unrealized '
+      + '+35,080.00): the return and the equity count it at the last close; the trade figures (trades, win rate, '
+      + 'profit factor, expectancy, average, best and worst trade) count closed trades only.');
+    expect(get).toHaveBeenCalledWith('/runs/r1/positions', undefined, expect.anything());
+  });
+
+  it('says nothing of holdings for a backtest that ended flat, or one still running', async () => {
+    get.mockResolvedValue([]);
+    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    render(<QueryClientProvider client={client}><RunNotices run={{ id: 'r1', mode: 'backtest',
+      status: 'completed' } as Run} /></QueryClientProvider>);
+    await vi.waitFor(() => expect(get).toHaveBeenCalled());
+    expect(screen.queryByTestId('run-held-at-end')).toBeNull();
+    get.mockReset();
+    render(<QueryClientProvider client={client}><RunNotices run={{ id: 'r2', mode: 'backtest',
+      status: 'running' } as Run} /></QueryClientProvider>);
+    expect(get).not.toHaveBeenCalled();
+  });
 });

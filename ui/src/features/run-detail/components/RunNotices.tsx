@@ -1,7 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
+import { describePositions } from '@/components/runs/OpenPositionsNote';
 import { api } from '@/lib/api/client';
 import { keys } from '@/lib/api/keys';
-import type { Run, WeaverEvent } from '@/lib/api/types';
+import { add, sign } from '@/lib/decimal';
+import type { Position, Run, WeaverEvent } from '@/lib/api/types';
+import { formatMoney } from '@/lib/format';
 
 /** What a paper or live run's start found that its backtest never met: another running run trading one of
  * its symbols on the same broker account, buying power below its cash; and what its stop closed. Trial 14
@@ -35,7 +38,33 @@ function sharing(run: Run, event: WeaverEvent): boolean {
   return run.state?.state !== 'stopped' && !(Array.isArray(others) && others.length === 0);
 }
 
+/** A finished backtest that ended holding positions: its return and equity count them at the last close, its
+ * trade statistics do not (trial 30 read "Return +30.43 %" beside "Profit factor 0.91", $35,080 unrealized,
+ * unexplained). Said once, under the header. */
+function HeldAtEnd({ run }: { run: Run }) {
+  const finished = run.mode === 'backtest' && run.status === 'completed';
+  const positions = useQuery({
+    queryKey: keys.run.positions(run.id),
+    queryFn: ({ signal }) => api.get<Position[]>(`/runs/${run.id}/positions`, undefined, signal),
+    enabled: finished,
+  });
+  const held = (positions.data ?? []).filter((p) => sign(p.qty) !== 0);
+  if (!finished || !held.length) return null;
+  const unrealized = add(...held.map((p) => p.unrealized_pl ?? '0'));
+  return (
+    <p className="banner info" role="note" data-testid="run-held-at-end" style={{ margin: 0 }}>
+      <strong>Ended holding {describePositions(held)}</strong> (unrealized {formatMoney(unrealized, true)}): the
+      return and the equity count {held.length === 1 ? 'it' : 'them'} at the last close; the trade figures (trades,
+      win rate, profit factor, expectancy, average, best and worst trade) count closed trades only.
+    </p>
+  );
+}
+
 export function RunNotices({ run }: { run: Run }) {
+  return <><Notices run={run} /><HeldAtEnd run={run} /></>;
+}
+
+function Notices({ run }: { run: Run }) {
   const notices = useRunNotices(run);
   const newest = NOTICES.map((type) => (notices.data ?? []).find((e) => e.type === type)).filter(
     (e): e is WeaverEvent => e !== undefined && !(e.type === 'run.account_shared' && !sharing(run, e)));
