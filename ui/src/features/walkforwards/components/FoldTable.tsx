@@ -11,6 +11,9 @@ import { describeParams, sweptParams } from './params';
 
 // the fold number stays in view when a narrow window scrolls the table sideways
 const STICKY = { position: 'sticky', left: 0, background: 'var(--bg-2)' } as const;
+// The links stay in view at the right edge when the table is wider than the page (trial 30: at 1280 px they
+// were cut to "sw/OO/hin" until one scrolled sideways).
+const STICKY_RIGHT = { position: 'sticky', right: 0, background: 'var(--bg-2)', boxShadow: '-6px 0 6px -6px #000' } as const;
 const LINK = { padding: '2px 0' } as const;
 
 /**
@@ -44,7 +47,7 @@ export function FoldTable({ wf, timeframe }: { wf: Walkforward; timeframe: strin
             <th scope="col" className="num">OOS trades</th>
             <th scope="col" className="num" title="in dollars">OOS fees $</th>
             <th scope="col" className="num">Efficiency</th>
-            <th scope="col">Open</th>
+            <th scope="col" style={{ ...STICKY_RIGHT, zIndex: 3 }}>Open</th>
           </tr>
         </thead>
         <tbody>
@@ -79,7 +82,8 @@ export function FoldTable({ wf, timeframe }: { wf: Walkforward; timeframe: strin
                     <span className="sr-only">: {f.efficiency_reason}</span></span>
                 ) : formatNumber(f.efficiency, 2)}
               </td>
-              <td style={{ whiteSpace: 'normal', minWidth: '8.5em' }}>{/* the links wrap: four do not fit on one line */}
+              <td style={{ ...STICKY_RIGHT, zIndex: 2, whiteSpace: 'normal', minWidth: '8.5em' }} data-testid="fold-links">
+                {/* the links wrap: four do not fit on one line */}
                 <Link to={`/sweeps/${f.sweep_id}`} aria-label={`fold ${f.index + 1} sweep`} style={LINK}
                   data-testid="fold-sweep-link">sweep</Link>
                 {f.chosen_run_id ? <>{' · '}<Link to={`/runs/${f.chosen_run_id}`} aria-label={`fold ${f.index + 1} chosen cell`} style={LINK}
@@ -101,7 +105,8 @@ export function FoldTable({ wf, timeframe }: { wf: Walkforward; timeframe: strin
                 stitched out of sample: each fold&apos;s fees scaled as its P&amp;L is, in the chained account&apos;s dollars
               </td>
               <td className="num mono" data-testid="fold-total-fees">{metric(wf.result.metrics, 'fees_total')}</td>
-              <td colSpan={2} />
+              <td />
+              <td style={{ ...STICKY_RIGHT, zIndex: 2 }} />
             </tr>
           </tfoot>
         ) : null}
