@@ -186,13 +186,33 @@ def _parted(rows: Sequence[DriftRow], not_running: Idle, symbol: str, bar_ts: da
     every later row, where a later one-sided decision was the cause)."""
     gap = not_running.before(bar_ts)
     for row in reversed(rows if since else ()):
-        one = row.live or row.backtest
-        if row.symbol == symbol and row.status in ("only_live", "only_backtest") and one and one.filled_qty:
+        if row.symbol != symbol:
+            continue
+        cause = _one_sided(row)
+        if cause is not None:
             if gap is not None and not_running.last_before(bar_ts) > row.bar_ts:  # type: ignore[operator]
                 break
-            who = "live" if row.status == "only_live" else "the backtest"
-            return f"since the {row.side} only {who} made, on the bar of {stamp(row.bar_ts)}"
+            return cause
     return gap
+
+
+def _one_sided(row: DriftRow) -> str | None:
+    """The row's decision, if only one side's filled: one side alone made it, or both made it and one side's
+    came to nothing (trial 30: a buy the broker refused for buying power, named instead as an older sell)."""
+    one = row.live or row.backtest
+    if row.status in ("only_live", "only_backtest"):
+        if one is None or not one.filled_qty:
+            return None
+        who = "live" if row.status == "only_live" else "the backtest"
+        return f"since the {row.side} only {who} made, on the bar of {stamp(row.bar_ts)}"
+    live, backtest = row.live, row.backtest
+    if live is None or backtest is None or bool(live.filled_qty) == bool(backtest.filled_qty):
+        return None
+    empty = backtest if live.filled_qty else live
+    whose = "the backtest's" if live.filled_qty else "live's"
+    why = f"{empty.status}: {empty.reject_reason}" if empty.reject_reason else empty.status
+    return (f"since the {row.side} both made on the bar of {stamp(row.bar_ts)}, which filled only "
+            f"{'live' if live.filled_qty else 'in the backtest'} ({whose} was {why})")
 
 
 def _sizes(live: Decision, backtest: Decision, decisions: Sequence[Decision], positions: tuple[Positions, Positions],

@@ -126,3 +126,16 @@ def test_a_close_the_runs_stop_sent_says_so():
         "of its window"))]
     after = line_up([order(9, "sell", [("10", "104")], cid="run-1717425060-1-close")], [])
     assert after[0].note == ("closed after the run had stopped (close-positions): the backtest held no shares then")
+
+
+def test_a_buy_both_made_that_the_broker_refused_live_is_named_as_where_the_holdings_parted():
+    """Trial 30: after a buy the broker refused live (buying power) and the backtest filled, the next differing
+    row named an older sell only the backtest made, after which both sides had been flat."""
+    refused = replace(order(6, "buy"), status="rejected", reject_reason="insufficient buying power")
+    backtest = [order(0, "buy", [("10", "100")]), order(3, "sell", [("10", "95")]), order(6, "buy", [("10", "96")]),
+                order(9, "sell", [("10", "99")])]
+    rows = line_up([refused], backtest)
+    assert [r.status for r in rows] == ["only_backtest", "only_backtest", "different", "only_backtest"]
+    assert rows[-1].note == ("before this bar live held 0 shares, the backtest 10; since the buy both made on the bar "
+                             "of 2024-06-03T14:36:00Z, which filled only in the backtest (live's was rejected: "
+                             "insufficient buying power)")
