@@ -138,7 +138,7 @@ export function RunForm({ strategies, series, initialMode = 'backtest', zone, zo
         </div>
       ) : null}
       {mode === 'paper' ? (
-        <PaperBrokerNote account={paperAccount} />
+        <PaperBrokerNote account={paperAccount} cash={settings.cash} />
       ) : null}
 
       <FormErrors serverError={serverError} title="The run was not created" leftover={leftover} />
