@@ -31,8 +31,11 @@ const FEES_BACKTEST_SIDE_ONLY = 'Backtest side only: a paper or live run pays it
 const SLIPPAGE_BACKTEST_SIDE_ONLY = 'Backtest side only: a paper or live run fills at the broker\'s prices, slippage '
   + 'and all; the model applies to the backtest it is compared with (Live vs backtest).';
 
-export function RunSettingsFields({ draft, onChange, errors, series, showWindow, zone, zoneLabel }: RunSettingsFieldsProps) {
+export function RunSettingsFields({ draft, onChange, errors, series, showWindow, zone }: RunSettingsFieldsProps) {
   const daily = isDaily(draft.timeframe);
+  // The zone by name: its offset now ("GMT-5") is not the window's in summer (trial 30 read "(America/New_York
+  // (GMT-5))" for October bars, at GMT-4).
+  const wallZone = daily ? 'UTC date' : zone === 'UTC' ? 'UTC' : `${zone} time`;
   // Daily bars are calendar dates: pick them as UTC dates; intraday windows are wall times in the chosen zone.
   const inputZone = daily ? 'UTC' : zone;
   const range = commonRange(series, draft.symbols, draft.timeframe);
@@ -82,7 +85,7 @@ export function RunSettingsFields({ draft, onChange, errors, series, showWindow,
 
       {showWindow ? (
         <div className="fields" data-testid="date-window">
-          <Field label={`Start (${daily ? 'UTC date' : zoneLabel})`} path="start" error={errorAt(errors, 'start')}
+          <Field label={`Start (${wallZone})`} path="start" error={errorAt(errors, 'start')}
             hint="Empty: from the first stored bar">
             {(id, describedBy, invalid) => (
               <input id={id} className="input mono" type={daily ? 'date' : 'datetime-local'} value={toInput(draft.start)}
@@ -90,7 +93,7 @@ export function RunSettingsFields({ draft, onChange, errors, series, showWindow,
                 onChange={(e) => onChange({ start: fromInput(e.target.value, false) })} />
             )}
           </Field>
-          <Field label={`End (${daily ? 'UTC date' : zoneLabel})`} path="end" error={errorAt(errors, 'end')}
+          <Field label={`End (${wallZone})`} path="end" error={errorAt(errors, 'end')}
             hint="Empty: to the last stored bar">
             {(id, describedBy, invalid) => (
               <input id={id} className="input mono" type={daily ? 'date' : 'datetime-local'} value={toInput(draft.end)}
