@@ -16,7 +16,6 @@ export interface RunSettingsFieldsProps {
   /** Backtests and sweeps have a date window; paper and live runs trade from now on. */
   showWindow: boolean;
   zone: string;
-  zoneLabel: string;
 }
 
 // A label for every model the API documents (the compiler checks none is missing).

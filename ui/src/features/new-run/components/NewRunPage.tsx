@@ -18,7 +18,7 @@ export function NewRunPage() {
   const create = useCreateRun();
   const paperAccount = usePaperAccount();
   const navigate = useNavigate();
-  const { zone, description } = useTimeZone();
+  const { zone } = useTimeZone();
 
   return (
     <div className="page" style={{ maxWidth: 1100 }} data-testid="new-run-page">
@@ -26,7 +26,7 @@ export function NewRunPage() {
       <ErrorBanner error={strategies.error ?? series.error} title="The form cannot load" />
       {strategies.isPending ? <Loading label="Loading strategies…" /> : strategies.data ? (
         <RunForm strategies={strategies.data} series={series.data ?? []} initialMode={mode} zone={zone}
-          zoneLabel={description} paperAccount={paperAccount.data} submitting={create.isPending} serverError={create.error}
+          paperAccount={paperAccount.data} submitting={create.isPending} serverError={create.error}
           onSubmit={(body) => create.mutate(body, { onSuccess: (run) => navigate(`/runs/${run.id}`) })} />
       ) : null}
     </div>

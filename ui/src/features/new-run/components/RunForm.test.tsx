@@ -34,7 +34,7 @@ const SERIES: Series[] = [
 
 function renderForm(props: Partial<Parameters<typeof RunForm>[0]> = {}) {
   const onSubmit = vi.fn<(body: RunCreate) => void>();
-  const utils = render(<RunForm strategies={STRATEGIES} series={SERIES} zone="UTC" zoneLabel="UTC" onSubmit={onSubmit}
+  const utils = render(<RunForm strategies={STRATEGIES} series={SERIES} zone="UTC" onSubmit={onSubmit}
     {...props} />);
   return { ...utils, onSubmit };
 }
@@ -185,10 +185,10 @@ describe('RunForm', () => {
     expect(screen.getByTestId('paper-broker')).toHaveTextContent(
       "Paper trading on the configured exchange's paper account (not Alpaca, e.g. Weaver's local exchange)");
     expect(screen.getByTestId('paper-broker')).not.toHaveTextContent('Alpaca paper account');
-    rerender(<RunForm strategies={STRATEGIES} series={SERIES} zone="UTC" zoneLabel="UTC" onSubmit={vi.fn()}
+    rerender(<RunForm strategies={STRATEGIES} series={SERIES} zone="UTC" onSubmit={vi.fn()}
       initialMode="paper" paperAccount={{ configured: true, broker: 'alpaca' }} />);
     expect(screen.getByTestId('paper-broker')).toHaveTextContent('Paper trading on the Alpaca paper account');
-    rerender(<RunForm strategies={STRATEGIES} series={SERIES} zone="UTC" zoneLabel="UTC" onSubmit={vi.fn()}
+    rerender(<RunForm strategies={STRATEGIES} series={SERIES} zone="UTC" onSubmit={vi.fn()}
       initialMode="paper" />);
     expect(screen.getByTestId('paper-broker')).toHaveTextContent(
       "the paper account of the configured broker (Alpaca or Weaver's local exchange)");
@@ -219,7 +219,7 @@ describe('RunForm', () => {
     const { rerender, onSubmit } = renderForm();
     await addSymbol('AAPL');
     await addSymbol('MSFT');
-    rerender(<RunForm strategies={STRATEGIES} series={SERIES} zone="UTC" zoneLabel="UTC" onSubmit={onSubmit}
+    rerender(<RunForm strategies={STRATEGIES} series={SERIES} zone="UTC" onSubmit={onSubmit}
       serverError={new ApiError(422, 'validation_failed', 'invalid body', {
         fields: { 'symbols.1': 'no 1Day bars stored for MSFT', 'params.fast': 'must be less than slow' },
       }, 'corr-2')} />);

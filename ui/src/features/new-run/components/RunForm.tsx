@@ -22,7 +22,6 @@ export interface RunFormProps {
   series: Series[];
   initialMode?: Mode;
   zone: string;
-  zoneLabel: string;
   /** The paper account's view (GET /accounts): the paper banner names the broker it really trades on. */
   paperAccount?: PaperAccountView;
   submitting?: boolean;
@@ -49,7 +48,7 @@ function riskBody(risk: RiskDraft): { risk?: RiskLimits; errors: FieldErrors } {
   return { risk: Object.keys(out).length ? out : undefined, errors };
 }
 
-export function RunForm({ strategies, series, initialMode = 'backtest', zone, zoneLabel, paperAccount, submitting = false,
+export function RunForm({ strategies, series, initialMode = 'backtest', zone, paperAccount, submitting = false,
   serverError, onSubmit }: RunFormProps) {
   const [mode, setMode] = useState<Mode>(initialMode);
   const [name, setName] = useState('');
@@ -173,7 +172,7 @@ export function RunForm({ strategies, series, initialMode = 'backtest', zone, zo
           setSettings((s) => ({ ...s, ...patch }));
           clearErrors(...Object.keys(patch).map((k) => SETTINGS_ERROR_PATHS[k] ?? k));
         }}
-          series={series} showWindow={mode === 'backtest'} zone={zone} zoneLabel={zoneLabel} />
+          series={series} showWindow={mode === 'backtest'} zone={zone} />
         <SecondBarsNote mode={mode} timeframe={settings.timeframe} percent={params.percent} />
       </fieldset>
 

@@ -12,13 +12,13 @@ export function NewSweepPage() {
   const series = useSeries();
   const create = useCreateSweep();
   const navigate = useNavigate();
-  const { zone, description } = useTimeZone();
+  const { zone } = useTimeZone();
   return (
     <div className="page" style={{ maxWidth: 1100 }} data-testid="new-sweep-page">
       <div className="page-head"><h1>New sweep</h1></div>
       <ErrorBanner error={strategies.error ?? series.error} />
       {strategies.isPending ? <Loading /> : strategies.data ? (
-        <SweepForm strategies={strategies.data} series={series.data ?? []} zone={zone} zoneLabel={description}
+        <SweepForm strategies={strategies.data} series={series.data ?? []} zone={zone}
           submitting={create.isPending} serverError={create.error}
           onSubmit={(body) => create.mutate(body, { onSuccess: (sweep) => navigate(`/sweeps/${sweep.id}`) })} />
       ) : null}

@@ -22,7 +22,7 @@ const SERIES: Series[] = [
 
 function renderForm(serverError?: unknown) {
   const onSubmit = vi.fn<(body: SweepCreate) => void>();
-  const props = { strategies: STRATEGIES, series: SERIES, zone: 'UTC', zoneLabel: 'UTC', submitting: false, onSubmit };
+  const props = { strategies: STRATEGIES, series: SERIES, zone: 'UTC', submitting: false, onSubmit };
   const utils = render(<SweepForm {...props} serverError={serverError} />);
   return { ...utils, onSubmit, rerender: (error: unknown) => utils.rerender(<SweepForm {...props} serverError={error} />) };
 }
@@ -36,7 +36,7 @@ describe('SweepForm', () => {
       slow: { type: 'integer', default: 20, minimum: 3, maximum: 2000, 'x-sweep': [20, 40, 80] },
     } } };
     const onSubmit = vi.fn<(body: SweepCreate) => void>();
-    const { unmount } = render(<SweepForm strategies={[declared]} series={SERIES} zone="UTC" zoneLabel="UTC" submitting={false}
+    const { unmount } = render(<SweepForm strategies={[declared]} series={SERIES} zone="UTC" submitting={false}
       serverError={undefined} onSubmit={onSubmit} />);
     expect(screen.getByTestId('grid-fast')).toHaveValue('5, 10, 15');
     expect(screen.getByTestId('grid-slow')).toHaveValue('20, 40, 80');  // every fast below every slow: 9 valid cells

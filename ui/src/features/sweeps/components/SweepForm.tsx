@@ -17,13 +17,12 @@ export interface SweepFormProps {
   strategies: Strategy[];
   series: Series[];
   zone: string;
-  zoneLabel: string;
   submitting: boolean;
   serverError: unknown;
   onSubmit: (body: SweepCreate) => void;
 }
 
-export function SweepForm({ strategies, series, zone, zoneLabel, submitting, serverError, onSubmit }: SweepFormProps) {
+export function SweepForm({ strategies, series, zone, submitting, serverError, onSubmit }: SweepFormProps) {
   const [name, setName] = useState('');
   const [strategyName, setStrategyName] = useState(strategies[0]?.name ?? '');
   const strategy = strategies.find((s) => s.name === strategyName);
@@ -115,7 +114,7 @@ export function SweepForm({ strategies, series, zone, zoneLabel, submitting, ser
           setSettings((s) => ({ ...s, ...patch }));
           clearErrors(...Object.keys(patch).map((k) => SETTINGS_ERROR_PATHS[k] ?? k));
         }}
-          errors={errors} series={series} showWindow zone={zone} zoneLabel={zoneLabel} />
+          errors={errors} series={series} showWindow zone={zone} />
       </fieldset>
 
       {conflict ? (

@@ -12,7 +12,7 @@ export function NewWalkForwardPage() {
   const series = useSeries();
   const create = useCreateWalkforward();
   const navigate = useNavigate();
-  const { zone, description } = useTimeZone();
+  const { zone } = useTimeZone();
   return (
     <div className="page" style={{ maxWidth: 1100 }} data-testid="new-walkforward-page">
       <div className="page-head"><h1>New walk-forward</h1></div>
@@ -20,7 +20,7 @@ export function NewWalkForwardPage() {
         next, unseen test window; the test windows stitched together are the out-of-sample result.</p>
       <ErrorBanner error={strategies.error ?? series.error} />
       {strategies.isPending ? <Loading /> : strategies.data ? (
-        <WalkForwardForm strategies={strategies.data} series={series.data ?? []} zone={zone} zoneLabel={description}
+        <WalkForwardForm strategies={strategies.data} series={series.data ?? []} zone={zone}
           submitting={create.isPending} serverError={create.error}
           onSubmit={(body) => create.mutate(body, { onSuccess: (wf) => navigate(`/walkforwards/${wf.id}`) })} />
       ) : null}

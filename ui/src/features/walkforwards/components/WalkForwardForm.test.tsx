@@ -20,7 +20,7 @@ const SERIES: Series[] = [
 
 function renderForm(serverError?: unknown) {
   const onSubmit = vi.fn<(body: WalkforwardCreate) => void>();
-  const props = { strategies: STRATEGIES, series: SERIES, zone: 'UTC', zoneLabel: 'UTC', submitting: false, onSubmit };
+  const props = { strategies: STRATEGIES, series: SERIES, zone: 'UTC', submitting: false, onSubmit };
   const utils = render(<WalkForwardForm {...props} serverError={serverError} />);
   return { ...utils, onSubmit, rerender: (error: unknown) => utils.rerender(<WalkForwardForm {...props} serverError={error} />) };
 }

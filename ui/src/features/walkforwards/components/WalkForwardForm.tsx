@@ -22,7 +22,6 @@ export interface WalkForwardFormProps {
   strategies: Strategy[];
   series: Series[];
   zone: string;
-  zoneLabel: string;
   submitting: boolean;
   serverError: unknown;
   onSubmit: (body: WalkforwardCreate) => void;
@@ -50,7 +49,7 @@ export function foldsBody(d: FoldsDraft): { folds?: FoldsIn; errors: FieldErrors
   return { folds, errors };
 }
 
-export function WalkForwardForm({ strategies, series, zone, zoneLabel, submitting, serverError, onSubmit }: WalkForwardFormProps) {
+export function WalkForwardForm({ strategies, series, zone, submitting, serverError, onSubmit }: WalkForwardFormProps) {
   const [name, setName] = useState('');
   const [strategyName, setStrategyName] = useState(strategies[0]?.name ?? '');
   const strategy = strategies.find((s) => s.name === strategyName);
@@ -152,7 +151,7 @@ export function WalkForwardForm({ strategies, series, zone, zoneLabel, submittin
           setSettings((s) => ({ ...s, ...patch }));
           clearErrors(...Object.keys(patch).map((k) => SETTINGS_ERROR_PATHS[k] ?? k), 'folds');
         }}
-          errors={errors} series={series} showWindow zone={zone} zoneLabel={zoneLabel} />
+          errors={errors} series={series} showWindow zone={zone} />
       </fieldset>
 
       <FoldsFields draft={folds} errors={errors} onChange={(patch, path) => {
