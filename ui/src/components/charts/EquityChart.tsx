@@ -4,7 +4,7 @@ import type { EquityPoint } from '@/lib/api/types';
 import { formatPct } from '@/lib/format';
 import { chartClock, PRICE_FORMAT } from './chartTime';
 import { chartSummary, tickRecorder } from './chartText';
-import { COLORS, toSeconds } from './chartTheme';
+import { COLORS, FRACTION_SPAN, MONEY_SPAN, toSeconds } from './chartTheme';
 import { fitWhole, safely, useChart } from './useChart';
 
 /** Equity with the buy-and-hold benchmark above, the drawdown (in %) in a pane beneath. */
@@ -40,13 +40,13 @@ export function EquityChart({ points, zone, timeframe, height = 380 }:
     const ticks = tickRecorder(el, chart);
     chart.applyOptions(clock.options(ticks.onTick));
     const equity = chart.addSeries(LineSeries, { color: COLORS.accent, lineWidth: 2, title: 'equity',
-      priceFormat: PRICE_FORMAT });
+      priceFormat: PRICE_FORMAT, autoscaleInfoProvider: MONEY_SPAN });
     const benchmark = chart.addSeries(LineSeries, { color: COLORS.benchmark, lineWidth: 1, lineStyle: LineStyle.Dashed, priceFormat: PRICE_FORMAT,
-      title: 'buy & hold', priceLineVisible: false, lastValueVisible: true });
+      title: 'buy & hold', priceLineVisible: false, lastValueVisible: true, autoscaleInfoProvider: MONEY_SPAN });
     const drawdown = chart.addSeries(AreaSeries, {
       lineColor: COLORS.down, topColor: '#ff5d5d10', bottomColor: '#ff5d5d60', lineWidth: 1, invertFilledArea: false,
       priceFormat: { type: 'custom', formatter: (v: number) => formatPct(v, 1, false), minMove: 0.0001 },
-      title: 'drawdown', priceLineVisible: false,
+      title: 'drawdown', priceLineVisible: false, autoscaleInfoProvider: FRACTION_SPAN,
     }, 1);
     equity.setData(series.equity);
     benchmark.setData(series.benchmark);

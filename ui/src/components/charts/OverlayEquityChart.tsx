@@ -2,7 +2,7 @@ import { LineSeries, LineStyle, type UTCTimestamp } from 'lightweight-charts';
 import { useEffect, useMemo } from 'react';
 import { chartClock, PRICE_FORMAT, type ChartClock } from './chartTime';
 import { chartSummary, tickRecorder } from './chartText';
-import { COLORS, toSeconds } from './chartTheme';
+import { COLORS, MONEY_SPAN, toSeconds } from './chartTheme';
 import { fitWhole, safely, useChart } from './useChart';
 
 export interface CurvePoint { ts: string; equity: number }
@@ -31,9 +31,9 @@ export function OverlayEquityChart({ live, backtest, zone, timeframe, height = 3
     const ticks = tickRecorder(el, chart);
     chart.applyOptions(clock.options(ticks.onTick));
     const liveLine = chart.addSeries(LineSeries, { color: COLORS.accent, lineWidth: 2, title: 'live',
-      priceFormat: PRICE_FORMAT });
+      priceFormat: PRICE_FORMAT, autoscaleInfoProvider: MONEY_SPAN });
     const testLine = chart.addSeries(LineSeries, { color: COLORS.benchmark, lineWidth: 2, lineStyle: LineStyle.Dashed, priceFormat: PRICE_FORMAT,
-      title: 'backtest', priceLineVisible: false });
+      title: 'backtest', priceLineVisible: false, autoscaleInfoProvider: MONEY_SPAN });
     liveLine.setData(series.live);
     testLine.setData(series.backtest);
     fitWhole(chart);

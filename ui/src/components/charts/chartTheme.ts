@@ -1,4 +1,4 @@
-import { ColorType, CrosshairMode, type DeepPartial, type ChartOptions, type UTCTimestamp } from 'lightweight-charts';
+import { ColorType, CrosshairMode, type AutoscaleInfo, type DeepPartial, type ChartOptions, type UTCTimestamp } from 'lightweight-charts';
 
 export const COLORS = {
   up: '#22c57a',
@@ -35,3 +35,23 @@ export function baseOptions(height: number): DeepPartial<ChartOptions> {
     crosshair: { mode: CrosshairMode.Normal },
   };
 }
+
+/** An autoscale that never shows less than `span(mid)` of the price axis: a flat line (an equity that has not
+ *  moved yet, a drawdown of 0) otherwise scaled to a sliver, and every axis label read the same ("100,000.00"
+ *  six times, "0.0%" twice: trial 30). */
+export function atLeastSpan(span: (mid: number) => number) {
+  return (original: () => AutoscaleInfo | null): AutoscaleInfo | null => {
+    const info = original();
+    const range = info?.priceRange;
+    if (!info || !range) return info;
+    const mid = (range.minValue + range.maxValue) / 2;
+    const least = span(mid);
+    if (range.maxValue - range.minValue >= least) return info;
+    return { ...info, priceRange: { minValue: mid - least / 2, maxValue: mid + least / 2 } };
+  };
+}
+
+/** Money: at least 0.1 % of the level (and a dollar), so a flat $100,000 reads 99,950 … 100,050. */
+export const MONEY_SPAN = atLeastSpan((mid) => Math.max(Math.abs(mid) * 0.001, 1));
+/** A drawdown (a fraction): at least one percentage point. */
+export const FRACTION_SPAN = atLeastSpan(() => 0.01);
