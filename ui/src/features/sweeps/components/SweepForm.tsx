@@ -125,7 +125,9 @@ export function SweepForm({ strategies, series, zone, submitting, serverError, o
         {/* a grid field that does not read yet counts for no cell: "1 backtest will be queued" beside two errors misled */}
         <span className="muted" data-testid="sweep-queued">{Object.keys(parsed.errors).length
           ? 'Fix the grid to see how many backtests will be queued.'
-          : `${cells - (skipping?.skipped ?? 0)} backtest${cells - (skipping?.skipped ?? 0) === 1 ? '' : 's'} will be queued.`}</span>
+          : `${cells - (skipping?.skipped ?? 0)} backtest${cells - (skipping?.skipped ?? 0) === 1 ? '' : 's'} will be queued.`
+            // the strategy's own rules between parameters (sma_cross: fast below slow) are checked by the server
+            + (cells > 1 ? ' A cell the strategy\'s own rules refuse (fast not below slow, say) is skipped, and named on the sweep\'s page.' : '')}</span>
         <span className="spacer" />
         <Button type="submit" variant="primary" busy={submitting} data-testid="submit-sweep">Launch sweep</Button>
       </div>
