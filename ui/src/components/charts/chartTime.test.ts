@@ -43,6 +43,9 @@ describe('chart time labels', () => {
     expect(clock.label(times[0] as Time)).toBe('2024-03-01 09:30:15');
     expect(clock.options().timeScale?.secondsVisible).toBe(true);
     expect(chartClock('UTC', '1Min').options().timeScale?.secondsVisible).toBe(false);
+    // room for the 8-character labels to keep apart (trial 30 saw "08:32:3608:32:47")
+    expect(clock.options().timeScale?.tickMarkMaxCharacterLength).toBe(10);
+    expect(chartClock('UTC', '1Min').options().timeScale?.tickMarkMaxCharacterLength).toBeUndefined();
     expect(chartClock('UTC', '1Day').options().timeScale?.timeVisible).toBe(false);
   });
 

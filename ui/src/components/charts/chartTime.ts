@@ -94,6 +94,9 @@ export function chartClock(zone: string, timeframe: string): ChartClock {
     timeScale: {
       timeVisible: !daily,
       secondsVisible: withSeconds,
+      // Labels of 8 characters ("08:32:36") are the library's default maximum, which spaced them too close
+      // in our font: on 1Sec bars two touched ("08:32:3608:32:47", trial 30). Room for 10 keeps a gap.
+      ...(withSeconds ? { tickMarkMaxCharacterLength: 10 } : {}),
       tickMarkFormatter: (time: Time, type: TickMarkType) => {
         const text = tick(time, type);
         onTick?.(chartSeconds(time), text);
