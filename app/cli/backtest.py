@@ -63,7 +63,7 @@ asset_class_option = click.option(  # backtest and sweep alike
          "their symbols' stored instruments share (as the UI's forms pre-fill it); else other.")
 
 
-_told: list[str] = []  # this command's warnings and notes, as printed: the result JSON's "notes" too
+_told: list[str] = []  # this command's warnings and notes, as printed (from _prepare on): the result's "notes" too
 
 
 def tell(line: str) -> None:
@@ -170,7 +170,6 @@ def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
              end: str | None, warmup: int, close_at_end: bool, quiet: bool) -> None:
     """Backtest a strategy on historical or synthetic bars."""
     console = Console()
-    _told.clear()
     json_paths, parquet_dirs = [p for p in (json_path,) if p], [p for p in (parquet_dir,) if p]
     if out_path is not None:
         (json_paths if _out_format(out_path, out_format) == "json" else parquet_dirs).append(out_path)
@@ -244,7 +243,9 @@ def _prepare(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
              synthetic: tuple[str, ...], timeframe: str | None, cash: str, fees: str, slippage: str,
              fractional: bool, allow_short: bool, say_unused_shorting: bool = True
              ) -> tuple[BacktestConfig, list[BarFrame]]:
-    """The run's settings and bars; `say_unused_shorting` False for a sweep, which says it once for its grid."""
+    """The run's settings and bars; `say_unused_shorting` False for a sweep, which says it once for its grid.
+    The start of a backtest's or a sweep's work: what an earlier command in this process told is forgotten."""
+    _told.clear()
     strategy = command_line_strategy(strategy_name)
     values = strategy.parse_params(parse_params(params))
     refused = shorting_refused(values, allow_short)
