@@ -130,7 +130,8 @@ def fees_text(form: Mapping[str, Any] | str | None) -> str:
         return f"{spec.rate:.2f} % of notional" if spec.rate == round(spec.rate, 2) else f"{spec.rate} % of notional"
     if spec.kind == "per_share" and spec.rate is not None:
         return f"${spec.rate} per share"
-    return {"alpaca": "Alpaca's (SEC and FINRA TAF on sales)"}.get(spec.kind, spec.kind)
+    return {"alpaca": "Alpaca's (SEC and FINRA TAF on share sales; 0.25 % taken, 0.15 % made on crypto)"}.get(
+        spec.kind, spec.kind)
 
 
 def slippage_text(form: Mapping[str, Any] | str | None) -> str:

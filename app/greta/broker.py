@@ -23,7 +23,7 @@ from app.clock.sessions import cut_before_close, session_dates, session_ends
 from app.clock.timeframes import Timeframe
 from app.greta.account_view import AccountView
 from app.greta.book import Book
-from app.greta.fees import FeeModel, NoFees
+from app.greta.fees import RESTING_TYPES, FeeModel, NoFees
 from app.greta.money import (
     E4,
     PRICE_SCALE,
@@ -63,7 +63,7 @@ FillRow = tuple[str, int, str, int, int, int, int]
 class SimBroker:
     """One run's simulated account and order book; `on_bar` is called before the strategy sees a bar."""
 
-    def __init__(self, market: Market, *, cash: Decimal, fees: FeeModel, slippage: SlippageModel,
+    def __init__(self, market: Market, *, cash: Decimal, fees: FeeModel | Sequence[FeeModel], slippage: SlippageModel,
                  fractional: bool, allow_short: bool, timeframe: Timeframe, cursor: Cursor | None = None,
                  instruments: Sequence[Instrument] | None = None):
         self.market = market
@@ -79,7 +79,9 @@ class SimBroker:
         # Per symbol: shares that trade in fractions, whose GTC orders go as DAY (orders.sent_time_in_force).
         self.fractional_shares = [not i.is_crypto and i.qty_step(fractional) < 1 for i in self.instruments]
         self.book = Book(int(cash.scaleb(2)), len(market.symbols))
-        self.fees, self.slippage = fees, slippage
+        # Per symbol: the fee model its fills pay (one model for all, or one each: a pair pays crypto fees).
+        self.fee_models = tuple(fees) if isinstance(fees, (list, tuple)) else (fees,) * len(market.symbols)
+        self.slippage = slippage
         self.fractional, self.allow_short = fractional, allow_short
         self.timeframe = timeframe
         # Whatever knows the current step (the StrategyRunner): it stamps submits and cancels.
@@ -93,7 +95,7 @@ class SimBroker:
         self._active: list[SimOrder] = []  # working orders not held (held legs hang off their parent)
         self._index = {symbol: k for k, symbol in enumerate(market.symbols)}
         self._rows = None if market.aligned else [market.rows(k) for k in range(len(market.symbols))]
-        self._free = isinstance(fees, NoFees)  # skip the fee call per fill when there are none
+        self._free = all(isinstance(m, NoFees) for m in self.fee_models)  # no fee call per fill when there are none
         self._value_unit = self.units.scale * PRICE_SCALE // 100  # qty units × price units per cent
         self._slips = not isinstance(slippage, NoSlippage)
 
@@ -331,6 +333,7 @@ class SimBroker:
                     self._fill(order, self.bars[order.k][0].item(row), True, step, row)
                 else:
                     self._match(order, step, row)
+                    order.rested = True  # (when it filled, the fee was read first): it met a bar unfilled
             if order.is_open:
                 if order.expires is not None and step >= order.expires:
                     self._close(order, "expired", step)
@@ -414,8 +417,9 @@ class SimBroker:
         """The fee model's answer in whole cents (the models speak Decimal; only called when there are fees)."""
         if self._free:
             return 0
-        fee = self.fees.fee(order.side, self.units.decimal(qty), to_price(price), to_cash(value),
-                            int(self.trade_days[step]))
+        maker = order.rested and order.type in RESTING_TYPES
+        fee = self.fee_models[order.k].fee(order.side, self.units.decimal(qty), to_price(price), to_cash(value),
+                                           int(self.trade_days[step]), maker)
         return int(cents_up(fee).scaleb(2))  # a custom model might return fractions of a cent
 
     def _fill(self, order: SimOrder, raw: float, market_like: bool, step: int, row: int) -> None:

@@ -92,7 +92,8 @@ class Backtest:
         self.timeframe = parse_timeframe(self.market.timeframe)
         self.instruments = instruments_for(self.market.symbols, config.asset_class, instruments)
         self.broker = SimBroker(
-            self.market, cash=Decimal(config.cash), fees=config.fees.model(),
+            self.market, cash=Decimal(config.cash),
+            fees=[config.fees.model(crypto=self.instruments[s].is_crypto) for s in self.market.symbols],
             slippage=config.slippage.model(), fractional=config.fractional,
             allow_short=config.allow_short, timeframe=self.timeframe,
             instruments=[self.instruments[s] for s in self.market.symbols],

@@ -11,9 +11,13 @@ Rounding (chosen; Alpaca's pages disagree between per fill and per day): each fi
 computed exactly, components summed, and the sum rounded UP to the cent. Versus a daily total this
 can overcharge by under a cent per fill; it keeps every fill's fee a whole-cent amount.
 
-Crypto (parity, stated not modelled): Alpaca takes a crypto buy's fee in the coin and a sale's in
-dollars; these models charge dollars on both sides (`percent:0.25` is Alpaca's taker rate), which
-differs from a paper run by fee × (exit − entry price) per round trip (docs/exchange.md, Crypto).
+Crypto: the Alpaca preset on a pair is Alpaca's crypto base tier, not the regulatory fees (no SEC fee or
+TAF on crypto): 25 bps of each fill taken, 15 bps made, as the local exchange charges them
+(app/exchange/fees.py) - a fill makes liquidity when its limit or stop-limit order had rested (met a
+bar that did not fill it), and takes it otherwise. Alpaca takes a buy's fee in the coin and a sale's in
+dollars; Greta charges dollars on both sides, a buy's coins (half up to 1e-9) at the fill price, so a
+backtest and a paper run of the same trades differ by fee × (exit − entry price) per round trip
+(docs/exchange.md, Crypto). The other models charge a pair what they charge a share.
 """
 
 from __future__ import annotations
@@ -22,22 +26,28 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
 from app.clock.sessions import day_number
-from app.greta.money import ZERO, cents_up
+from app.greta.money import CENT, ZERO, cents_up
+
+RESTING_TYPES = ("limit", "stop_limit")  # the order types whose fills can make liquidity
+COIN_STEP = Decimal("0.000000001")  # Alpaca's crypto quantity precision: a coin fee is kept to it
 
 
 class FeeModel(Protocol):
-    def fee(self, side: str, qty: Decimal, price: Decimal, notional: Decimal, trade_day: int) -> Decimal:
-        """Fee in whole cents for one fill; `trade_day` is days since 1970-01-01 (trading date)."""
+    def fee(self, side: str, qty: Decimal, price: Decimal, notional: Decimal, trade_day: int,
+            maker: bool = False) -> Decimal:
+        """Fee in whole cents for one fill; `trade_day` is days since 1970-01-01 (trading date); `maker`:
+        the fill's limit or stop-limit order had rested (only crypto fees tell makers from takers)."""
         ...
 
 
 @dataclass(frozen=True)
 class NoFees:
-    def fee(self, side: str, qty: Decimal, price: Decimal, notional: Decimal, trade_day: int) -> Decimal:
+    def fee(self, side: str, qty: Decimal, price: Decimal, notional: Decimal, trade_day: int,
+            maker: bool = False) -> Decimal:
         return ZERO
 
 
@@ -45,7 +55,8 @@ class NoFees:
 class PerShareFee:
     rate: Decimal  # currency per share, both sides
 
-    def fee(self, side: str, qty: Decimal, price: Decimal, notional: Decimal, trade_day: int) -> Decimal:
+    def fee(self, side: str, qty: Decimal, price: Decimal, notional: Decimal, trade_day: int,
+            maker: bool = False) -> Decimal:
         return cents_up(qty * self.rate)
 
 
@@ -53,7 +64,8 @@ class PerShareFee:
 class PercentFee:
     percent: Decimal  # of the fill's value, both sides: 0.1 means 0.1 %
 
-    def fee(self, side: str, qty: Decimal, price: Decimal, notional: Decimal, trade_day: int) -> Decimal:
+    def fee(self, side: str, qty: Decimal, price: Decimal, notional: Decimal, trade_day: int,
+            maker: bool = False) -> Decimal:
         return cents_up(notional * self.percent / 100)
 
 
@@ -93,7 +105,8 @@ class AlpacaFees:
     sec_rates: tuple[SecRate, ...] = SEC_RATES
     taf_rates: tuple[TafRate, ...] = TAF_RATES
 
-    def fee(self, side: str, qty: Decimal, price: Decimal, notional: Decimal, trade_day: int) -> Decimal:
+    def fee(self, side: str, qty: Decimal, price: Decimal, notional: Decimal, trade_day: int,
+            maker: bool = False) -> Decimal:
         if side != "sell":
             return ZERO
         sec = self.sec_rates[_in_force(self.sec_rates, trade_day)]
@@ -101,3 +114,21 @@ class AlpacaFees:
         sec_fee = notional * sec.per_million / 1_000_000
         taf_fee = min(qty * taf.per_share, taf.max_per_trade)
         return cents_up(sec_fee + taf_fee)
+
+
+@dataclass(frozen=True)
+class AlpacaCryptoFees:
+    """Alpaca's crypto base tier (the local exchange's default): 15 bps on fills that made liquidity, 25 bps
+    on fills that took it. A sale pays dollars, half up to the cent; a buy the coins the exchange takes
+    (qty × rate, half up to 1e-9), charged here at their value at the fill price, half up to the cent."""
+
+    maker_bps: Decimal = Decimal(15)
+    taker_bps: Decimal = Decimal(25)
+
+    def fee(self, side: str, qty: Decimal, price: Decimal, notional: Decimal, trade_day: int,
+            maker: bool = False) -> Decimal:
+        rate = (self.maker_bps if maker else self.taker_bps) / 10_000
+        if side == "buy":
+            coins = (qty * rate).quantize(COIN_STEP, rounding=ROUND_HALF_UP)
+            return (coins * price).quantize(CENT, rounding=ROUND_HALF_UP)
+        return (qty * price * rate).quantize(CENT, rounding=ROUND_HALF_UP)

@@ -36,7 +36,7 @@ class SimOrder:
     __slots__ = ("id", "seq", "bar_ts", "asked", "notional", "percent", "take_profit", "stop_loss", "symbol", "k",
                  "side", "sign", "type", "qty", "limit", "stop", "limit_price", "stop_price", "parent", "legs", "leg",
                  "oco", "status", "is_open", "reason", "expires", "triggered", "filled_qty", "fill_price",
-                 "filled_step", "time_in_force", "close_position", "submitted", "changes")
+                 "filled_step", "time_in_force", "close_position", "submitted", "changes", "rested")
 
     seq: int | None  # the strategy's request number (None for bracket legs, which use their parent's)
     bar_ts: int  # epoch ns of the bar the strategy decided on
@@ -65,6 +65,7 @@ class SimOrder:
     # orders, whose history is ("new", submitted) then ("filled", filled_step). Kept so, a run makes no
     # list and no tuples per order; `history` builds the list when a caller (or a status change) needs it.
     changes: list[tuple[str, int]] | None
+    rested: bool  # met a bar that did not fill it: a limit's or stop-limit's fill then makes liquidity (fees)
 
     def __init__(self, order_id: str, request: OrderRequest, k: int, step: int, qty: int | None):
         """An order as the strategy asked for it (bracket legs come from `leg_of`); `qty` in units."""
@@ -83,7 +84,7 @@ class SimOrder:
         self.legs, self.leg, self.status, self.is_open, self.triggered = (), "", "new", True, False
         self.filled_qty = self.fill_price = 0
         self.time_in_force, self.close_position = request.time_in_force, request.close_position
-        self.submitted, self.changes = step, None
+        self.submitted, self.changes, self.rested = step, None, False
 
     @classmethod
     def market(cls, order_id: str, seq: int, bar_ts: int, symbol: str, k: int, side: str, asked: Decimal | None,
@@ -99,7 +100,7 @@ class SimOrder:
         order.legs, order.leg, order.status, order.is_open, order.triggered = (), "", "new", True, False
         order.filled_qty = order.fill_price = 0
         order.time_in_force, order.close_position = time_in_force, close_position
-        order.submitted, order.changes = step, None
+        order.submitted, order.changes, order.rested = step, None, False
         return order
 
     @classmethod
@@ -118,7 +119,7 @@ class SimOrder:
         order.status, order.is_open, order.reason = "held", True, None
         order.submitted, order.expires, order.triggered = parent.submitted, None, False
         order.filled_qty, order.fill_price, order.filled_step = 0, 0, None
-        order.changes = [("held", parent.submitted)]
+        order.changes, order.rested = [("held", parent.submitted)], False
         return order
 
     @property

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from app.greta.fees import AlpacaFees, FeeModel, NoFees, PercentFee, PerShareFee
+from app.greta.fees import AlpacaCryptoFees, AlpacaFees, FeeModel, NoFees, PercentFee, PerShareFee
 from app.greta.slippage import BpsSlippage, NoSlippage, RangeSlippage, SlippageModel
 
 FEE_MODELS = ("none", "alpaca", "per_share", "percent")
@@ -67,9 +67,10 @@ class FeeSpec:
     def to_dict(self) -> dict[str, Any]:
         return {"model": self.kind, "rate": None if self.rate is None else str(self.rate)}
 
-    def model(self) -> FeeModel:
+    def model(self, crypto: bool = False) -> FeeModel:
+        """The model a symbol's fills pay: on a crypto pair the Alpaca preset is Alpaca's crypto tier."""
         if self.kind == "alpaca":
-            return AlpacaFees()
+            return AlpacaCryptoFees() if crypto else AlpacaFees()
         if self.rate is None:
             return NoFees()
         return PerShareFee(self.rate) if self.kind == "per_share" else PercentFee(self.rate)

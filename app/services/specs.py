@@ -43,7 +43,8 @@ class Strict(BaseModel):
 
 
 class FeesIn(Strict):
-    """none | per_share (rate $/share) | percent (rate % of notional) | alpaca (SEC fee + FINRA TAF)."""
+    """none | per_share (rate $/share) | percent (rate % of notional) | alpaca (SEC fee + FINRA TAF on share
+    sales; on crypto pairs Alpaca's crypto tier, 0.25 % of fills taken and 0.15 % of fills made)."""
 
     model: Literal["none", "per_share", "percent", "alpaca"] = "none"
     rate: Decimal | None = Field(None, ge=0, le=100, description="$/share for per_share, % for percent")

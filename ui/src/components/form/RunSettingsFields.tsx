@@ -20,7 +20,7 @@ export interface RunSettingsFieldsProps {
 
 // A label for every model the API documents (the compiler checks none is missing).
 const FEE_LABELS: Record<FeeModel, string> = {
-  none: 'none', per_share: 'per share ($/share)', percent: 'percent of notional', alpaca: 'Alpaca (SEC + FINRA TAF)',
+  none: 'none', per_share: 'per share ($/share)', percent: 'percent of notional', alpaca: 'Alpaca (SEC + TAF; crypto 0.25 %/0.15 %)',
 };
 const SLIPPAGE_LABELS: Record<SlippageModel, string> = { none: 'none', bps: 'basis points', range: 'fraction of bar range' };
 const FEE_MODELS = Object.entries(FEE_LABELS) as Array<[FeeModel, string]>;

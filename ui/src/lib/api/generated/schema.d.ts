@@ -1416,7 +1416,8 @@ export interface components {
         };
         /**
          * FeesIn
-         * @description none | per_share (rate $/share) | percent (rate % of notional) | alpaca (SEC fee + FINRA TAF).
+         * @description none | per_share (rate $/share) | percent (rate % of notional) | alpaca (SEC fee + FINRA TAF on share
+         *     sales; on crypto pairs Alpaca's crypto tier, 0.25 % of fills taken and 0.15 % of fills made).
          */
         FeesIn: {
             /**
