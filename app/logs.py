@@ -58,7 +58,7 @@ class JsonFormatter(logging.Formatter):
 
 class ConsoleFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        stamp = datetime.fromtimestamp(record.created, UTC).strftime("%H:%M:%S")
+        stamp = datetime.fromtimestamp(record.created, UTC).strftime("%H:%M:%SZ")  # Z: UTC, whatever TZ says (trial 31)
         tags = " ".join(f"{k}={getattr(record, k)}" for k in TAGS if hasattr(record, k))
         text = f"{stamp} {record.levelname:<7} {record.name}: {record.getMessage()}" + (f"  [{tags}]" if tags else "")
         if record.exc_info:

@@ -177,8 +177,11 @@ def _withheld(ranked: list[tuple[dict[str, Any], dict[str, Any]]], metric: str) 
 def _table(strategy: str, grid: dict[str, list[str]], ranked: list[tuple[dict[str, Any], dict[str, Any]]],
            sort_by: str) -> Table:
     ranked_by = f"ranked by {sort_by}"
-    if ranked and all(metrics.get(sort_by) is None for _, metrics in ranked):  # trial 23: "ranked by sharpe", unranked
+    values = {metrics.get(sort_by) for _, metrics in ranked}
+    if ranked and values == {None}:  # trial 23: "ranked by sharpe", unranked
         ranked_by = f"in grid order, not ranked: {sort_by} has no value in any cell"
+    elif len(ranked) > 1 and len(values) == 1:  # trial 31: --sort start_equity, bars, benchmark_return_pct
+        ranked_by = f"in grid order, not ranked: {sort_by} is the same in every cell"
     table = Table(title=f"{strategy}: {len(ranked)} cells {ranked_by}")
     columns = [sort_by, *(c for c in COLUMNS if c != sort_by)]
     for name in grid:

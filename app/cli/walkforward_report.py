@@ -7,6 +7,7 @@ app/cli/metric_text.py writes them, so they read as in `weaver runs show` and th
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -75,7 +76,7 @@ def header(wf: WalkforwardOut) -> list[str]:
     s, f = wf.settings, wf.fold_spec
     first = wf.folds[0].train_first if wf.folds else None
     last = wf.folds[-1].test_last if wf.folds else None
-    span = f", {first:%Y-%m-%d} → {last:%Y-%m-%d}" if first and last else ""
+    span = f", folds {first:%Y-%m-%d} → {last:%Y-%m-%d}" if first and last else ""  # (the data may run on)
     step = f.get("step") if f.get("step") is not None else "= test"
     pct = f" ({wf.cells_done / wf.cells_total:.0%})" if wf.cells_total else ""
     lines = [
@@ -90,7 +91,19 @@ def header(wf: WalkforwardOut) -> list[str]:
     ]
     if wf.error:
         lines.append(f"error: {wf.error}")
+    if _longer(f.get("step"), f.get("test")):  # trial 31: --step 300 --test 150
+        lines.append(f"the test windows leave bars between them untested (step {step}, test {f.get('test')}): the "
+                     "stitched out-of-sample result chains only the bars inside them")
     return lines
+
+
+def _longer(step: object, test: object) -> bool:
+    """Whether the fold step is longer than the test window (both bars, or periods of one unit)."""
+    lengths = [re.fullmatch(r"\s*(\d+)\s*([A-Za-z]*)\s*", str(v)) if v is not None else None for v in (step, test)]
+    if not all(lengths):
+        return False
+    (step_n, step_unit), (test_n, test_unit) = (m.groups() for m in lengths)  # type: ignore[union-attr]
+    return step_unit.upper() == test_unit.upper() and int(step_n) > int(test_n)
 
 
 @dataclass(frozen=True)
@@ -182,7 +195,18 @@ def fold_notes(wf: WalkforwardOut, fees_shown: bool = True) -> list[str]:
             why_no_efficiency.setdefault(fold.efficiency_reason, []).append(str(fold.index + 1))
     for reason, folds in why_no_efficiency.items():
         notes.append(f"efficiency {DASH} (fold{'s' * (len(folds) > 1)} {', '.join(folds)}): {reason}")
+    notes += tie_notes(wf)
     return notes
+
+
+def tie_notes(wf: WalkforwardOut) -> list[str]:
+    """Folds whose best figure several cells shared: the grid's order chose, not the objective (trial 31)."""
+    tied = [(fold.index + 1, fold.tied) for fold in wf.folds if fold.params is not None and fold.tied > 1]
+    if not tied:
+        return []
+    folds = ", ".join(f"{index} ({count} cells)" for index, count in tied)
+    return [f"tied on {_label(wf.objective)} (fold{'s' * (len(tied) > 1)} {folds}): the first of the "
+            "tied cells in grid order was taken; the objective did not tell them apart"]
 
 
 def result_table(wf: WalkforwardOut) -> Table:
@@ -214,9 +238,17 @@ def efficiency_line(wf: WalkforwardOut) -> str:
         return f"walk-forward efficiency: {DASH} ({result.efficiency_reason or 'not available'})"
     year = (f" (both annualised with a year of {result.bars_per_year:,.0f} bars, the year of the folds' whole span; "
             "each fold's own CAGR uses its own window's year)") if result.bars_per_year else ""
+    losing = losing_in_sample(wf)
+    mixed = (f"; the mean counts every fold's in-sample return, {losing} whose own ratio means nothing (an "
+             f"in-sample loss) included") if losing else ""  # trial 31: -2.27 read beside folds marked so
     return (f"walk-forward efficiency: {number(result.efficiency)} = annualised OOS return "
             f"{metric_text('total_return_pct', result.oos_annualised_return_pct)} / mean annualised IS return "
-            f"{metric_text('total_return_pct', result.is_annualised_return_pct)}{year}")
+            f"{metric_text('total_return_pct', result.is_annualised_return_pct)}{year}{mixed}")
+
+
+def losing_in_sample(wf: WalkforwardOut) -> int:
+    """Folds whose own efficiency is withheld for a losing (not positive) in-sample return."""
+    return sum(1 for f in wf.folds if f.efficiency is None and "not positive" in (f.efficiency_reason or ""))
 
 
 def stability_table(wf: WalkforwardOut) -> Table:

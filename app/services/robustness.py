@@ -175,9 +175,9 @@ def _tests(subject: str, trades: _Trades, start: float, closes: dict[str, np.nda
     methods = METHODS if ask.method == "both" else (ask.method,)
     if ask.resamples * len(trades.returns) * len(methods) > MAX_CELLS:
         most = MAX_CELLS // (len(trades.returns) * len(methods))
-        raise ValidationFailed({"resamples": f"at most {most:,} for {len(trades.returns):,} trades "
-                                             f"({len(methods)} method(s)): resamples × trades is capped at "
-                                             f"{MAX_CELLS:,}"})
+        using = f"both methods ({' and '.join(methods)})" if len(methods) > 1 else f"the {methods[0]} method"
+        raise ValidationFailed({"resamples": f"at most {most:,} for {len(trades.returns):,} trades with {using}: "
+                                             f"resamples × trades × methods is capped at {MAX_CELLS:,}"})
     results = [monte_carlo(trades.returns, start, method=m, resamples=ask.resamples, seed=ask.seed,
                            ruin_drawdown_pct=ask.ruin_drawdown_pct) for m in methods]
     try:

@@ -234,7 +234,7 @@ class SweepCreate(RunSettings):
                 raise ValueError(f"{name}: give at least one value")
             cells *= len(values)
         if cells > 2000:
-            raise ValueError(f"the grid has {cells} cells; the limit is 2000")
+            raise ValueError(f"the grid has {cells:,} cells; the limit is 2,000")
         repeated = repeated_values(grid)  # a walk-forward's grid too (WalkforwardCreate is a SweepCreate)
         if repeated:
             raise ValueError(repeated)

@@ -8,11 +8,12 @@ from pydantic import Field, ValidationInfo, field_validator
 
 from app.services.specs import Strict, SweepCreate
 
-# The metrics the sweep heatmap ranks by (ui/src/lib/metrics.ts METRIC_DEFS, as the API names them).
+# The metrics the sweep heatmap ranks by (ui/src/lib/metrics.ts METRIC_DEFS, as the API names them), but buy &
+# hold's return: the same in every cell of a window (trial 31 "chose" the first cell of every fold by it).
 Objective = Literal[
     "total_return_pct", "cagr_pct", "sharpe", "sortino", "calmar", "max_drawdown_pct", "max_drawdown_bars",
     "volatility_pct", "win_rate_pct", "profit_factor", "expectancy", "avg_trade_pct", "best_trade_pct",
-    "worst_trade_pct", "exposure_pct", "trades", "benchmark_return_pct", "fees_total", "final_equity",
+    "worst_trade_pct", "exposure_pct", "trades", "fees_total", "final_equity",
 ]
 Direction = Literal["max", "min"]
 
@@ -52,6 +53,14 @@ class WalkforwardCreate(SweepCreate):
     min_trades: int = Field(0, ge=0, le=1_000_000, description="cells with fewer trades are not chosen")
     contrast: bool = Field(True, description="also optimise on the whole window and run its best cell: the "
                                              "in-sample result shown beside the stitched out-of-sample one")
+
+    @field_validator("objective", mode="before")
+    @classmethod
+    def _objective(cls, objective: object) -> object:
+        if objective == "benchmark_return_pct":
+            raise ValueError("buy & hold's return is the same in every cell of a window, so it cannot choose "
+                             "one: choose by a figure of the strategy's own (total_return_pct, sharpe, ...)")
+        return objective
 
     @field_validator("direction")
     @classmethod

@@ -200,7 +200,7 @@ def advance(uow: UnitOfWork, walkforward_id: str, queued_to: list[str] | None = 
                                         wf.min_trades)
         if chosen is not None:
             run = _queue_oos(uow, wf, fold, chosen.params)
-            fold.update(chosen_run_id=chosen.id, params=chosen.params, oos_run_id=run.id)
+            fold.update(chosen_run_id=chosen.id, params=chosen.params, oos_run_id=run.id, tied=chosen.tied)
             queued.append(run.id)
     contrast = wf.contrast
     if (contrast is not None and not contrast.get("chosen_run_id") and not contrast.get("reason")
@@ -266,7 +266,7 @@ def _queue_contrast(uow: UnitOfWork, wf: Walkforward, grid_order: list[dict[str,
     sweep = uow.sweeps.get(contrast["sweep_id"])
     chosen, reason = choose(uow, contrast["sweep_id"], grid_order, wf.objective, wf.direction, wf.min_trades)
     contrast.update(chosen_run_id=chosen.id if chosen else None, params=chosen.params if chosen else None,
-                    reason=reason, run_id=None, test_run_ids=[])
+                    reason=reason, run_id=None, test_run_ids=[], tied=chosen.tied if chosen else 1)
     if chosen is None or sweep is None:
         return contrast
     settings = sweep.settings
@@ -290,6 +290,7 @@ class Cell(NamedTuple):
 
     id: str
     params: dict[str, Any]
+    tied: int = 1  # eligible cells with the best figure: above 1, grid order chose among them
 
 
 def choose(uow: UnitOfWork, sweep_id: str, grid_order: list[dict[str, Any]], objective: str, direction: str,
@@ -308,17 +309,22 @@ def choose(uow: UnitOfWork, sweep_id: str, grid_order: list[dict[str, Any]], obj
         figures[run_id][name] = value
     order = {_key(params): i for i, params in enumerate(grid_order)}
     best: tuple[float, int, Cell] | None = None
+    eligible = []
     for run_id, params in cells:
         value, trades = figures[run_id].get(objective), figures[run_id].get("trades") or 0
         if value is None or math.isnan(value) or trades < min_trades:
             continue
+        eligible.append(value)
         key = (-value if direction == "max" else value, order.get(_key(params), len(order)), Cell(run_id, params))
         if best is None or key[:2] < best[:2]:
             best = key
     if best is None:
         reason = f"no completed cell with {objective}" + (f" and at least {min_trades} trades" if min_trades else "")
         return None, reason + _why_none(uow, sweep_id, figures, objective)
-    return best[2], None
+    # Trial 31: fees_total with no fees scored every cell 0, and the first cell was "chosen" in every fold,
+    # silently. How many shared the best figure is kept, so the page and the report can say it was a tie.
+    top = -best[0] if direction == "max" else best[0]
+    return best[2]._replace(tied=sum(1 for value in eligible if value == top)), None
 
 
 def _why_none(uow: UnitOfWork, sweep_id: str, figures: dict[str, dict[str, float | None]], objective: str) -> str:

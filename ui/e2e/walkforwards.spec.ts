@@ -35,10 +35,13 @@ test('launch a two-fold walk-forward through the form, watch it finish, read its
   await page.getByTestId('folds-test-unit').selectOption('M');
   await expect(page.getByTestId('error-folds')).toHaveCount(0);
   await shot('new-walkforward-form');
+  await page.getByTestId('submit-walkforward').scrollIntoViewIfNeeded();
+  expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(0); // the form is longer than the window
   await page.getByTestId('submit-walkforward').click();
 
   const detail = page.getByTestId('walkforward-detail');
   await expect(detail).toBeVisible();
+  await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(0); // the new page opens at its top (trial 31)
   await expect(page).toHaveTitle('Walk-forward e2e walk-forward · Weaver');
   await expect(page.getByTestId('fold-row')).toHaveCount(2);
   await expect(page.getByTestId('timeline-row')).toHaveCount(2);

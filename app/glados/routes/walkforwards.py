@@ -53,6 +53,8 @@ class FoldOut(Out):
     cells_cancelled: int
     params: dict[str, Any] | None = Field(description="the chosen cell's parameters; null until chosen")
     chosen_run_id: str | None
+    tied: int = Field(1, description="the eligible cells that shared the best objective figure, the chosen one "
+                                     "among them: above 1, the earliest in grid order was taken")
     in_sample_metrics: Metrics = Field(description="the chosen cell's metrics on the train window")
     oos_run_id: str | None = Field(description="the chosen parameters' backtest on the test window")
     oos_status: str | None
@@ -68,6 +70,7 @@ class ContrastOut(BaseModel):
     cells_done: int
     cells_cancelled: int
     chosen_run_id: str | None = Field(description="its best cell by the objective")
+    tied: int = Field(1, description="the eligible cells that shared the best objective figure (as a fold's)")
     params: dict[str, Any] | None
     run_id: str | None = Field(description="that cell's backtest over the whole window, with every record, closed "
                                            "at its end")
@@ -184,7 +187,7 @@ def walkforward_out(session: Any, wf: Walkforward) -> WalkforwardOut:
             oos_status=status.get(f.get("oos_run_id") or ""),
             oos_metrics=metrics.get(f.get("oos_run_id") or "", {}),
             efficiency=f.get("efficiency"), efficiency_reason=f.get("efficiency_reason"),
-            warmup_first=f.get("warmup_first"),
+            warmup_first=f.get("warmup_first"), tied=f.get("tied", 1),
         ))
     contrast_out = None
     if contrast:
@@ -193,7 +196,8 @@ def walkforward_out(session: Any, wf: Walkforward) -> WalkforwardOut:
             sweep_id=contrast["sweep_id"], cells_total=mine.total, cells_done=mine.ran, cells_cancelled=mine.cancelled,
             chosen_run_id=contrast.get("chosen_run_id"), params=contrast.get("params"), run_id=contrast.get("run_id"),
             run_status=status.get(contrast.get("run_id") or ""), metrics=metrics.get(contrast.get("run_id") or "", {}),
-            reason=contrast.get("reason"), test_run_ids=contrast.get("test_run_ids") or [])
+            reason=contrast.get("reason"), test_run_ids=contrast.get("test_run_ids") or [],
+            tied=contrast.get("tied", 1))
     overall = progress(session, wf, cells)
     return WalkforwardOut(
         id=wf.id, name=wf.name, strategy=wf.strategy, grid=wf.grid, params=wf.params or {}, settings=wf.settings,

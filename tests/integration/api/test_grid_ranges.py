@@ -69,4 +69,4 @@ def test_a_bad_range_is_a_422_naming_the_parameter(client: FlaskClient, path: st
 def test_ranges_past_the_sweeps_cell_limit_are_a_422(client: FlaskClient) -> None:
     refused = client.post("/api/v1/sweeps", json={**SWEEP, "grid": {"fast": "1:100", "slow": "101:130"}})
     assert refused.status_code == 422
-    assert refused.get_json()["details"]["fields"] == {"grid": "the grid has 3000 cells; the limit is 2000"}
+    assert refused.get_json()["details"]["fields"] == {"grid": "the grid has 3,000 cells; the limit is 2,000"}

@@ -215,3 +215,20 @@ def test_a_run_ending_with_a_position_open_says_its_final_equity_is_not_the_trad
     assert round(shuffle["final_equity"]["p5"], 2) == 10_003.35 == round(shuffle["final_equity"]["p95"], 2)
     assert body["note"] == ("the run ended at 10,025.07 but its closed trades booked 10,003.35 (a position open at "
                             "the end, or fees outside its trades): these tests use the closed trades only")
+
+
+def test_too_many_resamples_for_the_trades_names_the_methods_asked(client: FlaskClient, pg: Container,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Trial 31: "(2 method(s))" in a panel that offers no choice of method."""
+    import app.services.robustness as robustness
+
+    run_id = _completed(client, pg, days=400)
+    trades = len(client.get(f"/api/v1/runs/{run_id}/trades?per_page=1000").get_json()["items"])
+    monkeypatch.setattr(robustness, "MAX_CELLS", trades * 100)
+    both = client.post(f"/api/v1/runs/{run_id}/robustness", json={"resamples": 60})
+    assert both.status_code == 422 and both.get_json()["details"]["fields"] == {"resamples": (
+        f"at most 50 for {trades} trades with both methods (bootstrap and shuffle): resamples × trades × methods "
+        f"is capped at {trades * 100:,}")}
+    one = client.post(f"/api/v1/runs/{run_id}/robustness", json={"resamples": 101, "method": "shuffle"})
+    assert one.get_json()["details"]["fields"]["resamples"].startswith(f"at most 100 for {trades} trades with the "
+                                                                        "shuffle method:")

@@ -28,3 +28,11 @@ def test_the_direction_defaults_to_the_objectives_better_end_and_its_worse_end_i
     lowest = client.post("/api/v1/walkforwards", json={**BODY, "objective": "sharpe", "direction": "min"})
     assert lowest.status_code == 422 and lowest.get_json()["details"]["fields"] == {
         "direction": "sharpe is better higher: use direction 'max' (or leave direction out)"}
+
+
+def test_buy_and_hold_is_refused_as_an_objective(client: FlaskClient) -> None:
+    answer = client.post("/api/v1/walkforwards", json={**BODY, "objective": "benchmark_return_pct"})
+    assert answer.status_code == 422
+    assert answer.get_json()["details"]["fields"] == {"objective": (
+        "buy & hold's return is the same in every cell of a window, so it cannot choose one: choose by a figure "
+        "of the strategy's own (total_return_pct, sharpe, ...)")}

@@ -123,3 +123,29 @@ def test_the_efficiency_line_names_the_one_year_both_rates_take():
         "annualised with a year of 252 bars, the year of the folds' whole span; each fold's own CAGR uses its own "
         "window's year)")
     assert efficiency_line(walkforward(RESULT)).endswith("mean annualised IS return 12.00%")  # stored before
+
+
+def test_the_header_names_the_folds_span_and_a_step_past_the_test_window_leaving_bars_untested():
+    from app.cli.walkforward_report import header
+
+    spaced = walkforward(RESULT).model_copy(update={"fold_spec": {"kind": "rolling", "train": 400, "test": 150,
+                                                                  "step": 300, "gap": 0, "warmup": 200}})
+    lines = header(spaced)
+    assert lines[1] == "sma_cross on AAPL 1Day, folds 2021-01-04 → 2022-06-30"  # the data may run past them
+    assert lines[-1] == ("the test windows leave bars between them untested (step 300, test 150): the stitched "
+                         "out-of-sample result chains only the bars inside them")  # trial 31
+    for step, test in ((None, 150), (150, 150), ("3M", "3M"), ("6M", "120")):
+        contiguous = spaced.model_copy(update={"fold_spec": {"kind": "rolling", "train": 400, "test": test,
+                                                             "step": step, "gap": 0, "warmup": 200}})
+        assert "untested" not in " ".join(header(contiguous))
+    assert "untested" in " ".join(header(spaced.model_copy(update={"fold_spec": {"test": "3M", "step": "6m"}})))
+
+
+def test_the_overall_efficiency_says_when_its_mean_counts_folds_whose_own_ratio_means_nothing():
+    wf = walkforward(RESULT)
+    assert "means nothing" not in efficiency_line(wf)
+    losing = fold(1, {}).model_copy(update={"efficiency": None, "efficiency_reason":
+                                            "the in-sample annualised return is not positive: the ratio means nothing"})
+    mixed = wf.model_copy(update={"folds": [wf.folds[0], losing, wf.folds[2]]})
+    assert efficiency_line(mixed).endswith("; the mean counts every fold's in-sample return, 1 whose own ratio "
+                                           "means nothing (an in-sample loss) included")

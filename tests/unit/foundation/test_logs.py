@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
@@ -66,7 +67,9 @@ def test_context_ids_reach_every_line_until_cleared(caplog):
     record = caplog.records[0]
     (line,) = json_lines([record])
     assert (line["correlation_id"], line["run_id"]) == ("corr-1", "run-9")
-    assert ConsoleFormatter().format(record).endswith("inside  [run_id=run-9 correlation_id=corr-1]")
+    text = ConsoleFormatter().format(record)
+    assert text.endswith("inside  [run_id=run-9 correlation_id=corr-1]")
+    assert re.match(r"\d\d:\d\d:\d\dZ INFO ", text)  # says its zone: UTC, whatever TZ the server has (trial 31)
 
 
 def test_auto_format_is_json_off_a_terminal_and_explicit_formats_are_kept(monkeypatch: pytest.MonkeyPatch):

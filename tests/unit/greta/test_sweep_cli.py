@@ -114,3 +114,12 @@ def test_a_ranking_metric_the_window_is_too_short_for_says_why_its_column_is_das
 def test_runs_drift_refuses_a_param_given_twice_before_reading_anything():
     result = CliRunner().invoke(main, ["runs", "drift", "0123456789ab", "--param", "fast=3", "--param", "fast=4"])
     assert result.exit_code == 2 and "--param fast is given twice (fast=3, fast=4)" in result.output
+
+
+def test_a_ranking_metric_the_same_in_every_cell_says_the_table_is_in_grid_order():
+    for metric in ("benchmark_return_pct", "start_equity", "bars"):  # trial 31 sorted by each, "ranked"
+        result = CliRunner().invoke(main, ["sweep", "--strategy", "sma_cross", "--grid", "fast=3,5", "--grid",
+                                           "slow=10", "--synthetic", "AAA:300", "--sort", metric])
+        assert result.exit_code == 0, result.output
+        assert f"sma_cross: 2 cells in grid order, not ranked: {metric} is the same in every cell" in " ".join(
+            result.output.split())

@@ -1,4 +1,4 @@
-import { NavLink, Outlet } from 'react-router-dom';
+import { NavLink, Outlet, ScrollRestoration } from 'react-router-dom';
 import { Button } from '@/components/ui/Button';
 import { ConnectionIndicator } from '@/components/ui/ConnectionIndicator';
 import { HealthIndicator } from '@/components/ui/HealthIndicator';
@@ -35,6 +35,9 @@ export function Shell() {
         </div>
       </header>
       <main className="main"><Outlet /></main>
+      {/* A new page opens at its top (trial 31: a walk-forward launched from the long form opened 400 px down,
+          its header under the bar); back and forward return to where the page was. */}
+      <ScrollRestoration />
     </div>
   );
 }

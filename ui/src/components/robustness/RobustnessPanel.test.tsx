@@ -161,6 +161,9 @@ describe('RobustnessPanel', () => {
     fireEvent.change(screen.getByTestId('robustness-resamples'), { target: { value: '90000' } });
     fireEvent.click(screen.getByRole('button', { name: 'Run robustness tests' }));
     expect(await screen.findByTestId('error-resamples')).toHaveTextContent('at most 2,500 for 40 trades');
+    // trial 31: the closed settings line still read "90,000 resamples" as if they had been taken
+    expect(screen.getByTestId('robustness-settings-summary')).toHaveTextContent(
+      'Settings: 90,000 resamples, seed 0, ruin at a 50% drawdown — not valid: see below');
   });
 
   it('says when there is no random-entry benchmark', async () => {

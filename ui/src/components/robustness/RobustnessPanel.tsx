@@ -64,8 +64,10 @@ export function RobustnessPanel(target: RobustnessTarget) {
         <>
           <form onSubmit={submit} noValidate data-testid="robustness-form">
             <details open={settingsOpen} onToggle={(e) => setSettingsOpen(e.currentTarget.open)}>
-              <summary className="dim">
+              <summary className="dim" data-testid="robustness-settings-summary">
                 Settings: {formatCount(Number(form.resamples) || 0)} resamples, seed {form.seed}, ruin at a {form.ruin}% drawdown
+                {Object.keys(errors).length || Object.keys(server).length
+                  ? <strong className="neg"> — not valid: see below</strong> : null}
               </summary>
               <div className="fields" style={{ margin: '8px 0' }}>
                 <Field label="Resamples" path="resamples" error={errors.resamples ?? server.resamples} hint="paths per test">

@@ -12,6 +12,7 @@ import { defaultSettings, settingsBody, settingsPaths, type SettingsDraft } from
 import { Button } from '@/components/ui/Button';
 import { isApiError } from '@/lib/api/client';
 import type { Series, Strategy, SweepCreate } from '@/lib/api/types';
+import { formatCount } from '@/lib/format';
 
 export interface SweepFormProps {
   strategies: Strategy[];
@@ -71,7 +72,7 @@ export function SweepForm({ strategies, series, zone, submitting, serverError, o
     const built = settingsBody(settings, true, series);
     const found: FieldErrors = { ...fixed.errors, ...built.errors, ...parsed.errors };
     if (swept.length === 0) found.grid = 'sweep at least one parameter';
-    if (cells > 2000) found.grid = `${cells} cells; the limit is 2000`;
+    if (cells > 2000) found.grid = `${formatCount(cells)} cells; the limit is 2,000`;
     setClientErrors(found);
     if (Object.keys(found).length) return;
     const body: SweepCreate = { strategy: strategyName, params: fixed.params, grid: parsed.values, ...built.body };

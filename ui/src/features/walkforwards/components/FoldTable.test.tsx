@@ -9,7 +9,7 @@ const fold = (index: number, oos: Fold['oos_metrics']): Fold => ({
   test_last: '2022-06-30T00:00:00Z', warmup_bars: 50, warmup_first: null, partial: false, sweep_id: `s${index}`,
   cells_total: 4, cells_done: 4, cells_cancelled: 0, params: { fast: 5, slow: 40 }, chosen_run_id: `c${index}`,
   in_sample_metrics: { sharpe: 1.25 }, oos_run_id: `o${index}`, oos_status: 'completed', oos_metrics: oos, reason: null,
-  efficiency: 0.5, efficiency_reason: null,
+  efficiency: 0.5, efficiency_reason: null, tied: 1,
 });
 
 const WF = {
@@ -48,5 +48,13 @@ describe('FoldTable', () => {
     renderTable({ ...WF, folds: [fold(0, {})], result: null } as Walkforward);
     expect(screen.getByTestId('fold-oos-fees')).toHaveTextContent('—');
     expect(screen.queryByTestId('fold-total')).toBeNull();
+  });
+
+  it('marks a fold whose best figure several cells shared, so the grid order chose (trial 31)', () => {
+    renderTable({ ...WF, folds: [{ ...WF.folds[0], tied: 4 }, WF.folds[1]] } as Walkforward);
+    const tied = screen.getAllByTestId('fold-tied');
+    expect(tied).toHaveLength(1);
+    expect(tied[0]).toHaveTextContent('tied ×4');
+    expect(tied[0]).toHaveAttribute('title', '4 cells shared the best figure: the first of them in grid order was taken');
   });
 });

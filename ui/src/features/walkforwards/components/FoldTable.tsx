@@ -64,7 +64,10 @@ export function FoldTable({ wf, timeframe }: { wf: Walkforward; timeframe: strin
                 <CellsProgress counts={f} width={60} stacked={!!f.cells_cancelled} label={`fold ${f.index + 1} cells`} testId="fold-progress" />
               </td>
               <td className="wrap" style={{ minWidth: 150 }} data-testid="fold-params">
-                {f.params ? <span className="mono">{describeParams(f.params, swept)}</span>
+                {f.params ? <><span className="mono">{describeParams(f.params, swept)}</span>
+                  {f.tied > 1 ? <span className="badge plain" data-testid="fold-tied" style={{ marginLeft: 4 }}
+                    title={`${f.tied} cells shared the best figure: the first of them in grid order was taken`}>
+                    tied ×{f.tied}</span> : null}</>
                   : f.reason ? <span className="muted" data-testid="fold-reason">no cell: {f.reason}</span>
                     : <span className="dim">{wf.status === 'cancelled' || wf.status === 'failed' ? `not chosen: ${wf.status}`
                       : 'not chosen yet'}</span>}

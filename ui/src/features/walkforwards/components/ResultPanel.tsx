@@ -34,8 +34,18 @@ export function ResultPanel({ wf }: { wf: Walkforward }) {
         </p>
       );
     }
+    if (wf.status === 'failed' || wf.status === 'cancelled') { // trial 31: a failed one still said "comes once"
+      return (
+        <p className="muted" data-testid="result-none">
+          No stitched result: the walk-forward {wf.status === 'failed' ? `failed${wf.error ? ` (${wf.error})` : ''}`
+            : 'was cancelled'} before any fold had an out-of-sample run.
+        </p>
+      );
+    }
     return <p className="muted" data-testid="result-waiting">The stitched result comes once every fold&apos;s out-of-sample run has finished.</p>;
   }
+  // Folds whose own efficiency is withheld for an in-sample loss still weigh in the overall mean (trial 31).
+  const losing = wf.folds.filter((f) => f.efficiency === null && (f.efficiency_reason ?? '').includes('not positive')).length;
   const cell = (metrics: Metrics | undefined, key: string) => {
     const v = readMetric(metrics, key);
     return <span className={metricDef(key).signed ? tone(v) : ''}>{formatMetric(key, v)}</span>;
@@ -64,6 +74,10 @@ export function ResultPanel({ wf }: { wf: Walkforward }) {
             the folds&apos; mean in-sample {formatPct(pct(result.is_annualised_return_pct))}
             {result.bars_per_year ? <>, both annualised with a year of {formatNumber(result.bars_per_year, 0)} bars, the
               year of the folds&apos; whole span (each fold&apos;s own CAGR uses its own window&apos;s year)</> : null}.)</span>
+        ) : null}
+        {result.efficiency !== null && losing ? (
+          <span className="dim" data-testid="efficiency-mixed"> The mean counts every fold&apos;s in-sample return, the
+            {' '}{losing === 1 ? 'fold' : `${losing} folds`} whose own ratio means nothing (an in-sample loss) included.</span>
         ) : null}
       </p>
       <div className="table-wrap">

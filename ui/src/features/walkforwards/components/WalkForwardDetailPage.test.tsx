@@ -25,7 +25,7 @@ const fold = (index: number, params: Fold['params'], extra: Partial<Fold> = {}):
   params, chosen_run_id: params ? `c${index}` : null, in_sample_metrics: params ? { sharpe: 1.25 } : {},
   oos_run_id: params ? `o${index}` : null, oos_status: params ? 'completed' : null,
   oos_metrics: params ? { total_return_pct: 3.5, sharpe: 0.8, trades: 4 } : {}, reason: params ? null : 'no cell made 3 trades',
-  efficiency: params ? 0.64 : null, efficiency_reason: params ? null : 'no out-of-sample run', ...extra,
+  efficiency: params ? 0.64 : null, efficiency_reason: params ? null : 'no out-of-sample run', tied: 1, ...extra,
 });
 
 const DONE: Walkforward = {
@@ -155,6 +155,25 @@ describe('WalkForwardDetailPage', () => {
       'The curve appears once the out-of-sample runs have finished.');
     expect(screen.queryByTestId('equity-loading')).toBeNull();
     expect(get).not.toHaveBeenCalledWith('/walkforwards/w7/equity', expect.anything(), expect.anything());
+  });
+
+  it('says when the overall efficiency\'s mean counts folds whose own ratio means nothing (trial 31)', async () => {
+    const losing = 'the in-sample annualised return is not positive: the ratio means nothing';
+    renderPage({ ...DONE, id: 'w9', folds: [fold(0, { fast: 5, slow: 40 }),
+      fold(1, { fast: 10, slow: 20 }, { efficiency: null, efficiency_reason: losing })] });
+    expect(await screen.findByTestId('efficiency-mixed')).toHaveTextContent("The mean counts every fold's in-sample "
+      + 'return, the fold whose own ratio means nothing (an in-sample loss) included.');
+  });
+
+  it('says a failed walk-forward will have no curve and no result, and why, rather than that they are coming (trial 31)', async () => {
+    renderPage({ ...DONE, id: 'w8', status: 'failed', result: null, error: 'no fold has a cell eligible for the objective',
+      folds: [fold(0, null), fold(1, null)] });
+    expect(await screen.findByTestId('equity-none')).toHaveTextContent(
+      'No out-of-sample curve: the walk-forward failed before any fold had an out-of-sample run.');
+    expect(screen.getByTestId('result-none')).toHaveTextContent('No stitched result: the walk-forward failed (no fold has '
+      + 'a cell eligible for the objective) before any fold had an out-of-sample run.');
+    expect(screen.queryByTestId('equity-waiting')).toBeNull();
+    expect(screen.queryByTestId('result-waiting')).toBeNull();
   });
 
   it('names the grid cells no fold ran, with the reason, beside the cells it counts', async () => {

@@ -49,7 +49,10 @@ export function WalkForwardDetailPage() {
             // asked for (a fold has its out-of-sample run) and not here yet: it is loading, not waiting for runs
             : tested && equity.isPending
               ? <p className="muted" role="status" data-testid="equity-loading">Loading the out-of-sample equity…</p>
-              : <p className="muted" data-testid="equity-waiting">The curve appears once the out-of-sample runs have finished.</p>}
+              : wf.status === 'failed' || wf.status === 'cancelled'
+                ? <p className="muted" data-testid="equity-none">No out-of-sample curve: the walk-forward {wf.status === 'failed'
+                  ? 'failed' : 'was cancelled'} before any fold had an out-of-sample run.</p>
+                : <p className="muted" data-testid="equity-waiting">The curve appears once the out-of-sample runs have finished.</p>}
       </Panel>
       <Panel title="Result" testId="result-panel">
         <ResultPanel wf={wf} />

@@ -13,6 +13,7 @@ import { defaultSettings, settingsBody, settingsPaths, type SettingsDraft } from
 import { Button } from '@/components/ui/Button';
 import { isApiError } from '@/lib/api/client';
 import type { Series, Strategy } from '@/lib/api/types';
+import { formatCount } from '@/lib/format';
 import type { Direction, FoldsIn, Objective, WalkforwardCreate } from '../api/types';
 import { DEFAULT_FOLDS, FoldsFields, type FoldsDraft } from './FoldsFields';
 import { naturalDirection, OBJECTIVES } from './objective';
@@ -103,7 +104,7 @@ export function WalkForwardForm({ strategies, series, zone, submitting, serverEr
     const cut = foldsBody(folds);
     const found: FieldErrors = { ...fixed.errors, ...built.errors, ...parsed.errors, ...cut.errors };
     if (swept.length === 0) found.grid = 'sweep at least one parameter';
-    if (cells > 2000) found.grid = `${cells} cells; the limit is 2000`;
+    if (cells > 2000) found.grid = `${formatCount(cells)} cells; the limit is 2,000`;
     const trades = Number(minTrades.trim() || '0');
     if (!Number.isInteger(trades) || trades < 0) found.min_trades = 'a whole number, 0 or more';
     setClientErrors(found);

@@ -1,3 +1,5 @@
+import { formatCount } from '@/lib/format';
+
 /**
  * Cell counts as a user reads them: `done` counts only cells that ran (completed or failed), so a
  * cancelled walk-forward's bar stops where it stopped and says how many cells were cancelled.
@@ -12,9 +14,10 @@ export function cellsText(c: CellCounts, noun = 'cells'): CellsText {
   const ran = c.cells_done;
   const cancelled = c.cells_cancelled ?? 0;
   const total = c.cells_total;
+  const [r, c2, t] = [ran, cancelled, total].map(formatCount); // 6,761 as the CLI writes it (trial 31)
   return {
     ran, cancelled, total,
-    short: cancelled ? `${ran} ran · ${cancelled} cancelled` : `${ran}/${total}`,
-    long: cancelled ? `${ran} of ${total} ${noun} ran, ${cancelled} cancelled` : `${ran} of ${total} ${noun}`,
+    short: cancelled ? `${r} ran · ${c2} cancelled` : `${r}/${t}`,
+    long: cancelled ? `${r} of ${t} ${noun} ran, ${c2} cancelled` : `${r} of ${t} ${noun}`,
   };
 }

@@ -3,6 +3,7 @@ import { METRIC_DEFS, metricDef } from '@/lib/metrics';
 import type { Direction, Objective } from '../api/types';
 
 export const OBJECTIVES: Array<{ value: Objective; label: string; key: string }> = METRIC_DEFS
+  .filter((d) => d.source !== 'benchmark_return_pct') // the same in every cell: the API refuses it
   .map((d) => ({ value: d.source as Objective, label: d.label, key: d.key }));
 
 /** The UI's metric key for an API name (`total_return_pct` → `total_return`), for reading and formatting. */

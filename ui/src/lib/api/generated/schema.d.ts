@@ -1017,6 +1017,12 @@ export interface components {
              * @description its best cell by the objective
              */
             chosen_run_id: string | null;
+            /**
+             * Tied
+             * @description the eligible cells that shared the best objective figure (as a fold's)
+             * @default 1
+             */
+            tied?: number;
             /** Params */
             params: {
                 [key: string]: unknown;
@@ -1532,6 +1538,12 @@ export interface components {
             } | null;
             /** Chosen Run Id */
             chosen_run_id: string | null;
+            /**
+             * Tied
+             * @description the eligible cells that shared the best objective figure, the chosen one among them: above 1, the earliest in grid order was taken
+             * @default 1
+             */
+            tied: number;
             /**
              * In Sample Metrics
              * @description the chosen cell's metrics on the train window
@@ -2940,7 +2952,7 @@ export interface components {
              * @default sharpe
              * @enum {string}
              */
-            objective?: "total_return_pct" | "cagr_pct" | "sharpe" | "sortino" | "calmar" | "max_drawdown_pct" | "max_drawdown_bars" | "volatility_pct" | "win_rate_pct" | "profit_factor" | "expectancy" | "avg_trade_pct" | "best_trade_pct" | "worst_trade_pct" | "exposure_pct" | "trades" | "benchmark_return_pct" | "fees_total" | "final_equity";
+            objective?: "total_return_pct" | "cagr_pct" | "sharpe" | "sortino" | "calmar" | "max_drawdown_pct" | "max_drawdown_bars" | "volatility_pct" | "win_rate_pct" | "profit_factor" | "expectancy" | "avg_trade_pct" | "best_trade_pct" | "worst_trade_pct" | "exposure_pct" | "trades" | "fees_total" | "final_equity";
             /**
              * Direction
              * @description choose the highest (max) or lowest (min) objective; default: its better end (min for max_drawdown_pct, max_drawdown_bars, volatility_pct, fees_total and exposure_pct). The worse end of a drawdown, volatility, fees or return is refused
