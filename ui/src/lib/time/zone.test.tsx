@@ -1,7 +1,7 @@
 import { fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { Time, TimeZoneToggle } from '@/components/ui/Time';
-import { formatInZone, localizeStamps, setZoneMode, utcIsoToWallTime, wallTimeToUtcIso, zoneDescription } from './zone';
+import { currentZoneName, formatInZone, localizeStamps, setZoneMode, utcIsoToWallTime, wallTimeToUtcIso, zoneDescription } from './zone';
 
 describe('time formatting', () => {
   const iso = '2024-03-01T14:30:15Z';
@@ -53,5 +53,16 @@ describe('localizeStamps', () => {
     expect(localizeStamps('the strategy failed on the bar 2024-01-15T21:00:00+00:00: boom', 'Europe/Berlin'))
       .toBe('the strategy failed on the bar 2024-01-15 22:00:00: boom');
     expect(localizeStamps('no times here: 12 shares at 189.90', 'America/New_York')).toBe('no times here: 12 shares at 189.90');
+  });
+});
+
+describe('the zone name shown', () => {
+  it("is today's IANA name where the browser resolves an old one (trial 31: Asia/Calcutta), and formats alike", () => {
+    expect(currentZoneName('Asia/Calcutta')).toBe('Asia/Kolkata');
+    expect(currentZoneName('Europe/Kiev')).toBe('Europe/Kyiv');
+    expect(currentZoneName('Europe/Berlin')).toBe('Europe/Berlin');
+    const at = new Date('2026-12-07T12:00:00Z');
+    const show = (timeZone: string) => new Intl.DateTimeFormat('en-GB', { timeZone, timeStyle: 'short' }).format(at);
+    expect(show('Asia/Kolkata')).toBe(show('Asia/Calcutta'));
   });
 });

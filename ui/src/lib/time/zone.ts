@@ -7,8 +7,22 @@ const KEY = 'haro.timezone';
 type Listener = () => void;
 const listeners = new Set<Listener>();
 
+/** Old IANA names some browsers still resolve to (their ICU keeps the first spelling), by today's name:
+ *  trial 31 read "Asia/Calcutta" set as Asia/Kolkata. The two name the same rules, so only the label changes. */
+const RENAMED: Record<string, string> = {
+  'Asia/Calcutta': 'Asia/Kolkata', 'Asia/Saigon': 'Asia/Ho_Chi_Minh', 'Asia/Katmandu': 'Asia/Kathmandu',
+  'Asia/Rangoon': 'Asia/Yangon', 'Europe/Kiev': 'Europe/Kyiv', 'America/Godthab': 'America/Nuuk',
+  'Atlantic/Faeroe': 'Atlantic/Faroe', 'Pacific/Truk': 'Pacific/Chuuk', 'Pacific/Ponape': 'Pacific/Pohnpei',
+  'America/Buenos_Aires': 'America/Argentina/Buenos_Aires', 'America/Indianapolis': 'America/Indiana/Indianapolis',
+  'Asia/Dacca': 'Asia/Dhaka', 'Asia/Ulan_Bator': 'Asia/Ulaanbaatar',
+};
+
+export function currentZoneName(zone: string): string {
+  return RENAMED[zone] ?? zone;
+}
+
 export function localZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  return currentZoneName(Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
 }
 
 export function zoneFor(mode: ZoneMode): string {
