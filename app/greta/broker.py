@@ -423,6 +423,8 @@ class SimBroker:
         return int(cents_up(fee).scaleb(2))  # a custom model might return fractions of a cent
 
     def _fill(self, order: SimOrder, raw: float, market_like: bool, step: int, row: int) -> None:
+        if order.limit is not None and not order.rested and raw != self.bars[order.k][0].item(row):
+            order.rested = True  # a limit filled past its bar's open had met the open unfilled: it made liquidity
         slipped = raw
         if market_like and self._slips:
             bars = self.bars[order.k]

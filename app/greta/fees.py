@@ -14,10 +14,11 @@ can overcharge by under a cent per fill; it keeps every fill's fee a whole-cent 
 Crypto: the Alpaca preset on a pair is Alpaca's crypto base tier, not the regulatory fees (no SEC fee or
 TAF on crypto): 25 bps of each fill taken, 15 bps made, as the local exchange charges them
 (app/exchange/fees.py) - a fill makes liquidity when its limit or stop-limit order had rested (met a
-bar that did not fill it), and takes it otherwise. Alpaca takes a buy's fee in the coin and a sale's in
-dollars; Greta charges dollars on both sides, a buy's coins (half up to 1e-9) at the fill price, so a
-backtest and a paper run of the same trades differ by fee × (exit − entry price) per round trip
-(docs/exchange.md, Crypto). The other models charge a pair what they charge a share.
+price that did not fill it: any fill but one at the open of the first bar the order met), and takes it
+otherwise (market and stop orders, a limit marketable at the open it first met). Alpaca takes a buy's
+fee in the coin and a sale's in dollars; Greta charges dollars on both sides, a buy's coins (half up to
+1e-9) at the fill price, so a backtest and a paper run of the same trades differ by fee × (exit − entry
+price) per round trip (docs/exchange.md, Crypto). The other models charge a pair what they charge a share.
 """
 
 from __future__ import annotations

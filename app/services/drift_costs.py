@@ -24,7 +24,8 @@ def cost_notes(rows: Sequence[DriftRow], fees: FeeSpec, slippage: SlippageSpec, 
             f"Fees: the backtest side charged {_money(backtest_fees)} under the fee model "
             f"{fees.to_text()}; the broker charged {_money(live_fees)}. A paper or live run pays what its broker "
             f"charges: the fee model is a backtest's assumption, applied here to the backtest side only "
-            f"({_money(fee_part, signed=True)} of \"from execution\" is this difference on the matched decisions).")
+            f"({_money(fee_part, signed=True)} of \"from execution\" is this difference on the decisions both sides "
+            "filled).")
     if slippage.kind != "none":
         notes.append(
             f"Slippage: the backtest side's fills are moved against each order by the slippage model "

@@ -126,7 +126,7 @@ class DriftSummary:
     partial_fills: int
     live_fees: Decimal = ZERO  # the fees of each side's decisions' fills, matched or not
     backtest_fees: Decimal = ZERO
-    execution_fees: Decimal = ZERO  # the part of `execution` that is the matched decisions' fee difference
+    execution_fees: Decimal = ZERO  # the part of `execution` that is the fee difference where both sides filled
 
 
 def _keyed(decisions: Iterable[Decision]) -> dict[tuple[object, ...], Decision]:
@@ -239,7 +239,10 @@ def _pair(live: Decision, backtest: Decision, note: str | None) -> DriftRow:
     status = "identical" if live.request() == backtest.request() and not refused_on_one_side else "different"
     sign = 1 if live.side == "buy" else -1
     slippage = delay = None
-    execution = backtest.fees - live.fees
+    # Fees are execution only where both sides traded: a buy refused live (no fill, no fee) beside the
+    # backtest's fill is a different outcome, not a cost of the same trade (trial 32: $1,684.95 of a
+    # backtest's fees on 7 buys refused live read as the fee model's overcharge).
+    execution = backtest.fees - live.fees if _both_filled(live, backtest) else ZERO
     p_live, p_test = live.avg_price, backtest.avg_price
     if p_live is not None and p_test is not None:
         slippage = float(sign * (p_live - p_test) / p_test * 10_000)
@@ -272,5 +275,10 @@ def summarise(rows: Sequence[DriftRow], live_pnl: Decimal, backtest_pnl: Decimal
         partial_fills=sum(1 for r in rows if r.live is not None and r.live.partial),
         live_fees=sum((r.live.fees for r in rows if r.live is not None), ZERO).quantize(CENT),
         backtest_fees=sum((r.backtest.fees for r in rows if r.backtest is not None), ZERO).quantize(CENT),
-        execution_fees=sum((r.backtest.fees - r.live.fees for r in matched), ZERO).quantize(CENT),  # type: ignore[union-attr]
+        execution_fees=sum((r.backtest.fees - r.live.fees for r in matched  # type: ignore[union-attr]
+                            if _both_filled(r.live, r.backtest)), ZERO).quantize(CENT),  # type: ignore[arg-type]
     )
+
+
+def _both_filled(live: Decision, backtest: Decision) -> bool:
+    return bool(live.filled_qty) and bool(backtest.filled_qty)

@@ -80,8 +80,8 @@ class DriftSummaryOut(Out):
     partial_fills: int
     live_fees: DecimalText = Field(description="what the broker charged on the live decisions' fills")
     backtest_fees: DecimalText = Field(description="what the backtest side's fee model charged on its decisions' fills")
-    execution_fees: DecimalText = Field(description="the part of `execution` that is the matched decisions' fee "
-                                                    "difference (backtest fees minus live fees)")
+    execution_fees: DecimalText = Field(description="the part of `execution` that is the fee difference (backtest "
+                                                    "fees minus live fees) of the matched decisions both sides filled")
 
 
 class DriftPointOut(Out):

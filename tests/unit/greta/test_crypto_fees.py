@@ -75,3 +75,17 @@ def test_in_a_run_of_a_pair_and_a_share_each_pays_its_own_fees() -> None:
     # ETH/USD: 25 bps of $1,000 each way.
     assert fees == {("AAA", "buy"): D(0), ("AAA", "sell"): D("0.16"),
                     ("ETH/USD", "buy"): D("2.50"), ("ETH/USD", "sell"): D("2.50")}
+
+
+def test_a_limit_filled_at_its_price_inside_the_first_bar_it_met_made_liquidity() -> None:
+    """Trial 32: 18 of 62 such fills were charged the taker rate, where the exchange charged its maker rate (the
+    order met the bar's open unfilled, so it rested before its price came)."""
+    rows = [FLAT, FLAT, (100.0, 103.0, 99.0, 102.0), (101.0, 102.0, 96.0, 97.0)]
+    frame = daily(rows, symbol="BTC/USD", first=date(2024, 6, 3))
+    result = run(frame, {0: lambda s: s.buy(size=1), 1: lambda s: s.sell(size=1, limit=102.5),
+                         2: lambda s: s.buy(size=1, limit=98)}, fees="alpaca", asset_class="crypto")
+    assert [(f.side, f.price, f.fee) for f in result.fills] == [
+        ("buy", D(100), D("0.25")),  # market: taken
+        ("sell", D("102.5"), D("0.15")),  # bar 2 opened at 100 (unfilled), then reached 102.50: made
+        ("buy", D(98), D("0.15")),  # bar 3 opened at 101 (unfilled), then fell to 98: made (0.0015 BTC at 98 = 0.147)
+    ]

@@ -31,7 +31,7 @@ def test_a_fee_model_the_broker_did_not_charge_is_named_with_both_amounts_and_it
     assert notes[0] == ("Fees: the backtest side charged $12.02 under the fee model percent:0.5; the broker charged "
                         "$0.00. A paper or live run pays what its broker charges: the fee model is a backtest's "
                         "assumption, applied here to the backtest side only (+$12.02 of \"from execution\" is "
-                        "this difference on the matched decisions).")
+                        "this difference on the decisions both sides filled).")
     assert notes[1].startswith("Slippage: the backtest side's fills are moved against each order by the slippage "
                                "model 20bp; live fills are at the broker's own prices")
     assert notes[2] == ("Sizes: 1 matched order sized by a share of equity came to a different quantity on each "

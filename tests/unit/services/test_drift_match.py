@@ -139,3 +139,16 @@ def test_a_buy_both_made_that_the_broker_refused_live_is_named_as_where_the_hold
     assert rows[-1].note == ("before this bar live held 0 shares, the backtest 10; since the buy both made on the bar "
                              "of 2024-06-03T14:36:00Z, which filled only in the backtest (live's was rejected: "
                              "insufficient buying power)")
+
+
+def test_a_decision_refused_live_puts_none_of_the_backtests_fees_into_execution():
+    """Trial 32: a backtest's fees on 7 buys refused live for buying power ($1,684.95) read as execution, as if
+    the fee model overcharged; on the fills both sides made, the backtest had charged less."""
+    refused = replace(order(0, "buy", qty="10"), status="rejected")
+    live = [refused, order(5, "buy", [("10", "100")], fee="1.20")]
+    backtest = [order(0, "buy", [("10", "100")], fee="2.50"), order(5, "buy", [("10", "100")], fee="1.00")]
+    rows = line_up(live, backtest)
+    summary = summarise(rows, D(0), D(0))
+    assert [r.execution for r in rows] == [D("0.00"), D("-0.20")]  # only the pair both filled: 1.00 - 1.20
+    assert (summary.execution, summary.execution_fees) == (D("-0.20"), D("-0.20"))
+    assert (summary.live_fees, summary.backtest_fees) == (D("1.20"), D("3.50"))  # the totals still say all

@@ -95,7 +95,7 @@ describe('DriftTab', () => {
   it('says what the backtest side charged in fees and modelled in slippage, where live paid the broker', async () => {
     const notes = ['Fees: the backtest side charged $49.24 under the fee model percent:0.5; the broker charged $0.00. '
       + 'A paper or live run pays what its broker charges: the fee model is a backtest\'s assumption, applied here to '
-      + 'the backtest side only (+$49.24 of "from execution" is this difference on the matched decisions).',
+      + 'the backtest side only (+$49.24 of "from execution" is this difference on the decisions both sides filled).',
     'Slippage: the backtest side\'s fills are moved against each order by the slippage model 20bp; live fills are at '
       + 'the broker\'s own prices (the slippage column compares them with the moved prices).'];
     const body = report([decision('identical', order('a', 'buy'), order('b', 'buy'))]);

@@ -1298,7 +1298,7 @@ export interface components {
             backtest_fees: string;
             /**
              * Execution Fees
-             * @description the part of `execution` that is the matched decisions' fee difference (backtest fees minus live fees)
+             * @description the part of `execution` that is the fee difference (backtest fees minus live fees) of the matched decisions both sides filled
              */
             execution_fees: string;
         };
