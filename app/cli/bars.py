@@ -149,8 +149,8 @@ def list_() -> None:
         click.echo("no bars stored yet: `weaver bars import FILE.csv --symbol X` or `weaver bars fetch`")
         return
     for s in found:
-        first = f"{s.first_ts:%Y-%m-%d %H:%M}" if s.first_ts else "-"
-        last = f"{s.last_ts:%Y-%m-%d %H:%M}" if s.last_ts else "-"
+        first = f"{s.first_ts:%Y-%m-%d %H:%MZ}" if s.first_ts else "-"  # Z: UTC, as every stamp the CLI reads
+        last = f"{s.last_ts:%Y-%m-%d %H:%MZ}" if s.last_ts else "-"
         unit = "bar " if s.count == 1 else "bars"
         click.echo(f"{s.symbol:<8} {s.timeframe:<6} {first} → {last}  {s.count:>10,} {unit}  {s.source}, "
                    f"adjustment {s.adjustment}")

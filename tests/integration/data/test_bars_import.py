@@ -69,7 +69,7 @@ def test_import_stores_exact_prices_and_a_second_import_adds_nothing(pg, cli_env
                                  .where(BarSeries.symbol == "EXCT").order_by(Bar.ts)).all()
     assert closes == [Decimal("10.25"), Decimal("10.30"), Decimal("10.21")]  # NUMERIC, exact as written
     listing = weaver("bars", "list", env=cli_env)
-    assert re.search(r"EXCT\s+1Min\s+2024-01-02 14:30 → 2024-01-02 14:33\s+3 bars\s+csv", listing.stdout)
+    assert re.search(r"EXCT\s+1Min\s+2024-01-02 14:30Z → 2024-01-02 14:33Z\s+3 bars\s+csv", listing.stdout)
 
 
 def test_a_clean_million_row_file_imports_completely(pg, cli_env, tmp_path):

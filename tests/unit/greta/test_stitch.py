@@ -75,3 +75,13 @@ def test_fees_scale_as_the_folds_pnl_does_and_a_part_of_a_run_has_its_exposure_f
     unknown = FoldCurve(second.ts + 10, second.equity, second.benchmark, 100.0, second.trade_pnl, second.trade_pct,
                         None)
     assert stitch([first, unknown], 1000.0, 252.0).metrics["fees_total"] is None  # not a sum of what is known
+
+
+def test_the_stitched_fees_are_to_the_cent():
+    """Trial 32 read fees_total 27910.59832087213 in the API: scaled fees are dollars, shown to the cent."""
+    first = FoldCurve(np.arange(0, 4, dtype=np.int64), np.array([100.0, 103.3333, 103.3333, 103.3333]),
+                      np.full(4, 100.0), 100.0, np.array([3.3333]), np.array([3.3333]), 50.0, fees=0.33)
+    second = FoldCurve(np.arange(10, 14, dtype=np.int64), np.array([100.0, 101.0, 101.0, 101.0]),
+                       np.full(4, 100.0), 100.0, np.array([1.0]), np.array([1.0]), 50.0, fees=0.77)
+    fees = stitch([first, second], 1000.0, 252.0).metrics["fees_total"]
+    assert fees == 11.26  # 3.30 + 0.77 × 10.33333 = 11.2567 (the chained account's dollars), to the cent

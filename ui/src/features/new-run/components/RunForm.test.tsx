@@ -254,4 +254,14 @@ describe('RunForm', () => {
     expect(onSubmit.mock.calls[2]![0]).not.toHaveProperty('asset_class');
     expect(screen.getByTestId('asset-class')).toHaveValue('');
   });
+
+  it("says under the fee select what Alpaca's preset charges shares and crypto (trial 32: the option text was cut)", () => {
+    renderForm();
+    fireEvent.change(screen.getByTestId('fee-model'), { target: { value: 'alpaca' } });
+    expect(screen.getByTestId('fee-model')).toHaveDisplayValue("Alpaca's");
+    expect(field('fees.model')).toHaveTextContent('Shares: SEC fee + FINRA TAF on sales. Crypto: 0.25 % of a fill taken, '
+      + "0.15 % of a limit's fill made.");
+    fireEvent.change(screen.getByTestId('fee-model'), { target: { value: 'none' } });
+    expect(field('fees.model')).not.toHaveTextContent('FINRA');
+  });
 });
