@@ -18,8 +18,8 @@ const CREATING: Sweep = {
   params: null, progress: 0, skipped: [], walkforward_id: null, fold: null,
 };
 
-function renderPage(sweep: Sweep) {
-  get.mockImplementation(((path: string) => Promise.resolve(String(path).endsWith('/results') ? [] : sweep)) as never);
+function renderPage(sweep: Sweep, results: unknown[] = []) {
+  get.mockImplementation(((path: string) => Promise.resolve(String(path).endsWith('/results') ? results : sweep)) as never);
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   render(
     <QueryClientProvider client={client}>
@@ -132,5 +132,17 @@ describe('SweepDetailPage skipped cells', () => {
       'fast=20, slow=20 — must be less than slow',
       'fast=30, slow=20 — must be less than slow',
     ]);
+  });
+
+  it('says why every cell shows a dash for the ranking figure, and what to rank by instead (trial 32)', async () => {
+    const done = { ...CREATING, status: 'completed', done: 2, total: 2, progress: 1 } as Sweep;
+    const cell = (id: string, fast: number) => ({ run_id: id, params: { fast, slow: 50 }, status: 'completed',
+      metrics: { total_return_pct: fast / 10, sharpe: null, trades: 3 } });
+    renderPage(done, [cell('a', 2), cell('b', 3)]);
+    expect(await screen.findByTestId('rank-metric-empty')).toHaveTextContent('No cell has a Sharpe: annualised figures '
+      + "need at least 30 returns covering a month of bars, more than each cell's window holds. Rank by another figure, "
+      + 'such as Return.');
+    fireEvent.change(screen.getByTestId('rank-metric'), { target: { value: 'total_return' } });
+    await waitFor(() => expect(screen.queryByTestId('rank-metric-empty')).toBeNull());
   });
 });

@@ -22,6 +22,8 @@ import { usePageTitle } from '@/lib/usePageTitle';
 const TABLE_METRICS = ['total_return', 'sharpe', 'sortino', 'calmar', 'max_drawdown', 'cagr', 'win_rate',
   'profit_factor', 'trades', 'exposure'];
 
+const ANNUALISED = new Set(['cagr', 'sharpe', 'sortino', 'calmar', 'volatility']);
+
 export function SweepDetailPage() {
   const { sweepId = '' } = useParams();
   const navigate = useNavigate();
@@ -41,6 +43,9 @@ export function SweepDetailPage() {
   const heat = swept.length === 2 ? swept : gridParams.length === 2 ? gridParams : null;
   const ranked = useMemo(() => rank(results.data ?? [], metric, order), [results.data, metric, order]);
   const best = ranked[0] && readMetric(ranked[0].metrics, metric) !== null ? ranked[0] : undefined;
+  // Trial 32: ranked by Sharpe on 4 days of minute bars, every cell showed a dash and nothing said why.
+  const completed = (results.data ?? []).filter((r) => r.status === 'completed');
+  const noneHas = completed.length > 0 && completed.every((r) => readMetric(r.metrics, metric) === null);
   const open = (runId: string) => navigate(`/runs/${runId}`);
 
   const columns = useMemo<Column<SweepResult>[]>(() => [
@@ -133,6 +138,13 @@ export function SweepDetailPage() {
         ) : null}
       </div>
 
+      {noneHas ? (
+        <p className="muted" data-testid="rank-metric-empty">
+          No cell has a {metricDef(metric).label}: {ANNUALISED.has(metric)
+            ? 'annualised figures need at least 30 returns covering a month of bars, more than each cell\'s window holds'
+            : 'it is withheld in every cell (no closed trade, say)'}. Rank by another figure, such as Return.
+        </p>
+      ) : null}
       {heat ? (
         <Panel title={`Heatmap · ${metricDef(metric).label}`} testId="heatmap-panel">
           <Heatmap results={results.data ?? []} xParam={heat[0]![0]} xValues={heat[0]![1]} yParam={heat[1]![0]}
