@@ -119,7 +119,8 @@ def fetch(symbols: tuple[str, ...], timeframe: str, start: datetime, end: dateti
     credentials = container.settings.alpaca(account)  # type: ignore[arg-type]
     if credentials is None:
         container.close()
-        fail(f"no {account} Alpaca keys: set WEAVER_ALPACA_{account.upper()}_KEY_ID and _SECRET_KEY", 2)
+        fail(f"no {account} Alpaca keys: set WEAVER_ALPACA_{account.upper()}_KEY_ID and _SECRET_KEY (or, on a "
+             "standalone's folder, fetch while `weaver standalone` runs: its local exchange serves the bars)", 2)
     broker = AlpacaBroker(credentials)
     fetcher = BarFetcher(container.uow, broker.data_page)
     try:

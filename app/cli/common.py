@@ -21,7 +21,7 @@ import click
 from dotenv import dotenv_values
 
 from app.marvin import registry
-from app.standalone.home import remembered_strategy_paths
+from app.standalone.home import exchange_contact, remembered_strategy_paths, standalone_running
 
 if TYPE_CHECKING:  # app.config (pydantic-settings) costs a CSV backtest a fifth of a second it never uses
     from app.config import Settings
@@ -59,6 +59,9 @@ def settings_or_exit(*, require_token: bool = True, embedded_fallback: bool = Fa
         remembered = remembered_strategy_paths(data_dir)  # what `weaver standalone --strategy-path` was given
         if remembered and not configured("WEAVER_STRATEGY_PATHS"):
             overrides.setdefault("strategy_paths", remembered)
+        if not configured("WEAVER_ALPACA_PAPER_KEY_ID") and standalone_running(data_dir):
+            for name, value in exchange_contact(data_dir).items():  # the running standalone's local exchange
+                overrides.setdefault(name, value)
         overrides.setdefault("broker", "memory")
     from app.config import SettingsError, load_settings
 

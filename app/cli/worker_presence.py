@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 from app.cli.common import configured
+from app.standalone.home import standalone_running
 
 START_WORKERS = ("start `weaver worker` and `weaver scheduler` (which hands them the work) on this database, "
                  "or use `weaver standalone`")
@@ -45,19 +46,3 @@ def _heartbeats_say(redis_url: str) -> str | None:
     if not any(b.role == SCHEDULER for b in beats):
         return "backtest workers are alive but no scheduler is: start `weaver scheduler`, which hands them the work"
     return None
-
-
-def standalone_running(data_dir: Path) -> bool:
-    """A `weaver standalone` on this folder is alive: the process its lock file names exists. Read, not
-    locked: taking the lock, even for a moment, could make a standalone starting then refuse to start."""
-    try:
-        pid = int((data_dir / "standalone.lock").read_text().strip())
-    except (OSError, ValueError):
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, but another user's
-        return True
-    return True

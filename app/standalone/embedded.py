@@ -132,6 +132,7 @@ class Embedded:
         )
         server = ExchangeServer(config).start()
         self.parts.append(server)
+        self.home.remember_exchange_url(server.url)  # for `weaver bars fetch` and the rest on this folder
         return server
 
     def _settings(self, exchange: ExchangeServer | None) -> Settings:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 STRATEGY_PATHS_FILE = "strategy-paths"  # one per line: what the last standalone start was given
+EXCHANGE_URL_FILE = "exchange-url"  # the running standalone's local exchange (its port changes every start)
 
 
 def remembered_strategy_paths(root: Path) -> tuple[str, ...]:
@@ -18,6 +19,37 @@ def remembered_strategy_paths(root: Path) -> tuple[str, ...]:
         return tuple(line for line in (root / STRATEGY_PATHS_FILE).read_text().splitlines() if line.strip())
     except OSError:
         return ()
+
+
+def standalone_running(data_dir: Path) -> bool:
+    """A `weaver standalone` on this folder is alive: the process its lock file names exists. Read, not
+    locked: taking the lock, even for a moment, could make a standalone starting then refuse to start."""
+    try:
+        pid = int((data_dir / "standalone.lock").read_text().strip())
+    except (OSError, ValueError):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, but another user's
+        return True
+    return True
+
+
+def exchange_contact(root: Path) -> dict[str, str]:
+    """The paper broker settings of the standalone on `root`'s local exchange (its URL and keys), for the
+    command line's commands on that folder (trial 32: `weaver bars fetch --symbol BTC/USD` needed the random
+    port and the keys' file found by hand); none when it never started one. Only meaningful while it runs."""
+    try:
+        url = (root / EXCHANGE_URL_FILE).read_text().strip()
+        keys = json.loads((root / "exchange-keys.json").read_text())
+    except (OSError, ValueError):
+        return {}
+    if not url or not isinstance(keys, dict) or not keys.get("key") or not keys.get("secret"):
+        return {}
+    return {"alpaca_paper_key_id": keys["key"], "alpaca_paper_secret_key": keys["secret"],
+            "alpaca_paper_base_url": url, "alpaca_paper_data_url": url}
 
 
 @dataclass(frozen=True)
@@ -36,6 +68,9 @@ class Home:
         """The standalone's --strategy-path folders, for the command line's runs on this directory (trial 28:
         `weaver runs drift` of a run of a user's strategy answered "unknown strategy")."""
         (self.root / STRATEGY_PATHS_FILE).write_text("".join(f"{p}\n" for p in paths))
+
+    def remember_exchange_url(self, url: str) -> None:
+        (self.root / EXCHANGE_URL_FILE).write_text(url + "\n")
 
     def prepare(self) -> bool:
         """Create the directory and the database file, readable by their owner only (SQLite gives its

@@ -126,6 +126,15 @@ def test_standalone_paper_trades_offline_on_its_own_exchange(tmp_path: Path) -> 
         (short_position,) = requests.get(f"{base}/api/v1/runs/{short['id']}/positions", headers=auth,
                                          timeout=10).json()
         assert (short_position["symbol"], Decimal(short_position["qty"])) == ("MSFT", Decimal(-2))
+
+        # trial 32: crypto bars to backtest on needed the exchange's random port and its keys found by hand; the
+        # command line on the standalone's folder fetches from its local exchange while it runs
+        fetched = subprocess.run([str(WEAVER), "bars", "fetch", "--symbol", "BTC/USD", "--timeframe", "1Min",
+                                  "--start", time.strftime("%Y-%m-%d", time.gmtime(time.time() - 86_400))],
+                                 env={**env, "WEAVER_DATA_DIR": str(tmp_path / "data")}, capture_output=True,
+                                 text=True, timeout=60)
+        assert fetched.returncode == 0 and re.search(r"BTC/USD 1Min: [\d,]+ bars downloaded", fetched.stdout), (
+            fetched.stdout + fetched.stderr)
     finally:
         code, out = stop(process)
     assert code == 0, out
