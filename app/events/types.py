@@ -144,6 +144,7 @@ class BarsImported(Thin):
 class KillSwitchActivated(Thin):
     runs: int
     orders: int
+    run_ids: list[str] = Field(default_factory=list)  # the runs it stopped (their positions stay open)
 
 
 class WorkerChanged(Thin):

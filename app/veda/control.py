@@ -245,7 +245,7 @@ class Control:
                         if order.status == "canceled":
                             by_run.setdefault(order.run_id, []).append(order.client_order_id)
                 uow.commit()
-        stopped = 0
+        stopped, stopped_ids = 0, []
         with self.desk.uow() as uow:
             live_ids = list(uow.session.scalars(select(Run.id).where(Run.mode.in_(("paper", "live")),
                                                                       Run.status.in_(("running", "stopping")))))
@@ -260,12 +260,13 @@ class Control:
                                 run_id=run.id)
                 transition(uow, run, "stopped", error="stopped by the kill switch", at=self.desk.clock.now())
                 stopped += 1
+                stopped_ids.append(run.id)
             uow.commit()
         for kind in self.desk.brokers:
             self.refresh(None, kind=kind)
         self.desk.forget_all()
         with self.desk.uow() as uow:
-            uow.outbox.emit("kill.activated", {"runs": stopped, "orders": cancelled})
+            uow.outbox.emit("kill.activated", {"runs": stopped, "orders": cancelled, "run_ids": stopped_ids})
             uow.commit()
         return {"runs": stopped, "orders": cancelled}
 

@@ -138,7 +138,8 @@ def test_the_kill_switch_cancels_every_open_order_and_stops_every_live_run(
         # Each run is told which of its orders the kill switch cancelled, so its drift report can say who did.
         told = {e.run_id: e.payload for e in read_events(session, 0) if e.type == "run.orders_cancelled"}
         assert stop_cancelled(session, runs[0]) == {orders_of(pg, runs[0])[0].client_order_id: "by the kill switch"}
-    assert killed.payload == {"runs": 2, "orders": 2}
+    assert killed.payload == {"runs": 2, "orders": 2, "run_ids": killed.payload["run_ids"]}
+    assert sorted(killed.payload["run_ids"]) == sorted(runs)  # whose positions the message then lists
     for run_id in runs:
         assert told[run_id] == {"run_id": run_id, "cancel_orders": True, "by": "kill_switch", "left_open": [],
                                 "cancelled": [o.client_order_id for o in orders_of(pg, run_id)]}

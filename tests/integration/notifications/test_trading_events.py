@@ -45,7 +45,7 @@ def test_the_kill_switch_pressed_in_the_api_reaches_the_webhook(
 
     (message,) = inbox.wait_for("owner")
     assert message["title"] == "Weaver: kill switch activated"
-    assert message["message"] == "1 run(s) stopped, 1 open order(s) cancelled."
+    assert message["message"] == "1 run(s) stopped, 1 open order(s) cancelled. No position is open."
     assert message["type"] == "warning"
     (result,) = delivery_results(pg, 1)
     assert (result["status"], result["subject"], result["attempts"]) == ("delivered", "kill.activated", 1)

@@ -111,7 +111,8 @@ def test_the_kill_switch_cancels_open_orders_at_the_broker_and_stops_every_run(d
     assert {desk.run(resting).status, desk.run(buying).status} == {"stopped"}
     (order,) = _rows(desk, Order, resting)
     assert order.status == "canceled"
-    assert _events(desk, "kill.activated") == [{"runs": 2, "orders": 1}]
+    (killed,) = _events(desk, "kill.activated")
+    assert (killed["runs"], killed["orders"], sorted(killed["run_ids"])) == (2, 1, sorted([resting, buying]))
     assert desk.tick(buying, 1) == "not running"
 
 

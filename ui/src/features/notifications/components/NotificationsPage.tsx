@@ -5,7 +5,9 @@ import { type NotificationChannel, type TestResult, useNotifications, useSendTes
 import { usePageTitle } from '@/lib/usePageTitle';
 
 const EVENT_NAMES: Record<string, string> = {
-  'order.filled': 'order filled', 'order.rejected': 'order rejected', 'run.error': 'run in error',
+  'order.filled': 'order filled', 'order.rejected': 'order rejected',
+  'order.canceled': 'order canceled after a partial fill', 'order.expired': 'order expired after a partial fill',
+  'run.error': 'run in error',
   'kill.activated': 'kill switch', 'live.tick': 'broker unreachable / back', 'worker.down': 'worker down',
   'worker.up': 'worker back', 'run.daily_summary': 'daily summary (16:15 New York)',
 };
