@@ -98,6 +98,8 @@ def list_(mode: str | None, status: str | None, limit: int, cells: Cells) -> Non
     container.close()
     console = Console()
     console.print(runs_table(rows, total, "sweep cells" if cells == "only" else "runs"))
+    if total > len(rows):  # trial 33: "25 run(s)" over 20 rows, and no word of the other 5
+        console.print(f"the newest {len(rows)} shown; {total - len(rows)} more: --limit {total}", highlight=False)
     if hidden:
         console.print(hidden, highlight=False)
 

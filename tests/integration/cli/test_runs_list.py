@@ -48,6 +48,12 @@ def test_runs_list_fits_80_columns_with_short_ids_and_stated_times(pg: Container
     assert "a very long r…" in mine and "completed" in mine and "backtest" in mine
     twin = next(line for line in lines if line.startswith(TWINS[0][:8]))
     assert "2025-03-04" in twin and "AAPL,MSF…" in twin  # another year: the date alone
+    assert "more: --limit" not in listed.stdout
+
+    cut = weaver("runs", "list", "--limit", "2", env={**cli_env, "TZ": "UTC", "COLUMNS": "80"}, timeout=60)
+    assert "3 run(s), newest first" in cut.stdout and len([ln for ln in cut.stdout.splitlines() if ln[:1].isalnum()
+                                                            and ln[:8] in (run_id[:8], *(t[:8] for t in TWINS))]) == 2
+    assert "the newest 2 shown; 1 more: --limit 3" in cut.stdout  # trial 33: 25 said, 20 shown, no word why
 
 
 def test_every_runs_command_takes_a_unique_prefix_of_the_id(pg: Container, cli_env: dict[str, str]) -> None:
