@@ -89,7 +89,9 @@ describe('ImportForm', () => {
       'MIN 1Min: 11 rows read, 0 stored, 11 already present.');
     expect(screen.getByTestId('import-conflicts')).toHaveTextContent(
       '11 of the 11 rows already present differ from the stored bars, which were kept: '
-      + 'first 2024-01-02T14:31:00Z close 10.5 stored, 10.55 in the file.');
+      + 'first 2024-01-02 14:31 close 10.5 stored, 10.55 in the file.');
+    // the instant in the user's zone, as the page's other times (trial 33 read it in UTC beside Chicago times)
+    expect(screen.getByTestId('import-conflicts').querySelector('time')).toHaveAttribute('datetime', '2024-01-02T14:31:00Z');
   });
 
   it('shows no conflict line when the file agrees with the stored bars', async () => {

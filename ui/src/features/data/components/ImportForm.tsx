@@ -6,6 +6,7 @@ import { ProgressBar } from '@/components/ui/ProgressBar';
 import { isApiError } from '@/lib/api/client';
 import { TIMEFRAMES, type Timeframe } from '@/lib/api/types';
 import { rowErrors, useImportBars, type ImportConflict } from '../api/importBars';
+import { Time } from '@/components/ui/Time';
 
 const SHOWN_ERRORS = 100;
 
@@ -119,7 +120,7 @@ function ConflictBanner({ skipped, conflicts }: {
     <div className="banner warn" role="status" data-testid="import-conflicts">
       {conflicts.count.toLocaleString()} of the {skipped.toLocaleString()} rows already present differ from the
       stored bars, which were kept
-      {first ? `: first ${first.ts} ${first.column} ${first.stored} stored, ${first.file} in the file` : ''}.
+      {first ? <>: first <Time value={first.ts} /> {first.column} {first.stored} stored, {first.file} in the file</> : ''}.
     </div>
   );
 }
