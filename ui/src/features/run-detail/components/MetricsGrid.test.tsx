@@ -48,4 +48,12 @@ describe('MetricsGrid', () => {
     expect(screen.queryByText('not enough data')).toBeNull();
     expect(screen.queryByTestId('metric-day_pnl')).toBeNull();
   });
+
+  it("labels a trading paper run's equity as now, not final (trial 33), and a stopped one's as final", () => {
+    const { unmount } = render(<MetricsGrid run={makeRun('paper', { final_equity: 100_250.5, bars: 40 }, {})} />);
+    expect(screen.getByTestId('metric-final_equity')).toHaveTextContent('Equity now');
+    unmount();
+    render(<MetricsGrid run={{ ...makeRun('paper', { final_equity: 100_250.5, bars: 40 }, {}), status: 'stopped' }} />);
+    expect(screen.getByTestId('metric-final_equity')).toHaveTextContent('Final equity');
+  });
 });

@@ -35,8 +35,11 @@ export function MetricsGrid({ run }: { run: Run }) {
           );
         }
         const v = readMetric(metrics, def.key);
+        // a paper or live run still trading has no final equity yet: its latest (trial 33 read "Final equity")
+        const trading = run.mode !== 'backtest' && (run.status === 'running' || run.status === 'stopping');
+        const label = def.key === 'final_equity' && trading ? 'Equity now' : def.label;
         return (
-          <MetricCard key={def.key} label={def.label} value={formatMetric(def.key, v)} testId={`metric-${def.key}`}
+          <MetricCard key={def.key} label={label} value={formatMetric(def.key, v)} testId={`metric-${def.key}`}
             tone={def.key === 'max_drawdown' && v !== null && v < 0 ? 'neg' : def.signed ? tone(v) : ''} />
         );
       })}
