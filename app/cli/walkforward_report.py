@@ -21,6 +21,7 @@ from app.cli.metric_text import DASH, METRICS, NOT_ENOUGH_DATA, metric_text, num
 from app.cli.skipped_cells import skipped_lines
 from app.glados.routes.walkforwards import FoldOut, WalkforwardOut
 from app.greta.metrics import unavailable
+from app.greta.stitch import IN_SAMPLE_LOSS
 
 RESULT_ROWS = ("total_return_pct", "cagr_pct", "sharpe", "max_drawdown_pct", "trades", "final_equity")
 FULL_WIDTH = 120  # from here on the fold table shows every column, as it always did
@@ -248,7 +249,7 @@ def efficiency_line(wf: WalkforwardOut) -> str:
 
 def losing_in_sample(wf: WalkforwardOut) -> int:
     """Folds whose own efficiency is withheld for a losing (not positive) in-sample return."""
-    return sum(1 for f in wf.folds if f.efficiency is None and "not positive" in (f.efficiency_reason or ""))
+    return sum(1 for f in wf.folds if f.efficiency is None and f.efficiency_reason == IN_SAMPLE_LOSS)
 
 
 def stability_table(wf: WalkforwardOut) -> Table:

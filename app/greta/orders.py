@@ -65,7 +65,7 @@ class SimOrder:
     # orders, whose history is ("new", submitted) then ("filled", filled_step). Kept so, a run makes no
     # list and no tuples per order; `history` builds the list when a caller (or a status change) needs it.
     changes: list[tuple[str, int]] | None
-    rested: bool  # met a bar that did not fill it: a limit's or stop-limit's fill then makes liquidity (fees)
+    rested: bool  # met a price that did not fill it (a bar, or its open): its fill then makes liquidity (fees)
 
     def __init__(self, order_id: str, request: OrderRequest, k: int, step: int, qty: int | None):
         """An order as the strategy asked for it (bracket legs come from `leg_of`); `qty` in units."""

@@ -103,6 +103,8 @@ def annualised_pct(total_return_pct: float | None, bars: float | None, bars_per_
 # without bound as the rate nears zero (a trial read a fold's efficiency as -1,142.35). From 1 % up, the
 # ratio is at most the OOS rate's own size in percent (an OOS rate of -20 % a year: at worst -20).
 NEAR_ZERO_PCT = 1.0
+# Why a fold's own efficiency is withheld for an in-sample loss (the overall mean still counts the fold).
+IN_SAMPLE_LOSS = "the in-sample annualised return is not positive: the ratio means nothing"
 
 
 def efficiency(oos_annualised: float | None, is_annualised: float | None) -> tuple[float | None, str | None]:
@@ -117,5 +119,5 @@ def efficiency(oos_annualised: float | None, is_annualised: float | None) -> tup
         return None, (f"the in-sample annualised return is too close to zero to compare "
                       f"(under {NEAR_ZERO_PCT:g} % a year)")
     if is_annualised < 0:
-        return None, "the in-sample annualised return is not positive: the ratio means nothing"
+        return None, IN_SAMPLE_LOSS
     return oos_annualised / is_annualised, None
