@@ -169,7 +169,7 @@ def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
              out_path: Path | None, out_format: str | None, lookahead: int | None, start: str | None,
              end: str | None, warmup: int, close_at_end: bool, quiet: bool) -> None:
     """Backtest a strategy on historical or synthetic bars."""
-    console = Console()
+    console = Console(emoji=False)
     json_paths, parquet_dirs = [p for p in (json_path,) if p], [p for p in (parquet_dir,) if p]
     if out_path is not None:
         (json_paths if _out_format(out_path, out_format) == "json" else parquet_dirs).append(out_path)

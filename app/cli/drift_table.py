@@ -27,7 +27,7 @@ NOTE_MIN = 30  # the note wraps down to this width; narrower, the optional colum
 
 
 def print_drift(report: DriftReport, console: Console | None = None) -> None:
-    console = console or Console(width=shutil.get_terminal_size().columns)
+    console = console or Console(emoji=False, width=shutil.get_terminal_size().columns)
     s = report.summary
     versus = f"backtest run {report.against}" if report.against else f"a replay of {report.bars} bars " \
         f"({report.warmup} warm-up, from {report.source})"

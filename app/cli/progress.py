@@ -108,7 +108,7 @@ class _Bar:
 
 def stderr_console() -> Console:
     """The console bars are drawn on; tests replace it with one forced to be a terminal."""
-    return Console(stderr=True, force_terminal=sys.stderr.isatty())
+    return Console(emoji=False, stderr=True, force_terminal=sys.stderr.isatty())
 
 
 def show_progress(quiet: bool, console: Console) -> bool:

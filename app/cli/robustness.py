@@ -69,7 +69,7 @@ def show_robustness(result: RunRobustness, as_json: bool, subject: str = "run") 
     if as_json:
         click.echo(json.dumps(dataclasses.asdict(result), indent=2))
         return
-    print_robustness(result, Console(), subject)
+    print_robustness(result, Console(emoji=False), subject)
 
 
 def print_robustness(result: RunRobustness, console: Console, subject: str = "run") -> None:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from app.cli.metric_text import DASH, dollars, fees_text, metric_rows, slippage_text, withheld_reason, yes_no
@@ -19,7 +20,8 @@ _OPTIONS_SHOWN = ("allow_short", "fractional", "asset_class", "risk", "records")
 
 def print_run(console: Console, run: Run, metrics: Mapping[str, float | int | None], held: str = "") -> None:
     """`held`: what a stopped paper or live run still holds at its broker ("AAPL 52"), said under its settings."""
-    console.print(f"[bold]{run.name or run.strategy}[/bold] — {run.status}" + (f" ({run.error})" if run.error else ""))
+    console.print(f"[bold]{escape(run.name or run.strategy)}[/bold] — {run.status}"
+                  + (f" ({escape(run.error)})" if run.error else ""))
     for label, value in settings_lines(run):
         console.print(f"{label + ':':<15} {value}", highlight=False, soft_wrap=True)
     if held:

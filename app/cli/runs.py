@@ -96,7 +96,7 @@ def list_(mode: str | None, status: str | None, limit: int, cells: Cells) -> Non
         rows = [run_row(run, metrics.get(run.id, {})) for run in found]
         hidden = hidden_cells(session, mode, status) if cells == "hide" else None
     container.close()
-    console = Console()
+    console = Console(emoji=False)
     console.print(runs_table(rows, total, "sweep cells" if cells == "only" else "runs"))
     if total > len(rows):  # trial 33: "25 run(s)" over 20 rows, and no word of the other 5
         console.print(f"the newest {len(rows)} shown; {total - len(rows)} more: --limit {total}", highlight=False)
@@ -187,7 +187,7 @@ def show(run_id: str) -> None:
             fail(f"no run with id {run_id}", 2)
         metrics = RunRecords(session).metrics(run_id)
         stopped = run.mode != "backtest" and run.status in ("stopped", "error")
-    print_run(Console(), run, metrics, ", ".join(_held(container, run_id)) if stopped else "")
+    print_run(Console(emoji=False), run, metrics, ", ".join(_held(container, run_id)) if stopped else "")
     container.close()
 
 

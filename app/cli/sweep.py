@@ -4,7 +4,8 @@
 
 The local twin of `POST /api/v1/sweeps` (which fans cells out to the backtest workers): one process,
 a progress bar over the cells, a ranked table, and `--json` for every cell's metrics. Cells whose
-parameters break the strategy's rules (fast ≥ slow) are skipped and listed with the reason.
+parameters break the strategy's rules (fast ≥ slow) are skipped and listed with the reason; a cell whose
+run fails (its strategy raised) is listed with the reason, and the others are ranked.
 """
 
 from __future__ import annotations
@@ -28,13 +29,17 @@ from app.cli.progress import progress_bar
 from app.cli.skipped_cells import skipped_lines
 from app.cli.window import in_window, window_options
 from app.greta.engine import run_backtest
-from app.greta.equity import DEFAULT_CASH
+from app.greta.equity import DEFAULT_CASH, MoneyRangeError
 from app.greta.metrics import unavailable
-from app.marvin import ParamError
+from app.greta.strategy_failure import StrategyFailed
+from app.marvin import ParamError, StrategyError
+from app.marvin.orders import OrderError
 from app.marvin.params import Param, repeated_values, swept_and_fixed, unknown_parameters, value_problems
 from app.marvin.shorting import shorting_refused, shorting_unused
 from app.services.walkforward_specs import BETTER_LOWER
 
+# What one cell's run can raise (its strategy, its orders, its money), where the other cells may well run.
+CELL_ERRORS = (StrategyFailed, StrategyError, OrderError, MoneyRangeError)
 COLUMNS = ("total_return_pct", "sharpe", "max_drawdown_pct", "trades", "win_rate_pct")
 
 
@@ -103,10 +108,16 @@ def sweep(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ..
         if all(unused):  # no cell will sell short, though the run may
             click.echo(f"note: {unused[0]}", err=True)
         results: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        failed: list[tuple[dict[str, Any], str, Exception]] = []
         with progress_bar(f"sweep {strategy_name}", len(cells), unit="runs", quiet=quiet) as bar:
             for done, values in enumerate(cells, start=1):
-                results.append((values, run_backtest(replace(config, params=values), frames).metrics))
+                try:
+                    results.append((values, run_backtest(replace(config, params=values), frames).metrics))
+                except CELL_ERRORS as exc:  # trial 34: one raising cell threw every other cell's result away
+                    failed.append((values, str(exc), exc))
                 bar.update(done)
+        if not results:  # every cell failed: as one backtest would
+            raise failed[0][2]
     except USER_ERRORS as exc:
         raise InputProblem.of(exc) from exc
     if sort_by not in results[0][1]:
@@ -114,15 +125,18 @@ def sweep(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ..
     ranked = _rank(results, sort_by, ascending, descending)
     table = _table(strategy_name, grid, ranked, sort_by)
     table.caption = f"starting cash {money(config.cash)} per cell, {config.asset_class} instruments"
-    Console().print(table)
+    Console(emoji=False).print(table)
     for reason in _withheld(ranked, sort_by):
         click.echo(f"{sort_by} is withheld (–): {reason}")
     for line in skipped_lines(skipped):
         click.echo(line)
+    for line in skipped_lines([(values, reason) for values, reason, _ in failed], verb="failed"):
+        click.echo(line, err=True)
     if json_path is not None:
         document = {"strategy": strategy_name, "grid": grid, "sort": sort_by,
                     "cells": [{"params": values, "metrics": metrics} for values, metrics in ranked],
-                    "skipped": [{"params": texts, "reason": reason} for texts, reason in skipped]}
+                    "skipped": [{"params": texts, "reason": reason} for texts, reason in skipped],
+                    "failed": [{"params": values, "reason": reason} for values, reason, _ in failed]}
         json_path.write_text(json.dumps(document, sort_keys=True, allow_nan=False), encoding="utf-8")
         wrote_file(json_path)
 
@@ -182,7 +196,7 @@ def _table(strategy: str, grid: dict[str, list[str]], ranked: list[tuple[dict[st
         ranked_by = f"in grid order, not ranked: {sort_by} has no value in any cell"
     elif len(ranked) > 1 and len(values) == 1:  # trial 31: --sort start_equity, bars, benchmark_return_pct
         ranked_by = f"in grid order, not ranked: {sort_by} is the same in every cell"
-    table = Table(title=f"{strategy}: {len(ranked)} cells {ranked_by}")
+    table = Table(title=f"{strategy}: {len(ranked)} cell{'' if len(ranked) == 1 else 's'} {ranked_by}")
     columns = [sort_by, *(c for c in COLUMNS if c != sort_by)]
     for name in grid:
         table.add_column(name, justify="right")

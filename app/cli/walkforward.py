@@ -280,7 +280,7 @@ def _json(report: Any) -> bytes:
 def _console() -> Console:
     """The terminal's width (`COLUMNS` first, as shutil reads it: the report fits it); 120 columns when piped
     without `COLUMNS` (rich would cut the report's numbers at 80)."""
-    return Console(width=shutil.get_terminal_size((120, 24)).columns)
+    return Console(emoji=False, width=shutil.get_terminal_size((120, 24)).columns)
 
 
 def stored_asset_class(container: Container, symbols: tuple[str, ...]) -> str | None:

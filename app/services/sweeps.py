@@ -236,7 +236,11 @@ class SweepService:
             if failed:
                 sweep = self._get(uow, sweep_id)
                 uow.outbox.emit("sweep.failed", {"sweep_id": sweep_id, "status": "failed", "done": 0,
-                                                 "total": sweep.total or 0})
+                                                 "total": sweep.total or 0, **owner_of(sweep)})
+                if sweep.walkforward_id is not None:  # its fold is finished too: the walk-forward moves on
+                    from app.services.walkforwards import advance  # (walkforwards builds on this module)
+
+                    advance(uow, sweep.walkforward_id)
             uow.commit()
 
     def cancel(self, sweep_id: str) -> Sweep:

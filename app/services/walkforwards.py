@@ -189,11 +189,16 @@ def advance(uow: UnitOfWork, walkforward_id: str, queued_to: list[str] | None = 
     wf = uow.session.get(Walkforward, walkforward_id, with_for_update=True)
     if wf is None or wf.status != "optimising":
         return False
-    statuses = dict(uow.session.execute(select(Sweep.id, Sweep.status).where(Sweep.walkforward_id == wf.id)).all())
+    rows = uow.session.execute(select(Sweep.id, Sweep.status, Sweep.error).where(Sweep.walkforward_id == wf.id)).all()
+    statuses = {sweep_id: status for sweep_id, status, _ in rows}
+    unmade = {sweep_id: error for sweep_id, status, error in rows if status == "failed" and error}
     grid_order: list[dict[str, Any]] | None = None
     folds, queued = [dict(f) for f in wf.folds], []
     for fold in folds:
         if fold.get("oos_run_id") or fold.get("reason") or statuses.get(fold["sweep_id"]) not in FINISHED:
+            continue
+        if fold["sweep_id"] in unmade:  # its cells were never made (trial 34: a strategy the workers cannot load)
+            fold["reason"] = f"its cells could not be made: {unmade[fold['sweep_id']]}"
             continue
         grid_order = grid_order or _grid_order(wf)
         chosen, fold["reason"] = choose(uow, fold["sweep_id"], grid_order, wf.objective, wf.direction,
@@ -204,6 +209,9 @@ def advance(uow: UnitOfWork, walkforward_id: str, queued_to: list[str] | None = 
             queued.append(run.id)
     contrast = wf.contrast
     if (contrast is not None and not contrast.get("chosen_run_id") and not contrast.get("reason")
+            and contrast["sweep_id"] in unmade):
+        wf.contrast = {**contrast, "reason": f"its cells could not be made: {unmade[contrast['sweep_id']]}"}
+    elif (contrast is not None and not contrast.get("chosen_run_id") and not contrast.get("reason")
             and statuses.get(contrast["sweep_id"]) in FINISHED):
         grid_order = grid_order or _grid_order(wf)
         wf.contrast = contrast = _queue_contrast(uow, wf, grid_order)
@@ -219,6 +227,9 @@ def advance(uow: UnitOfWork, walkforward_id: str, queued_to: list[str] | None = 
     if optimised:
         if any(f.get("oos_run_id") for f in folds):
             wf.status, wf.error = "testing", None
+        elif all(f["sweep_id"] in unmade for f in folds):
+            wf.status, wf.error = "failed", f"no fold's cells could be made: {unmade[folds[0]['sweep_id']]}"
+            _cancel_contrast_run(uow, wf)
         else:
             wf.status, wf.error = "failed", "no fold has a cell eligible for the objective"
             _cancel_contrast_run(uow, wf)
@@ -433,8 +444,9 @@ def cells_by_sweep(session: Session, wf: Walkforward) -> dict[str, Cells]:
         made = sweep_plans.progress_of(counts[sweep_id])
         total, status = sweeps.get(sweep_id, (None, None))
         total = made.total if total is None else total
-        # Cancelled before its cells were made: the cells it planned count as cancelled, not as pending.
-        unmade = max(0, total - made.total) if status == "cancelled" else 0
+        # Cancelled before its cells were made, or failed to make them: the cells it planned count as
+        # cancelled, not as pending (a finished walk-forward's progress is whole).
+        unmade = max(0, total - made.total) if status in ("cancelled", "failed") else 0
         out[sweep_id] = Cells(total, made.done + made.failed, made.cancelled + unmade)
     return out
 

@@ -7,13 +7,14 @@ from datetime import datetime
 from typing import Any, Literal, get_args
 
 from flask import Blueprint
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
 
 from app.glados.api import endpoint
 from app.glados.context import services
 from app.glados.run_page_json import metric_numbers
 from app.glados.schemas.common import Out, PageQuery, page_of_cache
 from app.glados.schemas.enums import LIVE_ONLY_METRICS, RunMetric
+from app.greta.metrics import unavailable
 from app.services.errors import ValidationFailed
 from app.services.idempotency import Claim
 from app.services.short_ids import no_such
@@ -68,6 +69,14 @@ class SweepResultOut(Out):
     status: str
     metrics: dict[str, int | float | None] = Field(description=(
         "the cell's figures, as a run's: a whole number (a count such as `trades`) is an integer"))
+    error: str | None = Field(default=None, description="why the cell failed (its run's error); null otherwise")
+
+    @computed_field(description=(  # type: ignore[prop-decorator]
+        "why a figure in `metrics` is null although the cell ran, as a run's `metrics_unavailable` (an "
+        "annualised figure over too few returns); empty when nothing is withheld for that reason"))
+    @property
+    def metrics_unavailable(self) -> dict[RunMetric, str]:
+        return unavailable(self.metrics)  # type: ignore[return-value]
 
 
 class ResultQuery(BaseModel):
@@ -141,7 +150,7 @@ def results(sweep_id: str, query: ResultQuery) -> list[SweepResultOut]:
         repo = RunRepository(session)
         runs, _ = repo.list(RunFilter(sweep_id=sweep_id), limit=100_000)
         metrics = repo.metrics([r.id for r in runs])
-        rows = [SweepResultOut(run_id=r.id, params=r.params, status=r.status,
+        rows = [SweepResultOut(run_id=r.id, params=r.params, status=r.status, error=r.error,
                                metrics=metric_numbers(metrics.get(r.id, {}))) for r in runs]
         _check_sort(query.sort, sweep, rows)
 

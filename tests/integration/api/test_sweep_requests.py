@@ -134,3 +134,25 @@ def test_a_cancelled_sweeps_progress_is_the_share_of_its_cells_that_ran(pg: Cont
     assert listed["progress"] == 0.25
     done = finished_sweep(pg, client)
     assert client.get(f"/api/v1/sweeps/{done['id']}").get_json()["progress"] == 1.0
+
+
+def test_results_say_why_a_cell_failed_and_why_a_figure_is_withheld(pg: Container, client: FlaskClient) -> None:
+    """Trial 34: the page had only a red badge for a failed cell, and blamed the window for every missing Sharpe."""
+    store_daily_bars(pg, "AAPL", days=20)
+    services = build_services(pg.settings, container=pg)
+    sweeps = {}
+    for name, body in (("short", {**BODY, "grid": {"fast": [3, 4], "slow": [8]}}),
+                       ("raising", {**BODY, "strategy": "tests.fixtures.strategies:RestThenRaise",
+                                    "grid": {"size": [5, 6]}})):
+        sweep = client.post("/api/v1/sweeps", json=body).get_json()
+        services.sweeps.create_cells(sweep["id"])
+        with pg.read_session() as session:
+            services.backtests.execute_many(list(session.scalars(select(Run.id).where(Run.sweep_id == sweep["id"]))))
+        sweeps[name] = client.get(f"/api/v1/sweeps/{sweep['id']}/results").get_json()
+    for row in sweeps["short"]:
+        assert row["status"] == "completed" and row["error"] is None
+        assert row["metrics"]["sharpe"] is None
+        assert row["metrics_unavailable"]["sharpe"].startswith("not enough data: 19 returns")
+    for row in sweeps["raising"]:
+        assert row["status"] == "failed" and row["metrics_unavailable"] == {}
+        assert "ValueError: my bug" in row["error"], row["error"]

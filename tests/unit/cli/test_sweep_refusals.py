@@ -31,7 +31,7 @@ def test_an_unknown_fixed_parameter_is_refused_by_name():
 def test_a_rule_between_parameters_still_only_skips_the_cells_that_break_it():
     ran = sweep("--grid", "fast=10,40", "--grid", "slow=30")
     assert ran.exit_code == 0, ran.output
-    assert "sma_cross: 1 cells ranked by sharpe" in ran.output
+    assert "sma_cross: 1 cell ranked by sharpe" in ran.output
     assert "skipped fast=40, slow=30: fast: must be less than slow" in ran.output
 
 

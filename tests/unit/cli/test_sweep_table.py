@@ -48,3 +48,23 @@ def test_descending_lists_the_deepest_drawdown_first_and_refuses_to_be_given_wit
     both = CliRunner().invoke(main, [*args, "--descending", "--ascending"])
     assert both.exit_code == 2
     assert "--ascending and --descending: give one (smallest first, or largest first)" in both.output
+
+
+def test_a_cell_whose_strategy_raises_is_listed_failed_and_the_others_are_ranked(tmp_path):
+    """Trial 34: one raising cell threw away every cell's result, and the error did not say which cell."""
+    import json
+
+    out = tmp_path / "cells.json"
+    args = ["sweep", "--strategy", "tests.fixtures.strategies:RaiseAt", "--synthetic", "AAA:300:1", "--quiet"]
+    result = CliRunner().invoke(main, [*args, "--grid", "at=50,6000,60", "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "1 cell ranked by sharpe" in result.output
+    assert [row.split("│")[1].strip() for row in result.output.splitlines() if row.startswith("│")] == ["6000"]
+    assert "failed at=50: the strategy failed on the bar" in result.output  # (each on its own bar)
+    assert "failed at=60: the strategy failed on the bar" in result.output
+    assert "KeyError: 'missing'" in result.output
+    document = json.loads(out.read_text())
+    assert [cell["params"]["at"] for cell in document["failed"]] == [50, 60]
+    assert all("KeyError: 'missing'" in cell["reason"] for cell in document["failed"])
+    every = CliRunner().invoke(main, [*args, "--grid", "at=50,60"])  # none ran: the error, as one backtest's
+    assert every.exit_code == 1 and "Error: the strategy failed on the bar" in every.output

@@ -5,7 +5,7 @@ import { Heatmap } from './Heatmap';
 import { heatColor } from './heatColor';
 
 const cell = (fast: number, slow: number, status: SweepResult['status'], sharpe: number | null): SweepResult => ({
-  run_id: `r-${fast}-${slow}`, params: { fast, slow }, status, metrics: { sharpe },
+  run_id: `r-${fast}-${slow}`, params: { fast, slow }, status, metrics: { sharpe }, error: null, metrics_unavailable: {},
 });
 
 function renderHeatmap(results: SweepResult[]) {

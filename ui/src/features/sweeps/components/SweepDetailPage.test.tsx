@@ -136,13 +136,29 @@ describe('SweepDetailPage skipped cells', () => {
 
   it('says why every cell shows a dash for the ranking figure, and what to rank by instead (trial 32)', async () => {
     const done = { ...CREATING, status: 'completed', done: 2, total: 2, progress: 1 } as Sweep;
+    const short = 'not enough data: 9 returns; annualised figures need at least 30';
     const cell = (id: string, fast: number) => ({ run_id: id, params: { fast, slow: 50 }, status: 'completed',
-      metrics: { total_return_pct: fast / 10, sharpe: null, trades: 3 } });
+      metrics: { total_return_pct: fast / 10, sharpe: null, trades: 3 }, error: null,
+      metrics_unavailable: { sharpe: short } });
     renderPage(done, [cell('a', 2), cell('b', 3)]);
-    expect(await screen.findByTestId('rank-metric-empty')).toHaveTextContent('No cell has a Sharpe: annualised figures '
-      + "need at least 30 returns covering a month of bars, more than each cell's window holds. Rank by another figure, "
-      + 'such as Return.');
+    expect(await screen.findByTestId('rank-metric-empty')).toHaveTextContent(
+      `No cell has a Sharpe: ${short}. Rank by another figure, such as Return.`);
     fireEvent.change(screen.getByTestId('rank-metric'), { target: { value: 'total_return' } });
     await waitFor(() => expect(screen.queryByTestId('rank-metric-empty')).toBeNull());
+  });
+
+  it('does not blame the window when no cell traded, and says why a cell failed (trial 34)', async () => {
+    const done = { ...CREATING, status: 'completed', done: 1, failed: 1, total: 2, progress: 1 } as Sweep;
+    renderPage(done, [
+      { run_id: 'a', params: { fast: 5, slow: 50 }, status: 'completed', metrics: { sharpe: null, trades: 0 },
+        error: null, metrics_unavailable: {} },
+      { run_id: 'b', params: { fast: 6, slow: 50 }, status: 'failed', metrics: {},
+        error: "the strategy failed on the bar 2019-03-13: KeyError: 'missing' (edge.py, line 9)",
+        metrics_unavailable: {} },
+    ]);
+    expect(await screen.findByTestId('rank-metric-empty')).toHaveTextContent('No cell has a Sharpe: it is withheld '
+      + 'in every cell that ran (no closed trade, or equity that never moved).');
+    expect(screen.getByTestId('failed-cells')).toHaveTextContent(
+      "Cell fast=6, slow=50 failed: the strategy failed on the bar 2019-03-13: KeyError: 'missing' (edge.py, line 9)");
   });
 });

@@ -12,6 +12,7 @@ import { tone } from '@/lib/format';
 import { formatMetric, METRIC_DEFS, metricDef, readMetric, serverMetricName } from '@/lib/metrics';
 import { useStream } from '@/lib/stream/StreamProvider';
 import { useCancelSweep, useSweep, useSweepResults } from '../api/sweeps';
+import { failedCellLines, noFigureReason } from './cellNotes';
 import { Heatmap } from './Heatmap';
 import { progressText } from './progress';
 import { rank } from './ranking';
@@ -21,8 +22,6 @@ import { usePageTitle } from '@/lib/usePageTitle';
 
 const TABLE_METRICS = ['total_return', 'sharpe', 'sortino', 'calmar', 'max_drawdown', 'cagr', 'win_rate',
   'profit_factor', 'trades', 'exposure'];
-
-const ANNUALISED = new Set(['cagr', 'sharpe', 'sortino', 'calmar', 'volatility']);
 
 export function SweepDetailPage() {
   const { sweepId = '' } = useParams();
@@ -46,6 +45,7 @@ export function SweepDetailPage() {
   // Trial 32: ranked by Sharpe on 4 days of minute bars, every cell showed a dash and nothing said why.
   const completed = (results.data ?? []).filter((r) => r.status === 'completed');
   const noneHas = completed.length > 0 && completed.every((r) => readMetric(r.metrics, metric) === null);
+  const failedLines = useMemo(() => failedCellLines(results.data ?? []), [results.data]);
   const open = (runId: string) => navigate(`/runs/${runId}`);
 
   const columns = useMemo<Column<SweepResult>[]>(() => [
@@ -53,7 +53,8 @@ export function SweepDetailPage() {
       key: `p:${param}`, header: <span className="mono">{param}</span>, numeric: true,
       sortValue: (r) => r.params[param] as ParamValue, render: (r) => <span className="mono">{String(r.params[param] ?? '—')}</span>,
     })),
-    { key: 'status', header: 'Status', sortValue: (r) => r.status, render: (r) => <StatusBadge status={r.status} /> },
+    { key: 'status', header: 'Status', sortValue: (r) => r.status,
+      render: (r) => <span title={r.error ?? undefined}><StatusBadge status={r.status} /></span> },
     ...TABLE_METRICS.map((m): Column<SweepResult> => {
       const def = metricDef(m);
       return {
@@ -140,10 +141,14 @@ export function SweepDetailPage() {
 
       {noneHas ? (
         <p className="muted" data-testid="rank-metric-empty">
-          No cell has a {metricDef(metric).label}: {ANNUALISED.has(metric)
-            ? 'annualised figures need at least 30 returns covering a month of bars, more than each cell\'s window holds'
-            : 'it is withheld in every cell (no closed trade, say)'}. Rank by another figure, such as Return.
+          No cell has a {metricDef(metric).label}: {noFigureReason(completed, serverMetricName(metric))}. Rank by
+          another figure, such as Return.
         </p>
+      ) : null}
+      {failedLines.length ? (
+        <div className="banner error" data-testid="failed-cells">
+          {failedLines.map((line) => <div key={line}>{line}</div>)}
+        </div>
       ) : null}
       {heat ? (
         <Panel title={`Heatmap · ${metricDef(metric).label}`} testId="heatmap-panel">

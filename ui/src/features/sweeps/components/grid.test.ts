@@ -29,7 +29,9 @@ describe('grid values', () => {
 });
 
 describe('ranking sweep cells', () => {
-  const cell = (id: string, metrics: SweepResult['metrics']): SweepResult => ({ run_id: id, params: {}, status: 'completed', metrics });
+  const cell = (id: string, metrics: SweepResult['metrics']): SweepResult => ({
+    run_id: id, params: {}, status: 'completed', metrics, error: null, metrics_unavailable: {},
+  });
 
   it('puts the best first for the metric, blanks last', () => {
     const rows = [cell('a', { sharpe: 0.5 }), cell('b', { sharpe: null }), cell('c', { sharpe: 1.5 })];

@@ -2777,6 +2777,19 @@ export interface components {
             metrics: {
                 [key: string]: number | null;
             };
+            /**
+             * Error
+             * @description why the cell failed (its run's error); null otherwise
+             * @default null
+             */
+            error: string | null;
+            /**
+             * Metrics Unavailable
+             * @description why a figure in `metrics` is null although the cell ran, as a run's `metrics_unavailable` (an annualised figure over too few returns); empty when nothing is withheld for that reason
+             */
+            readonly metrics_unavailable: {
+                [key: string]: string;
+            };
         };
         /** TestOut */
         TestOut: {
