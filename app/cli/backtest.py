@@ -104,9 +104,10 @@ def _standalone_database_in(data_dir: str | None) -> bool:
     return data_dir is not None and holds_weaver(Path(data_dir) / "weaver.db")
 
 
-def store_result(result: BacktestResult, run_id: str) -> str:
+def store_result(result: BacktestResult, run_id: str, bars_from: dict[str, str] | None = None) -> str:
     """Persist a finished run (run row, lifecycle events, orders, fills, trades, equity, metrics) in one
-    transaction, so it shows in the API and the UI beside the runs the workers made."""
+    transaction, so it shows in the API and the UI beside the runs the workers made. `bars_from`: the
+    symbols whose bars came from a file or were synthetic (not stored), and from where."""
     from app.bootstrap import build_services
     from app.cli.common import settings_or_exit
     from app.services.results import record_backtest
@@ -117,7 +118,7 @@ def store_result(result: BacktestResult, run_id: str) -> str:
     services = build_services(settings, listen=False)
     try:
         with services.uow() as uow:
-            record_backtest(uow, run_id, result)
+            record_backtest(uow, run_id, result, bars_from=bars_from)
             uow.commit()
     finally:
         services.close()
@@ -223,9 +224,19 @@ def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
         written = [str(p) for p in (*json_paths, *parquet_dirs)]
         with if_database_fails("the run was not stored" + (f" (the result is in {', '.join(written)})"
                                                            if written else "")):
-            click.echo(f"stored as run {store_result(result, config.run_id)}")
+            stored = store_result(result, config.run_id, _bars_from(frames, data_files, synthetic))
+            click.echo(f"stored as run {stored}")
     if report is not None and report.biased:
         sys.exit(1)
+
+
+def _bars_from(frames: list[BarFrame], data_files: tuple[Path, ...], synthetic: tuple[str, ...]) -> dict[str, str]:
+    """Where each symbol's bars came from when Weaver does not store them (trial 34: the run page charted, and
+    the robustness test sampled, the demo AAPL bars stored under a CSV's symbol). `_prepare` puts the files'
+    frames first and the synthetic ones last."""
+    files = {frame.symbol: f"the file {path.name}" for frame, path in zip(frames, data_files, strict=False)}
+    made = frames[len(frames) - len(synthetic):] if synthetic else []
+    return files | {frame.symbol: f"synthetic bars ({spec})" for frame, spec in zip(made, synthetic, strict=True)}
 
 
 def _out_format(path: Path, given: str | None) -> str:

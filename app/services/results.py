@@ -167,9 +167,12 @@ def _write_outcome(uow: UnitOfWork, run_id: str, result: BacktestResult) -> None
     ])
 
 
-def record_backtest(uow: UnitOfWork, run_id: str, result: BacktestResult, *, name: str | None = None) -> Run:
+def record_backtest(uow: UnitOfWork, run_id: str, result: BacktestResult, *, name: str | None = None,
+                    bars_from: dict[str, str] | None = None) -> Run:
     """Store a backtest that ran outside the workers (`weaver backtest`) as a completed run: the run row,
-    its lifecycle events and every record, in the caller's transaction."""
+    its lifecycle events and every record, in the caller's transaction. `bars_from`: symbol → where its bars
+    came from when they are not stored ("the file AAPL.csv"), kept in the run's options: what is stored under
+    that symbol is other bars, which its chart and robustness test must not read as the run's."""
     from app.services.runs import now, transition
 
     config = result.config
@@ -181,7 +184,7 @@ def record_backtest(uow: UnitOfWork, run_id: str, result: BacktestResult, *, nam
         options={"fractional": config["fractional"], "allow_short": config["allow_short"], "risk": None,
                  "asset_class": config.get("asset_class"), "annualisation": config.get("annualisation"),
                  "rejections": result.rejections(), **({"warnings": list(result.warnings)} if result.warnings else {}),
-                 "source": "cli"},
+                 "source": "cli", **({"bars_from": dict(bars_from)} if bars_from else {})},
         status="created", created_at=now(), updated_at=now(),
     ))
     uow.outbox.emit("run.created", {"run_id": run.id, "status": "created", "mode": run.mode}, run_id=run.id)

@@ -28,6 +28,7 @@ from app.greta.robustness import (
     random_entry,
     realised_returns,
 )
+from app.services import bars_from
 from app.services.errors import Conflict, ValidationFailed
 from app.services.lifecycle import FINISHED
 from app.services.live_records import LIVE_MODES, closed_trades
@@ -135,10 +136,13 @@ def run_robustness(session: Session, run_id: str, ask: RobustnessAsk) -> RunRobu
     if run.status not in FINISHED:
         raise Conflict(f"run {run_id} is {run.status}: robustness tests need a finished run")
     trades = _trades(session, run)
-    closes = _closes(session, run, {s.symbol for s in trades.shapes})
+    symbols = {s.symbol for s in trades.shapes}
+    unstored = sorted((symbol, source) for symbol in symbols if (source := bars_from.unstored(run, symbol)))
+    closes = {} if unstored else _closes(session, run, symbols)
     trades_final = Decimal(run.cash) + trades.pnl
     return _tests(run.id, trades, float(run.cash), closes, ask, float(trades_final),
-                  lambda: _note(session, run, trades_final))
+                  lambda: _note(session, run, trades_final),
+                  bars_from.not_stored(run, *unstored[0]) if unstored else None)
 
 
 def walkforward_robustness(session: Session, walkforward_id: str, ask: RobustnessAsk) -> RunRobustness:
@@ -168,7 +172,8 @@ def walkforward_robustness(session: Session, walkforward_id: str, ask: Robustnes
 
 
 def _tests(subject: str, trades: _Trades, start: float, closes: dict[str, np.ndarray], ask: RobustnessAsk,
-           trades_final: float, note: Callable[[], str | None]) -> RunRobustness:
+           trades_final: float, note: Callable[[], str | None], no_closes: str | None = None) -> RunRobustness:
+    """`no_closes`: why the random-entry benchmark cannot be drawn (the run's bars were never stored)."""
     if len(trades.returns) < MIN_TRADES:
         raise ValidationFailed({"run_id": f"the run closed {len(trades.returns)} trade(s); robustness tests need "
                                           f"at least {MIN_TRADES}"})
@@ -180,11 +185,14 @@ def _tests(subject: str, trades: _Trades, start: float, closes: dict[str, np.nda
                                              f"resamples × trades × methods is capped at {MAX_CELLS:,}"})
     results = [monte_carlo(trades.returns, start, method=m, resamples=ask.resamples, seed=ask.seed,
                            ruin_drawdown_pct=ask.ruin_drawdown_pct) for m in methods]
-    try:
-        benchmark, unavailable = random_entry(trades.returns, trades.shapes, closes, resamples=ask.resamples,
-                                              seed=ask.seed), None
-    except ValueError as exc:  # the run's bars were deleted or cut since it ran
-        benchmark, unavailable = None, str(exc)
+    if no_closes is not None:
+        benchmark, unavailable = None, no_closes
+    else:
+        try:
+            benchmark, unavailable = random_entry(trades.returns, trades.shapes, closes, resamples=ask.resamples,
+                                                  seed=ask.seed), None
+        except ValueError as exc:  # the run's bars were deleted or cut since it ran
+            benchmark, unavailable = None, str(exc)
     return RunRobustness(subject, len(trades.returns), start, ask.resamples, ask.seed, results, benchmark,
                          unavailable, trades_final, note(), few_trades(len(trades.returns)))
 

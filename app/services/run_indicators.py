@@ -23,6 +23,7 @@ from app.marvin.plots import plotted_lines
 from app.marvin.registry import StrategyLoadError, get_strategy
 from app.services import live_records
 from app.services.bar_cache import shared_bars
+from app.services.bars_from import refuse_unstored
 from app.services.errors import ServiceError, ValidationFailed
 from app.services.short_ids import no_such_run
 from app.walle.models import Run
@@ -55,6 +56,9 @@ def run_indicators(session: Session, run_id: str, symbol: str, start: datetime |
     symbol = symbol.upper()
     if symbol not in run.symbols:
         raise ValidationFailed({"symbol": f"the run trades {', '.join(run.symbols)}, not {symbol}"})
+    # Bars never stored (a file's) under any of its symbols: none of its lines can be drawn again as it saw them.
+    for each in sorted(run.symbols, key=lambda s: s != symbol):  # the asked-for symbol's reason first
+        refuse_unstored(run, each)
     try:
         strategy = get_strategy(run.strategy)
     except StrategyLoadError as exc:

@@ -45,7 +45,7 @@ class IndicatorOut(Out):
 
 
 @endpoint(bp, "/<run_id>/indicators", summary="The strategy's plotted indicators over the run's bars",
-          query=IndicatorQuery, response=[IndicatorOut], errors=(404, 422))
+          query=IndicatorQuery, response=[IndicatorOut], errors=(404, 409, 422))
 def indicators(run_id: str, query: IndicatorQuery) -> list[IndicatorOut]:
     """Computed with the run's strategy and parameters over the bars it saw (a paper or live run's
     warm-up included), so each value is the one the strategy read on that bar. The points follow the

@@ -17,6 +17,7 @@ from app.glados.schemas.common import EventOut, PageQuery, page, page_of_cache
 from app.glados.schemas.runs import EquityPointOut, EquityQuery, EventQuery, FillOut, OrderOut, PositionOut, TradeOut
 from app.marvin.bars import ns_to_datetime
 from app.services import exports, live_records
+from app.services.bars_from import refuse_unstored
 from app.services.downsample import min_max_indices
 from app.services.short_ids import no_such_run
 from app.services.specs import as_utc
@@ -83,9 +84,10 @@ class RunBarQuery(BaseModel):
 
 
 @endpoint(bp, "/<run_id>/bars", summary="The bars the run traded on, at its timeframe (the most recent `limit`)",
-          query=RunBarQuery, response=[BarOut])
+          query=RunBarQuery, response=[BarOut], errors=(404, 409, 422))
 def run_bars(run_id: str, query: RunBarQuery) -> list[BarOut]:
-    """A paper or live run: the bars its worker recorded as it saw them; a backtest: the stored series."""
+    """A paper or live run: the bars its worker recorded as it saw them; a backtest: the stored series (409 for
+    a `weaver backtest` run on a file, whose bars Weaver never stored)."""
     with services().container.read_session() as session:
         run = RunRepository(session).get(run_id)
         if run is None:
@@ -93,6 +95,7 @@ def run_bars(run_id: str, query: RunBarQuery) -> list[BarOut]:
         if run.mode in live_records.LIVE_MODES:
             rows = LiveRecords(session).bars(run_id, query.symbol.upper(), query.start, query.end, query.limit)
             return [BarOut.model_validate(row) for row in rows]
+        refuse_unstored(run, query.symbol.upper())
         loaded = BarRepository(session).load(query.symbol.upper(), run.timeframe, query.start, query.end)
     first = max(0, len(loaded) - query.limit)
     return [BarOut(ts=datetime.fromtimestamp(int(t) / 1e9, UTC), open=Decimal(repr(o)), high=Decimal(repr(h)),

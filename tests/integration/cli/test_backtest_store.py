@@ -7,6 +7,7 @@ import contextlib
 import json
 import sqlite3
 from collections.abc import Iterator
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -93,3 +94,31 @@ def test_a_data_dir_holding_a_standalone_database_is_where_the_run_is_stored(cli
     done = weaver("backtest", "--strategy", "buy_and_hold", "--synthetic", "QQQ:50", "--quiet", env=env)
     assert done.returncode == 0, done.stderr
     assert "stored as run" not in done.stdout and not empty.exists()
+
+
+def test_a_run_on_a_csv_file_does_not_read_the_bars_stored_under_its_symbol(api, cli_env, pg, tmp_path):
+    """Trial 34: a run on AAPL.csv had its chart, its indicators and its random-entry test drawn from the demo
+    AAPL bars stored under the same symbol ($120-240, where the file held $30-100)."""
+    store_daily_bars(pg, "AAPL", days=300)  # other prices under the same symbol
+    csv = tmp_path / "AAPL.csv"
+    days = [date(2021, 1, 4) + timedelta(days=i) for i in range(300)]
+    closes = [30 + (i % 17) * 0.5 + i * 0.01 for i in range(300)]  # a saw-tooth the averages cross often
+    csv.write_text("Date,Open,High,Low,Close,Volume\n" + "".join(
+        f"{day},{c:.2f},{c + 1:.2f},{c - 1:.2f},{c:.2f},1000\n" for day, c in zip(days, closes, strict=True)))
+    done = weaver("backtest", "--strategy", "sma_cross", "--param", "fast=3", "--param", "slow=8", "--data", str(csv),
+                  env=cli_env)
+    assert done.returncode == 0, done.stderr
+    run_id = done.stdout.strip().splitlines()[-1].removeprefix("stored as run ")
+    run = api.get(f"/api/v1/runs/{run_id}").get_json()
+    assert run["options"]["bars_from"] == {"AAPL": "the file AAPL.csv"}
+    assert run["metrics"]["trades"] >= 2
+    why = f"run {run_id}'s AAPL bars came from the file AAPL.csv, which Weaver does not store"
+    for path in (f"/api/v1/runs/{run_id}/bars?symbol=AAPL", f"/api/v1/runs/{run_id}/indicators?symbol=AAPL"):
+        refused = api.get(path)
+        assert refused.status_code == 409, (path, refused.get_json())
+        assert refused.get_json()["message"].startswith(why)
+    tested = api.post(f"/api/v1/runs/{run_id}/robustness", json={"resamples": 100, "seed": 1})
+    assert tested.status_code == 200, tested.get_json()
+    body = tested.get_json()
+    assert body["random_entry"] is None and body["random_entry_unavailable"].startswith(why)
+    assert body["monte_carlo"]  # the trades alone still give the Monte Carlo tests

@@ -77,4 +77,14 @@ describe('PriceChartPanel', () => {
     expect(screen.getByTestId('chart-symbol')).toHaveValue('AAPL');
     expect(await screen.findByTestId('candle-chart')).toHaveAttribute('data-focus', '');
   });
+
+  it("charts no stored bars for a run whose bars came from a file, and says why (trial 34)", async () => {
+    const fromFile = { ...RUN, id: 'c1', options: { bars_from: { AAPL: 'the file AAPL.csv' } } } as unknown as Run;
+    renderPanel([0, 1, 2].map(bar), [fill(0)], fromFile);
+    expect(await screen.findByTestId('bars-not-stored')).toHaveTextContent(
+      "No price chart: this run's AAPL bars came from the file AAPL.csv, which Weaver does not store");
+    expect(screen.queryByTestId('candle-chart')).not.toBeInTheDocument();
+    expect(get).not.toHaveBeenCalledWith('/bars', expect.anything(), expect.anything());
+    expect(get).not.toHaveBeenCalledWith('/runs/c1/indicators', expect.anything(), expect.anything());
+  });
 });

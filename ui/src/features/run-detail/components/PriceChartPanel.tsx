@@ -24,12 +24,15 @@ export function PriceChartPanel({ run }: { run: Run }) {
   const [symbol, setSymbol] = useState(run.symbols[0] ?? '');
   const { zone } = useTimeZone();
   const live = run.mode !== 'backtest';  // a paper or live run: the bars its worker recorded
-  const stored = useBars(symbol, run.timeframe, { start: run.start_at, end: run.end_at, limit: STORED_BARS }, !live);
+  // A `weaver backtest` on a file: its bars were never stored, and those stored under its symbol are other prices.
+  const unstored = live ? undefined : barsFrom(run)[symbol];
+  const stored = useBars(symbol, run.timeframe, { start: run.start_at, end: run.end_at, limit: STORED_BARS },
+    !live && !unstored);
   const recorded = useRunBars(run.id, symbol, RECORDED_BARS, live);
   const bars = live ? recorded : stored;
   const indicatorWindow = useMemo(() => (live ? { limit: RECORDED_BARS }
     : { start: run.start_at, end: run.end_at, limit: STORED_BARS }), [live, run.start_at, run.end_at]);
-  const indicators = useRunIndicators(run.id, symbol, indicatorWindow);
+  const indicators = useRunIndicators(run.id, symbol, indicatorWindow, !unstored);
   const requested = useChartFocus(run.id);
   const [before] = useState(() => requested?.seq ?? 0);  // a request from an earlier visit is not acted on
   const focus = requested && requested.seq > before ? requested : null;
@@ -65,9 +68,15 @@ export function PriceChartPanel({ run }: { run: Run }) {
           <span className="dim">{placement.placed.length} fills marked</span>
         </div>
       }>
+        {unstored ? (
+          <p className="muted panel-body" data-testid="bars-not-stored">
+            No price chart: this run's {symbol} bars came from {unstored}, which Weaver does not store (bars stored
+            under {symbol} are other prices). Import the file and backtest the stored bars to chart them.
+          </p>
+        ) : null}
         <ErrorBanner error={bars.error} title="Bars could not be loaded" />
         <ErrorBanner error={indicators.error} title="Indicators could not be loaded" />
-        {bars.isPending ? <Loading /> : bars.data && bars.data.length === 0 ? (
+        {unstored ? null : bars.isPending ? <Loading /> : bars.data && bars.data.length === 0 ? (
           <p className="muted panel-body">{live ? `No bars recorded for ${symbol} yet.`
             : `No stored bars for ${symbol} at ${run.timeframe} in this window.`}</p>
         ) : bars.data ? (
@@ -84,6 +93,12 @@ export function PriceChartPanel({ run }: { run: Run }) {
       </Panel>
     </div>
   );
+}
+
+/** Symbol → where a `weaver backtest` run's bars came from when Weaver does not store them (`options.bars_from`). */
+function barsFrom(run: Run): Record<string, string> {
+  const given = (run.options as { bars_from?: Record<string, string> } | undefined)?.bars_from;
+  return given ?? {};
 }
 
 /** "3 earlier fills not shown (chart shows the last 20,000 bars)", and likewise for fills after the last bar. */

@@ -304,7 +304,8 @@ export interface paths {
         };
         /**
          * The bars the run traded on, at its timeframe (the most recent `limit`)
-         * @description A paper or live run: the bars its worker recorded as it saw them; a backtest: the stored series.
+         * @description A paper or live run: the bars its worker recorded as it saw them; a backtest: the stored series (409 for
+         *         a `weaver backtest` run on a file, whose bars Weaver never stored).
          */
         get: operations["get_api_v1_runs_run_id_bars"];
         put?: never;
@@ -3635,6 +3636,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Illegal state transition or conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Validation failed; details.fields names each field */
             422: {
                 headers: {
@@ -4310,6 +4320,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Illegal state transition or conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
