@@ -25,6 +25,7 @@ from app.veda.reconcile import reconcile_account, run_of
 from app.veda.run_cancels import cancel_run_orders, open_orders
 from app.veda.shared_account import account_shared, after_stop
 from app.veda.snapshots import record_snapshot
+from app.veda.stop_asked import stop_asked
 from app.veda.statuses import OPEN
 from app.veda.wire import order_of
 from app.walle.models import EquityPoint, Fill, Order, Run
@@ -37,21 +38,47 @@ class Control:
         self.desk = desk
 
     def reconcile(self) -> dict[str, list[str]]:
-        """Compare every configured account with Weaver's records (the live worker's first act)."""
+        """Compare every configured account with Weaver's records (the live worker's first act), then finish the
+        stops a worker left half done. An account that cannot be reached is logged and left to its runs' first
+        tick: the other account still reconciles, and its runs' stops still finish."""
         found: dict[str, list[str]] = {}
         for kind, broker in self.desk.brokers.items():
-            with self.desk.uow() as uow:
-                report = reconcile_account(uow, broker, kind, self.desk.clock)
-                stopped = {r.id for r in uow.session.scalars(select(Run).where(
-                    Run.id.in_({run_id for run_id, _, _ in report.changed}), Run.status.in_(("stopped", "error"))))}
-                uow.commit()
-            for run_id, cid, status in report.changed:  # a close that filled while the worker was down, say
-                if run_id in stopped:
-                    self._after_stop(run_id, cid, status)
-            found[kind] = report.repaired
-            self.desk.reconciled.add(kind)
-            self.refresh(None, kind=kind)
+            try:
+                found[kind] = self._reconcile(kind, broker)
+            except Exception:
+                log.exception("start-up reconciliation of the %s account failed; its runs reconcile on their first "
+                              "tick", kind)
+        self._finish_stops()
         return found
+
+    def _reconcile(self, kind: str, broker: Broker) -> list[str]:
+        with self.desk.uow() as uow:
+            report = reconcile_account(uow, broker, kind, self.desk.clock)
+            stopped = {r.id for r in uow.session.scalars(select(Run).where(
+                Run.id.in_({run_id for run_id, _, _ in report.changed}), Run.status.in_(("stopped", "error"))))}
+            uow.commit()
+        for run_id, cid, status in report.changed:  # a close that filled while the worker was down, say
+            if run_id in stopped:
+                self._after_stop(run_id, cid, status)
+        self.desk.reconciled.add(kind)
+        self.refresh(None, kind=kind)
+        return report.repaired
+
+    def _finish_stops(self) -> None:
+        """Carry out again, as asked, the stop of each run a worker left `stopping` (trial 35: killed between
+        writing a stop's closing order and sending it, the run stayed stopping for ever, holding, with every
+        control refused). A stop whose message is still queued finds the run stopped and does nothing."""
+        with self.desk.uow() as uow:
+            stopping = uow.session.scalars(select(Run.id).where(Run.status == "stopping",
+                                                                Run.mode.in_(tuple(self.desk.reconciled)))).all()
+            asks = {run_id: stop_asked(uow, run_id) for run_id in stopping}
+        for run_id, ask in asks.items():
+            log.warning("run %s was left stopping by a worker that stopped: stopping it again (%s)", run_id,
+                        ", ".join(f"{k}={v}" for k, v in ask.items()))
+            try:
+                self.stop(run_id, **ask)
+            except Exception:  # its StopRun, if still queued, tries again; the other runs' stops go on
+                log.exception("run %s: the stop could not be finished at start-up", run_id)
 
     def start(self, run_id: str, **_: Any) -> None:
         with self.desk.uow() as uow:

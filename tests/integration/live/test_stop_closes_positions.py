@@ -357,3 +357,26 @@ def test_a_redelivered_close_sends_no_second_order_while_the_first_is_working(
         told = [e.payload for e in read_events(session, 0, run_id=run_id, limit=1000)
                 if e.type == "run.positions_closed"]
     assert [o["client_order_id"] for o in told[-1]["orders"]] == [first["orders"][0]["client_order_id"]]
+
+
+def test_a_stop_the_worker_died_in_is_carried_out_as_asked_when_it_starts_again(
+    pg: Container, exchange: ExchangeServer, live_runtime: Runtime, client: FlaskClient
+) -> None:
+    """Trial 35: killed during "stop and close", the run stayed `stopping` for ever, holding, and every control
+    (stop, close-positions, delete) answered 409. The live worker's start-up now stops it again, as asked."""
+    run_id, _ = _holding_one_share(pg, exchange, live_runtime)
+    answer = client.post(f"/api/v1/runs/{run_id}/stop", json={"close_positions": True})
+    assert answer.status_code == 202, answer.get_json()
+    with pg.read_session() as session:  # the worker died before it carried the stop out
+        assert session.get(Run, run_id).status == "stopping"
+
+    live_runtime.live.reconcile()  # what a live worker does first when it starts
+
+    with pg.read_session() as session:
+        assert session.get(Run, run_id).status == "stopped"
+        closes = [e.payload for e in read_events(session, 0, run_id=run_id, limit=1000)
+                  if e.type == "run.positions_closed"]
+        sells = session.scalars(select(Order).where(Order.run_id == run_id, Order.side == "sell")).all()
+    assert len(closes) == 1 and [o.status for o in sells] == ["filled"]
+    assert _exchange_holds(exchange, "AAPL") == 0
+    assert client.get(f"/api/v1/runs/{run_id}").get_json()["state"]["can_start"] is True
