@@ -25,8 +25,8 @@ from app.veda.reconcile import reconcile_account, run_of
 from app.veda.run_cancels import cancel_run_orders, open_orders
 from app.veda.shared_account import account_shared, after_stop
 from app.veda.snapshots import record_snapshot
-from app.veda.stop_asked import stop_asked
 from app.veda.statuses import OPEN
+from app.veda.stop_asked import stop_asked
 from app.veda.wire import order_of
 from app.walle.models import EquityPoint, Fill, Order, Run
 
