@@ -123,8 +123,12 @@ class Marking:
         session; the stored ones whose value changed are returned, to be written by `write_metrics`
         (a unit of work that fails must `forget` the run: its figures were not written)."""
         if curve.bars_per_year is None:
-            known = uow.instruments.get(run.symbols[0])  # crypto annualises by 365 × 24 h, stocks by the session
-            instrument = Instrument(run.symbols[0], known.asset_class if known else "us_equity")
+            # Crypto annualises by 365 × 24 h, stocks by the session. A pair the broker's asset list has not been
+            # stored for yet is crypto all the same (trial 35: a new install's first BTC/USD run was annualised
+            # by the stock year until a restart).
+            symbol = run.symbols[0]
+            known = uow.instruments.get(symbol)
+            instrument = Instrument(symbol, known.asset_class if known else "crypto" if "/" in symbol else "us_equity")
             year = annualisation(np.empty(0, dtype=np.int64), parse_timeframe(run.timeframe), instrument)
             curve.bars_per_year = year.bars_per_year
         if curve.metrics is None:
