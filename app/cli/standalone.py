@@ -30,7 +30,7 @@ from app.logs import configure_logging
                    "volume, or in full at once at the last trade")
 @click.option("--strategy-path", "strategy_paths", multiple=True, metavar="PACKAGE_OR_FOLDER",
               help="where your strategies are: a package name or a folder of .py files (repeatable; "
-                   "adds to WEAVER_STRATEGY_PATHS)")
+                   "adds to WEAVER_STRATEGY_PATHS; remembered: the next start on the folder without it uses them)")
 def standalone(data_dir: Path, host: str, port: int, no_exchange: bool, backtest_threads: int,
                exchange_bar_seconds: int, exchange_fills: str, strategy_paths: tuple[str, ...]) -> None:
     """Start Weaver on a SQLite file with in-process workers, the scheduler, the local exchange

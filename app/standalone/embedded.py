@@ -32,7 +32,7 @@ from app.glados.app import create_app
 from app.glados.deadline import install_request_deadline
 from app.services.sweeps import sweep_message_size
 from app.standalone.demo import DEMO_SYMBOLS, load_demo_data
-from app.standalone.home import Home
+from app.standalone.home import Home, remembered_strategy_paths
 from app.walle import migrate
 from app.walle.models import BarSeries, Run, Sweep
 from app.walle.uow import UnitOfWork
@@ -147,6 +147,11 @@ class Embedded:
         values.update(self.settings_overrides)
         settings = load_settings(**values)
         given = tuple(str(Path(p).resolve()) if Path(p).is_dir() else p for p in self.strategy_paths)
+        if not given:  # trial 35: a restart without the flag put every run of the user's strategies in error
+            given = remembered_strategy_paths(self.home.root)
+            if given:
+                log.info("strategies also from %s, as the last start on this folder was given (give --strategy-path "
+                         "to change them)", ", ".join(given))
         self.home.remember_strategy_paths(given)
         if given:
             settings = load_settings(**{**values, "strategy_paths": (*settings.strategy_paths, *given)})

@@ -129,6 +129,9 @@ def test_standalone_strategy_path_adds_to_the_configured_ones(tmp_path: Path, fo
     home.prepare()
     settings = Embedded(home, exchange_enabled=False, strategy_paths=(str(folder),))._settings(None)
     assert settings.strategy_paths == (*FIXTURE_STRATEGY_PATHS, str(folder.resolve()))
+    # Trial 35: started again without the flag, its runs of those strategies went to error; the folder is kept.
+    again = Embedded(home, exchange_enabled=False)._settings(None)
+    assert again.strategy_paths == (*FIXTURE_STRATEGY_PATHS, str(folder.resolve()))
 
 
 def test_the_catalog_lists_the_configured_strategies_and_a_file_added_since(stack: Stack, folder: Path) -> None:
