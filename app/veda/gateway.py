@@ -327,6 +327,9 @@ class LiveGateway(OrderEvents, RunReads):
                 position += Decimal(str(sent.qty)) if _side(sent) == "buy" else -Decimal(str(sent.qty))
         return position
 
+    def cancelling(self) -> set[str]:
+        return {entry[0] for entry in self.to_cancel}
+
     def _promised(self, uow: UnitOfWork, symbol: str) -> Decimal:
         """What the run's resting sells on `symbol` still sell (limits and stops working at the broker, and
         those decided earlier this bar): the shares the broker holds for them. A bracket's exits count once
@@ -334,10 +337,11 @@ class LiveGateway(OrderEvents, RunReads):
         promised = sum((Decimal(str(sent.qty)) for _, sent in self.to_send
                         if sent.symbol == symbol and sent.qty is not None and _side(sent) == "sell"
                         and not _is_market(sent)), ZERO)
+        cancelling = self.cancelling()  # cancelled this bar: their cancels go to the broker before new orders
         for order in uow.session.scalars(select(Order).where(  # (sent: this bar's are counted above)
                 Order.run_id == self.run_id, Order.symbol == symbol, Order.side == "sell", Order.type != "market",
                 Order.status.in_(list(OPEN)), Order.broker_order_id.is_not(None))):
-            if order.status not in OPEN:  # (the session may hold a newer state than the row)
+            if order.status not in OPEN or order.id in cancelling:  # (the session may hold a newer state than the row)
                 continue
             if order.parent_id is not None:  # a bracket's exit: its take-profit, once its entry has filled
                 parent = uow.session.get(Order, order.parent_id)  # (until then Alpaca holds the legs)

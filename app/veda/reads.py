@@ -31,13 +31,21 @@ class RunReads:
         raise NotImplementedError
 
     def open_orders(self, symbol: str | None = None) -> list[OpenOrder]:
+        """Its working orders, less those it cancelled this bar: gone at once, as in Greta (trial 35: "cancel
+        the old limit, place a new one" waited a bar live, the cancelled one still listed until the broker
+        confirmed, so only 5 of 99 decisions matched the backtest's)."""
+        cancelling = self.cancelling()
         with self._work() as uow:
             query = select(Order).where(Order.run_id == self.run_id, Order.status.in_(list(OPEN)))
             if symbol:
                 query = query.where(Order.symbol == symbol)
             return [OpenOrder(o.id, o.symbol, o.side, o.type, o.status, o.qty, o.notional, o.percent,
                               o.limit_price, o.stop_price, o.time_in_force, None, o.parent_id)
-                    for o in uow.session.scalars(query)]
+                    for o in uow.session.scalars(query) if o.id not in cancelling]
+
+    def cancelling(self) -> set[str]:
+        """The run's orders cancelled this bar, their cancel not sent yet (the gateway's)."""
+        return set()
 
     def position_detail(self, symbol: str) -> PositionDetail:
         """Quantity and average entry price as booked from the broker's fills, marked at this bar's close."""
