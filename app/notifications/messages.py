@@ -22,7 +22,7 @@ from app.walle.models import LiveTick, Order, Position, Run
 
 BROKER_DOWN = "skipped: broker unavailable"
 TOLD = ("order.filled", "order.rejected", "order.canceled", "order.expired", "run.error", "kill.activated", "live.tick",
-        "worker.down", "worker.up", "run.daily_summary")
+        "worker.down", "worker.up", "run.daily_summary", "reconcile.repaired")
 PRICE_PLACES = Decimal("0.0001")  # an average fill price as a message shows it (the record keeps every digit)
 
 
@@ -62,6 +62,10 @@ class Describer:
                                 ("Nothing is processing its messages: live ticks and orders wait until a worker "
                                  "is back." if down else f"{payload['workers']} worker(s) serving it again."),
                                 "failure" if down else "success")
+        if kind == "reconcile.repaired" and payload.get("action") == "marked_unknown" and payload.get("run_id"):
+            run = session.get(Run, payload["run_id"])  # an order lost at a restart: what the run holds is not what
+            return Notification(f"Weaver: {_label(run, payload)} lost an order at a restart",  # it decided
+                                str(payload.get("detail") or ""), "warning")
         if kind == "run.daily_summary":
             run = session.get(Run, payload["run_id"])
             pl = Decimal(payload["day_pl"])

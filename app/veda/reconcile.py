@@ -69,13 +69,32 @@ def _sync(uow: UnitOfWork, broker: Broker, clock: Clock, orders: list[Order], re
         before, snapshot = order.status, snapshots[order.id]
         if snapshot is None:
             ledger.mark_unknown(order, "the broker has no order with this client_order_id")
-            _repaired(uow, report, order.run_id, "order", order.client_order_id, "marked_unknown",
-                      f"was {before}; the broker does not know it")
+            _repaired(uow, report, order.run_id, "order", order.client_order_id, "marked_unknown", _lost(order, before))
             continue
         if ledger.apply(order, snapshot).changed:
             report.changed.append((order.run_id, order.client_order_id, order.status))
             _repaired(uow, report, order.run_id, "order", order.client_order_id, "synced",
                       f"{before} → {order.status} (filled {order.filled_qty})")
+
+
+def _lost(order: Order, before: str) -> str:
+    """What became of an order the broker does not know. One never acknowledged was decided, recorded and then
+    lost with the worker before it was sent (trial 35: a SELL 1 SPY so lost read "was submitted; the broker does
+    not know it", and the run kept the share it had decided to sell): it is not sent again, its bar has passed."""
+    if before == "submitted" and not order.broker_order_id:
+        what = " ".join(str(part) for part in (order.side.upper(), _amount(order), order.symbol))
+        decided = f" on the bar of {order.bar_ts.isoformat().replace('+00:00', 'Z')}" if order.bar_ts else ""
+        return (f"{what}, decided{decided}, never reached the broker: the worker stopped before sending it. It is "
+                "not sent again (its bar has passed): the run holds what it held before it")
+    return f"was {before}; the broker does not know it"
+
+
+def _amount(order: Order) -> str:
+    if order.qty is not None:
+        return f"{order.qty.normalize():f}"
+    if order.notional is not None:
+        return f"${order.notional:,.2f} of"
+    return f"{order.percent}% of equity in" if order.percent is not None else "an order of"
 
 
 def run_of(client_order_id: str | None) -> str | None:
