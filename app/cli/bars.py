@@ -112,6 +112,7 @@ class _StoreStage:
 def fetch(symbols: tuple[str, ...], timeframe: str, start: datetime, end: datetime | None, account: str,
           adjustment: str, quiet: bool) -> None:
     """Download bars from Alpaca (resumes after the last stored bar of each series)."""
+    from app.config import DEFAULT_DATA_URL
     from app.services.fetch import BarFetcher
     from app.veda.alpaca import AlpacaBroker
 
@@ -122,7 +123,8 @@ def fetch(symbols: tuple[str, ...], timeframe: str, start: datetime, end: dateti
         fail(f"no {account} Alpaca keys: set WEAVER_ALPACA_{account.upper()}_KEY_ID and _SECRET_KEY (or, on a "
              "standalone's folder, fetch while `weaver standalone` runs: its local exchange serves the bars)", 2)
     broker = AlpacaBroker(credentials)
-    fetcher = BarFetcher(container.uow, broker.data_page)
+    # A data source other than Alpaca's own (the standalone's local exchange) serves second bars too.
+    fetcher = BarFetcher(container.uow, broker.data_page, seconds=credentials.data_url.rstrip("/") != DEFAULT_DATA_URL)
     try:
         for symbol in symbols:
             # The total is estimated from the part of the window covered so far (see BarFetcher.fetch).
@@ -131,8 +133,12 @@ def fetch(symbols: tuple[str, ...], timeframe: str, start: datetime, end: dateti
                 result = fetcher.fetch(symbol, timeframe, start.replace(tzinfo=UTC),
                                        end.replace(tzinfo=UTC) if end else None, progress=bar.update,
                                        adjustment=adjustment)
+            adjusted = "a pair's bars are not adjusted" if "/" in result.symbol else f"adjustment: {result.adjustment}"
             click.echo(f"{result.symbol} {result.timeframe}: {result.fetched:,} bars downloaded, "
-                       f"{result.inserted:,} new (adjustment: {result.adjustment})")
+                       f"{result.inserted:,} new ({adjusted})")
+            if not result.fetched and result.start is not None:  # trial 35: ZZZZ said "0 bars" and nothing more
+                click.echo(f"note: no {result.timeframe} bars of {result.symbol} after {result.start:%Y-%m-%d %H:%M}Z: "
+                           "is it a symbol the data source lists, and was its market open then?", err=True)
     except ValidationFailed as exc:
         fail(exc.message, 2)
     finally:

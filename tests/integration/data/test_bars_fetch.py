@@ -143,3 +143,24 @@ def test_second_bars_are_not_asked_of_alpaca(pg):
                                                             "longer (second bars come from the local exchange or a "
                                                             "CSV import)"}
     assert asked == []
+
+
+def test_second_bars_are_fetched_from_the_local_exchange_and_an_unlisted_symbol_is_noted(pg, cli_env):
+    """Trial 35: pointed at the standalone's exchange, which serves second bars, `bars fetch --timeframe 1Sec`
+    still said Alpaca has none, and the bars were pulled by hand; `--symbol ZZZZ` said "0 bars" and no more."""
+    config = ExchangeConfig(symbols=(SymbolConfig("AAPL", 190.0),), accounts=(ACCOUNT,), seed=9, bar_seconds=1)
+    with ExchangeServer(config) as exchange:
+        env = {**cli_env, "WEAVER_ALPACA_PAPER_KEY_ID": ACCOUNT.key, "WEAVER_ALPACA_PAPER_SECRET_KEY": ACCOUNT.secret,
+               "WEAVER_ALPACA_PAPER_BASE_URL": exchange.url, "WEAVER_ALPACA_PAPER_DATA_URL": exchange.url}
+        end = datetime.now(UTC).replace(microsecond=0) - timedelta(seconds=5)
+        start = end - timedelta(seconds=59)
+        span = ("--start", f"{start:%Y-%m-%dT%H:%M:%S}", "--end", f"{end:%Y-%m-%dT%H:%M:%S}")
+        seconds = weaver("bars", "fetch", "--symbol", "AAPL", "--timeframe", "1Sec", *span, env=env)
+        unlisted = weaver("bars", "fetch", "--symbol", "ZZZZ", "--timeframe", "1Min", *span, env=env)
+    assert seconds.returncode == 0, seconds.stderr
+    assert "AAPL 1Sec: 60 bars downloaded, 60 new (adjustment: split)" in seconds.stdout
+    with pg.read_session() as session:
+        assert BarRepository(session).range("AAPL", "1Sec") == (start, end, 60)
+    assert unlisted.returncode == 0, unlisted.stderr
+    assert "ZZZZ 1Min: 0 bars downloaded, 0 new" in unlisted.stdout
+    assert "note: no 1Min bars of ZZZZ after" in unlisted.stderr and "a symbol the data source lists" in unlisted.stderr
