@@ -27,7 +27,7 @@ KINDS: dict[str, tuple[Any, tuple[str, ...], tuple[Any, ...]]] = {
     "orders": (Order, ("id", "client_order_id", "symbol", "side", "type", "order_class", "time_in_force", "qty",
                        "notional", "percent", "limit_price", "stop_price", "status", "filled_qty", "filled_avg_price",
                        "reject_reason", "submitted_at", "filled_at"), (Order.submitted_at, Order.id)),
-    "fills": (Fill, ("order_id", "symbol", "side", "qty", "price", "fee", "ts"), (Fill.ts, Fill.id)),
+    "fills": (Fill, ("order_id", "symbol", "side", "qty", "price", "fee", "fee_qty", "ts"), (Fill.ts, Fill.id)),
     "equity": (EquityPoint, ("ts", "equity", "cash", "benchmark"), (EquityPoint.ts,)),
 }
 FORMATS = ("csv", "json")

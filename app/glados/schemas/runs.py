@@ -153,7 +153,11 @@ class FillOut(Out):
     side: str
     qty: DecimalText
     price: DecimalText
-    fee: DecimalText
+    fee: DecimalText = Field(description="in dollars; a crypto buy's fee is the coins the broker kept (`fee_qty`), "
+                                         "valued at the fill's price")
+    fee_qty: DecimalText | None = Field(default=None, description=(
+        "the coins a crypto broker kept from a buy as its fee: the position grew by `qty` less this; 0 when the fee "
+        "was paid in dollars"))
     ts: datetime
 
 

@@ -87,7 +87,7 @@ def _run_with_records(pg: Container) -> tuple[str, str, str]:
             Fill(run_id=run.id, order_id=stock.id, symbol="AAPL", side="buy", qty=Decimal(686),
                  price=Decimal("145.69"), fee=Decimal("1.50"), ts=T0),
             Fill(run_id=run.id, order_id=coin.id, symbol="SHIB/USD", side="buy", qty=Decimal("0.000000123"),
-                 price=Decimal("0.000012345"), fee=Decimal(0), ts=T1),
+                 price=Decimal("0.000012345"), fee=Decimal(0), fee_qty=Decimal("0.000000001"), ts=T1),
             Trade(run_id=run.id, symbol="AAPL", direction="long", qty=Decimal(948), entry_ts=T0,
                   entry_price=Decimal("105.47"), exit_ts=T0, exit_price=Decimal("110"), pnl=Decimal("4290.44"),
                   return_pct=Decimal("4.2998"), fees=Decimal(0), bars_held=3),
@@ -109,8 +109,10 @@ def test_numbers_read_as_stored_without_the_columns_padding(client: FlaskClient,
     trades = _csv(client, run_id, "trades")
     orders = json.loads(client.get(f"/api/v1/runs/{run_id}/export/orders?format=json").get_data(as_text=True))
 
-    assert [(f["symbol"], f["qty"], f["price"], f["fee"]) for f in fills] == [
-        ("AAPL", "686", "145.69", "1.5"), ("SHIB/USD", "0.000000123", "0.000012345", "0")]
+    assert [(f["symbol"], f["qty"], f["price"], f["fee"], f["fee_qty"]) for f in fills] == [
+        ("AAPL", "686", "145.69", "1.5", "0"), ("SHIB/USD", "0.000000123", "0.000012345", "0", "0.000000001")]
+    listed = client.get(f"/api/v1/runs/{run_id}/fills").get_json()["items"]  # the coins a crypto fee took (trial 35)
+    assert [Decimal(f["fee_qty"]) for f in listed] == [0, Decimal("0.000000001")]
     assert [(t["qty"], t["entry_price"], t["exit_price"], t["pnl"], t["return_pct"], t["fees"]) for t in trades] == [
         ("948", "105.47", "110", "4290.44", "4.2998", "0")]
     assert [(o["qty"], o["filled_avg_price"], o["notional"]) for o in orders] == [
@@ -136,5 +138,5 @@ def test_fills_join_their_orders_on_the_orders_id(client: FlaskClient, pg: Conta
                               env=env, capture_output=True, text=True)
     assert exported.returncode == 0, exported.stderr
     lines = out.read_text().splitlines()
-    assert lines[0] == "order_id,symbol,side,qty,price,fee,ts"
-    assert lines[1] == f"{stock_id},AAPL,buy,686,145.69,1.5,2026-03-02T15:00:00Z"
+    assert lines[0] == "order_id,symbol,side,qty,price,fee,fee_qty,ts"
+    assert lines[1] == f"{stock_id},AAPL,buy,686,145.69,1.5,0,2026-03-02T15:00:00Z"

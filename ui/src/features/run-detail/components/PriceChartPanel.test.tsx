@@ -24,7 +24,7 @@ const FIRST = Date.UTC(2024, 0, 2, 5);
 const bar = (i: number): Bar => ({ ts: new Date(FIRST + i * DAY).toISOString(), open: '1', high: '1', low: '1', close: '1',
   volume: '1' });
 const fill = (day: number, side = 'buy'): Fill => ({ id: `f${day}`, order_id: 'o', symbol: 'AAPL', side, qty: '1',
-  price: '1', fee: '0', ts: new Date(FIRST + day * DAY + 3_600_000).toISOString() });
+  price: '1', fee: '0', fee_qty: null, ts: new Date(FIRST + day * DAY + 3_600_000).toISOString() });
 
 const RUN = {
   id: 'r1', mode: 'backtest', symbols: ['AAPL'], timeframe: '1Day', start_at: '2023-01-01T00:00:00Z',

@@ -33,7 +33,12 @@ export const fillColumns = (timeframe: string): Column<Fill>[] => [
   { key: 'side', header: 'Side', sortValue: (f) => f.side, render: (f) => side(f.side) },
   { key: 'qty', header: 'Qty', numeric: true, sortValue: (f) => f.qty, render: (f) => formatQty(f.qty) },
   { key: 'price', header: 'Price', numeric: true, sortValue: (f) => f.price, render: (f) => formatPrice(f.price) },
-  { key: 'fee', header: 'Fee', numeric: true, sortValue: (f) => f.fee, render: (f) => formatMoney(f.fee) },
+  // A crypto buy's fee is coins the broker kept (trial 35: shown as dollars alone, the fills did not add up to
+  // the position): the coins beside their dollar value.
+  { key: 'fee', header: 'Fee', numeric: true, sortValue: (f) => f.fee, render: (f) => (f.fee_qty && Number(f.fee_qty) !== 0
+    ? <span title="kept by the broker in the coin: the position grew by the quantity less this">
+        {formatMoney(f.fee)} <span className="dim">({formatQty(f.fee_qty)} {f.symbol.split('/')[0]})</span></span>
+    : formatMoney(f.fee)) },
   { key: 'order', header: 'Order', render: (f) => <span className="dim mono">{f.order_id.slice(0, 8)}</span> },
 ];
 

@@ -1454,8 +1454,17 @@ export interface components {
             qty: string;
             /** Price */
             price: string;
-            /** Fee */
+            /**
+             * Fee
+             * @description in dollars; a crypto buy's fee is the coins the broker kept (`fee_qty`), valued at the fill's price
+             */
             fee: string;
+            /**
+             * Fee Qty
+             * @description the coins a crypto broker kept from a buy as its fee: the position grew by `qty` less this; 0 when the fee was paid in dollars
+             * @default null
+             */
+            fee_qty: string | null;
             /**
              * Ts
              * Format: date-time
