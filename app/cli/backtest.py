@@ -275,6 +275,8 @@ def _prepare(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
         raise click.UsageError(f"--cash must be positive, got {cash!r}")
     if money > LARGEST_CASH:
         raise click.UsageError(f"--cash {CASH_LIMIT}, got {cash!r}")
+    if money != money.quantize(Decimal("0.01")):  # trial 34: 100000.005 became 100000.00 silently
+        raise click.UsageError(f"--cash is in dollars and cents, got {cash!r}")
     frames = [_load(path, symbols[i] if i < len(symbols) else None, timeframe) for i, path in enumerate(data_files)]
     if data_files:
         _return_reader_memory()
@@ -329,9 +331,24 @@ def _check(config: BacktestConfig, frames: list[BarFrame], budget: int, quiet: b
 
 
 def _notes(result: BacktestResult) -> list[str]:
-    """What a user must not miss: orders the broker refused, by reason; indicators that never had a value."""
+    """What a user must not miss: orders the broker refused, by reason; indicators that never had a value; the
+    positions it ended holding."""
     refused = rejection_summary(result.rejections())
-    return ([f"warning: {refused}"] if refused else []) + [f"warning: {w}" for w in result.warnings]
+    return ([f"warning: {refused}"] if refused else []) + [f"warning: {w}" for w in result.warnings] + _held(result)
+
+
+def _held(result: BacktestResult) -> list[str]:
+    """Trial 34: "Total return 9.04 %" beside 17 trades losing $12,798.58, with nothing to say the gain was an
+    open 2,979-share position (+$21,836.07): the UI says so, and backtesting.py warns, and so does this."""
+    held = [p for p in result.positions if p.qty != 0]
+    if not held:
+        return []
+    unrealized = sum((p.unrealized_pl for p in held), Decimal(0))
+    them = "it" if len(held) == 1 else "them"
+    what = ", ".join(f"{p.qty.normalize():,f} {p.symbol}" for p in held)
+    return [f"note: ended holding {what} (unrealized {'+' if unrealized >= 0 else '-'}{money(abs(unrealized))}): "
+            f"the return and the equity count {them} at the last close; the trade figures (trades, win rate, profit "
+            f"factor, expectancy) count closed trades only (--close-at-end closes {them} at the last close)"]
 
 
 def _fmt(value: Any) -> str:

@@ -110,13 +110,16 @@ def dollars(value: float | Decimal | None) -> str:
 
 
 def duration(seconds: float) -> str:
-    """140,400,000 s → "1,625 days 0 h"; under a day in hours and minutes, under an hour in minutes."""
+    """140,400,000 s → "1,625 days" (trial 34 read "1,740 days 0 h" on daily bars), 90,000 s → "1 day 1 h"; under a
+    day in hours and minutes, under an hour in minutes; no drawdown at all → "none"."""
     whole = round(seconds)
+    if whole <= 0:
+        return "none"
     days, rest = divmod(whole, 86_400)
     hours, rest = divmod(rest, 3_600)
     minutes = rest // 60
     if days:
-        return f"{days:,} day{'s' * (days != 1)} {hours} h"
+        return f"{days:,} day{'s' * (days != 1)}" + (f" {hours} h" if hours else "")
     return f"{hours} h {minutes} min" if hours else f"{minutes} min" if minutes else f"{whole} s"
 
 

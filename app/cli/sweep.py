@@ -102,8 +102,8 @@ def sweep(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ..
                 skipped.append((texts, refused))
             else:
                 cells.append(values)
-        if not cells:
-            raise click.UsageError("no valid cell in the grid: " + "; ".join(reason for _, reason in skipped))
+        if not cells:  # trial 34: one reason said once per cell, the cells not named
+            raise click.UsageError("no valid cell in the grid: " + "; ".join(skipped_lines(skipped)))
         unused = [shorting_unused(values, allow_short) for values in cells]
         if all(unused):  # no cell will sell short, though the run may
             click.echo(f"note: {unused[0]}", err=True)

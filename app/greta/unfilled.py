@@ -16,6 +16,7 @@ def unfilled_indicators(indicators: Mapping[str, tuple[str, np.ndarray]], first:
     for name, (symbol, values) in indicators.items():
         traded = values[first:]
         if len(traded) and np.issubdtype(traded.dtype, np.floating) and np.isnan(traded).all():
-            warnings.append(f"the indicator {name} of {symbol} has no value on any of the run's {len(traded):,} bars: "
+            where = "the run's only bar" if len(traded) == 1 else f"any of the run's {len(traded):,} bars"
+            warnings.append(f"the indicator {name} of {symbol} has no value on {where}: "
                             f"it needs more bars than the run's window holds, so the strategy never acted on it")
     return tuple(warnings)

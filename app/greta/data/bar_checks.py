@@ -42,6 +42,14 @@ class CheckedBatch:
     last_ts: int  # the latest good timestamp so far: the next batch's rows must come after it
 
 
+def _slash_hint(text: str) -> str:
+    """Trial 34: a US date (01/02/2019) was refused with no word of what is read instead."""
+    if "/" not in text:
+        return ""
+    return (": dates are read as YYYY-MM-DD (ISO 8601, a time and a zone may follow) or epoch seconds; a date with "
+            "slashes is ambiguous (is 01/02 January 2 or 1 February?)")
+
+
 def is_epoch(text: str) -> bool:
     """Epoch seconds (`1704153600` or `1704153600.5`) rather than ISO text: decided by the first row."""
     return EPOCH.fullmatch(text) is not None
@@ -63,7 +71,7 @@ def check_batch(ts_text: pa.Array, value_texts: list[pa.Array], *, epoch: bool, 
         return CheckedBatch(ts, tuple(values), tuple(texts), np.zeros(count, dtype=bool), [], int(ts[-1]))
     o, h, lo, c, v = values
     checks: list[tuple[np.ndarray, object]] = [
-        (ts_bad, lambda i: f"unreadable timestamp {_text(ts_text, i)!r}"),
+        (ts_bad, lambda i: f"unreadable timestamp {_text(ts_text, i)!r}" + _slash_hint(_text(ts_text, i))),
         (out_of_range, lambda i: f"timestamp {_text(ts_text, i)!r} is outside {RANGE_TEXT}"
                                  + (" (read as epoch seconds)" if epoch else "")),
     ]

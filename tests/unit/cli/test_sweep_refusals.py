@@ -57,3 +57,12 @@ def test_cells_that_would_sell_short_without_allow_short_are_skipped_and_a_backt
                                         "--synthetic", "A:200", "--quiet"])
     assert refused.exit_code == 2, refused.output
     assert "--allow-short on the command line) or set the parameter to false" in " ".join(refused.output.split())
+
+
+def test_a_grid_with_no_valid_cell_names_its_cells_and_says_the_reason_once():
+    """Trial 34: "fast: must be less than slow" four times over, and no cell named."""
+    result = CliRunner().invoke(main, ["sweep", "--strategy", "sma_cross", "--grid", "fast=30,40", "--grid",
+                                       "slow=20,25", "--synthetic", "AAA:100:1"])
+    assert result.exit_code == 2
+    assert ("no valid cell in the grid: skipped 4 cells (fast=30, slow=20; fast=30, slow=25; fast=40, slow=20; "
+            "fast=40, slow=25): fast: must be less than slow") in " ".join(result.output.split())

@@ -18,7 +18,7 @@ def test_each_kind_of_figure_has_its_unit_and_two_decimals():
                              "fees_total": 0.5, "expectancy": -12.304, "bars": 300, "start_equity": 100_000.0}))
 
     assert rows == {"Total return": "2.90%", "Sharpe (arithmetic, ann.)": "1.00", "Max drawdown": "-14.07%",
-                    "Max drawdown duration": "1,625 days 0 h", "Final equity": "$98,946.20", "Trades": "12",
+                    "Max drawdown duration": "1,625 days", "Final equity": "$98,946.20", "Trades": "12",
                     "Fees": "$0.50", "Expectancy": "-$12.30"}
 
 
@@ -31,6 +31,7 @@ def test_withheld_annualised_figures_say_not_enough_data_and_missing_ones_a_dash
 
 def test_durations_under_a_day_and_cost_models_in_words():
     assert [duration(s) for s in (86_400 + 7_200, 5_400, 120, 30)] == ["1 day 2 h", "1 h 30 min", "2 min", "30 s"]
+    assert [duration(s) for s in (3 * 86_400, 0)] == ["3 days", "none"]  # trial 34: "1,740 days 0 h", "0 s"
     assert [fees_text(f) for f in ({"model": "none", "rate": None}, {"model": "percent", "rate": "0.1"},
                                    {"model": "per_share", "rate": "0.005"})] == \
         ["none", "0.10 % of notional", "$0.005 per share"]
