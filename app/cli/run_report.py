@@ -52,7 +52,7 @@ def settings_lines(run: Run) -> list[tuple[str, str]]:
         ("Mode", run.mode),
         ("Symbols", ", ".join(run.symbols)),
         ("Timeframe", run.timeframe),
-        ("Period", _period(run.start_at, run.end_at)),
+        ("Period", _period(run.start_at, run.end_at) if run.mode == "backtest" else _trading(run)),
         ("Starting cash", dollars(run.cash)),
         ("Parameters", ", ".join(f"{k}={_value(v)}" for k, v in params.items() if k != "allow_short") or "none"),
         ("Fees", fees_text(run.fees) + BACKTEST_SIDE * (run.mode != "backtest")),
@@ -69,6 +69,16 @@ def settings_lines(run: Run) -> list[tuple[str, str]]:
     if run.sweep_id:
         lines.append(("Sweep", run.sweep_id))
     return lines
+
+
+def _trading(run: Run) -> str:
+    """A paper or live run's period is when it traded (trial 35: "Period: –"): from its start, to its stop."""
+    if run.started_at is None:
+        return "not started"
+    since = f"{run.started_at.astimezone():%Y-%m-%d %H:%M %Z}"
+    if run.status in ("stopped", "error") and run.finished_at is not None:
+        return f"{since} → {run.finished_at.astimezone():%Y-%m-%d %H:%M %Z}"
+    return f"since {since}"
 
 
 def _period(start: datetime | None, end: datetime | None) -> str:

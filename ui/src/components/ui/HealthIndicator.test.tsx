@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { render, screen } from '@testing-library/react';
+import { act, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Health } from '@/lib/api/types';
 import { HealthIndicator } from './HealthIndicator';
@@ -29,5 +29,17 @@ describe('the health indicator', () => {
     health(200, { status: 'ok', failing: [], workers: { backtest: 1, live: 1 }, version: '0.1.0',
       components: { database: up, redis: up, backtest_workers: up, live_worker: up, scheduler: up, broker: up } });
     expect(await screen.findByText('healthy')).toBeInTheDocument();
+  });
+
+  it('says unreachable once a check fails, though an earlier one said healthy (trial 35)', async () => {
+    const client = new QueryClient();
+    const fetch = vi.spyOn(globalThis, 'fetch').mockResolvedValue(new Response(JSON.stringify({
+      status: 'ok', failing: [], workers: {}, version: '0.1.0', components: { database: up } }), { status: 200 }));
+    render(<QueryClientProvider client={client}><HealthIndicator /></QueryClientProvider>);
+    expect(await screen.findByText('healthy')).toBeInTheDocument();
+    fetch.mockRejectedValue(new TypeError('Failed to fetch'));  // the server went away
+    await act(() => client.refetchQueries());
+    expect(await screen.findByText('unreachable')).toBeInTheDocument();
+    expect(screen.queryByText('healthy')).not.toBeInTheDocument();
   });
 });

@@ -15,7 +15,9 @@ function describe(h: Health): string {
 
 export function HealthIndicator() {
   const health = useHealth();
-  const h = health.data;
+  // The last answer stays in the cache when a later check fails: a server gone is unreachable, not still
+  // "healthy" beside "disconnected" (trial 35).
+  const h = health.isError ? undefined : health.data;
   const ok = h?.status === 'ok';
   const failing = h?.failing ?? [];
   const title = h ? describe(h) : health.error ? 'health check failed' : 'checking…';

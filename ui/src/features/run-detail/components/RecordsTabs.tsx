@@ -59,7 +59,8 @@ export function RecordsTabs({ run }: { run: Run }) {
         { key: 'trades', label: 'Trades', count: trades.data?.total },
         { key: 'orders', label: 'Orders', count: orders.data?.total },
         { key: 'fills', label: 'Fills', count: fills.data?.total },
-        { key: 'positions', label: 'Positions', count: positions.data?.length },
+        // Open positions: a flat row stays in the table for its realised P&L, but "Positions 1" read as one held.
+        { key: 'positions', label: 'Positions', count: positions.data?.filter((p) => Number(p.qty) !== 0).length },
         { key: 'events', label: 'Event log' },
         ...(run.mode === 'backtest' ? [] : [{ key: 'drift' as const, label: 'Live vs backtest' }]),
       ]} />
