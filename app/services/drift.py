@@ -30,7 +30,7 @@ from app.marvin.params import ParamError
 from app.marvin.registry import StrategyLoadError, get_strategy
 from app.services.backtests import BacktestService
 from app.services.drift_account import account_notes
-from app.services.drift_bars import bars_seen, idle_bars, warmup_steps
+from app.services.drift_bars import bars_seen, downtime, warmup_steps
 from app.services.drift_costs import cost_notes
 from app.services.drift_match import Decision, DriftRow, DriftSummary, FillLine, line_up, summarise
 from app.services.drift_notes import Held, bar_length, signed
@@ -120,7 +120,7 @@ def drift_report(session: Session, run_id: str, *, params: Mapping[str, Any] | N
     backtest_curve = [(ns_to_datetime(t), e) for t, e in zip(curve.ts.tolist(), curve.equity.tolist(),
                                                              strict=True)]  # from the first traded bar
     rows = line_up(live, backtest, bar=bar, live_held=live_held, backtest_held=backtest_held,
-                   cancelled_at_stop=stop_cancelled(session, run.id), idle=seen.idle)
+                   cancelled_at_stop=stop_cancelled(session, run.id), idle=seen.idle, ran=seen.ran)
     summary = summarise(rows, live_pnl, result.final_equity - Decimal(run.cash))
     return DriftReport(run.id, None, run.strategy, dict(result.config["params"]), len(market), warmup, seen.source,
                        summary, rows, live_curve, backtest_curve, _notes(session, rows, summary, run, run))
@@ -136,8 +136,9 @@ def _against(session: Session, run: Run, other_id: str, live: tuple[list[Decisio
     curve, last = _equity(session, other_id)
     pnl = last - other.cash if last is not None else Decimal(0)
     backtest, backtest_held = _decisions(session, other_id)
+    idle, ran = downtime(session, run)
     rows = line_up(live[0], backtest, bar=bar_length(run.timeframe), live_held=live[1], backtest_held=backtest_held,
-                   cancelled_at_stop=stop_cancelled(session, run.id), idle=idle_bars(session, run))
+                   cancelled_at_stop=stop_cancelled(session, run.id), idle=idle, ran=ran)
     summary = summarise(rows, live_pnl, pnl)
     return DriftReport(run.id, other_id, other.strategy, dict(other.params), len(curve), 0, "backtest run",
                        summary, rows, live_curve, curve, _notes(session, rows, summary, run, other))
@@ -147,9 +148,10 @@ def _notes(session: Session, rows: list[DriftRow], summary: DriftSummary, run: R
     """Notes on costs (the backtest side's fee and slippage models; the replay's are the run's own), on what
     the run's broker account did that its backtest never meets, and on the code: a replay of other code than
     the run traded is no comparison of the market's doing."""
-    return cost_notes(rows, FeeSpec.parse(backtest.fees), SlippageSpec.parse(backtest.slippage), summary.live_fees,
-                      summary.backtest_fees, summary.execution_fees) + account_notes(session, run.id) + (
-        _code_notes(run) if backtest is run else [])
+    fees = FeeSpec.parse(backtest.fees)
+    return cost_notes(rows, fees, SlippageSpec.parse(backtest.slippage), summary.live_fees, summary.backtest_fees,
+                      summary.execution_fees) + account_notes(
+        session, run.id, fees=fees, backtest_fees=summary.backtest_fees) + (_code_notes(run) if backtest is run else [])
 
 
 def _code_notes(run: Run) -> list[str]:

@@ -28,6 +28,7 @@ class SeenBars:
     first_traded: datetime  # the first bar the run traded on; earlier bars are warm-up
     source: str  # live_bars | bars
     idle: tuple[datetime, ...] = ()  # later bars it saw only as history: it was not running then
+    ran: tuple[datetime, ...] = ()  # the bars it traded on: they part the idle bars into separate downtimes
 
 
 def bars_seen(session: Session, run: Run) -> SeenBars:
@@ -53,7 +54,7 @@ def _recorded(session: Session, run: Run) -> SeenBars | None:
         mine = [r for r in rows if r[0] == symbol]
         frames.append(BarFrame(symbol, run.timeframe, [datetime_to_ns(_utc(r[1])) for r in mine],
                                *([float(r[k]) for r in mine] for k in range(2, 7))))
-    return SeenBars(frames, first, "live_bars", idle)
+    return SeenBars(frames, first, "live_bars", idle, tuple(sorted(set(traded))))
 
 
 def _stored(session: Session, run: Run) -> SeenBars:
@@ -78,8 +79,14 @@ def _stored(session: Session, run: Run) -> SeenBars:
 def idle_bars(session: Session, run: Run) -> tuple[datetime, ...]:
     """The bars after the run's first traded one on which it did not run (SeenBars.idle); none known for a
     run that recorded no bars."""
+    return downtime(session, run)[0]
+
+
+def downtime(session: Session, run: Run) -> tuple[tuple[datetime, ...], tuple[datetime, ...]]:
+    """The bars the run did not run on and those it traded on (SeenBars.idle and .ran); none known for a run
+    that recorded no bars."""
     seen = _recorded(session, run)
-    return seen.idle if seen is not None else ()
+    return (seen.idle, seen.ran) if seen is not None else ((), ())
 
 
 def warmup_steps(timeline: np.ndarray, first_traded: datetime) -> int:

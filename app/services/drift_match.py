@@ -141,14 +141,16 @@ def _keyed(decisions: Iterable[Decision]) -> dict[tuple[object, ...], Decision]:
 
 def line_up(live: Sequence[Decision], backtest: Sequence[Decision], *, bar: timedelta = NO_BAR,
             live_held: Iterable[Held] | None = None, backtest_held: Iterable[Held] | None = None,
-            cancelled_at_stop: Mapping[str, str] | None = None, idle: Iterable[datetime] = ()) -> list[DriftRow]:
+            cancelled_at_stop: Mapping[str, str] | None = None, idle: Iterable[datetime] = (),
+            ran: Iterable[datetime] = ()) -> list[DriftRow]:
     """Every decision once: matched pairs, then what only one side decided, in bar order. `bar` is the
     bars' length; `live_held` and `backtest_held` each side's position changes from all its fills
     (bracket legs' too; by default the decisions' own), for the notes on decisions one side made;
     `cancelled_at_stop` the live orders the run's stop or the kill switch cancelled (client order id → who),
-    for the notes; `idle` the bars the run did not run on (down, or stopped and started again)."""
+    for the notes; `idle` the bars the run did not run on (down, or stopped and started again), and `ran` those it
+    ran on, which part the idle bars into separate downtimes."""
     mine, theirs = _keyed(live), _keyed(backtest)
-    not_running = Idle(idle)
+    not_running = Idle(idle, ran)
     positions = (Positions(held_by(live) if live_held is None else live_held),
                  Positions(held_by(backtest) if backtest_held is None else backtest_held))
     rows = []

@@ -221,13 +221,22 @@ def stop_close_note(client_order_id: str, symbol: str, backtest_held: Decimal) -
     return f"{when}: the backtest keeps its {held_text(backtest_held)} {unit(symbol)} to the end of its window"
 
 
+MAX_GAPS = 3  # the downtimes a note names one by one; of more, the latest
+
+
 class Idle:
     """The bars, after its first traded one, on which the run did not run: a decision there is the backtest's
     alone, and what each side holds afterwards can differ because of it (a trial's report blamed such rows
-    on "an earlier order was still filling")."""
+    on "an earlier order was still filling"). `ran` are the bars it did run on: one between two idle bars
+    parts them into separate downtimes (trial 35: killed twice, the note named one span from the first
+    gap's start to the second's end, over the 33 seconds it traded between them)."""
 
-    def __init__(self, bars: Iterable[datetime] = ()):
+    def __init__(self, bars: Iterable[datetime] = (), ran: Iterable[datetime] = ()):
         self.bars = sorted(set(bars))
+        running = sorted(set(ran))
+        # where each downtime starts: the first idle bar, and each one with a bar the run ran on before it
+        self._starts = [at for at in range(len(self.bars)) if not at or bisect_right(
+            running, self.bars[at - 1]) < bisect_left(running, self.bars[at])]
 
     def __contains__(self, bar_ts: object) -> bool:
         at = bisect_left(self.bars, bar_ts)  # type: ignore[arg-type]
@@ -239,12 +248,18 @@ class Idle:
         return self.bars[count - 1] if count else None
 
     def before(self, bar_ts: datetime) -> str | None:
-        """'the run was not running on 25 earlier bars (2026-12-07T01:26:19Z to 2026-12-07T01:26:43Z), where the
-        backtest went on deciding', or None."""
+        """'the run was not running on 45 earlier bars in 2 gaps (2026-12-07T17:54:59Z to 2026-12-07T17:55:29Z,
+        2026-12-07T17:56:03Z to 2026-12-07T17:56:16Z), where the backtest went on deciding' (one gap: its span
+        alone; more than MAX_GAPS: the latest), or None."""
         count = bisect_left(self.bars, bar_ts)
         if not count:
             return None
-        first, last = self.bars[0], self.bars[count - 1]
-        span = stamp(first) if first == last else f"{stamp(first)} to {stamp(last)}"
+        starts = [at for at in self._starts if at < count]
+        gaps = [(self.bars[at], self.bars[end - 1]) for at, end in zip(starts, [*starts[1:], count], strict=True)]
+        spans = ", ".join(stamp(first) if first == last else f"{stamp(first)} to {stamp(last)}"
+                          for first, last in gaps[-MAX_GAPS:])
         bars = f"{count} earlier bar{'s' * (count != 1)}"
-        return f"the run was not running on {bars} ({span}), where the backtest went on deciding"
+        if len(gaps) > 1:
+            bars += f" in {len(gaps)} gaps"
+            spans = f"the last {MAX_GAPS}: {spans}" if len(gaps) > MAX_GAPS else spans
+        return f"the run was not running on {bars} ({spans}), where the backtest went on deciding"

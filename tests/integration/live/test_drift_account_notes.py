@@ -8,19 +8,38 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from app.bootstrap import Container
+from app.greta.specs import FeeSpec
 from app.services.drift import _decisions
 from app.services.drift_account import account_notes
 from app.walle.models import Fill, Order
+from app.walle.uow import UnitOfWork
 from tests.integration.foundation.factories import make_run
 
 T0 = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
+ALPACA = {"fees": FeeSpec.parse("alpaca"), "backtest_fees": Decimal("12.34")}  # a backtest that charged fees
+NONE = {"fees": FeeSpec.parse("none"), "backtest_fees": Decimal(0)}
+
+
+def _order(uow: UnitOfWork, run_id: str, n: int, symbol: str, side: str, qty: str, status: str = "filled",
+           fill: tuple[str, str, str] | None = None, at: datetime = T0) -> None:
+    """An order of the run, with one fill (price, dollar fee, coin fee) when given."""
+    order = Order(run_id=run_id, client_order_id=f"{run_id}-{n}", symbol=symbol, side=side, type="market",
+                  time_in_force="gtc", qty=Decimal(qty), status=status, submitted_at=at, updated_at=at)
+    uow.session.add(order)
+    uow.session.flush()
+    if fill is not None:
+        price, fee, coins = (Decimal(v) for v in fill)
+        uow.session.add(Fill(run_id=run_id, order_id=order.id, symbol=symbol, side=side, qty=Decimal(qty),
+                             price=price, fee=fee, fee_qty=coins, ts=at))
 
 
 def test_shared_account_short_buying_power_and_coin_fees_are_noted(pg: Container) -> None:
     with pg.uow() as uow:
         run = uow.runs.add(make_run(mode="paper", symbols=["BTC/USD"], status="running"))
+        other = uow.runs.add(make_run(mode="paper", symbols=["BTC/USD"], status="running"))
         uow.session.flush()
-        uow.outbox.emit("run.account_shared", {"run_id": run.id, "symbols": ["BTC/USD"], "others": ["x"],
+        _order(uow, other.id, 0, "BTC/USD", "sell", "0.1", fill=("60000", "15", "0"))
+        uow.outbox.emit("run.account_shared", {"run_id": run.id, "symbols": ["BTC/USD"], "others": [other.id],
                                                "detail": "this run shares the paper account"}, run_id=run.id)
         uow.outbox.emit("run.buying_power_short", {"run_id": run.id, "cash": "100000", "buying_power": "90099.04",
                                                    "detail": "the paper account's buying power is 90,099.04, less "
@@ -37,7 +56,7 @@ def test_shared_account_short_buying_power_and_coin_fees_are_noted(pg: Container
         uow.commit()
         run_id = run.id
     with pg.read_session() as session:
-        notes = account_notes(session, run_id)
+        notes = account_notes(session, run_id, **ALPACA)
         _, held = _decisions(session, run_id)
     assert notes == [
         "Shared account: other runs traded BTC/USD on this run's broker account while it ran (run.account_shared). "
@@ -60,4 +79,60 @@ def test_a_run_alone_on_its_account_gets_no_account_notes(pg: Container) -> None
         uow.commit()
         run_id = run.id
     with pg.read_session() as session:
-        assert account_notes(session, run_id) == []
+        assert account_notes(session, run_id, **NONE) == []
+
+
+def test_other_runs_count_as_trading_a_symbol_only_with_a_fill_on_it(pg: Container) -> None:
+    """Trial 35: "other runs traded AAPL" of another run whose one order was rejected, which never reached the
+    account; orders that worked at the broker and did not fill are said as such."""
+    with pg.uow() as uow:
+        run = uow.runs.add(make_run(mode="paper", symbols=["AAPL", "MSFT", "SPY"], status="stopped",
+                                    started_at=T0, finished_at=T0 + timedelta(hours=1)))
+        refused, resting, early = (uow.runs.add(make_run(mode="paper", symbols=["AAPL", "MSFT", "SPY"],
+                                                         status="stopped")) for _ in range(3))
+        uow.session.flush()
+        _order(uow, refused.id, 0, "AAPL", "buy", "52", status="rejected", at=T0 + timedelta(minutes=2))
+        _order(uow, resting.id, 0, "MSFT", "buy", "5", status="canceled", at=T0 + timedelta(minutes=3))
+        _order(uow, early.id, 0, "SPY", "buy", "5", fill=("500", "0", "0"), at=T0 - timedelta(minutes=5))
+        for others in ([refused.id, early.id], [refused.id, resting.id, early.id]):
+            uow.outbox.emit("run.account_shared", {"run_id": run.id, "symbols": ["AAPL", "MSFT", "SPY"],
+                                                   "others": others, "detail": "shares"}, run_id=run.id)
+        uow.commit()
+        run_id, resting_id = run.id, resting.id
+    with pg.read_session() as session:
+        assert account_notes(session, run_id, **NONE) == [
+            "Shared account: other runs placed orders on MSFT (none filled) on this run's broker account while it "
+            "ran (run.account_shared). The broker refuses an order that could trade against the account's own open "
+            "orders, so an order of this run could be refused against theirs, where its backtest traded alone."]
+    with pg.uow() as uow:
+        _order(uow, resting_id, 1, "AAPL", "sell", "1", fill=("190", "0", "0"), at=T0 + timedelta(minutes=9))
+        uow.commit()
+    with pg.read_session() as session:
+        assert account_notes(session, run_id, **NONE)[0].startswith(
+            "Shared account: other runs traded AAPL and placed orders on MSFT (none filled) on this run's broker "
+            "account while it ran (run.account_shared). The broker keeps one position per symbol per account")
+
+
+def test_coin_fees_against_a_backtest_that_charged_none_say_what_the_broker_took(pg: Container) -> None:
+    """Trial 35: "the backtest, whose fee model charges dollars on both sides" of a backtest with fee model
+    none."""
+    with pg.uow() as uow:
+        run = uow.runs.add(make_run(mode="paper", symbols=["BTC/USD"], status="stopped"))
+        uow.session.flush()
+        for n, (side, qty, fill) in enumerate((("buy", "0.4", ("60000", "60", "0.001")),
+                                               ("sell", "0.399", ("61000", "60.85", "0")),
+                                               ("buy", "0.2", ("60000", "30", "0.0005")))):
+            _order(uow, run.id, n, "BTC/USD", side, qty, fill=fill, at=T0 + timedelta(minutes=n))
+        uow.commit()
+        run_id = run.id
+    with pg.read_session() as session:
+        assert account_notes(session, run_id, **NONE) == [
+            "Coin fees: the broker took the fee of 2 crypto buy fills in the coin (0.0015 BTC in all, 25 bps of the "
+            "coins bought), so live held, and sold, that much less than the backtest, which charged no fees (fee "
+            "model none); it took the fee of 1 crypto sale fill in dollars ($60.85 in all, 25 bps of their value)."]
+        assert account_notes(session, run_id, fees=FeeSpec.parse("percent:0"), backtest_fees=Decimal(0))[0].endswith(
+            "which charged no fees (fee model percent:0); it took the fee of 1 crypto sale fill in dollars ($60.85 in "
+            "all, 25 bps of their value).")
+        assert account_notes(session, run_id, **ALPACA) == [
+            "Coin fees: the broker took the fee of 2 crypto buy fills in the coin (0.0015 BTC in all), so live held, "
+            "and sold, that much less than the backtest, whose fee model charges dollars on both sides."]

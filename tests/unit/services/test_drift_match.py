@@ -99,6 +99,28 @@ def test_a_decision_on_a_bar_the_run_did_not_run_on_says_so_and_later_difference
     assert by_bar[0].note is None
 
 
+def test_separate_downtimes_are_named_each_as_its_own_range():
+    """Trial 35: killed and restarted twice, the run was down on two stretches of bars with bars it traded
+    between them; the note named one span, "45 earlier bars (17:54:59Z to 17:56:16Z)", over the bars it traded."""
+    live = [order(0, "buy", [("10", "100")]), order(20, "sell", [("10", "104")])]
+    backtest = [order(0, "buy", [("10", "100")]), order(4, "sell", [("10", "101")])]
+    idle = [T0 + timedelta(minutes=m) for m in (3, 4, 5, 9, 10)]
+    ran = [T0 + timedelta(minutes=m) for m in (0, 1, 2, 6, 7, 8, 11, 20)]
+    note = line_up(live, backtest, idle=idle, ran=ran)[-1].note
+    assert note == ("before this bar live held 10 shares, the backtest 0; the run was not running on 5 earlier bars "
+                    "in 2 gaps (2024-06-03T14:33:00Z to 2024-06-03T14:35:00Z, 2024-06-03T14:39:00Z to "
+                    "2024-06-03T14:40:00Z), where the backtest went on deciding")
+    # bars missing from the data are no bars it ran on: one downtime still (and a lone bar is its own range)
+    assert line_up(live, backtest, idle=idle, ran=[T0, T0 + timedelta(minutes=11)])[-1].note.endswith(
+        "not running on 5 earlier bars (2024-06-03T14:33:00Z to 2024-06-03T14:40:00Z), where the backtest went on "
+        "deciding")
+    many = [T0 + timedelta(minutes=m) for m in (3, 4, 5, 7, 9, 10, 12, 14, 15)]
+    assert line_up(live, backtest, idle=many, ran=[T0 + timedelta(minutes=m) for m in range(20)
+                                                   if T0 + timedelta(minutes=m) not in many])[-1].note.endswith(
+        "not running on 9 earlier bars in 5 gaps (the last 3: 2024-06-03T14:39:00Z to 2024-06-03T14:40:00Z, "
+        "2024-06-03T14:42:00Z, 2024-06-03T14:44:00Z to 2024-06-03T14:45:00Z), where the backtest went on deciding")
+
+
 def test_a_later_decision_only_one_side_made_is_named_rather_than_a_downtime_long_past():
     """Trial 23: after a restart, every later differing row said "the run was not running on 11 earlier bars",
     where the holdings had parted later, on a sale only the backtest made."""

@@ -1,0 +1,56 @@
+"""The drift report on a run that was down twice: each downtime is named as its own range of bars (trial 35: a
+run killed and restarted twice read "not running on 45 earlier bars (17:54:59Z to 17:56:16Z)", a span over the
+33 seconds it traded between the two)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from app.bootstrap import Container
+from app.services.drift import drift_report
+from app.services.drift_bars import downtime
+from app.veda.recording import write_bars
+from app.walle.models import Fill, Order, Run
+from app.walle.uow import UnitOfWork
+from tests.integration.foundation.factories import make_run
+
+T0 = datetime(2026, 12, 7, 17, 54, 50, tzinfo=UTC)
+WARMUP, IDLE = range(0, 3), (*range(9, 12), *range(15, 17))  # seconds after T0; every other bar was traded
+
+
+def at(second: int) -> datetime:
+    return T0 + timedelta(seconds=second)
+
+
+def _decide(uow: UnitOfWork, run_id: str, n: int, side: str, second: int) -> None:
+    order = Order(run_id=run_id, client_order_id=f"{run_id}-{n}", symbol="AAPL", side=side, type="market",
+                  time_in_force="day", qty=Decimal(10), status="filled", bar_ts=at(second), submitted_at=at(second))
+    uow.session.add(order)
+    uow.session.flush()
+    uow.session.add(Fill(run_id=run_id, order_id=order.id, symbol="AAPL", side=side, qty=Decimal(10),
+                         price=Decimal(100), ts=at(second + 1)))
+
+
+def test_a_run_down_twice_names_each_downtime(pg: Container) -> None:
+    with pg.uow() as uow:
+        run = uow.runs.add(make_run(mode="paper", timeframe="1Sec", status="stopped"))
+        backtest = uow.runs.add(make_run(mode="backtest", timeframe="1Sec", status="completed"))
+        uow.session.flush()
+        write_bars(uow, [{"run_id": run.id, "symbol": "AAPL", "ts": at(s), "open": 100, "high": 100, "low": 100,
+                          "close": 100, "volume": 1, "warmup": s in WARMUP or s in IDLE} for s in range(20)])
+        for rid, decisions in ((run.id, [("buy", 3), ("sell", 19)]), (backtest.id, [("buy", 3), ("sell", 10)])):
+            for n, (side, second) in enumerate(decisions):
+                _decide(uow, rid, n, side, second)
+        uow.commit()
+        run_id, backtest_id = run.id, backtest.id
+    with pg.read_session() as session:
+        idle, ran = downtime(session, session.get(Run, run_id))
+        report = drift_report(session, run_id, against=backtest_id)
+    assert (idle, ran) == (tuple(at(s) for s in IDLE), tuple(at(s) for s in range(3, 20) if s not in IDLE))
+    assert [(r.status, r.note) for r in report.rows if r.status != "identical"] == [
+        ("only_backtest", "the run was not running when this bar closed (down, or stopped and started again): only "
+                          "the backtest decided on it"),
+        ("only_live", "before this bar live held 10 shares, the backtest 0; the run was not running on 5 earlier bars "
+                      "in 2 gaps (2026-12-07T17:54:59Z to 2026-12-07T17:55:01Z, 2026-12-07T17:55:05Z to "
+                      "2026-12-07T17:55:06Z), where the backtest went on deciding")]
