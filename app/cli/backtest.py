@@ -36,7 +36,7 @@ from app.clock.timeframes import TimeframeError
 from app.greta.data import load_csv, parse_synthetic
 from app.greta.data.adjusted_close import adjusted_close_note
 from app.greta.data.csvfile import median_gap
-from app.greta.data.spacing import spacing_warning
+from app.greta.data.spacing import gap_warning, spacing_warning
 from app.greta.data.splits import split_warnings
 from app.greta.engine import BacktestConfig, run_backtest
 from app.greta.equity import CASH_LIMIT, DEFAULT_CASH, LARGEST_CASH, MoneyRangeError
@@ -307,6 +307,9 @@ def _load(path: Path, symbol: str | None, timeframe: str | None) -> BarFrame:
         warning = spacing_warning(median_gap(frame.ts) / 1e9, timeframe, "read")
         if warning is not None:
             tell(f"warning: {path}: {warning} (annualised figures count {timeframe} bars)")
+    gaps = gap_warning(frame.ts, frame.timeframe)
+    if gaps is not None:
+        tell(f"warning: {path}: {gaps}")
     return frame
 
 

@@ -4,6 +4,8 @@ volatility, Sharpe) counts bars per year by that timeframe."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from app.clock.timeframes import infer_timeframe, parse_timeframe
 
 
@@ -16,3 +18,24 @@ def spacing_warning(gap_seconds: float | None, given: str | None, treated: str =
         return None
     return (f"the file's bars are mostly {infer_timeframe(gap_seconds)} apart but were {treated} as {given} bars, "
             f"as asked: check the timeframe")
+
+
+def gap_warning(ts: np.ndarray, timeframe: str) -> str | None:
+    """Trial 34: a daily file missing three months ran without a word, its orders filling after the gap and its
+    annualisation quietly changed. Gaps longer than five days (more than a long weekend) and five bars are said:
+    how many, and the longest."""
+    if len(ts) < 2:
+        return None
+    day = 86_400 * 10**9
+    limit = max(5 * day, 5 * parse_timeframe(timeframe).delta.total_seconds() * 1e9)
+    gaps = np.diff(np.asarray(ts, dtype=np.int64))
+    long = np.flatnonzero(gaps > limit)
+    if not len(long):
+        return None
+    widest = int(long[np.argmax(gaps[long])])
+    span = (f"none from {np.datetime_as_string(np.datetime64(int(ts[widest]), 'ns'), unit='D')} to "
+            f"{np.datetime_as_string(np.datetime64(int(ts[widest + 1]), 'ns'), unit='D')}, "
+            f"{int(gaps[widest] // day)} days")
+    what = (f"a gap in the bars ({span})" if len(long) == 1 else
+            f"{len(long):,} gaps of more than {int(limit // day)} days in the bars (the longest: {span})")
+    return f"{what}: an order placed before a gap fills after it, and annualised figures count the bars the data holds"
