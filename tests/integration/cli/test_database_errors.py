@@ -35,7 +35,7 @@ def test_a_missing_database_is_one_line_not_a_traceback(missing_db_env, tmp_path
 def test_backtest_writes_its_result_then_says_the_run_was_not_stored(missing_db_env, tmp_path):
     out = tmp_path / "out.json"
     done = weaver("backtest", "--strategy", "sma_cross", "--param", "fast=5", "--param", "slow=20", "--synthetic",
-                  "AAA:300:1", "--quiet", "--json", str(out), env=missing_db_env, timeout=120)
+                  "AAA:300:1", "--quiet", "--close-at-end", "--json", str(out), env=missing_db_env, timeout=120)
     assert done.returncode == 1 and "Traceback" not in done.stderr and "s3cret" not in done.stderr
     assert done.stderr.splitlines() == [f"wrote {out}", f"{UNREACHABLE}; the run was not stored (the result is in "
                                                         f"{out})"]
