@@ -86,11 +86,13 @@ class ReplayGateway:
         self.listening = False
         self.delivered_fills: set[str] = set()
         self.seen: dict[str, tuple[str, Decimal]] = {}  # order id → (status, filled qty) delivered
+        self.cancelling: set[str] = set()  # orders the strategy cancelled on this bar: gone from its open orders
 
     def begin_bar(self, bar_ts: datetime, cutoff: datetime, marks: dict[str, Decimal]) -> None:
         """Answer as the run's records stood at `cutoff`, when the tick of `bar_ts` began."""
         self.bar_ts, self.cutoff, self.marks = bar_ts, cutoff, marks
         self.applied = bisect_left([f.ts for f in self.fills], cutoff)
+        self.cancelling = set()
 
     # --- what the strategy reads ------------------------------------------------------------
     def _fills(self) -> Sequence[RecordedFill]:
@@ -160,7 +162,7 @@ class ReplayGateway:
         return [OpenOrder(o.id, o.symbol, o.side, o.type, status, o.qty, o.notional, o.percent, o.limit_price,
                           o.stop_price, o.time_in_force, None, o.parent_id)
                 for o in self.orders.values() if (symbol is None or o.symbol == symbol) and self._visible(o)
-                for status in (self._status(o)[0],) if status in OPEN]
+                and o.id not in self.cancelling for status in (self._status(o)[0],) if status in OPEN]
 
     def order(self, order_id: str) -> OrderInfo:
         if order_id in self.phantoms:
@@ -238,7 +240,10 @@ class ReplayGateway:
         return recorded.id
 
     def cancel(self, order_id: str) -> None:
-        """A cancel the run made is already in its records (the order's later status): nothing to do."""
+        """A cancel the run made is already in its records (the order's later status): nothing is sent. As the
+        live gateway does (app/veda/reads.py), the order leaves the strategy's open orders at once (trial 36:
+        without it, every restart of a re-quoting run replayed "recorded buy not made again" on each bar)."""
+        self.cancelling.add(order_id)
 
     def _mismatch(self, cid: str, kind: str, detail: str) -> None:
         self.mismatches.append(Mismatch(cid, self.bar_ts, kind, detail))
