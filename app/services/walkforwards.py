@@ -230,6 +230,9 @@ def advance(uow: UnitOfWork, walkforward_id: str, queued_to: list[str] | None = 
         elif all(f["sweep_id"] in unmade for f in folds):
             wf.status, wf.error = "failed", f"no fold's cells could be made: {unmade[folds[0]['sweep_id']]}"
             _cancel_contrast_run(uow, wf)
+        elif all((f.get("reason") or "").startswith("every cell of its sweep failed") for f in folds):
+            wf.status, wf.error = "failed", f"every cell of every fold failed: {folds[0]['reason']}"
+            _cancel_contrast_run(uow, wf)
         else:
             wf.status, wf.error = "failed", "no fold has a cell eligible for the objective"
             _cancel_contrast_run(uow, wf)
@@ -310,7 +313,11 @@ def choose(uow: UnitOfWork, sweep_id: str, grid_order: list[dict[str, Any]], obj
     completed cells' ids, parameters and the two figures it weighs, no more (every fold's choice waits for it)."""
     cells = uow.session.execute(select(Run.id, Run.params).where(Run.sweep_id == sweep_id,
                                                                  Run.status == "completed")).all()
-    if not cells:
+    if not cells:  # trial 36: "no cell of its sweep completed" hid the error every cell had failed with
+        failed = uow.session.execute(select(func.count(), func.min(Run.error)).where(
+            Run.sweep_id == sweep_id, Run.status == "failed")).one()
+        if failed[0]:
+            return None, f"every cell of its sweep failed ({failed[0]:,}), such as: {failed[1]}"
         return None, "no cell of its sweep completed"
     figures: dict[str, dict[str, float | None]] = {run_id: {} for run_id, _ in cells}
     for run_id, name, value in uow.session.execute(

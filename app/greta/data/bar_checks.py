@@ -42,12 +42,15 @@ class CheckedBatch:
     last_ts: int  # the latest good timestamp so far: the next batch's rows must come after it
 
 
+DAY_FIRST_OR_MONTH_FIRST = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}")
+
+
 def _slash_hint(text: str) -> str:
-    """Trial 34: a US date (01/02/2019) was refused with no word of what is read instead."""
-    if "/" not in text:
+    """Trial 34: a US date (01/02/2019) was refused with no word of what is read instead; trial 36: nor 02.01.2019."""
+    if "/" not in text and not DAY_FIRST_OR_MONTH_FIRST.match(text):
         return ""
     return (": dates are read as YYYY-MM-DD (ISO 8601, a time and a zone may follow) or epoch seconds; a date with "
-            "slashes is ambiguous (is 01/02 January 2 or 1 February?)")
+            "slashes or dots is ambiguous (is 01/02 January 2 or 1 February?)")
 
 
 def is_epoch(text: str) -> bool:

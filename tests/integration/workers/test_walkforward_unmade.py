@@ -68,3 +68,26 @@ def test_one_fold_that_cannot_make_its_cells_gives_its_reason_and_the_others_go_
         assert "MSFT" in reasons[1]
         assert reasons[0] is None and reasons[2] is None
         assert stored.folds[0]["oos_run_id"] and stored.folds[2]["oos_run_id"] and not stored.folds[1]["oos_run_id"]
+
+
+def test_a_walk_forward_whose_every_cell_fails_says_with_what(pg: Container) -> None:
+    """Trial 36: every cell raised in its strategy, and the walk-forward said only "no fold has a cell eligible
+    for the objective", each fold "no cell of its sweep completed"."""
+    store_walk(pg)
+    services = build_services(pg.settings, container=pg)
+    wf = services.walkforwards.create(WalkforwardCreate(
+        strategy="tests.fixtures.strategies:RaiseAt", grid={"at": [5, 6]},
+        folds={"kind": "rolling", "train": 100, "test": 50, "warmup": 40}, objective="total_return_pct",
+        direction="max", **SETTINGS))
+    for sweep_id in [f["sweep_id"] for f in wf.folds] + [wf.contrast["sweep_id"]]:
+        assert services.sweeps.create_cells(sweep_id) == "created"
+        with pg.read_session() as session:
+            cells = session.scalars(select(Run.id).where(Run.sweep_id == sweep_id)).all()
+        services.backtests.execute_many(cells)
+    with pg.read_session() as session:
+        stored = session.get(Walkforward, wf.id)
+        reasons = [f["reason"] for f in stored.folds]
+    assert stored.status == "failed"
+    assert all(r.startswith("every cell of its sweep failed (2), such as: the strategy failed on the bar") and
+               "KeyError: 'missing'" in r for r in reasons), reasons
+    assert stored.error == f"every cell of every fold failed: {reasons[0]}"

@@ -52,8 +52,11 @@ def errors(text: str, **options) -> list[tuple[int, str]]:
      "first (a file newest first: sort it by time)"),
     ("2024-13-03T14:31:00Z,10,11,9,10.5,5", "unreadable timestamp '2024-13-03T14:31:00Z'"),
     ("01/02/2024,10,11,9,10.5,5", "unreadable timestamp '01/02/2024': dates are read as YYYY-MM-DD (ISO 8601, a "
-                                  "time and a zone may follow) or epoch seconds; a date with slashes is ambiguous (is "
-                                  "01/02 January 2 or 1 February?)"),
+                                  "time and a zone may follow) or epoch seconds; a date with slashes or dots is "
+                                  "ambiguous (is 01/02 January 2 or 1 February?)"),
+    ("02.01.2024,10,11,9,10.5,5", "unreadable timestamp '02.01.2024': dates are read as YYYY-MM-DD (ISO 8601, a "
+                                  "time and a zone may follow) or epoch seconds; a date with slashes or dots is "
+                                  "ambiguous (is 01/02 January 2 or 1 February?)"),
     ("1969-12-31T23:59:00Z,10,11,9,10.5,5", "timestamp '1969-12-31T23:59:00Z' is outside 1970-01-01 … 2100-01-01"),
     ("2100-01-01T00:00:00Z,10,11,9,10.5,5", "timestamp '2100-01-01T00:00:00Z' is outside 1970-01-01 … 2100-01-01"),
     ("3000-01-01T00:00:00Z,10,11,9,10.5,5", "timestamp '3000-01-01T00:00:00Z' is outside 1970-01-01 … 2100-01-01"),
