@@ -21,6 +21,7 @@ from app.clock.backtest import BacktestClock
 from app.clock.timeframes import parse_timeframe
 from app.greta.annualise import annualisation, year_instrument
 from app.greta.broker import SimBroker
+from app.greta.coverage import coverage_warnings
 from app.greta.records import BacktestResult, collector_paused
 from app.greta.results import build_result
 from app.greta.specs import FeeSpec, SlippageSpec
@@ -153,7 +154,8 @@ class Backtest:
                              year_instrument(self.market.symbols[0], self.config.asset_class))
         first = min(self.warmup, max(len(clock) - 1, 0))
         return build_result(config, self.broker, year, first=first,
-                            warnings=unfilled_indicators(self.runner.indicator_values(), first))
+                            warnings=unfilled_indicators(self.runner.indicator_values(), first)
+                            + coverage_warnings(self.market, first))
 
     def _bar_ns(self) -> int | None:
         """The bar the strategy was on (its `next()` runs on a bar's close), if it had reached one."""
