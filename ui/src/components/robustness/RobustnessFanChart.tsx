@@ -36,7 +36,7 @@ export function RobustnessFanChart({ mc, startEquity, title }: { mc: MonteCarlo;
       <figcaption className="dim mono" aria-hidden="true"
         style={{ display: 'flex', justifyContent: 'space-between', fontSize: 11, marginTop: 2 }}>
         <span>trade 0</span>
-        <span>{formatEquity(lo)} – {formatEquity(hi)} · shaded 5–95 %, line median, dashed start</span>
+        <span>chart from {formatEquity(lo)} to {formatEquity(hi)} · shaded 5–95 % of the resamples after each trade, line median, dashed start</span>
         <span>trade {formatCount(lastTrade)}</span>
       </figcaption>
     </figure>

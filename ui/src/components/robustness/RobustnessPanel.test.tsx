@@ -39,15 +39,15 @@ describe('robustness formatting', () => {
     expect(formatPValue(0, 50)).toBe('p < 0.02');
   });
   it('says where the strategy falls among random entries in words', () => {
-    expect(randomEntrySentence(RANDOM)).toBe("The strategy's return of 12.35% beat 97.0% of 1,000 random-entry runs "
+    expect(randomEntrySentence(RANDOM)).toBe("The closed trades' return of 12.35% beat 97.0% of 1,000 random-entry runs "
       + '(p = 0.03): unlikely to be luck of timing.');
-    expect(randomEntrySentence({ ...RANDOM, percentile: 60, p_value: 0.4 })).toBe("The strategy's return of 12.35% "
+    expect(randomEntrySentence({ ...RANDOM, percentile: 60, p_value: 0.4 })).toBe("The closed trades' return of 12.35% "
       + 'beat 60.0% of 1,000 random-entry runs (p = 0.40): within what random timing gives.');
     expect(randomEntrySentence({ ...RANDOM, strategy_return_pct: -1.05, percentile: 0, p_value: 1 })).toBe(
-      "The strategy's return of −1.05% was beaten by all 1,000 random-entry runs (p = 1.00): its timing did worse "
+      "The closed trades' return of −1.05% was beaten by all 1,000 random-entry runs (p = 1.00): its timing did worse "
       + 'than chance.');
     expect(randomEntrySentence({ ...RANDOM, strategy_return_pct: -1.05, percentile: 2.6, p_value: 0.974 })).toBe(
-      "The strategy's return of −1.05% was beaten by 97.4% of 1,000 random-entry runs (p = 0.97): its timing did "
+      "The closed trades' return of −1.05% was beaten by 97.4% of 1,000 random-entry runs (p = 0.97): its timing did "
       + 'worse than chance.');
     expect(randomEntrySentence({ ...RANDOM, percentile: 0, p_value: 1 })).not.toContain('beat 0.0%');
   });
@@ -114,7 +114,7 @@ describe('RobustnessPanel', () => {
     expect(screen.getByTestId('ruin-bootstrap')).toHaveTextContent('Probability of ruin (max drawdown of 50% or more): 1.2%');
     expect(screen.getByTestId('ruin-shuffle')).toHaveTextContent('0.0%');
     expect(screen.getByTestId('random-entry-sentence'))
-      .toHaveTextContent("The strategy's return of 12.35% beat 97.0% of 1,000 random-entry runs (p = 0.03): unlikely "
+      .toHaveTextContent("The closed trades' return of 12.35% beat 97.0% of 1,000 random-entry runs (p = 0.03): unlikely "
         + 'to be luck of timing.');
     expect(screen.queryByTestId('robustness-note')).not.toBeInTheDocument();
     // the paths' drawdowns are of closed trades: the page says why they differ from the run's own
@@ -125,6 +125,9 @@ describe('RobustnessPanel', () => {
     const fan = within(screen.getByTestId('robustness-bootstrap')).getByRole('img');
     expect(fan).toHaveAccessibleName(expect.stringContaining(
       'After the last trade 5th percentile $9,123.46, median $11,250.50, 95th percentile $14,000.00; start $10,000.00'));
+    // trial 37: "$77,750.79 – $308,839.52 · shaded 5–95 %" read as the final equity's 5-95 % beside the table's
+    expect(screen.getByTestId('robustness-bootstrap')).toHaveTextContent(
+      /chart from \$[\d,.]+ to \$[\d,.]+ · shaded 5–95 % of the resamples after each trade/);
   });
 
   it('sends the edited settings and refuses bad ones before asking the server', async () => {

@@ -39,7 +39,7 @@ function formatBound(value: number): string {
  *  "… was beaten by all 1,000 random-entry runs (p = 1.00): its timing did worse than chance."; between:
  *  "… beat 60.0% of … (p = 0.40): within what random timing gives." */
 export function randomEntrySentence(re: RandomEntry): string {
-  const head = `The strategy's return of ${formatReturnPct(re.strategy_return_pct)}`;
+  const head = `The closed trades' return of ${formatReturnPct(re.strategy_return_pct)}`;  // (trial 37: not the run's return when it ended holding)
   const runs = `${formatCount(re.resamples)} random-entry runs (${formatPValue(re.p_value, re.resamples)})`;
   if (re.p_value > 0.95) {
     const beaten = 100 - re.percentile;

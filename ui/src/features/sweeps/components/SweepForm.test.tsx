@@ -77,6 +77,21 @@ describe('SweepForm', () => {
       + "rules refuse (fast not below slow, say) is skipped, and named on the sweep's page.");  // trial 30 counted 4 and 2 were skipped
   });
 
+  it('counts no cells while a field does not read, and queues nothing over the limit (trial 37)', async () => {
+    renderForm();
+    await userEvent.clear(screen.getByTestId('grid-fast'));
+    await userEvent.type(screen.getByTestId('grid-fast'), '5, abc');
+    expect(screen.getByTestId('grid-fieldset').querySelector('legend')).toHaveTextContent(
+      'Grid — fix the values to count the cells');
+    await userEvent.clear(screen.getByTestId('grid-fast'));
+    await userEvent.type(screen.getByTestId('grid-fast'), '2:500:1');
+    await userEvent.clear(screen.getByTestId('grid-slow'));
+    await userEvent.type(screen.getByTestId('grid-slow'), '3:500:1');
+    expect(screen.getByTestId('grid-fieldset').querySelector('legend')).toHaveTextContent('Grid — 248,502 cells');
+    expect(screen.getByTestId('sweep-queued')).toHaveTextContent(
+      'Nothing will be queued: 248,502 cells is over the limit of 2,000.');
+  });
+
   it('drops a grid error once that parameter\'s values change, and keeps the others', async () => {
     const { rerender } = renderForm();
     rerender(new ApiError(422, 'validation_failed', 'invalid body', {

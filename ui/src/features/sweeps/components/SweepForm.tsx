@@ -94,7 +94,8 @@ export function SweepForm({ strategies, series, zone, submitting, serverError, o
           clearErrors('name');
         }} />
 
-      <GridFields strategy={strategy} grid={grid} values={parsed.values} cells={cells} errors={errors} onToggle={toggle}
+      <GridFields strategy={strategy} grid={grid} values={parsed.values} cells={cells}
+        uncounted={Object.keys(parsed.errors).length > 0} errors={errors} onToggle={toggle}
         onEdit={(param, text) => {
           setGrid((g) => ({ ...g, [param]: text }));
           clearErrors(`grid.${param}`, 'grid');
@@ -126,7 +127,8 @@ export function SweepForm({ strategies, series, zone, submitting, serverError, o
         {/* a grid field that does not read yet counts for no cell: "1 backtest will be queued" beside two errors misled */}
         <span className="muted" data-testid="sweep-queued">{Object.keys(parsed.errors).length
           ? 'Fix the grid to see how many backtests will be queued.'
-          : `${cells - (skipping?.skipped ?? 0)} backtest${cells - (skipping?.skipped ?? 0) === 1 ? '' : 's'} will be queued.`
+          : cells > 2000 ? `Nothing will be queued: ${formatCount(cells)} cells is over the limit of 2,000.`  // trial 37
+          : `${formatCount(cells - (skipping?.skipped ?? 0))} backtest${cells - (skipping?.skipped ?? 0) === 1 ? '' : 's'} will be queued.`
             // the strategy's own rules between parameters (sma_cross: fast below slow) are checked by the server
             + (cells > 1 ? ' A cell the strategy\'s own rules refuse (fast not below slow, say) is skipped, and named on the sweep\'s page.' : '')}</span>
         <span className="spacer" />

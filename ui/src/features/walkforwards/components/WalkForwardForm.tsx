@@ -131,7 +131,8 @@ export function WalkForwardForm({ strategies, series, zone, submitting, serverEr
           clearErrors('name');
         }} />
 
-      <GridFields strategy={strategy} grid={grid} values={parsed.values} cells={cells} errors={errors} onToggle={toggle}
+      <GridFields strategy={strategy} grid={grid} values={parsed.values} cells={cells}
+        uncounted={Object.keys(parsed.errors).length > 0} errors={errors} onToggle={toggle}
         onEdit={(param, text) => {
           setGrid((g) => ({ ...g, [param]: text }));
           clearErrors(`grid.${param}`, 'grid');
