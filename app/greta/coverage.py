@@ -4,12 +4,8 @@ AAPL was marked at its July 2020 close until 2024, with nothing said). Said as t
 
 from __future__ import annotations
 
-import numpy as np
-
-from app.clock.timeframes import parse_timeframe
+from app.greta.data.spacing import day_text, long_gap_ns
 from app.marvin.market import Market
-
-DAY_NS = 86_400 * 10**9
 
 
 def coverage_warnings(market: Market, first: int = 0) -> tuple[str, ...]:
@@ -17,7 +13,7 @@ def coverage_warnings(market: Market, first: int = 0) -> tuple[str, ...]:
     from bar `first` on (the bars before it only warmed up)."""
     if len(market.symbols) < 2 or market.aligned or first >= len(market.timeline):
         return ()
-    limit = max(5 * DAY_NS, 5 * parse_timeframe(market.timeframe).delta.total_seconds() * 1e9)
+    limit = long_gap_ns(market.timeframe)
     start, end = int(market.timeline[first]), int(market.timeline[-1])
     out = []
     for symbol, frame in zip(market.symbols, market.frames, strict=True):
@@ -25,13 +21,10 @@ def coverage_warnings(market: Market, first: int = 0) -> tuple[str, ...]:
             continue
         begins, ends = int(frame.ts[0]), int(frame.ts[-1])
         if begins - start > limit:
-            out.append(f"{symbol} has no bars before {_day(begins)} (the run starts {_day(start)}): an order for it "
-                       "before then fills at its first bar")
+            out.append(f"{symbol} has no bars before {day_text(begins)} (the run starts {day_text(start)}): an order "
+                       "for it before then fills at its first bar")
         if end - ends > limit:
-            out.append(f"{symbol} has no bars after {_day(ends)} (the run ends {_day(end)}): what is held of it is "
-                       "marked at that last close from then on")
+            out.append(f"{symbol} has no bars after {day_text(ends)} (the run ends {day_text(end)}): what is held of "
+                       "it is marked at that last close from then on")
     return tuple(out)
 
-
-def _day(ns: int) -> str:
-    return str(np.datetime_as_string(np.datetime64(ns, "ns"), unit="D"))

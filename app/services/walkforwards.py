@@ -66,6 +66,8 @@ FINISHED = ("completed", "failed", "cancelled")
 MAX_FOLDS = 500
 MAX_BACKTESTS = 20_000  # in-sample cells of every fold (ten times a sweep's largest grid)
 ACTIVE = ("optimising", "testing")
+UNMADE = "its cells could not be made"  # a fold's reason when its sweep failed to make its cells
+ALL_FAILED = "every cell of its sweep failed"  # a fold's reason when every cell's backtest failed
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -198,7 +200,7 @@ def advance(uow: UnitOfWork, walkforward_id: str, queued_to: list[str] | None = 
         if fold.get("oos_run_id") or fold.get("reason") or statuses.get(fold["sweep_id"]) not in FINISHED:
             continue
         if fold["sweep_id"] in unmade:  # its cells were never made (trial 34: a strategy the workers cannot load)
-            fold["reason"] = f"its cells could not be made: {unmade[fold['sweep_id']]}"
+            fold["reason"] = f"{UNMADE}: {unmade[fold['sweep_id']]}"
             continue
         grid_order = grid_order or _grid_order(wf)
         chosen, fold["reason"] = choose(uow, fold["sweep_id"], grid_order, wf.objective, wf.direction,
@@ -210,7 +212,7 @@ def advance(uow: UnitOfWork, walkforward_id: str, queued_to: list[str] | None = 
     contrast = wf.contrast
     if (contrast is not None and not contrast.get("chosen_run_id") and not contrast.get("reason")
             and contrast["sweep_id"] in unmade):
-        wf.contrast = {**contrast, "reason": f"its cells could not be made: {unmade[contrast['sweep_id']]}"}
+        wf.contrast = {**contrast, "reason": f"{UNMADE}: {unmade[contrast['sweep_id']]}"}
     elif (contrast is not None and not contrast.get("chosen_run_id") and not contrast.get("reason")
             and statuses.get(contrast["sweep_id"]) in FINISHED):
         grid_order = grid_order or _grid_order(wf)
@@ -227,14 +229,8 @@ def advance(uow: UnitOfWork, walkforward_id: str, queued_to: list[str] | None = 
     if optimised:
         if any(f.get("oos_run_id") for f in folds):
             wf.status, wf.error = "testing", None
-        elif all(f["sweep_id"] in unmade for f in folds):
-            wf.status, wf.error = "failed", f"no fold's cells could be made: {unmade[folds[0]['sweep_id']]}"
-            _cancel_contrast_run(uow, wf)
-        elif all((f.get("reason") or "").startswith("every cell of its sweep failed") for f in folds):
-            wf.status, wf.error = "failed", f"every cell of every fold failed: {folds[0]['reason']}"
-            _cancel_contrast_run(uow, wf)
         else:
-            wf.status, wf.error = "failed", "no fold has a cell eligible for the objective"
+            wf.status, wf.error = "failed", _why_no_fold(folds)
             _cancel_contrast_run(uow, wf)
     wf.updated_at = now()
     uow.session.flush()
@@ -243,6 +239,16 @@ def advance(uow: UnitOfWork, walkforward_id: str, queued_to: list[str] | None = 
         if wf.status == "testing":
             _complete_if_done(uow, wf)
     return bool(queued) or optimised
+
+
+def _why_no_fold(folds: list[dict[str, Any]]) -> str:
+    """A failed walk-forward's error: what every fold had in common, else that none had an eligible cell."""
+    reasons = [f.get("reason") or "" for f in folds]
+    if all(r.startswith(UNMADE) for r in reasons):
+        return f"no fold's cells could be made: {reasons[0].removeprefix(UNMADE + ': ')}"
+    if all(r.startswith(ALL_FAILED) for r in reasons):
+        return f"every cell of every fold failed: {reasons[0]}"
+    return "no fold has a cell eligible for the objective"
 
 
 def _queue_oos(uow: UnitOfWork, wf: Walkforward, fold: dict[str, Any], params: dict[str, Any], *,
@@ -317,7 +323,7 @@ def choose(uow: UnitOfWork, sweep_id: str, grid_order: list[dict[str, Any]], obj
         failed = uow.session.execute(select(func.count(), func.min(Run.error)).where(
             Run.sweep_id == sweep_id, Run.status == "failed")).one()
         if failed[0]:
-            return None, f"every cell of its sweep failed ({failed[0]:,}), such as: {failed[1]}"
+            return None, f"{ALL_FAILED} ({failed[0]:,}), such as: {failed[1]}"
         return None, "no cell of its sweep completed"
     figures: dict[str, dict[str, float | None]] = {run_id: {} for run_id, _ in cells}
     for run_id, name, value in uow.session.execute(

@@ -26,16 +26,26 @@ def gap_warning(ts: np.ndarray, timeframe: str) -> str | None:
     how many, and the longest."""
     if len(ts) < 2:
         return None
-    day = 86_400 * 10**9
-    limit = max(5 * day, 5 * parse_timeframe(timeframe).delta.total_seconds() * 1e9)
+    limit = long_gap_ns(timeframe)
     gaps = np.diff(np.asarray(ts, dtype=np.int64))
     long = np.flatnonzero(gaps > limit)
     if not len(long):
         return None
     widest = int(long[np.argmax(gaps[long])])
-    span = (f"none from {np.datetime_as_string(np.datetime64(int(ts[widest]), 'ns'), unit='D')} to "
-            f"{np.datetime_as_string(np.datetime64(int(ts[widest + 1]), 'ns'), unit='D')}, "
-            f"{int(gaps[widest] // day)} days")
+    span = f"none from {day_text(ts[widest])} to {day_text(ts[widest + 1])}, {int(gaps[widest] // DAY_NS)} days"
     what = (f"a gap in the bars ({span})" if len(long) == 1 else
-            f"{len(long):,} gaps of more than {int(limit // day)} days in the bars (the longest: {span})")
+            f"{len(long):,} gaps of more than {int(limit // DAY_NS)} days in the bars (the longest: {span})")
     return f"{what}: an order placed before a gap fills after it, and annualised figures count the bars the data holds"
+
+
+DAY_NS = 86_400 * 10**9
+
+
+def long_gap_ns(timeframe: str) -> float:
+    """Bars further apart than this are a gap: five days (more than a market's long weekend) and five bars."""
+    return max(5 * DAY_NS, 5 * parse_timeframe(timeframe).delta.total_seconds() * 1e9)
+
+
+def day_text(ns: int) -> str:
+    """An epoch-ns stamp as its UTC date, 2020-03-10."""
+    return str(np.datetime_as_string(np.datetime64(int(ns), "ns"), unit="D"))
