@@ -17,7 +17,7 @@ import secrets
 import sys
 import uuid
 from dataclasses import replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from app.cli.cash_option import checked_cash
 from app.cli.common import InputProblem, command_line_strategy, configured, holds_weaver, if_database_fails
 from app.cli.grid_option import parse_params
 from app.cli.metric_text import metric_rows, pct
@@ -39,7 +40,7 @@ from app.greta.data.csvfile import median_gap
 from app.greta.data.spacing import gap_warning, spacing_warning
 from app.greta.data.splits import split_warnings
 from app.greta.engine import BacktestConfig, run_backtest
-from app.greta.equity import CASH_LIMIT, DEFAULT_CASH, LARGEST_CASH, MoneyRangeError
+from app.greta.equity import DEFAULT_CASH, MoneyRangeError
 from app.greta.lookahead import DEFAULT_BUDGET, LookaheadReport, check_lookahead
 from app.greta.metrics import unavailable
 from app.greta.records import BacktestResult, rejection_summary
@@ -267,16 +268,7 @@ def _prepare(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
         tell(f"note: {unused}")
     fee_spec = FeeSpec.parse(fees)  # a bad cost model fails before any data loads
     slippage_spec = SlippageSpec.parse(slippage)
-    try:
-        money = Decimal(cash)
-    except InvalidOperation:
-        raise click.UsageError(f"--cash must be a number, got {cash!r}") from None
-    if not money.is_finite() or money <= 0:
-        raise click.UsageError(f"--cash must be positive, got {cash!r}")
-    if money > LARGEST_CASH:
-        raise click.UsageError(f"--cash {CASH_LIMIT}, got {cash!r}")
-    if money != money.quantize(Decimal("0.01")):  # trial 34: 100000.005 became 100000.00 silently
-        raise click.UsageError(f"--cash is in dollars and cents, got {cash!r}")
+    money = checked_cash(cash)
     frames = [_load(path, symbols[i] if i < len(symbols) else None, timeframe) for i, path in enumerate(data_files)]
     if data_files:
         _return_reader_memory()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 
@@ -123,8 +124,11 @@ def fetch(symbols: tuple[str, ...], timeframe: str, start: datetime, end: dateti
         fail(f"no {account} Alpaca keys: set WEAVER_ALPACA_{account.upper()}_KEY_ID and _SECRET_KEY (or, on a "
              "standalone's folder, fetch while `weaver standalone` runs: its local exchange serves the bars)", 2)
     broker = AlpacaBroker(credentials)
-    # A data source other than Alpaca's own (the standalone's local exchange) serves second bars too.
-    fetcher = BarFetcher(container.uow, broker.data_page, seconds=credentials.data_url.rstrip("/") != DEFAULT_DATA_URL)
+    # A data source other than Alpaca's own (the standalone's local exchange) serves second bars too, and its
+    # bars are listed as its own, not as Alpaca's.
+    alpaca = credentials.data_url.rstrip("/") == DEFAULT_DATA_URL
+    source = "alpaca" if alpaca else f"exchange {urlsplit(credentials.data_url).netloc or credentials.data_url}"
+    fetcher = BarFetcher(container.uow, broker.data_page, seconds=not alpaca, source=source)
     try:
         for symbol in symbols:
             # The total is estimated from the part of the window covered so far (see BarFetcher.fetch).
@@ -159,5 +163,6 @@ def list_() -> None:
         first = f"{s.first_ts:%Y-%m-%d %H:%MZ}" if s.first_ts else "-"  # Z: UTC, as every stamp the CLI reads
         last = f"{s.last_ts:%Y-%m-%d %H:%MZ}" if s.last_ts else "-"
         unit = "bar " if s.count == 1 else "bars"
-        click.echo(f"{s.symbol:<8} {s.timeframe:<6} {first} → {last}  {s.count:>10,} {unit}  {s.source}, "
-                   f"adjustment {s.adjustment}")
+        # A pair's bars are never adjusted, whatever the download asked for (trial 37: "adjustment split").
+        adjusted = "not adjusted" if "/" in s.symbol else f"adjustment {s.adjustment}"
+        click.echo(f"{s.symbol:<8} {s.timeframe:<6} {first} → {last}  {s.count:>10,} {unit}  {s.source}, {adjusted}")

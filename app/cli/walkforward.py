@@ -25,6 +25,7 @@ from rich.console import Console
 from rich.table import Table
 
 from app.bootstrap import Container
+from app.cli.cash_option import checked_cash
 from app.cli.common import fail
 from app.cli.grid_option import parse_grid, parse_params
 from app.cli.metric_text import DASH, number, pct
@@ -98,6 +99,7 @@ def run(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ...]
     from app.services.runs import RunService
     from app.services.walkforwards import WalkforwardService
 
+    checked_cash(cash)  # before the database: the option's own words, not a validator's
     container = _container()  # first: it makes the configured strategy paths known
     try:
         spec = spec_of({

@@ -72,7 +72,11 @@ def plan(strategy: str, grid: dict[str, list[Any]], params: dict[str, Any], *,
         try:
             values = strategies.validate_params(cls, {**params, **cell})
         except ValidationFailed as exc:
-            skipped.append({"params": cell, "reason": "; ".join(exc.fields.values())})
+            # Named as the command line names it ("fast: must be less than slow"): the reason alone did not
+            # say which parameter it was about.
+            skipped.append({"params": cell, "reason": "; ".join(
+                f"{name.removeprefix('params.')}: {why}" if name != "params" else why
+                for name, why in exc.fields.items())})
             continue
         refused = shorting_refused(values, allow_short)
         if refused:

@@ -135,6 +135,11 @@ def test_standalone_paper_trades_offline_on_its_own_exchange(tmp_path: Path) -> 
                                  text=True, timeout=60)
         assert fetched.returncode == 0 and re.search(r"BTC/USD 1Min: [\d,]+ bars downloaded", fetched.stdout), (
             fetched.stdout + fetched.stderr)
+        # trial 37: they were listed as Alpaca's; they are the local exchange's
+        listed = subprocess.run([str(WEAVER), "bars", "list"], env={**env, "WEAVER_DATA_DIR": str(tmp_path / "data")},
+                                capture_output=True, text=True, timeout=60)
+        (line,) = [each for each in listed.stdout.splitlines() if each.startswith("BTC/USD") and " 1Min " in each]
+        assert "exchange 127.0.0.1:" in line and "alpaca" not in line and line.endswith(", not adjusted"), listed.stdout
     finally:
         code, out = stop(process)
     assert code == 0, out

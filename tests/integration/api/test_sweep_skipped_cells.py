@@ -37,8 +37,8 @@ def test_a_sweep_lists_its_skipped_cells_with_the_reason(client: FlaskClient) ->
     # fast 20/slow 20, fast 30/slow 20: fast must be below slow. 6 cells promised, 4 made, 2 skipped.
     assert sweep["total"] == 4
     assert sweep["skipped"] == [
-        {"params": {"fast": 20, "slow": 20}, "reason": "must be less than slow"},
-        {"params": {"fast": 30, "slow": 20}, "reason": "must be less than slow"},
+        {"params": {"fast": 20, "slow": 20}, "reason": "fast: must be less than slow"},
+        {"params": {"fast": 30, "slow": 20}, "reason": "fast: must be less than slow"},
     ]
     listed = client.get("/api/v1/sweeps").get_json()["items"]
     assert [len(s["skipped"]) for s in listed if s["id"] == sweep["id"]] == [2]

@@ -288,8 +288,8 @@ def test_a_walk_forward_lists_the_grid_cells_its_sweeps_skipped(pg: Container, c
     store_walk(pg)
     created = client.post("/api/v1/walkforwards", json={**BODY, "grid": {"fast": [5, 8, 30], "slow": [20, 30]}})
     assert created.status_code == 201, created.get_json()
-    skipped = [{"params": {"fast": 30, "slow": 20}, "reason": "must be less than slow"},
-               {"params": {"fast": 30, "slow": 30}, "reason": "must be less than slow"}]
+    skipped = [{"params": {"fast": 30, "slow": 20}, "reason": "fast: must be less than slow"},
+               {"params": {"fast": 30, "slow": 30}, "reason": "fast: must be less than slow"}]
     wf = created.get_json()
     assert wf["skipped"] == skipped
     assert [f["cells_total"] for f in wf["folds"]] == [4, 4, 4]  # 6 combinations, 2 skipped

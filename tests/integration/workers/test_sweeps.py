@@ -49,4 +49,4 @@ def test_a_sweep_with_invalid_cells_skips_them_and_says_why(stack: Stack, pg: Co
         "strategy": "sma_cross", "symbols": ["AAPL"], "grid": {"fast": [5, 30], "slow": [20]},
     }).get_json()
     assert created["total"] == 1
-    assert created["skipped"] == [{"params": {"fast": 30, "slow": 20}, "reason": "must be less than slow"}]
+    assert created["skipped"] == [{"params": {"fast": 30, "slow": 20}, "reason": "fast: must be less than slow"}]
