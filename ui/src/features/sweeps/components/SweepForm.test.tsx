@@ -41,6 +41,26 @@ describe('SweepForm', () => {
     expect(screen.getByTestId('grid-fast')).toHaveValue('5, 10, 15');
     expect(screen.getByTestId('grid-slow')).toHaveValue('20, 40, 80');  // every fast below every slow: 9 valid cells
     unmount();
+    window.sessionStorage.clear(); // a new tab: no draft of the form above
+    renderForm();
+    expect(screen.getByTestId('grid-fast')).toHaveValue('5, 10, 20');
+  });
+
+  it('finds its values as they were when the user comes Back to it (trial 37: the grid went back to the defaults)', async () => {
+    const { unmount } = renderForm();
+    await userEvent.clear(screen.getByTestId('grid-fast'));
+    await userEvent.type(screen.getByTestId('grid-fast'), '7, 9');
+    await userEvent.clear(within(field('cash')).getByRole('textbox'));
+    await userEvent.type(within(field('cash')).getByRole('textbox'), '2500');
+    unmount();
+    renderForm();
+    expect(screen.getByTestId('grid-fast')).toHaveValue('7, 9');
+    expect(within(field('cash')).getByRole('textbox')).toHaveValue('2500');
+    expect(screen.getByTestId('sweep-queued')).toHaveTextContent(/^6 /); // 2 fast × 3 slow
+  });
+
+  it('drops a draft whose strategy is no longer offered', () => {
+    window.sessionStorage.setItem('weaver.draft.sweep', JSON.stringify({ strategyName: 'gone', grid: { x: '1, 2' } }));
     renderForm();
     expect(screen.getByTestId('grid-fast')).toHaveValue('5, 10, 20');
   });

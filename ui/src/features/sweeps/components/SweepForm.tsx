@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { shortingConflict, sweptShorting } from '@/components/form/conflicts';
 import { normaliseFieldErrors, SETTINGS_ERROR_PATHS, unclaimed, withoutKeys, withoutPath, type FieldErrors } from '@/components/form/errors';
 import { FormErrors } from '@/components/form/FormErrors';
+import { useDraft, useSaveDraft } from '@/components/form/draft';
 import { cellCount, initialGrid, parseGrid, toggleGridParam } from '@/components/form/grid';
 import { GridFields } from '@/components/form/GridFields';
 import { RunSettingsFields } from '@/components/form/RunSettingsFields';
@@ -23,13 +24,23 @@ export interface SweepFormProps {
   onSubmit: (body: SweepCreate) => void;
 }
 
+interface SweepDraft {
+  name: string;
+  strategyName: string;
+  params: RawParams;
+  grid: Record<string, string>;
+  settings: SettingsDraft;
+}
+
 export function SweepForm({ strategies, series, zone, submitting, serverError, onSubmit }: SweepFormProps) {
-  const [name, setName] = useState('');
-  const [strategyName, setStrategyName] = useState(strategies[0]?.name ?? '');
+  const draft = useDraft<SweepDraft>('sweep', strategies);
+  const [name, setName] = useState(draft.name ?? '');
+  const [strategyName, setStrategyName] = useState(draft.strategyName ?? strategies[0]?.name ?? '');
   const strategy = strategies.find((s) => s.name === strategyName);
-  const [params, setParams] = useState<RawParams>(() => defaultsFor(strategy?.params_schema));
-  const [grid, setGrid] = useState<Record<string, string>>(() => initialGrid(strategy));
-  const [settings, setSettings] = useState<SettingsDraft>(defaultSettings);
+  const [params, setParams] = useState<RawParams>(() => draft.params ?? defaultsFor(strategy?.params_schema));
+  const [grid, setGrid] = useState<Record<string, string>>(() => draft.grid ?? initialGrid(strategy));
+  const [settings, setSettings] = useState<SettingsDraft>(() => draft.settings ?? defaultSettings());
+  useSaveDraft('sweep', { name, strategyName, params, grid, settings } satisfies SweepDraft);
   const [clientErrors, setClientErrors] = useState<FieldErrors>({});
 
   useEffect(() => {

@@ -3,6 +3,7 @@ import { shortingConflict, sweptShorting } from '@/components/form/conflicts';
 import { errorAt, normaliseFieldErrors, SETTINGS_ERROR_PATHS, unclaimed, withoutKeys, withoutPath, type FieldErrors } from '@/components/form/errors';
 import { Field } from '@/components/form/Field';
 import { FormErrors } from '@/components/form/FormErrors';
+import { useDraft, useSaveDraft } from '@/components/form/draft';
 import { cellCount, initialGrid, parseGrid, toggleGridParam } from '@/components/form/grid';
 import { GridFields } from '@/components/form/GridFields';
 import { RunSettingsFields } from '@/components/form/RunSettingsFields';
@@ -50,18 +51,34 @@ export function foldsBody(d: FoldsDraft): { folds?: FoldsIn; errors: FieldErrors
   return { folds, errors };
 }
 
+interface WalkForwardDraft {
+  name: string;
+  strategyName: string;
+  params: RawParams;
+  grid: Record<string, string>;
+  settings: SettingsDraft;
+  folds: FoldsDraft;
+  objective: Objective;
+  direction: Direction;
+  minTrades: string;
+  contrast: boolean;
+}
+
 export function WalkForwardForm({ strategies, series, zone, submitting, serverError, onSubmit }: WalkForwardFormProps) {
-  const [name, setName] = useState('');
-  const [strategyName, setStrategyName] = useState(strategies[0]?.name ?? '');
+  const draft = useDraft<WalkForwardDraft>('walkforward', strategies);
+  const [name, setName] = useState(draft.name ?? '');
+  const [strategyName, setStrategyName] = useState(draft.strategyName ?? strategies[0]?.name ?? '');
   const strategy = strategies.find((s) => s.name === strategyName);
-  const [params, setParams] = useState<RawParams>(() => defaultsFor(strategy?.params_schema));
-  const [grid, setGrid] = useState<Record<string, string>>(() => initialGrid(strategy));
-  const [settings, setSettings] = useState<SettingsDraft>(defaultSettings);
-  const [folds, setFolds] = useState<FoldsDraft>(DEFAULT_FOLDS);
-  const [objective, setObjective] = useState<Objective>('sharpe');
-  const [direction, setDirection] = useState<Direction>('max');
-  const [minTrades, setMinTrades] = useState('0');
-  const [contrast, setContrast] = useState(true);
+  const [params, setParams] = useState<RawParams>(() => draft.params ?? defaultsFor(strategy?.params_schema));
+  const [grid, setGrid] = useState<Record<string, string>>(() => draft.grid ?? initialGrid(strategy));
+  const [settings, setSettings] = useState<SettingsDraft>(() => draft.settings ?? defaultSettings());
+  const [folds, setFolds] = useState<FoldsDraft>(draft.folds ?? DEFAULT_FOLDS);
+  const [objective, setObjective] = useState<Objective>(draft.objective ?? 'sharpe');
+  const [direction, setDirection] = useState<Direction>(draft.direction ?? 'max');
+  const [minTrades, setMinTrades] = useState(draft.minTrades ?? '0');
+  const [contrast, setContrast] = useState(draft.contrast ?? true);
+  useSaveDraft('walkforward', { name, strategyName, params, grid, settings, folds, objective, direction, minTrades,
+    contrast } satisfies WalkForwardDraft);
   const [clientErrors, setClientErrors] = useState<FieldErrors>({});
 
   useEffect(() => {
