@@ -291,10 +291,13 @@ def _prepare(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
 
 def _load(path: Path, symbol: str | None, timeframe: str | None) -> BarFrame:
     """One --data file; its errors name it, since with several files `line 402` alone says not which."""
+    notes: list[str] = []
     try:
-        frame = load_csv(path, symbol, timeframe)
+        frame = load_csv(path, symbol, timeframe, notes)
     except DataError as exc:
         raise DataError(f"{path}: {exc}", row=exc.row) from exc
+    for note in notes:
+        tell(f"note: {path}: {note}")
     if timeframe and len(frame) > 1:  # trial 29: daily bars run as 1Hour gave a CAGR of -42 % for -8 %
         warning = spacing_warning(median_gap(frame.ts) / 1e9, timeframe, "read")
         if warning is not None:

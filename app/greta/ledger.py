@@ -63,6 +63,11 @@ def event_steps(orders: list[SimOrder]) -> Iterator[int]:
             yield step
 
 
+def _order_class(order: SimOrder) -> str:
+    """As Alpaca names it (app.marvin.gateway.OrderRequest.order_class): a leg takes its entry's."""
+    return ("simple", "oto", "bracket")[(order.take_profit is not None) + (order.stop_loss is not None)]
+
+
 _SUBMITTED, _FILLED_STEP = attrgetter("submitted"), attrgetter("filled_step")
 _QTY, _FILLED_QTY, _FILL_PRICE = attrgetter("qty"), attrgetter("filled_qty"), attrgetter("fill_price")
 
@@ -135,7 +140,7 @@ class RunLedger:
                     events = (event("new", submitted), event("filled", filled_at))
                 append(make(
                     order.id, client_id, order.seq, None, order.symbol, order.side, order.type,
-                    "simple" if order.take_profit is None and order.stop_loss is None else "bracket", None,
+                    _order_class(order), None,
                     order.time_in_force, None if qty is None else shares[qty], order.notional, order.percent,
                     order.limit_price, order.stop_price, order.take_profit, order.stop_loss, order.status,
                     shares[order.filled_qty], fill_price, order.reason, submitted, filled_at, events,
@@ -162,7 +167,7 @@ class RunLedger:
             append(make(
                 order.id, client_id, order.seq, parent.id if parent is not None else None,
                 order.symbol, order.side, order.type,
-                "bracket" if leg or asked.take_profit is not None or asked.stop_loss is not None else "simple",
+                _order_class(asked),
                 LEGS[leg] if leg else None, order.time_in_force, None if qty is None else shares[qty],
                 order.notional, order.percent, order.limit_price, order.stop_price, order.take_profit,
                 order.stop_loss, order.status, shares[order.filled_qty],

@@ -10,6 +10,7 @@ point per bar: `EquityCurve.points()` builds per-point records only when someone
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
@@ -259,9 +260,23 @@ def rejection_counts(reasons: Iterable[str | None]) -> dict[str, int]:
     part before the colon (or before the first parenthesis)."""
     counts: dict[str, int] = {}
     for reason in reasons:
-        kind = (reason or "no reason given").split(":")[0].split(" (")[0].strip()
+        kind = _kind(reason or "no reason given")
         counts[kind] = counts.get(kind, 0) + 1
     return dict(sorted(counts.items(), key=lambda item: -item[1]))
+
+
+def _kind(reason: str) -> str:
+    """The reason's words before any figures; where our cause follows the broker's figures ("insufficient qty
+    available for order (requested: 10, available: 0): 10 of the 10 held are promised to …"), the cause too,
+    without its figures (trial 39: "insufficient qty available for order ×63" did not say what held them)."""
+    head = reason.split(":")[0].split(" (")[0].strip()
+    if "): " not in reason:
+        return head
+    cause = _LEADING_FIGURES.sub("the shares held are", reason.split("): ", 1)[1].split(":")[0].strip())
+    return f"{head} ({cause})"
+
+
+_LEADING_FIGURES = re.compile(r"^[\d.]+ of the [\d.]+ held are")
 
 
 def rejection_summary(counts: dict[str, int]) -> str | None:

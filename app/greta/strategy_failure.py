@@ -10,6 +10,7 @@ from contextlib import contextmanager
 
 from app.marvin.bars import ns_to_datetime
 from app.marvin.failure_place import place_in
+from app.marvin.porting_hints import porting_hint
 
 
 class StrategyFailed(Exception):
@@ -49,4 +50,4 @@ def _failure(exc: BaseException, strategy: type, when: str) -> StrategyFailed | 
     place = place_in(exc, strategy)
     if place is None:
         return None
-    return StrategyFailed(f"the strategy failed{when}: {exc.__class__.__name__}: {exc} ({place})")
+    return StrategyFailed(f"the strategy failed{when}: {exc.__class__.__name__}: {exc} ({place}){porting_hint(exc)}")

@@ -45,6 +45,15 @@ class Position(Decimal):
         return Decimal(self)
 
     @property
+    def is_long(self) -> bool:
+        """Held long (backtesting.py's `position.is_long`, for strategies ported from it)."""
+        return self > 0
+
+    @property
+    def is_short(self) -> bool:
+        return self < 0
+
+    @property
     def detail(self) -> PositionDetail:
         """Asked of the broker at each read: the mark moves with every bar, the quantity does not."""
         return ZERO_DETAIL if not self else self._gateway.position_detail(self.symbol)

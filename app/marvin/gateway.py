@@ -64,7 +64,11 @@ class OrderRequest:
 
     @property
     def order_class(self) -> str:
-        return "bracket" if self.take_profit is not None or self.stop_loss is not None else "simple"
+        """Alpaca's class for the request: both exits make a bracket, one exit an OTO (one-triggers-other:
+        the exit goes live once the entry fills), none a simple order (trial 39: a stop-loss alone was
+        backtested, and live it was sent as a bracket, which Alpaca requires both exits for)."""
+        legs = (self.take_profit is not None) + (self.stop_loss is not None)
+        return ("simple", "oto", "bracket")[legs]
 
 
 @dataclass(frozen=True, slots=True)

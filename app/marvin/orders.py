@@ -101,8 +101,23 @@ def build_request(seq: int, bar_ts: int, side: str, symbol: str, size: Number | 
         relation = "above" if side == "buy" else "below"
         raise OrderError(f"a {side} bracket needs its take_profit {relation} its stop_loss (got {tp} and {sl})")
     kind = _KINDS[limit_price is not None, stop_price is not None]
+    refused = exits_refusal(kind, tp, sl)
+    if refused:
+        raise OrderError(refused)
     return OrderRequest(seq, symbol, side, kind, qty, notional, share, limit_price, stop_price, time_in_force, tp, sl,
                         False, bar_ts)
+
+
+def exits_refusal(kind: str, take_profit: Decimal | None, stop_loss: Decimal | None) -> str | None:
+    """Why Alpaca (and so the backtest) refuses an order's attached exits: a bracket (both exits) enters
+    with a market or limit order only. Asked when the strategy places the order, in backtest and live
+    alike (trial 39: a stop entry with both exits filled in the backtest; the exchange refuses it). (Both
+    classes are day or gtc orders, the only ones a strategy places.)"""
+    if take_profit is not None and stop_loss is not None and kind not in ("market", "limit"):
+        entry = kind.replace("_", "-")
+        return (f"a bracket (take_profit and stop_loss) enters with a market or limit order, not a {entry} order "
+                "(Alpaca's rule): attach one exit only (an OTO order), or place the exits once the entry fills")
+    return None
 
 
 def close_request(seq: int, bar_ts: int, symbol: str, position: Decimal) -> OrderRequest:

@@ -89,7 +89,8 @@ class BarService:
                 store_instrument(uow, symbol, asset_class, source="user")
                 uow.commit()
         warnings = [format_split_warning(symbol, found.suspects)] if found.suspects else []
-        for note in (sparse_warning(found.median_gap_seconds, given), adjusted_close_note(source)):
+        no_volume = "the file has no volume column: every bar's volume is stored as 0" if found.volume_missing else None
+        for note in (sparse_warning(found.median_gap_seconds, given), adjusted_close_note(source), no_volume):
             if note:
                 warnings.append(note)
         return ImportResult(symbol, timeframe, found.good, inserted, found.good - inserted, found.error_count,

@@ -54,6 +54,7 @@ class FileSurvey:
     errors: list[RowError] = field(default_factory=list)
     median_gap_seconds: float | None = None
     suspects: list[SplitSuspect] = field(default_factory=list)
+    volume_missing: bool = False  # no volume column: stored as 0
 
 
 def survey(source: Source, *, on_bytes: Callable[[int], None] | None = None) -> FileSurvey:
@@ -69,7 +70,7 @@ def survey(source: Source, *, on_bytes: Callable[[int], None] | None = None) -> 
     except CsvFileError as exc:
         raise _rejected(exc) from None
     return FileSurvey(reader.rows, reader.good, reader.errors.count, reader.errors.errors, gaps.median(),
-                      splits.found)
+                      splits.found, reader.volume_missing)
 
 
 def store(source: Source, uow: Callable[[], UnitOfWork], symbol: str, timeframe: str, total: int, *,

@@ -98,7 +98,7 @@ class Ledger:
         leg = Order(run_id=parent.run_id, parent_id=parent.id, client_order_id=cid,
                     broker_order_id=snapshot.id or None, symbol=parent.symbol,
                     side=snapshot.side or ("sell" if parent.side == "buy" else "buy"),
-                    type=snapshot.type or "market", order_class="bracket",
+                    type=snapshot.type or "market", order_class=parent.order_class or "bracket",
                     time_in_force=snapshot.time_in_force or parent.time_in_force,
                     qty=snapshot.qty, limit_price=snapshot.limit_price,
                     stop_price=snapshot.stop_price, bar_ts=parent.bar_ts, status="submitted",

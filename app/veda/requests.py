@@ -69,8 +69,8 @@ def to_alpaca(request: OrderRequest, qty: Decimal, client_order_id: str) -> Alpa
         "symbol": request.symbol, "qty": float(qty), "side": request.side,
         "time_in_force": request.time_in_force, "client_order_id": client_order_id,
     }
-    if request.order_class == "bracket":
-        common["order_class"] = "bracket"
+    if request.order_class != "simple":  # a bracket, or an OTO with one exit
+        common["order_class"] = request.order_class
         if request.take_profit is not None:
             common["take_profit"] = TakeProfitRequest(limit_price=float(request.take_profit))
         if request.stop_loss is not None:

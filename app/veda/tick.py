@@ -34,6 +34,7 @@ from app.clock.realtime import NEW_YORK
 from app.clock.timeframes import parse_timeframe
 from app.marvin.bars import ns_to_datetime
 from app.marvin.failure_place import place_in
+from app.marvin.porting_hints import porting_hint
 from app.services.runs import transition
 from app.veda import executions
 from app.veda.alpaca import BrokerError
@@ -495,4 +496,5 @@ def failure_text(exc: Exception, bar: str, place: str | None = None) -> str:
         cause = getattr(exc, "orig", None) or exc
         first_line = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
         return f"the run's records could not be saved on the bar {bar}: {cause.__class__.__name__}: {first_line}"
-    return f"the strategy failed on the bar {bar}: {exc.__class__.__name__}: {exc}" + (f" ({place})" if place else "")
+    return (f"the strategy failed on the bar {bar}: {exc.__class__.__name__}: {exc}" + (f" ({place})" if place else "")
+            + porting_hint(exc))

@@ -58,6 +58,11 @@ def is_epoch(text: str) -> bool:
     return EPOCH.fullmatch(text) is not None
 
 
+# Yahoo's files say "null" on a day it has no prices for (trial 39: the backtest stopped there, no way round said).
+_NULL_HINT = (": a day without prices, as Yahoo writes it; delete such rows, or `weaver bars import --keep-good-rows` "
+              "stores the others")
+
+
 def check_batch(ts_text: pa.Array, value_texts: list[pa.Array], *, epoch: bool, last_ts: int = NO_PREVIOUS,
                 limit: int = 200) -> CheckedBatch:
     count = len(ts_text)
@@ -80,7 +85,8 @@ def check_batch(ts_text: pa.Array, value_texts: list[pa.Array], *, epoch: bool, 
     ]
     with np.errstate(invalid="ignore"):
         for name, numbers, text in zip(VALUE_COLUMNS, values, texts, strict=True):
-            checks.append((np.isnan(numbers), lambda i, n=name, t=text: f"{n} is not a number ({_text(t, i)!r})"))
+            checks.append((np.isnan(numbers), lambda i, n=name, t=text: f"{n} is not a number ({_text(t, i)!r})"
+                           + (_NULL_HINT if _text(t, i).strip().lower() == "null" else "")))
             checks.append((np.isinf(numbers),
                            lambda i, n=name, t=text: f"{n} is not a finite number ({_text(t, i)!r})"))
             checks.append((np.abs(numbers) >= TOO_LARGE[name],

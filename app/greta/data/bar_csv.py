@@ -37,7 +37,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
-from app.greta.data.bar_checks import NO_PREVIOUS, VALUE_COLUMNS, check_batch, is_epoch
+from app.greta.data.bar_checks import NO_PREVIOUS, PRICE_COLUMNS, VALUE_COLUMNS, check_batch, is_epoch
 from app.greta.data.parallel_csv import ParallelCsvReader
 from app.marvin.bars import DataError
 
@@ -141,6 +141,7 @@ class BarCsvReader:
                                           _Mode(False, False)]))
         self.rows = self.good = 0
         self.errors = ErrorLog()
+        self.volume_missing = False  # the file has no volume column (known once iterated)
         self._lock = threading.Lock()
 
     def __iter__(self) -> Iterator[BarBatch]:
@@ -162,6 +163,7 @@ class BarCsvReader:
             names = _header(first)
             data_start = file.tell()
             columns = _columns(names)
+            self.volume_missing = len(columns) == len(PRICE_COLUMNS) + 1
             self._epoch, zoned = _first_time(file, columns[0])
             handled = 0  # Arrow rows already checked, kept when the reader changes mode
             modes = list(self._modes)
@@ -230,6 +232,10 @@ class BarCsvReader:
                 texts, lines = [pc.filter(t, keep) for t in texts], Lines.of(lines.array[~blank])
         if len(texts[0]) == 0:
             return None
+        if self.volume_missing:  # no volume column: every bar's volume is 0 (said by `volume_missing`)
+            rows = len(texts[0])
+            texts = [*texts, pa.array(np.zeros(rows)) if texts[1].type == pa.float64()
+                     else pa.array(["0"] * rows, pa.string())]
         checked = check_batch(texts[0], list(texts[1:]), epoch=bool(self._epoch), last_ts=self._last_ts,
                               limit=MAX_REPORTED)
         self._last_ts = int(checked.last_ts)
@@ -487,11 +493,16 @@ def _header(first: bytes) -> list[str]:
 
 
 def _columns(header: list[str]) -> list[int]:
-    """Positions of the time column and open … volume."""
+    """Positions of the time column and open … volume (volume left out when the file has none: its bars
+    then trade with a volume of 0, as backtesting.py takes OHLC alone; trial 39). A first column without a
+    name is the time: pandas writes an unnamed index so (`df.to_csv(path)`)."""
     names = [name.strip().lower() for name in header]
     time_index = next((names.index(n) for n in TIME_COLUMNS if n in names), None)
+    if time_index is None and len(names) > 1 and names[0] == "":
+        time_index = 0
     missing = [] if time_index is not None else ["timestamp (or date)"]
-    missing += [c for c in VALUE_COLUMNS if c not in names]
+    missing += [c for c in PRICE_COLUMNS if c not in names]
     if missing:
         raise CsvFileError(f"missing column(s): {', '.join(missing)} (header: {','.join(header)})", 1)
-    return [time_index, *(names.index(c) for c in VALUE_COLUMNS)]  # type: ignore[list-item]
+    wanted = VALUE_COLUMNS if "volume" in names else PRICE_COLUMNS
+    return [time_index, *(names.index(c) for c in wanted)]  # type: ignore[list-item]

@@ -23,9 +23,14 @@ COLUMNS = (("ts", np.int64), ("open", np.float64), ("high", np.float64), ("low",
            ("close", np.float64), ("volume", np.float64))
 
 
-def load_csv(path: str | Path, symbol: str | None = None, timeframe: str | None = None) -> BarFrame:
+NO_VOLUME = "the file has no volume column: every bar's volume reads 0"
+
+
+def load_csv(path: str | Path, symbol: str | None = None, timeframe: str | None = None,
+             notes: list[str] | None = None) -> BarFrame:
     """Bars from `path`; the symbol defaults to the file name (GOOG.csv → GOOG), the timeframe to the
-    one closest to the typical gap between rows."""
+    one closest to the typical gap between rows. `notes` hears what the caller should say of the file
+    (no volume column)."""
     path = Path(path)
     reader = BarCsvReader(path, exact=False)  # Greta needs the numbers, not the text
     columns = _Columns(path, GapMedian() if not timeframe else None)
@@ -39,6 +44,8 @@ def load_csv(path: str | Path, symbol: str | None = None, timeframe: str | None 
         raise DataError(f"line {first.line}: {first.reason}" + (suffix if more else ""), row=first.line)
     if not columns.count:
         raise DataError(NO_BARS)
+    if reader.volume_missing and notes is not None:
+        notes.append(NO_VOLUME)
     arrays = columns.arrays()
     return BarFrame((symbol or path.stem).upper(), _timeframe(arrays[0], timeframe, columns.gaps), *arrays,
                     check=False)

@@ -40,7 +40,8 @@ def test_a_grid_value_of_the_wrong_type_or_out_of_bounds_is_refused_naming_the_p
     # A rule between two parameters (fast < slow) still only skips the cells that break it.
     mixed = client.post("/api/v1/sweeps", json={**BODY, "grid": {"fast": [10, 40], "slow": [30]}})
     assert mixed.status_code == 201, mixed.get_json()
-    assert mixed.get_json()["skipped"] == [{"params": {"fast": 40, "slow": 30}, "reason": "fast: must be less than slow"}]
+    assert mixed.get_json()["skipped"] == [{"params": {"fast": 40, "slow": 30},
+                                             "reason": "fast: must be less than slow"}]
 
 
 def test_an_unknown_fixed_parameter_is_refused_on_params_by_name(pg: Container, client: FlaskClient) -> None:

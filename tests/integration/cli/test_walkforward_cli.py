@@ -368,7 +368,8 @@ def test_run_and_show_list_the_grid_cells_skipped_with_the_reason(pg: Container,
     queued = weaver(env, *RUN[:5], "fast=5,8,30", *RUN[6:], "--no-wait")  # fast=30 is never below slow
 
     assert queued.exit_code == 0, queued.output
-    skipped = ["skipped 2 cells (fast=30, slow=20; fast=30, slow=30): fast: must be less than slow"]  # one line a reason
+    # one line a reason
+    skipped = ["skipped 2 cells (fast=30, slow=20; fast=30, slow=30): fast: must be less than slow"]
     assert queued.stdout.splitlines()[2:3] == skipped, queued.stdout
     shown = weaver(env, "walkforward", "show", queued_id(queued)).stdout
     assert shown.splitlines()[-1:] == skipped, shown

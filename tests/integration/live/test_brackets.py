@@ -79,3 +79,30 @@ def test_a_filled_stop_loss_leg_books_the_sale_into_the_run(
     with pg.read_session() as session:
         position = session.scalar(select(Position).where(Position.run_id == run_id))
         assert position.realized_pl == ((orders[stop.id].filled_avg_price - entry.filled_avg_price) * 10)
+
+
+def test_a_stop_loss_alone_goes_to_the_broker_as_an_oto_and_its_fill_closes_the_run(
+    pg: Container, exchange: ExchangeServer, live_runtime: Runtime
+) -> None:
+    """Trial 39: `buy(size=10, stop_loss=x)` (backtesting.py's `buy(sl=x)`) was backtested, and live it was
+    sent as a bracket, which needs both exits: alpaca-py refused it before it left. It is an OTO order."""
+    run_id = running_run(pg, strategy="tests.fixtures.strategies:BracketOnce",
+                         params={"width": 0.2, "take_profit": False})
+    bar = last_closed_bar()
+    assert live_runtime.live.handle("tick", run_id, bar_ts=bar.isoformat()) == "done: 1 order(s)"
+    entry, stop = _orders(pg, run_id)
+    assert (entry.order_class, entry.status, entry.filled_qty) == ("oto", "filled", 10)
+    assert (stop.type, stop.side, stop.order_class, stop.parent_id, stop.qty) == ("stop", "sell", "oto", entry.id,
+                                                                                   Decimal(10))
+    exchange.pin_price("AAPL", stop.stop_price * Decimal("0.9"))  # the market falls through the stop
+
+    deadline = time.monotonic() + 5
+    while _exchange_position(exchange) != 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    live_runtime.live.contexts[run_id].gateway.sync_open_orders()  # the polling fallback
+
+    (_, stop) = _orders(pg, run_id)
+    assert stop.status == "filled" and stop.filled_qty == 10
+    assert _position(pg, run_id) == 0 and _exchange_position(exchange) == 0
+    (at_exchange,) = trading_client(exchange, PAPER).get_orders(GetOrdersRequest(status="all", nested=True))
+    assert at_exchange.order_class.value == "oto" and [leg.status.value for leg in at_exchange.legs] == ["filled"]

@@ -133,9 +133,9 @@ def test_files_that_are_not_a_csv_of_bars_are_refused_whole(on_disk, exact, tmp_
     def read_it(text):
         return read(text, tmp_path if on_disk else None, exact=exact)
 
-    missing = r"^line 1: missing column\(s\): volume \(header: date,open,high,low,close\)"
+    missing = r"^line 1: missing column\(s\): close \(header: date,open,high,low,volume\)"
     with pytest.raises(CsvFileError, match=missing):
-        read_it("date,open,high,low,close\n2024-01-02,1,1,1,1\n")
+        read_it("date,open,high,low,volume\n2024-01-02,1,1,1,1\n")
     with pytest.raises(CsvFileError, match="^line 1: the file is empty: expected a header line$"):
         read_it("")
     with pytest.raises(CsvFileError, match="^line 2: the file is not UTF-8 text$"):
@@ -256,3 +256,22 @@ def test_progress_on_a_file_on_disk_rises_to_its_size_in_many_steps(tmp_path):
     size = (tmp_path / "bars.csv").stat().st_size
     assert sum(len(b.ts) for b in batches) == reader.good == 20_000
     assert told == sorted(told) and len(told) > 5 and told[-1] == size
+
+
+@pytest.mark.parametrize(("on_disk", "exact"), [(False, True), (False, False), (True, False)])
+def test_a_file_without_volumes_reads_them_as_zero_and_says_so(on_disk, exact, tmp_path):
+    """backtesting.py takes OHLC alone (trial 39: Weaver refused the file); its bars read volume 0, and the
+    reader says the column was missing so the commands can say it. Its bad rows keep their lines."""
+    text = "Date,Open,High,Low,Close\n2024-01-02,10,11,9,10.5\n\n2024-01-04,10,9,11,10\n2024-01-05,10,11,9,10\n"
+    reader, batches = read(text, tmp_path if on_disk else None, exact=exact)
+    assert reader.volume_missing
+    assert [e.line for e in reader.errors.errors] == [4] and "high 9 is below low 11" in reader.errors.errors[0].reason
+    assert [v for b in batches for v in b.volume.tolist()] == [0.0, 0.0]
+    if exact:
+        assert [t for b in batches for t in b.text_columns()[4]] == ["0", "0"]
+    assert not read(HEADER + "2024-01-02,1,1,1,1,1\n", tmp_path if on_disk else None, exact=exact)[0].volume_missing
+
+
+def test_an_unnamed_first_column_is_the_time_as_pandas_writes_its_index(tmp_path):
+    reader, batches = read(",Open,High,Low,Close,Volume\n2024-01-02,10,11,9,10.5,100\n2024-01-03,10,11,9,10,5\n")
+    assert reader.errors.count == 0 and sum(len(b) for b in batches) == 2

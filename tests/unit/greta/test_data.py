@@ -76,8 +76,16 @@ def test_timestamps_out_of_order_are_shown_as_iso_utc_times_on_their_real_line(t
 
 
 def test_missing_columns_are_named(tmp_path):
-    with pytest.raises(DataError, match=r"line 1: missing column\(s\): volume \(header: Date,Open,High,Low,Close\)"):
-        load_csv(write(tmp_path, "Date,Open,High,Low,Close\n2024-01-02,1,1,1,1\n"))
+    with pytest.raises(DataError, match=r"line 1: missing column\(s\): low \(header: Date,Open,High,Close\)"):
+        load_csv(write(tmp_path, "Date,Open,High,Close\n2024-01-02,1,1,1\n"))
+
+
+def test_a_file_without_volumes_is_backtested_and_the_caller_hears_so(tmp_path):
+    notes: list[str] = []
+    frame = load_csv(write(tmp_path, "Date,Open,High,Low,Close\n2024-01-02,1,1,1,1\n2024-01-03,1,2,1,2\n"),
+                     notes=notes)
+    assert len(frame) == 2 and frame.volume.tolist() == [0.0, 0.0]
+    assert notes == ["the file has no volume column: every bar's volume reads 0"]
 
 
 def test_barframe_refuses_bad_arrays_with_the_row_and_reason():
@@ -172,3 +180,13 @@ def test_a_file_whose_later_rows_are_shorter_than_its_first_loads_whole(tmp_path
     assert len(bars) == 20_000 and bars.timeframe == "1Min"
     assert bars.ts.tolist() == [(1_700_000_000 + 60 * i) * 10**9 for i in range(20_000)]
     assert bars.volume.tolist() == list(map(float, range(20_000))) and set(bars.close.tolist()) == {10.25}
+
+
+def test_a_yahoo_null_row_says_what_it_is_and_the_way_round(tmp_path):
+    """Trial 39: "open is not a number ('null')" and nothing more."""
+    text = ("Date,Open,High,Low,Close,Adj Close,Volume\n2024-01-02,1,1,1,1,1,5\n"
+            "2024-01-03,null,null,null,null,null,null\n")
+    with pytest.raises(DataError) as caught:
+        load_csv(write(tmp_path, text))
+    assert str(caught.value) == ("line 3: open is not a number ('null'): a day without prices, as Yahoo writes it; "
+                                 "delete such rows, or `weaver bars import --keep-good-rows` stores the others")

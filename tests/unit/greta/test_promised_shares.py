@@ -28,6 +28,18 @@ def test_a_second_sale_of_the_same_shares_is_refused_when_it_is_placed():
                              "held are promised to the run's open sell orders"),
     ]
     assert result.orders[2].history[-1].ts == result.orders[2].submitted_at  # refused on the bar it was placed
+    # The run's warning says what held the shares (trial 39: "insufficient qty available for order ×63")
+    assert result.rejections() == {
+        "insufficient qty available for order (the shares held are promised to the run's open sell orders)": 1}
+
+
+def test_a_partial_sale_of_a_position_with_an_exit_attached_is_refused_saying_so():
+    """Trial 39: selling half of a position bought with a take-profit (backtesting.py allows it) was refused
+    63 times, and the summary did not say why; Alpaca holds the shares for the exit."""
+    result = run(FLAT, {0: lambda s: s.buy("AAA", size=10, take_profit=130), 2: lambda s: s.sell("AAA", size=5)})
+    assert statuses(result)[-1] == (
+        "sell", "rejected", "insufficient qty available for order (requested: 5, available: 0): 10 of the 10 held "
+                            "are promised to the run's open sell orders")
 
 
 def test_what_is_not_promised_can_still_be_sold():
