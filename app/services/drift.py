@@ -30,6 +30,7 @@ from app.marvin.params import ParamError
 from app.marvin.registry import StrategyLoadError, get_strategy
 from app.services.backtests import BacktestService
 from app.services.drift_account import account_notes
+from app.services.drift_against import difference_notes, refuse_unrelated
 from app.services.drift_bars import bars_seen, downtime, warmup_steps
 from app.services.drift_costs import cost_notes
 from app.services.drift_match import Decision, DriftRow, DriftSummary, FillLine, line_up, summarise
@@ -133,6 +134,7 @@ def _against(session: Session, run: Run, other_id: str, live: tuple[list[Decisio
         raise no_such_run(other_id)
     if other.mode != "backtest" or other.status != "completed":
         raise ValidationFailed({"against": f"run {other_id} is not a completed backtest"})
+    refuse_unrelated(run, other)
     curve, last = _equity(session, other_id)
     pnl = last - other.cash if last is not None else Decimal(0)
     backtest, backtest_held = _decisions(session, other_id)
@@ -141,7 +143,8 @@ def _against(session: Session, run: Run, other_id: str, live: tuple[list[Decisio
                    cancelled_at_stop=stop_cancelled(session, run.id), idle=idle, ran=ran)
     summary = summarise(rows, live_pnl, pnl)
     return DriftReport(run.id, other_id, other.strategy, dict(other.params), len(curve), 0, "backtest run",
-                       summary, rows, live_curve, curve, _notes(session, rows, summary, run, other))
+                       summary, rows, live_curve, curve,
+                       difference_notes(run, other) + _notes(session, rows, summary, run, other))
 
 
 def _notes(session: Session, rows: list[DriftRow], summary: DriftSummary, run: Run, backtest: Run) -> list[str]:
