@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
@@ -375,8 +375,14 @@ def _wait_for_stop(container: Container, run_id: str, after: int, seconds: float
 
 
 def _json_value(value: object) -> str:
-    """What json does not write itself: a Decimal as the API writes it (positional), anything else as text."""
-    return decimal_text(value) if isinstance(value, Decimal) else str(value)
+    """What json does not write itself, as the API writes it: a Decimal positional, a time in UTC with a Z
+    (trial 38: `runs drift --json` wrote "2026-12-07 21:07:17+00:00" where the API writes
+    "2026-12-07T21:07:17Z"), anything else as text."""
+    if isinstance(value, Decimal):
+        return decimal_text(value)
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return str(value)
 
 
 from app.cli import robustness as _robustness  # noqa: E402,F401  `weaver runs robustness` (it builds on this module)

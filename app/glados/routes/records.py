@@ -13,7 +13,7 @@ from app.events.reader import read_events
 from app.glados.api import endpoint
 from app.glados.context import services
 from app.glados.routes.bars import BarOut
-from app.glados.schemas.common import EventOut, PageQuery, page, page_of_cache
+from app.glados.schemas.common import EventOut, RecordPageQuery, page, page_of_cache
 from app.glados.schemas.runs import EquityPointOut, EquityQuery, EventQuery, FillOut, OrderOut, PositionOut, TradeOut
 from app.marvin.bars import ns_to_datetime
 from app.services import exports, live_records
@@ -39,33 +39,37 @@ def _full_records(run_id: str) -> None:
     services().app.backtests.complete_records(run_id)
 
 
-@endpoint(bp, "/<run_id>/orders", summary="The run's orders, every state with its time", query=PageQuery,
+@endpoint(bp, "/<run_id>/orders", summary="The run's orders, every state with its time", query=RecordPageQuery,
           response=page_of_cache(OrderOut))
-def orders(run_id: str, query: PageQuery):  # type: ignore[no-untyped-def]
+def orders(run_id: str, query: RecordPageQuery):  # type: ignore[no-untyped-def]
     _full_records(run_id)
     with services().container.read_session() as session:
-        rows, total = _records(session, run_id).orders(run_id, limit=query.per_page, offset=query.offset)
+        rows, total = _records(session, run_id).orders(run_id, limit=query.per_page, offset=query.offset,
+                                                       descending=query.order == "desc")
         return page(OrderOut, rows, total, query)
 
 
-@endpoint(bp, "/<run_id>/fills", summary="The run's fills", query=PageQuery, response=page_of_cache(FillOut))
-def fills(run_id: str, query: PageQuery):  # type: ignore[no-untyped-def]
+@endpoint(bp, "/<run_id>/fills", summary="The run's fills", query=RecordPageQuery, response=page_of_cache(FillOut))
+def fills(run_id: str, query: RecordPageQuery):  # type: ignore[no-untyped-def]
     _full_records(run_id)
     with services().container.read_session() as session:
-        rows, total = _records(session, run_id).fills(run_id, limit=query.per_page, offset=query.offset)
+        rows, total = _records(session, run_id).fills(run_id, limit=query.per_page, offset=query.offset,
+                                                      descending=query.order == "desc")
         return page(FillOut, rows, total, query)
 
 
-@endpoint(bp, "/<run_id>/trades", summary="The run's closed round trips", query=PageQuery,
+@endpoint(bp, "/<run_id>/trades", summary="The run's closed round trips", query=RecordPageQuery,
           response=page_of_cache(TradeOut))
-def trades(run_id: str, query: PageQuery):  # type: ignore[no-untyped-def]
+def trades(run_id: str, query: RecordPageQuery):  # type: ignore[no-untyped-def]
     _full_records(run_id)
+    descending = query.order == "desc"
     with services().container.read_session() as session:
         run = RunRepository(session).get(run_id)
         if run is not None and run.mode in live_records.LIVE_MODES:  # paired from its fills as they close
-            closed = live_records.closed_trades(session, run_id)
+            closed = live_records.closed_trades(session, run_id)[::-1 if descending else 1]
             return page(TradeOut, closed[query.offset:query.offset + query.per_page], len(closed), query)
-        rows, total = _records(session, run_id).trades(run_id, limit=query.per_page, offset=query.offset)
+        rows, total = _records(session, run_id).trades(run_id, limit=query.per_page, offset=query.offset,
+                                                       descending=descending)
         return page(TradeOut, rows, total, query)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -26,6 +26,13 @@ class PageQuery(BaseModel):
     @property
     def offset(self) -> int:
         return (self.page - 1) * self.per_page
+
+
+class RecordPageQuery(PageQuery):
+    """A page of a run's orders, fills or trades: oldest first, or newest first (trial 38: `order=desc` was
+    refused on the orders, which the events take)."""
+
+    order: Literal["asc", "desc"] = Field("asc", description="`asc`: oldest first; `desc`: newest first")
 
 
 def page_of(model: type[BaseModel]) -> type[BaseModel]:

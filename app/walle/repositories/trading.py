@@ -43,20 +43,28 @@ class RunRecords:
     def __init__(self, session: Session):
         self.session = session
 
-    def page(self, model: Any, run_id: str, *, order_by: Any, limit: int, offset: int) -> tuple[list[Any], int]:
+    def page(self, model: Any, run_id: str, *, order_by: Any, limit: int, offset: int,
+             descending: bool = False) -> tuple[list[Any], int]:
         query: Select[Any] = select(model).where(model.run_id == run_id)
         total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = self.session.scalars(query.order_by(*order_by).limit(limit).offset(offset)).all()
+        keys = [key.desc() for key in order_by] if descending else list(order_by)
+        rows = self.session.scalars(query.order_by(*keys).limit(limit).offset(offset)).all()
         return list(rows), total
 
-    def orders(self, run_id: str, *, limit: int = 100, offset: int = 0) -> tuple[list[Order], int]:
-        return self.page(Order, run_id, order_by=(Order.submitted_at, Order.id), limit=limit, offset=offset)
+    def orders(self, run_id: str, *, limit: int = 100, offset: int = 0,
+               descending: bool = False) -> tuple[list[Order], int]:
+        return self.page(Order, run_id, order_by=(Order.submitted_at, Order.id), limit=limit, offset=offset,
+                         descending=descending)
 
-    def fills(self, run_id: str, *, limit: int = 100, offset: int = 0) -> tuple[list[Fill], int]:
-        return self.page(Fill, run_id, order_by=(Fill.ts, Fill.id), limit=limit, offset=offset)
+    def fills(self, run_id: str, *, limit: int = 100, offset: int = 0,
+              descending: bool = False) -> tuple[list[Fill], int]:
+        return self.page(Fill, run_id, order_by=(Fill.ts, Fill.id), limit=limit, offset=offset,
+                         descending=descending)
 
-    def trades(self, run_id: str, *, limit: int = 100, offset: int = 0) -> tuple[list[Trade], int]:
-        return self.page(Trade, run_id, order_by=(Trade.exit_ts, Trade.id), limit=limit, offset=offset)
+    def trades(self, run_id: str, *, limit: int = 100, offset: int = 0,
+               descending: bool = False) -> tuple[list[Trade], int]:
+        return self.page(Trade, run_id, order_by=(Trade.exit_ts, Trade.id), limit=limit, offset=offset,
+                         descending=descending)
 
     def positions(self, run_id: str) -> list[Position]:
         query = select(Position).where(Position.run_id == run_id).order_by(Position.symbol)

@@ -158,3 +158,18 @@ def test_a_paper_runs_analysis_reads_the_curve_and_trades_its_page_shows(pg: Con
     # One day of points (New York): December's return is the last point over the starting cash.
     december = analysis["monthly"][0]
     assert december["year"] == 2026 and abs(december["months"][11] - 0.008) < 1e-9
+
+
+def test_orders_fills_and_trades_come_newest_first_when_asked(pg: Container, client: FlaskClient) -> None:
+    """Trial 38: `orders?order=desc` was refused ("Extra inputs are not permitted"); the events took it."""
+    run_id = paper_run(pg, FILLS)
+    for kind, stamp in (("orders", "submitted_at"), ("fills", "ts"), ("trades", "exit_ts")):
+        oldest = client.get(f"/api/v1/runs/{run_id}/{kind}").get_json()
+        newest = client.get(f"/api/v1/runs/{run_id}/{kind}?order=desc").get_json()
+        assert newest["total"] == oldest["total"] >= 2, kind
+        assert [i[stamp] for i in newest["items"]] == [i[stamp] for i in reversed(oldest["items"])], kind
+        assert newest["items"][0][stamp] > newest["items"][-1][stamp], kind
+        first = client.get(f"/api/v1/runs/{run_id}/{kind}?order=desc&per_page=1").get_json()["items"]
+        assert first == newest["items"][:1], kind
+    refused = client.get(f"/api/v1/runs/{run_id}/orders?order=sideways")
+    assert refused.status_code == 422 and "order" in refused.get_json()["details"]["fields"]

@@ -135,6 +135,9 @@ def cost_models_are_the_backtest_sides_and_the_report_says_what_they_charged(pg:
     assert "under the fee model percent:0.5" in shown.stdout and "fees live / backtest" in shown.stdout
     as_json = json.loads(weaver("runs", "drift", run_id, "--json", env=cli_env).stdout)
     assert as_json["notes"] == report.notes and Decimal(as_json["summary"]["backtest_fees"]) == summary.backtest_fees
+    # times as the API writes them (trial 38: "2026-12-07 21:07:17+00:00" here, "…T21:07:17Z" there)
+    stamps = [row["bar_ts"] for row in as_json["decisions"]] + [p["ts"] for p in as_json["equity"]["live"]]
+    assert stamps and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", s) for s in stamps), stamps[:3]
 
 
 def other_parameters_make_other_decisions_and_the_difference_is_signal(pg: Container, run_id: str) -> None:

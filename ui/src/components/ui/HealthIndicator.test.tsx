@@ -2,7 +2,11 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Health } from '@/lib/api/types';
+import { StreamProvider } from '@/lib/stream/StreamProvider';
+import { FakeEventSource } from '@/testing/fakeEventSource';
 import { HealthIndicator } from './HealthIndicator';
+
+vi.mock('@/lib/auth/useSession', () => ({ useSession: () => 'signed-in' }));
 
 const up = { ok: true };
 function health(status: number, body: Health) {
@@ -41,5 +45,18 @@ describe('the health indicator', () => {
     await act(() => client.refetchQueries());
     expect(await screen.findByText('unreachable')).toBeInTheDocument();
     expect(screen.queryByText('healthy')).not.toBeInTheDocument();
+  });
+
+  it('checks again as soon as the live updates drop, so a server gone reads unreachable at once (trial 38)', async () => {
+    FakeEventSource.reset();
+    const client = new QueryClient();
+    const fetch = vi.spyOn(globalThis, 'fetch').mockResolvedValue(new Response(JSON.stringify({
+      status: 'ok', failing: [], workers: {}, version: '0.1.0', components: { database: up } }), { status: 200 }));
+    render(<QueryClientProvider client={client}><StreamProvider EventSourceImpl={FakeEventSource}>
+      <HealthIndicator /></StreamProvider></QueryClientProvider>);
+    expect(await screen.findByText('healthy')).toBeInTheDocument();
+    fetch.mockRejectedValue(new TypeError('Failed to fetch'));  // the server went away
+    act(() => { FakeEventSource.last().open(); FakeEventSource.last().fail(); });
+    expect(await screen.findByText('unreachable')).toBeInTheDocument();  // not at the next 15 s check
   });
 });

@@ -1943,6 +1943,30 @@ export interface components {
              */
             p_value: number;
         };
+        /**
+         * RecordPageQuery
+         * @description A page of a run's orders, fills or trades: oldest first, or newest first (trial 38: `order=desc` was
+         *     refused on the orders, which the events take).
+         */
+        RecordPageQuery: {
+            /**
+             * Page
+             * @default 1
+             */
+            page?: number;
+            /**
+             * Per Page
+             * @default 50
+             */
+            per_page?: number;
+            /**
+             * Order
+             * @description `asc`: oldest first; `desc`: newest first
+             * @default asc
+             * @enum {string}
+             */
+            order?: "asc" | "desc";
+        };
         /** ResultOut */
         ResultOut: {
             /**
@@ -4051,6 +4075,8 @@ export interface operations {
             query?: {
                 page?: number;
                 per_page?: number;
+                /** @description `asc`: oldest first; `desc`: newest first */
+                order?: "asc" | "desc";
             };
             header?: never;
             path: {
@@ -4130,6 +4156,8 @@ export interface operations {
             query?: {
                 page?: number;
                 per_page?: number;
+                /** @description `asc`: oldest first; `desc`: newest first */
+                order?: "asc" | "desc";
             };
             header?: never;
             path: {
@@ -4209,6 +4237,8 @@ export interface operations {
             query?: {
                 page?: number;
                 per_page?: number;
+                /** @description `asc`: oldest first; `desc`: newest first */
+                order?: "asc" | "desc";
             };
             header?: never;
             path: {
