@@ -100,6 +100,10 @@ class _StoreStage:
         self.bar.update(done, total)
 
 
+# Trial 38: the Data page showed the local exchange's bars beside Alpaca's with no word that they are simulated.
+LOCAL_EXCHANGE_BARS = "SIMULATED bars of the local exchange (the standalone's market), not real market prices"
+
+
 @bars.command("fetch")
 @click.option("--symbol", "symbols", multiple=True, required=True, help="repeat for several symbols")
 @click.option("--timeframe", default="1Day", show_default=True)
@@ -128,7 +132,8 @@ def fetch(symbols: tuple[str, ...], timeframe: str, start: datetime, end: dateti
     # bars are listed as its own, not as Alpaca's.
     alpaca = credentials.data_url.rstrip("/") == DEFAULT_DATA_URL
     source = "alpaca" if alpaca else f"exchange {urlsplit(credentials.data_url).netloc or credentials.data_url}"
-    fetcher = BarFetcher(container.uow, broker.data_page, seconds=not alpaca, source=source)
+    fetcher = BarFetcher(container.uow, broker.data_page, seconds=not alpaca, source=source,
+                         description=None if alpaca else LOCAL_EXCHANGE_BARS)
     try:
         for symbol in symbols:
             # The total is estimated from the part of the window covered so far (see BarFetcher.fetch).

@@ -49,10 +49,11 @@ class BarFetcher:
     """Pages through the broker's bars for one series and stores them (all or, per page, nothing)."""
 
     def __init__(self, uow: Callable[[], UnitOfWork], data_get: Callable[[str, dict[str, Any]], dict[str, Any]],
-                 seconds: bool = False, source: str = "alpaca"):
+                 seconds: bool = False, source: str = "alpaca", description: str | None = None):
         self.uow = uow
         # What `bars list` says the bars came from (trial 37: "alpaca" for the local exchange's).
         self.source = source[:32]
+        self.description = description  # the Data page's line (the local exchange's: not real prices)
         self.data_get = data_get  # AlpacaBroker.data_page: a path and its parameters → one raw JSON page
         # The data source serves second bars: the local exchange does, Alpaca's data API does not (trial 35: the
         # command pointed at the standalone's exchange still refused 1Sec, and the bars were fetched by hand).
@@ -102,7 +103,7 @@ class BarFetcher:
         columns = [[_exact(r[key]) for r in rows] for key in ("o", "h", "l", "c", "v")]
         with self.uow() as uow:
             inserted = uow.bars.insert_columns(symbol, timeframe, ts, *columns, source=self.source,
-                                               adjustment=adjustment)
+                                               description=self.description, adjustment=adjustment)
             if uow.instruments.get(symbol) is None:  # Alpaca's stock bars: a US equity; a pair's: crypto
                 asset_class = "crypto" if "/" in symbol else "us_equity"  # (the broker's own record wins)
                 uow.instruments.upsert(symbol, asset_class, None, None, source=self.source)

@@ -140,6 +140,10 @@ def test_standalone_paper_trades_offline_on_its_own_exchange(tmp_path: Path) -> 
                                 capture_output=True, text=True, timeout=60)
         (line,) = [each for each in listed.stdout.splitlines() if each.startswith("BTC/USD") and " 1Min " in each]
         assert "exchange 127.0.0.1:" in line and "alpaca" not in line and line.endswith(", not adjusted"), listed.stdout
+        (pair,) = [s for s in requests.get(f"{base}/api/v1/bars/series", headers=auth, timeout=10).json()
+                   if s["symbol"] == "BTC/USD" and s["timeframe"] == "1Min"]  # trial 38: the Data page said nothing
+        assert pair["description"] == ("SIMULATED bars of the local exchange (the standalone's market), not real "
+                                       "market prices"), pair
     finally:
         code, out = stop(process)
     assert code == 0, out
