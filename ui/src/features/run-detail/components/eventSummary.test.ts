@@ -43,20 +43,20 @@ describe('eventSummary', () => {
   it('says how a run came back after a restart, and what it missed, in words', () => {
     expect(eventSummary({ type: 'run.resumed', payload: { run_id: 'r', last_bar: '2026-12-03T15:00:00Z',
       bars_replayed: 6, mismatches: 0 } }))
-      .toBe('picked up by a worker that did not hold it: 6 bars replayed, 0 mismatches with the records');
+      .toBe('strategy rebuilt (started again, or its worker restarted): 6 bars replayed, 0 mismatches with the records');
     expect(eventSummary({ type: 'run.resumed', payload: { run_id: 'r', last_bar: '2026-12-03T15:00:00Z',
       bars_replayed: 1, saved_state: '2026-12-03T14:59:00Z', mismatches: 1 } }))
-      .toBe('picked up by a worker that did not hold it: 1 bar replayed after its saved state, 1 mismatch with the records');
+      .toBe('strategy rebuilt (started again, or its worker restarted): 1 bar replayed after its saved state, 1 mismatch with the records');
     // trial 27: another run's failure rebuilt this one, and its log said nothing of why
     expect(eventSummary({ type: 'run.resumed', payload: { run_id: 'r', last_bar: '2026-12-03T15:00:00Z',
       bars_replayed: 84, mismatches: 0, reason: 'another run met an error' } }))
       .toBe('rebuilt: another run met an error; 84 bars replayed, 0 mismatches with the records');
     expect(eventSummary({ type: 'run.resumed', payload: { run_id: 'r', last_bar: '2026-12-03T15:00:00Z',
       bars_replayed: 2, mismatches: 1, code_changed: "the strategy's code (mine.py) is not the code the run started with" } }))
-      .toBe("picked up by a worker that did not hold it: 2 bars replayed, 1 mismatch with the records; the strategy's "
+      .toBe("strategy rebuilt (started again, or its worker restarted): 2 bars replayed, 1 mismatch with the records; the strategy's "
         + "code (mine.py) is not the code the run started with");
     expect(eventSummary({ type: 'run.bars_missed', payload: { run_id: 'r', count: 3, first: 'a', last: 'b' } }))
-      .toBe('3 bars not traded while the run was down');
+      .toBe('3 bars not traded while the run was not running (stopped, or down)');
   });
 
   it('says a list of records through its detail, never as [object Object] (trial 30)', () => {

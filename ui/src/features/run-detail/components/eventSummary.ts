@@ -32,11 +32,13 @@ const plural = (n: unknown, one: string, many = `${one}s`) => `${String(n)} ${n 
 
 /** Events whose figures read better as a sentence than as key=value pairs. */
 const SENTENCES: Record<string, (p: Record<string, unknown>) => string> = {
-  'run.resumed': (p) => (p.reason ? `rebuilt: ${String(p.reason)}; ` : 'picked up by a worker that did not hold it: ')
+  // A stop and Start by the user, a restart and a crash all rebuild the strategy: the words blame none of them (trial
+  // 38: a run the user stopped and started again read "picked up by a worker…" and "…while the run was down").
+  'run.resumed': (p) => (p.reason ? `rebuilt: ${String(p.reason)}; ` : 'strategy rebuilt (started again, or its worker restarted): ')
     + `${plural(p.bars_replayed, 'bar')} replayed`
     + `${p.saved_state ? ' after its saved state' : ''}, ${plural(p.mismatches, 'mismatch', 'mismatches')} with the records`
     + (p.code_changed ? `; ${String(p.code_changed)}` : ''),
-  'run.bars_missed': (p) => `${plural(p.count, 'bar')} not traded while the run was down`,
+  'run.bars_missed': (p) => `${plural(p.count, 'bar')} not traded while the run was not running (stopped, or down)`,
 };
 
 export function eventSummary(event: Pick<WeaverEvent, 'payload'> & { type?: string }): string {
