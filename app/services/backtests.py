@@ -36,6 +36,7 @@ from app.services.results import write_result, write_summaries
 from app.services.runs import transition
 from app.services.sweeps import record_cell_finished
 from app.services.walkforwards import record_oos_finished, record_sweep_completed
+from app.services.window_coverage import window_note
 from app.services.write_behind import write_behind
 from app.walle.models import Run
 from app.walle.repositories import BarRepository
@@ -361,8 +362,11 @@ class BacktestService:
             result = each.result
             # Say how the run was judged: the year its ratios were annualised by, what was refused.
             judged = {"annualisation": result.config.get("annualisation"), "rejections": result.rejections()}
-            if result.warnings:  # shown on the run's page (an indicator that never had a value, say)
-                judged["warnings"] = list(result.warnings)
+            # (a walk-forward's out-of-sample run: its window opens with its warm-up bars, planned so)
+            uncovered = None if run.options.get("warmup") else window_note(run.start_at, run.end_at, result.start,
+                                                                          result.end, result.bars)
+            if result.warnings or uncovered:  # shown on the run's page (an indicator that never had a value, say)
+                judged["warnings"] = [*result.warnings, *([uncovered] if uncovered else [])]
             if not run.sweep_id:  # its records go in with its completion, here: it has none yet
                 write_result(uow, run.id, result, fresh=True)
             else:  # one of many cells: its ledger and full curve wait until it is opened

@@ -32,3 +32,21 @@ def test_the_command_line_warns_too() -> None:
                                     "fast=5", "--param", "slow=400", "--quiet"])
     assert ran.exit_code == 0, ran.output
     assert f"warning: {NEVER}" in ran.output
+
+
+def test_a_window_far_beyond_the_stored_bars_says_where_they_end(client, pg) -> None:
+    """Trial 38: a window of 15:07 to 15:11 on bars that ended at 15:07:35 ran 35 bars, made no trade, and said
+    nothing. A window a weekend past the last bar is covered: nothing is said."""
+    store_daily_bars(pg, "SHORTW")  # 2023-01-02 … 2023-10-28
+    beyond = client.post("/api/v1/runs", json={"strategy": "sma_cross", "symbols": ["SHORTW"], "start_now": True,
+                                               "params": {"fast": 5, "slow": 20}, "start": "2023-06-01",
+                                               "end": "2024-06-01"}).get_json()
+    near = client.post("/api/v1/runs", json={"strategy": "sma_cross", "symbols": ["SHORTW"], "start_now": True,
+                                             "params": {"fast": 5, "slow": 20}, "start": "2023-06-01",
+                                             "end": "2023-10-30"}).get_json()
+    service = BacktestService(pg.uow, pg.read_session)
+    assert service.execute(beyond["id"]) == service.execute(near["id"]) == "completed"
+    assert client.get(f"/api/v1/runs/{beyond['id']}").get_json()["options"]["warnings"] == [
+        "the stored bars cover 2023-06-01T00:00:00Z to 2023-10-28T00:00:00Z (150 bars) of the window "
+        "2023-06-01T00:00:00Z to 2024-06-01T00:00:00Z: the run traded only where there were bars (41 % of the window)"]
+    assert "warnings" not in client.get(f"/api/v1/runs/{near['id']}").get_json()["options"]
