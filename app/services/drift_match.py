@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -177,8 +177,30 @@ def line_up(live: Sequence[Decision], backtest: Sequence[Decision], *, bar: time
         cause = _parted(rows, not_running, a.symbol, a.bar_ts, since=False) if sizes else None
         filled = fill_note(a, b, cancelled_by(a, live, bar, cancelled_at_stop or {}))
         notes = (f"{sizes}; {cause}" if cause else sizes, filled)
-        rows.append(_pair(a, b, "; ".join(n for n in notes if n) or None))
+        row = _pair(a, b, "; ".join(n for n in notes if n) or None)
+        if row.status == "different" and not sizes:
+            row = _held_apart(row, rows, not_running, positions, live, bar)
+        rows.append(row)
     return rows
+
+
+def _held_apart(row: DriftRow, rows: Sequence[DriftRow], not_running: Idle, positions: tuple[Positions, Positions],
+                live: Sequence[Decision], bar: timedelta) -> DriftRow:
+    """A "different" pair of the same size, made from different holdings (trial 38: live opened a 24-share short
+    where the backtest closed a 24-share long, and the note gave only the fill counts): what each held
+    before it, where the two parted, and how the orders themselves differ."""
+    held = [side.before(row.symbol, row.bar_ts, bar) for side in positions]
+    notes = []
+    if held[0] != held[1]:
+        filling = still_filling(live, row.symbol, row.bar_ts, bar)
+        parted = _parted(rows, not_running, row.symbol, row.bar_ts, since=not filling)
+        notes.append(position_note(row.symbol, *held, filling) + (f"; {parted}" if parted else ""))
+    asked = difference_note(row.live, row.backtest) if row.live and row.backtest else None
+    if asked and asked.startswith("they asked differently") and asked not in (row.note or ""):  # (a refusal: the
+        notes.append(asked)                                                                   # fill note says it)
+    if not notes:
+        return row
+    return replace(row, note="; ".join([*notes, *([row.note] if row.note else [])]))
 
 
 def _parted(rows: Sequence[DriftRow], not_running: Idle, symbol: str, bar_ts: datetime, since: bool) -> str | None:
@@ -208,7 +230,14 @@ def _one_sided(row: DriftRow) -> str | None:
         who = "live" if row.status == "only_live" else "the backtest"
         return f"since the {row.side} only {who} made, on the bar of {stamp(row.bar_ts)}"
     live, backtest = row.live, row.backtest
-    if live is None or backtest is None or bool(live.filled_qty) == bool(backtest.filled_qty):
+    if live is None or backtest is None:
+        return None
+    if live.filled_qty and backtest.filled_qty and live.filled_qty != backtest.filled_qty:
+        # Both filled, in other quantities: a partial fill whose rest was cancelled, say (trial 38: a sell that
+        # filled 20 of 24 live parted the two, and the note named an older buy, or a downtime before it).
+        return (f"since the {row.side} both made on the bar of {stamp(row.bar_ts)}, which filled "
+                f"{_qty(live.filled_qty)} live ({live.status}) and {_qty(backtest.filled_qty)} in the backtest")
+    if bool(live.filled_qty) == bool(backtest.filled_qty):
         return None
     empty = backtest if live.filled_qty else live
     whose = "the backtest's" if live.filled_qty else "live's"
@@ -284,3 +313,7 @@ def summarise(rows: Sequence[DriftRow], live_pnl: Decimal, backtest_pnl: Decimal
 
 def _both_filled(live: Decision, backtest: Decision) -> bool:
     return bool(live.filled_qty) and bool(backtest.filled_qty)
+
+
+def _qty(value: Decimal) -> str:
+    return f"{value.normalize():f}"

@@ -198,3 +198,30 @@ def test_an_unfilled_order_the_kill_switch_cancelled_says_so():
     rows = line_up(live, backtest, bar=SEC, cancelled_at_stop={"sell-1": "by the kill switch"})
     assert rows[1].note == ("live's was cancelled by the kill switch; the backtest's was still open when its window "
                             "ended")
+
+
+def test_a_sale_filled_in_part_is_named_as_where_the_two_parted_not_an_older_cause():
+    """Trial 38: a sell both sides made filled 20 of 24 live (the rest cancelled); the live run's later sale of
+    the 4 left was put down to a buy only live made long before, or to a downtime."""
+    live = [decision(0, "buy", "24", [("24", 1)]), decision(2, "buy", "3", [("3", 3)]),
+            decision(3, "sell", "3", [("3", 4)]),
+            decision(5, "sell", "24", [("20", 6)], status="canceled", ended=7), decision(9, "sell", "4", [("4", 10)])]
+    backtest = [decision(0, "buy", "24", [("24", 1)]), decision(5, "sell", "24", [("24", 6)])]
+    rows = line_up(live, backtest, bar=SEC)
+    last = rows[-1]
+    assert (last.status, last.side) == ("only_live", "sell")
+    assert last.note.endswith("; since the sell both made on the bar of 2026-12-04T15:00:05Z, which filled 20 live "
+                              "(canceled) and 24 in the backtest"), last.note
+
+
+def test_a_different_pair_from_different_holdings_says_what_each_held_and_how_they_asked():
+    """Trial 38: live opened a 24-share short where the backtest closed a 24-share long, and the row's note gave
+    only the fill counts."""
+    live = [decision(0, "buy", "24", [("24", 1)]), decision(5, "sell", "24", [("24", 6)], percent=None),
+            decision(9, "sell", "24", [("24", 10)])]
+    backtest = [decision(0, "buy", "24", [("24", 1)]), decision(9, "sell", "24", [("24", 10)], percent=None)]
+    row = line_up(live, backtest, bar=SEC)[-1]
+    assert row.status == "different"
+    assert row.note == ("before this bar live held 0 shares, the backtest 24; since the sell only live made, on the "
+                        "bar of 2026-12-04T15:00:05Z; they asked differently: percent of equity 10 live, none in the "
+                        "backtest"), row.note
