@@ -3,6 +3,7 @@ import { render, screen } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { api } from '@/lib/api/client';
 import type { Run, WeaverEvent } from '@/lib/api/types';
+import { setZoneMode } from '@/lib/time/zone';
 import { RunNotices } from './RunNotices';
 
 vi.mock('@/lib/api/client', async (importOriginal) => {
@@ -32,7 +33,7 @@ describe('RunNotices', () => {
       'Shares its account: this run shares the paper account (AAPL with run two)',
       "Buying power below its cash: the paper account's buying power is 90,099.04, less than this run's cash"]);
     expect(get).toHaveBeenCalledWith('/runs/r1/events', { order: 'desc', limit: 20,
-      type: 'run.account_shared,run.buying_power_short,run.positions_closed' }, expect.anything());
+      type: 'run.account_shared,run.buying_power_short,run.positions_closed,run.bars_missed' }, expect.anything());
   });
 
   it('drops the shared-account notice once the other runs stopped, or this one did', async () => {
@@ -61,6 +62,18 @@ describe('RunNotices', () => {
     renderNotices('paper');
     expect(await screen.findByTestId('run-notice')).toHaveTextContent('Positions closed: sold 52 AAPL, filled at '
       + '187.5; bought 10 TSLA: still working at the broker, booked when it fills');
+  });
+
+  it("says when a paper run was not trading, in the user's zone, and how many gaps in all (trial 38)", async () => {
+    const gap = (id: string, count: number, first: string, last: string) => ({ id, seq: Number(id),
+      type: 'run.bars_missed', ts: last, run_id: 'r1', payload: { run_id: 'r1', count, first, last } }) as unknown as WeaverEvent;
+    setZoneMode('utc');  // the zone the user picked (the machine's own otherwise)
+    get.mockResolvedValue([gap('12', 33, '2026-12-07T21:09:53Z', '2026-12-07T21:10:25Z'),
+      gap('7', 59, '2026-12-07T21:03:00Z', '2026-12-07T21:03:58Z')]);
+    renderNotices('paper');
+    expect(await screen.findByTestId('run-notice')).toHaveTextContent(
+      'Not traded: 33 bars from 2026-12-07 21:09:53 to 2026-12-07 21:10:25, while the run was not running (stopped, '
+      + 'or down); 92 bars in 2 gaps in all. Its backtest decided on them; the run did not.');
   });
 
   it('shows nothing when the start found nothing, and asks nothing for a backtest', async () => {

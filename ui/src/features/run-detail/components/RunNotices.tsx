@@ -5,16 +5,32 @@ import { keys } from '@/lib/api/keys';
 import { add, sign } from '@/lib/decimal';
 import type { Position, Run, WeaverEvent } from '@/lib/api/types';
 import { formatMoney } from '@/lib/format';
+import { formatInZone } from '@/lib/time/zone';
+import { useTimeZone } from '@/lib/time/useTimeZone';
 
 /** What a paper or live run's start found that its backtest never met: another running run trading one of
  * its symbols on the same broker account, buying power below its cash; and what its stop closed. Trial 14
  * found these only at the bottom of a 235-event log; they show under the run's header, the newest of each kind. */
-const NOTICES = ['run.account_shared', 'run.buying_power_short', 'run.positions_closed'] as const;
+const NOTICES = ['run.account_shared', 'run.buying_power_short', 'run.positions_closed', 'run.bars_missed'] as const;
 const TITLES: Record<(typeof NOTICES)[number], string> = {
   'run.account_shared': 'Shares its account',
   'run.buying_power_short': 'Buying power below its cash',
   'run.positions_closed': 'Positions closed',
+  'run.bars_missed': 'Not traded',
 };
+
+/** A gap in a paper run's trading, in the user's zone (trial 38: a restart's 33 bars showed only in the event log,
+ * among 350 ticks, and the header still read "started 15:07:07"). With several gaps, how many in all. */
+function missedText(e: WeaverEvent, all: WeaverEvent[], zone: string): string {
+  const p = e.payload as { count?: number; first?: string; last?: string };
+  const gaps = all.filter((x) => x.type === 'run.bars_missed');
+  const bars = gaps.reduce((sum, x) => sum + Number((x.payload as { count?: number }).count ?? 0), 0);
+  const span = p.first === p.last ? `at ${formatInZone(p.first, zone, 'seconds')}`
+    : `from ${formatInZone(p.first, zone, 'seconds')} to ${formatInZone(p.last, zone, 'seconds')}`;
+  return `${p.count === 1 ? '1 bar' : `${String(p.count)} bars`} ${span}, while the run was not running (stopped, or down)`
+    + (gaps.length > 1 ? `; ${bars.toLocaleString('en-US')} bars in ${gaps.length} gaps in all` : '')
+    + '. Its backtest decided on them; the run did not.';
+}
 
 /** A paper or live run's notice events, newest first (one query, shared by the notices and the header). */
 export function useRunNotices(run: Run) {
@@ -66,6 +82,7 @@ export function RunNotices({ run }: { run: Run }) {
 
 function Notices({ run }: { run: Run }) {
   const notices = useRunNotices(run);
+  const { zone } = useTimeZone();
   const newest = NOTICES.map((type) => (notices.data ?? []).find((e) => e.type === type)).filter(
     (e): e is WeaverEvent => e !== undefined && !(e.type === 'run.account_shared' && !sharing(run, e)));
   // What the run itself found (an indicator that never had a value: a lookback longer than the data, say)
@@ -81,7 +98,8 @@ function Notices({ run }: { run: Run }) {
       {newest.map((e) => (
         <p key={e.id} className="banner warn" role="note" data-testid="run-notice" data-type={e.type} style={{ margin: 0 }}>
           <strong>{TITLES[e.type as (typeof NOTICES)[number]]}:</strong>{' '}
-          {String((e.payload as Record<string, unknown>).detail ?? '')}
+          {e.type === 'run.bars_missed' ? missedText(e, notices.data ?? [], zone)
+            : String((e.payload as Record<string, unknown>).detail ?? '')}
         </p>
       ))}
     </div>
