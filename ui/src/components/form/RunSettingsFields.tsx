@@ -40,12 +40,14 @@ export function RunSettingsFields({ draft, onChange, errors, series, showWindow,
   // Daily bars are calendar dates: pick them as UTC dates; intraday windows are wall times in the chosen zone.
   const inputZone = daily ? 'UTC' : zone;
   const range = commonRange(series, draft.symbols, draft.timeframe);
-  const toInput = (iso: string | null) => (daily ? (iso ?? '').slice(0, 10) : utcIsoToWallTime(iso, zone));
+  // Second bars: windows to the second (a paper run's period, say); the input then shows and takes seconds.
+  const seconds = draft.timeframe.endsWith('Sec');
+  const toInput = (iso: string | null) => (daily ? (iso ?? '').slice(0, 10) : utcIsoToWallTime(iso, zone, seconds));
   const fromInput = (value: string, endOfDay: boolean) => {
     if (!value) return null;
     return wallTimeToUtcIso(daily ? `${value}T${endOfDay ? '23:59' : '00:00'}` : value, inputZone);
   };
-  const showRange = (iso: string | null) => (iso ? formatInZone(iso, inputZone, daily ? 'date' : 'datetime') : '—');
+  const showRange = (iso: string | null) => (iso ? formatInZone(iso, inputZone, daily ? 'date' : seconds ? 'seconds' : 'datetime') : '—');
   const assetClass = assetClassOf(draft.assetClass, series, draft.symbols);
   const prefilled = draft.assetClass === null && storedAssetClass(series, draft.symbols) !== '';
 
@@ -89,7 +91,7 @@ export function RunSettingsFields({ draft, onChange, errors, series, showWindow,
           <Field label={`Start (${wallZone})`} path="start" error={errorAt(errors, 'start')}
             hint="Empty: from the first stored bar">
             {(id, describedBy, invalid) => (
-              <input id={id} className="input mono" type={daily ? 'date' : 'datetime-local'} value={toInput(draft.start)}
+              <input id={id} className="input mono" type={daily ? 'date' : 'datetime-local'} step={seconds ? 1 : undefined} value={toInput(draft.start)}
                 aria-invalid={invalid} aria-describedby={describedBy} data-testid="start"
                 onChange={(e) => onChange({ start: fromInput(e.target.value, false) })} />
             )}
@@ -97,7 +99,7 @@ export function RunSettingsFields({ draft, onChange, errors, series, showWindow,
           <Field label={`End (${wallZone})`} path="end" error={errorAt(errors, 'end')}
             hint="Empty: to the last stored bar">
             {(id, describedBy, invalid) => (
-              <input id={id} className="input mono" type={daily ? 'date' : 'datetime-local'} value={toInput(draft.end)}
+              <input id={id} className="input mono" type={daily ? 'date' : 'datetime-local'} step={seconds ? 1 : undefined} value={toInput(draft.end)}
                 aria-invalid={invalid} aria-describedby={describedBy} data-testid="end"
                 onChange={(e) => onChange({ end: fromInput(e.target.value, true) })} />
             )}

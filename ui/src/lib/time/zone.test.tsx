@@ -16,6 +16,8 @@ describe('time formatting', () => {
 
   it('converts wall times typed in a zone to UTC and back, across DST', () => {
     expect(wallTimeToUtcIso('2024-07-01T09:30', 'America/New_York')).toBe('2024-07-01T13:30:00.000Z');
+    expect(wallTimeToUtcIso('2024-07-01T09:30:04', 'America/New_York')).toBe('2024-07-01T13:30:04.000Z');
+    expect(utcIsoToWallTime('2024-07-01T13:30:04Z', 'America/New_York', true)).toBe('2024-07-01T09:30:04');
     expect(wallTimeToUtcIso('2024-01-02T09:30', 'America/New_York')).toBe('2024-01-02T14:30:00.000Z');
     expect(wallTimeToUtcIso('2024-01-02', 'UTC')).toBe('2024-01-02T00:00:00.000Z');
     expect(wallTimeToUtcIso('nonsense', 'UTC')).toBeNull();

@@ -121,10 +121,11 @@ export function zoneDescription(mode: ZoneMode, at: Date = new Date()): string {
 
 /** Wall-clock "YYYY-MM-DDTHH:mm" typed in `zone` → the UTC instant as ISO-8601. */
 export function wallTimeToUtcIso(wall: string, zone: string): string | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?$/.exec(wall.trim());
+  // (an input with step=1 gives seconds, and some engines write ".000" after them)
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$/.exec(wall.trim());
   if (!m) return null;
-  const [, y, mo, d, h = '00', mi = '00'] = m;
-  const asUtc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi));
+  const [, y, mo, d, h = '00', mi = '00', sec = '00'] = m;
+  const asUtc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec));
   if (zone === 'UTC') return new Date(asUtc).toISOString();
   // The zone's offset at that wall time: format the guess back and correct by the difference (twice for DST edges).
   let guess = asUtc;
@@ -137,13 +138,14 @@ export function wallTimeToUtcIso(wall: string, zone: string): string | null {
   return new Date(guess).toISOString();
 }
 
-/** The UTC instant → wall-clock "YYYY-MM-DDTHH:mm" in `zone` (for datetime-local inputs). */
-export function utcIsoToWallTime(iso: string | null | undefined, zone: string): string {
+/** The UTC instant → wall-clock "YYYY-MM-DDTHH:mm" in `zone` (for datetime-local inputs); with `seconds`,
+ *  "…:ss" (second bars: a window picked to the second, trial 38). */
+export function utcIsoToWallTime(iso: string | null | undefined, zone: string, seconds = false): string {
   if (!iso) return '';
   const date = toDate(iso);
   if (!date) return '';
   const p = partsIn(date, zone);
-  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}${seconds ? `:${p.second}` : ''}`;
 }
 
 /** The wall clock of `zone` at a UTC instant, as seconds of a UTC clock showing that wall time (what a

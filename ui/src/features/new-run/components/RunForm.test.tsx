@@ -180,6 +180,19 @@ describe('RunForm', () => {
     expect(onSubmit).toHaveBeenCalledWith(expect.objectContaining({ mode: 'paper', timeframe: '1Sec' }));
   });
 
+  it('takes a second-bar window to the second (trial 38: 15:07:04 left the field empty)', async () => {
+    const { onSubmit } = renderForm();
+    fireEvent.change(screen.getByTestId('timeframe'), { target: { value: '1Sec' } });
+    expect(screen.getByTestId('start')).toHaveAttribute('step', '1');
+    fireEvent.change(screen.getByTestId('start'), { target: { value: '2026-12-07T21:02:05' } });
+    fireEvent.change(screen.getByTestId('end'), { target: { value: '2026-12-07T21:12:04' } });
+    expect((screen.getByTestId('start') as HTMLInputElement).value).toMatch(/^2026-12-07T21:02:05/);
+    await addSymbol('AAPL');
+    fireEvent.click(screen.getByTestId('submit-run'));
+    expect(onSubmit).toHaveBeenCalledWith(expect.objectContaining({ timeframe: '1Sec',
+      start: '2026-12-07T21:02:05.000Z', end: '2026-12-07T21:12:04.000Z' }));
+  });
+
   it("names the broker a paper run really trades on: Alpaca's paper account or another exchange", () => {
     const { rerender } = renderForm({ initialMode: 'paper', paperAccount: { configured: true, broker: 'other' } });
     expect(screen.getByTestId('paper-broker')).toHaveTextContent(
