@@ -82,6 +82,9 @@ class RunService:
         if spec.mode != "backtest":  # a window would be stored and shown ("window 2020-01-01 → —") and do nothing
             given = {name: f"a {spec.mode} run trades from when it starts until it is stopped: {name} is for backtests"
                      for name in ("start", "end") if getattr(spec, name) is not None}
+            if spec.warmup:
+                given["warmup"] = (f"a {spec.mode} run loads its own history before its first bar: warmup is for "
+                                   "backtests")
             if given:
                 raise ValidationFailed(given)
         if spec.mode != "backtest" and not self.live_accounts(spec.mode):
@@ -99,6 +102,7 @@ class RunService:
             start, end = spec.start, spec.end
             if spec.mode == "backtest":
                 start, end = self.check_data(uow, spec)
+                refuse_whole_window_warmup(uow, spec, start, end)
             run = uow.runs.add(
                 Run(
                     mode=spec.mode, name=spec.name, strategy=spec.strategy, params=params, symbols=spec.symbols,
@@ -106,7 +110,8 @@ class RunService:
                     fees=spec.fees.to_dict(), slippage=spec.slippage.to_dict(),
                     options={"fractional": spec.fractional, "allow_short": spec.allow_short,
                              "asset_class": spec.asset_class,
-                             "risk": spec.risk.model_dump(mode="json") if spec.risk else None},
+                             "risk": spec.risk.model_dump(mode="json") if spec.risk else None,
+                             **({"warmup": spec.warmup} if spec.warmup else {})},
                     status="created", created_at=self.clock.now(), updated_at=self.clock.now(),
                 )
             )
@@ -260,3 +265,14 @@ def _nothing_to_stop(uow: UnitOfWork, run: Run, close: bool) -> str:
     return (f"run {run.id} is {run.status} already and still holds {held_words(held)}: close-positions closes "
             f"what it holds (the run page's Close positions button, `weaver runs close-positions {run.id}`, "
             f"POST /api/v1/runs/{run.id}/close-positions)")
+
+
+def refuse_whole_window_warmup(uow: UnitOfWork, spec: RunCreate, start: datetime | None, end: datetime | None) -> None:
+    """A warm-up as long as the window leaves nothing to trade: refused, as `weaver backtest --warmup` refuses
+    it (a trial's --warmup 500 on a 108-bar window ran silently on one bar)."""
+    if not spec.warmup:
+        return
+    bars = min(uow.bars.count(symbol, spec.timeframe, start, end) for symbol in spec.symbols)
+    if spec.warmup >= bars:
+        raise ValidationFailed({"warmup": f"{spec.warmup:,} warm-up bars cover the whole window ({bars:,} bars): "
+                                          "nothing would be traded"})

@@ -175,6 +175,10 @@ class RunCreate(RunSettings):
     params: dict[str, Any] = Field(default_factory=dict)
     risk: RiskLimits | None = None
     start_now: bool = Field(False, description="Queue the run at once instead of waiting for a start")
+    warmup: int = Field(0, ge=0, le=1_000_000, description=(
+        "Backtests: the window's leading bars that only feed the indicators (no trading on them; the result starts "
+        "after them), as a paper run starts with its history and `weaver backtest --warmup` does; the drift report "
+        "says how many a paper run had"))
 
 
 class RunStop(Strict):

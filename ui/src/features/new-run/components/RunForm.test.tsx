@@ -193,6 +193,20 @@ describe('RunForm', () => {
       start: '2026-12-07T21:02:05.000Z', end: '2026-12-07T21:12:04.000Z' }));
   });
 
+  it('sends a warm-up for a backtest, refuses one that is not a count, and offers none for a paper run', async () => {
+    const { onSubmit } = renderForm();
+    await addSymbol('AAPL');
+    fireEvent.change(screen.getByTestId('warmup'), { target: { value: 'ten' } });
+    fireEvent.click(screen.getByTestId('submit-run'));
+    expect(screen.getByTestId('error-warmup')).toHaveTextContent('a whole number of bars, 0 or more');
+    expect(onSubmit).not.toHaveBeenCalled();
+    fireEvent.change(screen.getByTestId('warmup'), { target: { value: '299' } });
+    fireEvent.click(screen.getByTestId('submit-run'));
+    expect(onSubmit).toHaveBeenCalledWith(expect.objectContaining({ mode: 'backtest', warmup: 299 }));
+    fireEvent.click(screen.getByTestId('mode-paper'));
+    expect(screen.queryByTestId('warmup')).toBeNull();
+  });
+
   it("names the broker a paper run really trades on: Alpaca's paper account or another exchange", () => {
     const { rerender } = renderForm({ initialMode: 'paper', paperAccount: { configured: true, broker: 'other' } });
     expect(screen.getByTestId('paper-broker')).toHaveTextContent(

@@ -15,6 +15,7 @@ import { isDecimal } from '@/lib/decimal';
 import { defaultTimeframe } from '@/lib/timeframes';
 import { PaperBrokerNote, type PaperAccountView } from './PaperBrokerNote';
 import { SecondBarsNote } from './SecondBarsNote';
+import { parseWarmup, WarmupField } from './WarmupField';
 import { EMPTY_RISK, RiskFields, type RiskDraft } from './RiskFields';
 
 export interface RunFormProps {
@@ -60,6 +61,7 @@ export function RunForm({ strategies, series, initialMode = 'backtest', zone, pa
   const [timeframePicked, setTimeframePicked] = useState(false);
   const [risk, setRisk] = useState<RiskDraft>(EMPTY_RISK);
   const [startNow, setStartNow] = useState(true);
+  const [warmup, setWarmup] = useState('');
   const [clientErrors, setClientErrors] = useState<FieldErrors>({});
   const [pending, setPending] = useState<RunCreate | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
@@ -82,7 +84,7 @@ export function RunForm({ strategies, series, initialMode = 'backtest', zone, pa
   };
   const errors: FieldErrors = { ...serverFields, ...clientErrors };
   const conflict = shortingConflict(strategy?.params_schema, params, settings.allowShort);
-  const rendered = ['mode', 'name', 'strategy', ...settingsPaths(settings, mode === 'backtest').paths, 'risk', 'start_now',
+  const rendered = ['mode', 'name', 'strategy', ...settingsPaths(settings, mode === 'backtest').paths, 'risk', 'start_now', 'warmup',
     ...properties(strategy?.params_schema).map(([p]) => `params.${p}`)];
   const leftover = unclaimed(errors, rendered, settingsPaths(settings, mode === 'backtest').exact);
 
@@ -106,7 +108,9 @@ export function RunForm({ strategies, series, initialMode = 'backtest', zone, pa
     const coerced = coerceParams(strategy?.params_schema, params);
     const built = settingsBody(settings, mode === 'backtest', series);
     const limits = mode === 'backtest' ? { errors: {} } : riskBody(risk);
-    const found: FieldErrors = { ...coerced.errors, ...built.errors, ...limits.errors };
+    const warm = mode === 'backtest' ? parseWarmup(warmup) : { value: 0 };
+    const found: FieldErrors = { ...coerced.errors, ...built.errors, ...limits.errors,
+      ...(warm.error ? { warmup: warm.error } : {}) };
     if (!strategy) found.strategy = 'pick a strategy';
     setClientErrors(found);
     if (Object.keys(found).length) {
@@ -116,6 +120,7 @@ export function RunForm({ strategies, series, initialMode = 'backtest', zone, pa
     const body: RunCreate = { mode, strategy: strategyName, params: coerced.params, ...built.body, start_now: startNow };
     if (name.trim()) body.name = name.trim();
     if ('risk' in limits && limits.risk) body.risk = limits.risk;
+    if (warm.value > 0) body.warmup = warm.value;
     if (mode === 'live') setPending(body);
     else onSubmit(body);
   };
@@ -173,6 +178,12 @@ export function RunForm({ strategies, series, initialMode = 'backtest', zone, pa
           clearErrors(...Object.keys(patch).map((k) => SETTINGS_ERROR_PATHS[k] ?? k));
         }}
           series={series} showWindow={mode === 'backtest'} zone={zone} />
+        {mode === 'backtest' ? (
+          <WarmupField value={warmup} errors={errors} onChange={(next) => {
+            setWarmup(next);
+            clearErrors('warmup');
+          }} />
+        ) : null}
         <SecondBarsNote mode={mode} timeframe={settings.timeframe} percent={params.percent} />
       </fieldset>
 

@@ -59,6 +59,11 @@ describe('DriftTab', () => {
     expect(await screen.findByTestId('drift-identical')).toHaveTextContent('1 of 2 (50.0 %)');
     expect(screen.getByTestId('drift-execution')).toHaveTextContent('−8.00');
     expect(screen.getByTestId('drift-signal')).toHaveTextContent('−2.00');
+    // trial 38: the two P&Ls the command line shows, and how to backtest the same period as a run
+    expect(screen.getByTestId('drift-pnl')).toHaveTextContent('+90.00 / +100.00');
+    expect(screen.getByTestId('drift-basis')).toHaveTextContent('A replay of the 100 bars the run saw, the first 20 of '
+      + 'them warm-up (its history before its first traded bar). To backtest the same period as a run of its own: New '
+      + 'run, the same settings, start at its first bar, and that many warm-up bars.');
     expect(screen.getByTestId('drift-chart')).toHaveAttribute('data-live', '1');
     expect(screen.getByTestId('drift-chart')).toHaveAttribute('data-backtest', '2');
     const unmatched = screen.getByTestId('drift-unmatched');

@@ -3,7 +3,7 @@ import { DataTable, type Column } from '@/components/ui/DataTable';
 import { EmptyState, ErrorBanner, Loading, MetricCard } from '@/components/ui/Feedback';
 import { Time, ZonedText } from '@/components/ui/Time';
 import type { Run } from '@/lib/api/types';
-import { formatMoney, formatNumber, formatPrice, formatQty, tone } from '@/lib/format';
+import { formatCount, formatMoney, formatNumber, formatPrice, formatQty, tone } from '@/lib/format';
 import { useTimeZone } from '@/lib/time/useTimeZone';
 import { useDrift, type DriftDecision, type DriftOrder } from '../api/drift';
 
@@ -49,6 +49,9 @@ export function DriftTab({ run }: { run: Run }) {
       <div className="cards">
         <MetricCard label="Decisions identical" testId="drift-identical"
           value={`${s.identical} of ${s.decisions} (${formatNumber(s.identical_pct, 1)} %)`} />
+        <MetricCard label="P&L live / backtest" testId="drift-pnl"
+          value={`${formatMoney(s.live_pnl, true)} / ${formatMoney(s.backtest_pnl, true)}`}
+          title="each side's profit or loss over the compared bars (the command line's two figures)" />
         <MetricCard label="P&L live − backtest" value={formatMoney(s.difference, true)} tone={tone(s.difference)}
           testId="drift-difference" />
         <MetricCard label="from execution" value={formatMoney(s.execution, true)} tone={tone(s.execution)}
@@ -64,6 +67,12 @@ export function DriftTab({ run }: { run: Run }) {
         <MetricCard label="Filled in pieces" value={s.partial_fills} testId="drift-partials"
           title="orders filled in several pieces or only in part" />
       </div>
+      <p className="hint" data-testid="drift-basis">
+        {drift.data.against ? `Compared with backtest run ${drift.data.against}.`
+          : `A replay of the ${formatCount(drift.data.bars)} bars the run saw, the first ${formatCount(drift.data.warmup)} `
+            + 'of them warm-up (its history before its first traded bar). To backtest the same period as a run of its '
+            + 'own: New run, the same settings, start at its first bar, and that many warm-up bars.'}
+      </p>
       {drift.data.notes.length ? (
         <ul className="notes" data-testid="drift-notes">
           {drift.data.notes.map((note) => <li key={note}><ZonedText text={note} /></li>)}

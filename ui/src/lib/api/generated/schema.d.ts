@@ -2235,6 +2235,12 @@ export interface components {
              * @default false
              */
             start_now?: boolean;
+            /**
+             * Warmup
+             * @description Backtests: the window's leading bars that only feed the indicators (no trading on them; the result starts after them), as a paper run starts with its history and `weaver backtest --warmup` does; the drift report says how many a paper run had
+             * @default 0
+             */
+            warmup?: number;
         };
         /** RunOut */
         RunOut: {
