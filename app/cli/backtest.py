@@ -332,7 +332,17 @@ def _notes(result: BacktestResult) -> list[str]:
     """What a user must not miss: orders the broker refused, by reason; indicators that never had a value; the
     positions it ended holding."""
     refused = rejection_summary(result.rejections())
-    return ([f"warning: {refused}"] if refused else []) + [f"warning: {w}" for w in result.warnings] + _held(result)
+    return ([f"warning: {refused}"] if refused else []) + [f"warning: {w}" for w in result.warnings] + _held(result) \
+        + _working(result)
+
+
+def _working(result: BacktestResult) -> list[str]:
+    """Orders the run left working: listed `new` in --json with no word why (a market order on the last bar)."""
+    count = result.ledger.still_working()
+    if not count:
+        return []
+    return [f"note: {plural(count, 'order')} still working when the bars ended (listed as new, neither filled nor "
+            "cancelled): an order placed on the last bar has no later bar to fill it; the figures count none of them"]
 
 
 def _held(result: BacktestResult) -> list[str]:

@@ -179,6 +179,11 @@ class RunLedger:
     def reject_reasons(self) -> list[str | None]:
         return [order.reason for order in self._orders if order.status == "rejected"]
 
+    def still_working(self) -> int:
+        """Orders neither filled nor ended when the bars ran out (a bracket's exit waiting for its entry not
+        counted): a market order placed on the last bar has no later bar to fill it."""
+        return sum(1 for order in self._orders if order.status == "new")
+
     @without_collector
     def fills(self, start: int = 0, stop: int | None = None) -> tuple[FillRecord, ...]:
         chunk = self._fills[start:stop]

@@ -206,6 +206,10 @@ class Ledger(Protocol):
         """Why each rejected order was refused, without building every order record."""
         ...
 
+    def still_working(self) -> int:
+        """Orders still working when the bars ended, without building every order record."""
+        ...
+
 
 @dataclass(frozen=True)
 class BacktestResult:

@@ -23,3 +23,17 @@ def test_a_run_closed_at_the_end_says_nothing_of_it():
     result = CliRunner().invoke(main, [*ARGS, "--close-at-end"])
     assert result.exit_code == 0, result.output
     assert "ended holding" not in result.output
+
+
+def test_an_order_left_working_at_the_end_is_said_and_none_is_said_when_all_filled(tmp_path, monkeypatch):
+    """An order placed on the last bar stays `new` in --json (no later bar fills it): said, not left to puzzle."""
+    (tmp_path / "every_bar.py").write_text(
+        "from app.marvin import Strategy\n\n\nclass EveryBar(Strategy):\n    name = 'every_bar'\n\n"
+        "    def next(self):\n        self.buy(size=1)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    result = CliRunner().invoke(main, ["backtest", "--strategy", "every_bar:EveryBar", "--synthetic", "AAA:5:1",
+                                       "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert ("note: 1 order still working when the bars ended (listed as new, neither filled nor cancelled): an order "
+            "placed on the last bar has no later bar to fill it; the figures count none of them") in result.output
+    assert "still working" not in CliRunner().invoke(main, [*ARGS, "--close-at-end"]).output
