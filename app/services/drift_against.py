@@ -18,7 +18,7 @@ def refuse_unrelated(run: Run, backtest: Run) -> None:
     """A 422 naming what differs when `backtest` is not of the run's strategy, symbols and timeframe."""
     differs = [f"{what} {theirs} (the run's: {ours})" for what, ours, theirs in (
         ("strategy", run.strategy, backtest.strategy),
-        ("symbols", ", ".join(run.symbols), ", ".join(backtest.symbols)),
+        ("symbols", ", ".join(sorted(run.symbols)), ", ".join(sorted(backtest.symbols))),  # (in any order)
         ("timeframe", run.timeframe, backtest.timeframe),
     ) if ours != theirs]
     if differs:
