@@ -94,6 +94,9 @@ def test_a_stop_loss_alone_goes_to_the_broker_as_an_oto_and_its_fill_closes_the_
     assert (entry.order_class, entry.status, entry.filled_qty) == ("oto", "filled", 10)
     assert (stop.type, stop.side, stop.order_class, stop.parent_id, stop.qty) == ("stop", "sell", "oto", entry.id,
                                                                                    Decimal(10))
+    # the account's open orders list the working stop (trial 40: the Live page said "No open orders" beside it)
+    listed = live_runtime.live.desk.brokers["paper"].open_orders()
+    assert [(o.type, o.side, o.stop_price, o.status) for o in listed] == [("stop", "sell", stop.stop_price, "new")]
     exchange.pin_price("AAPL", stop.stop_price * Decimal("0.9"))  # the market falls through the stop
 
     deadline = time.monotonic() + 5
