@@ -33,7 +33,7 @@ export function ImportForm() {
     <form className="form" onSubmit={submit} data-testid="import-form" noValidate>
       <div className="fields">
         <Field label="CSV file" path="file" required error={fields.file && !badRows.length ? fields.file : undefined}
-          hint="timestamp (or Date), open, high, low, close, volume; times in UTC">
+          hint="timestamp (or Date; an unnamed first column, as pandas writes its index), open, high, low, close, and volume (optional: 0 without it); times in UTC">
           {(id, describedBy) => (
             <input id={id} type="file" accept=".csv,text/csv" className="input" aria-describedby={describedBy}
               data-testid="import-file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />

@@ -46,23 +46,31 @@ describe('RunNotices', () => {
     expect(notices.map((n) => n.dataset.type)).toEqual(['run.buying_power_short']);
   });
 
-  it('says nothing of sharing on a stopped run', async () => {
-    get.mockResolvedValue([event('9', 'run.account_shared', 'this run shares the paper account (AAPL with run two)'),
-      event('8', 'run.buying_power_short', 'short')]);
-    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-    render(<QueryClientProvider client={client}><RunNotices run={{ id: 'r1', mode: 'paper',
-      state: { state: 'stopped' } } as Run} /></QueryClientProvider>);
-    const notices = await screen.findAllByTestId('run-notice');
-    expect(notices.map((n) => n.dataset.type)).toEqual(['run.buying_power_short']);
-  });
+  it("says nothing of sharing or of the start's buying power on a stopped run, and what its close did (trial 40)",
+    async () => {
+      get.mockResolvedValue([event('12', 'run.positions_closed', 'sold 52 AAPL, filled at 187.5'),
+        event('9', 'run.account_shared', 'this run shares the paper account (AAPL with run two)'),
+        event('8', 'run.buying_power_short', 'short')]);
+      const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+      render(<QueryClientProvider client={client}><RunNotices run={{ id: 'r1', mode: 'paper',
+        state: { state: 'stopped' } } as Run} /></QueryClientProvider>);
+      const notices = await screen.findAllByTestId('run-notice');
+      expect(notices.map((n) => n.dataset.type)).toEqual(['run.positions_closed']);
+    });
 
-  it('says what a stop with close_positions closed, and what is still working', async () => {
-    get.mockResolvedValue([event('12', 'run.positions_closed',
-      'sold 52 AAPL, filled at 187.5; bought 10 TSLA: still working at the broker, booked when it fills')]);
-    renderNotices('paper');
-    expect(await screen.findByTestId('run-notice')).toHaveTextContent('Positions closed: sold 52 AAPL, filled at '
-      + '187.5; bought 10 TSLA: still working at the broker, booked when it fills');
-  });
+  it('says what a stop with close_positions closed, and what is still working; not once the run trades again',
+    async () => {
+      get.mockResolvedValue([event('12', 'run.positions_closed',
+        'sold 52 AAPL, filled at 187.5; bought 10 TSLA: still working at the broker, booked when it fills')]);
+      const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+      const { rerender } = render(<QueryClientProvider client={client}><RunNotices run={{ id: 'r1', mode: 'paper',
+        state: { state: 'stopped' } } as Run} /></QueryClientProvider>);
+      expect(await screen.findByTestId('run-notice')).toHaveTextContent('Positions closed: sold 52 AAPL, filled at '
+        + '187.5; bought 10 TSLA: still working at the broker, booked when it fills');
+      rerender(<QueryClientProvider client={client}><RunNotices run={{ id: 'r1', mode: 'paper',
+        state: { state: 'running' } } as Run} /></QueryClientProvider>);
+      expect(screen.queryByTestId('run-notice')).toBeNull();
+    });
 
   it("says when a paper run was not trading, in the user's zone, and how many gaps in all (trial 38)", async () => {
     const gap = (id: string, count: number, first: string, last: string) => ({ id, seq: Number(id),

@@ -76,6 +76,16 @@ function HeldAtEnd({ run }: { run: Run }) {
   );
 }
 
+/** Whether a notice still says something true of the run (trial 40: "buying power is …" stayed, in the present
+ * tense, on a stopped run; "Positions closed" stayed on a run started again). */
+function current(run: Run, event: WeaverEvent): boolean {
+  const stopped = run.state?.state === 'stopped';
+  if (event.type === 'run.account_shared') return sharing(run, event);
+  if (event.type === 'run.buying_power_short') return !stopped;
+  if (event.type === 'run.positions_closed') return stopped;
+  return true;
+}
+
 export function RunNotices({ run }: { run: Run }) {
   return <><Notices run={run} /><HeldAtEnd run={run} /></>;
 }
@@ -84,7 +94,7 @@ function Notices({ run }: { run: Run }) {
   const notices = useRunNotices(run);
   const { zone } = useTimeZone();
   const newest = NOTICES.map((type) => (notices.data ?? []).find((e) => e.type === type)).filter(
-    (e): e is WeaverEvent => e !== undefined && !(e.type === 'run.account_shared' && !sharing(run, e)));
+    (e): e is WeaverEvent => e !== undefined && current(run, e));
   // What the run itself found (an indicator that never had a value: a lookback longer than the data, say)
   const warnings = Array.isArray(run.options?.warnings) ? (run.options.warnings as unknown[]).map(String) : [];
   if (!newest.length && !warnings.length) return null;

@@ -111,6 +111,7 @@ describe('SweepDetailPage header', () => {
       fees: { model: 'none' }, slippage: { model: 'none' } } });
     const window = await screen.findByTestId('sweep-window');
     expect(window.textContent).toMatch(/window 2021-01-04 \d{2}:\d{2}/);
+    expect(window).toHaveTextContent(/→ the last stored bar$/);  // trial 40: "→ —"
     expect(screen.getByTestId('sweep-settings')).toHaveTextContent('fees none');
   });
 });

@@ -33,7 +33,10 @@ export function SweepSettings({ settings }: { settings: Record<string, unknown> 
       {symbols.length ? <span>symbols <span className="mono">{symbols.join(', ')}</span></span> : null}
       {timeframe ? <span>timeframe <span className="mono">{timeframe}</span></span> : null}
       {start || end ? (
-        <span data-testid="sweep-window">window <Time value={start} style={style} /> → <Time value={end} style={style} /></span>
+        // an open end is the last stored bar, said so, not "—" (trial 40: "window 2021-01-01 → —" where the cells ran
+        // to 2024-10-30)
+        <span data-testid="sweep-window">window {start ? <Time value={start} style={style} /> : 'the first stored bar'}
+          {' → '}{end ? <Time value={end} style={style} /> : 'the last stored bar'}</span>
       ) : null}
       {cash ? <span>cash <span className="mono">{formatMoney(cash)}</span></span> : null}
       {fees ? <span>fees <span className="mono">{fees}</span></span> : null}

@@ -81,6 +81,7 @@ export function FoldTimeline({ folds, timeframe, zone, warmupAsked }: {
       </svg>
       <details style={{ marginTop: 6 }}>
         <summary className="dim">Fold windows as text</summary>
+        <div className="table-wrap">
         <table className="table" data-testid="fold-timeline-table">
           <thead>
             <tr><th scope="col">Fold</th><th scope="col">Train</th><th scope="col">Warm-up</th><th scope="col">Test</th></tr>
@@ -96,6 +97,7 @@ export function FoldTimeline({ folds, timeframe, zone, warmupAsked }: {
             ))}
           </tbody>
         </table>
+        </div>
       </details>
       </>}
     </div>
