@@ -100,11 +100,13 @@ def _monte_carlo_table(mc: MonteCarlo) -> Table:
     how = "trades drawn with replacement" if mc.method == "bootstrap" else "the same trades reordered"
     table = Table(title=f"{mc.method}: {how}", title_justify="left")
     table.add_column("measure")
-    for heading in ("5 %", "50 %", "95 %"):
+    # Each row from its bad tail to its good one, as the run page's panel (trial 40: "5 %" was the worst final
+    # equity but the shallowest drawdown).
+    for heading in ("worst 5 %", "median", "best 5 %"):
         table.add_column(heading, justify="right")
     table.add_row("final equity", *(_money(v) for v in _three(mc.final_equity)))
-    table.add_row("max drawdown", *(drawdown(v) for v in _three(mc.max_drawdown_pct)))
-    table.add_row("longest drawdown (trades)", *(f"{v:g}" for v in _three(mc.longest_drawdown_trades)))
+    table.add_row("max drawdown", *(drawdown(v) for v in _three(mc.max_drawdown_pct)[::-1]))
+    table.add_row("longest drawdown (trades)", *(f"{v:g}" for v in _three(mc.longest_drawdown_trades)[::-1]))
     table.add_row(f"ruin (drawdown ≥ {mc.ruin_drawdown_pct:g} %)", f"{mc.ruin_probability * 100:.1f} % of paths",
                   "", "")
     return table

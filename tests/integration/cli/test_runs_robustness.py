@@ -46,9 +46,10 @@ def test_the_table_shows_the_percentiles_ruin_and_p_value(pg: Container, cli_env
         assert f"${value:,.2f}" in boot_row
     drawdowns = [line for line in out.splitlines() if line.startswith("│ max drawdown ")]
     assert len(drawdowns) == 2 and boot.max_drawdown_pct.p5 > 0.005  # none rounds to a sign-less 0.00
-    for row, mc in zip(drawdowns, (boot, shuffle), strict=True):
+    for row, mc in zip(drawdowns, (boot, shuffle), strict=True):  # worst (deepest) first, as the equity's row
         assert [cell.strip() for cell in row.split("│")[2:5]] == [
-            f"-{v:,.2f}%" for v in (mc.max_drawdown_pct.p5, mc.max_drawdown_pct.p50, mc.max_drawdown_pct.p95)]
+            f"-{v:,.2f}%" for v in (mc.max_drawdown_pct.p95, mc.max_drawdown_pct.p50, mc.max_drawdown_pct.p5)]
+    assert re.search(r"measure +┃ +worst 5 % +┃ +median +┃ +best 5 %", out), out
     assert re.search(rf"ruin \(drawdown ≥ 10 %\) +│ +{boot.ruin_probability * 100:.1f} % of paths", out)
     assert 0 < boot.ruin_probability < 1 and shuffle.max_drawdown_pct.p95 > 0  # trades that win and lose
     entry = expected.random_entry
@@ -92,8 +93,8 @@ def test_drawdowns_keep_the_runs_sign_convention_and_match_the_api_at_the_same_s
     for row, mc in zip(rows, body["monte_carlo"], strict=True):
         spread = mc["max_drawdown_pct"]
         assert 0 < spread["p5"] <= spread["p50"] <= spread["p95"]
-        assert [cell.strip() for cell in row.split("│")[2:5]] == [
-            f"-{spread[p]:,.2f}%" for p in ("p5", "p50", "p95")]
+        assert [cell.strip() for cell in row.split("│")[2:5]] == [  # the worst (deepest) first
+            f"-{spread[p]:,.2f}%" for p in ("p95", "p50", "p5")]
     as_json = json.loads(weaver("runs", "robustness", run_id, "--json", env=cli_env, timeout=120).stdout)
     assert [m["max_drawdown_pct"] for m in as_json["monte_carlo"]] == [
         m["max_drawdown_pct"] for m in body["monte_carlo"]]

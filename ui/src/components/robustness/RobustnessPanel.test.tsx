@@ -57,6 +57,7 @@ describe('robustness formatting', () => {
     expect(formatDrawdownPct(null)).toBe('—');
     expect(drawdownBinLabel(12.5, 15)).toBe('−12.5 to −15.0%');
     expect(drawdownBinLabel(0, 2.5)).toBe('0.0 to −2.5%');
+    expect(drawdownBinLabel(0.02, 0.04)).toBe('−0.020 to −0.040%');  // trial 40: "0.0 to 0.0%" on every bin
   });
   it('checks the form', () => {
     expect(parseForm({ resamples: '1,000', seed: '7', ruin: '25.5' }))
@@ -108,9 +109,12 @@ describe('RobustnessPanel', () => {
     const equity = within(screen.getByTestId('pct-bootstrap-final-equity')).getAllByRole('cell').map((c) => c.textContent);
     expect(equity).toEqual(['$9,123.46', '$11,250.50', '$14,000.00']);
     const dd = within(screen.getByTestId('pct-bootstrap-max-drawdown')).getAllByRole('cell').map((c) => c.textContent);
-    expect(dd).toEqual(['−3.21%', '−7.50%', '−18.46%']);
+    // worst to best in every row (trial 40: the drawdown's "5%" was its shallowest, the equity's its worst)
+    expect(dd).toEqual(['−18.46%', '−7.50%', '−3.21%']);
     const longest = within(screen.getByTestId('pct-bootstrap-longest-drawdown')).getAllByRole('cell').map((c) => c.textContent);
-    expect(longest).toEqual(['4', '9', '21']);
+    expect(longest).toEqual(['21', '9', '4']);
+    expect(within(screen.getByTestId('percentiles-bootstrap')).getAllByRole('columnheader').map((c) => c.textContent))
+      .toEqual(['1,000 paths', 'worst 5%', 'median', 'best 5%']);
     expect(screen.getByTestId('ruin-bootstrap')).toHaveTextContent('Probability of ruin (max drawdown of 50% or more): 1.2%');
     expect(screen.getByTestId('ruin-shuffle')).toHaveTextContent('0.0%');
     expect(screen.getByTestId('random-entry-sentence'))

@@ -138,10 +138,14 @@ function Results({ data }: { data: Robustness }) {
 function MonteCarloSection({ mc, startEquity }: { mc: MonteCarlo; startEquity: number }) {
   const title = METHOD_TITLE[mc.method];
   const headId = `robustness-${mc.method}-title`;
-  const rows: Array<[string, string, (v: number) => string, MonteCarlo['final_equity']]> = [
-    ['final-equity', 'Final equity', formatEquity, mc.final_equity],
-    ['max-drawdown', 'Max drawdown', formatDrawdownPct, mc.max_drawdown_pct],
-    ['longest-drawdown', 'Longest drawdown (trades)', (v) => formatNumber(v, Number.isInteger(v) ? 0 : 1), mc.longest_drawdown_trades],
+  // Each row from its bad tail to its good one (trial 40: "5%" was the worst final equity but the shallowest
+  // drawdown, so one column read as the bad case in one row and the good case in the next). `deeper`: a higher
+  // figure is worse.
+  const rows: Array<[string, string, (v: number) => string, MonteCarlo['final_equity'], boolean]> = [
+    ['final-equity', 'Final equity', formatEquity, mc.final_equity, false],
+    ['max-drawdown', 'Max drawdown', formatDrawdownPct, mc.max_drawdown_pct, true],
+    ['longest-drawdown', 'Longest drawdown (trades)', (v) => formatNumber(v, Number.isInteger(v) ? 0 : 1),
+      mc.longest_drawdown_trades, true],
   ];
   return (
     <section aria-labelledby={headId} data-testid={`robustness-${mc.method}`} style={{ marginTop: 12 }}>
@@ -156,18 +160,18 @@ function MonteCarloSection({ mc, startEquity }: { mc: MonteCarlo; startEquity: n
             <thead>
               <tr>
                 <th scope="col">{formatCount(mc.resamples)} paths</th>
-                <th scope="col" className="num">5%</th>
+                <th scope="col" className="num" title="the worst 5% of paths are at or beyond this">worst 5%</th>
                 <th scope="col" className="num">median</th>
-                <th scope="col" className="num">95%</th>
+                <th scope="col" className="num" title="the best 5% of paths are at or beyond this">best 5%</th>
               </tr>
             </thead>
             <tbody>
-              {rows.map(([key, label, fmt, spread]) => (
+              {rows.map(([key, label, fmt, spread, deeper]) => (
                 <tr key={key} data-testid={`pct-${mc.method}-${key}`}>
                   <th scope="row">{label}</th>
-                  <td className="num">{fmt(spread.p5)}</td>
+                  <td className="num">{fmt(deeper ? spread.p95 : spread.p5)}</td>
                   <td className="num">{fmt(spread.p50)}</td>
-                  <td className="num">{fmt(spread.p95)}</td>
+                  <td className="num">{fmt(deeper ? spread.p5 : spread.p95)}</td>
                 </tr>
               ))}
             </tbody>

@@ -56,13 +56,16 @@ export function formatDrawdownPct(value: number | null | undefined): string {
 }
 
 /** A max-drawdown histogram bin from the API's positive edges, from its shallow edge to its deep one:
- *  (12.5, 15) → "−12.5 to −15.0%", (0, 10) → "0.0 to −10.0%". */
+ *  (12.5, 15) → "−12.5 to −15.0%", (0, 10) → "0.0 to −10.0%"; narrow bins get the decimals that tell their
+ *  edges apart, (0.02, 0.04) → "−0.020 to −0.040%" (trial 40: every bin of a small drawdown read "0.0 to 0.0%"). */
 export function drawdownBinLabel(low: number, high: number): string {
-  return `${drawdownEdge(low)} to ${drawdownEdge(high)}%`;
+  const width = Math.abs(high - low);
+  const digits = width > 0 ? Math.min(6, Math.max(1, Math.ceil(-Math.log10(width)) + 1)) : 1;
+  return `${drawdownEdge(low, digits)} to ${drawdownEdge(high, digits)}%`;
 }
 
-function drawdownEdge(value: number): string {
-  const text = Math.abs(value).toFixed(1);
+function drawdownEdge(value: number, digits: number): string {
+  const text = Math.abs(value).toFixed(digits);
   return Number(text) === 0 ? text : `−${text}`;
 }
 
