@@ -55,8 +55,8 @@ def summary_prices(rows: Sequence[DriftRow], fee_part: Decimal) -> str | None:
     # read "12 of 12 identical" beside "the 11 matched decisions filled")
     return (f"Fill prices: {_money(part, signed=True)} of \"from execution\" is the prices of the {len(priced)} "
             f"matched decision{'s' * (len(priced) != 1)} both sides filled (live {average:+.1f} bps on average): live "
-            "filled at the broker's prices (a market order meets the quote, the ask or the bid, when it arrives after the bar "
-            "closed), the backtest at the next bar's open.")
+            "filled at the broker's prices (a market order meets the quote, the ask or the bid, when it arrives after "
+            "the bar closed), the backtest at the next bar's open.")
 
 
 def _asked(decision: Decision) -> Decimal:

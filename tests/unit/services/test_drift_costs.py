@@ -58,8 +58,8 @@ def test_a_cost_free_comparison_says_only_what_the_fill_prices_made():
     assert cost_notes(rows, FeeSpec(), SlippageSpec(), summary.live_fees, summary.backtest_fees,
                       summary.execution_fees) == [
         "Fill prices: +$5.04 of \"from execution\" is the prices of the 2 matched decisions both sides filled (live "
-        "-20.0 bps on average): live filled at the broker's prices (a market order meets the quote, the ask or the bid, when it "
-        "arrives after the bar closed), the backtest at the next bar's open."]
+        "-20.0 bps on average): live filled at the broker's prices (a market order meets the quote, the ask or the "
+        "bid, when it arrives after the bar closed), the backtest at the next bar's open."]
     assert summary.execution == D("5.04")
 
 
