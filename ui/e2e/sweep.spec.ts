@@ -22,7 +22,7 @@ test('launch a 6-cell sweep (one skipped, with its reason), watch it finish, ope
   await expect(page).toHaveTitle('Sweep e2e sweep · Weaver');
   // fast 20 / slow 20 breaks sma_cross's own rule: no backtest for it, and the page says why
   await expect(page.getByTestId('sweep-progress')).toHaveAttribute('data-total', '5');
-  await expect(page.getByTestId('skipped-cell')).toHaveText(['fast=20, slow=20 — must be less than slow']);
+  await expect(page.getByTestId('skipped-cell')).toHaveText(['fast=20, slow=20 — fast: must be less than slow']);
   await expect(detail).toHaveAttribute('data-status', 'completed', { timeout: 120_000 });
   await expect(page.getByTestId('sweep-progress')).toContainText('5 done, 1 skipped of 6');
   await expect(page.getByTestId('results-table-row')).toHaveCount(5);
