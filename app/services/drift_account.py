@@ -33,8 +33,9 @@ def account_notes(session: Session, run_id: str, *, fees: FeeSpec, backtest_fees
         notes.append(shared)
     short = [e for e in events if e.type == "run.buying_power_short"]
     if short:
-        notes.append(f"Buying power: at its start, {short[-1].payload.get('detail', '')} (run.buying_power_short); "
-                     "its backtest spent its own cash.")
+        detail = str(short[-1].payload.get("detail", ""))
+        when = "while it ran" if detail.startswith("run ") else "at its start"  # (another run's start told it)
+        notes.append(f"Buying power: {when}, {detail} (run.buying_power_short); its backtest spent its own cash.")
     coins = coin_note(session, run_id, fees, backtest_fees)
     if coins:
         notes.append(coins)

@@ -25,3 +25,18 @@ def shortfall_detail(mode: str, run_cash: Decimal, account: Account) -> str | No
             f"{money(run_cash)}: every {mode} run trades on that one account, and their losses, positions and "
             f"open orders count against it, so an order sized on this run's whole cash (a percent of 100) may be "
             f"rejected for insufficient buying power")
+
+
+def crowded_detail(mode: str, run_cash: Decimal, total_cash: Decimal, runs: int, account: Account,
+                   newcomer: str | None = None) -> str | None:
+    """Why orders sized on the run's cash may be refused though its own cash fits: the active runs' cash
+    together is more than the account can spend (trial 40: a second run of $100,000 on the same $100,000
+    paper account took the buying power, and the first run's buys were refused with no word why). None when
+    it fits. `newcomer`: the run whose start made it so, named to the runs already trading."""
+    if account.buying_power >= total_cash:
+        return None
+    who = f"run {newcomer} started on the {mode} account: " if newcomer else ""
+    return (f"{who}the {runs} active {mode} runs' cash together ({money(total_cash)}) is more than the account's "
+            f"buying power ({money(account.buying_power)}); they share it, so an order sized on this run's cash of "
+            f"{money(run_cash)} may be rejected for insufficient buying power the other runs' positions and orders "
+            "use. Its backtest traded alone")

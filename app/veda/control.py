@@ -4,6 +4,7 @@ the stream, account refreshes, and reconciliation with the broker at start-up.""
 from __future__ import annotations
 
 import logging
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -14,7 +15,7 @@ from app.services.drift_notes import closed_at_stop
 from app.services.runs import transition
 from app.veda.alpaca import BrokerError
 from app.veda.book import RunFacts, load_book
-from app.veda.buying_power import shortfall_detail
+from app.veda.buying_power import crowded_detail, shortfall_detail
 from app.veda.desk import Desk
 from app.veda.executions import of_trade_update
 from app.veda.fee_feed import fetch_and_book
@@ -23,7 +24,7 @@ from app.veda.ledger import Ledger
 from app.veda.ports import Broker, BrokerOrder
 from app.veda.reconcile import reconcile_account, run_of
 from app.veda.run_cancels import cancel_run_orders, open_orders
-from app.veda.shared_account import account_shared, after_stop
+from app.veda.shared_account import account_shared, active_cash, after_stop
 from app.veda.snapshots import record_snapshot
 from app.veda.statuses import OPEN
 from app.veda.stop_asked import stop_asked
@@ -137,17 +138,26 @@ class Control:
         the run starts either way, and an account the broker will not show is only logged."""
         try:
             account = broker.account()
-            detail = shortfall_detail(mode, cash, account)
         except Exception as exc:  # the start does not depend on it
             log.warning("could not read the %s account's buying power at the start of run %s: %s", mode, run_id, exc)
             return
-        if detail is None:
-            return
-        log.warning("run %s: %s", run_id, detail)
         with self.desk.uow() as uow:
-            uow.outbox.emit("run.buying_power_short", {"run_id": run_id, "cash": str(cash),
-                                                       "buying_power": str(account.buying_power), "detail": detail},
-                            run_id=run_id)
+            runs = active_cash(uow, mode)
+            total = sum((each for _, _, each in runs), Decimal(0))
+            detail = shortfall_detail(mode, cash, account) or crowded_detail(mode, cash, total, len(runs), account)
+            if detail is not None:
+                log.warning("run %s: %s", run_id, detail)
+                uow.outbox.emit("run.buying_power_short", {"run_id": run_id, "cash": str(cash),
+                                                           "buying_power": str(account.buying_power),
+                                                           "detail": detail}, run_id=run_id)
+            name = next((n or r[:8] for r, n, _ in runs if r == run_id), run_id[:8])
+            for other, _, theirs in runs:  # the runs already trading share what this one takes
+                told = crowded_detail(mode, theirs, total, len(runs), account, newcomer=name) \
+                    if other != run_id else None
+                if told is not None:
+                    uow.outbox.emit("run.buying_power_short", {"run_id": other, "cash": str(theirs),
+                                                               "buying_power": str(account.buying_power),
+                                                               "detail": told}, run_id=other)
             uow.commit()
 
     def stop(self, run_id: str, cancel_orders: bool = True, close_positions: bool = False, **_: Any) -> None:

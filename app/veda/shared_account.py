@@ -11,6 +11,8 @@ shared with hears again whom it still shares with (no one: `others` empty), so i
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sqlalchemy import select
 
 from app.services.lifecycle import ACTIVE_LIVE
@@ -53,3 +55,10 @@ def after_stop(uow: UnitOfWork, stopped: Run) -> list[dict[str, object]]:
             "detail": f"this run no longer shares its symbols on the {stopped.mode} account: run "
                       f"{stopped.name or stopped.id[:8]} stopped"})
     return payloads
+
+
+def active_cash(uow: UnitOfWork, mode: str) -> list[tuple[str, str | None, Decimal]]:
+    """(id, name, cash) of every active run of `mode`: the runs sharing the account's buying power."""
+    return [(run_id, name, Decimal(cash)) for run_id, name, cash in uow.session.execute(
+        select(Run.id, Run.name, Run.cash).where(Run.mode == mode, Run.status.in_(sorted(ACTIVE_LIVE)))
+        .order_by(Run.created_at)).all()]

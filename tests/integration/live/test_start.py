@@ -52,13 +52,30 @@ def test_a_run_with_more_cash_than_the_account_can_spend_is_told_so_at_start(
     runtime.live.handle("start", within)
 
     assert [run_of(pg, r).status for r in (before, short, within)] == ["running"] * 3
-    assert shortfall_events(pg, before) == [] and shortfall_events(pg, within) == []
-    [event] = shortfall_events(pg, short)
+    event, crowded = shortfall_events(pg, short)
     assert event["cash"] == "100000.0000" and Decimal(event["buying_power"]) == buying_power
     assert event["detail"] == (
         f"the paper account's buying power is {buying_power:,.2f}, less than this run's cash of 100,000.00: every "
         "paper run trades on that one account, and their losses, positions and open orders count against it, so an "
         "order sized on this run's whole cash (a percent of 100) may be rejected for insufficient buying power")
+    # Trial 40: the runs already trading are told when a newcomer's cash takes their buying power; a run whose
+    # own cash fits hears that the runs' cash together does not
+    bp = f"{buying_power:,.2f}"
+    assert [e["detail"] for e in shortfall_events(pg, before)] == [
+        f"run {short[:8]} started on the paper account: the 2 active paper runs' cash together (200,000.00) is more "
+        f"than the account's buying power ({bp}); they share it, so an order sized on this run's cash of 100,000.00 "
+        "may be rejected for insufficient buying power the other runs' positions and orders use. Its backtest "
+        "traded alone",
+        f"run {within[:8]} started on the paper account: the 3 active paper runs' cash together (250,000.00) is more "
+        f"than the account's buying power ({bp}); they share it, so an order sized on this run's cash of 100,000.00 "
+        "may be rejected for insufficient buying power the other runs' positions and orders use. Its backtest "
+        "traded alone"]
+    assert crowded["detail"] == shortfall_events(pg, before)[1]["detail"]
+    [own] = shortfall_events(pg, within)
+    assert own["detail"] == (
+        f"the 3 active paper runs' cash together (250,000.00) is more than the account's buying power ({bp}); they "
+        "share it, so an order sized on this run's cash of 50,000.00 may be rejected for insufficient buying power "
+        "the other runs' positions and orders use. Its backtest traded alone")
 
 
 def shortfall_events(pg: Container, run_id: str) -> list[dict]:
