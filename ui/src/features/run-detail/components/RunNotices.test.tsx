@@ -31,7 +31,7 @@ describe('RunNotices', () => {
     const notices = await screen.findAllByTestId('run-notice');
     expect(notices.map((n) => n.textContent)).toEqual([
       'Shares its account: this run shares the paper account (AAPL with run two)',
-      "Buying power below its cash: the paper account's buying power is 90,099.04, less than this run's cash"]);
+      "Buying power short: the paper account's buying power is 90,099.04, less than this run's cash"]);
     expect(get).toHaveBeenCalledWith('/runs/r1/events', { order: 'desc', limit: 20,
       type: 'run.account_shared,run.buying_power_short,run.positions_closed,run.bars_missed' }, expect.anything());
   });

@@ -14,7 +14,7 @@ import { useTimeZone } from '@/lib/time/useTimeZone';
 const NOTICES = ['run.account_shared', 'run.buying_power_short', 'run.positions_closed', 'run.bars_missed'] as const;
 const TITLES: Record<(typeof NOTICES)[number], string> = {
   'run.account_shared': 'Shares its account',
-  'run.buying_power_short': 'Buying power below its cash',
+  'run.buying_power_short': 'Buying power short',
   'run.positions_closed': 'Positions closed',
   'run.bars_missed': 'Not traded',
 };
