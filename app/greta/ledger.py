@@ -25,6 +25,7 @@ from app.greta.money import Quantities, to_cash, to_price
 from app.greta.orders import SimOrder
 from app.greta.records import FillRecord, OrderEvent, OrderRecord, TradeRecord, maker, without_collector
 from app.marvin.bars import ns_to_datetime
+from app.marvin.gateway import order_class_of
 
 LEGS = {"tp": "take_profit", "sl": "stop_loss"}
 PCT = Decimal("0.000001")
@@ -64,8 +65,8 @@ def event_steps(orders: list[SimOrder]) -> Iterator[int]:
 
 
 def _order_class(order: SimOrder) -> str:
-    """As Alpaca names it (app.marvin.gateway.OrderRequest.order_class): a leg takes its entry's."""
-    return ("simple", "oto", "bracket")[(order.take_profit is not None) + (order.stop_loss is not None)]
+    """As Alpaca names it: a leg takes its entry's."""
+    return order_class_of(order.take_profit, order.stop_loss)
 
 
 _SUBMITTED, _FILLED_STEP = attrgetter("submitted"), attrgetter("filled_step")

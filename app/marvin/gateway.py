@@ -19,6 +19,12 @@ ORDER_TYPES = ("market", "limit", "stop", "stop_limit")
 TIME_IN_FORCE = ("day", "gtc")
 
 
+def order_class_of(take_profit: object, stop_loss: object) -> str:
+    """Alpaca's order class for an order with these exits: both a bracket, one an OTO, none simple (one rule for
+    the requests Veda sends and the records Greta writes)."""
+    return ("simple", "oto", "bracket")[(take_profit is not None) + (stop_loss is not None)]
+
+
 @dataclass(frozen=True, init=False)
 class OrderRequest:
     """What the strategy asked for. Exactly one of qty / notional / percent is set.
@@ -67,8 +73,7 @@ class OrderRequest:
         """Alpaca's class for the request: both exits make a bracket, one exit an OTO (one-triggers-other:
         the exit goes live once the entry fills), none a simple order (trial 39: a stop-loss alone was
         backtested, and live it was sent as a bracket, which Alpaca requires both exits for)."""
-        legs = (self.take_profit is not None) + (self.stop_loss is not None)
-        return ("simple", "oto", "bracket")[legs]
+        return order_class_of(self.take_profit, self.stop_loss)
 
 
 @dataclass(frozen=True, slots=True)
