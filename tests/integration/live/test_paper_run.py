@@ -25,6 +25,7 @@ from app.glados.app import create_app
 from app.greta.engine import BacktestConfig, run_backtest
 from app.marvin.bars import BarFrame
 from app.veda.alpaca import RetryPolicy
+from app.veda.history import WARMUP_BARS
 from app.walle.models import EquityPoint, LiveTick, Order, Position
 from scheduler.ticks import TickScheduler
 from tests.conftest import TEST_TOKEN
@@ -144,12 +145,18 @@ def test_a_paper_run_trades_and_its_books_match_the_exchange_to_the_cent(
 
     # The same strategy over the same bars in Greta decides the same orders on the same bars.
     data = StockHistoricalDataClient(PAPER.key, PAPER.secret, url_override=exchange.url, raw_data=True)
-    first = bars[0] - timedelta(seconds=PARAMS["slow"])
+    # The live run's first tick warmed up on the WARMUP_BARS bars up to and including its own, so a
+    # crossover on its first ticks is one the backtest sees only with the same warm-up.
+    first = bars[0] - timedelta(seconds=WARMUP_BARS)
     raw = data.get("/stocks/bars", {"symbols": "AAPL", "timeframe": "1Sec", "start": first.isoformat(),
                                     "end": bars[-1].isoformat(), "limit": 10000})["bars"]["AAPL"]
-    frame = BarFrame("AAPL", "1Sec", [int(datetime.fromisoformat(b["t"].replace("Z", "+00:00")).timestamp() * 1e9)
-                                      for b in raw], *([b[k] for b in raw] for k in ("o", "h", "l", "c", "v")))
-    result = run_backtest(BacktestConfig(strategy="sma_cross", params=PARAMS, cash=Decimal("100000")), [frame])
+    stamps = [datetime.fromisoformat(b["t"].replace("Z", "+00:00")) for b in raw]
+    before = [k for k, t in enumerate(stamps) if t < bars[0]][-(WARMUP_BARS - 1):]
+    raw, stamps = raw[before[0] if before else 0:], stamps[before[0] if before else 0:]
+    frame = BarFrame("AAPL", "1Sec", [int(t.timestamp() * 1e9) for t in stamps],
+                     *([b[k] for b in raw] for k in ("o", "h", "l", "c", "v")))
+    result = run_backtest(BacktestConfig(strategy="sma_cross", params=PARAMS, cash=Decimal("100000")), [frame],
+                          warmup=len(before))
     # Same bar, side, order type and sizing request (percent of equity, or a close of the position).
     backtest_decisions = [(o.submitted_at, o.side, o.type, o.percent, o.time_in_force)
                           for o in result.orders if o.submitted_at >= bars[0]]
