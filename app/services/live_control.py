@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from sqlalchemy import select
 from app.events.commands import KillSwitch, RefreshAccount, issue
 from app.services.run_state import STOPPED_BY_KILL_SWITCH
 from app.services.runs import transition
+from app.veda.shared_account import active_cash
 from app.walle.models import AccountSnapshot, Run
 from app.walle.uow import UnitOfWork
 
@@ -84,5 +86,12 @@ class LiveControl:
                     "positions": snapshot.positions if snapshot else [],
                     "open_orders": snapshot.open_orders if snapshot else [],
                     "error": snapshot.error if snapshot else (None if configured else "not configured"),
+                    "runs_cash": runs_cash_view(active_cash(uow, kind)),
                 })
         return views
+
+
+def runs_cash_view(runs: list[tuple[str, str | None, Decimal]]) -> dict[str, Any]:
+    """The active runs on an account and the cash they have left to spend (the New run form weighs a new
+    run's cash against the buying power beside it, before the run starts)."""
+    return {"runs": len(runs), "cash": str(sum((cash for _, _, cash in runs), Decimal(0)))}

@@ -16,6 +16,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.services.lifecycle import ACTIVE_LIVE
+from app.veda.ledger import runs_cash
 from app.walle.models import Run
 from app.walle.uow import UnitOfWork
 
@@ -58,7 +59,10 @@ def after_stop(uow: UnitOfWork, stopped: Run) -> list[dict[str, object]]:
 
 
 def active_cash(uow: UnitOfWork, mode: str) -> list[tuple[str, str | None, Decimal]]:
-    """(id, name, cash) of every active run of `mode`: the runs sharing the account's buying power."""
-    return [(run_id, name, Decimal(cash)) for run_id, name, cash in uow.session.execute(
-        select(Run.id, Run.name, Run.cash).where(Run.mode == mode, Run.status.in_(sorted(ACTIVE_LIVE)))
-        .order_by(Run.created_at)).all()]
+    """(id, name, cash) of every active run of `mode`: the runs sharing the account's buying power, each with
+    the cash it has not spent yet (its book's cash, at least 0). What a run has bought already came out of
+    the account's buying power: counting its starting cash again told two runs that fit that they did not."""
+    runs = uow.session.execute(select(Run.id, Run.name, Run.cash).where(
+        Run.mode == mode, Run.status.in_(sorted(ACTIVE_LIVE))).order_by(Run.created_at)).all()
+    left = runs_cash(uow, list(runs))
+    return [(run_id, name, max(left[run_id], Decimal(0))) for run_id, name, _ in runs]

@@ -16,6 +16,11 @@ from app.services.live_control import LiveControl
 bp = Blueprint("live", __name__, url_prefix="/api/v1")
 
 
+class RunsCashOut(Out):
+    runs: int
+    cash: str = Field(description="decimal string: each active run's cash not yet spent, added up")
+
+
 class AccountOut(Out):
     kind: str
     configured: bool
@@ -27,6 +32,8 @@ class AccountOut(Out):
     positions: list[dict[str, Any]]
     open_orders: list[dict[str, Any]]
     error: str | None
+    runs_cash: RunsCashOut = Field(description="the active runs of this kind (paper or live) trading on the account, "
+                                   "and the cash they have left to spend together: they share its buying power")
 
 
 class KillOut(Out):

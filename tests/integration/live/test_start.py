@@ -13,7 +13,7 @@ from app.events.reader import read_events
 from app.exchange import ExchangeServer
 from app.services.runs import transition
 from app.veda.shared_account import account_shared
-from app.walle.models import Run
+from app.walle.models import Fill, Order, Run
 from tests.integration.live.conftest import PAPER, live_settings, run_of, running_run, trading_client
 from workers.runtime import build_runtime
 
@@ -76,6 +76,44 @@ def test_a_run_with_more_cash_than_the_account_can_spend_is_told_so_at_start(
         f"the 3 active paper runs' cash together (250,000.00) is more than the account's buying power ({bp}); they "
         "share it, so an order sized on this run's cash of 50,000.00 may be rejected for insufficient buying power "
         "the other runs' positions and orders use. Its backtest traded alone")
+
+
+def test_cash_a_run_has_spent_is_not_counted_again_against_the_accounts_buying_power(
+    pg: Container, exchange: ExchangeServer
+) -> None:
+    """A run that bought with part of its cash took that part of the account's buying power already: the
+    runs' cash together counts what each has left, or two runs that fit were told their orders may be refused."""
+    runtime = build_runtime(live_settings(pg, exchange), container=pg)
+    invested = running_run(pg, cash=Decimal("50000"))
+    runtime.live.handle("start", invested)
+    client = trading_client(exchange, PAPER)
+    order = client.submit_order(MarketOrderRequest(symbol="AAPL", qty=100, side="buy", time_in_force="day"))
+    price = Decimal(str(client.get_order_by_id(order.id).filled_avg_price))
+    with pg.uow() as uow:  # the run's book holds the buy, as its tick would have recorded it
+        booked_order = Order(run_id=invested, client_order_id=str(order.client_order_id), symbol="AAPL", side="buy",
+                             type="market", time_in_force="day", qty=Decimal(100), status="filled",
+                             submitted_at=order.submitted_at)
+        uow.session.add(booked_order)
+        uow.session.flush()
+        uow.session.add(Fill(run_id=invested, order_id=booked_order.id, symbol="AAPL", side="buy", qty=Decimal(100),
+                             price=price, fee=Decimal(0), ts=order.submitted_at))
+        uow.commit()
+    buying_power = Decimal(client.get_account().buying_power)
+    left = Decimal(50000) - (100 * price).quantize(Decimal("0.01"))
+    assert left + Decimal(45000) <= buying_power < Decimal(95000), "95,000 starting cash is more; what is left fits"
+
+    fits = running_run(pg, cash=Decimal("45000"))
+    runtime.live.handle("start", fits)
+    assert shortfall_events(pg, fits) == [] and shortfall_events(pg, invested) == []
+    # a third run that does not fit beside what they have left: each is told, with the cash it has left
+    crowds = running_run(pg, cash=Decimal("40000"))
+    runtime.live.handle("start", crowds)
+    [told] = shortfall_events(pg, invested)
+    assert Decimal(told["cash"]) == left
+    assert told["detail"].startswith(
+        f"run {crowds[:8]} started on the paper account: the 3 active paper runs' cash together "
+        f"({left + Decimal(85000):,.2f}) is more than the account's buying power ({buying_power:,.2f}); they share "
+        f"it, so an order sized on this run's cash of {left:,.2f} may be rejected")
 
 
 def shortfall_events(pg: Container, run_id: str) -> list[dict]:

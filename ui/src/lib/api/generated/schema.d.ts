@@ -868,6 +868,8 @@ export interface components {
             }[];
             /** Error */
             error: string | null;
+            /** @description the active runs of this kind (paper or live) trading on the account, and the cash they have left to spend together: they share its buying power */
+            runs_cash: components["schemas"]["RunsCashOut"];
         };
         /** AnalysisOut */
         AnalysisOut: {
@@ -2463,6 +2465,16 @@ export interface components {
              * @default false
              */
             close_positions?: boolean;
+        };
+        /** RunsCashOut */
+        RunsCashOut: {
+            /** Runs */
+            runs: number;
+            /**
+             * Cash
+             * @description decimal string: each active run's cash not yet spent, added up
+             */
+            cash: string;
         };
         /** SeriesOut */
         SeriesOut: {
