@@ -10,9 +10,10 @@ import { defaultSettings, settingsBody, settingsPaths, type SettingsDraft } from
 import { Button } from '@/components/ui/Button';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { isApiError } from '@/lib/api/client';
-import type { Mode, RiskLimits, RunCreate, Series, Strategy } from '@/lib/api/types';
+import type { Mode, RiskLimits, Run, RunCreate, Series, Strategy } from '@/lib/api/types';
 import { isDecimal } from '@/lib/decimal';
 import { defaultTimeframe } from '@/lib/timeframes';
+import { paramsFromRun, settingsFromRun } from '../fromRun';
 import { PaperBrokerNote, type PaperAccountView } from './PaperBrokerNote';
 import { SecondBarsNote } from './SecondBarsNote';
 import { parseWarmup, WarmupField } from './WarmupField';
@@ -28,6 +29,8 @@ export interface RunFormProps {
   submitting?: boolean;
   /** The last submit's failure: a 422's `details.fields` are shown at their fields. */
   serverError?: unknown;
+  /** A run whose strategy, parameters and settings fill the form (Paper trade these settings). */
+  from?: Run;
   onSubmit: (body: RunCreate) => void;
 }
 
@@ -50,15 +53,19 @@ function riskBody(risk: RiskDraft): { risk?: RiskLimits; errors: FieldErrors } {
 }
 
 export function RunForm({ strategies, series, initialMode = 'backtest', zone, paperAccount, submitting = false,
-  serverError, onSubmit }: RunFormProps) {
+  serverError, from, onSubmit }: RunFormProps) {
   const [mode, setMode] = useState<Mode>(initialMode);
   const [name, setName] = useState('');
-  const [strategyName, setStrategyName] = useState(strategies[0]?.name ?? '');
+  const copied = from && strategies.some((s) => s.name === from.strategy) ? from : undefined;
+  const [strategyName, setStrategyName] = useState(copied?.strategy ?? strategies[0]?.name ?? '');
   const strategy = strategies.find((s) => s.name === strategyName);
-  const [params, setParams] = useState<RawParams>(() => defaultsFor(strategy?.params_schema));
-  const [settings, setSettings] = useState<SettingsDraft>(() => defaultSettings(initialMode));
-  // Until the user picks a timeframe, it follows the mode (daily bars make no sense for a paper run).
-  const [timeframePicked, setTimeframePicked] = useState(false);
+  const [params, setParams] = useState<RawParams>(() => (copied ? paramsFromRun(strategy?.params_schema, copied)
+    : defaultsFor(strategy?.params_schema)));
+  const [settings, setSettings] = useState<SettingsDraft>(() => (copied ? settingsFromRun(copied, initialMode)
+    : defaultSettings(initialMode)));
+  // Until the user picks a timeframe, it follows the mode (daily bars make no sense for a paper run); a copied
+  // run's is kept, as it ran.
+  const [timeframePicked, setTimeframePicked] = useState(Boolean(copied));
   const [risk, setRisk] = useState<RiskDraft>(EMPTY_RISK);
   const [startNow, setStartNow] = useState(true);
   const [warmup, setWarmup] = useState('');

@@ -87,6 +87,19 @@ describe('RunHeader window', () => {
   });
 });
 
+describe('RunHeader paper trade these settings', () => {
+  it("links a completed backtest (a sweep cell too) to the paper form filled from it; nothing else gets it", () => {
+    renderHeader({ ...makeRun('backtest'), status: 'completed', sweep_id: 'sweep-1' });
+    expect(screen.getByTestId('paper-trade-settings')).toHaveAttribute('href', '/runs/new?mode=paper&from=run-backtest');
+  });
+
+  it('offers it neither on a backtest that has not completed nor on a paper run', () => {
+    renderHeader({ ...makeRun('backtest'), status: 'failed' });
+    renderHeader({ ...makeRun('paper'), status: 'stopped' });
+    expect(screen.queryByTestId('paper-trade-settings')).toBeNull();
+  });
+});
+
 describe('RunHeader cost models', () => {
   it('says a paper run\'s fee and slippage models apply to the backtest side only', () => {
     renderHeader({ ...makeRun('paper'), fees: { model: 'percent', rate: '0.5' }, slippage: { model: 'bps', value: '20' } });

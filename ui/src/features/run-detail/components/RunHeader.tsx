@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useNavigate } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 import { ModeBadge } from '@/components/ui/Badges';
 import { Button } from '@/components/ui/Button';
 import { LiveStartDialog } from '@/components/runs/LiveStartDialog';
@@ -62,6 +62,12 @@ export function RunHeader({ run }: { run: Run }) {
             onClick={() => (trading ? setConfirmStop(true) : stop.mutate({ cancelOrders: false }))}>
             {trading ? 'Stop' : 'Cancel backtest'}
           </Button>
+        ) : null}
+        {run.mode === 'backtest' && run.status === 'completed' ? (
+          // what was backtested, to the paper form as it ran (trial 42: retyped by hand, field by field)
+          <Link className="btn" to={`/runs/new?mode=paper&from=${run.id}`} data-testid="paper-trade-settings"
+            title="A new paper run with this backtest's strategy, parameters, symbols, timeframe, cash and costs">
+            Paper trade these settings</Link>
         ) : null}
         {isFinished(run) ? (
           <Button variant="ghost" onClick={() => setConfirmDelete(true)} data-testid="delete-run">Delete</Button>
