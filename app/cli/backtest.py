@@ -50,7 +50,7 @@ from app.greta.strategy_failure import StrategyFailed
 from app.marvin import BarFrame, DataError, ParamError, StrategyError, StrategyLoadError
 from app.marvin.instruments import ASSET_CLASSES
 from app.marvin.orders import OrderError
-from app.marvin.shorting import shorting_refused, shorting_unused
+from app.marvin.shorting import crypto_short_refused, shorting_refused, shorting_unused
 
 OUT_FORMATS = ("json", "parquet")
 USER_ERRORS = (ParamError, DataError, StrategyLoadError, FeeSpecError, SlippageSpecError, TimeframeError, OrderError,
@@ -189,7 +189,7 @@ def backtest(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
         if warmup and warmup >= bars:  # a trial's --warmup 500 on a 108-bar window ran silently on one bar
             raise click.UsageError(f"--warmup {warmup} covers the whole window ({bars:,} bars): nothing would be "
                                    "traded; give fewer warm-up bars or a longer window")
-        config = replace(config, asset_class=asset_class or config.asset_class or "other")
+        config = settled_class(config, frames, asset_class)
         result = _run(config, frames, quiet, warmup=warmup, close_at_end=close_at_end)
         report = _check(config, frames, lookahead, quiet) if lookahead is not None else None
     except USER_ERRORS as exc:
@@ -287,6 +287,16 @@ def _prepare(strategy_name: str, params: tuple[str, ...], data_files: tuple[Path
                             # stored bars alone: their instruments' class, as the UI's forms pre-fill it
                             asset_class=stored_class if not data_files and not synthetic else None)
     return config, frames
+
+
+def settled_class(config: BacktestConfig, frames: list[BarFrame], asset_class: str | None) -> BacktestConfig:
+    """The run's asset class (--asset-class, else the stored bars' instruments', else other); a crypto pair sold
+    short is refused first, as the API refuses it (Alpaca does not sell crypto short)."""
+    chosen = asset_class or config.asset_class
+    refused = crypto_short_refused([frame.symbol for frame in frames], chosen, config.allow_short)
+    if refused:
+        raise click.UsageError(refused)
+    return replace(config, asset_class=chosen or "other")
 
 
 def _load(path: Path, symbol: str | None, timeframe: str | None) -> BarFrame:

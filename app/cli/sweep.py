@@ -20,7 +20,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from app.cli.backtest import USER_ERRORS, _prepare, asset_class_option, money
+from app.cli.backtest import USER_ERRORS, _prepare, asset_class_option, money, settled_class
 from app.cli.common import InputProblem, command_line_strategy
 from app.cli.grid_option import parse_grid, parse_params
 from app.cli.metric_text import METRICS, metric_text
@@ -86,7 +86,7 @@ def sweep(strategy_name: str, grid_items: tuple[str, ...], params: tuple[str, ..
         config, frames = _prepare(strategy_name, (), data_files, symbols, synthetic, timeframe, cash, fees, slippage,
                                   fractional, allow_short, say_unused_shorting=False)
         frames = in_window(frames, start, end)
-        config = replace(config, asset_class=asset_class or config.asset_class or "other")
+        config = settled_class(config, frames, asset_class)
         strategy = command_line_strategy(strategy_name)
         _refuse_bad_names_and_values(strategy_name, strategy.param_specs, grid, fixed)
         cells, skipped = [], []

@@ -9,7 +9,7 @@ pair is refused, or skipped as a sweep's cell, before anything runs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 SHORT_PARAMETER = "allow_short"  # the built-in strategies' name for it
@@ -32,3 +32,18 @@ def shorting_unused(params: Mapping[str, Any], allow_short: bool) -> str | None:
         return None
     return ("short selling is on for the run, but the strategy's allow_short parameter is false, so it will not sell "
             "short: set the parameter to true as well (--param allow_short=true) to trade both ways")
+
+
+def crypto_short_refused(symbols: Sequence[str], asset_class: str | None, allow_short: bool) -> str | None:
+    """Alpaca does not sell crypto short: a run on a pair with short selling on would backtest shorts that its
+    paper and live runs cannot place (trial 41: the backtest ended short 1.75 BTC; the paper run's every short
+    sale was refused for "insufficient qty available"). A pair is crypto when the run's asset class says so,
+    or, with none given, by its form (BTC/USD), as the year its figures are annualised by is chosen."""
+    if not allow_short:
+        return None
+    pairs = [s for s in symbols if asset_class == "crypto" or (asset_class is None and "/" in s)]
+    if not pairs:
+        return None
+    return (f"Alpaca does not sell crypto short ({', '.join(pairs)}): the backtest's short sales could not be "
+            "traded, paper or live. Turn short selling off (allow_short false; no --allow-short), or, for a pair "
+            "traded somewhere that allows it, set the asset class to other")

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from sqlalchemy.orm import Session
 
 from app.marvin.instruments import Instrument
+from app.marvin.shorting import crypto_short_refused
+from app.services.errors import ValidationFailed
 from app.walle.repositories.instruments import InstrumentRepository
 from app.walle.uow import UnitOfWork
 
@@ -43,3 +45,11 @@ def with_stored_class(uow: UnitOfWork, spec: Spec) -> Spec:
         return spec
     found = shared_asset_class(uow.session, spec.symbols)
     return spec if found is None else spec.model_copy(update={"asset_class": found})
+
+
+def refuse_crypto_shorts(spec: Any) -> None:
+    """A run, sweep or walk-forward that would sell crypto short (once its asset class is settled: with_stored_class)
+    is a 422 at its allow_short field: its backtest could not be traded on Alpaca."""
+    refused = crypto_short_refused(spec.symbols, spec.asset_class, spec.allow_short)
+    if refused:
+        raise ValidationFailed({"allow_short": refused})

@@ -20,7 +20,7 @@ from app.services import idempotency, lifecycle, strategies
 from app.services.close_checks import held_words, refuse_close
 from app.services.drift_notes import quantity_text
 from app.services.errors import Conflict, NotConfigured, ValidationFailed
-from app.services.instruments import with_stored_class
+from app.services.instruments import refuse_crypto_shorts, with_stored_class
 from app.services.run_state import CANCELLED_BY_USER, STOPPED_BY_USER, run_state
 from app.services.short_ids import no_such_run
 from app.services.specs import RunCreate, RunStop
@@ -99,6 +99,7 @@ class RunService:
                                                  "(second bars are for the local exchange)"})
         with self.uow() as uow:
             spec = with_stored_class(uow, spec)
+            refuse_crypto_shorts(spec)
             start, end = spec.start, spec.end
             if spec.mode == "backtest":
                 start, end = self.check_data(uow, spec)

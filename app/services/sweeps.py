@@ -22,7 +22,7 @@ from app.marvin.params import Param, swept_and_fixed, unknown_parameters, value_
 from app.marvin.shorting import shorting_refused
 from app.services import idempotency, strategies
 from app.services.errors import Conflict, ServiceError, ValidationFailed
-from app.services.instruments import with_stored_class
+from app.services.instruments import refuse_crypto_shorts, with_stored_class
 from app.services.lifecycle import FINISHED
 from app.services.runs import RunService, now, transition
 from app.services.short_ids import no_such
@@ -154,6 +154,7 @@ class SweepService:
         strategies.check_symbols(strategies.resolve(spec.strategy), spec.symbols)
         with self.uow() as uow:
             spec = with_stored_class(uow, spec)
+            refuse_crypto_shorts(spec)
             settings = spec.model_dump(mode="json", include=set(SETTINGS_FIELDS))
             self.runs.check_data(uow, window_of(spec.strategy, settings))  # no data: a 422 now, not later
             sweep = uow.sweeps.add(Sweep(name=spec.name, strategy=spec.strategy, grid=spec.grid, settings=settings,

@@ -54,7 +54,7 @@ from app.greta.serialize import iso  # a sweep's start and end as SweepCreate wr
 from app.services import idempotency, strategies
 from app.services import sweeps as sweep_plans
 from app.services.errors import Conflict, ValidationFailed
-from app.services.instruments import with_stored_class
+from app.services.instruments import refuse_crypto_shorts, with_stored_class
 from app.services.runs import RunService, now, transition
 from app.services.short_ids import no_such
 from app.services.walkforward_results import finish
@@ -87,6 +87,7 @@ class WalkforwardService:
             raise ValidationFailed({"folds": str(exc)}) from exc
         with self.uow() as uow:
             spec = with_stored_class(uow, spec)
+            refuse_crypto_shorts(spec)
             settings = spec.model_dump(mode="json", include=set(sweep_plans.SETTINGS_FIELDS))
             start, end = self.runs.check_data(uow, sweep_plans.window_of(spec.strategy, settings))
             ts = uow.bars.timeline(spec.symbols, spec.timeframe, start, end)
