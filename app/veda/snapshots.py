@@ -14,8 +14,8 @@ from app.walle.uow import UnitOfWork
 ACCOUNT_FIELDS = ("cash", "equity", "buying_power", "last_equity", "status", "account_number", "portfolio_value")
 POSITION_FIELDS = ("symbol", "qty", "side", "avg_entry_price", "current_price", "market_value", "unrealized_pl",
                    "unrealized_intraday_pl")
-ORDER_FIELDS = ("id", "client_order_id", "symbol", "side", "type", "qty", "limit_price", "stop_price", "status",
-                "submitted_at")
+ORDER_FIELDS = ("id", "client_order_id", "symbol", "side", "type", "qty", "notional", "filled_qty", "filled_avg_price",
+                "limit_price", "stop_price", "status", "submitted_at")  # (trial 41: the Live page's Filled read 0)
 
 
 def record_snapshot(uow: UnitOfWork, kind: str, broker: Broker, clock: Clock) -> AccountSnapshot:

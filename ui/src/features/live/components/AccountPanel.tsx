@@ -28,7 +28,7 @@ const ORDERS: Column<BrokerOrder>[] = [
   { key: 'side', header: 'Side', sortValue: (o) => o.side, render: (o) => <span className={o.side === 'buy' ? 'pos' : 'neg'}>{o.side}</span> },
   { key: 'type', header: 'Type', render: (o) => <span className="mono">{o.type ?? ''}</span> },
   { key: 'qty', header: 'Qty', numeric: true, render: (o) => (o.qty ? formatQty(o.qty) : o.notional ? `$${formatMoney(o.notional)}` : '—') },
-  { key: 'filled', header: 'Filled', numeric: true, render: (o) => formatQty(o.filled_qty ?? '0') },
+  { key: 'filled', header: 'Filled', numeric: true, render: (o) => (o.filled_qty ? formatQty(o.filled_qty) : '—') },
   { key: 'limit', header: 'Limit', numeric: true, render: (o) => formatPrice(o.limit_price ?? null) },
   { key: 'stop', header: 'Stop', numeric: true, render: (o) => formatPrice(o.stop_price ?? null) },
   { key: 'status', header: 'Status', sortValue: (o) => o.status, render: (o) => o.status },
