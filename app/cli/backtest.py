@@ -347,12 +347,16 @@ def _notes(result: BacktestResult) -> list[str]:
 
 
 def _working(result: BacktestResult) -> list[str]:
-    """Orders the run left working: listed `new` in --json with no word why (a market order on the last bar)."""
-    count = result.ledger.still_working()
-    if not count:
+    """Orders the run left working: listed `new` in --json with no word why. Trial 41: a limit placed 44 hours
+    before the end, its price never reached, was said to have been placed on the last bar."""
+    on_last, earlier = result.ledger.still_working()
+    if not on_last + earlier:
         return []
-    return [f"note: {plural(count, 'order')} still working when the bars ended (listed as new, neither filled nor "
-            "cancelled): an order placed on the last bar has no later bar to fill it; the figures count none of them"]
+    why = ([f"{plural(on_last, 'order')} placed on the last bar, which no later bar could fill"] if on_last else []) + (
+        [f"{plural(earlier, 'order')} placed earlier whose limit or stop price the bars never reached"]
+        if earlier else [])
+    return [f"note: {plural(on_last + earlier, 'order')} still working when the bars ended (listed as new, neither "
+            f"filled nor cancelled): {' and '.join(why)}; the figures count none of them"]
 
 
 def _held(result: BacktestResult) -> list[str]:

@@ -180,10 +180,14 @@ class RunLedger:
     def reject_reasons(self) -> list[str | None]:
         return [order.reason for order in self._orders if order.status == "rejected"]
 
-    def still_working(self) -> int:
+    def still_working(self) -> tuple[int, int]:
         """Orders neither filled nor ended when the bars ran out (a bracket's exit waiting for its entry not
-        counted): a market order placed on the last bar has no later bar to fill it."""
-        return sum(1 for order in self._orders if order.status == "new")
+        counted): those placed on the last bar (no later bar to fill them) and those placed before it (a limit
+        or stop price the bars never reached, or a bracket's exit waiting on its price)."""
+        last = len(self.timeline) - 1
+        working = [order.submitted for order in self._orders if order.status == "new"]
+        on_last = sum(1 for step in working if step >= last)
+        return on_last, len(working) - on_last
 
     @without_collector
     def fills(self, start: int = 0, stop: int | None = None) -> tuple[FillRecord, ...]:

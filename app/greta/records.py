@@ -206,8 +206,9 @@ class Ledger(Protocol):
         """Why each rejected order was refused, without building every order record."""
         ...
 
-    def still_working(self) -> int:
-        """Orders still working when the bars ended, without building every order record."""
+    def still_working(self) -> tuple[int, int]:
+        """Orders still working when the bars ended, without building every order record: how many were
+        placed on the last bar (no later bar to fill them), and how many earlier (their price never reached)."""
         ...
 
 

@@ -34,6 +34,21 @@ def test_an_order_left_working_at_the_end_is_said_and_none_is_said_when_all_fill
     result = CliRunner().invoke(main, ["backtest", "--strategy", "every_bar:EveryBar", "--synthetic", "AAA:5:1",
                                        "--quiet"])
     assert result.exit_code == 0, result.output
-    assert ("note: 1 order still working when the bars ended (listed as new, neither filled nor cancelled): an order "
-            "placed on the last bar has no later bar to fill it; the figures count none of them") in result.output
+    assert ("note: 1 order still working when the bars ended (listed as new, neither filled nor cancelled): 1 order "
+            "placed on the last bar, which no later bar could fill; the figures count none of them") in result.output
     assert "still working" not in CliRunner().invoke(main, [*ARGS, "--close-at-end"]).output
+
+
+def test_a_limit_placed_before_the_last_bar_and_never_reached_is_not_said_to_be_on_the_last_bar(tmp_path, monkeypatch):
+    """Trial 41: a limit placed 44 hours before the end, its price never touched, was said to be a last-bar order."""
+    (tmp_path / "far_limit.py").write_text(
+        "from app.marvin import Strategy\n\n\nclass FarLimit(Strategy):\n    name = 'far_limit'\n\n"
+        "    def next(self):\n        if self.index == 1:\n            self.buy(size=1, limit=1)\n"
+        "        if self.index == 49:\n            self.buy(size=1)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    result = CliRunner().invoke(main, ["backtest", "--strategy", "far_limit:FarLimit", "--synthetic", "AAB:50:1",
+                                       "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert ("note: 2 orders still working when the bars ended (listed as new, neither filled nor cancelled): 1 order "
+            "placed on the last bar, which no later bar could fill and 1 order placed earlier whose limit or stop "
+            "price the bars never reached; the figures count none of them") in " ".join(result.output.split())
