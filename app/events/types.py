@@ -94,12 +94,15 @@ class ReplayMismatched(Thin):
 
 
 class BuyingPowerShort(Thin):
-    """A paper/live run started with more cash than its broker account can spend (app/veda/buying_power.py)."""
+    """A paper/live run started with more cash than its broker account can spend, or the active runs' cash together
+    is more than it (app/veda/buying_power.py): `detail` says why. When a stop leaves them fitting again, `fits`
+    says so instead, and the notice is lifted (app/veda/buying_power_eased.py)."""
 
     run_id: str
     cash: DecimalText
     buying_power: DecimalText
-    detail: str
+    detail: str | None
+    fits: str | None = None
 
 
 class AccountShared(Thin):

@@ -16,12 +16,13 @@ from app.services.runs import transition
 from app.veda.alpaca import BrokerError
 from app.veda.book import RunFacts, load_book
 from app.veda.buying_power import crowded_detail, shortfall_detail
+from app.veda.buying_power_eased import eased
 from app.veda.desk import Desk
 from app.veda.executions import of_trade_update
 from app.veda.fee_feed import fetch_and_book
 from app.veda.flatten import close_positions, closed_payload, closes_of
 from app.veda.ledger import Ledger
-from app.veda.ports import Broker, BrokerOrder
+from app.veda.ports import Account, Broker, BrokerOrder
 from app.veda.reconcile import reconcile_account, run_of
 from app.veda.run_cancels import cancel_run_orders, open_orders
 from app.veda.shared_account import account_shared, active_cash, after_stop
@@ -180,6 +181,7 @@ class Control:
             closes = self._close_positions(run_id, broker, mode)
         self._mark_final([run_id])
         self.desk.forget(run_id)
+        account = self._account(broker, mode) if broker is not None else None
         with self.desk.uow() as uow:
             run = uow.runs.get(run_id)
             if run is not None and run.status == "stopping":
@@ -193,7 +195,20 @@ class Control:
                 transition(uow, run, "stopped", at=self.desk.clock.now())
                 for payload in after_stop(uow, run):  # the runs it shared symbols with: whom they still share with
                     uow.outbox.emit("run.account_shared", payload, run_id=str(payload["run_id"]))
+                if account is not None:  # the runs told they were short of buying power: whether they fit now
+                    for payload in eased(uow, mode, account, run_id, run.name or run_id[:8]):
+                        uow.outbox.emit("run.buying_power_short", payload, run_id=str(payload["run_id"]))
                 uow.commit()
+
+    @staticmethod
+    def _account(broker: Broker, mode: str) -> Account | None:
+        """The account's balances, or None when the broker will not show them (only logged: a stop never
+        depends on them)."""
+        try:
+            return broker.account()
+        except BrokerError as exc:
+            log.warning("could not read the %s account after a stop: %s", mode, exc)
+            return None
 
     def close_positions(self, run_id: str, **_: Any) -> None:
         """A stopped run's positions closed at market (POST /runs/{id}/close-positions): its open orders are

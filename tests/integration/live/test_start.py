@@ -115,6 +115,18 @@ def test_cash_a_run_has_spent_is_not_counted_again_against_the_accounts_buying_p
         f"({left + Decimal(85000):,.2f}) is more than the account's buying power ({buying_power:,.2f}); they share "
         f"it, so an order sized on this run's cash of {left:,.2f} may be rejected")
 
+    # trial 41: the notice stayed 12 minutes after the run that caused it stopped; its stop lifts it
+    with pg.uow() as uow:
+        transition(uow, uow.runs.get(crowds), "stopping")
+        uow.commit()
+    runtime.live.handle("stop", crowds)
+    for run_id in (invested, fits):
+        lifted = shortfall_events(pg, run_id)[-1]
+        assert lifted.get("detail") is None and lifted["fits"] == (
+            f"run {crowds[:8]} stopped: the 2 active paper runs' cash together ({left + Decimal(45000):,.2f}) fits "
+            f"the account's buying power ({buying_power:,.2f})")
+    assert len(shortfall_events(pg, invested)) == 2  # a second stop says nothing more
+
 
 def shortfall_events(pg: Container, run_id: str) -> list[dict]:
     with pg.read_session() as session:

@@ -46,6 +46,16 @@ describe('RunNotices', () => {
     expect(notices.map((n) => n.dataset.type)).toEqual(['run.buying_power_short']);
   });
 
+  it("drops the buying-power notice once a stop left the runs' cash fitting the account (trial 41)", async () => {
+    const fits = { ...event('10', 'run.buying_power_short', ''), payload: { run_id: 'r1', cash: '45000',
+      buying_power: '80999', fits: "run t41 stopped: the 2 active paper runs' cash together (76,000.00) fits" } };
+    get.mockResolvedValue([fits, event('9', 'run.account_shared', 'this run shares the paper account'),
+      event('8', 'run.buying_power_short', 'short')]);
+    renderNotices('paper');
+    const notices = await screen.findAllByTestId('run-notice');
+    expect(notices.map((n) => n.dataset.type)).toEqual(['run.account_shared']);
+  });
+
   it("says nothing of sharing or of the start's buying power on a stopped run, and what its close did (trial 40)",
     async () => {
       get.mockResolvedValue([event('12', 'run.positions_closed', 'sold 52 AAPL, filled at 187.5'),

@@ -81,7 +81,8 @@ function HeldAtEnd({ run }: { run: Run }) {
 function current(run: Run, event: WeaverEvent): boolean {
   const stopped = run.state?.state === 'stopped';
   if (event.type === 'run.account_shared') return sharing(run, event);
-  if (event.type === 'run.buying_power_short') return !stopped;
+  // a stop that left the runs fitting the account again lifts it (`fits`, trial 41: it stayed 12 minutes)
+  if (event.type === 'run.buying_power_short') return !stopped && !(event.payload as { fits?: unknown }).fits;
   if (event.type === 'run.positions_closed') return stopped;
   return true;
 }

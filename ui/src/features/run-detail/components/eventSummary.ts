@@ -5,7 +5,7 @@
  */
 import type { WeaverEvent } from '@/lib/api/types';
 
-const KEYS = ['status', 'previous', 'symbol', 'qty', 'progress', 'bars_done', 'rule', 'detail', 'reason',
+const KEYS = ['status', 'previous', 'symbol', 'qty', 'progress', 'bars_done', 'rule', 'detail', 'fits', 'reason',
   'error', 'action', 'orders'] as const;
 
 // The texts app/services/run_state.py's stoppers write (older events carry no `state` to read the reason from).
