@@ -31,6 +31,8 @@ const SAID = {
     + 'orders and fills; the stop waits a few seconds for the fills.'],
   stopped: ['This run stopped holding ', ' at the broker: they are still open there. Close them at market here (one '
     + 'order per symbol, booked as this run\'s own), or at the broker.'],
+  closing: ['This run still holds ', ' while its close is working at the broker (what it became so far: Positions '
+    + 'closed, above); what is left shows here once the broker has answered.'],
   delete: ['It still holds ', ' at the broker: deleting the run leaves them there, owned by no run. Close them first '
     + '(Close positions, on this page).'],
 } as const;

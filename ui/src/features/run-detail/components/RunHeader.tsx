@@ -14,7 +14,7 @@ import { canStart, canStop, isFinished, useRunActions } from '@/lib/api/runs';
 import type { Run } from '@/lib/api/types';
 import { formatCount, formatMoney, formatPct } from '@/lib/format';
 import { barTimeStyle } from '@/lib/time/barTime';
-import { lastCloseSeq, useRunNotices } from './RunNotices';
+import { closeWorking, lastCloseSeq, useRunNotices } from './RunNotices';
 
 /** A paper or live run's fills and fees are its broker's: its cost models only shape the backtest it is compared with. */
 const COST_MODELS = 'A paper or live run pays what its broker charges and fills at the broker\'s prices: these fee and '
@@ -39,7 +39,8 @@ export function RunHeader({ run }: { run: Run }) {
   const held = useHeldPositions(run.id, trading && finished);
   // A close asked for is on its way until the run says what it became (run.positions_closed): a second click
   // meanwhile was a 409 (trial 22), so the button says so instead.
-  const lastClose = lastCloseSeq(useRunNotices(run).data);
+  const notices = useRunNotices(run).data;
+  const lastClose = lastCloseSeq(notices);
   const [closeAskedAfter, setCloseAskedAfter] = useState<number | null>(null);
   const closing = closeAskedAfter !== null && lastClose <= closeAskedAfter;
 
@@ -116,7 +117,8 @@ export function RunHeader({ run }: { run: Run }) {
             <span className="mono" style={{ whiteSpace: 'pre-wrap' }}><ZonedText text={banner.message} /></span>
           </div>
         ) : null}
-        {trading && finished ? (
+        {trading && finished && closeWorking(notices) ? <OpenPositionsNote runId={run.id} when="closing" /> : null}
+        {trading && finished && !closeWorking(notices) ? (
           <OpenPositionsNote runId={run.id} when="stopped" action={
             <Button size="sm" variant={live ? 'danger' : 'default'} busy={closeHeld.isPending} disabled={closing}
               title={closing ? 'The close is on its way: what it became shows above once the broker has answered'

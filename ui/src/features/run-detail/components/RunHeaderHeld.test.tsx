@@ -82,6 +82,24 @@ describe('a stopped paper run that still holds positions (trial 19: nothing said
       expect(within(note).getByTestId('close-positions-run')).toBeEnabled();
     });
 
+  it("says the close is still working instead of offering another, while the stop's close fills (trial 42)",
+    async () => {
+      let orders = [{ symbol: 'TSLA', side: 'sell', qty: '190', status: 'partially_filled', filled_qty: '54' }];
+      get.mockImplementation(async (path: string) => (path.endsWith('/events')
+        ? [{ id: 'e1', seq: 40, type: 'run.positions_closed', payload: { orders, detail: 'sold 190 TSLA: still '
+          + 'working at the broker (54 filled so far)' } }] : [position('TSLA', '136')]) as never);
+      const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+      render(<QueryClientProvider client={client}><MemoryRouter><RunHeader run={stopped} /></MemoryRouter>
+      </QueryClientProvider>);
+      expect(await screen.findByTestId('closing-positions-note')).toHaveTextContent('This run still holds 136 TSLA '
+        + 'while its close is working at the broker');
+      expect(screen.queryByTestId('stopped-positions-note')).toBeNull();
+      expect(screen.queryByTestId('close-positions-run')).toBeNull();
+      orders = [{ ...orders[0]!, status: 'filled', filled_qty: '190' }];  // filled: nothing held, nothing said
+      await client.invalidateQueries();
+      await waitFor(() => expect(screen.queryByTestId('closing-positions-note')).toBeNull());
+    });
+
   it('warns before deleting it and, confirmed, deletes it knowing', async () => {
     get.mockResolvedValue([position('TSLA', '8')]);
     renderHeader(stopped);

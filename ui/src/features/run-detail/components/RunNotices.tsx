@@ -47,6 +47,16 @@ export function lastCloseSeq(events: WeaverEvent[] | undefined): number {
   return (Array.isArray(events) ? events : []).find((e) => e.type === 'run.positions_closed')?.seq ?? 0;
 }
 
+const FINAL_ORDER = new Set(['filled', 'canceled', 'cancelled', 'expired', 'rejected', 'done_for_day']);
+
+/** Whether the newest close of the run's positions (`run.positions_closed`) has an order still working at the
+ * broker (trial 42: "stopped holding 112 AAPL … Close positions" beside "sold 190 AAPL: still working"). */
+export function closeWorking(events: WeaverEvent[] | undefined): boolean {
+  const close = (Array.isArray(events) ? events : []).find((e) => e.type === 'run.positions_closed');
+  const orders = (close?.payload as { orders?: Array<{ status?: unknown }> } | undefined)?.orders;
+  return Array.isArray(orders) && orders.some((o) => !FINAL_ORDER.has(String(o.status)));
+}
+
 /** Whether a `run.account_shared` still holds: the run is not stopped, and the other runs have not all stopped
  * (a stop sends the runs left an event naming whom they still share with; trial 22 saw the notice stay). */
 function sharing(run: Run, event: WeaverEvent): boolean {
