@@ -93,6 +93,7 @@ class OpenOrder:
     time_in_force: str
     seq: int | None = None  # the strategy's request; None for bracket legs the broker created
     parent_id: str | None = None
+    filled_qty: Decimal = Decimal(0)  # a live order filling in parts (Greta fills whole)
 
 
 class OrderGateway(Protocol):

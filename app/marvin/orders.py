@@ -8,9 +8,10 @@ account can afford the order is the broker's business: it rejects with a reason 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from decimal import Decimal
 
-from app.marvin.gateway import TIME_IN_FORCE, OrderRequest
+from app.marvin.gateway import TIME_IN_FORCE, OpenOrder, OrderRequest
 
 Number = int | float | Decimal
 CENT = Decimal("0.01")
@@ -125,6 +126,20 @@ def close_request(seq: int, bar_ts: int, symbol: str, position: Decimal) -> Orde
     side = "sell" if position > 0 else "buy"
     return OrderRequest(seq, symbol, side, "market", abs(position), None, None, None, None, "gtc", None, None, True,
                         bar_ts)
+
+
+def close_in_flight(working: Sequence[OpenOrder], position: Decimal) -> OpenOrder | None:
+    """The market order already closing the whole `position` (signed), when it is the symbol's only working
+    order: a close() asked again is that one. Live, a close fills in parts over bars; an exit rule that stayed
+    true called close() on every bar, and each cancelled the close still filling and sent another, so one round
+    trip was five orders and five trades where the backtest made one (trial 42). Greta fills a market order
+    at the next bar, so it meets one only when close() is called twice on one bar."""
+    live = [order for order in working if order.status != "held"]
+    if len(live) != 1:
+        return None
+    order = live[0]
+    closing = order.type == "market" and (order.side == "sell") == (position > 0) and order.qty is not None
+    return order if closing and order.qty - order.filled_qty == abs(position) else None  # type: ignore[operator]
 
 
 def shorting_disabled(qty: Decimal | None, held: Decimal) -> str:

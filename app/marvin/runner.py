@@ -39,7 +39,7 @@ from app.marvin.lines import (
     spec_name,
 )
 from app.marvin.market import Market
-from app.marvin.orders import OrderError, build_request, checked_sizes, close_request
+from app.marvin.orders import OrderError, build_request, checked_sizes, close_in_flight, close_request
 from app.marvin.stepper import compile_sparse_stepper, compile_stepper
 from app.marvin.strategy import Strategy
 
@@ -428,6 +428,9 @@ class StrategyRunner:
         position = self._gateway.position(symbol)
         if not position:
             return None
+        in_flight = close_in_flight(self._gateway.open_orders(symbol), position)
+        if in_flight is not None:  # the close asked for is on its way (live: still filling)
+            return in_flight.id
         self._cancel_exits(symbol)
         seq, bar_ts = self.next_seq, self.market.timeline.item(self.index)  # type: ignore[union-attr]
         self.next_seq = seq + 1

@@ -40,7 +40,7 @@ class RunReads:
             if symbol:
                 query = query.where(Order.symbol == symbol)
             return [OpenOrder(o.id, o.symbol, o.side, o.type, o.status, o.qty, o.notional, o.percent,
-                              o.limit_price, o.stop_price, o.time_in_force, None, o.parent_id)
+                              o.limit_price, o.stop_price, o.time_in_force, None, o.parent_id, o.filled_qty or ZERO)
                     for o in uow.session.scalars(query) if o.id not in cancelling]
 
     def cancelling(self) -> set[str]:

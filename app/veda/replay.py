@@ -160,7 +160,7 @@ class ReplayGateway:
 
     def open_orders(self, symbol: str | None = None) -> list[OpenOrder]:
         return [OpenOrder(o.id, o.symbol, o.side, o.type, status, o.qty, o.notional, o.percent, o.limit_price,
-                          o.stop_price, o.time_in_force, None, o.parent_id)
+                          o.stop_price, o.time_in_force, None, o.parent_id, self._filled(o.id)[0] or ZERO)
                 for o in self.orders.values() if (symbol is None or o.symbol == symbol) and self._visible(o)
                 and o.id not in self.cancelling for status in (self._status(o)[0],) if status in OPEN]
 
