@@ -38,5 +38,5 @@ def crowded_detail(mode: str, run_cash: Decimal, total_cash: Decimal, runs: int,
     who = f"run {newcomer} started on the {mode} account: " if newcomer else ""
     return (f"{who}the {runs} active {mode} runs' cash together ({money(total_cash)}) is more than the account's "
             f"buying power ({money(account.buying_power)}); they share it, so an order sized on this run's cash of "
-            f"{money(run_cash)} may be rejected for insufficient buying power the other runs' positions and orders "
-            "use. Its backtest traded alone")
+            f"{money(run_cash)} may be rejected for insufficient buying power, which the other runs' positions and "
+            "orders use too. Its backtest traded alone")

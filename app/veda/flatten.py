@@ -124,10 +124,10 @@ def closed_text(closes: list[Closed]) -> str:
 def _price_text(average: str) -> str:
     """A close's fill price as a trader reads it: exact, or, for an average of executions at several prices
     (119.993333333333), to four places "on average" (trial 23's stop banner printed all twelve)."""
-    price = Decimal(average)
+    price = Decimal(average)  # grouped as the page's other money is (trial 41: "filled at 60006.08")
     if -price.as_tuple().exponent <= 4:  # type: ignore[operator]
-        return average
-    return f"{price.quantize(Decimal('0.0001'))} on average"
+        return f"{price:,}"
+    return f"{price.quantize(Decimal('0.0001')):,} on average"
 
 
 def closed_payload(run_id: str, closes: list[Closed]) -> dict[str, Any]:

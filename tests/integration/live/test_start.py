@@ -64,18 +64,18 @@ def test_a_run_with_more_cash_than_the_account_can_spend_is_told_so_at_start(
     assert [e["detail"] for e in shortfall_events(pg, before)] == [
         f"run {short[:8]} started on the paper account: the 2 active paper runs' cash together (200,000.00) is more "
         f"than the account's buying power ({bp}); they share it, so an order sized on this run's cash of 100,000.00 "
-        "may be rejected for insufficient buying power the other runs' positions and orders use. Its backtest "
-        "traded alone",
+        "may be rejected for insufficient buying power, which the other runs' positions and orders use too. Its "
+        "backtest traded alone",
         f"run {within[:8]} started on the paper account: the 3 active paper runs' cash together (250,000.00) is more "
         f"than the account's buying power ({bp}); they share it, so an order sized on this run's cash of 100,000.00 "
-        "may be rejected for insufficient buying power the other runs' positions and orders use. Its backtest "
-        "traded alone"]
+        "may be rejected for insufficient buying power, which the other runs' positions and orders use too. Its "
+        "backtest traded alone"]
     assert crowded["detail"] == shortfall_events(pg, before)[1]["detail"]
     [own] = shortfall_events(pg, within)
     assert own["detail"] == (
         f"the 3 active paper runs' cash together (250,000.00) is more than the account's buying power ({bp}); they "
-        "share it, so an order sized on this run's cash of 50,000.00 may be rejected for insufficient buying power "
-        "the other runs' positions and orders use. Its backtest traded alone")
+        "share it, so an order sized on this run's cash of 50,000.00 may be rejected for insufficient buying power, "
+        "which the other runs' positions and orders use too. Its backtest traded alone")
 
 
 def test_cash_a_run_has_spent_is_not_counted_again_against_the_accounts_buying_power(

@@ -32,6 +32,10 @@ def test_each_close_in_words():
     # an average of executions at several prices reads to four places (trial 23: "filled at 119.993333333333")
     assert closed_text([closed("sell", "21", "NVDA", "filled", "21", "119.993333333333")]) == (
         "sold 21 NVDA, filled at 119.9933 on average")
+    # grouped as the page's other money (trial 41: "filled at 60006.08")
+    assert closed_text([closed("sell", "0.26", "BTC/USD", "filled", "0.26", "60006.08"),
+                        closed("sell", "0.1", "ETH/USD", "filled", "0.1", "3001.123456")]) == (
+        "sold 0.26 BTC/USD, filled at 60,006.08; sold 0.1 ETH/USD, filled at 3,001.1235 on average")
 
 
 def test_closing_needs_the_cancels():
