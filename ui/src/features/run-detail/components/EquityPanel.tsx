@@ -2,6 +2,7 @@ import { EquityChart } from '@/components/charts/EquityChart';
 import { Button } from '@/components/ui/Button';
 import { ErrorBanner, Loading, Panel } from '@/components/ui/Feedback';
 import type { Run } from '@/lib/api/types';
+import { sub } from '@/lib/decimal';
 import { formatMoney } from '@/lib/format';
 import { useTimeZone } from '@/lib/time/useTimeZone';
 import { exportOrFallback } from '../api/export';
@@ -15,7 +16,11 @@ export function EquityPanel({ run }: { run: Run }) {
     <Panel testId="equity-panel" bodyClass="" title={
       <div className="indicator">
         <h2>Equity &amp; drawdown</h2>
-        {last ? <span className="mono">last {formatMoney(last.equity)}</span> : null}
+        {last ? (  // equity is cash plus the marked positions: both shown, so the page adds up (trial 41)
+          <span className="mono" data-testid="equity-last" title="at the last mark: cash plus positions at their marks">
+            last {formatMoney(last.equity)} = cash {formatMoney(last.cash)} + positions {formatMoney(sub(last.equity, last.cash))}
+          </span>
+        ) : null}
       </div>
     } actions={<Button size="sm" variant="ghost" onClick={() => void exportOrFallback(run.id, 'equity', equity.data ?? [])}
       data-testid="export-equity">CSV</Button>}>
