@@ -116,12 +116,14 @@ class AccountShared(Thin):
 
 
 class BarsMissed(Thin):
-    """Bars a live run never ran on (its ticks were skipped while it was down)."""
+    """Bars a live run never ran on: `why` stopped (stopped and started again) or down (no tick ran while it was
+    meant to trade: the worker or the machine was down)."""
 
     run_id: str
     count: int = Field(ge=1)
     first: str
     last: str
+    why: Literal["stopped", "down"] | None = None
 
 
 class RunResumed(Thin):

@@ -16,7 +16,7 @@ from sqlalchemy import insert, select
 from app.marvin.bars import ns_to_datetime
 from app.marvin.saved_state import as_saved
 from app.veda.history import Row, RunHistory
-from app.walle.models import LiveBar, LiveState
+from app.walle.models import LiveBar, LiveState, OutboxEvent
 from app.walle.uow import UnitOfWork
 
 
@@ -50,8 +50,19 @@ def record_bars(uow: UnitOfWork, run_id: str, history: RunHistory, rows: dict[st
     missed = [ts for ts in gap if in_session(ts)]
     if missed:
         uow.outbox.emit("run.bars_missed", {"run_id": run_id, "count": len(missed), "first": missed[0].isoformat(),
-                                            "last": missed[-1].isoformat()}, run_id=run_id)
+                                            "last": missed[-1].isoformat(), "why": _why(uow, run_id, history)},
+                        run_id=run_id)
     return len(missed)
+
+
+def _why(uow: UnitOfWork, run_id: str, history: RunHistory) -> str:
+    """`stopped` when the run was stopped since the last bar it ran on (and started again), else `down`: no tick
+    ran while it was meant to trade (trial 41: a crash and a stop read alike, "stopped, or down")."""
+    since = ns_to_datetime(history.processed[-2]) if len(history.processed) > 1 else None
+    query = select(OutboxEvent.seq).where(OutboxEvent.run_id == run_id, OutboxEvent.type == "run.stopped")
+    if since is not None:
+        query = query.where(OutboxEvent.ts > since)
+    return "stopped" if uow.session.scalar(query.limit(1)) is not None else "down"
 
 
 def write_bars(uow: UnitOfWork, values: list[dict[str, Any]]) -> None:

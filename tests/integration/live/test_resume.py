@@ -19,6 +19,7 @@ from app.exchange import AccountConfig, ExchangeServer
 from app.greta.engine import Backtest, BacktestConfig
 from app.marvin.bars import BarFrame
 from app.services.drift_bars import idle_bars
+from app.services.runs import transition
 from app.veda.alpaca import RetryPolicy
 from app.walle.models import LiveBar, LiveState, Order, Run
 from tests.fixtures.replay_strategies import IndicatorLog
@@ -159,9 +160,29 @@ def test_bars_missed_while_the_run_was_down_are_listed_once(
     (missed,) = events(pg, run_id, "run.bars_missed")
     gap = (back[0] - down[0]).total_seconds()
     assert missed == {"run_id": run_id, "count": int(gap), "first": down[0].isoformat(),
-                      "last": (back[0] - timedelta(seconds=1)).isoformat()}
+                      "last": (back[0] - timedelta(seconds=1)).isoformat(), "why": "down"}
     assert events(pg, run_id, "run.replay_mismatch") == []
     # The drift report knows them: a decision the replay makes on one is "the run was not running" (drift_notes)
     with pg.read_session() as session:
         assert list(idle_bars(session, session.get(Run, run_id))) == [down[0] + timedelta(seconds=i)
                                                                       for i in range(int(gap))]
+
+
+def test_bars_missed_while_the_run_was_stopped_say_so_not_down(
+    pg: Container, exchange: ExchangeServer, live_runtime: Runtime
+) -> None:
+    """Trial 41: a crash and a stop read alike ("stopped, or down"); a stop and a start between them say stopped."""
+    run_id = running_run(pg, strategy=CROSS, params={"size": 5})
+    tick_bars(2, [(live_runtime, run_id)])
+    with pg.uow() as uow:
+        transition(uow, uow.runs.get(run_id), "stopping")
+        uow.commit()
+    live_runtime.live.handle("stop", run_id)
+    time.sleep(2.2)
+    with pg.uow() as uow:
+        transition(uow, uow.runs.get(run_id), "running")
+        uow.commit()
+    live_runtime.live.handle("start", run_id)
+    tick_bars(1, [(live_runtime, run_id)], first=last_closed_bar())
+    (missed,) = events(pg, run_id, "run.bars_missed")
+    assert missed["why"] == "stopped" and missed["count"] >= 1

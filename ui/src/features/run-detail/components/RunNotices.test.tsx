@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { render, screen } from '@testing-library/react';
+import { cleanup, render, screen } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { api } from '@/lib/api/client';
 import type { Run, WeaverEvent } from '@/lib/api/types';
@@ -92,6 +92,22 @@ describe('RunNotices', () => {
     expect(await screen.findByTestId('run-notice')).toHaveTextContent(
       'Not traded: 33 bars from 2026-12-07 21:09:53 to 2026-12-07 21:10:25, while the run was not running (stopped, '
       + 'or down); 92 bars in 2 gaps in all. Its backtest decided on them; the run did not.');
+  });
+
+  it('tells a stop from Weaver being down (trial 41: a crash read as "stopped, or down")', async () => {
+    const gap = (id: string, why: string) => ({ id, seq: Number(id), type: 'run.bars_missed', ts: '2026-12-08T00:01:08Z',
+      run_id: 'r1', payload: { run_id: 'r1', count: 225, first: '2026-12-07T23:57:24Z', last: '2026-12-08T00:01:07Z',
+        why } }) as unknown as WeaverEvent;
+    setZoneMode('utc');
+    get.mockResolvedValue([gap('12', 'down')]);
+    renderNotices('paper');
+    expect(await screen.findByTestId('run-notice')).toHaveTextContent('Not traded: 225 bars from 2026-12-07 23:57:24 '
+      + 'to 2026-12-08 00:01:07, while Weaver was not running it (the worker or the machine was down: no tick ran).');
+    cleanup();
+    get.mockResolvedValue([gap('13', 'stopped')]);
+    renderNotices('paper');
+    expect(await screen.findByTestId('run-notice')).toHaveTextContent('00:01:07, while the run was stopped. Its '
+      + 'backtest decided on them');
   });
 
   it('shows nothing when the start found nothing, and asks nothing for a backtest', async () => {

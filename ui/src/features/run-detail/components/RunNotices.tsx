@@ -22,12 +22,16 @@ const TITLES: Record<(typeof NOTICES)[number], string> = {
 /** A gap in a paper run's trading, in the user's zone (trial 38: a restart's 33 bars showed only in the event log,
  * among 350 ticks, and the header still read "started 15:07:07"). With several gaps, how many in all. */
 function missedText(e: WeaverEvent, all: WeaverEvent[], zone: string): string {
-  const p = e.payload as { count?: number; first?: string; last?: string };
+  const p = e.payload as { count?: number; first?: string; last?: string; why?: string };
   const gaps = all.filter((x) => x.type === 'run.bars_missed');
   const bars = gaps.reduce((sum, x) => sum + Number((x.payload as { count?: number }).count ?? 0), 0);
   const span = p.first === p.last ? `at ${formatInZone(p.first, zone, 'seconds')}`
     : `from ${formatInZone(p.first, zone, 'seconds')} to ${formatInZone(p.last, zone, 'seconds')}`;
-  return `${p.count === 1 ? '1 bar' : `${String(p.count)} bars`} ${span}, while the run was not running (stopped, or down)`
+  // why: stopped (and started again), or down: no tick ran while it was meant to trade (trial 41: read alike)
+  const why = p.why === 'stopped' ? 'while the run was stopped' : p.why === 'down'
+    ? 'while Weaver was not running it (the worker or the machine was down: no tick ran)'
+    : 'while the run was not running (stopped, or down)';
+  return `${p.count === 1 ? '1 bar' : `${String(p.count)} bars`} ${span}, ${why}`
     + (gaps.length > 1 ? `; ${bars.toLocaleString('en-US')} bars in ${gaps.length} gaps in all` : '')
     + '. Its backtest decided on them; the run did not.';
 }
