@@ -4,14 +4,16 @@ The summary, then the decisions that differ: those only one side made, a differe
 with a note (how live filled, what each side held; app/services/drift_notes.py). At any width the bar,
 the decision, its status and its note are shown whole (the note wraps); the live fill, the slippage and
 the fill delay are added as the width allows. Quantities and prices are written without trailing zeros
-("2 @ 189.97"), times in UTC and as short as the rows allow (the date in the title when they share it).
+("2 @ 189.97"), times in this machine's zone as `weaver runs show` writes them (the notes' ISO UTC stamps too;
+`--json` keeps UTC) and as short as the rows allow (the date in the title when they share it).
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable, Sequence
-from datetime import UTC
+from datetime import datetime
 
 from rich.console import Console
 from rich.table import Table
@@ -29,9 +31,14 @@ NOTE_MIN = 30  # the note wraps down to this width; narrower, the optional colum
 def print_drift(report: DriftReport, console: Console | None = None) -> None:
     console = console or Console(emoji=False, width=shutil.get_terminal_size().columns)
     s = report.summary
+    idle = f", {report.idle_bars} while the run was not trading" if report.idle_bars else ""
     versus = f"backtest run {report.against}" if report.against else f"a replay of {report.bars} bars " \
-        f"({report.warmup} warm-up, from {report.source})"
+        f"({report.warmup} warm-up{idle}, from {report.source})"
     console.print(f"[bold]{report.run_id}[/bold] vs {versus}, params {report.params}")
+    if report.first_bar is not None and report.last_bar is not None:
+        console.print(f"to backtest the same period as a run of its own: the same settings, --start "
+                      f"{_option(report.first_bar)} --end {_option(report.last_bar)} (the replay's first bar and "
+                      f"the run's last) --warmup {report.warmup}", highlight=False)
     table = Table("measure", "value", title="live vs backtest")
     for name, value in (
         ("decisions identical", f"{s.identical} of {s.decisions} ({s.identical_pct:.1f} %)"),
@@ -46,7 +53,7 @@ def print_drift(report: DriftReport, console: Console | None = None) -> None:
         table.add_row(name, value)
     console.print(table)
     for note in report.notes:  # what the backtest side's cost models did (app/services/drift_costs.py)
-        console.print(note)
+        console.print(local_stamps(note), highlight=False)
     differing = [r for r in report.rows if r.status != "identical" or r.note]
     if differing:
         console.print(differing_table(differing, console.width))
@@ -71,7 +78,7 @@ def differing_table(rows: Sequence[DriftRow], width: int) -> Table:
         table.add_column(name, no_wrap=True)
     table.add_column("note", min_width=NOTE_MIN, overflow="fold")
     for r in rows:
-        table.add_row(*(cell(r) for _, cell in columns), r.note or "")
+        table.add_row(*(cell(r) for _, cell in columns), local_stamps(r.note or ""))
     return table
 
 
@@ -80,19 +87,39 @@ def _width(name: str, cell: Callable[[DriftRow], str], rows: Sequence[DriftRow])
 
 
 def _times(rows: Sequence[DriftRow]) -> tuple[Callable[[DriftRow], str], str]:
-    """How to write a row's bar time, and what the title says of them all."""
-    times = [r.bar_ts.astimezone(UTC) for r in rows]
+    """How to write a row's bar time, in this machine's zone, and what the title says of them all."""
+    times = [r.bar_ts.astimezone() for r in rows]
+    zone = "/".join(dict.fromkeys(t.tzname() or "local time" for t in times))  # PST, or PST/PDT across a change
     seconds = any(t.second or t.microsecond for t in times)
     clock = "%H:%M:%S" if seconds else "%H:%M"
     if len({t.date() for t in times}) == 1:
-        fmt, when = clock, f"UTC, {times[0]:%Y-%m-%d}"
+        fmt, when = clock, f"{zone}, {times[0]:%Y-%m-%d}"
     elif len({t.time() for t in times}) == 1:  # daily bars
-        fmt, when = "%Y-%m-%d", "UTC"
+        fmt, when = "%Y-%m-%d", zone
     elif len({t.year for t in times}) == 1:
-        fmt, when = f"%m-%d {clock}", f"UTC, {times[0].year}"
+        fmt, when = f"%m-%d {clock}", f"{zone}, {times[0].year}"
     else:
-        fmt, when = f"%Y-%m-%d {clock}", "UTC"
-    return (lambda r: r.bar_ts.astimezone(UTC).strftime(fmt)), when
+        fmt, when = f"%Y-%m-%d {clock}", zone
+    return (lambda r: r.bar_ts.astimezone().strftime(fmt)), when
+
+
+STAMP = re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|\+00:00)")  # drift_stamps.stamp's
+
+
+def local_stamps(text: str) -> str:
+    """A note's ISO UTC stamps in this machine's zone, as the table's times (the UI does the same in the
+    user's zone): 2026-12-07T23:57:23Z → 2026-12-07 15:57:23 PST."""
+    return STAMP.sub(lambda m: _local(datetime.fromisoformat(m.group().replace("Z", "+00:00"))), text)
+
+
+def _local(moment: datetime) -> str:
+    local = moment.astimezone()
+    return f"{local:%Y-%m-%d %H:%M:%S}{f'.{local.microsecond:06d}' if local.microsecond else ''} {local:%Z}"
+
+
+def _option(moment: datetime) -> str:
+    """A time to give `weaver backtest --start/--end`: ISO in this machine's zone, with its offset."""
+    return moment.astimezone().isoformat()
 
 
 def _decision(r: DriftRow) -> str:

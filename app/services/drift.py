@@ -31,10 +31,11 @@ from app.marvin.registry import StrategyLoadError, get_strategy
 from app.services.backtests import BacktestService
 from app.services.drift_account import account_notes
 from app.services.drift_against import difference_notes, refuse_unrelated
-from app.services.drift_bars import bars_seen, downtime, warmup_steps
+from app.services.drift_bars import bars_seen, downtime, traded_span, warmup_steps
 from app.services.drift_costs import cost_notes
+from app.services.drift_downtime import downtime_note
 from app.services.drift_match import Decision, DriftRow, DriftSummary, FillLine, line_up, summarise
-from app.services.drift_notes import Held, bar_length, signed
+from app.services.drift_notes import Held, Idle, bar_length, signed
 from app.services.errors import ValidationFailed
 from app.services.short_ids import no_such_run
 from app.veda.order_events import status_time
@@ -58,6 +59,11 @@ class DriftReport:
     live_equity: Curve = field(default_factory=list)
     backtest_equity: Curve = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # on the whole comparison: what the cost models did (drift_costs)
+    idle_bars: int = 0  # of the run's bars, those it was not trading on (down, or stopped and started again)
+    # A replay's window: its first bar (the warm-up's) and the run's last traded bar, where a backtest of the same
+    # period starts and ends (the run's stop comes after its last bar); None against a backtest run
+    first_bar: datetime | None = None
+    last_bar: datetime | None = None
 
     @property
     def partial_fills(self) -> list[Decision]:
@@ -123,8 +129,10 @@ def drift_report(session: Session, run_id: str, *, params: Mapping[str, Any] | N
     rows = line_up(live, backtest, bar=bar, live_held=live_held, backtest_held=backtest_held,
                    cancelled_at_stop=stop_cancelled(session, run.id), idle=seen.idle, ran=seen.ran)
     summary = summarise(rows, live_pnl, result.final_equity - Decimal(run.cash))
+    notes = _notes(session, rows, summary, run, run, Idle(seen.idle, seen.ran))
     return DriftReport(run.id, None, run.strategy, dict(result.config["params"]), len(market), warmup, seen.source,
-                       summary, rows, live_curve, backtest_curve, _notes(session, rows, summary, run, run))
+                       summary, rows, live_curve, backtest_curve, notes, len(seen.idle),
+                       ns_to_datetime(int(market.timeline[0])), seen.last_traded)
 
 
 def _against(session: Session, run: Run, other_id: str, live: tuple[list[Decision], list[Held]],
@@ -142,19 +150,24 @@ def _against(session: Session, run: Run, other_id: str, live: tuple[list[Decisio
     rows = line_up(live[0], backtest, bar=bar_length(run.timeframe), live_held=live[1], backtest_held=backtest_held,
                    cancelled_at_stop=stop_cancelled(session, run.id), idle=idle, ran=ran)
     summary = summarise(rows, live_pnl, pnl)
+    notes = difference_notes(run, other, traded_span(session, run)) + _notes(session, rows, summary, run, other,
+                                                                             Idle(idle, ran))
     return DriftReport(run.id, other_id, other.strategy, dict(other.params), len(curve), 0, "backtest run",
-                       summary, rows, live_curve, curve,
-                       difference_notes(run, other) + _notes(session, rows, summary, run, other))
+                       summary, rows, live_curve, curve, notes, len(idle))
 
 
-def _notes(session: Session, rows: list[DriftRow], summary: DriftSummary, run: Run, backtest: Run) -> list[str]:
-    """Notes on costs (the backtest side's fee and slippage models; the replay's are the run's own), on what
-    the run's broker account did that its backtest never meets, and on the code: a replay of other code than
-    the run traded is no comparison of the market's doing."""
+def _notes(session: Session, rows: list[DriftRow], summary: DriftSummary, run: Run, backtest: Run,
+           idle: Idle) -> list[str]:
+    """Notes on the bars the run was not trading (where the backtest decided alone), on costs (the backtest
+    side's fee and slippage models; the replay's are the run's own), on what the run's broker account did that
+    its backtest never meets, and on the code: a replay of other code than the run traded is no comparison of
+    the market's doing."""
     fees = FeeSpec.parse(backtest.fees)
-    return cost_notes(rows, fees, SlippageSpec.parse(backtest.slippage), summary.live_fees, summary.backtest_fees,
-                      summary.execution_fees) + account_notes(
-        session, run.id, fees=fees, backtest_fees=summary.backtest_fees) + (_code_notes(run) if backtest is run else [])
+    downtime = downtime_note(rows, idle)
+    costs = cost_notes(rows, fees, SlippageSpec.parse(backtest.slippage), summary.live_fees, summary.backtest_fees,
+                       summary.execution_fees)
+    account = account_notes(session, run.id, fees=fees, backtest_fees=summary.backtest_fees)
+    return ([downtime] if downtime else []) + costs + account + (_code_notes(run) if backtest is run else [])
 
 
 def _code_notes(run: Run) -> list[str]:
@@ -233,7 +246,8 @@ def report_json(report: DriftReport) -> dict[str, Any]:
     """The report as plain values (Decimals kept exact): the API's response and `runs drift --json`."""
     return {
         "run_id": report.run_id, "against": report.against, "strategy": report.strategy, "params": report.params,
-        "bars": report.bars, "warmup": report.warmup, "source": report.source,
+        "bars": report.bars, "warmup": report.warmup, "idle_bars": report.idle_bars, "first_bar": report.first_bar,
+        "last_bar": report.last_bar, "source": report.source,
         "summary": vars(report.summary).copy(), "notes": list(report.notes),
         "decisions": [_row_json(r) for r in report.rows],
         "partial_fills": [_decision_json(d) for d in report.partial_fills],

@@ -10,9 +10,10 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.events.envelope import Event
 from app.events.reader import read_events
 from app.greta.specs import FeeSpec
 from app.services.drift_notes import quantity_text
@@ -31,15 +32,29 @@ def account_notes(session: Session, run_id: str, *, fees: FeeSpec, backtest_fees
     shared = shared_note(session, run_id, [e.payload for e in events if e.type == "run.account_shared"])
     if shared:
         notes.append(shared)
-    short = [e for e in events if e.type == "run.buying_power_short"]
+    short = buying_power_note(session, run_id, [e for e in events if e.type == "run.buying_power_short"])
     if short:
-        detail = str(short[-1].payload.get("detail", ""))
-        when = "while it ran" if detail.startswith("run ") else "at its start"  # (another run's start told it)
-        notes.append(f"Buying power: {when}, {detail} (run.buying_power_short); its backtest spent its own cash.")
+        notes.append(short)
     coins = coin_note(session, run_id, fees, backtest_fees)
     if coins:
         notes.append(coins)
     return notes
+
+
+def buying_power_note(session: Session, run_id: str, warnings: list[Event]) -> str | None:
+    """Why orders of the run were refused for buying power, when any were, with the last warning the run was given
+    (run.buying_power_short). None when none was refused (trial 42: every report told of a warning, naming a run
+    that had stopped 3 s after it started, on runs the broker never refused an order for buying power)."""
+    refused = session.scalar(select(func.count()).select_from(Order).where(
+        Order.run_id == run_id, Order.status == "rejected", Order.reject_reason.ilike("%buying power%"))) or 0
+    if not refused:
+        return None
+    what = f"{refused} of the run's orders {'was' if refused == 1 else 'were'} rejected for insufficient buying power"
+    if not warnings:
+        return f"Buying power: {what}, where its backtest spent its own cash."
+    detail = str(warnings[-1].payload.get("detail", ""))
+    when = "while it ran" if detail.startswith("run ") else "at its start"  # (another run's start told it)
+    return f"Buying power: {what}; {when}, {detail} (run.buying_power_short). Its backtest spent its own cash."
 
 
 def shared_note(session: Session, run_id: str, payloads: list[dict[str, Any]]) -> str | None:

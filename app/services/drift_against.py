@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.greta.specs import FeeSpec, SlippageSpec
+from app.services.drift_stamps import stamp
 from app.services.errors import ValidationFailed
 from app.walle.models import Run
 
@@ -27,9 +28,9 @@ def refuse_unrelated(run: Run, backtest: Run) -> None:
                                            "strategy on the same bars"})
 
 
-def difference_notes(run: Run, backtest: Run) -> list[str]:
+def difference_notes(run: Run, backtest: Run, traded: tuple[datetime, datetime] | None = None) -> list[str]:
     """What the backtest was given that the run was not: parameters, costs, shorting, and a window that
-    leaves part of the run's trading out."""
+    leaves part of the run's trading (`traded`: its first and last traded bars) out."""
     notes = []
     params = _changed(run.params or {}, backtest.params or {})
     if params:
@@ -44,7 +45,7 @@ def difference_notes(run: Run, backtest: Run) -> list[str]:
         costs.append(f"shorting {'allowed' if theirs else 'off'} (the run's: {'allowed' if ours else 'off'})")
     if costs:
         notes.append(f"The backtest's settings differ from the run's: {'; '.join(costs)}.")
-    window = _uncovered(run, backtest)
+    window = _uncovered(run, backtest, traded)
     if window:
         notes.append(window)
     return notes
@@ -55,14 +56,18 @@ def _changed(ours: dict[str, Any], theirs: dict[str, Any]) -> str:
     return ", ".join(f"{n} {theirs.get(n)} (the run's: {ours.get(n)})" for n in names if ours.get(n) != theirs.get(n))
 
 
-def _uncovered(run: Run, backtest: Run) -> str | None:
-    began = run.started_at
-    ended = run.finished_at or datetime.now(UTC)
+def _uncovered(run: Run, backtest: Run, traded: tuple[datetime, datetime] | None) -> str | None:
+    """A note when the backtest's window leaves out part of the run's trading: its first to its last traded bar
+    (`traded`; the run's start and stop when it traded none). The stop is not trading: a backtest ending at the
+    run's last bar covers it (trial 42 was told it did not, "to 00:07:23", the stop after a last bar of 00:07:16)."""
+    began, ended = traded if traded is not None else (run.started_at, run.finished_at or datetime.now(UTC))
     start, end = backtest.start_at, backtest.end_at
     if began is None or start is None or end is None:
         return None
     if start <= began and end >= ended:
         return None
-    return (f"The backtest's window ({start:%Y-%m-%d %H:%M:%S} to {end:%Y-%m-%d %H:%M:%S} UTC) does not cover the "
-            f"run's trading ({began:%Y-%m-%d %H:%M:%S} to {ended:%Y-%m-%d %H:%M:%S} UTC): decisions outside it show "
-            "as the run's alone.")
+    what = "from its first bar to its last" if traded is not None else "from its start to its stop"
+    return (f"The backtest's window ({stamp(start)} to {stamp(end)}) does not cover the run's trading "
+            f"({what}: {stamp(began)} to {stamp(ended)}): decisions outside it show as the run's alone. A backtest "
+            "of the same period ends at the run's last bar and starts no later than its first (its warm-up bars "
+            "before that).")

@@ -26,6 +26,7 @@ from app.walle.repositories.bars import BarRepository
 class SeenBars:
     frames: list[BarFrame]
     first_traded: datetime  # the first bar the run traded on; earlier bars are warm-up
+    last_traded: datetime  # the last bar it traded on (a backtest of the same period ends there, not at its stop)
     source: str  # live_bars | bars
     idle: tuple[datetime, ...] = ()  # later bars it saw only as history: it was not running then
     ran: tuple[datetime, ...] = ()  # the bars it traded on: they part the idle bars into separate downtimes
@@ -54,7 +55,7 @@ def _recorded(session: Session, run: Run) -> SeenBars | None:
         mine = [r for r in rows if r[0] == symbol]
         frames.append(BarFrame(symbol, run.timeframe, [datetime_to_ns(_utc(r[1])) for r in mine],
                                *([float(r[k]) for r in mine] for k in range(2, 7))))
-    return SeenBars(frames, first, "live_bars", idle, tuple(sorted(set(traded))))
+    return SeenBars(frames, first, max(traded), "live_bars", idle, tuple(sorted(set(traded))))
 
 
 def _stored(session: Session, run: Run) -> SeenBars:
@@ -73,7 +74,7 @@ def _stored(session: Session, run: Run) -> SeenBars:
             raise DataError(f"no stored {run.timeframe} bars of {symbol} between {first} and {last}")
         frames.append(BarFrame(symbol, run.timeframe, loaded.ts, loaded.open, loaded.high, loaded.low,
                                loaded.close, loaded.volume))
-    return SeenBars(frames, _utc(first), "bars")
+    return SeenBars(frames, _utc(first), _utc(last), "bars")
 
 
 def idle_bars(session: Session, run: Run) -> tuple[datetime, ...]:
@@ -87,6 +88,20 @@ def downtime(session: Session, run: Run) -> tuple[tuple[datetime, ...], tuple[da
     that recorded no bars."""
     seen = _recorded(session, run)
     return (seen.idle, seen.ran) if seen is not None else ((), ())
+
+
+def traded_span(session: Session, run: Run) -> tuple[datetime, datetime] | None:
+    """The first and last bars the run traded on (its recorded bars, else its ticks), or None before its first:
+    the period a backtest of the run covers. Its stop comes after its last bar (trial 42: a backtest ending at
+    the last bar, 00:07:16, was said not to cover the run's trading "to 00:07:23", its stop)."""
+    first = last = None
+    if inspect(session.get_bind()).has_table("live_bars"):
+        first, last = session.execute(text("SELECT min(ts), max(ts) FROM live_bars WHERE run_id = :run AND NOT warmup"),
+                                      {"run": run.id}).one()
+    if first is None:
+        first, last = session.execute(select(func.min(LiveTick.bar_ts), func.max(LiveTick.bar_ts))
+                                      .where(LiveTick.run_id == run.id, LiveTick.status == "done")).one()
+    return (_utc(first), _utc(last)) if first is not None and last is not None else None
 
 
 def warmup_steps(timeline: np.ndarray, first_traded: datetime) -> int:

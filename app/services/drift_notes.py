@@ -242,6 +242,17 @@ class Idle:
         at = bisect_left(self.bars, bar_ts)  # type: ignore[arg-type]
         return at < len(self.bars) and self.bars[at] == bar_ts
 
+    def gaps(self) -> list[tuple[datetime, datetime, int]]:
+        """Every downtime, oldest first: its first and last idle bar and how many idle bars it holds."""
+        ends = [*self._starts[1:], len(self.bars)] if self.bars else []
+        return [(self.bars[at], self.bars[end - 1], end - at) for at, end in zip(self._starts, ends, strict=True)]
+
+    def gap_of(self, bar_ts: datetime) -> int | None:
+        """Which downtime (an index into gaps()) holds the idle bar `bar_ts`, or None when it is not idle."""
+        if bar_ts not in self:
+            return None
+        return bisect_right(self._starts, bisect_left(self.bars, bar_ts)) - 1
+
     def last_before(self, bar_ts: datetime) -> datetime | None:
         """The latest bar before `bar_ts` the run did not run on, or None."""
         count = bisect_left(self.bars, bar_ts)

@@ -101,11 +101,19 @@ class DriftOut(Out):
     params: dict[str, Any]
     bars: int
     warmup: int
+    idle_bars: int = Field(description="of `bars`, those that fell while the run was not trading (down, or stopped "
+                                       "and started again): it saw them only as history, the backtest decided on them")
+    first_bar: datetime | None = Field(description="a replay's first bar (its warm-up's): where a backtest of the "
+                                                   "run's period starts, with `warmup` warm-up bars; null against a "
+                                                   "backtest")
+    last_bar: datetime | None = Field(description="the run's last traded bar (before its stop): where a backtest of "
+                                                  "its period ends; null against a backtest")
     source: str = Field(description="where the replayed bars came from: live_bars | bars | backtest run")
     summary: DriftSummaryOut
-    notes: list[str] = Field(description="on the whole comparison, in plain English: what the backtest side's fee and "
-                                         "slippage models did (a paper or live run pays its broker's fees and fills "
-                                         "at its prices; the models apply to the backtest side only)")
+    notes: list[str] = Field(description="on the whole comparison, in plain English: the backtest's orders on bars the "
+                                         "run was not trading, what the backtest side's fee and slippage models did (a "
+                                         "paper or live run pays its broker's fees and fills at its prices; the models "
+                                         "apply to the backtest side only), what the run's broker account did")
     decisions: list[DriftDecisionOut]
     partial_fills: list[DriftOrderOut]
     equity: DriftCurvesOut

@@ -21,10 +21,11 @@ NONE = {"fees": FeeSpec.parse("none"), "backtest_fees": Decimal(0)}
 
 
 def _order(uow: UnitOfWork, run_id: str, n: int, symbol: str, side: str, qty: str, status: str = "filled",
-           fill: tuple[str, str, str] | None = None, at: datetime = T0) -> None:
+           fill: tuple[str, str, str] | None = None, at: datetime = T0, reason: str | None = None) -> None:
     """An order of the run, with one fill (price, dollar fee, coin fee) when given."""
     order = Order(run_id=run_id, client_order_id=f"{run_id}-{n}", symbol=symbol, side=side, type="market",
-                  time_in_force="gtc", qty=Decimal(qty), status=status, submitted_at=at, updated_at=at)
+                  time_in_force="gtc", qty=Decimal(qty), status=status, submitted_at=at, updated_at=at,
+                  reject_reason=reason)
     uow.session.add(order)
     uow.session.flush()
     if fill is not None:
@@ -44,6 +45,7 @@ def test_shared_account_short_buying_power_and_coin_fees_are_noted(pg: Container
         uow.outbox.emit("run.buying_power_short", {"run_id": run.id, "cash": "100000", "buying_power": "90099.04",
                                                    "detail": "the paper account's buying power is 90,099.04, less "
                                                              "than this run's cash of 100,000.00"}, run_id=run.id)
+        _order(uow, run.id, 9, "BTC/USD", "buy", "2", status="rejected", reason="insufficient buying power")
         for n, (side, qty, coins) in enumerate((("buy", "0.5", "0.00125"), ("buy", "0.2", "0.0005"),
                                                 ("sell", "0.69825", "0"))):
             order = Order(run_id=run.id, client_order_id=f"{run.id}-{n}", symbol="BTC/USD", side=side, type="market",
@@ -63,8 +65,9 @@ def test_shared_account_short_buying_power_and_coin_fees_are_noted(pg: Container
         "The broker keeps one position per symbol per account, so an order of this run could be refused against the "
         "other runs' positions or orders (\"insufficient qty available\", or an order that could trade against the "
         "account's own), where its backtest traded alone.",
-        "Buying power: at its start, the paper account's buying power is 90,099.04, less than this run's cash of "
-        "100,000.00 (run.buying_power_short); its backtest spent its own cash.",
+        "Buying power: 1 of the run's orders was rejected for insufficient buying power; at its start, the paper "
+        "account's buying power is 90,099.04, less than this run's cash of 100,000.00 (run.buying_power_short). Its "
+        "backtest spent its own cash.",
         "Coin fees: the broker took the fee of 2 crypto buy fills in the coin (0.00175 BTC in all), so live held, and "
         "sold, that much less than the backtest, whose fee model charges dollars on both sides."]
     assert sum(qty for _, qty, _ in held) == 0  # the fee's coins never held: the sale of 0.69825 left it flat
@@ -80,6 +83,36 @@ def test_a_run_alone_on_its_account_gets_no_account_notes(pg: Container) -> None
         run_id = run.id
     with pg.read_session() as session:
         assert account_notes(session, run_id, **NONE) == []
+
+
+def test_a_buying_power_warning_is_noted_only_when_the_broker_refused_an_order_for_buying_power(
+    pg: Container
+) -> None:
+    """Trial 42: every report told of a warning given when another run started (one that stopped 3 s later), on
+    runs none of whose orders was ever refused for buying power: a cause that did not act."""
+    with pg.uow() as uow:
+        run = uow.runs.add(make_run(mode="paper", status="stopped"))
+        uow.session.flush()
+        uow.outbox.emit("run.buying_power_short", {"run_id": run.id, "cash": "100000", "buying_power": "100000",
+                                                   "detail": "run 4f2a started on the paper account: the 2 active "
+                                                             "paper runs' cash together (200,000.00) is more than the "
+                                                             "account's buying power"}, run_id=run.id)
+        _order(uow, run.id, 0, "AAPL", "buy", "52", fill=("190", "0", "0"))
+        _order(uow, run.id, 1, "AAPL", "sell", "52", status="rejected", at=T0 + timedelta(minutes=1))
+        uow.commit()
+        run_id = run.id
+    with pg.read_session() as session:
+        assert account_notes(session, run_id, **NONE) == []
+    with pg.uow() as uow:
+        for n in (2, 3):
+            _order(uow, run_id, n, "AAPL", "buy", "52", status="rejected", at=T0 + timedelta(minutes=n),
+                   reason="insufficient buying power")
+        uow.commit()
+    with pg.read_session() as session:
+        assert account_notes(session, run_id, **NONE) == [
+            "Buying power: 2 of the run's orders were rejected for insufficient buying power; while it ran, run 4f2a "
+            "started on the paper account: the 2 active paper runs' cash together (200,000.00) is more than the "
+            "account's buying power (run.buying_power_short). Its backtest spent its own cash."]
 
 
 def test_other_runs_count_as_trading_a_symbol_only_with_a_fill_on_it(pg: Container) -> None:

@@ -36,6 +36,11 @@ export interface DriftPoint { ts: string; equity: number }
 export interface DriftReport {
   run_id: string; against: string | null; strategy: string; params: Record<string, unknown>; bars: number;
   warmup: number; source: string; summary: DriftSummary;
+  /** Of `bars`, those that fell while the run was not trading (down, or stopped and started again). */
+  idle_bars: number;
+  /** A replay's first bar (its warm-up's) and the run's last traded bar: the window of a backtest of the same
+   * period (null against a backtest run). */
+  first_bar: string | null; last_bar: string | null;
   /** On the whole comparison: what the backtest side's fee and slippage models did. */
   notes: string[];
   decisions: DriftDecision[]; partial_fills: DriftOrder[];

@@ -1,8 +1,9 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render, screen, within } from '@testing-library/react';
-import { describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { api } from '@/lib/api/client';
 import type { Run } from '@/lib/api/types';
+import { setZoneMode } from '@/lib/time/zone';
 import type { DriftDecision, DriftOrder, DriftReport } from '../api/drift';
 import { DriftTab } from './DriftTab';
 
@@ -34,6 +35,7 @@ const decision = (status: DriftDecision['status'], live: DriftOrder | null, back
 function report(decisions: DriftDecision[], partial: DriftOrder[] = []): DriftReport {
   return {
     run_id: 'r1', against: null, strategy: 'sma_cross', params: {}, bars: 100, warmup: 20, source: 'live_bars',
+    idle_bars: 0, first_bar: '2024-06-03T14:10:00Z', last_bar: '2024-06-03T15:49:00Z',
     summary: { decisions: decisions.length, identical: decisions.filter((d) => d.status === 'identical').length,
       identical_pct: 50, matched: 1, only_live: 1, only_backtest: 0, avg_slippage_bps: 4.5, worst_slippage_bps: 9,
       live_pnl: '90', backtest_pnl: '100', difference: '-10', execution: '-8', signal: '-2', partial_fills: partial.length,
@@ -51,6 +53,8 @@ function renderTab(body: DriftReport) {
 }
 
 describe('DriftTab', () => {
+  beforeEach(() => setZoneMode('utc'));  // the bars' times in the basis, in the zone the user picked
+
   it('shows the split of the P&L difference, both curves and only the unmatched decisions', async () => {
     const identical = decision('identical', order('a', 'buy'), order('b', 'buy'));
     const onlyLive = decision('only_live', order('c', 'sell'), null);
@@ -63,7 +67,8 @@ describe('DriftTab', () => {
     expect(screen.getByTestId('drift-pnl')).toHaveTextContent('+90.00 / +100.00');
     expect(screen.getByTestId('drift-basis')).toHaveTextContent('A replay of the 100 bars the run saw, the first 20 of '
       + 'them warm-up (its history before its first traded bar). To backtest the same period as a run of its own: New '
-      + 'run, the same settings, start at its first bar, and that many warm-up bars.');
+      + "run, the same settings, start at its first bar (2024-06-03 14:10:00), end at the run's last traded bar "
+      + '(2024-06-03 15:49:00), and that many warm-up bars.');
     expect(screen.getByTestId('drift-chart')).toHaveAttribute('data-live', '1');
     expect(screen.getByTestId('drift-chart')).toHaveAttribute('data-backtest', '2');
     const unmatched = screen.getByTestId('drift-unmatched');
@@ -71,6 +76,17 @@ describe('DriftTab', () => {
     expect(within(unmatched).queryByText('identical')).not.toBeInTheDocument();
     expect(screen.getByTestId('drift-partial-fills')).toHaveTextContent('4 @ 100.10, 6 @ 100.20');
     expect(get).toHaveBeenCalledWith('/runs/r1/drift', undefined, expect.anything());
+  });
+
+  it("counts the bars the run was not trading apart and ends the period's backtest at its last bar", async () => {
+    // trial 42: "the 1,114 bars the run saw" of a run down for 225 of them; a backtest ending at the run's stop
+    renderTab({ ...report([]), bars: 1114, idle_bars: 225, last_bar: '2026-12-08T00:07:16Z' });
+    expect(await screen.findByTestId('drift-basis')).toHaveTextContent('A replay of the 1,114 bars the run saw, the '
+      + 'first 20 of them warm-up (its history before its first traded bar) and 225 of them while the run was not '
+      + 'trading (down, or stopped and started again: it saw them only as history, and only the backtest decided on '
+      + "them). To backtest the same period as a run of its own: New run, the same settings, start at its first bar "
+      + "(2024-06-03 14:10:00), end at the run's last traded bar (2026-12-08 00:07:16), and that "
+      + 'many warm-up bars.');
   });
 
   it('lists a same request that filled otherwise, and says why each decision differs', async () => {

@@ -5,7 +5,7 @@ import { Time, ZonedText } from '@/components/ui/Time';
 import type { Run } from '@/lib/api/types';
 import { formatCount, formatMoney, formatNumber, formatPrice, formatQty, tone } from '@/lib/format';
 import { useTimeZone } from '@/lib/time/useTimeZone';
-import { useDrift, type DriftDecision, type DriftOrder } from '../api/drift';
+import { useDrift, type DriftDecision, type DriftOrder, type DriftReport } from '../api/drift';
 
 const WHO: Record<string, string> = {
   only_live: 'only live', only_backtest: 'only backtest', different: 'different', identical: 'same request',
@@ -34,6 +34,21 @@ const PARTIAL: Column<DriftOrder>[] = [
     <span className="mono">{o.fills.map((f) => `${formatQty(f.qty)} @ ${formatPrice(f.price)}`).join(', ')}</span>
   ) },
 ];
+
+/** What the replay replayed, and how to backtest the same period as a run of its own: from the replay's first bar
+ * to the run's last traded bar, not its stop (trial 42: a backtest ending at the stop read as not covering the
+ * run). The bars the run was not trading are counted apart (trial 42: "the 1,114 bars the run saw" of a run down
+ * for 225 of them). Its times are ISO stamps, shown in the user's zone. */
+function basis(d: DriftReport): string {
+  const idle = d.idle_bars ? ` and ${formatCount(d.idle_bars)} of them while the run was not trading (down, or stopped `
+    + 'and started again: it saw them only as history, and only the backtest decided on them)' : '';
+  const window = d.first_bar && d.last_bar
+    ? `start at its first bar (${d.first_bar}), end at the run's last traded bar (${d.last_bar})`
+    : "start at its first bar, end at the run's last traded bar";
+  return `A replay of the ${formatCount(d.bars)} bars the run saw, the first ${formatCount(d.warmup)} of them warm-up `
+    + `(its history before its first traded bar)${idle}. To backtest the same period as a run of its own: New run, `
+    + `the same settings, ${window}, and that many warm-up bars.`;
+}
 
 /** Live vs backtest: the run's equity beside Greta's over the same bars, and the decisions that differ: those
  * one side made, a different request, or a same request that filled otherwise (each with its note: why). */
@@ -69,9 +84,7 @@ export function DriftTab({ run }: { run: Run }) {
       </div>
       <p className="hint" data-testid="drift-basis">
         {drift.data.against ? `Compared with backtest run ${drift.data.against}.`
-          : `A replay of the ${formatCount(drift.data.bars)} bars the run saw, the first ${formatCount(drift.data.warmup)} `
-            + 'of them warm-up (its history before its first traded bar). To backtest the same period as a run of its '
-            + 'own: New run, the same settings, start at its first bar, and that many warm-up bars.'}
+          : <ZonedText text={basis(drift.data)} />}
       </p>
       {drift.data.notes.length ? (
         <ul className="notes" data-testid="drift-notes">
