@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -18,12 +18,16 @@ BACKTEST_SIDE = " (backtest side only: the broker charges its own)"
 _OPTIONS_SHOWN = ("allow_short", "fractional", "asset_class", "risk", "records")  # records: how a cell is stored
 
 
-def print_run(console: Console, run: Run, metrics: Mapping[str, float | int | None], held: str = "") -> None:
-    """`held`: what a stopped paper or live run still holds at its broker ("AAPL 52"), said under its settings."""
+def print_run(console: Console, run: Run, metrics: Mapping[str, float | int | None], held: str = "",
+              gaps: Sequence[Mapping[str, Any]] = ()) -> None:
+    """`held`: what a stopped paper or live run still holds at its broker ("AAPL 52"), said under its settings;
+    `gaps`: its `run.bars_missed` payloads, newest first."""
     console.print(f"[bold]{escape(run.name or run.strategy)}[/bold] — {run.status}"
                   + (f" ({escape(run.error)})" if run.error else ""))
     for label, value in settings_lines(run):
         console.print(f"{label + ':':<15} {value}", highlight=False, soft_wrap=True)
+    if gaps:
+        console.print(f"{'Not traded:':<15} {gaps_text(gaps)}", highlight=False, soft_wrap=True)
     if held:
         console.print(f"{'Still held:':<15} {held} at the {run.mode} broker (close them with `weaver runs "
                       f"close-positions {run.id[:8]}`)", highlight=False, soft_wrap=True)
@@ -40,6 +44,21 @@ def print_run(console: Console, run: Run, metrics: Mapping[str, float | int | No
     if reason:
         table.caption = f"CAGR, volatility, Sharpe, Sortino and Calmar withheld: {reason}"
     console.print(table)
+
+
+def gaps_text(gaps: Sequence[Mapping[str, Any]]) -> str:
+    """The bars a paper run was not trading, as its page says them (trial 41: `runs show` said nothing of a
+    225-bar outage): "225 bars in 1 gap, from 2026-12-07 23:57:24 GMT to 00:01:07 GMT (Weaver was down)"."""
+    bars = sum(int(g.get("count") or 0) for g in gaps)
+    newest = gaps[0]
+    first, last = (datetime.fromisoformat(str(newest[k])).astimezone() for k in ("first", "last"))
+    why = {"stopped": " (the run was stopped)", "down": " (Weaver was down: no tick ran)"}.get(
+        str(newest.get("why")), "")
+    span = f"at {first:%Y-%m-%d %H:%M:%S %Z}" if first == last else \
+        f"from {first:%Y-%m-%d %H:%M:%S %Z} to {last:%Y-%m-%d %H:%M:%S %Z}"
+    where = "" if len(gaps) == 1 else f"; the newest {newest.get('count')} bars"
+    return (f"{bars:,} bar{'s' * (bars != 1)} in {len(gaps)} gap{'s' * (len(gaps) != 1)}{where} {span}{why}: its "
+            "backtest decided on them, the run did not")
 
 
 def settings_lines(run: Run) -> list[tuple[str, str]]:

@@ -187,7 +187,9 @@ def show(run_id: str) -> None:
             fail(f"no run with id {run_id}", 2)
         metrics = RunRecords(session).metrics(run_id)
         stopped = run.mode != "backtest" and run.status in ("stopped", "error")
-    print_run(Console(emoji=False), run, metrics, ", ".join(_held(container, run_id)) if stopped else "")
+        gaps = [e.payload for e in read_events(session, run_id=run_id, types=["run.bars_missed"], limit=1000,
+                                               newest_first=True)] if run.mode != "backtest" else []
+    print_run(Console(emoji=False), run, metrics, ", ".join(_held(container, run_id)) if stopped else "", gaps)
     container.close()
 
 

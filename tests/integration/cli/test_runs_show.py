@@ -65,15 +65,23 @@ def test_runs_show_of_a_stopped_paper_run_says_its_models_are_the_backtests_and_
         uow.session.flush()
         for symbol, qty in (("AAPL", "51"), ("MSFT", "0")):
             uow.session.add(Position(run_id=run.id, symbol=symbol, qty=Decimal(qty), avg_price=Decimal("100")))
+        for first, last, count, why in (("2026-12-07T21:03:00+00:00", "2026-12-07T21:03:58+00:00", 59, "stopped"),
+                                        ("2026-12-07T23:57:24+00:00", "2026-12-08T00:01:07+00:00", 225, "down")):
+            uow.outbox.emit("run.bars_missed", {"run_id": run.id, "count": count, "first": first, "last": last,
+                                                "why": why}, run_id=run.id)
         uow.commit()
         run_id = run.id
 
-    shown = weaver("runs", "show", run_id[:8], env={**cli_env, "COLUMNS": "200"}, timeout=60)
+    shown = weaver("runs", "show", run_id[:8], env={**cli_env, "COLUMNS": "200", "TZ": "Europe/London"}, timeout=60)
 
     assert shown.returncode == 0, shown.stderr
     assert "Fees:           0.10 % of notional (backtest side only: the broker charges its own)" in shown.stdout
     assert (f"Still held:     AAPL 51 at the paper broker (close them with `weaver runs close-positions "
             f"{run_id[:8]}`)") in shown.stdout, shown.stdout
+    # trial 41: a 225-bar outage said nothing here, though the run's page says it
+    assert ("Not traded:     284 bars in 2 gaps; the newest 225 bars from 2026-12-07 23:57:24 GMT to 2026-12-08 "
+            "00:01:07 GMT (Weaver was down: no tick ran): its backtest decided on them, the run did not") \
+        in shown.stdout
 
 
 def test_runs_show_says_not_enough_data_for_the_figures_the_api_withholds(
