@@ -214,11 +214,14 @@ def closed_at_stop(client_order_id: str) -> bool:
 
 def stop_close_note(client_order_id: str, symbol: str, backtest_held: Decimal) -> str:
     """Why only live made this sale: "closed at the run's stop (close_positions), after its last bar: the
-    backtest keeps its 52 shares to the end of its window" (or held none then)."""
+    backtest, which did not stop, held its 52 shares then and trades them on its own signals" (or held none
+    then). Trial 41: "keeps them to the end of its window" was false of a run started again, whose backtest
+    sold them two bars later."""
     when = STOP_CLOSE_NOTE if client_order_id.endswith("-stop") else AFTER_STOP_CLOSE_NOTE
     if not backtest_held:
         return f"{when}: the backtest held no {unit(symbol)} then"
-    return f"{when}: the backtest keeps its {held_text(backtest_held)} {unit(symbol)} to the end of its window"
+    return (f"{when}: the backtest, which did not stop, held its {held_text(backtest_held)} {unit(symbol)} then "
+            "and trades them on its own signals")
 
 
 MAX_GAPS = 3  # the downtimes a note names one by one; of more, the latest

@@ -144,8 +144,8 @@ def test_a_close_the_runs_stop_sent_says_so():
     backtest = [order(0, "buy", [("10", "100")])]
     rows = line_up(live, backtest)
     assert [(r.status, r.note) for r in rows] == [("identical", None), ("only_live", (
-        "closed at the run's stop (close_positions), after its last bar: the backtest keeps its 10 shares to the end "
-        "of its window"))]
+        "closed at the run's stop (close_positions), after its last bar: the backtest, which did not stop, held its "
+        "10 shares then and trades them on its own signals"))]
     after = line_up([order(9, "sell", [("10", "104")], cid="run-1717425060-1-close")], [])
     assert after[0].note == ("closed after the run had stopped (close-positions): the backtest held no shares then")
 
