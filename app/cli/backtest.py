@@ -43,7 +43,7 @@ from app.greta.engine import BacktestConfig, run_backtest
 from app.greta.equity import DEFAULT_CASH, MoneyRangeError
 from app.greta.lookahead import DEFAULT_BUDGET, LookaheadReport, check_lookahead
 from app.greta.metrics import unavailable
-from app.greta.records import BacktestResult, rejection_summary
+from app.greta.records import BacktestResult, rejection_summary, working_summary
 from app.greta.serialize import plain, write_result_json
 from app.greta.specs import FeeSpec, FeeSpecError, SlippageSpec, SlippageSpecError
 from app.greta.strategy_failure import StrategyFailed
@@ -349,14 +349,8 @@ def _notes(result: BacktestResult) -> list[str]:
 def _working(result: BacktestResult) -> list[str]:
     """Orders the run left working: listed `new` in --json with no word why. Trial 41: a limit placed 44 hours
     before the end, its price never reached, was said to have been placed on the last bar."""
-    on_last, earlier = result.ledger.still_working()
-    if not on_last + earlier:
-        return []
-    why = ([f"{plural(on_last, 'order')} placed on the last bar, which no later bar could fill"] if on_last else []) + (
-        [f"{plural(earlier, 'order')} placed earlier whose limit or stop price the bars never reached"]
-        if earlier else [])
-    return [f"note: {plural(on_last + earlier, 'order')} still working when the bars ended (listed as new, neither "
-            f"filled nor cancelled): {' and '.join(why)}; the figures count none of them"]
+    summary = working_summary(*result.ledger.still_working())
+    return [f"note: {summary}"] if summary else []
 
 
 def _held(result: BacktestResult) -> list[str]:

@@ -284,6 +284,21 @@ def _kind(reason: str) -> str:
 _LEADING_FIGURES = re.compile(r"^[\d.]+ of the [\d.]+ held are")
 
 
+def working_summary(on_last: int, earlier: int) -> str | None:
+    """What `Ledger.still_working` found, in words, or None: orders listed `new` in the records with no word
+    why otherwise (trial 42: a buy placed on the last bar, unfilled, that the run page never mentioned)."""
+    if not on_last + earlier:
+        return None
+
+    def orders(n: int) -> str:
+        return f"{n:,} order{'s' * (n != 1)}"
+
+    why = ([f"{orders(on_last)} placed on the last bar, which no later bar could fill"] if on_last else []) + (
+        [f"{orders(earlier)} placed earlier whose limit or stop price the bars never reached"] if earlier else [])
+    return (f"{orders(on_last + earlier)} still working when the bars ended (listed as new, neither filled nor "
+            f"cancelled): {' and '.join(why)}; the figures count none of them")
+
+
 def rejection_summary(counts: dict[str, int]) -> str | None:
     """ "3 orders rejected: insufficient buying power ×2, shorting is disabled ×1", or None."""
     total = sum(counts.values())

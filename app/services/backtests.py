@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.greta.engine import BacktestCancelled, BacktestConfig, run_backtest
-from app.greta.records import BacktestResult
+from app.greta.records import BacktestResult, working_summary
 from app.greta.specs import FeeSpec, SlippageSpec
 from app.greta.strategy_failure import StrategyFailed
 from app.marvin.bars import BarFrame, DataError
@@ -365,8 +365,11 @@ class BacktestService:
             # (a walk-forward's out-of-sample run: its window opens with its warm-up bars, planned so)
             uncovered = None if run.options.get("warmup") else window_note(run.start_at, run.end_at, result.start,
                                                                           result.end, result.bars)
-            if result.warnings or uncovered:  # shown on the run's page (an indicator that never had a value, say)
-                judged["warnings"] = [*result.warnings, *([uncovered] if uncovered else [])]
+            # orders left working at the end: the records list them `new`, the page says why (trial 42)
+            working = working_summary(*result.ledger.still_working())
+            notes = [*result.warnings, *(note for note in (uncovered, working) if note)]
+            if notes:  # shown on the run's page (an indicator that never had a value, say)
+                judged["warnings"] = notes
             if not run.sweep_id:  # its records go in with its completion, here: it has none yet
                 write_result(uow, run.id, result, fresh=True)
             else:  # one of many cells: its ledger and full curve wait until it is opened

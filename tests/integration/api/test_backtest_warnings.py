@@ -50,3 +50,21 @@ def test_a_window_far_beyond_the_stored_bars_says_where_they_end(client, pg) -> 
         "the stored bars cover 2023-06-01T00:00:00Z to 2023-10-28T00:00:00Z (150 bars) of the window "
         "2023-06-01T00:00:00Z to 2024-06-01T00:00:00Z: the run traded only where there were bars (41 % of the window)"]
     assert "warnings" not in client.get(f"/api/v1/runs/{near['id']}").get_json()["options"]
+
+
+def test_orders_left_working_at_the_end_are_said_on_the_run(client, pg) -> None:
+    """Trial 42: a buy placed on the last bar stayed `new` in the records, and the run page said nothing of it;
+    a limit far below the market, never reached, is told apart from it."""
+    store_daily_bars(pg, "WORKW")
+    every = client.post("/api/v1/runs", json={"strategy": "tests.fixtures.strategies:BuyEveryBar",
+                                              "symbols": ["WORKW"], "start_now": True}).get_json()
+    resting = client.post("/api/v1/runs", json={"strategy": "tests.fixtures.strategies:RestingLimit",
+                                                "symbols": ["WORKW"], "start_now": True}).get_json()
+    service = BacktestService(pg.uow, pg.read_session)
+    assert service.execute(every["id"]) == service.execute(resting["id"]) == "completed"
+    assert client.get(f"/api/v1/runs/{every['id']}").get_json()["options"]["warnings"] == [
+        "1 order still working when the bars ended (listed as new, neither filled nor cancelled): 1 order placed on "
+        "the last bar, which no later bar could fill; the figures count none of them"]
+    assert client.get(f"/api/v1/runs/{resting['id']}").get_json()["options"]["warnings"] == [
+        "1 order still working when the bars ended (listed as new, neither filled nor cancelled): 1 order placed "
+        "earlier whose limit or stop price the bars never reached; the figures count none of them"]
