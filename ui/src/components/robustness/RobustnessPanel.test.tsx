@@ -173,6 +173,34 @@ describe('RobustnessPanel', () => {
       'Settings: 90,000 resamples, seed 0, ruin at a 50% drawdown — not valid: see below');
   });
 
+  it('says what a random-entry run is beside the benchmark: the same trades at random bars, overlapping, without fees', async () => {
+    post.mockResolvedValueOnce(RESULT);
+    renderPanel();
+    fireEvent.click(screen.getByRole('button', { name: 'Run robustness tests' }));
+    const section = within(await screen.findByTestId('random-entry'));
+    expect(section.getByTestId('random-entry-explained')).toHaveTextContent(
+      'A random-entry run replays the same 40 closed trades at random times: each keeps its symbol, side, holding '
+      + 'period in bars and stake (the same share of equity), but enters at the close of a bar drawn at random from '
+      + "the run's window, wherever its holding period fits, and exits at the close that many bars later. Each "
+      + "trade's entry is drawn on its own, so random trades may overlap one another. They pay no fees or slippage "
+      + "while the strategy's trades are net of both, so the comparison leans against the strategy. A run's return "
+      + "is its trades' returns compounded.");
+  });
+
+  it("draws a paper run's random entries from the bars it recorded, and a walk-forward's from the span it names", async () => {
+    post.mockResolvedValue(RESULT);
+    const { unmount } = renderPanel({ ...RUN, mode: 'paper' } as Run);
+    fireEvent.click(screen.getByRole('button', { name: 'Run robustness tests' }));
+    expect(await screen.findByTestId('random-entry-explained')).toHaveTextContent('drawn at random from the bars the run recorded,');
+    unmount();
+    const client = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
+    render(<QueryClientProvider client={client}><RobustnessPanel path="/walkforwards/w1/robustness" finished waiting=""
+      entryBars="the out-of-sample span's bars" /></QueryClientProvider>);
+    fireEvent.click(screen.getByRole('button', { name: 'Run robustness tests' }));
+    expect(await screen.findByTestId('random-entry-explained')).toHaveTextContent(
+      "drawn at random from the out-of-sample span's bars,");
+  });
+
   it('says when there is no random-entry benchmark', async () => {
     post.mockResolvedValueOnce({ ...RESULT, random_entry: null, random_entry_unavailable: "the run's bars are gone" });
     renderPanel();

@@ -8,6 +8,7 @@ import type { Run } from '@/lib/api/types';
 import { formatCount, formatNumber, formatReturnPct } from '@/lib/format';
 import { readMetric } from '@/lib/metrics';
 import { type Histogram, type MonteCarlo, type Robustness, useRobustness } from '@/lib/api/robustness';
+import { RandomEntryExplained } from './RandomEntryExplained';
 import { RobustnessFanChart } from './RobustnessFanChart';
 import { DEFAULT_FORM, drawdownBinLabel, formatDrawdownPct, formatEquity, formatShare, parseForm,
   randomEntrySentence, type RobustnessForm } from './robustnessFormat';
@@ -18,17 +19,25 @@ const METHOD_TITLE: Record<MonteCarlo['method'], string> = {
 };
 
 /** What the panel tests: a run, or any trades the API resamples at `path` (a walk-forward's stitched ones);
- *  `trades`: how many closed trades there are to resample, when known. */
-export type RobustnessTarget = { run: Run } | { path: string; finished: boolean; waiting: string; trades?: number | null };
+ *  `trades`: how many closed trades there are to resample, when known; `entryBars`: the bars the random-entry
+ *  benchmark draws its entries from, in words ("the out-of-sample span's bars"). */
+export type RobustnessTarget = { run: Run }
+  | { path: string; finished: boolean; waiting: string; trades?: number | null; entryBars: string };
+
+/** The bars a run's random-entry benchmark enters on (app/services/robustness.py `_closes`). */
+function runEntryBars(run: Run): string {
+  return run.mode === 'backtest' ? "the run's window" : 'the bars the run recorded';
+}
 
 const MIN_TRADES = 2;  // the API's: fewer cannot be resampled (it answers 422)
 
 /** Monte Carlo resampling of a finished run's trades and a random-entry benchmark, on request: how much of
  *  the result is the order and timing of the trades rather than the strategy. */
 export function RobustnessPanel(target: RobustnessTarget) {
-  const { path, finished, waiting, trades } = 'run' in target
+  const { path, finished, waiting, trades, entryBars } = 'run' in target
     ? { path: `/runs/${target.run.id}/robustness`, finished: isFinished(target.run),
-      waiting: 'Robustness tests are available when the run has finished.', trades: readMetric(target.run.metrics, 'trades') }
+      waiting: 'Robustness tests are available when the run has finished.', trades: readMetric(target.run.metrics, 'trades'),
+      entryBars: runEntryBars(target.run) }
     : target;
   const mutation = useRobustness(path);
   const [form, setForm] = useState<RobustnessForm>(DEFAULT_FORM);
@@ -97,14 +106,14 @@ export function RobustnessPanel(target: RobustnessTarget) {
             </div>
           </form>
           <ErrorBanner error={mutation.error} title="The robustness tests could not run" />
-          {mutation.data && !mutation.isPending ? <Results data={mutation.data} /> : null}
+          {mutation.data && !mutation.isPending ? <Results data={mutation.data} entryBars={entryBars} /> : null}
         </>
       )}
     </Panel>
   );
 }
 
-function Results({ data }: { data: Robustness }) {
+function Results({ data, entryBars }: { data: Robustness; entryBars: string }) {
   return (
     <div data-testid="robustness-results" style={{ marginTop: 12 }}>
       <p className="dim" style={{ margin: '0 0 8px' }}>
@@ -117,7 +126,10 @@ function Results({ data }: { data: Robustness }) {
       <section aria-labelledby="random-entry-title" data-testid="random-entry">
         <h3 id="random-entry-title">Random entries</h3>
         {data.random_entry ? (
-          <p data-testid="random-entry-sentence">{randomEntrySentence(data.random_entry)}</p>
+          <>
+            <p data-testid="random-entry-sentence">{randomEntrySentence(data.random_entry)}</p>
+            <RandomEntryExplained trades={data.trades} bars={entryBars} />
+          </>
         ) : (
           <p className="muted" data-testid="random-entry-unavailable">
             No random-entry benchmark: {data.random_entry_unavailable ?? 'not available for this run'}.
