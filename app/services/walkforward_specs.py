@@ -16,6 +16,15 @@ Objective = Literal[
     "worst_trade_pct", "exposure_pct", "trades", "fees_total", "final_equity",
 ]
 Direction = Literal["max", "min"]
+# Each objective as the New walk-forward form's Objective dropdown names it (ui/src/lib/metrics.ts METRIC_DEFS labels):
+# an error about the objective is read beside that dropdown, which shows no API names such as total_return_pct.
+OBJECTIVE_LABELS: dict[str, str] = {
+    "total_return_pct": "Return", "cagr_pct": "CAGR", "sharpe": "Sharpe", "sortino": "Sortino", "calmar": "Calmar",
+    "max_drawdown_pct": "Max DD", "max_drawdown_bars": "DD bars", "volatility_pct": "Volatility",
+    "win_rate_pct": "Win rate", "profit_factor": "Profit factor", "expectancy": "Expectancy $",
+    "avg_trade_pct": "Avg trade", "best_trade_pct": "Best trade", "worst_trade_pct": "Worst trade",
+    "exposure_pct": "Exposure", "trades": "Trades", "fees_total": "Fees $", "final_equity": "Final equity",
+}
 
 # Better lower, as the heatmap colours them (higherIsBetter false; drawdowns come as positive percents):
 # maximising one picks the worst cell, so "max" is refused. The rest are better higher, "min" refused.
@@ -73,5 +82,6 @@ class WalkforwardCreate(SweepCreate):
         natural = natural_direction(objective)
         if direction is None or direction == natural or objective in EITHER_END:
             return direction or natural
-        sense = "lower" if natural == "min" else "higher"
-        raise ValueError(f"{objective} is better {sense}: use direction '{natural}' (or leave direction out)")
+        sense, end = ("lower", "lowest") if natural == "min" else ("higher", "highest")
+        raise ValueError(f"{OBJECTIVE_LABELS.get(objective, objective)} is better {sense}: best is the {end} "
+                         f"(direction '{natural}', or leave direction out)")

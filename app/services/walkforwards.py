@@ -43,7 +43,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app.clock.timeframes import parse_timeframe
 from app.events.commands import CreateSweepCells, StartBacktests, issue
@@ -58,7 +58,7 @@ from app.services.instruments import refuse_crypto_shorts, with_stored_class
 from app.services.runs import RunService, now, transition
 from app.services.short_ids import no_such
 from app.services.walkforward_results import finish
-from app.services.walkforward_specs import WalkforwardCreate
+from app.services.walkforward_specs import OBJECTIVE_LABELS, WalkforwardCreate
 from app.walle.models import Run, RunMetric, Sweep, Walkforward
 from app.walle.uow import UnitOfWork
 
@@ -465,6 +465,51 @@ def cells_by_sweep(session: Session, wf: Walkforward) -> dict[str, Cells]:
     return out
 
 
+class PassedOver(NamedTuple):
+    """A sweep's completed cells the choice left out for making fewer than the walk-forward's `min_trades`
+    (`cells`), and of those the ones whose objective figure beat the chosen cell's (`better`): above 0, the
+    sweep page's best by the objective is one of them, not the cell chosen."""
+
+    cells: int = 0
+    better: int = 0
+
+
+def passed_over(session: Session, wf: Walkforward) -> dict[str, PassedOver]:
+    """Per sweep whose cell was chosen (the folds' and the contrast's), its cells passed over for having fewer
+    than `min_trades` trades (a cell with no trades figure made none, as `choose` reads it), in two queries
+    whatever the folds; empty when there is no minimum. Read from the cells, so a walk-forward stored before
+    this field existed says it too (a fold's sweep page offered "Open best (Sharpe 0.66)", a cell the minimum
+    had left out, and neither page said why the walk-forward chose another)."""
+    chosen = {f["sweep_id"]: f["chosen_run_id"] for f in wf.folds if f.get("chosen_run_id")}
+    if wf.contrast and wf.contrast.get("chosen_run_id"):
+        chosen[wf.contrast["sweep_id"]] = wf.contrast["chosen_run_id"]
+    if not wf.min_trades or not chosen:
+        return {}
+    chosen_figures = dict(session.execute(select(RunMetric.run_id, RunMetric.value).where(
+        RunMetric.run_id.in_(chosen.values()), RunMetric.name == wf.objective)).tuples().all())
+    trades, figure = aliased(RunMetric), aliased(RunMetric)
+    thin = session.execute(
+        select(Run.sweep_id, figure.value)
+        .outerjoin(trades, (trades.run_id == Run.id) & (trades.name == "trades"))
+        .outerjoin(figure, (figure.run_id == Run.id) & (figure.name == wf.objective))
+        .where(Run.sweep_id.in_(chosen), Run.status == "completed",
+               func.coalesce(trades.value, 0) < wf.min_trades)).tuples().all()
+    counts = {sweep_id: [0, 0] for sweep_id in chosen}
+    for sweep_id, value in thin:
+        mine = chosen_figures.get(chosen[sweep_id])
+        counts[sweep_id][0] += 1
+        if _beats(value, mine, wf.direction):
+            counts[sweep_id][1] += 1
+    return {sweep_id: PassedOver(cells, better) for sweep_id, (cells, better) in counts.items()}
+
+
+def _beats(value: float | None, chosen: float | None, direction: str) -> bool:
+    """Whether a figure is strictly better than the chosen cell's (a missing or NaN one never is)."""
+    if value is None or chosen is None or math.isnan(value) or math.isnan(chosen):
+        return False
+    return value > chosen if direction == "max" else value < chosen
+
+
 def progress(session: Session, wf: Walkforward, cells: dict[str, Cells] | None = None) -> Cells:
     """Over every sweep's cells and the final runs: each fold's OOS run and the contrast run, counted
     from creation (not when queued), so the total a progress bar divides by never grows. A fold (or the
@@ -569,10 +614,10 @@ def _check_objective(spec: WalkforwardCreate, ts: np.ndarray, folds: list[Fold])
         per_year = annualisation(ts[fold.train_start:fold.train_end], timeframe, year).bars_per_year
         if annualised_shortfall(bars, per_year) is not None:
             raise ValidationFailed({"objective": (
-                f"{spec.objective} is annualised: a train window needs at least {returns_needed(per_year) + 1:,} "
-                f"bars (30 returns covering a month of its {per_year:,.0f}-bar year), and fold {fold.index + 1}'s "
-                f"has {bars:,}; give a longer train window or an objective that is not annualised, such as "
-                "total_return_pct")})
+                f"{OBJECTIVE_LABELS.get(spec.objective, spec.objective)} is annualised: a train window needs at least "
+                f"{returns_needed(per_year) + 1:,} bars (30 returns covering a month of its {per_year:,.0f}-bar "
+                f"year), and fold {fold.index + 1}'s has {bars:,}; give a longer train window or an objective that "
+                f"is not annualised, such as {OBJECTIVE_LABELS['total_return_pct']}")})
 
 
 def _detached(uow: UnitOfWork, wf: Walkforward) -> Walkforward:

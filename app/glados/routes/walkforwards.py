@@ -23,7 +23,7 @@ from app.services.robustness import RobustnessAsk, walkforward_robustness
 from app.services.short_ids import no_such
 from app.services.walkforward_results import curves, stability
 from app.services.walkforward_specs import WalkforwardCreate
-from app.services.walkforwards import cells_by_sweep, listing, progress
+from app.services.walkforwards import PassedOver, cells_by_sweep, listing, passed_over, progress
 from app.walle.models import Run, Sweep, Walkforward
 from app.walle.repositories import RunRepository
 
@@ -55,6 +55,11 @@ class FoldOut(Out):
     chosen_run_id: str | None
     tied: int = Field(1, description="the eligible cells that shared the best objective figure, the chosen one "
                                      "among them: above 1, the earliest in grid order was taken")
+    passed_over_min_trades: int = Field(0, description="completed cells of its sweep left out of the choice for "
+                                                       "making fewer than `min_trades` trades (0 with no minimum)")
+    passed_over_better: int = Field(0, description="of those, the cells whose objective figure beat the chosen "
+                                                   "cell's: above 0, the sweep's best by the objective is not the "
+                                                   "chosen cell")
     in_sample_metrics: Metrics = Field(description="the chosen cell's metrics on the train window")
     oos_run_id: str | None = Field(description="the chosen parameters' backtest on the test window")
     oos_status: str | None
@@ -71,6 +76,9 @@ class ContrastOut(BaseModel):
     cells_cancelled: int
     chosen_run_id: str | None = Field(description="its best cell by the objective")
     tied: int = Field(1, description="the eligible cells that shared the best objective figure (as a fold's)")
+    passed_over_min_trades: int = Field(0, description="as a fold's: cells left out for fewer than `min_trades` "
+                                                       "trades")
+    passed_over_better: int = Field(0, description="as a fold's: of those, the ones that beat the chosen cell")
     params: dict[str, Any] | None
     run_id: str | None = Field(description="that cell's backtest over the whole window, with every record, closed "
                                            "at its end")
@@ -171,6 +179,7 @@ class WalkforwardSummaryOut(Out):
 def walkforward_out(session: Any, wf: Walkforward) -> WalkforwardOut:
     runs = RunRepository(session)
     cells = cells_by_sweep(session, wf)
+    thin = passed_over(session, wf)
     contrast = wf.contrast or {}
     ids = [i for f in wf.folds for i in (f.get("chosen_run_id"), f.get("oos_run_id")) if i]
     metrics = {run_id: metric_numbers(found) for run_id, found in
@@ -178,7 +187,7 @@ def walkforward_out(session: Any, wf: Walkforward) -> WalkforwardOut:
     status = dict(session.execute(select(Run.id, Run.status).where(Run.id.in_(ids + [contrast.get("run_id")]))).all())
     folds = []
     for f in wf.folds:
-        mine = cells[f["sweep_id"]]
+        mine, left_out = cells[f["sweep_id"]], thin.get(f["sweep_id"], PassedOver())
         folds.append(FoldOut(
             **{k: f[k] for k in ("index", "train_first", "train_last", "test_first", "test_last", "warmup_bars",
                                  "partial", "sweep_id", "params", "chosen_run_id", "oos_run_id", "reason")},
@@ -188,16 +197,18 @@ def walkforward_out(session: Any, wf: Walkforward) -> WalkforwardOut:
             oos_metrics=metrics.get(f.get("oos_run_id") or "", {}),
             efficiency=f.get("efficiency"), efficiency_reason=f.get("efficiency_reason"),
             warmup_first=f.get("warmup_first"), tied=f.get("tied", 1),
+            passed_over_min_trades=left_out.cells, passed_over_better=left_out.better,
         ))
     contrast_out = None
     if contrast:
-        mine = cells[contrast["sweep_id"]]
+        mine, left_out = cells[contrast["sweep_id"]], thin.get(contrast["sweep_id"], PassedOver())
         contrast_out = ContrastOut(
             sweep_id=contrast["sweep_id"], cells_total=mine.total, cells_done=mine.ran, cells_cancelled=mine.cancelled,
             chosen_run_id=contrast.get("chosen_run_id"), params=contrast.get("params"), run_id=contrast.get("run_id"),
             run_status=status.get(contrast.get("run_id") or ""), metrics=metrics.get(contrast.get("run_id") or "", {}),
             reason=contrast.get("reason"), test_run_ids=contrast.get("test_run_ids") or [],
-            tied=contrast.get("tied", 1))
+            tied=contrast.get("tied", 1), passed_over_min_trades=left_out.cells,
+            passed_over_better=left_out.better)
     overall = progress(session, wf, cells)
     return WalkforwardOut(
         id=wf.id, name=wf.name, strategy=wf.strategy, grid=wf.grid, params=wf.params or {}, settings=wf.settings,

@@ -24,10 +24,10 @@ def test_the_direction_defaults_to_the_objectives_better_end_and_its_worse_end_i
     worst = client.post("/api/v1/walkforwards", json={**BODY, "objective": "max_drawdown_pct", "direction": "max"})
     assert worst.status_code == 422
     assert worst.get_json()["details"]["fields"] == {
-        "direction": "max_drawdown_pct is better lower: use direction 'min' (or leave direction out)"}
+        "direction": "Max DD is better lower: best is the lowest (direction 'min', or leave direction out)"}
     lowest = client.post("/api/v1/walkforwards", json={**BODY, "objective": "sharpe", "direction": "min"})
     assert lowest.status_code == 422 and lowest.get_json()["details"]["fields"] == {
-        "direction": "sharpe is better higher: use direction 'max' (or leave direction out)"}
+        "direction": "Sharpe is better higher: best is the highest (direction 'max', or leave direction out)"}
 
 
 def test_buy_and_hold_is_refused_as_an_objective(client: FlaskClient) -> None:

@@ -233,9 +233,9 @@ def test_bad_folds_and_objectives_are_422s_with_the_field(pg: Container, client:
     short = client.post("/api/v1/walkforwards", json={**BODY, "objective": "sharpe",  # 100 daily bars: enough
                                                        "folds": {"train": 20, "test": 10}})  # 20: not a month
     assert short.status_code == 422 and short.get_json()["details"]["fields"]["objective"] == (
-        "sharpe is annualised: a train window needs at least 31 bars (30 returns covering a month of its 365-bar "
+        "Sharpe is annualised: a train window needs at least 31 bars (30 returns covering a month of its 365-bar "
         "year), and fold 1's has 20; give a longer train window or an objective that is not annualised, such as "
-        "total_return_pct")
+        "Return")  # as the form's Objective dropdown names them, beside which this is read (not total_return_pct)
     assert client.post("/api/v1/walkforwards", json={**BODY, "objective": "sharpe"}).status_code == 201
     typo = client.post("/api/v1/walkforwards", json={**BODY, "grid": {"fsat": [5], "slow": [20]}})
     assert typo.status_code == 422 and typo.get_json()["details"]["fields"]["grid"] == (
@@ -482,3 +482,32 @@ def test_a_fold_that_chose_no_cell_says_why(pg: Container, client: FlaskClient) 
         "no completed cell with sharpe: every cell traded nothing in the train window; 2 warned that an indicator "
         "had no value, such as: the indicator SMA 120 of AAPL has no value on any of the run's 100 bars: it needs "
         "more bars than the run's window holds, so the strategy never acted on it")
+
+
+def test_each_fold_counts_the_cells_its_minimum_trades_passed_over_and_those_that_beat_its_choice(
+        pg: Container, client: FlaskClient) -> None:
+    """A fold's sweep page ranks every cell, so its best can be a cell the walk-forward's minimum of trades left
+    out: the walk-forward says how many cells it passed over for that, and how many of them beat its choice."""
+    store_walk(pg)
+    created = client.post("/api/v1/walkforwards", json={**BODY, "min_trades": 2})
+    assert created.status_code == 201, created.get_json()
+    wf = created.get_json()
+    assert [(f["passed_over_min_trades"], f["passed_over_better"]) for f in wf["folds"]] == [(0, 0)] * 3  # none chosen
+    services = build_services(pg.settings, container=pg)
+    for sweep_id in [f["sweep_id"] for f in wf["folds"]] + [wf["contrast"]["sweep_id"]]:
+        services.sweeps.create_cells(sweep_id)
+        with pg.read_session() as session:
+            cells = session.scalars(select(Run.id).where(Run.sweep_id == sweep_id)).all()
+        services.backtests.execute_many(list(cells))
+    done = client.get(f"/api/v1/walkforwards/{wf['id']}").get_json()
+    for fold in [*done["folds"], done["contrast"]]:  # what the fold's sweep page lists
+        cells = client.get(f"/api/v1/sweeps/{fold['sweep_id']}/results").get_json()
+        chosen = next(c["metrics"]["total_return_pct"] for c in cells if c["run_id"] == fold["chosen_run_id"])
+        thin = [c["metrics"]["total_return_pct"] for c in cells if c["metrics"]["trades"] < 2]
+        assert fold["passed_over_min_trades"] == len(thin)
+        assert fold["passed_over_better"] == sum(1 for value in thin if value > chosen)
+    # Fold 1 chose (5, 20) at 13.10% over (5, 30) at 19.42% and (8, 30) at 17.68%, neither of which traded; fold 2
+    # chose (5, 20) at -10.34% over (8, 30) at -8.22% and (8, 20) at -12.01%, one trade each; fold 3 passed none.
+    assert [(f["passed_over_min_trades"], f["passed_over_better"]) for f in done["folds"]] == [(2, 2), (2, 1), (0, 0)]
+    unbounded = client.post("/api/v1/walkforwards", json={**BODY, "min_trades": 0}).get_json()
+    assert {f["passed_over_min_trades"] for f in unbounded["folds"]} == {0}

@@ -354,8 +354,8 @@ def test_the_direction_defaults_to_the_objectives_better_end_and_its_worse_end_e
     store_walk(pg)
     worst = weaver(env, *RUN, "--objective", "max_drawdown_pct", "--direction", "max", "--no-wait")
     assert worst.exit_code == 2
-    assert worst.stderr == "error: direction: max_drawdown_pct is better lower: use direction 'min' (or leave " \
-                           "direction out)\n"
+    assert worst.stderr == "error: direction: Max DD is better lower: best is the lowest (direction 'min', or " \
+                           "leave direction out)\n"
 
     wf_id = queued_id(weaver(env, *RUN, "--objective", "max_drawdown_pct", "--no-wait"))
     assert read_model(pg, wf_id).direction == "min"

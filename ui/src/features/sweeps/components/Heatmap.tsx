@@ -9,9 +9,10 @@ const key = (v: ParamValue) => JSON.stringify(v);
  *  allowed to stretch the scale (a negative Sharpe must not look green because it is the best so far). */
 export const isFinal = (r: SweepResult) => r.status === 'completed';
 
-export function Heatmap({ results, xParam, yParam, xValues, yValues, metric, onOpen, skipped = [] }: {
+/** `chosenRunId`: on a walk-forward's sweep, the cell it chose, outlined and named in its tooltip. */
+export function Heatmap({ results, xParam, yParam, xValues, yValues, metric, onOpen, skipped = [], chosenRunId }: {
   results: SweepResult[]; xParam: string; yParam: string; xValues: ParamValue[]; yValues: ParamValue[];
-  metric: string; onOpen: (runId: string) => void; skipped?: SkippedCell[];
+  metric: string; onOpen: (runId: string) => void; skipped?: SkippedCell[]; chosenRunId?: string;
 }) {
   const spec = metricDef(metric);
   const at = (x: ParamValue | undefined, y: ParamValue | undefined) => `${key(x ?? null)}|${key(y ?? null)}`;
@@ -63,11 +64,13 @@ export function Heatmap({ results, xParam, yParam, xValues, yValues, metric, onO
                   );
                 }
                 const t = heatPosition(v, values, centre);
+                const chosen = cell.run_id === chosenRunId;
                 return (
-                  <td key={key(x)} style={{ background: heatColor(t, spec.higherIsBetter) }} data-testid="heatmap-cell"
-                    data-status={cell.status} data-run-id={cell.run_id} onClick={() => onOpen(cell.run_id)}
-                    title={`${xParam}=${String(x)} ${yParam}=${String(y)} · ${spec.label} ${formatMetric(metric, v)} · open the run`}>
-                    {formatMetric(metric, v)}
+                  <td key={key(x)} style={{ background: heatColor(t, spec.higherIsBetter),
+                    ...(chosen ? { outline: '2px solid var(--text)', outlineOffset: -2 } : {}) }} data-testid="heatmap-cell"
+                    data-status={cell.status} data-run-id={cell.run_id} data-chosen={chosen || undefined} onClick={() => onOpen(cell.run_id)}
+                    title={`${xParam}=${String(x)} ${yParam}=${String(y)} · ${spec.label} ${formatMetric(metric, v)}${chosen ? " · the walk-forward's choice" : ''} · open the run`}>
+                    {formatMetric(metric, v)}{chosen ? <span className="sr-only"> (chosen)</span> : null}
                   </td>
                 );
               })}

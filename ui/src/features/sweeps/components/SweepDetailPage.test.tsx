@@ -18,8 +18,11 @@ const CREATING: Sweep = {
   params: null, progress: 0, skipped: [], walkforward_id: null, fold: null,
 };
 
-function renderPage(sweep: Sweep, results: unknown[] = []) {
-  get.mockImplementation(((path: string) => Promise.resolve(String(path).endsWith('/results') ? results : sweep)) as never);
+/** `walkforward`: what GET /walkforwards/{id} answers for a walk-forward's sweep (none: an error). */
+function renderPage(sweep: Sweep, results: unknown[] = [], walkforward?: unknown) {
+  get.mockImplementation(((path: string) => (String(path).startsWith('/walkforwards/')
+    ? (walkforward ? Promise.resolve(walkforward) : Promise.reject(new Error('no such walk-forward')))
+    : Promise.resolve(String(path).endsWith('/results') ? results : sweep))) as never);
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   render(
     <QueryClientProvider client={client}>
@@ -161,5 +164,55 @@ describe('SweepDetailPage skipped cells', () => {
       + 'in every cell that ran (no closed trade, or equity that never moved).');
     expect(screen.getByTestId('failed-cells')).toHaveTextContent(
       "Cell fast=6, slow=50 failed: the strategy failed on the bar 2019-03-13: KeyError: 'missing' (edge.py, line 9)");
+  });
+});
+
+describe("SweepDetailPage of a walk-forward's fold", () => {
+  beforeEach(() => get.mockReset());
+
+  const cell = (id: string, fast: number, slow: number, sharpe: number, trades: number, ret: number) => ({
+    run_id: id, params: { fast, slow }, status: 'completed', error: null, metrics_unavailable: {},
+    metrics: { sharpe, trades, total_return_pct: ret } });
+  // The page's best by Sharpe made 6 trades; the walk-forward took only cells with 10 or more.
+  const CELLS = [cell('a', 2, 50, 0.66, 6, 4), cell('b', 3, 50, 0.41, 14, 9), cell('c', 2, 60, 0.5, 3, 1),
+    cell('d', 3, 60, 0.2, 12, 12)];
+  const FOLD_SWEEP = { ...CREATING, status: 'completed', done: 4, total: 4, progress: 1, walkforward_id: 'wf-min',
+    fold: 2 } as Sweep;
+  const walkforward = (id: string, objective: string, chosen: string) => ({
+    id, objective, direction: 'max', min_trades: 10, contrast: null,
+    folds: [{ index: 2, chosen_run_id: chosen, tied: 1 }] });
+
+  it('marks the cell the walk-forward chose and says why the best is another: too few trades', async () => {
+    renderPage(FOLD_SWEEP, CELLS, walkforward('wf-min', 'sharpe', 'b'));
+    const note = await screen.findByTestId('walkforward-choice');
+    expect(note).toHaveTextContent('The walk-forward chose fast=3, slow=50 (Sharpe 0.41, 14 trades), marked “chosen” '
+      + 'below. The best here is not its choice: it takes only cells with at least 10 trades, and 2 with a better '
+      + 'Sharpe made fewer (the best here made 6). Open the chosen cell');
+    expect(within(note).getByTestId('open-chosen')).toHaveAttribute('href', '/runs/b');
+    expect(screen.getByTestId('open-best')).toHaveAttribute('data-run-id', 'a');
+    expect(screen.getByTestId('open-best')).toHaveTextContent('Open best (Sharpe 0.66)');
+    const chosenRow = screen.getByTestId('chosen-badge').closest('tr')!;
+    expect(chosenRow.textContent).toMatch(/^350completed\+9\.00%0\.41/);  // fast 3, slow 50: return, Sharpe
+    expect(screen.getAllByTestId('chosen-badge')).toHaveLength(1);
+    const marked = screen.getAllByTestId('heatmap-cell').filter((td) => td.getAttribute('data-chosen') === 'true');
+    expect(marked.map((td) => td.getAttribute('data-run-id'))).toEqual(['b']);
+    expect(marked[0]).toHaveAttribute('title', "fast=3 slow=50 · Sharpe 0.41 · the walk-forward's choice · open the run");
+  });
+
+  it('says the walk-forward ranked by another figure than the page, and when its choice is the best here', async () => {
+    renderPage({ ...FOLD_SWEEP, walkforward_id: 'wf-return' }, CELLS, walkforward('wf-return', 'total_return_pct', 'd'));
+    const note = await screen.findByTestId('walkforward-choice');
+    expect(note).toHaveTextContent('The walk-forward chose fast=3, slow=60 (Return +12.00%, 12 trades), marked “chosen” '
+      + 'below. The best here is not its choice: it ranks by Return, not Sharpe. Open the chosen cell');
+    fireEvent.change(screen.getByTestId('rank-metric'), { target: { value: 'total_return' } });
+    await waitFor(() => expect(screen.getByTestId('walkforward-choice')).toHaveTextContent(
+      'The walk-forward chose fast=3, slow=60 (Return +12.00%, 12 trades), marked “chosen” below: the best here too.'));
+  });
+
+  it('says nothing of a choice on a sweep that is no walk-forward\'s', async () => {
+    renderPage({ ...FOLD_SWEEP, walkforward_id: null, fold: null }, CELLS);
+    expect(await screen.findByTestId('open-best')).toHaveAttribute('data-run-id', 'a');
+    expect(screen.queryByTestId('walkforward-choice')).toBeNull();
+    expect(screen.queryByTestId('chosen-badge')).toBeNull();
   });
 });

@@ -19,6 +19,9 @@ import { rank } from './ranking';
 import { SkippedCells } from '@/components/form/SkippedCells';
 import { SweepSettings } from './SweepSettings';
 import { usePageTitle } from '@/lib/usePageTitle';
+import { useWalkforwardOfSweep } from '../api/walkforwardOfSweep';
+import { choiceFor } from './walkforwardChoice';
+import { WalkforwardChoiceNote } from './WalkforwardChoiceNote';
 
 const TABLE_METRICS = ['total_return', 'sharpe', 'sortino', 'calmar', 'max_drawdown', 'cagr', 'win_rate',
   'profit_factor', 'trades', 'exposure'];
@@ -35,6 +38,11 @@ export function SweepDetailPage() {
   const running = ['creating', 'running', 'created', 'queued'].includes(sweep.data?.status ?? '');
   const results = useSweepResults(sweepId, serverMetricName(metric), 'desc', poll && running);
   const cancel = useCancelSweep(sweepId);
+  // a walk-forward's sweep: the cell it chose, which the page's best need not be (its objective, its minimum of trades)
+  const walkforwardId = sweep.data?.walkforward_id ?? '';
+  const walkforward = useWalkforwardOfSweep(walkforwardId);
+  const choice = walkforwardId ? choiceFor(walkforward.data, sweep.data?.fold ?? null) : null;
+  const chosenId = choice?.runId;
   const [confirming, setConfirming] = useState(false);
 
   const gridParams = useMemo(() => Object.entries(sweep.data?.grid ?? {}), [sweep.data]);
@@ -65,8 +73,14 @@ export function SweepDetailPage() {
         },
       };
     }),
-    { key: 'open', header: '', render: (r) => <Link to={`/runs/${r.run_id}`} onClick={(e) => e.stopPropagation()}>open</Link> },
-  ], [gridParams]);
+    { key: 'open', header: '', render: (r) => (
+      <>
+        {r.run_id === chosenId ? <span className="badge plain" data-testid="chosen-badge" style={{ marginRight: 6 }}
+          title="the cell the walk-forward chose from this sweep">chosen</span> : null}
+        <Link to={`/runs/${r.run_id}`} onClick={(e) => e.stopPropagation()}>open</Link>
+      </>
+    ) },
+  ], [gridParams, chosenId]);
 
   if (sweep.isPending) return <Loading />;
   if (sweep.error) return <ErrorBanner error={sweep.error} title="The sweep could not be loaded" />;
@@ -139,6 +153,8 @@ export function SweepDetailPage() {
         ) : null}
       </div>
 
+      {choice ? <WalkforwardChoiceNote choice={choice} cells={results.data ?? []} best={best} metric={metric} order={order}
+        grid={gridParams.map(([param]) => param)} /> : null}
       {noneHas ? (
         <p className="muted" data-testid="rank-metric-empty">
           No cell has a {metricDef(metric).label}: {noFigureReason(completed, serverMetricName(metric))}. Rank by
@@ -153,7 +169,7 @@ export function SweepDetailPage() {
       {heat ? (
         <Panel title={`Heatmap · ${metricDef(metric).label}`} testId="heatmap-panel">
           <Heatmap results={results.data ?? []} xParam={heat[0]![0]} xValues={heat[0]![1]} yParam={heat[1]![0]}
-            yValues={heat[1]![1]} metric={metric} onOpen={open} skipped={skipped} />
+            yValues={heat[1]![1]} metric={metric} onOpen={open} skipped={skipped} chosenRunId={chosenId} />
           <p className="hint muted" style={{ margin: '6px 0 0' }}>Click a cell to open its backtest.</p>
         </Panel>
       ) : null}

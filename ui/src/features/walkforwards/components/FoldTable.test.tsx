@@ -9,11 +9,11 @@ const fold = (index: number, oos: Fold['oos_metrics']): Fold => ({
   test_last: '2022-06-30T00:00:00Z', warmup_bars: 50, warmup_first: null, partial: false, sweep_id: `s${index}`,
   cells_total: 4, cells_done: 4, cells_cancelled: 0, params: { fast: 5, slow: 40 }, chosen_run_id: `c${index}`,
   in_sample_metrics: { sharpe: 1.25 }, oos_run_id: `o${index}`, oos_status: 'completed', oos_metrics: oos, reason: null,
-  efficiency: 0.5, efficiency_reason: null, tied: 1,
+  efficiency: 0.5, efficiency_reason: null, tied: 1, passed_over_min_trades: 0, passed_over_better: 0,
 });
 
 const WF = {
-  id: 'w1', grid: { fast: [5, 10], slow: [20, 40] }, objective: 'sharpe',
+  id: 'w1', grid: { fast: [5, 10], slow: [20, 40] }, objective: 'sharpe', min_trades: 10,
   folds: [fold(0, { total_return_pct: 3.5, trades: 4, fees_total: 1234.5 }), fold(1, { total_return_pct: -1, trades: 2, fees_total: 0.07 })],
   result: { metrics: { total_return_pct: 2.46, fees_total: 1301.27 }, contrast_metrics: null, folds_included: 2, efficiency: 0.4,
     efficiency_reason: null, oos_annualised_return_pct: 5, is_annualised_return_pct: 12 },
@@ -56,5 +56,22 @@ describe('FoldTable', () => {
     expect(tied).toHaveLength(1);
     expect(tied[0]).toHaveTextContent('tied ×4');
     expect(tied[0]).toHaveAttribute('title', '4 cells shared the best figure: the first of them in grid order was taken');
+  });
+
+  it('says how many cells a fold passed over for too few trades, and how many of them beat its choice', () => {
+    renderTable({ ...WF, folds: [{ ...WF.folds[0], passed_over_min_trades: 3, passed_over_better: 2 },
+      { ...WF.folds[1], passed_over_min_trades: 1, passed_over_better: 0 }] } as Walkforward);
+    const notes = screen.getAllByTestId('fold-passed-over');
+    expect(notes.map((n) => n.textContent)).toEqual([
+      'passed over 3 cells with fewer than 10 trades; 2 of them had a better Sharpe',
+      'passed over 1 cell with fewer than 10 trades']);
+    expect(within(screen.getAllByTestId('fold-params')[0]!).getByTestId('fold-passed-over')).toHaveAttribute('title',
+      "Only cells with at least 10 trades are chosen from: the fold's sweep, which ranks every cell, can show a best "
+      + 'Sharpe the walk-forward did not take.');
+  });
+
+  it('says nothing of passed-over cells where the minimum left none out', () => {
+    renderTable(WF);
+    expect(screen.queryByTestId('fold-passed-over')).toBeNull();
   });
 });

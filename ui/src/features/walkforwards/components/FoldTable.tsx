@@ -7,6 +7,7 @@ import { barTimeStyle } from '@/lib/time/barTime';
 import type { Fold, Walkforward } from '../api/types';
 import { CellsProgress } from './CellsProgress';
 import { objectiveKey } from './objective';
+import { PassedOver } from './PassedOver';
 import { describeParams, sweptParams } from './params';
 
 // the fold number stays in view when a narrow window scrolls the table sideways
@@ -67,7 +68,8 @@ export function FoldTable({ wf, timeframe }: { wf: Walkforward; timeframe: strin
                 {f.params ? <><span className="mono">{describeParams(f.params, swept)}</span>
                   {f.tied > 1 ? <span className="badge plain" data-testid="fold-tied" style={{ marginLeft: 4 }}
                     title={`${f.tied} cells shared the best figure: the first of them in grid order was taken`}>
-                    tied ×{f.tied}</span> : null}</>
+                    tied ×{f.tied}</span> : null}
+                  <PassedOver counts={f} minTrades={wf.min_trades} objective={wf.objective} /></>
                   : f.reason ? <span className="muted" data-testid="fold-reason">no cell: {f.reason}</span>
                     : <span className="dim">{wf.status === 'cancelled' || wf.status === 'failed' ? `not chosen: ${wf.status}`
                       : 'not chosen yet'}</span>}

@@ -1,5 +1,6 @@
 import { errorAt, type FieldErrors } from '@/components/form/errors';
 import { Field } from '@/components/form/Field';
+import { withUnit, type FollowingKey, type LengthKey } from './foldUnits';
 import { LENGTH_UNITS, type LengthDraft, type LengthUnit } from './period';
 
 export interface FoldsDraft {
@@ -9,14 +10,15 @@ export interface FoldsDraft {
   step: LengthDraft;
   gap: LengthDraft;
   warmup: string;
+  /** Step and gap units the user picked: until then they follow train's and test's (foldUnits.ts). */
+  unitsPicked?: FollowingKey[];
 }
 
 export const DEFAULT_FOLDS: FoldsDraft = {
   kind: 'rolling', train: { amount: '12', unit: 'M' }, test: { amount: '3', unit: 'M' }, step: { amount: '', unit: 'M' },
-  gap: { amount: '0', unit: 'M' }, warmup: '200',
+  gap: { amount: '0', unit: 'M' }, warmup: '200', unitsPicked: [],
 };
 
-type LengthKey = 'train' | 'test' | 'step' | 'gap';
 const LENGTHS: Array<[LengthKey, string, string]> = [
   ['train', 'Train window', 'in-sample: the grid is optimised here'],
   ['test', 'Test window', 'out-of-sample: the chosen cell trades here'],
@@ -54,7 +56,7 @@ export function FoldsFields({ draft, errors, onChange }: {
                   onChange={(e) => onChange({ [key]: { ...draft[key], amount: e.target.value } }, `folds.${key}`)} />
                 <select className="select" style={{ width: 'auto' }} value={draft[key].unit} aria-label={`${label} unit`}
                   data-testid={`folds-${key}-unit`}
-                  onChange={(e) => onChange({ [key]: { ...draft[key], unit: e.target.value as LengthUnit } }, `folds.${key}`)}>
+                  onChange={(e) => onChange(withUnit(draft, key, e.target.value as LengthUnit), `folds.${key}`)}>
                   {LENGTH_UNITS.map(([unit, name]) => <option key={unit} value={unit}>{name}</option>)}
                 </select>
               </span>

@@ -5,7 +5,8 @@ import type { Metrics } from '@/lib/api/types';
 import type { Walkforward } from '../api/types';
 import { efficiencyMeaning } from './efficiency';
 import { describeParams, sweptParams } from './params';
-import { foldList, foldsLeftUnfinished } from './unfinished';
+import { NoStitchedResult } from './NoStitchedResult';
+import { foldList } from './unfinished';
 
 // links inside a sentence are told apart from it by more than their colour
 const UNDERLINED = { textDecoration: 'underline' } as const;
@@ -23,27 +24,7 @@ const ROWS = ['total_return', 'cagr', 'sharpe', 'sortino', 'max_drawdown', 'vola
  */
 export function ResultPanel({ wf }: { wf: Walkforward }) {
   const { result, contrast } = wf;
-  if (!result) {
-    const left = foldsLeftUnfinished(wf);
-    if (left.length) {
-      return (
-        <p className="muted" data-testid="result-unfinished">
-          No stitched result: the walk-forward was {wf.status} before {foldList(left)} had {left.length === 1 ? 'its' : 'their'}
-          {' '}out-of-sample run, so no honest figure covers the whole window. The finished folds&apos; runs are kept in
-          the table below.
-        </p>
-      );
-    }
-    if (wf.status === 'failed' || wf.status === 'cancelled') { // trial 31: a failed one still said "comes once"
-      return (
-        <p className="muted" data-testid="result-none">
-          No stitched result: the walk-forward {wf.status === 'failed' ? `failed${wf.error ? ` (${wf.error})` : ''}`
-            : 'was cancelled'} before any fold had an out-of-sample run.
-        </p>
-      );
-    }
-    return <p className="muted" data-testid="result-waiting">The stitched result comes once every fold&apos;s out-of-sample run has finished.</p>;
-  }
+  if (!result) return <NoStitchedResult wf={wf} />;
   // Folds whose own efficiency is withheld for an in-sample loss still weigh in the overall mean (trial 31).
   const losing = wf.folds.filter((f) => f.efficiency === null && (f.efficiency_reason ?? '').includes('not positive')).length;
   const cell = (metrics: Metrics | undefined, key: string) => {

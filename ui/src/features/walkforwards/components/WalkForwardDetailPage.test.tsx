@@ -25,7 +25,8 @@ const fold = (index: number, params: Fold['params'], extra: Partial<Fold> = {}):
   params, chosen_run_id: params ? `c${index}` : null, in_sample_metrics: params ? { sharpe: 1.25 } : {},
   oos_run_id: params ? `o${index}` : null, oos_status: params ? 'completed' : null,
   oos_metrics: params ? { total_return_pct: 3.5, sharpe: 0.8, trades: 4 } : {}, reason: params ? null : 'no cell made 3 trades',
-  efficiency: params ? 0.64 : null, efficiency_reason: params ? null : 'no out-of-sample run', tied: 1, ...extra,
+  efficiency: params ? 0.64 : null, efficiency_reason: params ? null : 'no out-of-sample run', tied: 1,
+  passed_over_min_trades: 0, passed_over_better: 0, ...extra,
 });
 
 const DONE: Walkforward = {
@@ -87,6 +88,23 @@ describe('WalkForwardDetailPage', () => {
     const params = screen.getAllByTestId('fold-params').map((cell) => cell.textContent);
     expect(params[2]).toBe('not chosen: cancelled');
     expect(params[3]).toBe('no cell: no cell made 3 trades');  // a fold with no eligible cell is not one cancel cut short
+  });
+
+  it('says a walk-forward cancelled before any out-of-sample run finished keeps no runs, only its sweeps\' cells', async () => {
+    const none: Walkforward = {
+      ...DONE, id: 'w-none', status: 'cancelled', result: null,
+      folds: [fold(0, { fast: 5, slow: 40 }, { oos_status: 'cancelled', oos_metrics: {} }),
+        fold(1, null, { reason: null, cells_done: 2, cells_cancelled: 2 })],
+    };
+    renderPage(none, () => Promise.resolve({ stitched: [], contrast: [] }));
+    const result = await screen.findByTestId('result-none');
+    expect(result).toHaveTextContent("No stitched result: the walk-forward was cancelled before any fold's out-of-sample "
+      + "run had finished. The in-sample cells its folds' sweeps had run are kept: each fold's sweep link below opens them.");
+    expect(result).not.toHaveTextContent("The finished folds' runs are kept");
+    expect(screen.queryByTestId('result-unfinished')).toBeNull();
+    expect(await screen.findByTestId('equity-none')).toHaveTextContent(
+      "No out-of-sample curve: the walk-forward was cancelled before any fold's out-of-sample run had finished.");
+    expect(screen.queryByTestId('equity-unfinished')).toBeNull();  // no "the curve chains only the folds that finished"
   });
 
   it('shows a completed walk-forward: folds with their choice or reason, the stitched result beside the contrast', async () => {

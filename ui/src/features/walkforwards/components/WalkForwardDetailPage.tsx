@@ -12,7 +12,7 @@ import { FoldTimeline } from './FoldTimeline';
 import { ResultPanel } from './ResultPanel';
 import { StabilityPanel } from './StabilityPanel';
 import { WalkForwardHeader } from './WalkForwardHeader';
-import { foldList, foldsLeftUnfinished } from './unfinished';
+import { beforeAnyFinished, foldList, foldsFinished, foldsLeftUnfinished } from './unfinished';
 
 export function WalkForwardDetailPage() {
   const { walkforwardId = '' } = useParams();
@@ -27,6 +27,8 @@ export function WalkForwardDetailPage() {
   if (query.isPending) return <Loading />;
   if (query.error || !wf) return <ErrorBanner error={query.error} title="The walk-forward could not be loaded" />;
   const unfinished = foldsLeftUnfinished(wf);
+  const ended = wf.status === 'failed' || wf.status === 'cancelled';
+  const curve = equity.data && !(ended && foldsFinished(wf) === 0) ? equity.data : undefined;  // none finished: no curve
   const timeframe = typeof wf.settings.timeframe === 'string' ? wf.settings.timeframe : '1Day';
 
   return (
@@ -37,21 +39,21 @@ export function WalkForwardDetailPage() {
       </Panel>
       <Panel title="Out-of-sample equity" testId="equity-panel">
         <ErrorBanner error={equity.error} />
-        {equity.data && unfinished.length ? (
+        {curve && unfinished.length ? (
           <p className="muted" data-testid="equity-unfinished">
             The walk-forward was {wf.status} before {foldList(unfinished)} had {unfinished.length === 1 ? 'its' : 'their'}
             {' '}out-of-sample run: the curve chains only the folds that finished and leaves {unfinished.length === 1
               ? 'that test window' : 'those test windows'} out.
           </p>
         ) : null}
-        {equity.data ? <EquityComparison equity={equity.data} zone={zone} timeframe={timeframe} partial={unfinished.length > 0} />
+        {curve ? <EquityComparison equity={curve} zone={zone} timeframe={timeframe} partial={unfinished.length > 0} />
           : equity.error ? null
             // asked for (a fold has its out-of-sample run) and not here yet: it is loading, not waiting for runs
             : tested && equity.isPending
               ? <p className="muted" role="status" data-testid="equity-loading">Loading the out-of-sample equity…</p>
-              : wf.status === 'failed' || wf.status === 'cancelled'
+              : ended
                 ? <p className="muted" data-testid="equity-none">No out-of-sample curve: the walk-forward {wf.status === 'failed'
-                  ? 'failed' : 'was cancelled'} before any fold had an out-of-sample run.</p>
+                  ? 'failed' : 'was cancelled'} {beforeAnyFinished(wf)}.</p>
                 : <p className="muted" data-testid="equity-waiting">The curve appears once the out-of-sample runs have finished.</p>}
       </Panel>
       <Panel title="Result" testId="result-panel">
@@ -65,6 +67,7 @@ export function WalkForwardDetailPage() {
       </Panel>
       <RobustnessPanel path={`/walkforwards/${wf.id}/robustness`} finished={wf.status === 'completed' || Boolean(wf.result?.folds_included)}
         trades={wf.result ? readMetric(wf.result.metrics, 'trades') : null}
+        entryBars="the out-of-sample span's bars (the first test window's first bar to the last one's last)"
         waiting="Robustness tests on the stitched out-of-sample trades are available once the walk-forward has completed." />
     </div>
   );

@@ -30,6 +30,33 @@ async function addSymbol() {
 }
 
 describe('WalkForwardForm', () => {
+  it('moves the step and gap units to bars with train and test, so the folds are not mixed', async () => {
+    const { onSubmit } = renderForm();
+    await addSymbol();
+    for (const [key, amount] of [['train', '250'], ['test', '60']] as const) {
+      await userEvent.clear(screen.getByTestId(`folds-${key}`));
+      await userEvent.type(screen.getByTestId(`folds-${key}`), amount);
+      await userEvent.selectOptions(screen.getByTestId(`folds-${key}-unit`), 'bars');
+    }
+    expect(screen.getByRole('combobox', { name: 'Step unit' })).toHaveDisplayValue('bars');
+    expect(screen.getByRole('combobox', { name: 'Gap unit' })).toHaveDisplayValue('bars');
+    await userEvent.type(screen.getByTestId('folds-step'), '60');
+    await userEvent.click(screen.getByTestId('submit-walkforward'));
+    expect(screen.queryByTestId('error-folds')).toBeNull();
+    expect(onSubmit.mock.calls[0]![0].folds).toEqual({ kind: 'rolling', train: 250, test: 60, step: 60, gap: 0, warmup: 200 });
+  });
+
+  it('keeps a step unit the user picked while it fits, and moves it when train turns to the other kind', async () => {
+    renderForm();
+    await userEvent.selectOptions(screen.getByTestId('folds-step-unit'), 'W');
+    await userEvent.selectOptions(screen.getByTestId('folds-train-unit'), 'Y');
+    expect(screen.getByRole('combobox', { name: 'Step unit' })).toHaveDisplayValue('weeks');  // picked, still a period
+    expect(screen.getByRole('combobox', { name: 'Gap unit' })).toHaveDisplayValue('years');  // follows
+    await userEvent.selectOptions(screen.getByTestId('folds-train-unit'), 'bars');
+    expect(screen.getByRole('combobox', { name: 'Step unit' })).toHaveDisplayValue('bars');  // weeks would be refused
+    expect(screen.getByRole('combobox', { name: 'Test window unit' })).toHaveDisplayValue('months');  // the user's own
+  });
+
   it('sends the grid, the folds as calendar periods, the objective and the contrast choice', async () => {
     const { onSubmit } = renderForm();
     await addSymbol();

@@ -12,3 +12,16 @@ export function foldList(folds: number[]): string {
   if (folds.length === 1) return `fold ${folds[0]}`;
   return `folds ${folds.slice(0, -1).join(', ')} and ${folds[folds.length - 1]}`;
 }
+
+/** Folds whose out-of-sample run completed: what the stitched curve chains. */
+export function foldsFinished(wf: Walkforward): number {
+  return wf.folds.filter((f) => f.oos_status === 'completed').length;
+}
+
+/** When an ended walk-forward stopped, said of one with no finished out-of-sample run: "before any fold had an
+ *  out-of-sample run", or, once some were queued (and cancelled or failed), "before any fold's out-of-sample run
+ *  had finished". */
+export function beforeAnyFinished(wf: Walkforward): string {
+  return wf.folds.some((f) => f.oos_run_id) ? "before any fold's out-of-sample run had finished"
+    : 'before any fold had an out-of-sample run';
+}

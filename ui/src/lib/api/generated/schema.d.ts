@@ -1026,6 +1026,18 @@ export interface components {
              * @default 1
              */
             tied?: number;
+            /**
+             * Passed Over Min Trades
+             * @description as a fold's: cells left out for fewer than `min_trades` trades
+             * @default 0
+             */
+            passed_over_min_trades?: number;
+            /**
+             * Passed Over Better
+             * @description as a fold's: of those, the ones that beat the chosen cell
+             * @default 0
+             */
+            passed_over_better?: number;
             /** Params */
             params: {
                 [key: string]: unknown;
@@ -1209,6 +1221,21 @@ export interface components {
             /** Warmup */
             warmup: number;
             /**
+             * Idle Bars
+             * @description of `bars`, those that fell while the run was not trading (down, or stopped and started again): it saw them only as history, the backtest decided on them
+             */
+            idle_bars: number;
+            /**
+             * First Bar
+             * @description a replay's first bar (its warm-up's): where a backtest of the run's period starts, with `warmup` warm-up bars; null against a backtest
+             */
+            first_bar: string | null;
+            /**
+             * Last Bar
+             * @description the run's last traded bar (before its stop): where a backtest of its period ends; null against a backtest
+             */
+            last_bar: string | null;
+            /**
              * Source
              * @description where the replayed bars came from: live_bars | bars | backtest run
              */
@@ -1216,7 +1243,7 @@ export interface components {
             summary: components["schemas"]["DriftSummaryOut"];
             /**
              * Notes
-             * @description on the whole comparison, in plain English: what the backtest side's fee and slippage models did (a paper or live run pays its broker's fees and fills at its prices; the models apply to the backtest side only)
+             * @description on the whole comparison, in plain English: the backtest's orders on bars the run was not trading, what the backtest side's fee and slippage models did (a paper or live run pays its broker's fees and fills at its prices; the models apply to the backtest side only), what the run's broker account did
              */
             notes: string[];
             /** Decisions */
@@ -1556,6 +1583,18 @@ export interface components {
              * @default 1
              */
             tied: number;
+            /**
+             * Passed Over Min Trades
+             * @description completed cells of its sweep left out of the choice for making fewer than `min_trades` trades (0 with no minimum)
+             * @default 0
+             */
+            passed_over_min_trades: number;
+            /**
+             * Passed Over Better
+             * @description of those, the cells whose objective figure beat the chosen cell's: above 0, the sweep's best by the objective is not the chosen cell
+             * @default 0
+             */
+            passed_over_better: number;
             /**
              * In Sample Metrics
              * @description the chosen cell's metrics on the train window
