@@ -21,9 +21,10 @@ from app.services.downsample import min_max_buckets
 from app.services.idempotency import Claim
 from app.services.robustness import RobustnessAsk, walkforward_robustness
 from app.services.short_ids import no_such
+from app.services.walkforward_passed_over import PassedOver, passed_over
 from app.services.walkforward_results import curves, stability
 from app.services.walkforward_specs import WalkforwardCreate
-from app.services.walkforwards import PassedOver, cells_by_sweep, listing, passed_over, progress
+from app.services.walkforwards import cells_by_sweep, listing, progress
 from app.walle.models import Run, Sweep, Walkforward
 from app.walle.repositories import RunRepository
 
