@@ -1,4 +1,4 @@
-"""`weaver bars import|fetch|list`: market data in, stored once for every run.
+"""`weaver bars import|fetch|list|export`: market data in, stored once for every run, and out again as CSV.
 
 On a terminal, import shows three lines on stderr: reading and checking (bytes of the file), the
 rows checked, storing (rows), each with its rate and ETA; fetch shows bars downloaded against an estimated total.
@@ -171,3 +171,36 @@ def list_() -> None:
         # A pair's bars are never adjusted, whatever the download asked for (trial 37: "adjustment split").
         adjusted = "not adjusted" if "/" in s.symbol else f"adjustment {s.adjustment}"
         click.echo(f"{s.symbol:<8} {s.timeframe:<6} {first} → {last}  {s.count:>10,} {unit}  {s.source}, {adjusted}")
+
+
+@bars.command("export")
+@click.option("--symbol", required=True)
+@click.option("--timeframe", required=True, help="e.g. 1Day, 1Min")
+@click.option("--start", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]), help="UTC (default: the first bar)")
+@click.option("--end", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]), help="UTC (default: the last bar)")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="file to write (default: stdout)")
+def export(symbol: str, timeframe: str, start: datetime | None, end: datetime | None, out: Path | None) -> None:
+    """Write stored bars as CSV (timestamp,open,high,low,close,volume; UTC), as `bars import` and
+    `backtest --data` read them back, and pandas with index_col=0."""
+    from app.cli.bars_export import write_csv
+    from app.cli.outputs import check_file_target
+
+    if out is not None:
+        check_file_target(out, "--out")
+    symbol = symbol.strip().upper()
+    container = _container()
+    with container.read_session() as session:
+        repository = BarRepository(session)
+        found = repository.load(symbol, timeframe, start and start.replace(tzinfo=UTC), end and end.replace(tzinfo=UTC))
+        stored = sorted(s.timeframe for s in repository.series() if s.symbol == symbol) if not len(found) else []
+    container.close()
+    if not len(found):
+        held = f"stored timeframes: {', '.join(stored)}" if stored else "nothing stored for it (`weaver bars list`)"
+        fail(f"{symbol} {timeframe}: no stored bars{' in that window' if stored and timeframe in stored else ''} "
+             f"({held})", 2)
+    if out is None:
+        write_csv(found, click.get_text_stream("stdout"))
+        return
+    with out.open("w", newline="") as target:
+        rows = write_csv(found, target)
+    click.echo(f"{rows:,} {symbol} {timeframe} bars written to {out}", err=True)
