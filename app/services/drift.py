@@ -127,7 +127,8 @@ def drift_report(session: Session, run_id: str, *, params: Mapping[str, Any] | N
     backtest_curve = [(ns_to_datetime(t), e) for t, e in zip(curve.ts.tolist(), curve.equity.tolist(),
                                                              strict=True)]  # from the first traded bar
     rows = line_up(live, backtest, bar=bar, live_held=live_held, backtest_held=backtest_held,
-                   cancelled_at_stop=stop_cancelled(session, run.id), idle=seen.idle, ran=seen.ran)
+                   cancelled_at_stop=stop_cancelled(session, run.id), idle=seen.idle, ran=seen.ran,
+                   equity=(live_curve, backtest_curve))
     summary = summarise(rows, live_pnl, result.final_equity - Decimal(run.cash))
     notes = _notes(session, rows, summary, run, run, Idle(seen.idle, seen.ran))
     return DriftReport(run.id, None, run.strategy, dict(result.config["params"]), len(market), warmup, seen.source,
@@ -148,7 +149,7 @@ def _against(session: Session, run: Run, other_id: str, live: tuple[list[Decisio
     backtest, backtest_held = _decisions(session, other_id)
     idle, ran = downtime(session, run)
     rows = line_up(live[0], backtest, bar=bar_length(run.timeframe), live_held=live[1], backtest_held=backtest_held,
-                   cancelled_at_stop=stop_cancelled(session, run.id), idle=idle, ran=ran)
+                   cancelled_at_stop=stop_cancelled(session, run.id), idle=idle, ran=ran, equity=(live_curve, curve))
     summary = summarise(rows, live_pnl, pnl)
     notes = difference_notes(run, other, traded_span(session, run)) + _notes(session, rows, summary, run, other,
                                                                              Idle(idle, ran))

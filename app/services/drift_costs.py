@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from app.greta.specs import FeeSpec, SlippageSpec
+from app.services.drift_equity import EQUITY_APART
 from app.services.drift_match import Decision, DriftRow
 
 CENT = Decimal("0.01")
@@ -34,8 +35,10 @@ def cost_notes(rows: Sequence[DriftRow], fees: FeeSpec, slippage: SlippageSpec, 
     prices = summary_prices(rows, fee_part) if slippage.kind == "none" else None  # (else the Slippage note)
     if prices:
         notes.append(prices)
+    # (not those whose note puts it down to the two sides' equity, trial 41: an outage had parted them)
     apart = sum(1 for r in rows if r.live is not None and r.backtest is not None and r.live.percent is not None
-                and _asked(r.live) and _asked(r.backtest) and _asked(r.live) != _asked(r.backtest))
+                and _asked(r.live) and _asked(r.backtest) and _asked(r.live) != _asked(r.backtest)
+                and EQUITY_APART not in (r.note or ""))
     if apart and (fees.kind != "none" or slippage.kind != "none"):
         notes.append(
             f"Sizes: {apart} matched order{'s' if apart != 1 else ''} sized by a share of equity came to a different "

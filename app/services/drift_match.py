@@ -21,6 +21,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from app.services.drift_differences import difference_note
+from app.services.drift_equity import Equity, Point, equity_note
+from app.services.drift_late_fills import late_fill_note
 from app.services.drift_notes import (
     IDLE_NOTE,
     NO_BAR,
@@ -142,17 +144,19 @@ def _keyed(decisions: Iterable[Decision]) -> dict[tuple[object, ...], Decision]:
 def line_up(live: Sequence[Decision], backtest: Sequence[Decision], *, bar: timedelta = NO_BAR,
             live_held: Iterable[Held] | None = None, backtest_held: Iterable[Held] | None = None,
             cancelled_at_stop: Mapping[str, str] | None = None, idle: Iterable[datetime] = (),
-            ran: Iterable[datetime] = ()) -> list[DriftRow]:
+            ran: Iterable[datetime] = (), equity: tuple[Iterable[Point], Iterable[Point]] = ((), ())) -> list[DriftRow]:
     """Every decision once: matched pairs, then what only one side decided, in bar order. `bar` is the
     bars' length; `live_held` and `backtest_held` each side's position changes from all its fills
     (bracket legs' too; by default the decisions' own), for the notes on decisions one side made;
     `cancelled_at_stop` the live orders the run's stop or the kill switch cancelled (client order id → who),
     for the notes; `idle` the bars the run did not run on (down, or stopped and started again), and `ran` those it
-    ran on, which part the idle bars into separate downtimes."""
+    ran on, which part the idle bars into separate downtimes; `equity` each side's equity curve (live's, the
+    backtest's), for the notes on orders sized by a share of equity."""
     mine, theirs = _keyed(live), _keyed(backtest)
     not_running = Idle(idle, ran)
     positions = (Positions(held_by(live) if live_held is None else live_held),
                  Positions(held_by(backtest) if backtest_held is None else backtest_held))
+    equities = (Equity(equity[0]), Equity(equity[1]))
     rows = []
     for key in sorted(set(mine) | set(theirs), key=lambda k: (k[0], k[4], k[1], k[2], k[3])):
         a, b = mine.get(key), theirs.get(key)
@@ -173,10 +177,10 @@ def line_up(live: Sequence[Decision], backtest: Sequence[Decision], *, bar: time
             rows.append(DriftRow("only_live" if b is None else "only_backtest", one.bar_ts, one.symbol, one.side,
                                  one.type, a, b, note=note))
             continue
-        sizes = _sizes(a, b, live, positions, bar)
+        sizes = _sizes(a, b, live, positions, bar, equities)
         cause = _parted(rows, not_running, a.symbol, a.bar_ts, since=False) if sizes else None
         filled = fill_note(a, b, cancelled_by(a, live, bar, cancelled_at_stop or {}))
-        notes = (f"{sizes}; {cause}" if cause else sizes, filled)
+        notes = (f"{sizes}; {cause}" if cause else sizes, filled, late_fill_note(a, not_running, bar))
         row = _pair(a, b, "; ".join(n for n in notes if n) or None)
         if row.status == "different" and not sizes:
             row = _held_apart(row, rows, not_running, positions, live, bar)
@@ -247,11 +251,12 @@ def _one_sided(row: DriftRow) -> str | None:
 
 
 def _sizes(live: Decision, backtest: Decision, decisions: Sequence[Decision], positions: tuple[Positions, Positions],
-           bar: timedelta) -> str | None:
+           bar: timedelta, equities: tuple[Equity, Equity]) -> str | None:
     """Why two orders differ in size: what each side held when it decided, live when it recorded the order
     (fills land while the worker decides), Greta at the bar's close; for orders sized by a share of equity
     or a value, that each side sized its own (trial 21: a row read "identical" with live asking 13 shares and
-    the backtest 52, and no word why). None when they came to the same size."""
+    the backtest 52, and no word why), or, when their equity explains it, that it differed (trial 41). None when
+    they came to the same size."""
     sized = live.percent is not None or live.notional is not None
     asked = (live.qty, backtest.qty if backtest.qty is not None or not sized else backtest.filled_qty)
     if None in asked or asked[0] == asked[1] or (sized and not all(asked)):
@@ -261,7 +266,9 @@ def _sizes(live: Decision, backtest: Decision, decisions: Sequence[Decision], po
     backtest_held = positions[1].before(backtest.symbol, backtest.bar_ts, bar)
     filling = still_filling(decisions, live.symbol, live.bar_ts, bar)
     if sized:
-        return share_note(live, asked[1], live_held, backtest_held, filling)  # type: ignore[arg-type]
+        at_bar = (equities[0].at(live.bar_ts), equities[1].at(backtest.bar_ts))
+        equity = equity_note(live, backtest, asked, at_bar)  # type: ignore[arg-type]
+        return share_note(live, asked[1], live_held, backtest_held, filling, equity)  # type: ignore[arg-type]
     return size_note(live, backtest, live_held, backtest_held, filling)
 
 

@@ -182,19 +182,22 @@ def size_note(live: Decision, backtest: Decision, live_held: Decimal, backtest_h
 
 
 def share_note(live: Decision, backtest_qty: Decimal, live_held: Decimal, backtest_held: Decimal,
-               filling: str | None) -> str:
+               filling: str | None, equity: str | None = None) -> str:
     """Why an order sized by a share of equity (or a value) came to different sizes: each side sized it on
     its own equity and price (live at the last close as it decided, the backtest at its fill), and, when they
     held different positions, that too. 'sized by 20% of equity: live 13 shares, the backtest 52 (when
-    deciding, live held 40 shares, the backtest 0: an earlier order was still filling)'."""
+    deciding, live held 40 shares, the backtest 0: an earlier order was still filling)'. `equity`: that the two
+    sides' equity differed (app/services/drift_equity.py), when it explains the sizes (trial 41: "each side sizes
+    at its own price" of sizes 23 % apart, where live had $15.7k and the backtest $12.7k)."""
     what = unit(live.symbol)
     basis = f"{quantity_text(live.percent)}% of equity" if live.percent is not None else \
         f"a value of {quantity_text(live.notional or ZERO)}"
     if live_held != backtest_held or filling:
         why = f"when deciding, live held {held_text(live_held)} {what}, the backtest {held_text(backtest_held)}"
         why += f": {filling}" if filling else ""
+        why += f"; {equity}" if equity else ""
     else:
-        why = "each side sizes at its own price: live at the last close, the backtest at its fill"
+        why = equity or "each side sizes at its own price: live at the last close, the backtest at its fill"
     return (f"sized by {basis}: live {quantity_text(live.qty or ZERO)} {what}, the backtest "
             f"{quantity_text(backtest_qty)} ({why})")
 

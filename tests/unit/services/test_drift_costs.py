@@ -71,3 +71,20 @@ def test_fees_the_broker_charged_without_a_model_are_still_named():
                                                    "the broker charged $0.50.")
     assert notes[1].startswith("Fill prices: +$5.04 of \"from execution\"")  # the fees' -$0.50 left out
     assert "(-$0.50 of \"from execution\"" in notes[0]
+
+
+def test_orders_sized_apart_by_the_two_sides_equity_are_not_put_down_to_the_cost_models():
+    """Trial 41: a buy 23 % larger live, sized on $15.7k of equity against the backtest's $12.7k after an outage,
+    was counted in "the backtest sizes at its own prices and keeps room for its modelled fees"."""
+    live = [order(0, "buy", [("12", "100")], qty="12", percent="99"), order(5, "buy", [("15", "100")], qty="15",
+                                                                            percent="99")]
+    backtest = [order(0, "buy", [("11", "100.20")], qty="11", percent="99", fee="0.5"),
+                order(5, "buy", [("12", "100.20")], qty="12", percent="99", fee="0.5")]
+    bar = live[1].bar_ts
+    rows = line_up(live, backtest, equity=([(live[0].bar_ts, 1212.0), (bar, 1515.0)],
+                                           [(live[0].bar_ts, 1212.0), (bar, 1212.0)]))
+    assert "their equity differed: live had $1,515.00, the backtest $1,212.00" in rows[1].note
+    summary = summarise(rows, D(0), D(0))
+    notes = cost_notes(rows, FeeSpec.parse("percent:0.5"), SlippageSpec(), summary.live_fees, summary.backtest_fees,
+                       summary.execution_fees)
+    assert notes[-1].startswith("Sizes: 1 matched order sized by a share of equity came to a different quantity")

@@ -225,3 +225,70 @@ def test_a_different_pair_from_different_holdings_says_what_each_held_and_how_th
     assert row.note == ("before this bar live held 0 shares, the backtest 24; since the sell only live made, on the "
                         "bar of 2026-12-04T15:00:05Z; they asked differently: percent of equity 10 live, none in the "
                         "backtest"), row.note
+
+
+KILLED = datetime(2026, 12, 7, 23, 57, 19, tzinfo=UTC)  # the bar of trial 41's buy; the run was down after it
+DOWN = [KILLED + s * SEC for s in range(1, 226)]  # 225 bars, 23:57:20 to 00:01:04
+UP = [KILLED + s * SEC for s in (*range(-10, 1), *range(226, 240))]
+
+
+def msft(fills: list[tuple[str, str, float]], qty: str = "48") -> Decision:
+    """A buy of MSFT on KILLED's bar, filled (qty, price, seconds after the bar) by `fills`."""
+    lines = tuple(FillLine(D(q), D(p), D(0), KILLED + timedelta(seconds=at)) for q, p, at in fills)
+    return Decision("buy-msft", KILLED, "MSFT", "buy", "market", D(qty), None, D("20"), None, None, "day", "filled",
+                    lines)
+
+
+def test_an_order_that_went_on_filling_through_an_outage_says_which_part_filled_after_it():
+    """Trial 41: a buy of 48 MSFT had 38 filled when the process was killed; the other 10 filled after the restart,
+    3 min 46 s later and about 45 cents dearer, and the row read "identical", "live filled 48 of 48 shares in 6
+    fills (the backtest 48 in 1)", as if nothing had happened."""
+    live = msft([("10", "410.05", 1.3), ("10", "410.08", 1.8), ("10", "410.10", 2.5), ("8", "410.09", 3.99),
+                 ("7", "410.53", 229.991), ("3", "410.54", 230.188)])
+    backtest = msft([("48", "410.06", 1)])
+    [row] = line_up([live], [backtest], bar=SEC, idle=DOWN, ran=UP)
+    assert row.status == "identical", "the same request: how it filled is the note's to say"
+    assert row.note == ("live filled 48 of 48 shares in 6 fills (the backtest 48 in 1); 10 of its 48 shares filled "
+                        "3 min 46 s later, after the 225 bars the run was not trading (2026-12-07T23:57:20Z to "
+                        "2026-12-08T00:01:04Z), at 410.53–410.54 (the first 38 at 410.08 on average)")
+    # all of it after the restart: timed from the bar's close; before the downtime only, or no downtime: as before
+    whole = line_up([msft([("48", "410.53", 229.991)])], [backtest], bar=SEC, idle=DOWN, ran=UP)[0]
+    assert whole.note == ("its 48 shares filled 3 min 49 s after its bar closed, after the 225 bars the run was not "
+                          "trading (2026-12-07T23:57:20Z to 2026-12-08T00:01:04Z), at 410.53")
+    before = msft([("38", "410.08", 1.3), ("10", "410.10", 3.99)])
+    assert line_up([before], [backtest], bar=SEC, idle=DOWN, ran=UP)[0].note == (
+        "live filled 48 of 48 shares in 2 fills (the backtest 48 in 1)")
+    assert line_up([live], [backtest], bar=SEC)[0].note == (
+        "live filled 48 of 48 shares in 6 fills (the backtest 48 in 1)")
+
+
+def btc(qty: str, price: str, cid: str = "buy-btc") -> Decision:
+    """A buy of 100 % of equity in BTC on the bar of 00:07:20, filled whole at `price` a second later."""
+    bar = datetime(2026, 12, 8, 0, 7, 20, tzinfo=UTC)
+    return Decision(cid, bar, "BTC/USD", "buy", "market", D(qty), None, D("100"), None, None, "gtc", "filled",
+                    (FillLine(D(qty), D(price), D(0), bar + SEC),))
+
+
+def test_orders_sized_on_equity_that_had_parted_say_so_with_both_figures():
+    """Trial 41: at 00:07:20 live bought 0.260963521 BTC and the backtest 0.211380655 (23 % apart), and the note
+    said "each side sizes at its own price"; live had $15,702.11, the backtest $12,718.40, after an outage where the
+    backtest traded alone."""
+    live, backtest = btc("0.260963521", "60170.20"), btc("0.211380655", "60168.40")
+    bar = live.bar_ts
+    down = [bar - s * SEC for s in range(100, 200)]
+    equity = ([(bar - 300 * SEC, 10_000.0), (bar, 15_702.11)], [(bar - 300 * SEC, 10_000.0), (bar, 12_718.40)])
+    [row] = line_up([live], [backtest], bar=SEC, idle=down, equity=equity)
+    assert row.note.startswith(
+        "sized by 100% of equity: live 0.260963521 BTC, the backtest 0.211380655 (their equity differed: live had "
+        "$15,702.11, the backtest $12,718.40; they parted earlier: see the rows before); the run was not running on "
+        "100 earlier bars (2026-12-08T00:04:01Z to 2026-12-08T00:05:40Z), where the backtest went on deciding; "
+    ), row.note
+    # the same equity: the prices (and, where it models them, the backtest's fees) are what sized them apart
+    alike = ([(bar, 15_702.11)], [(bar, 15_702.11)])
+    near = line_up([btc("0.260963521", "60170.20")], [btc("0.259", "60170.20")], bar=SEC, equity=alike)[0]
+    assert "(each side sizes at its own price: live at the last close, the backtest at its fill)" in near.note
+    # a few dollars apart do not make a 1 % gap: that is no equity's doing
+    close = ([(bar, 15_702.11)], [(bar, 15_690.00)])
+    assert "equity differed" not in line_up([live], [btc("0.258", "60168.40")], bar=SEC, equity=close)[0].note
+    # without the curves (a caller that gives none): as before
+    assert "each side sizes at its own price" in line_up([live], [backtest], bar=SEC)[0].note
