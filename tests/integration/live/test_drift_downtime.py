@@ -14,6 +14,7 @@ from app.veda.recording import write_bars
 from app.walle.models import Fill, Order, Run
 from app.walle.uow import UnitOfWork
 from tests.integration.foundation.factories import make_run
+from tests.integration.live.drift_pair import run_and_backtest
 
 T0 = datetime(2026, 12, 7, 17, 54, 50, tzinfo=UTC)
 WARMUP, IDLE = range(0, 3), (*range(9, 12), *range(15, 17))  # seconds after T0; every other bar was traded
@@ -34,11 +35,7 @@ def _decide(uow: UnitOfWork, run_id: str, n: int, side: str, second: int) -> Non
 
 def test_a_run_down_twice_names_each_downtime(pg: Container) -> None:
     with pg.uow() as uow:
-        run = uow.runs.add(make_run(mode="paper", timeframe="1Sec", status="stopped"))
-        backtest = uow.runs.add(make_run(mode="backtest", timeframe="1Sec", status="completed"))
-        uow.session.flush()
-        write_bars(uow, [{"run_id": run.id, "symbol": "AAPL", "ts": at(s), "open": 100, "high": 100, "low": 100,
-                          "close": 100, "volume": 1, "warmup": s in WARMUP or s in IDLE} for s in range(20)])
+        run, backtest = run_and_backtest(uow, at, 20, 100, {*WARMUP, *IDLE})
         for rid, decisions in ((run.id, [("buy", 3), ("sell", 19)]), (backtest.id, [("buy", 3), ("sell", 10)])):
             for n, (side, second) in enumerate(decisions):
                 _decide(uow, rid, n, side, second)
@@ -93,11 +90,7 @@ def test_a_replay_counts_the_bars_the_run_was_not_trading_and_notes_the_backtest
 def test_the_note_on_the_backtests_orders_while_the_run_was_not_trading_counts_every_gap(pg: Container) -> None:
     """Against a chosen backtest too, and over both of the run's downtimes, not only the newest."""
     with pg.uow() as uow:
-        run = uow.runs.add(make_run(mode="paper", timeframe="1Sec", status="stopped"))
-        backtest = uow.runs.add(make_run(mode="backtest", timeframe="1Sec", status="completed"))
-        uow.session.flush()
-        write_bars(uow, [{"run_id": run.id, "symbol": "AAPL", "ts": at(s), "open": 100, "high": 100, "low": 100,
-                          "close": 100, "volume": 1, "warmup": s in WARMUP or s in IDLE} for s in range(20)])
+        run, backtest = run_and_backtest(uow, at, 20, 100, {*WARMUP, *IDLE})
         for n, (side, second) in enumerate((("buy", 3), ("sell", 9), ("buy", 10), ("sell", 16), ("buy", 18))):
             _decide(uow, backtest.id, n, side, second)
         uow.commit()

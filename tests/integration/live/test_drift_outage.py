@@ -9,10 +9,9 @@ from decimal import Decimal
 
 from app.bootstrap import Container
 from app.services.drift import drift_report
-from app.veda.recording import write_bars
 from app.walle.models import EquityPoint, Fill, Order
 from app.walle.uow import UnitOfWork
-from tests.integration.foundation.factories import make_run
+from tests.integration.live.drift_pair import run_and_backtest
 
 T0 = datetime(2026, 12, 7, 23, 57, 14, tzinfo=UTC)
 WARMUP, IDLE = range(0, 3), range(10, 30)  # seconds after T0; every other bar was traded
@@ -37,11 +36,7 @@ def _order(uow: UnitOfWork, run_id: str, n: int, side: str, second: int, qty: in
 
 def test_fills_after_an_outage_and_sizes_on_parted_equity_are_explained(pg: Container) -> None:
     with pg.uow() as uow:
-        run = uow.runs.add(make_run(mode="paper", timeframe="1Sec", status="stopped"))
-        backtest = uow.runs.add(make_run(mode="backtest", timeframe="1Sec", status="completed"))
-        uow.session.flush()
-        write_bars(uow, [{"run_id": run.id, "symbol": "AAPL", "ts": at(s), "open": 410, "high": 410, "low": 410,
-                          "close": 410, "volume": 1, "warmup": s in WARMUP or s in IDLE} for s in range(40)])
+        run, backtest = run_and_backtest(uow, at, 40, 410, {*WARMUP, *IDLE})
         # live's buy: 38 filled before the kill, 10 after the restart; the backtest sold and bought back alone
         _order(uow, run.id, 0, "buy", 5, 48, [(38, "410.08", 6.3), (10, "410.53", 31.5)])
         _order(uow, run.id, 1, "buy", 35, 30, [(30, "410.00", 36.2)], percent=Decimal(50))
