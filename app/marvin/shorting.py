@@ -34,16 +34,22 @@ def shorting_unused(params: Mapping[str, Any], allow_short: bool) -> str | None:
             "short: set the parameter to true as well (--param allow_short=true) to trade both ways")
 
 
-def crypto_short_refused(symbols: Sequence[str], asset_class: str | None, allow_short: bool) -> str | None:
+def crypto_short_refused(symbols: Sequence[str], asset_class: str | None, allow_short: bool,
+                         trading: bool = False) -> str | None:
     """Alpaca does not sell crypto short: a run on a pair with short selling on would backtest shorts that its
     paper and live runs cannot place (trial 41: the backtest ended short 1.75 BTC; the paper run's every short
     sale was refused for "insufficient qty available"). A pair is crypto when the run's asset class says so,
-    or, with none given, by its form (BTC/USD), as the year its figures are annualised by is chosen."""
+    or, with none given, by its form (BTC/USD), as the year its figures are annualised by is chosen. A paper or
+    live run (`trading`) trades at the broker, so a pair is a pair whatever its asset class (trial 43: `other`,
+    which the refusal suggested for backtests, let a paper run through)."""
     if not allow_short:
         return None
-    pairs = [s for s in symbols if asset_class == "crypto" or (asset_class is None and "/" in s)]
+    pairs = [s for s in symbols if asset_class == "crypto" or ((trading or asset_class is None) and "/" in s)]
     if not pairs:
         return None
+    if trading:
+        return (f"Alpaca does not sell crypto short ({', '.join(pairs)}): every short sale would be refused by the "
+                "broker. Turn short selling off for the run (allow_short false)")
     return (f"Alpaca does not sell crypto short ({', '.join(pairs)}): the backtest's short sales could not be "
             "traded, paper or live. Turn short selling off (allow_short false; no --allow-short), or, for a pair "
             "traded somewhere that allows it, set the asset class to other")

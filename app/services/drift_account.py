@@ -50,11 +50,15 @@ def buying_power_note(session: Session, run_id: str, warnings: list[Event]) -> s
     if not refused:
         return None
     what = f"{refused} of the run's orders {'was' if refused == 1 else 'were'} rejected for insufficient buying power"
-    if not warnings:
+    told = [w for w in warnings if w.payload.get("detail")]  # a `fits` lifted a notice: it tells no shortfall
+    if not told:
         return f"Buying power: {what}, where its backtest spent its own cash."
-    detail = str(warnings[-1].payload.get("detail", ""))
+    detail = str(told[-1].payload["detail"])
     when = "while it ran" if detail.startswith("run ") else "at its start"  # (another run's start told it)
-    return f"Buying power: {what}; {when}, {detail} (run.buying_power_short). Its backtest spent its own cash."
+    lifted = warnings[-1].payload.get("fits")  # (trial 43: a lifted notice left "at its start, ( … )" blank)
+    later = f"; later, {lifted}" if lifted else ""
+    return (f"Buying power: {what}; {when}, {detail}{later} (run.buying_power_short). Its backtest spent its own "
+            "cash.")
 
 
 def shared_note(session: Session, run_id: str, payloads: list[dict[str, Any]]) -> str | None:

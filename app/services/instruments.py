@@ -50,6 +50,7 @@ def with_stored_class(uow: UnitOfWork, spec: Spec) -> Spec:
 def refuse_crypto_shorts(spec: Any) -> None:
     """A run, sweep or walk-forward that would sell crypto short (once its asset class is settled: with_stored_class)
     is a 422 at its allow_short field: its backtest could not be traded on Alpaca."""
-    refused = crypto_short_refused(spec.symbols, spec.asset_class, spec.allow_short)
+    refused = crypto_short_refused(spec.symbols, spec.asset_class, spec.allow_short,
+                                   trading=getattr(spec, "mode", "backtest") != "backtest")
     if refused:
         raise ValidationFailed({"allow_short": refused})

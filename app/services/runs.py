@@ -79,6 +79,8 @@ class RunService:
         if refused:
             raise ValidationFailed({f"params.{SHORT_PARAMETER}": refused})
         strategies.check_symbols(cls, spec.symbols)
+        if spec.mode != "backtest":  # a pair is a pair at the broker: said before any account setting
+            refuse_crypto_shorts(spec)
         if spec.mode != "backtest":  # a window would be stored and shown ("window 2020-01-01 → —") and do nothing
             given = {name: f"a {spec.mode} run trades from when it starts until it is stopped: {name} is for backtests"
                      for name in ("start", "end") if getattr(spec, name) is not None}

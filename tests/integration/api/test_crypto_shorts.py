@@ -29,6 +29,17 @@ def test_a_run_sweep_or_walk_forward_selling_a_pair_short_is_refused_at_allow_sh
     assert client.get("/api/v1/runs").get_json()["total"] == 0  # nothing was stored
 
 
+def test_a_paper_run_on_a_pair_is_refused_whatever_its_asset_class(client: FlaskClient) -> None:
+    """Trial 43: `other`, the way round for a backtest of a pair traded elsewhere, let a paper run through, and
+    its every short sale was refused by the broker."""
+    for asset_class in ("other", None):
+        answer = client.post("/api/v1/runs", json={**RUN, "mode": "paper", "timeframe": "1Sec",
+                                                   "asset_class": asset_class})
+        assert fields(answer)["allow_short"] == (
+            "Alpaca does not sell crypto short (BTC/USD): every short sale would be refused by the broker. Turn "
+            "short selling off for the run (allow_short false)")
+
+
 def test_long_only_or_a_pair_said_to_trade_elsewhere_is_not_refused_for_it(client: FlaskClient) -> None:
     long_only = client.post("/api/v1/runs", json={**RUN, "params": {"fast": 3, "slow": 8}, "allow_short": False})
     elsewhere = client.post("/api/v1/runs", json={**RUN, "asset_class": "other"})

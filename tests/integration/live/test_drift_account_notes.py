@@ -113,6 +113,18 @@ def test_a_buying_power_warning_is_noted_only_when_the_broker_refused_an_order_f
             "Buying power: 2 of the run's orders were rejected for insufficient buying power; while it ran, run 4f2a "
             "started on the paper account: the 2 active paper runs' cash together (200,000.00) is more than the "
             "account's buying power (run.buying_power_short). Its backtest spent its own cash."]
+    with pg.uow() as uow:  # trial 43: a notice a stop lifted left the note's explanation blank
+        uow.outbox.emit("run.buying_power_short", {"run_id": run_id, "cash": "50000", "buying_power": "98890.53",
+                                                   "detail": None, "fits": "run 4f2a stopped: the 2 active paper "
+                                                   "runs' cash together (90,000.00) fits the account's buying power "
+                                                   "(98,890.53)"}, run_id=run_id)
+        uow.commit()
+    with pg.read_session() as session:
+        assert account_notes(session, run_id, **NONE) == [
+            "Buying power: 2 of the run's orders were rejected for insufficient buying power; while it ran, run 4f2a "
+            "started on the paper account: the 2 active paper runs' cash together (200,000.00) is more than the "
+            "account's buying power; later, run 4f2a stopped: the 2 active paper runs' cash together (90,000.00) "
+            "fits the account's buying power (98,890.53) (run.buying_power_short). Its backtest spent its own cash."]
 
 
 def test_other_runs_count_as_trading_a_symbol_only_with_a_fill_on_it(pg: Container) -> None:

@@ -15,7 +15,7 @@ from app.services.runs import transition
 from app.veda.shared_account import account_shared
 from app.walle.models import Fill, Order, Run
 from tests.integration.live.conftest import PAPER, live_settings, run_of, running_run, trading_client
-from workers.runtime import build_runtime
+from workers.runtime import Runtime, build_runtime
 
 
 def test_a_run_on_a_symbol_the_broker_does_not_trade_ends_in_error_at_start(
@@ -115,17 +115,32 @@ def test_cash_a_run_has_spent_is_not_counted_again_against_the_accounts_buying_p
         f"({left + Decimal(85000):,.2f}) is more than the account's buying power ({buying_power:,.2f}); they share "
         f"it, so an order sized on this run's cash of {left:,.2f} may be rejected")
 
+    # trial 43: a stop that leaves them short still says so again, with the figures now (a fourth run stops)
+    more = running_run(pg, cash=Decimal("30000"))
+    runtime.live.handle("start", more)
+    stop(pg, runtime, more)
+    restated = shortfall_events(pg, invested)[-1]
+    assert restated["detail"] == (
+        f"run {more[:8]} stopped; the 3 active paper runs' cash together ({left + Decimal(85000):,.2f}) is more than "
+        f"the account's buying power ({buying_power:,.2f}); they share it, so an order sized on this run's cash of "
+        f"{left:,.2f} may be rejected for insufficient buying power, which the other runs' positions and orders use "
+        "too. Its backtest traded alone")
+
     # trial 41: the notice stayed 12 minutes after the run that caused it stopped; its stop lifts it
-    with pg.uow() as uow:
-        transition(uow, uow.runs.get(crowds), "stopping")
-        uow.commit()
-    runtime.live.handle("stop", crowds)
+    stop(pg, runtime, crowds)
     for run_id in (invested, fits):
         lifted = shortfall_events(pg, run_id)[-1]
         assert lifted.get("detail") is None and lifted["fits"] == (
             f"run {crowds[:8]} stopped: the 2 active paper runs' cash together ({left + Decimal(45000):,.2f}) fits "
             f"the account's buying power ({buying_power:,.2f})")
-    assert len(shortfall_events(pg, invested)) == 2  # a second stop says nothing more
+    assert len(shortfall_events(pg, invested)) == 4  # told at two starts, said again at a stop, lifted at the last
+
+
+def stop(pg: Container, runtime: Runtime, run_id: str) -> None:
+    with pg.uow() as uow:
+        transition(uow, uow.runs.get(run_id), "stopping")
+        uow.commit()
+    runtime.live.handle("stop", run_id)
 
 
 def shortfall_events(pg: Container, run_id: str) -> list[dict]:
