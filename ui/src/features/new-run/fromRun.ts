@@ -40,3 +40,36 @@ export function copiedFromText(run: Run): string {
   return `Filled from ${what} ${run.name || run.id.slice(0, 8)}: its strategy, parameters, symbols, timeframe, cash, `
     + 'fee and slippage models, fractional and shorting settings, as it ran. Check them before you start.';
 }
+
+const SETTING_NAMES: Array<[keyof SettingsDraft, string]> = [
+  ['symbols', 'symbols'], ['timeframe', 'timeframe'], ['cash', 'cash'], ['feeModel', 'fee model'],
+  ['feeRate', 'fee rate'], ['slippageModel', 'slippage model'], ['slippageValue', 'slippage'],
+  ['fractional', 'fractional shares'], ['allowShort', 'short selling'],
+];
+
+function shown(value: unknown): string {
+  if (Array.isArray(value)) return value.join(', ') || '—';
+  if (typeof value === 'boolean') return value ? 'on' : 'off';
+  return String(value ?? '') || '—';
+}
+
+/** What the form now says that the run it was filled from did not ("timeframe 1Min → 1Sec"), in form order
+ * (trial 43: a timeframe changed after "Paper trade these settings" went unsaid, and the paper run could not be
+ * compared with that backtest). */
+export function changedFromRun(run: Run, strategyName: string, schema: ParamsSchema | undefined, params: RawParams,
+  settings: SettingsDraft, mode: Mode): string[] {
+  if (strategyName !== run.strategy) return [`strategy ${run.strategy} → ${strategyName}`];
+  const before = paramsFromRun(schema, run);
+  const changed = Object.keys(before).filter((k) => String(before[k]) !== String(params[k]))
+    .map((k) => `${k} ${shown(before[k])} → ${shown(params[k])}`);
+  const was = settingsFromRun(run, mode);
+  for (const [key, label] of SETTING_NAMES) {
+    const a = shown(was[key]);
+    const b = shown(settings[key]);
+    const same = key === 'cash' || key === 'feeRate' || key === 'slippageValue'
+      ? isDecimal(a) && isDecimal(b) ? trim(a) === trim(b) : a === b
+      : a === b;
+    if (!same) changed.push(`${label} ${a} → ${b}`);
+  }
+  return changed;
+}

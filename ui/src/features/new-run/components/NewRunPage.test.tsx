@@ -73,11 +73,19 @@ describe('NewRunPage', () => {
     expect(await screen.findByTestId('copied-from')).toHaveTextContent('Filled from sweep cell cell-123: its strategy, '
       + 'parameters, symbols, timeframe, cash, fee and slippage models, fractional and shorting settings, as it ran.');
     expect(screen.getByTestId('mode-paper')).toHaveAttribute('aria-pressed', 'true');
+    expect(screen.queryByTestId('changed-from-run')).toBeNull();
+    await userEvent.clear(screen.getByTestId('cash'));
+    await userEvent.type(screen.getByTestId('cash'), '20000');
+    expect(screen.getByTestId('changed-from-run')).toHaveTextContent('Changed from the run the form was filled '
+      + 'from: cash 25000.5 → 20000.');
+    await userEvent.clear(screen.getByTestId('cash'));
+    await userEvent.type(screen.getByTestId('cash'), '25000.50');
+    expect(screen.queryByTestId('changed-from-run')).toBeNull();
     await userEvent.click(screen.getByTestId('submit-run'));
     await waitFor(() => expect(post).toHaveBeenCalledTimes(1));
     expect(post.mock.calls[0]![1]).toEqual({
       mode: 'paper', strategy: 'sma_cross', params: { fast: 55, slow: 5, percent: 99.5, allow_short: true },
-      symbols: ['AAPL'], timeframe: '1Day', cash: '25000.5', fees: { model: 'percent', rate: '0.1' },
+      symbols: ['AAPL'], timeframe: '1Day', cash: '25000.50', fees: { model: 'percent', rate: '0.1' },
       slippage: { model: 'bps', value: '5' }, fractional: true, allow_short: true, asset_class: 'us_equity',
       start_now: true,
     });

@@ -13,7 +13,7 @@ import { isApiError } from '@/lib/api/client';
 import type { Mode, RiskLimits, Run, RunCreate, Series, Strategy } from '@/lib/api/types';
 import { isDecimal } from '@/lib/decimal';
 import { defaultTimeframe } from '@/lib/timeframes';
-import { paramsFromRun, settingsFromRun } from '../fromRun';
+import { changedFromRun, paramsFromRun, settingsFromRun } from '../fromRun';
 import { PaperBrokerNote, type PaperAccountView } from './PaperBrokerNote';
 import { SecondBarsNote } from './SecondBarsNote';
 import { parseWarmup, WarmupField } from './WarmupField';
@@ -151,6 +151,8 @@ export function RunForm({ strategies, series, initialMode = 'backtest', zone, pa
       {mode === 'paper' ? (
         <PaperBrokerNote account={paperAccount} cash={settings.cash} />
       ) : null}
+      <ChangedFromRun changes={copied ? changedFromRun(copied, strategyName, strategy?.params_schema, params, settings,
+        mode) : []} />
 
       <FormErrors serverError={serverError} title="The run was not created" leftover={leftover} />
 
@@ -231,5 +233,17 @@ export function RunForm({ strategies, series, initialMode = 'backtest', zone, pa
         </p>
       </ConfirmDialog>
     </form>
+  );
+}
+
+/** What was changed after the form was filled from a run (a drift report compares a paper run with a backtest of
+ * the same settings: one changed here is not that backtest's any more). */
+function ChangedFromRun({ changes }: { changes: string[] }) {
+  if (!changes.length) return null;
+  return (
+    <div className="banner warn" role="note" data-testid="changed-from-run">
+      Changed from the run the form was filled from: {changes.join('; ')}. The drift report compares a run with a
+      backtest of the same strategy, symbols and timeframe: backtest these settings to compare with this run.
+    </div>
   );
 }
