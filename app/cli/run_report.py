@@ -22,10 +22,15 @@ def print_run(console: Console, run: Run, metrics: Mapping[str, float | int | No
               gaps: Sequence[Mapping[str, Any]] = ()) -> None:
     """`held`: what a stopped paper or live run still holds at its broker ("AAPL 52"), said under its settings;
     `gaps`: its `run.bars_missed` payloads, newest first."""
+    # a running run's `error` is the broker's last refusal, not why it ended (trial 43 read "running (order …
+    # rejected …)" as the run's state): said on its own line
+    active = run.status in ("created", "queued", "running")
     console.print(f"[bold]{escape(run.name or run.strategy)}[/bold] — {run.status}"
-                  + (f" ({escape(run.error)})" if run.error else ""))
+                  + (f" ({escape(run.error)})" if run.error and not active else ""))
     for label, value in settings_lines(run):
         console.print(f"{label + ':':<15} {value}", highlight=False, soft_wrap=True)
+    if run.error and active:
+        console.print(f"{'Last refusal:':<15} {escape(run.error)}", highlight=False, soft_wrap=True)
     if gaps:
         console.print(f"{'Not traded:':<15} {gaps_text(gaps)}", highlight=False, soft_wrap=True)
     if held:

@@ -78,6 +78,14 @@ def test_runs_show_of_a_stopped_paper_run_says_its_models_are_the_backtests_and_
     assert "Fees:           0.10 % of notional (backtest side only: the broker charges its own)" in shown.stdout
     assert (f"Still held:     AAPL 51 at the paper broker (close them with `weaver runs close-positions "
             f"{run_id[:8]}`)") in shown.stdout, shown.stdout
+    assert shown.stdout.startswith("sma_cross — stopped\n"), shown.stdout
+    with pg.uow() as uow:  # trial 43: a running run's last refusal read as its state ("running (order … rejected")
+        running = uow.runs.get(run_id)
+        running.status, running.error = "running", "order c-9 rejected by the broker: insufficient qty available"
+        uow.commit()
+    again = weaver("runs", "show", run_id[:8], env={**cli_env, "COLUMNS": "200"}, timeout=60).stdout
+    assert again.startswith("sma_cross — running\n"), again
+    assert "Last refusal:   order c-9 rejected by the broker: insufficient qty available" in again
     # trial 41: a 225-bar outage said nothing here, though the run's page says it
     assert ("Not traded:     284 bars in 2 gaps; the newest 225 bars from 2026-12-07 23:57:24 GMT to 2026-12-08 "
             "00:01:07 GMT (Weaver was down: no tick ran): its backtest decided on them, the run did not") \
