@@ -1,4 +1,4 @@
-import { AreaSeries, LineSeries, LineStyle, type UTCTimestamp } from 'lightweight-charts';
+import { BaselineSeries, LineSeries, LineStyle, type UTCTimestamp } from 'lightweight-charts';
 import { useEffect, useMemo } from 'react';
 import type { EquityPoint } from '@/lib/api/types';
 import { formatPct } from '@/lib/format';
@@ -43,8 +43,12 @@ export function EquityChart({ points, zone, timeframe, height = 380 }:
       priceFormat: PRICE_FORMAT, autoscaleInfoProvider: MONEY_SPAN });
     const benchmark = chart.addSeries(LineSeries, { color: COLORS.benchmark, lineWidth: 1, lineStyle: LineStyle.Dashed, priceFormat: PRICE_FORMAT,
       title: 'buy & hold', priceLineVisible: false, lastValueVisible: true, autoscaleInfoProvider: MONEY_SPAN });
-    const drawdown = chart.addSeries(AreaSeries, {
-      lineColor: COLORS.down, topColor: '#ff5d5d10', bottomColor: '#ff5d5d60', lineWidth: 1, invertFilledArea: false,
+    // filled between 0 and the drawdown, not down to the pane's floor: a run at its peak (0 %) showed a full red band
+    // that read as a deep drawdown (trials 42 and 43)
+    const drawdown = chart.addSeries(BaselineSeries, {
+      baseValue: { type: 'price', price: 0 }, topLineColor: COLORS.down, topFillColor1: 'transparent',
+      topFillColor2: 'transparent', bottomLineColor: COLORS.down, bottomFillColor1: '#ff5d5d30',
+      bottomFillColor2: '#ff5d5d60', lineWidth: 1,
       priceFormat: { type: 'custom', formatter: (v: number) => formatPct(v, 1, false), minMove: 0.0001 },
       title: 'drawdown', priceLineVisible: false, autoscaleInfoProvider: FRACTION_SPAN,
     }, 1);
