@@ -239,14 +239,14 @@ def _one_sided(row: DriftRow) -> str | None:
     if live.filled_qty and backtest.filled_qty and live.filled_qty != backtest.filled_qty:
         # Both filled, in other quantities: a partial fill whose rest was cancelled, say (trial 38: a sell that
         # filled 20 of 24 live parted the two, and the note named an older buy, or a downtime before it).
-        return (f"since the {row.side} both made on the bar of {stamp(row.bar_ts)}, which filled "
+        return (f"since the {row.side} both sides made on the bar of {stamp(row.bar_ts)}, which filled "
                 f"{_qty(live.filled_qty)} live ({live.status}) and {_qty(backtest.filled_qty)} in the backtest")
     if bool(live.filled_qty) == bool(backtest.filled_qty):
         return None
     empty = backtest if live.filled_qty else live
     whose = "the backtest's" if live.filled_qty else "live's"
     why = f"{empty.status}: {empty.reject_reason}" if empty.reject_reason else empty.status
-    return (f"since the {row.side} both made on the bar of {stamp(row.bar_ts)}, which filled only "
+    return (f"since the {row.side} both sides made on the bar of {stamp(row.bar_ts)}, which filled only "
             f"{'live' if live.filled_qty else 'in the backtest'} ({whose} was {why})")
 
 

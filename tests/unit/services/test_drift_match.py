@@ -158,8 +158,8 @@ def test_a_buy_both_made_that_the_broker_refused_live_is_named_as_where_the_hold
                 order(9, "sell", [("10", "99")])]
     rows = line_up([refused], backtest)
     assert [r.status for r in rows] == ["only_backtest", "only_backtest", "different", "only_backtest"]
-    assert rows[-1].note == ("before this bar live held 0 shares, the backtest 10; since the buy both made on the bar "
-                             "of 2024-06-03T14:36:00Z, which filled only in the backtest (live's was rejected: "
+    assert rows[-1].note == ("before this bar live held 0 shares, the backtest 10; since the buy both sides made on "
+                             "the bar of 2024-06-03T14:36:00Z, which filled only in the backtest (live's was rejected: "
                              "insufficient buying power)")
 
 

@@ -210,8 +210,8 @@ def test_a_sale_filled_in_part_is_named_as_where_the_two_parted_not_an_older_cau
     rows = line_up(live, backtest, bar=SEC)
     last = rows[-1]
     assert (last.status, last.side) == ("only_live", "sell")
-    assert last.note.endswith("; since the sell both made on the bar of 2026-12-04T15:00:05Z, which filled 20 live "
-                              "(canceled) and 24 in the backtest"), last.note
+    assert last.note.endswith("; since the sell both sides made on the bar of 2026-12-04T15:00:05Z, which filled 20 "
+                              "live (canceled) and 24 in the backtest"), last.note
 
 
 def test_a_different_pair_from_different_holdings_says_what_each_held_and_how_they_asked():
