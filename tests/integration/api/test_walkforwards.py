@@ -470,12 +470,7 @@ def test_a_fold_that_chose_no_cell_says_why(pg: Container, client: FlaskClient) 
     created = client.post("/api/v1/walkforwards", json=body)
     assert created.status_code == 201, created.get_json()
     wf = created.get_json()
-    services = build_services(pg.settings, container=pg)
-    for sweep_id in [f["sweep_id"] for f in wf["folds"]] + [wf["contrast"]["sweep_id"]]:
-        services.sweeps.create_cells(sweep_id)
-        with pg.read_session() as session:
-            cells = session.scalars(select(Run.id).where(Run.sweep_id == sweep_id)).all()
-        services.backtests.execute_many(list(cells))
+    run_sweep_by_sweep(pg, wf)
     done = client.get(f"/api/v1/walkforwards/{wf['id']}").get_json()
     assert done["status"] == "failed" and done["error"] == "no fold has a cell eligible for the objective"
     assert done["folds"][0]["reason"] == (
@@ -493,12 +488,7 @@ def test_each_fold_counts_the_cells_its_minimum_trades_passed_over_and_those_tha
     assert created.status_code == 201, created.get_json()
     wf = created.get_json()
     assert [(f["passed_over_min_trades"], f["passed_over_better"]) for f in wf["folds"]] == [(0, 0)] * 3  # none chosen
-    services = build_services(pg.settings, container=pg)
-    for sweep_id in [f["sweep_id"] for f in wf["folds"]] + [wf["contrast"]["sweep_id"]]:
-        services.sweeps.create_cells(sweep_id)
-        with pg.read_session() as session:
-            cells = session.scalars(select(Run.id).where(Run.sweep_id == sweep_id)).all()
-        services.backtests.execute_many(list(cells))
+    run_sweep_by_sweep(pg, wf)
     done = client.get(f"/api/v1/walkforwards/{wf['id']}").get_json()
     for fold in [*done["folds"], done["contrast"]]:  # what the fold's sweep page lists
         cells = client.get(f"/api/v1/sweeps/{fold['sweep_id']}/results").get_json()
@@ -511,3 +501,13 @@ def test_each_fold_counts_the_cells_its_minimum_trades_passed_over_and_those_tha
     assert [(f["passed_over_min_trades"], f["passed_over_better"]) for f in done["folds"]] == [(2, 2), (2, 1), (0, 0)]
     unbounded = client.post("/api/v1/walkforwards", json={**BODY, "min_trades": 0}).get_json()
     assert {f["passed_over_min_trades"] for f in unbounded["folds"]} == {0}
+
+
+def run_sweep_by_sweep(pg: Container, wf: dict) -> None:
+    """Each fold's sweep, then the contrast's: its cells made and run in one message, as a worker would."""
+    services = build_services(pg.settings, container=pg)
+    for sweep_id in [f["sweep_id"] for f in wf["folds"]] + [wf["contrast"]["sweep_id"]]:
+        services.sweeps.create_cells(sweep_id)
+        with pg.read_session() as session:
+            cells = session.scalars(select(Run.id).where(Run.sweep_id == sweep_id)).all()
+        services.backtests.execute_many(list(cells))

@@ -73,7 +73,9 @@ def test_a_close_asked_again_while_the_last_one_fills_keeps_it_working_and_makes
     """Trial 42: an exit rule that stays true called close() on every bar; each cancelled the close still filling
     and sent another, so one round trip was five sell orders and five trades (the backtest's one). A close already
     working for the whole holding is the close: it keeps filling, and the round trip is one trade."""
-    run_id = running_run(pg, strategy="tests.fixtures.strategies:BuyThenCloseEveryBar", params={"size": 4})
+    # close() on every bar that holds, as an exit rule that stays true does (a breakout's close below the channel)
+    run_id = running_run(pg, strategy="tests.fixtures.crypto_strategies:BuyThenSellAll",
+                         params={"size": 4, "reduce_only": 1})
     bar = last_closed_bar()
     assert live_runtime.live.handle("tick", run_id, bar_ts=bar.isoformat()) == "done: 1 order(s)"
     live_runtime.live.contexts[run_id].gateway.sync_open_orders()

@@ -29,15 +29,20 @@ async function addSymbol() {
   await userEvent.type(screen.getByTestId('symbol-input'), 'AAPL{Enter}');
 }
 
+/** Train 250 bars, test 60 bars. */
+async function trainAndTestInBars() {
+  for (const [key, amount] of [['train', '250'], ['test', '60']] as const) {
+    await userEvent.clear(screen.getByTestId(`folds-${key}`));
+    await userEvent.type(screen.getByTestId(`folds-${key}`), amount);
+    await userEvent.selectOptions(screen.getByTestId(`folds-${key}-unit`), 'bars');
+  }
+}
+
 describe('WalkForwardForm', () => {
   it('moves the step and gap units to bars with train and test, so the folds are not mixed', async () => {
     const { onSubmit } = renderForm();
     await addSymbol();
-    for (const [key, amount] of [['train', '250'], ['test', '60']] as const) {
-      await userEvent.clear(screen.getByTestId(`folds-${key}`));
-      await userEvent.type(screen.getByTestId(`folds-${key}`), amount);
-      await userEvent.selectOptions(screen.getByTestId(`folds-${key}-unit`), 'bars');
-    }
+    await trainAndTestInBars();
     expect(screen.getByRole('combobox', { name: 'Step unit' })).toHaveDisplayValue('bars');
     expect(screen.getByRole('combobox', { name: 'Gap unit' })).toHaveDisplayValue('bars');
     await userEvent.type(screen.getByTestId('folds-step'), '60');
@@ -77,11 +82,7 @@ describe('WalkForwardForm', () => {
   it('sends bar lengths as numbers, and minimises a drawdown objective by default', async () => {
     const { onSubmit } = renderForm();
     await addSymbol();
-    for (const [key, amount] of [['train', '250'], ['test', '60']] as const) {
-      await userEvent.clear(screen.getByTestId(`folds-${key}`));
-      await userEvent.type(screen.getByTestId(`folds-${key}`), amount);
-      await userEvent.selectOptions(screen.getByTestId(`folds-${key}-unit`), 'bars');
-    }
+    await trainAndTestInBars();
     await userEvent.selectOptions(screen.getByTestId('objective-select'), 'max_drawdown_pct');
     expect(screen.getByTestId('direction-select')).toHaveValue('min');
     await userEvent.click(screen.getByTestId('contrast-toggle'));
